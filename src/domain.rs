@@ -1,0 +1,328 @@
+//! The review domain: items (LLM answers and inferred relationships), their evidence, and the
+//! decisions reviewers make about them. These types cross the IPC boundary, so they derive
+//! `TS` and are generated into `ui/src/bindings/` (run `cargo test`; the files are committed).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What an item asks a reviewer to judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ItemKind {
+    Answer,
+    Relationship,
+}
+
+/// Projection of an item's latest decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ItemStatus {
+    Pending,
+    Approved,
+    Edited,
+    Rejected,
+}
+
+/// What a reviewer decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Action {
+    Approve,
+    Edit,
+    Reject,
+}
+
+/// One source passage an answer was generated from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Evidence {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A field of a data product, with its declared type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub field_type: String,
+}
+
+/// One side of a proposed relationship: a data product's schema and a few sample rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ProductSide {
+    pub product: String,
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    #[ts(type = "Array<Record<string, unknown>>")]
+    pub sample_rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Observed or claimed cardinality between source and target rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Cardinality {
+    #[serde(rename = "1:1")]
+    OneToOne,
+    #[serde(rename = "N:1")]
+    ManyToOne,
+    #[serde(rename = "1:N")]
+    OneToMany,
+    #[serde(rename = "N:M")]
+    ManyToMany,
+}
+
+/// A source field mapped to a target field; several pairs form a composite key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct FieldPair {
+    pub source_field: String,
+    pub target_field: String,
+}
+
+/// The relationship a model proposes (or a reviewer corrects) between two products.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Relation {
+    /// e.g. `foreign_key`.
+    #[serde(rename = "type")]
+    pub relation_type: String,
+    pub cardinality: Cardinality,
+    pub mapping: Vec<FieldPair>,
+}
+
+/// The vetting model's opinion: shown to reviewers, never treated as a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Verdict {
+    Pass,
+    Flag,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Vetting {
+    pub model: String,
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}
+
+/// An LLM answer to a domain question, with the passages it was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AnswerBody {
+    pub question: String,
+    pub answer: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A relationship inferred between two data products.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RelationshipBody {
+    pub source: ProductSide,
+    pub target: ProductSide,
+    pub relation: Relation,
+    pub rationale: String,
+    pub confidence: Option<f64>,
+}
+
+/// The kind-specific content of an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ItemBody {
+    Answer(AnswerBody),
+    Relationship(RelationshipBody),
+}
+
+impl ItemBody {
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            ItemBody::Answer(_) => ItemKind::Answer,
+            ItemBody::Relationship(_) => ItemKind::Relationship,
+        }
+    }
+
+    /// One-line summary shown in the queue.
+    pub fn title(&self) -> String {
+        match self {
+            ItemBody::Answer(a) => a.question.clone(),
+            ItemBody::Relationship(r) => {
+                let side = |product: &str, pick: fn(&FieldPair) -> &str| {
+                    let fields: Vec<&str> = r.relation.mapping.iter().map(pick).collect();
+                    format!("{product}.{}", fields.join("+"))
+                };
+                format!(
+                    "{} → {}",
+                    side(&r.source.product, |p| &p.source_field),
+                    side(&r.target.product, |p| &p.target_field)
+                )
+            }
+        }
+    }
+}
+
+/// A reviewer's correction, stored with an `edit` decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[ts(export)]
+pub enum EditedContent {
+    Answer { answer: String },
+    Relationship { relation: Relation },
+}
+
+impl EditedContent {
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            EditedContent::Answer { .. } => ItemKind::Answer,
+            EditedContent::Relationship { .. } => ItemKind::Relationship,
+        }
+    }
+}
+
+/// An item as a reviewer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Item {
+    pub external_id: String,
+    pub domain: String,
+    pub model: String,
+    pub status: ItemStatus,
+    /// Incremented by every decision; a decision must name the version it was made on.
+    #[ts(type = "number")]
+    pub version: i64,
+    pub body: ItemBody,
+    pub vetting: Option<Vetting>,
+    #[ts(type = "Record<string, unknown>")]
+    pub metadata: serde_json::Value,
+    /// The correction of the latest decision, when that decision was an edit.
+    pub latest_edit: Option<EditedContent>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A row of the queue list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct QueueEntry {
+    /// Keyset cursor: the internal row id.
+    #[ts(type = "number")]
+    pub id: i64,
+    pub external_id: String,
+    pub kind: ItemKind,
+    pub domain: String,
+    pub model: String,
+    pub title: String,
+    pub status: ItemStatus,
+    pub verdict: Option<Verdict>,
+}
+
+/// A page of the queue; pass `next_after` back to get the following page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct QueuePage {
+    pub entries: Vec<QueueEntry>,
+    #[ts(type = "number | null")]
+    pub next_after: Option<i64>,
+}
+
+/// Number of items per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatusCounts {
+    #[ts(type = "number")]
+    pub pending: i64,
+    #[ts(type = "number")]
+    pub approved: i64,
+    #[ts(type = "number")]
+    pub edited: i64,
+    #[ts(type = "number")]
+    pub rejected: i64,
+}
+
+impl StatusCounts {
+    pub fn total(&self) -> i64 {
+        self.pending + self.approved + self.edited + self.rejected
+    }
+}
+
+/// A decision as recorded in the append-only log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Decision {
+    pub id: String,
+    pub item: String,
+    #[ts(type = "number")]
+    pub item_version: i64,
+    pub reviewer: String,
+    pub action: Action,
+    pub edited: Option<EditedContent>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// What a reviewer submits. `id` is generated by the client so a retry is recorded once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DecisionInput {
+    pub id: String,
+    pub item: String,
+    /// The item version the reviewer saw; a stale version is refused as a conflict.
+    #[ts(type = "number")]
+    pub item_version: i64,
+    pub reviewer: String,
+    pub action: Action,
+    pub edited: Option<EditedContent>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A reject reason from the taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RejectReason {
+    pub id: String,
+    pub label: String,
+}
+
+/// The default reject taxonomy, in the order shown to reviewers (keys 1–7).
+pub fn default_reject_reasons() -> Vec<RejectReason> {
+    [
+        ("unsupported_by_evidence", "Unsupported by evidence"),
+        ("contradicts_evidence", "Contradicts evidence"),
+        ("incomplete", "Incomplete"),
+        ("wrong_data_product", "Wrong data product"),
+        ("privacy_governance", "Privacy / governance"),
+        ("off_domain", "Off-domain"),
+        ("other", "Other"),
+    ]
+    .into_iter()
+    .map(|(id, label)| RejectReason {
+        id: id.to_owned(),
+        label: label.to_owned(),
+    })
+    .collect()
+}

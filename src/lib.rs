@@ -1,0 +1,21 @@
+//! Vetted's core: the review store, import, and the domain they share. No Tauri here — the
+//! desktop shell (`src-tauri`) and the `vetted` CLI are thin layers over this crate.
+
+pub mod content_hash;
+pub mod db_path;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod reviewer;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use store::Store;
+
+/// Who is reviewing, and on which database: shown in the app's title bar.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SessionInfo {
+    pub reviewer: String,
+    pub db_path: String,
+}

@@ -1,0 +1,42 @@
+//! Schema migrations: numbered files in `migrations/`, listed here explicitly (so no build script
+//! is needed to notice a new file), applied in order, each in one transaction that also sets
+//! `PRAGMA user_version`. Only ever add new migrations to the end.
+
+use super::Store;
+use crate::error::{Error, Result};
+
+pub struct Migration {
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    name: "0001_init.sql",
+    sql: include_str!("../../migrations/0001_init.sql"),
+}];
+
+pub(super) fn apply(store: &mut Store) -> Result<()> {
+    let known = MIGRATIONS.len() as i64;
+    let found = store.schema_version()?;
+    if found > known {
+        return Err(Error::SchemaTooNew {
+            path: store.path.clone(),
+            found,
+            known,
+        });
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as i64 + 1;
+        store.write(|tx| {
+            // Another process may have migrated while we waited for the write lock.
+            let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if current >= version {
+                return Ok(());
+            }
+            tx.execute_batch(migration.sql)?;
+            tx.pragma_update(None, "user_version", version)?;
+            Ok(())
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The real `vetted` binary on a temp database.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::support::{answer_line, relationship_line, temp_db};
+
+fn vetted(db: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("vetted").unwrap();
+    cmd.arg("--db").arg(db).env_remove("VETTED_DB");
+    cmd
+}
+
+#[test]
+fn import_queue_decide_show_stats() {
+    let db = temp_db();
+    let file = db.write_file(
+        "items.jsonl",
+        format!(
+            "{}\n{}\n",
+            answer_line("a-1", "$12M"),
+            relationship_line("r-1")
+        ),
+    );
+    vetted(&db.path)
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 new, 0 already present"));
+    vetted(&db.path)
+        .args(["queue", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"external_id\": \"a-1\""));
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-1",
+            "edit",
+            "--answer",
+            "$12 million",
+            "--reviewer",
+            "ana",
+        ])
+        .assert()
+        .success();
+    vetted(&db.path)
+        .args([
+            "decide",
+            "r-1",
+            "reject",
+            "--reason",
+            "wrong_data_product",
+            "--note",
+            "n",
+        ])
+        .assert()
+        .success();
+    let shown = vetted(&db.path)
+        .args(["show", "a-1", "--json"])
+        .output()
+        .unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["item"]["status"], "edited");
+    assert_eq!(shown["item"]["latest_edit"]["answer"], "$12 million");
+    assert_eq!(shown["decisions"][0]["reviewer"], "ana");
+    let stats = vetted(&db.path).args(["stats", "--json"]).output().unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(
+        (
+            stats["edited"].as_i64(),
+            stats["rejected"].as_i64(),
+            stats["total"].as_i64()
+        ),
+        (Some(1), Some(1), Some(2))
+    );
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_non_zero_exit() {
+    let db = temp_db();
+    let bad = db.write_file("bad.jsonl", "{\"kind\":\"answer\"}\n");
+    vetted(&db.path)
+        .arg("import")
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.jsonl:1: missing field `id`"));
+    vetted(&db.path)
+        .args(["decide", "nope", "approve"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no item with id 'nope'"));
+}
+
+#[test]
+fn import_reads_standard_input() {
+    let db = temp_db();
+    vetted(&db.path)
+        .args(["import", "-"])
+        .write_stdin(format!("{}\n", answer_line("a-1", "$12M")))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("<stdin>: 1 new"));
+}
+
+#[test]
+fn vetted_db_environment_variable_selects_the_database() {
+    let db = temp_db();
+    let file = db.write_file("items.jsonl", format!("{}\n", answer_line("a-1", "x")));
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .env("VETTED_DB", &db.path)
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(db.path.exists(), "the database was created at $VETTED_DB");
+}

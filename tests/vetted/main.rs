@@ -1,0 +1,7 @@
+//! Integration tests of the core and the CLI: one test binary, modules mirror `src/`.
+
+mod cli;
+mod decisions;
+mod import;
+mod migrations;
+mod support;

@@ -1,0 +1,96 @@
+use vetted::store::MIGRATIONS;
+
+use crate::support::temp_db;
+
+#[test]
+fn migrations_apply_to_an_empty_database() {
+    let db = temp_db();
+    let store = db.open();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        MIGRATIONS.len() as i64,
+        "a new database is migrated to the latest version"
+    );
+    let tables: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('items', 'evidence', 'decisions', 'imports')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 4, "the core tables exist after migrating");
+}
+
+#[test]
+fn applying_migrations_twice_is_a_no_op() {
+    let db = temp_db();
+    drop(db.open());
+    let before = crate::support::table_counts(&db.path);
+    let store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    assert_eq!(
+        crate::support::table_counts(&db.path),
+        before,
+        "reopening changes nothing"
+    );
+}
+
+#[test]
+fn every_file_in_migrations_is_registered_in_order() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".sql"))
+        .collect();
+    files.sort();
+    let registered: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
+    assert_eq!(
+        files, registered,
+        "every migrations/*.sql file must be listed in MIGRATIONS, in file-name order"
+    );
+    for (index, name) in registered.iter().enumerate() {
+        assert!(
+            name.starts_with(&format!("{:04}_", index + 1)),
+            "migration {name} should be numbered {:04}",
+            index + 1
+        );
+    }
+}
+
+#[test]
+fn a_database_newer_than_the_binary_is_refused() {
+    let db = temp_db();
+    drop(db.open());
+    let future = MIGRATIONS.len() as i64 + 1;
+    rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .pragma_update(None, "user_version", future)
+        .unwrap();
+    let err = vetted::Store::open(&db.path)
+        .err()
+        .expect("a newer schema must be refused");
+    assert_eq!(err.code(), "schema_too_new");
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("schema version {future}")) && message.contains("Upgrade Vetted"),
+        "the message names the version and what to do: {message}"
+    );
+}
+
+#[test]
+fn new_databases_use_wal_and_large_pages() {
+    let db = temp_db();
+    let store = db.open();
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let page: i64 = store
+        .conn()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(page, 8192, "page size is set before the first table");
+}
