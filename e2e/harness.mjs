@@ -1,0 +1,101 @@
+// Drives the real Vetted binary: tauri-driver (port 4444) → WebKitWebDriver → vetted-app.
+// Every test gets its own temporary database seeded from the demo fixture.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import net from 'node:net';
+import { remote } from 'webdriverio';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const appBinary = join(root, 'target/debug/vetted-app');
+export const cliBinary = join(root, 'target/debug/vetted');
+export const artifacts = join(root, 'target/e2e');
+mkdirSync(artifacts, { recursive: true });
+
+/** A fresh database seeded from the demo fixture (or `fixture`). */
+export function seededDb(fixture = join(root, 'demo/demo-items.jsonl')) {
+  const dir = mkdtempSync(join(tmpdir(), 'vetted-e2e-'));
+  const db = join(dir, 'vetted.db');
+  execFileSync(cliBinary, ['--db', db, 'import', fixture], { stdio: 'pipe' });
+  return db;
+}
+
+/** Runs SQL against the database with Python's sqlite3 (independent of Vetted's own code). */
+export function sql(db, query) {
+  const out = execFileSync('python3', ['-c', `
+import json, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.row_factory = sqlite3.Row
+print(json.dumps([dict(r) for r in conn.execute(sys.argv[2])]))
+`, db, query]);
+  return JSON.parse(out.toString());
+}
+
+function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((ok, fail) => {
+    const attempt = () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.end(); ok(); });
+      socket.once('error', () => {
+        if (Date.now() > deadline) fail(new Error(`port ${port} did not open in ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Starts the app on `db`; returns the WebdriverIO browser and a stop function. */
+export async function startApp(db, env = {}) {
+  const driver = spawn('tauri-driver', [], {
+    env: { ...process.env, VETTED_DB: db, VETTED_REVIEWER: 'e2e-reviewer', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((ok) => driver.once('exit', ok));
+  try {
+    await waitForPort(4444, 15000);
+    const browser = await remote({
+      hostname: '127.0.0.1',
+      port: 4444,
+      logLevel: 'error',
+      connectionRetryCount: 0,
+      capabilities: {
+        'tauri:options': { application: appBinary },
+        'wdio:enforceWebDriverClassic': true,
+      },
+    });
+    await browser.$('body[data-ready="true"]').waitForExist({ timeout: 20000 });
+    const stop = async () => {
+      await browser.deleteSession().catch(() => {});
+      driver.kill('SIGTERM'); // never SIGKILL: it would orphan WebKitWebDriver on port 4445
+      await exited;
+    };
+    return { browser, stop };
+  } catch (e) {
+    driver.kill('SIGTERM');
+    await exited;
+    throw e;
+  }
+}
+
+/** Text of a count badge as a number. */
+export async function count(browser, status) {
+  return Number(await browser.$(`[data-testid="count-${status}"]`).getText());
+}
+
+export async function waitForCount(browser, status, expected) {
+  await browser.waitUntil(async () => (await count(browser, status)) === expected, {
+    timeout: 10000,
+    timeoutMsg: `count-${status} never became ${expected}`,
+  });
+}
+
+export async function selectedId(browser) {
+  return browser.$('[data-testid="item-view"]').getAttribute('data-external-id');
+}
+
+export { sleep };

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up everything and runs every check and test: formatting, lints, type checks, unit and
+# integration tests (Rust and UI), generated-bindings drift, and end-to-end tests of the real
+# app window under Xvfb. Each step prints how long it took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+started=$SECONDS
+timed() {
+  local name=$1; shift
+  local t0=$SECONDS
+  printf '\n==> %s\n' "$name"
+  "$@"
+  printf '<== %s: %ss\n' "$name" $((SECONDS - t0))
+}
+
+timed "setup" bash scripts/setup.sh test
+# The shell's generate_context! needs ui/dist, so the UI is built before any cargo step.
+timed "ui: typecheck" bash -c "cd ui && npm run --silent typecheck"
+timed "ui: unit tests" bash -c "cd ui && npm test --silent"
+timed "ui: build" bash -c "cd ui && npm run --silent build"
+timed "rust: fmt" cargo fmt --all --check
+timed "rust: clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+timed "rust: tests (core + CLI, headless)" cargo test --locked
+bindings_drift() {
+  local drift
+  drift=$(git status --porcelain -- ui/src/bindings)
+  if [ -n "$drift" ]; then
+    echo "ui/src/bindings differ from what ts-rs generates; commit the regenerated files:" >&2
+    echo "$drift" >&2
+    return 1
+  fi
+}
+timed "bindings: no drift" bindings_drift
+timed "app: build" cargo build --locked -p vetted-app
+timed "e2e: real window" bash e2e/run.sh
+
+printf '\nall checks passed in %ss\n' $((SECONDS - started))

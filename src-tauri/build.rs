@@ -1,0 +1,21 @@
+//! Puts every app command under Tauri's ACL: each needs an explicit `allow-<command>` in a
+//! capability file before the webview may call it.
+
+/// Keep in sync with `tauri::generate_handler!` in `src/main.rs`.
+const COMMANDS: &[&str] = &[
+    "session_info",
+    "queue_page",
+    "status_counts",
+    "get_item",
+    "item_history",
+    "decide",
+    "reject_reasons",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

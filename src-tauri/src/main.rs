@@ -1,0 +1,38 @@
+//! Vetted's desktop shell. Each command is one delegation to the core; errors cross IPC as
+//! `{code, message}` (see `vetted::Error`'s `Serialize`). No SQL, file or network access is
+//! exposed to the webview.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::sync::Mutex;
+
+use vetted::{Store, db_path};
+
+fn main() {
+    let path = db_path::default_db_path();
+    let store = match Store::open(&path) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("Vetted could not open its database: {e}");
+            std::process::exit(1);
+        }
+    };
+    tauri::Builder::default()
+        .manage(commands::AppState {
+            store: Mutex::new(store),
+            reviewer: vetted::reviewer::default_reviewer(),
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session_info,
+            commands::queue_page,
+            commands::status_counts,
+            commands::get_item,
+            commands::item_history,
+            commands::decide,
+            commands::reject_reasons,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Vetted");
+}
