@@ -15,7 +15,31 @@ pub enum Error {
     },
 
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+
+    #[error(
+        "{path} is not a usable SQLite database (not SQLite, encrypted, or corrupt). \
+         Open another file with --db / VETTED_DB, or restore a backup with `vetted restore`."
+    )]
+    NotADatabase { path: PathBuf },
+
+    #[error(
+        "the database is read-only (check the file's and its folder's permissions); \
+         nothing was written"
+    )]
+    ReadOnly,
+
+    #[error(
+        "the database stayed locked by another process for too long; nothing was written. \
+         Try again when the other import or export has finished."
+    )]
+    Locked,
+
+    #[error("the disk is full; nothing was written. Free some space and try again.")]
+    DiskFull,
+
+    #[error("{path} is already open in another Vetted window; switch to that window")]
+    AlreadyOpen { path: PathBuf },
 
     #[error(
         "{path}: the database has schema version {found}, but this Vetted only knows up to {known}. \
@@ -53,6 +77,11 @@ impl Error {
         match self {
             Error::Io { .. } => "io",
             Error::Sqlite(_) => "database",
+            Error::NotADatabase { .. } => "not_a_database",
+            Error::ReadOnly => "read_only",
+            Error::Locked => "locked",
+            Error::DiskFull => "disk_full",
+            Error::AlreadyOpen { .. } => "already_open",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Invalid(_) => "invalid_input",
             Error::ItemNotFound(_) => "not_found",
@@ -65,6 +94,22 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    /// Failures a user can act on get their own variant; the rest stay `Sqlite`.
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked,
+            Some(ErrorCode::DiskFull) => Error::DiskFull,
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::NotADatabase {
+                path: PathBuf::new(),
+            },
+            _ => Error::Sqlite(e),
         }
     }
 }

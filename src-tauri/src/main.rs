@@ -8,14 +8,16 @@ mod commands;
 
 use std::sync::Mutex;
 
+use vetted::instance_lock::InstanceLock;
 use vetted::{Store, db_path};
 
 fn main() {
     let path = db_path::default_db_path();
-    let store = match Store::open(&path) {
-        Ok(store) => store,
+    let opened = InstanceLock::acquire(&path).and_then(|lock| Ok((lock, Store::open(&path)?)));
+    let (_lock, store) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
-            eprintln!("Vetted could not open its database: {e}");
+            eprintln!("Vetted could not open {}: {e}", path.display());
             std::process::exit(1);
         }
     };

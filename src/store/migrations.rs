@@ -25,6 +25,10 @@ pub(super) fn apply(store: &mut Store) -> Result<()> {
             known,
         });
     }
+    if found > 0 && found < known {
+        // Never migrate user data without a way back.
+        store.backup_to(&super::backup::pre_migration_path(&store.path, found))?;
+    }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = index as i64 + 1;
         store.write(|tx| {

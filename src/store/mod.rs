@@ -9,6 +9,7 @@
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.
 
+mod backup;
 mod decisions;
 mod items;
 mod migrations;
@@ -43,13 +44,19 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
+        let with_path = |e: Error| match e {
+            Error::NotADatabase { .. } => Error::NotADatabase {
+                path: path.to_owned(),
+            },
+            other => other,
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| with_path(e.into()))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
         };
-        store.configure()?;
-        migrations::apply(&mut store)?;
+        store.configure().map_err(with_path)?;
+        migrations::apply(&mut store).map_err(with_path)?;
         Ok(store)
     }
 

@@ -4,4 +4,5 @@ mod cli;
 mod decisions;
 mod import;
 mod migrations;
+mod safety;
 mod support;

@@ -72,6 +72,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a consistent copy of the database (safe while the app is running).
+    Backup {
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup (close the app first).
+    Restore { backup: PathBuf },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,5 +155,19 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { item, json } => review::show(&store, &item, json),
         Command::Stats { json } => review::stats(&store, json),
+        Command::Backup { out } => {
+            store.backup_to(&out)?;
+            println!("backed up {} to {}", store.path().display(), out.display());
+            Ok(())
+        }
+        Command::Restore { backup } => {
+            store.restore_from(&backup)?;
+            println!(
+                "restored {} from {}",
+                store.path().display(),
+                backup.display()
+            );
+            Ok(())
+        }
     }
 }

@@ -1,0 +1,133 @@
+//! Bad databases, backups and restore, the single-instance guard.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use vetted::instance_lock::InstanceLock;
+use vetted::{Error, Store};
+
+use crate::support::{answer_line, table_counts, temp_db};
+
+#[test]
+fn a_file_that_is_not_sqlite_gets_a_clear_error_and_is_left_alone() {
+    let db = temp_db();
+    let notes = db.write_file(
+        "notes.db",
+        "these are my notes, not a database\n".repeat(200),
+    );
+    let before = std::fs::read(&notes).unwrap();
+    let err = Store::open(&notes).err().expect("must refuse");
+    assert_eq!(err.code(), "not_a_database");
+    assert!(
+        err.to_string()
+            .contains("notes.db is not a usable SQLite database"),
+        "the message names the file: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&notes).unwrap(),
+        before,
+        "the file was not modified"
+    );
+}
+
+#[test]
+fn a_read_only_database_refuses_writes_clearly() {
+    let db = temp_db();
+    drop(db.open());
+    // Root ignores file permissions, so open read-only the way SQLite does for a read-only file.
+    let conn =
+        rusqlite::Connection::open_with_flags(&db.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let err: Error = conn
+        .execute("INSERT INTO imports (source, file_sha256, items_new, items_present, imported_at) VALUES ('x','y',0,0,'z')", [])
+        .unwrap_err()
+        .into();
+    assert_eq!(err.code(), "read_only", "{err}");
+    assert!(err.to_string().contains("nothing was written"), "{err}");
+}
+
+#[test]
+fn backup_while_open_then_restore_brings_back_the_decisions() {
+    let db = temp_db();
+    let file = db.write_file("items.jsonl", format!("{}\n", answer_line("a-1", "x")));
+    let mut store = db.open();
+    store.import_path(&file).unwrap();
+    let backup = db.dir.path().join("backup.db");
+    store.backup_to(&backup).unwrap();
+    assert!(
+        store.backup_to(&backup).is_err(),
+        "an existing backup is never overwritten"
+    );
+    let at_backup = table_counts(&db.path);
+
+    // Work continues after the backup, then the user restores it.
+    let more = db.write_file("more.jsonl", format!("{}\n", answer_line("a-2", "y")));
+    store.import_path(&more).unwrap();
+    assert_ne!(table_counts(&db.path), at_backup);
+    store.restore_from(&backup).unwrap();
+    assert_eq!(
+        table_counts(&db.path),
+        at_backup,
+        "restore returns the database to the backup's state"
+    );
+    assert!(
+        store.item("a-2").is_err(),
+        "items added after the backup are gone"
+    );
+    assert!(store.item("a-1").is_ok());
+}
+
+#[test]
+fn restore_refuses_a_file_that_is_not_a_backup() {
+    let db = temp_db();
+    let mut store = db.open();
+    let junk = db.write_file("junk.db", "not a database at all".repeat(100));
+    let err = store.restore_from(&junk).err().expect("must refuse");
+    assert!(
+        err.to_string()
+            .contains("junk.db is not a usable Vetted backup"),
+        "{err}"
+    );
+    assert_eq!(
+        store.status_counts().unwrap().total(),
+        0,
+        "the database is intact"
+    );
+}
+
+#[test]
+fn cli_backup_writes_a_usable_copy() {
+    let db = temp_db();
+    let file = db.write_file("items.jsonl", format!("{}\n", answer_line("a-1", "x")));
+    db.open().import_path(&file).unwrap();
+    let out = db.dir.path().join("copy.db");
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .arg("--db")
+        .arg(&db.path)
+        .arg("backup")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("backed up"));
+    let copy = Store::open(&out).unwrap();
+    assert!(
+        copy.item("a-1").is_ok(),
+        "the backup holds the imported item"
+    );
+}
+
+#[test]
+fn only_one_app_instance_per_database_file() {
+    let db = temp_db();
+    let first = InstanceLock::acquire(&db.path).unwrap();
+    let err = InstanceLock::acquire(&db.path)
+        .err()
+        .expect("second instance must be refused");
+    assert_eq!(err.code(), "already_open");
+    drop(first);
+    assert!(
+        InstanceLock::acquire(&db.path).is_ok(),
+        "the lock is released when the first instance ends"
+    );
+}
