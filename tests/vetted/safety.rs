@@ -81,7 +81,7 @@ fn restore_refuses_a_file_that_is_not_a_backup() {
     let db = temp_db();
     let mut store = db.open();
     let junk = db.write_file("junk.db", "not a database at all".repeat(100));
-    let err = store.restore_from(&junk).err().expect("must refuse");
+    let err = store.restore_from(&junk).expect_err("must refuse");
     assert!(
         err.to_string()
             .contains("junk.db is not a usable Vetted backup"),
@@ -121,9 +121,7 @@ fn cli_backup_writes_a_usable_copy() {
 fn only_one_app_instance_per_database_file() {
     let db = temp_db();
     let first = InstanceLock::acquire(&db.path).unwrap();
-    let err = InstanceLock::acquire(&db.path)
-        .err()
-        .expect("second instance must be refused");
+    let err = InstanceLock::acquire(&db.path).expect_err("second instance must be refused");
     assert_eq!(err.code(), "already_open");
     drop(first);
     assert!(
