@@ -33,6 +33,8 @@ bindings_drift() {
   fi
 }
 timed "bindings: no drift" bindings_drift
+timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soak_writer &&
+  python3 scripts/soak.py --rounds 15 --writers 1 && python3 scripts/soak.py --rounds 15 --writers 3"
 timed "app: build" cargo build --locked -p vetted-app
 timed "e2e: real window" bash e2e/run.sh
 
