@@ -98,4 +98,11 @@ export async function selectedId(browser) {
   return browser.$('[data-testid="item-view"]').getAttribute('data-external-id');
 }
 
+/** Saves a screenshot once WebKit has painted the latest DOM (it can lag a frame under Xvfb). */
+export async function screenshot(browser, name) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await sleep(250);
+  await browser.saveScreenshot(join(artifacts, name));
+}
+
 export { sleep };

@@ -2,8 +2,7 @@
 // real window, then find the three decisions in SQLite and the same state after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { artifacts, count, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
+import { count, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
 
 test('review three items by keyboard; decisions land in SQLite and survive a restart', async () => {
   const db = seededDb();
@@ -44,7 +43,7 @@ test('review three items by keyboard; decisions land in SQLite and survive a res
     await waitForCount(browser, 'edited', 1);
     assert.equal(await count(browser, 'pending'), 37);
 
-    await browser.saveScreenshot(join(artifacts, 'review.png'));
+    await screenshot(browser, 'review.png');
   } finally {
     await stop();
   }

@@ -1,0 +1,124 @@
+// An in-memory stand-in for the Tauri commands, for working on the UI in a plain browser.
+// It mirrors the shell's contract (camelCase args, keyset paging, version conflicts, idempotent
+// decision ids, {code, message} errors) closely enough to click through a review session.
+import type { Decision } from "../src/bindings/Decision";
+import type { DecisionInput } from "../src/bindings/DecisionInput";
+import type { Item } from "../src/bindings/Item";
+import type { ItemBody } from "../src/bindings/ItemBody";
+import type { QueueEntry } from "../src/bindings/QueueEntry";
+import type { QueueFilter } from "../src/bindings/QueueFilter";
+import type { QueuePage } from "../src/bindings/QueuePage";
+import type { RejectReason } from "../src/bindings/RejectReason";
+import type { StatusCounts } from "../src/bindings/StatusCounts";
+import type { Vetting } from "../src/bindings/Vetting";
+import records from "./mock-items.json";
+
+/** One line of the import format (see docs/import-format.md), loosely typed. */
+type ImportRecord = { id: string; domain: string; model: string; vetting?: Vetting; metadata?: Record<string, unknown> } & ItemBody;
+
+const REASONS: RejectReason[] = [
+  ["unsupported_by_evidence", "Unsupported by evidence"],
+  ["contradicts_evidence", "Contradicts evidence"],
+  ["incomplete", "Incomplete"],
+  ["wrong_data_product", "Wrong data product"],
+  ["privacy_governance", "Privacy / governance"],
+  ["off_domain", "Off-domain"],
+  ["other", "Other"],
+].map(([id, label]) => ({ id: id as string, label: label as string }));
+
+interface Row {
+  id: number;
+  item: Item;
+  history: Decision[];
+}
+
+function titleOf(body: ItemBody): string {
+  if (body.kind === "answer") return body.question;
+  const side = (product: string, fields: string[]) => `${product}.${fields.join("+")}`;
+  return `${side(body.source.product, body.relation.mapping.map((p) => p.source_field))} → ${side(body.target.product, body.relation.mapping.map((p) => p.target_field))}`;
+}
+
+function toItem(record: ImportRecord, externalId: string): Item {
+  const { id: _id, domain, model, vetting, metadata, ...body } = record;
+  const now = "2025-11-20T09:30:00.000Z";
+  return {
+    external_id: externalId,
+    domain,
+    model,
+    status: "pending",
+    version: 0,
+    body: body as ItemBody,
+    vetting: vetting ?? null,
+    metadata: metadata ?? {},
+    latest_edit: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** The real records first, then numbered copies so the list scrolls and pages. */
+export function createMockBackend(options: { copies: number; reviewer: string }) {
+  const base = records as unknown as ImportRecord[];
+  const rows: Row[] = [];
+  for (let copy = 0; copy < options.copies; copy++) {
+    for (const record of base) {
+      const externalId = copy === 0 ? record.id : `${record.id}-copy${copy}`;
+      rows.push({ id: rows.length + 1, item: toItem(record, externalId), history: [] });
+    }
+  }
+  const find = (externalId: string): Row => {
+    const row = rows.find((r) => r.item.external_id === externalId);
+    if (row === undefined) throw { code: "not_found", message: `no item with id '${externalId}'` };
+    return row;
+  };
+
+  const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+    session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
+    reject_reasons: () => REASONS,
+    status_counts: (): StatusCounts => {
+      const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0 };
+      for (const row of rows) counts[row.item.status] += 1;
+      return counts;
+    },
+    queue_page: (args): QueuePage => {
+      const { filter, after, limit } = args as { filter: QueueFilter; after: number | null; limit: number };
+      const matching = rows.filter((r) => r.id > (after ?? 0) && (filter.status === null || r.item.status === filter.status));
+      const entries: QueueEntry[] = matching.slice(0, limit).map((r) => ({
+        id: r.id,
+        external_id: r.item.external_id,
+        kind: r.item.body.kind,
+        domain: r.item.domain,
+        model: r.item.model,
+        title: titleOf(r.item.body),
+        status: r.item.status,
+        verdict: r.item.vetting?.verdict ?? null,
+      }));
+      return { entries, next_after: entries.length === limit ? (entries[entries.length - 1]?.id ?? null) : null };
+    },
+    get_item: (args) => find(args.externalId as string).item,
+    item_history: (args) => find(args.externalId as string).history,
+    decide: (args) => {
+      const input = args.input as DecisionInput;
+      const row = find(input.item);
+      const existing = row.history.find((d) => d.id === input.id);
+      if (existing !== undefined) return existing;
+      if (input.item_version !== row.item.version) {
+        throw { code: "conflict", message: `item '${input.item}' changed since you loaded it` };
+      }
+      if (input.action === "reject" && !REASONS.some((r) => r.id === input.reason)) {
+        throw { code: "bad_request", message: "a reject needs a reason" };
+      }
+      const decision: Decision = { ...input, decided_at: new Date().toISOString() };
+      const status = ({ approve: "approved", edit: "edited", reject: "rejected" } as const)[input.action];
+      row.history.push(decision);
+      row.item = { ...row.item, status, version: row.item.version + 1, latest_edit: input.edited, updated_at: decision.decided_at };
+      return decision;
+    },
+  };
+
+  return (command: string, args: Record<string, unknown> = {}): unknown => {
+    const run = commands[command];
+    if (run === undefined) throw `command ${command} not found`;
+    return run(args);
+  };
+}

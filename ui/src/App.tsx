@@ -1,0 +1,331 @@
+// The review screen: queue on the left, the selected item on the right, decisions by keyboard.
+// A decision is awaited (it is in SQLite when `decide` resolves) before the queue moves on.
+import { useCallback, useEffect, useRef, useState } from "react";
+import * as api from "./api";
+import type { Action } from "./bindings/Action";
+import type { AppError } from "./bindings/AppError";
+import type { Decision } from "./bindings/Decision";
+import type { DecisionInput } from "./bindings/DecisionInput";
+import type { EditedContent } from "./bindings/EditedContent";
+import type { Item } from "./bindings/Item";
+import type { RejectReason } from "./bindings/RejectReason";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { StatusCounts } from "./bindings/StatusCounts";
+import { AppHeader } from "./components/AppHeader";
+import { DecisionBar } from "./components/DecisionBar";
+import { EmptyQueue } from "./components/EmptyQueue";
+import { ErrorPanel } from "./components/ErrorPanel";
+import { ItemView } from "./components/ItemView";
+import { QueueList } from "./components/QueueList";
+import { RejectDialog } from "./components/RejectDialog";
+import { StatusTabs } from "./components/StatusTabs";
+import { Toast } from "./components/Toast";
+import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
+import { newDecisionId } from "./ids";
+import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
+import { BROWSE, type ReviewMode } from "./mode";
+import { applyDecision, countFor, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type StatusFilter } from "./queue";
+import { useGlobalKeydown } from "./useGlobalKeydown";
+import { usePagedQueue } from "./usePagedQueue";
+import { useToast } from "./useToast";
+
+interface LoadedItem {
+  item: Item;
+  history: Decision[];
+}
+
+async function loadItem(externalId: string): Promise<LoadedItem> {
+  const [item, history] = await Promise.all([api.getItem(externalId), api.itemHistory(externalId)]);
+  return { item, history };
+}
+
+const DONE: Record<Action, string> = { approve: "Approved", edit: "Edited", reject: "Rejected" };
+/** Fetch the next page once the selection is this close to the end of the loaded rows. */
+const PREFETCH_ROWS = 10;
+const UNCHANGED_NOTICE = "Nothing changed, so nothing was recorded. To accept it as it is, press Esc, then A to approve.";
+
+export function App() {
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [reasons, setReasons] = useState<RejectReason[]>([]);
+  const [startupError, setStartupError] = useState<AppError | null>(null);
+  const [counts, setCounts] = useState<StatusCounts | null>(null);
+  const paged = usePagedQueue("pending");
+  const { queue, queueRef, update, loadNextPage } = paged;
+  const [current, setCurrent] = useState<LoadedItem | null>(null);
+  const [itemError, setItemError] = useState<AppError | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [mode, setMode] = useState<ReviewMode>(BROWSE);
+  const [busy, setBusy] = useState(false);
+  const busyRef = useRef(false);
+  const { toast, showToast, dismissToast } = useToast();
+
+  useEffect(() => {
+    Promise.all([api.sessionInfo(), api.rejectReasons(), api.statusCounts()]).then(
+      ([info, taxonomy, initialCounts]) => {
+        setSession(info);
+        setReasons(taxonomy);
+        setCounts(initialCounts);
+      },
+      (thrown: unknown) => setStartupError(api.toAppError(thrown)),
+    );
+  }, []);
+
+  // Load the selected item unless it is already shown (a decision loads its successor itself).
+  const selectedId = queue.selectedId;
+  const shownId = current?.item.external_id ?? null;
+  useEffect(() => {
+    if (selectedId === null || selectedId === shownId) return;
+    let superseded = false;
+    loadItem(selectedId).then(
+      (loaded) => {
+        if (superseded) return;
+        setCurrent(loaded);
+        setItemError(null);
+        setMode(BROWSE);
+      },
+      (thrown: unknown) => {
+        if (!superseded) setItemError(api.toAppError(thrown));
+      },
+    );
+    return () => {
+      superseded = true;
+    };
+  }, [selectedId, shownId, reloadKey]);
+
+  const index = selectedIndex(queue);
+  useEffect(() => {
+    if (!paged.loading && paged.error === null && wantsNextPage(queue, index + PREFETCH_ROWS)) loadNextPage();
+  }, [queue, index, paged.loading, paged.error, loadNextPage]);
+
+  const loadPastRow = useCallback(
+    (row: number) => {
+      if (wantsNextPage(queueRef.current, row)) loadNextPage();
+    },
+    [queueRef, loadNextPage],
+  );
+
+  const queueIsEmpty = queue.entries.length === 0 && !queue.hasMore;
+  const ready = session !== null && counts !== null && (current !== null || queueIsEmpty);
+  useEffect(() => {
+    if (ready) document.body.dataset.ready = "true";
+  }, [ready]);
+
+  const reviewable = session !== null && current !== null && current.item.external_id === selectedId;
+
+  const advanceAfter = useCallback(
+    async (input: DecisionInput) => {
+      const status = statusAfter(input.action);
+      const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
+      const [newCounts, next] = await Promise.allSettled([
+        api.statusCounts(),
+        nextId === null ? Promise.resolve(null) : loadItem(nextId),
+      ]);
+      // One batch: list, counts and the next item change together.
+      update((state) => applyDecision(state, input.item, status));
+      if (newCounts.status === "fulfilled") setCounts(newCounts.value);
+      if (next.status === "fulfilled") {
+        setCurrent(next.value);
+        setItemError(null);
+      } else {
+        setItemError(api.toAppError(next.reason));
+      }
+      setMode(BROWSE);
+      showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
+    },
+    [queueRef, update, showToast],
+  );
+
+  const reloadAfterConflict = useCallback(
+    async (input: DecisionInput) => {
+      const [newCounts, reloaded] = await Promise.allSettled([api.statusCounts(), loadItem(input.item)]);
+      if (newCounts.status === "fulfilled") setCounts(newCounts.value);
+      if (reloaded.status === "fulfilled") setCurrent(reloaded.value);
+      setMode(BROWSE);
+      showToast({ tone: "error", text: `${input.item} changed since you loaded it. It has been reloaded: decide again.` });
+    },
+    [showToast],
+  );
+
+  const submit = useCallback(
+    async (input: DecisionInput): Promise<void> => {
+      busyRef.current = true;
+      setBusy(true);
+      dismissToast();
+      try {
+        let failure: AppError | null = null;
+        try {
+          await api.decide(input);
+        } catch (thrown) {
+          failure = api.toAppError(thrown);
+        }
+        if (failure === null) {
+          await advanceAfter(input);
+        } else if (failure.code === "conflict") {
+          await reloadAfterConflict(input);
+        } else {
+          // The editor or dialog stays open; Retry resends the same id, so it is recorded at most once.
+          showToast({ tone: "error", text: failure.message, action: { label: "Retry", run: () => busyRef.current || void submit(input) } });
+        }
+      } finally {
+        busyRef.current = false;
+        setBusy(false);
+      }
+    },
+    [advanceAfter, reloadAfterConflict, showToast, dismissToast],
+  );
+
+  const decideCurrent = (action: Action, details: { edited?: EditedContent; reason?: string; note?: string | null } = {}) => {
+    if (!reviewable || busyRef.current) return;
+    void submit({
+      id: newDecisionId(),
+      item: current.item.external_id,
+      item_version: current.item.version,
+      reviewer: session.reviewer,
+      action,
+      edited: details.edited ?? null,
+      reason: details.reason ?? null,
+      note: details.note ?? null,
+    });
+  };
+
+  const saveEdit = () => {
+    if (mode.kind !== "edit") return;
+    const problem = draftProblem(mode.draft);
+    if (problem !== null) return setMode({ ...mode, notice: problem });
+    if (isUnchanged(mode.draft, mode.initial)) return setMode({ ...mode, notice: UNCHANGED_NOTICE });
+    decideCurrent("edit", { edited: finishedDraft(mode.draft) });
+  };
+
+  const confirmReject = () => {
+    if (mode.kind !== "reject") return;
+    const reason = reasons[mode.reasonIndex];
+    if (reason === undefined) return;
+    decideCurrent("reject", { reason: reason.id, note: mode.note.trim() || null });
+  };
+
+  const run = (command: KeyCommand) => {
+    if (busyRef.current) return;
+    switch (command.type) {
+      case "next":
+      case "previous":
+        return update((state) => moveSelection(state, command.type === "next" ? 1 : -1));
+      case "approve":
+        return decideCurrent("approve");
+      case "edit":
+        if (reviewable) {
+          const draft = initialDraft(current.item);
+          setMode({ kind: "edit", draft, initial: draft, notice: null });
+        }
+        return;
+      case "reject":
+        if (reviewable && reasons.length > 0) setMode({ kind: "reject", reasonIndex: 0, note: "" });
+        return;
+      case "save":
+        return saveEdit();
+      case "confirm":
+        return confirmReject();
+      case "cancel":
+        return setMode(BROWSE);
+      case "pickReason":
+        return setMode((m) => (m.kind === "reject" ? { ...m, reasonIndex: command.index } : m));
+      case "moveReason":
+        return setMode((m) =>
+          m.kind === "reject"
+            ? { ...m, reasonIndex: Math.min(Math.max(m.reasonIndex + command.delta, 0), reasons.length - 1) }
+            : m,
+        );
+    }
+  };
+
+  useGlobalKeydown((event) => {
+    const command = commandFor(mode.kind, keyPressFrom(event), reasons.length);
+    if (command === null) return;
+    event.preventDefault();
+    run(command);
+  });
+
+  const showFilter = (filter: StatusFilter) => {
+    if (filter === queue.filter) return;
+    paged.showFilter(filter);
+    setCurrent(null);
+    setItemError(null);
+    setMode(BROWSE);
+  };
+
+  const selectEntry = (externalId: string) => {
+    if (busyRef.current) return;
+    setMode(BROWSE);
+    update((state) => select(state, externalId));
+  };
+
+  const retryItem = () => {
+    setItemError(null);
+    setCurrent(null);
+    setReloadKey((key) => key + 1);
+  };
+
+  const main = (() => {
+    if (startupError !== null) return <ErrorPanel title="Vetted could not start" error={startupError} />;
+    if (itemError !== null) return <ErrorPanel title="This item could not be loaded" error={itemError} onRetry={retryItem} />;
+    if (queueIsEmpty) return <EmptyQueue filter={queue.filter} counts={counts} />;
+    if (current === null) return <div className="placeholder">Loading…</div>;
+    return (
+      <ItemView
+        item={current.item}
+        history={current.history}
+        reasons={reasons}
+        mode={mode}
+        stale={current.item.external_id !== selectedId}
+        onDraftChange={(draft) => setMode((m) => (m.kind === "edit" ? { ...m, draft, notice: null } : m))}
+        onSave={saveEdit}
+        onCancel={() => setMode(BROWSE)}
+      />
+    );
+  })();
+
+  return (
+    <div className="app">
+      <AppHeader session={session} />
+      <div className="workspace">
+        <aside className="sidebar">
+          <StatusTabs filter={queue.filter} counts={counts} onSelect={showFilter} />
+          <QueueList
+            entries={queue.entries}
+            exhausted={queueIsEmpty}
+            selectedId={selectedId}
+            loading={paged.loading}
+            error={paged.error}
+            onSelect={selectEntry}
+            onVisibleEnd={loadPastRow}
+            onRetry={paged.retry}
+          />
+        </aside>
+        <main className="main">
+          {main}
+          <DecisionBar
+            canDecide={reviewable && mode.kind === "browse" && !busy}
+            canMove={mode.kind === "browse" && !busy && queue.entries.length > 1}
+            position={index >= 0 ? index + 1 : null}
+            total={counts === null ? null : countFor(counts, queue.filter)}
+            onCommand={run}
+          />
+        </main>
+      </div>
+      {mode.kind === "reject" && (
+        <RejectDialog
+          itemId={current?.item.external_id ?? ""}
+          reasons={reasons}
+          selected={mode.reasonIndex}
+          note={mode.note}
+          busy={busy}
+          onPick={(reasonIndex) => setMode((m) => (m.kind === "reject" ? { ...m, reasonIndex } : m))}
+          onNoteChange={(note) => setMode((m) => (m.kind === "reject" ? { ...m, note } : m))}
+          onConfirm={confirmReject}
+          onCancel={() => setMode(BROWSE)}
+        />
+      )}
+      {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
+    </div>
+  );
+}
+

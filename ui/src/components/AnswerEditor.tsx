@@ -1,0 +1,35 @@
+import { useEffect, useRef } from "react";
+import { EditorActions } from "./EditorActions";
+
+export interface AnswerEditorProps {
+  text: string;
+  notice: string | null;
+  onChange: (text: string) => void;
+  onSave: () => void;
+  onCancel: () => void;
+}
+
+export function AnswerEditor({ text, notice, onChange, onSave, onCancel }: AnswerEditorProps) {
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const element = textarea.current;
+    if (element === null) return;
+    element.focus();
+    element.setSelectionRange(element.value.length, element.value.length);
+  }, []);
+  return (
+    <section className="block editor">
+      <h3 className="label label-edited">Your edit</h3>
+      <textarea
+        ref={textarea}
+        className="answer-editor"
+        data-testid="answer-editor"
+        aria-label="Edited answer"
+        value={text}
+        rows={Math.min(14, Math.max(4, text.split("\n").length + 1))}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <EditorActions notice={notice} onSave={onSave} onCancel={onCancel} />
+    </section>
+  );
+}

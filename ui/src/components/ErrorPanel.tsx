@@ -1,0 +1,22 @@
+import type { AppError } from "../bindings/AppError";
+
+interface ErrorPanelProps {
+  title: string;
+  error: AppError;
+  onRetry?: () => void;
+}
+
+export function ErrorPanel({ title, error, onRetry }: ErrorPanelProps) {
+  return (
+    <div className="panel-center" role="alert">
+      <h2 className="panel-title">{title}</h2>
+      <p className="panel-text">{error.message}</p>
+      <p className="muted mono">{error.code}</p>
+      {onRetry !== undefined && (
+        <button type="button" className="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}

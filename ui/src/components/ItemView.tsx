@@ -1,0 +1,72 @@
+import type { Decision } from "../bindings/Decision";
+import type { EditedContent } from "../bindings/EditedContent";
+import type { Item } from "../bindings/Item";
+import type { RejectReason } from "../bindings/RejectReason";
+import type { ReviewMode } from "../mode";
+import { AnswerView } from "./AnswerView";
+import { KindBadge, StatusBadge } from "./Badges";
+import { DecisionHistory } from "./DecisionHistory";
+import { RelationshipView } from "./RelationshipView";
+
+interface ItemViewProps {
+  item: Item;
+  history: Decision[];
+  reasons: RejectReason[];
+  mode: ReviewMode;
+  /** The selection has moved on and the next item is still loading. */
+  stale: boolean;
+  onDraftChange: (draft: EditedContent) => void;
+  onSave: () => void;
+  onCancel: () => void;
+}
+
+export function ItemView({ item, history, reasons, mode, stale, onDraftChange, onSave, onCancel }: ItemViewProps) {
+  const { body } = item;
+  const draft = mode.kind === "edit" ? mode.draft : null;
+  const editing = { notice: mode.kind === "edit" ? mode.notice : null, onSave, onCancel };
+  return (
+    <article
+      className={stale ? "item-view stale" : "item-view"}
+      data-testid="item-view"
+      data-external-id={item.external_id}
+      data-status={item.status}
+      aria-busy={stale}
+    >
+      <header className="item-header">
+        <span className="item-id">{item.external_id}</span>
+        <KindBadge kind={body.kind} />
+        <span className="item-meta">{item.domain}</span>
+        <span className="item-meta">
+          model <span className="mono">{item.model}</span>
+        </span>
+        <span className="item-header-end">
+          <StatusBadge status={item.status} />
+        </span>
+      </header>
+      {body.kind === "answer" ? (
+        <AnswerView
+          body={body}
+          latestEdit={item.latest_edit?.kind === "answer" ? item.latest_edit.answer : null}
+          vetting={item.vetting}
+          editor={
+            draft?.kind === "answer"
+              ? { ...editing, text: draft.answer, onChange: (answer) => onDraftChange({ kind: "answer", answer }) }
+              : null
+          }
+        />
+      ) : (
+        <RelationshipView
+          body={body}
+          latestEdit={item.latest_edit?.kind === "relationship" ? item.latest_edit.relation : null}
+          vetting={item.vetting}
+          editor={
+            draft?.kind === "relationship"
+              ? { ...editing, relation: draft.relation, onChange: (relation) => onDraftChange({ kind: "relationship", relation }) }
+              : null
+          }
+        />
+      )}
+      <DecisionHistory history={history} reasons={reasons} />
+    </article>
+  );
+}

@@ -1,0 +1,26 @@
+import type { ProductSide } from "../bindings/ProductSide";
+import { FieldsTable } from "./FieldsTable";
+import { SampleRowsTable } from "./SampleRowsTable";
+
+interface ProductCardProps {
+  role: "source" | "target";
+  side: ProductSide;
+  /** Field names that take part in the mapping. */
+  highlighted: Set<string>;
+}
+
+export function ProductCard({ role, side, highlighted }: ProductCardProps) {
+  return (
+    <section className="product" data-testid={`product-${role}`}>
+      <header className="product-header">
+        <span className="product-role">{role}</span>
+        <h3 className="product-name">{side.product}</h3>
+        <span className="product-stats">
+          {side.fields.length} fields · {side.sample_rows.length} sample rows
+        </span>
+      </header>
+      <FieldsTable fields={side.fields} highlighted={highlighted} />
+      <SampleRowsTable fields={side.fields} rows={side.sample_rows} highlighted={highlighted} />
+    </section>
+  );
+}

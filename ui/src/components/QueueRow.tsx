@@ -1,0 +1,36 @@
+import type { QueueEntry } from "../bindings/QueueEntry";
+import { KindBadge, StatusBadge, VerdictDot } from "./Badges";
+
+interface QueueRowProps {
+  entry: QueueEntry;
+  top: number;
+  height: number;
+  selected: boolean;
+  onSelect: (externalId: string) => void;
+}
+
+export function QueueRow({ entry, top, height, selected, onSelect }: QueueRowProps) {
+  return (
+    <div
+      className="queue-row"
+      role="option"
+      aria-selected={selected}
+      data-testid="queue-entry"
+      data-external-id={entry.external_id}
+      style={{ top, height }}
+      onClick={() => onSelect(entry.external_id)}
+    >
+      <div className="queue-row-title" title={entry.title}>
+        {entry.title}
+      </div>
+      <div className="queue-row-meta">
+        <KindBadge kind={entry.kind} />
+        <span className="queue-row-domain">{entry.domain}</span>
+        <span className="queue-row-end">
+          {entry.verdict !== null && <VerdictDot verdict={entry.verdict} />}
+          <StatusBadge status={entry.status} />
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+import type { Relation } from "../bindings/Relation";
+import { ConfidenceMeter } from "./ConfidenceMeter";
+
+interface RelationSummaryProps {
+  title: string;
+  relation: Relation;
+  source: string;
+  target: string;
+  edited?: boolean;
+  rationale?: string;
+  confidence?: number | null;
+}
+
+export function RelationSummary({ title, relation, source, target, edited = false, rationale, confidence }: RelationSummaryProps) {
+  return (
+    <section className={edited ? "relation relation-edited" : "relation"}>
+      <header className="relation-header">
+        <h3 className={edited ? "label label-edited" : "label"}>{title}</h3>
+        <span className="chip mono" title={relation.type}>
+          {relation.type}
+        </span>
+        <span className="chip chip-strong mono" title="Cardinality: source rows to target rows">
+          {relation.cardinality}
+        </span>
+        {confidence !== undefined && confidence !== null && <ConfidenceMeter value={confidence} />}
+      </header>
+      <ul className="mapping">
+        {relation.mapping.map((pair, i) => (
+          <li key={i} className="mapping-pair mono">
+            <span>
+              <span className="mapping-product">{source}.</span>
+              {pair.source_field}
+            </span>
+            <span className="mapping-arrow" aria-label="maps to">
+              →
+            </span>
+            <span>
+              <span className="mapping-product">{target}.</span>
+              {pair.target_field}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {rationale !== undefined && rationale !== "" && <p className="rationale">{rationale}</p>}
+    </section>
+  );
+}

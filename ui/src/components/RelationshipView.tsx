@@ -1,0 +1,63 @@
+import type { Relation } from "../bindings/Relation";
+import type { RelationshipBody } from "../bindings/RelationshipBody";
+import type { Vetting } from "../bindings/Vetting";
+import { ProductCard } from "./ProductCard";
+import { RelationEditor, type RelationEditorProps } from "./RelationEditor";
+import { RelationSummary } from "./RelationSummary";
+import { VettingPanel } from "./VettingPanel";
+
+interface RelationshipViewProps {
+  body: RelationshipBody;
+  /** The relation as corrected by the latest edit decision, if that was the latest decision. */
+  latestEdit: Relation | null;
+  vetting: Vetting | null;
+  editor: Omit<RelationEditorProps, "sourceFields" | "targetFields"> | null;
+}
+
+export function RelationshipView({ body, latestEdit, vetting, editor }: RelationshipViewProps) {
+  // Highlight the mapping in force: the draft while editing, else the latest edit, else the proposal.
+  const mapping = (editor?.relation ?? latestEdit ?? body.relation).mapping;
+  const sourceNames = new Set(mapping.map((pair) => pair.source_field));
+  const targetNames = new Set(mapping.map((pair) => pair.target_field));
+  return (
+    <div className="relationship-layout">
+      <div className={vetting === null ? "relation-row without-vetting" : "relation-row"}>
+        <div className="relation-column">
+          {latestEdit !== null && (
+            <RelationSummary
+              title="Edited relation"
+              edited
+              relation={latestEdit}
+              source={body.source.product}
+              target={body.target.product}
+            />
+          )}
+          <RelationSummary
+            title={latestEdit === null ? "Proposed relation" : "Original proposal"}
+            relation={body.relation}
+            source={body.source.product}
+            target={body.target.product}
+            rationale={body.rationale}
+            confidence={body.confidence}
+          />
+          {editor !== null && (
+            <RelationEditor
+              {...editor}
+              sourceFields={body.source.fields.map((field) => field.name)}
+              targetFields={body.target.fields.map((field) => field.name)}
+            />
+          )}
+        </div>
+        {vetting !== null && (
+          <div className="relation-vetting">
+            <VettingPanel vetting={vetting} />
+          </div>
+        )}
+      </div>
+      <div className="products">
+        <ProductCard role="source" side={body.source} highlighted={sourceNames} />
+        <ProductCard role="target" side={body.target} highlighted={targetNames} />
+      </div>
+    </div>
+  );
+}

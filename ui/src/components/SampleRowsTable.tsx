@@ -1,0 +1,47 @@
+import type { Field } from "../bindings/Field";
+import { CellValue } from "./CellValue";
+
+interface SampleRowsTableProps {
+  fields: Field[];
+  rows: Array<Record<string, unknown>>;
+  highlighted: Set<string>;
+}
+
+/** Sample rows in the declared field order, then any keys the rows carry beyond the schema. */
+export function SampleRowsTable({ fields, rows, highlighted }: SampleRowsTableProps) {
+  if (rows.length === 0) return <p className="sample-caption">No sample rows</p>;
+  const columns = fields.map((field) => field.name);
+  for (const row of rows) {
+    for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  }
+  const mappedClass = (column: string) => (highlighted.has(column) ? "mapped" : undefined);
+  return (
+    <>
+      <p className="sample-caption">Sample rows</p>
+      <div className="sample-scroll" role="region" aria-label="Sample rows" tabIndex={0}>
+        <table className="table sample-table">
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} className={mappedClass(column)}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              {columns.map((column) => (
+                <td key={column} className={mappedClass(column)}>
+                  <CellValue value={row[column]} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Vetting } from "../bindings/Vetting";
+import { VerdictPill } from "./Badges";
+
+/** The second model's opinion: context for the reviewer, never a decision. */
+export function VettingPanel({ vetting }: { vetting: Vetting }) {
+  return (
+    <section className={`vetting vetting-${vetting.verdict}`} aria-label="Vetting model opinion">
+      <header className="vetting-header">
+        <span className="label">Vetting</span>
+        <VerdictPill verdict={vetting.verdict} />
+        {vetting.score !== null && <span className="vetting-score">score {vetting.score.toFixed(2)}</span>}
+        <span className="vetting-model mono">{vetting.model}</span>
+      </header>
+      {vetting.reasons.length > 0 && (
+        <ul className="vetting-reasons">
+          {vetting.reasons.map((reason, i) => (
+            <li key={i}>{reason}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import type { Item } from "./bindings/Item";
+import type { Relation } from "./bindings/Relation";
+import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
+
+const relation: Relation = { type: "foreign_key", cardinality: "N:1", mapping: [{ source_field: "CustomerId", target_field: "CustomerId" }] };
+
+function item(body: Item["body"], latestEdit: Item["latest_edit"] = null): Item {
+  return {
+    external_id: "x",
+    domain: "d",
+    model: "m",
+    status: latestEdit === null ? "pending" : "edited",
+    version: 1,
+    body,
+    vetting: null,
+    metadata: {},
+    latest_edit: latestEdit,
+    created_at: "",
+    updated_at: "",
+  };
+}
+
+const answerItem = (latestEdit: Item["latest_edit"] = null) =>
+  item({ kind: "answer", question: "Q?", answer: "original", evidence: [] }, latestEdit);
+const relationshipItem = () =>
+  item({
+    kind: "relationship",
+    source: { product: "Invoice", fields: [], sample_rows: [] },
+    target: { product: "Customer", fields: [], sample_rows: [] },
+    relation,
+    rationale: "",
+    confidence: null,
+  });
+
+describe("initialDraft", () => {
+  it("starts from the model's answer, or from the latest edit when there is one", () => {
+    expect(initialDraft(answerItem()), "no edit yet").toEqual({ kind: "answer", answer: "original" });
+    expect(initialDraft(answerItem({ kind: "answer", answer: "fixed" })), "previously edited").toEqual({ kind: "answer", answer: "fixed" });
+  });
+
+  it("copies the relation so editing cannot change the item", () => {
+    const draft = initialDraft(relationshipItem());
+    expect(draft, "same content").toEqual({ kind: "relationship", relation });
+    if (draft.kind !== "relationship") throw new Error("expected a relationship draft");
+    expect(draft.relation.mapping, "a copy, not the item's array").not.toBe(relation.mapping);
+  });
+});
+
+describe("isUnchanged", () => {
+  it("treats whitespace-only changes to an answer as unchanged", () => {
+    expect(isUnchanged({ kind: "answer", answer: " original\n" }, { kind: "answer", answer: "original" }), "padding").toBe(true);
+    expect(isUnchanged({ kind: "answer", answer: "new" }, { kind: "answer", answer: "original" }), "new text").toBe(false);
+  });
+
+  it("compares type, cardinality and every mapping pair of a relation", () => {
+    const same = { kind: "relationship", relation } as const;
+    expect(isUnchanged(same, same), "identical").toBe(true);
+    expect(isUnchanged({ kind: "relationship", relation: { ...relation, cardinality: "1:1" } }, same), "cardinality").toBe(false);
+    expect(
+      isUnchanged({ kind: "relationship", relation: { ...relation, mapping: [...relation.mapping, { source_field: "a", target_field: "b" }] } }, same),
+      "an added pair",
+    ).toBe(false);
+  });
+});
+
+describe("draftProblem", () => {
+  it("refuses an empty answer and incomplete relations", () => {
+    expect(draftProblem({ kind: "answer", answer: "  " }), "blank answer").not.toBeNull();
+    expect(draftProblem({ kind: "relationship", relation: { ...relation, type: " " } }), "no type").not.toBeNull();
+    expect(draftProblem({ kind: "relationship", relation: { ...relation, mapping: [] } }), "no pairs").not.toBeNull();
+    expect(
+      draftProblem({ kind: "relationship", relation: { ...relation, mapping: [{ source_field: "a", target_field: "" }] } }),
+      "half a pair",
+    ).not.toBeNull();
+    expect(draftProblem({ kind: "relationship", relation }), "a complete relation").toBeNull();
+  });
+});
+
+describe("finishedDraft", () => {
+  it("trims the answer and the relation type", () => {
+    expect(finishedDraft({ kind: "answer", answer: " x \n" }), "answer").toEqual({ kind: "answer", answer: "x" });
+    expect(finishedDraft({ kind: "relationship", relation: { ...relation, type: " fk " } }), "type").toEqual({
+      kind: "relationship",
+      relation: { ...relation, type: "fk" },
+    });
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { commandFor, focusKind, type KeyMode, type KeyPress } from "./keyboard";
+
+const REASONS = 7;
+
+function press(key: string, extra: Partial<KeyPress> = {}): KeyPress {
+  return { key, ctrlKey: false, metaKey: false, altKey: false, repeat: false, focus: "other", ...extra };
+}
+
+const run = (mode: KeyMode, key: string, extra: Partial<KeyPress> = {}) => commandFor(mode, press(key, extra), REASONS);
+
+describe("browse mode", () => {
+  it.each([
+    ["a", "approve"],
+    ["e", "edit"],
+    ["r", "reject"],
+    ["j", "next"],
+    ["k", "previous"],
+    ["ArrowDown", "next"],
+    ["ArrowUp", "previous"],
+    ["A", "approve"],
+    ["J", "next"],
+  ])("%s → %s", (key, type) => {
+    expect(run("browse", key), `key ${key} in browse mode`).toEqual({ type });
+  });
+
+  it.each(["ctrlKey", "metaKey", "altKey"] as const)("ignores keys held with %s", (modifier) => {
+    for (const key of ["a", "e", "r", "j", "k", "ArrowDown"]) {
+      expect(run("browse", key, { [modifier]: true }), `${modifier}+${key} belongs to the system, not Vetted`).toBeNull();
+    }
+  });
+
+  it("ignores keys typed into a text field", () => {
+    for (const key of ["a", "e", "r", "j", "k", "ArrowUp"]) {
+      expect(run("browse", key, { focus: "text" }), `${key} typed into an input`).toBeNull();
+    }
+  });
+
+  it("still works when a button has focus", () => {
+    expect(run("browse", "a", { focus: "button" }), "a after clicking a button").toEqual({ type: "approve" });
+  });
+
+  it("does not repeat decisions from a held key, but does repeat navigation", () => {
+    for (const key of ["a", "e", "r"]) {
+      expect(run("browse", key, { repeat: true }), `held ${key} must not decide again`).toBeNull();
+    }
+    expect(run("browse", "j", { repeat: true }), "held j keeps moving").toEqual({ type: "next" });
+  });
+
+  it("ignores unrelated keys, Enter and Escape", () => {
+    for (const key of ["x", "1", "Enter", "Escape", " "]) {
+      expect(run("browse", key), `${JSON.stringify(key)} does nothing in browse mode`).toBeNull();
+    }
+  });
+});
+
+describe("edit mode", () => {
+  it("saves with Ctrl+Enter or Cmd+Enter, also from inside the editor", () => {
+    expect(run("edit", "Enter", { ctrlKey: true, focus: "text" }), "Ctrl+Enter in the textarea").toEqual({ type: "save" });
+    expect(run("edit", "Enter", { metaKey: true, focus: "text" }), "Cmd+Enter in the textarea").toEqual({ type: "save" });
+    expect(run("edit", "Enter", { ctrlKey: true }), "Ctrl+Enter outside the editor").toEqual({ type: "save" });
+  });
+
+  it("cancels with Escape", () => {
+    expect(run("edit", "Escape", { focus: "text" }), "Esc in the editor").toEqual({ type: "cancel" });
+  });
+
+  it("leaves typing alone: plain Enter, letters and browse keys do nothing", () => {
+    for (const key of ["Enter", "a", "e", "r", "j", "k", "ArrowDown"]) {
+      expect(run("edit", key, { focus: "text" }), `${key} is text while editing`).toBeNull();
+    }
+    expect(run("edit", "Enter", { ctrlKey: true, altKey: true }), "Ctrl+Alt+Enter is not the save chord").toBeNull();
+  });
+});
+
+describe("reject mode", () => {
+  it("picks a reason by its digit", () => {
+    expect(run("reject", "1"), "1 picks the first reason").toEqual({ type: "pickReason", index: 0 });
+    expect(run("reject", "2"), "2 picks the second reason").toEqual({ type: "pickReason", index: 1 });
+    expect(run("reject", "7"), "7 picks the last reason").toEqual({ type: "pickReason", index: 6 });
+  });
+
+  it("ignores digits past the number of reasons", () => {
+    expect(run("reject", "8"), "there is no eighth reason").toBeNull();
+    expect(commandFor("reject", press("3"), 2), "with two reasons, 3 means nothing").toBeNull();
+  });
+
+  it("moves through the reasons with the arrow keys", () => {
+    expect(run("reject", "ArrowDown"), "down").toEqual({ type: "moveReason", delta: 1 });
+    expect(run("reject", "ArrowUp"), "up").toEqual({ type: "moveReason", delta: -1 });
+  });
+
+  it("confirms with Enter outside the note, Ctrl+Enter anywhere", () => {
+    expect(run("reject", "Enter"), "Enter on the reason list").toEqual({ type: "confirm" });
+    expect(run("reject", "Enter", { focus: "text" }), "Enter in the note is a new line").toBeNull();
+    expect(run("reject", "Enter", { ctrlKey: true, focus: "text" }), "Ctrl+Enter in the note").toEqual({ type: "confirm" });
+    expect(run("reject", "Enter", { metaKey: true }), "Cmd+Enter").toEqual({ type: "confirm" });
+  });
+
+  it("lets Enter press a focused button instead of confirming", () => {
+    expect(run("reject", "Enter", { focus: "button" }), "Enter on Cancel must not reject").toBeNull();
+  });
+
+  it("cancels with Escape, even from the note", () => {
+    expect(run("reject", "Escape"), "Esc").toEqual({ type: "cancel" });
+    expect(run("reject", "Escape", { focus: "text" }), "Esc in the note").toEqual({ type: "cancel" });
+  });
+
+  it("treats digits and arrows typed into the note as text", () => {
+    for (const key of ["2", "ArrowDown", "a"]) {
+      expect(run("reject", key, { focus: "text" }), `${key} in the note`).toBeNull();
+    }
+  });
+
+  it("does not take browse keys", () => {
+    for (const key of ["a", "e", "r", "j", "k"]) {
+      expect(run("reject", key), `${key} while the dialog is open`).toBeNull();
+    }
+  });
+
+  it("ignores digits held with a modifier", () => {
+    expect(run("reject", "2", { ctrlKey: true }), "Ctrl+2").toBeNull();
+  });
+});
+
+describe("focusKind", () => {
+  it("classifies text fields, buttons and everything else", () => {
+    expect(focusKind({ tagName: "TEXTAREA" } as unknown as EventTarget), "textarea").toBe("text");
+    expect(focusKind({ tagName: "input" } as unknown as EventTarget), "input, any case").toBe("text");
+    expect(focusKind({ tagName: "SELECT" } as unknown as EventTarget), "select").toBe("text");
+    expect(focusKind({ tagName: "DIV", isContentEditable: true } as unknown as EventTarget), "contenteditable").toBe("text");
+    expect(focusKind({ tagName: "BUTTON" } as unknown as EventTarget), "button").toBe("button");
+    expect(focusKind({ tagName: "BODY" } as unknown as EventTarget), "body").toBe("other");
+    expect(focusKind(null), "no target").toBe("other");
+  });
+});

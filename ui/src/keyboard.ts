@@ -1,0 +1,113 @@
+// Key → command mapping for each interaction mode. Pure: the DOM event is reduced to a KeyPress
+// first, so every rule here is unit-tested without a browser.
+
+export type KeyMode = "browse" | "edit" | "reject";
+
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  /** Auto-repeat from a held key. */
+  repeat: boolean;
+  focus: FocusKind;
+}
+
+/** Where the key was typed: a text field (input, textarea, select, editable), a button, elsewhere. */
+export type FocusKind = "text" | "button" | "other";
+
+export type KeyCommand =
+  | { type: "approve" }
+  | { type: "edit" }
+  | { type: "reject" }
+  | { type: "next" }
+  | { type: "previous" }
+  | { type: "save" }
+  | { type: "cancel" }
+  | { type: "confirm" }
+  | { type: "pickReason"; index: number }
+  | { type: "moveReason"; delta: 1 | -1 };
+
+const TEXT_FIELD_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+
+export function focusKind(target: EventTarget | null): FocusKind {
+  const element = target as { tagName?: unknown; isContentEditable?: unknown } | null;
+  if (element === null || typeof element.tagName !== "string") return "other";
+  const tag = element.tagName.toUpperCase();
+  if (TEXT_FIELD_TAGS.has(tag) || element.isContentEditable === true) return "text";
+  return tag === "BUTTON" ? "button" : "other";
+}
+
+export function keyPressFrom(event: KeyboardEvent): KeyPress {
+  return {
+    key: event.key,
+    ctrlKey: event.ctrlKey,
+    metaKey: event.metaKey,
+    altKey: event.altKey,
+    repeat: event.repeat,
+    focus: focusKind(event.target),
+  };
+}
+
+export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number): KeyCommand | null {
+  switch (mode) {
+    case "browse":
+      return browseCommand(press);
+    case "edit":
+      return editCommand(press);
+    case "reject":
+      return rejectCommand(press, reasonCount);
+  }
+}
+
+const hasModifier = (press: KeyPress) => press.ctrlKey || press.metaKey || press.altKey;
+const isSaveChord = (press: KeyPress) => press.key === "Enter" && (press.ctrlKey || press.metaKey) && !press.altKey;
+
+function browseCommand(press: KeyPress): KeyCommand | null {
+  if (hasModifier(press) || press.focus === "text") return null;
+  switch (press.key) {
+    case "j":
+    case "J":
+    case "ArrowDown":
+      return { type: "next" };
+    case "k":
+    case "K":
+    case "ArrowUp":
+      return { type: "previous" };
+  }
+  // A held key must not decide item after item.
+  if (press.repeat) return null;
+  switch (press.key) {
+    case "a":
+    case "A":
+      return { type: "approve" };
+    case "e":
+    case "E":
+      return { type: "edit" };
+    case "r":
+    case "R":
+      return { type: "reject" };
+  }
+  return null;
+}
+
+function editCommand(press: KeyPress): KeyCommand | null {
+  if (press.key === "Escape") return { type: "cancel" };
+  if (isSaveChord(press)) return { type: "save" };
+  return null;
+}
+
+function rejectCommand(press: KeyPress, reasonCount: number): KeyCommand | null {
+  if (press.key === "Escape") return { type: "cancel" };
+  if (isSaveChord(press)) return { type: "confirm" };
+  if (hasModifier(press) || press.focus === "text") return null;
+  // Enter on a focused button presses that button (e.g. Cancel), it does not confirm.
+  if (press.key === "Enter") return press.focus === "button" ? null : { type: "confirm" };
+  if (press.key === "ArrowDown") return { type: "moveReason", delta: 1 };
+  if (press.key === "ArrowUp") return { type: "moveReason", delta: -1 };
+  if (/^[1-9]$/.test(press.key)) {
+    const index = Number(press.key) - 1;
+    return index < reasonCount ? { type: "pickReason", index } : null;
+  }
+  return null;
+}

@@ -1,0 +1,9 @@
+import type { EditedContent } from "./bindings/EditedContent";
+
+/** What the reviewer is doing with the current item. */
+export type ReviewMode =
+  | { kind: "browse" }
+  | { kind: "edit"; draft: EditedContent; initial: EditedContent; notice: string | null }
+  | { kind: "reject"; reasonIndex: number; note: string };
+
+export const BROWSE: ReviewMode = { kind: "browse" };

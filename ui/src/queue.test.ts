@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import type { ItemStatus } from "./bindings/ItemStatus";
+import type { QueueEntry } from "./bindings/QueueEntry";
+import {
+  applyDecision,
+  countFor,
+  emptyQueue,
+  mergePage,
+  moveSelection,
+  select,
+  selectedIndex,
+  statusAfter,
+  wantsNextPage,
+  type QueueState,
+  type StatusFilter,
+} from "./queue";
+
+function entry(id: number, status: ItemStatus = "pending"): QueueEntry {
+  return {
+    id,
+    external_id: `item-${id}`,
+    kind: id % 2 === 0 ? "relationship" : "answer",
+    domain: "test",
+    model: "m",
+    title: `Item ${id}`,
+    status,
+    verdict: null,
+  };
+}
+
+function queueOf(filter: StatusFilter, ids: number[], selected: number | null, nextAfter: number | null = null): QueueState {
+  const status: ItemStatus = filter ?? "pending";
+  const state = mergePage(emptyQueue(filter), { entries: ids.map((id) => entry(id, status)), next_after: nextAfter });
+  return { ...state, selectedId: selected === null ? null : `item-${selected}` };
+}
+
+const ids = (state: QueueState) => state.entries.map((e) => e.id);
+
+describe("mergePage", () => {
+  it("selects the first entry of the first page", () => {
+    const state = mergePage(emptyQueue("pending"), { entries: [entry(3), entry(5)], next_after: 5 });
+    expect(state.selectedId, "startup selects the first pending item").toBe("item-3");
+    expect(state.after, "the cursor is the page's next_after").toBe(5);
+    expect(state.hasMore, "a full page may have a successor").toBe(true);
+  });
+
+  it("appends the next page without duplicating entries already listed", () => {
+    const first = mergePage(emptyQueue(null), { entries: [entry(1), entry(2), entry(3)], next_after: 3 });
+    const second = mergePage(first, { entries: [entry(3), entry(4)], next_after: null });
+    expect(ids(second), "entry 3 appears once, in its first place").toEqual([1, 2, 3, 4]);
+    expect(second.hasMore, "next_after null means no more pages").toBe(false);
+    expect(second.selectedId, "a later page keeps the selection").toBe("item-1");
+  });
+
+  it("keeps an entry's in-place status over the copy in a later page", () => {
+    const first = applyDecision(queueOf(null, [1, 2], 1, 2), "item-1", "approved");
+    const merged = mergePage(first, { entries: [entry(1), entry(9)], next_after: null });
+    expect(merged.entries[0]?.status, "the already listed entry is not replaced").toBe("approved");
+  });
+
+  it("leaves the selection empty when the queue is empty", () => {
+    const state = mergePage(emptyQueue("pending"), { entries: [], next_after: null });
+    expect(state.selectedId, "nothing to select").toBeNull();
+    expect(state.hasMore, "an empty last page ends the queue").toBe(false);
+  });
+});
+
+describe("moveSelection", () => {
+  const state = queueOf("pending", [1, 2, 3], 2);
+
+  it("moves to the next and the previous entry", () => {
+    expect(moveSelection(state, 1).selectedId, "j selects the following entry").toBe("item-3");
+    expect(moveSelection(state, -1).selectedId, "k selects the preceding entry").toBe("item-1");
+  });
+
+  it("stops at the ends instead of wrapping", () => {
+    const last = queueOf("pending", [1, 2, 3], 3);
+    const first = queueOf("pending", [1, 2, 3], 1);
+    expect(moveSelection(last, 1), "next at the last entry changes nothing").toBe(last);
+    expect(moveSelection(first, -1), "previous at the first entry changes nothing").toBe(first);
+  });
+
+  it("selects the first entry when nothing was selected", () => {
+    expect(moveSelection(queueOf("pending", [1, 2], null), 1).selectedId, "j with no selection").toBe("item-1");
+  });
+
+  it("does nothing on an empty list", () => {
+    const empty = emptyQueue("pending");
+    expect(moveSelection(empty, 1), "no entries, no move").toBe(empty);
+  });
+});
+
+describe("select", () => {
+  it("selects a listed entry and ignores unknown ids", () => {
+    const state = queueOf("pending", [1, 2], 1);
+    expect(select(state, "item-2").selectedId, "click selects the row").toBe("item-2");
+    expect(select(state, "nope"), "an id not in the list is ignored").toBe(state);
+  });
+});
+
+describe("applyDecision", () => {
+  it("in Pending, removes the decided entry and selects the one after it", () => {
+    const next = applyDecision(queueOf("pending", [1, 2, 3], 2), "item-2", "approved");
+    expect(ids(next), "the decided item leaves the pending list").toEqual([1, 3]);
+    expect(next.selectedId, "the queue advances to the next item").toBe("item-3");
+    expect(selectedIndex(next), "which is now at the decided item's place").toBe(1);
+  });
+
+  it("in Pending, selects the previous entry when the last one is decided", () => {
+    const next = applyDecision(queueOf("pending", [1, 2, 3], 3), "item-3", "rejected");
+    expect(ids(next), "the last entry left").toEqual([1, 2]);
+    expect(next.selectedId, "with no following entry, the previous is selected").toBe("item-2");
+  });
+
+  it("in Pending, selects nothing when the only entry is decided", () => {
+    const next = applyDecision(queueOf("pending", [7], 7), "item-7", "edited");
+    expect(next.entries, "the list is empty").toEqual([]);
+    expect(next.selectedId, "nothing left to select").toBeNull();
+  });
+
+  it.each([null, "approved", "rejected"] as const)("in %s, updates the status in place and advances", (filter) => {
+    const next = applyDecision(queueOf(filter, [1, 2, 3], 1), "item-1", "edited");
+    expect(ids(next), "the entry stays in the list").toEqual([1, 2, 3]);
+    expect(next.entries[0]?.status, "its status is the new one").toBe("edited");
+    expect(next.selectedId, "the queue advances to the next item").toBe("item-2");
+  });
+
+  it("outside Pending, keeps a lone entry selected so it can be shown again", () => {
+    const next = applyDecision(queueOf("approved", [4], 4), "item-4", "rejected");
+    expect(next.selectedId, "nowhere to move; the decided item stays selected").toBe("item-4");
+    expect(next.entries[0]?.status, "its status updated").toBe("rejected");
+  });
+
+  it("keeps the selection when a different entry is decided", () => {
+    const next = applyDecision(queueOf("pending", [1, 2, 3], 3), "item-1", "approved");
+    expect(next.selectedId, "the selected entry is unaffected").toBe("item-3");
+  });
+
+  it("ignores a decision on an entry not in the list", () => {
+    const state = queueOf("pending", [1, 2], 1);
+    expect(applyDecision(state, "item-99", "approved"), "unknown id, no change").toBe(state);
+  });
+
+  it("keeps the keyset cursor, so the next page starts after what was loaded", () => {
+    const next = applyDecision(queueOf("pending", [1, 2, 3], 3, 3), "item-3", "approved");
+    expect(next.after, "the cursor still points past entry 3").toBe(3);
+    expect(next.hasMore, "more pages may follow").toBe(true);
+  });
+});
+
+describe("wantsNextPage", () => {
+  it("asks for more only near the end of a list that has more", () => {
+    const more = queueOf("pending", [1, 2, 3, 4], 1, 4);
+    expect(wantsNextPage(more, 1), "row 1 of 4 is far from the end").toBe(false);
+    expect(wantsNextPage(more, 3), "the last loaded row is needed").toBe(true);
+    expect(wantsNextPage(queueOf("pending", [1, 2], 1, null), 10), "no more pages to fetch").toBe(false);
+  });
+});
+
+describe("statusAfter and countFor", () => {
+  it("maps each action to the status it leaves", () => {
+    expect(statusAfter("approve"), "approve").toBe("approved");
+    expect(statusAfter("edit"), "edit").toBe("edited");
+    expect(statusAfter("reject"), "reject").toBe("rejected");
+  });
+
+  it("counts one status, or all of them for the All tab", () => {
+    const counts = { pending: 37, approved: 1, edited: 1, rejected: 1 };
+    expect(countFor(counts, "pending"), "pending tab").toBe(37);
+    expect(countFor(counts, null), "All tab sums every status").toBe(40);
+  });
+});

@@ -1,0 +1,94 @@
+// The queue list as pure state: pages merged by keyset, selection moves, and what a decision
+// does to the list. React state holds a QueueState; every change goes through these functions.
+import type { Action } from "./bindings/Action";
+import type { ItemStatus } from "./bindings/ItemStatus";
+import type { QueueEntry } from "./bindings/QueueEntry";
+import type { QueuePage } from "./bindings/QueuePage";
+import type { StatusCounts } from "./bindings/StatusCounts";
+
+/** A status tab, or null for All. */
+export type StatusFilter = ItemStatus | null;
+
+export interface QueueState {
+  filter: StatusFilter;
+  entries: QueueEntry[];
+  /** Keyset cursor for the next page (`after`); null before the first page and after the last. */
+  after: number | null;
+  /** False once a page came back without `next_after`. */
+  hasMore: boolean;
+  /** external_id of the selected entry. */
+  selectedId: string | null;
+}
+
+export function emptyQueue(filter: StatusFilter): QueueState {
+  return { filter, entries: [], after: null, hasMore: true, selectedId: null };
+}
+
+/** Appends a page, skipping entries already listed; selects the first entry if none is selected. */
+export function mergePage(state: QueueState, page: QueuePage): QueueState {
+  const known = new Set(state.entries.map((entry) => entry.id));
+  const entries = [...state.entries, ...page.entries.filter((entry) => !known.has(entry.id))];
+  return {
+    ...state,
+    entries,
+    after: page.next_after,
+    hasMore: page.next_after !== null,
+    selectedId: state.selectedId ?? entries[0]?.external_id ?? null,
+  };
+}
+
+export function selectedIndex(state: QueueState): number {
+  return state.entries.findIndex((entry) => entry.external_id === state.selectedId);
+}
+
+export function select(state: QueueState, externalId: string): QueueState {
+  return state.entries.some((entry) => entry.external_id === externalId) ? { ...state, selectedId: externalId } : state;
+}
+
+/** Moves the selection by `delta` rows, stopping at either end of the loaded list. */
+export function moveSelection(state: QueueState, delta: number): QueueState {
+  if (state.entries.length === 0) return state;
+  const from = selectedIndex(state);
+  const to = from < 0 ? 0 : Math.min(Math.max(from + delta, 0), state.entries.length - 1);
+  const target = state.entries[to];
+  return target === undefined || to === from ? state : { ...state, selectedId: target.external_id };
+}
+
+export function statusAfter(action: Action): ItemStatus {
+  switch (action) {
+    case "approve":
+      return "approved";
+    case "edit":
+      return "edited";
+    case "reject":
+      return "rejected";
+  }
+}
+
+/**
+ * Applies a recorded decision. In the Pending tab the item leaves the list; in the others its
+ * status changes in place. If it was selected, the selection moves to the entry after it, else
+ * the one before it.
+ */
+export function applyDecision(state: QueueState, externalId: string, status: ItemStatus): QueueState {
+  const index = state.entries.findIndex((entry) => entry.external_id === externalId);
+  if (index < 0) return state;
+  const leaves = state.filter === "pending";
+  const neighbour = state.entries[index + 1] ?? state.entries[index - 1];
+  const entries = leaves
+    ? state.entries.filter((_, i) => i !== index)
+    : state.entries.map((entry, i) => (i === index ? { ...entry, status } : entry));
+  const fallback = leaves ? null : externalId;
+  const selectedId = state.selectedId === externalId ? (neighbour?.external_id ?? fallback) : state.selectedId;
+  return { ...state, entries, selectedId };
+}
+
+/** Whether the next page should be fetched, given the last row the user can (almost) see. */
+export function wantsNextPage(state: QueueState, lastNeededIndex: number): boolean {
+  return state.hasMore && lastNeededIndex >= state.entries.length - 1;
+}
+
+/** How many items a tab holds in all (loaded or not). */
+export function countFor(counts: StatusCounts, filter: StatusFilter): number {
+  return filter === null ? counts.pending + counts.approved + counts.edited + counts.rejected : counts[filter];
+}
