@@ -26,6 +26,7 @@ test('review three items by keyboard; decisions land in SQLite and survive a res
     assert.equal(second, 'rel-chinook-1');
     assert.ok(await browser.$('[data-testid="product-source"]').isDisplayed(), 'source product shown');
     assert.ok(await browser.$('[data-testid="product-target"]').isDisplayed(), 'target product shown');
+    await screenshot(browser, 'relationship.png');
     await browser.keys('r');
     await browser.$('[data-testid="reject-dialog"]').waitForDisplayed();
     await browser.keys('2');
