@@ -6,6 +6,9 @@ pub mod db_path;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod products;
+pub mod relation_evidence;
+pub mod relation_export;
 pub mod reviewer;
 pub mod store;
 
