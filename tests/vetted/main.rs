@@ -4,4 +4,6 @@ mod cli;
 mod decisions;
 mod import;
 mod migrations;
+mod products;
+mod relationships;
 mod support;
