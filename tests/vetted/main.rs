@@ -5,5 +5,6 @@ mod decisions;
 mod import;
 mod migrations;
 mod products;
+mod relations_cli;
 mod relationships;
 mod support;
