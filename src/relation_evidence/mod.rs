@@ -2,6 +2,7 @@
 //! the rationale and confidence the model supplies. Definitions are in `docs/relationships.md`;
 //! every figure says what it was computed on (the full source, or which samples).
 
+mod cautions;
 mod conflicts;
 mod field_types;
 mod key_counts;
@@ -91,16 +92,31 @@ pub struct RelationshipEvidence {
     pub orphan_rate: Option<f64>,
     /// A few orphan keys, sorted, for the reviewer to look up.
     pub orphan_examples: Vec<String>,
+    /// Distinct non-null target keys.
+    #[ts(type = "number")]
+    pub target_distinct: i64,
+    /// `matched_distinct / target_distinct`: how much of the target the source refers to.
+    pub target_coverage: Option<f64>,
     /// Every non-null target key occurs in exactly one row (the target side is a key).
     pub target_unique: bool,
     /// The target fields are the declared primary key or a unique key; `None` when the target
     /// product is not registered.
     pub target_declared_key: Option<bool>,
+    /// Every non-null source key occurs in exactly one source row.
+    pub source_unique: bool,
+    /// The source fields are the source product's declared primary or unique key (`None` when
+    /// the source product is not registered).
+    pub source_declared_key: Option<bool>,
+    /// The distinct source keys are exactly the integers `1..=source_distinct` (auto-increment
+    /// ids), which makes full containment likely by coincidence.
+    pub sequential_source_ids: bool,
     /// From the matched keys: `N` on a side when some key occurs in several of its rows.
     pub observed_cardinality: Option<Cardinality>,
     pub claimed_cardinality: Cardinality,
     pub pairs: Vec<PairEvidence>,
     pub conflicts: Vec<Conflict>,
+    /// Plain-language readings of the figures above that call for care (see `cautions.rs`).
+    pub cautions: Vec<String>,
 }
 
 impl Store {
@@ -197,7 +213,7 @@ pub(crate) fn compute_evidence(
             }
         })
         .collect();
-    Ok(RelationshipEvidence {
+    let mut evidence = RelationshipEvidence {
         source_basis: source.basis,
         target_basis: target.basis,
         source_distinct: figures.source_distinct,
@@ -207,11 +223,19 @@ pub(crate) fn compute_evidence(
         orphan_rows: figures.orphan_rows,
         orphan_rate: figures.orphan_rate,
         orphan_examples: figures.orphan_examples,
+        target_distinct: figures.target_distinct,
+        target_coverage: figures.target_coverage,
         target_unique: figures.target_unique,
         target_declared_key: target_product.map(|p| p.schema.is_declared_key(&target_fields)),
+        source_unique: figures.source_unique,
+        source_declared_key: source_product.map(|p| p.schema.is_declared_key(&source_fields)),
+        sequential_source_ids: figures.sequential_source_ids,
         observed_cardinality: figures.observed_cardinality,
         claimed_cardinality: relation.cardinality,
         pairs,
         conflicts: conflicts::find_conflicts(item, body, relation, accepted),
-    })
+        cautions: Vec::new(),
+    };
+    evidence.cautions = cautions::cautions(&evidence);
+    Ok(evidence)
 }

@@ -16,6 +16,10 @@ pub(super) struct ValueFigures {
     pub orphan_rate: Option<f64>,
     pub orphan_examples: Vec<String>,
     pub target_unique: bool,
+    pub source_unique: bool,
+    pub target_distinct: i64,
+    pub target_coverage: Option<f64>,
+    pub sequential_source_ids: bool,
     pub observed_cardinality: Option<Cardinality>,
 }
 
@@ -54,7 +58,11 @@ pub(super) fn compare(source: &KeyCounts, target: &KeyCounts) -> ValueFigures {
             .take(ORPHAN_EXAMPLES)
             .map(|k| display_key(k))
             .collect(),
-        target_unique: !target.counts.is_empty() && target.counts.values().all(|&n| n == 1),
+        target_unique: is_unique(target),
+        source_unique: is_unique(source),
+        target_distinct: target.counts.len() as i64,
+        target_coverage: ratio(matched_distinct, target.counts.len() as i64),
+        sequential_source_ids: is_one_to_n(source),
         observed_cardinality: (matched_distinct > 0).then_some(match (source_many, target_many) {
             (false, false) => Cardinality::OneToOne,
             (true, false) => Cardinality::ManyToOne,
@@ -62,4 +70,20 @@ pub(super) fn compare(source: &KeyCounts, target: &KeyCounts) -> ValueFigures {
             (true, true) => Cardinality::ManyToMany,
         }),
     }
+}
+
+/// Every key occurs in exactly one row (and there is at least one).
+fn is_unique(side: &KeyCounts) -> bool {
+    !side.counts.is_empty() && side.counts.values().all(|&n| n == 1)
+}
+
+/// The distinct keys are exactly the integers `1..=n`: the shape of an auto-increment id, which
+/// any other id column with at least `n` rows also contains.
+fn is_one_to_n(side: &KeyCounts) -> bool {
+    let n = side.counts.len() as i64;
+    n > 0
+        && side
+            .counts
+            .keys()
+            .all(|k| k.parse::<i64>().is_ok_and(|i| (1..=n).contains(&i)))
 }

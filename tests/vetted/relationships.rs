@@ -153,6 +153,43 @@ fn a_wrong_candidate_is_visibly_contradicted() {
 }
 
 #[test]
+fn a_key_to_key_coincidence_is_flagged_although_containment_is_full() {
+    let db = temp_db();
+    let mut store = db.open();
+    store.add_products(&[chinook_path()]).unwrap();
+    let line = relationship_between(
+        &store,
+        "ids",
+        ("Customer", &["CustomerId"]),
+        ("Invoice", &["InvoiceId"]),
+        "1:1",
+    );
+    import_lines(&db, &mut store, &[line]);
+    let e = evidence(&store, "ids");
+    assert_eq!(
+        e.containment,
+        Some(1.0),
+        "customer ids 1..59 are all invoice ids: containment cannot refute this"
+    );
+    assert!(e.sequential_source_ids, "the source keys are 1..59");
+    assert_eq!(
+        (e.source_declared_key, e.target_declared_key),
+        (Some(true), Some(true)),
+        "both sides are primary keys"
+    );
+    assert!(
+        e.target_coverage.unwrap() < 0.2,
+        "59 of 412 invoices are referenced"
+    );
+    assert_eq!(
+        e.cautions.len(),
+        2,
+        "the reviewer is told why full containment proves little: {:?}",
+        e.cautions
+    );
+}
+
+#[test]
 fn northwind_ship_via_is_contained_although_the_names_differ() {
     let db = temp_db();
     let northwind = northwind_db(db.dir.path());

@@ -35,6 +35,11 @@ pub fn print_evidence(e: &RelationshipEvidence) {
         e.orphan_rows,
         e.source_rows_with_key
     );
+    println!(
+        "  coverage      {} of the {} distinct target values are referenced",
+        percent(e.target_coverage),
+        e.target_distinct
+    );
     let declared = match e.target_declared_key {
         Some(true) => ", declared key",
         Some(false) => ", not a declared key",
@@ -72,5 +77,8 @@ pub fn print_evidence(e: &RelationshipEvidence) {
     }
     for c in &e.conflicts {
         println!("  CONFLICT      {}", c.message);
+    }
+    for c in &e.cautions {
+        println!("  caution       {c}");
     }
 }

@@ -41,6 +41,14 @@ orphan_rate: number | null,
  */
 orphan_examples: Array<string>, 
 /**
+ * Distinct non-null target keys.
+ */
+target_distinct: number, 
+/**
+ * `matched_distinct / target_distinct`: how much of the target the source refers to.
+ */
+target_coverage: number | null, 
+/**
  * Every non-null target key occurs in exactly one row (the target side is a key).
  */
 target_unique: boolean, 
@@ -50,6 +58,24 @@ target_unique: boolean,
  */
 target_declared_key: boolean | null, 
 /**
+ * Every non-null source key occurs in exactly one source row.
+ */
+source_unique: boolean, 
+/**
+ * The source fields are the source product's declared primary or unique key (`None` when
+ * the source product is not registered).
+ */
+source_declared_key: boolean | null, 
+/**
+ * The distinct source keys are exactly the integers `1..=source_distinct` (auto-increment
+ * ids), which makes full containment likely by coincidence.
+ */
+sequential_source_ids: boolean, 
+/**
  * From the matched keys: `N` on a side when some key occurs in several of its rows.
  */
-observed_cardinality: Cardinality | null, claimed_cardinality: Cardinality, pairs: Array<PairEvidence>, conflicts: Array<Conflict>, };
+observed_cardinality: Cardinality | null, claimed_cardinality: Cardinality, pairs: Array<PairEvidence>, conflicts: Array<Conflict>, 
+/**
+ * Plain-language readings of the figures above that call for care (see `cautions.rs`).
+ */
+cautions: Array<string>, };
