@@ -25,8 +25,7 @@ pub(super) fn scan(path: &Path) -> Result<DataProduct> {
         .ok_or_else(|| Error::bad_source(path.display().to_string(), "the file has no name"))?;
     let mut sample = RowSample::new();
     let header = for_each_record(path, |record| {
-        sample.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
-        Ok(())
+        sample.push_with(|| Ok(record.iter().map(str::to_owned).collect::<Vec<_>>()))
     })?;
     let (raw_rows, row_count) = sample.finish();
     let mut types = vec![Inferred::Empty; header.len()];

@@ -27,23 +27,26 @@ impl<T> RowSample<T> {
         }
     }
 
-    pub fn push(&mut self, row: T) {
+    /// Offers the next row, built by `make` only if the sample keeps it: a large table costs one
+    /// random draw per row, not one row object.
+    pub fn push_with<E>(&mut self, make: impl FnOnce() -> Result<T, E>) -> Result<(), E> {
         let position = self.seen;
         self.seen += 1;
         if self.head.len() < SAMPLE_HEAD {
-            self.head.push(row);
-            return;
+            self.head.push(make()?);
+            return Ok(());
         }
         let capacity = (SAMPLE_LIMIT - SAMPLE_HEAD) as u64;
         let index_after_head = position - SAMPLE_HEAD as u64;
         if index_after_head < capacity {
-            self.reservoir.push((position, row));
+            self.reservoir.push((position, make()?));
         } else {
             let slot = self.rng.below(index_after_head + 1);
             if slot < capacity {
-                self.reservoir[slot as usize] = (position, row);
+                self.reservoir[slot as usize] = (position, make()?);
             }
         }
+        Ok(())
     }
 
     /// The sampled rows in source order, and how many rows were seen.
@@ -77,13 +80,17 @@ impl SplitMix64 {
 mod tests {
     use super::*;
 
+    fn sample_of(n: u64) -> (Vec<u64>, u64) {
+        let mut sample = RowSample::new();
+        for i in 0..n {
+            sample.push_with(|| Ok::<_, ()>(i)).unwrap();
+        }
+        sample.finish()
+    }
+
     #[test]
     fn keeps_the_head_in_order_and_bounds_the_sample() {
-        let mut sample = RowSample::new();
-        for i in 0..10_000u64 {
-            sample.push(i);
-        }
-        let (rows, seen) = sample.finish();
+        let (rows, seen) = sample_of(10_000);
         assert_eq!(seen, 10_000);
         assert_eq!(rows.len(), SAMPLE_LIMIT, "the sample is bounded");
         assert_eq!(
@@ -103,10 +110,6 @@ mod tests {
 
     #[test]
     fn a_small_source_is_kept_whole() {
-        let mut sample = RowSample::new();
-        for i in 0..12u64 {
-            sample.push(i);
-        }
-        assert_eq!(sample.finish(), ((0..12).collect(), 12));
+        assert_eq!(sample_of(12), ((0..12).collect(), 12));
     }
 }

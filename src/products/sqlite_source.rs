@@ -164,11 +164,13 @@ fn sample_rows(conn: &Connection, table: &str) -> Result<(Vec<Row>, u64)> {
     let mut sample = RowSample::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let mut row = Row::new();
-        for (i, name) in names.iter().enumerate() {
-            row.insert(name.clone(), json_of_sql(r.get_ref(i)?));
-        }
-        sample.push(row);
+        sample.push_with(|| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Ok((name.clone(), json_of_sql(r.get_ref(i)?))))
+                .collect::<rusqlite::Result<Row>>()
+        })?;
     }
     Ok(sample.finish())
 }

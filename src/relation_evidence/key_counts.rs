@@ -60,12 +60,13 @@ impl KeyCounts {
 
     fn labelled(mut self, of_rows: Option<i64>, fallback_reason: Option<String>) -> KeyCounts {
         let rows = self.basis.rows;
+        let plural = |n: i64| if n == 1 { "row" } else { "rows" };
         self.basis.label = match (self.basis.kind, of_rows) {
-            (BasisKind::SourceTable, _) => format!("source: full table, {rows} rows"),
+            (BasisKind::SourceTable, _) => format!("source: full table, {rows} {}", plural(rows)),
             (BasisKind::RegisteredSample, Some(total)) => {
-                format!("registered sample: {rows} of {total} rows")
+                format!("registered sample: {rows} of {total} {}", plural(total))
             }
-            _ => format!("samples: {rows} rows"),
+            _ => format!("samples: {rows} {}", plural(rows)),
         };
         self.basis.fallback_reason = fallback_reason;
         self

@@ -238,7 +238,7 @@ fn without_a_registered_source_the_samples_are_used_and_labelled() {
     import_lines(&db, &mut store, &[relationship_line("r-1")]);
     let e = evidence(&store, "r-1");
     assert_eq!(e.source_basis.kind, BasisKind::ItemSample);
-    assert_eq!(e.source_basis.label, "samples: 1 rows");
+    assert_eq!(e.source_basis.label, "samples: 1 row");
     assert_eq!(
         e.target_declared_key, None,
         "no registered schema to declare keys"
