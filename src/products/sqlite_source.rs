@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 pub(crate) fn open_read_only(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
+    // A writer of the source may hold a lock for a moment; wait rather than fail.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Opening is lazy: reading the schema is what detects a file that is not a database.
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
         r.get::<_, i64>(0)

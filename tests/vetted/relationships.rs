@@ -473,3 +473,46 @@ fn dbt_names_with_spaces_are_quoted() {
         "{yaml}"
     );
 }
+
+#[test]
+fn a_composite_key_is_measured_as_a_tuple_and_left_out_of_dbt() {
+    let db = temp_db();
+    let picks = db.write_file(
+        "picks.csv",
+        "PlaylistId,TrackId,note\n1,3402,a\n1,3402,b\n1,3389,c\n99,1,orphan\n1,,half-null\n",
+    );
+    let mut store = db.open();
+    store.add_products(&[chinook_path(), picks]).unwrap();
+    let line = relationship_between(
+        &store,
+        "picks",
+        ("picks", &["PlaylistId", "TrackId"]),
+        ("PlaylistTrack", &["PlaylistId", "TrackId"]),
+        "N:1",
+    );
+    import_lines(&db, &mut store, &[line]);
+    let e = evidence(&store, "picks");
+    assert_eq!(
+        e.source_basis.label, "source: full table, 5 rows",
+        "the CSV source is read whole"
+    );
+    assert_eq!(
+        (e.matched_distinct, e.source_distinct),
+        (2, 3),
+        "(1,3402) and (1,3389) are playlist entries, (99,1) is not; the half-null row is skipped"
+    );
+    assert_eq!((e.orphan_rows, e.source_rows_with_key), (1, 4));
+    assert_eq!(
+        e.target_declared_key,
+        Some(true),
+        "the pair is PlaylistTrack's primary key"
+    );
+    assert_eq!(e.observed_cardinality, Some(Cardinality::ManyToOne));
+
+    decide(&mut store, "picks", Action::Approve, None);
+    let yaml = String::from_utf8(store.export_relations(RelationFormat::Dbt).unwrap()).unwrap();
+    assert!(
+        yaml.contains("(composite key): picks") && yaml.contains("models: []"),
+        "dbt has no composite relationships test, so it is listed, not emitted: {yaml}"
+    );
+}
