@@ -14,7 +14,6 @@ use crate::domain::ProductSide;
 use crate::error::Result;
 use crate::products::sqlite_source::{open_read_only, quote_ident};
 use crate::products::{DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json};
-use crate::store::Store;
 
 /// A source with more distinct keys than this is not read whole; its sample is used instead.
 pub const MAX_DISTINCT_KEYS: usize = 2_000_000;
@@ -78,33 +77,38 @@ pub(super) fn display_key(key: &str) -> String {
     key.split(KEY_SEPARATOR).collect::<Vec<_>>().join(", ")
 }
 
-/// The key values of `fields` on one side, from the best basis available.
-pub(super) fn gather(store: &Store, side: &ProductSide, fields: &[&str]) -> Result<KeyCounts> {
-    let why_not_registered = match store.product(&side.product)? {
+/// The key values of `fields` on one side, from the best basis available; `registered` is the
+/// registered product of the side's name, if any.
+pub(super) fn gather(
+    side: &ProductSide,
+    registered: Option<&DataProduct>,
+    fields: &[&str],
+) -> KeyCounts {
+    let why_not_registered = match registered {
         None => "the product is not registered".to_owned(),
         Some(product) => match fields.iter().find(|f| product.schema.field(f).is_none()) {
             Some(missing) => format!("the registered product has no field '{missing}'"),
-            None => match from_source(&product, fields) {
-                Ok(counts) => return Ok(counts.labelled(None, None)),
-                Err(why) => {
-                    let counts = from_rows(
+            None => {
+                return match from_source(product, fields) {
+                    Ok(counts) => counts.labelled(None, None),
+                    Err(why) => from_rows(
                         &product.name,
                         BasisKind::RegisteredSample,
                         &product.sample_rows,
                         fields,
-                    );
-                    return Ok(counts.labelled(Some(product.row_count), Some(why)));
-                }
-            },
+                    )
+                    .labelled(Some(product.row_count), Some(why)),
+                };
+            }
         },
     };
-    Ok(from_rows(
+    from_rows(
         &side.product,
         BasisKind::ItemSample,
         &side.sample_rows,
         fields,
     )
-    .labelled(None, Some(why_not_registered)))
+    .labelled(None, Some(why_not_registered))
 }
 
 fn from_rows(product: &str, kind: BasisKind, rows: &[Row], fields: &[&str]) -> KeyCounts {

@@ -17,8 +17,11 @@ pub use name_similarity::name_similarity;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::domain::{Cardinality, Item, ItemBody, ProductSide, Relation, RelationshipBody};
+use crate::domain::{
+    Cardinality, FieldPair, Item, ItemBody, ProductSide, Relation, RelationshipBody,
+};
 use crate::error::{Error, Result};
+use crate::products::DataProduct;
 use crate::store::{ApprovedRelationship, Store, current_relation};
 
 /// What one side's values were read from.
@@ -174,44 +177,15 @@ pub(crate) fn compute_evidence(
         .iter()
         .map(|p| p.target_field.as_str())
         .collect();
-    let source = key_counts::gather(store, &body.source, &source_fields)?;
-    let target = key_counts::gather(store, &body.target, &target_fields)?;
-    let figures = value_figures::compare(&source, &target);
-    let target_product = store.product(&body.target.product)?;
     let source_product = store.product(&body.source.product)?;
-    let declared_type =
-        |side: &ProductSide, registered: Option<&crate::products::DataProduct>, field: &str| {
-            registered
-                .and_then(|p| p.schema.field(field))
-                .map(|f| f.declared_type.clone())
-                .or_else(|| {
-                    side.fields
-                        .iter()
-                        .find(|f| f.name == field)
-                        .map(|f| f.field_type.clone())
-                })
-        };
+    let target_product = store.product(&body.target.product)?;
+    let source = key_counts::gather(&body.source, source_product.as_ref(), &source_fields);
+    let target = key_counts::gather(&body.target, target_product.as_ref(), &target_fields);
+    let figures = value_figures::compare(&source, &target);
     let pairs = relation
         .mapping
         .iter()
-        .map(|pair| {
-            let source_type =
-                declared_type(&body.source, source_product.as_ref(), &pair.source_field);
-            let target_type =
-                declared_type(&body.target, target_product.as_ref(), &pair.target_field);
-            let family = |t: &Option<String>| t.as_deref().map_or(TypeFamily::Unknown, type_family);
-            let (source_family, target_family) = (family(&source_type), family(&target_type));
-            PairEvidence {
-                source_field: pair.source_field.clone(),
-                target_field: pair.target_field.clone(),
-                source_type,
-                target_type,
-                source_family,
-                target_family,
-                type_match: type_match(source_family, target_family),
-                name_similarity: name_similarity(&pair.source_field, &pair.target_field),
-            }
-        })
+        .map(|pair| pair_evidence(body, source_product.as_ref(), target_product.as_ref(), pair))
         .collect();
     let mut evidence = RelationshipEvidence {
         source_basis: source.basis,
@@ -238,4 +212,43 @@ pub(crate) fn compute_evidence(
     };
     evidence.cautions = cautions::cautions(&evidence);
     Ok(evidence)
+}
+
+/// A field's declared type: from the registered schema first, else from the item's own fields.
+fn declared_type(
+    side: &ProductSide,
+    registered: Option<&DataProduct>,
+    field: &str,
+) -> Option<String> {
+    registered
+        .and_then(|p| p.schema.field(field))
+        .map(|f| f.declared_type.clone())
+        .or_else(|| {
+            side.fields
+                .iter()
+                .find(|f| f.name == field)
+                .map(|f| f.field_type.clone())
+        })
+}
+
+fn pair_evidence(
+    body: &RelationshipBody,
+    source_product: Option<&DataProduct>,
+    target_product: Option<&DataProduct>,
+    pair: &FieldPair,
+) -> PairEvidence {
+    let source_type = declared_type(&body.source, source_product, &pair.source_field);
+    let target_type = declared_type(&body.target, target_product, &pair.target_field);
+    let family = |t: &Option<String>| t.as_deref().map_or(TypeFamily::Unknown, type_family);
+    let (source_family, target_family) = (family(&source_type), family(&target_type));
+    PairEvidence {
+        source_field: pair.source_field.clone(),
+        target_field: pair.target_field.clone(),
+        source_type,
+        target_type,
+        source_family,
+        target_family,
+        type_match: type_match(source_family, target_family),
+        name_similarity: name_similarity(&pair.source_field, &pair.target_field),
+    }
 }
