@@ -93,7 +93,7 @@ pub struct RelationshipEvidence {
     pub orphan_rows: i64,
     /// `orphan_rows / source_rows_with_key`.
     pub orphan_rate: Option<f64>,
-    /// A few orphan keys, sorted, for the reviewer to look up.
+    /// A few orphan keys (integers in numeric order first), for the reviewer to look up.
     pub orphan_examples: Vec<String>,
     /// Distinct non-null target keys.
     #[ts(type = "number")]

@@ -43,7 +43,13 @@ pub(super) fn compare(source: &KeyCounts, target: &KeyCounts) -> ValueFigures {
             }
         }
     }
-    orphans.sort();
+    // Integers in numeric order (`9` before `10`), then text.
+    orphans.sort_by(|a, b| match (a.parse::<i64>(), b.parse::<i64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        _ => a.cmp(b),
+    });
     let source_distinct = source.counts.len() as i64;
     let ratio = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
     ValueFigures {

@@ -37,7 +37,7 @@ orphan_rows: number,
  */
 orphan_rate: number | null, 
 /**
- * A few orphan keys, sorted, for the reviewer to look up.
+ * A few orphan keys (integers in numeric order first), for the reviewer to look up.
  */
 orphan_examples: Array<string>, 
 /**
