@@ -94,16 +94,47 @@ pub struct FieldPair {
     pub target_field: String,
 }
 
+/// The relation type a reviewer uses to say two products are not related (an `edit` decision):
+/// the mapping then names the pairing judged unrelated and the cardinality is ignored.
+pub const NOT_RELATED: &str = "not_related";
+
 /// The relationship a model proposes (or a reviewer corrects) between two products.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct Relation {
-    /// e.g. `foreign_key`.
+    /// e.g. `foreign_key`, or [`NOT_RELATED`].
     #[serde(rename = "type")]
     pub relation_type: String,
     pub cardinality: Cardinality,
     pub mapping: Vec<FieldPair>,
+}
+
+impl Relation {
+    pub fn is_not_related(&self) -> bool {
+        self.relation_type == NOT_RELATED
+    }
+}
+
+impl Cardinality {
+    /// The same relationship read from the target's side (`N:1` ↔ `1:N`).
+    pub fn reversed(self) -> Cardinality {
+        match self {
+            Cardinality::ManyToOne => Cardinality::OneToMany,
+            Cardinality::OneToMany => Cardinality::ManyToOne,
+            same => same,
+        }
+    }
+
+    /// The spelling used in files and messages: `1:1`, `N:1`, `1:N`, `N:M`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cardinality::OneToOne => "1:1",
+            Cardinality::ManyToOne => "N:1",
+            Cardinality::OneToMany => "1:N",
+            Cardinality::ManyToMany => "N:M",
+        }
+    }
 }
 
 /// The vetting model's opinion: shown to reviewers, never treated as a decision.

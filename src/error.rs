@@ -69,6 +69,30 @@ pub enum Error {
 
     #[error("{0}")]
     BadRequest(String),
+
+    /// A data-product source that cannot be registered; `location` is `FILE` or `FILE:LINE`.
+    #[error("{location}: {problem}; nothing was registered")]
+    BadSource { location: String, problem: String },
+
+    #[error(
+        "a product named '{name}' is already registered from {existing}; {new} would replace it. \
+         Rename the table or file, or register it into another database"
+    )]
+    ProductCollision {
+        name: String,
+        existing: String,
+        new: String,
+    },
+
+    #[error("'{field}' is not a field of '{product}' (its fields: {})", .known.join(", "))]
+    UnknownField {
+        product: String,
+        field: String,
+        known: Vec<String>,
+    },
+
+    #[error("{0} already exists; pass --force to replace it")]
+    OutputExists(PathBuf),
 }
 
 impl Error {
@@ -87,6 +111,17 @@ impl Error {
             Error::ItemNotFound(_) => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::BadRequest(_) => "bad_request",
+            Error::BadSource { .. } => "bad_source",
+            Error::ProductCollision { .. } => "product_collision",
+            Error::UnknownField { .. } => "unknown_field",
+            Error::OutputExists(_) => "output_exists",
+        }
+    }
+
+    pub fn bad_source(location: impl Into<String>, problem: impl Into<String>) -> Self {
+        Error::BadSource {
+            location: location.into(),
+            problem: problem.into(),
         }
     }
 

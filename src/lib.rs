@@ -7,6 +7,9 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod instance_lock;
+pub mod products;
+pub mod relation_evidence;
+pub mod relation_export;
 pub mod reviewer;
 pub mod store;
 

@@ -7,9 +7,11 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
+use super::relation_edit::check_edited_relation;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{
-    Action, Decision, DecisionInput, EditedContent, ItemKind, ItemStatus, default_reject_reasons,
+    Action, Decision, DecisionInput, EditedContent, ItemKind, ItemStatus, RelationshipBody,
+    default_reject_reasons,
 };
 use crate::error::{Error, Result};
 
@@ -21,7 +23,8 @@ impl Store {
     ///
     /// Errors: `ItemNotFound`; `Conflict` when `input.item_version` is not the item's current
     /// version; `BadRequest` when the input is inconsistent (an edit without content, a reject
-    /// without a reason, content of the wrong kind).
+    /// without a reason, content of the wrong kind); `UnknownField` when an edited relation
+    /// maps a field its product does not have.
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision> {
         validate(input)?;
         self.write(|tx| {
@@ -35,9 +38,13 @@ impl Store {
                     )))
                 };
             }
-            let (item_id, kind, version): (i64, ItemKind, i64) = tx
-                .prepare_cached("SELECT id, kind, version FROM items WHERE external_id = ?1")?
-                .query_row([&input.item], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            let (item_id, kind, version, payload): (i64, ItemKind, i64, String) = tx
+                .prepare_cached(
+                    "SELECT id, kind, version, payload FROM items WHERE external_id = ?1",
+                )?
+                .query_row([&input.item], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?
                 .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
             if version != input.item_version {
@@ -55,6 +62,12 @@ impl Store {
                     input.item,
                     edit.kind()
                 )));
+            }
+            if let Some(EditedContent::Relationship { relation }) = &input.edited
+                && kind == ItemKind::Relationship
+            {
+                let body: RelationshipBody = parse_json(&payload)?;
+                check_edited_relation(tx, &body, relation)?;
             }
             let decided_at = now_text();
             tx.prepare_cached(

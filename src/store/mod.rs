@@ -9,13 +9,18 @@
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.
 
+mod approved_relationships;
 mod backup;
 mod decisions;
 mod items;
 mod migrations;
+mod products;
+mod relation_edit;
 
+pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use items::{NewItem, QueueFilter};
 pub use migrations::{MIGRATIONS, Migration};
+pub use products::ProductRegistration;
 
 pub(crate) use items::{Inserted, insert_item};
 

@@ -4,5 +4,8 @@ mod cli;
 mod decisions;
 mod import;
 mod migrations;
+mod products;
+mod relations_cli;
+mod relationships;
 mod safety;
 mod support;

@@ -94,3 +94,41 @@ fn new_databases_use_wal_and_large_pages() {
     assert_eq!(mode, "wal");
     assert_eq!(page, 8192, "page size is set before the first table");
 }
+
+#[test]
+fn a_version_1_database_with_items_upgrades_to_the_products_table() {
+    let db = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let lines = crate::support::answer_line("a-1", "$12M") + "\n";
+    let file = db.write_file("items.jsonl", lines);
+    {
+        // Import through a version-1 schema by hand: the items table is all it needs.
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.execute(
+            "INSERT INTO items (external_id, kind, domain, model, title, payload, content_hash,
+                                created_at, updated_at)
+             VALUES ('old-1', 'answer', 'd', 'm', 't', '{\"question\":\"q\",\"answer\":\"a\"}',
+                     'h', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let mut store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    assert_eq!(
+        store.item("old-1").unwrap().external_id,
+        "old-1",
+        "items from before the upgrade are kept"
+    );
+    assert!(
+        store.list_products().unwrap().is_empty(),
+        "the products table exists, empty"
+    );
+    store
+        .import_path(&file)
+        .expect("the upgraded database takes new items");
+}

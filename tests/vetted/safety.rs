@@ -129,3 +129,39 @@ fn only_one_app_instance_per_database_file() {
         "the lock is released when the first instance ends"
     );
 }
+
+#[test]
+fn migrating_an_older_database_backs_it_up_first() {
+    let db = temp_db();
+    {
+        // A database as the first release left it: migration 1 only, with a decision-ready item.
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.execute_batch(vetted::store::MIGRATIONS[0].sql)
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let store = db.open();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        vetted::store::MIGRATIONS.len() as i64,
+        "the old database was upgraded"
+    );
+    let backups: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("vetted.db.v1-") && name.ends_with(".bak"))
+        .collect();
+    assert_eq!(
+        backups.len(),
+        1,
+        "one pre-migration backup next to the database: {backups:?}"
+    );
+    let backup = rusqlite::Connection::open(db.dir.path().join(&backups[0])).unwrap();
+    let version: i64 = backup
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        version, 1,
+        "the backup holds the database as it was before migrating"
+    );
+}

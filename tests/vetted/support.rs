@@ -82,3 +82,68 @@ pub fn table_counts(path: &Path) -> Vec<(String, i64)> {
         })
         .collect()
 }
+
+/// The real Chinook database (`../shared/datasets`, next to the repository).
+pub fn chinook_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chinook/Chinook_Sqlite.sqlite")
+}
+
+/// Northwind built from its SQL script into `dir/northwind.sqlite`.
+pub fn northwind_db(dir: &Path) -> PathBuf {
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/northwind/create.sql");
+    let sql = std::fs::read_to_string(&script).expect("read northwind/create.sql");
+    let path = dir.join("northwind.sqlite");
+    let conn = rusqlite::Connection::open(&path).expect("create northwind db");
+    // One transaction: in autocommit mode each of its 3,310 INSERTs waits for an fsync (~70 s).
+    // The script turns foreign keys off itself, but that pragma is a no-op inside a transaction,
+    // and it inserts child rows before their parents; so it is done here, first.
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;\nBEGIN;\n{sql}\nCOMMIT;"
+    ))
+    .expect("load northwind/create.sql");
+    path
+}
+
+/// A relationship item between two registered products, as an import line: each side carries
+/// the product's registered fields and its first three sample rows.
+pub fn relationship_between(
+    store: &Store,
+    id: &str,
+    (source, source_fields): (&str, &[&str]),
+    (target, target_fields): (&str, &[&str]),
+    cardinality: &str,
+) -> String {
+    let side = |name: &str| {
+        let product = store
+            .product(name)
+            .expect("read product")
+            .unwrap_or_else(|| panic!("product {name} is registered"));
+        let fields: Vec<_> = product
+            .schema
+            .fields
+            .iter()
+            .map(|f| serde_json::json!({"name": f.name, "type": f.declared_type}))
+            .collect();
+        serde_json::json!({"product": name, "fields": fields,
+                           "sample_rows": product.sample_rows.iter().take(3).collect::<Vec<_>>()})
+    };
+    let mapping: Vec<_> = source_fields
+        .iter()
+        .zip(target_fields)
+        .map(|(s, t)| serde_json::json!({"source_field": s, "target_field": t}))
+        .collect();
+    serde_json::json!({
+        "kind": "relationship", "id": id, "domain": "test", "model": "test-model",
+        "source": side(source), "target": side(target),
+        "relation": {"type": "foreign_key", "cardinality": cardinality, "mapping": mapping},
+        "rationale": "test candidate", "confidence": 0.5
+    })
+    .to_string()
+}
+
+/// Imports `lines` (one JSON object each) into `store`.
+pub fn import_lines(db: &TempDb, store: &mut Store, lines: &[String]) {
+    let file = db.write_file("items.jsonl", lines.join("\n") + "\n");
+    store.import_path(&file).expect("import test items");
+}

@@ -1,11 +1,14 @@
-//! `vetted` — the command-line face of the core: import, list, decide, show and count, on the
-//! same database the desktop app uses. Errors go to stderr with a non-zero exit.
+//! `vetted` — the command-line face of the core: import, list, decide, show and count, register
+//! data products and export accepted relationships, on the same database the desktop app uses. Errors go to stderr with a non-zero exit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+mod evidence_view;
 mod output;
+mod products;
+mod relations;
 mod review;
 
 use vetted::domain::{Action, ItemStatus};
@@ -52,6 +55,14 @@ enum Command {
         /// File holding the corrected answer text.
         #[arg(long, value_name = "FILE")]
         answer_file: Option<PathBuf>,
+        /// JSON file holding the corrected relation (`{"type", "cardinality", "mapping"}`),
+        /// for `edit` of a relationship item.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["answer", "answer_file"])]
+        relation_file: Option<PathBuf>,
+        /// Edit a relationship item to say its products are not related (relation type
+        /// `not_related`, keeping the proposed mapping as the pairing judged unrelated).
+        #[arg(long, conflicts_with_all = ["answer", "answer_file", "relation_file"])]
+        not_related: bool,
         /// Reject reason id, e.g. unsupported_by_evidence.
         #[arg(long)]
         reason: Option<String>,
@@ -79,6 +90,16 @@ enum Command {
     },
     /// Replace the database with a backup (close the app first).
     Restore { backup: PathBuf },
+    /// Data products: register SQLite tables and CSV files, list them.
+    Products {
+        #[command(subcommand)]
+        command: products::ProductsCommand,
+    },
+    /// Accepted relationships: export as a graph or dbt tests.
+    Relations {
+        #[command(subcommand)]
+        command: relations::RelationsCommand,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,20 +159,35 @@ fn run(cli: Cli) -> Result<()> {
             action,
             answer,
             answer_file,
+            relation_file,
+            not_related,
             reason,
             note,
             reviewer,
         } => {
-            let answer = match answer_file {
-                Some(f) => Some(std::fs::read_to_string(&f).map_err(|e| Error::io(f, e))?),
-                None => answer,
+            let correction = match (answer_file, answer, relation_file) {
+                (Some(f), _, _) => Some(review::Correction::Answer(
+                    std::fs::read_to_string(&f).map_err(|e| Error::io(f, e))?,
+                )),
+                (None, Some(answer), _) => Some(review::Correction::Answer(answer)),
+                (None, None, Some(f)) => Some(review::Correction::RelationFile(f)),
+                (None, None, None) if not_related => Some(review::Correction::NotRelated),
+                (None, None, None) => None,
             };
             let action = match action {
                 ActionArg::Approve => Action::Approve,
                 ActionArg::Edit => Action::Edit,
                 ActionArg::Reject => Action::Reject,
             };
-            review::decide(&mut store, item, action, answer, reason, note, reviewer)
+            let decision = review::DecisionArgs {
+                item,
+                action,
+                correction,
+                reason,
+                note,
+                reviewer,
+            };
+            review::decide(&mut store, decision)
         }
         Command::Show { item, json } => review::show(&store, &item, json),
         Command::Stats { json } => review::stats(&store, json),
@@ -169,5 +205,7 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Products { command } => products::run(&mut store, command),
+        Command::Relations { command } => relations::run(&store, command),
     }
 }

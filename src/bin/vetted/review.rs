@@ -1,9 +1,14 @@
 //! `queue`, `decide`, `show` and `stats`.
 
-use vetted::domain::{Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus};
+use std::path::PathBuf;
+
+use vetted::domain::{
+    Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, NOT_RELATED, Relation,
+};
 use vetted::store::QueueFilter;
 use vetted::{Error, Result, Store, reviewer};
 
+use crate::evidence_view::print_evidence;
 use crate::output::{one_line, print_json};
 
 pub fn queue(store: &Store, limit: u32, status: Option<ItemStatus>, json: bool) -> Result<()> {
@@ -24,24 +29,48 @@ pub fn queue(store: &Store, limit: u32, status: Option<ItemStatus>, json: bool) 
     Ok(())
 }
 
-pub fn decide(
-    store: &mut Store,
-    item: String,
-    action: Action,
-    answer: Option<String>,
-    reason: Option<String>,
-    note: Option<String>,
-    reviewer: Option<String>,
-) -> Result<()> {
+/// What the reviewer corrects in an `edit`.
+pub enum Correction {
+    Answer(String),
+    /// A JSON file holding a [`Relation`].
+    RelationFile(PathBuf),
+    /// The proposal's mapping, retyped `not_related`.
+    NotRelated,
+}
+
+pub struct DecisionArgs {
+    pub item: String,
+    pub action: Action,
+    pub correction: Option<Correction>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub reviewer: Option<String>,
+}
+
+pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
+    let DecisionArgs {
+        item,
+        action,
+        correction,
+        reason,
+        note,
+        reviewer,
+    } = args;
     let current = store.item(&item)?;
-    let edited = match (action, answer) {
-        (Action::Edit, Some(answer)) => Some(EditedContent::Answer { answer }),
+    let edited = match (action, correction) {
+        (Action::Edit, Some(correction)) => Some(edited_content(&current, correction)?),
         (Action::Edit, None) => {
             return Err(Error::BadRequest(
-                "edit needs --answer TEXT or --answer-file FILE".into(),
+                "edit needs --answer TEXT, --answer-file FILE, --relation-file FILE or --not-related"
+                    .into(),
             ));
         }
-        (_, Some(_)) => return Err(Error::BadRequest("--answer only goes with edit".into())),
+        (_, Some(_)) => {
+            return Err(Error::BadRequest(
+                "--answer, --answer-file, --relation-file and --not-related only go with edit"
+                    .into(),
+            ));
+        }
         (_, None) => None,
     };
     let decision = store.decide(&DecisionInput {
@@ -64,14 +93,53 @@ pub fn decide(
     Ok(())
 }
 
+fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> {
+    let relation = match (correction, &item.body) {
+        (Correction::Answer(answer), ItemBody::Answer(_)) => {
+            return Ok(EditedContent::Answer { answer });
+        }
+        (Correction::RelationFile(path), ItemBody::Relationship(_)) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            serde_json::from_str::<Relation>(&text).map_err(|e| {
+                Error::BadRequest(format!("{}: not a relation: {e}", path.display()))
+            })?
+        }
+        (Correction::NotRelated, ItemBody::Relationship(body)) => Relation {
+            relation_type: NOT_RELATED.to_owned(),
+            ..body.relation.clone()
+        },
+        (Correction::Answer(_), _) => {
+            return Err(Error::BadRequest(format!(
+                "'{}' is a relationship item; edit it with --relation-file or --not-related",
+                item.external_id
+            )));
+        }
+        (_, _) => {
+            return Err(Error::BadRequest(format!(
+                "'{}' is an answer item; edit it with --answer or --answer-file",
+                item.external_id
+            )));
+        }
+    };
+    Ok(EditedContent::Relationship { relation })
+}
+
 pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
     let item = store.item(id)?;
     let history = store.history(id)?;
+    let evidence = store.relationship_evidence(id)?;
     if json {
-        print_json(&serde_json::json!({ "item": item, "decisions": history }));
+        print_json(&serde_json::json!({
+            "item": item,
+            "decisions": history,
+            "evidence_computed": evidence,
+        }));
         return Ok(());
     }
     print_item(&item);
+    if let Some(evidence) = &evidence {
+        print_evidence(evidence);
+    }
     println!("\nDecisions:");
     if history.is_empty() {
         println!("  (none yet)");
@@ -154,6 +222,19 @@ fn print_item(item: &Item) {
                 r.confidence.map_or("-".into(), |c| format!("{c:.2}"))
             );
             println!("Rationale: {}", r.rationale);
+            if let Some(EditedContent::Relationship { relation }) = &item.latest_edit {
+                let pairs: Vec<String> = relation
+                    .mapping
+                    .iter()
+                    .map(|p| format!("{} → {}", p.source_field, p.target_field))
+                    .collect();
+                println!(
+                    "Edited:    type {} · cardinality {} · {}",
+                    relation.relation_type,
+                    relation.cardinality.as_str(),
+                    pairs.join(", ")
+                );
+            }
         }
     }
     if let Some(v) = &item.vetting {

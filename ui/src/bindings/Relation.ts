@@ -7,6 +7,6 @@ import type { FieldPair } from "./FieldPair";
  */
 export type Relation = { 
 /**
- * e.g. `foreign_key`.
+ * e.g. `foreign_key`, or [`NOT_RELATED`].
  */
 type: string, cardinality: Cardinality, mapping: Array<FieldPair>, };

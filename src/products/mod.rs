@@ -1,0 +1,158 @@
+//! Data products: the tables of a SQLite database, or CSV files, that relationship items talk
+//! about. Registering one reads its schema and a bounded sample of rows (see [`sample`]); the
+//! source itself stays where it is and is only read again, read-only, to compute evidence.
+//!
+//! Scanning never writes: [`scan_path`] returns every product of a file or an error naming the
+//! file (and line), and the store registers a whole batch in one transaction.
+
+pub(crate) mod csv_source;
+mod sample;
+pub(crate) mod sqlite_source;
+mod values;
+
+pub use sample::{SAMPLE_HEAD, SAMPLE_LIMIT};
+pub(crate) use values::{json_of_sql, key_of_json};
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+/// A sample row: field name → value.
+pub type Row = serde_json::Map<String, serde_json::Value>;
+
+/// Where a product's rows live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SourceKind {
+    Sqlite,
+    Csv,
+}
+
+/// A field with its declared type (SQLite) or inferred type (CSV: `INTEGER`, `REAL`, `DATE`,
+/// `DATETIME` or `TEXT`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductField {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub declared_type: String,
+    pub not_null: bool,
+}
+
+/// A declared foreign key; `fields` and `target_fields` are parallel (composite keys).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ForeignKey {
+    pub fields: Vec<String>,
+    pub target_product: String,
+    pub target_fields: Vec<String>,
+}
+
+/// What the source declares about a product. CSV files declare no keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductSchema {
+    pub fields: Vec<ProductField>,
+    /// Empty when none is declared.
+    pub primary_key: Vec<String>,
+    /// Unique constraints and unique indexes other than the primary key (partial indexes
+    /// excluded: they do not make a key).
+    pub unique_keys: Vec<Vec<String>>,
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+impl ProductSchema {
+    pub fn field(&self, name: &str) -> Option<&ProductField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether `fields` (in any order) are exactly the primary key or a unique key.
+    pub fn is_declared_key(&self, fields: &[&str]) -> bool {
+        let same = |key: &[String]| {
+            key.len() == fields.len() && key.iter().all(|k| fields.contains(&k.as_str()))
+        };
+        same(&self.primary_key) || self.unique_keys.iter().any(|k| same(k))
+    }
+}
+
+/// A registered data product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DataProduct {
+    pub name: String,
+    pub source_kind: SourceKind,
+    /// Absolute path of the source file at registration.
+    pub source_path: String,
+    /// The table inside a SQLite source; `None` for CSV.
+    pub source_table: Option<String>,
+    pub schema: ProductSchema,
+    /// Rows in the source at registration.
+    #[ts(type = "number")]
+    pub row_count: i64,
+    /// At most [`SAMPLE_LIMIT`] rows: the first [`SAMPLE_HEAD`], then a reservoir sample.
+    #[ts(type = "Array<Record<string, unknown>>")]
+    pub sample_rows: Vec<Row>,
+    pub registered_at: DateTime<Utc>,
+}
+
+impl DataProduct {
+    /// Where the rows come from, for messages: `path` or `path#table`.
+    pub fn source_label(&self) -> String {
+        match &self.source_table {
+            Some(table) => format!("{}#{table}", self.source_path),
+            None => self.source_path.clone(),
+        }
+    }
+}
+
+/// A line of `vetted products list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductSummary {
+    pub name: String,
+    pub source_kind: SourceKind,
+    pub source_path: String,
+    pub source_table: Option<String>,
+    #[ts(type = "number")]
+    pub fields: i64,
+    #[ts(type = "number")]
+    pub row_count: i64,
+    #[ts(type = "number")]
+    pub sample_rows: i64,
+    pub registered_at: DateTime<Utc>,
+}
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+/// Reads every product of one file: each table of a SQLite database (recognised by its header),
+/// or one product for a `.csv` file. Anything else is refused with [`Error::BadSource`].
+pub fn scan_path(path: &Path) -> Result<Vec<DataProduct>> {
+    let absolute = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(&absolute)
+        .and_then(|mut f| f.read(&mut header))
+        .map_err(|e| Error::io(path, e))?;
+    if header[..read] == *SQLITE_MAGIC {
+        return sqlite_source::scan(&absolute);
+    }
+    let extension = absolute
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("csv") => Ok(vec![csv_source::scan(&absolute)?]),
+        Some("sqlite" | "sqlite3" | "db") => Err(Error::bad_source(
+            path.display().to_string(),
+            "not a SQLite database (the file does not start with the SQLite header)",
+        )),
+        _ => Err(Error::bad_source(
+            path.display().to_string(),
+            "neither a SQLite database nor a .csv file",
+        )),
+    }
+}

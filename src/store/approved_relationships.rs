@@ -1,0 +1,59 @@
+//! Relationship items a reviewer has accepted (approved or edited): what conflict detection
+//! compares against and what the graph and dbt exports write out.
+
+use super::Store;
+use crate::domain::{Decision, EditedContent, Item, ItemBody, Relation, RelationshipBody};
+use crate::error::Result;
+
+/// An accepted relationship item with the relation a reviewer stands behind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApprovedRelationship {
+    pub item: String,
+    pub body: RelationshipBody,
+    /// The edited relation for an edit, else the proposal. May be `not_related`.
+    pub relation: Relation,
+    /// The latest decision: who accepted it, and when.
+    pub decision: Decision,
+}
+
+/// The relation an item currently stands for: its latest edit, else the proposal.
+pub fn current_relation(item: &Item) -> Option<&Relation> {
+    let ItemBody::Relationship(body) = &item.body else {
+        return None;
+    };
+    Some(match &item.latest_edit {
+        Some(EditedContent::Relationship { relation }) => relation,
+        _ => &body.relation,
+    })
+}
+
+impl Store {
+    /// Every approved or edited relationship item, in import order.
+    pub fn approved_relationships(&self) -> Result<Vec<ApprovedRelationship>> {
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT external_id FROM items
+                 WHERE kind = 'relationship' AND status IN ('approved', 'edited') ORDER BY id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut approved = Vec::with_capacity(ids.len());
+        for id in ids {
+            let item = self.item(&id)?;
+            let relation = current_relation(&item).cloned();
+            let decision = self.history(&id)?.pop();
+            if let (ItemBody::Relationship(body), Some(relation), Some(decision)) =
+                (item.body, relation, decision)
+            {
+                approved.push(ApprovedRelationship {
+                    item: id,
+                    body,
+                    relation,
+                    decision,
+                });
+            }
+        }
+        Ok(approved)
+    }
+}
