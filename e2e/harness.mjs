@@ -15,11 +15,16 @@ export const cliBinary = join(root, 'target/debug/vetted');
 export const artifacts = join(root, 'target/e2e');
 mkdirSync(artifacts, { recursive: true });
 
-/** A fresh database seeded from the demo fixture (or `fixture`). */
-export function seededDb(fixture = join(root, 'demo/demo-items.jsonl')) {
+export const chinook = join(root, '../shared/datasets/chinook/Chinook_Sqlite.sqlite');
+
+/** A fresh database seeded from the demo fixture (or `fixture`), with `products` registered. */
+export function seededDb(fixture = join(root, 'demo/demo-items.jsonl'), products = []) {
   const dir = mkdtempSync(join(tmpdir(), 'vetted-e2e-'));
   const db = join(dir, 'vetted.db');
   execFileSync(cliBinary, ['--db', db, 'import', fixture], { stdio: 'pipe' });
+  if (products.length > 0) {
+    execFileSync(cliBinary, ['--db', db, 'products', 'add', ...products], { stdio: 'pipe' });
+  }
   return db;
 }
 

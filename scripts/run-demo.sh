@@ -18,6 +18,14 @@ fi
 if [ ! -f "$db" ]; then
   mkdir -p "$(dirname "$db")"
   ./target/debug/vetted --db "$db" import demo/demo-items.jsonl
+  # With the shared datasets beside the checkout, register Chinook and Northwind as data products
+  # so relationship evidence is computed on the full tables (else on the items' sample rows).
+  datasets=../shared/datasets
+  if [ -f "$datasets/chinook/Chinook_Sqlite.sqlite" ] && [ -f "$datasets/northwind/create.sql" ]; then
+    python3 scripts/demo_products.py "$(dirname "$db")/northwind.sqlite"
+    ./target/debug/vetted --db "$db" products add \
+      "$datasets/chinook/Chinook_Sqlite.sqlite" "$(dirname "$db")/northwind.sqlite"
+  fi
 fi
 echo "==> opening Vetted on $db"
 export VETTED_DB=$db

@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "item_history",
     "decide",
     "reject_reasons",
+    "relationship_evidence",
 ];
 
 fn main() {

@@ -2,10 +2,10 @@
 // real window, then find the three decisions in SQLite and the same state after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { count, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
+import { chinook, count, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
 
 test('review three items by keyboard; decisions land in SQLite and survive a restart', async () => {
-  const db = seededDb();
+  const db = seededDb(undefined, [chinook]);
   const { browser, stop } = await startApp(db);
   try {
     assert.equal(await count(browser, 'pending'), 40, 'the demo queue starts fully pending');
@@ -26,6 +26,10 @@ test('review three items by keyboard; decisions land in SQLite and survive a res
     assert.equal(second, 'rel-chinook-1');
     assert.ok(await browser.$('[data-testid="product-source"]').isDisplayed(), 'source product shown');
     assert.ok(await browser.$('[data-testid="product-target"]').isDisplayed(), 'target product shown');
+    const containment = browser.$('[data-testid="figure-containment"]');
+    await containment.waitForDisplayed({ timeoutMsg: 'computed evidence is shown next to the relationship' });
+    assert.match(await containment.getText(), /100%[\s\S]*59 of 59 distinct source values/,
+      'containment is computed on the registered Chinook tables, not on the 5 sample rows');
     await screenshot(browser, 'relationship.png');
     await browser.keys('r');
     await browser.$('[data-testid="reject-dialog"]').waitForDisplayed();

@@ -7,6 +7,7 @@ use tauri::State;
 use vetted::domain::{
     Decision, DecisionInput, Item, QueuePage, RejectReason, StatusCounts, default_reject_reasons,
 };
+use vetted::relation_evidence::RelationshipEvidence;
 use vetted::store::QueueFilter;
 use vetted::{Result, SessionInfo, Store};
 
@@ -60,6 +61,14 @@ pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<V
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, input: DecisionInput) -> Result<Decision> {
     state.store().decide(&input)
+}
+
+#[tauri::command(async)]
+pub fn relationship_evidence(
+    state: State<'_, AppState>,
+    external_id: String,
+) -> Result<Option<RelationshipEvidence>> {
+    state.store().relationship_evidence(&external_id)
 }
 
 #[tauri::command(async)]

@@ -34,6 +34,7 @@ fn main() {
             commands::item_history,
             commands::decide,
             commands::reject_reasons,
+            commands::relationship_evidence,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vetted");

@@ -8,6 +8,7 @@ import type { Item } from "./bindings/Item";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
+import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { StatusCounts } from "./bindings/StatusCounts";
 
@@ -45,3 +46,7 @@ export const itemHistory = (externalId: string): Promise<Decision[]> => call("it
 export const decide = (input: DecisionInput): Promise<Decision> => call("decide", { input });
 
 export const rejectReasons = (): Promise<RejectReason[]> => call("reject_reasons");
+
+/** Figures computed from the data (containment, orphans, keys, cardinality); null for answers. */
+export const relationshipEvidence = (externalId: string): Promise<RelationshipEvidence | null> =>
+  call("relationship_evidence", { externalId });

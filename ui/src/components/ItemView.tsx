@@ -56,6 +56,8 @@ export function ItemView({ item, history, reasons, mode, stale, onDraftChange, o
         />
       ) : (
         <RelationshipView
+          externalId={item.external_id}
+          version={item.version}
           body={body}
           latestEdit={item.latest_edit?.kind === "relationship" ? item.latest_edit.relation : null}
           vetting={item.vetting}

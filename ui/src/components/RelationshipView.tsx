@@ -1,12 +1,15 @@
 import type { Relation } from "../bindings/Relation";
 import type { RelationshipBody } from "../bindings/RelationshipBody";
 import type { Vetting } from "../bindings/Vetting";
+import { ComputedEvidencePanel } from "./ComputedEvidencePanel";
 import { ProductCard } from "./ProductCard";
 import { RelationEditor, type RelationEditorProps } from "./RelationEditor";
 import { RelationSummary } from "./RelationSummary";
 import { VettingPanel } from "./VettingPanel";
 
 interface RelationshipViewProps {
+  externalId: string;
+  version: number;
   body: RelationshipBody;
   /** The relation as corrected by the latest edit decision, if that was the latest decision. */
   latestEdit: Relation | null;
@@ -14,7 +17,7 @@ interface RelationshipViewProps {
   editor: Omit<RelationEditorProps, "sourceFields" | "targetFields"> | null;
 }
 
-export function RelationshipView({ body, latestEdit, vetting, editor }: RelationshipViewProps) {
+export function RelationshipView({ externalId, version, body, latestEdit, vetting, editor }: RelationshipViewProps) {
   // Highlight the mapping in force: the draft while editing, else the latest edit, else the proposal.
   const mapping = (editor?.relation ?? latestEdit ?? body.relation).mapping;
   const sourceNames = new Set(mapping.map((pair) => pair.source_field));
@@ -54,6 +57,7 @@ export function RelationshipView({ body, latestEdit, vetting, editor }: Relation
           </div>
         )}
       </div>
+      <ComputedEvidencePanel externalId={externalId} version={version} />
       <div className="products">
         <ProductCard role="source" side={body.source} highlighted={sourceNames} />
         <ProductCard role="target" side={body.target} highlighted={targetNames} />
