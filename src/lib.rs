@@ -6,6 +6,7 @@ pub mod db_path;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod llm;
 pub mod reviewer;
 pub mod store;
 
