@@ -12,16 +12,16 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use super::provider::Provider;
-use super::retry::{RetryPolicy, is_retryable};
+use super::retry::{RetryPolicy, is_retryable, retry_after};
 use super::sse::{SseDecoder, SseEvent};
 use super::wire::{ChatRequest, ChatResponse, ErrorBody, Message, StreamChunk, Usage};
 use crate::error::{Error, Result};
@@ -80,7 +80,8 @@ pub struct Exchange {
 struct Failure {
     error: Error,
     retryable: bool,
-    headers: Option<HeaderMap>,
+    /// The wait the server asked for (`retry-after-ms` / `retry-after`).
+    retry_after: Option<Duration>,
 }
 
 impl Failure {
@@ -88,7 +89,7 @@ impl Failure {
         Failure {
             error,
             retryable: false,
-            headers: None,
+            retry_after: None,
         }
     }
 }
@@ -168,7 +169,7 @@ impl Client {
             if !failure.retryable || retry >= self.options.retry.max_retries {
                 return Err(failure.error);
             }
-            let wait = self.options.retry.delay(retry, failure.headers.as_ref());
+            let wait = self.options.retry.delay(retry, failure.retry_after);
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
@@ -218,7 +219,7 @@ impl Client {
             }
             return Err(Failure {
                 retryable: is_retryable(status, &headers),
-                headers: Some(headers),
+                retry_after: retry_after(&headers, SystemTime::now()),
                 error: Error::LlmHttp {
                     provider: self.provider.name.clone(),
                     status: status.as_u16(),
@@ -332,7 +333,7 @@ impl Client {
         Failure {
             error,
             retryable: true,
-            headers: None,
+            retry_after: None,
         }
     }
 

@@ -41,11 +41,12 @@ pub fn is_retryable(status: StatusCode, headers: &HeaderMap) -> bool {
 }
 
 impl RetryPolicy {
-    /// The wait before retry number `retry` (0-based): the server's request if it gave one,
+    /// The wait before retry number `retry` (0-based): `asked` (see [`retry_after`]) if the server
+    /// gave one,
     /// capped at `max_retry_after`; else `initial_delay × 2^retry`, capped at `max_delay`, minus
     /// up to 25 % jitter so many clients do not retry in lockstep.
-    pub fn delay(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
-        if let Some(asked) = headers.and_then(|h| retry_after(h, SystemTime::now())) {
+    pub fn delay(&self, retry: u32, asked: Option<Duration>) -> Duration {
+        if let Some(asked) = asked {
             return asked.min(self.max_retry_after);
         }
         let exponential = self
