@@ -8,7 +8,9 @@ pub mod error;
 pub mod import;
 pub mod llm;
 pub mod reviewer;
+pub mod roles;
 pub mod store;
+pub mod vetter_agreement;
 
 pub use error::{Error, Result};
 pub use store::Store;

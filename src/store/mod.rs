@@ -11,12 +11,18 @@
 
 mod decisions;
 mod items;
+mod llm_calls;
 mod migrations;
+mod vetting;
 
-pub use items::{NewItem, QueueFilter};
+pub use items::{NewItem, QueueFilter, QueueOrder};
+pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
+pub use vetting::{Suggestion, VettedDecision};
 
 pub(crate) use items::{Inserted, insert_item};
+pub(crate) use llm_calls::insert_call;
+pub(crate) use vetting::record_suggestion;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
