@@ -3,7 +3,7 @@ loopback, prints its base URL (`http://127.0.0.1:PORT/v1`) on one line once it a
 until killed. Used by scripts/test-llm.sh and benches/vet.rs; the model is tiny and answers poorly,
 which is fine: the tests check protocol, storage and cost accounting, not quality.
 
-    .venv-llm/bin/python scripts/llm_server.py [--port 0] [--parallel 4] [--ctx 8192]
+    .venv-llm/bin/python scripts/llm_server.py [--port 0] [--parallel 4] [--ctx 16384]
 """
 
 import argparse
@@ -53,7 +53,7 @@ def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args.add_argument("--parallel", type=int, default=4, help="server slots (concurrent requests)")
-    args.add_argument("--ctx", type=int, default=8192, help="total context, shared by the slots")
+    args.add_argument("--ctx", type=int, default=16384, help="total context, shared by the slots")
     opts = args.parse_args()
 
     params = xllamacpp.CommonParams()
