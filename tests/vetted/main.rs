@@ -3,5 +3,6 @@
 mod cli;
 mod decisions;
 mod import;
+mod llm;
 mod migrations;
 mod support;
