@@ -80,6 +80,12 @@ fn check(output: &VetOutput) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The user message asking to vet `item`: its body as JSON.
+pub fn user_message(item: &Item) -> String {
+    let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
+    format!("Item to vet ({} domain):\n{body}", item.domain)
+}
+
 /// Vets the selected items and stores each verdict as a suggestion from the vetting model.
 pub async fn vet(
     store: &mut Store,
@@ -109,9 +115,7 @@ pub async fn vet(
         skipped,
         |(item_id, item): &(i64, Item)| {
             let prompt = &prompts[&item.domain];
-            let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
-            let user = format!("Item to vet ({} domain):\n{body}", item.domain);
-            let params = ctx.params(&prompt.text, user, DEFAULT_MAX_TOKENS);
+            let params = ctx.params(&prompt.text, user_message(item), DEFAULT_MAX_TOKENS);
             let (schema, provider) = (&schema, &provider);
             async move {
                 let exchange = chat_structured(ctx.client, params, schema, ctx.cancel).await;
@@ -161,11 +165,13 @@ fn select(
             200,
         )?;
         for entry in &page.entries {
+            if chosen.len() == selection.limit {
+                break;
+            }
             let item = store.item(&entry.external_id)?;
-            let done = item.vetting.as_ref().is_some_and(|v| v.model == agent);
-            if done && !selection.revet {
+            if !selection.revet && item.vetting.as_ref().is_some_and(|v| v.model == agent) {
                 skipped += 1;
-            } else if chosen.len() < selection.limit {
+            } else {
                 chosen.push((entry.id, item));
             }
         }
