@@ -2,6 +2,7 @@
 //! OpenAI-compatible server when `VETTED_TEST_LLM_URL` is set (`scripts/test-llm.sh`).
 
 mod canary;
+mod cli;
 mod fault_server;
 mod faults;
 mod real_server;
