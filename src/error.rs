@@ -93,6 +93,71 @@ pub enum Error {
 
     #[error("{0} already exists; pass --force to replace it")]
     OutputExists(PathBuf),
+
+    /// A settings, prices or provider problem found before any call was made.
+    #[error("{0}")]
+    Config(String),
+
+    /// The provider answered with an HTTP error that is not retried (or retries ran out).
+    #[error("{provider}: HTTP {status}: {message}{}", http_hint(*.status))]
+    LlmHttp {
+        provider: String,
+        status: u16,
+        message: String,
+    },
+
+    /// The account behind the key has no quota left; never retried.
+    #[error(
+        "{provider}: insufficient quota: {message}. Add credit to the account or use another \
+         provider (--provider); this is not retried"
+    )]
+    LlmQuota { provider: String, message: String },
+
+    #[error(
+        "{provider}: cannot reach {base_url}: {message}. Is the server running, and is the base \
+         URL right (it usually ends in /v1)?"
+    )]
+    LlmUnreachable {
+        provider: String,
+        base_url: String,
+        message: String,
+    },
+
+    #[error(
+        "{provider}: no complete answer within {seconds} s; raise --timeout or lower --concurrency"
+    )]
+    LlmTimeout { provider: String, seconds: u64 },
+
+    /// The server broke the protocol: malformed SSE, a body that is not a chat completion, or an
+    /// `error` object in the middle of a stream.
+    #[error("{provider}: {message}")]
+    LlmProtocol { provider: String, message: String },
+
+    #[error(
+        "{provider}: the answer was cut off at the token limit (finish_reason \"length\") before \
+         the JSON was complete; raise --max-tokens"
+    )]
+    LlmTruncated { provider: String },
+
+    /// The model answered, but not with what the role asked for (invalid JSON or wrong shape).
+    #[error("{provider}: unusable model output: {message}")]
+    LlmBadOutput { provider: String, message: String },
+
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// What to do next for the HTTP statuses users meet most.
+fn http_hint(status: u16) -> &'static str {
+    match status {
+        401 | 403 => {
+            ". Check the API key: set the provider's api_key_env variable (OPENAI_API_KEY by default)"
+        }
+        404 => ". Check --base-url (usually ending in /v1) and --model",
+        408 | 409 | 429 => ". The request was retried; try again later or lower --concurrency",
+        500.. => ". The server failed; the request was retried. Try again later",
+        _ => "",
+    }
 }
 
 impl Error {
@@ -111,6 +176,15 @@ impl Error {
             Error::ItemNotFound(_) => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::BadRequest(_) => "bad_request",
+            Error::Config(_) => "config",
+            Error::LlmHttp { .. } => "llm_http",
+            Error::LlmQuota { .. } => "llm_quota",
+            Error::LlmUnreachable { .. } => "llm_unreachable",
+            Error::LlmTimeout { .. } => "llm_timeout",
+            Error::LlmProtocol { .. } => "llm_protocol",
+            Error::LlmTruncated { .. } => "llm_truncated",
+            Error::LlmBadOutput { .. } => "llm_bad_output",
+            Error::Cancelled => "cancelled",
             Error::BadSource { .. } => "bad_source",
             Error::ProductCollision { .. } => "product_collision",
             Error::UnknownField { .. } => "unknown_field",

@@ -7,11 +7,14 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod instance_lock;
+pub mod llm;
 pub mod products;
 pub mod relation_evidence;
 pub mod relation_export;
 pub mod reviewer;
+pub mod roles;
 pub mod store;
+pub mod vetter_agreement;
 
 pub use error::{Error, Result};
 pub use store::Store;

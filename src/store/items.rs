@@ -112,6 +112,19 @@ pub struct QueueFilter {
     pub status: Option<ItemStatus>,
 }
 
+/// The order of the queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Import order.
+    #[default]
+    Oldest,
+    /// Riskiest first by the vetting score (`1 − score`); items without one come last.
+    Risk,
+}
+
+/// An item's risk for ordering: `1 − vetting.score`, or −1 when it has no score.
+const RISK_SQL: &str = "coalesce(1.0 - (vetting ->> '$.score'), -1.0)";
+
 impl Store {
     /// Loads one item by its external id, with its evidence and latest edit.
     pub fn item(&self, external_id: &str) -> Result<Item> {
@@ -156,14 +169,41 @@ impl Store {
         after: Option<i64>,
         limit: u32,
     ) -> Result<QueuePage> {
+        self.queue_page_ordered(filter, QueueOrder::Oldest, after, limit)
+    }
+
+    /// One page of the queue in `order`, strictly after the entry `after` (keyset on
+    /// `(risk, id)` for [`QueueOrder::Risk`], the cursor's risk looked up from its id).
+    pub fn queue_page_ordered(
+        &self,
+        filter: QueueFilter,
+        order: QueueOrder,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<QueuePage> {
         let limit = limit.clamp(1, 1000);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, external_id, kind, domain, model, title, status, vetting ->> '$.verdict'
-             FROM items
-             WHERE id > ?1 AND (?2 IS NULL OR status = ?2)
-             ORDER BY id
-             LIMIT ?3",
-        )?;
+        let sql = match order {
+            QueueOrder::Oldest => {
+                "SELECT id, external_id, kind, domain, model, title, status, vetting ->> '$.verdict'
+                 FROM items
+                 WHERE id > ?1 AND (?2 IS NULL OR status = ?2)
+                 ORDER BY id
+                 LIMIT ?3"
+            }
+            QueueOrder::Risk => {
+                "WITH q AS (
+                     SELECT id, external_id, kind, domain, model, title, status,
+                            vetting ->> '$.verdict' AS verdict, {RISK} AS risk
+                     FROM items WHERE ?2 IS NULL OR status = ?2),
+                 cursor AS (SELECT {RISK} AS risk FROM items WHERE id = ?1)
+                 SELECT id, external_id, kind, domain, model, title, status, verdict FROM q
+                 WHERE ?1 = 0 OR q.risk < (SELECT risk FROM cursor)
+                       OR (q.risk = (SELECT risk FROM cursor) AND q.id > ?1)
+                 ORDER BY risk DESC, id
+                 LIMIT ?3"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(&sql.replace("{RISK}", RISK_SQL))?;
         let entries = stmt
             .query_map(params![after.unwrap_or(0), filter.status, limit], |r| {
                 Ok(QueueEntry {

@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_products.sql",
         sql: include_str!("../../migrations/0002_products.sql"),
     },
+    Migration {
+        name: "0003_llm.sql",
+        sql: include_str!("../../migrations/0003_llm.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

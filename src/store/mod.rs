@@ -13,16 +13,22 @@ mod approved_relationships;
 mod backup;
 mod decisions;
 mod items;
+mod llm_calls;
 mod migrations;
 mod products;
 mod relation_edit;
+mod vetting;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
-pub use items::{NewItem, QueueFilter};
+pub use items::{NewItem, QueueFilter, QueueOrder};
+pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
 pub use products::ProductRegistration;
+pub use vetting::{Suggestion, VettedDecision};
 
 pub(crate) use items::{Inserted, insert_item};
+pub(crate) use llm_calls::insert_call;
+pub(crate) use vetting::record_suggestion;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

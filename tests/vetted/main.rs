@@ -3,6 +3,7 @@
 mod cli;
 mod decisions;
 mod import;
+mod llm;
 mod migrations;
 mod products;
 mod relations_cli;

@@ -170,3 +170,30 @@ fn a_taken_name_from_another_source_is_a_collision() {
         "the registered product is untouched"
     );
 }
+
+#[test]
+fn the_relate_role_reads_both_products_from_the_registry() {
+    let db = temp_db();
+    let mut store = db.open();
+    store.add_products(&[chinook_path()]).unwrap();
+    let (source, target) =
+        vetted::roles::relate::products_from_registry(&store, "Invoice", "Customer").unwrap();
+    assert_eq!(source.product, "Invoice");
+    assert!(
+        source
+            .fields
+            .iter()
+            .any(|f| f.name == "CustomerId" && f.field_type == "INTEGER"),
+        "the registered schema, with declared types, goes into the prompt"
+    );
+    assert_eq!(
+        target.sample_rows.len(),
+        5,
+        "a few sample rows per product, not the whole sample"
+    );
+    let err = vetted::roles::relate::products_from_registry(&store, "Invoice", "Nope").unwrap_err();
+    assert!(
+        err.to_string().contains("no registered product 'Nope'"),
+        "an unknown product says how to register it: {err}"
+    );
+}

@@ -1,17 +1,22 @@
 //! `vetted` — the command-line face of the core: import, list, decide, show and count, register
-//! data products and export accepted relationships, on the same database the desktop app uses. Errors go to stderr with a non-zero exit.
+//! data products and export accepted relationships, and run the LLM roles (generate, relate,
+//! vet), on the same database the desktop app uses. Errors go to stderr with a non-zero exit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
+mod llm;
 mod output;
 mod products;
 mod relations;
 mod review;
 
 use vetted::domain::{Action, ItemStatus};
+use vetted::roles::vet::VetSelection;
+use vetted::roles::{generate, relate, vet};
+use vetted::store::QueueOrder;
 use vetted::{Error, Result, Store, db_path};
 
 #[derive(Parser)]
@@ -41,6 +46,9 @@ enum Command {
         limit: u32,
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
+        /// `risk`: riskiest first by the vetting verdict's score; unvetted items last.
+        #[arg(long, value_enum, default_value = "oldest")]
+        order: OrderArg,
         #[arg(long)]
         json: bool,
     },
@@ -78,8 +86,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Counts of items by status.
+    /// Counts of items by status; with --vetter, how the vetting model agrees with reviewers.
     Stats {
+        /// Confusion matrix and Cohen's kappa per domain and vetting model.
+        #[arg(long)]
+        vetter: bool,
         #[arg(long)]
         json: bool,
     },
@@ -100,6 +111,51 @@ enum Command {
         #[command(subcommand)]
         command: relations::RelationsCommand,
     },
+    /// Answer questions from their evidence with an LLM; the answers join the queue.
+    Generate {
+        /// JSONL: {"id", "domain", "question", "evidence": [{"id", "title", "text", "source"}]}.
+        #[arg(long, value_name = "FILE")]
+        questions: PathBuf,
+        #[command(flatten)]
+        llm: llm::LlmArgs,
+    },
+    /// Propose relationships from PRODUCT_A (source) to PRODUCT_B (target) with an LLM.
+    Relate {
+        #[arg(required_unless_present = "from_item")]
+        product_a: Option<String>,
+        #[arg(required_unless_present = "from_item")]
+        product_b: Option<String>,
+        /// JSON array of products ({"product", "fields", "sample_rows"}) to pick both from
+        /// (default: the registered data products, see `vetted products add`).
+        #[arg(long, value_name = "FILE")]
+        products: Option<PathBuf>,
+        /// Use the source and target of this relationship item instead.
+        #[arg(long, value_name = "ITEM", conflicts_with_all = ["product_a", "product_b", "products"])]
+        from_item: Option<String>,
+        /// Domain of the new items (and of the prompt override).
+        #[arg(long, default_value = "data")]
+        domain: String,
+        #[command(flatten)]
+        llm: llm::LlmArgs,
+    },
+    /// Screen items with the vetting model: verdict, reasons and risk, stored as a suggestion.
+    Vet {
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// Vet again items this vetting model already judged.
+        #[arg(long)]
+        revet: bool,
+        #[command(flatten)]
+        llm: llm::LlmArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OrderArg {
+    Oldest,
+    Risk,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,8 +208,15 @@ fn run(cli: Cli) -> Result<()> {
         Command::Queue {
             limit,
             status,
+            order,
             json,
-        } => review::queue(&store, limit, status.map(Into::into), json),
+        } => {
+            let order = match order {
+                OrderArg::Oldest => QueueOrder::Oldest,
+                OrderArg::Risk => QueueOrder::Risk,
+            };
+            review::queue(&store, limit, status.map(Into::into), order, json)
+        }
         Command::Decide {
             item,
             action,
@@ -190,7 +253,6 @@ fn run(cli: Cli) -> Result<()> {
             review::decide(&mut store, decision)
         }
         Command::Show { item, json } => review::show(&store, &item, json),
-        Command::Stats { json } => review::stats(&store, json),
         Command::Backup { out } => {
             store.backup_to(&out)?;
             println!("backed up {} to {}", store.path().display(), out.display());
@@ -207,5 +269,60 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Products { command } => products::run(&mut store, command),
         Command::Relations { command } => relations::run(&store, command),
+        Command::Stats { vetter: true, json } => review::vetter_stats(&store, json),
+        Command::Stats {
+            vetter: false,
+            json,
+        } => review::stats(&store, json),
+        Command::Generate { questions, llm } => {
+            let questions = generate::read_questions(&questions)?;
+            llm::run_role(&mut store, &llm, async |store, ctx| {
+                generate::generate(store, ctx, questions).await
+            })
+        }
+        Command::Relate {
+            product_a,
+            product_b,
+            products,
+            from_item,
+            domain,
+            llm,
+        } => {
+            let (source, target) = match (from_item, products, product_a, product_b) {
+                (Some(item), ..) => relate::products_from_item(&store, &item)?,
+                (None, Some(file), Some(a), Some(b)) => relate::products_from_file(&file, &a, &b)?,
+                (None, None, Some(a), Some(b)) => relate::products_from_registry(&store, &a, &b)?,
+                _ => {
+                    return Err(Error::BadRequest(
+                        "name PRODUCT_A PRODUCT_B (registered, or with --products FILE), or use \
+                         --from-item ITEM"
+                            .into(),
+                    ));
+                }
+            };
+            let pair = relate::ProductPair {
+                domain,
+                source,
+                target,
+            };
+            llm::run_role(&mut store, &llm, async |store, ctx| {
+                relate::relate(store, ctx, vec![pair]).await
+            })
+        }
+        Command::Vet {
+            status,
+            limit,
+            revet,
+            llm,
+        } => {
+            let selection = VetSelection {
+                status: status.map(Into::into),
+                limit,
+                revet,
+            };
+            llm::run_role(&mut store, &llm, async |store, ctx| {
+                vet::vet(store, ctx, selection).await
+            })
+        }
     }
 }

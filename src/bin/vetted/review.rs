@@ -5,25 +5,33 @@ use std::path::PathBuf;
 use vetted::domain::{
     Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, NOT_RELATED, Relation,
 };
-use vetted::store::QueueFilter;
+use vetted::store::{QueueFilter, QueueOrder};
+use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, Result, Store, reviewer};
 
 use crate::evidence_view::print_evidence;
 use crate::output::{one_line, print_json};
 
-pub fn queue(store: &Store, limit: u32, status: Option<ItemStatus>, json: bool) -> Result<()> {
-    let page = store.queue_page(QueueFilter { status }, None, limit)?;
+pub fn queue(
+    store: &Store,
+    limit: u32,
+    status: Option<ItemStatus>,
+    order: QueueOrder,
+    json: bool,
+) -> Result<()> {
+    let page = store.queue_page_ordered(QueueFilter { status }, order, None, limit)?;
     if json {
         print_json(&page.entries);
         return Ok(());
     }
     for e in &page.entries {
         println!(
-            "{:<24} {:<12} {:<9} {}",
+            "{:<24} {:<12} {:<9} {:<5} {}",
             e.external_id,
             enum_name(&e.kind),
             enum_name(&e.status),
-            one_line(&e.title, 80)
+            e.verdict.as_ref().map_or("-".into(), enum_name),
+            one_line(&e.title, 74)
         );
     }
     Ok(())
@@ -128,15 +136,27 @@ pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
     let item = store.item(id)?;
     let history = store.history(id)?;
     let evidence = store.relationship_evidence(id)?;
+    let costs = store.item_costs(id)?;
     if json {
         print_json(&serde_json::json!({
             "item": item,
             "decisions": history,
             "evidence_computed": evidence,
+            "llm": costs,
         }));
         return Ok(());
     }
     print_item(&item);
+    if costs.calls > 0 {
+        println!(
+            "\nLLM calls: {} ({} failed) · {} + {} tokens · ${:.6}",
+            costs.calls,
+            costs.failed_calls,
+            costs.prompt_tokens,
+            costs.completion_tokens,
+            costs.cost_usd
+        );
+    }
     if let Some(evidence) = &evidence {
         print_evidence(evidence);
     }
@@ -181,6 +201,40 @@ pub fn stats(store: &Store, json: bool) -> Result<()> {
         ("total", counts.total()),
     ] {
         println!("{label:<9} {n:>8}");
+    }
+    Ok(())
+}
+
+/// Vetter vs human per domain and vetting model (binarisation in `vetted::vetter_agreement`).
+pub fn vetter_stats(store: &Store, json: bool) -> Result<()> {
+    let rows = vetter_agreement(&store.vetted_decisions()?);
+    if json {
+        print_json(&rows);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("no decided item carries a vetting verdict yet");
+    }
+    for r in rows {
+        let kappa = r.kappa.map_or("undefined".into(), |k| format!("{k:.3}"));
+        println!(
+            "{} · {}: {} items · agreement {:.1} % · kappa {kappa}",
+            r.domain,
+            r.vetter,
+            r.items,
+            100.0 * r.observed_agreement
+        );
+        println!(
+            "  {:<6} {:>9} {:>7} {:>9}",
+            "", "approved", "edited", "rejected"
+        );
+        for verdict in ["pass", "flag", "fail"] {
+            let row = &r.matrix[verdict];
+            println!(
+                "  {verdict:<6} {:>9} {:>7} {:>9}",
+                row["approved"], row["edited"], row["rejected"]
+            );
+        }
     }
     Ok(())
 }

@@ -1,0 +1,203 @@
+//! `generate`, `relate` and `vet`: provider flags, a progress bar on stderr, Ctrl-C to cancel
+//! (calls in flight are abandoned, finished ones are kept), and a run summary.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use vetted::llm::provider::DEFAULT_KEY_ENV;
+use vetted::llm::{
+    CancellationToken, Client, ClientOptions, PriceTable, Provider, RetryPolicy, Settings,
+};
+use vetted::roles::{Progress, RunContext, RunOptions, RunSummary};
+use vetted::{Error, Result, Store};
+
+use crate::output::{one_line, print_json};
+
+/// Which server and model to call, and how.
+#[derive(Args, Debug)]
+pub struct LlmArgs {
+    /// A provider named in the settings file.
+    #[arg(long, conflicts_with_all = ["base_url", "model"])]
+    provider: Option<String>,
+    /// An OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 (with --model).
+    #[arg(long, requires = "model", value_name = "URL")]
+    base_url: Option<String>,
+    #[arg(long, requires = "base_url", value_name = "NAME")]
+    model: Option<String>,
+    /// Environment variable holding the key for --base-url.
+    #[arg(long, default_value = DEFAULT_KEY_ENV, value_name = "VAR")]
+    api_key_env: String,
+    /// Settings file with named providers (default: vetted.toml beside the database, else in
+    /// the OS config directory).
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
+    /// Price table (TOML or JSON) adding to the built-in prices.
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
+    /// Calls in flight at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Retries after a failed attempt (408, 409, 429, 5xx, connection errors).
+    #[arg(long, default_value_t = 2)]
+    max_retries: u32,
+    /// Seconds per attempt, from request to the last byte.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    connect_timeout: u64,
+    /// Stream answers (SSE) instead of waiting for the whole body.
+    #[arg(long)]
+    stream: bool,
+    /// Completion token limit (default depends on the role).
+    #[arg(long)]
+    max_tokens: Option<u32>,
+    #[arg(long)]
+    temperature: Option<f32>,
+    /// Directory of per-domain prompt overrides: DIR/DOMAIN/ROLE.md.
+    #[arg(long, value_name = "DIR")]
+    prompts: Option<PathBuf>,
+    /// Print the run summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl LlmArgs {
+    fn provider(&self, db: &Path) -> Result<Provider> {
+        match (&self.provider, &self.base_url, &self.model) {
+            (Some(name), _, _) => {
+                let path = self
+                    .settings
+                    .clone()
+                    .unwrap_or_else(|| Settings::default_path(db));
+                Settings::load(&path)?.provider(name)
+            }
+            (None, Some(url), Some(model)) => Provider::new("cli", url, model, &self.api_key_env),
+            _ => Err(Error::Config(
+                "say which model to call: --provider NAME (from the settings file) or \
+                 --base-url URL --model NAME"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    fn client(&self, db: &Path) -> Result<Client> {
+        let options = ClientOptions {
+            connect_timeout: Duration::from_secs(self.connect_timeout),
+            timeout: Duration::from_secs(self.timeout),
+            concurrency: self.concurrency.max(1),
+            retry: RetryPolicy {
+                max_retries: self.max_retries,
+                ..RetryPolicy::default()
+            },
+        };
+        Client::new(self.provider(db)?, options)
+    }
+
+    fn prices(&self) -> Result<PriceTable> {
+        self.prices
+            .as_deref()
+            .map_or_else(|| Ok(PriceTable::default()), PriceTable::load)
+    }
+
+    fn run_options(&self) -> RunOptions {
+        RunOptions {
+            stream: self.stream,
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            prompt_dir: self.prompts.clone(),
+        }
+    }
+}
+
+/// Runs one role on a fresh runtime with a progress bar and Ctrl-C cancellation, then prints
+/// the summary. Fails (non-zero exit) when every input failed.
+pub fn run_role<F>(store: &mut Store, args: &LlmArgs, role: F) -> Result<()>
+where
+    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
+{
+    let client = args.client(store.path())?;
+    let prices = args.prices()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]")
+            .expect("template is valid"),
+    );
+    let progress = |p: &Progress| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(format!("{} failed · ${:.4}", p.failed, p.cost_usd));
+    };
+    let cancel = CancellationToken::new();
+    let summary = runtime.block_on(async {
+        let on_ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_ctrl_c.cancel();
+            }
+        });
+        let ctx = RunContext {
+            client: &client,
+            prices: &prices,
+            options: args.run_options(),
+            progress: &progress,
+            cancel: &cancel,
+        };
+        role(store, &ctx).await
+    })?;
+    bar.finish_and_clear();
+    if args.json {
+        print_json(&summary);
+    } else {
+        print_summary(&summary);
+    }
+    if summary.failed > 0 && summary.succeeded == 0 {
+        return Err(Error::BadRequest(format!(
+            "every call of run {} failed; see the failures above",
+            summary.run_id
+        )));
+    }
+    Ok(())
+}
+
+fn print_summary(s: &RunSummary) {
+    let t = &s.totals;
+    println!(
+        "{} run {} with {} ({}, prompt {}): {} inputs · {} ok · {} failed · {} not run · {} items written{}",
+        s.role.as_str(),
+        s.run_id,
+        s.model,
+        s.provider,
+        s.prompt_version,
+        s.inputs,
+        s.succeeded,
+        s.failed,
+        s.not_run,
+        s.items_written,
+        if s.cancelled { " · cancelled" } else { "" }
+    );
+    println!(
+        "calls {} ({} failed) · tokens {} prompt + {} completion · cost ${:.6}{}",
+        t.calls,
+        t.failed_calls,
+        t.prompt_tokens,
+        t.completion_tokens,
+        t.cost_usd,
+        if t.unpriced_calls > 0 {
+            format!(
+                " ({} calls unpriced: add the model to --prices)",
+                t.unpriced_calls
+            )
+        } else {
+            String::new()
+        }
+    );
+    for f in &s.failures {
+        println!("  {} [{}] {}", f.subject, f.code, one_line(&f.message, 160));
+    }
+}

@@ -1,0 +1,184 @@
+//! The answering role: question + evidence passages → an answer item in the queue, recorded
+//! with the model, the prompt version, the usage and the cost of the call that wrote it.
+//!
+//! Input (`--questions FILE.jsonl`), one object per line:
+//! `{"id": "q-1", "domain": "finance", "question": "…", "evidence": [{"id", "title", "text", "source"}]}`.
+//! A question whose id is already an item is skipped, so a rerun only pays for what is missing.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+
+use super::Role;
+use super::prompts::{builtin, prompts_by_domain};
+use super::run::{Outcome, RunContext, RunSummary, Written, execute};
+use crate::content_hash::content_hash;
+use crate::domain::{AnswerBody, Evidence, ItemBody};
+use crate::error::{Error, InvalidInput, MAX_LISTED_PROBLEMS, Result};
+use crate::llm::OutputMode;
+use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item};
+
+const DEFAULT_MAX_TOKENS: u32 = 256;
+
+/// One question to answer from its evidence.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub domain: String,
+    pub question: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Reads a questions file. All or nothing: every problem is reported as `FILE:LINE: problem`.
+pub fn read_questions(path: &Path) -> Result<Vec<Question>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut questions: Vec<Question> = Vec::new();
+    let mut problems = Vec::new();
+    for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("{}:{}", path.display(), index + 1);
+        match serde_json::from_str::<Question>(&line) {
+            Err(e) => problems.push(format!("{at}: {e}")),
+            Ok(q)
+                if [&q.id, &q.domain, &q.question]
+                    .iter()
+                    .any(|t| t.trim().is_empty()) =>
+            {
+                problems.push(format!("{at}: id, domain and question must not be empty"));
+            }
+            Ok(q) if q.evidence.is_empty() => {
+                problems.push(format!("{at}: needs at least one evidence passage"));
+            }
+            Ok(q) if questions.iter().any(|seen| seen.id == q.id) => {
+                problems.push(format!("{at}: id '{}' appears twice", q.id));
+            }
+            Ok(q) => questions.push(q),
+        }
+    }
+    if questions.is_empty() && problems.is_empty() {
+        problems.push(format!("{}: no questions in the file", path.display()));
+    }
+    if problems.is_empty() {
+        return Ok(questions);
+    }
+    Err(Error::Invalid(InvalidInput {
+        total: problems.len(),
+        problems: problems.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
+    }))
+}
+
+/// Answers each question not yet in the store and queues the answers as items.
+pub async fn generate(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    questions: Vec<Question>,
+) -> Result<RunSummary> {
+    let provider = ctx.client.provider();
+    let total = questions.len();
+    let mut todo = Vec::new();
+    for q in questions {
+        let present: Option<i64> = store
+            .conn()
+            .query_row(
+                "SELECT id FROM items WHERE external_id = ?1",
+                [&q.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if present.is_none() {
+            todo.push(q);
+        }
+    }
+    let skipped = total - todo.len();
+    let prompts = prompts_by_domain(
+        Role::Generate,
+        todo.iter().map(|q| q.domain.as_str()),
+        ctx.options.prompt_dir.as_deref(),
+    )?;
+    let label = RunLabel {
+        role: Role::Generate,
+        provider: provider.name.clone(),
+        model: provider.model.clone(),
+        prompt_version: builtin(Role::Generate).0.to_owned(),
+    };
+    let model = label.model.clone();
+    execute(
+        store,
+        ctx,
+        label,
+        &todo,
+        skipped,
+        |q: &Question| {
+            let prompt = &prompts[&q.domain];
+            let params = ctx.params(&prompt.text, user_message(q), DEFAULT_MAX_TOKENS);
+            async move {
+                let exchange = ctx.client.chat(&params, ctx.cancel).await;
+                Outcome::new(
+                    q.id.clone(),
+                    prompt.version.clone(),
+                    (exchange, OutputMode::Text),
+                    ctx.options.stream,
+                    |reply| match reply.finish_reason.as_deref() {
+                        Some("length") => Err(Error::LlmTruncated {
+                            provider: provider.name.clone(),
+                        }),
+                        _ if reply.content.trim().is_empty() => Err(Error::LlmBadOutput {
+                            provider: provider.name.clone(),
+                            message: "the answer is empty".to_owned(),
+                        }),
+                        _ => Ok((reply.content.trim().to_owned(), prompt.version.clone())),
+                    },
+                )
+            }
+        },
+        |tx, q, (answer, prompt_version): (String, String), call_id| {
+            let body = ItemBody::Answer(AnswerBody {
+                question: q.question.clone(),
+                answer,
+                evidence: q.evidence.clone(),
+            });
+            let item = NewItem {
+                content_hash: content_hash(&q.domain, &model, &body),
+                external_id: q.id.clone(),
+                domain: q.domain.clone(),
+                model: model.clone(),
+                body,
+                vetting: None,
+                metadata: serde_json::json!({
+                    "generated_by": {"provider": provider.name, "prompt_version": prompt_version,
+                                     "llm_call": call_id}
+                }),
+            };
+            if insert_item(tx, &item)? == Inserted::Clash {
+                return Err(Error::BadRequest(format!(
+                    "an item '{}' was added with different content while this run was answering it",
+                    q.id
+                )));
+            }
+            let item_id = tx.query_row(
+                "SELECT id FROM items WHERE external_id = ?1",
+                [&q.id],
+                |r| r.get(0),
+            )?;
+            Ok(Written {
+                item_id: Some(item_id),
+                items: 1,
+            })
+        },
+    )
+    .await
+}
+
+fn user_message(q: &Question) -> String {
+    let mut text = format!("Question: {}\n\nEvidence:\n", q.question);
+    for e in &q.evidence {
+        text.push_str(&format!("[{}] {}\n{}\n\n", e.id, e.title, e.text));
+    }
+    text
+}

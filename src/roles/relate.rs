@@ -1,0 +1,277 @@
+//! The relationship role: two data products (fields + sample rows) → relationship candidates
+//! (type, cardinality, field mapping, rationale, confidence) via structured output, each queued
+//! as a relationship item.
+//!
+//! Where the products come from is kept in [`products_from_file`] and [`products_from_item`]:
+//! the data-product registry (another branch) replaces the file at merge.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Role;
+use super::prompts::{builtin, prompt_for};
+use super::run::{Outcome, RunContext, RunSummary, Written, execute};
+use crate::content_hash::content_hash;
+use crate::domain::{
+    Cardinality, Field, FieldPair, ItemBody, ProductSide, Relation, RelationshipBody,
+};
+use crate::error::{Error, Result};
+use crate::llm::OutputSchema;
+use crate::llm::structured::{chat_structured, parse_reply};
+use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item};
+
+const DEFAULT_MAX_TOKENS: u32 = 600;
+
+/// Two products to relate, source first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductPair {
+    pub domain: String,
+    pub source: ProductSide,
+    pub target: ProductSide,
+}
+
+/// Products `a` and `b` from a JSON file holding an array of product sides
+/// (`[{"product", "fields", "sample_rows"}, …]`).
+pub fn products_from_file(path: &Path, a: &str, b: &str) -> Result<(ProductSide, ProductSide)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let products: Vec<ProductSide> = serde_json::from_str(&text).map_err(|e| {
+        Error::BadRequest(format!(
+            "{}: expected a JSON array of products ({{\"product\", \"fields\", \"sample_rows\"}}): {e}",
+            path.display()
+        ))
+    })?;
+    let pick = |name: &str| {
+        products
+            .iter()
+            .find(|p| p.product == name)
+            .cloned()
+            .ok_or_else(|| {
+                let known: Vec<&str> = products.iter().map(|p| p.product.as_str()).collect();
+                Error::BadRequest(format!(
+                    "{}: no product '{name}' (the file has: {})",
+                    path.display(),
+                    known.join(", ")
+                ))
+            })
+    };
+    Ok((pick(a)?, pick(b)?))
+}
+
+/// How many registered sample rows go into a relate prompt per product (prompts stay small).
+const PROMPT_SAMPLE_ROWS: usize = 5;
+
+/// Products `a` and `b` from the data-product registry (`vetted products add`): the schema and
+/// the first few sample rows.
+pub fn products_from_registry(
+    store: &Store,
+    a: &str,
+    b: &str,
+) -> Result<(ProductSide, ProductSide)> {
+    let side = |name: &str| -> Result<ProductSide> {
+        let product = store.product(name)?.ok_or_else(|| {
+            Error::BadRequest(format!(
+                "no registered product '{name}'; register it with `vetted products add FILE` \
+                 (see `vetted products list`) or pass --products FILE"
+            ))
+        })?;
+        Ok(ProductSide {
+            product: product.name,
+            fields: product
+                .schema
+                .fields
+                .into_iter()
+                .map(|f| Field {
+                    name: f.name,
+                    field_type: f.declared_type,
+                })
+                .collect(),
+            sample_rows: product
+                .sample_rows
+                .into_iter()
+                .take(PROMPT_SAMPLE_ROWS)
+                .collect(),
+        })
+    };
+    Ok((side(a)?, side(b)?))
+}
+
+/// The source and target products of an existing relationship item.
+pub fn products_from_item(store: &Store, external_id: &str) -> Result<(ProductSide, ProductSide)> {
+    match store.item(external_id)?.body {
+        ItemBody::Relationship(r) => Ok((r.source, r.target)),
+        ItemBody::Answer(_) => Err(Error::BadRequest(format!(
+            "item '{external_id}' is an answer, not a relationship; name a relationship item"
+        ))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Candidates {
+    candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Candidate {
+    #[serde(rename = "type")]
+    relation_type: String,
+    cardinality: Cardinality,
+    mapping: Vec<FieldPair>,
+    rationale: String,
+    confidence: f64,
+}
+
+/// The JSON the model must answer with.
+pub fn output_schema() -> OutputSchema {
+    OutputSchema {
+        name: "relationship_candidates",
+        schema: serde_json::json!({
+            "type": "object",
+            "properties": {"candidates": {"type": "array", "maxItems": 3, "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string"},
+                    "cardinality": {"type": "string", "enum": ["1:1", "N:1", "1:N", "N:M"]},
+                    "mapping": {"type": "array", "minItems": 1, "items": {
+                        "type": "object",
+                        "properties": {"source_field": {"type": "string"},
+                                       "target_field": {"type": "string"}},
+                        "required": ["source_field", "target_field"],
+                        "additionalProperties": false}},
+                    "rationale": {"type": "string"},
+                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+                "required": ["type", "cardinality", "mapping", "rationale", "confidence"],
+                "additionalProperties": false}}},
+            "required": ["candidates"],
+            "additionalProperties": false,
+        }),
+    }
+}
+
+/// Every candidate must map existing fields and give a confidence in 0..1.
+fn check(pair: &ProductPair, out: &Candidates) -> std::result::Result<(), String> {
+    for (i, c) in out.candidates.iter().enumerate() {
+        if c.relation_type.trim().is_empty() || c.mapping.is_empty() {
+            return Err(format!(
+                "candidate {i}: needs a type and at least one field pair"
+            ));
+        }
+        if !(0.0..=1.0).contains(&c.confidence) {
+            return Err(format!(
+                "candidate {i}: confidence {} is outside 0..1",
+                c.confidence
+            ));
+        }
+        for m in &c.mapping {
+            for (side, field) in [
+                (&pair.source, &m.source_field),
+                (&pair.target, &m.target_field),
+            ] {
+                if !side.fields.iter().any(|f| &f.name == field) {
+                    return Err(format!(
+                        "candidate {i}: '{field}' is not a field of '{}'",
+                        side.product
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn user_message(pair: &ProductPair) -> String {
+    let side = |p: &ProductSide| serde_json::to_string_pretty(p).expect("product serializes");
+    format!(
+        "Source product:\n{}\n\nTarget product:\n{}",
+        side(&pair.source),
+        side(&pair.target)
+    )
+}
+
+/// Asks for relationship candidates between each pair and queues every valid candidate.
+pub async fn relate(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    pairs: Vec<ProductPair>,
+) -> Result<RunSummary> {
+    let provider = ctx.client.provider();
+    let dir = ctx.options.prompt_dir.as_deref();
+    let prompts = pairs
+        .iter()
+        .map(|p| prompt_for(Role::Relate, &p.domain, dir))
+        .collect::<Result<Vec<_>>>()?;
+    let label = RunLabel {
+        role: Role::Relate,
+        provider: provider.name.clone(),
+        model: provider.model.clone(),
+        prompt_version: builtin(Role::Relate).0.to_owned(),
+    };
+    let model = label.model.clone();
+    let schema = output_schema();
+    let indexed: Vec<(usize, ProductPair)> = pairs.into_iter().enumerate().collect();
+    execute(
+        store,
+        ctx,
+        label,
+        &indexed,
+        0,
+        |(index, pair): &(usize, ProductPair)| {
+            let prompt = &prompts[*index];
+            let params = ctx.params(&prompt.text, user_message(pair), DEFAULT_MAX_TOKENS);
+            let schema = &schema;
+            async move {
+                let exchange = chat_structured(ctx.client, params, schema, ctx.cancel).await;
+                Outcome::new(
+                    format!("{}|{}", pair.source.product, pair.target.product),
+                    prompt.version.clone(),
+                    exchange,
+                    ctx.options.stream,
+                    |reply| parse_reply(&provider.name, reply, |c| check(pair, c)),
+                )
+            }
+        },
+        |tx, (index, pair), out: Candidates, call_id| {
+            let mut written = 0;
+            for c in out.candidates {
+                let body = ItemBody::Relationship(RelationshipBody {
+                    source: pair.source.clone(),
+                    target: pair.target.clone(),
+                    relation: Relation {
+                        relation_type: c.relation_type,
+                        cardinality: c.cardinality,
+                        mapping: c.mapping,
+                    },
+                    rationale: c.rationale,
+                    confidence: Some(c.confidence),
+                });
+                let hash = content_hash(&pair.domain, &model, &body);
+                let item = NewItem {
+                    external_id: format!(
+                        "{}-{}-{}",
+                        pair.source.product,
+                        pair.target.product,
+                        &hash[..8]
+                    ),
+                    domain: pair.domain.clone(),
+                    model: model.clone(),
+                    body,
+                    vetting: None,
+                    metadata: serde_json::json!({"generated_by": {"provider": provider.name,
+                        "prompt_version": prompts[*index].version, "llm_call": call_id}}),
+                    content_hash: hash,
+                };
+                if insert_item(tx, &item)? == Inserted::New {
+                    written += 1;
+                }
+            }
+            Ok(Written {
+                item_id: None,
+                items: written,
+            })
+        },
+    )
+    .await
+}

@@ -1,0 +1,252 @@
+//! The shared shape of a run: open a run row, make the calls concurrently (up to the client's
+//! limit), and for each finished call write — in one transaction — the call record (tokens,
+//! cost, latency, attempts, error) and what it produced. Calls are recorded whether or not they
+//! succeeded; a call cancelled before it was answered is not a call and is counted as not run.
+//! Database errors abort the run; LLM errors fail only their own input.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use futures_util::StreamExt;
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::llm::{
+    CancellationToken, ChatParams, Client, Exchange, Message, OutputMode, PriceTable, Reply, Usage,
+};
+use crate::store::{CallRecord, CostTotals, RunLabel, Store, insert_call};
+
+/// Knobs shared by the roles.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    /// Stream answers over SSE instead of waiting for the whole body.
+    pub stream: bool,
+    /// Overrides the role's default completion limit.
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f32>,
+    /// Per-domain prompt overrides (see [`super::prompts`]).
+    pub prompt_dir: Option<PathBuf>,
+}
+
+/// What a caller needs to run a role: the client, prices, options, a progress callback (called
+/// after every finished input) and a cancellation token.
+pub struct RunContext<'a> {
+    pub client: &'a Client,
+    pub prices: &'a PriceTable,
+    pub options: RunOptions,
+    pub progress: &'a (dyn Fn(&Progress) + Sync),
+    pub cancel: &'a CancellationToken,
+}
+
+/// Progress after each finished input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub failed: usize,
+    pub cost_usd: f64,
+}
+
+/// One input that did not produce a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputFailure {
+    pub subject: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// At most this many failures are kept in a summary; the rest are counted.
+const MAX_LISTED_FAILURES: usize = 20;
+
+/// The outcome of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunSummary {
+    pub run_id: i64,
+    pub role: super::Role,
+    pub provider: String,
+    pub model: String,
+    pub prompt_version: String,
+    pub inputs: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    /// Inputs skipped as already done, or not run because the run was cancelled.
+    pub not_run: usize,
+    pub items_written: usize,
+    /// Calls, tokens and cost over the run, failed calls included.
+    pub totals: CostTotals,
+    pub failures: Vec<InputFailure>,
+    pub cancelled: bool,
+}
+
+/// One finished call: what it was about, how it was asked, and the parsed value or the error.
+pub(crate) struct Outcome<T> {
+    pub subject: String,
+    /// The existing item the call was about (vet), if any.
+    pub item_id: Option<i64>,
+    pub prompt_version: String,
+    pub mode: OutputMode,
+    pub streamed: bool,
+    pub usage: Usage,
+    pub attempts: u32,
+    pub latency: std::time::Duration,
+    pub finish_reason: Option<String>,
+    pub value: Result<T>,
+}
+
+impl<T> Outcome<T> {
+    /// Builds the outcome of `exchange`, parsing a successful reply with `parse`.
+    pub fn new(
+        subject: String,
+        prompt_version: String,
+        (exchange, mode): (Exchange, OutputMode),
+        streamed: bool,
+        parse: impl FnOnce(&Reply) -> Result<T>,
+    ) -> Outcome<T> {
+        let reply = exchange.reply.as_ref().ok();
+        Outcome {
+            subject,
+            item_id: None,
+            prompt_version,
+            mode,
+            streamed,
+            usage: reply.and_then(|r| r.usage).unwrap_or_default(),
+            attempts: exchange.attempts,
+            latency: exchange.latency,
+            finish_reason: reply.and_then(|r| r.finish_reason.clone()),
+            value: exchange.reply.and_then(|r| parse(&r)),
+        }
+    }
+}
+
+impl RunContext<'_> {
+    /// A system + user exchange with the run's options and the role's default token limit.
+    pub(crate) fn params(&self, system: &str, user: String, default_max_tokens: u32) -> ChatParams {
+        ChatParams {
+            messages: vec![Message::system(system), Message::user(user)],
+            max_tokens: Some(self.options.max_tokens.unwrap_or(default_max_tokens)),
+            temperature: self.options.temperature,
+            response_format: None,
+            stream: self.options.stream,
+        }
+    }
+}
+
+/// What persisting one successful call wrote.
+pub(crate) struct Written {
+    /// The item the call produced, to link the call to (generate).
+    pub item_id: Option<i64>,
+    pub items: usize,
+}
+
+/// Runs `call` over `inputs` with the client's concurrency and records every finished call;
+/// `persist` stores a successful value in the same transaction as its call record.
+pub(crate) async fn execute<'i, I, T, Fut>(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    label: RunLabel,
+    inputs: &'i [I],
+    skipped: usize,
+    call: impl Fn(&'i I) -> Fut,
+    mut persist: impl FnMut(&Transaction<'_>, &I, T, i64) -> Result<Written>,
+) -> Result<RunSummary>
+where
+    Fut: Future<Output = Outcome<T>>,
+{
+    let run_id = store.start_run(&label)?;
+    let mut summary = RunSummary {
+        run_id,
+        role: label.role,
+        provider: label.provider.clone(),
+        model: label.model.clone(),
+        prompt_version: label.prompt_version.clone(),
+        inputs: inputs.len() + skipped,
+        succeeded: 0,
+        failed: 0,
+        not_run: skipped,
+        items_written: 0,
+        totals: CostTotals::default(),
+        failures: Vec::new(),
+        cancelled: false,
+    };
+    let mut progress = Progress {
+        total: inputs.len(),
+        ..Progress::default()
+    };
+    let call = &call;
+    let mut finished = futures_util::stream::iter(inputs)
+        .map(|input| async move { (input, call(input).await) })
+        .buffer_unordered(ctx.client.options().concurrency.max(1));
+    while let Some((input, outcome)) = finished.next().await {
+        progress.done += 1;
+        if matches!(outcome.value, Err(Error::Cancelled)) {
+            summary.not_run += 1;
+            continue;
+        }
+        let cost = ctx.prices.cost(&label.model, outcome.usage);
+        progress.cost_usd += cost.usd;
+        let subject = outcome.subject.clone();
+        let result = store.write(|tx| {
+            let record = CallRecord {
+                run_id,
+                item_id: outcome.item_id,
+                subject: &outcome.subject,
+                label: &label,
+                prompt_version: &outcome.prompt_version,
+                output_mode: outcome.mode,
+                streamed: outcome.streamed,
+                usage: outcome.usage,
+                cost,
+                latency: outcome.latency,
+                attempts: outcome.attempts,
+                finish_reason: outcome.finish_reason.as_deref(),
+                error: outcome.value.as_ref().err(),
+            };
+            let call_id = insert_call(tx, &record)?;
+            let value = match outcome.value {
+                Ok(value) => value,
+                Err(e) => return Ok(Err(e)),
+            };
+            match persist(tx, input, value, call_id) {
+                Ok(written) => {
+                    tx.execute(
+                        "UPDATE llm_calls SET item_id = coalesce(?2, item_id) WHERE id = ?1",
+                        params![call_id, written.item_id],
+                    )?;
+                    Ok(Ok(written))
+                }
+                Err(e @ Error::Sqlite(_)) => Err(e),
+                Err(e) => {
+                    tx.execute(
+                        "UPDATE llm_calls SET error_code = ?2, error = ?3 WHERE id = ?1",
+                        params![call_id, e.code(), e.to_string()],
+                    )?;
+                    Ok(Err(e))
+                }
+            }
+        })?;
+        match result {
+            Ok(written) => {
+                summary.succeeded += 1;
+                summary.items_written += written.items;
+            }
+            Err(e) => {
+                summary.failed += 1;
+                progress.failed += 1;
+                if summary.failures.len() < MAX_LISTED_FAILURES {
+                    summary.failures.push(InputFailure {
+                        subject,
+                        code: e.code(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        (ctx.progress)(&progress);
+    }
+    drop(finished);
+    summary.cancelled = ctx.cancel.is_cancelled();
+    store.finish_run(run_id, summary.cancelled)?;
+    summary.totals = store.run_totals(run_id)?;
+    Ok(summary)
+}

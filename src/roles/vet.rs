@@ -1,0 +1,184 @@
+//! The vetting role: a second model screens items before a human sees them — verdict `pass` |
+//! `flag` | `fail`, reasons from a fixed set, and a risk score in 0..1. The result is stored as
+//! a suggestion from the vetting model (its model name is the agent) and shown with the item;
+//! it never becomes a decision (see [`crate::store::Suggestion`]).
+
+use serde::Deserialize;
+
+use super::Role;
+use super::prompts::{builtin, prompts_by_domain};
+use super::run::{Outcome, RunContext, RunSummary, Written, execute};
+use crate::domain::{Item, ItemStatus, Verdict};
+use crate::error::Result;
+use crate::llm::OutputSchema;
+use crate::llm::structured::{chat_structured, parse_reply};
+use crate::store::{QueueFilter, RunLabel, Store, Suggestion, record_suggestion};
+
+/// The reasons a vetting model may give, in the order they are offered.
+pub const REASONS: &[&str] = &[
+    "unsupported_claim",
+    "contradicts_evidence",
+    "privacy_pii",
+    "secret",
+    "policy",
+    "off_domain",
+];
+
+const DEFAULT_MAX_TOKENS: u32 = 200;
+
+/// Which items to vet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VetSelection {
+    pub status: Option<ItemStatus>,
+    pub limit: usize,
+    /// Vet again items that already carry a verdict from this vetting model.
+    pub revet: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VetOutput {
+    verdict: Verdict,
+    reasons: Vec<String>,
+    risk: f64,
+}
+
+/// The JSON the vetting model must answer with.
+pub fn output_schema() -> OutputSchema {
+    OutputSchema {
+        name: "vetting",
+        schema: serde_json::json!({
+            "type": "object",
+            "properties": {
+                "verdict": {"type": "string", "enum": ["pass", "flag", "fail"]},
+                "reasons": {"type": "array", "items": {"type": "string", "enum": REASONS}},
+                "risk": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+            "required": ["verdict", "reasons", "risk"],
+            "additionalProperties": false,
+        }),
+    }
+}
+
+fn check(output: &VetOutput) -> std::result::Result<(), String> {
+    if !(0.0..=1.0).contains(&output.risk) {
+        return Err(format!("risk {} is outside 0..1", output.risk));
+    }
+    if let Some(unknown) = output
+        .reasons
+        .iter()
+        .find(|r| !REASONS.contains(&r.as_str()))
+    {
+        return Err(format!(
+            "unknown reason '{unknown}' (known: {})",
+            REASONS.join(", ")
+        ));
+    }
+    if output.verdict != Verdict::Pass && output.reasons.is_empty() {
+        return Err("a flag or fail verdict needs at least one reason".to_owned());
+    }
+    Ok(())
+}
+
+/// The user message asking to vet `item`: its body as JSON.
+pub fn user_message(item: &Item) -> String {
+    let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
+    format!("Item to vet ({} domain):\n{body}", item.domain)
+}
+
+/// Vets the selected items and stores each verdict as a suggestion from the vetting model.
+pub async fn vet(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    selection: VetSelection,
+) -> Result<RunSummary> {
+    let agent = ctx.client.provider().model.clone();
+    let (items, skipped) = select(store, &agent, selection)?;
+    let label = RunLabel {
+        role: Role::Vet,
+        provider: ctx.client.provider().name.clone(),
+        model: agent.clone(),
+        prompt_version: builtin(Role::Vet).0.to_owned(),
+    };
+    let prompts = prompts_by_domain(
+        Role::Vet,
+        items.iter().map(|(_, item)| item.domain.as_str()),
+        ctx.options.prompt_dir.as_deref(),
+    )?;
+    let schema = output_schema();
+    let provider = label.provider.clone();
+    execute(
+        store,
+        ctx,
+        label,
+        &items,
+        skipped,
+        |(item_id, item): &(i64, Item)| {
+            let prompt = &prompts[&item.domain];
+            let params = ctx.params(&prompt.text, user_message(item), DEFAULT_MAX_TOKENS);
+            let (schema, provider) = (&schema, &provider);
+            async move {
+                let exchange = chat_structured(ctx.client, params, schema, ctx.cancel).await;
+                let mut outcome = Outcome::new(
+                    item.external_id.clone(),
+                    prompt.version.clone(),
+                    exchange,
+                    ctx.options.stream,
+                    |reply| parse_reply(provider, reply, check),
+                );
+                outcome.item_id = Some(*item_id);
+                outcome
+            }
+        },
+        |tx, (item_id, _), output: VetOutput, call_id| {
+            let suggestion = Suggestion {
+                verdict: output.verdict,
+                reasons: output.reasons,
+                risk: output.risk,
+            };
+            record_suggestion(tx, *item_id, call_id, &agent, &suggestion)?;
+            Ok(Written {
+                item_id: Some(*item_id),
+                items: 1,
+            })
+        },
+    )
+    .await
+}
+
+/// Up to `limit` items in queue order; items this agent already vetted are skipped (and
+/// counted) unless `revet`.
+fn select(
+    store: &Store,
+    agent: &str,
+    selection: VetSelection,
+) -> Result<(Vec<(i64, Item)>, usize)> {
+    let mut chosen = Vec::new();
+    let mut skipped = 0;
+    let mut after = None;
+    while chosen.len() < selection.limit {
+        let page = store.queue_page(
+            QueueFilter {
+                status: selection.status,
+            },
+            after,
+            200,
+        )?;
+        for entry in &page.entries {
+            if chosen.len() == selection.limit {
+                break;
+            }
+            let item = store.item(&entry.external_id)?;
+            if !selection.revet && item.vetting.as_ref().is_some_and(|v| v.model == agent) {
+                skipped += 1;
+            } else {
+                chosen.push((entry.id, item));
+            }
+        }
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    Ok((chosen, skipped))
+}

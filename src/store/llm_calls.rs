@@ -1,0 +1,146 @@
+//! The `llm_runs` and `llm_calls` tables: one row per run of a role and one per call it made,
+//! failed calls included (they cost tokens too). Totals per run and per item are sums over the
+//! calls, so they cannot drift from what was recorded.
+
+use std::time::Duration;
+
+use rusqlite::{Transaction, params};
+
+use super::{Store, now_text};
+use crate::error::{Error, Result};
+use crate::llm::{Cost, OutputMode, Usage};
+use crate::roles::Role;
+
+/// Who ran: recorded once per run and with every call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunLabel {
+    pub role: Role,
+    pub provider: String,
+    pub model: String,
+    pub prompt_version: String,
+}
+
+/// One finished call, successful or not.
+#[derive(Debug)]
+pub struct CallRecord<'a> {
+    pub run_id: i64,
+    pub item_id: Option<i64>,
+    pub subject: &'a str,
+    pub label: &'a RunLabel,
+    /// The prompt version actually used (a per-domain override differs from the run's).
+    pub prompt_version: &'a str,
+    pub output_mode: OutputMode,
+    pub streamed: bool,
+    pub usage: Usage,
+    pub cost: Cost,
+    pub latency: Duration,
+    pub attempts: u32,
+    pub finish_reason: Option<&'a str>,
+    pub error: Option<&'a Error>,
+}
+
+/// Calls, tokens and cost summed over a run or an item.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct CostTotals {
+    pub calls: i64,
+    pub failed_calls: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    pub cost_usd: f64,
+    /// Calls whose model had no price: their cost counts as 0.
+    pub unpriced_calls: i64,
+}
+
+pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO llm_calls (run_id, item_id, subject, role, provider, model, prompt_version,
+             output_mode, streamed, prompt_tokens, completion_tokens, cost_usd, priced, latency_ms,
+             attempts, finish_reason, error_code, error, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?
+    .execute(params![
+        call.run_id,
+        call.item_id,
+        call.subject,
+        call.label.role.as_str(),
+        call.label.provider,
+        call.label.model,
+        call.prompt_version,
+        call.output_mode.as_str(),
+        call.streamed,
+        call.usage.prompt_tokens,
+        call.usage.completion_tokens,
+        call.cost.usd,
+        call.cost.priced,
+        i64::try_from(call.latency.as_millis()).unwrap_or(i64::MAX),
+        call.attempts,
+        call.finish_reason,
+        call.error.map(Error::code),
+        call.error.map(ToString::to_string),
+        now_text(),
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+const TOTALS: &str = "SELECT count(*), count(error_code), coalesce(sum(prompt_tokens), 0),
+        coalesce(sum(completion_tokens), 0), coalesce(sum(cost_usd), 0.0),
+        coalesce(sum(NOT priced), 0)
+     FROM llm_calls";
+
+fn read_totals(r: &rusqlite::Row<'_>) -> rusqlite::Result<CostTotals> {
+    Ok(CostTotals {
+        calls: r.get(0)?,
+        failed_calls: r.get(1)?,
+        prompt_tokens: r.get(2)?,
+        completion_tokens: r.get(3)?,
+        cost_usd: r.get(4)?,
+        unpriced_calls: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// Opens a run; close it with [`Store::finish_run`].
+    pub fn start_run(&mut self, label: &RunLabel) -> Result<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO llm_runs (role, provider, model, prompt_version, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    label.role.as_str(),
+                    label.provider,
+                    label.model,
+                    label.prompt_version,
+                    now_text()
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    pub fn finish_run(&mut self, run_id: i64, cancelled: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE llm_runs SET finished_at = ?2, cancelled = ?3 WHERE id = ?1",
+                params![run_id, now_text(), cancelled],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn run_totals(&self, run_id: i64) -> Result<CostTotals> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("{TOTALS} WHERE run_id = ?1"))?
+            .query_row([run_id], read_totals)?)
+    }
+
+    /// Every call that produced or judged the item, over all runs.
+    pub fn item_costs(&self, external_id: &str) -> Result<CostTotals> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{TOTALS} WHERE item_id = (SELECT id FROM items WHERE external_id = ?1)"
+            ))?
+            .query_row([external_id], read_totals)?)
+    }
+}

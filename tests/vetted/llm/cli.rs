@@ -1,0 +1,78 @@
+//! The LLM commands' inputs: a named provider from `vetted.toml` (with its own key variable) and
+//! `relate` reading products from a file.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use super::fault_server::{FaultServer, completion};
+use crate::support::temp_db;
+
+fn vetted(db: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("vetted").unwrap();
+    cmd.env_remove("VETTED_DB")
+        .env_remove("OPENAI_API_KEY")
+        .arg("--db")
+        .arg(db);
+    cmd
+}
+
+#[test]
+fn relate_reads_products_from_a_file_through_a_named_provider() {
+    let server = FaultServer::start(|_, _| {
+        let answer = serde_json::json!({"candidates": [{"type": "foreign_key", "cardinality": "N:1",
+            "mapping": [{"source_field": "customer_id", "target_field": "id"}],
+            "rationale": "customer_id values match customers.id", "confidence": 0.8}]});
+        completion(&answer.to_string(), "stop")
+    });
+    let db = temp_db();
+    db.write_file(
+        "vetted.toml",
+        format!(
+            "[providers.local]\nbase_url = \"{}\"\nmodel = \"gpt-4o-mini\"\napi_key_env = \"LOCAL_LLM_KEY\"\n",
+            server.base_url
+        ),
+    );
+    let products = db.write_file(
+        "products.json",
+        serde_json::json!([
+            {"product": "orders", "fields": [{"name": "id", "type": "int"}, {"name": "customer_id", "type": "int"}],
+             "sample_rows": [{"id": 1, "customer_id": 7}]},
+            {"product": "customers", "fields": [{"name": "id", "type": "int"}], "sample_rows": [{"id": 7}]}
+        ])
+        .to_string(),
+    );
+    vetted(&db.path)
+        .env("LOCAL_LLM_KEY", "sk-local-test")
+        .args(["relate", "orders", "customers", "--products"])
+        .arg(&products)
+        .args(["--provider", "local", "--domain", "sales"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 items written"))
+        .stdout(predicate::str::contains("cost $0.000027"));
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer sk-local-test"),
+        "the key comes from the provider's api_key_env"
+    );
+    vetted(&db.path)
+        .args(["queue", "--json"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "orders.customer_id → customers.id",
+        ));
+    vetted(&db.path)
+        .args(["relate", "orders", "nope", "--products"])
+        .arg(&products)
+        .args(["--provider", "local"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "no product 'nope' (the file has: orders, customers)",
+        ));
+    vetted(&db.path)
+        .args(["vet", "--provider", "remote"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no provider named 'remote'"));
+}
