@@ -45,6 +45,9 @@ pub enum Error {
 
     #[error("{0}")]
     BadRequest(String),
+
+    #[error("{file}: import cancelled; nothing was imported from this file")]
+    Cancelled { file: String },
 }
 
 impl Error {
@@ -58,6 +61,7 @@ impl Error {
             Error::ItemNotFound(_) => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::BadRequest(_) => "bad_request",
+            Error::Cancelled { .. } => "cancelled",
         }
     }
 

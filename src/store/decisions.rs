@@ -7,6 +7,7 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
+use super::items::VISIBLE;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{
     Action, Decision, DecisionInput, EditedContent, ItemKind, ItemStatus, default_reject_reasons,
@@ -36,7 +37,9 @@ impl Store {
                 };
             }
             let (item_id, kind, version): (i64, ItemKind, i64) = tx
-                .prepare_cached("SELECT id, kind, version FROM items WHERE external_id = ?1")?
+                .prepare_cached(&format!(
+                    "SELECT id, kind, version FROM items WHERE external_id = ?1 AND {VISIBLE}"
+                ))?
                 .query_row([&input.item], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?
                 .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::{Store, now_text, parse_json, parse_time};
+use super::{Store, parse_json, parse_time};
 use crate::domain::{
     AnswerBody, Evidence, Item, ItemBody, ItemKind, ItemStatus, QueueEntry, QueuePage,
     RelationshipBody, StatusCounts, Vetting,
@@ -24,13 +24,22 @@ pub struct NewItem {
 
 /// What happened to one item offered to [`insert_item`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inserted {
-    New,
+pub(crate) enum Inserted {
+    /// Stored under this row id.
+    New(i64),
     /// Same external id and same content hash: already imported.
     AlreadyPresent,
     /// Same external id, different content.
     Clash,
+    /// The id belongs to another import that has not finished yet.
+    Unfinished,
+    /// Only from [`check_item`]: the id is not stored.
+    Absent,
 }
+
+/// SQL condition (on an `items` row aliased `items`) that hides items of unfinished imports.
+pub(crate) const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM imports s
+     WHERE s.id = items.import_id AND s.state = 'running')";
 
 /// The kind-specific columns of an item, without its evidence (stored in its own table).
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -40,18 +49,15 @@ enum StoredPayload {
     Relationship(Box<RelationshipBody>),
 }
 
-pub(crate) fn insert_item(tx: &Transaction<'_>, item: &NewItem) -> Result<Inserted> {
-    let existing: Option<String> = tx
-        .prepare_cached("SELECT content_hash FROM items WHERE external_id = ?1")?
-        .query_row([&item.external_id], |r| r.get(0))
-        .optional()?;
-    if let Some(hash) = existing {
-        return Ok(if hash == item.content_hash {
-            Inserted::AlreadyPresent
-        } else {
-            Inserted::Clash
-        });
-    }
+/// Inserts `item` as part of import `import_id` unless its external id is taken; `now` is the
+/// creation time. The insert is tried first (the common case of a new item costs one statement)
+/// and the existing row is only read when the id is already taken.
+pub(crate) fn insert_item(
+    tx: &Transaction<'_>,
+    item: &NewItem,
+    import_id: i64,
+    now: &str,
+) -> Result<Inserted> {
     let (kind, payload, evidence) = match &item.body {
         ItemBody::Answer(a) => (
             "answer",
@@ -67,26 +73,31 @@ pub(crate) fn insert_item(tx: &Transaction<'_>, item: &NewItem) -> Result<Insert
             &[][..],
         ),
     };
-    let now = now_text();
-    tx.prepare_cached(
-        "INSERT INTO items (external_id, kind, domain, model, title, payload, vetting, metadata,
-                            content_hash, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-    )?
-    .execute(params![
-        item.external_id,
-        kind,
-        item.domain,
-        item.model,
-        item.body.title(),
-        serde_json::to_string(&payload).expect("payload serializes"),
-        item.vetting
-            .as_ref()
-            .map(|v| serde_json::to_string(v).expect("vetting serializes")),
-        item.metadata.to_string(),
-        item.content_hash,
-        now,
-    ])?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO items (external_id, kind, domain, model, title, payload, vetting, metadata,
+                                content_hash, created_at, updated_at, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)
+             ON CONFLICT (external_id) DO NOTHING",
+        )?
+        .execute(params![
+            item.external_id,
+            kind,
+            item.domain,
+            item.model,
+            item.body.title(),
+            serde_json::to_string(&payload).expect("payload serializes"),
+            item.vetting
+                .as_ref()
+                .map(|v| serde_json::to_string(v).expect("vetting serializes")),
+            item.metadata.to_string(),
+            item.content_hash,
+            now,
+            import_id,
+        ])?;
+    if inserted == 0 {
+        return check_item(tx, item, import_id);
+    }
     let item_id = tx.last_insert_rowid();
     let mut insert_evidence = tx.prepare_cached(
         "INSERT INTO evidence (item_id, position, passage_id, title, text, source)
@@ -102,7 +113,29 @@ pub(crate) fn insert_item(tx: &Transaction<'_>, item: &NewItem) -> Result<Insert
             e.source
         ])?;
     }
-    Ok(Inserted::New)
+    Ok(Inserted::New(item_id))
+}
+
+/// How `item` relates to what is stored under its external id, without writing anything.
+pub(crate) fn check_item(tx: &Transaction<'_>, item: &NewItem, import_id: i64) -> Result<Inserted> {
+    let found: Option<(String, Option<i64>, bool)> = tx
+        .prepare_cached(
+            "SELECT content_hash, import_id,
+                    EXISTS (SELECT 1 FROM imports s WHERE s.id = items.import_id AND s.state = 'running')
+             FROM items WHERE external_id = ?1",
+        )?
+        .query_row([&item.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((hash, owner, running)) = found else {
+        return Ok(Inserted::Absent);
+    };
+    Ok(if running && owner != Some(import_id) {
+        Inserted::Unfinished
+    } else if hash == item.content_hash {
+        Inserted::AlreadyPresent
+    } else {
+        Inserted::Clash
+    })
 }
 
 /// Which part of the queue to list.
@@ -117,11 +150,11 @@ impl Store {
     pub fn item(&self, external_id: &str) -> Result<Item> {
         let row = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT id, kind, domain, model, status, version, payload, vetting, metadata,
                         created_at, updated_at
-                 FROM items WHERE external_id = ?1",
-            )?
+                 FROM items WHERE external_id = ?1 AND {VISIBLE}",
+            ))?
             .query_row([external_id], |r| {
                 Ok((r.get::<_, i64>(0)?, read_item(external_id, r)?))
             })
@@ -157,26 +190,18 @@ impl Store {
         limit: u32,
     ) -> Result<QueuePage> {
         let limit = limit.clamp(1, 1000);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, external_id, kind, domain, model, title, status, vetting ->> '$.verdict'
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {QUEUE_COLUMNS}
              FROM items
-             WHERE id > ?1 AND (?2 IS NULL OR status = ?2)
+             WHERE id > ?1 AND (?2 IS NULL OR status = ?2) AND {VISIBLE}
              ORDER BY id
              LIMIT ?3",
-        )?;
+        ))?;
         let entries = stmt
-            .query_map(params![after.unwrap_or(0), filter.status, limit], |r| {
-                Ok(QueueEntry {
-                    id: r.get(0)?,
-                    external_id: r.get(1)?,
-                    kind: r.get(2)?,
-                    domain: r.get(3)?,
-                    model: r.get(4)?,
-                    title: r.get(5)?,
-                    status: r.get(6)?,
-                    verdict: r.get(7)?,
-                })
-            })?
+            .query_map(
+                params![after.unwrap_or(0), filter.status, limit],
+                read_queue_entry,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let next_after = (entries.len() == limit as usize)
             .then(|| entries.last().map(|e| e.id))
@@ -187,24 +212,52 @@ impl Store {
         })
     }
 
-    /// Number of items in each status.
+    /// Number of visible items in each status.
+    ///
+    /// Counted as all items (read from the status index alone) minus the items of unfinished
+    /// imports (found through the import index), so no query reads every row of a large table.
     pub fn status_counts(&self) -> Result<StatusCounts> {
         let mut counts = StatusCounts::default();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT status, count(*) FROM items GROUP BY status")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let n: i64 = row.get(1)?;
-            match row.get(0)? {
-                ItemStatus::Pending => counts.pending = n,
-                ItemStatus::Approved => counts.approved = n,
-                ItemStatus::Edited => counts.edited = n,
-                ItemStatus::Rejected => counts.rejected = n,
+        for (sql, sign) in [
+            ("SELECT status, count(*) FROM items GROUP BY status", 1),
+            (
+                "SELECT status, count(*) FROM items
+                 WHERE import_id IN (SELECT id FROM imports WHERE state = 'running')
+                 GROUP BY status",
+                -1,
+            ),
+        ] {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let n: i64 = sign * row.get::<_, i64>(1)?;
+                match row.get(0)? {
+                    ItemStatus::Pending => counts.pending += n,
+                    ItemStatus::Approved => counts.approved += n,
+                    ItemStatus::Edited => counts.edited += n,
+                    ItemStatus::Rejected => counts.rejected += n,
+                }
             }
         }
         Ok(counts)
     }
+}
+
+/// Columns read by [`read_queue_entry`], from a table aliased `items`.
+pub(crate) const QUEUE_COLUMNS: &str = "items.id, items.external_id, items.kind, items.domain,
+     items.model, items.title, items.status, items.vetting ->> '$.verdict'";
+
+pub(crate) fn read_queue_entry(r: &Row<'_>) -> rusqlite::Result<QueueEntry> {
+    Ok(QueueEntry {
+        id: r.get(0)?,
+        external_id: r.get(1)?,
+        kind: r.get(2)?,
+        domain: r.get(3)?,
+        model: r.get(4)?,
+        title: r.get(5)?,
+        status: r.get(6)?,
+        verdict: r.get(7)?,
+    })
 }
 
 fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {

@@ -10,10 +10,16 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_init.sql",
-    sql: include_str!("../../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init.sql",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        name: "0002_import_staging_and_search.sql",
+        sql: include_str!("../../migrations/0002_import_staging_and_search.sql"),
+    },
+];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {
     let known = MIGRATIONS.len() as i64;

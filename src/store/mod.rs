@@ -12,11 +12,13 @@
 mod decisions;
 mod items;
 mod migrations;
+mod search;
+mod staging;
 
 pub use items::{NewItem, QueueFilter};
 pub use migrations::{MIGRATIONS, Migration};
-
-pub(crate) use items::{Inserted, insert_item};
+pub use search::{MAX_QUERY_CHARS, fts_query};
+pub use staging::{Offered, StagedImport};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -50,6 +52,7 @@ impl Store {
         };
         store.configure()?;
         migrations::apply(&mut store)?;
+        staging::recover_abandoned(&mut store)?;
         Ok(store)
     }
 

@@ -1,6 +1,8 @@
 //! `queue`, `decide`, `show` and `stats`.
 
-use vetted::domain::{Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus};
+use vetted::domain::{
+    Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, QueueEntry,
+};
 use vetted::store::QueueFilter;
 use vetted::{Error, Result, Store, reviewer};
 
@@ -10,9 +12,15 @@ pub fn queue(store: &Store, limit: u32, status: Option<ItemStatus>, json: bool) 
     let page = store.queue_page(QueueFilter { status }, None, limit)?;
     if json {
         print_json(&page.entries);
-        return Ok(());
+    } else {
+        print_queue_entries(&page.entries);
     }
-    for e in &page.entries {
+    Ok(())
+}
+
+/// One line per entry: id, kind, status, title.
+pub fn print_queue_entries(entries: &[QueueEntry]) {
+    for e in entries {
         println!(
             "{:<24} {:<12} {:<9} {}",
             e.external_id,
@@ -21,7 +29,6 @@ pub fn queue(store: &Store, limit: u32, status: Option<ItemStatus>, json: bool) 
             one_line(&e.title, 80)
         );
     }
-    Ok(())
 }
 
 pub fn decide(
