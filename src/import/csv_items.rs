@@ -84,9 +84,11 @@ impl<R: Read> CsvEntries<R> {
             }
             Ok(true) => {
                 let line = self.record.position().map_or(line, |p| p.line());
-                self.consumed
-                    .store(self.reader.position().byte(), Ordering::Relaxed);
-                if self.columns.is_none() {
+                let end = self.reader.position().byte();
+                self.consumed.store(end, Ordering::Relaxed);
+                if end - start > MAX_LINE_BYTES as u64 {
+                    self.problem(line, too_long(start));
+                } else if self.columns.is_none() {
                     self.read_header(line);
                 } else {
                     self.found_any = true;
@@ -95,16 +97,10 @@ impl<R: Read> CsvEntries<R> {
             }
             Err(e) => {
                 self.done = true;
+                let line = e.position().map_or(line, |p| p.line());
                 match e.kind() {
                     csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
-                        let line = line + 1;
-                        self.problem(
-                            line,
-                            format!(
-                                "record is longer than the limit of {} MiB (starting at byte {start})",
-                                MAX_LINE_BYTES / (1024 * 1024)
-                            ),
-                        );
+                        self.problem(line + 1, too_long(start));
                     }
                     csv::ErrorKind::Io(_) => {
                         let csv::ErrorKind::Io(io) = e.into_kind() else {
@@ -207,7 +203,10 @@ impl<R: Read> CsvEntries<R> {
         if problems.is_empty() {
             match parse_record(Value::Object(object)) {
                 Ok(item) => {
-                    self.pending.push_back(Entry::Item { line, item });
+                    self.pending.push_back(Entry::Item {
+                        line,
+                        item: Box::new(item),
+                    });
                     return;
                 }
                 Err(found) => problems = found,
@@ -217,6 +216,13 @@ impl<R: Read> CsvEntries<R> {
             self.problem(line, p);
         }
     }
+}
+
+fn too_long(start: u64) -> String {
+    format!(
+        "record is longer than the limit of {} MiB (starting at byte {start})",
+        MAX_LINE_BYTES / (1024 * 1024)
+    )
 }
 
 impl<R: Read> Iterator for CsvEntries<R> {

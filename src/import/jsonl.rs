@@ -52,7 +52,10 @@ impl<R: BufRead> JsonlEntries<R> {
                 .pending
                 .push_back(Entry::Problem(n, format!("{source}:{n}: {problem}"))),
             Ok(value) => match parse_record(value) {
-                Ok(item) => self.pending.push_back(Entry::Item { line: n, item }),
+                Ok(item) => self.pending.push_back(Entry::Item {
+                    line: n,
+                    item: Box::new(item),
+                }),
                 Err(problems) => self.pending.extend(
                     problems
                         .into_iter()

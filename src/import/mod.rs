@@ -97,7 +97,7 @@ pub struct ImportProgress {
 /// One step of reading an input.
 pub(crate) enum Entry {
     /// A valid item from this line.
-    Item { line: u64, item: NewItem },
+    Item { line: u64, item: Box<NewItem> },
     /// A problem on this line (0: the file as a whole), written out in full.
     Problem(u64, String),
     /// An entry deliberately left out, and why.

@@ -235,7 +235,10 @@ impl OpenAiBatchEntries {
             "evidence": evidence,
         });
         Ok(match parse_record(record) {
-            Ok(item) => Entry::Item { line: n, item },
+            Ok(item) => Entry::Item {
+                line: n,
+                item: Box::new(item),
+            },
             Err(problems) => Entry::Problem(
                 n,
                 format!(

@@ -26,7 +26,7 @@ pub const BATCH_ITEMS: usize = 2_000;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 struct Batch {
-    items: Vec<(u64, NewItem)>,
+    items: Vec<(u64, Box<NewItem>)>,
     /// Input bytes read when the batch was cut.
     bytes_read: u64,
 }
@@ -190,7 +190,7 @@ fn write_batches(
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        let items: Vec<&NewItem> = batch.items.iter().map(|(_, item)| item).collect();
+        let items: Vec<&NewItem> = batch.items.iter().map(|(_, item)| item.as_ref()).collect();
         let outcomes = staged.offer(&items, !failed.load(Ordering::Relaxed))?;
         for ((line, item), outcome) in batch.items.iter().zip(outcomes) {
             let id = &item.external_id;

@@ -30,6 +30,9 @@ use crate::error::{Error, Result};
 /// Page size for new databases: ~2 KB rows fit two to a page instead of one per 4 KiB page.
 const PAGE_SIZE: u32 = 8192;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Page cache per connection, in KiB (SQLite's default is 2 MiB): large imports keep the upper
+/// levels of the id index and the full-text segments in memory instead of re-reading them.
+const CACHE_KIB: i64 = 32 * 1024;
 
 pub struct Store {
     conn: Connection,
@@ -69,6 +72,7 @@ impl Store {
             .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        self.conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         Ok(())
     }
 

@@ -3,5 +3,9 @@
 mod cli;
 mod decisions;
 mod import;
+mod import_formats;
+mod import_limits;
+mod import_staging;
 mod migrations;
+mod search;
 mod support;
