@@ -10,6 +10,10 @@
 //!    untimed);
 //! 3. their ratio, and search latency (p50/p95) on the imported database.
 //!
+//! With `--compare-fts` it also times the ceiling with the other bulk-load strategy for the
+//! full-text index: rows first, index built afterwards (batched `INSERT … SELECT` from the
+//! `item_search_text` view) — the "rebuild after a large import" design.
+//!
 //! Files go to `$VETTED_BENCH_DIR` (default `target/bench-import`); 1M items need ~8 GB.
 
 use std::fmt::Write as _;
@@ -54,8 +58,9 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let (vetted_time, peak_rss_kb) = import_with_vetted(&vetted_db, &file);
-    let raw_time = import_raw(&raw_db, n);
+    let compare_fts = std::env::args().any(|a| a == "--compare-fts");
+    let (vetted_time, vetted_cpu, peak_rss_kb) = import_with_vetted(&vetted_db, &file);
+    let (raw_time, raw_cpu) = import_raw(&raw_db, n, FtsStrategy::SameBatch);
     let vetted_rate = n as f64 / vetted_time.as_secs_f64();
     let raw_rate = n as f64 / raw_time.as_secs_f64();
 
@@ -66,23 +71,45 @@ fn main() {
         "every item was imported"
     );
     let mut report = String::new();
-    writeln!(report, "\n| N = {n} | time | items/s | MB/s | peak RSS |").unwrap();
-    writeln!(report, "|---|---|---|---|---|").unwrap();
     writeln!(
         report,
-        "| Vetted `import` | {:.1} s | {vetted_rate:.0} | {:.1} | {:.0} MB |",
+        "\n| N = {n} | wall time | items/s | MB/s | CPU time | peak RSS |"
+    )
+    .unwrap();
+    writeln!(report, "|---|---|---|---|---|---|").unwrap();
+    writeln!(
+        report,
+        "| Vetted `import` | {:.1} s | {vetted_rate:.0} | {:.1} | {:.1} s | {:.0} MB |",
         vetted_time.as_secs_f64(),
         mb / vetted_time.as_secs_f64(),
+        vetted_cpu.as_secs_f64(),
         peak_rss_kb as f64 / 1024.0
     )
     .unwrap();
     writeln!(
         report,
-        "| raw rusqlite loop (ceiling) | {:.1} s | {raw_rate:.0} | {:.1} | – |",
+        "| raw rusqlite loop (ceiling) | {:.1} s | {raw_rate:.0} | {:.1} | {:.1} s | – |",
         raw_time.as_secs_f64(),
-        mb / raw_time.as_secs_f64()
+        mb / raw_time.as_secs_f64(),
+        raw_cpu.as_secs_f64()
     )
     .unwrap();
+    if compare_fts {
+        let after_db = dir.join(format!("raw-fts-after-{n}.db"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", after_db.display()));
+        }
+        let (after_time, after_cpu) = import_raw(&after_db, n, FtsStrategy::After);
+        writeln!(
+            report,
+            "| raw loop, FTS built after the rows | {:.1} s | {:.0} | {:.1} | {:.1} s | – |",
+            after_time.as_secs_f64(),
+            n as f64 / after_time.as_secs_f64(),
+            mb / after_time.as_secs_f64(),
+            after_cpu.as_secs_f64()
+        )
+        .unwrap();
+    }
     writeln!(
         report,
         "\nratio Vetted / ceiling: **{:.2}**",
@@ -198,8 +225,9 @@ fn write_items(path: &Path, n: usize) -> u64 {
     std::fs::metadata(path).expect("size").len()
 }
 
-/// Runs the release `vetted import` on `file`; returns its wall time and peak RSS (KiB).
-fn import_with_vetted(db: &Path, file: &Path) -> (Duration, i64) {
+/// Runs the release `vetted import` on `file`; returns its wall time, CPU time (user + system,
+/// all threads) and peak RSS (KiB).
+fn import_with_vetted(db: &Path, file: &Path) -> (Duration, Duration, i64) {
     let started = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_vetted"))
         .arg("--db")
@@ -213,11 +241,29 @@ fn import_with_vetted(db: &Path, file: &Path) -> (Duration, i64) {
     assert!(status.success(), "vetted import failed");
     // The only child waited for so far, so its maximum is the import's peak.
     let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
-    (elapsed, usage.max_rss())
+    (elapsed, cpu_time(&usage), usage.max_rss())
+}
+
+fn cpu_time(usage: &nix::sys::resource::Usage) -> Duration {
+    let micros = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
+    Duration::from_micros(micros(usage.user_time()) + micros(usage.system_time()))
+}
+
+fn thread_cpu() -> Duration {
+    cpu_time(&getrusage(UsageWho::RUSAGE_THREAD).expect("getrusage"))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FtsStrategy {
+    /// Full-text rows in the same transactions as the items (what Vetted does).
+    SameBatch,
+    /// Items first; the index afterwards, batch by batch, from the view.
+    After,
 }
 
 /// The ceiling: the same rows, written by hand, timing only the SQLite work.
-fn import_raw(db: &Path, n: usize) -> Duration {
+/// Returns wall time and CPU time of the timed sections.
+fn import_raw(db: &Path, n: usize, fts: FtsStrategy) -> (Duration, Duration) {
     drop(Store::open(db).expect("create schema"));
     let mut conn = Connection::open(db).expect("open raw");
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
@@ -236,6 +282,7 @@ fn import_raw(db: &Path, n: usize) -> Duration {
     let import_id = conn.last_insert_rowid();
     let mut rng = Rng(42);
     let mut timed = Duration::ZERO;
+    let mut cpu = Duration::ZERO;
     let mut i = 0;
     while i < n {
         let rows: Vec<_> = (i..(i + BATCH_ITEMS).min(n))
@@ -249,6 +296,7 @@ fn import_raw(db: &Path, n: usize) -> Duration {
             .collect();
         i += rows.len();
         let started = Instant::now();
+        let cpu_started = thread_cpu();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .expect("begin");
@@ -289,21 +337,42 @@ fn import_raw(db: &Path, n: usize) -> Duration {
                     context.push(' ');
                     context.push_str(&e.text);
                 }
-                fts_stmt
-                    .execute(params![rowid, body.question, body.answer, context])
-                    .expect("fts");
+                if fts == FtsStrategy::SameBatch {
+                    fts_stmt
+                        .execute(params![rowid, body.question, body.answer, context])
+                        .expect("fts");
+                }
             }
         }
         tx.commit().expect("commit");
         timed += started.elapsed();
+        cpu += thread_cpu() - cpu_started;
     }
     let started = Instant::now();
+    let cpu_started = thread_cpu();
+    if fts == FtsStrategy::After {
+        let max: i64 = conn
+            .query_row("SELECT max(id) FROM items", [], |r| r.get(0))
+            .expect("max id");
+        for lo in (1..=max).step_by(BATCH_ITEMS) {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .expect("begin");
+            tx.execute(
+                "INSERT INTO items_fts (rowid, title, body, context)
+                 SELECT id, title, body, context FROM item_search_text WHERE id BETWEEN ?1 AND ?2",
+                params![lo, lo + BATCH_ITEMS as i64 - 1],
+            )
+            .expect("fts after");
+            tx.commit().expect("commit");
+        }
+    }
     conn.execute(
         "UPDATE imports SET state = 'complete', items_new = ?1 WHERE id = ?2",
         params![n as i64, import_id],
     )
     .expect("finish");
-    timed + started.elapsed()
+    (timed + started.elapsed(), cpu + thread_cpu() - cpu_started)
 }
 
 fn search_latency(store: &Store, query: &str) -> (usize, Duration, Duration) {

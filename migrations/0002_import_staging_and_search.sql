@@ -10,8 +10,8 @@ ALTER TABLE imports ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'
 ALTER TABLE items ADD COLUMN import_id INTEGER REFERENCES imports (id);
 CREATE INDEX items_by_import ON items (import_id);
 
--- What full-text search sees of an item. The one definition used both to backfill the index
--- here and by the importer, batch by batch (INSERT … SELECT … WHERE id BETWEEN …).
+-- What full-text search sees of an item: used to backfill the index here and to index new
+-- relationships; the importer builds the same text for answers itself (a test compares them).
 CREATE VIEW item_search_text (id, title, body, context) AS
 SELECT
     i.id,
@@ -19,7 +19,7 @@ SELECT
     CASE i.kind WHEN 'answer' THEN i.payload ->> '$.answer' ELSE i.payload ->> '$.rationale' END,
     CASE i.kind
         WHEN 'answer' THEN (
-            SELECT group_concat(e.title || ' ' || e.text, char(10))
+            SELECT group_concat(e.title || ' ' || e.text, char(10) ORDER BY e.position)
             FROM evidence e WHERE e.item_id = i.id)
         ELSE concat_ws(' ',
             i.payload ->> '$.source.product',

@@ -25,8 +25,8 @@ pub struct NewItem {
 /// What happened to one item offered to [`insert_item`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Inserted {
-    /// Stored under this row id.
-    New(i64),
+    /// Stored.
+    New,
     /// Same external id and same content hash: already imported.
     AlreadyPresent,
     /// Same external id, different content.
@@ -113,7 +113,45 @@ pub(crate) fn insert_item(
             e.source
         ])?;
     }
-    Ok(Inserted::New(item_id))
+    index_for_search(tx, item_id, &item.body)?;
+    Ok(Inserted::New)
+}
+
+/// Adds the item's full-text row. Answers (nearly every row of a large import) are indexed
+/// from the values at hand, which is measurably faster than re-reading the JSON payload; this
+/// must produce exactly what the `item_search_text` view does (a test compares them).
+/// Relationships are indexed through the view.
+fn index_for_search(tx: &Transaction<'_>, item_id: i64, body: &ItemBody) -> Result<()> {
+    match body {
+        ItemBody::Answer(a) => {
+            let (title, text, context) = answer_search_text(a);
+            tx.prepare_cached(
+                "INSERT INTO items_fts (rowid, title, body, context) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![item_id, title, text, context])?;
+        }
+        ItemBody::Relationship(_) => {
+            tx.prepare_cached(
+                "INSERT INTO items_fts (rowid, title, body, context)
+                 SELECT id, title, body, context FROM item_search_text WHERE id = ?1",
+            )?
+            .execute([item_id])?;
+        }
+    }
+    Ok(())
+}
+
+/// What full-text search indexes of an answer: question, answer, and each evidence passage as
+/// `title text`, one per line (`NULL` without evidence, like the view's `group_concat`).
+pub(crate) fn answer_search_text(a: &AnswerBody) -> (&str, &str, Option<String>) {
+    let context = (!a.evidence.is_empty()).then(|| {
+        a.evidence
+            .iter()
+            .map(|e| format!("{} {}", e.title, e.text))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    (&a.question, &a.answer, context)
 }
 
 /// How `item` relates to what is stored under its external id, without writing anything.
@@ -296,4 +334,49 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::parse_record;
+
+    #[test]
+    fn answers_are_indexed_exactly_as_the_search_view_describes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        for evidence in [
+            serde_json::json!([]),
+            serde_json::json!([{"id": "1", "text": "Churn was 3%."},
+                               {"id": "2", "title": "Q3", "text": "Revenue was $12M."}]),
+        ] {
+            let item = parse_record(serde_json::json!({
+                "kind": "answer", "id": format!("a-{}", evidence.to_string().len()),
+                "domain": "d", "model": "m", "question": "Q?", "answer": "A.",
+                "evidence": evidence,
+            }))
+            .unwrap();
+            let ItemBody::Answer(answer) = &item.body else {
+                unreachable!()
+            };
+            let (title, body, context) = answer_search_text(answer);
+            let mut staged = store.begin_import("test").unwrap();
+            staged.offer(&[&item], true).unwrap();
+            staged.finish("").unwrap();
+            let from_view: (String, String, Option<String>) = store
+                .conn()
+                .query_row(
+                    "SELECT title, body, context FROM item_search_text
+                     WHERE id = (SELECT id FROM items WHERE external_id = ?1)",
+                    [&item.external_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                (title, body, context),
+                (from_view.0.as_str(), from_view.1.as_str(), from_view.2),
+                "the importer and the migration's view must index the same text"
+            );
+        }
+    }
 }

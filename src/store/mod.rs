@@ -4,7 +4,9 @@
 //! shell keeps one behind a mutex for short requests (each a few milliseconds). Several processes
 //! may write the same file at once: every write transaction begins `IMMEDIATE`, because a deferred
 //! transaction that reads then writes fails with `SQLITE_BUSY` under a concurrent writer even with
-//! `busy_timeout` set.
+//! `busy_timeout` set. A large import never holds the write lock for long: it writes batches of
+//! [`crate::import::BATCH_ITEMS`] items, each its own transaction (see `staging`), so a
+//! decision made while a million items are imported waits for at most one batch.
 //!
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.

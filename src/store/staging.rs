@@ -82,7 +82,6 @@ impl StagedImport<'_> {
         let (outcomes, new, present) = self.store.write(|tx| {
             let now = now_text();
             let mut outcomes = Vec::with_capacity(items.len());
-            let mut new_ids: Option<(i64, i64)> = None;
             for item in items {
                 let outcome = if write {
                     insert_item(tx, item, import_id, &now)?
@@ -90,24 +89,12 @@ impl StagedImport<'_> {
                     check_item(tx, item, import_id)?
                 };
                 outcomes.push(match outcome {
-                    Inserted::New(id) => {
-                        new_ids = Some(new_ids.map_or((id, id), |(lo, _)| (lo, id)));
-                        Offered::New
-                    }
+                    Inserted::New => Offered::New,
                     Inserted::AlreadyPresent => Offered::AlreadyPresent,
                     Inserted::Clash => Offered::Clash,
                     Inserted::Unfinished => Offered::Unfinished,
                     Inserted::Absent => Offered::NotWritten,
                 });
-            }
-            // Inside this transaction nobody else inserts, so the new rows are one id range.
-            if let Some((lo, hi)) = new_ids {
-                tx.prepare_cached(
-                    "INSERT INTO items_fts (rowid, title, body, context)
-                     SELECT id, title, body, context FROM item_search_text
-                     WHERE id BETWEEN ?1 AND ?2",
-                )?
-                .execute([lo, hi])?;
             }
             let new = outcomes.iter().filter(|o| **o == Offered::New).count();
             let present = outcomes
