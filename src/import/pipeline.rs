@@ -23,7 +23,7 @@ use crate::store::{NewItem, Offered, StagedImport, Store};
 /// Items per write transaction: large enough to amortize the commit, small enough that the WAL
 /// stays at a few tens of MB and other writers wait well under a second.
 pub const BATCH_ITEMS: usize = 2_000;
-const BATCHES_IN_FLIGHT: usize = 4;
+const BATCHES_IN_FLIGHT: usize = 8;
 
 struct Batch {
     items: Vec<(u64, Box<NewItem>)>,

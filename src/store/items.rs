@@ -41,6 +41,10 @@ pub(crate) enum Inserted {
 pub(crate) const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM imports s
      WHERE s.id = items.import_id AND s.state = 'running')";
 
+/// SQL query of the ids of items of unfinished imports (through the `import_id` index).
+pub(crate) const UNFINISHED_IDS: &str = "SELECT id FROM items
+     WHERE import_id IN (SELECT id FROM imports WHERE state = 'running')";
+
 /// The kind-specific columns of an item, without its evidence (stored in its own table).
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

@@ -6,7 +6,7 @@
 //! error. Tokens are ANDed; results are ordered by relevance (bm25).
 
 use super::Store;
-use super::items::{QUEUE_COLUMNS, VISIBLE, read_queue_entry};
+use super::items::{QUEUE_COLUMNS, UNFINISHED_IDS, read_queue_entry};
 use crate::domain::QueueEntry;
 use crate::error::Result;
 
@@ -36,12 +36,18 @@ impl Store {
         let Some(fts) = fts_query(query) else {
             return Ok(Vec::new());
         };
+        // Ranked inside the index first, so only the `limit` best rows are read from `items`
+        // (a common word can match most of a million 2 KB rows). Items of unfinished imports
+        // are excluded by id: an empty set unless an import is running.
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {QUEUE_COLUMNS}
-             FROM items_fts f JOIN items ON items.id = f.rowid
-             WHERE items_fts MATCH ?1 AND {VISIBLE}
-             ORDER BY f.rank
-             LIMIT ?2"
+             FROM (SELECT rowid, rank FROM items_fts
+                   WHERE items_fts MATCH ?1
+                     AND rowid NOT IN ({UNFINISHED_IDS})
+                   ORDER BY rank
+                   LIMIT ?2) f
+             JOIN items ON items.id = f.rowid
+             ORDER BY f.rank"
         ))?;
         let hits = stmt
             .query_map(
