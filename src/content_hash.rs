@@ -8,12 +8,17 @@
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::domain::ItemBody;
 
 /// Unicode NFC, `\r\n` → `\n`, surrounding whitespace trimmed.
 pub fn normalize_text(text: &str) -> String {
+    let trimmed = text.trim();
+    // Fast path (most text): nothing to replace and already NFC, so only the trim applies.
+    if !trimmed.contains('\r') && is_nfc_quick(trimmed.chars()) == IsNormalized::Yes {
+        return trimmed.to_owned();
+    }
     text.replace("\r\n", "\n").trim().nfc().collect()
 }
 

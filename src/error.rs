@@ -143,6 +143,9 @@ pub enum Error {
     #[error("{provider}: unusable model output: {message}")]
     LlmBadOutput { provider: String, message: String },
 
+    #[error("{file}: import cancelled; nothing was imported from this file")]
+    ImportCancelled { file: String },
+
     #[error("cancelled")]
     Cancelled,
 }
@@ -176,6 +179,7 @@ impl Error {
             Error::ItemNotFound(_) => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::BadRequest(_) => "bad_request",
+            Error::ImportCancelled { .. } => "cancelled",
             Error::Config(_) => "config",
             Error::LlmHttp { .. } => "llm_http",
             Error::LlmQuota { .. } => "llm_quota",

@@ -1,29 +1,53 @@
-//! Importing items from JSONL (plain or gzip, a file or stdin).
+//! Importing items: JSONL (plain or gzip, a file or stdin), CSV of answer items, and OpenAI
+//! Batch API input/output pairs — up to millions of items, with bounded memory.
 //!
-//! All-or-nothing per file: every line is validated before anything is written, and the writes
-//! happen in one transaction, so a bad line or a clash leaves the database as it was.
+//! All-or-nothing per file: items are written in short transactions as an unfinished import
+//! that nobody sees, and made visible by one final transaction only if the whole file was valid
+//! (`store::staging` explains how). A problem, a cancel or a crash leaves every table as it was.
 //! Idempotent: an item whose external id and content hash are already stored is counted as
-//! already present, not added again.
+//! already present, not added again; the same id with different content is an error.
 //!
-//! Accepted quirks: a UTF-8 byte-order mark at the start, CRLF line ends, blank lines.
-//! Rejected with a precise error: invalid UTF-8, invalid JSON (including a last line cut off
-//! mid-object), lines over [`MAX_LINE_BYTES`], an empty file.
+//! Accepted quirks: a UTF-8 byte-order mark at the start, CRLF line ends, blank lines, a last
+//! line without a line end. Rejected with a precise error: invalid UTF-8, invalid JSON
+//! (including a last line cut off mid-object), lines or CSV records over [`MAX_LINE_BYTES`],
+//! an empty file.
 
+mod csv_items;
+mod jsonl;
+mod lines;
+mod openai_batch;
+mod pipeline;
+mod problems;
 mod record;
+mod tally;
 
+pub use lines::MAX_LINE_BYTES;
+pub use pipeline::BATCH_ITEMS;
 pub use record::parse_record;
 
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use rusqlite::params;
-use sha2::{Digest, Sha256};
+use crate::error::{Error, Result};
+use crate::store::{NewItem, Store};
+use tally::{ReadTally, TalliedReader};
 
-use crate::error::{Error, InvalidInput, MAX_LISTED_PROBLEMS, Result};
-use crate::store::{Inserted, NewItem, Store, insert_item, now_text};
-
-/// Longest accepted line (8 MiB): longer lines are refused rather than buffered.
-pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+/// What to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportSource {
+    /// A file: CSV when named `*.csv` or `*.csv.gz`, JSONL otherwise; gzip is detected by
+    /// content. The path `-` reads JSONL from standard input.
+    File(PathBuf),
+    /// The input and output files of an OpenAI batch, answers attributed to `domain`.
+    OpenAiBatch {
+        input: PathBuf,
+        output: PathBuf,
+        domain: String,
+    },
+}
 
 /// Outcome of importing one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -34,6 +58,11 @@ pub struct ImportReport {
     pub new: usize,
     #[ts(type = "number")]
     pub already_present: usize,
+    /// Entries deliberately left out (OpenAI batch requests without a successful response).
+    #[ts(type = "number")]
+    pub skipped: usize,
+    /// Why entries were skipped: the first 50, as `FILE:LINE: …`.
+    pub notes: Vec<String>,
 }
 
 impl std::fmt::Display for ImportReport {
@@ -42,211 +71,146 @@ impl std::fmt::Display for ImportReport {
             f,
             "{}: {} new, {} already present",
             self.source, self.new, self.already_present
-        )
+        )?;
+        if self.skipped > 0 {
+            write!(f, ", {} skipped", self.skipped)?;
+        }
+        Ok(())
     }
+}
+
+/// Reported after every written batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    /// Items written (or checked) so far.
+    #[ts(type = "number")]
+    pub items: u64,
+    /// Input bytes read so far (compressed bytes for gzip).
+    #[ts(type = "number")]
+    pub bytes_read: u64,
+    /// Size of the input, when known (not for standard input).
+    #[ts(type = "number | null")]
+    pub bytes_total: Option<u64>,
+}
+
+/// One step of reading an input.
+pub(crate) enum Entry {
+    /// A valid item from this line.
+    Item { line: u64, item: Box<NewItem> },
+    /// A problem on this line (0: the file as a whole), written out in full.
+    Problem(u64, String),
+    /// An entry deliberately left out, and why.
+    Skipped(u64, String),
+}
+
+pub(crate) type Entries = Box<dyn Iterator<Item = Result<Entry>> + Send>;
+
+/// An input ready to be read by the pipeline.
+pub(crate) struct Opened {
+    source: String,
+    entries: Entries,
+    tally: Arc<ReadTally>,
+    bytes_total: Option<u64>,
 }
 
 impl Store {
-    /// Imports a JSONL file (`.jsonl` or gzip-compressed); `-` reads standard input.
+    /// Imports a JSONL or CSV file (`-` reads JSONL from standard input), without progress.
     pub fn import_path(&mut self, path: &Path) -> Result<ImportReport> {
-        if path == Path::new("-") {
-            return self.import_reader("<stdin>", std::io::stdin().lock());
-        }
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        self.import_reader(&path.display().to_string(), file)
+        self.import(
+            &ImportSource::File(path.to_owned()),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
     }
 
-    /// Imports JSONL from any reader; `source` names it in messages and in the import record.
-    pub fn import_reader(&mut self, source: &str, reader: impl Read) -> Result<ImportReport> {
-        let mut reader = BufReader::new(reader);
-        let is_gzip = reader
-            .fill_buf()
-            .map_err(|e| Error::io(source, e))?
-            .starts_with(&[0x1f, 0x8b]);
-        let parsed = if is_gzip {
-            parse_lines(
-                source,
-                BufReader::new(flate2::bufread::GzDecoder::new(reader)),
-            )?
-        } else {
-            parse_lines(source, reader)?
-        };
-        self.write(|tx| {
-            let mut report = ImportReport {
-                source: source.to_owned(),
-                new: 0,
-                already_present: 0,
+    /// Imports `source`, calling `progress` after every written batch. Setting `cancel` stops
+    /// the import soon after and leaves the database as it was (`Error::Cancelled`).
+    pub fn import(
+        &mut self,
+        source: &ImportSource,
+        progress: &mut dyn FnMut(&ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        let opened = open(source)?;
+        pipeline::run(self, opened, progress, cancel)
+    }
+}
+
+fn open(source: &ImportSource) -> Result<Opened> {
+    let tally = Arc::new(ReadTally::default());
+    match source {
+        ImportSource::File(path) if path == Path::new("-") => {
+            let reader = TalliedReader::new(std::io::stdin(), tally.clone());
+            Ok(Opened {
+                source: "<stdin>".into(),
+                entries: Box::new(jsonl::JsonlEntries::new(
+                    decompressed(reader, "<stdin>")?,
+                    "<stdin>",
+                )),
+                tally,
+                bytes_total: None,
+            })
+        }
+        ImportSource::File(path) => {
+            let name = path.display().to_string();
+            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let bytes_total = file.metadata().ok().map(|m| m.len());
+            let reader = decompressed(TalliedReader::new(file, tally.clone()), &name)?;
+            let is_csv = [".csv", ".csv.gz"]
+                .iter()
+                .any(|ext| name.to_ascii_lowercase().ends_with(ext));
+            let entries: Entries = if is_csv {
+                Box::new(csv_items::CsvEntries::new(reader, &name))
+            } else {
+                Box::new(jsonl::JsonlEntries::new(reader, &name))
             };
-            let mut problems = Problems::default();
-            for (line, item) in &parsed.items {
-                match insert_item(tx, item)? {
-                    Inserted::New => report.new += 1,
-                    Inserted::AlreadyPresent => report.already_present += 1,
-                    Inserted::Clash => problems.push(format!(
-                        "{source}:{line}: id: an item '{}' already exists with different content",
-                        item.external_id
-                    )),
-                }
-            }
-            problems.into_result()?;
-            tx.execute(
-                "INSERT INTO imports (source, file_sha256, items_new, items_present, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    source,
-                    parsed.sha256,
-                    report.new as i64,
-                    report.already_present as i64,
-                    now_text()
-                ],
-            )?;
-            Ok(report)
-        })
+            Ok(Opened {
+                source: name,
+                entries,
+                tally,
+                bytes_total,
+            })
+        }
+        ImportSource::OpenAiBatch {
+            input,
+            output,
+            domain,
+        } => {
+            let size = |p: &Path| {
+                std::fs::metadata(p)
+                    .map(|m| m.len())
+                    .map_err(|e| Error::io(p, e))
+            };
+            let bytes_total = size(input)? + size(output)?;
+            Ok(Opened {
+                source: format!("{} + {}", input.display(), output.display()),
+                entries: Box::new(openai_batch::OpenAiBatchEntries::new(
+                    input,
+                    output,
+                    domain,
+                    tally.clone(),
+                )),
+                tally,
+                bytes_total: Some(bytes_total),
+            })
+        }
     }
 }
 
-struct Parsed {
-    items: Vec<(usize, NewItem)>,
-    sha256: String,
-}
-
-#[derive(Default)]
-struct Problems {
-    listed: Vec<String>,
-    total: usize,
-}
-
-impl Problems {
-    fn push(&mut self, problem: String) {
-        self.total += 1;
-        if self.listed.len() < MAX_LISTED_PROBLEMS {
-            self.listed.push(problem);
-        }
-    }
-
-    fn into_result(self) -> Result<()> {
-        if self.total == 0 {
-            return Ok(());
-        }
-        Err(Error::Invalid(InvalidInput {
-            problems: self.listed,
-            total: self.total,
-        }))
-    }
-}
-
-fn parse_lines(source: &str, mut reader: impl BufRead) -> Result<Parsed> {
-    let mut hasher = Sha256::new();
-    let mut items = Vec::new();
-    let mut problems = Problems::default();
-    let mut buf = Vec::new();
-    let mut line_no = 0;
-    loop {
-        buf.clear();
-        let read = reader
-            .by_ref()
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(source, e))?;
-        if read == 0 {
-            break;
-        }
-        line_no += 1;
-        hasher.update(&buf);
-        if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-            problems.push(format!(
-                "{source}:{line_no}: line is longer than the limit of {} MiB",
-                MAX_LINE_BYTES / (1024 * 1024)
-            ));
-            skip_rest_of_line(&mut reader, &mut hasher).map_err(|e| Error::io(source, e))?;
-            continue;
-        }
-        let mut bytes = buf.as_slice();
-        if line_no == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                problems.push(format!(
-                    "{source}:{line_no}: invalid UTF-8 at byte {} of the line",
-                    e.valid_up_to() + 1
-                ));
-                continue;
-            }
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(e) if e.is_eof() => {
-                problems.push(format!(
-                    "{source}:{line_no}: the JSON object is cut off (column {}); is the file truncated?",
-                    e.column()
-                ));
-                continue;
-            }
-            Err(e) => {
-                problems.push(format!("{source}:{line_no}: invalid JSON: {e}"));
-                continue;
-            }
-        };
-        if !value.is_object() {
-            problems.push(format!(
-                "{source}:{line_no}: expected a JSON object per line"
-            ));
-            continue;
-        }
-        match parse_record(value) {
-            Ok(item) => {
-                if let Some((first, _)) = items
-                    .iter()
-                    .find(|(_, seen): &&(usize, NewItem)| seen.external_id == item.external_id)
-                    .filter(|(_, seen)| seen.content_hash != item.content_hash)
-                {
-                    problems.push(format!(
-                        "{source}:{line_no}: id: '{}' is also used on line {first} with different content",
-                        item.external_id
-                    ));
-                }
-                items.push((line_no, item));
-            }
-            Err(found) => {
-                for problem in found {
-                    problems.push(format!("{source}:{line_no}: {problem}"));
-                }
-            }
-        }
-    }
-    if line_no == 0 {
-        problems.push(format!("{source}: the file is empty; nothing to import"));
-    } else if items.is_empty() && problems.total == 0 {
-        problems.push(format!("{source}: the file has no items, only blank lines"));
-    }
-    problems.into_result()?;
-    Ok(Parsed {
-        items,
-        sha256: hex::encode(hasher.finalize()),
+/// The input as buffered text, gunzipped when it starts with the gzip magic bytes.
+fn decompressed(reader: impl Read + Send + 'static, name: &str) -> Result<Box<dyn BufRead + Send>> {
+    let mut reader = BufReader::with_capacity(256 * 1024, reader);
+    let is_gzip = reader
+        .fill_buf()
+        .map_err(|e| Error::io(name, e))?
+        .starts_with(&[0x1f, 0x8b]);
+    Ok(if is_gzip {
+        Box::new(BufReader::with_capacity(
+            256 * 1024,
+            flate2::bufread::MultiGzDecoder::new(reader),
+        ))
+    } else {
+        Box::new(reader)
     })
-}
-
-fn skip_rest_of_line(reader: &mut impl BufRead, hasher: &mut Sha256) -> std::io::Result<()> {
-    loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        hasher.update(&chunk[..used]);
-        reader.consume(used);
-        if done {
-            return Ok(());
-        }
-    }
 }

@@ -18,7 +18,7 @@ use crate::content_hash::content_hash;
 use crate::domain::{AnswerBody, Evidence, ItemBody};
 use crate::error::{Error, InvalidInput, MAX_LISTED_PROBLEMS, Result};
 use crate::llm::OutputMode;
-use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item};
+use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item, now_text};
 
 const DEFAULT_MAX_TOKENS: u32 = 256;
 
@@ -155,7 +155,7 @@ pub async fn generate(
                                      "llm_call": call_id}
                 }),
             };
-            if insert_item(tx, &item)? == Inserted::Clash {
+            if insert_item(tx, &item, None, &now_text())? == Inserted::Clash {
                 return Err(Error::BadRequest(format!(
                     "an item '{}' was added with different content while this run was answering it",
                     q.id

@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::llm::OutputSchema;
 use crate::llm::structured::{chat_structured, parse_reply};
-use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item};
+use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item, now_text};
 
 const DEFAULT_MAX_TOKENS: u32 = 600;
 
@@ -263,7 +263,7 @@ pub async fn relate(
                         "prompt_version": prompts[*index].version, "llm_call": call_id}}),
                     content_hash: hash,
                 };
-                if insert_item(tx, &item)? == Inserted::New {
+                if insert_item(tx, &item, None, &now_text())? == Inserted::New {
                     written += 1;
                 }
             }

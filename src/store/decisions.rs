@@ -7,6 +7,7 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
+use super::items::VISIBLE;
 use super::relation_edit::check_edited_relation;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{
@@ -39,9 +40,9 @@ impl Store {
                 };
             }
             let (item_id, kind, version, payload): (i64, ItemKind, i64, String) = tx
-                .prepare_cached(
-                    "SELECT id, kind, version, payload FROM items WHERE external_id = ?1",
-                )?
+                .prepare_cached(&format!(
+                    "SELECT id, kind, version, payload FROM items WHERE external_id = ?1 AND {VISIBLE}"
+                ))?
                 .query_row([&input.item], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })

@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_llm.sql",
         sql: include_str!("../../migrations/0003_llm.sql"),
     },
+    Migration {
+        name: "0004_import_staging_and_search.sql",
+        sql: include_str!("../../migrations/0004_import_staging_and_search.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -4,7 +4,9 @@
 //! shell keeps one behind a mutex for short requests (each a few milliseconds). Several processes
 //! may write the same file at once: every write transaction begins `IMMEDIATE`, because a deferred
 //! transaction that reads then writes fails with `SQLITE_BUSY` under a concurrent writer even with
-//! `busy_timeout` set.
+//! `busy_timeout` set. A large import never holds the write lock for long: it writes batches of
+//! [`crate::import::BATCH_ITEMS`] items, each its own transaction (see `staging`), so a
+//! decision made while a million items are imported waits for at most one batch.
 //!
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.
@@ -17,6 +19,8 @@ mod llm_calls;
 mod migrations;
 mod products;
 mod relation_edit;
+mod search;
+mod staging;
 mod vetting;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
@@ -24,6 +28,8 @@ pub use items::{NewItem, QueueFilter, QueueOrder};
 pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
 pub use products::ProductRegistration;
+pub use search::{MAX_QUERY_CHARS, fts_query};
+pub use staging::{Offered, StagedImport};
 pub use vetting::{Suggestion, VettedDecision};
 
 pub(crate) use items::{Inserted, insert_item};
@@ -40,6 +46,9 @@ use crate::error::{Error, Result};
 /// Page size for new databases: ~2 KB rows fit two to a page instead of one per 4 KiB page.
 const PAGE_SIZE: u32 = 8192;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Page cache per connection, in KiB (SQLite's default is 2 MiB): large imports keep the upper
+/// levels of the id index and the full-text segments in memory instead of re-reading them.
+const CACHE_KIB: i64 = 32 * 1024;
 
 pub struct Store {
     conn: Connection,
@@ -68,6 +77,7 @@ impl Store {
         };
         store.configure().map_err(with_path)?;
         migrations::apply(&mut store).map_err(with_path)?;
+        staging::recover_abandoned(&mut store)?;
         Ok(store)
     }
 
@@ -84,6 +94,7 @@ impl Store {
             .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        self.conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         Ok(())
     }
 

@@ -3,10 +3,14 @@
 mod cli;
 mod decisions;
 mod import;
+mod import_formats;
+mod import_limits;
+mod import_staging;
 mod llm;
 mod migrations;
 mod products;
 mod relations_cli;
 mod relationships;
 mod safety;
+mod search;
 mod support;

@@ -132,3 +132,41 @@ fn a_version_1_database_with_items_upgrades_to_the_products_table() {
         .import_path(&file)
         .expect("the upgraded database takes new items");
 }
+
+#[test]
+fn a_version_1_database_with_items_upgrades_and_becomes_searchable() {
+    let db = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO items (id, external_id, kind, domain, model, title, payload, content_hash,
+                                created_at, updated_at)
+             VALUES (1, 'old-1', 'answer', 'finance', 'm', 'What was Q3 revenue?',
+                     '{\"question\":\"What was Q3 revenue?\",\"answer\":\"$12M\"}', 'h',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO evidence (item_id, position, passage_id, title, text, source)
+             VALUES (1, 0, 'doc-1', 'Q3 report', 'Churn fell to 3%.', '');",
+        )
+        .unwrap();
+    }
+    let store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    assert_eq!(
+        store.status_counts().unwrap().total(),
+        1,
+        "items from before the upgrade stay visible"
+    );
+    let hits: Vec<String> = store
+        .search("churn", 5)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.external_id)
+        .collect();
+    assert_eq!(
+        hits,
+        ["old-1"],
+        "the migration indexes existing items and their evidence"
+    );
+}

@@ -63,10 +63,17 @@ pub fn relationship_line(id: &str) -> String {
 }
 
 /// Row counts of every table: the database is "unchanged" when these are equal.
+///
+/// The full-text index counts as the documents it holds (`items_fts`); its shadow tables
+/// (`items_fts_data`, …) are FTS5's internal segment layout, which deleting documents changes
+/// without changing what the index contains.
 pub fn table_counts(path: &Path) -> Vec<(String, i64)> {
     let conn = rusqlite::Connection::open(path).expect("open for counting");
     let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'items_fts_%'
+             ORDER BY name",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -146,4 +153,11 @@ pub fn relationship_between(
 pub fn import_lines(db: &TempDb, store: &mut Store, lines: &[String]) {
     let file = db.write_file("items.jsonl", lines.join("\n") + "\n");
     store.import_path(&file).expect("import test items");
+}
+
+/// `n` valid answer lines with ids `{prefix}-0` … (one JSON object each, no line ends).
+pub fn answer_lines(prefix: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| answer_line(&format!("{prefix}-{i}"), &format!("answer number {i}")))
+        .collect()
 }

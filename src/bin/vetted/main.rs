@@ -1,12 +1,14 @@
-//! `vetted` — the command-line face of the core: import, list, decide, show and count, register
-//! data products and export accepted relationships, and run the LLM roles (generate, relate,
-//! vet), on the same database the desktop app uses. Errors go to stderr with a non-zero exit.
+//! `vetted` — the command-line face of the core: import, search, list, decide, show and count,
+//! register data products and export accepted relationships, and run the LLM roles (generate,
+//! relate, vet), on the same database the desktop app uses. Errors go to stderr with a non-zero
+//! exit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
+mod import;
 mod llm;
 mod output;
 mod products;
@@ -35,10 +37,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import items from JSONL files (`-` reads standard input; .jsonl.gz works too).
+    /// Import items from JSONL or CSV files, or an OpenAI batch (see docs/import-format.md).
+    ///
+    /// Each file is all-or-nothing; `-` reads JSONL from standard input; gzip works too.
     Import {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "openai_batch")]
         files: Vec<PathBuf>,
+        /// Import an OpenAI Batch API job: its input (requests) and output (responses) files.
+        #[arg(long, num_args = 2, value_names = ["INPUT", "OUTPUT"], conflicts_with = "files")]
+        openai_batch: Option<Vec<PathBuf>>,
+        /// Domain of the answers of an OpenAI batch.
+        #[arg(long, default_value = "general", requires = "openai_batch")]
+        domain: String,
+    },
+    /// Full-text search over questions, answers, evidence and relationships.
+    ///
+    /// Words are matched literally (no query syntax); every word must occur.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
     },
     /// List items in the queue.
     Queue {
@@ -199,12 +219,12 @@ fn run(cli: Cli) -> Result<()> {
     let path = cli.db.unwrap_or_else(db_path::default_db_path);
     let mut store = Store::open(&path)?;
     match cli.command {
-        Command::Import { files } => {
-            for file in files {
-                println!("{}", store.import_path(&file)?);
-            }
-            Ok(())
-        }
+        Command::Import {
+            files,
+            openai_batch,
+            domain,
+        } => import::import(&mut store, import::sources(files, openai_batch, domain)),
+        Command::Search { query, limit, json } => import::search(&store, &query, limit, json),
         Command::Queue {
             limit,
             status,

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use vetted::domain::{
-    Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, NOT_RELATED, Relation,
+    Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, NOT_RELATED, QueueEntry,
+    Relation,
 };
 use vetted::store::{QueueFilter, QueueOrder};
 use vetted::vetter_agreement::vetter_agreement;
@@ -22,9 +23,15 @@ pub fn queue(
     let page = store.queue_page_ordered(QueueFilter { status }, order, None, limit)?;
     if json {
         print_json(&page.entries);
-        return Ok(());
+    } else {
+        print_queue_entries(&page.entries);
     }
-    for e in &page.entries {
+    Ok(())
+}
+
+/// One line per entry: id, kind, status, title.
+pub fn print_queue_entries(entries: &[QueueEntry]) {
+    for e in entries {
         println!(
             "{:<24} {:<12} {:<9} {:<5} {}",
             e.external_id,
@@ -34,7 +41,6 @@ pub fn queue(
             one_line(&e.title, 74)
         );
     }
-    Ok(())
 }
 
 /// What the reviewer corrects in an `edit`.

@@ -3,4 +3,12 @@
 /**
  * Outcome of importing one file.
  */
-export type ImportReport = { source: string, new: number, already_present: number, };
+export type ImportReport = { source: string, new: number, already_present: number, 
+/**
+ * Entries deliberately left out (OpenAI batch requests without a successful response).
+ */
+skipped: number, 
+/**
+ * Why entries were skipped: the first 50, as `FILE:LINE: …`.
+ */
+notes: Array<string>, };
