@@ -89,7 +89,9 @@ fn seed(store: &mut vetted::Store, n: usize) {
                 + "\n"
         })
         .collect();
-    store.import_reader("bench", lines.as_bytes()).unwrap();
+    let file = store.path().with_file_name("bench-items.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    store.import_path(&file).unwrap();
 }
 
 /// The request bodies `vet` sends (json_schema), built from the same public pieces.

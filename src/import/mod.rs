@@ -125,7 +125,7 @@ impl Store {
     }
 
     /// Imports `source`, calling `progress` after every written batch. Setting `cancel` stops
-    /// the import soon after and leaves the database as it was (`Error::Cancelled`).
+    /// the import soon after and leaves the database as it was (`Error::ImportCancelled`).
     pub fn import(
         &mut self,
         source: &ImportSource,
