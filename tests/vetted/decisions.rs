@@ -89,8 +89,7 @@ fn a_stale_version_is_a_conflict_and_records_nothing() {
             id: "second".into(),
             ..input("a", 1, Action::Approve)
         })
-        .err()
-        .expect("deciding on version 1 after it moved to 2 must fail");
+        .expect_err("deciding on version 1 after it moved to 2 must fail");
     assert_eq!(err.code(), "conflict");
     assert!(
         err.to_string().contains("version 1, it is now at 2"),
@@ -157,7 +156,7 @@ fn inconsistent_decisions_are_refused() {
         ),
     ];
     for (bad, expected) in cases {
-        let err = store.decide(&bad).err().expect("must be refused");
+        let err = store.decide(&bad).expect_err("must be refused");
         assert_eq!(err.code(), "bad_request");
         assert!(err.to_string().contains(expected), "{err}");
     }

@@ -63,7 +63,7 @@ fn a_malformed_file_is_rejected_whole_and_changes_nothing() {
     );
     let mut store = db.open();
     let before = table_counts(&db.path);
-    let err = store.import_path(&file).err().expect("must be rejected");
+    let err = store.import_path(&file).expect_err("must be rejected");
     let message = err.to_string();
     assert_eq!(err.code(), "invalid_input");
     assert!(
@@ -88,11 +88,7 @@ fn a_mapping_naming_a_missing_field_is_rejected() {
     let line = relationship_line("r-1")
         .replace(r#""target_field":"id""#, r#""target_field":"customer_key""#);
     let file = db.write_file("rel.jsonl", format!("{line}\n"));
-    let err = db
-        .open()
-        .import_path(&file)
-        .err()
-        .expect("must be rejected");
+    let err = db.open().import_path(&file).expect_err("must be rejected");
     assert!(
         err.to_string().contains(
             "rel.jsonl:1: relation.mapping[0].target_field: 'customer_key' is not a field of 'customers'"
