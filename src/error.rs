@@ -45,6 +45,15 @@ pub enum Error {
 
     #[error("{0}")]
     BadRequest(String),
+
+    #[error("{path} already exists; pass --force to overwrite it")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("nothing to export: {0}; no file was written")]
+    EmptySelection(String),
+
+    #[error("the export was cancelled; no file was written")]
+    Cancelled,
 }
 
 impl Error {
@@ -58,6 +67,9 @@ impl Error {
             Error::ItemNotFound(_) => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::BadRequest(_) => "bad_request",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::EmptySelection(_) => "empty_selection",
+            Error::Cancelled => "cancelled",
         }
     }
 

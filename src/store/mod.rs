@@ -16,7 +16,7 @@ mod migrations;
 pub use items::{NewItem, QueueFilter};
 pub use migrations::{MIGRATIONS, Migration};
 
-pub(crate) use items::{Inserted, insert_item};
+pub(crate) use items::{Inserted, insert_item, read_body};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
