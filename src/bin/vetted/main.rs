@@ -1,10 +1,11 @@
-//! `vetted` — the command-line face of the core: import, list, decide, show and count, on the
-//! same database the desktop app uses. Errors go to stderr with a non-zero exit.
+//! `vetted` — the command-line face of the core: import, list, decide, show, count and export,
+//! on the same database the desktop app uses. Errors go to stderr with a non-zero exit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+mod export;
 mod output;
 mod review;
 
@@ -72,6 +73,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export decisions as fine-tuning data or as an audit trail (see docs/export.md).
+    Export(Box<export::ExportArgs>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,5 +151,6 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { item, json } => review::show(&store, &item, json),
         Command::Stats { json } => review::stats(&store, json),
+        Command::Export(args) => export::run(&store, *args),
     }
 }
