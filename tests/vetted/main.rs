@@ -2,6 +2,8 @@
 
 mod cli;
 mod decisions;
+mod export;
 mod import;
 mod migrations;
+mod privacy;
 mod support;
