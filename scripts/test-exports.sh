@@ -3,7 +3,8 @@
 # demo items (plus a second answer to an existing question, so a reject → DPO pair exists)
 # into a temp database, records a mix of decisions through the CLI, exports every format and
 # runs scripts/validate_exports.py in .venv-validators. Exits non-zero on any failure and ends
-# with `exports: N passed, M failed`.
+# with `exports: N passed, M failed`. Set EXPORTS_DIR to keep the exports (e.g. for
+# scripts/train_smoke.py); it must not exist yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
@@ -16,7 +17,7 @@ vetted_bin="$PWD/target/debug/vetted"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="$work/vetted.db"
-out="$work/exports"
+out=${EXPORTS_DIR:-$work/exports}
 mkdir "$out"
 vetted() { "$vetted_bin" --db "$db" "$@"; }
 
