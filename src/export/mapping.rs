@@ -45,6 +45,15 @@ pub struct Sibling<'a> {
     pub text: &'a str,
 }
 
+/// Whether a decision with `action` can yield examples of `family` at all: lets the export skip
+/// building and screening the prompt of items that would yield nothing.
+pub fn yields(family: Family, action: Action) -> bool {
+    !matches!(
+        (family, action),
+        (Family::Sft, Action::Reject) | (Family::Preference, Action::Approve)
+    )
+}
+
 /// Examples of one family from one decision, each with the suffix of its line id
 /// (`sft`, `dpo`, `dpo/<sibling item>`, `kto/desirable`, `kto/undesirable`), and how many
 /// candidate pairs fell below `min_edit_distance`.

@@ -95,6 +95,9 @@ pub(super) fn run(
             .selected
             .entry(action_name(item.decision.action))
             .or_default() += 1;
+        if !mapping::yields(family, item.decision.action) {
+            continue;
+        }
         let siblings = match (&accepted, item.decision.action) {
             (Some(accepted), Action::Reject) => accepted.for_rejected(&item)?,
             _ => Vec::new(),

@@ -8,7 +8,7 @@
 
 use std::net::Ipv6Addr;
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 
 use super::PiiKind;
 use super::checksums::{iban_valid, luhn_valid};
@@ -121,10 +121,26 @@ pub const DETECTORS: &[Detector] = &[
     },
 ];
 
+/// A detector's pattern as compiled: word boundaries are ASCII (`(?-u:\b)`), which keeps the
+/// regex engine on its fast DFA path for non-English text too (a Unicode `\b` makes it fall
+/// back to a slower engine on non-ASCII input); every pattern's own classes are ASCII already.
+pub fn compiled_pattern(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
 /// Compiles every detector's pattern; the patterns are constants, so failure is a bug.
 pub fn compile() -> Vec<(&'static Detector, Regex)> {
     DETECTORS
         .iter()
-        .map(|d| (d, Regex::new(d.pattern).expect("detector pattern compiles")))
+        .map(|d| {
+            let regex = RegexBuilder::new(&compiled_pattern(d.pattern))
+                .dfa_size_limit(DFA_SIZE_LIMIT)
+                .build()
+                .expect("detector pattern compiles");
+            (d, regex)
+        })
         .collect()
 }
+
+/// Room for the lazy DFA's state cache, so scanning long text does not thrash it.
+pub const DFA_SIZE_LIMIT: usize = 32 << 20;

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 
 /// Version of the detector rules, recorded in every export manifest.
 pub const SCREEN_VERSION: &str = "1";
@@ -91,7 +91,14 @@ struct Screen {
 
 static SCREEN: LazyLock<Screen> = LazyLock::new(|| {
     let detectors = detectors::compile();
-    let any = RegexSet::new(detectors.iter().map(|(d, _)| d.pattern)).expect("patterns compile");
+    let any = RegexSetBuilder::new(
+        detectors
+            .iter()
+            .map(|(d, _)| detectors::compiled_pattern(d.pattern)),
+    )
+    .dfa_size_limit(detectors::DFA_SIZE_LIMIT)
+    .build()
+    .expect("patterns compile");
     Screen { any, detectors }
 });
 
