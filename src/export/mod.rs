@@ -21,15 +21,12 @@ mod selection;
 mod siblings;
 mod training;
 
-pub use edit_distance::{word_edit_distance, words};
+pub use edit_distance::word_edit_distance;
 pub use files::companion_path;
 pub use manifest::{KTO_MAX_IMBALANCE, Manifest, OPENAI_MIN_EXAMPLES};
-pub use mapping::{Example, Family, Reviewed, Sibling, examples};
-pub use prompt::{
-    DEFAULT_ANSWER_SYSTEM_PROMPT, DEFAULT_RELATIONSHIP_SYSTEM_PROMPT, Prompt, SystemPrompt,
-};
+pub use mapping::Family;
+pub use prompt::{DEFAULT_ANSWER_SYSTEM_PROMPT, DEFAULT_RELATIONSHIP_SYSTEM_PROMPT, SystemPrompt};
 pub use selection::{Filters, effective_decision_seq, reviewed_items_sql};
-pub use training::in_validation;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -55,16 +52,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
-        Format::OpenaiSft,
-        Format::OpenaiDpo,
-        Format::TrlSft,
-        Format::TrlDpo,
-        Format::TrlKto,
-        Format::Decisions,
-        Format::DecisionsCsv,
-    ];
-
     /// The name used on the command line and in manifests.
     pub fn name(self) -> &'static str {
         match self {

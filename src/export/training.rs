@@ -24,7 +24,8 @@ use crate::error::{Error, Result};
 use crate::privacy::{self, Findings};
 use crate::store::Store;
 
-/// Column of the evidence JSON in [`reviewed_items_sql`].
+/// Columns of the decision's action and of the evidence JSON in [`reviewed_items_sql`].
+const ACTION_COLUMN: usize = 10;
 const EVIDENCE_COLUMN: usize = 15;
 
 /// Provenance of one training line, kept out of the training text.
@@ -82,22 +83,25 @@ pub(super) fn run(
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
-        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
         scanned += 1;
         if scanned % 64 == 0 {
             on_progress(Progress {
-                done: item.row_id as u64,
+                done: row.get::<_, i64>(0)? as u64,
                 total,
             });
         }
+        // Decided before parsing: items whose action yields nothing for this format are skipped
+        // without reading their payload.
+        let action: Action = row.get(ACTION_COLUMN)?;
         *manifest
             .counts
             .selected
-            .entry(action_name(item.decision.action))
+            .entry(action_name(action))
             .or_default() += 1;
-        if !mapping::yields(family, item.decision.action) {
+        if !mapping::yields(family, action) {
             continue;
         }
+        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
         let siblings = match (&accepted, item.decision.action) {
             (Some(accepted), Action::Reject) => accepted.for_rejected(&item)?,
             _ => Vec::new(),

@@ -105,10 +105,12 @@ static SCREEN: LazyLock<Screen> = LazyLock::new(|| {
 /// Replaces every finding in `text` with its placeholder and adds it to `findings`.
 pub fn redact<'t>(text: &'t str, findings: &mut Findings) -> Cow<'t, str> {
     let screen = &*SCREEN;
-    let candidates = screen.any.matches(text);
-    if !candidates.matched_any() {
+    // `is_match` may stop at the first candidate; the overlapping `matches` scan, which must
+    // read the whole text for every pattern, only runs on text that has one.
+    if !screen.any.is_match(text) {
         return Cow::Borrowed(text);
     }
+    let candidates = screen.any.matches(text);
     let mut out = Cow::Borrowed(text);
     for (index, (detector, regex)) in screen.detectors.iter().enumerate() {
         if !candidates.matched(index) {
