@@ -91,8 +91,11 @@ pub enum Error {
         known: Vec<String>,
     },
 
-    #[error("{0} already exists; pass --force to replace it")]
-    OutputExists(PathBuf),
+    #[error("{path} already exists; pass --force to overwrite it")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("nothing to export: {0}; no file was written")]
+    EmptySelection(String),
 
     /// A settings, prices or provider problem found before any call was made.
     #[error("{0}")]
@@ -192,7 +195,8 @@ impl Error {
             Error::BadSource { .. } => "bad_source",
             Error::ProductCollision { .. } => "product_collision",
             Error::UnknownField { .. } => "unknown_field",
-            Error::OutputExists(_) => "output_exists",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::EmptySelection(_) => "empty_selection",
         }
     }
 

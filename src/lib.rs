@@ -1,13 +1,15 @@
-//! Vetted's core: the review store, import, and the domain they share. No Tauri here — the
+//! Vetted's core: the review store, import, export for fine-tuning, and the domain they share. No Tauri here — the
 //! desktop shell (`src-tauri`) and the `vetted` CLI are thin layers over this crate.
 
 pub mod content_hash;
 pub mod db_path;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod instance_lock;
 pub mod llm;
+pub mod privacy;
 pub mod products;
 pub mod relation_evidence;
 pub mod relation_export;

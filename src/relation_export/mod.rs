@@ -23,7 +23,9 @@ pub enum RelationFormat {
 /// a reader never sees a half-written file. An existing file is replaced only with `force`.
 pub fn write_new_file(path: &Path, contents: &[u8], force: bool) -> Result<()> {
     if path.exists() && !force {
-        return Err(Error::OutputExists(path.to_owned()));
+        return Err(Error::AlreadyExists {
+            path: path.to_owned(),
+        });
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

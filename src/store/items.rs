@@ -351,25 +351,7 @@ pub(crate) fn read_queue_entry(r: &Row<'_>) -> rusqlite::Result<QueueEntry> {
 }
 
 fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
-    let kind: ItemKind = r.get(1)?;
-    let payload: StoredPayload = parse_json(&r.get::<_, String>(6)?)?;
-    let body = match (kind, payload) {
-        (ItemKind::Answer, StoredPayload::Answer { question, answer }) => {
-            ItemBody::Answer(AnswerBody {
-                question,
-                answer,
-                evidence: Vec::new(),
-            })
-        }
-        (ItemKind::Relationship, StoredPayload::Relationship(r)) => ItemBody::Relationship(*r),
-        _ => {
-            return Err(rusqlite::Error::InvalidColumnType(
-                6,
-                "payload does not match kind".into(),
-                rusqlite::types::Type::Text,
-            ));
-        }
-    };
+    let body = read_body(r.get(1)?, &r.get::<_, String>(6)?)?;
     Ok(Item {
         external_id: external_id.to_owned(),
         domain: r.get(2)?,
@@ -385,6 +367,29 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
         latest_edit: None,
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
+    })
+}
+
+/// An item's body from its `kind` and `payload` columns; an answer's evidence is stored in its
+/// own table, so it comes back empty here.
+pub(crate) fn read_body(kind: ItemKind, payload: &str) -> rusqlite::Result<ItemBody> {
+    let payload: StoredPayload = parse_json(payload)?;
+    Ok(match (kind, payload) {
+        (ItemKind::Answer, StoredPayload::Answer { question, answer }) => {
+            ItemBody::Answer(AnswerBody {
+                question,
+                answer,
+                evidence: Vec::new(),
+            })
+        }
+        (ItemKind::Relationship, StoredPayload::Relationship(r)) => ItemBody::Relationship(*r),
+        _ => {
+            return Err(rusqlite::Error::InvalidColumnType(
+                6,
+                "payload does not match kind".into(),
+                rusqlite::types::Type::Text,
+            ));
+        }
     })
 }
 

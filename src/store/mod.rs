@@ -32,7 +32,7 @@ pub use search::{MAX_QUERY_CHARS, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use vetting::{Suggestion, VettedDecision};
 
-pub(crate) use items::{Inserted, insert_item};
+pub(crate) use items::{Inserted, insert_item, read_body};
 pub(crate) use llm_calls::insert_call;
 pub(crate) use vetting::record_suggestion;
 

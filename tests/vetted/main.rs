@@ -2,12 +2,14 @@
 
 mod cli;
 mod decisions;
+mod export;
 mod import;
 mod import_formats;
 mod import_limits;
 mod import_staging;
 mod llm;
 mod migrations;
+mod privacy;
 mod products;
 mod relations_cli;
 mod relationships;

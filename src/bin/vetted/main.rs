@@ -1,13 +1,14 @@
-//! `vetted` — the command-line face of the core: import, search, list, decide, show and count,
-//! register data products and export accepted relationships, and run the LLM roles (generate,
-//! relate, vet), on the same database the desktop app uses. Errors go to stderr with a non-zero
-//! exit.
+//! `vetted` — the command-line face of the core: import, search, list, decide, show, count and
+//! export, register data products and export accepted relationships, and run the LLM roles
+//! (generate, relate, vet), on the same database the desktop app uses. Errors go to stderr with a
+//! non-zero exit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
+mod export;
 mod import;
 mod llm;
 mod output;
@@ -170,6 +171,8 @@ enum Command {
         #[command(flatten)]
         llm: llm::LlmArgs,
     },
+    /// Export decisions as fine-tuning data or as an audit trail (see docs/export.md).
+    Export(Box<export::ExportArgs>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -344,5 +347,6 @@ fn run(cli: Cli) -> Result<()> {
                 vet::vet(store, ctx, selection).await
             })
         }
+        Command::Export(args) => export::run(&store, *args),
     }
 }

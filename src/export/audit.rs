@@ -1,0 +1,206 @@
+//! The `decisions` formats: the audit trail of every decision matching the filters, in log
+//! order, as JSONL or CSV — reviewer, time, action, reason, note, diff stats of edits and the
+//! vetting verdict. Not training data: no split, no de-duplication, no sidecar. Notes are free
+//! text, so the privacy screen redacts them (unless `--pii off`); rows are never excluded.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+
+use super::edit_distance::{word_edit_distance, words};
+use super::files::{PendingFile, companion_path};
+use super::selection::{all_decisions_sql, bind, progress_total, read_reviewed};
+use super::{ExportOptions, Manifest, PiiMode, Progress, action_name, completion_text};
+use crate::domain::{EditedContent, ItemBody, ItemKind};
+use crate::error::{Error, Result};
+use crate::privacy;
+use crate::store::Store;
+
+/// Columns of the `effective` flag and `seq` in [`all_decisions_sql`].
+const EFFECTIVE_COLUMN: usize = 15;
+const SEQ_COLUMN: usize = 16;
+
+/// One audit record; the CSV header is [`COLUMNS`], in this order.
+#[derive(Serialize)]
+struct AuditRecord<'a> {
+    decision_id: &'a str,
+    seq: i64,
+    item: &'a str,
+    kind: ItemKind,
+    domain: &'a str,
+    model: &'a str,
+    reviewer: &'a str,
+    decided_at: String,
+    action: &'static str,
+    reason: Option<&'a str>,
+    note: Option<Cow<'a, str>>,
+    /// Whether this is the item's effective (latest) decision.
+    effective: bool,
+    /// Diff stats, for edits only: words before and after, and the word-level edit distance.
+    words_original: Option<usize>,
+    words_edited: Option<usize>,
+    word_edit_distance: Option<usize>,
+    vetting_model: Option<&'a str>,
+    vetting_verdict: Option<crate::domain::Verdict>,
+    vetting_score: Option<f64>,
+}
+
+const COLUMNS: &[&str] = &[
+    "decision_id",
+    "seq",
+    "item",
+    "kind",
+    "domain",
+    "model",
+    "reviewer",
+    "decided_at",
+    "action",
+    "reason",
+    "note",
+    "effective",
+    "words_original",
+    "words_edited",
+    "word_edit_distance",
+    "vetting_model",
+    "vetting_verdict",
+    "vetting_score",
+];
+
+pub(super) fn run(
+    store: &Store,
+    options: &ExportOptions,
+    csv: bool,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Manifest> {
+    let conn = store.conn();
+    let mut manifest = Manifest::new(options, store.schema_version()?);
+    let mut out = PendingFile::create(&options.out, options.force)?;
+    let manifest_file = PendingFile::create(
+        &companion_path(&options.out, "manifest.json"),
+        options.force,
+    )?;
+    if csv {
+        out.write_line(COLUMNS.join(",").as_bytes())?;
+    }
+    let total = progress_total(conn, true)?;
+    let mut stmt = conn.prepare(&all_decisions_sql())?;
+    let params = options.filters.params();
+    let mut rows = stmt.query(&bind(&params)[..])?;
+    let mut line = Vec::with_capacity(1024);
+    let mut records = 0u64;
+    while let Some(row) = rows.next()? {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let item = read_reviewed(row, None)?;
+        let seq: i64 = row.get(SEQ_COLUMN)?;
+        if seq % 64 == 0 {
+            on_progress(Progress {
+                done: seq as u64,
+                total,
+            });
+        }
+        let d = &item.decision;
+        let diff = d.edited.as_ref().map(|edit| {
+            let original = completion_text(&item.body);
+            let edited = match edit {
+                EditedContent::Answer { answer } => answer.clone(),
+                EditedContent::Relationship { relation } => {
+                    super::prompt::relation_completion(relation)
+                }
+            };
+            (
+                words(&original).count(),
+                words(&edited).count(),
+                word_edit_distance(&original, &edited),
+            )
+        });
+        let note = d.note.as_deref().map(|n| match options.pii {
+            PiiMode::Off => Cow::Borrowed(n),
+            _ => privacy::redact(n, &mut manifest.privacy.found),
+        });
+        let record = AuditRecord {
+            decision_id: &d.id,
+            seq,
+            item: &d.item,
+            kind: match item.body {
+                ItemBody::Answer(_) => ItemKind::Answer,
+                ItemBody::Relationship(_) => ItemKind::Relationship,
+            },
+            domain: &item.domain,
+            model: &item.model,
+            reviewer: &d.reviewer,
+            decided_at: d
+                .decided_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            action: action_name(d.action),
+            reason: d.reason.as_deref(),
+            note,
+            effective: row.get(EFFECTIVE_COLUMN)?,
+            words_original: diff.map(|d| d.0),
+            words_edited: diff.map(|d| d.1),
+            word_edit_distance: diff.map(|d| d.2),
+            vetting_model: item.vetting.as_ref().map(|v| v.model.as_str()),
+            vetting_verdict: item.vetting.as_ref().map(|v| v.verdict),
+            vetting_score: item.vetting.as_ref().and_then(|v| v.score),
+        };
+        line.clear();
+        if csv {
+            write_csv_row(&record, &mut line);
+        } else {
+            serde_json::to_writer(&mut line, &record).expect("serializing to memory cannot fail");
+        }
+        out.write_line(&line)?;
+        records += 1;
+        *manifest
+            .counts
+            .selected
+            .entry(action_name(d.action))
+            .or_default() += 1;
+        *manifest
+            .counts
+            .exported
+            .entry(action_name(d.action))
+            .or_default() += 1;
+        manifest.models.insert(item.model.clone());
+        manifest.reviewers.insert(d.reviewer.clone());
+    }
+    drop(rows);
+    drop(stmt);
+    on_progress(Progress { done: total, total });
+    if records == 0 {
+        return Err(Error::EmptySelection(
+            "no decision matches the filters".into(),
+        ));
+    }
+    manifest.counts.lines_train = records;
+    manifest.files.train = out.target().display().to_string();
+    manifest.add_warnings();
+    super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
+    Ok(manifest)
+}
+
+/// One CSV row (RFC 4180): the record's JSON values in [`COLUMNS`] order; strings as text,
+/// null as an empty cell, every cell quoted when it holds a comma, quote or line break.
+fn write_csv_row(record: &AuditRecord<'_>, out: &mut Vec<u8>) {
+    let value = serde_json::to_value(record).expect("record serializes");
+    for (i, column) in COLUMNS.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let cell = match &value[*column] {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if cell.contains([',', '"', '\n', '\r']) {
+            out.push(b'"');
+            out.extend_from_slice(cell.replace('"', "\"\"").as_bytes());
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(cell.as_bytes());
+        }
+    }
+}

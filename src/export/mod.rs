@@ -1,0 +1,204 @@
+//! Export of review decisions as fine-tuning data (OpenAI SFT/DPO, TRL SFT/DPO/KTO) and as an
+//! audit trail, streamed from SQLite to disk.
+//!
+//! Guarantees: rows are read by one prepared statement and each line is written as it is made
+//! (never all examples in memory); every output file is written to a temporary file in the
+//! target directory and renamed at the end, so an error or a cancel leaves no partial file; an
+//! existing target is refused unless `force`; an empty selection is an error and writes nothing.
+//! A manifest (`NAME.manifest.json`) is written next to every export.
+//!
+//! Not yet filterable: tags and "do not train" do not exist in the data model; when they are
+//! added, their filters belong in [`Filters`] and the selection SQL.
+
+mod audit;
+mod edit_distance;
+mod files;
+mod lines;
+mod manifest;
+mod mapping;
+mod prompt;
+mod selection;
+mod siblings;
+mod training;
+
+pub use edit_distance::word_edit_distance;
+pub use files::companion_path;
+pub use manifest::{KTO_MAX_IMBALANCE, Manifest, OPENAI_MIN_EXAMPLES};
+pub use mapping::Family;
+pub use prompt::{DEFAULT_ANSWER_SYSTEM_PROMPT, DEFAULT_RELATIONSHIP_SYSTEM_PROMPT, SystemPrompt};
+pub use selection::{Filters, effective_decision_seq, reviewed_items_sql};
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use crate::domain::{Action, ItemBody};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use files::PendingFile;
+
+/// What to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    OpenaiSft,
+    OpenaiDpo,
+    TrlSft,
+    TrlDpo,
+    TrlKto,
+    /// The audit trail as JSONL.
+    Decisions,
+    /// The audit trail as CSV.
+    DecisionsCsv,
+}
+
+impl Format {
+    /// The name used on the command line and in manifests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::OpenaiSft => "openai-sft",
+            Format::OpenaiDpo => "openai-dpo",
+            Format::TrlSft => "trl-sft",
+            Format::TrlDpo => "trl-dpo",
+            Format::TrlKto => "trl-kto",
+            Format::Decisions => "decisions",
+            Format::DecisionsCsv => "decisions-csv",
+        }
+    }
+
+    /// The kind of example a training format takes; `None` for the audit trail.
+    pub fn family(self) -> Option<Family> {
+        match self {
+            Format::OpenaiSft | Format::TrlSft => Some(Family::Sft),
+            Format::OpenaiDpo | Format::TrlDpo => Some(Family::Preference),
+            Format::TrlKto => Some(Family::Kto),
+            Format::Decisions | Format::DecisionsCsv => None,
+        }
+    }
+}
+
+/// What the privacy screen does with findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiMode {
+    /// Replace each finding with a typed placeholder such as `[EMAIL]`.
+    #[default]
+    Redact,
+    /// Leave out every item with a finding in its prompt or answers.
+    Exclude,
+    /// No screening.
+    Off,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub format: Format,
+    /// The (training) file; companions are named after it (see [`companion_path`]).
+    pub out: PathBuf,
+    pub force: bool,
+    pub filters: Filters,
+    /// `trl-sft` only: `prompt`/`completion` instead of `messages`.
+    pub prompt_completion: bool,
+    /// Minimum word-level edit distance between the two texts of a preference pair.
+    pub min_edit_distance: usize,
+    /// Drop lines identical to an earlier line (same prompt and completions).
+    pub dedup: bool,
+    /// Share of prompts in the validation file (0 = no split), in [0, 1).
+    pub val_fraction: f64,
+    pub pii: PiiMode,
+    pub system_prompt: SystemPrompt,
+}
+
+impl ExportOptions {
+    /// The defaults: dedup on, minimum edit distance 1, no split, redact.
+    pub fn new(format: Format, out: impl Into<PathBuf>) -> ExportOptions {
+        ExportOptions {
+            format,
+            out: out.into(),
+            force: false,
+            filters: Filters::default(),
+            prompt_completion: false,
+            min_edit_distance: 1,
+            dedup: true,
+            val_fraction: 0.0,
+            pii: PiiMode::Redact,
+            system_prompt: SystemPrompt::Default,
+        }
+    }
+}
+
+/// How far an export is: `done` out of `total` positions (item row ids for training formats,
+/// decision sequence numbers for the audit trail), not a count of lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Exports the decisions selected by `options` and returns the manifest that was written.
+///
+/// `on_progress` is called every few dozen rows; setting `cancel` stops the export at the next
+/// row with [`Error::Cancelled`] and writes nothing. Errors: `BadRequest` for inconsistent
+/// options, `AlreadyExists`, `EmptySelection`, `Io` naming the path that could not be written.
+pub fn export(
+    store: &Store,
+    options: &ExportOptions,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Manifest> {
+    if !(0.0..1.0).contains(&options.val_fraction) {
+        return Err(Error::BadRequest(format!(
+            "--val-fraction must be at least 0 and below 1, not {}",
+            options.val_fraction
+        )));
+    }
+    if options.prompt_completion && options.format != Format::TrlSft {
+        return Err(Error::BadRequest(
+            "--prompt-completion only applies to trl-sft".into(),
+        ));
+    }
+    match options.format.family() {
+        Some(family) => training::run(store, options, family, on_progress, cancel),
+        None => {
+            let csv = options.format == Format::DecisionsCsv;
+            audit::run(store, options, csv, on_progress, cancel)
+        }
+    }
+}
+
+fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Approve => "approve",
+        Action::Edit => "edit",
+        Action::Reject => "reject",
+    }
+}
+
+/// The text a model produced for an item: the answer, or the proposed relation as JSON.
+fn completion_text(body: &ItemBody) -> String {
+    match body {
+        ItemBody::Answer(a) => a.answer.clone(),
+        ItemBody::Relationship(r) => prompt::relation_completion(&r.relation),
+    }
+}
+
+/// Renames every finished file onto its target, the manifest last; an empty validation file is
+/// discarded instead.
+fn commit_all(
+    force: bool,
+    main: PendingFile,
+    validation: Option<PendingFile>,
+    sidecar: Option<PendingFile>,
+    mut manifest_file: PendingFile,
+    manifest: &Manifest,
+) -> Result<()> {
+    let json = serde_json::to_vec_pretty(manifest).expect("manifest serializes");
+    manifest_file.write_line(&json)?;
+    main.commit(force)?;
+    if let Some(v) = validation.filter(|v| v.lines() > 0) {
+        v.commit(force)?;
+    }
+    if let Some(s) = sidecar {
+        s.commit(force)?;
+    }
+    manifest_file.commit(force)
+}

@@ -1,0 +1,164 @@
+//! Which rows an export reads, and reading them: reviewed items joined with their effective
+//! decision, filtered in SQL and streamed in item order by one prepared statement.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, Row, ToSql};
+
+use crate::domain::{Action, Decision, Evidence, ItemBody, ItemKind, Vetting};
+use crate::store::{parse_json, parse_time, read_body};
+
+/// The `seq` of the decision that counts for item `item_id_sql`: its latest decision in log
+/// order ("latest decision wins").
+///
+/// This is the one place that chooses an item's effective decision; every training format, the
+/// DPO sibling lookup and the audit trail's `effective` flag go through it. When undo arrives as
+/// appended `revert` events, reverted decisions (and the revert events themselves) must be
+/// excluded here, so that the latest decision that was not reverted wins.
+pub fn effective_decision_seq(item_id_sql: &str) -> String {
+    format!("(SELECT max(latest.seq) FROM decisions latest WHERE latest.item_id = {item_id_sql})")
+}
+
+/// Which decisions to export. Empty lists mean "any"; several values are alternatives.
+/// Training formats match them against each item's effective decision; the audit trail
+/// against every decision.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Filters {
+    pub kinds: Vec<ItemKind>,
+    pub domains: Vec<String>,
+    pub models: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub actions: Vec<Action>,
+    /// Decided at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Decided strictly before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The `WHERE` clause for [`Filters`]; parameters `?1`–`?7` come from [`Filters::params`].
+pub const FILTER_SQL: &str = "(?1 IS NULL OR i.kind IN (SELECT value FROM json_each(?1)))
+     AND (?2 IS NULL OR i.domain IN (SELECT value FROM json_each(?2)))
+     AND (?3 IS NULL OR i.model IN (SELECT value FROM json_each(?3)))
+     AND (?4 IS NULL OR d.reviewer IN (SELECT value FROM json_each(?4)))
+     AND (?5 IS NULL OR d.action IN (SELECT value FROM json_each(?5)))
+     AND (?6 IS NULL OR d.decided_at >= ?6)
+     AND (?7 IS NULL OR d.decided_at < ?7)";
+
+impl Filters {
+    /// The seven SQL parameters of [`FILTER_SQL`]: lists as JSON arrays (NULL when empty), times
+    /// in the stored format (RFC 3339, milliseconds, `Z`) so text comparison orders them.
+    pub fn params(&self) -> [Option<String>; 7] {
+        fn list<T: serde::Serialize>(values: &[T]) -> Option<String> {
+            (!values.is_empty()).then(|| serde_json::to_string(values).expect("list serializes"))
+        }
+        let time =
+            |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true));
+        [
+            list(&self.kinds),
+            list(&self.domains),
+            list(&self.models),
+            list(&self.reviewers),
+            list(&self.actions),
+            time(&self.since),
+            time(&self.until),
+        ]
+    }
+}
+
+/// Evidence passages of item `i`, in order, as one JSON array (empty for relationships).
+pub(super) const EVIDENCE_JSON: &str =
+    "(SELECT json_group_array(json_object('id', passage_id, 'title', title,
+        'text', text, 'source', source))
+     FROM (SELECT passage_id, title, text, source FROM evidence e
+           WHERE e.item_id = i.id ORDER BY position))";
+
+pub(super) const ROW_COLUMNS: &str =
+    "i.id, i.external_id, i.kind, i.domain, i.model, i.payload, i.vetting,
+     d.id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason, d.note, d.decided_at";
+
+/// Reviewed items matching [`FILTER_SQL`] with their effective decision, in item order. Columns:
+/// [`ROW_COLUMNS`], then the evidence JSON.
+pub fn reviewed_items_sql() -> String {
+    format!(
+        "SELECT {ROW_COLUMNS}, {EVIDENCE_JSON}
+         FROM items i JOIN decisions d ON d.seq = {effective}
+         WHERE {FILTER_SQL}
+         ORDER BY i.id",
+        effective = effective_decision_seq("i.id"),
+    )
+}
+
+/// Every decision matching [`FILTER_SQL`], in log order, with whether it is its item's
+/// effective decision. Columns: [`ROW_COLUMNS`], `effective`, `seq`.
+pub fn all_decisions_sql() -> String {
+    format!(
+        "SELECT {ROW_COLUMNS}, d.seq = {effective}, d.seq
+         FROM decisions d JOIN items i ON i.id = d.item_id
+         WHERE {FILTER_SQL}
+         ORDER BY d.seq",
+        effective = effective_decision_seq("i.id"),
+    )
+}
+
+/// An item as an export sees it, with the decision being exported.
+#[derive(Debug, Clone)]
+pub struct ReviewedItem {
+    pub row_id: i64,
+    pub domain: String,
+    pub model: String,
+    pub body: ItemBody,
+    pub vetting: Option<Vetting>,
+    pub decision: Decision,
+}
+
+/// Reads a row of [`reviewed_items_sql`] or [`all_decisions_sql`]. The evidence column is read
+/// only when `evidence_column` is given (the audit trail does not need it).
+pub fn read_reviewed(
+    r: &Row<'_>,
+    evidence_column: Option<usize>,
+) -> rusqlite::Result<ReviewedItem> {
+    let mut body = read_body(r.get(2)?, &r.get::<_, String>(5)?)?;
+    if let (ItemBody::Answer(answer), Some(col)) = (&mut body, evidence_column) {
+        answer.evidence = parse_json::<Vec<Evidence>>(&r.get::<_, String>(col)?)?;
+    }
+    let external_id: String = r.get(1)?;
+    Ok(ReviewedItem {
+        row_id: r.get(0)?,
+        domain: r.get(3)?,
+        model: r.get(4)?,
+        body,
+        vetting: r
+            .get::<_, Option<String>>(6)?
+            .map(|v| parse_json(&v))
+            .transpose()?,
+        decision: Decision {
+            id: r.get(7)?,
+            item: external_id,
+            item_version: r.get(8)?,
+            reviewer: r.get(9)?,
+            action: r.get(10)?,
+            edited: r
+                .get::<_, Option<String>>(11)?
+                .map(|p| parse_json(&p))
+                .transpose()?,
+            reason: r.get(12)?,
+            note: r.get(13)?,
+            decided_at: parse_time(&r.get::<_, String>(14)?)?,
+        },
+    })
+}
+
+/// Binds [`Filters::params`] as `?1`–`?7`.
+pub fn bind(params: &[Option<String>; 7]) -> [&dyn ToSql; 7] {
+    params.each_ref().map(|p| p as &dyn ToSql)
+}
+
+/// The largest item row id (training formats) or decision seq (audit): the `total` of progress.
+pub fn progress_total(conn: &Connection, audit: bool) -> rusqlite::Result<u64> {
+    let sql = if audit {
+        "SELECT coalesce(max(seq), 0) FROM decisions"
+    } else {
+        "SELECT coalesce(max(id), 0) FROM items"
+    };
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+        .map(|n| n.max(0) as u64)
+}

@@ -1,0 +1,145 @@
+//! The privacy screen: finds personal data and secrets in text bound for a training file and
+//! replaces each with a typed placeholder (`[EMAIL]`, `[CARD]`, …), or reports them so the
+//! caller can exclude the item.
+//!
+//! Invariants: text without findings is returned unchanged (borrowed, no copy); a candidate that
+//! fails its check (Luhn, mod-97, IPv6 parse, digit count) is never redacted; counts are per
+//! occurrence. [`SCREEN_VERSION`] changes whenever a detector changes, so a manifest says which
+//! rules screened an export.
+
+mod checksums;
+mod detectors;
+
+pub use checksums::{iban_valid, luhn_valid};
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet, RegexSetBuilder};
+
+/// Version of the detector rules, recorded in every export manifest.
+pub const SCREEN_VERSION: &str = "1";
+
+/// What the screen found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiKind {
+    Email,
+    Phone,
+    Card,
+    Iban,
+    Ipv4,
+    Ipv6,
+    ApiKey,
+    PrivateKey,
+    Jwt,
+    ConnectionString,
+}
+
+impl PiiKind {
+    /// The placeholder that replaces a finding of this kind.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            PiiKind::Email => "[EMAIL]",
+            PiiKind::Phone => "[PHONE]",
+            PiiKind::Card => "[CARD]",
+            PiiKind::Iban => "[IBAN]",
+            PiiKind::Ipv4 | PiiKind::Ipv6 => "[IP]",
+            PiiKind::ApiKey => "[API_KEY]",
+            PiiKind::PrivateKey => "[PRIVATE_KEY]",
+            PiiKind::Jwt => "[JWT]",
+            PiiKind::ConnectionString => "[CONNECTION_STRING]",
+        }
+    }
+}
+
+/// Occurrences found, per kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Findings(BTreeMap<PiiKind, u64>);
+
+impl Findings {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn count(&self, kind: PiiKind) -> u64 {
+        self.0.get(&kind).copied().unwrap_or(0)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.values().sum()
+    }
+
+    pub fn add(&mut self, other: &Findings) {
+        for (kind, n) in &other.0 {
+            *self.0.entry(*kind).or_default() += n;
+        }
+    }
+
+    fn record(&mut self, kind: PiiKind) {
+        *self.0.entry(kind).or_default() += 1;
+    }
+}
+
+struct Screen {
+    /// One pass over the text tells which detectors can match at all (most text: none).
+    any: RegexSet,
+    detectors: Vec<(&'static detectors::Detector, Regex)>,
+}
+
+static SCREEN: LazyLock<Screen> = LazyLock::new(|| {
+    let detectors = detectors::compile();
+    let any = RegexSetBuilder::new(
+        detectors
+            .iter()
+            .map(|(d, _)| detectors::compiled_pattern(d.pattern)),
+    )
+    .dfa_size_limit(detectors::DFA_SIZE_LIMIT)
+    .build()
+    .expect("patterns compile");
+    Screen { any, detectors }
+});
+
+/// Replaces every finding in `text` with its placeholder and adds it to `findings`.
+pub fn redact<'t>(text: &'t str, findings: &mut Findings) -> Cow<'t, str> {
+    let screen = &*SCREEN;
+    // `is_match` may stop at the first candidate; the overlapping `matches` scan, which must
+    // read the whole text for every pattern, only runs on text that has one.
+    if !screen.any.is_match(text) {
+        return Cow::Borrowed(text);
+    }
+    let candidates = screen.any.matches(text);
+    let mut out = Cow::Borrowed(text);
+    for (index, (detector, regex)) in screen.detectors.iter().enumerate() {
+        if !candidates.matched(index) {
+            continue;
+        }
+        let replaced = regex.replace_all(&out, |caps: &regex::Captures<'_>| {
+            let candidate = &caps[0];
+            match (detector.secret_len)(candidate) {
+                Some(len) => {
+                    findings.record(detector.kind);
+                    format!("{}{}", detector.kind.placeholder(), &candidate[len..])
+                }
+                None => candidate.to_owned(),
+            }
+        });
+        if let Cow::Owned(changed) = replaced {
+            out = Cow::Owned(changed);
+        }
+    }
+    if out.as_ref() == text {
+        Cow::Borrowed(text)
+    } else {
+        out
+    }
+}
+
+/// What [`redact`] would find in `text`, without keeping the redacted copy.
+pub fn scan(text: &str) -> Findings {
+    let mut findings = Findings::default();
+    redact(text, &mut findings);
+    findings
+}

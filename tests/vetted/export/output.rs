@@ -1,0 +1,214 @@
+//! Split, de-dup, audit trail, and the file guarantees: no overwrite, nothing written on an
+//! empty selection, an error or a cancel.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::Value;
+use vetted::domain::Action;
+use vetted::export::{ExportOptions, Format, export};
+
+use super::{decide, edit_answer, export_lines, files_in, lines, out_dir, run, store_with};
+use crate::support::{answer_line, relationship_line};
+
+#[test]
+fn identical_lines_are_written_once_unless_dedup_is_off() {
+    let (_db, mut store) = store_with(&[answer_line("a", "$12M"), answer_line("b", "$12M")]);
+    decide(&mut store, "a", Action::Approve, None);
+    decide(&mut store, "b", Action::Approve, None);
+    let dir = out_dir();
+    let manifest = run(
+        &store,
+        &ExportOptions::new(Format::TrlSft, dir.path().join("a.jsonl")),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            manifest.counts.lines_train,
+            manifest.counts.duplicates_skipped
+        ),
+        (1, 1)
+    );
+    let keep = ExportOptions {
+        dedup: false,
+        ..ExportOptions::new(Format::TrlSft, dir.path().join("b.jsonl"))
+    };
+    assert_eq!(
+        run(&store, &keep).unwrap().counts.lines_train,
+        2,
+        "--no-dedup keeps both"
+    );
+}
+
+#[test]
+fn the_split_is_deterministic_and_keeps_a_prompt_in_one_split() {
+    let ids: Vec<String> = (0..40).map(|i| format!("q{i}")).collect();
+    let items: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            let mut v: Value = serde_json::from_str(&answer_line(id, "$12M")).unwrap();
+            v["question"] = format!("Question {id}?").into();
+            v.to_string()
+        })
+        .collect();
+    let (_db, mut store) = store_with(&items);
+    for id in &ids {
+        decide(
+            &mut store,
+            id,
+            Action::Edit,
+            edit_answer("Revenue was $12 million."),
+        );
+    }
+    let dir = out_dir();
+    let split = |name: &str| -> (Vec<Value>, Vec<Value>) {
+        let options = ExportOptions {
+            val_fraction: 0.3,
+            ..ExportOptions::new(Format::TrlKto, dir.path().join(name))
+        };
+        run(&store, &options).unwrap();
+        let stem = name.trim_end_matches(".jsonl");
+        (
+            lines(&dir.path().join(name)),
+            lines(&dir.path().join(format!("{stem}.val.jsonl"))),
+        )
+    };
+    let first = split("one.jsonl");
+    assert_eq!(first, split("two.jsonl"), "same data, same split");
+    let (train, val) = first;
+    assert!(
+        !val.is_empty() && !train.is_empty(),
+        "both splits are used at 0.3 over 40 prompts"
+    );
+    let prompt = |l: &Value| l["prompt"][1]["content"].as_str().unwrap().to_owned();
+    assert!(
+        train
+            .iter()
+            .all(|t| val.iter().all(|v| prompt(t) != prompt(v))),
+        "no prompt in both splits"
+    );
+}
+
+#[test]
+fn an_existing_file_is_not_overwritten_without_force() {
+    let (_db, mut store) = store_with(&[answer_line("a", "$12M")]);
+    decide(&mut store, "a", Action::Approve, None);
+    let dir = out_dir();
+    let out = dir.path().join("sft.jsonl");
+    std::fs::write(&out, "precious\n").unwrap();
+    let err = run(&store, &ExportOptions::new(Format::OpenaiSft, &out)).expect_err("must refuse");
+    assert_eq!(err.code(), "already_exists", "{err}");
+    assert!(
+        err.to_string().contains("sft.jsonl") && err.to_string().contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "precious\n",
+        "left untouched"
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["sft.jsonl"],
+        "and nothing else written"
+    );
+    run(
+        &store,
+        &ExportOptions {
+            force: true,
+            ..ExportOptions::new(Format::OpenaiSft, &out)
+        },
+    )
+    .unwrap();
+    assert_eq!(lines(&out).len(), 1, "--force replaces it");
+}
+
+#[test]
+fn an_empty_selection_says_so_and_writes_nothing() {
+    let (_db, mut store) = store_with(&[answer_line("a", "$12M")]);
+    decide(&mut store, "a", Action::Approve, None);
+    let dir = out_dir();
+    let mut options = ExportOptions::new(Format::Decisions, dir.path().join("d.jsonl"));
+    options.filters.reviewers = vec!["nobody".into()];
+    let err = run(&store, &options).expect_err("nothing matches");
+    assert_eq!(err.code(), "empty_selection");
+    assert!(
+        err.to_string().contains("no decision matches the filters"),
+        "{err}"
+    );
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "no file, not even a temporary one"
+    );
+}
+
+#[test]
+fn a_failure_midway_or_a_cancel_leaves_no_partial_file() {
+    let (db, mut store) = store_with(&[answer_line("a", "$12M"), answer_line("b", "$13M")]);
+    decide(&mut store, "a", Action::Approve, None);
+    decide(&mut store, "b", Action::Approve, None);
+    let dir = out_dir();
+    let out = dir.path().join("sft.jsonl");
+    let cancelled = export(
+        &store,
+        &ExportOptions::new(Format::OpenaiSft, &out),
+        &mut |_| {},
+        &AtomicBool::new(true),
+    );
+    assert_eq!(cancelled.expect_err("cancelled").code(), "cancelled");
+    assert!(files_in(dir.path()).is_empty(), "a cancel writes nothing");
+
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute(
+        "UPDATE items SET payload = 'not json' WHERE external_id = 'b'",
+        [],
+    )
+    .unwrap();
+    let err =
+        run(&store, &ExportOptions::new(Format::OpenaiSft, &out)).expect_err("row b is corrupt");
+    assert_eq!(err.code(), "database", "{err}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "line a was written to a temp file that is gone"
+    );
+
+    let missing: PathBuf = dir.path().join("no-such-dir").join("sft.jsonl");
+    let err =
+        run(&store, &ExportOptions::new(Format::OpenaiSft, &missing)).expect_err("unwritable");
+    assert_eq!(err.code(), "io");
+    assert!(
+        err.to_string().contains("no-such-dir/sft.jsonl"),
+        "the error names the path: {err}"
+    );
+}
+
+#[test]
+fn the_audit_trail_has_every_decision_with_diff_stats_in_jsonl_and_csv() {
+    let (_db, mut store) = store_with(&[answer_line("a", "$12M"), relationship_line("r")]);
+    decide(&mut store, "a", Action::Edit, edit_answer("$12 million"));
+    decide(&mut store, "r", Action::Reject, None);
+    let audit = export_lines(&store, Format::Decisions);
+    assert_eq!(audit.len(), 2);
+    assert_eq!(
+        audit[0]["word_edit_distance"], 2,
+        "$12M → $12 million replaces one word with two"
+    );
+    assert_eq!(audit[0]["vetting_verdict"], "pass");
+    assert_eq!(audit[1]["reason"], "unsupported_by_evidence");
+    let dir = out_dir();
+    let out = dir.path().join("d.csv");
+    run(&store, &ExportOptions::new(Format::DecisionsCsv, &out)).unwrap();
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].starts_with("decision_id,seq,item,kind"),
+        "header first: {}",
+        rows[0]
+    );
+    assert_eq!(rows.len(), 3, "header + one row per decision");
+    assert!(
+        rows[1].contains(",edit,,NOTE-FOR-HUMANS only,true,1,2,2,"),
+        "{}",
+        rows[1]
+    );
+}
