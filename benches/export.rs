@@ -198,9 +198,9 @@ fn populate(store: &mut Store, n: usize) {
             jsonl.push_str(&line.to_string());
             jsonl.push('\n');
         }
-        store
-            .import_reader("bench", jsonl.as_bytes())
-            .expect("import");
+        let file = store.path().with_file_name("bench-items.jsonl");
+        std::fs::write(&file, &jsonl).expect("write bench items");
+        store.import_path(&file).expect("import");
     }
     for i in 0..n {
         let (action, edited, reason) = match i % 20 {
