@@ -1,13 +1,12 @@
-//! The `items` and `evidence` tables: insertion of validated items, loading an item for review,
-//! and the keyset-paged queue.
+//! The `items` and `evidence` tables: insertion of validated items and loading an item for
+//! review (the queue is in `queue.rs`).
 
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::annotations::{is_do_not_train, tags_of};
+use super::decisions::effective_decision;
 use super::{Store, now_text, parse_json, parse_time};
-use crate::domain::{
-    AnswerBody, Evidence, Item, ItemBody, ItemKind, ItemStatus, QueueEntry, QueuePage,
-    RelationshipBody, StatusCounts, Vetting,
-};
+use crate::domain::{AnswerBody, Evidence, Item, ItemBody, ItemKind, RelationshipBody, Vetting};
 use crate::error::{Error, Result};
 
 /// An item ready to be stored: validated and hashed by the importer.
@@ -105,13 +104,6 @@ pub(crate) fn insert_item(tx: &Transaction<'_>, item: &NewItem) -> Result<Insert
     Ok(Inserted::New)
 }
 
-/// Which part of the queue to list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
-#[ts(export)]
-pub struct QueueFilter {
-    pub status: Option<ItemStatus>,
-}
-
 impl Store {
     /// Loads one item by its external id, with its evidence and latest edit.
     pub fn item(&self, external_id: &str) -> Result<Item> {
@@ -130,7 +122,9 @@ impl Store {
         if let ItemBody::Answer(answer) = &mut item.body {
             answer.evidence = self.evidence(item_id)?;
         }
-        item.latest_edit = self.latest_edit(item_id)?;
+        item.latest_edit = effective_decision(&self.conn, item_id)?.and_then(|d| d.edited);
+        item.tags = tags_of(&self.conn, item_id)?;
+        item.do_not_train = is_do_not_train(&self.conn, item_id)?;
         Ok(item)
     }
 
@@ -148,69 +142,20 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    /// One page of the queue, ordered by row id, strictly after `after` (keyset, never OFFSET).
-    pub fn queue_page(
-        &self,
-        filter: QueueFilter,
-        after: Option<i64>,
-        limit: u32,
-    ) -> Result<QueuePage> {
-        let limit = limit.clamp(1, 1000);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, external_id, kind, domain, model, title, status, vetting ->> '$.verdict'
-             FROM items
-             WHERE id > ?1 AND (?2 IS NULL OR status = ?2)
-             ORDER BY id
-             LIMIT ?3",
-        )?;
-        let entries = stmt
-            .query_map(params![after.unwrap_or(0), filter.status, limit], |r| {
-                Ok(QueueEntry {
-                    id: r.get(0)?,
-                    external_id: r.get(1)?,
-                    kind: r.get(2)?,
-                    domain: r.get(3)?,
-                    model: r.get(4)?,
-                    title: r.get(5)?,
-                    status: r.get(6)?,
-                    verdict: r.get(7)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let next_after = (entries.len() == limit as usize)
-            .then(|| entries.last().map(|e| e.id))
-            .flatten();
-        Ok(QueuePage {
-            entries,
-            next_after,
-        })
-    }
-
-    /// Number of items in each status.
-    pub fn status_counts(&self) -> Result<StatusCounts> {
-        let mut counts = StatusCounts::default();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT status, count(*) FROM items GROUP BY status")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let n: i64 = row.get(1)?;
-            match row.get(0)? {
-                ItemStatus::Pending => counts.pending = n,
-                ItemStatus::Approved => counts.approved = n,
-                ItemStatus::Edited => counts.edited = n,
-                ItemStatus::Rejected => counts.rejected = n,
-            }
-        }
-        Ok(counts)
-    }
 }
 
-fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
-    let kind: ItemKind = r.get(1)?;
-    let payload: StoredPayload = parse_json(&r.get::<_, String>(6)?)?;
-    let body = match (kind, payload) {
+/// The item's body as the model produced it (without evidence): what an edit is measured against.
+pub(super) fn body_of(conn: &Connection, item_id: i64) -> Result<ItemBody> {
+    Ok(conn
+        .prepare_cached("SELECT kind, payload FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| {
+            parse_body(r.get(0)?, &r.get::<_, String>(1)?)
+        })?)
+}
+
+fn parse_body(kind: ItemKind, payload: &str) -> rusqlite::Result<ItemBody> {
+    let payload: StoredPayload = parse_json(payload)?;
+    Ok(match (kind, payload) {
         (ItemKind::Answer, StoredPayload::Answer { question, answer }) => {
             ItemBody::Answer(AnswerBody {
                 question,
@@ -226,7 +171,11 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
                 rusqlite::types::Type::Text,
             ));
         }
-    };
+    })
+}
+
+fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
+    let body = parse_body(r.get(1)?, &r.get::<_, String>(6)?)?;
     Ok(Item {
         external_id: external_id.to_owned(),
         domain: r.get(2)?,
@@ -240,6 +189,8 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
             .transpose()?,
         metadata: parse_json(&r.get::<_, String>(8)?)?,
         latest_edit: None,
+        tags: Vec::new(),
+        do_not_train: false,
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
     })

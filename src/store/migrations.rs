@@ -1,6 +1,10 @@
 //! Schema migrations: numbered files in `migrations/`, listed here explicitly (so no build script
 //! is needed to notice a new file), applied in order, each in one transaction that also sets
 //! `PRAGMA user_version`. Only ever add new migrations to the end.
+//!
+//! Foreign keys are off while migrations run (a migration may rebuild a referenced table, since
+//! SQLite cannot alter a CHECK constraint) and `PRAGMA foreign_key_check` must come back empty
+//! before each migration commits.
 
 use super::Store;
 use crate::error::{Error, Result};
@@ -10,10 +14,16 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_init.sql",
-    sql: include_str!("../../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init.sql",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        name: "0002_review_workspace.sql",
+        sql: include_str!("../../migrations/0002_review_workspace.sql"),
+    },
+];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {
     let known = MIGRATIONS.len() as i64;
@@ -29,6 +39,14 @@ pub(super) fn apply(store: &mut Store) -> Result<()> {
         // Never migrate user data without a way back.
         store.backup_to(&super::backup::pre_migration_path(&store.path, found))?;
     }
+    // A no-op inside a transaction, so it is switched here, around the migrations.
+    store.conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_pending(store, found);
+    store.conn.pragma_update(None, "foreign_keys", true)?;
+    applied
+}
+
+fn apply_pending(store: &mut Store, found: i64) -> Result<()> {
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = index as i64 + 1;
         store.write(|tx| {
@@ -38,6 +56,16 @@ pub(super) fn apply(store: &mut Store) -> Result<()> {
                 return Ok(());
             }
             tx.execute_batch(migration.sql)?;
+            let dangling: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if dangling > 0 {
+                return Err(Error::BadRequest(format!(
+                    "migration {} would leave {dangling} dangling references; nothing was changed",
+                    migration.name
+                )));
+            }
             tx.pragma_update(None, "user_version", version)?;
             Ok(())
         })?;

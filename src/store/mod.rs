@@ -9,13 +9,20 @@
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.
 
+mod annotations;
 mod backup;
 mod decisions;
 mod items;
+mod keymap;
 mod migrations;
+mod queue;
+mod reasons;
+mod undo;
 
-pub use items::{NewItem, QueueFilter};
+pub use decisions::effective_decision;
+pub use items::NewItem;
 pub use migrations::{MIGRATIONS, Migration};
+pub use queue::{QueueFacets, QueueFilter, QueueSort};
 
 pub(crate) use items::{Inserted, insert_item};
 

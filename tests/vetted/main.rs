@@ -6,3 +6,5 @@ mod import;
 mod migrations;
 mod safety;
 mod support;
+mod undo;
+mod workspace;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 mod output;
+mod reasons;
 mod review;
 
 use vetted::domain::{Action, ItemStatus};
@@ -52,7 +53,7 @@ enum Command {
         /// File holding the corrected answer text.
         #[arg(long, value_name = "FILE")]
         answer_file: Option<PathBuf>,
-        /// Reject reason id, e.g. unsupported_by_evidence.
+        /// Reject reason id, e.g. unsupported_by_evidence (see `vetted reasons list`).
         #[arg(long)]
         reason: Option<String>,
         #[arg(long)]
@@ -79,6 +80,22 @@ enum Command {
     },
     /// Replace the database with a backup (close the app first).
     Restore { backup: PathBuf },
+    /// List or extend the reject-reason taxonomy.
+    Reasons {
+        #[command(subcommand)]
+        command: ReasonsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReasonsCommand {
+    /// Print the reasons in the order reviewers see them.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a reason, e.g. `vetted reasons add outdated "Outdated source"`.
+    Add { id: String, label: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +104,7 @@ enum StatusArg {
     Approved,
     Edited,
     Rejected,
+    NeedsSme,
 }
 
 impl From<StatusArg> for ItemStatus {
@@ -96,6 +114,7 @@ impl From<StatusArg> for ItemStatus {
             StatusArg::Approved => ItemStatus::Approved,
             StatusArg::Edited => ItemStatus::Edited,
             StatusArg::Rejected => ItemStatus::Rejected,
+            StatusArg::NeedsSme => ItemStatus::NeedsSme,
         }
     }
 }
@@ -105,6 +124,8 @@ enum ActionArg {
     Approve,
     Edit,
     Reject,
+    /// Defer to a subject-matter expert; `--note` is the question.
+    NeedsSme,
 }
 
 fn main() -> ExitCode {
@@ -150,6 +171,7 @@ fn run(cli: Cli) -> Result<()> {
                 ActionArg::Approve => Action::Approve,
                 ActionArg::Edit => Action::Edit,
                 ActionArg::Reject => Action::Reject,
+                ActionArg::NeedsSme => Action::NeedsSme,
             };
             review::decide(&mut store, item, action, answer, reason, note, reviewer)
         }
@@ -169,5 +191,9 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Reasons { command } => match command {
+            ReasonsCommand::List { json } => reasons::list(&store, json),
+            ReasonsCommand::Add { id, label } => reasons::add(&mut store, &id, &label),
+        },
     }
 }

@@ -7,7 +7,11 @@ use vetted::{Error, Result, Store, reviewer};
 use crate::output::{one_line, print_json};
 
 pub fn queue(store: &Store, limit: u32, status: Option<ItemStatus>, json: bool) -> Result<()> {
-    let page = store.queue_page(QueueFilter { status }, None, limit)?;
+    let filter = QueueFilter {
+        status,
+        ..QueueFilter::default()
+    };
+    let page = store.queue_page(&filter, None, limit)?;
     if json {
         print_json(&page.entries);
         return Ok(());
@@ -77,7 +81,7 @@ pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         println!("  (none yet)");
     }
     for d in history {
-        let detail = [d.reason, d.note]
+        let detail = [d.reason, d.note, d.reverts.map(|r| format!("reverts {r}"))]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
@@ -94,13 +98,14 @@ pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
 }
 
 pub fn stats(store: &Store, json: bool) -> Result<()> {
-    let counts = store.status_counts()?;
+    let counts = store.status_counts(&QueueFilter::default())?;
     if json {
         print_json(&serde_json::json!({
             "pending": counts.pending,
             "approved": counts.approved,
             "edited": counts.edited,
             "rejected": counts.rejected,
+            "needs_sme": counts.needs_sme,
             "total": counts.total(),
         }));
         return Ok(());
@@ -110,6 +115,7 @@ pub fn stats(store: &Store, json: bool) -> Result<()> {
         ("approved", counts.approved),
         ("edited", counts.edited),
         ("rejected", counts.rejected),
+        ("needs_sme", counts.needs_sme),
         ("total", counts.total()),
     ] {
         println!("{label:<9} {n:>8}");
