@@ -44,6 +44,7 @@ async function loadItem(externalId: string): Promise<LoadedItem> {
 }
 
 const DONE: Record<DecidingAction, string> = { approve: "Approved", edit: "Edited", reject: "Rejected", needs_sme: "Sent to an SME:" };
+const STATUS_LABEL: Record<Item["status"], string> = { pending: "pending", approved: "approved", edited: "edited", rejected: "rejected", needs_sme: "waiting for an SME" };
 /** Fetch the next page once the selection is this close to the end of the loaded rows. */
 const PREFETCH_ROWS = 10;
 const UNCHANGED_NOTICE = "Nothing changed, so nothing was recorded. To accept it as it is, press Esc, then A to approve.";
@@ -234,7 +235,7 @@ export function App() {
       setCurrent(loaded);
       setItemError(null);
       paged.reload(event.item);
-      showToast({ tone: "success", text: `${which === "undo" ? "Undid" : "Redid"} the decision on ${event.item}: it is ${loaded.item.status} now` });
+      showToast({ tone: "success", text: `${which === "undo" ? "Undid" : "Redid"} the decision on ${event.item}: it is ${STATUS_LABEL[loaded.item.status]} now` });
     } catch (thrown) {
       showError(api.toAppError(thrown).message);
     } finally {

@@ -15,7 +15,7 @@ export function GroundingHints({ groundings, active, onActivate }: GroundingHint
       <h3 className="label" title={GROUNDING_EXPLANATION}>
         Grounding hints <span className="label-count">{unsupported} without lexical support</span>{" "}
         <span className="hint-icon" aria-label={GROUNDING_EXPLANATION}>
-          ⓘ
+          (how?)
         </span>
       </h3>
       <ol className="grounding-list">
