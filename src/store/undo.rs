@@ -69,7 +69,7 @@ impl Store {
                 return Ok(None);
             };
             insert_revert(tx, id, reviewer, &target, item_id)?;
-            Ok(decision_by_id(tx, id)?)
+            decision_by_id(tx, id)
         })
     }
 }
