@@ -66,7 +66,10 @@ fn main() {
 
     let store = Store::open(&vetted_db).expect("open imported db");
     assert_eq!(
-        store.status_counts().expect("counts").total(),
+        store
+            .status_counts(&Default::default())
+            .expect("counts")
+            .total(),
         n as i64,
         "every item was imported"
     );

@@ -97,7 +97,7 @@ fn seed(store: &mut vetted::Store, n: usize) {
 /// The request bodies `vet` sends (json_schema), built from the same public pieces.
 fn raw_bodies(store: &vetted::Store, n: usize) -> Vec<serde_json::Value> {
     let page = store
-        .queue_page(QueueFilter::default(), None, n as u32)
+        .queue_page(&QueueFilter::default(), None, n as u32)
         .unwrap();
     let schema = output_schema();
     page.entries

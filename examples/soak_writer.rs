@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut store = Store::open(std::path::Path::new(db))?;
     // Each writer owns every count-th item, so writers never conflict on an item's version.
     let mine: Vec<String> = store
-        .queue_page(QueueFilter::default(), None, 1000)?
+        .queue_page(&QueueFilter::default(), None, 1000)?
         .entries
         .into_iter()
         .filter(|e| e.kind == ItemKind::Answer)

@@ -10,6 +10,8 @@ ALTER TABLE imports ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'
 ALTER TABLE items ADD COLUMN import_id INTEGER REFERENCES imports (id);
 CREATE INDEX items_by_import ON items (import_id);
 
+-- Written for SQLite 3.40 (Debian 12's sqlite3 and Python): no `ORDER BY` inside aggregates and
+-- no `concat_ws`, which need 3.44 — a schema older tools cannot parse would lock them out.
 -- What full-text search sees of an item: used to backfill the index here and to index new
 -- relationships; the importer builds the same text for answers itself (a test compares them).
 CREATE VIEW item_search_text (id, title, body, context) AS
@@ -19,16 +21,17 @@ SELECT
     CASE i.kind WHEN 'answer' THEN i.payload ->> '$.answer' ELSE i.payload ->> '$.rationale' END,
     CASE i.kind
         WHEN 'answer' THEN (
-            SELECT group_concat(e.title || ' ' || e.text, char(10) ORDER BY e.position)
-            FROM evidence e WHERE e.item_id = i.id)
-        ELSE concat_ws(' ',
-            i.payload ->> '$.source.product',
-            (SELECT group_concat(f.value ->> '$.name', ' ')
-             FROM json_each(i.payload, '$.source.fields') f),
-            i.payload ->> '$.target.product',
-            (SELECT group_concat(f.value ->> '$.name', ' ')
-             FROM json_each(i.payload, '$.target.fields') f),
-            i.payload ->> '$.relation.type')
+            SELECT group_concat(passage, char(10))
+            FROM (SELECT e.title || ' ' || e.text AS passage
+                  FROM evidence e WHERE e.item_id = i.id ORDER BY e.position))
+        ELSE rtrim(
+            ifnull((i.payload ->> '$.source.product') || ' ', '')
+            || ifnull((SELECT group_concat(f.value ->> '$.name', ' ')
+                       FROM json_each(i.payload, '$.source.fields') f) || ' ', '')
+            || ifnull((i.payload ->> '$.target.product') || ' ', '')
+            || ifnull((SELECT group_concat(f.value ->> '$.name', ' ')
+                       FROM json_each(i.payload, '$.target.fields') f) || ' ', '')
+            || ifnull(i.payload ->> '$.relation.type', ''))
     END
 FROM items i;
 

@@ -6,11 +6,19 @@ const COMMANDS: &[&str] = &[
     "session_info",
     "queue_page",
     "status_counts",
+    "queue_facets",
     "get_item",
     "item_history",
     "decide",
+    "undo",
+    "redo",
     "reject_reasons",
     "relationship_evidence",
+    "add_tag",
+    "remove_tag",
+    "set_do_not_train",
+    "get_keymap",
+    "set_keymap",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 pub mod content_hash;
 pub mod db_path;
 pub mod domain;
+pub mod edit_distance;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -100,5 +100,6 @@ fn status_name(s: ItemStatus) -> &'static str {
         ItemStatus::Rejected => "rejected",
         // Filtered out before counting; named only so the match is total.
         ItemStatus::Pending => "pending",
+        ItemStatus::NeedsSme => "needs_sme",
     }
 }

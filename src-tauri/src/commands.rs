@@ -5,10 +5,10 @@ use std::sync::{Mutex, MutexGuard};
 
 use tauri::State;
 use vetted::domain::{
-    Decision, DecisionInput, Item, QueuePage, RejectReason, StatusCounts, default_reject_reasons,
+    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
 use vetted::relation_evidence::RelationshipEvidence;
-use vetted::store::QueueFilter;
+use vetted::store::{QueueFacets, QueueFilter};
 use vetted::{Result, SessionInfo, Store};
 
 pub struct AppState {
@@ -37,15 +37,20 @@ pub fn session_info(state: State<'_, AppState>) -> SessionInfo {
 pub fn queue_page(
     state: State<'_, AppState>,
     filter: QueueFilter,
-    after: Option<i64>,
+    after: Option<QueueCursor>,
     limit: u32,
 ) -> Result<QueuePage> {
-    state.store().queue_page(filter, after, limit)
+    state.store().queue_page(&filter, after, limit)
 }
 
 #[tauri::command(async)]
-pub fn status_counts(state: State<'_, AppState>) -> Result<StatusCounts> {
-    state.store().status_counts()
+pub fn status_counts(state: State<'_, AppState>, filter: QueueFilter) -> Result<StatusCounts> {
+    state.store().status_counts(&filter)
+}
+
+#[tauri::command(async)]
+pub fn queue_facets(state: State<'_, AppState>) -> Result<QueueFacets> {
+    state.store().queue_facets()
 }
 
 #[tauri::command(async)]
@@ -71,7 +76,54 @@ pub fn relationship_evidence(
     state.store().relationship_evidence(&external_id)
 }
 
+/// Undoes the session reviewer's latest decision in force; `null` when there is none.
 #[tauri::command(async)]
-pub fn reject_reasons() -> Vec<RejectReason> {
-    default_reject_reasons()
+pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
+    state.store().undo(&id, &state.reviewer)
+}
+
+/// Redoes the session reviewer's latest undo; `null` when there is none.
+#[tauri::command(async)]
+pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
+    state.store().redo(&id, &state.reviewer)
+}
+
+#[tauri::command(async)]
+pub fn reject_reasons(state: State<'_, AppState>) -> Result<Vec<RejectReason>> {
+    state.store().reject_reasons()
+}
+
+#[tauri::command(async)]
+pub fn add_tag(
+    state: State<'_, AppState>,
+    external_id: String,
+    tag: String,
+) -> Result<Vec<String>> {
+    state.store().add_tag(&external_id, &tag)
+}
+
+#[tauri::command(async)]
+pub fn remove_tag(
+    state: State<'_, AppState>,
+    external_id: String,
+    tag: String,
+) -> Result<Vec<String>> {
+    state.store().remove_tag(&external_id, &tag)
+}
+
+#[tauri::command(async)]
+pub fn set_do_not_train(state: State<'_, AppState>, external_id: String, flag: bool) -> Result<()> {
+    state
+        .store()
+        .set_do_not_train(&external_id, &state.reviewer, flag)
+}
+
+#[tauri::command(async)]
+pub fn get_keymap(state: State<'_, AppState>) -> Result<Vec<KeyBinding>> {
+    state.store().keymap_overrides()
+}
+
+#[tauri::command(async)]
+pub fn set_keymap(state: State<'_, AppState>, overrides: Vec<KeyBinding>) -> Result<()> {
+    state.store().set_keymap_overrides(&overrides)
 }

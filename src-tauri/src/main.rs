@@ -30,11 +30,19 @@ fn main() {
             commands::session_info,
             commands::queue_page,
             commands::status_counts,
+            commands::queue_facets,
             commands::get_item,
             commands::item_history,
             commands::decide,
+            commands::undo,
+            commands::redo,
             commands::reject_reasons,
             commands::relationship_evidence,
+            commands::add_tag,
+            commands::remove_tag,
+            commands::set_do_not_train,
+            commands::get_keymap,
+            commands::set_keymap,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vetted");

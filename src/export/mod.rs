@@ -170,6 +170,8 @@ fn action_name(action: Action) -> &'static str {
         Action::Approve => "approve",
         Action::Edit => "edit",
         Action::Reject => "reject",
+        Action::NeedsSme => "needs_sme",
+        Action::Revert => "revert",
     }
 }
 

@@ -13,9 +13,10 @@ use crate::store::{parse_json, parse_time, read_body};
 /// This is the one place that chooses an item's effective decision; every training format, the
 /// DPO sibling lookup and the audit trail's `effective` flag go through it. When undo arrives as
 /// appended `revert` events, reverted decisions (and the revert events themselves) must be
-/// excluded here, so that the latest decision that was not reverted wins.
+/// excluded here, so that the latest decision that was not reverted wins — which the store's
+/// [`crate::store::effective_decision_seq_sql`] does (one rule for the app and the export).
 pub fn effective_decision_seq(item_id_sql: &str) -> String {
-    format!("(SELECT max(latest.seq) FROM decisions latest WHERE latest.item_id = {item_id_sql})")
+    crate::store::effective_decision_seq_sql(item_id_sql)
 }
 
 /// Which decisions to export. Empty lists mean "any"; several values are alternatives.
@@ -75,13 +76,15 @@ pub(super) const ROW_COLUMNS: &str =
     "i.id, i.external_id, i.kind, i.domain, i.model, i.payload, i.vetting,
      d.id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason, d.note, d.decided_at";
 
-/// Reviewed items matching [`FILTER_SQL`] with their effective decision, in item order. Columns:
+/// Reviewed items matching [`FILTER_SQL`] with their effective decision, in item order — never
+/// items marked "do not train", nor items deferred to an SME (no verdict to learn from). Columns:
 /// [`ROW_COLUMNS`], then the evidence JSON.
 pub fn reviewed_items_sql() -> String {
     format!(
         "SELECT {ROW_COLUMNS}, {EVIDENCE_JSON}
          FROM items i JOIN decisions d ON d.seq = {effective}
-         WHERE {FILTER_SQL}
+         WHERE {FILTER_SQL} AND d.action <> 'needs_sme'
+           AND NOT EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)
          ORDER BY i.id",
         effective = effective_decision_seq("i.id"),
     )
@@ -143,6 +146,8 @@ pub fn read_reviewed(
             reason: r.get(12)?,
             note: r.get(13)?,
             decided_at: parse_time(&r.get::<_, String>(14)?)?,
+            reverts: None,
+            edit_distance: None,
         },
     })
 }

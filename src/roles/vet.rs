@@ -157,13 +157,11 @@ fn select(
     let mut skipped = 0;
     let mut after = None;
     while chosen.len() < selection.limit {
-        let page = store.queue_page(
-            QueueFilter {
-                status: selection.status,
-            },
-            after,
-            200,
-        )?;
+        let filter = QueueFilter {
+            status: selection.status,
+            ..QueueFilter::default()
+        };
+        let page = store.queue_page(&filter, after, 200)?;
         for entry in &page.entries {
             if chosen.len() == selection.limit {
                 break;

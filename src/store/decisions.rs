@@ -1,31 +1,47 @@
-//! The append-only `decisions` log and the item-status projection it drives.
+//! The append-only `decisions` log and the item projection it drives.
 //!
 //! Invariants: a decision row is never updated or deleted (triggers refuse it); the item's
-//! `status` and `version` change only in the transaction that appends a decision; a decision id
-//! is recorded at most once, so a client retrying after a lost acknowledgement gets the original
-//! decision back instead of a duplicate.
+//! `status`, `decided_by` and `version` change only in the transaction that appends to the log
+//! (a decision here, a revert in [`super::undo`]); a decision id is recorded at most once, so a
+//! client retrying after a lost acknowledgement gets the original decision back.
 
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::items::VISIBLE;
 use super::relation_edit::check_edited_relation;
-use super::{Store, now_text, parse_json, parse_time};
-use crate::domain::{
-    Action, Decision, DecisionInput, EditedContent, ItemKind, ItemStatus, RelationshipBody,
-    default_reject_reasons,
-};
+use super::{Store, now_text, parse_json, parse_time, reasons};
+use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemKind, RelationshipBody};
+use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 
-const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer, d.action,
-     d.edited_payload, d.reason, d.note, d.decided_at";
+pub(super) const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer,
+     d.action, d.edited_payload, d.reason, d.note, d.decided_at, d.reverts, d.edit_distance";
+
+/// SQL condition: decision `d` is not cancelled. A revert `r` of `d` cancels it unless `r` is
+/// itself reverted (a redo). Chains are at most two deep: undo reverts a decision, redo reverts
+/// that undo, and neither ever targets a redo.
+pub(super) const NOT_REVERTED: &str = "NOT EXISTS (
+     SELECT 1 FROM decisions r WHERE r.reverts = d.id
+       AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id))";
+
+/// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`
+/// (the same rule as [`effective_decision`]: the latest non-revert decision no revert cancels),
+/// for bulk queries such as the export.
+pub fn effective_decision_seq_sql(item_id_sql: &str) -> String {
+    format!(
+        "(SELECT max(d.seq) FROM decisions d
+          WHERE d.item_id = {item_id_sql} AND d.action <> 'revert' AND {NOT_REVERTED})"
+    )
+}
 
 impl Store {
-    /// Appends a decision and updates the item's status in one transaction.
+    /// Appends a decision and updates the item's projection in one transaction.
     ///
     /// Errors: `ItemNotFound`; `Conflict` when `input.item_version` is not the item's current
     /// version; `BadRequest` when the input is inconsistent (an edit without content, a reject
-    /// without a reason, content of the wrong kind); `UnknownField` when an edited relation
-    /// maps a field its product does not have.
+    /// without a known reason, a needs-SME without a question, content of the wrong kind, a
+    /// revert — those come only from [`Store::undo`] and [`Store::redo`]); `UnknownField` when
+    /// an edited relation maps a field its product does not have.
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision> {
         validate(input)?;
         self.write(|tx| {
@@ -38,6 +54,9 @@ impl Store {
                         input.id, existing.item
                     )))
                 };
+            }
+            if let (Action::Reject, Some(reason)) = (input.action, &input.reason) {
+                reasons::ensure_known(tx, reason)?;
             }
             let (item_id, kind, version, payload): (i64, ItemKind, i64, String) = tx
                 .prepare_cached(&format!(
@@ -55,26 +74,30 @@ impl Store {
                     current: version,
                 });
             }
-            if let Some(edit) = &input.edited
-                && edit.kind() != kind
-            {
-                return Err(Error::BadRequest(format!(
-                    "item '{}' is {kind:?}; the edit is for {:?}",
-                    input.item,
-                    edit.kind()
-                )));
-            }
             if let Some(EditedContent::Relationship { relation }) = &input.edited
                 && kind == ItemKind::Relationship
             {
                 let body: RelationshipBody = parse_json(&payload)?;
                 check_edited_relation(tx, &body, relation)?;
             }
+            let distance = match &input.edited {
+                Some(edit) if edit.kind() != kind => {
+                    return Err(Error::BadRequest(format!(
+                        "item '{}' is {kind:?}; the edit is for {:?}",
+                        input.item,
+                        edit.kind()
+                    )));
+                }
+                Some(edit) => {
+                    Some(edit_distance(&super::items::body_of(tx, item_id)?, edit) as i64)
+                }
+                None => None,
+            };
             let decided_at = now_text();
             tx.prepare_cached(
                 "INSERT INTO decisions (id, item_id, item_version, reviewer, action,
-                                        edited_payload, reason, note, decided_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                        edited_payload, reason, note, decided_at, edit_distance)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 input.id,
@@ -89,16 +112,14 @@ impl Store {
                 input.reason,
                 input.note,
                 decided_at,
+                distance,
             ])?;
-            tx.prepare_cached(
-                "UPDATE items SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
-            )?
-            .execute(params![status_after(input.action), decided_at, item_id])?;
+            refresh_projection(tx, item_id, &decided_at)?;
             Ok(decision_by_id(tx, &input.id)?.expect("decision was just inserted"))
         })
     }
 
-    /// Every decision on an item, oldest first.
+    /// Every event on an item — decisions and reverts — oldest first.
     pub fn history(&self, external_id: &str) -> Result<Vec<Decision>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
@@ -108,43 +129,58 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The content of the item's latest decision, if that decision was an edit.
-    pub(crate) fn latest_edit(&self, item_id: i64) -> Result<Option<EditedContent>> {
-        let latest: Option<Option<String>> = self
+    /// The decision that counts for an item: see [`effective_decision`].
+    pub fn effective_decision(&self, external_id: &str) -> Result<Option<Decision>> {
+        let item_id: i64 = self
             .conn
-            .prepare_cached(
-                "SELECT edited_payload FROM decisions WHERE item_id = ?1 ORDER BY seq DESC LIMIT 1",
-            )?
-            .query_row([item_id], |r| r.get(0))
-            .optional()?;
-        Ok(latest.flatten().map(|p| parse_json(&p)).transpose()?)
+            .prepare_cached("SELECT id FROM items WHERE external_id = ?1")?
+            .query_row([external_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
+        effective_decision(&self.conn, item_id)
     }
 }
 
+/// The effective decision of an item: its latest decision (approve, edit, reject or needs-SME)
+/// that no revert cancels. `None` means the item is pending: never decided, or every decision
+/// undone. The item's `status` and `decided_by` columns are a projection of this; exports must
+/// use it (or [`NOT_REVERTED`]) so that undone decisions never count.
+pub fn effective_decision(conn: &Connection, item_id: i64) -> Result<Option<Decision>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
+             WHERE d.item_id = ?1 AND d.action <> 'revert' AND {NOT_REVERTED}
+             ORDER BY d.seq DESC LIMIT 1"
+        ))?
+        .query_row([item_id], read_decision)
+        .optional()?)
+}
+
+/// Rewrites the item's projection from its effective decision and bumps its version.
+pub(super) fn refresh_projection(tx: &Transaction<'_>, item_id: i64, at: &str) -> Result<()> {
+    let effective = effective_decision(tx, item_id)?;
+    let status = effective
+        .as_ref()
+        .and_then(|d| d.action.status())
+        .unwrap_or(crate::domain::ItemStatus::Pending);
+    tx.prepare_cached(
+        "UPDATE items SET status = ?1, decided_by = ?2, version = version + 1, updated_at = ?3
+         WHERE id = ?4",
+    )?
+    .execute(params![status, effective.map(|d| d.reviewer), at, item_id])?;
+    Ok(())
+}
+
 fn validate(input: &DecisionInput) -> Result<()> {
+    let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
     let problem = match input.action {
+        Action::Revert => Some("reverts are recorded by undo and redo, not decided"),
         Action::Edit if input.edited.is_none() => Some("an edit needs the corrected content"),
-        Action::Approve | Action::Reject if input.edited.is_some() => {
+        Action::Approve | Action::Reject | Action::NeedsSme if input.edited.is_some() => {
             Some("only an edit carries corrected content")
         }
-        Action::Reject if input.reason.as_deref().is_none_or(str::is_empty) => {
-            Some("a reject needs a reason")
-        }
-        Action::Reject
-            if !default_reject_reasons()
-                .iter()
-                .any(|r| Some(r.id.as_str()) == input.reason.as_deref()) =>
-        {
-            return Err(Error::BadRequest(format!(
-                "unknown reject reason '{}'; use one of: {}",
-                input.reason.as_deref().unwrap_or_default(),
-                default_reject_reasons()
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        Action::Reject if blank(&input.reason) => Some("a reject needs a reason"),
+        Action::NeedsSme if blank(&input.note) => Some("a needs-SME request needs a question"),
         _ if input.reviewer.trim().is_empty() => Some("the reviewer name is empty"),
         _ if input.id.trim().is_empty() => Some("the decision id is empty"),
         _ => None,
@@ -155,16 +191,8 @@ fn validate(input: &DecisionInput) -> Result<()> {
     }
 }
 
-fn status_after(action: Action) -> ItemStatus {
-    match action {
-        Action::Approve => ItemStatus::Approved,
-        Action::Edit => ItemStatus::Edited,
-        Action::Reject => ItemStatus::Rejected,
-    }
-}
-
-fn decision_by_id(tx: &Transaction<'_>, id: &str) -> Result<Option<Decision>> {
-    Ok(tx
+pub(super) fn decision_by_id(conn: &Connection, id: &str) -> Result<Option<Decision>> {
+    Ok(conn
         .prepare_cached(&format!(
             "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
              WHERE d.id = ?1"
@@ -187,5 +215,7 @@ fn read_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
         reason: r.get(6)?,
         note: r.get(7)?,
         decided_at: parse_time(&r.get::<_, String>(8)?)?,
+        reverts: r.get(9)?,
+        edit_distance: r.get(10)?,
     })
 }

@@ -1,12 +1,13 @@
-//! The `items` and `evidence` tables: insertion of validated items, loading an item for review,
-//! and the keyset-paged queue.
+//! The `items` and `evidence` tables: insertion of validated items and loading an item for
+//! review (the queue is in `queue.rs`).
 
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::annotations::{is_do_not_train, tags_of};
+use super::decisions::effective_decision;
 use super::{Store, parse_json, parse_time};
 use crate::domain::{
-    AnswerBody, Evidence, Item, ItemBody, ItemKind, ItemStatus, QueueEntry, QueuePage,
-    RelationshipBody, StatusCounts, Vetting,
+    AnswerBody, Evidence, Item, ItemBody, ItemKind, QueueEntry, RelationshipBody, Vetting,
 };
 use crate::error::{Error, Result};
 
@@ -185,26 +186,6 @@ pub(crate) fn check_item(
     })
 }
 
-/// Which part of the queue to list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
-#[ts(export)]
-pub struct QueueFilter {
-    pub status: Option<ItemStatus>,
-}
-
-/// The order of the queue.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum QueueOrder {
-    /// Import order.
-    #[default]
-    Oldest,
-    /// Riskiest first by the vetting score (`1 − score`); items without one come last.
-    Risk,
-}
-
-/// An item's risk for ordering: `1 − vetting.score`, or −1 when it has no score.
-const RISK_SQL: &str = "coalesce(1.0 - (vetting ->> '$.score'), -1.0)";
-
 impl Store {
     /// Loads one item by its external id, with its evidence and latest edit.
     pub fn item(&self, external_id: &str) -> Result<Item> {
@@ -223,7 +204,9 @@ impl Store {
         if let ItemBody::Answer(answer) = &mut item.body {
             answer.evidence = self.evidence(item_id)?;
         }
-        item.latest_edit = self.latest_edit(item_id)?;
+        item.latest_edit = effective_decision(&self.conn, item_id)?.and_then(|d| d.edited);
+        item.tags = tags_of(&self.conn, item_id)?;
+        item.do_not_train = is_do_not_train(&self.conn, item_id)?;
         Ok(item)
     }
 
@@ -241,96 +224,13 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
 
-    /// One page of the queue, ordered by row id, strictly after `after` (keyset, never OFFSET).
-    pub fn queue_page(
-        &self,
-        filter: QueueFilter,
-        after: Option<i64>,
-        limit: u32,
-    ) -> Result<QueuePage> {
-        self.queue_page_ordered(filter, QueueOrder::Oldest, after, limit)
-    }
-
-    /// One page of the queue in `order`, strictly after the entry `after` (keyset on
-    /// `(risk, id)` for [`QueueOrder::Risk`], the cursor's risk looked up from its id).
-    pub fn queue_page_ordered(
-        &self,
-        filter: QueueFilter,
-        order: QueueOrder,
-        after: Option<i64>,
-        limit: u32,
-    ) -> Result<QueuePage> {
-        let limit = limit.clamp(1, 1000);
-        let sql = match order {
-            QueueOrder::Oldest => {
-                "SELECT {QUEUE_COLUMNS}
-                 FROM items
-                 WHERE id > ?1 AND (?2 IS NULL OR status = ?2) AND {VISIBLE}
-                 ORDER BY id
-                 LIMIT ?3"
-            }
-            QueueOrder::Risk => {
-                "WITH q AS (
-                     SELECT {QUEUE_COLUMNS}, {RISK} AS risk
-                     FROM items WHERE (?2 IS NULL OR status = ?2) AND {VISIBLE}),
-                 cursor AS (SELECT {RISK} AS risk FROM items WHERE id = ?1)
-                 SELECT * FROM q
-                 WHERE ?1 = 0 OR q.risk < (SELECT risk FROM cursor)
-                       OR (q.risk = (SELECT risk FROM cursor) AND q.id > ?1)
-                 ORDER BY risk DESC, id
-                 LIMIT ?3"
-            }
-        };
-        let mut stmt = self.conn.prepare_cached(
-            &sql.replace("{QUEUE_COLUMNS}", QUEUE_COLUMNS)
-                .replace("{VISIBLE}", VISIBLE)
-                .replace("{RISK}", RISK_SQL),
-        )?;
-        let entries = stmt
-            .query_map(
-                params![after.unwrap_or(0), filter.status, limit],
-                read_queue_entry,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let next_after = (entries.len() == limit as usize)
-            .then(|| entries.last().map(|e| e.id))
-            .flatten();
-        Ok(QueuePage {
-            entries,
-            next_after,
-        })
-    }
-
-    /// Number of visible items in each status.
-    ///
-    /// Counted as all items (read from the status index alone) minus the items of unfinished
-    /// imports (found through the import index), so no query reads every row of a large table.
-    pub fn status_counts(&self) -> Result<StatusCounts> {
-        let mut counts = StatusCounts::default();
-        for (sql, sign) in [
-            ("SELECT status, count(*) FROM items GROUP BY status", 1),
-            (
-                "SELECT status, count(*) FROM items
-                 WHERE import_id IN (SELECT id FROM imports WHERE state = 'running')
-                 GROUP BY status",
-                -1,
-            ),
-        ] {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let n: i64 = sign * row.get::<_, i64>(1)?;
-                match row.get(0)? {
-                    ItemStatus::Pending => counts.pending += n,
-                    ItemStatus::Approved => counts.approved += n,
-                    ItemStatus::Edited => counts.edited += n,
-                    ItemStatus::Rejected => counts.rejected += n,
-                }
-            }
-        }
-        Ok(counts)
-    }
+/// The item's body as the model produced it (without evidence): what an edit is measured against.
+pub(super) fn body_of(conn: &Connection, item_id: i64) -> Result<ItemBody> {
+    Ok(conn
+        .prepare_cached("SELECT kind, payload FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| read_body(r.get(0)?, &r.get::<_, String>(1)?))?)
 }
 
 /// Columns read by [`read_queue_entry`], from a table aliased `items`.
@@ -365,6 +265,8 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
             .transpose()?,
         metadata: parse_json(&r.get::<_, String>(8)?)?,
         latest_edit: None,
+        tags: Vec::new(),
+        do_not_train: false,
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
     })

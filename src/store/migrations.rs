@@ -1,6 +1,10 @@
 //! Schema migrations: numbered files in `migrations/`, listed here explicitly (so no build script
 //! is needed to notice a new file), applied in order, each in one transaction that also sets
 //! `PRAGMA user_version`. Only ever add new migrations to the end.
+//!
+//! Foreign keys are off while migrations run (a migration may rebuild a referenced table, since
+//! SQLite cannot alter a CHECK constraint) and `PRAGMA foreign_key_check` must come back empty
+//! before each migration commits.
 
 use super::Store;
 use crate::error::{Error, Result};
@@ -27,6 +31,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_import_staging_and_search.sql",
         sql: include_str!("../../migrations/0004_import_staging_and_search.sql"),
     },
+    Migration {
+        name: "0005_review_workspace.sql",
+        sql: include_str!("../../migrations/0005_review_workspace.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {
@@ -43,6 +51,14 @@ pub(super) fn apply(store: &mut Store) -> Result<()> {
         // Never migrate user data without a way back.
         store.backup_to(&super::backup::pre_migration_path(&store.path, found))?;
     }
+    // A no-op inside a transaction, so it is switched here, around the migrations.
+    store.conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_pending(store, found);
+    store.conn.pragma_update(None, "foreign_keys", true)?;
+    applied
+}
+
+fn apply_pending(store: &mut Store, found: i64) -> Result<()> {
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = index as i64 + 1;
         store.write(|tx| {
@@ -52,6 +68,16 @@ pub(super) fn apply(store: &mut Store) -> Result<()> {
                 return Ok(());
             }
             tx.execute_batch(migration.sql)?;
+            let dangling: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if dangling > 0 {
+                return Err(Error::BadRequest(format!(
+                    "migration {} would leave {dangling} dangling references; nothing was changed",
+                    migration.name
+                )));
+            }
             tx.pragma_update(None, "user_version", version)?;
             Ok(())
         })?;

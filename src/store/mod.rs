@@ -11,23 +11,30 @@
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.
 
+mod annotations;
 mod approved_relationships;
 mod backup;
 mod decisions;
 mod items;
+mod keymap;
 mod llm_calls;
 mod migrations;
 mod products;
+mod queue;
+mod reasons;
 mod relation_edit;
 mod search;
 mod staging;
+mod undo;
 mod vetting;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
-pub use items::{NewItem, QueueFilter, QueueOrder};
+pub use decisions::{effective_decision, effective_decision_seq_sql};
+pub use items::NewItem;
 pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
 pub use products::ProductRegistration;
+pub use queue::{QueueFacets, QueueFilter, QueueSort};
 pub use search::{MAX_QUERY_CHARS, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use vetting::{Suggestion, VettedDecision};

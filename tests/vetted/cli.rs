@@ -118,3 +118,35 @@ fn vetted_db_environment_variable_selects_the_database() {
         .success();
     assert!(db.path.exists(), "the database was created at $VETTED_DB");
 }
+
+#[test]
+fn reasons_can_be_listed_and_extended_and_needs_sme_takes_a_question() {
+    let db = temp_db();
+    let file = db.write_file("items.jsonl", format!("{}\n", answer_line("a-1", "x")));
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    vetted(&db.path)
+        .args(["reasons", "add", "outdated", "Outdated source"])
+        .assert()
+        .success();
+    vetted(&db.path)
+        .args(["reasons", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("unsupported_by_evidence"))
+        .stdout(predicate::str::contains(" 8  outdated"));
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-1",
+            "needs-sme",
+            "--note",
+            "Fiscal or calendar Q3?",
+        ])
+        .assert()
+        .success();
+    vetted(&db.path)
+        .args(["stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"needs_sme\s+1").unwrap());
+}

@@ -51,7 +51,7 @@ fn each_action_updates_the_status_projection_and_the_log() {
         })
         .unwrap();
 
-    let counts = store.status_counts().unwrap();
+    let counts = store.status_counts(&Default::default()).unwrap();
     assert_eq!(
         (
             counts.approved,

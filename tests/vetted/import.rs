@@ -50,7 +50,7 @@ fn reimporting_the_same_file_adds_nothing() {
         (0, 1),
         "the same item is recognised as already present"
     );
-    assert_eq!(store.status_counts().unwrap().total(), 1);
+    assert_eq!(store.status_counts(&Default::default()).unwrap().total(), 1);
 }
 
 #[test]

@@ -173,7 +173,7 @@ fn an_import_that_dies_midway_stays_invisible_and_is_removed_on_the_next_open() 
         "the first batch was written"
     );
     assert_eq!(
-        store.status_counts().unwrap().total(),
+        store.status_counts(&Default::default()).unwrap().total(),
         1,
         "rows of an unfinished import are not counted"
     );
@@ -181,7 +181,7 @@ fn an_import_that_dies_midway_stays_invisible_and_is_removed_on_the_next_open() 
     assert!(store.search("answer", 10).unwrap().is_empty(), "nor found");
     assert_eq!(
         store
-            .queue_page(Default::default(), None, 100)
+            .queue_page(&Default::default(), None, 100)
             .unwrap()
             .entries
             .len(),

@@ -16,3 +16,5 @@ mod relationships;
 mod safety;
 mod search;
 mod support;
+mod undo;
+mod workspace;

@@ -154,7 +154,7 @@ fn a_version_1_database_with_items_upgrades_and_becomes_searchable() {
     let store = db.open();
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
     assert_eq!(
-        store.status_counts().unwrap().total(),
+        store.status_counts(&Default::default()).unwrap().total(),
         1,
         "items from before the upgrade stay visible"
     );
@@ -168,5 +168,52 @@ fn a_version_1_database_with_items_upgrades_and_becomes_searchable() {
         hits,
         ["old-1"],
         "the migration indexes existing items and their evidence"
+    );
+}
+
+#[test]
+fn a_version_1_database_with_decisions_upgrades_keeping_its_log() {
+    let db = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(
+            "INSERT INTO items (id, external_id, kind, domain, model, title, payload, content_hash,
+                                status, version, created_at, updated_at)
+             VALUES (1, 'a', 'answer', 'finance', 'm', 'Q?', '{\"question\":\"Q?\",\"answer\":\"A\"}',
+                     'h', 'rejected', 2, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO decisions (id, item_id, item_version, reviewer, action, reason, decided_at)
+             VALUES ('d1', 1, 1, 'ana', 'reject', 'incomplete', '2026-01-01T00:00:00.000Z');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let mut store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let item = store.item("a").unwrap();
+    assert_eq!(
+        item.status,
+        vetted::domain::ItemStatus::Rejected,
+        "status survives"
+    );
+    assert_eq!(
+        store.history("a").unwrap().len(),
+        1,
+        "the log survives the rebuild"
+    );
+    let undone = store.undo("u1", "ana").unwrap();
+    assert!(
+        undone.is_some(),
+        "an old decision can be undone after the upgrade"
+    );
+    assert_eq!(
+        store.item("a").unwrap().status,
+        vetted::domain::ItemStatus::Pending
+    );
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let refused = conn.execute("DELETE FROM decisions", []);
+    assert!(
+        refused.unwrap_err().to_string().contains("append-only"),
+        "the append-only triggers are recreated with the rebuilt table"
     );
 }

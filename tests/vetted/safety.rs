@@ -88,7 +88,7 @@ fn restore_refuses_a_file_that_is_not_a_backup() {
         "{err}"
     );
     assert_eq!(
-        store.status_counts().unwrap().total(),
+        store.status_counts(&Default::default()).unwrap().total(),
         0,
         "the database is intact"
     );

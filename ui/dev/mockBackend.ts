@@ -4,6 +4,7 @@
 import type { Decision } from "../src/bindings/Decision";
 import type { DecisionInput } from "../src/bindings/DecisionInput";
 import type { Item } from "../src/bindings/Item";
+import type { KeyBinding } from "../src/bindings/KeyBinding";
 import type { ItemBody } from "../src/bindings/ItemBody";
 import type { QueueEntry } from "../src/bindings/QueueEntry";
 import type { QueueFilter } from "../src/bindings/QueueFilter";
@@ -51,6 +52,8 @@ function toItem(record: ImportRecord, externalId: string): Item {
     vetting: vetting ?? null,
     metadata: metadata ?? {},
     latest_edit: null,
+    tags: [],
+    do_not_train: false,
     created_at: now,
     updated_at: now,
   };
@@ -66,6 +69,31 @@ export function createMockBackend(options: { copies: number; reviewer: string })
       rows.push({ id: rows.length + 1, item: toItem(record, externalId), history: [] });
     }
   }
+  // Undo/redo as plain stacks (the core derives them from its log; the mock only mimics the effect).
+  const undoStack: { row: Row; item: Item }[] = [];
+  const redoStack: { row: Row; item: Item }[] = [];
+  let keymap: KeyBinding[] = [];
+  const revertTo = (from: typeof undoStack, to: typeof undoStack): Decision | null => {
+    const entry = from.pop();
+    if (entry === undefined) return null;
+    to.push({ row: entry.row, item: entry.row.item });
+    entry.row.item = { ...entry.item, version: entry.row.item.version + 1 };
+    const revert: Decision = {
+      id: `mock-revert-${Date.now()}`,
+      item: entry.row.item.external_id,
+      item_version: entry.row.item.version - 1,
+      reviewer: options.reviewer,
+      action: "revert",
+      edited: null,
+      reason: null,
+      note: null,
+      decided_at: new Date().toISOString(),
+      reverts: entry.row.history[entry.row.history.length - 1]?.id ?? null,
+      edit_distance: null,
+    };
+    entry.row.history.push(revert);
+    return revert;
+  };
   const find = (externalId: string): Row => {
     const row = rows.find((r) => r.item.external_id === externalId);
     if (row === undefined) throw { code: "not_found", message: `no item with id '${externalId}'` };
@@ -76,13 +104,13 @@ export function createMockBackend(options: { copies: number; reviewer: string })
     session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
     reject_reasons: () => REASONS,
     status_counts: (): StatusCounts => {
-      const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0 };
+      const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0 };
       for (const row of rows) counts[row.item.status] += 1;
       return counts;
     },
     queue_page: (args): QueuePage => {
-      const { filter, after, limit } = args as { filter: QueueFilter; after: number | null; limit: number };
-      const matching = rows.filter((r) => r.id > (after ?? 0) && (filter.status === null || r.item.status === filter.status));
+      const { filter, after, limit } = args as { filter: QueueFilter; after: { id: number } | null; limit: number };
+      const matching = rows.filter((r) => r.id > (after?.id ?? 0) && (filter.status === null || r.item.status === filter.status));
       const entries: QueueEntry[] = matching.slice(0, limit).map((r) => ({
         id: r.id,
         external_id: r.item.external_id,
@@ -93,7 +121,36 @@ export function createMockBackend(options: { copies: number; reviewer: string })
         status: r.item.status,
         verdict: r.item.vetting?.verdict ?? null,
       }));
-      return { entries, next_after: entries.length === limit ? (entries[entries.length - 1]?.id ?? null) : null };
+      const last = entries[entries.length - 1];
+      return { entries, next_after: entries.length === limit && last !== undefined ? { key: last.id, id: last.id } : null };
+    },
+    queue_facets: () => ({
+      domains: [...new Set(rows.map((r) => r.item.domain))].sort(),
+      models: [...new Set(rows.map((r) => r.item.model))].sort(),
+      reviewers: [options.reviewer],
+      tags: [...new Set(rows.flatMap((r) => r.item.tags))].sort(),
+    }),
+    undo: () => revertTo(undoStack, redoStack),
+    redo: () => revertTo(redoStack, undoStack),
+    add_tag: (args) => {
+      const row = find(args.externalId as string);
+      row.item = { ...row.item, tags: [...new Set([...row.item.tags, String(args.tag).toLowerCase()])].sort() };
+      return row.item.tags;
+    },
+    remove_tag: (args) => {
+      const row = find(args.externalId as string);
+      row.item = { ...row.item, tags: row.item.tags.filter((t) => t !== args.tag) };
+      return row.item.tags;
+    },
+    set_do_not_train: (args) => {
+      const row = find(args.externalId as string);
+      row.item = { ...row.item, do_not_train: args.flag === true };
+      return null;
+    },
+    get_keymap: () => keymap,
+    set_keymap: (args) => {
+      keymap = args.overrides as KeyBinding[];
+      return null;
     },
     get_item: (args) => find(args.externalId as string).item,
     item_history: (args) => find(args.externalId as string).history,
@@ -108,8 +165,11 @@ export function createMockBackend(options: { copies: number; reviewer: string })
       if (input.action === "reject" && !REASONS.some((r) => r.id === input.reason)) {
         throw { code: "bad_request", message: "a reject needs a reason" };
       }
-      const decision: Decision = { ...input, decided_at: new Date().toISOString() };
-      const status = ({ approve: "approved", edit: "edited", reject: "rejected" } as const)[input.action];
+      if (input.action === "revert") throw { code: "bad_request", message: "reverts are recorded by undo and redo" };
+      const decision: Decision = { ...input, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
+      const status = ({ approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme" } as const)[input.action];
+      undoStack.push({ row, item: row.item });
+      redoStack.length = 0;
       row.history.push(decision);
       row.item = { ...row.item, status, version: row.item.version + 1, latest_edit: input.edited, updated_at: decision.decided_at };
       return decision;

@@ -2,20 +2,23 @@
 // A decision is awaited (it is in SQLite when `decide` resolves) before the queue moves on.
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
-import type { Action } from "./bindings/Action";
 import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { EditedContent } from "./bindings/EditedContent";
 import type { Item } from "./bindings/Item";
+import type { QueueFacets } from "./bindings/QueueFacets";
 import type { RejectReason } from "./bindings/RejectReason";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { StatusCounts } from "./bindings/StatusCounts";
 import { AppHeader } from "./components/AppHeader";
+import { CheatSheet } from "./components/CheatSheet";
 import { DecisionBar } from "./components/DecisionBar";
 import { EmptyQueue } from "./components/EmptyQueue";
 import { ErrorPanel } from "./components/ErrorPanel";
+import { FILTER_BAR_ID, FilterBar } from "./components/FilterBar";
 import { ItemView } from "./components/ItemView";
+import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
 import { QueueList } from "./components/QueueList";
 import { RejectDialog } from "./components/RejectDialog";
 import { StatusTabs } from "./components/StatusTabs";
@@ -24,9 +27,10 @@ import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits"
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
 import { BROWSE, type ReviewMode } from "./mode";
-import { applyDecision, countFor, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type StatusFilter } from "./queue";
+import { applyDecision, countFor, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
 import { useGlobalKeydown } from "./useGlobalKeydown";
-import { usePagedQueue } from "./usePagedQueue";
+import { useKeymap } from "./useKeymap";
+import { usePagedQueue, type Criteria } from "./usePagedQueue";
 import { useToast } from "./useToast";
 
 interface LoadedItem {
@@ -39,7 +43,8 @@ async function loadItem(externalId: string): Promise<LoadedItem> {
   return { item, history };
 }
 
-const DONE: Record<Action, string> = { approve: "Approved", edit: "Edited", reject: "Rejected" };
+const DONE: Record<DecidingAction, string> = { approve: "Approved", edit: "Edited", reject: "Rejected", needs_sme: "Sent to an SME:" };
+const STATUS_LABEL: Record<Item["status"], string> = { pending: "pending", approved: "approved", edited: "edited", rejected: "rejected", needs_sme: "waiting for an SME" };
 /** Fetch the next page once the selection is this close to the end of the loaded rows. */
 const PREFETCH_ROWS = 10;
 const UNCHANGED_NOTICE = "Nothing changed, so nothing was recorded. To accept it as it is, press Esc, then A to approve.";
@@ -50,7 +55,8 @@ export function App() {
   const [startupError, setStartupError] = useState<AppError | null>(null);
   const [counts, setCounts] = useState<StatusCounts | null>(null);
   const paged = usePagedQueue("pending");
-  const { queue, queueRef, update, loadNextPage } = paged;
+  const { queue, queueRef, criteria, update, loadNextPage } = paged;
+  const [facets, setFacets] = useState<QueueFacets | null>(null);
   const [current, setCurrent] = useState<LoadedItem | null>(null);
   const [itemError, setItemError] = useState<AppError | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
@@ -58,17 +64,29 @@ export function App() {
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
   const { toast, showToast, dismissToast } = useToast();
+  const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
+  const { keymap, changeKeymap } = useKeymap(showError);
 
   useEffect(() => {
-    Promise.all([api.sessionInfo(), api.rejectReasons(), api.statusCounts()]).then(
-      ([info, taxonomy, initialCounts]) => {
+    Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
+      ([info, taxonomy]) => {
         setSession(info);
         setReasons(taxonomy);
-        setCounts(initialCounts);
       },
       (thrown: unknown) => setStartupError(api.toAppError(thrown)),
     );
   }, []);
+
+  const refreshFacets = useCallback(() => {
+    api.queueFacets().then(setFacets, (thrown: unknown) => showError(`Filter choices could not be loaded: ${api.toAppError(thrown).message}`));
+  }, [showError]);
+  useEffect(refreshFacets, [refreshFacets]);
+
+  /** Counts per status under the filter bar's criteria (the tabs are the status). */
+  const fetchCounts = useCallback(() => api.statusCounts({ ...criteria, status: null }), [criteria]);
+  useEffect(() => {
+    fetchCounts().then(setCounts, (thrown: unknown) => setStartupError(api.toAppError(thrown)));
+  }, [fetchCounts]);
 
   // Load the selected item unless it is already shown (a decision loads its successor itself).
   const selectedId = queue.selectedId;
@@ -113,11 +131,11 @@ export function App() {
   const reviewable = session !== null && current !== null && current.item.external_id === selectedId;
 
   const advanceAfter = useCallback(
-    async (input: DecisionInput) => {
+    async (input: DecisionInput & { action: DecidingAction }) => {
       const status = statusAfter(input.action);
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
       const [newCounts, next] = await Promise.allSettled([
-        api.statusCounts(),
+        fetchCounts(),
         nextId === null ? Promise.resolve(null) : loadItem(nextId),
       ]);
       // One batch: list, counts and the next item change together.
@@ -132,22 +150,22 @@ export function App() {
       setMode(BROWSE);
       showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
     },
-    [queueRef, update, showToast],
+    [queueRef, update, showToast, fetchCounts],
   );
 
   const reloadAfterConflict = useCallback(
     async (input: DecisionInput) => {
-      const [newCounts, reloaded] = await Promise.allSettled([api.statusCounts(), loadItem(input.item)]);
+      const [newCounts, reloaded] = await Promise.allSettled([fetchCounts(), loadItem(input.item)]);
       if (newCounts.status === "fulfilled") setCounts(newCounts.value);
       if (reloaded.status === "fulfilled") setCurrent(reloaded.value);
       setMode(BROWSE);
       showToast({ tone: "error", text: `${input.item} changed since you loaded it. It has been reloaded: decide again.` });
     },
-    [showToast],
+    [showToast, fetchCounts],
   );
 
   const submit = useCallback(
-    async (input: DecisionInput): Promise<void> => {
+    async (input: DecisionInput & { action: DecidingAction }): Promise<void> => {
       busyRef.current = true;
       setBusy(true);
       dismissToast();
@@ -174,7 +192,7 @@ export function App() {
     [advanceAfter, reloadAfterConflict, showToast, dismissToast],
   );
 
-  const decideCurrent = (action: Action, details: { edited?: EditedContent; reason?: string; note?: string | null } = {}) => {
+  const decideCurrent = (action: DecidingAction, details: { edited?: EditedContent; reason?: string; note?: string | null } = {}) => {
     if (!reviewable || busyRef.current) return;
     void submit({
       id: newDecisionId(),
@@ -196,6 +214,36 @@ export function App() {
     decideCurrent("edit", { edited: finishedDraft(mode.draft) });
   };
 
+  const confirmSme = () => {
+    if (mode.kind !== "sme" || mode.question.trim() === "") return;
+    decideCurrent("needs_sme", { note: mode.question.trim() });
+  };
+
+  /** Undo or redo the reviewer's latest decision, then show the item it touched. */
+  const revert = async (which: "undo" | "redo") => {
+    busyRef.current = true;
+    setBusy(true);
+    dismissToast();
+    try {
+      const event = await (which === "undo" ? api.undo : api.redo)(newDecisionId());
+      if (event === null) {
+        showToast({ tone: "info", text: which === "undo" ? "Nothing of yours to undo." : "Nothing to redo." });
+        return;
+      }
+      const [newCounts, loaded] = await Promise.all([fetchCounts(), loadItem(event.item)]);
+      setCounts(newCounts);
+      setCurrent(loaded);
+      setItemError(null);
+      paged.reload(event.item);
+      showToast({ tone: "success", text: `${which === "undo" ? "Undid" : "Redid"} the decision on ${event.item}: it is ${STATUS_LABEL[loaded.item.status]} now` });
+    } catch (thrown) {
+      showError(api.toAppError(thrown).message);
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  };
+
   const confirmReject = () => {
     if (mode.kind !== "reject") return;
     const reason = reasons[mode.reasonIndex];
@@ -207,8 +255,21 @@ export function App() {
     if (busyRef.current) return;
     switch (command.type) {
       case "next":
+      case "skip":
       case "previous":
-        return update((state) => moveSelection(state, command.type === "next" ? 1 : -1));
+        return update((state) => moveSelection(state, command.type === "previous" ? -1 : 1));
+      case "undo":
+      case "redo":
+        return void revert(command.type);
+      case "needs-sme":
+        if (reviewable) setMode({ kind: "sme", question: "" });
+        return;
+      case "help":
+        return setMode({ kind: "help" });
+      case "filter":
+        return document.querySelector<HTMLSelectElement>(`#${FILTER_BAR_ID} select`)?.focus();
+      case "search":
+        return showToast({ tone: "info", text: "Full-text search is not in this build yet; use the filters (F)." });
       case "approve":
         return decideCurrent("approve");
       case "edit":
@@ -221,7 +282,7 @@ export function App() {
         if (reviewable && reasons.length > 0) setMode({ kind: "reject", reasonIndex: 0, note: "" });
         return;
       case "save":
-        return saveEdit();
+        return mode.kind === "sme" ? confirmSme() : saveEdit();
       case "confirm":
         return confirmReject();
       case "cancel":
@@ -238,7 +299,7 @@ export function App() {
   };
 
   useGlobalKeydown((event) => {
-    const command = commandFor(mode.kind, keyPressFrom(event), reasons.length);
+    const command = commandFor(mode.kind, keyPressFrom(event), reasons.length, keymap);
     if (command === null) return;
     event.preventDefault();
     run(command);
@@ -250,6 +311,23 @@ export function App() {
     setCurrent(null);
     setItemError(null);
     setMode(BROWSE);
+  };
+
+  const showCriteria = (next: Criteria) => {
+    paged.showCriteria(next);
+    setCurrent(null);
+    setItemError(null);
+    setMode(BROWSE);
+  };
+
+  /** Runs an annotation change and shows its result on the current item. */
+  const annotate = (change: (externalId: string) => Promise<Partial<Item>>) => {
+    if (current === null) return;
+    const externalId = current.item.external_id;
+    change(externalId).then(
+      (patch) => setCurrent((shown) => (shown?.item.external_id === externalId ? { ...shown, item: { ...shown.item, ...patch } } : shown)),
+      (thrown: unknown) => showError(api.toAppError(thrown).message),
+    );
   };
 
   const selectEntry = (externalId: string) => {
@@ -279,6 +357,9 @@ export function App() {
         onDraftChange={(draft) => setMode((m) => (m.kind === "edit" ? { ...m, draft, notice: null } : m))}
         onSave={saveEdit}
         onCancel={() => setMode(BROWSE)}
+        onAddTag={(tag) => annotate(async (id) => ({ tags: await api.addTag(id, tag) }))}
+        onRemoveTag={(tag) => annotate(async (id) => ({ tags: await api.removeTag(id, tag) }))}
+        onDoNotTrain={(flag) => annotate(async (id) => (await api.setDoNotTrain(id, flag), { do_not_train: flag }))}
       />
     );
   })();
@@ -288,6 +369,7 @@ export function App() {
       <AppHeader session={session} />
       <div className="workspace">
         <aside className="sidebar">
+          <FilterBar criteria={criteria} facets={facets} onChange={showCriteria} onFocus={refreshFacets} />
           <StatusTabs filter={queue.filter} counts={counts} onSelect={showFilter} />
           <QueueList
             entries={queue.entries}
@@ -305,6 +387,8 @@ export function App() {
           <DecisionBar
             canDecide={reviewable && mode.kind === "browse" && !busy}
             canMove={mode.kind === "browse" && !busy && queue.entries.length > 1}
+            canUndo={mode.kind === "browse" && !busy}
+            keymap={keymap}
             position={index >= 0 ? index + 1 : null}
             total={counts === null ? null : countFor(counts, queue.filter)}
             onCommand={run}
@@ -324,6 +408,17 @@ export function App() {
           onCancel={() => setMode(BROWSE)}
         />
       )}
+      {mode.kind === "sme" && (
+        <NeedsSmeDialog
+          itemId={current?.item.external_id ?? ""}
+          question={mode.question}
+          busy={busy}
+          onChange={(question) => setMode((m) => (m.kind === "sme" ? { ...m, question } : m))}
+          onConfirm={confirmSme}
+          onCancel={() => setMode(BROWSE)}
+        />
+      )}
+      {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
     </div>
   );

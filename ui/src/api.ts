@@ -5,6 +5,9 @@ import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { Item } from "./bindings/Item";
+import type { KeyBinding } from "./bindings/KeyBinding";
+import type { QueueCursor } from "./bindings/QueueCursor";
+import type { QueueFacets } from "./bindings/QueueFacets";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
@@ -33,10 +36,13 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 
 export const sessionInfo = (): Promise<SessionInfo> => call("session_info");
 
-export const queuePage = (filter: QueueFilter, after: number | null, limit: number): Promise<QueuePage> =>
+export const queuePage = (filter: QueueFilter, after: QueueCursor | null, limit: number): Promise<QueuePage> =>
   call("queue_page", { filter, after, limit });
 
-export const statusCounts = (): Promise<StatusCounts> => call("status_counts");
+/** Counts per status among the items matching the filter's other fields. */
+export const statusCounts = (filter: QueueFilter): Promise<StatusCounts> => call("status_counts", { filter });
+
+export const queueFacets = (): Promise<QueueFacets> => call("queue_facets");
 
 export const getItem = (externalId: string): Promise<Item> => call("get_item", { externalId });
 
@@ -45,8 +51,24 @@ export const itemHistory = (externalId: string): Promise<Decision[]> => call("it
 /** Resolves once the decision is durably written; a repeated `input.id` is recorded only once. */
 export const decide = (input: DecisionInput): Promise<Decision> => call("decide", { input });
 
+/** Reverts the session reviewer's latest decision in force; null when there is nothing to undo. */
+export const undo = (id: string): Promise<Decision | null> => call("undo", { id });
+
+/** Reinstates the session reviewer's latest undone decision; null when there is nothing to redo. */
+export const redo = (id: string): Promise<Decision | null> => call("redo", { id });
+
 export const rejectReasons = (): Promise<RejectReason[]> => call("reject_reasons");
 
 /** Figures computed from the data (containment, orphans, keys, cardinality); null for answers. */
 export const relationshipEvidence = (externalId: string): Promise<RelationshipEvidence | null> =>
   call("relationship_evidence", { externalId });
+
+export const addTag = (externalId: string, tag: string): Promise<string[]> => call("add_tag", { externalId, tag });
+
+export const removeTag = (externalId: string, tag: string): Promise<string[]> => call("remove_tag", { externalId, tag });
+
+export const setDoNotTrain = (externalId: string, flag: boolean): Promise<void> => call("set_do_not_train", { externalId, flag });
+
+export const getKeymap = (): Promise<KeyBinding[]> => call("get_keymap");
+
+export const setKeymap = (overrides: KeyBinding[]): Promise<void> => call("set_keymap", { overrides });

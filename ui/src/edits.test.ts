@@ -16,6 +16,8 @@ function item(body: Item["body"], latestEdit: Item["latest_edit"] = null): Item 
     vetting: null,
     metadata: {},
     latest_edit: latestEdit,
+    tags: [],
+    do_not_train: false,
     created_at: "",
     updated_at: "",
   };

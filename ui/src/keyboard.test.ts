@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { commandFor, focusKind, type KeyMode, type KeyPress } from "./keyboard";
+import { DEFAULT_KEYMAP, withOverrides } from "./keymap";
 
 const REASONS = 7;
 
 function press(key: string, extra: Partial<KeyPress> = {}): KeyPress {
-  return { key, ctrlKey: false, metaKey: false, altKey: false, repeat: false, focus: "other", ...extra };
+  return { key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, repeat: false, focus: "other", ...extra };
 }
 
-const run = (mode: KeyMode, key: string, extra: Partial<KeyPress> = {}) => commandFor(mode, press(key, extra), REASONS);
+const run = (mode: KeyMode, key: string, extra: Partial<KeyPress> = {}) => commandFor(mode, press(key, extra), REASONS, DEFAULT_KEYMAP);
 
 describe("browse mode", () => {
   it.each([
@@ -20,6 +21,10 @@ describe("browse mode", () => {
     ["ArrowUp", "previous"],
     ["A", "approve"],
     ["J", "next"],
+    ["n", "needs-sme"],
+    ["s", "skip"],
+    ["?", "help"],
+    ["f", "filter"],
   ])("%s → %s", (key, type) => {
     expect(run("browse", key), `key ${key} in browse mode`).toEqual({ type });
   });
@@ -45,6 +50,18 @@ describe("browse mode", () => {
       expect(run("browse", key, { repeat: true }), `held ${key} must not decide again`).toBeNull();
     }
     expect(run("browse", "j", { repeat: true }), "held j keeps moving").toEqual({ type: "next" });
+  });
+
+  it("undoes with Ctrl+Z and redoes with Ctrl+Shift+Z, not from a text field", () => {
+    expect(run("browse", "z", { ctrlKey: true }), "Ctrl+Z").toEqual({ type: "undo" });
+    expect(run("browse", "Z", { ctrlKey: true, shiftKey: true }), "Ctrl+Shift+Z").toEqual({ type: "redo" });
+    expect(run("browse", "z", { ctrlKey: true, focus: "text" }), "Ctrl+Z in a field undoes typing").toBeNull();
+  });
+
+  it("follows the reviewer's overrides", () => {
+    const keymap = withOverrides([{ action: "approve", binding: "y" }]);
+    expect(commandFor("browse", press("y"), REASONS, keymap), "y approves").toEqual({ type: "approve" });
+    expect(commandFor("browse", press("a"), REASONS, keymap), "a no longer does").toBeNull();
   });
 
   it("ignores unrelated keys, Enter and Escape", () => {
@@ -82,7 +99,7 @@ describe("reject mode", () => {
 
   it("ignores digits past the number of reasons", () => {
     expect(run("reject", "8"), "there is no eighth reason").toBeNull();
-    expect(commandFor("reject", press("3"), 2), "with two reasons, 3 means nothing").toBeNull();
+    expect(commandFor("reject", press("3"), 2, DEFAULT_KEYMAP), "with two reasons, 3 means nothing").toBeNull();
   });
 
   it("moves through the reasons with the arrow keys", () => {
@@ -120,6 +137,20 @@ describe("reject mode", () => {
 
   it("ignores digits held with a modifier", () => {
     expect(run("reject", "2", { ctrlKey: true }), "Ctrl+2").toBeNull();
+  });
+});
+
+describe("needs-SME and help dialogs", () => {
+  it("the SME question saves with Ctrl+Enter and cancels with Escape", () => {
+    expect(run("sme", "Enter", { ctrlKey: true, focus: "text" }), "Ctrl+Enter").toEqual({ type: "save" });
+    expect(run("sme", "Escape", { focus: "text" }), "Esc").toEqual({ type: "cancel" });
+    expect(run("sme", "a", { focus: "text" }), "typing").toBeNull();
+  });
+
+  it("the cheat sheet closes with Escape or its own key", () => {
+    expect(run("help", "Escape"), "Esc").toEqual({ type: "cancel" });
+    expect(run("help", "?", { shiftKey: true }), "?").toEqual({ type: "cancel" });
+    expect(run("help", "a"), "no decisions behind the dialog").toBeNull();
   });
 });
 

@@ -1,13 +1,16 @@
 // Key → command mapping for each interaction mode. Pure: the DOM event is reduced to a KeyPress
-// first, so every rule here is unit-tested without a browser.
+// first, so every rule here is unit-tested without a browser. Browse mode follows the reviewer's
+// keymap (keymap.ts); dialogs have fixed keys.
+import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help";
 
 export interface KeyPress {
   key: string;
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
+  shiftKey: boolean;
   /** Auto-repeat from a held key. */
   repeat: boolean;
   focus: FocusKind;
@@ -17,11 +20,7 @@ export interface KeyPress {
 export type FocusKind = "text" | "button" | "other";
 
 export type KeyCommand =
-  | { type: "approve" }
-  | { type: "edit" }
-  | { type: "reject" }
-  | { type: "next" }
-  | { type: "previous" }
+  | { type: KeymapAction }
   | { type: "save" }
   | { type: "cancel" }
   | { type: "confirm" }
@@ -44,51 +43,36 @@ export function keyPressFrom(event: KeyboardEvent): KeyPress {
     ctrlKey: event.ctrlKey,
     metaKey: event.metaKey,
     altKey: event.altKey,
+    shiftKey: event.shiftKey,
     repeat: event.repeat,
     focus: focusKind(event.target),
   };
 }
 
-export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number): KeyCommand | null {
+export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap): KeyCommand | null {
   switch (mode) {
     case "browse":
-      return browseCommand(press);
+      return browseCommand(press, keymap);
     case "edit":
+    case "sme":
       return editCommand(press);
     case "reject":
       return rejectCommand(press, reasonCount);
+    case "help":
+      return press.key === "Escape" || bindingOf(press) === keymap.help[0] ? { type: "cancel" } : null;
   }
 }
 
 const hasModifier = (press: KeyPress) => press.ctrlKey || press.metaKey || press.altKey;
 const isSaveChord = (press: KeyPress) => press.key === "Enter" && (press.ctrlKey || press.metaKey) && !press.altKey;
 
-function browseCommand(press: KeyPress): KeyCommand | null {
-  if (hasModifier(press) || press.focus === "text") return null;
-  switch (press.key) {
-    case "j":
-    case "J":
-    case "ArrowDown":
-      return { type: "next" };
-    case "k":
-    case "K":
-    case "ArrowUp":
-      return { type: "previous" };
-  }
+function browseCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
+  if (press.focus === "text") return null;
+  const action = actionFor(keymap, bindingOf(press));
+  if (action === null) return null;
   // A held key must not decide item after item.
-  if (press.repeat) return null;
-  switch (press.key) {
-    case "a":
-    case "A":
-      return { type: "approve" };
-    case "e":
-    case "E":
-      return { type: "edit" };
-    case "r":
-    case "R":
-      return { type: "reject" };
-  }
-  return null;
+  if (press.repeat && !REPEATABLE.has(action)) return null;
+  return { type: action };
 }
 
 function editCommand(press: KeyPress): KeyCommand | null {

@@ -4,6 +4,8 @@ import type { EditedContent } from "./bindings/EditedContent";
 export type ReviewMode =
   | { kind: "browse" }
   | { kind: "edit"; draft: EditedContent; initial: EditedContent; notice: string | null }
-  | { kind: "reject"; reasonIndex: number; note: string };
+  | { kind: "reject"; reasonIndex: number; note: string }
+  | { kind: "sme"; question: string }
+  | { kind: "help" };
 
 export const BROWSE: ReviewMode = { kind: "browse" };

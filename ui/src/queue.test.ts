@@ -28,9 +28,12 @@ function entry(id: number, status: ItemStatus = "pending"): QueueEntry {
   };
 }
 
+const cursor = (id: number) => ({ key: id, id });
+
 function queueOf(filter: StatusFilter, ids: number[], selected: number | null, nextAfter: number | null = null): QueueState {
   const status: ItemStatus = filter ?? "pending";
-  const state = mergePage(emptyQueue(filter), { entries: ids.map((id) => entry(id, status)), next_after: nextAfter });
+  const next_after = nextAfter === null ? null : cursor(nextAfter);
+  const state = mergePage(emptyQueue(filter), { entries: ids.map((id) => entry(id, status)), next_after });
   return { ...state, selectedId: selected === null ? null : `item-${selected}` };
 }
 
@@ -38,14 +41,14 @@ const ids = (state: QueueState) => state.entries.map((e) => e.id);
 
 describe("mergePage", () => {
   it("selects the first entry of the first page", () => {
-    const state = mergePage(emptyQueue("pending"), { entries: [entry(3), entry(5)], next_after: 5 });
+    const state = mergePage(emptyQueue("pending"), { entries: [entry(3), entry(5)], next_after: cursor(5) });
     expect(state.selectedId, "startup selects the first pending item").toBe("item-3");
-    expect(state.after, "the cursor is the page's next_after").toBe(5);
+    expect(state.after, "the cursor is the page's next_after").toEqual(cursor(5));
     expect(state.hasMore, "a full page may have a successor").toBe(true);
   });
 
   it("appends the next page without duplicating entries already listed", () => {
-    const first = mergePage(emptyQueue(null), { entries: [entry(1), entry(2), entry(3)], next_after: 3 });
+    const first = mergePage(emptyQueue(null), { entries: [entry(1), entry(2), entry(3)], next_after: cursor(3) });
     const second = mergePage(first, { entries: [entry(3), entry(4)], next_after: null });
     expect(ids(second), "entry 3 appears once, in its first place").toEqual([1, 2, 3, 4]);
     expect(second.hasMore, "next_after null means no more pages").toBe(false);
@@ -131,6 +134,11 @@ describe("applyDecision", () => {
     expect(next.entries[0]?.status, "its status updated").toBe("rejected");
   });
 
+  it("in Needs SME, an answered item leaves the list", () => {
+    const next = applyDecision(queueOf("needs_sme", [1, 2], 1), "item-1", "approved");
+    expect(ids(next), "the SME queue is a work queue").toEqual([2]);
+  });
+
   it("keeps the selection when a different entry is decided", () => {
     const next = applyDecision(queueOf("pending", [1, 2, 3], 3), "item-1", "approved");
     expect(next.selectedId, "the selected entry is unaffected").toBe("item-3");
@@ -143,7 +151,7 @@ describe("applyDecision", () => {
 
   it("keeps the keyset cursor, so the next page starts after what was loaded", () => {
     const next = applyDecision(queueOf("pending", [1, 2, 3], 3, 3), "item-3", "approved");
-    expect(next.after, "the cursor still points past entry 3").toBe(3);
+    expect(next.after, "the cursor still points past entry 3").toEqual(cursor(3));
     expect(next.hasMore, "more pages may follow").toBe(true);
   });
 });
@@ -162,11 +170,13 @@ describe("statusAfter and countFor", () => {
     expect(statusAfter("approve"), "approve").toBe("approved");
     expect(statusAfter("edit"), "edit").toBe("edited");
     expect(statusAfter("reject"), "reject").toBe("rejected");
+    expect(statusAfter("needs_sme"), "needs SME").toBe("needs_sme");
   });
 
   it("counts one status, or all of them for the All tab", () => {
-    const counts = { pending: 37, approved: 1, edited: 1, rejected: 1 };
-    expect(countFor(counts, "pending"), "pending tab").toBe(37);
+    const counts = { pending: 36, approved: 1, edited: 1, rejected: 1, needs_sme: 1 };
+    expect(countFor(counts, "pending"), "pending tab").toBe(36);
+    expect(countFor(counts, "needs_sme"), "needs SME tab").toBe(1);
     expect(countFor(counts, null), "All tab sums every status").toBe(40);
   });
 });

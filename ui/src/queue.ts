@@ -2,6 +2,7 @@
 // does to the list. React state holds a QueueState; every change goes through these functions.
 import type { Action } from "./bindings/Action";
 import type { ItemStatus } from "./bindings/ItemStatus";
+import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { StatusCounts } from "./bindings/StatusCounts";
@@ -13,7 +14,7 @@ export interface QueueState {
   filter: StatusFilter;
   entries: QueueEntry[];
   /** Keyset cursor for the next page (`after`); null before the first page and after the last. */
-  after: number | null;
+  after: QueueCursor | null;
   /** False once a page came back without `next_after`. */
   hasMore: boolean;
   /** external_id of the selected entry. */
@@ -54,7 +55,10 @@ export function moveSelection(state: QueueState, delta: number): QueueState {
   return target === undefined || to === from ? state : { ...state, selectedId: target.external_id };
 }
 
-export function statusAfter(action: Action): ItemStatus {
+/** A decision a reviewer makes (a revert is recorded by undo and redo, not decided). */
+export type DecidingAction = Exclude<Action, "revert">;
+
+export function statusAfter(action: DecidingAction): ItemStatus {
   switch (action) {
     case "approve":
       return "approved";
@@ -62,18 +66,23 @@ export function statusAfter(action: Action): ItemStatus {
       return "edited";
     case "reject":
       return "rejected";
+    case "needs_sme":
+      return "needs_sme";
   }
 }
 
+/** Tabs that are work queues: a decided item leaves them. */
+const WORK_QUEUES: ReadonlySet<StatusFilter> = new Set(["pending", "needs_sme"]);
+
 /**
- * Applies a recorded decision. In the Pending tab the item leaves the list; in the others its
- * status changes in place. If it was selected, the selection moves to the entry after it, else
- * the one before it.
+ * Applies a recorded decision. In a work queue (Pending, Needs SME) the item leaves the list; in
+ * the others its status changes in place. If it was selected, the selection moves to the entry
+ * after it, else the one before it.
  */
 export function applyDecision(state: QueueState, externalId: string, status: ItemStatus): QueueState {
   const index = state.entries.findIndex((entry) => entry.external_id === externalId);
   if (index < 0) return state;
-  const leaves = state.filter === "pending";
+  const leaves = WORK_QUEUES.has(state.filter) && status !== state.filter;
   const neighbour = state.entries[index + 1] ?? state.entries[index - 1];
   const entries = leaves
     ? state.entries.filter((_, i) => i !== index)
@@ -90,5 +99,5 @@ export function wantsNextPage(state: QueueState, lastNeededIndex: number): boole
 
 /** How many items a tab holds in all (loaded or not). */
 export function countFor(counts: StatusCounts, filter: StatusFilter): number {
-  return filter === null ? counts.pending + counts.approved + counts.edited + counts.rejected : counts[filter];
+  return filter === null ? counts.pending + counts.approved + counts.edited + counts.rejected + counts.needs_sme : counts[filter];
 }

@@ -1,17 +1,28 @@
 // Holds the queue list and fetches it page by page (keyset `after`), one request at a time.
+// The status tab and the filter-bar criteria together form the QueueFilter sent to the core.
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { AppError } from "./bindings/AppError";
+import type { QueueFilter } from "./bindings/QueueFilter";
 import { emptyQueue, mergePage, type QueueState, type StatusFilter } from "./queue";
 
 const PAGE_SIZE = 100;
+
+/** Everything the filter bar sets: the queue filter without the status tab. */
+export type Criteria = Omit<QueueFilter, "status">;
+
+export const NO_CRITERIA: Criteria = { kind: null, domain: null, model: null, verdict: null, reviewer: null, tag: null, sort: "oldest" };
 
 export interface PagedQueue {
   queue: QueueState;
   /** Latest state, for async code that must not read a stale closure. */
   queueRef: { readonly current: QueueState };
+  criteria: Criteria;
   update: (change: (state: QueueState) => QueueState) => void;
   showFilter: (filter: StatusFilter) => void;
+  showCriteria: (criteria: Criteria) => void;
+  /** Reloads the list from its first page, selecting `externalId` (shown even if not yet loaded). */
+  reload: (externalId: string | null) => void;
   loadNextPage: () => void;
   loading: boolean;
   error: AppError | null;
@@ -21,11 +32,13 @@ export interface PagedQueue {
 
 export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
   const [queue, setQueue] = useState(() => emptyQueue(initialFilter));
+  const [criteria, setCriteria] = useState(NO_CRITERIA);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const queueRef = useRef(queue);
+  const criteriaRef = useRef(criteria);
   const inFlight = useRef(false);
-  // Bumped on every filter change so a page requested for the old tab is dropped.
+  // Bumped on every filter change so a page requested for the old list is dropped.
   const generation = useRef(0);
 
   const update = useCallback((change: (state: QueueState) => QueueState) => {
@@ -43,7 +56,7 @@ export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
     setLoading(true);
     const requested = generation.current;
     api
-      .queuePage({ status: state.filter }, state.after, PAGE_SIZE)
+      .queuePage({ ...criteriaRef.current, status: state.filter }, state.after, PAGE_SIZE)
       .then(
         (page) => {
           if (requested === generation.current) update((current) => mergePage(current, page));
@@ -58,16 +71,29 @@ export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
       });
   }, [update]);
 
-  const showFilter = useCallback(
-    (filter: StatusFilter) => {
+  const restart = useCallback(
+    (filter: StatusFilter, selectedId: string | null) => {
       generation.current += 1;
       setError(null);
-      update(() => emptyQueue(filter));
+      update(() => ({ ...emptyQueue(filter), selectedId }));
     },
     [update],
   );
 
-  // The first page of each tab loads by itself; later pages load when the list asks for them.
+  const showFilter = useCallback((filter: StatusFilter) => restart(filter, null), [restart]);
+
+  const showCriteria = useCallback(
+    (next: Criteria) => {
+      criteriaRef.current = next;
+      setCriteria(next);
+      restart(queueRef.current.filter, null);
+    },
+    [restart],
+  );
+
+  const reload = useCallback((externalId: string | null) => restart(queueRef.current.filter, externalId), [restart]);
+
+  // The first page of each list loads by itself; later pages load when the list asks for them.
   useEffect(() => {
     if (queue.entries.length === 0 && queue.hasMore && !loading && error === null) loadNextPage();
   }, [queue, loading, error, loadNextPage]);
@@ -77,5 +103,5 @@ export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
     loadNextPage();
   }, [loadNextPage]);
 
-  return { queue, queueRef, update, showFilter, loadNextPage, loading, error, retry };
+  return { queue, queueRef, criteria, update, showFilter, showCriteria, reload, loadNextPage, loading, error, retry };
 }

@@ -13,13 +13,14 @@ mod import;
 mod llm;
 mod output;
 mod products;
+mod reasons;
 mod relations;
 mod review;
 
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, relate, vet};
-use vetted::store::QueueOrder;
+use vetted::store::QueueSort;
 use vetted::{Error, Result, Store, db_path};
 
 #[derive(Parser)]
@@ -92,7 +93,7 @@ enum Command {
         /// `not_related`, keeping the proposed mapping as the pairing judged unrelated).
         #[arg(long, conflicts_with_all = ["answer", "answer_file", "relation_file"])]
         not_related: bool,
-        /// Reject reason id, e.g. unsupported_by_evidence.
+        /// Reject reason id, e.g. unsupported_by_evidence (see `vetted reasons list`).
         #[arg(long)]
         reason: Option<String>,
         #[arg(long)]
@@ -173,11 +174,28 @@ enum Command {
     },
     /// Export decisions as fine-tuning data or as an audit trail (see docs/export.md).
     Export(Box<export::ExportArgs>),
+    /// List or extend the reject-reason taxonomy.
+    Reasons {
+        #[command(subcommand)]
+        command: ReasonsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReasonsCommand {
+    /// Print the reasons in the order reviewers see them.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a reason, e.g. `vetted reasons add outdated "Outdated source"`.
+    Add { id: String, label: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OrderArg {
     Oldest,
+    Newest,
     Risk,
 }
 
@@ -187,6 +205,7 @@ enum StatusArg {
     Approved,
     Edited,
     Rejected,
+    NeedsSme,
 }
 
 impl From<StatusArg> for ItemStatus {
@@ -196,6 +215,7 @@ impl From<StatusArg> for ItemStatus {
             StatusArg::Approved => ItemStatus::Approved,
             StatusArg::Edited => ItemStatus::Edited,
             StatusArg::Rejected => ItemStatus::Rejected,
+            StatusArg::NeedsSme => ItemStatus::NeedsSme,
         }
     }
 }
@@ -205,6 +225,8 @@ enum ActionArg {
     Approve,
     Edit,
     Reject,
+    /// Defer to a subject-matter expert; `--note` is the question.
+    NeedsSme,
 }
 
 fn main() -> ExitCode {
@@ -235,8 +257,9 @@ fn run(cli: Cli) -> Result<()> {
             json,
         } => {
             let order = match order {
-                OrderArg::Oldest => QueueOrder::Oldest,
-                OrderArg::Risk => QueueOrder::Risk,
+                OrderArg::Oldest => QueueSort::Oldest,
+                OrderArg::Newest => QueueSort::Newest,
+                OrderArg::Risk => QueueSort::Risk,
             };
             review::queue(&store, limit, status.map(Into::into), order, json)
         }
@@ -264,6 +287,7 @@ fn run(cli: Cli) -> Result<()> {
                 ActionArg::Approve => Action::Approve,
                 ActionArg::Edit => Action::Edit,
                 ActionArg::Reject => Action::Reject,
+                ActionArg::NeedsSme => Action::NeedsSme,
             };
             let decision = review::DecisionArgs {
                 item,
@@ -348,5 +372,9 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Export(args) => export::run(&store, *args),
+        Command::Reasons { command } => match command {
+            ReasonsCommand::List { json } => reasons::list(&store, json),
+            ReasonsCommand::Add { id, label } => reasons::add(&mut store, &id, &label),
+        },
     }
 }

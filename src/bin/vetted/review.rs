@@ -6,7 +6,7 @@ use vetted::domain::{
     Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, NOT_RELATED, QueueEntry,
     Relation,
 };
-use vetted::store::{QueueFilter, QueueOrder};
+use vetted::store::{QueueFilter, QueueSort};
 use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, Result, Store, reviewer};
 
@@ -17,10 +17,15 @@ pub fn queue(
     store: &Store,
     limit: u32,
     status: Option<ItemStatus>,
-    order: QueueOrder,
+    sort: QueueSort,
     json: bool,
 ) -> Result<()> {
-    let page = store.queue_page_ordered(QueueFilter { status }, order, None, limit)?;
+    let filter = QueueFilter {
+        status,
+        sort,
+        ..QueueFilter::default()
+    };
+    let page = store.queue_page(&filter, None, limit)?;
     if json {
         print_json(&page.entries);
     } else {
@@ -171,7 +176,7 @@ pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         println!("  (none yet)");
     }
     for d in history {
-        let detail = [d.reason, d.note]
+        let detail = [d.reason, d.note, d.reverts.map(|r| format!("reverts {r}"))]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
@@ -188,13 +193,14 @@ pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
 }
 
 pub fn stats(store: &Store, json: bool) -> Result<()> {
-    let counts = store.status_counts()?;
+    let counts = store.status_counts(&QueueFilter::default())?;
     if json {
         print_json(&serde_json::json!({
             "pending": counts.pending,
             "approved": counts.approved,
             "edited": counts.edited,
             "rejected": counts.rejected,
+            "needs_sme": counts.needs_sme,
             "total": counts.total(),
         }));
         return Ok(());
@@ -204,6 +210,7 @@ pub fn stats(store: &Store, json: bool) -> Result<()> {
         ("approved", counts.approved),
         ("edited", counts.edited),
         ("rejected", counts.rejected),
+        ("needs_sme", counts.needs_sme),
         ("total", counts.total()),
     ] {
         println!("{label:<9} {n:>8}");

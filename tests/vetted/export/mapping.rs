@@ -278,3 +278,43 @@ fn private_data_is_redacted_and_counted_or_the_item_excluded() {
     );
     assert_eq!(manifest.counts.lines_train, 1, "the clean item stays");
 }
+
+#[test]
+fn an_undone_decision_is_not_exported_and_the_one_before_it_wins_again() {
+    let (_db, mut store) = store_with(&[answer_line("a", "$12M")]);
+    decide(&mut store, "a", Action::Approve, None);
+    decide(&mut store, "a", Action::Reject, None);
+    store
+        .undo("undo-1", "ana")
+        .unwrap()
+        .expect("the reject is undone");
+    let kto = export_lines(&store, Format::TrlKto);
+    assert_eq!(kto.len(), 1);
+    assert_eq!(
+        kto[0]["label"],
+        Value::Bool(true),
+        "after undoing the reject, the approval is the effective decision again"
+    );
+    store
+        .undo("undo-2", "ana")
+        .unwrap()
+        .expect("the approval is undone");
+    let dir = out_dir();
+    let err = run(
+        &store,
+        &ExportOptions::new(Format::TrlKto, &dir.path().join("x.jsonl")),
+    )
+    .expect_err("every decision undone: nothing to train on");
+    assert_eq!(err.code(), "empty_selection", "{err}");
+}
+
+#[test]
+fn items_marked_do_not_train_stay_out_of_training_files() {
+    let (_db, mut store) = store_with(&[answer_line("a", "$12M"), answer_line("b", "$13M")]);
+    decide(&mut store, "a", Action::Approve, None);
+    decide(&mut store, "b", Action::Approve, None);
+    store.set_do_not_train("b", "ana", true).unwrap();
+    let sft = export_lines(&store, Format::OpenaiSft);
+    assert_eq!(sft.len(), 1, "the flagged item is excluded");
+    assert_eq!(last(&sft[0]["messages"]), "$12M");
+}

@@ -7,7 +7,7 @@ use vetted::llm::{CancellationToken, Client, PriceTable};
 use vetted::roles::generate::{Question, generate};
 use vetted::roles::vet::{VetSelection, vet};
 use vetted::roles::{RunContext, RunOptions, RunSummary};
-use vetted::store::{QueueFilter, QueueOrder};
+use vetted::store::{QueueFilter, QueueSort};
 use vetted::vetter_agreement::{cohens_kappa, vetter_agreement};
 
 use super::fault_server::{FaultServer, completion, error, stream};
@@ -327,18 +327,18 @@ async fn the_queue_orders_by_risk_and_stats_compare_the_vetter_with_reviewers() 
     )
     .await
     .unwrap();
-    let page = store
-        .queue_page_ordered(QueueFilter::default(), QueueOrder::Risk, None, 2)
-        .unwrap();
+    let by_risk = QueueFilter {
+        sort: QueueSort::Risk,
+        ..QueueFilter::default()
+    };
+    let page = store.queue_page(&by_risk, None, 2).unwrap();
     let ids: Vec<&str> = page
         .entries
         .iter()
         .map(|e| e.external_id.as_str())
         .collect();
     assert_eq!(ids, ["high", "mid"], "riskiest first");
-    let rest = store
-        .queue_page_ordered(QueueFilter::default(), QueueOrder::Risk, page.next_after, 2)
-        .unwrap();
+    let rest = store.queue_page(&by_risk, page.next_after, 2).unwrap();
     assert_eq!(
         rest.entries[0].external_id, "low",
         "the keyset cursor continues in risk order"

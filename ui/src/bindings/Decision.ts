@@ -5,4 +5,16 @@ import type { EditedContent } from "./EditedContent";
 /**
  * A decision as recorded in the append-only log.
  */
-export type Decision = { id: string, item: string, item_version: number, reviewer: string, action: Action, edited: EditedContent | null, reason: string | null, note: string | null, decided_at: string, };
+export type Decision = { id: string, item: string, item_version: number, reviewer: string, action: Action, edited: EditedContent | null, reason: string | null, 
+/**
+ * For `needs_sme`: the question for the SME.
+ */
+note: string | null, decided_at: string, 
+/**
+ * For `revert`: the id of the decision (undo) or revert (redo) this event cancels.
+ */
+reverts: string | null, 
+/**
+ * For `edit`: word-level edit distance from the model's output (computed by the core).
+ */
+edit_distance: number | null, };

@@ -13,6 +13,14 @@ export type Item = { external_id: string, domain: string, model: string, status:
  */
 version: number, body: ItemBody, vetting: Vetting | null, metadata: Record<string, unknown>, 
 /**
- * The correction of the latest decision, when that decision was an edit.
+ * The correction of the effective decision, when that decision is an edit.
  */
-latest_edit: EditedContent | null, created_at: string, updated_at: string, };
+latest_edit: EditedContent | null, 
+/**
+ * Free-form labels, sorted; mutable annotations, not decisions.
+ */
+tags: Array<string>, 
+/**
+ * Exclude this item from training exports.
+ */
+do_not_train: boolean, created_at: string, updated_at: string, };

@@ -3,4 +3,4 @@
 /**
  * Number of items per status.
  */
-export type StatusCounts = { pending: number, approved: number, edited: number, rejected: number, };
+export type StatusCounts = { pending: number, approved: number, edited: number, rejected: number, needs_sme: number, };

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { DiffView } from "./DiffView";
 import { EditorActions } from "./EditorActions";
 
 export interface AnswerEditorProps {
@@ -9,7 +10,8 @@ export interface AnswerEditorProps {
   onCancel: () => void;
 }
 
-export function AnswerEditor({ text, notice, onChange, onSave, onCancel }: AnswerEditorProps) {
+/** The answer editor with a live word-level diff against the model's original answer. */
+export function AnswerEditor({ text, notice, onChange, onSave, onCancel, original }: AnswerEditorProps & { original: string }) {
   const textarea = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     const element = textarea.current;
@@ -29,6 +31,8 @@ export function AnswerEditor({ text, notice, onChange, onSave, onCancel }: Answe
         rows={Math.min(14, Math.max(4, text.split("\n").length + 1))}
         onChange={(event) => onChange(event.target.value)}
       />
+      <h3 className="label">Live diff against the model answer</h3>
+      <DiffView before={original} after={text} testId="live-diff" />
       <EditorActions notice={notice} onSave={onSave} onCancel={onCancel} />
     </section>
   );

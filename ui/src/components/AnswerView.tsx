@@ -1,18 +1,34 @@
+import { useMemo, useState } from "react";
 import type { AnswerBody } from "../bindings/AnswerBody";
 import type { Vetting } from "../bindings/Vetting";
+import { citedPassage, groundSentences } from "../grounding";
 import { AnswerEditor, type AnswerEditorProps } from "./AnswerEditor";
+import { DiffView } from "./DiffView";
 import { EvidencePassage } from "./EvidencePassage";
+import { GroundingHints } from "./GroundingHints";
+import { Markdown } from "./Markdown";
 import { VettingPanel } from "./VettingPanel";
 
 interface AnswerViewProps {
   body: AnswerBody;
-  /** The answer as corrected by the latest edit decision, if that was the latest decision. */
+  /** The answer as corrected by the effective edit decision, if that decision is an edit. */
   latestEdit: string | null;
   vetting: Vetting | null;
   editor: AnswerEditorProps | null;
 }
 
+const NO_WORDS: ReadonlySet<string> = new Set();
+
 export function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProps) {
+  const [citedId, setCitedId] = useState<string | null>(null);
+  const [activeSentence, setActiveSentence] = useState<number | null>(null);
+  const shown = latestEdit ?? body.answer;
+  const groundings = useMemo(() => groundSentences(shown, body.evidence), [shown, body.evidence]);
+  const active = activeSentence === null ? undefined : groundings[activeSentence];
+  const highlightFor = (passageId: string): ReadonlySet<string> =>
+    new Set(active?.support.find((s) => s.passageId === passageId)?.shared ?? NO_WORDS);
+  const cite = (ref: string) => setCitedId(citedPassage(ref, body.evidence)?.id ?? null);
+
   return (
     <div className="answer-layout">
       <div className="answer-main">
@@ -23,14 +39,17 @@ export function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProp
         {latestEdit !== null && (
           <section className="block">
             <h3 className="label label-edited">Edited answer</h3>
-            <p className="answer-text answer-edited">{latestEdit}</p>
+            <Markdown className="answer-text answer-edited" text={latestEdit} onCite={cite} />
+            <h3 className="label">Changes from the model answer</h3>
+            <DiffView before={body.answer} after={latestEdit} testId="saved-diff" />
           </section>
         )}
         <section className="block">
           <h3 className="label">{latestEdit === null ? "Model answer" : "Original model answer"}</h3>
-          <p className={latestEdit === null ? "answer-text" : "answer-text answer-superseded"}>{body.answer}</p>
+          <Markdown className={latestEdit === null ? "answer-text" : "answer-text answer-superseded"} text={body.answer} onCite={cite} />
         </section>
-        {editor !== null && <AnswerEditor {...editor} />}
+        {editor !== null && <AnswerEditor {...editor} original={body.answer} />}
+        {body.evidence.length > 0 && <GroundingHints groundings={groundings} active={activeSentence} onActivate={setActiveSentence} />}
         {vetting !== null && <VettingPanel vetting={vetting} />}
       </div>
       <aside className="evidence-column" aria-label="Evidence">
@@ -40,7 +59,9 @@ export function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProp
         {body.evidence.length === 0 ? (
           <p className="muted">The model was given no passages.</p>
         ) : (
-          body.evidence.map((passage) => <EvidencePassage key={passage.id} passage={passage} />)
+          body.evidence.map((passage) => (
+            <EvidencePassage key={passage.id} passage={passage} cited={passage.id === citedId} highlight={highlightFor(passage.id)} />
+          ))
         )}
       </aside>
     </div>

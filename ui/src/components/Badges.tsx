@@ -10,7 +10,7 @@ export function KindBadge({ kind }: { kind: ItemKind }) {
 }
 
 export function StatusBadge({ status }: { status: ItemStatus }) {
-  return <span className={`status-badge status-${status}`}>{status}</span>;
+  return <span className={`status-badge status-${status}`}>{status === "needs_sme" ? "needs SME" : status}</span>;
 }
 
 export function VerdictDot({ verdict }: { verdict: Verdict }) {

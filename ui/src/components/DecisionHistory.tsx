@@ -1,17 +1,35 @@
+// The history panel: every event in the log — who, when, what changed. Edits show their diff
+// against the model answer; reverts name the entry they undo or redo; undone entries are struck.
 import type { Decision } from "../bindings/Decision";
 import type { RejectReason } from "../bindings/RejectReason";
+import { cancelledIds } from "../history";
+import { DiffView } from "./DiffView";
 
-const ACTION_LABEL = { approve: "approved", edit: "edited", reject: "rejected" } as const;
+const ACTION_LABEL = { approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs SME", revert: "reverted" } as const;
+const ACTION_CLASS = { approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme", revert: "pending" } as const;
 
 function formatTime(iso: string): string {
   const time = new Date(iso);
   return Number.isNaN(time.getTime()) ? iso : time.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-export function DecisionHistory({ history, reasons }: { history: Decision[]; reasons: RejectReason[] }) {
+interface DecisionHistoryProps {
+  history: Decision[];
+  reasons: RejectReason[];
+  /** The model's answer, to diff answer edits against. */
+  originalAnswer: string | null;
+}
+
+export function DecisionHistory({ history, reasons, originalAnswer }: DecisionHistoryProps) {
   const reasonLabel = (id: string) => reasons.find((reason) => reason.id === id)?.label ?? id;
+  const cancelled = cancelledIds(history);
+  const describeRevert = (targetId: string) => {
+    const target = history.find((e) => e.id === targetId);
+    if (target === undefined) return "an earlier entry";
+    return target.action === "revert" ? "redo of an undone decision" : `undo of “${ACTION_LABEL[target.action]}” by ${target.reviewer}`;
+  };
   return (
-    <section className="history" aria-label="Decision history">
+    <section className="history" aria-label="Decision history" data-testid="history">
       <h3 className="label">
         History <span className="label-count">{history.length}</span>
       </h3>
@@ -20,17 +38,26 @@ export function DecisionHistory({ history, reasons }: { history: Decision[]; rea
       ) : (
         <ol className="history-list">
           {history.map((decision) => (
-            <li key={decision.id} className="history-entry">
+            <li
+              key={decision.id}
+              className={cancelled.has(decision.id) ? "history-entry history-cancelled" : "history-entry"}
+              data-testid="history-entry"
+              data-action={decision.action}
+              data-cancelled={cancelled.has(decision.id)}
+            >
               <time className="history-time" dateTime={decision.decided_at} title={decision.decided_at}>
                 {formatTime(decision.decided_at)}
               </time>
               <span className="history-who">{decision.reviewer}</span>
-              <span className={`history-action status-${ACTION_LABEL[decision.action]}`}>{ACTION_LABEL[decision.action]}</span>
+              <span className={`history-action status-${ACTION_CLASS[decision.action]}`}>{ACTION_LABEL[decision.action]}</span>
               <span className="history-detail">
+                {decision.reverts !== null && <span className="history-note">{describeRevert(decision.reverts)}</span>}
                 {decision.reason !== null && <span className="history-reason">{reasonLabel(decision.reason)}</span>}
-                {decision.note !== null && <span className="history-note">{decision.note}</span>}
+                {decision.note !== null && <span className="history-note">{decision.action === "needs_sme" ? `Q: ${decision.note}` : decision.note}</span>}
+                {decision.edit_distance !== null && <span className="history-version">{decision.edit_distance} word edits</span>}
                 <span className="history-version">v{decision.item_version}</span>
               </span>
+              {decision.edited?.kind === "answer" && originalAnswer !== null && <DiffView before={originalAnswer} after={decision.edited.answer} />}
             </li>
           ))}
         </ol>

@@ -1,13 +1,27 @@
+import { useEffect, useRef } from "react";
 import type { Evidence } from "../bindings/Evidence";
+import { Markdown } from "./Markdown";
 
-export function EvidencePassage({ passage }: { passage: Evidence }) {
+interface EvidencePassageProps {
+  passage: Evidence;
+  /** A citation to this passage was just followed. */
+  cited: boolean;
+  /** Words of the active answer sentence found in this passage. */
+  highlight: ReadonlySet<string>;
+}
+
+export function EvidencePassage({ passage, cited, highlight }: EvidencePassageProps) {
+  const element = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (cited) element.current?.scrollIntoView({ block: "nearest" });
+  }, [cited]);
   return (
-    <article className="evidence" data-testid="evidence">
+    <article ref={element} className={cited ? "evidence evidence-cited" : "evidence"} data-testid="evidence" data-passage-id={passage.id} data-cited={cited}>
       <header className="evidence-header">
         <span className="evidence-id">{passage.id}</span>
         <span className="evidence-title">{passage.title}</span>
       </header>
-      <p className="evidence-text">{passage.text}</p>
+      <Markdown className="evidence-text" text={passage.text} highlight={highlight} />
       <footer className="evidence-source">{passage.source}</footer>
     </article>
   );

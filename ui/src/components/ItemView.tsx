@@ -6,6 +6,7 @@ import type { ReviewMode } from "../mode";
 import { AnswerView } from "./AnswerView";
 import { KindBadge, StatusBadge } from "./Badges";
 import { DecisionHistory } from "./DecisionHistory";
+import { ItemAnnotations } from "./ItemAnnotations";
 import { RelationshipView } from "./RelationshipView";
 
 interface ItemViewProps {
@@ -18,9 +19,13 @@ interface ItemViewProps {
   onDraftChange: (draft: EditedContent) => void;
   onSave: () => void;
   onCancel: () => void;
+  onAddTag: (tag: string) => void;
+  onRemoveTag: (tag: string) => void;
+  onDoNotTrain: (flag: boolean) => void;
 }
 
-export function ItemView({ item, history, reasons, mode, stale, onDraftChange, onSave, onCancel }: ItemViewProps) {
+export function ItemView(props: ItemViewProps) {
+  const { item, history, reasons, mode, stale, onDraftChange, onSave, onCancel } = props;
   const { body } = item;
   const draft = mode.kind === "edit" ? mode.draft : null;
   const editing = { notice: mode.kind === "edit" ? mode.notice : null, onSave, onCancel };
@@ -43,8 +48,16 @@ export function ItemView({ item, history, reasons, mode, stale, onDraftChange, o
           <StatusBadge status={item.status} />
         </span>
       </header>
+      <ItemAnnotations
+        tags={item.tags}
+        doNotTrain={item.do_not_train}
+        onAddTag={props.onAddTag}
+        onRemoveTag={props.onRemoveTag}
+        onDoNotTrain={props.onDoNotTrain}
+      />
       {body.kind === "answer" ? (
         <AnswerView
+          key={item.external_id}
           body={body}
           latestEdit={item.latest_edit?.kind === "answer" ? item.latest_edit.answer : null}
           vetting={item.vetting}
@@ -68,7 +81,7 @@ export function ItemView({ item, history, reasons, mode, stale, onDraftChange, o
           }
         />
       )}
-      <DecisionHistory history={history} reasons={reasons} />
+      <DecisionHistory history={history} reasons={reasons} originalAnswer={body.kind === "answer" ? body.answer : null} />
     </article>
   );
 }

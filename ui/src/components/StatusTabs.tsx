@@ -7,6 +7,7 @@ const TABS: { filter: StatusFilter; label: string }[] = [
   { filter: "approved", label: "Approved" },
   { filter: "edited", label: "Edited" },
   { filter: "rejected", label: "Rejected" },
+  { filter: "needs_sme", label: "Needs SME" },
   { filter: null, label: "All" },
 ];
 

@@ -1,0 +1,232 @@
+//! The queue: filtered, sorted and keyset-paged (never OFFSET), with counts per status under the
+//! same filter. Only the active filter clauses are put in the SQL, so SQLite can use the
+//! matching index (`items_by_status`, `items_by_domain`, `items_by_risk`, …).
+
+use rusqlite::ToSql;
+
+use super::Store;
+use super::items::VISIBLE;
+use crate::domain::{
+    ItemKind, ItemStatus, QueueCursor, QueueEntry, QueuePage, StatusCounts, Verdict,
+};
+use crate::error::Result;
+
+/// Which part of the queue to list; `None` fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct QueueFilter {
+    pub status: Option<ItemStatus>,
+    pub kind: Option<ItemKind>,
+    pub domain: Option<String>,
+    pub model: Option<String>,
+    /// The vetting model's verdict.
+    pub verdict: Option<Verdict>,
+    /// Reviewer of the effective decision.
+    pub reviewer: Option<String>,
+    pub tag: Option<String>,
+    pub sort: QueueSort,
+}
+
+/// Queue order. Each sort is a total order on `(key, id)`, which is what the cursor holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueueSort {
+    /// Import order (row id ascending).
+    #[default]
+    Oldest,
+    /// Latest imported first.
+    Newest,
+    /// Riskiest first: vetting `fail`, then `flag`, then no vetting, then `pass`; within a
+    /// verdict the lowest vetting score first, then newest first.
+    Risk,
+}
+
+/// Values the filter bar offers, each sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct QueueFacets {
+    pub domains: Vec<String>,
+    pub models: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+impl QueueSort {
+    /// (sort key expression, ORDER BY, keyset condition on `:key` and `:id`).
+    fn sql(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            QueueSort::Oldest => ("id", "id", "id > :id"),
+            QueueSort::Newest => ("id", "id DESC", "id < :id"),
+            QueueSort::Risk => ("risk", "risk DESC, id DESC", "(risk, id) < (:key, :id)"),
+        }
+    }
+}
+
+/// Named SQL parameters, owned.
+/// Items of imports still running: counted, then subtracted (see [`Store::status_counts`]).
+const UNFINISHED: &str = "import_id IN (SELECT id FROM imports WHERE state = 'running')";
+
+type NamedParams = Vec<(&'static str, Box<dyn ToSql>)>;
+
+/// WHERE clauses and named parameters for every active filter except `status` (the counts
+/// group by it).
+fn filter_clauses(filter: &QueueFilter) -> (Vec<&'static str>, NamedParams) {
+    let mut clauses = Vec::new();
+    let mut params: NamedParams = Vec::new();
+    let mut add = |clause, name, value: Box<dyn ToSql>| {
+        clauses.push(clause);
+        params.push((name, value));
+    };
+    if let Some(kind) = filter.kind {
+        add("kind = :kind", ":kind", Box::new(kind));
+    }
+    if let Some(domain) = &filter.domain {
+        add("domain = :domain", ":domain", Box::new(domain.clone()));
+    }
+    if let Some(model) = &filter.model {
+        add("model = :model", ":model", Box::new(model.clone()));
+    }
+    if let Some(verdict) = filter.verdict {
+        add(
+            "vetting ->> '$.verdict' = :verdict",
+            ":verdict",
+            Box::new(verdict),
+        );
+    }
+    if let Some(reviewer) = &filter.reviewer {
+        add(
+            "decided_by = :reviewer",
+            ":reviewer",
+            Box::new(reviewer.clone()),
+        );
+    }
+    if let Some(tag) = &filter.tag {
+        add(
+            "EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = items.id AND t.tag = :tag)",
+            ":tag",
+            Box::new(tag.clone()),
+        );
+    }
+    (clauses, params)
+}
+
+fn where_sql(clauses: &[&str]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    }
+}
+
+impl Store {
+    /// One page of the queue in `filter.sort` order, strictly after `after`.
+    pub fn queue_page(
+        &self,
+        filter: &QueueFilter,
+        after: Option<QueueCursor>,
+        limit: u32,
+    ) -> Result<QueuePage> {
+        let limit = limit.clamp(1, 1000);
+        let (key, order, keyset) = filter.sort.sql();
+        let (mut clauses, mut params) = filter_clauses(filter);
+        clauses.push(VISIBLE);
+        if let Some(status) = filter.status {
+            clauses.push("status = :status");
+            params.push((":status", Box::new(status)));
+        }
+        if let Some(cursor) = after {
+            clauses.push(keyset);
+            params.push((":id", Box::new(cursor.id)));
+            if keyset.contains(":key") {
+                params.push((":key", Box::new(cursor.key)));
+            }
+        }
+        params.push((":limit", Box::new(limit)));
+        let sql = format!(
+            "SELECT id, external_id, kind, domain, model, title, status,
+                    vetting ->> '$.verdict', {key}
+             FROM items {} ORDER BY {order} LIMIT :limit",
+            where_sql(&clauses)
+        );
+        let named: Vec<(&str, &dyn ToSql)> = params.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut last_key = None;
+        let entries = stmt
+            .query_map(named.as_slice(), |r| {
+                Ok((
+                    QueueEntry {
+                        id: r.get(0)?,
+                        external_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        domain: r.get(3)?,
+                        model: r.get(4)?,
+                        title: r.get(5)?,
+                        status: r.get(6)?,
+                        verdict: r.get(7)?,
+                    },
+                    r.get::<_, i64>(8)?,
+                ))
+            })?
+            .map(|row| {
+                row.map(|(entry, key)| {
+                    last_key = Some(QueueCursor { key, id: entry.id });
+                    entry
+                })
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let next_after = last_key.filter(|_| entries.len() == limit as usize);
+        Ok(QueuePage {
+            entries,
+            next_after,
+        })
+    }
+
+    /// Number of visible items in each status among those matching `filter`'s other fields.
+    ///
+    /// Counted as all matching items minus the matching items of unfinished imports (found
+    /// through the import index), so no query tests every row for visibility.
+    pub fn status_counts(&self, filter: &QueueFilter) -> Result<StatusCounts> {
+        let (clauses, params) = filter_clauses(filter);
+        let named: Vec<(&str, &dyn ToSql)> = params.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+        let mut counts = StatusCounts::default();
+        for (extra, sign) in [(None, 1), (Some(UNFINISHED), -1)] {
+            let mut all = clauses.clone();
+            all.extend(extra);
+            let sql = format!(
+                "SELECT status, count(*) FROM items {} GROUP BY status",
+                where_sql(&all)
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(named.as_slice())?;
+            while let Some(row) = rows.next()? {
+                let n: i64 = sign * row.get::<_, i64>(1)?;
+                match row.get(0)? {
+                    ItemStatus::Pending => counts.pending += n,
+                    ItemStatus::Approved => counts.approved += n,
+                    ItemStatus::Edited => counts.edited += n,
+                    ItemStatus::Rejected => counts.rejected += n,
+                    ItemStatus::NeedsSme => counts.needs_sme += n,
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The distinct domains, models, reviewers and tags, for the filter bar.
+    pub fn queue_facets(&self) -> Result<QueueFacets> {
+        let distinct = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(QueueFacets {
+            domains: distinct("SELECT DISTINCT domain FROM items ORDER BY domain")?,
+            models: distinct("SELECT DISTINCT model FROM items ORDER BY model")?,
+            reviewers: distinct(
+                "SELECT DISTINCT decided_by FROM items WHERE decided_by IS NOT NULL ORDER BY 1",
+            )?,
+            tags: self.all_tags()?,
+        })
+    }
+}

@@ -1,0 +1,75 @@
+//! The reject-reason taxonomy, stored in `reject_reasons` (seeded with the seven defaults) so a
+//! team can extend it with `vetted reasons add`. Decisions store the reason id.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Store;
+use crate::domain::RejectReason;
+use crate::error::{Error, Result};
+
+impl Store {
+    /// The taxonomy in the order shown to reviewers (keys 1–9 pick the first nine).
+    pub fn reject_reasons(&self) -> Result<Vec<RejectReason>> {
+        all(&self.conn)
+    }
+
+    /// Appends a reason at the end of the taxonomy. Errors: `BadRequest` for a malformed or
+    /// already used id, or an empty label.
+    pub fn add_reject_reason(&mut self, id: &str, label: &str) -> Result<RejectReason> {
+        let well_formed = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_formed {
+            return Err(Error::BadRequest(format!(
+                "reason id '{id}' must be lowercase letters, digits and underscores"
+            )));
+        }
+        if label.trim().is_empty() {
+            return Err(Error::BadRequest("the reason label is empty".to_owned()));
+        }
+        self.write(|tx| {
+            let exists: Option<i64> = tx
+                .query_row("SELECT 1 FROM reject_reasons WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if exists.is_some() {
+                return Err(Error::BadRequest(format!("reason '{id}' already exists")));
+            }
+            tx.execute(
+                "INSERT INTO reject_reasons (id, label, position)
+                 SELECT ?1, ?2, coalesce(max(position), 0) + 1 FROM reject_reasons",
+                params![id, label.trim()],
+            )?;
+            Ok(RejectReason {
+                id: id.to_owned(),
+                label: label.trim().to_owned(),
+            })
+        })
+    }
+}
+
+fn all(conn: &Connection) -> Result<Vec<RejectReason>> {
+    let mut stmt = conn.prepare_cached("SELECT id, label FROM reject_reasons ORDER BY position")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RejectReason {
+            id: r.get(0)?,
+            label: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Errors with the list of valid ids when `reason` is not in the taxonomy.
+pub(super) fn ensure_known(conn: &Connection, reason: &str) -> Result<()> {
+    let reasons = all(conn)?;
+    if reasons.iter().any(|r| r.id == reason) {
+        return Ok(());
+    }
+    let ids: Vec<&str> = reasons.iter().map(|r| r.id.as_str()).collect();
+    Err(Error::BadRequest(format!(
+        "unknown reject reason '{reason}'; use one of: {}",
+        ids.join(", ")
+    )))
+}

@@ -1,0 +1,91 @@
+//! Undo and redo, per reviewer, derived from the log alone (so they work across restarts).
+//!
+//! Undo appends a `revert` naming the reviewer's latest decision that is still in force. Redo
+//! appends a `revert` of the reviewer's latest undo that is still in force, provided the reviewer
+//! has made no new decision since that undo (a new decision clears the redo stack, as in an
+//! editor). Redo is therefore "a revert of the revert": the original decision row becomes
+//! effective again, so its id, reviewer and time stay those of the real decision.
+//! Nothing is updated or deleted; the item projection is refreshed in the same transaction.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::decisions::{NOT_REVERTED, decision_by_id, refresh_projection};
+use super::{Store, now_text};
+use crate::domain::Decision;
+use crate::error::{Error, Result};
+
+impl Store {
+    /// Reverts `reviewer`'s latest decision still in force, recording the revert under `id`
+    /// (a retried id returns the recorded revert). `None` when there is nothing to undo.
+    pub fn undo(&mut self, id: &str, reviewer: &str) -> Result<Option<Decision>> {
+        self.append_revert(
+            id,
+            reviewer,
+            &format!(
+                "SELECT d.id, d.item_id FROM decisions d
+                 WHERE d.reviewer = ?1 AND d.action <> 'revert' AND {NOT_REVERTED}
+                 ORDER BY d.seq DESC LIMIT 1"
+            ),
+        )
+    }
+
+    /// Reverts `reviewer`'s latest undo still in force, unless they decided anything since.
+    /// `None` when there is nothing to redo.
+    pub fn redo(&mut self, id: &str, reviewer: &str) -> Result<Option<Decision>> {
+        self.append_revert(
+            id,
+            reviewer,
+            &format!(
+                "SELECT d.id, d.item_id FROM decisions d
+                 JOIN decisions target ON target.id = d.reverts AND target.action <> 'revert'
+                 WHERE d.reviewer = ?1 AND d.action = 'revert' AND {NOT_REVERTED}
+                   AND d.seq > coalesce((SELECT max(seq) FROM decisions
+                                         WHERE reviewer = ?1 AND action <> 'revert'), 0)
+                 ORDER BY d.seq DESC LIMIT 1"
+            ),
+        )
+    }
+
+    fn append_revert(
+        &mut self,
+        id: &str,
+        reviewer: &str,
+        target_query: &str,
+    ) -> Result<Option<Decision>> {
+        if id.trim().is_empty() || reviewer.trim().is_empty() {
+            return Err(Error::BadRequest(
+                "undo and redo need an event id and a reviewer".to_owned(),
+            ));
+        }
+        self.write(|tx| {
+            if let Some(existing) = decision_by_id(tx, id)? {
+                return Ok(Some(existing));
+            }
+            let target: Option<(String, i64)> = tx
+                .prepare_cached(target_query)?
+                .query_row([reviewer], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((target, item_id)) = target else {
+                return Ok(None);
+            };
+            insert_revert(tx, id, reviewer, &target, item_id)?;
+            decision_by_id(tx, id)
+        })
+    }
+}
+
+fn insert_revert(
+    tx: &Transaction<'_>,
+    id: &str,
+    reviewer: &str,
+    target: &str,
+    item_id: i64,
+) -> Result<()> {
+    let at = now_text();
+    tx.prepare_cached(
+        "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts, decided_at)
+         SELECT ?1, id, version, ?2, 'revert', ?3, ?4 FROM items WHERE id = ?5",
+    )?
+    .execute(params![id, reviewer, target, at, item_id])?;
+    refresh_projection(tx, item_id, &at)
+}

@@ -1,0 +1,29 @@
+import { diffStats, wordDiff } from "../diff";
+
+/** A word-level diff of `before` → `after`: deletions struck through, insertions marked. */
+export function DiffView({ before, after, testId }: { before: string; after: string; testId?: string }) {
+  const parts = wordDiff(before, after);
+  const stats = diffStats(parts);
+  return (
+    <div className="diff" data-testid={testId}>
+      <p className="diff-stats">
+        <span className="diff-stat-inserted">+{stats.inserted} words</span> <span className="diff-stat-deleted">−{stats.deleted} words</span>
+      </p>
+      <p className="diff-text">
+        {parts.map((part, i) =>
+          part.kind === "kept" ? (
+            <span key={i}>{part.text}</span>
+          ) : part.kind === "inserted" ? (
+            <ins key={i} className="diff-inserted">
+              {part.text}
+            </ins>
+          ) : (
+            <del key={i} className="diff-deleted">
+              {part.text}
+            </del>
+          ),
+        )}
+      </p>
+    </div>
+  );
+}
