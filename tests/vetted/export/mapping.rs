@@ -302,7 +302,7 @@ fn an_undone_decision_is_not_exported_and_the_one_before_it_wins_again() {
     let dir = out_dir();
     let err = run(
         &store,
-        &ExportOptions::new(Format::TrlKto, &dir.path().join("x.jsonl")),
+        &ExportOptions::new(Format::TrlKto, dir.path().join("x.jsonl")),
     )
     .expect_err("every decision undone: nothing to train on");
     assert_eq!(err.code(), "empty_selection", "{err}");
