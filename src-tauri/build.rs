@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "redo",
     "reject_reasons",
     "relationship_evidence",
+    "search_items",
     "add_tag",
     "remove_tag",
     "set_do_not_train",

@@ -5,7 +5,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use tauri::State;
 use vetted::domain::{
-    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
+    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueueEntry, QueuePage, RejectReason,
+    StatusCounts,
 };
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::store::{QueueFacets, QueueFilter};
@@ -66,6 +67,17 @@ pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<V
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, input: DecisionInput) -> Result<Decision> {
     state.store().decide(&input)
+}
+
+/// Full-text search over questions, answers, evidence and relationships (FTS5); the query is
+/// matched literally, never parsed as FTS syntax.
+#[tauri::command(async)]
+pub fn search_items(
+    state: State<'_, AppState>,
+    query: String,
+    limit: u32,
+) -> Result<Vec<QueueEntry>> {
+    state.store().search(&query, limit)
 }
 
 #[tauri::command(async)]

@@ -38,6 +38,7 @@ fn main() {
             commands::redo,
             commands::reject_reasons,
             commands::relationship_evidence,
+            commands::search_items,
             commands::add_tag,
             commands::remove_tag,
             commands::set_do_not_train,

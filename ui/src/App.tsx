@@ -20,6 +20,7 @@ import { FILTER_BAR_ID, FilterBar } from "./components/FilterBar";
 import { ItemView } from "./components/ItemView";
 import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
 import { QueueList } from "./components/QueueList";
+import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { RejectDialog } from "./components/RejectDialog";
 import { StatusTabs } from "./components/StatusTabs";
 import { Toast } from "./components/Toast";
@@ -269,7 +270,7 @@ export function App() {
       case "filter":
         return document.querySelector<HTMLSelectElement>(`#${FILTER_BAR_ID} select`)?.focus();
       case "search":
-        return showToast({ tone: "info", text: "Full-text search is not in this build yet; use the filters (F)." });
+        return document.getElementById(SEARCH_INPUT_ID)?.focus();
       case "approve":
         return decideCurrent("approve");
       case "edit":
@@ -369,6 +370,7 @@ export function App() {
       <AppHeader session={session} />
       <div className="workspace">
         <aside className="sidebar">
+          <SearchBox onOpen={paged.reload} />
           <FilterBar criteria={criteria} facets={facets} onChange={showCriteria} onFocus={refreshFacets} />
           <StatusTabs filter={queue.filter} counts={counts} onSelect={showFilter} />
           <QueueList

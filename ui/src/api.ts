@@ -8,6 +8,7 @@ import type { Item } from "./bindings/Item";
 import type { KeyBinding } from "./bindings/KeyBinding";
 import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueFacets } from "./bindings/QueueFacets";
+import type { QueueEntry } from "./bindings/QueueEntry";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
@@ -72,3 +73,6 @@ export const setDoNotTrain = (externalId: string, flag: boolean): Promise<void> 
 export const getKeymap = (): Promise<KeyBinding[]> => call("get_keymap");
 
 export const setKeymap = (overrides: KeyBinding[]): Promise<void> => call("set_keymap", { overrides });
+
+/** Full-text search; the query is matched literally (FTS syntax in it is not interpreted). */
+export const searchItems = (query: string, limit: number): Promise<QueueEntry[]> => call("search_items", { query, limit });
