@@ -5,10 +5,8 @@
 use rusqlite::ToSql;
 
 use super::Store;
-use super::items::VISIBLE;
-use crate::domain::{
-    ItemKind, ItemStatus, QueueCursor, QueueEntry, QueuePage, StatusCounts, Verdict,
-};
+use super::items::{QUEUE_COLUMNS, VISIBLE, read_queue_entry};
+use crate::domain::{ItemKind, ItemStatus, QueueCursor, QueuePage, StatusCounts, Verdict};
 use crate::error::Result;
 
 /// Which part of the queue to list; `None` fields do not filter.
@@ -144,8 +142,7 @@ impl Store {
         }
         params.push((":limit", Box::new(limit)));
         let sql = format!(
-            "SELECT id, external_id, kind, domain, model, title, status,
-                    vetting ->> '$.verdict', {key}
+            "SELECT {QUEUE_COLUMNS}, {key}
              FROM items {} ORDER BY {order} LIMIT :limit",
             where_sql(&clauses)
         );
@@ -154,19 +151,7 @@ impl Store {
         let mut last_key = None;
         let entries = stmt
             .query_map(named.as_slice(), |r| {
-                Ok((
-                    QueueEntry {
-                        id: r.get(0)?,
-                        external_id: r.get(1)?,
-                        kind: r.get(2)?,
-                        domain: r.get(3)?,
-                        model: r.get(4)?,
-                        title: r.get(5)?,
-                        status: r.get(6)?,
-                        verdict: r.get(7)?,
-                    },
-                    r.get::<_, i64>(8)?,
-                ))
+                Ok((read_queue_entry(r)?, r.get::<_, i64>(8)?))
             })?
             .map(|row| {
                 row.map(|(entry, key)| {
