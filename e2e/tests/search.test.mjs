@@ -13,6 +13,7 @@ test('search finds items by their evidence, survives FTS syntax and opens a resu
   const db = seededDb();
   const { browser, stop } = await startApp(db);
   try {
+    await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
     await browser.keys('/');
     const input = browser.$('[data-testid="search-input"]');
     await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.id)) === 'search-input', {
