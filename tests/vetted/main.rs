@@ -5,6 +5,7 @@ mod decisions;
 mod export;
 mod import;
 mod import_formats;
+mod import_fuzz;
 mod import_limits;
 mod import_staging;
 mod llm;
