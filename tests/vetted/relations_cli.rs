@@ -104,27 +104,20 @@ fn register_show_edit_and_export_relationships() {
 
     let out = db.dir.path().join("schema.yml");
     vetted(&db.path)
-        .args(["relations", "export", "--format", "dbt", "--out"])
+        .args(["export", "--format", "dbt", "--out"])
         .arg(&out)
         .assert()
         .success();
     let yaml = std::fs::read_to_string(&out).unwrap();
     assert!(yaml.contains("to: \"ref('Customer')\""), "{yaml}");
     vetted(&db.path)
-        .args(["relations", "export", "--format", "graph", "--out"])
+        .args(["export", "--format", "graph", "--out"])
         .arg(&out)
         .assert()
         .failure()
         .stderr(predicate::str::contains("already exists; pass --force"));
     vetted(&db.path)
-        .args([
-            "relations",
-            "export",
-            "--format",
-            "graph",
-            "--force",
-            "--out",
-        ])
+        .args(["export", "--format", "graph", "--force", "--out"])
         .arg(&out)
         .assert()
         .success();

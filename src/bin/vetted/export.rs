@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use vetted::domain::{Action, ItemKind};
 use vetted::export::{ExportOptions, Filters, Format, PiiMode, Progress, SystemPrompt, export};
+use vetted::relation_export::{RelationFormat, write_new_file};
 use vetted::{Error, Result, Store};
 
 #[derive(Args)]
@@ -72,6 +73,10 @@ enum FormatArg {
     TrlKto,
     Decisions,
     DecisionsCsv,
+    /// Approved relationships as JSON: nodes = products, edges with provenance and evidence.
+    Graph,
+    /// dbt schema.yml with one `relationships` test per approved foreign key.
+    Dbt,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,7 +109,18 @@ fn parse_time(text: &str) -> std::result::Result<DateTime<Utc>, String> {
 }
 
 pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
-    let options = options(args)?;
+    let format = match args.format {
+        FormatArg::OpenaiSft => Format::OpenaiSft,
+        FormatArg::OpenaiDpo => Format::OpenaiDpo,
+        FormatArg::TrlSft => Format::TrlSft,
+        FormatArg::TrlDpo => Format::TrlDpo,
+        FormatArg::TrlKto => Format::TrlKto,
+        FormatArg::Decisions => Format::Decisions,
+        FormatArg::DecisionsCsv => Format::DecisionsCsv,
+        FormatArg::Graph => return export_relations(store, RelationFormat::Graph, &args),
+        FormatArg::Dbt => return export_relations(store, RelationFormat::Dbt, &args),
+    };
+    let options = options(format, args)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -161,16 +177,14 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
     Ok(())
 }
 
-fn options(args: ExportArgs) -> Result<ExportOptions> {
-    let format = match args.format {
-        FormatArg::OpenaiSft => Format::OpenaiSft,
-        FormatArg::OpenaiDpo => Format::OpenaiDpo,
-        FormatArg::TrlSft => Format::TrlSft,
-        FormatArg::TrlDpo => Format::TrlDpo,
-        FormatArg::TrlKto => Format::TrlKto,
-        FormatArg::Decisions => Format::Decisions,
-        FormatArg::DecisionsCsv => Format::DecisionsCsv,
-    };
+/// Approved relationships as a graph or dbt tests; the training options do not apply.
+fn export_relations(store: &Store, format: RelationFormat, args: &ExportArgs) -> Result<()> {
+    write_new_file(&args.out, &store.export_relations(format)?, args.force)?;
+    println!("wrote {}", args.out.display());
+    Ok(())
+}
+
+fn options(format: Format, args: ExportArgs) -> Result<ExportOptions> {
     let system_prompt = match args.system_prompt {
         Some(path) => {
             SystemPrompt::Template(std::fs::read_to_string(&path).map_err(|e| Error::io(path, e))?)

@@ -14,7 +14,6 @@ mod llm;
 mod output;
 mod products;
 mod reasons;
-mod relations;
 mod review;
 
 use vetted::domain::{Action, ItemStatus};
@@ -128,11 +127,6 @@ enum Command {
         #[command(subcommand)]
         command: products::ProductsCommand,
     },
-    /// Accepted relationships: export as a graph or dbt tests.
-    Relations {
-        #[command(subcommand)]
-        command: relations::RelationsCommand,
-    },
     /// Answer questions from their evidence with an LLM; the answers join the queue.
     Generate {
         /// JSONL: {"id", "domain", "question", "evidence": [{"id", "title", "text", "source"}]}.
@@ -172,7 +166,8 @@ enum Command {
         #[command(flatten)]
         llm: llm::LlmArgs,
     },
-    /// Export decisions as fine-tuning data or as an audit trail (see docs/export.md).
+    /// Export decisions as fine-tuning data or an audit trail (docs/export.md), or approved
+    /// relationships as a graph or dbt tests (docs/relationships.md).
     Export(Box<export::ExportArgs>),
     /// List or extend the reject-reason taxonomy.
     Reasons {
@@ -315,7 +310,6 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Products { command } => products::run(&mut store, command),
-        Command::Relations { command } => relations::run(&store, command),
         Command::Stats { vetter: true, json } => review::vetter_stats(&store, json),
         Command::Stats {
             vetter: false,
