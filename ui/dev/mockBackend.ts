@@ -100,6 +100,17 @@ export function createMockBackend(options: { copies: number; reviewer: string })
     return row;
   };
 
+  const toEntry = (r: Row): QueueEntry => ({
+    id: r.id,
+    external_id: r.item.external_id,
+    kind: r.item.body.kind,
+    domain: r.item.domain,
+    model: r.item.model,
+    title: titleOf(r.item.body),
+    status: r.item.status,
+    verdict: r.item.vetting?.verdict ?? null,
+  });
+
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
     reject_reasons: () => REASONS,
@@ -111,16 +122,7 @@ export function createMockBackend(options: { copies: number; reviewer: string })
     queue_page: (args): QueuePage => {
       const { filter, after, limit } = args as { filter: QueueFilter; after: { id: number } | null; limit: number };
       const matching = rows.filter((r) => r.id > (after?.id ?? 0) && (filter.status === null || r.item.status === filter.status));
-      const entries: QueueEntry[] = matching.slice(0, limit).map((r) => ({
-        id: r.id,
-        external_id: r.item.external_id,
-        kind: r.item.body.kind,
-        domain: r.item.domain,
-        model: r.item.model,
-        title: titleOf(r.item.body),
-        status: r.item.status,
-        verdict: r.item.vetting?.verdict ?? null,
-      }));
+      const entries = matching.slice(0, limit).map(toEntry);
       const last = entries[entries.length - 1];
       return { entries, next_after: entries.length === limit && last !== undefined ? { key: last.id, id: last.id } : null };
     },
@@ -152,6 +154,16 @@ export function createMockBackend(options: { copies: number; reviewer: string })
       keymap = args.overrides as KeyBinding[];
       return null;
     },
+    // A case-insensitive substring match stands in for the FTS index.
+    search_items: (args) => {
+      const query = String(args.query).toLowerCase();
+      return rows
+        .filter((r) => JSON.stringify(r.item.body).toLowerCase().includes(query))
+        .slice(0, args.limit as number)
+        .map(toEntry);
+    },
+    // As if no data products were registered: the panel shows nothing.
+    relationship_evidence: () => null,
     get_item: (args) => find(args.externalId as string).item,
     item_history: (args) => find(args.externalId as string).history,
     decide: (args) => {
