@@ -38,6 +38,10 @@ pub enum Error {
     #[error("the disk is full; nothing was written. Free some space and try again.")]
     DiskFull,
 
+    /// A path given for reading or writing that is not a plain file (see `user_files`).
+    #[error("{path}: {problem}; nothing was read or written. Choose a regular file.")]
+    NotARegularFile { path: PathBuf, problem: String },
+
     #[error("{path} is already open in another Vetted window; switch to that window")]
     AlreadyOpen { path: PathBuf },
 
@@ -177,6 +181,7 @@ impl Error {
             Error::Locked => "locked",
             Error::DiskFull => "disk_full",
             Error::AlreadyOpen { .. } => "already_open",
+            Error::NotARegularFile { .. } => "not_a_regular_file",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Invalid(_) => "invalid_input",
             Error::ItemNotFound(_) => "not_found",

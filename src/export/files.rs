@@ -30,15 +30,11 @@ pub struct PendingFile {
 }
 
 impl PendingFile {
-    /// Starts writing `target`. Errors: `AlreadyExists` without `force`; `Io` naming `target`
+    /// Starts writing `target`. Errors: `NotARegularFile` for a symlink, directory or device;
+    /// `AlreadyExists` without `force`; `Io` naming `target`
     /// when its directory is missing or not writable.
     pub fn create(target: &Path, force: bool) -> Result<PendingFile> {
-        if target.is_dir() {
-            return Err(Error::io(
-                target,
-                std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
-            ));
-        }
+        crate::user_files::check_writable(target)?;
         if !force && target.exists() {
             return Err(Error::AlreadyExists {
                 path: target.to_owned(),

@@ -154,6 +154,7 @@ fn open(source: &ImportSource) -> Result<Opened> {
         }
         ImportSource::File(path) => {
             let name = path.display().to_string();
+            crate::user_files::check_readable(path)?;
             let file = File::open(path).map_err(|e| Error::io(path, e))?;
             let bytes_total = file.metadata().ok().map(|m| m.len());
             let reader = decompressed(TalliedReader::new(file, tally.clone()), &name)?;
@@ -178,6 +179,7 @@ fn open(source: &ImportSource) -> Result<Opened> {
             domain,
         } => {
             let size = |p: &Path| {
+                crate::user_files::check_readable(p)?;
                 std::fs::metadata(p)
                     .map(|m| m.len())
                     .map_err(|e| Error::io(p, e))

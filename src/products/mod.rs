@@ -133,6 +133,7 @@ const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 /// Reads every product of one file: each table of a SQLite database (recognised by its header),
 /// or one product for a `.csv` file. Anything else is refused with [`Error::BadSource`].
 pub fn scan_path(path: &Path) -> Result<Vec<DataProduct>> {
+    crate::user_files::check_readable(path)?;
     let absolute = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
     let mut header = [0u8; 16];
     let read = std::fs::File::open(&absolute)

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 impl Store {
     /// Writes a consistent copy of the database to `out`, which must not exist yet.
     pub fn backup_to(&self, out: &Path) -> Result<()> {
+        crate::user_files::check_writable(out)?;
         if out.exists() {
             return Err(Error::BadRequest(format!(
                 "{} already exists; choose a new file name for the backup",
@@ -29,6 +30,7 @@ impl Store {
     /// Replaces the whole database with the contents of `backup`, after checking that the backup
     /// is an intact Vetted database this binary understands.
     pub fn restore_from(&mut self, backup: &Path) -> Result<()> {
+        crate::user_files::check_readable(backup)?;
         let source = rusqlite::Connection::open_with_flags(
             backup,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,

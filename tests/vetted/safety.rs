@@ -165,3 +165,88 @@ fn migrating_an_older_database_backs_it_up_first() {
         "the backup holds the database as it was before migrating"
     );
 }
+
+/// Import and export refuse symlinks, directories and devices before touching anything.
+#[test]
+fn import_and_export_refuse_paths_that_are_not_regular_files() {
+    let db = temp_db();
+    let items = db.write_file(
+        "items.jsonl",
+        answer_line("a-1", "Revenue was $12M.") + "\n",
+    );
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .args(["--db", db.path.to_str().unwrap(), "import"])
+        .arg(&items)
+        .assert()
+        .success();
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "decide",
+            "a-1",
+            "approve",
+        ])
+        .assert()
+        .success();
+    let before = table_counts(&db.path);
+
+    let link = db.dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&items, &link).unwrap();
+    for (input, why) in [
+        (link.clone(), "is a symbolic link"),
+        (db.dir.path().to_owned(), "is a directory"),
+        ("/dev/zero".into(), "is a device"),
+    ] {
+        Command::cargo_bin("vetted")
+            .unwrap()
+            .args(["--db", db.path.to_str().unwrap(), "import"])
+            .arg(&input)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(why));
+    }
+    assert_eq!(
+        table_counts(&db.path),
+        before,
+        "refused imports change nothing"
+    );
+
+    let victim = db.write_file("victim.txt", "must survive");
+    let out_link = db.dir.path().join("sft.jsonl");
+    std::os::unix::fs::symlink(&victim, &out_link).unwrap();
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "export",
+            "--format",
+            "openai-sft",
+            "--force",
+            "--out",
+        ])
+        .arg(&out_link)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is a symbolic link"));
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "must survive",
+        "an export through a symlink must not overwrite the file it points to"
+    );
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "backup",
+            "--out",
+            "/dev/null",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is a device"));
+}
