@@ -33,21 +33,25 @@ pub struct Filters {
     pub since: Option<DateTime<Utc>>,
     /// Decided strictly before this time.
     pub until: Option<DateTime<Utc>>,
+    /// Items carrying at least one of these tags.
+    pub tags: Vec<String>,
 }
 
-/// The `WHERE` clause for [`Filters`]; parameters `?1`–`?7` come from [`Filters::params`].
+/// The `WHERE` clause for [`Filters`]; parameters `?1`–`?8` come from [`Filters::params`].
 pub const FILTER_SQL: &str = "(?1 IS NULL OR i.kind IN (SELECT value FROM json_each(?1)))
      AND (?2 IS NULL OR i.domain IN (SELECT value FROM json_each(?2)))
      AND (?3 IS NULL OR i.model IN (SELECT value FROM json_each(?3)))
      AND (?4 IS NULL OR d.reviewer IN (SELECT value FROM json_each(?4)))
      AND (?5 IS NULL OR d.action IN (SELECT value FROM json_each(?5)))
      AND (?6 IS NULL OR d.decided_at >= ?6)
-     AND (?7 IS NULL OR d.decided_at < ?7)";
+     AND (?7 IS NULL OR d.decided_at < ?7)
+     AND (?8 IS NULL OR EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id
+                                AND t.tag IN (SELECT value FROM json_each(?8))))";
 
 impl Filters {
-    /// The seven SQL parameters of [`FILTER_SQL`]: lists as JSON arrays (NULL when empty), times
+    /// The eight SQL parameters of [`FILTER_SQL`]: lists as JSON arrays (NULL when empty), times
     /// in the stored format (RFC 3339, milliseconds, `Z`) so text comparison orders them.
-    pub fn params(&self) -> [Option<String>; 7] {
+    pub fn params(&self) -> [Option<String>; 8] {
         fn list<T: serde::Serialize>(values: &[T]) -> Option<String> {
             (!values.is_empty()).then(|| serde_json::to_string(values).expect("list serializes"))
         }
@@ -61,6 +65,7 @@ impl Filters {
             list(&self.actions),
             time(&self.since),
             time(&self.until),
+            list(&self.tags),
         ]
     }
 }
@@ -153,7 +158,7 @@ pub fn read_reviewed(
 }
 
 /// Binds [`Filters::params`] as `?1`–`?7`.
-pub fn bind(params: &[Option<String>; 7]) -> [&dyn ToSql; 7] {
+pub fn bind(params: &[Option<String>; 8]) -> [&dyn ToSql; 8] {
     params.each_ref().map(|p| p as &dyn ToSql)
 }
 

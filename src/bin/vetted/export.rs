@@ -44,6 +44,9 @@ pub struct ExportArgs {
     /// Decided before this time (YYYY-MM-DD or RFC 3339, UTC; exclusive).
     #[arg(long, value_parser = parse_time)]
     until: Option<DateTime<Utc>>,
+    /// Only items carrying this tag (repeatable: any of them).
+    #[arg(long)]
+    tag: Vec<String>,
     /// trl-sft: write prompt/completion instead of messages.
     #[arg(long)]
     prompt_completion: bool,
@@ -216,6 +219,7 @@ fn options(format: Format, args: ExportArgs) -> Result<ExportOptions> {
                 .collect(),
             since: args.since,
             until: args.until,
+            tags: args.tag,
         },
         prompt_completion: args.prompt_completion,
         min_edit_distance: args.min_edit_distance,

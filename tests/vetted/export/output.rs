@@ -8,7 +8,7 @@ use serde_json::Value;
 use vetted::domain::Action;
 use vetted::export::{ExportOptions, Format, export};
 
-use super::{decide, edit_answer, export_lines, files_in, lines, out_dir, run, store_with};
+use super::{decide, edit_answer, export_lines, files_in, last, lines, out_dir, run, store_with};
 use crate::support::{answer_line, relationship_line};
 
 #[test]
@@ -210,5 +210,37 @@ fn the_audit_trail_has_every_decision_with_diff_stats_in_jsonl_and_csv() {
         rows[1].contains(",edit,,NOTE-FOR-HUMANS only,true,1,2,2,"),
         "{}",
         rows[1]
+    );
+}
+
+#[test]
+fn a_tag_filter_exports_only_items_carrying_one_of_the_tags() {
+    let (_db, mut store) = store_with(&[
+        answer_line("a", "$12M"),
+        answer_line("b", "$13M"),
+        answer_line("c", "$14M"),
+    ]);
+    for id in ["a", "b", "c"] {
+        decide(&mut store, id, Action::Approve, None);
+    }
+    store.add_tag("a", "gold").unwrap();
+    store.add_tag("c", "q3").unwrap();
+    let dir = out_dir();
+    let mut options = ExportOptions::new(Format::TrlKto, dir.path().join("tagged.jsonl"));
+    options.filters.tags = vec!["gold".into(), "q3".into()];
+    let manifest = run(&store, &options).unwrap();
+    let completions: Vec<String> = lines(&dir.path().join("tagged.jsonl"))
+        .iter()
+        .map(|l| last(&l["completion"]).to_owned())
+        .collect();
+    assert_eq!(
+        completions,
+        ["$12M", "$14M"],
+        "only the tagged items a and c, not b"
+    );
+    assert_eq!(
+        manifest.filters.tags,
+        ["gold", "q3"],
+        "the manifest records the tag filter"
     );
 }
