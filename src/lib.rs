@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod instance_lock;
+pub mod jobs;
 pub mod llm;
 pub mod privacy;
 pub mod products;
@@ -17,6 +18,7 @@ pub mod relation_export;
 pub mod reviewer;
 pub mod roles;
 pub mod store;
+pub mod user_files;
 pub mod vetter_agreement;
 
 pub use error::{Error, Result};

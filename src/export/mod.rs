@@ -37,8 +37,9 @@ use crate::store::Store;
 use files::PendingFile;
 
 /// What to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
+#[ts(export)]
 pub enum Format {
     OpenaiSft,
     OpenaiDpo,
@@ -77,8 +78,11 @@ impl Format {
 }
 
 /// What the privacy screen does with findings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum PiiMode {
     /// Replace each finding with a typed placeholder such as `[EMAIL]`.
     #[default]

@@ -167,6 +167,18 @@ impl Store {
         })
     }
 
+    /// A number that grows whenever any connection completes an import or records a decision:
+    /// what the app polls to notice work done meanwhile by the CLI (an import, a merge) and
+    /// refresh its queue. Both terms only ever increase, so their sum changes with either.
+    pub fn data_revision(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM decisions)
+                  + (SELECT count(*) FROM imports WHERE state = 'complete')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Number of visible items in each status among those matching `filter`'s other fields.
     ///
     /// Counted as all matching items minus the matching items of unfinished imports (found

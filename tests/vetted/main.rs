@@ -8,6 +8,7 @@ mod import_formats;
 mod import_fuzz;
 mod import_limits;
 mod import_staging;
+mod jobs;
 mod llm;
 mod migrations;
 mod privacy;

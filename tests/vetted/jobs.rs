@@ -1,0 +1,135 @@
+//! Background jobs as the app runs them: an import on its own connection while the app's
+//! connection keeps reading, progress then one outcome, cancel leaving the database as it was,
+//! and the revision the app polls to notice finished work.
+
+use std::sync::mpsc;
+
+use vetted::export::{Format, PiiMode};
+use vetted::import::BATCH_ITEMS;
+use vetted::jobs::tasks::{self, ExportRequest};
+use vetted::jobs::{JobEvent, Jobs, Work};
+
+use crate::support::{answer_lines, table_counts, temp_db};
+
+fn run(jobs: &Jobs, work: Work) -> (u64, mpsc::Receiver<JobEvent>) {
+    let (tx, rx) = mpsc::channel();
+    let id = jobs.spawn(work, move |e| {
+        let _ = tx.send(e);
+    });
+    (id, rx)
+}
+
+fn jsonl(n: usize) -> String {
+    answer_lines("job", n)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn an_import_job_reports_progress_then_its_summary_and_bumps_the_revision() {
+    let db = temp_db();
+    let app = db.open();
+    let before = app.data_revision().unwrap();
+    let file = db.write_file("items.jsonl", jsonl(BATCH_ITEMS * 2 + 7));
+    let jobs = Jobs::default();
+    let (_, rx) = run(&jobs, tasks::import(db.path.clone(), file));
+    let events: Vec<JobEvent> = rx.iter().collect();
+    assert!(
+        matches!(events.first(), Some(JobEvent::Progress { total: Some(t), .. }) if *t > 0),
+        "progress in bytes comes first: {events:?}"
+    );
+    let expected = format!("{} new, 0 already present", BATCH_ITEMS * 2 + 7);
+    assert!(
+        matches!(events.last(), Some(JobEvent::Finished { summary }) if summary.ends_with(&expected)),
+        "the import's report is the outcome: {:?}",
+        events.last()
+    );
+    assert!(
+        app.data_revision().unwrap() > before,
+        "the app's connection sees the completed import through the revision"
+    );
+}
+
+#[test]
+fn a_cancelled_import_job_leaves_the_database_as_it_was() {
+    let db = temp_db();
+    drop(db.open());
+    let before = table_counts(&db.path);
+    let file = db.write_file("big.jsonl", jsonl(BATCH_ITEMS * 20));
+    let jobs = Jobs::default();
+    let (id, rx) = run(&jobs, tasks::import(db.path.clone(), file));
+    // Cancel once the first batch is written, so the job is mid-import.
+    for event in rx.iter() {
+        if matches!(event, JobEvent::Progress { done, .. } if done > 0) {
+            jobs.cancel(id);
+            break;
+        }
+        assert!(
+            !matches!(event, JobEvent::Finished { .. }),
+            "the import finished before it could be cancelled; make the file bigger"
+        );
+    }
+    let last = rx.iter().last().expect("an outcome after cancel");
+    assert!(
+        matches!(&last, JobEvent::Failed { code, .. } if code == "cancelled"),
+        "{last:?}"
+    );
+    assert_eq!(
+        table_counts(&db.path),
+        before,
+        "a cancelled import leaves every table as it was"
+    );
+}
+
+#[test]
+fn an_export_job_writes_the_file_and_a_failed_one_says_why() {
+    let db = temp_db();
+    let mut store = db.open();
+    let file = db.write_file("items.jsonl", jsonl(3));
+    store.import_path(&file).unwrap();
+    for entry in store
+        .queue_page(&Default::default(), None, 10)
+        .unwrap()
+        .entries
+    {
+        crate::export::decide(
+            &mut store,
+            &entry.external_id,
+            vetted::domain::Action::Approve,
+            None,
+        );
+    }
+    let request = ExportRequest {
+        format: Format::OpenaiSft,
+        pii: PiiMode::Redact,
+        val_fraction: 0.0,
+        kinds: vec![],
+        domains: vec![],
+        models: vec![],
+        tags: vec![],
+    };
+    assert_eq!(request.suggested_file_name(), "vetted-openai-sft.jsonl");
+    let out = db.dir.path().join("sft.jsonl");
+    let jobs = Jobs::default();
+    let (_, rx) = run(
+        &jobs,
+        tasks::export(db.path.clone(), request.clone(), out.clone()),
+    );
+    let last = rx.iter().last().unwrap();
+    assert!(
+        matches!(&last, JobEvent::Finished { summary } if summary.starts_with("3 lines written")),
+        "{last:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 3);
+
+    let (_, rx) = run(
+        &jobs,
+        tasks::export(db.path.clone(), request, "/dev/null".into()),
+    );
+    let last = rx.iter().last().unwrap();
+    assert!(
+        matches!(&last, JobEvent::Failed { code, message } if code == "not_a_regular_file" && message.contains("/dev/null")),
+        "{last:?}"
+    );
+}
