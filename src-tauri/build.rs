@@ -20,6 +20,11 @@ const COMMANDS: &[&str] = &[
     "set_do_not_train",
     "get_keymap",
     "set_keymap",
+    "start_import",
+    "start_export",
+    "start_backup",
+    "cancel_job",
+    "data_revision",
 ];
 
 fn main() {

@@ -1,20 +1,27 @@
 //! The IPC surface. Commands are `async` so they run off the main thread; each locks the store
 //! for one short core call.
 
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 use vetted::domain::{
     Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueueEntry, QueuePage, RejectReason,
     StatusCounts,
 };
+use vetted::jobs::tasks::{self, ExportRequest};
+use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::store::{QueueFacets, QueueFilter};
 use vetted::{Result, SessionInfo, Store};
 
+use crate::picker;
+
 pub struct AppState {
     pub store: Mutex<Store>,
     pub reviewer: String,
+    pub jobs: Jobs,
 }
 
 impl AppState {
@@ -23,6 +30,16 @@ impl AppState {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Starts `work` made from the database path; its events go to the webview's channel.
+    fn spawn(&self, work: impl FnOnce(PathBuf) -> Work, on_event: Channel<JobEvent>) -> JobId {
+        let db = self.store().path().to_owned();
+        self.jobs.spawn(work(db), move |event| {
+            // A closed channel means the window is gone; the job still finishes (or is
+            // cancelled with the app), so there is nobody left to tell.
+            let _ = on_event.send(event);
+        })
     }
 }
 
@@ -138,4 +155,62 @@ pub fn get_keymap(state: State<'_, AppState>) -> Result<Vec<KeyBinding>> {
 #[tauri::command(async)]
 pub fn set_keymap(state: State<'_, AppState>, overrides: Vec<KeyBinding>) -> Result<()> {
     state.store().set_keymap_overrides(&overrides)
+}
+
+/// Asks for a JSONL/CSV file and imports it in the background; `null` when the user cancelled
+/// the dialog. The queue shows the new items once the import completes.
+#[tauri::command(async)]
+pub fn start_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let file = picker::open_file(
+        &app,
+        "Import items",
+        &[
+            ("Items (JSONL, CSV, gzip)", &["jsonl", "json", "gz", "csv"]),
+            ("All files", &["*"]),
+        ],
+    )?;
+    Some(state.spawn(|db| tasks::import(db, file), on_event))
+}
+
+/// Asks where to save and exports there in the background; `null` when the user cancelled.
+#[tauri::command(async)]
+pub fn start_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: ExportRequest,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let out = picker::save_file(
+        &app,
+        "Export for fine-tuning",
+        &request.suggested_file_name(),
+    )?;
+    Some(state.spawn(|db| tasks::export(db, request, out), on_event))
+}
+
+/// Asks where to save and writes a consistent backup of the open database there.
+#[tauri::command(async)]
+pub fn start_backup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let out = picker::save_file(&app, "Back up the database", "vetted-backup.db")?;
+    Some(state.spawn(|db| tasks::backup(db, out), on_event))
+}
+
+/// Asks a running job to stop; `false` when it already finished.
+#[tauri::command(async)]
+pub fn cancel_job(state: State<'_, AppState>, id: JobId) -> bool {
+    state.jobs.cancel(id)
+}
+
+/// Grows whenever an import completes, in this app or the CLI.
+#[tauri::command(async)]
+pub fn data_revision(state: State<'_, AppState>) -> Result<i64> {
+    state.store().data_revision()
 }

@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod picker;
 
 use std::sync::Mutex;
 
@@ -25,7 +26,11 @@ fn main() {
         .manage(commands::AppState {
             store: Mutex::new(store),
             reviewer: vetted::reviewer::default_reviewer(),
+            jobs: Default::default(),
         })
+        // Used from Rust only (see `picker`); the capability grants the webview none of its
+        // commands.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::session_info,
             commands::queue_page,
@@ -44,6 +49,11 @@ fn main() {
             commands::set_do_not_train,
             commands::get_keymap,
             commands::set_keymap,
+            commands::start_import,
+            commands::start_export,
+            commands::start_backup,
+            commands::cancel_job,
+            commands::data_revision,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vetted");

@@ -167,13 +167,12 @@ impl Store {
         })
     }
 
-    /// A number that grows whenever any connection completes an import or records a decision:
-    /// what the app polls to notice work done meanwhile by the CLI (an import, a merge) and
-    /// refresh its queue. Both terms only ever increase, so their sum changes with either.
+    /// A number that grows whenever any connection completes an import: what the app polls to
+    /// notice items added meanwhile by the CLI and refresh its queue. Decisions do not count, so
+    /// the reviewer's own work never makes the app reload the list under them.
     pub fn data_revision(&self) -> Result<i64> {
         Ok(self.conn.query_row(
-            "SELECT (SELECT coalesce(max(seq), 0) FROM decisions)
-                  + (SELECT count(*) FROM imports WHERE state = 'complete')",
+            "SELECT count(*) FROM imports WHERE state = 'complete'",
             [],
             |r| r.get(0),
         )?)

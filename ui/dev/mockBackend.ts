@@ -112,6 +112,12 @@ export function createMockBackend(options: { copies: number; reviewer: string })
   });
 
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+    // No files in a browser: the pickers behave as if the user closed the dialog.
+    start_import: () => null,
+    start_export: () => null,
+    start_backup: () => null,
+    cancel_job: () => false,
+    data_revision: () => 0,
     session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
     reject_reasons: () => REASONS,
     status_counts: (): StatusCounts => {

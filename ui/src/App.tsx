@@ -15,9 +15,11 @@ import { AppHeader } from "./components/AppHeader";
 import { CheatSheet } from "./components/CheatSheet";
 import { DecisionBar } from "./components/DecisionBar";
 import { EmptyQueue } from "./components/EmptyQueue";
+import { ExportDialog } from "./components/ExportDialog";
 import { ErrorPanel } from "./components/ErrorPanel";
 import { FILTER_BAR_ID, FilterBar } from "./components/FilterBar";
 import { ItemView } from "./components/ItemView";
+import { JobsPanel } from "./components/JobsPanel";
 import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
 import { QueueList } from "./components/QueueList";
 import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
@@ -25,11 +27,14 @@ import { RejectDialog } from "./components/RejectDialog";
 import { StatusTabs } from "./components/StatusTabs";
 import { Toast } from "./components/Toast";
 import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
+import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
 import { BROWSE, type ReviewMode } from "./mode";
 import { applyDecision, countFor, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
+import { useDataRevision } from "./useDataRevision";
 import { useGlobalKeydown } from "./useGlobalKeydown";
+import { useJobs } from "./useJobs";
 import { useKeymap } from "./useKeymap";
 import { usePagedQueue, type Criteria } from "./usePagedQueue";
 import { useToast } from "./useToast";
@@ -67,6 +72,7 @@ export function App() {
   const { toast, showToast, dismissToast } = useToast();
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
+  const [exportDraft, setExportDraft] = useState(DEFAULT_EXPORT);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
@@ -110,6 +116,29 @@ export function App() {
       superseded = true;
     };
   }, [selectedId, shownId, reloadKey]);
+
+  /** New items arrived (an import here or from the CLI): recount and reload the list. */
+  const selectedRef = useRef(selectedId);
+  useEffect(() => {
+    selectedRef.current = selectedId;
+  }, [selectedId]);
+  const { reload: reloadQueue } = paged;
+  const refreshAfterImport = useCallback(() => {
+    fetchCounts().then(setCounts, (thrown: unknown) => showError(api.toAppError(thrown).message));
+    refreshFacets();
+    reloadQueue(selectedRef.current);
+  }, [fetchCounts, refreshFacets, reloadQueue, showError]);
+  useDataRevision(refreshAfterImport);
+
+  const jobs = useJobs(
+    useCallback(
+      (outcome) => {
+        showToast({ tone: outcome.tone, text: outcome.text });
+        if (outcome.refreshQueue) refreshAfterImport();
+      },
+      [showToast, refreshAfterImport],
+    ),
+  );
 
   const index = selectedIndex(queue);
   useEffect(() => {
@@ -245,6 +274,13 @@ export function App() {
     }
   };
 
+  const confirmExport = () => {
+    if (mode.kind !== "export") return;
+    setMode(BROWSE);
+    const request = exportRequest(exportDraft);
+    jobs.start("export", (onEvent) => api.startExport(request, onEvent));
+  };
+
   const confirmReject = () => {
     if (mode.kind !== "reject") return;
     const reason = reasons[mode.reasonIndex];
@@ -282,7 +318,14 @@ export function App() {
       case "reject":
         if (reviewable && reasons.length > 0) setMode({ kind: "reject", reasonIndex: 0, note: "" });
         return;
+      case "import":
+        return jobs.start("import", api.startImport);
+      case "export":
+        return setMode({ kind: "export" });
+      case "backup":
+        return jobs.start("backup", api.startBackup);
       case "save":
+        if (mode.kind === "export") return confirmExport();
         return mode.kind === "sme" ? confirmSme() : saveEdit();
       case "confirm":
         return confirmReject();
@@ -367,7 +410,7 @@ export function App() {
 
   return (
     <div className="app">
-      <AppHeader session={session} />
+      <AppHeader session={session} keymap={keymap} onCommand={run} />
       <div className="workspace">
         <aside className="sidebar">
           <SearchBox onOpen={paged.reload} />
@@ -420,6 +463,10 @@ export function App() {
           onCancel={() => setMode(BROWSE)}
         />
       )}
+      {mode.kind === "export" && (
+        <ExportDialog draft={exportDraft} facets={facets} onChange={setExportDraft} onConfirm={confirmExport} onCancel={() => setMode(BROWSE)} />
+      )}
+      <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
     </div>

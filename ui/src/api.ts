@@ -1,10 +1,12 @@
 // The only module that talks to the Tauri shell: one typed function per command. Every failure
 // is rethrown as an AppError {code, message}, whatever shape it arrived in.
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
+import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Item } from "./bindings/Item";
+import type { JobEvent } from "./bindings/JobEvent";
 import type { KeyBinding } from "./bindings/KeyBinding";
 import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueFacets } from "./bindings/QueueFacets";
@@ -76,3 +78,27 @@ export const setKeymap = (overrides: KeyBinding[]): Promise<void> => call("set_k
 
 /** Full-text search; the query is matched literally (FTS syntax in it is not interpreted). */
 export const searchItems = (query: string, limit: number): Promise<QueueEntry[]> => call("search_items", { query, limit });
+
+/**
+ * Starts a background job after the native file dialog the shell shows; `onEvent` receives its
+ * progress and then exactly one outcome. Resolves to the job id, or null when the user closed the
+ * dialog without choosing a file. The webview never sees or sends a path.
+ */
+function startJob(command: string, args: InvokeArgs, onEvent: (event: JobEvent) => void): Promise<number | null> {
+  const channel = new Channel<JobEvent>();
+  channel.onmessage = onEvent;
+  return call(command, { ...(args as Record<string, unknown>), onEvent: channel });
+}
+
+export const startImport = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_import", {}, onEvent);
+
+export const startExport = (request: ExportRequest, onEvent: (event: JobEvent) => void): Promise<number | null> =>
+  startJob("start_export", { request }, onEvent);
+
+export const startBackup = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_backup", {}, onEvent);
+
+/** Asks a running job to stop; false when it had already finished. */
+export const cancelJob = (id: number): Promise<boolean> => call("cancel_job", { id });
+
+/** Grows whenever an import completes (in this app or from the CLI). */
+export const dataRevision = (): Promise<number> => call("data_revision");

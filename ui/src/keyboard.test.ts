@@ -165,3 +165,18 @@ describe("focusKind", () => {
     expect(focusKind(null), "no target").toBe("other");
   });
 });
+
+describe("file actions and the export dialog", () => {
+  it("Ctrl+O imports, Ctrl+Shift+E opens the export dialog, Ctrl+B backs up", () => {
+    expect(run("browse", "o", { ctrlKey: true }), "Ctrl+O").toEqual({ type: "import" });
+    expect(run("browse", "E", { ctrlKey: true, shiftKey: true }), "Ctrl+Shift+E, not plain E (edit)").toEqual({ type: "export" });
+    expect(run("browse", "b", { metaKey: true }), "Cmd counts as Ctrl").toEqual({ type: "backup" });
+  });
+
+  it("in the export dialog only Esc and Ctrl+Enter act, so typing cannot decide an item", () => {
+    expect(run("export", "Escape")).toEqual({ type: "cancel" });
+    expect(run("export", "Enter", { ctrlKey: true })).toEqual({ type: "save" });
+    expect(run("export", "a"), "A must not approve behind the dialog").toBeNull();
+    expect(run("export", "o", { ctrlKey: true }), "no second import from inside the dialog").toBeNull();
+  });
+});

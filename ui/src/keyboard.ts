@@ -3,7 +3,7 @@
 // keymap (keymap.ts); dialogs have fixed keys.
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export";
 
 export interface KeyPress {
   key: string;
@@ -55,6 +55,7 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
       return browseCommand(press, keymap);
     case "edit":
     case "sme":
+    case "export":
       return editCommand(press);
     case "reject":
       return rejectCommand(press, reasonCount);

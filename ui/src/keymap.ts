@@ -15,6 +15,9 @@ export const KEYMAP_ACTIONS = [
   "redo",
   "search",
   "filter",
+  "import",
+  "export",
+  "backup",
   "help",
 ] as const;
 
@@ -34,6 +37,9 @@ export const DEFAULT_KEYMAP: Keymap = {
   redo: ["Ctrl+Shift+z", "Ctrl+y"],
   search: ["/"],
   filter: ["f"],
+  import: ["Ctrl+o"],
+  export: ["Ctrl+Shift+e"],
+  backup: ["Ctrl+b"],
   help: ["?"],
 };
 
@@ -47,8 +53,11 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   previous: "Previous item",
   undo: "Undo my last decision",
   redo: "Redo",
-  search: "Search (placeholder)",
+  search: "Search",
   filter: "Focus the filters",
+  import: "Import items from a file",
+  export: "Export for fine-tuning",
+  backup: "Back up the database",
   help: "Show this cheat sheet",
 };
 

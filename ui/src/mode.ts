@@ -6,6 +6,7 @@ export type ReviewMode =
   | { kind: "edit"; draft: EditedContent; initial: EditedContent; notice: string | null }
   | { kind: "reject"; reasonIndex: number; note: string }
   | { kind: "sme"; question: string }
-  | { kind: "help" };
+  | { kind: "help" }
+  | { kind: "export" };
 
 export const BROWSE: ReviewMode = { kind: "browse" };

@@ -1,12 +1,43 @@
 import type { SessionInfo } from "../bindings/SessionInfo";
+import type { KeyCommand } from "../keyboard";
+import { keyLabel, type Keymap } from "../keymap";
 
-export function AppHeader({ session }: { session: SessionInfo | null }) {
+interface AppHeaderProps {
+  session: SessionInfo | null;
+  keymap: Keymap;
+  onCommand: (command: KeyCommand) => void;
+}
+
+const FILE_ACTIONS = [
+  { action: "import", label: "Import…" },
+  { action: "export", label: "Export…" },
+  { action: "backup", label: "Back up…" },
+] as const;
+
+export function AppHeader({ session, keymap, onCommand }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         Vetted
       </div>
+      <nav className="file-actions" aria-label="Files">
+        {FILE_ACTIONS.map(({ action, label }) => {
+          const key = keymap[action][0];
+          return (
+            <button
+              key={action}
+              type="button"
+              className="button button-small"
+              data-testid={`header-${action}`}
+              title={key === undefined ? label : `${label} (${keyLabel(key)})`}
+              onClick={() => onCommand({ type: action })}
+            >
+              {label}
+            </button>
+          );
+        })}
+      </nav>
       {session !== null && (
         <div className="session">
           <span className="session-reviewer">

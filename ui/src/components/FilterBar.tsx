@@ -71,7 +71,7 @@ export function FilterBar({ criteria, facets, onChange, onFocus }: FilterBarProp
   );
 }
 
-interface FilterSelectProps {
+export interface FilterSelectProps {
   label: string;
   name: string;
   value: string | null;
@@ -79,7 +79,7 @@ interface FilterSelectProps {
   onChange: (value: string | null) => void;
 }
 
-function FilterSelect({ label, name, value, options, onChange }: FilterSelectProps) {
+export function FilterSelect({ label, name, value, options, onChange }: FilterSelectProps) {
   return (
     <label className="filter">
       <span className="filter-label">{label}</span>

@@ -1,0 +1,95 @@
+// Import, export and backup from the real window: the shell's file dialogs are answered by
+// VETTED_E2E_PICKS (debug builds only — WebDriver cannot drive a native GTK dialog), everything
+// after the pick is the real app: background jobs, progress, cancel, the queue refreshing, files
+// checked with Python's sqlite3 and by reading them back. An import from the CLI while the app
+// is open shows up without a restart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cliBinary, count, root, screenshot, seededDb, sql, startApp, waitForCount } from '../harness.mjs';
+
+const demoLine = JSON.parse(readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')[0]);
+
+/** A JSONL file of `n` new answer items, each with a distinct id and question. */
+function itemsFile(path, prefix, n) {
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(JSON.stringify({ ...demoLine, id: `${prefix}-${i}`, question: `${demoLine.question} (${prefix} ${i})` }));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+async function toastText(browser, contains) {
+  let last = '';
+  await browser.waitUntil(async () => {
+    const toast = browser.$('[data-testid="toast"]');
+    last = (await toast.isExisting()) ? await toast.getText() : '';
+    return last.includes(contains);
+  }, { timeout: 60000, timeoutMsg: `a toast saying "${contains}" (last: "${last}")` });
+  return last;
+}
+
+test('import, export and backup run in the background from the window, with progress and cancel', async () => {
+  const db = seededDb();
+  const dir = dirname(db);
+  const small = itemsFile(join(dir, 'new-items.jsonl'), 'new', 3);
+  const big = itemsFile(join(dir, 'big.jsonl'), 'big', 120000);
+  const exported = join(dir, 'vetted-trl-kto.jsonl');
+  const backup = join(dir, 'backup.db');
+  const picks = [small, exported, backup, big].join('|');
+  const { browser, stop } = await startApp(db, { VETTED_E2E_PICKS: picks });
+  try {
+    await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
+    const pending = await count(browser, 'pending');
+
+    // Import with Ctrl+O: the new items appear in the queue without a restart.
+    await browser.keys(['Control', 'o']);
+    await toastText(browser, '3 new, 0 already present');
+    await waitForCount(browser, 'pending', pending + 3);
+    assert.equal(sql(db, "SELECT count(*) AS n FROM items WHERE external_id LIKE 'new-%'")[0].n, 3, 'the items are in SQLite');
+
+    // Approve one item, then export it as TRL KTO through the dialog (Ctrl+Shift+E, Ctrl+Enter).
+    await browser.keys('a');
+    await waitForCount(browser, 'approved', 1);
+    await browser.keys(['Control', 'Shift', 'E']);
+    await browser.$('[data-testid="export-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="export-format"]').selectByAttribute('value', 'trl-kto');
+    await screenshot(browser, 'export-dialog.png');
+    await browser.keys(['Control', 'Enter']);
+    await toastText(browser, 'lines written to');
+    const lines = readFileSync(exported, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 1, 'one approved item → one KTO line');
+    assert.equal(lines[0].label, true, 'an approval is a desirable KTO example');
+    assert.ok(existsSync(exported.replace(/\.jsonl$/, '.manifest.json')), 'the manifest is written next to the export');
+
+    // Back up from the header button: a consistent copy with every item.
+    await browser.$('[data-testid="header-backup"]').click();
+    await toastText(browser, 'backup written to');
+    const itemsNow = sql(db, 'SELECT count(*) AS n FROM items')[0].n;
+    assert.equal(sql(backup, 'SELECT count(*) AS n FROM items')[0].n, itemsNow, 'the backup holds every item');
+    assert.equal(sql(backup, 'PRAGMA integrity_check')[0].integrity_check, 'ok');
+
+    // A big import shows progress and a cancel leaves the database as it was.
+    await browser.keys(['Control', 'o']);
+    const job = browser.$('[data-testid="job-import"]');
+    await job.waitForDisplayed({ timeout: 20000, timeoutMsg: 'the running import is shown' });
+    await browser.waitUntil(async () => /Importing: \d+ %/.test(await job.getText()), {
+      timeout: 20000, timeoutMsg: 'the import reports a percentage',
+    });
+    await screenshot(browser, 'import-progress.png');
+    await browser.$('[data-testid="job-cancel"]').click();
+    await toastText(browser, 'Importing cancelled; nothing was changed.');
+    assert.equal(await job.isExisting(), false, 'the cancelled job is gone from the panel');
+    assert.equal(sql(db, 'SELECT count(*) AS n FROM items')[0].n, itemsNow, 'a cancelled import adds nothing');
+
+    // The CLI imports while the app is open: no "database is locked", and the queue refreshes.
+    const cliItems = itemsFile(join(dir, 'cli-items.jsonl'), 'cli', 2);
+    execFileSync(cliBinary, ['--db', db, 'import', cliItems], { stdio: 'pipe' });
+    await waitForCount(browser, 'pending', pending + 3 - 1 + 2);
+  } finally {
+    await stop();
+  }
+});

@@ -1,0 +1,108 @@
+import { useEffect, useRef } from "react";
+import type { QueueFacets } from "../bindings/QueueFacets";
+import { FORMATS, PII_MODES, isTrainingFormat, type ExportDraft } from "../exportChoices";
+import { Kbd } from "./Badges";
+import { FilterSelect } from "./FilterBar";
+
+interface ExportDialogProps {
+  draft: ExportDraft;
+  facets: QueueFacets | null;
+  onChange: (draft: ExportDraft) => void;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+/**
+ * Chooses what to export; the shell then asks where to save (a native dialog) and runs the export
+ * in the background. Ctrl+Enter continues, Esc cancels (keyboard.ts).
+ */
+export function ExportDialog({ draft, facets, onChange, onConfirm, onCancel }: ExportDialogProps) {
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const format = FORMATS.find((f) => f.value === draft.format);
+  const training = isTrainingFormat(draft.format);
+  return (
+    <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onCancel()}>
+      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog">
+        <h2 id="export-title" className="dialog-title">
+          Export reviewed items
+        </h2>
+        <p className="dialog-hint">Only decided items are exported; “do not train” items and items waiting for an SME are left out.</p>
+        <label className="field">
+          <span className="field-label">Format</span>
+          <select
+            ref={first}
+            className="input"
+            data-testid="export-format"
+            value={draft.format}
+            onChange={(event) => onChange({ ...draft, format: FORMATS.find((f) => f.value === event.target.value)?.value ?? draft.format })}
+          >
+            {FORMATS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+          <span className="field-hint">{format?.hint}</span>
+        </label>
+        {training && (
+          <>
+            <label className="field">
+              <span className="field-label">Privacy screen</span>
+              <select
+                className="input"
+                data-testid="export-pii"
+                value={draft.pii}
+                onChange={(event) => onChange({ ...draft, pii: PII_MODES.find((m) => m.value === event.target.value)?.value ?? draft.pii })}
+              >
+                {PII_MODES.map((m) => (
+                  <option key={m.value} value={m.value}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Validation split (% of prompts)</span>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                max={50}
+                step={1}
+                data-testid="export-val"
+                value={draft.valPercent}
+                onChange={(event) => onChange({ ...draft, valPercent: Number(event.target.value) })}
+              />
+            </label>
+          </>
+        )}
+        <div className="export-filters" aria-label="Only export">
+          <FilterSelect
+            label="Kind"
+            name="export-kind"
+            value={draft.kind}
+            options={[
+              { value: "answer", label: "answer" },
+              { value: "relationship", label: "relationship" },
+            ]}
+            onChange={(value) => onChange({ ...draft, kind: value === "answer" || value === "relationship" ? value : null })}
+          />
+          <FilterSelect label="Domain" name="export-domain" value={draft.domain} options={choices(facets?.domains)} onChange={(domain) => onChange({ ...draft, domain })} />
+          <FilterSelect label="Model" name="export-model" value={draft.model} options={choices(facets?.models)} onChange={(model) => onChange({ ...draft, model })} />
+          <FilterSelect label="Tag" name="export-tag" value={draft.tag} options={choices(facets?.tags)} onChange={(tag) => onChange({ ...draft, tag })} />
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel <Kbd>Esc</Kbd>
+          </button>
+          <button type="button" className="button button-primary" data-testid="export-confirm" onClick={onConfirm}>
+            Choose file and export <Kbd>Ctrl+Enter</Kbd>
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const choices = (values: string[] | undefined) => (values ?? []).map((value) => ({ value, label: value }));

@@ -1,0 +1,53 @@
+// The export dialog's choices: formats with what each is for, privacy modes, and the request
+// sent to the core. Pure, so the mapping is unit-tested.
+import type { ExportRequest } from "./bindings/ExportRequest";
+import type { Format } from "./bindings/Format";
+import type { PiiMode } from "./bindings/PiiMode";
+
+export const FORMATS: { value: Format; label: string; hint: string }[] = [
+  { value: "trl-sft", label: "TRL SFT", hint: "Approved and edited answers as chat messages (Hugging Face TRL SFTTrainer)." },
+  { value: "trl-dpo", label: "TRL DPO", hint: "Edited answer preferred over the original (DPOTrainer)." },
+  { value: "trl-kto", label: "TRL KTO", hint: "Each answer labelled desirable or not (KTOTrainer)." },
+  { value: "openai-sft", label: "OpenAI SFT", hint: "OpenAI fine-tuning chat format." },
+  { value: "openai-dpo", label: "OpenAI DPO", hint: "OpenAI preference fine-tuning format." },
+  { value: "decisions", label: "Audit trail (JSONL)", hint: "Every decision with reviewer, time, reason and note." },
+  { value: "decisions-csv", label: "Audit trail (CSV)", hint: "Every decision, for spreadsheets." },
+];
+
+export const PII_MODES: { value: PiiMode; label: string }[] = [
+  { value: "redact", label: "Redact private data (emails, keys, cards…)" },
+  { value: "exclude", label: "Leave out items with private data" },
+  { value: "off", label: "No privacy screen" },
+];
+
+/** The dialog's single-choice filters; null = any. */
+export interface ExportDraft {
+  format: Format;
+  pii: PiiMode;
+  /** Percent of prompts for validation, 0–50. */
+  valPercent: number;
+  kind: "answer" | "relationship" | null;
+  domain: string | null;
+  model: string | null;
+  tag: string | null;
+}
+
+export const DEFAULT_EXPORT: ExportDraft = { format: "trl-sft", pii: "redact", valPercent: 0, kind: null, domain: null, model: null, tag: null };
+
+const listOf = <T>(value: T | null): T[] => (value === null ? [] : [value]);
+
+export function exportRequest(draft: ExportDraft): ExportRequest {
+  const percent = Number.isFinite(draft.valPercent) ? Math.min(Math.max(draft.valPercent, 0), 50) : 0;
+  return {
+    format: draft.format,
+    pii: draft.pii,
+    val_fraction: percent / 100,
+    kinds: listOf(draft.kind),
+    domains: listOf(draft.domain),
+    models: listOf(draft.model),
+    tags: listOf(draft.tag),
+  };
+}
+
+/** Training formats split and screen; the audit trail is written as it is. */
+export const isTrainingFormat = (format: Format): boolean => format !== "decisions" && format !== "decisions-csv";
