@@ -35,6 +35,7 @@ bindings_drift() {
 timed "bindings: no drift" bindings_drift
 timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soak_writer &&
   python3 scripts/soak.py --rounds 15 --writers 1 && python3 scripts/soak.py --rounds 15 --writers 3"
+timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts/test-disk-full.sh
 timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/test-exports.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
 timed "app: build" cargo build --locked -p vetted-app

@@ -212,7 +212,12 @@ impl Error {
         }
     }
 
+    /// An I/O failure on `path`; a full disk becomes [`Error::DiskFull`] whatever the file, so
+    /// the UI and scripts branch on one code for it.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        if source.kind() == std::io::ErrorKind::StorageFull {
+            return Error::DiskFull;
+        }
         Error::Io {
             path: path.into(),
             source,
@@ -224,6 +229,13 @@ impl From<rusqlite::Error> for Error {
     /// Failures a user can act on get their own variant; the rest stay `Sqlite`.
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        // Opening a WAL database on a full disk fails to grow the `-shm` file, which SQLite
+        // reports as an I/O error rather than SQLITE_FULL.
+        if let rusqlite::Error::SqliteFailure(failure, _) = &e
+            && failure.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE
+        {
+            return Error::DiskFull;
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::ReadOnly) => Error::ReadOnly,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked,
