@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "start_import",
     "start_export",
     "start_backup",
+    "start_register_products",
     "cancel_job",
     "data_revision",
 ];

@@ -1,4 +1,4 @@
-// Import, export and backup from the real window: the shell's file dialogs are answered by
+// Import, export, backup and data-product registration from the real window: the shell's file dialogs are answered by
 // VETTED_E2E_PICKS (debug builds only — WebDriver cannot drive a native GTK dialog), everything
 // after the pick is the real app: background jobs, progress, cancel, the queue refreshing, files
 // checked with Python's sqlite3 and by reading them back. An import from the CLI while the app
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cliBinary, count, root, screenshot, seededDb, sql, startApp, waitForCount } from '../harness.mjs';
+import { chinook, cliBinary, count, root, screenshot, seededDb, sql, startApp, waitForCount } from '../harness.mjs';
 
 const demoLine = JSON.parse(readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')[0]);
 
@@ -39,7 +39,7 @@ test('import, export and backup run in the background from the window, with prog
   const big = itemsFile(join(dir, 'big.jsonl'), 'big', 120000);
   const exported = join(dir, 'vetted-trl-kto.jsonl');
   const backup = join(dir, 'backup.db');
-  const picks = [small, exported, backup, big].join('|');
+  const picks = [small, exported, backup, chinook, big].join('|');
   const { browser, stop } = await startApp(db, { VETTED_E2E_PICKS: picks });
   try {
     await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
@@ -71,6 +71,11 @@ test('import, export and backup run in the background from the window, with prog
     const itemsNow = sql(db, 'SELECT count(*) AS n FROM items')[0].n;
     assert.equal(sql(backup, 'SELECT count(*) AS n FROM items')[0].n, itemsNow, 'the backup holds every item');
     assert.equal(sql(backup, 'PRAGMA integrity_check')[0].integrity_check, 'ok');
+
+    // Register Chinook's tables as data products from the header.
+    await browser.$('[data-testid="header-products"]').click();
+    await toastText(browser, '11 data product(s) from');
+    assert.equal(sql(db, 'SELECT count(*) AS n FROM products')[0].n, 11, "Chinook's 11 tables are registered");
 
     // A big import shows progress and a cancel leaves the database as it was.
     await browser.keys(['Control', 'o']);

@@ -192,6 +192,27 @@ pub fn start_export(
     Some(state.spawn(|db| tasks::export(db, request, out), on_event))
 }
 
+/// Asks for a SQLite database or CSV file and registers it as data products in the background.
+#[tauri::command(async)]
+pub fn start_register_products(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let file = picker::open_file(
+        &app,
+        "Add data products",
+        &[
+            (
+                "SQLite databases and CSV files",
+                &["sqlite", "sqlite3", "db", "csv"],
+            ),
+            ("All files", &["*"]),
+        ],
+    )?;
+    Some(state.spawn(|db| tasks::register_products(db, file), on_event))
+}
+
 /// Asks where to save and writes a consistent backup of the open database there.
 #[tauri::command(async)]
 pub fn start_backup(

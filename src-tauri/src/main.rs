@@ -52,6 +52,7 @@ fn main() {
             commands::start_import,
             commands::start_export,
             commands::start_backup,
+            commands::start_register_products,
             commands::cancel_job,
             commands::data_revision,
         ])

@@ -88,6 +88,25 @@ pub fn export(db: PathBuf, request: ExportRequest, out: PathBuf) -> Work {
     })
 }
 
+/// Registers the tables of a SQLite file, or a CSV file, as data products.
+pub fn register_products(db: PathBuf, file: PathBuf) -> Work {
+    Box::new(move |_, _| {
+        let registered = Store::open(&db)?.add_products(std::slice::from_ref(&file))?;
+        let names: Vec<&str> = registered.iter().map(|r| r.name.as_str()).collect();
+        let refreshed = registered.iter().filter(|r| !r.new).count();
+        let mut summary = format!(
+            "{} data product(s) from {}: {}",
+            registered.len(),
+            file.display(),
+            names.join(", ")
+        );
+        if refreshed > 0 {
+            summary.push_str(&format!(" ({refreshed} refreshed)"));
+        }
+        Ok(summary)
+    })
+}
+
 /// Writes a consistent copy of the database at `db` to `out` (which must not exist).
 pub fn backup(db: PathBuf, out: PathBuf) -> Work {
     Box::new(move |_, _| {

@@ -133,3 +133,23 @@ fn an_export_job_writes_the_file_and_a_failed_one_says_why() {
         "{last:?}"
     );
 }
+
+#[test]
+fn a_products_job_registers_every_table_of_a_sqlite_file() {
+    let db = temp_db();
+    drop(db.open());
+    let jobs = Jobs::default();
+    let (_, rx) = run(
+        &jobs,
+        tasks::register_products(db.path.clone(), crate::support::chinook_path()),
+    );
+    let last = rx.iter().last().unwrap();
+    let JobEvent::Finished { summary } = &last else {
+        panic!("registration failed: {last:?}");
+    };
+    assert!(
+        summary.starts_with("11 data product(s) from") && summary.contains("Invoice"),
+        "Chinook's 11 tables, named: {summary}"
+    );
+    assert_eq!(db.open().list_products().unwrap().len(), 11);
+}

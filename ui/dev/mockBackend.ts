@@ -116,6 +116,7 @@ export function createMockBackend(options: { copies: number; reviewer: string })
     start_import: () => null,
     start_export: () => null,
     start_backup: () => null,
+    start_register_products: () => null,
     cancel_job: () => false,
     data_revision: () => 0,
     session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),

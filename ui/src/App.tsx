@@ -324,6 +324,8 @@ export function App() {
         return setMode({ kind: "export" });
       case "backup":
         return jobs.start("backup", api.startBackup);
+      case "products":
+        return jobs.start("products", api.startRegisterProducts);
       case "save":
         if (mode.kind === "export") return confirmExport();
         return mode.kind === "sme" ? confirmSme() : saveEdit();

@@ -95,6 +95,9 @@ export const startImport = (onEvent: (event: JobEvent) => void): Promise<number 
 export const startExport = (request: ExportRequest, onEvent: (event: JobEvent) => void): Promise<number | null> =>
   startJob("start_export", { request }, onEvent);
 
+export const startRegisterProducts = (onEvent: (event: JobEvent) => void): Promise<number | null> =>
+  startJob("start_register_products", {}, onEvent);
+
 export const startBackup = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_backup", {}, onEvent);
 
 /** Asks a running job to stop; false when it had already finished. */

@@ -2,7 +2,7 @@
 // finished or failed. Pure state transitions so every rule is unit-tested without the shell.
 import type { JobEvent } from "./bindings/JobEvent";
 
-export type JobKind = "import" | "export" | "backup";
+export type JobKind = "import" | "export" | "backup" | "products";
 
 export interface JobView {
   id: number;
@@ -13,7 +13,7 @@ export interface JobView {
   cancelling: boolean;
 }
 
-export const JOB_TITLE: Record<JobKind, string> = { import: "Importing", export: "Exporting", backup: "Backing up" };
+export const JOB_TITLE: Record<JobKind, string> = { import: "Importing", export: "Exporting", backup: "Backing up", products: "Adding data products" };
 
 /** What a finished job means for the rest of the UI and what to tell the reviewer. */
 export interface JobOutcome {

@@ -171,6 +171,7 @@ describe("file actions and the export dialog", () => {
     expect(run("browse", "o", { ctrlKey: true }), "Ctrl+O").toEqual({ type: "import" });
     expect(run("browse", "E", { ctrlKey: true, shiftKey: true }), "Ctrl+Shift+E, not plain E (edit)").toEqual({ type: "export" });
     expect(run("browse", "b", { metaKey: true }), "Cmd counts as Ctrl").toEqual({ type: "backup" });
+    expect(run("browse", "O", { ctrlKey: true, shiftKey: true }), "Ctrl+Shift+O adds data products").toEqual({ type: "products" });
   });
 
   it("in the export dialog only Esc and Ctrl+Enter act, so typing cannot decide an item", () => {

@@ -18,6 +18,7 @@ export const KEYMAP_ACTIONS = [
   "import",
   "export",
   "backup",
+  "products",
   "help",
 ] as const;
 
@@ -40,6 +41,7 @@ export const DEFAULT_KEYMAP: Keymap = {
   import: ["Ctrl+o"],
   export: ["Ctrl+Shift+e"],
   backup: ["Ctrl+b"],
+  products: ["Ctrl+Shift+o"],
   help: ["?"],
 };
 
@@ -58,6 +60,7 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   import: "Import items from a file",
   export: "Export for fine-tuning",
   backup: "Back up the database",
+  products: "Add data products (SQLite or CSV)",
   help: "Show this cheat sheet",
 };
 

@@ -11,6 +11,7 @@ interface AppHeaderProps {
 const FILE_ACTIONS = [
   { action: "import", label: "Import…" },
   { action: "export", label: "Export…" },
+  { action: "products", label: "Add products…" },
   { action: "backup", label: "Back up…" },
 ] as const;
 
