@@ -235,3 +235,59 @@ fn other_writers_never_see_database_is_locked_during_an_import() {
         assert!(decisions > 0);
     });
 }
+
+/// Ctrl-C (SIGINT) during a CLI import stops it cleanly: exit 130, nothing imported.
+#[test]
+fn ctrl_c_stops_a_cli_import_and_leaves_the_database_as_it_was() {
+    let db = temp_db();
+    drop(db.open());
+    let before = table_counts(&db.path);
+    let file = db.write_file("big.jsonl", jsonl(&answer_lines("int", BATCH_ITEMS * 40)));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vetted"))
+        .args(["--db", db.path.to_str().unwrap(), "import"])
+        .arg(&file)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the import is under way (its staged import row exists).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        let running: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM imports WHERE state = 'running'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if running > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "exit code after Ctrl-C; stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("import cancelled; nothing was imported"),
+        "the user is told nothing was imported: {stderr}"
+    );
+    assert_eq!(
+        table_counts(&db.path),
+        before,
+        "an interrupted import leaves every table as it was"
+    );
+}

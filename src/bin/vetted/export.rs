@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
@@ -138,7 +137,12 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
             bar.set_position(p.done);
         }
     };
-    let result = export(store, &options, &mut on_progress, &AtomicBool::new(false));
+    let result = export(
+        store,
+        &options,
+        &mut on_progress,
+        crate::interrupt::cancel_flag(),
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -17,7 +16,7 @@ pub fn import(store: &mut Store, sources: Vec<ImportSource>) -> Result<()> {
     for source in sources {
         let bar = progress_bar();
         let mut on_progress = |p: &ImportProgress| update(&bar, p);
-        let result = store.import(&source, &mut on_progress, &AtomicBool::new(false));
+        let result = store.import(&source, &mut on_progress, crate::interrupt::cancel_flag());
         bar.finish_and_clear();
         let report = result?;
         for note in &report.notes {

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
 mod export;
 mod import;
+mod interrupt;
 mod llm;
 mod output;
 mod products;
@@ -230,7 +231,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            // 130 = interrupted by Ctrl-C (SIGINT), as shells report it.
+            if e.code() == "cancelled" {
+                ExitCode::from(130)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
