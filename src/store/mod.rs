@@ -15,6 +15,7 @@ mod annotations;
 mod approved_relationships;
 mod backup;
 mod decisions;
+mod guidelines;
 mod items;
 mod keymap;
 mod llm_calls;
@@ -30,6 +31,7 @@ mod vetting;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use decisions::{effective_decision, effective_decision_seq_sql};
+pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
 pub use items::NewItem;
 pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};

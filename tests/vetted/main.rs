@@ -3,6 +3,7 @@
 mod cli;
 mod decisions;
 mod export;
+mod guidelines;
 mod import;
 mod import_formats;
 mod import_fuzz;

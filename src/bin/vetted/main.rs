@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
 mod export;
+mod guidelines;
 mod import;
 mod interrupt;
 mod llm;
@@ -170,6 +171,11 @@ enum Command {
     /// Export decisions as fine-tuning data or an audit trail (docs/export.md), or approved
     /// relationships as a graph or dbt tests (docs/relationships.md).
     Export(Box<export::ExportArgs>),
+    /// Review guidelines per domain; promote a decision's note into one.
+    Guidelines {
+        #[command(subcommand)]
+        command: guidelines::GuidelinesCommand,
+    },
     /// List or extend the reject-reason taxonomy.
     Reasons {
         #[command(subcommand)]
@@ -372,6 +378,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Export(args) => export::run(&store, *args),
+        Command::Guidelines { command } => guidelines::run(&mut store, command),
         Command::Reasons { command } => match command {
             ReasonsCommand::List { json } => reasons::list(&store, json),
             ReasonsCommand::Add { id, label } => reasons::add(&mut store, &id, &label),
