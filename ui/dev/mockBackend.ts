@@ -59,9 +59,26 @@ function toItem(record: ImportRecord, externalId: string): Item {
   };
 }
 
+const RLO = "\u202E";
+const ZWSP = "\u200B";
+const LONG = "x".repeat(400);
+
+/** `?hostile=1`: an answer whose every field carries bidi overrides, zero-width characters and a very long line. */
+const HOSTILE: ImportRecord = {
+  kind: "answer",
+  id: "qa-hostile",
+  domain: `fin${ZWSP}ance`,
+  model: `evil-model${RLO}7b`,
+  question: `Which file should the analyst open? invoice${RLO}fdp.exe and pay${ZWSP}pal.com`,
+  answer: `Open **invoice${RLO}fdp.exe** [1]. Visit [pay${ZWSP}pal](https://pay${ZWSP}pal.com/${RLO}x) now.\n\n${LONG}\n\n\`\`\`\n${LONG}\n\`\`\``,
+  evidence: [{ id: "1", title: `Note ${RLO}gnp.exe`, text: `The attachment is invoice${RLO}fdp.exe; ${LONG}`, source: `mail${ZWSP}box` }],
+  metadata: {},
+  vetting: { model: "smollm2-vetter", verdict: "fail", score: 0.1, reasons: [`contains a ${RLO}override`] },
+} as unknown as ImportRecord;
+
 /** The real records first, then numbered copies so the list scrolls and pages. */
-export function createMockBackend(options: { copies: number; reviewer: string }) {
-  const base = records as unknown as ImportRecord[];
+export function createMockBackend(options: { copies: number; reviewer: string; hostile?: boolean }) {
+  const base = [...(options.hostile === true ? [HOSTILE] : []), ...(records as unknown as ImportRecord[])];
   const rows: Row[] = [];
   for (let copy = 0; copy < options.copies; copy++) {
     for (const record of base) {
