@@ -12,7 +12,7 @@ export function FieldsTable({ fields, highlighted }: { fields: Field[]; highligh
       </thead>
       <tbody>
         {fields.map((field) => (
-          <tr key={field.name} className={highlighted.has(field.name) ? "mapped" : undefined}>
+          <tr key={field.name} data-field={field.name} className={highlighted.has(field.name) ? "mapped" : undefined}>
             <td className="mono">
               <SafeText text={field.name} />
             </td>
