@@ -28,7 +28,7 @@ import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits"
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
 import { BROWSE, type ReviewMode } from "./mode";
-import { applyDecision, countFor, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
+import { applyDecision, countFor, entryChangesAfter, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useKeymap } from "./useKeymap";
 import { usePagedQueue, type Criteria } from "./usePagedQueue";
@@ -132,15 +132,17 @@ export function App() {
   const reviewable = session !== null && current !== null && current.item.external_id === selectedId;
 
   const advanceAfter = useCallback(
-    async (input: DecisionInput & { action: DecidingAction }) => {
+    async (input: DecisionInput & { action: DecidingAction }, decision: Decision | null) => {
       const status = statusAfter(input.action);
+      // An edited mapping retitles its row; `current` is the item decided (see decideCurrent).
+      const changes = entryChangesAfter(current?.item, decision);
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
       const [newCounts, next] = await Promise.allSettled([
         fetchCounts(),
         nextId === null ? Promise.resolve(null) : loadItem(nextId),
       ]);
       // One batch: list, counts and the next item change together.
-      update((state) => applyDecision(state, input.item, status));
+      update((state) => applyDecision(state, input.item, status, changes));
       if (newCounts.status === "fulfilled") setCounts(newCounts.value);
       if (next.status === "fulfilled") {
         setCurrent(next.value);
@@ -151,7 +153,7 @@ export function App() {
       setMode(BROWSE);
       showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
     },
-    [queueRef, update, showToast, fetchCounts],
+    [queueRef, update, showToast, fetchCounts, current],
   );
 
   const reloadAfterConflict = useCallback(
@@ -172,13 +174,14 @@ export function App() {
       dismissToast();
       try {
         let failure: AppError | null = null;
+        let decision: Decision | null = null;
         try {
-          await api.decide(input);
+          decision = await api.decide(input);
         } catch (thrown) {
           failure = api.toAppError(thrown);
         }
         if (failure === null) {
-          await advanceAfter(input);
+          await advanceAfter(input, decision);
         } else if (failure.code === "conflict") {
           await reloadAfterConflict(input);
         } else {
