@@ -128,17 +128,26 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     verdict: r.item.vetting?.verdict ?? null,
   });
 
+  /** The filter bar's criteria (not the status tab), as the core applies them. */
+  const matches = (r: Row, filter: QueueFilter): boolean =>
+    (filter.kind === null || r.item.body.kind === filter.kind) &&
+    (filter.domain === null || r.item.domain === filter.domain) &&
+    (filter.model === null || r.item.model === filter.model) &&
+    (filter.verdict === null || r.item.vetting?.verdict === filter.verdict) &&
+    (filter.tag === null || r.item.tags.includes(filter.tag)) &&
+    (filter.reviewer === null || r.history.some((d) => d.reviewer === filter.reviewer));
+
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
     reject_reasons: () => REASONS,
-    status_counts: (): StatusCounts => {
+    status_counts: (args): StatusCounts => {
       const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0 };
-      for (const row of rows) counts[row.item.status] += 1;
+      for (const row of rows) if (matches(row, args.filter as QueueFilter)) counts[row.item.status] += 1;
       return counts;
     },
     queue_page: (args): QueuePage => {
       const { filter, after, limit } = args as { filter: QueueFilter; after: { id: number } | null; limit: number };
-      const matching = rows.filter((r) => r.id > (after?.id ?? 0) && (filter.status === null || r.item.status === filter.status));
+      const matching = rows.filter((r) => r.id > (after?.id ?? 0) && (filter.status === null || r.item.status === filter.status) && matches(r, filter));
       const entries = matching.slice(0, limit).map(toEntry);
       const last = entries[entries.length - 1];
       return { entries, next_after: entries.length === limit && last !== undefined ? { key: last.id, id: last.id } : null };

@@ -16,7 +16,7 @@ import { CheatSheet } from "./components/CheatSheet";
 import { DecisionBar } from "./components/DecisionBar";
 import { EmptyQueue } from "./components/EmptyQueue";
 import { ErrorPanel } from "./components/ErrorPanel";
-import { FILTER_BAR_ID, FilterBar } from "./components/FilterBar";
+import { FilterBar, focusFilterBar } from "./components/FilterBar";
 import { ItemView } from "./components/ItemView";
 import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
 import { QueueList } from "./components/QueueList";
@@ -271,7 +271,7 @@ export function App() {
       case "help":
         return setMode({ kind: "help" });
       case "filter":
-        return document.querySelector<HTMLSelectElement>(`#${FILTER_BAR_ID} select`)?.focus();
+        return focusFilterBar();
       case "search":
         return document.getElementById(SEARCH_INPUT_ID)?.focus();
       case "approve":
