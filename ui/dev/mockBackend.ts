@@ -76,9 +76,45 @@ const HOSTILE: ImportRecord = {
   vetting: { model: "smollm2-vetter", verdict: "fail", score: 0.1, reasons: [`contains a ${RLO}override`] },
 } as unknown as ImportRecord;
 
+/** `?hostile=1` also adds a relationship whose product, field names and cells are hostile. */
+const HOSTILE_RELATIONSHIP: ImportRecord = {
+  kind: "relationship",
+  id: "rel-hostile",
+  domain: "finance",
+  model: "evil-model",
+  source: {
+    product: `Pay${RLO}stneм`,
+    fields: [
+      { name: "id", type: "INTEGER" },
+      { name: `acct${ZWSP}_id`, type: "TEXT" },
+      { name: `"quoted" ${RLO}name`, type: "TEXT" },
+    ],
+    sample_rows: [{ id: 1, [`acct${ZWSP}_id`]: `A${RLO}17`, [`"quoted" ${RLO}name`]: LONG }],
+  },
+  target: {
+    product: "Account",
+    fields: [
+      { name: "acct_id", type: "TEXT" },
+      { name: `acct${ZWSP}_id`, type: "TEXT" },
+      { name: "owner", type: "TEXT" },
+    ],
+    sample_rows: [{ acct_id: "A17", [`acct${ZWSP}_id`]: "A17", owner: `Mal${RLO}lory` }],
+  },
+  relation: {
+    type: "foreign_key",
+    cardinality: "N:1",
+    mapping: [
+      { source_field: `acct${ZWSP}_id`, target_field: "acct_id" },
+      { source_field: `"quoted" ${RLO}name`, target_field: "owner" },
+    ],
+  },
+  rationale: `Looks like a key ${RLO}(trust me)`,
+  confidence: 0.5,
+} as unknown as ImportRecord;
+
 /** The real records first, then numbered copies so the list scrolls and pages. */
 export function createMockBackend(options: { copies: number; reviewer: string; hostile?: boolean }) {
-  const base = [...(options.hostile === true ? [HOSTILE] : []), ...(records as unknown as ImportRecord[])];
+  const base = [...(options.hostile === true ? [HOSTILE, HOSTILE_RELATIONSHIP] : []), ...(records as unknown as ImportRecord[])];
   const rows: Row[] = [];
   for (let copy = 0; copy < options.copies; copy++) {
     for (const record of base) {
