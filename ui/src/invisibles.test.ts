@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasInvisibles, INVISIBLE_CHARS, splitInvisibles, visibleText } from "./invisibles";
+import { hasInvisibles, INVISIBLE_CHARS, splitInvisibles, stripInvisibles, visibleText } from "./invisibles";
 
 const RLO = "\u202E";
 const ZWSP = "\u200B";
@@ -36,5 +36,12 @@ describe("visibleText", () => {
   it("replaces controls with a readable token for attributes", () => {
     expect(visibleText(`a${RLO}b${ZWSP}c`)).toBe("a⟨RLO⟩b⟨ZWSP⟩c");
     expect(visibleText("unchanged")).toBe("unchanged");
+  });
+});
+
+describe("stripInvisibles", () => {
+  it("removes every hidden character and nothing else", () => {
+    expect(stripInvisibles(`invoice${RLO}fdp.exe${ZWSP} שלום`)).toBe("invoicefdp.exe שלום");
+    expect(stripInvisibles("as is")).toBe("as is");
   });
 });

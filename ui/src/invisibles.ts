@@ -87,3 +87,11 @@ export function visibleText(text: string): string {
     .map((part) => (typeof part === "string" ? part : tokenFor(part)))
     .join("");
 }
+
+/** The text without any of these characters (an editor's "remove hidden characters"). */
+export function stripInvisibles(text: string): string {
+  if (!hasInvisibles(text)) return text;
+  return splitInvisibles(text)
+    .filter((part): part is string => typeof part === "string")
+    .join("");
+}

@@ -4,6 +4,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { INVISIBLE_CHARS } from "../invisibles";
+import { AnswerEditor } from "./AnswerEditor";
 import { CellValue } from "./CellValue";
 import { DiffView } from "./DiffView";
 import { EvidencePassage } from "./EvidencePassage";
@@ -74,5 +75,13 @@ describe("components showing untrusted text", () => {
     expectDefused(renderToStaticMarkup(<ProductCard role="source" side={side} highlighted={new Set()} />), "product card");
     const relation = { type: "foreign_key", cardinality: "N:1" as const, mapping: [{ source_field: `a${RLO}`, target_field: `b${ZWSP}` }] };
     expectDefused(renderToStaticMarkup(<RelationSummary title="t" relation={relation} source={HOSTILE} target="T" rationale={HOSTILE} />), "relation summary");
+  });
+});
+
+describe("AnswerEditor", () => {
+  const props = { notice: null, onChange: () => {}, onSave: () => {}, onCancel: () => {}, original: "a" };
+  it("warns when the text being edited hides characters the textarea cannot show", () => {
+    expect(renderToStaticMarkup(<AnswerEditor {...props} text={HOSTILE} />)).toContain('data-testid="hidden-characters-warning"');
+    expect(renderToStaticMarkup(<AnswerEditor {...props} text="plain" />)).not.toContain("hidden-characters-warning");
   });
 });
