@@ -6,5 +6,5 @@ export default defineConfig({
   base: "./",
   server: { port: 5173, strictPort: true },
   build: { outDir: "dist", emptyOutDir: true },
-  test: { include: ["src/**/*.test.ts"], environment: "node" },
+  test: { include: ["src/**/*.test.ts", "src/**/*.test.tsx"], environment: "node" },
 });

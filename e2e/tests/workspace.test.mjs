@@ -83,6 +83,8 @@ test('edit with diff, reject, needs SME, undo/redo across a restart, filter, che
 
     // A filter: relationships only; counts follow the filter.
     const relationships = sql(db, `SELECT count(*) AS n FROM items WHERE kind = 'relationship' AND status = 'pending'`)[0].n;
+    // The filters are a collapsed group in the sidebar: open it first.
+    await browser.$('[data-testid="filter-toggle"]').click();
     await browser.$('[data-testid="filter-kind"]').selectByAttribute('value', 'relationship');
     await waitForCount(browser, 'pending', relationships);
     await browser.waitUntil(async () => (await selectedId(browser))?.startsWith('rel-'), {

@@ -59,9 +59,62 @@ function toItem(record: ImportRecord, externalId: string): Item {
   };
 }
 
+const RLO = "\u202E";
+const ZWSP = "\u200B";
+const LONG = "x".repeat(400);
+
+/** `?hostile=1`: an answer whose every field carries bidi overrides, zero-width characters and a very long line. */
+const HOSTILE: ImportRecord = {
+  kind: "answer",
+  id: "qa-hostile",
+  domain: `fin${ZWSP}ance`,
+  model: `evil-model${RLO}7b`,
+  question: `Which file should the analyst open? invoice${RLO}fdp.exe and pay${ZWSP}pal.com`,
+  answer: `Open **invoice${RLO}fdp.exe** [1]. Visit [pay${ZWSP}pal](https://pay${ZWSP}pal.com/${RLO}x) now.\n\n${LONG}\n\n\`\`\`\n${LONG}\n\`\`\``,
+  evidence: [{ id: "1", title: `Note ${RLO}gnp.exe`, text: `The attachment is invoice${RLO}fdp.exe; ${LONG}`, source: `mail${ZWSP}box` }],
+  metadata: {},
+  vetting: { model: "smollm2-vetter", verdict: "fail", score: 0.1, reasons: [`contains a ${RLO}override`] },
+} as unknown as ImportRecord;
+
+/** `?hostile=1` also adds a relationship whose product, field names and cells are hostile. */
+const HOSTILE_RELATIONSHIP: ImportRecord = {
+  kind: "relationship",
+  id: "rel-hostile",
+  domain: "finance",
+  model: "evil-model",
+  source: {
+    product: `Pay${RLO}stneм`,
+    fields: [
+      { name: "id", type: "INTEGER" },
+      { name: `acct${ZWSP}_id`, type: "TEXT" },
+      { name: `"quoted" ${RLO}name`, type: "TEXT" },
+    ],
+    sample_rows: [{ id: 1, [`acct${ZWSP}_id`]: `A${RLO}17`, [`"quoted" ${RLO}name`]: LONG }],
+  },
+  target: {
+    product: "Account",
+    fields: [
+      { name: "acct_id", type: "TEXT" },
+      { name: `acct${ZWSP}_id`, type: "TEXT" },
+      { name: "owner", type: "TEXT" },
+    ],
+    sample_rows: [{ acct_id: "A17", [`acct${ZWSP}_id`]: "A17", owner: `Mal${RLO}lory` }],
+  },
+  relation: {
+    type: "foreign_key",
+    cardinality: "N:1",
+    mapping: [
+      { source_field: `acct${ZWSP}_id`, target_field: "acct_id" },
+      { source_field: `"quoted" ${RLO}name`, target_field: "owner" },
+    ],
+  },
+  rationale: `Looks like a key ${RLO}(trust me)`,
+  confidence: 0.5,
+} as unknown as ImportRecord;
+
 /** The real records first, then numbered copies so the list scrolls and pages. */
-export function createMockBackend(options: { copies: number; reviewer: string }) {
-  const base = records as unknown as ImportRecord[];
+export function createMockBackend(options: { copies: number; reviewer: string; hostile?: boolean }) {
+  const base = [...(options.hostile === true ? [HOSTILE, HOSTILE_RELATIONSHIP] : []), ...(records as unknown as ImportRecord[])];
   const rows: Row[] = [];
   for (let copy = 0; copy < options.copies; copy++) {
     for (const record of base) {
@@ -111,6 +164,15 @@ export function createMockBackend(options: { copies: number; reviewer: string })
     verdict: r.item.vetting?.verdict ?? null,
   });
 
+  /** The filter bar's criteria (not the status tab), as the core applies them. */
+  const matches = (r: Row, filter: QueueFilter): boolean =>
+    (filter.kind === null || r.item.body.kind === filter.kind) &&
+    (filter.domain === null || r.item.domain === filter.domain) &&
+    (filter.model === null || r.item.model === filter.model) &&
+    (filter.verdict === null || r.item.vetting?.verdict === filter.verdict) &&
+    (filter.tag === null || r.item.tags.includes(filter.tag)) &&
+    (filter.reviewer === null || r.history.some((d) => d.reviewer === filter.reviewer));
+
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     // No files in a browser: the pickers behave as if the user closed the dialog.
     start_import: () => null,
@@ -121,14 +183,14 @@ export function createMockBackend(options: { copies: number; reviewer: string })
     data_revision: () => 0,
     session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
     reject_reasons: () => REASONS,
-    status_counts: (): StatusCounts => {
+    status_counts: (args): StatusCounts => {
       const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0 };
-      for (const row of rows) counts[row.item.status] += 1;
+      for (const row of rows) if (matches(row, args.filter as QueueFilter)) counts[row.item.status] += 1;
       return counts;
     },
     queue_page: (args): QueuePage => {
       const { filter, after, limit } = args as { filter: QueueFilter; after: { id: number } | null; limit: number };
-      const matching = rows.filter((r) => r.id > (after?.id ?? 0) && (filter.status === null || r.item.status === filter.status));
+      const matching = rows.filter((r) => r.id > (after?.id ?? 0) && (filter.status === null || r.item.status === filter.status) && matches(r, filter));
       const entries = matching.slice(0, limit).map(toEntry);
       const last = entries[entries.length - 1];
       return { entries, next_after: entries.length === limit && last !== undefined ? { key: last.id, id: last.id } : null };

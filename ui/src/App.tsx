@@ -17,7 +17,7 @@ import { DecisionBar } from "./components/DecisionBar";
 import { EmptyQueue } from "./components/EmptyQueue";
 import { ExportDialog } from "./components/ExportDialog";
 import { ErrorPanel } from "./components/ErrorPanel";
-import { FILTER_BAR_ID, FilterBar } from "./components/FilterBar";
+import { FilterBar, focusFilterBar } from "./components/FilterBar";
 import { ItemView } from "./components/ItemView";
 import { JobsPanel } from "./components/JobsPanel";
 import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
@@ -31,7 +31,7 @@ import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
 import { BROWSE, type ReviewMode } from "./mode";
-import { applyDecision, countFor, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
+import { applyDecision, countFor, entryChangesAfter, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
 import { useDataRevision } from "./useDataRevision";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useJobs } from "./useJobs";
@@ -161,15 +161,17 @@ export function App() {
   const reviewable = session !== null && current !== null && current.item.external_id === selectedId;
 
   const advanceAfter = useCallback(
-    async (input: DecisionInput & { action: DecidingAction }) => {
+    async (input: DecisionInput & { action: DecidingAction }, decision: Decision | null) => {
       const status = statusAfter(input.action);
+      // An edited mapping retitles its row; `current` is the item decided (see decideCurrent).
+      const changes = entryChangesAfter(current?.item, decision);
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
       const [newCounts, next] = await Promise.allSettled([
         fetchCounts(),
         nextId === null ? Promise.resolve(null) : loadItem(nextId),
       ]);
       // One batch: list, counts and the next item change together.
-      update((state) => applyDecision(state, input.item, status));
+      update((state) => applyDecision(state, input.item, status, changes));
       if (newCounts.status === "fulfilled") setCounts(newCounts.value);
       if (next.status === "fulfilled") {
         setCurrent(next.value);
@@ -180,7 +182,7 @@ export function App() {
       setMode(BROWSE);
       showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
     },
-    [queueRef, update, showToast, fetchCounts],
+    [queueRef, update, showToast, fetchCounts, current],
   );
 
   const reloadAfterConflict = useCallback(
@@ -201,13 +203,14 @@ export function App() {
       dismissToast();
       try {
         let failure: AppError | null = null;
+        let decision: Decision | null = null;
         try {
-          await api.decide(input);
+          decision = await api.decide(input);
         } catch (thrown) {
           failure = api.toAppError(thrown);
         }
         if (failure === null) {
-          await advanceAfter(input);
+          await advanceAfter(input, decision);
         } else if (failure.code === "conflict") {
           await reloadAfterConflict(input);
         } else {
@@ -304,7 +307,7 @@ export function App() {
       case "help":
         return setMode({ kind: "help" });
       case "filter":
-        return document.querySelector<HTMLSelectElement>(`#${FILTER_BAR_ID} select`)?.focus();
+        return focusFilterBar();
       case "search":
         return document.getElementById(SEARCH_INPUT_ID)?.focus();
       case "approve":

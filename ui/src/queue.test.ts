@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
+import type { Decision } from "./bindings/Decision";
+import type { Item } from "./bindings/Item";
 import type { ItemStatus } from "./bindings/ItemStatus";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import {
   applyDecision,
   countFor,
   emptyQueue,
+  entryChangesAfter,
   mergePage,
   moveSelection,
+  queueTitle,
   select,
   selectedIndex,
   statusAfter,
@@ -178,5 +182,66 @@ describe("statusAfter and countFor", () => {
     expect(countFor(counts, "pending"), "pending tab").toBe(36);
     expect(countFor(counts, "needs_sme"), "needs SME tab").toBe(1);
     expect(countFor(counts, null), "All tab sums every status").toBe(40);
+  });
+});
+
+describe("the row of an edited item", () => {
+  const relationshipItem = (externalId: string): Item => ({
+    external_id: externalId,
+    domain: "music-store",
+    model: "m",
+    status: "pending",
+    version: 0,
+    body: {
+      kind: "relationship",
+      source: { product: "Invoice", fields: [], sample_rows: [] },
+      target: { product: "Customer", fields: [], sample_rows: [] },
+      relation: { type: "foreign_key", cardinality: "N:1", mapping: [{ source_field: "CustomerId", target_field: "CustomerId" }] },
+      rationale: "",
+      confidence: null,
+    },
+    vetting: null,
+    metadata: {},
+    latest_edit: null,
+    tags: [],
+    do_not_train: false,
+    created_at: "",
+    updated_at: "",
+  });
+  const edit = (item: string, mapping: { source_field: string; target_field: string }[]): Decision => ({
+    id: "d1",
+    item,
+    item_version: 0,
+    reviewer: "r",
+    action: "edit",
+    edited: { kind: "relationship", relation: { type: "foreign_key", cardinality: "1:1", mapping } },
+    reason: null,
+    note: null,
+    decided_at: "",
+    reverts: null,
+    edit_distance: null,
+  });
+
+  it("titles a relationship by the mapping in force, as the core titles the proposal", () => {
+    const item = relationshipItem("item-2");
+    expect(queueTitle(item.body, null), "the proposal").toBe("Invoice.CustomerId → Customer.CustomerId");
+    expect(queueTitle(item.body, edit("item-2", [{ source_field: "BillingCity", target_field: "City" }, { source_field: "BillingState", target_field: "State" }]).edited), "a composite edit").toBe(
+      "Invoice.BillingCity+BillingState → Customer.City+State",
+    );
+  });
+
+  it("retitles the decided row in place when it stays in the list", () => {
+    const changes = entryChangesAfter(relationshipItem("item-2"), edit("item-2", [{ source_field: "BillingCity", target_field: "City" }]));
+    const next = applyDecision(queueOf(null, [1, 2, 3], 2), "item-2", "edited", changes);
+    expect(next.entries.map((e) => e.title), "only the edited row changes").toEqual(["Item 1", "Invoice.BillingCity → Customer.City", "Item 3"]);
+    expect(next.entries[1]?.status, "and its status").toBe("edited");
+  });
+
+  it("changes nothing else for other decisions, another item, or no decision result", () => {
+    const item = relationshipItem("item-2");
+    expect(entryChangesAfter(item, { ...edit("item-2", []), action: "approve", edited: null }), "approve").toEqual({});
+    expect(entryChangesAfter(item, edit("item-9", [])), "not the shown item").toEqual({});
+    expect(entryChangesAfter(item, null), "no result").toEqual({});
+    expect(applyDecision(queueOf(null, [1, 2], 2), "item-2", "approved").entries[1]?.title, "title kept").toBe("Item 2");
   });
 });

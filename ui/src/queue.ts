@@ -1,6 +1,10 @@
 // The queue list as pure state: pages merged by keyset, selection moves, and what a decision
 // does to the list. React state holds a QueueState; every change goes through these functions.
 import type { Action } from "./bindings/Action";
+import type { Decision } from "./bindings/Decision";
+import type { EditedContent } from "./bindings/EditedContent";
+import type { Item } from "./bindings/Item";
+import type { ItemBody } from "./bindings/ItemBody";
 import type { ItemStatus } from "./bindings/ItemStatus";
 import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueEntry } from "./bindings/QueueEntry";
@@ -75,18 +79,47 @@ export function statusAfter(action: DecidingAction): ItemStatus {
 const WORK_QUEUES: ReadonlySet<StatusFilter> = new Set(["pending", "needs_sme"]);
 
 /**
- * Applies a recorded decision. In a work queue (Pending, Needs SME) the item leaves the list; in
- * the others its status changes in place. If it was selected, the selection moves to the entry
- * after it, else the one before it.
+ * The one-line queue title of an item, as the core derives it at import (ItemBody::title in
+ * src/domain.rs), but of the content in force: an edited relation's mapping replaces the
+ * proposed one. An answer's title is its question, which an edit does not change.
  */
-export function applyDecision(state: QueueState, externalId: string, status: ItemStatus): QueueState {
+export function queueTitle(body: ItemBody, edited: EditedContent | null): string {
+  if (body.kind === "answer") return body.question;
+  const relation = edited?.kind === "relationship" ? edited.relation : body.relation;
+  const side = (product: string, fields: string[]) => `${product}.${fields.join("+")}`;
+  return `${side(body.source.product, relation.mapping.map((p) => p.source_field))} → ${side(
+    body.target.product,
+    relation.mapping.map((p) => p.target_field),
+  )}`;
+}
+
+/** What a recorded decision changes in the decided item's queue row besides its status. */
+export type EntryChanges = Partial<Pick<QueueEntry, "title">>;
+
+/**
+ * The row changes a decision implies, read from the decision as the core recorded it and the
+ * item it was made on (for the product names): an edit retitles the row. Nothing if the item
+ * is not the decided one.
+ */
+export function entryChangesAfter(item: Item | null | undefined, decision: Decision | null): EntryChanges {
+  if (item === null || item === undefined || decision === null || item.external_id !== decision.item) return {};
+  if (decision.action !== "edit" || decision.edited === null) return {};
+  return { title: queueTitle(item.body, decision.edited) };
+}
+
+/**
+ * Applies a recorded decision. In a work queue (Pending, Needs SME) the item leaves the list; in
+ * the others its status changes in place (with `changes`, e.g. the title of an edited mapping).
+ * If it was selected, the selection moves to the entry after it, else the one before it.
+ */
+export function applyDecision(state: QueueState, externalId: string, status: ItemStatus, changes: EntryChanges = {}): QueueState {
   const index = state.entries.findIndex((entry) => entry.external_id === externalId);
   if (index < 0) return state;
   const leaves = WORK_QUEUES.has(state.filter) && status !== state.filter;
   const neighbour = state.entries[index + 1] ?? state.entries[index - 1];
   const entries = leaves
     ? state.entries.filter((_, i) => i !== index)
-    : state.entries.map((entry, i) => (i === index ? { ...entry, status } : entry));
+    : state.entries.map((entry, i) => (i === index ? { ...entry, ...changes, status } : entry));
   const fallback = leaves ? null : externalId;
   const selectedId = state.selectedId === externalId ? (neighbour?.external_id ?? fallback) : state.selectedId;
   return { ...state, entries, selectedId };

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { hasInvisibles, stripInvisibles } from "../invisibles";
 import { DiffView } from "./DiffView";
 import { EditorActions } from "./EditorActions";
 
@@ -31,6 +32,15 @@ export function AnswerEditor({ text, notice, onChange, onSave, onCancel, origina
         rows={Math.min(14, Math.max(4, text.split("\n").length + 1))}
         onChange={(event) => onChange(event.target.value)}
       />
+      {hasInvisibles(text) && (
+        <p className="editor-warning" role="note" data-testid="hidden-characters-warning">
+          This text contains hidden direction-control or zero-width characters: the editor cannot show them, and may show
+          the text reordered. The diff below marks each one.{" "}
+          <button type="button" className="link-button" data-testid="strip-hidden-characters" onClick={() => onChange(stripInvisibles(text))}>
+            Remove them
+          </button>
+        </p>
+      )}
       <h3 className="label">Live diff against the model answer</h3>
       <DiffView before={original} after={text} testId="live-diff" />
       <EditorActions notice={notice} onSave={onSave} onCancel={onCancel} />

@@ -8,6 +8,7 @@ import { EvidencePassage } from "./EvidencePassage";
 import { GroundingHints } from "./GroundingHints";
 import { Markdown } from "./Markdown";
 import { VettingPanel } from "./VettingPanel";
+import { SafeText } from "./SafeText";
 
 interface AnswerViewProps {
   body: AnswerBody;
@@ -34,7 +35,9 @@ export function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProp
       <div className="answer-main">
         <section className="block">
           <h3 className="label">Question</h3>
-          <p className="question">{body.question}</p>
+          <p className="question">
+            <SafeText text={body.question} />
+          </p>
         </section>
         {latestEdit !== null && (
           <section className="block">

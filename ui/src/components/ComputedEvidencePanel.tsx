@@ -2,6 +2,9 @@ import { useEffect, useState } from "react";
 import { relationshipEvidence } from "../api";
 import type { AppError } from "../bindings/AppError";
 import type { RelationshipEvidence } from "../bindings/RelationshipEvidence";
+import { visibleText } from "../invisibles";
+import { SafeText } from "./SafeText";
+
 
 interface ComputedEvidencePanelProps {
   externalId: string;
@@ -33,7 +36,9 @@ export function ComputedEvidencePanel({ externalId, version }: ComputedEvidenceP
     return (
       <section className="computed-evidence" data-testid="computed-evidence">
         <div className="label">Computed evidence</div>
-        <p className="muted">Could not compute: {error.message}</p>
+        <p className="muted">
+          Could not compute: <SafeText text={error.message} />
+        </p>
       </section>
     );
   }
@@ -47,8 +52,8 @@ export function ComputedEvidencePanel({ externalId, version }: ComputedEvidenceP
     <section className="computed-evidence" data-testid="computed-evidence" aria-label="Evidence computed from the data">
       <header className="computed-header">
         <span className="label">Computed evidence</span>
-        <span className="muted small" title={evidence.source_basis.fallback_reason ?? undefined}>
-          {evidence.source_basis.label} · {evidence.target_basis.label}
+        <span className="muted small" title={evidence.source_basis.fallback_reason === null ? undefined : visibleText(evidence.source_basis.fallback_reason)}>
+          <SafeText text={`${evidence.source_basis.label} · ${evidence.target_basis.label}`} />
         </span>
       </header>
       <dl className="figures">
@@ -104,10 +109,10 @@ export function ComputedEvidencePanel({ externalId, version }: ComputedEvidenceP
           {evidence.pairs.map((pair) => (
             <tr key={`${pair.source_field}→${pair.target_field}`}>
               <td className="mono">
-                {pair.source_field} → {pair.target_field}
+                <SafeText text={`${pair.source_field} → ${pair.target_field}`} />
               </td>
               <td className={`type-${pair.type_match}`}>
-                {pair.source_type ?? "?"} / {pair.target_type ?? "?"} ({pair.type_match})
+                <SafeText text={`${pair.source_type ?? "?"} / ${pair.target_type ?? "?"} (${pair.type_match})`} />
               </td>
               <td>{pair.name_similarity.toFixed(2)}</td>
             </tr>
@@ -118,11 +123,13 @@ export function ComputedEvidencePanel({ externalId, version }: ComputedEvidenceP
         <ul className="cautions">
           {evidence.conflicts.map((conflict) => (
             <li key={`${conflict.kind}-${conflict.other_item}`} className="bad">
-              Conflict with {conflict.other_item}: {conflict.message}
+              <SafeText text={`Conflict with ${conflict.other_item}: ${conflict.message}`} />
             </li>
           ))}
           {evidence.cautions.map((caution) => (
-            <li key={caution}>{caution}</li>
+            <li key={caution}>
+              <SafeText text={caution} />
+            </li>
           ))}
         </ul>
       )}
@@ -136,7 +143,9 @@ function Figure({ name, value, detail, tone, testId }: { name: string; value: st
       <dt>{name}</dt>
       <dd>
         <span className="figure-value">{value}</span>
-        <span className="figure-detail">{detail}</span>
+        <span className="figure-detail">
+          <SafeText text={detail} />
+        </span>
       </dd>
     </div>
   );

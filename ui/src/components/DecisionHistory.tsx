@@ -4,6 +4,7 @@ import type { Decision } from "../bindings/Decision";
 import type { RejectReason } from "../bindings/RejectReason";
 import { cancelledIds } from "../history";
 import { DiffView } from "./DiffView";
+import { SafeText } from "./SafeText";
 
 const ACTION_LABEL = { approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs SME", revert: "reverted" } as const;
 const ACTION_CLASS = { approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme", revert: "pending" } as const;
@@ -48,12 +49,18 @@ export function DecisionHistory({ history, reasons, originalAnswer }: DecisionHi
               <time className="history-time" dateTime={decision.decided_at} title={decision.decided_at}>
                 {formatTime(decision.decided_at)}
               </time>
-              <span className="history-who">{decision.reviewer}</span>
+              <span className="history-who">
+                <SafeText text={decision.reviewer} />
+              </span>
               <span className={`history-action status-${ACTION_CLASS[decision.action]}`}>{ACTION_LABEL[decision.action]}</span>
               <span className="history-detail">
                 {decision.reverts !== null && <span className="history-note">{describeRevert(decision.reverts)}</span>}
                 {decision.reason !== null && <span className="history-reason">{reasonLabel(decision.reason)}</span>}
-                {decision.note !== null && <span className="history-note">{decision.action === "needs_sme" ? `Q: ${decision.note}` : decision.note}</span>}
+                {decision.note !== null && (
+                  <span className="history-note">
+                    <SafeText text={decision.action === "needs_sme" ? `Q: ${decision.note}` : decision.note} />
+                  </span>
+                )}
                 {decision.edit_distance !== null && <span className="history-version">{decision.edit_distance} word edits</span>}
                 <span className="history-version">v{decision.item_version}</span>
               </span>

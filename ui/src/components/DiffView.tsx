@@ -1,4 +1,5 @@
 import { diffStats, wordDiff } from "../diff";
+import { SafeText } from "./SafeText";
 
 /** A word-level diff of `before` → `after`: deletions struck through, insertions marked. */
 export function DiffView({ before, after, testId }: { before: string; after: string; testId?: string }) {
@@ -12,14 +13,16 @@ export function DiffView({ before, after, testId }: { before: string; after: str
       <p className="diff-text">
         {parts.map((part, i) =>
           part.kind === "kept" ? (
-            <span key={i}>{part.text}</span>
+            <span key={i}>
+              <SafeText text={part.text} />
+            </span>
           ) : part.kind === "inserted" ? (
             <ins key={i} className="diff-inserted">
-              {part.text}
+              <SafeText text={part.text} />
             </ins>
           ) : (
             <del key={i} className="diff-deleted">
-              {part.text}
+              <SafeText text={part.text} />
             </del>
           ),
         )}

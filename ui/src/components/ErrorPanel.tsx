@@ -1,4 +1,5 @@
 import type { AppError } from "../bindings/AppError";
+import { SafeText } from "./SafeText";
 
 interface ErrorPanelProps {
   title: string;
@@ -10,7 +11,9 @@ export function ErrorPanel({ title, error, onRetry }: ErrorPanelProps) {
   return (
     <div className="panel-center" role="alert">
       <h2 className="panel-title">{title}</h2>
-      <p className="panel-text">{error.message}</p>
+      <p className="panel-text">
+        <SafeText text={error.message} />
+      </p>
       <p className="muted mono">{error.code}</p>
       {onRetry !== undefined && (
         <button type="button" className="button" onClick={onRetry}>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { Evidence } from "../bindings/Evidence";
 import { Markdown } from "./Markdown";
+import { SafeText } from "./SafeText";
 
 interface EvidencePassageProps {
   passage: Evidence;
@@ -18,11 +19,17 @@ export function EvidencePassage({ passage, cited, highlight }: EvidencePassagePr
   return (
     <article ref={element} className={cited ? "evidence evidence-cited" : "evidence"} data-testid="evidence" data-passage-id={passage.id} data-cited={cited}>
       <header className="evidence-header">
-        <span className="evidence-id">{passage.id}</span>
-        <span className="evidence-title">{passage.title}</span>
+        <span className="evidence-id">
+          <SafeText text={passage.id} />
+        </span>
+        <span className="evidence-title">
+          <SafeText text={passage.title} />
+        </span>
       </header>
       <Markdown className="evidence-text" text={passage.text} highlight={highlight} />
-      <footer className="evidence-source">{passage.source}</footer>
+      <footer className="evidence-source">
+        <SafeText text={passage.source} />
+      </footer>
     </article>
   );
 }

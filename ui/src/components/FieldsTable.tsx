@@ -1,4 +1,5 @@
 import type { Field } from "../bindings/Field";
+import { SafeText } from "./SafeText";
 
 export function FieldsTable({ fields, highlighted }: { fields: Field[]; highlighted: Set<string> }) {
   return (
@@ -11,9 +12,13 @@ export function FieldsTable({ fields, highlighted }: { fields: Field[]; highligh
       </thead>
       <tbody>
         {fields.map((field) => (
-          <tr key={field.name} className={highlighted.has(field.name) ? "mapped" : undefined}>
-            <td className="mono">{field.name}</td>
-            <td className="mono muted">{field.type}</td>
+          <tr key={field.name} data-field={field.name} className={highlighted.has(field.name) ? "mapped" : undefined}>
+            <td className="mono">
+              <SafeText text={field.name} />
+            </td>
+            <td className="mono muted">
+              <SafeText text={field.type} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -1,4 +1,6 @@
 import { GROUNDING_EXPLANATION, type SentenceGrounding } from "../grounding";
+import { visibleText } from "../invisibles";
+import { SafeText } from "./SafeText";
 
 interface GroundingHintsProps {
   groundings: SentenceGrounding[];
@@ -25,7 +27,7 @@ export function GroundingHints({ groundings, active, onActivate }: GroundingHint
             className={`grounding-sentence ${g.supported ? "supported" : "unsupported"}${active === i ? " active" : ""}`}
             data-testid="grounding-sentence"
             data-supported={g.supported}
-            title={g.supported ? `Shares ${g.support[0]?.shared.join(", ")} with ${g.support.map((s) => s.passageId).join(", ")}. ${GROUNDING_EXPLANATION}` : `No passage shares half of this sentence's content words. ${GROUNDING_EXPLANATION}`}
+            title={g.supported ? visibleText(`Shares ${g.support[0]?.shared.join(", ")} with ${g.support.map((s) => s.passageId).join(", ")}. ${GROUNDING_EXPLANATION}`) : `No passage shares half of this sentence's content words. ${GROUNDING_EXPLANATION}`}
             tabIndex={0}
             onMouseEnter={() => onActivate(i)}
             onMouseLeave={() => onActivate(null)}
@@ -35,8 +37,14 @@ export function GroundingHints({ groundings, active, onActivate }: GroundingHint
             <span className="grounding-marker" aria-hidden="true">
               {g.supported ? "✓" : "?"}
             </span>
-            {g.sentence}
-            {g.supported && <span className="grounding-source">{g.support.map((s) => s.passageId).join(", ")}</span>}
+            <span className="grounding-text">
+              <SafeText text={g.sentence} />
+            </span>
+            {g.supported && (
+              <span className="grounding-source">
+                <SafeText text={g.support.map((s) => s.passageId).join(", ")} />
+              </span>
+            )}
           </li>
         ))}
       </ol>

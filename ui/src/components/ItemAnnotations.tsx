@@ -1,5 +1,7 @@
 // Tags and the do-not-train flag: item annotations, editable at any time, not decisions.
 import { useState } from "react";
+import { visibleText } from "../invisibles";
+import { SafeText } from "./SafeText";
 
 interface ItemAnnotationsProps {
   tags: string[];
@@ -21,8 +23,8 @@ export function ItemAnnotations({ tags, doNotTrain, onAddTag, onRemoveTag, onDoN
       <ul className="tag-list" aria-label="Tags">
         {tags.map((tag) => (
           <li key={tag} className="tag" data-testid="tag">
-            {tag}
-            <button type="button" className="icon-button" aria-label={`Remove tag ${tag}`} onClick={() => onRemoveTag(tag)}>
+            <SafeText text={tag} />
+            <button type="button" className="icon-button" aria-label={`Remove tag ${visibleText(tag)}`} onClick={() => onRemoveTag(tag)}>
               ×
             </button>
           </li>

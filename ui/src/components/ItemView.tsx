@@ -8,6 +8,7 @@ import { KindBadge, StatusBadge } from "./Badges";
 import { DecisionHistory } from "./DecisionHistory";
 import { ItemAnnotations } from "./ItemAnnotations";
 import { RelationshipView } from "./RelationshipView";
+import { SafeText } from "./SafeText";
 
 interface ItemViewProps {
   item: Item;
@@ -38,11 +39,18 @@ export function ItemView(props: ItemViewProps) {
       aria-busy={stale}
     >
       <header className="item-header">
-        <span className="item-id">{item.external_id}</span>
+        <span className="item-id">
+          <SafeText text={item.external_id} />
+        </span>
         <KindBadge kind={body.kind} />
-        <span className="item-meta">{item.domain}</span>
         <span className="item-meta">
-          model <span className="mono">{item.model}</span>
+          <SafeText text={item.domain} />
+        </span>
+        <span className="item-meta">
+          model{" "}
+          <span className="mono">
+            <SafeText text={item.model} />
+          </span>
         </span>
         <span className="item-header-end">
           <StatusBadge status={item.status} />

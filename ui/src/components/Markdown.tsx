@@ -1,7 +1,8 @@
 // Renders the safe markdown subset (markdown.ts) as React elements. Links are never anchors:
 // the link text is followed by its URL as plain text, flagged when not https. Images are a note.
-import { Fragment, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { parseMarkdown, type Inline } from "../markdown";
+import { SafeText } from "./SafeText";
 
 interface MarkdownProps {
   text: string;
@@ -27,7 +28,7 @@ export function Markdown({ text, className, onCite, highlight }: MarkdownProps) 
           case "code":
             return (
               <pre key={i} className="md-code-block">
-                {block.text}
+                <SafeText text={block.text} />
               </pre>
             );
           case "list": {
@@ -50,21 +51,21 @@ function InlineNode({ node, onCite, highlight }: InlineNodeProps): ReactNode {
   const children = (nodes: Inline[]) => nodes.map((child, i) => <InlineNode key={i} node={child} onCite={onCite} highlight={highlight} />);
   switch (node.type) {
     case "text":
-      return highlight === undefined || highlight.size === 0 ? node.text : <Highlighted text={node.text} words={highlight} />;
+      return highlight === undefined || highlight.size === 0 ? <SafeText text={node.text} /> : <Highlighted text={node.text} words={highlight} />;
     case "strong":
       return <strong>{children(node.children)}</strong>;
     case "em":
       return <em>{children(node.children)}</em>;
     case "code":
-      return <code className="md-code">{node.text}</code>;
+      return <code className="md-code"><SafeText text={node.text} /></code>;
     case "image":
-      return <span className="md-image-note">[image not shown: {node.alt || "no description"}]</span>;
+      return <span className="md-image-note">[image not shown: <SafeText text={node.alt || "no description"} />]</span>;
     case "link":
       return (
         <span className="md-link">
-          {node.text}{" "}
+          <SafeText text={node.text} />{" "}
           <span className={node.https ? "md-url" : "md-url md-url-unsafe"} title={node.https ? "Link (not opened by Vetted)" : "Not an https link"}>
-            ({node.url})
+            (<SafeText text={node.url} />)
           </span>
         </span>
       );
@@ -90,7 +91,7 @@ function Highlighted({ text, words }: { text: string; words: ReadonlySet<string>
             {part}
           </mark>
         ) : (
-          <Fragment key={i}>{part}</Fragment>
+          <SafeText key={i} text={part} />
         ),
       )}
     </>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import { Kbd } from "./Badges";
+import { SafeText } from "./SafeText";
 
 interface NeedsSmeDialogProps {
   itemId: string;
@@ -18,7 +19,10 @@ export function NeedsSmeDialog({ itemId, question, busy, onChange, onConfirm, on
     <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onCancel()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="sme-title" data-testid="sme-dialog">
         <h2 id="sme-title" className="dialog-title">
-          Ask an expert about <span className="mono">{itemId}</span>
+          Ask an expert about{" "}
+          <span className="mono">
+            <SafeText text={itemId} />
+          </span>
         </h2>
         <p className="dialog-hint">The item moves to the Needs SME queue with your question.</p>
         <label className="field">

@@ -1,6 +1,7 @@
 import type { ProductSide } from "../bindings/ProductSide";
 import { FieldsTable } from "./FieldsTable";
 import { SampleRowsTable } from "./SampleRowsTable";
+import { SafeText } from "./SafeText";
 
 interface ProductCardProps {
   role: "source" | "target";
@@ -14,7 +15,9 @@ export function ProductCard({ role, side, highlighted }: ProductCardProps) {
     <section className="product" data-testid={`product-${role}`}>
       <header className="product-header">
         <span className="product-role">{role}</span>
-        <h3 className="product-name">{side.product}</h3>
+        <h3 className="product-name">
+          <SafeText text={side.product} />
+        </h3>
         <span className="product-stats">
           {side.fields.length} fields · {side.sample_rows.length} sample rows
         </span>

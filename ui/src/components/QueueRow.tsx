@@ -1,5 +1,7 @@
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { KindBadge, StatusBadge, VerdictDot } from "./Badges";
+import { visibleText } from "../invisibles";
+import { SafeText } from "./SafeText";
 
 interface QueueRowProps {
   entry: QueueEntry;
@@ -20,12 +22,14 @@ export function QueueRow({ entry, top, height, selected, onSelect }: QueueRowPro
       style={{ top, height }}
       onClick={() => onSelect(entry.external_id)}
     >
-      <div className="queue-row-title" title={entry.title}>
-        {entry.title}
+      <div className="queue-row-title" title={visibleText(entry.title)}>
+        <SafeText text={entry.title} />
       </div>
       <div className="queue-row-meta">
         <KindBadge kind={entry.kind} />
-        <span className="queue-row-domain">{entry.domain}</span>
+        <span className="queue-row-domain">
+          <SafeText text={entry.domain} />
+        </span>
         <span className="queue-row-end">
           {entry.verdict !== null && <VerdictDot verdict={entry.verdict} />}
           <StatusBadge status={entry.status} />

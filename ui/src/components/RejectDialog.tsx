@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { RejectReason } from "../bindings/RejectReason";
 import { Kbd } from "./Badges";
+import { SafeText } from "./SafeText";
 
 interface RejectDialogProps {
   itemId: string;
@@ -23,7 +24,10 @@ export function RejectDialog({ itemId, reasons, selected, note, busy, onPick, on
     <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onCancel()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="reject-title" data-testid="reject-dialog">
         <h2 id="reject-title" className="dialog-title">
-          Reject <span className="mono">{itemId}</span>
+          Reject{" "}
+          <span className="mono">
+            <SafeText text={itemId} />
+          </span>
         </h2>
         <p className="dialog-hint">
           Pick a reason with <Kbd>1</Kbd>–<Kbd>{String(reasons.length)}</Kbd> or the arrow keys.

@@ -2,6 +2,7 @@ import type { Cardinality } from "../bindings/Cardinality";
 import type { FieldPair } from "../bindings/FieldPair";
 import type { Relation } from "../bindings/Relation";
 import { EditorActions } from "./EditorActions";
+import { visibleText } from "../invisibles";
 
 const CARDINALITIES: Cardinality[] = ["1:1", "N:1", "1:N", "N:M"];
 
@@ -98,7 +99,7 @@ function FieldSelect({ label, value, options, onChange }: FieldSelectProps) {
       {value === "" && <option value="">Pick a field…</option>}
       {choices.map((name) => (
         <option key={name} value={name}>
-          {name}
+          {visibleText(name)}
         </option>
       ))}
     </select>

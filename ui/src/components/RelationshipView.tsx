@@ -2,6 +2,7 @@ import type { Relation } from "../bindings/Relation";
 import type { RelationshipBody } from "../bindings/RelationshipBody";
 import type { Vetting } from "../bindings/Vetting";
 import { ComputedEvidencePanel } from "./ComputedEvidencePanel";
+import { MappingConnectors } from "./MappingConnectors";
 import { ProductCard } from "./ProductCard";
 import { RelationEditor, type RelationEditorProps } from "./RelationEditor";
 import { RelationSummary } from "./RelationSummary";
@@ -19,7 +20,8 @@ interface RelationshipViewProps {
 
 export function RelationshipView({ externalId, version, body, latestEdit, vetting, editor }: RelationshipViewProps) {
   // Highlight the mapping in force: the draft while editing, else the latest edit, else the proposal.
-  const mapping = (editor?.relation ?? latestEdit ?? body.relation).mapping;
+  const inForce = editor?.relation ?? latestEdit ?? body.relation;
+  const mapping = inForce.mapping;
   const sourceNames = new Set(mapping.map((pair) => pair.source_field));
   const targetNames = new Set(mapping.map((pair) => pair.target_field));
   return (
@@ -61,6 +63,7 @@ export function RelationshipView({ externalId, version, body, latestEdit, vettin
       <div className="products">
         <ProductCard role="source" side={body.source} highlighted={sourceNames} />
         <ProductCard role="target" side={body.target} highlighted={targetNames} />
+        <MappingConnectors mapping={mapping} cardinality={inForce.cardinality} />
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import type { Field } from "../bindings/Field";
 import { CellValue } from "./CellValue";
+import { SafeText } from "./SafeText";
 
 interface SampleRowsTableProps {
   fields: Field[];
@@ -24,7 +25,7 @@ export function SampleRowsTable({ fields, rows, highlighted }: SampleRowsTablePr
           <tr>
             {columns.map((column) => (
               <th key={column} className={mappedClass(column)}>
-                {column}
+                <SafeText text={column} />
               </th>
             ))}
           </tr>

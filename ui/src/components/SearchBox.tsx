@@ -4,6 +4,7 @@ import type { AppError } from "../bindings/AppError";
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { latestOnly } from "../latestOnly";
 import { KindBadge, StatusBadge } from "./Badges";
+import { SafeText } from "./SafeText";
 
 export const SEARCH_INPUT_ID = "search-input";
 const DEBOUNCE_MS = 120;
@@ -82,7 +83,9 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
                 data-external-id={entry.external_id}
                 onClick={() => open(entry.external_id)}
               >
-                <span className="search-result-title">{entry.title}</span>
+                <span className="search-result-title">
+                  <SafeText text={entry.title} />
+                </span>
                 <span className="search-result-meta">
                   <KindBadge kind={entry.kind} />
                   <StatusBadge status={entry.status} />

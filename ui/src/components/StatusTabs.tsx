@@ -1,15 +1,32 @@
+import { useRef, type KeyboardEvent } from "react";
 import type { ItemStatus } from "../bindings/ItemStatus";
 import type { StatusCounts } from "../bindings/StatusCounts";
 import { countFor, type StatusFilter } from "../queue";
 
-const TABS: { filter: StatusFilter; label: string }[] = [
+export const TABS: { filter: StatusFilter; label: string }[] = [
   { filter: "pending", label: "Pending" },
+  { filter: "needs_sme", label: "Needs SME" },
+  { filter: null, label: "All" },
   { filter: "approved", label: "Approved" },
   { filter: "edited", label: "Edited" },
   { filter: "rejected", label: "Rejected" },
-  { filter: "needs_sme", label: "Needs SME" },
-  { filter: null, label: "All" },
 ];
+
+/** Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern); null for other keys. */
+export function tabAfterKey(index: number, key: string, count: number): number | null {
+  switch (key) {
+    case "ArrowRight":
+      return (index + 1) % count;
+    case "ArrowLeft":
+      return (index - 1 + count) % count;
+    case "Home":
+      return 0;
+    case "End":
+      return count - 1;
+    default:
+      return null;
+  }
+}
 
 interface StatusTabsProps {
   filter: StatusFilter;
@@ -17,24 +34,41 @@ interface StatusTabsProps {
   onSelect: (filter: StatusFilter) => void;
 }
 
+/** The status tabs, two compact rows: the work queues first, then what has been decided. */
 export function StatusTabs({ filter, counts, onSelect }: StatusTabsProps) {
+  const list = useRef<HTMLDivElement>(null);
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const to = tabAfterKey(index, event.key, TABS.length);
+    const tab = to === null ? undefined : TABS[to];
+    if (to === null || tab === undefined) return;
+    // The tab keys stay here: the global handler must not also move the queue selection.
+    event.preventDefault();
+    event.stopPropagation();
+    onSelect(tab.filter);
+    list.current?.querySelectorAll<HTMLButtonElement>('[role="tab"]')[to]?.focus();
+  };
   return (
-    <div className="status-tabs" role="tablist" aria-label="Filter the queue by status">
-      {TABS.map((tab) => (
-        <button
-          key={tab.label}
-          type="button"
-          role="tab"
-          aria-selected={tab.filter === filter}
-          className="status-tab"
-          onClick={() => onSelect(tab.filter)}
-        >
-          <span className="status-tab-label">{tab.label}</span>
-          <span className="status-tab-count" data-testid={countTestId(tab.filter)}>
-            {counts === null ? "–" : countFor(counts, tab.filter)}
-          </span>
-        </button>
-      ))}
+    <div ref={list} className="status-tabs" role="tablist" aria-label="Filter the queue by status">
+      {TABS.map((tab, index) => {
+        const selected = tab.filter === filter;
+        return (
+          <button
+            key={tab.label}
+            type="button"
+            role="tab"
+            aria-selected={selected}
+            tabIndex={selected ? 0 : -1}
+            className="status-tab"
+            onClick={() => onSelect(tab.filter)}
+            onKeyDown={(event) => onKeyDown(event, index)}
+          >
+            <span className="status-tab-label">{tab.label}</span>
+            <span className={counts !== null && countFor(counts, tab.filter) === 0 ? "status-tab-count empty" : "status-tab-count"} data-testid={countTestId(tab.filter)}>
+              {counts === null ? "–" : countFor(counts, tab.filter)}
+            </span>
+          </button>
+        );
+      })}
     </div>
   );
 }

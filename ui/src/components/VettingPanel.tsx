@@ -1,5 +1,6 @@
 import type { Vetting } from "../bindings/Vetting";
 import { VerdictPill } from "./Badges";
+import { SafeText } from "./SafeText";
 
 /** The second model's opinion: context for the reviewer, never a decision. */
 export function VettingPanel({ vetting }: { vetting: Vetting }) {
@@ -9,12 +10,16 @@ export function VettingPanel({ vetting }: { vetting: Vetting }) {
         <span className="label">Vetting</span>
         <VerdictPill verdict={vetting.verdict} />
         {vetting.score !== null && <span className="vetting-score">score {vetting.score.toFixed(2)}</span>}
-        <span className="vetting-model mono">{vetting.model}</span>
+        <span className="vetting-model mono">
+          <SafeText text={vetting.model} />
+        </span>
       </header>
       {vetting.reasons.length > 0 && (
         <ul className="vetting-reasons">
           {vetting.reasons.map((reason, i) => (
-            <li key={i}>{reason}</li>
+            <li key={i}>
+              <SafeText text={reason} />
+            </li>
           ))}
         </ul>
       )}

@@ -1,0 +1,87 @@
+// Hostile text rendered by the real components: no bidi control or zero-width character may
+// reach the markup, and each must appear as a visible token naming its code point.
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { QueueEntry } from "../bindings/QueueEntry";
+import { INVISIBLE_CHARS } from "../invisibles";
+import { AnswerEditor } from "./AnswerEditor";
+import { CellValue } from "./CellValue";
+import { DiffView } from "./DiffView";
+import { EvidencePassage } from "./EvidencePassage";
+import { Markdown } from "./Markdown";
+import { ProductCard } from "./ProductCard";
+import { QueueRow } from "./QueueRow";
+import { RelationSummary } from "./RelationSummary";
+import { SafeText } from "./SafeText";
+
+const RLO = "\u202E";
+const ZWSP = "\u200B";
+const HOSTILE = `pay ${RLO}txt.exe${ZWSP} now`;
+
+/** Checks what a reader sees: text and title/aria attributes (data-* ids stay verbatim for lookups). */
+function expectDefused(markup: string, what: string) {
+  const html = markup.replace(/ data-[a-z-]+="[^"]*"/g, (attr) => (attr.startsWith(" data-code-point") ? attr : ""));
+  for (const c of INVISIBLE_CHARS) expect(html.includes(c.char), `${what}: raw ${c.codePoint} in the markup`).toBe(false);
+  expect(html, `${what}: RLO token`).toContain('data-code-point="U+202E"');
+  expect(html, `${what}: ZWSP token`).toContain('data-code-point="U+200B"');
+  expect(html, `${what}: token text`).toContain("⟨RLO⟩");
+}
+
+describe("SafeText", () => {
+  it("renders ordinary text untouched, with no wrapper", () => {
+    expect(renderToStaticMarkup(<SafeText text="plain & simple" />)).toBe("plain &amp; simple");
+  });
+
+  it("renders each control as a bordered token with a tooltip naming the code point", () => {
+    const html = renderToStaticMarkup(<SafeText text={HOSTILE} />);
+    expectDefused(html, "SafeText");
+    expect(html, "tooltip").toMatch(/title="U\+202E RIGHT-TO-LEFT OVERRIDE[^"]*"/);
+    expect(html, "class for the border").toContain('class="invisible-char invisible-bidi"');
+  });
+});
+
+describe("components showing untrusted text", () => {
+  it("Markdown: paragraphs, emphasis, code, links, images and highlighted words", () => {
+    const text = `${HOSTILE} *${HOSTILE}* \`${HOSTILE}\` [${HOSTILE}](https://x.test/${RLO}) ![${HOSTILE}](x)\n\n\`\`\`\n${HOSTILE}\n\`\`\``;
+    expectDefused(renderToStaticMarkup(<Markdown text={text} />), "markdown");
+    expectDefused(renderToStaticMarkup(<Markdown text={text} highlight={new Set(["pay"])} />), "markdown with grounding highlight");
+  });
+
+  it("CellValue: strings and objects", () => {
+    expectDefused(renderToStaticMarkup(<CellValue value={HOSTILE} />), "cell");
+    expectDefused(renderToStaticMarkup(<CellValue value={{ note: HOSTILE }} />), "object cell");
+  });
+
+  it("QueueRow: title text and its tooltip", () => {
+    const entry: QueueEntry = { id: 1, external_id: "q-1", kind: "answer", domain: "d", model: "m", title: HOSTILE, status: "pending", verdict: null };
+    const html = renderToStaticMarkup(<QueueRow entry={entry} top={0} height={56} selected={false} onSelect={() => {}} />);
+    expectDefused(html, "queue row");
+    expect(html, "tooltip shows tokens too").toContain('title="pay ⟨RLO⟩txt.exe⟨ZWSP⟩ now"');
+  });
+
+  it("DiffView: kept, inserted and deleted words", () => {
+    expectDefused(renderToStaticMarkup(<DiffView before={`keep ${RLO}gone`} after={`keep ${HOSTILE}`} />), "diff");
+  });
+
+  it("EvidencePassage: id, title, text and source", () => {
+    const html = renderToStaticMarkup(
+      <EvidencePassage passage={{ id: `e${RLO}1`, title: HOSTILE, text: HOSTILE, source: HOSTILE }} cited={false} highlight={new Set()} />,
+    );
+    expectDefused(html, "evidence");
+  });
+
+  it("ProductCard and RelationSummary: product, field names and sample cells", () => {
+    const side = { product: HOSTILE, fields: [{ name: `id${RLO}`, type: `INT${ZWSP}` }], sample_rows: [{ [`id${RLO}`]: HOSTILE }] };
+    expectDefused(renderToStaticMarkup(<ProductCard role="source" side={side} highlighted={new Set()} />), "product card");
+    const relation = { type: "foreign_key", cardinality: "N:1" as const, mapping: [{ source_field: `a${RLO}`, target_field: `b${ZWSP}` }] };
+    expectDefused(renderToStaticMarkup(<RelationSummary title="t" relation={relation} source={HOSTILE} target="T" rationale={HOSTILE} />), "relation summary");
+  });
+});
+
+describe("AnswerEditor", () => {
+  const props = { notice: null, onChange: () => {}, onSave: () => {}, onCancel: () => {}, original: "a" };
+  it("warns when the text being edited hides characters the textarea cannot show", () => {
+    expect(renderToStaticMarkup(<AnswerEditor {...props} text={HOSTILE} />)).toContain('data-testid="hidden-characters-warning"');
+    expect(renderToStaticMarkup(<AnswerEditor {...props} text="plain" />)).not.toContain("hidden-characters-warning");
+  });
+});
