@@ -26,6 +26,11 @@ const COMMANDS: &[&str] = &[
     "start_register_products",
     "cancel_job",
     "data_revision",
+    "guidelines",
+    "add_guideline",
+    "promote_note",
+    "update_guideline",
+    "archive_guideline",
 ];
 
 fn main() {

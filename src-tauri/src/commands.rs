@@ -13,7 +13,7 @@ use vetted::domain::{
 use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::relation_evidence::RelationshipEvidence;
-use vetted::store::{QueueFacets, QueueFilter};
+use vetted::store::{Guideline, QueueFacets, QueueFilter};
 use vetted::{Result, SessionInfo, Store};
 
 use crate::picker;
@@ -234,4 +234,35 @@ pub fn cancel_job(state: State<'_, AppState>, id: JobId) -> bool {
 #[tauri::command(async)]
 pub fn data_revision(state: State<'_, AppState>) -> Result<i64> {
     state.store().data_revision()
+}
+
+/// The domain's guidelines, oldest first.
+#[tauri::command(async)]
+pub fn guidelines(state: State<'_, AppState>, domain: String) -> Result<Vec<Guideline>> {
+    state.store().guidelines(&domain)
+}
+
+#[tauri::command(async)]
+pub fn add_guideline(
+    state: State<'_, AppState>,
+    domain: String,
+    body: String,
+) -> Result<Guideline> {
+    state.store().add_guideline(&domain, &body, &state.reviewer)
+}
+
+/// Turns a decision's note into a guideline of its item's domain, linked to the item.
+#[tauri::command(async)]
+pub fn promote_note(state: State<'_, AppState>, decision_id: String) -> Result<Guideline> {
+    state.store().promote_note(&decision_id, &state.reviewer)
+}
+
+#[tauri::command(async)]
+pub fn update_guideline(state: State<'_, AppState>, id: i64, body: String) -> Result<Guideline> {
+    state.store().update_guideline(id, &body, &state.reviewer)
+}
+
+#[tauri::command(async)]
+pub fn archive_guideline(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.store().archive_guideline(id, &state.reviewer)
 }

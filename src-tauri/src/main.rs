@@ -55,6 +55,11 @@ fn main() {
             commands::start_register_products,
             commands::cancel_job,
             commands::data_revision,
+            commands::guidelines,
+            commands::add_guideline,
+            commands::promote_note,
+            commands::update_guideline,
+            commands::archive_guideline,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vetted");

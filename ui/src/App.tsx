@@ -1,6 +1,6 @@
 // The review screen: queue on the left, the selected item on the right, decisions by keyboard.
 // A decision is awaited (it is in SQLite when `decide` resolves) before the queue moves on.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import * as api from "./api";
 import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
@@ -35,6 +35,8 @@ import { applyDecision, countFor, entryChangesAfter, moveSelection, select, sele
 import { useDataRevision } from "./useDataRevision";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useJobs } from "./useJobs";
+import { promotedDecisions } from "./guidelines";
+import { useGuidelines } from "./useGuidelines";
 import { useKeymap } from "./useKeymap";
 import { usePagedQueue, type Criteria } from "./usePagedQueue";
 import { useToast } from "./useToast";
@@ -73,6 +75,8 @@ export function App() {
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
   const [exportDraft, setExportDraft] = useState(DEFAULT_EXPORT);
+  const [guidelinesOpen, setGuidelinesOpen] = useState(true);
+  const [guidelinesFocus, setGuidelinesFocus] = useState(0);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
@@ -159,6 +163,10 @@ export function App() {
   }, [ready]);
 
   const reviewable = session !== null && current !== null && current.item.external_id === selectedId;
+  const guidelines = useGuidelines(current?.item.domain ?? null, showError);
+  const promoted = useMemo(() => promotedDecisions(guidelines.guidelines), [guidelines.guidelines]);
+  const promote = (decisionId: string) =>
+    void guidelines.promote(decisionId).then((ok) => ok && showToast({ tone: "success", text: "The note is now a guideline of this domain." }));
 
   const advanceAfter = useCallback(
     async (input: DecisionInput & { action: DecidingAction }, decision: Decision | null) => {
@@ -327,6 +335,9 @@ export function App() {
         return setMode({ kind: "export" });
       case "backup":
         return jobs.start("backup", api.startBackup);
+      case "guidelines":
+        setGuidelinesOpen(true);
+        return setGuidelinesFocus((n) => n + 1);
       case "products":
         return jobs.start("products", api.startRegisterProducts);
       case "save":
@@ -409,6 +420,18 @@ export function App() {
         onAddTag={(tag) => annotate(async (id) => ({ tags: await api.addTag(id, tag) }))}
         onRemoveTag={(tag) => annotate(async (id) => ({ tags: await api.removeTag(id, tag) }))}
         onDoNotTrain={(flag) => annotate(async (id) => (await api.setDoNotTrain(id, flag), { do_not_train: flag }))}
+        guidelines={{
+          guidelines: guidelines.guidelines,
+          open: guidelinesOpen,
+          focusRequest: guidelinesFocus,
+          onToggle: () => setGuidelinesOpen((open) => !open),
+          onAdd: guidelines.add,
+          onUpdate: guidelines.update,
+          onArchive: (id) => void guidelines.archive(id),
+          onOpenItem: paged.reload,
+        }}
+        promoted={promoted}
+        onPromote={promote}
       />
     );
   })();

@@ -5,6 +5,7 @@ import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { ExportRequest } from "./bindings/ExportRequest";
+import type { Guideline } from "./bindings/Guideline";
 import type { Item } from "./bindings/Item";
 import type { JobEvent } from "./bindings/JobEvent";
 import type { KeyBinding } from "./bindings/KeyBinding";
@@ -105,3 +106,15 @@ export const cancelJob = (id: number): Promise<boolean> => call("cancel_job", { 
 
 /** Grows whenever an import completes (in this app or from the CLI). */
 export const dataRevision = (): Promise<number> => call("data_revision");
+
+/** The domain's review guidelines (markdown), oldest first. */
+export const guidelines = (domain: string): Promise<Guideline[]> => call("guidelines", { domain });
+
+export const addGuideline = (domain: string, body: string): Promise<Guideline> => call("add_guideline", { domain, body });
+
+/** Turns a decision's note into a guideline of its item's domain, linked back to the item; idempotent. */
+export const promoteNote = (decisionId: string): Promise<Guideline> => call("promote_note", { decisionId });
+
+export const updateGuideline = (id: number, body: string): Promise<Guideline> => call("update_guideline", { id, body });
+
+export const archiveGuideline = (id: number): Promise<void> => call("archive_guideline", { id });

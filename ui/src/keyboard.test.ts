@@ -181,3 +181,10 @@ describe("file actions and the export dialog", () => {
     expect(run("export", "o", { ctrlKey: true }), "no second import from inside the dialog").toBeNull();
   });
 });
+
+describe("guidelines key", () => {
+  it("G opens the guidelines, but not while typing", () => {
+    expect(run("browse", "g")).toEqual({ type: "guidelines" });
+    expect(run("browse", "g", { focus: "text" }), "typing a g into a field").toBeNull();
+  });
+});

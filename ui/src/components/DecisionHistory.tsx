@@ -19,9 +19,13 @@ interface DecisionHistoryProps {
   reasons: RejectReason[];
   /** The model's answer, to diff answer edits against. */
   originalAnswer: string | null;
+  /** Decision id → id of the guideline made from its note. */
+  promoted: ReadonlyMap<string, number>;
+  /** Makes a guideline of the domain from the decision's note. */
+  onPromote: (decisionId: string) => void;
 }
 
-export function DecisionHistory({ history, reasons, originalAnswer }: DecisionHistoryProps) {
+export function DecisionHistory({ history, reasons, originalAnswer, promoted, onPromote }: DecisionHistoryProps) {
   const reasonLabel = (id: string) => reasons.find((reason) => reason.id === id)?.label ?? id;
   const cancelled = cancelledIds(history);
   const describeRevert = (targetId: string) => {
@@ -61,6 +65,16 @@ export function DecisionHistory({ history, reasons, originalAnswer }: DecisionHi
                     <SafeText text={decision.action === "needs_sme" ? `Q: ${decision.note}` : decision.note} />
                   </span>
                 )}
+                {decision.note !== null &&
+                  (promoted.has(decision.id) ? (
+                    <span className="history-version" data-testid="history-promoted">
+                      guideline #{promoted.get(decision.id)}
+                    </span>
+                  ) : (
+                    <button type="button" className="link-button" onClick={() => onPromote(decision.id)} data-testid="history-promote">
+                      Make guideline
+                    </button>
+                  ))}
                 {decision.edit_distance !== null && <span className="history-version">{decision.edit_distance} word edits</span>}
                 <span className="history-version">v{decision.item_version}</span>
               </span>

@@ -1,3 +1,4 @@
+import type { ComponentProps } from "react";
 import type { Decision } from "../bindings/Decision";
 import type { EditedContent } from "../bindings/EditedContent";
 import type { Item } from "../bindings/Item";
@@ -6,6 +7,7 @@ import type { ReviewMode } from "../mode";
 import { AnswerView } from "./AnswerView";
 import { KindBadge, StatusBadge } from "./Badges";
 import { DecisionHistory } from "./DecisionHistory";
+import { GuidelinesPanel } from "./GuidelinesPanel";
 import { ItemAnnotations } from "./ItemAnnotations";
 import { RelationshipView } from "./RelationshipView";
 import { SafeText } from "./SafeText";
@@ -23,6 +25,10 @@ interface ItemViewProps {
   onAddTag: (tag: string) => void;
   onRemoveTag: (tag: string) => void;
   onDoNotTrain: (flag: boolean) => void;
+  /** The domain's guidelines panel, less the domain (the item's). */
+  guidelines: Omit<ComponentProps<typeof GuidelinesPanel>, "domain">;
+  promoted: ReadonlyMap<string, number>;
+  onPromote: (decisionId: string) => void;
 }
 
 export function ItemView(props: ItemViewProps) {
@@ -89,7 +95,14 @@ export function ItemView(props: ItemViewProps) {
           }
         />
       )}
-      <DecisionHistory history={history} reasons={reasons} originalAnswer={body.kind === "answer" ? body.answer : null} />
+      <GuidelinesPanel domain={item.domain} {...props.guidelines} />
+      <DecisionHistory
+        history={history}
+        reasons={reasons}
+        originalAnswer={body.kind === "answer" ? body.answer : null}
+        promoted={props.promoted}
+        onPromote={props.onPromote}
+      />
     </article>
   );
 }
