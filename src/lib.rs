@@ -17,6 +17,8 @@ pub mod relation_export;
 pub mod reviewer;
 pub mod roles;
 pub mod store;
+pub mod sync;
+pub mod team;
 pub mod vetter_agreement;
 
 pub use error::{Error, Result};

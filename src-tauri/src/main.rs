@@ -21,10 +21,14 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // $VETTED_REVIEWER, else the database's current reviewer (`vetted reviewer use`), else the
+    // OS user.
+    let reviewer = vetted::reviewer::session_reviewer(&store, None)
+        .unwrap_or_else(|_| vetted::reviewer::default_reviewer());
     tauri::Builder::default()
         .manage(commands::AppState {
             store: Mutex::new(store),
-            reviewer: vetted::reviewer::default_reviewer(),
+            reviewer,
         })
         .invoke_handler(tauri::generate_handler![
             commands::session_info,
