@@ -18,6 +18,8 @@ pub mod relation_export;
 pub mod reviewer;
 pub mod roles;
 pub mod store;
+pub mod sync;
+pub mod team;
 pub mod user_files;
 pub mod vetter_agreement;
 

@@ -78,7 +78,8 @@ pub fn get_item(state: State<'_, AppState>, external_id: String) -> Result<Item>
 
 #[tauri::command(async)]
 pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<Vec<Decision>> {
-    state.store().history(&external_id)
+    // With several required reviews, others' decisions stay hidden until the reviewer decided.
+    state.store().history_for(&external_id, &state.reviewer)
 }
 
 #[tauri::command(async)]

@@ -22,10 +22,14 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // $VETTED_REVIEWER, else the database's current reviewer (`vetted reviewer use`), else the
+    // OS user.
+    let reviewer = vetted::reviewer::session_reviewer(&store, None)
+        .unwrap_or_else(|_| vetted::reviewer::default_reviewer());
     tauri::Builder::default()
         .manage(commands::AppState {
             store: Mutex::new(store),
-            reviewer: vetted::reviewer::default_reviewer(),
+            reviewer,
             jobs: Default::default(),
         })
         // Used from Rust only (see `picker`); the capability grants the webview none of its

@@ -7,17 +7,21 @@ use rusqlite::{Connection, Row, ToSql};
 use crate::domain::{Action, Decision, Evidence, ItemBody, ItemKind, Vetting};
 use crate::store::{parse_json, parse_time, read_body};
 
-/// The `seq` of the decision that counts for item `item_id_sql`: its latest decision in log
-/// order ("latest decision wins").
+/// The `seq` of the decision that counts for item `item_id_sql`.
 ///
-/// This is the one place that chooses an item's effective decision; every training format, the
-/// DPO sibling lookup and the audit trail's `effective` flag go through it. When undo arrives as
-/// appended `revert` events, reverted decisions (and the revert events themselves) must be
-/// excluded here, so that the latest decision that was not reverted wins — which the store's
-/// [`crate::store::effective_decision_seq_sql`] does (one rule for the app and the export).
+/// There is one definition of an item's effective decision: [`crate::team::resolve`] computes
+/// it from the item's log (reverted decisions never count; with several required reviews only
+/// `k` agreeing reviews settle an item; an adjudicator's decision is final; items in conflict
+/// have none) and the store keeps it in the item's `effective_decision` column, written in the
+/// transaction of every decision, undo, redo and merge. This expression, and [`EFFECTIVE_JOIN`]
+/// which the export queries use, read that column — as do the app and
+/// [`crate::store::effective_decision`].
 pub fn effective_decision_seq(item_id_sql: &str) -> String {
     crate::store::effective_decision_seq_sql(item_id_sql)
 }
+
+/// Join condition of an item `i` with its effective decision `d` (see [`effective_decision_seq`]).
+pub const EFFECTIVE_JOIN: &str = "d.id = i.effective_decision";
 
 /// Which decisions to export. Empty lists mean "any"; several values are alternatives.
 /// Training formats match them against each item's effective decision; the audit trail
@@ -87,11 +91,10 @@ pub(super) const ROW_COLUMNS: &str =
 pub fn reviewed_items_sql() -> String {
     format!(
         "SELECT {ROW_COLUMNS}, {EVIDENCE_JSON}
-         FROM items i JOIN decisions d ON d.seq = {effective}
+         FROM items i JOIN decisions d ON {EFFECTIVE_JOIN}
          WHERE {FILTER_SQL} AND d.action <> 'needs_sme'
            AND NOT EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)
-         ORDER BY i.id",
-        effective = effective_decision_seq("i.id"),
+         ORDER BY i.id"
     )
 }
 
@@ -99,11 +102,10 @@ pub fn reviewed_items_sql() -> String {
 /// effective decision. Columns: [`ROW_COLUMNS`], `effective`, `seq`.
 pub fn all_decisions_sql() -> String {
     format!(
-        "SELECT {ROW_COLUMNS}, d.seq = {effective}, d.seq
+        "SELECT {ROW_COLUMNS}, d.id IS i.effective_decision, d.seq
          FROM decisions d JOIN items i ON i.id = d.item_id
          WHERE {FILTER_SQL}
-         ORDER BY d.seq",
-        effective = effective_decision_seq("i.id"),
+         ORDER BY d.seq"
     )
 }
 

@@ -9,9 +9,7 @@
 
 use rusqlite::Connection;
 
-use super::selection::{
-    EVIDENCE_JSON, ROW_COLUMNS, ReviewedItem, effective_decision_seq, read_reviewed,
-};
+use super::selection::{EFFECTIVE_JOIN, EVIDENCE_JSON, ROW_COLUMNS, ReviewedItem, read_reviewed};
 use crate::domain::{Action, ItemBody};
 
 /// Accepted answers indexed by question, for the lifetime of one export.
@@ -25,10 +23,9 @@ impl<'c> AcceptedAnswers<'c> {
             "DROP TABLE IF EXISTS temp.export_accepted_answers;
              CREATE TEMP TABLE export_accepted_answers (question TEXT NOT NULL, item_id INTEGER NOT NULL);
              INSERT INTO temp.export_accepted_answers
-               SELECT i.title, i.id FROM items i JOIN decisions d ON d.seq = {effective}
+               SELECT i.title, i.id FROM items i JOIN decisions d ON {EFFECTIVE_JOIN}
                WHERE i.kind = 'answer' AND d.action IN ('approve', 'edit');
              CREATE INDEX temp.export_accepted_by_question ON export_accepted_answers (question);",
-            effective = effective_decision_seq("i.id"),
         ))?;
         Ok(AcceptedAnswers { conn })
     }
@@ -43,10 +40,9 @@ impl<'c> AcceptedAnswers<'c> {
             "SELECT {ROW_COLUMNS}, {EVIDENCE_JSON}
              FROM temp.export_accepted_answers a
              JOIN items i ON i.id = a.item_id
-             JOIN decisions d ON d.seq = {effective}
+             JOIN decisions d ON {EFFECTIVE_JOIN}
              WHERE a.question = ?1 AND i.id <> ?2
              ORDER BY i.id",
-            effective = effective_decision_seq("i.id"),
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params![answer.question, rejected.row_id], |r| {

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::items::VISIBLE;
 use super::relation_edit::check_edited_relation;
-use super::{Store, now_text, parse_json, parse_time, reasons};
+use super::{Store, now_text, parse_json, parse_time, reasons, team};
 use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemKind, RelationshipBody};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
@@ -24,13 +24,14 @@ pub(super) const NOT_REVERTED: &str = "NOT EXISTS (
      SELECT 1 FROM decisions r WHERE r.reverts = d.id
        AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id))";
 
-/// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`
-/// (the same rule as [`effective_decision`]: the latest non-revert decision no revert cancels),
-/// for bulk queries such as the export.
+/// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`,
+/// for bulk queries such as the export: the item's `effective_decision` projection, which
+/// [`crate::team::resolve`] computes from the log (see [`effective_decision`]). NULL while the
+/// item is pending, awaiting reviews or in conflict.
 pub fn effective_decision_seq_sql(item_id_sql: &str) -> String {
     format!(
-        "(SELECT max(d.seq) FROM decisions d
-          WHERE d.item_id = {item_id_sql} AND d.action <> 'revert' AND {NOT_REVERTED})"
+        "(SELECT ed.seq FROM decisions ed
+          WHERE ed.id = (SELECT ei.effective_decision FROM items ei WHERE ei.id = {item_id_sql}))"
     )
 }
 
@@ -43,6 +44,20 @@ impl Store {
     /// revert — those come only from [`Store::undo`] and [`Store::redo`]); `UnknownField` when
     /// an edited relation maps a field its product does not have.
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision> {
+        self.record_decision(input, false)
+    }
+
+    /// Records an adjudicator's final decision: it becomes the item's effective decision (and
+    /// what export uses) whatever the reviews say, until it is undone or adjudicated again.
+    ///
+    /// Errors: as [`Store::decide`], and `BadRequest` unless `input.reviewer` has the
+    /// adjudicator role.
+    pub fn adjudicate(&mut self, input: &DecisionInput) -> Result<Decision> {
+        super::team::ensure_adjudicator(&self.conn, &input.reviewer)?;
+        self.record_decision(input, true)
+    }
+
+    fn record_decision(&mut self, input: &DecisionInput, adjudication: bool) -> Result<Decision> {
         validate(input)?;
         self.write(|tx| {
             if let Some(existing) = decision_by_id(tx, &input.id)? {
@@ -94,10 +109,13 @@ impl Store {
                 None => None,
             };
             let decided_at = now_text();
+            team::ensure_reviewer(tx, &input.reviewer)?;
+            let supersedes = team::supersedes_for(tx, item_id, &input.reviewer, adjudication)?;
             tx.prepare_cached(
                 "INSERT INTO decisions (id, item_id, item_version, reviewer, action,
-                                        edited_payload, reason, note, decided_at, edit_distance)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                        edited_payload, reason, note, decided_at, edit_distance,
+                                        clock, supersedes, adjudication)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 input.id,
@@ -113,17 +131,22 @@ impl Store {
                 input.note,
                 decided_at,
                 distance,
+                team::next_clock(tx)?,
+                supersedes,
+                adjudication,
             ])?;
             refresh_projection(tx, item_id, &decided_at)?;
             Ok(decision_by_id(tx, &input.id)?.expect("decision was just inserted"))
         })
     }
 
-    /// Every event on an item — decisions and reverts — oldest first.
+    /// Every event on an item — decisions and reverts — in log order (Lamport clock, then id:
+    /// the same on every database holding them). For a reviewer's view use
+    /// [`Store::history_for`], which hides other reviewers' decisions until they decided.
     pub fn history(&self, external_id: &str) -> Result<Vec<Decision>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
-             WHERE i.external_id = ?1 ORDER BY d.seq"
+             WHERE i.external_id = ?1 ORDER BY d.clock, d.id"
         ))?;
         let rows = stmt.query_map([external_id], read_decision)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -141,33 +164,27 @@ impl Store {
     }
 }
 
-/// The effective decision of an item: its latest decision (approve, edit, reject or needs-SME)
-/// that no revert cancels. `None` means the item is pending: never decided, or every decision
-/// undone. The item's `status` and `decided_by` columns are a projection of this; exports must
-/// use it (or [`NOT_REVERTED`]) so that undone decisions never count.
+/// The effective decision of an item: the decision that counts, as [`crate::team::resolve`]
+/// computes it from the log (with one required review, the latest decision no revert cancels
+/// and no other reviewer's unseen decision contradicts; with several, the latest of `k` agreeing
+/// reviews; an adjudication always). `None` means the item is pending, awaiting reviews or in
+/// conflict. The item's `status`, `decided_by`, `review` and `effective_decision` columns are a
+/// projection of this; exports must use it so that undone and disputed decisions never count.
 pub fn effective_decision(conn: &Connection, item_id: i64) -> Result<Option<Decision>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
-             WHERE d.item_id = ?1 AND d.action <> 'revert' AND {NOT_REVERTED}
-             ORDER BY d.seq DESC LIMIT 1"
-        ))?
-        .query_row([item_id], read_decision)
-        .optional()?)
+    let id: Option<String> = conn
+        .prepare_cached("SELECT effective_decision FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    match id {
+        Some(id) => decision_by_id(conn, &id),
+        None => Ok(None),
+    }
 }
 
-/// Rewrites the item's projection from its effective decision and bumps its version.
+/// Rewrites the item's projection from its log and bumps its version.
 pub(super) fn refresh_projection(tx: &Transaction<'_>, item_id: i64, at: &str) -> Result<()> {
-    let effective = effective_decision(tx, item_id)?;
-    let status = effective
-        .as_ref()
-        .and_then(|d| d.action.status())
-        .unwrap_or(crate::domain::ItemStatus::Pending);
-    tx.prepare_cached(
-        "UPDATE items SET status = ?1, decided_by = ?2, version = version + 1, updated_at = ?3
-         WHERE id = ?4",
-    )?
-    .execute(params![status, effective.map(|d| d.reviewer), at, item_id])?;
+    team::project(tx, item_id, at, true)?;
     Ok(())
 }
 
@@ -201,7 +218,7 @@ pub(super) fn decision_by_id(conn: &Connection, id: &str) -> Result<Option<Decis
         .optional()?)
 }
 
-fn read_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
+pub(super) fn read_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
     Ok(Decision {
         id: r.get(0)?,
         item: r.get(1)?,

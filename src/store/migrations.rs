@@ -36,8 +36,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0005_review_workspace.sql"),
     },
     Migration {
-        name: "0006_guidelines.sql",
-        sql: include_str!("../../migrations/0006_guidelines.sql"),
+        name: "0006_team_review.sql",
+        sql: include_str!("../../migrations/0006_team_review.sql"),
+    },
+    Migration {
+        name: "0007_guidelines.sql",
+        sql: include_str!("../../migrations/0007_guidelines.sql"),
     },
 ];
 

@@ -26,6 +26,8 @@ mod reasons;
 mod relation_edit;
 mod search;
 mod staging;
+mod sync;
+mod team;
 mod undo;
 mod vetting;
 
@@ -39,6 +41,8 @@ pub use products::ProductRegistration;
 pub use queue::{QueueFacets, QueueFilter, QueueSort};
 pub use search::{MAX_QUERY_CHARS, fts_query};
 pub use staging::{Offered, StagedImport};
+pub use sync::{MergeReport, PackReport, Since};
+pub use team::{Overlap, OverlapScope};
 pub use vetting::{Suggestion, VettedDecision};
 
 pub(crate) use items::{Inserted, insert_item, read_body};

@@ -22,6 +22,14 @@ pub struct QueueFilter {
     /// Reviewer of the effective decision.
     pub reviewer: Option<String>,
     pub tag: Option<String>,
+    /// Team review state: open (awaiting reviews), settled, or conflict (adjudication queue).
+    /// Optional in the bindings: a filter without it means any state.
+    #[ts(optional)]
+    pub review: Option<crate::team::ReviewState>,
+    /// Only items this reviewer still has to review: open, and no decision of theirs in force
+    /// (with k required reviews, an item stays here for each reviewer until k have decided).
+    #[ts(optional)]
+    pub awaiting: Option<String>,
     pub sort: QueueSort,
 }
 
@@ -106,8 +114,26 @@ fn filter_clauses(filter: &QueueFilter) -> (Vec<&'static str>, NamedParams) {
             Box::new(tag.clone()),
         );
     }
+    if let Some(review) = filter.review {
+        let state = serde_json::to_value(review).expect("state serializes");
+        add(
+            "review = :review",
+            ":review",
+            Box::new(state.as_str().unwrap_or_default().to_owned()),
+        );
+    }
+    if let Some(reviewer) = &filter.awaiting {
+        add(AWAITING, ":awaiting", Box::new(reviewer.clone()));
+    }
     (clauses, params)
 }
+
+/// Open items without a decision in force by reviewer `:awaiting`.
+const AWAITING: &str = "review = 'open' AND NOT EXISTS (
+     SELECT 1 FROM decisions d WHERE d.item_id = items.id AND d.reviewer = :awaiting
+       AND d.action <> 'revert' AND NOT EXISTS (
+           SELECT 1 FROM decisions r WHERE r.reverts = d.id
+             AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id)))";
 
 fn where_sql(clauses: &[&str]) -> String {
     if clauses.is_empty() {

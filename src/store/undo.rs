@@ -1,4 +1,5 @@
 //! Undo and redo, per reviewer, derived from the log alone (so they work across restarts).
+//! "Latest" is in log order, `(clock, id)`, so merged-in decisions take their place in it.
 //!
 //! Undo appends a `revert` naming the reviewer's latest decision that is still in force. Redo
 //! appends a `revert` of the reviewer's latest undo that is still in force, provided the reviewer
@@ -10,6 +11,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::decisions::{NOT_REVERTED, decision_by_id, refresh_projection};
+use super::team::next_clock;
 use super::{Store, now_text};
 use crate::domain::Decision;
 use crate::error::{Error, Result};
@@ -24,7 +26,7 @@ impl Store {
             &format!(
                 "SELECT d.id, d.item_id FROM decisions d
                  WHERE d.reviewer = ?1 AND d.action <> 'revert' AND {NOT_REVERTED}
-                 ORDER BY d.seq DESC LIMIT 1"
+                 ORDER BY d.clock DESC, d.id DESC LIMIT 1"
             ),
         )
     }
@@ -39,9 +41,9 @@ impl Store {
                 "SELECT d.id, d.item_id FROM decisions d
                  JOIN decisions target ON target.id = d.reverts AND target.action <> 'revert'
                  WHERE d.reviewer = ?1 AND d.action = 'revert' AND {NOT_REVERTED}
-                   AND d.seq > coalesce((SELECT max(seq) FROM decisions
-                                         WHERE reviewer = ?1 AND action <> 'revert'), 0)
-                 ORDER BY d.seq DESC LIMIT 1"
+                   AND d.clock > coalesce((SELECT max(clock) FROM decisions
+                                           WHERE reviewer = ?1 AND action <> 'revert'), 0)
+                 ORDER BY d.clock DESC, d.id DESC LIMIT 1"
             ),
         )
     }
@@ -83,9 +85,10 @@ fn insert_revert(
 ) -> Result<()> {
     let at = now_text();
     tx.prepare_cached(
-        "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts, decided_at)
-         SELECT ?1, id, version, ?2, 'revert', ?3, ?4 FROM items WHERE id = ?5",
+        "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts, decided_at,
+                                clock)
+         SELECT ?1, id, version, ?2, 'revert', ?3, ?4, ?6 FROM items WHERE id = ?5",
     )?
-    .execute(params![id, reviewer, target, at, item_id])?;
+    .execute(params![id, reviewer, target, at, item_id, next_clock(tx)?])?;
     refresh_projection(tx, item_id, &at)
 }

@@ -19,5 +19,7 @@ mod relationships;
 mod safety;
 mod search;
 mod support;
+mod sync_cli;
+mod team;
 mod undo;
 mod workspace;

@@ -217,3 +217,109 @@ fn a_version_1_database_with_decisions_upgrades_keeping_its_log() {
         "the append-only triggers are recreated with the rebuilt table"
     );
 }
+
+#[test]
+fn a_version_5_database_upgrades_to_team_review_keeping_every_outcome() {
+    use vetted::domain::ItemStatus;
+    use vetted::team::ReviewState;
+    let db = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        for m in &MIGRATIONS[..5] {
+            conn.execute_batch(m.sql).unwrap();
+        }
+        // a: ana approves, bo overrides with a reject, bo undoes it (ana's approve counts again).
+        // b: ana rejects, undoes, redoes (the reject counts). c: never decided.
+        conn.execute_batch(
+            "INSERT INTO items (id, external_id, kind, domain, model, title, payload, content_hash,
+                                status, decided_by, version, created_at, updated_at)
+             VALUES (1, 'a', 'answer', 'f', 'm', 'Q?', '{\"question\":\"Q?\",\"answer\":\"A\"}',
+                     'h1', 'approved', 'ana', 4, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                    (2, 'b', 'answer', 'f', 'm', 'Q?', '{\"question\":\"Q?\",\"answer\":\"B\"}',
+                     'h2', 'rejected', 'ana', 4, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                    (3, 'c', 'answer', 'f', 'm', 'Q?', '{\"question\":\"Q?\",\"answer\":\"C\"}',
+                     'h3', 'pending', NULL, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO decisions (seq, id, item_id, item_version, reviewer, action, reason, reverts,
+                                    decided_at)
+             VALUES (1, 'a1', 1, 1, 'ana', 'approve', NULL, NULL, '2026-01-01T00:00:01.000Z'),
+                    (2, 'a2', 1, 2, 'bo', 'reject', 'incomplete', NULL, '2026-01-01T00:00:02.000Z'),
+                    (3, 'b1', 2, 1, 'ana', 'reject', 'incomplete', NULL, '2026-01-01T00:00:03.000Z'),
+                    (4, 'a3', 1, 3, 'bo', 'revert', NULL, 'a2', '2026-01-01T00:00:04.000Z'),
+                    (5, 'b2', 2, 2, 'ana', 'revert', NULL, 'b1', '2026-01-01T00:00:05.000Z'),
+                    (6, 'b3', 2, 3, 'ana', 'revert', NULL, 'b2', '2026-01-01T00:00:06.000Z');
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+    }
+    let mut store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let outcome = |store: &vetted::Store, id: &str| {
+        (
+            store.item(id).unwrap().status,
+            store.review_state(id).unwrap().0,
+            store.effective_decision(id).unwrap().map(|d| d.id),
+        )
+    };
+    assert_eq!(
+        outcome(&store, "a"),
+        (
+            ItemStatus::Approved,
+            ReviewState::Settled,
+            Some("a1".into())
+        )
+    );
+    assert_eq!(
+        outcome(&store, "b"),
+        (
+            ItemStatus::Rejected,
+            ReviewState::Settled,
+            Some("b1".into())
+        )
+    );
+    assert_eq!(
+        outcome(&store, "c"),
+        (ItemStatus::Pending, ReviewState::Open, None)
+    );
+    let names: Vec<String> = store
+        .reviewers()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["ana", "bo"], "reviewers of the log get profiles");
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        let clocks: Vec<(i64, i64)> = conn
+            .prepare("SELECT seq, clock FROM decisions ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(clocks.iter().all(|(seq, clock)| seq == clock), "{clocks:?}");
+        let refused = conn.execute("UPDATE decisions SET reviewer = 'x'", []);
+        assert!(refused.unwrap_err().to_string().contains("append-only"));
+    }
+    // After the upgrade a later decision still overrides (one review required).
+    let version = store.item("a").unwrap().version;
+    store
+        .decide(&vetted::domain::DecisionInput {
+            id: "a4".into(),
+            item: "a".into(),
+            item_version: version,
+            reviewer: "cy".into(),
+            action: vetted::domain::Action::Reject,
+            edited: None,
+            reason: Some("incomplete".into()),
+            note: None,
+        })
+        .unwrap();
+    assert_eq!(
+        outcome(&store, "a"),
+        (
+            ItemStatus::Rejected,
+            ReviewState::Settled,
+            Some("a4".into())
+        )
+    );
+}

@@ -17,11 +17,13 @@ mod output;
 mod products;
 mod reasons;
 mod review;
+mod team;
 
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, relate, vet};
 use vetted::store::QueueSort;
+use vetted::team::ReviewState;
 use vetted::{Error, Result, Store, db_path};
 
 #[derive(Parser)]
@@ -72,6 +74,12 @@ enum Command {
         /// `risk`: riskiest first by the vetting verdict's score; unvetted items last.
         #[arg(long, value_enum, default_value = "oldest")]
         order: OrderArg,
+        /// Team review state: open (awaiting reviews), settled, conflict (see `adjudication`).
+        #[arg(long, value_enum)]
+        review: Option<ReviewArg>,
+        /// Only items REVIEWER still has to review (open, not decided by them).
+        #[arg(long, value_name = "REVIEWER")]
+        awaiting: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -99,15 +107,42 @@ enum Command {
         reason: Option<String>,
         #[arg(long)]
         note: Option<String>,
-        /// Reviewer name (default: $VETTED_REVIEWER, else $USER).
+        /// Reviewer name (default: $VETTED_REVIEWER, else `vetted reviewer use`, else $USER).
         #[arg(long)]
         reviewer: Option<String>,
+        /// Record the adjudicator's final decision (the reviewer must be an adjudicator).
+        #[arg(long)]
+        adjudicate: bool,
     },
-    /// Show an item, its evidence and its decision history.
+    /// Show an item, its evidence and its decision history (as the reviewer may see it: with
+    /// several required reviews, others' decisions only once the reviewer decided).
     Show {
         item: String,
         #[arg(long)]
+        reviewer: Option<String>,
+        #[arg(long)]
         json: bool,
+    },
+    /// Reviewer profiles (name and role) and the current reviewer.
+    Reviewer {
+        #[command(subcommand)]
+        command: team::ReviewerCommand,
+    },
+    /// How many independent reviews items need (default 1).
+    Overlap {
+        #[command(subcommand)]
+        command: team::OverlapCommand,
+    },
+    /// The adjudication queue: items whose reviews disagree.
+    Adjudication {
+        #[command(subcommand)]
+        command: team::AdjudicationCommand,
+    },
+    /// Offline merge: pack the decision log into a bundle, merge another laptop's bundle
+    /// (docs/sync.md).
+    Sync {
+        #[command(subcommand)]
+        command: team::SyncCommand,
     },
     /// Counts of items by status; with --vetter, how the vetting model agrees with reviewers.
     Stats {
@@ -202,6 +237,23 @@ enum OrderArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ReviewArg {
+    Open,
+    Settled,
+    Conflict,
+}
+
+impl From<ReviewArg> for ReviewState {
+    fn from(r: ReviewArg) -> Self {
+        match r {
+            ReviewArg::Open => ReviewState::Open,
+            ReviewArg::Settled => ReviewState::Settled,
+            ReviewArg::Conflict => ReviewState::Conflict,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum StatusArg {
     Pending,
     Approved,
@@ -261,6 +313,8 @@ fn run(cli: Cli) -> Result<()> {
             limit,
             status,
             order,
+            review,
+            awaiting,
             json,
         } => {
             let order = match order {
@@ -268,7 +322,14 @@ fn run(cli: Cli) -> Result<()> {
                 OrderArg::Newest => QueueSort::Newest,
                 OrderArg::Risk => QueueSort::Risk,
             };
-            review::queue(&store, limit, status.map(Into::into), order, json)
+            review::queue(
+                &store,
+                limit,
+                status.map(Into::into),
+                order,
+                (review.map(Into::into), awaiting),
+                json,
+            )
         }
         Command::Decide {
             item,
@@ -280,6 +341,7 @@ fn run(cli: Cli) -> Result<()> {
             reason,
             note,
             reviewer,
+            adjudicate,
         } => {
             let correction = match (answer_file, answer, relation_file) {
                 (Some(f), _, _) => Some(review::Correction::Answer(
@@ -303,10 +365,19 @@ fn run(cli: Cli) -> Result<()> {
                 reason,
                 note,
                 reviewer,
+                adjudicate,
             };
             review::decide(&mut store, decision)
         }
-        Command::Show { item, json } => review::show(&store, &item, json),
+        Command::Show {
+            item,
+            reviewer,
+            json,
+        } => review::show(&store, &item, reviewer, json),
+        Command::Reviewer { command } => team::reviewer(&mut store, command),
+        Command::Overlap { command } => team::overlap(&mut store, command),
+        Command::Adjudication { command } => team::adjudication(&store, command),
+        Command::Sync { command } => team::sync(&mut store, command),
         Command::Backup { out } => {
             store.backup_to(&out)?;
             println!("backed up {} to {}", store.path().display(), out.display());

@@ -7,6 +7,7 @@ use vetted::domain::{
     Relation,
 };
 use vetted::store::{QueueFilter, QueueSort};
+use vetted::team::ReviewState;
 use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, Result, Store, reviewer};
 
@@ -18,11 +19,14 @@ pub fn queue(
     limit: u32,
     status: Option<ItemStatus>,
     sort: QueueSort,
+    team: (Option<ReviewState>, Option<String>),
     json: bool,
 ) -> Result<()> {
     let filter = QueueFilter {
         status,
         sort,
+        review: team.0,
+        awaiting: team.1,
         ..QueueFilter::default()
     };
     let page = store.queue_page(&filter, None, limit)?;
@@ -64,6 +68,8 @@ pub struct DecisionArgs {
     pub reason: Option<String>,
     pub note: Option<String>,
     pub reviewer: Option<String>,
+    /// Record an adjudicator's final decision.
+    pub adjudicate: bool,
 }
 
 pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
@@ -74,6 +80,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         reason,
         note,
         reviewer,
+        adjudicate,
     } = args;
     let current = store.item(&item)?;
     let edited = match (action, correction) {
@@ -92,16 +99,21 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         }
         (_, None) => None,
     };
-    let decision = store.decide(&DecisionInput {
+    let input = DecisionInput {
         id: uuid::Uuid::now_v7().to_string(),
         item,
         item_version: current.version,
-        reviewer: reviewer.unwrap_or_else(reviewer::default_reviewer),
+        reviewer: reviewer::session_reviewer(store, reviewer)?,
         action,
         edited,
         reason,
         note,
-    })?;
+    };
+    let decision = if adjudicate {
+        store.adjudicate(&input)?
+    } else {
+        store.decide(&input)?
+    };
     println!(
         "{}: {} by {} (decision {})",
         decision.item,
@@ -143,9 +155,9 @@ fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> 
     Ok(EditedContent::Relationship { relation })
 }
 
-pub fn show(store: &Store, id: &str, json: bool) -> Result<()> {
+pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Result<()> {
     let item = store.item(id)?;
-    let history = store.history(id)?;
+    let history = store.history_for(id, &reviewer::session_reviewer(store, viewer)?)?;
     let evidence = store.relationship_evidence(id)?;
     let costs = store.item_costs(id)?;
     if json {
@@ -253,7 +265,7 @@ pub fn vetter_stats(store: &Store, json: bool) -> Result<()> {
 }
 
 /// The serde spelling of a unit enum (`pending`, `N:1`, …), as in the JSON output.
-fn enum_name(value: &impl serde::Serialize) -> String {
+pub fn enum_name(value: &impl serde::Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),

@@ -2,6 +2,7 @@
 import type { ItemKind } from "./ItemKind";
 import type { ItemStatus } from "./ItemStatus";
 import type { QueueSort } from "./QueueSort";
+import type { ReviewState } from "./ReviewState";
 import type { Verdict } from "./Verdict";
 
 /**
@@ -15,4 +16,14 @@ verdict: Verdict | null,
 /**
  * Reviewer of the effective decision.
  */
-reviewer: string | null, tag: string | null, sort: QueueSort, };
+reviewer: string | null, tag: string | null, 
+/**
+ * Team review state: open (awaiting reviews), settled, or conflict (adjudication queue).
+ * Optional in the bindings: a filter without it means any state.
+ */
+review?: ReviewState, 
+/**
+ * Only items this reviewer still has to review: open, and no decision of theirs in force
+ * (with k required reviews, an item stays here for each reviewer until k have decided).
+ */
+awaiting?: string, sort: QueueSort, };

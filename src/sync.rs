@@ -1,0 +1,177 @@
+//! Offline merge: the sync bundle format (docs/sync.md). A bundle is one JSON document holding
+//! decisions (with their Lamport clocks), the items they refer to (as import records, so a
+//! database that lacks an item recreates it exactly as `vetted import` would) and reviewer
+//! profiles. [`crate::Store::pack`] writes one, [`crate::Store::merge_bundle`] merges one.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Action, EditedContent, Item, ItemBody, RejectReason};
+use crate::error::{Error, Result};
+use crate::team::ReviewerProfile;
+
+/// The `format` field of every bundle.
+pub const BUNDLE_FORMAT: &str = "vetted-sync-bundle";
+/// The bundle version this build writes and reads.
+pub const BUNDLE_VERSION: u32 = 1;
+
+/// A sync bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// Always [`BUNDLE_FORMAT`].
+    pub format: String,
+    /// [`BUNDLE_VERSION`]; a reader refuses versions it does not know.
+    pub version: u32,
+    /// Wall-clock time of packing: information only.
+    pub created_at: DateTime<Utc>,
+    /// The packing database's greatest Lamport clock: pass it as `--since` next time to pack
+    /// only what was recorded after this bundle.
+    pub max_clock: i64,
+    /// What `--since` selected, as given (information only).
+    #[serde(default)]
+    pub since: Option<String>,
+    pub reviewers: Vec<ReviewerProfile>,
+    /// Reject reasons the decisions use, so a database without them learns them.
+    #[serde(default)]
+    pub reject_reasons: Vec<RejectReason>,
+    /// The items the decisions refer to, in the import record format (docs/import-format.md).
+    pub items: Vec<serde_json::Value>,
+    /// Decisions and reverts, in log order (`clock`, then `id`).
+    pub decisions: Vec<BundleDecision>,
+}
+
+/// A decision (or revert) as carried by a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleDecision {
+    pub id: String,
+    /// The item's external id.
+    pub item: String,
+    pub reviewer: String,
+    pub action: Action,
+    #[serde(default)]
+    pub edited: Option<EditedContent>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Wall-clock time on the deciding laptop: information only.
+    pub decided_at: DateTime<Utc>,
+    #[serde(default)]
+    pub reverts: Option<String>,
+    /// Lamport clock: with `id`, the log order on every database.
+    pub clock: i64,
+    /// Decisions this one was made knowing about and replaces.
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    /// An adjudicator's final decision.
+    #[serde(default)]
+    pub adjudication: bool,
+}
+
+impl BundleDecision {
+    /// The same rules the store applies to a decision it records, checked before merging.
+    pub(crate) fn problem(&self) -> Option<String> {
+        let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+        let problem = match self.action {
+            _ if self.id.trim().is_empty() => "the decision id is empty",
+            _ if self.item.trim().is_empty() => "the item id is empty",
+            _ if self.reviewer.trim().is_empty() => "the reviewer is empty",
+            _ if self.clock < 1 => "the clock must be at least 1",
+            Action::Revert if self.reverts.is_none() => "a revert must name what it reverts",
+            Action::Revert if self.adjudication => "a revert cannot be an adjudication",
+            a if a != Action::Revert && self.reverts.is_some() => "only a revert reverts",
+            Action::Edit if self.edited.is_none() => "an edit needs the corrected content",
+            a if a != Action::Edit && self.edited.is_some() => {
+                "only an edit carries corrected content"
+            }
+            Action::Reject if blank(&self.reason) => "a reject needs a reason",
+            Action::NeedsSme if blank(&self.note) => "a needs-SME request needs a question",
+            _ => return None,
+        };
+        Some(format!("decision '{}': {problem}", self.id))
+    }
+}
+
+/// The import record of a stored item (the format `vetted import` reads).
+pub fn item_record(item: &Item) -> serde_json::Value {
+    let mut record = match &item.body {
+        ItemBody::Answer(a) => serde_json::json!({
+            "kind": "answer",
+            "question": a.question,
+            "answer": a.answer,
+            "evidence": a.evidence,
+        }),
+        ItemBody::Relationship(r) => serde_json::json!({
+            "kind": "relationship",
+            "source": r.source,
+            "target": r.target,
+            "relation": r.relation,
+            "rationale": r.rationale,
+            "confidence": r.confidence,
+        }),
+    };
+    let fields = record.as_object_mut().expect("a record is an object");
+    fields.insert("id".into(), item.external_id.clone().into());
+    fields.insert("domain".into(), item.domain.clone().into());
+    fields.insert("model".into(), item.model.clone().into());
+    fields.insert(
+        "vetting".into(),
+        serde_json::to_value(&item.vetting).expect("vetting serializes"),
+    );
+    fields.insert("metadata".into(), item.metadata.clone());
+    record
+}
+
+/// Writes `bundle` to `path` (via a temporary file renamed into place, so a reader never sees
+/// half a bundle).
+pub fn write_bundle(bundle: &Bundle, path: &Path) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    serde_json::to_writer_pretty(&mut file, bundle)
+        .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Reads and checks the envelope of the bundle at `path`. Errors: `BadRequest` naming the file
+/// and, for malformed JSON, the path of the offending field.
+pub fn read_bundle(path: &Path) -> Result<Bundle> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bad = |problem: String| {
+        Error::BadRequest(format!(
+            "{} is not a valid Vetted sync bundle: {problem}; nothing was merged",
+            path.display()
+        ))
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    match value.get("format").and_then(|f| f.as_str()) {
+        Some(BUNDLE_FORMAT) => {}
+        Some(other) => return Err(bad(format!("format is '{other}', not '{BUNDLE_FORMAT}'"))),
+        None => return Err(bad(format!("no \"format\": \"{BUNDLE_FORMAT}\" field"))),
+    }
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(BUNDLE_VERSION) => {}
+        Some(v) => {
+            return Err(bad(format!(
+                "version {v} is not supported (this build reads version {BUNDLE_VERSION})"
+            )));
+        }
+        None => return Err(bad("no numeric \"version\" field".into())),
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        bad(if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        })
+    })
+}
