@@ -4,6 +4,12 @@
 /// Keep in sync with `tauri::generate_handler!` in `src/main.rs`.
 const COMMANDS: &[&str] = &[
     "session_info",
+    "reviewers",
+    "choose_reviewer",
+    "adjudication_case",
+    "adjudicate",
+    "start_sync_pack",
+    "start_sync_merge",
     "queue_page",
     "status_counts",
     "queue_facets",

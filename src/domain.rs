@@ -325,6 +325,9 @@ pub struct StatusCounts {
     pub rejected: i64,
     #[ts(type = "number")]
     pub needs_sme: i64,
+    /// Items whose reviews disagree, waiting for an adjudicator (counted among `pending`).
+    #[ts(type = "number")]
+    pub conflict: i64,
 }
 
 impl StatusCounts {

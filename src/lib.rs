@@ -31,5 +31,10 @@ pub use store::Store;
 #[ts(export)]
 pub struct SessionInfo {
     pub reviewer: String,
+    /// The reviewer's profile role; `None` before a profile exists.
+    pub role: Option<team::Role>,
+    /// No reviewer was chosen for this database yet (nor by `VETTED_REVIEWER`): the app asks
+    /// who is reviewing at first start.
+    pub needs_profile: bool,
     pub db_path: String,
 }

@@ -22,6 +22,12 @@ fn os_user() -> String {
         .unwrap_or_else(|| "reviewer".to_owned())
 }
 
+/// Whether someone was chosen to review on `store` — by `VETTED_REVIEWER` or as the database's
+/// current reviewer. When not, the app asks at start instead of silently using the OS user.
+pub fn is_chosen(store: &Store) -> crate::Result<bool> {
+    Ok(env_reviewer().is_some() || store.current_reviewer()?.is_some())
+}
+
 /// The reviewer for this session on `store`: `explicit`, else `VETTED_REVIEWER`, else the
 /// database's current reviewer, else the OS user name.
 pub fn session_reviewer(store: &Store, explicit: Option<String>) -> crate::Result<String> {

@@ -129,13 +129,19 @@ pub fn item_record(item: &Item) -> serde_json::Value {
 /// Writes `bundle` to `path` (via a temporary file renamed into place, so a reader never sees
 /// half a bundle).
 pub fn write_bundle(bundle: &Bundle, path: &Path) -> Result<()> {
+    crate::user_files::check_writable(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    serde_json::to_writer_pretty(&mut file, bundle)
+    let file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut writer = std::io::BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut writer, bundle)
         .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
+    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
@@ -143,6 +149,7 @@ pub fn write_bundle(bundle: &Bundle, path: &Path) -> Result<()> {
 /// Reads and checks the envelope of the bundle at `path`. Errors: `BadRequest` naming the file
 /// and, for malformed JSON, the path of the offending field.
 pub fn read_bundle(path: &Path) -> Result<Bundle> {
+    crate::user_files::check_readable(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let bad = |problem: String| {
         Error::BadRequest(format!(

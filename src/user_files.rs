@@ -39,7 +39,8 @@ pub fn check_writable(path: &Path) -> Result<()> {
     match std::fs::metadata(parent) {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(refused(path, "its parent is not a directory")),
-        Err(e) => Err(Error::io(parent, e)),
+        // Name the file the user asked for; the message says which part is missing.
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 

@@ -58,12 +58,13 @@ test('a note becomes a guideline, links back to its item, G writes one, and both
     await browser.waitUntil(async () => (await selectedId(browser)) === 'g-1', { timeout: 15000, timeoutMsg: 'the link opens the item the note came from' });
 
     // G puts the cursor in the new-guideline field; Ctrl+Enter saves it.
+    await showTab(browser, 'rejected', 'g-1');
     await showTab(browser, 'pending', 'g-2');
     await browser.keys('g');
     await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.getAttribute('data-testid'))) === 'guideline-new', {
       timeout: 5000, timeoutMsg: 'G focuses the new-guideline field',
     });
-    await browser.keys('Cite the page of the report.'.split(''));
+    await browser.$('[data-testid="guideline-new"]').setValue('Cite the page of the report.');
     await browser.keys(['Control', 'Enter']);
     await browser.waitUntil(async () => (await guidelineTexts(browser)).includes('Cite the page of the report.'), { timeout: 15000 });
     assert.equal(await browser.$('[data-testid="guideline-new"]').getValue(), '', 'the field is cleared after saving');

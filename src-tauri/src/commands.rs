@@ -14,13 +14,15 @@ use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::store::{Guideline, QueueFacets, QueueFilter};
+use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::{Result, SessionInfo, Store};
 
 use crate::picker;
 
 pub struct AppState {
     pub store: Mutex<Store>,
-    pub reviewer: String,
+    /// Who is reviewing; switched explicitly from the app (see `choose_reviewer`).
+    pub reviewer: Mutex<String>,
     pub jobs: Jobs,
 }
 
@@ -30,6 +32,13 @@ impl AppState {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn reviewer(&self) -> String {
+        self.reviewer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Starts `work` made from the database path; its events go to the webview's channel.
@@ -44,11 +53,57 @@ impl AppState {
 }
 
 #[tauri::command(async)]
-pub fn session_info(state: State<'_, AppState>) -> SessionInfo {
-    SessionInfo {
-        reviewer: state.reviewer.clone(),
-        db_path: state.store().path().display().to_string(),
+pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
+    let reviewer = state.reviewer();
+    let store = state.store();
+    let role = store.reviewer_profile(&reviewer)?.map(|p| p.role);
+    Ok(SessionInfo {
+        needs_profile: role.is_none() && !vetted::reviewer::is_chosen(&store)?,
+        role,
+        reviewer,
+        db_path: store.path().display().to_string(),
+    })
+}
+
+/// Every reviewer profile of this database, by name.
+#[tauri::command(async)]
+pub fn reviewers(state: State<'_, AppState>) -> Result<Vec<ReviewerProfile>> {
+    state.store().reviewers()
+}
+
+/// Switches who is reviewing (creating or updating the profile) and makes it this database's
+/// current reviewer, so the next start opens as them.
+#[tauri::command(async)]
+pub fn choose_reviewer(
+    state: State<'_, AppState>,
+    name: String,
+    role: Role,
+) -> Result<SessionInfo> {
+    {
+        let mut store = state.store();
+        let profile = store.add_reviewer(&name, role)?;
+        store.use_reviewer(&profile.name)?;
+        *state
+            .reviewer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = profile.name;
     }
+    session_info(state)
+}
+
+/// The reviews of an item side by side, for the adjudicator.
+#[tauri::command(async)]
+pub fn adjudication_case(
+    state: State<'_, AppState>,
+    external_id: String,
+) -> Result<AdjudicationCase> {
+    state.store().adjudication_case(&external_id)
+}
+
+/// Records the adjudicator's final decision (refused unless the reviewer is an adjudicator).
+#[tauri::command(async)]
+pub fn adjudicate(state: State<'_, AppState>, input: DecisionInput) -> Result<Decision> {
+    state.store().adjudicate(&input)
 }
 
 #[tauri::command(async)]
@@ -79,7 +134,7 @@ pub fn get_item(state: State<'_, AppState>, external_id: String) -> Result<Item>
 #[tauri::command(async)]
 pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<Vec<Decision>> {
     // With several required reviews, others' decisions stay hidden until the reviewer decided.
-    state.store().history_for(&external_id, &state.reviewer)
+    state.store().history_for(&external_id, &state.reviewer())
 }
 
 #[tauri::command(async)]
@@ -109,13 +164,13 @@ pub fn relationship_evidence(
 /// Undoes the session reviewer's latest decision in force; `null` when there is none.
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
-    state.store().undo(&id, &state.reviewer)
+    state.store().undo(&id, &state.reviewer())
 }
 
 /// Redoes the session reviewer's latest undo; `null` when there is none.
 #[tauri::command(async)]
 pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
-    state.store().redo(&id, &state.reviewer)
+    state.store().redo(&id, &state.reviewer())
 }
 
 #[tauri::command(async)]
@@ -145,7 +200,7 @@ pub fn remove_tag(
 pub fn set_do_not_train(state: State<'_, AppState>, external_id: String, flag: bool) -> Result<()> {
     state
         .store()
-        .set_do_not_train(&external_id, &state.reviewer, flag)
+        .set_do_not_train(&external_id, &state.reviewer(), flag)
 }
 
 #[tauri::command(async)]
@@ -249,21 +304,54 @@ pub fn add_guideline(
     domain: String,
     body: String,
 ) -> Result<Guideline> {
-    state.store().add_guideline(&domain, &body, &state.reviewer)
+    state
+        .store()
+        .add_guideline(&domain, &body, &state.reviewer())
 }
 
 /// Turns a decision's note into a guideline of its item's domain, linked to the item.
 #[tauri::command(async)]
 pub fn promote_note(state: State<'_, AppState>, decision_id: String) -> Result<Guideline> {
-    state.store().promote_note(&decision_id, &state.reviewer)
+    state.store().promote_note(&decision_id, &state.reviewer())
 }
 
 #[tauri::command(async)]
 pub fn update_guideline(state: State<'_, AppState>, id: i64, body: String) -> Result<Guideline> {
-    state.store().update_guideline(id, &body, &state.reviewer)
+    state.store().update_guideline(id, &body, &state.reviewer())
 }
 
 #[tauri::command(async)]
 pub fn archive_guideline(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.store().archive_guideline(id, &state.reviewer)
+    state.store().archive_guideline(id, &state.reviewer())
+}
+
+/// Asks where to save and packs this database's decisions, their items and the reviewer
+/// profiles into a sync bundle for another laptop.
+#[tauri::command(async)]
+pub fn start_sync_pack(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let out = picker::save_file(
+        &app,
+        "Pack decisions for another laptop",
+        "vetted-sync.json",
+    )?;
+    Some(state.spawn(|db| tasks::sync_pack(db, out), on_event))
+}
+
+/// Asks for a sync bundle and merges it; disagreements go to the adjudication queue.
+#[tauri::command(async)]
+pub fn start_sync_merge(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let file = picker::open_file(
+        &app,
+        "Merge decisions from another laptop",
+        &[("Sync bundles", &["json"]), ("All files", &["*"])],
+    )?;
+    Some(state.spawn(|db| tasks::sync_merge(db, file), on_event))
 }

@@ -29,7 +29,7 @@ fn main() {
     tauri::Builder::default()
         .manage(commands::AppState {
             store: Mutex::new(store),
-            reviewer,
+            reviewer: Mutex::new(reviewer),
             jobs: Default::default(),
         })
         // Used from Rust only (see `picker`); the capability grants the webview none of its
@@ -37,6 +37,12 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::session_info,
+            commands::reviewers,
+            commands::choose_reviewer,
+            commands::adjudication_case,
+            commands::adjudicate,
+            commands::start_sync_pack,
+            commands::start_sync_merge,
             commands::queue_page,
             commands::status_counts,
             commands::queue_facets,

@@ -9,7 +9,7 @@ use super::Work;
 use crate::domain::ItemKind;
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
-use crate::store::Store;
+use crate::store::{Since, Store};
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -104,6 +104,22 @@ pub fn register_products(db: PathBuf, file: PathBuf) -> Work {
             summary.push_str(&format!(" ({refreshed} refreshed)"));
         }
         Ok(summary)
+    })
+}
+
+/// Packs every decision, the items they refer to and the reviewer profiles into `out`.
+pub fn sync_pack(db: PathBuf, out: PathBuf) -> Work {
+    Box::new(move |_, _| {
+        let report = Store::open(&db)?.pack(&out, &Since::All)?;
+        Ok(format!("packed into {}: {report}", out.display()))
+    })
+}
+
+/// Merges the sync bundle `file` (all or nothing); disagreements enter adjudication.
+pub fn sync_merge(db: PathBuf, file: PathBuf) -> Work {
+    Box::new(move |_, _| {
+        let report = Store::open(&db)?.merge_bundle(&file)?;
+        Ok(format!("merged {}: {report}", file.display()))
     })
 }
 

@@ -231,6 +231,13 @@ impl Store {
                     ItemStatus::NeedsSme => counts.needs_sme += n,
                 }
             }
+            all.push("review = 'conflict'");
+            let sql = format!("SELECT count(*) FROM items {}", where_sql(&all));
+            let conflicts: i64 = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row(named.as_slice(), |r| r.get(0))?;
+            counts.conflict += sign * conflicts;
         }
         Ok(counts)
     }

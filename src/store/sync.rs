@@ -89,6 +89,31 @@ pub struct MergeReport {
     pub conflicts: usize,
 }
 
+impl std::fmt::Display for PackReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} decision(s), {} item(s), {} reviewer(s) (max_clock {}: pack --since {} next time)",
+            self.decisions, self.items, self.reviewers, self.max_clock, self.max_clock
+        )
+    }
+}
+
+impl std::fmt::Display for MergeReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "added {} decision(s) ({} already present), {} item(s), {} reviewer(s); {} new \
+             conflict(s) for adjudication",
+            self.decisions_added,
+            self.decisions_present,
+            self.items_added,
+            self.reviewers_added,
+            self.conflicts
+        )
+    }
+}
+
 impl Store {
     /// The bundle of the decisions selected by `since` (and, with `since`, the decisions their
     /// reverts name), the items they refer to, every reviewer profile and reject reason.

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::decisions::{DECISION_COLUMNS, read_decision};
 use super::items::{QUEUE_COLUMNS, VISIBLE, read_queue_entry};
 use super::{Store, now_text, parse_json};
-use crate::domain::Decision;
+use crate::domain::{Decision, EditedContent, ItemBody, ItemKind};
 use crate::error::{Error, Result};
 use crate::team::{
     AdjudicationCase, LogEntry, ReviewState, ReviewerProfile, Role, alive, heads, resolve,
@@ -175,6 +175,33 @@ pub(super) fn ensure_adjudicator(conn: &Connection, reviewer: &str) -> Result<()
     }
 }
 
+/// The queue title of the content in force: an edited relation's mapping replaces the proposed
+/// one (so the row reads as the reviewer corrected it, and reverts with an undo). An answer's
+/// title is its question, which no decision changes.
+fn title_in_force(tx: &Transaction<'_>, item_id: i64, effective: Option<&str>) -> Result<String> {
+    let (kind, title): (ItemKind, String) = tx
+        .prepare_cached("SELECT kind, title FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if kind == ItemKind::Answer {
+        return Ok(title);
+    }
+    let mut body = super::items::body_of(tx, item_id)?;
+    let edited: Option<String> = match effective {
+        Some(id) => tx
+            .prepare_cached("SELECT edited_payload FROM decisions WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+        None => None,
+    };
+    if let (ItemBody::Relationship(r), Some(json)) = (&mut body, edited)
+        && let Ok(EditedContent::Relationship { relation }) = serde_json::from_str(&json)
+    {
+        r.relation = relation;
+    }
+    Ok(body.title())
+}
+
 /// Recomputes the item's projection (status, decided_by, review, effective decision) from its
 /// log. With `bump`, the version always increases (a decision, undo or redo); without, only
 /// when the projection changed (a merge or an overlap change). Returns the new review state.
@@ -187,11 +214,12 @@ pub(super) fn project(
     let k = required_reviews(tx, item_id)?;
     let resolution = resolve(&item_log(tx, item_id)?, k);
     let review = serde_json::to_value(resolution.review).expect("state serializes");
+    let title = title_in_force(tx, item_id, resolution.effective.as_deref())?;
     tx.prepare_cached(
         "UPDATE items SET status = ?1, decided_by = ?2, review = ?3, effective_decision = ?4,
-                          version = version + 1, updated_at = ?5
+                          title = ?8, version = version + 1, updated_at = ?5
          WHERE id = ?6 AND (?7 OR status IS NOT ?1 OR decided_by IS NOT ?2 OR review IS NOT ?3
-                            OR effective_decision IS NOT ?4)",
+                            OR effective_decision IS NOT ?4 OR title IS NOT ?8)",
     )?
     .execute(params![
         resolution.status,
@@ -200,7 +228,8 @@ pub(super) fn project(
         resolution.effective,
         at,
         item_id,
-        bump
+        bump,
+        title
     ])?;
     Ok(resolution.review)
 }

@@ -520,3 +520,40 @@ fn a_composite_key_is_measured_as_a_tuple_and_left_out_of_dbt() {
         "dbt has no composite relationships test, so it is listed, not emitted: {yaml}"
     );
 }
+
+/// The queue row reads as the reviewer corrected the mapping, and reverts with an undo.
+#[test]
+fn an_edited_mapping_retitles_the_queue_row_until_it_is_undone() {
+    let db = temp_db();
+    let mut store = db.open();
+    import_lines(&db, &mut store, &[relationship_line("rel-1")]);
+    let title = |store: &Store| {
+        store
+            .queue_page(&Default::default(), None, 10)
+            .unwrap()
+            .entries[0]
+            .title
+            .clone()
+    };
+    assert_eq!(title(&store), "orders.customer_id → customers.id");
+    decide(
+        &mut store,
+        "rel-1",
+        Action::Edit,
+        Some(relation(Cardinality::OneToOne, &[("id", "id")])),
+    );
+    assert_eq!(
+        title(&store),
+        "orders.id → customers.id",
+        "the retargeted mapping in force"
+    );
+    store
+        .undo("undo-1", "ana")
+        .unwrap()
+        .expect("an edit to undo");
+    assert_eq!(
+        title(&store),
+        "orders.customer_id → customers.id",
+        "undo restores the proposal"
+    );
+}

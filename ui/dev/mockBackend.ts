@@ -181,10 +181,19 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     start_register_products: () => null,
     cancel_job: () => false,
     data_revision: () => 0,
-    session_info: () => ({ reviewer: options.reviewer, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` }),
+    session_info: () => ({
+      reviewer: options.reviewer,
+      role: "analyst",
+      needs_profile: false,
+      db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db`,
+    }),
+    // One reviewer, no team: switching only renames, and nothing is ever in conflict.
+    reviewers: () => [{ name: options.reviewer, role: "analyst", stamp: 0 }],
+    start_sync_pack: () => null,
+    start_sync_merge: () => null,
     reject_reasons: () => REASONS,
     status_counts: (args): StatusCounts => {
-      const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0 };
+      const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0, conflict: 0 };
       for (const row of rows) if (matches(row, args.filter as QueueFilter)) counts[row.item.status] += 1;
       return counts;
     },

@@ -9,6 +9,7 @@ import type { EditedContent } from "./bindings/EditedContent";
 import type { Item } from "./bindings/Item";
 import type { QueueFacets } from "./bindings/QueueFacets";
 import type { RejectReason } from "./bindings/RejectReason";
+import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { StatusCounts } from "./bindings/StatusCounts";
 import { AppHeader } from "./components/AppHeader";
@@ -24,6 +25,7 @@ import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
 import { QueueList } from "./components/QueueList";
 import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { RejectDialog } from "./components/RejectDialog";
+import { ReviewerDialog, type ReviewerDraft } from "./components/ReviewerDialog";
 import { StatusTabs } from "./components/StatusTabs";
 import { Toast } from "./components/Toast";
 import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
@@ -62,7 +64,7 @@ export function App() {
   const [reasons, setReasons] = useState<RejectReason[]>([]);
   const [startupError, setStartupError] = useState<AppError | null>(null);
   const [counts, setCounts] = useState<StatusCounts | null>(null);
-  const paged = usePagedQueue("pending");
+  const paged = usePagedQueue("pending", session?.reviewer ?? null);
   const { queue, queueRef, criteria, update, loadNextPage } = paged;
   const [facets, setFacets] = useState<QueueFacets | null>(null);
   const [current, setCurrent] = useState<LoadedItem | null>(null);
@@ -77,16 +79,26 @@ export function App() {
   const [exportDraft, setExportDraft] = useState(DEFAULT_EXPORT);
   const [guidelinesOpen, setGuidelinesOpen] = useState(true);
   const [guidelinesFocus, setGuidelinesFocus] = useState(0);
+  const [reviewerDraft, setReviewerDraft] = useState<ReviewerDraft>({ name: "", role: "analyst" });
+  const [profiles, setProfiles] = useState<ReviewerProfile[]>([]);
+
+  /** Opens the reviewer dialog, prefilled with who is reviewing now. */
+  const askReviewer = useCallback((current: SessionInfo) => {
+    setReviewerDraft({ name: current.needs_profile ? "" : current.reviewer, role: current.role ?? "analyst" });
+    api.reviewers().then(setProfiles, () => setProfiles([]));
+    setMode({ kind: "reviewer" });
+  }, []);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
       ([info, taxonomy]) => {
         setSession(info);
         setReasons(taxonomy);
+        if (info.needs_profile) askReviewer(info);
       },
       (thrown: unknown) => setStartupError(api.toAppError(thrown)),
     );
-  }, []);
+  }, [askReviewer]);
 
   const refreshFacets = useCallback(() => {
     api.queueFacets().then(setFacets, (thrown: unknown) => showError(`Filter choices could not be loaded: ${api.toAppError(thrown).message}`));
@@ -110,7 +122,8 @@ export function App() {
         if (superseded) return;
         setCurrent(loaded);
         setItemError(null);
-        setMode(BROWSE);
+        // A newly shown item ends any editing, but not the reviewer question at first start.
+        setMode((m) => (m.kind === "reviewer" ? m : BROWSE));
       },
       (thrown: unknown) => {
         if (!superseded) setItemError(api.toAppError(thrown));
@@ -213,7 +226,8 @@ export function App() {
         let failure: AppError | null = null;
         let decision: Decision | null = null;
         try {
-          decision = await api.decide(input);
+          // In the Conflicts tab the reviewer adjudicates: their decision is final.
+          decision = await (queueRef.current.filter === "conflict" ? api.adjudicate : api.decide)(input);
         } catch (thrown) {
           failure = api.toAppError(thrown);
         }
@@ -285,6 +299,20 @@ export function App() {
     }
   };
 
+  const confirmReviewer = () => {
+    if (mode.kind !== "reviewer" || reviewerDraft.name.trim() === "") return;
+    api.chooseReviewer(reviewerDraft.name.trim(), reviewerDraft.role).then(
+      (info) => {
+        setSession(info);
+        setMode(BROWSE);
+        setCurrent(null);
+        fetchCounts().then(setCounts, () => undefined);
+        showToast({ tone: "success", text: `Reviewing as ${info.reviewer} (${info.role ?? "analyst"})` });
+      },
+      (thrown: unknown) => showError(api.toAppError(thrown).message),
+    );
+  };
+
   const confirmExport = () => {
     if (mode.kind !== "export") return;
     setMode(BROWSE);
@@ -335,6 +363,13 @@ export function App() {
         return setMode({ kind: "export" });
       case "backup":
         return jobs.start("backup", api.startBackup);
+      case "pack":
+        return jobs.start("pack", api.startSyncPack);
+      case "merge":
+        return jobs.start("merge", api.startSyncMerge);
+      case "reviewer":
+        if (session !== null) askReviewer(session);
+        return;
       case "guidelines":
         setGuidelinesOpen(true);
         return setGuidelinesFocus((n) => n + 1);
@@ -342,10 +377,13 @@ export function App() {
         return jobs.start("products", api.startRegisterProducts);
       case "save":
         if (mode.kind === "export") return confirmExport();
+        if (mode.kind === "reviewer") return confirmReviewer();
         return mode.kind === "sme" ? confirmSme() : saveEdit();
       case "confirm":
         return confirmReject();
       case "cancel":
+        // At first start there is no reviewer to go back to.
+        if (mode.kind === "reviewer" && session?.needs_profile === true) return;
         return setMode(BROWSE);
       case "pickReason":
         return setMode((m) => (m.kind === "reject" ? { ...m, reasonIndex: command.index } : m));
@@ -431,6 +469,7 @@ export function App() {
           onOpenItem: paged.reload,
         }}
         promoted={promoted}
+        adjudicating={queue.filter === "conflict"}
         onPromote={promote}
       />
     );
@@ -489,6 +528,17 @@ export function App() {
           onChange={(question) => setMode((m) => (m.kind === "sme" ? { ...m, question } : m))}
           onConfirm={confirmSme}
           onCancel={() => setMode(BROWSE)}
+        />
+      )}
+      {mode.kind === "reviewer" && session !== null && (
+        <ReviewerDialog
+          draft={reviewerDraft}
+          profiles={profiles}
+          firstStart={session.needs_profile}
+          busy={busy}
+          onChange={setReviewerDraft}
+          onConfirm={confirmReviewer}
+          onCancel={() => !session.needs_profile && setMode(BROWSE)}
         />
       )}
       {mode.kind === "export" && (

@@ -1,6 +1,7 @@
 // The only module that talks to the Tauri shell: one typed function per command. Every failure
 // is rethrown as an AppError {code, message}, whatever shape it arrived in.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AdjudicationCase } from "./bindings/AdjudicationCase";
 import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
@@ -15,6 +16,8 @@ import type { QueueEntry } from "./bindings/QueueEntry";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
+import type { ReviewerProfile } from "./bindings/ReviewerProfile";
+import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { StatusCounts } from "./bindings/StatusCounts";
@@ -118,3 +121,20 @@ export const promoteNote = (decisionId: string): Promise<Guideline> => call("pro
 export const updateGuideline = (id: number, body: string): Promise<Guideline> => call("update_guideline", { id, body });
 
 export const archiveGuideline = (id: number): Promise<void> => call("archive_guideline", { id });
+
+export const reviewers = (): Promise<ReviewerProfile[]> => call("reviewers");
+
+/** Switches who is reviewing (creating or updating their profile); the next start opens as them. */
+export const chooseReviewer = (name: string, role: Role): Promise<SessionInfo> => call("choose_reviewer", { name, role });
+
+/** The disagreeing reviews of an item, side by side. */
+export const adjudicationCase = (externalId: string): Promise<AdjudicationCase> => call("adjudication_case", { externalId });
+
+/** The adjudicator's final decision; refused unless the session reviewer is an adjudicator. */
+export const adjudicate = (input: DecisionInput): Promise<Decision> => call("adjudicate", { input });
+
+/** Packs this database's decisions into a sync bundle (the shell asks where to save it). */
+export const startSyncPack = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_sync_pack", {}, onEvent);
+
+/** Merges a sync bundle from another laptop (the shell asks which); conflicts go to adjudication. */
+export const startSyncMerge = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_sync_merge", {}, onEvent);

@@ -2,7 +2,7 @@
 // finished or failed. Pure state transitions so every rule is unit-tested without the shell.
 import type { JobEvent } from "./bindings/JobEvent";
 
-export type JobKind = "import" | "export" | "backup" | "products";
+export type JobKind = "import" | "export" | "backup" | "products" | "pack" | "merge";
 
 export interface JobView {
   id: number;
@@ -13,7 +13,14 @@ export interface JobView {
   cancelling: boolean;
 }
 
-export const JOB_TITLE: Record<JobKind, string> = { import: "Importing", export: "Exporting", backup: "Backing up", products: "Adding data products" };
+export const JOB_TITLE: Record<JobKind, string> = {
+  import: "Importing",
+  export: "Exporting",
+  backup: "Backing up",
+  products: "Adding data products",
+  pack: "Packing decisions",
+  merge: "Merging decisions",
+};
 
 /** What a finished job means for the rest of the UI and what to tell the reviewer. */
 export interface JobOutcome {
@@ -42,7 +49,7 @@ export function outcomeOf(kind: JobKind, event: JobEvent): JobOutcome | null {
     case "progress":
       return null;
     case "finished":
-      return { tone: "success", text: event.summary, refreshQueue: kind === "import" };
+      return { tone: "success", text: event.summary, refreshQueue: kind === "import" || kind === "merge" };
     case "failed":
       return event.code === "cancelled"
         ? { tone: "info", text: `${JOB_TITLE[kind]} cancelled; nothing was changed.`, refreshQueue: false }

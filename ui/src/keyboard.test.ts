@@ -188,3 +188,17 @@ describe("guidelines key", () => {
     expect(run("browse", "g", { focus: "text" }), "typing a g into a field").toBeNull();
   });
 });
+
+describe("the reviewer dialog", () => {
+  it("Ctrl+Shift+R switches reviewer; in the dialog only Esc and Ctrl+Enter act", () => {
+    expect(run("browse", "R", { ctrlKey: true, shiftKey: true })).toEqual({ type: "reviewer" });
+    expect(run("reviewer", "Enter", { ctrlKey: true })).toEqual({ type: "save" });
+    expect(run("reviewer", "Escape")).toEqual({ type: "cancel" });
+    expect(run("reviewer", "a"), "typing a name decides nothing").toBeNull();
+  });
+
+  it("sync keys pack and merge", () => {
+    expect(run("browse", "P", { ctrlKey: true, shiftKey: true })).toEqual({ type: "pack" });
+    expect(run("browse", "M", { ctrlKey: true, shiftKey: true })).toEqual({ type: "merge" });
+  });
+});

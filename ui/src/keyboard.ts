@@ -3,7 +3,7 @@
 // keymap (keymap.ts); dialogs have fixed keys.
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer";
 
 export interface KeyPress {
   key: string;
@@ -56,6 +56,7 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "edit":
     case "sme":
     case "export":
+    case "reviewer":
       return editCommand(press);
     case "reject":
       return rejectCommand(press, reasonCount);

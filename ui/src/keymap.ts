@@ -20,6 +20,9 @@ export const KEYMAP_ACTIONS = [
   "backup",
   "products",
   "guidelines",
+  "pack",
+  "merge",
+  "reviewer",
   "help",
 ] as const;
 
@@ -44,6 +47,9 @@ export const DEFAULT_KEYMAP: Keymap = {
   backup: ["Ctrl+b"],
   products: ["Ctrl+Shift+o"],
   guidelines: ["g"],
+  pack: ["Ctrl+Shift+p"],
+  merge: ["Ctrl+Shift+m"],
+  reviewer: ["Ctrl+Shift+r"],
   help: ["?"],
 };
 
@@ -64,6 +70,9 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   backup: "Back up the database",
   products: "Add data products (SQLite or CSV)",
   guidelines: "Guidelines: open and write one",
+  pack: "Sync: pack my decisions for another laptop",
+  merge: "Sync: merge decisions from another laptop",
+  reviewer: "Switch reviewer",
   help: "Show this cheat sheet",
 };
 

@@ -7,6 +7,7 @@ export type ReviewMode =
   | { kind: "reject"; reasonIndex: number; note: string }
   | { kind: "sme"; question: string }
   | { kind: "help" }
-  | { kind: "export" };
+  | { kind: "export" }
+  | { kind: "reviewer" };
 
 export const BROWSE: ReviewMode = { kind: "browse" };

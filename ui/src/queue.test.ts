@@ -14,6 +14,7 @@ import {
   select,
   selectedIndex,
   statusAfter,
+  tabScope,
   wantsNextPage,
   type QueueState,
   type StatusFilter,
@@ -35,7 +36,7 @@ function entry(id: number, status: ItemStatus = "pending"): QueueEntry {
 const cursor = (id: number) => ({ key: id, id });
 
 function queueOf(filter: StatusFilter, ids: number[], selected: number | null, nextAfter: number | null = null): QueueState {
-  const status: ItemStatus = filter ?? "pending";
+  const status: ItemStatus = filter === null || filter === "conflict" ? "pending" : filter;
   const next_after = nextAfter === null ? null : cursor(nextAfter);
   const state = mergePage(emptyQueue(filter), { entries: ids.map((id) => entry(id, status)), next_after });
   return { ...state, selectedId: selected === null ? null : `item-${selected}` };
@@ -178,10 +179,29 @@ describe("statusAfter and countFor", () => {
   });
 
   it("counts one status, or all of them for the All tab", () => {
-    const counts = { pending: 36, approved: 1, edited: 1, rejected: 1, needs_sme: 1 };
+    const counts = { pending: 36, approved: 1, edited: 1, rejected: 1, needs_sme: 1, conflict: 2 };
     expect(countFor(counts, "pending"), "pending tab").toBe(36);
     expect(countFor(counts, "needs_sme"), "needs SME tab").toBe(1);
-    expect(countFor(counts, null), "All tab sums every status").toBe(40);
+    expect(countFor(counts, "conflict"), "Conflicts tab").toBe(2);
+    expect(countFor(counts, null), "All tab sums every status; conflicts are pending already").toBe(40);
+  });
+});
+
+describe("tabScope", () => {
+  it("Pending is what this reviewer still has to review; Conflicts are the adjudication queue", () => {
+    expect(tabScope("pending", "ann")).toEqual({ status: "pending", awaiting: "ann" });
+    expect(tabScope("conflict", "ann")).toEqual({ status: null, review: "conflict" });
+    expect(tabScope("approved", "ann"), "decided tabs are the same for everyone").toEqual({ status: "approved" });
+    expect(tabScope(null, "ann")).toEqual({ status: null });
+    expect(tabScope("pending", null), "before the session is known").toEqual({ status: "pending" });
+  });
+});
+
+describe("a decision in the Conflicts tab", () => {
+  it("takes the settled item out of the adjudication queue", () => {
+    const state = applyDecision(queueOf("conflict", [1, 2], 1), "item-1", "approved");
+    expect(state.entries.map((e) => e.external_id)).toEqual(["item-2"]);
+    expect(state.selectedId).toBe("item-2");
   });
 });
 

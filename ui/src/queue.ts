@@ -8,11 +8,12 @@ import type { ItemBody } from "./bindings/ItemBody";
 import type { ItemStatus } from "./bindings/ItemStatus";
 import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueEntry } from "./bindings/QueueEntry";
+import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { StatusCounts } from "./bindings/StatusCounts";
 
-/** A status tab, or null for All. */
-export type StatusFilter = ItemStatus | null;
+/** A status tab: a status, the adjudication queue (`conflict`), or all items (`null`). */
+export type StatusFilter = ItemStatus | "conflict" | null;
 
 export interface QueueState {
   filter: StatusFilter;
@@ -76,7 +77,7 @@ export function statusAfter(action: DecidingAction): ItemStatus {
 }
 
 /** Tabs that are work queues: a decided item leaves them. */
-const WORK_QUEUES: ReadonlySet<StatusFilter> = new Set(["pending", "needs_sme"]);
+const WORK_QUEUES: ReadonlySet<StatusFilter> = new Set(["pending", "needs_sme", "conflict"]);
 
 /**
  * The one-line queue title of an item, as the core derives it at import (ItemBody::title in
@@ -132,5 +133,17 @@ export function wantsNextPage(state: QueueState, lastNeededIndex: number): boole
 
 /** How many items a tab holds in all (loaded or not). */
 export function countFor(counts: StatusCounts, filter: StatusFilter): number {
+  // Conflicts are pending items too, so "All" does not add them again.
   return filter === null ? counts.pending + counts.approved + counts.edited + counts.rejected + counts.needs_sme : counts[filter];
+}
+
+/**
+ * The part of the core's QueueFilter a tab sets. Pending is what *this* reviewer still has to
+ * review (with several required reviews an item stays pending until enough reviewers decided,
+ * but leaves the list of each reviewer who did); Conflicts are items whose reviews disagree.
+ */
+export function tabScope(filter: StatusFilter, reviewer: string | null): Pick<QueueFilter, "status" | "review" | "awaiting"> {
+  if (filter === "conflict") return { status: null, review: "conflict" };
+  if (filter === "pending" && reviewer !== null) return { status: "pending", awaiting: reviewer };
+  return { status: filter };
 }

@@ -4,12 +4,13 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { AppError } from "./bindings/AppError";
 import type { QueueFilter } from "./bindings/QueueFilter";
-import { emptyQueue, mergePage, type QueueState, type StatusFilter } from "./queue";
+import { emptyQueue, mergePage, tabScope, type QueueState, type StatusFilter } from "./queue";
 
 const PAGE_SIZE = 100;
 
 /** Everything the filter bar sets: the queue filter without the status tab. */
-export type Criteria = Omit<QueueFilter, "status">;
+/** The tab sets status, review and awaiting (see `tabScope`). */
+export type Criteria = Omit<QueueFilter, "status" | "review" | "awaiting">;
 
 export const NO_CRITERIA: Criteria = { kind: null, domain: null, model: null, verdict: null, reviewer: null, tag: null, sort: "oldest" };
 
@@ -30,13 +31,18 @@ export interface PagedQueue {
   retry: () => void;
 }
 
-export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
+/**
+ * The queue list of the tab and criteria shown, for `reviewer` (null until the session is known:
+ * nothing loads before, since Pending depends on who is reviewing).
+ */
+export function usePagedQueue(initialFilter: StatusFilter, reviewer: string | null): PagedQueue {
   const [queue, setQueue] = useState(() => emptyQueue(initialFilter));
   const [criteria, setCriteria] = useState(NO_CRITERIA);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const queueRef = useRef(queue);
   const criteriaRef = useRef(criteria);
+  const reviewerRef = useRef(reviewer);
   const inFlight = useRef(false);
   // Bumped on every filter change so a page requested for the old list is dropped.
   const generation = useRef(0);
@@ -51,12 +57,12 @@ export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
 
   const loadNextPage = useCallback(() => {
     const state = queueRef.current;
-    if (inFlight.current || !state.hasMore) return;
+    if (inFlight.current || !state.hasMore || reviewerRef.current === null) return;
     inFlight.current = true;
     setLoading(true);
     const requested = generation.current;
     api
-      .queuePage({ ...criteriaRef.current, status: state.filter }, state.after, PAGE_SIZE)
+      .queuePage({ ...criteriaRef.current, ...tabScope(state.filter, reviewerRef.current) }, state.after, PAGE_SIZE)
       .then(
         (page) => {
           if (requested === generation.current) update((current) => mergePage(current, page));
@@ -93,10 +99,17 @@ export function usePagedQueue(initialFilter: StatusFilter): PagedQueue {
 
   const reload = useCallback((externalId: string | null) => restart(queueRef.current.filter, externalId), [restart]);
 
+  // A reviewer switch shows their list from the start.
+  useEffect(() => {
+    if (reviewerRef.current === reviewer) return;
+    reviewerRef.current = reviewer;
+    restart(queueRef.current.filter, null);
+  }, [reviewer, restart]);
+
   // The first page of each list loads by itself; later pages load when the list asks for them.
   useEffect(() => {
-    if (queue.entries.length === 0 && queue.hasMore && !loading && error === null) loadNextPage();
-  }, [queue, loading, error, loadNextPage]);
+    if (reviewer !== null && queue.entries.length === 0 && queue.hasMore && !loading && error === null) loadNextPage();
+  }, [reviewer, queue, loading, error, loadNextPage]);
 
   const retry = useCallback(() => {
     setError(null);

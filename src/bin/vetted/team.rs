@@ -274,32 +274,14 @@ pub fn sync(store: &mut Store, command: SyncCommand) -> Result<()> {
                 None => Since::All,
             };
             let report = store.pack(&out, &since)?;
-            println!(
-                "packed {} decision(s), {} item(s), {} reviewer(s) into {} (max_clock {}: \
-                 use --since {} next time)",
-                report.decisions,
-                report.items,
-                report.reviewers,
-                out.display(),
-                report.max_clock,
-                report.max_clock
-            );
+            println!("packed into {}: {report}", out.display());
         }
         SyncCommand::Merge { bundle, json } => {
             let report = store.merge_bundle(&bundle)?;
             if json {
                 print_json(&report);
             } else {
-                println!(
-                    "merged {}: added {} decision(s) ({} already present), {} item(s), {} \
-                     reviewer(s); {} new conflict(s) for adjudication",
-                    bundle.display(),
-                    report.decisions_added,
-                    report.decisions_present,
-                    report.items_added,
-                    report.reviewers_added,
-                    report.conflicts
-                );
+                println!("merged {}: {report}", bundle.display());
             }
         }
     }

@@ -3,4 +3,8 @@
 /**
  * Number of items per status.
  */
-export type StatusCounts = { pending: number, approved: number, edited: number, rejected: number, needs_sme: number, };
+export type StatusCounts = { pending: number, approved: number, edited: number, rejected: number, needs_sme: number, 
+/**
+ * Items whose reviews disagree, waiting for an adjudicator (counted among `pending`).
+ */
+conflict: number, };

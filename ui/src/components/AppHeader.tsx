@@ -1,6 +1,9 @@
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { KeyCommand } from "../keyboard";
+import { visibleText } from "../invisibles";
 import { keyLabel, type Keymap } from "../keymap";
+
+const ROLE_LABEL = { analyst: "analyst", sme: "SME", adjudicator: "adjudicator" } as const;
 
 interface AppHeaderProps {
   session: SessionInfo | null;
@@ -13,6 +16,8 @@ const FILE_ACTIONS = [
   { action: "export", label: "Export…" },
   { action: "products", label: "Add products…" },
   { action: "backup", label: "Back up…" },
+  { action: "pack", label: "Pack…" },
+  { action: "merge", label: "Merge…" },
 ] as const;
 
 export function AppHeader({ session, keymap, onCommand }: AppHeaderProps) {
@@ -41,9 +46,13 @@ export function AppHeader({ session, keymap, onCommand }: AppHeaderProps) {
       </nav>
       {session !== null && (
         <div className="session">
-          <span className="session-reviewer">
-            Reviewing as <strong>{session.reviewer}</strong>
+          <span className="session-reviewer" data-testid="session-reviewer">
+            Reviewing as <strong>{visibleText(session.reviewer)}</strong>
+            {session.role !== null && <span className="session-role"> · {ROLE_LABEL[session.role]}</span>}
           </span>
+          <button type="button" className="button button-small" onClick={() => onCommand({ type: "reviewer" })} data-testid="header-reviewer" title={`Switch reviewer (${keyLabel(keymap.reviewer[0] ?? "")})`}>
+            Switch
+          </button>
           {/* Right-to-left so a long path is cut at its start; the inner span keeps it readable. */}
           <span className="session-db" title={session.db_path}>
             <span dir="ltr">{session.db_path}</span>

@@ -4,6 +4,7 @@ import type { EditedContent } from "../bindings/EditedContent";
 import type { Item } from "../bindings/Item";
 import type { RejectReason } from "../bindings/RejectReason";
 import type { ReviewMode } from "../mode";
+import { AdjudicationPanel } from "./AdjudicationPanel";
 import { AnswerView } from "./AnswerView";
 import { KindBadge, StatusBadge } from "./Badges";
 import { DecisionHistory } from "./DecisionHistory";
@@ -29,6 +30,8 @@ interface ItemViewProps {
   guidelines: Omit<ComponentProps<typeof GuidelinesPanel>, "domain">;
   promoted: ReadonlyMap<string, number>;
   onPromote: (decisionId: string) => void;
+  /** Shown from the Conflicts tab: the disagreeing reviews side by side. */
+  adjudicating: boolean;
 }
 
 export function ItemView(props: ItemViewProps) {
@@ -94,6 +97,9 @@ export function ItemView(props: ItemViewProps) {
               : null
           }
         />
+      )}
+      {props.adjudicating && (
+        <AdjudicationPanel externalId={item.external_id} version={item.version} reasons={reasons} originalAnswer={body.kind === "answer" ? body.answer : null} />
       )}
       <GuidelinesPanel domain={item.domain} {...props.guidelines} />
       <DecisionHistory

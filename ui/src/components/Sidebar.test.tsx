@@ -60,7 +60,7 @@ describe("StatusTabs", () => {
   });
 
   it("is one tab stop (roving tabindex) and mutes empty counts", () => {
-    const counts = { pending: 3, approved: 0, edited: 1, rejected: 0, needs_sme: 0 };
+    const counts = { pending: 3, approved: 0, edited: 1, rejected: 0, needs_sme: 0, conflict: 0 };
     const html = renderToStaticMarkup(<StatusTabs filter="edited" counts={counts} onSelect={noop} />);
     expect(html.match(/tabindex="0"/g)?.length, "only the selected tab is tabbable").toBe(1);
     expect(html.match(/tabindex="-1"/g)?.length).toBe(TABS.length - 1);

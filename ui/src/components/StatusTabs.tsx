@@ -1,11 +1,11 @@
 import { useRef, type KeyboardEvent } from "react";
-import type { ItemStatus } from "../bindings/ItemStatus";
 import type { StatusCounts } from "../bindings/StatusCounts";
 import { countFor, type StatusFilter } from "../queue";
 
 export const TABS: { filter: StatusFilter; label: string }[] = [
   { filter: "pending", label: "Pending" },
   { filter: "needs_sme", label: "Needs SME" },
+  { filter: "conflict", label: "Conflicts" },
   { filter: null, label: "All" },
   { filter: "approved", label: "Approved" },
   { filter: "edited", label: "Edited" },
@@ -73,6 +73,6 @@ export function StatusTabs({ filter, counts, onSelect }: StatusTabsProps) {
   );
 }
 
-function countTestId(filter: ItemStatus | null): string | undefined {
+function countTestId(filter: StatusFilter): string | undefined {
   return filter === null ? undefined : `count-${filter}`;
 }

@@ -1,0 +1,88 @@
+import { useEffect, useRef } from "react";
+import type { ReviewerProfile } from "../bindings/ReviewerProfile";
+import type { Role } from "../bindings/Role";
+import { Kbd } from "./Badges";
+
+export interface ReviewerDraft {
+  name: string;
+  role: Role;
+}
+
+const ROLES: { value: Role; label: string }[] = [
+  { value: "analyst", label: "Analyst — triage and review" },
+  { value: "sme", label: "Subject-matter expert — correct and answer questions" },
+  { value: "adjudicator", label: "Adjudicator — final say when reviews disagree" },
+];
+
+interface ReviewerDialogProps {
+  draft: ReviewerDraft;
+  profiles: ReviewerProfile[];
+  /** First start: there is no one to go back to, so no Cancel. */
+  firstStart: boolean;
+  busy: boolean;
+  onChange: (draft: ReviewerDraft) => void;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+/** Who is reviewing: asked at first start, and on an explicit switch. Ctrl+Enter confirms. */
+export function ReviewerDialog({ draft, profiles, firstStart, busy, onChange, onConfirm, onCancel }: ReviewerDialogProps) {
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => field.current?.focus(), []);
+  const pick = (name: string) => {
+    const known = profiles.find((p) => p.name === name);
+    onChange({ name, role: known?.role ?? draft.role });
+  };
+  return (
+    <div className="overlay" onMouseDown={(event) => !firstStart && event.target === event.currentTarget && onCancel()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="reviewer-title" data-testid="reviewer-dialog">
+        <h2 id="reviewer-title" className="dialog-title">
+          {firstStart ? "Who is reviewing?" : "Switch reviewer"}
+        </h2>
+        <p className="dialog-hint">Every decision records its reviewer. Switching is explicit; this database remembers the choice.</p>
+        <label className="field">
+          <span className="field-label">Name</span>
+          <input
+            ref={field}
+            className="input"
+            list="reviewer-names"
+            data-testid="reviewer-name"
+            value={draft.name}
+            onChange={(event) => pick(event.target.value)}
+            onKeyDown={(event) => event.key === "Enter" && !event.ctrlKey && draft.name.trim() !== "" && onConfirm()}
+          />
+          <datalist id="reviewer-names">
+            {profiles.map((p) => (
+              <option key={p.name} value={p.name} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field">
+          <span className="field-label">Role</span>
+          <select
+            className="input"
+            data-testid="reviewer-role"
+            value={draft.role}
+            onChange={(event) => onChange({ ...draft, role: ROLES.find((r) => r.value === event.target.value)?.value ?? draft.role })}
+          >
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="dialog-actions">
+          {!firstStart && (
+            <button type="button" className="button" onClick={onCancel}>
+              Cancel <Kbd>Esc</Kbd>
+            </button>
+          )}
+          <button type="button" className="button button-primary" disabled={busy || draft.name.trim() === ""} onClick={onConfirm} data-testid="reviewer-confirm">
+            Start reviewing <Kbd>Ctrl+Enter</Kbd>
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
