@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_review_workspace.sql",
         sql: include_str!("../../migrations/0005_review_workspace.sql"),
     },
+    Migration {
+        name: "0006_stats_indexes.sql",
+        sql: include_str!("../../migrations/0006_stats_indexes.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

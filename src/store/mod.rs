@@ -25,6 +25,7 @@ mod reasons;
 mod relation_edit;
 mod search;
 mod staging;
+mod stats;
 mod undo;
 mod vetting;
 

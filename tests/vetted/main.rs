@@ -1,5 +1,6 @@
 //! Integration tests of the core and the CLI: one test binary, modules mirror `src/`.
 
+mod agreement_reference;
 mod cli;
 mod decisions;
 mod export;
@@ -16,6 +17,7 @@ mod relations_cli;
 mod relationships;
 mod safety;
 mod search;
+mod stats;
 mod support;
 mod undo;
 mod workspace;

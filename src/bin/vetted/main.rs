@@ -15,6 +15,7 @@ mod output;
 mod products;
 mod reasons;
 mod review;
+mod stats;
 
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
@@ -107,9 +108,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Counts of items by status; with --vetter, how the vetting model agrees with reviewers.
+    /// Review statistics: items by status, decisions per day and reviewer, outcomes by model and
+    /// domain, reject reasons, edit distances, burn-down, agreement between reviewers (percent,
+    /// Cohen's kappa per pair, Krippendorff's alpha) and vetter vs reviewers (docs/stats.md).
     Stats {
-        /// Confusion matrix and Cohen's kappa per domain and vetting model.
+        /// Only the vetter: confusion matrix and Cohen's kappa per domain and vetting model.
         #[arg(long)]
         vetter: bool,
         #[arg(long)]
@@ -314,7 +317,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Stats {
             vetter: false,
             json,
-        } => review::stats(&store, json),
+        } => stats::run(&store, json),
         Command::Generate { questions, llm } => {
             let questions = generate::read_questions(&questions)?;
             llm::run_role(&mut store, &llm, async |store, ctx| {
