@@ -103,8 +103,10 @@ def main() -> None:
     conn.executemany("UPDATE items SET status = ?, decided_by = ?, version = ?, updated_at = ? "
                      "WHERE id = ?",
                      [(status[a], r, version[i], t, i) for i, (a, r, t) in projection.items()])
-    conn.execute("UPDATE items SET created_at = ? WHERE id % 3 = 0",
-                 ((start - datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),))
+    # Imported in two batches before the first decision, so the burn-down starts full.
+    for day, condition in [(3, "id % 3 = 0"), (1, "id % 3 <> 0")]:
+        conn.execute(f"UPDATE items SET created_at = ? WHERE {condition}",
+                     ((start - datetime.timedelta(days=day)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),))
     conn.commit()
     print(f"{len(ids)} items, {len(rows)} decisions, {len(reverts)} reverts in {args.db}")
 

@@ -352,3 +352,33 @@ fn items_without_overlap_contribute_nothing_to_agreement() {
             "no item has been rated by two reviewers yet",
         ));
 }
+
+#[test]
+fn the_vetter_table_leaves_out_items_deferred_to_an_sme() {
+    // A vetted item whose status is needs_sme used to panic `stats --vetter` (no matrix cell).
+    let db = temp_db();
+    let file = db.write_file(
+        "items.jsonl",
+        format!("{}\n{}\n", answer_line("a", "x"), answer_line("b", "y")),
+    );
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    let mut store = db.open();
+    decide(&mut store, "a", "ana", Action::NeedsSme, "");
+    decide(&mut store, "b", "ana", Action::Approve, "");
+    drop(store);
+    let out = vetted(&db.path)
+        .args(["stats", "--vetter", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rows[0]["items"], 1,
+        "only the approved item is an observation"
+    );
+    assert_eq!(stats_json(&db)["vetter"][0]["items"], 1);
+}

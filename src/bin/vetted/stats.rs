@@ -82,12 +82,13 @@ pub fn render(s: &Stats) -> String {
     if s.reject_reasons.is_empty() {
         out += "  no rejected items\n";
     } else {
-        out += &table(
-            &["reason", "items", "label"],
+        out += &table_with(
+            &["reason", "label", "items"],
             s.reject_reasons
                 .iter()
-                .map(|r| vec![r.reason.clone(), r.count.to_string(), r.label.clone()])
+                .map(|r| vec![r.reason.clone(), r.label.clone(), r.count.to_string()])
                 .collect(),
+            2,
         );
     }
 
@@ -271,6 +272,11 @@ fn outcomes_table(key: &str, rows: &[Outcomes]) -> String {
 
 /// Indented columns: the first left-aligned, the others right-aligned.
 fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    table_with(headers, rows, 1)
+}
+
+/// Indented columns: the first `left` left-aligned, the others right-aligned.
+fn table_with(headers: &[&str], rows: Vec<Vec<String>>, left: usize) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -281,11 +287,11 @@ fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
         let mut text = String::from(" ");
         for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
             let pad = " ".repeat(w - cell.chars().count());
-            text += " ";
-            if i == 0 {
+            text += if i == 0 { " " } else { "   " };
+            if i < left {
                 text += &format!("{cell}{pad}");
             } else {
-                text += &format!("  {pad}{cell}");
+                text += &format!("{pad}{cell}");
             }
         }
         text.trim_end().to_owned() + "\n"
