@@ -1,6 +1,7 @@
 //! Vetted's core: the review store, import, export for fine-tuning, and the domain they share. No Tauri here — the
 //! desktop shell (`src-tauri`) and the `vetted` CLI are thin layers over this crate.
 
+pub mod agreement;
 pub mod content_hash;
 pub mod db_path;
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod relation_evidence;
 pub mod relation_export;
 pub mod reviewer;
 pub mod roles;
+pub mod stats;
 pub mod store;
 pub mod sync;
 pub mod team;

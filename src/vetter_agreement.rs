@@ -16,12 +16,14 @@ use crate::domain::{ItemStatus, Verdict};
 use crate::store::VettedDecision;
 
 /// Agreement for one domain and one vetting model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export, rename = "VetterAgreement")]
 pub struct Agreement {
     pub domain: String,
     pub vetter: String,
     pub items: u32,
     /// verdict → human outcome (`approved`, `edited`, `rejected`) → count.
+    #[ts(type = "Record<string, Record<string, number>>")]
     pub matrix: BTreeMap<&'static str, BTreeMap<&'static str, u32>>,
     /// Share of items where the binarised verdict and decision agree.
     pub observed_agreement: f64,
@@ -30,10 +32,20 @@ pub struct Agreement {
 
 /// One [`Agreement`] per (domain, vetter), sorted by domain then vetter.
 pub fn vetter_agreement(observations: &[VettedDecision]) -> Vec<Agreement> {
-    let mut groups: BTreeMap<(&str, &str), Vec<&VettedDecision>> = BTreeMap::new();
-    for o in observations {
+    let counted: Vec<(VettedDecision, u32)> = observations.iter().map(|o| (o.clone(), 1)).collect();
+    vetter_agreement_counted(&counted)
+}
+
+/// [`vetter_agreement`] over observations with multiplicities (identical observations counted
+/// once with their number, as a `GROUP BY` returns them).
+pub fn vetter_agreement_counted(observations: &[(VettedDecision, u32)]) -> Vec<Agreement> {
+    let mut groups: BTreeMap<(&str, &str), Vec<(&VettedDecision, u32)>> = BTreeMap::new();
+    for (o, n) in observations {
         if o.status != ItemStatus::Pending {
-            groups.entry((&o.domain, &o.vetter)).or_default().push(o);
+            groups
+                .entry((&o.domain, &o.vetter))
+                .or_default()
+                .push((o, *n));
         }
     }
     groups
@@ -48,20 +60,24 @@ pub fn vetter_agreement(observations: &[VettedDecision]) -> Vec<Agreement> {
             }
             // [vetter keep?][human keep?]
             let mut table = [[0u32; 2]; 2];
-            for o in &group {
-                *matrix
+            for &(o, n) in &group {
+                let Some(cell) = matrix
                     .get_mut(verdict_name(o.verdict))
                     .and_then(|row| row.get_mut(status_name(o.status)))
-                    .expect("every cell was created above") += 1;
+                else {
+                    // needs_sme: no keep/stop judgement yet, so not an observation.
+                    continue;
+                };
+                *cell += n;
                 let vetter_keeps = o.verdict == Verdict::Pass;
                 let human_keeps = o.status != ItemStatus::Rejected;
-                table[usize::from(vetter_keeps)][usize::from(human_keeps)] += 1;
+                table[usize::from(vetter_keeps)][usize::from(human_keeps)] += n;
             }
             let (observed, kappa) = cohens_kappa(table);
             Agreement {
                 domain: domain.to_owned(),
                 vetter: vetter.to_owned(),
-                items: group.len() as u32,
+                items: table.iter().flatten().sum(),
                 matrix,
                 observed_agreement: observed,
                 kappa,

@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_guidelines.sql",
         sql: include_str!("../../migrations/0007_guidelines.sql"),
     },
+    Migration {
+        name: "0008_stats_indexes.sql",
+        sql: include_str!("../../migrations/0008_stats_indexes.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

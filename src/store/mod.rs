@@ -26,6 +26,7 @@ mod reasons;
 mod relation_edit;
 mod search;
 mod staging;
+mod stats;
 mod sync;
 mod team;
 mod undo;

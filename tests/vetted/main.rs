@@ -1,5 +1,6 @@
 //! Integration tests of the core and the CLI: one test binary, modules mirror `src/`.
 
+mod agreement_reference;
 mod cli;
 mod decisions;
 mod export;
@@ -18,6 +19,7 @@ mod relations_cli;
 mod relationships;
 mod safety;
 mod search;
+mod stats;
 mod support;
 mod sync_cli;
 mod team;

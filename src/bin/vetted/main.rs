@@ -17,6 +17,7 @@ mod output;
 mod products;
 mod reasons;
 mod review;
+mod stats;
 mod team;
 
 use vetted::domain::{Action, ItemStatus};
@@ -144,9 +145,11 @@ enum Command {
         #[command(subcommand)]
         command: team::SyncCommand,
     },
-    /// Counts of items by status; with --vetter, how the vetting model agrees with reviewers.
+    /// Review statistics: items by status, decisions per day and reviewer, outcomes by model and
+    /// domain, reject reasons, edit distances, burn-down, agreement between reviewers (percent,
+    /// Cohen's kappa per pair, Krippendorff's alpha) and vetter vs reviewers (docs/stats.md).
     Stats {
-        /// Confusion matrix and Cohen's kappa per domain and vetting model.
+        /// Only the vetter: confusion matrix and Cohen's kappa per domain and vetting model.
         #[arg(long)]
         vetter: bool,
         #[arg(long)]
@@ -397,7 +400,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Stats {
             vetter: false,
             json,
-        } => review::stats(&store, json),
+        } => stats::run(&store, json),
         Command::Generate { questions, llm } => {
             let questions = generate::read_questions(&questions)?;
             llm::run_role(&mut store, &llm, async |store, ctx| {

@@ -204,32 +204,6 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
     Ok(())
 }
 
-pub fn stats(store: &Store, json: bool) -> Result<()> {
-    let counts = store.status_counts(&QueueFilter::default())?;
-    if json {
-        print_json(&serde_json::json!({
-            "pending": counts.pending,
-            "approved": counts.approved,
-            "edited": counts.edited,
-            "rejected": counts.rejected,
-            "needs_sme": counts.needs_sme,
-            "total": counts.total(),
-        }));
-        return Ok(());
-    }
-    for (label, n) in [
-        ("pending", counts.pending),
-        ("approved", counts.approved),
-        ("edited", counts.edited),
-        ("rejected", counts.rejected),
-        ("needs_sme", counts.needs_sme),
-        ("total", counts.total()),
-    ] {
-        println!("{label:<9} {n:>8}");
-    }
-    Ok(())
-}
-
 /// Vetter vs human per domain and vetting model (binarisation in `vetted::vetter_agreement`).
 pub fn vetter_stats(store: &Store, json: bool) -> Result<()> {
     let rows = vetter_agreement(&store.vetted_decisions()?);
