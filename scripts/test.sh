@@ -33,6 +33,7 @@ bindings_drift() {
   fi
 }
 timed "bindings: no drift" bindings_drift
+timed "agreement: kappa/alpha against krippendorff and scikit-learn" bash scripts/test-agreement.sh
 timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soak_writer &&
   python3 scripts/soak.py --rounds 15 --writers 1 && python3 scripts/soak.py --rounds 15 --writers 3"
 timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts/test-disk-full.sh
