@@ -16,6 +16,7 @@ import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
 import type { SessionInfo } from "./bindings/SessionInfo";
+import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
 
 /** Normalizes anything thrown (an IPC error object, an Error, a string) into an AppError. */
@@ -105,3 +106,6 @@ export const cancelJob = (id: number): Promise<boolean> => call("cancel_job", { 
 
 /** Grows whenever an import completes (in this app or from the CLI). */
 export const dataRevision = (): Promise<number> => call("data_revision");
+
+/** Every figure of the stats dashboard, computed by the core in one go. */
+export const stats = (): Promise<Stats> => call("stats");
