@@ -19,6 +19,7 @@ export const KEYMAP_ACTIONS = [
   "export",
   "backup",
   "products",
+  "stats",
   "help",
 ] as const;
 
@@ -42,6 +43,7 @@ export const DEFAULT_KEYMAP: Keymap = {
   export: ["Ctrl+Shift+e"],
   backup: ["Ctrl+b"],
   products: ["Ctrl+Shift+o"],
+  stats: ["Ctrl+Shift+d"],
   help: ["?"],
 };
 
@@ -61,6 +63,7 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   export: "Export for fine-tuning",
   backup: "Back up the database",
   products: "Add data products (SQLite or CSV)",
+  stats: "Stats dashboard (again, or Esc, to go back)",
   help: "Show this cheat sheet",
 };
 
