@@ -25,11 +25,13 @@ import { QueueList } from "./components/QueueList";
 import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { RejectDialog } from "./components/RejectDialog";
 import { StatusTabs } from "./components/StatusTabs";
+import { StatsDashboard } from "./components/StatsDashboard";
 import { Toast } from "./components/Toast";
 import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
 import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
+import { keyLabel } from "./keymap";
 import { BROWSE, type ReviewMode } from "./mode";
 import { applyDecision, countFor, entryChangesAfter, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
 import { useDataRevision } from "./useDataRevision";
@@ -73,6 +75,9 @@ export function App() {
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
   const [exportDraft, setExportDraft] = useState(DEFAULT_EXPORT);
+  /** Grows after every change to the decisions or items: the dashboard refetches its figures. */
+  const [statsRevision, setStatsRevision] = useState(0);
+  const bumpStats = useCallback(() => setStatsRevision((n) => n + 1), []);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
@@ -127,7 +132,8 @@ export function App() {
     fetchCounts().then(setCounts, (thrown: unknown) => showError(api.toAppError(thrown).message));
     refreshFacets();
     reloadQueue(selectedRef.current);
-  }, [fetchCounts, refreshFacets, reloadQueue, showError]);
+    bumpStats();
+  }, [fetchCounts, refreshFacets, reloadQueue, showError, bumpStats]);
   useDataRevision(refreshAfterImport);
 
   const jobs = useJobs(
@@ -165,6 +171,7 @@ export function App() {
       const status = statusAfter(input.action);
       // An edited mapping retitles its row; `current` is the item decided (see decideCurrent).
       const changes = entryChangesAfter(current?.item, decision);
+      bumpStats();
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
       const [newCounts, next] = await Promise.allSettled([
         fetchCounts(),
@@ -182,7 +189,7 @@ export function App() {
       setMode(BROWSE);
       showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
     },
-    [queueRef, update, showToast, fetchCounts, current],
+    [queueRef, update, showToast, fetchCounts, current, bumpStats],
   );
 
   const reloadAfterConflict = useCallback(
@@ -263,6 +270,7 @@ export function App() {
         showToast({ tone: "info", text: which === "undo" ? "Nothing of yours to undo." : "Nothing to redo." });
         return;
       }
+      bumpStats();
       const [newCounts, loaded] = await Promise.all([fetchCounts(), loadItem(event.item)]);
       setCounts(newCounts);
       setCurrent(loaded);
@@ -291,6 +299,13 @@ export function App() {
     decideCurrent("reject", { reason: reason.id, note: mode.note.trim() || null });
   };
 
+  /** Opens the dashboard from browsing (an open editor keeps its draft), or goes back to reviewing. */
+  const toggleStats = () => {
+    if (mode.kind === "stats") return setMode(BROWSE);
+    if (mode.kind === "edit") return showToast({ tone: "info", text: "Save or cancel the edit first (Esc), then open the stats." });
+    setMode({ kind: "stats" });
+  };
+
   const run = (command: KeyCommand) => {
     if (busyRef.current) return;
     switch (command.type) {
@@ -306,6 +321,8 @@ export function App() {
         return;
       case "help":
         return setMode({ kind: "help" });
+      case "stats":
+        return toggleStats();
       case "filter":
         return focusFilterBar();
       case "search":
@@ -415,8 +432,12 @@ export function App() {
 
   return (
     <div className="app">
-      <AppHeader session={session} keymap={keymap} onCommand={run} />
-      <div className="workspace">
+      <AppHeader session={session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={run} />
+      {mode.kind === "stats" && (
+        <StatsDashboard revision={statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
+      )}
+      {/* Hidden, not unmounted, behind the dashboard: the queue keeps its scroll and selection. */}
+      <div className="workspace" hidden={mode.kind === "stats"}>
         <aside className="sidebar">
           <SearchBox onOpen={paged.reload} />
           <FilterBar criteria={criteria} facets={facets} onChange={showCriteria} onFocus={refreshFacets} />
