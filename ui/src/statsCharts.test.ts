@@ -88,7 +88,7 @@ describe("figures", () => {
     expect(tiles.decided?.hint).toBe("60% done");
     expect(tiles.approved?.hint, "share of decided items").toBe("50% of decided");
     expect(tiles.agreement?.value).toBe("n/a");
-    expect(tiles.agreement?.hint).toBe("α n/a, based on 0 items");
+    expect(tiles.agreement?.hint).toBe("α n/a on 0 items");
   });
 
   it("tells an empty database apart from one with items", () => {
@@ -136,6 +136,15 @@ describe("days", () => {
   it("labels days briefly and leaves odd values readable", () => {
     expect(dayLabel("2025-01-09")).toBe("9 Jan");
     expect(dayLabel(`not${RLO}aday`), "hidden characters made visible").toBe("not⟨RLO⟩aday");
+  });
+
+  it("adds the year to day labels when the days cross into another year", () => {
+    const series = burnDown([
+      { day: "2024-12-31", added: 4, decided: 0, remaining: 4 },
+      { day: "2025-01-01", added: 0, decided: 1, remaining: 3 },
+    ]);
+    expect(series.map((d) => d.label)).toEqual(["31 Dec 2024", "1 Jan 2025"]);
+    expect(decisionsByDay([{ day: "2025-03-02", approve: 1, edit: 0, reject: 0, needs_sme: 0, total: 1 }])[0]?.label, "one year: no year").toBe("2 Mar");
   });
 });
 

@@ -19,7 +19,7 @@ export type ChartAction = (typeof ACTIONS)[number];
 export const ACTION_NAME: Record<ChartAction, string> = { approve: "Approve", edit: "Edit", reject: "Reject", needs_sme: "Needs SME" };
 
 /** Longest label drawn on an axis; the tooltip shows the whole name. */
-export const MAX_AXIS_LABEL = 18;
+export const MAX_AXIS_LABEL = 24;
 
 /** Days filled in between the first and last day; a longer span is drawn as it comes. */
 export const MAX_FILLED_DAYS = 366;
@@ -81,7 +81,7 @@ export function headlineTiles(stats: Stats): Tile[] {
       key: "agreement",
       label: "Agreement",
       value: formatPercent(overall.percent_agreement),
-      hint: `α ${formatCoefficient(overall.alpha)}, ${basedOn(overall.items)}`,
+      hint: `α ${formatCoefficient(overall.alpha)} on ${plural(overall.items, "item")}`,
       tone: "neutral",
     },
   ];
@@ -95,11 +95,18 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const dayNumber = (day: string): number => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 const dayString = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
-/** "2025-11-03" → "3 Nov"; anything else is shown as it came. */
-export function dayLabel(day: string): string {
-  const match = /^\d{4}-(\d{2})-(\d{2})$/.exec(day);
-  const month = match === null ? undefined : MONTHS[Number(match[1]) - 1];
-  return match === null || month === undefined ? visibleText(day) : `${Number(match[2])} ${month}`;
+/** "2025-11-03" → "3 Nov" (or "3 Nov 2025" `withYear`); anything else is shown as it came. */
+export function dayLabel(day: string, withYear = false): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const month = match === null ? undefined : MONTHS[Number(match[2]) - 1];
+  if (match === null || month === undefined) return visibleText(day);
+  return `${Number(match[3])} ${month}${withYear ? ` ${match[1]}` : ""}`;
+}
+
+/** Axis labels for a run of days: with the year when the days cross into another year. */
+export function labelDays<T extends { day: string }>(days: readonly T[]): (T & { label: string })[] {
+  const withYear = days.length > 0 && days[0]!.day.slice(0, 4) !== days[days.length - 1]!.day.slice(0, 4);
+  return days.map((d) => ({ ...d, label: dayLabel(d.day, withYear) }));
 }
 
 /**
@@ -129,25 +136,14 @@ export function fillDays<T extends { day: string }>(days: readonly T[], fill: (d
 export type DayPoint = { day: string; label: string } & Record<ChartAction, number> & { total: number };
 
 export function decisionsByDay(days: readonly DayDecisions[]): DayPoint[] {
-  return fillDays(days, (day) => ({ day, approve: 0, edit: 0, reject: 0, needs_sme: 0, total: 0 })).map((d) => ({
-    day: d.day,
-    label: dayLabel(d.day),
-    approve: d.approve,
-    edit: d.edit,
-    reject: d.reject,
-    needs_sme: d.needs_sme,
-    total: d.total,
-  }));
+  return labelDays(fillDays(days, (day) => ({ day, approve: 0, edit: 0, reject: 0, needs_sme: 0, total: 0 })));
 }
 
 export type BurnDownPoint = BurnDownDay & { label: string };
 
 /** A day without activity keeps the previous day's remaining count. */
 export function burnDown(days: readonly BurnDownDay[]): BurnDownPoint[] {
-  return fillDays(days, (day, previous) => ({ day, added: 0, decided: 0, remaining: previous.remaining })).map((d) => ({
-    ...d,
-    label: dayLabel(d.day),
-  }));
+  return labelDays(fillDays(days, (day, previous) => ({ day, added: 0, decided: 0, remaining: previous.remaining })));
 }
 
 export interface AgreementPoint {
@@ -161,9 +157,9 @@ export interface AgreementPoint {
 
 /** Days without items rated twice stay gaps: no agreement was measured there. */
 export function agreementByDay(days: readonly DayAgreement[]): AgreementPoint[] {
-  return fillDays(days, (day) => ({ day, items: 0, ratings: 0, percent_agreement: null, alpha: null })).map((d) => ({
+  return labelDays(fillDays(days, (day) => ({ day, items: 0, ratings: 0, percent_agreement: null, alpha: null }))).map((d) => ({
     day: d.day,
-    label: dayLabel(d.day),
+    label: d.label,
     percent: d.percent_agreement === null ? null : d.percent_agreement * 100,
     alpha: d.alpha,
     items: d.items,

@@ -1,55 +1,30 @@
 // Agreement between reviewers: over time (chart) and per domain / per pair (tables). Every
 // figure says how many items it rests on; undefined ones read "n/a".
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useMemo } from "react";
 import type { Stats } from "../../bindings/Stats";
-import {
-  agreementByDay,
-  agreementRow,
-  basedOn,
-  domainAgreementRows,
-  formatCoefficient,
-  formatPercent,
-  pairAgreementRows,
-  type AgreementPoint,
-  type AgreementRow,
-} from "../../statsCharts";
+import { agreementByDay, agreementRow, domainAgreementRows, pairAgreementRows, type AgreementRow } from "../../statsCharts";
 import { SafeText } from "../SafeText";
+import { ChartCanvas } from "./ChartCanvas";
 import { ChartCard } from "./ChartCard";
-import { ChartTooltip, type TooltipInput } from "./ChartTooltip";
+import { agreementChart } from "./chartConfigs";
 import { LegendEntry } from "./Legend";
-import { AXIS, COLOR, GRID } from "./theme";
+import { COLOR } from "./theme";
 
 const NOT_YET = "Agreement needs items decided by two or more reviewers.";
 const NA_HINT = "n/a: not defined here (e.g. every rating used the same label)";
 
-const formatPoint = (value: number, _point: AgreementPoint, key: string) => (key === "percent" ? formatPercent(value / 100) : formatCoefficient(value));
-
 export function AgreementOverTimeChart({ stats }: { stats: Stats }) {
-  const data = agreementByDay(stats.agreement.by_day);
+  const days = useMemo(() => agreementByDay(stats.agreement.by_day), [stats]);
+  const config = useMemo(() => agreementChart(days), [days]);
   return (
     <ChartCard
       title="Agreement over time"
       note="Items rated by two or more reviewers, by the day of their latest rating"
       wide
       testId="chart-agreement-by-day"
-      empty={data.length === 0 ? NOT_YET : null}
+      empty={days.length === 0 ? NOT_YET : null}
     >
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={data} margin={{ top: 8, right: 0, bottom: 0, left: -16 }}>
-          <CartesianGrid {...GRID} vertical={false} />
-          <XAxis dataKey="label" {...AXIS} minTickGap={12} />
-          <YAxis yAxisId="percent" {...AXIS} domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} />
-          <YAxis yAxisId="alpha" orientation="right" {...AXIS} domain={[-1, 1]} ticks={[-1, -0.5, 0, 0.5, 1]} />
-          <Tooltip
-            isAnimationActive={false}
-            content={(props: TooltipInput) => (
-              <ChartTooltip<AgreementPoint> {...props} title={(d) => d.day} format={formatPoint} footer={(d) => basedOn(d.items)} />
-            )}
-          />
-          <Line yAxisId="percent" dataKey="percent" name="Agreement" stroke={COLOR.accent} strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
-          <Line yAxisId="alpha" dataKey="alpha" name="Krippendorff's α" stroke={COLOR.green} strokeWidth={2} strokeDasharray="4 3" dot={{ r: 2 }} isAnimationActive={false} />
-        </LineChart>
-      </ResponsiveContainer>
+      <ChartCanvas config={config} height={220} label={`Percent agreement and Krippendorff's alpha over ${days.length} days`} />
       <ul className="chart-legend">
         <LegendEntry color={COLOR.accent} label="Percent agreement (left)" />
         <LegendEntry color={COLOR.green} label="Krippendorff's α (right); gaps are days without a figure" />
@@ -66,12 +41,13 @@ interface AgreementTableProps {
   rows: AgreementRow[];
   /** A total row first (the overall figures), if any. */
   overall?: AgreementRow;
+  extraNote?: string;
 }
 
-function AgreementTable({ title, testId, nameHeader, coefficientHeader, rows, overall }: AgreementTableProps) {
+function AgreementTable({ title, testId, nameHeader, coefficientHeader, rows, overall, extraNote = "" }: AgreementTableProps) {
   const showRatings = rows.some((r) => r.ratings !== null);
   return (
-    <ChartCard title={title} note={`${coefficientHeader} and percent agreement; ${NA_HINT}`} testId={testId} empty={rows.length === 0 ? NOT_YET : null}>
+    <ChartCard title={title} note={`${coefficientHeader} and percent agreement${extraNote}; ${NA_HINT}`} testId={testId} empty={rows.length === 0 ? NOT_YET : null}>
       <table className="stats-table">
         <thead>
           <tr>
@@ -117,7 +93,7 @@ export function Figure({ text }: { text: string }) {
 
 export function AgreementTables({ stats }: { stats: Stats }) {
   const { agreement } = stats;
-  const excluded = agreement.needs_sme_ratings > 0 ? ` ${agreement.needs_sme_ratings} needs-SME ratings are left out.` : "";
+  const excluded = agreement.needs_sme_ratings > 0 ? `; ${agreement.needs_sme_ratings} needs-SME ratings left out` : "";
   return (
     <>
       <AgreementTable
@@ -126,7 +102,8 @@ export function AgreementTables({ stats }: { stats: Stats }) {
         nameHeader="Domain"
         coefficientHeader="Krippendorff's α"
         rows={domainAgreementRows(stats)}
-        overall={agreementRow("overall", [`All domains${excluded}`], agreement.overall)}
+        overall={agreementRow("overall", ["All domains"], agreement.overall)}
+        extraNote={excluded}
       />
       <AgreementTable title="Agreement per reviewer pair" testId="table-agreement-by-pair" nameHeader="Reviewers" coefficientHeader="Cohen's κ" rows={pairAgreementRows(stats)} />
     </>

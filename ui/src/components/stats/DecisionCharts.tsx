@@ -1,54 +1,31 @@
 // Decisions over time (stacked per day) and per reviewer.
-import { BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useMemo } from "react";
 import type { Stats } from "../../bindings/Stats";
-import { decisionsByDay, decisionsByReviewer, type DayPoint, type ReviewerPoint } from "../../statsCharts";
-import { ActionLegend } from "./Legend";
-import { actionBars } from "./actionBars";
+import { visibleText } from "../../invisibles";
+import { decisionsByDay, decisionsByReviewer } from "../../statsCharts";
+import { ChartCanvas } from "./ChartCanvas";
 import { ChartCard } from "./ChartCard";
-import { ChartTooltip, type TooltipInput } from "./ChartTooltip";
-import { AXIS, COLOR, GRID, heightFor } from "./theme";
-
-const count = (value: number) => String(value);
+import { stackedDecisions } from "./chartConfigs";
+import { ActionLegend } from "./Legend";
+import { heightFor } from "./theme";
 
 export function DecisionsByDayChart({ stats }: { stats: Stats }) {
-  const data = decisionsByDay(stats.decisions_by_day);
+  const days = useMemo(() => decisionsByDay(stats.decisions_by_day), [stats]);
+  const config = useMemo(() => stackedDecisions(days, { labelOf: (d) => d.label, titleOf: (d) => d.day, horizontal: false }), [days]);
   return (
-    <ChartCard title="Decisions per day" note="Decisions in force, all reviewers, by UTC day" wide testId="chart-decisions-by-day" empty={data.length === 0 ? "No decisions yet." : null}>
-      <ResponsiveContainer width="100%" height={220}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid {...GRID} vertical={false} />
-          <XAxis dataKey="label" {...AXIS} minTickGap={12} />
-          <YAxis {...AXIS} allowDecimals={false} />
-          <Tooltip
-            cursor={{ fill: COLOR.cursor }}
-            isAnimationActive={false}
-            content={(props: TooltipInput) => <ChartTooltip<DayPoint> {...props} title={(d) => d.day} format={count} footer={(d) => `${d.total} in all`} />}
-          />
-          {actionBars()}
-        </BarChart>
-      </ResponsiveContainer>
+    <ChartCard title="Decisions per day" note="Decisions in force, all reviewers, by UTC day" wide testId="chart-decisions-by-day" empty={days.length === 0 ? "No decisions yet." : null}>
+      <ChartCanvas config={config} height={220} label={`Decisions per day over ${days.length} days`} />
       <ActionLegend />
     </ChartCard>
   );
 }
 
 export function DecisionsByReviewerChart({ stats }: { stats: Stats }) {
-  const data = decisionsByReviewer(stats.decisions_by_reviewer);
+  const reviewers = useMemo(() => decisionsByReviewer(stats.decisions_by_reviewer), [stats]);
+  const config = useMemo(() => stackedDecisions(reviewers, { labelOf: (r) => r.label, titleOf: (r) => visibleText(r.name), horizontal: true }), [reviewers]);
   return (
-    <ChartCard title="Decisions per reviewer" note="Decisions in force" testId="chart-decisions-by-reviewer" empty={data.length === 0 ? "No decisions yet." : null}>
-      <ResponsiveContainer width="100%" height={heightFor(data.length)}>
-        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid {...GRID} horizontal={false} />
-          <XAxis type="number" {...AXIS} allowDecimals={false} />
-          <YAxis type="category" dataKey="label" {...AXIS} width={130} interval={0} />
-          <Tooltip
-            cursor={{ fill: COLOR.cursor }}
-            isAnimationActive={false}
-            content={(props: TooltipInput) => <ChartTooltip<ReviewerPoint> {...props} title={(r) => r.name} format={count} footer={(r) => `${r.total} in all`} />}
-          />
-          {actionBars(18)}
-        </BarChart>
-      </ResponsiveContainer>
+    <ChartCard title="Decisions per reviewer" note="Decisions in force" testId="chart-decisions-by-reviewer" empty={reviewers.length === 0 ? "No decisions yet." : null}>
+      <ChartCanvas config={config} height={heightFor(reviewers.length)} label={`Decisions of ${reviewers.length} reviewers`} />
       <ActionLegend />
     </ChartCard>
   );

@@ -25,7 +25,7 @@ function VetterMatrix({ vetter }: { vetter: VetterAgreement }) {
       <table className="stats-table confusion">
         <thead>
           <tr>
-            <th>Verdict ↓ / decision →</th>
+            <th>Verdict</th>
             {matrix.columns.map((column) => (
               <th key={column} className="num">
                 <SafeText text={column} />

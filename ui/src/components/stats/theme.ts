@@ -1,6 +1,21 @@
-// Chart colours and axis settings. SVG presentation attributes cannot read CSS variables, so
-// the colours repeat styles.css's :root values (--green, --accent, --red, --amber, …).
+// Chart colours and the Chart.js set-up shared by every chart. Canvas cannot read CSS variables,
+// so the colours repeat styles.css's :root values (--green, --accent, --red, --amber, …).
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartOptions,
+} from "chart.js";
 import type { ChartAction } from "../../statsCharts";
+
+// Only what the dashboard draws is registered (and bundled). Legends are HTML (Legend.tsx).
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip);
 
 export const ACTION_COLOR: Record<ChartAction, string> = {
   approve: "#4cc38a",
@@ -10,23 +25,47 @@ export const ACTION_COLOR: Record<ChartAction, string> = {
 };
 
 export const COLOR = {
-  muted: "#828a98",
+  text: "#e4e7ec",
   text2: "#b7bdc8",
+  muted: "#828a98",
   grid: "#262b34",
+  border: "#343a46",
+  surface2: "#1a1e25",
   violet: "#b28cff",
   accent: "#8b9cff",
   green: "#4cc38a",
-  cursor: "rgba(139, 156, 255, 0.08)",
 } as const;
 
-/** Props shared by every axis: small muted ticks, no heavy lines. */
-export const AXIS = {
-  stroke: COLOR.grid,
-  tick: { fill: COLOR.muted, fontSize: 11 },
-  tickLine: false,
-} as const;
+const FONT = '"Inter", -apple-system, BlinkMacSystemFont, "Segoe UI", "Cantarell", "Noto Sans", "DejaVu Sans", sans-serif';
 
-export const GRID = { stroke: COLOR.grid, strokeDasharray: "3 3" } as const;
+Chart.defaults.color = COLOR.muted;
+Chart.defaults.borderColor = COLOR.grid;
+Chart.defaults.font.family = FONT;
+Chart.defaults.font.size = 11;
+
+/** Options every chart starts from: fills its box, no animation, dark tooltip. */
+export function baseOptions(): ChartOptions<"bar" | "line"> {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    interaction: { mode: "index", intersect: false },
+    plugins: {
+      tooltip: {
+        backgroundColor: COLOR.surface2,
+        borderColor: COLOR.border,
+        borderWidth: 1,
+        titleColor: COLOR.text,
+        bodyColor: COLOR.text2,
+        footerColor: COLOR.muted,
+        footerFont: { weight: "normal" },
+        padding: 8,
+        boxPadding: 4,
+        usePointStyle: false,
+      },
+    },
+  };
+}
 
 /** Row height of horizontal bar charts, so each category gets the same room. */
 export const ROW_PX = 26;
