@@ -16,6 +16,10 @@ import {
 import { ACTION_COLOR, COLOR, baseOptions } from "./theme";
 
 type Counts = Record<(typeof ACTIONS)[number], number>;
+/** Bars along y (horizontal) or x; hovering anywhere on a category's band picks that category. */
+const along = (horizontal: boolean) =>
+  ({ indexAxis: horizontal ? "y" : "x", interaction: { mode: "index", intersect: false, axis: horizontal ? "y" : "x" } }) as const;
+
 const index = (items: TooltipItem<"bar" | "line">[]) => items[0]?.dataIndex ?? 0;
 
 /** Stacked decision counts per day (vertical) or per named row (horizontal). */
@@ -39,7 +43,7 @@ export function stackedDecisions<T extends Counts & { total: number }>(
     },
     options: {
       ...base,
-      indexAxis: options.horizontal ? "y" : "x",
+      ...along(options.horizontal),
       scales: options.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
       plugins: {
         ...base.plugins,
@@ -71,7 +75,7 @@ export function stackedRates(rows: readonly (Named & Counts & { decided: number;
     },
     options: {
       ...base,
-      indexAxis: "y",
+      ...along(true),
       scales: {
         x: { stacked: true, min: 0, max: 1, ticks: { stepSize: 0.25, callback: (v) => formatPercent(Number(v)) }, grid: { color: COLOR.grid } },
         y: { stacked: true, grid: { display: false }, ticks: { autoSkip: false } },
@@ -111,7 +115,7 @@ export function countBars(
     },
     options: {
       ...base,
-      indexAxis: options.horizontal ? "y" : "x",
+      ...along(options.horizontal),
       scales: options.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
       plugins: { ...base.plugins, tooltip: { ...base.plugins?.tooltip, callbacks: { title: (items) => options.titleOf(index(items)) } } },
     },
