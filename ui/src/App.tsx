@@ -111,7 +111,8 @@ export function App() {
         if (superseded) return;
         setCurrent(loaded);
         setItemError(null);
-        setMode(BROWSE);
+        // A new selection ends any dialog, but does not close the dashboard (e.g. after an import).
+        setMode((m) => (m.kind === "stats" ? m : BROWSE));
       },
       (thrown: unknown) => {
         if (!superseded) setItemError(api.toAppError(thrown));

@@ -51,12 +51,13 @@ function StatsBody({ stats }: { stats: Stats }) {
     <div className="stats-body">
       <StatTiles stats={stats} />
       <div className="chart-grid">
+        {/* Pairs of similar height side by side: horizontal bars, rates, then day/bucket charts. */}
         <DecisionsByDayChart stats={stats} />
         <DecisionsByReviewerChart stats={stats} />
-        <BurnDownChart stats={stats} />
+        <RejectReasonsChart stats={stats} />
         <RatesChart title="Outcomes by model" outcomes={stats.outcomes_by_model} testId="chart-rates-by-model" />
         <RatesChart title="Outcomes by domain" outcomes={stats.outcomes_by_domain} testId="chart-rates-by-domain" />
-        <RejectReasonsChart stats={stats} />
+        <BurnDownChart stats={stats} />
         <EditDistanceChart stats={stats} />
         <AgreementOverTimeChart stats={stats} />
         <AgreementTables stats={stats} />
