@@ -63,7 +63,7 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   export: "Export for fine-tuning",
   backup: "Back up the database",
   products: "Add data products (SQLite or CSV)",
-  stats: "Stats dashboard (again, or Esc, to go back)",
+  stats: "Stats dashboard (press again or Esc to go back)",
   help: "Show this cheat sheet",
 };
 
