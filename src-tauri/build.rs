@@ -4,6 +4,7 @@
 /// Keep in sync with `tauri::generate_handler!` in `src/main.rs`.
 const COMMANDS: &[&str] = &[
     "session_info",
+    "stats",
     "reviewers",
     "choose_reviewer",
     "adjudication_case",

@@ -80,6 +80,18 @@ test('a merged bundle that disagrees goes to Conflicts, where the adjudicator de
     await waitForCount(browser, 'conflict', 0);
     const final = sql(mine, "SELECT i.status, i.review, d.reviewer, d.adjudication FROM items i JOIN decisions d ON d.id = i.effective_decision WHERE i.external_id = 't-1'");
     assert.deepEqual(final, [{ status: 'approved', review: 'settled', reviewer: 'e2e-reviewer', adjudication: 1 }], 'the adjudication is the decision in force');
+
+    // The dashboard (Ctrl+Shift+D) shows the figures, agreement included, and review keys do nothing behind it.
+    await browser.keys(['Control', 'Shift', 'D']);
+    await browser.$('[data-testid="stats-dashboard"]').waitForDisplayed({ timeout: 15000, timeoutMsg: 'the stats dashboard opens' });
+    await browser.waitUntil(async () => (await browser.$$('.stats-view canvas')).length >= 4, { timeout: 15000, timeoutMsg: 'charts are drawn' });
+    const decided = sql(mine, "SELECT count(*) AS n FROM items WHERE status <> 'pending'")[0].n;
+    await browser.keys('a');
+    assert.equal(sql(mine, "SELECT count(*) AS n FROM items WHERE status <> 'pending'")[0].n, decided, 'A decides nothing behind the dashboard');
+    await screenshot(browser, 'dashboard.png');
+    await browser.keys('Escape');
+    await browser.$('[data-testid="stats-dashboard"]').waitForDisplayed({ reverse: true, timeout: 15000, timeoutMsg: 'Esc returns to reviewing' });
+    assert.equal(await browser.$('.workspace').isDisplayed(), true, 'the review workspace is back');
   } finally {
     await stop();
   }

@@ -13,6 +13,7 @@ use vetted::domain::{
 use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::relation_evidence::RelationshipEvidence;
+use vetted::stats::Stats;
 use vetted::store::{Guideline, QueueFacets, QueueFilter};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::{Result, SessionInfo, Store};
@@ -354,4 +355,11 @@ pub fn start_sync_merge(
         &[("Sync bundles", &["json"]), ("All files", &["*"])],
     )?;
     Some(state.spawn(|db| tasks::sync_merge(db, file), on_event))
+}
+
+/// Every figure of the stats dashboard (decisions, outcomes, reasons, edit distances,
+/// burn-down, agreement, vetter vs reviewers).
+#[tauri::command(async)]
+pub fn stats(state: State<'_, AppState>) -> Result<Stats> {
+    state.store().stats()
 }

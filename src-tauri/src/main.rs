@@ -37,6 +37,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::session_info,
+            commands::stats,
             commands::reviewers,
             commands::choose_reviewer,
             commands::adjudication_case,

@@ -13,6 +13,7 @@ import type { RejectReason } from "../src/bindings/RejectReason";
 import type { StatusCounts } from "../src/bindings/StatusCounts";
 import type { Vetting } from "../src/bindings/Vetting";
 import records from "./mock-items.json";
+import { mockStats, seedTeamHistory } from "./mockStats";
 
 /** One line of the import format (see docs/import-format.md), loosely typed. */
 type ImportRecord = { id: string; domain: string; model: string; vetting?: Vetting; metadata?: Record<string, unknown> } & ItemBody;
@@ -113,7 +114,8 @@ const HOSTILE_RELATIONSHIP: ImportRecord = {
 } as unknown as ImportRecord;
 
 /** The real records first, then numbered copies so the list scrolls and pages. */
-export function createMockBackend(options: { copies: number; reviewer: string; hostile?: boolean }) {
+/** `team`: seed two weeks of decisions by three reviewers (see mockStats.ts) for the stats dashboard. */
+export function createMockBackend(options: { copies: number; reviewer: string; hostile?: boolean; team?: boolean }) {
   const base = [...(options.hostile === true ? [HOSTILE, HOSTILE_RELATIONSHIP] : []), ...(records as unknown as ImportRecord[])];
   const rows: Row[] = [];
   for (let copy = 0; copy < options.copies; copy++) {
@@ -122,6 +124,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       rows.push({ id: rows.length + 1, item: toItem(record, externalId), history: [] });
     }
   }
+  if (options.team === true) seedTeamHistory(rows, REASONS);
   // Undo/redo as plain stacks (the core derives them from its log; the mock only mimics the effect).
   const undoStack: { row: Row; item: Item }[] = [];
   const redoStack: { row: Row; item: Item }[] = [];
@@ -192,6 +195,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     start_sync_pack: () => null,
     start_sync_merge: () => null,
     reject_reasons: () => REASONS,
+    stats: () => mockStats(rows, REASONS),
     status_counts: (args): StatusCounts => {
       const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0, conflict: 0 };
       for (const row of rows) if (matches(row, args.filter as QueueFilter)) counts[row.item.status] += 1;
@@ -207,7 +211,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     queue_facets: () => ({
       domains: [...new Set(rows.map((r) => r.item.domain))].sort(),
       models: [...new Set(rows.map((r) => r.item.model))].sort(),
-      reviewers: [options.reviewer],
+      reviewers: [...new Set([options.reviewer, ...rows.flatMap((r) => r.history.map((d) => d.reviewer))])].sort(),
       tags: [...new Set(rows.flatMap((r) => r.item.tags))].sort(),
     }),
     undo: () => revertTo(undoStack, redoStack),

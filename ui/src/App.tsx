@@ -27,11 +27,13 @@ import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { RejectDialog } from "./components/RejectDialog";
 import { ReviewerDialog, type ReviewerDraft } from "./components/ReviewerDialog";
 import { StatusTabs } from "./components/StatusTabs";
+import { StatsDashboard } from "./components/StatsDashboard";
 import { Toast } from "./components/Toast";
 import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
 import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
+import { keyLabel } from "./keymap";
 import { BROWSE, type ReviewMode } from "./mode";
 import { applyDecision, countFor, entryChangesAfter, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
 import { useDataRevision } from "./useDataRevision";
@@ -88,6 +90,9 @@ export function App() {
     api.reviewers().then(setProfiles, () => setProfiles([]));
     setMode({ kind: "reviewer" });
   }, []);
+  /** Grows after every change to the decisions or items: the dashboard refetches its figures. */
+  const [statsRevision, setStatsRevision] = useState(0);
+  const bumpStats = useCallback(() => setStatsRevision((n) => n + 1), []);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
@@ -122,8 +127,9 @@ export function App() {
         if (superseded) return;
         setCurrent(loaded);
         setItemError(null);
-        // A newly shown item ends any editing, but not the reviewer question at first start.
-        setMode((m) => (m.kind === "reviewer" ? m : BROWSE));
+        // A new selection ends any editing, but neither the reviewer question at first start nor
+        // the dashboard (e.g. after an import).
+        setMode((m) => (m.kind === "reviewer" || m.kind === "stats" ? m : BROWSE));
       },
       (thrown: unknown) => {
         if (!superseded) setItemError(api.toAppError(thrown));
@@ -144,7 +150,8 @@ export function App() {
     fetchCounts().then(setCounts, (thrown: unknown) => showError(api.toAppError(thrown).message));
     refreshFacets();
     reloadQueue(selectedRef.current);
-  }, [fetchCounts, refreshFacets, reloadQueue, showError]);
+    bumpStats();
+  }, [fetchCounts, refreshFacets, reloadQueue, showError, bumpStats]);
   useDataRevision(refreshAfterImport);
 
   const jobs = useJobs(
@@ -186,6 +193,7 @@ export function App() {
       const status = statusAfter(input.action);
       // An edited mapping retitles its row; `current` is the item decided (see decideCurrent).
       const changes = entryChangesAfter(current?.item, decision);
+      bumpStats();
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
       const [newCounts, next] = await Promise.allSettled([
         fetchCounts(),
@@ -203,7 +211,7 @@ export function App() {
       setMode(BROWSE);
       showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
     },
-    [queueRef, update, showToast, fetchCounts, current],
+    [queueRef, update, showToast, fetchCounts, current, bumpStats],
   );
 
   const reloadAfterConflict = useCallback(
@@ -285,6 +293,7 @@ export function App() {
         showToast({ tone: "info", text: which === "undo" ? "Nothing of yours to undo." : "Nothing to redo." });
         return;
       }
+      bumpStats();
       const [newCounts, loaded] = await Promise.all([fetchCounts(), loadItem(event.item)]);
       setCounts(newCounts);
       setCurrent(loaded);
@@ -327,6 +336,13 @@ export function App() {
     decideCurrent("reject", { reason: reason.id, note: mode.note.trim() || null });
   };
 
+  /** Opens the dashboard from browsing (an open editor keeps its draft), or goes back to reviewing. */
+  const toggleStats = () => {
+    if (mode.kind === "stats") return setMode(BROWSE);
+    if (mode.kind === "edit") return showToast({ tone: "info", text: "Save or cancel the edit first (Esc), then open the stats." });
+    setMode({ kind: "stats" });
+  };
+
   const run = (command: KeyCommand) => {
     if (busyRef.current) return;
     switch (command.type) {
@@ -342,6 +358,8 @@ export function App() {
         return;
       case "help":
         return setMode({ kind: "help" });
+      case "stats":
+        return toggleStats();
       case "filter":
         return focusFilterBar();
       case "search":
@@ -477,8 +495,12 @@ export function App() {
 
   return (
     <div className="app">
-      <AppHeader session={session} keymap={keymap} onCommand={run} />
-      <div className="workspace">
+      <AppHeader session={session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={run} />
+      {mode.kind === "stats" && (
+        <StatsDashboard revision={statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
+      )}
+      {/* Hidden, not unmounted, behind the dashboard: the queue keeps its scroll and selection. */}
+      <div className="workspace" hidden={mode.kind === "stats"}>
         <aside className="sidebar">
           <SearchBox onOpen={paged.reload} />
           <FilterBar criteria={criteria} facets={facets} onChange={showCriteria} onFocus={refreshFacets} />

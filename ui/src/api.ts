@@ -20,6 +20,7 @@ import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
 import type { SessionInfo } from "./bindings/SessionInfo";
+import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
 
 /** Normalizes anything thrown (an IPC error object, an Error, a string) into an AppError. */
@@ -138,3 +139,6 @@ export const startSyncPack = (onEvent: (event: JobEvent) => void): Promise<numbe
 
 /** Merges a sync bundle from another laptop (the shell asks which); conflicts go to adjudication. */
 export const startSyncMerge = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_sync_merge", {}, onEvent);
+
+/** Every figure of the stats dashboard, computed by the core in one go. */
+export const stats = (): Promise<Stats> => call("stats");

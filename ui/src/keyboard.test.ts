@@ -202,3 +202,27 @@ describe("the reviewer dialog", () => {
     expect(run("browse", "M", { ctrlKey: true, shiftKey: true })).toEqual({ type: "merge" });
   });
 });
+
+describe("the stats dashboard", () => {
+  it("opens with Ctrl+Shift+D from browse mode, not from a text field", () => {
+    expect(run("browse", "D", { ctrlKey: true, shiftKey: true }), "Ctrl+Shift+D").toEqual({ type: "stats" });
+    expect(run("browse", "d", { metaKey: true, shiftKey: true }), "Cmd+Shift+D").toEqual({ type: "stats" });
+    expect(run("browse", "D", { ctrlKey: true, shiftKey: true, focus: "text" }), "typed into the search box").toBeNull();
+  });
+
+  it("closes with Escape or its own key", () => {
+    expect(run("stats", "Escape"), "Esc").toEqual({ type: "cancel" });
+    expect(run("stats", "D", { ctrlKey: true, shiftKey: true }), "Ctrl+Shift+D again").toEqual({ type: "cancel" });
+    expect(commandFor("stats", press("g"), REASONS, withOverrides([{ action: "stats", binding: "g" }])), "a rebound key closes too").toEqual({
+      type: "cancel",
+    });
+  });
+
+  it("does not decide, move, undo or open anything while shown", () => {
+    for (const key of ["a", "e", "r", "n", "s", "j", "k", "ArrowDown", "Enter", "?", "/", "f"]) {
+      expect(run("stats", key), `${key} behind the dashboard`).toBeNull();
+    }
+    expect(run("stats", "z", { ctrlKey: true }), "no undo from the dashboard").toBeNull();
+    expect(run("stats", "o", { ctrlKey: true }), "no import from the dashboard").toBeNull();
+  });
+});

@@ -3,7 +3,7 @@
 // keymap (keymap.ts); dialogs have fixed keys.
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats";
 
 export interface KeyPress {
   key: string;
@@ -61,8 +61,14 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "reject":
       return rejectCommand(press, reasonCount);
     case "help":
-      return press.key === "Escape" || bindingOf(press) === keymap.help[0] ? { type: "cancel" } : null;
+    case "stats":
+      return closeCommand(press, keymap[mode]);
   }
+}
+
+/** A view that only closes: with Esc or the key that opened it. Nothing else acts behind it. */
+function closeCommand(press: KeyPress, openedBy: readonly string[]): KeyCommand | null {
+  return press.key === "Escape" || openedBy.includes(bindingOf(press)) ? { type: "cancel" } : null;
 }
 
 const hasModifier = (press: KeyPress) => press.ctrlKey || press.metaKey || press.altKey;

@@ -35,6 +35,7 @@ describe("the default keymap", () => {
     expect(actionFor(DEFAULT_KEYMAP, "Ctrl+z"), "undo").toBe("undo");
     expect(actionFor(DEFAULT_KEYMAP, "Ctrl+Shift+z"), "redo").toBe("redo");
     expect(actionFor(DEFAULT_KEYMAP, "?"), "cheat sheet").toBe("help");
+    expect(actionFor(DEFAULT_KEYMAP, "Ctrl+Shift+d"), "stats dashboard").toBe("stats");
   });
 });
 

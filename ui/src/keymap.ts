@@ -23,6 +23,7 @@ export const KEYMAP_ACTIONS = [
   "pack",
   "merge",
   "reviewer",
+  "stats",
   "help",
 ] as const;
 
@@ -50,6 +51,7 @@ export const DEFAULT_KEYMAP: Keymap = {
   pack: ["Ctrl+Shift+p"],
   merge: ["Ctrl+Shift+m"],
   reviewer: ["Ctrl+Shift+r"],
+  stats: ["Ctrl+Shift+d"],
   help: ["?"],
 };
 
@@ -73,6 +75,7 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   pack: "Sync: pack my decisions for another laptop",
   merge: "Sync: merge decisions from another laptop",
   reviewer: "Switch reviewer",
+  stats: "Stats dashboard (press again or Esc to go back)",
   help: "Show this cheat sheet",
 };
 

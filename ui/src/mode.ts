@@ -7,6 +7,8 @@ export type ReviewMode =
   | { kind: "reject"; reasonIndex: number; note: string }
   | { kind: "sme"; question: string }
   | { kind: "help" }
+  /** The stats dashboard replaces the review workspace; review keys do nothing there. */
+  | { kind: "stats" }
   | { kind: "export" }
   | { kind: "reviewer" };
 

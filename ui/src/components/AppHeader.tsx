@@ -8,6 +8,8 @@ const ROLE_LABEL = { analyst: "analyst", sme: "SME", adjudicator: "adjudicator" 
 interface AppHeaderProps {
   session: SessionInfo | null;
   keymap: Keymap;
+  /** The stats dashboard is shown (its button reads as pressed and takes the reviewer back). */
+  statsShown: boolean;
   onCommand: (command: KeyCommand) => void;
 }
 
@@ -20,7 +22,9 @@ const FILE_ACTIONS = [
   { action: "merge", label: "Merge…" },
 ] as const;
 
-export function AppHeader({ session, keymap, onCommand }: AppHeaderProps) {
+const withKey = (label: string, key: string | undefined) => (key === undefined ? label : `${label} (${keyLabel(key)})`);
+
+export function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -36,13 +40,25 @@ export function AppHeader({ session, keymap, onCommand }: AppHeaderProps) {
               type="button"
               className="button button-small"
               data-testid={`header-${action}`}
-              title={key === undefined ? label : `${label} (${keyLabel(key)})`}
+              title={withKey(label, key)}
               onClick={() => onCommand({ type: action })}
             >
               {label}
             </button>
           );
         })}
+      </nav>
+      <nav className="view-actions" aria-label="Views">
+        <button
+          type="button"
+          className={statsShown ? "button button-small button-toggle-on" : "button button-small"}
+          aria-pressed={statsShown}
+          data-testid="header-stats"
+          title={withKey(statsShown ? "Back to review" : "Stats dashboard", keymap.stats[0])}
+          onClick={() => onCommand({ type: "stats" })}
+        >
+          Stats
+        </button>
       </nav>
       {session !== null && (
         <div className="session">
