@@ -66,6 +66,7 @@ test('import, export and backup run in the background from the window, with prog
     assert.ok(existsSync(exported.replace(/\.jsonl$/, '.manifest.json')), 'the manifest is written next to the export');
 
     // Back up from the header button: a consistent copy with every item.
+    await browser.$('[data-testid="header-file"]').click();
     await browser.$('[data-testid="header-backup"]').click();
     await toastText(browser, 'backup written to');
     const itemsNow = sql(db, 'SELECT count(*) AS n FROM items')[0].n;
@@ -73,6 +74,7 @@ test('import, export and backup run in the background from the window, with prog
     assert.equal(sql(backup, 'PRAGMA integrity_check')[0].integrity_check, 'ok');
 
     // Register Chinook's tables as data products from the header.
+    await browser.$('[data-testid="header-file"]').click();
     await browser.$('[data-testid="header-products"]').click();
     await toastText(browser, '11 data product(s) from');
     assert.equal(sql(db, 'SELECT count(*) AS n FROM products')[0].n, 11, "Chinook's 11 tables are registered");

@@ -32,6 +32,10 @@ test('the first start asks who is reviewing, and the answer sticks', async () =>
     await browser.waitUntil(async () => (await browser.$('[data-testid="session-reviewer"]').getText()).includes('dana · SME'), {
       timeout: 15000, timeoutMsg: 'the title bar shows the reviewer and role',
     });
+    // The queue reloads for the new reviewer; decide once their first item is shown.
+    await browser.waitUntil(async () => (await browser.$('[data-testid="item-view"]').isExisting()) && (await selectedId(browser)) === 't-1', {
+      timeout: 15000, timeoutMsg: "dana's queue shows t-1",
+    });
     await browser.keys('a');
     await waitForCount(browser, 'approved', 1);
     assert.deepEqual(sql(db, 'SELECT reviewer FROM decisions'), [{ reviewer: 'dana' }], 'the decision carries the chosen reviewer');
@@ -62,6 +66,7 @@ test('a merged bundle that disagrees goes to Conflicts, where the adjudicator de
   try {
     await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
     assert.match(await browser.$('[data-testid="session-reviewer"]').getText(), /adjudicator/);
+    await browser.$('[data-testid="header-file"]').click();
     await browser.$('[data-testid="header-merge"]').click();
     await browser.waitUntil(async () => (await count(browser, 'conflict')) === 1, {
       timeout: 20000, timeoutMsg: 'the merge puts t-1 in Conflicts',

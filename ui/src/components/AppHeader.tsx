@@ -2,6 +2,7 @@ import type { SessionInfo } from "../bindings/SessionInfo";
 import type { KeyCommand } from "../keyboard";
 import { visibleText } from "../invisibles";
 import { keyLabel, type Keymap } from "../keymap";
+import { FileMenu } from "./FileMenu";
 
 const ROLE_LABEL = { analyst: "analyst", sme: "SME", adjudicator: "adjudicator" } as const;
 
@@ -13,14 +14,6 @@ interface AppHeaderProps {
   onCommand: (command: KeyCommand) => void;
 }
 
-const FILE_ACTIONS = [
-  { action: "import", label: "Import…" },
-  { action: "export", label: "Export…" },
-  { action: "products", label: "Add products…" },
-  { action: "backup", label: "Back up…" },
-  { action: "pack", label: "Pack…" },
-  { action: "merge", label: "Merge…" },
-] as const;
 
 const withKey = (label: string, key: string | undefined) => (key === undefined ? label : `${label} (${keyLabel(key)})`);
 
@@ -31,23 +24,7 @@ export function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderP
         <span className="brand-mark" aria-hidden="true" />
         Vetted
       </div>
-      <nav className="file-actions" aria-label="Files">
-        {FILE_ACTIONS.map(({ action, label }) => {
-          const key = keymap[action][0];
-          return (
-            <button
-              key={action}
-              type="button"
-              className="button button-small"
-              data-testid={`header-${action}`}
-              title={withKey(label, key)}
-              onClick={() => onCommand({ type: action })}
-            >
-              {label}
-            </button>
-          );
-        })}
-      </nav>
+      <FileMenu keymap={keymap} onCommand={onCommand} />
       <nav className="view-actions" aria-label="Views">
         <button
           type="button"

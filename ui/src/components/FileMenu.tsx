@@ -1,0 +1,103 @@
+// The File menu: import, export, data products, backup and sync, each with its shortcut. A
+// WAI-ARIA menu button: Enter/Space/ArrowDown open it, arrows move, Enter picks, Esc closes.
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { KeyCommand } from "../keyboard";
+import { keyLabel, type Keymap } from "../keymap";
+import { Kbd } from "./Badges";
+
+export const FILE_ACTIONS = [
+  { action: "import", label: "Import items…" },
+  { action: "export", label: "Export for fine-tuning…" },
+  { action: "products", label: "Add data products…" },
+  { action: "backup", label: "Back up the database…" },
+  { action: "pack", label: "Sync: pack my decisions…" },
+  { action: "merge", label: "Sync: merge a bundle…" },
+] as const;
+
+interface FileMenuProps {
+  keymap: Keymap;
+  onCommand: (command: KeyCommand) => void;
+}
+
+export function FileMenu({ keymap, onCommand }: FileMenuProps) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const items = () => [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
+
+  useEffect(() => {
+    if (!open) return;
+    items()[0]?.focus();
+    const close = (event: MouseEvent) => {
+      if (!menu.current?.contains(event.target as Node) && event.target !== button.current) setOpen(false);
+    };
+    window.addEventListener("mousedown", close);
+    return () => window.removeEventListener("mousedown", close);
+  }, [open]);
+
+  const pick = (action: (typeof FILE_ACTIONS)[number]["action"]) => {
+    setOpen(false);
+    button.current?.focus();
+    onCommand({ type: action });
+  };
+
+  // Menu keys stay here: the review keys must not act while the menu is open.
+  const onMenuKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const all = items();
+    const at = all.indexOf(document.activeElement as HTMLButtonElement);
+    const move = (to: number) => all[(to + all.length) % all.length]?.focus();
+    const handled: Record<string, () => void> = {
+      ArrowDown: () => move(at + 1),
+      ArrowUp: () => move(at - 1),
+      Home: () => move(0),
+      End: () => move(all.length - 1),
+      Escape: () => {
+        setOpen(false);
+        button.current?.focus();
+      },
+      Tab: () => setOpen(false),
+    };
+    // Every key stops here (Enter and Space still click the focused item by default).
+    event.stopPropagation();
+    const run = handled[event.key];
+    if (run === undefined) return;
+    if (event.key !== "Tab") event.preventDefault();
+    run();
+  };
+
+  return (
+    <div className="file-menu">
+      <button
+        ref={button}
+        type="button"
+        className={open ? "button button-small button-toggle-on" : "button button-small"}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-testid="header-file"
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(event) => {
+          if (event.key === "ArrowDown") {
+            event.preventDefault();
+            event.stopPropagation();
+            setOpen(true);
+          }
+        }}
+      >
+        File ▾
+      </button>
+      {open && (
+        <div ref={menu} className="file-menu-list" role="menu" aria-label="File" onKeyDown={onMenuKey}>
+          {FILE_ACTIONS.map(({ action, label }) => {
+            const key = keymap[action][0];
+            return (
+              <button key={action} type="button" role="menuitem" className="file-menu-item" data-testid={`header-${action}`} onClick={() => pick(action)}>
+                <span>{label}</span>
+                {key !== undefined && <Kbd>{keyLabel(key)}</Kbd>}
+              </button>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
