@@ -93,18 +93,22 @@ fn outcomes_by(conn: &Connection, column: &str) -> Result<Vec<Outcomes>> {
     let mut groups: BTreeMap<String, StatusCounts> = BTreeMap::new();
     for (filter, sign) in [("", 1), (&*format!("WHERE {UNFINISHED}"), -1)] {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {column}, status, count(*) FROM items {filter} GROUP BY 1, 2"
+            "SELECT {column}, status, review = 'conflict', count(*) FROM items {filter}
+             GROUP BY 1, 2, 3"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let counts = groups.entry(row.get(0)?).or_default();
-            let n = sign * row.get::<_, i64>(2)?;
+            let n = sign * row.get::<_, i64>(3)?;
             match row.get(1)? {
                 ItemStatus::Pending => counts.pending += n,
                 ItemStatus::Approved => counts.approved += n,
                 ItemStatus::Edited => counts.edited += n,
                 ItemStatus::Rejected => counts.rejected += n,
                 ItemStatus::NeedsSme => counts.needs_sme += n,
+            }
+            if row.get::<_, bool>(2)? {
+                counts.conflict += n;
             }
         }
     }

@@ -127,6 +127,8 @@ function outcomes(rows: readonly StatsRow[], keyOf: (item: Item) => string): Out
         edited: get("edited"),
         rejected: get("rejected"),
         needs_sme: get("needs_sme"),
+        // The mock has one reviewer per item, so nothing is ever in conflict.
+        conflict: 0,
       };
     });
 }
@@ -268,6 +270,7 @@ export function mockStats(rows: readonly StatsRow[], reasons: readonly RejectRea
     edited: get("edited"),
     rejected: get("rejected"),
     needs_sme: get("needs_sme"),
+    conflict: 0,
   };
 }
 

@@ -48,6 +48,7 @@ function emptyStats(): Stats {
     edited: 0,
     rejected: 0,
     needs_sme: 0,
+    conflict: 0,
   };
 }
 
@@ -66,6 +67,7 @@ const outcome = (key: string, approved: number, edited: number, rejected: number
     edited,
     rejected,
     needs_sme,
+    conflict: 0,
   };
 };
 

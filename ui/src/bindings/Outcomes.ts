@@ -7,4 +7,8 @@ export type Outcomes = { key: string,
 /**
  * Non-pending items: the denominator of the rates.
  */
-decided: number, approve_rate: number | null, edit_rate: number | null, reject_rate: number | null, needs_sme_rate: number | null, pending: number, approved: number, edited: number, rejected: number, needs_sme: number, };
+decided: number, approve_rate: number | null, edit_rate: number | null, reject_rate: number | null, needs_sme_rate: number | null, pending: number, approved: number, edited: number, rejected: number, needs_sme: number, 
+/**
+ * Items whose reviews disagree, waiting for an adjudicator (counted among `pending`).
+ */
+conflict: number, };

@@ -51,4 +51,8 @@ burn_down: Array<BurnDownDay>, agreement: AgreementStats,
 /**
  * Vetting model vs reviewers, per domain and vetting model (see `vetter_agreement`).
  */
-vetter: Array<VetterAgreement>, pending: number, approved: number, edited: number, rejected: number, needs_sme: number, };
+vetter: Array<VetterAgreement>, pending: number, approved: number, edited: number, rejected: number, needs_sme: number, 
+/**
+ * Items whose reviews disagree, waiting for an adjudicator (counted among `pending`).
+ */
+conflict: number, };

@@ -13,7 +13,7 @@ const callbacks = (config: ReturnType<typeof stackedRates>) => config.options?.p
 
 describe("chart configurations", () => {
   const rates = outcomeRates([
-    { key: `evil${RLO}model-with-a-very-long-name`, decided: 4, approve_rate: 0.5, edit_rate: 0.25, reject_rate: 0.25, needs_sme_rate: 0, pending: 1, approved: 2, edited: 1, rejected: 1, needs_sme: 0 },
+    { key: `evil${RLO}model-with-a-very-long-name`, decided: 4, approve_rate: 0.5, edit_rate: 0.25, reject_rate: 0.25, needs_sme_rate: 0, pending: 1, approved: 2, edited: 1, rejected: 1, needs_sme: 0, conflict: 0 },
   ]);
 
   it("titles a tooltip with the whole name, hidden characters made visible, while the axis gets the short label", () => {
