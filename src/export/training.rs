@@ -100,7 +100,7 @@ pub(super) fn run(
     };
 
     let total = progress_total(conn, false)?;
-    let accepted = match family {
+    let mut accepted = match family {
         Family::Preference => Some(AcceptedAnswers::build(conn)?),
         _ => None,
     };
@@ -111,7 +111,7 @@ pub(super) fn run(
             conn,
             options,
             family,
-            accepted.as_ref(),
+            accepted.as_mut(),
             sender,
             on_progress,
             cancel,
@@ -163,7 +163,7 @@ fn read_rows(
     conn: &rusqlite::Connection,
     options: &ExportOptions,
     family: Family,
-    accepted: Option<&AcceptedAnswers<'_>>,
+    mut accepted: Option<&mut AcceptedAnswers<'_>>,
     sender: SyncSender<Vec<Row>>,
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
@@ -194,7 +194,7 @@ fn read_rows(
             continue;
         }
         let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
-        let siblings = match (accepted, item.decision.action) {
+        let siblings = match (accepted.as_deref_mut(), item.decision.action) {
             (Some(accepted), Action::Reject) => accepted.for_rejected(&item)?,
             _ => Vec::new(),
         };
