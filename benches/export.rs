@@ -24,9 +24,7 @@ fn main() {
         .skip(1)
         .find_map(|a| a.replace('_', "").parse().ok())
         .unwrap_or(100_000);
-    let only: Option<String> = std::env::args()
-        .skip_while(|a| a != "--only")
-        .nth(1);
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
     // The database is kept in `$VETTED_BENCH_DIR` (default `target/bench-export`) and reused by
     // later runs with the same N: building it takes longer than the exports.
     let dir = std::env::var_os("VETTED_BENCH_DIR")
@@ -94,19 +92,36 @@ fn main() {
             .to_string_lossy()
             .into_owned();
         let bytes = bytes_written(out_dir.path(), &stem);
-        for entry in std::fs::read_dir(out_dir.path()).expect("read dir").flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&format!("{stem}.")) {
+        for entry in std::fs::read_dir(out_dir.path())
+            .expect("read dir")
+            .flatten()
+        {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{stem}."))
+            {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
-        results.push((label, secs, cpu, manifest.counts.lines(), bytes, raws.len() - 1));
+        results.push((
+            label,
+            secs,
+            cpu,
+            manifest.counts.lines(),
+            bytes,
+            raws.len() - 1,
+        ));
         raws.push(raw_loop(&store, &out_dir.path().join("raw.jsonl")));
     }
     let raw_mb = bytes_written(out_dir.path(), "raw") as f64 / 1e6;
     let fmt_raw = |(secs, cpu): (f64, f64)| format!("{secs:.2}s ({cpu:.2}s CPU)");
     println!(
         "items: {n}; raw loop runs: {}; {raw_mb:.0} MB; load average {}",
-        raws.iter().map(|r| fmt_raw(*r)).collect::<Vec<_>>().join(", "),
+        raws.iter()
+            .map(|r| fmt_raw(*r))
+            .collect::<Vec<_>>()
+            .join(", "),
         load_average()
     );
     println!(

@@ -71,8 +71,12 @@ fn main() {
         .unwrap_or(1);
     // Rounds alternate the order (Vetted then ceiling, ceiling then Vetted, …: ABBA for two
     // rounds), so a load that rises or falls during the run favours neither side.
-    let (mut vetted_time, mut vetted_cpu, mut raw_time, mut raw_cpu) =
-        (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut vetted_time, mut vetted_cpu, mut raw_time, mut raw_cpu) = (
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+    );
     let mut peak_rss_kb = 0;
     let mut round_lines = Vec::new();
     for round in 0..rounds {

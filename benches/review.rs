@@ -81,7 +81,11 @@ fn main() {
         .query_row("SELECT max(id) FROM items", [], |r| r.get(0))
         .expect("max id");
     for (label, filter, deep) in [
-        ("queue_page oldest, first page", QueueFilter::default(), None),
+        (
+            "queue_page oldest, first page",
+            QueueFilter::default(),
+            None,
+        ),
         (
             "queue_page oldest, at 90 %",
             QueueFilter::default(),
@@ -152,7 +156,9 @@ fn main() {
     let times = (0..11)
         .map(|_| {
             let t = Instant::now();
-            store.status_counts(&QueueFilter::default()).expect("counts");
+            store
+                .status_counts(&QueueFilter::default())
+                .expect("counts");
             t.elapsed()
         })
         .collect();

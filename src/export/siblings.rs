@@ -48,10 +48,7 @@ impl<'c> AcceptedAnswers<'c> {
 
     /// Other answers to exactly the same prompt (question and evidence) whose effective
     /// decision is approve or edit, in item order.
-    pub fn for_rejected(
-        &mut self,
-        rejected: &ReviewedItem,
-    ) -> rusqlite::Result<Vec<ReviewedItem>> {
+    pub fn for_rejected(&mut self, rejected: &ReviewedItem) -> rusqlite::Result<Vec<ReviewedItem>> {
         let ItemBody::Answer(answer) = &rejected.body else {
             return Ok(Vec::new());
         };

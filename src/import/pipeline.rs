@@ -102,11 +102,8 @@ pub(super) fn run(
     let (read, written) = std::thread::scope(|s| {
         let (sender, receiver) = sync_channel(BATCHES_IN_FLIGHT);
         let (recycle, recycled) = channel();
-        let reader = s.spawn(|| {
-            read_entries(
-                &source, entries, sender, recycled, &failed, cancel, &tally,
-            )
-        });
+        let reader =
+            s.spawn(|| read_entries(&source, entries, sender, recycled, &failed, cancel, &tally));
         let written = write_batches(
             &mut staged,
             &source,

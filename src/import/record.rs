@@ -294,6 +294,9 @@ mod tests {
                 );
             }
         }
-        assert_eq!(fast_taken, 5, "valid answers and answers failing validation");
+        assert_eq!(
+            fast_taken, 5,
+            "valid answers and answers failing validation"
+        );
     }
 }
