@@ -1,10 +1,12 @@
 //! Export throughput against a raw loop, in the same run.
 //!
-//! `cargo bench --bench export -- N` (default 100000) builds a temp database with N reviewed
+//! `cargo bench --bench export -- N [--only FORMAT]` (default 100000) builds (or reuses, see
+//! below) a database with N reviewed
 //! answer items of ~2 KB (60 % approved, 25 % edited, 15 % rejected; every tenth item repeats its
 //! predecessor's prompt so rejects find DPO siblings), then times Vetted's export per format and a
 //! raw loop that streams the same rows (the export's own SELECT) with serde_json into a file,
-//! and prints items/s and the ratio export/raw (target ≥ 0.7).
+//! and prints items/s and the ratio export/raw (target ≥ 0.7). A raw run precedes every export
+//! and follows the last; each export is compared with the faster of its two neighbours.
 
 use std::io::{BufWriter, Write};
 use std::sync::atomic::AtomicBool;
@@ -22,16 +24,42 @@ fn main() {
         .skip(1)
         .find_map(|a| a.replace('_', "").parse().ok())
         .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("bench.db")).expect("open store");
-    let t = Instant::now();
-    populate(&mut store, n);
-    eprintln!(
-        "built {n} reviewed items in {:.1}s",
-        t.elapsed().as_secs_f64()
-    );
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    // The database is kept in `$VETTED_BENCH_DIR` (default `target/bench-export`) and reused by
+    // later runs with the same N: building it takes longer than the exports.
+    let dir = std::env::var_os("VETTED_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-export")
+        });
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let db = dir.join(format!("export-{n}.db"));
+    let out_dir = tempfile::tempdir_in(&dir).expect("output dir");
+    let reuse = Store::open(&db).is_ok_and(|store| {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM decisions", [], |r| r.get::<_, i64>(0))
+            .is_ok_and(|decided| decided == n as i64)
+    });
+    if !reuse {
+        for suffix in ["", "-wal", "-shm", "-import.lock"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let mut store = Store::open(&db).expect("open store");
+        let t = Instant::now();
+        populate(&mut store, n);
+        eprintln!(
+            "built {n} reviewed items in {:.1}s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let store = Store::open(&db).expect("open store");
 
-    let raw_first = raw_loop(&store, &dir.path().join("raw1.jsonl"));
+    // A raw run before every export and one after the last: each export is compared with the
+    // faster of the raw runs on either side of it, so a load that changes during the run (the
+    // machine is shared) neither flatters nor penalizes a format, and a slow baseline never
+    // flatters the ratio.
+    let mut raws = vec![raw_loop(&store, &out_dir.path().join("raw.jsonl"))];
     let mut results = Vec::new();
     for (label, format, pii) in [
         ("openai-sft", Format::OpenaiSft, PiiMode::Redact),
@@ -43,43 +71,92 @@ fn main() {
         ("decisions-csv", Format::DecisionsCsv, PiiMode::Redact),
         ("trl-sft --pii off", Format::TrlSft, PiiMode::Off),
     ] {
-        let out = dir.path().join(format!("{}.out", label.replace(' ', "_")));
+        if only.as_deref().is_some_and(|o| o != label) {
+            continue;
+        }
+        let out = out_dir
+            .path()
+            .join(format!("{}.out", label.replace([' ', '-'], "_")));
         let options = ExportOptions {
             pii,
+            force: true,
             ..ExportOptions::new(format, &out)
         };
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), process_cpu());
         let manifest =
             export(&store, &options, &mut |_| {}, &AtomicBool::new(false)).expect("export");
-        let secs = t.elapsed().as_secs_f64();
+        let (secs, cpu) = (t.elapsed().as_secs_f64(), process_cpu() - cpu);
         let stem = out
             .file_stem()
             .expect("stem")
             .to_string_lossy()
             .into_owned();
-        let bytes = bytes_written(dir.path(), &stem);
-        results.push((label, secs, manifest.counts.lines(), bytes));
+        let bytes = bytes_written(out_dir.path(), &stem);
+        for entry in std::fs::read_dir(out_dir.path())
+            .expect("read dir")
+            .flatten()
+        {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{stem}."))
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        results.push((
+            label,
+            secs,
+            cpu,
+            manifest.counts.lines(),
+            bytes,
+            raws.len() - 1,
+        ));
+        raws.push(raw_loop(&store, &out_dir.path().join("raw.jsonl")));
     }
-    let raw_last = raw_loop(&store, &dir.path().join("raw2.jsonl"));
-    // The faster raw run is the baseline: the ratio is never flattered by a slow baseline.
-    let raw = raw_first.min(raw_last);
-    let raw_rate = n as f64 / raw;
-    let raw_mb = bytes_written(dir.path(), "raw1") as f64 / 1e6;
+    let raw_mb = bytes_written(out_dir.path(), "raw") as f64 / 1e6;
+    let fmt_raw = |(secs, cpu): (f64, f64)| format!("{secs:.2}s ({cpu:.2}s CPU)");
     println!(
-        "items: {n}; raw loop: {raw_first:.2}s / {raw_last:.2}s → {raw_rate:.0} items/s, {raw_mb:.0} MB"
+        "items: {n}; raw loop runs: {}; {raw_mb:.0} MB; load average {}",
+        raws.iter()
+            .map(|r| fmt_raw(*r))
+            .collect::<Vec<_>>()
+            .join(", "),
+        load_average()
     );
     println!(
-        "{:<20} {:>8} {:>10} {:>8} {:>12} {:>7}",
-        "format", "seconds", "lines", "MB", "items/s", "ratio"
+        "{:<20} {:>8} {:>8} {:>10} {:>8} {:>10} {:>10} {:>7} {:>9}",
+        "format", "seconds", "CPU s", "lines", "MB", "items/s", "raw/s", "ratio", "CPU ratio"
     );
-    for (label, secs, lines, bytes) in results {
+    for (label, secs, cpu, lines, bytes, before) in results {
+        let (raw_a, raw_b) = (raws[before], raws[before + 1]);
+        let raw_secs = raw_a.0.min(raw_b.0);
+        let raw_cpu = raw_a.1.min(raw_b.1);
         let rate = n as f64 / secs;
+        let raw_rate = n as f64 / raw_secs;
         let mb = bytes as f64 / 1e6;
         println!(
-            "{label:<20} {secs:>8.2} {lines:>10} {mb:>8.0} {rate:>12.0} {:>7.2}",
-            rate / raw_rate
+            "{label:<20} {secs:>8.2} {cpu:>8.2} {lines:>10} {mb:>8.0} {rate:>10.0} {raw_rate:>10.0} {:>7.2} {:>9.2}",
+            rate / raw_rate,
+            raw_cpu / cpu
         );
     }
+}
+
+/// CPU time (user + system) of this process, all threads, in seconds.
+fn process_cpu() -> f64 {
+    let usage =
+        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF).expect("rusage");
+    let secs = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+    secs(usage.user_time()) + secs(usage.system_time())
+}
+
+/// The 1-minute load average, for the record.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Bytes of every file in `dir` whose name starts with `stem.` (an export and its companions).
@@ -93,9 +170,10 @@ fn bytes_written(dir: &std::path::Path, stem: &str) -> u64 {
         .sum()
 }
 
-/// Streams the export's SELECT (no filters) and writes every row as a JSON object.
-fn raw_loop(store: &Store, path: &std::path::Path) -> f64 {
-    let t = Instant::now();
+/// Streams the export's SELECT (no filters) and writes every row as a JSON object; returns wall
+/// and CPU seconds.
+fn raw_loop(store: &Store, path: &std::path::Path) -> (f64, f64) {
+    let (t, cpu) = (Instant::now(), process_cpu());
     let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path).expect("raw file"));
     let mut stmt = store
         .conn()
@@ -145,7 +223,7 @@ fn raw_loop(store: &Store, path: &std::path::Path) -> f64 {
     }
     out.flush().expect("flush");
     out.into_inner().expect("flush").sync_all().expect("sync");
-    t.elapsed().as_secs_f64()
+    (t.elapsed().as_secs_f64(), process_cpu() - cpu)
 }
 
 const WORDS: &[&str] = &[

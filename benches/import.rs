@@ -1,4 +1,5 @@
-//! Import benchmark (not a timed test): `cargo bench --bench import -- N` (default 100000).
+//! Import benchmark (not a timed test): `cargo bench --bench import -- N [--rounds R]
+//! [--compare-fts]` (default 100000 items, 1 round; 2 rounds run ABBA).
 //!
 //! Generates N synthetic answer items of ~2 KB (question, answer, two evidence passages) into
 //! a JSONL file, then reports in one run:
@@ -30,9 +31,13 @@ use vetted::domain::{AnswerBody, Evidence, ItemBody};
 use vetted::import::BATCH_ITEMS;
 
 fn main() {
-    let n: usize = std::env::args()
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args
+        .iter()
+        .enumerate()
         .skip(1)
-        .find_map(|a| a.replace('_', "").parse().ok())
+        .filter(|(i, _)| args[i - 1] != "--rounds")
+        .find_map(|(_, a)| a.replace('_', "").parse().ok())
         .unwrap_or(100_000);
     let dir = std::env::var_os("VETTED_BENCH_DIR")
         .map(PathBuf::from)
@@ -58,11 +63,75 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let compare_fts = std::env::args().any(|a| a == "--compare-fts");
-    let (vetted_time, vetted_cpu, peak_rss_kb) = import_with_vetted(&vetted_db, &file);
-    let (raw_time, raw_cpu) = import_raw(&raw_db, n, FtsStrategy::SameBatch);
-    let vetted_rate = n as f64 / vetted_time.as_secs_f64();
-    let raw_rate = n as f64 / raw_time.as_secs_f64();
+    let compare_fts = args.iter().any(|a| a == "--compare-fts");
+    let rounds: usize = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(1);
+    // Rounds alternate the order (Vetted then ceiling, ceiling then Vetted, …: ABBA for two
+    // rounds), so a load that rises or falls during the run favours neither side.
+    let (mut vetted_time, mut vetted_cpu, mut raw_time, mut raw_cpu) = (
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+    );
+    let mut peak_rss_kb = 0;
+    let mut round_lines = Vec::new();
+    for round in 0..rounds {
+        let run_vetted = || {
+            remove_db(&vetted_db);
+            let load = load_average();
+            let (t, cpu, rss) = import_with_vetted(&vetted_db, &file);
+            println!(
+                "round {}: Vetted {:.1} s ({:.1} s CPU, load {load})",
+                round + 1,
+                t.as_secs_f64(),
+                cpu.as_secs_f64()
+            );
+            (t, cpu, rss)
+        };
+        let run_raw = || {
+            remove_db(&raw_db);
+            let load = load_average();
+            let (t, cpu) = import_raw(&raw_db, n, FtsStrategy::SameBatch);
+            println!(
+                "round {}: ceiling {:.1} s ({:.1} s CPU, load {load})",
+                round + 1,
+                t.as_secs_f64(),
+                cpu.as_secs_f64()
+            );
+            (t, cpu)
+        };
+        let ((vt, vc, rss), (rt, rc)) = if round % 2 == 0 {
+            let v = run_vetted();
+            (v, run_raw())
+        } else {
+            let r = run_raw();
+            (run_vetted(), r)
+        };
+        vetted_time += vt;
+        vetted_cpu += vc;
+        raw_time += rt;
+        raw_cpu += rc;
+        peak_rss_kb = peak_rss_kb.max(rss);
+        round_lines.push(format!(
+            "round {}: Vetted {:.1} s, ceiling {:.1} s → ratio {:.2}",
+            round + 1,
+            vt.as_secs_f64(),
+            rt.as_secs_f64(),
+            rt.as_secs_f64() / vt.as_secs_f64()
+        ));
+    }
+    let vetted_rate = (n * rounds) as f64 / vetted_time.as_secs_f64();
+    let raw_rate = (n * rounds) as f64 / raw_time.as_secs_f64();
+    let (vetted_time, vetted_cpu, raw_time, raw_cpu) = (
+        vetted_time / rounds as u32,
+        vetted_cpu / rounds as u32,
+        raw_time / rounds as u32,
+        raw_cpu / rounds as u32,
+    );
 
     let store = Store::open(&vetted_db).expect("open imported db");
     assert_eq!(
@@ -74,9 +143,12 @@ fn main() {
         "every item was imported"
     );
     let mut report = String::new();
+    for line in &round_lines {
+        writeln!(report, "{line}").unwrap();
+    }
     writeln!(
         report,
-        "\n| N = {n} | wall time | items/s | MB/s | CPU time | peak RSS |"
+        "\n| N = {n}, {rounds} round(s), mean | wall time | items/s | MB/s | CPU time | peak RSS |"
     )
     .unwrap();
     writeln!(report, "|---|---|---|---|---|---|").unwrap();
@@ -231,6 +303,7 @@ fn write_items(path: &Path, n: usize) -> u64 {
 /// Runs the release `vetted import` on `file`; returns its wall time, CPU time (user + system,
 /// all threads) and peak RSS (KiB).
 fn import_with_vetted(db: &Path, file: &Path) -> (Duration, Duration, i64) {
+    let before = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
     let started = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_vetted"))
         .arg("--db")
@@ -242,9 +315,14 @@ fn import_with_vetted(db: &Path, file: &Path) -> (Duration, Duration, i64) {
         .expect("run vetted");
     let elapsed = started.elapsed();
     assert!(status.success(), "vetted import failed");
-    // The only child waited for so far, so its maximum is the import's peak.
+    // The children are the imports (and the build of nothing else), so the maximum is the
+    // largest import's peak; CPU time accumulates, hence the difference.
     let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
-    (elapsed, cpu_time(&usage), usage.max_rss())
+    (
+        elapsed,
+        cpu_time(&usage) - cpu_time(&before),
+        usage.max_rss(),
+    )
 }
 
 fn cpu_time(usage: &nix::sys::resource::Usage) -> Duration {
@@ -262,6 +340,20 @@ enum FtsStrategy {
     SameBatch,
     /// Items first; the index afterwards, batch by batch, from the view.
     After,
+}
+
+fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm", "-import.lock"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+/// The 1-minute load average, for the record.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// The ceiling: the same rows, written by hand, timing only the SQLite work.

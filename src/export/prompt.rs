@@ -44,21 +44,12 @@ impl SystemPrompt {
     }
 }
 
-/// The system and user turns of a training example.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prompt {
-    pub system: String,
-    pub user: String,
-}
-
-/// The prompt for an item; the same for every format and every line the item yields.
-pub fn build(system: &SystemPrompt, domain: &str, body: &ItemBody) -> Prompt {
-    Prompt {
-        system: system.render(body.kind(), domain),
-        user: match body {
-            ItemBody::Answer(a) => answer_turn(a),
-            ItemBody::Relationship(r) => relationship_turn(r),
-        },
+/// The user turn of an item's prompt; the system turn is [`SystemPrompt::render`]. The same
+/// for every format and every line the item yields.
+pub fn user_turn(body: &ItemBody) -> String {
+    match body {
+        ItemBody::Answer(a) => answer_turn(a),
+        ItemBody::Relationship(r) => relationship_turn(r),
     }
 }
 

@@ -7,7 +7,7 @@
 //! is held in memory, and the table lives in SQLite's temp store for the connection only.
 //! Siblings are not subject to the export filters: the filters choose the rejected decision.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Statement};
 
 use super::selection::{EFFECTIVE_JOIN, EVIDENCE_JSON, ROW_COLUMNS, ReviewedItem, read_reviewed};
 use crate::domain::{Action, ItemBody};
@@ -15,6 +15,10 @@ use crate::domain::{Action, ItemBody};
 /// Accepted answers indexed by question, for the lifetime of one export.
 pub struct AcceptedAnswers<'c> {
     conn: &'c Connection,
+    /// The lookup, prepared once. Not through rusqlite's statement cache: returning a statement
+    /// to the cache clears its bindings, after which SQLite re-prepared this one on every call
+    /// (measured: a third of a DPO export's CPU).
+    lookup: Statement<'c>,
 }
 
 impl<'c> AcceptedAnswers<'c> {
@@ -27,27 +31,28 @@ impl<'c> AcceptedAnswers<'c> {
                WHERE i.kind = 'answer' AND d.action IN ('approve', 'edit');
              CREATE INDEX temp.export_accepted_by_question ON export_accepted_answers (question);",
         ))?;
-        Ok(AcceptedAnswers { conn })
-    }
-
-    /// Other answers to exactly the same prompt (question and evidence) whose effective
-    /// decision is approve or edit, in item order.
-    pub fn for_rejected(&self, rejected: &ReviewedItem) -> rusqlite::Result<Vec<ReviewedItem>> {
-        let ItemBody::Answer(answer) = &rejected.body else {
-            return Ok(Vec::new());
-        };
-        let sql = format!(
+        let lookup = conn.prepare(&format!(
             "SELECT {ROW_COLUMNS}, {EVIDENCE_JSON}
              FROM temp.export_accepted_answers a
              JOIN items i ON i.id = a.item_id
              JOIN decisions d ON {EFFECTIVE_JOIN}
              WHERE a.question = ?1 AND i.id <> ?2
              ORDER BY i.id",
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params![answer.question, rejected.row_id], |r| {
-            read_reviewed(r, Some(15))
-        })?;
+        ))?;
+        Ok(AcceptedAnswers { conn, lookup })
+    }
+
+    /// Other answers to exactly the same prompt (question and evidence) whose effective
+    /// decision is approve or edit, in item order.
+    pub fn for_rejected(&mut self, rejected: &ReviewedItem) -> rusqlite::Result<Vec<ReviewedItem>> {
+        let ItemBody::Answer(answer) = &rejected.body else {
+            return Ok(Vec::new());
+        };
+        let rows = self
+            .lookup
+            .query_map(rusqlite::params![answer.question, rejected.row_id], |r| {
+                read_reviewed(r, Some(15))
+            })?;
         let mut same_prompt = Vec::new();
         for row in rows {
             let row = row?;

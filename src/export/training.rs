@@ -6,8 +6,9 @@
 //! distinct model and reviewer names for the manifest.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,9 +18,10 @@ use super::mapping::{self, Family, Reviewed, Sibling};
 use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
 use super::siblings::AcceptedAnswers;
 use super::{
-    ExportOptions, Manifest, PiiMode, Progress, action_name, completion_text, lines, prompt,
+    ExportOptions, Manifest, PiiMode, Progress, SystemPrompt, action_name, completion_text, lines,
+    prompt,
 };
-use crate::domain::{Action, EditedContent, Vetting};
+use crate::domain::{Action, EditedContent, ItemKind, Vetting};
 use crate::error::{Error, Result};
 use crate::privacy::{self, Findings};
 use crate::store::Store;
@@ -45,6 +47,30 @@ struct SidecarLine<'a> {
     vetting: Option<&'a Vetting>,
 }
 
+/// Rows per message from the reading thread to the writing thread, and messages in flight.
+const CHUNK_ROWS: usize = 64;
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// A row for the writing thread: an item with its effective decision, and — for a rejected
+/// answer in a preference export — the other accepted answers to its prompt.
+struct Row {
+    item: ReviewedItem,
+    siblings: Vec<ReviewedItem>,
+}
+
+/// What the writing thread owns and hands back at the end.
+struct Output {
+    manifest: Manifest,
+    train: PendingFile,
+    validation: Option<PendingFile>,
+    sidecar: PendingFile,
+}
+
+/// Two threads: this one (which owns the connection) steps the SELECT, reads each row into
+/// typed values and looks up DPO siblings; a writing thread builds, screens, serializes,
+/// de-duplicates and writes the lines. They exchange chunks of [`CHUNK_ROWS`] rows through a
+/// channel holding at most [`CHUNKS_IN_FLIGHT`], so memory stays bounded and the output order is
+/// the item order of the SELECT, exactly as with one thread.
 pub(super) fn run(
     store: &Store,
     options: &ExportOptions,
@@ -53,12 +79,12 @@ pub(super) fn run(
     cancel: &AtomicBool,
 ) -> Result<Manifest> {
     let conn = store.conn();
-    let mut manifest = Manifest::new(options, store.schema_version()?);
-    let mut train = PendingFile::create(&options.out, options.force)?;
-    let mut validation = (options.val_fraction > 0.0)
+    let manifest = Manifest::new(options, store.schema_version()?);
+    let train = PendingFile::create(&options.out, options.force)?;
+    let validation = (options.val_fraction > 0.0)
         .then(|| PendingFile::create(&companion_path(&options.out, "val.jsonl"), options.force))
         .transpose()?;
-    let mut sidecar = PendingFile::create(
+    let sidecar = PendingFile::create(
         &companion_path(&options.out, "sidecar.jsonl"),
         options.force,
     )?;
@@ -66,159 +92,46 @@ pub(super) fn run(
         &companion_path(&options.out, "manifest.json"),
         options.force,
     )?;
+    let output = Output {
+        manifest,
+        train,
+        validation,
+        sidecar,
+    };
 
     let total = progress_total(conn, false)?;
-    let accepted = match family {
+    let mut accepted = match family {
         Family::Preference => Some(AcceptedAnswers::build(conn)?),
         _ => None,
     };
-    let mut stmt = conn.prepare(&reviewed_items_sql())?;
-    let params = options.filters.params();
-    let mut rows = stmt.query(&bind(&params)[..])?;
-    let mut seen: HashSet<u128> = HashSet::new();
-    let mut line = Vec::with_capacity(8192);
-    let mut side = Vec::with_capacity(1024);
-    let mut scanned = 0u64;
-    while let Some(row) = rows.next()? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(Error::Cancelled);
-        }
-        scanned += 1;
-        if scanned.is_multiple_of(64) {
-            on_progress(Progress {
-                done: row.get::<_, i64>(0)? as u64,
-                total,
-            });
-        }
-        // Decided before parsing: items whose action yields nothing for this format are skipped
-        // without reading their payload.
-        let action: Action = row.get(ACTION_COLUMN)?;
-        *manifest
-            .counts
-            .selected
-            .entry(action_name(action))
-            .or_default() += 1;
-        if !mapping::yields(family, action) {
-            continue;
-        }
-        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
-        let siblings = match (&accepted, item.decision.action) {
-            (Some(accepted), Action::Reject) => accepted.for_rejected(&item)?,
-            _ => Vec::new(),
-        };
-        let raw_prompt = prompt::build(&options.system_prompt, &item.domain, &item.body);
-        let original = completion_text(&item.body);
-        let edited = item.decision.edited.as_ref().map(edited_text);
-        let sibling_texts: Vec<(String, String)> = siblings
-            .iter()
-            .map(|s| {
-                let text = s
-                    .decision
-                    .edited
-                    .as_ref()
-                    .map_or_else(|| completion_text(&s.body), edited_text);
-                (s.decision.item.clone(), text)
-            })
-            .collect();
-
-        let mut found = Findings::default();
-        let mut screen = |text: &'_ str| -> String {
-            match options.pii {
-                PiiMode::Off => text.to_owned(),
-                PiiMode::Redact | PiiMode::Exclude => {
-                    privacy::redact(text, &mut found).into_owned()
-                }
-            }
-        };
-        let user = screen(&raw_prompt.user);
-        let original = screen(&original);
-        let edited = edited.as_deref().map(&mut screen);
-        let sibling_texts: Vec<(String, String)> = sibling_texts
-            .iter()
-            .map(|(id, text)| (id.clone(), screen(text)))
-            .collect();
-        let note = item.decision.note.as_deref().map(|n| match options.pii {
-            PiiMode::Off => Cow::Borrowed(n),
-            _ => privacy::redact(n, &mut Findings::default()),
-        });
-        manifest.privacy.found.add(&found);
-        if options.pii == PiiMode::Exclude && !found.is_empty() {
-            manifest.privacy.items_excluded += 1;
-            continue;
-        }
-
-        let reviewed = Reviewed {
-            action: item.decision.action,
-            original: &original,
-            edited: edited.as_deref(),
-        };
-        let siblings: Vec<Sibling<'_>> = sibling_texts
-            .iter()
-            .map(|(id, text)| Sibling { item: id, text })
-            .collect();
-        let (examples, below) =
-            mapping::examples(family, reviewed, &siblings, options.min_edit_distance);
-        manifest.counts.below_min_edit_distance += below;
-        let in_validation = in_validation(&raw_prompt.user, options.val_fraction);
-        let mut wrote_any = false;
-        for (suffix, example) in &examples {
-            line.clear();
-            if !lines::write(
-                options.format,
-                options.prompt_completion,
-                (&raw_prompt.system, &user),
-                example,
-                &mut line,
-            ) {
-                continue;
-            }
-            if options.dedup && !seen.insert(line_hash(&line)) {
-                manifest.counts.duplicates_skipped += 1;
-                continue;
-            }
-            let (file, split) = match (&mut validation, in_validation) {
-                (Some(v), true) => (v, "validation"),
-                _ => (&mut train, "train"),
-            };
-            file.write_line(&line)?;
-            if let mapping::Example::Kto { label, .. } = example {
-                if *label {
-                    manifest.counts.kto_desirable += 1
-                } else {
-                    manifest.counts.kto_undesirable += 1
-                }
-            }
-            side.clear();
-            serde_json::to_writer(
-                &mut side,
-                &SidecarLine {
-                    line_id: format!("{}/{suffix}", item.decision.id),
-                    split,
-                    line: file.lines(),
-                    item: &item.decision.item,
-                    decision: &item.decision.id,
-                    action: item.decision.action,
-                    reviewer: &item.decision.reviewer,
-                    decided_at: item
-                        .decision
-                        .decided_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                    reason: item.decision.reason.as_deref(),
-                    note: note.clone(),
-                    vetting: item.vetting.as_ref(),
-                },
-            )
-            .expect("serializing to memory cannot fail");
-            sidecar.write_line(&side)?;
-            wrote_any = true;
-        }
-        if wrote_any {
-            record_exported(&mut manifest, &item);
-        }
-    }
-    drop(rows);
-    drop(stmt);
+    let (read, written) = std::thread::scope(|s| {
+        let (sender, receiver) = sync_channel::<Vec<Row>>(CHUNKS_IN_FLIGHT);
+        let writer = s.spawn(move || write_lines(options, family, receiver, cancel, output));
+        let read = read_rows(
+            conn,
+            options,
+            family,
+            accepted.as_mut(),
+            sender,
+            on_progress,
+            cancel,
+            total,
+        );
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, written)
+    });
     drop(accepted);
+    // A failed read explains a failed write (the writer saw the channel close early).
+    let selected = read?;
+    let Output {
+        mut manifest,
+        train,
+        validation,
+        sidecar,
+    } = written?;
+    manifest.counts.selected = selected;
     on_progress(Progress { done: total, total });
 
     manifest.counts.lines_train = train.lines();
@@ -241,6 +154,241 @@ pub(super) fn run(
         &manifest,
     )?;
     Ok(manifest)
+}
+
+/// Steps the SELECT and sends the rows that can yield lines; returns the decisions selected per
+/// action. Stops early, without an error of its own, when the writer has stopped (it reports why).
+#[allow(clippy::too_many_arguments)]
+fn read_rows(
+    conn: &rusqlite::Connection,
+    options: &ExportOptions,
+    family: Family,
+    mut accepted: Option<&mut AcceptedAnswers<'_>>,
+    sender: SyncSender<Vec<Row>>,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    total: u64,
+) -> Result<BTreeMap<&'static str, u64>> {
+    let mut selected: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut stmt = conn.prepare(&reviewed_items_sql())?;
+    let params = options.filters.params();
+    let mut rows = stmt.query(&bind(&params)[..])?;
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let mut scanned = 0u64;
+    while let Some(row) = rows.next()? {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        scanned += 1;
+        if scanned.is_multiple_of(64) {
+            on_progress(Progress {
+                done: row.get::<_, i64>(0)? as u64,
+                total,
+            });
+        }
+        // Decided before parsing: items whose action yields nothing for this format are skipped
+        // without reading their payload.
+        let action: Action = row.get(ACTION_COLUMN)?;
+        *selected.entry(action_name(action)).or_default() += 1;
+        if !mapping::yields(family, action) {
+            continue;
+        }
+        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
+        let siblings = match (accepted.as_deref_mut(), item.decision.action) {
+            (Some(accepted), Action::Reject) => accepted.for_rejected(&item)?,
+            _ => Vec::new(),
+        };
+        chunk.push(Row { item, siblings });
+        if chunk.len() == CHUNK_ROWS {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            if sender.send(full).is_err() {
+                return Ok(selected);
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = sender.send(chunk);
+    }
+    Ok(selected)
+}
+
+/// The writing thread: every line of every row received, in order.
+fn write_lines(
+    options: &ExportOptions,
+    family: Family,
+    receiver: Receiver<Vec<Row>>,
+    cancel: &AtomicBool,
+    mut out: Output,
+) -> Result<Output> {
+    let mut seen: HashSet<u128> = HashSet::new();
+    let mut systems = SystemPrompts::default();
+    let mut line = Vec::with_capacity(8192);
+    let mut side = Vec::with_capacity(1024);
+    for chunk in receiver {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        for row in chunk {
+            write_row(
+                options,
+                family,
+                &row,
+                &mut systems,
+                &mut seen,
+                &mut line,
+                &mut side,
+                &mut out,
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// System prompts rendered so far, by domain and kind (the template is the same for every item).
+#[derive(Default)]
+struct SystemPrompts(HashMap<String, [Option<String>; 2]>);
+
+impl SystemPrompts {
+    fn get(&mut self, system: &SystemPrompt, kind: ItemKind, domain: &str) -> &str {
+        let slot = match kind {
+            ItemKind::Answer => 0,
+            ItemKind::Relationship => 1,
+        };
+        if !self.0.contains_key(domain) {
+            self.0.insert(domain.to_owned(), [None, None]);
+        }
+        let rendered = self.0.get_mut(domain).expect("inserted above");
+        rendered[slot].get_or_insert_with(|| system.render(kind, domain))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_row(
+    options: &ExportOptions,
+    family: Family,
+    row: &Row,
+    systems: &mut SystemPrompts,
+    seen: &mut HashSet<u128>,
+    line: &mut Vec<u8>,
+    side: &mut Vec<u8>,
+    out: &mut Output,
+) -> Result<()> {
+    let item = &row.item;
+    let system = systems.get(&options.system_prompt, item.body.kind(), &item.domain);
+    let raw_user = prompt::user_turn(&item.body);
+    let original = completion_text(&item.body);
+    let edited = item.decision.edited.as_ref().map(edited_text);
+    let sibling_texts: Vec<(&str, String)> = row
+        .siblings
+        .iter()
+        .map(|s| {
+            let text = s
+                .decision
+                .edited
+                .as_ref()
+                .map_or_else(|| completion_text(&s.body), edited_text);
+            (s.decision.item.as_str(), text)
+        })
+        .collect();
+
+    let mut found = Findings::default();
+    let user = screen(options.pii, &raw_user, &mut found);
+    let original = screen(options.pii, &original, &mut found);
+    let edited = edited
+        .as_deref()
+        .map(|text| screen(options.pii, text, &mut found));
+    let sibling_texts: Vec<(&str, Cow<'_, str>)> = sibling_texts
+        .iter()
+        .map(|(id, text)| (*id, screen(options.pii, text, &mut found)))
+        .collect();
+    let note = item.decision.note.as_deref().map(|n| match options.pii {
+        PiiMode::Off => Cow::Borrowed(n),
+        _ => privacy::redact(n, &mut Findings::default()),
+    });
+    let manifest = &mut out.manifest;
+    manifest.privacy.found.add(&found);
+    if options.pii == PiiMode::Exclude && !found.is_empty() {
+        manifest.privacy.items_excluded += 1;
+        return Ok(());
+    }
+
+    let reviewed = Reviewed {
+        action: item.decision.action,
+        original: &original,
+        edited: edited.as_deref(),
+    };
+    let siblings: Vec<Sibling<'_>> = sibling_texts
+        .iter()
+        .map(|(id, text)| Sibling { item: id, text })
+        .collect();
+    let (examples, below) =
+        mapping::examples(family, reviewed, &siblings, options.min_edit_distance);
+    manifest.counts.below_min_edit_distance += below;
+    let in_validation = in_validation(&raw_user, options.val_fraction);
+    let mut wrote_any = false;
+    for (suffix, example) in &examples {
+        line.clear();
+        if !lines::write(
+            options.format,
+            options.prompt_completion,
+            (system, &user),
+            example,
+            line,
+        ) {
+            continue;
+        }
+        if options.dedup && !seen.insert(line_hash(line)) {
+            out.manifest.counts.duplicates_skipped += 1;
+            continue;
+        }
+        let (file, split) = match (&mut out.validation, in_validation) {
+            (Some(v), true) => (v, "validation"),
+            _ => (&mut out.train, "train"),
+        };
+        file.write_line(line)?;
+        if let mapping::Example::Kto { label, .. } = example {
+            if *label {
+                out.manifest.counts.kto_desirable += 1
+            } else {
+                out.manifest.counts.kto_undesirable += 1
+            }
+        }
+        side.clear();
+        serde_json::to_writer(
+            &mut *side,
+            &SidecarLine {
+                line_id: format!("{}/{suffix}", item.decision.id),
+                split,
+                line: file.lines(),
+                item: &item.decision.item,
+                decision: &item.decision.id,
+                action: item.decision.action,
+                reviewer: &item.decision.reviewer,
+                decided_at: item
+                    .decision
+                    .decided_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                reason: item.decision.reason.as_deref(),
+                note: note.clone(),
+                vetting: item.vetting.as_ref(),
+            },
+        )
+        .expect("serializing to memory cannot fail");
+        out.sidecar.write_line(side)?;
+        wrote_any = true;
+    }
+    if wrote_any {
+        record_exported(&mut out.manifest, item);
+    }
+    Ok(())
+}
+
+/// The privacy screen as `pii` asks: `text` itself when there is nothing to change.
+fn screen<'t>(pii: PiiMode, text: &'t str, found: &mut Findings) -> Cow<'t, str> {
+    match pii {
+        PiiMode::Off => Cow::Borrowed(text),
+        PiiMode::Redact | PiiMode::Exclude => privacy::redact(text, found),
+    }
 }
 
 fn edited_text(edit: &EditedContent) -> String {

@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use super::Entry;
 use super::lines::{LineReader, parse_object};
-use super::record::parse_record;
+use super::record::{parse_answer_line, parse_record};
 use crate::error::Result;
 
 /// The entries of a JSONL input, line by line.
@@ -47,11 +47,19 @@ impl<R: BufRead> JsonlEntries<R> {
         };
         self.found_any = true;
         let n = line.number;
-        match line.text.and_then(parse_object) {
+        let fast = match &line.text {
+            Ok(text) => parse_answer_line(text),
+            Err(_) => None,
+        };
+        let parsed = match fast {
+            Some(parsed) => Ok(parsed),
+            None => line.text.and_then(parse_object).map(parse_record),
+        };
+        match parsed {
             Err(problem) => self
                 .pending
                 .push_back(Entry::Problem(n, format!("{source}:{n}: {problem}"))),
-            Ok(value) => match parse_record(value) {
+            Ok(parsed) => match parsed {
                 Ok(item) => self.pending.push_back(Entry::Item {
                     line: n,
                     item: Box::new(item),

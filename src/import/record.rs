@@ -3,6 +3,7 @@
 //! the same contract.
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::content_hash::content_hash;
@@ -11,11 +12,13 @@ use crate::domain::{
 };
 use crate::store::NewItem;
 
+/// An answer line. `K` is what the `kind` field holds: anything ([`IgnoredAny`], when the value
+/// was checked beforehand) or exactly `"answer"` ([`AnswerKind`], when parsing the text directly).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AnswerRecord {
+struct AnswerRecord<K = IgnoredAny> {
     #[serde(rename = "kind")]
-    _kind: serde::de::IgnoredAny,
+    _kind: K,
     id: String,
     domain: String,
     model: String,
@@ -48,6 +51,46 @@ struct RelationshipRecord {
     metadata: Option<serde_json::Map<String, Value>>,
 }
 
+/// A `kind` that is exactly the string `"answer"` (unlike a unit enum variant, which would
+/// also accept `{"answer": null}`).
+struct AnswerKind;
+
+impl<'de> Deserialize<'de> for AnswerKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = AnswerKind;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"the string "answer""#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AnswerKind, E> {
+                if v == "answer" {
+                    Ok(AnswerKind)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// The fast path for the common line, an answer: parsed straight from the text into its typed
+/// record, without an intermediate JSON value. `None` when the line is anything else — another
+/// kind, not an object, or invalid in any way — and must take the general path
+/// ([`super::lines::parse_object`] then [`parse_record`]), which then yields the same item or
+/// the precise problems. Where this succeeds the general path succeeds with the same record:
+/// duplicate keys, the one case where a JSON value (last one wins) and a typed record (an error)
+/// differ, make this fail.
+pub(crate) fn parse_answer_line(text: &str) -> Option<Result<NewItem, Vec<String>>> {
+    // A record also deserializes from an array; only objects are lines.
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let record: AnswerRecord<AnswerKind> = serde_json::from_str(text).ok()?;
+    Some(answer_item(record))
+}
+
 /// Validates one parsed line. Problems are `field: problem` (the caller adds `FILE:LINE: `).
 pub fn parse_record(value: Value) -> Result<NewItem, Vec<String>> {
     let kind = match value.get("kind") {
@@ -65,27 +108,7 @@ pub fn parse_record(value: Value) -> Result<NewItem, Vec<String>> {
         }
     };
     match kind.as_str() {
-        "answer" => {
-            let r: AnswerRecord = typed(value)?;
-            let mut problems = Vec::new();
-            require_text(&mut problems, "question", &r.question);
-            require_text(&mut problems, "answer", &r.answer);
-            for (i, e) in r.evidence.iter().enumerate() {
-                require_text(&mut problems, &format!("evidence[{i}].id"), &e.id);
-                require_text(&mut problems, &format!("evidence[{i}].text"), &e.text);
-                if r.evidence[..i].iter().any(|earlier| earlier.id == e.id) {
-                    problems.push(format!("evidence[{i}].id: duplicate passage id '{}'", e.id));
-                }
-            }
-            let body = ItemBody::Answer(AnswerBody {
-                question: r.question,
-                answer: r.answer,
-                evidence: r.evidence,
-            });
-            finish(
-                problems, r.id, r.domain, r.model, body, r.vetting, r.metadata,
-            )
-        }
+        "answer" => answer_item(typed::<AnswerRecord>(value)?),
         "relationship" => {
             let r: RelationshipRecord = typed(value)?;
             let mut problems = Vec::new();
@@ -128,6 +151,27 @@ pub fn parse_record(value: Value) -> Result<NewItem, Vec<String>> {
             r#"kind: unknown kind "{other}" (expected "answer" or "relationship")"#
         )]),
     }
+}
+
+fn answer_item<K>(r: AnswerRecord<K>) -> Result<NewItem, Vec<String>> {
+    let mut problems = Vec::new();
+    require_text(&mut problems, "question", &r.question);
+    require_text(&mut problems, "answer", &r.answer);
+    for (i, e) in r.evidence.iter().enumerate() {
+        require_text(&mut problems, &format!("evidence[{i}].id"), &e.id);
+        require_text(&mut problems, &format!("evidence[{i}].text"), &e.text);
+        if r.evidence[..i].iter().any(|earlier| earlier.id == e.id) {
+            problems.push(format!("evidence[{i}].id: duplicate passage id '{}'", e.id));
+        }
+    }
+    let body = ItemBody::Answer(AnswerBody {
+        question: r.question,
+        answer: r.answer,
+        evidence: r.evidence,
+    });
+    finish(
+        problems, r.id, r.domain, r.model, body, r.vetting, r.metadata,
+    )
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Vec<String>> {
@@ -207,5 +251,52 @@ fn type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::lines::parse_object;
+
+    fn general(line: &str) -> Result<Result<NewItem, Vec<String>>, String> {
+        parse_object(line.to_owned()).map(parse_record)
+    }
+
+    #[test]
+    fn the_answer_fast_path_agrees_with_the_general_path_or_steps_aside() {
+        let ok = r#""id":"a-1","domain":"d","model":"m","question":"Q?","answer":"A.","evidence":[{"id":"1","text":"T"}]"#;
+        let lines = [
+            format!(r#"{{"kind":"answer",{ok}}}"#),
+            format!(r#"  {{"kind":"answer",{ok},"vetting":{{"model":"v","verdict":"pass","score":1}},"metadata":{{"a":[1,{{"b":null}}],"a":2}}}}"#),
+            format!(r#"{{{ok},"kind":"answer","vetting":null,"metadata":null}}"#),
+            format!(r#"{{"kind":"answer",{ok},"kind":"answer"}}"#),
+            format!(r#"{{"kind":"relationship",{ok}}}"#),
+            format!(r#"{{"kind":{{"answer":null}},{ok}}}"#),
+            format!(r#"{{"kind":"answer",{ok},"extra":1}}"#),
+            format!(r#"{{"kind":"answer",{ok},"id":"a-2"}}"#),
+            r#"{"kind":"answer","id":" ","domain":"d","model":"m","question":"","answer":"A","evidence":[{"id":"1","text":"T"},{"id":"1","text":""}]}"#.to_owned(),
+            r#"{"kind":"answer","id":"x","domain":"d","model":"m","question":"q","answer":"a","evidence":[],"vetting":{"model":"v","verdict":"pass","score":7}}"#.to_owned(),
+            r#"["answer","a-1","d","m","Q?","A.",[]]"#.to_owned(),
+            r#"{"kind":"answer","id":"a","domain":"d","model":"m","question":"q\ud800","answer":"a","evidence":[]}"#.to_owned(),
+            r#"{"kind":"answer","id":1,"domain":"d","model":"m","question":"q","answer":"a","evidence":[]}"#.to_owned(),
+            format!(r#"{{"kind":"answer",{ok}}} x"#),
+        ];
+        let mut fast_taken = 0;
+        for line in &lines {
+            let slow = general(line);
+            if let Some(fast) = parse_answer_line(line) {
+                fast_taken += 1;
+                assert_eq!(
+                    format!("{:?}", Ok::<_, String>(fast)),
+                    format!("{slow:?}"),
+                    "{line}"
+                );
+            }
+        }
+        assert_eq!(
+            fast_taken, 5,
+            "valid answers and answers failing validation"
+        );
     }
 }

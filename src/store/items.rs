@@ -1,7 +1,7 @@
 //! The `items` and `evidence` tables: insertion of validated items and loading an item for
 //! review (the queue is in `queue.rs`).
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, Row, Transaction, params};
 
 use super::annotations::{is_do_not_train, tags_of};
 use super::decisions::effective_decision;
@@ -54,108 +54,191 @@ enum StoredPayload {
     Relationship(Box<RelationshipBody>),
 }
 
-/// Inserts `item` as part of import `import_id` (`None` for items created outside an import, e.g.
-/// by the LLM roles) unless its external id is taken; `now` is the
-/// creation time. The insert is tried first (the common case of a new item costs one statement)
-/// and the existing row is only read when the id is already taken.
+/// [`StoredPayload`] borrowed from an item, for writing: the same JSON without copying the text.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum StoredPayloadRef<'a> {
+    Answer { question: &'a str, answer: &'a str },
+    Relationship(&'a RelationshipBody),
+}
+
+/// An item with every SQL value its rows need already computed (payload, vetting and metadata
+/// JSON, title, full-text context), so that an import can build them on its reading thread
+/// and its writing thread only calls SQLite.
+#[derive(Debug, Clone)]
+pub struct PreparedItem {
+    pub item: NewItem,
+    /// `None` for answers, whose title is the question.
+    title: Option<String>,
+    payload: String,
+    vetting: Option<String>,
+    metadata: String,
+    /// Answers: the full-text `context` column ([`answer_search_text`]).
+    search_context: Option<String>,
+}
+
+impl PreparedItem {
+    pub fn new(item: NewItem) -> PreparedItem {
+        let (title, payload, search_context) = match &item.body {
+            ItemBody::Answer(a) => (
+                None,
+                StoredPayloadRef::Answer {
+                    question: &a.question,
+                    answer: &a.answer,
+                },
+                answer_search_text(a).2,
+            ),
+            ItemBody::Relationship(r) => (
+                Some(item.body.title()),
+                StoredPayloadRef::Relationship(r),
+                None,
+            ),
+        };
+        let payload = serde_json::to_string(&payload).expect("payload serializes");
+        PreparedItem {
+            title,
+            payload,
+            vetting: item
+                .vetting
+                .as_ref()
+                .map(|v| serde_json::to_string(v).expect("vetting serializes")),
+            metadata: item.metadata.to_string(),
+            search_context,
+            item,
+        }
+    }
+
+    fn title(&self) -> &str {
+        match (&self.title, &self.item.body) {
+            (Some(title), _) => title,
+            (None, ItemBody::Answer(a)) => &a.question,
+            (None, ItemBody::Relationship(_)) => unreachable!("relationships carry their title"),
+        }
+    }
+}
+
+/// The statements that write an item, prepared once for a whole batch.
+pub(crate) struct ItemWriter<'tx> {
+    item: CachedStatement<'tx>,
+    evidence: CachedStatement<'tx>,
+    answer_search: CachedStatement<'tx>,
+}
+
+impl<'tx> ItemWriter<'tx> {
+    pub(crate) fn new(tx: &'tx Transaction<'_>) -> Result<ItemWriter<'tx>> {
+        Ok(ItemWriter {
+            item: tx.prepare_cached(
+                "INSERT INTO items (external_id, kind, domain, model, title, payload, vetting, metadata,
+                                    content_hash, created_at, updated_at, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)
+                 ON CONFLICT (external_id) DO NOTHING",
+            )?,
+            evidence: tx.prepare_cached(
+                "INSERT INTO evidence (item_id, position, passage_id, title, text, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            answer_search: tx.prepare_cached(
+                "INSERT INTO items_fts (rowid, title, body, context) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+        })
+    }
+
+    /// Inserts `prepared` as part of import `import_id` (`None` for items created outside an
+    /// import, e.g. by the LLM roles) unless its external id is taken; `now` is the creation
+    /// time. The insert is tried first (the common case of a new item costs one statement) and
+    /// the existing row is only read when the id is already taken.
+    pub(crate) fn insert(
+        &mut self,
+        tx: &Transaction<'_>,
+        prepared: &PreparedItem,
+        import_id: Option<i64>,
+        now: &str,
+    ) -> Result<Inserted> {
+        let item = &prepared.item;
+        let inserted = self.item.execute(params![
+            item.external_id,
+            match item.body {
+                ItemBody::Answer(_) => "answer",
+                ItemBody::Relationship(_) => "relationship",
+            },
+            item.domain,
+            item.model,
+            prepared.title(),
+            prepared.payload,
+            prepared.vetting,
+            prepared.metadata,
+            item.content_hash,
+            now,
+            import_id,
+        ])?;
+        if inserted == 0 {
+            return check_item(tx, item, import_id);
+        }
+        let item_id = tx.last_insert_rowid();
+        match &item.body {
+            ItemBody::Answer(a) => {
+                for (position, e) in a.evidence.iter().enumerate() {
+                    self.evidence.execute(params![
+                        item_id,
+                        position as i64,
+                        e.id,
+                        e.title,
+                        e.text,
+                        e.source
+                    ])?;
+                }
+                // Indexed from the values at hand, which is measurably faster than re-reading
+                // the JSON payload; this must produce exactly what the `item_search_text` view
+                // does (a test compares them).
+                self.answer_search.execute(params![
+                    item_id,
+                    a.question,
+                    a.answer,
+                    prepared.search_context
+                ])?;
+            }
+            // Relationships (rare in large imports) are indexed through the view.
+            ItemBody::Relationship(_) => {
+                tx.prepare_cached(
+                    "INSERT INTO items_fts (rowid, title, body, context)
+                     SELECT id, title, body, context FROM item_search_text WHERE id = ?1",
+                )?
+                .execute([item_id])?;
+            }
+        }
+        Ok(Inserted::New)
+    }
+}
+
+/// Inserts one item (see [`ItemWriter::insert`]).
 pub(crate) fn insert_item(
     tx: &Transaction<'_>,
     item: &NewItem,
     import_id: Option<i64>,
     now: &str,
 ) -> Result<Inserted> {
-    let (kind, payload, evidence) = match &item.body {
-        ItemBody::Answer(a) => (
-            "answer",
-            StoredPayload::Answer {
-                question: a.question.clone(),
-                answer: a.answer.clone(),
-            },
-            a.evidence.as_slice(),
-        ),
-        ItemBody::Relationship(r) => (
-            "relationship",
-            StoredPayload::Relationship(Box::new(r.clone())),
-            &[][..],
-        ),
-    };
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO items (external_id, kind, domain, model, title, payload, vetting, metadata,
-                                content_hash, created_at, updated_at, import_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)
-             ON CONFLICT (external_id) DO NOTHING",
-        )?
-        .execute(params![
-            item.external_id,
-            kind,
-            item.domain,
-            item.model,
-            item.body.title(),
-            serde_json::to_string(&payload).expect("payload serializes"),
-            item.vetting
-                .as_ref()
-                .map(|v| serde_json::to_string(v).expect("vetting serializes")),
-            item.metadata.to_string(),
-            item.content_hash,
-            now,
-            import_id,
-        ])?;
-    if inserted == 0 {
-        return check_item(tx, item, import_id);
-    }
-    let item_id = tx.last_insert_rowid();
-    let mut insert_evidence = tx.prepare_cached(
-        "INSERT INTO evidence (item_id, position, passage_id, title, text, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for (position, e) in evidence.iter().enumerate() {
-        insert_evidence.execute(params![
-            item_id,
-            position as i64,
-            e.id,
-            e.title,
-            e.text,
-            e.source
-        ])?;
-    }
-    index_for_search(tx, item_id, &item.body)?;
-    Ok(Inserted::New)
-}
-
-/// Adds the item's full-text row. Answers (nearly every row of a large import) are indexed
-/// from the values at hand, which is measurably faster than re-reading the JSON payload; this
-/// must produce exactly what the `item_search_text` view does (a test compares them).
-/// Relationships are indexed through the view.
-fn index_for_search(tx: &Transaction<'_>, item_id: i64, body: &ItemBody) -> Result<()> {
-    match body {
-        ItemBody::Answer(a) => {
-            let (title, text, context) = answer_search_text(a);
-            tx.prepare_cached(
-                "INSERT INTO items_fts (rowid, title, body, context) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![item_id, title, text, context])?;
-        }
-        ItemBody::Relationship(_) => {
-            tx.prepare_cached(
-                "INSERT INTO items_fts (rowid, title, body, context)
-                 SELECT id, title, body, context FROM item_search_text WHERE id = ?1",
-            )?
-            .execute([item_id])?;
-        }
-    }
-    Ok(())
+    ItemWriter::new(tx)?.insert(tx, &PreparedItem::new(item.clone()), import_id, now)
 }
 
 /// What full-text search indexes of an answer: question, answer, and each evidence passage as
 /// `title text`, one per line (`NULL` without evidence, like the view's `group_concat`).
 pub(crate) fn answer_search_text(a: &AnswerBody) -> (&str, &str, Option<String>) {
     let context = (!a.evidence.is_empty()).then(|| {
-        a.evidence
+        let len = a
+            .evidence
             .iter()
-            .map(|e| format!("{} {}", e.title, e.text))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map(|e| e.title.len() + e.text.len() + 2)
+            .sum();
+        let mut context = String::with_capacity(len);
+        for (i, e) in a.evidence.iter().enumerate() {
+            if i > 0 {
+                context.push('\n');
+            }
+            context.push_str(&e.title);
+            context.push(' ');
+            context.push_str(&e.text);
+        }
+        context
     });
     (&a.question, &a.answer, context)
 }

@@ -35,7 +35,7 @@ mod vetting;
 pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use decisions::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
-pub use items::NewItem;
+pub use items::{NewItem, PreparedItem};
 pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
 pub use products::ProductRegistration;

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use rusqlite::params;
 
-use super::items::{Inserted, NewItem, check_item, insert_item};
+use super::items::{Inserted, ItemWriter, NewItem, PreparedItem, check_item};
 use super::{Store, now_text};
 use crate::error::{Error, Result};
 
@@ -78,29 +78,42 @@ impl StagedImport<'_> {
     /// Offers a batch of items in one short transaction. With `write` false nothing is inserted
     /// (the import has failed) but ids are still checked, so clashes can be reported.
     pub fn offer(&mut self, items: &[&NewItem], write: bool) -> Result<Vec<Offered>> {
+        let prepared: Vec<PreparedItem> = items
+            .iter()
+            .map(|item| PreparedItem::new((*item).clone()))
+            .collect();
+        self.offer_prepared(&prepared, write)
+    }
+
+    /// [`StagedImport::offer`] for items whose SQL values were prepared beforehand (by an
+    /// importer's reading thread): this thread then only runs the statements.
+    pub fn offer_prepared(&mut self, items: &[PreparedItem], write: bool) -> Result<Vec<Offered>> {
         let import_id = self.id;
         let (outcomes, new, present) = self.store.write(|tx| {
             let now = now_text();
+            let mut writer = ItemWriter::new(tx)?;
             let mut outcomes = Vec::with_capacity(items.len());
-            for item in items {
+            let (mut new, mut present) = (0, 0);
+            for prepared in items {
                 let outcome = if write {
-                    insert_item(tx, item, Some(import_id), &now)?
+                    writer.insert(tx, prepared, Some(import_id), &now)?
                 } else {
-                    check_item(tx, item, Some(import_id))?
+                    check_item(tx, &prepared.item, Some(import_id))?
                 };
                 outcomes.push(match outcome {
-                    Inserted::New => Offered::New,
-                    Inserted::AlreadyPresent => Offered::AlreadyPresent,
+                    Inserted::New => {
+                        new += 1;
+                        Offered::New
+                    }
+                    Inserted::AlreadyPresent => {
+                        present += 1;
+                        Offered::AlreadyPresent
+                    }
                     Inserted::Clash => Offered::Clash,
                     Inserted::Unfinished => Offered::Unfinished,
                     Inserted::Absent => Offered::NotWritten,
                 });
             }
-            let new = outcomes.iter().filter(|o| **o == Offered::New).count();
-            let present = outcomes
-                .iter()
-                .filter(|o| **o == Offered::AlreadyPresent)
-                .count();
             Ok((outcomes, new, present))
         })?;
         self.new += new;

@@ -1,0 +1,180 @@
+//! Review-workspace latency at scale (not a timed test): the core calls behind the app's queue,
+//! on an existing database — by default the one `cargo bench --bench import -- 1000000` leaves in
+//! `target/bench-import/vetted-1000000.db`.
+//!
+//! `cargo bench --bench review -- [DB] [--decisions N]` measures:
+//! - decide → next: `decide` (approve, its own `IMMEDIATE` transaction, `synchronous=FULL`), then
+//!   loading the next pending item (`Store::item`) — p50/p95/p99 over N decisions (default 300);
+//! - `queue_page` (keyset, 50 rows): the first page, pages deep in the queue (cursor at 90 % of the
+//!   ids), for each sort and for the pending filter;
+//! - `search` (limit 20) for typical queries;
+//! - `queue_facets` (`SELECT DISTINCT` domain, model, reviewer, tags) and `status_counts`.
+//!
+//! It writes N approve decisions into the database (the import bench recreates it anyway).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use vetted::Store;
+use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
+use vetted::store::{QueueFilter, QueueSort};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let db = args
+        .iter()
+        .find(|a| a.ends_with(".db"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-import/vetted-1000000.db")
+        });
+    let decisions: usize = args
+        .iter()
+        .position(|a| a == "--decisions")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(300);
+    let mut store = Store::open(&db).expect("open the database (run the import bench first)");
+    let items = store
+        .status_counts(&QueueFilter::default())
+        .expect("counts")
+        .total();
+    println!("database: {} ({items} items)", db.display());
+    println!("| call | runs | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|---|");
+
+    // decide → next, through the pending queue as the app walks it.
+    let pending = QueueFilter {
+        status: Some(ItemStatus::Pending),
+        ..QueueFilter::default()
+    };
+    let page = store
+        .queue_page(&pending, None, (decisions + 1).min(1000) as u32)
+        .expect("pending page");
+    let ids: Vec<String> = page.entries.iter().map(|e| e.external_id.clone()).collect();
+    let run = std::process::id();
+    let (mut decide, mut decide_next) = (Vec::new(), Vec::new());
+    for pair in ids.windows(2).take(decisions) {
+        let version = store.item(&pair[0]).expect("item").version;
+        let t = Instant::now();
+        store
+            .decide(&DecisionInput {
+                id: format!("bench-{run}-{}", pair[0]),
+                item: pair[0].clone(),
+                item_version: version,
+                reviewer: "bench".into(),
+                action: Action::Approve,
+                edited: None,
+                reason: None,
+                note: None,
+            })
+            .expect("decide");
+        let decided = t.elapsed();
+        store.item(&pair[1]).expect("next item");
+        decide.push(decided);
+        decide_next.push(t.elapsed());
+    }
+    report("decide (approve)", decide);
+    report("decide → next item loaded", decide_next);
+
+    let max_id: i64 = store
+        .conn()
+        .query_row("SELECT max(id) FROM items", [], |r| r.get(0))
+        .expect("max id");
+    for (label, filter, deep) in [
+        (
+            "queue_page oldest, first page",
+            QueueFilter::default(),
+            None,
+        ),
+        (
+            "queue_page oldest, at 90 %",
+            QueueFilter::default(),
+            Some(QueueCursor {
+                key: max_id * 9 / 10,
+                id: max_id * 9 / 10,
+            }),
+        ),
+        (
+            "queue_page newest, at 90 %",
+            QueueFilter {
+                sort: QueueSort::Newest,
+                ..QueueFilter::default()
+            },
+            Some(QueueCursor {
+                key: max_id / 10,
+                id: max_id / 10,
+            }),
+        ),
+        (
+            "queue_page risk, first page",
+            QueueFilter {
+                sort: QueueSort::Risk,
+                ..QueueFilter::default()
+            },
+            None,
+        ),
+        ("queue_page pending, first page", pending.clone(), None),
+        (
+            "queue_page pending, at 90 %",
+            pending.clone(),
+            Some(QueueCursor {
+                key: max_id * 9 / 10,
+                id: max_id * 9 / 10,
+            }),
+        ),
+    ] {
+        // 50 consecutive pages from the starting point, as scrolling reads them.
+        let mut times = Vec::new();
+        let mut after = deep;
+        for _ in 0..50 {
+            let t = Instant::now();
+            let page = store.queue_page(&filter, after, 50).expect("page");
+            times.push(t.elapsed());
+            after = page.next_after.or(deep);
+        }
+        report(label, times);
+    }
+
+    for query in ["vilo", "re qumi", "pefilo", "revenue", "ka"] {
+        let times = (0..21)
+            .map(|_| {
+                let t = Instant::now();
+                store.search(query, 20).expect("search");
+                t.elapsed()
+            })
+            .collect();
+        report(&format!("search `{query}`"), times);
+    }
+    let times = (0..11)
+        .map(|_| {
+            let t = Instant::now();
+            store.queue_facets().expect("facets");
+            t.elapsed()
+        })
+        .collect();
+    report("queue_facets", times);
+    let times = (0..11)
+        .map(|_| {
+            let t = Instant::now();
+            store
+                .status_counts(&QueueFilter::default())
+                .expect("counts");
+            t.elapsed()
+        })
+        .collect();
+    report("status_counts", times);
+}
+
+fn report(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+    println!(
+        "| {label} | {} | {} | {} | {} | {} |",
+        times.len(),
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(0.99)),
+        ms(*times.last().expect("runs"))
+    );
+}
