@@ -1,7 +1,7 @@
 // Drives the real Vetted binary: tauri-driver (port 4444) → WebKitWebDriver → vetted-app.
 // Every test gets its own temporary database seeded from the demo fixture.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,21 @@ export function seededDb(fixture = join(root, 'demo/demo-items.jsonl'), products
     execFileSync(cliBinary, ['--db', db, 'products', 'add', ...products], { stdio: 'pipe' });
   }
   return db;
+}
+
+/**
+ * Writes `n` answer items made from the first demo item to a JSONL file (in a new temp dir unless
+ * `path` is given): ids `${prefix}-0` …, each with a distinct question, plus `fields`.
+ */
+export function answerItemsFile(prefix, n, { path = null, fields = {} } = {}) {
+  const demo = JSON.parse(readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')[0]);
+  const file = path ?? join(mkdtempSync(join(tmpdir(), 'vetted-items-')), 'items.jsonl');
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(JSON.stringify({ ...demo, ...fields, id: `${prefix}-${i}`, question: `${demo.question} (${prefix} ${i})` }));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
 }
 
 /** Runs SQL against the database with Python's sqlite3 (independent of Vetted's own code). */
@@ -54,8 +69,26 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
+/** Resolves once nothing listens on `port` any more (a previous session's driver is gone). */
+async function waitForPortFree(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const listening = await new Promise((ok) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.end(); ok(true); });
+      socket.once('error', () => ok(false));
+    });
+    if (!listening) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} is still in use after ${timeoutMs} ms: a WebDriver from an earlier session is still running`);
+    await sleep(200);
+  }
+}
+
 /** Starts the app on `db`; returns the WebdriverIO browser and a stop function. */
 export async function startApp(db, env = {}) {
+  // tauri-driver (4444) and the WebKitWebDriver it starts (4445) of the previous test must be gone.
+  await waitForPortFree(4444, 15000);
+  await waitForPortFree(4445, 15000);
   const driver = spawn('tauri-driver', [], {
     env: { ...process.env, VETTED_DB: db, VETTED_REVIEWER: 'e2e-reviewer', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -6,21 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chinook, cliBinary, count, root, screenshot, seededDb, sql, startApp, waitForCount } from '../harness.mjs';
-
-const demoLine = JSON.parse(readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')[0]);
-
-/** A JSONL file of `n` new answer items, each with a distinct id and question. */
-function itemsFile(path, prefix, n) {
-  const lines = [];
-  for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify({ ...demoLine, id: `${prefix}-${i}`, question: `${demoLine.question} (${prefix} ${i})` }));
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+import { answerItemsFile, chinook, cliBinary, count, screenshot, seededDb, sql, startApp, waitForCount } from '../harness.mjs';
 
 async function toastText(browser, contains) {
   let last = '';
@@ -35,8 +23,8 @@ async function toastText(browser, contains) {
 test('import, export and backup run in the background from the window, with progress and cancel', async () => {
   const db = seededDb();
   const dir = dirname(db);
-  const small = itemsFile(join(dir, 'new-items.jsonl'), 'new', 3);
-  const big = itemsFile(join(dir, 'big.jsonl'), 'big', 120000);
+  const small = answerItemsFile('new', 3, { path: join(dir, 'new-items.jsonl') });
+  const big = answerItemsFile('big', 120000, { path: join(dir, 'big.jsonl') });
   const exported = join(dir, 'vetted-trl-kto.jsonl');
   const backup = join(dir, 'backup.db');
   const picks = [small, exported, backup, chinook, big].join('|');
@@ -93,7 +81,7 @@ test('import, export and backup run in the background from the window, with prog
     assert.equal(sql(db, 'SELECT count(*) AS n FROM items')[0].n, itemsNow, 'a cancelled import adds nothing');
 
     // The CLI imports while the app is open: no "database is locked", and the queue refreshes.
-    const cliItems = itemsFile(join(dir, 'cli-items.jsonl'), 'cli', 2);
+    const cliItems = answerItemsFile('cli', 2, { path: join(dir, 'cli-items.jsonl') });
     execFileSync(cliBinary, ['--db', db, 'import', cliItems], { stdio: 'pipe' });
     await waitForCount(browser, 'pending', pending + 3 - 1 + 2);
   } finally {

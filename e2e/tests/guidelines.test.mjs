@@ -4,20 +4,7 @@
 // in SQLite and on screen after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { root, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
-
-const demoLine = JSON.parse(readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')[0]);
-
-/** Two answers of one domain, g-1 then g-2. */
-function twoItemsOfOneDomain() {
-  const path = join(mkdtempSync(join(tmpdir(), 'vetted-guidelines-')), 'items.jsonl');
-  const lines = [1, 2].map((n) => JSON.stringify({ ...demoLine, id: `g-${n}`, domain: 'finance', question: `${demoLine.question} (${n})` }));
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+import { answerItemsFile, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
 
 async function guidelineTexts(browser) {
   return browser.execute(() => [...document.querySelectorAll('[data-testid="guideline"] .guideline-body')].map((el) => el.textContent.trim()));
@@ -31,19 +18,19 @@ async function showTab(browser, status, expectedId) {
 }
 
 test('a note becomes a guideline, links back to its item, G writes one, and both survive a restart', async () => {
-  const db = seededDb(twoItemsOfOneDomain());
+  const db = seededDb(answerItemsFile('g', 2, { fields: { domain: 'finance' } }));
   let app = await startApp(db);
   try {
     const { browser } = app;
-    await browser.waitUntil(async () => (await selectedId(browser)) === 'g-1', { timeout: 15000 });
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'g-0', { timeout: 15000 });
 
-    // Reject g-1 with a note, then promote the note from its history.
+    // Reject g-0 with a note, then promote the note from its history.
     await browser.keys('r');
     await browser.$('[data-testid="reject-dialog"]').waitForDisplayed();
     await browser.$('[data-testid="reject-note"]').setValue('Totals here are **net** of refunds.');
     await browser.keys(['Control', 'Enter']);
     await waitForCount(browser, 'rejected', 1);
-    await showTab(browser, 'rejected', 'g-1');
+    await showTab(browser, 'rejected', 'g-0');
     await browser.$('[data-testid="history-promote"]').click();
     await browser.waitUntil(async () => (await guidelineTexts(browser)).includes('Totals here are net of refunds.'), {
       timeout: 15000, timeoutMsg: 'the promoted note appears in the guidelines panel',
@@ -51,15 +38,15 @@ test('a note becomes a guideline, links back to its item, G writes one, and both
     assert.equal(await browser.$('[data-testid="guideline"] strong').getText(), 'net', 'the note renders as markdown');
     await browser.$('[data-testid="history-promoted"]').waitForDisplayed({ timeout: 5000, timeoutMsg: 'the history marks the promoted note' });
 
-    // g-2, same domain, shows the guideline with a link back to g-1.
-    await showTab(browser, 'pending', 'g-2');
-    await browser.waitUntil(async () => (await guidelineTexts(browser)).length === 1, { timeout: 15000, timeoutMsg: 'g-2 shows its domain guideline' });
+    // g-1, same domain, shows the guideline with a link back to g-0.
+    await showTab(browser, 'pending', 'g-1');
+    await browser.waitUntil(async () => (await guidelineTexts(browser)).length === 1, { timeout: 15000, timeoutMsg: 'g-1 shows its domain guideline' });
     await browser.$('[data-testid="guideline-source"]').click();
-    await browser.waitUntil(async () => (await selectedId(browser)) === 'g-1', { timeout: 15000, timeoutMsg: 'the link opens the item the note came from' });
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'g-0', { timeout: 15000, timeoutMsg: 'the link opens the item the note came from' });
 
     // G puts the cursor in the new-guideline field; Ctrl+Enter saves it.
-    await showTab(browser, 'rejected', 'g-1');
-    await showTab(browser, 'pending', 'g-2');
+    await showTab(browser, 'rejected', 'g-0');
+    await showTab(browser, 'pending', 'g-1');
     await browser.keys('g');
     await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.getAttribute('data-testid'))) === 'guideline-new', {
       timeout: 5000, timeoutMsg: 'G focuses the new-guideline field',
@@ -68,15 +55,15 @@ test('a note becomes a guideline, links back to its item, G writes one, and both
     await browser.keys(['Control', 'Enter']);
     await browser.waitUntil(async () => (await guidelineTexts(browser)).includes('Cite the page of the report.'), { timeout: 15000 });
     assert.equal(await browser.$('[data-testid="guideline-new"]').getValue(), '', 'the field is cleared after saving');
-    assert.equal(await selectedId(browser), 'g-2', 'typing into the field decided nothing and moved nowhere');
+    assert.equal(await selectedId(browser), 'g-1', 'typing into the field decided nothing and moved nowhere');
     await screenshot(browser, 'guidelines.png');
 
     const rows = sql(db, 'SELECT g.domain, g.body, i.external_id AS item FROM guidelines g LEFT JOIN items i ON i.id = g.source_item ORDER BY g.id');
     assert.deepEqual(rows, [
-      { domain: 'finance', body: 'Totals here are **net** of refunds.', item: 'g-1' },
+      { domain: 'finance', body: 'Totals here are **net** of refunds.', item: 'g-0' },
       { domain: 'finance', body: 'Cite the page of the report.', item: null },
     ]);
-    assert.equal(sql(db, "SELECT status FROM items WHERE external_id = 'g-2'")[0].status, 'pending');
+    assert.equal(sql(db, "SELECT status FROM items WHERE external_id = 'g-1'")[0].status, 'pending');
   } finally {
     await app.stop();
   }

@@ -4,24 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cliBinary, count, root, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
-
-const demoLine = JSON.parse(readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')[0]);
-
-function twoItems() {
-  const path = join(mkdtempSync(join(tmpdir(), 'vetted-team-')), 'items.jsonl');
-  const lines = [1, 2].map((n) => JSON.stringify({ ...demoLine, id: `t-${n}`, question: `${demoLine.question} (${n})` }));
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+import { answerItemsFile, cliBinary, count, screenshot, seededDb, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
 
 const cli = (db, ...args) => execFileSync(cliBinary, ['--db', db, ...args], { stdio: 'pipe' }).toString();
 
 test('the first start asks who is reviewing, and the answer sticks', async () => {
-  const db = seededDb(twoItems());
+  const db = seededDb(answerItemsFile('t', 2));
   let app = await startApp(db, { VETTED_REVIEWER: '' });
   try {
     const { browser } = app;
@@ -33,8 +22,8 @@ test('the first start asks who is reviewing, and the answer sticks', async () =>
       timeout: 15000, timeoutMsg: 'the title bar shows the reviewer and role',
     });
     // The queue reloads for the new reviewer; decide once their first item is shown.
-    await browser.waitUntil(async () => (await browser.$('[data-testid="item-view"]').isExisting()) && (await selectedId(browser)) === 't-1', {
-      timeout: 15000, timeoutMsg: "dana's queue shows t-1",
+    await browser.waitUntil(async () => (await browser.$('[data-testid="item-view"]').isExisting()) && (await selectedId(browser)) === 't-0', {
+      timeout: 15000, timeoutMsg: "dana's queue shows t-0",
     });
     await browser.keys('a');
     await waitForCount(browser, 'approved', 1);
@@ -53,11 +42,11 @@ test('the first start asks who is reviewing, and the answer sticks', async () =>
 });
 
 test('a merged bundle that disagrees goes to Conflicts, where the adjudicator decides', async () => {
-  const fixture = twoItems();
+  const fixture = answerItemsFile('t', 2);
   const mine = seededDb(fixture);
   const theirs = seededDb(fixture);
-  cli(mine, 'decide', 't-1', 'approve', '--reviewer', 'ann');
-  cli(theirs, 'decide', 't-1', 'reject', '--reason', 'unsupported_by_evidence', '--note', 'No source says so.', '--reviewer', 'bob');
+  cli(mine, 'decide', 't-0', 'approve', '--reviewer', 'ann');
+  cli(theirs, 'decide', 't-0', 'reject', '--reason', 'unsupported_by_evidence', '--note', 'No source says so.', '--reviewer', 'bob');
   const bundle = join(dirname(theirs), 'bob.json');
   cli(theirs, 'sync', 'pack', '--out', bundle);
   cli(mine, 'reviewer', 'add', 'e2e-reviewer', '--role', 'adjudicator');
@@ -69,10 +58,10 @@ test('a merged bundle that disagrees goes to Conflicts, where the adjudicator de
     await browser.$('[data-testid="header-file"]').click();
     await browser.$('[data-testid="header-merge"]').click();
     await browser.waitUntil(async () => (await count(browser, 'conflict')) === 1, {
-      timeout: 20000, timeoutMsg: 'the merge puts t-1 in Conflicts',
+      timeout: 20000, timeoutMsg: 'the merge puts t-0 in Conflicts',
     });
     await browser.$('[data-testid="count-conflict"]').click();
-    await browser.waitUntil(async () => (await selectedId(browser)) === 't-1', { timeout: 15000 });
+    await browser.waitUntil(async () => (await selectedId(browser)) === 't-0', { timeout: 15000 });
     await browser.waitUntil(async () => (await browser.$$('[data-testid="adjudication-review"]')).length === 2, {
       timeout: 15000, timeoutMsg: 'both reviews side by side',
     });
@@ -83,7 +72,7 @@ test('a merged bundle that disagrees goes to Conflicts, where the adjudicator de
 
     await browser.keys('a');
     await waitForCount(browser, 'conflict', 0);
-    const final = sql(mine, "SELECT i.status, i.review, d.reviewer, d.adjudication FROM items i JOIN decisions d ON d.id = i.effective_decision WHERE i.external_id = 't-1'");
+    const final = sql(mine, "SELECT i.status, i.review, d.reviewer, d.adjudication FROM items i JOIN decisions d ON d.id = i.effective_decision WHERE i.external_id = 't-0'");
     assert.deepEqual(final, [{ status: 'approved', review: 'settled', reviewer: 'e2e-reviewer', adjudication: 1 }], 'the adjudication is the decision in force');
 
     // The dashboard (Ctrl+Shift+D) shows the figures, agreement included, and review keys do nothing behind it.
