@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use tokio::sync::Semaphore;
-use vetted::llm::{CancellationToken, Client, ClientOptions, PriceTable, Provider};
+use vetted::llm::{CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider};
 use vetted::roles::prompts::prompt_for;
 use vetted::roles::vet::{VetSelection, output_schema, user_message, vet};
 use vetted::roles::{Role, RunContext, RunOptions};
@@ -155,7 +155,13 @@ async fn vetted_round(
     n: usize,
     concurrency: usize,
 ) -> (usize, Duration) {
-    let provider = Provider::new("bench", url, "smollm2", "VETTED_BENCH_NO_KEY").unwrap();
+    let provider = Provider::new(
+        "bench",
+        url,
+        "smollm2",
+        KeyLookup::env("VETTED_BENCH_NO_KEY"),
+    )
+    .unwrap();
     let options = ClientOptions {
         concurrency,
         ..ClientOptions::default()
@@ -177,7 +183,7 @@ async fn vetted_round(
         store,
         &ctx,
         VetSelection {
-            status: None,
+            filter: QueueFilter::default(),
             limit: n,
             revet: true,
         },

@@ -150,6 +150,18 @@ pub enum Error {
     #[error("{provider}: unusable model output: {message}")]
     LlmBadOutput { provider: String, message: String },
 
+    /// The OS credential store (Secret Service, Keychain, Credential Manager) failed.
+    #[error(
+        "the OS keyring could not {action} the key of provider '{provider}': {message}. Unlock or \
+         start your keyring (on Linux a Secret Service such as gnome-keyring), or set the \
+         provider's api_key_env variable instead"
+    )]
+    Keyring {
+        provider: String,
+        action: &'static str,
+        message: String,
+    },
+
     #[error("{file}: import cancelled; nothing was imported from this file")]
     ImportCancelled { file: String },
 
@@ -161,7 +173,9 @@ pub enum Error {
 fn http_hint(status: u16) -> &'static str {
     match status {
         401 | 403 => {
-            ". Check the API key: set the provider's api_key_env variable (OPENAI_API_KEY by default)"
+            ". Check the API key: store it in the keyring (`vetted provider set-key NAME`, or the \
+             app's provider settings) or set the provider's api_key_env variable \
+             (OPENAI_API_KEY by default)"
         }
         404 => ". Check --base-url (usually ending in /v1) and --model",
         408 | 409 | 429 => ". The request was retried; try again later or lower --concurrency",
@@ -197,6 +211,7 @@ impl Error {
             Error::LlmTruncated { .. } => "llm_truncated",
             Error::LlmBadOutput { .. } => "llm_bad_output",
             Error::Cancelled => "cancelled",
+            Error::Keyring { .. } => "keyring",
             Error::BadSource { .. } => "bad_source",
             Error::ProductCollision { .. } => "product_collision",
             Error::UnknownField { .. } => "unknown_field",

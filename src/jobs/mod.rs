@@ -22,18 +22,44 @@ pub type JobId = u64;
 /// The shortest time between two `Progress` events of one job.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
+/// How far a job has come, as its work reports it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tick {
+    /// Units done: bytes read for imports, rows for exports, inputs for LLM runs.
+    pub done: u64,
+    /// `None` while unknown.
+    pub total: Option<u64>,
+    /// LLM runs only: the cost of the calls so far, in USD.
+    pub cost_usd: Option<f64>,
+    /// Units that failed so far (LLM inputs without a result).
+    pub failed: u64,
+}
+
+impl Tick {
+    /// `done` of `total`, nothing failed, no cost.
+    pub fn of(done: u64, total: Option<u64>) -> Tick {
+        Tick {
+            done,
+            total,
+            ..Tick::default()
+        }
+    }
+}
+
 /// What a job reports.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export)]
 pub enum JobEvent {
-    /// `done` of `total` units (bytes read for imports, rows for exports); `total` is null
-    /// when unknown.
+    /// See [`Tick`].
     Progress {
         #[ts(type = "number")]
         done: u64,
         #[ts(type = "number | null")]
         total: Option<u64>,
+        cost_usd: Option<f64>,
+        #[ts(type = "number")]
+        failed: u64,
     },
     /// The job succeeded; `summary` is one line for the user.
     Finished { summary: String },
@@ -42,8 +68,7 @@ pub enum JobEvent {
 }
 
 /// A job's work: reports progress through the callback, stops soon after the flag is set.
-pub type Work =
-    Box<dyn FnOnce(&mut dyn FnMut(u64, Option<u64>), &AtomicBool) -> Result<String> + Send>;
+pub type Work = Box<dyn FnOnce(&mut dyn FnMut(Tick), &AtomicBool) -> Result<String> + Send>;
 
 /// The running jobs of one app.
 #[derive(Default)]
@@ -61,10 +86,15 @@ impl Jobs {
         let cancels = self.cancels.clone();
         std::thread::spawn(move || {
             let mut last: Option<Instant> = None;
-            let mut on_progress = |done: u64, total: Option<u64>| {
+            let mut on_progress = |tick: Tick| {
                 if last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL) {
                     last = Some(Instant::now());
-                    emit(JobEvent::Progress { done, total });
+                    emit(JobEvent::Progress {
+                        done: tick.done,
+                        total: tick.total,
+                        cost_usd: tick.cost_usd,
+                        failed: tick.failed,
+                    });
                 }
             };
             let outcome = work(&mut on_progress, &cancel);
@@ -121,7 +151,7 @@ mod tests {
             &jobs,
             Box::new(|progress, _| {
                 for i in 0..100_000 {
-                    progress(i, Some(100_000));
+                    progress(Tick::of(i, Some(100_000)));
                 }
                 Ok("done".into())
             }),

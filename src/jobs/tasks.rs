@@ -1,15 +1,22 @@
-//! The jobs the app runs in the background, each on its own connection to the database at
-//! `db` (WAL lets the app keep reading and deciding meanwhile; imports stay invisible until
-//! they complete). Paths come from the user's pick in a file dialog and are checked again by
+//! The jobs the app runs in the background (imports, exports, data products, sync, backups and
+//! LLM runs), each on its own connection to the database at `db` (WAL lets the app keep reading
+//! and deciding meanwhile; imports stay invisible until they complete). Paths come from the user's pick in a file dialog and are checked again by
 //! the core ([`crate::user_files`]) before anything is read or written.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::Duration;
 
-use super::Work;
+use super::{Tick, Work};
 use crate::domain::ItemKind;
+use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
-use crate::store::{Since, Store};
+use crate::llm::{CancellationToken, Client, ClientOptions, PriceTable, Settings};
+use crate::roles::vet::VetSelection;
+use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, relate, vet};
+use crate::store::{QueueFilter, Since, Store};
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -57,7 +64,7 @@ pub fn import(db: PathBuf, file: PathBuf) -> Work {
         let mut store = Store::open(&db)?;
         let report = store.import(
             &ImportSource::File(file),
-            &mut |p| progress(p.bytes_read, p.bytes_total),
+            &mut |p| progress(Tick::of(p.bytes_read, p.bytes_total)),
             cancel,
         )?;
         Ok(report.to_string())
@@ -72,7 +79,7 @@ pub fn export(db: PathBuf, request: ExportRequest, out: PathBuf) -> Work {
         let manifest = export::export(
             &store,
             &options,
-            &mut |p| progress(p.done, Some(p.total)),
+            &mut |p| progress(Tick::of(p.done, Some(p.total))),
             cancel,
         )?;
         let mut summary = format!(
@@ -129,4 +136,145 @@ pub fn backup(db: PathBuf, out: PathBuf) -> Work {
         Store::open(&db)?.backup_to(&out)?;
         Ok(format!("backup written to {}", out.display()))
     })
+}
+
+/// What the app's "Run a model" dialog asks for. The provider is a name from the settings file;
+/// its key is looked up in the environment, then the OS keyring, by the core.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "role", rename_all = "snake_case")]
+#[ts(export)]
+pub enum LlmRunRequest {
+    /// Vet the first `limit` items of the queue under `filter`, in its order.
+    Vet {
+        provider: String,
+        filter: QueueFilter,
+        limit: u32,
+        /// Vet again items this vetting model already judged.
+        revet: bool,
+    },
+    /// Propose relationships from registered product `source` to `target`.
+    Relate {
+        provider: String,
+        source: String,
+        target: String,
+        domain: String,
+    },
+    /// Answer the questions of a JSONL file the user picks.
+    Generate { provider: String },
+}
+
+impl LlmRunRequest {
+    fn provider(&self) -> &str {
+        match self {
+            LlmRunRequest::Vet { provider, .. }
+            | LlmRunRequest::Relate { provider, .. }
+            | LlmRunRequest::Generate { provider } => provider,
+        }
+    }
+}
+
+/// How often a running LLM job looks at its cancel flag and forwards progress.
+const LLM_POLL: Duration = Duration::from_millis(50);
+
+/// Runs one LLM role against the database at `db` with the provider named in the settings file
+/// at `settings`; `questions` is the picked file of a generate run. Progress counts inputs and
+/// carries the cost so far. Cancelling abandons calls in flight and keeps finished ones (each
+/// call is recorded in its own transaction), as on the CLI.
+pub fn llm_run(
+    db: PathBuf,
+    settings: PathBuf,
+    request: LlmRunRequest,
+    questions: Option<PathBuf>,
+) -> Work {
+    Box::new(move |progress, cancel| {
+        let provider = Settings::load(&settings)?.provider(request.provider())?;
+        let client = Client::new(provider, ClientOptions::default())?;
+        let prices = PriceTable::default();
+        let mut store = Store::open(&db)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
+        let (ticks, ticked) = mpsc::channel::<Tick>();
+        let on_progress = move |p: &Progress| {
+            let _ = ticks.send(Tick {
+                done: p.done as u64,
+                total: Some(p.total as u64),
+                cost_usd: Some(p.cost_usd),
+                failed: p.failed as u64,
+            });
+        };
+        let token = CancellationToken::new();
+        let ctx = RunContext {
+            client: &client,
+            prices: &prices,
+            options: RunOptions::default(),
+            progress: &on_progress,
+            cancel: &token,
+        };
+        let summary = runtime.block_on(async {
+            let run = run_role(&mut store, &ctx, request, questions);
+            tokio::pin!(run);
+            loop {
+                tokio::select! {
+                    summary = &mut run => break summary,
+                    () = tokio::time::sleep(LLM_POLL) => {
+                        ticked.try_iter().for_each(&mut *progress);
+                        if cancel.load(Ordering::Relaxed) {
+                            token.cancel();
+                        }
+                    }
+                }
+            }
+        })?;
+        ticked.try_iter().for_each(&mut *progress);
+        if summary.cancelled {
+            return Err(Error::Cancelled);
+        }
+        Ok(format!("{summary}; {}", summary.totals))
+    })
+}
+
+async fn run_role(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    request: LlmRunRequest,
+    questions: Option<PathBuf>,
+) -> Result<RunSummary> {
+    match request {
+        LlmRunRequest::Vet {
+            filter,
+            limit,
+            revet,
+            ..
+        } => {
+            let selection = VetSelection {
+                filter,
+                limit: limit as usize,
+                revet,
+            };
+            vet::vet(store, ctx, selection).await
+        }
+        LlmRunRequest::Relate {
+            source,
+            target,
+            domain,
+            ..
+        } => {
+            let (source, target) = relate::products_from_registry(store, &source, &target)?;
+            let pair = relate::ProductPair {
+                domain,
+                source,
+                target,
+            };
+            relate::relate(store, ctx, vec![pair]).await
+        }
+        LlmRunRequest::Generate { .. } => {
+            let file = questions.ok_or_else(|| {
+                Error::BadRequest("a generate run needs a questions file".to_owned())
+            })?;
+            let questions = generate::read_questions(&file)?;
+            generate::generate(store, ctx, questions).await
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! [`crate::roles`] combine this with the store.
 
 pub mod client;
+pub mod keys;
 pub mod prices;
 pub mod provider;
 pub mod retry;
@@ -13,6 +14,7 @@ pub mod structured;
 pub mod wire;
 
 pub use client::{ChatParams, Client, ClientOptions, Exchange, Reply};
+pub use keys::{KeyLookup, KeySource};
 pub use prices::{Cost, PriceTable};
 pub use provider::{Provider, Settings};
 pub use retry::RetryPolicy;

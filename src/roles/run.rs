@@ -79,6 +79,28 @@ pub struct RunSummary {
     pub cancelled: bool,
 }
 
+impl std::fmt::Display for RunSummary {
+    /// One line, e.g. `vet run 4 with gpt-4o-mini (openai, prompt vet.v1): 10 inputs · 9 ok ·
+    /// 1 failed · 0 not run · 9 items written`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} run {} with {} ({}, prompt {}): {} inputs · {} ok · {} failed · {} not run · {} items written{}",
+            self.role.as_str(),
+            self.run_id,
+            self.model,
+            self.provider,
+            self.prompt_version,
+            self.inputs,
+            self.succeeded,
+            self.failed,
+            self.not_run,
+            self.items_written,
+            if self.cancelled { " · cancelled" } else { "" }
+        )
+    }
+}
+
 /// One finished call: what it was about, how it was asked, and the parsed value or the error.
 pub(crate) struct Outcome<T> {
     pub subject: String,

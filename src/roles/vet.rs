@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::Role;
 use super::prompts::{builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
-use crate::domain::{Item, ItemStatus, Verdict};
+use crate::domain::{Item, Verdict};
 use crate::error::Result;
 use crate::llm::OutputSchema;
 use crate::llm::structured::{chat_structured, parse_reply};
@@ -26,10 +26,10 @@ pub const REASONS: &[&str] = &[
 
 const DEFAULT_MAX_TOKENS: u32 = 200;
 
-/// Which items to vet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which items to vet: the first `limit` of the queue under `filter`, in its order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VetSelection {
-    pub status: Option<ItemStatus>,
+    pub filter: QueueFilter,
     pub limit: usize,
     /// Vet again items that already carry a verdict from this vetting model.
     pub revet: bool,
@@ -78,6 +78,13 @@ fn check(output: &VetOutput) -> std::result::Result<(), String> {
         return Err("a flag or fail verdict needs at least one reason".to_owned());
     }
     Ok(())
+}
+
+/// `reasons` in their first-given order without repeats (small models repeat themselves).
+fn distinct(mut reasons: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    reasons.retain(|r| seen.insert(r.clone()));
+    reasons
 }
 
 /// The user message asking to vet `item`: its body as JSON.
@@ -133,7 +140,7 @@ pub async fn vet(
         |tx, (item_id, _), output: VetOutput, call_id| {
             let suggestion = Suggestion {
                 verdict: output.verdict,
-                reasons: output.reasons,
+                reasons: distinct(output.reasons),
                 risk: output.risk,
             };
             record_suggestion(tx, *item_id, call_id, &agent, &suggestion)?;
@@ -157,11 +164,7 @@ fn select(
     let mut skipped = 0;
     let mut after = None;
     while chosen.len() < selection.limit {
-        let filter = QueueFilter {
-            status: selection.status,
-            ..QueueFilter::default()
-        };
-        let page = store.queue_page(&filter, after, 200)?;
+        let page = store.queue_page(&selection.filter, after, 200)?;
         for entry in &page.entries {
             if chosen.len() == selection.limit {
                 break;
@@ -179,4 +182,18 @@ fn select(
         }
     }
     Ok((chosen, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_reasons_are_kept_once_in_their_first_order() {
+        let given = ["policy", "secret", "policy", "unsupported_claim", "secret"].map(String::from);
+        assert_eq!(
+            distinct(given.to_vec()),
+            ["policy", "secret", "unsupported_claim"].map(String::from)
+        );
+    }
 }

@@ -40,15 +40,44 @@ pub struct CallRecord<'a> {
 }
 
 /// Calls, tokens and cost summed over a run or an item.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CostTotals {
+    #[ts(type = "number")]
     pub calls: i64,
+    #[ts(type = "number")]
     pub failed_calls: i64,
+    #[ts(type = "number")]
     pub prompt_tokens: i64,
+    #[ts(type = "number")]
     pub completion_tokens: i64,
     pub cost_usd: f64,
     /// Calls whose model had no price: their cost counts as 0.
+    #[ts(type = "number")]
     pub unpriced_calls: i64,
+}
+
+impl std::fmt::Display for CostTotals {
+    /// e.g. `calls 3 (1 failed) · tokens 1200 prompt + 90 completion · cost $0.000234`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "calls {} ({} failed) · tokens {} prompt + {} completion · cost ${:.6}",
+            self.calls,
+            self.failed_calls,
+            self.prompt_tokens,
+            self.completion_tokens,
+            self.cost_usd
+        )?;
+        if self.unpriced_calls > 0 {
+            write!(
+                f,
+                " ({} calls unpriced: add the model to the price table)",
+                self.unpriced_calls
+            )?;
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result<i64> {

@@ -1,9 +1,11 @@
 //! The LLM client and roles: against a local fault-injecting server (always), and against a real
 //! OpenAI-compatible server when `VETTED_TEST_LLM_URL` is set (`scripts/test-llm.sh`).
 
+mod app_run;
 mod canary;
 mod cli;
 mod fault_server;
 mod faults;
+mod keyring;
 mod real_server;
 mod roles;

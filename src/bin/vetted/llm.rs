@@ -8,7 +8,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use vetted::llm::provider::DEFAULT_KEY_ENV;
 use vetted::llm::{
-    CancellationToken, Client, ClientOptions, PriceTable, Provider, RetryPolicy, Settings,
+    CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider, RetryPolicy,
+    Settings,
 };
 use vetted::roles::{Progress, RunContext, RunOptions, RunSummary};
 use vetted::{Error, Result, Store};
@@ -29,6 +30,10 @@ pub struct LlmArgs {
     /// Environment variable holding the key for --base-url.
     #[arg(long, default_value = DEFAULT_KEY_ENV, value_name = "VAR")]
     api_key_env: String,
+    /// With --base-url: when the variable is unset, use the key this named provider stores in
+    /// the OS keyring (see `vetted provider set-key`).
+    #[arg(long, requires = "base_url", value_name = "PROVIDER")]
+    keyring_key: Option<String>,
     /// Settings file with named providers (default: vetted.toml beside the database, else in
     /// the OS config directory).
     #[arg(long, value_name = "FILE")]
@@ -73,7 +78,13 @@ impl LlmArgs {
                     .unwrap_or_else(|| Settings::default_path(db));
                 Settings::load(&path)?.provider(name)
             }
-            (None, Some(url), Some(model)) => Provider::new("cli", url, model, &self.api_key_env),
+            (None, Some(url), Some(model)) => {
+                let lookup = KeyLookup {
+                    env_var: &self.api_key_env,
+                    keyring_entry: self.keyring_key.as_deref(),
+                };
+                Provider::new("cli", url, model, lookup)
+            }
             _ => Err(Error::Config(
                 "say which model to call: --provider NAME (from the settings file) or \
                  --base-url URL --model NAME"
@@ -166,37 +177,8 @@ where
 }
 
 fn print_summary(s: &RunSummary) {
-    let t = &s.totals;
-    println!(
-        "{} run {} with {} ({}, prompt {}): {} inputs · {} ok · {} failed · {} not run · {} items written{}",
-        s.role.as_str(),
-        s.run_id,
-        s.model,
-        s.provider,
-        s.prompt_version,
-        s.inputs,
-        s.succeeded,
-        s.failed,
-        s.not_run,
-        s.items_written,
-        if s.cancelled { " · cancelled" } else { "" }
-    );
-    println!(
-        "calls {} ({} failed) · tokens {} prompt + {} completion · cost ${:.6}{}",
-        t.calls,
-        t.failed_calls,
-        t.prompt_tokens,
-        t.completion_tokens,
-        t.cost_usd,
-        if t.unpriced_calls > 0 {
-            format!(
-                " ({} calls unpriced: add the model to --prices)",
-                t.unpriced_calls
-            )
-        } else {
-            String::new()
-        }
-    );
+    println!("{s}");
+    println!("{}", s.totals);
     for f in &s.failures {
         println!("  {} [{}] {}", f.subject, f.code, one_line(&f.message, 160));
     }

@@ -15,6 +15,7 @@ mod interrupt;
 mod llm;
 mod output;
 mod products;
+mod provider;
 mod reasons;
 mod review;
 mod stats;
@@ -23,7 +24,7 @@ mod team;
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, relate, vet};
-use vetted::store::QueueSort;
+use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::ReviewState;
 use vetted::{Error, Result, Store, db_path};
 
@@ -167,6 +168,15 @@ enum Command {
         #[command(subcommand)]
         command: products::ProductsCommand,
     },
+    /// LLM providers (settings file) and their API keys (OS keyring).
+    Provider {
+        /// Settings file (default: vetted.toml beside the database, else in the OS config
+        /// directory).
+        #[arg(long, value_name = "FILE")]
+        settings: Option<PathBuf>,
+        #[command(subcommand)]
+        command: provider::ProviderCommand,
+    },
     /// Answer questions from their evidence with an LLM; the answers join the queue.
     Generate {
         /// JSONL: {"id", "domain", "question", "evidence": [{"id", "title", "text", "source"}]}.
@@ -304,8 +314,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     let path = cli.db.unwrap_or_else(db_path::default_db_path);
+    // Providers live in the settings file and the keyring, not in the database.
+    if let Command::Provider { settings, command } = cli.command {
+        return provider::run(&path, settings, command);
+    }
     let mut store = Store::open(&path)?;
     match cli.command {
+        Command::Provider { .. } => unreachable!("handled before the database is opened"),
         Command::Import {
             files,
             openai_batch,
@@ -443,7 +458,10 @@ fn run(cli: Cli) -> Result<()> {
             llm,
         } => {
             let selection = VetSelection {
-                status: status.map(Into::into),
+                filter: QueueFilter {
+                    status: status.map(Into::into),
+                    ..QueueFilter::default()
+                },
                 limit,
                 revet,
             };

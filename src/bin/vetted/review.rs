@@ -171,14 +171,7 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
     }
     print_item(&item);
     if costs.calls > 0 {
-        println!(
-            "\nLLM calls: {} ({} failed) · {} + {} tokens · ${:.6}",
-            costs.calls,
-            costs.failed_calls,
-            costs.prompt_tokens,
-            costs.completion_tokens,
-            costs.cost_usd
-        );
+        println!("\nLLM {costs}");
     }
     if let Some(evidence) = &evidence {
         print_evidence(evidence);

@@ -76,3 +76,57 @@ fn relate_reads_products_from_a_file_through_a_named_provider() {
         .failure()
         .stderr(predicate::str::contains("no provider named 'remote'"));
 }
+
+#[test]
+fn providers_are_added_listed_with_their_key_source_and_removed() {
+    let db = temp_db();
+    let settings = db.dir.path().join("team.toml");
+    let settings = settings.to_str().unwrap();
+    let provider = |args: &[&str]| {
+        let mut cmd = vetted(&db.path);
+        cmd.args(["provider", "--settings", settings]).args(args);
+        cmd
+    };
+    provider(&[
+        "add",
+        "openai",
+        "--base-url",
+        "https://api.openai.com/v1",
+        "--model",
+        "gpt-4o-mini",
+        "--api-key-env",
+        "VETTED_CLI_TEST_KEY",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("saved provider 'openai'"));
+    let out = provider(&["list", "--json"])
+        .env("VETTED_CLI_TEST_KEY", "sk-cli-test-0000000000")
+        .output()
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "openai");
+    assert_eq!(listed[0]["config"]["model"], "gpt-4o-mini");
+    assert_eq!(
+        listed[0]["key"],
+        serde_json::json!({"kind": "env", "var": "VETTED_CLI_TEST_KEY"}),
+        "the key's source is named, the key is not"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("sk-cli-test"));
+    provider(&[
+        "add",
+        "bad name",
+        "--base-url",
+        "http://x/v1",
+        "--model",
+        "m",
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("not a usable provider name"));
+    provider(&["remove", "openai"]).assert().success();
+    provider(&["remove", "openai"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no provider named 'openai'"));
+}

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use vetted::llm::retry::retry_after;
 use vetted::llm::{
-    ApiKey, CancellationToken, ChatParams, Client, ClientOptions, Message, Provider, RetryPolicy,
+    ApiKey, CancellationToken, ChatParams, Client, ClientOptions, KeyLookup, Message, Provider,
+    RetryPolicy,
 };
 
 use super::fault_server::{FaultServer, Reply, completion, error, stream};
@@ -17,6 +18,7 @@ pub fn provider(server: &FaultServer, model: &str, key: &str) -> Provider {
         base_url: server.base_url.clone(),
         model: model.into(),
         api_key: ApiKey::new(key),
+        key_source: vetted::llm::KeySource::Missing,
     }
 }
 
@@ -256,7 +258,7 @@ async fn an_unreachable_server_says_what_to_check() {
         "local",
         &format!("http://127.0.0.1:{port}/v1"),
         "m",
-        "NO_SUCH_VAR",
+        KeyLookup::env("NO_SUCH_VAR"),
     )
     .unwrap();
     let options = ClientOptions {

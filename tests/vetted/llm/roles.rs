@@ -45,7 +45,7 @@ async fn run_vet_with(
         cancel: &CancellationToken::new(),
     };
     let selection = VetSelection {
-        status: None,
+        filter: QueueFilter::default(),
         limit: 100,
         revet: false,
     };
@@ -320,7 +320,7 @@ async fn the_queue_orders_by_risk_and_stats_compare_the_vetter_with_reviewers() 
         &mut store,
         &ctx,
         VetSelection {
-            status: None,
+            filter: QueueFilter::default(),
             limit: 10,
             revet: false,
         },

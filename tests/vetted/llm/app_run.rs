@@ -1,0 +1,162 @@
+//! LLM runs as the app starts them: a background job naming a provider from the settings file,
+//! reporting inputs done and the cost so far, ending in the run's summary, and stoppable.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use vetted::jobs::tasks::{self, LlmRunRequest};
+use vetted::jobs::{JobEvent, Jobs};
+use vetted::llm::provider::{ProviderConfig, Settings};
+use vetted::store::QueueFilter;
+
+use super::fault_server::{FaultServer, Reply, completion};
+use crate::support::{TempDb, answer_line, temp_db};
+
+const VERDICT: &str = r#"{"verdict":"flag","reasons":["unsupported_claim"],"risk":0.7}"#;
+
+/// A database with `n` answer items and a settings file naming `server` as provider `fault`
+/// (model `gpt-4o-mini`, so calls are priced).
+fn setup(server: &FaultServer, n: usize) -> (TempDb, std::path::PathBuf) {
+    let db = temp_db();
+    let lines: String = (0..n)
+        .map(|i| format!("{}\n", answer_line(&format!("a-{i}"), "$12M")))
+        .collect();
+    let file = db.write_file("items.jsonl", lines);
+    db.open().import_path(&file).unwrap();
+    let settings = db.dir.path().join("vetted.toml");
+    let config = ProviderConfig {
+        base_url: server.base_url.clone(),
+        model: "gpt-4o-mini".into(),
+        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
+    };
+    Settings::save_provider(&settings, "fault", &config).unwrap();
+    (db, settings)
+}
+
+fn vet_all() -> LlmRunRequest {
+    LlmRunRequest::Vet {
+        provider: "fault".into(),
+        filter: QueueFilter::default(),
+        limit: 100,
+        revet: false,
+    }
+}
+
+#[test]
+fn a_vet_job_reports_cost_so_far_and_ends_with_the_run_summary() {
+    let server = FaultServer::start(|_, _| completion(VERDICT, "stop"));
+    let (db, settings) = setup(&server, 3);
+    let jobs = Jobs::default();
+    let (tx, rx) = mpsc::channel();
+    jobs.spawn(
+        tasks::llm_run(db.path.clone(), settings, vet_all(), None),
+        move |e| {
+            let _ = tx.send(e);
+        },
+    );
+    let events: Vec<JobEvent> = rx.iter().collect();
+    let costs: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            JobEvent::Progress { cost_usd, .. } => *cost_usd,
+            _ => None,
+        })
+        .collect();
+    assert!(
+        costs.last().is_some_and(|c| *c > 0.0),
+        "progress carries the cost so far: {events:?}"
+    );
+    let Some(JobEvent::Finished { summary }) = events.last() else {
+        panic!("the run's summary is the outcome: {events:?}");
+    };
+    assert!(
+        summary.contains("3 inputs · 3 ok · 0 failed") && summary.contains("cost $0.000"),
+        "{summary}"
+    );
+    let store = db.open();
+    let item = store.item("a-2").unwrap();
+    assert_eq!(
+        item.vetting.map(|v| v.model),
+        Some("gpt-4o-mini".to_owned()),
+        "the verdict is stored as the vetting model's suggestion"
+    );
+    assert!(
+        store.item_costs("a-2").unwrap().cost_usd > 0.0,
+        "the call's cost is visible per item"
+    );
+}
+
+#[test]
+fn cancelling_a_vet_job_keeps_finished_calls_and_reports_cancelled() {
+    // The first call answers; every later one hangs until the client gives up on it.
+    let server = FaultServer::start(|n, _| {
+        if n == 0 {
+            completion(VERDICT, "stop")
+        } else {
+            Reply::Hang(Duration::from_secs(30))
+        }
+    });
+    let (db, settings) = setup(&server, 6);
+    let jobs = Jobs::default();
+    let (tx, rx) = mpsc::channel();
+    let id = jobs.spawn(
+        tasks::llm_run(db.path.clone(), settings, vet_all(), None),
+        move |e| {
+            let _ = tx.send(e);
+        },
+    );
+    let mut events = Vec::new();
+    for event in rx.iter() {
+        let first_done = matches!(event, JobEvent::Progress { done: 1.., .. });
+        events.push(event);
+        if first_done {
+            assert!(jobs.cancel(id), "the run is still going");
+            break;
+        }
+    }
+    let started = std::time::Instant::now();
+    let last = rx.iter().last().expect("an outcome after cancel");
+    assert!(
+        matches!(&last, JobEvent::Failed { code, .. } if code == "cancelled"),
+        "{last:?} after {events:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "cancel does not wait for the hanging calls ({:?})",
+        started.elapsed()
+    );
+    let store = db.open();
+    let vetted = (0..6)
+        .filter(|i| {
+            let item = store.item(&format!("a-{i}")).unwrap();
+            item.vetting.is_some_and(|v| v.model == "gpt-4o-mini")
+        })
+        .count();
+    assert_eq!(vetted, 1, "the finished call's verdict is kept, no other");
+}
+
+#[test]
+fn a_job_naming_an_unknown_provider_fails_with_what_to_do() {
+    let server = FaultServer::start(|_, _| completion(VERDICT, "stop"));
+    let (db, settings) = setup(&server, 1);
+    let request = LlmRunRequest::Relate {
+        provider: "nope".into(),
+        source: "a".into(),
+        target: "b".into(),
+        domain: "data".into(),
+    };
+    let jobs = Jobs::default();
+    let (tx, rx) = mpsc::channel();
+    jobs.spawn(
+        tasks::llm_run(db.path.clone(), settings, request, None),
+        move |e| {
+            let _ = tx.send(e);
+        },
+    );
+    let last = rx.iter().last().unwrap();
+    assert!(
+        matches!(&last, JobEvent::Failed { code, message } if code == "config" && message.contains("no provider named 'nope' in the settings (known: fault)")),
+        "{last:?}"
+    );
+    assert!(server.requests().is_empty(), "nothing was called");
+}
