@@ -38,6 +38,14 @@ const COMMANDS: &[&str] = &[
     "promote_note",
     "update_guideline",
     "archive_guideline",
+    "llm_providers",
+    "save_provider",
+    "remove_provider",
+    "set_provider_key",
+    "forget_provider_key",
+    "start_llm_run",
+    "item_costs",
+    "data_products",
 ];
 
 fn main() {

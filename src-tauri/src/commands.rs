@@ -10,11 +10,14 @@ use vetted::domain::{
     Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueueEntry, QueuePage, RejectReason,
     StatusCounts,
 };
-use vetted::jobs::tasks::{self, ExportRequest};
+use vetted::jobs::tasks::{self, ExportRequest, LlmRunRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
+use vetted::llm::keys;
+use vetted::llm::provider::{ProviderConfig, ProvidersView, Settings};
+use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::stats::Stats;
-use vetted::store::{Guideline, QueueFacets, QueueFilter};
+use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::{Result, SessionInfo, Store};
 
@@ -40,6 +43,11 @@ impl AppState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The settings file of the open database (see [`Settings::default_path`]).
+    fn settings_path(&self) -> PathBuf {
+        Settings::default_path(self.store().path())
     }
 
     /// Starts `work` made from the database path; its events go to the webview's channel.
@@ -362,4 +370,80 @@ pub fn start_sync_merge(
 #[tauri::command(async)]
 pub fn stats(state: State<'_, AppState>) -> Result<Stats> {
     state.store().stats()
+}
+
+/// The settings file and its providers, each with where its key comes from (never the key).
+#[tauri::command(async)]
+pub fn llm_providers(state: State<'_, AppState>) -> Result<ProvidersView> {
+    ProvidersView::load(&state.settings_path())
+}
+
+/// Adds or changes a provider in the settings file (comments and other tables are kept).
+#[tauri::command(async)]
+pub fn save_provider(
+    state: State<'_, AppState>,
+    name: String,
+    config: ProviderConfig,
+) -> Result<()> {
+    Settings::save_provider(&state.settings_path(), &name, &config)
+}
+
+/// Removes a provider from the settings file, and its key from the OS keyring when the keyring
+/// is reachable (as `vetted provider remove` does).
+#[tauri::command(async)]
+pub fn remove_provider(state: State<'_, AppState>, name: String) -> Result<()> {
+    Settings::remove_provider(&state.settings_path(), &name)?;
+    let _ = keys::forget_key(&name);
+    Ok(())
+}
+
+/// Stores a provider's API key in the OS keyring. The key goes nowhere else and never comes
+/// back to the webview: `llm_providers` only says where a key comes from.
+#[tauri::command(async)]
+pub fn set_provider_key(name: String, key: String) -> Result<()> {
+    keys::store_key(&name, &key)
+}
+
+#[tauri::command(async)]
+pub fn forget_provider_key(name: String) -> Result<bool> {
+    keys::forget_key(&name)
+}
+
+/// Runs generate, relate or vet in the background with progress and cost so far; a generate run
+/// first asks for the questions file (`null` when the user cancelled that dialog).
+#[tauri::command(async)]
+pub fn start_llm_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: LlmRunRequest,
+    on_event: Channel<JobEvent>,
+) -> Option<JobId> {
+    let questions = match request {
+        LlmRunRequest::Generate { .. } => Some(picker::open_file(
+            &app,
+            "Questions to answer",
+            &[
+                ("Questions (JSONL)", &["jsonl", "json"]),
+                ("All files", &["*"]),
+            ],
+        )?),
+        _ => None,
+    };
+    let settings = state.settings_path();
+    Some(state.spawn(
+        |db| tasks::llm_run(db, settings, request, questions),
+        on_event,
+    ))
+}
+
+/// Calls, tokens and cost of every LLM call about one item (vetting, generation).
+#[tauri::command(async)]
+pub fn item_costs(state: State<'_, AppState>, external_id: String) -> Result<CostTotals> {
+    state.store().item_costs(&external_id)
+}
+
+/// The registered data products, for choosing a pair to relate.
+#[tauri::command(async)]
+pub fn data_products(state: State<'_, AppState>) -> Result<Vec<ProductSummary>> {
+    state.store().list_products()
 }

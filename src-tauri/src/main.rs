@@ -71,6 +71,14 @@ fn main() {
             commands::promote_note,
             commands::update_guideline,
             commands::archive_guideline,
+            commands::llm_providers,
+            commands::save_provider,
+            commands::remove_provider,
+            commands::set_provider_key,
+            commands::forget_provider_key,
+            commands::start_llm_run,
+            commands::item_costs,
+            commands::data_products,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Vetted");

@@ -194,6 +194,14 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     reviewers: () => [{ name: options.reviewer, role: "analyst", stamp: 0 }],
     start_sync_pack: () => null,
     start_sync_merge: () => null,
+    // One local provider without a key; keys and runs need the shell (keyring, HTTP).
+    llm_providers: () => ({
+      settings_file: `/home/${options.reviewer}/.config/vetted/vetted.toml`,
+      providers: [{ name: "local", config: { base_url: "http://127.0.0.1:8080/v1", model: "smollm2", api_key_env: "OPENAI_API_KEY" }, key: { kind: "missing" } }],
+    }),
+    data_products: () => [],
+    start_llm_run: () => null,
+    item_costs: () => ({ calls: 1, failed_calls: 0, prompt_tokens: 412, completion_tokens: 38, cost_usd: 0.000085, unpriced_calls: 0 }),
     reject_reasons: () => REASONS,
     stats: () => mockStats(rows, REASONS),
     status_counts: (args): StatusCounts => {

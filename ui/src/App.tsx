@@ -25,7 +25,9 @@ import { NeedsSmeDialog } from "./components/NeedsSmeDialog";
 import { QueueList } from "./components/QueueList";
 import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { RejectDialog } from "./components/RejectDialog";
+import { ProvidersDialog } from "./components/ProvidersDialog";
 import { ReviewerDialog, type ReviewerDraft } from "./components/ReviewerDialog";
+import { RunModelDialog } from "./components/RunModelDialog";
 import { StatusTabs } from "./components/StatusTabs";
 import { StatsDashboard } from "./components/StatsDashboard";
 import { Toast } from "./components/Toast";
@@ -34,8 +36,9 @@ import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
 import { newDecisionId } from "./ids";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
 import { keyLabel } from "./keymap";
+import { DEFAULT_LLM_RUN, describeQueue, llmRunRequest, runProblem } from "./llmRun";
 import { BROWSE, type ReviewMode } from "./mode";
-import { applyDecision, countFor, entryChangesAfter, moveSelection, select, selectedIndex, statusAfter, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
+import { applyDecision, countFor, entryChangesAfter, moveSelection, select, selectedIndex, statusAfter, tabScope, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
 import { useDataRevision } from "./useDataRevision";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useJobs } from "./useJobs";
@@ -79,6 +82,7 @@ export function App() {
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
   const [exportDraft, setExportDraft] = useState(DEFAULT_EXPORT);
+  const [llmDraft, setLlmDraft] = useState(DEFAULT_LLM_RUN);
   const [guidelinesOpen, setGuidelinesOpen] = useState(true);
   const [guidelinesFocus, setGuidelinesFocus] = useState(0);
   const [reviewerDraft, setReviewerDraft] = useState<ReviewerDraft>({ name: "", role: "analyst" });
@@ -154,13 +158,26 @@ export function App() {
   }, [fetchCounts, refreshFacets, reloadQueue, showError, bumpStats]);
   useDataRevision(refreshAfterImport);
 
+  /** Shows the selected item as stored now (e.g. with the verdict a vet run just added). */
+  const refreshShownItem = useCallback(() => {
+    const shown = selectedRef.current;
+    if (shown === null) return;
+    loadItem(shown).then(
+      (loaded) => setCurrent((c) => (c?.item.external_id === shown ? { ...c, item: loaded.item, history: loaded.history } : c)),
+      () => undefined,
+    );
+  }, []);
+
   const jobs = useJobs(
     useCallback(
       (outcome) => {
         showToast({ tone: outcome.tone, text: outcome.text });
-        if (outcome.refreshQueue) refreshAfterImport();
+        if (outcome.refreshQueue) {
+          refreshAfterImport();
+          refreshShownItem();
+        }
       },
-      [showToast, refreshAfterImport],
+      [showToast, refreshAfterImport, refreshShownItem],
     ),
   );
 
@@ -329,6 +346,16 @@ export function App() {
     jobs.start("export", (onEvent) => api.startExport(request, onEvent));
   };
 
+  /** The queue as shown: the tab and the filter bar (what a vet run takes its items from). */
+  const shownQueue = { ...criteria, ...tabScope(queue.filter, session?.reviewer ?? null) };
+
+  const confirmLlmRun = () => {
+    if (mode.kind !== "llm-run" || runProblem(llmDraft) !== null) return;
+    setMode(BROWSE);
+    const request = llmRunRequest(llmDraft, shownQueue);
+    jobs.start(llmDraft.role, (onEvent) => api.startLlmRun(request, onEvent));
+  };
+
   const confirmReject = () => {
     if (mode.kind !== "reject") return;
     const reason = reasons[mode.reasonIndex];
@@ -393,8 +420,14 @@ export function App() {
         return setGuidelinesFocus((n) => n + 1);
       case "products":
         return jobs.start("products", api.startRegisterProducts);
+      case "providers":
+        return setMode({ kind: "providers" });
+      case "run-model":
+        return setMode({ kind: "llm-run" });
       case "save":
         if (mode.kind === "export") return confirmExport();
+        if (mode.kind === "llm-run") return confirmLlmRun();
+        if (mode.kind === "providers") return;
         if (mode.kind === "reviewer") return confirmReviewer();
         return mode.kind === "sme" ? confirmSme() : saveEdit();
       case "confirm":
@@ -488,6 +521,7 @@ export function App() {
         }}
         promoted={promoted}
         adjudicating={queue.filter === "conflict"}
+        revision={statsRevision}
         onPromote={promote}
       />
     );
@@ -566,6 +600,17 @@ export function App() {
       {mode.kind === "export" && (
         <ExportDialog draft={exportDraft} facets={facets} onChange={setExportDraft} onConfirm={confirmExport} onCancel={() => setMode(BROWSE)} />
       )}
+      {mode.kind === "llm-run" && (
+        <RunModelDialog
+          draft={llmDraft}
+          scope={describeQueue(shownQueue)}
+          onChange={setLlmDraft}
+          onConfirm={confirmLlmRun}
+          onCancel={() => setMode(BROWSE)}
+          onOpenProviders={() => setMode({ kind: "providers" })}
+        />
+      )}
+      {mode.kind === "providers" && <ProvidersDialog onClose={() => setMode(BROWSE)} />}
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}

@@ -3,6 +3,7 @@
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AdjudicationCase } from "./bindings/AdjudicationCase";
 import type { AppError } from "./bindings/AppError";
+import type { CostTotals } from "./bindings/CostTotals";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { ExportRequest } from "./bindings/ExportRequest";
@@ -10,6 +11,10 @@ import type { Guideline } from "./bindings/Guideline";
 import type { Item } from "./bindings/Item";
 import type { JobEvent } from "./bindings/JobEvent";
 import type { KeyBinding } from "./bindings/KeyBinding";
+import type { LlmRunRequest } from "./bindings/LlmRunRequest";
+import type { ProductSummary } from "./bindings/ProductSummary";
+import type { ProviderConfig } from "./bindings/ProviderConfig";
+import type { ProvidersView } from "./bindings/ProvidersView";
 import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueFacets } from "./bindings/QueueFacets";
 import type { QueueEntry } from "./bindings/QueueEntry";
@@ -142,3 +147,28 @@ export const startSyncMerge = (onEvent: (event: JobEvent) => void): Promise<numb
 
 /** Every figure of the stats dashboard, computed by the core in one go. */
 export const stats = (): Promise<Stats> => call("stats");
+
+/** The settings file's LLM providers, each with where its key comes from (never the key). */
+export const llmProviders = (): Promise<ProvidersView> => call("llm_providers");
+
+/** Adds or changes a provider in the settings file. */
+export const saveProvider = (name: string, config: ProviderConfig): Promise<void> => call("save_provider", { name, config });
+
+/** Removes a provider from the settings file and its key from the OS keyring. */
+export const removeProvider = (name: string): Promise<void> => call("remove_provider", { name });
+
+/** Hands a key to the OS keyring. It is never sent back: `llmProviders` only says "in the keyring". */
+export const setProviderKey = (name: string, key: string): Promise<void> => call("set_provider_key", { name, key });
+
+/** Removes a provider's key from the OS keyring; false when there was none. */
+export const forgetProviderKey = (name: string): Promise<boolean> => call("forget_provider_key", { name });
+
+/** Runs vet, relate or generate in the background (generate first asks for the questions file). */
+export const startLlmRun = (request: LlmRunRequest, onEvent: (event: JobEvent) => void): Promise<number | null> =>
+  startJob("start_llm_run", { request }, onEvent);
+
+/** Calls, tokens and cost of the LLM calls about one item. */
+export const itemCosts = (externalId: string): Promise<CostTotals> => call("item_costs", { externalId });
+
+/** The registered data products (for relate). */
+export const dataProducts = (): Promise<ProductSummary[]> => call("data_products");

@@ -3,7 +3,7 @@
 // keymap (keymap.ts); dialogs have fixed keys.
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "providers" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -57,6 +57,8 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "sme":
     case "export":
     case "reviewer":
+    case "providers":
+    case "llm-run":
       return editCommand(press);
     case "reject":
       return rejectCommand(press, reasonCount);

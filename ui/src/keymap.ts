@@ -23,6 +23,8 @@ export const KEYMAP_ACTIONS = [
   "pack",
   "merge",
   "reviewer",
+  "run-model",
+  "providers",
   "stats",
   "help",
 ] as const;
@@ -51,6 +53,8 @@ export const DEFAULT_KEYMAP: Keymap = {
   pack: ["Ctrl+Shift+p"],
   merge: ["Ctrl+Shift+m"],
   reviewer: ["Ctrl+Shift+r"],
+  "run-model": ["Ctrl+Shift+v"],
+  providers: ["Ctrl+Shift+l"],
   stats: ["Ctrl+Shift+d"],
   help: ["?"],
 };
@@ -75,6 +79,8 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   pack: "Sync: pack my decisions for another laptop",
   merge: "Sync: merge decisions from another laptop",
   reviewer: "Switch reviewer",
+  "run-model": "Run a model: vet the queue, propose relationships, answer questions",
+  providers: "LLM providers and API keys",
   stats: "Stats dashboard (press again or Esc to go back)",
   help: "Show this cheat sheet",
 };

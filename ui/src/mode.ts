@@ -10,6 +10,8 @@ export type ReviewMode =
   /** The stats dashboard replaces the review workspace; review keys do nothing there. */
   | { kind: "stats" }
   | { kind: "export" }
-  | { kind: "reviewer" };
+  | { kind: "reviewer" }
+  | { kind: "providers" }
+  | { kind: "llm-run" };
 
 export const BROWSE: ReviewMode = { kind: "browse" };

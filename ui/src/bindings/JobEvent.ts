@@ -3,4 +3,4 @@
 /**
  * What a job reports.
  */
-export type JobEvent = { "type": "progress", done: number, total: number | null, } | { "type": "finished", summary: string, } | { "type": "failed", code: string, message: string, };
+export type JobEvent = { "type": "progress", done: number, total: number | null, cost_usd: number | null, failed: number, } | { "type": "finished", summary: string, } | { "type": "failed", code: string, message: string, };

@@ -2,7 +2,7 @@ import type { SessionInfo } from "../bindings/SessionInfo";
 import type { KeyCommand } from "../keyboard";
 import { visibleText } from "../invisibles";
 import { keyLabel, type Keymap } from "../keymap";
-import { FileMenu } from "./FileMenu";
+import { FILE_MENU, HeaderMenu, MODELS_MENU } from "./HeaderMenu";
 
 const ROLE_LABEL = { analyst: "analyst", sme: "SME", adjudicator: "adjudicator" } as const;
 
@@ -24,7 +24,8 @@ export function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderP
         <span className="brand-mark" aria-hidden="true" />
         Vetted
       </div>
-      <FileMenu keymap={keymap} onCommand={onCommand} />
+      <HeaderMenu title="File" name="file" entries={FILE_MENU} keymap={keymap} onCommand={onCommand} />
+      <HeaderMenu title="Models" name="models" entries={MODELS_MENU} keymap={keymap} onCommand={onCommand} />
       <nav className="view-actions" aria-label="Views">
         <button
           type="button"

@@ -10,6 +10,7 @@ import { KindBadge, StatusBadge } from "./Badges";
 import { DecisionHistory } from "./DecisionHistory";
 import { GuidelinesPanel } from "./GuidelinesPanel";
 import { ItemAnnotations } from "./ItemAnnotations";
+import { ItemLlmCost } from "./ItemLlmCost";
 import { RelationshipView } from "./RelationshipView";
 import { SafeText } from "./SafeText";
 
@@ -32,6 +33,8 @@ interface ItemViewProps {
   onPromote: (decisionId: string) => void;
   /** Shown from the Conflicts tab: the disagreeing reviews side by side. */
   adjudicating: boolean;
+  /** Grows when data changed behind the item (an LLM run, an import): its cost line refetches. */
+  revision: number;
 }
 
 export function ItemView(props: ItemViewProps) {
@@ -61,6 +64,7 @@ export function ItemView(props: ItemViewProps) {
             <SafeText text={item.model} />
           </span>
         </span>
+        <ItemLlmCost externalId={item.external_id} revision={props.revision} />
         <span className="item-header-end">
           <StatusBadge status={item.status} />
         </span>

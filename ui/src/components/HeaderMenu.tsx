@@ -1,25 +1,40 @@
-// The File menu: import, export, data products, backup and sync, each with its shortcut. A
+// The header's menus (File, Models): each entry is a keymap action shown with its shortcut. A
 // WAI-ARIA menu button: Enter/Space/ArrowDown open it, arrows move, Enter picks, Esc closes.
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { KeyCommand } from "../keyboard";
-import { keyLabel, type Keymap } from "../keymap";
+import { keyLabel, type Keymap, type KeymapAction } from "../keymap";
 import { Kbd } from "./Badges";
 
-export const FILE_ACTIONS = [
+export interface MenuEntry {
+  action: KeymapAction;
+  label: string;
+}
+
+export const FILE_MENU: readonly MenuEntry[] = [
   { action: "import", label: "Import items…" },
   { action: "export", label: "Export for fine-tuning…" },
   { action: "products", label: "Add data products…" },
   { action: "backup", label: "Back up the database…" },
   { action: "pack", label: "Sync: pack my decisions…" },
   { action: "merge", label: "Sync: merge a bundle…" },
-] as const;
+];
 
-interface FileMenuProps {
+export const MODELS_MENU: readonly MenuEntry[] = [
+  { action: "run-model", label: "Run a model: vet, relate, generate…" },
+  { action: "providers", label: "LLM providers and API keys…" },
+];
+
+interface HeaderMenuProps {
+  /** The button's text (without the ▾) and the menu's accessible name. */
+  title: string;
+  /** `header-${name}` is the button's test id. */
+  name: string;
+  entries: readonly MenuEntry[];
   keymap: Keymap;
   onCommand: (command: KeyCommand) => void;
 }
 
-export function FileMenu({ keymap, onCommand }: FileMenuProps) {
+export function HeaderMenu({ title, name, entries, keymap, onCommand }: HeaderMenuProps) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -35,7 +50,7 @@ export function FileMenu({ keymap, onCommand }: FileMenuProps) {
     return () => window.removeEventListener("mousedown", close);
   }, [open]);
 
-  const pick = (action: (typeof FILE_ACTIONS)[number]["action"]) => {
+  const pick = (action: KeymapAction) => {
     setOpen(false);
     button.current?.focus();
     onCommand({ type: action });
@@ -73,7 +88,7 @@ export function FileMenu({ keymap, onCommand }: FileMenuProps) {
         className={open ? "button button-small button-toggle-on" : "button button-small"}
         aria-haspopup="menu"
         aria-expanded={open}
-        data-testid="header-file"
+        data-testid={`header-${name}`}
         onClick={() => setOpen((o) => !o)}
         onKeyDown={(event) => {
           if (event.key === "ArrowDown") {
@@ -83,11 +98,11 @@ export function FileMenu({ keymap, onCommand }: FileMenuProps) {
           }
         }}
       >
-        File ▾
+        {title} ▾
       </button>
       {open && (
-        <div ref={menu} className="file-menu-list" role="menu" aria-label="File" onKeyDown={onMenuKey}>
-          {FILE_ACTIONS.map(({ action, label }) => {
+        <div ref={menu} className="file-menu-list" role="menu" aria-label={title} onKeyDown={onMenuKey}>
+          {entries.map(({ action, label }) => {
             const key = keymap[action][0];
             return (
               <button key={action} type="button" role="menuitem" className="file-menu-item" data-testid={`header-${action}`} onClick={() => pick(action)}>

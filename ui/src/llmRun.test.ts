@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { QueueFilter } from "./bindings/QueueFilter";
+import { DEFAULT_LLM_RUN, describeQueue, hasKey, keySourceLabel, llmRunRequest, runProblem } from "./llmRun";
+
+const FILTER: QueueFilter = { status: "pending", kind: null, domain: "finance", model: null, verdict: null, reviewer: null, tag: null, sort: "risk" };
+
+describe("running a model from the app", () => {
+  it("a vet run takes the queue as it is filtered and shown", () => {
+    const draft = { ...DEFAULT_LLM_RUN, provider: "local", limit: 5 };
+    expect(runProblem(draft)).toBeNull();
+    expect(llmRunRequest(draft, FILTER)).toEqual({ role: "vet", provider: "local", filter: FILTER, limit: 5, revet: false });
+  });
+
+  it("refuses what cannot run, saying what to do", () => {
+    expect(runProblem(DEFAULT_LLM_RUN)).toMatch(/Choose a provider/);
+    expect(runProblem({ ...DEFAULT_LLM_RUN, provider: "p", limit: 0 })).toMatch(/between 1 and 10,000/);
+    expect(runProblem({ ...DEFAULT_LLM_RUN, provider: "p", limit: 2.5 }), "whole items only").toMatch(/between/);
+    const relate = { ...DEFAULT_LLM_RUN, provider: "p", role: "relate" as const };
+    expect(runProblem(relate)).toMatch(/both data products/);
+    expect(runProblem({ ...relate, source: "Invoice", target: "Invoice" })).toMatch(/two different/);
+    expect(runProblem({ ...relate, source: "Invoice", target: "Customer", domain: " " })).toMatch(/domain/);
+    expect(runProblem({ ...relate, source: "Invoice", target: "Customer" })).toBeNull();
+  });
+
+  it("relate and generate requests carry only what their role needs", () => {
+    const relate = { ...DEFAULT_LLM_RUN, provider: "p", role: "relate" as const, source: "Invoice", target: "Customer", domain: " music " };
+    expect(llmRunRequest(relate, FILTER)).toEqual({ role: "relate", provider: "p", source: "Invoice", target: "Customer", domain: "music" });
+    expect(llmRunRequest({ ...DEFAULT_LLM_RUN, provider: "p", role: "generate" }, FILTER)).toEqual({ role: "generate", provider: "p" });
+  });
+
+  it("describes where a key comes from without ever having it", () => {
+    expect(keySourceLabel({ kind: "env", var: "OPENAI_API_KEY" })).toBe("from $OPENAI_API_KEY");
+    expect(keySourceLabel({ kind: "keyring" })).toBe("in the OS keyring");
+    expect(keySourceLabel({ kind: "missing" })).toMatch(/local servers/);
+    expect(keySourceLabel({ kind: "keyring_unavailable", message: "no Secret Service" })).toMatch(/unavailable: no Secret Service/);
+    expect(hasKey({ kind: "keyring" }) && hasKey({ kind: "env", var: "X" })).toBe(true);
+    expect(hasKey({ kind: "missing" }) || hasKey({ kind: "keyring_unavailable", message: "" })).toBe(false);
+  });
+
+  it("says which part of the queue a vet run will take", () => {
+    expect(describeQueue(FILTER)).toBe("pending · domain finance · riskiest first");
+    expect(describeQueue({ ...FILTER, status: null, awaiting: "ann", tag: "q3" })).toBe("pending for ann · domain finance · tag q3 · riskiest first");
+    expect(describeQueue({ ...FILTER, status: null, review: "conflict", domain: null, sort: "oldest" })).toBe("conflicts · oldest first");
+    expect(describeQueue({ ...FILTER, status: "needs_sme", domain: null, sort: "newest" })).toBe("needs sme · newest first");
+  });
+});

@@ -1,0 +1,93 @@
+// The "Run a model" dialog's choices and the request they make, and how a provider's key is
+// described. Pure, so every rule is unit-tested without the shell.
+import type { KeySource } from "./bindings/KeySource";
+import type { LlmRunRequest } from "./bindings/LlmRunRequest";
+import type { QueueFilter } from "./bindings/QueueFilter";
+import type { LlmRole } from "./jobs";
+
+export interface LlmRunDraft {
+  role: LlmRole;
+  provider: string;
+  /** Vet: how many items of the current queue, in its order. */
+  limit: number;
+  /** Vet: judge again items this model already vetted. */
+  revet: boolean;
+  /** Relate: registered product names. */
+  source: string;
+  target: string;
+  domain: string;
+}
+
+export const DEFAULT_LLM_RUN: LlmRunDraft = { role: "vet", provider: "", limit: 20, revet: false, source: "", target: "", domain: "data" };
+
+/** The most items one vet run may take from the dialog (a guard against a costly slip). */
+export const MAX_VET_LIMIT = 10_000;
+
+export const ROLES: { value: LlmRole; label: string; hint: string }[] = [
+  { value: "vet", label: "Vet the queue", hint: "The vetting model screens items of the queue as it is filtered now: verdict, reasons and risk, shown next to each item. Never a decision." },
+  { value: "relate", label: "Propose relationships", hint: "The model reads two registered data products (schemas and sample rows) and proposes relationships for review." },
+  { value: "generate", label: "Answer questions", hint: "Pick a questions file (JSONL with id, domain, question and evidence); the answers join the queue." },
+];
+
+/** What is wrong with the draft, or null when it can run. */
+export function runProblem(draft: LlmRunDraft): string | null {
+  if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";
+  if (draft.role === "vet" && (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT)) {
+    return `Vet between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} items per run.`;
+  }
+  if (draft.role === "relate") {
+    if (draft.source === "" || draft.target === "") return "Choose both data products.";
+    if (draft.source === draft.target) return "Choose two different data products.";
+    if (draft.domain.trim() === "") return "Name the domain of the new items.";
+  }
+  return null;
+}
+
+/** The request for the core; `filter` is the queue as shown (tab and filter bar). */
+export function llmRunRequest(draft: LlmRunDraft, filter: QueueFilter): LlmRunRequest {
+  switch (draft.role) {
+    case "vet":
+      return { role: "vet", provider: draft.provider, filter, limit: draft.limit, revet: draft.revet };
+    case "relate":
+      return { role: "relate", provider: draft.provider, source: draft.source, target: draft.target, domain: draft.domain.trim() };
+    case "generate":
+      return { role: "generate", provider: draft.provider };
+  }
+}
+
+/** Where a key comes from, in words; never the key (the UI is never given it). */
+export function keySourceLabel(source: KeySource): string {
+  switch (source.kind) {
+    case "env":
+      return `from $${source.var}`;
+    case "keyring":
+      return "in the OS keyring";
+    case "missing":
+      return "none (fine for local servers)";
+    case "keyring_unavailable":
+      return `none — the OS keyring is unavailable: ${source.message}`;
+  }
+}
+
+export const hasKey = (source: KeySource): boolean => source.kind === "env" || source.kind === "keyring";
+
+const SORT_LABEL: Record<QueueFilter["sort"], string> = { oldest: "oldest first", newest: "newest first", risk: "riskiest first" };
+
+/** The queue a vet run takes its items from, in words, e.g. `pending · domain finance · riskiest first`. */
+export function describeQueue(filter: QueueFilter): string {
+  const parts: string[] = [];
+  if (filter.review === "conflict") parts.push("conflicts");
+  else if (filter.awaiting != null) parts.push(`pending for ${filter.awaiting}`);
+  else parts.push(filter.status === null ? "all statuses" : filter.status.replace("_", " "));
+  const fields: [string, string | null][] = [
+    ["kind", filter.kind],
+    ["domain", filter.domain],
+    ["model", filter.model],
+    ["verdict", filter.verdict],
+    ["reviewer", filter.reviewer],
+    ["tag", filter.tag],
+  ];
+  for (const [name, value] of fields) if (value !== null) parts.push(`${name} ${value}`);
+  parts.push(SORT_LABEL[filter.sort]);
+  return parts.join(" · ");
+}
