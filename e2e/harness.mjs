@@ -136,6 +136,17 @@ export async function selectedId(browser) {
   return browser.$('[data-testid="item-view"]').getAttribute('data-external-id');
 }
 
+/** Waits until a toast containing `contains` shows (up to `timeout` ms); returns its text. */
+export async function toastText(browser, contains, timeout = 60000) {
+  let last = '';
+  await browser.waitUntil(async () => {
+    const toast = browser.$('[data-testid="toast"]');
+    last = (await toast.isExisting()) ? await toast.getText() : '';
+    return last.includes(contains);
+  }, { timeout, timeoutMsg: `a toast saying "${contains}" (last: "${last}")` });
+  return last;
+}
+
 /** Saves a screenshot once WebKit has painted the latest DOM (it can lag a frame under Xvfb). */
 export async function screenshot(browser, name) {
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));

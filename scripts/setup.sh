@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 want=${1:-test}
 step() { printf '\n==> %s\n' "$*"; }
 
-apt_packages=(libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth)
+apt_packages=(libwebkit2gtk-4.1-dev libdbus-1-dev build-essential pkg-config xvfb xauth)
 if [ "$want" = test ]; then
-  apt_packages+=(webkit2gtk-driver imagemagick)
+  apt_packages+=(webkit2gtk-driver imagemagick dbus gnome-keyring)
 fi
 
 missing=()

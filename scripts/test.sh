@@ -39,7 +39,9 @@ timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soa
 timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts/test-disk-full.sh
 timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/test-exports.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
+timed "keyring: API keys in a real Secret Service (gnome-keyring, private D-Bus)" bash scripts/test-keyring.sh
 timed "app: build" cargo build --locked -p vetted-app
-timed "e2e: real window" bash e2e/run.sh
+# The window's LLM runs call the real local server; provider keys go to a throw-away keyring.
+timed "e2e: real window" bash scripts/test-llm.sh bash scripts/test-keyring.sh bash e2e/run.sh
 
 printf '\nall checks passed in %ss\n' $((SECONDS - started))

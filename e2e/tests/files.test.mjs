@@ -8,17 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { answerItemsFile, chinook, cliBinary, count, screenshot, seededDb, sql, startApp, waitForCount } from '../harness.mjs';
-
-async function toastText(browser, contains) {
-  let last = '';
-  await browser.waitUntil(async () => {
-    const toast = browser.$('[data-testid="toast"]');
-    last = (await toast.isExisting()) ? await toast.getText() : '';
-    return last.includes(contains);
-  }, { timeout: 60000, timeoutMsg: `a toast saying "${contains}" (last: "${last}")` });
-  return last;
-}
+import { answerItemsFile, chinook, cliBinary, count, screenshot, seededDb, sql, startApp, toastText, waitForCount } from '../harness.mjs';
 
 test('import, export and backup run in the background from the window, with progress and cancel', async () => {
   const db = seededDb();

@@ -1,0 +1,136 @@
+// LLM providers and runs from the real window, against the real local llama.cpp server that
+// scripts/test-llm.sh starts (VETTED_TEST_LLM_URL), with keys in the throw-away Secret Service of
+// scripts/test-keyring.sh: add a provider, hand its key to the OS keyring (the page never gets it
+// back), vet part of the queue with progress and cost, see the verdict and the item's cost next
+// to the item, cancel a second run — and find the key nowhere in the database or the settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { cliBinary, screenshot, seededDb, sql, startApp, toastText } from '../harness.mjs';
+
+const url = process.env.VETTED_TEST_LLM_URL;
+const keyring = process.env.VETTED_TEST_KEYRING;
+const skip = url && keyring ? false : 'needs VETTED_TEST_LLM_URL and VETTED_TEST_KEYRING: run `bash scripts/test-llm.sh bash scripts/test-keyring.sh bash e2e/run.sh`';
+if (skip) console.error(`\n*** SKIPPED: LLM end-to-end suite — ${skip} ***\n`);
+
+const CANARY = 'sk-vetted-e2e-canary-31c9f0aa7d';
+
+async function fill(browser, testId, value) {
+  const field = browser.$(`[data-testid="${testId}"]`);
+  await field.clearValue();
+  await field.setValue(value);
+}
+
+test('add a provider, keep its key in the keyring, vet the queue with progress and cost, cancel a run', { skip }, async () => {
+  const db = seededDb();
+  // The settings file goes to this config directory, not the user's.
+  const config = mkdtempSync(join(tmpdir(), 'vetted-config-'));
+  const settings = join(config, 'vetted', 'vetted.toml');
+  const { browser, stop } = await startApp(db, { XDG_CONFIG_HOME: config });
+  try {
+    await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
+    const first = await browser.$('[data-testid="item-view"]').getAttribute('data-external-id');
+
+    // Ctrl+Shift+L: providers. Add the local server; its key variable is unset.
+    await browser.keys(['Control', 'Shift', 'L']);
+    await browser.$('[data-testid="providers-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await fill(browser, 'provider-name', 'local');
+    await fill(browser, 'provider-base-url', url);
+    await fill(browser, 'provider-model', 'smollm2');
+    await fill(browser, 'provider-key-env', 'VETTED_E2E_UNSET_KEY');
+    await browser.keys('Enter');
+    const keyCell = browser.$('[data-testid="provider-key-local"]');
+    await keyCell.waitForExist({ timeout: 10000 });
+    assert.equal(await keyCell.getAttribute('data-key'), 'missing', 'no key yet');
+
+    // The key goes to the OS keyring; the page is left with no trace of it.
+    await browser.$('[data-testid="provider-set-key-local"]').click();
+    await fill(browser, 'provider-key-input', CANARY);
+    await browser.keys('Enter');
+    await browser.waitUntil(async () => (await keyCell.getAttribute('data-key')) === 'keyring', {
+      timeout: 10000,
+      timeoutMsg: 'the key cell never said "in the OS keyring"',
+    });
+    assert.equal(await keyCell.getText(), 'in the OS keyring');
+    const page = await browser.execute(() => document.documentElement.outerHTML + JSON.stringify([...document.querySelectorAll('input')].map((i) => i.value)));
+    assert.ok(!page.includes(CANARY), 'the key is not in the DOM or any field once stored');
+    await screenshot(browser, 'llm-providers.png');
+    await browser.keys('Escape');
+    await browser.$('[data-testid="providers-dialog"]').waitForExist({ reverse: true, timeout: 5000 });
+
+    // Ctrl+Shift+V: vet the first two items of the pending queue as shown.
+    await browser.keys(['Control', 'Shift', 'V']);
+    await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await browser.waitUntil(async () => (await browser.$('[data-testid="llm-run-provider"]').getValue()) === 'local', {
+      timeout: 10000,
+      timeoutMsg: 'the only provider is preselected',
+    });
+    assert.match(await browser.$('[data-testid="llm-run-scope"]').getText(), /pending for e2e-reviewer · oldest first/);
+    await fill(browser, 'llm-run-limit', '2');
+    await screenshot(browser, 'llm-run-dialog.png');
+    await browser.keys(['Control', 'Enter']);
+    const job = browser.$('[data-testid="job-vet"]');
+    await job.waitForExist({ timeout: 15000 });
+    await browser.waitUntil(async () => /^Vetting: \d \/ 2 · \$0\.0000/.test(await job.getText().catch(() => '')), {
+      timeout: 120000,
+      timeoutMsg: 'the job showed inputs done of 2 and the cost so far',
+    });
+    await screenshot(browser, 'llm-run-progress.png');
+    const summary = await toastText(browser, 'vet run', 240000);
+    assert.match(summary, /2 inputs · \d ok · \d failed/, summary);
+
+    const calls = sql(db, "SELECT subject, provider, model, error_code FROM llm_calls ORDER BY id");
+    assert.equal(calls.length, 2, `two calls were made and recorded: ${JSON.stringify(calls)}`);
+    assert.ok(calls.every((c) => c.provider === 'local' && c.model === 'smollm2'), JSON.stringify(calls));
+    assert.ok(calls.some((c) => c.subject === first), `the run took the queue in its order, starting with the item shown (${first})`);
+    const ok = calls.filter((c) => c.error_code === null).map((c) => c.subject);
+    if (ok.includes(first)) {
+      // The verdict and the item's cost appear next to the item without leaving it.
+      let shown = '';
+      const panelModel = () => browser.execute(() => document.querySelector('.vetting-model')?.textContent ?? '');
+      await browser.waitUntil(async () => (shown = await panelModel()) === 'smollm2', {
+        timeout: 10000,
+        timeoutMsg: `the shown item's vetting panel names the new vetting model (it says "${shown}")`,
+      });
+      const reasons = await browser.execute(() => [...document.querySelectorAll('.vetting-reasons li')].map((li) => li.textContent));
+      assert.equal(new Set(reasons).size, reasons.length, `each reason is listed once: ${reasons}`);
+    }
+    await browser.$('[data-testid="item-llm-cost"]').waitForExist({ timeout: 10000 });
+    const cost = await browser.execute(() => document.querySelector('[data-testid="item-llm-cost"]')?.textContent);
+    assert.match(cost, /^LLM \$0\.0000 · 1 call$/, 'the item header shows what its LLM calls cost (the local model is unpriced)');
+    await screenshot(browser, 'llm-vetted-item.png');
+
+    // A second, larger run is cancelled: finished calls stay, the rest never happen.
+    await browser.keys(['Control', 'Shift', 'V']);
+    await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await fill(browser, 'llm-run-limit', '40');
+    await browser.$('[data-testid="llm-run-revet"]').click();
+    await browser.keys(['Control', 'Enter']);
+    await job.waitForExist({ timeout: 15000 });
+    await browser.$('[data-testid="job-cancel"]').click();
+    await toastText(browser, 'Vetting cancelled; results of the calls that finished are kept.', 60000);
+    const after = sql(db, 'SELECT count(*) AS n FROM llm_calls')[0].n;
+    assert.ok(after < 2 + 40, `the cancelled run stopped early (${after - 2} of 40 calls)`);
+    assert.equal(sql(db, 'SELECT cancelled FROM llm_runs ORDER BY id DESC LIMIT 1')[0].cancelled, 1, 'the run is recorded as cancelled');
+  } finally {
+    await stop();
+  }
+
+  // The key is in the keyring and nowhere else.
+  const listed = JSON.parse(execFileSync(cliBinary, ['--db', db, 'provider', '--settings', settings, 'list', '--json']).toString());
+  assert.equal(listed[0].key.kind, 'keyring', 'the CLI finds the key the window stored');
+  for (const file of [db, `${db}-wal`, settings]) {
+    let bytes = '';
+    try {
+      bytes = readFileSync(file, 'latin1');
+    } catch {
+      continue;
+    }
+    assert.ok(!bytes.includes(CANARY), `the key is not in ${file}`);
+  }
+  assert.ok(readFileSync(settings, 'utf8').includes('[providers.local]'), 'the provider is in the settings file');
+  assert.equal(dirname(settings), join(config, 'vetted'));
+});
