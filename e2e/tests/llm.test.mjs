@@ -17,6 +17,8 @@ const skip = url && keyring ? false : 'needs VETTED_TEST_LLM_URL and VETTED_TEST
 if (skip) console.error(`\n*** SKIPPED: LLM end-to-end suite — ${skip} ***\n`);
 
 const CANARY = 'sk-vetted-e2e-canary-31c9f0aa7d';
+// The keyring outlives a retried run of this suite: a fresh provider name starts without a key.
+const NAME = `local-${process.pid}`;
 
 async function fill(browser, testId, value) {
   const field = browser.$(`[data-testid="${testId}"]`);
@@ -37,17 +39,17 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
     // Ctrl+Shift+L: providers. Add the local server; its key variable is unset.
     await browser.keys(['Control', 'Shift', 'L']);
     await browser.$('[data-testid="providers-dialog"]').waitForDisplayed({ timeout: 10000 });
-    await fill(browser, 'provider-name', 'local');
+    await fill(browser, 'provider-name', NAME);
     await fill(browser, 'provider-base-url', url);
     await fill(browser, 'provider-model', 'smollm2');
     await fill(browser, 'provider-key-env', 'VETTED_E2E_UNSET_KEY');
     await browser.keys('Enter');
-    const keyCell = browser.$('[data-testid="provider-key-local"]');
+    const keyCell = browser.$(`[data-testid="provider-key-${NAME}"]`);
     await keyCell.waitForExist({ timeout: 10000 });
     assert.equal(await keyCell.getAttribute('data-key'), 'missing', 'no key yet');
 
     // The key goes to the OS keyring; the page is left with no trace of it.
-    await browser.$('[data-testid="provider-set-key-local"]').click();
+    await browser.$(`[data-testid="provider-set-key-${NAME}"]`).click();
     await fill(browser, 'provider-key-input', CANARY);
     await browser.keys('Enter');
     await browser.waitUntil(async () => (await keyCell.getAttribute('data-key')) === 'keyring', {
@@ -64,7 +66,7 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
     // Ctrl+Shift+V: vet the first two items of the pending queue as shown.
     await browser.keys(['Control', 'Shift', 'V']);
     await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000 });
-    await browser.waitUntil(async () => (await browser.$('[data-testid="llm-run-provider"]').getValue()) === 'local', {
+    await browser.waitUntil(async () => (await browser.$('[data-testid="llm-run-provider"]').getValue()) === NAME, {
       timeout: 10000,
       timeoutMsg: 'the only provider is preselected',
     });
@@ -74,17 +76,12 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
     await browser.keys(['Control', 'Enter']);
     const job = browser.$('[data-testid="job-vet"]');
     await job.waitForExist({ timeout: 15000 });
-    await browser.waitUntil(async () => /^Vetting: \d \/ 2 · \$0\.0000/.test(await job.getText().catch(() => '')), {
-      timeout: 120000,
-      timeoutMsg: 'the job showed inputs done of 2 and the cost so far',
-    });
-    await screenshot(browser, 'llm-run-progress.png');
     const summary = await toastText(browser, 'vet run', 240000);
     assert.match(summary, /2 inputs · \d ok · \d failed/, summary);
 
     const calls = sql(db, "SELECT subject, provider, model, error_code FROM llm_calls ORDER BY id");
     assert.equal(calls.length, 2, `two calls were made and recorded: ${JSON.stringify(calls)}`);
-    assert.ok(calls.every((c) => c.provider === 'local' && c.model === 'smollm2'), JSON.stringify(calls));
+    assert.ok(calls.every((c) => c.provider === NAME && c.model === 'smollm2'), JSON.stringify(calls));
     assert.ok(calls.some((c) => c.subject === first), `the run took the queue in its order, starting with the item shown (${first})`);
     const ok = calls.filter((c) => c.error_code === null).map((c) => c.subject);
     if (ok.includes(first)) {
@@ -110,6 +107,14 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
     await browser.$('[data-testid="llm-run-revet"]').click();
     await browser.keys(['Control', 'Enter']);
     await job.waitForExist({ timeout: 15000 });
+    // Calls run four at a time: once some finish, the panel shows how many and what they cost.
+    let label = '';
+    const jobLabel = () => browser.execute(() => document.querySelector('[data-testid="job-vet"] .job-label')?.textContent ?? '');
+    await browser.waitUntil(async () => /^Vetting: [1-9]\d* \/ 40 · \$0\.0000/.test((label = await jobLabel())), {
+      timeout: 240000,
+      timeoutMsg: `the job shows inputs done of 40 and the cost so far (last: "${label}")`,
+    });
+    await screenshot(browser, 'llm-run-progress.png');
     await browser.$('[data-testid="job-cancel"]').click();
     await toastText(browser, 'Vetting cancelled; results of the calls that finished are kept.', 60000);
     const after = sql(db, 'SELECT count(*) AS n FROM llm_calls')[0].n;
@@ -131,6 +136,6 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
     }
     assert.ok(!bytes.includes(CANARY), `the key is not in ${file}`);
   }
-  assert.ok(readFileSync(settings, 'utf8').includes('[providers.local]'), 'the provider is in the settings file');
+  assert.ok(readFileSync(settings, 'utf8').includes(`[providers.${NAME}]`), 'the provider is in the settings file');
   assert.equal(dirname(settings), join(config, 'vetted'));
 });

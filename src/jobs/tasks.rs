@@ -13,7 +13,7 @@ use crate::domain::ItemKind;
 use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
-use crate::llm::{CancellationToken, Client, ClientOptions, PriceTable, Settings};
+use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
 use crate::roles::vet::VetSelection;
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, relate, vet};
 use crate::store::{QueueFilter, Since, Store};
@@ -187,9 +187,12 @@ pub fn llm_run(
     questions: Option<PathBuf>,
 ) -> Work {
     Box::new(move |progress, cancel| {
-        let provider = Settings::load(&settings)?.provider(request.provider())?;
-        let client = Client::new(provider, ClientOptions::default())?;
-        let prices = PriceTable::default();
+        let settings = Settings::load(&settings)?;
+        let client = Client::new(
+            settings.provider(request.provider())?,
+            ClientOptions::default(),
+        )?;
+        let prices = settings.prices()?;
         let mut store = Store::open(&db)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

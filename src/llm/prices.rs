@@ -1,6 +1,7 @@
 //! Cost per call: prompt and completion tokens × a per-model price table (USD per million
-//! tokens). A few defaults are built in; `--prices FILE` (TOML or JSON, same shape) adds to and
-//! overrides them. A model with no price costs 0 and is flagged *unpriced*, never guessed.
+//! tokens). A few defaults are built in; a `[prices."MODEL"]` table in the settings file (used by
+//! the app and the CLI) or `--prices FILE` (TOML or JSON, the shape below) adds to and overrides
+//! them. A model with no price costs 0 and is flagged *unpriced*, never guessed.
 //!
 //! ```toml
 //! [models."gpt-4o-mini"]
@@ -76,15 +77,22 @@ impl PriceTable {
         } else {
             toml::from_str(&text).map_err(|e| bad(e.message().to_owned()))?
         };
-        if let Some((model, _)) = file
-            .models
+        PriceTable::with_overrides(file.models).map_err(bad)
+    }
+
+    /// The defaults, with `overrides` added or replacing them. Errors: a negative or NaN price,
+    /// naming the model.
+    pub fn with_overrides(
+        overrides: BTreeMap<String, Price>,
+    ) -> std::result::Result<PriceTable, String> {
+        if let Some((model, _)) = overrides
             .iter()
             .find(|(_, p)| !(p.input_per_mtok >= 0.0 && p.output_per_mtok >= 0.0))
         {
-            return Err(bad(format!("model '{model}': prices must be 0 or more")));
+            return Err(format!("model '{model}': prices must be 0 or more"));
         }
         let mut table = PriceTable::default();
-        table.models.extend(file.models);
+        table.models.extend(overrides);
         Ok(table)
     }
 

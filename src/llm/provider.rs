@@ -8,6 +8,10 @@
 //! base_url = "https://api.openai.com/v1"
 //! model = "gpt-4o-mini"
 //! api_key_env = "OPENAI_API_KEY"   # the default
+//!
+//! [prices."my-finetune"]             # USD per million tokens, added to the built-in table
+//! input_per_mtok = 0.30
+//! output_per_mtok = 1.20
 //! ```
 //!
 //! Keys never appear in the settings file: a provider's key is read from its `api_key_env`
@@ -20,6 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::keys::{KeyLookup, KeySource};
+use super::prices::{Price, PriceTable};
 use super::secret::ApiKey;
 use crate::error::{Error, Result};
 
@@ -70,12 +75,18 @@ impl ProvidersView {
     }
 }
 
-/// The settings file: named providers.
+/// The settings file: named providers and model prices.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
     pub providers: BTreeMap<String, ProviderConfig>,
+    /// Prices per model, over the built-in ones (see [`super::prices`]).
+    #[serde(default)]
+    pub prices: BTreeMap<String, Price>,
+    /// Where the settings were read from, for messages.
+    #[serde(skip)]
+    path: PathBuf,
 }
 
 impl Settings {
@@ -86,8 +97,16 @@ impl Settings {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
             Err(e) => return Err(Error::io(path, e)),
         };
-        toml::from_str(&text)
-            .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))
+        let mut settings: Settings = toml::from_str(&text)
+            .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))?;
+        settings.path = path.to_owned();
+        Ok(settings)
+    }
+
+    /// The built-in prices with this file's `[prices."MODEL"]` entries over them.
+    pub fn prices(&self) -> Result<PriceTable> {
+        PriceTable::with_overrides(self.prices.clone())
+            .map_err(|e| Error::Config(format!("{}: {e}", self.path.display())))
     }
 
     /// The settings file used with the database at `db`: `vetted.toml` beside it if present,
@@ -382,5 +401,34 @@ mod tests {
         let e = Settings::save_provider(&path, "ok", &config("http://x/v1", "m")).unwrap_err();
         assert!(e.to_string().contains("must be a table"), "{e}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "providers = 3\n");
+    }
+
+    #[test]
+    fn prices_in_the_settings_file_add_to_the_built_in_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        std::fs::write(
+            &path,
+            "[prices.\"my-finetune\"]\ninput_per_mtok = 0.3\noutput_per_mtok = 1.2\n",
+        )
+        .unwrap();
+        let prices = Settings::load(&path).unwrap().prices().unwrap();
+        assert_eq!(
+            prices.price("my-finetune").map(|p| p.output_per_mtok),
+            Some(1.2)
+        );
+        assert!(prices.price("gpt-4o-mini").is_some(), "the defaults stay");
+        std::fs::write(
+            &path,
+            "[prices.x]\ninput_per_mtok = -1\noutput_per_mtok = 1\n",
+        )
+        .unwrap();
+        let e = Settings::load(&path).unwrap().prices().unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("model 'x': prices must be 0 or more")
+                && e.to_string().contains(SETTINGS_FILE),
+            "{e}"
+        );
     }
 }

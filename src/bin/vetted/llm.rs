@@ -38,7 +38,8 @@ pub struct LlmArgs {
     /// the OS config directory).
     #[arg(long, value_name = "FILE")]
     settings: Option<PathBuf>,
-    /// Price table (TOML or JSON) adding to the built-in prices.
+    /// Price table (TOML or JSON) adding to the built-in prices (default: the settings file's
+    /// `[prices."MODEL"]` tables).
     #[arg(long, value_name = "FILE")]
     prices: Option<PathBuf>,
     /// Calls in flight at once.
@@ -71,13 +72,7 @@ pub struct LlmArgs {
 impl LlmArgs {
     fn provider(&self, db: &Path) -> Result<Provider> {
         match (&self.provider, &self.base_url, &self.model) {
-            (Some(name), _, _) => {
-                let path = self
-                    .settings
-                    .clone()
-                    .unwrap_or_else(|| Settings::default_path(db));
-                Settings::load(&path)?.provider(name)
-            }
+            (Some(name), _, _) => self.settings(db)?.provider(name),
             (None, Some(url), Some(model)) => {
                 let lookup = KeyLookup {
                     env_var: &self.api_key_env,
@@ -106,10 +101,20 @@ impl LlmArgs {
         Client::new(self.provider(db)?, options)
     }
 
-    fn prices(&self) -> Result<PriceTable> {
-        self.prices
-            .as_deref()
-            .map_or_else(|| Ok(PriceTable::default()), PriceTable::load)
+    fn settings(&self, db: &Path) -> Result<Settings> {
+        let path = self
+            .settings
+            .clone()
+            .unwrap_or_else(|| Settings::default_path(db));
+        Settings::load(&path)
+    }
+
+    /// `--prices FILE` over the defaults, else the settings file's prices over them.
+    fn prices(&self, db: &Path) -> Result<PriceTable> {
+        match &self.prices {
+            Some(file) => PriceTable::load(file),
+            None => self.settings(db)?.prices(),
+        }
     }
 
     fn run_options(&self) -> RunOptions {
@@ -129,7 +134,7 @@ where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
 {
     let client = args.client(store.path())?;
-    let prices = args.prices()?;
+    let prices = args.prices(store.path())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
