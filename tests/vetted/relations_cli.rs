@@ -3,22 +3,12 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::support::{answer_line, chinook_path, relationship_between, temp_db};
+use crate::support::{answer_line, chinook_path, json_of, relationship_between, temp_db};
 
 fn vetted(db: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("vetted").unwrap();
     cmd.arg("--db").arg(db).env_remove("VETTED_DB");
     cmd
-}
-
-fn json_of(cmd: &mut Command) -> serde_json::Value {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

@@ -6,7 +6,7 @@ use predicates::prelude::*;
 use vetted::Store;
 use vetted::domain::{Action, DecisionInput, EditedContent};
 
-use crate::support::{TempDb, answer_line, relationship_line, temp_db};
+use crate::support::{TempDb, answer_line, json_of, relationship_line, temp_db};
 
 fn vetted(db: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("vetted").unwrap();
@@ -15,13 +15,7 @@ fn vetted(db: &std::path::Path) -> Command {
 }
 
 fn stats_json(db: &TempDb) -> serde_json::Value {
-    let out = vetted(&db.path).args(["stats", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(vetted(&db.path).args(["stats", "--json"]))
 }
 
 /// An answer line with its domain and model replaced.

@@ -161,3 +161,15 @@ pub fn answer_lines(prefix: &str, n: usize) -> Vec<String> {
         .map(|i| answer_line(&format!("{prefix}-{i}"), &format!("answer number {i}")))
         .collect()
 }
+
+/// Runs a CLI command that must succeed (its stderr is the failure message) and parses its
+/// stdout as JSON.
+pub fn json_of(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

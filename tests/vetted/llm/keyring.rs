@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 use super::fault_server::{FaultServer, completion};
-use crate::support::{TempDb, answer_line, temp_db};
+use crate::support::{TempDb, answer_line, json_of, temp_db};
 
 const CANARY: &str = "sk-vetted-keyring-canary-8d41e07c";
 
@@ -35,15 +35,10 @@ fn vetted(db: &TempDb, args: &[&str]) -> Command {
 }
 
 fn list(db: &TempDb, settings: &str) -> serde_json::Value {
-    let out = vetted(db, &["provider", "--settings", settings, "list", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(&mut vetted(
+        db,
+        &["provider", "--settings", settings, "list", "--json"],
+    ))
 }
 
 #[test]

@@ -3,6 +3,7 @@ import type { QueueFacets } from "../bindings/QueueFacets";
 import { FORMATS, PII_MODES, isTrainingFormat, type ExportDraft } from "../exportChoices";
 import { Kbd } from "./Badges";
 import { FilterSelect } from "./FilterBar";
+import { OptionSelect } from "./OptionSelect";
 
 interface ExportDialogProps {
   draft: ExportDraft;
@@ -30,37 +31,14 @@ export function ExportDialog({ draft, facets, onChange, onConfirm, onCancel }: E
         <p className="dialog-hint">Only decided items are exported; “do not train” items and items waiting for an SME are left out.</p>
         <label className="field">
           <span className="field-label">Format</span>
-          <select
-            ref={first}
-            className="input"
-            data-testid="export-format"
-            value={draft.format}
-            onChange={(event) => onChange({ ...draft, format: FORMATS.find((f) => f.value === event.target.value)?.value ?? draft.format })}
-          >
-            {FORMATS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
+          <OptionSelect selectRef={first} testId="export-format" value={draft.format} options={FORMATS} onChange={(format) => onChange({ ...draft, format })} />
           <span className="field-hint">{format?.hint}</span>
         </label>
         {training && (
           <>
             <label className="field">
               <span className="field-label">Privacy screen</span>
-              <select
-                className="input"
-                data-testid="export-pii"
-                value={draft.pii}
-                onChange={(event) => onChange({ ...draft, pii: PII_MODES.find((m) => m.value === event.target.value)?.value ?? draft.pii })}
-              >
-                {PII_MODES.map((m) => (
-                  <option key={m.value} value={m.value}>
-                    {m.label}
-                  </option>
-                ))}
-              </select>
+              <OptionSelect testId="export-pii" value={draft.pii} options={PII_MODES} onChange={(pii) => onChange({ ...draft, pii })} />
             </label>
             <label className="field">
               <span className="field-label">Validation split (% of prompts)</span>

@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import type { ReviewerProfile } from "../bindings/ReviewerProfile";
 import type { Role } from "../bindings/Role";
 import { Kbd } from "./Badges";
+import { OptionSelect } from "./OptionSelect";
 
 export interface ReviewerDraft {
   name: string;
@@ -59,18 +60,7 @@ export function ReviewerDialog({ draft, profiles, firstStart, busy, onChange, on
         </label>
         <label className="field">
           <span className="field-label">Role</span>
-          <select
-            className="input"
-            data-testid="reviewer-role"
-            value={draft.role}
-            onChange={(event) => onChange({ ...draft, role: ROLES.find((r) => r.value === event.target.value)?.value ?? draft.role })}
-          >
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
+          <OptionSelect testId="reviewer-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
         </label>
         <div className="dialog-actions">
           {!firstStart && (

@@ -4,6 +4,7 @@ import type { ProductSummary } from "../bindings/ProductSummary";
 import type { ProvidersView } from "../bindings/ProvidersView";
 import { MAX_VET_LIMIT, ROLES, keySourceLabel, runProblem, type LlmRunDraft } from "../llmRun";
 import { Kbd } from "./Badges";
+import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
 
 interface RunModelDialogProps {
@@ -62,19 +63,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         </h2>
         <label className="field">
           <span className="field-label">Task</span>
-          <select
-            ref={first}
-            className="input"
-            data-testid="llm-run-role"
-            value={draft.role}
-            onChange={(event) => onChange({ ...draft, role: ROLES.find((r) => r.value === event.target.value)?.value ?? draft.role })}
-          >
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
+          <OptionSelect selectRef={first} testId="llm-run-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
           <span className="field-hint">{role?.hint}</span>
         </label>
         <label className="field">
