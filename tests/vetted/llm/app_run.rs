@@ -14,15 +14,18 @@ use crate::support::{TempDb, answer_line, temp_db};
 
 const VERDICT: &str = r#"{"verdict":"flag","reasons":["unsupported_claim"],"risk":0.7}"#;
 
-/// A database with `n` answer items and a settings file naming `server` as provider `fault`
+/// A database with `n` answer items (none: an empty database) and a settings file naming `server` as provider `fault`
 /// (model `gpt-4o-mini`, so calls are priced).
 fn setup(server: &FaultServer, n: usize) -> (TempDb, std::path::PathBuf) {
     let db = temp_db();
     let lines: String = (0..n)
         .map(|i| format!("{}\n", answer_line(&format!("a-{i}"), "$12M")))
         .collect();
-    let file = db.write_file("items.jsonl", lines);
-    db.open().import_path(&file).unwrap();
+    let mut store = db.open();
+    if n > 0 {
+        let file = db.write_file("items.jsonl", lines);
+        store.import_path(&file).unwrap();
+    }
     let settings = db.dir.path().join("vetted.toml");
     let config = ProviderConfig {
         base_url: server.base_url.clone(),
@@ -159,4 +162,61 @@ fn a_job_naming_an_unknown_provider_fails_with_what_to_do() {
         "{last:?}"
     );
     assert!(server.requests().is_empty(), "nothing was called");
+}
+
+#[test]
+fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
+    let server = FaultServer::start(|_, _| completion("Revenue was $12M [doc-1].", "stop"));
+    let (db, settings) = setup(&server, 0);
+    let questions = db.write_file(
+        "questions.jsonl",
+        ["q-1", "q-2"]
+            .map(|id| {
+                serde_json::json!({"id": id, "domain": "finance", "question": format!("Q3 revenue ({id})?"),
+                    "evidence": [{"id": "doc-1", "title": "Q3", "text": "Revenue was $12M.", "source": "s3://q3"}]})
+                .to_string()
+                    + "\n"
+            })
+            .concat(),
+    );
+    let request = LlmRunRequest::Generate {
+        provider: "fault".into(),
+    };
+    let jobs = Jobs::default();
+    let (tx, rx) = mpsc::channel();
+    jobs.spawn(
+        tasks::llm_run(
+            db.path.clone(),
+            settings.clone(),
+            request.clone(),
+            Some(questions),
+        ),
+        move |e| {
+            let _ = tx.send(e);
+        },
+    );
+    let last = rx.iter().last().unwrap();
+    assert!(
+        matches!(&last, JobEvent::Finished { summary } if summary.contains("2 items written")),
+        "{last:?}"
+    );
+    let store = db.open();
+    assert_eq!(
+        store.item("q-2").unwrap().model,
+        "gpt-4o-mini",
+        "the answer joined the queue as the provider's model"
+    );
+
+    let (tx, rx) = mpsc::channel();
+    jobs.spawn(
+        tasks::llm_run(db.path.clone(), settings, request, None),
+        move |e| {
+            let _ = tx.send(e);
+        },
+    );
+    let last = rx.iter().last().unwrap();
+    assert!(
+        matches!(&last, JobEvent::Failed { code, message } if code == "bad_request" && message.contains("questions file")),
+        "without a picked file the run refuses: {last:?}"
+    );
 }
