@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -239,11 +240,33 @@ fn write_lines(
 struct WriterState {
     systems: SystemPrompts,
     /// Keys ([`line_key`]) of the lines written so far, for de-duplication.
-    seen: HashSet<u128>,
+    seen: HashSet<u128, BuildHasherDefault<KeyHasher>>,
     /// The current item's prompt turns, escaped once for all its lines.
     prompt: PromptJson,
     line: Vec<u8>,
     side: Vec<u8>,
+}
+
+/// Hashes a de-duplication key for the `seen` set by taking its low 64 bits: a key is already
+/// a SHA-256 prefix, uniformly distributed, so hashing it again (SipHash) would only cost time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write_u128(&mut self, key: u128) {
+        self.0 = key as u64;
+    }
+
+    /// Not called for `u128` keys; mixes any other input in, as the trait requires.
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// System prompts rendered so far, by domain and kind (the template is the same for every item).
