@@ -7,6 +7,10 @@
 //! raw loop that streams the same rows (the export's own SELECT) with serde_json into a file,
 //! and prints items/s and the ratio export/raw (target ≥ 0.7). A raw run precedes every export
 //! and follows the last; each export is compared with the faster of its two neighbours.
+//!
+//! `--drop-raw-output` deletes the raw loop's file after each raw run (outside its timing), as is
+//! always done with each export's files: without it the raw output (~3 GB at 1M) stays in the page
+//! cache while the next export runs, and the next raw run starts by truncating it.
 
 use std::io::{BufWriter, Write};
 use std::sync::atomic::AtomicBool;
@@ -25,6 +29,7 @@ fn main() {
         .find_map(|a| a.replace('_', "").parse().ok())
         .unwrap_or(100_000);
     let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    let drop_raw_output = std::env::args().any(|a| a == "--drop-raw-output");
     // The database is kept in `$VETTED_BENCH_DIR` (default `target/bench-export`) and reused by
     // later runs with the same N: building it takes longer than the exports.
     let dir = std::env::var_os("VETTED_BENCH_DIR")
@@ -59,7 +64,17 @@ fn main() {
     // faster of the raw runs on either side of it, so a load that changes during the run (the
     // machine is shared) neither flatters nor penalizes a format, and a slow baseline never
     // flatters the ratio.
-    let mut raws = vec![raw_loop(&store, &out_dir.path().join("raw.jsonl"))];
+    let raw_path = out_dir.path().join("raw.jsonl");
+    let mut raw_bytes = 0;
+    let mut raw_run = || {
+        let timing = raw_loop(&store, &raw_path);
+        raw_bytes = std::fs::metadata(&raw_path).map_or(0, |m| m.len());
+        if drop_raw_output {
+            std::fs::remove_file(&raw_path).expect("remove raw output");
+        }
+        timing
+    };
+    let mut raws = vec![raw_run()];
     let mut results = Vec::new();
     for (label, format, pii) in [
         ("openai-sft", Format::OpenaiSft, PiiMode::Redact),
@@ -112,16 +127,21 @@ fn main() {
             bytes,
             raws.len() - 1,
         ));
-        raws.push(raw_loop(&store, &out_dir.path().join("raw.jsonl")));
+        raws.push(raw_run());
     }
-    let raw_mb = bytes_written(out_dir.path(), "raw") as f64 / 1e6;
+    let raw_mb = raw_bytes as f64 / 1e6;
     let fmt_raw = |(secs, cpu): (f64, f64)| format!("{secs:.2}s ({cpu:.2}s CPU)");
     println!(
-        "items: {n}; raw loop runs: {}; {raw_mb:.0} MB; load average {}",
+        "items: {n}; raw loop runs: {}; {raw_mb:.0} MB{}; load average {}",
         raws.iter()
             .map(|r| fmt_raw(*r))
             .collect::<Vec<_>>()
             .join(", "),
+        if drop_raw_output {
+            " (dropped after each run)"
+        } else {
+            ""
+        },
         load_average()
     );
     println!(

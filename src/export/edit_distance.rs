@@ -11,10 +11,38 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Levenshtein distance over [`words`]: insertions, deletions and substitutions of whole words.
 /// O(n·m) time and O(m) memory after the common prefix and suffix are stripped.
 pub fn word_edit_distance(a: &str, b: &str) -> usize {
-    // Words are compared by a 64-bit FNV-1a hash: one integer compare per cell of the table.
-    let a: Vec<u64> = words(a).map(word_hash).collect();
-    let b: Vec<u64> = words(b).map(word_hash).collect();
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a, b) = hashed_words(a, b);
+    let (a, b) = differing_middles(&a, &b);
+    levenshtein(a, b)
+}
+
+/// Whether `word_edit_distance(a, b) >= min`, decided from the word counts when they settle it:
+/// after the common prefix and suffix, the distance is at least the difference of the counts
+/// (and at least 1 when anything is left) and at most the larger count. Only otherwise is the
+/// O(n·m) table computed — never for the default minimum of 1.
+pub fn word_edit_distance_at_least(a: &str, b: &str, min: usize) -> bool {
+    let (a, b) = hashed_words(a, b);
+    let (a, b) = differing_middles(&a, &b);
+    let lower = a
+        .len()
+        .abs_diff(b.len())
+        .max(usize::from(!a.is_empty() || !b.is_empty()));
+    let upper = a.len().max(b.len());
+    lower >= min || (upper >= min && levenshtein(a, b) >= min)
+}
+
+/// The words of both texts, compared by a 64-bit FNV-1a hash: one integer compare per cell of
+/// the table.
+fn hashed_words(a: &str, b: &str) -> (Vec<u64>, Vec<u64>) {
+    (
+        words(a).map(word_hash).collect(),
+        words(b).map(word_hash).collect(),
+    )
+}
+
+/// `a` and `b` without their common prefix and suffix.
+fn differing_middles<'w>(a: &'w [u64], b: &'w [u64]) -> (&'w [u64], &'w [u64]) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (&a[prefix..], &b[prefix..]);
     let suffix = a
         .iter()
@@ -22,7 +50,10 @@ pub fn word_edit_distance(a: &str, b: &str) -> usize {
         .zip(b.iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
-    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    (&a[..a.len() - suffix], &b[..b.len() - suffix])
+}
+
+fn levenshtein(a: &[u64], b: &[u64]) -> usize {
     if a.is_empty() || b.is_empty() {
         return a.len().max(b.len());
     }
@@ -43,4 +74,28 @@ fn word_hash(word: &str) -> u64 {
     word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec!["a", "b", "c", " ", "\n", ","]),
+            0..24,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn at_least_agrees_with_the_distance(a in text(), b in text(), min in 0usize..8) {
+            prop_assert_eq!(
+                word_edit_distance_at_least(&a, &b, min),
+                word_edit_distance(&a, &b) >= min
+            );
+        }
+    }
 }

@@ -10,7 +10,7 @@
 //! least `min_edit_distance` words: a whitespace-only edit carries no signal and would teach
 //! contradicting labels for the same text.
 
-use super::edit_distance::word_edit_distance;
+use super::edit_distance::word_edit_distance_at_least;
 use crate::domain::Action;
 
 /// Which kind of example a format takes.
@@ -63,7 +63,7 @@ pub fn examples<'a>(
     siblings: &[Sibling<'a>],
     min_edit_distance: usize,
 ) -> (Vec<(String, Example<'a>)>, u64) {
-    let differs = |a: &str, b: &str| word_edit_distance(a, b) >= min_edit_distance;
+    let differs = |a: &str, b: &str| word_edit_distance_at_least(a, b, min_edit_distance);
     let mut out = Vec::new();
     let mut below = 0;
     let original = reviewed.original;

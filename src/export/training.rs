@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -14,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::files::{PendingFile, companion_path};
+use super::lines::PromptJson;
 use super::mapping::{self, Family, Reviewed, Sibling};
 use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
 use super::siblings::AcceptedAnswers;
@@ -220,28 +223,50 @@ fn write_lines(
     cancel: &AtomicBool,
     mut out: Output,
 ) -> Result<Output> {
-    let mut seen: HashSet<u128> = HashSet::new();
-    let mut systems = SystemPrompts::default();
-    let mut line = Vec::with_capacity(8192);
-    let mut side = Vec::with_capacity(1024);
+    let mut state = WriterState::default();
     for chunk in receiver {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
         for row in chunk {
-            write_row(
-                options,
-                family,
-                &row,
-                &mut systems,
-                &mut seen,
-                &mut line,
-                &mut side,
-                &mut out,
-            )?;
+            write_row(options, family, &row, &mut state, &mut out)?;
         }
     }
     Ok(out)
+}
+
+/// What the writing thread carries from row to row: caches and reused buffers.
+#[derive(Default)]
+struct WriterState {
+    systems: SystemPrompts,
+    /// Keys ([`line_key`]) of the lines written so far, for de-duplication.
+    seen: HashSet<u128, BuildHasherDefault<KeyHasher>>,
+    /// The current item's prompt turns, escaped once for all its lines.
+    prompt: PromptJson,
+    line: Vec<u8>,
+    side: Vec<u8>,
+}
+
+/// Hashes a de-duplication key for the `seen` set by taking its low 64 bits: a key is already
+/// a SHA-256 prefix, uniformly distributed, so hashing it again (SipHash) would only cost time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write_u128(&mut self, key: u128) {
+        self.0 = key as u64;
+    }
+
+    /// Not called for `u128` keys; mixes any other input in, as the trait requires.
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// System prompts rendered so far, by domain and kind (the template is the same for every item).
@@ -262,17 +287,20 @@ impl SystemPrompts {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn write_row(
     options: &ExportOptions,
     family: Family,
     row: &Row,
-    systems: &mut SystemPrompts,
-    seen: &mut HashSet<u128>,
-    line: &mut Vec<u8>,
-    side: &mut Vec<u8>,
+    state: &mut WriterState,
     out: &mut Output,
 ) -> Result<()> {
+    let WriterState {
+        systems,
+        seen,
+        prompt,
+        line,
+        side,
+    } = state;
     let item = &row.item;
     let system = systems.get(&options.system_prompt, item.body.kind(), &item.domain);
     let raw_user = prompt::user_turn(&item.body);
@@ -324,20 +352,30 @@ fn write_row(
     let (examples, below) =
         mapping::examples(family, reviewed, &siblings, options.min_edit_distance);
     manifest.counts.below_min_edit_distance += below;
+    if examples.is_empty() {
+        return Ok(());
+    }
     let in_validation = in_validation(&raw_user, options.val_fraction);
+    prompt.set(system, &user);
+    let prompt_digest: Option<[u8; 32]> = options
+        .dedup
+        .then(|| Sha256::digest(prompt.as_bytes()).into());
     let mut wrote_any = false;
     for (suffix, example) in &examples {
         line.clear();
-        if !lines::write(
+        let Some(prompt_start) = lines::write(
             options.format,
             options.prompt_completion,
-            (system, &user),
+            prompt,
             example,
             line,
-        ) {
+        ) else {
             continue;
-        }
-        if options.dedup && !seen.insert(line_hash(line)) {
+        };
+        let prompt_range = prompt_start..prompt_start + prompt.as_bytes().len();
+        if let Some(digest) = &prompt_digest
+            && !seen.insert(line_key(digest, line, prompt_range))
+        {
             out.manifest.counts.duplicates_skipped += 1;
             continue;
         }
@@ -412,10 +450,17 @@ fn record_exported(manifest: &mut Manifest, item: &ReviewedItem) {
     }
 }
 
-/// De-duplication key: the first 128 bits of SHA-256 over the whole line, i.e. over the prompt
-/// and the completion(s) (and the label, for KTO).
-fn line_hash(line: &[u8]) -> u128 {
-    let digest = Sha256::digest(line);
+/// De-duplication key of `line`, whose prompt turns (SHA-256 `prompt_digest`) sit at `prompt`:
+/// the first 128 bits of SHA-256 over the prompt's digest and the rest of the line. Every line of
+/// one export has the same bytes before its prompt ([`lines::write`]), so two lines share a key
+/// exactly when they are equal — the same prompt, completion(s) and (KTO) label — as when the
+/// whole line was hashed, but the ~2 KB prompt is hashed once per item instead of once per line.
+fn line_key(prompt_digest: &[u8; 32], line: &[u8], prompt: Range<usize>) -> u128 {
+    let digest = Sha256::new()
+        .chain_update(prompt_digest)
+        .chain_update(&line[..prompt.start])
+        .chain_update(&line[prompt.end..])
+        .finalize();
     u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
 }
 
@@ -446,4 +491,36 @@ fn empty_reason(manifest: &Manifest) -> String {
         c.duplicates_skipped,
         c.below_min_edit_distance
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::Format;
+    use crate::export::mapping::Example;
+
+    /// The key of the KTO line for (user turn, completion, label).
+    fn key(user: &str, completion: &str, label: bool) -> u128 {
+        let mut prompt = PromptJson::default();
+        prompt.set("system", user);
+        let digest: [u8; 32] = Sha256::digest(prompt.as_bytes()).into();
+        let example = Example::Kto { completion, label };
+        let mut line = Vec::new();
+        let start = lines::write(Format::TrlKto, false, &prompt, &example, &mut line).unwrap();
+        line_key(&digest, &line, start..start + prompt.as_bytes().len())
+    }
+
+    #[test]
+    fn line_keys_are_equal_exactly_for_equal_lines() {
+        let base = key("q", "a", true);
+        assert_eq!(base, key("q", "a", true));
+        assert_ne!(base, key("q", "a", false), "label");
+        assert_ne!(base, key("q", "b", true), "completion");
+        assert_ne!(base, key("p", "a", true), "prompt");
+        assert_ne!(
+            key("qa", "", true),
+            key("q", "a", true),
+            "text moved across"
+        );
+    }
 }

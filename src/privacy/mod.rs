@@ -9,6 +9,7 @@
 
 mod checksums;
 mod detectors;
+mod prefilter;
 
 pub use checksums::{iban_valid, luhn_valid};
 
@@ -105,9 +106,10 @@ static SCREEN: LazyLock<Screen> = LazyLock::new(|| {
 /// Replaces every finding in `text` with its placeholder and adds it to `findings`.
 pub fn redact<'t>(text: &'t str, findings: &mut Findings) -> Cow<'t, str> {
     let screen = &*SCREEN;
+    // The prefilter skips text no detector can match (most text) without a regex scan;
     // `is_match` may stop at the first candidate; the overlapping `matches` scan, which must
     // read the whole text for every pattern, only runs on text that has one.
-    if !screen.any.is_match(text) {
+    if !prefilter::may_match(text) || !screen.any.is_match(text) {
         return Cow::Borrowed(text);
     }
     let candidates = screen.any.matches(text);
