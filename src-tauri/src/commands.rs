@@ -14,7 +14,7 @@ use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::stats::Stats;
-use vetted::store::{Guideline, QueueFacets, QueueFilter};
+use vetted::store::{Guideline, QueueFacets, QueueFilter, SearchResults};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::{Result, SessionInfo, Store};
 
@@ -144,13 +144,14 @@ pub fn decide(state: State<'_, AppState>, input: DecisionInput) -> Result<Decisi
 }
 
 /// Full-text search over questions, answers, evidence and relationships (FTS5); the query is
-/// matched literally, never parsed as FTS syntax.
+/// matched literally, never parsed as FTS syntax. Best match first, or newest first when every
+/// word is too common to rank by (`order` says which).
 #[tauri::command(async)]
 pub fn search_items(
     state: State<'_, AppState>,
     query: String,
     limit: u32,
-) -> Result<Vec<QueueEntry>> {
+) -> Result<SearchResults> {
     state.store().search(&query, limit)
 }
 
