@@ -7,8 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use vetted::domain::{
-    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueueEntry, QueuePage, RejectReason,
-    StatusCounts,
+    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
 use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
