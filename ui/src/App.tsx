@@ -43,6 +43,7 @@ import { promotedDecisions } from "./guidelines";
 import { useGuidelines } from "./useGuidelines";
 import { useKeymap } from "./useKeymap";
 import { usePagedQueue, type Criteria } from "./usePagedQueue";
+import { usePaintMark } from "./usePaintMark";
 import { useToast } from "./useToast";
 
 interface LoadedItem {
@@ -119,6 +120,7 @@ export function App() {
   // Load the selected item unless it is already shown (a decision loads its successor itself).
   const selectedId = queue.selectedId;
   const shownId = current?.item.external_id ?? null;
+  usePaintMark(shownId);
   useEffect(() => {
     if (selectedId === null || selectedId === shownId) return;
     let superseded = false;
