@@ -197,13 +197,12 @@ export function App() {
       const changes = entryChangesAfter(current?.item, decision);
       bumpStats();
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
-      const [newCounts, next] = await Promise.allSettled([
-        fetchCounts(),
-        nextId === null ? Promise.resolve(null) : loadItem(nextId),
-      ]);
-      // One batch: list, counts and the next item change together.
+      const [next] = await Promise.allSettled([nextId === null ? Promise.resolve(null) : loadItem(nextId)]);
+      // One batch: the list and the next item change together. The counts follow: they scan the
+      // whole queue (tens of milliseconds at a million items) and must not delay the next item,
+      // nor hold the store before it is loaded.
       update((state) => applyDecision(state, input.item, status, changes));
-      if (newCounts.status === "fulfilled") setCounts(newCounts.value);
+      fetchCounts().then(setCounts, () => undefined);
       if (next.status === "fulfilled") {
         setCurrent(next.value);
         setItemError(null);
