@@ -12,7 +12,7 @@
 //!   phrase, and rare words (ranked) — the generated corpus has no rare word (each of its 3,382
 //!   words is in at least 7.5 % of the items), so the bench adds 1,000 items carrying
 //!   `zqrare10` / `zqrare100` / `zqrare1000` (in 10 / 100 / 1,000 of them) once;
-//! - `queue_facets` (`SELECT DISTINCT` domain, model, reviewer, tags) and `status_counts`.
+//! - `queue_facets` (distinct domains, models, reviewers by skip scan; tags) and `status_counts`.
 //!
 //! It writes N approve decisions (and the rare-word items) into the database (the import bench
 //! recreates it anyway).
