@@ -471,7 +471,7 @@ fn import_raw(db: &Path, n: usize, fts: FtsStrategy) -> (Duration, Duration) {
 }
 
 fn search_latency(store: &Store, query: &str) -> (usize, Duration, Duration) {
-    let hits = store.search(query, 20).expect("search").len();
+    let hits = store.search(query, 20).expect("search").hits.len();
     let mut times: Vec<Duration> = (0..21)
         .map(|_| {
             let started = Instant::now();

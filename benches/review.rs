@@ -7,17 +7,22 @@
 //!   loading the next pending item (`Store::item`) — p50/p95/p99 over N decisions (default 300);
 //! - `queue_page` (keyset, 50 rows): the first page, pages deep in the queue (cursor at 90 % of the
 //!   ids), for each sort and for the pending filter;
-//! - `search` (limit 20) for typical queries;
-//! - `queue_facets` (`SELECT DISTINCT` domain, model, reviewer, tags) and `status_counts`.
+//! - `search` (limit 20) for typical queries: common words (more matches than
+//!   `vetted::store::RANK_LIMIT`, so newest first), several common words few items share, a
+//!   phrase, and rare words (ranked) — the generated corpus has no rare word (each of its 3,382
+//!   words is in at least 7.5 % of the items), so the bench adds 1,000 items carrying
+//!   `zqrare10` / `zqrare100` / `zqrare1000` (in 10 / 100 / 1,000 of them) once;
+//! - `queue_facets` (distinct domains, models, reviewers by skip scan; tags) and `status_counts`.
 //!
-//! It writes N approve decisions into the database (the import bench recreates it anyway).
+//! It writes N approve decisions (and the rare-word items) into the database (the import bench
+//! recreates it anyway).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use vetted::Store;
 use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
-use vetted::store::{QueueFilter, QueueSort};
+use vetted::store::{QueueFilter, QueueSort, SearchOrder};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -135,7 +140,28 @@ fn main() {
         report(label, times);
     }
 
-    for query in ["vilo", "re qumi", "pefilo", "revenue", "ka"] {
+    seed_rare_words(&mut store);
+    for query in [
+        "vilo",
+        "re qumi",
+        "ka",
+        "ka lo",
+        "quetmi ange jusazu",
+        "kalo-vilo",
+        "zqrare10",
+        "zqrare100",
+        "zqrare1000",
+        "ka zqrare100",
+        "vilo qumi zqrare1000",
+        "pefilo",
+        "revenue",
+        "NEAR( \"x* col:y",
+    ] {
+        let found = store.search(query, 20).expect("search");
+        let order = match found.order {
+            SearchOrder::Relevance => "ranked",
+            SearchOrder::Newest => "newest first",
+        };
         let times = (0..21)
             .map(|_| {
                 let t = Instant::now();
@@ -143,7 +169,10 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        report(&format!("search `{query}`"), times);
+        report(
+            &format!("search `{query}` ({} hits, {order})", found.hits.len()),
+            times,
+        );
     }
     let times = (0..11)
         .map(|_| {
@@ -163,6 +192,41 @@ fn main() {
         })
         .collect();
     report("status_counts", times);
+}
+
+/// Adds, once, 1,000 answers whose text mixes common corpus words with `zqrare1000` (all),
+/// `zqrare100` (the first 100) and `zqrare10` (the first 10): words no generated item contains.
+fn seed_rare_words(store: &mut Store) {
+    let seeded = store.search("zqrare1000", 1).expect("search");
+    if !seeded.hits.is_empty() {
+        return;
+    }
+    let lines: Vec<String> = (0..1000)
+        .map(|i| {
+            let rare = match i {
+                0..10 => "zqrare10 zqrare100 zqrare1000",
+                10..100 => "zqrare100 zqrare1000",
+                _ => "zqrare1000",
+            };
+            serde_json::json!({
+                "kind": "answer",
+                "id": format!("bench-rare-{i}"),
+                "domain": "finance",
+                "model": "bench",
+                "question": "ka lo vilo re qumi",
+                "answer": format!("ka vilo {rare} mi re qumi sa lo"),
+                "evidence": [{"id": "doc-1", "title": "ka", "text": "lo mi re", "source": "bench"}],
+            })
+            .to_string()
+        })
+        .collect();
+    let file =
+        std::env::temp_dir().join(format!("vetted-review-rare-{}.jsonl", std::process::id()));
+    std::fs::write(&file, lines.join("\n")).expect("write the rare-word items");
+    store
+        .import_path(&file)
+        .expect("import the rare-word items");
+    std::fs::remove_file(&file).expect("remove the rare-word file");
 }
 
 fn report(label: &str, mut times: Vec<Duration>) {

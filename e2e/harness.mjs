@@ -84,8 +84,8 @@ async function waitForPortFree(port, timeoutMs) {
   }
 }
 
-/** Starts the app on `db`; returns the WebdriverIO browser and a stop function. */
-export async function startApp(db, env = {}) {
+/** Starts the app (`binary`, the debug build by default) on `db`; returns the WebdriverIO browser and a stop function. */
+export async function startApp(db, env = {}, binary = appBinary) {
   // tauri-driver (4444) and the WebKitWebDriver it starts (4445) of the previous test must be gone.
   await waitForPortFree(4444, 15000);
   await waitForPortFree(4445, 15000);
@@ -102,7 +102,7 @@ export async function startApp(db, env = {}) {
       logLevel: 'error',
       connectionRetryCount: 0,
       capabilities: {
-        'tauri:options': { application: appBinary },
+        'tauri:options': { application: binary },
         'wdio:enforceWebDriverClassic': true,
       },
     });

@@ -7,8 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use vetted::domain::{
-    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueueEntry, QueuePage, RejectReason,
-    StatusCounts,
+    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
 use vetted::jobs::tasks::{self, ExportRequest, LlmRunRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
@@ -17,7 +16,7 @@ use vetted::llm::provider::{ProviderConfig, ProvidersView, Settings};
 use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::stats::Stats;
-use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter};
+use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, SearchResults};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::{Result, SessionInfo, Store};
 
@@ -152,13 +151,14 @@ pub fn decide(state: State<'_, AppState>, input: DecisionInput) -> Result<Decisi
 }
 
 /// Full-text search over questions, answers, evidence and relationships (FTS5); the query is
-/// matched literally, never parsed as FTS syntax.
+/// matched literally, never parsed as FTS syntax. Best match first, or newest first when every
+/// word is too common to rank by (`order` says which).
 #[tauri::command(async)]
 pub fn search_items(
     state: State<'_, AppState>,
     query: String,
     limit: u32,
-) -> Result<Vec<QueueEntry>> {
+) -> Result<SearchResults> {
     state.store().search(&query, limit)
 }
 

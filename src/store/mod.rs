@@ -40,7 +40,7 @@ pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
 pub use products::ProductRegistration;
 pub use queue::{QueueFacets, QueueFilter, QueueSort};
-pub use search::{MAX_QUERY_CHARS, fts_query};
+pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use sync::{MergeReport, PackReport, Since};
 pub use team::{Overlap, OverlapScope};

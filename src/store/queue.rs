@@ -244,18 +244,32 @@ impl Store {
 
     /// The distinct domains, models, reviewers and tags, for the filter bar.
     pub fn queue_facets(&self) -> Result<QueueFacets> {
-        let distinct = |sql: &str| -> Result<Vec<String>> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
+        let distinct = |column: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(&skip_scan_distinct(column))?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
         Ok(QueueFacets {
-            domains: distinct("SELECT DISTINCT domain FROM items ORDER BY domain")?,
-            models: distinct("SELECT DISTINCT model FROM items ORDER BY model")?,
-            reviewers: distinct(
-                "SELECT DISTINCT decided_by FROM items WHERE decided_by IS NOT NULL ORDER BY 1",
-            )?,
+            domains: distinct("domain")?,
+            models: distinct("model")?,
+            reviewers: distinct("decided_by")?,
             tags: self.all_tags()?,
         })
     }
+}
+
+/// The distinct non-NULL values of `items.column` in ascending order, by a skip scan: each step
+/// seeks the column's index for the smallest value above the previous one, so the cost follows
+/// the number of distinct values, not of items (SQLite walks the whole index for `DISTINCT`:
+/// 116-326 ms at 1M items). `column` must be an indexed column name, never user input.
+fn skip_scan_distinct(column: &str) -> String {
+    format!(
+        "WITH RECURSIVE seen(value) AS (
+             SELECT (SELECT min({column}) FROM items)
+             UNION ALL
+             SELECT (SELECT min({column}) FROM items WHERE {column} > seen.value)
+             FROM seen WHERE seen.value IS NOT NULL
+         )
+         SELECT value FROM seen WHERE value IS NOT NULL"
+    )
 }

@@ -178,7 +178,10 @@ fn an_import_that_dies_midway_stays_invisible_and_is_removed_on_the_next_open() 
         "rows of an unfinished import are not counted"
     );
     assert!(store.item("a-0").is_err(), "nor shown");
-    assert!(store.search("answer", 10).unwrap().is_empty(), "nor found");
+    assert!(
+        store.search("answer", 10).unwrap().hits.is_empty(),
+        "nor found"
+    );
     assert_eq!(
         store
             .queue_page(&Default::default(), None, 100)

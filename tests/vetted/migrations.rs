@@ -161,6 +161,7 @@ fn a_version_1_database_with_items_upgrades_and_becomes_searchable() {
     let hits: Vec<String> = store
         .search("churn", 5)
         .unwrap()
+        .hits
         .into_iter()
         .map(|e| e.external_id)
         .collect();

@@ -248,3 +248,46 @@ fn every_sort_pages_by_keyset_without_gaps_or_repeats() {
         "the risk sort puts vetting failures first"
     );
 }
+
+#[test]
+fn facets_list_each_distinct_value_once_in_order() {
+    let item = |id: &str, domain: &str, model: &str| {
+        let mut line: serde_json::Value = serde_json::from_str(&answer_line(id, "$12M")).unwrap();
+        line["domain"] = domain.into();
+        line["model"] = model.into();
+        line.to_string()
+    };
+    let (_db, mut store) = store_from(&[
+        item("a", "sales", "m-2"),
+        item("b", "finance", "m-1"),
+        item("c", "sales", "m-2"),
+        item("d", "hr", "m-3"),
+        item("e", "finance", "m-1"),
+    ]);
+    for (id, reviewer) in [("a", "zoe"), ("b", "ana"), ("c", "zoe")] {
+        store
+            .decide(&DecisionInput {
+                reviewer: reviewer.into(),
+                ..input(id, Action::Approve)
+            })
+            .unwrap();
+    }
+    store.add_tag("d", "risky").unwrap();
+    let facets = store.queue_facets().unwrap();
+    assert_eq!(
+        facets.domains,
+        ["finance", "hr", "sales"],
+        "each domain once, sorted"
+    );
+    assert_eq!(
+        facets.models,
+        ["m-1", "m-2", "m-3"],
+        "each model once, sorted"
+    );
+    assert_eq!(
+        facets.reviewers,
+        ["ana", "zoe"],
+        "reviewers of decided items; undecided items (no reviewer) add none"
+    );
+    assert_eq!(facets.tags, ["risky"]);
+}

@@ -46,6 +46,7 @@ import { promotedDecisions } from "./guidelines";
 import { useGuidelines } from "./useGuidelines";
 import { useKeymap } from "./useKeymap";
 import { usePagedQueue, type Criteria } from "./usePagedQueue";
+import { usePaintMark } from "./usePaintMark";
 import { useToast } from "./useToast";
 
 interface LoadedItem {
@@ -123,6 +124,7 @@ export function App() {
   // Load the selected item unless it is already shown (a decision loads its successor itself).
   const selectedId = queue.selectedId;
   const shownId = current?.item.external_id ?? null;
+  usePaintMark(shownId);
   useEffect(() => {
     if (selectedId === null || selectedId === shownId) return;
     let superseded = false;
@@ -212,13 +214,12 @@ export function App() {
       const changes = entryChangesAfter(current?.item, decision);
       bumpStats();
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
-      const [newCounts, next] = await Promise.allSettled([
-        fetchCounts(),
-        nextId === null ? Promise.resolve(null) : loadItem(nextId),
-      ]);
-      // One batch: list, counts and the next item change together.
+      const [next] = await Promise.allSettled([nextId === null ? Promise.resolve(null) : loadItem(nextId)]);
+      // One batch: the list and the next item change together. The counts follow: they scan the
+      // whole queue (tens of milliseconds at a million items) and must not delay the next item,
+      // nor hold the store before it is loaded.
       update((state) => applyDecision(state, input.item, status, changes));
-      if (newCounts.status === "fulfilled") setCounts(newCounts.value);
+      fetchCounts().then(setCounts, () => undefined);
       if (next.status === "fulfilled") {
         setCurrent(next.value);
         setItemError(null);

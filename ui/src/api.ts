@@ -17,13 +17,13 @@ import type { ProviderConfig } from "./bindings/ProviderConfig";
 import type { ProvidersView } from "./bindings/ProvidersView";
 import type { QueueCursor } from "./bindings/QueueCursor";
 import type { QueueFacets } from "./bindings/QueueFacets";
-import type { QueueEntry } from "./bindings/QueueEntry";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
 import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
@@ -86,8 +86,9 @@ export const getKeymap = (): Promise<KeyBinding[]> => call("get_keymap");
 
 export const setKeymap = (overrides: KeyBinding[]): Promise<void> => call("set_keymap", { overrides });
 
-/** Full-text search; the query is matched literally (FTS syntax in it is not interpreted). */
-export const searchItems = (query: string, limit: number): Promise<QueueEntry[]> => call("search_items", { query, limit });
+/** Full-text search; the query is matched literally (FTS syntax in it is not interpreted). Hits come
+ * best match first, or newest first when every word is too common to rank by (`order` says which). */
+export const searchItems = (query: string, limit: number): Promise<SearchResults> => call("search_items", { query, limit });
 
 /**
  * Starts a background job after the native file dialog the shell shows; `onEvent` receives its

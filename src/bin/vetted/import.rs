@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use vetted::import::{ImportProgress, ImportSource};
+use vetted::store::{RANK_LIMIT, SearchOrder};
 use vetted::{Result, Store};
 
 use crate::output::print_json;
@@ -75,12 +76,19 @@ fn update(bar: &ProgressBar, p: &ImportProgress) {
     ));
 }
 
+/// Prints the hits (a JSON array with `--json`, unchanged by the order); when they come newest
+/// first because every word is too common to rank by, says so on stderr.
 pub fn search(store: &Store, query: &str, limit: u32, json: bool) -> Result<()> {
-    let hits = store.search(query, limit)?;
+    let found = store.search(query, limit)?;
+    if found.order == SearchOrder::Newest {
+        eprintln!(
+            "common words only (each in over {RANK_LIMIT} items): newest first; add a rarer word to rank by relevance"
+        );
+    }
     if json {
-        print_json(&hits);
+        print_json(&found.hits);
     } else {
-        print_queue_entries(&hits);
+        print_queue_entries(&found.hits);
     }
     Ok(())
 }

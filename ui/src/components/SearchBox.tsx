@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { searchItems } from "../api";
 import type { AppError } from "../bindings/AppError";
-import type { QueueEntry } from "../bindings/QueueEntry";
+import type { SearchResults } from "../bindings/SearchResults";
 import { latestOnly } from "../latestOnly";
 import { KindBadge, StatusBadge } from "./Badges";
 import { SafeText } from "./SafeText";
@@ -17,7 +17,7 @@ interface SearchBoxProps {
 /** Full-text search over the whole database; results replace nothing — pick one to open it. */
 export function SearchBox({ onOpen }: SearchBoxProps) {
   const [query, setQuery] = useState("");
-  const [results, setResults] = useState<QueueEntry[] | null>(null);
+  const [results, setResults] = useState<SearchResults | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const requests = useMemo(latestOnly, []);
 
@@ -61,8 +61,8 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
           if (event.key === "Escape") {
             setQuery("");
             event.currentTarget.blur();
-          } else if (event.key === "Enter" && results !== null && results[0] !== undefined) {
-            open(results[0].external_id);
+          } else if (event.key === "Enter" && results !== null && results.hits[0] !== undefined) {
+            open(results.hits[0].external_id);
           }
         }}
       />
@@ -73,8 +73,13 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
       )}
       {results !== null && (
         <ul className="search-results" data-testid="search-results" aria-label="Search results">
-          {results.length === 0 && <li className="search-note">No matches.</li>}
-          {results.map((entry) => (
+          {results.hits.length === 0 && <li className="search-note">No matches.</li>}
+          {results.order === "newest" && (
+            <li className="search-note" data-testid="search-order">
+              Common words only — newest first. Add a rarer word to rank by relevance.
+            </li>
+          )}
+          {results.hits.map((entry) => (
             <li key={entry.external_id}>
               <button
                 type="button"
