@@ -136,6 +136,22 @@ export async function selectedId(browser) {
   return browser.$('[data-testid="item-view"]').getAttribute('data-external-id');
 }
 
+/**
+ * Replaces a field's text the way a user does (select all, type over it), so React sees every
+ * change. WebDriver's clearValue sets the DOM value behind React's back: a controlled input can
+ * then come back with its old text in front of the new one.
+ */
+export async function replaceText(browser, field, text) {
+  await field.click();
+  await browser.keys(['Control', 'a']);
+  await field.addValue(text);
+  let value = '';
+  await browser.waitUntil(async () => (value = await field.getValue()) === text, {
+    timeout: 5000,
+    timeoutMsg: `the field holds "${text}" (it holds "${value}")`,
+  });
+}
+
 /** Waits until a toast containing `contains` shows (up to `timeout` ms); returns its text. */
 export async function toastText(browser, contains, timeout = 60000) {
   let last = '';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cliBinary, screenshot, seededDb, sql, startApp, toastText } from '../harness.mjs';
+import { cliBinary, replaceText, screenshot, seededDb, sql, startApp, toastText } from '../harness.mjs';
 
 const url = process.env.VETTED_TEST_LLM_URL;
 const keyring = process.env.VETTED_TEST_KEYRING;
@@ -20,11 +20,7 @@ const CANARY = 'sk-vetted-e2e-canary-31c9f0aa7d';
 // The keyring outlives a retried run of this suite: a fresh provider name starts without a key.
 const NAME = `local-${process.pid}`;
 
-async function fill(browser, testId, value) {
-  const field = browser.$(`[data-testid="${testId}"]`);
-  await field.clearValue();
-  await field.setValue(value);
-}
+const fill = (browser, testId, value) => replaceText(browser, browser.$(`[data-testid="${testId}"]`), value);
 
 test('add a provider, keep its key in the keyring, vet the queue with progress and cost, cancel a run', { skip }, async () => {
   const db = seededDb();

@@ -2,7 +2,7 @@
 // hostile FTS syntax is matched literally (never an error), and a result opens its item.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, seededDb, selectedId, startApp } from '../harness.mjs';
+import { replaceText, screenshot, seededDb, selectedId, startApp } from '../harness.mjs';
 
 async function resultIds(browser) {
   return browser.execute(() =>
@@ -27,13 +27,17 @@ test('search finds items by their evidence, survives FTS syntax and opens a resu
     });
 
     for (const hostile of ['"', 'foo"', 'NEAR(', 'AND', '*', 'col:x', '-x']) {
-      await input.setValue(hostile);
+      await replaceText(browser, input, hostile);
       await browser.$('[data-testid="search-results"]').waitForExist({ timeout: 15000, timeoutMsg: `results (maybe none) for ${hostile}` });
       assert.equal(await browser.$('.search [role="alert"]').isExisting(), false, `no error for the query ${hostile}`);
     }
 
-    await input.setValue('Shippers');
-    await browser.waitUntil(async () => (await resultIds(browser)).includes('rel-northwind-1'), { timeout: 15000 });
+    await replaceText(browser, input, 'Shippers');
+    let seen = [];
+    await browser.waitUntil(async () => (seen = await resultIds(browser)).includes('rel-northwind-1'), {
+      timeout: 15000,
+      timeoutMsg: `Shippers finds rel-northwind-1 (box: "${await input.getValue()}", results: ${JSON.stringify(seen)})`,
+    });
     await browser.$('[data-testid="search-result"][data-external-id="rel-northwind-1"]').click();
     await browser.waitUntil(async () => (await selectedId(browser)) === 'rel-northwind-1', {
       timeout: 15000, timeoutMsg: 'a search result opens its item',

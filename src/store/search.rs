@@ -97,7 +97,14 @@ impl Store {
         };
         let scoring = self.scoring_tokens(&tokens(query))?;
         let (order, ids) = if scoring.is_empty() {
-            (SearchOrder::Newest, self.newest_matches(&fts, limit)?)
+            let ids = self.newest_matches(&fts, limit)?;
+            // Without hits there is no order to explain (e.g. a query of punctuation only).
+            let order = if ids.is_empty() {
+                SearchOrder::Relevance
+            } else {
+                SearchOrder::Newest
+            };
+            (order, ids)
         } else {
             // Every match contains a scoring token's words, so there are at most RANK_LIMIT
             // (the cap holds even where `words` splits a token unlike the tokenizer).

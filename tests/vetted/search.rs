@@ -73,9 +73,16 @@ fn hostile_queries_return_results_or_none_never_an_error() {
         "a + b",
         &long,
     ] {
+        let results = store.search(query, 10);
         assert!(
-            store.search(query, 10).is_ok(),
+            results.is_ok(),
             "search {:?} must not fail",
+            &query[..query.len().min(20)]
+        );
+        let results = results.unwrap();
+        assert!(
+            !results.hits.is_empty() || results.order == vetted::store::SearchOrder::Relevance,
+            "no hits, so no 'common words, newest first' note for {:?}",
             &query[..query.len().min(20)]
         );
     }
