@@ -17,8 +17,9 @@ if [ -z "${VETTED_IN_KEYRING_SESSION:-}" ]; then
   trap 'rm -rf "$home"' EXIT
   mkdir -p "$home/run" && chmod 700 "$home/run"
   # XDG_DATA_HOME holds the keyring files; the daemon dies with the session.
+  # (dbus-daemon may warn that it cannot raise its fd limit when not run as a login session.)
   VETTED_IN_KEYRING_SESSION=1 XDG_DATA_HOME="$home/data" XDG_RUNTIME_DIR="$home/run" \
-    dbus-run-session -- bash "$0" "$@" 2> >(grep -v 'Failed to set fd limit' >&2)
+    dbus-run-session -- bash "$0" "$@"
   exit $?
 fi
 
