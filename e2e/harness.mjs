@@ -84,13 +84,29 @@ async function waitForPortFree(port, timeoutMs) {
   }
 }
 
-/** Starts the app (`binary`, the debug build by default) on `db`; returns the WebdriverIO browser and a stop function. */
+/**
+ * Starts the app (`binary`, the debug build by default) on `db`; returns the WebdriverIO browser
+ * and a stop function. A session request that fails at the socket (WebKitWebDriver not up yet,
+ * or gone) is made once more with fresh drivers, and says so.
+ */
 export async function startApp(db, env = {}, binary = appBinary) {
+  try {
+    return await startAppOnce(db, env, binary);
+  } catch (e) {
+    if (!String(e?.message).includes('UND_ERR_SOCKET')) throw e;
+    console.error(`e2e: the WebDriver session could not be created (${e.message}); starting the drivers once more`);
+    return startAppOnce(db, env, binary);
+  }
+}
+
+async function startAppOnce(db, env, binary) {
   // tauri-driver (4444) and the WebKitWebDriver it starts (4445) of the previous test must be gone.
   await waitForPortFree(4444, 15000);
   await waitForPortFree(4445, 15000);
   const driver = spawn('tauri-driver', [], {
-    env: { ...process.env, VETTED_DB: db, VETTED_REVIEWER: 'e2e-reviewer', ...env },
+    // NO_AT_BRIDGE: no accessibility bus for GTK (under a D-Bus session it is activated on demand
+    // and slows every start).
+    env: { ...process.env, NO_AT_BRIDGE: '1', VETTED_DB: db, VETTED_REVIEWER: 'e2e-reviewer', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((ok) => driver.once('exit', ok));

@@ -2,22 +2,12 @@
 //! connection keeps reading, progress then one outcome, cancel leaving the database as it was,
 //! and the revision the app polls to notice finished work.
 
-use std::sync::mpsc;
-
 use vetted::export::{Format, PiiMode};
 use vetted::import::BATCH_ITEMS;
 use vetted::jobs::tasks::{self, ExportRequest};
-use vetted::jobs::{JobEvent, Jobs, Work};
+use vetted::jobs::{JobEvent, Jobs};
 
-use crate::support::{answer_lines, table_counts, temp_db};
-
-fn run(jobs: &Jobs, work: Work) -> (u64, mpsc::Receiver<JobEvent>) {
-    let (tx, rx) = mpsc::channel();
-    let id = jobs.spawn(work, move |e| {
-        let _ = tx.send(e);
-    });
-    (id, rx)
-}
+use crate::support::{answer_lines, spawn_job, table_counts, temp_db};
 
 fn jsonl(n: usize) -> String {
     answer_lines("job", n)
@@ -33,7 +23,7 @@ fn an_import_job_reports_progress_then_its_summary_and_bumps_the_revision() {
     let before = app.data_revision().unwrap();
     let file = db.write_file("items.jsonl", jsonl(BATCH_ITEMS * 2 + 7));
     let jobs = Jobs::default();
-    let (_, rx) = run(&jobs, tasks::import(db.path.clone(), file));
+    let (_, rx) = spawn_job(&jobs, tasks::import(db.path.clone(), file));
     let events: Vec<JobEvent> = rx.iter().collect();
     assert!(
         matches!(events.first(), Some(JobEvent::Progress { total: Some(t), .. }) if *t > 0),
@@ -58,7 +48,7 @@ fn a_cancelled_import_job_leaves_the_database_as_it_was() {
     let before = table_counts(&db.path);
     let file = db.write_file("big.jsonl", jsonl(BATCH_ITEMS * 20));
     let jobs = Jobs::default();
-    let (id, rx) = run(&jobs, tasks::import(db.path.clone(), file));
+    let (id, rx) = spawn_job(&jobs, tasks::import(db.path.clone(), file));
     // Cancel once the first batch is written, so the job is mid-import.
     for event in rx.iter() {
         if matches!(event, JobEvent::Progress { done, .. } if done > 0) {
@@ -112,7 +102,7 @@ fn an_export_job_writes_the_file_and_a_failed_one_says_why() {
     assert_eq!(request.suggested_file_name(), "vetted-openai-sft.jsonl");
     let out = db.dir.path().join("sft.jsonl");
     let jobs = Jobs::default();
-    let (_, rx) = run(
+    let (_, rx) = spawn_job(
         &jobs,
         tasks::export(db.path.clone(), request.clone(), out.clone()),
     );
@@ -123,7 +113,7 @@ fn an_export_job_writes_the_file_and_a_failed_one_says_why() {
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 3);
 
-    let (_, rx) = run(
+    let (_, rx) = spawn_job(
         &jobs,
         tasks::export(db.path.clone(), request, "/dev/null".into()),
     );
@@ -139,7 +129,7 @@ fn a_products_job_registers_every_table_of_a_sqlite_file() {
     let db = temp_db();
     drop(db.open());
     let jobs = Jobs::default();
-    let (_, rx) = run(
+    let (_, rx) = spawn_job(
         &jobs,
         tasks::register_products(db.path.clone(), crate::support::chinook_path()),
     );

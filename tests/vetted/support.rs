@@ -173,3 +173,18 @@ pub fn json_of(cmd: &mut assert_cmd::Command) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Starts `work` as the app does and returns its id and a receiver of all its events.
+pub fn spawn_job(
+    jobs: &vetted::jobs::Jobs,
+    work: vetted::jobs::Work,
+) -> (
+    vetted::jobs::JobId,
+    std::sync::mpsc::Receiver<vetted::jobs::JobEvent>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let id = jobs.spawn(work, move |e| {
+        let _ = tx.send(e);
+    });
+    (id, rx)
+}

@@ -1,7 +1,6 @@
 //! LLM runs as the app starts them: a background job naming a provider from the settings file,
 //! reporting inputs done and the cost so far, ending in the run's summary, and stoppable.
 
-use std::sync::mpsc;
 use std::time::Duration;
 
 use vetted::jobs::tasks::{self, LlmRunRequest};
@@ -10,7 +9,7 @@ use vetted::llm::provider::{ProviderConfig, Settings};
 use vetted::store::QueueFilter;
 
 use super::fault_server::{FaultServer, Reply, completion};
-use crate::support::{TempDb, answer_line, temp_db};
+use crate::support::{TempDb, answer_line, spawn_job, temp_db};
 
 const VERDICT: &str = r#"{"verdict":"flag","reasons":["unsupported_claim"],"risk":0.7}"#;
 
@@ -50,12 +49,9 @@ fn a_vet_job_reports_cost_so_far_and_ends_with_the_run_summary() {
     let server = FaultServer::start(|_, _| completion(VERDICT, "stop"));
     let (db, settings) = setup(&server, 3);
     let jobs = Jobs::default();
-    let (tx, rx) = mpsc::channel();
-    jobs.spawn(
+    let (_, rx) = spawn_job(
+        &jobs,
         tasks::llm_run(db.path.clone(), settings, vet_all(), None),
-        move |e| {
-            let _ = tx.send(e);
-        },
     );
     let events: Vec<JobEvent> = rx.iter().collect();
     let costs: Vec<f64> = events
@@ -101,12 +97,9 @@ fn cancelling_a_vet_job_keeps_finished_calls_and_reports_cancelled() {
     });
     let (db, settings) = setup(&server, 6);
     let jobs = Jobs::default();
-    let (tx, rx) = mpsc::channel();
-    let id = jobs.spawn(
+    let (id, rx) = spawn_job(
+        &jobs,
         tasks::llm_run(db.path.clone(), settings, vet_all(), None),
-        move |e| {
-            let _ = tx.send(e);
-        },
     );
     let mut events = Vec::new();
     for event in rx.iter() {
@@ -149,12 +142,9 @@ fn a_job_naming_an_unknown_provider_fails_with_what_to_do() {
         domain: "data".into(),
     };
     let jobs = Jobs::default();
-    let (tx, rx) = mpsc::channel();
-    jobs.spawn(
+    let (_, rx) = spawn_job(
+        &jobs,
         tasks::llm_run(db.path.clone(), settings, request, None),
-        move |e| {
-            let _ = tx.send(e);
-        },
     );
     let last = rx.iter().last().unwrap();
     assert!(
@@ -183,17 +173,14 @@ fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
         provider: "fault".into(),
     };
     let jobs = Jobs::default();
-    let (tx, rx) = mpsc::channel();
-    jobs.spawn(
+    let (_, rx) = spawn_job(
+        &jobs,
         tasks::llm_run(
             db.path.clone(),
             settings.clone(),
             request.clone(),
             Some(questions),
         ),
-        move |e| {
-            let _ = tx.send(e);
-        },
     );
     let last = rx.iter().last().unwrap();
     assert!(
@@ -207,12 +194,9 @@ fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
         "the answer joined the queue as the provider's model"
     );
 
-    let (tx, rx) = mpsc::channel();
-    jobs.spawn(
+    let (_, rx) = spawn_job(
+        &jobs,
         tasks::llm_run(db.path.clone(), settings, request, None),
-        move |e| {
-            let _ = tx.send(e);
-        },
     );
     let last = rx.iter().last().unwrap();
     assert!(
