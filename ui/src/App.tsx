@@ -98,6 +98,8 @@ export function App() {
   /** Grows after every change to the decisions or items: the dashboard refetches its figures. */
   const [statsRevision, setStatsRevision] = useState(0);
   const bumpStats = useCallback(() => setStatsRevision((n) => n + 1), []);
+  /** Grows when work behind the queue finished (an import, a merge, an LLM run), not per decision. */
+  const [backgroundRevision, setBackgroundRevision] = useState(0);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
@@ -157,6 +159,7 @@ export function App() {
     refreshFacets();
     reloadQueue(selectedRef.current);
     bumpStats();
+    setBackgroundRevision((n) => n + 1);
   }, [fetchCounts, refreshFacets, reloadQueue, showError, bumpStats]);
   useDataRevision(refreshAfterImport);
 
@@ -522,7 +525,7 @@ export function App() {
         }}
         promoted={promoted}
         adjudicating={queue.filter === "conflict"}
-        revision={statsRevision}
+        revision={backgroundRevision}
         onPromote={promote}
       />
     );
