@@ -1,14 +1,16 @@
 // Keypress → next item painted, in the real window (a benchmark, not a test; not run by run.sh):
 //
-//   xvfb-run -a -s "-screen 0 1280x800x24" node e2e/bench-keypress.mjs DB [--presses 200] [--pause-ms 150] [--debug]
+//   xvfb-run -a -s "-screen 0 1280x800x24" node e2e/bench-keypress.mjs DB [--presses 200] [--pause-ms 150] [--trace N] [--debug]
 //
 // Starts the app (target/release/vetted-app, or target/debug with --debug) on DB through
 // tauri-driver, then presses the next key (`j`) and the approve key (`a`) `--presses` times each,
 // one at a time: after each press it waits until the next item is painted, then `--pause-ms`.
-// Each latency is measured inside the page: from the keydown event's timeStamp to the
-// `item-painted` performance mark the app sets in the animation frame that paints a newly shown
-// item (ui/src/usePaintMark.ts). Also reported: keydown → the new item's id in the DOM (a
+// Each latency is measured inside the page, from the keydown event's timeStamp to the marks the
+// app sets for a newly shown item (ui/src/usePaintMark.ts): `item-painted`, once the animation
+// frame that renders the item has done its style, layout and paint (the figure that counts), and
+// `item-frame`, when that frame starts. Also reported: keydown → the new item's id in the DOM (a
 // MutationObserver on the item view), which separates fetching and rendering from painting.
+// `--trace N` prints the timeline of the last N presses of each key.
 // Prints p50/p95/p99/max per key. Approving writes decisions into DB.
 import { join } from 'node:path';
 import { root, sleep, startApp } from './harness.mjs';
@@ -21,27 +23,59 @@ const option = (name, fallback) => {
   return at === -1 ? fallback : Number(args[at + 1]);
 };
 const presses = option('--presses', 200);
+/** With `--trace N`, the last N presses of each key print their timeline (frames, IPC, DOM). */
+const traced = option('--trace', 0);
 const pauseMs = option('--pause-ms', 150);
 const binary = join(root, args.includes('--debug') ? 'target/debug/vetted-app' : 'target/release/vetted-app');
 
-/** Presses `key`, waits for a newly painted item; returns keydown → [in DOM, painted] in ms. */
+/**
+ * Presses `key`, waits for a newly painted item; returns keydown → [in the DOM, the frame that
+ * renders it starts, that frame's rendering done] in ms.
+ */
 async function timedPress(browser, key) {
   await browser.execute(() => { window.__benchKeydown = null; window.__benchInDom = null; });
   await browser.keys(key);
   return browser.executeAsync((done) => {
     const started = performance.now();
+    const latest = (name) => performance.getEntriesByName(name).at(-1);
     const poll = () => {
-      const mark = performance.getEntriesByName('item-painted').at(-1);
-      if (window.__benchKeydown !== null && mark !== undefined && mark.startTime > window.__benchKeydown) {
-        done([window.__benchInDom - window.__benchKeydown, mark.startTime - window.__benchKeydown]);
+      const keydown = window.__benchKeydown;
+      const frame = latest('item-frame');
+      const painted = latest('item-painted');
+      if (keydown !== null && frame !== undefined && painted !== undefined && frame.startTime > keydown && painted.startTime >= frame.startTime) {
+        done([window.__benchInDom - keydown, frame.startTime - keydown, painted.startTime - keydown]);
       } else if (performance.now() - started > 10000) {
-        done(null);
+        const view = document.querySelector('[data-testid="item-view"]');
+        done(`item ${view?.dataset.externalId} shown; toast: ${document.querySelector('[data-testid="toast"]')?.textContent ?? 'none'}`);
       } else {
-        requestAnimationFrame(poll);
+        setTimeout(poll, 5);
       }
     };
     poll();
   });
+}
+
+/**
+ * In the page: records, relative to the latest keydown, every animation frame, every IPC call's
+ * start and end and every batch of DOM mutations, for `--trace`.
+ */
+function installTrace() {
+  let origin = 0;
+  let events = [];
+  const at = (label) => events.push(`${label}@${Math.round(performance.now() - origin)}`);
+  window.addEventListener('keydown', (event) => { origin = event.timeStamp; events = []; at('K'); }, { capture: true });
+  window.addEventListener('keydown', () => { at('k'); queueMicrotask(() => at('m')); });
+  const frame = () => { at('F'); requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+  new MutationObserver((records) => at(`dom${records.length}`)).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  const internals = window.__TAURI_INTERNALS__;
+  const invoke = internals.invoke.bind(internals);
+  internals.invoke = (command, ...rest) => {
+    if (command.startsWith('plugin:')) return invoke(command, ...rest);
+    at(`>${command}`);
+    return invoke(command, ...rest).finally(() => at(`<${command}`));
+  };
+  window.__traceLine = () => events.join(' ');
 }
 
 function summary(label, times) {
@@ -67,23 +101,32 @@ try {
       shown = now;
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
+  if (traced > 0) await browser.execute(installTrace);
   const rows = [];
   for (const [label, key] of [['`j` (next item)', 'j'], ['`a` (approve → next item)', 'a']]) {
     const inDom = [];
+    const frame = [];
     const painted = [];
     let missed = 0;
     for (let i = 0; i < presses; i++) {
       const elapsed = await timedPress(browser, key);
-      if (elapsed === null) {
+      if (i >= presses - traced) console.log(`${key} #${i}: ${await browser.execute(() => window.__traceLine())}`);
+      if (typeof elapsed === 'string') {
+        console.error(`${key} #${i}: no new item painted within 10 s (${elapsed})`);
         missed += 1;
       } else {
         inDom.push(elapsed[0]);
-        painted.push(elapsed[1]);
+        frame.push(elapsed[1]);
+        painted.push(elapsed[2]);
       }
       await sleep(pauseMs);
     }
     if (missed > 0) console.error(`${label}: ${missed} presses painted no new item within 10 s`);
-    rows.push(summary(`${label}: keydown → painted`, painted), summary(`${label}: keydown → in the DOM`, inDom));
+    rows.push(
+      summary(`${label}: keydown → painted`, painted),
+      summary(`${label}: keydown → its frame starts`, frame),
+      summary(`${label}: keydown → in the DOM`, inDom),
+    );
   }
   console.log(`database: ${db}; app: ${binary}; ${presses} presses per key, ${pauseMs} ms pause after each paint`);
   console.log('| key | presses | p50 | p95 | p99 | max |');

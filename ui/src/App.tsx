@@ -34,6 +34,7 @@ import { Toast } from "./components/Toast";
 import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
 import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
 import { newDecisionId } from "./ids";
+import { itemCache } from "./itemCache";
 import { commandFor, keyPressFrom, type KeyCommand } from "./keyboard";
 import { keyLabel } from "./keymap";
 import { DEFAULT_LLM_RUN, describeQueue, llmRunRequest, runProblem } from "./llmRun";
@@ -63,6 +64,11 @@ const DONE: Record<DecidingAction, string> = { approve: "Approved", edit: "Edite
 const STATUS_LABEL: Record<Item["status"], string> = { pending: "pending", approved: "approved", edited: "edited", rejected: "rejected", needs_sme: "waiting for an SME" };
 /** Fetch the next page once the selection is this close to the end of the loaded rows. */
 const PREFETCH_ROWS = 10;
+/** Items loaded ahead of the selection (see itemCache.ts): a few, and never older than this. */
+const PREFETCHED_ITEMS = 8;
+const PREFETCH_TTL_MS = 30_000;
+/** A decision taking longer than this shows the decision bar as busy (faster ones never do). */
+const BUSY_AFTER_MS = 150;
 const UNCHANGED_NOTICE = "Nothing changed, so nothing was recorded. To accept it as it is, press Esc, then A to approve.";
 
 export function App() {
@@ -76,6 +82,7 @@ export function App() {
   const [current, setCurrent] = useState<LoadedItem | null>(null);
   const [itemError, setItemError] = useState<AppError | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
+  const items = useMemo(() => itemCache(loadItem, { capacity: PREFETCHED_ITEMS, ttlMs: PREFETCH_TTL_MS }), []);
   const [mode, setMode] = useState<ReviewMode>(BROWSE);
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
@@ -127,17 +134,20 @@ export function App() {
   const selectedId = queue.selectedId;
   const shownId = current?.item.external_id ?? null;
   usePaintMark(shownId);
+  /** Shows a newly selected item. */
+  const showLoaded = useCallback((loaded: LoadedItem) => {
+    setCurrent(loaded);
+    setItemError(null);
+    // A new selection ends any editing, but neither the reviewer question at first start nor the
+    // dashboard (e.g. after an import).
+    setMode((m) => (m.kind === "reviewer" || m.kind === "stats" ? m : BROWSE));
+  }, []);
   useEffect(() => {
     if (selectedId === null || selectedId === shownId) return;
     let superseded = false;
-    loadItem(selectedId).then(
+    items.load(selectedId).then(
       (loaded) => {
-        if (superseded) return;
-        setCurrent(loaded);
-        setItemError(null);
-        // A new selection ends any editing, but neither the reviewer question at first start nor
-        // the dashboard (e.g. after an import).
-        setMode((m) => (m.kind === "reviewer" || m.kind === "stats" ? m : BROWSE));
+        if (!superseded) showLoaded(loaded);
       },
       (thrown: unknown) => {
         if (!superseded) setItemError(api.toAppError(thrown));
@@ -146,7 +156,16 @@ export function App() {
     return () => {
       superseded = true;
     };
-  }, [selectedId, shownId, reloadKey]);
+  }, [items, selectedId, shownId, reloadKey, showLoaded]);
+
+  // While the reviewer reads an item, load the one after it: `j` or a decision then shows it in
+  // the keypress's own frame.
+  const { entries } = queue;
+  useEffect(() => {
+    if (shownId === null) return;
+    const after = entries[entries.findIndex((entry) => entry.external_id === shownId) + 1];
+    if (after !== undefined) items.prefetch(after.external_id);
+  }, [items, shownId, entries]);
 
   /** New items arrived (an import here or from the CLI): recount and reload the list. */
   const selectedRef = useRef(selectedId);
@@ -155,12 +174,13 @@ export function App() {
   }, [selectedId]);
   const { reload: reloadQueue } = paged;
   const refreshAfterImport = useCallback(() => {
+    items.clear();
     fetchCounts().then(setCounts, (thrown: unknown) => showError(api.toAppError(thrown).message));
     refreshFacets();
     reloadQueue(selectedRef.current);
     bumpStats();
     setBackgroundRevision((n) => n + 1);
-  }, [fetchCounts, refreshFacets, reloadQueue, showError, bumpStats]);
+  }, [items, fetchCounts, refreshFacets, reloadQueue, showError, bumpStats]);
   useDataRevision(refreshAfterImport);
 
   /** Shows the selected item as stored now (e.g. with the verdict a vet run just added). */
@@ -215,12 +235,14 @@ export function App() {
       const status = statusAfter(input.action);
       // An edited mapping retitles its row; `current` is the item decided (see decideCurrent).
       const changes = entryChangesAfter(current?.item, decision);
-      bumpStats();
+      items.forget(input.item);
       const nextId = applyDecision(queueRef.current, input.item, status).selectedId;
-      const [next] = await Promise.allSettled([nextId === null ? Promise.resolve(null) : loadItem(nextId)]);
-      // One batch: the list and the next item change together. The counts follow: they scan the
-      // whole queue (tens of milliseconds at a million items) and must not delay the next item,
-      // nor hold the store before it is loaded.
+      // Usually prefetched while the decided item was read, so this resolves at once.
+      const [next] = await Promise.allSettled([nextId === null ? Promise.resolve(null) : items.load(nextId)]);
+      // One batch: the list, the next item and the toast change together, in one frame. The
+      // counts follow: they scan the whole queue (tens of milliseconds at a million items) and
+      // must not delay the next item, nor hold the store before it is loaded.
+      bumpStats();
       update((state) => applyDecision(state, input.item, status, changes));
       fetchCounts().then(setCounts, () => undefined);
       if (next.status === "fulfilled") {
@@ -232,25 +254,27 @@ export function App() {
       setMode(BROWSE);
       showToast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
     },
-    [queueRef, update, showToast, fetchCounts, current, bumpStats],
+    [items, queueRef, update, showToast, fetchCounts, current, bumpStats],
   );
 
   const reloadAfterConflict = useCallback(
     async (input: DecisionInput) => {
-      const [newCounts, reloaded] = await Promise.allSettled([fetchCounts(), loadItem(input.item)]);
+      items.forget(input.item);
+      const [newCounts, reloaded] = await Promise.allSettled([fetchCounts(), items.load(input.item)]);
       if (newCounts.status === "fulfilled") setCounts(newCounts.value);
       if (reloaded.status === "fulfilled") setCurrent(reloaded.value);
       setMode(BROWSE);
       showToast({ tone: "error", text: `${input.item} changed since you loaded it. It has been reloaded: decide again.` });
     },
-    [showToast, fetchCounts],
+    [items, showToast, fetchCounts],
   );
 
   const submit = useCallback(
     async (input: DecisionInput & { action: DecidingAction }): Promise<void> => {
+      // No render before the answer: a fast decision's whole result (next item, list, toast) is
+      // painted in one frame. A slow one shows the bar as busy.
       busyRef.current = true;
-      setBusy(true);
-      dismissToast();
+      const showBusy = window.setTimeout(() => setBusy(true), BUSY_AFTER_MS);
       try {
         let failure: AppError | null = null;
         let decision: Decision | null = null;
@@ -269,11 +293,12 @@ export function App() {
           showToast({ tone: "error", text: failure.message, action: { label: "Retry", run: () => busyRef.current || void submit(input) } });
         }
       } finally {
+        window.clearTimeout(showBusy);
         busyRef.current = false;
         setBusy(false);
       }
     },
-    [advanceAfter, reloadAfterConflict, showToast, dismissToast],
+    [advanceAfter, reloadAfterConflict, showToast],
   );
 
   const decideCurrent = (action: DecidingAction, details: { edited?: EditedContent; reason?: string; note?: string | null } = {}) => {
@@ -315,7 +340,8 @@ export function App() {
         return;
       }
       bumpStats();
-      const [newCounts, loaded] = await Promise.all([fetchCounts(), loadItem(event.item)]);
+      items.forget(event.item);
+      const [newCounts, loaded] = await Promise.all([fetchCounts(), items.load(event.item)]);
       setCounts(newCounts);
       setCurrent(loaded);
       setItemError(null);
@@ -333,6 +359,7 @@ export function App() {
     if (mode.kind !== "reviewer" || reviewerDraft.name.trim() === "") return;
     api.chooseReviewer(reviewerDraft.name.trim(), reviewerDraft.role).then(
       (info) => {
+        items.clear();
         setSession(info);
         setMode(BROWSE);
         setCurrent(null);
@@ -379,8 +406,14 @@ export function App() {
     switch (command.type) {
       case "next":
       case "skip":
-      case "previous":
-        return update((state) => moveSelection(state, command.type === "previous" ? -1 : 1));
+      case "previous": {
+        // A prefetched item is shown together with the moved selection, in one frame.
+        const moved = moveSelection(queueRef.current, command.type === "previous" ? -1 : 1);
+        const ready = moved.selectedId === null ? undefined : items.peek(moved.selectedId);
+        update((state) => moveSelection(state, command.type === "previous" ? -1 : 1));
+        if (ready !== undefined) showLoaded(ready);
+        return;
+      }
       case "undo":
       case "redo":
         return void revert(command.type);
@@ -477,6 +510,7 @@ export function App() {
   const annotate = (change: (externalId: string) => Promise<Partial<Item>>) => {
     if (current === null) return;
     const externalId = current.item.external_id;
+    items.forget(externalId);
     change(externalId).then(
       (patch) => setCurrent((shown) => (shown?.item.external_id === externalId ? { ...shown, item: { ...shown.item, ...patch } } : shown)),
       (thrown: unknown) => showError(api.toAppError(thrown).message),
@@ -490,6 +524,7 @@ export function App() {
   };
 
   const retryItem = () => {
+    if (selectedId !== null) items.forget(selectedId);
     setItemError(null);
     setCurrent(null);
     setReloadKey((key) => key + 1);
