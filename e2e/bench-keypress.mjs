@@ -102,6 +102,8 @@ try {
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
   if (traced > 0) await browser.execute(installTrace);
+  const css = args[args.indexOf('--css') + 1];
+  if (args.includes('--css')) await browser.execute((text) => { const style = document.createElement('style'); style.textContent = text; document.head.append(style); }, css);
   const rows = [];
   for (const [label, key] of [['`j` (next item)', 'j'], ['`a` (approve → next item)', 'a']]) {
     const inDom = [];

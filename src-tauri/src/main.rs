@@ -6,8 +6,11 @@
 
 mod commands;
 mod picker;
+mod rendering;
 
 use std::sync::Mutex;
+
+use tauri::Manager;
 
 use vetted::instance_lock::InstanceLock;
 use vetted::{Store, db_path};
@@ -80,6 +83,12 @@ fn main() {
             commands::item_costs,
             commands::data_products,
         ])
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::configure(&window)?;
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("error while running Vetted");
 }
