@@ -19,6 +19,7 @@ mod mapping;
 mod prompt;
 mod selection;
 mod siblings;
+mod sidecar;
 mod training;
 
 pub use edit_distance::word_edit_distance;

@@ -12,7 +12,6 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::files::{PendingFile, companion_path};
@@ -20,11 +19,12 @@ use super::lines::PromptJson;
 use super::mapping::{self, Family, Reviewed, Sibling};
 use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
 use super::siblings::AcceptedAnswers;
+use super::sidecar::Provenance;
 use super::{
     ExportOptions, Manifest, PiiMode, Progress, SystemPrompt, action_name, completion_text, lines,
     prompt,
 };
-use crate::domain::{Action, EditedContent, ItemKind, Vetting};
+use crate::domain::{Action, EditedContent, ItemKind};
 use crate::error::{Error, Result};
 use crate::privacy::{self, Findings};
 use crate::store::Store;
@@ -32,23 +32,6 @@ use crate::store::Store;
 /// Columns of the decision's action and of the evidence JSON in [`reviewed_items_sql`].
 const ACTION_COLUMN: usize = 10;
 const EVIDENCE_COLUMN: usize = 15;
-
-/// Provenance of one training line, kept out of the training text.
-#[derive(Serialize)]
-struct SidecarLine<'a> {
-    line_id: String,
-    split: &'static str,
-    /// 1-based line number in the split's file.
-    line: u64,
-    item: &'a str,
-    decision: &'a str,
-    action: Action,
-    reviewer: &'a str,
-    decided_at: String,
-    reason: Option<&'a str>,
-    note: Option<Cow<'a, str>>,
-    vetting: Option<&'a Vetting>,
-}
 
 /// Rows per message from the reading thread to the writing thread, and messages in flight.
 const CHUNK_ROWS: usize = 64;
@@ -264,6 +247,8 @@ struct WriterState {
     seen: HashSet<u128, BuildHasherDefault<KeyHasher>>,
     /// The current item's prompt turns, escaped once for all its lines.
     prompt: PromptJson,
+    /// The current item's sidecar fields, serialized once for all its lines.
+    provenance: Provenance,
     line: Vec<u8>,
     side: Vec<u8>,
 }
@@ -319,6 +304,7 @@ fn write_row(
         systems,
         seen,
         prompt,
+        provenance,
         line,
         side,
     } = state;
@@ -381,6 +367,7 @@ fn write_row(
     let prompt_digest: Option<[u8; 32]> = options
         .dedup
         .then(|| Sha256::digest(prompt.as_bytes()).into());
+    provenance.set(item, note.as_deref());
     let mut wrote_any = false;
     for (suffix, example) in &examples {
         line.clear();
@@ -412,27 +399,7 @@ fn write_row(
                 out.manifest.counts.kto_undesirable += 1
             }
         }
-        side.clear();
-        serde_json::to_writer(
-            &mut *side,
-            &SidecarLine {
-                line_id: format!("{}/{suffix}", item.decision.id),
-                split,
-                line: file.lines(),
-                item: &item.decision.item,
-                decision: &item.decision.id,
-                action: item.decision.action,
-                reviewer: &item.decision.reviewer,
-                decided_at: item
-                    .decision
-                    .decided_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                reason: item.decision.reason.as_deref(),
-                note: note.clone(),
-                vetting: item.vetting.as_ref(),
-            },
-        )
-        .expect("serializing to memory cannot fail");
+        provenance.write_line(suffix, split, file.lines(), side);
         out.sidecar.write_line(side)?;
         wrote_any = true;
     }
