@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use super::files::{PendingFile, companion_path};
 use super::lines::PromptJson;
@@ -254,7 +255,7 @@ struct WriterState {
 }
 
 /// Hashes a de-duplication key for the `seen` set by taking its low 64 bits: a key is already
-/// a SHA-256 prefix, uniformly distributed, so hashing it again (SipHash) would only cost time.
+/// an XXH3-128 hash, uniformly distributed, so hashing it again (SipHash) would only cost time.
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -364,9 +365,7 @@ fn write_row(
     }
     let in_validation = in_validation(&raw_user, options.val_fraction);
     prompt.set(system, &user);
-    let prompt_digest: Option<[u8; 32]> = options
-        .dedup
-        .then(|| Sha256::digest(prompt.as_bytes()).into());
+    let prompt_digest = options.dedup.then(|| xxh3_128(prompt.as_bytes()));
     provenance.set(item, note.as_deref());
     let mut wrote_any = false;
     for (suffix, example) in &examples {
@@ -381,7 +380,7 @@ fn write_row(
             continue;
         };
         let prompt_range = prompt_start..prompt_start + prompt.as_bytes().len();
-        if let Some(digest) = &prompt_digest
+        if let Some(digest) = prompt_digest
             && !seen.insert(line_key(digest, line, prompt_range))
         {
             out.manifest.counts.duplicates_skipped += 1;
@@ -438,18 +437,23 @@ fn record_exported(manifest: &mut Manifest, item: &ReviewedItem) {
     }
 }
 
-/// De-duplication key of `line`, whose prompt turns (SHA-256 `prompt_digest`) sit at `prompt`:
-/// the first 128 bits of SHA-256 over the prompt's digest and the rest of the line. Every line of
-/// one export has the same bytes before its prompt ([`lines::write`]), so two lines share a key
-/// exactly when they are equal — the same prompt, completion(s) and (KTO) label — as when the
-/// whole line was hashed, but the ~2 KB prompt is hashed once per item instead of once per line.
-fn line_key(prompt_digest: &[u8; 32], line: &[u8], prompt: Range<usize>) -> u128 {
-    let digest = Sha256::new()
-        .chain_update(prompt_digest)
-        .chain_update(&line[..prompt.start])
-        .chain_update(&line[prompt.end..])
-        .finalize();
-    u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
+/// De-duplication key of `line`, whose prompt turns (XXH3-128 `prompt_digest`) sit at `prompt`:
+/// XXH3-128 over the prompt's digest and the rest of the line. Every line of one export has the
+/// same bytes before its prompt ([`lines::write`]), so two lines share a key when they are equal
+/// — the same prompt, completion(s) and (KTO) label — and, but for a hash collision, only then;
+/// the ~2 KB prompt is hashed once per item instead of once per line.
+///
+/// Collisions: for n lines the chance of any is about n²/2¹²⁹ (below 10⁻²⁰ at a billion lines),
+/// the same as with the SHA-256 prefix used before. XXH3 is not collision-resistant against an
+/// adversary, so a crafted line could be dropped as a duplicate of another; a key is never
+/// written anywhere (the split uses SHA-256, see [`in_validation`]), so nothing else depends
+/// on it.
+fn line_key(prompt_digest: u128, line: &[u8], prompt: Range<usize>) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&prompt_digest.to_le_bytes());
+    hasher.update(&line[..prompt.start]);
+    hasher.update(&line[prompt.end..]);
+    hasher.digest128()
 }
 
 /// The deterministic split: the first 64 bits of SHA-256 over the user turn as the item stored it
@@ -491,11 +495,11 @@ mod tests {
     fn key(user: &str, completion: &str, label: bool) -> u128 {
         let mut prompt = PromptJson::default();
         prompt.set("system", user);
-        let digest: [u8; 32] = Sha256::digest(prompt.as_bytes()).into();
+        let digest = xxh3_128(prompt.as_bytes());
         let example = Example::Kto { completion, label };
         let mut line = Vec::new();
         let start = lines::write(Format::TrlKto, false, &prompt, &example, &mut line).unwrap();
-        line_key(&digest, &line, start..start + prompt.as_bytes().len())
+        line_key(digest, &line, start..start + prompt.as_bytes().len())
     }
 
     #[test]
