@@ -13,6 +13,7 @@
 mod audit;
 mod edit_distance;
 mod files;
+mod json_string;
 mod lines;
 mod manifest;
 mod mapping;
