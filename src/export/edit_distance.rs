@@ -16,11 +16,16 @@ pub fn word_edit_distance(a: &str, b: &str) -> usize {
     levenshtein(a, b)
 }
 
-/// Whether `word_edit_distance(a, b) >= min`, decided from the word counts when they settle it:
+/// Whether `word_edit_distance(a, b) >= min`. For a minimum of 0 or 1 (the default) that is
+/// whether the word sequences differ, compared word by word up to the first difference without
+/// hashing or allocating. Otherwise it is decided from the word counts when they settle it:
 /// after the common prefix and suffix, the distance is at least the difference of the counts
 /// (and at least 1 when anything is left) and at most the larger count. Only otherwise is the
-/// O(n·m) table computed — never for the default minimum of 1.
+/// O(n·m) table computed.
 pub fn word_edit_distance_at_least(a: &str, b: &str, min: usize) -> bool {
+    if min <= 1 {
+        return min == 0 || !words(a).eq(words(b));
+    }
     let (a, b) = hashed_words(a, b);
     let (a, b) = differing_middles(&a, &b);
     let lower = a

@@ -6,16 +6,8 @@
 //! what serde_json writes for the formats' structs (compact, fields in declaration order); the
 //! tests compare the two.
 
-use serde::Serialize;
-
-use super::Format;
 use super::mapping::Example;
-
-#[derive(Serialize)]
-struct Message<'a> {
-    role: &'static str,
-    content: &'a str,
-}
+use super::{Format, json_string};
 
 /// An item's system and user turns as two JSON array elements, without the brackets:
 /// `{"role":"system","content":…},{"role":"user","content":…}`. A buffer reused across items.
@@ -36,9 +28,13 @@ impl PromptJson {
     }
 }
 
+/// `{"role":ROLE,"content":…}`; `role` is a plain word that needs no escape.
 fn message(out: &mut Vec<u8>, role: &'static str, content: &str) {
-    serde_json::to_writer(&mut *out, &Message { role, content })
-        .expect("serializing to memory cannot fail");
+    out.extend_from_slice(br#"{"role":""#);
+    out.extend_from_slice(role.as_bytes());
+    out.extend_from_slice(br#"","content":"#);
+    json_string::write(out, content);
+    out.push(b'}');
 }
 
 /// `[{"role":"assistant","content":…}]`.
@@ -113,6 +109,13 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Message<'a> {
+        role: &'static str,
+        content: &'a str,
+    }
 
     // The formats' lines as structs, serialized by serde_json: what `write` must reproduce.
     fn msg<'a>(role: &'static str, content: &'a str) -> Message<'a> {

@@ -13,12 +13,14 @@
 mod audit;
 mod edit_distance;
 mod files;
+mod json_string;
 mod lines;
 mod manifest;
 mod mapping;
 mod prompt;
 mod selection;
 mod siblings;
+mod sidecar;
 mod training;
 
 pub use edit_distance::word_edit_distance;

@@ -126,9 +126,9 @@ pub fn read_reviewed(
     r: &Row<'_>,
     evidence_column: Option<usize>,
 ) -> rusqlite::Result<ReviewedItem> {
-    let mut body = read_body(r.get(2)?, &r.get::<_, String>(5)?)?;
+    let mut body = read_body(r.get(2)?, text(r, 5)?)?;
     if let (ItemBody::Answer(answer), Some(col)) = (&mut body, evidence_column) {
-        answer.evidence = parse_json::<Vec<Evidence>>(&r.get::<_, String>(col)?)?;
+        answer.evidence = parse_json::<Vec<Evidence>>(text(r, col)?)?;
     }
     let external_id: String = r.get(1)?;
     Ok(ReviewedItem {
@@ -137,8 +137,9 @@ pub fn read_reviewed(
         model: r.get(4)?,
         body,
         vetting: r
-            .get::<_, Option<String>>(6)?
-            .map(|v| parse_json(&v))
+            .get_ref(6)?
+            .as_str_or_null()?
+            .map(parse_json)
             .transpose()?,
         decision: Decision {
             id: r.get(7)?,
@@ -147,16 +148,22 @@ pub fn read_reviewed(
             reviewer: r.get(9)?,
             action: r.get(10)?,
             edited: r
-                .get::<_, Option<String>>(11)?
-                .map(|p| parse_json(&p))
+                .get_ref(11)?
+                .as_str_or_null()?
+                .map(parse_json)
                 .transpose()?,
             reason: r.get(12)?,
             note: r.get(13)?,
-            decided_at: parse_time(&r.get::<_, String>(14)?)?,
+            decided_at: parse_time(text(r, 14)?)?,
             reverts: None,
             edit_distance: None,
         },
     })
+}
+
+/// A text column in SQLite's own buffer: JSON and times are parsed from it without a copy.
+fn text<'r>(r: &'r Row<'_>, col: usize) -> rusqlite::Result<&'r str> {
+    Ok(r.get_ref(col)?.as_str()?)
 }
 
 /// Binds [`Filters::params`] as `?1`–`?7`.

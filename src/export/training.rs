@@ -12,19 +12,20 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use super::files::{PendingFile, companion_path};
 use super::lines::PromptJson;
 use super::mapping::{self, Family, Reviewed, Sibling};
 use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
 use super::siblings::AcceptedAnswers;
+use super::sidecar::Provenance;
 use super::{
     ExportOptions, Manifest, PiiMode, Progress, SystemPrompt, action_name, completion_text, lines,
     prompt,
 };
-use crate::domain::{Action, EditedContent, ItemKind, Vetting};
+use crate::domain::{Action, EditedContent, ItemKind};
 use crate::error::{Error, Result};
 use crate::privacy::{self, Findings};
 use crate::store::Store;
@@ -33,26 +34,14 @@ use crate::store::Store;
 const ACTION_COLUMN: usize = 10;
 const EVIDENCE_COLUMN: usize = 15;
 
-/// Provenance of one training line, kept out of the training text.
-#[derive(Serialize)]
-struct SidecarLine<'a> {
-    line_id: String,
-    split: &'static str,
-    /// 1-based line number in the split's file.
-    line: u64,
-    item: &'a str,
-    decision: &'a str,
-    action: Action,
-    reviewer: &'a str,
-    decided_at: String,
-    reason: Option<&'a str>,
-    note: Option<Cow<'a, str>>,
-    vetting: Option<&'a Vetting>,
-}
-
 /// Rows per message from the reading thread to the writing thread, and messages in flight.
 const CHUNK_ROWS: usize = 64;
 const CHUNKS_IN_FLIGHT: usize = 8;
+/// Capacity of the channel that returns written chunks to the reading thread. The reader takes a
+/// returned chunk whenever it starts one and makes a new chunk only when none is waiting (then
+/// at most `CHUNKS_IN_FLIGHT` are queued, one is being written and one is full in the reader's
+/// hands), so at most `CHUNKS_IN_FLIGHT` + 3 chunks ever exist and this channel is never full.
+const CHUNKS_RETURNED: usize = CHUNKS_IN_FLIGHT + 3;
 
 /// A row for the writing thread: an item with its effective decision, and — for a rejected
 /// answer in a preference export — the other accepted answers to its prompt.
@@ -74,6 +63,11 @@ struct Output {
 /// de-duplicates and writes the lines. They exchange chunks of [`CHUNK_ROWS`] rows through a
 /// channel holding at most [`CHUNKS_IN_FLIGHT`], so memory stays bounded and the output order is
 /// the item order of the SELECT, exactly as with one thread.
+///
+/// Written chunks go back to the reading thread, which drops their rows and refills the vector:
+/// memory is freed by the thread that allocated it. Freed by the writer instead, every row's
+/// ~25 allocations went back to the reader's malloc arena under its lock, and the two threads
+/// spent much of their time waking each other on that lock.
 pub(super) fn run(
     store: &Store,
     options: &ExportOptions,
@@ -109,13 +103,15 @@ pub(super) fn run(
     };
     let (read, written) = std::thread::scope(|s| {
         let (sender, receiver) = sync_channel::<Vec<Row>>(CHUNKS_IN_FLIGHT);
-        let writer = s.spawn(move || write_lines(options, family, receiver, cancel, output));
+        let (returner, returned) = sync_channel::<Vec<Row>>(CHUNKS_RETURNED);
+        let writer =
+            s.spawn(move || write_lines(options, family, receiver, returner, cancel, output));
         let read = read_rows(
             conn,
             options,
             family,
             accepted.as_mut(),
-            sender,
+            (sender, returned),
             on_progress,
             cancel,
             total,
@@ -159,15 +155,17 @@ pub(super) fn run(
     Ok(manifest)
 }
 
-/// Steps the SELECT and sends the rows that can yield lines; returns the decisions selected per
-/// action. Stops early, without an error of its own, when the writer has stopped (it reports why).
+/// Steps the SELECT and sends the rows that can yield lines in chunks, each started from a chunk
+/// the writer has `returned` (its rows dropped here) when one is waiting; returns the decisions
+/// selected per action. Stops early, without an error of its own, when the writer has stopped
+/// (it reports why).
 #[allow(clippy::too_many_arguments)]
 fn read_rows(
     conn: &rusqlite::Connection,
     options: &ExportOptions,
     family: Family,
     mut accepted: Option<&mut AcceptedAnswers<'_>>,
-    sender: SyncSender<Vec<Row>>,
+    (sender, returned): (SyncSender<Vec<Row>>, Receiver<Vec<Row>>),
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
     total: u64,
@@ -203,7 +201,11 @@ fn read_rows(
         };
         chunk.push(Row { item, siblings });
         if chunk.len() == CHUNK_ROWS {
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            let mut next = returned
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS));
+            next.clear();
+            let full = std::mem::replace(&mut chunk, next);
             if sender.send(full).is_err() {
                 return Ok(selected);
             }
@@ -215,11 +217,13 @@ fn read_rows(
     Ok(selected)
 }
 
-/// The writing thread: every line of every row received, in order.
+/// The writing thread: every line of every row received, in order; each written chunk is
+/// returned to the reading thread (dropped here only if it is not listening any more).
 fn write_lines(
     options: &ExportOptions,
     family: Family,
     receiver: Receiver<Vec<Row>>,
+    returner: SyncSender<Vec<Row>>,
     cancel: &AtomicBool,
     mut out: Output,
 ) -> Result<Output> {
@@ -228,9 +232,10 @@ fn write_lines(
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
-        for row in chunk {
-            write_row(options, family, &row, &mut state, &mut out)?;
+        for row in &chunk {
+            write_row(options, family, row, &mut state, &mut out)?;
         }
+        let _ = returner.try_send(chunk);
     }
     Ok(out)
 }
@@ -243,12 +248,14 @@ struct WriterState {
     seen: HashSet<u128, BuildHasherDefault<KeyHasher>>,
     /// The current item's prompt turns, escaped once for all its lines.
     prompt: PromptJson,
+    /// The current item's sidecar fields, serialized once for all its lines.
+    provenance: Provenance,
     line: Vec<u8>,
     side: Vec<u8>,
 }
 
 /// Hashes a de-duplication key for the `seen` set by taking its low 64 bits: a key is already
-/// a SHA-256 prefix, uniformly distributed, so hashing it again (SipHash) would only cost time.
+/// an XXH3-128 hash, uniformly distributed, so hashing it again (SipHash) would only cost time.
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -298,6 +305,7 @@ fn write_row(
         systems,
         seen,
         prompt,
+        provenance,
         line,
         side,
     } = state;
@@ -357,9 +365,8 @@ fn write_row(
     }
     let in_validation = in_validation(&raw_user, options.val_fraction);
     prompt.set(system, &user);
-    let prompt_digest: Option<[u8; 32]> = options
-        .dedup
-        .then(|| Sha256::digest(prompt.as_bytes()).into());
+    let prompt_digest = options.dedup.then(|| xxh3_128(prompt.as_bytes()));
+    provenance.set(item, note.as_deref());
     let mut wrote_any = false;
     for (suffix, example) in &examples {
         line.clear();
@@ -373,7 +380,7 @@ fn write_row(
             continue;
         };
         let prompt_range = prompt_start..prompt_start + prompt.as_bytes().len();
-        if let Some(digest) = &prompt_digest
+        if let Some(digest) = prompt_digest
             && !seen.insert(line_key(digest, line, prompt_range))
         {
             out.manifest.counts.duplicates_skipped += 1;
@@ -391,27 +398,7 @@ fn write_row(
                 out.manifest.counts.kto_undesirable += 1
             }
         }
-        side.clear();
-        serde_json::to_writer(
-            &mut *side,
-            &SidecarLine {
-                line_id: format!("{}/{suffix}", item.decision.id),
-                split,
-                line: file.lines(),
-                item: &item.decision.item,
-                decision: &item.decision.id,
-                action: item.decision.action,
-                reviewer: &item.decision.reviewer,
-                decided_at: item
-                    .decision
-                    .decided_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                reason: item.decision.reason.as_deref(),
-                note: note.clone(),
-                vetting: item.vetting.as_ref(),
-            },
-        )
-        .expect("serializing to memory cannot fail");
+        provenance.write_line(suffix, split, file.lines(), side);
         out.sidecar.write_line(side)?;
         wrote_any = true;
     }
@@ -450,18 +437,23 @@ fn record_exported(manifest: &mut Manifest, item: &ReviewedItem) {
     }
 }
 
-/// De-duplication key of `line`, whose prompt turns (SHA-256 `prompt_digest`) sit at `prompt`:
-/// the first 128 bits of SHA-256 over the prompt's digest and the rest of the line. Every line of
-/// one export has the same bytes before its prompt ([`lines::write`]), so two lines share a key
-/// exactly when they are equal — the same prompt, completion(s) and (KTO) label — as when the
-/// whole line was hashed, but the ~2 KB prompt is hashed once per item instead of once per line.
-fn line_key(prompt_digest: &[u8; 32], line: &[u8], prompt: Range<usize>) -> u128 {
-    let digest = Sha256::new()
-        .chain_update(prompt_digest)
-        .chain_update(&line[..prompt.start])
-        .chain_update(&line[prompt.end..])
-        .finalize();
-    u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
+/// De-duplication key of `line`, whose prompt turns (XXH3-128 `prompt_digest`) sit at `prompt`:
+/// XXH3-128 over the prompt's digest and the rest of the line. Every line of one export has the
+/// same bytes before its prompt ([`lines::write`]), so two lines share a key when they are equal
+/// — the same prompt, completion(s) and (KTO) label — and, but for a hash collision, only then;
+/// the ~2 KB prompt is hashed once per item instead of once per line.
+///
+/// Collisions: for n lines the chance of any is about n²/2¹²⁹ (below 10⁻²⁰ at a billion lines),
+/// the same as with the SHA-256 prefix used before. XXH3 is not collision-resistant against an
+/// adversary, so a crafted line could be dropped as a duplicate of another; a key is never
+/// written anywhere (the split uses SHA-256, see [`in_validation`]), so nothing else depends
+/// on it.
+fn line_key(prompt_digest: u128, line: &[u8], prompt: Range<usize>) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&prompt_digest.to_le_bytes());
+    hasher.update(&line[..prompt.start]);
+    hasher.update(&line[prompt.end..]);
+    hasher.digest128()
 }
 
 /// The deterministic split: the first 64 bits of SHA-256 over the user turn as the item stored it
@@ -503,11 +495,11 @@ mod tests {
     fn key(user: &str, completion: &str, label: bool) -> u128 {
         let mut prompt = PromptJson::default();
         prompt.set("system", user);
-        let digest: [u8; 32] = Sha256::digest(prompt.as_bytes()).into();
+        let digest = xxh3_128(prompt.as_bytes());
         let example = Example::Kto { completion, label };
         let mut line = Vec::new();
         let start = lines::write(Format::TrlKto, false, &prompt, &example, &mut line).unwrap();
-        line_key(&digest, &line, start..start + prompt.as_bytes().len())
+        line_key(digest, &line, start..start + prompt.as_bytes().len())
     }
 
     #[test]
