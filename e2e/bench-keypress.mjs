@@ -1,6 +1,6 @@
 // Keypress → next item painted, in the real window (a benchmark, not a test; not run by run.sh):
 //
-//   xvfb-run -a -s "-screen 0 1280x800x24" node e2e/bench-keypress.mjs DB [--presses 200] [--pause-ms 150] [--trace N] [--debug]
+//   xvfb-run -a -s "-screen 0 1280x800x24" node e2e/bench-keypress.mjs DB [--presses 200] [--pause-ms 150] [--trace N] [--css RULES] [--debug | --app PATH]
 //
 // Starts the app (target/release/vetted-app, or target/debug with --debug) on DB through
 // tauri-driver, then presses the next key (`j`) and the approve key (`a`) `--presses` times each,
@@ -17,7 +17,7 @@ import { root, sleep, startApp } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const db = args.find((a) => a.endsWith('.db'));
-if (db === undefined) throw new Error('usage: bench-keypress.mjs DB [--presses N] [--pause-ms MS] [--debug]');
+if (db === undefined) throw new Error('usage: bench-keypress.mjs DB [--presses N] [--pause-ms MS] [--trace N] [--css RULES] [--debug | --app PATH]');
 const option = (name, fallback) => {
   const at = args.indexOf(name);
   return at === -1 ? fallback : Number(args[at + 1]);
@@ -26,7 +26,10 @@ const presses = option('--presses', 200);
 /** With `--trace N`, the last N presses of each key print their timeline (frames, IPC, DOM). */
 const traced = option('--trace', 0);
 const pauseMs = option('--pause-ms', 150);
-const binary = join(root, args.includes('--debug') ? 'target/debug/vetted-app' : 'target/release/vetted-app');
+// `--app PATH` times another build (e.g. an older commit's, for a before/after on the same machine).
+const binary = args.includes('--app')
+  ? args[args.indexOf('--app') + 1]
+  : join(root, args.includes('--debug') ? 'target/debug/vetted-app' : 'target/release/vetted-app');
 
 /**
  * Presses `key`, waits for a newly painted item; returns keydown → [in the DOM, the frame that
@@ -40,7 +43,8 @@ async function timedPress(browser, key) {
     const latest = (name) => performance.getEntriesByName(name).at(-1);
     const poll = () => {
       const keydown = window.__benchKeydown;
-      const frame = latest('item-frame');
+      // Builds before `item-frame` existed set only `item-painted`, at the frame's start.
+      const frame = latest('item-frame') ?? latest('item-painted');
       const painted = latest('item-painted');
       if (keydown !== null && frame !== undefined && painted !== undefined && frame.startTime > keydown && painted.startTime >= frame.startTime) {
         done([window.__benchInDom - keydown, frame.startTime - keydown, painted.startTime - keydown]);
