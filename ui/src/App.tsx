@@ -408,9 +408,10 @@ export function App() {
       case "skip":
       case "previous": {
         // A prefetched item is shown together with the moved selection, in one frame.
-        const moved = moveSelection(queueRef.current, command.type === "previous" ? -1 : 1);
-        const ready = moved.selectedId === null ? undefined : items.peek(moved.selectedId);
-        update((state) => moveSelection(state, command.type === "previous" ? -1 : 1));
+        const delta = command.type === "previous" ? -1 : 1;
+        const target = moveSelection(queueRef.current, delta).selectedId;
+        const ready = target === null ? undefined : items.peek(target);
+        update((state) => moveSelection(state, delta));
         if (ready !== undefined) showLoaded(ready);
         return;
       }
