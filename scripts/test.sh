@@ -41,6 +41,7 @@ timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/te
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
 timed "keyring: API keys in a real Secret Service (gnome-keyring, private D-Bus)" bash scripts/test-keyring.sh
 timed "app: build" cargo build --locked -p vetted-app
+timed "app: unit tests (desktop shell)" cargo test --locked -p vetted-app
 # The window's LLM runs call the real local server; provider keys go to a throw-away keyring.
 timed "e2e: real window" bash scripts/test-llm.sh bash scripts/test-keyring.sh bash e2e/run.sh
 
