@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { ACTION_LABEL, DEFAULT_KEYMAP, KEYMAP_ACTIONS, bindingOf, keyLabel, rebind, type Keymap, type KeymapAction } from "../keymap";
 import { Kbd } from "./Badges";
+import { Dialog } from "./Dialog";
 
 interface CheatSheetProps {
   keymap: Keymap;
@@ -37,47 +38,42 @@ export function CheatSheet({ keymap, onChange, onClose }: CheatSheetProps) {
   }, [capturing, keymap, onChange]);
 
   return (
-    <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
-      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby="keys-title" data-testid="cheat-sheet">
-        <h2 id="keys-title" className="dialog-title">
-          Keyboard
-        </h2>
-        <p className="dialog-hint">
-          In dialogs: <Kbd>1</Kbd>–<Kbd>9</Kbd> pick a reason, <Kbd>Ctrl+Enter</Kbd> saves, <Kbd>Esc</Kbd> cancels.
-        </p>
-        <table className="keys-table">
-          <tbody>
-            {KEYMAP_ACTIONS.map((action) => (
-              <tr key={action} data-testid="cheat-sheet-row" data-action={action}>
-                <td>{ACTION_LABEL[action]}</td>
-                <td>
-                  {capturing === action ? (
-                    <span className="muted">Press a key… (Esc keeps the old one)</span>
-                  ) : (
-                    keymap[action].map((binding) => <Kbd key={binding}>{keyLabel(binding)}</Kbd>)
-                  )}
-                </td>
-                <td>
-                  <button type="button" className="link-button" onClick={() => setCapturing(action)}>
-                    Change
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <p className="editor-notice" role="status" data-testid="keymap-problem">
-          {problem}
-        </p>
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={() => onChange(DEFAULT_KEYMAP)}>
-            Reset to defaults
-          </button>
-          <button type="button" className="button button-primary" onClick={onClose}>
-            Close <Kbd>Esc</Kbd>
-          </button>
-        </div>
+    <Dialog titleId="keys-title" title="Keyboard" testId="cheat-sheet" className="dialog-wide" onDismiss={onClose}>
+      <p className="dialog-hint">
+        In dialogs: <Kbd>1</Kbd>–<Kbd>9</Kbd> pick a reason, <Kbd>Ctrl+Enter</Kbd> saves, <Kbd>Esc</Kbd> cancels.
+      </p>
+      <table className="keys-table">
+        <tbody>
+          {KEYMAP_ACTIONS.map((action) => (
+            <tr key={action} data-testid="cheat-sheet-row" data-action={action}>
+              <td>{ACTION_LABEL[action]}</td>
+              <td>
+                {capturing === action ? (
+                  <span className="muted">Press a key… (Esc keeps the old one)</span>
+                ) : (
+                  keymap[action].map((binding) => <Kbd key={binding}>{keyLabel(binding)}</Kbd>)
+                )}
+              </td>
+              <td>
+                <button type="button" className="link-button" onClick={() => setCapturing(action)}>
+                  Change
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="editor-notice" role="status" data-testid="keymap-problem">
+        {problem}
+      </p>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={() => onChange(DEFAULT_KEYMAP)}>
+          Reset to defaults
+        </button>
+        <button type="button" className="button button-primary" onClick={onClose}>
+          Close <Kbd>Esc</Kbd>
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

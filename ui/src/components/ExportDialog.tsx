@@ -4,6 +4,7 @@ import { FORMATS, PII_MODES, isTrainingFormat, type ExportDraft } from "../expor
 import { Kbd } from "./Badges";
 import { FilterSelect } from "./FilterBar";
 import { OptionSelect } from "./OptionSelect";
+import { Dialog } from "./Dialog";
 
 interface ExportDialogProps {
   draft: ExportDraft;
@@ -23,63 +24,58 @@ export function ExportDialog({ draft, facets, onChange, onConfirm, onCancel }: E
   const format = FORMATS.find((f) => f.value === draft.format);
   const training = isTrainingFormat(draft.format);
   return (
-    <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onCancel()}>
-      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog">
-        <h2 id="export-title" className="dialog-title">
-          Export reviewed items
-        </h2>
-        <p className="dialog-hint">Only decided items are exported; “do not train” items and items waiting for an SME are left out.</p>
-        <label className="field">
-          <span className="field-label">Format</span>
-          <OptionSelect selectRef={first} testId="export-format" value={draft.format} options={FORMATS} onChange={(format) => onChange({ ...draft, format })} />
-          <span className="field-hint">{format?.hint}</span>
-        </label>
-        {training && (
-          <>
-            <label className="field">
-              <span className="field-label">Privacy screen</span>
-              <OptionSelect testId="export-pii" value={draft.pii} options={PII_MODES} onChange={(pii) => onChange({ ...draft, pii })} />
-            </label>
-            <label className="field">
-              <span className="field-label">Validation split (% of prompts)</span>
-              <input
-                className="input"
-                type="number"
-                min={0}
-                max={50}
-                step={1}
-                data-testid="export-val"
-                value={draft.valPercent}
-                onChange={(event) => onChange({ ...draft, valPercent: Number(event.target.value) })}
-              />
-            </label>
-          </>
-        )}
-        <div className="export-filters" aria-label="Only export">
-          <FilterSelect
-            label="Kind"
-            name="export-kind"
-            value={draft.kind}
-            options={[
-              { value: "answer", label: "answer" },
-              { value: "relationship", label: "relationship" },
-            ]}
-            onChange={(value) => onChange({ ...draft, kind: value === "answer" || value === "relationship" ? value : null })}
-          />
-          <FilterSelect label="Domain" name="export-domain" value={draft.domain} options={choices(facets?.domains)} onChange={(domain) => onChange({ ...draft, domain })} />
-          <FilterSelect label="Model" name="export-model" value={draft.model} options={choices(facets?.models)} onChange={(model) => onChange({ ...draft, model })} />
-          <FilterSelect label="Tag" name="export-tag" value={draft.tag} options={choices(facets?.tags)} onChange={(tag) => onChange({ ...draft, tag })} />
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onCancel}>
-            Cancel <Kbd>Esc</Kbd>
-          </button>
-          <button type="button" className="button button-primary" data-testid="export-confirm" onClick={onConfirm}>
-            Choose file and export <Kbd>Ctrl+Enter</Kbd>
-          </button>
-        </div>
+    <Dialog titleId="export-title" title="Export reviewed items" testId="export-dialog" className="dialog-wide" onDismiss={onCancel}>
+      <p className="dialog-hint">Only decided items are exported; “do not train” items and items waiting for an SME are left out.</p>
+      <label className="field">
+        <span className="field-label">Format</span>
+        <OptionSelect selectRef={first} testId="export-format" value={draft.format} options={FORMATS} onChange={(format) => onChange({ ...draft, format })} />
+        <span className="field-hint">{format?.hint}</span>
+      </label>
+      {training && (
+        <>
+          <label className="field">
+            <span className="field-label">Privacy screen</span>
+            <OptionSelect testId="export-pii" value={draft.pii} options={PII_MODES} onChange={(pii) => onChange({ ...draft, pii })} />
+          </label>
+          <label className="field">
+            <span className="field-label">Validation split (% of prompts)</span>
+            <input
+              className="input"
+              type="number"
+              min={0}
+              max={50}
+              step={1}
+              data-testid="export-val"
+              value={draft.valPercent}
+              onChange={(event) => onChange({ ...draft, valPercent: Number(event.target.value) })}
+            />
+          </label>
+        </>
+      )}
+      <div className="export-filters" aria-label="Only export">
+        <FilterSelect
+          label="Kind"
+          name="export-kind"
+          value={draft.kind}
+          options={[
+            { value: "answer", label: "answer" },
+            { value: "relationship", label: "relationship" },
+          ]}
+          onChange={(value) => onChange({ ...draft, kind: value === "answer" || value === "relationship" ? value : null })}
+        />
+        <FilterSelect label="Domain" name="export-domain" value={draft.domain} options={choices(facets?.domains)} onChange={(domain) => onChange({ ...draft, domain })} />
+        <FilterSelect label="Model" name="export-model" value={draft.model} options={choices(facets?.models)} onChange={(model) => onChange({ ...draft, model })} />
+        <FilterSelect label="Tag" name="export-tag" value={draft.tag} options={choices(facets?.tags)} onChange={(tag) => onChange({ ...draft, tag })} />
       </div>
-    </div>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel <Kbd>Esc</Kbd>
+        </button>
+        <button type="button" className="button button-primary" data-testid="export-confirm" onClick={onConfirm}>
+          Choose file and export <Kbd>Ctrl+Enter</Kbd>
+        </button>
+      </div>
+    </Dialog>
   );
 }
 

@@ -5,6 +5,7 @@ import type { ProvidersView } from "../bindings/ProvidersView";
 import { hasKey, keySourceLabel } from "../llmRun";
 import { Kbd } from "./Badges";
 import { SafeText } from "./SafeText";
+import { Dialog } from "./Dialog";
 
 const NEW_PROVIDER = { name: "", base_url: "", model: "", api_key_env: "OPENAI_API_KEY" };
 
@@ -62,151 +63,146 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
 
   const canSave = form.name.trim() !== "" && form.base_url.trim() !== "" && form.model.trim() !== "";
   return (
-    <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
-      <div className="dialog dialog-providers" role="dialog" aria-modal="true" aria-labelledby="providers-title" data-testid="providers-dialog">
-        <h2 id="providers-title" className="dialog-title">
-          LLM providers
-        </h2>
-        <p className="dialog-hint">
-          Any OpenAI-compatible server: OpenAI, vLLM, Ollama (<span className="mono">/v1</span>), llama.cpp. Kept in{" "}
-          <span className="mono">{view?.settings_file ?? "…"}</span>. API keys go to the OS keyring only — never to the database, logs or exports — and
-          are not shown again. A provider’s environment variable, when set, wins over the keyring.
-        </p>
-        {view !== null && view.providers.length === 0 && <p className="dialog-hint">No providers yet: add one below.</p>}
-        {view !== null && view.providers.length > 0 && (
-          <table className="providers-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Model</th>
-                <th>Base URL</th>
-                <th>API key</th>
-                <th aria-label="Actions" />
+    <Dialog titleId="providers-title" title="LLM providers" testId="providers-dialog" className="dialog-providers" onDismiss={onClose}>
+      <p className="dialog-hint">
+        Any OpenAI-compatible server: OpenAI, vLLM, Ollama (<span className="mono">/v1</span>), llama.cpp. Kept in{" "}
+        <span className="mono">{view?.settings_file ?? "…"}</span>. API keys go to the OS keyring only — never to the database, logs or exports — and
+        are not shown again. A provider’s environment variable, when set, wins over the keyring.
+      </p>
+      {view !== null && view.providers.length === 0 && <p className="dialog-hint">No providers yet: add one below.</p>}
+      {view !== null && view.providers.length > 0 && (
+        <table className="providers-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Model</th>
+              <th>Base URL</th>
+              <th>API key</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {view.providers.map((p) => (
+              <tr key={p.name} data-testid={`provider-row-${p.name}`}>
+                <td className="mono">
+                  <SafeText text={p.name} />
+                </td>
+                <td className="mono">
+                  <SafeText text={p.config.model} />
+                </td>
+                <td className="mono">
+                  <SafeText text={p.config.base_url} />
+                </td>
+                <td data-testid={`provider-key-${p.name}`} data-key={p.key.kind}>
+                  {keySourceLabel(p.key)}
+                </td>
+                <td className="providers-actions">
+                  <button type="button" className="button button-small" onClick={() => setForm({ name: p.name, ...p.config })}>
+                    Edit
+                  </button>
+                  <button type="button" className="button button-small" data-testid={`provider-set-key-${p.name}`} onClick={() => setKeyFor(p.name)}>
+                    {hasKey(p.key) ? "Replace key…" : "Set key…"}
+                  </button>
+                  {p.key.kind === "keyring" && (
+                    <button type="button" className="button button-small" onClick={() => change(api.forgetProviderKey(p.name))}>
+                      Forget key
+                    </button>
+                  )}
+                  <button type="button" className="button button-small" data-testid={`provider-remove-${p.name}`} onClick={() => change(api.removeProvider(p.name))}>
+                    Remove
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {view.providers.map((p) => (
-                <tr key={p.name} data-testid={`provider-row-${p.name}`}>
-                  <td className="mono">
-                    <SafeText text={p.name} />
-                  </td>
-                  <td className="mono">
-                    <SafeText text={p.config.model} />
-                  </td>
-                  <td className="mono">
-                    <SafeText text={p.config.base_url} />
-                  </td>
-                  <td data-testid={`provider-key-${p.name}`} data-key={p.key.kind}>
-                    {keySourceLabel(p.key)}
-                  </td>
-                  <td className="providers-actions">
-                    <button type="button" className="button button-small" onClick={() => setForm({ name: p.name, ...p.config })}>
-                      Edit
-                    </button>
-                    <button type="button" className="button button-small" data-testid={`provider-set-key-${p.name}`} onClick={() => setKeyFor(p.name)}>
-                      {hasKey(p.key) ? "Replace key…" : "Set key…"}
-                    </button>
-                    {p.key.kind === "keyring" && (
-                      <button type="button" className="button button-small" onClick={() => change(api.forgetProviderKey(p.name))}>
-                        Forget key
-                      </button>
-                    )}
-                    <button type="button" className="button button-small" data-testid={`provider-remove-${p.name}`} onClick={() => change(api.removeProvider(p.name))}>
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {keyFor !== null && (
-          <form
-            className="provider-key-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              storeKey();
-            }}
-          >
-            <label className="field">
-              <span className="field-label">
-                API key for <span className="mono">{keyFor}</span> (stored in the OS keyring)
-              </span>
-              <input
-                ref={keyInput}
-                className="input"
-                type="password"
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="provider-key-input"
-                value={key}
-                onChange={(event) => setKey(event.target.value)}
-              />
-            </label>
-            <div className="dialog-actions">
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setKey("");
-                  setKeyFor(null);
-                }}
-              >
-                Cancel
-              </button>
-              <button type="submit" className="button button-primary" data-testid="provider-key-store" disabled={key.trim() === ""}>
-                Store in keyring <Kbd>Enter</Kbd>
-              </button>
-            </div>
-          </form>
-        )}
+            ))}
+          </tbody>
+        </table>
+      )}
+      {keyFor !== null && (
         <form
-          className="provider-form"
-          aria-label="Add or change a provider"
+          className="provider-key-form"
           onSubmit={(event) => {
             event.preventDefault();
-            if (canSave) saveProvider();
+            storeKey();
           }}
         >
           <label className="field">
-            <span className="field-label">Name</span>
-            <input ref={first} className="input" data-testid="provider-name" value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} />
-          </label>
-          <label className="field">
-            <span className="field-label">Base URL</span>
+            <span className="field-label">
+              API key for <span className="mono">{keyFor}</span> (stored in the OS keyring)
+            </span>
             <input
+              ref={keyInput}
               className="input"
-              placeholder="https://api.openai.com/v1"
-              data-testid="provider-base-url"
-              value={form.base_url}
-              onChange={(event) => setForm({ ...form, base_url: event.target.value })}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="provider-key-input"
+              value={key}
+              onChange={(event) => setKey(event.target.value)}
             />
           </label>
-          <label className="field">
-            <span className="field-label">Model</span>
-            <input className="input" placeholder="gpt-4o-mini" data-testid="provider-model" value={form.model} onChange={(event) => setForm({ ...form, model: event.target.value })} />
-          </label>
-          <label className="field">
-            <span className="field-label">Key variable (checked before the keyring)</span>
-            <input className="input" data-testid="provider-key-env" value={form.api_key_env} onChange={(event) => setForm({ ...form, api_key_env: event.target.value })} />
-          </label>
           <div className="dialog-actions">
-            <button type="submit" className="button" data-testid="provider-save" disabled={!canSave}>
-              Save provider <Kbd>Enter</Kbd>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setKey("");
+                setKeyFor(null);
+              }}
+            >
+              Cancel
+            </button>
+            <button type="submit" className="button button-primary" data-testid="provider-key-store" disabled={key.trim() === ""}>
+              Store in keyring <Kbd>Enter</Kbd>
             </button>
           </div>
         </form>
-        {problem !== null && (
-          <p className="dialog-problem" role="alert" data-testid="providers-problem">
-            <SafeText text={problem} />
-          </p>
-        )}
+      )}
+      <form
+        className="provider-form"
+        aria-label="Add or change a provider"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (canSave) saveProvider();
+        }}
+      >
+        <label className="field">
+          <span className="field-label">Name</span>
+          <input ref={first} className="input" data-testid="provider-name" value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} />
+        </label>
+        <label className="field">
+          <span className="field-label">Base URL</span>
+          <input
+            className="input"
+            placeholder="https://api.openai.com/v1"
+            data-testid="provider-base-url"
+            value={form.base_url}
+            onChange={(event) => setForm({ ...form, base_url: event.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Model</span>
+          <input className="input" placeholder="gpt-4o-mini" data-testid="provider-model" value={form.model} onChange={(event) => setForm({ ...form, model: event.target.value })} />
+        </label>
+        <label className="field">
+          <span className="field-label">Key variable (checked before the keyring)</span>
+          <input className="input" data-testid="provider-key-env" value={form.api_key_env} onChange={(event) => setForm({ ...form, api_key_env: event.target.value })} />
+        </label>
         <div className="dialog-actions">
-          <button type="button" className="button button-primary" data-testid="providers-close" onClick={onClose}>
-            Close <Kbd>Esc</Kbd>
+          <button type="submit" className="button" data-testid="provider-save" disabled={!canSave}>
+            Save provider <Kbd>Enter</Kbd>
           </button>
         </div>
+      </form>
+      {problem !== null && (
+        <p className="dialog-problem" role="alert" data-testid="providers-problem">
+          <SafeText text={problem} />
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button button-primary" data-testid="providers-close" onClick={onClose}>
+          Close <Kbd>Esc</Kbd>
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

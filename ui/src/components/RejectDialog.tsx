@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import type { RejectReason } from "../bindings/RejectReason";
 import { Kbd } from "./Badges";
 import { SafeText } from "./SafeText";
+import { Dialog } from "./Dialog";
 
 interface RejectDialogProps {
   itemId: string;
@@ -21,59 +22,63 @@ export function RejectDialog({ itemId, reasons, selected, note, busy, onPick, on
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => list.current?.focus(), []);
   return (
-    <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onCancel()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="reject-title" data-testid="reject-dialog">
-        <h2 id="reject-title" className="dialog-title">
+    <Dialog
+      titleId="reject-title"
+      title={
+        <>
           Reject{" "}
           <span className="mono">
             <SafeText text={itemId} />
           </span>
-        </h2>
-        <p className="dialog-hint">
-          Pick a reason with <Kbd>1</Kbd>–<Kbd>{String(reasons.length)}</Kbd> or the arrow keys.
-        </p>
-        <ol
-          ref={list}
-          className="reason-list"
-          role="listbox"
-          aria-label="Reject reason"
-          aria-activedescendant={`reason-${selected}`}
-          tabIndex={0}
-        >
-          {reasons.map((reason, i) => (
-            <li
-              key={reason.id}
-              id={`reason-${i}`}
-              role="option"
-              aria-selected={i === selected}
-              className="reason"
-              onClick={() => onPick(i)}
-            >
-              <span className="reason-key">{i + 1}</span>
-              {reason.label}
-            </li>
-          ))}
-        </ol>
-        <label className="field">
-          <span className="field-label">Note (optional)</span>
-          <textarea
-            className="input reject-note"
-            data-testid="reject-note"
-            rows={3}
-            value={note}
-            placeholder="What is wrong, for whoever reads this later"
-            onChange={(event) => onNoteChange(event.target.value)}
-          />
-        </label>
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onCancel}>
-            Cancel <Kbd>Esc</Kbd>
-          </button>
-          <button type="button" className="button button-reject-solid" disabled={busy} onClick={onConfirm}>
-            Reject <Kbd>Enter</Kbd>
-          </button>
-        </div>
+        </>
+      }
+      testId="reject-dialog"
+      onDismiss={onCancel}
+    >
+      <p className="dialog-hint">
+        Pick a reason with <Kbd>1</Kbd>–<Kbd>{String(reasons.length)}</Kbd> or the arrow keys.
+      </p>
+      <ol
+        ref={list}
+        className="reason-list"
+        role="listbox"
+        aria-label="Reject reason"
+        aria-activedescendant={`reason-${selected}`}
+        tabIndex={0}
+      >
+        {reasons.map((reason, i) => (
+          <li
+            key={reason.id}
+            id={`reason-${i}`}
+            role="option"
+            aria-selected={i === selected}
+            className="reason"
+            onClick={() => onPick(i)}
+          >
+            <span className="reason-key">{i + 1}</span>
+            {reason.label}
+          </li>
+        ))}
+      </ol>
+      <label className="field">
+        <span className="field-label">Note (optional)</span>
+        <textarea
+          className="input reject-note"
+          data-testid="reject-note"
+          rows={3}
+          value={note}
+          placeholder="What is wrong, for whoever reads this later"
+          onChange={(event) => onNoteChange(event.target.value)}
+        />
+      </label>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel <Kbd>Esc</Kbd>
+        </button>
+        <button type="button" className="button button-reject-solid" disabled={busy} onClick={onConfirm}>
+          Reject <Kbd>Enter</Kbd>
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

@@ -3,6 +3,7 @@ import type { ReviewerProfile } from "../bindings/ReviewerProfile";
 import type { Role } from "../bindings/Role";
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
+import { Dialog } from "./Dialog";
 
 export interface ReviewerDraft {
   name: string;
@@ -35,44 +36,39 @@ export function ReviewerDialog({ draft, profiles, firstStart, busy, onChange, on
     onChange({ name, role: known?.role ?? draft.role });
   };
   return (
-    <div className="overlay" onMouseDown={(event) => !firstStart && event.target === event.currentTarget && onCancel()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="reviewer-title" data-testid="reviewer-dialog">
-        <h2 id="reviewer-title" className="dialog-title">
-          {firstStart ? "Who is reviewing?" : "Switch reviewer"}
-        </h2>
-        <p className="dialog-hint">Every decision records its reviewer. Switching is explicit; this database remembers the choice.</p>
-        <label className="field">
-          <span className="field-label">Name</span>
-          <input
-            ref={field}
-            className="input"
-            list="reviewer-names"
-            data-testid="reviewer-name"
-            value={draft.name}
-            onChange={(event) => pick(event.target.value)}
-            onKeyDown={(event) => event.key === "Enter" && !event.ctrlKey && draft.name.trim() !== "" && onConfirm()}
-          />
-          <datalist id="reviewer-names">
-            {profiles.map((p) => (
-              <option key={p.name} value={p.name} />
-            ))}
-          </datalist>
-        </label>
-        <label className="field">
-          <span className="field-label">Role</span>
-          <OptionSelect testId="reviewer-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
-        </label>
-        <div className="dialog-actions">
-          {!firstStart && (
-            <button type="button" className="button" onClick={onCancel}>
-              Cancel <Kbd>Esc</Kbd>
-            </button>
-          )}
-          <button type="button" className="button button-primary" disabled={busy || draft.name.trim() === ""} onClick={onConfirm} data-testid="reviewer-confirm">
-            Start reviewing <Kbd>Ctrl+Enter</Kbd>
+    <Dialog titleId="reviewer-title" title={firstStart ? "Who is reviewing?" : "Switch reviewer"} testId="reviewer-dialog" onDismiss={firstStart ? null : onCancel}>
+      <p className="dialog-hint">Every decision records its reviewer. Switching is explicit; this database remembers the choice.</p>
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input
+          ref={field}
+          className="input"
+          list="reviewer-names"
+          data-testid="reviewer-name"
+          value={draft.name}
+          onChange={(event) => pick(event.target.value)}
+          onKeyDown={(event) => event.key === "Enter" && !event.ctrlKey && draft.name.trim() !== "" && onConfirm()}
+        />
+        <datalist id="reviewer-names">
+          {profiles.map((p) => (
+            <option key={p.name} value={p.name} />
+          ))}
+        </datalist>
+      </label>
+      <label className="field">
+        <span className="field-label">Role</span>
+        <OptionSelect testId="reviewer-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
+      </label>
+      <div className="dialog-actions">
+        {!firstStart && (
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel <Kbd>Esc</Kbd>
           </button>
-        </div>
+        )}
+        <button type="button" className="button button-primary" disabled={busy || draft.name.trim() === ""} onClick={onConfirm} data-testid="reviewer-confirm">
+          Start reviewing <Kbd>Ctrl+Enter</Kbd>
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

@@ -6,6 +6,7 @@ import { MAX_VET_LIMIT, ROLES, keySourceLabel, runProblem, type LlmRunDraft } fr
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
+import { Dialog } from "./Dialog";
 
 interface RunModelDialogProps {
   draft: LlmRunDraft;
@@ -56,107 +57,102 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
     </option>
   ));
   return (
-    <div className="overlay" onMouseDown={(event) => event.target === event.currentTarget && onCancel()}>
-      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby="llm-run-title" data-testid="llm-run-dialog">
-        <h2 id="llm-run-title" className="dialog-title">
-          Run a model
-        </h2>
-        <label className="field">
-          <span className="field-label">Task</span>
-          <OptionSelect selectRef={first} testId="llm-run-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
-          <span className="field-hint">{role?.hint}</span>
-        </label>
-        <label className="field">
-          <span className="field-label">Provider</span>
-          <select className="input" data-testid="llm-run-provider" value={draft.provider} onChange={(event) => onChange({ ...draft, provider: event.target.value })}>
-            {names.length === 0 && <option value="">No providers yet</option>}
-            {names.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-          <span className="field-hint">
-            {chosen !== undefined ? (
-              <>
-                <span className="mono">
-                  <SafeText text={chosen.config.model} />
-                </span>{" "}
-                at{" "}
-                <span className="mono">
-                  <SafeText text={chosen.config.base_url} />
-                </span>{" "}
-                · key {keySourceLabel(chosen.key)}
-              </>
-            ) : null}{" "}
-            <button type="button" className="link-button" data-testid="llm-run-open-providers" onClick={onOpenProviders}>
-              Manage providers…
-            </button>
-          </span>
-        </label>
-        {draft.role === "vet" && (
-          <>
-            <p className="dialog-hint" data-testid="llm-run-scope">
-              From the queue as shown: {scope}
-            </p>
-            <div className="export-filters">
-              <label className="field">
-                <span className="field-label">Items (first in queue order)</span>
-                <input
-                  className="input"
-                  type="number"
-                  min={1}
-                  max={MAX_VET_LIMIT}
-                  step={1}
-                  data-testid="llm-run-limit"
-                  value={draft.limit}
-                  onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
-                />
-              </label>
-              <label className="field field-inline">
-                <input type="checkbox" data-testid="llm-run-revet" checked={draft.revet} onChange={(event) => onChange({ ...draft, revet: event.target.checked })} />
-                <span>Vet again items this model already judged</span>
-              </label>
-            </div>
-          </>
-        )}
-        {draft.role === "relate" && (
+    <Dialog titleId="llm-run-title" title="Run a model" testId="llm-run-dialog" className="dialog-wide" onDismiss={onCancel}>
+      <label className="field">
+        <span className="field-label">Task</span>
+        <OptionSelect selectRef={first} testId="llm-run-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
+        <span className="field-hint">{role?.hint}</span>
+      </label>
+      <label className="field">
+        <span className="field-label">Provider</span>
+        <select className="input" data-testid="llm-run-provider" value={draft.provider} onChange={(event) => onChange({ ...draft, provider: event.target.value })}>
+          {names.length === 0 && <option value="">No providers yet</option>}
+          {names.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <span className="field-hint">
+          {chosen !== undefined ? (
+            <>
+              <span className="mono">
+                <SafeText text={chosen.config.model} />
+              </span>{" "}
+              at{" "}
+              <span className="mono">
+                <SafeText text={chosen.config.base_url} />
+              </span>{" "}
+              · key {keySourceLabel(chosen.key)}
+            </>
+          ) : null}{" "}
+          <button type="button" className="link-button" data-testid="llm-run-open-providers" onClick={onOpenProviders}>
+            Manage providers…
+          </button>
+        </span>
+      </label>
+      {draft.role === "vet" && (
+        <>
+          <p className="dialog-hint" data-testid="llm-run-scope">
+            From the queue as shown: {scope}
+          </p>
           <div className="export-filters">
-            {products.length < 2 && <p className="dialog-hint">Register at least two data products first (File ▸ Add data products…).</p>}
             <label className="field">
-              <span className="field-label">Source product</span>
-              <select className="input" data-testid="llm-run-source" value={draft.source} onChange={(event) => onChange({ ...draft, source: event.target.value })}>
-                <option value="">Choose…</option>
-                {productChoices}
-              </select>
+              <span className="field-label">Items (first in queue order)</span>
+              <input
+                className="input"
+                type="number"
+                min={1}
+                max={MAX_VET_LIMIT}
+                step={1}
+                data-testid="llm-run-limit"
+                value={draft.limit}
+                onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
+              />
             </label>
-            <label className="field">
-              <span className="field-label">Target product</span>
-              <select className="input" data-testid="llm-run-target" value={draft.target} onChange={(event) => onChange({ ...draft, target: event.target.value })}>
-                <option value="">Choose…</option>
-                {productChoices}
-              </select>
-            </label>
-            <label className="field">
-              <span className="field-label">Domain of the new items</span>
-              <input className="input" data-testid="llm-run-domain" value={draft.domain} onChange={(event) => onChange({ ...draft, domain: event.target.value })} />
+            <label className="field field-inline">
+              <input type="checkbox" data-testid="llm-run-revet" checked={draft.revet} onChange={(event) => onChange({ ...draft, revet: event.target.checked })} />
+              <span>Vet again items this model already judged</span>
             </label>
           </div>
-        )}
-        {problem !== null && (
-          <p className="dialog-problem" role="alert" data-testid="llm-run-problem">
-            <SafeText text={problem} />
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onCancel}>
-            Cancel <Kbd>Esc</Kbd>
-          </button>
-          <button type="button" className="button button-primary" data-testid="llm-run-confirm" disabled={problem !== null} onClick={onConfirm}>
-            {draft.role === "generate" ? "Choose questions file and run" : "Run"} <Kbd>Ctrl+Enter</Kbd>
-          </button>
+        </>
+      )}
+      {draft.role === "relate" && (
+        <div className="export-filters">
+          {products.length < 2 && <p className="dialog-hint">Register at least two data products first (File ▸ Add data products…).</p>}
+          <label className="field">
+            <span className="field-label">Source product</span>
+            <select className="input" data-testid="llm-run-source" value={draft.source} onChange={(event) => onChange({ ...draft, source: event.target.value })}>
+              <option value="">Choose…</option>
+              {productChoices}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">Target product</span>
+            <select className="input" data-testid="llm-run-target" value={draft.target} onChange={(event) => onChange({ ...draft, target: event.target.value })}>
+              <option value="">Choose…</option>
+              {productChoices}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">Domain of the new items</span>
+            <input className="input" data-testid="llm-run-domain" value={draft.domain} onChange={(event) => onChange({ ...draft, domain: event.target.value })} />
+          </label>
         </div>
+      )}
+      {problem !== null && (
+        <p className="dialog-problem" role="alert" data-testid="llm-run-problem">
+          <SafeText text={problem} />
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel <Kbd>Esc</Kbd>
+        </button>
+        <button type="button" className="button button-primary" data-testid="llm-run-confirm" disabled={problem !== null} onClick={onConfirm}>
+          {draft.role === "generate" ? "Choose questions file and run" : "Run"} <Kbd>Ctrl+Enter</Kbd>
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }
