@@ -133,6 +133,12 @@ impl Relation {
     pub fn is_not_related(&self) -> bool {
         self.relation_type == NOT_RELATED
     }
+
+    /// The relation as a completion: compact JSON with the keys `type`, `cardinality`,
+    /// `mapping`, as the relationship system prompt asks.
+    pub fn completion(&self) -> String {
+        serde_json::to_string(self).expect("relation serializes")
+    }
 }
 
 impl Cardinality {
@@ -215,6 +221,15 @@ impl ItemBody {
         }
     }
 
+    /// The model's output as text: the answer, or the relation as [`Relation::completion`]. The
+    /// text the export trains on and the edit distance is measured on.
+    pub fn output_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            ItemBody::Answer(a) => a.answer.as_str().into(),
+            ItemBody::Relationship(r) => r.relation.completion().into(),
+        }
+    }
+
     /// One-line summary shown in the queue.
     pub fn title(&self) -> String {
         match self {
@@ -248,6 +263,14 @@ impl EditedContent {
         match self {
             EditedContent::Answer { .. } => ItemKind::Answer,
             EditedContent::Relationship { .. } => ItemKind::Relationship,
+        }
+    }
+
+    /// The correction as text, like [`ItemBody::output_text`].
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            EditedContent::Answer { answer } => answer.as_str().into(),
+            EditedContent::Relationship { relation } => relation.completion().into(),
         }
     }
 }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::{Action, Decision, EditedContent, ItemStatus, QueueEntry};
-use crate::edit_distance::word_edit_distance;
+use crate::edit_distance::{word_edit_distance, words};
 
 /// What a reviewer may do. Analysts and SMEs review; adjudicators also record final decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -117,11 +117,8 @@ pub fn agree(a: &LogEntry, b: &LogEntry) -> bool {
     }
     match (&a.edited, &b.edited) {
         (Some(EditedContent::Answer { answer: x }), Some(EditedContent::Answer { answer: y })) => {
-            let words = x
-                .split_whitespace()
-                .count()
-                .max(y.split_whitespace().count());
-            let allowed = (words as f64 * EDIT_AGREEMENT_FRACTION).floor() as usize;
+            let longer = words(x).count().max(words(y).count());
+            let allowed = (longer as f64 * EDIT_AGREEMENT_FRACTION).floor() as usize;
             word_edit_distance(x, y) <= allowed
         }
         (x, y) => x == y,

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use super::edit_distance::{word_edit_distance, words};
 use super::files::{PendingFile, companion_path};
 use super::selection::{all_decisions_sql, bind, progress_total, read_reviewed};
-use super::{ExportOptions, Manifest, PiiMode, Progress, action_name, completion_text};
-use crate::domain::{EditedContent, ItemBody, ItemKind};
+use super::{ExportOptions, Manifest, PiiMode, Progress, action_name};
+use crate::domain::{ItemBody, ItemKind};
+use crate::edit_distance::{word_edit_distance, words};
 use crate::error::{Error, Result};
 use crate::privacy;
 use crate::store::Store;
@@ -104,13 +104,7 @@ pub(super) fn run(
         }
         let d = &item.decision;
         let diff = d.edited.as_ref().map(|edit| {
-            let original = completion_text(&item.body);
-            let edited = match edit {
-                EditedContent::Answer { answer } => answer.clone(),
-                EditedContent::Relationship { relation } => {
-                    super::prompt::relation_completion(relation)
-                }
-            };
+            let (original, edited) = (item.body.output_text(), edit.text());
             (
                 words(&original).count(),
                 words(&edited).count(),

@@ -10,8 +10,8 @@
 //! least `min_edit_distance` words: a whitespace-only edit carries no signal and would teach
 //! contradicting labels for the same text.
 
-use super::edit_distance::word_edit_distance_at_least;
 use crate::domain::Action;
+use crate::edit_distance::word_edit_distance_at_least;
 
 /// Which kind of example a format takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,6 @@
 //! added, their filters belong in [`Filters`] and the selection SQL.
 
 mod audit;
-mod edit_distance;
 mod files;
 mod json_string;
 mod lines;
@@ -23,7 +22,6 @@ mod siblings;
 mod sidecar;
 mod training;
 
-pub use edit_distance::word_edit_distance;
 pub use files::companion_path;
 pub use manifest::{KTO_MAX_IMBALANCE, Manifest, OPENAI_MIN_EXAMPLES};
 pub use mapping::Family;
@@ -33,7 +31,7 @@ pub use selection::{Filters, effective_decision_seq, reviewed_items_sql};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use crate::domain::{Action, ItemBody};
+use crate::domain::Action;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use files::PendingFile;
@@ -178,14 +176,6 @@ fn action_name(action: Action) -> &'static str {
         Action::Reject => "reject",
         Action::NeedsSme => "needs_sme",
         Action::Revert => "revert",
-    }
-}
-
-/// The text a model produced for an item: the answer, or the proposed relation as JSON.
-fn completion_text(body: &ItemBody) -> String {
-    match body {
-        ItemBody::Answer(a) => a.answer.clone(),
-        ItemBody::Relationship(r) => prompt::relation_completion(&r.relation),
     }
 }
 

@@ -102,9 +102,3 @@ fn side(out: &mut String, label: &str, p: &ProductSide) {
         out.push_str(&serde_json::to_string(row).expect("sample row serializes"));
     }
 }
-
-/// The completion text for a relation: compact JSON with the keys `type`, `cardinality`,
-/// `mapping`, as the relationship system prompt asks.
-pub fn relation_completion(relation: &crate::domain::Relation) -> String {
-    serde_json::to_string(relation).expect("relation serializes")
-}

@@ -21,10 +21,7 @@ use super::mapping::{self, Family, Reviewed, Sibling};
 use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
 use super::siblings::AcceptedAnswers;
 use super::sidecar::Provenance;
-use super::{
-    ExportOptions, Manifest, PiiMode, Progress, SystemPrompt, action_name, completion_text, lines,
-    prompt,
-};
+use super::{ExportOptions, Manifest, PiiMode, Progress, SystemPrompt, action_name, lines, prompt};
 use crate::domain::{Action, EditedContent, ItemKind};
 use crate::error::{Error, Result};
 use crate::privacy::{self, Findings};
@@ -312,9 +309,9 @@ fn write_row(
     let item = &row.item;
     let system = systems.get(&options.system_prompt, item.body.kind(), &item.domain);
     let raw_user = prompt::user_turn(&item.body);
-    let original = completion_text(&item.body);
-    let edited = item.decision.edited.as_ref().map(edited_text);
-    let sibling_texts: Vec<(&str, String)> = row
+    let original = item.body.output_text();
+    let edited = item.decision.edited.as_ref().map(EditedContent::text);
+    let sibling_texts: Vec<(&str, Cow<'_, str>)> = row
         .siblings
         .iter()
         .map(|s| {
@@ -322,7 +319,7 @@ fn write_row(
                 .decision
                 .edited
                 .as_ref()
-                .map_or_else(|| completion_text(&s.body), edited_text);
+                .map_or_else(|| s.body.output_text(), EditedContent::text);
             (s.decision.item.as_str(), text)
         })
         .collect();
@@ -413,13 +410,6 @@ fn screen<'t>(pii: PiiMode, text: &'t str, found: &mut Findings) -> Cow<'t, str>
     match pii {
         PiiMode::Off => Cow::Borrowed(text),
         PiiMode::Redact | PiiMode::Exclude => privacy::redact(text, found),
-    }
-}
-
-fn edited_text(edit: &EditedContent) -> String {
-    match edit {
-        EditedContent::Answer { answer } => answer.clone(),
-        EditedContent::Relationship { relation } => prompt::relation_completion(relation),
     }
 }
 

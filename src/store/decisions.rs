@@ -1,39 +1,22 @@
-//! The append-only `decisions` log and the item projection it drives.
+//! Recording decisions in the append-only `decisions` log, and reading an item's history.
 //!
 //! Invariants: a decision row is never updated or deleted (triggers refuse it); the item's
 //! `status`, `decided_by` and `version` change only in the transaction that appends to the log
-//! (a decision here, a revert in [`super::undo`]); a decision id is recorded at most once, so a
+//! (a decision here, a revert in `undo`, see `projection`); a decision id is recorded at most once, so a
 //! client retrying after a lost acknowledgement gets the original decision back.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
-use super::items::VISIBLE;
+use super::decision_rows::{decision_by_id, effective_decision, item_history, next_clock};
+use super::item_rows::{VISIBLE, body_of};
+use super::profiles::{ensure_adjudicator, ensure_reviewer};
+use super::projection::refresh_projection;
 use super::relation_edit::check_edited_relation;
-use super::{Store, now_text, parse_json, parse_time, reasons, team};
+use super::visibility::supersedes_for;
+use super::{Store, now_text, parse_json, reasons};
 use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemKind, RelationshipBody};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
-
-pub(super) const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer,
-     d.action, d.edited_payload, d.reason, d.note, d.decided_at, d.reverts, d.edit_distance";
-
-/// SQL condition: decision `d` is not cancelled. A revert `r` of `d` cancels it unless `r` is
-/// itself reverted (a redo). Chains are at most two deep: undo reverts a decision, redo reverts
-/// that undo, and neither ever targets a redo.
-pub(super) const NOT_REVERTED: &str = "NOT EXISTS (
-     SELECT 1 FROM decisions r WHERE r.reverts = d.id
-       AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id))";
-
-/// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`,
-/// for bulk queries such as the export: the item's `effective_decision` projection, which
-/// [`crate::team::resolve`] computes from the log (see [`effective_decision`]). NULL while the
-/// item is pending, awaiting reviews or in conflict.
-pub fn effective_decision_seq_sql(item_id_sql: &str) -> String {
-    format!(
-        "(SELECT ed.seq FROM decisions ed
-          WHERE ed.id = (SELECT ei.effective_decision FROM items ei WHERE ei.id = {item_id_sql}))"
-    )
-}
 
 impl Store {
     /// Appends a decision and updates the item's projection in one transaction.
@@ -53,7 +36,7 @@ impl Store {
     /// Errors: as [`Store::decide`], and `BadRequest` unless `input.reviewer` has the
     /// adjudicator role.
     pub fn adjudicate(&mut self, input: &DecisionInput) -> Result<Decision> {
-        super::team::ensure_adjudicator(&self.conn, &input.reviewer)?;
+        ensure_adjudicator(&self.conn, &input.reviewer)?;
         self.record_decision(input, true)
     }
 
@@ -104,13 +87,13 @@ impl Store {
                     )));
                 }
                 Some(edit) => {
-                    Some(edit_distance(&super::items::body_of(tx, item_id)?, edit) as i64)
+                    Some(edit_distance(&body_of(tx, item_id)?, edit) as i64)
                 }
                 None => None,
             };
             let decided_at = now_text();
-            team::ensure_reviewer(tx, &input.reviewer)?;
-            let supersedes = team::supersedes_for(tx, item_id, &input.reviewer, adjudication)?;
+            ensure_reviewer(tx, &input.reviewer)?;
+            let supersedes = supersedes_for(tx, item_id, &input.reviewer, adjudication)?;
             tx.prepare_cached(
                 "INSERT INTO decisions (id, item_id, item_version, reviewer, action,
                                         edited_payload, reason, note, decided_at, edit_distance,
@@ -131,7 +114,7 @@ impl Store {
                 input.note,
                 decided_at,
                 distance,
-                team::next_clock(tx)?,
+                next_clock(tx)?,
                 supersedes,
                 adjudication,
             ])?;
@@ -144,12 +127,7 @@ impl Store {
     /// the same on every database holding them). For a reviewer's view use
     /// [`Store::history_for`], which hides other reviewers' decisions until they decided.
     pub fn history(&self, external_id: &str) -> Result<Vec<Decision>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
-             WHERE i.external_id = ?1 ORDER BY d.clock, d.id"
-        ))?;
-        let rows = stmt.query_map([external_id], read_decision)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        item_history(&self.conn, external_id)
     }
 
     /// The decision that counts for an item: see [`effective_decision`].
@@ -162,30 +140,6 @@ impl Store {
             .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
         effective_decision(&self.conn, item_id)
     }
-}
-
-/// The effective decision of an item: the decision that counts, as [`crate::team::resolve`]
-/// computes it from the log (with one required review, the latest decision no revert cancels
-/// and no other reviewer's unseen decision contradicts; with several, the latest of `k` agreeing
-/// reviews; an adjudication always). `None` means the item is pending, awaiting reviews or in
-/// conflict. The item's `status`, `decided_by`, `review` and `effective_decision` columns are a
-/// projection of this; exports must use it so that undone and disputed decisions never count.
-pub fn effective_decision(conn: &Connection, item_id: i64) -> Result<Option<Decision>> {
-    let id: Option<String> = conn
-        .prepare_cached("SELECT effective_decision FROM items WHERE id = ?1")?
-        .query_row([item_id], |r| r.get(0))
-        .optional()?
-        .flatten();
-    match id {
-        Some(id) => decision_by_id(conn, &id),
-        None => Ok(None),
-    }
-}
-
-/// Rewrites the item's projection from its log and bumps its version.
-pub(super) fn refresh_projection(tx: &Transaction<'_>, item_id: i64, at: &str) -> Result<()> {
-    team::project(tx, item_id, at, true)?;
-    Ok(())
 }
 
 fn validate(input: &DecisionInput) -> Result<()> {
@@ -206,33 +160,4 @@ fn validate(input: &DecisionInput) -> Result<()> {
         Some(p) => Err(Error::BadRequest(p.to_owned())),
         None => Ok(()),
     }
-}
-
-pub(super) fn decision_by_id(conn: &Connection, id: &str) -> Result<Option<Decision>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
-             WHERE d.id = ?1"
-        ))?
-        .query_row([id], read_decision)
-        .optional()?)
-}
-
-pub(super) fn read_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
-    Ok(Decision {
-        id: r.get(0)?,
-        item: r.get(1)?,
-        item_version: r.get(2)?,
-        reviewer: r.get(3)?,
-        action: r.get(4)?,
-        edited: r
-            .get::<_, Option<String>>(5)?
-            .map(|p| parse_json(&p))
-            .transpose()?,
-        reason: r.get(6)?,
-        note: r.get(7)?,
-        decided_at: parse_time(&r.get::<_, String>(8)?)?,
-        reverts: r.get(9)?,
-        edit_distance: r.get(10)?,
-    })
 }

@@ -1,14 +1,13 @@
 //! The `items` and `evidence` tables: insertion of validated items and loading an item for
 //! review (the queue is in `queue.rs`).
 
-use rusqlite::{CachedStatement, Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{CachedStatement, OptionalExtension, Row, Transaction, params};
 
 use super::annotations::{is_do_not_train, tags_of};
-use super::decisions::effective_decision;
+use super::decision_rows::effective_decision;
+use super::item_rows::{VISIBLE, read_body};
 use super::{Store, parse_json, parse_time};
-use crate::domain::{
-    AnswerBody, Evidence, Item, ItemBody, ItemKind, QueueEntry, RelationshipBody, Vetting,
-};
+use crate::domain::{AnswerBody, Evidence, Item, ItemBody, RelationshipBody, Vetting};
 use crate::error::{Error, Result};
 
 /// An item ready to be stored: validated and hashed by the importer.
@@ -36,22 +35,6 @@ pub(crate) enum Inserted {
     Unfinished,
     /// Only from [`check_item`]: the id is not stored.
     Absent,
-}
-
-/// SQL condition (on an `items` row aliased `items`) that hides items of unfinished imports.
-pub(crate) const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM imports s
-     WHERE s.id = items.import_id AND s.state = 'running')";
-
-/// SQL query of the ids of items of unfinished imports (through the `import_id` index).
-pub(crate) const UNFINISHED_IDS: &str = "SELECT id FROM items
-     WHERE import_id IN (SELECT id FROM imports WHERE state = 'running')";
-
-/// The kind-specific columns of an item, without its evidence (stored in its own table).
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-enum StoredPayload {
-    Answer { question: String, answer: String },
-    Relationship(Box<RelationshipBody>),
 }
 
 /// [`StoredPayload`] borrowed from an item, for writing: the same JSON without copying the text.
@@ -309,30 +292,6 @@ impl Store {
     }
 }
 
-/// The item's body as the model produced it (without evidence): what an edit is measured against.
-pub(super) fn body_of(conn: &Connection, item_id: i64) -> Result<ItemBody> {
-    Ok(conn
-        .prepare_cached("SELECT kind, payload FROM items WHERE id = ?1")?
-        .query_row([item_id], |r| read_body(r.get(0)?, &r.get::<_, String>(1)?))?)
-}
-
-/// Columns read by [`read_queue_entry`], from a table aliased `items`.
-pub(crate) const QUEUE_COLUMNS: &str = "items.id, items.external_id, items.kind, items.domain,
-     items.model, items.title, items.status, items.vetting ->> '$.verdict'";
-
-pub(crate) fn read_queue_entry(r: &Row<'_>) -> rusqlite::Result<QueueEntry> {
-    Ok(QueueEntry {
-        id: r.get(0)?,
-        external_id: r.get(1)?,
-        kind: r.get(2)?,
-        domain: r.get(3)?,
-        model: r.get(4)?,
-        title: r.get(5)?,
-        status: r.get(6)?,
-        verdict: r.get(7)?,
-    })
-}
-
 fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
     let body = read_body(r.get(1)?, &r.get::<_, String>(6)?)?;
     Ok(Item {
@@ -352,29 +311,6 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
         do_not_train: false,
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
-    })
-}
-
-/// An item's body from its `kind` and `payload` columns; an answer's evidence is stored in its
-/// own table, so it comes back empty here.
-pub(crate) fn read_body(kind: ItemKind, payload: &str) -> rusqlite::Result<ItemBody> {
-    let payload: StoredPayload = parse_json(payload)?;
-    Ok(match (kind, payload) {
-        (ItemKind::Answer, StoredPayload::Answer { question, answer }) => {
-            ItemBody::Answer(AnswerBody {
-                question,
-                answer,
-                evidence: Vec::new(),
-            })
-        }
-        (ItemKind::Relationship, StoredPayload::Relationship(r)) => ItemBody::Relationship(*r),
-        _ => {
-            return Err(rusqlite::Error::InvalidColumnType(
-                6,
-                "payload does not match kind".into(),
-                rusqlite::types::Type::Text,
-            ));
-        }
     })
 }
 

@@ -10,43 +10,56 @@
 //!
 //! Durability: WAL with `synchronous=FULL`, so an acknowledged decision survives a power loss,
 //! not only a process crash.
+//!
+//! Layering: the modules import each other in one direction only (a test below fails on a
+//! cycle). At the bottom, `decision_rows` and `item_rows` read the rows several modules share,
+//! and `projection` recomputes an item's state from its log; above them, one concern per module
+//! (`profiles`, `overlap`, `visibility`, `adjudication`, `decisions`, `undo`, `sync`, …).
 
+mod adjudication;
 mod annotations;
 mod approved_relationships;
 mod backup;
+mod decision_rows;
 mod decisions;
 mod guidelines;
+mod item_rows;
 mod items;
 mod keymap;
 mod llm_calls;
 mod migrations;
+mod overlap;
 mod products;
+mod profiles;
+mod projection;
 mod queue;
 mod reasons;
 mod relation_edit;
+mod restore;
 mod search;
 mod staging;
 mod stats;
 mod sync;
-mod team;
 mod undo;
 mod vetting;
+mod visibility;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
-pub use decisions::{effective_decision, effective_decision_seq_sql};
+pub use decision_rows::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
 pub use items::{NewItem, PreparedItem};
 pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
+pub use overlap::{Overlap, OverlapScope};
 pub use products::ProductRegistration;
 pub use queue::{QueueFacets, QueueFilter, QueueSort};
 pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use sync::{MergeReport, PackReport, Since};
-pub use team::{Overlap, OverlapScope};
 pub use vetting::{Suggestion, VettedDecision};
 
-pub(crate) use items::{Inserted, insert_item, read_body};
+pub(crate) use item_rows::read_body;
+pub(crate) use items::{Inserted, insert_item};
 pub(crate) use llm_calls::insert_call;
 pub(crate) use vetting::record_suggestion;
 
@@ -189,3 +202,184 @@ text_enum_sql!(
     crate::domain::Action,
     crate::domain::Verdict,
 );
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// Every `src/store/*.rs` module but this one, by name, with its source.
+    fn modules() -> BTreeMap<String, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .filter(|p| p.file_stem().is_some_and(|s| s != "mod"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect()
+    }
+
+    /// Code without comments and without its `#[cfg(test)]` part (where `super` is the module
+    /// itself).
+    fn code(source: &str) -> String {
+        let source = source.split("#[cfg(test)]").next().unwrap_or_default();
+        source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The names a path starting right after `super::` or `crate::store::` names first: `x` in
+    /// `x::y` or `x`, and each of `a`, `b` in `{a, b::c}`.
+    fn first_names(rest: &str) -> Vec<String> {
+        let ident = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let Some(group) = rest.strip_prefix('{') else {
+            return vec![ident(rest)];
+        };
+        let (mut depth, mut names, mut start) = (0, Vec::new(), 0);
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    names.push(ident(&group[start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    names.push(ident(&group[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    /// Which module each name `mod.rs` re-exports comes from (`pub use m::{a, b}` → a: m, b: m).
+    fn reexports() -> BTreeMap<String, String> {
+        let mut from = BTreeMap::new();
+        for statement in code(include_str!("mod.rs")).split(';') {
+            let statement = statement.trim();
+            let Some(path) = ["pub use ", "pub(crate) use "]
+                .iter()
+                .find_map(|p| statement.strip_prefix(p))
+            else {
+                continue;
+            };
+            if let Some((module, rest)) = path.split_once("::") {
+                for name in first_names(rest) {
+                    from.insert(name, module.to_owned());
+                }
+            }
+        }
+        from
+    }
+
+    /// The store's module graph: `a → b` when `a` names `super::b…`, `crate::store::b…`, or an
+    /// item `mod.rs` re-exports from `b`.
+    fn imports() -> BTreeMap<String, BTreeSet<String>> {
+        let modules = modules();
+        let reexports = reexports();
+        let mut graph = BTreeMap::new();
+        for (name, source) in &modules {
+            let code = code(source);
+            let mut targets = BTreeSet::new();
+            for prefix in ["super::", "crate::store::"] {
+                for (at, _) in code.match_indices(prefix) {
+                    for first in first_names(&code[at + prefix.len()..]) {
+                        let target = if modules.contains_key(&first) {
+                            Some(first)
+                        } else {
+                            reexports.get(&first).cloned()
+                        };
+                        targets.extend(target.filter(|t| t != name));
+                    }
+                }
+            }
+            graph.insert(name.clone(), targets);
+        }
+        graph
+    }
+
+    /// A cycle of `graph` as `a → b → a`, if there is one (depth-first search).
+    fn cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<String> {
+        fn visit<'g>(
+            node: &'g str,
+            graph: &'g BTreeMap<String, BTreeSet<String>>,
+            path: &mut Vec<&'g str>,
+            done: &mut BTreeSet<&'g str>,
+        ) -> Option<String> {
+            if let Some(start) = path.iter().position(|n| *n == node) {
+                let mut cycle = path[start..].to_vec();
+                cycle.push(node);
+                return Some(cycle.join(" → "));
+            }
+            if !done.insert(node) {
+                return None;
+            }
+            path.push(node);
+            for next in graph.get(node).into_iter().flatten() {
+                if let Some(found) = visit(next, graph, path, done) {
+                    return Some(found);
+                }
+            }
+            path.pop();
+            None
+        }
+        let mut done = BTreeSet::new();
+        graph
+            .keys()
+            .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+    }
+
+    #[test]
+    fn store_modules_import_each_other_in_one_direction() {
+        let graph = imports();
+        assert!(
+            graph["staging"].contains("items") && graph["sync"].contains("reasons"),
+            "the scan finds `use super::x::…` imports and `super::x::f` paths: {graph:?}"
+        );
+        assert_eq!(
+            cycle(&graph),
+            None,
+            "store modules must not import each other in a cycle; move what both sides need \
+             into a lower module (decision_rows, item_rows, projection)"
+        );
+    }
+
+    #[test]
+    fn the_cycle_check_names_a_cycle_and_follows_reexports() {
+        let graph: BTreeMap<String, BTreeSet<String>> = [
+            ("backup", vec!["migrations"]),
+            ("migrations", vec!["backup"]),
+            ("undo", vec!["backup"]),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.into(), t.into_iter().map(String::from).collect()))
+        .collect();
+        assert_eq!(
+            cycle(&graph).as_deref(),
+            Some("backup → migrations → backup"),
+            "a two-module cycle is named"
+        );
+        assert_eq!(
+            reexports().get("MIGRATIONS").map(String::as_str),
+            Some("migrations"),
+            "`super::MIGRATIONS` counts as importing `migrations`"
+        );
+        assert_eq!(
+            first_names("{Store, now_text, team::{a, b}};"),
+            ["Store", "now_text", "team"],
+            "a use group names each of its first segments"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 use rusqlite::ToSql;
 
 use super::Store;
-use super::items::{QUEUE_COLUMNS, VISIBLE, read_queue_entry};
+use super::item_rows::{QUEUE_COLUMNS, VISIBLE, read_queue_entry};
 use crate::domain::{ItemKind, ItemStatus, QueueCursor, QueuePage, StatusCounts, Verdict};
 use crate::error::Result;
 

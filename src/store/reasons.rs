@@ -13,6 +13,23 @@ impl Store {
         all(&self.conn)
     }
 
+    /// The id of the reason `id_or_label` names: its id, or its label in any case (as
+    /// `vetted reasons list` and the app show it). Decisions store the id. Errors: `BadRequest`
+    /// listing the valid ids when no reason matches.
+    pub fn reject_reason_id(&self, id_or_label: &str) -> Result<String> {
+        let text = id_or_label.trim();
+        let reasons = all(&self.conn)?;
+        let by_id = reasons.iter().find(|r| r.id == text);
+        let by_label = || {
+            let label = text.to_lowercase();
+            reasons.iter().find(|r| r.label.to_lowercase() == label)
+        };
+        match by_id.or_else(by_label) {
+            Some(reason) => Ok(reason.id.clone()),
+            None => Err(unknown(text, &reasons)),
+        }
+    }
+
     /// Appends a reason at the end of the taxonomy. Errors: `BadRequest` for a malformed or
     /// already used id, or an empty label.
     pub fn add_reject_reason(&mut self, id: &str, label: &str) -> Result<RejectReason> {
@@ -67,9 +84,13 @@ pub(super) fn ensure_known(conn: &Connection, reason: &str) -> Result<()> {
     if reasons.iter().any(|r| r.id == reason) {
         return Ok(());
     }
+    Err(unknown(reason, &reasons))
+}
+
+fn unknown(reason: &str, reasons: &[RejectReason]) -> Error {
     let ids: Vec<&str> = reasons.iter().map(|r| r.id.as_str()).collect();
-    Err(Error::BadRequest(format!(
+    Error::BadRequest(format!(
         "unknown reject reason '{reason}'; use one of: {}",
         ids.join(", ")
-    )))
+    ))
 }

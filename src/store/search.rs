@@ -20,7 +20,7 @@
 use std::collections::HashSet;
 
 use super::Store;
-use super::items::{QUEUE_COLUMNS, UNFINISHED_IDS, read_queue_entry};
+use super::item_rows::{QUEUE_COLUMNS, UNFINISHED_IDS, read_queue_entry};
 use crate::domain::QueueEntry;
 use crate::error::Result;
 

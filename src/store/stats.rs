@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::decisions::{NOT_REVERTED, effective_decision_seq_sql};
+use super::decision_rows::{NOT_REVERTED, effective_decision_seq_sql};
 use super::{Store, VettedDecision};
 use crate::agreement::{Contingency, PairTally};
 use crate::domain::{ItemStatus, StatusCounts};

@@ -9,8 +9,10 @@ use std::path::Path;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::items::{Inserted, VISIBLE, body_of, insert_item};
-use super::team::{all_profiles, ensure_reviewer, merge_profile, project};
+use super::item_rows::{VISIBLE, body_of};
+use super::items::{Inserted, insert_item};
+use super::profiles::{all_profiles, ensure_reviewer, merge_profile};
+use super::projection::project;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{Action, EditedContent, ItemKind};
 use crate::edit_distance::edit_distance;

@@ -10,8 +10,8 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::decisions::{NOT_REVERTED, decision_by_id, refresh_projection};
-use super::team::next_clock;
+use super::decision_rows::{NOT_REVERTED, decision_by_id, next_clock};
+use super::projection::refresh_projection;
 use super::{Store, now_text};
 use crate::domain::Decision;
 use crate::error::{Error, Result};

@@ -150,3 +150,99 @@ fn reasons_can_be_listed_and_extended_and_needs_sme_takes_a_question() {
         .success()
         .stdout(predicate::str::is_match(r"needs_sme\s+1").unwrap());
 }
+
+fn queued_ids(db: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let listed = crate::support::json_of(vetted(db).arg("queue").args(args).arg("--json"));
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["external_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_queue_lists_what_is_waiting_unless_another_status_is_asked_for() {
+    let db = temp_db();
+    let file = db.write_file(
+        "items.jsonl",
+        format!(
+            "{}\n{}\n{}\n",
+            answer_line("a-1", "x"),
+            answer_line("a-2", "y"),
+            relationship_line("r-1")
+        ),
+    );
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    vetted(&db.path)
+        .args(["decide", "a-1", "approve"])
+        .assert()
+        .success();
+    assert_eq!(
+        queued_ids(&db.path, &[]),
+        ["a-2", "r-1"],
+        "by default the queue is what is waiting: approved a-1 is not listed"
+    );
+    assert_eq!(
+        queued_ids(&db.path, &["--status", "approved"]),
+        ["a-1"],
+        "--status picks another status"
+    );
+    assert_eq!(
+        queued_ids(&db.path, &["--status", "all"]),
+        ["a-1", "a-2", "r-1"],
+        "--status all lists every item"
+    );
+    assert_eq!(
+        queued_ids(&db.path, &["--review", "settled"]),
+        ["a-1"],
+        "--review alone still selects by review state, whatever the status"
+    );
+    vetted(&db.path)
+        .args(["queue", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pending").and(predicate::str::contains("all")));
+}
+
+#[test]
+fn a_reject_reason_can_be_given_by_its_label_and_is_stored_by_its_id() {
+    let db = temp_db();
+    let file = db.write_file(
+        "items.jsonl",
+        format!(
+            "{}\n{}\n{}\n",
+            relationship_line("r-1"),
+            answer_line("a-1", "x"),
+            answer_line("a-2", "y")
+        ),
+    );
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    for (item, reason, id) in [
+        ("r-1", "Wrong data product", "wrong_data_product"),
+        (
+            "a-1",
+            "  UNSUPPORTED BY EVIDENCE ",
+            "unsupported_by_evidence",
+        ),
+    ] {
+        vetted(&db.path)
+            .args(["decide", item, "reject", "--reason", reason])
+            .assert()
+            .success();
+        let shown = crate::support::json_of(vetted(&db.path).args(["show", item, "--json"]));
+        assert_eq!(
+            shown["decisions"][0]["reason"], id,
+            "the label '{reason}' is accepted, the id is stored"
+        );
+    }
+    vetted(&db.path)
+        .args(["decide", "a-2", "reject", "--reason", "Wrong data"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("unknown reject reason 'Wrong data'")
+                .and(predicate::str::contains("wrong_data_product"))
+                .and(predicate::str::contains("unsupported_by_evidence")),
+        );
+}

@@ -67,12 +67,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List items in the queue.
+    /// List what is waiting: pending items, oldest first (`--status` for others).
     Queue {
         #[arg(long, default_value_t = 20)]
         limit: u32,
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
+        /// Items with this status, or `all`. Default: pending, or any status with `--review`.
+        #[arg(long, value_enum, value_name = "STATUS")]
+        status: Option<QueueStatusArg>,
         /// `risk`: riskiest first by the vetting verdict's score; unvetted items last.
         #[arg(long, value_enum, default_value = "oldest")]
         order: OrderArg,
@@ -104,7 +105,8 @@ enum Command {
         /// `not_related`, keeping the proposed mapping as the pairing judged unrelated).
         #[arg(long, conflicts_with_all = ["answer", "answer_file", "relation_file"])]
         not_related: bool,
-        /// Reject reason id, e.g. unsupported_by_evidence (see `vetted reasons list`).
+        /// Reject reason: its id (e.g. unsupported_by_evidence) or its label, in any case
+        /// (e.g. "Unsupported by evidence"); see `vetted reasons list`.
         #[arg(long)]
         reason: Option<String>,
         #[arg(long)]
@@ -287,6 +289,30 @@ impl From<StatusArg> for ItemStatus {
     }
 }
 
+/// `vetted queue --status`: an item status, or every status.
+#[derive(Clone, Copy, ValueEnum)]
+enum QueueStatusArg {
+    Pending,
+    Approved,
+    Edited,
+    Rejected,
+    NeedsSme,
+    All,
+}
+
+impl QueueStatusArg {
+    fn status(self) -> Option<ItemStatus> {
+        Some(match self {
+            QueueStatusArg::Pending => ItemStatus::Pending,
+            QueueStatusArg::Approved => ItemStatus::Approved,
+            QueueStatusArg::Edited => ItemStatus::Edited,
+            QueueStatusArg::Rejected => ItemStatus::Rejected,
+            QueueStatusArg::NeedsSme => ItemStatus::NeedsSme,
+            QueueStatusArg::All => return None,
+        })
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ActionArg {
     Approve,
@@ -340,10 +366,15 @@ fn run(cli: Cli) -> Result<()> {
                 OrderArg::Newest => QueueSort::Newest,
                 OrderArg::Risk => QueueSort::Risk,
             };
+            let status = match (status, review) {
+                (Some(status), _) => status.status(),
+                (None, Some(_)) => None,
+                (None, None) => Some(ItemStatus::Pending),
+            };
             review::queue(
                 &store,
                 limit,
-                status.map(Into::into),
+                status,
                 order,
                 (review.map(Into::into), awaiting),
                 json,

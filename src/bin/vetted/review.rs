@@ -106,7 +106,11 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         reviewer: reviewer::session_reviewer(store, reviewer)?,
         action,
         edited,
-        reason,
+        // Other actions keep their reason as given, as before: only a reject's is checked.
+        reason: match (action, reason) {
+            (Action::Reject, Some(reason)) => Some(store.reject_reason_id(&reason)?),
+            (_, reason) => reason,
+        },
         note,
     };
     let decision = if adjudicate {

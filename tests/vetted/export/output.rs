@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
-use vetted::domain::Action;
+use vetted::domain::{Action, DecisionInput, EditedContent};
 use vetted::export::{ExportOptions, Format, export};
 
 use super::{decide, edit_answer, export_lines, files_in, last, lines, out_dir, run, store_with};
@@ -210,6 +210,88 @@ fn the_audit_trail_has_every_decision_with_diff_stats_in_jsonl_and_csv() {
         rows[1].contains(",edit,,NOTE-FOR-HUMANS only,true,1,2,2,"),
         "{}",
         rows[1]
+    );
+}
+
+/// Edits on which the two definitions of a word the core used to have disagreed: the stored
+/// distance split on whitespace only ("Paris," and "Paris" were two different words, a relation
+/// was its type, cardinality and one word per pair: 1, 1, 2, 0 and 2 here), the audit export
+/// also on JSON punctuation, over the relation's JSON.
+#[test]
+fn the_distance_stored_with_a_decision_is_the_one_in_the_audit_trail() {
+    let unrelated: vetted::domain::Relation = serde_json::from_value(serde_json::json!({
+        "type": "not_related", "cardinality": "N:1", "mapping": []
+    }))
+    .unwrap();
+    let answers = [
+        (
+            "comma",
+            "The capital is Paris, France.",
+            "The capital is Paris France.",
+        ),
+        ("quotes", "He said \"yes\" twice", "He said yes twice"),
+        ("colon", "Total: 12", "Total 12 units"),
+        ("nbsp", "12\u{a0}million", "12 million"),
+    ];
+    let mut lines: Vec<String> = answers
+        .iter()
+        .map(|(id, a, _)| answer_line(id, a))
+        .collect();
+    lines.push(relationship_line("r"));
+    let (_db, mut store) = store_with(&lines);
+    let mut stored = Vec::new();
+    let edits = answers
+        .iter()
+        .map(|(id, _, edit)| (*id, edit_answer(edit).unwrap()))
+        .chain([(
+            "r",
+            EditedContent::Relationship {
+                relation: unrelated,
+            },
+        )]);
+    for (item, edited) in edits {
+        let decision = store
+            .decide(&DecisionInput {
+                id: format!("{item}-edit"),
+                item: item.into(),
+                item_version: 1,
+                reviewer: "ana".into(),
+                action: Action::Edit,
+                edited: Some(edited),
+                reason: None,
+                note: None,
+            })
+            .unwrap();
+        stored.push((item, decision.edit_distance));
+    }
+    let audit: Vec<(String, Option<i64>)> = export_lines(&store, Format::Decisions)
+        .iter()
+        .map(|r| {
+            (
+                r["item"].as_str().unwrap().to_owned(),
+                r["word_edit_distance"].as_i64(),
+            )
+        })
+        .collect();
+    for (item, distance) in stored {
+        let exported = audit.iter().find(|(i, _)| i == item).map(|(_, d)| *d);
+        assert_eq!(
+            exported,
+            Some(distance),
+            "item {item}: the audit trail reports the distance stored with the decision"
+        );
+    }
+    assert_eq!(
+        audit,
+        [
+            ("comma".into(), Some(0)),
+            ("quotes".into(), Some(0)),
+            ("colon".into(), Some(1)),
+            ("nbsp".into(), Some(0)),
+            ("r".into(), Some(5)),
+        ],
+        "JSON punctuation separates words; a relation compares as its JSON: the type and the \
+         four words of the dropped pair"
     );
 }
 

@@ -1,0 +1,123 @@
+//! Reading the `decisions` log: its columns and row reader, an item's events for display and
+//! for the resolver, the effective decision, and the Lamport clock. The bottom of the store's
+//! modules: everything that decides, undoes, merges or projects reads the log through here.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::{parse_json, parse_time};
+use crate::domain::Decision;
+use crate::error::Result;
+use crate::team::LogEntry;
+
+pub(super) const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer,
+     d.action, d.edited_payload, d.reason, d.note, d.decided_at, d.reverts, d.edit_distance";
+
+/// SQL condition: decision `d` is not cancelled. A revert `r` of `d` cancels it unless `r` is
+/// itself reverted (a redo). Chains are at most two deep: undo reverts a decision, redo reverts
+/// that undo, and neither ever targets a redo.
+pub(super) const NOT_REVERTED: &str = "NOT EXISTS (
+     SELECT 1 FROM decisions r WHERE r.reverts = d.id
+       AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id))";
+
+/// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`,
+/// for bulk queries such as the export: the item's `effective_decision` projection, which
+/// [`crate::team::resolve`] computes from the log (see [`effective_decision`]). NULL while the
+/// item is pending, awaiting reviews or in conflict.
+pub fn effective_decision_seq_sql(item_id_sql: &str) -> String {
+    format!(
+        "(SELECT ed.seq FROM decisions ed
+          WHERE ed.id = (SELECT ei.effective_decision FROM items ei WHERE ei.id = {item_id_sql}))"
+    )
+}
+
+/// The effective decision of an item: the decision that counts, as [`crate::team::resolve`]
+/// computes it from the log (with one required review, the latest decision no revert cancels
+/// and no other reviewer's unseen decision contradicts; with several, the latest of `k` agreeing
+/// reviews; an adjudication always). `None` means the item is pending, awaiting reviews or in
+/// conflict. The item's `status`, `decided_by`, `review` and `effective_decision` columns are a
+/// projection of this; exports must use it so that undone and disputed decisions never count.
+pub fn effective_decision(conn: &Connection, item_id: i64) -> Result<Option<Decision>> {
+    let id: Option<String> = conn
+        .prepare_cached("SELECT effective_decision FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    match id {
+        Some(id) => decision_by_id(conn, &id),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn decision_by_id(conn: &Connection, id: &str) -> Result<Option<Decision>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
+             WHERE d.id = ?1"
+        ))?
+        .query_row([id], read_decision)
+        .optional()?)
+}
+
+pub(super) fn read_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
+    Ok(Decision {
+        id: r.get(0)?,
+        item: r.get(1)?,
+        item_version: r.get(2)?,
+        reviewer: r.get(3)?,
+        action: r.get(4)?,
+        edited: r
+            .get::<_, Option<String>>(5)?
+            .map(|p| parse_json(&p))
+            .transpose()?,
+        reason: r.get(6)?,
+        note: r.get(7)?,
+        decided_at: parse_time(&r.get::<_, String>(8)?)?,
+        reverts: r.get(9)?,
+        edit_distance: r.get(10)?,
+    })
+}
+
+/// Every event on an item in log order: [`Store::history`].
+pub(super) fn item_history(conn: &Connection, external_id: &str) -> Result<Vec<Decision>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
+         WHERE i.external_id = ?1 ORDER BY d.clock, d.id"
+    ))?;
+    let rows = stmt.query_map([external_id], read_decision)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The Lamport clock of the next event recorded here: one more than any clock in the database.
+pub(super) fn next_clock(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(clock), 0) + 1 FROM decisions")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Every event on the item, as the resolver reads it.
+pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes, adjudication
+         FROM decisions WHERE item_id = ?1 ORDER BY clock, id",
+    )?;
+    let rows = stmt.query_map([item_id], |r| {
+        Ok(LogEntry {
+            id: r.get(0)?,
+            reviewer: r.get(1)?,
+            action: r.get(2)?,
+            edited: r
+                .get::<_, Option<String>>(3)?
+                .map(|p| parse_json(&p))
+                .transpose()?,
+            reverts: r.get(4)?,
+            clock: r.get(5)?,
+            supersedes: r
+                .get::<_, Option<String>>(6)?
+                .map(|s| parse_json(&s))
+                .transpose()?
+                .unwrap_or_default(),
+            adjudication: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
