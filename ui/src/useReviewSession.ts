@@ -12,13 +12,31 @@ import { newDecisionId } from "./ids";
 import { itemCache } from "./itemCache";
 import { BROWSE, type ReviewMode } from "./mode";
 import { select, selectedIndex, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
-import * as session from "./reviewSession";
+import {
+  counted,
+  decidable,
+  decisionInput,
+  editSaved,
+  INITIAL_SESSION,
+  isReady,
+  itemFailed,
+  itemPatched,
+  itemRefreshed,
+  itemRetried,
+  itemShown,
+  listChanged,
+  started,
+  startFailed,
+  withMode,
+  type DecisionDetails,
+  type LoadedItem,
+} from "./reviewSession";
 import { reviewSteps } from "./reviewSteps";
 import { usePagedQueue, type Criteria } from "./usePagedQueue";
 import { usePaintMark } from "./usePaintMark";
 import type { ToastMessage } from "./useToast";
 
-async function loadItem(externalId: string): Promise<session.LoadedItem> {
+async function loadItem(externalId: string): Promise<LoadedItem> {
   const [item, history] = await Promise.all([api.getItem(externalId), api.itemHistory(externalId)]);
   return { item, history };
 }
@@ -31,7 +49,7 @@ const PREFETCH_TTL_MS = 30_000;
 
 /** `showToast` and `dismissToast` must be stable (as useToast's are). */
 export function useReviewSession(showToast: (message: ToastMessage) => void, dismissToast: () => void) {
-  const [state, setState] = useState(session.INITIAL_SESSION);
+  const [state, setState] = useState(INITIAL_SESSION);
   const paged = usePagedQueue("pending", state.session?.reviewer ?? null);
   const { queue, queueRef, criteria, update, reload: reloadQueue, loadNextPage } = paged;
   const items = useMemo(() => itemCache(loadItem, { capacity: PREFETCHED_ITEMS, ttlMs: PREFETCH_TTL_MS }), []);
@@ -42,7 +60,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   const [reloadKey, setReloadKey] = useState(0);
   const [reviewerDraft, setReviewerDraft] = useState<ReviewerDraft>({ name: "", role: "analyst" });
   const [profiles, setProfiles] = useState<ReviewerProfile[]>([]);
-  const setMode = useCallback((change: ReviewMode | ((mode: ReviewMode) => ReviewMode)) => setState(session.withMode(change)), []);
+  const setMode = useCallback((change: ReviewMode | ((mode: ReviewMode) => ReviewMode)) => setState(withMode(change)), []);
   const showError = (text: string) => showToast({ tone: "error", text });
 
   /** Counts per status under the filter bar's criteria (the tabs are the status). */
@@ -86,23 +104,23 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   const askReviewer = useCallback((info: SessionInfo) => {
     setReviewerDraft({ name: info.needs_profile ? "" : info.reviewer, role: info.role ?? "analyst" });
     api.reviewers().then(setProfiles, () => setProfiles([]));
-    setState(session.withMode({ kind: "reviewer" }));
+    setState(withMode({ kind: "reviewer" }));
   }, []);
 
   useEffect(() => {
     Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
       ([info, reasons]) => {
-        setState(session.started(info, reasons));
+        setState(started(info, reasons));
         if (info.needs_profile) askReviewer(info);
       },
-      (thrown: unknown) => setState(session.startFailed(api.toAppError(thrown))),
+      (thrown: unknown) => setState(startFailed(api.toAppError(thrown))),
     );
   }, [askReviewer]);
 
   useEffect(() => {
     fetchCounts().then(
-      (counts) => setState(session.counted(counts)),
-      (thrown: unknown) => setState(session.startFailed(api.toAppError(thrown))),
+      (counts) => setState(counted(counts)),
+      (thrown: unknown) => setState(startFailed(api.toAppError(thrown))),
     );
   }, [fetchCounts]);
 
@@ -115,10 +133,10 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     let superseded = false;
     items.load(selectedId).then(
       (loaded) => {
-        if (!superseded) setState(session.itemShown(loaded));
+        if (!superseded) setState(itemShown(loaded));
       },
       (thrown: unknown) => {
-        if (!superseded) setState(session.itemFailed(api.toAppError(thrown)));
+        if (!superseded) setState(itemFailed(api.toAppError(thrown)));
       },
     );
     return () => {
@@ -141,16 +159,16 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   }, [queue, index, paged.loading, paged.error, loadNextPage]);
 
   const queueIsEmpty = queue.entries.length === 0 && !queue.hasMore;
-  const ready = session.isReady(state, queueIsEmpty);
+  const ready = isReady(state, queueIsEmpty);
   useEffect(() => {
     if (ready) document.body.dataset.ready = "true";
   }, [ready]);
 
   const { mode, reasons } = state;
-  const target = session.decidable(state, selectedId);
-  const decide = (action: DecidingAction, details?: session.DecisionDetails) => {
+  const target = decidable(state, selectedId);
+  const decide = (action: DecidingAction, details?: DecisionDetails) => {
     if (target === null || steps.pending()) return;
-    void steps.decide(target.item, session.decisionInput(newDecisionId(), target.item, target.reviewer, action, details));
+    void steps.decide(target.item, decisionInput(newDecisionId(), target.item, target.reviewer, action, details));
   };
   const startEdit = () => {
     if (target === null) return;
@@ -165,7 +183,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   };
   const saveEdit = () => {
     if (mode.kind !== "edit") return;
-    const saved = session.editSaved(mode);
+    const saved = editSaved(mode);
     if ("notice" in saved) setMode({ ...mode, notice: saved.notice });
     else decide("edit", { edited: saved.edited });
   };
@@ -187,7 +205,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   /** Another tab or other criteria: nothing is shown until the new list selects an item. */
   const showList = (change: () => void) => {
     change();
-    setState(session.listChanged);
+    setState(listChanged);
   };
 
   return {
@@ -233,7 +251,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     },
     retryItem: () => {
       if (selectedId !== null) items.forget(selectedId);
-      setState(session.itemRetried);
+      setState(itemRetried);
       setReloadKey((key) => key + 1);
     },
     /** Runs an annotation change and shows its result on the item it was made on. */
@@ -241,7 +259,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
       if (shownId === null) return;
       items.forget(shownId);
       change(shownId).then(
-        (patch) => setState(session.itemPatched(shownId, patch)),
+        (patch) => setState(itemPatched(shownId, patch)),
         (thrown: unknown) => showError(api.toAppError(thrown).message),
       );
     },
@@ -249,7 +267,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     refreshAfterImport: () => {
       items.clear();
       fetchCounts().then(
-        (counts) => setState(session.counted(counts)),
+        (counts) => setState(counted(counts)),
         (thrown: unknown) => showError(api.toAppError(thrown).message),
       );
       reloadQueue(selectedId);
@@ -259,7 +277,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** Shows the selected item as stored now (e.g. with the verdict a vet run just added). */
     refreshShownItem: () => {
       const shown = selectedId;
-      if (shown !== null) loadItem(shown).then((loaded) => setState(session.itemRefreshed(shown, loaded)), () => undefined);
+      if (shown !== null) loadItem(shown).then((loaded) => setState(itemRefreshed(shown, loaded)), () => undefined);
     },
   };
 }
