@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commandFor, focusKind, type KeyMode, type KeyPress } from "./keyboard";
-import { DEFAULT_KEYMAP, withOverrides } from "./keymap";
+import { commandFor, focusKind, runCommand, type CommandTable, type KeyCommand, type KeyMode, type KeyPress } from "./keyboard";
+import { DEFAULT_KEYMAP, KEYMAP_ACTIONS, withOverrides } from "./keymap";
 
 const REASONS = 7;
 
@@ -224,5 +224,23 @@ describe("the stats dashboard", () => {
     }
     expect(run("stats", "z", { ctrlKey: true }), "no undo from the dashboard").toBeNull();
     expect(run("stats", "o", { ctrlKey: true }), "no import from the dashboard").toBeNull();
+  });
+});
+
+describe("runCommand", () => {
+  /** A table whose every entry records the command it got (the compiler checks a real table is complete). */
+  function recordingTable(): { table: CommandTable; ran: KeyCommand[] } {
+    const ran: KeyCommand[] = [];
+    const record = (command: KeyCommand) => void ran.push(command);
+    const types = [...KEYMAP_ACTIONS, "save", "cancel", "confirm", "pickReason", "moveReason"] as const;
+    const table: CommandTable = Object.fromEntries(types.map((type) => [type, record])) as Record<KeyCommand["type"], typeof record>;
+    return { table, ran };
+  }
+
+  it("runs the entry of the command's type, with the command", () => {
+    const { table, ran } = recordingTable();
+    runCommand(table, { type: "pickReason", index: 2 });
+    runCommand(table, { type: "approve" });
+    expect(ran, "the reason picked reaches its handler").toEqual([{ type: "pickReason", index: 2 }, { type: "approve" }]);
   });
 });

@@ -105,3 +105,12 @@ function rejectCommand(press: KeyPress, reasonCount: number): KeyCommand | null 
   }
   return null;
 }
+
+/** One handler per command type: adding a keymap action makes the compiler ask for its entry. */
+export type CommandTable = { [T in KeyCommand["type"]]: (command: Extract<KeyCommand, { type: T }>) => void };
+
+/** Runs the table's handler of `command`'s type. */
+export function runCommand(table: CommandTable, command: KeyCommand): void {
+  // The compiler cannot pair `table[command.type]` with `command`; CommandTable's type does.
+  (table[command.type] as (command: KeyCommand) => void)(command);
+}

@@ -1,0 +1,81 @@
+// The dialog of the current mode (reject, needs SME, reviewer, export, LLM run, providers), or
+// nothing. The cheat sheet is not here: App renders it after the jobs panel, where it always was.
+import type { QueueFacets } from "../bindings/QueueFacets";
+import { describeQueue } from "../llmRun";
+import type { JobDrafts } from "../useJobDrafts";
+import type { ReviewSession } from "../useReviewSession";
+import { ExportDialog } from "./ExportDialog";
+import { NeedsSmeDialog } from "./NeedsSmeDialog";
+import { ProvidersDialog } from "./ProvidersDialog";
+import { RejectDialog } from "./RejectDialog";
+import { ReviewerDialog } from "./ReviewerDialog";
+import { RunModelDialog } from "./RunModelDialog";
+
+interface ModeDialogsProps extends JobDrafts {
+  review: ReviewSession;
+  facets: QueueFacets | null;
+}
+
+export function ModeDialogs({ review, facets, exportDialog, llmRunDialog }: ModeDialogsProps) {
+  const { mode, setMode, busy } = review;
+  const itemId = review.current?.item.external_id ?? "";
+  switch (mode.kind) {
+    case "reject":
+      return (
+        <RejectDialog
+          itemId={itemId}
+          reasons={review.reasons}
+          selected={mode.reasonIndex}
+          note={mode.note}
+          busy={busy}
+          onPick={(reasonIndex) => setMode((m) => (m.kind === "reject" ? { ...m, reasonIndex } : m))}
+          onNoteChange={(note) => setMode((m) => (m.kind === "reject" ? { ...m, note } : m))}
+          onConfirm={review.confirmReject}
+          onCancel={review.cancel}
+        />
+      );
+    case "sme":
+      return (
+        <NeedsSmeDialog
+          itemId={itemId}
+          question={mode.question}
+          busy={busy}
+          onChange={(question) => setMode((m) => (m.kind === "sme" ? { ...m, question } : m))}
+          onConfirm={review.confirmSme}
+          onCancel={review.cancel}
+        />
+      );
+    case "reviewer": {
+      const { session, reviewerChoice } = review;
+      if (session === null) return null;
+      return (
+        <ReviewerDialog
+          draft={reviewerChoice.draft}
+          profiles={reviewerChoice.profiles}
+          firstStart={session.needs_profile}
+          busy={busy}
+          onChange={reviewerChoice.setDraft}
+          onConfirm={reviewerChoice.confirm}
+          onCancel={review.cancel}
+        />
+      );
+    }
+    case "export":
+      return <ExportDialog draft={exportDialog.draft} facets={facets} onChange={exportDialog.onChange} onConfirm={exportDialog.onConfirm} onCancel={review.cancel} />;
+    case "llm-run":
+      return (
+        <RunModelDialog
+          draft={llmRunDialog.draft}
+          scope={describeQueue(llmRunDialog.shownQueue)}
+          onChange={llmRunDialog.onChange}
+          onConfirm={llmRunDialog.onConfirm}
+          onCancel={review.cancel}
+          onOpenProviders={() => setMode({ kind: "providers" })}
+        />
+      );
+    case "providers":
+      return <ProvidersDialog onClose={review.cancel} />;
+    default:
+      return null;
+  }
+}

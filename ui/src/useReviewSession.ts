@@ -1,0 +1,285 @@
+// Wires the review flow (reviewSession.ts, reviewSteps.ts) to React, api.ts and the item cache:
+// startup, counts, loading the selected item and prefetching the one after it, and the actions
+// of the keys, the decision bar and the dialogs.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import * as api from "./api";
+import type { Item } from "./bindings/Item";
+import type { ReviewerProfile } from "./bindings/ReviewerProfile";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { ReviewerDraft } from "./components/ReviewerDialog";
+import { initialDraft } from "./edits";
+import { newDecisionId } from "./ids";
+import { itemCache } from "./itemCache";
+import { BROWSE, type ReviewMode } from "./mode";
+import { select, selectedIndex, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
+import {
+  counted,
+  decidable,
+  decisionInput,
+  editSaved,
+  INITIAL_SESSION,
+  isReady,
+  itemFailed,
+  itemPatched,
+  itemRefreshed,
+  itemRetried,
+  itemShown,
+  listChanged,
+  started,
+  startFailed,
+  withMode,
+  type DecisionDetails,
+  type LoadedItem,
+} from "./reviewSession";
+import { reviewSteps } from "./reviewSteps";
+import { usePagedQueue, type Criteria } from "./usePagedQueue";
+import { usePaintMark } from "./usePaintMark";
+import type { ToastMessage } from "./useToast";
+
+async function loadItem(externalId: string): Promise<LoadedItem> {
+  const [item, history] = await Promise.all([api.getItem(externalId), api.itemHistory(externalId)]);
+  return { item, history };
+}
+
+/** Fetch the next page once the selection is this close to the end of the loaded rows. */
+const PREFETCH_ROWS = 10;
+/** Items loaded ahead of the selection (see itemCache.ts): a few, and never older than this. */
+const PREFETCHED_ITEMS = 8;
+const PREFETCH_TTL_MS = 30_000;
+
+/** `showToast` and `dismissToast` must be stable (as useToast's are). */
+export function useReviewSession(showToast: (message: ToastMessage) => void, dismissToast: () => void) {
+  const [state, setState] = useState(INITIAL_SESSION);
+  const paged = usePagedQueue("pending", state.session?.reviewer ?? null);
+  const { queue, queueRef, criteria, update, reload: reloadQueue, loadNextPage } = paged;
+  const items = useMemo(() => itemCache(loadItem, { capacity: PREFETCHED_ITEMS, ttlMs: PREFETCH_TTL_MS }), []);
+  /** Grows after every change to the decisions or items: the dashboard refetches its figures. */
+  const [statsRevision, setStatsRevision] = useState(0);
+  /** Grows when work behind the queue finished (an import, a merge, an LLM run), not per decision. */
+  const [backgroundRevision, setBackgroundRevision] = useState(0);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [reviewerDraft, setReviewerDraft] = useState<ReviewerDraft>({ name: "", role: "analyst" });
+  const [profiles, setProfiles] = useState<ReviewerProfile[]>([]);
+  const setMode = useCallback((change: ReviewMode | ((mode: ReviewMode) => ReviewMode)) => setState(withMode(change)), []);
+  const showError = (text: string) => showToast({ tone: "error", text });
+
+  /** Counts per status under the filter bar's criteria (the tabs are the status). */
+  const fetchCounts = useCallback(() => api.statusCounts({ ...criteria, status: null }), [criteria]);
+  // The steps run after the render that started them: they count under the latest criteria.
+  const latestCounts = useRef(fetchCounts);
+  useEffect(() => {
+    latestCounts.current = fetchCounts;
+  });
+
+  const steps = useMemo(
+    () =>
+      reviewSteps({
+        decide: api.decide,
+        adjudicate: api.adjudicate,
+        undo: api.undo,
+        redo: api.redo,
+        chooseReviewer: api.chooseReviewer,
+        counts: () => latestCounts.current(),
+        newDecisionId,
+        loadItem: items.load,
+        peekItem: items.peek,
+        forgetItem: items.forget,
+        clearItems: items.clear,
+        queue: () => queueRef.current,
+        apply: setState,
+        updateQueue: update,
+        reloadQueue,
+        toast: showToast,
+        dismissToast,
+        bumpStats: () => setStatsRevision((n) => n + 1),
+        after: (ms, run) => {
+          const timer = window.setTimeout(run, ms);
+          return () => window.clearTimeout(timer);
+        },
+      }),
+    [items, queueRef, update, reloadQueue, showToast, dismissToast],
+  );
+
+  /** Opens the reviewer dialog, prefilled with who is reviewing now. */
+  const askReviewer = useCallback((info: SessionInfo) => {
+    setReviewerDraft({ name: info.needs_profile ? "" : info.reviewer, role: info.role ?? "analyst" });
+    api.reviewers().then(setProfiles, () => setProfiles([]));
+    setState(withMode({ kind: "reviewer" }));
+  }, []);
+
+  useEffect(() => {
+    Promise.all([api.sessionInfo(), api.rejectReasons()]).then(
+      ([info, reasons]) => {
+        setState(started(info, reasons));
+        if (info.needs_profile) askReviewer(info);
+      },
+      (thrown: unknown) => setState(startFailed(api.toAppError(thrown))),
+    );
+  }, [askReviewer]);
+
+  useEffect(() => {
+    fetchCounts().then(
+      (counts) => setState(counted(counts)),
+      (thrown: unknown) => setState(startFailed(api.toAppError(thrown))),
+    );
+  }, [fetchCounts]);
+
+  // Load the selected item unless it is already shown (a decision loads its successor itself).
+  const selectedId = queue.selectedId;
+  const shownId = state.current?.item.external_id ?? null;
+  usePaintMark(shownId);
+  useEffect(() => {
+    if (selectedId === null || selectedId === shownId) return;
+    let superseded = false;
+    items.load(selectedId).then(
+      (loaded) => {
+        if (!superseded) setState(itemShown(loaded));
+      },
+      (thrown: unknown) => {
+        if (!superseded) setState(itemFailed(api.toAppError(thrown)));
+      },
+    );
+    return () => {
+      superseded = true;
+    };
+  }, [items, selectedId, shownId, reloadKey]);
+
+  // While the reviewer reads an item, load the one after it: `j` or a decision then shows it in
+  // the keypress's own frame.
+  const { entries } = queue;
+  useEffect(() => {
+    if (shownId === null) return;
+    const after = entries[entries.findIndex((entry) => entry.external_id === shownId) + 1];
+    if (after !== undefined) items.prefetch(after.external_id);
+  }, [items, shownId, entries]);
+
+  const index = selectedIndex(queue);
+  useEffect(() => {
+    if (!paged.loading && paged.error === null && wantsNextPage(queue, index + PREFETCH_ROWS)) loadNextPage();
+  }, [queue, index, paged.loading, paged.error, loadNextPage]);
+
+  const queueIsEmpty = queue.entries.length === 0 && !queue.hasMore;
+  const ready = isReady(state, queueIsEmpty);
+  useEffect(() => {
+    if (ready) document.body.dataset.ready = "true";
+  }, [ready]);
+
+  const { mode, reasons } = state;
+  const target = decidable(state, selectedId);
+  const decide = (action: DecidingAction, details?: DecisionDetails) => {
+    if (target === null || steps.pending()) return;
+    void steps.decide(target.item, decisionInput(newDecisionId(), target.item, target.reviewer, action, details));
+  };
+  const startEdit = () => {
+    if (target === null) return;
+    const draft = initialDraft(target.item);
+    setMode({ kind: "edit", draft, initial: draft, notice: null });
+  };
+  const startReject = () => {
+    if (target !== null && reasons.length > 0) setMode({ kind: "reject", reasonIndex: 0, note: "" });
+  };
+  const startSme = () => {
+    if (target !== null) setMode({ kind: "sme", question: "" });
+  };
+  const saveEdit = () => {
+    if (mode.kind !== "edit") return;
+    const saved = editSaved(mode);
+    if ("notice" in saved) setMode({ ...mode, notice: saved.notice });
+    else decide("edit", { edited: saved.edited });
+  };
+  const confirmReject = () => {
+    const reason = mode.kind === "reject" ? reasons[mode.reasonIndex] : undefined;
+    if (mode.kind === "reject" && reason !== undefined) decide("reject", { reason: reason.id, note: mode.note.trim() || null });
+  };
+  const confirmSme = () => {
+    if (mode.kind === "sme" && mode.question.trim() !== "") decide("needs_sme", { note: mode.question.trim() });
+  };
+  const confirmReviewer = () => {
+    const name = reviewerDraft.name.trim();
+    if (mode.kind === "reviewer" && name !== "") void steps.switchReviewer(name, reviewerDraft.role);
+  };
+  /** Back to browsing, except at first start: there is no reviewer to go back to. */
+  const cancel = () => {
+    if (mode.kind !== "reviewer" || state.session?.needs_profile !== true) setMode(BROWSE);
+  };
+  /** Another tab or other criteria: nothing is shown until the new list selects an item. */
+  const showList = (change: () => void) => {
+    change();
+    setState(listChanged);
+  };
+
+  return {
+    ...state,
+    queue,
+    paged,
+    selectedId,
+    /** 0-based place of the selection in the loaded list, -1 when none. */
+    index,
+    queueIsEmpty,
+    /** A decision can be made now: the item on screen is the selected one. */
+    reviewable: target !== null,
+    statsRevision,
+    backgroundRevision,
+    reviewerChoice: { draft: reviewerDraft, profiles, setDraft: setReviewerDraft, confirm: confirmReviewer },
+    setMode,
+    cancel,
+    /** A decision or revert is in flight: keys and queue clicks do nothing. */
+    pending: steps.pending,
+    move: steps.move,
+    revert: (which: "undo" | "redo") => void steps.revert(which),
+    approve: () => decide("approve"),
+    startEdit,
+    startReject,
+    startSme,
+    saveEdit,
+    confirmReject,
+    confirmSme,
+    askReviewer: () => {
+      if (state.session !== null) askReviewer(state.session);
+    },
+    showFilter: (filter: StatusFilter) => {
+      if (filter !== queue.filter) showList(() => paged.showFilter(filter));
+    },
+    showCriteria: (next: Criteria) => showList(() => paged.showCriteria(next)),
+    selectEntry: (externalId: string) => {
+      if (steps.pending()) return;
+      setMode(BROWSE);
+      update((queueState) => select(queueState, externalId));
+    },
+    loadPastRow: (row: number) => {
+      if (wantsNextPage(queueRef.current, row)) loadNextPage();
+    },
+    retryItem: () => {
+      if (selectedId !== null) items.forget(selectedId);
+      setState(itemRetried);
+      setReloadKey((key) => key + 1);
+    },
+    /** Runs an annotation change and shows its result on the item it was made on. */
+    annotate: (change: (externalId: string) => Promise<Partial<Item>>) => {
+      if (shownId === null) return;
+      items.forget(shownId);
+      change(shownId).then(
+        (patch) => setState(itemPatched(shownId, patch)),
+        (thrown: unknown) => showError(api.toAppError(thrown).message),
+      );
+    },
+    /** Data changed behind the app (an import here or from the CLI, a merge, an LLM run): recount and reload the list. */
+    refreshAfterImport: () => {
+      items.clear();
+      fetchCounts().then(
+        (counts) => setState(counted(counts)),
+        (thrown: unknown) => showError(api.toAppError(thrown).message),
+      );
+      reloadQueue(selectedId);
+      setStatsRevision((n) => n + 1);
+      setBackgroundRevision((n) => n + 1);
+    },
+    /** Shows the selected item as stored now (e.g. with the verdict a vet run just added). */
+    refreshShownItem: () => {
+      const shown = selectedId;
+      if (shown !== null) loadItem(shown).then((loaded) => setState(itemRefreshed(shown, loaded)), () => undefined);
+    },
+  };
+}
+
+export type ReviewSession = ReturnType<typeof useReviewSession>;
