@@ -15,6 +15,16 @@ use tauri::Manager;
 use vetted::instance_lock::InstanceLock;
 use vetted::{Store, db_path};
 
+// `with_app_commands!`: the single list of commands, shared with `build.rs` (see the file).
+include!("command_list.rs");
+
+/// Registers every listed command of `commands` with the invoke handler.
+macro_rules! app_invoke_handler {
+    ($($name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$name),*]
+    };
+}
+
 fn main() {
     let path = db_path::default_db_path();
     let opened = InstanceLock::acquire(&path).and_then(|lock| Ok((lock, Store::open(&path)?)));
@@ -38,51 +48,7 @@ fn main() {
         // Used from Rust only (see `picker`); the capability grants the webview none of its
         // commands.
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::session_info,
-            commands::stats,
-            commands::reviewers,
-            commands::choose_reviewer,
-            commands::adjudication_case,
-            commands::adjudicate,
-            commands::start_sync_pack,
-            commands::start_sync_merge,
-            commands::queue_page,
-            commands::status_counts,
-            commands::queue_facets,
-            commands::get_item,
-            commands::item_history,
-            commands::decide,
-            commands::undo,
-            commands::redo,
-            commands::reject_reasons,
-            commands::relationship_evidence,
-            commands::search_items,
-            commands::add_tag,
-            commands::remove_tag,
-            commands::set_do_not_train,
-            commands::get_keymap,
-            commands::set_keymap,
-            commands::start_import,
-            commands::start_export,
-            commands::start_backup,
-            commands::start_register_products,
-            commands::cancel_job,
-            commands::data_revision,
-            commands::guidelines,
-            commands::add_guideline,
-            commands::promote_note,
-            commands::update_guideline,
-            commands::archive_guideline,
-            commands::llm_providers,
-            commands::save_provider,
-            commands::remove_provider,
-            commands::set_provider_key,
-            commands::forget_provider_key,
-            commands::start_llm_run,
-            commands::item_costs,
-            commands::data_products,
-        ])
+        .invoke_handler(with_app_commands!(app_invoke_handler))
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 rendering::configure(&window)?;

@@ -3,17 +3,21 @@
 // decision ids, {code, message} errors) closely enough to click through a review session.
 import type { Decision } from "../src/bindings/Decision";
 import type { DecisionInput } from "../src/bindings/DecisionInput";
+import type { Guideline } from "../src/bindings/Guideline";
 import type { Item } from "../src/bindings/Item";
 import type { KeyBinding } from "../src/bindings/KeyBinding";
+import type { ProviderConfig } from "../src/bindings/ProviderConfig";
 import type { ItemBody } from "../src/bindings/ItemBody";
 import type { QueueEntry } from "../src/bindings/QueueEntry";
 import type { QueueFilter } from "../src/bindings/QueueFilter";
 import type { QueuePage } from "../src/bindings/QueuePage";
 import type { RejectReason } from "../src/bindings/RejectReason";
+import type { Role } from "../src/bindings/Role";
+import type { SessionInfo } from "../src/bindings/SessionInfo";
 import type { StatusCounts } from "../src/bindings/StatusCounts";
 import type { Vetting } from "../src/bindings/Vetting";
 import records from "./mock-items.json";
-import { mockStats, seedTeamHistory } from "./mockStats";
+import { inForce, mockStats, seedTeamHistory } from "./mockStats";
 
 /** One line of the import format (see docs/import-format.md), loosely typed. */
 type ImportRecord = { id: string; domain: string; model: string; vetting?: Vetting; metadata?: Record<string, unknown> } & ItemBody;
@@ -129,6 +133,13 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
   const undoStack: { row: Row; item: Item }[] = [];
   const redoStack: { row: Row; item: Item }[] = [];
   let keymap: KeyBinding[] = [];
+  // One reviewer, no team: choose_reviewer renames them and sets their role.
+  let reviewer = options.reviewer;
+  let role: Role = "analyst";
+  const guidelineList: (Guideline & { archived: boolean })[] = [];
+  const providers = new Map<string, ProviderConfig>([["local", { base_url: "http://127.0.0.1:8080/v1", model: "smollm2", api_key_env: "OPENAI_API_KEY" }]]);
+  // Stands in for the OS keyring: which providers have a key (the keys themselves are dropped).
+  const keyring = new Set<string>();
   const revertTo = (from: typeof undoStack, to: typeof undoStack): Decision | null => {
     const entry = from.pop();
     if (entry === undefined) return null;
@@ -138,7 +149,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       id: `mock-revert-${Date.now()}`,
       item: entry.row.item.external_id,
       item_version: entry.row.item.version - 1,
-      reviewer: options.reviewer,
+      reviewer,
       action: "revert",
       edited: null,
       reason: null,
@@ -155,6 +166,25 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     if (row === undefined) throw { code: "not_found", message: `no item with id '${externalId}'` };
     return row;
   };
+
+  const liveGuideline = (id: number) => {
+    const g = guidelineList.find((x) => x.id === id && !x.archived);
+    if (g === undefined) throw { code: "bad_request", message: `no guideline #${id} (it may have been removed)` };
+    return g;
+  };
+  const guidelineBody = (body: string): string => {
+    const trimmed = body.trim();
+    if (trimmed === "" || trimmed.length > 20_000) throw { code: "bad_request", message: "a guideline is 1–20000 characters of markdown" };
+    return trimmed;
+  };
+  const newGuideline = (domain: string, body: string, source: { item: string; decision: string } | null): Guideline => {
+    const now = new Date().toISOString();
+    const g = { id: guidelineList.length + 1, domain, body, source_item: source?.item ?? null, source_decision: source?.decision ?? null, created_by: reviewer, created_at: now, updated_by: reviewer, updated_at: now };
+    guidelineList.push({ ...g, archived: false });
+    return g;
+  };
+  const withoutArchived = ({ archived: _archived, ...g }: Guideline & { archived: boolean }): Guideline => g;
+  const sessionInfo = (): SessionInfo => ({ reviewer, role, needs_profile: false, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` });
 
   const toEntry = (r: Row): QueueEntry => ({
     id: r.id,
@@ -184,21 +214,53 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     start_register_products: () => null,
     cancel_job: () => false,
     data_revision: () => 0,
-    session_info: () => ({
-      reviewer: options.reviewer,
-      role: "analyst",
-      needs_profile: false,
-      db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db`,
-    }),
+    session_info: sessionInfo,
     // One reviewer, no team: switching only renames, and nothing is ever in conflict.
-    reviewers: () => [{ name: options.reviewer, role: "analyst", stamp: 0 }],
+    reviewers: () => [{ name: reviewer, role, stamp: 0 }],
+    choose_reviewer: (args) => {
+      reviewer = String(args.name).trim();
+      role = args.role as Role;
+      return sessionInfo();
+    },
+    // Any item's case: each reviewer's latest decision in force (here only ever one reviewer's).
+    adjudication_case: (args) => {
+      const row = find(args.externalId as string);
+      const latest = new Map(inForce(row.history).map((d) => [d.reviewer, d]));
+      return { entry: toEntry(row), decisions: [...latest.values()] };
+    },
+    adjudicate: (args) => {
+      const input = args.input as DecisionInput;
+      if (input.reviewer !== reviewer || role !== "adjudicator") {
+        throw { code: "bad_request", message: `'${input.reviewer}' is not an adjudicator; only adjudicators record final decisions` };
+      }
+      return record(input);
+    },
     start_sync_pack: () => null,
     start_sync_merge: () => null,
-    // One local provider without a key; keys and runs need the shell (keyring, HTTP).
+    // One local provider without a key to start with; keys go to a pretend keyring, runs need the shell (HTTP).
     llm_providers: () => ({
       settings_file: `/home/${options.reviewer}/.config/vetted/vetted.toml`,
-      providers: [{ name: "local", config: { base_url: "http://127.0.0.1:8080/v1", model: "smollm2", api_key_env: "OPENAI_API_KEY" }, key: { kind: "missing" } }],
+      providers: [...providers].map(([name, config]) => ({ name, config, key: keyring.has(name) ? { kind: "keyring" } : { kind: "missing" } })),
     }),
+    save_provider: (args) => {
+      const config = args.config as ProviderConfig;
+      if (String(args.name).trim() === "" || config.base_url.trim() === "" || config.model.trim() === "") {
+        throw { code: "config", message: "a provider needs a name, a base URL and a model" };
+      }
+      providers.set(String(args.name), config);
+      return null;
+    },
+    remove_provider: (args) => {
+      providers.delete(String(args.name));
+      keyring.delete(String(args.name));
+      return null;
+    },
+    set_provider_key: (args) => {
+      if (String(args.key).trim() === "") throw { code: "config", message: `the key for provider '${String(args.name)}' is empty` };
+      keyring.add(String(args.name));
+      return null;
+    },
+    forget_provider_key: (args) => keyring.delete(String(args.name)),
     data_products: () => [],
     start_llm_run: () => null,
     item_costs: () => ({ calls: 1, failed_calls: 0, prompt_tokens: 412, completion_tokens: 38, cost_usd: 0.000085, unpriced_calls: 0 }),
@@ -219,7 +281,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     queue_facets: () => ({
       domains: [...new Set(rows.map((r) => r.item.domain))].sort(),
       models: [...new Set(rows.map((r) => r.item.model))].sort(),
-      reviewers: [...new Set([options.reviewer, ...rows.flatMap((r) => r.history.map((d) => d.reviewer))])].sort(),
+      reviewers: [...new Set([reviewer, ...rows.flatMap((r) => r.history.map((d) => d.reviewer))])].sort(),
       tags: [...new Set(rows.flatMap((r) => r.item.tags))].sort(),
     }),
     undo: () => revertTo(undoStack, redoStack),
@@ -256,31 +318,64 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     relationship_evidence: () => null,
     get_item: (args) => find(args.externalId as string).item,
     item_history: (args) => find(args.externalId as string).history,
-    decide: (args) => {
-      const input = args.input as DecisionInput;
-      const row = find(input.item);
-      const existing = row.history.find((d) => d.id === input.id);
-      if (existing !== undefined) return existing;
-      if (input.item_version !== row.item.version) {
-        throw { code: "conflict", message: `item '${input.item}' changed since you loaded it` };
+    decide: (args) => record(args.input as DecisionInput),
+    guidelines: (args) => guidelineList.filter((g) => g.domain === args.domain && !g.archived).map(withoutArchived),
+    add_guideline: (args) => {
+      const domain = String(args.domain).trim();
+      if (domain === "") throw { code: "bad_request", message: "a guideline needs a domain" };
+      return newGuideline(domain, guidelineBody(String(args.body)), null);
+    },
+    // Promoting the same note again returns the same entry.
+    promote_note: (args) => {
+      const decisionId = String(args.decisionId);
+      const existing = guidelineList.find((g) => g.source_decision === decisionId);
+      if (existing !== undefined) return withoutArchived(existing);
+      const row = rows.find((r) => r.history.some((d) => d.id === decisionId));
+      const note = row?.history.find((d) => d.id === decisionId)?.note ?? null;
+      if (row === undefined) throw { code: "bad_request", message: `no decision with id '${decisionId}'` };
+      if (note === null || note.trim() === "") {
+        throw { code: "bad_request", message: `decision '${decisionId}' has no note to promote; add a guideline instead` };
       }
-      if (input.action === "reject" && !REASONS.some((r) => r.id === input.reason)) {
-        throw { code: "bad_request", message: "a reject needs a reason" };
-      }
-      if (input.action === "revert") throw { code: "bad_request", message: "reverts are recorded by undo and redo" };
-      const decision: Decision = { ...input, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
-      const status = ({ approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme" } as const)[input.action];
-      undoStack.push({ row, item: row.item });
-      redoStack.length = 0;
-      row.history.push(decision);
-      row.item = { ...row.item, status, version: row.item.version + 1, latest_edit: input.edited, updated_at: decision.decided_at };
-      return decision;
+      return newGuideline(row.item.domain, guidelineBody(note), { item: row.item.external_id, decision: decisionId });
+    },
+    update_guideline: (args) => {
+      const g = liveGuideline(args.id as number);
+      Object.assign(g, { body: guidelineBody(String(args.body)), updated_by: reviewer, updated_at: new Date().toISOString() });
+      return withoutArchived(g);
+    },
+    archive_guideline: (args) => {
+      Object.assign(liveGuideline(args.id as number), { archived: true, updated_by: reviewer, updated_at: new Date().toISOString() });
+      return null;
     },
   };
 
-  return (command: string, args: Record<string, unknown> = {}): unknown => {
+  /** `decide`, and `adjudicate` once the reviewer is known to be an adjudicator. */
+  function record(input: DecisionInput): Decision {
+    const row = find(input.item);
+    const existing = row.history.find((d) => d.id === input.id);
+    if (existing !== undefined) return existing;
+    if (input.item_version !== row.item.version) {
+      throw { code: "conflict", message: `item '${input.item}' changed since you loaded it` };
+    }
+    if (input.action === "reject" && !REASONS.some((r) => r.id === input.reason)) {
+      throw { code: "bad_request", message: "a reject needs a reason" };
+    }
+    if (input.action === "revert") throw { code: "bad_request", message: "reverts are recorded by undo and redo" };
+    const decision: Decision = { ...input, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
+    const status = ({ approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme" } as const)[input.action];
+    undoStack.push({ row, item: row.item });
+    redoStack.length = 0;
+    row.history.push(decision);
+    row.item = { ...row.item, status, version: row.item.version + 1, latest_edit: input.edited, updated_at: decision.decided_at };
+    return decision;
+  }
+
+  const dispatch = (command: string, args: Record<string, unknown> = {}): unknown => {
     const run = commands[command];
     if (run === undefined) throw `command ${command} not found`;
     return run(args);
   };
+  // `commands`: what this stand-in answers, checked against src-tauri/src/command_list.rs by
+  // src/commandList.test.ts.
+  return Object.assign(dispatch, { commands: Object.keys(commands) });
 }
