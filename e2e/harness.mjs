@@ -1,8 +1,8 @@
 // Drives the real Vetted binary: tauri-driver (port 4444) → WebKitWebDriver → vetted-app.
 // Every test gets its own temporary database seeded from the demo fixture.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +14,35 @@ export const appBinary = join(root, 'target/debug/vetted-app');
 export const cliBinary = join(root, 'target/debug/vetted');
 export const artifacts = join(root, 'target/e2e');
 mkdirSync(artifacts, { recursive: true });
+/**
+ * Where the drivers' and the app's output goes (e2e/run.sh names one folder per suite run and
+ * prints it when the suite fails). Never the test process's own stdout/stderr: a process that
+ * outlives its test would hold the test runner's pipe open and hang it (issue #15).
+ */
+const driverLogs = process.env.VETTED_E2E_LOGS ?? join(artifacts, 'logs');
+mkdirSync(driverLogs, { recursive: true });
+
+/** WebDriver's answer to any one command must come within this, or the command fails. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/**
+ * Process groups (tauri-driver → WebKitWebDriver → the app and WebKit's processes) started here
+ * and not yet stopped. Whatever way this test process ends, none of them outlives it.
+ */
+const liveGroups = new Set();
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+process.on('exit', () => {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+});
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.once(signal, () => process.exit(128 + constants.signals[signal]));
+}
 
 export const chinook = join(root, '../shared/datasets/chinook/Chinook_Sqlite.sqlite');
 
@@ -103,13 +132,27 @@ async function startAppOnce(db, env, binary) {
   // tauri-driver (4444) and the WebKitWebDriver it starts (4445) of the previous test must be gone.
   await waitForPortFree(4444, 15000);
   await waitForPortFree(4445, 15000);
+  const log = join(driverLogs, `driver-${process.pid}-${Date.now()}.log`);
+  const out = openSync(log, 'a');
   const driver = spawn('tauri-driver', [], {
     // NO_AT_BRIDGE: no accessibility bus for GTK (under a D-Bus session it is activated on demand
     // and slows every start).
     env: { ...process.env, NO_AT_BRIDGE: '1', VETTED_DB: db, VETTED_REVIEWER: 'e2e-reviewer', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', out, out],
+    // Its own process group: stopping it stops the whole tree, the app included.
+    detached: true,
   });
+  closeSync(out);
+  liveGroups.add(driver.pid);
   const exited = new Promise((ok) => driver.once('exit', ok));
+  /** SIGTERM first (tauri-driver then ends its WebKitWebDriver), then the rest of the group. */
+  const stopDrivers = async () => {
+    driver.kill('SIGTERM'); // never SIGKILL alone: it would orphan WebKitWebDriver on port 4445
+    await Promise.race([exited, sleep(10_000)]);
+    killGroup(driver.pid, 'SIGKILL');
+    liveGroups.delete(driver.pid);
+    await exited;
+  };
   try {
     await waitForPort(4444, 15000);
     const browser = await remote({
@@ -117,6 +160,7 @@ async function startAppOnce(db, env, binary) {
       port: 4444,
       logLevel: 'error',
       connectionRetryCount: 0,
+      connectionRetryTimeout: COMMAND_TIMEOUT_MS,
       capabilities: {
         'tauri:options': { application: binary },
         'wdio:enforceWebDriverClassic': true,
@@ -124,14 +168,12 @@ async function startAppOnce(db, env, binary) {
     });
     await browser.$('body[data-ready="true"]').waitForExist({ timeout: 20000 });
     const stop = async () => {
-      await browser.deleteSession().catch(() => {});
-      driver.kill('SIGTERM'); // never SIGKILL: it would orphan WebKitWebDriver on port 4445
-      await exited;
+      await Promise.race([browser.deleteSession().catch(() => {}), sleep(10_000)]);
+      await stopDrivers();
     };
     return { browser, stop };
   } catch (e) {
-    driver.kill('SIGTERM');
-    await exited;
+    await stopDrivers();
     throw e;
   }
 }

@@ -42,6 +42,8 @@ timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-ll
 timed "keyring: API keys in a real Secret Service (gnome-keyring, private D-Bus)" bash scripts/test-keyring.sh
 timed "app: build" cargo build --locked -p vetted-app
 timed "app: unit tests (desktop shell)" cargo test --locked -p vetted-app
+# No suite can hang the run: a failing and a hanging probe suite are stopped and leave nothing.
+timed "e2e: a failing or hanging suite is stopped and reaped" bash e2e/check-reaping.sh
 # The window's LLM runs call the real local server; provider keys go to a throw-away keyring.
 timed "e2e: real window" bash scripts/test-llm.sh bash scripts/test-keyring.sh bash e2e/run.sh
 
