@@ -70,7 +70,7 @@ pub fn products_from_registry(
 ) -> Result<(ProductSide, ProductSide)> {
     let side = |name: &str| -> Result<ProductSide> {
         let product = store.product(name)?.ok_or_else(|| {
-            Error::BadRequest(format!(
+            Error::NotFound(format!(
                 "no registered product '{name}'; register it with `vetted products add FILE` \
                  (see `vetted products list`) or pass --products FILE"
             ))

@@ -1,3 +1,4 @@
+use vetted::ErrorCode;
 use vetted::domain::{Action, DecisionInput, EditedContent, ItemStatus};
 
 use crate::support::{answer_line, temp_db};
@@ -90,7 +91,7 @@ fn a_stale_version_is_a_conflict_and_records_nothing() {
             ..input("a", 1, Action::Approve)
         })
         .expect_err("deciding on version 1 after it moved to 2 must fail");
-    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(
         err.to_string().contains("version 1, it is now at 2"),
         "{err}"
@@ -157,10 +158,23 @@ fn inconsistent_decisions_are_refused() {
     ];
     for (bad, expected) in cases {
         let err = store.decide(&bad).expect_err("must be refused");
-        assert_eq!(err.code(), "bad_request");
+        assert_eq!(err.code(), ErrorCode::BadRequest);
         assert!(err.to_string().contains(expected), "{err}");
     }
     assert_eq!(store.item("a").unwrap().status, ItemStatus::Pending);
+}
+
+#[test]
+fn a_decision_id_recorded_for_another_item_is_refused_as_a_duplicate() {
+    let (_db, mut store) = store_with(&["a", "b"]);
+    let first = store.decide(&input("a", 1, Action::Approve)).unwrap();
+    let reused = DecisionInput {
+        id: first.id.clone(),
+        ..input("b", 1, Action::Approve)
+    };
+    let err = store.decide(&reused).expect_err("one id, two items");
+    assert_eq!(err.code(), ErrorCode::AlreadyExists, "{err}");
+    assert_eq!(store.item("b").unwrap().status, ItemStatus::Pending);
 }
 
 #[test]
@@ -170,5 +184,11 @@ fn errors_cross_ipc_as_code_and_message() {
         serde_json::to_value(&err).unwrap(),
         serde_json::json!({"code": "not_found", "message": "no item with id 'x-1'"}),
         "the UI relies on exactly this shape"
+    );
+    let refused = vetted::Error::Forbidden("only adjudicators record final decisions".into());
+    assert_eq!(
+        serde_json::to_value(&refused).unwrap(),
+        serde_json::json!({"code": "forbidden", "message": "only adjudicators record final decisions"}),
+        "a specific code, the message unchanged"
     );
 }

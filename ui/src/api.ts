@@ -1,10 +1,11 @@
 // The only module that talks to the Tauri shell: one typed function per command. Every failure
-// is rethrown as an AppError {code, message}, whatever shape it arrived in.
+// is rethrown as a CallError {code, message}, whatever shape it arrived in.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AdjudicationCase } from "./bindings/AdjudicationCase";
 import type { AppError } from "./bindings/AppError";
 import type { CostTotals } from "./bindings/CostTotals";
 import type { Decision } from "./bindings/Decision";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Guideline } from "./bindings/Guideline";
@@ -28,11 +29,19 @@ import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
 
-/** Normalizes anything thrown (an IPC error object, an Error, a string) into an AppError. */
-export function toAppError(thrown: unknown): AppError {
+/**
+ * What every function here rejects with: the core's AppError, or a failure of the IPC layer
+ * itself ("ipc": an unknown command, arguments that do not deserialize) or of something else
+ * ("unknown"). Branch on `code`; a misspelt code fails to type-check.
+ */
+export type CallError = AppError | { code: "ipc" | "unknown"; message: string };
+
+/** Normalizes anything thrown (an IPC error object, an Error, a string) into a CallError. */
+export function toCallError(thrown: unknown): CallError {
   if (typeof thrown === "object" && thrown !== null) {
     const { code, message } = thrown as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && typeof message === "string") return { code, message };
+    // Only the core's Error serializes as {code, message}, and its code is an ErrorCode.
+    if (typeof code === "string" && typeof message === "string") return { code: code as ErrorCode, message };
     if (typeof message === "string") return { code: "ipc", message };
   }
   if (typeof thrown === "string") return { code: "ipc", message: thrown };
@@ -43,7 +52,7 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (thrown) {
-    throw toAppError(thrown);
+    throw toCallError(thrown);
   }
 }
 

@@ -1,7 +1,7 @@
 // The review screen's state as plain data: who reviews, the item on screen, the interaction mode,
 // the counts and the busy bar. React holds one SessionState; every change goes through the pure
 // transitions below (the async steps that call them are in reviewSteps.ts).
-import type { AppError } from "./bindings/AppError";
+import type { CallError } from "./api";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { EditedContent } from "./bindings/EditedContent";
@@ -24,13 +24,13 @@ export interface SessionState {
   session: SessionInfo | null;
   reasons: RejectReason[];
   /** Startup (session, reasons or counts) failed: the app shows only this. */
-  startupError: AppError | null;
+  startupError: CallError | null;
   /** Per status, under the filter bar's criteria; null until first counted. */
   counts: StatusCounts | null;
   /** The item on screen. It may lag the selection while the selected item loads. */
   current: LoadedItem | null;
   /** The selected item could not be loaded (shown instead of the item, with Retry). */
-  itemError: AppError | null;
+  itemError: CallError | null;
   mode: ReviewMode;
   /** A decision or revert is taking long enough to show the decision bar as busy. */
   busy: boolean;
@@ -51,7 +51,7 @@ export type Transition = (state: SessionState) => SessionState;
 
 export const started = (info: SessionInfo, reasons: RejectReason[]): Transition => (s) => ({ ...s, session: info, reasons });
 
-export const startFailed = (error: AppError): Transition => (s) => ({ ...s, startupError: error });
+export const startFailed = (error: CallError): Transition => (s) => ({ ...s, startupError: error });
 
 export const counted = (counts: StatusCounts): Transition => (s) => ({ ...s, counts });
 
@@ -77,10 +77,10 @@ export const itemShown = (loaded: LoadedItem): Transition => (s) => ({
   mode: s.mode.kind === "reviewer" || s.mode.kind === "stats" ? s.mode : BROWSE,
 });
 
-export const itemFailed = (error: AppError): Transition => (s) => ({ ...s, itemError: error });
+export const itemFailed = (error: CallError): Transition => (s) => ({ ...s, itemError: error });
 
 /** After a recorded decision: the next item (null at the end of the list) or why it failed to load. */
-export const advanced = (next: { loaded: LoadedItem | null } | { error: AppError }): Transition => (s) => ({
+export const advanced = (next: { loaded: LoadedItem | null } | { error: CallError }): Transition => (s) => ({
   ...s,
   ...("error" in next ? { itemError: next.error } : { current: next.loaded, itemError: null }),
   mode: BROWSE,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Item } from "./bindings/Item";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import type { StatusCounts } from "./bindings/StatusCounts";
@@ -9,6 +11,9 @@ import { emptyQueue, mergePage, type QueueState, type StatusFilter } from "./que
 import { INITIAL_SESSION, decisionInput, type LoadedItem, type SessionState } from "./reviewSession";
 import { BUSY_AFTER_MS, reviewSteps, type ReviewPort } from "./reviewSteps";
 import type { ToastMessage } from "./useToast";
+
+/** An error as the shell rejects with it. */
+const failure = (code: ErrorCode, message: string): AppError => ({ code, message });
 
 function testItem(id: string, status: Item["status"] = "pending"): Item {
   return {
@@ -161,7 +166,7 @@ describe("decide", () => {
 
   it("reloads a conflicting item and says so, without moving the queue", async () => {
     const { screen, steps } = fakeScreen({
-      decide: async () => Promise.reject({ code: "conflict", message: "version 3 is stale" }),
+      decide: async () => Promise.reject(failure("conflict", "version 3 is stale")),
       loadItem: async (id) => (screen.log.push(`load ${id}`), loaded(id, "approved")),
     });
     screen.state = { ...screen.state, mode: { kind: "reject", reasonIndex: 1, note: "" } };
@@ -179,7 +184,7 @@ describe("decide", () => {
     const { screen, steps } = fakeScreen({
       decide: async (input) => {
         sent.push(input);
-        if (fail) throw { code: "io", message: "database is locked" };
+        if (fail) throw failure("io", "database is locked");
         return recorded(input);
       },
     });
@@ -209,7 +214,7 @@ describe("decide", () => {
   });
 
   it("still advances the queue when the next item fails to load", async () => {
-    const { screen, steps } = fakeScreen({ loadItem: () => Promise.reject({ code: "io", message: "gone" }) });
+    const { screen, steps } = fakeScreen({ loadItem: () => Promise.reject(failure("io", "gone")) });
     await steps.decide(testItem("item-1"), approval());
     expect(screen.state.itemError?.message, "the error panel shows for the next item").toBe("gone");
     expect(screen.queue.selectedId).toBe("item-2");
@@ -248,7 +253,7 @@ describe("revert", () => {
   });
 
   it("reports a failure", async () => {
-    const { screen, steps } = fakeScreen({ redo: () => Promise.reject({ code: "io", message: "locked" }) });
+    const { screen, steps } = fakeScreen({ redo: () => Promise.reject(failure("io", "locked")) });
     await steps.revert("redo");
     expect(screen.toasts.map((t) => [t.tone, t.text])).toEqual([["error", "locked"]]);
     expect(steps.pending()).toBe(false);
@@ -282,7 +287,7 @@ describe("switchReviewer", () => {
   });
 
   it("reports a refusal and keeps the dialog", async () => {
-    const { screen, steps } = fakeScreen({ chooseReviewer: () => Promise.reject({ code: "invalid", message: "name taken" }) });
+    const { screen, steps } = fakeScreen({ chooseReviewer: () => Promise.reject(failure("bad_request", "name taken")) });
     screen.state = { ...screen.state, mode: { kind: "reviewer" } };
     await steps.switchReviewer("lee", "sme");
     expect(screen.toasts.map((t) => t.text)).toEqual(["name taken"]);

@@ -12,7 +12,7 @@
 //   decision is dropped (keys and clicks check `pending()` first).
 // - A failed decision (other than a conflict) leaves the editor or dialog open; its Retry resends
 //   the same input, decision id included, so it is recorded at most once.
-import { toAppError } from "./api";
+import { toCallError } from "./api";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { Item } from "./bindings/Item";
@@ -100,7 +100,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
     port.bumpStats();
     port.updateQueue((state) => applyDecision(state, input.item, status, changes));
     port.counts().then((counts) => port.apply(counted(counts)), () => undefined);
-    port.apply(advanced(next.status === "fulfilled" ? { loaded: next.value } : { error: toAppError(next.reason) }));
+    port.apply(advanced(next.status === "fulfilled" ? { loaded: next.value } : { error: toCallError(next.reason) }));
     port.toast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
   };
 
@@ -122,7 +122,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
         // In the Conflicts tab the reviewer adjudicates: their decision is final.
         decision = await (port.queue().filter === "conflict" ? port.adjudicate : port.decide)(input);
       } catch (thrown) {
-        const failure = toAppError(thrown);
+        const failure = toCallError(thrown);
         if (failure.code === "conflict") return await reloadAfterConflict(input);
         port.toast({ tone: "error", text: failure.message, action: { label: "Retry", run: () => void decide(decided, input) } });
         return;
@@ -153,7 +153,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
       port.reloadQueue(event.item);
       port.toast({ tone: "success", text: `${which === "undo" ? "Undid" : "Redid"} the decision on ${event.item}: it is ${STATUS_LABEL[loaded.item.status]} now` });
     } catch (thrown) {
-      port.toast({ tone: "error", text: toAppError(thrown).message });
+      port.toast({ tone: "error", text: toCallError(thrown).message });
     } finally {
       inFlight = false;
       port.apply(busyShown(false));
@@ -175,7 +175,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
         port.counts().then((counts) => port.apply(counted(counts)), () => undefined);
         port.toast({ tone: "success", text: `Reviewing as ${info.reviewer} (${info.role ?? "analyst"})` });
       },
-      (thrown: unknown) => port.toast({ tone: "error", text: toAppError(thrown).message }),
+      (thrown: unknown) => port.toast({ tone: "error", text: toCallError(thrown).message }),
     );
 
   return { pending: () => inFlight, decide, revert, move, switchReviewer };

@@ -26,7 +26,7 @@ use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, relate, vet};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::ReviewState;
-use vetted::{Error, Result, Store, db_path};
+use vetted::{Error, ErrorCode, Result, Store, db_path};
 
 #[derive(Parser)]
 #[command(
@@ -329,7 +329,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             // 130 = interrupted by Ctrl-C (SIGINT), as shells report it.
-            if e.code() == "cancelled" {
+            if e.code() == ErrorCode::Cancelled {
                 ExitCode::from(130)
             } else {
                 ExitCode::FAILURE
