@@ -1,5 +1,6 @@
 //! One error type for the core. Every variant has a stable `code` the UI and scripts can branch on;
-//! the message says what went wrong and, where it can, what to do next.
+//! the message says what went wrong and, where it can, what to do next — in words that fit both
+//! the app and the CLI (no flags or commands: the CLI adds those as a hint, see its `hints.rs`).
 
 use std::path::PathBuf;
 
@@ -23,7 +24,7 @@ pub enum Error {
 
     #[error(
         "{path} is not a usable SQLite database (not SQLite, encrypted, or corrupt). \
-         Open another file with --db / VETTED_DB, or restore a backup with `vetted restore`."
+         Open another database, or restore a backup."
     )]
     NotADatabase { path: PathBuf },
 
@@ -51,7 +52,7 @@ pub enum Error {
 
     #[error(
         "{path}: the database has schema version {found}, but this Vetted only knows up to {known}. \
-         Upgrade Vetted, or open another database with --db / VETTED_DB."
+         Upgrade Vetted, or open another database."
     )]
     SchemaTooNew {
         path: PathBuf,
@@ -115,7 +116,7 @@ pub enum Error {
         known: Vec<String>,
     },
 
-    #[error("{path} already exists; pass --force to overwrite it")]
+    #[error("{path} already exists; nothing was written")]
     AlreadyExists { path: PathBuf },
 
     #[error("nothing to export: {0}; no file was written")]
@@ -136,7 +137,7 @@ pub enum Error {
     /// The account behind the key has no quota left; never retried.
     #[error(
         "{provider}: insufficient quota: {message}. Add credit to the account or use another \
-         provider (--provider); this is not retried"
+         provider; this is not retried"
     )]
     LlmQuota { provider: String, message: String },
 
@@ -151,7 +152,8 @@ pub enum Error {
     },
 
     #[error(
-        "{provider}: no complete answer within {seconds} s; raise --timeout or lower --concurrency"
+        "{provider}: no complete answer within {seconds} s; allow more time or send fewer requests \
+         at once"
     )]
     LlmTimeout { provider: String, seconds: u64 },
 
@@ -162,7 +164,7 @@ pub enum Error {
 
     #[error(
         "{provider}: the answer was cut off at the token limit (finish_reason \"length\") before \
-         the JSON was complete; raise --max-tokens"
+         the JSON was complete; allow more output tokens"
     )]
     LlmTruncated { provider: String },
 
@@ -193,12 +195,13 @@ pub enum Error {
 fn http_hint(status: u16) -> &'static str {
     match status {
         401 | 403 => {
-            ". Check the API key: store it in the keyring (`vetted provider set-key NAME`, or the \
-             app's provider settings) or set the provider's api_key_env variable \
-             (OPENAI_API_KEY by default)"
+            ". Check the API key: store it in the OS keyring or set the provider's api_key_env \
+             variable (OPENAI_API_KEY by default)"
         }
-        404 => ". Check --base-url (usually ending in /v1) and --model",
-        408 | 409 | 429 => ". The request was retried; try again later or lower --concurrency",
+        404 => ". Check the provider's base URL (usually ending in /v1) and model",
+        408 | 409 | 429 => {
+            ". The request was retried; try again later or send fewer requests at once"
+        }
         500.. => ". The server failed; the request was retried. Try again later",
         _ => "",
     }

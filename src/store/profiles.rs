@@ -30,8 +30,7 @@ pub(super) fn ensure_adjudicator(conn: &Connection, reviewer: &str) -> Result<()
         Ok(())
     } else {
         Err(Error::Forbidden(format!(
-            "'{reviewer}' is not an adjudicator; only adjudicators record final decisions \
-             (vetted reviewer add {reviewer} --role adjudicator)"
+            "'{reviewer}' is not an adjudicator; only adjudicators record final decisions"
         )))
     }
 }
@@ -130,7 +129,7 @@ impl Store {
     pub fn use_reviewer(&mut self, name: &str) -> Result<()> {
         if self.reviewer_profile(name)?.is_none() {
             return Err(Error::NotFound(format!(
-                "no reviewer '{name}'; add one first: vetted reviewer add {name} --role analyst"
+                "no reviewer '{name}'; add the reviewer first"
             )));
         }
         self.write(|tx| {

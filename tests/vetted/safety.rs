@@ -23,6 +23,19 @@ fn a_file_that_is_not_sqlite_gets_a_clear_error_and_is_left_alone() {
             .contains("notes.db is not a usable SQLite database"),
         "the message names the file: {err}"
     );
+    assert!(
+        !err.to_string().contains("--db"),
+        "the app shows this message too, so it names no CLI flag: {err}"
+    );
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .args(["--db", notes.to_str().unwrap(), "queue"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a usable SQLite database"))
+        .stderr(predicate::str::contains(
+            "hint: open another file with --db or VETTED_DB, or restore a backup with `vetted restore`",
+        ));
     assert_eq!(
         std::fs::read(&notes).unwrap(),
         before,

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
 mod export;
 mod guidelines;
+mod hints;
 mod import;
 mod interrupt;
 mod llm;
@@ -328,6 +329,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(hint) = hints::cli_hint(&e) {
+                eprintln!("hint: {hint}");
+            }
             // 130 = interrupted by Ctrl-C (SIGINT), as shells report it.
             if e.code() == ErrorCode::Cancelled {
                 ExitCode::from(130)

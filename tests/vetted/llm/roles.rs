@@ -199,7 +199,9 @@ async fn json_cut_off_at_the_token_limit_is_a_recorded_failure() {
     assert_eq!((summary.succeeded, summary.failed), (0, 1));
     assert_eq!(summary.failures[0].code, ErrorCode::LlmTruncated);
     assert!(
-        summary.failures[0].message.contains("raise --max-tokens"),
+        summary.failures[0]
+            .message
+            .contains("allow more output tokens"),
         "{:?}",
         summary.failures
     );
