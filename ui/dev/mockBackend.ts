@@ -3,7 +3,7 @@
 // decision ids, {code, message} errors) closely enough to click through a review session.
 import type { AppError } from "../src/bindings/AppError";
 import type { Decision } from "../src/bindings/Decision";
-import type { DecisionInput } from "../src/bindings/DecisionInput";
+import type { DecisionDraft } from "../src/bindings/DecisionDraft";
 import type { ErrorCode } from "../src/bindings/ErrorCode";
 import type { Guideline } from "../src/bindings/Guideline";
 import type { Item } from "../src/bindings/Item";
@@ -234,11 +234,11 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       return { entry: toEntry(row), decisions: [...latest.values()] };
     },
     adjudicate: (args) => {
-      const input = args.input as DecisionInput;
-      if (input.reviewer !== reviewer || role !== "adjudicator") {
-        throw appError("forbidden", `'${input.reviewer}' is not an adjudicator; only adjudicators record final decisions`);
+      const draft = draftOf("adjudicate", args);
+      if (role !== "adjudicator") {
+        throw appError("forbidden", `'${reviewer}' is not an adjudicator; only adjudicators record final decisions`);
       }
-      return record(input);
+      return record(draft);
     },
     start_sync_pack: () => null,
     start_sync_merge: () => null,
@@ -323,7 +323,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     relationship_evidence: () => null,
     get_item: (args) => find(args.externalId as string).item,
     item_history: (args) => find(args.externalId as string).history,
-    decide: (args) => record(args.input as DecisionInput),
+    decide: (args) => record(draftOf("decide", args)),
     guidelines: (args) => guidelineList.filter((g) => g.domain === args.domain && !g.archived).map(withoutArchived),
     add_guideline: (args) => {
       const domain = String(args.domain).trim();
@@ -354,8 +354,15 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     },
   };
 
-  /** `decide`, and `adjudicate` once the reviewer is known to be an adjudicator. */
-  function record(input: DecisionInput): Decision {
+  /** The draft of `decide`/`adjudicate`; like the shell, refuses one that names a reviewer. */
+  function draftOf(command: string, args: Record<string, unknown>): DecisionDraft {
+    const draft = args.draft as DecisionDraft;
+    if ("reviewer" in draft) throw `invalid args \`draft\` for command \`${command}\`: unknown field \`reviewer\``;
+    return draft;
+  }
+
+  /** `decide`, and `adjudicate` once the reviewer is known to be an adjudicator: as the session's reviewer. */
+  function record(input: DecisionDraft): Decision {
     const row = find(input.item);
     const existing = row.history.find((d) => d.id === input.id);
     if (existing !== undefined) return existing;
@@ -366,7 +373,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       throw appError("bad_request", "a reject needs a reason");
     }
     if (input.action === "revert") throw appError("bad_request", "reverts are recorded by undo and redo");
-    const decision: Decision = { ...input, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
+    const decision: Decision = { ...input, reviewer, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
     const status = ({ approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme" } as const)[input.action];
     undoStack.push({ row, item: row.item });
     redoStack.length = 0;

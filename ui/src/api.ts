@@ -6,7 +6,7 @@ import type { AppError } from "./bindings/AppError";
 import type { CostTotals } from "./bindings/CostTotals";
 import type { Decision } from "./bindings/Decision";
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Guideline } from "./bindings/Guideline";
 import type { Item } from "./bindings/Item";
@@ -70,8 +70,11 @@ export const getItem = (externalId: string): Promise<Item> => call("get_item", {
 
 export const itemHistory = (externalId: string): Promise<Decision[]> => call("item_history", { externalId });
 
-/** Resolves once the decision is durably written; a repeated `input.id` is recorded only once. */
-export const decide = (input: DecisionInput): Promise<Decision> => call("decide", { input });
+/**
+ * Records the session reviewer's decision (the shell names the reviewer, never the webview).
+ * Resolves once it is durably written; a repeated `draft.id` is recorded only once.
+ */
+export const decide = (draft: DecisionDraft): Promise<Decision> => call("decide", { draft });
 
 /** Reverts the session reviewer's latest decision in force; null when there is nothing to undo. */
 export const undo = (id: string): Promise<Decision | null> => call("undo", { id });
@@ -147,7 +150,7 @@ export const chooseReviewer = (name: string, role: Role): Promise<SessionInfo> =
 export const adjudicationCase = (externalId: string): Promise<AdjudicationCase> => call("adjudication_case", { externalId });
 
 /** The adjudicator's final decision; refused unless the session reviewer is an adjudicator. */
-export const adjudicate = (input: DecisionInput): Promise<Decision> => call("adjudicate", { input });
+export const adjudicate = (draft: DecisionDraft): Promise<Decision> => call("adjudicate", { draft });
 
 /** Packs this database's decisions into a sync bundle (the shell asks where to save it). */
 export const startSyncPack = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_sync_pack", {}, onEvent);

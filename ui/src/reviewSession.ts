@@ -3,7 +3,7 @@
 // transitions below (the async steps that call them are in reviewSteps.ts).
 import type { CallError } from "./api";
 import type { Decision } from "./bindings/Decision";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { EditedContent } from "./bindings/EditedContent";
 import type { Item } from "./bindings/Item";
 import type { RejectReason } from "./bindings/RejectReason";
@@ -114,10 +114,10 @@ export const itemRefreshed = (externalId: string, loaded: LoadedItem): Transitio
 export const itemPatched = (externalId: string, patch: Partial<Item>): Transition => (s) =>
   s.current?.item.external_id === externalId ? { ...s, current: { ...s.current, item: { ...s.current.item, ...patch } } } : s;
 
-/** What a decision can be made on: the item on screen once it is the selected one, by the session's reviewer. */
-export function decidable(state: SessionState, selectedId: string | null): { item: Item; reviewer: string } | null {
+/** What a decision can be made on: the item on screen once it is the selected one, once someone is reviewing. */
+export function decidable(state: SessionState, selectedId: string | null): { item: Item } | null {
   const item = state.current?.item;
-  return state.session !== null && item !== undefined && item.external_id === selectedId ? { item, reviewer: state.session.reviewer } : null;
+  return state.session !== null && item !== undefined && item.external_id === selectedId ? { item } : null;
 }
 
 /** The app is usable: the e2e tests wait for `body[data-ready="true"]`. */
@@ -125,7 +125,7 @@ export function isReady(state: SessionState, queueIsEmpty: boolean): boolean {
   return state.session !== null && state.counts !== null && (state.current !== null || queueIsEmpty);
 }
 
-export type DecidingInput = DecisionInput & { action: DecidingAction };
+export type DecidingDraft = DecisionDraft & { action: DecidingAction };
 
 export interface DecisionDetails {
   edited?: EditedContent;
@@ -133,13 +133,15 @@ export interface DecisionDetails {
   note?: string | null;
 }
 
-/** The decision `reviewer` makes on `item` (its version: the core refuses it if the item changed since). */
-export function decisionInput(id: string, item: Item, reviewer: string, action: DecidingAction, details: DecisionDetails = {}): DecidingInput {
+/**
+ * The decision to make on `item` (its version: the core refuses it if the item changed since). It
+ * names no reviewer: the shell records it as the reviewer of its session.
+ */
+export function decisionDraft(id: string, item: Item, action: DecidingAction, details: DecisionDetails = {}): DecidingDraft {
   return {
     id,
     item: item.external_id,
     item_version: item.version,
-    reviewer,
     action,
     edited: details.edited ?? null,
     reason: details.reason ?? null,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Item } from "./bindings/Item";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import type { StatusCounts } from "./bindings/StatusCounts";
 import { BROWSE } from "./mode";
 import { emptyQueue, mergePage, type QueueState, type StatusFilter } from "./queue";
-import { INITIAL_SESSION, decisionInput, type LoadedItem, type SessionState } from "./reviewSession";
+import { INITIAL_SESSION, decisionDraft, type LoadedItem, type SessionState } from "./reviewSession";
 import { BUSY_AFTER_MS, reviewSteps, type ReviewPort } from "./reviewSteps";
 import type { ToastMessage } from "./useToast";
 
@@ -41,8 +41,9 @@ function queueOf(filter: StatusFilter, ids: string[], selected: string): QueueSt
   return { ...mergePage(emptyQueue(filter), { entries, next_after: null }), selectedId: selected };
 }
 
-function recorded(input: DecisionInput, action = input.action): Decision {
-  return { ...input, action, decided_at: "2025-01-02T00:00:00Z", reverts: null, edit_distance: null };
+/** What the shell records for a draft: the session reviewer's decision. */
+function recorded(input: DecisionDraft, action = input.action): Decision {
+  return { ...input, reviewer: "dana", action, decided_at: "2025-01-02T00:00:00Z", reverts: null, edit_distance: null };
 }
 
 interface Deferred<T> {
@@ -77,7 +78,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
   const port: ReviewPort = {
     decide: async (input) => (log.push(`decide ${input.item}`), recorded(input)),
     adjudicate: async (input) => (log.push(`adjudicate ${input.item}`), recorded(input)),
-    undo: async () => (log.push("undo"), recorded(decisionInput("revert-1", testItem("item-7"), "dana", "approve"), "revert")),
+    undo: async () => (log.push("undo"), recorded(decisionDraft("revert-1", testItem("item-7"), "approve"), "revert")),
     redo: async () => (log.push("redo"), null),
     chooseReviewer: async (name, role) => (log.push(`choose ${name}`), { reviewer: name, role, needs_profile: false, db_path: "/tmp/v.db" }),
     counts: async () => (log.push("counts"), COUNTS),
@@ -114,7 +115,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
   return { screen, steps: reviewSteps(port) };
 }
 
-const approval = (id = "item-1") => decisionInput("decision-1", testItem(id), "dana", "approve");
+const approval = (id = "item-1") => decisionDraft("decision-1", testItem(id), "approve");
 
 describe("decide", () => {
   it("waits for the decision to be recorded before anything changes on screen", async () => {
@@ -179,7 +180,7 @@ describe("decide", () => {
   });
 
   it("keeps the dialog open after another error and retries with the same decision id", async () => {
-    const sent: DecisionInput[] = [];
+    const sent: DecisionDraft[] = [];
     let fail = true;
     const { screen, steps } = fakeScreen({
       decide: async (input) => {
@@ -188,7 +189,7 @@ describe("decide", () => {
         return recorded(input);
       },
     });
-    const sme = decisionInput("decision-9", testItem("item-1"), "dana", "needs_sme", { note: "why?" });
+    const sme = decisionDraft("decision-9", testItem("item-1"), "needs_sme", { note: "why?" });
     screen.state = { ...screen.state, mode: { kind: "sme", question: "why?" } };
     await steps.decide(testItem("item-1"), sme);
     const toast = screen.toasts[0];

@@ -15,7 +15,7 @@ import { select, selectedIndex, wantsNextPage, type DecidingAction, type StatusF
 import {
   counted,
   decidable,
-  decisionInput,
+  decisionDraft,
   editSaved,
   INITIAL_SESSION,
   isReady,
@@ -168,7 +168,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   const target = decidable(state, selectedId);
   const decide = (action: DecidingAction, details?: DecisionDetails) => {
     if (target === null || steps.pending()) return;
-    void steps.decide(target.item, decisionInput(newDecisionId(), target.item, target.reviewer, action, details));
+    void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, details));
   };
   const startEdit = () => {
     if (target === null) return;
