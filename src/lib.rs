@@ -25,7 +25,7 @@ pub mod team;
 pub mod user_files;
 pub mod vetter_agreement;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use store::Store;
 
 /// Who is reviewing, and on which database: shown in the app's title bar.

@@ -100,7 +100,7 @@ mod tests {
         let dir_err = check_readable(dir.path()).unwrap_err().to_string();
         assert!(dir_err.contains("is a directory"), "{dir_err}");
         let dev_err = check_readable(Path::new("/dev/zero")).unwrap_err();
-        assert_eq!(dev_err.code(), "not_a_regular_file");
+        assert_eq!(dev_err.code(), crate::ErrorCode::NotARegularFile);
         assert!(dev_err.to_string().contains("is a device"), "{dev_err}");
         let out_dev = check_writable(Path::new("/dev/null")).unwrap_err();
         assert!(out_dev.to_string().contains("is a device"), "{out_dev}");
@@ -116,6 +116,9 @@ mod tests {
             "a dangling symlink would create a file wherever it points"
         );
         let missing_parent = dir.path().join("no-such-dir").join("out.jsonl");
-        assert_eq!(check_writable(&missing_parent).unwrap_err().code(), "io");
+        assert_eq!(
+            check_writable(&missing_parent).unwrap_err().code(),
+            crate::ErrorCode::Io
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use vetted::domain::{
-    Decision, DecisionInput, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
+    Decision, DecisionDraft, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
 use vetted::jobs::tasks::{self, ExportRequest, LlmRunRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
@@ -108,9 +108,10 @@ pub fn adjudication_case(
     state.store().adjudication_case(&external_id)
 }
 
-/// Records the adjudicator's final decision (refused unless the reviewer is an adjudicator).
+/// Records the session reviewer's final decision (refused unless they are an adjudicator).
 #[tauri::command(async)]
-pub fn adjudicate(state: State<'_, AppState>, input: DecisionInput) -> Result<Decision> {
+pub fn adjudicate(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
+    let input = draft.into_input(state.reviewer());
     state.store().adjudicate(&input)
 }
 
@@ -145,8 +146,10 @@ pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<V
     state.store().history_for(&external_id, &state.reviewer())
 }
 
+/// Records the session reviewer's decision; the webview never names the reviewer.
 #[tauri::command(async)]
-pub fn decide(state: State<'_, AppState>, input: DecisionInput) -> Result<Decision> {
+pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
+    let input = draft.into_input(state.reviewer());
     state.store().decide(&input)
 }
 

@@ -151,13 +151,13 @@ pub fn export(
 ) -> Result<Manifest> {
     if !(0.0..1.0).contains(&options.val_fraction) {
         return Err(Error::BadRequest(format!(
-            "--val-fraction must be at least 0 and below 1, not {}",
+            "the validation fraction must be at least 0 and below 1, not {}",
             options.val_fraction
         )));
     }
     if options.prompt_completion && options.format != Format::TrlSft {
         return Err(Error::BadRequest(
-            "--prompt-completion only applies to trl-sft".into(),
+            "prompt-completion records only apply to trl-sft".into(),
         ));
     }
     match options.format.family() {

@@ -64,7 +64,10 @@ pub enum JobEvent {
     /// The job succeeded; `summary` is one line for the user.
     Finished { summary: String },
     /// The job failed or was cancelled (`code` = `cancelled`); `code`/`message` as in `AppError`.
-    Failed { code: String, message: String },
+    Failed {
+        code: crate::error::ErrorCode,
+        message: String,
+    },
 }
 
 /// A job's work: reports progress through the callback, stops soon after the flag is set.
@@ -105,7 +108,7 @@ impl Jobs {
             emit(match outcome {
                 Ok(summary) => JobEvent::Finished { summary },
                 Err(e) => JobEvent::Failed {
-                    code: e.code().to_owned(),
+                    code: e.code(),
                     message: e.to_string(),
                 },
             });
@@ -193,7 +196,7 @@ mod tests {
         assert!(jobs.cancel(id), "a running job can be cancelled");
         let last = rx.iter().last().expect("an outcome");
         assert!(
-            matches!(&last, JobEvent::Failed { code, .. } if code == "cancelled"),
+            matches!(&last, JobEvent::Failed { code, .. } if *code == crate::ErrorCode::Cancelled),
             "{last:?}"
         );
         assert!(!jobs.cancel(id), "a finished job is no longer registered");

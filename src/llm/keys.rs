@@ -143,6 +143,6 @@ mod tests {
     #[test]
     fn an_empty_key_is_refused_before_the_keyring_is_touched() {
         let e = store_key("openai", "   ").unwrap_err();
-        assert_eq!(e.code(), "config", "{e}");
+        assert_eq!(e.code(), crate::ErrorCode::Config, "{e}");
     }
 }

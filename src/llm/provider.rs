@@ -127,7 +127,7 @@ impl Settings {
             let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
             Error::Config(format!(
                 "no provider named '{name}' in the settings (known: {}); add a [providers.{name}] \
-                 table to {SETTINGS_FILE}, or pass --base-url and --model",
+                 table to {SETTINGS_FILE}",
                 if known.is_empty() {
                     "none".to_owned()
                 } else {

@@ -70,9 +70,9 @@ pub fn products_from_registry(
 ) -> Result<(ProductSide, ProductSide)> {
     let side = |name: &str| -> Result<ProductSide> {
         let product = store.product(name)?.ok_or_else(|| {
-            Error::BadRequest(format!(
-                "no registered product '{name}'; register it with `vetted products add FILE` \
-                 (see `vetted products list`) or pass --products FILE"
+            Error::NotFound(format!(
+                "no registered product '{name}'; add its database or CSV file to the data \
+                 products first"
             ))
         })?;
         Ok(ProductSide {

@@ -52,7 +52,7 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputFailure {
     pub subject: String,
-    pub code: &'static str,
+    pub code: crate::error::ErrorCode,
     pub message: String,
 }
 

@@ -14,7 +14,7 @@ impl Store {
     pub fn backup_to(&self, out: &Path) -> Result<()> {
         crate::user_files::check_writable(out)?;
         if out.exists() {
-            return Err(Error::BadRequest(format!(
+            return Err(Error::Duplicate(format!(
                 "{} already exists; choose a new file name for the backup",
                 out.display()
             )));

@@ -24,8 +24,9 @@ impl Store {
     /// Errors: `ItemNotFound`; `Conflict` when `input.item_version` is not the item's current
     /// version; `BadRequest` when the input is inconsistent (an edit without content, a reject
     /// without a known reason, a needs-SME without a question, content of the wrong kind, a
-    /// revert — those come only from [`Store::undo`] and [`Store::redo`]); `UnknownField` when
-    /// an edited relation maps a field its product does not have.
+    /// revert — those come only from [`Store::undo`] and [`Store::redo`]); `Duplicate` when
+    /// `input.id` is already recorded for another item; `UnknownField` when an edited relation
+    /// maps a field its product does not have.
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision> {
         self.record_decision(input, false)
     }
@@ -33,7 +34,7 @@ impl Store {
     /// Records an adjudicator's final decision: it becomes the item's effective decision (and
     /// what export uses) whatever the reviews say, until it is undone or adjudicated again.
     ///
-    /// Errors: as [`Store::decide`], and `BadRequest` unless `input.reviewer` has the
+    /// Errors: as [`Store::decide`], and `Forbidden` unless `input.reviewer` has the
     /// adjudicator role.
     pub fn adjudicate(&mut self, input: &DecisionInput) -> Result<Decision> {
         ensure_adjudicator(&self.conn, &input.reviewer)?;
@@ -47,7 +48,7 @@ impl Store {
                 return if existing.item == input.item {
                     Ok(existing)
                 } else {
-                    Err(Error::BadRequest(format!(
+                    Err(Error::Duplicate(format!(
                         "decision id '{}' is already used for item '{}'",
                         input.id, existing.item
                     )))

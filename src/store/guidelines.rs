@@ -81,7 +81,7 @@ impl Store {
                 )?
                 .query_row([decision_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?
-                .ok_or_else(|| Error::BadRequest(format!("no decision with id '{decision_id}'")))?;
+                .ok_or_else(|| Error::NotFound(format!("no decision with id '{decision_id}'")))?;
             let note = note.filter(|n| !n.trim().is_empty()).ok_or_else(|| {
                 Error::BadRequest(format!(
                     "decision '{decision_id}' has no note to promote; add a guideline instead"
@@ -144,7 +144,7 @@ fn checked_body(body: &str) -> Result<&str> {
 }
 
 fn not_found(id: i64) -> Error {
-    Error::BadRequest(format!("no guideline #{id} (it may have been removed)"))
+    Error::NotFound(format!("no guideline #{id} (it may have been removed)"))
 }
 
 fn by_id(conn: &Connection, id: i64) -> Result<Guideline> {

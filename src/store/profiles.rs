@@ -24,14 +24,13 @@ pub(super) fn ensure_reviewer(tx: &Transaction<'_>, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Errors unless `reviewer` is an adjudicator.
+/// Errors (`Forbidden`) unless `reviewer` is an adjudicator.
 pub(super) fn ensure_adjudicator(conn: &Connection, reviewer: &str) -> Result<()> {
     if role_of(conn, reviewer)? == Some(Role::Adjudicator) {
         Ok(())
     } else {
-        Err(Error::BadRequest(format!(
-            "'{reviewer}' is not an adjudicator; only adjudicators record final decisions \
-             (vetted reviewer add {reviewer} --role adjudicator)"
+        Err(Error::Forbidden(format!(
+            "'{reviewer}' is not an adjudicator; only adjudicators record final decisions"
         )))
     }
 }
@@ -129,8 +128,8 @@ impl Store {
     /// Makes `name` (a known reviewer) this database's current reviewer: an explicit switch.
     pub fn use_reviewer(&mut self, name: &str) -> Result<()> {
         if self.reviewer_profile(name)?.is_none() {
-            return Err(Error::BadRequest(format!(
-                "no reviewer '{name}'; add one first: vetted reviewer add {name} --role analyst"
+            return Err(Error::NotFound(format!(
+                "no reviewer '{name}'; add the reviewer first"
             )));
         }
         self.write(|tx| {

@@ -30,8 +30,8 @@ impl Store {
         }
     }
 
-    /// Appends a reason at the end of the taxonomy. Errors: `BadRequest` for a malformed or
-    /// already used id, or an empty label.
+    /// Appends a reason at the end of the taxonomy. Errors: `BadRequest` for a malformed id or
+    /// an empty label, `Duplicate` for an id already used.
     pub fn add_reject_reason(&mut self, id: &str, label: &str) -> Result<RejectReason> {
         let well_formed = !id.is_empty()
             && id
@@ -52,7 +52,7 @@ impl Store {
                 })
                 .optional()?;
             if exists.is_some() {
-                return Err(Error::BadRequest(format!("reason '{id}' already exists")));
+                return Err(Error::Duplicate(format!("reason '{id}' already exists")));
             }
             tx.execute(
                 "INSERT INTO reject_reasons (id, label, position)

@@ -1,4 +1,5 @@
-use vetted::domain::{Action, DecisionInput, EditedContent, ItemStatus};
+use vetted::ErrorCode;
+use vetted::domain::{Action, DecisionDraft, DecisionInput, EditedContent, ItemStatus};
 
 use crate::support::{answer_line, temp_db};
 
@@ -90,7 +91,7 @@ fn a_stale_version_is_a_conflict_and_records_nothing() {
             ..input("a", 1, Action::Approve)
         })
         .expect_err("deciding on version 1 after it moved to 2 must fail");
-    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(
         err.to_string().contains("version 1, it is now at 2"),
         "{err}"
@@ -157,10 +158,65 @@ fn inconsistent_decisions_are_refused() {
     ];
     for (bad, expected) in cases {
         let err = store.decide(&bad).expect_err("must be refused");
-        assert_eq!(err.code(), "bad_request");
+        assert_eq!(err.code(), ErrorCode::BadRequest);
         assert!(err.to_string().contains(expected), "{err}");
     }
     assert_eq!(store.item("a").unwrap().status, ItemStatus::Pending);
+}
+
+#[test]
+fn a_decision_id_recorded_for_another_item_is_refused_as_a_duplicate() {
+    let (_db, mut store) = store_with(&["a", "b"]);
+    let first = store.decide(&input("a", 1, Action::Approve)).unwrap();
+    let reused = DecisionInput {
+        id: first.id.clone(),
+        ..input("b", 1, Action::Approve)
+    };
+    let err = store.decide(&reused).expect_err("one id, two items");
+    assert_eq!(err.code(), ErrorCode::AlreadyExists, "{err}");
+    assert_eq!(store.item("b").unwrap().status, ItemStatus::Pending);
+}
+
+#[test]
+fn a_draft_from_the_webview_is_recorded_as_the_reviewer_the_shell_names() {
+    let (_db, mut store) = store_with(&["a"]);
+    // As the webview sends it (ui/src/bindings/DecisionDraft.ts): no reviewer.
+    let draft: DecisionDraft = serde_json::from_value(serde_json::json!({
+        "id": "d-1", "item": "a", "item_version": 1, "action": "reject",
+        "edited": null, "reason": "unsupported_by_evidence", "note": "no source"
+    }))
+    .unwrap();
+    let decision = store.decide(&draft.clone().into_input("dana")).unwrap();
+    assert_eq!(
+        (decision.reviewer.as_str(), decision.id.as_str()),
+        ("dana", "d-1"),
+        "the reviewer is the one given, the rest is the draft's"
+    );
+    assert_eq!(
+        draft.into_input("dana"),
+        DecisionInput {
+            id: "d-1".into(),
+            item: "a".into(),
+            item_version: 1,
+            reviewer: "dana".into(),
+            action: Action::Reject,
+            edited: None,
+            reason: Some("unsupported_by_evidence".into()),
+            note: Some("no source".into()),
+        }
+    );
+}
+
+#[test]
+fn a_draft_that_names_a_reviewer_is_refused() {
+    let named = serde_json::from_value::<DecisionDraft>(serde_json::json!({
+        "id": "d-1", "item": "a", "item_version": 1, "reviewer": "someone.else",
+        "action": "approve", "edited": null, "reason": null, "note": null
+    }));
+    assert!(
+        named.is_err(),
+        "the webview never names the reviewer; a draft that does is not silently accepted"
+    );
 }
 
 #[test]
@@ -170,5 +226,11 @@ fn errors_cross_ipc_as_code_and_message() {
         serde_json::to_value(&err).unwrap(),
         serde_json::json!({"code": "not_found", "message": "no item with id 'x-1'"}),
         "the UI relies on exactly this shape"
+    );
+    let refused = vetted::Error::Forbidden("only adjudicators record final decisions".into());
+    assert_eq!(
+        serde_json::to_value(&refused).unwrap(),
+        serde_json::json!({"code": "forbidden", "message": "only adjudicators record final decisions"}),
+        "a specific code, the message unchanged"
     );
 }

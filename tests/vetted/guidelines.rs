@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use vetted::ErrorCode;
 use vetted::domain::{Action, DecisionInput};
 
 use crate::support::{answer_line, import_lines, temp_db};
@@ -97,8 +98,17 @@ fn notes_that_cannot_be_promoted_and_empty_guidelines_are_refused_clearly() {
         .unwrap_err()
         .to_string();
     assert!(no_note.contains("has no note to promote"), "{no_note}");
-    let unknown = store.promote_note("nope", "ana").unwrap_err().to_string();
-    assert!(unknown.contains("no decision with id 'nope'"), "{unknown}");
+    let unknown = store.promote_note("nope", "ana").unwrap_err();
+    assert!(
+        unknown.to_string().contains("no decision with id 'nope'"),
+        "{unknown}"
+    );
+    assert_eq!(unknown.code(), ErrorCode::NotFound, "{unknown}");
+    assert_eq!(
+        store.update_guideline(999, "x", "ana").unwrap_err().code(),
+        ErrorCode::NotFound,
+        "a removed or unknown guideline is not found"
+    );
     assert!(
         store.add_guideline("finance", "   ", "ana").is_err(),
         "blank body"

@@ -1,3 +1,4 @@
+use vetted::ErrorCode;
 use vetted::domain::{ItemBody, ItemStatus, Verdict};
 
 use crate::support::{answer_line, relationship_line, table_counts, temp_db};
@@ -65,7 +66,7 @@ fn a_malformed_file_is_rejected_whole_and_changes_nothing() {
     let before = table_counts(&db.path);
     let err = store.import_path(&file).expect_err("must be rejected");
     let message = err.to_string();
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(
         message.contains("bad.jsonl:2: missing field `domain`"),
         "line 2 names the missing field: {message}"

@@ -1,5 +1,6 @@
 //! Bad input: each case is rejected with a precise message and leaves every table as it was.
 
+use vetted::ErrorCode;
 use vetted::import::MAX_LINE_BYTES;
 
 use crate::support::{TempDb, answer_line, table_counts, temp_db};
@@ -23,7 +24,7 @@ fn assert_rejected(name: &str, contents: impl AsRef<[u8]>, expected: &str) {
         .err()
         .unwrap_or_else(|| panic!("{name} must be rejected"));
     let message = err.to_string();
-    assert_eq!(err.code(), "invalid_input", "{message}");
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{message}");
     let file = file.display().to_string();
     let expected = expected.replace("FILE", &file);
     assert!(

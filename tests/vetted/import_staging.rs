@@ -3,6 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
+use vetted::ErrorCode;
 
 use vetted::domain::{Action, DecisionInput};
 use vetted::import::{BATCH_ITEMS, ImportSource};
@@ -112,7 +113,7 @@ fn a_cancelled_import_leaves_the_database_as_it_was() {
             &cancel,
         )
         .expect_err("a cancelled import fails");
-    assert_eq!(err.code(), "cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
     assert_eq!(
         err.to_string(),
         format!(

@@ -2,6 +2,7 @@
 //! connection keeps reading, progress then one outcome, cancel leaving the database as it was,
 //! and the revision the app polls to notice finished work.
 
+use vetted::ErrorCode;
 use vetted::export::{Format, PiiMode};
 use vetted::import::BATCH_ITEMS;
 use vetted::jobs::tasks::{self, ExportRequest};
@@ -62,7 +63,7 @@ fn a_cancelled_import_job_leaves_the_database_as_it_was() {
     }
     let last = rx.iter().last().expect("an outcome after cancel");
     assert!(
-        matches!(&last, JobEvent::Failed { code, .. } if code == "cancelled"),
+        matches!(&last, JobEvent::Failed { code, .. } if *code == ErrorCode::Cancelled),
         "{last:?}"
     );
     assert_eq!(
@@ -119,7 +120,7 @@ fn an_export_job_writes_the_file_and_a_failed_one_says_why() {
     );
     let last = rx.iter().last().unwrap();
     assert!(
-        matches!(&last, JobEvent::Failed { code, message } if code == "not_a_regular_file" && message.contains("/dev/null")),
+        matches!(&last, JobEvent::Failed { code, message } if *code == ErrorCode::NotARegularFile && message.contains("/dev/null")),
         "{last:?}"
     );
 }

@@ -1,3 +1,4 @@
+use vetted::ErrorCode;
 use vetted::store::MIGRATIONS;
 
 use crate::support::temp_db;
@@ -71,7 +72,7 @@ fn a_database_newer_than_the_binary_is_refused() {
     let err = vetted::Store::open(&db.path)
         .err()
         .expect("a newer schema must be refused");
-    assert_eq!(err.code(), "schema_too_new");
+    assert_eq!(err.code(), ErrorCode::SchemaTooNew);
     let message = err.to_string();
     assert!(
         message.contains(&format!("schema version {future}")) && message.contains("Upgrade Vetted"),

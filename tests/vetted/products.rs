@@ -1,5 +1,6 @@
 //! Registering data products from real sources, and refusing bad ones whole.
 
+use vetted::ErrorCode;
 use vetted::products::{SAMPLE_HEAD, SAMPLE_LIMIT, SourceKind};
 
 use crate::support::{chinook_path, northwind_db, table_counts, temp_db};
@@ -137,7 +138,7 @@ fn bad_sources_are_refused_with_file_and_line_and_nothing_is_registered() {
         let err = store
             .add_products(&[good.clone(), bad.clone()])
             .expect_err("a bad file fails the batch");
-        assert_eq!(err.code(), "bad_source");
+        assert_eq!(err.code(), ErrorCode::BadSource);
         assert!(
             err.to_string().contains(expected),
             "message names the file and line: {err}"
@@ -159,7 +160,7 @@ fn a_taken_name_from_another_source_is_a_collision() {
     let err = store
         .add_products(&[album])
         .expect_err("Album is already registered from Chinook");
-    assert_eq!(err.code(), "product_collision");
+    assert_eq!(err.code(), ErrorCode::ProductCollision);
     assert!(
         err.to_string().contains("Chinook_Sqlite.sqlite#Album"),
         "{err}"
@@ -196,4 +197,5 @@ fn the_relate_role_reads_both_products_from_the_registry() {
         err.to_string().contains("no registered product 'Nope'"),
         "an unknown product says how to register it: {err}"
     );
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
 }

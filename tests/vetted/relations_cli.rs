@@ -105,7 +105,12 @@ fn register_show_edit_and_export_relationships() {
         .arg(&out)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("already exists; pass --force"));
+        .stderr(predicate::str::contains(
+            "already exists; nothing was written",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: pass --force to overwrite it",
+        ));
     vetted(&db.path)
         .args(["export", "--format", "graph", "--force", "--out"])
         .arg(&out)

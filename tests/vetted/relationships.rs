@@ -1,6 +1,7 @@
 //! Evidence computed on real data (Chinook, Northwind), conflicts with accepted relationships,
 //! relation edits, and the graph and dbt exports.
 
+use vetted::ErrorCode;
 use vetted::Store;
 use vetted::domain::{
     Action, Cardinality, DecisionInput, EditedContent, FieldPair, NOT_RELATED, Relation,
@@ -369,7 +370,7 @@ fn edited_relations_must_name_existing_fields() {
             note: None,
         })
         .expect_err("a mapping to a missing field is refused");
-    assert_eq!(err.code(), "unknown_field");
+    assert_eq!(err.code(), ErrorCode::UnknownField);
     assert!(
         err.to_string()
             .contains("'NoSuchField' is not a field of 'Artist'"),

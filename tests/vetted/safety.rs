@@ -2,6 +2,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use vetted::ErrorCode;
 use vetted::instance_lock::InstanceLock;
 use vetted::{Error, Store};
 
@@ -16,12 +17,25 @@ fn a_file_that_is_not_sqlite_gets_a_clear_error_and_is_left_alone() {
     );
     let before = std::fs::read(&notes).unwrap();
     let err = Store::open(&notes).err().expect("must refuse");
-    assert_eq!(err.code(), "not_a_database");
+    assert_eq!(err.code(), ErrorCode::NotADatabase);
     assert!(
         err.to_string()
             .contains("notes.db is not a usable SQLite database"),
         "the message names the file: {err}"
     );
+    assert!(
+        !err.to_string().contains("--db"),
+        "the app shows this message too, so it names no CLI flag: {err}"
+    );
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .args(["--db", notes.to_str().unwrap(), "queue"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a usable SQLite database"))
+        .stderr(predicate::str::contains(
+            "hint: open another file with --db or VETTED_DB, or restore a backup with `vetted restore`",
+        ));
     assert_eq!(
         std::fs::read(&notes).unwrap(),
         before,
@@ -41,7 +55,7 @@ fn a_read_only_database_refuses_writes_clearly() {
         .execute("INSERT INTO imports (source, file_sha256, items_new, items_present, imported_at) VALUES ('x','y',0,0,'z')", [])
         .unwrap_err()
         .into();
-    assert_eq!(err.code(), "read_only", "{err}");
+    assert_eq!(err.code(), ErrorCode::ReadOnly, "{err}");
     assert!(err.to_string().contains("nothing was written"), "{err}");
 }
 
@@ -53,8 +67,9 @@ fn backup_while_open_then_restore_brings_back_the_decisions() {
     store.import_path(&file).unwrap();
     let backup = db.dir.path().join("backup.db");
     store.backup_to(&backup).unwrap();
-    assert!(
-        store.backup_to(&backup).is_err(),
+    assert_eq!(
+        store.backup_to(&backup).unwrap_err().code(),
+        ErrorCode::AlreadyExists,
         "an existing backup is never overwritten"
     );
     let at_backup = table_counts(&db.path);
@@ -122,7 +137,7 @@ fn only_one_app_instance_per_database_file() {
     let db = temp_db();
     let first = InstanceLock::acquire(&db.path).unwrap();
     let err = InstanceLock::acquire(&db.path).expect_err("second instance must be refused");
-    assert_eq!(err.code(), "already_open");
+    assert_eq!(err.code(), ErrorCode::AlreadyOpen);
     drop(first);
     assert!(
         InstanceLock::acquire(&db.path).is_ok(),

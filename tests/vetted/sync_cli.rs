@@ -138,7 +138,10 @@ fn laptops_merge_bundles_in_any_order_and_an_adjudicator_settles_the_conflict() 
         ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("not an adjudicator"));
+        .stderr(predicate::str::contains("not an adjudicator"))
+        .stderr(predicate::str::contains(
+            "hint: give a reviewer the adjudicator role with `vetted reviewer add NAME --role adjudicator`",
+        ));
     run(&x, &["reviewer", "add", "jo", "--role", "adjudicator"]);
     let final_text = "Revenue in the third quarter was $12 million.";
     run(

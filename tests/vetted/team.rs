@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use vetted::Store;
 use vetted::domain::{Action, DecisionInput, EditedContent, ItemStatus};
 use vetted::export::{Filters, reviewed_items_sql};
 use vetted::store::{OverlapScope, QueueFilter, Since};
 use vetted::team::{ReviewState, Role};
+use vetted::{ErrorCode, Store};
 
 use crate::support::{TempDb, answer_lines, import_lines, table_counts, temp_db};
 
@@ -364,6 +364,11 @@ fn the_adjudicators_decision_is_final_and_exported() {
         refused.to_string().contains("not an adjudicator"),
         "{refused}"
     );
+    assert_eq!(
+        refused.code(),
+        ErrorCode::Forbidden,
+        "a role refusal has its own code, so the UI can tell it from a malformed request"
+    );
 
     a.add_reviewer("jo", Role::Adjudicator).unwrap();
     let final_input = input(
@@ -506,8 +511,9 @@ fn since_packs_only_newer_decisions_with_the_targets_of_their_reverts() {
 #[test]
 fn reviewer_profiles_and_the_current_reviewer() {
     let (db, mut store) = laptop(1);
-    assert!(
-        store.use_reviewer("ann").is_err(),
+    assert_eq!(
+        store.use_reviewer("ann").unwrap_err().code(),
+        ErrorCode::NotFound,
         "unknown reviewers cannot be used"
     );
     store.add_reviewer("ann", Role::Sme).unwrap();

@@ -1,11 +1,11 @@
 //! The review workspace in the core: needs-SME, edit distance, the reject taxonomy, tags and
 //! do-not-train, keymap overrides, and the filtered, sorted, keyset-paged queue.
 
-use vetted::Store;
 use vetted::domain::{
     Action, DecisionInput, EditedContent, ItemKind, ItemStatus, KeyBinding, QueueCursor,
 };
 use vetted::store::{QueueFilter, QueueSort};
+use vetted::{ErrorCode, Store};
 
 use crate::support::{TempDb, answer_line, relationship_line, temp_db};
 
@@ -97,12 +97,17 @@ fn the_reject_taxonomy_is_configurable_and_enforced() {
         "outdated",
         "a new reason goes last"
     );
-    assert!(
-        store.add_reject_reason("outdated", "again").is_err(),
+    assert_eq!(
+        store
+            .add_reject_reason("outdated", "again")
+            .unwrap_err()
+            .code(),
+        ErrorCode::AlreadyExists,
         "ids are unique"
     );
-    assert!(
-        store.add_reject_reason("Bad Id", "x").is_err(),
+    assert_eq!(
+        store.add_reject_reason("Bad Id", "x").unwrap_err().code(),
+        ErrorCode::BadRequest,
         "ids are snake_case"
     );
     store

@@ -1,8 +1,10 @@
 // An in-memory stand-in for the Tauri commands, for working on the UI in a plain browser.
 // It mirrors the shell's contract (camelCase args, keyset paging, version conflicts, idempotent
 // decision ids, {code, message} errors) closely enough to click through a review session.
+import type { AppError } from "../src/bindings/AppError";
 import type { Decision } from "../src/bindings/Decision";
-import type { DecisionInput } from "../src/bindings/DecisionInput";
+import type { DecisionDraft } from "../src/bindings/DecisionDraft";
+import type { ErrorCode } from "../src/bindings/ErrorCode";
 import type { Guideline } from "../src/bindings/Guideline";
 import type { Item } from "../src/bindings/Item";
 import type { KeyBinding } from "../src/bindings/KeyBinding";
@@ -18,6 +20,9 @@ import type { StatusCounts } from "../src/bindings/StatusCounts";
 import type { Vetting } from "../src/bindings/Vetting";
 import records from "./mock-items.json";
 import { inForce, mockStats, seedTeamHistory } from "./mockStats";
+
+/** An error as the shell rejects with it; the code must be one the core has. */
+const appError = (code: ErrorCode, message: string): AppError => ({ code, message });
 
 /** One line of the import format (see docs/import-format.md), loosely typed. */
 type ImportRecord = { id: string; domain: string; model: string; vetting?: Vetting; metadata?: Record<string, unknown> } & ItemBody;
@@ -163,18 +168,18 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
   };
   const find = (externalId: string): Row => {
     const row = rows.find((r) => r.item.external_id === externalId);
-    if (row === undefined) throw { code: "not_found", message: `no item with id '${externalId}'` };
+    if (row === undefined) throw appError("not_found", `no item with id '${externalId}'`);
     return row;
   };
 
   const liveGuideline = (id: number) => {
     const g = guidelineList.find((x) => x.id === id && !x.archived);
-    if (g === undefined) throw { code: "bad_request", message: `no guideline #${id} (it may have been removed)` };
+    if (g === undefined) throw appError("not_found", `no guideline #${id} (it may have been removed)`);
     return g;
   };
   const guidelineBody = (body: string): string => {
     const trimmed = body.trim();
-    if (trimmed === "" || trimmed.length > 20_000) throw { code: "bad_request", message: "a guideline is 1–20000 characters of markdown" };
+    if (trimmed === "" || trimmed.length > 20_000) throw appError("bad_request", "a guideline is 1–20000 characters of markdown");
     return trimmed;
   };
   const newGuideline = (domain: string, body: string, source: { item: string; decision: string } | null): Guideline => {
@@ -229,11 +234,11 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       return { entry: toEntry(row), decisions: [...latest.values()] };
     },
     adjudicate: (args) => {
-      const input = args.input as DecisionInput;
-      if (input.reviewer !== reviewer || role !== "adjudicator") {
-        throw { code: "bad_request", message: `'${input.reviewer}' is not an adjudicator; only adjudicators record final decisions` };
+      const draft = draftOf("adjudicate", args);
+      if (role !== "adjudicator") {
+        throw appError("forbidden", `'${reviewer}' is not an adjudicator; only adjudicators record final decisions`);
       }
-      return record(input);
+      return record(draft);
     },
     start_sync_pack: () => null,
     start_sync_merge: () => null,
@@ -245,7 +250,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     save_provider: (args) => {
       const config = args.config as ProviderConfig;
       if (String(args.name).trim() === "" || config.base_url.trim() === "" || config.model.trim() === "") {
-        throw { code: "config", message: "a provider needs a name, a base URL and a model" };
+        throw appError("config", "a provider needs a name, a base URL and a model");
       }
       providers.set(String(args.name), config);
       return null;
@@ -256,7 +261,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       return null;
     },
     set_provider_key: (args) => {
-      if (String(args.key).trim() === "") throw { code: "config", message: `the key for provider '${String(args.name)}' is empty` };
+      if (String(args.key).trim() === "") throw appError("config", `the key for provider '${String(args.name)}' is empty`);
       keyring.add(String(args.name));
       return null;
     },
@@ -318,11 +323,11 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     relationship_evidence: () => null,
     get_item: (args) => find(args.externalId as string).item,
     item_history: (args) => find(args.externalId as string).history,
-    decide: (args) => record(args.input as DecisionInput),
+    decide: (args) => record(draftOf("decide", args)),
     guidelines: (args) => guidelineList.filter((g) => g.domain === args.domain && !g.archived).map(withoutArchived),
     add_guideline: (args) => {
       const domain = String(args.domain).trim();
-      if (domain === "") throw { code: "bad_request", message: "a guideline needs a domain" };
+      if (domain === "") throw appError("bad_request", "a guideline needs a domain");
       return newGuideline(domain, guidelineBody(String(args.body)), null);
     },
     // Promoting the same note again returns the same entry.
@@ -332,9 +337,9 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       if (existing !== undefined) return withoutArchived(existing);
       const row = rows.find((r) => r.history.some((d) => d.id === decisionId));
       const note = row?.history.find((d) => d.id === decisionId)?.note ?? null;
-      if (row === undefined) throw { code: "bad_request", message: `no decision with id '${decisionId}'` };
+      if (row === undefined) throw appError("not_found", `no decision with id '${decisionId}'`);
       if (note === null || note.trim() === "") {
-        throw { code: "bad_request", message: `decision '${decisionId}' has no note to promote; add a guideline instead` };
+        throw appError("bad_request", `decision '${decisionId}' has no note to promote; add a guideline instead`);
       }
       return newGuideline(row.item.domain, guidelineBody(note), { item: row.item.external_id, decision: decisionId });
     },
@@ -349,19 +354,26 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     },
   };
 
-  /** `decide`, and `adjudicate` once the reviewer is known to be an adjudicator. */
-  function record(input: DecisionInput): Decision {
+  /** The draft of `decide`/`adjudicate`; like the shell, refuses one that names a reviewer. */
+  function draftOf(command: string, args: Record<string, unknown>): DecisionDraft {
+    const draft = args.draft as DecisionDraft;
+    if ("reviewer" in draft) throw `invalid args \`draft\` for command \`${command}\`: unknown field \`reviewer\``;
+    return draft;
+  }
+
+  /** `decide`, and `adjudicate` once the reviewer is known to be an adjudicator: as the session's reviewer. */
+  function record(input: DecisionDraft): Decision {
     const row = find(input.item);
     const existing = row.history.find((d) => d.id === input.id);
     if (existing !== undefined) return existing;
     if (input.item_version !== row.item.version) {
-      throw { code: "conflict", message: `item '${input.item}' changed since you loaded it` };
+      throw appError("conflict", `item '${input.item}' changed since you loaded it`);
     }
     if (input.action === "reject" && !REASONS.some((r) => r.id === input.reason)) {
-      throw { code: "bad_request", message: "a reject needs a reason" };
+      throw appError("bad_request", "a reject needs a reason");
     }
-    if (input.action === "revert") throw { code: "bad_request", message: "reverts are recorded by undo and redo" };
-    const decision: Decision = { ...input, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
+    if (input.action === "revert") throw appError("bad_request", "reverts are recorded by undo and redo");
+    const decision: Decision = { ...input, reviewer, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
     const status = ({ approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme" } as const)[input.action];
     undoStack.push({ row, item: row.item });
     redoStack.length = 0;

@@ -40,7 +40,7 @@ export function App() {
   const { mode, setMode, current, queue, paged, busy } = review;
   const [facets, setFacets] = useState<QueueFacets | null>(null);
   const refreshFacets = useCallback(() => {
-    api.queueFacets().then(setFacets, (thrown: unknown) => showError(`Filter choices could not be loaded: ${api.toAppError(thrown).message}`));
+    api.queueFacets().then(setFacets, (thrown: unknown) => showError(`Filter choices could not be loaded: ${api.toCallError(thrown).message}`));
   }, [showError]);
   useEffect(refreshFacets, [refreshFacets]);
   const dataChanged = () => {

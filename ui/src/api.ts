@@ -1,11 +1,12 @@
 // The only module that talks to the Tauri shell: one typed function per command. Every failure
-// is rethrown as an AppError {code, message}, whatever shape it arrived in.
+// is rethrown as a CallError {code, message}, whatever shape it arrived in.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AdjudicationCase } from "./bindings/AdjudicationCase";
 import type { AppError } from "./bindings/AppError";
 import type { CostTotals } from "./bindings/CostTotals";
 import type { Decision } from "./bindings/Decision";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Guideline } from "./bindings/Guideline";
 import type { Item } from "./bindings/Item";
@@ -28,11 +29,19 @@ import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
 
-/** Normalizes anything thrown (an IPC error object, an Error, a string) into an AppError. */
-export function toAppError(thrown: unknown): AppError {
+/**
+ * What every function here rejects with: the core's AppError, or a failure of the IPC layer
+ * itself ("ipc": an unknown command, arguments that do not deserialize) or of something else
+ * ("unknown"). Branch on `code`; a misspelt code fails to type-check.
+ */
+export type CallError = AppError | { code: "ipc" | "unknown"; message: string };
+
+/** Normalizes anything thrown (an IPC error object, an Error, a string) into a CallError. */
+export function toCallError(thrown: unknown): CallError {
   if (typeof thrown === "object" && thrown !== null) {
     const { code, message } = thrown as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && typeof message === "string") return { code, message };
+    // Only the core's Error serializes as {code, message}, and its code is an ErrorCode.
+    if (typeof code === "string" && typeof message === "string") return { code: code as ErrorCode, message };
     if (typeof message === "string") return { code: "ipc", message };
   }
   if (typeof thrown === "string") return { code: "ipc", message: thrown };
@@ -43,7 +52,7 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (thrown) {
-    throw toAppError(thrown);
+    throw toCallError(thrown);
   }
 }
 
@@ -61,8 +70,11 @@ export const getItem = (externalId: string): Promise<Item> => call("get_item", {
 
 export const itemHistory = (externalId: string): Promise<Decision[]> => call("item_history", { externalId });
 
-/** Resolves once the decision is durably written; a repeated `input.id` is recorded only once. */
-export const decide = (input: DecisionInput): Promise<Decision> => call("decide", { input });
+/**
+ * Records the session reviewer's decision (the shell names the reviewer, never the webview).
+ * Resolves once it is durably written; a repeated `draft.id` is recorded only once.
+ */
+export const decide = (draft: DecisionDraft): Promise<Decision> => call("decide", { draft });
 
 /** Reverts the session reviewer's latest decision in force; null when there is nothing to undo. */
 export const undo = (id: string): Promise<Decision | null> => call("undo", { id });
@@ -138,7 +150,7 @@ export const chooseReviewer = (name: string, role: Role): Promise<SessionInfo> =
 export const adjudicationCase = (externalId: string): Promise<AdjudicationCase> => call("adjudication_case", { externalId });
 
 /** The adjudicator's final decision; refused unless the session reviewer is an adjudicator. */
-export const adjudicate = (input: DecisionInput): Promise<Decision> => call("adjudicate", { input });
+export const adjudicate = (draft: DecisionDraft): Promise<Decision> => call("adjudicate", { draft });
 
 /** Packs this database's decisions into a sync bundle (the shell asks where to save it). */
 export const startSyncPack = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_sync_pack", {}, onEvent);

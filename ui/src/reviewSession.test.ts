@@ -9,7 +9,7 @@ import {
   busyShown,
   conflictReloaded,
   decidable,
-  decisionInput,
+  decisionDraft,
   editSaved,
   isReady,
   itemPatched,
@@ -113,14 +113,15 @@ describe("state kept as is", () => {
 
 describe("decidable", () => {
   it("is the item on screen once it is the selected one", () => {
-    expect(decidable(showing("item-1"), "item-1")).toEqual({ item: testItem("item-1"), reviewer: "dana" });
+    expect(decidable(showing("item-1"), "item-1")).toEqual({ item: testItem("item-1") });
     expect(decidable(showing("item-1"), "item-2"), "the selection moved on: the stale item is not decided").toBeNull();
     expect(decidable({ ...showing("item-1"), session: null }, "item-1"), "nobody is reviewing yet").toBeNull();
   });
 
-  it("builds the decision on the item's version", () => {
-    const input = decisionInput("id-1", testItem("item-1"), "dana", "reject", { reason: "wrong", note: null });
-    expect(input).toEqual({ id: "id-1", item: "item-1", item_version: 3, reviewer: "dana", action: "reject", edited: null, reason: "wrong", note: null });
+  it("builds the decision on the item's version, naming no reviewer (the shell records the session's)", () => {
+    const draft = decisionDraft("id-1", testItem("item-1"), "reject", { reason: "wrong", note: null });
+    expect(draft).toEqual({ id: "id-1", item: "item-1", item_version: 3, action: "reject", edited: null, reason: "wrong", note: null });
+    expect("reviewer" in draft, "the core refuses a draft with a reviewer").toBe(false);
   });
 });
 

@@ -1,9 +1,9 @@
 // The review screen's state as plain data: who reviews, the item on screen, the interaction mode,
 // the counts and the busy bar. React holds one SessionState; every change goes through the pure
 // transitions below (the async steps that call them are in reviewSteps.ts).
-import type { AppError } from "./bindings/AppError";
+import type { CallError } from "./api";
 import type { Decision } from "./bindings/Decision";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { EditedContent } from "./bindings/EditedContent";
 import type { Item } from "./bindings/Item";
 import type { RejectReason } from "./bindings/RejectReason";
@@ -24,13 +24,13 @@ export interface SessionState {
   session: SessionInfo | null;
   reasons: RejectReason[];
   /** Startup (session, reasons or counts) failed: the app shows only this. */
-  startupError: AppError | null;
+  startupError: CallError | null;
   /** Per status, under the filter bar's criteria; null until first counted. */
   counts: StatusCounts | null;
   /** The item on screen. It may lag the selection while the selected item loads. */
   current: LoadedItem | null;
   /** The selected item could not be loaded (shown instead of the item, with Retry). */
-  itemError: AppError | null;
+  itemError: CallError | null;
   mode: ReviewMode;
   /** A decision or revert is taking long enough to show the decision bar as busy. */
   busy: boolean;
@@ -51,7 +51,7 @@ export type Transition = (state: SessionState) => SessionState;
 
 export const started = (info: SessionInfo, reasons: RejectReason[]): Transition => (s) => ({ ...s, session: info, reasons });
 
-export const startFailed = (error: AppError): Transition => (s) => ({ ...s, startupError: error });
+export const startFailed = (error: CallError): Transition => (s) => ({ ...s, startupError: error });
 
 export const counted = (counts: StatusCounts): Transition => (s) => ({ ...s, counts });
 
@@ -77,10 +77,10 @@ export const itemShown = (loaded: LoadedItem): Transition => (s) => ({
   mode: s.mode.kind === "reviewer" || s.mode.kind === "stats" ? s.mode : BROWSE,
 });
 
-export const itemFailed = (error: AppError): Transition => (s) => ({ ...s, itemError: error });
+export const itemFailed = (error: CallError): Transition => (s) => ({ ...s, itemError: error });
 
 /** After a recorded decision: the next item (null at the end of the list) or why it failed to load. */
-export const advanced = (next: { loaded: LoadedItem | null } | { error: AppError }): Transition => (s) => ({
+export const advanced = (next: { loaded: LoadedItem | null } | { error: CallError }): Transition => (s) => ({
   ...s,
   ...("error" in next ? { itemError: next.error } : { current: next.loaded, itemError: null }),
   mode: BROWSE,
@@ -114,10 +114,10 @@ export const itemRefreshed = (externalId: string, loaded: LoadedItem): Transitio
 export const itemPatched = (externalId: string, patch: Partial<Item>): Transition => (s) =>
   s.current?.item.external_id === externalId ? { ...s, current: { ...s.current, item: { ...s.current.item, ...patch } } } : s;
 
-/** What a decision can be made on: the item on screen once it is the selected one, by the session's reviewer. */
-export function decidable(state: SessionState, selectedId: string | null): { item: Item; reviewer: string } | null {
+/** What a decision can be made on: the item on screen once it is the selected one, once someone is reviewing. */
+export function decidable(state: SessionState, selectedId: string | null): { item: Item } | null {
   const item = state.current?.item;
-  return state.session !== null && item !== undefined && item.external_id === selectedId ? { item, reviewer: state.session.reviewer } : null;
+  return state.session !== null && item !== undefined && item.external_id === selectedId ? { item } : null;
 }
 
 /** The app is usable: the e2e tests wait for `body[data-ready="true"]`. */
@@ -125,7 +125,7 @@ export function isReady(state: SessionState, queueIsEmpty: boolean): boolean {
   return state.session !== null && state.counts !== null && (state.current !== null || queueIsEmpty);
 }
 
-export type DecidingInput = DecisionInput & { action: DecidingAction };
+export type DecidingDraft = DecisionDraft & { action: DecidingAction };
 
 export interface DecisionDetails {
   edited?: EditedContent;
@@ -133,13 +133,15 @@ export interface DecisionDetails {
   note?: string | null;
 }
 
-/** The decision `reviewer` makes on `item` (its version: the core refuses it if the item changed since). */
-export function decisionInput(id: string, item: Item, reviewer: string, action: DecidingAction, details: DecisionDetails = {}): DecidingInput {
+/**
+ * The decision to make on `item` (its version: the core refuses it if the item changed since). It
+ * names no reviewer: the shell records it as the reviewer of its session.
+ */
+export function decisionDraft(id: string, item: Item, action: DecidingAction, details: DecisionDetails = {}): DecidingDraft {
   return {
     id,
     item: item.external_id,
     item_version: item.version,
-    reviewer,
     action,
     edited: details.edited ?? null,
     reason: details.reason ?? null,

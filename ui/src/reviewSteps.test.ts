@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
+import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Item } from "./bindings/Item";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import type { StatusCounts } from "./bindings/StatusCounts";
 import { BROWSE } from "./mode";
 import { emptyQueue, mergePage, type QueueState, type StatusFilter } from "./queue";
-import { INITIAL_SESSION, decisionInput, type LoadedItem, type SessionState } from "./reviewSession";
+import { INITIAL_SESSION, decisionDraft, type LoadedItem, type SessionState } from "./reviewSession";
 import { BUSY_AFTER_MS, reviewSteps, type ReviewPort } from "./reviewSteps";
 import type { ToastMessage } from "./useToast";
+
+/** An error as the shell rejects with it. */
+const failure = (code: ErrorCode, message: string): AppError => ({ code, message });
 
 function testItem(id: string, status: Item["status"] = "pending"): Item {
   return {
@@ -36,8 +41,9 @@ function queueOf(filter: StatusFilter, ids: string[], selected: string): QueueSt
   return { ...mergePage(emptyQueue(filter), { entries, next_after: null }), selectedId: selected };
 }
 
-function recorded(input: DecisionInput, action = input.action): Decision {
-  return { ...input, action, decided_at: "2025-01-02T00:00:00Z", reverts: null, edit_distance: null };
+/** What the shell records for a draft: the session reviewer's decision. */
+function recorded(input: DecisionDraft, action = input.action): Decision {
+  return { ...input, reviewer: "dana", action, decided_at: "2025-01-02T00:00:00Z", reverts: null, edit_distance: null };
 }
 
 interface Deferred<T> {
@@ -72,7 +78,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
   const port: ReviewPort = {
     decide: async (input) => (log.push(`decide ${input.item}`), recorded(input)),
     adjudicate: async (input) => (log.push(`adjudicate ${input.item}`), recorded(input)),
-    undo: async () => (log.push("undo"), recorded(decisionInput("revert-1", testItem("item-7"), "dana", "approve"), "revert")),
+    undo: async () => (log.push("undo"), recorded(decisionDraft("revert-1", testItem("item-7"), "approve"), "revert")),
     redo: async () => (log.push("redo"), null),
     chooseReviewer: async (name, role) => (log.push(`choose ${name}`), { reviewer: name, role, needs_profile: false, db_path: "/tmp/v.db" }),
     counts: async () => (log.push("counts"), COUNTS),
@@ -109,7 +115,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
   return { screen, steps: reviewSteps(port) };
 }
 
-const approval = (id = "item-1") => decisionInput("decision-1", testItem(id), "dana", "approve");
+const approval = (id = "item-1") => decisionDraft("decision-1", testItem(id), "approve");
 
 describe("decide", () => {
   it("waits for the decision to be recorded before anything changes on screen", async () => {
@@ -161,7 +167,7 @@ describe("decide", () => {
 
   it("reloads a conflicting item and says so, without moving the queue", async () => {
     const { screen, steps } = fakeScreen({
-      decide: async () => Promise.reject({ code: "conflict", message: "version 3 is stale" }),
+      decide: async () => Promise.reject(failure("conflict", "version 3 is stale")),
       loadItem: async (id) => (screen.log.push(`load ${id}`), loaded(id, "approved")),
     });
     screen.state = { ...screen.state, mode: { kind: "reject", reasonIndex: 1, note: "" } };
@@ -174,16 +180,16 @@ describe("decide", () => {
   });
 
   it("keeps the dialog open after another error and retries with the same decision id", async () => {
-    const sent: DecisionInput[] = [];
+    const sent: DecisionDraft[] = [];
     let fail = true;
     const { screen, steps } = fakeScreen({
       decide: async (input) => {
         sent.push(input);
-        if (fail) throw { code: "io", message: "database is locked" };
+        if (fail) throw failure("io", "database is locked");
         return recorded(input);
       },
     });
-    const sme = decisionInput("decision-9", testItem("item-1"), "dana", "needs_sme", { note: "why?" });
+    const sme = decisionDraft("decision-9", testItem("item-1"), "needs_sme", { note: "why?" });
     screen.state = { ...screen.state, mode: { kind: "sme", question: "why?" } };
     await steps.decide(testItem("item-1"), sme);
     const toast = screen.toasts[0];
@@ -209,7 +215,7 @@ describe("decide", () => {
   });
 
   it("still advances the queue when the next item fails to load", async () => {
-    const { screen, steps } = fakeScreen({ loadItem: () => Promise.reject({ code: "io", message: "gone" }) });
+    const { screen, steps } = fakeScreen({ loadItem: () => Promise.reject(failure("io", "gone")) });
     await steps.decide(testItem("item-1"), approval());
     expect(screen.state.itemError?.message, "the error panel shows for the next item").toBe("gone");
     expect(screen.queue.selectedId).toBe("item-2");
@@ -248,7 +254,7 @@ describe("revert", () => {
   });
 
   it("reports a failure", async () => {
-    const { screen, steps } = fakeScreen({ redo: () => Promise.reject({ code: "io", message: "locked" }) });
+    const { screen, steps } = fakeScreen({ redo: () => Promise.reject(failure("io", "locked")) });
     await steps.revert("redo");
     expect(screen.toasts.map((t) => [t.tone, t.text])).toEqual([["error", "locked"]]);
     expect(steps.pending()).toBe(false);
@@ -282,7 +288,7 @@ describe("switchReviewer", () => {
   });
 
   it("reports a refusal and keeps the dialog", async () => {
-    const { screen, steps } = fakeScreen({ chooseReviewer: () => Promise.reject({ code: "invalid", message: "name taken" }) });
+    const { screen, steps } = fakeScreen({ chooseReviewer: () => Promise.reject(failure("bad_request", "name taken")) });
     screen.state = { ...screen.state, mode: { kind: "reviewer" } };
     await steps.switchReviewer("lee", "sme");
     expect(screen.toasts.map((t) => t.text)).toEqual(["name taken"]);

@@ -12,9 +12,9 @@
 //   decision is dropped (keys and clicks check `pending()` first).
 // - A failed decision (other than a conflict) leaves the editor or dialog open; its Retry resends
 //   the same input, decision id included, so it is recorded at most once.
-import { toAppError } from "./api";
+import { toCallError } from "./api";
 import type { Decision } from "./bindings/Decision";
-import type { DecisionInput } from "./bindings/DecisionInput";
+import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { Item } from "./bindings/Item";
 import type { Role } from "./bindings/Role";
 import type { SessionInfo } from "./bindings/SessionInfo";
@@ -28,7 +28,7 @@ import {
   itemShown,
   reverted,
   reviewerSwitched,
-  type DecidingInput,
+  type DecidingDraft,
   type LoadedItem,
   type Transition,
 } from "./reviewSession";
@@ -42,8 +42,8 @@ const STATUS_LABEL: Record<Item["status"], string> = { pending: "pending", appro
 
 /** What the steps need from the core and from the screen. */
 export interface ReviewPort {
-  decide: (input: DecisionInput) => Promise<Decision>;
-  adjudicate: (input: DecisionInput) => Promise<Decision>;
+  decide: (input: DecisionDraft) => Promise<Decision>;
+  adjudicate: (input: DecisionDraft) => Promise<Decision>;
   undo: (id: string) => Promise<Decision | null>;
   redo: (id: string) => Promise<Decision | null>;
   chooseReviewer: (name: string, role: Role) => Promise<SessionInfo>;
@@ -75,7 +75,7 @@ export interface ReviewSteps {
   /** A decision or revert is in flight. */
   pending: () => boolean;
   /** Records `input`, made on `decided` (the item on screen), then shows the next item. */
-  decide: (decided: Item, input: DecidingInput) => Promise<void>;
+  decide: (decided: Item, input: DecidingDraft) => Promise<void>;
   /** Undoes or redoes the reviewer's latest decision, then shows the item it touched. */
   revert: (which: "undo" | "redo") => Promise<void>;
   /** Moves the selection; a prefetched target is shown in the same batch (the keypress's frame). */
@@ -86,7 +86,7 @@ export interface ReviewSteps {
 export function reviewSteps(port: ReviewPort): ReviewSteps {
   let inFlight = false;
 
-  const advance = async (decided: Item, input: DecidingInput, decision: Decision) => {
+  const advance = async (decided: Item, input: DecidingDraft, decision: Decision) => {
     const status = statusAfter(input.action);
     // An edited mapping retitles its row.
     const changes = entryChangesAfter(decided, decision);
@@ -100,18 +100,18 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
     port.bumpStats();
     port.updateQueue((state) => applyDecision(state, input.item, status, changes));
     port.counts().then((counts) => port.apply(counted(counts)), () => undefined);
-    port.apply(advanced(next.status === "fulfilled" ? { loaded: next.value } : { error: toAppError(next.reason) }));
+    port.apply(advanced(next.status === "fulfilled" ? { loaded: next.value } : { error: toCallError(next.reason) }));
     port.toast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
   };
 
-  const reloadAfterConflict = async (input: DecidingInput) => {
+  const reloadAfterConflict = async (input: DecidingDraft) => {
     port.forgetItem(input.item);
     const [counts, reloaded] = await Promise.allSettled([port.counts(), port.loadItem(input.item)]);
     port.apply(conflictReloaded(counts.status === "fulfilled" ? counts.value : null, reloaded.status === "fulfilled" ? reloaded.value : null));
     port.toast({ tone: "error", text: `${input.item} changed since you loaded it. It has been reloaded: decide again.` });
   };
 
-  const decide = async (decided: Item, input: DecidingInput): Promise<void> => {
+  const decide = async (decided: Item, input: DecidingDraft): Promise<void> => {
     if (inFlight) return;
     // No render before the answer: a fast decision's whole result is painted in one frame.
     inFlight = true;
@@ -122,7 +122,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
         // In the Conflicts tab the reviewer adjudicates: their decision is final.
         decision = await (port.queue().filter === "conflict" ? port.adjudicate : port.decide)(input);
       } catch (thrown) {
-        const failure = toAppError(thrown);
+        const failure = toCallError(thrown);
         if (failure.code === "conflict") return await reloadAfterConflict(input);
         port.toast({ tone: "error", text: failure.message, action: { label: "Retry", run: () => void decide(decided, input) } });
         return;
@@ -153,7 +153,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
       port.reloadQueue(event.item);
       port.toast({ tone: "success", text: `${which === "undo" ? "Undid" : "Redid"} the decision on ${event.item}: it is ${STATUS_LABEL[loaded.item.status]} now` });
     } catch (thrown) {
-      port.toast({ tone: "error", text: toAppError(thrown).message });
+      port.toast({ tone: "error", text: toCallError(thrown).message });
     } finally {
       inFlight = false;
       port.apply(busyShown(false));
@@ -175,7 +175,7 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
         port.counts().then((counts) => port.apply(counted(counts)), () => undefined);
         port.toast({ tone: "success", text: `Reviewing as ${info.reviewer} (${info.role ?? "analyst"})` });
       },
-      (thrown: unknown) => port.toast({ tone: "error", text: toAppError(thrown).message }),
+      (thrown: unknown) => port.toast({ tone: "error", text: toCallError(thrown).message }),
     );
 
   return { pending: () => inFlight, decide, revert, move, switchReviewer };

@@ -16,7 +16,7 @@ export function useGuidelines(domain: string | null, onError: (message: string) 
       (loaded) => {
         if (shown.current === domain) setList(loaded);
       },
-      (thrown: unknown) => onError(`Guidelines could not be loaded: ${api.toAppError(thrown).message}`),
+      (thrown: unknown) => onError(`Guidelines could not be loaded: ${api.toCallError(thrown).message}`),
     );
   }, [domain, onError]);
 
@@ -28,7 +28,7 @@ export function useGuidelines(domain: string | null, onError: (message: string) 
           return true;
         },
         (thrown: unknown) => {
-          onError(api.toAppError(thrown).message);
+          onError(api.toCallError(thrown).message);
           return false;
         },
       ),
@@ -42,7 +42,7 @@ export function useGuidelines(domain: string | null, onError: (message: string) 
     (id: number) =>
       api.archiveGuideline(id).then(
         () => setList((all) => withoutGuideline(all, id)),
-        (thrown: unknown) => onError(api.toAppError(thrown).message),
+        (thrown: unknown) => onError(api.toCallError(thrown).message),
       ),
     [onError],
   );

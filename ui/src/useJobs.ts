@@ -40,7 +40,7 @@ export function useJobs(onOutcome: (outcome: JobOutcome) => void) {
           return pending === null ? added : jobProgressed(added, started, pending);
         });
       },
-      (thrown: unknown) => latestOnOutcome.current({ tone: "error", text: api.toAppError(thrown).message, refreshQueue: false }),
+      (thrown: unknown) => latestOnOutcome.current({ tone: "error", text: api.toCallError(thrown).message, refreshQueue: false }),
     );
   }, []);
 

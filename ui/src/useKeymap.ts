@@ -11,14 +11,14 @@ export function useKeymap(onError: (message: string) => void): { keymap: Keymap;
   useEffect(() => {
     api.getKeymap().then(
       (overrides) => setKeymap(withOverrides(overrides)),
-      (thrown: unknown) => onError(`Your key bindings could not be loaded: ${api.toAppError(thrown).message}`),
+      (thrown: unknown) => onError(`Your key bindings could not be loaded: ${api.toCallError(thrown).message}`),
     );
   }, [onError]);
 
   const changeKeymap = useCallback(
     (next: Keymap) => {
       setKeymap(next);
-      api.setKeymap(overridesOf(next)).catch((thrown: unknown) => onError(`Your key bindings could not be saved: ${api.toAppError(thrown).message}`));
+      api.setKeymap(overridesOf(next)).catch((thrown: unknown) => onError(`Your key bindings could not be saved: ${api.toCallError(thrown).message}`));
     },
     [onError],
   );

@@ -2,7 +2,7 @@
 // The status tab and the filter-bar criteria together form the QueueFilter sent to the core.
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
-import type { AppError } from "./bindings/AppError";
+import type { CallError } from "./api";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import { emptyQueue, mergePage, tabScope, type QueueState, type StatusFilter } from "./queue";
 
@@ -26,7 +26,7 @@ export interface PagedQueue {
   reload: (externalId: string | null) => void;
   loadNextPage: () => void;
   loading: boolean;
-  error: AppError | null;
+  error: CallError | null;
   /** Clears a page-load error so loading resumes. */
   retry: () => void;
 }
@@ -39,7 +39,7 @@ export function usePagedQueue(initialFilter: StatusFilter, reviewer: string | nu
   const [queue, setQueue] = useState(() => emptyQueue(initialFilter));
   const [criteria, setCriteria] = useState(NO_CRITERIA);
   const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   const queueRef = useRef(queue);
   const criteriaRef = useRef(criteria);
   const reviewerRef = useRef(reviewer);
@@ -68,7 +68,7 @@ export function usePagedQueue(initialFilter: StatusFilter, reviewer: string | nu
           if (requested === generation.current) update((current) => mergePage(current, page));
         },
         (thrown: unknown) => {
-          if (requested === generation.current) setError(api.toAppError(thrown));
+          if (requested === generation.current) setError(api.toCallError(thrown));
         },
       )
       .finally(() => {

@@ -15,7 +15,7 @@ import { select, selectedIndex, wantsNextPage, type DecidingAction, type StatusF
 import {
   counted,
   decidable,
-  decisionInput,
+  decisionDraft,
   editSaved,
   INITIAL_SESSION,
   isReady,
@@ -113,14 +113,14 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
         setState(started(info, reasons));
         if (info.needs_profile) askReviewer(info);
       },
-      (thrown: unknown) => setState(startFailed(api.toAppError(thrown))),
+      (thrown: unknown) => setState(startFailed(api.toCallError(thrown))),
     );
   }, [askReviewer]);
 
   useEffect(() => {
     fetchCounts().then(
       (counts) => setState(counted(counts)),
-      (thrown: unknown) => setState(startFailed(api.toAppError(thrown))),
+      (thrown: unknown) => setState(startFailed(api.toCallError(thrown))),
     );
   }, [fetchCounts]);
 
@@ -136,7 +136,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
         if (!superseded) setState(itemShown(loaded));
       },
       (thrown: unknown) => {
-        if (!superseded) setState(itemFailed(api.toAppError(thrown)));
+        if (!superseded) setState(itemFailed(api.toCallError(thrown)));
       },
     );
     return () => {
@@ -168,7 +168,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   const target = decidable(state, selectedId);
   const decide = (action: DecidingAction, details?: DecisionDetails) => {
     if (target === null || steps.pending()) return;
-    void steps.decide(target.item, decisionInput(newDecisionId(), target.item, target.reviewer, action, details));
+    void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, details));
   };
   const startEdit = () => {
     if (target === null) return;
@@ -260,7 +260,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
       items.forget(shownId);
       change(shownId).then(
         (patch) => setState(itemPatched(shownId, patch)),
-        (thrown: unknown) => showError(api.toAppError(thrown).message),
+        (thrown: unknown) => showError(api.toCallError(thrown).message),
       );
     },
     /** Data changed behind the app (an import here or from the CLI, a merge, an LLM run): recount and reload the list. */
@@ -268,7 +268,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
       items.clear();
       fetchCounts().then(
         (counts) => setState(counted(counts)),
-        (thrown: unknown) => showError(api.toAppError(thrown).message),
+        (thrown: unknown) => showError(api.toCallError(thrown).message),
       );
       reloadQueue(selectedId);
       setStatsRevision((n) => n + 1);

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
-import type { AppError } from "./bindings/AppError";
+import type { CallError } from "./api";
 import type { Stats } from "./bindings/Stats";
 import { latestOnly } from "./latestOnly";
 
 export interface StatsState {
   stats: Stats | null;
-  error: AppError | null;
+  error: CallError | null;
   /** A request is in flight (the last figures stay shown meanwhile). */
   loading: boolean;
   retry: () => void;
@@ -19,7 +19,7 @@ export interface StatsState {
  */
 export function useStats(revision: number): StatsState {
   const [stats, setStats] = useState<Stats | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   const [loading, setLoading] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const requests = useRef(latestOnly());
@@ -36,7 +36,7 @@ export function useStats(revision: number): StatsState {
       },
       (thrown: unknown) => {
         if (!isLatest()) return;
-        setError(api.toAppError(thrown));
+        setError(api.toCallError(thrown));
         setLoading(false);
       },
     );

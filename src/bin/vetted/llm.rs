@@ -187,4 +187,13 @@ fn print_summary(s: &RunSummary) {
     for f in &s.failures {
         println!("  {} [{}] {}", f.subject, f.code, one_line(&f.message, 160));
     }
+    let mut codes = Vec::new();
+    for f in &s.failures {
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    for hint in codes.into_iter().filter_map(crate::hints::code_hint) {
+        println!("hint: {hint}");
+    }
 }

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod evidence_view;
 mod export;
 mod guidelines;
+mod hints;
 mod import;
 mod interrupt;
 mod llm;
@@ -26,7 +27,7 @@ use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, relate, vet};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::ReviewState;
-use vetted::{Error, Result, Store, db_path};
+use vetted::{Error, ErrorCode, Result, Store, db_path};
 
 #[derive(Parser)]
 #[command(
@@ -328,8 +329,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(hint) = hints::cli_hint(&e) {
+                eprintln!("hint: {hint}");
+            }
             // 130 = interrupted by Ctrl-C (SIGINT), as shells report it.
-            if e.code() == "cancelled" {
+            if e.code() == ErrorCode::Cancelled {
                 ExitCode::from(130)
             } else {
                 ExitCode::FAILURE

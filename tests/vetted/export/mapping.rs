@@ -1,6 +1,7 @@
 //! What each decision becomes in each format.
 
 use serde_json::Value;
+use vetted::ErrorCode;
 use vetted::domain::{Action, Cardinality, EditedContent, FieldPair, Relation};
 use vetted::export::{ExportOptions, Format, PiiMode};
 
@@ -50,7 +51,7 @@ fn approve_yields_sft_and_a_desirable_kto_line_and_no_pair() {
         &ExportOptions::new(Format::TrlDpo, dir.path().join("d.jsonl")),
     )
     .expect_err("an approval alone makes no preference pair");
-    assert_eq!(err.code(), "empty_selection", "{err}");
+    assert_eq!(err.code(), ErrorCode::EmptySelection, "{err}");
 }
 
 #[test]
@@ -113,7 +114,7 @@ fn reject_pairs_only_with_an_accepted_answer_to_the_same_prompt() {
         &ExportOptions::new(Format::TrlDpo, dir.path().join("d.jsonl")),
     )
     .expect_err("no accepted sibling yet");
-    assert_eq!(err.code(), "empty_selection");
+    assert_eq!(err.code(), ErrorCode::EmptySelection);
     assert!(
         export_lines(&store, Format::TrlKto)[0]["label"] == false,
         "reject is undesirable"
@@ -305,7 +306,7 @@ fn an_undone_decision_is_not_exported_and_the_one_before_it_wins_again() {
         &ExportOptions::new(Format::TrlKto, dir.path().join("x.jsonl")),
     )
     .expect_err("every decision undone: nothing to train on");
-    assert_eq!(err.code(), "empty_selection", "{err}");
+    assert_eq!(err.code(), ErrorCode::EmptySelection, "{err}");
 }
 
 #[test]

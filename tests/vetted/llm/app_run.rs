@@ -2,6 +2,7 @@
 //! reporting inputs done and the cost so far, ending in the run's summary, and stoppable.
 
 use std::time::Duration;
+use vetted::ErrorCode;
 
 use vetted::jobs::tasks::{self, LlmRunRequest};
 use vetted::jobs::{JobEvent, Jobs};
@@ -113,7 +114,7 @@ fn cancelling_a_vet_job_keeps_finished_calls_and_reports_cancelled() {
     let started = std::time::Instant::now();
     let last = rx.iter().last().expect("an outcome after cancel");
     assert!(
-        matches!(&last, JobEvent::Failed { code, .. } if code == "cancelled"),
+        matches!(&last, JobEvent::Failed { code, .. } if *code == ErrorCode::Cancelled),
         "{last:?} after {events:?}"
     );
     assert!(
@@ -148,7 +149,7 @@ fn a_job_naming_an_unknown_provider_fails_with_what_to_do() {
     );
     let last = rx.iter().last().unwrap();
     assert!(
-        matches!(&last, JobEvent::Failed { code, message } if code == "config" && message.contains("no provider named 'nope' in the settings (known: fault)")),
+        matches!(&last, JobEvent::Failed { code, message } if *code == ErrorCode::Config && message.contains("no provider named 'nope' in the settings (known: fault)")),
         "{last:?}"
     );
     assert!(server.requests().is_empty(), "nothing was called");
@@ -200,7 +201,7 @@ fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
     );
     let last = rx.iter().last().unwrap();
     assert!(
-        matches!(&last, JobEvent::Failed { code, message } if code == "bad_request" && message.contains("questions file")),
+        matches!(&last, JobEvent::Failed { code, message } if *code == ErrorCode::BadRequest && message.contains("questions file")),
         "without a picked file the run refuses: {last:?}"
     );
 }

@@ -130,3 +130,27 @@ fn providers_are_added_listed_with_their_key_source_and_removed() {
         .failure()
         .stderr(predicate::str::contains("no provider named 'openai'"));
 }
+
+#[test]
+fn a_run_whose_answers_are_cut_off_hints_at_the_cli_flag() {
+    let server = FaultServer::start(|_, _| completion("{\"candidates\": [", "length"));
+    let db = temp_db();
+    let products = db.write_file(
+        "products.json",
+        serde_json::json!([
+            {"product": "orders", "fields": [{"name": "customer_id", "type": "int"}], "sample_rows": []},
+            {"product": "customers", "fields": [{"name": "id", "type": "int"}], "sample_rows": []}
+        ])
+        .to_string(),
+    );
+    vetted(&db.path)
+        .env("OPENAI_API_KEY", "sk-test")
+        .args(["relate", "orders", "customers", "--products"])
+        .arg(&products)
+        .args(["--base-url", &server.base_url, "--model", "gpt-4o-mini"])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("[llm_truncated]"))
+        .stdout(predicate::str::contains("allow more output tokens"))
+        .stdout(predicate::str::contains("hint: raise --max-tokens"));
+}

@@ -2,6 +2,7 @@
 //! cancellation.
 
 use std::time::{Duration, Instant};
+use vetted::ErrorCode;
 
 use serde_json::json;
 use vetted::llm::retry::retry_after;
@@ -97,7 +98,7 @@ async fn retries_stop_after_max_retries_with_the_last_error() {
         .chat(&ask(false), &CancellationToken::new())
         .await;
     let err = exchange.reply.unwrap_err();
-    assert_eq!(err.code(), "llm_http");
+    assert_eq!(err.code(), ErrorCode::LlmHttp);
     assert!(err.to_string().contains("HTTP 503: loading model"), "{err}");
     assert_eq!(exchange.attempts, 3, "1 attempt + the default 2 retries");
     assert_eq!(server.requests().len(), 3);
@@ -116,7 +117,7 @@ async fn insufficient_quota_is_never_retried() {
         .chat(&ask(false), &CancellationToken::new())
         .await;
     let err = exchange.reply.unwrap_err();
-    assert_eq!(err.code(), "llm_quota");
+    assert_eq!(err.code(), ErrorCode::LlmQuota);
     assert!(
         err.to_string().contains("Add credit"),
         "says what to do: {err}"
@@ -140,7 +141,7 @@ async fn a_hang_past_the_timeout_is_a_timeout_and_is_retried() {
     let exchange = client(&server, options)
         .chat(&ask(false), &CancellationToken::new())
         .await;
-    assert_eq!(exchange.reply.unwrap_err().code(), "llm_timeout");
+    assert_eq!(exchange.reply.unwrap_err().code(), ErrorCode::LlmTimeout);
     assert_eq!(
         exchange.attempts, 2,
         "timeouts are retried like the OpenAI SDKs do"
@@ -165,7 +166,7 @@ async fn cancelling_abandons_the_call_in_flight() {
     let exchange = client(&server, fast_options())
         .chat(&ask(true), &cancel)
         .await;
-    assert_eq!(exchange.reply.unwrap_err().code(), "cancelled");
+    assert_eq!(exchange.reply.unwrap_err().code(), ErrorCode::Cancelled);
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "cancel is prompt"
@@ -205,7 +206,7 @@ async fn malformed_sse_is_a_protocol_error() {
         .chat(&ask(true), &CancellationToken::new())
         .await;
     let err = exchange.reply.unwrap_err();
-    assert_eq!(err.code(), "llm_protocol");
+    assert_eq!(err.code(), ErrorCode::LlmProtocol);
     assert!(err.to_string().contains("malformed stream event"), "{err}");
     assert_eq!(exchange.attempts, 1, "a broken stream is not retried");
 }
@@ -240,7 +241,7 @@ async fn an_error_object_mid_stream_fails_the_call() {
         .chat(&ask(true), &CancellationToken::new())
         .await;
     let err = exchange.reply.unwrap_err();
-    assert_eq!(err.code(), "llm_protocol");
+    assert_eq!(err.code(), ErrorCode::LlmProtocol);
     assert!(
         err.to_string().contains("mid-stream: context shift failed"),
         "{err}"
@@ -273,7 +274,7 @@ async fn an_unreachable_server_says_what_to_check() {
         .chat(&ask(false), &CancellationToken::new())
         .await;
     let err = exchange.reply.unwrap_err();
-    assert_eq!(err.code(), "llm_unreachable");
+    assert_eq!(err.code(), ErrorCode::LlmUnreachable);
     assert!(err.to_string().contains("Is the server running"), "{err}");
 }
 

@@ -2,6 +2,7 @@
 //! stored (items, suggestions, call records, costs), risk order and vetter-vs-human stats.
 
 use serde_json::json;
+use vetted::ErrorCode;
 use vetted::domain::{Action, DecisionInput, ItemStatus, Verdict};
 use vetted::llm::{CancellationToken, Client, PriceTable};
 use vetted::roles::generate::{Question, generate};
@@ -196,9 +197,11 @@ async fn json_cut_off_at_the_token_limit_is_a_recorded_failure() {
     let server = FaultServer::start(|_, _| stream(&["{\"verdict\": \"pa"], "length"));
     let summary = run_vet(&mut store, &server, "gpt-4o-mini", true).await;
     assert_eq!((summary.succeeded, summary.failed), (0, 1));
-    assert_eq!(summary.failures[0].code, "llm_truncated");
+    assert_eq!(summary.failures[0].code, ErrorCode::LlmTruncated);
     assert!(
-        summary.failures[0].message.contains("raise --max-tokens"),
+        summary.failures[0]
+            .message
+            .contains("allow more output tokens"),
         "{:?}",
         summary.failures
     );
@@ -227,7 +230,7 @@ async fn out_of_range_output_is_rejected_with_the_reason() {
     let (_db, mut store) = store_with(&["a"]);
     let server = FaultServer::start(|_, _| completion(&verdict_json("flag", 7.0), "stop"));
     let summary = run_vet(&mut store, &server, "gpt-4o-mini", false).await;
-    assert_eq!(summary.failures[0].code, "llm_bad_output");
+    assert_eq!(summary.failures[0].code, ErrorCode::LlmBadOutput);
     assert!(
         summary.failures[0]
             .message

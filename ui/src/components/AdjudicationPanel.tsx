@@ -3,7 +3,7 @@
 // adjudicator's own A / E / R then records the final decision.
 import { useEffect, useState } from "react";
 import type { AdjudicationCase } from "../bindings/AdjudicationCase";
-import type { AppError } from "../bindings/AppError";
+import type { CallError } from "../api";
 import type { RejectReason } from "../bindings/RejectReason";
 import * as api from "../api";
 import { DiffView } from "./DiffView";
@@ -21,12 +21,12 @@ interface AdjudicationPanelProps {
 
 export function AdjudicationPanel({ externalId, version, reasons, originalAnswer }: AdjudicationPanelProps) {
   const [shown, setShown] = useState<{ id: string; case: AdjudicationCase } | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   useEffect(() => {
     let superseded = false;
     api.adjudicationCase(externalId).then(
       (loaded) => !superseded && setShown({ id: externalId, case: loaded }),
-      (thrown: unknown) => !superseded && setError(api.toAppError(thrown)),
+      (thrown: unknown) => !superseded && setError(api.toCallError(thrown)),
     );
     return () => {
       superseded = true;

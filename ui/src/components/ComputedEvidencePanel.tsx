@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { relationshipEvidence } from "../api";
-import type { AppError } from "../bindings/AppError";
+import type { CallError } from "../api";
 import type { RelationshipEvidence } from "../bindings/RelationshipEvidence";
 import { visibleText } from "../invisibles";
 import { SafeText } from "./SafeText";
@@ -17,7 +17,7 @@ const percent = (share: number | null): string => (share === null ? "–" : `${M
 /** Figures Vetted computed from the data itself — not the model's claims. */
 export function ComputedEvidencePanel({ externalId, version }: ComputedEvidencePanelProps) {
   const [evidence, setEvidence] = useState<RelationshipEvidence | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -25,7 +25,7 @@ export function ComputedEvidencePanel({ externalId, version }: ComputedEvidenceP
     setError(null);
     relationshipEvidence(externalId).then(
       (loaded) => current && setEvidence(loaded),
-      (failed: AppError) => current && setError(failed),
+      (failed: CallError) => current && setError(failed),
     );
     return () => {
       current = false;

@@ -1,9 +1,9 @@
-import type { AppError } from "../bindings/AppError";
+import type { CallError } from "../api";
 import { SafeText } from "./SafeText";
 
 interface ErrorPanelProps {
   title: string;
-  error: AppError;
+  error: CallError;
   onRetry?: () => void;
 }
 

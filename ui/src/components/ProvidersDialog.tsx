@@ -24,7 +24,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
   const keyInput = useRef<HTMLInputElement>(null);
 
   const reload = useCallback(() => {
-    api.llmProviders().then(setView, (thrown: unknown) => setProblem(api.toAppError(thrown).message));
+    api.llmProviders().then(setView, (thrown: unknown) => setProblem(api.toCallError(thrown).message));
   }, []);
   useEffect(() => {
     reload();
@@ -42,7 +42,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
         after?.();
         reload();
       },
-      (thrown: unknown) => setProblem(api.toAppError(thrown).message),
+      (thrown: unknown) => setProblem(api.toCallError(thrown).message),
     );
   };
 

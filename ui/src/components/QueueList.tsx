@@ -1,7 +1,7 @@
 // The queue, virtualized: rows have a fixed height and only the visible ones (plus overscan)
 // are in the DOM. The parent is told how far down the user can see, to fetch the next page.
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import type { AppError } from "../bindings/AppError";
+import type { CallError } from "../api";
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { scrollTopToReveal, visibleRows } from "../virtualRange";
 import { QueueRow } from "./QueueRow";
@@ -15,7 +15,7 @@ interface QueueListProps {
   exhausted: boolean;
   selectedId: string | null;
   loading: boolean;
-  error: AppError | null;
+  error: CallError | null;
   onSelect: (externalId: string) => void;
   /** Called with the index past the last rendered row whenever it changes. */
   onVisibleEnd: (end: number) => void;

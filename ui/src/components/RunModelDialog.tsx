@@ -35,7 +35,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         setProviders(view);
         setProducts(registered);
       },
-      (thrown: unknown) => setLoadProblem(api.toAppError(thrown).message),
+      (thrown: unknown) => setLoadProblem(api.toCallError(thrown).message),
     );
   }, []);
 

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { searchItems } from "../api";
-import type { AppError } from "../bindings/AppError";
+import type { CallError } from "../api";
 import type { SearchResults } from "../bindings/SearchResults";
 import { latestOnly } from "../latestOnly";
 import { KindBadge, StatusBadge } from "./Badges";
@@ -18,7 +18,7 @@ interface SearchBoxProps {
 export function SearchBox({ onOpen }: SearchBoxProps) {
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<SearchResults | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   const requests = useMemo(latestOnly, []);
 
   useEffect(() => {
@@ -35,7 +35,7 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
           setResults(found);
           setError(null);
         },
-        (failed: AppError) => isLatest() && setError(failed),
+        (failed: CallError) => isLatest() && setError(failed),
       );
     }, DEBOUNCE_MS);
     return () => window.clearTimeout(timer);

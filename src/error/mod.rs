@@ -1,7 +1,12 @@
 //! One error type for the core. Every variant has a stable `code` the UI and scripts can branch on;
-//! the message says what went wrong and, where it can, what to do next.
+//! the message says what went wrong and, where it can, what to do next — in words that fit both
+//! the app and the CLI (no flags or commands: the CLI adds those as a hint, see its `hints.rs`).
 
 use std::path::PathBuf;
+
+pub use code::ErrorCode;
+
+mod code;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -19,7 +24,7 @@ pub enum Error {
 
     #[error(
         "{path} is not a usable SQLite database (not SQLite, encrypted, or corrupt). \
-         Open another file with --db / VETTED_DB, or restore a backup with `vetted restore`."
+         Open another database, or restore a backup."
     )]
     NotADatabase { path: PathBuf },
 
@@ -47,7 +52,7 @@ pub enum Error {
 
     #[error(
         "{path}: the database has schema version {found}, but this Vetted only knows up to {known}. \
-         Upgrade Vetted, or open another database with --db / VETTED_DB."
+         Upgrade Vetted, or open another database."
     )]
     SchemaTooNew {
         path: PathBuf,
@@ -71,8 +76,24 @@ pub enum Error {
         current: i64,
     },
 
+    /// A request the core refuses as inconsistent or malformed; the message says why. Kinds a
+    /// caller branches on have their own variant (`NotFound`, `Duplicate`, `Forbidden`).
     #[error("{0}")]
     BadRequest(String),
+
+    /// Something named by id or name that does not exist (a decision, a guideline, a reviewer,
+    /// a reject reason, a product); items have [`Error::ItemNotFound`].
+    #[error("{0}")]
+    NotFound(String),
+
+    /// A name, id or file that must be new is taken (a reject reason, a decision id used for
+    /// another item, a backup file); shares its code with [`Error::AlreadyExists`].
+    #[error("{0}")]
+    Duplicate(String),
+
+    /// The reviewer's role does not allow this (only adjudicators record final decisions).
+    #[error("{0}")]
+    Forbidden(String),
 
     /// A data-product source that cannot be registered; `location` is `FILE` or `FILE:LINE`.
     #[error("{location}: {problem}; nothing was registered")]
@@ -95,7 +116,7 @@ pub enum Error {
         known: Vec<String>,
     },
 
-    #[error("{path} already exists; pass --force to overwrite it")]
+    #[error("{path} already exists; nothing was written")]
     AlreadyExists { path: PathBuf },
 
     #[error("nothing to export: {0}; no file was written")]
@@ -116,7 +137,7 @@ pub enum Error {
     /// The account behind the key has no quota left; never retried.
     #[error(
         "{provider}: insufficient quota: {message}. Add credit to the account or use another \
-         provider (--provider); this is not retried"
+         provider; this is not retried"
     )]
     LlmQuota { provider: String, message: String },
 
@@ -131,7 +152,8 @@ pub enum Error {
     },
 
     #[error(
-        "{provider}: no complete answer within {seconds} s; raise --timeout or lower --concurrency"
+        "{provider}: no complete answer within {seconds} s; allow more time or send fewer requests \
+         at once"
     )]
     LlmTimeout { provider: String, seconds: u64 },
 
@@ -142,7 +164,7 @@ pub enum Error {
 
     #[error(
         "{provider}: the answer was cut off at the token limit (finish_reason \"length\") before \
-         the JSON was complete; raise --max-tokens"
+         the JSON was complete; allow more output tokens"
     )]
     LlmTruncated { provider: String },
 
@@ -173,12 +195,13 @@ pub enum Error {
 fn http_hint(status: u16) -> &'static str {
     match status {
         401 | 403 => {
-            ". Check the API key: store it in the keyring (`vetted provider set-key NAME`, or the \
-             app's provider settings) or set the provider's api_key_env variable \
-             (OPENAI_API_KEY by default)"
+            ". Check the API key: store it in the OS keyring or set the provider's api_key_env \
+             variable (OPENAI_API_KEY by default)"
         }
-        404 => ". Check --base-url (usually ending in /v1) and --model",
-        408 | 409 | 429 => ". The request was retried; try again later or lower --concurrency",
+        404 => ". Check the provider's base URL (usually ending in /v1) and model",
+        408 | 409 | 429 => {
+            ". The request was retried; try again later or send fewer requests at once"
+        }
         500.. => ". The server failed; the request was retried. Try again later",
         _ => "",
     }
@@ -186,37 +209,38 @@ fn http_hint(status: u16) -> &'static str {
 
 impl Error {
     /// Stable machine-readable code, shared with the UI (`{code, message}` over IPC).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
+        use ErrorCode as C;
         match self {
-            Error::Io { .. } => "io",
-            Error::Sqlite(_) => "database",
-            Error::NotADatabase { .. } => "not_a_database",
-            Error::ReadOnly => "read_only",
-            Error::Locked => "locked",
-            Error::DiskFull => "disk_full",
-            Error::AlreadyOpen { .. } => "already_open",
-            Error::NotARegularFile { .. } => "not_a_regular_file",
-            Error::SchemaTooNew { .. } => "schema_too_new",
-            Error::Invalid(_) => "invalid_input",
-            Error::ItemNotFound(_) => "not_found",
-            Error::Conflict { .. } => "conflict",
-            Error::BadRequest(_) => "bad_request",
-            Error::ImportCancelled { .. } => "cancelled",
-            Error::Config(_) => "config",
-            Error::LlmHttp { .. } => "llm_http",
-            Error::LlmQuota { .. } => "llm_quota",
-            Error::LlmUnreachable { .. } => "llm_unreachable",
-            Error::LlmTimeout { .. } => "llm_timeout",
-            Error::LlmProtocol { .. } => "llm_protocol",
-            Error::LlmTruncated { .. } => "llm_truncated",
-            Error::LlmBadOutput { .. } => "llm_bad_output",
-            Error::Cancelled => "cancelled",
-            Error::Keyring { .. } => "keyring",
-            Error::BadSource { .. } => "bad_source",
-            Error::ProductCollision { .. } => "product_collision",
-            Error::UnknownField { .. } => "unknown_field",
-            Error::AlreadyExists { .. } => "already_exists",
-            Error::EmptySelection(_) => "empty_selection",
+            Error::Io { .. } => C::Io,
+            Error::Sqlite(_) => C::Database,
+            Error::NotADatabase { .. } => C::NotADatabase,
+            Error::ReadOnly => C::ReadOnly,
+            Error::Locked => C::Locked,
+            Error::DiskFull => C::DiskFull,
+            Error::AlreadyOpen { .. } => C::AlreadyOpen,
+            Error::NotARegularFile { .. } => C::NotARegularFile,
+            Error::SchemaTooNew { .. } => C::SchemaTooNew,
+            Error::Invalid(_) => C::InvalidInput,
+            Error::ItemNotFound(_) | Error::NotFound(_) => C::NotFound,
+            Error::Conflict { .. } => C::Conflict,
+            Error::BadRequest(_) => C::BadRequest,
+            Error::Forbidden(_) => C::Forbidden,
+            Error::ImportCancelled { .. } | Error::Cancelled => C::Cancelled,
+            Error::Config(_) => C::Config,
+            Error::LlmHttp { .. } => C::LlmHttp,
+            Error::LlmQuota { .. } => C::LlmQuota,
+            Error::LlmUnreachable { .. } => C::LlmUnreachable,
+            Error::LlmTimeout { .. } => C::LlmTimeout,
+            Error::LlmProtocol { .. } => C::LlmProtocol,
+            Error::LlmTruncated { .. } => C::LlmTruncated,
+            Error::LlmBadOutput { .. } => C::LlmBadOutput,
+            Error::Keyring { .. } => C::Keyring,
+            Error::BadSource { .. } => C::BadSource,
+            Error::ProductCollision { .. } => C::ProductCollision,
+            Error::UnknownField { .. } => C::UnknownField,
+            Error::AlreadyExists { .. } | Error::Duplicate(_) => C::AlreadyExists,
+            Error::EmptySelection(_) => C::EmptySelection,
         }
     }
 
@@ -297,7 +321,7 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut s = serializer.serialize_struct("AppError", 2)?;
-        s.serialize_field("code", self.code())?;
+        s.serialize_field("code", &self.code())?;
         s.serialize_field("message", &self.to_string())?;
         s.end()
     }
@@ -308,6 +332,6 @@ impl serde::Serialize for Error {
 #[ts(export, rename = "AppError")]
 #[allow(dead_code)]
 struct AppErrorShape {
-    code: String,
+    code: ErrorCode,
     message: String,
 }
