@@ -221,11 +221,37 @@ export async function toastText(browser, contains, timeout = 60000) {
   return last;
 }
 
-/** Saves a screenshot once WebKit has painted the latest DOM (it can lag a frame under Xvfb). */
+/**
+ * Saves a screenshot once WebKit has painted the latest DOM (it can lag a frame under Xvfb).
+ *
+ * Without a GPU the app paints without compositing (src-tauri/src/rendering.rs), and there
+ * WebKitGTK 2.50 answers WebDriver's screenshot only once the page paints again: on a page where
+ * nothing changes (no caret blinking, no animation) it never answers (issue #15). So while the
+ * screenshot is taken, a 1-pixel element in a corner changes its near-transparent colour every
+ * frame; it is removed afterwards and is invisible in the picture.
+ */
 export async function screenshot(browser, name) {
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await sleep(250);
-  await browser.saveScreenshot(join(artifacts, name));
+  await browser.execute(() => {
+    const dot = document.createElement('div');
+    dot.id = 'e2e-repaint';
+    dot.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+    document.body.appendChild(dot);
+    let odd = false;
+    const tick = () => {
+      if (!dot.isConnected) return;
+      odd = !odd;
+      dot.style.background = odd ? 'rgba(0,0,0,0.02)' : 'rgba(0,0,0,0.01)';
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  try {
+    await browser.saveScreenshot(join(artifacts, name));
+  } finally {
+    await browser.execute(() => document.getElementById('e2e-repaint')?.remove());
+  }
 }
 
 export { sleep };
