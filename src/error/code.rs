@@ -2,118 +2,67 @@
 //! a string union, so a misspelt code in the UI fails to type-check. A serialized code never
 //! changes once shipped; new kinds of error get new codes.
 
-/// Stable machine-readable kind of an error (`AppError.code` over IPC, `code` in JSON output).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ErrorCode {
-    Io,
-    Database,
-    NotADatabase,
-    ReadOnly,
-    Locked,
-    DiskFull,
-    AlreadyOpen,
-    NotARegularFile,
-    SchemaTooNew,
-    InvalidInput,
-    /// An item, or another thing named by id or name, does not exist (any more).
-    NotFound,
-    /// The item changed since it was loaded; reload it and decide again.
-    Conflict,
-    BadRequest,
-    /// The reviewer's role does not allow this.
-    Forbidden,
-    /// A file, name or id that must be new is taken.
-    AlreadyExists,
-    Cancelled,
-    Config,
-    LlmHttp,
-    LlmQuota,
-    LlmUnreachable,
-    LlmTimeout,
-    LlmProtocol,
-    LlmTruncated,
-    LlmBadOutput,
-    Keyring,
-    BadSource,
-    ProductCollision,
-    UnknownField,
-    EmptySelection,
+/// Declares [`ErrorCode`] from one list: each variant beside the string it serializes to, so the
+/// enum, [`ErrorCode::ALL`] and [`ErrorCode::as_str`] cannot drift apart.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $code:ident = $text:literal,)*) => {
+        /// Stable machine-readable kind of an error (`AppError.code` over IPC, `code` in JSON
+        /// output).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, ts_rs::TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $code,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$code),*];
+
+            /// The serialized form (as in JSON and the database's `llm_calls.error_code`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => $text,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 29] = {
-        use ErrorCode::*;
-        [
-            Io,
-            Database,
-            NotADatabase,
-            ReadOnly,
-            Locked,
-            DiskFull,
-            AlreadyOpen,
-            NotARegularFile,
-            SchemaTooNew,
-            InvalidInput,
-            NotFound,
-            Conflict,
-            BadRequest,
-            Forbidden,
-            AlreadyExists,
-            Cancelled,
-            Config,
-            LlmHttp,
-            LlmQuota,
-            LlmUnreachable,
-            LlmTimeout,
-            LlmProtocol,
-            LlmTruncated,
-            LlmBadOutput,
-            Keyring,
-            BadSource,
-            ProductCollision,
-            UnknownField,
-            EmptySelection,
-        ]
-    };
-
-    /// The serialized form (as in JSON and the database's `llm_calls.error_code`).
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            Io => "io",
-            Database => "database",
-            NotADatabase => "not_a_database",
-            ReadOnly => "read_only",
-            Locked => "locked",
-            DiskFull => "disk_full",
-            AlreadyOpen => "already_open",
-            NotARegularFile => "not_a_regular_file",
-            SchemaTooNew => "schema_too_new",
-            InvalidInput => "invalid_input",
-            NotFound => "not_found",
-            Conflict => "conflict",
-            BadRequest => "bad_request",
-            Forbidden => "forbidden",
-            AlreadyExists => "already_exists",
-            Cancelled => "cancelled",
-            Config => "config",
-            LlmHttp => "llm_http",
-            LlmQuota => "llm_quota",
-            LlmUnreachable => "llm_unreachable",
-            LlmTimeout => "llm_timeout",
-            LlmProtocol => "llm_protocol",
-            LlmTruncated => "llm_truncated",
-            LlmBadOutput => "llm_bad_output",
-            Keyring => "keyring",
-            BadSource => "bad_source",
-            ProductCollision => "product_collision",
-            UnknownField => "unknown_field",
-            EmptySelection => "empty_selection",
-        }
-    }
+error_codes! {
+    Io = "io",
+    Database = "database",
+    NotADatabase = "not_a_database",
+    ReadOnly = "read_only",
+    Locked = "locked",
+    DiskFull = "disk_full",
+    AlreadyOpen = "already_open",
+    NotARegularFile = "not_a_regular_file",
+    SchemaTooNew = "schema_too_new",
+    InvalidInput = "invalid_input",
+    /// An item, or another thing named by id or name, does not exist (any more).
+    NotFound = "not_found",
+    /// The item changed since it was loaded; reload it and decide again.
+    Conflict = "conflict",
+    BadRequest = "bad_request",
+    /// The reviewer's role does not allow this.
+    Forbidden = "forbidden",
+    /// A file, name or id that must be new is taken.
+    AlreadyExists = "already_exists",
+    Cancelled = "cancelled",
+    Config = "config",
+    LlmHttp = "llm_http",
+    LlmQuota = "llm_quota",
+    LlmUnreachable = "llm_unreachable",
+    LlmTimeout = "llm_timeout",
+    LlmProtocol = "llm_protocol",
+    LlmTruncated = "llm_truncated",
+    LlmBadOutput = "llm_bad_output",
+    Keyring = "keyring",
+    BadSource = "bad_source",
+    ProductCollision = "product_collision",
+    UnknownField = "unknown_field",
+    EmptySelection = "empty_selection",
 }
 
 impl std::fmt::Display for ErrorCode {
