@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Item } from "./bindings/Item";
+import { loaded, testItem } from "./reviewFixtures";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import { BROWSE, type ReviewMode } from "./mode";
 import {
@@ -18,29 +18,9 @@ import {
   listChanged,
   reasonMoved,
   withMode,
-  type LoadedItem,
   type SessionState,
 } from "./reviewSession";
 
-function testItem(id: string, status: Item["status"] = "pending"): Item {
-  return {
-    external_id: id,
-    domain: "test",
-    model: "m",
-    status,
-    version: 3,
-    body: { kind: "answer", question: `Question of ${id}`, answer: "The answer", evidence: [] },
-    vetting: null,
-    metadata: {},
-    latest_edit: null,
-    tags: [],
-    do_not_train: false,
-    created_at: "2025-01-01T00:00:00Z",
-    updated_at: "2025-01-01T00:00:00Z",
-  };
-}
-
-const loaded = (id: string, status: Item["status"] = "pending"): LoadedItem => ({ item: testItem(id, status), history: [] });
 
 const SESSION: SessionInfo = { reviewer: "dana", role: "analyst", needs_profile: false, db_path: "/tmp/vetted.db" };
 

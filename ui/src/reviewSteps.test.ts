@@ -1,39 +1,20 @@
 import { describe, expect, it } from "vitest";
+import { loaded, testItem } from "./reviewFixtures";
 import type { AppError } from "./bindings/AppError";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { Item } from "./bindings/Item";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import type { StatusCounts } from "./bindings/StatusCounts";
 import { BROWSE } from "./mode";
 import { emptyQueue, mergePage, type QueueState, type StatusFilter } from "./queue";
-import { INITIAL_SESSION, decisionDraft, type LoadedItem, type SessionState } from "./reviewSession";
+import { INITIAL_SESSION, decisionDraft, type SessionState } from "./reviewSession";
 import { BUSY_AFTER_MS, reviewSteps, type ReviewPort } from "./reviewSteps";
 import type { ToastMessage } from "./useToast";
 
 /** An error as the shell rejects with it. */
 const failure = (code: ErrorCode, message: string): AppError => ({ code, message });
 
-function testItem(id: string, status: Item["status"] = "pending"): Item {
-  return {
-    external_id: id,
-    domain: "test",
-    model: "m",
-    status,
-    version: 3,
-    body: { kind: "answer", question: `Question of ${id}`, answer: "The answer", evidence: [] },
-    vetting: null,
-    metadata: {},
-    latest_edit: null,
-    tags: [],
-    do_not_train: false,
-    created_at: "2025-01-01T00:00:00Z",
-    updated_at: "2025-01-01T00:00:00Z",
-  };
-}
-
-const loaded = (id: string, status: Item["status"] = "pending"): LoadedItem => ({ item: testItem(id, status), history: [] });
 const COUNTS: StatusCounts = { pending: 2, approved: 1, edited: 0, rejected: 0, needs_sme: 0, conflict: 0 };
 
 function queueOf(filter: StatusFilter, ids: string[], selected: string): QueueState {

@@ -1,0 +1,25 @@
+// Items for the review flow's unit tests (reviewSession.test.ts, reviewSteps.test.ts).
+import type { Item } from "./bindings/Item";
+import type { LoadedItem } from "./reviewSession";
+
+/** A pending answer item `id` at version 3, with no history. */
+export function testItem(id: string, status: Item["status"] = "pending"): Item {
+  return {
+    external_id: id,
+    domain: "test",
+    model: "m",
+    status,
+    version: 3,
+    body: { kind: "answer", question: `Question of ${id}`, answer: "The answer", evidence: [] },
+    vetting: null,
+    metadata: {},
+    latest_edit: null,
+    tags: [],
+    do_not_train: false,
+    created_at: "2025-01-01T00:00:00Z",
+    updated_at: "2025-01-01T00:00:00Z",
+  };
+}
+
+/** `testItem(id, status)` as loaded for the screen. */
+export const loaded = (id: string, status: Item["status"] = "pending"): LoadedItem => ({ item: testItem(id, status), history: [] });
