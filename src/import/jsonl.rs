@@ -5,23 +5,27 @@ use std::io::BufRead;
 
 use super::Entry;
 use super::lines::{LineReader, parse_object};
-use super::record::{parse_answer_line, parse_record};
+use super::record::{parse_answer_line, parse_record_in};
+use super::registry::Registry;
 use crate::error::Result;
 
 /// The entries of a JSONL input, line by line.
 pub(crate) struct JsonlEntries<R> {
     lines: LineReader<R>,
     source: String,
+    /// Fills relationship sides that only name a registered product.
+    registry: Registry,
     pending: VecDeque<Entry>,
     found_any: bool,
     done: bool,
 }
 
 impl<R: BufRead> JsonlEntries<R> {
-    pub fn new(reader: R, source: &str) -> Self {
+    pub fn new(reader: R, source: &str, registry: Registry) -> Self {
         JsonlEntries {
             lines: LineReader::new(reader, source),
             source: source.to_owned(),
+            registry,
             pending: VecDeque::new(),
             found_any: false,
             done: false,
@@ -53,7 +57,10 @@ impl<R: BufRead> JsonlEntries<R> {
         };
         let parsed = match fast {
             Some(parsed) => Ok(parsed),
-            None => line.text.and_then(parse_object).map(parse_record),
+            None => line
+                .text
+                .and_then(parse_object)
+                .map(|value| parse_record_in(value, &mut self.registry)),
         };
         match parsed {
             Err(problem) => self

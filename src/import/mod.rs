@@ -19,6 +19,7 @@ mod openai_batch;
 mod pipeline;
 mod problems;
 mod record;
+mod registry;
 mod tally;
 
 pub use lines::MAX_LINE_BYTES;
@@ -33,6 +34,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::error::{Error, Result};
 use crate::store::{NewItem, Store};
+use registry::Registry;
 use tally::{ReadTally, TalliedReader};
 
 /// What to import.
@@ -132,12 +134,14 @@ impl Store {
         progress: &mut dyn FnMut(&ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
-        let opened = open(source)?;
+        let opened = open(source, self.path())?;
         pipeline::run(self, opened, progress, cancel)
     }
 }
 
-fn open(source: &ImportSource) -> Result<Opened> {
+/// `db_path` is the store's database, whose data-product registry fills relationship sides
+/// that only name a product.
+fn open(source: &ImportSource, db_path: &Path) -> Result<Opened> {
     let tally = Arc::new(ReadTally::default());
     match source {
         ImportSource::File(path) if path == Path::new("-") => {
@@ -147,6 +151,7 @@ fn open(source: &ImportSource) -> Result<Opened> {
                 entries: Box::new(jsonl::JsonlEntries::new(
                     decompressed(reader, "<stdin>")?,
                     "<stdin>",
+                    Registry::at(db_path),
                 )),
                 tally,
                 bytes_total: None,
@@ -164,7 +169,11 @@ fn open(source: &ImportSource) -> Result<Opened> {
             let entries: Entries = if is_csv {
                 Box::new(csv_items::CsvEntries::new(reader, &name))
             } else {
-                Box::new(jsonl::JsonlEntries::new(reader, &name))
+                Box::new(jsonl::JsonlEntries::new(
+                    reader,
+                    &name,
+                    Registry::at(db_path),
+                ))
             };
             Ok(Opened {
                 source: name,

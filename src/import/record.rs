@@ -6,9 +6,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
+use super::registry::Registry;
 use crate::content_hash::content_hash;
 use crate::domain::{
-    AnswerBody, Evidence, ItemBody, ProductSide, Relation, RelationshipBody, Vetting,
+    AnswerBody, Evidence, Field, ItemBody, ProductSide, Relation, RelationshipBody, Vetting,
 };
 use crate::store::NewItem;
 
@@ -39,8 +40,8 @@ struct RelationshipRecord {
     id: String,
     domain: String,
     model: String,
-    source: ProductSide,
-    target: ProductSide,
+    source: SideRecord,
+    target: SideRecord,
     relation: Relation,
     rationale: String,
     #[serde(default)]
@@ -49,6 +50,28 @@ struct RelationshipRecord {
     vetting: Option<Vetting>,
     #[serde(default)]
     metadata: Option<serde_json::Map<String, Value>>,
+}
+
+/// One side of a relationship line. `fields` may be left out when `product` is registered; then
+/// the registry supplies them, and `sample_rows` too unless given.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SideRecord {
+    product: String,
+    #[serde(default, deserialize_with = "given")]
+    fields: Option<Vec<Field>>,
+    #[serde(default, deserialize_with = "given")]
+    sample_rows: Option<Vec<serde_json::Map<String, Value>>>,
+}
+
+/// Only absence means "not given": a present `null` is refused as before, since the schema
+/// requires an array.
+fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// A `kind` that is exactly the string `"answer"` (unlike a unit enum variant, which would
@@ -92,7 +115,17 @@ pub(crate) fn parse_answer_line(text: &str) -> Option<Result<NewItem, Vec<String
 }
 
 /// Validates one parsed line. Problems are `field: problem` (the caller adds `FILE:LINE: `).
+/// Every relationship side must carry its `fields`: there is no registry to take them from
+/// (imports into a store use [`parse_record_in`]).
 pub fn parse_record(value: Value) -> Result<NewItem, Vec<String>> {
+    parse_record_in(value, &mut Registry::none())
+}
+
+/// [`parse_record`], filling relationship sides that only name a product from `registry`.
+pub(crate) fn parse_record_in(
+    value: Value,
+    registry: &mut Registry,
+) -> Result<NewItem, Vec<String>> {
     let kind = match value.get("kind") {
         None => {
             return Err(vec![
@@ -112,21 +145,30 @@ pub fn parse_record(value: Value) -> Result<NewItem, Vec<String>> {
         "relationship" => {
             let r: RelationshipRecord = typed(value)?;
             let mut problems = Vec::new();
-            check_side(&mut problems, "source", &r.source);
-            check_side(&mut problems, "target", &r.target);
+            let source = resolve_side(&mut problems, "source", r.source, registry);
+            let target = resolve_side(&mut problems, "target", r.target, registry);
             require_text(&mut problems, "relation.type", &r.relation.relation_type);
             if r.relation.mapping.is_empty() {
                 problems.push("relation.mapping: needs at least one field pair".into());
             }
             for (i, pair) in r.relation.mapping.iter().enumerate() {
                 for (side, field, label) in [
-                    (&r.source, &pair.source_field, "source_field"),
-                    (&r.target, &pair.target_field, "target_field"),
+                    (&source, &pair.source_field, "source_field"),
+                    (&target, &pair.target_field, "target_field"),
                 ] {
+                    // A side that could not be resolved has its problem listed already.
+                    let Some((side, registered)) = side else {
+                        continue;
+                    };
                     if !side.fields.iter().any(|f| &f.name == field) {
                         problems.push(format!(
-                            "relation.mapping[{i}].{label}: '{field}' is not a field of '{}'",
-                            side.product
+                            "relation.mapping[{i}].{label}: '{field}' is not a field of '{}'{}",
+                            side.product,
+                            if *registered {
+                                format!(" (registered; its fields: {})", field_names(side))
+                            } else {
+                                String::new()
+                            }
                         ));
                     }
                 }
@@ -136,9 +178,20 @@ pub fn parse_record(value: Value) -> Result<NewItem, Vec<String>> {
             {
                 problems.push(format!("confidence: {c} is outside 0..1"));
             }
+            // Only a line with problems has an unresolved side, and it builds no item.
+            let or_placeholder = |side: Option<(ProductSide, bool)>| {
+                side.map_or_else(
+                    || ProductSide {
+                        product: String::new(),
+                        fields: Vec::new(),
+                        sample_rows: Vec::new(),
+                    },
+                    |(side, _)| side,
+                )
+            };
             let body = ItemBody::Relationship(RelationshipBody {
-                source: r.source,
-                target: r.target,
+                source: or_placeholder(source),
+                target: or_placeholder(target),
                 relation: r.relation,
                 rationale: r.rationale,
                 confidence: r.confidence,
@@ -216,6 +269,56 @@ fn finish(
         vetting,
         metadata: Value::Object(metadata.unwrap_or_default()),
     })
+}
+
+/// The side as stored, and whether its fields came from the registry; `None` when it names no
+/// registered product and gives no fields (the problem is pushed). A side with `fields` is taken
+/// as written, whether or not its product is registered.
+fn resolve_side(
+    problems: &mut Vec<String>,
+    label: &str,
+    record: SideRecord,
+    registry: &mut Registry,
+) -> Option<(ProductSide, bool)> {
+    let SideRecord {
+        product,
+        fields,
+        sample_rows,
+    } = record;
+    if let Some(fields) = fields {
+        let side = ProductSide {
+            product,
+            fields,
+            sample_rows: sample_rows.unwrap_or_default(),
+        };
+        check_side(problems, label, &side);
+        return Some((side, false));
+    }
+    if product.trim().is_empty() {
+        problems.push(format!(
+            "{label}.product: must not be empty (and without fields it must name a registered \
+             data product)"
+        ));
+        return None;
+    }
+    match registry.side(&product) {
+        Ok(registered) => {
+            let mut side = registered.clone();
+            if let Some(rows) = sample_rows {
+                side.sample_rows = rows;
+            }
+            Some((side, true))
+        }
+        Err(problem) => {
+            problems.push(format!("{label}.product: {problem}"));
+            None
+        }
+    }
+}
+
+fn field_names(side: &ProductSide) -> String {
+    let names: Vec<&str> = side.fields.iter().map(|f| f.name.as_str()).collect();
+    names.join(", ")
 }
 
 fn check_side(problems: &mut Vec<String>, label: &str, side: &ProductSide) {
@@ -297,6 +400,31 @@ mod tests {
         assert_eq!(
             fast_taken, 5,
             "valid answers and answers failing validation"
+        );
+    }
+
+    #[test]
+    fn without_a_registry_a_side_must_carry_its_fields() {
+        let line = r#"{"kind":"relationship","id":"r","domain":"d","model":"m","source":{"product":"Invoice"},"target":{"product":"Customer","fields":[{"name":"CustomerId","type":"INTEGER"}]},"relation":{"type":"foreign_key","cardinality":"N:1","mapping":[{"source_field":"CustomerId","target_field":"CustomerId"}]},"rationale":"r"}"#;
+        let problems = general(line).unwrap().unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                "source.product: 'Invoice' gives no fields, and there is no data-product \
+                 registry here to take them from; give its fields"
+                    .to_owned()
+            ],
+            "only the side without fields is a problem; its mapping is not checked twice"
+        );
+        let null_fields = line.replace(
+            r#"{"product":"Invoice"}"#,
+            r#"{"product":"Invoice","fields":null}"#,
+        );
+        assert!(
+            general(&null_fields)
+                .unwrap()
+                .is_err_and(|p| p[0].starts_with("source.fields: invalid type: null")),
+            "a null is not an absent field"
         );
     }
 }

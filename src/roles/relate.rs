@@ -19,6 +19,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::llm::OutputSchema;
 use crate::llm::structured::{chat_structured, parse_reply};
+use crate::products::DataProduct;
 use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item, now_text};
 
 const DEFAULT_MAX_TOKENS: u32 = 600;
@@ -61,6 +62,29 @@ pub fn products_from_file(path: &Path, a: &str, b: &str) -> Result<(ProductSide,
 /// How many registered sample rows go into a relate prompt per product (prompts stay small).
 const PROMPT_SAMPLE_ROWS: usize = 5;
 
+/// A registered product as one side of a relationship: its schema (field names and declared
+/// types) and its first few sample rows. Relate prompts and import lines that name a product
+/// without its fields (`crate::import`) both use this form.
+pub fn registered_side(product: DataProduct) -> ProductSide {
+    ProductSide {
+        product: product.name,
+        fields: product
+            .schema
+            .fields
+            .into_iter()
+            .map(|f| Field {
+                name: f.name,
+                field_type: f.declared_type,
+            })
+            .collect(),
+        sample_rows: product
+            .sample_rows
+            .into_iter()
+            .take(PROMPT_SAMPLE_ROWS)
+            .collect(),
+    }
+}
+
 /// Products `a` and `b` from the data-product registry (`vetted products add`): the schema and
 /// the first few sample rows.
 pub fn products_from_registry(
@@ -75,23 +99,7 @@ pub fn products_from_registry(
                  products first"
             ))
         })?;
-        Ok(ProductSide {
-            product: product.name,
-            fields: product
-                .schema
-                .fields
-                .into_iter()
-                .map(|f| Field {
-                    name: f.name,
-                    field_type: f.declared_type,
-                })
-                .collect(),
-            sample_rows: product
-                .sample_rows
-                .into_iter()
-                .take(PROMPT_SAMPLE_ROWS)
-                .collect(),
-        })
+        Ok(registered_side(product))
     };
     Ok((side(a)?, side(b)?))
 }

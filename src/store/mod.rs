@@ -52,6 +52,7 @@ pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};
 pub use overlap::{Overlap, OverlapScope};
 pub use products::ProductRegistration;
+pub(crate) use products::RegistryReader;
 pub use queue::{QueueFacets, QueueFilter, QueueSort};
 pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};

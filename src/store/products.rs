@@ -5,9 +5,9 @@
 //! table) refreshes its schema and sample; a different source under a taken name is a
 //! [`Error::ProductCollision`] and the whole batch is refused.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use rusqlite::{OptionalExtension, Row as SqlRow, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row as SqlRow, params};
 
 use super::{Store, parse_json, parse_time};
 use crate::error::{Error, Result};
@@ -123,14 +123,46 @@ impl Store {
 
     /// The registered product with this name, if any.
     pub fn product(&self, name: &str) -> Result<Option<DataProduct>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {PRODUCT_COLUMNS} FROM products WHERE name = ?1"
-            ))?
-            .query_row([name], read_product)
-            .optional()?)
+        product_in(&self.conn, name)
     }
+}
+
+/// Read access to the registry from another thread than the store's (an import's reader thread,
+/// while the store's own connection writes the import): a read-only connection of its own.
+pub(crate) struct RegistryReader(Connection);
+
+impl RegistryReader {
+    pub fn open(db_path: &Path) -> Result<RegistryReader> {
+        let conn = Connection::open_with_flags(
+            db_path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        Ok(RegistryReader(conn))
+    }
+
+    /// The registered product with this name, if any.
+    pub fn product(&self, name: &str) -> Result<Option<DataProduct>> {
+        product_in(&self.0, name)
+    }
+
+    /// Every registered product's name, in order.
+    pub fn names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT name FROM products ORDER BY name")?;
+        let names = stmt.query_map([], |r| r.get(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn product_in(conn: &Connection, name: &str) -> Result<Option<DataProduct>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE name = ?1"
+        ))?
+        .query_row([name], read_product)
+        .optional()?)
 }
 
 fn upsert(tx: &rusqlite::Transaction<'_>, p: &DataProduct) -> Result<()> {
