@@ -1,7 +1,6 @@
 //! Relationship candidates that name registered data products without repeating their fields
 //! (issue #21): filled from the registry at import, or refused with the line and the names.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use vetted::ErrorCode;
@@ -9,7 +8,7 @@ use vetted::Store;
 use vetted::domain::{ItemBody, ProductSide};
 
 use crate::support::{
-    TempDb, answer_line, chinook_path, json_of, relationship_between, table_counts, temp_db,
+    TempDb, answer_line, chinook_path, json_of, relationship_between, table_counts, temp_db, vetted,
 };
 
 /// A candidate naming its products only: `{"product": NAME}` on each side.
@@ -216,12 +215,6 @@ fn given_sample_rows_are_kept_when_only_the_fields_come_from_the_registry() {
         "Invoice's 9 columns come from the registry"
     );
     assert_filled_from_registry(&store, &target, "Customer");
-}
-
-fn vetted(db: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("vetted").unwrap();
-    cmd.arg("--db").arg(db).env_remove("VETTED_DB");
-    cmd
 }
 
 #[test]

@@ -3,13 +3,7 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::support::{answer_line, relationship_line, temp_db};
-
-fn vetted(db: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("vetted").unwrap();
-    cmd.arg("--db").arg(db).env_remove("VETTED_DB");
-    cmd
-}
+use crate::support::{answer_line, relationship_line, temp_db, vetted};
 
 #[test]
 fn import_queue_decide_show_stats() {

@@ -1,15 +1,8 @@
 //! The real `vetted` binary: products, computed evidence in `show`, relation edits, exports.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::support::{answer_line, chinook_path, json_of, relationship_between, temp_db};
-
-fn vetted(db: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("vetted").unwrap();
-    cmd.arg("--db").arg(db).env_remove("VETTED_DB");
-    cmd
-}
+use crate::support::{answer_line, chinook_path, json_of, relationship_between, temp_db, vetted};
 
 #[test]
 fn register_show_edit_and_export_relationships() {

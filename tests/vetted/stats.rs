@@ -1,18 +1,11 @@
 //! `vetted stats --json` on a real database reviewed by three reviewers: every figure checked
 //! against values worked out by hand (see the comments), and an empty database.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use vetted::Store;
 use vetted::domain::{Action, DecisionInput, EditedContent};
 
-use crate::support::{TempDb, answer_line, json_of, relationship_line, temp_db};
-
-fn vetted(db: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("vetted").unwrap();
-    cmd.arg("--db").arg(db).env_remove("VETTED_DB");
-    cmd
-}
+use crate::support::{TempDb, answer_line, json_of, relationship_line, temp_db, vetted};
 
 fn stats_json(db: &TempDb) -> serde_json::Value {
     json_of(vetted(&db.path).args(["stats", "--json"]))

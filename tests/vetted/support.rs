@@ -188,3 +188,10 @@ pub fn spawn_job(
     });
     (id, rx)
 }
+
+/// The real `vetted` binary on the database at `db` (whatever `VETTED_DB` says is ignored).
+pub fn vetted(db: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("vetted").unwrap();
+    cmd.arg("--db").arg(db).env_remove("VETTED_DB");
+    cmd
+}
