@@ -92,7 +92,7 @@ def main() -> None:
     projection = {}
     for row in rows:
         if row[0] not in undone:
-            projection[row[1]] = (row[4], row[3], row[8])
+            projection[row[1]] = (row[4], row[3], row[8], row[0])
     for item_id in {row[1] for row in rows} - set(projection):
         conn.execute("UPDATE items SET version = ? WHERE id = ?", (version[item_id], item_id))
     conn.executemany("INSERT INTO decisions (id, item_id, item_version, reviewer, action, "
@@ -100,9 +100,12 @@ def main() -> None:
                      "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows + reverts)
     status = {"approve": "approved", "edit": "edited", "reject": "rejected",
               "needs_sme": "needs_sme"}
-    conn.executemany("UPDATE items SET status = ?, decided_by = ?, version = ?, updated_at = ? "
-                     "WHERE id = ?",
-                     [(status[a], r, version[i], t, i) for i, (a, r, t) in projection.items()])
+    # The effective decision is the latest one not undone, settled (one required review), as
+    # `vetted` projects it; reject reasons and edit distances are read through it.
+    conn.executemany("UPDATE items SET status = ?, decided_by = ?, version = ?, updated_at = ?, "
+                     "effective_decision = ?, review = 'settled' WHERE id = ?",
+                     [(status[a], r, version[i], t, d, i)
+                      for i, (a, r, t, d) in projection.items()])
     # Imported in two batches before the first decision, so the burn-down starts full.
     for day, condition in [(3, "id % 3 = 0"), (1, "id % 3 <> 0")]:
         conn.execute(f"UPDATE items SET created_at = ? WHERE {condition}",

@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_stats_indexes.sql",
         sql: include_str!("../../migrations/0008_stats_indexes.sql"),
     },
+    Migration {
+        name: "0009_stats_covering_indexes.sql",
+        sql: include_str!("../../migrations/0009_stats_covering_indexes.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

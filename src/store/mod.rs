@@ -39,6 +39,7 @@ mod restore;
 mod search;
 mod staging;
 mod stats;
+mod stats_sql;
 mod sync;
 mod undo;
 mod vetting;

@@ -3,17 +3,13 @@
 //! agreement, which needs each item's ratings together: those rows are streamed one item at a
 //! time (only items rated by at least two reviewers) and folded into tallies, never collected.
 //!
-//! Indexes used (0006): `items (domain, status)`, `items (model, status)`, the day of
-//! `items.created_at` and the vetted items' (domain, vetter, verdict, status) make the outcome,
-//! burn-down and vetter queries covering-index scans, so they never read the items' payloads.
-//! Whole-log aggregates over `decisions` scan the table in order and sort (`NOT INDEXED`):
-//! walking `decisions_by_item` would look up every row out of order, 3–4× slower.
+//! The SQL lives in [`super::stats_sql`], which says which index each query reads.
 
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::decision_rows::{NOT_REVERTED, effective_decision_seq_sql};
+use super::stats_sql as sql;
 use super::{Store, VettedDecision};
 use crate::agreement::{Contingency, PairTally};
 use crate::domain::{ItemStatus, StatusCounts};
@@ -24,14 +20,6 @@ use crate::stats::{
     ReviewerDecisions, Stats,
 };
 use crate::vetter_agreement::vetter_agreement_counted;
-
-/// Items of imports still running: invisible, so their counts are subtracted.
-const UNFINISHED: &str = "import_id IN (SELECT id FROM imports WHERE state = 'running')";
-
-/// Decisions in force: not reverts, and not cancelled by one.
-fn in_force() -> String {
-    format!("d.action <> 'revert' AND {NOT_REVERTED}")
-}
 
 impl Store {
     /// Every figure of the stats dashboard (see [`crate::stats`] for the definitions).
@@ -59,11 +47,7 @@ impl Store {
 fn decisions_by_day_and_reviewer(
     conn: &Connection,
 ) -> Result<(Vec<DayDecisions>, Vec<ReviewerDecisions>)> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT substr(d.decided_at, 1, 10), d.reviewer, d.action, count(*)
-         FROM decisions d WHERE {} GROUP BY 1, 2, 3",
-        in_force()
-    ))?;
+    let mut stmt = conn.prepare_cached(&sql::decisions_by_day())?;
     let mut by_day: BTreeMap<String, ActionCounts> = BTreeMap::new();
     let mut by_reviewer: BTreeMap<String, ActionCounts> = BTreeMap::new();
     let mut rows = stmt.query([])?;
@@ -91,15 +75,12 @@ fn decisions_by_day_and_reviewer(
 /// Item counts per status grouped by `column` (`model` or `domain`), visible items only.
 fn outcomes_by(conn: &Connection, column: &str) -> Result<Vec<Outcomes>> {
     let mut groups: BTreeMap<String, StatusCounts> = BTreeMap::new();
-    for (filter, sign) in [("", 1), (&*format!("WHERE {UNFINISHED}"), -1)] {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {column}, status, review = 'conflict', count(*) FROM items {filter}
-             GROUP BY 1, 2, 3"
-        ))?;
+    for (filter, sign) in [("", 1), (&*format!("WHERE {}", sql::UNFINISHED), -1)] {
+        let mut stmt = conn.prepare_cached(&sql::outcomes(column, filter))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let counts = groups.entry(row.get(0)?).or_default();
-            let n = sign * row.get::<_, i64>(3)?;
+            let n = sign * row.get::<_, i64>(2)?;
             match row.get(1)? {
                 ItemStatus::Pending => counts.pending += n,
                 ItemStatus::Approved => counts.approved += n,
@@ -107,9 +88,7 @@ fn outcomes_by(conn: &Connection, column: &str) -> Result<Vec<Outcomes>> {
                 ItemStatus::Rejected => counts.rejected += n,
                 ItemStatus::NeedsSme => counts.needs_sme += n,
             }
-            if row.get::<_, bool>(2)? {
-                counts.conflict += n;
-            }
+            counts.conflict += sign * row.get::<_, i64>(3)?;
         }
     }
     Ok(groups
@@ -119,24 +98,8 @@ fn outcomes_by(conn: &Connection, column: &str) -> Result<Vec<Outcomes>> {
         .collect())
 }
 
-/// The effective decision `d` of each item `i` in `status` (through `items_by_status`), when
-/// it is an `action` (as the projection guarantees).
-fn effective_of(status: &str, action: &str) -> String {
-    format!(
-        "items i JOIN decisions d ON d.seq = {}
-         WHERE i.status = '{status}' AND d.action = '{action}'",
-        effective_decision_seq_sql("i.id")
-    )
-}
-
 fn reject_reasons(conn: &Connection) -> Result<Vec<ReasonCount>> {
-    // Labels are looked up after grouping, so the join runs once per reason, not per item.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT g.reason, coalesce(t.label, g.reason), g.n
-         FROM (SELECT d.reason AS reason, count(*) AS n FROM {} GROUP BY d.reason) g
-         LEFT JOIN reject_reasons t ON t.id = g.reason",
-        effective_of("rejected", "reject")
-    ))?;
+    let mut stmt = conn.prepare_cached(&sql::reject_reasons())?;
     let mut reasons = stmt
         .query_map([], |r| {
             Ok(ReasonCount {
@@ -151,10 +114,7 @@ fn reject_reasons(conn: &Connection) -> Result<Vec<ReasonCount>> {
 }
 
 fn edit_distances(conn: &Connection) -> Result<EditDistances> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.edit_distance, count(*) FROM {} GROUP BY 1",
-        effective_of("edited", "edit")
-    ))?;
+    let mut stmt = conn.prepare_cached(&sql::edit_distances())?;
     let histogram = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -164,25 +124,26 @@ fn edit_distances(conn: &Connection) -> Result<EditDistances> {
 fn burn_down(conn: &Connection) -> Result<Vec<BurnDownDay>> {
     // (added, decided) per day.
     let mut days: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (filter, sign) in [("", 1), (&*format!("WHERE {UNFINISHED}"), -1)] {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT substr(created_at, 1, 10), count(*) FROM items {filter} GROUP BY 1"
-        ))?;
+    for (filter, sign) in [("", 1), (&*format!("WHERE {}", sql::UNFINISHED), -1)] {
+        let mut stmt = conn.prepare_cached(&sql::items_added(filter))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             days.entry(row.get(0)?).or_default().0 += sign * row.get::<_, i64>(1)?;
         }
     }
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT day, count(*) FROM (
-             SELECT substr(min(d.decided_at), 1, 10) AS day FROM decisions d NOT INDEXED
-             WHERE {} GROUP BY d.item_id)
-         GROUP BY day",
-        in_force()
-    ))?;
+    // One row per decided item: grouping them by day here costs a fraction of a second SQLite
+    // spends sorting them at a million items.
+    let mut stmt = conn.prepare_cached(&sql::items_first_decided())?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        days.entry(row.get(0)?).or_default().1 += row.get::<_, i64>(1)?;
+        let decided_at: String = row.get(0)?;
+        let day = decided_at.get(..10).unwrap_or(&decided_at);
+        match days.get_mut(day) {
+            Some(counts) => counts.1 += 1,
+            None => {
+                days.insert(day.to_owned(), (0, 1));
+            }
+        }
     }
     let mut remaining = 0;
     Ok(days
@@ -202,20 +163,8 @@ fn burn_down(conn: &Connection) -> Result<Vec<BurnDownDay>> {
 
 /// Folds each reviewer's rating of every item rated by two or more reviewers into the tallies.
 fn agreement(conn: &Connection) -> Result<AgreementStats> {
-    // Each (item, reviewer)'s latest decision in force, for items with two or more reviewers;
-    // streamed in item order so one item's ratings arrive together.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.item_id, i.domain, d.reviewer, d.action, d.decided_at
-         FROM decisions d JOIN items i ON i.id = d.item_id
-         WHERE d.seq IN (
-             SELECT max(d.seq) FROM decisions d
-             WHERE {} AND d.item_id IN (
-                 SELECT item_id FROM decisions NOT INDEXED WHERE action <> 'revert'
-                 GROUP BY item_id HAVING min(reviewer) <> max(reviewer))
-             GROUP BY d.item_id, d.reviewer)
-         ORDER BY d.item_id, d.reviewer",
-        in_force()
-    ))?;
+    // Streamed in item order so one item's ratings arrive together.
+    let mut stmt = conn.prepare_cached(&sql::ratings())?;
     let mut folder = AgreementFolder::default();
     let mut current: Option<(i64, Unit)> = None;
     let mut rows = stmt.query([])?;
@@ -335,12 +284,7 @@ impl AgreementFolder {
 
 /// Decided items carrying a vetting verdict, counted per (domain, vetter, verdict, status).
 fn vetted_decision_counts(conn: &Connection) -> Result<Vec<(VettedDecision, u32)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT domain, vetting ->> '$.model', vetting ->> '$.verdict', status, count(*)
-         FROM items
-         WHERE vetting IS NOT NULL AND status <> 'pending'
-         GROUP BY 1, 2, 3, 4",
-    )?;
+    let mut stmt = conn.prepare_cached(sql::VETTED_DECISIONS)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             VettedDecision {

@@ -369,3 +369,397 @@ fn the_vetter_table_leaves_out_items_deferred_to_an_sme() {
     );
     assert_eq!(stats_json(&db)["vetter"][0]["items"], 1);
 }
+
+mod recount {
+    //! `Store::stats` after a random mix of decisions, adjudications, undos, redos and sync
+    //! merges between two laptops equals a recount from scratch, in Rust, of the raw log and the
+    //! item projection: the stats queries read covering indexes and decide which decisions are
+    //! in force from the set of cancelled ones, and must still count exactly what the
+    //! definitions in docs/stats.md say.
+
+    use std::collections::{BTreeMap, HashMap, HashSet};
+
+    use proptest::prelude::*;
+    use vetted::Store;
+    use vetted::agreement::{Contingency, PairTally};
+    use vetted::domain::{Action, DecisionInput, EditedContent, StatusCounts};
+    use vetted::stats::{
+        AGREEMENT_LABELS, ActionCounts, AgreementFigures, Outcomes, ReasonCount, Stats,
+    };
+    use vetted::store::{OverlapScope, Since};
+    use vetted::team::Role;
+
+    use crate::support::{TempDb, import_lines, temp_db};
+    use crate::team::fresh_id;
+
+    const ITEMS: usize = 4;
+    const REVIEWERS: [&str; 3] = ["ana", "bo", "jo"];
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Decide {
+            laptop: usize,
+            item: usize,
+            reviewer: usize,
+            action: Action,
+        },
+        Adjudicate {
+            laptop: usize,
+            item: usize,
+            action: Action,
+        },
+        Undo {
+            laptop: usize,
+            reviewer: usize,
+        },
+        Redo {
+            laptop: usize,
+            reviewer: usize,
+        },
+        /// Packs the other laptop's log and merges it into `laptop`.
+        Merge {
+            laptop: usize,
+        },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let action = || {
+            prop_oneof![
+                Just(Action::Approve),
+                Just(Action::Edit),
+                Just(Action::Reject),
+                Just(Action::NeedsSme),
+            ]
+        };
+        prop_oneof![
+            6 => (0..2usize, 0..ITEMS, 0..REVIEWERS.len(), action()).prop_map(
+                |(laptop, item, reviewer, action)| Op::Decide { laptop, item, reviewer, action }
+            ),
+            1 => (0..2usize, 0..ITEMS, action())
+                .prop_map(|(laptop, item, action)| Op::Adjudicate { laptop, item, action }),
+            2 => (0..2usize, 0..REVIEWERS.len())
+                .prop_map(|(laptop, reviewer)| Op::Undo { laptop, reviewer }),
+            2 => (0..2usize, 0..REVIEWERS.len())
+                .prop_map(|(laptop, reviewer)| Op::Redo { laptop, reviewer }),
+            1 => (0..2usize).prop_map(|laptop| Op::Merge { laptop }),
+        ]
+    }
+
+    fn input(
+        store: &Store,
+        item: usize,
+        reviewer: &str,
+        action: Action,
+        n: usize,
+    ) -> DecisionInput {
+        let item = format!("t-{item}");
+        DecisionInput {
+            id: fresh_id(),
+            item_version: store.item(&item).unwrap().version,
+            item,
+            reviewer: reviewer.to_owned(),
+            action,
+            // Texts of different lengths, so edit distances differ.
+            edited: (action == Action::Edit).then(|| EditedContent::Answer {
+                answer: "a corrected answer with more words".repeat(n % 3 + 1),
+            }),
+            reason: (action == Action::Reject)
+                .then(|| ["incomplete", "unsupported_by_evidence"][n % 2].to_owned()),
+            note: (action == Action::NeedsSme).then(|| "Which quarter?".to_owned()),
+        }
+    }
+
+    fn laptop(overlap: u32) -> (TempDb, Store) {
+        let db = temp_db();
+        let mut store = db.open();
+        let lines: Vec<String> = (0..ITEMS)
+            .map(|i| super::answer_in(&format!("t-{i}"), ["finance", "legal"][i % 2], "m"))
+            .collect();
+        import_lines(&db, &mut store, &lines);
+        store.add_reviewer("jo", Role::Adjudicator).unwrap();
+        store.set_overlap(&OverlapScope::Default, overlap).unwrap();
+        (db, store)
+    }
+
+    /// One decision of the log, as stored.
+    struct Row {
+        id: String,
+        item: i64,
+        domain: String,
+        reviewer: String,
+        action: String,
+        day: String,
+        reverts: Option<String>,
+        reason: Option<String>,
+        edit_distance: Option<i64>,
+    }
+
+    /// The figures `Store::stats` computes with SQL, recounted in Rust from every row.
+    fn recount(db: &TempDb, stats: &Stats) {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        let log: Vec<Row> = conn
+            .prepare(
+                "SELECT d.seq, d.id, d.item_id, i.domain, d.reviewer, d.action, d.decided_at,
+                        d.reverts, d.reason, d.edit_distance
+                 FROM decisions d JOIN items i ON i.id = d.item_id ORDER BY d.seq",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok(Row {
+                    id: r.get(1)?,
+                    item: r.get(2)?,
+                    domain: r.get(3)?,
+                    reviewer: r.get(4)?,
+                    action: r.get(5)?,
+                    day: r.get::<_, String>(6)?[..10].to_owned(),
+                    reverts: r.get(7)?,
+                    reason: r.get(8)?,
+                    edit_distance: r.get(9)?,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // A decision is cancelled by a revert of it that is not itself reverted (docs/stats.md).
+        let reverted: HashSet<&str> = log.iter().filter_map(|d| d.reverts.as_deref()).collect();
+        let cancelled: HashSet<&str> = log
+            .iter()
+            .filter(|r| !reverted.contains(r.id.as_str()))
+            .filter_map(|r| r.reverts.as_deref())
+            .collect();
+        let in_force: Vec<&Row> = log
+            .iter()
+            .filter(|d| d.action != "revert" && !cancelled.contains(d.id.as_str()))
+            .collect();
+
+        let mut by_day: BTreeMap<&str, ActionCounts> = BTreeMap::new();
+        let mut by_reviewer: BTreeMap<&str, ActionCounts> = BTreeMap::new();
+        let mut first_day: BTreeMap<i64, &str> = BTreeMap::new();
+        let mut ratings: BTreeMap<i64, BTreeMap<&str, &Row>> = BTreeMap::new();
+        for d in &in_force {
+            by_day.entry(&d.day).or_default().add(&d.action, 1);
+            by_reviewer
+                .entry(&d.reviewer)
+                .or_default()
+                .add(&d.action, 1);
+            let first = first_day.entry(d.item).or_insert(&d.day);
+            *first = (*first).min(&d.day);
+            // In seq order, so the last one written is the reviewer's latest.
+            ratings.entry(d.item).or_default().insert(&d.reviewer, d);
+        }
+        let days: Vec<(&str, ActionCounts)> = by_day.into_iter().collect();
+        let got: Vec<(&str, ActionCounts)> = stats
+            .decisions_by_day
+            .iter()
+            .map(|d| (d.day.as_str(), d.decisions))
+            .collect();
+        assert_eq!(got, days, "decisions in force per day");
+        let got: Vec<(&str, ActionCounts)> = stats
+            .decisions_by_reviewer
+            .iter()
+            .map(|d| (d.reviewer.as_str(), d.decisions))
+            .collect();
+        assert_eq!(
+            got,
+            by_reviewer.into_iter().collect::<Vec<_>>(),
+            "per reviewer"
+        );
+        let mut decided: BTreeMap<&str, i64> = BTreeMap::new();
+        for day in first_day.values() {
+            *decided.entry(day).or_default() += 1;
+        }
+        let got: BTreeMap<&str, i64> = stats
+            .burn_down
+            .iter()
+            .filter(|d| d.decided != 0)
+            .map(|d| (d.day.as_str(), d.decided))
+            .collect();
+        assert_eq!(
+            got, decided,
+            "burn-down: items by the day of their earliest decision"
+        );
+
+        // Outcomes and effective decisions, from the item projection.
+        let by_id: HashMap<&str, &Row> = log.iter().map(|d| (d.id.as_str(), d)).collect();
+        let mut stmt = conn
+            .prepare("SELECT domain, model, status, review, effective_decision FROM items")
+            .unwrap();
+        let items: Vec<(String, String, String, String, Option<String>)> = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut domains: BTreeMap<String, StatusCounts> = BTreeMap::new();
+        let mut reasons: BTreeMap<String, i64> = BTreeMap::new();
+        let mut distances: BTreeMap<Option<i64>, i64> = BTreeMap::new();
+        for (domain, _, status, review, effective) in &items {
+            let counts = domains.entry(domain.clone()).or_default();
+            match status.as_str() {
+                "pending" => counts.pending += 1,
+                "approved" => counts.approved += 1,
+                "edited" => counts.edited += 1,
+                "rejected" => counts.rejected += 1,
+                _ => counts.needs_sme += 1,
+            }
+            counts.conflict += i64::from(review == "conflict");
+            let effective = effective.as_deref().map(|id| by_id[id]);
+            match (status.as_str(), effective) {
+                ("rejected", Some(d)) if d.action == "reject" => {
+                    *reasons.entry(d.reason.clone().unwrap()).or_default() += 1
+                }
+                ("edited", Some(d)) if d.action == "edit" => {
+                    *distances.entry(d.edit_distance).or_default() += 1
+                }
+                _ => {}
+            }
+        }
+        let outcomes: Vec<Outcomes> = domains
+            .into_iter()
+            .map(|(domain, counts)| Outcomes::new(domain, counts))
+            .collect();
+        assert_eq!(stats.outcomes_by_domain, outcomes, "outcomes per domain");
+        let got: BTreeMap<String, i64> = stats
+            .reject_reasons
+            .iter()
+            .map(|ReasonCount { reason, count, .. }| (reason.clone(), *count))
+            .collect();
+        assert_eq!(
+            got, reasons,
+            "reasons of the rejected items' effective decisions"
+        );
+        let histogram: Vec<(Option<i64>, i64)> = distances.into_iter().collect();
+        assert_eq!(
+            stats.edit_distance,
+            vetted::stats::EditDistances::from_histogram(&histogram),
+            "edit distances of the edited items' effective decisions"
+        );
+
+        // Agreement: each reviewer's latest rating in force; needs-SME is a missing rating.
+        let mut overall: PairTally<&'static str> = PairTally::new();
+        let mut by_pair: BTreeMap<(&str, &str), Contingency<&str>> = BTreeMap::new();
+        let mut by_domain: BTreeMap<&str, PairTally<&'static str>> = BTreeMap::new();
+        let mut by_day: BTreeMap<&str, PairTally<&'static str>> = BTreeMap::new();
+        let mut needs_sme = 0;
+        for item_ratings in ratings.values().filter(|r| r.len() >= 2) {
+            let counted: Vec<(&str, &'static str)> = item_ratings
+                .iter()
+                .filter_map(|(reviewer, d)| {
+                    let label = AGREEMENT_LABELS.iter().find(|l| **l == d.action)?;
+                    Some((*reviewer, *label))
+                })
+                .collect();
+            needs_sme += (item_ratings.len() - counted.len()) as i64;
+            if counted.len() < 2 {
+                continue;
+            }
+            let labels: Vec<&'static str> = counted.iter().map(|(_, l)| *l).collect();
+            overall.add_unit(&labels);
+            let any = item_ratings.values().next().unwrap();
+            by_domain.entry(&any.domain).or_default().add_unit(&labels);
+            let day = item_ratings
+                .values()
+                .filter(|d| d.action != "needs_sme")
+                .map(|d| d.day.as_str())
+                .max()
+                .unwrap();
+            by_day.entry(day).or_default().add_unit(&labels);
+            for (i, (a, la)) in counted.iter().enumerate() {
+                for (b, lb) in &counted[i + 1..] {
+                    by_pair.entry((a, b)).or_default().add(*la, *lb);
+                }
+            }
+        }
+        let agreement = &stats.agreement;
+        assert_eq!(
+            agreement.needs_sme_ratings, needs_sme,
+            "needs-SME ratings left out"
+        );
+        assert_eq!(
+            agreement.overall,
+            AgreementFigures::of(&overall),
+            "overall agreement"
+        );
+        let got: Vec<(&str, &str, u64, Option<f64>)> = agreement
+            .by_pair
+            .iter()
+            .map(|p| {
+                (
+                    p.reviewer_a.as_str(),
+                    p.reviewer_b.as_str(),
+                    p.items,
+                    p.kappa,
+                )
+            })
+            .collect();
+        let pairs: Vec<(&str, &str, u64, Option<f64>)> = by_pair
+            .iter()
+            .map(|((a, b), t)| (*a, *b, t.units(), t.cohens_kappa()))
+            .collect();
+        assert_eq!(got, pairs, "κ per pair of reviewers");
+        let figures = |tallies: BTreeMap<&str, PairTally<&'static str>>| -> Vec<_> {
+            tallies
+                .iter()
+                .map(|(key, t)| (key.to_string(), AgreementFigures::of(t)))
+                .collect()
+        };
+        let got: Vec<_> = agreement
+            .by_domain
+            .iter()
+            .map(|d| (d.domain.clone(), d.agreement))
+            .collect();
+        assert_eq!(got, figures(by_domain), "agreement per domain");
+        let got: Vec<_> = agreement
+            .by_day
+            .iter()
+            .map(|d| (d.day.clone(), d.agreement))
+            .collect();
+        assert_eq!(
+            got,
+            figures(by_day),
+            "agreement per day of the latest counted rating"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn stats_equal_a_recount_after_decisions_undos_redos_and_merges(
+            overlap in 1..=2u32,
+            ops in proptest::collection::vec(op(), 1..30),
+        ) {
+            let mut laptops = [laptop(overlap), laptop(overlap)];
+            for (n, op) in ops.into_iter().enumerate() {
+                match op {
+                    Op::Decide { laptop, item, reviewer, action } => {
+                        let store = &mut laptops[laptop].1;
+                        let input = input(store, item, REVIEWERS[reviewer], action, n);
+                        store.decide(&input).unwrap();
+                    }
+                    Op::Adjudicate { laptop, item, action } => {
+                        let store = &mut laptops[laptop].1;
+                        let input = input(store, item, "jo", action, n);
+                        store.adjudicate(&input).unwrap();
+                    }
+                    Op::Undo { laptop, reviewer } => {
+                        laptops[laptop].1.undo(&fresh_id(), REVIEWERS[reviewer]).unwrap();
+                    }
+                    Op::Redo { laptop, reviewer } => {
+                        laptops[laptop].1.redo(&fresh_id(), REVIEWERS[reviewer]).unwrap();
+                    }
+                    Op::Merge { laptop } => {
+                        let (from_db, from) = &laptops[1 - laptop];
+                        let bundle = from_db.dir.path().join(format!("bundle-{n}.json"));
+                        from.pack(&bundle, &Since::All).unwrap();
+                        laptops[laptop].1.merge_bundle(&bundle).unwrap();
+                    }
+                }
+            }
+            for (db, store) in &laptops {
+                recount(db, &store.stats().unwrap());
+            }
+        }
+    }
+}
