@@ -213,7 +213,12 @@ mod tests {
     fn modules() -> BTreeMap<String, String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
         std::fs::read_dir(&dir)
-            .unwrap()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the store's sources must be readable at {}: {e}",
+                    dir.display()
+                )
+            })
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "rs"))
             .filter(|p| p.file_stem().is_some_and(|s| s != "mod"))
