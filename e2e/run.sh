@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the end-to-end suites against the already built app (target/debug/vetted-app) on one Xvfb
-# display, one suite file at a time (WebDriver ports are fixed at 4444/4445).
+# Runs the end-to-end suites against an already built app on one Xvfb display: $VETTED_E2E_APP
+# (the test command sets it to the release build scripts/package.sh made), else
+# target/debug/vetted-app; the CLI the suites use is $VETTED_E2E_CLI, else target/debug/vetted. One
+# Xvfb, one suite file at a time (WebDriver ports are fixed at 4444/4445).
 #
 #   bash e2e/run.sh                  # every tests/*.test.mjs
 #   VETTED_E2E_SUITES="tests/a.test.mjs …" bash e2e/run.sh
@@ -21,7 +23,8 @@
 # fails every time fails the run.
 set -euo pipefail
 cd "$(dirname "$0")"
-test -x ../target/debug/vetted-app || { echo "build the app first: cargo build -p vetted-app" >&2; exit 1; }
+app=${VETTED_E2E_APP:-$PWD/../target/debug/vetted-app}
+test -x "$app" || { echo "e2e: no app at $app; build it first (cargo build -p vetted-app)" >&2; exit 1; }
 
 suite_timeout=${VETTED_E2E_SUITE_TIMEOUT:-600}
 retries=${VETTED_E2E_RETRIES:-1}

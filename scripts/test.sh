@@ -40,8 +40,10 @@ timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts
 timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/test-exports.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
 timed "keyring: API keys in a real Secret Service (gnome-keyring, private D-Bus)" bash scripts/test-keyring.sh
-timed "app: build" cargo build --locked -p vetted-app
-timed "app: unit tests (desktop shell)" cargo test --locked -p vetted-app
+# One release build of the app serves the packages, the shell's unit tests and every E2E suite.
+timed "app: release build, .deb and .rpm" bash scripts/package.sh
+timed "app: unit tests (desktop shell)" cargo test --release --locked -p vetted-app
+export VETTED_E2E_APP=$PWD/target/release/vetted-app VETTED_E2E_CLI=$PWD/target/release/vetted
 # No suite can hang the run: a failing and a hanging probe suite are stopped and leave nothing.
 timed "e2e: a failing or hanging suite is stopped and reaped" bash e2e/check-reaping.sh
 # The window's LLM runs call the real local server; provider keys go to a throw-away keyring.
