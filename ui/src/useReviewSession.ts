@@ -96,6 +96,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
           const timer = window.setTimeout(run, ms);
           return () => window.clearTimeout(timer);
         },
+        // A timer set in the next frame's callback runs once that frame is painted (as in usePaintMark).
+        afterPaint: (run) => void requestAnimationFrame(() => window.setTimeout(run, 0)),
       }),
     [items, queueRef, update, reloadQueue, showToast, dismissToast],
   );
