@@ -1,7 +1,7 @@
 // The review screen: queue on the left, the selected item on the right, decisions by keyboard.
 // It only composes: the review flow is useReviewSession (a decision is durable before the queue
 // moves on, see reviewSteps.ts), keys go through the command table, dialogs are ModeDialogs.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { QueueFacets } from "./bindings/QueueFacets";
 import { AppHeader } from "./components/AppHeader";
@@ -103,6 +103,13 @@ export function App() {
   const run = (command: KeyCommand) => {
     if (!review.pending()) runCommand(commands, command);
   };
+  // The header and the decision bar get `run` with one identity, so they skip the renders of a
+  // keypress (they are memoized); it calls the latest `run`.
+  const latestRun = useRef(run);
+  useLayoutEffect(() => {
+    latestRun.current = run;
+  });
+  const onCommand = useCallback((command: KeyCommand) => latestRun.current(command), []);
   useGlobalKeydown((event) => {
     const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap);
     if (command === null) return;
@@ -140,7 +147,7 @@ export function App() {
   const browsing = mode.kind === "browse" && !busy;
   return (
     <div className="app">
-      <AppHeader session={review.session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={run} />
+      <AppHeader session={review.session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={onCommand} />
       {mode.kind === "stats" && (
         <StatsDashboard revision={review.statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
       )}
@@ -170,7 +177,7 @@ export function App() {
             keymap={keymap}
             position={review.index >= 0 ? review.index + 1 : null}
             total={review.counts === null ? null : countFor(review.counts, queue.filter)}
-            onCommand={run}
+            onCommand={onCommand}
           />
         </main>
       </div>

@@ -55,7 +55,13 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
   const log: string[] = [];
   const toasts: ToastMessage[] = [];
   const timers: { ms: number; run: () => void; cancelled: boolean }[] = [];
-  const screen = { state: { ...INITIAL_SESSION, current: loaded("item-1") } as SessionState, queue, log, toasts, timers };
+  /** Work waiting for the next paint; `paint()` runs it, as the frame that shows the changes would. */
+  const afterPaint: (() => void)[] = [];
+  const paint = () => {
+    log.push("painted");
+    for (const run of afterPaint.splice(0)) run();
+  };
+  const screen = { state: { ...INITIAL_SESSION, current: loaded("item-1") } as SessionState, queue, log, toasts, timers, paint };
   const port: ReviewPort = {
     decide: async (input) => (log.push(`decide ${input.item}`), recorded(input)),
     adjudicate: async (input) => (log.push(`adjudicate ${input.item}`), recorded(input)),
@@ -91,6 +97,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
       timers.push(timer);
       return () => void (timer.cancelled = true);
     },
+    afterPaint: (run) => void afterPaint.push(run),
     ...overrides,
   };
   return { screen, steps: reviewSteps(port) };
@@ -108,21 +115,22 @@ describe("decide", () => {
     expect(steps.pending(), "keys wait meanwhile").toBe(true);
     answer.resolve(recorded(approval()));
     await done;
-    expect(screen.log, "then the next item loads; list, item and toast change in one block; counts after the item").toEqual([
+    expect(screen.log, "then the next item loads; list, item and toast change in one block, without the counts").toEqual([
       "decide item-1",
       "forget item-1",
       "load item-2",
       "stats",
       "move queue",
-      "counts",
       "show current",
       "toast Approved item-1",
-      "show counts",
     ]);
     expect(screen.state.current?.item.external_id, "the next item is shown").toBe("item-2");
     expect(screen.queue.selectedId, "the selection moved with it").toBe("item-2");
     expect(screen.queue.entries.map((e) => e.external_id), "the decided item left the Pending list").toEqual(["item-2", "item-3"]);
     expect(steps.pending()).toBe(false);
+    screen.paint();
+    await settle();
+    expect(screen.log.slice(-3), "the counts are requested once the next item is painted, and shown when they arrive").toEqual(["painted", "counts", "show counts"]);
     expect(screen.state.counts, "the counts arrive afterwards").toBe(COUNTS);
   });
 
@@ -181,7 +189,9 @@ describe("decide", () => {
     toast?.action?.run();
     await settle();
     expect(sent.map((input) => input.id), "Retry resends the same id, so it is recorded at most once").toEqual(["decision-9", "decision-9"]);
-    expect(screen.log.slice(-2), "the retried decision went through").toEqual(["toast Sent to an SME: item-1", "show counts"]);
+    screen.paint();
+    await settle();
+    expect(screen.log.slice(-4), "the retried decision went through").toEqual(["toast Sent to an SME: item-1", "painted", "counts", "show counts"]);
   });
 
   it("drops a second decision while one is in flight", async () => {

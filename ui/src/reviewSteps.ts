@@ -6,8 +6,8 @@
 // - A decision is durable before the queue advances: nothing changes on screen before `decide`
 //   (or `adjudicate`) resolved, and the busy bar only shows after BUSY_AFTER_MS.
 // - The list change, the next item and the toast are applied in one synchronous block (one React
-//   batch, one frame). The counts are requested in that block, after the next item is loaded,
-//   and never awaited before it is shown.
+//   batch, one frame). The counts are requested only once that frame is painted (`afterPaint`),
+//   and never awaited before the item is shown.
 // - One decision or revert at a time: while one is in flight, `pending()` is true and another
 //   decision is dropped (keys and clicks check `pending()` first).
 // - A failed decision (other than a conflict) leaves the editor or dialog open; its Retry resends
@@ -69,6 +69,8 @@ export interface ReviewPort {
   bumpStats: () => void;
   /** Runs `run` after `ms` unless the returned function is called first. */
   after: (ms: number, run: () => void) => () => void;
+  /** Runs `run` once the changes recorded so far are painted (after the next frame's rendering). */
+  afterPaint: (run: () => void) => void;
 }
 
 export interface ReviewSteps {
@@ -95,13 +97,14 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
     // Usually prefetched while the decided item was read, so this resolves at once.
     const [next] = await Promise.allSettled([nextId === null ? Promise.resolve(null) : port.loadItem(nextId)]);
     // One batch: the list, the next item and the toast change together, in one frame. The counts
-    // follow: they scan the whole queue (tens of milliseconds at a million items) and must not
-    // delay the next item, nor hold the store before it is loaded.
+    // follow once that frame is painted: they scan the whole queue (10-40 ms of a core at a
+    // million items), so requested any earlier their query competes with the frame for the CPU,
+    // and holds the store while the item after the next one is prefetched.
     port.bumpStats();
     port.updateQueue((state) => applyDecision(state, input.item, status, changes));
-    port.counts().then((counts) => port.apply(counted(counts)), () => undefined);
     port.apply(advanced(next.status === "fulfilled" ? { loaded: next.value } : { error: toCallError(next.reason) }));
     port.toast({ tone: "success", text: `${DONE[input.action]} ${input.item}` });
+    port.afterPaint(() => port.counts().then((counts) => port.apply(counted(counts)), () => undefined));
   };
 
   const reloadAfterConflict = async (input: DecidingDraft) => {

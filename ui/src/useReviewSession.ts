@@ -51,7 +51,7 @@ const PREFETCH_TTL_MS = 30_000;
 export function useReviewSession(showToast: (message: ToastMessage) => void, dismissToast: () => void) {
   const [state, setState] = useState(INITIAL_SESSION);
   const paged = usePagedQueue("pending", state.session?.reviewer ?? null);
-  const { queue, queueRef, criteria, update, reload: reloadQueue, loadNextPage } = paged;
+  const { queue, queueRef, criteria, update, reload: reloadQueue, loadNextPage, showFilter: showPagedFilter, showCriteria: showPagedCriteria } = paged;
   const items = useMemo(() => itemCache(loadItem, { capacity: PREFETCHED_ITEMS, ttlMs: PREFETCH_TTL_MS }), []);
   /** Grows after every change to the decisions or items: the dashboard refetches its figures. */
   const [statsRevision, setStatsRevision] = useState(0);
@@ -96,6 +96,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
           const timer = window.setTimeout(run, ms);
           return () => window.clearTimeout(timer);
         },
+        // A timer set in the next frame's callback runs once that frame is painted (as in usePaintMark).
+        afterPaint: (run) => void requestAnimationFrame(() => window.setTimeout(run, 0)),
       }),
     [items, queueRef, update, reloadQueue, showToast, dismissToast],
   );
@@ -202,11 +204,37 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   const cancel = () => {
     if (mode.kind !== "reviewer" || state.session?.needs_profile !== true) setMode(BROWSE);
   };
-  /** Another tab or other criteria: nothing is shown until the new list selects an item. */
-  const showList = (change: () => void) => {
-    change();
-    setState(listChanged);
-  };
+  // Stable, so the memoized queue list, tabs and filter bar skip renders that do not concern them.
+  // Another tab or other criteria: nothing is shown until the new list selects an item.
+  const showFilter = useCallback(
+    (filter: StatusFilter) => {
+      if (filter === queueRef.current.filter) return;
+      showPagedFilter(filter);
+      setState(listChanged);
+    },
+    [queueRef, showPagedFilter],
+  );
+  const showCriteria = useCallback(
+    (next: Criteria) => {
+      showPagedCriteria(next);
+      setState(listChanged);
+    },
+    [showPagedCriteria],
+  );
+  const selectEntry = useCallback(
+    (externalId: string) => {
+      if (steps.pending()) return;
+      setMode(BROWSE);
+      update((queueState) => select(queueState, externalId));
+    },
+    [steps, setMode, update],
+  );
+  const loadPastRow = useCallback(
+    (row: number) => {
+      if (wantsNextPage(queueRef.current, row)) loadNextPage();
+    },
+    [queueRef, loadNextPage],
+  );
 
   return {
     ...state,
@@ -237,18 +265,10 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     askReviewer: () => {
       if (state.session !== null) askReviewer(state.session);
     },
-    showFilter: (filter: StatusFilter) => {
-      if (filter !== queue.filter) showList(() => paged.showFilter(filter));
-    },
-    showCriteria: (next: Criteria) => showList(() => paged.showCriteria(next)),
-    selectEntry: (externalId: string) => {
-      if (steps.pending()) return;
-      setMode(BROWSE);
-      update((queueState) => select(queueState, externalId));
-    },
-    loadPastRow: (row: number) => {
-      if (wantsNextPage(queueRef.current, row)) loadNextPage();
-    },
+    showFilter,
+    showCriteria,
+    selectEntry,
+    loadPastRow,
     retryItem: () => {
       if (selectedId !== null) items.forget(selectedId);
       setState(itemRetried);

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import type { AnswerBody } from "../bindings/AnswerBody";
 import type { Vetting } from "../bindings/Vetting";
 import { citedPassage, groundSentences } from "../grounding";
@@ -20,7 +20,7 @@ interface AnswerViewProps {
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 
-export function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProps) {
+export const AnswerView = memo(function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProps) {
   const [citedId, setCitedId] = useState<string | null>(null);
   const [activeSentence, setActiveSentence] = useState<number | null>(null);
   const shown = latestEdit ?? body.answer;
@@ -69,4 +69,4 @@ export function AnswerView({ body, latestEdit, vetting, editor }: AnswerViewProp
       </aside>
     </div>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { KeyCommand } from "../keyboard";
 import { visibleText } from "../invisibles";
@@ -17,7 +18,7 @@ interface AppHeaderProps {
 
 const withKey = (label: string, key: string | undefined) => (key === undefined ? label : `${label} (${keyLabel(key)})`);
 
-export function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderProps) {
+export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -55,4 +56,4 @@ export function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderP
       )}
     </header>
   );
-}
+});

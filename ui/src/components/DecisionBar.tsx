@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { KeyCommand } from "../keyboard";
 import { keyLabel, type Keymap, type KeymapAction } from "../keymap";
 import { Kbd } from "./Badges";
@@ -14,7 +15,7 @@ interface DecisionBarProps {
   onCommand: (command: KeyCommand) => void;
 }
 
-export function DecisionBar({ canDecide, canMove, canUndo, position, total, keymap, onCommand }: DecisionBarProps) {
+export const DecisionBar = memo(function DecisionBar({ canDecide, canMove, canUndo, position, total, keymap, onCommand }: DecisionBarProps) {
   const button = (action: KeymapAction, label: string, enabled: boolean, className = "button") => (
     <button type="button" className={className} data-testid={`btn-${action === "previous" ? "prev" : action}`} disabled={!enabled} onClick={() => onCommand({ type: action })}>
       {label} {keymap[action][0] !== undefined && <Kbd>{keyLabel(keymap[action][0])}</Kbd>}
@@ -34,4 +35,4 @@ export function DecisionBar({ canDecide, canMove, canUndo, position, total, keym
       {button("next", "Next", canMove)}
     </footer>
   );
-}
+});

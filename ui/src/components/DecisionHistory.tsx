@@ -1,5 +1,6 @@
 // The history panel: every event in the log — who, when, what changed. Edits show their diff
 // against the model answer; reverts name the entry they undo or redo; undone entries are struck.
+import { memo } from "react";
 import type { Decision } from "../bindings/Decision";
 import type { RejectReason } from "../bindings/RejectReason";
 import { cancelledIds } from "../history";
@@ -25,7 +26,7 @@ interface DecisionHistoryProps {
   onPromote: (decisionId: string) => void;
 }
 
-export function DecisionHistory({ history, reasons, originalAnswer, promoted, onPromote }: DecisionHistoryProps) {
+export const DecisionHistory = memo(function DecisionHistory({ history, reasons, originalAnswer, promoted, onPromote }: DecisionHistoryProps) {
   const reasonLabel = (id: string) => reasons.find((reason) => reason.id === id)?.label ?? id;
   const cancelled = cancelledIds(history);
   const describeRevert = (targetId: string) => {
@@ -85,4 +86,4 @@ export function DecisionHistory({ history, reasons, originalAnswer, promoted, on
       )}
     </section>
   );
-}
+});

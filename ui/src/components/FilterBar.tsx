@@ -1,7 +1,7 @@
 // Filters and sort for the queue. Every change reloads the list from its first page (keyset).
 // The filters are a collapsible group: collapsed, the sidebar shows one line (the toggle with the
 // number of active filters, and the sort) plus a removable chip per active filter.
-import { useEffect, useId, useRef, useState } from "react";
+import { memo, useEffect, useId, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import type { QueueFacets } from "../bindings/QueueFacets";
 import type { QueueSort } from "../bindings/QueueSort";
@@ -53,7 +53,7 @@ export function activeFilters(criteria: Criteria): { field: FilterField; label: 
   });
 }
 
-export function FilterBar({ criteria, facets, onChange, onFocus, defaultOpen = false }: FilterBarProps) {
+export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, onFocus, defaultOpen = false }: FilterBarProps) {
   const [open, setOpen] = useState(defaultOpen);
   const root = useRef<HTMLDivElement>(null);
   const groupId = useId();
@@ -172,7 +172,7 @@ export function FilterBar({ criteria, facets, onChange, onFocus, defaultOpen = f
       </div>
     </div>
   );
-}
+});
 
 export interface FilterSelectProps {
   label: string;

@@ -1,7 +1,7 @@
 // Guidelines of the shown item's domain: read while reviewing, added or corrected in place,
 // and linked to the item a promoted note came from. Text fields save with Ctrl+Enter and
 // cancel with Esc; the review keys do not fire while typing (keyboard.ts).
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { Guideline } from "../bindings/Guideline";
 import { Kbd } from "./Badges";
 import { Markdown } from "./Markdown";
@@ -20,7 +20,7 @@ interface GuidelinesPanelProps {
   onOpenItem: (externalId: string) => void;
 }
 
-export function GuidelinesPanel(props: GuidelinesPanelProps) {
+export const GuidelinesPanel = memo(function GuidelinesPanel(props: GuidelinesPanelProps) {
   const { domain, guidelines, open, focusRequest, onToggle, onAdd } = props;
   const [draft, setDraft] = useState("");
   const field = useRef<HTMLTextAreaElement>(null);
@@ -71,7 +71,7 @@ export function GuidelinesPanel(props: GuidelinesPanelProps) {
       )}
     </section>
   );
-}
+});
 
 function GuidelineEntry({ guideline, onUpdate, onArchive, onOpenItem }: GuidelinesPanelProps & { guideline: Guideline }) {
   const [editing, setEditing] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 // The queue, virtualized: rows have a fixed height and only the visible ones (plus overscan)
 // are in the DOM. The parent is told how far down the user can see, to fetch the next page.
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { CallError } from "../api";
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { scrollTopToReveal, visibleRows } from "../virtualRange";
@@ -22,7 +22,7 @@ interface QueueListProps {
   onRetry: () => void;
 }
 
-export function QueueList({ entries, exhausted, selectedId, loading, error, onSelect, onVisibleEnd, onRetry }: QueueListProps) {
+export const QueueList = memo(function QueueList({ entries, exhausted, selectedId, loading, error, onSelect, onVisibleEnd, onRetry }: QueueListProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(0);
@@ -90,4 +90,4 @@ export function QueueList({ entries, exhausted, selectedId, loading, error, onSe
       )}
     </div>
   );
-}
+});

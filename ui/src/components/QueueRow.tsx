@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { KindBadge, StatusBadge, VerdictDot } from "./Badges";
 import { visibleText } from "../invisibles";
@@ -11,7 +12,7 @@ interface QueueRowProps {
   onSelect: (externalId: string) => void;
 }
 
-export function QueueRow({ entry, top, height, selected, onSelect }: QueueRowProps) {
+export const QueueRow = memo(function QueueRow({ entry, top, height, selected, onSelect }: QueueRowProps) {
   return (
     <div
       className="queue-row"
@@ -37,4 +38,4 @@ export function QueueRow({ entry, top, height, selected, onSelect }: QueueRowPro
       </div>
     </div>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { Relation } from "../bindings/Relation";
 import type { RelationshipBody } from "../bindings/RelationshipBody";
 import type { Vetting } from "../bindings/Vetting";
@@ -18,7 +19,7 @@ interface RelationshipViewProps {
   editor: Omit<RelationEditorProps, "sourceFields" | "targetFields"> | null;
 }
 
-export function RelationshipView({ externalId, version, body, latestEdit, vetting, editor }: RelationshipViewProps) {
+export const RelationshipView = memo(function RelationshipView({ externalId, version, body, latestEdit, vetting, editor }: RelationshipViewProps) {
   // Highlight the mapping in force: the draft while editing, else the latest edit, else the proposal.
   const inForce = editor?.relation ?? latestEdit ?? body.relation;
   const mapping = inForce.mapping;
@@ -67,4 +68,4 @@ export function RelationshipView({ externalId, version, body, latestEdit, vettin
       </div>
     </div>
   );
-}
+});

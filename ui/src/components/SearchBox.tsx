@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { searchItems } from "../api";
 import type { CallError } from "../api";
 import type { SearchResults } from "../bindings/SearchResults";
@@ -15,7 +15,7 @@ interface SearchBoxProps {
 }
 
 /** Full-text search over the whole database; results replace nothing — pick one to open it. */
-export function SearchBox({ onOpen }: SearchBoxProps) {
+export const SearchBox = memo(function SearchBox({ onOpen }: SearchBoxProps) {
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<SearchResults | null>(null);
   const [error, setError] = useState<CallError | null>(null);
@@ -102,4 +102,4 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
       )}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from "react";
+import { type KeyboardEvent, memo, useRef } from "react";
 import type { StatusCounts } from "../bindings/StatusCounts";
 import { countFor, type StatusFilter } from "../queue";
 
@@ -35,7 +35,7 @@ interface StatusTabsProps {
 }
 
 /** The status tabs, two compact rows: the work queues first, then what has been decided. */
-export function StatusTabs({ filter, counts, onSelect }: StatusTabsProps) {
+export const StatusTabs = memo(function StatusTabs({ filter, counts, onSelect }: StatusTabsProps) {
   const list = useRef<HTMLDivElement>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
     const to = tabAfterKey(index, event.key, TABS.length);
@@ -71,7 +71,7 @@ export function StatusTabs({ filter, counts, onSelect }: StatusTabsProps) {
       })}
     </div>
   );
-}
+});
 
 function countTestId(filter: StatusFilter): string | undefined {
   return filter === null ? undefined : `count-${filter}`;
