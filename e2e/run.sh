@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the end-to-end suites against the already built app (target/debug/vetted-app) on one Xvfb
+# Runs the end-to-end suites against the already built app (target/debug/vetted-app, or
+# $VETTED_E2E_APP) on one Xvfb
 # display, one suite file at a time (WebDriver ports are fixed at 4444/4445).
 #
 #   bash e2e/run.sh                  # every tests/*.test.mjs
@@ -21,7 +22,8 @@
 # fails every time fails the run.
 set -euo pipefail
 cd "$(dirname "$0")"
-test -x ../target/debug/vetted-app || { echo "build the app first: cargo build -p vetted-app" >&2; exit 1; }
+# VETTED_E2E_APP / VETTED_E2E_CLI run the suites against other binaries (an installed package).
+test -x "${VETTED_E2E_APP:-../target/debug/vetted-app}" || { echo "build the app first: cargo build -p vetted-app" >&2; exit 1; }
 
 suite_timeout=${VETTED_E2E_SUITE_TIMEOUT:-600}
 retries=${VETTED_E2E_RETRIES:-1}
