@@ -27,8 +27,10 @@ pub struct AboutInfo {
 pub struct AboutDatabase {
     pub path: String,
     /// `PRAGMA user_version` of the file.
+    #[ts(type = "number")]
     pub schema_version: i64,
     /// The newest schema this build knows.
+    #[ts(type = "number")]
     pub latest_schema_version: i64,
 }
 

@@ -9,6 +9,7 @@
 //! | or its folder cannot be written | [`Error::ReadOnlyDatabase`] (`read_only`) |
 //! | is open in another window | [`Error::AlreadyOpen`] (`already_open`) |
 //! | is not SQLite / is corrupt | [`Error::NotADatabase`] (`not_a_database`) |
+//! | is another program's SQLite database | [`Error::ForeignDatabase`] (`not_a_database`) |
 //! | has a newer schema than this build | [`Error::SchemaTooNew`] (`schema_too_new`) |
 //! | is on a full disk (SQLite cannot grow its index file) | [`Error::DiskFull`] (`disk_full`) |
 //!
@@ -17,6 +18,8 @@
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 use crate::instance_lock::InstanceLock;
@@ -104,7 +107,7 @@ impl OpenDatabase {
 
 /// `path` made absolute, so the window title, the recent list and the lock all name one file.
 fn absolute(path: &Path) -> Result<PathBuf> {
-    std::path::absolute(path).map_err(|e| Error::io(path, e))
+    crate::db_path::file_identity(path).map_err(|e| Error::io(path, e))
 }
 
 /// The file is there, is a regular file (a symlink to one is fine: the user chose it), and can
@@ -136,7 +139,29 @@ fn check_existing(path: &Path) -> Result<()> {
         .write(true)
         .open(path)
         .map(drop)
-        .map_err(|e| read_only_io(path, e))
+        .map_err(|e| read_only_io(path, e))?;
+    check_not_foreign(path)
+}
+
+/// Refuses a SQLite file that has tables but no Vetted schema (`user_version` 0): opening it
+/// would add Vetted's tables to another program's data. Whatever cannot be read here is left
+/// for [`Store::open`] to classify.
+fn check_not_foreign(path: &Path) -> Result<()> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return Ok(());
+    };
+    let peek = conn.query_row(
+        "SELECT (SELECT count(*) FROM sqlite_schema), (SELECT user_version FROM pragma_user_version)",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    );
+    match peek {
+        Ok((objects, 0)) if objects > 0 => Err(Error::ForeignDatabase {
+            path: path.to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A failure to take the lock (it creates `<db>.lock` beside the file) because the folder

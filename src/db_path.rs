@@ -10,7 +10,7 @@
 //!
 //! On Linux both follow `XDG_DATA_HOME` and `XDG_CONFIG_HOME`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Environment variable that overrides the default database path (app and CLI).
 pub const DB_ENV: &str = "VETTED_DB";
@@ -44,4 +44,11 @@ pub fn config_dir() -> PathBuf {
 /// The demo database the app creates from the bundled fixture on first use.
 pub fn demo_db_path() -> PathBuf {
     data_dir().join("vetted-demo.db")
+}
+
+/// The one name of a file the window and the recent list go by: absolute, with `..` and
+/// symlinks resolved when the file exists (so `../x.db` and `/data/x.db` are one entry).
+pub fn file_identity(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    Ok(std::fs::canonicalize(&absolute).unwrap_or(absolute))
 }

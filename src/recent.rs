@@ -80,9 +80,9 @@ impl RecentList {
             .collect()
     }
 
-    /// Puts `db` (made absolute) first, as opened now, and saves the list.
+    /// Puts `db` (by its [`crate::db_path::file_identity`]) first, as opened now, and saves the list.
     pub fn opened(&mut self, db: &Path) -> Result<()> {
-        let db = std::path::absolute(db).map_err(|e| Error::io(db, e))?;
+        let db = crate::db_path::file_identity(db).map_err(|e| Error::io(db, e))?;
         self.entries.retain(|e| e.path != db);
         self.entries.insert(
             0,
@@ -97,7 +97,7 @@ impl RecentList {
 
     /// Takes `db` off the list and saves it; the file itself is left alone.
     pub fn remove(&mut self, db: &Path) -> Result<()> {
-        let db = std::path::absolute(db).map_err(|e| Error::io(db, e))?;
+        let db = crate::db_path::file_identity(db).map_err(|e| Error::io(db, e))?;
         self.entries.retain(|e| e.path != db);
         self.save()
     }

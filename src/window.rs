@@ -147,7 +147,7 @@ impl Window {
     }
 
     fn is_open(&self, path: &Path) -> bool {
-        let Ok(wanted) = std::path::absolute(path) else {
+        let Ok(wanted) = crate::db_path::file_identity(path) else {
             return false;
         };
         self.open
@@ -170,7 +170,7 @@ impl Window {
             }
             Err(e) => {
                 // Absolute, as on the recent list, so the UI can match the two.
-                let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+                let path = crate::db_path::file_identity(path).unwrap_or_else(|_| path.to_owned());
                 self.failure = Some(OpenFailure {
                     path: path.display().to_string(),
                     code: e.code(),

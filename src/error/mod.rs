@@ -47,6 +47,13 @@ pub enum Error {
     #[error("{path}: {problem}; nothing was read or written. Choose a regular file.")]
     NotARegularFile { path: PathBuf, problem: String },
 
+    /// A SQLite file of another program (tables, but no Vetted schema): never migrated.
+    #[error(
+        "{path} is a SQLite database of another program, not a Vetted database; it was left \
+         alone. Open a Vetted database, or create a new one."
+    )]
+    ForeignDatabase { path: PathBuf },
+
     /// A database to open that is not there: never created in its place.
     #[error(
         "{path} does not exist (it was moved, renamed or deleted). Open another database, or \
@@ -230,7 +237,7 @@ impl Error {
         match self {
             Error::Io { .. } => C::Io,
             Error::Sqlite(_) => C::Database,
-            Error::NotADatabase { .. } => C::NotADatabase,
+            Error::NotADatabase { .. } | Error::ForeignDatabase { .. } => C::NotADatabase,
             Error::ReadOnly | Error::ReadOnlyDatabase { .. } => C::ReadOnly,
             Error::MissingDatabase { .. } => C::MissingDatabase,
             Error::Locked => C::Locked,

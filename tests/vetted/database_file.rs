@@ -93,6 +93,26 @@ fn random_bytes_are_not_a_database_and_are_left_alone() {
 }
 
 #[test]
+fn another_programs_sqlite_database_is_refused_untouched() {
+    let db = temp_db();
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&db.path).unwrap();
+    let err = open_err(&db.path);
+    assert_eq!(err.code(), ErrorCode::NotADatabase, "{err}");
+    assert!(err.to_string().contains("another program"), "{err}");
+    assert_eq!(
+        std::fs::read(&db.path).unwrap(),
+        before,
+        "Vetted's tables must not be added to someone else's database"
+    );
+    let empty = db.write_file("empty.db", b"");
+    OpenDatabase::open_existing(&empty).expect("an empty file becomes a new Vetted database");
+}
+
+#[test]
 fn a_newer_schema_is_refused_with_both_versions() {
     let db = temp_db();
     drop(db.open());
