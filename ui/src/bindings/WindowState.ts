@@ -3,4 +3,8 @@ import type { OpenFailure } from "./OpenFailure";
 import type { OpenedDatabase } from "./OpenedDatabase";
 import type { RecentDatabase } from "./RecentDatabase";
 
+/**
+ * What the UI renders: the open database (or the welcome screen), why the last open failed,
+ * and the recent list.
+ */
 export type WindowState = { database: OpenedDatabase | null, failure: OpenFailure | null, recent: Array<RecentDatabase>, };
