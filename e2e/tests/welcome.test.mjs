@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appBinary, count, freshHome, screenshot, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
+import { appBinary, cliBinary, count, freshHome, screenshot, selectedId, sql, startApp, waitForCount } from '../harness.mjs';
 
 /** The names of the X windows (the native title bar text), to check the window title. */
 function windowNames() {
@@ -65,6 +65,20 @@ test('welcome screen → demo → decision kept across restarts → recent list 
     await browser.keys('1'); // the number key opens the first recent database
     await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 20000 });
     await waitForCount(browser, 'approved', 1);
+
+    // Help ▸ About: the CLI's version, the open file and its schema version; Esc closes it.
+    await browser.$('[data-testid="header-help"]').click();
+    await browser.$('[data-testid="header-about"]').click();
+    const about = browser.$('[data-testid="about-dialog"]');
+    await about.waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="about-version"]').waitForExist({ timeout: 10000 });
+    const cliVersion = execFileSync(cliBinary, ['--version'], { encoding: 'utf8' }).trim().replace(/^vetted /, '');
+    assert.equal(await browser.$('[data-testid="about-version"]').getText(), cliVersion, 'the app shows the CLI\'s version');
+    assert.equal(await browser.$('[data-testid="about-database"]').getText(), demoDb, 'the open database');
+    assert.match(await browser.$('[data-testid="about-schema"]').getText(), /^(\d+) \(this build knows up to \1\)$/, 'schema version, current');
+    await screenshot(browser, 'about.png');
+    await browser.keys('Escape');
+    await about.waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: 'Esc closes About' });
 
     // File ▸ Close database goes back to the welcome screen (and releases the file).
     await browser.$('[data-testid="header-file"]').click();
