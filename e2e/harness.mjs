@@ -1,5 +1,9 @@
 // Drives the real Vetted binary: tauri-driver (port 4444) → WebKitWebDriver → vetted-app.
-// Every test gets its own temporary database seeded from the demo fixture.
+// Every test gets its own temporary database seeded from the demo fixture, and every app start
+// its own config and data folders (the recent list never lands in the real ~/.config).
+//
+// VETTED_E2E_APP / VETTED_E2E_CLI choose the binaries (default: the debug builds in target/),
+// e.g. VETTED_E2E_APP=/usr/bin/vetted-app VETTED_E2E_CLI=/usr/bin/vetted for an installed package.
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
@@ -10,8 +14,8 @@ import net from 'node:net';
 import { remote } from 'webdriverio';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const appBinary = join(root, 'target/debug/vetted-app');
-export const cliBinary = join(root, 'target/debug/vetted');
+export const appBinary = resolve(process.env.VETTED_E2E_APP || join(root, 'target/debug/vetted-app'));
+export const cliBinary = resolve(process.env.VETTED_E2E_CLI || join(root, 'target/debug/vetted'));
 export const artifacts = join(root, 'target/e2e');
 mkdirSync(artifacts, { recursive: true });
 /**
@@ -113,31 +117,44 @@ async function waitForPortFree(port, timeoutMs) {
   }
 }
 
+/** Fresh, empty config and data folders (XDG_CONFIG_HOME, XDG_DATA_HOME) for one app start. */
+export function freshHome() {
+  const dir = mkdtempSync(join(tmpdir(), 'vetted-e2e-home-'));
+  mkdirSync(join(dir, 'config'));
+  mkdirSync(join(dir, 'data'));
+  return { XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') };
+}
+
 /**
- * Starts the app (`binary`, the debug build by default) on `db`; returns the WebdriverIO browser
- * and a stop function. A session request that fails at the socket (WebKitWebDriver not up yet,
- * or gone) is made once more with fresh drivers, and says so.
+ * Starts the app (`binary`: VETTED_E2E_APP, else the debug build) on `db` (VETTED_DB; `null`
+ * starts it without one, on the welcome screen), with `args` after the binary
+ * (`vetted-app PATH`); returns the WebdriverIO browser and a stop function. Config and data
+ * folders are fresh unless `env` names them. A session request that fails at the socket
+ * (WebKitWebDriver not up yet, or gone) is made once more with fresh drivers, and says so.
  */
-export async function startApp(db, env = {}, binary = appBinary) {
+export async function startApp(db, env = {}, binary = appBinary, args = []) {
   try {
-    return await startAppOnce(db, env, binary);
+    return await startAppOnce(db, env, binary, args);
   } catch (e) {
     if (!String(e?.message).includes('UND_ERR_SOCKET')) throw e;
     console.error(`e2e: the WebDriver session could not be created (${e.message}); starting the drivers once more`);
-    return startAppOnce(db, env, binary);
+    return startAppOnce(db, env, binary, args);
   }
 }
 
-async function startAppOnce(db, env, binary) {
+async function startAppOnce(db, env, binary, args) {
   // tauri-driver (4444) and the WebKitWebDriver it starts (4445) of the previous test must be gone.
   await waitForPortFree(4444, 15000);
   await waitForPortFree(4445, 15000);
   const log = join(driverLogs, `driver-${process.pid}-${Date.now()}.log`);
   const out = openSync(log, 'a');
+  const appEnv = { ...process.env, NO_AT_BRIDGE: '1', ...freshHome(), VETTED_REVIEWER: 'e2e-reviewer', ...env };
+  if (db === null) delete appEnv.VETTED_DB;
+  else appEnv.VETTED_DB = db;
   const driver = spawn('tauri-driver', [], {
     // NO_AT_BRIDGE: no accessibility bus for GTK (under a D-Bus session it is activated on demand
     // and slows every start).
-    env: { ...process.env, NO_AT_BRIDGE: '1', VETTED_DB: db, VETTED_REVIEWER: 'e2e-reviewer', ...env },
+    env: appEnv,
     stdio: ['ignore', out, out],
     // Its own process group: stopping it stops the whole tree, the app included.
     detached: true,
@@ -162,7 +179,7 @@ async function startAppOnce(db, env, binary) {
       connectionRetryCount: 0,
       connectionRetryTimeout: COMMAND_TIMEOUT_MS,
       capabilities: {
-        'tauri:options': { application: binary },
+        'tauri:options': { application: binary, args },
         'wdio:enforceWebDriverClassic': true,
       },
     });

@@ -1,8 +1,10 @@
 //! Vetted's core: the review store, import, export for fine-tuning, and the domain they share. No Tauri here — the
 //! desktop shell (`src-tauri`) and the `vetted` CLI are thin layers over this crate.
 
+pub mod about;
 pub mod agreement;
 pub mod content_hash;
+pub mod database_file;
 pub mod db_path;
 pub mod domain;
 pub mod edit_distance;
@@ -14,6 +16,7 @@ pub mod jobs;
 pub mod llm;
 pub mod privacy;
 pub mod products;
+pub mod recent;
 pub mod relation_evidence;
 pub mod relation_export;
 pub mod reviewer;
@@ -24,6 +27,7 @@ pub mod sync;
 pub mod team;
 pub mod user_files;
 pub mod vetter_agreement;
+pub mod window;
 
 pub use error::{Error, ErrorCode, Result};
 pub use store::Store;

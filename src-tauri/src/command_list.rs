@@ -10,6 +10,14 @@
 macro_rules! with_app_commands {
     ($callback:ident) => {
         $callback![
+            window_state,
+            open_database,
+            open_recent,
+            new_database,
+            open_demo,
+            close_database,
+            forget_recent,
+            about,
             session_info,
             stats,
             reviewers,

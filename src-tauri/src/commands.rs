@@ -1,11 +1,14 @@
 //! The IPC surface. Commands are `async` so they run off the main thread; each locks the store
 //! for one short core call.
 
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::path::BaseDirectory;
+use tauri::{AppHandle, Manager, State};
+use vetted::about::AboutInfo;
 use vetted::domain::{
     Decision, DecisionDraft, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
@@ -18,23 +21,53 @@ use vetted::relation_evidence::RelationshipEvidence;
 use vetted::stats::Stats;
 use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, SearchResults};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
-use vetted::{Result, SessionInfo, Store};
+use vetted::window::{Window, WindowState, window_title};
+use vetted::{Error, Result, SessionInfo, Store, db_path};
 
 use crate::picker;
 
 pub struct AppState {
-    pub store: Mutex<Store>,
-    /// Who is reviewing; switched explicitly from the app (see `choose_reviewer`).
+    /// The open database, or none (the welcome screen); see `vetted::window`.
+    pub window: Mutex<Window>,
+    /// Who is reviewing; set from the database when one opens, switched explicitly from the app
+    /// (see `choose_reviewer`).
     pub reviewer: Mutex<String>,
     pub jobs: Jobs,
 }
 
+/// The open database's store, borrowed for one short core call (the window stays locked).
+pub struct StoreGuard<'a>(MutexGuard<'a, Window>);
+
+impl Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.0
+            .store()
+            .expect("a StoreGuard exists only while a database is open")
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.0
+            .store_mut()
+            .expect("a StoreGuard exists only while a database is open")
+    }
+}
+
 impl AppState {
-    fn store(&self) -> MutexGuard<'_, Store> {
+    pub fn window(&self) -> MutexGuard<'_, Window> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
-        self.store
+        self.window
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The open database's store; an error while the welcome screen shows.
+    fn store(&self) -> Result<StoreGuard<'_>> {
+        let window = self.window();
+        window.store()?;
+        Ok(StoreGuard(window))
     }
 
     fn reviewer(&self) -> String {
@@ -45,25 +78,29 @@ impl AppState {
     }
 
     /// The settings file of the open database (see [`Settings::default_path`]).
-    fn settings_path(&self) -> PathBuf {
-        Settings::default_path(self.store().path())
+    fn settings_path(&self) -> Result<PathBuf> {
+        Ok(Settings::default_path(self.store()?.path()))
     }
 
     /// Starts `work` made from the database path; its events go to the webview's channel.
-    fn spawn(&self, work: impl FnOnce(PathBuf) -> Work, on_event: Channel<JobEvent>) -> JobId {
-        let db = self.store().path().to_owned();
-        self.jobs.spawn(work(db), move |event| {
+    fn spawn(
+        &self,
+        work: impl FnOnce(PathBuf) -> Work,
+        on_event: Channel<JobEvent>,
+    ) -> Result<JobId> {
+        let db = self.store()?.path().to_owned();
+        Ok(self.jobs.spawn(work(db), move |event| {
             // A closed channel means the window is gone; the job still finishes (or is
             // cancelled with the app), so there is nobody left to tell.
             let _ = on_event.send(event);
-        })
+        }))
     }
 }
 
 #[tauri::command(async)]
 pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
     let reviewer = state.reviewer();
-    let store = state.store();
+    let store = state.store()?;
     let role = store.reviewer_profile(&reviewer)?.map(|p| p.role);
     Ok(SessionInfo {
         needs_profile: role.is_none() && !vetted::reviewer::is_chosen(&store)?,
@@ -76,7 +113,7 @@ pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
 /// Every reviewer profile of this database, by name.
 #[tauri::command(async)]
 pub fn reviewers(state: State<'_, AppState>) -> Result<Vec<ReviewerProfile>> {
-    state.store().reviewers()
+    state.store()?.reviewers()
 }
 
 /// Switches who is reviewing (creating or updating the profile) and makes it this database's
@@ -88,7 +125,7 @@ pub fn choose_reviewer(
     role: Role,
 ) -> Result<SessionInfo> {
     {
-        let mut store = state.store();
+        let mut store = state.store()?;
         let profile = store.add_reviewer(&name, role)?;
         store.use_reviewer(&profile.name)?;
         *state
@@ -105,14 +142,14 @@ pub fn adjudication_case(
     state: State<'_, AppState>,
     external_id: String,
 ) -> Result<AdjudicationCase> {
-    state.store().adjudication_case(&external_id)
+    state.store()?.adjudication_case(&external_id)
 }
 
 /// Records the session reviewer's final decision (refused unless they are an adjudicator).
 #[tauri::command(async)]
 pub fn adjudicate(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
     let input = draft.into_input(state.reviewer());
-    state.store().adjudicate(&input)
+    state.store()?.adjudicate(&input)
 }
 
 #[tauri::command(async)]
@@ -122,35 +159,35 @@ pub fn queue_page(
     after: Option<QueueCursor>,
     limit: u32,
 ) -> Result<QueuePage> {
-    state.store().queue_page(&filter, after, limit)
+    state.store()?.queue_page(&filter, after, limit)
 }
 
 #[tauri::command(async)]
 pub fn status_counts(state: State<'_, AppState>, filter: QueueFilter) -> Result<StatusCounts> {
-    state.store().status_counts(&filter)
+    state.store()?.status_counts(&filter)
 }
 
 #[tauri::command(async)]
 pub fn queue_facets(state: State<'_, AppState>) -> Result<QueueFacets> {
-    state.store().queue_facets()
+    state.store()?.queue_facets()
 }
 
 #[tauri::command(async)]
 pub fn get_item(state: State<'_, AppState>, external_id: String) -> Result<Item> {
-    state.store().item(&external_id)
+    state.store()?.item(&external_id)
 }
 
 #[tauri::command(async)]
 pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<Vec<Decision>> {
     // With several required reviews, others' decisions stay hidden until the reviewer decided.
-    state.store().history_for(&external_id, &state.reviewer())
+    state.store()?.history_for(&external_id, &state.reviewer())
 }
 
 /// Records the session reviewer's decision; the webview never names the reviewer.
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
     let input = draft.into_input(state.reviewer());
-    state.store().decide(&input)
+    state.store()?.decide(&input)
 }
 
 /// Full-text search over questions, answers, evidence and relationships (FTS5); the query is
@@ -162,7 +199,7 @@ pub fn search_items(
     query: String,
     limit: u32,
 ) -> Result<SearchResults> {
-    state.store().search(&query, limit)
+    state.store()?.search(&query, limit)
 }
 
 #[tauri::command(async)]
@@ -170,24 +207,24 @@ pub fn relationship_evidence(
     state: State<'_, AppState>,
     external_id: String,
 ) -> Result<Option<RelationshipEvidence>> {
-    state.store().relationship_evidence(&external_id)
+    state.store()?.relationship_evidence(&external_id)
 }
 
 /// Undoes the session reviewer's latest decision in force; `null` when there is none.
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
-    state.store().undo(&id, &state.reviewer())
+    state.store()?.undo(&id, &state.reviewer())
 }
 
 /// Redoes the session reviewer's latest undo; `null` when there is none.
 #[tauri::command(async)]
 pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
-    state.store().redo(&id, &state.reviewer())
+    state.store()?.redo(&id, &state.reviewer())
 }
 
 #[tauri::command(async)]
 pub fn reject_reasons(state: State<'_, AppState>) -> Result<Vec<RejectReason>> {
-    state.store().reject_reasons()
+    state.store()?.reject_reasons()
 }
 
 #[tauri::command(async)]
@@ -196,7 +233,7 @@ pub fn add_tag(
     external_id: String,
     tag: String,
 ) -> Result<Vec<String>> {
-    state.store().add_tag(&external_id, &tag)
+    state.store()?.add_tag(&external_id, &tag)
 }
 
 #[tauri::command(async)]
@@ -205,24 +242,24 @@ pub fn remove_tag(
     external_id: String,
     tag: String,
 ) -> Result<Vec<String>> {
-    state.store().remove_tag(&external_id, &tag)
+    state.store()?.remove_tag(&external_id, &tag)
 }
 
 #[tauri::command(async)]
 pub fn set_do_not_train(state: State<'_, AppState>, external_id: String, flag: bool) -> Result<()> {
     state
-        .store()
+        .store()?
         .set_do_not_train(&external_id, &state.reviewer(), flag)
 }
 
 #[tauri::command(async)]
 pub fn get_keymap(state: State<'_, AppState>) -> Result<Vec<KeyBinding>> {
-    state.store().keymap_overrides()
+    state.store()?.keymap_overrides()
 }
 
 #[tauri::command(async)]
 pub fn set_keymap(state: State<'_, AppState>, overrides: Vec<KeyBinding>) -> Result<()> {
-    state.store().set_keymap_overrides(&overrides)
+    state.store()?.set_keymap_overrides(&overrides)
 }
 
 /// Asks for a JSONL/CSV file and imports it in the background; `null` when the user cancelled
@@ -232,16 +269,20 @@ pub fn start_import(
     app: AppHandle,
     state: State<'_, AppState>,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
-    let file = picker::open_file(
+) -> Result<Option<JobId>> {
+    let Some(file) = picker::open_file(
         &app,
         "Import items",
         &[
             ("Items (JSONL, CSV, gzip)", &["jsonl", "json", "gz", "csv"]),
             ("All files", &["*"]),
         ],
-    )?;
-    Some(state.spawn(|db| tasks::import(db, file), on_event))
+    ) else {
+        return Ok(None);
+    };
+    state
+        .spawn(|db| tasks::import(db, file), on_event)
+        .map(Some)
 }
 
 /// Asks where to save and exports there in the background; `null` when the user cancelled.
@@ -251,13 +292,17 @@ pub fn start_export(
     state: State<'_, AppState>,
     request: ExportRequest,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
-    let out = picker::save_file(
+) -> Result<Option<JobId>> {
+    let Some(out) = picker::save_file(
         &app,
         "Export for fine-tuning",
         &request.suggested_file_name(),
-    )?;
-    Some(state.spawn(|db| tasks::export(db, request, out), on_event))
+    ) else {
+        return Ok(None);
+    };
+    state
+        .spawn(|db| tasks::export(db, request, out), on_event)
+        .map(Some)
 }
 
 /// Asks for a SQLite database or CSV file and registers it as data products in the background.
@@ -266,8 +311,8 @@ pub fn start_register_products(
     app: AppHandle,
     state: State<'_, AppState>,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
-    let file = picker::open_file(
+) -> Result<Option<JobId>> {
+    let Some(file) = picker::open_file(
         &app,
         "Add data products",
         &[
@@ -277,8 +322,12 @@ pub fn start_register_products(
             ),
             ("All files", &["*"]),
         ],
-    )?;
-    Some(state.spawn(|db| tasks::register_products(db, file), on_event))
+    ) else {
+        return Ok(None);
+    };
+    state
+        .spawn(|db| tasks::register_products(db, file), on_event)
+        .map(Some)
 }
 
 /// Asks where to save and writes a consistent backup of the open database there.
@@ -287,9 +336,11 @@ pub fn start_backup(
     app: AppHandle,
     state: State<'_, AppState>,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
-    let out = picker::save_file(&app, "Back up the database", "vetted-backup.db")?;
-    Some(state.spawn(|db| tasks::backup(db, out), on_event))
+) -> Result<Option<JobId>> {
+    let Some(out) = picker::save_file(&app, "Back up the database", "vetted-backup.db") else {
+        return Ok(None);
+    };
+    state.spawn(|db| tasks::backup(db, out), on_event).map(Some)
 }
 
 /// Asks a running job to stop; `false` when it already finished.
@@ -301,13 +352,13 @@ pub fn cancel_job(state: State<'_, AppState>, id: JobId) -> bool {
 /// Grows whenever an import completes, in this app or the CLI.
 #[tauri::command(async)]
 pub fn data_revision(state: State<'_, AppState>) -> Result<i64> {
-    state.store().data_revision()
+    state.store()?.data_revision()
 }
 
 /// The domain's guidelines, oldest first.
 #[tauri::command(async)]
 pub fn guidelines(state: State<'_, AppState>, domain: String) -> Result<Vec<Guideline>> {
-    state.store().guidelines(&domain)
+    state.store()?.guidelines(&domain)
 }
 
 #[tauri::command(async)]
@@ -317,24 +368,26 @@ pub fn add_guideline(
     body: String,
 ) -> Result<Guideline> {
     state
-        .store()
+        .store()?
         .add_guideline(&domain, &body, &state.reviewer())
 }
 
 /// Turns a decision's note into a guideline of its item's domain, linked to the item.
 #[tauri::command(async)]
 pub fn promote_note(state: State<'_, AppState>, decision_id: String) -> Result<Guideline> {
-    state.store().promote_note(&decision_id, &state.reviewer())
+    state.store()?.promote_note(&decision_id, &state.reviewer())
 }
 
 #[tauri::command(async)]
 pub fn update_guideline(state: State<'_, AppState>, id: i64, body: String) -> Result<Guideline> {
-    state.store().update_guideline(id, &body, &state.reviewer())
+    state
+        .store()?
+        .update_guideline(id, &body, &state.reviewer())
 }
 
 #[tauri::command(async)]
 pub fn archive_guideline(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.store().archive_guideline(id, &state.reviewer())
+    state.store()?.archive_guideline(id, &state.reviewer())
 }
 
 /// Asks where to save and packs this database's decisions, their items and the reviewer
@@ -344,13 +397,17 @@ pub fn start_sync_pack(
     app: AppHandle,
     state: State<'_, AppState>,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
-    let out = picker::save_file(
+) -> Result<Option<JobId>> {
+    let Some(out) = picker::save_file(
         &app,
         "Pack decisions for another laptop",
         "vetted-sync.json",
-    )?;
-    Some(state.spawn(|db| tasks::sync_pack(db, out), on_event))
+    ) else {
+        return Ok(None);
+    };
+    state
+        .spawn(|db| tasks::sync_pack(db, out), on_event)
+        .map(Some)
 }
 
 /// Asks for a sync bundle and merges it; disagreements go to the adjudication queue.
@@ -359,26 +416,30 @@ pub fn start_sync_merge(
     app: AppHandle,
     state: State<'_, AppState>,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
-    let file = picker::open_file(
+) -> Result<Option<JobId>> {
+    let Some(file) = picker::open_file(
         &app,
         "Merge decisions from another laptop",
         &[("Sync bundles", &["json"]), ("All files", &["*"])],
-    )?;
-    Some(state.spawn(|db| tasks::sync_merge(db, file), on_event))
+    ) else {
+        return Ok(None);
+    };
+    state
+        .spawn(|db| tasks::sync_merge(db, file), on_event)
+        .map(Some)
 }
 
 /// Every figure of the stats dashboard (decisions, outcomes, reasons, edit distances,
 /// burn-down, agreement, vetter vs reviewers).
 #[tauri::command(async)]
 pub fn stats(state: State<'_, AppState>) -> Result<Stats> {
-    state.store().stats()
+    state.store()?.stats()
 }
 
 /// The settings file and its providers, each with where its key comes from (never the key).
 #[tauri::command(async)]
 pub fn llm_providers(state: State<'_, AppState>) -> Result<ProvidersView> {
-    ProvidersView::load(&state.settings_path())
+    ProvidersView::load(&state.settings_path()?)
 }
 
 /// Adds or changes a provider in the settings file (comments and other tables are kept).
@@ -388,14 +449,14 @@ pub fn save_provider(
     name: String,
     config: ProviderConfig,
 ) -> Result<()> {
-    Settings::save_provider(&state.settings_path(), &name, &config)
+    Settings::save_provider(&state.settings_path()?, &name, &config)
 }
 
 /// Removes a provider from the settings file, and its key from the OS keyring when the keyring
 /// is reachable (as `vetted provider remove` does).
 #[tauri::command(async)]
 pub fn remove_provider(state: State<'_, AppState>, name: String) -> Result<()> {
-    Settings::remove_provider(&state.settings_path(), &name)?;
+    Settings::remove_provider(&state.settings_path()?, &name)?;
     let _ = keys::forget_key(&name);
     Ok(())
 }
@@ -420,33 +481,211 @@ pub fn start_llm_run(
     state: State<'_, AppState>,
     request: LlmRunRequest,
     on_event: Channel<JobEvent>,
-) -> Option<JobId> {
+) -> Result<Option<JobId>> {
     let questions = match request {
-        LlmRunRequest::Generate { .. } => Some(picker::open_file(
-            &app,
-            "Questions to answer",
-            &[
-                ("Questions (JSONL)", &["jsonl", "json"]),
-                ("All files", &["*"]),
-            ],
-        )?),
+        LlmRunRequest::Generate { .. } => {
+            let Some(file) = picker::open_file(
+                &app,
+                "Questions to answer",
+                &[
+                    ("Questions (JSONL)", &["jsonl", "json"]),
+                    ("All files", &["*"]),
+                ],
+            ) else {
+                return Ok(None);
+            };
+            Some(file)
+        }
         _ => None,
     };
-    let settings = state.settings_path();
-    Some(state.spawn(
-        |db| tasks::llm_run(db, settings, request, questions),
-        on_event,
-    ))
+    let settings = state.settings_path()?;
+    state
+        .spawn(
+            |db| tasks::llm_run(db, settings, request, questions),
+            on_event,
+        )
+        .map(Some)
 }
 
 /// Calls, tokens and cost of every LLM call about one item (vetting, generation).
 #[tauri::command(async)]
 pub fn item_costs(state: State<'_, AppState>, external_id: String) -> Result<CostTotals> {
-    state.store().item_costs(&external_id)
+    state.store()?.item_costs(&external_id)
 }
 
 /// The registered data products, for choosing a pair to relate.
 #[tauri::command(async)]
 pub fn data_products(state: State<'_, AppState>) -> Result<Vec<ProductSummary>> {
-    state.store().list_products()
+    state.store()?.list_products()
+}
+
+// The window's database: welcome screen, open, create, switch, close (see `vetted::window`).
+
+/// The open database (or none: the welcome screen), why the last open failed, the recent list.
+#[tauri::command(async)]
+pub fn window_state(state: State<'_, AppState>) -> WindowState {
+    state.window().state()
+}
+
+/// Asks for a database file and opens it in place of the current one.
+#[tauri::command(async)]
+pub fn open_database(app: AppHandle, state: State<'_, AppState>) -> Result<WindowState> {
+    let Some(path) = picker::open_file(
+        &app,
+        "Open a Vetted database",
+        &[
+            ("Vetted databases", &["db", "sqlite", "sqlite3", "vetted"]),
+            ("All files", &["*"]),
+        ],
+    ) else {
+        return Ok(state.window().state());
+    };
+    switch_to(&app, &state, |window| window.open(&path))
+}
+
+/// Opens a database of the recent list (only those: the webview cannot name other files).
+#[tauri::command(async)]
+pub fn open_recent(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<WindowState> {
+    let path = recent_path(&state, &path)?;
+    switch_to(&app, &state, |window| window.open(&path))
+}
+
+/// Asks where to create a new, empty database and opens it.
+#[tauri::command(async)]
+pub fn new_database(app: AppHandle, state: State<'_, AppState>) -> Result<WindowState> {
+    let Some(path) = picker::save_file(&app, "New Vetted database", "vetted.db") else {
+        return Ok(state.window().state());
+    };
+    switch_to(&app, &state, |window| window.create(&path))
+}
+
+/// Opens the demo database in the data folder, created from the bundled demo items on first use.
+#[tauri::command(async)]
+pub fn open_demo(app: AppHandle, state: State<'_, AppState>) -> Result<WindowState> {
+    let fixture = app
+        .path()
+        .resolve(DEMO_FIXTURE, BaseDirectory::Resource)
+        .map_err(|e| Error::Config(format!("the bundled demo items cannot be found: {e}")))?;
+    switch_to(&app, &state, |window| {
+        window.open_demo(&db_path::demo_db_path(), &fixture)
+    })
+}
+
+/// Closes the database (releasing its lock): back to the welcome screen.
+#[tauri::command(async)]
+pub fn close_database(app: AppHandle, state: State<'_, AppState>) -> Result<WindowState> {
+    switch_to(&app, &state, |window| window.close())
+}
+
+/// Takes a database off the recent list; the file itself is left alone.
+#[tauri::command(async)]
+pub fn forget_recent(state: State<'_, AppState>, path: String) -> Result<WindowState> {
+    let path = recent_path(&state, &path)?;
+    let mut window = state.window();
+    window.forget_recent(&path)?;
+    Ok(window.state())
+}
+
+/// Version, open database and schema, data and config folders, bundled data licenses.
+#[tauri::command(async)]
+pub fn about(state: State<'_, AppState>) -> Result<AboutInfo> {
+    vetted::about::about(state.window().store().ok())
+}
+
+/// Where `bundle.resources` in tauri.conf.json puts the demo items, under the resource dir.
+pub const DEMO_FIXTURE: &str = "demo/demo-items.jsonl";
+
+/// `path` if it is on the recent list.
+fn recent_path(state: &AppState, path: &str) -> Result<PathBuf> {
+    let listed = state.window().state().recent.iter().any(|r| r.path == path);
+    if !listed {
+        return Err(Error::NotFound(format!(
+            "{path} is not on the recent list; open it with Open database…"
+        )));
+    }
+    Ok(PathBuf::from(path))
+}
+
+/// Runs `change` on the window unless a background job still works on the open database, then
+/// makes the session follow the database now open: its reviewer and the window title.
+fn switch_to(
+    app: &AppHandle,
+    state: &AppState,
+    change: impl FnOnce(&mut Window),
+) -> Result<WindowState> {
+    if state.jobs.running() > 0 {
+        return Err(Error::BadRequest(
+            "a background job (import, export, backup, sync or model run) is still working on \
+             this database; wait for it to finish or cancel it, then switch"
+                .into(),
+        ));
+    }
+    let mut window = state.window();
+    change(&mut window);
+    if let Ok(store) = window.store() {
+        *state
+            .reviewer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = session_reviewer(store);
+    }
+    set_title(app, &window);
+    Ok(window.state())
+}
+
+/// `$VETTED_REVIEWER`, else the database's current reviewer (`vetted reviewer use`), else the
+/// OS user.
+pub fn session_reviewer(store: &Store) -> String {
+    vetted::reviewer::session_reviewer(store, None)
+        .unwrap_or_else(|_| vetted::reviewer::default_reviewer())
+}
+
+/// The window title names the open file (`vetted-demo.db — Vetted`).
+pub fn set_title(app: &AppHandle, window: &Window) {
+    let db = window.store().ok().map(Store::path);
+    if let Some(webview) = app.get_webview_window("main") {
+        // A title that cannot be set is cosmetic; the header shows the path too.
+        let _ = webview.set_title(&window_title(db));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn the_demo_items_are_bundled_where_open_demo_looks_for_them() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json");
+        let resources = conf["bundle"]["resources"]
+            .as_object()
+            .expect("bundle.resources maps sources to where they go");
+        let (source, _) = resources
+            .iter()
+            .find(|(_, target)| target.as_str() == Some(DEMO_FIXTURE))
+            .unwrap_or_else(|| panic!("no resource is bundled as {DEMO_FIXTURE}: {resources:?}"));
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
+        assert!(source.is_file(), "{} must exist", source.display());
+    }
+
+    #[test]
+    fn review_commands_say_what_to_do_while_no_database_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState {
+            window: Mutex::new(Window::new(&dir.path().join("recent.json"))),
+            reviewer: Mutex::new("me".into()),
+            jobs: Jobs::default(),
+        };
+        let err = state.store().err().expect("no store on the welcome screen");
+        assert_eq!(err.code(), vetted::ErrorCode::BadRequest);
+        assert!(
+            err.to_string().contains("welcome screen"),
+            "the message says where to open one: {err}"
+        );
+    }
 }

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 
 use tauri::Manager;
 
-use vetted::instance_lock::InstanceLock;
-use vetted::{Store, db_path};
+use vetted::recent::RecentList;
+use vetted::window::{Window, startup_database};
 
 // `with_app_commands!`: the single list of commands, shared with `build.rs` (see the file).
 include!("command_list.rs");
@@ -26,22 +26,19 @@ macro_rules! app_invoke_handler {
 }
 
 fn main() {
-    let path = db_path::default_db_path();
-    let opened = InstanceLock::acquire(&path).and_then(|lock| Ok((lock, Store::open(&path)?)));
-    let (_lock, store) = match opened {
-        Ok(opened) => opened,
-        Err(e) => {
-            eprintln!("Vetted could not open {}: {e}", path.display());
-            std::process::exit(1);
-        }
+    // `vetted-app PATH`, else VETTED_DB, else the welcome screen. A database that cannot be
+    // opened is explained in the window (the welcome screen shows why), never by exiting.
+    let mut window = Window::new(&RecentList::default_path());
+    if let Some(path) = startup_database(std::env::args_os().skip(1)) {
+        window.open(&path);
+    }
+    let reviewer = match window.store() {
+        Ok(store) => commands::session_reviewer(store),
+        Err(_) => vetted::reviewer::default_reviewer(),
     };
-    // $VETTED_REVIEWER, else the database's current reviewer (`vetted reviewer use`), else the
-    // OS user.
-    let reviewer = vetted::reviewer::session_reviewer(&store, None)
-        .unwrap_or_else(|_| vetted::reviewer::default_reviewer());
     tauri::Builder::default()
         .manage(commands::AppState {
-            store: Mutex::new(store),
+            window: Mutex::new(window),
             reviewer: Mutex::new(reviewer),
             jobs: Default::default(),
         })
@@ -50,9 +47,11 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(with_app_commands!(app_invoke_handler))
         .setup(|app| {
-            if let Some(window) = app.get_webview_window("main") {
-                rendering::configure(&window)?;
+            if let Some(webview) = app.get_webview_window("main") {
+                rendering::configure(&webview)?;
             }
+            let state = app.state::<commands::AppState>();
+            commands::set_title(app.handle(), &state.window());
             Ok(())
         })
         .run(tauri::generate_context!())

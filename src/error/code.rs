@@ -63,6 +63,8 @@ error_codes! {
     ProductCollision = "product_collision",
     UnknownField = "unknown_field",
     EmptySelection = "empty_selection",
+    /// A database file that is not there any more (moved, renamed or deleted).
+    MissingDatabase = "missing_database",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -116,6 +118,7 @@ mod tests {
                 "product_collision",
                 "unknown_field",
                 "empty_selection",
+                "missing_database",
             ],
             "codes are a public contract (UI, scripts, llm_calls.error_code): never rename one"
         );

@@ -47,6 +47,29 @@ pub enum Error {
     #[error("{path}: {problem}; nothing was read or written. Choose a regular file.")]
     NotARegularFile { path: PathBuf, problem: String },
 
+    /// A SQLite file of another program (tables, but no Vetted schema): never migrated.
+    #[error(
+        "{path} is a SQLite database of another program, not a Vetted database; it was left \
+         alone. Open a Vetted database, or create a new one."
+    )]
+    ForeignDatabase { path: PathBuf },
+
+    /// A database to open that is not there: never created in its place.
+    #[error(
+        "{path} does not exist (it was moved, renamed or deleted). Open another database, or \
+         create a new one."
+    )]
+    MissingDatabase { path: PathBuf },
+
+    /// A database to open whose file or folder cannot be written: Vetted writes every decision
+    /// (and SQLite's journal next to the file), so it is not opened at all.
+    #[error(
+        "{path} is read-only (the file or its folder cannot be written), and Vetted writes every \
+         decision into it. Copy it to a folder you can write to and open the copy, or change its \
+         permissions."
+    )]
+    ReadOnlyDatabase { path: PathBuf },
+
     #[error("{path} is already open in another Vetted window; switch to that window")]
     AlreadyOpen { path: PathBuf },
 
@@ -214,8 +237,9 @@ impl Error {
         match self {
             Error::Io { .. } => C::Io,
             Error::Sqlite(_) => C::Database,
-            Error::NotADatabase { .. } => C::NotADatabase,
-            Error::ReadOnly => C::ReadOnly,
+            Error::NotADatabase { .. } | Error::ForeignDatabase { .. } => C::NotADatabase,
+            Error::ReadOnly | Error::ReadOnlyDatabase { .. } => C::ReadOnly,
+            Error::MissingDatabase { .. } => C::MissingDatabase,
             Error::Locked => C::Locked,
             Error::DiskFull => C::DiskFull,
             Error::AlreadyOpen { .. } => C::AlreadyOpen,

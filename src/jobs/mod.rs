@@ -127,6 +127,11 @@ impl Jobs {
         }
     }
 
+    /// How many jobs are still running.
+    pub fn running(&self) -> usize {
+        self.registry().len()
+    }
+
     fn registry(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, Arc<AtomicBool>>> {
         self.cancels.lock().unwrap_or_else(|p| p.into_inner())
     }

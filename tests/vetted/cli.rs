@@ -240,3 +240,30 @@ fn a_reject_reason_can_be_given_by_its_label_and_is_stored_by_its_id() {
                 .and(predicate::str::contains("unsupported_by_evidence")),
         );
 }
+
+#[test]
+fn version_is_the_workspace_version() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("read the workspace manifest");
+    let workspace: toml::Table = manifest.parse().expect("parse Cargo.toml");
+    let version = workspace["workspace"]["package"]["version"]
+        .as_str()
+        .expect("[workspace.package] version");
+    Command::cargo_bin("vetted")
+        .unwrap()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("vetted {version}\n"));
+    let conf = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src-tauri/tauri.conf.json"
+    ))
+    .expect("read tauri.conf.json");
+    let conf: serde_json::Value = serde_json::from_str(&conf).expect("parse tauri.conf.json");
+    assert_eq!(
+        conf["version"].as_str(),
+        Some(version),
+        "the app and its packages carry the same version as the CLI"
+    );
+}

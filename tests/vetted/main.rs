@@ -3,6 +3,7 @@
 mod agreement_reference;
 mod candidates_by_name;
 mod cli;
+mod database_file;
 mod decisions;
 mod export;
 mod guidelines;

@@ -18,6 +18,7 @@ import type { Role } from "../src/bindings/Role";
 import type { SessionInfo } from "../src/bindings/SessionInfo";
 import type { StatusCounts } from "../src/bindings/StatusCounts";
 import type { Vetting } from "../src/bindings/Vetting";
+import type { WindowState } from "../src/bindings/WindowState";
 import records from "./mock-items.json";
 import { inForce, mockStats, seedTeamHistory } from "./mockStats";
 
@@ -211,8 +212,40 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     (filter.tag === null || r.item.tags.includes(filter.tag)) &&
     (filter.reviewer === null || r.history.some((d) => d.reviewer === filter.reviewer));
 
+  // One database, open from the start; closing it shows the welcome screen, the demo reopens it.
+  const dbPath = `/home/${options.reviewer}/.local/share/vetted/vetted.db`;
+  let generation = 1;
+  let open = true;
+  const windowState = (): WindowState => ({
+    database: open ? { path: dbPath, name: "vetted.db", generation } : null,
+    failure: null,
+    recent: [{ path: dbPath, name: "vetted.db", opened_at: new Date(0).toISOString(), missing: false }],
+  });
+  const reopen = (): WindowState => {
+    if (!open) generation += 1;
+    open = true;
+    return windowState();
+  };
+
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+    window_state: windowState,
     // No files in a browser: the pickers behave as if the user closed the dialog.
+    open_database: windowState,
+    new_database: windowState,
+    open_demo: reopen,
+    open_recent: reopen,
+    forget_recent: windowState,
+    close_database: () => {
+      open = false;
+      return windowState();
+    },
+    about: () => ({
+      version: "0.0.0-mock",
+      database: open ? { path: dbPath, schema_version: 1, latest_schema_version: 1 } : null,
+      data_dir: `/home/${options.reviewer}/.local/share/vetted`,
+      config_dir: `/home/${options.reviewer}/.config/vetted`,
+      bundled_data_notice: "The mock has no bundled data.",
+    }),
     start_import: () => null,
     start_export: () => null,
     start_backup: () => null,

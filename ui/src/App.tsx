@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { QueueFacets } from "./bindings/QueueFacets";
+import type { RecentDatabase } from "./bindings/RecentDatabase";
 import { AppHeader } from "./components/AppHeader";
 import { CheatSheet } from "./components/CheatSheet";
 import { DecisionBar } from "./components/DecisionBar";
@@ -31,8 +32,17 @@ import { useJobs } from "./useJobs";
 import { useKeymap } from "./useKeymap";
 import { useReviewSession } from "./useReviewSession";
 import { useToast } from "./useToast";
+import type { DatabaseActions } from "./useWindow";
 
-export function App() {
+interface AppProps {
+  /** For the File menu: the recent databases and what it can do with them. */
+  recent: readonly RecentDatabase[];
+  databases: DatabaseActions;
+  onAbout: () => void;
+}
+
+/** The review screen of the open database (Root mounts one per database opened). */
+export function App({ recent, databases, onAbout }: AppProps) {
   const { toast, showToast, dismissToast } = useToast();
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
@@ -147,7 +157,7 @@ export function App() {
   const browsing = mode.kind === "browse" && !busy;
   return (
     <div className="app">
-      <AppHeader session={review.session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={onCommand} />
+      <AppHeader session={review.session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={onCommand} recent={recent} databases={databases} onAbout={onAbout} />
       {mode.kind === "stats" && (
         <StatsDashboard revision={review.statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
       )}

@@ -1,6 +1,7 @@
 // The only module that talks to the Tauri shell: one typed function per command. Every failure
 // is rethrown as a CallError {code, message}, whatever shape it arrived in.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AboutInfo } from "./bindings/AboutInfo";
 import type { AdjudicationCase } from "./bindings/AdjudicationCase";
 import type { AppError } from "./bindings/AppError";
 import type { CostTotals } from "./bindings/CostTotals";
@@ -28,6 +29,7 @@ import type { SearchResults } from "./bindings/SearchResults";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
+import type { WindowState } from "./bindings/WindowState";
 
 /**
  * What every function here rejects with: the core's AppError, or a failure of the IPC layer
@@ -55,6 +57,32 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
     throw toCallError(thrown);
   }
 }
+
+/** The open database (null: the welcome screen), why the last open failed, the recent list. */
+export const windowState = (): Promise<WindowState> => call("window_state");
+
+// Opening and switching databases. Each resolves to the new window state; a database that could
+// not be opened is in its `failure` (the current one, if any, stays open). A cancelled dialog
+// changes nothing. The shell shows the dialogs: the webview never names a path, except one it was
+// given by the recent list.
+
+export const openDatabase = (): Promise<WindowState> => call("open_database");
+
+export const newDatabase = (): Promise<WindowState> => call("new_database");
+
+/** Opens the demo database, created from the bundled demo items on first use. */
+export const openDemo = (): Promise<WindowState> => call("open_demo");
+
+export const openRecent = (path: string): Promise<WindowState> => call("open_recent", { path });
+
+/** Takes a database off the recent list (the file stays). */
+export const forgetRecent = (path: string): Promise<WindowState> => call("forget_recent", { path });
+
+/** Closes the open database: back to the welcome screen. */
+export const closeDatabase = (): Promise<WindowState> => call("close_database");
+
+/** Version, database and schema, data and config folders, bundled data licenses. */
+export const about = (): Promise<AboutInfo> => call("about");
 
 export const sessionInfo = (): Promise<SessionInfo> => call("session_info");
 

@@ -1,9 +1,15 @@
 import { memo } from "react";
+import type { RecentDatabase } from "../bindings/RecentDatabase";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { KeyCommand } from "../keyboard";
 import { visibleText } from "../invisibles";
 import { keyLabel, type Keymap } from "../keymap";
-import { FILE_MENU, HeaderMenu, MODELS_MENU } from "./HeaderMenu";
+import { folderOf, recentMenuEntries } from "../openFailure";
+import type { DatabaseActions } from "../useWindow";
+import { FILE_MENU, HeaderMenu, MODELS_MENU, type MenuSection } from "./HeaderMenu";
+
+/** How many recent databases the File menu lists (the welcome screen shows them all). */
+const RECENT_IN_MENU = 5;
 
 const ROLE_LABEL = { analyst: "analyst", sme: "SME", adjudicator: "adjudicator" } as const;
 
@@ -13,20 +19,48 @@ interface AppHeaderProps {
   /** The stats dashboard is shown (its button reads as pressed and takes the reviewer back). */
   statsShown: boolean;
   onCommand: (command: KeyCommand) => void;
+  /** The recent databases, the open one included. */
+  recent: readonly RecentDatabase[];
+  databases: DatabaseActions;
+  onAbout: () => void;
 }
 
 
 const withKey = (label: string, key: string | undefined) => (key === undefined ? label : `${label} (${keyLabel(key)})`);
 
-export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, onCommand }: AppHeaderProps) {
+export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, onCommand, recent, databases, onAbout }: AppHeaderProps) {
+  const fileSections: MenuSection[] = [
+    {
+      items: [
+        { id: "new-database", label: "New database…", onSelect: databases.newDatabase },
+        { id: "open-database", label: "Open database…", onSelect: databases.openDatabase },
+      ],
+    },
+    {
+      heading: "Open recent",
+      items: recentMenuEntries(recent, RECENT_IN_MENU)
+        .filter((r) => r.path !== session?.db_path)
+        .map((r, i) => ({ id: `recent-${i}`, label: r.name, detail: folderOf(r.path), onSelect: () => databases.openRecent(r.path) })),
+    },
+    { items: [{ id: "close-database", label: "Close database", onSelect: databases.closeDatabase }] },
+  ].filter((section) => section.items.length > 0);
+  const helpSections: MenuSection[] = [
+    {
+      items: [
+        { id: "shortcuts", label: "Keyboard shortcuts", onSelect: () => onCommand({ type: "help" }) },
+        { id: "about", label: "About Vetted", onSelect: onAbout },
+      ],
+    },
+  ];
   return (
     <header className="app-header">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         Vetted
       </div>
-      <HeaderMenu title="File" name="file" entries={FILE_MENU} keymap={keymap} onCommand={onCommand} />
+      <HeaderMenu title="File" name="file" sections={fileSections} entries={FILE_MENU} keymap={keymap} onCommand={onCommand} />
       <HeaderMenu title="Models" name="models" entries={MODELS_MENU} keymap={keymap} onCommand={onCommand} />
+      <HeaderMenu title="Help" name="help" sections={helpSections} entries={[]} keymap={keymap} onCommand={onCommand} />
       <nav className="view-actions" aria-label="Views">
         <button
           type="button"

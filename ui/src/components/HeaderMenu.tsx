@@ -1,6 +1,7 @@
-// The header's menus (File, Models): each entry is a keymap action shown with its shortcut. A
-// WAI-ARIA menu button: Enter/Space/ArrowDown open it, arrows move, Enter picks, Esc closes.
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+// The header's menus (File, Models, Help): sections of entries, a keymap action's entry shown
+// with its shortcut. A WAI-ARIA menu button: Enter/Space/ArrowDown open it, arrows move, Enter
+// picks, Esc closes.
+import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { KeyCommand } from "../keyboard";
 import { keyLabel, type Keymap, type KeymapAction } from "../keymap";
 import { Kbd } from "./Badges";
@@ -8,6 +9,22 @@ import { Kbd } from "./Badges";
 export interface MenuEntry {
   action: KeymapAction;
   label: string;
+}
+
+/** An entry that is not a keymap action (open a recent database, About). */
+export interface MenuItem {
+  /** `header-${id}` is its test id. */
+  id: string;
+  label: string;
+  /** A second, dimmer line (a recent database's folder). */
+  detail?: string;
+  onSelect: () => void;
+}
+
+/** A group of entries, with a heading when it has one ("Open recent"). */
+export interface MenuSection {
+  heading?: string;
+  items: readonly MenuItem[];
 }
 
 export const FILE_MENU: readonly MenuEntry[] = [
@@ -29,12 +46,14 @@ interface HeaderMenuProps {
   title: string;
   /** `header-${name}` is the button's test id. */
   name: string;
+  /** Sections shown before the keymap entries, each after a separator. */
+  sections?: readonly MenuSection[];
   entries: readonly MenuEntry[];
   keymap: Keymap;
   onCommand: (command: KeyCommand) => void;
 }
 
-export function HeaderMenu({ title, name, entries, keymap, onCommand }: HeaderMenuProps) {
+export function HeaderMenu({ title, name, sections = [], entries, keymap, onCommand }: HeaderMenuProps) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -50,10 +69,10 @@ export function HeaderMenu({ title, name, entries, keymap, onCommand }: HeaderMe
     return () => window.removeEventListener("mousedown", close);
   }, [open]);
 
-  const pick = (action: KeymapAction) => {
+  const pick = (run: () => void) => {
     setOpen(false);
     button.current?.focus();
-    onCommand({ type: action });
+    run();
   };
 
   // Menu keys stay here: the review keys must not act while the menu is open.
@@ -102,10 +121,27 @@ export function HeaderMenu({ title, name, entries, keymap, onCommand }: HeaderMe
       </button>
       {open && (
         <div ref={menu} className="file-menu-list" role="menu" aria-label={title} onKeyDown={onMenuKey}>
+          {sections.map((section, s) => (
+            <Fragment key={s}>
+              {s > 0 && <div role="separator" className="file-menu-separator" />}
+              {section.heading !== undefined && (
+                <div className="file-menu-heading" aria-hidden="true">
+                  {section.heading}
+                </div>
+              )}
+              {section.items.map(({ id, label, detail, onSelect }) => (
+                <button key={id} type="button" role="menuitem" className="file-menu-item" data-testid={`header-${id}`} title={detail} aria-label={section.heading === undefined ? label : `${section.heading}: ${label}`} onClick={() => pick(onSelect)}>
+                  <span>{label}</span>
+                  {detail !== undefined && <span className="file-menu-detail">{detail}</span>}
+                </button>
+              ))}
+            </Fragment>
+          ))}
+          {sections.length > 0 && entries.length > 0 && <div role="separator" className="file-menu-separator" />}
           {entries.map(({ action, label }) => {
             const key = keymap[action][0];
             return (
-              <button key={action} type="button" role="menuitem" className="file-menu-item" data-testid={`header-${action}`} onClick={() => pick(action)}>
+              <button key={action} type="button" role="menuitem" className="file-menu-item" data-testid={`header-${action}`} onClick={() => pick(() => onCommand({ type: action }))}>
                 <span>{label}</span>
                 {key !== undefined && <Kbd>{keyLabel(key)}</Kbd>}
               </button>
