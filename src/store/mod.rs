@@ -39,6 +39,8 @@ mod restore;
 mod search;
 mod staging;
 mod stats;
+#[cfg(test)]
+mod stats_aggregates_test;
 mod stats_sql;
 mod sync;
 mod undo;
