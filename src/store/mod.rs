@@ -39,8 +39,6 @@ mod restore;
 mod search;
 mod staging;
 mod stats;
-#[cfg(test)]
-mod stats_aggregates_test;
 mod stats_sql;
 mod sync;
 mod undo;
@@ -206,6 +204,10 @@ text_enum_sql!(
     crate::domain::Action,
     crate::domain::Verdict,
 );
+
+// After the re-exports: the cycle test reads this file up to its first `cfg(test)`.
+#[cfg(test)]
+mod stats_aggregates_test;
 
 #[cfg(test)]
 mod tests {
