@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_stats_covering_indexes.sql",
         sql: include_str!("../../migrations/0009_stats_covering_indexes.sql"),
     },
+    Migration {
+        name: "0010_stats_aggregates.sql",
+        sql: include_str!("../../migrations/0010_stats_aggregates.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -1,5 +1,6 @@
-//! Gathers [`Stats`]: every figure is aggregated in SQL (`GROUP BY`), so what comes back is
-//! bounded by days × reviewers, models, domains and reasons, not by items. The one exception is
+//! Gathers [`Stats`]: every figure is aggregated in SQL (`GROUP BY`, or read from the aggregates
+//! migration 0010 maintains as decisions are recorded), so what comes back is bounded by days ×
+//! reviewers, models, domains and reasons, not by items. The one exception is
 //! agreement, which needs each item's ratings together: those rows are streamed one item at a
 //! time (only items rated by at least two reviewers) and folded into tallies, never collected.
 //!
@@ -47,7 +48,7 @@ impl Store {
 fn decisions_by_day_and_reviewer(
     conn: &Connection,
 ) -> Result<(Vec<DayDecisions>, Vec<ReviewerDecisions>)> {
-    let mut stmt = conn.prepare_cached(&sql::decisions_by_day())?;
+    let mut stmt = conn.prepare_cached(sql::DECISIONS_BY_DAY)?;
     let mut by_day: BTreeMap<String, ActionCounts> = BTreeMap::new();
     let mut by_reviewer: BTreeMap<String, ActionCounts> = BTreeMap::new();
     let mut rows = stmt.query([])?;
@@ -131,19 +132,10 @@ fn burn_down(conn: &Connection) -> Result<Vec<BurnDownDay>> {
             days.entry(row.get(0)?).or_default().0 += sign * row.get::<_, i64>(1)?;
         }
     }
-    // One row per decided item: grouping them by day here costs a fraction of a second SQLite
-    // spends sorting them at a million items.
-    let mut stmt = conn.prepare_cached(&sql::items_first_decided())?;
+    let mut stmt = conn.prepare_cached(sql::ITEMS_DECIDED_BY_DAY)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let decided_at: String = row.get(0)?;
-        let day = decided_at.get(..10).unwrap_or(&decided_at);
-        match days.get_mut(day) {
-            Some(counts) => counts.1 += 1,
-            None => {
-                days.insert(day.to_owned(), (0, 1));
-            }
-        }
+        days.entry(row.get(0)?).or_default().1 += row.get::<_, i64>(1)?;
     }
     let mut remaining = 0;
     Ok(days
@@ -164,7 +156,7 @@ fn burn_down(conn: &Connection) -> Result<Vec<BurnDownDay>> {
 /// Folds each reviewer's rating of every item rated by two or more reviewers into the tallies.
 fn agreement(conn: &Connection) -> Result<AgreementStats> {
     // Streamed in item order so one item's ratings arrive together.
-    let mut stmt = conn.prepare_cached(&sql::ratings())?;
+    let mut stmt = conn.prepare_cached(sql::RATINGS)?;
     let mut folder = AgreementFolder::default();
     let mut current: Option<(i64, Unit)> = None;
     let mut rows = stmt.query([])?;
