@@ -48,5 +48,7 @@ export VETTED_E2E_APP=$PWD/target/release/vetted-app VETTED_E2E_CLI=$PWD/target/
 timed "e2e: a failing or hanging suite is stopped and reaped" bash e2e/check-reaping.sh
 # The window's LLM runs call the real local server; provider keys go to a throw-away keyring.
 timed "e2e: real window" bash scripts/test-llm.sh bash scripts/test-keyring.sh bash e2e/run.sh
+# The .deb as a user gets it: apt install, the installed app's first run, purge.
+timed "package: install, first run of the installed app, purge" bash scripts/test-package.sh
 
 printf '\nall checks passed in %ss\n' $((SECONDS - started))
