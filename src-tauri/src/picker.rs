@@ -1,9 +1,11 @@
 //! Native file dialogs, shown by Rust: the webview never names a path. Whatever the user picks
 //! is still checked by the core (regular files only) before it is read or written.
 //!
-//! Debug builds only: `VETTED_E2E_PICKS` (paths separated by `|`, an empty entry meaning
-//! "the user cancelled") answers the dialogs in order instead, because WebDriver cannot drive
-//! a native GTK dialog. Release builds ignore it.
+//! `VETTED_E2E_PICKS` (paths separated by `|`, an empty entry meaning "the user cancelled")
+//! answers the dialogs in order instead, because WebDriver cannot drive a native GTK dialog. It
+//! is honoured in release builds too, so the end-to-end suites drive the very build that is
+//! packaged: like `VETTED_DB`, it comes from whoever starts the process (who can already read
+//! and write every file the app can), never from the webview.
 
 use std::path::PathBuf;
 
@@ -12,7 +14,6 @@ use tauri_plugin_dialog::DialogExt;
 
 /// A file to read, or `None` when the user cancelled.
 pub fn open_file(app: &AppHandle, title: &str, filters: &[(&str, &[&str])]) -> Option<PathBuf> {
-    #[cfg(debug_assertions)]
     if let Some(scripted) = scripted::next() {
         return scripted;
     }
@@ -26,7 +27,6 @@ pub fn open_file(app: &AppHandle, title: &str, filters: &[(&str, &[&str])]) -> O
 /// A file to write, proposed as `file_name`; `None` when the user cancelled. The dialog asks
 /// before replacing an existing file.
 pub fn save_file(app: &AppHandle, title: &str, file_name: &str) -> Option<PathBuf> {
-    #[cfg(debug_assertions)]
     if let Some(scripted) = scripted::next() {
         return scripted;
     }
@@ -40,7 +40,6 @@ pub fn save_file(app: &AppHandle, title: &str, file_name: &str) -> Option<PathBu
         .ok()
 }
 
-#[cfg(debug_assertions)]
 mod scripted {
     use std::collections::VecDeque;
     use std::path::PathBuf;

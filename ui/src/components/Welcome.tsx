@@ -5,6 +5,7 @@ import type { CallError } from "../api";
 import type { WindowState } from "../bindings/WindowState";
 import { folderOf } from "../openFailure";
 import { useGlobalKeydown } from "../useGlobalKeydown";
+import { useWelcomePaintMark } from "../usePaintMark";
 import type { DatabaseActions } from "../useWindow";
 import { Kbd } from "./Badges";
 import { OpenFailurePanel } from "./OpenFailurePanel";
@@ -21,6 +22,7 @@ interface WelcomeProps {
 
 export function Welcome({ state, error, busy, databases, onAbout }: WelcomeProps) {
   const first = useRef<HTMLButtonElement>(null);
+  useWelcomePaintMark();
   useEffect(() => {
     first.current?.focus();
     // The window is usable: the e2e tests wait for this (the review screen sets it too).
