@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod content_hash;
 pub mod database_file;
 pub mod db_path;
+pub mod discovery;
 pub mod domain;
 pub mod edit_distance;
 pub mod error;

@@ -21,7 +21,7 @@ pub const MAX_DISTINCT_KEYS: usize = 2_000_000;
 /// Separates the parts of a composite key (a control character no real key contains).
 const KEY_SEPARATOR: char = '\u{1f}';
 
-pub(super) struct KeyCounts {
+pub(crate) struct KeyCounts {
     /// Distinct non-null key → number of rows carrying it.
     pub counts: HashMap<String, u64>,
     /// Rows with a null in at least one key field; they take no part in any figure.
@@ -88,18 +88,7 @@ pub(super) fn gather(
         None => "the product is not registered".to_owned(),
         Some(product) => match fields.iter().find(|f| product.schema.field(f).is_none()) {
             Some(missing) => format!("the registered product has no field '{missing}'"),
-            None => {
-                return match from_source(product, fields) {
-                    Ok(counts) => counts.labelled(None, None),
-                    Err(why) => from_rows(
-                        &product.name,
-                        BasisKind::RegisteredSample,
-                        &product.sample_rows,
-                        fields,
-                    )
-                    .labelled(Some(product.row_count), Some(why)),
-                };
-            }
+            None => return of_registered(product, fields),
         },
     };
     from_rows(
@@ -109,6 +98,21 @@ pub(super) fn gather(
         fields,
     )
     .labelled(None, Some(why_not_registered))
+}
+
+/// The key values of `fields` of a registered product that has them all: its full source, else
+/// its registered sample (the basis says which, and why).
+pub(crate) fn of_registered(product: &DataProduct, fields: &[&str]) -> KeyCounts {
+    match from_source(product, fields) {
+        Ok(counts) => counts.labelled(None, None),
+        Err(why) => from_rows(
+            &product.name,
+            BasisKind::RegisteredSample,
+            &product.sample_rows,
+            fields,
+        )
+        .labelled(Some(product.row_count), Some(why)),
+    }
 }
 
 fn from_rows(product: &str, kind: BasisKind, rows: &[Row], fields: &[&str]) -> KeyCounts {

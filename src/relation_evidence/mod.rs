@@ -12,7 +12,9 @@ mod value_figures;
 pub use conflicts::{Conflict, ConflictKind};
 pub use field_types::{TypeFamily, TypeMatch, type_family, type_match};
 pub use key_counts::MAX_DISTINCT_KEYS;
+pub(crate) use key_counts::of_registered as registered_key_counts;
 pub use name_similarity::name_similarity;
+pub(crate) use name_similarity::tokens as name_tokens;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -18,7 +18,8 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     (jaccard + jaro_winkler) / 2.0
 }
 
-fn tokens(name: &str) -> Vec<String> {
+/// Lower-case word tokens of a field or product name (see the module doc for the boundaries).
+pub(crate) fn tokens(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut tokens = Vec::new();
     let mut current = String::new();

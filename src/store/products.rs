@@ -125,6 +125,15 @@ impl Store {
     pub fn product(&self, name: &str) -> Result<Option<DataProduct>> {
         product_in(&self.conn, name)
     }
+
+    /// Every registered product with its schema and sample, by name.
+    pub fn products(&self) -> Result<Vec<DataProduct>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products ORDER BY name"
+        ))?;
+        let rows = stmt.query_map([], read_product)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 /// Read access to the registry from another thread than the store's (an import's reader thread,

@@ -5,6 +5,7 @@ mod candidates_by_name;
 mod cli;
 mod database_file;
 mod decisions;
+mod discovery;
 mod export;
 mod guidelines;
 mod import;

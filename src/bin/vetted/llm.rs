@@ -64,9 +64,9 @@ pub struct LlmArgs {
     /// Directory of per-domain prompt overrides: DIR/DOMAIN/ROLE.md.
     #[arg(long, value_name = "DIR")]
     prompts: Option<PathBuf>,
-    /// Print the run summary as JSON.
+    /// Print the run summary (with --discover: the candidates and their signals) as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 impl LlmArgs {

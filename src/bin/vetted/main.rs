@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+mod discover;
 mod evidence_view;
 mod export;
 mod guidelines;
@@ -190,10 +191,25 @@ enum Command {
     },
     /// Propose relationships from PRODUCT_A (source) to PRODUCT_B (target) with an LLM.
     Relate {
-        #[arg(required_unless_present = "from_item")]
+        #[arg(required_unless_present_any = ["from_item", "discover"])]
         product_a: Option<String>,
-        #[arg(required_unless_present = "from_item")]
+        #[arg(required_unless_present_any = ["from_item", "discover"])]
         product_b: Option<String>,
+        /// Propose candidates among all registered products without a model (declared keys,
+        /// names and types, values where the source can be read whole) and queue them
+        /// (docs/relationships.md).
+        #[arg(long, conflicts_with_all = ["product_a", "product_b", "products", "from_item"])]
+        discover: bool,
+        /// With --discover: do not copy declared foreign keys; infer them, and report recall
+        /// against them.
+        #[arg(long, requires = "discover")]
+        ignore_declared: bool,
+        /// With --discover: use names, types and declared keys only; read no values.
+        #[arg(long, requires = "discover")]
+        schema_only: bool,
+        /// With --discover: list the candidates, queue nothing.
+        #[arg(long, requires = "discover")]
+        dry_run: bool,
         /// JSON array of products ({"product", "fields", "sample_rows"}) to pick both from
         /// (default: the registered data products, see `vetted products add`).
         #[arg(long, value_name = "FILE")]
@@ -202,7 +218,7 @@ enum Command {
         #[arg(long, value_name = "ITEM", conflicts_with_all = ["product_a", "product_b", "products"])]
         from_item: Option<String>,
         /// Domain of the new items (and of the prompt override).
-        #[arg(long, default_value = "data")]
+        #[arg(long, default_value = vetted::discovery::DISCOVERY_DOMAIN)]
         domain: String,
         #[command(flatten)]
         llm: llm::LlmArgs,
@@ -458,12 +474,31 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Relate {
+            discover: true,
+            domain,
+            ignore_declared,
+            schema_only,
+            dry_run,
+            llm,
+            ..
+        } => discover::run(
+            &mut store,
+            discover::DiscoverArgs {
+                domain,
+                ignore_declared,
+                schema_only,
+                dry_run,
+                json: llm.json,
+            },
+        ),
+        Command::Relate {
             product_a,
             product_b,
             products,
             from_item,
             domain,
             llm,
+            ..
         } => {
             let (source, target) = match (from_item, products, product_a, product_b) {
                 (Some(item), ..) => relate::products_from_item(&store, &item)?,

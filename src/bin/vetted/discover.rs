@@ -1,0 +1,115 @@
+//! `relate --discover`: relationship candidates from the data-product registry, without a
+//! model, queued as relationship items (or only listed with `--dry-run`).
+
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+use std::sync::atomic::Ordering;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use vetted::discovery::{self, DiscoveryOptions, declared_key_pairs, measure};
+use vetted::{Error, Result, Store};
+
+use crate::output::print_json;
+
+pub struct DiscoverArgs {
+    pub domain: String,
+    pub ignore_declared: bool,
+    pub schema_only: bool,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+pub fn run(store: &mut Store, args: DiscoverArgs) -> Result<()> {
+    let products = store.products_for_discovery()?;
+    let bar = (std::io::stderr().is_terminal() && !args.json).then(|| {
+        let bar = ProgressBar::new(products.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} products {elapsed}")
+                .expect("template is valid"),
+        );
+        bar
+    });
+    let options = DiscoveryOptions {
+        declared: !args.ignore_declared,
+        values: !args.schema_only,
+    };
+    let cancel = crate::interrupt::cancel_flag();
+    let candidates = discovery::discover(&products, options, &mut |done, _| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    // Ctrl-C: nothing was queued.
+    let candidates = candidates.ok_or(Error::Cancelled)?;
+    // Measured against the declared keys only when discovery did not simply copy them.
+    let declared = declared_key_pairs(&products);
+    let recall =
+        (args.ignore_declared && !declared.is_empty()).then(|| measure(&candidates, &declared));
+    let queued = if args.dry_run {
+        None
+    } else {
+        Some(store.queue_candidates(&args.domain, &candidates)?)
+    };
+    if args.json {
+        print_json(&serde_json::json!({
+            "products": products.len(),
+            "candidates": candidates,
+            "against_declared": recall,
+            "queued": queued,
+        }));
+        return Ok(());
+    }
+    for c in &candidates {
+        let pairs: Vec<String> = c
+            .mapping
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}.{} → {}.{}",
+                    c.source_product, p.source_field, c.target_product, p.target_field
+                )
+            })
+            .collect();
+        println!(
+            "{:.2}  {}  {}",
+            c.score,
+            pairs.join(", "),
+            c.cardinality.as_str()
+        );
+        for signal in &c.signals {
+            println!("        {}", signal.describe());
+        }
+    }
+    println!(
+        "{} candidate(s) from {} products",
+        candidates.len(),
+        products.len()
+    );
+    if let Some(r) = recall {
+        println!(
+            "against the {} declared foreign key pair(s): recall {:.2} ({} found), {} false \
+             candidate(s) ({:.2} per key)",
+            r.true_keys,
+            r.recall(),
+            r.found,
+            r.false_candidates,
+            r.false_per_key()
+        );
+    }
+    match queued {
+        Some(q) => println!(
+            "queued {} new relationship item(s) in domain '{}'; {} already in the queue",
+            q.new, args.domain, q.already_queued
+        ),
+        None => println!("dry run: nothing queued"),
+    }
+    Ok(())
+}
