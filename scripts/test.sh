@@ -22,7 +22,8 @@ timed "ui: unit tests" bash -c "cd ui && npm test --silent"
 timed "ui: build" bash -c "cd ui && npm run --silent build"
 timed "rust: fmt" cargo fmt --all --check
 timed "rust: clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
-timed "rust: tests (core + CLI, headless)" cargo test --locked
+# PostgreSQL-backed tests (products read in place) get a throwaway server for this step only.
+timed "rust: tests (core + CLI, headless)" bash scripts/with-postgres.sh cargo test --locked
 bindings_drift() {
   local drift
   drift=$(git status --porcelain -- ui/src/bindings)

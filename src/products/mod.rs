@@ -1,11 +1,12 @@
-//! Data products: the tables of a SQLite database, or CSV files, that relationship items talk
-//! about. Registering one reads its schema and a bounded sample of rows (see [`sample`]); the
+//! Data products: the tables of a SQLite or PostgreSQL database, or CSV files, that
+//! relationship items talk about. Registering one reads its schema and a bounded sample of rows (see [`sample`]); the
 //! source itself stays where it is and is only read again, read-only, to compute evidence.
 //!
 //! Scanning never writes: [`scan_path`] returns every product of a file or an error naming the
 //! file (and line), and the store registers a whole batch in one transaction.
 
 pub(crate) mod csv_source;
+pub mod postgres_source;
 mod sample;
 pub(crate) mod sqlite_source;
 mod values;
@@ -14,7 +15,7 @@ pub use sample::{SAMPLE_HEAD, SAMPLE_LIMIT};
 pub(crate) use values::{json_of_sql, key_of_json};
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,9 @@ pub type Row = serde_json::Map<String, serde_json::Value>;
 pub enum SourceKind {
     Sqlite,
     Csv,
+    /// A table of a PostgreSQL database: `source_path` is `postgres://user@host:port/db`,
+    /// `source_table` the quoted `"schema"."table"`.
+    Postgres,
 }
 
 /// A field with its declared type (SQLite) or inferred type (CSV: `INTEGER`, `REAL`, `DATE`,
@@ -126,6 +130,24 @@ pub struct ProductSummary {
     #[ts(type = "number")]
     pub sample_rows: i64,
     pub registered_at: DateTime<Utc>,
+}
+
+/// Where to register products from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProductSource {
+    /// A SQLite database or a CSV file (see [`scan_path`]).
+    File(PathBuf),
+    Postgres(postgres_source::PostgresSource),
+}
+
+impl ProductSource {
+    /// Every product of the source; reads, never writes.
+    pub fn scan(&self) -> Result<Vec<DataProduct>> {
+        match self {
+            ProductSource::File(path) => scan_path(path),
+            ProductSource::Postgres(source) => postgres_source::scan(source),
+        }
+    }
 }
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";

@@ -13,7 +13,9 @@ use super::{BasisKind, SideBasis};
 use crate::domain::ProductSide;
 use crate::error::Result;
 use crate::products::sqlite_source::{open_read_only, quote_ident};
-use crate::products::{DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json};
+use crate::products::{
+    DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json, postgres_source,
+};
 
 /// A source with more distinct keys than this is not read whole; its sample is used instead.
 pub const MAX_DISTINCT_KEYS: usize = 2_000_000;
@@ -129,6 +131,25 @@ fn from_rows(product: &str, kind: BasisKind, rows: &[Row], fields: &[&str]) -> K
 
 /// Reads the full source; `Err` says why it could not (the caller falls back to samples).
 fn from_source(product: &DataProduct, fields: &[&str]) -> Result<KeyCounts, String> {
+    if let (SourceKind::Postgres, Some(relation)) = (&product.source_kind, &product.source_table) {
+        let mut counts = KeyCounts::new(&product.name, BasisKind::SourceTable);
+        let groups = postgres_source::key_counts(
+            &product.source_path,
+            relation,
+            fields,
+            MAX_DISTINCT_KEYS + 1,
+        )
+        .map_err(|e| format!("the source could not be read ({e})"))?;
+        if groups.len() > MAX_DISTINCT_KEYS {
+            return Err(format!(
+                "the source has more than {MAX_DISTINCT_KEYS} distinct keys"
+            ));
+        }
+        for (parts, rows) in groups {
+            counts.add(parts.iter().map(key_of_json).collect(), rows);
+        }
+        return Ok(counts);
+    }
     let path = Path::new(&product.source_path);
     if !path.exists() {
         return Err(format!(

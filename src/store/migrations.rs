@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_stats_aggregates.sql",
         sql: include_str!("../../migrations/0010_stats_aggregates.sql"),
     },
+    Migration {
+        name: "0011_product_sources.sql",
+        sql: include_str!("../../migrations/0011_product_sources.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

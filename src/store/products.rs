@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row as SqlRow, params};
 
 use super::{Store, parse_json, parse_time};
 use crate::error::{Error, Result};
-use crate::products::{DataProduct, ProductSummary, SourceKind, scan_path};
+use crate::products::{DataProduct, ProductSource, ProductSummary, SourceKind};
 
 /// What registering one product did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -45,13 +45,22 @@ const PRODUCT_COLUMNS: &str = "name, source_kind, source_path, source_table, sch
      sample_rows, registered_at";
 
 impl Store {
-    /// Registers every product of every file (see [`scan_path`]). All files are read before
-    /// anything is written, and all products are written in one transaction: on any error
-    /// nothing is registered.
+    /// Registers every product of every file (see [`crate::products::scan_path`]).
     pub fn add_products(&mut self, paths: &[PathBuf]) -> Result<Vec<ProductRegistration>> {
+        let sources: Vec<ProductSource> = paths.iter().cloned().map(ProductSource::File).collect();
+        self.add_product_sources(&sources)
+    }
+
+    /// Registers every product of every source. All sources are read before anything is
+    /// written, and all products are written in one transaction: on any error nothing is
+    /// registered.
+    pub fn add_product_sources(
+        &mut self,
+        sources: &[ProductSource],
+    ) -> Result<Vec<ProductRegistration>> {
         let mut scanned: Vec<DataProduct> = Vec::new();
-        for path in paths {
-            for product in scan_path(path)? {
+        for source in sources {
+            for product in source.scan()? {
                 if let Some(twin) = scanned.iter().find(|p| p.name == product.name) {
                     return Err(Error::ProductCollision {
                         name: product.name.clone(),
@@ -199,6 +208,7 @@ fn kind_name(kind: SourceKind) -> &'static str {
     match kind {
         SourceKind::Sqlite => "sqlite",
         SourceKind::Csv => "csv",
+        SourceKind::Postgres => "postgres",
     }
 }
 

@@ -325,3 +325,63 @@ fn a_version_5_database_upgrades_to_team_review_keeping_every_outcome() {
         )
     );
 }
+
+#[test]
+fn migration_0011_keeps_registered_products_and_accepts_database_sources() {
+    let db = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        for migration in &MIGRATIONS[..10] {
+            conn.execute_batch(migration.sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO products (name, source_kind, source_path, source_table, schema, row_count,
+                                   sample_rows, registered_at)
+             VALUES ('Album', 'sqlite', '/data/chinook.sqlite', 'Album', '{\"fields\":[]}', 347,
+                     '[]', '2026-01-01T00:00:00.000Z'),
+                    ('orders', 'csv', '/data/orders.csv', NULL, '{\"fields\":[]}', 3, '[]',
+                     '2026-01-01T00:00:00.000Z');
+             PRAGMA user_version = 10;",
+        )
+        .unwrap();
+    }
+    let store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let kept: Vec<(String, String, Option<String>, i64)> = store
+        .conn()
+        .prepare("SELECT name, source_kind, source_table, row_count FROM products ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        kept,
+        [
+            ("Album".into(), "sqlite".into(), Some("Album".into()), 347),
+            ("orders".into(), "csv".into(), None, 3)
+        ],
+        "every registered product survives the rebuild"
+    );
+    let insert = |kind: &str, table: Option<&str>| {
+        store.conn().execute(
+            "INSERT INTO products (name, source_kind, source_path, source_table, schema, row_count,
+                                   sample_rows, registered_at)
+             VALUES (?1, ?2, 'x', ?3, '{}', 0, '[]', '2026-01-01T00:00:00.000Z')",
+            rusqlite::params![format!("{kind}-{}", table.is_some()), kind, table],
+        )
+    };
+    assert!(
+        insert("postgres", Some("\"public\".\"t\"")).is_ok(),
+        "a PostgreSQL table"
+    );
+    assert!(insert("parquet", None).is_ok(), "a Parquet file");
+    assert!(
+        insert("postgres", None).is_err(),
+        "a database source names its table"
+    );
+    assert!(
+        insert("excel", None).is_err(),
+        "unknown kinds are still refused"
+    );
+}

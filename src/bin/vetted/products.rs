@@ -1,18 +1,29 @@
-//! `products add` and `products list`: registering data products (SQLite tables, CSV files).
+//! `products add` and `products list`: registering data products (SQLite tables, CSV files,
+//! PostgreSQL tables).
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use vetted::products::ProductSource;
+use vetted::products::postgres_source::{PostgresSource, is_postgres_url};
 use vetted::{Result, Store};
 
 use crate::output::print_json;
 
 #[derive(Subcommand)]
 pub enum ProductsCommand {
-    /// Register every table of SQLite databases, and CSV files, as data products (all or nothing).
+    /// Register every table of SQLite databases, CSV files, and tables of PostgreSQL databases
+    /// (postgres://USER@HOST:PORT/DB; password from PGPASSWORD or the OS keyring) as data
+    /// products (all or nothing).
     Add {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[arg(required = true, value_name = "FILE|URL")]
+        sources: Vec<String>,
+        /// PostgreSQL: the schema whose tables to register.
+        #[arg(long, default_value = "public")]
+        schema: String,
+        /// PostgreSQL: register only this table (repeatable; default: every table of the schema).
+        #[arg(long = "table", value_name = "TABLE")]
+        tables: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -25,8 +36,23 @@ pub enum ProductsCommand {
 
 pub fn run(store: &mut Store, command: ProductsCommand) -> Result<()> {
     match command {
-        ProductsCommand::Add { paths, json } => {
-            let registered = store.add_products(&paths)?;
+        ProductsCommand::Add {
+            sources,
+            schema,
+            tables,
+            json,
+        } => {
+            let sources = sources
+                .iter()
+                .map(|s| {
+                    Ok(if is_postgres_url(s) {
+                        ProductSource::Postgres(PostgresSource::new(s, &schema, tables.clone())?)
+                    } else {
+                        ProductSource::File(PathBuf::from(s))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let registered = store.add_product_sources(&sources)?;
             if json {
                 print_json(&registered);
             } else {

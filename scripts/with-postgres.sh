@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs a command with a throwaway PostgreSQL server beside it, then stops the server and removes
+# its files whatever the command did:
+#
+#   scripts/with-postgres.sh cargo test
+#
+# The command sees VETTED_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres (trust
+# authentication, superuser; tests create their own databases in it) and
+# VETTED_REQUIRE_POSTGRES=1, so tests that need the server fail instead of skipping.
+# PostgreSQL comes from Debian's `postgresql` package (scripts/setup.sh test installs it).
+set -euo pipefail
+
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+  echo "with-postgres: PostgreSQL is not installed; run: bash scripts/setup.sh test" >&2
+  exit 1
+fi
+dir=$(mktemp -d /tmp/vetted-pg.XXXXXX)
+chown postgres "$dir"
+as_postgres() { runuser -u postgres -- "$@"; }
+stop() {
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap stop EXIT
+
+# A free TCP port: ask the kernel for one.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
+as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+  -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
+  || { cat "$dir/log" >&2; exit 1; }
+
+export VETTED_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+export VETTED_REQUIRE_POSTGRES=1
+"$@"
