@@ -40,7 +40,9 @@ timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soa
 timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts/test-disk-full.sh
 timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/test-exports.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
-timed "keyring: API keys in a real Secret Service (gnome-keyring, private D-Bus)" bash scripts/test-keyring.sh
+timed "keyring: API keys and database passwords in a real Secret Service (gnome-keyring, private D-Bus)" \
+  bash scripts/test-keyring.sh bash scripts/with-postgres.sh \
+  cargo test --locked --test vetted keyring -- --test-threads=1
 # One release build of the app serves the packages, the shell's unit tests and every E2E suite.
 timed "app: release build, .deb and .rpm" bash scripts/package.sh
 timed "app: unit tests (desktop shell)" cargo test --release --locked -p vetted-app

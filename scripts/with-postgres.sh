@@ -5,8 +5,10 @@
 #   scripts/with-postgres.sh cargo test
 #
 # The command sees VETTED_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres (trust
-# authentication, superuser; tests create their own databases in it) and
-# VETTED_REQUIRE_POSTGRES=1, so tests that need the server fail instead of skipping.
+# authentication, superuser; tests create their own databases and roles in it) and
+# VETTED_REQUIRE_POSTGRES=1, so tests that need the server fail instead of skipping. Members of
+# the role `vetted_password_login` must give their password (scram-sha-256): tests of passwords
+# create their login roles IN ROLE vetted_password_login.
 # PostgreSQL comes from Debian's `postgresql` package (scripts/setup.sh test installs it).
 set -euo pipefail
 
@@ -27,10 +29,18 @@ trap stop EXIT
 # A free TCP port: ask the kernel for one.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
+# First match wins: password logins first, everyone else trusted (a throwaway server only).
+cat > "$dir/data/pg_hba.conf" <<'HBA'
+local all all                                  trust
+host  all +vetted_password_login 127.0.0.1/32  scram-sha-256
+host  all all                    127.0.0.1/32  trust
+HBA
 as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
   || { cat "$dir/log" >&2; exit 1; }
 
 export VETTED_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+"$bin/psql" -q -v ON_ERROR_STOP=1 "$VETTED_TEST_POSTGRES_URL" \
+  -c "CREATE ROLE vetted_password_login NOLOGIN" >/dev/null
 export VETTED_REQUIRE_POSTGRES=1
 "$@"

@@ -197,12 +197,13 @@ pub enum Error {
 
     /// The OS credential store (Secret Service, Keychain, Credential Manager) failed.
     #[error(
-        "the OS keyring could not {action} the key of provider '{provider}': {message}. Unlock or \
-         start your keyring (on Linux a Secret Service such as gnome-keyring), or set the \
-         provider's api_key_env variable instead"
+        "the OS keyring could not {action} the secret of '{entry}': {message}. Unlock or start \
+         your keyring (on Linux a Secret Service such as gnome-keyring), or set the environment \
+         variable read before it instead (a provider's api_key_env, PGPASSWORD for a database)"
     )]
     Keyring {
-        provider: String,
+        /// The keyring user name: a provider's name, or a database source's URL.
+        entry: String,
         action: &'static str,
         message: String,
     },

@@ -101,7 +101,7 @@ fn read(entry: &keyring::Entry, provider: &str) -> Result<Option<ApiKey>> {
 
 fn keyring_error(provider: &str, action: &'static str, e: keyring::Error) -> Error {
     Error::Keyring {
-        provider: provider.to_owned(),
+        entry: provider.to_owned(),
         action,
         message: e.to_string(),
     }

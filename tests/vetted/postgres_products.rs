@@ -415,3 +415,97 @@ fn a_large_table_is_sampled_not_read_whole_and_bad_sources_register_nothing() {
         (7, Some(1.0))
     );
 }
+
+const PASSWORD_CANARY: &str = "pg-vetted-keyring-canary-51c9a2";
+
+/// Runs under `scripts/test-keyring.sh scripts/with-postgres.sh …` (the test command's keyring
+/// step): a real Secret Service and a role that must give its password (scram-sha-256).
+#[test]
+fn keyring_password_opens_a_protected_postgres_source_and_is_stored_nowhere_else() {
+    if std::env::var_os("VETTED_TEST_KEYRING").is_none() {
+        eprintln!("skipped: no keyring session (run under scripts/test-keyring.sh)");
+        return;
+    }
+    let Some(admin) = server() else { return };
+    let url = new_database(&admin, "protected");
+    let mut pg = Client::connect(&url, NoTls).unwrap();
+    let role = format!("ana_{}", std::process::id());
+    pg.batch_execute(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD_CANARY}' IN ROLE vetted_password_login;
+         CREATE TABLE customers (id int PRIMARY KEY, name text);
+         INSERT INTO customers VALUES (1, 'a'), (2, 'b');
+         GRANT SELECT ON customers TO {role};"
+    ))
+    .unwrap();
+    let (server_part, database) = url
+        .trim_start_matches("postgres://postgres@")
+        .split_once('/')
+        .unwrap();
+    let protected = format!("postgres://{role}@{server_part}/{database}");
+
+    let db = temp_db();
+    let cli = |args: &[&str]| {
+        let mut cmd = crate::support::vetted(&db.path);
+        cmd.env_remove("PGPASSWORD").args(args);
+        cmd
+    };
+    let refused = cli(&["products", "add", &protected]).output().unwrap();
+    assert!(!refused.status.success(), "no password, no connection");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("could not connect"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    let stored = cli(&["products", "set-password", &protected])
+        .write_stdin(format!("{PASSWORD_CANARY}\n"))
+        .output()
+        .unwrap();
+    assert!(
+        stored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stored.stderr)
+    );
+    let added = cli(&["products", "add", &protected, "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let listed = cli(&["products", "list", "--json"]).output().unwrap();
+
+    let mut seen = Vec::new();
+    for output in [&stored, &added, &listed] {
+        seen.extend_from_slice(&output.stdout);
+        seen.extend_from_slice(&output.stderr);
+    }
+    for entry in std::fs::read_dir(db.dir.path()).unwrap() {
+        seen.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("customers"),
+        "registered with the keyring's password"
+    );
+    assert!(
+        !String::from_utf8_lossy(&seen).contains(PASSWORD_CANARY),
+        "the password is in no output and no file of the database"
+    );
+
+    cli(&["products", "forget-password", &protected])
+        .assert()
+        .success();
+    assert!(
+        !cli(&["products", "add", &protected])
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        "forgotten: no connection"
+    );
+    cli(&["products", "add", &protected])
+        .env("PGPASSWORD", PASSWORD_CANARY)
+        .assert()
+        .success();
+}

@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use vetted::llm::keys;
 use vetted::products::ProductSource;
 use vetted::products::postgres_source::{PostgresSource, is_postgres_url};
 use vetted::{Result, Store};
 
 use crate::output::print_json;
+use crate::provider::read_secret;
 
 #[derive(Subcommand)]
 pub enum ProductsCommand {
@@ -26,6 +28,17 @@ pub enum ProductsCommand {
         tables: Vec<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Store the password of a PostgreSQL source (postgres://USER@HOST:PORT/DB) in the OS
+    /// keyring, read from standard input (typed without echo, or piped).
+    SetPassword {
+        #[arg(value_name = "URL")]
+        url: String,
+    },
+    /// Remove a PostgreSQL source's password from the OS keyring.
+    ForgetPassword {
+        #[arg(value_name = "URL")]
+        url: String,
     },
     /// List registered data products.
     List {
@@ -59,6 +72,20 @@ pub fn run(store: &mut Store, command: ProductsCommand) -> Result<()> {
                 for r in registered {
                     println!("{r}");
                 }
+            }
+        }
+        ProductsCommand::SetPassword { url } => {
+            let source = PostgresSource::new(&url, "public", Vec::new())?;
+            let password = read_secret(&format!("password for {} (not shown): ", source.url))?;
+            keys::store_key(&source.url, &password)?;
+            println!("stored the password of {} in the OS keyring", source.url);
+        }
+        ProductsCommand::ForgetPassword { url } => {
+            let source = PostgresSource::new(&url, "public", Vec::new())?;
+            if keys::forget_key(&source.url)? {
+                println!("removed the password of {} from the OS keyring", source.url);
+            } else {
+                println!("the OS keyring held no password for {}", source.url);
             }
         }
         ProductsCommand::List { json } => {

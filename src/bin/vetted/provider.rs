@@ -131,11 +131,16 @@ fn describe(source: &KeySource) -> String {
     }
 }
 
-/// The key typed at a prompt that does not echo it, or the first line of piped standard input.
+/// A provider's API key, typed or piped (see [`read_secret`]).
 fn read_key(name: &str) -> Result<String> {
+    read_secret(&format!("API key for provider '{name}' (not shown): "))
+}
+
+/// A secret typed at a `prompt` that does not echo it, or the first line of piped standard input.
+pub fn read_secret(prompt: &str) -> Result<String> {
     let stdin = std::io::stdin();
     let line = if stdin.is_terminal() {
-        rpassword::prompt_password(format!("API key for provider '{name}' (not shown): "))
+        rpassword::prompt_password(prompt)
     } else {
         let mut line = String::new();
         stdin.lock().read_line(&mut line).map(|_| line)
