@@ -47,7 +47,7 @@ test('import, export and backup run in the background from the window, with prog
     await browser.$('[data-testid="header-file"]').click();
     await browser.$('[data-testid="header-backup"]').click();
     await toastText(browser, 'backup written to');
-    const itemsNow = sql(db, 'SELECT count(*) AS n FROM items')[0].n;
+    let itemsNow = sql(db, 'SELECT count(*) AS n FROM items')[0].n;
     assert.equal(sql(backup, 'SELECT count(*) AS n FROM items')[0].n, itemsNow, 'the backup holds every item');
     assert.equal(sql(backup, 'PRAGMA integrity_check')[0].integrity_check, 'ok');
 
@@ -56,6 +56,22 @@ test('import, export and backup run in the background from the window, with prog
     await browser.$('[data-testid="header-products"]').click();
     await toastText(browser, '11 data product(s) from');
     assert.equal(sql(db, 'SELECT count(*) AS n FROM products')[0].n, 11, "Chinook's 11 tables are registered");
+
+    // Discovery proposes Chinook's 11 declared foreign keys, without a model, into the queue;
+    // those the demo's relationship items already propose are not queued twice.
+    await browser.$('[data-testid="header-file"]').click();
+    await browser.$('[data-testid="header-discover"]').click();
+    const said = await toastText(browser, '11 relationship candidate(s) among 11 data products');
+    const [, queued, already] = said.match(/(\d+) queued, (\d+) already in the queue/).map(Number);
+    assert.equal(queued + already, 11, `every candidate is queued or already there: ${said}`);
+    assert.ok(queued > 0 && already > 0, `the demo proposes some of Chinook's keys, not all: ${said}`);
+    assert.equal(
+      sql(db, "SELECT count(*) AS n FROM items WHERE model = 'discovery' AND kind = 'relationship' AND status = 'pending'")[0].n,
+      queued,
+      'each new candidate is a pending relationship item',
+    );
+    await waitForCount(browser, 'pending', pending + 3 - 1 + queued);
+    itemsNow += queued;
 
     // A big import shows progress and a cancel leaves the database as it was.
     await browser.keys(['Control', 'o']);
@@ -73,7 +89,7 @@ test('import, export and backup run in the background from the window, with prog
     // The CLI imports while the app is open: no "database is locked", and the queue refreshes.
     const cliItems = answerItemsFile('cli', 2, { path: join(dir, 'cli-items.jsonl') });
     execFileSync(cliBinary, ['--db', db, 'import', cliItems], { stdio: 'pipe' });
-    await waitForCount(browser, 'pending', pending + 3 - 1 + 2);
+    await waitForCount(browser, 'pending', pending + 3 - 1 + queued + 2);
   } finally {
     await stop();
   }

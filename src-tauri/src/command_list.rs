@@ -46,6 +46,7 @@ macro_rules! with_app_commands {
             start_export,
             start_backup,
             start_register_products,
+            start_discover_relationships,
             cancel_job,
             data_revision,
             guidelines,

@@ -330,6 +330,16 @@ pub fn start_register_products(
         .map(Some)
 }
 
+/// Proposes relationship candidates among the registered data products, without a model, and
+/// queues them, in the background.
+#[tauri::command(async)]
+pub fn start_discover_relationships(
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Result<JobId> {
+    state.spawn(tasks::discover_relationships, on_event)
+}
+
 /// Asks where to save and writes a consistent backup of the open database there.
 #[tauri::command(async)]
 pub fn start_backup(

@@ -3,12 +3,14 @@
 //! and deciding meanwhile; imports stay invisible until they complete). Paths come from the user's pick in a file dialog and are checked again by
 //! the core ([`crate::user_files`]) before anything is read or written.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{Tick, Work};
+use crate::discovery::{DISCOVERY_DOMAIN, DiscoveryOptions, discover};
 use crate::domain::ItemKind;
 use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
@@ -111,6 +113,37 @@ pub fn register_products(db: PathBuf, file: PathBuf) -> Work {
             summary.push_str(&format!(" ({refreshed} refreshed)"));
         }
         Ok(summary)
+    })
+}
+
+/// Proposes relationship candidates among the registered products without a model and queues
+/// them (see [`crate::discovery`]); a cancel stops it before anything is queued.
+pub fn discover_relationships(db: PathBuf) -> Work {
+    Box::new(move |on_progress, cancel| {
+        let mut store = Store::open(&db)?;
+        let products = store.products_for_discovery()?;
+        let candidates = discover(
+            &products,
+            DiscoveryOptions::default(),
+            &mut |done, total| {
+                on_progress(Tick::of(done as u64, Some(total as u64)));
+                if cancel.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )
+        .ok_or(Error::Cancelled)?;
+        let queued = store.queue_candidates(DISCOVERY_DOMAIN, &candidates)?;
+        Ok(format!(
+            "{} relationship candidate(s) among {} data products: {} queued, {} already in the \
+             queue",
+            candidates.len(),
+            products.len(),
+            queued.new,
+            queued.already_queued
+        ))
     })
 }
 

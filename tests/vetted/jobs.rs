@@ -144,3 +144,53 @@ fn a_products_job_registers_every_table_of_a_sqlite_file() {
     );
     assert_eq!(db.open().list_products().unwrap().len(), 11);
 }
+
+#[test]
+fn a_discovery_job_queues_candidates_and_a_cancelled_one_queues_nothing() {
+    let db = temp_db();
+    db.open()
+        .add_products(&[crate::support::chinook_path()])
+        .unwrap();
+    let discovered = || {
+        db.open()
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM items WHERE model = 'discovery'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+    };
+
+    // Cancelled before it starts: it stops after the first product and queues nothing.
+    let cancelled = tasks::discover_relationships(db.path.clone());
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    let outcome = cancelled(&mut |_| {}, &stop);
+    assert!(
+        matches!(outcome, Err(vetted::Error::Cancelled)),
+        "a cancelled discovery says so: {outcome:?}"
+    );
+    assert_eq!(discovered(), 0, "a cancelled discovery queues nothing");
+
+    let jobs = Jobs::default();
+    let (_, rx) = spawn_job(&jobs, tasks::discover_relationships(db.path.clone()));
+    let events: Vec<JobEvent> = rx.iter().collect();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            JobEvent::Progress {
+                total: Some(11),
+                ..
+            }
+        )),
+        "progress counts the 11 products (throttled): {events:?}"
+    );
+    let Some(JobEvent::Finished { summary }) = events.last() else {
+        panic!("discovery failed: {events:?}");
+    };
+    assert_eq!(
+        summary,
+        "11 relationship candidate(s) among 11 data products: 11 queued, 0 already in the queue"
+    );
+    assert_eq!(discovered(), 11, "Chinook's 11 declared keys are queued");
+}

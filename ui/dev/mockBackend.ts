@@ -250,6 +250,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     start_export: () => null,
     start_backup: () => null,
     start_register_products: () => null,
+    start_discover_relationships: () => null,
     cancel_job: () => false,
     data_revision: () => 0,
     session_info: sessionInfo,

@@ -93,6 +93,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     pack: () => jobs.start("pack", api.startSyncPack),
     merge: () => jobs.start("merge", api.startSyncMerge),
     products: () => jobs.start("products", api.startRegisterProducts),
+    discover: () => jobs.start("discover", api.startDiscoverRelationships),
     reviewer: review.askReviewer,
     guidelines: guidelines.focus,
     providers: () => setMode({ kind: "providers" }),

@@ -149,6 +149,10 @@ export const startExport = (request: ExportRequest, onEvent: (event: JobEvent) =
 export const startRegisterProducts = (onEvent: (event: JobEvent) => void): Promise<number | null> =>
   startJob("start_register_products", {}, onEvent);
 
+/** Proposes relationship candidates among the registered data products (no model) and queues them. */
+export const startDiscoverRelationships = (onEvent: (event: JobEvent) => void): Promise<number | null> =>
+  startJob("start_discover_relationships", {}, onEvent);
+
 export const startBackup = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_backup", {}, onEvent);
 
 /** Asks a running job to stop; false when it had already finished. */

@@ -2,7 +2,7 @@
 // finished or failed. Pure state transitions so every rule is unit-tested without the shell.
 import type { JobEvent } from "./bindings/JobEvent";
 
-export type JobKind = "import" | "export" | "backup" | "products" | "pack" | "merge" | LlmRole;
+export type JobKind = "import" | "export" | "backup" | "products" | "discover" | "pack" | "merge" | LlmRole;
 
 /** The LLM roles a run can play (the `role` of an LlmRunRequest). */
 export type LlmRole = "vet" | "relate" | "generate";
@@ -25,6 +25,7 @@ export const JOB_TITLE: Record<JobKind, string> = {
   export: "Exporting",
   backup: "Backing up",
   products: "Adding data products",
+  discover: "Discovering relationships",
   pack: "Packing decisions",
   merge: "Merging decisions",
   vet: "Vetting",
@@ -33,7 +34,7 @@ export const JOB_TITLE: Record<JobKind, string> = {
 };
 
 /** Jobs whose success changes what the queue shows (new items, new verdicts). */
-const CHANGES_QUEUE: ReadonlySet<JobKind> = new Set(["import", "merge", "vet", "relate", "generate"]);
+const CHANGES_QUEUE: ReadonlySet<JobKind> = new Set(["import", "discover", "merge", "vet", "relate", "generate"]);
 
 /** What a finished job means for the rest of the UI and what to tell the reviewer. */
 export interface JobOutcome {
