@@ -200,10 +200,15 @@ pub(super) fn scan(source: &PostgresSource) -> Result<Vec<DataProduct>> {
         .collect()
 }
 
-/// Column names of an attribute-number array, in array order.
-const COLUMN_NAMES: &str = "ARRAY(SELECT a.attname::text
-     FROM unnest(KEYS) WITH ORDINALITY AS k(num, ord)
-     JOIN pg_attribute a ON a.attrelid = REL AND a.attnum = k.num ORDER BY k.ord)";
+/// SQL for the column names of the attribute-number array `keys` of relation `relation`, in
+/// array order.
+fn column_names(keys: &str, relation: &str) -> String {
+    format!(
+        "ARRAY(SELECT a.attname::text FROM unnest({keys}) WITH ORDINALITY AS k(num, ord)
+               JOIN pg_attribute a ON a.attrelid = {relation} AND a.attnum = k.num
+               ORDER BY k.ord)"
+    )
+}
 
 fn read_schema(client: &mut Client, url: &str, oid: u32) -> Result<ProductSchema> {
     let fields = client
@@ -221,9 +226,7 @@ fn read_schema(client: &mut Client, url: &str, oid: u32) -> Result<ProductSchema
             not_null: r.get(2),
         })
         .collect();
-    let index_columns = COLUMN_NAMES
-        .replace("KEYS", "i.indkey::int2[]")
-        .replace("REL", "i.indrelid");
+    let index_columns = column_names("i.indkey::int2[]", "i.indrelid");
     let mut primary_key = Vec::new();
     let mut unique_keys = Vec::new();
     // Unique indexes on plain columns, without a predicate: partial ones do not make a key.
@@ -247,12 +250,8 @@ fn read_schema(client: &mut Client, url: &str, oid: u32) -> Result<ProductSchema
             unique_keys.push(columns);
         }
     }
-    let from = COLUMN_NAMES
-        .replace("KEYS", "con.conkey")
-        .replace("REL", "con.conrelid");
-    let to = COLUMN_NAMES
-        .replace("KEYS", "con.confkey")
-        .replace("REL", "con.confrelid");
+    let from = column_names("con.conkey", "con.conrelid");
+    let to = column_names("con.confkey", "con.confrelid");
     let foreign_keys = client
         .query(
             &format!(
