@@ -205,3 +205,72 @@ fn time_text(ticks: i64, per_second: i64) -> Value {
             Value::String(t.format("%H:%M:%S%.f").to_string())
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parquet::data_type::ByteArray;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    fn columns(message: &str) -> Vec<Column> {
+        let schema = SchemaDescriptor::new(Arc::new(parse_message_type(message).unwrap()));
+        columns_of(&schema).unwrap()
+    }
+
+    #[test]
+    fn values_the_record_reader_leaves_raw_are_read_by_their_logical_type() {
+        let [uuid, time, millis, list] = columns(
+            "message m {
+                required fixed_len_byte_array(16) id (UUID);
+                optional int64 at (TIME(NANOS,false));
+                optional int32 t (TIME(MILLIS,false));
+                repeated int32 tags;
+            }",
+        )
+        .try_into()
+        .unwrap();
+        let types: Vec<_> = [&uuid, &time, &millis, &list]
+            .map(|c| (c.field.declared_type.as_str(), c.field.not_null))
+            .to_vec();
+        assert_eq!(
+            types,
+            [
+                ("TEXT", true),
+                ("TIME", false),
+                ("TIME", false),
+                ("TEXT", false)
+            ],
+            "a repeated field is nested: JSON text"
+        );
+        let bytes: Vec<u8> = (0..16).collect();
+        assert_eq!(
+            uuid.json(&Field::Bytes(ByteArray::from(bytes))),
+            "00010203-0405-0607-0809-0a0b0c0d0e0f"
+        );
+        assert_eq!(
+            time.json(&Field::Long(3_723_000_000_500)),
+            "01:02:03.000000500"
+        );
+        assert_eq!(millis.json(&Field::TimeMillis(3_723_250)), "01:02:03.250");
+        let nested = Field::Group(parquet::record::Row::new(vec![
+            ("n".to_owned(), Field::Int(1)),
+            ("day".to_owned(), Field::Date(19_724)),
+        ]));
+        assert_eq!(
+            list.json(&nested),
+            r#"{"day":"2024-01-02","n":1}"#,
+            "nested values keep the scalar conventions inside the JSON text"
+        );
+    }
+
+    #[test]
+    fn duplicate_field_names_are_refused() {
+        let message = "message m { optional int32 a; optional int64 a; }";
+        let schema = SchemaDescriptor::new(Arc::new(parse_message_type(message).unwrap()));
+        assert_eq!(
+            columns_of(&schema).unwrap_err(),
+            "field name 'a' appears twice"
+        );
+    }
+}
