@@ -3,7 +3,8 @@
 # assumed). Idempotent: what is already there is skipped, so a second run takes seconds.
 #
 #   scripts/setup.sh app    system libraries + UI packages (enough to build and run the app)
-#   scripts/setup.sh test   the above + WebDriver tooling for end-to-end tests
+#   scripts/setup.sh test   the above + WebDriver tooling for end-to-end tests, and pyarrow
+#                           (.venv-parquet) for scripts/test-parquet.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,8 @@ step "npm: UI packages"
 if [ "$want" = test ]; then
   step "npm: end-to-end test packages"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+  step "python: pyarrow for the Parquet test (.venv-parquet)"
+  bash scripts/setup-parquet.sh
   if ! command -v tauri-driver >/dev/null 2>&1; then
     step "cargo: installing tauri-driver"
     cargo install tauri-driver --version '^2' --locked

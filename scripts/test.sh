@@ -39,6 +39,7 @@ timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soa
   python3 scripts/soak.py --rounds 15 --writers 1 && python3 scripts/soak.py --rounds 15 --writers 3"
 timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts/test-disk-full.sh
 timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/test-exports.sh
+timed "parquet: files written by pyarrow give the SQLite tables' evidence" bash scripts/test-parquet.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
 timed "keyring: API keys and database passwords in a real Secret Service (gnome-keyring, private D-Bus)" \
   bash scripts/test-keyring.sh bash scripts/with-postgres.sh \

@@ -305,7 +305,8 @@ pub fn start_export(
         .map(Some)
 }
 
-/// Asks for a SQLite database or CSV file and registers it as data products in the background.
+/// Asks for a SQLite database, CSV or Parquet file and registers it as data products in the
+/// background. (A Parquet dataset folder is registered from the CLI: the dialog picks files.)
 #[tauri::command(async)]
 pub fn start_register_products(
     app: AppHandle,
@@ -317,8 +318,8 @@ pub fn start_register_products(
         "Add data products",
         &[
             (
-                "SQLite databases and CSV files",
-                &["sqlite", "sqlite3", "db", "csv"],
+                "SQLite databases, CSV and Parquet files",
+                &["sqlite", "sqlite3", "db", "csv", "parquet"],
             ),
             ("All files", &["*"]),
         ],

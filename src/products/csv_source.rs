@@ -14,15 +14,11 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::sample::RowSample;
-use super::{DataProduct, ProductField, ProductSchema, Row, SourceKind};
+use super::{DataProduct, ProductField, ProductSchema, Row, SourceKind, product_name};
 use crate::error::{Error, Result};
 
 pub(super) fn scan(path: &Path) -> Result<DataProduct> {
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::bad_source(path.display().to_string(), "the file has no name"))?;
+    let name = product_name(path)?;
     let mut sample = RowSample::new();
     let header = for_each_record(path, |record| {
         sample.push_with(|| Ok(record.iter().map(str::to_owned).collect::<Vec<_>>()))

@@ -1,11 +1,13 @@
-//! Data products: the tables of a SQLite or PostgreSQL database, or CSV files, that
-//! relationship items talk about. Registering one reads its schema and a bounded sample of rows (see [`sample`]); the
+//! Data products: the tables of a SQLite or PostgreSQL database, CSV files, or Parquet files and
+//! dataset folders, that relationship items talk about. Registering one reads its schema and a bounded sample of rows (see [`sample`]); the
 //! source itself stays where it is and is only read again, read-only, to compute evidence.
 //!
 //! Scanning never writes: [`scan_path`] returns every product of a file or an error naming the
 //! file (and line), and the store registers a whole batch in one transaction.
 
 pub(crate) mod csv_source;
+mod parquet_columns;
+pub(crate) mod parquet_source;
 pub mod postgres_source;
 mod sample;
 pub(crate) mod sqlite_source;
@@ -36,10 +38,12 @@ pub enum SourceKind {
     /// A table of a PostgreSQL database: `source_path` is `postgres://user@host:port/db`,
     /// `source_table` the quoted `"schema"."table"`.
     Postgres,
+    /// A Parquet file, or a folder of Parquet part files (`source_path`; no table).
+    Parquet,
 }
 
-/// A field with its declared type (SQLite) or inferred type (CSV: `INTEGER`, `REAL`, `DATE`,
-/// `DATETIME` or `TEXT`).
+/// A field with its declared type (SQLite), inferred type (CSV: `INTEGER`, `REAL`, `DATE`,
+/// `DATETIME` or `TEXT`) or type mapped from the Parquet schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ProductField {
@@ -58,7 +62,7 @@ pub struct ForeignKey {
     pub target_fields: Vec<String>,
 }
 
-/// What the source declares about a product. CSV files declare no keys.
+/// What the source declares about a product. CSV and Parquet files declare no keys.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ProductSchema {
@@ -93,7 +97,7 @@ pub struct DataProduct {
     pub source_kind: SourceKind,
     /// Absolute path of the source file at registration.
     pub source_path: String,
-    /// The table inside a SQLite source; `None` for CSV.
+    /// The table inside a SQLite source; `None` for CSV and Parquet.
     pub source_table: Option<String>,
     pub schema: ProductSchema,
     /// Rows in the source at registration.
@@ -151,10 +155,16 @@ impl ProductSource {
 }
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+const PARQUET_MAGIC: &[u8] = b"PAR1";
 
-/// Reads every product of one file: each table of a SQLite database (recognised by its header),
-/// or one product for a `.csv` file. Anything else is refused with [`Error::BadSource`].
+/// Reads every product of one file or folder: each table of a SQLite database (recognised by its
+/// header), one product for a `.csv` file, for a Parquet file (recognised by its header) or for a
+/// folder of Parquet part files. Anything else is refused with [`Error::BadSource`].
 pub fn scan_path(path: &Path) -> Result<Vec<DataProduct>> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        let absolute = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        return Ok(vec![parquet_source::scan(&absolute)?]);
+    }
     crate::user_files::check_readable(path)?;
     let absolute = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
     let mut header = [0u8; 16];
@@ -169,13 +179,29 @@ pub fn scan_path(path: &Path) -> Result<Vec<DataProduct>> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match extension.as_deref() {
         Some("csv") => Ok(vec![csv_source::scan(&absolute)?]),
+        _ if header[..read].starts_with(PARQUET_MAGIC) => {
+            Ok(vec![parquet_source::scan(&absolute)?])
+        }
         Some("sqlite" | "sqlite3" | "db") => Err(Error::bad_source(
             path.display().to_string(),
             "not a SQLite database (the file does not start with the SQLite header)",
         )),
+        Some("parquet") => Err(Error::bad_source(
+            path.display().to_string(),
+            "not a Parquet file (the file does not start with PAR1)",
+        )),
         _ => Err(Error::bad_source(
             path.display().to_string(),
-            "neither a SQLite database nor a .csv file",
+            "neither a SQLite database, a Parquet file nor a .csv file",
         )),
     }
+}
+
+/// The product name of a file or folder: its stem (`orders.csv`, `orders.parquet` and a Spark
+/// output folder `orders.parquet/` all give `orders`).
+fn product_name(path: &Path) -> Result<String> {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::bad_source(path.display().to_string(), "the file has no name"))
 }

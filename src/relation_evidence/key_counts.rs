@@ -2,11 +2,13 @@
 //! non-null key (a tuple for composite keys), and how many rows have a null in any key field.
 //!
 //! Where the values come from, best first: the full source of the registered product (SQL
-//! `GROUP BY` over the read-only source database, or one streamed pass over the CSV file); the
+//! `GROUP BY` over the read-only source database, or one streamed pass over the CSV file or over
+//! the mapped columns of the Parquet file or folder); the
 //! product's registered sample when the source is gone or unreadable; the item's own sample rows
 //! when the product is not registered (or lacks a mapped field). The chosen basis is recorded.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use super::{BasisKind, SideBasis};
@@ -14,7 +16,8 @@ use crate::domain::ProductSide;
 use crate::error::Result;
 use crate::products::sqlite_source::{open_read_only, quote_ident};
 use crate::products::{
-    DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json, postgres_source,
+    DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json, parquet_source,
+    postgres_source,
 };
 
 /// A source with more distinct keys than this is not read whole; its sample is used instead.
@@ -160,6 +163,7 @@ fn from_source(product: &DataProduct, fields: &[&str]) -> Result<KeyCounts, Stri
     let mut counts = KeyCounts::new(&product.name, BasisKind::SourceTable);
     let read = match (&product.source_kind, &product.source_table) {
         (SourceKind::Sqlite, Some(table)) => from_sqlite(path, table, fields, &mut counts),
+        (SourceKind::Parquet, _) => from_parquet(path, fields, &mut counts),
         _ => from_csv(path, product, fields, &mut counts),
     };
     read.map_err(|e| format!("the source could not be read ({e})"))?;
@@ -225,4 +229,16 @@ fn from_csv(
         Ok(())
     })?;
     Ok(())
+}
+
+/// One streamed pass over the mapped columns only (a projection), stopping past the key limit.
+fn from_parquet(path: &Path, fields: &[&str], counts: &mut KeyCounts) -> Result<()> {
+    parquet_source::for_each_row(path, fields, |values| {
+        counts.add(values.map(|(_, v)| key_of_json(&v)).collect(), 1);
+        if counts.counts.len() > MAX_DISTINCT_KEYS {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
 }

@@ -209,6 +209,7 @@ fn kind_name(kind: SourceKind) -> &'static str {
         SourceKind::Sqlite => "sqlite",
         SourceKind::Csv => "csv",
         SourceKind::Postgres => "postgres",
+        SourceKind::Parquet => "parquet",
     }
 }
 

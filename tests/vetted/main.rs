@@ -16,6 +16,7 @@ mod import_staging;
 mod jobs;
 mod llm;
 mod migrations;
+mod parquet_products;
 mod postgres_products;
 mod privacy;
 mod products;

@@ -167,7 +167,7 @@ enum Command {
     },
     /// Replace the database with a backup (close the app first).
     Restore { backup: PathBuf },
-    /// Data products: register SQLite tables and CSV files, list them.
+    /// Data products: register SQLite tables, CSV and Parquet files, list them.
     Products {
         #[command(subcommand)]
         command: products::ProductsCommand,

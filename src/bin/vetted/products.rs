@@ -1,5 +1,5 @@
 //! `products add` and `products list`: registering data products (SQLite tables, CSV files,
-//! PostgreSQL tables).
+//! PostgreSQL tables, Parquet files and dataset folders).
 
 use std::path::PathBuf;
 
@@ -14,9 +14,9 @@ use crate::provider::read_secret;
 
 #[derive(Subcommand)]
 pub enum ProductsCommand {
-    /// Register every table of SQLite databases, CSV files, and tables of PostgreSQL databases
-    /// (postgres://USER@HOST:PORT/DB; password from PGPASSWORD or the OS keyring) as data
-    /// products (all or nothing).
+    /// Register every table of SQLite databases, CSV files, Parquet files and folders of Parquet
+    /// part files, and tables of PostgreSQL databases (postgres://USER@HOST:PORT/DB; password
+    /// from PGPASSWORD or the OS keyring) as data products (all or nothing).
     Add {
         #[arg(required = true, value_name = "FILE|URL")]
         sources: Vec<String>,

@@ -11,7 +11,7 @@ export type DataProduct = { name: string, source_kind: SourceKind,
  */
 source_path: string, 
 /**
- * The table inside a SQLite source; `None` for CSV.
+ * The table inside a SQLite source; `None` for CSV and Parquet.
  */
 source_table: string | null, schema: ProductSchema, 
 /**

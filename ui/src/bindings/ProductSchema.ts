@@ -3,7 +3,7 @@ import type { ForeignKey } from "./ForeignKey";
 import type { ProductField } from "./ProductField";
 
 /**
- * What the source declares about a product. CSV files declare no keys.
+ * What the source declares about a product. CSV and Parquet files declare no keys.
  */
 export type ProductSchema = { fields: Array<ProductField>, 
 /**

@@ -3,4 +3,4 @@
 /**
  * Where a product's rows live.
  */
-export type SourceKind = "sqlite" | "csv" | "postgres";
+export type SourceKind = "sqlite" | "csv" | "postgres" | "parquet";
