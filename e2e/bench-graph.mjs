@@ -6,16 +6,18 @@
 // (P0000 … with columns id, ref_a … ref_d, name; 20 rows each), `--candidates` relationship items
 // between random pairs (fixed seed) mapping a ref column to the target's id, of which every tenth
 // is approved — so other candidates from the same source column become conflicts. Then, per run
-// (a new app process each): Ctrl+Shift+G → the graph painted, from the page's own marks
+// (a new app process each), twice (opened, closed with Esc, opened again; each a second after the
+// view before was painted): Ctrl+Shift+G → the graph painted, from the page's own marks
 // (ui/src/useGraphView.ts, ui/src/usePaintMark.ts): `graph-requested` (the key's handler) →
 // `graph-loaded` (the review_graph answer) → `graph-laid-out` (layout done) → `graph-painted` (the
-// frame after the render); and 20 presses of N (next candidate) and of → (next product), each from
+// frame after the render); and 20 presses of N (next candidate) and 20 moves with ↓/↑ (three of
+// each in turn; next product), each from
 // the keydown event's timestamp to `graph-focus-painted`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appBinary, cliBinary, startApp } from './harness.mjs';
+import { appBinary, cliBinary, sleep, startApp } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -68,20 +70,18 @@ function generate() {
   return db;
 }
 
-/** Resolves with the mark's start time once the page has set it after `after` (page ms). */
-async function markAfter(browser, name, after) {
-  const at = await browser.executeAsync((name, after, done) => {
+/** The mark's start time once the page has set it after `after` (page ms); null after `timeout` ms. */
+function markAfter(browser, name, after, timeout = 20000) {
+  return browser.executeAsync((name, after, timeout, done) => {
     const started = performance.now();
     const poll = () => {
       const entry = performance.getEntriesByName(name).at(-1);
       if (entry !== undefined && entry.startTime > after) done(entry.startTime);
-      else if (performance.now() - started > 30000) done(null);
+      else if (performance.now() - started > timeout) done(null);
       else setTimeout(poll, 2);
     };
     poll();
-  }, name, after);
-  if (at === null) throw new Error(`the page never set ${name}`);
-  return at;
+  }, name, after, timeout);
 }
 
 const percentile = (values, p) => {
@@ -95,7 +95,7 @@ const db = generate();
 console.log(`generated ${db}: ${products} products, ${candidates} candidates (${Math.ceil(candidates / 10)} approved) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const phases = { core: [], layout: [], render: [], total: [] };
-const keys = { n: [], ArrowRight: [] };
+const keys = { n: [], arrow: [] };
 for (let run = 0; run < runs; run++) {
   const { browser, stop } = await startApp(db, {}, binary);
   try {
@@ -104,24 +104,37 @@ for (let run = 0; run < runs; run++) {
       window.__lastKeydown = 0;
       window.addEventListener('keydown', (event) => { window.__lastKeydown = event.timeStamp; }, true);
     });
-    const before = await browser.execute(() => performance.now());
-    await browser.keys(['Control', 'Shift', 'g']);
-    const painted = await markAfter(browser, 'graph-painted', before);
-    const [requested, loaded, laidOut] = await browser.execute(() =>
-      ['graph-requested', 'graph-loaded', 'graph-laid-out'].map((n) => performance.getEntriesByName(n).at(-1).startTime));
-    phases.core.push(loaded - requested);
-    phases.layout.push(laidOut - loaded);
-    phases.render.push(painted - laidOut);
-    phases.total.push(painted - requested);
-    const edges = await browser.$$('[data-testid="graph-svg"] path.graph-edge').length;
-    console.log(`run ${run + 1}: open ${(painted - requested).toFixed(0)} ms (review_graph ${(loaded - requested).toFixed(0)}, layout ${(laidOut - loaded).toFixed(0)}, render+paint ${(painted - laidOut).toFixed(0)}); ${edges} edges drawn`);
-    for (const key of Object.keys(keys)) {
-      for (let i = 0; i < 20; i++) {
+    // Twice per run: from the review view (Ctrl+Shift+G), and again after closing it (Esc).
+    for (const opening of [1, 2]) {
+      await sleep(1000); // the start-up requests (queue pages, counts) are done, as when a reviewer presses the key
+      const before = await browser.execute(() => performance.now());
+      await browser.keys(['Control', 'Shift', 'g']);
+      const painted = await markAfter(browser, 'graph-painted', before);
+      if (painted === null) throw new Error('the graph was never painted');
+      const [requested, loaded, laidOut] = await browser.execute(() =>
+        ['graph-requested', 'graph-loaded', 'graph-laid-out'].map((n) => performance.getEntriesByName(n).at(-1).startTime));
+      phases.core.push(loaded - requested);
+      phases.layout.push(laidOut - loaded);
+      phases.render.push(painted - laidOut);
+      phases.total.push(painted - requested);
+      const edges = await browser.$$('[data-testid="graph-svg"] path.graph-edge').length;
+      console.log(`run ${run + 1}.${opening}: open ${(painted - requested).toFixed(0)} ms (review_graph ${(loaded - requested).toFixed(0)}, layout ${(laidOut - loaded).toFixed(0)}, render+paint ${(painted - laidOut).toFixed(0)}); ${edges} edges drawn`);
+      if (opening === 1) {
+        await browser.keys('Escape');
+        await browser.$('[data-testid="graph-view"]').waitForExist({ reverse: true, timeout: 10000 });
+      }
+    }
+    // 20 moves per key kind; an arrow at the picture's border moves nothing (no mark), so ↓ and ↑
+    // alternate and a press that moved nothing is not counted.
+    for (const [kind, sequence] of [['n', ['n']], ['arrow', ['ArrowDown', 'ArrowUp']]]) {
+      for (let press = 0, moves = 0; moves < 20 && press < 60; press++) {
         const mark = await browser.execute(() => performance.now());
-        await browser.keys(key);
-        const focusPainted = await markAfter(browser, 'graph-focus-painted', mark);
+        await browser.keys(sequence[Math.floor(press / 3) % sequence.length]);
+        const focusPainted = await markAfter(browser, 'graph-focus-painted', mark, 2000);
+        if (focusPainted === null) continue;
         const keydown = await browser.execute(() => window.__lastKeydown);
-        keys[key].push(focusPainted - keydown);
+        keys[kind].push(focusPainted - keydown);
+        moves++;
       }
     }
   } finally {
@@ -135,4 +148,4 @@ console.log(`  review_graph (IPC + core):    ${summary(phases.core)}`);
 console.log(`  layout:                       ${summary(phases.layout)}`);
 console.log(`  render + paint:               ${summary(phases.render)}`);
 console.log(`N (next candidate) → painted:   ${summary(keys.n)}`);
-console.log(`→ (next product) → painted:     ${summary(keys.ArrowRight)}`);
+console.log(`↓/↑ (next product) → painted:   ${summary(keys.arrow)}`);

@@ -61,7 +61,7 @@ function Markers() {
   return (
     <defs>
       {["accepted", "candidate", "muted", "conflict", "focus"].map((kind) => (
-        <marker key={kind} id={`graph-arrow-${kind}`} className={`graph-arrow graph-arrow-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker key={kind} id={`graph-arrow-${kind}`} className={`graph-arrow graph-arrow-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
           <path d="M0,0L10,5L0,10z" />
         </marker>
       ))}
