@@ -128,12 +128,16 @@ for (let run = 0; run < runs; run++) {
     // alternate and a press that moved nothing is not counted.
     for (const [kind, sequence] of [['n', ['n']], ['arrow', ['ArrowDown', 'ArrowUp']]]) {
       for (let press = 0, moves = 0; moves < 20 && press < 60; press++) {
-        const mark = await browser.execute(() => performance.now());
+        const scroll = () => browser.execute(() => {
+          const view = document.querySelector('.graph-canvas');
+          return `${view.scrollLeft},${view.scrollTop}`;
+        });
+        const [mark, scrolledFrom] = [await browser.execute(() => performance.now()), await scroll()];
         await browser.keys(sequence[Math.floor(press / 3) % sequence.length]);
         const focusPainted = await markAfter(browser, 'graph-focus-painted', mark, 2000);
         if (focusPainted === null) continue;
         const keydown = await browser.execute(() => window.__lastKeydown);
-        keys[kind].push(focusPainted - keydown);
+        keys[kind].push({ ms: focusPainted - keydown, scrolled: (await scroll()) !== scrolledFrom });
         moves++;
       }
     }
@@ -147,5 +151,11 @@ console.log(`open the graph (key → painted): ${summary(phases.total)}`);
 console.log(`  review_graph (IPC + core):    ${summary(phases.core)}`);
 console.log(`  layout:                       ${summary(phases.layout)}`);
 console.log(`  render + paint:               ${summary(phases.render)}`);
-console.log(`N (next candidate) → painted:   ${summary(keys.n)}`);
-console.log(`↓/↑ (next product) → painted:   ${summary(keys.arrow)}`);
+for (const [kind, label] of [['n', 'N (next candidate)'], ['arrow', '↓/↑ (next product)']]) {
+  const all = keys[kind];
+  console.log(`${label} → painted: ${summary(all.map((k) => k.ms))}`);
+  for (const scrolled of [false, true]) {
+    const some = all.filter((k) => k.scrolled === scrolled).map((k) => k.ms);
+    if (some.length > 0) console.log(`  ${scrolled ? 'the view scrolled' : 'no scroll'}: ${summary(some)}`);
+  }
+}

@@ -62,7 +62,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
   const openGraph = () => {
     setFromGraph(false);
     setMode({ kind: "graph" });
-    graph.load();
+    graph.open();
   };
   const openFromGraph = (externalId: string) => {
     setMode(BROWSE);
@@ -72,7 +72,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
   const dataChanged = () => {
     review.refreshAfterImport();
     refreshFacets();
-    if (mode.kind === "graph") graph.load();
+    if (mode.kind === "graph") graph.reload();
   };
   useDataRevision(dataChanged);
   const jobs = useJobs((outcome) => {

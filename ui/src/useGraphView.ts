@@ -1,7 +1,9 @@
 // The relationship graph's state, held by App so it survives a trip to the review view and back:
 // the graph as last loaded with its layout, the filters, the focus and the zoom. The graph is
-// (re)loaded each time it is opened, so a decision made meanwhile shows; the layout is computed
-// once per load, in the load's callback, never while rendering.
+// loaded afresh each time it is opened (`open`: nothing stale is drawn, such as a relationship
+// approved meanwhile still dashed) and again when data changes while it is shown (`reload`: the
+// picture stays until the new one replaces it). The layout is computed once per load, in the
+// load's callback, never while rendering.
 import { useCallback, useMemo, useRef, useState } from "react";
 import * as api from "./api";
 import type { CallError } from "./api";
@@ -36,7 +38,7 @@ export function useGraphView() {
   const [zoom, setZoom] = useState(1);
   const requests = useRef(latestOnly());
 
-  const load = useCallback(() => {
+  const reload = useCallback(() => {
     const isLatest = requests.current.begin();
     setLoading(true);
     mark(GRAPH_MARKS.requested);
@@ -57,6 +59,11 @@ export function useGraphView() {
       },
     );
   }, []);
+
+  const open = useCallback(() => {
+    setLoaded(null);
+    reload();
+  }, [reload]);
 
   const scene: GraphScene | null = useMemo(
     () => (loaded === null ? null : sceneOf(loaded.graph, loaded.layout, visibleEdges(loaded.graph, filter))),
@@ -98,7 +105,7 @@ export function useGraphView() {
     }
   };
 
-  return { loaded, scene, error, loading, filter, setFilter, focus, setFocus, zoom, setZoom, load, handle };
+  return { loaded, scene, error, loading, filter, setFilter, focus, setFocus, zoom, setZoom, open, reload, handle };
 }
 
 export type GraphView = ReturnType<typeof useGraphView>;

@@ -46,7 +46,7 @@ export function GraphView({ view, toggleKey, onOpen, onClose }: GraphViewProps) 
         </button>
       </header>
       {error !== null && loaded === null ? (
-        <ErrorPanel title="The graph could not be loaded" error={error} onRetry={view.load} />
+        <ErrorPanel title="The graph could not be loaded" error={error} onRetry={view.reload} />
       ) : scene === null ? (
         <div className="placeholder">Loading…</div>
       ) : scene.graph.nodes.length === 0 ? (
