@@ -34,6 +34,14 @@ describe("layoutGraph", () => {
     expect(layout.edgePaths).toHaveLength(2000);
   });
 
+  it("wraps a long layer into several columns", () => {
+    const star = graphOf(Array.from({ length: 60 }, (_, i) => edge(`Leaf${String(i).padStart(2, "0")}`, "Hub")));
+    const layout = layoutGraph(star);
+    const columns = new Set(layout.nodes.map((p) => p.x));
+    expect(columns.size, "the hub, then 60 leaves in columns of at most 24").toBe(1 + 3);
+    expect(Math.max(...layout.nodes.map((p) => p.y)), "no taller than 24 rows").toBeLessThan(24 * (NODE_HEIGHT + 22));
+  });
+
   it("lays out 500 products and 2,000 relationships fast", () => {
     const graph = largeGraph(500, 2000);
     const started = performance.now();

@@ -6,7 +6,8 @@
 //  1. components over all edges (self-loops aside), each laid out on its own;
 //  2. in a component, layers are BFS distances from its best-connected node (ties: smallest id),
 //     one column per layer, then each column is ordered once by the mean row of its neighbours
-//     in the column before (ties: id);
+//     in the column before (ties: id); a layer taller than MAX_ROWS wraps into several columns,
+//     so a large component is wide rather than one very tall strip;
 //  3. components are packed left to right in shelves, largest first (ties: smallest id).
 // Edges between the same two products fan out as curves; a self-relation is a loop.
 import type { ReviewGraph } from "./bindings/ReviewGraph";
@@ -18,6 +19,8 @@ const COLUMN_GAP = 90;
 const ROW_GAP = 22;
 const COMPONENT_GAP = 50;
 const MARGIN = 30;
+/** Products per column at most: a longer layer continues in the next column. */
+const MAX_ROWS = 24;
 /** Curves between the same two products sit this far apart at their middle. */
 const FAN_STEP = 16;
 
@@ -147,12 +150,15 @@ function arrangeComponent(members: readonly number[], ids: readonly string[], ne
     columns[c] = keyed.map((k) => k.node);
     columns[c]!.forEach((node, row) => rowOf.set(node, row));
   }
-  const tallest = Math.max(...columns.map((column) => column.length));
-  const cells = columns.flatMap((column, c) =>
+  const wrapped = columns.flatMap((column) =>
+    Array.from({ length: Math.ceil(column.length / MAX_ROWS) }, (_, i) => column.slice(i * MAX_ROWS, (i + 1) * MAX_ROWS)),
+  );
+  const tallest = Math.max(...wrapped.map((column) => column.length));
+  const cells = wrapped.flatMap((column, c) =>
     // Shorter columns are centred on the tallest.
     column.map((node, row) => ({ node, column: c, row: row + (tallest - column.length) / 2 })),
   );
-  return { size: { width: columns.length * COLUMN - COLUMN_GAP, height: tallest * ROW - ROW_GAP }, cells };
+  return { size: { width: wrapped.length * COLUMN - COLUMN_GAP, height: tallest * ROW - ROW_GAP }, cells };
 }
 
 /** Shelf packing: left to right up to a width that keeps the picture about 3:2, then a new shelf. */
