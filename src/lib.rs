@@ -20,6 +20,7 @@ pub mod products;
 pub mod recent;
 pub mod relation_evidence;
 pub mod relation_export;
+pub mod review_graph;
 pub mod reviewer;
 pub mod roles;
 pub mod stats;

@@ -36,6 +36,7 @@ macro_rules! with_app_commands {
             redo,
             reject_reasons,
             relationship_evidence,
+            review_graph,
             search_items,
             add_tag,
             remove_tag,

@@ -18,6 +18,7 @@ use vetted::llm::keys;
 use vetted::llm::provider::{ProviderConfig, ProvidersView, Settings};
 use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
+use vetted::review_graph::ReviewGraph;
 use vetted::stats::Stats;
 use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, SearchResults};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
@@ -208,6 +209,12 @@ pub fn relationship_evidence(
     external_id: String,
 ) -> Result<Option<RelationshipEvidence>> {
     state.store()?.relationship_evidence(&external_id)
+}
+
+/// Every data product and relationship item, with status, current relation and conflicts.
+#[tauri::command(async)]
+pub fn review_graph(state: State<'_, AppState>) -> Result<ReviewGraph> {
+    state.store()?.review_graph()
 }
 
 /// Undoes the session reviewer's latest decision in force; `null` when there is none.

@@ -69,23 +69,46 @@ fn describe(body: &RelationshipBody, relation: &Relation) -> String {
     )
 }
 
-pub(super) fn find_conflicts(
+/// What conflict detection reads of an accepted (approved or edited) relationship item.
+#[derive(Debug, Clone, Copy)]
+pub struct Accepted<'a> {
+    pub item: &'a str,
+    pub body: &'a RelationshipBody,
+    /// The relation the reviewer stands behind (the edit, else the proposal).
+    pub relation: &'a Relation,
+}
+
+impl<'a> From<&'a ApprovedRelationship> for Accepted<'a> {
+    fn from(a: &'a ApprovedRelationship) -> Self {
+        Accepted {
+            item: &a.item,
+            body: &a.body,
+            relation: &a.relation,
+        }
+    }
+}
+
+/// How `relation` (what item `item` stands for, between `body`'s products) disagrees with the
+/// `accepted` relationships, in their order; `item` itself is skipped. Only accepted items that
+/// name `body`'s source product (as source or target) can conflict, so a caller may pass just
+/// those.
+pub fn find_conflicts<'a>(
     item: &str,
     body: &RelationshipBody,
     relation: &Relation,
-    accepted: &[ApprovedRelationship],
+    accepted: impl IntoIterator<Item = Accepted<'a>>,
 ) -> Vec<Conflict> {
     let (source, target) = ends(body, relation);
     let mut conflicts = Vec::new();
-    for other in accepted.iter().filter(|a| a.item != item) {
-        let (other_source, other_target) = ends(&other.body, &other.relation);
+    for other in accepted.into_iter().filter(|a| a.item != item) {
+        let (other_source, other_target) = ends(other.body, other.relation);
         let same_direction = source == other_source && target == other_target;
         let reversed = source == other_target && target == other_source;
-        let seen = describe(&other.body, &other.relation);
+        let seen = describe(other.body, other.relation);
         let mut push = |kind, message: String| {
             conflicts.push(Conflict {
                 kind,
-                other_item: other.item.clone(),
+                other_item: other.item.to_owned(),
                 message,
             })
         };

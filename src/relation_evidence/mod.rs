@@ -9,7 +9,7 @@ mod key_counts;
 mod name_similarity;
 mod value_figures;
 
-pub use conflicts::{Conflict, ConflictKind};
+pub use conflicts::{Accepted, Conflict, ConflictKind, find_conflicts};
 pub use field_types::{TypeFamily, TypeMatch, type_family, type_match};
 pub use key_counts::MAX_DISTINCT_KEYS;
 pub(crate) use key_counts::of_registered as registered_key_counts;
@@ -209,7 +209,12 @@ pub(crate) fn compute_evidence(
         observed_cardinality: figures.observed_cardinality,
         claimed_cardinality: relation.cardinality,
         pairs,
-        conflicts: conflicts::find_conflicts(item, body, relation, accepted),
+        conflicts: conflicts::find_conflicts(
+            item,
+            body,
+            relation,
+            accepted.iter().map(Accepted::from),
+        ),
         cautions: Vec::new(),
     };
     evidence.cautions = cautions::cautions(&evidence);

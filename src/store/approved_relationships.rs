@@ -21,10 +21,19 @@ pub fn current_relation(item: &Item) -> Option<&Relation> {
     let ItemBody::Relationship(body) = &item.body else {
         return None;
     };
-    Some(match &item.latest_edit {
+    Some(relation_after(body, item.latest_edit.as_ref()))
+}
+
+/// The relation a relationship item stands for after `latest_edit` (the edit of its effective
+/// decision, if any): the edited relation, else the proposal.
+pub(super) fn relation_after<'a>(
+    body: &'a RelationshipBody,
+    latest_edit: Option<&'a EditedContent>,
+) -> &'a Relation {
+    match latest_edit {
         Some(EditedContent::Relationship { relation }) => relation,
         _ => &body.relation,
-    })
+    }
 }
 
 impl Store {

@@ -4,7 +4,8 @@
 use vetted::ErrorCode;
 use vetted::Store;
 use vetted::domain::{
-    Action, Cardinality, DecisionInput, EditedContent, FieldPair, NOT_RELATED, Relation,
+    Action, Cardinality, DecisionInput, EditedContent, FieldPair, ItemBody, ItemStatus,
+    NOT_RELATED, Relation,
 };
 use vetted::relation_evidence::{BasisKind, ConflictKind, RelationshipEvidence};
 use vetted::relation_export::RelationFormat;
@@ -557,4 +558,93 @@ fn an_edited_mapping_retitles_the_queue_row_until_it_is_undone() {
         "orders.customer_id → customers.id",
         "undo restores the proposal"
     );
+}
+
+#[test]
+fn the_review_graph_has_every_item_with_its_status_relation_and_conflicts() {
+    let (db, mut store, ids) = chinook_with_declared_keys();
+    let extra = [
+        relationship_between(
+            &store,
+            "to-employee",
+            ("Invoice", &["CustomerId"]),
+            ("Employee", &["EmployeeId"]),
+            "N:1",
+        ),
+        relationship_line("unregistered-pair"),
+    ];
+    import_lines(&db, &mut store, &extra);
+    let is_invoice_customer = |id: &&String| {
+        let item = store.item(id).unwrap();
+        matches!(&item.body, ItemBody::Relationship(b)
+            if b.source.product == "Invoice" && b.target.product == "Customer")
+    };
+    let invoice_customer = ids.iter().find(is_invoice_customer).unwrap().clone();
+    let others: Vec<&String> = ids.iter().filter(|id| **id != invoice_customer).collect();
+    decide(&mut store, &invoice_customer, Action::Approve, None);
+    let version = store.item(others[0]).unwrap().version;
+    store
+        .decide(&DecisionInput {
+            id: "reject-1".into(),
+            item: others[0].clone(),
+            item_version: version,
+            reviewer: "ana".into(),
+            action: Action::Reject,
+            edited: None,
+            reason: Some("other".into()),
+            note: None,
+        })
+        .unwrap();
+    decide(
+        &mut store,
+        others[1],
+        Action::Edit,
+        Some(Relation {
+            relation_type: NOT_RELATED.into(),
+            ..relation(Cardinality::ManyToOne, &[])
+        }),
+    );
+
+    let graph = store.review_graph().unwrap();
+    assert_eq!(
+        graph.edges.len(),
+        ids.len() + 2,
+        "every relationship item is an edge"
+    );
+    assert_eq!(
+        graph.nodes.len(),
+        13,
+        "the 11 registered products and the two only named by an item"
+    );
+    assert!(
+        graph
+            .nodes
+            .iter()
+            .any(|n| n.id == "orders" && !n.registered && n.row_count.is_none()),
+        "a product only named by an item is an unregistered node"
+    );
+    let edge = |id: &str| graph.edges.iter().find(|e| e.item == id).unwrap();
+    assert_eq!(edge(&invoice_customer).status, ItemStatus::Approved);
+    assert!(edge(&invoice_customer).conflicts.is_empty());
+    assert_eq!(edge(others[0]).status, ItemStatus::Rejected);
+    assert_eq!(edge(others[1]).status, ItemStatus::Edited);
+    assert!(
+        edge(others[1]).not_related && edge(others[1]).relation.mapping.is_empty(),
+        "an edited item's edge shows the edited relation"
+    );
+    let conflicting = edge("to-employee");
+    assert_eq!(conflicting.status, ItemStatus::Pending);
+    assert_eq!(
+        conflicting
+            .conflicts
+            .iter()
+            .map(|c| (c.kind, c.other_item.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            ConflictKind::SameSourceOtherTarget,
+            invoice_customer.as_str()
+        )],
+        "a candidate contradicting an approved relationship is flagged, naming it"
+    );
+    assert_eq!(edge("unregistered-pair").domain, "sales");
 }

@@ -20,6 +20,7 @@ import type { StatusCounts } from "../src/bindings/StatusCounts";
 import type { Vetting } from "../src/bindings/Vetting";
 import type { WindowState } from "../src/bindings/WindowState";
 import records from "./mock-items.json";
+import { mockReviewGraph } from "./mockGraph";
 import { inForce, mockStats, seedTeamHistory } from "./mockStats";
 
 /** An error as the shell rejects with it; the code must be one the core has. */
@@ -355,6 +356,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     },
     // As if no data products were registered: the panel shows nothing.
     relationship_evidence: () => null,
+    review_graph: () => mockReviewGraph(rows.map((row) => row.item)),
     get_item: (args) => find(args.externalId as string).item,
     item_history: (args) => find(args.externalId as string).history,
     decide: (args) => record(draftOf("decide", args)),

@@ -6,11 +6,13 @@ import * as api from "./api";
 import type { QueueFacets } from "./bindings/QueueFacets";
 import type { RecentDatabase } from "./bindings/RecentDatabase";
 import { AppHeader } from "./components/AppHeader";
+import { Kbd } from "./components/Badges";
 import { CheatSheet } from "./components/CheatSheet";
 import { DecisionBar } from "./components/DecisionBar";
 import { EmptyQueue } from "./components/EmptyQueue";
 import { ErrorPanel } from "./components/ErrorPanel";
 import { FilterBar, focusFilterBar } from "./components/FilterBar";
+import { GraphView } from "./components/graph/GraphView";
 import { ItemView } from "./components/ItemView";
 import { JobsPanel } from "./components/JobsPanel";
 import { ModeDialogs } from "./components/ModeDialogs";
@@ -25,6 +27,7 @@ import { BROWSE } from "./mode";
 import { countFor, tabScope } from "./queue";
 import { reasonMoved } from "./reviewSession";
 import { useDataRevision } from "./useDataRevision";
+import { useGraphView } from "./useGraphView";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useGuidelinesPanel } from "./useGuidelinesPanel";
 import { useJobDrafts } from "./useJobDrafts";
@@ -53,9 +56,23 @@ export function App({ recent, databases, onAbout }: AppProps) {
     api.queueFacets().then(setFacets, (thrown: unknown) => showError(`Filter choices could not be loaded: ${api.toCallError(thrown).message}`));
   }, [showError]);
   useEffect(refreshFacets, [refreshFacets]);
+  const graph = useGraphView();
+  /** The item on screen was opened from the graph: Esc goes back there. */
+  const [fromGraph, setFromGraph] = useState(false);
+  const openGraph = () => {
+    setFromGraph(false);
+    setMode({ kind: "graph" });
+    graph.open();
+  };
+  const openFromGraph = (externalId: string) => {
+    setMode(BROWSE);
+    setFromGraph(true);
+    paged.reload(externalId);
+  };
   const dataChanged = () => {
     review.refreshAfterImport();
     refreshFacets();
+    if (mode.kind === "graph") graph.reload();
   };
   useDataRevision(dataChanged);
   const jobs = useJobs((outcome) => {
@@ -84,6 +101,17 @@ export function App({ recent, databases, onAbout }: AppProps) {
       else if (mode.kind === "edit") showToast({ tone: "info", text: "Save or cancel the edit first (Esc), then open the stats." });
       else setMode({ kind: "stats" });
     },
+    // The graph, like the dashboard, opens from browsing and closes back to it.
+    graph: () => {
+      if (mode.kind === "graph") setMode(BROWSE);
+      else if (mode.kind === "edit") showToast({ tone: "info", text: "Save or cancel the edit first (Esc), then open the graph." });
+      else openGraph();
+    },
+    graphKey: ({ key }) => {
+      const outcome = graph.handle(key);
+      if (outcome === "close") setMode(BROWSE);
+      else if (outcome !== null) openFromGraph(outcome.open);
+    },
     help: () => setMode({ kind: "help" }),
     filter: focusFilterBar,
     search: () => document.getElementById(SEARCH_INPUT_ID)?.focus(),
@@ -106,7 +134,10 @@ export function App({ recent, databases, onAbout }: AppProps) {
       else if (mode.kind !== "providers") review.saveEdit();
     },
     confirm: review.confirmReject,
-    cancel: review.cancel,
+    cancel: () => {
+      if (mode.kind === "browse" && fromGraph) openGraph();
+      else review.cancel();
+    },
     pickReason: ({ index }) => setMode((m) => (m.kind === "reject" ? { ...m, reasonIndex: index } : m)),
     moveReason: ({ delta }) => setMode(reasonMoved(delta, review.reasons.length)),
   };
@@ -158,12 +189,24 @@ export function App({ recent, databases, onAbout }: AppProps) {
   const browsing = mode.kind === "browse" && !busy;
   return (
     <div className="app">
-      <AppHeader session={review.session} keymap={keymap} statsShown={mode.kind === "stats"} onCommand={onCommand} recent={recent} databases={databases} onAbout={onAbout} />
+      <AppHeader
+        session={review.session}
+        keymap={keymap}
+        statsShown={mode.kind === "stats"}
+        graphShown={mode.kind === "graph"}
+        onCommand={onCommand}
+        recent={recent}
+        databases={databases}
+        onAbout={onAbout}
+      />
       {mode.kind === "stats" && (
         <StatsDashboard revision={review.statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
       )}
-      {/* Hidden, not unmounted, behind the dashboard: the queue keeps its scroll and selection. */}
-      <div className="workspace" hidden={mode.kind === "stats"}>
+      {mode.kind === "graph" && (
+        <GraphView view={graph} toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])} onOpen={openFromGraph} onClose={() => setMode(BROWSE)} />
+      )}
+      {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
+      <div className="workspace" hidden={mode.kind === "stats" || mode.kind === "graph"}>
         <aside className="sidebar">
           <SearchBox onOpen={paged.reload} />
           <FilterBar criteria={paged.criteria} facets={facets} onChange={review.showCriteria} onFocus={refreshFacets} />
@@ -180,6 +223,11 @@ export function App({ recent, databases, onAbout }: AppProps) {
           />
         </aside>
         <main className="main">
+          {fromGraph && mode.kind === "browse" && (
+            <button type="button" className="button button-small graph-return" data-testid="graph-return" onClick={openGraph}>
+              ← Back to the graph <Kbd>Esc</Kbd>
+            </button>
+          )}
           {main}
           <DecisionBar
             canDecide={review.reviewable && browsing}

@@ -25,6 +25,7 @@ import type { RejectReason } from "./bindings/RejectReason";
 import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
+import type { ReviewGraph } from "./bindings/ReviewGraph";
 import type { SearchResults } from "./bindings/SearchResults";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
@@ -115,6 +116,9 @@ export const rejectReasons = (): Promise<RejectReason[]> => call("reject_reasons
 /** Figures computed from the data (containment, orphans, keys, cardinality); null for answers. */
 export const relationshipEvidence = (externalId: string): Promise<RelationshipEvidence | null> =>
   call("relationship_evidence", { externalId });
+
+/** Every data product and relationship item, with status, current relation and conflicts (the graph view). */
+export const reviewGraph = (): Promise<ReviewGraph> => call("review_graph");
 
 export const addTag = (externalId: string, tag: string): Promise<string[]> => call("add_tag", { externalId, tag });
 

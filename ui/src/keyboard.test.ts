@@ -64,10 +64,34 @@ describe("browse mode", () => {
     expect(commandFor("browse", press("a"), REASONS, keymap), "a no longer does").toBeNull();
   });
 
-  it("ignores unrelated keys, Enter and Escape", () => {
-    for (const key of ["x", "1", "Enter", "Escape", " "]) {
+  it("ignores unrelated keys and Enter", () => {
+    for (const key of ["x", "1", "Enter", " "]) {
       expect(run("browse", key), `${JSON.stringify(key)} does nothing in browse mode`).toBeNull();
     }
+  });
+
+  it("Escape goes back (to the graph, when the item was opened there), except from the search box", () => {
+    expect(run("browse", "Escape")).toEqual({ type: "cancel" });
+    expect(run("browse", "Escape", { focus: "text" })).toBeNull();
+  });
+});
+
+describe("graph mode", () => {
+  it("Ctrl+Shift+G opens the graph from browsing and closes it again", () => {
+    expect(run("browse", "G", { ctrlKey: true, shiftKey: true })).toEqual({ type: "graph" });
+    expect(run("graph", "G", { ctrlKey: true, shiftKey: true })).toEqual({ type: "graph" });
+  });
+
+  it("hands its own keys to the graph, Escape included, and no review key acts behind it", () => {
+    expect(run("graph", "ArrowRight")).toEqual({ type: "graphKey", key: { type: "move", direction: "right" } });
+    expect(run("graph", "Enter")).toEqual({ type: "graphKey", key: { type: "open" } });
+    expect(run("graph", "Escape", { focus: "text" }), "Esc from the domain filter").toEqual({ type: "graphKey", key: { type: "back" } });
+    expect(run("graph", "a"), "no approving an item not on screen").toBeNull();
+  });
+
+  it("leaves typing in a filter and pressing a focused button alone", () => {
+    expect(run("graph", "ArrowDown", { focus: "text" }), "the domain list").toBeNull();
+    expect(run("graph", "Enter", { focus: "button" }), "the button's own Enter").toBeNull();
   });
 });
 

@@ -1,9 +1,10 @@
 // Key → command mapping for each interaction mode. Pure: the DOM event is reduced to a KeyPress
 // first, so every rule here is unit-tested without a browser. Browse mode follows the reviewer's
 // keymap (keymap.ts); dialogs have fixed keys.
+import { graphKeyOf, type GraphKey } from "./graphNav";
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "providers" | "llm-run";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "providers" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -25,7 +26,8 @@ export type KeyCommand =
   | { type: "cancel" }
   | { type: "confirm" }
   | { type: "pickReason"; index: number }
-  | { type: "moveReason"; delta: 1 | -1 };
+  | { type: "moveReason"; delta: 1 | -1 }
+  | { type: "graphKey"; key: GraphKey };
 
 const TEXT_FIELD_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
@@ -65,7 +67,19 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "help":
     case "stats":
       return closeCommand(press, keymap[mode]);
+    case "graph":
+      return graphCommand(press, keymap.graph);
   }
+}
+
+/** The graph closes with the key that opened it; its own keys navigate (Esc steps back, then closes). */
+function graphCommand(press: KeyPress, openedBy: readonly string[]): KeyCommand | null {
+  if (openedBy.includes(bindingOf(press))) return { type: "graph" };
+  if (press.focus === "text" && press.key !== "Escape") return null;
+  // Enter on a focused button (a filter, Back) presses that button.
+  if (press.focus === "button" && (press.key === "Enter" || press.key === " ")) return null;
+  const key = graphKeyOf(press);
+  return key === null ? null : { type: "graphKey", key };
 }
 
 /** A view that only closes: with Esc or the key that opened it. Nothing else acts behind it. */
@@ -78,6 +92,8 @@ const isSaveChord = (press: KeyPress) => press.key === "Enter" && (press.ctrlKey
 
 function browseCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
   if (press.focus === "text") return null;
+  // Back to where the item was opened from (the graph), if anywhere.
+  if (press.key === "Escape") return { type: "cancel" };
   const action = actionFor(keymap, bindingOf(press));
   if (action === null) return null;
   // A held key must not decide item after item.

@@ -27,6 +27,7 @@ export const KEYMAP_ACTIONS = [
   "run-model",
   "providers",
   "stats",
+  "graph",
   "help",
 ] as const;
 
@@ -58,6 +59,7 @@ export const DEFAULT_KEYMAP: Keymap = {
   "run-model": ["Ctrl+Shift+v"],
   providers: ["Ctrl+Shift+l"],
   stats: ["Ctrl+Shift+d"],
+  graph: ["Ctrl+Shift+g"],
   help: ["?"],
 };
 
@@ -85,6 +87,7 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   "run-model": "Run a model: vet the queue, propose relationships, answer questions",
   providers: "LLM providers and API keys",
   stats: "Stats dashboard (press again or Esc to go back)",
+  graph: "Relationship graph (press again or Esc to go back)",
   help: "Show this cheat sheet",
 };
 

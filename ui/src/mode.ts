@@ -9,6 +9,8 @@ export type ReviewMode =
   | { kind: "help" }
   /** The stats dashboard replaces the review workspace; review keys do nothing there. */
   | { kind: "stats" }
+  /** The relationship graph replaces the review workspace; it has its own keys (graphNav.ts). */
+  | { kind: "graph" }
   | { kind: "export" }
   | { kind: "reviewer" }
   | { kind: "providers" }

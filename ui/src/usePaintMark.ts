@@ -6,6 +6,10 @@ const ITEM_FRAME = "item-frame";
 const ITEM_PAINTED = "item-painted";
 /** Set once the frame that first renders the welcome screen is painted. */
 const WELCOME_PAINTED = "welcome-painted";
+/** Set once the frame that renders a newly loaded relationship graph is painted. */
+const GRAPH_PAINTED = "graph-painted";
+/** Set once the frame that renders a move of the graph's focus is painted. */
+const GRAPH_FOCUS_PAINTED = "graph-focus-painted";
 
 /**
  * Marks `painted` once the next animation frame's rendering work is done (a timer set in the
@@ -45,4 +49,13 @@ export function usePaintMark(shownId: string | null): void {
 /** Benchmark hook: marks `welcome-painted` once the welcome screen is first painted (`e2e/bench-startup.mjs`). */
 export function useWelcomePaintMark(): void {
   useLayoutEffect(() => markNextPaint(null, WELCOME_PAINTED), []);
+}
+
+/**
+ * Benchmark hook (`e2e/bench-graph.mjs`): marks `graph-painted` once a newly loaded graph (a new
+ * `graph` object) is painted, and `graph-focus-painted` once a focus move is.
+ */
+export function useGraphPaintMarks(graph: object | null, focusKey: string): void {
+  useLayoutEffect(() => (graph === null ? undefined : markNextPaint(null, GRAPH_PAINTED)), [graph]);
+  useLayoutEffect(() => markNextPaint(null, GRAPH_FOCUS_PAINTED), [focusKey]);
 }

@@ -18,6 +18,8 @@ interface AppHeaderProps {
   keymap: Keymap;
   /** The stats dashboard is shown (its button reads as pressed and takes the reviewer back). */
   statsShown: boolean;
+  /** The relationship graph is shown (likewise). */
+  graphShown: boolean;
   onCommand: (command: KeyCommand) => void;
   /** The recent databases, the open one included. */
   recent: readonly RecentDatabase[];
@@ -28,7 +30,7 @@ interface AppHeaderProps {
 
 const withKey = (label: string, key: string | undefined) => (key === undefined ? label : `${label} (${keyLabel(key)})`);
 
-export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, onCommand, recent, databases, onAbout }: AppHeaderProps) {
+export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, graphShown, onCommand, recent, databases, onAbout }: AppHeaderProps) {
   const fileSections: MenuSection[] = [
     {
       items: [
@@ -71,6 +73,16 @@ export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, 
           onClick={() => onCommand({ type: "stats" })}
         >
           Stats
+        </button>
+        <button
+          type="button"
+          className={graphShown ? "button button-small button-toggle-on" : "button button-small"}
+          aria-pressed={graphShown}
+          data-testid="header-graph"
+          title={withKey(graphShown ? "Back to review" : "Relationship graph", keymap.graph[0])}
+          onClick={() => onCommand({ type: "graph" })}
+        >
+          Graph
         </button>
       </nav>
       {session !== null && (

@@ -32,6 +32,7 @@ export const FILE_MENU: readonly MenuEntry[] = [
   { action: "export", label: "Export for fine-tuning…" },
   { action: "products", label: "Add data products…" },
   { action: "discover", label: "Discover relationships" },
+  { action: "graph", label: "Relationship graph" },
   { action: "backup", label: "Back up the database…" },
   { action: "pack", label: "Sync: pack my decisions…" },
   { action: "merge", label: "Sync: merge a bundle…" },
