@@ -121,3 +121,51 @@ pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>>
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The events recorded in one batch with `decision_id` (a bulk approval, or the undo or redo of
+/// one) that no revert cancels, latest first, as `(id, item_id)`; empty when `decision_id` was
+/// recorded on its own. Undo and redo revert these together: a batch is one step.
+pub(super) fn batch_in_force(conn: &Connection, decision_id: &str) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.id, d.item_id FROM decision_batches b JOIN decisions d ON d.id = b.decision_id
+         WHERE b.batch_id = (SELECT batch_id FROM decision_batches WHERE decision_id = ?1)
+           AND {NOT_REVERTED}
+         ORDER BY d.clock DESC, d.id DESC"
+    ))?;
+    let rows = stmt.query_map([decision_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records `decision_id` as part of batch `batch_id`, which applied `rule`.
+pub(super) fn add_to_batch(
+    conn: &Connection,
+    decision_id: &str,
+    batch_id: &str,
+    rule: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO decision_batches (decision_id, batch_id, rule) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(rusqlite::params![decision_id, batch_id, rule])?;
+    Ok(())
+}
+
+/// The rule batch `batch_id` applied, and its events in log order; `None` for an unknown batch.
+pub(super) fn batch_events(
+    conn: &Connection,
+    batch_id: &str,
+) -> Result<Option<(String, Vec<Decision>)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DECISION_COLUMNS}, b.rule FROM decision_batches b
+         JOIN decisions d ON d.id = b.decision_id JOIN items i ON i.id = d.item_id
+         WHERE b.batch_id = ?1 ORDER BY d.clock, d.id"
+    ))?;
+    let mut rule = None;
+    let events = stmt
+        .query_map([batch_id], |r| {
+            rule = Some(r.get::<_, String>(11)?);
+            read_decision(r)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rule.map(|rule| (rule, events)))
+}

@@ -5,7 +5,7 @@
 //! (a decision here, a revert in `undo`, see `projection`); a decision id is recorded at most once, so a
 //! client retrying after a lost acknowledgement gets the original decision back.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::decision_rows::{decision_by_id, effective_decision, item_history, next_clock};
 use super::item_rows::{VISIBLE, body_of};
@@ -42,86 +42,7 @@ impl Store {
     }
 
     fn record_decision(&mut self, input: &DecisionInput, adjudication: bool) -> Result<Decision> {
-        validate(input)?;
-        self.write(|tx| {
-            if let Some(existing) = decision_by_id(tx, &input.id)? {
-                return if existing.item == input.item {
-                    Ok(existing)
-                } else {
-                    Err(Error::Duplicate(format!(
-                        "decision id '{}' is already used for item '{}'",
-                        input.id, existing.item
-                    )))
-                };
-            }
-            if let (Action::Reject, Some(reason)) = (input.action, &input.reason) {
-                reasons::ensure_known(tx, reason)?;
-            }
-            let (item_id, kind, version, payload): (i64, ItemKind, i64, String) = tx
-                .prepare_cached(&format!(
-                    "SELECT id, kind, version, payload FROM items WHERE external_id = ?1 AND {VISIBLE}"
-                ))?
-                .query_row([&input.item], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()?
-                .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
-            if version != input.item_version {
-                return Err(Error::Conflict {
-                    item: input.item.clone(),
-                    seen: input.item_version,
-                    current: version,
-                });
-            }
-            if let Some(EditedContent::Relationship { relation }) = &input.edited
-                && kind == ItemKind::Relationship
-            {
-                let body: RelationshipBody = parse_json(&payload)?;
-                check_edited_relation(tx, &body, relation)?;
-            }
-            let distance = match &input.edited {
-                Some(edit) if edit.kind() != kind => {
-                    return Err(Error::BadRequest(format!(
-                        "item '{}' is {kind:?}; the edit is for {:?}",
-                        input.item,
-                        edit.kind()
-                    )));
-                }
-                Some(edit) => {
-                    Some(edit_distance(&body_of(tx, item_id)?, edit) as i64)
-                }
-                None => None,
-            };
-            let decided_at = now_text();
-            ensure_reviewer(tx, &input.reviewer)?;
-            let supersedes = supersedes_for(tx, item_id, &input.reviewer, adjudication)?;
-            tx.prepare_cached(
-                "INSERT INTO decisions (id, item_id, item_version, reviewer, action,
-                                        edited_payload, reason, note, decided_at, edit_distance,
-                                        clock, supersedes, adjudication)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
-                input.id,
-                item_id,
-                input.item_version,
-                input.reviewer,
-                input.action,
-                input
-                    .edited
-                    .as_ref()
-                    .map(|e| serde_json::to_string(e).expect("edit serializes")),
-                input.reason,
-                input.note,
-                decided_at,
-                distance,
-                next_clock(tx)?,
-                supersedes,
-                adjudication,
-            ])?;
-            refresh_projection(tx, item_id, &decided_at)?;
-            Ok(decision_by_id(tx, &input.id)?.expect("decision was just inserted"))
-        })
+        self.write(|tx| record_in(tx, input, adjudication))
     }
 
     /// Every event on an item — decisions and reverts — in log order (Lamport clock, then id:
@@ -141,6 +62,91 @@ impl Store {
             .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
         effective_decision(&self.conn, item_id)
     }
+}
+
+/// Records one decision inside `tx`: the body of [`Store::decide`], shared with bulk approvals,
+/// which record many in one transaction.
+pub(super) fn record_in(
+    tx: &Transaction<'_>,
+    input: &DecisionInput,
+    adjudication: bool,
+) -> Result<Decision> {
+    validate(input)?;
+    if let Some(existing) = decision_by_id(tx, &input.id)? {
+        return if existing.item == input.item {
+            Ok(existing)
+        } else {
+            Err(Error::Duplicate(format!(
+                "decision id '{}' is already used for item '{}'",
+                input.id, existing.item
+            )))
+        };
+    }
+    if let (Action::Reject, Some(reason)) = (input.action, &input.reason) {
+        reasons::ensure_known(tx, reason)?;
+    }
+    let (item_id, kind, version, payload): (i64, ItemKind, i64, String) = tx
+        .prepare_cached(&format!(
+            "SELECT id, kind, version, payload FROM items WHERE external_id = ?1 AND {VISIBLE}"
+        ))?
+        .query_row([&input.item], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
+    if version != input.item_version {
+        return Err(Error::Conflict {
+            item: input.item.clone(),
+            seen: input.item_version,
+            current: version,
+        });
+    }
+    if let Some(EditedContent::Relationship { relation }) = &input.edited
+        && kind == ItemKind::Relationship
+    {
+        let body: RelationshipBody = parse_json(&payload)?;
+        check_edited_relation(tx, &body, relation)?;
+    }
+    let distance = match &input.edited {
+        Some(edit) if edit.kind() != kind => {
+            return Err(Error::BadRequest(format!(
+                "item '{}' is {kind:?}; the edit is for {:?}",
+                input.item,
+                edit.kind()
+            )));
+        }
+        Some(edit) => Some(edit_distance(&body_of(tx, item_id)?, edit) as i64),
+        None => None,
+    };
+    let decided_at = now_text();
+    ensure_reviewer(tx, &input.reviewer)?;
+    let supersedes = supersedes_for(tx, item_id, &input.reviewer, adjudication)?;
+    tx.prepare_cached(
+        "INSERT INTO decisions (id, item_id, item_version, reviewer, action,
+                                edited_payload, reason, note, decided_at, edit_distance,
+                                clock, supersedes, adjudication)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        input.id,
+        item_id,
+        input.item_version,
+        input.reviewer,
+        input.action,
+        input
+            .edited
+            .as_ref()
+            .map(|e| serde_json::to_string(e).expect("edit serializes")),
+        input.reason,
+        input.note,
+        decided_at,
+        distance,
+        next_clock(tx)?,
+        supersedes,
+        adjudication,
+    ])?;
+    refresh_projection(tx, item_id, &decided_at)?;
+    Ok(decision_by_id(tx, &input.id)?.expect("decision was just inserted"))
 }
 
 fn validate(input: &DecisionInput) -> Result<()> {

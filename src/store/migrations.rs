@@ -59,6 +59,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_product_sources.sql",
         sql: include_str!("../../migrations/0011_product_sources.sql"),
     },
+    Migration {
+        name: "0012_decision_batches.sql",
+        sql: include_str!("../../migrations/0012_decision_batches.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

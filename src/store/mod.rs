@@ -20,6 +20,7 @@ mod adjudication;
 mod annotations;
 mod approved_relationships;
 mod backup;
+mod batches;
 mod decision_rows;
 mod decisions;
 mod guidelines;
@@ -47,6 +48,7 @@ mod vetting;
 mod visibility;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
+pub use batches::{BatchApproval, Reverted};
 pub use decision_rows::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
 pub use items::{NewItem, PreparedItem};

@@ -7,10 +7,16 @@
 //! editor). Redo is therefore "a revert of the revert": the original decision row becomes
 //! effective again, so its id, reviewer and time stay those of the real decision.
 //! Nothing is updated or deleted; the item projection is refreshed in the same transaction.
+//!
+//! A batch (a bulk approval by rule, see `batches`) is one step: undoing any of its decisions
+//! reverts every decision of the batch still in force, and those reverts form a batch of their
+//! own, which redo reverts together.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::decision_rows::{NOT_REVERTED, decision_by_id, next_clock};
+use super::decision_rows::{
+    NOT_REVERTED, add_to_batch, batch_in_force, decision_by_id, next_clock,
+};
 use super::projection::refresh_projection;
 use super::{Store, now_text};
 use crate::domain::Decision;
@@ -70,7 +76,24 @@ impl Store {
             let Some((target, item_id)) = target else {
                 return Ok(None);
             };
-            insert_revert(tx, id, reviewer, &target, item_id)?;
+            let batch = batch_in_force(tx, &target)?;
+            if batch.is_empty() {
+                insert_revert(tx, id, reviewer, &target, item_id)?;
+            } else {
+                // One step for the whole batch: the first revert takes the caller's id (what a
+                // retry finds), the others derive theirs from it.
+                let rule: String = tx
+                    .prepare_cached("SELECT rule FROM decision_batches WHERE decision_id = ?1")?
+                    .query_row([&target], |r| r.get(0))?;
+                for (n, (member, member_item)) in batch.iter().enumerate() {
+                    let revert_id = match n {
+                        0 => id.to_owned(),
+                        n => format!("{id}.{n}"),
+                    };
+                    insert_revert(tx, &revert_id, reviewer, member, *member_item)?;
+                    add_to_batch(tx, &revert_id, id, &rule)?;
+                }
+            }
             decision_by_id(tx, id)
         })
     }
