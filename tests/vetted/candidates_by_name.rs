@@ -8,24 +8,9 @@ use vetted::Store;
 use vetted::domain::{ItemBody, ProductSide};
 
 use crate::support::{
-    TempDb, answer_line, chinook_path, json_of, relationship_between, table_counts, temp_db, vetted,
+    TempDb, answer_line, by_name_line, chinook_path, json_of, relationship_between, table_counts,
+    temp_db, vetted,
 };
-
-/// A candidate naming its products only: `{"product": NAME}` on each side.
-fn by_name_line(
-    id: &str,
-    (source, source_field): (&str, &str),
-    (target, target_field): (&str, &str),
-) -> String {
-    serde_json::json!({
-        "kind": "relationship", "id": id, "domain": "test", "model": "test-model",
-        "source": {"product": source}, "target": {"product": target},
-        "relation": {"type": "foreign_key", "cardinality": "N:1",
-                     "mapping": [{"source_field": source_field, "target_field": target_field}]},
-        "rationale": "test candidate", "confidence": 0.5
-    })
-    .to_string()
-}
 
 fn chinook() -> (TempDb, Store) {
     let db = temp_db();

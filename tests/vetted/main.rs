@@ -1,6 +1,7 @@
 //! Integration tests of the core and the CLI: one test binary, modules mirror `src/`.
 
 mod agreement_reference;
+mod bulk_approval;
 mod candidates_by_name;
 mod cli;
 mod database_file;

@@ -44,6 +44,22 @@ pub fn answer_line(id: &str, answer: &str) -> String {
     .to_string()
 }
 
+/// A candidate naming its products only: `{"product": NAME}` on each side.
+pub fn by_name_line(
+    id: &str,
+    (source, source_field): (&str, &str),
+    (target, target_field): (&str, &str),
+) -> String {
+    serde_json::json!({
+        "kind": "relationship", "id": id, "domain": "test", "model": "test-model",
+        "source": {"product": source}, "target": {"product": target},
+        "relation": {"type": "foreign_key", "cardinality": "N:1",
+                     "mapping": [{"source_field": source_field, "target_field": target_field}]},
+        "rationale": "test candidate", "confidence": 0.5
+    })
+    .to_string()
+}
+
 pub fn relationship_line(id: &str) -> String {
     serde_json::json!({
         "kind": "relationship",

@@ -1,0 +1,194 @@
+//! Approving the obvious in bulk: the relationship candidates of a queue filter that are still
+//! waiting for the reviewer and whose computed evidence meets a stated [`EvidenceRule`] are
+//! approved in one transaction, each as a decision of the reviewer who applied the rule (with
+//! the rule as its note), and undone as one step.
+//!
+//! Two steps, so a person sees what a rule would do before it does it: [`plan`] computes the
+//! evidence and says which candidates meet the rule and why the others do not; [`apply`] records
+//! the approvals of a plan, all or nothing (a candidate decided meanwhile fails the batch).
+//! Candidates that meet the rule but contradict each other (the same source key to two targets)
+//! are left for a person: a rule approves only what no other candidate disputes.
+
+mod rule;
+
+pub use rule::EvidenceRule;
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::domain::{Decision, ItemBody, ItemKind, Relation, RelationshipBody};
+use crate::error::{Error, Result};
+use crate::relation_evidence::{Accepted, compute_evidence, find_conflicts};
+use crate::store::{BatchApproval, QueueFilter, Store, current_relation};
+
+/// Queue entries read per page while planning.
+const PAGE: u32 = 500;
+
+/// One candidate a plan looked at.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RuleCandidate {
+    pub item: String,
+    /// The version the evidence was computed on; approving needs it unchanged.
+    #[ts(type = "number")]
+    pub version: i64,
+    pub title: String,
+    pub containment: Option<f64>,
+    /// What the value figures were computed on, e.g. `source: full table, 412 rows`.
+    pub basis: String,
+    /// Why the rule does not approve it; empty when it does.
+    pub unmet: Vec<String>,
+}
+
+/// What applying a rule to a filter would approve, and what it would leave.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RulePlan {
+    /// The rule in its canonical text.
+    pub rule: String,
+    /// Candidates meeting the rule, in queue order.
+    pub approve: Vec<RuleCandidate>,
+    /// Candidates of the filter left as they are, with the reasons.
+    pub leave: Vec<RuleCandidate>,
+}
+
+/// Computes which pending relationship candidates of `filter` that `reviewer` has not decided
+/// meet `rule`. `progress(done, total)` is called after each candidate and may stop the plan
+/// (`Ok(None)`). Reads only.
+pub fn plan(
+    store: &Store,
+    filter: &QueueFilter,
+    rule: &EvidenceRule,
+    reviewer: &str,
+    progress: &mut dyn FnMut(usize, usize) -> ControlFlow<()>,
+) -> Result<Option<RulePlan>> {
+    let filter = QueueFilter {
+        kind: Some(ItemKind::Relationship),
+        awaiting: Some(reviewer.to_owned()),
+        ..filter.clone()
+    };
+    let mut entries = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.queue_page(&filter, after, PAGE)?;
+        entries.extend(page.entries);
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let accepted = store.approved_relationships()?;
+    let mut looked = Vec::with_capacity(entries.len());
+    for (done, entry) in entries.iter().enumerate() {
+        let item = store.item(&entry.external_id)?;
+        let ItemBody::Relationship(body) = item.body.clone() else {
+            continue;
+        };
+        let relation = current_relation(&item)
+            .filter(|r| !r.is_not_related())
+            .unwrap_or(&body.relation)
+            .clone();
+        let mut candidate = RuleCandidate {
+            item: item.external_id.clone(),
+            version: item.version,
+            title: entry.title.clone(),
+            containment: None,
+            basis: String::new(),
+            unmet: Vec::new(),
+        };
+        match compute_evidence(store, &item.external_id, &body, &relation, &accepted) {
+            Ok(evidence) => {
+                candidate.containment = evidence.containment;
+                candidate.basis = format!(
+                    "{}; {}",
+                    evidence.source_basis.label, evidence.target_basis.label
+                );
+                candidate.unmet = rule.unmet(&evidence);
+            }
+            Err(e) => candidate.unmet = vec![format!("no computed evidence: {e}")],
+        }
+        looked.push((candidate, body, relation));
+        if progress(done + 1, entries.len()).is_break() {
+            return Ok(None);
+        }
+    }
+    leave_disputed(&mut looked);
+    let (approve, leave) = looked
+        .into_iter()
+        .map(|(candidate, ..)| candidate)
+        .partition(|c| c.unmet.is_empty());
+    Ok(Some(RulePlan {
+        rule: rule.to_string(),
+        approve,
+        leave,
+    }))
+}
+
+/// Marks candidates that meet the rule but contradict another such candidate as unmet, both of
+/// them: which one is right is a person's call. Each is compared only with the candidates naming
+/// its source product (the only ones that can conflict with it, see [`find_conflicts`]).
+fn leave_disputed(looked: &mut [(RuleCandidate, RelationshipBody, Relation)]) {
+    let meeting: Vec<usize> = (0..looked.len())
+        .filter(|&i| looked[i].0.unmet.is_empty())
+        .collect();
+    let mut naming: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &i in &meeting {
+        let body = &looked[i].1;
+        naming.entry(&body.source.product).or_default().push(i);
+        if body.target.product != body.source.product {
+            naming.entry(&body.target.product).or_default().push(i);
+        }
+    }
+    let disputes: Vec<(usize, String)> = meeting
+        .iter()
+        .flat_map(|&i| {
+            let (candidate, body, relation) = &looked[i];
+            let others = naming[body.source.product.as_str()]
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| Accepted {
+                    item: &looked[j].0.item,
+                    body: &looked[j].1,
+                    relation: &looked[j].2,
+                });
+            find_conflicts(&candidate.item, body, relation, others)
+                .into_iter()
+                .next()
+                .map(|c| (i, format!("disputed by another candidate: {}", c.message)))
+        })
+        .collect();
+    for (i, why) in disputes {
+        looked[i].0.unmet.push(why);
+    }
+}
+
+/// Records the approvals `plan` lists as batch `batch_id` by `reviewer`, in one transaction.
+///
+/// Errors: `BadRequest` when the plan approves nothing; `Conflict` (nothing recorded) when a
+/// candidate changed since it was planned.
+pub fn apply(
+    store: &mut Store,
+    plan: &RulePlan,
+    batch_id: &str,
+    reviewer: &str,
+) -> Result<Vec<Decision>> {
+    if plan.approve.is_empty() {
+        return Err(Error::BadRequest(format!(
+            "no candidate meets the rule '{}'; nothing was approved",
+            plan.rule
+        )));
+    }
+    store.approve_batch(&BatchApproval {
+        id: batch_id.to_owned(),
+        reviewer: reviewer.to_owned(),
+        rule: plan.rule.clone(),
+        items: plan
+            .approve
+            .iter()
+            .map(|c| (c.item.clone(), c.version))
+            .collect(),
+    })
+}

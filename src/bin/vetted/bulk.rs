@@ -1,0 +1,140 @@
+//! `approve-where`: approve the relationship candidates whose computed evidence meets a rule,
+//! as one undoable step; and `undo` / `redo` of the reviewer's latest step.
+
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+use std::sync::atomic::Ordering;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use vetted::approval_rule::{self, EvidenceRule, RuleCandidate};
+use vetted::store::QueueFilter;
+use vetted::{Error, Result, Store, reviewer};
+
+use crate::output::{one_line, print_json};
+
+pub struct ApproveWhereArgs {
+    pub rule: String,
+    pub domain: Option<String>,
+    pub tag: Option<String>,
+    pub reviewer: Option<String>,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+pub fn approve_where(store: &mut Store, args: ApproveWhereArgs) -> Result<()> {
+    let rule: EvidenceRule = args.rule.parse()?;
+    let reviewer = reviewer::session_reviewer(store, args.reviewer)?;
+    let filter = QueueFilter {
+        domain: args.domain,
+        tag: args.tag,
+        ..QueueFilter::default()
+    };
+    let bar = (std::io::stderr().is_terminal() && !args.json).then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} candidates checked {elapsed}")
+                .expect("template is valid"),
+        );
+        bar
+    });
+    let cancel = crate::interrupt::cancel_flag();
+    let plan = approval_rule::plan(store, &filter, &rule, &reviewer, &mut |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    // Ctrl-C: nothing was approved.
+    let plan = plan.ok_or(Error::Cancelled)?;
+    let batch = uuid::Uuid::now_v7().to_string();
+    let approved = match (args.dry_run, plan.approve.is_empty()) {
+        (false, false) => approval_rule::apply(store, &plan, &batch, &reviewer)?.len(),
+        _ => 0,
+    };
+    if args.json {
+        print_json(&serde_json::json!({
+            "rule": plan.rule,
+            "reviewer": reviewer,
+            "batch": (approved > 0).then_some(&batch),
+            "approved": approved,
+            "approve": plan.approve,
+            "leave": plan.leave,
+        }));
+        return Ok(());
+    }
+    let verb = if args.dry_run {
+        "would approve"
+    } else {
+        "approved"
+    };
+    for c in &plan.approve {
+        println!("{verb:<13} {}", candidate_line(c));
+    }
+    for c in &plan.leave {
+        println!(
+            "{:<13} {}  ({})",
+            "left",
+            candidate_line(c),
+            c.unmet.join("; ")
+        );
+    }
+    let (meeting, total) = (plan.approve.len(), plan.approve.len() + plan.leave.len());
+    match (args.dry_run, approved) {
+        (true, _) => println!(
+            "rule '{}': {meeting} of {total} candidates meet it; nothing was recorded (dry run)",
+            plan.rule
+        ),
+        (false, 0) => println!("rule '{}': none of {total} candidates meets it", plan.rule),
+        (false, _) => println!(
+            "rule '{}': {approved} of {total} candidates approved by {reviewer}; `vetted undo` \
+             takes all {approved} back in one step",
+            plan.rule
+        ),
+    }
+    Ok(())
+}
+
+fn candidate_line(c: &RuleCandidate) -> String {
+    let containment = c
+        .containment
+        .map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0));
+    format!(
+        "{:<24} {:>7}  {}",
+        c.item,
+        containment,
+        one_line(&c.title, 60)
+    )
+}
+
+/// `undo` (or `redo` when `redo`): the reviewer's latest step, a bulk approval as a whole.
+pub fn undo(store: &mut Store, reviewer: Option<String>, redo: bool) -> Result<()> {
+    let reviewer = reviewer::session_reviewer(store, reviewer)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let event = if redo {
+        store.redo(&id, &reviewer)?
+    } else {
+        store.undo(&id, &reviewer)?
+    };
+    let what = if redo { "redo" } else { "undo" };
+    let Some(event) = event else {
+        println!("nothing to {what} for {reviewer}");
+        return Ok(());
+    };
+    let step = store.reverted(event)?;
+    match step.rule {
+        Some(rule) => println!(
+            "{what}: {} decisions of the bulk approval '{rule}' by {reviewer}",
+            step.decisions
+        ),
+        None => println!("{what}: {} by {reviewer}", step.event.item),
+    }
+    Ok(())
+}
