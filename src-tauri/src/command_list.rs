@@ -34,6 +34,8 @@ macro_rules! with_app_commands {
             decide,
             undo,
             redo,
+            plan_rule_approval,
+            approve_by_rule,
             reject_reasons,
             relationship_evidence,
             review_graph,

@@ -1,14 +1,16 @@
 //! The IPC surface. Commands are `async` so they run off the main thread; each locks the store
 //! for one short core call.
 
-use std::ops::{Deref, DerefMut};
+use std::ops::{ControlFlow, Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use tauri::ipc::Channel;
 use tauri::path::BaseDirectory;
 use tauri::{AppHandle, Manager, State};
+
 use vetted::about::AboutInfo;
+use vetted::approval_rule::{self, EvidenceRule, RulePlan};
 use vetted::domain::{
     Decision, DecisionDraft, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
@@ -20,7 +22,7 @@ use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::review_graph::ReviewGraph;
 use vetted::stats::Stats;
-use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, SearchResults};
+use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, Reverted, SearchResults};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::window::{Window, WindowState, window_title};
 use vetted::{Error, Result, SessionInfo, Store, db_path};
@@ -33,6 +35,9 @@ pub struct AppState {
     /// Who is reviewing; set from the database when one opens, switched explicitly from the app
     /// (see `choose_reviewer`).
     pub reviewer: Mutex<String>,
+    /// The last bulk-approval plan shown, with the reviewer it was made for: what
+    /// `approve_by_rule` records, so the webview never names the items itself.
+    pub rule_plan: Mutex<Option<(String, RulePlan)>>,
     pub jobs: Jobs,
 }
 
@@ -56,12 +61,17 @@ impl DerefMut for StoreGuard<'_> {
     }
 }
 
+/// Locks `mutex`, poisoned or not: a panic while holding one of the app's locks cannot leave
+/// SQLite half-written (transactions roll back) nor a plain value torn.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl AppState {
     pub fn window(&self) -> MutexGuard<'_, Window> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
-        self.window
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.window)
     }
 
     /// The open database's store; an error while the welcome screen shows.
@@ -72,10 +82,7 @@ impl AppState {
     }
 
     fn reviewer(&self) -> String {
-        self.reviewer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        lock(&self.reviewer).clone()
     }
 
     /// The settings file of the open database (see [`Settings::default_path`]).
@@ -129,10 +136,7 @@ pub fn choose_reviewer(
         let mut store = state.store()?;
         let profile = store.add_reviewer(&name, role)?;
         store.use_reviewer(&profile.name)?;
-        *state
-            .reviewer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = profile.name;
+        *lock(&state.reviewer) = profile.name;
     }
     session_info(state)
 }
@@ -217,16 +221,64 @@ pub fn review_graph(state: State<'_, AppState>) -> Result<ReviewGraph> {
     state.store()?.review_graph()
 }
 
-/// Undoes the session reviewer's latest decision in force; `null` when there is none.
+/// What approving by `rule` would do to the relationship candidates (of `domain`, if given)
+/// waiting for the session reviewer: which meet it, and why the others do not. The plan is kept
+/// for [`approve_by_rule`].
 #[tauri::command(async)]
-pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
-    state.store()?.undo(&id, &state.reviewer())
+pub fn plan_rule_approval(
+    state: State<'_, AppState>,
+    rule: String,
+    domain: Option<String>,
+) -> Result<RulePlan> {
+    let rule: EvidenceRule = rule.parse()?;
+    let reviewer = state.reviewer();
+    let filter = QueueFilter {
+        domain,
+        ..QueueFilter::default()
+    };
+    let plan = approval_rule::plan(&*state.store()?, &filter, &rule, &reviewer, &mut |_, _| {
+        ControlFlow::Continue(())
+    })?
+    .ok_or(Error::Cancelled)?;
+    *lock(&state.rule_plan) = Some((reviewer, plan.clone()));
+    Ok(plan)
+}
+
+/// Approves, as batch `id` by the session reviewer, what the last plan for `rule` listed; returns
+/// how many decisions were recorded. Refused when no such plan was made for this reviewer.
+#[tauri::command(async)]
+pub fn approve_by_rule(state: State<'_, AppState>, id: String, rule: String) -> Result<u32> {
+    let reviewer = state.reviewer();
+    let plan = lock(&state.rule_plan)
+        .clone()
+        .filter(|(planned_for, plan)| *planned_for == reviewer && plan.rule == rule)
+        .map(|(_, plan)| plan)
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "check which candidates meet '{rule}' again before approving them"
+            ))
+        })?;
+    let decisions = approval_rule::apply(&mut *state.store()?, &plan, &id, &reviewer)?;
+    Ok(decisions.len() as u32)
+}
+
+/// Undoes the session reviewer's latest step (a bulk approval as a whole); `null` when there is
+/// nothing to undo.
+#[tauri::command(async)]
+pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> {
+    let reviewer = state.reviewer();
+    let mut store = state.store()?;
+    let event = store.undo(&id, &reviewer)?;
+    event.map(|e| store.reverted(e)).transpose()
 }
 
 /// Redoes the session reviewer's latest undo; `null` when there is none.
 #[tauri::command(async)]
-pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Decision>> {
-    state.store()?.redo(&id, &state.reviewer())
+pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> {
+    let reviewer = state.reviewer();
+    let mut store = state.store()?;
+    let event = store.redo(&id, &reviewer)?;
+    event.map(|e| store.reverted(e)).transpose()
 }
 
 #[tauri::command(async)]
@@ -645,10 +697,7 @@ fn switch_to(
     let mut window = state.window();
     change(&mut window);
     if let Ok(store) = window.store() {
-        *state
-            .reviewer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = session_reviewer(store);
+        *lock(&state.reviewer) = session_reviewer(store);
     }
     set_title(app, &window);
     Ok(window.state())
@@ -697,6 +746,7 @@ mod tests {
         let state = AppState {
             window: Mutex::new(Window::new(&dir.path().join("recent.json"))),
             reviewer: Mutex::new("me".into()),
+            rule_plan: Mutex::new(None),
             jobs: Jobs::default(),
         };
         let err = state.store().err().expect("no store on the welcome screen");

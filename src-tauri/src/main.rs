@@ -40,6 +40,7 @@ fn main() {
         .manage(commands::AppState {
             window: Mutex::new(window),
             reviewer: Mutex::new(reviewer),
+            rule_plan: Mutex::new(None),
             jobs: Default::default(),
         })
         // Used from Rust only (see `picker`); the capability grants the webview none of its

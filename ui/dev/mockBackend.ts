@@ -147,6 +147,9 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
   const providers = new Map<string, ProviderConfig>([["local", { base_url: "http://127.0.0.1:8080/v1", model: "smollm2", api_key_env: "OPENAI_API_KEY" }]]);
   // Stands in for the OS keyring: which providers have a key (the keys themselves are dropped).
   const keyring = new Set<string>();
+  let plannedRule: string | null = null;
+  let planned: { item: string; version: number; title: string; containment: number; basis: string; unmet: string[] }[] = [];
+  const asStep = (event: Decision | null) => (event === null ? null : { event, rule: null, decisions: 1 });
   const revertTo = (from: typeof undoStack, to: typeof undoStack): Decision | null => {
     const entry = from.pop();
     if (entry === undefined) return null;
@@ -324,8 +327,23 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       reviewers: [...new Set([reviewer, ...rows.flatMap((r) => r.history.map((d) => d.reviewer))])].sort(),
       tags: [...new Set(rows.flatMap((r) => r.item.tags))].sort(),
     }),
-    undo: () => revertTo(undoStack, redoStack),
-    redo: () => revertTo(redoStack, undoStack),
+    undo: () => asStep(revertTo(undoStack, redoStack)),
+    redo: () => asStep(revertTo(redoStack, undoStack)),
+    // Without computed evidence, the mock's "rule" is met by every pending relationship item; its
+    // approvals are undone one at a time (the core undoes them as one step).
+    plan_rule_approval: (args) => {
+      const rule = String(args.rule).trim();
+      if (rule === "") throw appError("bad_request", "the rule is empty");
+      const candidates = rows.filter((r) => r.item.body.kind === "relationship" && r.item.status === "pending");
+      plannedRule = rule;
+      planned = candidates.map((r) => ({ item: r.item.external_id, version: r.item.version, title: r.item.external_id, containment: 1, basis: "mock", unmet: [] }));
+      return { rule, approve: planned, leave: [] };
+    },
+    approve_by_rule: (args) => {
+      if (args.rule !== plannedRule) throw appError("bad_request", `check which candidates meet '${String(args.rule)}' again before approving them`);
+      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}` });
+      return planned.length;
+    },
     add_tag: (args) => {
       const row = find(args.externalId as string);
       row.item = { ...row.item, tags: [...new Set([...row.item.tags, String(args.tag).toLowerCase()])].sort() };

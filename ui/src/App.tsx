@@ -13,6 +13,7 @@ import { EmptyQueue } from "./components/EmptyQueue";
 import { ErrorPanel } from "./components/ErrorPanel";
 import { FilterBar, focusFilterBar } from "./components/FilterBar";
 import { GraphView } from "./components/graph/GraphView";
+import { RuleApprovalDialog } from "./components/graph/RuleApprovalDialog";
 import { ItemView } from "./components/ItemView";
 import { JobsPanel } from "./components/JobsPanel";
 import { ModeDialogs } from "./components/ModeDialogs";
@@ -34,6 +35,7 @@ import { useJobDrafts } from "./useJobDrafts";
 import { useJobs } from "./useJobs";
 import { useKeymap } from "./useKeymap";
 import { useReviewSession } from "./useReviewSession";
+import { useRuleApproval } from "./useRuleApproval";
 import { useToast } from "./useToast";
 import type { DatabaseActions } from "./useWindow";
 
@@ -69,10 +71,30 @@ export function App({ recent, databases, onAbout }: AppProps) {
     setFromGraph(true);
     paged.reload(externalId);
   };
+  /** The graph, or approve-by-rule over it, is shown. */
+  const graphShown = mode.kind === "graph" || mode.kind === "rule";
+  const openRule = () => {
+    ruleApproval.reset();
+    setMode({ kind: "rule" });
+  };
+  const ruleApproval = useRuleApproval((count, rule) => {
+    setMode({ kind: "graph" });
+    graph.reload();
+    review.refreshAfterImport();
+    review.refreshShownItem();
+    const undoKey = keymap.undo[0] === undefined ? "Undo" : keyLabel(keymap.undo[0]);
+    showToast({ tone: "success", text: `Approved ${count} candidate${count === 1 ? "" : "s"} by the rule ${rule}. ${undoKey} takes ${count === 1 ? "it" : "them all"} back.` });
+  });
+  /** After an undo or redo, the graph shows what it changed (a bulk approval taken back). */
+  const revert = (which: "undo" | "redo") => {
+    void review.revert(which).then(() => {
+      if (graphShown) graph.reload();
+    });
+  };
   const dataChanged = () => {
     review.refreshAfterImport();
     refreshFacets();
-    if (mode.kind === "graph") graph.reload();
+    if (graphShown) graph.reload();
   };
   useDataRevision(dataChanged);
   const jobs = useJobs((outcome) => {
@@ -89,8 +111,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
     next: () => review.move(1),
     skip: () => review.move(1),
     previous: () => review.move(-1),
-    undo: () => review.revert("undo"),
-    redo: () => review.revert("redo"),
+    undo: () => revert("undo"),
+    redo: () => revert("redo"),
     approve: review.approve,
     edit: review.startEdit,
     reject: review.startReject,
@@ -110,6 +132,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     graphKey: ({ key }) => {
       const outcome = graph.handle(key);
       if (outcome === "close") setMode(BROWSE);
+      else if (outcome === "rule") openRule();
       else if (outcome !== null) openFromGraph(outcome.open);
     },
     help: () => setMode({ kind: "help" }),
@@ -127,7 +150,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
     providers: () => setMode({ kind: "providers" }),
     "run-model": () => setMode({ kind: "llm-run" }),
     save: () => {
-      if (mode.kind === "export") drafts.exportDialog.onConfirm();
+      if (mode.kind === "rule") ruleApproval.submit(graph.filter.domain);
+      else if (mode.kind === "export") drafts.exportDialog.onConfirm();
       else if (mode.kind === "llm-run") drafts.llmRunDialog.onConfirm();
       else if (mode.kind === "reviewer") review.reviewerChoice.confirm();
       else if (mode.kind === "sme") review.confirmSme();
@@ -135,7 +159,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
     },
     confirm: review.confirmReject,
     cancel: () => {
-      if (mode.kind === "browse" && fromGraph) openGraph();
+      if (mode.kind === "rule") setMode({ kind: "graph" });
+      else if (mode.kind === "browse" && fromGraph) openGraph();
       else review.cancel();
     },
     pickReason: ({ index }) => setMode((m) => (m.kind === "reject" ? { ...m, reasonIndex: index } : m)),
@@ -193,7 +218,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
         session={review.session}
         keymap={keymap}
         statsShown={mode.kind === "stats"}
-        graphShown={mode.kind === "graph"}
+        graphShown={graphShown}
         onCommand={onCommand}
         recent={recent}
         databases={databases}
@@ -202,11 +227,18 @@ export function App({ recent, databases, onAbout }: AppProps) {
       {mode.kind === "stats" && (
         <StatsDashboard revision={review.statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
       )}
-      {mode.kind === "graph" && (
-        <GraphView view={graph} toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])} onOpen={openFromGraph} onClose={() => setMode(BROWSE)} />
+      {graphShown && (
+        <GraphView
+          view={graph}
+          toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])}
+          onOpen={openFromGraph}
+          onRule={openRule}
+          onClose={() => setMode(BROWSE)}
+        />
       )}
+      {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={() => setMode({ kind: "graph" })} />}
       {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
-      <div className="workspace" hidden={mode.kind === "stats" || mode.kind === "graph"}>
+      <div className="workspace" hidden={mode.kind === "stats" || graphShown}>
         <aside className="sidebar">
           <SearchBox onOpen={paged.reload} />
           <FilterBar criteria={paged.criteria} facets={facets} onChange={review.showCriteria} onFocus={refreshFacets} />

@@ -26,6 +26,8 @@ import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
 import type { ReviewGraph } from "./bindings/ReviewGraph";
+import type { Reverted } from "./bindings/Reverted";
+import type { RulePlan } from "./bindings/RulePlan";
 import type { SearchResults } from "./bindings/SearchResults";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
@@ -105,11 +107,21 @@ export const itemHistory = (externalId: string): Promise<Decision[]> => call("it
  */
 export const decide = (draft: DecisionDraft): Promise<Decision> => call("decide", { draft });
 
-/** Reverts the session reviewer's latest decision in force; null when there is nothing to undo. */
-export const undo = (id: string): Promise<Decision | null> => call("undo", { id });
+/** Reverts the session reviewer's latest step (a bulk approval as a whole); null when there is nothing to undo. */
+export const undo = (id: string): Promise<Reverted | null> => call("undo", { id });
 
-/** Reinstates the session reviewer's latest undone decision; null when there is nothing to redo. */
-export const redo = (id: string): Promise<Decision | null> => call("redo", { id });
+/** Reinstates the session reviewer's latest undone step; null when there is nothing to redo. */
+export const redo = (id: string): Promise<Reverted | null> => call("redo", { id });
+
+/**
+ * Which relationship candidates waiting for the session reviewer (of `domain`, if given) meet
+ * `rule` (e.g. "containment>=100%, target-key"), and why the others do not. The shell keeps the
+ * plan for `approveByRule`.
+ */
+export const planRuleApproval = (rule: string, domain: string | null): Promise<RulePlan> => call("plan_rule_approval", { rule, domain });
+
+/** Approves what the last plan for `rule` listed, as one undoable step; resolves to how many were approved. */
+export const approveByRule = (id: string, rule: string): Promise<number> => call("approve_by_rule", { id, rule });
 
 export const rejectReasons = (): Promise<RejectReason[]> => call("reject_reasons");
 

@@ -43,6 +43,10 @@ describe("graphKeyOf", () => {
     expect(graphKeyOf(press("a"))).toBeNull();
     expect(graphKeyOf(press("7"))).toBeNull();
   });
+
+  it("opens approve-by-rule with B, never approving anything by itself", () => {
+    expect(graphKeyOf(press("b"))).toEqual({ type: "rule" });
+  });
 });
 
 describe("focus", () => {

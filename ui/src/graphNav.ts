@@ -22,7 +22,9 @@ export type GraphKey =
   | { type: "domain" }
   /** Toggles `STATUS_CHOICES[index]` in the filter. */
   | { type: "status"; index: number }
-  | { type: "zoom"; step: 1 | -1 | 0 };
+  | { type: "zoom"; step: 1 | -1 | 0 }
+  /** Approve by rule: opens its dialog. */
+  | { type: "rule" };
 
 const MOVES: Record<string, Direction> = {
   ArrowLeft: "left",
@@ -45,6 +47,7 @@ const FIXED: Record<string, GraphKey> = {
   Enter: { type: "open" },
   Escape: { type: "back" },
   d: { type: "domain" },
+  b: { type: "rule" },
   "+": { type: "zoom", step: 1 },
   "=": { type: "zoom", step: 1 },
   "-": { type: "zoom", step: -1 },

@@ -89,6 +89,19 @@ describe("graph mode", () => {
     expect(run("graph", "a"), "no approving an item not on screen").toBeNull();
   });
 
+  it("undoes and redoes the reviewer's latest step from the graph (a bulk approval as a whole)", () => {
+    expect(run("graph", "z", { ctrlKey: true })).toEqual({ type: "undo" });
+    expect(run("graph", "Z", { ctrlKey: true, shiftKey: true })).toEqual({ type: "redo" });
+    expect(run("graph", "z", { ctrlKey: true, focus: "text" }), "not while typing in a filter").toBeNull();
+  });
+
+  it("in approve-by-rule, Esc goes back to the graph and Ctrl+Enter submits; plain keys type the rule", () => {
+    expect(run("rule", "Escape", { focus: "text" })).toEqual({ type: "cancel" });
+    expect(run("rule", "Enter", { ctrlKey: true, focus: "text" })).toEqual({ type: "save" });
+    expect(run("rule", "b", { focus: "text" }), "no graph key behind the dialog").toBeNull();
+    expect(run("rule", "Enter", { focus: "text" }), "Enter submits the form itself").toBeNull();
+  });
+
   it("leaves typing in a filter and pressing a focused button alone", () => {
     expect(run("graph", "ArrowDown", { focus: "text" }), "the domain list").toBeNull();
     expect(run("graph", "Enter", { focus: "button" }), "the button's own Enter").toBeNull();

@@ -4,7 +4,7 @@
 import { graphKeyOf, type GraphKey } from "./graphNav";
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "providers" | "llm-run";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -61,6 +61,7 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "reviewer":
     case "providers":
     case "llm-run":
+    case "rule":
       return editCommand(press);
     case "reject":
       return rejectCommand(press, reasonCount);
@@ -68,13 +69,20 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "stats":
       return closeCommand(press, keymap[mode]);
     case "graph":
-      return graphCommand(press, keymap.graph);
+      return graphCommand(press, keymap);
   }
 }
 
-/** The graph closes with the key that opened it; its own keys navigate (Esc steps back, then closes). */
-function graphCommand(press: KeyPress, openedBy: readonly string[]): KeyCommand | null {
-  if (openedBy.includes(bindingOf(press))) return { type: "graph" };
+/**
+ * The graph closes with the key that opened it, and undo and redo work there (a bulk approval is
+ * undone from the graph it was made in); its own keys navigate (Esc steps back, then closes).
+ */
+function graphCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
+  const binding = bindingOf(press);
+  if (keymap.graph.includes(binding)) return { type: "graph" };
+  if (press.focus !== "text" && (keymap.undo.includes(binding) || keymap.redo.includes(binding))) {
+    return { type: keymap.undo.includes(binding) ? "undo" : "redo" };
+  }
   if (press.focus === "text" && press.key !== "Escape") return null;
   // Enter on a focused button (a filter, Back) presses that button.
   if (press.focus === "button" && (press.key === "Enter" || press.key === " ")) return null;

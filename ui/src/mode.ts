@@ -11,6 +11,8 @@ export type ReviewMode =
   | { kind: "stats" }
   /** The relationship graph replaces the review workspace; it has its own keys (graphNav.ts). */
   | { kind: "graph" }
+  /** Approve by rule, a dialog over the graph; it closes back to the graph. */
+  | { kind: "rule" }
   | { kind: "export" }
   | { kind: "reviewer" }
   | { kind: "providers" }

@@ -65,7 +65,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
   const port: ReviewPort = {
     decide: async (input) => (log.push(`decide ${input.item}`), recorded(input)),
     adjudicate: async (input) => (log.push(`adjudicate ${input.item}`), recorded(input)),
-    undo: async () => (log.push("undo"), recorded(decisionDraft("revert-1", testItem("item-7"), "approve"), "revert")),
+    undo: async () => (log.push("undo"), { event: recorded(decisionDraft("revert-1", testItem("item-7"), "approve"), "revert"), rule: null, decisions: 1 }),
     redo: async () => (log.push("redo"), null),
     chooseReviewer: async (name, role) => (log.push(`choose ${name}`), { reviewer: name, role, needs_profile: false, db_path: "/tmp/v.db" }),
     counts: async () => (log.push("counts"), COUNTS),
@@ -242,6 +242,15 @@ describe("revert", () => {
     expect(screen.log.slice(3)).toEqual(["stats", "forget item-7", "counts", "load item-7", "show counts,current", "reload queue at item-7", "toast Undid the decision on item-7: it is pending now", "show busy"]);
     expect(screen.state.current?.item.external_id).toBe("item-7");
     expect(screen.state.busy).toBe(false);
+  });
+
+  it("takes a bulk approval back as one step, dropping every cached item", async () => {
+    const bulk = { event: recorded(decisionDraft("revert-1", testItem("item-7"), "approve"), "revert"), rule: "containment>=100%, target-key", decisions: 4 };
+    const { screen, steps } = fakeScreen({ undo: async () => (screen.log.push("undo"), bulk) });
+    await steps.revert("undo");
+    expect(screen.log, "any of the four items may be cached: all are dropped").toContain("clear items");
+    expect(screen.log).not.toContain("forget item-7");
+    expect(screen.toasts.map((t) => t.text)).toEqual(["Undid the approval of 4 candidates by the rule containment>=100%, target-key"]);
   });
 
   it("reports a failure", async () => {

@@ -16,6 +16,7 @@ import { toCallError } from "./api";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { Item } from "./bindings/Item";
+import type { Reverted } from "./bindings/Reverted";
 import type { Role } from "./bindings/Role";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { StatusCounts } from "./bindings/StatusCounts";
@@ -44,8 +45,8 @@ const STATUS_LABEL: Record<Item["status"], string> = { pending: "pending", appro
 export interface ReviewPort {
   decide: (input: DecisionDraft) => Promise<Decision>;
   adjudicate: (input: DecisionDraft) => Promise<Decision>;
-  undo: (id: string) => Promise<Decision | null>;
-  redo: (id: string) => Promise<Decision | null>;
+  undo: (id: string) => Promise<Reverted | null>;
+  redo: (id: string) => Promise<Reverted | null>;
   chooseReviewer: (name: string, role: Role) => Promise<SessionInfo>;
   /** Counts under the filter bar's current criteria. */
   counts: () => Promise<StatusCounts>;
@@ -78,7 +79,10 @@ export interface ReviewSteps {
   pending: () => boolean;
   /** Records `input`, made on `decided` (the item on screen), then shows the next item. */
   decide: (decided: Item, input: DecidingDraft) => Promise<void>;
-  /** Undoes or redoes the reviewer's latest decision, then shows the item it touched. */
+  /**
+   * Undoes or redoes the reviewer's latest step, then shows the item it touched. A bulk approval
+   * is one step: every cached item is dropped, since any of them may have changed.
+   */
   revert: (which: "undo" | "redo") => Promise<void>;
   /** Moves the selection; a prefetched target is shown in the same batch (the keypress's frame). */
   move: (delta: 1 | -1) => void;
@@ -144,17 +148,26 @@ export function reviewSteps(port: ReviewPort): ReviewSteps {
     port.apply(busyShown(true));
     port.dismissToast();
     try {
-      const event = await (which === "undo" ? port.undo : port.redo)(port.newDecisionId());
-      if (event === null) {
+      const step = await (which === "undo" ? port.undo : port.redo)(port.newDecisionId());
+      if (step === null) {
         port.toast({ tone: "info", text: which === "undo" ? "Nothing of yours to undo." : "Nothing to redo." });
         return;
       }
+      const { event, rule } = step;
       port.bumpStats();
-      port.forgetItem(event.item);
+      if (rule === null) port.forgetItem(event.item);
+      else port.clearItems();
       const [counts, loaded] = await Promise.all([port.counts(), port.loadItem(event.item)]);
       port.apply(reverted(counts, loaded));
       port.reloadQueue(event.item);
-      port.toast({ tone: "success", text: `${which === "undo" ? "Undid" : "Redid"} the decision on ${event.item}: it is ${STATUS_LABEL[loaded.item.status]} now` });
+      const verb = which === "undo" ? "Undid" : "Redid";
+      port.toast({
+        tone: "success",
+        text:
+          rule === null
+            ? `${verb} the decision on ${event.item}: it is ${STATUS_LABEL[loaded.item.status]} now`
+            : `${verb} the approval of ${step.decisions} candidates by the rule ${rule}`,
+      });
     } catch (thrown) {
       port.toast({ tone: "error", text: toCallError(thrown).message });
     } finally {

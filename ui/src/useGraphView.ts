@@ -27,7 +27,7 @@ export interface LoadedGraph {
 }
 
 /** What a graph key asks App to do beyond moving the focus. */
-export type GraphOutcome = { open: string } | "close" | null;
+export type GraphOutcome = { open: string } | "close" | "rule" | null;
 
 export function useGraphView() {
   const [loaded, setLoaded] = useState<LoadedGraph | null>(null);
@@ -96,6 +96,8 @@ export function useGraphView() {
         if (choice !== undefined) setFilter((f) => toggleStatus(f, choice));
         return null;
       }
+      case "rule":
+        return "rule";
       case "zoom":
         setZoom((z) => (key.step === 0 ? 1 : clamp(key.step === 1 ? z * ZOOM_STEP : z / ZOOM_STEP)));
         return null;

@@ -254,7 +254,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** A decision or revert is in flight: keys and queue clicks do nothing. */
     pending: steps.pending,
     move: steps.move,
-    revert: (which: "undo" | "redo") => void steps.revert(which),
+    /** Resolves once the undo or redo is recorded and shown (or refused). */
+    revert: (which: "undo" | "redo") => steps.revert(which),
     approve: () => decide("approve"),
     startEdit,
     startReject,

@@ -94,6 +94,7 @@ const KEYS: [string[], string][] = [
   [["Enter"], "open the relationship for review"],
   [["Esc"], "back to the product, then out of the graph"],
   [["D"], "next domain"],
+  [["B"], "approve in bulk, by rule…"],
   [[`1–${STATUS_CHOICES.length}`], "show or hide a status"],
   [["+", "−", "0"], "zoom in / out / 100 %"],
 ];

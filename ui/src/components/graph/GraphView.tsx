@@ -17,10 +17,12 @@ interface GraphViewProps {
   /** The key that opens (and closes) the graph, for the hint. */
   toggleKey: string | null;
   onOpen: (item: string) => void;
+  /** Opens approve-by-rule. */
+  onRule: () => void;
   onClose: () => void;
 }
 
-export function GraphView({ view, toggleKey, onOpen, onClose }: GraphViewProps) {
+export function GraphView({ view, toggleKey, onOpen, onRule, onClose }: GraphViewProps) {
   const { loaded, scene, error, loading, focus, filter } = view;
   useGraphPaintMarks(loaded, `${focus.node ?? ""}\u0000${focus.edge ?? ""}`);
   return (
@@ -40,6 +42,9 @@ export function GraphView({ view, toggleKey, onOpen, onClose }: GraphViewProps) 
             +
           </button>
         </div>
+        <button type="button" className="button button-small" data-testid="graph-rule" onClick={onRule} disabled={loaded === null}>
+          Approve by rule… <Kbd>B</Kbd>
+        </button>
         <button type="button" className="button button-small graph-back" data-testid="graph-back" onClick={onClose}>
           Back to review <Kbd>Esc</Kbd>
           {toggleKey !== null && <Kbd>{toggleKey}</Kbd>}
