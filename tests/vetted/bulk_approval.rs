@@ -88,6 +88,12 @@ fn statuses(store: &Store, items: &[&str]) -> Vec<ItemStatus> {
         .collect()
 }
 
+/// Fails with `why` and the statuses found unless every item of `items` has `status`.
+fn assert_all(store: &Store, items: &[&str], status: ItemStatus, why: &str) {
+    let found = statuses(store, items);
+    assert!(found.iter().all(|s| *s == status), "{why}: {found:?}");
+}
+
 const TRUE_KEYS: [&str; 5] = [
     "fk-album-artist",
     "fk-track-album",
@@ -164,10 +170,11 @@ fn applying_records_one_decision_per_candidate_and_undo_takes_the_batch_back_in_
             "each decision names the rule"
         );
     }
-    assert!(
-        statuses(&store, &approved)
-            .iter()
-            .all(|s| *s == ItemStatus::Approved)
+    assert_all(
+        &store,
+        &approved,
+        ItemStatus::Approved,
+        "the batch is recorded",
     );
     assert_eq!(
         store.item("wrong-track-album").unwrap().status,
@@ -206,12 +213,11 @@ fn applying_records_one_decision_per_candidate_and_undo_takes_the_batch_back_in_
     );
     let second = store.undo("undo-2", "ana").unwrap().expect("an undo");
     assert_eq!(second.action, Action::Revert);
-    assert!(
-        statuses(&store, &approved)
-            .iter()
-            .all(|s| *s == ItemStatus::Pending),
-        "one undo takes the whole batch back: {:?}",
-        statuses(&store, &approved)
+    assert_all(
+        &store,
+        &approved,
+        ItemStatus::Pending,
+        "one undo takes the whole batch back",
     );
     let (rule, reverts) = store.batch("undo-2").unwrap().expect("the undo is a batch");
     assert_eq!(
@@ -221,19 +227,18 @@ fn applying_records_one_decision_per_candidate_and_undo_takes_the_batch_back_in_
     );
 
     store.redo("redo-1", "ana").unwrap().expect("a redo");
-    assert!(
-        statuses(&store, &approved)
-            .iter()
-            .all(|s| *s == ItemStatus::Approved),
-        "one redo brings the whole batch back: {:?}",
-        statuses(&store, &approved)
+    assert_all(
+        &store,
+        &approved,
+        ItemStatus::Approved,
+        "one redo brings the whole batch back",
     );
     store.undo("undo-3", "ana").unwrap().expect("an undo");
-    assert!(
-        statuses(&store, &approved)
-            .iter()
-            .all(|s| *s == ItemStatus::Pending),
-        "and undo takes it back again"
+    assert_all(
+        &store,
+        &approved,
+        ItemStatus::Pending,
+        "and undo takes it back again",
     );
     let history = store.history("fk-track-album").unwrap();
     assert_eq!(
@@ -313,10 +318,11 @@ fn the_cli_previews_applies_and_undoes_a_rule_and_refuses_a_bad_one() {
         4,
         "{preview:#}"
     );
-    assert!(
-        statuses(&db.open(), &TRUE_KEYS)
-            .iter()
-            .all(|s| *s == ItemStatus::Pending)
+    assert_all(
+        &db.open(),
+        &TRUE_KEYS,
+        ItemStatus::Pending,
+        "a dry run records nothing",
     );
 
     let applied = vetted(&db.path)
@@ -352,13 +358,12 @@ fn the_cli_previews_applies_and_undoes_a_rule_and_refuses_a_bad_one() {
         out.contains("undo: 4 decisions of the bulk approval 'containment>=100%, target-key'"),
         "{out}"
     );
-    let store = db.open();
-    assert!(
-        statuses(&store, &TRUE_KEYS)
-            .iter()
-            .all(|s| *s == ItemStatus::Pending)
+    assert_all(
+        &db.open(),
+        &TRUE_KEYS,
+        ItemStatus::Pending,
+        "`vetted undo` takes all back",
     );
-    drop(store);
 
     let refused = vetted(&db.path)
         .args(["approve-where", "containment>=100%, rows>10"])

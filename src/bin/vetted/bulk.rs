@@ -12,13 +12,25 @@ use vetted::{Error, Result, Store, reviewer};
 
 use crate::output::{one_line, print_json};
 
+#[derive(clap::Args)]
 pub struct ApproveWhereArgs {
-    pub rule: String,
-    pub domain: Option<String>,
-    pub tag: Option<String>,
-    pub reviewer: Option<String>,
-    pub dry_run: bool,
-    pub json: bool,
+    /// Clauses, all of which must hold: containment>=N%, orphans<=N%, names>=N%, target-key,
+    /// target-unique, types-match, no-cautions.
+    rule: String,
+    /// Only candidates of this domain.
+    #[arg(long)]
+    domain: Option<String>,
+    /// Only candidates with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Reviewer name (default: $VETTED_REVIEWER, else `vetted reviewer use`, else $USER).
+    #[arg(long)]
+    reviewer: Option<String>,
+    /// List what the rule would approve and why the rest is left; record nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn approve_where(store: &mut Store, args: ApproveWhereArgs) -> Result<()> {

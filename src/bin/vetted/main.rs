@@ -124,25 +124,7 @@ enum Command {
     /// Approve, as one step, the relationship candidates waiting for you whose computed evidence
     /// meets RULE, e.g. "containment>=100%, target-key" (docs/relationships.md). Each approval
     /// is a decision of yours that notes the rule; `vetted undo` takes them all back.
-    ApproveWhere {
-        /// Clauses, all of which must hold: containment>=N%, orphans<=N%, names>=N%,
-        /// target-key, target-unique, types-match, no-cautions.
-        rule: String,
-        /// Only candidates of this domain.
-        #[arg(long)]
-        domain: Option<String>,
-        /// Only candidates with this tag.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Reviewer name (default: $VETTED_REVIEWER, else `vetted reviewer use`, else $USER).
-        #[arg(long)]
-        reviewer: Option<String>,
-        /// List what the rule would approve and why the rest is left; record nothing.
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    ApproveWhere(bulk::ApproveWhereArgs),
     /// Undo your latest decision still in force (a bulk approval as a whole).
     Undo {
         #[arg(long)]
@@ -471,24 +453,7 @@ fn run(cli: Cli) -> Result<()> {
             };
             review::decide(&mut store, decision)
         }
-        Command::ApproveWhere {
-            rule,
-            domain,
-            tag,
-            reviewer,
-            dry_run,
-            json,
-        } => bulk::approve_where(
-            &mut store,
-            bulk::ApproveWhereArgs {
-                rule,
-                domain,
-                tag,
-                reviewer,
-                dry_run,
-                json,
-            },
-        ),
+        Command::ApproveWhere(args) => bulk::approve_where(&mut store, args),
         Command::Undo { reviewer } => bulk::undo(&mut store, reviewer, false),
         Command::Redo { reviewer } => bulk::undo(&mut store, reviewer, true),
         Command::Show {
