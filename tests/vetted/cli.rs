@@ -267,3 +267,42 @@ fn version_is_the_workspace_version() {
         "the app and its packages carry the same version as the CLI"
     );
 }
+
+/// `vetted queue | head -1`: the reader closes the pipe after one line; the CLI stops quietly
+/// with success instead of a panic about a broken pipe.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let db = temp_db();
+    let lines: String = crate::support::answer_lines("pipe", 3_000)
+        .into_iter()
+        .map(|l| l + "\n")
+        .collect();
+    let file = db.write_file("items.jsonl", lines);
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    // 3,000 queue lines are far more than a pipe holds, so the CLI is still writing when the
+    // reader goes away.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vetted"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["queue", "--limit", "3000"])
+        .env_remove("VETTED_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("pipe-"), "the first queue line: {first}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("panicked"),
+        "a closed stdout ends the CLI quietly: {:?} {stderr}",
+        out.status
+    );
+}

@@ -355,6 +355,7 @@ enum ActionArg {
 }
 
 fn main() -> ExitCode {
+    output::exit_quietly_when_stdout_closes();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
