@@ -70,6 +70,20 @@ pub struct BundleDecision {
     /// An adjudicator's final decision.
     #[serde(default)]
     pub adjudication: bool,
+    /// For a decision of a bulk approval, or of its undo or redo: its batch, so that undo takes
+    /// the batch back in one step on every database that merged it. Absent otherwise (so a
+    /// bundle without bulk approvals reads as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BundleBatch>,
+}
+
+/// The batch a bundled decision belongs to (see `decision_batches`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleBatch {
+    pub id: String,
+    /// The rule the batch applied.
+    pub rule: String,
 }
 
 impl BundleDecision {

@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::decision_rows::add_to_batch;
 use super::item_rows::{VISIBLE, body_of};
 use super::items::{Inserted, insert_item};
 use super::profiles::{all_profiles, ensure_reviewer, merge_profile};
@@ -19,8 +20,16 @@ use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::parse_record;
 use crate::sync::{
-    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, item_record, read_bundle, write_bundle,
+    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleBatch, BundleDecision, item_record, read_bundle,
+    write_bundle,
 };
+
+/// The columns a bundled decision is read from (with its batch, if any); add `WHERE …`.
+const BUNDLE_SELECT: &str = "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload,
+        d.reason, d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
+        b.batch_id, b.rule
+     FROM decisions d JOIN items i ON i.id = d.item_id
+     LEFT JOIN decision_batches b ON b.decision_id = d.id";
 use crate::team::ReviewState;
 
 /// Which decisions to pack.
@@ -129,10 +138,7 @@ impl Store {
             ),
         };
         let sql = format!(
-            "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason, d.note,
-                    d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication
-             FROM decisions d JOIN items i ON i.id = d.item_id
-             WHERE {condition} AND (?1 IS NULL OR 1) ORDER BY d.clock, d.id"
+            "{BUNDLE_SELECT} WHERE {condition} AND (?1 IS NULL OR 1) ORDER BY d.clock, d.id"
         );
         let mut decisions = self.read_bundle_decisions(&sql, value.as_deref())?;
         // A revert needs its target: pack the targets the selection lacks.
@@ -148,9 +154,7 @@ impl Store {
             }
             for id in missing {
                 let found = self.read_bundle_decisions(
-                    "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
-                            d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication
-                     FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?1",
+                    &format!("{BUNDLE_SELECT} WHERE d.id = ?1"),
                     Some(&id),
                 )?;
                 ids.insert(id);
@@ -220,6 +224,10 @@ impl Store {
                     .transpose()?
                     .unwrap_or_default(),
                 adjudication: r.get(11)?,
+                batch: match (r.get(12)?, r.get(13)?) {
+                    (Some(id), Some(rule)) => Some(BundleBatch { id, rule }),
+                    _ => None,
+                },
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -429,5 +437,8 @@ fn merge_decision(
             .then(|| serde_json::to_string(&d.supersedes).expect("ids serialize")),
         d.adjudication,
     ])?;
+    if let Some(batch) = &d.batch {
+        add_to_batch(tx, &d.id, &batch.id, &batch.rule)?;
+    }
     Ok(true)
 }

@@ -457,3 +457,53 @@ fn approved_keys(
     }
     (true_keys, false_keys)
 }
+
+/// A bulk approval made offline travels in a sync bundle with its grouping: on the database that
+/// merged it, one undo still takes the whole batch back.
+#[test]
+fn a_merged_bulk_approval_is_still_undone_in_one_step() {
+    use vetted::store::Since;
+
+    let (laptop, mut store) = chinook_candidates();
+    let plan = plan(&store, RULE, "ana");
+    approval_rule::apply(&mut store, &plan, "batch-1", "ana").unwrap();
+    let approved: Vec<&str> = plan.approve.iter().map(|c| c.item.as_str()).collect();
+    let bundle = laptop.dir.path().join("ana.vetted-sync");
+    store.pack(&bundle, &Since::All).unwrap();
+
+    let server = temp_db();
+    let mut other = server.open();
+    let report = other.merge_bundle(&bundle).unwrap();
+    assert_eq!(report.decisions_added, 4, "{report:?}");
+    assert_all(&other, &approved, ItemStatus::Approved, "merged");
+    let step = other.undo("undo-there", "ana").unwrap().expect("an undo");
+    assert_eq!(
+        other.reverted(step).unwrap().decisions,
+        4,
+        "the merged batch is one step"
+    );
+    assert_all(
+        &other,
+        &approved,
+        ItemStatus::Pending,
+        "one undo after the merge takes all back",
+    );
+
+    // And the undo, packed back, is one step on the laptop too (its redo brings all back).
+    let back = server.dir.path().join("back.vetted-sync");
+    other.pack(&back, &Since::All).unwrap();
+    store.merge_bundle(&back).unwrap();
+    assert_all(
+        &store,
+        &approved,
+        ItemStatus::Pending,
+        "the undo merged back",
+    );
+    store.redo("redo-here", "ana").unwrap().expect("a redo");
+    assert_all(
+        &store,
+        &approved,
+        ItemStatus::Approved,
+        "one redo of the merged undo",
+    );
+}
