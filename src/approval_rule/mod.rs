@@ -21,7 +21,7 @@ use ts_rs::TS;
 
 use crate::domain::{Decision, ItemBody, ItemKind, Relation, RelationshipBody};
 use crate::error::{Error, Result};
-use crate::relation_evidence::{Accepted, compute_evidence, find_conflicts};
+use crate::relation_evidence::{Accepted, KeyCountCache, compute_evidence, find_conflicts};
 use crate::store::{BatchApproval, QueueFilter, Store, current_relation};
 
 /// Queue entries read per page while planning.
@@ -81,6 +81,7 @@ pub fn plan(
         }
     }
     let accepted = store.approved_relationships()?;
+    let cache = &mut KeyCountCache::default();
     let mut looked = Vec::with_capacity(entries.len());
     for (done, entry) in entries.iter().enumerate() {
         let item = store.item(&entry.external_id)?;
@@ -99,7 +100,7 @@ pub fn plan(
             basis: String::new(),
             unmet: Vec::new(),
         };
-        match compute_evidence(store, &item.external_id, &body, &relation, &accepted) {
+        match compute_evidence(store, cache, &item.external_id, &body, &relation, &accepted) {
             Ok(evidence) => {
                 candidate.containment = evidence.containment;
                 candidate.basis = format!(

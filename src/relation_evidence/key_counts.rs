@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::rc::Rc;
 
 use super::{BasisKind, SideBasis};
 use crate::domain::ProductSide;
@@ -82,27 +83,50 @@ pub(super) fn display_key(key: &str) -> String {
     key.split(KEY_SEPARATOR).collect::<Vec<_>>().join(", ")
 }
 
+/// The key counts of registered products already read, by product and fields: relationships
+/// that share a side read its source once (a bulk-approval plan, the graph export). Only what
+/// comes from the registry is kept; an item's own sample rows are read each time.
+#[derive(Default)]
+pub struct KeyCountCache(HashMap<(String, Vec<String>), Rc<KeyCounts>>);
+
+impl KeyCountCache {
+    fn of_registered(&mut self, product: &DataProduct, fields: &[&str]) -> Rc<KeyCounts> {
+        let key = (
+            product.name.clone(),
+            fields.iter().map(|f| (*f).to_owned()).collect(),
+        );
+        Rc::clone(
+            self.0
+                .entry(key)
+                .or_insert_with(|| Rc::new(of_registered(product, fields))),
+        )
+    }
+}
+
 /// The key values of `fields` on one side, from the best basis available; `registered` is the
 /// registered product of the side's name, if any.
 pub(super) fn gather(
+    cache: &mut KeyCountCache,
     side: &ProductSide,
     registered: Option<&DataProduct>,
     fields: &[&str],
-) -> KeyCounts {
+) -> Rc<KeyCounts> {
     let why_not_registered = match registered {
         None => "the product is not registered".to_owned(),
         Some(product) => match fields.iter().find(|f| product.schema.field(f).is_none()) {
             Some(missing) => format!("the registered product has no field '{missing}'"),
-            None => return of_registered(product, fields),
+            None => return cache.of_registered(product, fields),
         },
     };
-    from_rows(
-        &side.product,
-        BasisKind::ItemSample,
-        &side.sample_rows,
-        fields,
+    Rc::new(
+        from_rows(
+            &side.product,
+            BasisKind::ItemSample,
+            &side.sample_rows,
+            fields,
+        )
+        .labelled(None, Some(why_not_registered)),
     )
-    .labelled(None, Some(why_not_registered))
 }
 
 /// The key values of `fields` of a registered product that has them all: its full source, else

@@ -11,8 +11,8 @@ mod value_figures;
 
 pub use conflicts::{Accepted, Conflict, ConflictKind, find_conflicts};
 pub use field_types::{TypeFamily, TypeMatch, type_family, type_match};
-pub use key_counts::MAX_DISTINCT_KEYS;
 pub(crate) use key_counts::of_registered as registered_key_counts;
+pub use key_counts::{KeyCountCache, MAX_DISTINCT_KEYS};
 pub use name_similarity::name_similarity;
 pub(crate) use name_similarity::tokens as name_tokens;
 
@@ -136,7 +136,8 @@ impl Store {
             .filter(|r| !r.is_not_related())
             .unwrap_or(&body.relation);
         let accepted = self.approved_relationships()?;
-        compute_evidence(self, &item.external_id, body, relation, &accepted).map(Some)
+        let cache = &mut KeyCountCache::default();
+        compute_evidence(self, cache, &item.external_id, body, relation, &accepted).map(Some)
     }
 
     /// Evidence for a relation a reviewer is drafting on an item, before it is saved.
@@ -152,13 +153,16 @@ impl Store {
             )));
         };
         let accepted = self.approved_relationships()?;
-        compute_evidence(self, external_id, body, relation, &accepted)
+        let cache = &mut KeyCountCache::default();
+        compute_evidence(self, cache, external_id, body, relation, &accepted)
     }
 }
 
-/// Computes every figure for `relation` between the item's two products.
+/// Computes every figure for `relation` between the item's two products; key counts of
+/// registered products come from `cache` when an earlier call read them.
 pub(crate) fn compute_evidence(
     store: &Store,
+    cache: &mut KeyCountCache,
     item: &str,
     body: &RelationshipBody,
     relation: &Relation,
@@ -181,8 +185,8 @@ pub(crate) fn compute_evidence(
         .collect();
     let source_product = store.product(&body.source.product)?;
     let target_product = store.product(&body.target.product)?;
-    let source = key_counts::gather(&body.source, source_product.as_ref(), &source_fields);
-    let target = key_counts::gather(&body.target, target_product.as_ref(), &target_fields);
+    let source = key_counts::gather(cache, &body.source, source_product.as_ref(), &source_fields);
+    let target = key_counts::gather(cache, &body.target, target_product.as_ref(), &target_fields);
     let figures = value_figures::compare(&source, &target);
     let pairs = relation
         .mapping
@@ -190,8 +194,8 @@ pub(crate) fn compute_evidence(
         .map(|pair| pair_evidence(body, source_product.as_ref(), target_product.as_ref(), pair))
         .collect();
     let mut evidence = RelationshipEvidence {
-        source_basis: source.basis,
-        target_basis: target.basis,
+        source_basis: source.basis.clone(),
+        target_basis: target.basis.clone(),
         source_distinct: figures.source_distinct,
         matched_distinct: figures.matched_distinct,
         containment: figures.containment,

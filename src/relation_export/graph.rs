@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use crate::domain::{Field, ItemStatus, ProductSide, Relation};
 use crate::error::Result;
-use crate::relation_evidence::{RelationshipEvidence, compute_evidence};
+use crate::relation_evidence::{KeyCountCache, RelationshipEvidence, compute_evidence};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -78,6 +78,7 @@ impl Store {
             );
         }
         let mut edges = Vec::new();
+        let cache = &mut KeyCountCache::default();
         for a in accepted.iter().filter(|a| !a.relation.is_not_related()) {
             for side in [&a.body.source, &a.body.target] {
                 nodes
@@ -85,7 +86,7 @@ impl Store {
                     .or_insert_with(|| unregistered_node(side));
             }
             let (evidence, evidence_error) =
-                match compute_evidence(self, &a.item, &a.body, &a.relation, &accepted) {
+                match compute_evidence(self, cache, &a.item, &a.body, &a.relation, &accepted) {
                     Ok(e) => (Some(e), None),
                     Err(e) => (None, Some(e.to_string())),
                 };
