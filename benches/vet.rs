@@ -108,7 +108,7 @@ fn raw_bodies(store: &vetted::Store, n: usize) -> Vec<serde_json::Value> {
             serde_json::json!({
                 "model": "smollm2",
                 "messages": [{"role": "system", "content": prompt.text},
-                             {"role": "user", "content": user_message(&item)}],
+                             {"role": "user", "content": user_message(&item, None)}],
                 "max_tokens": MAX_TOKENS,
                 "response_format": {"type": "json_schema", "json_schema":
                     {"name": schema.name, "schema": schema.schema, "strict": true}},

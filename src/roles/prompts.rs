@@ -1,6 +1,6 @@
 //! Versioned prompt templates: `prompts/{role}.v{N}.md` in the repository, compiled in. A
 //! template is the system message; `{{domain}}` is replaced by the item's domain. The version
-//! (`vet.v1`) is recorded with every call, so a decision can be traced to the prompt that
+//! (`vet.v2`) is recorded with every call, so a decision can be traced to the prompt that
 //! produced what was reviewed.
 //!
 //! Per-domain override: with a prompt directory (`--prompts DIR`), `DIR/{domain}/{role}.md`
@@ -27,7 +27,7 @@ pub fn builtin(role: Role) -> (&'static str, &'static str) {
     match role {
         Role::Generate => ("generate.v1", include_str!("../../prompts/generate.v1.md")),
         Role::Relate => ("relate.v1", include_str!("../../prompts/relate.v1.md")),
-        Role::Vet => ("vet.v1", include_str!("../../prompts/vet.v1.md")),
+        Role::Vet => ("vet.v2", include_str!("../../prompts/vet.v2.md")),
     }
 }
 

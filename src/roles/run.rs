@@ -80,7 +80,7 @@ pub struct RunSummary {
 }
 
 impl std::fmt::Display for RunSummary {
-    /// One line, e.g. `vet run 4 with gpt-4o-mini (openai, prompt vet.v1): 10 inputs · 9 ok ·
+    /// One line, e.g. `vet run 4 with gpt-4o-mini (openai, prompt vet.v2): 10 inputs · 9 ok ·
     /// 1 failed · 0 not run · 9 items written`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

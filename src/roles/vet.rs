@@ -3,15 +3,18 @@
 //! a suggestion from the vetting model (its model name is the agent) and shown with the item;
 //! it never becomes a decision (see [`crate::store::Suggestion`]).
 
-use serde::Deserialize;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::Role;
 use super::prompts::{builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
-use crate::domain::{Item, Verdict};
+use crate::domain::{Cardinality, Item, ItemKind, Verdict};
 use crate::error::Result;
 use crate::llm::OutputSchema;
 use crate::llm::structured::{chat_structured, parse_reply};
+use crate::relation_evidence::RelationshipEvidence;
 use crate::store::{QueueFilter, RunLabel, Store, Suggestion, record_suggestion};
 
 /// The reasons a vetting model may give, in the order they are offered.
@@ -87,10 +90,59 @@ fn distinct(mut reasons: Vec<String>) -> Vec<String> {
     reasons
 }
 
-/// The user message asking to vet `item`: its body as JSON.
-pub fn user_message(item: &Item) -> String {
+/// The user message asking to vet `item`: its body as JSON and, for a relationship whose
+/// evidence Vetted could compute, those figures (see [`ComputedFigures`]).
+pub fn user_message(item: &Item, computed: Option<&ComputedFigures>) -> String {
     let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
-    format!("Item to vet ({} domain):\n{body}", item.domain)
+    let mut message = format!("Item to vet ({} domain):\n{body}", item.domain);
+    if let Some(figures) = computed {
+        let figures = serde_json::to_string_pretty(figures).expect("figures serialize");
+        message.push_str(&format!("\n\nComputed from the data:\n{figures}"));
+    }
+    message
+}
+
+/// What the vetting model is shown of a relationship's computed evidence: the figures that
+/// confirm or contradict a key, not the per-pair detail or example values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComputedFigures {
+    pub containment: Option<f64>,
+    pub orphan_rate: Option<f64>,
+    pub target_declared_key: Option<bool>,
+    pub target_unique: bool,
+    pub observed_cardinality: Option<Cardinality>,
+    pub claimed_cardinality: Cardinality,
+    /// What the source and target figures were read from.
+    pub computed_on: [String; 2],
+    pub cautions: Vec<String>,
+}
+
+impl From<RelationshipEvidence> for ComputedFigures {
+    fn from(e: RelationshipEvidence) -> ComputedFigures {
+        ComputedFigures {
+            containment: e.containment,
+            orphan_rate: e.orphan_rate,
+            target_declared_key: e.target_declared_key,
+            target_unique: e.target_unique,
+            observed_cardinality: e.observed_cardinality,
+            claimed_cardinality: e.claimed_cardinality,
+            computed_on: [e.source_basis.label, e.target_basis.label],
+            cautions: e.cautions,
+        }
+    }
+}
+
+/// The computed figures of each relationship item in `items` whose evidence can be computed
+/// (an item without it is vetted on its body alone), by item row id.
+fn computed_figures(store: &Store, items: &[(i64, Item)]) -> HashMap<i64, ComputedFigures> {
+    items
+        .iter()
+        .filter(|(_, item)| item.body.kind() == ItemKind::Relationship)
+        .filter_map(|(id, item)| {
+            let evidence = store.relationship_evidence(&item.external_id).ok()??;
+            Some((*id, evidence.into()))
+        })
+        .collect()
 }
 
 /// Vets the selected items and stores each verdict as a suggestion from the vetting model.
@@ -114,6 +166,7 @@ pub async fn vet(
     )?;
     let schema = output_schema();
     let provider = label.provider.clone();
+    let computed = computed_figures(store, &items);
     execute(
         store,
         ctx,
@@ -122,7 +175,8 @@ pub async fn vet(
         skipped,
         |(item_id, item): &(i64, Item)| {
             let prompt = &prompts[&item.domain];
-            let params = ctx.params(&prompt.text, user_message(item), DEFAULT_MAX_TOKENS);
+            let message = user_message(item, computed.get(item_id));
+            let params = ctx.params(&prompt.text, message, DEFAULT_MAX_TOKENS);
             let (schema, provider) = (&schema, &provider);
             async move {
                 let exchange = chat_structured(ctx.client, params, schema, ctx.cancel).await;

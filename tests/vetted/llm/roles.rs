@@ -400,3 +400,70 @@ fn kappa_is_undefined_when_chance_agreement_is_total() {
         "systematic disagreement"
     );
 }
+
+/// The vetter judges a relationship with the figures Vetted computed from the data, not only the
+/// proposal: containment, key, cautions; an answer item gets no such section.
+#[tokio::test]
+async fn a_relationship_is_vetted_with_the_figures_computed_from_the_data() {
+    let db = temp_db();
+    let mut store = db.open();
+    store
+        .add_products(&[crate::support::chinook_path()])
+        .unwrap();
+    let lines = [
+        crate::support::by_name_line("rel-wrong", ("Track", "TrackId"), ("Album", "AlbumId")),
+        answer_line("ans", "$12M"),
+    ];
+    let file = db.write_file("items.jsonl", lines.join("\n") + "\n");
+    store.import_path(&file).unwrap();
+    let server = FaultServer::start(|_, _| completion(&verdict_json("fail", 0.9), "stop"));
+    let summary = run_vet(&mut store, &server, "gpt-4o-mini", false).await;
+    assert_eq!(summary.succeeded, 2, "{summary:?}");
+    let user_messages: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.body["messages"][1]["content"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let relationship = user_messages
+        .iter()
+        .find(|m| m.contains("rel-wrong") || m.contains("TrackId"))
+        .expect("the relationship was vetted");
+    let figures = relationship
+        .split_once("Computed from the data:\n")
+        .map(|(_, json)| serde_json::from_str::<serde_json::Value>(json).unwrap())
+        .unwrap_or_else(|| panic!("the figures follow the item: {relationship}"));
+    let containment = figures["containment"].as_f64().unwrap();
+    assert!(
+        (containment - 347.0 / 3503.0).abs() < 1e-9,
+        "347 of Track's 3,503 ids are album ids: {figures:#}"
+    );
+    assert_eq!(figures["target_declared_key"], true, "{figures:#}");
+    assert!(
+        figures["computed_on"][0]
+            .as_str()
+            .unwrap()
+            .contains("full table"),
+        "{figures:#}"
+    );
+    let answer = user_messages
+        .iter()
+        .find(|m| m.contains("$12M"))
+        .expect("the answer was vetted");
+    assert!(
+        !answer.contains("Computed from the data"),
+        "an answer has no computed figures: {answer}"
+    );
+    let system = server.requests()[0].body["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        system.contains("Computed from the data"),
+        "the prompt says what the figures are"
+    );
+}
