@@ -7,7 +7,7 @@
 //! evidence and says which candidates meet the rule and why the others do not; [`apply`] records
 //! the approvals of a plan, all or nothing (a candidate decided meanwhile fails the batch).
 //! Candidates that meet the rule but contradict each other (the same source key to two targets)
-//! are left for a person: a rule approves only what no other candidate disputes.
+//! are left for a person: a rule approves only what no other candidate meeting it disputes.
 
 mod rule;
 

@@ -107,11 +107,19 @@ impl FromStr for EvidenceRule {
             ))
         };
         let mut rule = EvidenceRule::default();
-        let mut any = false;
+        let mut seen = Vec::new();
         for clause in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-            any = true;
             let compact: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
             let compact = compact.to_ascii_lowercase();
+            let name = compact
+                .split(['>', '<', '='])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            if seen.contains(&name) {
+                return Err(bad(clause, "this clause is given twice; keep one"));
+            }
+            seen.push(name);
             match compact.as_str() {
                 "target-key" => rule.target_declared_key = true,
                 "target-unique" => rule.target_unique = true,
@@ -135,7 +143,7 @@ impl FromStr for EvidenceRule {
                 }
             }
         }
-        if !any {
+        if seen.is_empty() {
             return Err(Error::BadRequest(format!(
                 "the rule is empty; a rule is {RULE_SYNTAX}"
             )));
@@ -182,19 +190,21 @@ fn split_comparison(clause: &str) -> Option<(&str, &str, &str)> {
     })
 }
 
-/// `100%`, `98.5%` or `0.985`, within 0–1.
+/// `100%`, `98.5%` or `0.985`, within 0–1, to 0.0001 % (finer digits are rounded), so that
+/// [`percent`] prints it exactly.
 fn parse_share(value: &str) -> Option<f64> {
     let share = match value.strip_suffix('%') {
         Some(p) => p.parse::<f64>().ok()? / 100.0,
         None => value.parse::<f64>().ok()?,
     };
+    let share = (share * 1e6).round() / 1e6;
     (0.0..=1.0).contains(&share).then_some(share)
 }
 
-/// A share as a percentage without needless decimals: `100%`, `98.5%`.
+/// A share as a percentage to 0.0001 %, without needless zeros: `100%`, `98.5%`, `99.99%`.
 fn percent(share: f64) -> String {
-    let p = (share * 1000.0).round() / 10.0;
-    format!("{p}%")
+    let p = format!("{:.4}", share * 100.0);
+    format!("{}%", p.trim_end_matches('0').trim_end_matches('.'))
 }
 
 #[cfg(test)]
@@ -223,6 +233,21 @@ mod tests {
     }
 
     #[test]
+    fn a_fine_threshold_is_recorded_as_given_and_parses_back_the_same() {
+        for (text, canonical) in [
+            ("containment>=99.99%", "containment>=99.99%"),
+            ("containment>=0.9999", "containment>=99.99%"),
+            ("orphans<=0.01%", "orphans<=0.01%"),
+            ("names>=0.123456", "names>=12.3456%"),
+            ("containment >= 100 %", "containment>=100%"),
+        ] {
+            let rule: EvidenceRule = text.parse().unwrap();
+            assert_eq!(rule.to_string(), canonical, "{text}");
+            assert_eq!(canonical.parse::<EvidenceRule>().unwrap(), rule, "{text}");
+        }
+    }
+
+    #[test]
     fn an_empty_rule_or_an_unknown_clause_is_refused_with_the_syntax() {
         for (text, expect) in [
             ("", "the rule is empty"),
@@ -232,6 +257,10 @@ mod tests {
                 "'containment>=120%': the value is a share",
             ),
             ("containment<=1", "use >="),
+            ("containment>=", "the value is a share"),
+            ("containment>=nan", "the value is a share"),
+            ("containment>=100%, containment>=50%", "given twice"),
+            ("target-key, Target-Key", "given twice"),
             ("orphans>=0", "use <="),
             ("rows>=10", "not a clause Vetted knows"),
             ("target_key", "not a clause Vetted knows"),

@@ -84,10 +84,15 @@ pub(super) fn display_key(key: &str) -> String {
 }
 
 /// The key counts of registered products already read, by product and fields: relationships
-/// that share a side read its source once (a bulk-approval plan, the graph export). Only what
-/// comes from the registry is kept; an item's own sample rows are read each time.
+/// that share a side read its source once (a bulk-approval plan, the graph export, a vet run).
+/// Only what comes from the registry is kept; an item's own sample rows are read each time. It
+/// holds at most [`MAX_DISTINCT_KEYS`] distinct keys in all: past that it starts again empty, so
+/// memory stays bounded over many large sources.
 #[derive(Default)]
-pub struct KeyCountCache(HashMap<(String, Vec<String>), Rc<KeyCounts>>);
+pub struct KeyCountCache {
+    counts: HashMap<(String, Vec<String>), Rc<KeyCounts>>,
+    keys_held: usize,
+}
 
 impl KeyCountCache {
     fn of_registered(&mut self, product: &DataProduct, fields: &[&str]) -> Rc<KeyCounts> {
@@ -95,11 +100,17 @@ impl KeyCountCache {
             product.name.clone(),
             fields.iter().map(|f| (*f).to_owned()).collect(),
         );
-        Rc::clone(
-            self.0
-                .entry(key)
-                .or_insert_with(|| Rc::new(of_registered(product, fields))),
-        )
+        if let Some(hit) = self.counts.get(&key) {
+            return Rc::clone(hit);
+        }
+        let counts = Rc::new(of_registered(product, fields));
+        if self.keys_held + counts.counts.len() > MAX_DISTINCT_KEYS {
+            self.counts.clear();
+            self.keys_held = 0;
+        }
+        self.keys_held += counts.counts.len();
+        self.counts.insert(key, Rc::clone(&counts));
+        counts
     }
 }
 

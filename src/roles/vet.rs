@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::Role;
 use super::prompts::{builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
-use crate::domain::{Cardinality, Item, ItemKind, Verdict};
+use crate::domain::{Cardinality, Item, ItemBody, Verdict};
 use crate::error::Result;
 use crate::llm::OutputSchema;
 use crate::llm::structured::{chat_structured, parse_reply};
-use crate::relation_evidence::RelationshipEvidence;
+use crate::relation_evidence::{KeyCountCache, RelationshipEvidence, compute_evidence};
 use crate::store::{QueueFilter, RunLabel, Store, Suggestion, record_suggestion};
 
 /// The reasons a vetting model may give, in the order they are offered.
@@ -132,17 +132,31 @@ impl From<RelationshipEvidence> for ComputedFigures {
     }
 }
 
-/// The computed figures of each relationship item in `items` whose evidence can be computed
-/// (an item without it is vetted on its body alone), by item row id.
-fn computed_figures(store: &Store, items: &[(i64, Item)]) -> HashMap<i64, ComputedFigures> {
-    items
+/// The computed figures of the relation each relationship item in `items` proposes (what its
+/// body shows the vetter), by item row id. An item is vetted on its body alone when there are
+/// no figures to show: the evidence cannot be computed, or no key value was read on a side.
+fn computed_figures(store: &Store, items: &[(i64, Item)]) -> Result<HashMap<i64, ComputedFigures>> {
+    let accepted = store.approved_relationships()?;
+    let cache = &mut KeyCountCache::default();
+    Ok(items
         .iter()
-        .filter(|(_, item)| item.body.kind() == ItemKind::Relationship)
         .filter_map(|(id, item)| {
-            let evidence = store.relationship_evidence(&item.external_id).ok()??;
-            Some((*id, evidence.into()))
+            let ItemBody::Relationship(body) = &item.body else {
+                return None;
+            };
+            let evidence = compute_evidence(
+                store,
+                cache,
+                &item.external_id,
+                body,
+                &body.relation,
+                &accepted,
+            )
+            .ok()?;
+            let read = evidence.source_distinct > 0 && evidence.target_distinct > 0;
+            read.then(|| (*id, evidence.into()))
         })
-        .collect()
+        .collect())
 }
 
 /// Vets the selected items and stores each verdict as a suggestion from the vetting model.
@@ -166,7 +180,7 @@ pub async fn vet(
     )?;
     let schema = output_schema();
     let provider = label.provider.clone();
-    let computed = computed_figures(store, &items);
+    let computed = computed_figures(store, &items)?;
     execute(
         store,
         ctx,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Store;
-use super::decision_rows::{add_to_batch, batch_events};
+use super::decision_rows::{add_to_batch, batch_events, batch_of};
 use super::decisions::record_in;
 use crate::domain::{Action, Decision, DecisionInput};
 use crate::error::{Error, Result};
@@ -78,7 +78,11 @@ impl Store {
 
     /// Describes `event`, an undo or redo just recorded under its id: see [`Reverted`].
     pub fn reverted(&self, event: Decision) -> Result<Reverted> {
-        Ok(match batch_events(&self.conn, &event.id)? {
+        let batch = match batch_of(&self.conn, &event.id)? {
+            Some(batch) => batch_events(&self.conn, &batch)?,
+            None => None,
+        };
+        Ok(match batch {
             Some((rule, events)) => Reverted {
                 event,
                 rule: Some(rule),

@@ -122,18 +122,31 @@ pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The events recorded in one batch with `decision_id` (a bulk approval, or the undo or redo of
-/// one) that no revert cancels, latest first, as `(id, item_id)`; empty when `decision_id` was
-/// recorded on its own. Undo and redo revert these together: a batch is one step.
-pub(super) fn batch_in_force(conn: &Connection, decision_id: &str) -> Result<Vec<(String, i64)>> {
+/// `reviewer`'s events recorded in one batch with `decision_id` (a bulk approval, or the undo or
+/// redo of one) that no revert cancels, latest first, as `(id, item_id)`; empty when
+/// `decision_id` was recorded on its own. Undo and redo revert these together: a batch is one
+/// step. Only the reviewer's own events, whatever a merged bundle grouped.
+pub(super) fn batch_in_force(
+    conn: &Connection,
+    decision_id: &str,
+    reviewer: &str,
+) -> Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT d.id, d.item_id FROM decision_batches b JOIN decisions d ON d.id = b.decision_id
          WHERE b.batch_id = (SELECT batch_id FROM decision_batches WHERE decision_id = ?1)
-           AND {NOT_REVERTED}
+           AND d.reviewer = ?2 AND {NOT_REVERTED}
          ORDER BY d.clock DESC, d.id DESC"
     ))?;
-    let rows = stmt.query_map([decision_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map([decision_id, reviewer], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The batch `decision_id` was recorded in, if any.
+pub(super) fn batch_of(conn: &Connection, decision_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT batch_id FROM decision_batches WHERE decision_id = ?1")?
+        .query_row([decision_id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Records `decision_id` as part of batch `batch_id`, which applied `rule`.

@@ -76,22 +76,29 @@ impl Store {
             let Some((target, item_id)) = target else {
                 return Ok(None);
             };
-            let batch = batch_in_force(tx, &target)?;
+            let batch = batch_in_force(tx, &target, reviewer)?;
             if batch.is_empty() {
                 insert_revert(tx, id, reviewer, &target, item_id)?;
             } else {
                 // One step for the whole batch: the first revert takes the caller's id (what a
-                // retry finds), the others derive theirs from it.
+                // retry finds), the others derive theirs from it; the reverts form a batch of
+                // their own (`revert:ID`, apart from the ids of bulk approvals).
                 let rule: String = tx
                     .prepare_cached("SELECT rule FROM decision_batches WHERE decision_id = ?1")?
                     .query_row([&target], |r| r.get(0))?;
+                let revert_batch = format!("revert:{id}");
                 for (n, (member, member_item)) in batch.iter().enumerate() {
                     let revert_id = match n {
                         0 => id.to_owned(),
                         n => format!("{id}.{n}"),
                     };
+                    if decision_by_id(tx, &revert_id)?.is_some() {
+                        return Err(Error::Duplicate(format!(
+                            "decision id '{revert_id}' is already used; undo with a fresh id"
+                        )));
+                    }
                     insert_revert(tx, &revert_id, reviewer, member, *member_item)?;
-                    add_to_batch(tx, &revert_id, id, &rule)?;
+                    add_to_batch(tx, &revert_id, &revert_batch, &rule)?;
                 }
             }
             decision_by_id(tx, id)

@@ -207,8 +207,10 @@ fn applying_records_one_decision_per_candidate_and_undo_takes_the_batch_back_in_
         first.item, "wrong-genre-media",
         "undo takes the latest step first"
     );
-    assert!(
-        store.batch("undo-1").unwrap().is_none(),
+    let single = store.reverted(first).unwrap();
+    assert_eq!(
+        (single.rule, single.decisions),
+        (None, 1),
         "a single undo is no batch"
     );
     let second = store.undo("undo-2", "ana").unwrap().expect("an undo");
@@ -219,14 +221,19 @@ fn applying_records_one_decision_per_candidate_and_undo_takes_the_batch_back_in_
         ItemStatus::Pending,
         "one undo takes the whole batch back",
     );
-    let (rule, reverts) = store.batch("undo-2").unwrap().expect("the undo is a batch");
+    let step = store.reverted(second).unwrap();
     assert_eq!(
-        (rule.as_str(), reverts.len()),
-        (RULE, 4),
+        (step.rule.as_deref(), step.decisions),
+        (Some(RULE), 4),
         "four reverts, one step"
     );
 
-    store.redo("redo-1", "ana").unwrap().expect("a redo");
+    let redone = store.redo("redo-1", "ana").unwrap().expect("a redo");
+    assert_eq!(
+        store.reverted(redone).unwrap().decisions,
+        4,
+        "the redo is one step too"
+    );
     assert_all(
         &store,
         &approved,
@@ -407,6 +414,20 @@ fn on_discovered_chinook_candidates_the_obvious_rule_approves_only_declared_keys
             .map(|s| s.to_lowercase())
         })
         .collect();
+    // The figures docs/relationships.md records.
+    let obvious = plan(&store, RULE, "ana");
+    assert_eq!(
+        (candidates.len(), obvious.approve.len(), obvious.leave.len()),
+        (13, 9, 4),
+        "13 candidates, 9 approved, 4 left: {obvious:#?}"
+    );
+    assert!(
+        obvious.leave.iter().all(|c| c
+            .unmet
+            .iter()
+            .any(|u| u.starts_with("disputed by another candidate"))),
+        "the four left are two pairs disputing each other: {obvious:#?}"
+    );
     for rule in [RULE, "containment>=100%, target-key, names>=50%"] {
         let (true_keys, false_keys) = approved_keys(&store, &plan(&store, rule, "ana"), &truth);
         println!(
