@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RuleCandidate } from "./bindings/RuleCandidate";
 import type { RulePlan } from "./bindings/RulePlan";
-import { DEFAULT_RULE, checked, failed, initialDraft, leftReasons, nextStep, planSummary, ruleEdited, started } from "./ruleApproval";
+import { DEFAULT_RULE, approveFailed, checked, failed, initialDraft, leftReasons, nextStep, planSummary, ruleEdited, started } from "./ruleApproval";
 
 const candidate = (item: string, unmet: string[] = []): RuleCandidate => ({
   item,
@@ -37,6 +37,12 @@ describe("approving by rule", () => {
     const none = checked(DEFAULT_RULE, plan([], [["x", ["containment 50% < 100%"]]]))(initialDraft());
     expect(nextStep(none)).toBeNull();
     expect(nextStep(ruleEdited("  ")(initialDraft()))).toBeNull();
+  });
+
+  it("after a refused approval (a candidate changed meanwhile) asks for a new check, never resending the stale plan", () => {
+    const refused = approveFailed("item 'x' changed")(started(checked(DEFAULT_RULE, plan(["a"], []))(initialDraft())));
+    expect(refused.error).toContain("changed");
+    expect(nextStep(refused)).toBe("check");
   });
 
   it("keeps the error of a refused rule until the rule is edited", () => {

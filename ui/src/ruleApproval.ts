@@ -39,6 +39,9 @@ export const checked = (rule: string, plan: RulePlan) => (draft: RuleDraft): Rul
 
 export const failed = (message: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, error: message });
 
+/** An approval was refused (e.g. a candidate changed meanwhile): nothing was recorded, and the plan is stale, so check again. */
+export const approveFailed = (message: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, error: message, checked: null, plan: null });
+
 /** "4 of 8 candidates meet the rule", for the dialog and its test. */
 export function planSummary(plan: RulePlan): string {
   const total = plan.approve.length + plan.leave.length;

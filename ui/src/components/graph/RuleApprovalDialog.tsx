@@ -42,6 +42,7 @@ export function RuleApprovalDialog({ approval, domain, onCancel }: RuleApprovalD
             className="input mono"
             data-testid="rule-text"
             value={draft.rule}
+            readOnly={draft.busy}
             spellCheck={false}
             onChange={(event) => approval.edit(event.target.value)}
           />
