@@ -35,9 +35,9 @@ pub struct AppState {
     /// Who is reviewing; set from the database when one opens, switched explicitly from the app
     /// (see `choose_reviewer`).
     pub reviewer: Mutex<String>,
-    /// The last bulk-approval plan shown, with the reviewer it was made for: what
-    /// `approve_by_rule` records, so the webview never names the items itself.
-    pub rule_plan: Mutex<Option<(String, RulePlan)>>,
+    /// The last bulk-approval plan shown: what `approve_by_rule` records, once, so the webview
+    /// never names the items itself.
+    pub rule_plan: Mutex<Option<ShownPlan>>,
     pub jobs: Jobs,
 }
 
@@ -236,29 +236,43 @@ pub fn plan_rule_approval(
         domain,
         ..QueueFilter::default()
     };
-    let plan = approval_rule::plan(&*state.store()?, &filter, &rule, &reviewer, &mut |_, _| {
+    let store = state.store()?;
+    let plan = approval_rule::plan(&store, &filter, &rule, &reviewer, &mut |_, _| {
         ControlFlow::Continue(())
     })?
     .ok_or(Error::Cancelled)?;
-    *lock(&state.rule_plan) = Some((reviewer, plan.clone()));
+    *lock(&state.rule_plan) = Some(ShownPlan {
+        reviewer,
+        db: store.path().to_owned(),
+        plan: plan.clone(),
+    });
     Ok(plan)
 }
 
-/// Approves, as batch `id` by the session reviewer, what the last plan for `rule` listed; returns
-/// how many decisions were recorded. Refused when no such plan was made for this reviewer.
+/// A plan as shown to a reviewer on a database.
+pub struct ShownPlan {
+    reviewer: String,
+    db: PathBuf,
+    plan: RulePlan,
+}
+
+/// Approves, as batch `id` by the session reviewer, what the last plan for `rule` listed, and
+/// forgets that plan; returns how many decisions were recorded. Refused unless that plan was
+/// made for this reviewer on the open database (a new check is needed after a failure too).
 #[tauri::command(async)]
 pub fn approve_by_rule(state: State<'_, AppState>, id: String, rule: String) -> Result<u32> {
     let reviewer = state.reviewer();
-    let plan = lock(&state.rule_plan)
-        .clone()
-        .filter(|(planned_for, plan)| *planned_for == reviewer && plan.rule == rule)
-        .map(|(_, plan)| plan)
+    let mut store = state.store()?;
+    let shown = lock(&state.rule_plan).take();
+    let plan = shown
+        .filter(|s| s.reviewer == reviewer && s.db == store.path() && s.plan.rule == rule)
+        .map(|s| s.plan)
         .ok_or_else(|| {
             Error::BadRequest(format!(
                 "check which candidates meet '{rule}' again before approving them"
             ))
         })?;
-    let decisions = approval_rule::apply(&mut *state.store()?, &plan, &id, &reviewer)?;
+    let decisions = approval_rule::apply(&mut store, &plan, &id, &reviewer)?;
     Ok(decisions.len() as u32)
 }
 
