@@ -1,9 +1,9 @@
 //! The IPC surface. Commands are `async` so they run off the main thread; each locks the store
 //! for one short core call.
 
-use std::ops::{ControlFlow, Deref, DerefMut};
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::ipc::Channel;
 use tauri::path::BaseDirectory;
@@ -37,7 +37,7 @@ pub struct AppState {
     pub reviewer: Mutex<String>,
     /// The last bulk-approval plan shown: what `approve_by_rule` records, once, so the webview
     /// never names the items itself.
-    pub rule_plan: Mutex<Option<ShownPlan>>,
+    pub rule_plan: Arc<Mutex<RuleChecks>>,
     pub jobs: Jobs,
 }
 
@@ -221,32 +221,67 @@ pub fn review_graph(state: State<'_, AppState>) -> Result<ReviewGraph> {
     state.store()?.review_graph()
 }
 
-/// What approving by `rule` would do to the relationship candidates (of `domain`, if given)
-/// waiting for the session reviewer: which meet it, and why the others do not. The plan is kept
-/// for [`approve_by_rule`].
+/// Starts checking which relationship candidates (of `domain`, if given) waiting for the
+/// session reviewer meet `rule`, as a job with progress and cancel on its own connection. When
+/// it finishes, [`shown_rule_plan`] gives the plan, which [`approve_by_rule`] records. A rule
+/// that does not parse is refused at once.
 #[tauri::command(async)]
-pub fn plan_rule_approval(
+pub fn start_rule_check(
     state: State<'_, AppState>,
     rule: String,
     domain: Option<String>,
-) -> Result<RulePlan> {
+    on_event: Channel<JobEvent>,
+) -> Result<JobId> {
     let rule: EvidenceRule = rule.parse()?;
     let reviewer = state.reviewer();
     let filter = QueueFilter {
         domain,
         ..QueueFilter::default()
     };
+    let checks = Arc::clone(&state.rule_plan);
+    let check = {
+        let mut checks = lock(&checks);
+        checks.latest += 1;
+        checks.shown = None;
+        checks.latest
+    };
+    state.spawn(
+        move |db| {
+            let planned_on = db.clone();
+            tasks::check_rule(db, rule, filter, reviewer.clone(), move |plan| {
+                let mut checks = lock(&checks);
+                // An earlier check finishing late never replaces the latest one's plan.
+                if checks.latest == check {
+                    checks.shown = Some(ShownPlan {
+                        reviewer,
+                        db: planned_on,
+                        plan,
+                    });
+                }
+            })
+        },
+        on_event,
+    )
+}
+
+/// Approve-by-rule checks: the number of the latest one started, and the plan it made.
+#[derive(Default)]
+pub struct RuleChecks {
+    latest: u64,
+    shown: Option<ShownPlan>,
+}
+
+/// The plan the last finished check made, if it was made for the session reviewer on the open
+/// database.
+#[tauri::command(async)]
+pub fn shown_rule_plan(state: State<'_, AppState>) -> Result<Option<RulePlan>> {
+    let reviewer = state.reviewer();
     let store = state.store()?;
-    let plan = approval_rule::plan(&store, &filter, &rule, &reviewer, &mut |_, _| {
-        ControlFlow::Continue(())
-    })?
-    .ok_or(Error::Cancelled)?;
-    *lock(&state.rule_plan) = Some(ShownPlan {
-        reviewer,
-        db: store.path().to_owned(),
-        plan: plan.clone(),
-    });
-    Ok(plan)
+    Ok(lock(&state.rule_plan)
+        .shown
+        .as_ref()
+        .filter(|s| s.reviewer == reviewer && s.db == store.path())
+        .map(|s| s.plan.clone()))
 }
 
 /// A plan as shown to a reviewer on a database.
@@ -263,7 +298,7 @@ pub struct ShownPlan {
 pub fn approve_by_rule(state: State<'_, AppState>, id: String, rule: String) -> Result<u32> {
     let reviewer = state.reviewer();
     let mut store = state.store()?;
-    let shown = lock(&state.rule_plan).take();
+    let shown = lock(&state.rule_plan).shown.take();
     let plan = shown
         .filter(|s| s.reviewer == reviewer && s.db == store.path() && s.plan.rule == rule)
         .map(|s| s.plan)
@@ -760,7 +795,7 @@ mod tests {
         let state = AppState {
             window: Mutex::new(Window::new(&dir.path().join("recent.json"))),
             reviewer: Mutex::new("me".into()),
-            rule_plan: Mutex::new(None),
+            rule_plan: Default::default(),
             jobs: Jobs::default(),
         };
         let err = state.store().err().expect("no store on the welcome screen");

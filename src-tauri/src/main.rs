@@ -40,7 +40,7 @@ fn main() {
         .manage(commands::AppState {
             window: Mutex::new(window),
             reviewer: Mutex::new(reviewer),
-            rule_plan: Mutex::new(None),
+            rule_plan: Default::default(),
             jobs: Default::default(),
         })
         // Used from Rust only (see `picker`); the capability grants the webview none of its

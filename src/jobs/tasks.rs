@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{Tick, Work};
+use crate::approval_rule::{self, EvidenceRule, RulePlan};
 use crate::discovery::{DISCOVERY_DOMAIN, DiscoveryOptions, discover};
 use crate::domain::ItemKind;
 use crate::error::{Error, Result};
@@ -144,6 +145,39 @@ pub fn discover_relationships(db: PathBuf) -> Work {
             queued.new,
             queued.already_queued
         ))
+    })
+}
+
+/// Checks which relationship candidates of `filter` waiting for `reviewer` meet `rule` (see
+/// [`approval_rule::plan`]) on its own connection, so the review goes on meanwhile; progress is
+/// candidates checked, and a cancel stops it with nothing delivered. `deliver` receives the plan.
+/// Reads only.
+pub fn check_rule(
+    db: PathBuf,
+    rule: EvidenceRule,
+    filter: QueueFilter,
+    reviewer: String,
+    deliver: impl FnOnce(RulePlan) + Send + 'static,
+) -> Work {
+    Box::new(move |on_progress, cancel| {
+        let store = Store::open(&db)?;
+        let plan = approval_rule::plan(&store, &filter, &rule, &reviewer, &mut |done, total| {
+            on_progress(Tick::of(done as u64, Some(total as u64)));
+            if cancel.load(Ordering::Relaxed) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?
+        .ok_or(Error::Cancelled)?;
+        let summary = format!(
+            "{} of {} candidates meet the rule {}",
+            plan.approve.len(),
+            plan.approve.len() + plan.leave.len(),
+            plan.rule
+        );
+        deliver(plan);
+        Ok(summary)
     })
 }
 

@@ -528,3 +528,54 @@ fn a_merged_bulk_approval_is_still_undone_in_one_step() {
         "one redo of the merged undo",
     );
 }
+
+/// The app's check runs as a job on its own connection: progress per candidate, then the same
+/// plan the core makes; a cancelled check delivers nothing.
+#[test]
+fn the_check_job_reports_progress_and_delivers_the_plan_unless_cancelled() {
+    use std::sync::mpsc;
+    use vetted::jobs::tasks;
+    use vetted::jobs::{JobEvent, Jobs};
+
+    let (db, store) = chinook_candidates();
+    let expected = plan(&store, RULE, "ana");
+    drop(store);
+    let check = |delivered: mpsc::Sender<RulePlan>| {
+        tasks::check_rule(
+            db.path.clone(),
+            RULE.parse().unwrap(),
+            QueueFilter::default(),
+            "ana".into(),
+            move |plan| delivered.send(plan).unwrap(),
+        )
+    };
+
+    let (delivered, plans) = mpsc::channel();
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    let outcome = check(delivered)(&mut |_| {}, &stop);
+    assert!(
+        matches!(outcome, Err(vetted::Error::Cancelled)),
+        "a cancelled check says so: {outcome:?}"
+    );
+    assert!(plans.try_recv().is_err(), "and delivers no plan");
+
+    let (delivered, plans) = mpsc::channel();
+    let jobs = Jobs::default();
+    let (_, events) = crate::support::spawn_job(&jobs, check(delivered));
+    let events: Vec<JobEvent> = events.iter().collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, JobEvent::Progress { total: Some(8), .. })),
+        "progress counts candidates, of the 8 waiting (the job throttles ticks): {events:?}"
+    );
+    assert!(
+        matches!(events.last(), Some(JobEvent::Finished { summary }) if summary.starts_with("4 of 8 candidates meet")),
+        "{events:?}"
+    );
+    assert_eq!(
+        plans.recv().unwrap(),
+        expected,
+        "the same plan the core makes"
+    );
+}

@@ -331,14 +331,17 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     redo: () => asStep(revertTo(redoStack, undoStack)),
     // Without computed evidence, the mock's "rule" is met by every pending relationship item; its
     // approvals are undone one at a time (the core undoes them as one step).
-    plan_rule_approval: (args) => {
+    start_rule_check: (args) => {
       const rule = String(args.rule).trim();
       if (rule === "") throw appError("bad_request", "the rule is empty");
       const candidates = rows.filter((r) => r.item.body.kind === "relationship" && r.item.status === "pending");
       plannedRule = rule;
       planned = candidates.map((r) => ({ item: r.item.external_id, version: r.item.version, title: r.item.external_id, containment: 1, basis: "mock", unmet: [] }));
-      return { rule, approve: planned, leave: [] };
+      const channel = args.onEvent as { onmessage?: (event: unknown) => void };
+      setTimeout(() => channel.onmessage?.({ type: "finished", summary: `${planned.length} candidates meet the rule` }), 0);
+      return 1;
     },
+    shown_rule_plan: () => (plannedRule === null ? null : { rule: plannedRule, approve: planned, leave: [] }),
     approve_by_rule: (args) => {
       if (args.rule !== plannedRule) throw appError("bad_request", `check which candidates meet '${String(args.rule)}' again before approving them`);
       for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}` });

@@ -77,6 +77,11 @@ export function App({ recent, databases, onAbout }: AppProps) {
     ruleApproval.reset();
     setMode({ kind: "rule" });
   };
+  /** Back to the graph; a check still running is cancelled. */
+  const closeRule = () => {
+    ruleApproval.stop();
+    setMode({ kind: "graph" });
+  };
   const ruleApproval = useRuleApproval((count, rule) => {
     setMode({ kind: "graph" });
     graph.reload();
@@ -159,7 +164,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     },
     confirm: review.confirmReject,
     cancel: () => {
-      if (mode.kind === "rule") setMode({ kind: "graph" });
+      if (mode.kind === "rule") closeRule();
       else if (mode.kind === "browse" && fromGraph) openGraph();
       else review.cancel();
     },
@@ -236,7 +241,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
           onClose={() => setMode(BROWSE)}
         />
       )}
-      {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={() => setMode({ kind: "graph" })} />}
+      {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={closeRule} />}
       {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
       <div className="workspace" hidden={mode.kind === "stats" || graphShown}>
         <aside className="sidebar">

@@ -114,11 +114,16 @@ export const undo = (id: string): Promise<Reverted | null> => call("undo", { id 
 export const redo = (id: string): Promise<Reverted | null> => call("redo", { id });
 
 /**
- * Which relationship candidates waiting for the session reviewer (of `domain`, if given) meet
- * `rule` (e.g. "containment>=100%, target-key"), and why the others do not. The shell keeps the
- * plan for `approveByRule`.
+ * Starts checking which relationship candidates waiting for the session reviewer (of `domain`, if
+ * given) meet `rule` (e.g. "containment>=100%, target-key"), as a job: progress counts candidates
+ * checked, then one outcome. Once it has finished, `shownRulePlan` gives the plan, which the shell
+ * keeps for `approveByRule`. A rule that does not parse is refused at once.
  */
-export const planRuleApproval = (rule: string, domain: string | null): Promise<RulePlan> => call("plan_rule_approval", { rule, domain });
+export const startRuleCheck = (rule: string, domain: string | null, onEvent: (event: JobEvent) => void): Promise<number> =>
+  startJob<number>("start_rule_check", { rule, domain }, onEvent);
+
+/** The plan of the latest finished check (null if there is none for this reviewer and database). */
+export const shownRulePlan = (): Promise<RulePlan | null> => call("shown_rule_plan");
 
 /** Approves what the last plan for `rule` listed, as one undoable step; resolves to how many were approved. */
 export const approveByRule = (id: string, rule: string): Promise<number> => call("approve_by_rule", { id, rule });
@@ -151,7 +156,7 @@ export const searchItems = (query: string, limit: number): Promise<SearchResults
  * progress and then exactly one outcome. Resolves to the job id, or null when the user closed the
  * dialog without choosing a file. The webview never sees or sends a path.
  */
-function startJob(command: string, args: InvokeArgs, onEvent: (event: JobEvent) => void): Promise<number | null> {
+function startJob<Id = number | null>(command: string, args: InvokeArgs, onEvent: (event: JobEvent) => void): Promise<Id> {
   const channel = new Channel<JobEvent>();
   channel.onmessage = onEvent;
   return call(command, { ...(args as Record<string, unknown>), onEvent: channel });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RuleCandidate } from "./bindings/RuleCandidate";
 import type { RulePlan } from "./bindings/RulePlan";
-import { DEFAULT_RULE, approveFailed, checked, failed, initialDraft, leftReasons, nextStep, planSummary, ruleEdited, started } from "./ruleApproval";
+import { DEFAULT_RULE, approveFailed, checked, failed, initialDraft, leftReasons, nextStep, planSummary, progressed, ruleEdited, started } from "./ruleApproval";
 
 const candidate = (item: string, unmet: string[] = []): RuleCandidate => ({
   item,
@@ -43,6 +43,15 @@ describe("approving by rule", () => {
     const refused = approveFailed("item 'x' changed")(started(checked(DEFAULT_RULE, plan(["a"], []))(initialDraft())));
     expect(refused.error).toContain("changed");
     expect(nextStep(refused)).toBe("check");
+  });
+
+  it("shows the running check's progress, and forgets it when the plan arrives", () => {
+    const running = progressed(340, 2000)(started(initialDraft()));
+    expect(running.progress).toEqual({ done: 340, total: 2000 });
+    expect(nextStep(running), "no second check while one runs").toBeNull();
+    const done = checked(DEFAULT_RULE, plan(["a"], []))(running);
+    expect(done.progress).toBeNull();
+    expect(done.busy).toBe(false);
   });
 
   it("keeps the error of a refused rule until the rule is edited", () => {

@@ -18,10 +18,12 @@ export interface RuleDraft {
   plan: RulePlan | null;
   /** A check or an approval is in flight. */
   busy: boolean;
+  /** Candidates checked so far by the running check. */
+  progress: { done: number; total: number | null } | null;
   error: string | null;
 }
 
-export const initialDraft = (rule: string = DEFAULT_RULE): RuleDraft => ({ rule, checked: null, plan: null, busy: false, error: null });
+export const initialDraft = (rule: string = DEFAULT_RULE): RuleDraft => ({ rule, checked: null, plan: null, busy: false, progress: null, error: null });
 
 /** What Enter (or Ctrl+Enter) does now: check the rule as typed, approve what was checked, or nothing. */
 export function nextStep(draft: RuleDraft): "check" | "approve" | null {
@@ -32,15 +34,17 @@ export function nextStep(draft: RuleDraft): "check" | "approve" | null {
 
 export const ruleEdited = (rule: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, rule, error: null });
 
-export const started = (draft: RuleDraft): RuleDraft => ({ ...draft, busy: true, error: null });
+export const started = (draft: RuleDraft): RuleDraft => ({ ...draft, busy: true, progress: null, error: null });
+
+export const progressed = (done: number, total: number | null) => (draft: RuleDraft): RuleDraft => ({ ...draft, progress: { done, total } });
 
 /** A plan arrived for `rule` (the text that was sent). */
-export const checked = (rule: string, plan: RulePlan) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, checked: rule, plan });
+export const checked = (rule: string, plan: RulePlan) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, progress: null, checked: rule, plan });
 
-export const failed = (message: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, error: message });
+export const failed = (message: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, progress: null, error: message });
 
 /** An approval was refused (e.g. a candidate changed meanwhile): nothing was recorded, and the plan is stale, so check again. */
-export const approveFailed = (message: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, error: message, checked: null, plan: null });
+export const approveFailed = (message: string) => (draft: RuleDraft): RuleDraft => ({ ...draft, busy: false, progress: null, error: message, checked: null, plan: null });
 
 /** "4 of 8 candidates meet the rule", for the dialog and its test. */
 export function planSummary(plan: RulePlan): string {

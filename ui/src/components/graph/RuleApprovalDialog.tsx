@@ -48,6 +48,13 @@ export function RuleApprovalDialog({ approval, domain, onCancel }: RuleApprovalD
           />
           <span className="muted small">containment&gt;=N%, orphans&lt;=N%, names&gt;=N%, target-key, target-unique, types-match, no-cautions — all must hold</span>
         </label>
+        {draft.busy && draft.progress !== null && (
+          <p className="muted small" data-testid="rule-progress" aria-live="polite">
+            Checking {draft.progress.done.toLocaleString()}
+            {draft.progress.total === null ? "" : ` of ${draft.progress.total.toLocaleString()}`} candidates…{" "}
+            {draft.progress.total !== null && <progress value={draft.progress.done} max={draft.progress.total} />}
+          </p>
+        )}
         {draft.error !== null && (
           <p className="rule-error" role="alert" data-testid="rule-error">
             <SafeText text={draft.error} />
@@ -78,7 +85,7 @@ export function RuleApprovalDialog({ approval, domain, onCancel }: RuleApprovalD
         )}
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onCancel}>
-            Cancel <Kbd>Esc</Kbd>
+            {draft.busy ? "Stop and close" : "Cancel"} <Kbd>Esc</Kbd>
           </button>
           {/* One submit button, so Enter in the rule field always does the next step. */}
           <button type="submit" className="button button-primary" data-testid="rule-submit" disabled={step === null}>
