@@ -5,6 +5,9 @@
 # that nothing of it is left. Also reads the .rpm's file list and requirements (it cannot be
 # installed on Debian). Run as root on a machine where Vetted is not installed from elsewhere.
 set -euo pipefail
+# With pipefail, a reader that stops early (`grep -q`, `head`, awk's `exit`) makes the writer die
+# of SIGPIPE once its output passes the pipe buffer, and the script ends with 141: read
+# whole outputs (here-strings, awk without `exit`).
 cd "$(dirname "$0")/.."
 
 fail() { echo "test-package: $*" >&2; exit 1; }
@@ -15,10 +18,10 @@ one() { # the single file matching a glob, or a failure naming the glob
 }
 deb=$(one target/release/bundle/deb/*.deb)
 rpm=$(one target/release/bundle/rpm/*.rpm)
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+version=$(awk -F'"' '/^version = / && !v { v = $2 } END { print v }' Cargo.toml)
 [ -n "$version" ] || fail "no workspace version in Cargo.toml"
 
-if dpkg-query -W -f='${Status}' vetted 2>/dev/null | grep -q "install ok installed"; then
+if grep -q "install ok installed" <<<"$(dpkg-query -W -f='${Status}' vetted 2>/dev/null)"; then
   fail "a vetted package is already installed here; remove it first (apt-get purge vetted)"
 fi
 
@@ -48,14 +51,15 @@ grep -qx 'Exec=vetted-app %f' "$desktop" || fail "$desktop does not open a given
 for size in 32x32 64x64 128x128 256x256 512x512; do
   [ -f "/usr/share/icons/hicolor/$size/apps/vetted-app.png" ] || fail "no $size icon; the package has: $(dpkg -L vetted | grep icons/)"
 done
-dpkg -L vetted | grep -q "demo-items.jsonl$" || fail "the demo fixture is not in the package"
+grep -q "demo-items.jsonl$" <<<"$(dpkg -L vetted)" || fail "the demo fixture is not in the package"
 
 # The package that holds $1, under the name the loader found or its real path (Debian 12 merges
 # /lib into /usr/lib, and dpkg knows a file by the path its package ships).
 owning_package() {
-  local candidate
+  local candidate owner
   for candidate in "$1" "$(readlink -f "$1")"; do
-    dpkg -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1 | grep . && return 0
+    owner=$(dpkg -S "$candidate" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') || true
+    [ -n "$owner" ] && { echo "$owner"; return 0; }
   done
   return 0
 }
@@ -66,7 +70,7 @@ closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflic
   --no-replaces --no-enhances vetted | grep -v '^ ' | sed 's/:.*//' | sort -u)
 missing=()
 for soname in $(objdump -p /usr/bin/vetted-app /usr/bin/vetted | awk '/NEEDED/ { print $2 }' | sort -u); do
-  path=$(ldconfig -p | awk -v so="$soname" '$1 == so && /x86-64/ { print $NF; exit }')
+  path=$(ldconfig -p | awk -v so="$soname" '$1 == so && /x86-64/ && !found++ { print $NF }')
   [ -n "$path" ] || { missing+=("$soname (not found)"); continue; }
   owner=$(owning_package "$path")
   [ -n "$owner" ] || { missing+=("$soname ($path belongs to no package)"); continue; }
@@ -86,7 +90,7 @@ trap - EXIT
 left=()
 for f in $installed_files; do [ -e "$f" ] && left+=("$f"); done
 [ ${#left[@]} -eq 0 ] || fail "files left after purge: ${left[*]}"
-dpkg-query -W -f='${Status}' vetted 2>/dev/null | grep -q "install ok installed" && fail "vetted still installed after purge"
+grep -q "install ok installed" <<<"$(dpkg-query -W -f='${Status}' vetted 2>/dev/null)" && fail "vetted still installed after purge"
 
 echo "==> $rpm"
 rpm_files=$(rpm -qpl "$rpm" 2>/dev/null)
@@ -95,6 +99,6 @@ for f in /usr/bin/vetted-app /usr/bin/vetted /usr/share/applications/Vetted.desk
 done
 grep -q "demo-items.jsonl$" <<<"$rpm_files" || fail "$rpm lacks the demo fixture"
 [ "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" = "$version" ] || fail "$rpm is not version $version"
-rpm -qpR "$rpm" 2>/dev/null | grep -q webkit2gtk || fail "$rpm does not require webkit2gtk: $(rpm -qpR "$rpm" 2>/dev/null | tr '\n' ' ')"
+grep -q webkit2gtk <<<"$(rpm -qpR "$rpm" 2>/dev/null)" || fail "$rpm does not require webkit2gtk: $(rpm -qpR "$rpm" 2>/dev/null | tr '\n' ' ')"
 
 echo "package test passed: $(basename "$deb") installed, driven, purged; $(basename "$rpm") checked"
