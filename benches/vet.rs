@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use tokio::sync::Semaphore;
 use vetted::llm::{CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider};
-use vetted::roles::prompts::prompt_for;
+use vetted::roles::prompts::{Template, prompt_for};
 use vetted::roles::vet::{VetSelection, output_schema, user_message, vet};
-use vetted::roles::{Role, RunContext, RunOptions};
+use vetted::roles::{RunContext, RunOptions};
 use vetted::store::QueueFilter;
 
 const MAX_TOKENS: u32 = 64;
@@ -104,7 +104,7 @@ fn raw_bodies(store: &vetted::Store, n: usize) -> Vec<serde_json::Value> {
         .iter()
         .map(|e| {
             let item = store.item(&e.external_id).unwrap();
-            let prompt = prompt_for(Role::Vet, &item.domain, None).unwrap();
+            let prompt = prompt_for(Template::Vet, &item.domain, None).unwrap();
             serde_json::json!({
                 "model": "smollm2",
                 "messages": [{"role": "system", "content": prompt.text},

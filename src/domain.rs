@@ -184,6 +184,18 @@ pub struct Vetting {
     pub reasons: Vec<String>,
 }
 
+/// The relate model's judgement of a relationship candidate it did not propose (discovery's):
+/// how likely the relation holds, and why. A suggestion like [`Vetting`], never a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Assessment {
+    pub model: String,
+    /// 0..1, the model's confidence that the relation holds.
+    pub confidence: f64,
+    pub rationale: String,
+}
+
 /// An LLM answer to a domain question, with the passages it was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -288,6 +300,9 @@ pub struct Item {
     pub version: i64,
     pub body: ItemBody,
     pub vetting: Option<Vetting>,
+    /// The relate model's latest judgement of this relationship (`vetted relate --rank`).
+    #[serde(default)]
+    pub assessment: Option<Assessment>,
     #[ts(type = "Record<string, unknown>")]
     pub metadata: serde_json::Value,
     /// The correction of the effective decision, when that decision is an edit.

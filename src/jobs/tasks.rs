@@ -18,7 +18,7 @@ use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
 use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
 use crate::roles::vet::VetSelection;
-use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, relate, vet};
+use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{QueueFilter, Since, Store};
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
@@ -226,6 +226,13 @@ pub enum LlmRunRequest {
         target: String,
         domain: String,
     },
+    /// Have the relate model judge (rank and explain) the pending candidates discovery queued
+    /// in `domain`, at most `limit` of them, and add its own.
+    Rank {
+        provider: String,
+        domain: String,
+        limit: u32,
+    },
     /// Answer the questions of a JSONL file the user picks.
     Generate { provider: String },
 }
@@ -235,6 +242,7 @@ impl LlmRunRequest {
         match self {
             LlmRunRequest::Vet { provider, .. }
             | LlmRunRequest::Relate { provider, .. }
+            | LlmRunRequest::Rank { provider, .. }
             | LlmRunRequest::Generate { provider } => provider,
         }
     }
@@ -338,6 +346,14 @@ async fn run_role(
                 target,
             };
             relate::relate(store, ctx, vec![pair]).await
+        }
+        LlmRunRequest::Rank { domain, limit, .. } => {
+            let selection = rank::RankSelection {
+                domain,
+                limit: limit as usize,
+                again: false,
+            };
+            rank::rank(store, ctx, selection).await
         }
         LlmRunRequest::Generate { .. } => {
             let file = questions.ok_or_else(|| {

@@ -12,7 +12,7 @@ use rusqlite::OptionalExtension;
 use serde::Deserialize;
 
 use super::Role;
-use super::prompts::{builtin, prompts_by_domain};
+use super::prompts::{Template, builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
 use crate::domain::{AnswerBody, Evidence, ItemBody};
@@ -97,7 +97,7 @@ pub async fn generate(
     }
     let skipped = total - todo.len();
     let prompts = prompts_by_domain(
-        Role::Generate,
+        Template::Generate,
         todo.iter().map(|q| q.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),
     )?;
@@ -105,7 +105,7 @@ pub async fn generate(
         role: Role::Generate,
         provider: provider.name.clone(),
         model: provider.model.clone(),
-        prompt_version: builtin(Role::Generate).0.to_owned(),
+        prompt_version: builtin(Template::Generate).0.to_owned(),
     };
     let model = label.model.clone();
     execute(

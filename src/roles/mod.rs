@@ -5,6 +5,7 @@
 
 pub mod generate;
 pub mod prompts;
+pub mod rank;
 pub mod relate;
 mod run;
 pub mod vet;

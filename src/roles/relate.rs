@@ -2,15 +2,16 @@
 //! (type, cardinality, field mapping, rationale, confidence) via structured output, each queued
 //! as a relationship item.
 //!
-//! Where the products come from is kept in [`products_from_file`] and [`products_from_item`]:
-//! the data-product registry (another branch) replaces the file at merge.
+//! The products come from the registry ([`products_from_registry`]), a JSON file
+//! ([`products_from_file`]) or an existing item ([`products_from_item`]). `super::rank` reuses
+//! the candidate shape, its checks and how a candidate is queued.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::Role;
-use super::prompts::{builtin, prompt_for};
+use super::prompts::{Template, builtin, prompt_for};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
 use crate::domain::{
@@ -120,15 +121,36 @@ struct Candidates {
     candidates: Vec<Candidate>,
 }
 
+/// A relationship the model proposes.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Candidate {
+pub(super) struct Candidate {
     #[serde(rename = "type")]
     relation_type: String,
     cardinality: Cardinality,
-    mapping: Vec<FieldPair>,
+    pub(super) mapping: Vec<FieldPair>,
     rationale: String,
     confidence: f64,
+}
+
+/// The JSON schema of a list of at most `max_items` proposed relationships.
+pub(super) fn candidates_schema(max_items: usize) -> serde_json::Value {
+    serde_json::json!({"type": "array", "maxItems": max_items, "items": {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "cardinality": {"type": "string", "enum": ["1:1", "N:1", "1:N", "N:M"]},
+            "mapping": {"type": "array", "minItems": 1, "items": {
+                "type": "object",
+                "properties": {"source_field": {"type": "string"},
+                               "target_field": {"type": "string"}},
+                "required": ["source_field", "target_field"],
+                "additionalProperties": false}},
+            "rationale": {"type": "string"},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "required": ["type", "cardinality", "mapping", "rationale", "confidence"],
+        "additionalProperties": false}})
 }
 
 /// The JSON the model must answer with.
@@ -137,22 +159,7 @@ pub fn output_schema() -> OutputSchema {
         name: "relationship_candidates",
         schema: serde_json::json!({
             "type": "object",
-            "properties": {"candidates": {"type": "array", "maxItems": 3, "items": {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string"},
-                    "cardinality": {"type": "string", "enum": ["1:1", "N:1", "1:N", "N:M"]},
-                    "mapping": {"type": "array", "minItems": 1, "items": {
-                        "type": "object",
-                        "properties": {"source_field": {"type": "string"},
-                                       "target_field": {"type": "string"}},
-                        "required": ["source_field", "target_field"],
-                        "additionalProperties": false}},
-                    "rationale": {"type": "string"},
-                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                },
-                "required": ["type", "cardinality", "mapping", "rationale", "confidence"],
-                "additionalProperties": false}}},
+            "properties": {"candidates": candidates_schema(3)},
             "required": ["candidates"],
             "additionalProperties": false,
         }),
@@ -160,8 +167,11 @@ pub fn output_schema() -> OutputSchema {
 }
 
 /// Every candidate must map existing fields and give a confidence in 0..1.
-fn check(pair: &ProductPair, out: &Candidates) -> std::result::Result<(), String> {
-    for (i, c) in out.candidates.iter().enumerate() {
+pub(super) fn check_candidates(
+    pair: &ProductPair,
+    candidates: &[Candidate],
+) -> std::result::Result<(), String> {
+    for (i, c) in candidates.iter().enumerate() {
         if c.relation_type.trim().is_empty() || c.mapping.is_empty() {
             return Err(format!(
                 "candidate {i}: needs a type and at least one field pair"
@@ -209,13 +219,13 @@ pub async fn relate(
     let dir = ctx.options.prompt_dir.as_deref();
     let prompts = pairs
         .iter()
-        .map(|p| prompt_for(Role::Relate, &p.domain, dir))
+        .map(|p| prompt_for(Template::Relate, &p.domain, dir))
         .collect::<Result<Vec<_>>>()?;
     let label = RunLabel {
         role: Role::Relate,
         provider: provider.name.clone(),
         model: provider.model.clone(),
-        prompt_version: builtin(Role::Relate).0.to_owned(),
+        prompt_version: builtin(Template::Relate).0.to_owned(),
     };
     let model = label.model.clone();
     let schema = output_schema();
@@ -237,43 +247,24 @@ pub async fn relate(
                     prompt.version.clone(),
                     exchange,
                     ctx.options.stream,
-                    |reply| parse_reply(&provider.name, reply, |c| check(pair, c)),
+                    |reply| {
+                        parse_reply(&provider.name, reply, |c: &Candidates| {
+                            check_candidates(pair, &c.candidates)
+                        })
+                    },
                 )
             }
         },
         |tx, (index, pair), out: Candidates, call_id| {
+            let generated_by = GeneratedBy {
+                model: &model,
+                provider: &provider.name,
+                prompt_version: &prompts[*index].version,
+                call_id,
+            };
             let mut written = 0;
             for c in out.candidates {
-                let body = ItemBody::Relationship(RelationshipBody {
-                    source: pair.source.clone(),
-                    target: pair.target.clone(),
-                    relation: Relation {
-                        relation_type: c.relation_type,
-                        cardinality: c.cardinality,
-                        mapping: c.mapping,
-                    },
-                    rationale: c.rationale,
-                    confidence: Some(c.confidence),
-                });
-                let hash = content_hash(&pair.domain, &model, &body);
-                let item = NewItem {
-                    external_id: format!(
-                        "{}-{}-{}",
-                        pair.source.product,
-                        pair.target.product,
-                        &hash[..8]
-                    ),
-                    domain: pair.domain.clone(),
-                    model: model.clone(),
-                    body,
-                    vetting: None,
-                    metadata: serde_json::json!({"generated_by": {"provider": provider.name,
-                        "prompt_version": prompts[*index].version, "llm_call": call_id}}),
-                    content_hash: hash,
-                };
-                if insert_item(tx, &item, None, &now_text())? == Inserted::New {
-                    written += 1;
-                }
+                written += usize::from(queue_candidate(tx, pair, c, &generated_by)?);
             }
             Ok(Written {
                 item_id: None,
@@ -282,4 +273,50 @@ pub async fn relate(
         },
     )
     .await
+}
+
+/// Which call proposed a candidate (kept in the item's `metadata.generated_by`).
+pub(super) struct GeneratedBy<'a> {
+    pub model: &'a str,
+    pub provider: &'a str,
+    pub prompt_version: &'a str,
+    pub call_id: i64,
+}
+
+/// Queues `candidate` as a pending relationship item from `pair.source` to `pair.target`;
+/// false when the same item (same content) is already queued.
+pub(super) fn queue_candidate(
+    tx: &rusqlite::Transaction<'_>,
+    pair: &ProductPair,
+    candidate: Candidate,
+    by: &GeneratedBy<'_>,
+) -> Result<bool> {
+    let body = ItemBody::Relationship(RelationshipBody {
+        source: pair.source.clone(),
+        target: pair.target.clone(),
+        relation: Relation {
+            relation_type: candidate.relation_type,
+            cardinality: candidate.cardinality,
+            mapping: candidate.mapping,
+        },
+        rationale: candidate.rationale,
+        confidence: Some(candidate.confidence),
+    });
+    let hash = content_hash(&pair.domain, by.model, &body);
+    let item = NewItem {
+        external_id: format!(
+            "{}-{}-{}",
+            pair.source.product,
+            pair.target.product,
+            &hash[..8]
+        ),
+        domain: pair.domain.clone(),
+        model: by.model.to_owned(),
+        body,
+        vetting: None,
+        metadata: serde_json::json!({"generated_by": {"provider": by.provider,
+            "prompt_version": by.prompt_version, "llm_call": by.call_id}}),
+        content_hash: hash,
+    };
+    Ok(insert_item(tx, &item, None, &now_text())? == Inserted::New)
 }

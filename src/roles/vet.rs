@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Role;
-use super::prompts::{builtin, prompts_by_domain};
+use super::prompts::{Template, builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::domain::{Cardinality, Item, ItemBody, Verdict};
 use crate::error::Result;
@@ -135,7 +135,10 @@ impl From<RelationshipEvidence> for ComputedFigures {
 /// The computed figures of the relation each relationship item in `items` proposes (what its
 /// body shows the vetter), by item row id. An item is vetted on its body alone when there are
 /// no figures to show: the evidence cannot be computed, or no key value was read on a side.
-fn computed_figures(store: &Store, items: &[(i64, Item)]) -> Result<HashMap<i64, ComputedFigures>> {
+pub(super) fn computed_figures(
+    store: &Store,
+    items: &[(i64, Item)],
+) -> Result<HashMap<i64, ComputedFigures>> {
     let accepted = store.approved_relationships()?;
     let cache = &mut KeyCountCache::default();
     Ok(items
@@ -171,10 +174,10 @@ pub async fn vet(
         role: Role::Vet,
         provider: ctx.client.provider().name.clone(),
         model: agent.clone(),
-        prompt_version: builtin(Role::Vet).0.to_owned(),
+        prompt_version: builtin(Template::Vet).0.to_owned(),
     };
     let prompts = prompts_by_domain(
-        Role::Vet,
+        Template::Vet,
         items.iter().map(|(_, item)| item.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),
     )?;

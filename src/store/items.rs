@@ -259,7 +259,7 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT id, kind, domain, model, status, version, payload, vetting, metadata,
-                        created_at, updated_at
+                        created_at, updated_at, assessment
                  FROM items WHERE external_id = ?1 AND {VISIBLE}",
             ))?
             .query_row([external_id], |r| {
@@ -306,6 +306,10 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
             .map(|v| parse_json(&v))
             .transpose()?,
         metadata: parse_json(&r.get::<_, String>(8)?)?,
+        assessment: r
+            .get::<_, Option<String>>(11)?
+            .map(|v| parse_json(&v))
+            .transpose()?,
         latest_edit: None,
         tags: Vec::new(),
         do_not_train: false,

@@ -63,6 +63,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_decision_batches.sql",
         sql: include_str!("../../migrations/0012_decision_batches.sql"),
     },
+    Migration {
+        name: "0013_relation_assessments.sql",
+        sql: include_str!("../../migrations/0013_relation_assessments.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

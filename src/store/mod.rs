@@ -19,6 +19,7 @@
 mod adjudication;
 mod annotations;
 mod approved_relationships;
+mod assessments;
 mod backup;
 mod batches;
 mod decision_rows;
@@ -48,6 +49,7 @@ mod vetting;
 mod visibility;
 
 pub use approved_relationships::{ApprovedRelationship, current_relation};
+pub use assessments::Assessed;
 pub use batches::{BatchApproval, Reverted};
 pub use decision_rows::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
@@ -64,6 +66,7 @@ pub use staging::{Offered, StagedImport};
 pub use sync::{MergeReport, PackReport, Since};
 pub use vetting::{Suggestion, VettedDecision};
 
+pub(crate) use assessments::record_assessment;
 pub(crate) use item_rows::read_body;
 pub(crate) use items::{Inserted, insert_item};
 pub(crate) use llm_calls::insert_call;

@@ -46,6 +46,9 @@ pub enum QueueSort {
     /// Riskiest first: vetting `fail`, then `flag`, then no vetting, then `pass`; within a
     /// verdict the lowest vetting score first, then newest first.
     Risk,
+    /// Most likely relationships first: the relate model's confidence where it ranked the item
+    /// (`vetted relate --rank`), else the confidence the item was proposed with; answers last.
+    Likely,
 }
 
 /// Values the filter bar offers, each sorted.
@@ -65,6 +68,11 @@ impl QueueSort {
             QueueSort::Oldest => ("id", "id", "id > :id"),
             QueueSort::Newest => ("id", "id DESC", "id < :id"),
             QueueSort::Risk => ("risk", "risk DESC, id DESC", "(risk, id) < (:key, :id)"),
+            QueueSort::Likely => (
+                "likely",
+                "likely DESC, id DESC",
+                "(likely, id) < (:key, :id)",
+            ),
         }
     }
 }

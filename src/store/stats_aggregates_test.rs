@@ -250,11 +250,13 @@ fn migration_0010_backfills_the_aggregates_from_an_older_log() {
     }
     let [a, _] = stores;
     let expected = aggregates(&a);
-    // Back to version 9: what 0010 adds removed, what it drops restored; what 0012 adds
-    // removed (0011 rebuilds its table, so it applies again as it is).
+    // Back to version 9: what 0010 adds removed, what it drops restored; what 0012 and 0013
+    // add removed (0011 rebuilds its table, so it applies again as it is).
     a.conn
         .execute_batch(&format!(
-            "DROP TABLE decision_batches;
+            "DROP INDEX items_by_likely; ALTER TABLE items DROP COLUMN likely;
+             ALTER TABLE items DROP COLUMN assessment; DROP TABLE relation_assessments;
+             DROP TABLE decision_batches;
              DROP TRIGGER stats_on_decision;
              DROP TABLE stats_decisions_per_day; DROP TABLE stats_first_decided;
              DROP TABLE stats_decided_per_day; DROP TABLE stats_ratings;

@@ -7,5 +7,6 @@ mod cli;
 mod fault_server;
 mod faults;
 mod keyring;
+mod rank;
 mod real_server;
 mod roles;

@@ -1,7 +1,7 @@
 use vetted::ErrorCode;
-use vetted::store::MIGRATIONS;
+use vetted::store::{MIGRATIONS, QueueFilter, QueueSort};
 
-use crate::support::temp_db;
+use crate::support::{relationship_line, temp_db};
 
 #[test]
 fn migrations_apply_to_an_empty_database() {
@@ -383,5 +383,53 @@ fn migration_0011_keeps_registered_products_and_accepts_database_sources() {
     assert!(
         insert("excel", None).is_err(),
         "unknown kinds are still refused"
+    );
+}
+
+#[test]
+fn migration_0013_ranks_existing_relationships_by_their_proposed_confidence() {
+    let db = temp_db();
+    let lines = [
+        relationship_line("low").replace("0.82", "0.31"),
+        crate::support::answer_line("answer", "$12M"),
+        relationship_line("high"),
+        relationship_line("none").replace("\"confidence\":0.82,", ""),
+    ];
+    {
+        let mut store = db.open();
+        crate::support::import_lines(&db, &mut store, &lines);
+    }
+    {
+        // Back to version 12: what 0013 adds removed.
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.execute_batch(
+            "DROP INDEX items_by_likely; ALTER TABLE items DROP COLUMN likely;
+             ALTER TABLE items DROP COLUMN assessment; DROP TABLE relation_assessments;
+             PRAGMA user_version = 12;",
+        )
+        .unwrap();
+    }
+    let store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let filter = QueueFilter {
+        sort: QueueSort::Likely,
+        ..QueueFilter::default()
+    };
+    let order: Vec<String> = store
+        .queue_page(&filter, None, 10)
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| e.external_id)
+        .collect();
+    assert_eq!(
+        order,
+        ["high", "low", "none", "answer"],
+        "most likely first by the proposal's confidence; without one, and answers, last"
+    );
+    assert_eq!(
+        store.item("high").unwrap().assessment,
+        None,
+        "no item was ranked before"
     );
 }

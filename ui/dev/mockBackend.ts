@@ -62,6 +62,7 @@ function toItem(record: ImportRecord, externalId: string): Item {
     version: 0,
     body: body as ItemBody,
     vetting: vetting ?? null,
+    assessment: null,
     metadata: metadata ?? {},
     latest_edit: null,
     tags: [],

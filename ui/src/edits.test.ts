@@ -14,6 +14,7 @@ function item(body: Item["body"], latestEdit: Item["latest_edit"] = null): Item 
     version: 1,
     body,
     vetting: null,
+    assessment: null,
     metadata: {},
     latest_edit: latestEdit,
     tags: [],

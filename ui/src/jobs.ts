@@ -5,7 +5,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 export type JobKind = "import" | "export" | "backup" | "products" | "discover" | "pack" | "merge" | LlmRole;
 
 /** The LLM roles a run can play (the `role` of an LlmRunRequest). */
-export type LlmRole = "vet" | "relate" | "generate";
+export type LlmRole = "vet" | "relate" | "rank" | "generate";
 
 export interface JobView {
   id: number;
@@ -30,11 +30,12 @@ export const JOB_TITLE: Record<JobKind, string> = {
   merge: "Merging decisions",
   vet: "Vetting",
   relate: "Proposing relationships",
+  rank: "Ranking relationships",
   generate: "Generating answers",
 };
 
 /** Jobs whose success changes what the queue shows (new items, new verdicts). */
-const CHANGES_QUEUE: ReadonlySet<JobKind> = new Set(["import", "discover", "merge", "vet", "relate", "generate"]);
+const CHANGES_QUEUE: ReadonlySet<JobKind> = new Set(["import", "discover", "merge", "vet", "relate", "rank", "generate"]);
 
 /** What a finished job means for the rest of the UI and what to tell the reviewer. */
 export interface JobOutcome {
@@ -80,7 +81,7 @@ export function fractionDone(job: JobView): number | null {
 }
 
 export function isLlmRole(kind: JobKind): kind is LlmRole {
-  return kind === "vet" || kind === "relate" || kind === "generate";
+  return kind === "vet" || kind === "relate" || kind === "rank" || kind === "generate";
 }
 
 /** Dollars with enough digits for cents-per-query models: $0.0123, $1.23. */

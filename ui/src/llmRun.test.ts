@@ -20,6 +20,15 @@ describe("running a model from the app", () => {
     expect(runProblem({ ...relate, source: "Invoice", target: "Invoice" })).toMatch(/two different/);
     expect(runProblem({ ...relate, source: "Invoice", target: "Customer", domain: " " })).toMatch(/domain/);
     expect(runProblem({ ...relate, source: "Invoice", target: "Customer" })).toBeNull();
+    const rank = { ...DEFAULT_LLM_RUN, provider: "p", role: "rank" as const };
+    expect(runProblem(rank)).toBeNull();
+    expect(runProblem({ ...rank, limit: 0 })).toMatch(/Rank between 1 and 10,000 candidates/);
+    expect(runProblem({ ...rank, domain: "  " })).toMatch(/domain of the candidates/);
+  });
+
+  it("a rank run names the candidates' domain and how many to judge", () => {
+    const rank = { ...DEFAULT_LLM_RUN, provider: "p", role: "rank" as const, domain: " data ", limit: 50 };
+    expect(llmRunRequest(rank, FILTER)).toEqual({ role: "rank", provider: "p", domain: "data", limit: 50 });
   });
 
   it("relate and generate requests carry only what their role needs", () => {
@@ -42,5 +51,6 @@ describe("running a model from the app", () => {
     expect(describeQueue({ ...FILTER, status: null, awaiting: "ann", tag: "q3" })).toBe("pending for ann · domain finance · tag q3 · riskiest first");
     expect(describeQueue({ ...FILTER, status: null, review: "conflict", domain: null, sort: "oldest" })).toBe("conflicts · oldest first");
     expect(describeQueue({ ...FILTER, status: "needs_sme", domain: null, sort: "newest" })).toBe("needs sme · newest first");
+    expect(describeQueue({ ...FILTER, domain: null, sort: "likely" })).toBe("pending · most likely first");
   });
 });

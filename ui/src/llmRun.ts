@@ -8,7 +8,7 @@ import type { LlmRole } from "./jobs";
 export interface LlmRunDraft {
   role: LlmRole;
   provider: string;
-  /** Vet: how many items of the current queue, in its order. */
+  /** Vet: how many items of the current queue, in its order; rank: how many candidates. */
   limit: number;
   /** Vet: judge again items this model already vetted. */
   revet: boolean;
@@ -26,6 +26,11 @@ export const MAX_VET_LIMIT = 10_000;
 export const ROLES: { value: LlmRole; label: string; hint: string }[] = [
   { value: "vet", label: "Vet the queue", hint: "The vetting model screens items of the queue as it is filtered now: verdict, reasons and risk, shown next to each item. Never a decision." },
   { value: "relate", label: "Propose relationships", hint: "The model reads two registered data products (schemas and sample rows) and proposes relationships for review." },
+  {
+    value: "rank",
+    label: "Rank discovered relationships",
+    hint: "The model judges the pending candidates Discover relationships queued, pair by pair: how likely each holds and why (shown with the item; sort the queue Most likely first), and adds any it finds missing. Never a decision.",
+  },
   { value: "generate", label: "Answer questions", hint: "Pick a questions file (JSONL with id, domain, question and evidence); the answers join the queue." },
 ];
 
@@ -34,6 +39,12 @@ export function runProblem(draft: LlmRunDraft): string | null {
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";
   if (draft.role === "vet" && (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT)) {
     return `Vet between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} items per run.`;
+  }
+  if (draft.role === "rank") {
+    if (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT) {
+      return `Rank between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} candidates per run.`;
+    }
+    if (draft.domain.trim() === "") return "Name the domain of the candidates to rank.";
   }
   if (draft.role === "relate") {
     if (draft.source === "" || draft.target === "") return "Choose both data products.";
@@ -50,6 +61,8 @@ export function llmRunRequest(draft: LlmRunDraft, filter: QueueFilter): LlmRunRe
       return { role: "vet", provider: draft.provider, filter, limit: draft.limit, revet: draft.revet };
     case "relate":
       return { role: "relate", provider: draft.provider, source: draft.source, target: draft.target, domain: draft.domain.trim() };
+    case "rank":
+      return { role: "rank", provider: draft.provider, domain: draft.domain.trim(), limit: draft.limit };
     case "generate":
       return { role: "generate", provider: draft.provider };
   }
@@ -71,7 +84,7 @@ export function keySourceLabel(source: KeySource): string {
 
 export const hasKey = (source: KeySource): boolean => source.kind === "env" || source.kind === "keyring";
 
-const SORT_LABEL: Record<QueueFilter["sort"], string> = { oldest: "oldest first", newest: "newest first", risk: "riskiest first" };
+const SORT_LABEL: Record<QueueFilter["sort"], string> = { oldest: "oldest first", newest: "newest first", risk: "riskiest first", likely: "most likely first" };
 
 /** The queue a vet run takes its items from, in words, e.g. `pending · domain finance · riskiest first`. */
 export function describeQueue(filter: QueueFilter): string {

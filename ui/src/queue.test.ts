@@ -221,6 +221,7 @@ describe("the row of an edited item", () => {
       confidence: null,
     },
     vetting: null,
+    assessment: null,
     metadata: {},
     latest_edit: null,
     tags: [],

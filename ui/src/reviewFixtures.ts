@@ -12,6 +12,7 @@ export function testItem(id: string, status: Item["status"] = "pending"): Item {
     version: 3,
     body: { kind: "answer", question: `Question of ${id}`, answer: "The answer", evidence: [] },
     vetting: null,
+    assessment: null,
     metadata: {},
     latest_edit: null,
     tags: [],

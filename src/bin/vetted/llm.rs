@@ -1,4 +1,4 @@
-//! `generate`, `relate` and `vet`: provider flags, a progress bar on stderr, Ctrl-C to cancel
+//! `generate`, `relate` (and `relate --rank`) and `vet`: provider flags, a progress bar on stderr, Ctrl-C to cancel
 //! (calls in flight are abandoned, finished ones are kept), and a run summary.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use vetted::llm::{
     CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider, RetryPolicy,
     Settings,
 };
+use vetted::roles::rank::{self, RankSelection};
 use vetted::roles::{Progress, RunContext, RunOptions, RunSummary};
 use vetted::{Error, Result, Store};
 
@@ -133,6 +134,57 @@ pub fn run_role<F>(store: &mut Store, args: &LlmArgs, role: F) -> Result<()>
 where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
 {
+    let summary = run(store, args, role)?;
+    if args.json {
+        print_json(&summary);
+    } else {
+        print_summary(&summary);
+    }
+    every_call_failed(&summary)
+}
+
+/// `relate --rank`: the run, then what it judged, most likely first (with `--json`, as the
+/// summary's `ranking`).
+pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) -> Result<()> {
+    let summary = run(store, args, async |store, ctx| {
+        rank::rank(store, ctx, selection).await
+    })?;
+    let ranking = store.run_assessments(summary.run_id)?;
+    if args.json {
+        let mut value = serde_json::to_value(&summary).expect("summary serializes");
+        value["ranking"] = serde_json::to_value(&ranking).expect("ranking serializes");
+        print_json(&value);
+    } else {
+        for r in &ranking {
+            println!(
+                "{:.2}  {}  {}\n      {}",
+                r.assessment.confidence,
+                r.external_id,
+                r.title,
+                one_line(&r.assessment.rationale, 160)
+            );
+        }
+        print_summary(&summary);
+        if summary.inputs == 0 {
+            println!(
+                "nothing to rank: no pending candidates from `vetted relate --discover` in this \
+                 domain (--domain to pick another)"
+            );
+        } else if summary.not_run == summary.inputs && !summary.cancelled {
+            println!(
+                "{} already ranked every pending candidate; --again to judge them again",
+                summary.model
+            );
+        }
+    }
+    every_call_failed(&summary)
+}
+
+/// Runs `role` on a fresh runtime with a progress bar on stderr and Ctrl-C cancellation.
+fn run<F>(store: &mut Store, args: &LlmArgs, role: F) -> Result<RunSummary>
+where
+    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
+{
     let client = args.client(store.path())?;
     let prices = args.prices(store.path())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -167,11 +219,11 @@ where
         role(store, &ctx).await
     })?;
     bar.finish_and_clear();
-    if args.json {
-        print_json(&summary);
-    } else {
-        print_summary(&summary);
-    }
+    Ok(summary)
+}
+
+/// A run whose every call failed is a failed command (non-zero exit).
+fn every_call_failed(summary: &RunSummary) -> Result<()> {
     if summary.failed > 0 && summary.succeeded == 0 {
         return Err(Error::BadRequest(format!(
             "every call of run {} failed; see the failures above",

@@ -26,7 +26,7 @@ mod team;
 
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
-use vetted::roles::{generate, relate, vet};
+use vetted::roles::{generate, rank, relate, vet};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::ReviewState;
 use vetted::{Error, ErrorCode, Result, Store, db_path};
@@ -78,6 +78,8 @@ enum Command {
         #[arg(long, value_enum, value_name = "STATUS")]
         status: Option<QueueStatusArg>,
         /// `risk`: riskiest first by the vetting verdict's score; unvetted items last.
+        /// `likely`: relationships most likely to hold first (the relate model's confidence
+        /// from `relate --rank`, else the proposal's own); answers last.
         #[arg(long, value_enum, default_value = "oldest")]
         order: OrderArg,
         /// Team review state: open (awaiting reviews), settled, conflict (see `adjudication`).
@@ -206,9 +208,9 @@ enum Command {
     },
     /// Propose relationships from PRODUCT_A (source) to PRODUCT_B (target) with an LLM.
     Relate {
-        #[arg(required_unless_present_any = ["from_item", "discover"])]
+        #[arg(required_unless_present_any = ["from_item", "discover", "rank"])]
         product_a: Option<String>,
-        #[arg(required_unless_present_any = ["from_item", "discover"])]
+        #[arg(required_unless_present_any = ["from_item", "discover", "rank"])]
         product_b: Option<String>,
         /// Propose candidates among all registered products without a model (declared keys,
         /// names and types, values where the source can be read whole) and queue them
@@ -225,6 +227,17 @@ enum Command {
         /// With --discover: list the candidates, queue nothing.
         #[arg(long, requires = "discover")]
         dry_run: bool,
+        /// Have the model judge the pending candidates discovery queued, pair by pair: a
+        /// confidence and a rationale for each (shown with the item; `queue --order likely`
+        /// ranks by it), and at most two relationships of its own per pair.
+        #[arg(long, conflicts_with_all = ["product_a", "product_b", "products", "from_item", "discover"])]
+        rank: bool,
+        /// With --rank: at most this many candidates.
+        #[arg(long, requires = "rank", default_value_t = 200)]
+        limit: usize,
+        /// With --rank: judge again candidates this model already ranked.
+        #[arg(long, requires = "rank")]
+        again: bool,
         /// JSON array of products ({"product", "fields", "sample_rows"}) to pick both from
         /// (default: the registered data products, see `vetted products add`).
         #[arg(long, value_name = "FILE")]
@@ -232,7 +245,8 @@ enum Command {
         /// Use the source and target of this relationship item instead.
         #[arg(long, value_name = "ITEM", conflicts_with_all = ["product_a", "product_b", "products"])]
         from_item: Option<String>,
-        /// Domain of the new items (and of the prompt override).
+        /// Domain of the new items (and of the prompt override); with --rank, of the candidates
+        /// to rank.
         #[arg(long, default_value = vetted::discovery::DISCOVERY_DOMAIN)]
         domain: String,
         #[command(flatten)]
@@ -281,6 +295,7 @@ enum OrderArg {
     Oldest,
     Newest,
     Risk,
+    Likely,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -401,6 +416,7 @@ fn run(cli: Cli) -> Result<()> {
                 OrderArg::Oldest => QueueSort::Oldest,
                 OrderArg::Newest => QueueSort::Newest,
                 OrderArg::Risk => QueueSort::Risk,
+                OrderArg::Likely => QueueSort::Likely,
             };
             let status = match (status, review) {
                 (Some(status), _) => status.status(),
@@ -510,6 +526,21 @@ fn run(cli: Cli) -> Result<()> {
                 json: llm.json,
             },
         ),
+        Command::Relate {
+            rank: true,
+            domain,
+            limit,
+            again,
+            llm,
+            ..
+        } => {
+            let selection = rank::RankSelection {
+                domain,
+                limit,
+                again,
+            };
+            llm::run_ranking(&mut store, &llm, selection)
+        }
         Command::Relate {
             product_a,
             product_b,

@@ -211,3 +211,52 @@ fn real_llm_relate_proposes_candidates_with_structured_output() {
         .unwrap();
     assert_eq!(items, summary["items_written"].as_i64().unwrap());
 }
+
+#[test]
+fn real_llm_ranks_discovered_candidates_with_structured_output() {
+    let Some(url) = server_url() else { return };
+    let db = temp_db();
+    let customers = db.write_file("customers.csv", "id,name\n1,Ana\n2,Bo\n3,Cy\n");
+    let orders = db.write_file(
+        "orders.csv",
+        "id,customer_id,total\n10,1,5.0\n11,2,7.5\n12,2,1.0\n13,3,9.9\n",
+    );
+    for file in [&customers, &orders] {
+        let added = Command::cargo_bin("vetted")
+            .unwrap()
+            .env_remove("VETTED_DB")
+            .arg("--db")
+            .arg(&db.path)
+            .args(["products", "add"])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert!(added.status.success(), "{added:?}");
+    }
+    let discovered = Command::cargo_bin("vetted")
+        .unwrap()
+        .env_remove("VETTED_DB")
+        .arg("--db")
+        .arg(&db.path)
+        .args(["relate", "--discover"])
+        .output()
+        .unwrap();
+    assert!(discovered.status.success(), "{discovered:?}");
+    let summary = vetted(&db, &url, &["relate", "--rank", "--max-tokens", "300"]);
+    let run = summary["run_id"].as_i64().unwrap();
+    assert_accounted(&summary, &calls(&db, run), "json_schema", false);
+    let assessed: i64 = Connection::open(&db.path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM relation_assessments", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let judged = summary["ranking"].as_array().unwrap().len() as i64;
+    assert_eq!(
+        assessed, judged,
+        "what the run lists is what it stored: {summary:#}"
+    );
+    if summary["succeeded"] == 1 {
+        assert!(judged >= 1, "an accepted answer judged the candidate");
+    }
+}

@@ -9,4 +9,4 @@ export type LlmRunRequest = { "role": "vet", provider: string, filter: QueueFilt
 /**
  * Vet again items this vetting model already judged.
  */
-revet: boolean, } | { "role": "relate", provider: string, source: string, target: string, domain: string, } | { "role": "generate", provider: string, };
+revet: boolean, } | { "role": "relate", provider: string, source: string, target: string, domain: string, } | { "role": "rank", provider: string, domain: string, limit: number, } | { "role": "generate", provider: string, };

@@ -3,4 +3,4 @@
 /**
  * Queue order. Each sort is a total order on `(key, id)`, which is what the cursor holds.
  */
-export type QueueSort = "oldest" | "newest" | "risk";
+export type QueueSort = "oldest" | "newest" | "risk" | "likely";

@@ -23,6 +23,7 @@ const SORTS: { value: QueueSort; label: string }[] = [
   { value: "oldest", label: "Oldest first" },
   { value: "newest", label: "Newest first" },
   { value: "risk", label: "Riskiest first" },
+  { value: "likely", label: "Most likely first" },
 ];
 
 export const FILTER_BAR_ID = "filter-bar";

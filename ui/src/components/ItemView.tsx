@@ -95,6 +95,7 @@ export function ItemView(props: ItemViewProps) {
           body={body}
           latestEdit={item.latest_edit?.kind === "relationship" ? item.latest_edit.relation : null}
           vetting={item.vetting}
+          assessment={item.assessment}
           editor={
             draft?.kind === "relationship"
               ? { ...editing, relation: draft.relation, onChange: (relation) => onDraftChange({ kind: "relationship", relation }) }

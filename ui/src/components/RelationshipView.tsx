@@ -1,7 +1,9 @@
 import { memo } from "react";
+import type { Assessment } from "../bindings/Assessment";
 import type { Relation } from "../bindings/Relation";
 import type { RelationshipBody } from "../bindings/RelationshipBody";
 import type { Vetting } from "../bindings/Vetting";
+import { AssessmentPanel } from "./AssessmentPanel";
 import { ComputedEvidencePanel } from "./ComputedEvidencePanel";
 import { MappingConnectors } from "./MappingConnectors";
 import { ProductCard } from "./ProductCard";
@@ -16,10 +18,12 @@ interface RelationshipViewProps {
   /** The relation as corrected by the latest edit decision, if that was the latest decision. */
   latestEdit: Relation | null;
   vetting: Vetting | null;
+  /** The relate model's judgement, when it ranked this candidate. */
+  assessment: Assessment | null;
   editor: Omit<RelationEditorProps, "sourceFields" | "targetFields"> | null;
 }
 
-export const RelationshipView = memo(function RelationshipView({ externalId, version, body, latestEdit, vetting, editor }: RelationshipViewProps) {
+export const RelationshipView = memo(function RelationshipView({ externalId, version, body, latestEdit, vetting, assessment, editor }: RelationshipViewProps) {
   // Highlight the mapping in force: the draft while editing, else the latest edit, else the proposal.
   const inForce = editor?.relation ?? latestEdit ?? body.relation;
   const mapping = inForce.mapping;
@@ -27,7 +31,7 @@ export const RelationshipView = memo(function RelationshipView({ externalId, ver
   const targetNames = new Set(mapping.map((pair) => pair.target_field));
   return (
     <div className="relationship-layout">
-      <div className={vetting === null ? "relation-row without-vetting" : "relation-row"}>
+      <div className={vetting === null && assessment === null ? "relation-row without-vetting" : "relation-row"}>
         <div className="relation-column">
           {latestEdit !== null && (
             <RelationSummary
@@ -54,9 +58,10 @@ export const RelationshipView = memo(function RelationshipView({ externalId, ver
             />
           )}
         </div>
-        {vetting !== null && (
+        {(vetting !== null || assessment !== null) && (
           <div className="relation-vetting">
-            <VettingPanel vetting={vetting} />
+            {vetting !== null && <VettingPanel vetting={vetting} />}
+            {assessment !== null && <AssessmentPanel assessment={assessment} />}
           </div>
         )}
       </div>

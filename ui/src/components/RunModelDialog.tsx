@@ -117,6 +117,27 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
           </div>
         </>
       )}
+      {draft.role === "rank" && (
+        <div className="export-filters">
+          <label className="field">
+            <span className="field-label">Domain of the candidates</span>
+            <input className="input" data-testid="llm-run-domain" value={draft.domain} onChange={(event) => onChange({ ...draft, domain: event.target.value })} />
+          </label>
+          <label className="field">
+            <span className="field-label">Candidates (at most)</span>
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={MAX_VET_LIMIT}
+              step={1}
+              data-testid="llm-run-limit"
+              value={draft.limit}
+              onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
+            />
+          </label>
+        </div>
+      )}
       {draft.role === "relate" && (
         <div className="export-filters">
           {products.length < 2 && <p className="dialog-hint">Register at least two data products first (File ▸ Add data products…).</p>}

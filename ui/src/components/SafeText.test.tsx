@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { QueueEntry } from "../bindings/QueueEntry";
 import { INVISIBLE_CHARS } from "../invisibles";
 import { AnswerEditor } from "./AnswerEditor";
+import { AssessmentPanel } from "./AssessmentPanel";
 import { CellValue } from "./CellValue";
 import { DiffView } from "./DiffView";
 import { EvidencePassage } from "./EvidencePassage";
@@ -75,6 +76,13 @@ describe("components showing untrusted text", () => {
     expectDefused(renderToStaticMarkup(<ProductCard role="source" side={side} highlighted={new Set()} />), "product card");
     const relation = { type: "foreign_key", cardinality: "N:1" as const, mapping: [{ source_field: `a${RLO}`, target_field: `b${ZWSP}` }] };
     expectDefused(renderToStaticMarkup(<RelationSummary title="t" relation={relation} source={HOSTILE} target="T" rationale={HOSTILE} />), "relation summary");
+  });
+
+  it("AssessmentPanel: the relate model's rationale and name are text, never markup", () => {
+    const markup = renderToStaticMarkup(<AssessmentPanel assessment={{ model: HOSTILE, confidence: 0.874, rationale: `${HOSTILE} <img src=x onerror=alert(1)>` }} />);
+    expectDefused(markup, "assessment");
+    expect(markup, "a model's HTML stays text").not.toContain("<img");
+    expect(markup, "confidence as a whole percentage").toContain("likely 87%");
   });
 });
 
