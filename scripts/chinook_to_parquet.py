@@ -2,9 +2,13 @@
 
 Usage: chinook_to_parquet.py CHINOOK.sqlite OUT_DIR
 
-Writes OUT_DIR/invoice_pq.parquet and OUT_DIR/customer_pq.parquet (one file each), and
-OUT_DIR/invoice_line_pq/ as a dataset folder in two parts (part-0.parquet, part-1.parquet, plus
-an empty _SUCCESS marker as Spark leaves), with small row groups so that several are streamed.
+Writes OUT_DIR/invoice_pq.parquet (Snappy, pyarrow's default) and OUT_DIR/customer_pq.parquet
+(Zstandard, Polars' default), and OUT_DIR/invoice_line_pq/ as a dataset folder in two parts
+(part-0.parquet in Snappy, part-1.parquet in Zstandard, plus an empty _SUCCESS marker as Spark
+leaves), with small row groups so that several are streamed. OUT_DIR/customer_by_rep/ is Customer
+again as a Hive-style partitioned dataset (SupportRepId=3/…, as pyarrow's write_to_dataset
+lays it out: the key lives in the folder names only). Also writes
+OUT_DIR/customer_brotli.parquet, in a codec Vetted is built without, to check its refusal.
 Types: INTEGER -> int64, NVARCHAR -> string, NUMERIC(p,s) -> decimal128(p,s), DATETIME ->
 timestamp[ns] (Parquet TIMESTAMP(NANOS)); NOT NULL -> a required field.
 """
@@ -52,13 +56,16 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(f"file:{chinook}?mode=ro", uri=True)
     pq.write_table(table_of(conn, "Invoice"), out / "invoice_pq.parquet")
-    pq.write_table(table_of(conn, "Customer"), out / "customer_pq.parquet")
+    customers = table_of(conn, "Customer")
+    pq.write_table(customers, out / "customer_pq.parquet", compression="zstd")
+    pq.write_table(customers, out / "customer_brotli.parquet", compression="brotli")
+    pq.write_to_dataset(customers, out / "customer_by_rep", partition_cols=["SupportRepId"])
     lines = table_of(conn, "InvoiceLine")
     folder = out / "invoice_line_pq"
     folder.mkdir()
     half = lines.num_rows // 2
     pq.write_table(lines.slice(0, half), folder / "part-0.parquet", row_group_size=500)
-    pq.write_table(lines.slice(half), folder / "part-1.parquet", row_group_size=500)
+    pq.write_table(lines.slice(half), folder / "part-1.parquet", row_group_size=500, compression="zstd")
     (folder / "_SUCCESS").touch()
     print(f"parquet: wrote Invoice, Customer and InvoiceLine ({lines.num_rows} rows in 2 parts) to {out}")
 

@@ -230,6 +230,78 @@ fn a_folder_of_part_files_is_one_product_read_in_file_name_order() {
 }
 
 #[test]
+fn a_hive_partitioned_folder_adds_its_keys_as_fields_valued_from_the_folder_names() {
+    let db = temp_db();
+    let sales = db.dir.path().join("sales");
+    let schema = "message schema { required int32 id; optional int64 customer_id; }";
+    let parts = [
+        ("year=2024/region=north", [1, 2]),
+        // pyarrow and Spark percent-encode folder names: "süd".
+        ("year=2024/region=s%C3%BCd", [3, 4]),
+        ("year=2025/region=__HIVE_DEFAULT_PARTITION__", [5, 6]),
+    ];
+    for (folder, ids) in parts {
+        std::fs::create_dir_all(sales.join(folder)).unwrap();
+        write_parquet(
+            &sales.join(folder).join("part-0.parquet"),
+            schema,
+            vec![vec![
+                Values::Int32(ids.map(Some).to_vec()),
+                Values::Int64(vec![Some(7), Some(8)]),
+            ]],
+        );
+    }
+    std::fs::write(sales.join("_SUCCESS"), "").unwrap();
+    let mut store = db.open();
+    store.add_products(std::slice::from_ref(&sales)).unwrap();
+    let product = store
+        .product("sales")
+        .unwrap()
+        .expect("named after the folder");
+    let fields: Vec<(&str, &str, bool)> = product
+        .schema
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.declared_type.as_str(), f.not_null))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("id", "INTEGER", true),
+            ("customer_id", "INTEGER", false),
+            ("year", "INTEGER", true),
+            ("region", "TEXT", false),
+        ],
+        "the files' fields, then one per partition key: integers where every value is one, \
+         nullable where a partition is the default (null) one"
+    );
+    assert_eq!(product.row_count, 6, "rows of every part");
+    let rows: Vec<(i64, i64, serde_json::Value)> = product
+        .sample_rows
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_i64().unwrap(),
+                r["year"].as_i64().expect("year is a number"),
+                r["region"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, 2024, json!("north")),
+            (2, 2024, json!("north")),
+            (3, 2024, json!("süd")),
+            (4, 2024, json!("süd")),
+            (5, 2025, json!(null)),
+            (6, 2025, json!(null)),
+        ],
+        "each row carries its part's partition values, decoded"
+    );
+}
+
+#[test]
 fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
     let db = temp_db();
     let good = db.dir.path().join("good.parquet");
@@ -247,8 +319,16 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
         "message schema { required int32 id; optional binary customer_id (UTF8); }",
         vec![vec![Values::Int32(vec![Some(5)]), text(&[Some("7")])]],
     );
-    let partitioned = db.dir.path().join("partitioned");
-    std::fs::create_dir_all(partitioned.join("year=2024")).unwrap();
+    let not_partition = db.dir.path().join("not_partition");
+    std::fs::create_dir_all(not_partition.join("extra")).unwrap();
+    std::fs::copy(&good, not_partition.join("part-0.parquet")).unwrap();
+    let mixed_keys = db.dir.path().join("mixed_keys");
+    std::fs::create_dir_all(mixed_keys.join("year=2024")).unwrap();
+    std::fs::copy(&good, mixed_keys.join("year=2024").join("part-0.parquet")).unwrap();
+    std::fs::copy(&good, mixed_keys.join("part-1.parquet")).unwrap();
+    let key_clash = db.dir.path().join("key_clash");
+    std::fs::create_dir_all(key_clash.join("id=1")).unwrap();
+    std::fs::copy(&good, key_clash.join("id=1").join("part-0.parquet")).unwrap();
     let mut store = db.open();
     let before = table_counts(&db.path);
 
@@ -267,8 +347,17 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
             "part-1.parquet: field 'customer_id' is TEXT here but INTEGER in part-0.parquet",
         ),
         (
-            &partitioned,
-            "'year=2024' is a subfolder: partitioned (Hive-style) datasets",
+            &not_partition,
+            "not_partition: 'extra' is a subfolder but not a Hive-style partition (KEY=VALUE)",
+        ),
+        (
+            &mixed_keys,
+            "mixed_keys: year=2024/part-0.parquet sits under partition keys (year), but \
+             part-1.parquet under no partition folder",
+        ),
+        (
+            &key_clash,
+            "key_clash: 'id' is both a partition key (a folder name) and a field of the part files",
         ),
     ];
     for (bad, expected) in cases {
