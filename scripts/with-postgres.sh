@@ -5,7 +5,8 @@
 #   scripts/with-postgres.sh cargo test
 #
 # The command sees VETTED_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres (trust
-# authentication, superuser; tests create their own databases and roles in it) and
+# authentication, superuser; tests create their own databases and roles in it), the folder of
+# its Unix socket in VETTED_TEST_POSTGRES_SOCKET_DIR (same port, trusted too), and
 # VETTED_REQUIRE_POSTGRES=1, so tests that need the server fail instead of skipping. Members of
 # the role `vetted_password_login` must give their password (scram-sha-256): tests of passwords
 # create their login roles IN ROLE vetted_password_login.
@@ -40,6 +41,7 @@ as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   || { cat "$dir/log" >&2; exit 1; }
 
 export VETTED_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+export VETTED_TEST_POSTGRES_SOCKET_DIR="$dir"
 "$bin/psql" -q -v ON_ERROR_STOP=1 "$VETTED_TEST_POSTGRES_URL" \
   -c "CREATE ROLE vetted_password_login NOLOGIN" >/dev/null
 export VETTED_REQUIRE_POSTGRES=1

@@ -6,7 +6,9 @@
 //!   Vetted can never change a source, and a slow source cannot hang it.
 //! - The password never reaches the database, logs or exports: a URL that carries one is
 //!   refused, and it is read from `PGPASSWORD` or the OS keyring (entry = the source's URL).
-//!   The stored source is `postgres://user@host:port/dbname`.
+//!   The stored source is `postgres://user@host:port/dbname`, the host a name, an address or a
+//!   percent-encoded Unix socket folder (`%2Fvar%2Frun%2Fpostgresql`, as `psql` connects
+//!   locally).
 //! - A large table is never read whole to register it: up to [`EXACT_COUNT_LIMIT`] estimated
 //!   rows it is counted and streamed through the sampler like a SQLite table; above, its row
 //!   count is PostgreSQL's estimate and its sample is its first rows plus a `TABLESAMPLE`.
@@ -35,12 +37,23 @@ pub const PASSWORD_ENV: &str = "PGPASSWORD";
 /// Tables of one schema of a PostgreSQL database to register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostgresSource {
-    /// `postgres://user@host:port/dbname`: no password, no other parameters.
+    /// `postgres://user@host:port/dbname`: no password, no other parameters (see the module
+    /// header for the host).
     pub url: String,
     pub schema: String,
     /// Empty: every table of the schema.
     pub tables: Vec<String>,
 }
+
+/// What a socket folder escapes to be the host of a URL.
+const URL_HOST: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b'/')
+    .add(b'%')
+    .add(b':')
+    .add(b'@')
+    .add(b'?')
+    .add(b'#')
+    .add(b' ');
 
 /// Whether `text` names a PostgreSQL database rather than a file.
 pub fn is_postgres_url(text: &str) -> bool {
@@ -48,7 +61,8 @@ pub fn is_postgres_url(text: &str) -> bool {
 }
 
 impl PostgresSource {
-    /// Checks `url` (`postgres://user@host[:port]/dbname`) and normalises it.
+    /// Checks `url` (`postgres://user@host[:port]/dbname`, the host possibly a socket folder,
+    /// also given as `?host=/path`) and normalises it.
     pub fn new(url: &str, schema: &str, tables: Vec<String>) -> Result<PostgresSource> {
         let config = Config::from_str(url)
             .map_err(|e| Error::bad_source(redacted(url), format!("not a PostgreSQL URL ({e})")))?;
@@ -61,15 +75,27 @@ impl PostgresSource {
                 ),
             ));
         }
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(Error::bad_source(
+                url,
+                "TLS (sslmode=require) is not supported yet for data products; connect over a \
+                 trusted network or the server's Unix socket folder",
+            ));
+        }
         let user = config.get_user().ok_or_else(|| {
             Error::bad_source(url, "the URL names no user (postgres://USER@HOST/DB)")
         })?;
         let host = match config.get_hosts() {
             [postgres::config::Host::Tcp(host)] => host.clone(),
+            [postgres::config::Host::Unix(folder)] => {
+                percent_encoding::utf8_percent_encode(&folder.to_string_lossy(), URL_HOST)
+                    .to_string()
+            }
             _ => {
                 return Err(Error::bad_source(
                     url,
-                    "name exactly one host by name or address (postgres://USER@HOST:PORT/DB)",
+                    "name exactly one host: by name or address (postgres://USER@HOST:PORT/DB), \
+                     or a Unix socket folder (postgres://USER@%2Fvar%2Frun%2Fpostgresql/DB)",
                 ));
             }
         };

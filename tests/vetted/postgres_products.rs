@@ -416,6 +416,82 @@ fn a_large_table_is_sampled_not_read_whole_and_bad_sources_register_nothing() {
     );
 }
 
+#[test]
+fn a_local_server_is_reached_through_its_unix_socket_folder() {
+    let Some(admin) = server() else { return };
+    let folder = std::env::var("VETTED_TEST_POSTGRES_SOCKET_DIR")
+        .expect("scripts/with-postgres.sh names the socket folder");
+    let url = new_database(&admin, "socket");
+    Client::connect(&url, NoTls)
+        .unwrap()
+        .batch_execute(
+            "CREATE TABLE customers (id int PRIMARY KEY, name text);
+             INSERT INTO customers VALUES (1, 'Ana'), (2, 'Bo');
+             CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers);
+             INSERT INTO orders VALUES (10, 1), (11, 2), (12, 2);",
+        )
+        .unwrap();
+    let (_, dbname) = url.rsplit_once('/').unwrap();
+    let port = admin
+        .rsplit_once(':')
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map(|(port, _)| port)
+        .unwrap();
+    let encoded = folder.replace('/', "%2F");
+    for given in [
+        format!("postgres://postgres@{encoded}:{port}/{dbname}"),
+        format!("postgresql:///{dbname}?host={folder}&port={port}&user=postgres"),
+    ] {
+        let source = PostgresSource::new(&given, "public", vec![]).unwrap();
+        assert_eq!(
+            source.url,
+            format!("postgres://postgres@{encoded}:{port}/{dbname}"),
+            "{given}: stored as one canonical URL, the folder percent-encoded"
+        );
+    }
+    let tls = PostgresSource::new(
+        &format!("postgres://postgres@{encoded}:{port}/{dbname}?sslmode=require"),
+        "public",
+        vec![],
+    )
+    .unwrap_err();
+    assert!(
+        tls.to_string()
+            .contains("TLS (sslmode=require) is not supported yet"),
+        "a TLS demand is refused, not silently dropped: {tls}"
+    );
+    let db = temp_db();
+    let mut store = db.open();
+    let given = format!("postgresql:///{dbname}?host={folder}&port={port}&user=postgres");
+    store
+        .add_product_sources(&[postgres_source(&given, &[])])
+        .unwrap();
+    let orders = store.product("orders").unwrap().expect("registered");
+    assert_eq!(orders.row_count, 3);
+    assert_eq!(
+        orders.schema.foreign_keys.len(),
+        1,
+        "declared keys are read through the socket too"
+    );
+    import_lines(
+        &db,
+        &mut store,
+        &[candidate_line(
+            "o-c",
+            "orders",
+            "customer_id",
+            "customers",
+            "id",
+        )],
+    );
+    let evidence = store.relationship_evidence("o-c").unwrap().unwrap();
+    assert_eq!(
+        (evidence.source_distinct, evidence.containment),
+        (2, Some(1.0)),
+        "key counts computed in PostgreSQL, over the socket: {evidence:#?}"
+    );
+}
+
 const PASSWORD_CANARY: &str = "pg-vetted-keyring-canary-51c9a2";
 
 /// Runs under `scripts/test-keyring.sh scripts/with-postgres.sh …` (the test command's keyring
