@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use tokio::sync::Semaphore;
 use vetted::llm::{CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider};
+use vetted::roles::knowledge::Knowledge;
 use vetted::roles::prompts::{Template, prompt_for};
 use vetted::roles::vet::{VetSelection, output_schema, user_message, vet};
 use vetted::roles::{RunContext, RunOptions};
@@ -108,7 +109,7 @@ fn raw_bodies(store: &vetted::Store, n: usize) -> Vec<serde_json::Value> {
             serde_json::json!({
                 "model": "smollm2",
                 "messages": [{"role": "system", "content": prompt.text},
-                             {"role": "user", "content": user_message(&item, None)}],
+                             {"role": "user", "content": user_message(&item, None, &Knowledge::default())}],
                 "max_tokens": MAX_TOKENS,
                 "response_format": {"type": "json_schema", "json_schema":
                     {"name": schema.name, "schema": schema.schema, "strict": true}},
@@ -186,6 +187,7 @@ async fn vetted_round(
             filter: QueueFilter::default(),
             limit: n,
             revet: true,
+            ..VetSelection::default()
         },
     )
     .await

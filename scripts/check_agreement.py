@@ -1,6 +1,7 @@
 """Recomputes Vetted's agreement values with reference implementations and fails on any
 difference above 1e-9: Krippendorff's alpha (nominal) with the `krippendorff` package, Cohen's
-kappa with `sklearn.metrics.cohen_kappa_score`. Percent agreement has no reference package; it is
+kappa with `sklearn.metrics.cohen_kappa_score`, and the vetter alignment report's kappa, accuracy,
+precision and recall (of catching rejections) with scikit-learn's. Percent agreement has no reference package; it is
 recomputed here from its definition (mean over units of the share of agreeing rating pairs).
 
 Usage: check_agreement.py DIR   (DIR/agreement.json, written by scripts/test-agreement.sh)
@@ -15,7 +16,7 @@ from importlib.metadata import version
 
 import krippendorff
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
+from sklearn.metrics import accuracy_score, cohen_kappa_score, precision_score, recall_score
 
 TOLERANCE = 1e-9
 LABELS = {"approve": 0, "edit": 1, "reject": 2}
@@ -74,6 +75,26 @@ def main(directory):
         check(p["name"], "kappa", p["vetted"]["kappa"], reference_kappa(p["a"], p["b"]))
         check(p["name"], "percent agreement", p["vetted"]["percent_agreement"],
               sum(x == y for x, y in zip(p["a"], p["b"])) / len(p["a"]))
+
+    # The alignment report: the vetter keeps with pass, the human with approved/edited; the
+    # positive class is a rejection, caught by flag or fail. Undefined (None) where scikit-learn
+    # divides by zero.
+    for n, entry in enumerate(doc["alignment"]):
+        name = f"alignment list {n} ({len(entry['pairs'])} pairs)"
+        vetter_keeps = [int(v == "pass") for v, _ in entry["pairs"]]
+        human_keeps = [int(h != "rejected") for _, h in entry["pairs"]]
+        caught = [1 - k for k in vetter_keeps]
+        rejected = [1 - k for k in human_keeps]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            precision = precision_score(rejected, caught, zero_division=np.nan)
+            recall = recall_score(rejected, caught, zero_division=np.nan)
+        undefined = lambda v: None if math.isnan(v) else float(v)
+        vetted = entry["vetted"]
+        check(name, "kappa", vetted["kappa"], reference_kappa(vetter_keeps, human_keeps))
+        check(name, "accuracy", vetted["accuracy"], float(accuracy_score(human_keeps, vetter_keeps)))
+        check(name, "precision", vetted["precision"], undefined(precision))
+        check(name, "recall", vetted["recall"], undefined(recall))
 
     # The published values themselves, as the papers print them (rounded to 3 places).
     published = {t["name"]: t for t in doc["tables"]} | {p["name"]: p for p in doc["pairs"]}
@@ -155,7 +176,8 @@ def main(directory):
     versions = f"krippendorff {version('krippendorff')}, scikit-learn {version('scikit-learn')}"
     print(f"agreement: {checked} values equal to the references ({versions}) within "
           f"{TOLERANCE:g} ({len(doc['tables'])} tables, "
-          f"{len(doc['pairs'])} pairs, {agreement['overall']['items']} overlapping items in the "
+          f"{len(doc['pairs'])} pairs, {len(doc['alignment'])} alignment lists, "
+          f"{agreement['overall']['items']} overlapping items in the "
           f"database, {len(by_pair)} reviewer pairs)")
 
 

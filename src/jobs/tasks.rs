@@ -330,6 +330,7 @@ async fn run_role(
                 filter,
                 limit: limit as usize,
                 revet,
+                ..VetSelection::default()
             };
             vet::vet(store, ctx, selection).await
         }

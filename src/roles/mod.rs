@@ -3,7 +3,9 @@
 //! results in the queue. The desktop app calls the same functions: each takes a progress
 //! callback and a cancellation token and returns a [`RunSummary`].
 
+pub mod align;
 pub mod generate;
+pub mod knowledge;
 pub mod prompts;
 pub mod rank;
 pub mod relate;

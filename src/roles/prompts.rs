@@ -1,6 +1,6 @@
 //! Versioned prompt templates: `prompts/{template}.v{N}.md` in the repository, compiled in. A
 //! template is the system message; `{{domain}}` is replaced by the item's domain. The version
-//! (`vet.v2`) is recorded with every call, so a decision can be traced to the prompt that
+//! (`vet.v3`) is recorded with every call, so a decision can be traced to the prompt that
 //! produced what was reviewed.
 //!
 //! Per-domain override: with a prompt directory (`--prompts DIR`), `DIR/{domain}/{template}.md`
@@ -59,7 +59,7 @@ pub fn builtin(template: Template) -> (&'static str, &'static str) {
         Template::Generate => ("generate.v1", include_str!("../../prompts/generate.v1.md")),
         Template::Relate => ("relate.v1", include_str!("../../prompts/relate.v1.md")),
         Template::Rank => ("rank.v1", include_str!("../../prompts/rank.v1.md")),
-        Template::Vet => ("vet.v2", include_str!("../../prompts/vet.v2.md")),
+        Template::Vet => ("vet.v3", include_str!("../../prompts/vet.v3.md")),
     }
 }
 

@@ -175,7 +175,7 @@ pub async fn rank(
         items,
         ranked_before,
     } = select(store, &agent, &selection)?;
-    let computed = computed_figures(store, &items)?;
+    let computed = computed_figures(store, items.iter().map(|(id, item)| (*id, item)))?;
     let pairs = group_by_pair(items);
     // Pairs whose every selected candidate this model already ranked: not run.
     let skipped = ranked_before

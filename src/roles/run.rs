@@ -80,7 +80,7 @@ pub struct RunSummary {
 }
 
 impl std::fmt::Display for RunSummary {
-    /// One line, e.g. `vet run 4 with gpt-4o-mini (openai, prompt vet.v2): 10 inputs · 9 ok ·
+    /// One line, e.g. `vet run 4 with gpt-4o-mini (openai, prompt vet.v3): 10 inputs · 9 ok ·
     /// 1 failed · 0 not run · 9 items written`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -106,6 +106,8 @@ pub(crate) struct Outcome<T> {
     pub subject: String,
     /// The existing item the call was about (vet), if any.
     pub item_id: Option<i64>,
+    /// Which guidelines and examples the prompt carried (see `super::knowledge`), if any.
+    pub knowledge: Option<String>,
     pub prompt_version: String,
     pub mode: OutputMode,
     pub streamed: bool,
@@ -129,6 +131,7 @@ impl<T> Outcome<T> {
         Outcome {
             subject,
             item_id: None,
+            knowledge: None,
             prompt_version,
             mode,
             streamed,
@@ -213,6 +216,7 @@ where
                 run_id,
                 item_id: outcome.item_id,
                 subject: &outcome.subject,
+                knowledge: outcome.knowledge.as_deref(),
                 label: &label,
                 prompt_version: &outcome.prompt_version,
                 output_mode: outcome.mode,

@@ -3,11 +3,13 @@
 //! a suggestion from the vetting model (its model name is the agent) and shown with the item;
 //! it never becomes a decision (see [`crate::store::Suggestion`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use super::Role;
+use super::knowledge::{DEFAULT_EXAMPLES, Knowledge, Variant};
 use super::prompts::{Template, builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::domain::{Cardinality, Item, ItemBody, Verdict};
@@ -36,6 +38,25 @@ pub struct VetSelection {
     pub limit: usize,
     /// Vet again items that already carry a verdict from this vetting model.
     pub revet: bool,
+    /// What each prompt carries besides the item.
+    pub knowledge: KnowledgeOptions,
+}
+
+/// What a vetting prompt carries besides the item (see [`super::knowledge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnowledgeOptions {
+    pub variant: Variant,
+    /// How many similar reviewed items, when the variant includes examples.
+    pub examples: usize,
+}
+
+impl Default for KnowledgeOptions {
+    fn default() -> KnowledgeOptions {
+        KnowledgeOptions {
+            variant: Variant::Base,
+            examples: DEFAULT_EXAMPLES,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,11 +111,17 @@ fn distinct(mut reasons: Vec<String>) -> Vec<String> {
     reasons
 }
 
-/// The user message asking to vet `item`: its body as JSON and, for a relationship whose
-/// evidence Vetted could compute, those figures (see [`ComputedFigures`]).
-pub fn user_message(item: &Item, computed: Option<&ComputedFigures>) -> String {
+/// The user message asking to vet `item`: the guidelines and reviewed examples `knowledge`
+/// holds, its body as JSON and, for a relationship whose evidence Vetted could compute, those
+/// figures (see [`ComputedFigures`]).
+pub fn user_message(
+    item: &Item,
+    computed: Option<&ComputedFigures>,
+    knowledge: &Knowledge,
+) -> String {
     let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
-    let mut message = format!("Item to vet ({} domain):\n{body}", item.domain);
+    let mut message = knowledge.sections(&item.domain);
+    message.push_str(&format!("Item to vet ({} domain):\n{body}", item.domain));
     if let Some(figures) = computed {
         let figures = serde_json::to_string_pretty(figures).expect("figures serialize");
         message.push_str(&format!("\n\nComputed from the data:\n{figures}"));
@@ -135,14 +162,14 @@ impl From<RelationshipEvidence> for ComputedFigures {
 /// The computed figures of the relation each relationship item in `items` proposes (what its
 /// body shows the vetter), by item row id. An item is vetted on its body alone when there are
 /// no figures to show: the evidence cannot be computed, or no key value was read on a side.
-pub(super) fn computed_figures(
+pub(super) fn computed_figures<'i>(
     store: &Store,
-    items: &[(i64, Item)],
+    items: impl IntoIterator<Item = (i64, &'i Item)>,
 ) -> Result<HashMap<i64, ComputedFigures>> {
     let accepted = store.approved_relationships()?;
     let cache = &mut KeyCountCache::default();
     Ok(items
-        .iter()
+        .into_iter()
         .filter_map(|(id, item)| {
             let ItemBody::Relationship(body) = &item.body else {
                 return None;
@@ -157,7 +184,7 @@ pub(super) fn computed_figures(
             )
             .ok()?;
             let read = evidence.source_distinct > 0 && evidence.target_distinct > 0;
-            read.then(|| (*id, evidence.into()))
+            read.then(|| (id, evidence.into()))
         })
         .collect())
 }
@@ -169,7 +196,60 @@ pub async fn vet(
     selection: VetSelection,
 ) -> Result<RunSummary> {
     let agent = ctx.client.provider().model.clone();
+    let options = selection.knowledge;
     let (items, skipped) = select(store, &agent, selection)?;
+    let no_exclusions = HashSet::new();
+    let to_vet = items
+        .into_iter()
+        .map(|(item_id, item)| {
+            let knowledge = Knowledge::for_item(
+                store,
+                options.variant,
+                &item,
+                options.examples,
+                &no_exclusions,
+            )?;
+            Ok(ToVet {
+                item_id,
+                item,
+                knowledge,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    run_vet_calls(
+        store,
+        ctx,
+        &to_vet,
+        skipped,
+        |tx, to_vet, suggestion, call_id| {
+            record_suggestion(tx, to_vet.item_id, call_id, &agent, &suggestion)?;
+            Ok(Written {
+                item_id: Some(to_vet.item_id),
+                items: 1,
+            })
+        },
+    )
+    .await
+}
+
+/// One item to vet and what its prompt carries besides it.
+pub(super) struct ToVet {
+    pub item_id: i64,
+    pub item: Item,
+    pub knowledge: Knowledge,
+}
+
+/// Asks the vetting model about each of `items` (their guidelines and examples before them, the
+/// computed figures of a relationship after) and hands each valid verdict to `persist`, in the
+/// transaction that records its call.
+pub(super) async fn run_vet_calls(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    items: &[ToVet],
+    skipped: usize,
+    mut persist: impl FnMut(&Transaction<'_>, &ToVet, Suggestion, i64) -> Result<Written>,
+) -> Result<RunSummary> {
+    let agent = ctx.client.provider().model.clone();
     let label = RunLabel {
         role: Role::Vet,
         provider: ctx.client.provider().name.clone(),
@@ -178,21 +258,22 @@ pub async fn vet(
     };
     let prompts = prompts_by_domain(
         Template::Vet,
-        items.iter().map(|(_, item)| item.domain.as_str()),
+        items.iter().map(|v| v.item.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),
     )?;
     let schema = output_schema();
     let provider = label.provider.clone();
-    let computed = computed_figures(store, &items)?;
+    let computed = computed_figures(store, items.iter().map(|v| (v.item_id, &v.item)))?;
     execute(
         store,
         ctx,
         label,
-        &items,
+        items,
         skipped,
-        |(item_id, item): &(i64, Item)| {
+        |to_vet: &ToVet| {
+            let item = &to_vet.item;
             let prompt = &prompts[&item.domain];
-            let message = user_message(item, computed.get(item_id));
+            let message = user_message(item, computed.get(&to_vet.item_id), &to_vet.knowledge);
             let params = ctx.params(&prompt.text, message, DEFAULT_MAX_TOKENS);
             let (schema, provider) = (&schema, &provider);
             async move {
@@ -204,21 +285,18 @@ pub async fn vet(
                     ctx.options.stream,
                     |reply| parse_reply(provider, reply, check),
                 );
-                outcome.item_id = Some(*item_id);
+                outcome.item_id = Some(to_vet.item_id);
+                outcome.knowledge = to_vet.knowledge.record();
                 outcome
             }
         },
-        |tx, (item_id, _), output: VetOutput, call_id| {
+        |tx, to_vet, output: VetOutput, call_id| {
             let suggestion = Suggestion {
                 verdict: output.verdict,
                 reasons: distinct(output.reasons),
                 risk: output.risk,
             };
-            record_suggestion(tx, *item_id, call_id, &agent, &suggestion)?;
-            Ok(Written {
-                item_id: Some(*item_id),
-                items: 1,
-            })
+            persist(tx, to_vet, suggestion, call_id)
         },
     )
     .await

@@ -26,6 +26,8 @@ pub struct CallRecord<'a> {
     pub run_id: i64,
     pub item_id: Option<i64>,
     pub subject: &'a str,
+    /// Which guidelines and examples the prompt carried (JSON), if any.
+    pub knowledge: Option<&'a str>,
     pub label: &'a RunLabel,
     /// The prompt version actually used (a per-domain override differs from the run's).
     pub prompt_version: &'a str,
@@ -84,8 +86,9 @@ pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result
     tx.prepare_cached(
         "INSERT INTO llm_calls (run_id, item_id, subject, role, provider, model, prompt_version,
              output_mode, streamed, prompt_tokens, completion_tokens, cost_usd, priced, latency_ms,
-             attempts, finish_reason, error_code, error, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             attempts, finish_reason, error_code, error, created_at, knowledge)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?20)",
     )?
     .execute(params![
         call.run_id,
@@ -107,6 +110,7 @@ pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result
         call.error.map(Error::code),
         call.error.map(ToString::to_string),
         now_text(),
+        call.knowledge,
     ])?;
     Ok(tx.last_insert_rowid())
 }

@@ -67,6 +67,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_relation_assessments.sql",
         sql: include_str!("../../migrations/0013_relation_assessments.sql"),
     },
+    Migration {
+        name: "0014_alignment.sql",
+        sql: include_str!("../../migrations/0014_alignment.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -17,6 +17,7 @@
 //! (`profiles`, `overlap`, `visibility`, `adjudication`, `decisions`, `undo`, `sync`, …).
 
 mod adjudication;
+mod alignment;
 mod annotations;
 mod approved_relationships;
 mod assessments;
@@ -39,6 +40,7 @@ mod reasons;
 mod relation_edit;
 mod relationship_items;
 mod restore;
+mod reviewed_examples;
 mod search;
 mod staging;
 mod stats;
@@ -48,6 +50,7 @@ mod undo;
 mod vetting;
 mod visibility;
 
+pub use alignment::{AlignmentResult, AlignmentStart};
 pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use assessments::Assessed;
 pub use batches::{BatchApproval, Reverted};
@@ -61,11 +64,13 @@ pub use products::ProductRegistration;
 pub(crate) use products::RegistryReader;
 pub use queue::{QueueFacets, QueueFilter, QueueSort};
 pub use relationship_items::RelationshipItem;
+pub use reviewed_examples::{ExampleQuery, ReviewedExample};
 pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use sync::{MergeReport, PackReport, Since};
 pub use vetting::{Suggestion, VettedDecision};
 
+pub(crate) use alignment::record_alignment_result;
 pub(crate) use assessments::record_assessment;
 pub(crate) use item_rows::read_body;
 pub(crate) use items::{Inserted, insert_item};

@@ -189,6 +189,43 @@ fn random_database(rng: &mut fastrand::Rng) -> Value {
     json!({"units": units, "agreement": stats.agreement})
 }
 
+/// Seeded random (vetter verdict, human decision) lists and the alignment report's figures for
+/// them (`roles::align::agreement`), including degenerate lists (one class only, empty).
+fn random_alignment(rng: &mut fastrand::Rng) -> Vec<Value> {
+    use vetted::domain::{ItemStatus, Verdict};
+    let verdicts = [Verdict::Pass, Verdict::Flag, Verdict::Fail];
+    let humans = [
+        ItemStatus::Approved,
+        ItemStatus::Edited,
+        ItemStatus::Rejected,
+    ];
+    let mut lists: Vec<Vec<(Verdict, ItemStatus)>> = (0..40)
+        .map(|_| {
+            let n = rng.usize(1..60);
+            (0..n)
+                .map(|_| (verdicts[rng.usize(..3)], humans[rng.usize(..3)]))
+                .collect()
+        })
+        .collect();
+    lists.push(vec![(Verdict::Pass, ItemStatus::Approved); 5]);
+    lists.push(vec![(Verdict::Fail, ItemStatus::Rejected); 3]);
+    lists.push(vec![
+        (Verdict::Pass, ItemStatus::Rejected),
+        (Verdict::Pass, ItemStatus::Edited),
+    ]);
+    lists
+        .into_iter()
+        .map(|pairs| {
+            let a = vetted::roles::align::agreement(&pairs);
+            json!({
+                "pairs": pairs,
+                "vetted": {"kappa": a.kappa, "accuracy": a.accuracy,
+                           "precision": a.precision, "recall": a.recall},
+            })
+        })
+        .collect()
+}
+
 #[test]
 #[ignore = "writes data for scripts/test-agreement.sh"]
 fn write_tables_for_the_reference_check() {
@@ -237,6 +274,7 @@ fn write_tables_for_the_reference_check() {
         "tables": tables,
         "pairs": pairs,
         "database": random_database(&mut rng),
+        "alignment": random_alignment(&mut rng),
     });
     let path = std::path::Path::new(&out).join("agreement.json");
     std::fs::write(&path, serde_json::to_string(&document).unwrap()).unwrap();

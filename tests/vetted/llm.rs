@@ -1,6 +1,7 @@
 //! The LLM client and roles: against a local fault-injecting server (always), and against a real
 //! OpenAI-compatible server when `VETTED_TEST_LLM_URL` is set (`scripts/test-llm.sh`).
 
+mod align;
 mod app_run;
 mod canary;
 mod cli;

@@ -181,9 +181,9 @@ pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) 
 }
 
 /// Runs `role` on a fresh runtime with a progress bar on stderr and Ctrl-C cancellation.
-fn run<F>(store: &mut Store, args: &LlmArgs, role: F) -> Result<RunSummary>
+pub fn run<T, F>(store: &mut Store, args: &LlmArgs, role: F) -> Result<T>
 where
-    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
+    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<T>,
 {
     let client = args.client(store.path())?;
     let prices = args.prices(store.path())?;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+mod align;
 mod bulk;
 mod discover;
 mod evidence_view;
@@ -25,7 +26,8 @@ mod stats;
 mod team;
 
 use vetted::domain::{Action, ItemStatus};
-use vetted::roles::vet::VetSelection;
+use vetted::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
+use vetted::roles::vet::{KnowledgeOptions, VetSelection};
 use vetted::roles::{generate, rank, relate, vet};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::ReviewState;
@@ -261,8 +263,20 @@ enum Command {
         /// Vet again items this vetting model already judged.
         #[arg(long)]
         revet: bool,
+        /// What each prompt carries besides the item: base (nothing), guidelines (the domain's),
+        /// examples (similar reviewed items of the domain) or both (docs/llm.md).
+        #[arg(long, default_value = "base", value_name = "VARIANT")]
+        knowledge: Variant,
+        /// How many similar reviewed items a prompt with examples carries.
+        #[arg(long, default_value_t = DEFAULT_EXAMPLES, value_name = "K")]
+        examples: usize,
         #[command(flatten)]
         llm: llm::LlmArgs,
+    },
+    /// Measure how well a model agrees with the reviewers (docs/llm.md#aligning-the-vetter).
+    Align {
+        #[command(subcommand)]
+        command: align::AlignCommand,
     },
     /// Export decisions as fine-tuning data or an audit trail (docs/export.md), or approved
     /// relationships as a graph or dbt tests (docs/relationships.md).
@@ -575,6 +589,8 @@ fn run(cli: Cli) -> Result<()> {
             status,
             limit,
             revet,
+            knowledge,
+            examples,
             llm,
         } => {
             let selection = VetSelection {
@@ -584,11 +600,16 @@ fn run(cli: Cli) -> Result<()> {
                 },
                 limit,
                 revet,
+                knowledge: KnowledgeOptions {
+                    variant: knowledge,
+                    examples,
+                },
             };
             llm::run_role(&mut store, &llm, async |store, ctx| {
                 vet::vet(store, ctx, selection).await
             })
         }
+        Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, *args),
         Command::Guidelines { command } => guidelines::run(&mut store, command),
         Command::Reasons { command } => match command {

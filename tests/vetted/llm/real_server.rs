@@ -260,3 +260,81 @@ fn real_llm_ranks_discovered_candidates_with_structured_output() {
         assert!(judged >= 1, "an accepted answer judged the candidate");
     }
 }
+
+#[test]
+fn real_llm_alignment_runs_every_variant_and_records_what_each_prompt_carried() {
+    let Some(url) = server_url() else { return };
+    let (db, ids) = super::align::reviewed();
+    let report = vetted(
+        &db,
+        &url,
+        &[
+            "align",
+            "vetter",
+            "--domain",
+            "finance",
+            "--holdout",
+            "0.3",
+            "--seed",
+            "7",
+            "--limit",
+            "2",
+            "--examples",
+            "2",
+            "--max-tokens",
+            "120",
+        ],
+    );
+    let variants: Vec<&str> = report["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["variant"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        variants,
+        ["base", "guidelines", "examples", "both"],
+        "{report:#}"
+    );
+    let held_out: std::collections::HashSet<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| vetted::roles::align::is_held_out(7, id, 0.3))
+        .collect();
+    let conn = Connection::open(&db.path).unwrap();
+    let calls: Vec<(String, Option<String>, Option<String>, String)> = conn
+        .prepare(
+            "SELECT c.prompt_version, c.knowledge, c.error_code, v.variant
+             FROM llm_calls c JOIN alignment_variants v ON v.run_id = c.run_id ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(calls.len(), 8, "two held-out items per variant: {calls:#?}");
+    for (prompt, knowledge, error, variant) in &calls {
+        assert_eq!(prompt, "vet.v3");
+        assert!(
+            matches!(
+                error.as_deref(),
+                None | Some("llm_bad_output" | "llm_truncated")
+            ),
+            "only model-output failures from a tiny model: {error:?}"
+        );
+        match (variant.as_str(), knowledge) {
+            ("base", None) => {}
+            ("base", Some(k)) => panic!("the base variant recorded knowledge {k}"),
+            (_, None) => panic!("variant {variant} recorded no knowledge"),
+            (_, Some(k)) => {
+                let k: serde_json::Value = serde_json::from_str(k).unwrap();
+                for id in k["examples"].as_array().unwrap() {
+                    assert!(
+                        !held_out.contains(id.as_str().unwrap()),
+                        "{variant}: held-out {id} was an example"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -49,6 +49,7 @@ async fn run_vet_with(
         filter: QueueFilter::default(),
         limit: 100,
         revet: false,
+        ..VetSelection::default()
     };
     vet(store, &ctx, selection).await.unwrap()
 }
@@ -326,6 +327,7 @@ async fn the_queue_orders_by_risk_and_stats_compare_the_vetter_with_reviewers() 
             filter: QueueFilter::default(),
             limit: 10,
             revet: false,
+            ..VetSelection::default()
         },
     )
     .await

@@ -1,0 +1,282 @@
+//! Aligning the vetting model with the reviewers (#20, `vetted align vetter`): the vetting model
+//! judges held-out, human-decided items of one domain once per prompt variant (the item alone,
+//! with the domain's guidelines, with similar reviewed items, with both), and each variant is
+//! measured against what the humans decided.
+//!
+//! Invariants:
+//! - The held-out set is a fixed share of the domain's decided items, chosen by a seeded hash of
+//!   each external id, so the same seed holds out the same items as the database grows.
+//! - No prompt carries a held-out item as an example (nor the judged item itself).
+//! - A run judges; it never stores a suggestion on an item nor writes a decision.
+//!
+//! Measures, with the binarisation of [`crate::vetter_agreement`] (the vetter *keeps* an item
+//! with `pass`; the human kept it when it was approved or edited): Cohen's κ and accuracy; and,
+//! for catching what humans rejected (positive = rejected, caught = `flag` or `fail`), precision
+//! and recall — `None` where undefined (nothing caught, or nothing rejected).
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::knowledge::{Knowledge, Variant};
+use super::run::{RunContext, Written};
+use super::vet::{ToVet, run_vet_calls};
+use crate::domain::{ItemStatus, Verdict};
+use crate::error::{Error, Result};
+use crate::store::{AlignmentResult, AlignmentStart, Store, record_alignment_result};
+use crate::vetter_agreement::cohens_kappa;
+
+/// What to align.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignOptions {
+    pub domain: String,
+    /// Share of the domain's decided items held out (judged, never used as examples), in 0..1.
+    pub holdout: f64,
+    pub seed: u64,
+    pub variants: Vec<Variant>,
+    /// Judge at most this many held-out items (the first by external id), to bound the cost.
+    pub limit: Option<usize>,
+    /// Examples per prompt, for the variants that carry them.
+    pub examples: usize,
+}
+
+/// How one variant agreed with the humans on the held-out items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantReport {
+    pub variant: Variant,
+    /// The LLM run that made the variant's calls.
+    pub run_id: i64,
+    /// Held-out items the variant judged (its failed calls are not counted).
+    pub judged: usize,
+    pub failed: usize,
+    pub kappa: Option<f64>,
+    pub accuracy: Option<f64>,
+    /// Of the items the vetter flagged or failed, the share humans rejected.
+    pub precision: Option<f64>,
+    /// Of the items humans rejected, the share the vetter flagged or failed.
+    pub recall: Option<f64>,
+    pub cost_usd: f64,
+    /// Median latency of the variant's successful calls.
+    pub latency_p50_ms: Option<i64>,
+}
+
+/// An alignment run's outcome, one report per variant in the order asked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlignmentReport {
+    pub alignment_id: i64,
+    pub domain: String,
+    pub provider: String,
+    pub model: String,
+    /// The domain's decided items, and how many of them were held out.
+    pub decided: usize,
+    pub held_out: usize,
+    /// How many held-out items each variant judged (`--limit`).
+    pub judged_per_variant: usize,
+    pub variants: Vec<VariantReport>,
+    pub cancelled: bool,
+}
+
+/// Agreement figures of (vetter verdict, human decision) pairs (see the module header).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Agreement {
+    pub kappa: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+}
+
+pub fn agreement(pairs: &[(Verdict, ItemStatus)]) -> Agreement {
+    if pairs.is_empty() {
+        return Agreement::default();
+    }
+    // [vetter keeps?][human keeps?]
+    let mut table = [[0u32; 2]; 2];
+    for (verdict, human) in pairs {
+        let vetter_keeps = *verdict == Verdict::Pass;
+        let human_keeps = *human != ItemStatus::Rejected;
+        table[usize::from(vetter_keeps)][usize::from(human_keeps)] += 1;
+    }
+    let (accuracy, kappa) = cohens_kappa(table);
+    let caught_rejected = f64::from(table[0][0]);
+    let caught = f64::from(table[0][0] + table[0][1]);
+    let rejected = f64::from(table[0][0] + table[1][0]);
+    Agreement {
+        kappa,
+        accuracy: Some(accuracy),
+        precision: (caught > 0.0).then(|| caught_rejected / caught),
+        recall: (rejected > 0.0).then(|| caught_rejected / rejected),
+    }
+}
+
+/// Whether `external_id` is held out under `seed` at share `holdout`.
+pub fn is_held_out(seed: u64, external_id: &str, holdout: f64) -> bool {
+    let hash = xxhash_rust::xxh3::xxh3_64_with_seed(external_id.as_bytes(), seed);
+    (hash as f64 / u64::MAX as f64) < holdout
+}
+
+/// Runs every variant of `options` over the held-out items and reports each against the humans.
+pub async fn align_vetter(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    options: AlignOptions,
+) -> Result<AlignmentReport> {
+    if !(options.holdout > 0.0 && options.holdout < 1.0) {
+        return Err(Error::BadRequest(format!(
+            "--holdout {} must be a share between 0 and 1 (e.g. 0.2)",
+            options.holdout
+        )));
+    }
+    let decided = store.decided_in_domain(&options.domain)?;
+    let mut held_out: Vec<(i64, String, ItemStatus)> = decided
+        .iter()
+        .filter(|(_, id, _)| is_held_out(options.seed, id, options.holdout))
+        .cloned()
+        .collect();
+    if held_out.is_empty() {
+        return Err(Error::BadRequest(format!(
+            "none of the {} decided items of domain '{}' falls in the held-out share {}; decide \
+             more items or raise --holdout",
+            decided.len(),
+            options.domain,
+            options.holdout
+        )));
+    }
+    let exclude: HashSet<String> = held_out.iter().map(|(_, id, _)| id.clone()).collect();
+    held_out.sort_by(|a, b| a.1.cmp(&b.1));
+    held_out.truncate(options.limit.unwrap_or(usize::MAX));
+    let provider = ctx.client.provider();
+    let alignment_id = store.start_alignment(&AlignmentStart {
+        domain: &options.domain,
+        provider: &provider.name,
+        model: &provider.model,
+        holdout: options.holdout,
+        seed: options.seed,
+        held_out: exclude.len(),
+    })?;
+    let mut report = AlignmentReport {
+        alignment_id,
+        domain: options.domain.clone(),
+        provider: provider.name.clone(),
+        model: provider.model.clone(),
+        decided: decided.len(),
+        held_out: exclude.len(),
+        judged_per_variant: held_out.len(),
+        variants: Vec::new(),
+        cancelled: false,
+    };
+    for variant in &options.variants {
+        let to_vet = held_out
+            .iter()
+            .map(|(item_id, external_id, _)| {
+                let item = store.item(external_id)?;
+                let knowledge =
+                    Knowledge::for_item(store, *variant, &item, options.examples, &exclude)?;
+                Ok(ToVet {
+                    item_id: *item_id,
+                    item,
+                    knowledge,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let human: std::collections::HashMap<i64, ItemStatus> = held_out
+            .iter()
+            .map(|(item_id, _, status)| (*item_id, *status))
+            .collect();
+        let summary = run_vet_calls(store, ctx, &to_vet, 0, |tx, to_vet, suggestion, call_id| {
+            record_alignment_result(
+                tx,
+                &AlignmentResult {
+                    alignment_id,
+                    variant: variant.as_str(),
+                    item_id: to_vet.item_id,
+                    call_id,
+                    verdict: suggestion.verdict,
+                    risk: suggestion.risk,
+                    human: human[&to_vet.item_id],
+                },
+            )?;
+            Ok(Written {
+                item_id: Some(to_vet.item_id),
+                items: 0,
+            })
+        })
+        .await?;
+        store.add_alignment_variant(alignment_id, variant.as_str(), summary.run_id)?;
+        let pairs = store.alignment_pairs(alignment_id, variant.as_str())?;
+        let latencies = store.run_latencies(summary.run_id)?;
+        let figures = agreement(&pairs);
+        report.variants.push(VariantReport {
+            variant: *variant,
+            run_id: summary.run_id,
+            judged: pairs.len(),
+            failed: summary.failed,
+            kappa: figures.kappa,
+            accuracy: figures.accuracy,
+            precision: figures.precision,
+            recall: figures.recall,
+            cost_usd: summary.totals.cost_usd,
+            latency_p50_ms: latencies.get(latencies.len() / 2).copied(),
+        });
+        if summary.cancelled {
+            report.cancelled = true;
+            break;
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_counts_rejections_caught_and_missed() {
+        use ItemStatus::{Approved, Edited, Rejected};
+        use Verdict::{Fail, Flag, Pass};
+        // Caught 2 of 3 rejections; one approved item flagged; one edited item passed.
+        let pairs = [
+            (Fail, Rejected),
+            (Flag, Rejected),
+            (Pass, Rejected),
+            (Flag, Approved),
+            (Pass, Edited),
+            (Pass, Approved),
+        ];
+        let a = agreement(&pairs);
+        assert_eq!(
+            a.precision,
+            Some(2.0 / 3.0),
+            "2 of the 3 caught were rejected"
+        );
+        assert_eq!(a.recall, Some(2.0 / 3.0), "2 of the 3 rejected were caught");
+        assert_eq!(a.accuracy, Some(4.0 / 6.0));
+        // p_o = 4/6; vetter keeps 3/6, human keeps 3/6: p_e = 1/2; κ = (2/3 − 1/2) / (1/2).
+        assert!((a.kappa.unwrap() - 1.0 / 3.0).abs() < 1e-12, "{a:?}");
+        let none_rejected = agreement(&[(Pass, Approved), (Flag, Edited)]);
+        assert_eq!(
+            (none_rejected.precision, none_rejected.recall),
+            (Some(0.0), None),
+            "recall is undefined without a rejection"
+        );
+        assert_eq!(agreement(&[]), Agreement::default());
+    }
+
+    #[test]
+    fn the_held_out_share_is_stable_and_near_the_asked_share() {
+        let ids: Vec<String> = (0..10_000).map(|i| format!("item-{i}")).collect();
+        let held = ids.iter().filter(|id| is_held_out(7, id, 0.2)).count();
+        assert!((1_850..2_150).contains(&held), "{held} of 10,000 at 0.2");
+        let again = ids.iter().filter(|id| is_held_out(7, id, 0.2)).count();
+        assert_eq!(held, again, "the same seed holds out the same items");
+        let other = ids.iter().filter(|id| is_held_out(8, id, 0.2)).count();
+        assert_ne!(
+            ids.iter()
+                .filter(|id| is_held_out(7, id, 0.2))
+                .collect::<Vec<_>>(),
+            ids.iter()
+                .filter(|id| is_held_out(8, id, 0.2))
+                .collect::<Vec<_>>(),
+            "another seed holds out others ({other})"
+        );
+    }
+}
