@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
 use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
-use crate::roles::vet::VetSelection;
+use crate::roles::knowledge::Variant;
+use crate::roles::vet::{KnowledgeOptions, VetSelection};
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{QueueFilter, Since, Store};
 
@@ -218,6 +219,9 @@ pub enum LlmRunRequest {
         limit: u32,
         /// Vet again items this vetting model already judged.
         revet: bool,
+        /// What each prompt carries besides the item (guidelines, similar reviewed items).
+        #[serde(default)]
+        knowledge: Variant,
     },
     /// Propose relationships from registered product `source` to `target`.
     Relate {
@@ -324,13 +328,17 @@ async fn run_role(
             filter,
             limit,
             revet,
+            knowledge,
             ..
         } => {
             let selection = VetSelection {
                 filter,
                 limit: limit as usize,
                 revet,
-                ..VetSelection::default()
+                knowledge: KnowledgeOptions {
+                    variant: knowledge,
+                    ..KnowledgeOptions::default()
+                },
             };
             vet::vet(store, ctx, selection).await
         }

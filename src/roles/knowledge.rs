@@ -24,10 +24,25 @@ pub const DEFAULT_EXAMPLES: usize = 4;
 const MAX_EXAMPLE_TEXT: usize = 600;
 
 /// What a prompt carries besides the item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
+#[ts(export, rename = "PromptVariant")]
 pub enum Variant {
     /// The item only.
+    #[default]
     Base,
     Guidelines,
     Examples,

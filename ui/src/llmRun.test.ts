@@ -8,7 +8,8 @@ describe("running a model from the app", () => {
   it("a vet run takes the queue as it is filtered and shown", () => {
     const draft = { ...DEFAULT_LLM_RUN, provider: "local", limit: 5 };
     expect(runProblem(draft)).toBeNull();
-    expect(llmRunRequest(draft, FILTER)).toEqual({ role: "vet", provider: "local", filter: FILTER, limit: 5, revet: false });
+    expect(llmRunRequest(draft, FILTER)).toEqual({ role: "vet", provider: "local", filter: FILTER, limit: 5, revet: false, knowledge: "base" });
+    expect(llmRunRequest({ ...draft, knowledge: "both" }, FILTER), "the prompt's knowledge is sent as chosen").toMatchObject({ knowledge: "both" });
   });
 
   it("refuses what cannot run, saying what to do", () => {

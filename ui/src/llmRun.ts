@@ -2,6 +2,7 @@
 // described. Pure, so every rule is unit-tested without the shell.
 import type { KeySource } from "./bindings/KeySource";
 import type { LlmRunRequest } from "./bindings/LlmRunRequest";
+import type { PromptVariant } from "./bindings/PromptVariant";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { LlmRole } from "./jobs";
 
@@ -12,13 +13,23 @@ export interface LlmRunDraft {
   limit: number;
   /** Vet: judge again items this model already vetted. */
   revet: boolean;
+  /** Vet: what each prompt carries besides the item. */
+  knowledge: PromptVariant;
   /** Relate: registered product names. */
   source: string;
   target: string;
   domain: string;
 }
 
-export const DEFAULT_LLM_RUN: LlmRunDraft = { role: "vet", provider: "", limit: 20, revet: false, source: "", target: "", domain: "data" };
+export const DEFAULT_LLM_RUN: LlmRunDraft = { role: "vet", provider: "", limit: 20, revet: false, knowledge: "base", source: "", target: "", domain: "data" };
+
+/** What a vetting prompt can carry besides the item (docs/llm.md#knowledge-in-the-prompt). */
+export const KNOWLEDGE_CHOICES: { value: PromptVariant; label: string }[] = [
+  { value: "base", label: "The item only" },
+  { value: "guidelines", label: "The domain's guidelines" },
+  { value: "examples", label: "Similar items reviewers decided" },
+  { value: "both", label: "Guidelines and similar decided items" },
+];
 
 /** The most items one vet run may take from the dialog (a guard against a costly slip). */
 export const MAX_VET_LIMIT = 10_000;
@@ -58,7 +69,7 @@ export function runProblem(draft: LlmRunDraft): string | null {
 export function llmRunRequest(draft: LlmRunDraft, filter: QueueFilter): LlmRunRequest {
   switch (draft.role) {
     case "vet":
-      return { role: "vet", provider: draft.provider, filter, limit: draft.limit, revet: draft.revet };
+      return { role: "vet", provider: draft.provider, filter, limit: draft.limit, revet: draft.revet, knowledge: draft.knowledge };
     case "relate":
       return { role: "relate", provider: draft.provider, source: draft.source, target: draft.target, domain: draft.domain.trim() };
     case "rank":

@@ -42,6 +42,7 @@ fn vet_all() -> LlmRunRequest {
         filter: QueueFilter::default(),
         limit: 100,
         revet: false,
+        knowledge: vetted::roles::knowledge::Variant::Base,
     }
 }
 
@@ -84,6 +85,53 @@ fn a_vet_job_reports_cost_so_far_and_ends_with_the_run_summary() {
         store.item_costs("a-2").unwrap().cost_usd > 0.0,
         "the call's cost is visible per item"
     );
+}
+
+#[test]
+fn a_vet_job_asked_for_guidelines_puts_them_in_every_prompt_and_records_them() {
+    let server = FaultServer::start(|_, _| completion(VERDICT, "stop"));
+    let (db, settings) = setup(&server, 2);
+    let guideline = db
+        .open()
+        .add_guideline("finance", "Quote the report's figure exactly.", "sme")
+        .unwrap();
+    let request = LlmRunRequest::Vet {
+        provider: "fault".into(),
+        filter: QueueFilter::default(),
+        limit: 100,
+        revet: false,
+        knowledge: vetted::roles::knowledge::Variant::Guidelines,
+    };
+    let jobs = Jobs::default();
+    let (_, rx) = spawn_job(
+        &jobs,
+        tasks::llm_run(db.path.clone(), settings, request, None),
+    );
+    let events: Vec<JobEvent> = rx.iter().collect();
+    assert!(
+        matches!(events.last(), Some(JobEvent::Finished { .. })),
+        "{events:?}"
+    );
+    for request in server.requests() {
+        let message = request.body["messages"][1]["content"].as_str().unwrap();
+        assert!(
+            message.contains("Quote the report's figure exactly."),
+            "the app's choice reaches the prompt: {message}"
+        );
+    }
+    let recorded: Vec<String> = rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .prepare("SELECT knowledge FROM llm_calls ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(recorded.len(), 2);
+    for knowledge in recorded {
+        let knowledge: serde_json::Value = serde_json::from_str(&knowledge).unwrap();
+        assert_eq!(knowledge["guidelines"], serde_json::json!([guideline.id]));
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ProductSummary } from "../bindings/ProductSummary";
 import type { ProvidersView } from "../bindings/ProvidersView";
-import { MAX_VET_LIMIT, ROLES, keySourceLabel, runProblem, type LlmRunDraft } from "../llmRun";
+import { KNOWLEDGE_CHOICES, MAX_VET_LIMIT, ROLES, keySourceLabel, runProblem, type LlmRunDraft } from "../llmRun";
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
@@ -113,6 +113,10 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
             <label className="field field-inline">
               <input type="checkbox" data-testid="llm-run-revet" checked={draft.revet} onChange={(event) => onChange({ ...draft, revet: event.target.checked })} />
               <span>Vet again items this model already judged</span>
+            </label>
+            <label className="field">
+              <span className="field-label">The prompt carries</span>
+              <OptionSelect testId="llm-run-knowledge" value={draft.knowledge} options={KNOWLEDGE_CHOICES} onChange={(knowledge) => onChange({ ...draft, knowledge })} />
             </label>
           </div>
         </>
