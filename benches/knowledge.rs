@@ -14,27 +14,18 @@
 //! 3. prints p50/p95/p99 of both and how many examples were found.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use vetted::Store;
 use vetted::domain::ItemBody;
 use vetted::store::ExampleQuery;
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let db = args
-        .iter()
-        .find(|a| a.ends_with(".db"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-import/vetted-100000.db")
-        });
-    let calls: usize = args
-        .iter()
-        .position(|a| a == "--calls")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(200);
+    let args = common::args();
+    let db = common::database(&args, "vetted-100000.db");
+    let calls = common::number(&args, "calls", 200);
     assert!(
         db.exists(),
         "{} does not exist; run `cargo bench --bench import -- 100000` first",

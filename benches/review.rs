@@ -17,27 +17,18 @@
 //! It writes N approve decisions (and the rare-word items) into the database (the import bench
 //! recreates it anyway).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use vetted::Store;
 use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
 use vetted::store::{QueueFilter, QueueSort, SearchOrder};
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let db = args
-        .iter()
-        .find(|a| a.ends_with(".db"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-import/vetted-1000000.db")
-        });
-    let decisions: usize = args
-        .iter()
-        .position(|a| a == "--decisions")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(300);
+    let args = common::args();
+    let db = common::database(&args, "vetted-1000000.db");
+    let decisions = common::number(&args, "decisions", 300);
     let mut store = Store::open(&db).expect("open the database (run the import bench first)");
     let items = store
         .status_counts(&QueueFilter::default())

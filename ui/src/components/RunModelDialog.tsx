@@ -97,19 +97,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
             From the queue as shown: {scope}
           </p>
           <div className="export-filters">
-            <label className="field">
-              <span className="field-label">Items (first in queue order)</span>
-              <input
-                className="input"
-                type="number"
-                min={1}
-                max={MAX_VET_LIMIT}
-                step={1}
-                data-testid="llm-run-limit"
-                value={draft.limit}
-                onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
-              />
-            </label>
+            <LimitField label="Items (first in queue order)" draft={draft} onChange={onChange} />
             <label className="field field-inline">
               <input type="checkbox" data-testid="llm-run-revet" checked={draft.revet} onChange={(event) => onChange({ ...draft, revet: event.target.checked })} />
               <span>Vet again items this model already judged</span>
@@ -127,19 +115,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
             <span className="field-label">Domain of the candidates</span>
             <input className="input" data-testid="llm-run-domain" value={draft.domain} onChange={(event) => onChange({ ...draft, domain: event.target.value })} />
           </label>
-          <label className="field">
-            <span className="field-label">Candidates (at most)</span>
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={MAX_VET_LIMIT}
-              step={1}
-              data-testid="llm-run-limit"
-              value={draft.limit}
-              onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
-            />
-          </label>
+          <LimitField label="Candidates (at most)" draft={draft} onChange={onChange} />
         </div>
       )}
       {draft.role === "relate" && (
@@ -179,5 +155,24 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** How many inputs a vet or rank run takes (checked by `runProblem`). */
+function LimitField({ label, draft, onChange }: { label: string; draft: LlmRunDraft; onChange: (draft: LlmRunDraft) => void }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      <input
+        className="input"
+        type="number"
+        min={1}
+        max={MAX_VET_LIMIT}
+        step={1}
+        data-testid="llm-run-limit"
+        value={draft.limit}
+        onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
+      />
+    </label>
   );
 }
