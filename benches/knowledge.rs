@@ -67,6 +67,7 @@ fn main() {
         let examples = store
             .reviewed_examples(ExampleQuery {
                 domain: &item.domain,
+                kind: item.body.kind(),
                 text: &text,
                 k: 4,
                 exclude: &exclude,

@@ -324,7 +324,8 @@ fn collect_parts(
         if name.starts_with('.') || name.starts_with('_') {
             continue;
         }
-        if path.is_dir() {
+        // A link to a folder is not followed (it could lead back up and never end).
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             let Some((key, value)) = name.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                 return Err(Error::bad_source(
                     location(),

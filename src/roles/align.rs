@@ -120,6 +120,13 @@ pub async fn align_vetter(
     ctx: &RunContext<'_>,
     options: AlignOptions,
 ) -> Result<AlignmentReport> {
+    if i64::try_from(options.seed).is_err() {
+        return Err(Error::BadRequest(format!(
+            "--seed {} is too large to be recorded; use a seed up to {}",
+            options.seed,
+            i64::MAX
+        )));
+    }
     if !(options.holdout > 0.0 && options.holdout < 1.0) {
         return Err(Error::BadRequest(format!(
             "--holdout {} must be a share between 0 and 1 (e.g. 0.2)",

@@ -238,6 +238,7 @@ impl Knowledge {
             excluded.insert(item.external_id.clone());
             store.reviewed_examples(ExampleQuery {
                 domain: &item.domain,
+                kind: item.body.kind(),
                 text: &similarity_text(item),
                 k,
                 exclude: &excluded,
@@ -255,8 +256,10 @@ impl Knowledge {
         self.guidelines.is_empty() && self.examples.is_empty()
     }
 
-    /// The prompt sections, to put before the item (empty when there is nothing to show).
+    /// The prompt sections, to put before the item (empty when there is nothing to show). The
+    /// domain is named as a JSON string: it comes from imported files too.
     pub fn sections(&self, domain: &str) -> String {
+        let domain = serde_json::to_string(domain).expect("a string serializes");
         let mut text = String::new();
         if !self.guidelines.is_empty() {
             let bodies: Vec<&str> = self.guidelines.iter().map(|(_, b)| b.as_str()).collect();

@@ -121,7 +121,9 @@ pub fn user_message(
 ) -> String {
     let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
     let mut message = knowledge.sections(&item.domain);
-    message.push_str(&format!("Item to vet ({} domain):\n{body}", item.domain));
+    // The domain comes from imported files: named as a JSON string, like everything else.
+    let domain = serde_json::to_string(&item.domain).expect("a string serializes");
+    message.push_str(&format!("Item to vet ({domain} domain):\n{body}"));
     if let Some(figures) = computed {
         let figures = serde_json::to_string_pretty(figures).expect("figures serialize");
         message.push_str(&format!("\n\nComputed from the data:\n{figures}"));

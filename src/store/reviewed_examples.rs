@@ -18,7 +18,7 @@ use super::Store;
 use super::decision_rows::effective_decision;
 use super::item_rows::{VISIBLE, read_body};
 use super::search::RANK_LIMIT;
-use crate::domain::{EditedContent, ItemBody, ItemStatus};
+use crate::domain::{EditedContent, ItemBody, ItemKind, ItemStatus};
 use crate::error::Result;
 
 /// How many of a text's words go into the similarity query.
@@ -50,6 +50,8 @@ pub struct ReviewedExample {
 #[derive(Debug, Clone, Copy)]
 pub struct ExampleQuery<'a> {
     pub domain: &'a str,
+    /// Examples are items of this kind only (an answer is judged against answers).
+    pub kind: ItemKind,
     /// The text to be similar to (the item being judged).
     pub text: &'a str,
     pub k: usize,
@@ -73,8 +75,9 @@ fn words(text: &str) -> Vec<String> {
 }
 
 impl Store {
-    /// Up to `query.k` approved, edited or rejected items of `query.domain` most similar to
-    /// `query.text`, best first, none of `query.exclude`.
+    /// Up to `query.k` approved, edited or rejected items of `query.domain` and `query.kind`
+    /// most similar to `query.text`, best first, none of `query.exclude` and none marked
+    /// do-not-train (a reviewer who kept an item out of training keeps it out of prompts too).
     pub fn reviewed_examples(&self, query: ExampleQuery<'_>) -> Result<Vec<ReviewedExample>> {
         if query.k == 0 {
             return Ok(Vec::new());
@@ -142,7 +145,7 @@ impl Store {
     }
 
     /// The item at row `id` as an example, if it is a visible decided item of the query's
-    /// domain and not excluded.
+    /// domain and kind, not excluded and not marked do-not-train.
     fn decided_example(
         &self,
         id: i64,
@@ -152,10 +155,11 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT external_id, kind, payload, status FROM items
-                 WHERE id = ?1 AND domain = ?2 AND status IN ('approved', 'edited', 'rejected')
-                   AND {VISIBLE}"
+                 WHERE id = ?1 AND domain = ?2 AND kind = ?3
+                   AND status IN ('approved', 'edited', 'rejected') AND {VISIBLE}
+                   AND NOT EXISTS (SELECT 1 FROM do_not_train t WHERE t.item_id = items.id)"
             ))?
-            .query_row(rusqlite::params![id, query.domain], |r| {
+            .query_row(rusqlite::params![id, query.domain, query.kind], |r| {
                 let external_id: String = r.get(0)?;
                 let body = read_body(r.get(1)?, &r.get::<_, String>(2)?)?;
                 Ok((external_id, body, r.get::<_, ItemStatus>(3)?))

@@ -254,6 +254,23 @@ fn a_hive_partitioned_folder_adds_its_keys_as_fields_valued_from_the_folder_name
     std::fs::write(sales.join("_SUCCESS"), "").unwrap();
     let mut store = db.open();
     store.add_products(std::slice::from_ref(&sales)).unwrap();
+    // A link to a folder is not followed: this one leads back up and would never end.
+    let looped = db.dir.path().join("looped");
+    std::fs::create_dir_all(looped.join("year=2024")).unwrap();
+    std::fs::copy(
+        sales.join("year=2024/region=north/part-0.parquet"),
+        looped.join("year=2024/part-0.parquet"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&looped, looped.join("year=2025")).unwrap();
+    let err = store
+        .add_products(std::slice::from_ref(&looped))
+        .expect_err("a linked folder is refused");
+    assert!(
+        err.to_string()
+            .contains("'year=2025' is not a .parquet file"),
+        "{err}"
+    );
     let product = store
         .product("sales")
         .unwrap()

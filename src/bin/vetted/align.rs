@@ -51,7 +51,9 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
         examples,
         llm,
     } = command;
-    variants.dedup();
+    // Each variant once, in the order given (a repeat would judge the same items twice).
+    let mut seen = std::collections::HashSet::new();
+    variants.retain(|v| seen.insert(*v));
     let options = AlignOptions {
         domain,
         holdout,

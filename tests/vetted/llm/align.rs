@@ -90,7 +90,7 @@ fn user_message(request: &Request) -> &str {
 /// The judged item's answer, from the message's last section.
 fn judged_answer(message: &str) -> Value {
     let (_, item) = message
-        .split_once("Item to vet (finance domain):\n")
+        .split_once("Item to vet (\"finance\" domain):\n")
         .unwrap();
     serde_json::from_str::<Value>(item).unwrap()
 }
@@ -109,8 +109,8 @@ fn guess_spotter(_: usize, request: &Request) -> super::fault_server::Reply {
     completion(&verdict.to_string(), "stop")
 }
 
-const EXAMPLES_HEADER: &str = "Similar items reviewers of the finance domain already decided";
-const GUIDELINES_HEADER: &str = "Review guidelines of the finance domain";
+const EXAMPLES_HEADER: &str = "Similar items reviewers of the \"finance\" domain already decided";
+const GUIDELINES_HEADER: &str = "Review guidelines of the \"finance\" domain";
 
 #[test]
 fn each_variant_carries_what_it_names_and_never_a_held_out_or_judged_item() {
@@ -242,7 +242,14 @@ fn each_variant_carries_what_it_names_and_never_a_held_out_or_judged_item() {
 
 #[test]
 fn vet_with_knowledge_shows_examples_but_never_the_item_itself() {
-    let (db, _) = reviewed();
+    let (db, ids) = reviewed();
+    // Items kept out of training stay out of prompts too.
+    let kept_out: HashSet<&str> = ids.iter().step_by(3).map(String::as_str).collect();
+    let mut store = db.open();
+    for id in &kept_out {
+        store.set_do_not_train(id, "sme", true).unwrap();
+    }
+    drop(store);
     let server = FaultServer::start(guess_spotter);
     let summary = json_of(
         vetted(&db.path)
@@ -263,6 +270,12 @@ fn vet_with_knowledge_shows_examples_but_never_the_item_itself() {
             "the judged item is never its own example: {message}"
         );
         assert!(
+            examples
+                .iter()
+                .all(|e| !kept_out.contains(e["id"].as_str().unwrap())),
+            "an item marked do-not-train is never an example: {examples:#?}"
+        );
+        assert!(
             section(message, GUIDELINES_HEADER).is_none(),
             "examples only: no guidelines"
         );
@@ -281,6 +294,43 @@ fn vet_with_knowledge_shows_examples_but_never_the_item_itself() {
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("base, guidelines, examples or both"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_variant_named_twice_runs_once_and_a_seed_too_large_to_record_is_refused() {
+    let (db, _) = reviewed();
+    let server = FaultServer::start(guess_spotter);
+    let align = |extra: &[&str]| {
+        vetted(&db.path)
+            .env_remove("OPENAI_API_KEY")
+            .args(["align", "vetter", "--domain", "finance", "--holdout", "0.5"])
+            .args(["--limit", "1", "--json"])
+            .args(["--base-url", &server.base_url, "--model", "gpt-4o-mini"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = align(&["--variants", "both,base,both"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let variants: Vec<&str> = report["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["variant"].as_str().unwrap())
+        .collect();
+    assert_eq!(variants, ["both", "base"], "each once, in the order given");
+    let out = align(&["--seed", "18446744073709551615"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("too large to be recorded"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
