@@ -20,6 +20,8 @@ macro_rules! with_app_commands {
             about,
             session_info,
             stats,
+            alignment_runs,
+            auto_approve_suggestion,
             reviewers,
             choose_reviewer,
             adjudication_case,

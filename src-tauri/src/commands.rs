@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, State};
 
 use vetted::about::AboutInfo;
 use vetted::approval_rule::{self, EvidenceRule, RulePlan};
+use vetted::auto_approve::DEFAULT_MIN_SUPPORT;
 use vetted::domain::{
     Decision, DecisionDraft, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
 };
@@ -21,6 +22,10 @@ use vetted::llm::provider::{ProviderConfig, ProvidersView, Settings};
 use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::review_graph::ReviewGraph;
+use vetted::roles::align::{
+    AlignmentSummary, AutoApproveSuggestion, alignment_history, suggest_auto_approve,
+};
+use vetted::roles::knowledge::Variant;
 use vetted::stats::Stats;
 use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, Reverted, SearchResults};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
@@ -553,6 +558,31 @@ pub fn start_sync_merge(
 #[tauri::command(async)]
 pub fn stats(state: State<'_, AppState>) -> Result<Stats> {
     state.store()?.stats()
+}
+
+/// Stored alignment runs of the vetting model (`vetted align vetter`), newest first, with each
+/// prompt variant's agreement with the reviewers.
+#[tauri::command(async)]
+pub fn alignment_runs(state: State<'_, AppState>) -> Result<Vec<AlignmentSummary>> {
+    alignment_history(&*state.store()?, None)
+}
+
+/// The vetting score above which `variant` of an alignment run passed items reviewers approved
+/// at `precision`, and the pending items it would clear. A suggestion: nothing is written.
+#[tauri::command(async)]
+pub fn auto_approve_suggestion(
+    state: State<'_, AppState>,
+    alignment_id: i64,
+    variant: Variant,
+    precision: f64,
+) -> Result<AutoApproveSuggestion> {
+    suggest_auto_approve(
+        &*state.store()?,
+        alignment_id,
+        variant,
+        precision,
+        DEFAULT_MIN_SUPPORT,
+    )
 }
 
 /// The settings file and its providers, each with where its key comes from (never the key).

@@ -19,8 +19,9 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::knowledge::{Knowledge, Variant};
-use super::run::{RunContext, Written};
+use super::run::{Progress, RunContext, Written};
 use super::vet::{ToVet, run_vet_calls};
+use crate::auto_approve::{self, Threshold};
 use crate::domain::{ItemStatus, Verdict};
 use crate::error::{Error, Result};
 use crate::store::{AlignmentResult, AlignmentStart, Store, record_alignment_result};
@@ -41,13 +42,17 @@ pub struct AlignOptions {
 }
 
 /// How one variant agreed with the humans on the held-out items.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct VariantReport {
     pub variant: Variant,
     /// The LLM run that made the variant's calls.
+    #[ts(type = "number")]
     pub run_id: i64,
     /// Held-out items the variant judged (its failed calls are not counted).
+    #[ts(type = "number")]
     pub judged: usize,
+    #[ts(type = "number")]
     pub failed: usize,
     pub kappa: Option<f64>,
     pub accuracy: Option<f64>,
@@ -57,7 +62,51 @@ pub struct VariantReport {
     pub recall: Option<f64>,
     pub cost_usd: f64,
     /// Median latency of the variant's successful calls.
+    #[ts(type = "number | null")]
     pub latency_p50_ms: Option<i64>,
+}
+
+/// A stored alignment run with its figures, for the history (`vetted align runs`, the
+/// dashboard's alignment chart).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AlignmentSummary {
+    #[ts(type = "number")]
+    pub alignment_id: i64,
+    pub domain: String,
+    pub provider: String,
+    pub model: String,
+    pub started_at: String,
+    #[ts(type = "number")]
+    pub held_out: usize,
+    pub variants: Vec<VariantReport>,
+}
+
+/// The auto-approve threshold an alignment run's variant supports (see [`crate::auto_approve`]).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AutoApproveSuggestion {
+    #[ts(type = "number")]
+    pub alignment_id: i64,
+    pub domain: String,
+    /// The vetting model; only its verdicts on pending items are counted.
+    pub model: String,
+    pub variant: Variant,
+    pub target_precision: f64,
+    #[ts(type = "number")]
+    pub min_support: usize,
+    /// Held-out items the variant judged, and how many it passed.
+    #[ts(type = "number")]
+    pub judged: usize,
+    #[ts(type = "number")]
+    pub passes: usize,
+    pub threshold: Option<Threshold>,
+    /// Pending items of the domain the model vetted, and how many the threshold would clear
+    /// (0 without a threshold).
+    #[ts(type = "number")]
+    pub pending_vetted: u64,
+    #[ts(type = "number")]
+    pub pending_cleared: u64,
 }
 
 /// An alignment run's outcome, one report per variant in the order asked.
@@ -106,6 +155,109 @@ pub fn agreement(pairs: &[(Verdict, ItemStatus)]) -> Agreement {
         precision: (caught > 0.0).then(|| caught_rejected / caught),
         recall: (rejected > 0.0).then(|| caught_rejected / rejected),
     }
+}
+
+/// The figures of `variant` of an alignment run, from what was stored.
+fn variant_report(
+    store: &Store,
+    alignment_id: i64,
+    variant: Variant,
+    run_id: i64,
+) -> Result<VariantReport> {
+    let pairs: Vec<(Verdict, ItemStatus)> = store
+        .alignment_verdicts(alignment_id, variant.as_str())?
+        .iter()
+        .map(|v| (v.verdict, v.human))
+        .collect();
+    let latencies = store.run_latencies(run_id)?;
+    let totals = store.run_totals(run_id)?;
+    let figures = agreement(&pairs);
+    Ok(VariantReport {
+        variant,
+        run_id,
+        judged: pairs.len(),
+        failed: totals.failed_calls as usize,
+        kappa: figures.kappa,
+        accuracy: figures.accuracy,
+        precision: figures.precision,
+        recall: figures.recall,
+        cost_usd: totals.cost_usd,
+        latency_p50_ms: latencies.get(latencies.len() / 2).copied(),
+    })
+}
+
+/// Stored alignment runs with their figures, newest first; only those of `domain` when given.
+pub fn alignment_history(store: &Store, domain: Option<&str>) -> Result<Vec<AlignmentSummary>> {
+    store
+        .alignment_runs(domain)?
+        .into_iter()
+        .map(|run| {
+            let variants = store
+                .alignment_variants(run.id)?
+                .into_iter()
+                .map(|(variant, run_id)| variant_report(store, run.id, variant.parse()?, run_id))
+                .collect::<Result<_>>()?;
+            Ok(AlignmentSummary {
+                alignment_id: run.id,
+                domain: run.domain,
+                provider: run.provider,
+                model: run.model,
+                started_at: run.started_at,
+                held_out: run.held_out,
+                variants,
+            })
+        })
+        .collect()
+}
+
+/// The auto-approve threshold `variant` of alignment run `alignment_id` supports at precision
+/// `target`, and the pending items it would clear. Writes nothing.
+pub fn suggest_auto_approve(
+    store: &Store,
+    alignment_id: i64,
+    variant: Variant,
+    target: f64,
+    min_support: usize,
+) -> Result<AutoApproveSuggestion> {
+    if !(target > 0.0 && target <= 1.0) {
+        return Err(Error::BadRequest(format!(
+            "precision {target} must be a share between 0 and 1 (e.g. 0.98)"
+        )));
+    }
+    let run = store
+        .alignment_runs(None)?
+        .into_iter()
+        .find(|run| run.id == alignment_id)
+        .ok_or_else(|| Error::NotFound(format!("no alignment run {alignment_id}")))?;
+    let verdicts = store.alignment_verdicts(alignment_id, variant.as_str())?;
+    if verdicts.is_empty() {
+        return Err(Error::BadRequest(format!(
+            "alignment run {alignment_id} has no verdict of the {} variant",
+            variant.as_str()
+        )));
+    }
+    let threshold = auto_approve::suggest(&verdicts, target, min_support);
+    let (pending_vetted, cleared) = store.pending_vetted_by(
+        &run.domain,
+        &run.model,
+        threshold.map_or(f64::INFINITY, |t| t.min_score),
+    )?;
+    Ok(AutoApproveSuggestion {
+        alignment_id,
+        domain: run.domain,
+        model: run.model,
+        variant,
+        target_precision: target,
+        min_support,
+        judged: verdicts.len(),
+        passes: verdicts
+            .iter()
+            .filter(|v| v.verdict == Verdict::Pass)
+            .count(),
+        threshold,
+        pending_vetted,
+        pending_cleared: cleared,
+    })
 }
 
 /// Whether `external_id` is held out under `seed` at share `holdout`.
@@ -171,7 +323,26 @@ pub async fn align_vetter(
         variants: Vec::new(),
         cancelled: false,
     };
+    let total = held_out.len() * options.variants.len();
+    let mut before = Progress::default();
     for variant in &options.variants {
+        // One progress over all variants: this variant's counts follow the previous ones'.
+        let offset = before;
+        let progress = |p: &Progress| {
+            (ctx.progress)(&Progress {
+                done: offset.done + p.done,
+                total,
+                failed: offset.failed + p.failed,
+                cost_usd: offset.cost_usd + p.cost_usd,
+            })
+        };
+        let variant_ctx = RunContext {
+            client: ctx.client,
+            prices: ctx.prices,
+            options: ctx.options.clone(),
+            progress: &progress,
+            cancel: ctx.cancel,
+        };
         let to_vet = held_out
             .iter()
             .map(|(item_id, external_id, _)| {
@@ -189,41 +360,40 @@ pub async fn align_vetter(
             .iter()
             .map(|(item_id, _, status)| (*item_id, *status))
             .collect();
-        let summary = run_vet_calls(store, ctx, &to_vet, 0, |tx, to_vet, suggestion, call_id| {
-            record_alignment_result(
-                tx,
-                &AlignmentResult {
-                    alignment_id,
-                    variant: variant.as_str(),
-                    item_id: to_vet.item_id,
-                    call_id,
-                    verdict: suggestion.verdict,
-                    risk: suggestion.risk,
-                    human: human[&to_vet.item_id],
-                },
-            )?;
-            Ok(Written {
-                item_id: Some(to_vet.item_id),
-                items: 0,
-            })
-        })
+        let summary = run_vet_calls(
+            store,
+            &variant_ctx,
+            &to_vet,
+            0,
+            |tx, to_vet, suggestion, call_id| {
+                record_alignment_result(
+                    tx,
+                    &AlignmentResult {
+                        alignment_id,
+                        variant: variant.as_str(),
+                        item_id: to_vet.item_id,
+                        call_id,
+                        verdict: suggestion.verdict,
+                        risk: suggestion.risk,
+                        human: human[&to_vet.item_id],
+                    },
+                )?;
+                Ok(Written {
+                    item_id: Some(to_vet.item_id),
+                    items: 0,
+                })
+            },
+        )
         .await?;
         store.add_alignment_variant(alignment_id, variant.as_str(), summary.run_id)?;
-        let pairs = store.alignment_pairs(alignment_id, variant.as_str())?;
-        let latencies = store.run_latencies(summary.run_id)?;
-        let figures = agreement(&pairs);
-        report.variants.push(VariantReport {
-            variant: *variant,
-            run_id: summary.run_id,
-            judged: pairs.len(),
-            failed: summary.failed,
-            kappa: figures.kappa,
-            accuracy: figures.accuracy,
-            precision: figures.precision,
-            recall: figures.recall,
-            cost_usd: summary.totals.cost_usd,
-            latency_p50_ms: latencies.get(latencies.len() / 2).copied(),
-        });
+        let variant_report = variant_report(store, alignment_id, *variant, summary.run_id)?;
+        before = Progress {
+            done: before.done + to_vet.len(),
+            total,
+            failed: before.failed + variant_report.failed,
+            cost_usd: before.cost_usd + variant_report.cost_usd,
+        };
+        report.variants.push(variant_report);
         if summary.cancelled {
             report.cancelled = true;
             break;

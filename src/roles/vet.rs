@@ -32,7 +32,7 @@ pub const REASONS: &[&str] = &[
 const DEFAULT_MAX_TOKENS: u32 = 200;
 
 /// Which items to vet: the first `limit` of the queue under `filter`, in its order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VetSelection {
     pub filter: QueueFilter,
     pub limit: usize,

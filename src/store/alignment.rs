@@ -4,9 +4,23 @@
 use rusqlite::{Transaction, params};
 
 use super::item_rows::VISIBLE;
+use super::vetting::score_of_risk;
 use super::{Store, now_text};
+use crate::auto_approve::HeldOutVerdict;
 use crate::domain::{ItemStatus, Verdict};
 use crate::error::Result;
+
+/// An alignment run as stored (its figures are computed from its results, see
+/// `roles::align::alignment_history`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignmentRun {
+    pub id: i64,
+    pub domain: String,
+    pub provider: String,
+    pub model: String,
+    pub started_at: String,
+    pub held_out: usize,
+}
 
 /// An alignment run as it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,20 +116,75 @@ impl Store {
         })
     }
 
-    /// The (vetter verdict, human decision) pairs `variant` of an alignment run produced.
-    pub fn alignment_pairs(
+    /// What the vetter said on each held-out item `variant` of an alignment run judged, with the
+    /// human's decision, by item.
+    pub fn alignment_verdicts(
         &self,
         alignment_id: i64,
         variant: &str,
-    ) -> Result<Vec<(Verdict, ItemStatus)>> {
+    ) -> Result<Vec<HeldOutVerdict>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT verdict, human FROM alignment_results
+            "SELECT verdict, risk, human FROM alignment_results
              WHERE alignment_id = ?1 AND variant = ?2 ORDER BY item_id",
         )?;
         let rows = stmt.query_map(params![alignment_id, variant], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok(HeldOutVerdict {
+                verdict: r.get(0)?,
+                score: score_of_risk(r.get(1)?),
+                human: r.get(2)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Alignment runs, newest first; only those of `domain` when given.
+    pub fn alignment_runs(&self, domain: Option<&str>) -> Result<Vec<AlignmentRun>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, domain, provider, model, started_at, held_out FROM alignment_runs
+             WHERE ?1 IS NULL OR domain = ?1 ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([domain], |r| {
+            Ok(AlignmentRun {
+                id: r.get(0)?,
+                domain: r.get(1)?,
+                provider: r.get(2)?,
+                model: r.get(3)?,
+                started_at: r.get(4)?,
+                held_out: r.get::<_, i64>(5)? as usize,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The variants alignment run `alignment_id` ran, each with its LLM run, in the order run.
+    pub fn alignment_variants(&self, alignment_id: i64) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT variant, run_id FROM alignment_variants WHERE alignment_id = ?1
+             ORDER BY run_id",
+        )?;
+        let rows = stmt.query_map([alignment_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Pending items of `domain` that `model` vetted, and how many of them it passed with a
+    /// vetting score of at least `min_score`.
+    pub fn pending_vetted_by(
+        &self,
+        domain: &str,
+        model: &str,
+        min_score: f64,
+    ) -> Result<(u64, u64)> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT count(*),
+                    count(*) FILTER (WHERE vetting ->> '$.verdict' = 'pass'
+                                       AND vetting ->> '$.score' >= ?3)
+             FROM items
+             WHERE domain = ?1 AND status = 'pending' AND vetting ->> '$.model' = ?2
+               AND {VISIBLE}"
+        ))?;
+        Ok(stmt.query_row(params![domain, model, min_score], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+        })?)
     }
 
     /// Latencies (ms) of the successful calls of LLM run `run_id`, ascending.

@@ -50,7 +50,7 @@ mod undo;
 mod vetting;
 mod visibility;
 
-pub use alignment::{AlignmentResult, AlignmentStart};
+pub use alignment::{AlignmentResult, AlignmentRun, AlignmentStart};
 pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use assessments::Assessed;
 pub use batches::{BatchApproval, Reverted};
@@ -68,7 +68,7 @@ pub use reviewed_examples::{ExampleQuery, ReviewedExample};
 pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use sync::{MergeReport, PackReport, Since};
-pub use vetting::{Suggestion, VettedDecision};
+pub use vetting::{Suggestion, VettedDecision, score_of_risk};
 
 pub(crate) use alignment::record_alignment_result;
 pub(crate) use assessments::record_assessment;

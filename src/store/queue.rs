@@ -10,7 +10,7 @@ use crate::domain::{ItemKind, ItemStatus, QueueCursor, QueuePage, StatusCounts, 
 use crate::error::Result;
 
 /// Which part of the queue to list; `None` fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct QueueFilter {
     pub status: Option<ItemStatus>,
@@ -30,6 +30,10 @@ pub struct QueueFilter {
     /// (with k required reviews, an item stays here for each reviewer until k have decided).
     #[ts(optional)]
     pub awaiting: Option<String>,
+    /// Only items the vetting model passed with at least this vetting score (0..1): the
+    /// "vetter confident" filter an auto-approve suggestion offers (`crate::auto_approve`).
+    #[ts(optional)]
+    pub vetter_confident: Option<f64>,
     pub sort: QueueSort,
 }
 
@@ -132,6 +136,13 @@ fn filter_clauses(filter: &QueueFilter) -> (Vec<&'static str>, NamedParams) {
     }
     if let Some(reviewer) = &filter.awaiting {
         add(AWAITING, ":awaiting", Box::new(reviewer.clone()));
+    }
+    if let Some(min_score) = filter.vetter_confident {
+        add(
+            "vetting ->> '$.verdict' = 'pass' AND vetting ->> '$.score' >= :confident",
+            ":confident",
+            Box::new(min_score),
+        );
     }
     (clauses, params)
 }

@@ -21,6 +21,12 @@ pub struct Suggestion {
     pub risk: f64,
 }
 
+/// The vetting score (confidence that the item is fine, 0..1, three decimals) shown for a
+/// suggestion of `risk`: what `items.vetting.score` holds and the queue filters on.
+pub fn score_of_risk(risk: f64) -> f64 {
+    ((1.0 - risk) * 1000.0).round() / 1000.0
+}
+
 /// Records `suggestion` from `agent` (the vetting model's name) for the item at `item_id`.
 pub(crate) fn record_suggestion(
     tx: &Transaction<'_>,
@@ -47,7 +53,7 @@ pub(crate) fn record_suggestion(
     let vetting = Vetting {
         model: agent.to_owned(),
         verdict: suggestion.verdict,
-        score: Some(((1.0 - suggestion.risk) * 1000.0).round() / 1000.0),
+        score: Some(score_of_risk(suggestion.risk)),
         reasons: suggestion.reasons.clone(),
     };
     tx.prepare_cached("UPDATE items SET vetting = ?2, updated_at = ?3 WHERE id = ?1")?

@@ -2,6 +2,8 @@
 // It mirrors the shell's contract (camelCase args, keyset paging, version conflicts, idempotent
 // decision ids, {code, message} errors) closely enough to click through a review session.
 import type { AppError } from "../src/bindings/AppError";
+import type { AutoApproveSuggestion } from "../src/bindings/AutoApproveSuggestion";
+import type { PromptVariant } from "../src/bindings/PromptVariant";
 import type { Decision } from "../src/bindings/Decision";
 import type { DecisionDraft } from "../src/bindings/DecisionDraft";
 import type { ErrorCode } from "../src/bindings/ErrorCode";
@@ -21,6 +23,7 @@ import type { Vetting } from "../src/bindings/Vetting";
 import type { WindowState } from "../src/bindings/WindowState";
 import records from "./mock-items.json";
 import { mockReviewGraph } from "./mockGraph";
+import { MOCK_ALIGNMENT_RUNS, mockSuggestion } from "./mockAlignment";
 import { inForce, mockStats, seedTeamHistory } from "./mockStats";
 
 /** An error as the shell rejects with it; the code must be one the core has. */
@@ -215,7 +218,8 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     (filter.model === null || r.item.model === filter.model) &&
     (filter.verdict === null || r.item.vetting?.verdict === filter.verdict) &&
     (filter.tag === null || r.item.tags.includes(filter.tag)) &&
-    (filter.reviewer === null || r.history.some((d) => d.reviewer === filter.reviewer));
+    (filter.reviewer === null || r.history.some((d) => d.reviewer === filter.reviewer)) &&
+    (filter.vetter_confident == null || (r.item.vetting?.verdict === "pass" && (r.item.vetting.score ?? 0) >= filter.vetter_confident));
 
   // One database, open from the start; closing it shows the welcome screen, the demo reopens it.
   const dbPath = `/home/${options.reviewer}/.local/share/vetted/vetted.db`;
@@ -310,6 +314,8 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     item_costs: () => ({ calls: 1, failed_calls: 0, prompt_tokens: 412, completion_tokens: 38, cost_usd: 0.000085, unpriced_calls: 0 }),
     reject_reasons: () => REASONS,
     stats: () => mockStats(rows, REASONS),
+    alignment_runs: () => MOCK_ALIGNMENT_RUNS,
+    auto_approve_suggestion: (args): AutoApproveSuggestion => mockSuggestion(MOCK_ALIGNMENT_RUNS, Number(args.alignmentId), args.variant as PromptVariant, Number(args.precision)),
     status_counts: (args): StatusCounts => {
       const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0, conflict: 0 };
       for (const row of rows) if (matches(row, args.filter as QueueFilter)) counts[row.item.status] += 1;

@@ -230,7 +230,15 @@ export function App({ recent, databases, onAbout }: AppProps) {
         onAbout={onAbout}
       />
       {mode.kind === "stats" && (
-        <StatsDashboard revision={review.statsRevision} toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])} onClose={() => setMode(BROWSE)} />
+        <StatsDashboard
+          revision={review.statsRevision}
+          toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
+          onClose={() => setMode(BROWSE)}
+          onShowConfident={(domain, minScore) => {
+            review.showCriteria({ ...paged.criteria, domain, vetter_confident: minScore });
+            setMode(BROWSE);
+          }}
+        />
       )}
       {graphShown && (
         <GraphView

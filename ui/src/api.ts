@@ -3,6 +3,8 @@
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AboutInfo } from "./bindings/AboutInfo";
 import type { AdjudicationCase } from "./bindings/AdjudicationCase";
+import type { AlignmentSummary } from "./bindings/AlignmentSummary";
+import type { AutoApproveSuggestion } from "./bindings/AutoApproveSuggestion";
 import type { AppError } from "./bindings/AppError";
 import type { CostTotals } from "./bindings/CostTotals";
 import type { Decision } from "./bindings/Decision";
@@ -15,6 +17,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 import type { KeyBinding } from "./bindings/KeyBinding";
 import type { LlmRunRequest } from "./bindings/LlmRunRequest";
 import type { ProductSummary } from "./bindings/ProductSummary";
+import type { PromptVariant } from "./bindings/PromptVariant";
 import type { ProviderConfig } from "./bindings/ProviderConfig";
 import type { ProvidersView } from "./bindings/ProvidersView";
 import type { QueueCursor } from "./bindings/QueueCursor";
@@ -213,6 +216,13 @@ export const startSyncMerge = (onEvent: (event: JobEvent) => void): Promise<numb
 
 /** Every figure of the stats dashboard, computed by the core in one go. */
 export const stats = (): Promise<Stats> => call("stats");
+
+/** Stored alignment runs of the vetting model, newest first, with each prompt variant's figures. */
+export const alignmentRuns = (): Promise<AlignmentSummary[]> => call("alignment_runs");
+
+/** The vetting score above which a run's variant passed what reviewers approved at `precision`; writes nothing. */
+export const autoApproveSuggestion = (alignmentId: number, variant: PromptVariant, precision: number): Promise<AutoApproveSuggestion> =>
+  call("auto_approve_suggestion", { alignmentId, variant, precision });
 
 /** The settings file's LLM providers, each with where its key comes from (never the key). */
 export const llmProviders = (): Promise<ProvidersView> => call("llm_providers");

@@ -112,6 +112,7 @@ export function describeQueue(filter: QueueFilter): string {
     ["tag", filter.tag],
   ];
   for (const [name, value] of fields) if (value !== null) parts.push(`${name} ${value}`);
+  if (filter.vetter_confident != null) parts.push(`vetter passed ≥ ${filter.vetter_confident.toFixed(3)}`);
   parts.push(SORT_LABEL[filter.sort]);
   return parts.join(" · ");
 }

@@ -2,7 +2,11 @@
 //! variant, with its agreement with the reviewers (docs/llm.md#aligning-the-vetter).
 
 use clap::Subcommand;
-use vetted::roles::align::{AlignOptions, AlignmentReport, align_vetter};
+use vetted::auto_approve::DEFAULT_MIN_SUPPORT;
+use vetted::roles::align::{
+    AlignOptions, AlignmentReport, AlignmentSummary, AutoApproveSuggestion, VariantReport,
+    align_vetter, alignment_history, suggest_auto_approve,
+};
 use vetted::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use vetted::{Error, Result, Store};
 
@@ -37,32 +41,135 @@ pub enum AlignCommand {
         #[arg(long, default_value_t = DEFAULT_EXAMPLES, value_name = "K")]
         examples: usize,
         #[command(flatten)]
-        llm: LlmArgs,
+        llm: Box<LlmArgs>,
+    },
+    /// List stored alignment runs, newest first, with each variant's figures.
+    Runs {
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Suggest a vetting score above which the vetter's `pass` matched the reviewers at
+    /// PRECISION on the held-out items of an alignment run, and count the pending items it would
+    /// clear (`vetted queue --vetter-confident SCORE` lists them). Never decides anything.
+    Threshold {
+        /// The alignment run (default: the latest, of --domain when given).
+        #[arg(long, value_name = "ID")]
+        run: Option<i64>,
+        #[arg(long)]
+        domain: Option<String>,
+        /// The variant whose verdicts to use (default: the run's variant with the highest κ).
+        #[arg(long)]
+        variant: Option<Variant>,
+        /// Share of admitted passes humans must have approved as they were.
+        #[arg(long, default_value_t = 0.98)]
+        precision: f64,
+        /// Held-out passes a threshold must admit before it is suggested.
+        #[arg(long, default_value_t = DEFAULT_MIN_SUPPORT, value_name = "N")]
+        min_support: usize,
+        #[arg(long)]
+        json: bool,
     },
 }
 
 pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
-    let AlignCommand::Vetter {
-        domain,
-        holdout,
-        mut variants,
-        seed,
-        limit,
-        examples,
-        llm,
-    } = command;
+    match command {
+        AlignCommand::Vetter {
+            domain,
+            holdout,
+            variants,
+            seed,
+            limit,
+            examples,
+            llm,
+        } => {
+            let options = AlignOptions {
+                domain,
+                holdout,
+                seed,
+                variants,
+                limit,
+                examples,
+            };
+            vetter(store, options, &llm)
+        }
+        AlignCommand::Runs { domain, json } => {
+            let runs = alignment_history(store, domain.as_deref())?;
+            if json {
+                print_json(&runs);
+            } else if runs.is_empty() {
+                println!("no alignment run yet; start one with `vetted align vetter --domain D`");
+            }
+            for run in runs.iter().filter(|_| !json) {
+                print_summary(run);
+            }
+            Ok(())
+        }
+        AlignCommand::Threshold {
+            run,
+            domain,
+            variant,
+            precision,
+            min_support,
+            json,
+        } => {
+            let runs = alignment_history(store, domain.as_deref())?;
+            let chosen = match run {
+                Some(id) => runs.iter().find(|r| r.alignment_id == id),
+                None => runs.first(),
+            }
+            .ok_or_else(|| {
+                Error::NotFound(match (run, &domain) {
+                    (Some(id), _) => format!("no alignment run {id}; see `vetted align runs`"),
+                    (None, Some(d)) => format!(
+                        "no alignment run of domain '{d}'; start one with `vetted align vetter \
+                         --domain {d}`"
+                    ),
+                    (None, None) => {
+                        "no alignment run yet; start one with `vetted align vetter --domain D`"
+                            .to_owned()
+                    }
+                })
+            })?;
+            let variant = match variant {
+                Some(v) => v,
+                None => best_variant(&chosen.variants).ok_or_else(|| {
+                    Error::BadRequest(format!(
+                        "alignment run {} judged nothing",
+                        chosen.alignment_id
+                    ))
+                })?,
+            };
+            let suggestion =
+                suggest_auto_approve(store, chosen.alignment_id, variant, precision, min_support)?;
+            if json {
+                print_json(&suggestion);
+            } else {
+                print_suggestion(&suggestion);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The variant with the highest κ (the first of equals), if any judged.
+fn best_variant(variants: &[VariantReport]) -> Option<Variant> {
+    variants
+        .iter()
+        .filter(|v| v.judged > 0)
+        .max_by(|a, b| {
+            let (a, b) = (a.kappa.unwrap_or(f64::MIN), b.kappa.unwrap_or(f64::MIN));
+            a.total_cmp(&b).then(std::cmp::Ordering::Greater)
+        })
+        .map(|v| v.variant)
+}
+
+fn vetter(store: &mut Store, mut options: AlignOptions, llm: &LlmArgs) -> Result<()> {
     // Each variant once, in the order given (a repeat would judge the same items twice).
     let mut seen = std::collections::HashSet::new();
-    variants.retain(|v| seen.insert(*v));
-    let options = AlignOptions {
-        domain,
-        holdout,
-        seed,
-        variants,
-        limit,
-        examples,
-    };
-    let report = llm::run(store, &llm, async |store, ctx| {
+    options.variants.retain(|v| seen.insert(*v));
+    let report = llm::run(store, llm, async |store, ctx| {
         align_vetter(store, ctx, options).await
     })?;
     if llm.json {
@@ -91,12 +198,69 @@ fn print_report(r: &AlignmentReport) {
         r.judged_per_variant,
         if r.cancelled { " · cancelled" } else { "" }
     );
+    print_variants(&r.variants);
+    println!(
+        "precision and recall are of catching what reviewers rejected (flag or fail); κ and \
+         accuracy binarise pass vs flag/fail against approved/edited vs rejected"
+    );
+}
+
+fn print_summary(r: &AlignmentSummary) {
+    println!(
+        "alignment run {} · {} · domain {} · {} ({}) · {} held out",
+        r.alignment_id, r.started_at, r.domain, r.model, r.provider, r.held_out
+    );
+    print_variants(&r.variants);
+    println!();
+}
+
+fn print_suggestion(s: &AutoApproveSuggestion) {
+    println!(
+        "alignment run {} · domain {} · {} · variant {}: {} held-out items judged, {} passed",
+        s.alignment_id,
+        s.domain,
+        s.model,
+        s.variant.as_str(),
+        s.judged,
+        s.passes
+    );
+    let Some(t) = s.threshold else {
+        println!(
+            "no vetting score admits {} or more passes at {:.1} % precision; lower --precision or \
+             --min-support, or align on more decided items",
+            s.min_support,
+            s.target_precision * 100.0
+        );
+        return;
+    };
+    println!(
+        "suggested: passes with a vetting score ≥ {:.3} — {} of {} held-out passes at or above it \
+         were approved as they were ({:.1} %; 95 % lower bound {:.1} %)",
+        t.min_score,
+        t.approved,
+        t.admitted,
+        t.precision * 100.0,
+        t.precision_low * 100.0
+    );
+    println!(
+        "it would clear {} of the {} pending items {} vetted; list them with `vetted queue \
+         --domain {} --vetter-confident {:.3}`",
+        s.pending_cleared, s.pending_vetted, s.model, s.domain, t.min_score
+    );
+    println!(
+        "a suggestion only: nothing is approved. It holds for verdicts of the same model and \
+         prompt (`vetted vet --knowledge {}`).",
+        s.variant.as_str()
+    );
+}
+
+fn print_variants(variants: &[VariantReport]) {
     let figure = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.2}"));
     println!(
         "{:<11} {:>6} {:>6} {:>6} {:>8} {:>9} {:>6} {:>10} {:>8}",
         "variant", "judged", "failed", "kappa", "accuracy", "precision", "recall", "cost", "p50"
     );
-    for v in &r.variants {
+    for v in variants {
         println!(
             "{:<11} {:>6} {:>6} {:>6} {:>8} {:>9} {:>6} {:>10} {:>8}",
             v.variant.as_str(),
@@ -111,8 +275,4 @@ fn print_report(r: &AlignmentReport) {
                 .map_or_else(|| "–".to_owned(), |ms| format!("{ms} ms")),
         );
     }
-    println!(
-        "precision and recall are of catching what reviewers rejected (flag or fail); κ and \
-         accuracy binarise pass vs flag/fail against approved/edited vs rejected"
-    );
 }

@@ -91,6 +91,12 @@ enum Command {
         #[arg(long, value_name = "REVIEWER")]
         awaiting: Option<String>,
         #[arg(long)]
+        domain: Option<String>,
+        /// Only items the vetting model passed with a vetting score of at least SCORE (0..1),
+        /// e.g. the threshold `vetted align threshold` suggests.
+        #[arg(long, value_name = "SCORE")]
+        vetter_confident: Option<f64>,
+        #[arg(long)]
         json: bool,
     },
     /// Record a decision on an item (by its external id).
@@ -424,6 +430,8 @@ fn run(cli: Cli) -> Result<()> {
             order,
             review,
             awaiting,
+            domain,
+            vetter_confident,
             json,
         } => {
             let order = match order {
@@ -437,14 +445,21 @@ fn run(cli: Cli) -> Result<()> {
                 (None, Some(_)) => None,
                 (None, None) => Some(ItemStatus::Pending),
             };
-            review::queue(
-                &store,
-                limit,
+            if vetter_confident.is_some_and(|score| !(0.0..=1.0).contains(&score)) {
+                return Err(Error::BadRequest(
+                    "--vetter-confident is a vetting score between 0 and 1 (e.g. 0.9)".into(),
+                ));
+            }
+            let filter = QueueFilter {
                 status,
-                order,
-                (review.map(Into::into), awaiting),
-                json,
-            )
+                sort: order,
+                review: review.map(Into::into),
+                awaiting,
+                domain,
+                vetter_confident,
+                ..QueueFilter::default()
+            };
+            review::queue(&store, &filter, limit, json)
         }
         Command::Decide {
             item,

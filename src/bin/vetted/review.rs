@@ -3,33 +3,17 @@
 use std::path::PathBuf;
 
 use vetted::domain::{
-    Action, DecisionInput, EditedContent, Item, ItemBody, ItemStatus, NOT_RELATED, QueueEntry,
-    Relation,
+    Action, DecisionInput, EditedContent, Item, ItemBody, NOT_RELATED, QueueEntry, Relation,
 };
-use vetted::store::{QueueFilter, QueueSort};
-use vetted::team::ReviewState;
+use vetted::store::QueueFilter;
 use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, Result, Store, reviewer};
 
 use crate::evidence_view::print_evidence;
 use crate::output::{one_line, print_json};
 
-pub fn queue(
-    store: &Store,
-    limit: u32,
-    status: Option<ItemStatus>,
-    sort: QueueSort,
-    team: (Option<ReviewState>, Option<String>),
-    json: bool,
-) -> Result<()> {
-    let filter = QueueFilter {
-        status,
-        sort,
-        review: team.0,
-        awaiting: team.1,
-        ..QueueFilter::default()
-    };
-    let page = store.queue_page(&filter, None, limit)?;
+pub fn queue(store: &Store, filter: &QueueFilter, limit: u32, json: bool) -> Result<()> {
+    let page = store.queue_page(filter, None, limit)?;
     if json {
         print_json(&page.entries);
     } else {

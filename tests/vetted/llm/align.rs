@@ -335,3 +335,166 @@ fn a_variant_named_twice_runs_once_and_a_seed_too_large_to_record_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The number an answer of [`reviewed`] ends with ("… as {n}."), if it has one.
+fn answer_number(answer: &str) -> Option<usize> {
+    answer
+        .rsplit_once(" as ")?
+        .1
+        .trim_end_matches('.')
+        .parse()
+        .ok()
+}
+
+/// A vetter that fails guesses, passes what reviewers approved with risk 0.1 (score 0.9), and
+/// passes what they edited (every seventh answer) with risk 0.3 (score 0.7).
+fn graded_vetter(_: usize, request: &Request) -> super::fault_server::Reply {
+    let answer = judged_answer(user_message(request))["answer"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verdict = match answer_number(&answer) {
+        _ if answer.contains("guess") => {
+            json!({"verdict": "fail", "reasons": ["unsupported_claim"], "risk": 0.9})
+        }
+        Some(n) if n.is_multiple_of(7) => json!({"verdict": "pass", "reasons": [], "risk": 0.3}),
+        _ => json!({"verdict": "pass", "reasons": [], "risk": 0.1}),
+    };
+    completion(&verdict.to_string(), "stop")
+}
+
+#[test]
+fn the_threshold_is_where_held_out_passes_matched_and_the_queue_lists_what_it_clears() {
+    let (db, ids) = reviewed();
+    let edited = |n: usize| n.is_multiple_of(7) && n % 4 != 3;
+    let approved = |n: usize| !n.is_multiple_of(7) && n % 4 != 3;
+    // A seed holding out at least three approved answers and one edited answer.
+    let (seed, held) = (1u64..)
+        .map(|seed| {
+            let held: Vec<usize> = (0..ids.len())
+                .filter(|n| is_held_out(seed, &ids[*n], 0.5))
+                .collect();
+            (seed, held)
+        })
+        .find(|(_, held)| {
+            held.iter().filter(|n| approved(**n)).count() >= 3 && held.iter().any(|n| edited(*n))
+        })
+        .unwrap();
+    let held_approved = held.iter().filter(|n| approved(**n)).count();
+    let held_edited = held.iter().filter(|n| edited(**n)).count();
+    // Three pending answers for the same vetter: confident, less confident, a guess.
+    let pending = [
+        (
+            "new-confident",
+            "The report gives the revenue of quarter 1 as 100.",
+        ),
+        (
+            "new-unsure",
+            "The report gives the churn of quarter 2 as 105.",
+        ),
+        ("new-guess", "I guess the margin was about 9 percent."),
+    ];
+    let lines: Vec<String> = pending
+        .iter()
+        .map(|(id, answer)| {
+            json!({"kind": "answer", "id": id, "domain": "finance", "model": "m",
+                   "question": "What does the report give?", "answer": answer,
+                   "evidence": [{"id": "r", "text": "The report."}]})
+            .to_string()
+        })
+        .collect();
+    let file = db.write_file("pending.jsonl", lines.join("\n") + "\n");
+    db.open().import_path(&file).unwrap();
+
+    let server = FaultServer::start(graded_vetter);
+    let llm = ["--base-url", &server.base_url, "--model", "gpt-4o-mini"];
+    let report = json_of(
+        vetted(&db.path)
+            .env_remove("OPENAI_API_KEY")
+            .args(["align", "vetter", "--domain", "finance", "--holdout", "0.5"])
+            .args(["--variants", "base", "--json", "--seed", &seed.to_string()])
+            .args(llm),
+    );
+    let run = report["alignment_id"].as_i64().unwrap();
+    let vet = json_of(
+        vetted(&db.path)
+            .env_remove("OPENAI_API_KEY")
+            .args(["vet", "--status", "pending", "--json"])
+            .args(llm),
+    );
+    assert_eq!(vet["succeeded"], 3, "the three pending answers: {vet:#}");
+
+    let threshold = |precision: &str| {
+        json_of(
+            vetted(&db.path)
+                .args(["align", "threshold", "--domain", "finance"])
+                .args(["--precision", precision, "--min-support", "3", "--json"]),
+        )
+    };
+    let strict = threshold("1.0");
+    assert_eq!(strict["alignment_id"], run, "the latest run of the domain");
+    assert_eq!(strict["variant"], "base");
+    assert_eq!(
+        strict["passes"],
+        held_approved + held_edited,
+        "every non-guess was passed: {strict:#}"
+    );
+    assert_eq!(
+        (
+            &strict["threshold"]["min_score"],
+            &strict["threshold"]["admitted"],
+            &strict["threshold"]["precision"]
+        ),
+        (&json!(0.9), &json!(held_approved), &json!(1.0)),
+        "at full precision only the 0.9 passes (all approved) are admitted; an edited answer \
+         is a miss: {strict:#}"
+    );
+    assert_eq!(
+        (&strict["pending_vetted"], &strict["pending_cleared"]),
+        (&json!(3), &json!(1)),
+        "of the three pending answers only the confident pass is cleared"
+    );
+    let share = held_approved as f64 / (held_approved + held_edited) as f64;
+    let loose = threshold(&format!("{}", share - 1e-9));
+    assert_eq!(
+        (&loose["threshold"]["min_score"], &loose["pending_cleared"]),
+        (&json!(0.7), &json!(2)),
+        "at the approved share the 0.7 passes are admitted too: {loose:#}"
+    );
+    let unsupported = json_of(
+        vetted(&db.path)
+            .args(["align", "threshold", "--run", &run.to_string()])
+            .args(["--min-support", "1000", "--json"]),
+    );
+    assert_eq!(
+        (&unsupported["threshold"], &unsupported["pending_cleared"]),
+        (&Value::Null, &json!(0)),
+        "too few held-out passes: no threshold, nothing cleared"
+    );
+
+    // The suggestion is a filter, never a decision.
+    let listed = json_of(vetted(&db.path).args([
+        "queue",
+        "--domain",
+        "finance",
+        "--vetter-confident",
+        "0.9",
+        "--json",
+    ]));
+    let listed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["external_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["new-confident"], "pending items passed at ≥ 0.9");
+    let conn = Connection::open(&db.path).unwrap();
+    let statuses: Vec<String> = conn
+        .prepare("SELECT status FROM items WHERE external_id LIKE 'new-%' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(statuses, ["pending"; 3], "nothing was decided");
+}

@@ -26,4 +26,9 @@ review?: ReviewState,
  * Only items this reviewer still has to review: open, and no decision of theirs in force
  * (with k required reviews, an item stays here for each reviewer until k have decided).
  */
-awaiting?: string, sort: QueueSort, };
+awaiting?: string, 
+/**
+ * Only items the vetting model passed with at least this vetting score (0..1): the
+ * "vetter confident" filter an auto-approve suggestion offers (`crate::auto_approve`).
+ */
+vetter_confident?: number, sort: QueueSort, };

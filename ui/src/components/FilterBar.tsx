@@ -44,14 +44,28 @@ export const FILTER_LABELS: Record<FilterField, string> = {
   verdict: "Vetting",
   reviewer: "Reviewer",
   tag: "Tag",
+  vetter_confident: "Vetter confident",
 };
+
+/** The filters chosen from a list of values (the vetter-confident score comes from the dashboard). */
+type ChoiceField = Exclude<FilterField, "vetter_confident">;
 
 /** The filters that are set, for the collapsed summary. */
 export function activeFilters(criteria: Criteria): { field: FilterField; label: string; value: string }[] {
   return (Object.keys(FILTER_LABELS) as FilterField[]).flatMap((field) => {
-    const value = criteria[field];
+    const value = field === "vetter_confident" ? confidentLabel(criteria.vetter_confident) : criteria[field];
     return value === null ? [] : [{ field, label: FILTER_LABELS[field], value }];
   });
+}
+
+/** "≥ 0.900" for a vetter-confident score, null when the filter is off. */
+const confidentLabel = (score: number | undefined): string | null => (score === undefined ? null : `≥ ${score.toFixed(3)}`);
+
+/** `criteria` without the filter `field`. */
+export function withoutFilter(criteria: Criteria, field: FilterField): Criteria {
+  if (field !== "vetter_confident") return { ...criteria, [field]: null };
+  const { vetter_confident: _removed, ...rest } = criteria;
+  return rest;
 }
 
 export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, onFocus, defaultOpen = false }: FilterBarProps) {
@@ -71,7 +85,7 @@ export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, o
     return () => element.removeEventListener(OPEN_EVENT, openAndFocus);
   }, []);
 
-  const set = (field: FilterField, value: string | null) => onChange({ ...criteria, [field]: value });
+  const set = (field: ChoiceField, value: string | null) => onChange({ ...criteria, [field]: value });
   const choose = (field: "domain" | "model" | "reviewer" | "tag", values: string[]) => (
     <FilterSelect
       label={FILTER_LABELS[field]}
@@ -128,7 +142,7 @@ export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, o
                 data-testid="filter-chip"
                 title={`Remove this filter`}
                 aria-label={`Remove filter ${filter.label}: ${filter.value}`}
-                onClick={() => set(filter.field, null)}
+                onClick={() => onChange(withoutFilter(criteria, filter.field))}
               >
                 <span className="filter-chip-label">{filter.label}</span> <SafeText text={filter.value} />
                 <span aria-hidden="true" className="filter-chip-x">
@@ -161,11 +175,22 @@ export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, o
         {choose("model", facets?.models ?? [])}
         {choose("reviewer", facets?.reviewers ?? [])}
         {choose("tag", facets?.tags ?? [])}
+        {criteria.vetter_confident !== undefined && (
+          <p className="filter filter-active" data-testid="filter-vetter-confident">
+            <span className="filter-label">{FILTER_LABELS.vetter_confident}</span>
+            <span>
+              passed, score {confidentLabel(criteria.vetter_confident)}{" "}
+              <button type="button" className="link-button" onClick={() => onChange(withoutFilter(criteria, "vetter_confident"))}>
+                Remove
+              </button>
+            </span>
+          </p>
+        )}
         {active.length > 0 && (
           <button
             type="button"
             className="link-button filter-clear"
-            onClick={() => onChange({ ...criteria, kind: null, domain: null, model: null, verdict: null, reviewer: null, tag: null })}
+            onClick={() => onChange({ ...withoutFilter(criteria, "vetter_confident"), kind: null, domain: null, model: null, verdict: null, reviewer: null, tag: null })}
           >
             Clear all filters
           </button>

@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { NO_CRITERIA } from "../usePagedQueue";
-import { activeFilters, FilterBar } from "./FilterBar";
+import { activeFilters, FilterBar, withoutFilter } from "./FilterBar";
 import { StatusTabs, TABS, tabAfterKey } from "./StatusTabs";
 
 const facets = { domains: ["film-tv", "music-store"], models: ["m"], reviewers: ["dana"], tags: [] };
@@ -16,6 +16,18 @@ describe("FilterBar", () => {
       { field: "kind", label: "Kind", value: "answer" },
       { field: "tag", label: "Tag", value: "x" },
     ]);
+  });
+
+  it("shows the vetter-confident score the dashboard set, and removing it drops the field", () => {
+    const criteria = { ...NO_CRITERIA, domain: "finance", vetter_confident: 0.9 };
+    expect(activeFilters(criteria)).toEqual([
+      { field: "domain", label: "Domain", value: "finance" },
+      { field: "vetter_confident", label: "Vetter confident", value: "≥ 0.900" },
+    ]);
+    expect(withoutFilter(criteria, "vetter_confident"), "absent, not null: the binding is optional").toEqual({ ...NO_CRITERIA, domain: "finance" });
+    expect(withoutFilter(criteria, "domain")).toEqual({ ...NO_CRITERIA, vetter_confident: 0.9 });
+    const html = renderToStaticMarkup(<FilterBar criteria={criteria} facets={facets} onChange={noop} onFocus={noop} defaultOpen />);
+    expect(html, "the expanded group says what the filter keeps").toContain("passed, score ≥ 0.900");
   });
 
   it("starts collapsed: one line with the toggle and the sort, the selects hidden", () => {

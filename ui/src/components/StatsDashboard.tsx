@@ -10,6 +10,7 @@ import { DecisionsByDayChart, DecisionsByReviewerChart } from "./stats/DecisionC
 import { BurnDownChart, EditDistanceChart, RejectReasonsChart } from "./stats/DetailCharts";
 import { RatesChart } from "./stats/OutcomeCharts";
 import { StatTiles } from "./stats/StatTiles";
+import { AlignmentSection } from "./stats/AlignmentSection";
 import { VetterSection } from "./stats/VetterSection";
 
 interface StatsDashboardProps {
@@ -17,9 +18,11 @@ interface StatsDashboardProps {
   /** The key that opens (and closes) the dashboard, for the hint. */
   toggleKey: string | null;
   onClose: () => void;
+  /** Back to the queue, showing the pending items of `domain` the vetter passed with at least `minScore`. */
+  onShowConfident: (domain: string, minScore: number) => void;
 }
 
-export function StatsDashboard({ revision, toggleKey, onClose }: StatsDashboardProps) {
+export function StatsDashboard({ revision, toggleKey, onClose, onShowConfident }: StatsDashboardProps) {
   const { stats, error, loading, retry } = useStats(revision);
   return (
     <main className="stats-view" data-testid="stats-dashboard" aria-busy={loading} aria-labelledby="stats-title">
@@ -40,13 +43,13 @@ export function StatsDashboard({ revision, toggleKey, onClose }: StatsDashboardP
       ) : isEmptyStats(stats) ? (
         <EmptyStats />
       ) : (
-        <StatsBody stats={stats} />
+        <StatsBody stats={stats} revision={revision} onShowConfident={onShowConfident} />
       )}
     </main>
   );
 }
 
-function StatsBody({ stats }: { stats: Stats }) {
+function StatsBody({ stats, revision, onShowConfident }: { stats: Stats } & Pick<StatsDashboardProps, "revision" | "onShowConfident">) {
   return (
     <div className="stats-body">
       <StatTiles stats={stats} />
@@ -62,6 +65,7 @@ function StatsBody({ stats }: { stats: Stats }) {
         <AgreementOverTimeChart stats={stats} />
         <AgreementTables stats={stats} />
         <VetterSection vetters={stats.vetter} />
+        <AlignmentSection revision={revision} onShowConfident={onShowConfident} />
       </div>
     </div>
   );

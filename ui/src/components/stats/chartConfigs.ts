@@ -13,7 +13,8 @@ import {
   type BurnDownPoint,
   type Named,
 } from "../../statsCharts";
-import { ACTION_COLOR, COLOR, baseOptions } from "./theme";
+import { VARIANTS, VARIANT_NAME, type KappaPoint } from "../../alignment";
+import { ACTION_COLOR, COLOR, VARIANT_COLOR, baseOptions } from "./theme";
 
 type Counts = Record<(typeof ACTIONS)[number], number>;
 /** Bars along y (horizontal) or x; hovering anywhere on a category's band picks that category. */
@@ -185,6 +186,44 @@ export function agreementChart(days: readonly AgreementPoint[]): ChartConfigurat
                 ? `Agreement: ${formatPercent(item.raw === null ? null : Number(item.raw) / 100)}`
                 : `α: ${formatCoefficient(item.raw === null ? null : Number(item.raw))}`,
             footer: (items) => basedOn(days[index(items)]?.items ?? 0),
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Cohen's κ of each prompt variant against the reviewers, one point per alignment run. */
+export function alignmentChart(runs: readonly KappaPoint[]): ChartConfiguration {
+  const base = baseOptions();
+  return {
+    type: "line",
+    data: {
+      labels: runs.map((r) => r.label),
+      datasets: VARIANTS.map((variant) => ({
+        label: VARIANT_NAME[variant],
+        data: runs.map((r) => r.kappa[variant]),
+        borderColor: VARIANT_COLOR[variant],
+        backgroundColor: VARIANT_COLOR[variant],
+        borderWidth: 2,
+        pointRadius: 3,
+        spanGaps: true,
+      })),
+    },
+    options: {
+      ...base,
+      interaction: { mode: "index", intersect: false },
+      scales: {
+        x: { grid: { display: false }, ticks: { maxRotation: 0 } },
+        y: { min: -1, max: 1, ticks: { stepSize: 0.5 }, grid: { color: COLOR.grid } },
+      },
+      plugins: {
+        ...base.plugins,
+        tooltip: {
+          ...base.plugins?.tooltip,
+          callbacks: {
+            title: (items) => runs[index(items)]?.title ?? "",
+            label: (item) => `${item.dataset.label ?? ""}: κ ${formatCoefficient(item.raw === null ? null : Number(item.raw))}`,
           },
         },
       },

@@ -12,6 +12,7 @@ import {
   Tooltip,
   type ChartOptions,
 } from "chart.js";
+import type { PromptVariant } from "../../bindings/PromptVariant";
 import type { ChartAction } from "../../statsCharts";
 
 // Only what the dashboard draws is registered (and bundled). Legends are HTML (Legend.tsx).
@@ -35,6 +36,14 @@ export const COLOR = {
   accent: "#8b9cff",
   green: "#4cc38a",
 } as const;
+
+/** One colour per prompt variant of an alignment run (see ../../alignment.ts). */
+export const VARIANT_COLOR: Record<PromptVariant, string> = {
+  base: COLOR.muted,
+  guidelines: COLOR.accent,
+  examples: COLOR.violet,
+  both: COLOR.green,
+};
 
 const FONT = '"Inter", -apple-system, BlinkMacSystemFont, "Segoe UI", "Cantarell", "Noto Sans", "DejaVu Sans", sans-serif';
 
