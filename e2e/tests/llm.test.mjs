@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cliBinary, replaceText, screenshot, seededDb, sql, startApp, toastText } from '../harness.mjs';
+import { answerItemsFile, cliBinary, replaceText, screenshot, seededDb, sql, startApp, toastText } from '../harness.mjs';
 
 const url = process.env.VETTED_TEST_LLM_URL;
 const keyring = process.env.VETTED_TEST_KEYRING;
@@ -134,4 +134,52 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
   }
   assert.ok(readFileSync(settings, 'utf8').includes(`[providers.${NAME}]`), 'the provider is in the settings file');
   assert.equal(dirname(settings), join(config, 'vetted'));
+});
+
+test('align the vetting model from the dialog and read its figures on the dashboard', { skip }, async () => {
+  // Twelve answers of one domain, decided: eight approved, four rejected.
+  const db = seededDb();
+  const cli = (...args) => execFileSync(cliBinary, ['--db', db, ...args], { stdio: 'pipe' }).toString();
+  cli('import', answerItemsFile('al', 12, { fields: { domain: 'aligned' } }));
+  for (let i = 0; i < 12; i++) {
+    cli('decide', `al-${i}`, ...(i % 3 === 0 ? ['reject', '--reason', 'unsupported_by_evidence'] : ['approve']), '--reviewer', 'sme');
+  }
+  const config = mkdtempSync(join(tmpdir(), 'vetted-config-'));
+  const settings = join(config, 'vetted', 'vetted.toml');
+  cli('provider', '--settings', settings, 'add', NAME, '--base-url', url, '--model', 'smollm2', '--api-key-env', 'VETTED_E2E_UNSET_KEY');
+  const { browser, stop } = await startApp(db, { XDG_CONFIG_HOME: config });
+  try {
+    await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
+    await browser.keys(['Control', 'Shift', 'V']);
+    await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="llm-run-role"]').selectByAttribute('value', 'align');
+    await fill(browser, 'llm-run-domain', 'aligned');
+    await fill(browser, 'llm-run-holdout', '0.9');
+    await fill(browser, 'llm-run-limit', '3');
+    // Compare the item alone with guidelines plus similar decided items.
+    await browser.$('[data-testid="llm-run-variant-guidelines"]').click();
+    await browser.$('[data-testid="llm-run-variant-examples"]').click();
+    await screenshot(browser, 'llm-align-dialog.png');
+    await browser.keys(['Control', 'Enter']);
+    const summary = await toastText(browser, 'alignment run', 240000);
+    assert.match(summary, /^alignment run 1 of aligned with smollm2 \(3 held-out items per variant\): κ base (n\/a|-?\d\.\d\d), both (n\/a|-?\d\.\d\d)/, summary);
+    const variants = sql(db, 'SELECT variant FROM alignment_variants ORDER BY run_id').map((r) => r.variant);
+    assert.deepEqual(variants, ['base', 'both'], 'the two variants chosen ran, in order');
+
+    // The dashboard charts the run and says what threshold its verdicts support.
+    await browser.keys(['Control', 'Shift', 'D']);
+    const card = browser.$('[data-testid="alignment-runs"]');
+    await card.waitForDisplayed({ timeout: 15000, timeoutMsg: 'the alignment card is on the dashboard' });
+    const rows = await browser.execute(() => [...document.querySelectorAll('[data-testid="alignment-variant"] td:first-child')].map((td) => td.textContent));
+    assert.deepEqual(rows, ['Item only', '+ both'], 'one row per variant of the latest run');
+    const headline = browser.$('[data-testid="threshold-headline"]');
+    await headline.waitForDisplayed({ timeout: 15000 });
+    // Three judged items cannot back a threshold (20 passes are needed): it says so, and offers nothing to show.
+    assert.equal(await headline.getText(), 'No threshold reaches 98% precision');
+    assert.equal(await browser.$('[data-testid="threshold-show"]').isEnabled(), false, 'nothing to show in the queue');
+    await card.scrollIntoView();
+    await screenshot(browser, 'dashboard-alignment.png');
+  } finally {
+    await stop();
+  }
 });

@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
 use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
-use crate::roles::knowledge::Variant;
+use crate::roles::align::{AlignOptions, AlignmentReport, DEFAULT_SEED, align_vetter};
+use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use crate::roles::vet::{KnowledgeOptions, VetSelection};
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{QueueFilter, Since, Store};
@@ -239,6 +240,16 @@ pub enum LlmRunRequest {
     },
     /// Answer the questions of a JSONL file the user picks.
     Generate { provider: String },
+    /// Align the vetting model with the reviewers of `domain` (`vetted align vetter`): judge at
+    /// most `limit` held-out decided items under each of `variants` and store the figures.
+    Align {
+        provider: String,
+        domain: String,
+        /// Share of the domain's decided items held out, in 0..1.
+        holdout: f64,
+        variants: Vec<Variant>,
+        limit: u32,
+    },
 }
 
 impl LlmRunRequest {
@@ -247,6 +258,7 @@ impl LlmRunRequest {
             LlmRunRequest::Vet { provider, .. }
             | LlmRunRequest::Relate { provider, .. }
             | LlmRunRequest::Rank { provider, .. }
+            | LlmRunRequest::Align { provider, .. }
             | LlmRunRequest::Generate { provider } => provider,
         }
     }
@@ -294,12 +306,12 @@ pub fn llm_run(
             progress: &on_progress,
             cancel: &token,
         };
-        let summary = runtime.block_on(async {
+        let finished = runtime.block_on(async {
             let run = run_role(&mut store, &ctx, request, questions);
             tokio::pin!(run);
             loop {
                 tokio::select! {
-                    summary = &mut run => break summary,
+                    finished = &mut run => break finished,
                     () = tokio::time::sleep(LLM_POLL) => {
                         ticked.try_iter().for_each(&mut *progress);
                         if cancel.load(Ordering::Relaxed) {
@@ -310,11 +322,55 @@ pub fn llm_run(
             }
         })?;
         ticked.try_iter().for_each(&mut *progress);
-        if summary.cancelled {
+        if finished.cancelled {
             return Err(Error::Cancelled);
         }
-        Ok(format!("{summary}; {}", summary.totals))
+        Ok(finished.message)
     })
+}
+
+/// How an LLM job ended: its one-line report, and whether it was cancelled.
+struct Finished {
+    message: String,
+    cancelled: bool,
+}
+
+impl From<RunSummary> for Finished {
+    fn from(summary: RunSummary) -> Finished {
+        Finished {
+            message: format!("{summary}; {}", summary.totals),
+            cancelled: summary.cancelled,
+        }
+    }
+}
+
+impl From<AlignmentReport> for Finished {
+    /// e.g. `alignment run 3 of finance with qwen (40 held-out items per variant): κ base 0.41,
+    /// both 0.61 · cost $0.0042`.
+    fn from(report: AlignmentReport) -> Finished {
+        let kappas: Vec<String> = report
+            .variants
+            .iter()
+            .map(|v| {
+                let kappa = v
+                    .kappa
+                    .map_or_else(|| "n/a".to_owned(), |k| format!("{k:.2}"));
+                format!("{} {kappa}", v.variant.as_str())
+            })
+            .collect();
+        let cost: f64 = report.variants.iter().map(|v| v.cost_usd).sum();
+        Finished {
+            message: format!(
+                "alignment run {} of {} with {} ({} held-out items per variant): κ {} · cost ${cost:.4}",
+                report.alignment_id,
+                report.domain,
+                report.model,
+                report.judged_per_variant,
+                kappas.join(", ")
+            ),
+            cancelled: report.cancelled,
+        }
+    }
 }
 
 async fn run_role(
@@ -322,8 +378,8 @@ async fn run_role(
     ctx: &RunContext<'_>,
     request: LlmRunRequest,
     questions: Option<PathBuf>,
-) -> Result<RunSummary> {
-    match request {
+) -> Result<Finished> {
+    let summary = match request {
         LlmRunRequest::Vet {
             filter,
             limit,
@@ -371,5 +427,23 @@ async fn run_role(
             let questions = generate::read_questions(&file)?;
             generate::generate(store, ctx, questions).await
         }
-    }
+        LlmRunRequest::Align {
+            domain,
+            holdout,
+            variants,
+            limit,
+            ..
+        } => {
+            let options = AlignOptions {
+                domain,
+                holdout,
+                seed: DEFAULT_SEED,
+                variants,
+                limit: Some(limit as usize),
+                examples: DEFAULT_EXAMPLES,
+            };
+            return Ok(align_vetter(store, ctx, options).await?.into());
+        }
+    };
+    summary.map(Finished::from)
 }

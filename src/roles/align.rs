@@ -27,6 +27,9 @@ use crate::error::{Error, Result};
 use crate::store::{AlignmentResult, AlignmentStart, Store, record_alignment_result};
 use crate::vetter_agreement::cohens_kappa;
 
+/// The seed that chooses the held-out items unless another is given.
+pub const DEFAULT_SEED: u64 = 42;
+
 /// What to align.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignOptions {
@@ -34,6 +37,7 @@ pub struct AlignOptions {
     /// Share of the domain's decided items held out (judged, never used as examples), in 0..1.
     pub holdout: f64,
     pub seed: u64,
+    /// Each is run once, in the order given (a repeat would judge the same items again).
     pub variants: Vec<Variant>,
     /// Judge at most this many held-out items (the first by external id), to bound the cost.
     pub limit: Option<usize>,
@@ -285,6 +289,17 @@ pub async fn align_vetter(
             options.holdout
         )));
     }
+    let mut variants: Vec<Variant> = Vec::with_capacity(options.variants.len());
+    for variant in &options.variants {
+        if !variants.contains(variant) {
+            variants.push(*variant);
+        }
+    }
+    if variants.is_empty() {
+        return Err(Error::BadRequest(
+            "choose at least one prompt variant (base, guidelines, examples, both)".into(),
+        ));
+    }
     let decided = store.decided_in_domain(&options.domain)?;
     let mut held_out: Vec<(i64, String, ItemStatus)> = decided
         .iter()
@@ -323,9 +338,9 @@ pub async fn align_vetter(
         variants: Vec::new(),
         cancelled: false,
     };
-    let total = held_out.len() * options.variants.len();
+    let total = held_out.len() * variants.len();
     let mut before = Progress::default();
-    for variant in &options.variants {
+    for variant in &variants {
         // One progress over all variants: this variant's counts follow the previous ones'.
         let offset = before;
         let progress = |p: &Progress| {

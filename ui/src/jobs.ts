@@ -5,7 +5,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 export type JobKind = "import" | "export" | "backup" | "products" | "discover" | "pack" | "merge" | LlmRole;
 
 /** The LLM roles a run can play (the `role` of an LlmRunRequest). */
-export type LlmRole = "vet" | "relate" | "rank" | "generate";
+export type LlmRole = "vet" | "relate" | "rank" | "generate" | "align";
 
 export interface JobView {
   id: number;
@@ -32,6 +32,7 @@ export const JOB_TITLE: Record<JobKind, string> = {
   relate: "Proposing relationships",
   rank: "Ranking relationships",
   generate: "Generating answers",
+  align: "Aligning the vetting model",
 };
 
 /** Jobs whose success changes what the queue shows (new items, new verdicts). */
@@ -81,7 +82,7 @@ export function fractionDone(job: JobView): number | null {
 }
 
 export function isLlmRole(kind: JobKind): kind is LlmRole {
-  return kind === "vet" || kind === "relate" || kind === "rank" || kind === "generate";
+  return kind === "vet" || kind === "relate" || kind === "rank" || kind === "generate" || kind === "align";
 }
 
 /** Dollars with enough digits for cents-per-query models: $0.0123, $1.23. */

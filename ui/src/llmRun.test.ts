@@ -32,6 +32,24 @@ describe("running a model from the app", () => {
     expect(llmRunRequest(rank, FILTER)).toEqual({ role: "rank", provider: "p", domain: "data", limit: 50 });
   });
 
+  it("an align run names the domain, the held-out share, the variants and how many to judge", () => {
+    const align = { ...DEFAULT_LLM_RUN, provider: "p", role: "align" as const, domain: " finance ", limit: 40 };
+    expect(runProblem(align)).toBeNull();
+    expect(llmRunRequest(align, FILTER)).toEqual({
+      role: "align",
+      provider: "p",
+      domain: "finance",
+      holdout: 0.2,
+      variants: ["base", "guidelines", "examples", "both"],
+      limit: 40,
+    });
+    expect(runProblem({ ...align, variants: [] })).toMatch(/at least one prompt variant/);
+    expect(runProblem({ ...align, holdout: 1 })).toMatch(/share between 0 and 1/);
+    expect(runProblem({ ...align, holdout: 0 })).toMatch(/share between 0 and 1/);
+    expect(runProblem({ ...align, domain: " " })).toMatch(/domain whose decisions/);
+    expect(runProblem({ ...align, limit: 0 })).toMatch(/held-out items per variant/);
+  });
+
   it("relate and generate requests carry only what their role needs", () => {
     const relate = { ...DEFAULT_LLM_RUN, provider: "p", role: "relate" as const, source: "Invoice", target: "Customer", domain: " music " };
     expect(llmRunRequest(relate, FILTER)).toEqual({ role: "relate", provider: "p", source: "Invoice", target: "Customer", domain: "music" });
@@ -53,5 +71,6 @@ describe("running a model from the app", () => {
     expect(describeQueue({ ...FILTER, status: null, review: "conflict", domain: null, sort: "oldest" })).toBe("conflicts · oldest first");
     expect(describeQueue({ ...FILTER, status: "needs_sme", domain: null, sort: "newest" })).toBe("needs sme · newest first");
     expect(describeQueue({ ...FILTER, domain: null, sort: "likely" })).toBe("pending · most likely first");
+    expect(describeQueue({ ...FILTER, vetter_confident: 0.9 })).toBe("pending · domain finance · vetter passed ≥ 0.900 · riskiest first");
   });
 });

@@ -9,7 +9,8 @@ import type { LlmRole } from "./jobs";
 export interface LlmRunDraft {
   role: LlmRole;
   provider: string;
-  /** Vet: how many items of the current queue, in its order; rank: how many candidates. */
+  /** Vet: how many items of the current queue, in its order; rank: how many candidates; align:
+   * how many held-out items each variant judges. */
   limit: number;
   /** Vet: judge again items this model already vetted. */
   revet: boolean;
@@ -19,9 +20,24 @@ export interface LlmRunDraft {
   source: string;
   target: string;
   domain: string;
+  /** Align: share of the domain's decided items held out, in 0..1. */
+  holdout: number;
+  /** Align: the prompt variants to compare. */
+  variants: PromptVariant[];
 }
 
-export const DEFAULT_LLM_RUN: LlmRunDraft = { role: "vet", provider: "", limit: 20, revet: false, knowledge: "base", source: "", target: "", domain: "data" };
+export const DEFAULT_LLM_RUN: LlmRunDraft = {
+  role: "vet",
+  provider: "",
+  limit: 20,
+  revet: false,
+  knowledge: "base",
+  source: "",
+  target: "",
+  domain: "data",
+  holdout: 0.2,
+  variants: ["base", "guidelines", "examples", "both"],
+};
 
 /** What a vetting prompt can carry besides the item (docs/llm.md#knowledge-in-the-prompt). */
 export const KNOWLEDGE_CHOICES: { value: PromptVariant; label: string }[] = [
@@ -43,6 +59,11 @@ export const ROLES: { value: LlmRole; label: string; hint: string }[] = [
     hint: "The model judges the pending candidates Discover relationships queued, pair by pair: how likely each holds and why (shown with the item; sort the queue Most likely first), and adds any it finds missing. Never a decision.",
   },
   { value: "generate", label: "Answer questions", hint: "Pick a questions file (JSONL with id, domain, question and evidence); the answers join the queue." },
+  {
+    value: "align",
+    label: "Align the vetting model",
+    hint: "The vetting model judges held-out items reviewers already decided, once per prompt variant, and is measured against them (κ, precision, recall, cost). The figures and an auto-approve threshold appear on the Stats dashboard. Never a decision.",
+  },
 ];
 
 /** What is wrong with the draft, or null when it can run. */
@@ -56,6 +77,14 @@ export function runProblem(draft: LlmRunDraft): string | null {
       return `Rank between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} candidates per run.`;
     }
     if (draft.domain.trim() === "") return "Name the domain of the candidates to rank.";
+  }
+  if (draft.role === "align") {
+    if (draft.domain.trim() === "") return "Name the domain whose decisions to align with.";
+    if (!(draft.holdout > 0 && draft.holdout < 1)) return "Hold out a share between 0 and 1 (e.g. 0.2) of the decided items.";
+    if (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT) {
+      return `Judge between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} held-out items per variant.`;
+    }
+    if (draft.variants.length === 0) return "Choose at least one prompt variant to compare.";
   }
   if (draft.role === "relate") {
     if (draft.source === "" || draft.target === "") return "Choose both data products.";
@@ -76,6 +105,8 @@ export function llmRunRequest(draft: LlmRunDraft, filter: QueueFilter): LlmRunRe
       return { role: "rank", provider: draft.provider, domain: draft.domain.trim(), limit: draft.limit };
     case "generate":
       return { role: "generate", provider: draft.provider };
+    case "align":
+      return { role: "align", provider: draft.provider, domain: draft.domain.trim(), holdout: draft.holdout, variants: draft.variants, limit: draft.limit };
   }
 }
 

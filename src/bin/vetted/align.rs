@@ -4,8 +4,8 @@
 use clap::Subcommand;
 use vetted::auto_approve::DEFAULT_MIN_SUPPORT;
 use vetted::roles::align::{
-    AlignOptions, AlignmentReport, AlignmentSummary, AutoApproveSuggestion, VariantReport,
-    align_vetter, alignment_history, suggest_auto_approve,
+    AlignOptions, AlignmentReport, AlignmentSummary, AutoApproveSuggestion, DEFAULT_SEED,
+    VariantReport, align_vetter, alignment_history, suggest_auto_approve,
 };
 use vetted::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use vetted::{Error, Result, Store};
@@ -32,7 +32,7 @@ pub enum AlignCommand {
         )]
         variants: Vec<Variant>,
         /// Chooses the held-out items; the same seed holds out the same items.
-        #[arg(long, default_value_t = 42)]
+        #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
         /// Judge at most N held-out items per variant (to bound the cost).
         #[arg(long, value_name = "N")]
@@ -165,10 +165,7 @@ fn best_variant(variants: &[VariantReport]) -> Option<Variant> {
         .map(|v| v.variant)
 }
 
-fn vetter(store: &mut Store, mut options: AlignOptions, llm: &LlmArgs) -> Result<()> {
-    // Each variant once, in the order given (a repeat would judge the same items twice).
-    let mut seen = std::collections::HashSet::new();
-    options.variants.retain(|v| seen.insert(*v));
+fn vetter(store: &mut Store, options: AlignOptions, llm: &LlmArgs) -> Result<()> {
     let report = llm::run(store, llm, async |store, ctx| {
         align_vetter(store, ctx, options).await
     })?;

@@ -253,3 +253,67 @@ fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
         "without a picked file the run refuses: {last:?}"
     );
 }
+
+#[test]
+fn an_align_job_counts_progress_over_every_variant_and_ends_with_each_variants_kappa() {
+    let (db, _) = super::align::reviewed();
+    // Slow enough calls that the throttled progress shows the second variant's calls too.
+    let server = FaultServer::start(|_, _| {
+        std::thread::sleep(Duration::from_millis(150));
+        completion(VERDICT, "stop")
+    });
+    let settings = db.dir.path().join("vetted.toml");
+    let config = ProviderConfig {
+        base_url: server.base_url.clone(),
+        model: "gpt-4o-mini".into(),
+        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
+    };
+    Settings::save_provider(&settings, "fault", &config).unwrap();
+    use vetted::roles::knowledge::Variant::{Base, Both};
+    let request = LlmRunRequest::Align {
+        provider: "fault".into(),
+        domain: "finance".into(),
+        holdout: 0.5,
+        variants: vec![Base, Both, Base],
+        limit: 5,
+    };
+    let jobs = Jobs::default();
+    let (_, rx) = spawn_job(
+        &jobs,
+        tasks::llm_run(db.path.clone(), settings, request, None),
+    );
+    let events: Vec<JobEvent> = rx.iter().collect();
+    let progress: Vec<(u64, Option<u64>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            JobEvent::Progress { done, total, .. } => Some((*done, *total)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        progress.iter().all(|(_, total)| *total == Some(10)),
+        "one total over both variants (a repeated variant runs once), 5 items each: {progress:?}"
+    );
+    assert!(
+        progress.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress never goes back when the next variant starts: {progress:?}"
+    );
+    assert!(
+        progress.iter().any(|(done, _)| *done > 5),
+        "the second variant's calls count on from the first's: {progress:?}"
+    );
+    let Some(JobEvent::Finished { summary }) = events.last() else {
+        panic!("the alignment report is the outcome: {events:?}");
+    };
+    assert!(
+        summary.starts_with("alignment run 1 of finance with gpt-4o-mini (5 held-out items")
+            && summary.contains("κ base ")
+            && summary.contains(", both ")
+            && summary.contains("cost $0.0"),
+        "{summary}"
+    );
+    let runs = vetted::roles::align::alignment_history(&db.open(), Some("finance")).unwrap();
+    assert_eq!(runs.len(), 1, "the run is stored for the dashboard");
+    let judged: Vec<usize> = runs[0].variants.iter().map(|v| v.judged).collect();
+    assert_eq!(judged, [5, 5]);
+}

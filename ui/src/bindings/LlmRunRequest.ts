@@ -14,4 +14,8 @@ revet: boolean,
 /**
  * What each prompt carries besides the item (guidelines, similar reviewed items).
  */
-knowledge: PromptVariant, } | { "role": "relate", provider: string, source: string, target: string, domain: string, } | { "role": "rank", provider: string, domain: string, limit: number, } | { "role": "generate", provider: string, };
+knowledge: PromptVariant, } | { "role": "relate", provider: string, source: string, target: string, domain: string, } | { "role": "rank", provider: string, domain: string, limit: number, } | { "role": "generate", provider: string, } | { "role": "align", provider: string, domain: string, 
+/**
+ * Share of the domain's decided items held out, in 0..1.
+ */
+holdout: number, variants: Array<PromptVariant>, limit: number, };

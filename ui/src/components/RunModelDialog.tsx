@@ -118,6 +118,47 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
           <LimitField label="Candidates (at most)" draft={draft} onChange={onChange} />
         </div>
       )}
+      {draft.role === "align" && (
+        <div className="export-filters">
+          <label className="field">
+            <span className="field-label">Domain</span>
+            <input className="input" data-testid="llm-run-domain" value={draft.domain} onChange={(event) => onChange({ ...draft, domain: event.target.value })} />
+          </label>
+          <label className="field">
+            <span className="field-label">Held-out share</span>
+            <input
+              className="input"
+              type="number"
+              min={0.05}
+              max={0.95}
+              step={0.05}
+              data-testid="llm-run-holdout"
+              value={draft.holdout}
+              onChange={(event) => onChange({ ...draft, holdout: Number(event.target.value) })}
+            />
+          </label>
+          <LimitField label="Held-out items per variant (at most)" draft={draft} onChange={onChange} />
+          <fieldset className="field">
+            <legend className="field-label">Prompt variants</legend>
+            {KNOWLEDGE_CHOICES.map((choice) => (
+              <label key={choice.value} className="field-inline">
+                <input
+                  type="checkbox"
+                  data-testid={`llm-run-variant-${choice.value}`}
+                  checked={draft.variants.includes(choice.value)}
+                  onChange={(event) =>
+                    onChange({
+                      ...draft,
+                      variants: KNOWLEDGE_CHOICES.map((c) => c.value).filter((v) => (v === choice.value ? event.target.checked : draft.variants.includes(v))),
+                    })
+                  }
+                />
+                <span>{choice.label}</span>
+              </label>
+            ))}
+          </fieldset>
+        </div>
+      )}
       {draft.role === "relate" && (
         <div className="export-filters">
           {products.length < 2 && <p className="dialog-hint">Register at least two data products first (File ▸ Add data products…).</p>}
