@@ -3,8 +3,8 @@
 # demo items (plus a second answer to an existing question, so a reject → DPO pair exists)
 # into a temp database, records a mix of decisions through the CLI, exports every format and
 # runs scripts/validate_exports.py in .venv-validators. Exits non-zero on any failure and ends
-# with `exports: N passed, M failed`. Set EXPORTS_DIR to keep the exports (e.g. for
-# scripts/train_smoke.py); it must not exist yet.
+# with `exports: N passed, M failed`. Set EXPORTS_DIR to keep the exports (scripts/test-train.sh
+# trains on them); it must not exist yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
@@ -72,6 +72,7 @@ export_one trl-sft.jsonl --format trl-sft
 export_one trl-sft-prompt-completion.jsonl --format trl-sft --prompt-completion
 export_one trl-dpo.jsonl --format trl-dpo
 export_one trl-kto.jsonl --format trl-kto
+export_one vetter-sft.jsonl --format vetter-sft
 export_one decisions.jsonl --format decisions
 export_one decisions-csv.csv --format decisions-csv
 

@@ -38,7 +38,14 @@ timed "agreement: kappa/alpha against krippendorff and scikit-learn" bash script
 timed "crash soak (short)" bash -c "cargo build --locked -p vetted --example soak_writer &&
   python3 scripts/soak.py --rounds 15 --writers 1 && python3 scripts/soak.py --rounds 15 --writers 3"
 timed "disk full (a real 4 MiB tmpfs in a private mount namespace)" bash scripts/test-disk-full.sh
-timed "exports: validated by datasets, TRL and OpenAI's schemas" bash scripts/test-exports.sh
+exports_kept=$(mktemp -d)
+trap 'rm -rf "$exports_kept"' EXIT
+timed "exports: validated by datasets, TRL and OpenAI's schemas" \
+  env EXPORTS_DIR="$exports_kept/exports" bash scripts/test-exports.sh
+# The trainers themselves (torch on the CPU, a tiny in-memory model): every method trains on the
+# exports, and a LoRA adapter of the vetting model comes out of the vetter-sft export.
+timed "train: SFT/DPO/KTO steps and a vetter LoRA on the exports (torch, CPU)" \
+  bash scripts/test-train.sh "$exports_kept/exports"
 timed "parquet: files written by pyarrow give the SQLite tables' evidence" bash scripts/test-parquet.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh
 timed "keyring: API keys and database passwords in a real Secret Service (gnome-keyring, private D-Bus)" \

@@ -11,9 +11,7 @@ is the Qwen2.5 one shipped in the trl wheel, and DPO/KTO get an explicit ref_mod
 fetched. Prints `train smoke: N passed, M failed`; exits 1 on any failure.
 """
 
-import json
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -22,50 +20,9 @@ for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
     os.environ.setdefault(var, "1")
 
 import datasets  # noqa: E402
-import torch  # noqa: E402
-import trl  # noqa: E402
-from tokenizers import Tokenizer, models, pre_tokenizers  # noqa: E402
-from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM  # noqa: E402
 from trl import DPOConfig, DPOTrainer, KTOConfig, KTOTrainer, SFTConfig, SFTTrainer  # noqa: E402
 
-SPECIAL = ["[UNK]", "[PAD]", "<|im_start|>", "<|im_end|>", "<|endoftext|>"]
-
-
-def words(value):
-    if isinstance(value, str):
-        yield from re.findall(r"\w+|[^\w\s]+", value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from words(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from words(v)
-
-
-def tokenizer(files):
-    vocab = {t: i for i, t in enumerate(SPECIAL)}
-    for path in files:
-        for line in path.read_text().splitlines():
-            for w in words(json.loads(line)):
-                vocab.setdefault(w, len(vocab))
-    core = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    core.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok = PreTrainedTokenizerFast(
-        tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]", eos_token="<|im_end|>"
-    )
-    tok.add_special_tokens({"additional_special_tokens": SPECIAL[2:]})
-    tok.chat_template = (Path(trl.__file__).parent / "chat_templates" / "qwen2_5.jinja").read_text()
-    return tok
-
-
-def tiny_model(tok):
-    torch.manual_seed(0)
-    config = Qwen2Config(
-        vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-        num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=4096,
-        pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
-    )
-    return Qwen2ForCausalLM(config)
+from tiny_lm import tiny_model, tokenizer  # noqa: E402
 
 
 def common(out):

@@ -5,8 +5,8 @@ Usage: validate_exports.py DIR
 
 DIR holds one export per format, named as scripts/test-exports.sh writes them:
 openai-sft.jsonl, openai-dpo.jsonl, trl-sft.jsonl, trl-sft-prompt-completion.jsonl,
-trl-dpo.jsonl, trl-kto.jsonl, decisions.jsonl and decisions-csv.csv, each with its
-NAME.manifest.json (and NAME.sidecar.jsonl for training formats).
+trl-dpo.jsonl, trl-kto.jsonl, vetter-sft.jsonl, decisions.jsonl and decisions-csv.csv, each with
+its NAME.manifest.json (and NAME.sidecar.jsonl for the training formats of the reviewed model).
 
 For every format: `datasets.load_dataset` loads it and the inferred features are asserted
 (datasets 5 loads mixed types silently as a Json feature, so loading alone proves little);
@@ -182,6 +182,22 @@ def main(out_dir):
         check_template(ds, tok, ["prompt", "completion"])
         return ds, True
 
+    def vetter_sft(p):
+        ds = load(p)
+        expect_features(ds, {"messages": MESSAGES})
+        check_openai(p, sft_schema)
+        check_template(ds, tok, ["text"])
+        verdicts = set()
+        for example in ds:
+            roles = [m["role"] for m in example["messages"]]
+            assert roles == ["system", "user", "assistant"], f"roles {roles}"
+            verdict = json.loads(example["messages"][2]["content"])
+            assert set(verdict) == {"verdict", "reasons", "risk"}, f"verdict keys {set(verdict)}"
+            assert 0 <= verdict["risk"] <= 1, verdict
+            verdicts.add(verdict["verdict"])
+        assert verdicts == {"pass", "flag", "fail"}, f"this fixture's decisions imply every verdict, got {verdicts}"
+        return ds, False
+
     def decisions(p):
         ds = load(p)
         expect_features(ds, audit_features)
@@ -196,7 +212,7 @@ def main(out_dir):
     checks = [
         ("openai-sft.jsonl", openai_sft), ("openai-dpo.jsonl", openai_dpo),
         ("trl-sft.jsonl", trl_sft), ("trl-sft-prompt-completion.jsonl", trl_sft_pc),
-        ("trl-dpo.jsonl", trl_dpo), ("trl-kto.jsonl", trl_kto),
+        ("trl-dpo.jsonl", trl_dpo), ("trl-kto.jsonl", trl_kto), ("vetter-sft.jsonl", vetter_sft),
         ("decisions.jsonl", decisions), ("decisions-csv.csv", decisions_csv),
     ]
     passed = failed = 0

@@ -21,12 +21,14 @@ mod selection;
 mod siblings;
 mod sidecar;
 mod training;
+mod vetter_sft;
 
 pub use files::companion_path;
 pub use manifest::{KTO_MAX_IMBALANCE, Manifest, OPENAI_MIN_EXAMPLES};
 pub use mapping::Family;
 pub use prompt::{DEFAULT_ANSWER_SYSTEM_PROMPT, DEFAULT_RELATIONSHIP_SYSTEM_PROMPT, SystemPrompt};
 pub use selection::{Filters, effective_decision_seq, reviewed_items_sql};
+pub use vetter_sft::{HeldOut, implied_verdict};
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -50,6 +52,8 @@ pub enum Format {
     Decisions,
     /// The audit trail as CSV.
     DecisionsCsv,
+    /// Training data for the vetting model: the vet prompt → the verdict reviewers implied.
+    VetterSft,
 }
 
 impl Format {
@@ -63,6 +67,7 @@ impl Format {
             Format::TrlKto => "trl-kto",
             Format::Decisions => "decisions",
             Format::DecisionsCsv => "decisions-csv",
+            Format::VetterSft => "vetter-sft",
         }
     }
 
@@ -72,7 +77,7 @@ impl Format {
             Format::OpenaiSft | Format::TrlSft => Some(Family::Sft),
             Format::OpenaiDpo | Format::TrlDpo => Some(Family::Preference),
             Format::TrlKto => Some(Family::Kto),
-            Format::Decisions | Format::DecisionsCsv => None,
+            Format::Decisions | Format::DecisionsCsv | Format::VetterSft => None,
         }
     }
 }
@@ -110,6 +115,9 @@ pub struct ExportOptions {
     pub val_fraction: f64,
     pub pii: PiiMode,
     pub system_prompt: SystemPrompt,
+    /// `vetter-sft` only: leave out what `vetted align vetter` holds out under this share and
+    /// seed.
+    pub held_out: Option<HeldOut>,
 }
 
 impl ExportOptions {
@@ -126,6 +134,7 @@ impl ExportOptions {
             val_fraction: 0.0,
             pii: PiiMode::Redact,
             system_prompt: SystemPrompt::Default,
+            held_out: None,
         }
     }
 }
@@ -160,12 +169,39 @@ pub fn export(
             "prompt-completion records only apply to trl-sft".into(),
         ));
     }
-    match options.format.family() {
-        Some(family) => training::run(store, options, family, on_progress, cancel),
-        None => {
-            let csv = options.format == Format::DecisionsCsv;
-            audit::run(store, options, csv, on_progress, cancel)
-        }
+    if let Some(h) = options
+        .held_out
+        .filter(|h| !(h.share > 0.0 && h.share < 1.0))
+    {
+        return Err(Error::BadRequest(format!(
+            "the held-out share must be between 0 and 1 (e.g. 0.2), not {}",
+            h.share
+        )));
+    }
+    if options.held_out.is_some() && options.format != Format::VetterSft {
+        return Err(Error::BadRequest(
+            "a held-out share only applies to vetter-sft".into(),
+        ));
+    }
+    if options.format == Format::VetterSft
+        && (options.val_fraction > 0.0 || options.system_prompt != SystemPrompt::Default)
+    {
+        return Err(Error::BadRequest(
+            "vetter-sft writes the vet prompt as `vetted vet` sends it, with no validation \
+             split; leave out the validation fraction and the system prompt"
+                .into(),
+        ));
+    }
+    match (options.format.family(), options.format) {
+        (Some(family), _) => training::run(store, options, family, on_progress, cancel),
+        (None, Format::VetterSft) => vetter_sft::run(store, options, on_progress, cancel),
+        (None, format) => audit::run(
+            store,
+            options,
+            format == Format::DecisionsCsv,
+            on_progress,
+            cancel,
+        ),
     }
 }
 

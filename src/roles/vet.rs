@@ -119,10 +119,21 @@ pub fn user_message(
     computed: Option<&ComputedFigures>,
     knowledge: &Knowledge,
 ) -> String {
-    let body = serde_json::to_string_pretty(&item.body).expect("item body serializes");
-    let mut message = knowledge.sections(&item.domain);
+    body_message(&item.domain, &item.body, computed, knowledge)
+}
+
+/// [`user_message`] for an item of `domain` with `body` (what the vetter-SFT export writes, so
+/// a fine-tuned vetter is trained on exactly the message it is later asked).
+pub fn body_message(
+    domain: &str,
+    body: &ItemBody,
+    computed: Option<&ComputedFigures>,
+    knowledge: &Knowledge,
+) -> String {
+    let body = serde_json::to_string_pretty(body).expect("item body serializes");
+    let mut message = knowledge.sections(domain);
     // The domain comes from imported files: named as a JSON string, like everything else.
-    let domain = serde_json::to_string(&item.domain).expect("a string serializes");
+    let domain = serde_json::to_string(domain).expect("a string serializes");
     message.push_str(&format!("Item to vet ({domain} domain):\n{body}"));
     if let Some(figures) = computed {
         let figures = serde_json::to_string_pretty(figures).expect("figures serialize");

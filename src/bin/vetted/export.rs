@@ -8,8 +8,11 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use vetted::domain::{Action, ItemKind};
-use vetted::export::{ExportOptions, Filters, Format, PiiMode, Progress, SystemPrompt, export};
+use vetted::export::{
+    ExportOptions, Filters, Format, HeldOut, PiiMode, Progress, SystemPrompt, export,
+};
 use vetted::relation_export::{RelationFormat, write_new_file};
+use vetted::roles::align::DEFAULT_SEED;
 use vetted::{Error, Result, Store};
 
 #[derive(Args)]
@@ -64,6 +67,13 @@ pub struct ExportArgs {
     /// System prompt template file ({domain} and {kind} are replaced); default: built in.
     #[arg(long, value_name = "FILE")]
     system_prompt: Option<PathBuf>,
+    /// vetter-sft: leave out the items `vetted align vetter --holdout SHARE --seed SEED` judges,
+    /// so the fine-tuned vetter is measured on items it never saw.
+    #[arg(long, value_name = "SHARE")]
+    holdout: Option<f64>,
+    /// vetter-sft: the seed of --holdout (as `vetted align vetter --seed`).
+    #[arg(long, default_value_t = DEFAULT_SEED, requires = "holdout")]
+    seed: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,6 +85,9 @@ enum FormatArg {
     TrlKto,
     Decisions,
     DecisionsCsv,
+    /// Training data for the vetting model: each reviewed answer's vet prompt → the verdict the
+    /// decision implies (OpenAI chat format).
+    VetterSft,
     /// Approved relationships as JSON: nodes = products, edges with provenance and evidence.
     Graph,
     /// dbt schema.yml with one `relationships` test per approved foreign key.
@@ -119,6 +132,7 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
         FormatArg::TrlKto => Format::TrlKto,
         FormatArg::Decisions => Format::Decisions,
         FormatArg::DecisionsCsv => Format::DecisionsCsv,
+        FormatArg::VetterSft => Format::VetterSft,
         FormatArg::Graph => return export_relations(store, RelationFormat::Graph, &args),
         FormatArg::Dbt => return export_relations(store, RelationFormat::Dbt, &args),
     };
@@ -235,6 +249,10 @@ fn options(format: Format, args: ExportArgs) -> Result<ExportOptions> {
             PiiArg::Off => PiiMode::Off,
         },
         system_prompt,
+        held_out: args.holdout.map(|share| HeldOut {
+            share,
+            seed: args.seed,
+        }),
         ..ExportOptions::new(format, args.out)
     })
 }

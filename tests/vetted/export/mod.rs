@@ -3,6 +3,7 @@
 
 mod mapping;
 mod output;
+mod vetter_sft;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

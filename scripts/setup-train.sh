@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Creates .venv-train for training on Vetted's exports: torch, transformers, datasets,
+# accelerate, TRL and PEFT from PyPI. PyPI's Linux torch wheel brings the CUDA libraries with it
+# (measured: ≈ 6 GB installed, 70 s on this machine class; see docs/llm.md#fine-tuning-the-vetter);
+# the smoke runs use the CPU. Idempotent: an existing venv whose imports work is left as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.venv-train
+python=${PYTHON:-python3}
+
+ready() {
+  [ -x "$venv/bin/python" ] &&
+    "$venv/bin/python" -c 'import torch, transformers, datasets, accelerate, trl, peft' 2>/dev/null
+}
+
+if ready; then
+  echo "train: $venv is ready"
+  exit 0
+fi
+"$python" -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
+  torch transformers datasets accelerate trl peft
+ready || { echo "train: $venv was created but its imports fail" >&2; exit 1; }
+"$venv/bin/python" -c 'import torch, trl, peft; print("train: torch", torch.__version__, "trl", trl.__version__, "peft", peft.__version__)'

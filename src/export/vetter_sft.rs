@@ -1,0 +1,220 @@
+//! The `vetter-sft` format: training data for the vetting model, from the reviewers' decisions
+//! (#20). One chat per reviewed answer, in OpenAI's fine-tuning format (`messages`, which TRL's
+//! SFTTrainer also reads): the system and user messages are exactly what `vetted vet` sends for
+//! the item (the built-in vet prompt, the item alone), and the assistant message is the verdict
+//! the reviewers' decision implies, in the vet role's output schema:
+//!
+//! | effective decision | verdict | reasons | risk |
+//! |---|---|---|---|
+//! | approve | pass | none | 0.0 |
+//! | edit | flag | none (the answer needed a correction) | 0.5 |
+//! | reject | fail | the reject reason in the vetter's taxonomy, when it has one | 1.0 |
+//!
+//! Invariants:
+//! - Answer items only: a relationship is vetted with figures computed from live data, which an
+//!   export cannot reproduce faithfully.
+//! - With a held-out share and seed, the items `vetted align vetter` would hold out under them
+//!   are left out, so a fine-tuned vetter is never measured on what it was trained on.
+//! - Like every training format: never items marked do-not-train nor deferred to an SME; the
+//!   privacy screen applies to the user message (the system message is Vetted's own prompt).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::json;
+
+use super::files::{PendingFile, companion_path};
+use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
+use super::{ExportOptions, Manifest, PiiMode, Progress, action_name};
+use crate::domain::{Action, ItemBody, Verdict};
+use crate::error::{Error, Result};
+use crate::privacy;
+use crate::roles::align::is_held_out;
+use crate::roles::knowledge::Knowledge;
+use crate::roles::prompts::{Template, prompt_for};
+use crate::roles::vet::body_message;
+use crate::store::Store;
+
+/// Column of the evidence JSON in [`reviewed_items_sql`], and of the external id.
+const EVIDENCE_COLUMN: usize = 15;
+const EXTERNAL_ID_COLUMN: usize = 1;
+
+/// Items `vetted align vetter --holdout SHARE --seed SEED` judges, left out of the export.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct HeldOut {
+    pub share: f64,
+    pub seed: u64,
+}
+
+/// The verdict, reasons and risk a decision implies (see the module table).
+pub fn implied_verdict(
+    action: Action,
+    reason: Option<&str>,
+) -> Option<(Verdict, Vec<&'static str>, f64)> {
+    match action {
+        Action::Approve => Some((Verdict::Pass, Vec::new(), 0.0)),
+        Action::Edit => Some((Verdict::Flag, Vec::new(), 0.5)),
+        Action::Reject => Some((
+            Verdict::Fail,
+            vetter_reason(reason).into_iter().collect(),
+            1.0,
+        )),
+        Action::NeedsSme | Action::Revert => None,
+    }
+}
+
+/// A reviewer's reject reason in the vetting model's taxonomy (`roles::vet::REASONS`), if it
+/// has a counterpart there.
+fn vetter_reason(reason: Option<&str>) -> Option<&'static str> {
+    match reason? {
+        "unsupported_by_evidence" => Some("unsupported_claim"),
+        "contradicts_evidence" => Some("contradicts_evidence"),
+        "privacy_governance" => Some("privacy_pii"),
+        "off_domain" => Some("off_domain"),
+        _ => None,
+    }
+}
+
+pub(super) fn run(
+    store: &Store,
+    options: &ExportOptions,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Manifest> {
+    let conn = store.conn();
+    let mut manifest = Manifest::new(options, store.schema_version()?);
+    let mut out = PendingFile::create(&options.out, options.force)?;
+    let manifest_file = PendingFile::create(
+        &companion_path(&options.out, "manifest.json"),
+        options.force,
+    )?;
+    let total = progress_total(conn, false)?;
+    let mut stmt = conn.prepare(&reviewed_items_sql())?;
+    let params = options.filters.params();
+    let mut rows = stmt.query(&bind(&params)[..])?;
+    let mut line = Vec::with_capacity(4096);
+    let mut held_back = 0u64;
+    while let Some(row) = rows.next()? {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
+        if item.row_id % 64 == 0 {
+            on_progress(Progress {
+                done: item.row_id as u64,
+                total,
+            });
+        }
+        let external_id: String = row.get(EXTERNAL_ID_COLUMN)?;
+        if options
+            .held_out
+            .is_some_and(|h| is_held_out(h.seed, &external_id, h.share))
+        {
+            held_back += 1;
+            continue;
+        }
+        let d = &item.decision;
+        let (ItemBody::Answer(_), Some((verdict, reasons, risk))) =
+            (&item.body, implied_verdict(d.action, d.reason.as_deref()))
+        else {
+            continue;
+        };
+        *manifest
+            .counts
+            .selected
+            .entry(action_name(d.action))
+            .or_default() += 1;
+        // The system prompt is Vetted's own text; the user message holds the reviewed content.
+        let system = prompt_for(Template::Vet, &item.domain, None)?.text;
+        let user = body_message(&item.domain, &item.body, None, &Knowledge::default());
+        let user = match options.pii {
+            PiiMode::Off => user,
+            PiiMode::Redact => privacy::redact(&user, &mut manifest.privacy.found).into_owned(),
+            PiiMode::Exclude => {
+                let found = privacy::scan(&user);
+                if !found.is_empty() {
+                    manifest.privacy.found.add(&found);
+                    manifest.privacy.items_excluded += 1;
+                    continue;
+                }
+                user
+            }
+        };
+        let verdict = json!({"verdict": verdict, "reasons": reasons, "risk": risk}).to_string();
+        let chat = json!({"messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": verdict},
+        ]});
+        line.clear();
+        serde_json::to_writer(&mut line, &chat).expect("serializing to memory cannot fail");
+        out.write_line(&line)?;
+        manifest.counts.lines_train += 1;
+        *manifest
+            .counts
+            .exported
+            .entry(action_name(d.action))
+            .or_default() += 1;
+        manifest.models.insert(item.model.clone());
+        manifest.reviewers.insert(d.reviewer.clone());
+    }
+    drop(rows);
+    drop(stmt);
+    on_progress(Progress { done: total, total });
+    if manifest.counts.lines_train == 0 {
+        return Err(Error::EmptySelection(format!(
+            "no reviewed answer matches the filters{}",
+            if held_back > 0 {
+                format!(" outside the held-out share ({held_back} held out)")
+            } else {
+                String::new()
+            }
+        )));
+    }
+    if held_back > 0 {
+        manifest.warnings.push(format!(
+            "{held_back} items held out for `vetted align vetter` were left out"
+        ));
+    }
+    manifest.files.train = out.target().display().to_string();
+    super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_decision_implies_a_verdict_in_the_vetters_own_terms() {
+        assert_eq!(
+            implied_verdict(Action::Approve, None),
+            Some((Verdict::Pass, vec![], 0.0))
+        );
+        assert_eq!(
+            implied_verdict(Action::Edit, None),
+            Some((Verdict::Flag, vec![], 0.5))
+        );
+        assert_eq!(
+            implied_verdict(Action::Reject, Some("unsupported_by_evidence")),
+            Some((Verdict::Fail, vec!["unsupported_claim"], 1.0))
+        );
+        assert_eq!(
+            implied_verdict(Action::Reject, Some("incomplete")),
+            Some((Verdict::Fail, vec![], 1.0)),
+            "a reason the vetter has no word for is left out, the verdict stays"
+        );
+        assert_eq!(implied_verdict(Action::NeedsSme, None), None);
+        for reason in [
+            "unsupported_by_evidence",
+            "contradicts_evidence",
+            "privacy_governance",
+            "off_domain",
+        ] {
+            let mapped = vetter_reason(Some(reason)).unwrap();
+            assert!(
+                crate::roles::vet::REASONS.contains(&mapped),
+                "{reason} maps into the vetter's taxonomy, not {mapped}"
+            );
+        }
+    }
+}
