@@ -19,7 +19,7 @@ use crate::import::ImportSource;
 use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
 use crate::roles::align::{AlignOptions, AlignmentReport, DEFAULT_SEED, align_vetter};
 use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
-use crate::roles::vet::{KnowledgeOptions, VetSelection};
+use crate::roles::vet::VetSelection;
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{QueueFilter, Since, Store};
 
@@ -230,6 +230,9 @@ pub enum LlmRunRequest {
         source: String,
         target: String,
         domain: String,
+        /// What the prompt carries besides the two products.
+        #[serde(default)]
+        knowledge: Variant,
     },
     /// Have the relate model judge (rank and explain) the pending candidates discovery queued
     /// in `domain`, at most `limit` of them, and add its own.
@@ -239,7 +242,12 @@ pub enum LlmRunRequest {
         limit: u32,
     },
     /// Answer the questions of a JSONL file the user picks.
-    Generate { provider: String },
+    Generate {
+        provider: String,
+        /// What each prompt carries besides the question and its evidence.
+        #[serde(default)]
+        knowledge: Variant,
+    },
     /// Align the vetting model with the reviewers of `domain` (`vetted align vetter`): judge at
     /// most `limit` held-out decided items under each of `variants` and store the figures.
     Align {
@@ -259,7 +267,7 @@ impl LlmRunRequest {
             | LlmRunRequest::Relate { provider, .. }
             | LlmRunRequest::Rank { provider, .. }
             | LlmRunRequest::Align { provider, .. }
-            | LlmRunRequest::Generate { provider } => provider,
+            | LlmRunRequest::Generate { provider, .. } => provider,
         }
     }
 }
@@ -391,10 +399,7 @@ async fn run_role(
                 filter,
                 limit: limit as usize,
                 revet,
-                knowledge: KnowledgeOptions {
-                    variant: knowledge,
-                    ..KnowledgeOptions::default()
-                },
+                knowledge: knowledge.into(),
             };
             vet::vet(store, ctx, selection).await
         }
@@ -402,6 +407,7 @@ async fn run_role(
             source,
             target,
             domain,
+            knowledge,
             ..
         } => {
             let (source, target) = relate::products_from_registry(store, &source, &target)?;
@@ -410,7 +416,7 @@ async fn run_role(
                 source,
                 target,
             };
-            relate::relate(store, ctx, vec![pair]).await
+            relate::relate(store, ctx, vec![pair], knowledge.into()).await
         }
         LlmRunRequest::Rank { domain, limit, .. } => {
             let selection = rank::RankSelection {
@@ -420,12 +426,12 @@ async fn run_role(
             };
             rank::rank(store, ctx, selection).await
         }
-        LlmRunRequest::Generate { .. } => {
+        LlmRunRequest::Generate { knowledge, .. } => {
             let file = questions.ok_or_else(|| {
                 Error::BadRequest("a generate run needs a questions file".to_owned())
             })?;
             let questions = generate::read_questions(&file)?;
-            generate::generate(store, ctx, questions).await
+            generate::generate(store, ctx, questions, knowledge.into()).await
         }
         LlmRunRequest::Align {
             domain,

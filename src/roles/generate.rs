@@ -5,6 +5,7 @@
 //! `{"id": "q-1", "domain": "finance", "question": "…", "evidence": [{"id", "title", "text", "source"}]}`.
 //! A question whose id is already an item is skipped, so a rerun only pays for what is missing.
 
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -12,10 +13,11 @@ use rusqlite::OptionalExtension;
 use serde::Deserialize;
 
 use super::Role;
+use super::knowledge::{Knowledge, KnowledgeOptions, Subject};
 use super::prompts::{Template, builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
-use crate::domain::{AnswerBody, Evidence, ItemBody};
+use crate::domain::{AnswerBody, Evidence, ItemBody, ItemKind};
 use crate::error::{Error, InvalidInput, MAX_LISTED_PROBLEMS, Result};
 use crate::llm::OutputMode;
 use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item, now_text};
@@ -73,11 +75,14 @@ pub fn read_questions(path: &Path) -> Result<Vec<Question>> {
     }))
 }
 
-/// Answers each question not yet in the store and queues the answers as items.
+/// Answers each question not yet in the store and queues the answers as items. Each prompt
+/// carries what `knowledge` asks for: the domain's guidelines, reviewed answers to similar
+/// questions.
 pub async fn generate(
     store: &mut Store,
     ctx: &RunContext<'_>,
     questions: Vec<Question>,
+    knowledge: KnowledgeOptions,
 ) -> Result<RunSummary> {
     let provider = ctx.client.provider();
     let total = questions.len();
@@ -92,13 +97,25 @@ pub async fn generate(
             )
             .optional()?;
         if present.is_none() {
-            todo.push(q);
+            let subject = Subject {
+                domain: &q.domain,
+                kind: ItemKind::Answer,
+                text: &q.question,
+            };
+            let known = Knowledge::for_subject(
+                store,
+                knowledge.variant,
+                subject,
+                knowledge.examples,
+                &HashSet::new(),
+            )?;
+            todo.push((q, known));
         }
     }
     let skipped = total - todo.len();
     let prompts = prompts_by_domain(
         Template::Generate,
-        todo.iter().map(|q| q.domain.as_str()),
+        todo.iter().map(|(q, _)| q.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),
     )?;
     let label = RunLabel {
@@ -114,12 +131,13 @@ pub async fn generate(
         label,
         &todo,
         skipped,
-        |q: &Question| {
+        |(q, known): &(Question, Knowledge)| {
             let prompt = &prompts[&q.domain];
-            let params = ctx.params(&prompt.text, user_message(q), DEFAULT_MAX_TOKENS);
+            let message = format!("{}{}", known.sections(&q.domain), user_message(q));
+            let params = ctx.params(&prompt.text, message, DEFAULT_MAX_TOKENS);
             async move {
                 let exchange = ctx.client.chat(&params, ctx.cancel).await;
-                Outcome::new(
+                let mut outcome = Outcome::new(
                     q.id.clone(),
                     prompt.version.clone(),
                     (exchange, OutputMode::Text),
@@ -134,10 +152,12 @@ pub async fn generate(
                         }),
                         _ => Ok((reply.content.trim().to_owned(), prompt.version.clone())),
                     },
-                )
+                );
+                outcome.knowledge = known.record();
+                outcome
             }
         },
-        |tx, q, (answer, prompt_version): (String, String), call_id| {
+        |tx, (q, _), (answer, prompt_version): (String, String), call_id| {
             let body = ItemBody::Answer(AnswerBody {
                 question: q.question.clone(),
                 answer,

@@ -1,6 +1,7 @@
 //! What reviewers know, put into a prompt (#20): the domain's guidelines and the reviewed items
-//! most similar to the one being judged (approved ones as good examples, rejected ones with their
-//! reasons and notes, edits as before → after).
+//! most similar to the one being judged, answered or related (approved ones as good examples,
+//! rejected ones with their reasons and notes, edits as before → after). The vet, generate and
+//! relate roles all use it.
 //!
 //! Invariants:
 //! - An example is never the judged item, nor any item the caller excludes (a held-out set).
@@ -13,12 +14,39 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::domain::{EditedContent, Item, ItemBody, ItemStatus, Relation};
+use crate::domain::{EditedContent, Item, ItemBody, ItemKind, ItemStatus, Relation};
 use crate::error::{Error, Result};
 use crate::store::{ExampleQuery, ReviewedExample, Store};
 
 /// How many examples a prompt carries unless told otherwise.
 pub const DEFAULT_EXAMPLES: usize = 4;
+
+/// What a prompt carries besides its subject, and how many examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnowledgeOptions {
+    pub variant: Variant,
+    /// How many similar reviewed items, when the variant includes examples.
+    pub examples: usize,
+}
+
+impl Default for KnowledgeOptions {
+    fn default() -> KnowledgeOptions {
+        KnowledgeOptions {
+            variant: Variant::Base,
+            examples: DEFAULT_EXAMPLES,
+        }
+    }
+}
+
+impl From<Variant> for KnowledgeOptions {
+    /// `variant` with the default number of examples.
+    fn from(variant: Variant) -> KnowledgeOptions {
+        KnowledgeOptions {
+            variant,
+            ..KnowledgeOptions::default()
+        }
+    }
+}
 
 /// The longest text of an example (an answer, a note) put into a prompt, in characters.
 const MAX_EXAMPLE_TEXT: usize = 600;
@@ -216,6 +244,15 @@ fn similarity_text(item: &Item) -> String {
     }
 }
 
+/// What a prompt is about, for retrieving reviewed items like it.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub domain: &'a str,
+    pub kind: ItemKind,
+    /// Words to match reviewed items on (a question; product and field names).
+    pub text: &'a str,
+}
+
 impl Knowledge {
     /// What `variant` puts into the prompt judging `item`: its domain's guidelines, and up to
     /// `k` similar reviewed items of its domain, never the item itself nor one of `exclude`.
@@ -226,22 +263,40 @@ impl Knowledge {
         k: usize,
         exclude: &HashSet<String>,
     ) -> Result<Knowledge> {
+        let mut excluded = exclude.clone();
+        excluded.insert(item.external_id.clone());
+        let subject = Subject {
+            domain: &item.domain,
+            kind: item.body.kind(),
+            text: &similarity_text(item),
+        };
+        Knowledge::for_subject(store, variant, subject, k, &excluded)
+    }
+
+    /// What `variant` puts into a prompt about `subject` (a question to answer, two products to
+    /// relate): its domain's guidelines, and up to `k` reviewed items of its domain and kind most
+    /// similar to its text, none of `exclude`.
+    pub fn for_subject(
+        store: &Store,
+        variant: Variant,
+        subject: Subject<'_>,
+        k: usize,
+        exclude: &HashSet<String>,
+    ) -> Result<Knowledge> {
         let guidelines = if variant.guidelines() {
-            (store.guidelines(&item.domain)?.into_iter())
+            (store.guidelines(subject.domain)?.into_iter())
                 .map(|g| (g.id, g.body))
                 .collect()
         } else {
             Vec::new()
         };
         let examples = if variant.examples() {
-            let mut excluded = exclude.clone();
-            excluded.insert(item.external_id.clone());
             store.reviewed_examples(ExampleQuery {
-                domain: &item.domain,
-                kind: item.body.kind(),
-                text: &similarity_text(item),
+                domain: subject.domain,
+                kind: subject.kind,
+                text: subject.text,
                 k,
-                exclude: &excluded,
+                exclude,
             })?
         } else {
             Vec::new()

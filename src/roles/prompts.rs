@@ -56,8 +56,8 @@ impl Template {
 /// The built-in template and its version.
 pub fn builtin(template: Template) -> (&'static str, &'static str) {
     match template {
-        Template::Generate => ("generate.v1", include_str!("../../prompts/generate.v1.md")),
-        Template::Relate => ("relate.v1", include_str!("../../prompts/relate.v1.md")),
+        Template::Generate => ("generate.v2", include_str!("../../prompts/generate.v2.md")),
+        Template::Relate => ("relate.v2", include_str!("../../prompts/relate.v2.md")),
         Template::Rank => ("rank.v1", include_str!("../../prompts/rank.v1.md")),
         Template::Vet => ("vet.v3", include_str!("../../prompts/vet.v3.md")),
     }

@@ -6,16 +6,18 @@
 //! ([`products_from_file`]) or an existing item ([`products_from_item`]). `super::rank` reuses
 //! the candidate shape, its checks and how a candidate is queued.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::Role;
+use super::knowledge::{Knowledge, KnowledgeOptions, Subject};
 use super::prompts::{Template, builtin, prompt_for};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
 use crate::domain::{
-    Cardinality, Field, FieldPair, ItemBody, ProductSide, Relation, RelationshipBody,
+    Cardinality, Field, FieldPair, ItemBody, ItemKind, ProductSide, Relation, RelationshipBody,
 };
 use crate::error::{Error, Result};
 use crate::llm::OutputSchema;
@@ -200,6 +202,17 @@ pub(super) fn check_candidates(
     Ok(())
 }
 
+/// The words reviewed relationships are matched on: both product names and their field names.
+fn similarity_text(pair: &ProductPair) -> String {
+    let names = |p: &ProductSide| {
+        std::iter::once(p.product.clone())
+            .chain(p.fields.iter().map(|f| f.name.clone()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!("{} {}", names(&pair.source), names(&pair.target))
+}
+
 fn user_message(pair: &ProductPair) -> String {
     let side = |p: &ProductSide| serde_json::to_string_pretty(p).expect("product serializes");
     format!(
@@ -214,8 +227,26 @@ pub async fn relate(
     store: &mut Store,
     ctx: &RunContext<'_>,
     pairs: Vec<ProductPair>,
+    knowledge: KnowledgeOptions,
 ) -> Result<RunSummary> {
     let provider = ctx.client.provider();
+    let known = pairs
+        .iter()
+        .map(|pair| {
+            let subject = Subject {
+                domain: &pair.domain,
+                kind: ItemKind::Relationship,
+                text: &similarity_text(pair),
+            };
+            Knowledge::for_subject(
+                store,
+                knowledge.variant,
+                subject,
+                knowledge.examples,
+                &HashSet::new(),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
     let dir = ctx.options.prompt_dir.as_deref();
     let prompts = pairs
         .iter()
@@ -238,11 +269,13 @@ pub async fn relate(
         0,
         |(index, pair): &(usize, ProductPair)| {
             let prompt = &prompts[*index];
-            let params = ctx.params(&prompt.text, user_message(pair), DEFAULT_MAX_TOKENS);
+            let known = &known[*index];
+            let message = format!("{}{}", known.sections(&pair.domain), user_message(pair));
+            let params = ctx.params(&prompt.text, message, DEFAULT_MAX_TOKENS);
             let schema = &schema;
             async move {
                 let exchange = chat_structured(ctx.client, params, schema, ctx.cancel).await;
-                Outcome::new(
+                let mut outcome = Outcome::new(
                     format!("{}|{}", pair.source.product, pair.target.product),
                     prompt.version.clone(),
                     exchange,
@@ -252,7 +285,9 @@ pub async fn relate(
                             check_candidates(pair, &c.candidates)
                         })
                     },
-                )
+                );
+                outcome.knowledge = known.record();
+                outcome
             }
         },
         |tx, (index, pair), out: Candidates, call_id| {

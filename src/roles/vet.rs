@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use super::Role;
-use super::knowledge::{DEFAULT_EXAMPLES, Knowledge, Variant};
+use super::knowledge::{Knowledge, KnowledgeOptions};
 use super::prompts::{Template, builtin, prompts_by_domain};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::domain::{Cardinality, Item, ItemBody, Verdict};
@@ -40,23 +40,6 @@ pub struct VetSelection {
     pub revet: bool,
     /// What each prompt carries besides the item.
     pub knowledge: KnowledgeOptions,
-}
-
-/// What a vetting prompt carries besides the item (see [`super::knowledge`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KnowledgeOptions {
-    pub variant: Variant,
-    /// How many similar reviewed items, when the variant includes examples.
-    pub examples: usize,
-}
-
-impl Default for KnowledgeOptions {
-    fn default() -> KnowledgeOptions {
-        KnowledgeOptions {
-            variant: Variant::Base,
-            examples: DEFAULT_EXAMPLES,
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@ mod cli;
 mod fault_server;
 mod faults;
 mod keyring;
+mod knowledge;
 mod rank;
 mod real_server;
 mod roles;

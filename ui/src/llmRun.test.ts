@@ -52,8 +52,12 @@ describe("running a model from the app", () => {
 
   it("relate and generate requests carry only what their role needs", () => {
     const relate = { ...DEFAULT_LLM_RUN, provider: "p", role: "relate" as const, source: "Invoice", target: "Customer", domain: " music " };
-    expect(llmRunRequest(relate, FILTER)).toEqual({ role: "relate", provider: "p", source: "Invoice", target: "Customer", domain: "music" });
-    expect(llmRunRequest({ ...DEFAULT_LLM_RUN, provider: "p", role: "generate" }, FILTER)).toEqual({ role: "generate", provider: "p" });
+    expect(llmRunRequest(relate, FILTER)).toEqual({ role: "relate", provider: "p", source: "Invoice", target: "Customer", domain: "music", knowledge: "base" });
+    expect(llmRunRequest({ ...DEFAULT_LLM_RUN, provider: "p", role: "generate", knowledge: "both" }, FILTER)).toEqual({
+      role: "generate",
+      provider: "p",
+      knowledge: "both",
+    });
   });
 
   it("describes where a key comes from without ever having it", () => {

@@ -14,7 +14,7 @@ export interface LlmRunDraft {
   limit: number;
   /** Vet: judge again items this model already vetted. */
   revet: boolean;
-  /** Vet: what each prompt carries besides the item. */
+  /** Vet, generate, relate: what each prompt carries besides its subject. */
   knowledge: PromptVariant;
   /** Relate: registered product names. */
   source: string;
@@ -41,7 +41,7 @@ export const DEFAULT_LLM_RUN: LlmRunDraft = {
 
 /** What a vetting prompt can carry besides the item (docs/llm.md#knowledge-in-the-prompt). */
 export const KNOWLEDGE_CHOICES: { value: PromptVariant; label: string }[] = [
-  { value: "base", label: "The item only" },
+  { value: "base", label: "Nothing besides the item or question" },
   { value: "guidelines", label: "The domain's guidelines" },
   { value: "examples", label: "Similar items reviewers decided" },
   { value: "both", label: "Guidelines and similar decided items" },
@@ -100,11 +100,11 @@ export function llmRunRequest(draft: LlmRunDraft, filter: QueueFilter): LlmRunRe
     case "vet":
       return { role: "vet", provider: draft.provider, filter, limit: draft.limit, revet: draft.revet, knowledge: draft.knowledge };
     case "relate":
-      return { role: "relate", provider: draft.provider, source: draft.source, target: draft.target, domain: draft.domain.trim() };
+      return { role: "relate", provider: draft.provider, source: draft.source, target: draft.target, domain: draft.domain.trim(), knowledge: draft.knowledge };
     case "rank":
       return { role: "rank", provider: draft.provider, domain: draft.domain.trim(), limit: draft.limit };
     case "generate":
-      return { role: "generate", provider: draft.provider };
+      return { role: "generate", provider: draft.provider, knowledge: draft.knowledge };
     case "align":
       return { role: "align", provider: draft.provider, domain: draft.domain.trim(), holdout: draft.holdout, variants: draft.variants, limit: draft.limit };
   }

@@ -11,11 +11,33 @@ use vetted::llm::{
     CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider, RetryPolicy,
     Settings,
 };
+use vetted::roles::knowledge::{DEFAULT_EXAMPLES, KnowledgeOptions, Variant};
 use vetted::roles::rank::{self, RankSelection};
 use vetted::roles::{Progress, RunContext, RunOptions, RunSummary};
 use vetted::{Error, Result, Store};
 
 use crate::output::{one_line, print_json};
+
+/// What a prompt carries besides its subject (docs/llm.md#knowledge-in-the-prompt).
+#[derive(Args, Debug, Clone, Copy)]
+pub struct KnowledgeArgs {
+    /// base (nothing), guidelines (the domain's), examples (similar reviewed items of the
+    /// domain) or both.
+    #[arg(long, default_value = "base", value_name = "VARIANT")]
+    knowledge: Variant,
+    /// How many similar reviewed items a prompt with examples carries.
+    #[arg(long, default_value_t = DEFAULT_EXAMPLES, value_name = "K")]
+    examples: usize,
+}
+
+impl From<KnowledgeArgs> for KnowledgeOptions {
+    fn from(args: KnowledgeArgs) -> KnowledgeOptions {
+        KnowledgeOptions {
+            variant: args.knowledge,
+            examples: args.examples,
+        }
+    }
+}
 
 /// Which server and model to call, and how.
 #[derive(Args, Debug)]

@@ -26,8 +26,7 @@ mod stats;
 mod team;
 
 use vetted::domain::{Action, ItemStatus};
-use vetted::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
-use vetted::roles::vet::{KnowledgeOptions, VetSelection};
+use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, rank, relate, vet};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::ReviewState;
@@ -212,6 +211,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         questions: PathBuf,
         #[command(flatten)]
+        knowledge: llm::KnowledgeArgs,
+        #[command(flatten)]
         llm: llm::LlmArgs,
     },
     /// Propose relationships from PRODUCT_A (source) to PRODUCT_B (target) with an LLM.
@@ -258,6 +259,8 @@ enum Command {
         #[arg(long, default_value = vetted::discovery::DISCOVERY_DOMAIN)]
         domain: String,
         #[command(flatten)]
+        knowledge: llm::KnowledgeArgs,
+        #[command(flatten)]
         llm: llm::LlmArgs,
     },
     /// Screen items with the vetting model: verdict, reasons and risk, stored as a suggestion.
@@ -269,13 +272,8 @@ enum Command {
         /// Vet again items this vetting model already judged.
         #[arg(long)]
         revet: bool,
-        /// What each prompt carries besides the item: base (nothing), guidelines (the domain's),
-        /// examples (similar reviewed items of the domain) or both (docs/llm.md).
-        #[arg(long, default_value = "base", value_name = "VARIANT")]
-        knowledge: Variant,
-        /// How many similar reviewed items a prompt with examples carries.
-        #[arg(long, default_value_t = DEFAULT_EXAMPLES, value_name = "K")]
-        examples: usize,
+        #[command(flatten)]
+        knowledge: llm::KnowledgeArgs,
         #[command(flatten)]
         llm: llm::LlmArgs,
     },
@@ -531,10 +529,14 @@ fn run(cli: Cli) -> Result<()> {
             vetter: false,
             json,
         } => stats::run(&store, json),
-        Command::Generate { questions, llm } => {
+        Command::Generate {
+            questions,
+            knowledge,
+            llm,
+        } => {
             let questions = generate::read_questions(&questions)?;
             llm::run_role(&mut store, &llm, async |store, ctx| {
-                generate::generate(store, ctx, questions).await
+                generate::generate(store, ctx, questions, knowledge.into()).await
             })
         }
         Command::Relate {
@@ -576,6 +578,7 @@ fn run(cli: Cli) -> Result<()> {
             products,
             from_item,
             domain,
+            knowledge,
             llm,
             ..
         } => {
@@ -597,7 +600,7 @@ fn run(cli: Cli) -> Result<()> {
                 target,
             };
             llm::run_role(&mut store, &llm, async |store, ctx| {
-                relate::relate(store, ctx, vec![pair]).await
+                relate::relate(store, ctx, vec![pair], knowledge.into()).await
             })
         }
         Command::Vet {
@@ -605,7 +608,6 @@ fn run(cli: Cli) -> Result<()> {
             limit,
             revet,
             knowledge,
-            examples,
             llm,
         } => {
             let selection = VetSelection {
@@ -615,10 +617,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
                 limit,
                 revet,
-                knowledge: KnowledgeOptions {
-                    variant: knowledge,
-                    examples,
-                },
+                knowledge: knowledge.into(),
             };
             llm::run_role(&mut store, &llm, async |store, ctx| {
                 vet::vet(store, ctx, selection).await

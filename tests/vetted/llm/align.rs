@@ -75,7 +75,7 @@ pub(super) fn reviewed() -> (TempDb, Vec<String>) {
 }
 
 /// The JSON array under the section header starting with `header`, if the message has one.
-fn section(message: &str, header: &str) -> Option<Value> {
+pub(super) fn section(message: &str, header: &str) -> Option<Value> {
     let start = message.find(header)?;
     let rest = &message[start..];
     let (_, body) = rest.split_once('\n')?;
@@ -83,7 +83,7 @@ fn section(message: &str, header: &str) -> Option<Value> {
     Some(serde_json::from_str(&body[..end]).expect("a section is one JSON value"))
 }
 
-fn user_message(request: &Request) -> &str {
+pub(super) fn user_message(request: &Request) -> &str {
     request.body["messages"][1]["content"].as_str().unwrap()
 }
 

@@ -189,6 +189,7 @@ fn a_job_naming_an_unknown_provider_fails_with_what_to_do() {
         source: "a".into(),
         target: "b".into(),
         domain: "data".into(),
+        knowledge: vetted::roles::knowledge::Variant::Base,
     };
     let jobs = Jobs::default();
     let (_, rx) = spawn_job(
@@ -207,6 +208,9 @@ fn a_job_naming_an_unknown_provider_fails_with_what_to_do() {
 fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
     let server = FaultServer::start(|_, _| completion("Revenue was $12M [doc-1].", "stop"));
     let (db, settings) = setup(&server, 0);
+    db.open()
+        .add_guideline("finance", "Cite the passage id after each figure.", "sme")
+        .unwrap();
     let questions = db.write_file(
         "questions.jsonl",
         ["q-1", "q-2"]
@@ -220,6 +224,7 @@ fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
     );
     let request = LlmRunRequest::Generate {
         provider: "fault".into(),
+        knowledge: vetted::roles::knowledge::Variant::Guidelines,
     };
     let jobs = Jobs::default();
     let (_, rx) = spawn_job(
@@ -242,6 +247,13 @@ fn a_generate_job_answers_the_picked_questions_file_into_the_queue() {
         "gpt-4o-mini",
         "the answer joined the queue as the provider's model"
     );
+    for request in server.requests() {
+        let message = request.body["messages"][1]["content"].as_str().unwrap();
+        assert!(
+            message.contains("Cite the passage id after each figure."),
+            "the dialog's choice of knowledge reaches the prompt: {message}"
+        );
+    }
 
     let (_, rx) = spawn_job(
         &jobs,

@@ -269,24 +269,34 @@ async fn generate_queues_answers_and_skips_questions_already_answered() {
         progress: &|_| {},
         cancel: &cancel,
     };
-    let first = generate(&mut store, &ctx, vec![question("q-1"), question("q-2")])
-        .await
-        .unwrap();
+    let first = generate(
+        &mut store,
+        &ctx,
+        vec![question("q-1"), question("q-2")],
+        Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!((first.succeeded, first.items_written), (2, 2));
     let item = store.item("q-1").unwrap();
     assert_eq!(item.model, "gpt-4o-mini");
     assert_eq!(
         item.metadata["generated_by"]["prompt_version"],
-        "generate.v1"
+        "generate.v2"
     );
     match item.body {
         vetted::domain::ItemBody::Answer(a) => assert_eq!(a.answer, "Revenue was $12M [doc-1]."),
         other => panic!("{other:?}"),
     }
     assert!((store.item_costs("q-1").unwrap().cost_usd - CALL_COST).abs() < 1e-12);
-    let second = generate(&mut store, &ctx, vec![question("q-1"), question("q-3")])
-        .await
-        .unwrap();
+    let second = generate(
+        &mut store,
+        &ctx,
+        vec![question("q-1"), question("q-3")],
+        Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (second.not_run, second.totals.calls),
         (1, 1),

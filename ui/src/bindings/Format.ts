@@ -3,4 +3,4 @@
 /**
  * What to write.
  */
-export type Format = "openai-sft" | "openai-dpo" | "trl-sft" | "trl-dpo" | "trl-kto" | "decisions" | "decisions-csv";
+export type Format = "openai-sft" | "openai-dpo" | "trl-sft" | "trl-dpo" | "trl-kto" | "decisions" | "decisions-csv" | "vetter-sft";

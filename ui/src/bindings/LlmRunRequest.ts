@@ -14,7 +14,15 @@ revet: boolean,
 /**
  * What each prompt carries besides the item (guidelines, similar reviewed items).
  */
-knowledge: PromptVariant, } | { "role": "relate", provider: string, source: string, target: string, domain: string, } | { "role": "rank", provider: string, domain: string, limit: number, } | { "role": "generate", provider: string, } | { "role": "align", provider: string, domain: string, 
+knowledge: PromptVariant, } | { "role": "relate", provider: string, source: string, target: string, domain: string, 
+/**
+ * What the prompt carries besides the two products.
+ */
+knowledge: PromptVariant, } | { "role": "rank", provider: string, domain: string, limit: number, } | { "role": "generate", provider: string, 
+/**
+ * What each prompt carries besides the question and its evidence.
+ */
+knowledge: PromptVariant, } | { "role": "align", provider: string, domain: string, 
 /**
  * Share of the domain's decided items held out, in 0..1.
  */

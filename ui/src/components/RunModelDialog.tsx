@@ -102,12 +102,14 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
               <input type="checkbox" data-testid="llm-run-revet" checked={draft.revet} onChange={(event) => onChange({ ...draft, revet: event.target.checked })} />
               <span>Vet again items this model already judged</span>
             </label>
-            <label className="field">
-              <span className="field-label">The prompt carries</span>
-              <OptionSelect testId="llm-run-knowledge" value={draft.knowledge} options={KNOWLEDGE_CHOICES} onChange={(knowledge) => onChange({ ...draft, knowledge })} />
-            </label>
+            <KnowledgeField draft={draft} onChange={onChange} />
           </div>
         </>
+      )}
+      {draft.role === "generate" && (
+        <div className="export-filters">
+          <KnowledgeField draft={draft} onChange={onChange} />
+        </div>
       )}
       {draft.role === "rank" && (
         <div className="export-filters">
@@ -138,7 +140,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
             />
           </label>
           <LimitField label="Held-out items per variant (at most)" draft={draft} onChange={onChange} />
-          <fieldset className="field">
+          <fieldset className="variant-choices">
             <legend className="field-label">Prompt variants</legend>
             {KNOWLEDGE_CHOICES.map((choice) => (
               <label key={choice.value} className="field-inline">
@@ -180,6 +182,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
             <span className="field-label">Domain of the new items</span>
             <input className="input" data-testid="llm-run-domain" value={draft.domain} onChange={(event) => onChange({ ...draft, domain: event.target.value })} />
           </label>
+          <KnowledgeField draft={draft} onChange={onChange} />
         </div>
       )}
       {problem !== null && (
@@ -196,6 +199,16 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** What each prompt of a vet, generate or relate run carries besides its subject. */
+function KnowledgeField({ draft, onChange }: { draft: LlmRunDraft; onChange: (draft: LlmRunDraft) => void }) {
+  return (
+    <label className="field">
+      <span className="field-label">The prompt carries</span>
+      <OptionSelect testId="llm-run-knowledge" value={draft.knowledge} options={KNOWLEDGE_CHOICES} onChange={(knowledge) => onChange({ ...draft, knowledge })} />
+    </label>
   );
 }
 

@@ -117,7 +117,10 @@ function LatestRun({ run }: { run: AlignmentSummary }) {
         {run.variants.map((v) => (
           <tr key={v.variant} data-testid="alignment-variant">
             <td>{VARIANT_NAME[v.variant]}</td>
-            <td className="num">{v.judged}</td>
+            <td className="num">
+              {v.judged}
+              {v.failed > 0 && <span className="muted"> ({v.failed} failed)</span>}
+            </td>
             <td className="num">{formatCoefficient(v.kappa)}</td>
             <td className="num">{formatPercent(v.accuracy)}</td>
             <td className="num">{formatPercent(v.precision)}</td>
