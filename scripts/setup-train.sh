@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv-train for training on Vetted's exports: torch, transformers, datasets,
-# accelerate, TRL and PEFT from PyPI. PyPI's Linux torch wheel brings the CUDA libraries with it
+# accelerate, TRL and PEFT from PyPI, at the versions the smoke runs were written against (TRL
+# renames arguments between releases). PyPI's Linux torch wheel brings the CUDA libraries with it
 # (measured: ≈ 6 GB installed, 70 s on this machine class; see docs/llm.md#fine-tuning-the-vetter);
 # the smoke runs use the CPU. Idempotent: an existing venv whose imports work is left as it is.
 set -euo pipefail
@@ -19,6 +20,6 @@ if ready; then
 fi
 "$python" -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
-  torch transformers datasets accelerate trl peft
+  torch==2.15.0 transformers==5.25.0 datasets==5.2.0 accelerate==1.16.0 trl==1.16.0 peft==0.21.2
 ready || { echo "train: $venv was created but its imports fail" >&2; exit 1; }
 "$venv/bin/python" -c 'import torch, trl, peft; print("train: torch", torch.__version__, "trl", trl.__version__, "peft", peft.__version__)'

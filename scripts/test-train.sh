@@ -24,13 +24,13 @@ if ! "$python" scripts/train_smoke.py "$exports" >"$log" 2>&1; then
   echo "train: a trainer failed on an export" >&2
   exit 1
 fi
-grep -E '^(ok|train smoke)' "$log"
+grep -E '^(ok|train smoke)' "$log" || { cat "$log" >&2; echo "train: train_smoke.py printed no result" >&2; exit 1; }
 if ! "$python" scripts/train_vetter.py "$exports/vetter-sft.jsonl" --out "$adapter" --smoke >"$log" 2>&1; then
   cat "$log" >&2
   echo "train: train_vetter.py failed" >&2
   exit 1
 fi
-grep '^train_vetter:' "$log"
+grep '^train_vetter:' "$log" || { cat "$log" >&2; echo "train: train_vetter.py printed no result" >&2; exit 1; }
 for file in adapter_config.json adapter_model.safetensors; do
   [ -s "$adapter/$file" ] || { echo "train: no $file in the adapter folder" >&2; exit 1; }
 done

@@ -10,10 +10,12 @@
 //!   change, so a pass on it counts against the vetter, like a pass on a rejected item.
 //! - The suggested score is one the vetter gave on held-out data, and every held-out pass at or
 //!   above it is counted (equal scores are admitted together).
-//! - Of the thresholds whose held-out precision reaches the target and that admit at least
-//!   `min_support` passes, the one admitting the most is suggested; none otherwise.
-//! - The Wilson 95 % lower bound of that precision is reported with it, so a threshold backed by
-//!   few items looks as uncertain as it is.
+//! - A threshold qualifies when the **Wilson 95 % lower bound** of its held-out precision reaches
+//!   the target, and it admits at least `min_support` passes: the precision is reached with
+//!   confidence, not by luck on a few items (98 % needs some 190 passes without a miss). Of the
+//!   qualifying thresholds the one admitting the most passes is suggested; none otherwise.
+//! - A band of lower scores is admitted only with the evidence it adds: a few misses at low
+//!   scores pull the bound under the target even when the observed precision stays above it.
 
 use serde::Serialize;
 
@@ -62,13 +64,14 @@ pub fn suggest(verdicts: &[HeldOutVerdict], target: f64, min_support: usize) -> 
         approved += usize::from(*matched);
         let last_of_score = passes.get(i + 1).is_none_or(|next| next.0 != *score);
         let precision = approved as f64 / admitted as f64;
-        if last_of_score && admitted >= min_support.max(1) && precision >= target {
+        let precision_low = wilson_lower_bound(approved, admitted);
+        if last_of_score && admitted >= min_support.max(1) && precision_low >= target {
             best = Some(Threshold {
                 min_score: *score,
                 admitted,
                 approved,
                 precision,
-                precision_low: wilson_lower_bound(approved, admitted),
+                precision_low,
             });
         }
     }
@@ -103,43 +106,64 @@ mod tests {
         }
     }
 
+    /// `n` passes at `score`, the first `approved` of them approved, the rest edited.
+    fn band(n: usize, approved: usize, score: f64) -> Vec<HeldOutVerdict> {
+        (0..n)
+            .map(|i| v(Pass, score, if i < approved { Approved } else { Edited }))
+            .collect()
+    }
+
     #[test]
-    fn the_threshold_admitting_most_passes_at_the_target_precision_is_suggested() {
-        let verdicts = [
-            v(Pass, 0.99, Approved),
-            v(Pass, 0.97, Approved),
-            v(Pass, 0.95, Approved),
-            v(Pass, 0.95, Approved),
-            v(Pass, 0.90, Edited), // needed a change: a miss
-            v(Pass, 0.85, Approved),
-            v(Pass, 0.80, Rejected),
-            v(Fail, 0.99, Approved), // not a pass: never admitted
-            v(Flag, 0.95, Rejected),
-        ];
-        let at_full = suggest(&verdicts, 1.0, 1).expect("the top four passes were all approved");
+    fn the_threshold_is_where_the_lower_bound_of_precision_reaches_the_target() {
+        // 60 approved passes at 0.95, then 20 at 0.90 with one edit, then 20 at 0.80 with 10
+        // misses; a confident failure and a flag are never admitted.
+        let mut verdicts = band(60, 60, 0.95);
+        verdicts.extend(band(20, 19, 0.90));
+        verdicts.extend(band(20, 10, 0.80));
+        verdicts.push(v(Fail, 0.99, Approved));
+        verdicts.push(v(Flag, 0.99, Rejected));
+        let at_90 = suggest(&verdicts, 0.9, 1).expect("79 of 80 is enough for 90 %");
         assert_eq!(
-            (at_full.min_score, at_full.admitted, at_full.approved),
-            (0.95, 4, 4),
-            "equal scores are admitted together"
+            (at_90.min_score, at_90.admitted, at_90.approved),
+            (0.90, 80, 79)
         );
-        let at_80 = suggest(&verdicts, 0.8, 1).unwrap();
-        assert_eq!(
-            (at_80.min_score, at_80.admitted, at_80.approved),
-            (0.85, 6, 5),
-            "5 of 6 ≥ 0.8, while 5 of 7 is not"
+        assert!((at_90.precision_low - wilson_lower_bound(79, 80)).abs() < 1e-12);
+        assert!(at_90.precision_low >= 0.9);
+        // Admitting the 0.80 band: 89 of 100 observed, bound 0.81 — under 90 %, so it stays out.
+        assert!(wilson_lower_bound(89, 100) < 0.9);
+        // 60 of 60 bounds at 0.9398 and 79 of 80 at 0.9325: at 93.5 % only the top band.
+        let top = suggest(&verdicts, 0.935, 1).expect("60 clean passes bound at 94 %");
+        assert_eq!((top.min_score, top.admitted), (0.95, 60));
+        assert!(
+            suggest(&verdicts, 0.98, 1).is_none(),
+            "98 % needs more evidence than 60 clean passes (bound {:.3})",
+            wilson_lower_bound(60, 60)
         );
         assert!(
-            suggest(&verdicts, 1.0, 5).is_none(),
-            "no threshold has 5 passes at full precision"
+            suggest(&verdicts, 0.9, 81).is_none(),
+            "no threshold admits 81 passes at 90 %"
         );
-        assert!(suggest(&[], 0.9, 1).is_none());
+        assert!(suggest(&[], 0.5, 1).is_none());
+    }
+
+    #[test]
+    fn a_few_misses_at_low_scores_do_not_ride_on_many_clean_passes() {
+        // 100 clean passes at 0.95 and 1 of 2 at 0.60: 101 of 102 observed is 99 %, but the
+        // threshold stays at 0.95 for 95 % because the bound with the 0.60 band falls under it.
+        let mut verdicts = band(100, 100, 0.95);
+        verdicts.extend(band(2, 1, 0.60));
+        let t = suggest(&verdicts, 0.95, 1).unwrap();
+        assert_eq!(t.min_score, 0.95, "{t:?}");
     }
 
     #[test]
     fn two_passes_at_one_score_are_never_split() {
-        // At 0.9 the first pass alone is approved, but its twin at the same score is not.
-        let verdicts = [v(Pass, 0.9, Approved), v(Pass, 0.9, Rejected)];
-        assert!(suggest(&verdicts, 1.0, 1).is_none());
+        // 30 approved passes at 0.9 and one rejected at the same score: admitted together or
+        // not at all.
+        let mut verdicts = band(30, 30, 0.9);
+        verdicts.push(v(Pass, 0.9, Rejected));
+        let t = suggest(&verdicts, 0.8, 1).unwrap();
+        assert_eq!((t.admitted, t.approved), (31, 30));
     }
 
     #[test]

@@ -182,6 +182,11 @@ pub struct Vetting {
     pub score: Option<f64>,
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// The prompt version of the vetting call (`vet.v3`, `vet.v3+finance:1a2b3c4d` for a
+    /// domain's own prompt); absent for imported verdicts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prompt: Option<String>,
 }
 
 /// The relate model's judgement of a relationship candidate it did not propose (discovery's):

@@ -175,7 +175,7 @@ test('align the vetting model from the dialog and read its figures on the dashbo
     const headline = browser.$('[data-testid="threshold-headline"]');
     await headline.waitForDisplayed({ timeout: 15000 });
     // Three judged items cannot back a threshold (20 passes are needed): it says so, and offers nothing to show.
-    assert.equal(await headline.getText(), 'No threshold reaches 98% precision');
+    assert.equal(await headline.getText(), 'No threshold reaches 98% precision with 95% confidence');
     assert.equal(await browser.$('[data-testid="threshold-show"]').isEnabled(), false, 'nothing to show in the queue');
     await card.scrollIntoView();
     await screenshot(browser, 'dashboard-alignment.png');

@@ -567,13 +567,14 @@ pub fn alignment_runs(state: State<'_, AppState>) -> Result<Vec<AlignmentSummary
     alignment_history(&*state.store()?, None)
 }
 
-/// The vetting score above which `variant` of an alignment run passed items reviewers approved
-/// at `precision`, and the pending items it would clear. A suggestion: nothing is written.
+/// The vetting score above which `variant` of an alignment run (default: its best by κ) passed
+/// items reviewers approved at `precision`, and the pending items it would clear. A suggestion:
+/// nothing is written.
 #[tauri::command(async)]
 pub fn auto_approve_suggestion(
     state: State<'_, AppState>,
     alignment_id: i64,
-    variant: Variant,
+    variant: Option<Variant>,
     precision: f64,
 ) -> Result<AutoApproveSuggestion> {
     suggest_auto_approve(

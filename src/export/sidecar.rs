@@ -158,6 +158,7 @@ mod tests {
             verdict: Verdict::Flag,
             score: Some(0.5),
             reasons: vec!["r \"1\"".into()],
+            prompt: Some("vet.v3+d:0123abcd".into()),
         };
         let mut provenance = Provenance::default();
         provenance.set(&item("stale", None, None), Some("old"));

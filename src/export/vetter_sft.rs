@@ -1,7 +1,7 @@
 //! The `vetter-sft` format: training data for the vetting model, from the reviewers' decisions
 //! (#20). One chat per reviewed answer, in OpenAI's fine-tuning format (`messages`, which TRL's
 //! SFTTrainer also reads): the system and user messages are exactly what `vetted vet` sends for
-//! the item (the built-in vet prompt, the item alone), and the assistant message is the verdict
+//! the item (the domain's vet prompt in force, the item alone), and the assistant message is the verdict
 //! the reviewers' decision implies, in the vet role's output schema:
 //!
 //! | effective decision | verdict | reasons | risk |
@@ -104,6 +104,12 @@ pub(super) fn run(
                 total,
             });
         }
+        let d = &item.decision;
+        let (ItemBody::Answer(_), Some((verdict, reasons, risk))) =
+            (&item.body, implied_verdict(d.action, d.reason.as_deref()))
+        else {
+            continue;
+        };
         let external_id: String = row.get(EXTERNAL_ID_COLUMN)?;
         if options
             .held_out
@@ -112,19 +118,13 @@ pub(super) fn run(
             held_back += 1;
             continue;
         }
-        let d = &item.decision;
-        let (ItemBody::Answer(_), Some((verdict, reasons, risk))) =
-            (&item.body, implied_verdict(d.action, d.reason.as_deref()))
-        else {
-            continue;
-        };
         *manifest
             .counts
             .selected
             .entry(action_name(d.action))
             .or_default() += 1;
         // The system prompt is Vetted's own text; the user message holds the reviewed content.
-        let system = prompt_for(Template::Vet, &item.domain, None)?.text;
+        let system = prompt_for(store, Template::Vet, &item.domain, None)?.text;
         let user = body_message(&item.domain, &item.body, None, &Knowledge::default());
         let user = match options.pii {
             PiiMode::Off => user,

@@ -24,7 +24,9 @@ use super::vet::{ToVet, run_vet_calls};
 use crate::auto_approve::{self, Threshold};
 use crate::domain::{ItemStatus, Verdict};
 use crate::error::{Error, Result};
-use crate::store::{AlignmentResult, AlignmentStart, Store, record_alignment_result};
+use crate::store::{
+    AlignmentResult, AlignmentStart, ConfidentPass, Store, record_alignment_result,
+};
 use crate::vetter_agreement::cohens_kappa;
 
 /// The seed that chooses the held-out items unless another is given.
@@ -105,6 +107,8 @@ pub struct AutoApproveSuggestion {
     #[ts(type = "number")]
     pub passes: usize,
     pub threshold: Option<Threshold>,
+    /// The queue filter listing what the threshold clears (`QueueFilter::vetter_confident`).
+    pub confident: Option<ConfidentPass>,
     /// Pending items of the domain the model vetted, and how many the threshold would clear
     /// (0 without a threshold).
     #[ts(type = "number")]
@@ -214,12 +218,25 @@ pub fn alignment_history(store: &Store, domain: Option<&str>) -> Result<Vec<Alig
         .collect()
 }
 
+/// The variant of a run with the highest κ (the first of equals), if any has one.
+pub fn best_variant(variants: &[VariantReport]) -> Option<Variant> {
+    variants
+        .iter()
+        .filter(|v| v.kappa.is_some())
+        .fold(None, |best: Option<&VariantReport>, v| match best {
+            Some(b) if b.kappa >= v.kappa => Some(b),
+            _ => Some(v),
+        })
+        .map(|v| v.variant)
+}
+
 /// The auto-approve threshold `variant` of alignment run `alignment_id` supports at precision
-/// `target`, and the pending items it would clear. Writes nothing.
+/// `target` (by default the variant with the highest κ, else the first run), and the pending
+/// items it would clear. Writes nothing.
 pub fn suggest_auto_approve(
     store: &Store,
     alignment_id: i64,
-    variant: Variant,
+    variant: Option<Variant>,
     target: f64,
     min_support: usize,
 ) -> Result<AutoApproveSuggestion> {
@@ -233,6 +250,21 @@ pub fn suggest_auto_approve(
         .into_iter()
         .find(|run| run.id == alignment_id)
         .ok_or_else(|| Error::NotFound(format!("no alignment run {alignment_id}")))?;
+    let variant = match variant {
+        Some(v) => v,
+        None => {
+            let variants: Vec<VariantReport> = store
+                .alignment_variants(alignment_id)?
+                .into_iter()
+                .map(|(v, run_id)| variant_report(store, alignment_id, v.parse()?, run_id))
+                .collect::<Result<_>>()?;
+            best_variant(&variants)
+                .or(variants.first().map(|v| v.variant))
+                .ok_or_else(|| {
+                    Error::BadRequest(format!("alignment run {alignment_id} ran no variant"))
+                })?
+        }
+    };
     let verdicts = store.alignment_verdicts(alignment_id, variant.as_str())?;
     if verdicts.is_empty() {
         return Err(Error::BadRequest(format!(
@@ -248,6 +280,10 @@ pub fn suggest_auto_approve(
     )?;
     Ok(AutoApproveSuggestion {
         alignment_id,
+        confident: threshold.map(|t| ConfidentPass {
+            model: run.model.clone(),
+            min_score: t.min_score,
+        }),
         domain: run.domain,
         model: run.model,
         variant,

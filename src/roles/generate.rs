@@ -114,6 +114,7 @@ pub async fn generate(
     }
     let skipped = total - todo.len();
     let prompts = prompts_by_domain(
+        store,
         Template::Generate,
         todo.iter().map(|(q, _)| q.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),

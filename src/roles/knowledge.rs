@@ -263,13 +263,16 @@ impl Knowledge {
         k: usize,
         exclude: &HashSet<String>,
     ) -> Result<Knowledge> {
-        let mut excluded = exclude.clone();
-        excluded.insert(item.external_id.clone());
         let subject = Subject {
             domain: &item.domain,
             kind: item.body.kind(),
             text: &similarity_text(item),
         };
+        if !variant.examples() {
+            return Knowledge::for_subject(store, variant, subject, k, exclude);
+        }
+        let mut excluded = exclude.clone();
+        excluded.insert(item.external_id.clone());
         Knowledge::for_subject(store, variant, subject, k, &excluded)
     }
 

@@ -3,9 +3,15 @@
 //! (`vet.v3`) is recorded with every call, so a decision can be traced to the prompt that
 //! produced what was reviewed.
 //!
-//! Per-domain override: with a prompt directory (`--prompts DIR`), `DIR/{domain}/{template}.md`
-//! replaces the built-in template for that domain; its recorded version is the built-in one
-//! plus `+{domain}:{first 8 hex of its SHA-256}`, so an edited override is a new version.
+//! Per-domain overrides, first found wins:
+//! 1. with a prompt directory (`--prompts DIR`), the file `DIR/{domain}/{template}.md`;
+//! 2. the domain's revision in force in the database (`vetted prompts set`, the app's Prompts
+//!    dialog; `store::prompt_revisions`, append-only, so every version stays readable);
+//! 3. the built-in template.
+//!
+//! An override's recorded version is the built-in one plus `+{domain}:{first 8 hex of the
+//! SHA-256 of its text}`, from a file or the database alike: an edit is a new version, and the
+//! same text is the same version wherever it came from.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,6 +20,10 @@ use sha2::{Digest, Sha256};
 
 use super::Role;
 use crate::error::{Error, Result};
+use crate::store::{PromptRevision, Store};
+
+/// Longest accepted template text, in characters.
+pub const MAX_PROMPT_CHARS: usize = 20_000;
 
 /// A rendered system prompt and the version to record with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,19 +73,58 @@ pub fn builtin(template: Template) -> (&'static str, &'static str) {
     }
 }
 
-/// The prompt of `template` in `domain`: the override in `dir` if there is one, else built-in.
+impl std::str::FromStr for Template {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Template> {
+        [
+            Template::Generate,
+            Template::Relate,
+            Template::Rank,
+            Template::Vet,
+        ]
+        .into_iter()
+        .find(|t| t.name() == s)
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "unknown prompt template '{s}': use generate, relate, rank or vet"
+            ))
+        })
+    }
+}
+
+/// The version an override of `template` in `domain` with `text` records.
+fn override_version(template: Template, domain: &str, text: &str) -> String {
+    let digest = hex::encode(Sha256::digest(text.as_bytes()));
+    format!("{}+{domain}:{}", builtin(template).0, &digest[..8])
+}
+
+/// The prompt of `template` in `domain` (see the module header for which wins).
 ///
-/// Errors: `Io` when an override exists but cannot be read.
-pub fn prompt_for(template: Template, domain: &str, dir: Option<&Path>) -> Result<Prompt> {
-    let (version, text) = builtin(template);
+/// Errors: `Io` when an override file exists but cannot be read.
+pub fn prompt_for(
+    store: &Store,
+    template: Template,
+    domain: &str,
+    dir: Option<&Path>,
+) -> Result<Prompt> {
     let override_path = dir.map(|d| d.join(domain).join(format!("{}.md", template.name())));
     let (version, text) = match override_path.filter(|p| p.is_file()) {
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let digest = hex::encode(Sha256::digest(text.as_bytes()));
-            (format!("{version}+{domain}:{}", &digest[..8]), text)
+            (override_version(template, domain, &text), text)
         }
-        None => (version.to_owned(), text.to_owned()),
+        None => match store.prompt_in_force(domain, template.name())? {
+            Some(PromptRevision {
+                version,
+                body: Some(body),
+                ..
+            }) => (version, body),
+            _ => {
+                let (version, text) = builtin(template);
+                (version.to_owned(), text.to_owned())
+            }
+        },
     };
     Ok(Prompt {
         version,
@@ -83,15 +132,100 @@ pub fn prompt_for(template: Template, domain: &str, dir: Option<&Path>) -> Resul
     })
 }
 
+/// A domain's template as the Prompts dialog and `vetted prompts show` present it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PromptView {
+    pub domain: String,
+    pub template: String,
+    /// The built-in template's version and text.
+    pub builtin_version: String,
+    pub builtin_text: String,
+    /// The version and text in force in the database (`{{domain}}` not replaced): the latest
+    /// revision's, or the built-in ones.
+    pub version: String,
+    pub text: String,
+    /// Every revision, newest first.
+    pub revisions: Vec<PromptRevision>,
+}
+
+/// `template` in `domain` as stored: in force, built in, and every revision.
+pub fn prompt_view(store: &Store, template: Template, domain: &str) -> Result<PromptView> {
+    let (builtin_version, builtin_text) = builtin(template);
+    let in_force = store.prompt_in_force(domain, template.name())?;
+    let (version, text) = match &in_force {
+        Some(PromptRevision {
+            version,
+            body: Some(body),
+            ..
+        }) => (version.clone(), body.clone()),
+        _ => (builtin_version.to_owned(), builtin_text.to_owned()),
+    };
+    Ok(PromptView {
+        domain: domain.to_owned(),
+        template: template.name().to_owned(),
+        builtin_version: builtin_version.to_owned(),
+        builtin_text: builtin_text.to_owned(),
+        version,
+        text,
+        revisions: store.prompt_revisions(domain, template.name())?,
+    })
+}
+
+/// Puts `text` in force for `template` in `domain` as a new revision by `author`; `None`, or the
+/// built-in text itself, returns the domain to the built-in template. Text identical to the one
+/// in force is refused (nothing would change).
+pub fn set_prompt(
+    store: &mut Store,
+    template: Template,
+    domain: &str,
+    text: Option<&str>,
+    author: &str,
+) -> Result<PromptRevision> {
+    if domain.trim().is_empty() {
+        return Err(Error::BadRequest(
+            "name the domain the prompt is for".into(),
+        ));
+    }
+    let (builtin_version, builtin_text) = builtin(template);
+    let text = text.filter(|t| *t != builtin_text);
+    if let Some(t) = text {
+        if t.trim().is_empty() {
+            return Err(Error::BadRequest(
+                "the prompt is empty; write one, or reset the domain to the built-in prompt".into(),
+            ));
+        }
+        if t.chars().count() > MAX_PROMPT_CHARS {
+            return Err(Error::BadRequest(format!(
+                "the prompt is longer than {MAX_PROMPT_CHARS} characters"
+            )));
+        }
+    }
+    let current = prompt_view(store, template, domain)?;
+    if text.unwrap_or(builtin_text) == current.text {
+        return Err(Error::BadRequest(format!(
+            "the {} prompt of domain '{domain}' is already this text ({})",
+            template.name(),
+            current.version
+        )));
+    }
+    let version = match text {
+        Some(t) => override_version(template, domain, t),
+        None => builtin_version.to_owned(),
+    };
+    store.add_prompt_revision(domain, template.name(), text, &version, author)
+}
+
 /// The prompt of `template` for each of `domains`, loaded before a run starts so a broken
 /// override stops the run before any call is paid for.
 pub fn prompts_by_domain<'a>(
+    store: &Store,
     template: Template,
     domains: impl IntoIterator<Item = &'a str>,
     dir: Option<&Path>,
 ) -> Result<BTreeMap<String, Prompt>> {
     domains
         .into_iter()
-        .map(|domain| Ok((domain.to_owned(), prompt_for(template, domain, dir)?)))
+        .map(|domain| Ok((domain.to_owned(), prompt_for(store, template, domain, dir)?)))
         .collect()
 }

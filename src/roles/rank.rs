@@ -184,6 +184,7 @@ pub async fn rank(
         .collect::<std::collections::HashSet<_>>()
         .len();
     let prompts = prompts_by_domain(
+        store,
         Template::Rank,
         pairs.iter().map(|p| p.pair.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),

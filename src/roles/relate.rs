@@ -250,7 +250,7 @@ pub async fn relate(
     let dir = ctx.options.prompt_dir.as_deref();
     let prompts = pairs
         .iter()
-        .map(|p| prompt_for(Template::Relate, &p.domain, dir))
+        .map(|p| prompt_for(store, Template::Relate, &p.domain, dir))
         .collect::<Result<Vec<_>>>()?;
     let label = RunLabel {
         role: Role::Relate,

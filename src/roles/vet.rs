@@ -253,6 +253,7 @@ pub(super) async fn run_vet_calls(
         prompt_version: builtin(Template::Vet).0.to_owned(),
     };
     let prompts = prompts_by_domain(
+        store,
         Template::Vet,
         items.iter().map(|v| v.item.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),

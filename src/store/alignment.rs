@@ -4,6 +4,7 @@
 use rusqlite::{Transaction, params};
 
 use super::item_rows::VISIBLE;
+use super::queue::CONFIDENT_PASS;
 use super::vetting::score_of_risk;
 use super::{Store, now_text};
 use crate::auto_approve::HeldOutVerdict;
@@ -175,14 +176,17 @@ impl Store {
         min_score: f64,
     ) -> Result<(u64, u64)> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT count(*),
-                    count(*) FILTER (WHERE vetting ->> '$.verdict' = 'pass'
-                                       AND vetting ->> '$.score' >= ?3)
+            "SELECT count(*), count(*) FILTER (WHERE {CONFIDENT_PASS})
              FROM items
-             WHERE domain = ?1 AND status = 'pending' AND vetting ->> '$.model' = ?2
+             WHERE domain = :domain AND status = 'pending' AND vetting ->> '$.model' = :vetter
                AND {VISIBLE}"
         ))?;
-        Ok(stmt.query_row(params![domain, model, min_score], |r| {
+        let named: &[(&str, &dyn rusqlite::ToSql)] = &[
+            (":domain", &domain),
+            (":vetter", &model),
+            (":confident", &min_score),
+        ];
+        Ok(stmt.query_row(named, |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
         })?)
     }

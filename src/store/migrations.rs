@@ -71,6 +71,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0014_alignment.sql",
         sql: include_str!("../../migrations/0014_alignment.sql"),
     },
+    Migration {
+        name: "0015_prompt_revisions.sql",
+        sql: include_str!("../../migrations/0015_prompt_revisions.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -30,12 +30,25 @@ pub struct QueueFilter {
     /// (with k required reviews, an item stays here for each reviewer until k have decided).
     #[ts(optional)]
     pub awaiting: Option<String>,
-    /// Only items the vetting model passed with at least this vetting score (0..1): the
-    /// "vetter confident" filter an auto-approve suggestion offers (`crate::auto_approve`).
+    /// Only items a vetting model passed with at least a vetting score: the "vetter confident"
+    /// filter an auto-approve suggestion offers (`crate::auto_approve`).
     #[ts(optional)]
-    pub vetter_confident: Option<f64>,
+    pub vetter_confident: Option<ConfidentPass>,
     pub sort: QueueSort,
 }
+
+/// Items `model` passed with a vetting score of at least `min_score` (0..1).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ConfidentPass {
+    pub model: String,
+    pub min_score: f64,
+}
+
+/// The condition of [`ConfidentPass`] on `items`, with named parameters `:vetter` and
+/// `:confident`: the queue filter and the count an auto-approve suggestion reports share it.
+pub(crate) const CONFIDENT_PASS: &str = "vetting ->> '$.verdict' = 'pass' \
+     AND vetting ->> '$.model' = :vetter AND vetting ->> '$.score' >= :confident";
 
 /// Queue order. Each sort is a total order on `(key, id)`, which is what the cursor holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
@@ -137,12 +150,10 @@ fn filter_clauses(filter: &QueueFilter) -> (Vec<&'static str>, NamedParams) {
     if let Some(reviewer) = &filter.awaiting {
         add(AWAITING, ":awaiting", Box::new(reviewer.clone()));
     }
-    if let Some(min_score) = filter.vetter_confident {
-        add(
-            "vetting ->> '$.verdict' = 'pass' AND vetting ->> '$.score' >= :confident",
-            ":confident",
-            Box::new(min_score),
-        );
+    if let Some(pass) = &filter.vetter_confident {
+        clauses.push(CONFIDENT_PASS);
+        params.push((":vetter", Box::new(pass.model.clone())));
+        params.push((":confident", Box::new(pass.min_score)));
     }
     (clauses, params)
 }

@@ -50,11 +50,15 @@ pub(crate) fn record_suggestion(
         serde_json::to_string(&suggestion.reasons).expect("reasons serialize"),
         now,
     ])?;
+    let prompt = tx
+        .prepare_cached("SELECT prompt_version FROM llm_calls WHERE id = ?1")?
+        .query_row([call_id], |r| r.get(0))?;
     let vetting = Vetting {
         model: agent.to_owned(),
         verdict: suggestion.verdict,
         score: Some(score_of_risk(suggestion.risk)),
         reasons: suggestion.reasons.clone(),
+        prompt: Some(prompt),
     };
     tx.prepare_cached("UPDATE items SET vetting = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![

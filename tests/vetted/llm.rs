@@ -9,6 +9,7 @@ mod fault_server;
 mod faults;
 mod keyring;
 mod knowledge;
+mod prompts;
 mod rank;
 mod real_server;
 mod roles;

@@ -53,6 +53,7 @@ export function mockSuggestion(runs: AlignmentSummary[], alignmentId: number, na
     judged: 40,
     passes: 30,
     threshold: admitted < 20 ? null : { min_score: 0.9, admitted, approved: Math.ceil(admitted * precision), precision, precision_low: precision - 0.08 },
+    confident: admitted < 20 ? null : { model: run.model, min_score: 0.9 },
     pending_vetted: 120,
     pending_cleared: admitted < 20 ? 0 : 64,
   };

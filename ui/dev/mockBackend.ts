@@ -219,7 +219,8 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     (filter.verdict === null || r.item.vetting?.verdict === filter.verdict) &&
     (filter.tag === null || r.item.tags.includes(filter.tag)) &&
     (filter.reviewer === null || r.history.some((d) => d.reviewer === filter.reviewer)) &&
-    (filter.vetter_confident == null || (r.item.vetting?.verdict === "pass" && (r.item.vetting.score ?? 0) >= filter.vetter_confident));
+    (filter.vetter_confident == null ||
+      (r.item.vetting?.verdict === "pass" && r.item.vetting.model === filter.vetter_confident.model && (r.item.vetting.score ?? 0) >= filter.vetter_confident.min_score));
 
   // One database, open from the start; closing it shows the welcome screen, the demo reopens it.
   const dbPath = `/home/${options.reviewer}/.local/share/vetted/vetted.db`;
@@ -315,7 +316,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     reject_reasons: () => REASONS,
     stats: () => mockStats(rows, REASONS),
     alignment_runs: () => MOCK_ALIGNMENT_RUNS,
-    auto_approve_suggestion: (args): AutoApproveSuggestion => mockSuggestion(MOCK_ALIGNMENT_RUNS, Number(args.alignmentId), args.variant as PromptVariant, Number(args.precision)),
+    auto_approve_suggestion: (args): AutoApproveSuggestion => mockSuggestion(MOCK_ALIGNMENT_RUNS, Number(args.alignmentId), (args.variant as PromptVariant | null) ?? "both", Number(args.precision)),
     status_counts: (args): StatusCounts => {
       const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0, conflict: 0 };
       for (const row of rows) if (matches(row, args.filter as QueueFilter)) counts[row.item.status] += 1;

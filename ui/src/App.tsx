@@ -38,6 +38,7 @@ import { useReviewSession } from "./useReviewSession";
 import { useRuleApproval } from "./useRuleApproval";
 import { useToast } from "./useToast";
 import type { DatabaseActions } from "./useWindow";
+import { NO_CRITERIA } from "./usePagedQueue";
 
 interface AppProps {
   /** For the File menu: the recent databases and what it can do with them. */
@@ -234,8 +235,9 @@ export function App({ recent, databases, onAbout }: AppProps) {
           revision={review.statsRevision}
           toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
           onClose={() => setMode(BROWSE)}
-          onShowConfident={(domain, minScore) => {
-            review.showCriteria({ ...paged.criteria, domain, vetter_confident: minScore });
+          onShowConfident={(domain, confident) => {
+            // Exactly what the suggestion counted: pending items of the domain the model passed.
+            review.showList("pending", { ...NO_CRITERIA, sort: paged.criteria.sort, domain, vetter_confident: confident });
             setMode(BROWSE);
           }}
         />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MOCK_ALIGNMENT_RUNS, mockSuggestion } from "../dev/mockAlignment";
-import { bestVariant, describeSuggestion, kappaOverRuns, series } from "./alignment";
+import { describeSuggestion, kappaOverRuns, series } from "./alignment";
 import type { AlignmentSummary } from "./bindings/AlignmentSummary";
 
 const other: AlignmentSummary = { ...MOCK_ALIGNMENT_RUNS[1]!, alignment_id: 3, domain: "legal", started_at: "2026-12-06T08:00:00Z" };
@@ -21,20 +21,14 @@ describe("alignment runs on the dashboard", () => {
     expect(points[1]!.title, "the tooltip names the run").toContain("Run 2 on 2026-12-05 10:12");
   });
 
-  it("picks the variant with the highest κ, null when none has one", () => {
-    expect(bestVariant(MOCK_ALIGNMENT_RUNS[0]!)).toBe("both");
-    const undefinedKappa = { ...other, variants: other.variants.map((v) => ({ ...v, kappa: null })) };
-    expect(bestVariant(undefinedKappa)).toBeNull();
-  });
-
   it("says what a threshold clears and how sure it is, or why there is none", () => {
     const some = describeSuggestion(mockSuggestion(MOCK_ALIGNMENT_RUNS, 2, "both", 0.9));
     expect(some.headline).toBe("Vetting score ≥ 0.900 would clear 64 of 120 pending items");
     expect(some.detail).toContain("27 of 30 held-out passes");
-    expect(some.detail, "the lower bound is shown").toContain("could be as low as 82%");
+    expect(some.detail, "the lower bound is shown").toContain("at least 82% with 95% confidence");
     expect(some.detail).toContain("nothing is approved");
     const none = describeSuggestion(mockSuggestion(MOCK_ALIGNMENT_RUNS, 2, "both", 0.99));
-    expect(none.headline).toBe("No threshold reaches 99% precision");
+    expect(none.headline).toBe("No threshold reaches 99% precision with 95% confidence");
     expect(none.detail).toContain("no score admits 20 or more");
   });
 });

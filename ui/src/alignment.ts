@@ -56,28 +56,19 @@ export function kappaOverRuns(runs: readonly AlignmentSummary[], domain: string,
     });
 }
 
-/** The variant of a run whose κ is highest (the first of equals); null if none has a κ. */
-export function bestVariant(run: AlignmentSummary): PromptVariant | null {
-  let best: { variant: PromptVariant; kappa: number } | null = null;
-  for (const v of run.variants) {
-    if (v.kappa !== null && (best === null || v.kappa > best.kappa)) best = { variant: v.variant, kappa: v.kappa };
-  }
-  return best?.variant ?? null;
-}
-
 /** The suggestion in words: what the threshold is, what backs it, and what it would clear. */
 export function describeSuggestion(s: AutoApproveSuggestion): { headline: string; detail: string } {
   const t = s.threshold;
   if (t === null) {
     return {
-      headline: `No threshold reaches ${formatPercent(s.target_precision)} precision`,
-      detail: `Of ${s.passes} held-out passes, no score admits ${s.min_support} or more at that precision. Ask for a lower precision, or align on more decided items.`,
+      headline: `No threshold reaches ${formatPercent(s.target_precision)} precision with 95% confidence`,
+      detail: `Of ${s.passes} held-out passes, no score admits ${s.min_support} or more whose precision is at least that with 95% confidence. Ask for a lower precision, or align on more decided items.`,
     };
   }
   return {
     headline: `Vetting score ≥ ${t.min_score.toFixed(3)} would clear ${s.pending_cleared} of ${s.pending_vetted} pending items`,
     detail:
       `${t.approved} of ${t.admitted} held-out passes at or above it were approved as they were (${formatPercent(t.precision)}; ` +
-      `could be as low as ${formatPercent(t.precision_low)}). A suggestion only: nothing is approved.`,
+      `at least ${formatPercent(t.precision_low)} with 95% confidence). A suggestion only: nothing is approved.`,
   };
 }

@@ -220,8 +220,8 @@ export const stats = (): Promise<Stats> => call("stats");
 /** Stored alignment runs of the vetting model, newest first, with each prompt variant's figures. */
 export const alignmentRuns = (): Promise<AlignmentSummary[]> => call("alignment_runs");
 
-/** The vetting score above which a run's variant passed what reviewers approved at `precision`; writes nothing. */
-export const autoApproveSuggestion = (alignmentId: number, variant: PromptVariant, precision: number): Promise<AutoApproveSuggestion> =>
+/** The vetting score above which a run's variant (null: its best by κ) passed what reviewers approved at `precision`; writes nothing. */
+export const autoApproveSuggestion = (alignmentId: number, variant: PromptVariant | null, precision: number): Promise<AutoApproveSuggestion> =>
   call("auto_approve_suggestion", { alignmentId, variant, precision });
 
 /** The settings file's LLM providers, each with where its key comes from (never the key). */

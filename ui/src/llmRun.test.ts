@@ -75,6 +75,6 @@ describe("running a model from the app", () => {
     expect(describeQueue({ ...FILTER, status: null, review: "conflict", domain: null, sort: "oldest" })).toBe("conflicts · oldest first");
     expect(describeQueue({ ...FILTER, status: "needs_sme", domain: null, sort: "newest" })).toBe("needs sme · newest first");
     expect(describeQueue({ ...FILTER, domain: null, sort: "likely" })).toBe("pending · most likely first");
-    expect(describeQueue({ ...FILTER, vetter_confident: 0.9 })).toBe("pending · domain finance · vetter passed ≥ 0.900 · riskiest first");
+    expect(describeQueue({ ...FILTER, vetter_confident: { model: "qwen", min_score: 0.9 } })).toBe("pending · domain finance · passed by qwen ≥ 0.900 · riskiest first");
   });
 });

@@ -143,7 +143,7 @@ export function describeQueue(filter: QueueFilter): string {
     ["tag", filter.tag],
   ];
   for (const [name, value] of fields) if (value !== null) parts.push(`${name} ${value}`);
-  if (filter.vetter_confident != null) parts.push(`vetter passed ≥ ${filter.vetter_confident.toFixed(3)}`);
+  if (filter.vetter_confident != null) parts.push(`passed by ${filter.vetter_confident.model} ≥ ${filter.vetter_confident.min_score.toFixed(3)}`);
   parts.push(SORT_LABEL[filter.sort]);
   return parts.join(" · ");
 }

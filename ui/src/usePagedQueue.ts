@@ -22,6 +22,8 @@ export interface PagedQueue {
   update: (change: (state: QueueState) => QueueState) => void;
   showFilter: (filter: StatusFilter) => void;
   showCriteria: (criteria: Criteria) => void;
+  /** Another tab and other criteria at once (one reload). */
+  showList: (filter: StatusFilter, criteria: Criteria) => void;
   /** Reloads the list from its first page, selecting `externalId` (shown even if not yet loaded). */
   reload: (externalId: string | null) => void;
   loadNextPage: () => void;
@@ -88,14 +90,16 @@ export function usePagedQueue(initialFilter: StatusFilter, reviewer: string | nu
 
   const showFilter = useCallback((filter: StatusFilter) => restart(filter, null), [restart]);
 
-  const showCriteria = useCallback(
-    (next: Criteria) => {
+  const showList = useCallback(
+    (filter: StatusFilter, next: Criteria) => {
       criteriaRef.current = next;
       setCriteria(next);
-      restart(queueRef.current.filter, null);
+      restart(filter, null);
     },
     [restart],
   );
+
+  const showCriteria = useCallback((next: Criteria) => showList(queueRef.current.filter, next), [showList]);
 
   const reload = useCallback((externalId: string | null) => restart(queueRef.current.filter, externalId), [restart]);
 
@@ -116,5 +120,5 @@ export function usePagedQueue(initialFilter: StatusFilter, reviewer: string | nu
     loadNextPage();
   }, [loadNextPage]);
 
-  return { queue, queueRef, criteria, update, showFilter, showCriteria, reload, loadNextPage, loading, error, retry };
+  return { queue, queueRef, criteria, update, showFilter, showCriteria, showList, reload, loadNextPage, loading, error, retry };
 }

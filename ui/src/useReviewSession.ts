@@ -51,7 +51,7 @@ const PREFETCH_TTL_MS = 30_000;
 export function useReviewSession(showToast: (message: ToastMessage) => void, dismissToast: () => void) {
   const [state, setState] = useState(INITIAL_SESSION);
   const paged = usePagedQueue("pending", state.session?.reviewer ?? null);
-  const { queue, queueRef, criteria, update, reload: reloadQueue, loadNextPage, showFilter: showPagedFilter, showCriteria: showPagedCriteria } = paged;
+  const { queue, queueRef, criteria, update, reload: reloadQueue, loadNextPage, showFilter: showPagedFilter, showCriteria: showPagedCriteria, showList: showPagedList } = paged;
   const items = useMemo(() => itemCache(loadItem, { capacity: PREFETCHED_ITEMS, ttlMs: PREFETCH_TTL_MS }), []);
   /** Grows after every change to the decisions or items: the dashboard refetches its figures. */
   const [statsRevision, setStatsRevision] = useState(0);
@@ -221,6 +221,13 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     },
     [showPagedCriteria],
   );
+  const showList = useCallback(
+    (filter: StatusFilter, next: Criteria) => {
+      showPagedList(filter, next);
+      setState(listChanged);
+    },
+    [showPagedList],
+  );
   const selectEntry = useCallback(
     (externalId: string) => {
       if (steps.pending()) return;
@@ -268,6 +275,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     },
     showFilter,
     showCriteria,
+    showList,
     selectEntry,
     loadPastRow,
     retryItem: () => {

@@ -132,15 +132,6 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
                     }
                 })
             })?;
-            let variant = match variant {
-                Some(v) => v,
-                None => best_variant(&chosen.variants).ok_or_else(|| {
-                    Error::BadRequest(format!(
-                        "alignment run {} judged nothing",
-                        chosen.alignment_id
-                    ))
-                })?,
-            };
             let suggestion =
                 suggest_auto_approve(store, chosen.alignment_id, variant, precision, min_support)?;
             if json {
@@ -151,18 +142,6 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// The variant with the highest κ (the first of equals), if any judged.
-fn best_variant(variants: &[VariantReport]) -> Option<Variant> {
-    variants
-        .iter()
-        .filter(|v| v.judged > 0)
-        .max_by(|a, b| {
-            let (a, b) = (a.kappa.unwrap_or(f64::MIN), b.kappa.unwrap_or(f64::MIN));
-            a.total_cmp(&b).then(std::cmp::Ordering::Greater)
-        })
-        .map(|v| v.variant)
 }
 
 fn vetter(store: &mut Store, options: AlignOptions, llm: &LlmArgs) -> Result<()> {
@@ -223,16 +202,16 @@ fn print_suggestion(s: &AutoApproveSuggestion) {
     );
     let Some(t) = s.threshold else {
         println!(
-            "no vetting score admits {} or more passes at {:.1} % precision; lower --precision or \
-             --min-support, or align on more decided items",
+            "no vetting score reaches {:.1} % precision with 95 % confidence on {} or more \
+             held-out passes; lower --precision or --min-support, or align on more decided items",
+            s.target_precision * 100.0,
             s.min_support,
-            s.target_precision * 100.0
         );
         return;
     };
     println!(
         "suggested: passes with a vetting score ≥ {:.3} — {} of {} held-out passes at or above it \
-         were approved as they were ({:.1} %; 95 % lower bound {:.1} %)",
+         were approved as they were ({:.1} %; at least {:.1} % with 95 % confidence)",
         t.min_score,
         t.approved,
         t.admitted,
@@ -241,8 +220,8 @@ fn print_suggestion(s: &AutoApproveSuggestion) {
     );
     println!(
         "it would clear {} of the {} pending items {} vetted; list them with `vetted queue \
-         --domain {} --vetter-confident {:.3}`",
-        s.pending_cleared, s.pending_vetted, s.model, s.domain, t.min_score
+         --domain {} --vetter {} --vetter-confident {:.3}`",
+        s.pending_cleared, s.pending_vetted, s.model, s.domain, s.model, t.min_score
     );
     println!(
         "a suggestion only: nothing is approved. It holds for verdicts of the same model and \

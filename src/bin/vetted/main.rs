@@ -19,6 +19,7 @@ mod interrupt;
 mod llm;
 mod output;
 mod products;
+mod prompts;
 mod provider;
 mod reasons;
 mod review;
@@ -28,7 +29,7 @@ mod team;
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, rank, relate, vet};
-use vetted::store::{QueueFilter, QueueSort};
+use vetted::store::{ConfidentPass, QueueFilter, QueueSort};
 use vetted::team::ReviewState;
 use vetted::{Error, ErrorCode, Result, Store, db_path};
 
@@ -91,10 +92,13 @@ enum Command {
         awaiting: Option<String>,
         #[arg(long)]
         domain: Option<String>,
-        /// Only items the vetting model passed with a vetting score of at least SCORE (0..1),
-        /// e.g. the threshold `vetted align threshold` suggests.
-        #[arg(long, value_name = "SCORE")]
+        /// Only items the vetting model --vetter passed with a vetting score of at least SCORE
+        /// (0..1), e.g. the threshold `vetted align threshold` suggests.
+        #[arg(long, value_name = "SCORE", requires = "vetter")]
         vetter_confident: Option<f64>,
+        /// The vetting model of --vetter-confident.
+        #[arg(long, value_name = "MODEL", requires = "vetter_confident")]
+        vetter: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -290,6 +294,11 @@ enum Command {
         #[command(subcommand)]
         command: guidelines::GuidelinesCommand,
     },
+    /// A domain's own prompt templates (the vetting prompt above all), versioned.
+    Prompts {
+        #[command(subcommand)]
+        command: prompts::PromptsCommand,
+    },
     /// List or extend the reject-reason taxonomy.
     Reasons {
         #[command(subcommand)]
@@ -430,6 +439,7 @@ fn run(cli: Cli) -> Result<()> {
             awaiting,
             domain,
             vetter_confident,
+            vetter,
             json,
         } => {
             let order = match order {
@@ -454,7 +464,9 @@ fn run(cli: Cli) -> Result<()> {
                 review: review.map(Into::into),
                 awaiting,
                 domain,
-                vetter_confident,
+                vetter_confident: vetter
+                    .zip(vetter_confident)
+                    .map(|(model, min_score)| ConfidentPass { model, min_score }),
                 ..QueueFilter::default()
             };
             review::queue(&store, &filter, limit, json)
@@ -626,6 +638,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, *args),
         Command::Guidelines { command } => guidelines::run(&mut store, command),
+        Command::Prompts { command } => prompts::run(&mut store, command),
         Command::Reasons { command } => match command {
             ReasonsCommand::List { json } => reasons::list(&store, json),
             ReasonsCommand::Add { id, label } => reasons::add(&mut store, &id, &label),

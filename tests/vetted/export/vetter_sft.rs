@@ -48,7 +48,9 @@ fn each_reviewed_answer_is_the_vet_prompt_and_the_verdict_its_decision_implies()
          pending answer nor the relationship: {lines:#?}"
     );
     assert_eq!(manifest.counts.lines_train, 3);
-    let system = prompt_for(Template::Vet, "finance", None).unwrap().text;
+    let system = prompt_for(&store, Template::Vet, "finance", None)
+        .unwrap()
+        .text;
     for (line, id) in lines.iter().zip(["a-0", "a-1", "a-2"]) {
         let messages = &line["messages"];
         assert_eq!(messages[0], json!({"role": "system", "content": system}));

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 use serde_json::{Value, json};
+use vetted::auto_approve::wilson_lower_bound;
 use vetted::domain::{Action, DecisionInput, EditedContent};
 use vetted::roles::align::is_held_out;
 
@@ -431,7 +432,12 @@ fn the_threshold_is_where_held_out_passes_matched_and_the_queue_lists_what_it_cl
                 .args(["--precision", precision, "--min-support", "3", "--json"]),
         )
     };
-    let strict = threshold("1.0");
+    // A pass qualifies a threshold when the 95 % lower bound of held-out precision reaches the
+    // target: all approved at 0.9 bound at w(a, a); with the edited ones at 0.7, at w(a, a + e).
+    let clean = wilson_lower_bound(held_approved, held_approved);
+    let all = wilson_lower_bound(held_approved, held_approved + held_edited);
+    assert!(all < clean);
+    let strict = threshold(&format!("{}", clean - 1e-9));
     assert_eq!(strict["alignment_id"], run, "the latest run of the domain");
     assert_eq!(strict["variant"], "base");
     assert_eq!(
@@ -446,20 +452,23 @@ fn the_threshold_is_where_held_out_passes_matched_and_the_queue_lists_what_it_cl
             &strict["threshold"]["precision"]
         ),
         (&json!(0.9), &json!(held_approved), &json!(1.0)),
-        "at full precision only the 0.9 passes (all approved) are admitted; an edited answer \
-         is a miss: {strict:#}"
+        "only the 0.9 passes (all approved) are admitted; an edited answer is a miss: {strict:#}"
+    );
+    assert_eq!(
+        strict["confident"],
+        json!({"model": "gpt-4o-mini", "min_score": 0.9}),
+        "the queue filter that lists what it clears"
     );
     assert_eq!(
         (&strict["pending_vetted"], &strict["pending_cleared"]),
         (&json!(3), &json!(1)),
         "of the three pending answers only the confident pass is cleared"
     );
-    let share = held_approved as f64 / (held_approved + held_edited) as f64;
-    let loose = threshold(&format!("{}", share - 1e-9));
+    let loose = threshold(&format!("{}", all - 1e-9));
     assert_eq!(
         (&loose["threshold"]["min_score"], &loose["pending_cleared"]),
         (&json!(0.7), &json!(2)),
-        "at the approved share the 0.7 passes are admitted too: {loose:#}"
+        "at the lower bound with the edits the 0.7 passes are admitted too: {loose:#}"
     );
     let unsupported = json_of(
         vetted(&db.path)
@@ -477,6 +486,8 @@ fn the_threshold_is_where_held_out_passes_matched_and_the_queue_lists_what_it_cl
         "queue",
         "--domain",
         "finance",
+        "--vetter",
+        "gpt-4o-mini",
         "--vetter-confident",
         "0.9",
         "--json",

@@ -3,6 +3,7 @@
 // number of active filters, and the sort) plus a removable chip per active filter.
 import { memo, useEffect, useId, useRef, useState } from "react";
 import { flushSync } from "react-dom";
+import type { ConfidentPass } from "../bindings/ConfidentPass";
 import type { QueueFacets } from "../bindings/QueueFacets";
 import type { QueueSort } from "../bindings/QueueSort";
 import type { Criteria } from "../usePagedQueue";
@@ -58,8 +59,8 @@ export function activeFilters(criteria: Criteria): { field: FilterField; label: 
   });
 }
 
-/** "≥ 0.900" for a vetter-confident score, null when the filter is off. */
-const confidentLabel = (score: number | undefined): string | null => (score === undefined ? null : `≥ ${score.toFixed(3)}`);
+/** "qwen ≥ 0.900" for a vetter-confident filter, null when it is off. */
+const confidentLabel = (pass: ConfidentPass | undefined): string | null => (pass === undefined ? null : `${pass.model} ≥ ${pass.min_score.toFixed(3)}`);
 
 /** `criteria` without the filter `field`. */
 export function withoutFilter(criteria: Criteria, field: FilterField): Criteria {
@@ -179,7 +180,7 @@ export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, o
           <p className="filter filter-active" data-testid="filter-vetter-confident">
             <span className="filter-label">{FILTER_LABELS.vetter_confident}</span>
             <span>
-              passed, score {confidentLabel(criteria.vetter_confident)}{" "}
+              passed by <SafeText text={confidentLabel(criteria.vetter_confident) ?? ""} />{" "}
               <button type="button" className="link-button" onClick={() => onChange(withoutFilter(criteria, "vetter_confident"))}>
                 Remove
               </button>

@@ -19,15 +19,16 @@ describe("FilterBar", () => {
   });
 
   it("shows the vetter-confident score the dashboard set, and removing it drops the field", () => {
-    const criteria = { ...NO_CRITERIA, domain: "finance", vetter_confident: 0.9 };
+    const pass = { model: "qwen", min_score: 0.9 };
+    const criteria = { ...NO_CRITERIA, domain: "finance", vetter_confident: pass };
     expect(activeFilters(criteria)).toEqual([
       { field: "domain", label: "Domain", value: "finance" },
-      { field: "vetter_confident", label: "Vetter confident", value: "≥ 0.900" },
+      { field: "vetter_confident", label: "Vetter confident", value: "qwen ≥ 0.900" },
     ]);
     expect(withoutFilter(criteria, "vetter_confident"), "absent, not null: the binding is optional").toEqual({ ...NO_CRITERIA, domain: "finance" });
-    expect(withoutFilter(criteria, "domain")).toEqual({ ...NO_CRITERIA, vetter_confident: 0.9 });
+    expect(withoutFilter(criteria, "domain")).toEqual({ ...NO_CRITERIA, vetter_confident: pass });
     const html = renderToStaticMarkup(<FilterBar criteria={criteria} facets={facets} onChange={noop} onFocus={noop} defaultOpen />);
-    expect(html, "the expanded group says what the filter keeps").toContain("passed, score ≥ 0.900");
+    expect(html, "the expanded group says what the filter keeps").toContain("passed by qwen ≥ 0.900");
   });
 
   it("starts collapsed: one line with the toggle and the sort, the selects hidden", () => {

@@ -1,5 +1,6 @@
 // The stats dashboard: headline tiles, then charts. It fetches `stats` when shown and again each
 // time `revision` changes (App bumps it after every decision, undo, redo and import).
+import type { ConfidentPass } from "../bindings/ConfidentPass";
 import type { Stats } from "../bindings/Stats";
 import { isEmptyStats } from "../statsCharts";
 import { useStats } from "../useStats";
@@ -18,8 +19,8 @@ interface StatsDashboardProps {
   /** The key that opens (and closes) the dashboard, for the hint. */
   toggleKey: string | null;
   onClose: () => void;
-  /** Back to the queue, showing the pending items of `domain` the vetter passed with at least `minScore`. */
-  onShowConfident: (domain: string, minScore: number) => void;
+  /** Back to the queue, showing the pending items of `domain` the vetter passed confidently. */
+  onShowConfident: (domain: string, confident: ConfidentPass) => void;
 }
 
 export function StatsDashboard({ revision, toggleKey, onClose, onShowConfident }: StatsDashboardProps) {

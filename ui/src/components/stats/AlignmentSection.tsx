@@ -2,11 +2,12 @@
 // over the stored runs of one domain and model, the latest run's figures, and the auto-approve
 // threshold its verdicts support — a filter for the queue, never a decision.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { PRECISIONS, VARIANTS, VARIANT_NAME, bestVariant, describeSuggestion, kappaOverRuns, series } from "../../alignment";
+import { PRECISIONS, VARIANTS, VARIANT_NAME, describeSuggestion, kappaOverRuns, series } from "../../alignment";
 import * as api from "../../api";
 import type { CallError } from "../../api";
 import type { AlignmentSummary } from "../../bindings/AlignmentSummary";
 import type { AutoApproveSuggestion } from "../../bindings/AutoApproveSuggestion";
+import type { ConfidentPass } from "../../bindings/ConfidentPass";
 import type { PromptVariant } from "../../bindings/PromptVariant";
 import { latestOnly } from "../../latestOnly";
 import { formatCoefficient, formatPercent } from "../../statsCharts";
@@ -21,8 +22,8 @@ import { VARIANT_COLOR } from "./theme";
 interface AlignmentSectionProps {
   /** Bumped after every decision: the pending items a threshold would clear change. */
   revision: number;
-  /** Shows the pending items of `domain` the vetter passed with at least `minScore`. */
-  onShowConfident: (domain: string, minScore: number) => void;
+  /** Shows the pending items of `domain` the vetter passed confidently. */
+  onShowConfident: (domain: string, confident: ConfidentPass) => void;
 }
 
 export function AlignmentSection({ revision, onShowConfident }: AlignmentSectionProps) {
@@ -137,11 +138,12 @@ function LatestRun({ run }: { run: AlignmentSummary }) {
 interface ThresholdSuggestionProps {
   run: AlignmentSummary;
   revision: number;
-  onShowConfident: (domain: string, minScore: number) => void;
+  onShowConfident: (domain: string, confident: ConfidentPass) => void;
 }
 
 function ThresholdSuggestion({ run, revision, onShowConfident }: ThresholdSuggestionProps) {
-  const [variant, setVariant] = useState<PromptVariant>(() => bestVariant(run) ?? run.variants[0]?.variant ?? "base");
+  // Null until chosen: the core suggests for the run's best variant by κ.
+  const [variant, setVariant] = useState<PromptVariant | null>(null);
   const [precision, setPrecision] = useState<number>(0.98);
   const [suggestion, setSuggestion] = useState<AutoApproveSuggestion | null>(null);
   const [error, setError] = useState<CallError | null>(null);
@@ -149,6 +151,8 @@ function ThresholdSuggestion({ run, revision, onShowConfident }: ThresholdSugges
 
   useEffect(() => {
     const isLatest = requests.current.begin();
+    // Never a stale threshold behind "Show them" while the next one loads or if it fails.
+    setSuggestion(null);
     api.autoApproveSuggestion(run.alignment_id, variant, precision).then(
       (fresh) => {
         if (!isLatest()) return;
@@ -162,14 +166,19 @@ function ThresholdSuggestion({ run, revision, onShowConfident }: ThresholdSugges
   }, [run.alignment_id, variant, precision, revision]);
 
   const words = suggestion === null ? null : describeSuggestion(suggestion);
-  const threshold = suggestion?.threshold ?? null;
+  const confident = suggestion?.confident ?? null;
   return (
     <div className="alignment-threshold" data-testid="alignment-threshold">
       <h4 className="chart-title">Auto-approve threshold</h4>
       <div className="alignment-threshold-controls">
         <label className="filter">
           <span className="filter-label">Prompt</span>
-          <select className="filter-select" data-testid="threshold-variant" value={variant} onChange={(e) => setVariant(e.target.value as PromptVariant)}>
+          <select
+            className="filter-select"
+            data-testid="threshold-variant"
+            value={variant ?? suggestion?.variant ?? ""}
+            onChange={(e) => setVariant(e.target.value as PromptVariant)}
+          >
             {run.variants.map((v) => (
               <option key={v.variant} value={v.variant}>
                 {VARIANT_NAME[v.variant]}
@@ -201,8 +210,8 @@ function ThresholdSuggestion({ run, revision, onShowConfident }: ThresholdSugges
         type="button"
         className="button button-small"
         data-testid="threshold-show"
-        disabled={threshold === null || suggestion === null || suggestion.pending_cleared === 0}
-        onClick={() => threshold !== null && onShowConfident(run.domain, threshold.min_score)}
+        disabled={confident === null || suggestion?.pending_cleared === 0}
+        onClick={() => confident !== null && onShowConfident(run.domain, confident)}
       >
         Show them in the queue
       </button>
