@@ -105,7 +105,7 @@ fn raw_bodies(store: &vetted::Store, n: usize) -> Vec<serde_json::Value> {
         .iter()
         .map(|e| {
             let item = store.item(&e.external_id).unwrap();
-            let prompt = prompt_for(&store, Template::Vet, &item.domain, None).unwrap();
+            let prompt = prompt_for(store, Template::Vet, &item.domain, None).unwrap();
             serde_json::json!({
                 "model": "smollm2",
                 "messages": [{"role": "system", "content": prompt.text},
