@@ -136,6 +136,14 @@ test('add a provider, keep its key in the keyring, vet the queue with progress a
   assert.equal(dirname(settings), join(config, 'vetted'));
 });
 
+/** A config folder whose settings name the local server as provider NAME (no key needed). */
+function localProvider(db) {
+  const config = mkdtempSync(join(tmpdir(), 'vetted-config-'));
+  const settings = join(config, 'vetted', 'vetted.toml');
+  execFileSync(cliBinary, ['--db', db, 'provider', '--settings', settings, 'add', NAME, '--base-url', url, '--model', 'smollm2', '--api-key-env', 'VETTED_E2E_UNSET_KEY'], { stdio: 'pipe' });
+  return config;
+}
+
 test('align the vetting model from the dialog and read its figures on the dashboard', { skip }, async () => {
   // Twelve answers of one domain, decided: eight approved, four rejected.
   const db = seededDb();
@@ -144,10 +152,7 @@ test('align the vetting model from the dialog and read its figures on the dashbo
   for (let i = 0; i < 12; i++) {
     cli('decide', `al-${i}`, ...(i % 3 === 0 ? ['reject', '--reason', 'unsupported_by_evidence'] : ['approve']), '--reviewer', 'sme');
   }
-  const config = mkdtempSync(join(tmpdir(), 'vetted-config-'));
-  const settings = join(config, 'vetted', 'vetted.toml');
-  cli('provider', '--settings', settings, 'add', NAME, '--base-url', url, '--model', 'smollm2', '--api-key-env', 'VETTED_E2E_UNSET_KEY');
-  const { browser, stop } = await startApp(db, { XDG_CONFIG_HOME: config });
+  const { browser, stop } = await startApp(db, { XDG_CONFIG_HOME: localProvider(db) });
   try {
     await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
     await browser.keys(['Control', 'Shift', 'V']);
@@ -179,6 +184,57 @@ test('align the vetting model from the dialog and read its figures on the dashbo
     assert.equal(await browser.$('[data-testid="threshold-show"]').isEnabled(), false, 'nothing to show in the queue');
     await card.scrollIntoView();
     await screenshot(browser, 'dashboard-alignment.png');
+  } finally {
+    await stop();
+  }
+});
+
+test("a domain's own vetting prompt, written in the window, is the one the next verdict names", { skip }, async () => {
+  const db = seededDb();
+  const { browser, stop } = await startApp(db, { XDG_CONFIG_HOME: localProvider(db) });
+  try {
+    await browser.$('[data-testid="item-view"]').waitForDisplayed({ timeout: 15000 });
+    const first = await browser.$('[data-testid="item-view"]').getAttribute('data-external-id');
+    const domain = sql(db, `SELECT domain FROM items WHERE external_id = '${first}'`)[0].domain;
+
+    // Ctrl+Shift+T: prompts per domain. The built-in vetting prompt is in force.
+    await browser.keys(['Control', 'Shift', 'T']);
+    await browser.$('[data-testid="prompts-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="prompts-domain"]').selectByAttribute('value', domain);
+    const version = browser.$('[data-testid="prompts-version"]');
+    await browser.waitUntil(async () => (await version.getText()).includes('vet.v3 (built in)'), { timeout: 10000, timeoutMsg: 'the built-in prompt is shown' });
+    // The domain's rule goes at the end of the built-in text (which keeps the reasons the vetter may give).
+    const editor = browser.$('[data-testid="prompts-text"]');
+    await editor.click();
+    await browser.keys(['Control', 'End']);
+    await browser.keys(' In this domain, fail any answer that names no passage.');
+    assert.ok((await editor.getValue()).endsWith('names no passage.'), 'the rule was typed at the end');
+    await browser.keys(['Control', 'Enter']);
+    const saved = browser.$('[data-testid="prompts-saved"]');
+    await saved.waitForDisplayed({ timeout: 10000 });
+    const match = /Saved as (vet\.v3\+.+:[0-9a-f]{8})\./.exec(await saved.getText());
+    assert.ok(match, `the new version is named: ${await saved.getText()}`);
+    const ownVersion = match[1];
+    await browser.waitUntil(async () => (await version.getText()).includes(`${ownVersion} (this domain's own)`), { timeout: 10000 });
+    assert.equal((await browser.$$('[data-testid="prompts-revision"]')).length, 1, 'one revision in the history');
+    await screenshot(browser, 'prompts-dialog.png');
+    await browser.keys('Escape');
+    await browser.$('[data-testid="prompts-dialog"]').waitForExist({ reverse: true, timeout: 5000 });
+
+    // Vet the item shown: the call records the domain's version, and the verdict names it.
+    await browser.keys(['Control', 'Shift', 'V']);
+    await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await fill(browser, 'llm-run-limit', '1');
+    await browser.keys(['Control', 'Enter']);
+    await toastText(browser, 'vet run', 240000);
+    const calls = sql(db, 'SELECT subject, prompt_version, error_code FROM llm_calls');
+    assert.deepEqual(calls.map((c) => [c.subject, c.prompt_version]), [[first, ownVersion]], JSON.stringify(calls));
+    if (calls[0].error_code === null) {
+      const shown = browser.$('[data-testid="vetting-prompt"]');
+      await shown.waitForDisplayed({ timeout: 10000, timeoutMsg: 'the vetting panel names the prompt version' });
+      assert.equal(await shown.getText(), ownVersion);
+      await screenshot(browser, 'vetting-prompt-version.png');
+    }
   } finally {
     await stop();
   }

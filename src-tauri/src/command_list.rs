@@ -22,6 +22,8 @@ macro_rules! with_app_commands {
             stats,
             alignment_runs,
             auto_approve_suggestion,
+            prompt_template,
+            save_prompt_template,
             reviewers,
             choose_reviewer,
             adjudication_case,

@@ -26,8 +26,11 @@ use vetted::roles::align::{
     AlignmentSummary, AutoApproveSuggestion, alignment_history, suggest_auto_approve,
 };
 use vetted::roles::knowledge::Variant;
+use vetted::roles::prompts::{PromptView, Template, prompt_view, set_prompt};
 use vetted::stats::Stats;
-use vetted::store::{CostTotals, Guideline, QueueFacets, QueueFilter, Reverted, SearchResults};
+use vetted::store::{
+    CostTotals, Guideline, PromptRevision, QueueFacets, QueueFilter, Reverted, SearchResults,
+};
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::window::{Window, WindowState, window_title};
 use vetted::{Error, Result, SessionInfo, Store, db_path};
@@ -583,6 +586,35 @@ pub fn auto_approve_suggestion(
         variant,
         precision,
         DEFAULT_MIN_SUPPORT,
+    )
+}
+
+/// A domain's prompt template: the text in force, the built-in one and every revision.
+#[tauri::command(async)]
+pub fn prompt_template(
+    state: State<'_, AppState>,
+    domain: String,
+    template: Template,
+) -> Result<PromptView> {
+    prompt_view(&*state.store()?, template, &domain)
+}
+
+/// Puts `text` in force as the domain's template, as a new revision by the session reviewer;
+/// `None` returns the domain to the built-in template.
+#[tauri::command(async)]
+pub fn save_prompt_template(
+    state: State<'_, AppState>,
+    domain: String,
+    template: Template,
+    text: Option<String>,
+) -> Result<PromptRevision> {
+    let reviewer = state.reviewer();
+    set_prompt(
+        &mut *state.store()?,
+        template,
+        &domain,
+        text.as_deref(),
+        &reviewer,
     )
 }
 

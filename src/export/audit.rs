@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use super::files::{PendingFile, companion_path};
 use super::selection::{all_decisions_sql, bind, progress_total, read_reviewed};
 use super::{ExportOptions, Manifest, PiiMode, Progress, action_name};
 use crate::domain::{ItemBody, ItemKind};
@@ -75,12 +74,7 @@ pub(super) fn run(
     cancel: &AtomicBool,
 ) -> Result<Manifest> {
     let conn = store.conn();
-    let mut manifest = Manifest::new(options, store.schema_version()?);
-    let mut out = PendingFile::create(&options.out, options.force)?;
-    let manifest_file = PendingFile::create(
-        &companion_path(&options.out, "manifest.json"),
-        options.force,
-    )?;
+    let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
     if csv {
         out.write_line(COLUMNS.join(",").as_bytes())?;
     }
@@ -148,18 +142,8 @@ pub(super) fn run(
         }
         out.write_line(&line)?;
         records += 1;
-        *manifest
-            .counts
-            .selected
-            .entry(action_name(d.action))
-            .or_default() += 1;
-        *manifest
-            .counts
-            .exported
-            .entry(action_name(d.action))
-            .or_default() += 1;
-        manifest.models.insert(item.model.clone());
-        manifest.reviewers.insert(d.reviewer.clone());
+        manifest.count_selected(d.action);
+        manifest.count_exported(d.action, &item.model, &d.reviewer);
     }
     drop(rows);
     drop(stmt);

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{ExportOptions, Format, PiiMode};
+use super::{ExportOptions, Format, PiiMode, action_name};
+use crate::domain::Action;
 use crate::privacy::Findings;
 
 /// OpenAI refuses fine-tuning files with fewer examples than this.
@@ -114,6 +115,18 @@ impl Manifest {
             },
             warnings: Vec::new(),
         }
+    }
+
+    /// Counts a decision matching the filters (of a format that counts them row by row).
+    pub(super) fn count_selected(&mut self, action: Action) {
+        *self.counts.selected.entry(action_name(action)).or_default() += 1;
+    }
+
+    /// Counts a decision that produced a written line, with its model and reviewer.
+    pub(super) fn count_exported(&mut self, action: Action, model: &str, reviewer: &str) {
+        *self.counts.exported.entry(action_name(action)).or_default() += 1;
+        self.models.insert(model.to_owned());
+        self.reviewers.insert(reviewer.to_owned());
     }
 
     /// Adds the training-readiness warnings implied by the counts.

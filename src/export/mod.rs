@@ -215,6 +215,21 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
+/// What a one-file export (the audit trail, `vetter-sft`) writes: its manifest, the file and the
+/// manifest's file, created (to be committed at the end, or dropped) before any row is read.
+fn single_file_outputs(
+    store: &Store,
+    options: &ExportOptions,
+) -> Result<(Manifest, PendingFile, PendingFile)> {
+    let manifest = Manifest::new(options, store.schema_version()?);
+    let out = PendingFile::create(&options.out, options.force)?;
+    let manifest_file = PendingFile::create(
+        &companion_path(&options.out, "manifest.json"),
+        options.force,
+    )?;
+    Ok((manifest, out, manifest_file))
+}
+
 /// Renames every finished file onto its target, the manifest last; an empty validation file is
 /// discarded instead.
 fn commit_all(

@@ -22,9 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
 
-use super::files::{PendingFile, companion_path};
 use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
-use super::{ExportOptions, Manifest, PiiMode, Progress, action_name};
+use super::{ExportOptions, Manifest, PiiMode, Progress};
 use crate::domain::{Action, ItemBody, Verdict};
 use crate::error::{Error, Result};
 use crate::privacy;
@@ -81,12 +80,7 @@ pub(super) fn run(
     cancel: &AtomicBool,
 ) -> Result<Manifest> {
     let conn = store.conn();
-    let mut manifest = Manifest::new(options, store.schema_version()?);
-    let mut out = PendingFile::create(&options.out, options.force)?;
-    let manifest_file = PendingFile::create(
-        &companion_path(&options.out, "manifest.json"),
-        options.force,
-    )?;
+    let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
     let total = progress_total(conn, false)?;
     let mut stmt = conn.prepare(&reviewed_items_sql())?;
     let params = options.filters.params();
@@ -118,11 +112,7 @@ pub(super) fn run(
             held_back += 1;
             continue;
         }
-        *manifest
-            .counts
-            .selected
-            .entry(action_name(d.action))
-            .or_default() += 1;
+        manifest.count_selected(d.action);
         // The system prompt is Vetted's own text; the user message holds the reviewed content.
         let system = prompt_for(store, Template::Vet, &item.domain, None)?.text;
         let user = body_message(&item.domain, &item.body, None, &Knowledge::default());
@@ -149,13 +139,7 @@ pub(super) fn run(
         serde_json::to_writer(&mut line, &chat).expect("serializing to memory cannot fail");
         out.write_line(&line)?;
         manifest.counts.lines_train += 1;
-        *manifest
-            .counts
-            .exported
-            .entry(action_name(d.action))
-            .or_default() += 1;
-        manifest.models.insert(item.model.clone());
-        manifest.reviewers.insert(d.reviewer.clone());
+        manifest.count_exported(d.action, &item.model, &d.reviewer);
     }
     drop(rows);
     drop(stmt);

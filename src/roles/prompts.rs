@@ -34,7 +34,9 @@ pub struct Prompt {
 
 /// What a call asks: one template per task. The relate role has two: propose relationships
 /// between two products, and rank the candidates discovery proposed (`vetted relate --rank`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "PromptTemplate")]
 pub enum Template {
     Generate,
     Relate,
@@ -137,7 +139,7 @@ pub fn prompt_for(
 #[ts(export)]
 pub struct PromptView {
     pub domain: String,
-    pub template: String,
+    pub template: Template,
     /// The built-in template's version and text.
     pub builtin_version: String,
     pub builtin_text: String,
@@ -163,7 +165,7 @@ pub fn prompt_view(store: &Store, template: Template, domain: &str) -> Result<Pr
     };
     Ok(PromptView {
         domain: domain.to_owned(),
-        template: template.name().to_owned(),
+        template,
         builtin_version: builtin_version.to_owned(),
         builtin_text: builtin_text.to_owned(),
         version,

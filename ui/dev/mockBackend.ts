@@ -3,7 +3,10 @@
 // decision ids, {code, message} errors) closely enough to click through a review session.
 import type { AppError } from "../src/bindings/AppError";
 import type { AutoApproveSuggestion } from "../src/bindings/AutoApproveSuggestion";
+import type { PromptRevision } from "../src/bindings/PromptRevision";
+import type { PromptTemplate } from "../src/bindings/PromptTemplate";
 import type { PromptVariant } from "../src/bindings/PromptVariant";
+import type { PromptView } from "../src/bindings/PromptView";
 import type { Decision } from "../src/bindings/Decision";
 import type { DecisionDraft } from "../src/bindings/DecisionDraft";
 import type { ErrorCode } from "../src/bindings/ErrorCode";
@@ -24,6 +27,7 @@ import type { WindowState } from "../src/bindings/WindowState";
 import records from "./mock-items.json";
 import { mockReviewGraph } from "./mockGraph";
 import { MOCK_ALIGNMENT_RUNS, mockSuggestion } from "./mockAlignment";
+import { mockPromptStore } from "./mockPrompts";
 import { inForce, mockStats, seedTeamHistory } from "./mockStats";
 
 /** An error as the shell rejects with it; the code must be one the core has. */
@@ -148,6 +152,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
   let reviewer = options.reviewer;
   let role: Role = "analyst";
   const guidelineList: (Guideline & { archived: boolean })[] = [];
+  const mockPrompts = mockPromptStore();
   const providers = new Map<string, ProviderConfig>([["local", { base_url: "http://127.0.0.1:8080/v1", model: "smollm2", api_key_env: "OPENAI_API_KEY" }]]);
   // Stands in for the OS keyring: which providers have a key (the keys themselves are dropped).
   const keyring = new Set<string>();
@@ -316,6 +321,9 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     reject_reasons: () => REASONS,
     stats: () => mockStats(rows, REASONS),
     alignment_runs: () => MOCK_ALIGNMENT_RUNS,
+    prompt_template: (args): PromptView => mockPrompts.view(String(args.domain), args.template as PromptTemplate),
+    save_prompt_template: (args): PromptRevision =>
+      mockPrompts.save(String(args.domain), args.template as PromptTemplate, (args.text as string | null) ?? null, reviewer),
     auto_approve_suggestion: (args): AutoApproveSuggestion => mockSuggestion(MOCK_ALIGNMENT_RUNS, Number(args.alignmentId), (args.variant as PromptVariant | null) ?? "both", Number(args.precision)),
     status_counts: (args): StatusCounts => {
       const counts: StatusCounts = { pending: 0, approved: 0, edited: 0, rejected: 0, needs_sme: 0, conflict: 0 };

@@ -154,6 +154,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     reviewer: review.askReviewer,
     guidelines: guidelines.focus,
     providers: () => setMode({ kind: "providers" }),
+    prompts: () => setMode({ kind: "prompts" }),
     "run-model": () => setMode({ kind: "llm-run" }),
     save: () => {
       if (mode.kind === "rule") ruleApproval.submit(graph.filter.domain);
@@ -161,7 +162,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
       else if (mode.kind === "llm-run") drafts.llmRunDialog.onConfirm();
       else if (mode.kind === "reviewer") review.reviewerChoice.confirm();
       else if (mode.kind === "sme") review.confirmSme();
-      else if (mode.kind !== "providers") review.saveEdit();
+      else if (mode.kind !== "providers" && mode.kind !== "prompts") review.saveEdit();
     },
     confirm: review.confirmReject,
     cancel: () => {

@@ -17,7 +17,10 @@ import type { JobEvent } from "./bindings/JobEvent";
 import type { KeyBinding } from "./bindings/KeyBinding";
 import type { LlmRunRequest } from "./bindings/LlmRunRequest";
 import type { ProductSummary } from "./bindings/ProductSummary";
+import type { PromptRevision } from "./bindings/PromptRevision";
+import type { PromptTemplate } from "./bindings/PromptTemplate";
 import type { PromptVariant } from "./bindings/PromptVariant";
+import type { PromptView } from "./bindings/PromptView";
 import type { ProviderConfig } from "./bindings/ProviderConfig";
 import type { ProvidersView } from "./bindings/ProvidersView";
 import type { QueueCursor } from "./bindings/QueueCursor";
@@ -223,6 +226,13 @@ export const alignmentRuns = (): Promise<AlignmentSummary[]> => call("alignment_
 /** The vetting score above which a run's variant (null: its best by κ) passed what reviewers approved at `precision`; writes nothing. */
 export const autoApproveSuggestion = (alignmentId: number, variant: PromptVariant | null, precision: number): Promise<AutoApproveSuggestion> =>
   call("auto_approve_suggestion", { alignmentId, variant, precision });
+
+/** A domain's prompt template: the text in force, the built-in one and every revision. */
+export const promptTemplate = (domain: string, template: PromptTemplate): Promise<PromptView> => call("prompt_template", { domain, template });
+
+/** Puts `text` in force as the domain's template (a new revision by the session reviewer); null: back to the built-in one. */
+export const savePromptTemplate = (domain: string, template: PromptTemplate, text: string | null): Promise<PromptRevision> =>
+  call("save_prompt_template", { domain, template, text });
 
 /** The settings file's LLM providers, each with where its key comes from (never the key). */
 export const llmProviders = (): Promise<ProvidersView> => call("llm_providers");

@@ -4,7 +4,7 @@
 import { graphKeyOf, type GraphKey } from "./graphNav";
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "llm-run";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -60,6 +60,7 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "export":
     case "reviewer":
     case "providers":
+    case "prompts":
     case "llm-run":
     case "rule":
       return editCommand(press);

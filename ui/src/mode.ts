@@ -16,6 +16,8 @@ export type ReviewMode =
   | { kind: "export" }
   | { kind: "reviewer" }
   | { kind: "providers" }
+  /** A domain's prompt templates, versioned (Models ▸ Prompts). */
+  | { kind: "prompts" }
   | { kind: "llm-run" };
 
 export const BROWSE: ReviewMode = { kind: "browse" };

@@ -64,7 +64,9 @@ pub fn run(store: &mut Store, command: PromptsCommand) -> Result<()> {
             };
             println!(
                 "{} prompt of domain '{}': {} ({own})\n",
-                view.template, view.domain, view.version
+                view.template.name(),
+                view.domain,
+                view.version
             );
             println!("{}", view.text.trim_end());
             if !view.revisions.is_empty() {

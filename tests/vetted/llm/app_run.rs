@@ -26,6 +26,12 @@ fn setup(server: &FaultServer, n: usize) -> (TempDb, std::path::PathBuf) {
         let file = db.write_file("items.jsonl", lines);
         store.import_path(&file).unwrap();
     }
+    let settings = settings_for(&db, server);
+    (db, settings)
+}
+
+/// A settings file beside `db` naming `server` as provider `fault` (model `gpt-4o-mini`).
+fn settings_for(db: &TempDb, server: &FaultServer) -> std::path::PathBuf {
     let settings = db.dir.path().join("vetted.toml");
     let config = ProviderConfig {
         base_url: server.base_url.clone(),
@@ -33,7 +39,7 @@ fn setup(server: &FaultServer, n: usize) -> (TempDb, std::path::PathBuf) {
         api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
     };
     Settings::save_provider(&settings, "fault", &config).unwrap();
-    (db, settings)
+    settings
 }
 
 fn vet_all() -> LlmRunRequest {
@@ -274,13 +280,7 @@ fn an_align_job_counts_progress_over_every_variant_and_ends_with_each_variants_k
         std::thread::sleep(Duration::from_millis(150));
         completion(VERDICT, "stop")
     });
-    let settings = db.dir.path().join("vetted.toml");
-    let config = ProviderConfig {
-        base_url: server.base_url.clone(),
-        model: "gpt-4o-mini".into(),
-        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
-    };
-    Settings::save_provider(&settings, "fault", &config).unwrap();
+    let settings = settings_for(&db, &server);
     use vetted::roles::knowledge::Variant::{Base, Both};
     let request = LlmRunRequest::Align {
         provider: "fault".into(),

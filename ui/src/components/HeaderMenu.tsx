@@ -41,6 +41,7 @@ export const FILE_MENU: readonly MenuEntry[] = [
 export const MODELS_MENU: readonly MenuEntry[] = [
   { action: "run-model", label: "Run a model: vet, relate, generate…" },
   { action: "providers", label: "LLM providers and API keys…" },
+  { action: "prompts", label: "Prompts per domain…" },
 ];
 
 interface HeaderMenuProps {

@@ -6,6 +6,7 @@ import type { JobDrafts } from "../useJobDrafts";
 import type { ReviewSession } from "../useReviewSession";
 import { ExportDialog } from "./ExportDialog";
 import { NeedsSmeDialog } from "./NeedsSmeDialog";
+import { PromptsDialog } from "./PromptsDialog";
 import { ProvidersDialog } from "./ProvidersDialog";
 import { RejectDialog } from "./RejectDialog";
 import { ReviewerDialog } from "./ReviewerDialog";
@@ -75,6 +76,8 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog }: Mode
       );
     case "providers":
       return <ProvidersDialog onClose={review.cancel} />;
+    case "prompts":
+      return <PromptsDialog domains={facets?.domains ?? []} onClose={review.cancel} />;
     default:
       return null;
   }

@@ -13,6 +13,11 @@ export function VettingPanel({ vetting }: { vetting: Vetting }) {
         <span className="vetting-model mono">
           <SafeText text={vetting.model} />
         </span>
+        {vetting.prompt !== undefined && (
+          <span className="vetting-prompt mono muted" data-testid="vetting-prompt" title="The prompt version that produced this verdict (Models ▸ Prompts)">
+            <SafeText text={vetting.prompt} />
+          </span>
+        )}
       </header>
       {vetting.reasons.length > 0 && (
         <ul className="vetting-reasons">

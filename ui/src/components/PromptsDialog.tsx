@@ -1,0 +1,160 @@
+// Models ▸ Prompts: a domain's own prompt templates (the vetting prompt above all), edited here
+// and kept by the core as append-only revisions. Every call records the version it used, and the
+// vetting panel shows it beside each verdict. Esc closes; Ctrl+Enter saves.
+import { useEffect, useRef, useState } from "react";
+import * as api from "../api";
+import type { PromptTemplate } from "../bindings/PromptTemplate";
+import type { PromptView } from "../bindings/PromptView";
+import { latestOnly } from "../latestOnly";
+import { Kbd } from "./Badges";
+import { Dialog } from "./Dialog";
+import { OptionSelect } from "./OptionSelect";
+import { SafeText } from "./SafeText";
+
+const TEMPLATES: { value: PromptTemplate; label: string }[] = [
+  { value: "vet", label: "Vetting (vet)" },
+  { value: "generate", label: "Answering (generate)" },
+  { value: "relate", label: "Proposing relationships (relate)" },
+  { value: "rank", label: "Ranking candidates (rank)" },
+];
+
+interface PromptsDialogProps {
+  /** The domains of the queue, to choose from. */
+  domains: string[];
+  onClose: () => void;
+}
+
+export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
+  const [domain, setDomain] = useState(domains[0] ?? "");
+  const [template, setTemplate] = useState<PromptTemplate>("vet");
+  const [view, setView] = useState<PromptView | null>(null);
+  const [draft, setDraft] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
+  const requests = useRef(latestOnly());
+
+  useEffect(() => {
+    if (domain === "") return;
+    const isLatest = requests.current.begin();
+    setView(null);
+    api.promptTemplate(domain, template).then(
+      (fresh) => {
+        if (!isLatest()) return;
+        setView(fresh);
+        setDraft(fresh.text);
+      },
+      (thrown: unknown) => {
+        if (isLatest()) setProblem(api.toCallError(thrown).message);
+      },
+    );
+  }, [domain, template, reloads]);
+
+  const save = (text: string | null) => {
+    setProblem(null);
+    setSaved(null);
+    api.savePromptTemplate(domain, template, text).then(
+      (revision) => {
+        setSaved(text === null || revision.body === null ? `Back to the built-in prompt (${revision.version}).` : `Saved as ${revision.version}.`);
+        setReloads((n) => n + 1);
+      },
+      (thrown: unknown) => setProblem(api.toCallError(thrown).message),
+    );
+  };
+
+  const own = view !== null && view.version !== view.builtin_version;
+  const changed = view !== null && draft !== view.text;
+  return (
+    <Dialog titleId="prompts-title" title="Prompts per domain" testId="prompts-dialog" className="dialog-wide" onDismiss={onClose}>
+      {domains.length === 0 ? (
+        <p className="dialog-hint">Import items first: prompts are set per domain of the queue.</p>
+      ) : (
+        <>
+          <div className="export-filters">
+            <label className="field">
+              <span className="field-label">Domain</span>
+              <select className="input" data-testid="prompts-domain" value={domain} onChange={(event) => setDomain(event.target.value)}>
+                {domains.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Prompt</span>
+              <OptionSelect testId="prompts-template" value={template} options={TEMPLATES} onChange={setTemplate} />
+            </label>
+          </div>
+          <p className="dialog-hint" data-testid="prompts-version">
+            {view === null ? (
+              "Loading…"
+            ) : (
+              <>
+                In force: <span className="mono">{view.version}</span> ({own ? "this domain's own" : "built in"}).{" "}
+                <span className="mono">{"{{domain}}"}</span> is replaced by the domain&apos;s name. Every call records the version it used.
+              </>
+            )}
+          </p>
+          <textarea
+            className="input prompts-editor mono"
+            data-testid="prompts-text"
+            rows={14}
+            spellCheck={false}
+            value={draft}
+            disabled={view === null}
+            onChange={(event) => setDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && changed) {
+                event.preventDefault();
+                save(draft);
+              }
+            }}
+          />
+          {problem !== null && (
+            <p className="dialog-problem" role="alert" data-testid="prompts-problem">
+              <SafeText text={problem} />
+            </p>
+          )}
+          {saved !== null && (
+            <p className="dialog-hint" role="status" data-testid="prompts-saved">
+              <SafeText text={saved} />
+            </p>
+          )}
+          {view !== null && view.revisions.length > 0 && (
+            <details className="prompts-history">
+              <summary>
+                {view.revisions.length} revision{view.revisions.length === 1 ? "" : "s"}
+              </summary>
+              <ul>
+                {view.revisions.map((r) => (
+                  <li key={r.id} data-testid="prompts-revision">
+                    <span className="mono">{r.version}</span> · <SafeText text={r.author} /> · {r.created_at.slice(0, 16).replace("T", " ")}
+                    {r.body === null ? (
+                      " · back to built-in"
+                    ) : (
+                      <button type="button" className="link-button" onClick={() => setDraft(r.body ?? "")}>
+                        Load into the editor
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Close <Kbd>Esc</Kbd>
+        </button>
+        <button type="button" className="button" data-testid="prompts-reset" disabled={!own} onClick={() => save(null)}>
+          Back to built-in
+        </button>
+        <button type="button" className="button button-primary" data-testid="prompts-save" disabled={!changed} onClick={() => save(draft)}>
+          Save as a new version <Kbd>Ctrl+Enter</Kbd>
+        </button>
+      </div>
+    </Dialog>
+  );
+}
