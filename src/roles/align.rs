@@ -6,7 +6,8 @@
 //! Invariants:
 //! - The held-out set is a fixed share of the domain's decided items, chosen by a seeded hash of
 //!   each external id, so the same seed holds out the same items as the database grows.
-//! - No prompt carries a held-out item as an example (nor the judged item itself).
+//! - No prompt carries a held-out item as an example (nor the judged item itself, nor a copy of
+//!   a held-out item imported under another id).
 //! - A run judges; it never stores a suggestion on an item nor writes a decision.
 //!
 //! Measures, with the binarisation of [`crate::vetter_agreement`] (the vetter *keeps* an item
@@ -351,7 +352,9 @@ pub async fn align_vetter(
             options.holdout
         )));
     }
-    let exclude: HashSet<String> = held_out.iter().map(|(_, id, _)| id.clone()).collect();
+    let held_ids: HashSet<String> = held_out.iter().map(|(_, id, _)| id.clone()).collect();
+    // Never an example: a held-out item, nor a copy of one imported under another id.
+    let exclude = store.same_content_ids(&options.domain, &held_ids)?;
     held_out.sort_by(|a, b| a.1.cmp(&b.1));
     held_out.truncate(options.limit.unwrap_or(usize::MAX));
     let provider = ctx.client.provider();
@@ -361,7 +364,7 @@ pub async fn align_vetter(
         model: &provider.model,
         holdout: options.holdout,
         seed: options.seed,
-        held_out: exclude.len(),
+        held_out: held_ids.len(),
     })?;
     let mut report = AlignmentReport {
         alignment_id,
@@ -369,7 +372,7 @@ pub async fn align_vetter(
         provider: provider.name.clone(),
         model: provider.model.clone(),
         decided: decided.len(),
-        held_out: exclude.len(),
+        held_out: held_ids.len(),
         judged_per_variant: held_out.len(),
         variants: Vec::new(),
         cancelled: false,

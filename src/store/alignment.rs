@@ -1,6 +1,8 @@
 //! Alignment runs (`vetted align vetter`, see `roles::align`): which held-out items each prompt
 //! variant's vetting call judged, what it said and what the human had decided. Append-only.
 
+use std::collections::HashSet;
+
 use rusqlite::{Transaction, params};
 
 use super::item_rows::VISIBLE;
@@ -78,6 +80,21 @@ impl Store {
              ORDER BY id"
         ))?;
         let rows = stmt.query_map([domain], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// External ids of the items of `domain` with the same content (domain, model and body, by
+    /// content hash) as one of `ids`, `ids` themselves included: copies imported under another
+    /// id.
+    pub fn same_content_ids(&self, domain: &str, ids: &HashSet<String>) -> Result<HashSet<String>> {
+        let ids = serde_json::to_string(ids).expect("ids serialize");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT external_id FROM items
+             WHERE domain = ?1 AND content_hash IN (
+                 SELECT content_hash FROM items
+                 WHERE external_id IN (SELECT value FROM json_each(?2)))",
+        )?;
+        let rows = stmt.query_map(params![domain, ids], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -509,3 +509,79 @@ fn the_threshold_is_where_held_out_passes_matched_and_the_queue_lists_what_it_cl
         .unwrap();
     assert_eq!(statuses, ["pending"; 3], "nothing was decided");
 }
+
+#[test]
+fn a_copy_of_a_held_out_item_under_another_id_is_never_an_example() {
+    let (db, _) = reviewed();
+    let seed = 3;
+    let id_where = |held: bool| {
+        (0..)
+            .map(|k| format!("zeppelin-{k}"))
+            .find(|id| is_held_out(seed, id, 0.3) == held)
+            .unwrap()
+    };
+    let (held, copy) = (id_where(true), id_where(false));
+    // One answer with words no other item has, imported twice: under a held-out id and, as a
+    // copy (same domain, model and body), under an id that is not held out. Both decided.
+    let line = |id: &str| {
+        json!({"kind": "answer", "id": id, "domain": "finance", "model": "m",
+               "question": "Which zeppelin carried the aquamarine ledger?",
+               "answer": "The zeppelin Hindenburg carried the aquamarine ledger.",
+               "evidence": [{"id": "r", "text": "The zeppelin report."}]})
+        .to_string()
+    };
+    let file = db.write_file("copy.jsonl", format!("{}\n{}\n", line(&held), line(&copy)));
+    let mut store = db.open();
+    store.import_path(&file).unwrap();
+    for id in [&held, &copy] {
+        store
+            .decide(&DecisionInput {
+                id: uuid::Uuid::now_v7().to_string(),
+                item: id.clone(),
+                item_version: 1,
+                reviewer: "sme".into(),
+                action: Action::Approve,
+                edited: None,
+                reason: None,
+                note: None,
+            })
+            .unwrap();
+    }
+    drop(store);
+    let server = FaultServer::start(guess_spotter);
+    json_of(
+        vetted(&db.path)
+            .env_remove("OPENAI_API_KEY")
+            .args(["align", "vetter", "--domain", "finance", "--holdout", "0.3"])
+            .args([
+                "--variants",
+                "examples",
+                "--json",
+                "--seed",
+                &seed.to_string(),
+            ])
+            .args(["--base-url", &server.base_url, "--model", "gpt-4o-mini"]),
+    );
+    let requests = server.requests();
+    let judging_held: Vec<&Request> = requests
+        .iter()
+        .filter(|r| {
+            judged_answer(user_message(r))["answer"]
+                .as_str()
+                .unwrap()
+                .contains("zeppelin")
+        })
+        .collect();
+    assert_eq!(judging_held.len(), 1, "the held-out item is judged once");
+    for request in &requests {
+        let examples = section(user_message(request), EXAMPLES_HEADER).expect("examples shown");
+        assert!(
+            examples
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["id"] != copy.as_str()),
+            "the copy of held-out {held} leaked into a prompt: {examples:#}"
+        );
+    }
+}
