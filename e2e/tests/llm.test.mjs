@@ -202,13 +202,20 @@ test("a domain's own vetting prompt, written in the window, is the one the next 
     await browser.$('[data-testid="prompts-dialog"]').waitForDisplayed({ timeout: 10000 });
     await browser.$('[data-testid="prompts-domain"]').selectByAttribute('value', domain);
     const version = browser.$('[data-testid="prompts-version"]');
-    await browser.waitUntil(async () => (await version.getText()).includes('vet.v3 (built in)'), { timeout: 10000, timeoutMsg: 'the built-in prompt is shown' });
-    // The domain's rule goes at the end of the built-in text (which keeps the reasons the vetter may give).
     const editor = browser.$('[data-testid="prompts-text"]');
-    await editor.click();
-    await browser.keys(['Control', 'End']);
-    await browser.keys(' In this domain, fail any answer that names no passage.');
-    assert.ok((await editor.getValue()).endsWith('names no passage.'), 'the rule was typed at the end');
+    // The editor is disabled from the domain's change until its text has arrived.
+    await browser.waitUntil(async () => (await editor.isEnabled()) && (await version.getText()).includes('vet.v3 (built in)'), {
+      timeout: 10000,
+      timeoutMsg: 'the built-in prompt of the domain is shown',
+    });
+    // The domain's rule goes at the end of the built-in text (which keeps the reasons the vetter may give).
+    // WebDriver's element send keys types after the text that is there.
+    await editor.addValue(' In this domain, fail any answer that names no passage.');
+    let typed = '';
+    await browser.waitUntil(async () => (typed = await editor.getValue()).endsWith('names no passage.') && typed.length > 200, {
+      timeout: 5000,
+      timeoutMsg: `the rule was typed at the end of the built-in text: …${typed.slice(-120)}`,
+    });
     await browser.keys(['Control', 'Enter']);
     const saved = browser.$('[data-testid="prompts-saved"]');
     await saved.waitForDisplayed({ timeout: 10000 });

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::Role;
 use super::knowledge::{Knowledge, KnowledgeOptions, Subject};
-use super::prompts::{Template, builtin, prompts_by_domain};
+use super::prompts::{Template, prompts_by_domain, run_version};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
 use crate::domain::{AnswerBody, Evidence, ItemBody, ItemKind};
@@ -123,7 +123,7 @@ pub async fn generate(
         role: Role::Generate,
         provider: provider.name.clone(),
         model: provider.model.clone(),
-        prompt_version: builtin(Template::Generate).0.to_owned(),
+        prompt_version: run_version(Template::Generate, prompts.values()),
     };
     let model = label.model.clone();
     execute(

@@ -218,6 +218,22 @@ pub fn set_prompt(
     store.add_prompt_revision(domain, template.name(), text, &version, author)
 }
 
+/// The prompt version a run records and reports: the one its calls share, else the built-in
+/// version marked `(+ domain prompts)` when some domains use their own (each call records its
+/// own version either way).
+pub fn run_version<'a>(
+    template: Template,
+    prompts: impl IntoIterator<Item = &'a Prompt>,
+) -> String {
+    let builtin = builtin(template).0;
+    let mut versions = prompts.into_iter().map(|p| p.version.as_str());
+    match versions.next() {
+        Some(first) if versions.all(|v| v == first) => first.to_owned(),
+        Some(_) => format!("{builtin} (+ domain prompts)"),
+        None => builtin.to_owned(),
+    }
+}
+
 /// The prompt of `template` for each of `domains`, loaded before a run starts so a broken
 /// override stops the run before any call is paid for.
 pub fn prompts_by_domain<'a>(
@@ -230,4 +246,26 @@ pub fn prompts_by_domain<'a>(
         .into_iter()
         .map(|domain| Ok((domain.to_owned(), prompt_for(store, template, domain, dir)?)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_reports_the_version_its_calls_share_else_says_domains_differ() {
+        let p = |version: &str| Prompt {
+            version: version.into(),
+            text: String::new(),
+        };
+        let own = p("vet.v3+finance:1a2b3c4d");
+        assert_eq!(run_version(Template::Vet, [&own, &own]), own.version);
+        assert_eq!(
+            run_version(Template::Vet, [&own, &p("vet.v3")]),
+            "vet.v3 (+ domain prompts)"
+        );
+        assert_eq!(run_version(Template::Vet, []), "vet.v3");
+        assert!("few-shot".parse::<Template>().is_err());
+        assert_eq!("rank".parse::<Template>().unwrap(), Template::Rank);
+    }
 }

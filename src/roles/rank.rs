@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Role;
-use super::prompts::{Template, builtin, prompts_by_domain};
+use super::prompts::{Template, prompts_by_domain, run_version};
 use super::relate::{
     Candidate, GeneratedBy, ProductPair, candidates_schema, check_candidates, queue_candidate,
 };
@@ -193,7 +193,7 @@ pub async fn rank(
         role: Role::Relate,
         provider: ctx.client.provider().name.clone(),
         model: agent.clone(),
-        prompt_version: builtin(Template::Rank).0.to_owned(),
+        prompt_version: run_version(Template::Rank, prompts.values()),
     };
     let provider = label.provider.clone();
     let schema = output_schema();

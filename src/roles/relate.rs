@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::Role;
 use super::knowledge::{Knowledge, KnowledgeOptions, Subject};
-use super::prompts::{Template, builtin, prompt_for};
+use super::prompts::{Template, prompt_for, run_version};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
 use crate::domain::{
@@ -256,7 +256,7 @@ pub async fn relate(
         role: Role::Relate,
         provider: provider.name.clone(),
         model: provider.model.clone(),
-        prompt_version: builtin(Template::Relate).0.to_owned(),
+        prompt_version: run_version(Template::Relate, &prompts),
     };
     let model = label.model.clone();
     let schema = output_schema();

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Role;
 use super::knowledge::{Knowledge, KnowledgeOptions};
-use super::prompts::{Template, builtin, prompts_by_domain};
+use super::prompts::{Template, prompts_by_domain, run_version};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::domain::{Cardinality, Item, ItemBody, Verdict};
 use crate::error::Result;
@@ -246,18 +246,18 @@ pub(super) async fn run_vet_calls(
     mut persist: impl FnMut(&Transaction<'_>, &ToVet, Suggestion, i64) -> Result<Written>,
 ) -> Result<RunSummary> {
     let agent = ctx.client.provider().model.clone();
-    let label = RunLabel {
-        role: Role::Vet,
-        provider: ctx.client.provider().name.clone(),
-        model: agent.clone(),
-        prompt_version: builtin(Template::Vet).0.to_owned(),
-    };
     let prompts = prompts_by_domain(
         store,
         Template::Vet,
         items.iter().map(|v| v.item.domain.as_str()),
         ctx.options.prompt_dir.as_deref(),
     )?;
+    let label = RunLabel {
+        role: Role::Vet,
+        provider: ctx.client.provider().name.clone(),
+        model: agent.clone(),
+        prompt_version: run_version(Template::Vet, prompts.values()),
+    };
     let schema = output_schema();
     let provider = label.provider.clone();
     let computed = computed_figures(store, items.iter().map(|v| (v.item_id, &v.item)))?;

@@ -132,6 +132,17 @@ fn the_domains_own_vetting_prompt_is_used_recorded_and_shown_with_each_verdict()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(versions, [version.clone(), "vet.v3".to_owned()]);
+    let runs: Vec<String> = conn
+        .prepare("SELECT prompt_version FROM llm_runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        runs, versions,
+        "a run whose calls share a version records (and reports) that version"
+    );
     let rewrite = conn.execute("UPDATE prompt_revisions SET body = 'x'", []);
     assert!(
         rewrite.is_err_and(|e| e.to_string().contains("append-only")),

@@ -37,7 +37,6 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
   useEffect(() => {
     if (domain === "") return;
     const isLatest = requests.current.begin();
-    setView(null);
     api.promptTemplate(domain, template).then(
       (fresh) => {
         if (!isLatest()) return;
@@ -49,6 +48,17 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
       },
     );
   }, [domain, template, reloads]);
+
+  /** Another domain or template: the editor is empty and disabled, in the same render, until
+   * its text arrives (nothing typed meanwhile can be overwritten). */
+  const choose = (nextDomain: string, nextTemplate: PromptTemplate) => {
+    setView(null);
+    setDraft("");
+    setSaved(null);
+    setProblem(null);
+    setDomain(nextDomain);
+    setTemplate(nextTemplate);
+  };
 
   const save = (text: string | null) => {
     setProblem(null);
@@ -73,7 +83,7 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
           <div className="export-filters">
             <label className="field">
               <span className="field-label">Domain</span>
-              <select className="input" data-testid="prompts-domain" value={domain} onChange={(event) => setDomain(event.target.value)}>
+              <select className="input" data-testid="prompts-domain" value={domain} onChange={(event) => choose(event.target.value, template)}>
                 {domains.map((d) => (
                   <option key={d} value={d}>
                     {d}
@@ -83,7 +93,7 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
             </label>
             <label className="field">
               <span className="field-label">Prompt</span>
-              <OptionSelect testId="prompts-template" value={template} options={TEMPLATES} onChange={setTemplate} />
+              <OptionSelect testId="prompts-template" value={template} options={TEMPLATES} onChange={(next) => choose(domain, next)} />
             </label>
           </div>
           <p className="dialog-hint" data-testid="prompts-version">
