@@ -158,10 +158,12 @@ mod tests {
 
     #[test]
     fn two_passes_at_one_score_are_never_split() {
-        // 30 approved passes at 0.9 and one rejected at the same score: admitted together or
-        // not at all.
+        // 30 approved passes at 0.9 and one rejected at the same score: 30 of 30 would bound at
+        // 0.886, but the 31 are admitted together or not at all, and 30 of 31 bound at 0.838.
         let mut verdicts = band(30, 30, 0.9);
         verdicts.push(v(Pass, 0.9, Rejected));
+        assert!(wilson_lower_bound(30, 30) >= 0.85 && wilson_lower_bound(30, 31) < 0.85);
+        assert!(suggest(&verdicts, 0.85, 1).is_none());
         let t = suggest(&verdicts, 0.8, 1).unwrap();
         assert_eq!((t.admitted, t.approved), (31, 30));
     }

@@ -182,8 +182,9 @@ pub struct Vetting {
     pub score: Option<f64>,
     #[serde(default)]
     pub reasons: Vec<String>,
-    /// The prompt version of the vetting call (`vet.v3`, `vet.v3+finance:1a2b3c4d` for a
-    /// domain's own prompt); absent for imported verdicts.
+    /// The prompt version that produced the verdict: set by `vetted vet` from its call (`vet.v3`,
+    /// `vet.v3+finance:1a2b3c4d` for a domain's own prompt); an imported verdict may carry its
+    /// own pipeline's, or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub prompt: Option<String>,

@@ -13,8 +13,9 @@
 //! Invariants:
 //! - Answer items only: a relationship is vetted with figures computed from live data, which an
 //!   export cannot reproduce faithfully.
-//! - With a held-out share and seed, the items `vetted align vetter` would hold out under them
-//!   are left out, so a fine-tuned vetter is never measured on what it was trained on.
+//! - With a held-out share and seed, the items `vetted align vetter` would hold out under them,
+//!   and copies of them imported under other ids, are left out, so a fine-tuned vetter is never
+//!   measured on what it was trained on.
 //! - Like every training format: never items marked do-not-train nor deferred to an SME; the
 //!   privacy screen applies to the user message (the system message is Vetted's own prompt).
 
@@ -81,6 +82,11 @@ pub(super) fn run(
 ) -> Result<Manifest> {
     let conn = store.conn();
     let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
+    // What align can judge under the same share and seed, and copies of it under other ids.
+    let held_out = match options.held_out {
+        Some(h) => store.held_out_with_copies(|id| is_held_out(h.seed, id, h.share))?,
+        None => Default::default(),
+    };
     let total = progress_total(conn, false)?;
     let mut stmt = conn.prepare(&reviewed_items_sql())?;
     let params = options.filters.params();
@@ -105,10 +111,7 @@ pub(super) fn run(
             continue;
         };
         let external_id: String = row.get(EXTERNAL_ID_COLUMN)?;
-        if options
-            .held_out
-            .is_some_and(|h| is_held_out(h.seed, &external_id, h.share))
-        {
+        if held_out.contains(&external_id) {
             held_back += 1;
             continue;
         }

@@ -354,7 +354,8 @@ pub async fn align_vetter(
     }
     let held_ids: HashSet<String> = held_out.iter().map(|(_, id, _)| id.clone()).collect();
     // Never an example: a held-out item, nor a copy of one imported under another id.
-    let exclude = store.same_content_ids(&options.domain, &held_ids)?;
+    let exclude =
+        store.held_out_with_copies(|id| is_held_out(options.seed, id, options.holdout))?;
     held_out.sort_by(|a, b| a.1.cmp(&b.1));
     held_out.truncate(options.limit.unwrap_or(usize::MAX));
     let provider = ctx.client.provider();

@@ -95,10 +95,16 @@ impl std::str::FromStr for Template {
     }
 }
 
-/// The version an override of `template` in `domain` with `text` records.
+/// The version an override of `template` in `domain` with `text` records: derived from the text
+/// when it is used (so a file and a database revision with the same text agree, today and after a
+/// new built-in version), and the built-in version for the built-in text itself.
 fn override_version(template: Template, domain: &str, text: &str) -> String {
+    let (version, builtin_text) = builtin(template);
+    if text == builtin_text {
+        return version.to_owned();
+    }
     let digest = hex::encode(Sha256::digest(text.as_bytes()));
-    format!("{}+{domain}:{}", builtin(template).0, &digest[..8])
+    format!("{version}+{domain}:{}", &digest[..8])
 }
 
 /// The prompt of `template` in `domain` (see the module header for which wins).
@@ -118,10 +124,8 @@ pub fn prompt_for(
         }
         None => match store.prompt_in_force(domain, template.name())? {
             Some(PromptRevision {
-                version,
-                body: Some(body),
-                ..
-            }) => (version, body),
+                body: Some(body), ..
+            }) => (override_version(template, domain, &body), body),
             _ => {
                 let (version, text) = builtin(template);
                 (version.to_owned(), text.to_owned())
@@ -147,7 +151,7 @@ pub struct PromptView {
     /// revision's, or the built-in ones.
     pub version: String,
     pub text: String,
-    /// Every revision, newest first.
+    /// Every revision, newest first, each with the version it was saved as.
     pub revisions: Vec<PromptRevision>,
 }
 
@@ -157,10 +161,8 @@ pub fn prompt_view(store: &Store, template: Template, domain: &str) -> Result<Pr
     let in_force = store.prompt_in_force(domain, template.name())?;
     let (version, text) = match &in_force {
         Some(PromptRevision {
-            version,
-            body: Some(body),
-            ..
-        }) => (version.clone(), body.clone()),
+            body: Some(body), ..
+        }) => (override_version(template, domain, body), body.clone()),
         _ => (builtin_version.to_owned(), builtin_text.to_owned()),
     };
     Ok(PromptView {

@@ -83,19 +83,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// External ids of the items of `domain` with the same content (domain, model and body, by
-    /// content hash) as one of `ids`, `ids` themselves included: copies imported under another
-    /// id.
-    pub fn same_content_ids(&self, domain: &str, ids: &HashSet<String>) -> Result<HashSet<String>> {
-        let ids = serde_json::to_string(ids).expect("ids serialize");
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT external_id FROM items
-             WHERE domain = ?1 AND content_hash IN (
-                 SELECT content_hash FROM items
-                 WHERE external_id IN (SELECT value FROM json_each(?2)))",
-        )?;
-        let rows = stmt.query_map(params![domain, ids], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// External ids of every item `held_out` picks by its external id, and of every copy of one
+    /// (same content hash: domain, model and body) imported under another id. One pass.
+    pub fn held_out_with_copies(&self, held_out: impl Fn(&str) -> bool) -> Result<HashSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT external_id, content_hash FROM items")?;
+        let items: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let hashes: HashSet<&str> = items
+            .iter()
+            .filter(|(id, _)| held_out(id))
+            .map(|(_, hash)| hash.as_str())
+            .collect();
+        Ok(items
+            .iter()
+            .filter(|(_, hash)| hashes.contains(hash.as_str()))
+            .map(|(id, _)| id.clone())
+            .collect())
     }
 
     pub fn start_alignment(&mut self, start: &AlignmentStart<'_>) -> Result<i64> {

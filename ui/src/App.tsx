@@ -237,7 +237,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
           toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
           onClose={() => setMode(BROWSE)}
           onShowConfident={(domain, confident) => {
-            // Exactly what the suggestion counted: pending items of the domain the model passed.
+            // What the suggestion counted (pending items of the domain the model passed), as the
+            // Pending tab shows them: those still awaiting this reviewer.
             review.showList("pending", { ...NO_CRITERIA, sort: paged.criteria.sort, domain, vetter_confident: confident });
             setMode(BROWSE);
           }}

@@ -82,10 +82,24 @@ fn each_reviewed_answer_is_the_vet_prompt_and_the_verdict_its_decision_implies()
 
 #[test]
 fn items_align_holds_out_under_the_same_share_and_seed_are_left_out() {
-    let (_db, mut store) = store_with(&answer_lines("h", 40));
+    // 40 answers, and a copy of the first held-out one under an id that is not held out.
+    let first_held = (0..40)
+        .find(|i| is_held_out(11, &format!("h-{i}"), 0.3))
+        .unwrap();
+    let copy_id = (0..)
+        .map(|k| format!("copy-{k}"))
+        .find(|id| !is_held_out(11, id, 0.3))
+        .unwrap();
+    let mut items = answer_lines("h", 40);
+    items.push(answer_line(
+        &copy_id,
+        &format!("answer number {first_held}"),
+    ));
+    let (_db, mut store) = store_with(&items);
     for i in 0..40 {
         decide(&mut store, &format!("h-{i}"), Action::Approve, None);
     }
+    decide(&mut store, &copy_id, Action::Approve, None);
     let dir = out_dir();
     let out = dir.path().join("vetter.jsonl");
     let options = ExportOptions {
@@ -110,13 +124,13 @@ fn items_align_holds_out_under_the_same_share_and_seed_are_left_out() {
     assert!(expected.len() < 40, "the seed holds some out");
     assert_eq!(
         exported, expected,
-        "exactly the items align would not judge"
+        "exactly the items align would not judge; the copy of held-out h-{first_held} neither"
     );
     assert!(
         manifest
             .warnings
             .iter()
-            .any(|w| w.contains(&format!("{} items held out", 40 - expected.len()))),
+            .any(|w| w.contains(&format!("{} items held out", 40 - expected.len() + 1))),
         "{:?}",
         manifest.warnings
     );

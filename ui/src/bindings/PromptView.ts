@@ -16,6 +16,6 @@ builtin_version: string, builtin_text: string,
  */
 version: string, text: string, 
 /**
- * Every revision, newest first.
+ * Every revision, newest first, each with the version it was saved as.
  */
 revisions: Array<PromptRevision>, };

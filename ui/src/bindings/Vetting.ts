@@ -3,7 +3,8 @@ import type { Verdict } from "./Verdict";
 
 export type Vetting = { model: string, verdict: Verdict, score: number | null, reasons: Array<string>, 
 /**
- * The prompt version of the vetting call (`vet.v3`, `vet.v3+finance:1a2b3c4d` for a
- * domain's own prompt); absent for imported verdicts.
+ * The prompt version that produced the verdict: set by `vetted vet` from its call (`vet.v3`,
+ * `vet.v3+finance:1a2b3c4d` for a domain's own prompt); an imported verdict may carry its
+ * own pipeline's, or none.
  */
 prompt?: string, };

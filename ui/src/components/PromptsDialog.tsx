@@ -25,14 +25,19 @@ interface PromptsDialogProps {
 }
 
 export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
-  const [domain, setDomain] = useState(domains[0] ?? "");
+  // Empty until chosen: the first domain, once the list has arrived.
+  const [chosen, setChosen] = useState("");
+  const domain = chosen === "" ? (domains[0] ?? "") : chosen;
   const [template, setTemplate] = useState<PromptTemplate>("vet");
   const [view, setView] = useState<PromptView | null>(null);
   const [draft, setDraft] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [reloads, setReloads] = useState(0);
+  // A save and the reload after it: the editor and the buttons wait, so nothing typed is lost.
+  const [saving, setSaving] = useState(false);
   const requests = useRef(latestOnly());
+  const shown = useRef({ domain, template });
+  shown.current = { domain, template };
 
   useEffect(() => {
     if (domain === "") return;
@@ -47,7 +52,7 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
         if (isLatest()) setProblem(api.toCallError(thrown).message);
       },
     );
-  }, [domain, template, reloads]);
+  }, [domain, template]);
 
   /** Another domain or template: the editor is empty and disabled, in the same render, until
    * its text arrives (nothing typed meanwhile can be overwritten). */
@@ -56,20 +61,33 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
     setDraft("");
     setSaved(null);
     setProblem(null);
-    setDomain(nextDomain);
+    setChosen(nextDomain);
     setTemplate(nextTemplate);
   };
 
+  /** Saves, then shows the text now in force — unless another domain or prompt is shown by then. */
   const save = (text: string | null) => {
+    if (saving) return;
+    const at = { domain, template };
+    const stillShown = () => shown.current.domain === at.domain && shown.current.template === at.template;
     setProblem(null);
     setSaved(null);
-    api.savePromptTemplate(domain, template, text).then(
-      (revision) => {
-        setSaved(text === null || revision.body === null ? `Back to the built-in prompt (${revision.version}).` : `Saved as ${revision.version}.`);
-        setReloads((n) => n + 1);
-      },
-      (thrown: unknown) => setProblem(api.toCallError(thrown).message),
-    );
+    setSaving(true);
+    api
+      .savePromptTemplate(at.domain, at.template, text)
+      .then(async (revision) => ({ revision, fresh: await api.promptTemplate(at.domain, at.template) }))
+      .then(
+        ({ revision, fresh }) => {
+          if (!stillShown()) return;
+          setView(fresh);
+          setDraft(fresh.text);
+          setSaved(revision.body === null ? `Back to the built-in prompt (${revision.version}).` : `Saved as ${revision.version}.`);
+        },
+        (thrown: unknown) => {
+          if (stillShown()) setProblem(api.toCallError(thrown).message);
+        },
+      )
+      .finally(() => setSaving(false));
   };
 
   const own = view !== null && view.version !== view.builtin_version;
@@ -112,10 +130,10 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
             rows={14}
             spellCheck={false}
             value={draft}
-            disabled={view === null}
+            disabled={view === null || saving}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={(event) => {
-              if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && changed) {
+              if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && changed && !saving) {
                 event.preventDefault();
                 save(draft);
               }
@@ -158,10 +176,10 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
         <button type="button" className="button" onClick={onClose}>
           Close <Kbd>Esc</Kbd>
         </button>
-        <button type="button" className="button" data-testid="prompts-reset" disabled={!own} onClick={() => save(null)}>
+        <button type="button" className="button" data-testid="prompts-reset" disabled={!own || saving} onClick={() => save(null)}>
           Back to built-in
         </button>
-        <button type="button" className="button button-primary" data-testid="prompts-save" disabled={!changed} onClick={() => save(draft)}>
+        <button type="button" className="button button-primary" data-testid="prompts-save" disabled={!changed || saving} onClick={() => save(draft)}>
           Save as a new version <Kbd>Ctrl+Enter</Kbd>
         </button>
       </div>

@@ -147,20 +147,25 @@ function ThresholdSuggestion({ run, revision, onShowConfident }: ThresholdSugges
   const [precision, setPrecision] = useState<number>(0.98);
   const [suggestion, setSuggestion] = useState<AutoApproveSuggestion | null>(null);
   const [error, setError] = useState<CallError | null>(null);
+  // A newer suggestion is on its way: "Show them" waits for it (never a stale threshold).
+  const [loading, setLoading] = useState(true);
   const requests = useRef(latestOnly());
 
   useEffect(() => {
     const isLatest = requests.current.begin();
-    // Never a stale threshold behind "Show them" while the next one loads or if it fails.
-    setSuggestion(null);
+    setLoading(true);
+    setError(null);
     api.autoApproveSuggestion(run.alignment_id, variant, precision).then(
       (fresh) => {
         if (!isLatest()) return;
         setSuggestion(fresh);
-        setError(null);
+        setLoading(false);
       },
       (thrown: unknown) => {
-        if (isLatest()) setError(api.toCallError(thrown));
+        if (!isLatest()) return;
+        setSuggestion(null);
+        setError(api.toCallError(thrown));
+        setLoading(false);
       },
     );
   }, [run.alignment_id, variant, precision, revision]);
@@ -210,7 +215,7 @@ function ThresholdSuggestion({ run, revision, onShowConfident }: ThresholdSugges
         type="button"
         className="button button-small"
         data-testid="threshold-show"
-        disabled={confident === null || suggestion?.pending_cleared === 0}
+        disabled={loading || confident === null || suggestion?.pending_cleared === 0}
         onClick={() => confident !== null && onShowConfident(run.domain, confident)}
       >
         Show them in the queue
