@@ -107,6 +107,19 @@ pub fn table_counts(path: &Path) -> Vec<(String, i64)> {
 }
 
 /// The real Chinook database (`../shared/datasets`, next to the repository).
+/// The first column of every row `sql` returns from the database at `path`, read directly
+/// (independent of the store's code).
+pub fn column<T: rusqlite::types::FromSql>(path: &Path, sql: &str) -> Vec<T> {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 pub fn chinook_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chinook/Chinook_Sqlite.sqlite")
 }

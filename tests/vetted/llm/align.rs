@@ -12,7 +12,7 @@ use vetted::domain::{Action, DecisionInput, EditedContent};
 use vetted::roles::align::is_held_out;
 
 use super::fault_server::{FaultServer, Request, completion};
-use crate::support::{TempDb, json_of, temp_db, vetted};
+use crate::support::{TempDb, column, json_of, temp_db, vetted};
 
 const TOPICS: [&str; 4] = ["revenue", "churn", "margin", "headcount"];
 const GUIDELINE: &str = "Reject an answer that guesses instead of citing the report.";
@@ -499,14 +499,10 @@ fn the_threshold_is_where_held_out_passes_matched_and_the_queue_lists_what_it_cl
         .map(|e| e["external_id"].as_str().unwrap())
         .collect();
     assert_eq!(listed, ["new-confident"], "pending items passed at ≥ 0.9");
-    let conn = Connection::open(&db.path).unwrap();
-    let statuses: Vec<String> = conn
-        .prepare("SELECT status FROM items WHERE external_id LIKE 'new-%' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let statuses: Vec<String> = column(
+        &db.path,
+        "SELECT status FROM items WHERE external_id LIKE 'new-%' ORDER BY id",
+    );
     assert_eq!(statuses, ["pending"; 3], "nothing was decided");
 }
 

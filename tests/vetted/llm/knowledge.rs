@@ -2,23 +2,18 @@
 //! guidelines and reviewed items like the subject, as JSON reference data before it, and what a
 //! call carried recorded with it.
 
-use rusqlite::Connection;
 use serde_json::{Value, json};
 use vetted::domain::{Action, DecisionInput};
 
 use super::align::{reviewed, section, user_message};
 use super::fault_server::{FaultServer, completion};
-use crate::support::{json_of, relationship_line, temp_db, vetted};
+use crate::support::{column, json_of, relationship_line, temp_db, vetted};
 
 /// (guidelines ids, example ids) recorded with each call, in call order.
 fn recorded(db: &std::path::Path) -> Vec<Option<Value>> {
-    Connection::open(db)
-        .unwrap()
-        .prepare("SELECT knowledge FROM llm_calls ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get::<_, Option<String>>(0))
-        .unwrap()
-        .map(|k| k.unwrap().map(|k| serde_json::from_str(&k).unwrap()))
+    column::<Option<String>>(db, "SELECT knowledge FROM llm_calls ORDER BY id")
+        .into_iter()
+        .map(|k| k.map(|k| serde_json::from_str(&k).unwrap()))
         .collect()
 }
 

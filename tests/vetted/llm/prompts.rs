@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use vetted::roles::prompts::{Template, builtin};
 
 use super::fault_server::{FaultServer, Request, completion};
-use crate::support::{answer_line, json_of, temp_db, vetted};
+use crate::support::{answer_line, column, json_of, temp_db, vetted};
 
 const OWN: &str = "You vet answers of the {{domain}} domain. Fail any answer without a citation.";
 
@@ -123,26 +123,15 @@ fn the_domains_own_vetting_prompt_is_used_recorded_and_shown_with_each_verdict()
         ],
         "every revision, newest first"
     );
-    let conn = Connection::open(&db.path).unwrap();
-    let versions: Vec<String> = conn
-        .prepare("SELECT prompt_version FROM llm_calls ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let versions: Vec<String> =
+        column(&db.path, "SELECT prompt_version FROM llm_calls ORDER BY id");
     assert_eq!(versions, [version.clone(), "vet.v3".to_owned()]);
-    let runs: Vec<String> = conn
-        .prepare("SELECT prompt_version FROM llm_runs ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let runs: Vec<String> = column(&db.path, "SELECT prompt_version FROM llm_runs ORDER BY id");
     assert_eq!(
         runs, versions,
         "a run whose calls share a version records (and reports) that version"
     );
+    let conn = Connection::open(&db.path).unwrap();
     let rewrite = conn.execute("UPDATE prompt_revisions SET body = 'x'", []);
     assert!(
         rewrite.is_err_and(|e| e.to_string().contains("append-only")),
