@@ -12,7 +12,12 @@
 //!   phrase, and rare words (ranked) — the generated corpus has no rare word (each of its 3,382
 //!   words is in at least 7.5 % of the items), so the bench adds 1,000 items carrying
 //!   `zqrare10` / `zqrare100` / `zqrare1000` (in 10 / 100 / 1,000 of them) once;
-//! - `queue_facets` (distinct domains, models, reviewers by skip scan; tags) and `status_counts`.
+//! - `queue_facets` (distinct domains, models, reviewers by skip scan; tags) and `status_counts`;
+//! - the "vetter confident" filter an auto-approve suggestion opens (pending items a vetting model
+//!   passed with a score of at least 0.9, in the domain of the corpus): its first page and its
+//!   counts. The generated corpus
+//!   has no verdicts, so the bench gives every item without one a verdict of `bench-vetter` once
+//!   (pass, flag, fail in turn; scores spread over 0..1: a tenth of the passes score ≥ 0.9).
 //!
 //! It writes N approve decisions (and the rare-word items) into the database (the import bench
 //! recreates it anyway).
@@ -21,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use vetted::Store;
 use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
-use vetted::store::{QueueFilter, QueueSort, SearchOrder};
+use vetted::store::{ConfidentPass, QueueFilter, QueueSort, SearchOrder};
 
 mod common;
 
@@ -76,6 +81,17 @@ fn main() {
         .conn()
         .query_row("SELECT max(id) FROM items", [], |r| r.get(0))
         .expect("max id");
+    seed_verdicts(&store);
+    // As the dashboard opens it: the pending items of the run's domain the model passed.
+    let confident = QueueFilter {
+        status: Some(ItemStatus::Pending),
+        domain: Some("finance".into()),
+        vetter_confident: Some(ConfidentPass {
+            model: "bench-vetter".into(),
+            min_score: 0.9,
+        }),
+        ..QueueFilter::default()
+    };
     for (label, filter, deep) in [
         (
             "queue_page oldest, first page",
@@ -110,6 +126,11 @@ fn main() {
             None,
         ),
         ("queue_page pending, first page", pending.clone(), None),
+        (
+            "queue_page vetter confident (pending, ≥ 0.9), first page",
+            confident.clone(),
+            None,
+        ),
         (
             "queue_page pending, at 90 %",
             pending.clone(),
@@ -183,6 +204,30 @@ fn main() {
         })
         .collect();
     report("status_counts", times);
+    let times = (0..11)
+        .map(|_| {
+            let t = Instant::now();
+            store.status_counts(&confident).expect("counts");
+            t.elapsed()
+        })
+        .collect();
+    report("status_counts, vetter confident", times);
+}
+
+/// Gives every item without a verdict one from `bench-vetter`, once: pass, flag and fail in turn
+/// by row id, scores spread evenly over 0..1 (so a tenth of the passes score at least 0.9).
+fn seed_verdicts(store: &Store) {
+    store
+        .conn()
+        .execute(
+            "UPDATE items SET vetting = json_object(
+                 'model', 'bench-vetter',
+                 'verdict', CASE id % 3 WHEN 0 THEN 'pass' WHEN 1 THEN 'flag' ELSE 'fail' END,
+                 'score', (id / 3 % 1000) / 1000.0, 'reasons', json('[]'))
+             WHERE vetting IS NULL",
+            [],
+        )
+        .expect("seed verdicts");
 }
 
 /// Adds, once, 1,000 answers whose text mixes common corpus words with `zqrare1000` (all),
