@@ -317,6 +317,10 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Exclude this item from training exports.
     pub do_not_train: bool,
+    /// Personal data and secrets the privacy screen finds in what a reviewer is shown (answer
+    /// items: question, answer, latest edit, evidence); computed when the item is loaded.
+    #[serde(default)]
+    pub sensitive: Vec<crate::privacy::Sensitive>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

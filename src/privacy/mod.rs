@@ -10,21 +10,38 @@
 mod checksums;
 mod detectors;
 mod prefilter;
+mod shown;
 
 pub use checksums::{iban_valid, luhn_valid};
+pub use shown::{Sensitive, SensitivePlace, ShownAnswer, sensitive_in};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexSet, RegexSetBuilder, SetMatches};
+use ts_rs::TS;
 
 /// Version of the detector rules, recorded in every export manifest.
 pub const SCREEN_VERSION: &str = "1";
 
 /// What the screen found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    TS,
+)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum PiiKind {
     Email,
     Phone,
@@ -103,16 +120,24 @@ static SCREEN: LazyLock<Screen> = LazyLock::new(|| {
     Screen { any, detectors }
 });
 
-/// Replaces every finding in `text` with its placeholder and adds it to `findings`.
-pub fn redact<'t>(text: &'t str, findings: &mut Findings) -> Cow<'t, str> {
+/// Which detectors have a candidate in `text`; `None` for text none of them can match.
+fn candidates(text: &str) -> Option<SetMatches> {
     let screen = &*SCREEN;
     // The prefilter skips text no detector can match (most text) without a regex scan;
     // `is_match` may stop at the first candidate; the overlapping `matches` scan, which must
     // read the whole text for every pattern, only runs on text that has one.
     if !prefilter::may_match(text) || !screen.any.is_match(text) {
-        return Cow::Borrowed(text);
+        return None;
     }
-    let candidates = screen.any.matches(text);
+    Some(screen.any.matches(text))
+}
+
+/// Replaces every finding in `text` with its placeholder and adds it to `findings`.
+pub fn redact<'t>(text: &'t str, findings: &mut Findings) -> Cow<'t, str> {
+    let screen = &*SCREEN;
+    let Some(candidates) = candidates(text) else {
+        return Cow::Borrowed(text);
+    };
     let mut out = Cow::Borrowed(text);
     for (index, (detector, regex)) in screen.detectors.iter().enumerate() {
         if !candidates.matched(index) {
@@ -137,6 +162,46 @@ pub fn redact<'t>(text: &'t str, findings: &mut Findings) -> Cow<'t, str> {
     } else {
         out
     }
+}
+
+/// A finding in a text: its kind and the byte range [`redact`] replaces with its placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub kind: PiiKind,
+    pub range: Range<usize>,
+}
+
+/// Where [`redact`] puts placeholders in `text`: ranges of the original text, in text order,
+/// never overlapping. Detectors run in [`redact`]'s order and an earlier detector's finding wins
+/// over a later candidate that overlaps it, as it does when [`redact`] replaces it first;
+/// replacing each range with its kind's placeholder gives [`redact`]'s text.
+pub fn find(text: &str) -> Vec<Found> {
+    let Some(candidates) = candidates(text) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Found> = Vec::new();
+    for (index, (detector, regex)) in SCREEN.detectors.iter().enumerate() {
+        if !candidates.matched(index) {
+            continue;
+        }
+        for candidate in regex.find_iter(text) {
+            let Some(len) = (detector.secret_len)(candidate.as_str()) else {
+                continue;
+            };
+            let range = candidate.start()..candidate.start() + len;
+            let overlaps = found
+                .iter()
+                .any(|f| f.range.start < range.end && range.start < f.range.end);
+            if !overlaps {
+                found.push(Found {
+                    kind: detector.kind,
+                    range,
+                });
+            }
+        }
+    }
+    found.sort_by_key(|f| f.range.start);
+    found
 }
 
 /// What [`redact`] would find in `text`, without keeping the redacted copy.

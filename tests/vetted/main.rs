@@ -21,6 +21,7 @@ mod parquet_products;
 mod postgres_products;
 mod privacy;
 mod products;
+mod redaction;
 mod relations_cli;
 mod relationships;
 mod safety;

@@ -1,10 +1,10 @@
 //! The privacy screen: every detector finds its kind, and near misses are left alone.
 
-use vetted::privacy::{Findings, PiiKind, iban_valid, luhn_valid, redact, scan};
+use vetted::privacy::{Findings, PiiKind, find, iban_valid, luhn_valid, redact, scan};
 
-#[test]
-fn every_detector_redacts_its_kind_with_a_typed_placeholder() {
-    let cases = [
+/// One text per detector: the text, the kind found in it and its placeholder.
+fn one_of_each_kind() -> [(&'static str, PiiKind, &'static str); 16] {
+    [
         (
             "mail ana.lopez+q3@example.co.uk today",
             PiiKind::Email,
@@ -61,8 +61,12 @@ fn every_detector_redacts_its_kind_with_a_typed_placeholder() {
             PiiKind::ConnectionString,
             "[CONNECTION_STRING]",
         ),
-    ];
-    for (text, kind, placeholder) in cases {
+    ]
+}
+
+#[test]
+fn every_detector_redacts_its_kind_with_a_typed_placeholder() {
+    for (text, kind, placeholder) in one_of_each_kind() {
         let mut findings = Findings::default();
         let redacted = redact(text, &mut findings);
         assert!(
@@ -123,6 +127,57 @@ fn counts_are_per_occurrence_and_text_around_findings_is_kept() {
     assert_eq!(redacted, "[EMAIL], [EMAIL] and card [CARD].");
     assert_eq!(findings.count(PiiKind::Email), 2, "two e-mail addresses");
     assert_eq!(findings.count(PiiKind::Card), 1, "one card number");
+}
+
+/// `find`'s ranges, each replaced with its kind's placeholder.
+fn placeholders_over_found(text: &str) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for found in find(text) {
+        out.push_str(&text[at..found.range.start]);
+        out.push_str(found.kind.placeholder());
+        at = found.range.end;
+    }
+    out + &text[at..]
+}
+
+#[test]
+fn find_locates_exactly_what_redact_replaces() {
+    let mut texts: Vec<String> = one_of_each_kind()
+        .iter()
+        .map(|(text, _, _)| text.to_string())
+        .collect();
+    // Overlapping candidates: the connection string's `admin:hunter2@db.internal` looks like
+    // an e-mail address, a card's digit groups like a phone number.
+    texts.push(one_of_each_kind().map(|(text, _, _)| text).join(" and "));
+    texts.push(
+        "écrire à ana@example.com — carte 4111 1111 1111 1111, tél. +33 1 42 68 53 00".into(),
+    );
+    texts.push("nothing here but words and 12:30:45".into());
+    for text in &texts {
+        let redacted = redact(text, &mut Findings::default());
+        assert_eq!(
+            placeholders_over_found(text),
+            redacted,
+            "find's ranges must be what redact replaces in {text:?}"
+        );
+        let found = find(text);
+        assert!(
+            found.windows(2).all(|w| w[0].range.end <= w[1].range.start),
+            "findings are in text order and never overlap in {text:?}: {found:?}"
+        );
+        assert_eq!(
+            found.len() as u64,
+            scan(text).total(),
+            "find and scan count the same findings in {text:?}"
+        );
+    }
+    let texts_with_findings = texts.iter().filter(|t| !find(t).is_empty()).count();
+    assert_eq!(
+        texts_with_findings,
+        texts.len() - 1,
+        "every text but the last has findings"
+    );
 }
 
 #[test]

@@ -121,6 +121,14 @@ enum Command {
         /// `not_related`, keeping the proposed mapping as the pairing judged unrelated).
         #[arg(long, conflicts_with_all = ["answer", "answer_file", "relation_file"])]
         not_related: bool,
+        /// Edit an answer item: the answer as shown with the personal data and secrets the
+        /// privacy screen finds replaced by typed placeholders ([EMAIL], [API_KEY], …); see
+        /// `vetted show ITEM`.
+        #[arg(long, conflicts_with_all = ["answer", "answer_file", "relation_file", "not_related"])]
+        redact: bool,
+        /// Also leave the item out of training exports (see `vetted do-not-train`).
+        #[arg(long)]
+        do_not_train: bool,
         /// Reject reason: its id (e.g. unsupported_by_evidence) or its label, in any case
         /// (e.g. "Unsupported by evidence"); see `vetted reasons list`.
         #[arg(long)]
@@ -133,6 +141,16 @@ enum Command {
         /// Record the adjudicator's final decision (the reviewer must be an adjudicator).
         #[arg(long)]
         adjudicate: bool,
+    },
+    /// Leave an item out of training exports, or with --clear put it back (the app's
+    /// "Do not train" checkbox). Not a decision: the item stays in the queue as it is.
+    DoNotTrain {
+        item: String,
+        /// Put the item back into training exports.
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        reviewer: Option<String>,
     },
     /// Approve, as one step, the relationship candidates waiting for you whose computed evidence
     /// meets RULE, e.g. "containment>=100%, target-key" (docs/relationships.md). Each approval
@@ -478,6 +496,8 @@ fn run(cli: Cli) -> Result<()> {
             answer_file,
             relation_file,
             not_related,
+            redact,
+            do_not_train,
             reason,
             note,
             reviewer,
@@ -490,6 +510,7 @@ fn run(cli: Cli) -> Result<()> {
                 (None, Some(answer), _) => Some(review::Correction::Answer(answer)),
                 (None, None, Some(f)) => Some(review::Correction::RelationFile(f)),
                 (None, None, None) if not_related => Some(review::Correction::NotRelated),
+                (None, None, None) if redact => Some(review::Correction::Redacted),
                 (None, None, None) => None,
             };
             let action = match action {
@@ -506,9 +527,15 @@ fn run(cli: Cli) -> Result<()> {
                 note,
                 reviewer,
                 adjudicate,
+                do_not_train,
             };
             review::decide(&mut store, decision)
         }
+        Command::DoNotTrain {
+            item,
+            clear,
+            reviewer,
+        } => review::set_do_not_train(&mut store, &item, reviewer, !clear),
         Command::ApproveWhere(args) => bulk::approve_where(&mut store, args),
         Command::Undo { reviewer } => bulk::undo(&mut store, reviewer, false),
         Command::Redo { reviewer } => bulk::undo(&mut store, reviewer, true),

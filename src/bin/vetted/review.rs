@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use vetted::domain::{
     Action, DecisionInput, EditedContent, Item, ItemBody, NOT_RELATED, QueueEntry, Relation,
 };
+use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
 use vetted::store::QueueFilter;
 use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, Result, Store, reviewer};
@@ -43,6 +44,9 @@ pub enum Correction {
     RelationFile(PathBuf),
     /// The proposal's mapping, retyped `not_related`.
     NotRelated,
+    /// The answer as shown (the latest edit, else the model's), with every finding of the
+    /// privacy screen replaced by its typed placeholder.
+    Redacted,
 }
 
 pub struct DecisionArgs {
@@ -54,6 +58,8 @@ pub struct DecisionArgs {
     pub reviewer: Option<String>,
     /// Record an adjudicator's final decision.
     pub adjudicate: bool,
+    /// Also exclude the item from training exports.
+    pub do_not_train: bool,
 }
 
 pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
@@ -65,19 +71,21 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         note,
         reviewer,
         adjudicate,
+        do_not_train,
     } = args;
+    let reviewer = reviewer::session_reviewer(store, reviewer)?;
     let current = store.item(&item)?;
     let edited = match (action, correction) {
         (Action::Edit, Some(correction)) => Some(edited_content(&current, correction)?),
         (Action::Edit, None) => {
             return Err(Error::BadRequest(
-                "edit needs --answer TEXT, --answer-file FILE, --relation-file FILE or --not-related"
+                "edit needs --answer TEXT, --answer-file FILE, --redact, --relation-file FILE or --not-related"
                     .into(),
             ));
         }
         (_, Some(_)) => {
             return Err(Error::BadRequest(
-                "--answer, --answer-file, --relation-file and --not-related only go with edit"
+                "--answer, --answer-file, --redact, --relation-file and --not-related only go with edit"
                     .into(),
             ));
         }
@@ -87,7 +95,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         id: uuid::Uuid::now_v7().to_string(),
         item,
         item_version: current.version,
-        reviewer: reviewer::session_reviewer(store, reviewer)?,
+        reviewer: reviewer.clone(),
         action,
         edited,
         // Other actions keep their reason as given, as before: only a reject's is checked.
@@ -109,12 +117,48 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         decision.reviewer,
         decision.id
     );
+    if do_not_train {
+        // After the decision, so a refused decision leaves the flag as it was.
+        set_do_not_train(store, &decision.item, Some(reviewer), true)?;
+    }
+    Ok(())
+}
+
+/// Sets or clears an item's do-not-train flag (the app's checkbox).
+pub fn set_do_not_train(
+    store: &mut Store,
+    item: &str,
+    reviewer: Option<String>,
+    flag: bool,
+) -> Result<()> {
+    let reviewer = reviewer::session_reviewer(store, reviewer)?;
+    store.set_do_not_train(item, &reviewer, flag)?;
+    if flag {
+        println!("{item}: left out of training exports (marked by {reviewer})");
+    } else {
+        println!("{item}: back in training exports");
+    }
     Ok(())
 }
 
 fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> {
     let relation = match (correction, &item.body) {
         (Correction::Answer(answer), ItemBody::Answer(_)) => {
+            return Ok(EditedContent::Answer { answer });
+        }
+        (Correction::Redacted, ItemBody::Answer(body)) => {
+            let shown = match &item.latest_edit {
+                Some(EditedContent::Answer { answer }) => answer,
+                _ => &body.answer,
+            };
+            let mut findings = Findings::default();
+            let answer = privacy::redact(shown, &mut findings).into_owned();
+            if findings.is_empty() {
+                return Err(Error::BadRequest(format!(
+                    "{}: the privacy screen finds nothing to redact in the answer",
+                    item.external_id
+                )));
+            }
             return Ok(EditedContent::Answer { answer });
         }
         (Correction::RelationFile(path), ItemBody::Relationship(_)) => {
@@ -127,7 +171,7 @@ fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> 
             relation_type: NOT_RELATED.to_owned(),
             ..body.relation.clone()
         },
-        (Correction::Answer(_), _) => {
+        (Correction::Answer(_) | Correction::Redacted, _) => {
             return Err(Error::BadRequest(format!(
                 "'{}' is a relationship item; edit it with --relation-file or --not-related",
                 item.external_id
@@ -135,7 +179,7 @@ fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> 
         }
         (_, _) => {
             return Err(Error::BadRequest(format!(
-                "'{}' is an answer item; edit it with --answer or --answer-file",
+                "'{}' is an answer item; edit it with --answer, --answer-file or --redact",
                 item.external_id
             )));
         }
@@ -183,6 +227,28 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
         );
     }
     Ok(())
+}
+
+/// The privacy screen's findings in what the item shows, one line each.
+fn print_sensitive(found: &[Sensitive]) {
+    if found.is_empty() {
+        return;
+    }
+    println!("\nPersonal data and secrets (`decide ITEM edit --redact` replaces them):");
+    for s in found {
+        let place = match &s.place {
+            SensitivePlace::Question => "question".to_owned(),
+            SensitivePlace::Answer => "answer".to_owned(),
+            SensitivePlace::Edit => "edited answer".to_owned(),
+            SensitivePlace::Evidence { passage } => format!("evidence [{passage}]"),
+        };
+        println!(
+            "  {:<20} {:<20} {}",
+            s.placeholder,
+            place,
+            one_line(&s.text, 60)
+        );
+    }
 }
 
 /// Vetter vs human per domain and vetting model (binarisation in `vetted::vetter_agreement`).
@@ -246,6 +312,7 @@ fn print_item(item: &Item) {
                 println!("  [{}] {} ({})", e.id, e.title, e.source);
                 println!("      {}", one_line(&e.text, 200));
             }
+            print_sensitive(&item.sensitive);
         }
         ItemBody::Relationship(r) => {
             println!("\n{}", item.body.title());

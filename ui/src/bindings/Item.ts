@@ -3,6 +3,7 @@ import type { Assessment } from "./Assessment";
 import type { EditedContent } from "./EditedContent";
 import type { ItemBody } from "./ItemBody";
 import type { ItemStatus } from "./ItemStatus";
+import type { Sensitive } from "./Sensitive";
 import type { Vetting } from "./Vetting";
 
 /**
@@ -28,4 +29,9 @@ tags: Array<string>,
 /**
  * Exclude this item from training exports.
  */
-do_not_train: boolean, created_at: string, updated_at: string, };
+do_not_train: boolean, 
+/**
+ * Personal data and secrets the privacy screen finds in what a reviewer is shown (answer
+ * items: question, answer, latest edit, evidence); computed when the item is loaded.
+ */
+sensitive: Array<Sensitive>, created_at: string, updated_at: string, };

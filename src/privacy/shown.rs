@@ -1,0 +1,79 @@
+//! What the privacy screen finds in what a reviewer is shown: an answer item's question, answer,
+//! latest edit and evidence passages. The app highlights each finding and redacts it into the
+//! edit as its typed placeholder; `vetted show` lists them.
+//!
+//! Invariant: every [`Sensitive`] is a finding [`super::find`] makes in the text its place
+//! names, so replacing it with its placeholder is what the export's screen would do.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{PiiKind, find};
+
+/// Where in the item a finding is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "place", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SensitivePlace {
+    Question,
+    /// The model's answer.
+    Answer,
+    /// The answer as corrected by the effective edit decision.
+    Edit,
+    Evidence {
+        passage: String,
+    },
+}
+
+/// Personal data or a secret in what the reviewer is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Sensitive {
+    #[serde(flatten)]
+    pub place: SensitivePlace,
+    pub kind: PiiKind,
+    /// The text found, exactly as it occurs in its place.
+    pub text: String,
+    /// What redacting it puts in its stead, e.g. `[EMAIL]`.
+    pub placeholder: String,
+}
+
+/// The texts of an answer item a reviewer is shown.
+pub struct ShownAnswer<'a, P> {
+    pub question: &'a str,
+    pub answer: &'a str,
+    /// The effective edit's answer, if any.
+    pub edit: Option<&'a str>,
+    /// Evidence passages as (id, text).
+    pub passages: P,
+}
+
+/// Every finding in an answer item's shown texts, place by place in reading order (question,
+/// answer, edit, passages) and in text order within a place.
+pub fn sensitive_in<'a>(
+    shown: ShownAnswer<'a, impl IntoIterator<Item = (&'a str, &'a str)>>,
+) -> Vec<Sensitive> {
+    let mut out = Vec::new();
+    let mut screen = |place: SensitivePlace, text: &str| {
+        for found in find(text) {
+            out.push(Sensitive {
+                place: place.clone(),
+                kind: found.kind,
+                text: text[found.range].to_owned(),
+                placeholder: found.kind.placeholder().to_owned(),
+            });
+        }
+    };
+    screen(SensitivePlace::Question, shown.question);
+    screen(SensitivePlace::Answer, shown.answer);
+    if let Some(edit) = shown.edit {
+        screen(SensitivePlace::Edit, edit);
+    }
+    for (id, text) in shown.passages {
+        let place = SensitivePlace::Evidence {
+            passage: id.to_owned(),
+        };
+        screen(place, text);
+    }
+    out
+}
