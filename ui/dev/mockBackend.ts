@@ -74,6 +74,7 @@ function toItem(record: ImportRecord, externalId: string): Item {
     latest_edit: null,
     tags: [],
     do_not_train: false,
+    sensitive: [],
     created_at: now,
     updated_at: now,
   };

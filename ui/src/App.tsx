@@ -123,6 +123,10 @@ export function App({ recent, databases, onAbout }: AppProps) {
     edit: review.startEdit,
     reject: review.startReject,
     "needs-sme": review.startSme,
+    redact: () => {
+      const replaced = review.redact();
+      if (replaced === 0) showToast({ tone: "info", text: "Nothing to redact: the privacy screen finds no personal data or secrets in this answer." });
+    },
     // The dashboard opens from browsing (an open editor keeps its draft) and closes back to it.
     stats: () => {
       if (mode.kind === "stats") setMode(BROWSE);
@@ -184,6 +188,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     latestRun.current = run;
   });
   const onCommand = useCallback((command: KeyCommand) => latestRun.current(command), []);
+  const onRedact = useCallback(() => onCommand({ type: "redact" }), [onCommand]);
   useGlobalKeydown((event) => {
     const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap);
     if (command === null) return;
@@ -209,6 +214,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
         onAddTag={(tag) => review.annotate(async (id) => ({ tags: await api.addTag(id, tag) }))}
         onRemoveTag={(tag) => review.annotate(async (id) => ({ tags: await api.removeTag(id, tag) }))}
         onDoNotTrain={(flag) => review.annotate(async (id) => (await api.setDoNotTrain(id, flag), { do_not_train: flag }))}
+        redactKey={keymap.redact[0] === undefined ? null : keyLabel(keymap.redact[0])}
+        onRedact={onRedact}
         guidelines={guidelines.panel}
         promoted={guidelines.promoted}
         adjudicating={queue.filter === "conflict"}

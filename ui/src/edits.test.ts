@@ -19,6 +19,7 @@ function item(body: Item["body"], latestEdit: Item["latest_edit"] = null): Item 
     latest_edit: latestEdit,
     tags: [],
     do_not_train: false,
+    sensitive: [],
     created_at: "",
     updated_at: "",
   };

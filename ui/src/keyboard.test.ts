@@ -64,8 +64,12 @@ describe("browse mode", () => {
     expect(commandFor("browse", press("a"), REASONS, keymap), "a no longer does").toBeNull();
   });
 
+  it("x redacts the answer's personal data and secrets into an edit", () => {
+    expect(run("browse", "x"), "x redacts").toEqual({ type: "redact" });
+  });
+
   it("ignores unrelated keys and Enter", () => {
-    for (const key of ["x", "1", "Enter", " "]) {
+    for (const key of ["q", "1", "Enter", " "]) {
       expect(run("browse", key), `${JSON.stringify(key)} does nothing in browse mode`).toBeNull();
     }
   });

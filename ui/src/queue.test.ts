@@ -226,6 +226,7 @@ describe("the row of an edited item", () => {
     latest_edit: null,
     tags: [],
     do_not_train: false,
+    sensitive: [],
     created_at: "",
     updated_at: "",
   });

@@ -17,6 +17,7 @@ export function testItem(id: string, status: Item["status"] = "pending"): Item {
     latest_edit: null,
     tags: [],
     do_not_train: false,
+    sensitive: [],
     created_at: "2025-01-01T00:00:00Z",
     updated_at: "2025-01-01T00:00:00Z",
   };

@@ -8,6 +8,7 @@ import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { ReviewerDraft } from "./components/ReviewerDialog";
 import { initialDraft } from "./edits";
+import { redactText, shownAnswerFindings } from "./redaction";
 import { newDecisionId } from "./ids";
 import { itemCache } from "./itemCache";
 import { BROWSE, type ReviewMode } from "./mode";
@@ -177,6 +178,20 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     const draft = initialDraft(target.item);
     setMode({ kind: "edit", draft, initial: draft, notice: null });
   };
+  /**
+   * Opens the editor (or keeps the open one) with the privacy screen's findings in the shown
+   * answer replaced by their typed placeholders; returns how many were replaced (0: nothing to
+   * redact, nothing changes). Saving the edit records it like any other.
+   */
+  const redact = (): number => {
+    if (target === null) return 0;
+    const initial = initialDraft(target.item);
+    const editing = mode.kind === "edit" ? mode : { kind: "edit" as const, draft: initial, initial, notice: null };
+    if (editing.draft.kind !== "answer") return 0;
+    const { text, replaced } = redactText(editing.draft.answer, shownAnswerFindings(target.item));
+    if (replaced > 0) setMode({ ...editing, draft: { kind: "answer", answer: text }, notice: null });
+    return replaced;
+  };
   const startReject = () => {
     if (target !== null && reasons.length > 0) setMode({ kind: "reject", reasonIndex: 0, note: "" });
   };
@@ -265,6 +280,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     revert: (which: "undo" | "redo") => steps.revert(which),
     approve: () => decide("approve"),
     startEdit,
+    redact,
     startReject,
     startSme,
     saveEdit,

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from "react";
+import type { Sensitive } from "../bindings/Sensitive";
 import { hasInvisibles, stripInvisibles } from "../invisibles";
+import { redactText } from "../redaction";
 import { DiffView } from "./DiffView";
 import { EditorActions } from "./EditorActions";
 
@@ -12,7 +14,16 @@ export interface AnswerEditorProps {
 }
 
 /** The answer editor with a live word-level diff against the model's original answer. */
-export function AnswerEditor({ text, notice, onChange, onSave, onCancel, original }: AnswerEditorProps & { original: string }) {
+export function AnswerEditor({
+  text,
+  notice,
+  onChange,
+  onSave,
+  onCancel,
+  original,
+  findings,
+}: AnswerEditorProps & { original: string; findings: readonly Sensitive[] }) {
+  const redaction = redactText(text, findings);
   const textarea = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     const element = textarea.current;
@@ -38,6 +49,14 @@ export function AnswerEditor({ text, notice, onChange, onSave, onCancel, origina
           the text reordered. The diff below marks each one.{" "}
           <button type="button" className="link-button" data-testid="strip-hidden-characters" onClick={() => onChange(stripInvisibles(text))}>
             Remove them
+          </button>
+        </p>
+      )}
+      {redaction.replaced > 0 && (
+        <p className="editor-warning" role="note" data-testid="draft-findings">
+          Your edit still holds {redaction.replaced} piece(s) of personal data or secrets the privacy screen found.{" "}
+          <button type="button" className="link-button" data-testid="redact-draft" onClick={() => onChange(redaction.text)}>
+            Replace them with placeholders
           </button>
         </p>
       )}

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { Evidence } from "../bindings/Evidence";
+import type { Sensitive } from "../bindings/Sensitive";
 import { Markdown } from "./Markdown";
 import { SafeText } from "./SafeText";
 
@@ -9,9 +10,11 @@ interface EvidencePassageProps {
   cited: boolean;
   /** Words of the active answer sentence found in this passage. */
   highlight: ReadonlySet<string>;
+  /** The privacy screen's findings in this passage. */
+  sensitive: readonly Sensitive[];
 }
 
-export function EvidencePassage({ passage, cited, highlight }: EvidencePassageProps) {
+export function EvidencePassage({ passage, cited, highlight, sensitive }: EvidencePassageProps) {
   const element = useRef<HTMLElement>(null);
   useEffect(() => {
     if (cited) element.current?.scrollIntoView({ block: "nearest" });
@@ -26,7 +29,7 @@ export function EvidencePassage({ passage, cited, highlight }: EvidencePassagePr
           <SafeText text={passage.title} />
         </span>
       </header>
-      <Markdown className="evidence-text" text={passage.text} highlight={highlight} />
+      <Markdown className="evidence-text" text={passage.text} highlight={highlight} sensitive={sensitive} />
       <footer className="evidence-source">
         <SafeText text={passage.source} />
       </footer>

@@ -27,6 +27,10 @@ interface ItemViewProps {
   onAddTag: (tag: string) => void;
   onRemoveTag: (tag: string) => void;
   onDoNotTrain: (flag: boolean) => void;
+  /** The key that redacts, as shown; null when unbound. */
+  redactKey: string | null;
+  /** Redacts the shown answer's personal data and secrets into the edit. */
+  onRedact: () => void;
   /** The domain's guidelines panel, less the domain (the item's). */
   guidelines: Omit<ComponentProps<typeof GuidelinesPanel>, "domain">;
   promoted: ReadonlyMap<string, number>;
@@ -82,6 +86,9 @@ export function ItemView(props: ItemViewProps) {
           body={body}
           latestEdit={item.latest_edit?.kind === "answer" ? item.latest_edit.answer : null}
           vetting={item.vetting}
+          sensitive={item.sensitive}
+          redactKey={props.redactKey}
+          onRedact={props.onRedact}
           editor={
             draft?.kind === "answer"
               ? { ...editing, text: draft.answer, onChange: (answer) => onDraftChange({ kind: "answer", answer }) }

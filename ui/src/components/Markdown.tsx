@@ -1,7 +1,9 @@
 // Renders the safe markdown subset (markdown.ts) as React elements. Links are never anchors:
 // the link text is followed by its URL as plain text, flagged when not https. Images are a note.
 import type { ReactNode } from "react";
+import type { Sensitive } from "../bindings/Sensitive";
 import { parseMarkdown, type Inline } from "../markdown";
+import { kindLabel, segments } from "../redaction";
 import { SafeText } from "./SafeText";
 
 interface MarkdownProps {
@@ -11,10 +13,12 @@ interface MarkdownProps {
   onCite?: (ref: string) => void;
   /** Lower-cased words to mark (grounding hints). */
   highlight?: ReadonlySet<string>;
+  /** The privacy screen's findings in this text, marked wherever they occur. */
+  sensitive?: readonly Sensitive[];
 }
 
-export function Markdown({ text, className, onCite, highlight }: MarkdownProps) {
-  const inline = (inlines: Inline[]) => inlines.map((node, i) => <InlineNode key={i} node={node} onCite={onCite} highlight={highlight} />);
+export function Markdown({ text, className, onCite, highlight, sensitive }: MarkdownProps) {
+  const inline = (inlines: Inline[]) => inlines.map((node, i) => <InlineNode key={i} node={node} onCite={onCite} highlight={highlight} sensitive={sensitive} />);
   return (
     <div className={className}>
       {parseMarkdown(text).map((block, i) => {
@@ -28,7 +32,7 @@ export function Markdown({ text, className, onCite, highlight }: MarkdownProps) 
           case "code":
             return (
               <pre key={i} className="md-code-block">
-                <SafeText text={block.text} />
+                <PrivacyMarked text={block.text} sensitive={sensitive} />
               </pre>
             );
           case "list": {
@@ -45,27 +49,28 @@ interface InlineNodeProps {
   node: Inline;
   onCite: ((ref: string) => void) | undefined;
   highlight: ReadonlySet<string> | undefined;
+  sensitive: readonly Sensitive[] | undefined;
 }
 
-function InlineNode({ node, onCite, highlight }: InlineNodeProps): ReactNode {
-  const children = (nodes: Inline[]) => nodes.map((child, i) => <InlineNode key={i} node={child} onCite={onCite} highlight={highlight} />);
+function InlineNode({ node, onCite, highlight, sensitive }: InlineNodeProps): ReactNode {
+  const children = (nodes: Inline[]) => nodes.map((child, i) => <InlineNode key={i} node={child} onCite={onCite} highlight={highlight} sensitive={sensitive} />);
   switch (node.type) {
     case "text":
-      return highlight === undefined || highlight.size === 0 ? <SafeText text={node.text} /> : <Highlighted text={node.text} words={highlight} />;
+      return <PrivacyMarked text={node.text} sensitive={sensitive} highlight={highlight} />;
     case "strong":
       return <strong>{children(node.children)}</strong>;
     case "em":
       return <em>{children(node.children)}</em>;
     case "code":
-      return <code className="md-code"><SafeText text={node.text} /></code>;
+      return <code className="md-code"><PrivacyMarked text={node.text} sensitive={sensitive} /></code>;
     case "image":
       return <span className="md-image-note">[image not shown: <SafeText text={node.alt || "no description"} />]</span>;
     case "link":
       return (
         <span className="md-link">
-          <SafeText text={node.text} />{" "}
+          <PrivacyMarked text={node.text} sensitive={sensitive} />{" "}
           <span className={node.https ? "md-url" : "md-url md-url-unsafe"} title={node.https ? "Link (not opened by Vetted)" : "Not an https link"}>
-            (<SafeText text={node.url} />)
+            (<PrivacyMarked text={node.url} sensitive={sensitive} />)
           </span>
         </span>
       );
@@ -78,6 +83,32 @@ function InlineNode({ node, onCite, highlight }: InlineNodeProps): ReactNode {
         </button>
       );
   }
+}
+
+interface PrivacyMarkedProps {
+  text: string;
+  sensitive: readonly Sensitive[] | undefined;
+  highlight?: ReadonlySet<string> | undefined;
+}
+
+/** `text` with the privacy screen's findings marked, and grounding words highlighted in the rest. */
+export function PrivacyMarked({ text, sensitive, highlight }: PrivacyMarkedProps) {
+  const plain = (part: string, key?: number) =>
+    highlight === undefined || highlight.size === 0 ? <SafeText key={key} text={part} /> : <Highlighted key={key} text={part} words={highlight} />;
+  if (sensitive === undefined || sensitive.length === 0) return plain(text);
+  return (
+    <>
+      {segments(text, sensitive).map(({ text: part, finding }, i) =>
+        finding === null ? (
+          plain(part, i)
+        ) : (
+          <mark key={i} className="privacy-mark" data-testid="privacy-mark" data-kind={finding.kind} title={`${kindLabel(finding.kind)}: redacting puts ${finding.placeholder} here`}>
+            <SafeText text={part} />
+          </mark>
+        ),
+      )}
+    </>
+  );
 }
 
 /** Wraps the words of `text` found in `words` (compared lower-cased) in <mark>. */

@@ -66,9 +66,19 @@ describe("components showing untrusted text", () => {
 
   it("EvidencePassage: id, title, text and source", () => {
     const html = renderToStaticMarkup(
-      <EvidencePassage passage={{ id: `e${RLO}1`, title: HOSTILE, text: HOSTILE, source: HOSTILE }} cited={false} highlight={new Set()} />,
+      <EvidencePassage passage={{ id: `e${RLO}1`, title: HOSTILE, text: HOSTILE, source: HOSTILE }} cited={false} highlight={new Set()} sensitive={[]} />,
     );
     expectDefused(html, "evidence");
+  });
+
+  it("EvidencePassage: a privacy finding is marked and its text stays defused", () => {
+    const found = { place: "evidence" as const, passage: "e1", kind: "email" as const, text: HOSTILE, placeholder: "[EMAIL]" };
+    const html = renderToStaticMarkup(
+      <EvidencePassage passage={{ id: "e1", title: "t", text: `mail ${HOSTILE} today`, source: "s" }} cited={false} highlight={new Set()} sensitive={[found]} />,
+    );
+    expectDefused(html, "marked finding");
+    expect(html, "the finding is marked with its kind").toContain('data-kind="email"');
+    expect(html, "the tooltip names the placeholder").toContain("redacting puts [EMAIL] here");
   });
 
   it("ProductCard and RelationSummary: product, field names and sample cells", () => {
@@ -87,9 +97,14 @@ describe("components showing untrusted text", () => {
 });
 
 describe("AnswerEditor", () => {
-  const props = { notice: null, onChange: () => {}, onSave: () => {}, onCancel: () => {}, original: "a" };
+  const props = { notice: null, onChange: () => {}, onSave: () => {}, onCancel: () => {}, original: "a", findings: [] };
   it("warns when the text being edited hides characters the textarea cannot show", () => {
     expect(renderToStaticMarkup(<AnswerEditor {...props} text={HOSTILE} />)).toContain('data-testid="hidden-characters-warning"');
     expect(renderToStaticMarkup(<AnswerEditor {...props} text="plain" />)).not.toContain("hidden-characters-warning");
+  });
+  it("offers placeholders while the draft still holds a finding, and not once it is gone", () => {
+    const findings = [{ place: "answer" as const, kind: "email" as const, text: "ana@example.com", placeholder: "[EMAIL]" }];
+    expect(renderToStaticMarkup(<AnswerEditor {...props} findings={findings} text="write ana@example.com" />)).toContain('data-testid="draft-findings"');
+    expect(renderToStaticMarkup(<AnswerEditor {...props} findings={findings} text="write [EMAIL]" />)).not.toContain("draft-findings");
   });
 });
