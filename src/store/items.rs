@@ -323,6 +323,27 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
     })
 }
 
+/// What the privacy screen finds in the texts a reviewer is shown of an answer item; nothing
+/// for a relationship item (its sample rows are not screened here).
+fn sensitive_of(item: &Item) -> Vec<Sensitive> {
+    let ItemBody::Answer(answer) = &item.body else {
+        return Vec::new();
+    };
+    let edit = match &item.latest_edit {
+        Some(EditedContent::Answer { answer }) => Some(answer.as_str()),
+        _ => None,
+    };
+    sensitive_in(ShownAnswer {
+        question: &answer.question,
+        answer: &answer.answer,
+        edit,
+        passages: answer
+            .evidence
+            .iter()
+            .map(|p| (p.id.as_str(), p.text.as_str())),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,25 +387,4 @@ mod tests {
             );
         }
     }
-}
-
-/// What the privacy screen finds in the texts a reviewer is shown of an answer item; nothing
-/// for a relationship item (its sample rows are not screened here).
-fn sensitive_of(item: &Item) -> Vec<Sensitive> {
-    let ItemBody::Answer(answer) = &item.body else {
-        return Vec::new();
-    };
-    let edit = match &item.latest_edit {
-        Some(EditedContent::Answer { answer }) => Some(answer.as_str()),
-        _ => None,
-    };
-    sensitive_in(ShownAnswer {
-        question: &answer.question,
-        answer: &answer.answer,
-        edit,
-        passages: answer
-            .evidence
-            .iter()
-            .map(|p| (p.id.as_str(), p.text.as_str())),
-    })
 }
