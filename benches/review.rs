@@ -5,6 +5,8 @@
 //! `cargo bench --bench review -- [DB] [--decisions N]` measures:
 //! - decide → next: `decide` (approve, its own `IMMEDIATE` transaction, `synchronous=FULL`), then
 //!   loading the next pending item (`Store::item`) — p50/p95/p99 over N decisions (default 300);
+//!   and, of that load, the privacy screen of the item's shown texts (`Item::privacy_findings`,
+//!   timed again on the loaded item);
 //! - `queue_page` (keyset, 50 rows): the first page, pages deep in the queue (cursor at 90 % of the
 //!   ids), for each sort and for the pending filter;
 //! - `search` (limit 20) for typical queries: common words (more matches than
@@ -53,7 +55,7 @@ fn main() {
         .expect("pending page");
     let ids: Vec<String> = page.entries.iter().map(|e| e.external_id.clone()).collect();
     let run = std::process::id();
-    let (mut decide, mut decide_next) = (Vec::new(), Vec::new());
+    let (mut decide, mut decide_next, mut screen) = (Vec::new(), Vec::new(), Vec::new());
     for pair in ids.windows(2).take(decisions) {
         let version = store.item(&pair[0]).expect("item").version;
         let t = Instant::now();
@@ -70,12 +72,16 @@ fn main() {
             })
             .expect("decide");
         let decided = t.elapsed();
-        store.item(&pair[1]).expect("next item");
+        let next = store.item(&pair[1]).expect("next item");
         decide.push(decided);
         decide_next.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(next.privacy_findings());
+        screen.push(t.elapsed());
     }
     report("decide (approve)", decide);
     report("decide → next item loaded", decide_next);
+    report("of which the privacy screen of the item", screen);
 
     let max_id: i64 = store
         .conn()

@@ -325,6 +325,30 @@ pub struct Item {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Item {
+    /// What the privacy screen finds in the texts a reviewer is shown of an answer item
+    /// (question, answer, latest edit, evidence); nothing for a relationship item (its sample
+    /// rows are screened by the export, not here). [`Item::sensitive`] holds it once loaded.
+    pub fn privacy_findings(&self) -> Vec<crate::privacy::Sensitive> {
+        let ItemBody::Answer(answer) = &self.body else {
+            return Vec::new();
+        };
+        let edit = match &self.latest_edit {
+            Some(EditedContent::Answer { answer }) => Some(answer.as_str()),
+            _ => None,
+        };
+        crate::privacy::sensitive_in(crate::privacy::ShownAnswer {
+            question: &answer.question,
+            answer: &answer.answer,
+            edit,
+            passages: answer
+                .evidence
+                .iter()
+                .map(|p| (p.id.as_str(), p.text.as_str())),
+        })
+    }
+}
+
 /// A row of the queue list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]

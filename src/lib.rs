@@ -22,6 +22,7 @@ pub mod products;
 pub mod recent;
 pub mod relation_evidence;
 pub mod relation_export;
+pub mod review_form;
 pub mod review_graph;
 pub mod reviewer;
 pub mod roles;

@@ -17,6 +17,7 @@ use super::{Store, now_text, parse_json, reasons};
 use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemKind, RelationshipBody};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
+use crate::review_form::FormAnswers;
 
 impl Store {
     /// Appends a decision and updates the item's projection in one transaction.
@@ -28,7 +29,7 @@ impl Store {
     /// `input.id` is already recorded for another item; `UnknownField` when an edited relation
     /// maps a field its product does not have.
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision> {
-        self.record_decision(input, false)
+        self.decide_answering(input, &FormAnswers::new())
     }
 
     /// Records an adjudicator's final decision: it becomes the item's effective decision (and
@@ -38,11 +39,7 @@ impl Store {
     /// adjudicator role.
     pub fn adjudicate(&mut self, input: &DecisionInput) -> Result<Decision> {
         ensure_adjudicator(&self.conn, &input.reviewer)?;
-        self.record_decision(input, true)
-    }
-
-    fn record_decision(&mut self, input: &DecisionInput, adjudication: bool) -> Result<Decision> {
-        self.write(|tx| record_in(tx, input, adjudication))
+        self.write(|tx| record_in(tx, input, true))
     }
 
     /// Every event on an item — decisions and reverts — in log order (Lamport clock, then id:

@@ -7,11 +7,8 @@ use super::annotations::{is_do_not_train, tags_of};
 use super::decision_rows::effective_decision;
 use super::item_rows::{VISIBLE, read_body};
 use super::{Store, parse_json, parse_time};
-use crate::domain::{
-    AnswerBody, EditedContent, Evidence, Item, ItemBody, RelationshipBody, Vetting,
-};
+use crate::domain::{AnswerBody, Evidence, Item, ItemBody, RelationshipBody, Vetting};
 use crate::error::{Error, Result};
-use crate::privacy::{Sensitive, ShownAnswer, sensitive_in};
 
 /// An item ready to be stored: validated and hashed by the importer.
 #[derive(Debug, Clone)]
@@ -276,7 +273,7 @@ impl Store {
         item.latest_edit = effective_decision(&self.conn, item_id)?.and_then(|d| d.edited);
         item.tags = tags_of(&self.conn, item_id)?;
         item.do_not_train = is_do_not_train(&self.conn, item_id)?;
-        item.sensitive = sensitive_of(&item);
+        item.sensitive = item.privacy_findings();
         Ok(item)
     }
 
@@ -320,27 +317,6 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
         sensitive: Vec::new(),
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
-    })
-}
-
-/// What the privacy screen finds in the texts a reviewer is shown of an answer item; nothing
-/// for a relationship item (its sample rows are not screened here).
-fn sensitive_of(item: &Item) -> Vec<Sensitive> {
-    let ItemBody::Answer(answer) = &item.body else {
-        return Vec::new();
-    };
-    let edit = match &item.latest_edit {
-        Some(EditedContent::Answer { answer }) => Some(answer.as_str()),
-        _ => None,
-    };
-    sensitive_in(ShownAnswer {
-        question: &answer.question,
-        answer: &answer.answer,
-        edit,
-        passages: answer
-            .evidence
-            .iter()
-            .map(|p| (p.id.as_str(), p.text.as_str())),
     })
 }
 

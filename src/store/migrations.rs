@@ -75,6 +75,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0015_prompt_revisions.sql",
         sql: include_str!("../../migrations/0015_prompt_revisions.sql"),
     },
+    Migration {
+        name: "0016_review_forms.sql",
+        sql: include_str!("../../migrations/0016_review_forms.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

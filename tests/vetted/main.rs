@@ -8,6 +8,7 @@ mod database_file;
 mod decisions;
 mod discovery;
 mod export;
+mod forms;
 mod guidelines;
 mod import;
 mod import_formats;

@@ -12,6 +12,7 @@ mod bulk;
 mod discover;
 mod evidence_view;
 mod export;
+mod forms;
 mod guidelines;
 mod hints;
 mod import;
@@ -129,6 +130,11 @@ enum Command {
         /// Also leave the item out of training exports (see `vetted do-not-train`).
         #[arg(long)]
         do_not_train: bool,
+        /// An answer to the domain's review form, QUESTION=VALUE (repeatable): a point or a
+        /// number as digits, yes/no, one option, several labels separated by commas, or text
+        /// (see `vetted forms show DOMAIN`).
+        #[arg(long = "form", value_name = "QUESTION=VALUE")]
+        form: Vec<String>,
         /// Reject reason: its id (e.g. unsupported_by_evidence) or its label, in any case
         /// (e.g. "Unsupported by evidence"); see `vetted reasons list`.
         #[arg(long)]
@@ -311,6 +317,12 @@ enum Command {
     Guidelines {
         #[command(subcommand)]
         command: guidelines::GuidelinesCommand,
+    },
+    /// A domain's review form (rubric): questions answered with every decision, versioned
+    /// (docs/forms.md).
+    Forms {
+        #[command(subcommand)]
+        command: forms::FormsCommand,
     },
     /// A domain's own prompt templates (the vetting prompt above all), versioned.
     Prompts {
@@ -498,6 +510,7 @@ fn run(cli: Cli) -> Result<()> {
             not_related,
             redact,
             do_not_train,
+            form,
             reason,
             note,
             reviewer,
@@ -528,6 +541,7 @@ fn run(cli: Cli) -> Result<()> {
                 reviewer,
                 adjudicate,
                 do_not_train,
+                form,
             };
             review::decide(&mut store, decision)
         }
@@ -665,6 +679,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, *args),
         Command::Guidelines { command } => guidelines::run(&mut store, command),
+        Command::Forms { command } => forms::run(&mut store, command),
         Command::Prompts { command } => prompts::run(&mut store, command),
         Command::Reasons { command } => match command {
             ReasonsCommand::List { json } => reasons::list(&store, json),

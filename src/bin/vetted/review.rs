@@ -6,6 +6,7 @@ use vetted::domain::{
     Action, DecisionInput, EditedContent, Item, ItemBody, NOT_RELATED, QueueEntry, Relation,
 };
 use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
+use vetted::review_form::{FormAnswers, parse_cli_answer};
 use vetted::store::QueueFilter;
 use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, Result, Store, reviewer};
@@ -60,6 +61,8 @@ pub struct DecisionArgs {
     pub adjudicate: bool,
     /// Also exclude the item from training exports.
     pub do_not_train: bool,
+    /// Answers to the domain's review form, `QUESTION=VALUE`.
+    pub form: Vec<String>,
 }
 
 pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
@@ -72,6 +75,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         reviewer,
         adjudicate,
         do_not_train,
+        form,
     } = args;
     let reviewer = reviewer::session_reviewer(store, reviewer)?;
     let current = store.item(&item)?;
@@ -105,10 +109,29 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         },
         note,
     };
+    let questions = store
+        .review_form(&current.domain)?
+        .map(|f| f.questions)
+        .unwrap_or_default();
+    if adjudicate && !form.is_empty() {
+        return Err(Error::BadRequest(
+            "--form goes with a review, not with --adjudicate".into(),
+        ));
+    }
+    if !form.is_empty() && questions.is_empty() {
+        return Err(Error::BadRequest(format!(
+            "--form: domain '{}' has no review form (see `vetted forms set`)",
+            current.domain
+        )));
+    }
+    let answers = form
+        .iter()
+        .map(|spec| parse_cli_answer(&questions, spec))
+        .collect::<Result<FormAnswers>>()?;
     let decision = if adjudicate {
         store.adjudicate(&input)?
     } else {
-        store.decide(&input)?
+        store.decide_answering(&input, &answers)?
     };
     println!(
         "{}: {} by {} (decision {})",
@@ -192,10 +215,17 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
     let history = store.history_for(id, &reviewer::session_reviewer(store, viewer)?)?;
     let evidence = store.relationship_evidence(id)?;
     let costs = store.item_costs(id)?;
+    // Answers of the decisions this reviewer may see.
+    let answers: Vec<_> = store
+        .form_answers(id)?
+        .into_iter()
+        .filter(|a| history.iter().any(|d| d.id == a.decision_id))
+        .collect();
     if json {
         print_json(&serde_json::json!({
             "item": item,
             "decisions": history,
+            "form_answers": answers,
             "evidence_computed": evidence,
             "llm": costs,
         }));
@@ -225,6 +255,12 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
             d.reviewer,
             detail
         );
+        for a in answers.iter().filter(|a| a.decision_id == d.id) {
+            println!(
+                "      {} = {} (form v{})",
+                a.question, a.value, a.form_version
+            );
+        }
     }
     Ok(())
 }

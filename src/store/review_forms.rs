@@ -1,0 +1,190 @@
+//! Review forms per domain as append-only versions, and the answers given with decisions (what a
+//! form and an answer may hold is `review_form`'s rule). The latest version of a domain is in
+//! force; a version without questions retires the form. Answers are written in the decision's
+//! own transaction and name the version they were given under.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::decisions::record_in;
+use super::{Store, now_text, parse_json, parse_time};
+use crate::domain::{Decision, DecisionInput};
+use crate::error::{Error, Result};
+use crate::review_form::{FormAnswers, FormQuestion, check_answers, check_questions};
+
+/// One version of a domain's review form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ReviewForm {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub domain: String,
+    #[ts(type = "number")]
+    pub version: i64,
+    /// Empty in a version that retired the form.
+    pub questions: Vec<FormQuestion>,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An answer given with a decision.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct GivenAnswer {
+    pub decision_id: String,
+    /// The form version it was given under.
+    #[ts(type = "number")]
+    pub form_version: i64,
+    pub question: String,
+    #[ts(type = "unknown")]
+    pub value: serde_json::Value,
+}
+
+const COLUMNS: &str = "id, domain, version, questions, author, created_at";
+
+fn read(r: &Row<'_>) -> rusqlite::Result<ReviewForm> {
+    Ok(ReviewForm {
+        id: r.get(0)?,
+        domain: r.get(1)?,
+        version: r.get(2)?,
+        questions: parse_json(r.get_ref(3)?.as_str()?)?,
+        author: r.get(4)?,
+        created_at: parse_time(r.get_ref(5)?.as_str()?)?,
+    })
+}
+
+/// The form in force in `domain`, if any.
+fn form_in_force(conn: &rusqlite::Connection, domain: &str) -> Result<Option<ReviewForm>> {
+    let latest = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM review_forms WHERE domain = ?1 ORDER BY version DESC LIMIT 1"
+        ))?
+        .query_row([domain], read)
+        .optional()?;
+    Ok(latest.filter(|f| !f.questions.is_empty()))
+}
+
+impl Store {
+    /// The review form in force in `domain`: its latest version, unless that retired it.
+    pub fn review_form(&self, domain: &str) -> Result<Option<ReviewForm>> {
+        form_in_force(&self.conn, domain)
+    }
+
+    /// Every version of `domain`'s form, newest first.
+    pub fn review_form_versions(&self, domain: &str) -> Result<Vec<ReviewForm>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM review_forms WHERE domain = ?1 ORDER BY version DESC"
+        ))?;
+        let rows = stmt.query_map([domain], read)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds a version of `domain`'s form (`questions` checked as a form); `None` retires it.
+    /// Errors: `BadRequest` for a form that breaks `review_form`'s rules, or retiring a form
+    /// the domain does not have.
+    pub fn set_review_form(
+        &mut self,
+        domain: &str,
+        questions: Option<&[FormQuestion]>,
+        author: &str,
+    ) -> Result<ReviewForm> {
+        if let Some(questions) = questions {
+            check_questions(questions).map_err(Error::BadRequest)?;
+        }
+        self.write(|tx| {
+            if questions.is_none() && form_in_force(tx, domain)?.is_none() {
+                return Err(Error::BadRequest(format!(
+                    "domain '{domain}' has no review form to remove"
+                )));
+            }
+            let version: i64 = tx.query_row(
+                "SELECT coalesce(max(version), 0) + 1 FROM review_forms WHERE domain = ?1",
+                [domain],
+                |r| r.get(0),
+            )?;
+            let json =
+                serde_json::to_string(questions.unwrap_or_default()).expect("questions serialize");
+            tx.execute(
+                "INSERT INTO review_forms (domain, version, questions, author, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![domain, version, json, author, now_text()],
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok(tx.query_row(
+                &format!("SELECT {COLUMNS} FROM review_forms WHERE id = ?1"),
+                [id],
+                read,
+            )?)
+        })
+    }
+
+    /// Records a decision with its answers to the item's domain form, in one transaction:
+    /// [`Store::decide`] with `answers`. With a form in force the answers must fit it and an
+    /// approve, edit or reject must answer its required questions; without one, answers are
+    /// refused. A retried decision id returns the recorded decision and adds no answers.
+    pub fn decide_answering(
+        &mut self,
+        input: &DecisionInput,
+        answers: &FormAnswers,
+    ) -> Result<Decision> {
+        self.write(|tx| {
+            let form = form_of_item(tx, &input.item)?;
+            match &form {
+                Some(form) => check_answers(&form.questions, answers, input.action)?,
+                None if !answers.is_empty() => {
+                    return Err(Error::BadRequest(format!(
+                        "item '{}' has no review form to answer (its domain has none)",
+                        input.item
+                    )));
+                }
+                None => {}
+            }
+            let decision = record_in(tx, input, false)?;
+            if let Some(form) = form {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO form_answers (decision_id, form_id, question, value)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for (question, value) in answers {
+                    insert.execute(params![decision.id, form.id, question, value.to_string()])?;
+                }
+            }
+            Ok(decision)
+        })
+    }
+
+    /// The answers given with the decisions on an item, in log order, then question order.
+    pub fn form_answers(&self, external_id: &str) -> Result<Vec<GivenAnswer>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.decision_id, f.version, a.question, a.value
+             FROM form_answers a
+             JOIN decisions d ON d.id = a.decision_id
+             JOIN items i ON i.id = d.item_id
+             JOIN review_forms f ON f.id = a.form_id
+             WHERE i.external_id = ?1
+             ORDER BY d.seq, a.question",
+        )?;
+        let rows = stmt.query_map([external_id], |r| {
+            Ok(GivenAnswer {
+                decision_id: r.get(0)?,
+                form_version: r.get(1)?,
+                question: r.get(2)?,
+                value: parse_json(r.get_ref(3)?.as_str()?)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The form in force in the domain of the item `external_id` (a missing item is left to the
+/// decision to report).
+fn form_of_item(tx: &Transaction<'_>, external_id: &str) -> Result<Option<ReviewForm>> {
+    let domain: Option<String> = tx
+        .prepare_cached("SELECT domain FROM items WHERE external_id = ?1")?
+        .query_row([external_id], |r| r.get(0))
+        .optional()?;
+    match domain {
+        Some(domain) => form_in_force(tx, &domain),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,178 @@
+//! Review forms (rubrics) through the real CLI: versions, answers written with the decision,
+//! required questions, bad files refused with file, line and field.
+
+use crate::support::{answer_line, json_of, temp_db, vetted};
+
+const FORM: &str = r#"# How SMEs grade finance answers.
+[[question]]
+id = "correctness"
+label = "How correct is the answer?"
+type = "rating"
+scale = 5
+labels = ["wrong", "mostly wrong", "partly right", "mostly right", "right"]
+required = true
+
+[[question]]
+id = "issues"
+label = "Issues"
+type = "multi_label"
+options = ["hallucination", "outdated", "personal_data"]
+"#;
+
+fn stderr_of(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success(), "the command must fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn answers_are_stored_with_the_decision_under_the_form_version_in_force() {
+    let db = temp_db();
+    let items: String = (1..=4)
+        .map(|i| answer_line(&format!("a-{i}"), "$12M") + "\n")
+        .collect();
+    let file = db.write_file("items.jsonl", items);
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    let form = db.write_file("finance.toml", FORM);
+    vetted(&db.path)
+        .args(["forms", "set", "finance"])
+        .arg(&form)
+        .assert()
+        .success();
+
+    let err = stderr_of(vetted(&db.path).args(["decide", "a-1", "approve"]));
+    assert!(
+        err.contains("required") && err.contains("correctness"),
+        "the missing question is named: {err}"
+    );
+    let err =
+        stderr_of(vetted(&db.path).args(["decide", "a-1", "approve", "--form", "correctness=9"]));
+    assert!(
+        err.contains("1 to 5"),
+        "an answer off the scale is refused: {err}"
+    );
+    let shown = json_of(vetted(&db.path).args(["show", "a-1", "--json"]));
+    assert_eq!(
+        shown["item"]["status"], "pending",
+        "a refused decision records nothing"
+    );
+
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-1",
+            "approve",
+            "--form",
+            "correctness=4",
+            "--form",
+            "issues=outdated, hallucination",
+        ])
+        .assert()
+        .success();
+    let shown = json_of(vetted(&db.path).args(["show", "a-1", "--json"]));
+    let decision = shown["decisions"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        shown["form_answers"],
+        serde_json::json!([
+            {"decision_id": decision, "form_version": 1, "question": "correctness", "value": 4},
+            {"decision_id": decision, "form_version": 1, "question": "issues", "value": ["outdated", "hallucination"]},
+        ]),
+        "both answers, under version 1, tied to the decision"
+    );
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-2",
+            "needs-sme",
+            "--note",
+            "Is $12M net of refunds?",
+        ])
+        .assert()
+        .success();
+
+    // A second version: later answers name it, earlier ones keep theirs.
+    let v2 = db.write_file(
+        "finance-v2.toml",
+        FORM.replace("required = true", "required = false"),
+    );
+    vetted(&db.path)
+        .args(["forms", "set", "finance"])
+        .arg(&v2)
+        .assert()
+        .success();
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-3",
+            "reject",
+            "--reason",
+            "unsupported_by_evidence",
+            "--form",
+            "correctness=1",
+        ])
+        .assert()
+        .success();
+    let shown = json_of(vetted(&db.path).args(["show", "a-3", "--json"]));
+    assert_eq!(shown["form_answers"][0]["form_version"], 2);
+    let form = json_of(vetted(&db.path).args(["forms", "show", "finance", "--json"]));
+    assert_eq!(form["in_force"]["version"], 2);
+    assert_eq!(form["versions"].as_array().map(Vec::len), Some(2));
+
+    // Append-only in the database itself.
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let refused = conn
+        .execute("UPDATE form_answers SET value = '5'", [])
+        .unwrap_err();
+    assert!(refused.to_string().contains("append-only"), "{refused}");
+    assert!(
+        conn.execute("DELETE FROM review_forms", []).is_err(),
+        "form versions cannot be deleted"
+    );
+    drop(conn);
+
+    vetted(&db.path)
+        .args(["forms", "remove", "finance"])
+        .assert()
+        .success();
+    let err =
+        stderr_of(vetted(&db.path).args(["decide", "a-4", "approve", "--form", "correctness=3"]));
+    assert!(
+        err.contains("no review form"),
+        "answers without a form are refused: {err}"
+    );
+    vetted(&db.path)
+        .args(["decide", "a-4", "approve"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_bad_form_file_is_refused_with_file_line_and_field_and_changes_nothing() {
+    let db = temp_db();
+    let typo = db.write_file("typo.toml", FORM.replace("options = [", "optoins = ["));
+    let err = stderr_of(
+        vetted(&db.path)
+            .args(["forms", "set", "finance"])
+            .arg(&typo),
+    );
+    assert!(
+        err.contains("typo.toml:14: optoins"),
+        "the file, the line and the field are named: {err}"
+    );
+    let scale = db.write_file("scale.toml", FORM.replace("scale = 5", "scale = 4"));
+    let err = stderr_of(
+        vetted(&db.path)
+            .args(["forms", "set", "finance"])
+            .arg(&scale),
+    );
+    assert!(
+        err.contains("question 'correctness': scale: 5 or 7"),
+        "{err}"
+    );
+    let form = json_of(vetted(&db.path).args(["forms", "show", "finance", "--json"]));
+    assert_eq!(
+        form["versions"],
+        serde_json::json!([]),
+        "nothing was stored"
+    );
+}
