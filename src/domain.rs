@@ -461,11 +461,18 @@ pub struct DecisionDraft {
     pub edited: Option<EditedContent>,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// Answers to the domain's review form, by question id (see `review_form`).
+    #[serde(default)]
+    #[ts(type = "Record<string, unknown>")]
+    pub answers: crate::review_form::FormAnswers,
 }
 
 impl DecisionDraft {
-    /// The decision `reviewer` submits with this draft.
-    pub fn into_input(self, reviewer: impl Into<String>) -> DecisionInput {
+    /// The decision `reviewer` submits with this draft, and the draft's form answers.
+    pub fn into_input(
+        self,
+        reviewer: impl Into<String>,
+    ) -> (DecisionInput, crate::review_form::FormAnswers) {
         let DecisionDraft {
             id,
             item,
@@ -474,8 +481,9 @@ impl DecisionDraft {
             edited,
             reason,
             note,
+            answers,
         } = self;
-        DecisionInput {
+        let input = DecisionInput {
             id,
             item,
             item_version,
@@ -484,7 +492,8 @@ impl DecisionDraft {
             edited,
             reason,
             note,
-        }
+        };
+        (input, answers)
     }
 }
 

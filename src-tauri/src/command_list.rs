@@ -36,6 +36,7 @@ macro_rules! with_app_commands {
             get_item,
             item_history,
             decide,
+            review_form,
             undo,
             redo,
             start_rule_check,

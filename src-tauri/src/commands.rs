@@ -29,7 +29,8 @@ use vetted::roles::knowledge::Variant;
 use vetted::roles::prompts::{PromptView, Template, prompt_view, set_prompt};
 use vetted::stats::Stats;
 use vetted::store::{
-    CostTotals, Guideline, PromptRevision, QueueFacets, QueueFilter, Reverted, SearchResults,
+    CostTotals, Guideline, PromptRevision, QueueFacets, QueueFilter, Reverted, ReviewForm,
+    SearchResults,
 };
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::window::{Window, WindowState, window_title};
@@ -161,7 +162,12 @@ pub fn adjudication_case(
 /// Records the session reviewer's final decision (refused unless they are an adjudicator).
 #[tauri::command(async)]
 pub fn adjudicate(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
-    let input = draft.into_input(state.reviewer());
+    let (input, answers) = draft.into_input(state.reviewer());
+    if !answers.is_empty() {
+        return Err(Error::BadRequest(
+            "a final decision carries no review form answers".into(),
+        ));
+    }
     state.store()?.adjudicate(&input)
 }
 
@@ -199,8 +205,14 @@ pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<V
 /// Records the session reviewer's decision; the webview never names the reviewer.
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
-    let input = draft.into_input(state.reviewer());
-    state.store()?.decide(&input)
+    let (input, answers) = draft.into_input(state.reviewer());
+    state.store()?.decide_answering(&input, &answers)
+}
+
+/// The review form in force in `domain` (asked with every decision there), if any.
+#[tauri::command(async)]
+pub fn review_form(state: State<'_, AppState>, domain: String) -> Result<Option<ReviewForm>> {
+    state.store()?.review_form(&domain)
 }
 
 /// Full-text search over questions, answers, evidence and relationships (FTS5); the query is

@@ -186,14 +186,16 @@ fn a_draft_from_the_webview_is_recorded_as_the_reviewer_the_shell_names() {
         "edited": null, "reason": "unsupported_by_evidence", "note": "no source"
     }))
     .unwrap();
-    let decision = store.decide(&draft.clone().into_input("dana")).unwrap();
+    let decision = store.decide(&draft.clone().into_input("dana").0).unwrap();
     assert_eq!(
         (decision.reviewer.as_str(), decision.id.as_str()),
         ("dana", "d-1"),
         "the reviewer is the one given, the rest is the draft's"
     );
+    let (input, answers) = draft.into_input("dana");
+    assert!(answers.is_empty(), "a draft without answers has none");
     assert_eq!(
-        draft.into_input("dana"),
+        input,
         DecisionInput {
             id: "d-1".into(),
             item: "a".into(),

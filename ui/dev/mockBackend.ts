@@ -12,6 +12,7 @@ import type { DecisionDraft } from "../src/bindings/DecisionDraft";
 import type { ErrorCode } from "../src/bindings/ErrorCode";
 import type { Guideline } from "../src/bindings/Guideline";
 import type { Item } from "../src/bindings/Item";
+import type { ReviewForm } from "../src/bindings/ReviewForm";
 import type { KeyBinding } from "../src/bindings/KeyBinding";
 import type { ProviderConfig } from "../src/bindings/ProviderConfig";
 import type { ItemBody } from "../src/bindings/ItemBody";
@@ -361,7 +362,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     shown_rule_plan: () => (plannedRule === null ? null : { rule: plannedRule, approve: planned, leave: [] }),
     approve_by_rule: (args) => {
       if (args.rule !== plannedRule) throw appError("bad_request", `check which candidates meet '${String(args.rule)}' again before approving them`);
-      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}` });
+      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}`, answers: {} });
       return planned.length;
     },
     add_tag: (args) => {
@@ -396,6 +397,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     relationship_evidence: () => null,
     review_graph: () => mockReviewGraph(rows.map((row) => row.item)),
     get_item: (args) => find(args.externalId as string).item,
+    review_form: (): ReviewForm | null => null,
     item_history: (args) => find(args.externalId as string).history,
     decide: (args) => record(draftOf("decide", args)),
     guidelines: (args) => guidelineList.filter((g) => g.domain === args.domain && !g.archived).map(withoutArchived),

@@ -123,6 +123,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
     edit: review.startEdit,
     reject: review.startReject,
     "needs-sme": review.startSme,
+    formDigit: ({ digit }) => review.formDigit(digit),
+    formMove: ({ delta }) => review.formMove(delta),
     redact: () => {
       const replaced = review.redact();
       if (replaced === 0) showToast({ tone: "info", text: "Nothing to redact: the privacy screen finds no personal data or secrets in this answer." });
@@ -190,7 +192,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
   const onCommand = useCallback((command: KeyCommand) => latestRun.current(command), []);
   const onRedact = useCallback(() => onCommand({ type: "redact" }), [onCommand]);
   useGlobalKeydown((event) => {
-    const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap);
+    const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap, review.form.form?.questions.length ?? 0);
     if (command === null) return;
     event.preventDefault();
     run(command);
@@ -214,6 +216,9 @@ export function App({ recent, databases, onAbout }: AppProps) {
         onAddTag={(tag) => review.annotate(async (id) => ({ tags: await api.addTag(id, tag) }))}
         onRemoveTag={(tag) => review.annotate(async (id) => ({ tags: await api.removeTag(id, tag) }))}
         onDoNotTrain={(flag) => review.annotate(async (id) => (await api.setDoNotTrain(id, flag), { do_not_train: flag }))}
+        reviewForm={
+          review.form.form === null ? null : { form: review.form.form, answers: review.form.answers, onAnswer: review.formAnswer, onFocus: review.formFocus }
+        }
         redactKey={keymap.redact[0] === undefined ? null : keyLabel(keymap.redact[0])}
         onRedact={onRedact}
         guidelines={guidelines.panel}

@@ -31,6 +31,7 @@ import type { RejectReason } from "./bindings/RejectReason";
 import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
+import type { ReviewForm } from "./bindings/ReviewForm";
 import type { ReviewGraph } from "./bindings/ReviewGraph";
 import type { Reverted } from "./bindings/Reverted";
 import type { RulePlan } from "./bindings/RulePlan";
@@ -104,6 +105,7 @@ export const statusCounts = (filter: QueueFilter): Promise<StatusCounts> => call
 export const queueFacets = (): Promise<QueueFacets> => call("queue_facets");
 
 export const getItem = (externalId: string): Promise<Item> => call("get_item", { externalId });
+export const reviewForm = (domain: string): Promise<ReviewForm | null> => call("review_form", { domain });
 
 export const itemHistory = (externalId: string): Promise<Decision[]> => call("item_history", { externalId });
 

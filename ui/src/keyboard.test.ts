@@ -68,6 +68,16 @@ describe("browse mode", () => {
     expect(run("browse", "x"), "x redacts").toEqual({ type: "redact" });
   });
 
+  it("with a review form, free digits answer it and Tab moves between its questions", () => {
+    const withForm = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, 3);
+    expect(withForm("4")).toEqual({ type: "formDigit", digit: 4 });
+    expect(withForm("Tab")).toEqual({ type: "formMove", delta: 1 });
+    expect(withForm("Tab", { shiftKey: true })).toEqual({ type: "formMove", delta: -1 });
+    expect(withForm("a"), "the keymap still wins").toEqual({ type: "approve" });
+    expect(withForm("4", { focus: "text" }), "typing in a field is typing").toBeNull();
+    expect(run("browse", "Tab"), "without a form Tab is the browser's").toBeNull();
+  });
+
   it("ignores unrelated keys and Enter", () => {
     for (const key of ["q", "1", "Enter", " "]) {
       expect(run("browse", key), `${JSON.stringify(key)} does nothing in browse mode`).toBeNull();

@@ -27,6 +27,8 @@ export type KeyCommand =
   | { type: "confirm" }
   | { type: "pickReason"; index: number }
   | { type: "moveReason"; delta: 1 | -1 }
+  | { type: "formDigit"; digit: number }
+  | { type: "formMove"; delta: 1 | -1 }
   | { type: "graphKey"; key: GraphKey };
 
 const TEXT_FIELD_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -51,10 +53,11 @@ export function keyPressFrom(event: KeyboardEvent): KeyPress {
   };
 }
 
-export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap): KeyCommand | null {
+/** `formQuestions`: how many questions the shown item's review form asks (0: none). */
+export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap, formQuestions = 0): KeyCommand | null {
   switch (mode) {
     case "browse":
-      return browseCommand(press, keymap);
+      return browseCommand(press, keymap) ?? (formQuestions > 0 ? formCommand(press, formQuestions) : null);
     case "edit":
     case "sme":
     case "export":
@@ -108,6 +111,14 @@ function browseCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
   // A held key must not decide item after item.
   if (press.repeat && !REPEATABLE.has(action)) return null;
   return { type: action };
+}
+
+/** Keys the keymap leaves free answer the review form: digits the focused question, Tab moves on. */
+function formCommand(press: KeyPress, questions: number): KeyCommand | null {
+  if (press.focus === "text" || press.ctrlKey || press.metaKey || press.altKey) return null;
+  if (press.key === "Tab") return { type: "formMove", delta: press.shiftKey ? -1 : 1 };
+  if (/^[1-9]$/.test(press.key) && !press.repeat && questions > 0) return { type: "formDigit", digit: Number(press.key) };
+  return null;
 }
 
 function editCommand(press: KeyPress): KeyCommand | null {

@@ -131,6 +131,8 @@ export interface DecisionDetails {
   edited?: EditedContent;
   reason?: string;
   note?: string | null;
+  /** Answers to the domain's review form, by question id. */
+  answers?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -146,6 +148,7 @@ export function decisionDraft(id: string, item: Item, action: DecidingAction, de
     edited: details.edited ?? null,
     reason: details.reason ?? null,
     note: details.note ?? null,
+    answers: { ...details.answers },
   };
 }
 

@@ -3,12 +3,15 @@
 // of the keys, the decision bar and the dialogs.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import * as api from "./api";
+import type { FormQuestion } from "./bindings/FormQuestion";
 import type { Item } from "./bindings/Item";
 import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { ReviewerDraft } from "./components/ReviewerDialog";
 import { initialDraft } from "./edits";
 import { redactText, shownAnswerFindings } from "./redaction";
+import { answered, answersOf, digitPressed, focusMoved, missingRequired, needsRequired, NO_ANSWERS, type FormAnswers } from "./reviewForm";
+import { useReviewForm } from "./useReviewForm";
 import { newDecisionId } from "./ids";
 import { itemCache } from "./itemCache";
 import { BROWSE, type ReviewMode } from "./mode";
@@ -41,6 +44,8 @@ async function loadItem(externalId: string): Promise<LoadedItem> {
   const [item, history] = await Promise.all([api.getItem(externalId), api.itemHistory(externalId)]);
   return { item, history };
 }
+
+const NO_QUESTIONS: readonly FormQuestion[] = [];
 
 /** Fetch the next page once the selection is this close to the end of the loaded rows. */
 const PREFETCH_ROWS = 10;
@@ -169,12 +174,28 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
 
   const { mode, reasons } = state;
   const target = decidable(state, selectedId);
+  const reviewForm = useReviewForm(state.current?.item.domain ?? null, backgroundRevision);
+  const questions = reviewForm?.questions ?? NO_QUESTIONS;
+  const [formAnswers, setFormAnswers] = useState<FormAnswers>(NO_ANSWERS);
+  const formNow = shownId === null ? NO_ANSWERS : answersOf(formAnswers, shownId);
+  // An adjudicator's final decision answers no form (the reviews it settles did).
+  const formAsked = reviewForm !== null && queue.filter !== "conflict";
+  /** True (and the form says which questions) when `action` may not be taken before answering the required ones. */
+  const blockedByForm = (action: DecidingAction): boolean => {
+    const missing = formAsked && needsRequired(action) ? missingRequired(questions, formNow.answers) : [];
+    if (missing.length === 0) return false;
+    setFormAnswers({ ...formNow, missing, focused: questions.findIndex((q) => q.id === missing[0]) });
+    const labels = questions.filter((q) => missing.includes(q.id)).map((q) => q.label);
+    showToast({ tone: "info", text: `Answer the review form first: ${labels.join("; ")}` });
+    return true;
+  };
   const decide = (action: DecidingAction, details?: DecisionDetails) => {
-    if (target === null || steps.pending()) return;
-    void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, details));
+    if (target === null || steps.pending() || blockedByForm(action)) return;
+    const answers = formAsked ? answersOf(formAnswers, target.item.external_id).answers : {};
+    void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, { ...details, answers }));
   };
   const startEdit = () => {
-    if (target === null) return;
+    if (target === null || blockedByForm("edit")) return;
     const draft = initialDraft(target.item);
     setMode({ kind: "edit", draft, initial: draft, notice: null });
   };
@@ -193,7 +214,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     return replaced;
   };
   const startReject = () => {
-    if (target !== null && reasons.length > 0) setMode({ kind: "reject", reasonIndex: 0, note: "" });
+    if (target !== null && reasons.length > 0 && !blockedByForm("reject")) setMode({ kind: "reject", reasonIndex: 0, note: "" });
   };
   const startSme = () => {
     if (target !== null) setMode({ kind: "sme", question: "" });
@@ -279,6 +300,12 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** Resolves once the undo or redo is recorded and shown (or refused). */
     revert: (which: "undo" | "redo") => steps.revert(which),
     approve: () => decide("approve"),
+    /** The shown domain's review form and the answers given on the shown item. */
+    form: { form: formAsked ? reviewForm : null, answers: formNow },
+    formDigit: (digit: number) => setFormAnswers(digitPressed(formNow, questions, digit)),
+    formMove: (delta: 1 | -1) => setFormAnswers(focusMoved(formNow, questions, delta)),
+    formAnswer: (questionId: string, value: unknown) => setFormAnswers(answered(formNow, questionId, value)),
+    formFocus: (index: number) => setFormAnswers({ ...formNow, focused: index }),
     startEdit,
     redact,
     startReject,

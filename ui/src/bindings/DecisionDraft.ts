@@ -11,4 +11,8 @@ export type DecisionDraft = { id: string, item: string,
 /**
  * The item version the reviewer saw; a stale version is refused as a conflict.
  */
-item_version: number, action: Action, edited: EditedContent | null, reason: string | null, note: string | null, };
+item_version: number, action: Action, edited: EditedContent | null, reason: string | null, note: string | null, 
+/**
+ * Answers to the domain's review form, by question id (see `review_form`).
+ */
+answers: Record<string, unknown>, };

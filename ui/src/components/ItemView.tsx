@@ -12,6 +12,7 @@ import { GuidelinesPanel } from "./GuidelinesPanel";
 import { ItemAnnotations } from "./ItemAnnotations";
 import { ItemLlmCost } from "./ItemLlmCost";
 import { RelationshipView } from "./RelationshipView";
+import { ReviewFormPanel } from "./ReviewFormPanel";
 import { SafeText } from "./SafeText";
 
 interface ItemViewProps {
@@ -27,6 +28,8 @@ interface ItemViewProps {
   onAddTag: (tag: string) => void;
   onRemoveTag: (tag: string) => void;
   onDoNotTrain: (flag: boolean) => void;
+  /** The domain's review form with the answers given on this item; null when none is asked. */
+  reviewForm: ComponentProps<typeof ReviewFormPanel> | null;
   /** The key that redacts, as shown; null when unbound. */
   redactKey: string | null;
   /** Redacts the shown answer's personal data and secrets into the edit. */
@@ -110,6 +113,7 @@ export function ItemView(props: ItemViewProps) {
           }
         />
       )}
+      {props.reviewForm !== null && <ReviewFormPanel {...props.reviewForm} />}
       {props.adjudicating && (
         <AdjudicationPanel externalId={item.external_id} version={item.version} reasons={reasons} originalAnswer={body.kind === "answer" ? body.answer : null} />
       )}
