@@ -58,6 +58,23 @@ done
 for item in rel-chinook-3 rel-northwind-3 rel-chinook-6; do
   vetted decide "$item" reject --reason wrong_data_product >/dev/null
 done
+# A review form (rubric) for one domain, answered with a decision: the audit trail carries it.
+cat > "$work/literature.toml" <<'TOML'
+[[question]]
+id = "correctness"
+label = "How correct is the answer?"
+type = "rating"
+scale = 5
+required = true
+
+[[question]]
+id = "issues"
+label = "Issues"
+type = "multi_label"
+options = ["hallucination", "outdated"]
+TOML
+vetted forms set literature "$work/literature.toml" >/dev/null
+vetted decide qa-77 approve --form correctness=5 --form issues=outdated >/dev/null
 # A changed mind: the later decision is the one exported.
 vetted decide qa-172 reject --reason incomplete --reviewer second-reviewer >/dev/null
 

@@ -142,7 +142,14 @@ def main(out_dir):
         "words_original": datasets.Value("int64"), "words_edited": datasets.Value("int64"),
         "word_edit_distance": datasets.Value("int64"), "vetting_model": datasets.Value("string"),
         "vetting_verdict": datasets.Value("string"), "vetting_score": datasets.Value("float64"),
+        "form_version": datasets.Value("int64"), "form_answers": datasets.Value("string"),
     }
+
+    def form_answered(ds):
+        rows = [r for r in ds if r["form_answers"] is not None]
+        answers = [json.loads(r["form_answers"]) for r in rows]
+        assert answers == [{"correctness": 5, "issues": ["outdated"]}], f"the one rubric answered: {answers}"
+        assert [r["form_version"] for r in rows] == [1], "answered under version 1"
 
     def openai_sft(p):
         ds = load(p)
@@ -201,12 +208,14 @@ def main(out_dir):
     def decisions(p):
         ds = load(p)
         expect_features(ds, audit_features)
+        form_answered(ds)
         return ds, False
 
     def decisions_csv(p):
         ds = load(p, "csv")
         assert list(ds.features) == list(audit_features), f"CSV columns {list(ds.features)}"
         assert ds.features["effective"] == datasets.Value("bool"), ds.features["effective"]
+        form_answered(ds)
         return ds, False
 
     checks = [

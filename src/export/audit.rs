@@ -16,9 +16,12 @@ use crate::error::{Error, Result};
 use crate::privacy;
 use crate::store::Store;
 
-/// Columns of the `effective` flag and `seq` in [`all_decisions_sql`].
+/// Columns of the `effective` flag, `seq` and the review form's version and answers in
+/// [`all_decisions_sql`].
 const EFFECTIVE_COLUMN: usize = 15;
 const SEQ_COLUMN: usize = 16;
+const FORM_VERSION_COLUMN: usize = 17;
+const FORM_ANSWERS_COLUMN: usize = 18;
 
 /// One audit record; the CSV header is [`COLUMNS`], in this order.
 #[derive(Serialize)]
@@ -43,6 +46,10 @@ struct AuditRecord<'a> {
     vetting_model: Option<&'a str>,
     vetting_verdict: Option<crate::domain::Verdict>,
     vetting_score: Option<f64>,
+    /// The review form version the decision answered, and its answers as a JSON object (text,
+    /// so every row has the same type), when it answered one.
+    form_version: Option<i64>,
+    form_answers: Option<String>,
 }
 
 const COLUMNS: &[&str] = &[
@@ -64,6 +71,8 @@ const COLUMNS: &[&str] = &[
     "vetting_model",
     "vetting_verdict",
     "vetting_score",
+    "form_version",
+    "form_answers",
 ];
 
 pub(super) fn run(
@@ -133,6 +142,8 @@ pub(super) fn run(
             vetting_model: item.vetting.as_ref().map(|v| v.model.as_str()),
             vetting_verdict: item.vetting.as_ref().map(|v| v.verdict),
             vetting_score: item.vetting.as_ref().and_then(|v| v.score),
+            form_version: row.get(FORM_VERSION_COLUMN)?,
+            form_answers: row.get(FORM_ANSWERS_COLUMN)?,
         };
         line.clear();
         if csv {

@@ -102,7 +102,11 @@ pub fn reviewed_items_sql() -> String {
 /// effective decision. Columns: [`ROW_COLUMNS`], `effective`, `seq`.
 pub fn all_decisions_sql() -> String {
     format!(
-        "SELECT {ROW_COLUMNS}, d.id IS i.effective_decision, d.seq
+        "SELECT {ROW_COLUMNS}, d.id IS i.effective_decision, d.seq,
+                (SELECT f.version FROM form_answers a JOIN review_forms f ON f.id = a.form_id
+                 WHERE a.decision_id = d.id LIMIT 1),
+                (SELECT json_group_object(a.question, json(a.value)) FROM form_answers a
+                 WHERE a.decision_id = d.id HAVING count(*) > 0)
          FROM decisions d JOIN items i ON i.id = d.item_id
          WHERE {FILTER_SQL}
          ORDER BY d.seq"
