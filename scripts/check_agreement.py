@@ -24,12 +24,12 @@ failures = []
 checked = 0
 
 
-def reference_alpha(raters):
+def reference_alpha(raters, level="nominal"):
     data = np.array([[np.nan if v is None else float(v) for v in row] for row in raters])
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            value = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+            value = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
     except ValueError:  # "There has to be more than one value in the domain."
         return None
     return None if math.isnan(value) else float(value)
@@ -69,6 +69,8 @@ def main(directory):
 
     for t in doc["tables"]:
         check(t["name"], "alpha", t["vetted"]["alpha"], reference_alpha(t["raters"]))
+        check(t["name"], "alpha (ordinal)", t["vetted"]["alpha_ordinal"],
+              reference_alpha(t["raters"], "ordinal"))
         check(t["name"], "percent agreement", t["vetted"]["percent_agreement"],
               percent_agreement(t["raters"]))
     for p in doc["pairs"]:
@@ -100,6 +102,7 @@ def main(directory):
     published = {t["name"]: t for t in doc["tables"]} | {p["name"]: p for p in doc["pairs"]}
     for name, key, value in [
         ("Krippendorff 2011, section C (alpha 0.743)", "alpha", 0.743),
+        ("Krippendorff 2011, section C (alpha 0.743)", "alpha_ordinal", 0.815),
         ("textbook yes/no 20-5-10-15 (kappa 0.4)", "kappa", 0.4),
         ("Fleiss, Levin & Paik table 18.1 (kappa 0.676)", "kappa", 0.676),
     ]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks Vetted's agreement figures against reference implementations: Krippendorff's α (nominal)
-# against the Python `krippendorff` package and Cohen's κ against
+# Checks Vetted's agreement figures against reference implementations: Krippendorff's α (nominal
+# and ordinal) against the Python `krippendorff` package and Cohen's κ against
 # `sklearn.metrics.cohen_kappa_score`, to 1e-9, on published worked examples, seeded random
 # label tables (with missing values), and `Store::stats` on a database reviewed at random.
 #

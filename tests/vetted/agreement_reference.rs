@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use vetted::agreement::{
-    Contingency, alpha_nominal_matrix, cohens_kappa, percent_agreement_matrix,
+    Contingency, alpha_nominal_matrix, alpha_ordinal_matrix, cohens_kappa, percent_agreement_matrix,
 };
 use vetted::domain::{Action, DecisionInput, EditedContent};
 
@@ -26,6 +26,7 @@ fn table_entry(name: &str, raters: Vec<Vec<Option<u8>>>) -> Value {
         "raters": raters,
         "vetted": {
             "alpha": alpha_nominal_matrix(&raters),
+            "alpha_ordinal": alpha_ordinal_matrix(&raters),
             "percent_agreement": percent_agreement_matrix(&raters),
         }
     })
