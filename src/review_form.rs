@@ -7,6 +7,8 @@
 //! question's type and lies within its scale, options or bounds; a required question must be
 //! answered with an approve, edit or reject (a needs-SME deferral may leave it open).
 
+pub mod stats;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

@@ -60,6 +60,8 @@ pub struct Stats {
     pub agreement: AgreementStats,
     /// Vetting model vs reviewers, per domain and vetting model (see `vetter_agreement`).
     pub vetter: Vec<VetterAgreement>,
+    /// Each domain's review form in force, question by question (see `review_form::stats`).
+    pub forms: Vec<crate::review_form::stats::FormStats>,
 }
 
 /// Decisions per action.

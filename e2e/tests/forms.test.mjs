@@ -64,6 +64,18 @@ test('a rubric answered by keys is stored with the decision', async () => {
     await browser.waitUntil(async () => (await selectedId(browser)) === 'rub-1', { timeoutMsg: 'the queue advances' });
     const fresh = await browser.execute(() => document.querySelectorAll('[data-testid="form-choice"][aria-pressed="true"]').length);
     assert.equal(fresh, 0, 'the next item starts with an empty form');
+
+    // The dashboard charts each question's answers.
+    await browser.keys(['Control', 'Shift', 'd']);
+    await browser.$('[data-testid="stats-dashboard"]').waitForDisplayed();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="chart-form-question"]')).length === 3,
+      { timeoutMsg: 'one card per question of the form' });
+    const note = await browser.$('[data-testid="chart-form-question"] .chart-note').getText();
+    assert.match(note, /Review form v1: 1 items answered, mean 4\.00; α \(ordinal\): no item answered by two reviewers yet/,
+      'the rating card gives the count, the mean and why there is no α yet');
+    await browser.$('[data-testid="chart-form-question"]').scrollIntoView();
+    await screenshot(browser, 'review-form-stats.png');
+    await browser.keys('Escape');
   } finally {
     await stop();
   }

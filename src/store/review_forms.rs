@@ -10,6 +10,7 @@ use super::decisions::record_in;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{Decision, DecisionInput};
 use crate::error::{Error, Result};
+use crate::review_form::stats::{FormStats, RatedAnswer, form_stats};
 use crate::review_form::{FormAnswers, FormQuestion, check_answers, check_questions};
 
 /// One version of a domain's review form.
@@ -151,6 +152,61 @@ impl Store {
             }
             Ok(decision)
         })
+    }
+
+    /// The figures of every domain's form in force: answers of the items' decisions in force,
+    /// and each reviewer's on items several reviewers decided (their rating in
+    /// `stats_ratings`). Read from the answers, so a database without forms costs one lookup.
+    pub fn form_stats(&self) -> Result<Vec<FormStats>> {
+        let domains: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT DISTINCT domain FROM review_forms ORDER BY domain")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for domain in domains {
+            let Some(form) = form_in_force(&self.conn, &domain)? else {
+                continue;
+            };
+            let effective = self
+                .conn
+                .prepare_cached(
+                    "SELECT a.question, a.value FROM form_answers a
+                     JOIN decisions d ON d.id = a.decision_id
+                     JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+                     WHERE i.domain = ?1",
+                )?
+                .query_map([&domain], |r| {
+                    Ok((r.get(0)?, parse_json(r.get_ref(1)?.as_str()?)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let ratings = self
+                .conn
+                .prepare_cached(
+                    "SELECT d.item_id, a.question, a.value FROM form_answers a
+                     JOIN decisions d ON d.id = a.decision_id
+                     JOIN stats_ratings s ON s.item_id = d.item_id AND s.reviewer = d.reviewer
+                          AND s.decided_at = d.decided_at AND s.action = d.action
+                     JOIN items i ON i.id = d.item_id
+                     WHERE i.domain = ?1",
+                )?
+                .query_map([&domain], |r| {
+                    Ok(RatedAnswer {
+                        item: r.get(0)?,
+                        question: r.get(1)?,
+                        value: parse_json(r.get_ref(2)?.as_str()?)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            out.push(form_stats(
+                &domain,
+                form.version,
+                &form.questions,
+                &effective,
+                &ratings,
+            ));
+        }
+        Ok(out)
     }
 
     /// The answers given with the decisions on an item, in log order, then question order.

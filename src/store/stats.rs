@@ -41,6 +41,7 @@ impl Store {
             burn_down: burn_down(conn)?,
             agreement: agreement(conn)?,
             vetter: vetter_agreement_counted(&vetted_decision_counts(conn)?),
+            forms: self.form_stats()?,
         })
     }
 }

@@ -130,6 +130,39 @@ fn answers_are_stored_with_the_decision_under_the_form_version_in_force() {
     );
     drop(conn);
 
+    // A second reviewer rates a-1 too: agreement on the rating is ordinal, on items both rated.
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-1",
+            "approve",
+            "--form",
+            "correctness=2",
+            "--reviewer",
+            "ben",
+        ])
+        .assert()
+        .success();
+    let stats = json_of(vetted(&db.path).args(["stats", "--json"]));
+    let correctness = &stats["forms"][0]["questions"][0];
+    assert_eq!(stats["forms"][0]["version"], 2, "the form in force");
+    assert_eq!(correctness["id"], "correctness");
+    assert_eq!(
+        correctness["answered"], 2,
+        "a-1's decision in force (ben's) and a-3's answered it"
+    );
+    assert_eq!(correctness["agreement"]["level"], "ordinal");
+    assert_eq!(
+        correctness["agreement"]["items"], 1,
+        "ana and ben both rated a-1"
+    );
+    let human = vetted(&db.path).arg("stats").output().unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("Review form of finance (version 2)"),
+        "the human stats show the form:\n{human}"
+    );
+
     vetted(&db.path)
         .args(["forms", "remove", "finance"])
         .assert()

@@ -265,6 +265,7 @@ export function mockStats(rows: readonly StatsRow[], reasons: readonly RejectRea
       by_pair: byPair,
     },
     vetter: vetterAgreement(rows),
+    forms: [],
     pending: get("pending"),
     approved: get("approved"),
     edited: get("edited"),

@@ -19,6 +19,8 @@ import {
   pairAgreementRows,
   rejectReasons,
 } from "./statsCharts";
+import type { QuestionStats } from "./bindings/QuestionStats";
+import { agreementNote } from "./components/stats/FormSection";
 
 const RLO = "\u202E";
 const ZWSP = "\u200B";
@@ -43,6 +45,7 @@ function emptyStats(): Stats {
       by_pair: [],
     },
     vetter: [],
+    forms: [],
     pending: 0,
     approved: 0,
     edited: 0,
@@ -226,5 +229,15 @@ describe("vetter confusion matrix", () => {
     ]);
     expect(matrix.columnTotals).toEqual([5, 1, 3]);
     expect(matrix.total).toBe(9);
+  });
+});
+
+describe("review form figures", () => {
+  const question = (agreement: QuestionStats["agreement"]): QuestionStats => ({ id: "c", label: "C", answered: 3, counts: [], mean: null, agreement });
+  it("say what the agreement figure covers, or why there is none", () => {
+    expect(agreementNote(question({ level: "ordinal", items: 12, alpha: 0.8154 }))).toBe("α (ordinal) 0.815 over 12 items answered by two or more reviewers");
+    expect(agreementNote(question({ level: "nominal", items: 0, alpha: null }))).toContain("no item answered by two reviewers");
+    expect(agreementNote(question({ level: "nominal", items: 4, alpha: null }))).toContain("every answer was the same");
+    expect(agreementNote(question(null))).toContain("no agreement figure");
   });
 });

@@ -224,6 +224,39 @@ pub fn render(s: &Stats) -> String {
                 .collect(),
         );
     }
+    for form in &s.forms {
+        section(
+            &mut out,
+            &format!("Review form of {} (version {})", form.domain, form.version),
+        );
+        out += &table(
+            &[
+                "question", "answered", "answers", "mean", "alpha", "on items",
+            ],
+            form.questions
+                .iter()
+                .map(|q| {
+                    let answers: Vec<String> = q
+                        .counts
+                        .iter()
+                        .map(|c| format!("{} {}", c.value, c.count))
+                        .collect();
+                    vec![
+                        q.id.clone(),
+                        q.answered.to_string(),
+                        answers.join(" · "),
+                        q.mean.map_or("-".into(), |m| format!("{m:.2}")),
+                        q.agreement
+                            .as_ref()
+                            .map_or("-".into(), |a| format!("{} ({})", number(a.alpha), a.level)),
+                        q.agreement
+                            .as_ref()
+                            .map_or("-".into(), |a| a.items.to_string()),
+                    ]
+                })
+                .collect(),
+        );
+    }
     out
 }
 

@@ -3,6 +3,7 @@ import type { AgreementStats } from "./AgreementStats";
 import type { BurnDownDay } from "./BurnDownDay";
 import type { DayDecisions } from "./DayDecisions";
 import type { EditDistances } from "./EditDistances";
+import type { FormStats } from "./FormStats";
 import type { Outcomes } from "./Outcomes";
 import type { ReasonCount } from "./ReasonCount";
 import type { ReviewerDecisions } from "./ReviewerDecisions";
@@ -51,7 +52,11 @@ burn_down: Array<BurnDownDay>, agreement: AgreementStats,
 /**
  * Vetting model vs reviewers, per domain and vetting model (see `vetter_agreement`).
  */
-vetter: Array<VetterAgreement>, pending: number, approved: number, edited: number, rejected: number, needs_sme: number, 
+vetter: Array<VetterAgreement>, 
+/**
+ * Each domain's review form in force, question by question (see `review_form::stats`).
+ */
+forms: Array<FormStats>, pending: number, approved: number, edited: number, rejected: number, needs_sme: number, 
 /**
  * Items whose reviews disagree, waiting for an adjudicator (counted among `pending`).
  */

@@ -12,6 +12,7 @@ import { BurnDownChart, EditDistanceChart, RejectReasonsChart } from "./stats/De
 import { RatesChart } from "./stats/OutcomeCharts";
 import { StatTiles } from "./stats/StatTiles";
 import { AlignmentSection } from "./stats/AlignmentSection";
+import { FormSection } from "./stats/FormSection";
 import { VetterSection } from "./stats/VetterSection";
 
 interface StatsDashboardProps {
@@ -67,6 +68,7 @@ function StatsBody({ stats, revision, onShowConfident }: { stats: Stats } & Pick
         <AgreementTables stats={stats} />
         <VetterSection vetters={stats.vetter} />
         <AlignmentSection revision={revision} onShowConfident={onShowConfident} />
+        <FormSection forms={stats.forms} />
       </div>
     </div>
   );
