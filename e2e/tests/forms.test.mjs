@@ -71,7 +71,7 @@ test('a rubric answered by keys is stored with the decision', async () => {
     await browser.waitUntil(async () => (await browser.$$('[data-testid="chart-form-question"]')).length === 3,
       { timeoutMsg: 'one card per question of the form' });
     const note = await browser.$('[data-testid="chart-form-question"] .chart-note').getText();
-    assert.match(note, /Review form v1: 1 items answered, mean 4\.00; α \(ordinal\): no item answered by two reviewers yet/,
+    assert.match(note, /Review form v1: 1 item answered, mean 4\.00; α \(ordinal\): no item answered by two reviewers yet/,
       'the rating card gives the count, the mean and why there is no α yet');
     await browser.$('[data-testid="chart-form-question"]').scrollIntoView();
     await screenshot(browser, 'review-form-stats.png');

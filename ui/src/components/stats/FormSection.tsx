@@ -26,9 +26,11 @@ export function agreementNote(question: QuestionStats): string {
   if (a === null) return "no agreement figure for this kind of question";
   if (a.items === 0) return `α (${a.level}): no item answered by two reviewers yet`;
   return a.alpha === null
-    ? `α (${a.level}) undefined over ${a.items} items: every answer was the same`
-    : `α (${a.level}) ${a.alpha.toFixed(3)} over ${a.items} items answered by two or more reviewers`;
+    ? `α (${a.level}) undefined over ${items(a.items)}: every answer was the same`
+    : `α (${a.level}) ${a.alpha.toFixed(3)} over ${items(a.items)} answered by two or more reviewers`;
 }
+
+const items = (n: number) => (n === 1 ? "1 item" : `${n} items`);
 
 function QuestionCard({ form, question }: { form: FormStats; question: QuestionStats }) {
   const rows = useMemo(() => question.counts.map((c) => ({ label: visibleText(c.value), count: c.count })), [question]);
@@ -37,7 +39,7 @@ function QuestionCard({ form, question }: { form: FormStats; question: QuestionS
   return (
     <ChartCard
       title={`${form.domain} · ${visibleText(question.label)}`}
-      note={`Review form v${form.version}: ${question.answered} items answered${mean}; ${agreementNote(question)}`}
+      note={`Review form v${form.version}: ${items(question.answered)} answered${mean}; ${agreementNote(question)}`}
       testId="chart-form-question"
       empty={rows.length === 0 ? `${question.answered} answers (numbers and texts are not charted).` : question.answered === 0 ? "Not answered yet." : null}
     >
