@@ -217,22 +217,14 @@ pub fn check_questions(questions: &[FormQuestion]) -> std::result::Result<(), St
 pub type FormAnswers = BTreeMap<String, serde_json::Value>;
 
 /// Checks `answers` against `questions` for a decision of `action`: every answer names a
-/// question and fits it, and (for approve, edit and reject) every required question is answered.
+/// question and fits it ([`check_values`]), and (for approve, edit and reject) every required
+/// question is answered.
 pub fn check_answers(
     questions: &[FormQuestion],
     answers: &FormAnswers,
     action: Action,
 ) -> Result<()> {
-    for (id, value) in answers {
-        let question = questions.iter().find(|q| &q.id == id).ok_or_else(|| {
-            Error::BadRequest(format!(
-                "the review form has no question '{id}' (it asks: {})",
-                ids(questions)
-            ))
-        })?;
-        check_value(question, value)
-            .map_err(|problem| Error::BadRequest(format!("question '{id}': {problem}")))?;
-    }
+    check_values(questions, answers)?;
     if matches!(action, Action::Approve | Action::Edit | Action::Reject) {
         let missing: Vec<&str> = questions
             .iter()
@@ -245,6 +237,22 @@ pub fn check_answers(
                 missing.join(", ")
             )));
         }
+    }
+    Ok(())
+}
+
+/// Checks that every answer names one of `questions` and fits it (type, scale, options,
+/// bounds); says nothing about questions left open.
+pub fn check_values(questions: &[FormQuestion], answers: &FormAnswers) -> Result<()> {
+    for (id, value) in answers {
+        let question = questions.iter().find(|q| &q.id == id).ok_or_else(|| {
+            Error::BadRequest(format!(
+                "the review form has no question '{id}' (it asks: {})",
+                ids(questions)
+            ))
+        })?;
+        check_value(question, value)
+            .map_err(|problem| Error::BadRequest(format!("question '{id}': {problem}")))?;
     }
     Ok(())
 }

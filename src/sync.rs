@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Action, EditedContent, Item, ItemBody, RejectReason};
 use crate::error::{Error, Result};
+use crate::review_form::{FormAnswers, FormQuestion};
 use crate::team::ReviewerProfile;
 
 /// The `format` field of every bundle.
@@ -39,6 +40,9 @@ pub struct Bundle {
     pub reject_reasons: Vec<RejectReason>,
     /// The items the decisions refer to, in the import record format (docs/import-format.md).
     pub items: Vec<serde_json::Value>,
+    /// The review form versions the decisions' answers were given under. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<BundleForm>,
     /// Decisions and reverts, in log order (`clock`, then `id`).
     pub decisions: Vec<BundleDecision>,
 }
@@ -75,6 +79,29 @@ pub struct BundleDecision {
     /// bundle without bulk approvals reads as before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<BundleBatch>,
+    /// The review form answers given with the decision. Absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<BundleAnswers>,
+}
+
+/// A version of a domain's review form, as a bundle carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleForm {
+    pub domain: String,
+    pub version: i64,
+    pub questions: Vec<FormQuestion>,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A decision's answers and the form version they were given under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleAnswers {
+    pub domain: String,
+    pub version: i64,
+    pub answers: FormAnswers,
 }
 
 /// The batch a bundled decision belongs to (see `decision_batches`).

@@ -4,14 +4,15 @@
 //! own transaction and name the version they were given under.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::decisions::record_in;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{Decision, DecisionInput};
 use crate::error::{Error, Result};
 use crate::review_form::stats::{FormStats, RatedAnswer, form_stats};
-use crate::review_form::{FormAnswers, FormQuestion, check_answers, check_questions};
+use crate::review_form::{FormAnswers, FormQuestion, check_answers, check_questions, check_values};
+use crate::sync::{BundleAnswers, BundleForm};
 
 /// One version of a domain's review form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
@@ -243,4 +244,115 @@ fn form_of_item(tx: &Transaction<'_>, external_id: &str) -> Result<Option<Review
         Some(domain) => form_in_force(tx, &domain),
         None => Ok(None),
     }
+}
+
+/// The answers recorded with decision `decision_id`, as a sync bundle carries them.
+pub(super) fn bundle_answers(
+    conn: &Connection,
+    decision_id: &str,
+) -> Result<Option<BundleAnswers>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.domain, f.version, a.question, a.value FROM form_answers a
+         JOIN review_forms f ON f.id = a.form_id WHERE a.decision_id = ?1 ORDER BY a.question",
+    )?;
+    let mut rows = stmt.query([decision_id])?;
+    let mut found: Option<BundleAnswers> = None;
+    while let Some(r) = rows.next()? {
+        let (domain, version): (String, i64) = (r.get(0)?, r.get(1)?);
+        let entry = found.get_or_insert_with(|| BundleAnswers {
+            domain,
+            version,
+            answers: FormAnswers::new(),
+        });
+        entry
+            .answers
+            .insert(r.get(2)?, parse_json(&r.get::<_, String>(3)?)?);
+    }
+    Ok(found)
+}
+
+/// Version `version` of `domain`'s form, as a sync bundle carries it.
+pub(super) fn bundle_form(conn: &Connection, domain: &str, version: i64) -> Result<BundleForm> {
+    let form = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM review_forms WHERE domain = ?1 AND version = ?2"
+        ))?
+        .query_row(params![domain, version], read)?;
+    Ok(BundleForm {
+        domain: form.domain,
+        version: form.version,
+        questions: form.questions,
+        author: form.author,
+        created_at: form.created_at,
+    })
+}
+
+/// Adds a bundled form version this database lacks; one it holds must have the same questions
+/// (form versions are numbered per database, so two laptops that each wrote a version N of a
+/// domain's form cannot merge: the refusal names it).
+pub(super) fn merge_form(tx: &Transaction<'_>, form: &BundleForm) -> Result<()> {
+    check_questions(&form.questions).map_err(|p| {
+        Error::BadRequest(format!(
+            "review form '{}' version {}: {p}",
+            form.domain, form.version
+        ))
+    })?;
+    let held: Option<String> = tx
+        .prepare_cached("SELECT questions FROM review_forms WHERE domain = ?1 AND version = ?2")?
+        .query_row(params![form.domain, form.version], |r| r.get(0))
+        .optional()?;
+    match held {
+        Some(held) if parse_json::<Vec<FormQuestion>>(&held)? == form.questions => Ok(()),
+        Some(_) => Err(Error::BadRequest(format!(
+            "review form '{}' version {} differs from this database's version {}: set one \
+             form for the domain on one laptop and share it before reviewing",
+            form.domain, form.version, form.version
+        ))),
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO review_forms (domain, version, questions, author, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                form.domain,
+                form.version,
+                serde_json::to_string(&form.questions).expect("questions serialize"),
+                form.author,
+                form.created_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ])?;
+            Ok(())
+        }
+    }
+}
+
+/// Records a merged decision's answers under the form version they name (merged or held).
+pub(super) fn merge_answers(
+    tx: &Transaction<'_>,
+    decision_id: &str,
+    given: &BundleAnswers,
+) -> Result<()> {
+    let form = tx
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM review_forms WHERE domain = ?1 AND version = ?2"
+        ))?
+        .query_row(params![given.domain, given.version], read)
+        .optional()?
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "decision '{decision_id}' answers review form '{}' version {}, which is \
+                 neither in the bundle nor in this database",
+                given.domain, given.version
+            ))
+        })?;
+    check_values(&form.questions, &given.answers)
+        .map_err(|e| Error::BadRequest(format!("decision '{decision_id}': {e}")))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO form_answers (decision_id, form_id, question, value)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (question, value) in &given.answers {
+        insert.execute(params![decision_id, form.id, question, value.to_string()])?;
+    }
+    Ok(())
 }

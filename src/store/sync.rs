@@ -14,6 +14,7 @@ use super::item_rows::{VISIBLE, body_of};
 use super::items::{Inserted, insert_item};
 use super::profiles::{all_profiles, ensure_reviewer, merge_profile};
 use super::projection::project;
+use super::review_forms::{bundle_answers, bundle_form, merge_answers, merge_form};
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{Action, EditedContent, ItemKind};
 use crate::edit_distance::edit_distance;
@@ -162,6 +163,18 @@ impl Store {
             }
         }
         decisions.sort_by(|a, b| (a.clock, &a.id).cmp(&(b.clock, &b.id)));
+        for d in &mut decisions {
+            d.form = bundle_answers(&self.conn, &d.id)?;
+        }
+        let form_versions: BTreeSet<(&str, i64)> = decisions
+            .iter()
+            .filter_map(|d| d.form.as_ref())
+            .map(|f| (f.domain.as_str(), f.version))
+            .collect();
+        let forms = form_versions
+            .into_iter()
+            .map(|(domain, version)| bundle_form(&self.conn, domain, version))
+            .collect::<Result<Vec<_>>>()?;
         let item_ids: BTreeSet<&str> = decisions.iter().map(|d| d.item.as_str()).collect();
         let items = item_ids
             .into_iter()
@@ -185,6 +198,7 @@ impl Store {
             reviewers: all_profiles(&self.conn)?,
             reject_reasons: self.reject_reasons()?,
             items,
+            forms,
             decisions,
         })
     }
@@ -228,6 +242,7 @@ impl Store {
                     (Some(id), Some(rule)) => Some(BundleBatch { id, rule }),
                     _ => None,
                 },
+                form: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -318,6 +333,9 @@ impl Store {
                         )));
                     }
                 }
+            }
+            for form in &bundle.forms {
+                merge_form(tx, form)?;
             }
             let mut touched: Vec<(i64, ReviewState)> = Vec::new();
             for d in decisions {
@@ -439,6 +457,9 @@ fn merge_decision(
     ])?;
     if let Some(batch) = &d.batch {
         add_to_batch(tx, &d.id, &batch.id, &batch.rule)?;
+    }
+    if let Some(answers) = &d.form {
+        merge_answers(tx, &d.id, answers)?;
     }
     Ok(true)
 }

@@ -246,3 +246,66 @@ fn a_malformed_bundle_is_rejected_and_changes_nothing() {
     let report = merge(&a, &good);
     assert_eq!(report["decisions_added"], 1);
 }
+
+const FORM: &str = "[[question]]\nid = \"correctness\"\nlabel = \"How correct?\"\ntype = \"rating\"\nscale = 5\nrequired = true\n";
+
+#[test]
+fn review_form_answers_travel_with_their_decisions_and_diverged_forms_are_refused() {
+    let a = laptop(2);
+    let b = laptop(2);
+    let form = a.write_file("finance.toml", FORM);
+    run(&a, &["forms", "set", "finance", form.to_str().unwrap()]);
+    run(
+        &a,
+        &[
+            "decide",
+            "t-0",
+            "approve",
+            "--form",
+            "correctness=4",
+            "--reviewer",
+            "ann",
+        ],
+    );
+    let bundle = pack(&a, "a.json");
+    let report = merge(&b, &bundle);
+    assert_eq!(report["decisions_added"], 1);
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&b, &["show", "t-0", "--json"])).unwrap();
+    assert_eq!(
+        shown["form_answers"],
+        serde_json::json!([{
+            "decision_id": shown["decisions"][0]["id"],
+            "form_version": 1,
+            "question": "correctness",
+            "value": 4
+        }]),
+        "the answer arrives with the decision, under the same form version"
+    );
+    let forms: serde_json::Value =
+        serde_json::from_str(&run(&b, &["forms", "show", "finance", "--json"])).unwrap();
+    assert_eq!(
+        forms["in_force"]["version"], 1,
+        "the form version arrives too"
+    );
+    assert_eq!(
+        merge(&b, &bundle)["decisions_added"],
+        0,
+        "merging again adds nothing"
+    );
+
+    // A third laptop wrote its own version 1 of the domain's form: the merge is refused whole.
+    let c = laptop(2);
+    let other = c.write_file("other.toml", FORM.replace("scale = 5", "scale = 7"));
+    run(&c, &["forms", "set", "finance", other.to_str().unwrap()]);
+    let before = table_counts(&c.path);
+    vetted(&c.path)
+        .args(["sync", "merge", bundle.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("review form 'finance' version 1 differs")
+                .and(predicate::str::contains("nothing was merged")),
+        );
+    assert_eq!(table_counts(&c.path), before, "nothing changed");
+}
