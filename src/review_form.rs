@@ -66,11 +66,39 @@ pub enum QuestionKind {
 }
 
 /// A form as written in its TOML file: `[[question]]` tables.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FormFile {
     #[serde(rename = "question", default)]
     questions: Vec<FormQuestion>,
+}
+
+/// A form to start from when a domain has none: one question of each common kind.
+pub const EXAMPLE_FORM: &str = r#"# A review form: the questions asked with every decision in this domain.
+# Types: rating (scale 5 or 7, optional labels), yes_no, single_choice and multi_label
+# (2 to 9 options), number (optional min, max), text (optional max_chars).
+
+[[question]]
+id = "correctness"
+label = "How correct is the answer?"
+type = "rating"
+scale = 5
+labels = ["wrong", "mostly wrong", "partly right", "mostly right", "right"]
+required = true
+
+[[question]]
+id = "issues"
+label = "Issues"
+type = "multi_label"
+options = ["hallucination", "outdated", "personal_data"]
+"#;
+
+/// `questions` as a form file's TOML; [`parse_form`] reads it back to the same questions.
+pub fn form_toml(questions: &[FormQuestion]) -> String {
+    toml::to_string(&FormFile {
+        questions: questions.to_vec(),
+    })
+    .expect("a form serializes to TOML")
 }
 
 /// Reads and checks a form file; errors name the file, the line and the field.
@@ -284,6 +312,9 @@ fn check_value(
             }
         }
         (QuestionKind::MultiLabel { options }, Value::Array(values)) => {
+            if values.is_empty() {
+                return Err("no label is no answer: leave the question out".into());
+            }
             let mut seen = BTreeSet::new();
             for v in values {
                 let label = v.as_str().ok_or("labels are strings")?;
@@ -451,6 +482,31 @@ options = ["hallucination", "outdated", "personal_data"]
         assert!(
             err.starts_with("5: wieght"),
             "an unknown field is named with its line: {err}"
+        );
+    }
+
+    #[test]
+    fn a_form_written_as_toml_reads_back_the_same_and_the_example_is_valid() {
+        let form = parse_form(FORM).unwrap();
+        assert_eq!(
+            parse_form(&form_toml(&form)).unwrap(),
+            form,
+            "TOML round trip"
+        );
+        let numbers = parse_form(
+            "[[question]]\nid = \"minutes\"\nlabel = \"M\"\ntype = \"number\"\nmin = 0\n\
+             [[question]]\nid = \"note\"\nlabel = \"N\"\ntype = \"text\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            parse_form(&form_toml(&numbers)).unwrap(),
+            numbers,
+            "unset bounds stay unset"
+        );
+        assert_eq!(
+            parse_form(EXAMPLE_FORM).map(|q| q.len()),
+            Ok(2),
+            "the example is a form"
         );
     }
 

@@ -76,6 +76,25 @@ test('a rubric answered by keys is stored with the decision', async () => {
     await browser.$('[data-testid="chart-form-question"]').scrollIntoView();
     await screenshot(browser, 'review-form-stats.png');
     await browser.keys('Escape');
+
+    // The form is edited in the app: a typo is refused with its line, a fix becomes version 2.
+    await browser.keys(['Control', 'Shift', 'f']);
+    const editor = browser.$('[data-testid="review-form-text"]');
+    await editor.waitForDisplayed({ timeoutMsg: 'Ctrl+Shift+F opens the form editor' });
+    await browser.waitUntil(async () => (await editor.getValue()).includes('correctness'), { timeoutMsg: 'the form in force is shown as TOML' });
+    const current = await editor.getValue();
+    await editor.setValue(current.replace('scale = 5', 'scael = 5'));
+    await browser.$('[data-testid="review-form-save"]').click();
+    const problem = await browser.$('[data-testid="review-form-problem"]');
+    await problem.waitForDisplayed();
+    assert.match(await problem.getText(), /^line \d+: scael/, 'the refusal names the line and the field');
+    await editor.setValue(current.replace('required = true', 'required = false'));
+    await browser.keys(['Control', 'Enter']);
+    await browser.$('[data-testid="review-form-saved"]').waitForDisplayed();
+    assert.match(await browser.$('[data-testid="review-form-saved"]').getText(), /Version 2 is in force in film-tv/);
+    await browser.keys('Escape');
+    await browser.waitUntil(async () => (await browser.$('[data-testid="review-form"]').getAttribute('data-version')) === '2',
+      { timeoutMsg: 'the review loop asks the new version at once' });
   } finally {
     await stop();
   }
@@ -87,4 +106,6 @@ test('a rubric answered by keys is stored with the decision', async () => {
     'the answers are stored with the approval, under the form version in force',
   );
   assert.equal(shown.form_answers[0].decision_id, shown.decisions[0].id, 'tied to the decision');
+  const versions = JSON.parse(execFileSync(cliBinary, ['--db', db, 'forms', 'show', 'film-tv', '--json']).toString());
+  assert.equal(versions.in_force.questions[0].required, false, 'the version saved in the app is in force, with its change');
 });

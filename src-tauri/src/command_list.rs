@@ -37,6 +37,8 @@ macro_rules! with_app_commands {
             item_history,
             decide,
             review_form,
+            review_form_draft,
+            save_review_form,
             undo,
             redo,
             start_rule_check,

@@ -30,7 +30,7 @@ use vetted::roles::prompts::{PromptView, Template, prompt_view, set_prompt};
 use vetted::stats::Stats;
 use vetted::store::{
     CostTotals, Guideline, PromptRevision, QueueFacets, QueueFilter, Reverted, ReviewForm,
-    SearchResults,
+    ReviewFormDraft, SearchResults,
 };
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::window::{Window, WindowState, window_title};
@@ -213,6 +213,25 @@ pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decisi
 #[tauri::command(async)]
 pub fn review_form(state: State<'_, AppState>, domain: String) -> Result<Option<ReviewForm>> {
     state.store()?.review_form(&domain)
+}
+
+/// `domain`'s form for the editor: in force, its versions and its TOML text.
+#[tauri::command(async)]
+pub fn review_form_draft(state: State<'_, AppState>, domain: String) -> Result<ReviewFormDraft> {
+    state.store()?.review_form_draft(&domain)
+}
+
+/// Puts the form written in `text` in force for `domain` as a new version, by the session
+/// reviewer; `None` stops asking it.
+#[tauri::command(async)]
+pub fn save_review_form(
+    state: State<'_, AppState>,
+    domain: String,
+    text: Option<String>,
+) -> Result<ReviewForm> {
+    state
+        .store()?
+        .save_review_form_text(&domain, text.as_deref(), &state.reviewer())
 }
 
 /// Full-text search over questions, answers, evidence and relationships (FTS5); the query is

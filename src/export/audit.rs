@@ -143,7 +143,11 @@ pub(super) fn run(
             vetting_verdict: item.vetting.as_ref().map(|v| v.verdict),
             vetting_score: item.vetting.as_ref().and_then(|v| v.score),
             form_version: row.get(FORM_VERSION_COLUMN)?,
-            form_answers: row.get(FORM_ANSWERS_COLUMN)?,
+            form_answers: row
+                .get::<_, Option<String>>(FORM_ANSWERS_COLUMN)?
+                .map(|answers| {
+                    screened_answers(&answers, options.pii, &mut manifest.privacy.found)
+                }),
         };
         line.clear();
         if csv {
@@ -169,6 +173,30 @@ pub(super) fn run(
     manifest.add_warnings();
     super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
     Ok(manifest)
+}
+
+/// A decision's answers (a JSON object) with the privacy screen applied to every text in it, as
+/// to notes (unless `--pii off`).
+fn screened_answers(json: &str, pii: PiiMode, found: &mut privacy::Findings) -> String {
+    fn screen(value: &mut serde_json::Value, found: &mut privacy::Findings) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Cow::Owned(redacted) = privacy::redact(text, found) {
+                    *text = redacted;
+                }
+            }
+            serde_json::Value::Array(values) => values.iter_mut().for_each(|v| screen(v, found)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| screen(v, found)),
+            _ => {}
+        }
+    }
+    if pii == PiiMode::Off {
+        return json.to_owned();
+    }
+    let mut value: serde_json::Value =
+        serde_json::from_str(json).expect("the database holds answers as JSON");
+    screen(&mut value, found);
+    value.to_string()
 }
 
 /// One CSV row (RFC 4180): the record's JSON values in [`COLUMNS`] order; strings as text,

@@ -179,7 +179,10 @@ pub fn find(text: &str) -> Vec<Found> {
     let Some(candidates) = candidates(text) else {
         return Vec::new();
     };
-    let mut found: Vec<Found> = Vec::new();
+    // Taken ranges by start (they never overlap, so their ends grow with their starts): a new
+    // range overlaps one exactly when the last taken range starting before its end reaches past
+    // its start.
+    let mut taken: BTreeMap<usize, (usize, PiiKind)> = BTreeMap::new();
     for (index, (detector, regex)) in SCREEN.detectors.iter().enumerate() {
         if !candidates.matched(index) {
             continue;
@@ -188,20 +191,23 @@ pub fn find(text: &str) -> Vec<Found> {
             let Some(len) = (detector.secret_len)(candidate.as_str()) else {
                 continue;
             };
-            let range = candidate.start()..candidate.start() + len;
-            let overlaps = found
-                .iter()
-                .any(|f| f.range.start < range.end && range.start < f.range.end);
+            let (start, end) = (candidate.start(), candidate.start() + len);
+            let overlaps = taken
+                .range(..end)
+                .next_back()
+                .is_some_and(|(_, (taken_end, _))| *taken_end > start);
             if !overlaps {
-                found.push(Found {
-                    kind: detector.kind,
-                    range,
-                });
+                taken.insert(start, (end, detector.kind));
             }
         }
     }
-    found.sort_by_key(|f| f.range.start);
-    found
+    taken
+        .into_iter()
+        .map(|(start, (end, kind))| Found {
+            kind,
+            range: start..end,
+        })
+        .collect()
 }
 
 /// What [`redact`] would find in `text`, without keeping the redacted copy.

@@ -67,7 +67,7 @@ pub(crate) use products::RegistryReader;
 pub use prompt_revisions::PromptRevision;
 pub use queue::{ConfidentPass, QueueFacets, QueueFilter, QueueSort};
 pub use relationship_items::RelationshipItem;
-pub use review_forms::{GivenAnswer, ReviewForm};
+pub use review_forms::{GivenAnswer, ReviewForm, ReviewFormDraft};
 pub use reviewed_examples::{ExampleQuery, ReviewedExample};
 pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};

@@ -6,12 +6,16 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::decision_rows::decision_by_id;
 use super::decisions::record_in;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{Decision, DecisionInput};
 use crate::error::{Error, Result};
 use crate::review_form::stats::{FormStats, RatedAnswer, form_stats};
-use crate::review_form::{FormAnswers, FormQuestion, check_answers, check_questions, check_values};
+use crate::review_form::{
+    EXAMPLE_FORM, FormAnswers, FormQuestion, check_answers, check_questions, check_values,
+    form_toml, parse_form,
+};
 use crate::sync::{BundleAnswers, BundleForm};
 
 /// One version of a domain's review form.
@@ -40,6 +44,17 @@ pub struct GivenAnswer {
     pub question: String,
     #[ts(type = "unknown")]
     pub value: serde_json::Value,
+}
+
+/// A domain's form as the app's editor shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ReviewFormDraft {
+    pub in_force: Option<ReviewForm>,
+    /// Every version, newest first.
+    pub versions: Vec<ReviewForm>,
+    /// The form in force as TOML, or an example to start from when there is none.
+    pub text: String,
 }
 
 const COLUMNS: &str = "id, domain, version, questions, author, created_at";
@@ -79,6 +94,41 @@ impl Store {
         ))?;
         let rows = stmt.query_map([domain], read)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// `domain`'s form for the editor: in force, every version, and its TOML text.
+    pub fn review_form_draft(&self, domain: &str) -> Result<ReviewFormDraft> {
+        let in_force = self.review_form(domain)?;
+        let text = in_force
+            .as_ref()
+            .map_or_else(|| EXAMPLE_FORM.to_owned(), |f| form_toml(&f.questions));
+        Ok(ReviewFormDraft {
+            in_force,
+            versions: self.review_form_versions(domain)?,
+            text,
+        })
+    }
+
+    /// Puts the form written in `text` (TOML, see `review_form`) in force as a new version;
+    /// `None` retires the domain's form. A bad text is refused naming its line and field.
+    pub fn save_review_form_text(
+        &mut self,
+        domain: &str,
+        text: Option<&str>,
+        author: &str,
+    ) -> Result<ReviewForm> {
+        let Some(text) = text else {
+            return self.set_review_form(domain, None, author);
+        };
+        let questions = parse_form(text).map_err(|problem| {
+            Error::BadRequest(match problem.split_once(": ") {
+                Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
+                    format!("line {line}: {rest}")
+                }
+                _ => problem.trim().to_owned(),
+            })
+        })?;
+        self.set_review_form(domain, Some(&questions), author)
     }
 
     /// Adds a version of `domain`'s form (`questions` checked as a form); `None` retires it.
@@ -130,6 +180,11 @@ impl Store {
         answers: &FormAnswers,
     ) -> Result<Decision> {
         self.write(|tx| {
+            // A retry of a recorded decision: its answer is the recorded decision (or the
+            // refusal of an id used for another item), whatever the form says now.
+            if decision_by_id(tx, &input.id)?.is_some() {
+                return record_in(tx, input, false);
+            }
             let form = form_of_item(tx, &input.item)?;
             match &form {
                 Some(form) => check_answers(&form.questions, answers, input.action)?,
@@ -144,7 +199,7 @@ impl Store {
             let decision = record_in(tx, input, false)?;
             if let Some(form) = form {
                 let mut insert = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO form_answers (decision_id, form_id, question, value)
+                    "INSERT INTO form_answers (decision_id, form_id, question, value)
                      VALUES (?1, ?2, ?3, ?4)",
                 )?;
                 for (question, value) in answers {
@@ -169,15 +224,16 @@ impl Store {
             let Some(form) = form_in_force(&self.conn, &domain)? else {
                 continue;
             };
+            // Answers under the version in force only: another version may ask otherwise.
             let effective = self
                 .conn
                 .prepare_cached(
                     "SELECT a.question, a.value FROM form_answers a
                      JOIN decisions d ON d.id = a.decision_id
                      JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
-                     WHERE i.domain = ?1",
+                     WHERE a.form_id = ?1",
                 )?
-                .query_map([&domain], |r| {
+                .query_map([form.id], |r| {
                     Ok((r.get(0)?, parse_json(r.get_ref(1)?.as_str()?)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -188,10 +244,9 @@ impl Store {
                      JOIN decisions d ON d.id = a.decision_id
                      JOIN stats_ratings s ON s.item_id = d.item_id AND s.reviewer = d.reviewer
                           AND s.decided_at = d.decided_at AND s.action = d.action
-                     JOIN items i ON i.id = d.item_id
-                     WHERE i.domain = ?1",
+                     WHERE a.form_id = ?1",
                 )?
-                .query_map([&domain], |r| {
+                .query_map([form.id], |r| {
                     Ok(RatedAnswer {
                         item: r.get(0)?,
                         question: r.get(1)?,

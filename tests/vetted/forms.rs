@@ -130,11 +130,12 @@ fn answers_are_stored_with_the_decision_under_the_form_version_in_force() {
     );
     drop(conn);
 
-    // A second reviewer rates a-1 too: agreement on the rating is ordinal, on items both rated.
+    // A second reviewer rates a-3 too: agreement on the rating is ordinal, on items both rated
+    // under the version in force (a-1's version-1 answer is not counted).
     vetted(&db.path)
         .args([
             "decide",
-            "a-1",
+            "a-3",
             "approve",
             "--form",
             "correctness=2",
@@ -148,13 +149,13 @@ fn answers_are_stored_with_the_decision_under_the_form_version_in_force() {
     assert_eq!(stats["forms"][0]["version"], 2, "the form in force");
     assert_eq!(correctness["id"], "correctness");
     assert_eq!(
-        correctness["answered"], 2,
-        "a-1's decision in force (ben's) and a-3's answered it"
+        correctness["answered"], 1,
+        "a-3's decision in force (ben's) answered version 2; a-1's answered version 1"
     );
     assert_eq!(correctness["agreement"]["level"], "ordinal");
     assert_eq!(
         correctness["agreement"]["items"], 1,
-        "ana and ben both rated a-1"
+        "two reviewers rated a-3"
     );
     let human = vetted(&db.path).arg("stats").output().unwrap();
     let human = String::from_utf8_lossy(&human.stdout);
@@ -207,5 +208,87 @@ fn a_bad_form_file_is_refused_with_file_line_and_field_and_changes_nothing() {
         form["versions"],
         serde_json::json!([]),
         "nothing was stored"
+    );
+}
+
+#[test]
+fn a_retried_decision_returns_the_recorded_one_and_adds_no_answers() {
+    use vetted::domain::{Action, DecisionInput};
+    use vetted::review_form::{FormAnswers, parse_form};
+
+    let db = temp_db();
+    let mut store = db.open();
+    crate::support::import_lines(&db, &mut store, &[answer_line("a-1", "$12M")]);
+    let optional = parse_form(&FORM.replace("required = true", "required = false")).unwrap();
+    store
+        .set_review_form("finance", Some(&optional), "ana")
+        .unwrap();
+    let input = DecisionInput {
+        id: "d-1".into(),
+        item: "a-1".into(),
+        item_version: 1,
+        reviewer: "ana".into(),
+        action: Action::Approve,
+        edited: None,
+        reason: None,
+        note: None,
+    };
+    let first = store.decide_answering(&input, &FormAnswers::new()).unwrap();
+    // The form now requires an answer; the app retries the same decision after a lost reply.
+    store
+        .set_review_form("finance", Some(&parse_form(FORM).unwrap()), "ana")
+        .unwrap();
+    let answers: FormAnswers = [("correctness".to_owned(), serde_json::json!(5))].into();
+    let again = store
+        .decide_answering(&input, &answers)
+        .expect("a retry is not refused");
+    assert_eq!(again, first, "the retry returns the recorded decision");
+    assert!(
+        store.form_answers("a-1").unwrap().is_empty(),
+        "a retry adds no answers to the recorded decision"
+    );
+}
+
+#[test]
+fn text_answers_are_privacy_screened_in_the_audit_export() {
+    let db = temp_db();
+    let file = db.write_file("items.jsonl", answer_line("a-1", "$12M") + "\n");
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    let form = db.write_file(
+        "finance.toml",
+        "[[question]]\nid = \"comment\"\nlabel = \"Comment\"\ntype = \"text\"\n",
+    );
+    vetted(&db.path)
+        .args(["forms", "set", "finance"])
+        .arg(&form)
+        .assert()
+        .success();
+    vetted(&db.path)
+        .args([
+            "decide",
+            "a-1",
+            "approve",
+            "--form",
+            "comment=ask ana@example.com",
+        ])
+        .assert()
+        .success();
+    let out = db.dir.path().join("audit.jsonl");
+    vetted(&db.path)
+        .args(["export", "--format", "decisions", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let line: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        line["form_answers"], "{\"comment\":\"ask [EMAIL]\"}",
+        "the e-mail address in a text answer is redacted like a note"
     );
 }

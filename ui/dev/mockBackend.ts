@@ -13,6 +13,7 @@ import type { ErrorCode } from "../src/bindings/ErrorCode";
 import type { Guideline } from "../src/bindings/Guideline";
 import type { Item } from "../src/bindings/Item";
 import type { ReviewForm } from "../src/bindings/ReviewForm";
+import type { ReviewFormDraft } from "../src/bindings/ReviewFormDraft";
 import type { KeyBinding } from "../src/bindings/KeyBinding";
 import type { ProviderConfig } from "../src/bindings/ProviderConfig";
 import type { ItemBody } from "../src/bindings/ItemBody";
@@ -398,6 +399,10 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     review_graph: () => mockReviewGraph(rows.map((row) => row.item)),
     get_item: (args) => find(args.externalId as string).item,
     review_form: (): ReviewForm | null => null,
+    review_form_draft: (): ReviewFormDraft => ({ in_force: null, versions: [], text: "[[question]]\n" }),
+    save_review_form: () => {
+      throw appError("bad_request", "the mock backend keeps no review forms");
+    },
     item_history: (args) => find(args.externalId as string).history,
     decide: (args) => record(draftOf("decide", args)),
     guidelines: (args) => guidelineList.filter((g) => g.domain === args.domain && !g.archived).map(withoutArchived),

@@ -127,6 +127,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     formMove: ({ delta }) => review.formMove(delta),
     redact: () => {
       const replaced = review.redact();
+      // null: refused, and already said why (or another dialog has the keys).
       if (replaced === 0) showToast({ tone: "info", text: "Nothing to redact: the privacy screen finds no personal data or secrets in this answer." });
     },
     // The dashboard opens from browsing (an open editor keeps its draft) and closes back to it.
@@ -161,6 +162,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     guidelines: guidelines.focus,
     providers: () => setMode({ kind: "providers" }),
     prompts: () => setMode({ kind: "prompts" }),
+    forms: () => setMode({ kind: "forms" }),
     "run-model": () => setMode({ kind: "llm-run" }),
     save: () => {
       if (mode.kind === "rule") ruleApproval.submit(graph.filter.domain);
@@ -168,7 +170,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
       else if (mode.kind === "llm-run") drafts.llmRunDialog.onConfirm();
       else if (mode.kind === "reviewer") review.reviewerChoice.confirm();
       else if (mode.kind === "sme") review.confirmSme();
-      else if (mode.kind !== "providers" && mode.kind !== "prompts") review.saveEdit();
+      else if (mode.kind !== "providers" && mode.kind !== "prompts" && mode.kind !== "forms") review.saveEdit();
     },
     confirm: review.confirmReject,
     cancel: () => {

@@ -32,6 +32,7 @@ import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
 import type { ReviewForm } from "./bindings/ReviewForm";
+import type { ReviewFormDraft } from "./bindings/ReviewFormDraft";
 import type { ReviewGraph } from "./bindings/ReviewGraph";
 import type { Reverted } from "./bindings/Reverted";
 import type { RulePlan } from "./bindings/RulePlan";
@@ -106,6 +107,9 @@ export const queueFacets = (): Promise<QueueFacets> => call("queue_facets");
 
 export const getItem = (externalId: string): Promise<Item> => call("get_item", { externalId });
 export const reviewForm = (domain: string): Promise<ReviewForm | null> => call("review_form", { domain });
+export const reviewFormDraft = (domain: string): Promise<ReviewFormDraft> => call("review_form_draft", { domain });
+/** Puts the form written in `text` (TOML) in force in `domain` as a new version; null stops asking one. */
+export const saveReviewForm = (domain: string, text: string | null): Promise<ReviewForm> => call("save_review_form", { domain, text });
 
 export const itemHistory = (externalId: string): Promise<Decision[]> => call("item_history", { externalId });
 

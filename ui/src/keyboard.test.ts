@@ -76,6 +76,7 @@ describe("browse mode", () => {
     expect(withForm("a"), "the keymap still wins").toEqual({ type: "approve" });
     expect(withForm("4", { focus: "text" }), "typing in a field is typing").toBeNull();
     expect(run("browse", "Tab"), "without a form Tab is the browser's").toBeNull();
+    expect(withForm("Tab", { focus: "button" }), "from a button Tab moves the focus").toBeNull();
   });
 
   it("ignores unrelated keys and Enter", () => {

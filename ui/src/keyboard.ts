@@ -4,7 +4,7 @@
 import { graphKeyOf, type GraphKey } from "./graphNav";
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "llm-run";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "forms" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -64,6 +64,7 @@ export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, 
     case "reviewer":
     case "providers":
     case "prompts":
+    case "forms":
     case "llm-run":
     case "rule":
       return editCommand(press);
@@ -116,7 +117,9 @@ function browseCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
 /** Keys the keymap leaves free answer the review form: digits the focused question, Tab moves on. */
 function formCommand(press: KeyPress, questions: number): KeyCommand | null {
   if (press.focus === "text" || press.ctrlKey || press.metaKey || press.altKey) return null;
-  if (press.key === "Tab") return { type: "formMove", delta: press.shiftKey ? -1 : 1 };
+  // Tab moves between the form's questions only from the page itself: from a button or a field it
+  // moves the focus, as everywhere.
+  if (press.key === "Tab") return press.focus === "other" ? { type: "formMove", delta: press.shiftKey ? -1 : 1 } : null;
   if (/^[1-9]$/.test(press.key) && !press.repeat && questions > 0) return { type: "formDigit", digit: Number(press.key) };
   return null;
 }

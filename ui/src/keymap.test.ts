@@ -51,9 +51,20 @@ describe("overrides", () => {
     expect(withOverrides([{ action: "launch-rockets", binding: "x" }]), "unknown id").toEqual(DEFAULT_KEYMAP);
   });
 
-  it("report a stored override that collides with another action", () => {
+  it("never leave a key with two actions: a stored override takes the key from its default action", () => {
     const keymap = withOverrides([{ action: "approve", binding: "r" }]);
-    expect(conflicts(keymap), "r would both approve and reject").toEqual([{ binding: "r", actions: ["approve", "reject"] }]);
+    expect(actionFor(keymap, "r"), "r approves").toBe("approve");
+    expect(keymap.reject, "reject lost r and is unbound until rebound").toEqual([]);
+    expect(conflicts(keymap), "no key does two things").toEqual([]);
+  });
+});
+
+describe("a key the reviewer chose", () => {
+  it("keeps its action when a newer default binds it to another one", () => {
+    const keymap = withOverrides([{ action: "skip", binding: "x" }]);
+    expect(keymap.skip).toEqual(["x"]);
+    expect(keymap.redact, "the default x gives way to the reviewer's choice").toEqual([]);
+    expect(actionFor(keymap, "x")).toBe("skip");
   });
 });
 

@@ -28,6 +28,7 @@ export const KEYMAP_ACTIONS = [
   "run-model",
   "providers",
   "prompts",
+  "forms",
   "stats",
   "graph",
   "help",
@@ -62,6 +63,7 @@ export const DEFAULT_KEYMAP: Keymap = {
   "run-model": ["Ctrl+Shift+v"],
   providers: ["Ctrl+Shift+l"],
   prompts: ["Ctrl+Shift+t"],
+  forms: ["Ctrl+Shift+f"],
   stats: ["Ctrl+Shift+d"],
   graph: ["Ctrl+Shift+g"],
   help: ["?"],
@@ -92,6 +94,7 @@ export const ACTION_LABEL: Record<KeymapAction, string> = {
   "run-model": "Run a model: vet the queue, propose relationships, answer questions",
   providers: "LLM providers and API keys",
   prompts: "Prompts: a domain's own vetting, answering and relating prompts, versioned",
+  forms: "Review form: the questions a domain asks with every decision, versioned",
   stats: "Stats dashboard (press again or Esc to go back)",
   graph: "Relationship graph (press again or Esc to go back)",
   help: "Show this cheat sheet",
@@ -125,11 +128,24 @@ export function bindingOf(press: ChordPress): string {
     .join("+");
 }
 
-/** The defaults with each stored override replacing its action's bindings; unknown ids are ignored. */
+/**
+ * The defaults with each stored override replacing its action's bindings; unknown ids are
+ * ignored. A default binding an override claims is dropped from the action that has it by
+ * default, so a key the reviewer chose keeps doing what they chose when a later version binds it
+ * by default to a new action.
+ */
 export function withOverrides(overrides: readonly KeyBinding[]): Keymap {
   const keymap: Keymap = { ...DEFAULT_KEYMAP };
+  const claimed = new Set<string>();
   for (const { action, binding } of overrides) {
-    if (isKeymapAction(action)) keymap[action] = [binding];
+    if (isKeymapAction(action)) {
+      keymap[action] = [binding];
+      claimed.add(binding);
+    }
+  }
+  const overridden = new Set(overrides.map((o) => o.action));
+  for (const action of KEYMAP_ACTIONS) {
+    if (!overridden.has(action)) keymap[action] = keymap[action].filter((binding) => !claimed.has(binding));
   }
   return keymap;
 }
@@ -147,7 +163,7 @@ export interface Conflict {
   actions: KeymapAction[];
 }
 
-/** Bindings claimed by more than one action. */
+/** Bindings claimed by more than one action (the defaults must have none). */
 export function conflicts(keymap: Keymap): Conflict[] {
   const owners = new Map<string, KeymapAction[]>();
   for (const action of KEYMAP_ACTIONS) {

@@ -18,6 +18,8 @@ export type ReviewMode =
   | { kind: "providers" }
   /** A domain's prompt templates, versioned (Models ▸ Prompts). */
   | { kind: "prompts" }
+  /** A domain's review form (rubric), versioned. */
+  | { kind: "forms" }
   | { kind: "llm-run" };
 
 export const BROWSE: ReviewMode = { kind: "browse" };

@@ -7,8 +7,7 @@ import type { Sensitive } from "./bindings/Sensitive";
 
 /** Findings in the answer as the reviewer sees it: in the latest edit if there is one, else in the model's answer. */
 export function shownAnswerFindings(item: Item): Sensitive[] {
-  const place = item.latest_edit?.kind === "answer" ? "edit" : "answer";
-  return item.sensitive.filter((s) => s.place === place);
+  return findingsIn(item.sensitive, item.latest_edit?.kind === "answer" ? "edit" : "answer");
 }
 
 /** Findings of one evidence passage. */

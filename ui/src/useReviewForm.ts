@@ -1,23 +1,32 @@
-// The review form in force in the shown item's domain, fetched when the domain changes (not per
-// item) and again when data changed behind the app (a form set from the CLI, say).
-import { useEffect, useState } from "react";
+// The review form in force in the shown item's domain. Forms are kept per domain once fetched
+// (moving between items costs nothing) and fetched again when data changed behind the app (a form
+// set from the CLI, say).
+import { useEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { ReviewForm } from "./bindings/ReviewForm";
 
-/** `domain`'s form, or null when it has none (or while it loads). */
-export function useReviewForm(domain: string | null, revision: number): ReviewForm | null {
-  const [held, setHeld] = useState<{ domain: string; form: ReviewForm | null } | null>(null);
+export interface ShownForm {
+  /** The domain's form; null when it has none (or could not be read: the core still checks). */
+  form: ReviewForm | null;
+  /** Not fetched yet: whether the domain asks a form is not known. */
+  loading: boolean;
+}
+
+/** `revision` changes when forms may have changed (data behind the app, a form saved here). */
+export function useReviewForm(domain: string | null, revision: string): ShownForm {
+  const forms = useRef({ revision, byDomain: new Map<string, ReviewForm | null>() });
+  if (forms.current.revision !== revision) forms.current = { revision, byDomain: new Map() };
+  const [, setFetched] = useState(0);
   useEffect(() => {
-    if (domain === null) return;
-    let superseded = false;
+    const held = forms.current;
+    if (domain === null || held.byDomain.has(domain)) return;
     const hold = (form: ReviewForm | null) => {
-      if (!superseded) setHeld({ domain, form });
+      held.byDomain.set(domain, form);
+      setFetched((n) => n + 1);
     };
-    // Unreadable: no form shown; the core still refuses a decision missing a required answer.
     api.reviewForm(domain).then(hold, () => hold(null));
-    return () => {
-      superseded = true;
-    };
   }, [domain, revision]);
-  return held !== null && held.domain === domain ? held.form : null;
+  if (domain === null) return { form: null, loading: false };
+  const byDomain = forms.current.byDomain;
+  return byDomain.has(domain) ? { form: byDomain.get(domain) ?? null, loading: false } : { form: null, loading: true };
 }

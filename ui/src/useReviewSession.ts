@@ -174,17 +174,27 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
 
   const { mode, reasons } = state;
   const target = decidable(state, selectedId);
-  const reviewForm = useReviewForm(state.current?.item.domain ?? null, backgroundRevision);
+  const [formRevision, setFormRevision] = useState(0);
+  const { form: reviewForm, loading: formLoading } = useReviewForm(state.current?.item.domain ?? null, `${backgroundRevision}:${formRevision}`);
   const questions = reviewForm?.questions ?? NO_QUESTIONS;
   const [formAnswers, setFormAnswers] = useState<FormAnswers>(NO_ANSWERS);
   const formNow = shownId === null ? NO_ANSWERS : answersOf(formAnswers, shownId);
+  /** Changes the shown item's answers from the latest state (quick key presses each count). */
+  const updateForm = (change: (form: FormAnswers) => FormAnswers) => {
+    if (shownId !== null) setFormAnswers((held) => change(answersOf(held, shownId)));
+  };
   // An adjudicator's final decision answers no form (the reviews it settles did).
-  const formAsked = reviewForm !== null && queue.filter !== "conflict";
+  const adjudicating = queue.filter === "conflict";
+  const formAsked = reviewForm !== null && !adjudicating;
   /** True (and the form says which questions) when `action` may not be taken before answering the required ones. */
   const blockedByForm = (action: DecidingAction): boolean => {
+    if (formLoading && !adjudicating) {
+      showToast({ tone: "info", text: "This domain's review form is still loading: press the key again in a moment." });
+      return true;
+    }
     const missing = formAsked && needsRequired(action) ? missingRequired(questions, formNow.answers) : [];
     if (missing.length === 0) return false;
-    setFormAnswers({ ...formNow, missing, focused: questions.findIndex((q) => q.id === missing[0]) });
+    updateForm((form) => ({ ...form, missing, focused: questions.findIndex((q) => q.id === missing[0]) }));
     const labels = questions.filter((q) => missing.includes(q.id)).map((q) => q.label);
     showToast({ tone: "info", text: `Answer the review form first: ${labels.join("; ")}` });
     return true;
@@ -202,10 +212,13 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   /**
    * Opens the editor (or keeps the open one) with the privacy screen's findings in the shown
    * answer replaced by their typed placeholders; returns how many were replaced (0: nothing to
-   * redact, nothing changes). Saving the edit records it like any other.
+   * redact, nothing changes), or null when an edit cannot start now (another dialog is open, or
+   * the review form must be answered first, which `blockedByForm` says). Saving the edit records
+   * it like any other.
    */
-  const redact = (): number => {
-    if (target === null) return 0;
+  const redact = (): number | null => {
+    if (target === null || (mode.kind !== "browse" && mode.kind !== "edit")) return null;
+    if (mode.kind === "browse" && blockedByForm("edit")) return null;
     const initial = initialDraft(target.item);
     const editing = mode.kind === "edit" ? mode : { kind: "edit" as const, draft: initial, initial, notice: null };
     if (editing.draft.kind !== "answer") return 0;
@@ -302,10 +315,12 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     approve: () => decide("approve"),
     /** The shown domain's review form and the answers given on the shown item. */
     form: { form: formAsked ? reviewForm : null, answers: formNow },
-    formDigit: (digit: number) => setFormAnswers(digitPressed(formNow, questions, digit)),
-    formMove: (delta: 1 | -1) => setFormAnswers(focusMoved(formNow, questions, delta)),
-    formAnswer: (questionId: string, value: unknown) => setFormAnswers(answered(formNow, questionId, value)),
-    formFocus: (index: number) => setFormAnswers({ ...formNow, focused: index }),
+    formDigit: (digit: number) => updateForm((form) => digitPressed(form, questions, digit)),
+    formMove: (delta: 1 | -1) => updateForm((form) => focusMoved(form, questions, delta)),
+    formAnswer: (questionId: string, value: unknown) => updateForm((form) => answered(form, questionId, value)),
+    formFocus: (index: number) => updateForm((form) => ({ ...form, focused: index })),
+    /** A form was saved or removed here: fetch the forms again. */
+    formsChanged: () => setFormRevision((n) => n + 1),
     startEdit,
     redact,
     startReject,

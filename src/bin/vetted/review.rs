@@ -270,7 +270,9 @@ fn print_sensitive(found: &[Sensitive]) {
     if found.is_empty() {
         return;
     }
-    println!("\nPersonal data and secrets (`decide ITEM edit --redact` replaces them):");
+    println!(
+        "\nPersonal data and secrets (`decide ITEM edit --redact` replaces those in the answer):"
+    );
     for s in found {
         let place = match &s.place {
             SensitivePlace::Question => "question".to_owned(),

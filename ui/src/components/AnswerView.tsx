@@ -41,7 +41,13 @@ export const AnswerView = memo(function AnswerView({ body, latestEdit, vetting, 
   return (
     <div className="answer-layout">
       <div className="answer-main">
-        <PrivacyFindings sensitive={sensitive} inAnswer={inAnswer.length} redactKey={redactKey} onRedact={onRedact} />
+        <PrivacyFindings
+          sensitive={sensitive}
+          inAnswer={inAnswer.length}
+          elsewhere={sensitive.filter((s) => s.place === "question" || s.place === "evidence").length}
+          redactKey={redactKey}
+          onRedact={onRedact}
+        />
         <section className="block">
           <h3 className="label">Question</h3>
           <p className="question">

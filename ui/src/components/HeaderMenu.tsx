@@ -42,6 +42,7 @@ export const MODELS_MENU: readonly MenuEntry[] = [
   { action: "run-model", label: "Run a model: vet, relate, generate…" },
   { action: "providers", label: "LLM providers and API keys…" },
   { action: "prompts", label: "Prompts per domain…" },
+  { action: "forms", label: "Review form per domain…" },
 ];
 
 interface HeaderMenuProps {

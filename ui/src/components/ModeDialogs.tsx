@@ -7,6 +7,7 @@ import type { ReviewSession } from "../useReviewSession";
 import { ExportDialog } from "./ExportDialog";
 import { NeedsSmeDialog } from "./NeedsSmeDialog";
 import { PromptsDialog } from "./PromptsDialog";
+import { ReviewFormDialog } from "./ReviewFormDialog";
 import { ProvidersDialog } from "./ProvidersDialog";
 import { RejectDialog } from "./RejectDialog";
 import { ReviewerDialog } from "./ReviewerDialog";
@@ -78,6 +79,15 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog }: Mode
       return <ProvidersDialog onClose={review.cancel} />;
     case "prompts":
       return <PromptsDialog domains={facets?.domains ?? []} onClose={review.cancel} />;
+    case "forms":
+      return (
+        <ReviewFormDialog
+          domains={facets?.domains ?? []}
+          initialDomain={review.current?.item.domain ?? null}
+          onChanged={review.formsChanged}
+          onClose={review.cancel}
+        />
+      );
     default:
       return null;
   }

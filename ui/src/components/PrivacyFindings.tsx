@@ -8,16 +8,17 @@ interface PrivacyFindingsProps {
   sensitive: readonly Sensitive[];
   /** How many of them are in the answer as shown (the ones redacting replaces). */
   inAnswer: number;
+  /** How many are in the question or the evidence (redacting cannot reach them). */
+  elsewhere: number;
   /** The key that redacts, as shown to the reviewer; null when unbound. */
   redactKey: string | null;
   onRedact: () => void;
 }
 
 /** What the privacy screen found in the item, and the way to redact the answer's findings. */
-export const PrivacyFindings = memo(function PrivacyFindings({ sensitive, inAnswer, redactKey, onRedact }: PrivacyFindingsProps) {
-  if (sensitive.length === 0) return null;
+export const PrivacyFindings = memo(function PrivacyFindings({ sensitive, inAnswer, elsewhere, redactKey, onRedact }: PrivacyFindingsProps) {
+  if (inAnswer + elsewhere === 0) return null;
   const kinds = [...new Set(sensitive.map((s) => kindLabel(s.kind)))].join(", ");
-  const elsewhere = sensitive.length - inAnswer;
   return (
     <section className="privacy-findings" role="note" data-testid="privacy-findings" data-count={sensitive.length}>
       <span>

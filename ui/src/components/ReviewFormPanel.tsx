@@ -101,7 +101,7 @@ function QuestionInput({ question, value, onAnswer }: QuestionInputProps) {
           type="text"
           className="form-input"
           data-testid="form-text"
-          maxLength={question.max_chars ?? 2000}
+          maxLength={question.max_chars ?? undefined}
           value={typeof value === "string" ? value : ""}
           onChange={(event) => onAnswer(event.target.value)}
           onKeyDown={leaveOnEnter}
