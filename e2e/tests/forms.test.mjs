@@ -29,6 +29,16 @@ type = "multi_label"
 options = ["hallucination", "outdated", "personal_data"]
 `;
 
+/** Sets a multi-line textarea's text as typing would end (React sees an input event). */
+async function setText(browser, selector, text) {
+  await browser.execute((sel, value) => {
+    const field = document.querySelector(sel);
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(field, value);
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }, selector, text);
+  await browser.waitUntil(async () => (await browser.$(selector).getValue()) === text, { timeoutMsg: `${selector} holds the new text` });
+}
+
 const questionClass = (browser, id) =>
   browser.execute((q) => document.querySelector(`[data-question="${q}"]`)?.className ?? '', id);
 
@@ -83,12 +93,13 @@ test('a rubric answered by keys is stored with the decision', async () => {
     await editor.waitForDisplayed({ timeoutMsg: 'Ctrl+Shift+F opens the form editor' });
     await browser.waitUntil(async () => (await editor.getValue()).includes('correctness'), { timeoutMsg: 'the form in force is shown as TOML' });
     const current = await editor.getValue();
-    await editor.setValue(current.replace('scale = 5', 'scael = 5'));
+    await setText(browser, '[data-testid="review-form-text"]', current.replace('scale = 5', 'scael = 5'));
     await browser.$('[data-testid="review-form-save"]').click();
     const problem = await browser.$('[data-testid="review-form-problem"]');
     await problem.waitForDisplayed();
     assert.match(await problem.getText(), /^line \d+: scael/, 'the refusal names the line and the field');
-    await editor.setValue(current.replace('required = true', 'required = false'));
+    await setText(browser, '[data-testid="review-form-text"]', current.replace('required = true', 'required = false'));
+    await editor.click();
     await browser.keys(['Control', 'Enter']);
     await browser.$('[data-testid="review-form-saved"]').waitForDisplayed();
     assert.match(await browser.$('[data-testid="review-form-saved"]').getText(), /Version 2 is in force in film-tv/);
