@@ -87,6 +87,11 @@ labels = ["wrong", "mostly wrong", "partly right", "mostly right", "right"]
 required = true
 
 [[question]]
+id = "cites_sources"
+label = "Does it cite its sources?"
+type = "yes_no"
+
+[[question]]
 id = "issues"
 label = "Issues"
 type = "multi_label"
@@ -419,26 +424,7 @@ pub fn parse_cli_answer(
 mod tests {
     use super::*;
 
-    const FORM: &str = r#"
-[[question]]
-id = "correctness"
-label = "How correct is the answer?"
-type = "rating"
-scale = 5
-labels = ["wrong", "mostly wrong", "partly right", "mostly right", "right"]
-required = true
-
-[[question]]
-id = "cites_sources"
-label = "Does it cite its sources?"
-type = "yes_no"
-
-[[question]]
-id = "issues"
-label = "Issues"
-type = "multi_label"
-options = ["hallucination", "outdated", "personal_data"]
-"#;
+    const FORM: &str = EXAMPLE_FORM;
 
     #[test]
     fn a_form_file_parses_and_answers_are_checked_against_it() {
@@ -505,7 +491,7 @@ options = ["hallucination", "outdated", "personal_data"]
         );
         assert_eq!(
             parse_form(EXAMPLE_FORM).map(|q| q.len()),
-            Ok(2),
+            Ok(3),
             "the example is a form"
         );
     }

@@ -3,21 +3,8 @@
 
 use crate::support::{answer_line, json_of, temp_db, vetted};
 
-const FORM: &str = r#"# How SMEs grade finance answers.
-[[question]]
-id = "correctness"
-label = "How correct is the answer?"
-type = "rating"
-scale = 5
-labels = ["wrong", "mostly wrong", "partly right", "mostly right", "right"]
-required = true
-
-[[question]]
-id = "issues"
-label = "Issues"
-type = "multi_label"
-options = ["hallucination", "outdated", "personal_data"]
-"#;
+/// A rating (required), a yes/no and several labels (`issues`).
+const FORM: &str = vetted::review_form::EXAMPLE_FORM;
 
 fn stderr_of(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.output().unwrap();
@@ -189,9 +176,14 @@ fn a_bad_form_file_is_refused_with_file_line_and_field_and_changes_nothing() {
             .args(["forms", "set", "finance"])
             .arg(&typo),
     );
+    let line = FORM
+        .lines()
+        .position(|l| l.starts_with("options = ["))
+        .unwrap()
+        + 1;
     assert!(
-        err.contains("typo.toml:14: optoins"),
-        "the file, the line and the field are named: {err}"
+        err.contains(&format!("typo.toml:{line}: optoins")),
+        "the file, the line ({line}) and the field are named: {err}"
     );
     let scale = db.write_file("scale.toml", FORM.replace("scale = 5", "scale = 4"));
     let err = stderr_of(

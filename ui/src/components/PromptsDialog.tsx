@@ -8,6 +8,7 @@ import type { PromptView } from "../bindings/PromptView";
 import { latestOnly } from "../latestOnly";
 import { Kbd } from "./Badges";
 import { Dialog } from "./Dialog";
+import { VersionedTextEditor } from "./VersionedTextEditor";
 import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
 
@@ -124,31 +125,18 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
               </>
             )}
           </p>
-          <textarea
-            className="input prompts-editor mono"
-            data-testid="prompts-text"
+          <VersionedTextEditor
+            testId="prompts"
+            label="The prompt template"
             rows={14}
-            spellCheck={false}
             value={draft}
             disabled={view === null || saving}
-            onChange={(event) => setDraft(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && changed && !saving) {
-                event.preventDefault();
-                save(draft);
-              }
-            }}
+            canSave={changed && !saving}
+            onChange={setDraft}
+            onSave={() => save(draft)}
+            problem={problem}
+            saved={saved}
           />
-          {problem !== null && (
-            <p className="dialog-problem" role="alert" data-testid="prompts-problem">
-              <SafeText text={problem} />
-            </p>
-          )}
-          {saved !== null && (
-            <p className="dialog-hint" role="status" data-testid="prompts-saved">
-              <SafeText text={saved} />
-            </p>
-          )}
           {view !== null && view.revisions.length > 0 && (
             <details className="prompts-history">
               <summary>

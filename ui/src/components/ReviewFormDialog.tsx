@@ -7,6 +7,7 @@ import type { ReviewFormDraft } from "../bindings/ReviewFormDraft";
 import { latestOnly } from "../latestOnly";
 import { Kbd } from "./Badges";
 import { Dialog } from "./Dialog";
+import { VersionedTextEditor } from "./VersionedTextEditor";
 import { SafeText } from "./SafeText";
 
 interface ReviewFormDialogProps {
@@ -97,32 +98,18 @@ export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }:
                 ? "No form is asked in this domain. Start from the example below and save it."
                 : `Version ${draft.in_force.version} is asked with every decision (${draft.in_force.questions.length} questions). Saving adds a version; answers keep the version they were given under.`}
           </p>
-          <textarea
-            className="input prompts-editor mono"
-            data-testid="review-form-text"
-            aria-label="The form as TOML"
+          <VersionedTextEditor
+            testId="review-form"
+            label="The form as TOML"
             rows={16}
-            spellCheck={false}
             value={text}
             disabled={draft === null || saving}
-            onChange={(event) => setText(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && changed) {
-                event.preventDefault();
-                save(text);
-              }
-            }}
+            canSave={changed && !saving}
+            onChange={setText}
+            onSave={() => save(text)}
+            problem={problem}
+            saved={saved}
           />
-          {problem !== null && (
-            <p className="dialog-problem" role="alert" data-testid="review-form-problem">
-              <SafeText text={problem} />
-            </p>
-          )}
-          {saved !== null && (
-            <p className="dialog-hint" role="status" data-testid="review-form-saved">
-              <SafeText text={saved} />
-            </p>
-          )}
           {draft !== null && draft.versions.length > 0 && (
             <p className="dialog-hint">
               {draft.versions.length} version{draft.versions.length === 1 ? "" : "s"}, the latest by <SafeText text={draft.versions[0]?.author ?? ""} /> on{" "}

@@ -83,29 +83,21 @@ function QuestionInput({ question, value, onAnswer }: QuestionInputProps) {
       return <div className="form-choices">{question.options.map((option, i) => choice(option, chosen.includes(option), i + 1, () => toggle(option)))}</div>;
     }
     case "number":
+    case "text": {
+      const number = question.type === "number";
       return (
         <input
-          type="number"
+          type={number ? "number" : "text"}
           className="form-input"
-          data-testid="form-number"
-          min={question.min ?? undefined}
-          max={question.max ?? undefined}
-          value={typeof value === "number" ? value : ""}
-          onChange={(event) => onAnswer(event.target.value === "" ? undefined : Number(event.target.value))}
+          data-testid={number ? "form-number" : "form-text"}
+          min={number ? (question.min ?? undefined) : undefined}
+          max={number ? (question.max ?? undefined) : undefined}
+          maxLength={number ? undefined : (question.max_chars ?? undefined)}
+          value={typeof value === (number ? "number" : "string") ? String(value) : ""}
+          onChange={(event) => onAnswer(event.target.value === "" ? undefined : number ? Number(event.target.value) : event.target.value)}
           onKeyDown={leaveOnEnter}
         />
       );
-    case "text":
-      return (
-        <input
-          type="text"
-          className="form-input"
-          data-testid="form-text"
-          maxLength={question.max_chars ?? undefined}
-          value={typeof value === "string" ? value : ""}
-          onChange={(event) => onAnswer(event.target.value)}
-          onKeyDown={leaveOnEnter}
-        />
-      );
+    }
   }
 }
