@@ -79,9 +79,9 @@ fn main() {
         std::hint::black_box(next.privacy_findings());
         screen.push(t.elapsed());
     }
-    report("decide (approve)", decide);
-    report("decide → next item loaded", decide_next);
-    report("of which the privacy screen of the item", screen);
+    common::report_row("decide (approve)", decide);
+    common::report_row("decide → next item loaded", decide_next);
+    common::report_row("of which the privacy screen of the item", screen);
 
     let max_id: i64 = store
         .conn()
@@ -155,7 +155,7 @@ fn main() {
             times.push(t.elapsed());
             after = page.next_after.or(deep);
         }
-        report(label, times);
+        common::report_row(label, times);
     }
 
     seed_rare_words(&mut store);
@@ -187,7 +187,7 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        report(
+        common::report_row(
             &format!("search `{query}` ({} hits, {order})", found.hits.len()),
             times,
         );
@@ -199,7 +199,7 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    report("queue_facets", times);
+    common::report_row("queue_facets", times);
     let times = (0..11)
         .map(|_| {
             let t = Instant::now();
@@ -209,7 +209,7 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    report("status_counts", times);
+    common::report_row("status_counts", times);
     let times = (0..11)
         .map(|_| {
             let t = Instant::now();
@@ -217,7 +217,7 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    report("status_counts, vetter confident", times);
+    common::report_row("status_counts, vetter confident", times);
 }
 
 /// Gives every item without a verdict one from `bench-vetter`, once: pass, flag and fail in turn
@@ -269,18 +269,4 @@ fn seed_rare_words(store: &mut Store) {
         .import_path(&file)
         .expect("import the rare-word items");
     std::fs::remove_file(&file).expect("remove the rare-word file");
-}
-
-fn report(label: &str, mut times: Vec<Duration>) {
-    times.sort();
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
-    println!(
-        "| {label} | {} | {} | {} | {} | {} |",
-        times.len(),
-        ms(at(0.5)),
-        ms(at(0.95)),
-        ms(at(0.99)),
-        ms(*times.last().expect("runs"))
-    );
 }

@@ -1,6 +1,9 @@
-//! Command-line arguments shared by the benches that run on an existing database.
+//! Command-line arguments and reporting shared by the benches. Each bench binary compiles this
+//! module and uses part of it.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The arguments after the bench's name.
 pub fn args() -> Vec<String> {
@@ -26,4 +29,19 @@ pub fn number(args: &[String], name: &str, default: usize) -> usize {
         .position(|a| a.strip_prefix("--") == Some(name))
         .and_then(|i| args.get(i + 1)?.parse().ok())
         .unwrap_or(default)
+}
+
+/// One row of a Markdown table of timings: label, runs, p50, p95, p99, max.
+pub fn report_row(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+    println!(
+        "| {label} | {} | {} | {} | {} | {} |",
+        times.len(),
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(0.99)),
+        ms(*times.last().expect("runs"))
+    );
 }

@@ -65,23 +65,31 @@ pub struct RatedAnswer {
     pub value: serde_json::Value,
 }
 
-/// The figures of `questions` from the answers of the items' decisions in force (`effective`:
-/// question → value) and of each reviewer's decision in force on items several reviewers
-/// decided (`ratings`).
+/// How many items' decisions in force gave `value` to `question` (texts come as one `null`
+/// value with their number: they are counted, not charted).
+pub struct GivenAnswers {
+    pub question: String,
+    pub value: serde_json::Value,
+    pub items: u64,
+}
+
+/// The figures of `questions` from the answers of the items' decisions in force (`effective`,
+/// counted per distinct value) and of each reviewer's decision in force on items several
+/// reviewers decided (`ratings`).
 pub fn form_stats(
     domain: &str,
     version: i64,
     questions: &[FormQuestion],
-    effective: &[(String, serde_json::Value)],
+    effective: &[GivenAnswers],
     ratings: &[RatedAnswer],
 ) -> FormStats {
     let questions = questions
         .iter()
         .map(|q| {
-            let given: Vec<&serde_json::Value> = effective
+            let given: Vec<(&serde_json::Value, u64)> = effective
                 .iter()
-                .filter(|(id, _)| *id == q.id)
-                .map(|(_, v)| v)
+                .filter(|g| g.question == q.id)
+                .map(|g| (&g.value, g.items))
                 .collect();
             let mut by_item: BTreeMap<i64, Vec<&serde_json::Value>> = BTreeMap::new();
             for r in ratings.iter().filter(|r| r.question == q.id) {
@@ -90,7 +98,7 @@ pub fn form_stats(
             QuestionStats {
                 id: q.id.clone(),
                 label: q.label.clone(),
-                answered: given.len() as u64,
+                answered: given.iter().map(|(_, n)| n).sum(),
                 counts: counts(&q.kind, &given),
                 mean: mean(&q.kind, &given),
                 agreement: agreement(&q.kind, &by_item),
@@ -104,9 +112,13 @@ pub fn form_stats(
     }
 }
 
-fn counts(kind: &QuestionKind, given: &[&serde_json::Value]) -> Vec<AnswerCount> {
+fn counts(kind: &QuestionKind, given: &[(&serde_json::Value, u64)]) -> Vec<AnswerCount> {
     let count_of = |matches: &dyn Fn(&serde_json::Value) -> bool| {
-        given.iter().filter(|v| matches(v)).count() as u64
+        given
+            .iter()
+            .filter(|(v, _)| matches(v))
+            .map(|(_, n)| n)
+            .sum::<u64>()
     };
     let tally = |values: Vec<(String, u64)>| {
         values
@@ -151,15 +163,18 @@ fn counts(kind: &QuestionKind, given: &[&serde_json::Value]) -> Vec<AnswerCount>
     }
 }
 
-fn mean(kind: &QuestionKind, given: &[&serde_json::Value]) -> Option<f64> {
+fn mean(kind: &QuestionKind, given: &[(&serde_json::Value, u64)]) -> Option<f64> {
     if !matches!(
         kind,
         QuestionKind::Rating { .. } | QuestionKind::Number { .. }
     ) {
         return None;
     }
-    let values: Vec<f64> = given.iter().filter_map(|v| v.as_f64()).collect();
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    let (sum, n) = given
+        .iter()
+        .filter_map(|(v, n)| Some((v.as_f64()? * *n as f64, *n)))
+        .fold((0.0, 0), |(sum, count), (s, n)| (sum + s, count + n));
+    (n > 0).then(|| sum / n as f64)
 }
 
 fn agreement(
@@ -211,12 +226,17 @@ mod tests {
              [[question]]\nid = \"issues\"\nlabel = \"I\"\ntype = \"multi_label\"\noptions = [\"a\", \"b\"]\n",
         )
         .unwrap();
+        let given = |question: &str, value: serde_json::Value, items: u64| GivenAnswers {
+            question: question.into(),
+            value,
+            items,
+        };
         let effective = vec![
-            ("correctness".to_owned(), json!(4)),
-            ("correctness".to_owned(), json!(2)),
-            ("cites".to_owned(), json!(true)),
-            ("issues".to_owned(), json!(["a", "b"])),
-            ("issues".to_owned(), json!(["b"])),
+            given("correctness", json!(4), 2),
+            given("correctness", json!(1), 1),
+            given("cites", json!(true), 1),
+            given("issues", json!(["a", "b"]), 1),
+            given("issues", json!(["b"]), 1),
         ];
         // Krippendorff (2011)'s four observers on the first nine units, as ratings.
         let table: [[u64; 4]; 3] = [[1, 1, 2, 1], [3, 3, 3, 3], [2, 2, 3, 4]];
@@ -235,17 +255,17 @@ mod tests {
         let [correctness, cites, issues] = &stats.questions[..] else {
             panic!("three questions")
         };
-        assert_eq!(correctness.answered, 2);
+        assert_eq!(correctness.answered, 3);
         assert_eq!(
             correctness
                 .counts
                 .iter()
                 .map(|c| c.count)
                 .collect::<Vec<_>>(),
-            [0, 1, 0, 1, 0],
+            [1, 0, 0, 2, 0],
             "one count per point of the scale"
         );
-        assert_eq!(correctness.mean, Some(3.0));
+        assert_eq!(correctness.mean, Some(3.0), "(4 + 4 + 1) / 3");
         let agreement = correctness
             .agreement
             .as_ref()

@@ -11,10 +11,10 @@ use super::decisions::record_in;
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::{Decision, DecisionInput};
 use crate::error::{Error, Result};
-use crate::review_form::stats::{FormStats, RatedAnswer, form_stats};
+use crate::review_form::stats::{FormStats, GivenAnswers, RatedAnswer, form_stats};
 use crate::review_form::{
-    EXAMPLE_FORM, FormAnswers, FormQuestion, check_answers, check_questions, check_values,
-    form_toml, parse_form,
+    EXAMPLE_FORM, FormAnswers, FormQuestion, QuestionKind, check_answers, check_questions,
+    check_values, form_toml, parse_form,
 };
 use crate::sync::{BundleAnswers, BundleForm};
 
@@ -224,18 +224,40 @@ impl Store {
             let Some(form) = form_in_force(&self.conn, &domain)? else {
                 continue;
             };
-            // Answers under the version in force only: another version may ask otherwise.
+            // Answers under the version in force only (another version may ask otherwise),
+            // counted per distinct value; texts are counted, not told apart.
+            let texts: Vec<&str> = form
+                .questions
+                .iter()
+                .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
+                .map(|q| q.id.as_str())
+                .collect();
             let effective = self
                 .conn
                 .prepare_cached(
-                    "SELECT a.question, a.value FROM form_answers a
+                    "SELECT a.question,
+                            CASE WHEN a.question IN (SELECT value FROM json_each(?2))
+                                 THEN 'null' ELSE a.value END AS given,
+                            count(*)
+                     FROM form_answers a
                      JOIN decisions d ON d.id = a.decision_id
                      JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
-                     WHERE a.form_id = ?1",
+                     WHERE a.form_id = ?1
+                     GROUP BY a.question, given",
                 )?
-                .query_map([form.id], |r| {
-                    Ok((r.get(0)?, parse_json(r.get_ref(1)?.as_str()?)?))
-                })?
+                .query_map(
+                    params![
+                        form.id,
+                        serde_json::to_string(&texts).expect("ids serialize")
+                    ],
+                    |r| {
+                        Ok(GivenAnswers {
+                            question: r.get(0)?,
+                            value: parse_json(r.get_ref(1)?.as_str()?)?,
+                            items: r.get::<_, i64>(2)? as u64,
+                        })
+                    },
+                )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let ratings = self
                 .conn

@@ -265,6 +265,10 @@ fn text_answers_are_privacy_screened_in_the_audit_export() {
         ])
         .assert()
         .success();
+    let stats = json_of(vetted(&db.path).args(["stats", "--json"]));
+    let comment = &stats["forms"][0]["questions"][0];
+    assert_eq!(comment["answered"], 1, "a text answer is counted");
+    assert_eq!(comment["counts"], serde_json::json!([]), "and not charted");
     let out = db.dir.path().join("audit.jsonl");
     vetted(&db.path)
         .args(["export", "--format", "decisions", "--out"])
