@@ -24,7 +24,7 @@
 //! It writes N approve decisions (and the rare-word items) into the database (the import bench
 //! recreates it anyway).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use vetted::Store;
 use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
