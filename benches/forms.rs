@@ -25,7 +25,7 @@ fn main() {
     let mut store = Store::open(&db).expect("open");
     let lines: String = (0..answered * 2)
         .map(|i| {
-            let domain = if i % 2 == 0 { "rated" } else { "plain" };
+            let domain = if i.is_multiple_of(2) { "rated" } else { "plain" };
             serde_json::json!({
                 "kind": "answer", "id": format!("a-{i}"), "domain": domain, "model": "m",
                 "question": format!("What was revenue in quarter {i}?"),
@@ -65,7 +65,10 @@ fn main() {
                 "correctness".to_owned(),
                 serde_json::json!(1 + (i / 10 + shift) % 5),
             ),
-            ("cites_sources".to_owned(), serde_json::json!(i % 3 == 0)),
+            (
+                "cites_sources".to_owned(),
+                serde_json::json!(i.is_multiple_of(3)),
+            ),
             ("issues".to_owned(), serde_json::json!(["outdated"])),
         ]
         .into()
@@ -87,7 +90,7 @@ fn main() {
     }
     // A second reviewer on a tenth of the rated items: mostly the same point, sometimes one off.
     for i in (0..answered).step_by(10) {
-        let shift = usize::from(i % 40 == 0);
+        let shift = usize::from(i.is_multiple_of(40));
         let input_item = format!("a-{}", 2 * i);
         let version = store.item(&input_item).expect("item").version;
         let input = DecisionInput {
