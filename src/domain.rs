@@ -317,8 +317,8 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Exclude this item from training exports.
     pub do_not_train: bool,
-    /// Personal data and secrets the privacy screen finds in what a reviewer is shown (answer
-    /// items: question, answer, latest edit, evidence); computed when the item is loaded.
+    /// Personal data and secrets the privacy screen finds in what a reviewer is shown (question,
+    /// answer, latest edit, evidence; sample rows); computed when the item is loaded.
     #[serde(default)]
     pub sensitive: Vec<crate::privacy::Sensitive>,
     pub created_at: DateTime<Utc>,
@@ -326,12 +326,21 @@ pub struct Item {
 }
 
 impl Item {
-    /// What the privacy screen finds in the texts a reviewer is shown of an answer item
-    /// (question, answer, latest edit, evidence); nothing for a relationship item (its sample
-    /// rows are screened by the export, not here). [`Item::sensitive`] holds it once loaded.
+    /// What the privacy screen finds in the texts a reviewer is shown: an answer item's
+    /// question, answer, latest edit and evidence; a relationship item's sample rows.
+    /// [`Item::sensitive`] holds it once loaded.
     pub fn privacy_findings(&self) -> Vec<crate::privacy::Sensitive> {
-        let ItemBody::Answer(answer) = &self.body else {
-            return Vec::new();
+        let answer = match &self.body {
+            ItemBody::Answer(answer) => answer,
+            ItemBody::Relationship(r) => {
+                let mut found =
+                    crate::privacy::sensitive_in_samples("source", &r.source.sample_rows);
+                found.extend(crate::privacy::sensitive_in_samples(
+                    "target",
+                    &r.target.sample_rows,
+                ));
+                return found;
+            }
         };
         let edit = match &self.latest_edit {
             Some(EditedContent::Answer { answer }) => Some(answer.as_str()),

@@ -24,7 +24,15 @@ function itemsFile() {
   };
   const clean = { ...leaky, id: 'clean-1', question: 'Which invoice is open?', answer: 'Invoice 7 is open.',
     evidence: [{ id: 'crm-2', title: 'Invoices', text: 'Invoice 7: open.', source: 'crm' }] };
-  writeFileSync(file, `${JSON.stringify(leaky)}\n${JSON.stringify(clean)}\n`);
+  const relationship = {
+    kind: 'relationship', id: 'rel-1', domain: 'support', model: 'qwen2.5-coder-7b',
+    source: { product: 'Invoice', fields: [{ name: 'CustomerId', type: 'INTEGER' }], sample_rows: [{ CustomerId: 2 }] },
+    target: { product: 'Customer', fields: [{ name: 'CustomerId', type: 'INTEGER' }, { name: 'Email', type: 'TEXT' }],
+      sample_rows: [{ CustomerId: 2, Email: EMAIL }] },
+    relation: { type: 'foreign_key', cardinality: 'N:1', mapping: [{ source_field: 'CustomerId', target_field: 'CustomerId' }] },
+    rationale: 'same name', confidence: 0.9,
+  };
+  writeFileSync(file, [leaky, clean, relationship].map((i) => JSON.stringify(i)).join('\n') + '\n');
   return file;
 }
 
@@ -59,7 +67,16 @@ test('findings are marked; x redacts them into an edit that is stored and export
     await browser.keys('x');
     await toastText(browser, 'Nothing to redact');
     assert.equal(await browser.$('[data-testid="answer-editor"]').isExisting(), false, 'nothing to redact opens no editor');
-    assert.equal(await count(browser, 'pending'), 1, 'x decides nothing by itself');
+    assert.equal(await count(browser, 'pending'), 2, 'x decides nothing by itself');
+
+    // A relationship's sample rows are screened too: the cell is marked, there is nothing to redact.
+    await browser.keys('j');
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'rel-1', { timeoutMsg: 'on to the relationship' });
+    await browser.$('[data-testid="privacy-findings"]').waitForDisplayed({ timeoutMsg: 'the sample rows note' });
+    const cells = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="product-target"] [data-testid="privacy-mark"]')].map((m) => [m.dataset.kind, m.textContent]));
+    assert.deepEqual(cells, [['email', EMAIL]], "the target's e-mail cell is marked");
+    await screenshot(browser, 'privacy-sample-rows.png');
   } finally {
     await stop();
   }

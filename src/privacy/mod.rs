@@ -13,7 +13,7 @@ mod prefilter;
 mod shown;
 
 pub use checksums::{iban_valid, luhn_valid};
-pub use shown::{Sensitive, SensitivePlace, ShownAnswer, sensitive_in};
+pub use shown::{Sensitive, SensitivePlace, ShownAnswer, sensitive_in, sensitive_in_samples};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

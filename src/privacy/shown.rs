@@ -1,6 +1,7 @@
 //! What the privacy screen finds in what a reviewer is shown: an answer item's question, answer,
-//! latest edit and evidence passages. The app highlights each finding and redacts it into the
-//! edit as its typed placeholder; `vetted show` lists them.
+//! latest edit and evidence passages, a relationship item's sample rows. The app highlights each
+//! finding and redacts those of an answer into the edit as their typed placeholders; `vetted
+//! show` lists them.
 //!
 //! Invariant: every [`Sensitive`] is a finding [`super::find`] makes in the text its place
 //! names, so replacing it with its placeholder is what the export's screen would do.
@@ -23,6 +24,14 @@ pub enum SensitivePlace {
     Evidence {
         passage: String,
     },
+    /// A text cell of a relationship item's sample rows.
+    Sample {
+        /// `source` or `target`.
+        side: String,
+        /// The row's place among the side's sample rows, from 0.
+        row: u32,
+        column: String,
+    },
 }
 
 /// Personal data or a secret in what the reviewer is shown.
@@ -36,6 +45,34 @@ pub struct Sensitive {
     pub text: String,
     /// What redacting it puts in its stead, e.g. `[EMAIL]`.
     pub placeholder: String,
+}
+
+/// Every finding in the text cells of one side's sample rows, row by row.
+pub fn sensitive_in_samples(
+    side: &str,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+) -> Vec<Sensitive> {
+    let mut out = Vec::new();
+    for (row, cells) in rows.iter().enumerate() {
+        for (column, value) in cells {
+            let Some(text) = value.as_str() else {
+                continue;
+            };
+            for found in find(text) {
+                out.push(Sensitive {
+                    place: SensitivePlace::Sample {
+                        side: side.to_owned(),
+                        row: row as u32,
+                        column: column.clone(),
+                    },
+                    kind: found.kind,
+                    text: text[found.range].to_owned(),
+                    placeholder: found.kind.placeholder().to_owned(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The texts of an answer item a reviewer is shown.

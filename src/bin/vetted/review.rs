@@ -271,7 +271,8 @@ fn print_sensitive(found: &[Sensitive]) {
         return;
     }
     println!(
-        "\nPersonal data and secrets (`decide ITEM edit --redact` replaces those in the answer):"
+        "\nPersonal data and secrets (`decide ITEM edit --redact` replaces an answer's; \
+         `do-not-train ITEM` keeps the item out of training):"
     );
     for s in found {
         let place = match &s.place {
@@ -279,6 +280,9 @@ fn print_sensitive(found: &[Sensitive]) {
             SensitivePlace::Answer => "answer".to_owned(),
             SensitivePlace::Edit => "edited answer".to_owned(),
             SensitivePlace::Evidence { passage } => format!("evidence [{passage}]"),
+            SensitivePlace::Sample { side, row, column } => {
+                format!("{side} row {} {column}", row + 1)
+            }
         };
         println!(
             "  {:<20} {:<20} {}",
@@ -350,7 +354,6 @@ fn print_item(item: &Item) {
                 println!("  [{}] {} ({})", e.id, e.title, e.source);
                 println!("      {}", one_line(&e.text, 200));
             }
-            print_sensitive(&item.sensitive);
         }
         ItemBody::Relationship(r) => {
             println!("\n{}", item.body.title());
@@ -376,6 +379,7 @@ fn print_item(item: &Item) {
             }
         }
     }
+    print_sensitive(&item.sensitive);
     if let Some(v) = &item.vetting {
         println!(
             "\nVetting ({}): {} {}",

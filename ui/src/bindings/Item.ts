@@ -31,7 +31,7 @@ tags: Array<string>,
  */
 do_not_train: boolean, 
 /**
- * Personal data and secrets the privacy screen finds in what a reviewer is shown (answer
- * items: question, answer, latest edit, evidence); computed when the item is loaded.
+ * Personal data and secrets the privacy screen finds in what a reviewer is shown (question,
+ * answer, latest edit, evidence; sample rows); computed when the item is loaded.
  */
 sensitive: Array<Sensitive>, created_at: string, updated_at: string, };

@@ -12,4 +12,12 @@ text: string,
 /**
  * What redacting it puts in its stead, e.g. `[EMAIL]`.
  */
-placeholder: string, } & ({ "place": "question" } | { "place": "answer" } | { "place": "edit" } | { "place": "evidence", passage: string, });
+placeholder: string, } & ({ "place": "question" } | { "place": "answer" } | { "place": "edit" } | { "place": "evidence", passage: string, } | { "place": "sample", 
+/**
+ * `source` or `target`.
+ */
+side: string, 
+/**
+ * The row's place among the side's sample rows, from 0.
+ */
+row: number, column: string, });

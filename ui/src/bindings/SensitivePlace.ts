@@ -3,4 +3,12 @@
 /**
  * Where in the item a finding is.
  */
-export type SensitivePlace = { "place": "question" } | { "place": "answer" } | { "place": "edit" } | { "place": "evidence", passage: string, };
+export type SensitivePlace = { "place": "question" } | { "place": "answer" } | { "place": "edit" } | { "place": "evidence", passage: string, } | { "place": "sample", 
+/**
+ * `source` or `target`.
+ */
+side: string, 
+/**
+ * The row's place among the side's sample rows, from 0.
+ */
+row: number, column: string, };

@@ -43,10 +43,13 @@ export const AnswerView = memo(function AnswerView({ body, latestEdit, vetting, 
       <div className="answer-main">
         <PrivacyFindings
           sensitive={sensitive}
-          inAnswer={inAnswer.length}
-          elsewhere={sensitive.filter((s) => s.place === "question" || s.place === "evidence").length}
-          redactKey={redactKey}
-          onRedact={onRedact}
+          where={{
+            kind: "answer",
+            inAnswer: inAnswer.length,
+            elsewhere: sensitive.filter((s) => s.place === "question" || s.place === "evidence").length,
+            redactKey,
+            onRedact,
+          }}
         />
         <section className="block">
           <h3 className="label">Question</h3>

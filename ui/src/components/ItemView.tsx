@@ -106,6 +106,7 @@ export function ItemView(props: ItemViewProps) {
           latestEdit={item.latest_edit?.kind === "relationship" ? item.latest_edit.relation : null}
           vetting={item.vetting}
           assessment={item.assessment}
+          sensitive={item.sensitive}
           editor={
             draft?.kind === "relationship"
               ? { ...editing, relation: draft.relation, onChange: (relation) => onDraftChange({ kind: "relationship", relation }) }

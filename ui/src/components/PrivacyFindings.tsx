@@ -3,34 +3,47 @@ import type { Sensitive } from "../bindings/Sensitive";
 import { kindLabel } from "../redaction";
 import { Kbd } from "./Badges";
 
+/** Where the findings are: an answer item's answer as shown and the rest, or sample rows. */
+export type FindingsWhere = { kind: "answer"; inAnswer: number; elsewhere: number; redactKey: string | null; onRedact: () => void } | { kind: "samples" };
+
 interface PrivacyFindingsProps {
   /** Every finding in the item as shown. */
   sensitive: readonly Sensitive[];
-  /** How many of them are in the answer as shown (the ones redacting replaces). */
-  inAnswer: number;
-  /** How many are in the question or the evidence (redacting cannot reach them). */
-  elsewhere: number;
-  /** The key that redacts, as shown to the reviewer; null when unbound. */
-  redactKey: string | null;
-  onRedact: () => void;
+  where: FindingsWhere;
 }
 
-/** What the privacy screen found in the item, and the way to redact the answer's findings. */
-export const PrivacyFindings = memo(function PrivacyFindings({ sensitive, inAnswer, elsewhere, redactKey, onRedact }: PrivacyFindingsProps) {
-  if (inAnswer + elsewhere === 0) return null;
+/** What the privacy screen found in the item, and what the reviewer can do about it. */
+export const PrivacyFindings = memo(function PrivacyFindings({ sensitive, where }: PrivacyFindingsProps) {
+  const counted = where.kind === "answer" ? where.inAnswer + where.elsewhere : sensitive.length;
+  if (counted === 0) return null;
   const kinds = [...new Set(sensitive.map((s) => kindLabel(s.kind)))].join(", ");
+  const note = (
+    <span className="muted"> The export&apos;s privacy screen replaces them too; “Do not train” keeps the item out of training files.</span>
+  );
   return (
-    <section className="privacy-findings" role="note" data-testid="privacy-findings" data-count={sensitive.length}>
-      <span>
-        Personal data or secrets found ({kinds}): {inAnswer} in the answer
-        {elsewhere > 0 && `, ${elsewhere} in the question or evidence`}. Marked below.
-      </span>
-      {inAnswer > 0 && (
-        <button type="button" className="button button-small" data-testid="redact" onClick={onRedact}>
-          Redact the answer's into an edit {redactKey !== null && <Kbd>{redactKey}</Kbd>}
-        </button>
+    <section className="privacy-findings" role="note" data-testid="privacy-findings" data-count={counted}>
+      {where.kind === "samples" ? (
+        <>
+          <span>
+            Personal data or secrets in the sample rows ({kinds}): {counted}, marked below.
+          </span>
+          {note}
+        </>
+      ) : (
+        <>
+          <span>
+            Personal data or secrets found ({kinds}): {where.inAnswer} in the answer
+            {where.elsewhere > 0 && `, ${where.elsewhere} in the question or evidence`}. Marked below.
+          </span>
+          {where.inAnswer > 0 ? (
+            <button type="button" className="button button-small" data-testid="redact" onClick={where.onRedact}>
+              Redact the answer&apos;s into an edit {where.redactKey !== null && <Kbd>{where.redactKey}</Kbd>}
+            </button>
+          ) : (
+            note
+          )}
+        </>
       )}
-      {inAnswer === 0 && <span className="muted"> Not in the answer: consider “Do not train”.</span>}
     </section>
   );
 });

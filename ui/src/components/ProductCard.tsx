@@ -1,4 +1,5 @@
 import type { ProductSide } from "../bindings/ProductSide";
+import type { Sensitive } from "../bindings/Sensitive";
 import { FieldsTable } from "./FieldsTable";
 import { SampleRowsTable } from "./SampleRowsTable";
 import { SafeText } from "./SafeText";
@@ -8,9 +9,11 @@ interface ProductCardProps {
   side: ProductSide;
   /** Field names that take part in the mapping. */
   highlighted: Set<string>;
+  /** The privacy screen's findings in this side's sample rows. */
+  sensitive: readonly Sensitive[];
 }
 
-export function ProductCard({ role, side, highlighted }: ProductCardProps) {
+export function ProductCard({ role, side, highlighted, sensitive }: ProductCardProps) {
   return (
     <section className="product" data-testid={`product-${role}`}>
       <header className="product-header">
@@ -23,7 +26,7 @@ export function ProductCard({ role, side, highlighted }: ProductCardProps) {
         </span>
       </header>
       <FieldsTable fields={side.fields} highlighted={highlighted} />
-      <SampleRowsTable fields={side.fields} rows={side.sample_rows} highlighted={highlighted} />
+      <SampleRowsTable fields={side.fields} rows={side.sample_rows} highlighted={highlighted} sensitive={sensitive} />
     </section>
   );
 }

@@ -2,10 +2,12 @@ import { memo } from "react";
 import type { Assessment } from "../bindings/Assessment";
 import type { Relation } from "../bindings/Relation";
 import type { RelationshipBody } from "../bindings/RelationshipBody";
+import type { Sensitive } from "../bindings/Sensitive";
 import type { Vetting } from "../bindings/Vetting";
 import { AssessmentPanel } from "./AssessmentPanel";
 import { ComputedEvidencePanel } from "./ComputedEvidencePanel";
 import { MappingConnectors } from "./MappingConnectors";
+import { PrivacyFindings } from "./PrivacyFindings";
 import { ProductCard } from "./ProductCard";
 import { RelationEditor, type RelationEditorProps } from "./RelationEditor";
 import { RelationSummary } from "./RelationSummary";
@@ -21,9 +23,13 @@ interface RelationshipViewProps {
   /** The relate model's judgement, when it ranked this candidate. */
   assessment: Assessment | null;
   editor: Omit<RelationEditorProps, "sourceFields" | "targetFields"> | null;
+  /** The privacy screen's findings in the sample rows (`Item.sensitive`). */
+  sensitive: readonly Sensitive[];
 }
 
-export const RelationshipView = memo(function RelationshipView({ externalId, version, body, latestEdit, vetting, assessment, editor }: RelationshipViewProps) {
+const SAMPLES = { kind: "samples" } as const;
+
+export const RelationshipView = memo(function RelationshipView({ externalId, version, body, latestEdit, vetting, assessment, editor, sensitive }: RelationshipViewProps) {
   // Highlight the mapping in force: the draft while editing, else the latest edit, else the proposal.
   const inForce = editor?.relation ?? latestEdit ?? body.relation;
   const mapping = inForce.mapping;
@@ -66,9 +72,10 @@ export const RelationshipView = memo(function RelationshipView({ externalId, ver
         )}
       </div>
       <ComputedEvidencePanel externalId={externalId} version={version} />
+      <PrivacyFindings sensitive={sensitive} where={SAMPLES} />
       <div className="products">
-        <ProductCard role="source" side={body.source} highlighted={sourceNames} />
-        <ProductCard role="target" side={body.target} highlighted={targetNames} />
+        <ProductCard role="source" side={body.source} highlighted={sourceNames} sensitive={sensitive.filter((s) => s.place === "sample" && s.side === "source")} />
+        <ProductCard role="target" side={body.target} highlighted={targetNames} sensitive={sensitive.filter((s) => s.place === "sample" && s.side === "target")} />
         <MappingConnectors mapping={mapping} cardinality={inForce.cardinality} />
       </div>
     </div>

@@ -83,7 +83,11 @@ describe("components showing untrusted text", () => {
 
   it("ProductCard and RelationSummary: product, field names and sample cells", () => {
     const side = { product: HOSTILE, fields: [{ name: `id${RLO}`, type: `INT${ZWSP}` }], sample_rows: [{ [`id${RLO}`]: HOSTILE }] };
-    expectDefused(renderToStaticMarkup(<ProductCard role="source" side={side} highlighted={new Set()} />), "product card");
+    expectDefused(renderToStaticMarkup(<ProductCard role="source" side={side} highlighted={new Set()} sensitive={[]} />), "product card");
+    const found = { place: "sample" as const, side: "source", row: 0, column: `id${RLO}`, kind: "email" as const, text: HOSTILE, placeholder: "[EMAIL]" };
+    const marked = renderToStaticMarkup(<ProductCard role="source" side={side} highlighted={new Set()} sensitive={[found]} />);
+    expectDefused(marked, "product card with a finding");
+    expect(marked, "the sample cell's finding is marked").toContain('data-kind="email"');
     const relation = { type: "foreign_key", cardinality: "N:1" as const, mapping: [{ source_field: `a${RLO}`, target_field: `b${ZWSP}` }] };
     expectDefused(renderToStaticMarkup(<RelationSummary title="t" relation={relation} source={HOSTILE} target="T" rationale={HOSTILE} />), "relation summary");
   });

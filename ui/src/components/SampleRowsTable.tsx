@@ -1,15 +1,19 @@
 import type { Field } from "../bindings/Field";
+import type { Sensitive } from "../bindings/Sensitive";
 import { CellValue } from "./CellValue";
+import { PrivacyMarked } from "./Markdown";
 import { SafeText } from "./SafeText";
 
 interface SampleRowsTableProps {
   fields: Field[];
   rows: Array<Record<string, unknown>>;
   highlighted: Set<string>;
+  /** The privacy screen's findings in these rows' text cells (`place: "sample"`). */
+  sensitive: readonly Sensitive[];
 }
 
 /** Sample rows in the declared field order, then any keys the rows carry beyond the schema. */
-export function SampleRowsTable({ fields, rows, highlighted }: SampleRowsTableProps) {
+export function SampleRowsTable({ fields, rows, highlighted, sensitive }: SampleRowsTableProps) {
   if (rows.length === 0) return <p className="sample-caption">No sample rows</p>;
   const columns = fields.map((field) => field.name);
   for (const row of rows) {
@@ -35,7 +39,7 @@ export function SampleRowsTable({ fields, rows, highlighted }: SampleRowsTablePr
             <tr key={i}>
               {columns.map((column) => (
                 <td key={column} className={mappedClass(column)}>
-                  <CellValue value={row[column]} />
+                  <Cell value={row[column]} found={sensitive.filter((s) => s.place === "sample" && s.row === i && s.column === column)} />
                 </td>
               ))}
             </tr>
@@ -44,5 +48,15 @@ export function SampleRowsTable({ fields, rows, highlighted }: SampleRowsTablePr
         </table>
       </div>
     </>
+  );
+}
+
+/** A cell: its findings marked when the privacy screen found any in its text. */
+function Cell({ value, found }: { value: unknown; found: readonly Sensitive[] }) {
+  if (found.length === 0 || typeof value !== "string") return <CellValue value={value} />;
+  return (
+    <span className="cell-value">
+      <PrivacyMarked text={value} sensitive={found} />
+    </span>
   );
 }
