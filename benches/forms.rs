@@ -6,7 +6,8 @@
 //! item decided with answers and a tenth of them decided again, with answers, by a second
 //! reviewer (so agreement has units). It reports:
 //! - `decide_answering` (approve + three answers, one `IMMEDIATE` transaction, `synchronous=FULL`)
-//!   against `decide` of the same kind of item in a domain without a form, interleaved;
+//!   against the same call without answers on the same kind of item in a domain without a form
+//!   (what `decide` does), interleaved;
 //! - `Store::form_stats` and the whole `Store::stats` on the answered database.
 
 use std::time::Instant;

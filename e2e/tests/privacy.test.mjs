@@ -76,6 +76,9 @@ test('findings are marked; x redacts them into an edit that is stored and export
     const cells = await browser.execute(() =>
       [...document.querySelectorAll('[data-testid="product-target"] [data-testid="privacy-mark"]')].map((m) => [m.dataset.kind, m.textContent]));
     assert.deepEqual(cells, [['email', EMAIL]], "the target's e-mail cell is marked");
+    await browser.keys('x');
+    await toastText(browser, 'Only an answer can be redacted');
+    assert.equal(await browser.$('.relation-editor').isExisting(), false, 'x opens no editor on a relationship');
     await screenshot(browser, 'privacy-sample-rows.png');
   } finally {
     await stop();

@@ -422,6 +422,17 @@ pub(super) fn merge_answers(
                 given.domain, given.version
             ))
         })?;
+    let item_domain: String = tx
+        .prepare_cached(
+            "SELECT i.domain FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?1",
+        )?
+        .query_row([decision_id], |r| r.get(0))?;
+    if item_domain != given.domain {
+        return Err(Error::BadRequest(format!(
+            "decision '{decision_id}' answers the review form of '{}', but its item is in '{item_domain}'",
+            given.domain
+        )));
+    }
     check_values(&form.questions, &given.answers)
         .map_err(|e| Error::BadRequest(format!("decision '{decision_id}': {e}")))?;
     let mut insert = tx.prepare_cached(

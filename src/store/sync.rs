@@ -379,6 +379,18 @@ fn merge_decision(
                 d.id
             )));
         }
+        // A decision merged before bundles carried answers gets them now; answers it holds
+        // must be the bundle's.
+        match (bundle_answers(tx, &d.id)?, &d.form) {
+            (None, Some(given)) => merge_answers(tx, &d.id, given)?,
+            (Some(held), Some(given)) if held != *given => {
+                return Err(Error::BadRequest(format!(
+                    "decision '{}' carries other review form answers than this database holds",
+                    d.id
+                )));
+            }
+            _ => {}
+        }
         return Ok(false);
     }
     let (item_id, kind, version, review): (i64, ItemKind, i64, String) = tx

@@ -268,8 +268,20 @@ fn review_form_answers_travel_with_their_decisions_and_diverged_forms_are_refuse
         ],
     );
     let bundle = pack(&a, "a.json");
+    // As a bundle packed before bundles carried answers: the decision arrives without them.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    old.as_object_mut().unwrap().remove("forms");
+    for d in old["decisions"].as_array_mut().unwrap() {
+        d.as_object_mut().unwrap().remove("form");
+    }
+    let old_bundle = b.write_file("old.json", old.to_string());
+    assert_eq!(merge(&b, &old_bundle)["decisions_added"], 1);
     let report = merge(&b, &bundle);
-    assert_eq!(report["decisions_added"], 1);
+    assert_eq!(
+        report["decisions_present"], 1,
+        "the decision is there; its answers join it"
+    );
     let shown: serde_json::Value =
         serde_json::from_str(&run(&b, &["show", "t-0", "--json"])).unwrap();
     assert_eq!(

@@ -128,7 +128,14 @@ export function App({ recent, databases, onAbout }: AppProps) {
     redact: () => {
       const replaced = review.redact();
       // null: refused, and already said why (or another dialog has the keys).
-      if (replaced === 0) showToast({ tone: "info", text: "Nothing to redact: the privacy screen finds no personal data or secrets in this answer." });
+      if (replaced !== 0) return;
+      const answer = review.current?.item.body.kind === "answer";
+      showToast({
+        tone: "info",
+        text: answer
+          ? "Nothing to redact: the privacy screen finds no personal data or secrets in this answer."
+          : "Only an answer can be redacted. To keep a relationship's sample rows out of training, tick “Do not train”.",
+      });
     },
     // The dashboard opens from browsing (an open editor keeps its draft) and closes back to it.
     stats: () => {

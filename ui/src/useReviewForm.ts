@@ -1,7 +1,7 @@
 // The review form in force in the shown item's domain. Forms are kept per domain once fetched
 // (moving between items costs nothing) and fetched again when data changed behind the app (a form
 // set from the CLI, say).
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import * as api from "./api";
 import type { ReviewForm } from "./bindings/ReviewForm";
 
@@ -14,19 +14,27 @@ export interface ShownForm {
 
 /** `revision` changes when forms may have changed (data behind the app, a form saved here). */
 export function useReviewForm(domain: string | null, revision: string): ShownForm {
-  const forms = useRef({ revision, byDomain: new Map<string, ReviewForm | null>() });
-  if (forms.current.revision !== revision) forms.current = { revision, byDomain: new Map() };
-  const [, setFetched] = useState(0);
+  // Forms fetched under `revision`; a newer revision starts an empty map.
+  const [held, setHeld] = useState(() => ({ revision, byDomain: new Map<string, ReviewForm | null>() }));
+  const current = held.revision === revision ? held.byDomain : null;
   useEffect(() => {
-    const held = forms.current;
-    if (domain === null || held.byDomain.has(domain)) return;
+    if (domain === null || current?.has(domain) === true) return;
+    let superseded = false;
     const hold = (form: ReviewForm | null) => {
-      held.byDomain.set(domain, form);
-      setFetched((n) => n + 1);
+      if (superseded) return;
+      setHeld((now) => {
+        const byDomain = new Map(now.revision === revision ? now.byDomain : []);
+        byDomain.set(domain, form);
+        return { revision, byDomain };
+      });
     };
+    // Unreadable: shown as no form until data changes behind the app (the core still refuses a
+    // decision missing a required answer, and says which).
     api.reviewForm(domain).then(hold, () => hold(null));
-  }, [domain, revision]);
+    return () => {
+      superseded = true;
+    };
+  }, [domain, revision, current]);
   if (domain === null) return { form: null, loading: false };
-  const byDomain = forms.current.byDomain;
-  return byDomain.has(domain) ? { form: byDomain.get(domain) ?? null, loading: false } : { form: null, loading: true };
+  return current?.has(domain) === true ? { form: current.get(domain) ?? null, loading: false } : { form: null, loading: true };
 }

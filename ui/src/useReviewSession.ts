@@ -201,7 +201,9 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   };
   const decide = (action: DecidingAction, details?: DecisionDetails) => {
     if (target === null || steps.pending() || blockedByForm(action)) return;
-    const answers = formAsked ? answersOf(formAnswers, target.item.external_id).answers : {};
+    // Only answers to the form in force (a form saved meanwhile may have dropped a question).
+    const given = answersOf(formAnswers, target.item.external_id).answers;
+    const answers = formAsked ? Object.fromEntries(questions.filter((q) => q.id in given).map((q) => [q.id, given[q.id]])) : {};
     void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, { ...details, answers }));
   };
   const startEdit = () => {
@@ -218,12 +220,13 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
    */
   const redact = (): number | null => {
     if (target === null || (mode.kind !== "browse" && mode.kind !== "edit")) return null;
-    if (mode.kind === "browse" && blockedByForm("edit")) return null;
     const initial = initialDraft(target.item);
     const editing = mode.kind === "edit" ? mode : { kind: "edit" as const, draft: initial, initial, notice: null };
     if (editing.draft.kind !== "answer") return 0;
     const { text, replaced } = redactText(editing.draft.answer, shownAnswerFindings(target.item));
-    if (replaced > 0) setMode({ ...editing, draft: { kind: "answer", answer: text }, notice: null });
+    // Only an edit that would open waits for the review form.
+    if (replaced === 0 || (mode.kind === "browse" && blockedByForm("edit"))) return replaced === 0 ? 0 : null;
+    setMode({ ...editing, draft: { kind: "answer", answer: text }, notice: null });
     return replaced;
   };
   const startReject = () => {

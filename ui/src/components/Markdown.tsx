@@ -102,7 +102,7 @@ export function PrivacyMarked({ text, sensitive, highlight }: PrivacyMarkedProps
         finding === null ? (
           plain(part, i)
         ) : (
-          <mark key={i} className="privacy-mark" data-testid="privacy-mark" data-kind={finding.kind} title={`${kindLabel(finding.kind)}: redacting puts ${finding.placeholder} here`}>
+          <mark key={i} className="privacy-mark" data-testid="privacy-mark" data-kind={finding.kind} title={`${kindLabel(finding.kind)}: redacted as ${finding.placeholder}`}>
             <SafeText text={part} />
           </mark>
         ),

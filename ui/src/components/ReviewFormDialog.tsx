@@ -1,4 +1,4 @@
-// Review ▸ Review form: a domain's rubric written as TOML (docs/forms.md), saved by the core as a
+// Models ▸ Review form per domain: a domain's rubric written as TOML (docs/forms.md), saved by the core as a
 // new version; a bad text is refused naming its line and field, and nothing is saved. Esc
 // closes; Ctrl+Enter saves.
 import { useEffect, useRef, useState } from "react";
@@ -28,6 +28,8 @@ export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }:
   const [saved, setSaved] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const requests = useRef(latestOnly());
+  const shownDomain = useRef(domain);
+  shownDomain.current = domain;
 
   const load = (of: string) => {
     const isLatest = requests.current.begin();
@@ -49,18 +51,23 @@ export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }:
 
   const save = (next: string | null) => {
     if (saving || draft === null) return;
+    const at = domain;
     setProblem(null);
     setSaved(null);
     setSaving(true);
     api
-      .saveReviewForm(domain, next)
+      .saveReviewForm(at, next)
       .then(
         (form) => {
-          setSaved(form.questions.length === 0 ? `No form is asked in ${domain} from now on.` : `Version ${form.version} is in force in ${domain}.`);
           onChanged();
-          load(domain);
+          // Another domain chosen meanwhile keeps its own text.
+          if (shownDomain.current !== at) return;
+          setSaved(form.questions.length === 0 ? `No form is asked in ${at} from now on.` : `Version ${form.version} is in force in ${at}.`);
+          load(at);
         },
-        (thrown: unknown) => setProblem(api.toCallError(thrown).message),
+        (thrown: unknown) => {
+          if (shownDomain.current === at) setProblem(api.toCallError(thrown).message);
+        },
       )
       .finally(() => setSaving(false));
   };
@@ -78,6 +85,7 @@ export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }:
               className="input"
               data-testid="review-form-domain"
               value={domain}
+              disabled={saving}
               onChange={(event) => {
                 setSaved(null);
                 setProblem(null);

@@ -78,7 +78,7 @@ describe("components showing untrusted text", () => {
     );
     expectDefused(html, "marked finding");
     expect(html, "the finding is marked with its kind").toContain('data-kind="email"');
-    expect(html, "the tooltip names the placeholder").toContain("redacting puts [EMAIL] here");
+    expect(html, "the tooltip names the placeholder").toContain("redacted as [EMAIL]");
   });
 
   it("ProductCard and RelationSummary: product, field names and sample cells", () => {
