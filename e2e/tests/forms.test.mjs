@@ -99,7 +99,7 @@ test('a rubric answered by keys is stored with the decision', async () => {
     await problem.waitForDisplayed();
     assert.match(await problem.getText(), /^line \d+: scael/, 'the refusal names the line and the field');
     await setText(browser, '[data-testid="review-form-text"]', current.replace('required = true', 'required = false'));
-    await editor.click();
+    // Ctrl+Enter saves from anywhere in the dialog (the focus is on the Save button here).
     await browser.keys(['Control', 'Enter']);
     await browser.$('[data-testid="review-form-saved"]').waitForDisplayed();
     assert.match(await browser.$('[data-testid="review-form-saved"]').getText(), /Version 2 is in force in film-tv/);

@@ -36,6 +36,7 @@ import { useJobs } from "./useJobs";
 import { useKeymap } from "./useKeymap";
 import { useReviewSession } from "./useReviewSession";
 import { useRuleApproval } from "./useRuleApproval";
+import { NO_SAVE } from "./useDialogSave";
 import { useToast } from "./useToast";
 import type { DatabaseActions } from "./useWindow";
 import { NO_CRITERIA } from "./usePagedQueue";
@@ -53,6 +54,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
   const review = useReviewSession(showToast, dismissToast);
+  // The prompts and review form dialogs' save, for the save key wherever the focus is.
+  const dialogSave = useRef(NO_SAVE);
   const { mode, setMode, current, queue, paged, busy } = review;
   const [facets, setFacets] = useState<QueueFacets | null>(null);
   const refreshFacets = useCallback(() => {
@@ -177,7 +180,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
       else if (mode.kind === "llm-run") drafts.llmRunDialog.onConfirm();
       else if (mode.kind === "reviewer") review.reviewerChoice.confirm();
       else if (mode.kind === "sme") review.confirmSme();
-      else if (mode.kind !== "providers" && mode.kind !== "prompts" && mode.kind !== "forms") review.saveEdit();
+      else if (mode.kind === "prompts" || mode.kind === "forms") dialogSave.current();
+      else if (mode.kind !== "providers") review.saveEdit();
     },
     confirm: review.confirmReject,
     cancel: () => {
@@ -310,7 +314,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
           />
         </main>
       </div>
-      <ModeDialogs review={review} facets={facets} {...drafts} />
+      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} {...drafts} />
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}

@@ -2,6 +2,7 @@
 // nothing. The cheat sheet is not here: App renders it after the jobs panel, where it always was.
 import type { QueueFacets } from "../bindings/QueueFacets";
 import { describeQueue } from "../llmRun";
+import type { DialogSave } from "../useDialogSave";
 import type { JobDrafts } from "../useJobDrafts";
 import type { ReviewSession } from "../useReviewSession";
 import { ExportDialog } from "./ExportDialog";
@@ -16,9 +17,11 @@ import { RunModelDialog } from "./RunModelDialog";
 interface ModeDialogsProps extends JobDrafts {
   review: ReviewSession;
   facets: QueueFacets | null;
+  /** Where the prompts and review form dialogs put their save, for the app's save key. */
+  dialogSave: DialogSave;
 }
 
-export function ModeDialogs({ review, facets, exportDialog, llmRunDialog }: ModeDialogsProps) {
+export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave }: ModeDialogsProps) {
   const { mode, setMode, busy } = review;
   const itemId = review.current?.item.external_id ?? "";
   switch (mode.kind) {
@@ -78,13 +81,14 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog }: Mode
     case "providers":
       return <ProvidersDialog onClose={review.cancel} />;
     case "prompts":
-      return <PromptsDialog domains={facets?.domains ?? []} onClose={review.cancel} />;
+      return <PromptsDialog domains={facets?.domains ?? []} saveRef={dialogSave} onClose={review.cancel} />;
     case "forms":
       return (
         <ReviewFormDialog
           domains={facets?.domains ?? []}
           initialDomain={review.current?.item.domain ?? null}
           onChanged={review.formsChanged}
+          saveRef={dialogSave}
           onClose={review.cancel}
         />
       );

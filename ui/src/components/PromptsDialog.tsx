@@ -6,6 +6,7 @@ import * as api from "../api";
 import type { PromptTemplate } from "../bindings/PromptTemplate";
 import type { PromptView } from "../bindings/PromptView";
 import { latestOnly } from "../latestOnly";
+import { useDialogSave, type DialogSave } from "../useDialogSave";
 import { Kbd } from "./Badges";
 import { Dialog } from "./Dialog";
 import { VersionedTextEditor } from "./VersionedTextEditor";
@@ -22,10 +23,12 @@ const TEMPLATES: { value: PromptTemplate; label: string }[] = [
 interface PromptsDialogProps {
   /** The domains of the queue, to choose from. */
   domains: string[];
+  /** The app's save key (Ctrl+Enter) runs what this dialog puts here. */
+  saveRef: DialogSave;
   onClose: () => void;
 }
 
-export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
+export function PromptsDialog({ domains, saveRef, onClose }: PromptsDialogProps) {
   // Empty until chosen: the first domain, once the list has arrived.
   const [chosen, setChosen] = useState("");
   const domain = chosen === "" ? (domains[0] ?? "") : chosen;
@@ -93,8 +96,17 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
 
   const own = view !== null && view.version !== view.builtin_version;
   const changed = view !== null && draft !== view.text;
+  useDialogSave(saveRef, () => {
+    if (changed && !saving) save(draft);
+  });
   return (
-    <Dialog titleId="prompts-title" title="Prompts per domain" testId="prompts-dialog" className="dialog-wide" onDismiss={onClose}>
+    <Dialog
+      titleId="prompts-title"
+      title="Prompts per domain"
+      testId="prompts-dialog"
+      className="dialog-wide"
+      onDismiss={onClose}
+    >
       {domains.length === 0 ? (
         <p className="dialog-hint">Import items first: prompts are set per domain of the queue.</p>
       ) : (
@@ -131,9 +143,7 @@ export function PromptsDialog({ domains, onClose }: PromptsDialogProps) {
             rows={14}
             value={draft}
             disabled={view === null || saving}
-            canSave={changed && !saving}
             onChange={setDraft}
-            onSave={() => save(draft)}
             problem={problem}
             saved={saved}
           />

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ReviewFormDraft } from "../bindings/ReviewFormDraft";
 import { latestOnly } from "../latestOnly";
+import { useDialogSave, type DialogSave } from "../useDialogSave";
 import { Kbd } from "./Badges";
 import { Dialog } from "./Dialog";
 import { VersionedTextEditor } from "./VersionedTextEditor";
@@ -17,10 +18,12 @@ interface ReviewFormDialogProps {
   initialDomain: string | null;
   /** A form was saved or removed: the review loop asks the new one. */
   onChanged: () => void;
+  /** The app's save key (Ctrl+Enter) runs what this dialog puts here. */
+  saveRef: DialogSave;
   onClose: () => void;
 }
 
-export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }: ReviewFormDialogProps) {
+export function ReviewFormDialog({ domains, initialDomain, onChanged, saveRef, onClose }: ReviewFormDialogProps) {
   const [domain, setDomain] = useState(initialDomain ?? domains[0] ?? "");
   const [draft, setDraft] = useState<ReviewFormDraft | null>(null);
   const [text, setText] = useState("");
@@ -73,8 +76,17 @@ export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }:
   };
 
   const changed = draft !== null && (draft.in_force === null || text !== draft.text);
+  useDialogSave(saveRef, () => {
+    if (changed && !saving) save(text);
+  });
   return (
-    <Dialog titleId="review-form-title" title="Review form per domain" testId="review-form-dialog" className="dialog-wide" onDismiss={onClose}>
+    <Dialog
+      titleId="review-form-title"
+      title="Review form per domain"
+      testId="review-form-dialog"
+      className="dialog-wide"
+      onDismiss={onClose}
+    >
       {domains.length === 0 ? (
         <p className="dialog-hint">Import items first: a form belongs to a domain of the queue.</p>
       ) : (
@@ -112,9 +124,7 @@ export function ReviewFormDialog({ domains, initialDomain, onChanged, onClose }:
             rows={16}
             value={text}
             disabled={draft === null || saving}
-            canSave={changed && !saving}
             onChange={setText}
-            onSave={() => save(text)}
             problem={problem}
             saved={saved}
           />

@@ -1,5 +1,6 @@
-// The text editor of the versioned-text dialogs (prompts, review forms): a monospace textarea
-// where Ctrl+Enter saves, and the refusal or the confirmation of the last save under it.
+// The text editor of the versioned-text dialogs (prompts, review forms): a monospace textarea,
+// and the refusal or the confirmation of the last save under it. Ctrl+Enter saves from anywhere in
+// the dialog: the app's save key runs the dialog's `DialogSave` (see useDialogSave).
 import { SafeText } from "./SafeText";
 
 interface VersionedTextEditorProps {
@@ -9,15 +10,12 @@ interface VersionedTextEditorProps {
   rows: number;
   value: string;
   disabled: boolean;
-  /** Ctrl+Enter saves only when there is something to save. */
-  canSave: boolean;
   onChange: (text: string) => void;
-  onSave: () => void;
   problem: string | null;
   saved: string | null;
 }
 
-export function VersionedTextEditor({ testId, label, rows, value, disabled, canSave, onChange, onSave, problem, saved }: VersionedTextEditorProps) {
+export function VersionedTextEditor({ testId, label, rows, value, disabled, onChange, problem, saved }: VersionedTextEditorProps) {
   return (
     <>
       <textarea
@@ -29,12 +27,6 @@ export function VersionedTextEditor({ testId, label, rows, value, disabled, canS
         value={value}
         disabled={disabled}
         onChange={(event) => onChange(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && canSave) {
-            event.preventDefault();
-            onSave();
-          }
-        }}
       />
       {problem !== null && (
         <p className="dialog-problem" role="alert" data-testid={`${testId}-problem`}>
