@@ -18,6 +18,15 @@ if ready; then
   echo "train: $venv is ready"
   exit 0
 fi
+# The wheels are unpacked next to their download: about 9 GB at the peak. Say so before pip fails
+# half-way with "No space left on device".
+need_kb=$((9 * 1024 * 1024))
+free_kb=$(df --output=avail -k . | tail -1)
+if [ "$free_kb" -lt "$need_kb" ]; then
+  echo "train: installing torch needs about 9 GB free here; $((free_kb / 1024 / 1024)) GB are." \
+    "Free some space (for example: cargo clean) and run again." >&2
+  exit 1
+fi
 "$python" -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir \
   torch==2.15.0 transformers==5.25.0 datasets==5.2.0 accelerate==1.16.0 trl==1.16.0 peft==0.21.2
