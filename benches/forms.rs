@@ -5,7 +5,7 @@
 //! N answer items in one domain with a three-question form (a rating, a yes/no, labels), every
 //! item decided with answers and a tenth of them decided again, with answers, by a second
 //! reviewer (so agreement has units). It reports:
-//! - `decide_answering` (approve + three answers, one `IMMEDIATE` transaction, `synchronous=FULL`)
+//! - `decide_with` (approve + three answers, one `IMMEDIATE` transaction, `synchronous=FULL`)
 //!   against the same call without answers on the same kind of item in a domain without a form
 //!   (what `decide` does), interleaved;
 //! - `Store::form_stats` and the whole `Store::stats` on the answered database.
@@ -13,7 +13,7 @@
 use std::time::Instant;
 
 use vetted::Store;
-use vetted::domain::{Action, DecisionInput};
+use vetted::domain::{Action, DecisionInput, Feedback};
 use vetted::review_form::{EXAMPLE_FORM, FormAnswers, parse_form};
 
 mod common;
@@ -45,7 +45,7 @@ fn main() {
         .set_review_form("rated", Some(&form), "bench")
         .expect("set the form");
 
-    let decide = |store: &mut Store, item: String, reviewer: &str, answers: &FormAnswers| {
+    let decide = |store: &mut Store, item: String, reviewer: &str, feedback: &Feedback| {
         let input = DecisionInput {
             id: format!("{reviewer}-{item}"),
             item,
@@ -57,11 +57,11 @@ fn main() {
             note: None,
         };
         let t = Instant::now();
-        store.decide_answering(&input, answers).expect("decide");
+        store.decide_with(&input, feedback).expect("decide");
         t.elapsed()
     };
-    let answers_of = |i: usize, shift: usize| -> FormAnswers {
-        [
+    let answers_of = |i: usize, shift: usize| -> Feedback {
+        let answers: FormAnswers = [
             (
                 "correctness".to_owned(),
                 serde_json::json!(1 + (i / 10 + shift) % 5),
@@ -72,7 +72,11 @@ fn main() {
             ),
             ("issues".to_owned(), serde_json::json!(["outdated"])),
         ]
-        .into()
+        .into();
+        Feedback {
+            answers,
+            ..Feedback::default()
+        }
     };
     let (mut with_form, mut without_form) = (Vec::new(), Vec::new());
     for i in 0..answered {
@@ -86,7 +90,7 @@ fn main() {
             &mut store,
             format!("a-{}", 2 * i + 1),
             "ana",
-            &FormAnswers::new(),
+            &Feedback::default(),
         ));
     }
     // A second reviewer on a tenth of the rated items: mostly the same point, sometimes one off.
@@ -105,7 +109,7 @@ fn main() {
             note: None,
         };
         store
-            .decide_answering(&input, &answers_of(i, shift))
+            .decide_with(&input, &answers_of(i, shift))
             .expect("second review");
     }
     println!(

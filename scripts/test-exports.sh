@@ -21,8 +21,9 @@ out=${EXPORTS_DIR:-$work/exports}
 mkdir "$out"
 vetted() { "$vetted_bin" --db "$db" "$@"; }
 
-# A second answer to qa-9's question and evidence (a wrong year), and an answer to qa-26's
-# prompt that carries an e-mail address for the privacy screen.
+# A second answer to qa-9's question and evidence (a wrong year), an answer to qa-26's prompt
+# that carries an e-mail address for the privacy screen, and one to qa-348's that its evidence
+# contradicts (the opera is from 1935).
 python3 - demo/demo-items.jsonl "$work/extra.jsonl" <<'PY'
 import json, sys
 items = {json.loads(l)["id"]: json.loads(l) for l in open(sys.argv[1])}
@@ -30,6 +31,7 @@ extra = []
 for src, new_id, answer in [
     ("qa-9", "qa-9-alt", "1999"),
     ("qa-26", "qa-26-contact", "Ask the archivist at archive@example.org; I am not sure."),
+    ("qa-348", "qa-348-year", 'George Gershwin composed "Porgy and Bess" in 1924.'),
 ]:
     item = dict(items[src], id=new_id, answer=answer, model="smollm2-135m")
     item.pop("vetting", None)
@@ -40,17 +42,23 @@ PY
 
 vetted import demo/demo-items.jsonl "$work/extra.jsonl" >/dev/null
 
-for item in qa-9 qa-156 qa-188 qa-189 qa-312 qa-388 qa-420 qa-172; do
+for item in qa-9 qa-156 qa-188 qa-189 qa-388 qa-420 qa-172; do
   vetted decide "$item" approve >/dev/null
 done
 vetted decide qa-26 edit --answer "Het Huis Anubis first aired in 2006 [doc-1]." >/dev/null
 vetted decide qa-64 edit --answer "The evidence does not say; it only names the series." --note "answer guessed" >/dev/null
 vetted decide qa-133 edit --answer "It is in the Pacific Ocean [doc-1]." --reviewer second-reviewer >/dev/null
-vetted decide qa-26-contact edit --answer "The evidence does not name a contact." >/dev/null
+vetted decide qa-26-contact edit --answer "The evidence does not name a contact." \
+  --claim 1=unsupported >/dev/null
 for item in qa-9-alt qa-305 qa-348; do
   vetted decide "$item" reject --reason unsupported_by_evidence --note "contradicts doc-1" >/dev/null
 done
 vetted decide qa-173 reject --reason contradicts_evidence >/dev/null
+# Claim verdicts (claims-nli, vetter-claims): one of each checkable verdict, linked or not
+# (qa-26-contact's, above, is unsupported).
+vetted decide qa-312 approve --claim 1=supported@hint >/dev/null
+vetted decide qa-348-year reject --reason contradicts_evidence --claim 1=contradicted@doc-1 \
+  --note "the opera is from 1935" >/dev/null
 # Relationship edits need a corrected relation, which the CLI cannot take yet: approve/reject only.
 for item in rel-chinook-1 rel-chinook-4 rel-chinook-9 rel-northwind-1; do
   vetted decide "$item" approve >/dev/null
@@ -90,6 +98,8 @@ export_one trl-sft-prompt-completion.jsonl --format trl-sft --prompt-completion
 export_one trl-dpo.jsonl --format trl-dpo
 export_one trl-kto.jsonl --format trl-kto
 export_one vetter-sft.jsonl --format vetter-sft
+export_one claims-nli.jsonl --format claims-nli
+export_one vetter-claims.jsonl --format vetter-claims
 export_one decisions.jsonl --format decisions
 export_one decisions-csv.csv --format decisions-csv
 

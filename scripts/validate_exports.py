@@ -5,7 +5,8 @@ Usage: validate_exports.py DIR
 
 DIR holds one export per format, named as scripts/test-exports.sh writes them:
 openai-sft.jsonl, openai-dpo.jsonl, trl-sft.jsonl, trl-sft-prompt-completion.jsonl,
-trl-dpo.jsonl, trl-kto.jsonl, vetter-sft.jsonl, decisions.jsonl and decisions-csv.csv, each with
+trl-dpo.jsonl, trl-kto.jsonl, vetter-sft.jsonl, claims-nli.jsonl, vetter-claims.jsonl,
+decisions.jsonl and decisions-csv.csv, each with
 its NAME.manifest.json (and NAME.sidecar.jsonl for the training formats of the reviewed model).
 
 For every format: `datasets.load_dataset` loads it and the inferred features are asserted
@@ -205,6 +206,42 @@ def main(out_dir):
         assert verdicts == {"pass", "flag", "fail"}, f"this fixture's decisions imply every verdict, got {verdicts}"
         return ds, False
 
+    def claims_nli(p):
+        ds = load(p)
+        expect_features(ds, {"premise": datasets.Value("string"), "hypothesis": datasets.Value("string"),
+                             "label": datasets.Value("string")})
+        # As an NLI trainer would take it: the labels as a ClassLabel with the MNLI names.
+        names = ["entailment", "neutral", "contradiction"]
+        encoded = ds.cast_column("label", datasets.ClassLabel(names=names))
+        labels = sorted(names[i] for i in encoded["label"])
+        assert labels == ["contradiction", "entailment", "neutral"], f"this fixture's three verdicts, got {labels}"
+        assert all(r["premise"] and r["hypothesis"] for r in ds), "every row has a premise and a hypothesis"
+        contradiction = next(r for r in ds if r["label"] == "contradiction")
+        assert "in 1924" in contradiction["hypothesis"] and "(1935)" in contradiction["premise"], contradiction
+        neutral = next(r for r in ds if r["label"] == "neutral")
+        assert "[EMAIL]" in neutral["hypothesis"] and "@" not in neutral["hypothesis"], f"the screen redacts claims: {neutral}"
+        return ds, False
+
+    def vetter_claims(p):
+        ds = load(p)
+        expect_features(ds, {"messages": MESSAGES})
+        check_openai(p, sft_schema)
+        check_template(ds, tok, ["text"])
+        verdicts = []
+        for example in ds:
+            roles = [m["role"] for m in example["messages"]]
+            assert roles == ["system", "user", "assistant"], f"roles {roles}"
+            reply = json.loads(example["messages"][2]["content"])
+            assert list(reply) == ["claims"], f"reply keys {list(reply)}"
+            for claim in reply["claims"]:
+                assert set(claim) == {"claim", "verdict", "evidence"}, f"claim keys {set(claim)}"
+                assert json.dumps(claim["claim"], ensure_ascii=False)[1:-1] in example["messages"][1]["content"], "a claim is part of the answer shown"
+                for quote in claim["evidence"]:
+                    assert json.dumps(quote["quote"], ensure_ascii=False)[1:-1] in example["messages"][1]["content"], "a quote is evidence shown"
+                verdicts.append(claim["verdict"])
+        assert sorted(verdicts) == ["contradicted", "supported", "unsupported"], f"verdicts {verdicts}"
+        return ds, False
+
     def decisions(p):
         ds = load(p)
         expect_features(ds, audit_features)
@@ -222,6 +259,7 @@ def main(out_dir):
         ("openai-sft.jsonl", openai_sft), ("openai-dpo.jsonl", openai_dpo),
         ("trl-sft.jsonl", trl_sft), ("trl-sft-prompt-completion.jsonl", trl_sft_pc),
         ("trl-dpo.jsonl", trl_dpo), ("trl-kto.jsonl", trl_kto), ("vetter-sft.jsonl", vetter_sft),
+        ("claims-nli.jsonl", claims_nli), ("vetter-claims.jsonl", vetter_claims),
         ("decisions.jsonl", decisions), ("decisions-csv.csv", decisions_csv),
     ]
     passed = failed = 0

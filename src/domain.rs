@@ -321,6 +321,10 @@ pub struct Item {
     /// answer, latest edit, evidence; sample rows); computed when the item is loaded.
     #[serde(default)]
     pub sensitive: Vec<crate::privacy::Sensitive>,
+    /// An answer item's claims with their grounding hints (`claims::claims_of` on the model's
+    /// answer); empty for a relationship. Computed when the item is loaded.
+    #[serde(default)]
+    pub claims: Vec<crate::claims::Claim>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -474,14 +478,23 @@ pub struct DecisionDraft {
     #[serde(default)]
     #[ts(type = "Record<string, unknown>")]
     pub answers: crate::review_form::FormAnswers,
+    /// Verdicts on the answer's claims (see `claims`).
+    #[serde(default)]
+    pub claims: Vec<crate::claims::ClaimCheck>,
+}
+
+/// What a reviewer gives beside a decision, recorded in the decision's own transaction
+/// (`Store::decide_with`): answers to the domain's review form and verdicts on the answer's
+/// claims. Empty for a plain decision.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Feedback {
+    pub answers: crate::review_form::FormAnswers,
+    pub claims: Vec<crate::claims::ClaimCheck>,
 }
 
 impl DecisionDraft {
-    /// The decision `reviewer` submits with this draft, and the draft's form answers.
-    pub fn into_input(
-        self,
-        reviewer: impl Into<String>,
-    ) -> (DecisionInput, crate::review_form::FormAnswers) {
+    /// The decision `reviewer` submits with this draft, and the feedback given with it.
+    pub fn into_input(self, reviewer: impl Into<String>) -> (DecisionInput, Feedback) {
         let DecisionDraft {
             id,
             item,
@@ -491,6 +504,7 @@ impl DecisionDraft {
             reason,
             note,
             answers,
+            claims,
         } = self;
         let input = DecisionInput {
             id,
@@ -502,7 +516,7 @@ impl DecisionDraft {
             reason,
             note,
         };
-        (input, answers)
+        (input, Feedback { answers, claims })
     }
 }
 

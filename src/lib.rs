@@ -5,6 +5,7 @@ pub mod about;
 pub mod agreement;
 pub mod approval_rule;
 pub mod auto_approve;
+pub mod claims;
 pub mod content_hash;
 pub mod database_file;
 pub mod db_path;

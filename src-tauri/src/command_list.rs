@@ -39,6 +39,8 @@ macro_rules! with_app_commands {
             review_form,
             review_form_draft,
             save_review_form,
+            claim_settings,
+            set_claim_settings,
             undo,
             redo,
             start_rule_check,

@@ -13,7 +13,8 @@ use vetted::about::AboutInfo;
 use vetted::approval_rule::{self, EvidenceRule, RulePlan};
 use vetted::auto_approve::DEFAULT_MIN_SUPPORT;
 use vetted::domain::{
-    Decision, DecisionDraft, Item, KeyBinding, QueueCursor, QueuePage, RejectReason, StatusCounts,
+    Decision, DecisionDraft, Feedback, Item, KeyBinding, QueueCursor, QueuePage, RejectReason,
+    StatusCounts,
 };
 use vetted::jobs::tasks::{self, ExportRequest, LlmRunRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
@@ -29,8 +30,8 @@ use vetted::roles::knowledge::Variant;
 use vetted::roles::prompts::{PromptView, Template, prompt_view, set_prompt};
 use vetted::stats::Stats;
 use vetted::store::{
-    CostTotals, Guideline, PromptRevision, QueueFacets, QueueFilter, Reverted, ReviewForm,
-    ReviewFormDraft, SearchResults,
+    ClaimSettings, CostTotals, Guideline, PromptRevision, QueueFacets, QueueFilter, Reverted,
+    ReviewForm, ReviewFormDraft, SearchResults,
 };
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
 use vetted::window::{Window, WindowState, window_title};
@@ -162,10 +163,10 @@ pub fn adjudication_case(
 /// Records the session reviewer's final decision (refused unless they are an adjudicator).
 #[tauri::command(async)]
 pub fn adjudicate(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
-    let (input, answers) = draft.into_input(state.reviewer());
-    if !answers.is_empty() {
+    let (input, feedback) = draft.into_input(state.reviewer());
+    if feedback != Feedback::default() {
         return Err(Error::BadRequest(
-            "a final decision carries no review form answers".into(),
+            "a final decision carries no review form answers nor claim verdicts".into(),
         ));
     }
     state.store()?.adjudicate(&input)
@@ -205,8 +206,8 @@ pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<V
 /// Records the session reviewer's decision; the webview never names the reviewer.
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
-    let (input, answers) = draft.into_input(state.reviewer());
-    state.store()?.decide_answering(&input, &answers)
+    let (input, feedback) = draft.into_input(state.reviewer());
+    state.store()?.decide_with(&input, &feedback)
 }
 
 /// The review form in force in `domain` (asked with every decision there), if any.
@@ -232,6 +233,24 @@ pub fn save_review_form(
     state
         .store()?
         .save_review_form_text(&domain, text.as_deref(), &state.reviewer())
+}
+
+/// `domain`'s claim settings (whether approving with doubtful claims asks to confirm).
+#[tauri::command(async)]
+pub fn claim_settings(state: State<'_, AppState>, domain: String) -> Result<ClaimSettings> {
+    state.store()?.claim_settings(&domain)
+}
+
+/// Records `settings` as `domain`'s claim settings, by the session reviewer.
+#[tauri::command(async)]
+pub fn set_claim_settings(
+    state: State<'_, AppState>,
+    domain: String,
+    settings: ClaimSettings,
+) -> Result<ClaimSettings> {
+    let mut store = state.store()?;
+    store.set_claim_settings(&domain, settings, &state.reviewer())?;
+    store.claim_settings(&domain)
 }
 
 /// Full-text search over questions, answers, evidence and relationships (FTS5); the query is

@@ -11,6 +11,7 @@
 //! added, their filters belong in [`Filters`] and the selection SQL.
 
 mod audit;
+mod claims;
 mod files;
 mod json_string;
 mod lines;
@@ -23,6 +24,7 @@ mod sidecar;
 mod training;
 mod vetter_sft;
 
+pub use claims::{CLAIM_CHECK_INSTRUCTION, nli_label};
 pub use files::companion_path;
 pub use manifest::{KTO_MAX_IMBALANCE, Manifest, OPENAI_MIN_EXAMPLES};
 pub use mapping::Family;
@@ -54,6 +56,10 @@ pub enum Format {
     DecisionsCsv,
     /// Training data for the vetting model: the vet prompt → the verdict reviewers implied.
     VetterSft,
+    /// Claim verdicts as NLI rows: linked evidence, claim, entailment/neutral/contradiction.
+    ClaimsNli,
+    /// Training data for the vetting model: the item → per-claim verdicts as JSON.
+    VetterClaims,
 }
 
 impl Format {
@@ -68,6 +74,8 @@ impl Format {
             Format::Decisions => "decisions",
             Format::DecisionsCsv => "decisions-csv",
             Format::VetterSft => "vetter-sft",
+            Format::ClaimsNli => "claims-nli",
+            Format::VetterClaims => "vetter-claims",
         }
     }
 
@@ -77,7 +85,11 @@ impl Format {
             Format::OpenaiSft | Format::TrlSft => Some(Family::Sft),
             Format::OpenaiDpo | Format::TrlDpo => Some(Family::Preference),
             Format::TrlKto => Some(Family::Kto),
-            Format::Decisions | Format::DecisionsCsv | Format::VetterSft => None,
+            Format::Decisions
+            | Format::DecisionsCsv
+            | Format::VetterSft
+            | Format::ClaimsNli
+            | Format::VetterClaims => None,
         }
     }
 }
@@ -183,18 +195,34 @@ pub fn export(
             "a held-out share only applies to vetter-sft".into(),
         ));
     }
-    if options.format == Format::VetterSft
-        && (options.val_fraction > 0.0 || options.system_prompt != SystemPrompt::Default)
+    if matches!(
+        options.format,
+        Format::VetterSft | Format::ClaimsNli | Format::VetterClaims
+    ) && (options.val_fraction > 0.0 || options.system_prompt != SystemPrompt::Default)
     {
-        return Err(Error::BadRequest(
-            "vetter-sft writes the vet prompt as `vetted vet` sends it, with no validation \
-             split; leave out the validation fraction and the system prompt"
-                .into(),
-        ));
+        return Err(Error::BadRequest(format!(
+            "{} writes Vetted's own prompt, with no validation split; leave out the \
+             validation fraction and the system prompt",
+            options.format.name()
+        )));
     }
     match (options.format.family(), options.format) {
         (Some(family), _) => training::run(store, options, family, on_progress, cancel),
         (None, Format::VetterSft) => vetter_sft::run(store, options, on_progress, cancel),
+        (None, Format::ClaimsNli) => claims::run(
+            store,
+            options,
+            claims::ClaimFormat::Nli,
+            on_progress,
+            cancel,
+        ),
+        (None, Format::VetterClaims) => claims::run(
+            store,
+            options,
+            claims::ClaimFormat::VetterClaims,
+            on_progress,
+            cancel,
+        ),
         (None, format) => audit::run(
             store,
             options,

@@ -17,21 +17,8 @@ use super::{Store, now_text, parse_json, reasons};
 use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemKind, RelationshipBody};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
-use crate::review_form::FormAnswers;
 
 impl Store {
-    /// Appends a decision and updates the item's projection in one transaction.
-    ///
-    /// Errors: `ItemNotFound`; `Conflict` when `input.item_version` is not the item's current
-    /// version; `BadRequest` when the input is inconsistent (an edit without content, a reject
-    /// without a known reason, a needs-SME without a question, content of the wrong kind, a
-    /// revert — those come only from [`Store::undo`] and [`Store::redo`]); `Duplicate` when
-    /// `input.id` is already recorded for another item; `UnknownField` when an edited relation
-    /// maps a field its product does not have.
-    pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision> {
-        self.decide_answering(input, &FormAnswers::new())
-    }
-
     /// Records an adjudicator's final decision: it becomes the item's effective decision (and
     /// what export uses) whatever the reviews say, until it is undone or adjudicated again.
     ///

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::parse_json;
-use crate::domain::{AnswerBody, ItemBody, ItemKind, QueueEntry, RelationshipBody};
+use crate::domain::{AnswerBody, Evidence, ItemBody, ItemKind, QueueEntry, RelationshipBody};
 use crate::error::{Error, Result};
 
 /// SQL condition (on an `items` row aliased `items`) that hides items of unfinished imports.
@@ -51,6 +51,22 @@ pub(super) fn body_of(conn: &Connection, item_id: i64) -> Result<ItemBody> {
     Ok(conn
         .prepare_cached("SELECT kind, payload FROM items WHERE id = ?1")?
         .query_row([item_id], |r| read_body(r.get(0)?, &r.get::<_, String>(1)?))?)
+}
+
+/// An answer item's evidence passages, in order.
+pub(super) fn evidence_of(conn: &Connection, item_id: i64) -> Result<Vec<Evidence>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT passage_id, title, text, source FROM evidence WHERE item_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([item_id], |r| {
+        Ok(Evidence {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            text: r.get(2)?,
+            source: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Columns read by [`read_queue_entry`], from a table aliased `items`.

@@ -5,9 +5,9 @@ use rusqlite::{CachedStatement, OptionalExtension, Row, Transaction, params};
 
 use super::annotations::{is_do_not_train, tags_of};
 use super::decision_rows::effective_decision;
-use super::item_rows::{VISIBLE, read_body};
+use super::item_rows::{VISIBLE, evidence_of, read_body};
 use super::{Store, parse_json, parse_time};
-use crate::domain::{AnswerBody, Evidence, Item, ItemBody, RelationshipBody, Vetting};
+use crate::domain::{AnswerBody, Item, ItemBody, RelationshipBody, Vetting};
 use crate::error::{Error, Result};
 
 /// An item ready to be stored: validated and hashed by the importer.
@@ -268,28 +268,16 @@ impl Store {
             .optional()?;
         let (item_id, mut item) = row.ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
         if let ItemBody::Answer(answer) = &mut item.body {
-            answer.evidence = self.evidence(item_id)?;
+            answer.evidence = evidence_of(&self.conn, item_id)?;
         }
         item.latest_edit = effective_decision(&self.conn, item_id)?.and_then(|d| d.edited);
         item.tags = tags_of(&self.conn, item_id)?;
         item.do_not_train = is_do_not_train(&self.conn, item_id)?;
         item.sensitive = item.privacy_findings();
+        if let ItemBody::Answer(answer) = &item.body {
+            item.claims = crate::claims::claims_of(&answer.answer, &answer.evidence);
+        }
         Ok(item)
-    }
-
-    fn evidence(&self, item_id: i64) -> Result<Vec<Evidence>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT passage_id, title, text, source FROM evidence WHERE item_id = ?1 ORDER BY position",
-        )?;
-        let rows = stmt.query_map([item_id], |r| {
-            Ok(Evidence {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                text: r.get(2)?,
-                source: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
@@ -315,6 +303,7 @@ fn read_item(external_id: &str, r: &Row<'_>) -> rusqlite::Result<Item> {
         tags: Vec::new(),
         do_not_train: false,
         sensitive: Vec::new(),
+        claims: Vec::new(),
         created_at: parse_time(&r.get::<_, String>(9)?)?,
         updated_at: parse_time(&r.get::<_, String>(10)?)?,
     })

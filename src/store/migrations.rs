@@ -79,6 +79,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016_review_forms.sql",
         sql: include_str!("../../migrations/0016_review_forms.sql"),
     },
+    Migration {
+        name: "0017_claim_checks.sql",
+        sql: include_str!("../../migrations/0017_claim_checks.sql"),
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -6,10 +6,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::decision_rows::decision_by_id;
-use super::decisions::record_in;
 use super::{Store, now_text, parse_json, parse_time};
-use crate::domain::{Decision, DecisionInput};
+use crate::domain::DecisionInput;
 use crate::error::{Error, Result};
 use crate::review_form::stats::{FormStats, GivenAnswers, RatedAnswer, form_stats};
 use crate::review_form::{
@@ -170,46 +168,6 @@ impl Store {
         })
     }
 
-    /// Records a decision with its answers to the item's domain form, in one transaction:
-    /// [`Store::decide`] with `answers`. With a form in force the answers must fit it and an
-    /// approve, edit or reject must answer its required questions; without one, answers are
-    /// refused. A retried decision id returns the recorded decision and adds no answers.
-    pub fn decide_answering(
-        &mut self,
-        input: &DecisionInput,
-        answers: &FormAnswers,
-    ) -> Result<Decision> {
-        self.write(|tx| {
-            // A retry of a recorded decision: its answer is the recorded decision (or the
-            // refusal of an id used for another item), whatever the form says now.
-            if decision_by_id(tx, &input.id)?.is_some() {
-                return record_in(tx, input, false);
-            }
-            let form = form_of_item(tx, &input.item)?;
-            match &form {
-                Some(form) => check_answers(&form.questions, answers, input.action)?,
-                None if !answers.is_empty() => {
-                    return Err(Error::BadRequest(format!(
-                        "item '{}' has no review form to answer (its domain has none)",
-                        input.item
-                    )));
-                }
-                None => {}
-            }
-            let decision = record_in(tx, input, false)?;
-            if let Some(form) = form {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO form_answers (decision_id, form_id, question, value)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?;
-                for (question, value) in answers {
-                    insert.execute(params![decision.id, form.id, question, value.to_string()])?;
-                }
-            }
-            Ok(decision)
-        })
-    }
-
     /// The figures of every domain's form in force: answers of the items' decisions in force,
     /// and each reviewer's on items several reviewers decided (their rating in
     /// `stats_ratings`). Read from the answers, so a database without forms costs one lookup.
@@ -308,6 +266,45 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The form in force for the item `external_id`, once `answers` are checked against it: with a
+/// form, they must fit it and an approve, edit or reject must answer its required questions;
+/// without one, answers are refused. A missing item is left to the decision to report.
+pub(super) fn form_for_answers(
+    tx: &Transaction<'_>,
+    input: &DecisionInput,
+    answers: &FormAnswers,
+) -> Result<Option<ReviewForm>> {
+    let form = form_of_item(tx, &input.item)?;
+    match &form {
+        Some(form) => check_answers(&form.questions, answers, input.action)?,
+        None if !answers.is_empty() => {
+            return Err(Error::BadRequest(format!(
+                "item '{}' has no review form to answer (its domain has none)",
+                input.item
+            )));
+        }
+        None => {}
+    }
+    Ok(form)
+}
+
+/// Records `answers` (checked by [`form_for_answers`]) with decision `decision_id`.
+pub(super) fn insert_answers(
+    tx: &Transaction<'_>,
+    decision_id: &str,
+    form: &ReviewForm,
+    answers: &FormAnswers,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO form_answers (decision_id, form_id, question, value)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (question, value) in answers {
+        insert.execute(params![decision_id, form.id, question, value.to_string()])?;
+    }
+    Ok(())
 }
 
 /// The form in force in the domain of the item `external_id` (a missing item is left to the

@@ -192,8 +192,12 @@ fn a_draft_from_the_webview_is_recorded_as_the_reviewer_the_shell_names() {
         ("dana", "d-1"),
         "the reviewer is the one given, the rest is the draft's"
     );
-    let (input, answers) = draft.into_input("dana");
-    assert!(answers.is_empty(), "a draft without answers has none");
+    let (input, feedback) = draft.into_input("dana");
+    assert_eq!(
+        feedback,
+        vetted::domain::Feedback::default(),
+        "a draft without answers or claims has no feedback"
+    );
     assert_eq!(
         input,
         DecisionInput {

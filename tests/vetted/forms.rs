@@ -205,7 +205,7 @@ fn a_bad_form_file_is_refused_with_file_line_and_field_and_changes_nothing() {
 
 #[test]
 fn a_retried_decision_returns_the_recorded_one_and_adds_no_answers() {
-    use vetted::domain::{Action, DecisionInput};
+    use vetted::domain::{Action, DecisionInput, Feedback};
     use vetted::review_form::{FormAnswers, parse_form};
 
     let db = temp_db();
@@ -225,14 +225,18 @@ fn a_retried_decision_returns_the_recorded_one_and_adds_no_answers() {
         reason: None,
         note: None,
     };
-    let first = store.decide_answering(&input, &FormAnswers::new()).unwrap();
+    let first = store.decide(&input).unwrap();
     // The form now requires an answer; the app retries the same decision after a lost reply.
     store
         .set_review_form("finance", Some(&parse_form(FORM).unwrap()), "ana")
         .unwrap();
     let answers: FormAnswers = [("correctness".to_owned(), serde_json::json!(5))].into();
+    let feedback = Feedback {
+        answers,
+        ..Feedback::default()
+    };
     let again = store
-        .decide_answering(&input, &answers)
+        .decide_with(&input, &feedback)
         .expect("a retry is not refused");
     assert_eq!(again, first, "the retry returns the recorded decision");
     assert!(

@@ -3,6 +3,7 @@
 mod agreement_reference;
 mod bulk_approval;
 mod candidates_by_name;
+mod claims;
 mod cli;
 mod database_file;
 mod decisions;

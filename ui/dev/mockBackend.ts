@@ -3,6 +3,7 @@
 // decision ids, {code, message} errors) closely enough to click through a review session.
 import type { AppError } from "../src/bindings/AppError";
 import type { AutoApproveSuggestion } from "../src/bindings/AutoApproveSuggestion";
+import type { ClaimSettings } from "../src/bindings/ClaimSettings";
 import type { PromptRevision } from "../src/bindings/PromptRevision";
 import type { PromptTemplate } from "../src/bindings/PromptTemplate";
 import type { PromptVariant } from "../src/bindings/PromptVariant";
@@ -77,6 +78,7 @@ function toItem(record: ImportRecord, externalId: string): Item {
     tags: [],
     do_not_train: false,
     sensitive: [],
+    claims: [],
     created_at: now,
     updated_at: now,
   };
@@ -363,7 +365,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     shown_rule_plan: () => (plannedRule === null ? null : { rule: plannedRule, approve: planned, leave: [] }),
     approve_by_rule: (args) => {
       if (args.rule !== plannedRule) throw appError("bad_request", `check which candidates meet '${String(args.rule)}' again before approving them`);
-      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}`, answers: {} });
+      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}`, answers: {}, claims: [] });
       return planned.length;
     },
     add_tag: (args) => {
@@ -403,6 +405,9 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     save_review_form: () => {
       throw appError("bad_request", "the mock backend keeps no review forms");
     },
+    // Every domain asks, as a fresh database does.
+    claim_settings: (): ClaimSettings => ({ confirm_approve: true }),
+    set_claim_settings: (args) => args.settings as ClaimSettings,
     item_history: (args) => find(args.externalId as string).history,
     decide: (args) => record(draftOf("decide", args)),
     guidelines: (args) => guidelineList.filter((g) => g.domain === args.domain && !g.archived).map(withoutArchived),

@@ -22,6 +22,7 @@ import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { StatusTabs } from "./components/StatusTabs";
 import { StatsDashboard } from "./components/StatsDashboard";
 import { Toast } from "./components/Toast";
+import { claimCommands } from "./claimCommands";
 import { commandFor, keyPressFrom, runCommand, type CommandTable, type KeyCommand } from "./keyboard";
 import { keyLabel } from "./keymap";
 import { BROWSE } from "./mode";
@@ -123,6 +124,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
     undo: () => revert("undo"),
     redo: () => revert("redo"),
     approve: review.approve,
+    ...claimCommands(review, showToast),
     edit: review.startEdit,
     reject: review.startReject,
     "needs-sme": review.startSme,
@@ -183,7 +185,10 @@ export function App({ recent, databases, onAbout }: AppProps) {
       else if (mode.kind === "prompts" || mode.kind === "forms") dialogSave.current();
       else if (mode.kind !== "providers") review.saveEdit();
     },
-    confirm: review.confirmReject,
+    confirm: () => {
+      if (mode.kind === "confirm-approve") review.confirmApprove();
+      else review.confirmReject();
+    },
     cancel: () => {
       if (mode.kind === "rule") closeRule();
       else if (mode.kind === "browse" && fromGraph) openGraph();
@@ -204,8 +209,10 @@ export function App({ recent, databases, onAbout }: AppProps) {
   });
   const onCommand = useCallback((command: KeyCommand) => latestRun.current(command), []);
   const onRedact = useCallback(() => onCommand({ type: "redact" }), [onCommand]);
+  const { setConfirmApprove } = review.claims;
+  const onConfirmApprove = useCallback((on: boolean) => void setConfirmApprove(on), [setConfirmApprove]);
   useGlobalKeydown((event) => {
-    const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap, review.form.form?.questions.length ?? 0);
+    const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap, review.form.form?.questions.length ?? 0, review.claims.draft.active);
     if (command === null) return;
     event.preventDefault();
     run(command);
@@ -234,6 +241,11 @@ export function App({ recent, databases, onAbout }: AppProps) {
         }
         redactKey={keymap.redact[0] === undefined ? null : keyLabel(keymap.redact[0])}
         onRedact={onRedact}
+        claims={review.claims.draft}
+        onClaimsChange={review.claims.update}
+        claimsKey={keymap.claims[0] === undefined ? null : keyLabel(keymap.claims[0])}
+        confirmApprove={review.claims.confirmApprove}
+        onConfirmApprove={onConfirmApprove}
         guidelines={guidelines.panel}
         promoted={guidelines.promoted}
         adjudicating={queue.filter === "conflict"}
@@ -314,7 +326,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
           />
         </main>
       </div>
-      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} {...drafts} />
+      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}

@@ -5,6 +5,7 @@ import type { AboutInfo } from "./bindings/AboutInfo";
 import type { AdjudicationCase } from "./bindings/AdjudicationCase";
 import type { AlignmentSummary } from "./bindings/AlignmentSummary";
 import type { AutoApproveSuggestion } from "./bindings/AutoApproveSuggestion";
+import type { ClaimSettings } from "./bindings/ClaimSettings";
 import type { AppError } from "./bindings/AppError";
 import type { CostTotals } from "./bindings/CostTotals";
 import type { Decision } from "./bindings/Decision";
@@ -110,6 +111,8 @@ export const reviewForm = (domain: string): Promise<ReviewForm | null> => call("
 export const reviewFormDraft = (domain: string): Promise<ReviewFormDraft> => call("review_form_draft", { domain });
 /** Puts the form written in `text` (TOML) in force in `domain` as a new version; null stops asking one. */
 export const saveReviewForm = (domain: string, text: string | null): Promise<ReviewForm> => call("save_review_form", { domain, text });
+export const claimSettings = (domain: string): Promise<ClaimSettings> => call("claim_settings", { domain });
+export const setClaimSettings = (domain: string, settings: ClaimSettings): Promise<ClaimSettings> => call("set_claim_settings", { domain, settings });
 
 export const itemHistory = (externalId: string): Promise<Decision[]> => call("item_history", { externalId });
 

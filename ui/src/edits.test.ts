@@ -20,6 +20,7 @@ function item(body: Item["body"], latestEdit: Item["latest_edit"] = null): Item 
     tags: [],
     do_not_train: false,
     sensitive: [],
+    claims: [],
     created_at: "",
     updated_at: "",
   };

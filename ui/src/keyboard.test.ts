@@ -79,6 +79,28 @@ describe("browse mode", () => {
     expect(withForm("Tab", { focus: "button" }), "from a button Tab moves the focus").toBeNull();
   });
 
+  it("c starts checking the answer's claims; while checking, claim keys come first", () => {
+    expect(run("browse", "c"), "c checks claims").toEqual({ type: "claims" });
+    const checking = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, 3, true);
+    expect(checking("1"), "1 before the form's digit").toEqual({ type: "claimVerdict", verdict: "supported" });
+    expect(checking("2")).toEqual({ type: "claimVerdict", verdict: "unsupported" });
+    expect(checking("3")).toEqual({ type: "claimVerdict", verdict: "contradicted" });
+    expect(checking("4")).toEqual({ type: "claimVerdict", verdict: "not-checkable" });
+    expect(checking("5"), "a digit claims do not use answers the form").toEqual({ type: "formDigit", digit: 5 });
+    expect(checking("j"), "j moves between claims, not items").toEqual({ type: "claimMove", delta: 1 });
+    expect(checking("ArrowUp")).toEqual({ type: "claimMove", delta: -1 });
+    expect(checking("j", { repeat: true }), "a held j keeps moving").toEqual({ type: "claimMove", delta: 1 });
+    expect(checking("l")).toEqual({ type: "claimLink" });
+    expect(checking("m")).toEqual({ type: "claimMerge" });
+    expect(checking("b")).toEqual({ type: "claimSplit" });
+    expect(checking("Escape"), "Esc is done checking").toEqual({ type: "claimsDone" });
+    expect(checking("c"), "so is c again").toEqual({ type: "claimsDone" });
+    expect(checking("a"), "decision keys keep their meaning").toEqual({ type: "approve" });
+    expect(checking("1", { repeat: true }), "a held digit gives no more verdicts").toBeNull();
+    expect(checking("1", { focus: "text" }), "typing in a field is typing").toBeNull();
+    expect(run("browse", "l"), "without checking, l is free").toBeNull();
+  });
+
   it("ignores unrelated keys and Enter", () => {
     for (const key of ["q", "1", "Enter", " "]) {
       expect(run("browse", key), `${JSON.stringify(key)} does nothing in browse mode`).toBeNull();
@@ -189,6 +211,17 @@ describe("reject mode", () => {
 
   it("ignores digits held with a modifier", () => {
     expect(run("reject", "2", { ctrlKey: true }), "Ctrl+2").toBeNull();
+  });
+});
+
+describe("confirming an approval with doubtful claims", () => {
+  it("Enter or the approve key approves, Esc goes back, other keys do nothing", () => {
+    expect(run("confirm-approve", "Enter")).toEqual({ type: "confirm" });
+    expect(run("confirm-approve", "a"), "the approve key again").toEqual({ type: "confirm" });
+    expect(run("confirm-approve", "Escape")).toEqual({ type: "cancel" });
+    expect(run("confirm-approve", "Enter", { focus: "button" }), "Enter on Back presses Back").toBeNull();
+    expect(run("confirm-approve", "a", { repeat: true }), "a held a does not confirm").toBeNull();
+    expect(run("confirm-approve", "j"), "no navigation behind the question").toBeNull();
   });
 });
 

@@ -2,9 +2,11 @@
 // first, so every rule here is unit-tested without a browser. Browse mode follows the reviewer's
 // keymap (keymap.ts); dialogs have fixed keys.
 import { graphKeyOf, type GraphKey } from "./graphNav";
+import type { ClaimVerdict } from "./bindings/ClaimVerdict";
+import { VERDICT_DIGITS } from "./claimChecks";
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "forms" | "llm-run";
+export type KeyMode = "browse" | "edit" | "reject" | "sme" | "confirm-approve" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "forms" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -29,6 +31,12 @@ export type KeyCommand =
   | { type: "moveReason"; delta: 1 | -1 }
   | { type: "formDigit"; digit: number }
   | { type: "formMove"; delta: 1 | -1 }
+  | { type: "claimVerdict"; verdict: ClaimVerdict }
+  | { type: "claimMove"; delta: 1 | -1 }
+  | { type: "claimLink" }
+  | { type: "claimMerge" }
+  | { type: "claimSplit" }
+  | { type: "claimsDone" }
   | { type: "graphKey"; key: GraphKey };
 
 const TEXT_FIELD_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -53,11 +61,18 @@ export function keyPressFrom(event: KeyboardEvent): KeyPress {
   };
 }
 
-/** `formQuestions`: how many questions the shown item's review form asks (0: none). */
-export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap, formQuestions = 0): KeyCommand | null {
+/**
+ * `formQuestions`: how many questions the shown item's review form asks (0: none); `checkingClaims`:
+ * the claim keys are on (claimChecks.ts), and take precedence over the keymap while they are.
+ */
+export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap, formQuestions = 0, checkingClaims = false): KeyCommand | null {
   switch (mode) {
     case "browse":
-      return browseCommand(press, keymap) ?? (formQuestions > 0 ? formCommand(press, formQuestions) : null);
+      return (
+        (checkingClaims ? claimCommand(press, keymap) : null) ?? browseCommand(press, keymap) ?? (formQuestions > 0 ? formCommand(press, formQuestions) : null)
+      );
+    case "confirm-approve":
+      return confirmCommand(press, keymap);
     case "edit":
     case "sme":
     case "export":
@@ -121,6 +136,36 @@ function formCommand(press: KeyPress, questions: number): KeyCommand | null {
   // moves the focus, as everywhere.
   if (press.key === "Tab") return press.focus === "other" ? { type: "formMove", delta: press.shiftKey ? -1 : 1 } : null;
   if (/^[1-9]$/.test(press.key) && !press.repeat && questions > 0) return { type: "formDigit", digit: Number(press.key) };
+  return null;
+}
+
+/**
+ * While the claims are checked: 1–4 give the focused claim a verdict, the next/previous keys move
+ * between claims, `l` links, `m` merges, `b` splits, Esc or the claims key again is done. Other
+ * keys (approve, reject…) keep their meaning.
+ */
+function claimCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
+  if (press.focus === "text" || press.ctrlKey || press.metaKey || press.altKey) return null;
+  const binding = bindingOf(press);
+  if (press.key === "Escape" || keymap.claims.includes(binding)) return press.repeat ? null : { type: "claimsDone" };
+  if (keymap.next.includes(binding)) return { type: "claimMove", delta: 1 };
+  if (keymap.previous.includes(binding)) return { type: "claimMove", delta: -1 };
+  if (press.repeat) return null;
+  const verdict = VERDICT_DIGITS.find(([digit]) => digit === press.key)?.[1];
+  if (verdict !== undefined) return { type: "claimVerdict", verdict };
+  if (press.key === "l") return { type: "claimLink" };
+  if (press.key === "m") return { type: "claimMerge" };
+  if (press.key === "b") return { type: "claimSplit" };
+  return null;
+}
+
+/** Approving despite doubtful claims: Enter (or the approve key again) approves, Esc goes back. */
+function confirmCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
+  if (press.key === "Escape") return { type: "cancel" };
+  if (press.repeat || press.focus === "text") return null;
+  // Enter on a focused button presses that button (e.g. Back), it does not confirm.
+  if (press.key === "Enter" && press.focus === "button" && !press.ctrlKey && !press.metaKey) return null;
+  if (press.key === "Enter" || keymap.approve.includes(bindingOf(press))) return { type: "confirm" };
   return null;
 }
 

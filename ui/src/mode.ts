@@ -6,6 +6,8 @@ export type ReviewMode =
   | { kind: "edit"; draft: EditedContent; initial: EditedContent; notice: string | null }
   | { kind: "reject"; reasonIndex: number; note: string }
   | { kind: "sme"; question: string }
+  /** Approving an answer with claims marked unsupported or contradicted, to be confirmed. */
+  | { kind: "confirm-approve"; doubtful: number }
   | { kind: "help" }
   /** The stats dashboard replaces the review workspace; review keys do nothing there. */
   | { kind: "stats" }

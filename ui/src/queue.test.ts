@@ -227,6 +227,7 @@ describe("the row of an edited item", () => {
     tags: [],
     do_not_train: false,
     sensitive: [],
+    claims: [],
     created_at: "",
     updated_at: "",
   });

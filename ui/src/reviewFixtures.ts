@@ -18,6 +18,7 @@ export function testItem(id: string, status: Item["status"] = "pending"): Item {
     tags: [],
     do_not_train: false,
     sensitive: [],
+    claims: [],
     created_at: "2025-01-01T00:00:00Z",
     updated_at: "2025-01-01T00:00:00Z",
   };

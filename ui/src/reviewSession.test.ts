@@ -100,9 +100,11 @@ describe("decidable", () => {
 
   it("builds the decision on the item's version, naming no reviewer (the shell records the session's)", () => {
     const draft = decisionDraft("id-1", testItem("item-1"), "reject", { reason: "wrong", note: null });
-    expect(draft).toEqual({ id: "id-1", item: "item-1", item_version: 3, action: "reject", edited: null, reason: "wrong", note: null, answers: {} });
-    const rated = decisionDraft("id-2", testItem("item-1"), "approve", { answers: { correctness: 4 } });
+    expect(draft).toEqual({ id: "id-1", item: "item-1", item_version: 3, action: "reject", edited: null, reason: "wrong", note: null, answers: {}, claims: [] });
+    const checks = [{ claim: "It rains.", verdict: "unsupported" as const, spans: [] }];
+    const rated = decisionDraft("id-2", testItem("item-1"), "approve", { answers: { correctness: 4 }, claims: checks });
     expect(rated.answers, "the form's answers travel with the decision, in the same call").toEqual({ correctness: 4 });
+    expect(rated.claims, "and so do the claim verdicts").toEqual(checks);
     expect("reviewer" in draft, "the core refuses a draft with a reviewer").toBe(false);
   });
 });

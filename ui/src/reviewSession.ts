@@ -1,6 +1,7 @@
 // The review screen's state as plain data: who reviews, the item on screen, the interaction mode,
 // the counts and the busy bar. React holds one SessionState; every change goes through the pure
 // transitions below (the async steps that call them are in reviewSteps.ts).
+import type { ClaimCheck } from "./bindings/ClaimCheck";
 import type { CallError } from "./api";
 import type { Decision } from "./bindings/Decision";
 import type { DecisionDraft } from "./bindings/DecisionDraft";
@@ -133,6 +134,8 @@ export interface DecisionDetails {
   note?: string | null;
   /** Answers to the domain's review form, by question id. */
   answers?: Readonly<Record<string, unknown>>;
+  /** Verdicts on the answer's claims. */
+  claims?: readonly ClaimCheck[];
 }
 
 /**
@@ -149,6 +152,7 @@ export function decisionDraft(id: string, item: Item, action: DecidingAction, de
     reason: details.reason ?? null,
     note: details.note ?? null,
     answers: { ...details.answers },
+    claims: [...(details.claims ?? [])],
   };
 }
 

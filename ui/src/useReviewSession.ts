@@ -12,6 +12,8 @@ import { initialDraft } from "./edits";
 import { redactText, shownAnswerFindings } from "./redaction";
 import { answered, answersOf, digitPressed, focusMoved, missingRequired, needsRequired, NO_ANSWERS, type FormAnswers } from "./reviewForm";
 import { useReviewForm } from "./useReviewForm";
+import { checksOf, doubtfulCount } from "./claimChecks";
+import { useClaimChecks } from "./useClaimChecks";
 import { newDecisionId } from "./ids";
 import { itemCache } from "./itemCache";
 import { BROWSE, type ReviewMode } from "./mode";
@@ -199,12 +201,25 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     showToast({ tone: "info", text: `Answer the review form first: ${labels.join("; ")}` });
     return true;
   };
+  const claims = useClaimChecks(state.current?.item ?? null, String(backgroundRevision), showToast);
   const decide = (action: DecidingAction, details?: DecisionDetails) => {
     if (target === null || steps.pending() || blockedByForm(action)) return;
     // Only answers to the form in force (a form saved meanwhile may have dropped a question).
     const given = answersOf(formAnswers, target.item.external_id).answers;
     const answers = formAsked ? Object.fromEntries(questions.filter((q) => q.id in given).map((q) => [q.id, given[q.id]])) : {};
-    void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, { ...details, answers }));
+    // Claim verdicts go with a review, not with a final decision (the reviews it settles have them).
+    const checks = adjudicating ? [] : checksOf(claims.draftOf(target.item));
+    void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, { ...details, answers, claims: checks }));
+  };
+  /** Approves, after a confirmation when claims are marked unsupported or contradicted and the domain asks. */
+  const approve = () => {
+    if (target === null || steps.pending()) return;
+    const doubtful = adjudicating ? 0 : doubtfulCount(claims.draftOf(target.item));
+    if (doubtful > 0 && claims.confirmApprove && mode.kind === "browse") {
+      if (!blockedByForm("approve")) setMode({ kind: "confirm-approve", doubtful });
+      return;
+    }
+    decide("approve");
   };
   const startEdit = () => {
     if (target === null || blockedByForm("edit")) return;
@@ -315,7 +330,12 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     move: steps.move,
     /** Resolves once the undo or redo is recorded and shown (or refused). */
     revert: (which: "undo" | "redo") => steps.revert(which),
-    approve: () => decide("approve"),
+    approve,
+    confirmApprove: () => {
+      if (mode.kind === "confirm-approve") decide("approve");
+    },
+    /** The shown answer's claims as checked so far, and the domain's claim settings. */
+    claims,
     /** The shown domain's review form and the answers given on the shown item. */
     form: { form: formAsked ? reviewForm : null, answers: formNow },
     formDigit: (digit: number) => updateForm((form) => digitPressed(form, questions, digit)),

@@ -88,6 +88,12 @@ enum FormatArg {
     /// Training data for the vetting model: each reviewed answer's vet prompt → the verdict the
     /// decision implies (OpenAI chat format).
     VetterSft,
+    /// Claim verdicts as NLI rows: premise = linked evidence, hypothesis = claim, label =
+    /// entailment, neutral or contradiction.
+    ClaimsNli,
+    /// Training data for the vetting model: each answer with claim verdicts → the verdicts as
+    /// JSON (OpenAI chat format).
+    VetterClaims,
     /// Approved relationships as JSON: nodes = products, edges with provenance and evidence.
     Graph,
     /// dbt schema.yml with one `relationships` test per approved foreign key.
@@ -133,6 +139,8 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
         FormatArg::Decisions => Format::Decisions,
         FormatArg::DecisionsCsv => Format::DecisionsCsv,
         FormatArg::VetterSft => Format::VetterSft,
+        FormatArg::ClaimsNli => Format::ClaimsNli,
+        FormatArg::VetterClaims => Format::VetterClaims,
         FormatArg::Graph => return export_relations(store, RelationFormat::Graph, &args),
         FormatArg::Dbt => return export_relations(store, RelationFormat::Dbt, &args),
     };

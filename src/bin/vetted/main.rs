@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 mod align;
 mod bulk;
+mod claims;
 mod discover;
 mod evidence_view;
 mod export;
@@ -135,6 +136,11 @@ enum Command {
         /// (see `vetted forms show DOMAIN`).
         #[arg(long = "form", value_name = "QUESTION=VALUE")]
         form: Vec<String>,
+        /// A verdict on one of the answer's claims, N=VERDICT (repeatable): supported,
+        /// unsupported, contradicted or not-checkable, for claim N as `vetted show ITEM` lists
+        /// them; `@hint`, `@PASSAGE` or `@PASSAGE:START-END` (characters) links evidence.
+        #[arg(long = "claim", value_name = "N=VERDICT[@LINK]")]
+        claim: Vec<String>,
         /// Reject reason: its id (e.g. unsupported_by_evidence) or its label, in any case
         /// (e.g. "Unsupported by evidence"); see `vetted reasons list`.
         #[arg(long)]
@@ -317,6 +323,12 @@ enum Command {
     Guidelines {
         #[command(subcommand)]
         command: guidelines::GuidelinesCommand,
+    },
+    /// Claim-level verdicts: a domain's setting for approving with doubtful claims
+    /// (docs/claims.md).
+    Claims {
+        #[command(subcommand)]
+        command: claims::ClaimsCommand,
     },
     /// A domain's review form (rubric): questions answered with every decision, versioned
     /// (docs/forms.md).
@@ -511,6 +523,7 @@ fn run(cli: Cli) -> Result<()> {
             redact,
             do_not_train,
             form,
+            claim,
             reason,
             note,
             reviewer,
@@ -542,6 +555,7 @@ fn run(cli: Cli) -> Result<()> {
                 adjudicate,
                 do_not_train,
                 form,
+                claims: claim,
             };
             review::decide(&mut store, decision)
         }
@@ -679,6 +693,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, *args),
         Command::Guidelines { command } => guidelines::run(&mut store, command),
+        Command::Claims { command } => claims::run(&mut store, command),
         Command::Forms { command } => forms::run(&mut store, command),
         Command::Prompts { command } => prompts::run(&mut store, command),
         Command::Reasons { command } => match command {

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use vetted::claims::{Claim, ClaimCheck, parse_cli_claim};
 use vetted::domain::{
-    Action, DecisionInput, EditedContent, Item, ItemBody, NOT_RELATED, QueueEntry, Relation,
+    Action, DecisionInput, EditedContent, Feedback, Item, ItemBody, NOT_RELATED, QueueEntry,
+    Relation,
 };
 use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
 use vetted::review_form::{FormAnswers, parse_cli_answer};
@@ -63,6 +65,8 @@ pub struct DecisionArgs {
     pub do_not_train: bool,
     /// Answers to the domain's review form, `QUESTION=VALUE`.
     pub form: Vec<String>,
+    /// Verdicts on the answer's claims, `N=VERDICT[@LINK]`.
+    pub claims: Vec<String>,
 }
 
 pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
@@ -76,6 +80,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         adjudicate,
         do_not_train,
         form,
+        claims,
     } = args;
     let reviewer = reviewer::session_reviewer(store, reviewer)?;
     let current = store.item(&item)?;
@@ -113,9 +118,9 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         .review_form(&current.domain)?
         .map(|f| f.questions)
         .unwrap_or_default();
-    if adjudicate && !form.is_empty() {
+    if adjudicate && !(form.is_empty() && claims.is_empty()) {
         return Err(Error::BadRequest(
-            "--form goes with a review, not with --adjudicate".into(),
+            "--form and --claim go with a review, not with --adjudicate".into(),
         ));
     }
     if !form.is_empty() && questions.is_empty() {
@@ -128,10 +133,22 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         .iter()
         .map(|spec| parse_cli_answer(&questions, spec))
         .collect::<Result<FormAnswers>>()?;
+    let claims = match &current.body {
+        ItemBody::Answer(answer) => claims
+            .iter()
+            .map(|spec| parse_cli_claim(spec, &current.claims, &answer.evidence))
+            .collect::<Result<Vec<_>>>()?,
+        ItemBody::Relationship(_) if !claims.is_empty() => {
+            return Err(Error::BadRequest(
+                "--claim: a relationship has no claims; claims are checked on answers".into(),
+            ));
+        }
+        ItemBody::Relationship(_) => Vec::new(),
+    };
     let decision = if adjudicate {
         store.adjudicate(&input)?
     } else {
-        store.decide_answering(&input, &answers)?
+        store.decide_with(&input, &Feedback { answers, claims })?
     };
     println!(
         "{}: {} by {} (decision {})",
@@ -221,11 +238,17 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
         .into_iter()
         .filter(|a| history.iter().any(|d| d.id == a.decision_id))
         .collect();
+    let claim_checks: Vec<_> = store
+        .claim_checks(id)?
+        .into_iter()
+        .filter(|c| history.iter().any(|d| d.id == c.decision_id))
+        .collect();
     if json {
         print_json(&serde_json::json!({
             "item": item,
             "decisions": history,
             "form_answers": answers,
+            "claim_checks": claim_checks,
             "evidence_computed": evidence,
             "llm": costs,
         }));
@@ -261,8 +284,57 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
                 a.question, a.value, a.form_version
             );
         }
+        for recorded in claim_checks.iter().filter(|c| c.decision_id == d.id) {
+            print_claim_checks(&recorded.claims);
+        }
     }
     Ok(())
+}
+
+/// An answer's claims, numbered as `decide --claim N=…` takes them, with their hints.
+fn print_claims(claims: &[Claim]) {
+    if claims.is_empty() {
+        return;
+    }
+    println!(
+        "
+Claims (`decide ITEM … --claim N=supported@hint` records a verdict):"
+    );
+    for (n, claim) in claims.iter().enumerate() {
+        let hint = match &claim.hint {
+            Some(span) => format!(
+                "hint [{}:{}-{}] {}",
+                span.passage,
+                span.start,
+                span.end,
+                one_line(&span.text, 60)
+            ),
+            None => "no passage shares half its words".to_owned(),
+        };
+        println!(
+            "  {:>2}. {}
+      {hint}",
+            n + 1,
+            one_line(&claim.text, 100)
+        );
+    }
+}
+
+/// A decision's claim verdicts, one line each with the spans they link.
+fn print_claim_checks(checks: &[ClaimCheck]) {
+    for check in checks {
+        let spans: Vec<String> = check
+            .spans
+            .iter()
+            .map(|s| format!("[{}:{}-{}]", s.passage, s.start, s.end))
+            .collect();
+        println!(
+            "      {:<13} {} {}",
+            check.verdict.as_str(),
+            one_line(&check.claim, 80),
+            spans.join(" ")
+        );
+    }
 }
 
 /// The privacy screen's findings in what the item shows, one line each.
@@ -380,6 +452,7 @@ fn print_item(item: &Item) {
         }
     }
     print_sensitive(&item.sensitive);
+    print_claims(&item.claims);
     if let Some(v) = &item.vetting {
         println!(
             "\nVetting ({}): {} {}",

@@ -1,13 +1,15 @@
-import { memo, useMemo, useState } from "react";
+import { memo, useState } from "react";
 import type { AnswerBody } from "../bindings/AnswerBody";
+import type { EvidenceSpan } from "../bindings/EvidenceSpan";
 import type { Sensitive } from "../bindings/Sensitive";
 import type { Vetting } from "../bindings/Vetting";
-import { citedPassage, groundSentences } from "../grounding";
+import type { ClaimDraft } from "../claimChecks";
+import { citedPassage } from "../grounding";
 import { findingsIn, passageFindings } from "../redaction";
 import { AnswerEditor, type AnswerEditorProps } from "./AnswerEditor";
 import { DiffView } from "./DiffView";
 import { EvidencePassage } from "./EvidencePassage";
-import { GroundingHints } from "./GroundingHints";
+import { ClaimsPanel } from "./ClaimsPanel";
 import { Markdown, PrivacyMarked } from "./Markdown";
 import { PrivacyFindings } from "./PrivacyFindings";
 import { VettingPanel } from "./VettingPanel";
@@ -23,18 +25,25 @@ interface AnswerViewProps {
   redactKey: string | null;
   /** Redacts the shown answer's findings into the edit. */
   onRedact: () => void;
+  /** The model answer's claims as checked so far (claimChecks.ts). */
+  claims: ClaimDraft;
+  onClaimsChange: (change: (draft: ClaimDraft) => ClaimDraft) => void;
+  claimsKey: string | null;
+  confirmApprove: boolean;
+  onConfirmApprove: (on: boolean) => void;
 }
 
 const NO_WORDS: ReadonlySet<string> = new Set();
+const NO_SPANS: readonly EvidenceSpan[] = [];
 
-export const AnswerView = memo(function AnswerView({ body, latestEdit, vetting, editor, sensitive, redactKey, onRedact }: AnswerViewProps) {
+export const AnswerView = memo(function AnswerView(props: AnswerViewProps) {
+  const { body, latestEdit, vetting, editor, sensitive, redactKey, onRedact, claims } = props;
   const [citedId, setCitedId] = useState<string | null>(null);
-  const [activeSentence, setActiveSentence] = useState<number | null>(null);
-  const shown = latestEdit ?? body.answer;
-  const groundings = useMemo(() => groundSentences(shown, body.evidence), [shown, body.evidence]);
-  const active = activeSentence === null ? undefined : groundings[activeSentence];
+  const [hovered, setHovered] = useState<number | null>(null);
+  // The claim whose support shows in the evidence: the hovered one, else the one being checked.
+  const shownClaim = claims.rows[hovered ?? (claims.active ? claims.focused : -1)];
   const highlightFor = (passageId: string): ReadonlySet<string> =>
-    new Set(active?.support.find((s) => s.passageId === passageId)?.shared ?? NO_WORDS);
+    new Set(shownClaim?.support.find((s) => s.passage === passageId)?.shared ?? NO_WORDS);
   const cite = (ref: string) => setCitedId(citedPassage(ref, body.evidence)?.id ?? null);
   const inAnswer = findingsIn(sensitive, latestEdit === null ? "answer" : "edit");
 
@@ -75,7 +84,16 @@ export const AnswerView = memo(function AnswerView({ body, latestEdit, vetting, 
           />
         </section>
         {editor !== null && <AnswerEditor {...editor} original={body.answer} findings={inAnswer} />}
-        {body.evidence.length > 0 && <GroundingHints groundings={groundings} active={activeSentence} onActivate={setActiveSentence} />}
+        {claims.rows.length > 0 && (
+          <ClaimsPanel
+            claims={claims}
+            onChange={props.onClaimsChange}
+            claimsKey={props.claimsKey}
+            confirmApprove={props.confirmApprove}
+            onConfirmApprove={props.onConfirmApprove}
+            onHighlight={setHovered}
+          />
+        )}
         {vetting !== null && <VettingPanel vetting={vetting} />}
       </div>
       <aside className="evidence-column" aria-label="Evidence">
@@ -91,6 +109,7 @@ export const AnswerView = memo(function AnswerView({ body, latestEdit, vetting, 
               passage={passage}
               cited={passage.id === citedId}
               highlight={highlightFor(passage.id)}
+              linked={shownClaim?.spans.filter((span) => span.passage === passage.id) ?? NO_SPANS}
               sensitive={passageFindings(sensitive, passage.id)}
             />
           ))

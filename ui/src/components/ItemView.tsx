@@ -1,3 +1,4 @@
+import type { ClaimDraft } from "../claimChecks";
 import type { ComponentProps } from "react";
 import type { Decision } from "../bindings/Decision";
 import type { EditedContent } from "../bindings/EditedContent";
@@ -34,6 +35,12 @@ interface ItemViewProps {
   redactKey: string | null;
   /** Redacts the shown answer's personal data and secrets into the edit. */
   onRedact: () => void;
+  /** The answer's claims as checked so far, and the domain's claim setting (claimChecks.ts). */
+  claims: ClaimDraft;
+  onClaimsChange: (change: (draft: ClaimDraft) => ClaimDraft) => void;
+  claimsKey: string | null;
+  confirmApprove: boolean;
+  onConfirmApprove: (on: boolean) => void;
   /** The domain's guidelines panel, less the domain (the item's). */
   guidelines: Omit<ComponentProps<typeof GuidelinesPanel>, "domain">;
   promoted: ReadonlyMap<string, number>;
@@ -92,6 +99,11 @@ export function ItemView(props: ItemViewProps) {
           sensitive={item.sensitive}
           redactKey={props.redactKey}
           onRedact={props.onRedact}
+          claims={props.claims}
+          onClaimsChange={props.onClaimsChange}
+          claimsKey={props.claimsKey}
+          confirmApprove={props.confirmApprove}
+          onConfirmApprove={props.onConfirmApprove}
           editor={
             draft?.kind === "answer"
               ? { ...editing, text: draft.answer, onChange: (answer) => onDraftChange({ kind: "answer", answer }) }

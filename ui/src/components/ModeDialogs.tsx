@@ -6,6 +6,7 @@ import type { DialogSave } from "../useDialogSave";
 import type { JobDrafts } from "../useJobDrafts";
 import type { ReviewSession } from "../useReviewSession";
 import { ExportDialog } from "./ExportDialog";
+import { ConfirmApproveDialog } from "./ConfirmApproveDialog";
 import { NeedsSmeDialog } from "./NeedsSmeDialog";
 import { PromptsDialog } from "./PromptsDialog";
 import { ReviewFormDialog } from "./ReviewFormDialog";
@@ -19,9 +20,11 @@ interface ModeDialogsProps extends JobDrafts {
   facets: QueueFacets | null;
   /** Where the prompts and review form dialogs put their save, for the app's save key. */
   dialogSave: DialogSave;
+  /** The approve key as shown (it confirms an approval too); null when unbound. */
+  approveKey: string | null;
 }
 
-export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave }: ModeDialogsProps) {
+export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave, approveKey }: ModeDialogsProps) {
   const { mode, setMode, busy } = review;
   const itemId = review.current?.item.external_id ?? "";
   switch (mode.kind) {
@@ -39,6 +42,8 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialog
           onCancel={review.cancel}
         />
       );
+    case "confirm-approve":
+      return <ConfirmApproveDialog doubtful={mode.doubtful} approveKey={approveKey} busy={busy} onConfirm={review.confirmApprove} onCancel={review.cancel} />;
     case "sme":
       return (
         <NeedsSmeDialog

@@ -7,6 +7,7 @@ import { INVISIBLE_CHARS } from "../invisibles";
 import { AnswerEditor } from "./AnswerEditor";
 import { AssessmentPanel } from "./AssessmentPanel";
 import { CellValue } from "./CellValue";
+import { ClaimsPanel } from "./ClaimsPanel";
 import { DiffView } from "./DiffView";
 import { EvidencePassage } from "./EvidencePassage";
 import { Markdown } from "./Markdown";
@@ -64,17 +65,29 @@ describe("components showing untrusted text", () => {
     expectDefused(renderToStaticMarkup(<DiffView before={`keep ${RLO}gone`} after={`keep ${HOSTILE}`} />), "diff");
   });
 
-  it("EvidencePassage: id, title, text and source", () => {
+  it("EvidencePassage: id, title, text, source and a linked span", () => {
+    const linked = [{ passage: `e${RLO}1`, start: 0, end: 5, text: HOSTILE }];
     const html = renderToStaticMarkup(
-      <EvidencePassage passage={{ id: `e${RLO}1`, title: HOSTILE, text: HOSTILE, source: HOSTILE }} cited={false} highlight={new Set()} sensitive={[]} />,
+      <EvidencePassage passage={{ id: `e${RLO}1`, title: HOSTILE, text: HOSTILE, source: HOSTILE }} cited={false} highlight={new Set()} sensitive={[]} linked={linked} />,
     );
     expectDefused(html, "evidence");
+    expect(html, "the linked span is quoted").toContain('data-testid="claim-linked"');
+  });
+
+  it("ClaimsPanel: claim text, shared words and linked spans", () => {
+    const span = { passage: HOSTILE, start: 0, end: 5, text: HOSTILE };
+    const row = { text: HOSTILE, start: 0, end: 5, support: [{ passage: HOSTILE, shared: [HOSTILE], overlap: 1 }], hint: span, verdict: "supported" as const, spans: [span] };
+    const html = renderToStaticMarkup(
+      <ClaimsPanel claims={{ itemId: "a", rows: [row], focused: 0, active: true }} onChange={() => {}} claimsKey="C" confirmApprove onConfirmApprove={() => {}} onHighlight={() => {}} />,
+    );
+    expectDefused(html, "claims");
+    expect(html, "the verdict is shown as chosen").toContain('data-verdict="supported"');
   });
 
   it("EvidencePassage: a privacy finding is marked and its text stays defused", () => {
     const found = { place: "evidence" as const, passage: "e1", kind: "email" as const, text: HOSTILE, placeholder: "[EMAIL]" };
     const html = renderToStaticMarkup(
-      <EvidencePassage passage={{ id: "e1", title: "t", text: `mail ${HOSTILE} today`, source: "s" }} cited={false} highlight={new Set()} sensitive={[found]} />,
+      <EvidencePassage passage={{ id: "e1", title: "t", text: `mail ${HOSTILE} today`, source: "s" }} cited={false} highlight={new Set()} sensitive={[found]} linked={[]} />,
     );
     expectDefused(html, "marked finding");
     expect(html, "the finding is marked with its kind").toContain('data-kind="email"');

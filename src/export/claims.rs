@@ -1,0 +1,293 @@
+//! The claim formats: training data from reviewers' claim verdicts (#19), read from the claim
+//! checks of each reviewed answer's effective decision.
+//!
+//! - `claims-nli`: one row per checked claim, `{"premise", "hypothesis", "label"}` — the linked
+//!   evidence text (the spans joined by a blank line; all the item's passages when none is
+//!   linked), the claim, and `entailment` (supported), `neutral` (unsupported) or
+//!   `contradiction` (contradicted). Not-checkable claims are left out.
+//! - `vetter-claims`: one chat per answer in OpenAI's fine-tuning format (`messages`, which TRL's
+//!   SFTTrainer also reads): Vetted's claim-checking instruction, the item as `vetted vet` shows
+//!   it (question, answer, evidence), and the verdicts as JSON
+//!   `{"claims": [{"claim", "verdict", "evidence": [{"passage", "quote"}]}]}`.
+//!
+//! Invariants: like every training format, never items marked do-not-train nor deferred to an
+//! SME; the privacy screen applies to every text written except Vetted's own instruction, and
+//! in `exclude` mode an item with a finding anywhere is left out whole.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::json;
+
+use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
+use super::{ExportOptions, Manifest, PiiMode, Progress};
+use crate::claims::{ClaimCheck, ClaimVerdict};
+use crate::domain::{AnswerBody, ItemBody};
+use crate::error::{Error, Result};
+use crate::privacy;
+use crate::roles::knowledge::Knowledge;
+use crate::roles::vet::body_message;
+use crate::store::{Store, claims_of_decision};
+
+/// Column of the evidence JSON in [`reviewed_items_sql`].
+const EVIDENCE_COLUMN: usize = 15;
+
+/// The system message of `vetter-claims`: what the vetting model is trained to do.
+pub const CLAIM_CHECK_INSTRUCTION: &str = "You check an answer against its evidence, claim by \
+claim. Split the answer into its claims (sentences or list items) and judge each against the \
+evidence passages only: \"supported\" (a passage states it), \"unsupported\" (no passage states \
+it), \"contradicted\" (a passage states otherwise) or \"not-checkable\" (not a factual claim). \
+Quote the passage text each verdict rests on. Reply with JSON only: {\"claims\": [{\"claim\": \
+string, \"verdict\": string, \"evidence\": [{\"passage\": passage id, \"quote\": string}]}]}.";
+
+/// Which claim format to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ClaimFormat {
+    Nli,
+    VetterClaims,
+}
+
+/// The NLI label of a verdict; `None` for a claim that is not checkable.
+pub fn nli_label(verdict: ClaimVerdict) -> Option<&'static str> {
+    match verdict {
+        ClaimVerdict::Supported => Some("entailment"),
+        ClaimVerdict::Unsupported => Some("neutral"),
+        ClaimVerdict::Contradicted => Some("contradiction"),
+        ClaimVerdict::NotCheckable => None,
+    }
+}
+
+/// The premise of a claim: its linked spans, else every passage of the answer.
+fn premise(check: &ClaimCheck, answer: &AnswerBody) -> String {
+    let texts: Vec<&str> = if check.spans.is_empty() {
+        answer.evidence.iter().map(|p| p.text.as_str()).collect()
+    } else {
+        check.spans.iter().map(|s| s.text.as_str()).collect()
+    };
+    texts.join("\n\n")
+}
+
+/// The lines one reviewed answer gives (before the privacy screen).
+fn lines_of(
+    format: ClaimFormat,
+    domain: &str,
+    body: &ItemBody,
+    answer: &AnswerBody,
+    checks: &[ClaimCheck],
+) -> Vec<serde_json::Value> {
+    match format {
+        ClaimFormat::Nli => checks
+            .iter()
+            .filter_map(|check| {
+                let label = nli_label(check.verdict)?;
+                let premise = premise(check, answer);
+                (!premise.is_empty())
+                    .then(|| json!({"premise": premise, "hypothesis": check.claim, "label": label}))
+            })
+            .collect(),
+        ClaimFormat::VetterClaims => {
+            let verdicts: Vec<_> = checks
+                .iter()
+                .map(|check| {
+                    let evidence: Vec<_> = check
+                        .spans
+                        .iter()
+                        .map(|s| json!({"passage": s.passage, "quote": s.text}))
+                        .collect();
+                    json!({"claim": check.claim, "verdict": check.verdict.as_str(), "evidence": evidence})
+                })
+                .collect();
+            let user = body_message(domain, body, None, &Knowledge::default());
+            vec![json!({"messages": [
+                {"role": "system", "content": CLAIM_CHECK_INSTRUCTION},
+                {"role": "user", "content": user},
+                {"role": "assistant", "content": json!({"claims": verdicts}).to_string()},
+            ]})]
+        }
+    }
+}
+
+/// Applies the privacy screen to every string in `value` except the instruction, all of them
+/// (so the manifest counts every finding); false when `exclude` mode found something (the item
+/// is left out).
+fn screen(value: &mut serde_json::Value, mode: PiiMode, manifest: &mut Manifest) -> bool {
+    let children: Vec<&mut serde_json::Value> = match value {
+        serde_json::Value::String(text) if text != CLAIM_CHECK_INSTRUCTION => {
+            return match mode {
+                PiiMode::Off => true,
+                PiiMode::Redact => {
+                    *text = privacy::redact(text, &mut manifest.privacy.found).into_owned();
+                    true
+                }
+                PiiMode::Exclude => {
+                    let found = privacy::scan(text);
+                    manifest.privacy.found.add(&found);
+                    found.is_empty()
+                }
+            };
+        }
+        serde_json::Value::Array(values) => values.iter_mut().collect(),
+        serde_json::Value::Object(map) => map.values_mut().collect(),
+        _ => return true,
+    };
+    let mut clean = true;
+    for child in children {
+        clean &= screen(child, mode, manifest);
+    }
+    clean
+}
+
+pub(super) fn run(
+    store: &Store,
+    options: &ExportOptions,
+    format: ClaimFormat,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Manifest> {
+    let conn = store.conn();
+    let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
+    let total = progress_total(conn, false)?;
+    let mut stmt = conn.prepare(&reviewed_items_sql())?;
+    let params = options.filters.params();
+    let mut rows = stmt.query(&bind(&params)[..])?;
+    let mut line = Vec::with_capacity(4096);
+    while let Some(row) = rows.next()? {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
+        if item.row_id % 64 == 0 {
+            on_progress(Progress {
+                done: item.row_id as u64,
+                total,
+            });
+        }
+        let ItemBody::Answer(answer) = &item.body else {
+            continue;
+        };
+        let d = &item.decision;
+        let checks = claims_of_decision(conn, &d.id)?;
+        if checks.is_empty() {
+            continue;
+        }
+        manifest.count_selected(d.action);
+        let mut lines = lines_of(format, &item.domain, &item.body, answer, &checks);
+        let mut clean = true;
+        for value in &mut lines {
+            clean &= screen(value, options.pii, &mut manifest);
+        }
+        if !clean {
+            manifest.privacy.items_excluded += 1;
+            continue;
+        }
+        for value in &lines {
+            line.clear();
+            serde_json::to_writer(&mut line, value).expect("serializing to memory cannot fail");
+            out.write_line(&line)?;
+            manifest.counts.lines_train += 1;
+        }
+        if !lines.is_empty() {
+            manifest.count_exported(d.action, &item.model, &d.reviewer);
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    on_progress(Progress { done: total, total });
+    if manifest.counts.lines_train == 0 {
+        return Err(Error::EmptySelection(
+            "no reviewed answer with claim verdicts matches the filters (record them with \
+             `vetted decide ITEM … --claim N=VERDICT` or the claims panel)"
+                .into(),
+        ));
+    }
+    manifest.files.train = out.target().display().to_string();
+    super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::EvidenceSpan;
+    use crate::domain::Evidence;
+
+    fn answer() -> AnswerBody {
+        AnswerBody {
+            question: "How tall?".into(),
+            answer: "It is 330 m. It is red.".into(),
+            evidence: vec![
+                Evidence {
+                    id: "a".into(),
+                    title: String::new(),
+                    text: "The tower is 330 m tall.".into(),
+                    source: String::new(),
+                },
+                Evidence {
+                    id: "b".into(),
+                    title: String::new(),
+                    text: "It is painted brown.".into(),
+                    source: String::new(),
+                },
+            ],
+        }
+    }
+
+    fn check(claim: &str, verdict: ClaimVerdict, spans: Vec<EvidenceSpan>) -> ClaimCheck {
+        ClaimCheck {
+            claim: claim.into(),
+            verdict,
+            spans,
+        }
+    }
+
+    #[test]
+    fn nli_rows_map_verdicts_to_labels_and_premises_to_linked_text() {
+        let answer = answer();
+        let body = ItemBody::Answer(answer.clone());
+        let span = EvidenceSpan {
+            passage: "a".into(),
+            start: 0,
+            end: 24,
+            text: "The tower is 330 m tall.".into(),
+        };
+        let checks = [
+            check("It is 330 m.", ClaimVerdict::Supported, vec![span]),
+            check("It is red.", ClaimVerdict::Contradicted, vec![]),
+            check("It is red.", ClaimVerdict::Unsupported, vec![]),
+            check("It is red.", ClaimVerdict::NotCheckable, vec![]),
+        ];
+        let rows = lines_of(ClaimFormat::Nli, "d", &body, &answer, &checks);
+        assert_eq!(rows.len(), 3, "a not-checkable claim gives no row");
+        assert_eq!(
+            rows[0],
+            json!({"premise": "The tower is 330 m tall.", "hypothesis": "It is 330 m.", "label": "entailment"})
+        );
+        assert_eq!(
+            rows[1]["premise"], "The tower is 330 m tall.\n\nIt is painted brown.",
+            "without a link the premise is every passage"
+        );
+        assert_eq!(rows[1]["label"], "contradiction");
+        assert_eq!(rows[2]["label"], "neutral");
+    }
+
+    #[test]
+    fn vetter_claims_chats_answer_with_the_verdicts_as_json() {
+        let answer = answer();
+        let body = ItemBody::Answer(answer.clone());
+        let checks = [check("It is red.", ClaimVerdict::Contradicted, vec![])];
+        let rows = lines_of(ClaimFormat::VetterClaims, "d", &body, &answer, &checks);
+        let messages = rows[0]["messages"].as_array().unwrap();
+        assert_eq!(messages[0]["content"], CLAIM_CHECK_INSTRUCTION);
+        assert!(
+            messages[1]["content"]
+                .as_str()
+                .unwrap()
+                .contains("It is 330 m. It is red.")
+        );
+        let verdicts: serde_json::Value =
+            serde_json::from_str(messages[2]["content"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            verdicts,
+            json!({"claims": [{"claim": "It is red.", "verdict": "contradicted", "evidence": []}]})
+        );
+    }
+}
