@@ -5,8 +5,9 @@
 //! `cargo bench --bench review -- [DB] [--decisions N]` measures:
 //! - decide → next: `decide` (approve, its own `IMMEDIATE` transaction, `synchronous=FULL`), then
 //!   loading the next pending item (`Store::item`) — p50/p95/p99 over N decisions (default 300);
-//!   and, of that load, the privacy screen of the item's shown texts (`Item::privacy_findings`,
-//!   timed again on the loaded item);
+//!   and, of that load, the privacy screen of the item's shown texts (`Item::privacy_findings`)
+//!   and its claims with their grounding hints (`claims::claims_of`), each timed again on the
+//!   loaded item;
 //! - `queue_page` (keyset, 50 rows): the first page, pages deep in the queue (cursor at 90 % of the
 //!   ids), for each sort and for the pending filter;
 //! - `search` (limit 20) for typical queries: common words (more matches than
@@ -27,7 +28,8 @@
 use std::time::Instant;
 
 use vetted::Store;
-use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
+use vetted::claims::claims_of;
+use vetted::domain::{Action, DecisionInput, ItemBody, ItemStatus, QueueCursor};
 use vetted::store::{ConfidentPass, QueueFilter, QueueSort, SearchOrder};
 
 mod common;
@@ -55,7 +57,8 @@ fn main() {
         .expect("pending page");
     let ids: Vec<String> = page.entries.iter().map(|e| e.external_id.clone()).collect();
     let run = std::process::id();
-    let (mut decide, mut decide_next, mut screen) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut decide, mut decide_next, mut screen, mut claims) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for pair in ids.windows(2).take(decisions) {
         let version = store.item(&pair[0]).expect("item").version;
         let t = Instant::now();
@@ -78,10 +81,16 @@ fn main() {
         let t = Instant::now();
         std::hint::black_box(next.privacy_findings());
         screen.push(t.elapsed());
+        if let ItemBody::Answer(answer) = &next.body {
+            let t = Instant::now();
+            std::hint::black_box(claims_of(&answer.answer, &answer.evidence));
+            claims.push(t.elapsed());
+        }
     }
     common::report_row("decide (approve)", decide);
     common::report_row("decide → next item loaded", decide_next);
     common::report_row("of which the privacy screen of the item", screen);
+    common::report_row("of which its claims and grounding hints", claims);
 
     let max_id: i64 = store
         .conn()

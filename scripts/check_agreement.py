@@ -71,6 +71,8 @@ def main(directory):
         check(t["name"], "alpha", t["vetted"]["alpha"], reference_alpha(t["raters"]))
         check(t["name"], "alpha (ordinal)", t["vetted"]["alpha_ordinal"],
               reference_alpha(t["raters"], "ordinal"))
+        check(t["name"], "alpha (interval)", t["vetted"]["alpha_interval"],
+              reference_alpha(t["raters"], "interval"))
         check(t["name"], "percent agreement", t["vetted"]["percent_agreement"],
               percent_agreement(t["raters"]))
     for p in doc["pairs"]:
@@ -103,6 +105,7 @@ def main(directory):
     for name, key, value in [
         ("Krippendorff 2011, section C (alpha 0.743)", "alpha", 0.743),
         ("Krippendorff 2011, section C (alpha 0.743)", "alpha_ordinal", 0.815),
+        ("Krippendorff 2011, section C (alpha 0.743)", "alpha_interval", 0.849),
         ("textbook yes/no 20-5-10-15 (kappa 0.4)", "kappa", 0.4),
         ("Fleiss, Levin & Paik table 18.1 (kappa 0.676)", "kappa", 0.676),
     ]:

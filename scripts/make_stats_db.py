@@ -27,12 +27,19 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--vetted", default=os.path.join(ROOT, "target/debug/vetted"))
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--sentences", action="store_true",
+                        help="answers of 6 sentences and passages of 9 (claims to check) instead of one run of words")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     words = [f"w{i}" for i in range(5000)]
 
     def text(n: int) -> str:
         return " ".join(rng.choice(words) for _ in range(n))
+
+    def prose(n: int, sentences: int) -> str:
+        if not args.sentences:
+            return text(n)
+        return " ".join(f"Claim {text(n // sentences)}." for _ in range(sentences))
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "items.jsonl")
@@ -42,8 +49,8 @@ def main() -> None:
                     "kind": "answer", "id": f"q-{i}",
                     "domain": rng.choice(["finance", "legal", "hr", "ops", "sales"]),
                     "model": rng.choice(["llama-3.1-8b", "qwen2.5-7b", "mistral-7b"]),
-                    "question": text(18), "answer": text(70),
-                    "evidence": [{"id": f"d{i}-{k}", "title": text(4), "text": text(110),
+                    "question": text(18), "answer": prose(70, 6),
+                    "evidence": [{"id": f"d{i}-{k}", "title": text(4), "text": prose(110, 9),
                                   "source": "s3://docs"} for k in range(2)],
                 }
                 if rng.random() < 0.5:

@@ -183,6 +183,32 @@ impl<L: Ord + Clone> PairTally<L> {
     }
 }
 
+impl<L: Ord + Clone> PairTally<L> {
+    /// Krippendorff's α for interval data, each label standing for `value(label)`:
+    /// δ²(c, k) = (value(c) − value(k))². `None` when fewer than two labels occur.
+    pub fn alpha_interval(&self, value: impl Fn(&L) -> f64) -> Option<f64> {
+        let o = self.coincidences();
+        let mut marginals: BTreeMap<&L, f64> = BTreeMap::new();
+        for ((c, _), v) in &o {
+            *marginals.entry(c).or_default() += v;
+        }
+        if marginals.len() < 2 {
+            return None;
+        }
+        let n: f64 = marginals.values().sum();
+        let delta2 = |c: &L, k: &L| (value(c) - value(k)).powi(2);
+        let observed: f64 = o.iter().map(|((c, k), v)| v * delta2(c, k)).sum();
+        let mut expected = 0.0;
+        for (c, n_c) in &marginals {
+            for (k, n_k) in &marginals {
+                expected += n_c * n_k * delta2(c, k);
+            }
+        }
+        expected /= n - 1.0;
+        (expected > 0.0).then(|| 1.0 - observed / expected)
+    }
+}
+
 /// Two raters' labels on the units both rated: the contingency table behind Cohen's κ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contingency<L: Ord> {
@@ -263,6 +289,15 @@ pub fn alpha_nominal_matrix<L: Ord + Clone>(raters: &[Vec<Option<L>>]) -> Option
 /// Krippendorff's α (ordinal) of the same layout as [`alpha_nominal_matrix`].
 pub fn alpha_ordinal_matrix<L: Ord + Clone>(raters: &[Vec<Option<L>>]) -> Option<f64> {
     units_of_matrix(raters).alpha_ordinal()
+}
+
+/// Krippendorff's α (interval, labels valued by `value`) of the same layout as
+/// [`alpha_nominal_matrix`].
+pub fn alpha_interval_matrix<L: Ord + Clone>(
+    raters: &[Vec<Option<L>>],
+    value: impl Fn(&L) -> f64,
+) -> Option<f64> {
+    units_of_matrix(raters).alpha_interval(value)
 }
 
 /// Percent agreement of the same layout as [`alpha_nominal_matrix`].

@@ -196,11 +196,36 @@ pub fn check_claims(
         .collect()
 }
 
-/// A claim verdict as `vetted decide --claim` takes it: `N=VERDICT`, optionally linked with
-/// `@LINK[,LINK…]` where a link is `hint` (the claim's pre-selected sentence), a passage id (the
-/// whole passage) or `PASSAGE:START-END` (characters). `N` counts from 1 in `claims`, the item's
-/// claims as `vetted show` lists them.
-pub fn parse_cli_claim(spec: &str, claims: &[Claim], evidence: &[Evidence]) -> Result<ClaimCheck> {
+/// Claim verdicts as `vetted decide --claim` takes them, in claim order: each `N=VERDICT`,
+/// optionally linked with `@LINK[,LINK…]` where a link is `hint` (the claim's pre-selected
+/// sentence), a passage id (the whole passage) or `PASSAGE:START-END` (characters). `N` counts
+/// from 1 in `claims`, the item's claims as `vetted show` lists them; a claim named twice is
+/// refused.
+pub fn parse_cli_claims(
+    specs: &[String],
+    claims: &[Claim],
+    evidence: &[Evidence],
+) -> Result<Vec<ClaimCheck>> {
+    let mut parsed = specs
+        .iter()
+        .map(|spec| parse_cli_claim(spec, claims, evidence))
+        .collect::<Result<Vec<_>>>()?;
+    parsed.sort_by_key(|(n, _)| *n);
+    if let Some(pair) = parsed.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(Error::BadRequest(format!(
+            "--claim: claim {} is given two verdicts; give each claim one",
+            pair[0].0
+        )));
+    }
+    Ok(parsed.into_iter().map(|(_, check)| check).collect())
+}
+
+/// One `--claim` spec: the claim's number and its check.
+fn parse_cli_claim(
+    spec: &str,
+    claims: &[Claim],
+    evidence: &[Evidence],
+) -> Result<(usize, ClaimCheck)> {
     let bad = |why: String| Error::BadRequest(format!("--claim {spec}: {why}"));
     let (number, rest) = spec.split_once('=').ok_or_else(|| {
         bad("expected N=VERDICT[@LINK,…], e.g. 2=unsupported or 1=supported@hint".into())
@@ -209,18 +234,18 @@ pub fn parse_cli_claim(spec: &str, claims: &[Claim], evidence: &[Evidence]) -> R
         Some((verdict, links)) => (verdict, Some(links)),
         None => (rest, None),
     };
-    let claim = number
+    let n = number
         .trim()
         .parse::<usize>()
         .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| claims.get(i))
+        .filter(|n| (1..=claims.len()).contains(n))
         .ok_or_else(|| {
             bad(format!(
                 "the answer has {} claims, numbered from 1 (see `vetted show ITEM`)",
                 claims.len()
             ))
         })?;
+    let claim = &claims[n - 1];
     let verdict = verdict
         .trim()
         .parse::<ClaimVerdict>()
@@ -230,11 +255,14 @@ pub fn parse_cli_claim(spec: &str, claims: &[Claim], evidence: &[Evidence]) -> R
         .flat_map(|links| links.split(','))
         .map(|link| parse_link(link.trim(), claim, evidence).map_err(bad))
         .collect::<Result<_>>()?;
-    Ok(ClaimCheck {
-        claim: claim.text.clone(),
-        verdict,
-        spans,
-    })
+    Ok((
+        n,
+        ClaimCheck {
+            claim: claim.text.clone(),
+            verdict,
+            spans,
+        },
+    ))
 }
 
 fn parse_link(
@@ -247,9 +275,10 @@ fn parse_link(
             "this claim has no hint to link (no passage shares half its words)".into()
         });
     }
-    let (passage, range) = match link.split_once(':') {
-        Some((passage, range)) => (passage, Some(range)),
-        None => (link, None),
+    // A passage id may hold a colon itself: the whole link as an id comes first.
+    let (passage, range) = match link.rsplit_once(':') {
+        Some((passage, range)) if !evidence.iter().any(|p| p.id == link) => (passage, Some(range)),
+        _ => (link, None),
     };
     let found = evidence
         .iter()

@@ -82,6 +82,9 @@ pub struct BundleDecision {
     /// The review form answers given with the decision. Absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<BundleAnswers>,
+    /// The claim verdicts given with the decision (`claims`), in claim order. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<crate::claims::ClaimCheck>,
 }
 
 /// A version of a domain's review form, as a bundle carries it.

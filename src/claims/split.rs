@@ -5,15 +5,19 @@ use std::ops::Range;
 /// Titles that precede a name: a full stop after them does not end a sentence ("Dr. Grace").
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "capt", "lt", "sgt",
-    "rev", "hon", "gov", "sen", "rep", "pres", "vs", "no", "fig", "approx", "inc", "ltd", "co",
-    "corp", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec",
+    "rev", "hon", "gov", "sen", "rep", "pres", "vs", "approx", "inc", "ltd", "co", "corp", "dept",
+    "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
+
+/// Abbreviations that precede a number only ("No. 5", "Fig. 2"); before a word they end a
+/// sentence ("No. The capital is Bern.").
+const BEFORE_NUMBERS: &[&str] = &["no", "nos", "fig", "figs", "vol", "p", "pp", "art", "sec"];
 
 /// Byte ranges of the claims in `text`, in order. A claim is a sentence: it ends at `.`, `!`,
 /// `?` or `…` (with any closing quotes or brackets) followed by a space and a word that does not
-/// start in lower case, unless the word ending in `.` is a title ("Mr."), an initial ("J.") or
-/// dotted ("U.S.", "e.g."); every line (list item, heading) ends one too. List markers, heading
+/// start in lower case, unless the word ending in `.` is a title ("Mr."), an initial ("J."), a
+/// dotted abbreviation of one- or two-letter parts ("U.S.", "e.g.", "Ph.D.") or a number's
+/// abbreviation before a number ("No. 5"); every line (list item, heading) ends one too. List markers, heading
 /// marks and surrounding space are not part of a claim; fenced code blocks are skipped (code is
 /// not a statement to check), as are pieces without a letter or digit.
 pub fn claim_ranges(text: &str) -> Vec<Range<usize>> {
@@ -51,7 +55,10 @@ fn marker_len(line: &str) -> usize {
         rest.bytes().take_while(|&b| b == b'#').count()
     };
     let after = &rest[marker..];
-    if marker > 0 && after.starts_with([' ', '\t']) {
+    if marker > 0 && after.trim().is_empty() {
+        // A marker alone ("1.", "-") is no claim.
+        line.len()
+    } else if marker > 0 && after.starts_with([' ', '\t']) {
         indent + marker + (after.len() - after.trim_start().len())
     } else {
         indent
@@ -83,7 +90,7 @@ fn sentences(line: &str, offset: usize, claims: &mut Vec<Range<usize>>) {
             continue;
         };
         let starts_lower = next_word.chars().next().is_some_and(char::is_lowercase);
-        if starts_lower || (c == '.' && ends_in_abbreviation(&line[start..i])) {
+        if starts_lower || (c == '.' && ends_in_abbreviation(&line[start..i], next_word)) {
             continue;
         }
         push_trimmed(line, start..end, offset, claims);
@@ -92,15 +99,26 @@ fn sentences(line: &str, offset: usize, claims: &mut Vec<Range<usize>>) {
     push_trimmed(line, start..line.len(), offset, claims);
 }
 
-/// Whether the word before a full stop is a title, an initial or dotted ("U.S", "e.g").
-fn ends_in_abbreviation(before: &str) -> bool {
+/// Whether the word before a full stop (`before` ends there) abbreviates: a title, an initial,
+/// dotted parts of one or two letters ("U.S", "e.g", "Ph.D"), or a number's abbreviation when
+/// `next` starts with a digit.
+fn ends_in_abbreviation(before: &str, next: &str) -> bool {
     let word = before
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .rsplit(char::is_whitespace)
         .next()
-        .unwrap_or("");
+        .unwrap_or("")
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
     let mut letters = word.chars();
     let initial = matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
-    initial || word.contains('.') || TITLES.iter().any(|title| word.eq_ignore_ascii_case(title))
+    let dotted = word.contains('.')
+        && word.split('.').all(|part| {
+            (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic)
+        });
+    let is = |list: &[&str]| list.iter().any(|w| word.eq_ignore_ascii_case(w));
+    initial
+        || dotted
+        || is(TITLES)
+        || (is(BEFORE_NUMBERS) && next.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn push_trimmed(line: &str, range: Range<usize>, offset: usize, claims: &mut Vec<Range<usize>>) {
@@ -179,6 +197,33 @@ mod tests {
         assert!(
             split("...\n---\n  \n").is_empty(),
             "punctuation alone is not a claim"
+        );
+        assert!(
+            split("1.\r\n2)\n-\n").is_empty(),
+            "a list marker alone is not a claim"
+        );
+    }
+
+    #[test]
+    fn prices_domains_versions_and_a_bare_no_end_sentences() {
+        assert_eq!(
+            split("It costs $3.50. See example.com. Use v2.0. No. The capital is Bern."),
+            [
+                "It costs $3.50.",
+                "See example.com.",
+                "Use v2.0.",
+                "No.",
+                "The capital is Bern."
+            ]
+        );
+        assert_eq!(
+            split(
+                "See No. 5 and Fig. 2 in the Ph.D. thesis. He said \u{201c}Dr. Smith\u{201d} came."
+            ),
+            [
+                "See No. 5 and Fig. 2 in the Ph.D. thesis.",
+                "He said \u{201c}Dr. Smith\u{201d} came."
+            ]
         );
     }
 }

@@ -8,28 +8,34 @@
 //! - `vetter-claims`: one chat per answer in OpenAI's fine-tuning format (`messages`, which TRL's
 //!   SFTTrainer also reads): Vetted's claim-checking instruction, the item as `vetted vet` shows
 //!   it (question, answer, evidence), and the verdicts as JSON
-//!   `{"claims": [{"claim", "verdict", "evidence": [{"passage", "quote"}]}]}`.
+//!   `{"claims": [{"claim", "verdict", "evidence": [{"passage", "quote"}]}]}`. Only answers whose
+//!   every claim got a verdict: the instruction asks for all of them, so a partial check would
+//!   teach the model to leave claims out. With a held-out share, what `vetted align vetter`
+//!   measures is left out, as in `vetter-sft`.
 //!
 //! Invariants: like every training format, never items marked do-not-train nor deferred to an
-//! SME; the privacy screen applies to every text written except Vetted's own instruction, and
-//! in `exclude` mode an item with a finding anywhere is left out whole.
+//! SME; the privacy screen applies to every text written except Vetted's own instruction, each
+//! string screened before it is serialized, and in `exclude` mode an item with a finding
+//! anywhere is left out whole.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
 
+use super::screen::{screen_strings, screened_body};
 use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
+use super::vetter_sft::held_out_ids;
 use super::{ExportOptions, Manifest, PiiMode, Progress};
-use crate::claims::{ClaimCheck, ClaimVerdict};
+use crate::claims::{ClaimCheck, ClaimVerdict, claim_ranges};
 use crate::domain::{AnswerBody, ItemBody};
 use crate::error::{Error, Result};
-use crate::privacy;
 use crate::roles::knowledge::Knowledge;
 use crate::roles::vet::body_message;
 use crate::store::{Store, claims_of_decision};
 
-/// Column of the evidence JSON in [`reviewed_items_sql`].
+/// Columns of the evidence JSON and of the external id in [`reviewed_items_sql`].
 const EVIDENCE_COLUMN: usize = 15;
+const EXTERNAL_ID_COLUMN: usize = 1;
 
 /// The system message of `vetter-claims`: what the vetting model is trained to do.
 pub const CLAIM_CHECK_INSTRUCTION: &str = "You check an answer against its evidence, claim by \
@@ -66,26 +72,48 @@ fn premise(check: &ClaimCheck, answer: &AnswerBody) -> String {
     texts.join("\n\n")
 }
 
-/// The lines one reviewed answer gives (before the privacy screen).
+/// Whether `checks` give a verdict to every claim of `answer` (as split, or merged and split
+/// by the reviewer: each claim lies in a checked one, or holds one).
+fn checks_every_claim(answer: &str, checks: &[ClaimCheck]) -> bool {
+    claim_ranges(answer).into_iter().all(|range| {
+        let claim = &answer[range];
+        checks
+            .iter()
+            .any(|c| c.claim.contains(claim) || claim.contains(c.claim.as_str()))
+    })
+}
+
+/// The lines one reviewed answer gives, every string of them screened; `None` when the privacy
+/// screen's `exclude` mode found something.
 fn lines_of(
     format: ClaimFormat,
     domain: &str,
     body: &ItemBody,
     answer: &AnswerBody,
     checks: &[ClaimCheck],
-) -> Vec<serde_json::Value> {
+    pii: PiiMode,
+    manifest: &mut Manifest,
+) -> Option<Vec<serde_json::Value>> {
     match format {
-        ClaimFormat::Nli => checks
-            .iter()
-            .filter_map(|check| {
-                let label = nli_label(check.verdict)?;
-                let premise = premise(check, answer);
-                (!premise.is_empty())
-                    .then(|| json!({"premise": premise, "hypothesis": check.claim, "label": label}))
-            })
-            .collect(),
+        ClaimFormat::Nli => {
+            let mut rows: Vec<_> = checks
+                .iter()
+                .filter_map(|check| {
+                    let label = nli_label(check.verdict)?;
+                    let premise = premise(check, answer);
+                    (!premise.is_empty()).then(
+                        || json!({"premise": premise, "hypothesis": check.claim, "label": label}),
+                    )
+                })
+                .collect();
+            let mut clean = true;
+            for row in &mut rows {
+                clean &= screen_strings(row, pii, manifest);
+            }
+            clean.then_some(rows)
+        }
         ClaimFormat::VetterClaims => {
-            let verdicts: Vec<_> = checks
+            let claims: Vec<_> = checks
                 .iter()
                 .map(|check| {
                     let evidence: Vec<_> = check
@@ -96,44 +124,20 @@ fn lines_of(
                     json!({"claim": check.claim, "verdict": check.verdict.as_str(), "evidence": evidence})
                 })
                 .collect();
-            let user = body_message(domain, body, None, &Knowledge::default());
-            vec![json!({"messages": [
+            let mut verdicts = json!({ "claims": claims });
+            let verdicts_clean = screen_strings(&mut verdicts, pii, manifest);
+            let body = screened_body(body, pii, manifest)?;
+            if !verdicts_clean {
+                return None;
+            }
+            let user = body_message(domain, &body, None, &Knowledge::default());
+            Some(vec![json!({"messages": [
                 {"role": "system", "content": CLAIM_CHECK_INSTRUCTION},
                 {"role": "user", "content": user},
-                {"role": "assistant", "content": json!({"claims": verdicts}).to_string()},
-            ]})]
+                {"role": "assistant", "content": verdicts.to_string()},
+            ]})])
         }
     }
-}
-
-/// Applies the privacy screen to every string in `value` except the instruction, all of them
-/// (so the manifest counts every finding); false when `exclude` mode found something (the item
-/// is left out).
-fn screen(value: &mut serde_json::Value, mode: PiiMode, manifest: &mut Manifest) -> bool {
-    let children: Vec<&mut serde_json::Value> = match value {
-        serde_json::Value::String(text) if text != CLAIM_CHECK_INSTRUCTION => {
-            return match mode {
-                PiiMode::Off => true,
-                PiiMode::Redact => {
-                    *text = privacy::redact(text, &mut manifest.privacy.found).into_owned();
-                    true
-                }
-                PiiMode::Exclude => {
-                    let found = privacy::scan(text);
-                    manifest.privacy.found.add(&found);
-                    found.is_empty()
-                }
-            };
-        }
-        serde_json::Value::Array(values) => values.iter_mut().collect(),
-        serde_json::Value::Object(map) => map.values_mut().collect(),
-        _ => return true,
-    };
-    let mut clean = true;
-    for child in children {
-        clean &= screen(child, mode, manifest);
-    }
-    clean
 }
 
 pub(super) fn run(
@@ -145,11 +149,13 @@ pub(super) fn run(
 ) -> Result<Manifest> {
     let conn = store.conn();
     let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
+    let held_out = held_out_ids(store, options)?;
     let total = progress_total(conn, false)?;
     let mut stmt = conn.prepare(&reviewed_items_sql())?;
     let params = options.filters.params();
     let mut rows = stmt.query(&bind(&params)[..])?;
     let mut line = Vec::with_capacity(4096);
+    let (mut held_back, mut partial) = (0u64, 0u64);
     while let Some(row) = rows.next()? {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
@@ -169,16 +175,29 @@ pub(super) fn run(
         if checks.is_empty() {
             continue;
         }
-        manifest.count_selected(d.action);
-        let mut lines = lines_of(format, &item.domain, &item.body, answer, &checks);
-        let mut clean = true;
-        for value in &mut lines {
-            clean &= screen(value, options.pii, &mut manifest);
+        if format == ClaimFormat::VetterClaims {
+            if held_out.contains(&row.get::<_, String>(EXTERNAL_ID_COLUMN)?) {
+                held_back += 1;
+                continue;
+            }
+            if !checks_every_claim(&answer.answer, &checks) {
+                partial += 1;
+                continue;
+            }
         }
-        if !clean {
+        manifest.count_selected(d.action);
+        let Some(lines) = lines_of(
+            format,
+            &item.domain,
+            &item.body,
+            answer,
+            &checks,
+            options.pii,
+            &mut manifest,
+        ) else {
             manifest.privacy.items_excluded += 1;
             continue;
-        }
+        };
         for value in &lines {
             line.clear();
             serde_json::to_writer(&mut line, value).expect("serializing to memory cannot fail");
@@ -192,12 +211,27 @@ pub(super) fn run(
     drop(rows);
     drop(stmt);
     on_progress(Progress { done: total, total });
-    if manifest.counts.lines_train == 0 {
-        return Err(Error::EmptySelection(
-            "no reviewed answer with claim verdicts matches the filters (record them with \
-             `vetted decide ITEM … --claim N=VERDICT` or the claims panel)"
-                .into(),
+    if partial > 0 {
+        manifest.warnings.push(format!(
+            "{partial} answers with claims left unchecked were left out (vetter-claims takes \
+             answers whose every claim has a verdict)"
         ));
+    }
+    if held_back > 0 {
+        manifest.warnings.push(format!(
+            "{held_back} items held out for `vetted align vetter` were left out"
+        ));
+    }
+    if manifest.counts.lines_train == 0 {
+        return Err(Error::EmptySelection(format!(
+            "no reviewed answer with claim verdicts matches the filters{} (record them with \
+             `vetted decide ITEM … --claim N=VERDICT` or the claims panel)",
+            if partial + held_back > 0 {
+                format!(" ({partial} checked only in part, {held_back} held out)")
+            } else {
+                String::new()
+            }
+        )));
     }
     manifest.files.train = out.target().display().to_string();
     super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
@@ -255,7 +289,20 @@ mod tests {
             check("It is red.", ClaimVerdict::Unsupported, vec![]),
             check("It is red.", ClaimVerdict::NotCheckable, vec![]),
         ];
-        let rows = lines_of(ClaimFormat::Nli, "d", &body, &answer, &checks);
+        let mut manifest = Manifest::new(
+            &ExportOptions::new(super::super::Format::ClaimsNli, "x"),
+            17,
+        );
+        let rows = lines_of(
+            ClaimFormat::Nli,
+            "d",
+            &body,
+            &answer,
+            &checks,
+            PiiMode::Redact,
+            &mut manifest,
+        )
+        .unwrap();
         assert_eq!(rows.len(), 3, "a not-checkable claim gives no row");
         assert_eq!(
             rows[0],
@@ -270,11 +317,45 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_counts_as_checked_when_every_claim_lies_in_a_checked_one_or_holds_one() {
+        let all = |claims: &[&str]| {
+            let checks: Vec<_> = claims
+                .iter()
+                .map(|c| check(c, ClaimVerdict::Supported, vec![]))
+                .collect();
+            checks_every_claim("It is 330 m. It is red, and it is tall.", &checks)
+        };
+        assert!(
+            all(&["It is 330 m.", "It is red, and it is tall."]),
+            "as split"
+        );
+        assert!(all(&["It is 330 m. It is red, and it is tall."]), "merged");
+        assert!(
+            all(&["It is 330 m.", "It is red,", "and it is tall."]),
+            "split further"
+        );
+        assert!(!all(&["It is 330 m."]), "a claim left unchecked");
+    }
+
+    #[test]
     fn vetter_claims_chats_answer_with_the_verdicts_as_json() {
         let answer = answer();
         let body = ItemBody::Answer(answer.clone());
         let checks = [check("It is red.", ClaimVerdict::Contradicted, vec![])];
-        let rows = lines_of(ClaimFormat::VetterClaims, "d", &body, &answer, &checks);
+        let mut manifest = Manifest::new(
+            &ExportOptions::new(super::super::Format::VetterClaims, "x"),
+            17,
+        );
+        let rows = lines_of(
+            ClaimFormat::VetterClaims,
+            "d",
+            &body,
+            &answer,
+            &checks,
+            PiiMode::Redact,
+            &mut manifest,
+        )
+        .unwrap();
         let messages = rows[0]["messages"].as_array().unwrap();
         assert_eq!(messages[0]["content"], CLAIM_CHECK_INSTRUCTION);
         assert!(

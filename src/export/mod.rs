@@ -18,6 +18,7 @@ mod lines;
 mod manifest;
 mod mapping;
 mod prompt;
+mod screen;
 mod selection;
 mod siblings;
 mod sidecar;
@@ -190,9 +191,11 @@ pub fn export(
             h.share
         )));
     }
-    if options.held_out.is_some() && options.format != Format::VetterSft {
+    if options.held_out.is_some()
+        && !matches!(options.format, Format::VetterSft | Format::VetterClaims)
+    {
         return Err(Error::BadRequest(
-            "a held-out share only applies to vetter-sft".into(),
+            "a held-out share only applies to vetter-sft and vetter-claims".into(),
         ));
     }
     if matches!(

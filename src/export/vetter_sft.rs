@@ -19,15 +19,16 @@
 //! - Like every training format: never items marked do-not-train nor deferred to an SME; the
 //!   privacy screen applies to the user message (the system message is Vetted's own prompt).
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
 
+use super::screen::screened_body;
 use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
-use super::{ExportOptions, Manifest, PiiMode, Progress};
+use super::{ExportOptions, Manifest, Progress};
 use crate::domain::{Action, ItemBody, Verdict};
 use crate::error::{Error, Result};
-use crate::privacy;
 use crate::roles::align::is_held_out;
 use crate::roles::knowledge::Knowledge;
 use crate::roles::prompts::{Template, prompt_for};
@@ -74,6 +75,15 @@ fn vetter_reason(reason: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// The external ids `vetted align vetter` holds out under `options.held_out` (its share and
+/// seed), and copies of those items imported under other ids; empty without a share.
+pub(super) fn held_out_ids(store: &Store, options: &ExportOptions) -> Result<HashSet<String>> {
+    match options.held_out {
+        Some(h) => store.held_out_with_copies(|id| is_held_out(h.seed, id, h.share)),
+        None => Ok(HashSet::new()),
+    }
+}
+
 pub(super) fn run(
     store: &Store,
     options: &ExportOptions,
@@ -82,11 +92,7 @@ pub(super) fn run(
 ) -> Result<Manifest> {
     let conn = store.conn();
     let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
-    // What align can judge under the same share and seed, and copies of it under other ids.
-    let held_out = match options.held_out {
-        Some(h) => store.held_out_with_copies(|id| is_held_out(h.seed, id, h.share))?,
-        None => Default::default(),
-    };
+    let held_out = held_out_ids(store, options)?;
     let total = progress_total(conn, false)?;
     let mut stmt = conn.prepare(&reviewed_items_sql())?;
     let params = options.filters.params();
@@ -116,22 +122,14 @@ pub(super) fn run(
             continue;
         }
         manifest.count_selected(d.action);
-        // The system prompt is Vetted's own text; the user message holds the reviewed content.
+        // The system prompt is Vetted's own text; the user message holds the reviewed content,
+        // screened field by field before it is written as JSON.
         let system = prompt_for(store, Template::Vet, &item.domain, None)?.text;
-        let user = body_message(&item.domain, &item.body, None, &Knowledge::default());
-        let user = match options.pii {
-            PiiMode::Off => user,
-            PiiMode::Redact => privacy::redact(&user, &mut manifest.privacy.found).into_owned(),
-            PiiMode::Exclude => {
-                let found = privacy::scan(&user);
-                if !found.is_empty() {
-                    manifest.privacy.found.add(&found);
-                    manifest.privacy.items_excluded += 1;
-                    continue;
-                }
-                user
-            }
+        let Some(body) = screened_body(&item.body, options.pii, &mut manifest) else {
+            manifest.privacy.items_excluded += 1;
+            continue;
         };
+        let user = body_message(&item.domain, &body, None, &Knowledge::default());
         let verdict = json!({"verdict": verdict, "reasons": reasons, "risk": risk}).to_string();
         let chat = json!({"messages": [
             {"role": "system", "content": system},

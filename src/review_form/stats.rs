@@ -1,7 +1,8 @@
 //! Per-question figures of a domain's review form: how often each answer was given on the items'
 //! decisions in force, the mean of ratings and numbers, and agreement between reviewers —
-//! Krippendorff's α, ordinal for ratings and nominal for yes/no and single choices (see
-//! `agreement`). Pure: the store hands in the answers.
+//! Krippendorff's α, ordinal for ratings, nominal for yes/no and single choices, interval for
+//! numbers, and nominal per label for multi-label questions (was the label given or not; see
+//! `agreement`). Texts get none. Pure: the store hands in the answers.
 
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ pub struct QuestionStats {
     pub counts: Vec<AnswerCount>,
     /// Mean of ratings and numbers.
     pub mean: Option<f64>,
-    /// Between reviewers of the same items; `None` for labels, numbers and texts.
+    /// Between reviewers of the same items; `None` for texts.
     pub agreement: Option<QuestionAgreement>,
 }
 
@@ -49,12 +50,24 @@ pub struct AnswerCount {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct QuestionAgreement {
-    /// `ordinal` (ratings) or `nominal` (yes/no, one choice).
+    /// `ordinal` (ratings), `nominal` (yes/no, one choice), `interval` (numbers) or
+    /// `nominal per label` (several labels: `labels` holds the figures, `alpha` is `None`).
     pub level: String,
     /// Items two or more reviewers answered.
     #[ts(type = "number")]
     pub items: u64,
     /// Krippendorff's α; `None` when fewer than two different answers occur.
+    pub alpha: Option<f64>,
+    /// Multi-label questions: per option, α (nominal) of whether reviewers gave it; empty
+    /// otherwise.
+    pub labels: Vec<LabelAgreement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct LabelAgreement {
+    pub label: String,
+    /// `None` when every reviewer gave it, or none did, on every item.
     pub alpha: Option<f64>,
 }
 
@@ -182,6 +195,7 @@ fn agreement(
     by_item: &BTreeMap<i64, Vec<&serde_json::Value>>,
 ) -> Option<QuestionAgreement> {
     let units = by_item.values().filter(|values| values.len() >= 2);
+    let mut labels = Vec::new();
     let (level, items, alpha) = match kind {
         QuestionKind::Rating { .. } => {
             let mut tally = PairTally::<u64>::new();
@@ -199,16 +213,44 @@ fn agreement(
             }
             ("nominal", tally.units(), tally.alpha_nominal())
         }
-        QuestionKind::MultiLabel { .. }
-        | QuestionKind::Number { .. }
-        | QuestionKind::Text { .. } => {
-            return None;
+        QuestionKind::Number { .. } => {
+            let mut tally = PairTally::<String>::new();
+            for values in units {
+                let numbers: Vec<String> = values
+                    .iter()
+                    .filter(|v| v.is_number())
+                    .map(|v| v.to_string())
+                    .collect();
+                tally.add_unit(&numbers);
+            }
+            let value = |label: &String| label.parse::<f64>().unwrap_or(f64::NAN);
+            ("interval", tally.units(), tally.alpha_interval(value))
         }
+        QuestionKind::MultiLabel { options } => {
+            let units: Vec<_> = units.collect();
+            for option in options {
+                let mut tally = PairTally::<bool>::new();
+                for values in &units {
+                    let given: Vec<bool> = values
+                        .iter()
+                        .map(|v| v.as_array().is_some_and(|l| l.iter().any(|x| x == option)))
+                        .collect();
+                    tally.add_unit(&given);
+                }
+                labels.push(LabelAgreement {
+                    label: option.clone(),
+                    alpha: tally.alpha_nominal(),
+                });
+            }
+            ("nominal per label", units.len() as u64, None)
+        }
+        QuestionKind::Text { .. } => return None,
     };
     Some(QuestionAgreement {
         level: level.to_owned(),
         items,
         alpha,
+        labels,
     })
 }
 
@@ -297,6 +339,77 @@ mod tests {
             [1, 2],
             "each label counted once"
         );
-        assert!(issues.agreement.is_none(), "no alpha for several labels");
+        let issues = issues
+            .agreement
+            .as_ref()
+            .expect("labels agree label by label");
+        assert_eq!(
+            (issues.level.as_str(), issues.items, issues.alpha),
+            ("nominal per label", 0, None),
+            "no overall alpha for several labels, and nobody else answered"
+        );
+        assert_eq!(issues.labels.len(), 2, "one figure per option");
+    }
+
+    #[test]
+    fn numbers_agree_on_an_interval_scale_and_labels_one_by_one() {
+        use crate::agreement::{alpha_interval_matrix, alpha_nominal_matrix};
+        let form = parse_form(
+            "[[question]]\nid = \"hours\"\nlabel = \"H\"\ntype = \"number\"\n\
+             [[question]]\nid = \"issues\"\nlabel = \"I\"\ntype = \"multi_label\"\noptions = [\"a\", \"b\"]\n\
+             [[question]]\nid = \"why\"\nlabel = \"Why\"\ntype = \"text\"\n",
+        )
+        .unwrap();
+        // Two reviewers on three items.
+        let hours = [[1, 1], [2, 3], [10, 9]];
+        let issues = [
+            [json!(["a"]), json!(["a"])],
+            [json!(["a", "b"]), json!(["b"])],
+            [json!(["b"]), json!(["a"])],
+        ];
+        let mut ratings = Vec::new();
+        for item in 0..3 {
+            for reviewer in 0..2 {
+                let answer = |question: &str, value: serde_json::Value| RatedAnswer {
+                    item: item as i64,
+                    question: question.into(),
+                    value,
+                };
+                ratings.push(answer("hours", json!(hours[item][reviewer])));
+                ratings.push(answer("issues", issues[item][reviewer].clone()));
+                ratings.push(answer("why", json!("because")));
+            }
+        }
+        let stats = form_stats("ops", 1, &form, &[], &ratings);
+        let [number, labels, text] = &stats.questions[..] else {
+            panic!("three questions")
+        };
+        let number = number
+            .agreement
+            .as_ref()
+            .expect("numbers have an interval alpha");
+        let by_reviewer = |r: usize| hours.iter().map(|h| Some(h[r] as u8)).collect::<Vec<_>>();
+        assert_eq!((number.level.as_str(), number.items), ("interval", 3));
+        assert_eq!(
+            number.alpha,
+            alpha_interval_matrix(&[by_reviewer(0), by_reviewer(1)], |v| f64::from(*v)),
+            "the interval alpha of the numbers"
+        );
+        let labels = labels.agreement.as_ref().expect("labels have alphas");
+        let given = |label: &str, r: usize| {
+            issues
+                .iter()
+                .map(|unit| Some(unit[r].as_array().unwrap().iter().any(|l| l == label)))
+                .collect::<Vec<_>>()
+        };
+        for (i, label) in ["a", "b"].into_iter().enumerate() {
+            assert_eq!(labels.labels[i].label, label);
+            assert_eq!(
+                labels.labels[i].alpha,
+                alpha_nominal_matrix(&[given(label, 0), given(label, 1)]),
+                "label {label}: the nominal alpha of given / not given"
+            );
+        }
+        assert!(text.agreement.is_none(), "free text has no alpha");
     }
 }

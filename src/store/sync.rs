@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::claim_checks::{checked_claims, claims_of_decision, insert_claims};
 use super::decision_rows::add_to_batch;
 use super::item_rows::{VISIBLE, body_of};
 use super::items::{Inserted, insert_item};
@@ -165,6 +166,7 @@ impl Store {
         decisions.sort_by(|a, b| (a.clock, &a.id).cmp(&(b.clock, &b.id)));
         for d in &mut decisions {
             d.form = bundle_answers(&self.conn, &d.id)?;
+            d.claims = claims_of_decision(&self.conn, &d.id)?;
         }
         let form_versions: BTreeSet<(&str, i64)> = decisions
             .iter()
@@ -243,6 +245,7 @@ impl Store {
                     _ => None,
                 },
                 form: None,
+                claims: Vec::new(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -391,6 +394,16 @@ fn merge_decision(
             }
             _ => {}
         }
+        // The same for claim verdicts.
+        let held = claims_of_decision(tx, &d.id)?;
+        if held.is_empty() && !d.claims.is_empty() {
+            insert_claims(tx, &d.id, &checked_claims(tx, &d.item, &d.claims)?)?;
+        } else if !d.claims.is_empty() && held != d.claims {
+            return Err(Error::BadRequest(format!(
+                "decision '{}' carries other claim verdicts than this database holds",
+                d.id
+            )));
+        }
         return Ok(false);
     }
     let (item_id, kind, version, review): (i64, ItemKind, i64, String) = tx
@@ -473,5 +486,6 @@ fn merge_decision(
     if let Some(answers) = &d.form {
         merge_answers(tx, &d.id, answers)?;
     }
+    insert_claims(tx, &d.id, &checked_claims(tx, &d.item, &d.claims)?)?;
     Ok(true)
 }

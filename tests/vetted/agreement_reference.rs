@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use vetted::agreement::{
-    Contingency, alpha_nominal_matrix, alpha_ordinal_matrix, cohens_kappa, percent_agreement_matrix,
+    Contingency, alpha_interval_matrix, alpha_nominal_matrix, alpha_ordinal_matrix, cohens_kappa,
+    percent_agreement_matrix,
 };
 use vetted::domain::{Action, DecisionInput, EditedContent};
 
@@ -27,6 +28,7 @@ fn table_entry(name: &str, raters: Vec<Vec<Option<u8>>>) -> Value {
         "vetted": {
             "alpha": alpha_nominal_matrix(&raters),
             "alpha_ordinal": alpha_ordinal_matrix(&raters),
+            "alpha_interval": alpha_interval_matrix(&raters, |v| f64::from(*v)),
             "percent_agreement": percent_agreement_matrix(&raters),
         }
     })

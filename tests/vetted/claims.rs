@@ -229,13 +229,9 @@ fn decide_claim_records_verdicts_that_show_and_the_claim_exports_carry() {
             "--reason",
             "contradicts_evidence",
         ])
-        .args([
-            "--claim",
-            "1=supported@hint",
-            "--claim",
-            "2=contradicted@wiki:28-61",
-        ])
-        .args(["--claim", "3=unsupported", "--reviewer", "ana"])
+        // Out of order: stored in claim order.
+        .args(["--claim", "3=unsupported", "--claim", "1=supported@hint"])
+        .args(["--claim", "2=contradicted@wiki:28-61", "--reviewer", "ana"])
         .assert()
         .success();
     // Bad specs are refused, naming the option, and record nothing.
@@ -244,19 +240,16 @@ fn decide_claim_records_verdicts_that_show_and_the_claim_exports_carry() {
         ("1=maybe", "'maybe' is not a claim verdict"),
         ("1=supported@wiki:5", "is not START-END"),
         ("1", "expected N=VERDICT"),
+        (
+            "1=supported --claim 1=unsupported",
+            "claim 1 is given two verdicts",
+        ),
     ] {
-        let out = vetted(&db.path)
-            .args([
-                "decide",
-                "z-2",
-                "approve",
-                "--claim",
-                spec,
-                "--reviewer",
-                "ana",
-            ])
-            .output()
-            .unwrap();
+        let mut args = vec!["decide", "z-2", "approve", "--reviewer", "ana"];
+        for spec in spec.split(" --claim ") {
+            args.extend(["--claim", spec]);
+        }
+        let out = vetted(&db.path).args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             !out.status.success() && err.contains(expected),
@@ -328,7 +321,21 @@ fn decide_claim_records_verdicts_that_show_and_the_claim_exports_carry() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2, "one chat per answer with verdicts");
+    assert_eq!(
+        lines.len(),
+        1,
+        "one chat per answer whose every claim has a verdict: z-2 checked one of three"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(db.path.with_file_name("vetter-claims.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        manifest["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.starts_with("1 answers with claims left unchecked")),
+        "the manifest says what was left out: {manifest}"
+    );
     let verdicts: serde_json::Value =
         serde_json::from_str(lines[0]["messages"][2]["content"].as_str().unwrap()).unwrap();
     assert_eq!(verdicts["claims"][1]["verdict"], "contradicted");

@@ -321,3 +321,64 @@ fn review_form_answers_travel_with_their_decisions_and_diverged_forms_are_refuse
         );
     assert_eq!(table_counts(&c.path), before, "nothing changed");
 }
+
+#[test]
+fn claim_verdicts_travel_with_their_decisions_and_bad_ones_are_refused() {
+    let a = laptop(1);
+    let b = laptop(1);
+    run(
+        &a,
+        &[
+            "decide",
+            "t-0",
+            "reject",
+            "--reason",
+            "unsupported_by_evidence",
+            "--claim",
+            "1=unsupported@doc-1:0-7",
+            "--reviewer",
+            "ann",
+        ],
+    );
+    let bundle = pack(&a, "a.json");
+    assert_eq!(merge(&b, &bundle)["decisions_added"], 1);
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&b, &["show", "t-0", "--json"])).unwrap();
+    assert_eq!(
+        shown["claim_checks"][0]["claims"],
+        serde_json::json!([{
+            "claim": "answer number 0",
+            "verdict": "unsupported",
+            "spans": [{"passage": "doc-1", "start": 0, "end": 7, "text": "Revenue"}]
+        }]),
+        "the verdicts arrive with the decision"
+    );
+    assert_eq!(
+        merge(&b, &bundle)["decisions_added"],
+        0,
+        "merging again adds nothing"
+    );
+    let again: serde_json::Value =
+        serde_json::from_str(&run(&b, &["show", "t-0", "--json"])).unwrap();
+    assert_eq!(
+        again["claim_checks"], shown["claim_checks"],
+        "nor verdicts twice"
+    );
+
+    // A verdict on a claim the answer does not make is refused, and the merge with it.
+    let c = laptop(1);
+    let mut bad: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    bad["decisions"][0]["claims"][0]["claim"] = "revenue doubled".into();
+    let bad_bundle = c.write_file("bad.json", bad.to_string());
+    let before = table_counts(&c.path);
+    vetted(&c.path)
+        .args(["sync", "merge", bad_bundle.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("claim 1: not a part of the answer")
+                .and(predicate::str::contains("nothing was merged")),
+        );
+    assert_eq!(table_counts(&c.path), before, "nothing changed");
+}

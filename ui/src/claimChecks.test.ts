@@ -50,8 +50,14 @@ describe("verdictGiven", () => {
     expect(doubtfulCount(last), "one contradicted claim").toBe(1);
   });
 
-  it("links no hint to an unsupported claim", () => {
+  it("links no hint to an unsupported claim, and takes an auto-linked hint back", () => {
     expect(verdictGiven(fresh(), "unsupported").rows[0]?.spans, "nothing linked").toEqual([]);
+    const changed = verdictGiven(claimFocusMoved(verdictGiven(fresh(), "supported"), -1), "not-checkable");
+    expect(changed.rows[0]?.spans, "the hint a verdict linked goes with another verdict").toEqual([]);
+    const span = { passage: "gov", start: 3, end: 9, text: "capital" };
+    const linked = verdictGiven(linkToggled(fresh(), span), "supported");
+    const kept = verdictGiven(claimFocusMoved(linked, -1), "unsupported");
+    expect(kept.rows[0]?.spans, "a link the reviewer made stays").toEqual([span]);
   });
 });
 

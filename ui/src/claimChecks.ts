@@ -20,6 +20,8 @@ export interface ClaimRow {
   hint: EvidenceSpan | null;
   verdict: ClaimVerdict | null;
   spans: readonly EvidenceSpan[];
+  /** The hint was linked by a verdict, not by the reviewer: another verdict may take it back. */
+  hintLinked: boolean;
 }
 
 /** The claims of one item as the reviewer is settling them. */
@@ -51,7 +53,7 @@ export const VERDICT_LABEL: Record<ClaimVerdict, string> = {
 /** The claim state of `itemId`: what was settled on it, or its claims as the core offers them. */
 export function claimsOf(state: ClaimDraft, itemId: string, offered: readonly Claim[]): ClaimDraft {
   if (state.itemId === itemId) return state;
-  return { itemId, focused: 0, active: false, rows: offered.map((c) => ({ ...c, verdict: null, spans: [] })) };
+  return { itemId, focused: 0, active: false, rows: offered.map((c) => ({ ...c, verdict: null, spans: [], hintLinked: false })) };
 }
 
 const withRow = (state: ClaimDraft, change: (row: ClaimRow) => ClaimRow): ClaimDraft => {
@@ -60,14 +62,18 @@ const withRow = (state: ClaimDraft, change: (row: ClaimRow) => ClaimRow): ClaimD
   return { ...state, rows: state.rows.map((r, i) => (i === state.focused ? change(r) : r)) };
 };
 
+const restsOnEvidence = (verdict: ClaimVerdict) => verdict === "supported" || verdict === "contradicted";
+
 /**
  * The focused claim gets `verdict` and the focus moves on. A supported or contradicted claim with
- * nothing linked yet links its hint sentence (the reviewer sees it and can unlink it with `l`).
+ * nothing linked yet links its hint sentence (the reviewer sees it and can unlink it with `l`); a
+ * later unsupported or not-checkable verdict takes that hint back, a link the reviewer made stays.
  */
 export function verdictGiven(state: ClaimDraft, verdict: ClaimVerdict): ClaimDraft {
   const next = withRow(state, (row) => {
-    const linksHint = (verdict === "supported" || verdict === "contradicted") && row.spans.length === 0 && row.hint !== null;
-    return { ...row, verdict, spans: linksHint && row.hint !== null ? [row.hint] : row.spans };
+    if (restsOnEvidence(verdict) && row.spans.length === 0 && row.hint !== null) return { ...row, verdict, spans: [row.hint], hintLinked: true };
+    if (!restsOnEvidence(verdict) && row.hintLinked) return { ...row, verdict, spans: [], hintLinked: false };
+    return { ...row, verdict };
   });
   return next === state ? state : { ...next, focused: Math.min(state.focused + 1, state.rows.length - 1) };
 }
@@ -84,6 +90,7 @@ export function linkToggled(state: ClaimDraft, span: EvidenceSpan): ClaimDraft {
   return withRow(state, (row) => ({
     ...row,
     spans: row.spans.some((s) => sameSpan(s, span)) ? row.spans.filter((s) => !sameSpan(s, span)) : [...row.spans, span],
+    hintLinked: false,
   }));
 }
 
@@ -108,6 +115,7 @@ export function merged(state: ClaimDraft, answer: string): ClaimDraft {
     hint: first.hint ?? second.hint,
     verdict: null,
     spans: [],
+    hintLinked: false,
   };
   return { ...state, rows: [...state.rows.slice(0, state.focused), row, ...state.rows.slice(state.focused + 2)] };
 }
@@ -142,7 +150,7 @@ export function splitAt(state: ClaimDraft, answer: string, at: number): ClaimDra
   if (head.trim() === "" || tail.trim() === "") return null;
   const headEnd = row.start + Array.from(head.trimEnd()).length;
   const tailStart = row.start + at + (Array.from(tail).length - Array.from(tail.trimStart()).length);
-  const part = (start: number, end: number): ClaimRow => ({ ...row, text: charSlice(answer, start, end), start, end, verdict: null, spans: [] });
+  const part = (start: number, end: number): ClaimRow => ({ ...row, text: charSlice(answer, start, end), start, end, verdict: null, spans: [], hintLinked: false });
   const rows = [...state.rows.slice(0, state.focused), part(row.start, headEnd), part(tailStart, row.end), ...state.rows.slice(state.focused + 1)];
   return { ...state, rows };
 }

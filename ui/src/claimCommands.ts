@@ -32,6 +32,7 @@ export function claimCommands(review: ReviewSession, showToast: (message: ToastM
     claims: () => {
       const item = review.current?.item;
       if (item === undefined || item.body.kind !== "answer") info("Only an answer has claims to check; a relationship's evidence is its sample rows.");
+      else if (review.queue.filter === "conflict") info("A final decision settles the reviews; their claim verdicts stay as the reviewers gave them.");
       else if (item.claims.length === 0) info("This answer has no claims to check.");
       else claims.update((draft) => ({ ...draft, active: !draft.active }));
     },
@@ -59,9 +60,11 @@ export function claimCommands(review: ReviewSession, showToast: (message: ToastM
         window.getSelection()?.removeAllRanges();
         return;
       }
-      const hint = claims.draft.rows[claims.draft.focused]?.hint ?? null;
-      if (hint === null) info("Select the supporting text in an evidence passage, then press L.");
-      else claims.update((draft) => linkToggled(draft, hint));
+      if (claims.draft.rows[claims.draft.focused]?.hint == null) info("Select the supporting text in an evidence passage, then press L.");
+      else claims.update((draft) => {
+        const hint = draft.rows[draft.focused]?.hint ?? null;
+        return hint === null ? draft : linkToggled(draft, hint);
+      });
     },
     claimSplit: () => {
       const answer = answerText();
@@ -71,9 +74,8 @@ export function claimCommands(review: ReviewSession, showToast: (message: ToastM
       const selected = selection();
       const inClaim = selected?.within(`[data-claim-index="${claims.draft.focused}"]`) ?? null;
       const at = inClaim !== null && selected !== null && row.text.includes(selected.text.trim()) ? Array.from(row.text.slice(0, row.text.indexOf(selected.text.trim()))).length : clauseBreak(row.text);
-      const next = at === null ? null : splitAt(claims.draft, answer, at);
-      if (next === null) info("No place to split this claim: select the words the second part starts with, then press B.");
-      else claims.update(() => next);
+      if (at === null || splitAt(claims.draft, answer, at) === null) info("No place to split this claim: select the words the second part starts with, then press B.");
+      else claims.update((draft) => splitAt(draft, answer, at) ?? draft);
     },
   };
 }

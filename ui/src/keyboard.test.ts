@@ -93,6 +93,7 @@ describe("browse mode", () => {
     expect(checking("l")).toEqual({ type: "claimLink" });
     expect(checking("m")).toEqual({ type: "claimMerge" });
     expect(checking("b")).toEqual({ type: "claimSplit" });
+    expect(checking("L", { shiftKey: true }), "L as the legend shows it").toEqual({ type: "claimLink" });
     expect(checking("Escape"), "Esc is done checking").toEqual({ type: "claimsDone" });
     expect(checking("c"), "so is c again").toEqual({ type: "claimsDone" });
     expect(checking("a"), "decision keys keep their meaning").toEqual({ type: "approve" });
@@ -246,6 +247,7 @@ describe("focusKind", () => {
     expect(focusKind({ tagName: "SELECT" } as unknown as EventTarget), "select").toBe("text");
     expect(focusKind({ tagName: "DIV", isContentEditable: true } as unknown as EventTarget), "contenteditable").toBe("text");
     expect(focusKind({ tagName: "BUTTON" } as unknown as EventTarget), "button").toBe("button");
+    expect(focusKind({ tagName: "INPUT", type: "checkbox" } as unknown as EventTarget), "a checkbox takes no typing").toBe("button");
     expect(focusKind({ tagName: "BODY" } as unknown as EventTarget), "body").toBe("other");
     expect(focusKind(null), "no target").toBe("other");
   });

@@ -42,9 +42,11 @@ export type KeyCommand =
 const TEXT_FIELD_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
 export function focusKind(target: EventTarget | null): FocusKind {
-  const element = target as { tagName?: unknown; isContentEditable?: unknown } | null;
+  const element = target as { tagName?: unknown; isContentEditable?: unknown; type?: unknown } | null;
   if (element === null || typeof element.tagName !== "string") return "other";
   const tag = element.tagName.toUpperCase();
+  // A checkbox takes no typing: like a button, it leaves the review keys working.
+  if (tag === "INPUT" && (element.type === "checkbox" || element.type === "radio")) return "button";
   if (TEXT_FIELD_TAGS.has(tag) || element.isContentEditable === true) return "text";
   return tag === "BUTTON" ? "button" : "other";
 }
@@ -153,9 +155,11 @@ function claimCommand(press: KeyPress, keymap: Keymap): KeyCommand | null {
   if (press.repeat) return null;
   const verdict = VERDICT_DIGITS.find(([digit]) => digit === press.key)?.[1];
   if (verdict !== undefined) return { type: "claimVerdict", verdict };
-  if (press.key === "l") return { type: "claimLink" };
-  if (press.key === "m") return { type: "claimMerge" };
-  if (press.key === "b") return { type: "claimSplit" };
+  // Shown as L, M and B: either case (Caps Lock, Shift) works.
+  const letter = press.key.toLowerCase();
+  if (letter === "l") return { type: "claimLink" };
+  if (letter === "m") return { type: "claimMerge" };
+  if (letter === "b") return { type: "claimSplit" };
   return null;
 }
 

@@ -235,9 +235,16 @@ describe("vetter confusion matrix", () => {
 describe("review form figures", () => {
   const question = (agreement: QuestionStats["agreement"]): QuestionStats => ({ id: "c", label: "C", answered: 3, counts: [], mean: null, agreement });
   it("say what the agreement figure covers, or why there is none", () => {
-    expect(agreementNote(question({ level: "ordinal", items: 12, alpha: 0.8154 }))).toBe("α (ordinal) 0.815 over 12 items answered by two or more reviewers");
-    expect(agreementNote(question({ level: "nominal", items: 0, alpha: null }))).toContain("no item answered by two reviewers");
-    expect(agreementNote(question({ level: "nominal", items: 4, alpha: null }))).toContain("every answer was the same");
+    expect(agreementNote(question({ level: "ordinal", items: 12, alpha: 0.8154, labels: [] }))).toBe("α (ordinal) 0.815 over 12 items answered by two or more reviewers");
+    expect(agreementNote(question({ level: "nominal", items: 0, alpha: null, labels: [] }))).toContain("no item answered by two reviewers");
+    expect(agreementNote(question({ level: "nominal", items: 4, alpha: null, labels: [] }))).toContain("every answer was the same");
+    const labels = [
+      { label: "outdated", alpha: 0.4167 },
+      { label: "hallucination", alpha: null },
+    ];
+    expect(agreementNote(question({ level: "nominal per label", items: 6, alpha: null, labels }))).toBe(
+      "α (nominal per label) outdated 0.417, hallucination undefined (always the same) over 6 items answered by two or more reviewers",
+    );
     expect(agreementNote(question(null))).toContain("no agreement figure");
   });
 });

@@ -16,6 +16,8 @@ export interface ClaimChecks {
   update: (change: (draft: ClaimDraft) => ClaimDraft) => void;
   /** The claims settled on `item` (for the decision on it). */
   draftOf: (item: Item) => ClaimDraft;
+  /** Forgets the settled claims (they went with a decision): the item starts afresh if shown again. */
+  clear: () => void;
   /** The shown domain asks before approving an answer with doubtful claims. */
   confirmApprove: boolean;
   setConfirmApprove: (on: boolean) => Promise<void>;
@@ -65,6 +67,7 @@ export function useClaimChecks(item: Item | null, revision: string, showToast: (
     draft: held.itemId === shownId ? held : fresh,
     update,
     draftOf: (target) => claimsOf(held, target.external_id, target.claims),
+    clear: () => setHeld(NO_CLAIMS),
     // Until loaded, ask: the safe side of a per-domain switch.
     confirmApprove: settings === null || settings.domain !== domain || settings.confirm,
     setConfirmApprove,

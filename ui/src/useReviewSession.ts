@@ -209,6 +209,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     const answers = formAsked ? Object.fromEntries(questions.filter((q) => q.id in given).map((q) => [q.id, given[q.id]])) : {};
     // Claim verdicts go with a review, not with a final decision (the reviews it settles have them).
     const checks = adjudicating ? [] : checksOf(claims.draftOf(target.item));
+    // Sent with this decision (a failed one is retried with the same draft): an undo shows the item afresh.
+    claims.clear();
     void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, { ...details, answers, claims: checks }));
   };
   /** Approves, after a confirmation when claims are marked unsupported or contradicted and the domain asks. */

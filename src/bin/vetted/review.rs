@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use vetted::claims::{Claim, ClaimCheck, parse_cli_claim};
+use vetted::claims::{Claim, ClaimCheck, parse_cli_claims};
 use vetted::domain::{
     Action, DecisionInput, EditedContent, Feedback, Item, ItemBody, NOT_RELATED, QueueEntry,
     Relation,
@@ -134,10 +134,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         .map(|spec| parse_cli_answer(&questions, spec))
         .collect::<Result<FormAnswers>>()?;
     let claims = match &current.body {
-        ItemBody::Answer(answer) => claims
-            .iter()
-            .map(|spec| parse_cli_claim(spec, &current.claims, &answer.evidence))
-            .collect::<Result<Vec<_>>>()?,
+        ItemBody::Answer(answer) => parse_cli_claims(&claims, &current.claims, &answer.evidence)?,
         ItemBody::Relationship(_) if !claims.is_empty() => {
             return Err(Error::BadRequest(
                 "--claim: a relationship has no claims; claims are checked on answers".into(),

@@ -17,6 +17,6 @@ counts: Array<AnswerCount>,
  */
 mean: number | null, 
 /**
- * Between reviewers of the same items; `None` for labels, numbers and texts.
+ * Between reviewers of the same items; `None` for texts.
  */
 agreement: QuestionAgreement | null, };

@@ -1,5 +1,5 @@
 import type { ClaimVerdict } from "../bindings/ClaimVerdict";
-import { VERDICT_DIGITS, VERDICT_LABEL, type ClaimDraft } from "../claimChecks";
+import { VERDICT_DIGITS, VERDICT_LABEL, verdictGiven, type ClaimDraft } from "../claimChecks";
 import { GROUNDING_EXPLANATION } from "../grounding";
 import { visibleText } from "../invisibles";
 import { Kbd } from "./Badges";
@@ -30,8 +30,8 @@ export function ClaimsPanel({ claims, onChange, claimsKey, confirmApprove, onCon
   const withoutSupport = rows.filter((row) => row.support.length === 0).length;
   const checked = rows.filter((row) => row.verdict !== null).length;
   const focus = (index: number) => onChange((draft) => ({ ...draft, focused: index, active: true }));
-  const give = (index: number, verdict: ClaimVerdict) =>
-    onChange((draft) => ({ ...draft, active: true, rows: draft.rows.map((row, i) => (i === index ? { ...row, verdict } : row)) }));
+  // As the digit keys do: the hint of a supported claim is linked and the focus moves on.
+  const give = (index: number, verdict: ClaimVerdict) => onChange((draft) => verdictGiven({ ...draft, focused: index, active: true }, verdict));
   return (
     <section className={active ? "block claims claims-active" : "block claims"} aria-label="Claims" data-testid="claims" data-active={active}>
       <h3 className="label" title={GROUNDING_EXPLANATION}>

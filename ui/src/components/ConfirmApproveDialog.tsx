@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { Kbd } from "./Badges";
 import { Dialog } from "./Dialog";
 
@@ -13,6 +14,9 @@ interface ConfirmApproveDialogProps {
 /** Approving an answer although claims were marked doubtful: Enter (or the approve key) approves, Esc goes back. */
 export function ConfirmApproveDialog({ doubtful, approveKey, busy, onConfirm, onCancel }: ConfirmApproveDialogProps) {
   const claims = doubtful === 1 ? "1 claim is" : `${doubtful} claims are`;
+  // Enter presses the focused button: Approve, never a button behind the dialog.
+  const approve = useRef<HTMLButtonElement>(null);
+  useEffect(() => approve.current?.focus(), []);
   return (
     <Dialog titleId="confirm-approve-title" title="Approve this answer anyway?" testId="confirm-approve-dialog" onDismiss={onCancel}>
       <p className="dialog-hint">
@@ -22,7 +26,7 @@ export function ConfirmApproveDialog({ doubtful, approveKey, busy, onConfirm, on
         <button type="button" className="button" onClick={onCancel}>
           Back <Kbd>Esc</Kbd>
         </button>
-        <button type="button" className="button button-primary" disabled={busy} onClick={onConfirm}>
+        <button ref={approve} type="button" className="button button-primary" data-testid="confirm-approve" disabled={busy} onClick={onConfirm}>
           Approve <Kbd>Enter</Kbd>
           {approveKey !== null && <Kbd>{approveKey}</Kbd>}
         </button>

@@ -1,4 +1,4 @@
-import type { ClaimDraft } from "../claimChecks";
+import { NO_CLAIMS, type ClaimDraft } from "../claimChecks";
 import type { ComponentProps } from "react";
 import type { Decision } from "../bindings/Decision";
 import type { EditedContent } from "../bindings/EditedContent";
@@ -99,7 +99,7 @@ export function ItemView(props: ItemViewProps) {
           sensitive={item.sensitive}
           redactKey={props.redactKey}
           onRedact={props.onRedact}
-          claims={props.claims}
+          claims={props.adjudicating ? NO_CLAIMS : props.claims}
           onClaimsChange={props.onClaimsChange}
           claimsKey={props.claimsKey}
           confirmApprove={props.confirmApprove}

@@ -76,7 +76,7 @@ describe("components showing untrusted text", () => {
 
   it("ClaimsPanel: claim text, shared words and linked spans", () => {
     const span = { passage: HOSTILE, start: 0, end: 5, text: HOSTILE };
-    const row = { text: HOSTILE, start: 0, end: 5, support: [{ passage: HOSTILE, shared: [HOSTILE], overlap: 1 }], hint: span, verdict: "supported" as const, spans: [span] };
+    const row = { text: HOSTILE, start: 0, end: 5, support: [{ passage: HOSTILE, shared: [HOSTILE], overlap: 1 }], hint: span, verdict: "supported" as const, spans: [span], hintLinked: false };
     const html = renderToStaticMarkup(
       <ClaimsPanel claims={{ itemId: "a", rows: [row], focused: 0, active: true }} onChange={() => {}} claimsKey="C" confirmApprove onConfirmApprove={() => {}} onHighlight={() => {}} />,
     );

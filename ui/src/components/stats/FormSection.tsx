@@ -25,6 +25,10 @@ export function agreementNote(question: QuestionStats): string {
   const a = question.agreement;
   if (a === null) return "no agreement figure for this kind of question";
   if (a.items === 0) return `α (${a.level}): no item answered by two reviewers yet`;
+  if (a.labels.length > 0) {
+    const each = a.labels.map((l) => `${l.label} ${l.alpha === null ? "undefined (always the same)" : l.alpha.toFixed(3)}`).join(", ");
+    return `α (${a.level}) ${each} over ${items(a.items)} answered by two or more reviewers`;
+  }
   return a.alpha === null
     ? `α (${a.level}) undefined over ${items(a.items)}: every answer was the same`
     : `α (${a.level}) ${a.alpha.toFixed(3)} over ${items(a.items)} answered by two or more reviewers`;
