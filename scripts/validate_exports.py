@@ -190,16 +190,23 @@ def main(out_dir):
         check_template(ds, tok, ["prompt", "completion"])
         return ds, True
 
-    def vetter_sft(p):
+    def vetter_chats(p):
+        """A vetting model's training chats: OpenAI lines with TRL's template; (user, reply) each."""
         ds = load(p)
         expect_features(ds, {"messages": MESSAGES})
         check_openai(p, sft_schema)
         check_template(ds, tok, ["text"])
-        verdicts = set()
+        turns = []
         for example in ds:
             roles = [m["role"] for m in example["messages"]]
             assert roles == ["system", "user", "assistant"], f"roles {roles}"
-            verdict = json.loads(example["messages"][2]["content"])
+            turns.append((example["messages"][1]["content"], json.loads(example["messages"][2]["content"])))
+        return ds, turns
+
+    def vetter_sft(p):
+        ds, turns = vetter_chats(p)
+        verdicts = set()
+        for _, verdict in turns:
             assert set(verdict) == {"verdict", "reasons", "risk"}, f"verdict keys {set(verdict)}"
             assert 0 <= verdict["risk"] <= 1, verdict
             verdicts.add(verdict["verdict"])
@@ -223,21 +230,15 @@ def main(out_dir):
         return ds, False
 
     def vetter_claims(p):
-        ds = load(p)
-        expect_features(ds, {"messages": MESSAGES})
-        check_openai(p, sft_schema)
-        check_template(ds, tok, ["text"])
+        ds, turns = vetter_chats(p)
         verdicts = []
-        for example in ds:
-            roles = [m["role"] for m in example["messages"]]
-            assert roles == ["system", "user", "assistant"], f"roles {roles}"
-            reply = json.loads(example["messages"][2]["content"])
+        for user, reply in turns:
             assert list(reply) == ["claims"], f"reply keys {list(reply)}"
             for claim in reply["claims"]:
                 assert set(claim) == {"claim", "verdict", "evidence"}, f"claim keys {set(claim)}"
-                assert json.dumps(claim["claim"], ensure_ascii=False)[1:-1] in example["messages"][1]["content"], "a claim is part of the answer shown"
+                assert json.dumps(claim["claim"], ensure_ascii=False)[1:-1] in user, "a claim is part of the answer shown"
                 for quote in claim["evidence"]:
-                    assert json.dumps(quote["quote"], ensure_ascii=False)[1:-1] in example["messages"][1]["content"], "a quote is evidence shown"
+                    assert json.dumps(quote["quote"], ensure_ascii=False)[1:-1] in user, "a quote is evidence shown"
                 verdicts.append(claim["verdict"])
         assert sorted(verdicts) == ["contradicted", "supported", "unsupported"], f"verdicts {verdicts}"
         return ds, False

@@ -18,24 +18,19 @@
 //! string screened before it is serialized, and in `exclude` mode an item with a finding
 //! anywhere is left out whole.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde_json::json;
 
+use super::answer_lines::{Lines, export_answers};
 use super::screen::{screen_strings, screened_body};
-use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
-use super::vetter_sft::held_out_ids;
 use super::{ExportOptions, Manifest, PiiMode, Progress};
 use crate::claims::{ClaimCheck, ClaimVerdict, claim_ranges};
 use crate::domain::{AnswerBody, ItemBody};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::roles::knowledge::Knowledge;
 use crate::roles::vet::body_message;
 use crate::store::{Store, claims_of_decision};
-
-/// Columns of the evidence JSON and of the external id in [`reviewed_items_sql`].
-const EVIDENCE_COLUMN: usize = 15;
-const EXTERNAL_ID_COLUMN: usize = 1;
 
 /// The system message of `vetter-claims`: what the vetting model is trained to do.
 pub const CLAIM_CHECK_INSTRUCTION: &str = "You check an answer against its evidence, claim by \
@@ -147,95 +142,38 @@ pub(super) fn run(
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Manifest> {
+    let nothing = "no reviewed answer with claim verdicts matches the filters (record them with \
+                   `vetted decide ITEM … --claim N=VERDICT` or the claims panel)";
     let conn = store.conn();
-    let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
-    let held_out = held_out_ids(store, options)?;
-    let total = progress_total(conn, false)?;
-    let mut stmt = conn.prepare(&reviewed_items_sql())?;
-    let params = options.filters.params();
-    let mut rows = stmt.query(&bind(&params)[..])?;
-    let mut line = Vec::with_capacity(4096);
-    let (mut held_back, mut partial) = (0u64, 0u64);
-    while let Some(row) = rows.next()? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(Error::Cancelled);
-        }
-        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
-        if item.row_id % 64 == 0 {
-            on_progress(Progress {
-                done: item.row_id as u64,
-                total,
-            });
-        }
-        let ItemBody::Answer(answer) = &item.body else {
-            continue;
-        };
-        let d = &item.decision;
-        let checks = claims_of_decision(conn, &d.id)?;
-        if checks.is_empty() {
-            continue;
-        }
-        if format == ClaimFormat::VetterClaims {
-            if held_out.contains(&row.get::<_, String>(EXTERNAL_ID_COLUMN)?) {
-                held_back += 1;
-                continue;
+    export_answers(
+        store,
+        options,
+        on_progress,
+        cancel,
+        nothing,
+        |item, answer, manifest| {
+            let checks = claims_of_decision(conn, &item.decision.id)?;
+            if checks.is_empty() {
+                return Ok(Lines::Skip(None));
             }
-            if !checks_every_claim(&answer.answer, &checks) {
-                partial += 1;
-                continue;
+            if format == ClaimFormat::VetterClaims && !checks_every_claim(&answer.answer, &checks) {
+                return Ok(Lines::Skip(Some(
+                    "with claims left unchecked (vetter-claims takes answers whose every claim has \
+                 a verdict)",
+                )));
             }
-        }
-        manifest.count_selected(d.action);
-        let Some(lines) = lines_of(
-            format,
-            &item.domain,
-            &item.body,
-            answer,
-            &checks,
-            options.pii,
-            &mut manifest,
-        ) else {
-            manifest.privacy.items_excluded += 1;
-            continue;
-        };
-        for value in &lines {
-            line.clear();
-            serde_json::to_writer(&mut line, value).expect("serializing to memory cannot fail");
-            out.write_line(&line)?;
-            manifest.counts.lines_train += 1;
-        }
-        if !lines.is_empty() {
-            manifest.count_exported(d.action, &item.model, &d.reviewer);
-        }
-    }
-    drop(rows);
-    drop(stmt);
-    on_progress(Progress { done: total, total });
-    if partial > 0 {
-        manifest.warnings.push(format!(
-            "{partial} answers with claims left unchecked were left out (vetter-claims takes \
-             answers whose every claim has a verdict)"
-        ));
-    }
-    if held_back > 0 {
-        manifest.warnings.push(format!(
-            "{held_back} items held out for `vetted align vetter` were left out"
-        ));
-    }
-    if manifest.counts.lines_train == 0 {
-        return Err(Error::EmptySelection(format!(
-            "no reviewed answer with claim verdicts matches the filters{} (record them with \
-             `vetted decide ITEM … --claim N=VERDICT` or the claims panel)",
-            if partial + held_back > 0 {
-                format!(" ({partial} checked only in part, {held_back} held out)")
-            } else {
-                String::new()
-            }
-        )));
-    }
-    manifest.files.train = out.target().display().to_string();
-    super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
-    Ok(manifest)
+            let lines = lines_of(
+                format,
+                &item.domain,
+                &item.body,
+                answer,
+                &checks,
+                options.pii,
+                manifest,
+            );
+            Ok(lines.map_or(Lines::Excluded, Lines::Write))
+        },
+    )
 }
 
 #[cfg(test)]
@@ -265,6 +203,24 @@ mod tests {
         }
     }
 
+    /// The lines `format` makes of `answer()` with `checks`, redacted.
+    fn lines(format: ClaimFormat, checks: &[ClaimCheck]) -> Vec<serde_json::Value> {
+        let answer = answer();
+        let body = ItemBody::Answer(answer.clone());
+        let options = ExportOptions::new(crate::export::Format::ClaimsNli, "x");
+        let mut manifest = Manifest::new(&options, 17);
+        lines_of(
+            format,
+            "d",
+            &body,
+            &answer,
+            checks,
+            PiiMode::Redact,
+            &mut manifest,
+        )
+        .expect("nothing to exclude")
+    }
+
     fn check(claim: &str, verdict: ClaimVerdict, spans: Vec<EvidenceSpan>) -> ClaimCheck {
         ClaimCheck {
             claim: claim.into(),
@@ -275,8 +231,6 @@ mod tests {
 
     #[test]
     fn nli_rows_map_verdicts_to_labels_and_premises_to_linked_text() {
-        let answer = answer();
-        let body = ItemBody::Answer(answer.clone());
         let span = EvidenceSpan {
             passage: "a".into(),
             start: 0,
@@ -289,20 +243,7 @@ mod tests {
             check("It is red.", ClaimVerdict::Unsupported, vec![]),
             check("It is red.", ClaimVerdict::NotCheckable, vec![]),
         ];
-        let mut manifest = Manifest::new(
-            &ExportOptions::new(super::super::Format::ClaimsNli, "x"),
-            17,
-        );
-        let rows = lines_of(
-            ClaimFormat::Nli,
-            "d",
-            &body,
-            &answer,
-            &checks,
-            PiiMode::Redact,
-            &mut manifest,
-        )
-        .unwrap();
+        let rows = lines(ClaimFormat::Nli, &checks);
         assert_eq!(rows.len(), 3, "a not-checkable claim gives no row");
         assert_eq!(
             rows[0],
@@ -339,23 +280,8 @@ mod tests {
 
     #[test]
     fn vetter_claims_chats_answer_with_the_verdicts_as_json() {
-        let answer = answer();
-        let body = ItemBody::Answer(answer.clone());
         let checks = [check("It is red.", ClaimVerdict::Contradicted, vec![])];
-        let mut manifest = Manifest::new(
-            &ExportOptions::new(super::super::Format::VetterClaims, "x"),
-            17,
-        );
-        let rows = lines_of(
-            ClaimFormat::VetterClaims,
-            "d",
-            &body,
-            &answer,
-            &checks,
-            PiiMode::Redact,
-            &mut manifest,
-        )
-        .unwrap();
+        let rows = lines(ClaimFormat::VetterClaims, &checks);
         let messages = rows[0]["messages"].as_array().unwrap();
         assert_eq!(messages[0]["content"], CLAIM_CHECK_INSTRUCTION);
         assert!(

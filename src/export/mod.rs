@@ -10,6 +10,7 @@
 //! Not yet filterable: tags and "do not train" do not exist in the data model; when they are
 //! added, their filters belong in [`Filters`] and the selection SQL.
 
+mod answer_lines;
 mod audit;
 mod claims;
 mod files;

@@ -20,24 +20,20 @@
 //!   privacy screen applies to the user message (the system message is Vetted's own prompt).
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde_json::json;
 
+use super::answer_lines::{Lines, export_answers};
 use super::screen::screened_body;
-use super::selection::{bind, progress_total, read_reviewed, reviewed_items_sql};
 use super::{ExportOptions, Manifest, Progress};
-use crate::domain::{Action, ItemBody, Verdict};
-use crate::error::{Error, Result};
+use crate::domain::{Action, Verdict};
+use crate::error::Result;
 use crate::roles::align::is_held_out;
 use crate::roles::knowledge::Knowledge;
 use crate::roles::prompts::{Template, prompt_for};
 use crate::roles::vet::body_message;
 use crate::store::Store;
-
-/// Column of the evidence JSON in [`reviewed_items_sql`], and of the external id.
-const EVIDENCE_COLUMN: usize = 15;
-const EXTERNAL_ID_COLUMN: usize = 1;
 
 /// Items `vetted align vetter --holdout SHARE --seed SEED` judges, left out of the export.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -90,79 +86,34 @@ pub(super) fn run(
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Manifest> {
-    let conn = store.conn();
-    let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
-    let held_out = held_out_ids(store, options)?;
-    let total = progress_total(conn, false)?;
-    let mut stmt = conn.prepare(&reviewed_items_sql())?;
-    let params = options.filters.params();
-    let mut rows = stmt.query(&bind(&params)[..])?;
-    let mut line = Vec::with_capacity(4096);
-    let mut held_back = 0u64;
-    while let Some(row) = rows.next()? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(Error::Cancelled);
-        }
-        let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
-        if item.row_id % 64 == 0 {
-            on_progress(Progress {
-                done: item.row_id as u64,
-                total,
-            });
-        }
-        let d = &item.decision;
-        let (ItemBody::Answer(_), Some((verdict, reasons, risk))) =
-            (&item.body, implied_verdict(d.action, d.reason.as_deref()))
-        else {
-            continue;
-        };
-        let external_id: String = row.get(EXTERNAL_ID_COLUMN)?;
-        if held_out.contains(&external_id) {
-            held_back += 1;
-            continue;
-        }
-        manifest.count_selected(d.action);
-        // The system prompt is Vetted's own text; the user message holds the reviewed content,
-        // screened field by field before it is written as JSON.
-        let system = prompt_for(store, Template::Vet, &item.domain, None)?.text;
-        let Some(body) = screened_body(&item.body, options.pii, &mut manifest) else {
-            manifest.privacy.items_excluded += 1;
-            continue;
-        };
-        let user = body_message(&item.domain, &body, None, &Knowledge::default());
-        let verdict = json!({"verdict": verdict, "reasons": reasons, "risk": risk}).to_string();
-        let chat = json!({"messages": [
-            {"role": "system", "content": system},
-            {"role": "user", "content": user},
-            {"role": "assistant", "content": verdict},
-        ]});
-        line.clear();
-        serde_json::to_writer(&mut line, &chat).expect("serializing to memory cannot fail");
-        out.write_line(&line)?;
-        manifest.counts.lines_train += 1;
-        manifest.count_exported(d.action, &item.model, &d.reviewer);
-    }
-    drop(rows);
-    drop(stmt);
-    on_progress(Progress { done: total, total });
-    if manifest.counts.lines_train == 0 {
-        return Err(Error::EmptySelection(format!(
-            "no reviewed answer matches the filters{}",
-            if held_back > 0 {
-                format!(" outside the held-out share ({held_back} held out)")
-            } else {
-                String::new()
-            }
-        )));
-    }
-    if held_back > 0 {
-        manifest.warnings.push(format!(
-            "{held_back} items held out for `vetted align vetter` were left out"
-        ));
-    }
-    manifest.files.train = out.target().display().to_string();
-    super::commit_all(options.force, out, None, None, manifest_file, &manifest)?;
-    Ok(manifest)
+    let nothing = "no reviewed answer matches the filters";
+    export_answers(
+        store,
+        options,
+        on_progress,
+        cancel,
+        nothing,
+        |item, _, manifest| {
+            let d = &item.decision;
+            let Some((verdict, reasons, risk)) = implied_verdict(d.action, d.reason.as_deref())
+            else {
+                return Ok(Lines::Skip(None));
+            };
+            // The system prompt is Vetted's own text; the user message holds the reviewed content,
+            // screened field by field before it is written as JSON.
+            let system = prompt_for(store, Template::Vet, &item.domain, None)?.text;
+            let Some(body) = screened_body(&item.body, options.pii, manifest) else {
+                return Ok(Lines::Excluded);
+            };
+            let user = body_message(&item.domain, &body, None, &Knowledge::default());
+            let verdict = json!({"verdict": verdict, "reasons": reasons, "risk": risk}).to_string();
+            Ok(Lines::Write(vec![json!({"messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+                {"role": "assistant", "content": verdict},
+            ]})]))
+        },
+    )
 }
 
 #[cfg(test)]

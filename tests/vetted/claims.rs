@@ -333,7 +333,7 @@ fn decide_claim_records_verdicts_that_show_and_the_claim_exports_carry() {
     assert!(
         manifest["warnings"][0]
             .as_str()
-            .is_some_and(|w| w.starts_with("1 answers with claims left unchecked")),
+            .is_some_and(|w| w.starts_with("left out 1 item with claims left unchecked")),
         "the manifest says what was left out: {manifest}"
     );
     let verdicts: serde_json::Value =
