@@ -11,6 +11,9 @@
 // `item-frame`, when that frame starts. Also reported: keydown → the new item's id in the DOM (a
 // MutationObserver on the item view), which separates fetching and rendering from painting.
 // `--trace N` prints the timeline of the last N presses of each key.
+// Then, on the item shown, `c` starts checking its claims and `j`/`k` move between its first two
+// claims `--presses` times: keydown → the newly focused claim painted (a MutationObserver sees
+// the focus move, a timer set in the next animation frame marks its paint, as for items).
 // Prints p50/p95/p99/max per key. Approving writes decisions into DB.
 import { join } from 'node:path';
 import { root, sleep, startApp } from './harness.mjs';
@@ -82,6 +85,52 @@ function installTrace() {
   window.__traceLine = () => events.join(' ');
 }
 
+/** Presses `key` while checking claims; keydown → the claim `expected` painted as focused. */
+async function timedClaimPress(browser, key, expected) {
+  await browser.execute(() => { window.__benchKeydown = null; window.__claimPainted = null; });
+  await browser.keys(key);
+  return browser.executeAsync((want, done) => {
+    const started = performance.now();
+    const poll = () => {
+      const painted = window.__claimPainted;
+      if (painted !== null && window.__claimFocused === want && window.__benchKeydown !== null) done(painted - window.__benchKeydown);
+      else if (performance.now() - started > 10000) done(`claim ${window.__claimFocused} focused`);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  }, String(expected));
+}
+
+/** `c`, then `j`/`k` between the first two claims of the item shown: rows for the summary. */
+async function claimMoves(browser) {
+  const claims = await browser.execute(() => document.querySelectorAll('[data-testid="claim"]').length);
+  if (claims < 2) {
+    console.error(`the item shown has ${claims} claims: no claim moves to time (make_stats_db.py --sentences makes six)`);
+    return [];
+  }
+  await browser.execute(() => {
+    window.__claimFocused = null;
+    new MutationObserver(() => {
+      const now = document.querySelector('[data-testid="claim"].active')?.dataset.claimIndex ?? null;
+      if (now === window.__claimFocused) return;
+      window.__claimFocused = now;
+      requestAnimationFrame(() => setTimeout(() => { window.__claimPainted = performance.now(); }, 0));
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'] });
+  });
+  await browser.keys('c');
+  await browser.waitUntil(() => browser.execute(() => window.__claimFocused === '0'), { timeoutMsg: 'c focuses the first claim' });
+  const times = [];
+  for (let i = 0; i < presses; i++) {
+    const [key, expected] = i % 2 === 0 ? ['j', 1] : ['k', 0];
+    const elapsed = await timedClaimPress(browser, key, expected);
+    if (typeof elapsed === 'string') console.error(`claims ${key} #${i}: not painted within 10 s (${elapsed})`);
+    else times.push(elapsed);
+    await sleep(pauseMs);
+  }
+  await browser.keys('Escape');
+  return [summary('`j`/`k` between claims (checking): keydown → painted', times)];
+}
+
 function summary(label, times) {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q) => sorted[Math.round((sorted.length - 1) * q)];
@@ -134,6 +183,7 @@ try {
       summary(`${label}: keydown → in the DOM`, inDom),
     );
   }
+  rows.push(...(await claimMoves(browser)));
   console.log(`database: ${db}; app: ${binary}; ${presses} presses per key, ${pauseMs} ms pause after each paint`);
   console.log('| key | presses | p50 | p95 | p99 | max |');
   console.log('|---|---|---|---|---|---|');

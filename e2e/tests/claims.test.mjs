@@ -25,7 +25,7 @@ function itemsFile() {
       { id: 'gov', title: 'Capital', text: 'Bern is the federal city of Switzerland.', source: 'admin.ch' },
     ],
   });
-  writeFileSync(file, [item('z-1'), item('z-2')].map((i) => JSON.stringify(i)).join('\n') + '\n');
+  writeFileSync(file, [item('z-1'), item('z-2'), item('z-3')].map((i) => JSON.stringify(i)).join('\n') + '\n');
   return file;
 }
 
@@ -108,6 +108,17 @@ test('claims get verdicts and links by keys and mouse, doubtful approvals ask, a
     await browser.$('[data-testid="claims-legend"]').waitForDisplayed({ reverse: true, timeoutMsg: 'Esc is done checking' });
     await browser.keys('a');
     await waitForCount(browser, 'approved', 2);
+
+    // The domain's switch: unticked, an approval with a doubtful claim does not ask.
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'z-3', { timeoutMsg: 'on to z-3' });
+    const ask = browser.$('[data-testid="claims-confirm"]');
+    assert.equal(await ask.isSelected(), true, 'a domain asks by default');
+    await ask.click();
+    await browser.waitUntil(async () => !(await ask.isSelected()), { timeoutMsg: 'the switch is off' });
+    await browser.keys(['c', '2']);
+    await browser.keys('a');
+    await waitForCount(browser, 'approved', 3);
+    assert.equal(await browser.$('[data-testid="confirm-approve-dialog"]').isExisting(), false, 'nothing asked');
   } finally {
     await stop();
   }
@@ -115,8 +126,10 @@ test('claims get verdicts and links by keys and mouse, doubtful approvals ask, a
   const rows = sql(db, `SELECT i.external_id, c.position, c.claim, c.verdict, c.spans FROM claim_checks c
     JOIN decisions d ON d.id = c.decision_id JOIN items i ON i.id = d.item_id ORDER BY i.external_id, c.position`);
   assert.deepEqual(rows.map((r) => [r.external_id, r.verdict]), [
-    ['z-1', 'supported'], ['z-1', 'contradicted'], ['z-1', 'unsupported'], ['z-2', 'not-checkable'],
+    ['z-1', 'supported'], ['z-1', 'contradicted'], ['z-1', 'unsupported'], ['z-2', 'not-checkable'], ['z-3', 'unsupported'],
   ], 'the verdicts were written with the decisions');
+  assert.deepEqual(sql(db, `SELECT domain, confirm_approve, changed_by FROM claim_settings`),
+    [{ domain: 'geo', confirm_approve: 0, changed_by: 'e2e-reviewer' }], 'the switch is stored for the domain, by the reviewer');
   assert.deepEqual(JSON.parse(rows[1].spans), [{ passage: 'wiki', start: 28, end: 61, text: POPULATION }],
     'the selected span, counted in characters');
   assert.equal(rows[3].claim, 'Zürich lies on Lake Zürich. It has 2 million inhabitants.', 'the merged claim is stored whole');
@@ -129,5 +142,5 @@ test('claims get verdicts and links by keys and mouse, doubtful approvals ask, a
   const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines[1], { premise: POPULATION, hypothesis: 'It has 2 million inhabitants.', label: 'contradiction' },
     'the contradicted claim and its linked span are an NLI row');
-  assert.equal(lines.length, 3, 'the not-checkable claim is not a row');
+  assert.equal(lines.length, 4, "z-1's three claims and z-3's one; the not-checkable claim is not a row");
 });

@@ -118,7 +118,8 @@ export function ClaimsPanel({ claims, onChange, claimsKey, confirmApprove, onCon
         ))}
       </ol>
       <label className="claims-setting">
-        <input type="checkbox" checked={confirmApprove} onChange={(event) => onConfirmApprove(event.target.checked)} /> Ask before approving an answer
+        <input type="checkbox" data-testid="claims-confirm" checked={confirmApprove} onChange={(event) => onConfirmApprove(event.target.checked)} /> Ask before
+        approving an answer
         with unsupported or contradicted claims in this domain
       </label>
     </section>
