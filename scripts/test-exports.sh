@@ -96,6 +96,7 @@ export_one openai-dpo.jsonl --format openai-dpo
 export_one trl-sft.jsonl --format trl-sft
 export_one trl-sft-prompt-completion.jsonl --format trl-sft --prompt-completion
 export_one trl-dpo.jsonl --format trl-dpo
+export_one trl-reward.jsonl --format trl-reward
 export_one trl-kto.jsonl --format trl-kto
 export_one vetter-sft.jsonl --format vetter-sft
 export_one claims-nli.jsonl --format claims-nli

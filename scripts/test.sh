@@ -44,7 +44,7 @@ timed "exports: validated by datasets, TRL and OpenAI's schemas" \
   env EXPORTS_DIR="$exports_kept/exports" bash scripts/test-exports.sh
 # The trainers themselves (torch on the CPU, a tiny in-memory model): every method trains on the
 # exports, and a LoRA adapter of the vetting model comes out of the vetter-sft export.
-timed "train: SFT/DPO/KTO steps and a vetter LoRA on the exports (torch, CPU)" \
+timed "train: SFT/DPO/KTO/reward steps and a vetter LoRA on the exports (torch, CPU)" \
   bash scripts/test-train.sh "$exports_kept/exports"
 timed "parquet: files written by pyarrow give the SQLite tables' evidence" bash scripts/test-parquet.sh
 timed "llm: against a real llama.cpp server (SmolLM2-135M)" bash scripts/test-llm.sh

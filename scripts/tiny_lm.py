@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 import trl
 from tokenizers import Tokenizer, models, pre_tokenizers
-from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM, Qwen2ForSequenceClassification
 
 SPECIAL = ["[UNK]", "[PAD]", "<|im_start|>", "<|im_end|>", "<|endoftext|>"]
 
@@ -44,11 +44,19 @@ def tokenizer(files):
     return tok
 
 
-def tiny_model(tok):
+def tiny_config(tok, **extra):
     torch.manual_seed(0)
-    config = Qwen2Config(
+    return Qwen2Config(
         vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=4096,
-        pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, **extra,
     )
-    return Qwen2ForCausalLM(config)
+
+
+def tiny_model(tok):
+    return Qwen2ForCausalLM(tiny_config(tok))
+
+
+def tiny_reward_model(tok):
+    """The same tiny Qwen2 with a one-score head: what TRL's RewardTrainer trains."""
+    return Qwen2ForSequenceClassification(tiny_config(tok, num_labels=1))

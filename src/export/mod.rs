@@ -51,6 +51,8 @@ pub enum Format {
     OpenaiDpo,
     TrlSft,
     TrlDpo,
+    /// Preference pairs for a reward model: TRL's implicit-prompt `chosen`/`rejected`.
+    TrlReward,
     TrlKto,
     /// The audit trail as JSONL.
     Decisions,
@@ -72,6 +74,7 @@ impl Format {
             Format::OpenaiDpo => "openai-dpo",
             Format::TrlSft => "trl-sft",
             Format::TrlDpo => "trl-dpo",
+            Format::TrlReward => "trl-reward",
             Format::TrlKto => "trl-kto",
             Format::Decisions => "decisions",
             Format::DecisionsCsv => "decisions-csv",
@@ -85,7 +88,7 @@ impl Format {
     pub fn family(self) -> Option<Family> {
         match self {
             Format::OpenaiSft | Format::TrlSft => Some(Family::Sft),
-            Format::OpenaiDpo | Format::TrlDpo => Some(Family::Preference),
+            Format::OpenaiDpo | Format::TrlDpo | Format::TrlReward => Some(Family::Preference),
             Format::TrlKto => Some(Family::Kto),
             Format::Decisions
             | Format::DecisionsCsv

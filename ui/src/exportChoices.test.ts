@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXPORT, FORMATS, exportRequest, isTrainingFormat } from "./exportChoices";
+import type { Format } from "./bindings/Format";
+import { DEFAULT_EXPORT, FORMATS, exportRequest, hasSplit, isTrainingFormat } from "./exportChoices";
 
 describe("export choices", () => {
   it("the default request exports TRL SFT with redaction, no split and no filters", () => {
@@ -14,8 +15,12 @@ describe("export choices", () => {
   });
 
   it("offers every format the core writes, and only training formats are screened and split", () => {
-    expect(FORMATS.map((f) => f.value).sort()).toEqual(["decisions", "decisions-csv", "openai-dpo", "openai-sft", "trl-dpo", "trl-kto", "trl-sft"]);
+    const written: Format[] = ["claims-nli", "decisions", "decisions-csv", "openai-dpo", "openai-sft", "trl-dpo", "trl-kto", "trl-reward", "trl-sft", "vetter-claims", "vetter-sft"];
+    expect(FORMATS.map((f) => f.value).sort(), "the Format union's every member").toEqual(written);
     expect(isTrainingFormat("trl-kto")).toBe(true);
     expect(isTrainingFormat("decisions-csv")).toBe(false);
+    expect(hasSplit("trl-reward"), "the reviewed model's formats split").toBe(true);
+    expect(hasSplit("vetter-claims"), "the vetting model's are one file").toBe(false);
+    expect(exportRequest({ ...DEFAULT_EXPORT, format: "claims-nli", valPercent: 10 }).val_fraction, "no split is sent where the core refuses one").toBe(0);
   });
 });

@@ -8,8 +8,12 @@ export const FORMATS: { value: Format; label: string; hint: string }[] = [
   { value: "trl-sft", label: "TRL SFT", hint: "Approved and edited answers as chat messages (Hugging Face TRL SFTTrainer)." },
   { value: "trl-dpo", label: "TRL DPO", hint: "Edited answer preferred over the original (DPOTrainer)." },
   { value: "trl-kto", label: "TRL KTO", hint: "Each answer labelled desirable or not (KTOTrainer)." },
+  { value: "trl-reward", label: "TRL reward model", hint: "The DPO pairs as whole chosen / rejected conversations (RewardTrainer)." },
   { value: "openai-sft", label: "OpenAI SFT", hint: "OpenAI fine-tuning chat format." },
   { value: "openai-dpo", label: "OpenAI DPO", hint: "OpenAI preference fine-tuning format." },
+  { value: "vetter-sft", label: "Vetting model: verdicts", hint: "The vet prompt → the verdict the reviewers' decision implies (trains the vetting model)." },
+  { value: "vetter-claims", label: "Vetting model: claim verdicts", hint: "The item → a verdict per claim, from fully checked answers (trains the vetting model)." },
+  { value: "claims-nli", label: "Claims as NLI", hint: "Linked evidence, claim and entailment / neutral / contradiction, one row per checked claim." },
   { value: "decisions", label: "Audit trail (JSONL)", hint: "Every decision with reviewer, time, reason and note." },
   { value: "decisions-csv", label: "Audit trail (CSV)", hint: "Every decision, for spreadsheets." },
 ];
@@ -37,7 +41,7 @@ export const DEFAULT_EXPORT: ExportDraft = { format: "trl-sft", pii: "redact", v
 const listOf = <T>(value: T | null): T[] => (value === null ? [] : [value]);
 
 export function exportRequest(draft: ExportDraft): ExportRequest {
-  const percent = Number.isFinite(draft.valPercent) ? Math.min(Math.max(draft.valPercent, 0), 50) : 0;
+  const percent = hasSplit(draft.format) && Number.isFinite(draft.valPercent) ? Math.min(Math.max(draft.valPercent, 0), 50) : 0;
   return {
     format: draft.format,
     pii: draft.pii,
@@ -49,5 +53,11 @@ export function exportRequest(draft: ExportDraft): ExportRequest {
   };
 }
 
-/** Training formats split and screen; the audit trail is written as it is. */
+/** Training formats are screened; the audit trail is written as it is. */
 export const isTrainingFormat = (format: Format): boolean => format !== "decisions" && format !== "decisions-csv";
+
+/** Formats written in one file, without a validation split: the audit trail and the vetting model's and claims' data. */
+const UNSPLIT: ReadonlySet<Format> = new Set(["decisions", "decisions-csv", "vetter-sft", "vetter-claims", "claims-nli"]);
+
+/** The reviewed model's training formats take a validation split. */
+export const hasSplit = (format: Format): boolean => !UNSPLIT.has(format);

@@ -82,6 +82,9 @@ enum FormatArg {
     OpenaiDpo,
     TrlSft,
     TrlDpo,
+    /// Preference pairs for a reward model (TRL's RewardTrainer): implicit-prompt chosen and
+    /// rejected conversations, the same pairs as trl-dpo.
+    TrlReward,
     TrlKto,
     Decisions,
     DecisionsCsv,
@@ -135,6 +138,7 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
         FormatArg::OpenaiDpo => Format::OpenaiDpo,
         FormatArg::TrlSft => Format::TrlSft,
         FormatArg::TrlDpo => Format::TrlDpo,
+        FormatArg::TrlReward => Format::TrlReward,
         FormatArg::TrlKto => Format::TrlKto,
         FormatArg::Decisions => Format::Decisions,
         FormatArg::DecisionsCsv => Format::DecisionsCsv,

@@ -3,4 +3,4 @@
 /**
  * What to write.
  */
-export type Format = "openai-sft" | "openai-dpo" | "trl-sft" | "trl-dpo" | "trl-kto" | "decisions" | "decisions-csv" | "vetter-sft" | "claims-nli" | "vetter-claims";
+export type Format = "openai-sft" | "openai-dpo" | "trl-sft" | "trl-dpo" | "trl-reward" | "trl-kto" | "decisions" | "decisions-csv" | "vetter-sft" | "claims-nli" | "vetter-claims";

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { QueueFacets } from "../bindings/QueueFacets";
-import { FORMATS, PII_MODES, isTrainingFormat, type ExportDraft } from "../exportChoices";
+import { FORMATS, PII_MODES, hasSplit, isTrainingFormat, type ExportDraft } from "../exportChoices";
 import { Kbd } from "./Badges";
 import { FilterSelect } from "./FilterBar";
 import { OptionSelect } from "./OptionSelect";
@@ -37,19 +37,21 @@ export function ExportDialog({ draft, facets, onChange, onConfirm, onCancel }: E
             <span className="field-label">Privacy screen</span>
             <OptionSelect testId="export-pii" value={draft.pii} options={PII_MODES} onChange={(pii) => onChange({ ...draft, pii })} />
           </label>
-          <label className="field">
-            <span className="field-label">Validation split (% of prompts)</span>
-            <input
-              className="input"
-              type="number"
-              min={0}
-              max={50}
-              step={1}
-              data-testid="export-val"
-              value={draft.valPercent}
-              onChange={(event) => onChange({ ...draft, valPercent: Number(event.target.value) })}
-            />
-          </label>
+          {hasSplit(draft.format) && (
+            <label className="field">
+              <span className="field-label">Validation split (% of prompts)</span>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                max={50}
+                step={1}
+                data-testid="export-val"
+                value={draft.valPercent}
+                onChange={(event) => onChange({ ...draft, valPercent: Number(event.target.value) })}
+              />
+            </label>
+          )}
         </>
       )}
       <div className="export-filters" aria-label="Only export">
