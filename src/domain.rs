@@ -318,11 +318,11 @@ pub struct Item {
     /// Exclude this item from training exports.
     pub do_not_train: bool,
     /// Personal data and secrets the privacy screen finds in what a reviewer is shown (question,
-    /// answer, latest edit, evidence; sample rows); computed when the item is loaded.
+    /// answer, latest edit, evidence; sample rows); filled by `Store::item_shown`.
     #[serde(default)]
     pub sensitive: Vec<crate::privacy::Sensitive>,
     /// An answer item's claims with their grounding hints (`claims::claims_of` on the model's
-    /// answer); empty for a relationship. Computed when the item is loaded.
+    /// answer); empty for a relationship. Filled by `Store::item_shown`.
     #[serde(default)]
     pub claims: Vec<crate::claims::Claim>,
     pub created_at: DateTime<Utc>,

@@ -194,7 +194,7 @@ pub fn queue_facets(state: State<'_, AppState>) -> Result<QueueFacets> {
 
 #[tauri::command(async)]
 pub fn get_item(state: State<'_, AppState>, external_id: String) -> Result<Item> {
-    state.store()?.item(&external_id)
+    state.store()?.item_shown(&external_id)
 }
 
 #[tauri::command(async)]

@@ -125,7 +125,7 @@ fn verdicts_are_recorded_with_the_decision_or_not_at_all() {
     let file = db.write_file("items.jsonl", format!("{}\n", item_line("z-1")));
     vetted(&db.path).arg("import").arg(&file).assert().success();
     let mut store = vetted::Store::open(&db.path).unwrap();
-    let item = store.item("z-1").unwrap();
+    let item = store.item_shown("z-1").unwrap();
     assert_eq!(
         item.claims.len(),
         3,

@@ -83,7 +83,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         claims,
     } = args;
     let reviewer = reviewer::session_reviewer(store, reviewer)?;
-    let current = store.item(&item)?;
+    let current = store.item_shown(&item)?;
     let edited = match (action, correction) {
         (Action::Edit, Some(correction)) => Some(edited_content(&current, correction)?),
         (Action::Edit, None) => {
@@ -225,7 +225,7 @@ fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> 
 }
 
 pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Result<()> {
-    let item = store.item(id)?;
+    let item = store.item_shown(id)?;
     let history = store.history_for(id, &reviewer::session_reviewer(store, viewer)?)?;
     let evidence = store.relationship_evidence(id)?;
     let costs = store.item_costs(id)?;

@@ -33,11 +33,11 @@ tags: Array<string>,
 do_not_train: boolean, 
 /**
  * Personal data and secrets the privacy screen finds in what a reviewer is shown (question,
- * answer, latest edit, evidence; sample rows); computed when the item is loaded.
+ * answer, latest edit, evidence; sample rows); filled by `Store::item_shown`.
  */
 sensitive: Array<Sensitive>, 
 /**
  * An answer item's claims with their grounding hints (`claims::claims_of` on the model's
- * answer); empty for a relationship. Computed when the item is loaded.
+ * answer); empty for a relationship. Filled by `Store::item_shown`.
  */
 claims: Array<Claim>, created_at: string, updated_at: string, };
