@@ -4,7 +4,7 @@
 //!
 //! `cargo bench --bench review -- [DB] [--decisions N]` measures:
 //! - decide → next: `decide` (approve, its own `IMMEDIATE` transaction, `synchronous=FULL`), then
-//!   loading the next pending item (`Store::item`) — p50/p95/p99 over N decisions (default 300);
+//!   loading the next pending item as the app does (`Store::item_shown`) — p50/p95/p99 over N decisions (default 300);
 //!   and, of that load, the privacy screen of the item's shown texts (`Item::privacy_findings`)
 //!   and its claims with their grounding hints (`claims::claims_of`), each timed again on the
 //!   loaded item;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains on Vetted's exports with the real trainers, on the CPU, offline, with a tiny model built
-# in memory (no model download): one SFTTrainer, DPOTrainer and KTOTrainer step over the reviewed
+# in memory (no model download): one SFTTrainer, DPOTrainer, KTOTrainer and RewardTrainer step over the reviewed
 # model's formats (scripts/train_smoke.py), and a few LoRA steps of the vetting model on the
 # vetter-sft export (scripts/train_vetter.py --smoke), which must write an adapter with a finite
 # loss.

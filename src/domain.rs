@@ -332,7 +332,7 @@ pub struct Item {
 impl Item {
     /// What the privacy screen finds in the texts a reviewer is shown: an answer item's
     /// question, answer, latest edit and evidence; a relationship item's sample rows.
-    /// [`Item::sensitive`] holds it once loaded.
+    /// [`Item::sensitive`] holds it once loaded by `Store::item_shown`.
     pub fn privacy_findings(&self) -> Vec<crate::privacy::Sensitive> {
         let answer = match &self.body {
             ItemBody::Answer(answer) => answer,

@@ -14,9 +14,11 @@ use crate::domain::{AnswerBody, ItemBody};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-/// Columns of the evidence JSON and of the external id in [`reviewed_items_sql`].
+/// Column of the evidence JSON in [`reviewed_items_sql`].
 const EVIDENCE_COLUMN: usize = 15;
-const EXTERNAL_ID_COLUMN: usize = 1;
+
+/// The reason an answer `vetted align vetter` measures is left out (see [`Lines::Skip`]).
+pub(super) const HELD_OUT: &str = "held out for `vetted align vetter`";
 
 /// What a format makes of one reviewed answer.
 pub(super) enum Lines {
@@ -28,15 +30,17 @@ pub(super) enum Lines {
     Skip(Option<&'static str>),
 }
 
-/// Writes the lines `lines` makes of each reviewed answer matching `options` (answers the
-/// held-out share covers are left out first). `nothing` says what an empty export lacked.
+/// Writes the lines `lines` makes of each reviewed answer matching `options`. `lines` is told
+/// whether the held-out share covers the answer (or a copy of it): the format leaves it out with
+/// [`HELD_OUT`] once it knows the answer would have given lines. `nothing` says what an empty
+/// export lacked.
 pub(super) fn export_answers(
     store: &Store,
     options: &ExportOptions,
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
     nothing: &str,
-    mut lines: impl FnMut(&ReviewedItem, &AnswerBody, &mut Manifest) -> Result<Lines>,
+    mut lines: impl FnMut(&ReviewedItem, &AnswerBody, bool, &mut Manifest) -> Result<Lines>,
 ) -> Result<Manifest> {
     let conn = store.conn();
     let (mut manifest, mut out, manifest_file) = super::single_file_outputs(store, options)?;
@@ -61,11 +65,8 @@ pub(super) fn export_answers(
         let ItemBody::Answer(answer) = &item.body else {
             continue;
         };
-        let outcome = if held_out.contains(&row.get::<_, String>(EXTERNAL_ID_COLUMN)?) {
-            Lines::Skip(Some("held out for `vetted align vetter`"))
-        } else {
-            lines(&item, answer, &mut manifest)?
-        };
+        let held = !held_out.is_empty() && held_out.contains(&item.decision.item);
+        let outcome = lines(&item, answer, held, &mut manifest)?;
         let d = &item.decision;
         match outcome {
             Lines::Skip(reason) => {

@@ -22,7 +22,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde_json::json;
 
-use super::answer_lines::{Lines, export_answers};
+use super::answer_lines::{HELD_OUT, Lines, export_answers};
 use super::screen::{screen_strings, screened_body};
 use super::{ExportOptions, Manifest, PiiMode, Progress};
 use crate::claims::{ClaimCheck, ClaimVerdict, claim_ranges};
@@ -151,10 +151,13 @@ pub(super) fn run(
         on_progress,
         cancel,
         nothing,
-        |item, answer, manifest| {
+        |item, answer, held, manifest| {
             let checks = claims_of_decision(conn, &item.decision.id)?;
             if checks.is_empty() {
                 return Ok(Lines::Skip(None));
+            }
+            if held {
+                return Ok(Lines::Skip(Some(HELD_OUT)));
             }
             if format == ClaimFormat::VetterClaims && !checks_every_claim(&answer.answer, &checks) {
                 return Ok(Lines::Skip(Some(

@@ -132,8 +132,8 @@ pub struct ExportOptions {
     pub val_fraction: f64,
     pub pii: PiiMode,
     pub system_prompt: SystemPrompt,
-    /// `vetter-sft` only: leave out what `vetted align vetter` holds out under this share and
-    /// seed.
+    /// `vetter-sft` and `vetter-claims` only: leave out what `vetted align vetter` holds out
+    /// under this share and seed.
     pub held_out: Option<HeldOut>,
 }
 
@@ -250,7 +250,7 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
-/// What a one-file export (the audit trail, `vetter-sft`) writes: its manifest, the file and the
+/// What a one-file export (the audit trail, the vetting model's and claims' formats) writes: its manifest, the file and the
 /// manifest's file, created (to be committed at the end, or dropped) before any row is read.
 fn single_file_outputs(
     store: &Store,

@@ -24,7 +24,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde_json::json;
 
-use super::answer_lines::{Lines, export_answers};
+use super::answer_lines::{HELD_OUT, Lines, export_answers};
 use super::screen::screened_body;
 use super::{ExportOptions, Manifest, Progress};
 use crate::domain::{Action, Verdict};
@@ -93,12 +93,15 @@ pub(super) fn run(
         on_progress,
         cancel,
         nothing,
-        |item, _, manifest| {
+        |item, _, held, manifest| {
             let d = &item.decision;
             let Some((verdict, reasons, risk)) = implied_verdict(d.action, d.reason.as_deref())
             else {
                 return Ok(Lines::Skip(None));
             };
+            if held {
+                return Ok(Lines::Skip(Some(HELD_OUT)));
+            }
             // The system prompt is Vetted's own text; the user message holds the reviewed content,
             // screened field by field before it is written as JSON.
             let system = prompt_for(store, Template::Vet, &item.domain, None)?.text;

@@ -371,3 +371,68 @@ fn approving_doubtful_claims_asks_by_default_and_each_domain_can_turn_it_off() {
         "other domains still ask"
     );
 }
+
+#[test]
+fn vetter_claims_holds_out_what_align_measures_counting_only_answers_with_verdicts() {
+    use vetted::export::{ExportOptions, Format, HeldOut, export};
+    use vetted::roles::align::is_held_out;
+
+    let db = temp_db();
+    // Distinct questions: identical content would make every item a copy of a held-out one.
+    let lines: Vec<String> = (0..20)
+        .map(|i| {
+            let mut line: serde_json::Value =
+                serde_json::from_str(&item_line(&format!("c-{i}"))).unwrap();
+            line["question"] = format!("Tell me about Zürich ({i}).").into();
+            line.to_string()
+        })
+        .collect();
+    let file = db.write_file("items.jsonl", lines.join("\n") + "\n");
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    // The first ten are checked claim by claim, the other ten only approved.
+    for i in 0..20 {
+        let id = format!("c-{i}");
+        let mut args = vec!["decide", id.as_str(), "approve", "--reviewer", "ana"];
+        if i < 10 {
+            args.extend(["--claim", "1=supported", "--claim", "2=unsupported"]);
+            args.extend(["--claim", "3=not-checkable"]);
+        }
+        vetted(&db.path).args(&args).assert().success();
+    }
+    let (share, seed) = (0.5, 7);
+    let held = |range: std::ops::Range<usize>| {
+        range
+            .filter(|i| is_held_out(seed, &format!("c-{i}"), share))
+            .count()
+    };
+    let (held_checked, held_all) = (held(0..10), held(0..20));
+    assert!(
+        held_checked > 0 && held_all > held_checked,
+        "the seed holds out checked and unchecked answers"
+    );
+    let store = vetted::Store::open(&db.path).unwrap();
+    let out = db.path.with_file_name("held.jsonl");
+    let manifest = export(
+        &store,
+        &ExportOptions {
+            held_out: Some(HeldOut { share, seed }),
+            ..ExportOptions::new(Format::VetterClaims, &out)
+        },
+        &mut |_| {},
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest.counts.lines_train as usize,
+        10 - held_checked,
+        "the checked answers align does not measure"
+    );
+    assert_eq!(
+        manifest.warnings,
+        [format!(
+            "left out {held_checked} item{} held out for `vetted align vetter`",
+            if held_checked == 1 { "" } else { "s" }
+        )],
+        "only answers that would have given a line count as held out"
+    );
+}

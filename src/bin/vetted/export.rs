@@ -67,11 +67,11 @@ pub struct ExportArgs {
     /// System prompt template file ({domain} and {kind} are replaced); default: built in.
     #[arg(long, value_name = "FILE")]
     system_prompt: Option<PathBuf>,
-    /// vetter-sft: leave out the items `vetted align vetter --holdout SHARE --seed SEED` judges,
+    /// vetter-sft, vetter-claims: leave out the items `vetted align vetter --holdout SHARE --seed SEED` judges,
     /// so the fine-tuned vetter is measured on items it never saw.
     #[arg(long, value_name = "SHARE")]
     holdout: Option<f64>,
-    /// vetter-sft: the seed of --holdout (as `vetted align vetter --seed`).
+    /// vetter-sft, vetter-claims: the seed of --holdout (as `vetted align vetter --seed`).
     #[arg(long, default_value_t = DEFAULT_SEED, requires = "holdout")]
     seed: u64,
 }
