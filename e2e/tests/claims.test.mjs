@@ -29,11 +29,11 @@ function itemsFile() {
   return file;
 }
 
-/** Selects `text` inside the evidence passage `passageId`, as a mouse drag would. */
-async function selectInPassage(browser, passageId, text) {
-  const found = await browser.execute((id, wanted) => {
-    const passage = document.querySelector(`[data-testid="evidence"][data-passage-id="${id}"] .evidence-text`);
-    const walker = document.createTreeWalker(passage, NodeFilter.SHOW_TEXT);
+/** Selects `text` inside the element `selector` finds, as a mouse drag would. */
+async function selectIn(browser, selector, text) {
+  const found = await browser.execute((where, wanted) => {
+    const element = document.querySelector(where);
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
       const at = node.textContent.indexOf(wanted);
       if (at < 0) continue;
@@ -46,8 +46,8 @@ async function selectInPassage(browser, passageId, text) {
       return true;
     }
     return false;
-  }, passageId, text);
-  assert.ok(found, `"${text}" is shown in passage ${passageId}`);
+  }, selector, text);
+  assert.ok(found, `"${text}" is shown in ${selector}`);
 }
 
 const claimsShown = (browser) =>
@@ -71,7 +71,7 @@ test('claims get verdicts and links by keys and mouse, doubtful approvals ask, a
     const firstLinks = await browser.$('[data-testid="claim"][data-claim-index="0"] [data-testid="claim-links"]').getText();
     assert.ok(firstLinks.includes('wiki') && firstLinks.includes('Zürich lies on Lake Zürich.'), `the hint is linked: ${firstLinks}`);
     // The second claim: the population sentence selected with the mouse, linked with l, 3: contradicted.
-    await selectInPassage(browser, 'wiki', POPULATION);
+    await selectIn(browser, '[data-testid="evidence"][data-passage-id="wiki"] .evidence-text', POPULATION);
     await browser.keys('l');
     await browser.$('[data-testid="claim-linked"]').waitForDisplayed({ timeoutMsg: 'the linked span is quoted in its passage' });
     assert.equal(await browser.$('[data-testid="claim-linked"]').getText(), POPULATION);
@@ -99,6 +99,12 @@ test('claims get verdicts and links by keys and mouse, doubtful approvals ask, a
     await browser.keys('c');
     await browser.keys('m');
     assert.equal((await claimsShown(browser))[0][0], 'Zürich lies on Lake Zürich. It has 2 million inhabitants.', 'm merges with the next claim');
+    // b splits where the selection starts; m merges again.
+    await selectIn(browser, '[data-claim-index="0"] .claim-text', 'It has 2');
+    await browser.keys('b');
+    assert.deepEqual((await claimsShown(browser)).map(([text]) => text),
+      ['Zürich lies on Lake Zürich.', 'It has 2 million inhabitants.', 'It is the capital.'], 'b splits at the selected words');
+    await browser.keys('m');
     await browser.keys('k');
     await browser.keys('4');
     await browser.keys('j');
