@@ -126,6 +126,37 @@ pub struct ClaimCheck {
     pub spans: Vec<EvidenceSpan>,
 }
 
+/// The claim verdicts of one domain's answers, counted on their decisions in force (the
+/// dashboard's and `vetted stats`' figures).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, TS)]
+#[ts(export)]
+pub struct ClaimFigures {
+    pub domain: String,
+    /// Answers whose decision in force carries claim verdicts.
+    #[ts(type = "number")]
+    pub answers: u64,
+    #[ts(type = "number")]
+    pub supported: u64,
+    #[ts(type = "number")]
+    pub unsupported: u64,
+    #[ts(type = "number")]
+    pub contradicted: u64,
+    #[ts(type = "number")]
+    pub not_checkable: u64,
+}
+
+impl ClaimFigures {
+    /// Counts `n` more claims with `verdict`.
+    pub fn add(&mut self, verdict: ClaimVerdict, n: u64) {
+        *match verdict {
+            ClaimVerdict::Supported => &mut self.supported,
+            ClaimVerdict::Unsupported => &mut self.unsupported,
+            ClaimVerdict::Contradicted => &mut self.contradicted,
+            ClaimVerdict::NotCheckable => &mut self.not_checkable,
+        } += n;
+    }
+}
+
 /// The claims of `answer`, with hints from `evidence`.
 pub fn claims_of(answer: &str, evidence: &[Evidence]) -> Vec<Claim> {
     let words = grounding::PassageWords::new(evidence);

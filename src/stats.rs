@@ -62,6 +62,8 @@ pub struct Stats {
     pub vetter: Vec<VetterAgreement>,
     /// Each domain's review form in force, question by question (see `review_form::stats`).
     pub forms: Vec<crate::review_form::stats::FormStats>,
+    /// Claim verdicts per domain, on the decisions in force (see `claims`).
+    pub claims: Vec<crate::claims::ClaimFigures>,
 }
 
 /// Decisions per action.

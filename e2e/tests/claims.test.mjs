@@ -125,6 +125,15 @@ test('claims get verdicts and links by keys and mouse, doubtful approvals ask, a
     await browser.keys('a');
     await waitForCount(browser, 'approved', 3);
     assert.equal(await browser.$('[data-testid="confirm-approve-dialog"]').isExisting(), false, 'nothing asked');
+
+    // The dashboard charts the verdicts of the decisions in force.
+    await browser.keys(['Control', 'Shift', 'd']);
+    const card = browser.$('[data-testid="chart-claims"]');
+    await card.waitForDisplayed({ timeoutMsg: 'the dashboard has a claims card' });
+    const note = await card.getText();
+    assert.ok(note.includes('5 claims checked on 3 answers') && note.includes('3 unsupported or contradicted'), note);
+    await card.scrollIntoView();
+    await screenshot(browser, 'claims-dashboard.png');
   } finally {
     await stop();
   }

@@ -2,11 +2,13 @@
 //! and written in the decision's transaction (see `feedback`); what a claim check may hold is
 //! `claims`' rule.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::item_rows::{body_of, evidence_of};
 use super::{Store, now_text, parse_json};
-use crate::claims::{ClaimCheck, check_claims};
+use crate::claims::{ClaimCheck, ClaimFigures, check_claims};
 use crate::domain::ItemBody;
 use crate::error::{Error, Result};
 
@@ -73,6 +75,45 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+
+    /// Per domain, the claim verdicts of the answers' decisions in force: a later decision
+    /// without verdicts (or an undo) takes an item's out of the figures.
+    pub fn claim_figures(&self) -> Result<Vec<ClaimFigures>> {
+        let mut figures: BTreeMap<String, ClaimFigures> = BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.domain, c.verdict, count(*)
+             FROM claim_checks c
+             JOIN decisions d ON d.id = c.decision_id
+             JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+             GROUP BY i.domain, c.verdict",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let domain: String = r.get(0)?;
+            let entry = figures
+                .entry(domain.clone())
+                .or_insert_with(|| ClaimFigures {
+                    domain,
+                    ..ClaimFigures::default()
+                });
+            entry.add(r.get::<_, String>(1)?.parse()?, r.get::<_, i64>(2)? as u64);
+        }
+        drop(rows);
+        let mut answers = self.conn.prepare_cached(
+            "SELECT i.domain, count(DISTINCT c.decision_id)
+             FROM claim_checks c
+             JOIN decisions d ON d.id = c.decision_id
+             JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+             GROUP BY i.domain",
+        )?;
+        let mut rows = answers.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(entry) = figures.get_mut(&r.get::<_, String>(0)?) {
+                entry.answers = r.get::<_, i64>(1)? as u64;
+            }
+        }
+        Ok(figures.into_values().collect())
     }
 
     /// The claim checks of every decision on item `external_id` that has some, in log order.

@@ -42,6 +42,7 @@ impl Store {
             agreement: agreement(conn)?,
             vetter: vetter_agreement_counted(&vetted_decision_counts(conn)?),
             forms: self.form_stats()?,
+            claims: self.claim_figures()?,
         })
     }
 }

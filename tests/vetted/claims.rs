@@ -436,3 +436,48 @@ fn vetter_claims_holds_out_what_align_measures_counting_only_answers_with_verdic
         "only answers that would have given a line count as held out"
     );
 }
+
+#[test]
+fn stats_count_the_verdicts_of_decisions_in_force_per_domain() {
+    let db = temp_db();
+    let file = db.write_file(
+        "items.jsonl",
+        format!(
+            "{}\n{}\n{}\n",
+            item_line("s-1"),
+            item_line("s-2"),
+            item_line("s-3")
+        ),
+    );
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    let decide = |item: &str, claims: &[&str], reviewer: &str| {
+        let mut args = vec!["decide", item, "approve", "--reviewer", reviewer];
+        for claim in claims {
+            args.extend(["--claim", claim]);
+        }
+        vetted(&db.path).args(&args).assert().success();
+    };
+    decide(
+        "s-1",
+        &["1=supported", "2=contradicted", "3=unsupported"],
+        "ana",
+    );
+    decide("s-2", &["1=supported", "2=supported"], "ana");
+    decide("s-3", &["1=contradicted"], "ana");
+    // A changed mind without verdicts: s-3's no longer count.
+    decide("s-3", &[], "ben");
+    let stats = json_of(vetted(&db.path).args(["stats", "--json"]));
+    assert_eq!(
+        stats["claims"],
+        serde_json::json!([{
+            "domain": "geo", "answers": 2, "supported": 3, "unsupported": 1,
+            "contradicted": 1, "not_checkable": 0
+        }]),
+        "two answers in force carry verdicts"
+    );
+    let text = String::from_utf8(vetted(&db.path).arg("stats").output().unwrap().stdout).unwrap();
+    assert!(
+        text.contains("Claim verdicts (decisions in force)"),
+        "the table is printed:\n{text}"
+    );
+}

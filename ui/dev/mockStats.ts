@@ -266,6 +266,7 @@ export function mockStats(rows: readonly StatsRow[], reasons: readonly RejectRea
     },
     vetter: vetterAgreement(rows),
     forms: [],
+    claims: [],
     pending: get("pending"),
     approved: get("approved"),
     edited: get("edited"),

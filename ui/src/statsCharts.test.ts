@@ -21,6 +21,7 @@ import {
 } from "./statsCharts";
 import type { QuestionStats } from "./bindings/QuestionStats";
 import { agreementNote } from "./components/stats/FormSection";
+import { verdictRows } from "./components/stats/ClaimsSection";
 
 const RLO = "\u202E";
 const ZWSP = "\u200B";
@@ -46,6 +47,7 @@ function emptyStats(): Stats {
     },
     vetter: [],
     forms: [],
+    claims: [],
     pending: 0,
     approved: 0,
     edited: 0,
@@ -229,6 +231,13 @@ describe("vetter confusion matrix", () => {
     ]);
     expect(matrix.columnTotals).toEqual([5, 1, 3]);
     expect(matrix.total).toBe(9);
+  });
+});
+
+describe("claim figures", () => {
+  it("chart the four verdicts in the order the claim keys give them", () => {
+    const rows = verdictRows({ domain: "geo", answers: 2, supported: 3, unsupported: 1, contradicted: 2, not_checkable: 0 });
+    expect(rows.map((r) => `${r.label} ${r.count}`)).toEqual(["Supported 3", "Unsupported 1", "Contradicted 2", "Not checkable 0"]);
   });
 });
 

@@ -246,12 +246,47 @@ pub fn render(s: &Stats) -> String {
                         q.answered.to_string(),
                         answers.join(" · "),
                         q.mean.map_or("-".into(), |m| format!("{m:.2}")),
-                        q.agreement
-                            .as_ref()
-                            .map_or("-".into(), |a| format!("{} ({})", number(a.alpha), a.level)),
+                        q.agreement.as_ref().map_or("-".into(), |a| {
+                            if a.labels.is_empty() {
+                                format!("{} ({})", number(a.alpha), a.level)
+                            } else {
+                                let each: Vec<String> = a
+                                    .labels
+                                    .iter()
+                                    .map(|l| format!("{} {}", l.label, number(l.alpha)))
+                                    .collect();
+                                format!("{} ({})", each.join(", "), a.level)
+                            }
+                        }),
                         q.agreement
                             .as_ref()
                             .map_or("-".into(), |a| a.items.to_string()),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    if !s.claims.is_empty() {
+        section(&mut out, "Claim verdicts (decisions in force)");
+        out += &table(
+            &[
+                "domain",
+                "answers",
+                "supported",
+                "unsupported",
+                "contradicted",
+                "not checkable",
+            ],
+            s.claims
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.domain.clone(),
+                        c.answers.to_string(),
+                        c.supported.to_string(),
+                        c.unsupported.to_string(),
+                        c.contradicted.to_string(),
+                        c.not_checkable.to_string(),
                     ]
                 })
                 .collect(),

@@ -12,6 +12,7 @@ import { BurnDownChart, EditDistanceChart, RejectReasonsChart } from "./stats/De
 import { RatesChart } from "./stats/OutcomeCharts";
 import { StatTiles } from "./stats/StatTiles";
 import { AlignmentSection } from "./stats/AlignmentSection";
+import { ClaimsSection } from "./stats/ClaimsSection";
 import { FormSection } from "./stats/FormSection";
 import { VetterSection } from "./stats/VetterSection";
 
@@ -69,6 +70,7 @@ function StatsBody({ stats, revision, onShowConfident }: { stats: Stats } & Pick
         <VetterSection vetters={stats.vetter} />
         <AlignmentSection revision={revision} onShowConfident={onShowConfident} />
         <FormSection forms={stats.forms} />
+        <ClaimsSection claims={stats.claims} />
       </div>
     </div>
   );
