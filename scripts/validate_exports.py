@@ -144,6 +144,7 @@ def main(out_dir):
         "word_edit_distance": datasets.Value("int64"), "vetting_model": datasets.Value("string"),
         "vetting_verdict": datasets.Value("string"), "vetting_score": datasets.Value("float64"),
         "form_version": datasets.Value("int64"), "form_answers": datasets.Value("string"),
+        "pick": datasets.Value("string"),
     }
 
     def form_answered(ds):

@@ -48,13 +48,13 @@ fn normalize_value(value: Value) -> Value {
 pub fn content_hash(domain: &str, model: &str, body: &ItemBody) -> String {
     match body {
         ItemBody::Answer(answer) => answer_hash(domain, model, answer),
-        ItemBody::Relationship(_) => hash_via_value(domain, model, body),
+        ItemBody::Relationship(_) | ItemBody::Comparison(_) => hash_via_value(domain, model, body),
     }
 }
 
 /// The canonical form: the item as a JSON value with every string (keys included) normalized,
 /// keys sorted, written compactly — hashed. The general definition, used for relationships
-/// (whose sample rows are arbitrary JSON).
+/// (whose sample rows are arbitrary JSON) and comparisons.
 fn hash_via_value(domain: &str, model: &str, body: &ItemBody) -> String {
     let body = serde_json::to_value(body).expect("item body serializes");
     let canonical = normalize_value(serde_json::json!({

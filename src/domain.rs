@@ -13,6 +13,8 @@ use ts_rs::TS;
 pub enum ItemKind {
     Answer,
     Relationship,
+    /// One question with 2–4 candidate answers; the reviewer picks the best.
+    Comparison,
 }
 
 /// Projection of an item's effective decision (see `store::effective_decision`).
@@ -222,6 +224,39 @@ pub struct RelationshipBody {
     pub confidence: Option<f64>,
 }
 
+/// One of a comparison's candidate answers, with the model that wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Candidate {
+    pub model: String,
+    pub answer: String,
+}
+
+/// The fewest and most candidates a comparison has.
+pub const CANDIDATES: std::ops::RangeInclusive<usize> = 2..=4;
+
+/// One question, its evidence, and 2–4 candidate answers (possibly from different models) for
+/// a reviewer to compare. Candidates are numbered from 0 in data and from 1 on screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ComparisonBody {
+    pub question: String,
+    pub candidates: Vec<Candidate>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A reviewer's choice among a comparison's candidates, given with an approve decision: the
+/// best one (`{"best": 1}`, numbered from 0), or a tie (`"tie"`: none is better than another).
+/// An edit names the candidate it started from instead (`EditedContent::Comparison`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Pick {
+    Best(u8),
+    Tie,
+}
+
 /// The kind-specific content of an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -229,6 +264,7 @@ pub struct RelationshipBody {
 pub enum ItemBody {
     Answer(AnswerBody),
     Relationship(RelationshipBody),
+    Comparison(ComparisonBody),
 }
 
 impl ItemBody {
@@ -236,15 +272,50 @@ impl ItemBody {
         match self {
             ItemBody::Answer(_) => ItemKind::Answer,
             ItemBody::Relationship(_) => ItemKind::Relationship,
+            ItemBody::Comparison(_) => ItemKind::Comparison,
         }
     }
 
     /// The model's output as text: the answer, or the relation as [`Relation::completion`]. The
-    /// text the export trains on and the edit distance is measured on.
-    pub fn output_text(&self) -> std::borrow::Cow<'_, str> {
+    /// text the export trains on and the edit distance is measured on. A comparison has one
+    /// output per candidate, so this is `None` for it (see [`ItemBody::edited_from`]).
+    pub fn output_text(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            ItemBody::Answer(a) => a.answer.as_str().into(),
-            ItemBody::Relationship(r) => r.relation.completion().into(),
+            ItemBody::Answer(a) => Some(a.answer.as_str().into()),
+            ItemBody::Relationship(r) => Some(r.relation.completion().into()),
+            ItemBody::Comparison(_) => None,
+        }
+    }
+
+    /// The model's text `edit` corrects: [`ItemBody::output_text`], or for a comparison the
+    /// candidate the edit started from (empty when `edit` names none of its candidates, which
+    /// `Store::decide` refuses).
+    pub fn edited_from(&self, edit: &EditedContent) -> std::borrow::Cow<'_, str> {
+        match (self, edit) {
+            (ItemBody::Comparison(c), EditedContent::Comparison { based_on, .. }) => c
+                .candidates
+                .get(usize::from(*based_on))
+                .map_or("", |c| c.answer.as_str())
+                .into(),
+            _ => self.output_text().unwrap_or_default(),
+        }
+    }
+
+    /// The question and evidence of an answer or a comparison; `None` for a relationship.
+    pub fn question_and_evidence(&self) -> Option<(&str, &[Evidence])> {
+        match self {
+            ItemBody::Answer(a) => Some((&a.question, &a.evidence)),
+            ItemBody::Comparison(c) => Some((&c.question, &c.evidence)),
+            ItemBody::Relationship(_) => None,
+        }
+    }
+
+    /// The evidence of an answer or a comparison, to fill in; `None` for a relationship.
+    pub fn evidence_mut(&mut self) -> Option<&mut Vec<Evidence>> {
+        match self {
+            ItemBody::Answer(a) => Some(&mut a.evidence),
+            ItemBody::Comparison(c) => Some(&mut c.evidence),
+            ItemBody::Relationship(_) => None,
         }
     }
 
@@ -252,6 +323,7 @@ impl ItemBody {
     pub fn title(&self) -> String {
         match self {
             ItemBody::Answer(a) => a.question.clone(),
+            ItemBody::Comparison(c) => c.question.clone(),
             ItemBody::Relationship(r) => {
                 let side = |product: &str, pick: fn(&FieldPair) -> &str| {
                     let fields: Vec<&str> = r.relation.mapping.iter().map(pick).collect();
@@ -272,8 +344,17 @@ impl ItemBody {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[ts(export)]
 pub enum EditedContent {
-    Answer { answer: String },
-    Relationship { relation: Relation },
+    Answer {
+        answer: String,
+    },
+    Relationship {
+        relation: Relation,
+    },
+    /// A comparison's new chosen answer, written starting from candidate `based_on` (from 0).
+    Comparison {
+        answer: String,
+        based_on: u8,
+    },
 }
 
 impl EditedContent {
@@ -281,13 +362,16 @@ impl EditedContent {
         match self {
             EditedContent::Answer { .. } => ItemKind::Answer,
             EditedContent::Relationship { .. } => ItemKind::Relationship,
+            EditedContent::Comparison { .. } => ItemKind::Comparison,
         }
     }
 
     /// The correction as text, like [`ItemBody::output_text`].
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            EditedContent::Answer { answer } => answer.as_str().into(),
+            EditedContent::Answer { answer } | EditedContent::Comparison { answer, .. } => {
+                answer.as_str().into()
+            }
             EditedContent::Relationship { relation } => relation.completion().into(),
         }
     }
@@ -331,11 +415,27 @@ pub struct Item {
 
 impl Item {
     /// What the privacy screen finds in the texts a reviewer is shown: an answer item's
-    /// question, answer, latest edit and evidence; a relationship item's sample rows.
+    /// question, answer, latest edit and evidence (a comparison's: its candidates for the
+    /// answer); a relationship item's sample rows.
     /// [`Item::sensitive`] holds it once loaded by `Store::item_shown`.
     pub fn privacy_findings(&self) -> Vec<crate::privacy::Sensitive> {
-        let answer = match &self.body {
-            ItemBody::Answer(answer) => answer,
+        use crate::privacy::SensitivePlace;
+        let (question, answers, evidence) = match &self.body {
+            ItemBody::Answer(a) => (
+                &a.question,
+                vec![(SensitivePlace::Answer, a.answer.as_str())],
+                &a.evidence,
+            ),
+            ItemBody::Comparison(c) => (
+                &c.question,
+                (0u8..)
+                    .zip(&c.candidates)
+                    .map(|(candidate, c)| {
+                        (SensitivePlace::Candidate { candidate }, c.answer.as_str())
+                    })
+                    .collect(),
+                &c.evidence,
+            ),
             ItemBody::Relationship(r) => {
                 let mut found =
                     crate::privacy::sensitive_in_samples("source", &r.source.sample_rows);
@@ -347,17 +447,16 @@ impl Item {
             }
         };
         let edit = match &self.latest_edit {
-            Some(EditedContent::Answer { answer }) => Some(answer.as_str()),
+            Some(EditedContent::Answer { answer } | EditedContent::Comparison { answer, .. }) => {
+                Some(answer.as_str())
+            }
             _ => None,
         };
         crate::privacy::sensitive_in(crate::privacy::ShownAnswer {
-            question: &answer.question,
-            answer: &answer.answer,
+            question,
+            answers,
             edit,
-            passages: answer
-                .evidence
-                .iter()
-                .map(|p| (p.id.as_str(), p.text.as_str())),
+            passages: evidence.iter().map(|p| (p.id.as_str(), p.text.as_str())),
         })
     }
 }
@@ -481,15 +580,19 @@ pub struct DecisionDraft {
     /// Verdicts on the answer's claims (see `claims`).
     #[serde(default)]
     pub claims: Vec<crate::claims::ClaimCheck>,
+    /// A comparison's best candidate, or a tie: required with an approve of a comparison.
+    #[serde(default)]
+    pub pick: Option<Pick>,
 }
 
 /// What a reviewer gives beside a decision, recorded in the decision's own transaction
-/// (`Store::decide_with`): answers to the domain's review form and verdicts on the answer's
-/// claims. Empty for a plain decision.
+/// (`Store::decide_with`): answers to the domain's review form, verdicts on the answer's
+/// claims, a comparison's pick. Empty for a plain decision.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Feedback {
     pub answers: crate::review_form::FormAnswers,
     pub claims: Vec<crate::claims::ClaimCheck>,
+    pub pick: Option<Pick>,
 }
 
 impl DecisionDraft {
@@ -505,6 +608,7 @@ impl DecisionDraft {
             note,
             answers,
             claims,
+            pick,
         } = self;
         let input = DecisionInput {
             id,
@@ -516,7 +620,14 @@ impl DecisionDraft {
             reason,
             note,
         };
-        (input, Feedback { answers, claims })
+        (
+            input,
+            Feedback {
+                answers,
+                claims,
+                pick,
+            },
+        )
     }
 }
 

@@ -7,10 +7,10 @@
 use crate::domain::{EditedContent, ItemBody};
 
 /// Distance from the model's output to a reviewer's correction, over the texts the export
-/// trains on ([`ItemBody::output_text`], [`EditedContent::text`]): a relation is compared as its
-/// JSON completion, field by field.
+/// trains on ([`ItemBody::edited_from`], [`EditedContent::text`]): a relation is compared as its
+/// JSON completion, field by field; a comparison's new answer with the candidate it started from.
 pub fn edit_distance(original: &ItemBody, edited: &EditedContent) -> usize {
-    word_edit_distance(&original.output_text(), &edited.text())
+    word_edit_distance(&original.edited_from(edited), &edited.text())
 }
 
 /// The words of `text`: runs of characters between whitespace and the JSON punctuation

@@ -149,6 +149,12 @@ pub fn item_record(item: &Item) -> serde_json::Value {
             "answer": a.answer,
             "evidence": a.evidence,
         }),
+        ItemBody::Comparison(c) => serde_json::json!({
+            "kind": "comparison",
+            "question": c.question,
+            "candidates": c.candidates,
+            "evidence": c.evidence,
+        }),
         ItemBody::Relationship(r) => serde_json::json!({
             "kind": "relationship",
             "source": r.source,

@@ -164,12 +164,17 @@ pub fn adjudication_case(
 #[tauri::command(async)]
 pub fn adjudicate(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
     let (input, feedback) = draft.into_input(state.reviewer());
-    if feedback != Feedback::default() {
+    let pick = feedback.pick;
+    if (Feedback {
+        pick: None,
+        ..feedback
+    }) != Feedback::default()
+    {
         return Err(Error::BadRequest(
             "a final decision carries no review form answers nor claim verdicts".into(),
         ));
     }
-    state.store()?.adjudicate(&input)
+    state.store()?.adjudicate(&input, pick)
 }
 
 #[tauri::command(async)]

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
-use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
+use super::selection::{
+    EVIDENCE_COLUMN, ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql,
+};
 use super::vetter_sft::held_out_ids;
 use super::{ExportOptions, Manifest, Progress};
 use crate::domain::{AnswerBody, ItemBody};
@@ -15,7 +17,6 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 /// Column of the evidence JSON in [`reviewed_items_sql`].
-const EVIDENCE_COLUMN: usize = 15;
 
 /// The reason an answer `vetted align vetter` measures is left out (see [`Lines::Skip`]).
 pub(super) const HELD_OUT: &str = "held out for `vetted align vetter`";

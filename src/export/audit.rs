@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::selection::{all_decisions_sql, bind, progress_total, read_reviewed};
 use super::{ExportOptions, Manifest, PiiMode, Progress, action_name};
-use crate::domain::{ItemBody, ItemKind};
+use crate::domain::{EditedContent, ItemKind, Pick};
 use crate::edit_distance::{word_edit_distance, words};
 use crate::error::{Error, Result};
 use crate::privacy;
@@ -18,10 +18,10 @@ use crate::store::Store;
 
 /// Columns of the `effective` flag, `seq` and the review form's version and answers in
 /// [`all_decisions_sql`].
-const EFFECTIVE_COLUMN: usize = 15;
-const SEQ_COLUMN: usize = 16;
-const FORM_VERSION_COLUMN: usize = 17;
-const FORM_ANSWERS_COLUMN: usize = 18;
+const EFFECTIVE_COLUMN: usize = 16;
+const SEQ_COLUMN: usize = 17;
+const FORM_VERSION_COLUMN: usize = 18;
+const FORM_ANSWERS_COLUMN: usize = 19;
 
 /// One audit record; the CSV header is [`COLUMNS`], in this order.
 #[derive(Serialize)]
@@ -50,6 +50,9 @@ struct AuditRecord<'a> {
     /// so every row has the same type), when it answered one.
     form_version: Option<i64>,
     form_answers: Option<String>,
+    /// A comparison's candidate, numbered from 1 as shown: the best one an approve picked
+    /// (`tie` for a tie), or the one an edit started from.
+    pick: Option<String>,
 }
 
 const COLUMNS: &[&str] = &[
@@ -73,6 +76,7 @@ const COLUMNS: &[&str] = &[
     "vetting_score",
     "form_version",
     "form_answers",
+    "pick",
 ];
 
 pub(super) fn run(
@@ -107,7 +111,7 @@ pub(super) fn run(
         }
         let d = &item.decision;
         let diff = d.edited.as_ref().map(|edit| {
-            let (original, edited) = (item.body.output_text(), edit.text());
+            let (original, edited) = (item.body.edited_from(edit), edit.text());
             (
                 words(&original).count(),
                 words(&edited).count(),
@@ -122,10 +126,7 @@ pub(super) fn run(
             decision_id: &d.id,
             seq,
             item: &d.item,
-            kind: match item.body {
-                ItemBody::Answer(_) => ItemKind::Answer,
-                ItemBody::Relationship(_) => ItemKind::Relationship,
-            },
+            kind: item.body.kind(),
             domain: &item.domain,
             model: &item.model,
             reviewer: &d.reviewer,
@@ -148,6 +149,14 @@ pub(super) fn run(
                 .map(|answers| {
                     screened_answers(&answers, options.pii, &mut manifest.privacy.found)
                 }),
+            pick: match (item.pick, d.edited.as_ref()) {
+                (Some(Pick::Best(n)), _)
+                | (_, Some(&EditedContent::Comparison { based_on: n, .. })) => {
+                    Some((n + 1).to_string())
+                }
+                (Some(Pick::Tie), _) => Some("tie".into()),
+                _ => None,
+            },
         };
         line.clear();
         if csv {

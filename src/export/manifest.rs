@@ -53,6 +53,8 @@ pub struct ManifestOptions {
     pub val_fraction: f64,
     /// `default`, or `custom` when a template was given.
     pub system_prompt: &'static str,
+    /// Whether comparisons judged a tie gave both orders of their pairs.
+    pub include_ties: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -103,6 +105,7 @@ impl Manifest {
                     super::SystemPrompt::Default => "default",
                     super::SystemPrompt::Template(_) => "custom",
                 },
+                include_ties: options.include_ties,
             },
             counts: Counts::default(),
             models: BTreeSet::new(),

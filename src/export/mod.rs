@@ -135,6 +135,9 @@ pub struct ExportOptions {
     /// `vetter-sft` and `vetter-claims` only: leave out what `vetted align vetter` holds out
     /// under this share and seed.
     pub held_out: Option<HeldOut>,
+    /// Preference formats: a comparison judged a tie yields both orders of each pair of its
+    /// candidates (a tie to a Bradley–Terry model); left out otherwise.
+    pub include_ties: bool,
 }
 
 impl ExportOptions {
@@ -152,6 +155,7 @@ impl ExportOptions {
             pii: PiiMode::Redact,
             system_prompt: SystemPrompt::Default,
             held_out: None,
+            include_ties: false,
         }
     }
 }

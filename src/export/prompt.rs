@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::domain::{AnswerBody, ItemBody, ItemKind, ProductSide, RelationshipBody};
+use crate::domain::{Evidence, ItemBody, ItemKind, ProductSide, RelationshipBody};
 
 /// The default system prompt for answer items; `{domain}` is replaced by the item's domain.
 pub const DEFAULT_ANSWER_SYSTEM_PROMPT: &str = "You are a careful assistant for the {domain} \
@@ -33,11 +33,14 @@ impl SystemPrompt {
     pub fn render(&self, kind: ItemKind, domain: &str) -> String {
         let template = match (self, kind) {
             (SystemPrompt::Template(t), _) => t.as_str(),
-            (SystemPrompt::Default, ItemKind::Answer) => DEFAULT_ANSWER_SYSTEM_PROMPT,
+            // A comparison's candidates answer its question: they train the answering model.
+            (SystemPrompt::Default, ItemKind::Answer | ItemKind::Comparison) => {
+                DEFAULT_ANSWER_SYSTEM_PROMPT
+            }
             (SystemPrompt::Default, ItemKind::Relationship) => DEFAULT_RELATIONSHIP_SYSTEM_PROMPT,
         };
         let kind = match kind {
-            ItemKind::Answer => "answer",
+            ItemKind::Answer | ItemKind::Comparison => "answer",
             ItemKind::Relationship => "relationship",
         };
         template.replace("{domain}", domain).replace("{kind}", kind)
@@ -48,20 +51,23 @@ impl SystemPrompt {
 /// for every format and every line the item yields.
 pub fn user_turn(body: &ItemBody) -> String {
     match body {
-        ItemBody::Answer(a) => answer_turn(a),
+        ItemBody::Answer(a) => answer_turn(&a.question, &a.evidence),
+        ItemBody::Comparison(c) => answer_turn(&c.question, &c.evidence),
         ItemBody::Relationship(r) => relationship_turn(r),
     }
 }
 
-fn answer_turn(a: &AnswerBody) -> String {
-    let mut out = String::with_capacity(a.question.len() + 64 + evidence_len(a));
+/// The prompt of a question with its evidence: the same for an answer item and a comparison,
+/// whose candidates answer it.
+fn answer_turn(question: &str, evidence: &[Evidence]) -> String {
+    let mut out = String::with_capacity(question.len() + 64 + evidence_len(evidence));
     out.push_str("Question: ");
-    out.push_str(a.question.trim());
+    out.push_str(question.trim());
     out.push_str("\n\nEvidence:");
-    if a.evidence.is_empty() {
+    if evidence.is_empty() {
         out.push_str("\n(none)");
     }
-    for e in &a.evidence {
+    for e in evidence {
         let _ = write!(out, "\n\n[{}]", e.id);
         if !e.title.trim().is_empty() {
             let _ = write!(out, " {}", e.title.trim());
@@ -72,8 +78,8 @@ fn answer_turn(a: &AnswerBody) -> String {
     out
 }
 
-fn evidence_len(a: &AnswerBody) -> usize {
-    a.evidence
+fn evidence_len(evidence: &[Evidence]) -> usize {
+    evidence
         .iter()
         .map(|e| e.id.len() + e.title.len() + e.text.len() + 8)
         .sum()

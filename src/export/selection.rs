@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Row, ToSql};
 
-use crate::domain::{Action, Decision, Evidence, ItemBody, ItemKind, Vetting};
+use crate::domain::{Action, Decision, Evidence, ItemBody, ItemKind, Pick, Vetting};
 use crate::store::{parse_json, parse_time, read_body};
 
 /// The `seq` of the decision that counts for item `item_id_sql`.
@@ -81,9 +81,16 @@ pub(super) const EVIDENCE_JSON: &str =
      FROM (SELECT passage_id, title, text, source FROM evidence e
            WHERE e.item_id = i.id ORDER BY position))";
 
+/// Columns read by [`read_reviewed`]; the last is a comparison's pick as JSON (`NULL` without
+/// one). Queries add their own columns from [`EVIDENCE_COLUMN`] on.
 pub(super) const ROW_COLUMNS: &str =
     "i.id, i.external_id, i.kind, i.domain, i.model, i.payload, i.vetting,
-     d.id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason, d.note, d.decided_at";
+     d.id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason, d.note, d.decided_at,
+     (SELECT CASE WHEN p.best IS NULL THEN '\"tie\"' ELSE json_object('best', p.best) END
+      FROM comparison_picks p WHERE p.decision_id = d.id)";
+
+/// The first column after [`ROW_COLUMNS`]: the evidence JSON in the training formats.
+pub(super) const EVIDENCE_COLUMN: usize = 16;
 
 /// Reviewed items matching [`FILTER_SQL`] with their effective decision, in item order — never
 /// items marked "do not train", nor items deferred to an SME (no verdict to learn from). Columns:
@@ -122,6 +129,8 @@ pub struct ReviewedItem {
     pub body: ItemBody,
     pub vetting: Option<Vetting>,
     pub decision: Decision,
+    /// The pick recorded with the decision (an approve of a comparison).
+    pub pick: Option<Pick>,
 }
 
 /// Reads a row of [`reviewed_items_sql`] or [`all_decisions_sql`]. The evidence column is read
@@ -131,8 +140,8 @@ pub fn read_reviewed(
     evidence_column: Option<usize>,
 ) -> rusqlite::Result<ReviewedItem> {
     let mut body = read_body(r.get(2)?, text(r, 5)?)?;
-    if let (ItemBody::Answer(answer), Some(col)) = (&mut body, evidence_column) {
-        answer.evidence = parse_json::<Vec<Evidence>>(text(r, col)?)?;
+    if let (Some(evidence), Some(col)) = (body.evidence_mut(), evidence_column) {
+        *evidence = parse_json::<Vec<Evidence>>(text(r, col)?)?;
     }
     let external_id: String = r.get(1)?;
     Ok(ReviewedItem {
@@ -162,6 +171,11 @@ pub fn read_reviewed(
             reverts: None,
             edit_distance: None,
         },
+        pick: r
+            .get_ref(15)?
+            .as_str_or_null()?
+            .map(parse_json)
+            .transpose()?,
     })
 }
 

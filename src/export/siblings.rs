@@ -9,7 +9,9 @@
 
 use rusqlite::{Connection, Statement};
 
-use super::selection::{EFFECTIVE_JOIN, EVIDENCE_JSON, ROW_COLUMNS, ReviewedItem, read_reviewed};
+use super::selection::{
+    EFFECTIVE_JOIN, EVIDENCE_COLUMN, EVIDENCE_JSON, ROW_COLUMNS, ReviewedItem, read_reviewed,
+};
 use crate::domain::{Action, ItemBody};
 
 /// Accepted answers indexed by question, for the lifetime of one export.
@@ -51,7 +53,7 @@ impl<'c> AcceptedAnswers<'c> {
         let rows = self
             .lookup
             .query_map(rusqlite::params![answer.question, rejected.row_id], |r| {
-                read_reviewed(r, Some(15))
+                read_reviewed(r, Some(EVIDENCE_COLUMN))
             })?;
         let mut same_prompt = Vec::new();
         for row in rows {

@@ -148,6 +148,7 @@ mod tests {
                 reverts: None,
                 edit_distance: None,
             },
+            pick: None,
         }
     }
 

@@ -17,19 +17,21 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use super::files::{PendingFile, companion_path};
 use super::lines::PromptJson;
-use super::mapping::{self, Family, Reviewed, Sibling};
-use super::selection::{ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql};
+use super::mapping::{self, Family, Reviewed, ReviewedComparison, Sibling};
+use super::selection::{
+    EVIDENCE_COLUMN, ReviewedItem, bind, progress_total, read_reviewed, reviewed_items_sql,
+};
 use super::siblings::AcceptedAnswers;
 use super::sidecar::Provenance;
 use super::{ExportOptions, Manifest, PiiMode, Progress, SystemPrompt, action_name, lines, prompt};
-use crate::domain::{Action, EditedContent, ItemKind};
+use crate::domain::{Action, EditedContent, ItemBody, ItemKind};
 use crate::error::{Error, Result};
 use crate::privacy::{self, Findings};
 use crate::store::Store;
 
-/// Columns of the decision's action and of the evidence JSON in [`reviewed_items_sql`].
+/// Columns of the item's kind and of the decision's action in [`reviewed_items_sql`].
+const KIND_COLUMN: usize = 2;
 const ACTION_COLUMN: usize = 10;
-const EVIDENCE_COLUMN: usize = 15;
 
 /// Rows per message from the reading thread to the writing thread, and messages in flight.
 const CHUNK_ROWS: usize = 64;
@@ -188,12 +190,14 @@ fn read_rows(
         // without reading their payload.
         let action: Action = row.get(ACTION_COLUMN)?;
         *selected.entry(action_name(action)).or_default() += 1;
-        if !mapping::yields(family, action) {
+        if !mapping::yields(family, row.get(KIND_COLUMN)?, action) {
             continue;
         }
         let item = read_reviewed(row, Some(EVIDENCE_COLUMN))?;
-        let siblings = match (accepted.as_deref_mut(), item.decision.action) {
-            (Some(accepted), Action::Reject) => accepted.for_rejected(&item)?,
+        let siblings = match (accepted.as_deref_mut(), item.decision.action, &item.body) {
+            (Some(accepted), Action::Reject, ItemBody::Answer(_)) => {
+                accepted.for_rejected(&item)?
+            }
             _ => Vec::new(),
         };
         chunk.push(Row { item, siblings });
@@ -280,7 +284,7 @@ struct SystemPrompts(HashMap<String, [Option<String>; 2]>);
 impl SystemPrompts {
     fn get(&mut self, system: &SystemPrompt, kind: ItemKind, domain: &str) -> &str {
         let slot = match kind {
-            ItemKind::Answer => 0,
+            ItemKind::Answer | ItemKind::Comparison => 0,
             ItemKind::Relationship => 1,
         };
         if !self.0.contains_key(domain) {
@@ -309,17 +313,21 @@ fn write_row(
     let item = &row.item;
     let system = systems.get(&options.system_prompt, item.body.kind(), &item.domain);
     let raw_user = prompt::user_turn(&item.body);
-    let original = item.body.output_text();
+    // Empty for a comparison, which has a text per candidate instead.
+    let original = item.body.output_text().unwrap_or_default();
+    let candidates: Vec<&str> = match &item.body {
+        ItemBody::Comparison(c) => c.candidates.iter().map(|c| c.answer.as_str()).collect(),
+        _ => Vec::new(),
+    };
     let edited = item.decision.edited.as_ref().map(EditedContent::text);
     let sibling_texts: Vec<(&str, Cow<'_, str>)> = row
         .siblings
         .iter()
         .map(|s| {
-            let text = s
-                .decision
-                .edited
-                .as_ref()
-                .map_or_else(|| s.body.output_text(), EditedContent::text);
+            let text = s.decision.edited.as_ref().map_or_else(
+                || s.body.output_text().unwrap_or_default(),
+                EditedContent::text,
+            );
             (s.decision.item.as_str(), text)
         })
         .collect();
@@ -327,6 +335,10 @@ fn write_row(
     let mut found = Findings::default();
     let user = screen(options.pii, &raw_user, &mut found);
     let original = screen(options.pii, &original, &mut found);
+    let candidates: Vec<Cow<'_, str>> = (candidates.iter())
+        .map(|text| screen(options.pii, text, &mut found))
+        .collect();
+    let candidates: Vec<&str> = candidates.iter().map(|text| text.as_ref()).collect();
     let edited = edited
         .as_deref()
         .map(|text| screen(options.pii, text, &mut found));
@@ -354,8 +366,19 @@ fn write_row(
         .iter()
         .map(|(id, text)| Sibling { item: id, text })
         .collect();
-    let (examples, below) =
-        mapping::examples(family, reviewed, &siblings, options.min_edit_distance);
+    let (examples, below) = match item.body.kind() {
+        ItemKind::Comparison => {
+            let compared = ReviewedComparison {
+                action: item.decision.action,
+                candidates: &candidates,
+                pick: item.pick,
+                edited: edited.as_deref(),
+            };
+            let ties = options.include_ties;
+            mapping::comparison_examples(family, compared, ties, options.min_edit_distance)
+        }
+        _ => mapping::examples(family, reviewed, &siblings, options.min_edit_distance),
+    };
     manifest.counts.below_min_edit_distance += below;
     if examples.is_empty() {
         return Ok(());

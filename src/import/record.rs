@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::registry::Registry;
 use crate::content_hash::content_hash;
 use crate::domain::{
-    AnswerBody, Evidence, Field, ItemBody, ProductSide, Relation, RelationshipBody, Vetting,
+    AnswerBody, CANDIDATES, Candidate, ComparisonBody, Evidence, Field, ItemBody, ProductSide,
+    Relation, RelationshipBody, Vetting,
 };
 use crate::store::NewItem;
 
@@ -25,6 +26,27 @@ struct AnswerRecord<K = IgnoredAny> {
     model: String,
     question: String,
     answer: String,
+    evidence: Vec<Evidence>,
+    #[serde(default)]
+    vetting: Option<Vetting>,
+    #[serde(default)]
+    metadata: Option<serde_json::Map<String, Value>>,
+}
+
+/// A comparison line: one question with its evidence and 2–4 candidate answers. `model` names
+/// the item in the queue's model filter; it defaults to the candidates' models, in order
+/// without repeats, joined by ` vs `.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComparisonRecord {
+    #[serde(rename = "kind")]
+    _kind: IgnoredAny,
+    id: String,
+    domain: String,
+    #[serde(default)]
+    model: Option<String>,
+    question: String,
+    candidates: Vec<Candidate>,
     evidence: Vec<Evidence>,
     #[serde(default)]
     vetting: Option<Vetting>,
@@ -129,7 +151,7 @@ pub(crate) fn parse_record_in(
     let kind = match value.get("kind") {
         None => {
             return Err(vec![
-                r#"kind: missing (expected "answer" or "relationship")"#.into(),
+                r#"kind: missing (expected "answer", "relationship" or "comparison")"#.into(),
             ]);
         }
         Some(Value::String(k)) => k.clone(),
@@ -142,6 +164,7 @@ pub(crate) fn parse_record_in(
     };
     match kind.as_str() {
         "answer" => answer_item(typed::<AnswerRecord>(value)?),
+        "comparison" => comparison_item(typed::<ComparisonRecord>(value)?),
         "relationship" => {
             let r: RelationshipRecord = typed(value)?;
             let mut problems = Vec::new();
@@ -201,7 +224,7 @@ pub(crate) fn parse_record_in(
             )
         }
         other => Err(vec![format!(
-            r#"kind: unknown kind "{other}" (expected "answer" or "relationship")"#
+            r#"kind: unknown kind "{other}" (expected "answer", "relationship" or "comparison")"#
         )]),
     }
 }
@@ -210,13 +233,7 @@ fn answer_item<K>(r: AnswerRecord<K>) -> Result<NewItem, Vec<String>> {
     let mut problems = Vec::new();
     require_text(&mut problems, "question", &r.question);
     require_text(&mut problems, "answer", &r.answer);
-    for (i, e) in r.evidence.iter().enumerate() {
-        require_text(&mut problems, &format!("evidence[{i}].id"), &e.id);
-        require_text(&mut problems, &format!("evidence[{i}].text"), &e.text);
-        if r.evidence[..i].iter().any(|earlier| earlier.id == e.id) {
-            problems.push(format!("evidence[{i}].id: duplicate passage id '{}'", e.id));
-        }
-    }
+    check_evidence(&mut problems, &r.evidence);
     let body = ItemBody::Answer(AnswerBody {
         question: r.question,
         answer: r.answer,
@@ -225,6 +242,49 @@ fn answer_item<K>(r: AnswerRecord<K>) -> Result<NewItem, Vec<String>> {
     finish(
         problems, r.id, r.domain, r.model, body, r.vetting, r.metadata,
     )
+}
+
+fn check_evidence(problems: &mut Vec<String>, evidence: &[Evidence]) {
+    for (i, e) in evidence.iter().enumerate() {
+        require_text(problems, &format!("evidence[{i}].id"), &e.id);
+        require_text(problems, &format!("evidence[{i}].text"), &e.text);
+        if evidence[..i].iter().any(|earlier| earlier.id == e.id) {
+            problems.push(format!("evidence[{i}].id: duplicate passage id '{}'", e.id));
+        }
+    }
+}
+
+fn comparison_item(r: ComparisonRecord) -> Result<NewItem, Vec<String>> {
+    let mut problems = Vec::new();
+    require_text(&mut problems, "question", &r.question);
+    if !CANDIDATES.contains(&r.candidates.len()) {
+        problems.push(format!(
+            "candidates: {} given; a comparison has {} to {}",
+            r.candidates.len(),
+            CANDIDATES.start(),
+            CANDIDATES.end()
+        ));
+    }
+    for (i, c) in r.candidates.iter().enumerate() {
+        require_text(&mut problems, &format!("candidates[{i}].model"), &c.model);
+        require_text(&mut problems, &format!("candidates[{i}].answer"), &c.answer);
+    }
+    check_evidence(&mut problems, &r.evidence);
+    let model = r.model.unwrap_or_else(|| {
+        let mut models: Vec<&str> = Vec::new();
+        for c in &r.candidates {
+            if !models.contains(&c.model.as_str()) {
+                models.push(&c.model);
+            }
+        }
+        models.join(" vs ")
+    });
+    let body = ItemBody::Comparison(ComparisonBody {
+        question: r.question,
+        candidates: r.candidates,
+        evidence: r.evidence,
+    });
+    finish(problems, r.id, r.domain, model, body, r.vetting, r.metadata)
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Vec<String>> {

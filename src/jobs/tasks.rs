@@ -36,6 +36,9 @@ pub struct ExportRequest {
     pub domains: Vec<String>,
     pub models: Vec<String>,
     pub tags: Vec<String>,
+    /// Preference formats: comparisons judged a tie give both orders of each pair.
+    #[serde(default)]
+    pub include_ties: bool,
 }
 
 impl ExportRequest {
@@ -55,6 +58,7 @@ impl ExportRequest {
         options.force = true;
         options.pii = self.pii;
         options.val_fraction = self.val_fraction;
+        options.include_ties = self.include_ties;
         options.filters.kinds = self.kinds;
         options.filters.domains = self.domains;
         options.filters.models = self.models;
@@ -431,7 +435,7 @@ async fn run_role(
                 Error::BadRequest("a generate run needs a questions file".to_owned())
             })?;
             let questions = generate::read_questions(&file)?;
-            generate::generate(store, ctx, questions, knowledge.into()).await
+            generate::generate(store, ctx, questions, knowledge.into(), 1).await
         }
         LlmRunRequest::Align {
             domain,

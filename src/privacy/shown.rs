@@ -1,5 +1,5 @@
 //! What the privacy screen finds in what a reviewer is shown: an answer item's question, answer,
-//! latest edit and evidence passages, a relationship item's sample rows. The app highlights each
+//! latest edit and evidence passages (a comparison's: its candidates for the answer), a relationship item's sample rows. The app highlights each
 //! finding and redacts those of an answer into the edit as their typed placeholders; `vetted
 //! show` lists them.
 //!
@@ -19,6 +19,10 @@ pub enum SensitivePlace {
     Question,
     /// The model's answer.
     Answer,
+    /// A comparison's candidate answer, numbered from 0.
+    Candidate {
+        candidate: u8,
+    },
     /// The answer as corrected by the effective edit decision.
     Edit,
     Evidence {
@@ -78,7 +82,9 @@ pub fn sensitive_in_samples(
 /// The texts of an answer item a reviewer is shown.
 pub struct ShownAnswer<'a, P> {
     pub question: &'a str,
-    pub answer: &'a str,
+    /// The model's answer ([`SensitivePlace::Answer`]), or a comparison's candidates
+    /// ([`SensitivePlace::Candidate`]).
+    pub answers: Vec<(SensitivePlace, &'a str)>,
     /// The effective edit's answer, if any.
     pub edit: Option<&'a str>,
     /// Evidence passages as (id, text).
@@ -102,7 +108,9 @@ pub fn sensitive_in<'a>(
         }
     };
     screen(SensitivePlace::Question, shown.question);
-    screen(SensitivePlace::Answer, shown.answer);
+    for (place, answer) in shown.answers {
+        screen(place, answer);
+    }
     if let Some(edit) = shown.edit {
         screen(SensitivePlace::Edit, edit);
     }

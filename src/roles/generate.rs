@@ -1,11 +1,14 @@
 //! The answering role: question + evidence passages → an answer item in the queue, recorded
-//! with the model, the prompt version, the usage and the cost of the call that wrote it.
+//! with the model, the prompt version, the usage and the cost of the call that wrote it. With
+//! `samples` N > 1, N answers to each question → one comparison item, its candidates in the
+//! order the calls were made; each call is recorded and linked to the item.
 //!
 //! Input (`--questions FILE.jsonl`), one object per line:
 //! `{"id": "q-1", "domain": "finance", "question": "…", "evidence": [{"id", "title", "text", "source"}]}`.
-//! A question whose id is already an item is skipped, so a rerun only pays for what is missing.
+//! A question whose id is already an item is skipped, so a rerun only pays for what is missing
+//! (a question some of whose samples failed has no item, and is asked again whole).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::Path;
 
@@ -17,12 +20,18 @@ use super::knowledge::{Knowledge, KnowledgeOptions, Subject};
 use super::prompts::{Template, prompts_by_domain, run_version};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
 use crate::content_hash::content_hash;
-use crate::domain::{AnswerBody, Evidence, ItemBody, ItemKind};
+use crate::domain::{
+    AnswerBody, CANDIDATES, Candidate, ComparisonBody, Evidence, ItemBody, ItemKind,
+};
 use crate::error::{Error, InvalidInput, MAX_LISTED_PROBLEMS, Result};
 use crate::llm::OutputMode;
 use crate::store::{Inserted, NewItem, RunLabel, Store, insert_item, now_text};
 
 const DEFAULT_MAX_TOKENS: u32 = 256;
+
+/// The sampling temperature of `samples` > 1 when the run sets none: the same prompt at a
+/// server's default (often 0 for local servers) would give the same answer N times.
+const SAMPLE_TEMPERATURE: f32 = 0.8;
 
 /// One question to answer from its evidence.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -75,15 +84,25 @@ pub fn read_questions(path: &Path) -> Result<Vec<Question>> {
     }))
 }
 
-/// Answers each question not yet in the store and queues the answers as items. Each prompt
-/// carries what `knowledge` asks for: the domain's guidelines, reviewed answers to similar
-/// questions.
+/// Answers each question not yet in the store and queues the answers as items: one answer
+/// item per question, or with `samples` of 2–4 one comparison item of that many answers. Each
+/// prompt carries what `knowledge` asks for: the domain's guidelines, reviewed answers to
+/// similar questions.
 pub async fn generate(
     store: &mut Store,
     ctx: &RunContext<'_>,
     questions: Vec<Question>,
     knowledge: KnowledgeOptions,
+    samples: usize,
 ) -> Result<RunSummary> {
+    if samples != 1 && !CANDIDATES.contains(&samples) {
+        return Err(Error::BadRequest(format!(
+            "--samples {samples}: 1 answers each question once; a comparison takes {} to {} \
+             samples",
+            CANDIDATES.start(),
+            CANDIDATES.end()
+        )));
+    }
     let provider = ctx.client.provider();
     let total = questions.len();
     let mut todo = Vec::new();
@@ -113,6 +132,10 @@ pub async fn generate(
         }
     }
     let skipped = total - todo.len();
+    // One call per sample: (question, knowledge, sample number from 0).
+    let calls: Vec<(&Question, &Knowledge, usize)> = (todo.iter())
+        .flat_map(|(q, known)| (0..samples).map(move |n| (q, known, n)))
+        .collect();
     let prompts = prompts_by_domain(
         store,
         Template::Generate,
@@ -126,20 +149,29 @@ pub async fn generate(
         prompt_version: run_version(Template::Generate, prompts.values()),
     };
     let model = label.model.clone();
+    // Answers of a comparison's samples so far, with their calls, until the last arrives.
+    let mut sampled: HashMap<&str, Vec<(usize, String, i64)>> = HashMap::new();
     execute(
         store,
         ctx,
         label,
-        &todo,
-        skipped,
-        |(q, known): &(Question, Knowledge)| {
+        &calls,
+        skipped * samples,
+        |&(q, known, sample): &(&Question, &Knowledge, usize)| {
             let prompt = &prompts[&q.domain];
             let message = format!("{}{}", known.sections(&q.domain), user_message(q));
-            let params = ctx.params(&prompt.text, message, DEFAULT_MAX_TOKENS);
+            let mut params = ctx.params(&prompt.text, message, DEFAULT_MAX_TOKENS);
+            if samples > 1 {
+                params.temperature = params.temperature.or(Some(SAMPLE_TEMPERATURE));
+            }
+            let subject = match samples {
+                1 => q.id.clone(),
+                _ => format!("{}#{}", q.id, sample + 1),
+            };
             async move {
                 let exchange = ctx.client.chat(&params, ctx.cancel).await;
                 let mut outcome = Outcome::new(
-                    q.id.clone(),
+                    subject,
                     prompt.version.clone(),
                     (exchange, OutputMode::Text),
                     ctx.options.stream,
@@ -158,12 +190,38 @@ pub async fn generate(
                 outcome
             }
         },
-        |tx, (q, _), (answer, prompt_version): (String, String), call_id| {
-            let body = ItemBody::Answer(AnswerBody {
-                question: q.question.clone(),
-                answer,
-                evidence: q.evidence.clone(),
-            });
+        |tx, &(q, _, sample), (answer, prompt_version): (String, String), call_id| {
+            // The calls of a comparison's samples, linked to the item once it is written.
+            let mut sample_calls = Vec::new();
+            let body = if samples == 1 {
+                ItemBody::Answer(AnswerBody {
+                    question: q.question.clone(),
+                    answer,
+                    evidence: q.evidence.clone(),
+                })
+            } else {
+                let answers = sampled.entry(&q.id).or_default();
+                answers.push((sample, answer, call_id));
+                if answers.len() < samples {
+                    return Ok(Written {
+                        item_id: None,
+                        items: 0,
+                    });
+                }
+                let mut answers = sampled.remove(q.id.as_str()).unwrap_or_default();
+                answers.sort_by_key(|(sample, ..)| *sample);
+                sample_calls = answers.iter().map(|(.., call)| *call).collect();
+                ItemBody::Comparison(ComparisonBody {
+                    question: q.question.clone(),
+                    candidates: (answers.into_iter())
+                        .map(|(_, answer, _)| Candidate {
+                            model: model.clone(),
+                            answer,
+                        })
+                        .collect(),
+                    evidence: q.evidence.clone(),
+                })
+            };
             let item = NewItem {
                 content_hash: content_hash(&q.domain, &model, &body),
                 external_id: q.id.clone(),
@@ -182,11 +240,17 @@ pub async fn generate(
                     q.id
                 )));
             }
-            let item_id = tx.query_row(
+            let item_id: i64 = tx.query_row(
                 "SELECT id FROM items WHERE external_id = ?1",
                 [&q.id],
                 |r| r.get(0),
             )?;
+            for call in sample_calls {
+                tx.execute(
+                    "UPDATE llm_calls SET item_id = ?1 WHERE id = ?2",
+                    [item_id, call],
+                )?;
+            }
             Ok(Written {
                 item_id: Some(item_id),
                 items: 1,

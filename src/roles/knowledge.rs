@@ -14,7 +14,9 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::domain::{EditedContent, Item, ItemBody, ItemKind, ItemStatus, Relation};
+use crate::domain::{
+    ComparisonBody, EditedContent, Item, ItemBody, ItemKind, ItemStatus, Relation,
+};
 use crate::error::{Error, Result};
 use crate::store::{ExampleQuery, ReviewedExample, Store};
 
@@ -194,6 +196,19 @@ fn shown(example: &ReviewedExample) -> Shown<'_> {
                 _ => None,
             },
         ),
+        ItemBody::Comparison(c) => (
+            ShownContent::Answer {
+                question: Some(clipped(&c.question)),
+                answer: clipped(&numbered_candidates(c)),
+            },
+            match &example.edited {
+                Some(EditedContent::Comparison { answer, .. }) => Some(ShownContent::Answer {
+                    question: None,
+                    answer: clipped(answer),
+                }),
+                _ => None,
+            },
+        ),
         ItemBody::Relationship(r) => {
             let (source, target) = (&r.source.product, &r.target.product);
             (
@@ -225,10 +240,19 @@ fn shown(example: &ReviewedExample) -> Shown<'_> {
     }
 }
 
+/// A comparison's candidates as one text: `Candidate 1: …`, one per line.
+fn numbered_candidates(c: &ComparisonBody) -> String {
+    (c.candidates.iter().enumerate())
+        .map(|(n, candidate)| format!("Candidate {}: {}", n + 1, candidate.answer))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The text an item is compared by to find similar reviewed items.
 fn similarity_text(item: &Item) -> String {
     match &item.body {
         ItemBody::Answer(a) => format!("{} {}", a.question, a.answer),
+        ItemBody::Comparison(c) => format!("{} {}", c.question, numbered_candidates(c)),
         ItemBody::Relationship(r) => {
             let fields: Vec<&str> = (r.relation.mapping.iter())
                 .flat_map(|p| [p.source_field.as_str(), p.target_field.as_str()])

@@ -111,8 +111,12 @@ pub fn products_from_registry(
 pub fn products_from_item(store: &Store, external_id: &str) -> Result<(ProductSide, ProductSide)> {
     match store.item(external_id)?.body {
         ItemBody::Relationship(r) => Ok((r.source, r.target)),
-        ItemBody::Answer(_) => Err(Error::BadRequest(format!(
-            "item '{external_id}' is an answer, not a relationship; name a relationship item"
+        other => Err(Error::BadRequest(format!(
+            "item '{external_id}' is {}, not a relationship; name a relationship item",
+            match other.kind() {
+                ItemKind::Comparison => "a comparison",
+                _ => "an answer",
+            }
         ))),
     }
 }

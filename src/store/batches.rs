@@ -68,7 +68,7 @@ impl Store {
                     reason: None,
                     note: Some(note.clone()),
                 };
-                let decision = record_in(tx, &input, false)?;
+                let decision = record_in(tx, &input, None, false)?;
                 add_to_batch(tx, &decision.id, &batch.id, &batch.rule)?;
                 decisions.push(decision);
             }

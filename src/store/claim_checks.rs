@@ -178,8 +178,9 @@ pub(super) fn checked_claims(
         ItemBody::Answer(answer) => {
             check_claims(&answer.answer, &evidence_of(tx, item_id)?, claims)
         }
-        ItemBody::Relationship(_) => Err(Error::BadRequest(format!(
-            "item '{external_id}' is a relationship: claims are checked on answers only"
+        other => Err(Error::BadRequest(format!(
+            "item '{external_id}' is a {:?}: claims are checked on answers only",
+            other.kind()
         ))),
     }
 }

@@ -7,6 +7,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::comparison_picks::{check_pick, insert_pick};
 use super::decision_rows::{decision_by_id, effective_decision, item_history, next_clock};
 use super::item_rows::{VISIBLE, body_of};
 use super::profiles::{ensure_adjudicator, ensure_reviewer};
@@ -14,19 +15,22 @@ use super::projection::refresh_projection;
 use super::relation_edit::check_edited_relation;
 use super::visibility::supersedes_for;
 use super::{Store, now_text, parse_json, reasons};
-use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemKind, RelationshipBody};
+use crate::domain::{
+    Action, Decision, DecisionInput, EditedContent, ItemKind, Pick, RelationshipBody,
+};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 
 impl Store {
     /// Records an adjudicator's final decision: it becomes the item's effective decision (and
     /// what export uses) whatever the reviews say, until it is undone or adjudicated again.
+    /// `pick` is a comparison's, as with [`Store::decide_with`].
     ///
     /// Errors: as [`Store::decide`], and `Forbidden` unless `input.reviewer` has the
     /// adjudicator role.
-    pub fn adjudicate(&mut self, input: &DecisionInput) -> Result<Decision> {
+    pub fn adjudicate(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
         ensure_adjudicator(&self.conn, &input.reviewer)?;
-        self.write(|tx| record_in(tx, input, true))
+        self.write(|tx| record_in(tx, input, pick, true))
     }
 
     /// Every event on an item — decisions and reverts — in log order (Lamport clock, then id:
@@ -53,6 +57,7 @@ impl Store {
 pub(super) fn record_in(
     tx: &Transaction<'_>,
     input: &DecisionInput,
+    pick: Option<Pick>,
     adjudication: bool,
 ) -> Result<Decision> {
     validate(input)?;
@@ -91,6 +96,7 @@ pub(super) fn record_in(
         let body: RelationshipBody = parse_json(&payload)?;
         check_edited_relation(tx, &body, relation)?;
     }
+    check_pick(kind, &payload, input, pick)?;
     let distance = match &input.edited {
         Some(edit) if edit.kind() != kind => {
             return Err(Error::BadRequest(format!(
@@ -129,6 +135,9 @@ pub(super) fn record_in(
         supersedes,
         adjudication,
     ])?;
+    if let Some(pick) = pick {
+        insert_pick(tx, &input.id, pick)?;
+    }
     refresh_projection(tx, item_id, &decided_at)?;
     Ok(decision_by_id(tx, &input.id)?.expect("decision was just inserted"))
 }

@@ -29,8 +29,9 @@ impl Store {
     /// form in force in the item's domain (and an approve, edit or reject must answer its
     /// required questions); without a form, answers are refused. Claim verdicts must be about
     /// pieces of an answer item's model answer and link spans of its evidence
-    /// (`claims::check_claims`). A retried decision id returns the recorded decision and adds
-    /// no feedback.
+    /// (`claims::check_claims`). A comparison's approve needs a pick, which nothing else takes
+    /// (`comparison_picks::check_pick`). A retried decision id returns the recorded decision
+    /// and adds no feedback.
     pub fn decide_with(&mut self, input: &DecisionInput, feedback: &Feedback) -> Result<Decision> {
         self.write(|tx| record_with(tx, input, feedback))
     }
@@ -44,11 +45,11 @@ fn record_with(
     // A retry of a recorded decision: its answer is the recorded decision (or the refusal of
     // an id used for another item), whatever the form says now.
     if decision_by_id(tx, &input.id)?.is_some() {
-        return record_in(tx, input, false);
+        return record_in(tx, input, None, false);
     }
     let form = form_for_answers(tx, input, &feedback.answers)?;
     let claims = checked_claims(tx, &input.item, &feedback.claims)?;
-    let decision = record_in(tx, input, false)?;
+    let decision = record_in(tx, input, feedback.pick, false)?;
     if let Some(form) = form {
         insert_answers(tx, &decision.id, &form, &feedback.answers)?;
     }

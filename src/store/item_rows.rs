@@ -4,7 +4,10 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::parse_json;
-use crate::domain::{AnswerBody, Evidence, ItemBody, ItemKind, QueueEntry, RelationshipBody};
+use crate::domain::{
+    AnswerBody, Candidate, ComparisonBody, Evidence, ItemBody, ItemKind, QueueEntry,
+    RelationshipBody,
+};
 use crate::error::{Error, Result};
 
 /// SQL condition (on an `items` row aliased `items`) that hides items of unfinished imports.
@@ -19,12 +22,19 @@ pub(crate) const UNFINISHED_IDS: &str = "SELECT id FROM items
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 enum StoredPayload {
-    Answer { question: String, answer: String },
+    Answer {
+        question: String,
+        answer: String,
+    },
+    Comparison {
+        question: String,
+        candidates: Vec<Candidate>,
+    },
     Relationship(Box<RelationshipBody>),
 }
 
-/// An item's body from its `kind` and `payload` columns; an answer's evidence is stored in its
-/// own table, so it comes back empty here.
+/// An item's body from its `kind` and `payload` columns; the evidence of an answer or a
+/// comparison is stored in its own table, so it comes back empty here.
 pub(crate) fn read_body(kind: ItemKind, payload: &str) -> rusqlite::Result<ItemBody> {
     let payload: StoredPayload = parse_json(payload)?;
     Ok(match (kind, payload) {
@@ -36,6 +46,17 @@ pub(crate) fn read_body(kind: ItemKind, payload: &str) -> rusqlite::Result<ItemB
             })
         }
         (ItemKind::Relationship, StoredPayload::Relationship(r)) => ItemBody::Relationship(*r),
+        (
+            ItemKind::Comparison,
+            StoredPayload::Comparison {
+                question,
+                candidates,
+            },
+        ) => ItemBody::Comparison(ComparisonBody {
+            question,
+            candidates,
+            evidence: Vec::new(),
+        }),
         _ => {
             return Err(rusqlite::Error::InvalidColumnType(
                 6,
@@ -53,7 +74,7 @@ pub(super) fn body_of(conn: &Connection, item_id: i64) -> Result<ItemBody> {
         .query_row([item_id], |r| read_body(r.get(0)?, &r.get::<_, String>(1)?))?)
 }
 
-/// An answer item's evidence passages, in order.
+/// The evidence passages of an answer or comparison item, in order.
 pub(super) fn evidence_of(conn: &Connection, item_id: i64) -> Result<Vec<Evidence>> {
     let mut stmt = conn.prepare_cached(
         "SELECT passage_id, title, text, source FROM evidence WHERE item_id = ?1 ORDER BY position",

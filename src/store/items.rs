@@ -7,7 +7,7 @@ use super::annotations::{is_do_not_train, tags_of};
 use super::decision_rows::effective_decision;
 use super::item_rows::{VISIBLE, evidence_of, read_body};
 use super::{Store, parse_json, parse_time};
-use crate::domain::{AnswerBody, Item, ItemBody, RelationshipBody, Vetting};
+use crate::domain::{AnswerBody, Candidate, Item, ItemBody, RelationshipBody, Vetting};
 use crate::error::{Error, Result};
 
 /// An item ready to be stored: validated and hashed by the importer.
@@ -41,8 +41,15 @@ pub(crate) enum Inserted {
 #[derive(serde::Serialize)]
 #[serde(untagged)]
 enum StoredPayloadRef<'a> {
-    Answer { question: &'a str, answer: &'a str },
+    Answer {
+        question: &'a str,
+        answer: &'a str,
+    },
     Relationship(&'a RelationshipBody),
+    Comparison {
+        question: &'a str,
+        candidates: &'a [Candidate],
+    },
 }
 
 /// An item with every SQL value its rows need already computed (payload, vetting and metadata
@@ -76,6 +83,14 @@ impl PreparedItem {
                 StoredPayloadRef::Relationship(r),
                 None,
             ),
+            ItemBody::Comparison(c) => (
+                Some(item.body.title()),
+                StoredPayloadRef::Comparison {
+                    question: &c.question,
+                    candidates: &c.candidates,
+                },
+                None,
+            ),
         };
         let payload = serde_json::to_string(&payload).expect("payload serializes");
         PreparedItem {
@@ -95,7 +110,7 @@ impl PreparedItem {
         match (&self.title, &self.item.body) {
             (Some(title), _) => title,
             (None, ItemBody::Answer(a)) => &a.question,
-            (None, ItemBody::Relationship(_)) => unreachable!("relationships carry their title"),
+            (None, _) => unreachable!("only answers take their title from the body"),
         }
     }
 }
@@ -140,10 +155,7 @@ impl<'tx> ItemWriter<'tx> {
         let item = &prepared.item;
         let inserted = self.item.execute(params![
             item.external_id,
-            match item.body {
-                ItemBody::Answer(_) => "answer",
-                ItemBody::Relationship(_) => "relationship",
-            },
+            item.body.kind(),
             item.domain,
             item.model,
             prepared.title(),
@@ -158,18 +170,20 @@ impl<'tx> ItemWriter<'tx> {
             return check_item(tx, item, import_id);
         }
         let item_id = tx.last_insert_rowid();
+        if let Some((_, evidence)) = item.body.question_and_evidence() {
+            for (position, e) in evidence.iter().enumerate() {
+                self.evidence.execute(params![
+                    item_id,
+                    position as i64,
+                    e.id,
+                    e.title,
+                    e.text,
+                    e.source
+                ])?;
+            }
+        }
         match &item.body {
             ItemBody::Answer(a) => {
-                for (position, e) in a.evidence.iter().enumerate() {
-                    self.evidence.execute(params![
-                        item_id,
-                        position as i64,
-                        e.id,
-                        e.title,
-                        e.text,
-                        e.source
-                    ])?;
-                }
                 // Indexed from the values at hand, which is measurably faster than re-reading
                 // the JSON payload; this must produce exactly what the `item_search_text` view
                 // does (a test compares them).
@@ -180,8 +194,8 @@ impl<'tx> ItemWriter<'tx> {
                     prepared.search_context
                 ])?;
             }
-            // Relationships (rare in large imports) are indexed through the view.
-            ItemBody::Relationship(_) => {
+            // Relationships and comparisons (rare in large imports) are indexed through the view.
+            ItemBody::Relationship(_) | ItemBody::Comparison(_) => {
                 tx.prepare_cached(
                     "INSERT INTO items_fts (rowid, title, body, context)
                      SELECT id, title, body, context FROM item_search_text WHERE id = ?1",
@@ -268,8 +282,8 @@ impl Store {
             })
             .optional()?;
         let (item_id, mut item) = row.ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
-        if let ItemBody::Answer(answer) = &mut item.body {
-            answer.evidence = evidence_of(&self.conn, item_id)?;
+        if let Some(evidence) = item.body.evidence_mut() {
+            *evidence = evidence_of(&self.conn, item_id)?;
         }
         item.latest_edit = effective_decision(&self.conn, item_id)?.and_then(|d| d.edited);
         item.tags = tags_of(&self.conn, item_id)?;

@@ -12,76 +12,112 @@ use crate::error::{Error, Result};
 pub struct Migration {
     pub name: &'static str,
     pub sql: &'static str,
+    /// Set when the migration edits a table's definition in `sqlite_schema` in place (SQLite's
+    /// documented procedure for loosening a constraint without rebuilding the table).
+    pub edits_schema: Option<SchemaEdit>,
+}
+
+/// A table definition a migration edits in place: the runner then increments `schema_version`
+/// (so every connection, this one included, re-reads the schema) and refuses the migration,
+/// changing nothing, unless the table's definition now contains `now_contains`.
+pub struct SchemaEdit {
+    pub table: &'static str,
+    pub now_contains: &'static str,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0001_init.sql",
         sql: include_str!("../../migrations/0001_init.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0002_products.sql",
         sql: include_str!("../../migrations/0002_products.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0003_llm.sql",
         sql: include_str!("../../migrations/0003_llm.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0004_import_staging_and_search.sql",
         sql: include_str!("../../migrations/0004_import_staging_and_search.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0005_review_workspace.sql",
         sql: include_str!("../../migrations/0005_review_workspace.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0006_team_review.sql",
         sql: include_str!("../../migrations/0006_team_review.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0007_guidelines.sql",
         sql: include_str!("../../migrations/0007_guidelines.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0008_stats_indexes.sql",
         sql: include_str!("../../migrations/0008_stats_indexes.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0009_stats_covering_indexes.sql",
         sql: include_str!("../../migrations/0009_stats_covering_indexes.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0010_stats_aggregates.sql",
         sql: include_str!("../../migrations/0010_stats_aggregates.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0011_product_sources.sql",
         sql: include_str!("../../migrations/0011_product_sources.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0012_decision_batches.sql",
         sql: include_str!("../../migrations/0012_decision_batches.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0013_relation_assessments.sql",
         sql: include_str!("../../migrations/0013_relation_assessments.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0014_alignment.sql",
         sql: include_str!("../../migrations/0014_alignment.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0015_prompt_revisions.sql",
         sql: include_str!("../../migrations/0015_prompt_revisions.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0016_review_forms.sql",
         sql: include_str!("../../migrations/0016_review_forms.sql"),
+        edits_schema: None,
     },
     Migration {
         name: "0017_claim_checks.sql",
         sql: include_str!("../../migrations/0017_claim_checks.sql"),
+        edits_schema: None,
+    },
+    Migration {
+        name: "0018_comparisons.sql",
+        sql: include_str!("../../migrations/0018_comparisons.sql"),
+        edits_schema: Some(SchemaEdit {
+            table: "items",
+            now_contains: "'comparison'",
+        }),
     },
 ];
 
@@ -116,6 +152,23 @@ fn apply_pending(store: &mut Store, found: i64) -> Result<()> {
                 return Ok(());
             }
             tx.execute_batch(migration.sql)?;
+            if let Some(edit) = &migration.edits_schema {
+                let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+                tx.pragma_update(None, "schema_version", cookie + 1)?;
+                let edited: bool = tx.query_row(
+                    "SELECT coalesce(max(instr(sql, ?2) > 0), 0) FROM sqlite_schema
+                     WHERE type = 'table' AND name = ?1",
+                    [edit.table, edit.now_contains],
+                    |r| r.get(0),
+                )?;
+                if !edited {
+                    return Err(Error::BadRequest(format!(
+                        "migration {} did not find the definition of table {} it edits; \
+                         nothing was changed",
+                        migration.name, edit.table
+                    )));
+                }
+            }
             let dangling: i64 =
                 tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
                     r.get(0)

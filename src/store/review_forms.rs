@@ -281,7 +281,7 @@ pub(super) fn form_for_answers(
         Some(form) => check_answers(&form.questions, answers, input.action)?,
         None if !answers.is_empty() => {
             return Err(Error::BadRequest(format!(
-                "item '{}' has no review form to answer (its domain has none)",
+                "item '{}' has no review form to answer (its domain has none, or it is a comparison)",
                 input.item
             )));
         }
@@ -308,10 +308,11 @@ pub(super) fn insert_answers(
 }
 
 /// The form in force in the domain of the item `external_id` (a missing item is left to the
-/// decision to report).
+/// decision to report). A comparison answers no form: its pick is its judgement, and a form's
+/// questions are about one answer.
 fn form_of_item(tx: &Transaction<'_>, external_id: &str) -> Result<Option<ReviewForm>> {
     let domain: Option<String> = tx
-        .prepare_cached("SELECT domain FROM items WHERE external_id = ?1")?
+        .prepare_cached("SELECT domain FROM items WHERE external_id = ?1 AND kind <> 'comparison'")?
         .query_row([external_id], |r| r.get(0))
         .optional()?;
     match domain {

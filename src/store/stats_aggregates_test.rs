@@ -187,7 +187,7 @@ fn step(stores: &mut [Store; 2], at: usize, rng: &mut fastrand::Rng) -> String {
         }
         4 => {
             let input = input(&stores[at], rng, JUDGE);
-            stores[at].adjudicate(&input).unwrap();
+            stores[at].adjudicate(&input, None).unwrap();
             format!("adjudicating {:?} on {}", input.action, input.item)
         }
         5 | 6 => {

@@ -24,7 +24,7 @@ fn chinook() -> (TempDb, Store) {
 fn sides(store: &Store, id: &str) -> (ProductSide, ProductSide) {
     match store.item(id).expect("the item is stored").body {
         ItemBody::Relationship(r) => (r.source, r.target),
-        ItemBody::Answer(_) => panic!("{id} is a relationship item"),
+        other => panic!("{id} is a relationship item: {other:?}"),
     }
 }
 

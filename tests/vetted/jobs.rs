@@ -99,6 +99,7 @@ fn an_export_job_writes_the_file_and_a_failed_one_says_why() {
         domains: vec![],
         models: vec![],
         tags: vec![],
+        include_ties: false,
     };
     assert_eq!(request.suggested_file_name(), "vetted-openai-sft.jsonl");
     let out = db.dir.path().join("sft.jsonl");

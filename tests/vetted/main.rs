@@ -5,6 +5,7 @@ mod bulk_approval;
 mod candidates_by_name;
 mod claims;
 mod cli;
+mod comparisons;
 mod database_file;
 mod decisions;
 mod discovery;

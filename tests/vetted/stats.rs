@@ -741,7 +741,7 @@ mod recount {
                     Op::Adjudicate { laptop, item, action } => {
                         let store = &mut laptops[laptop].1;
                         let input = input(store, item, "jo", action, n);
-                        store.adjudicate(&input).unwrap();
+                        store.adjudicate(&input, None).unwrap();
                     }
                     Op::Undo { laptop, reviewer } => {
                         laptops[laptop].1.undo(&fresh_id(), REVIEWERS[reviewer]).unwrap();

@@ -359,7 +359,7 @@ fn the_adjudicators_decision_is_final_and_exported() {
     assert_eq!(review_of(&a, "t-0"), ReviewState::Conflict);
 
     let not_adjudicator = input(&a, "t-0", "ann", Action::Approve, "");
-    let refused = a.adjudicate(&not_adjudicator).unwrap_err();
+    let refused = a.adjudicate(&not_adjudicator, None).unwrap_err();
     assert!(
         refused.to_string().contains("not an adjudicator"),
         "{refused}"
@@ -378,7 +378,7 @@ fn the_adjudicators_decision_is_final_and_exported() {
         Action::Edit,
         "Revenue in Q3 was $12 million.",
     );
-    let final_id = a.adjudicate(&final_input).unwrap().id;
+    let final_id = a.adjudicate(&final_input, None).unwrap().id;
     assert_eq!(a.item("t-0").unwrap().status, ItemStatus::Edited);
     assert_eq!(review_of(&a, "t-0"), ReviewState::Settled);
     // Undoing the adjudication sends the item back to the queue; redo settles it again.

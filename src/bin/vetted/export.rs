@@ -74,6 +74,10 @@ pub struct ExportArgs {
     /// vetter-sft, vetter-claims: the seed of --holdout (as `vetted align vetter --seed`).
     #[arg(long, default_value_t = DEFAULT_SEED, requires = "holdout")]
     seed: u64,
+    /// openai-dpo, trl-dpo, trl-reward: a comparison judged a tie gives both orders of each
+    /// pair of its candidates (otherwise ties are left out).
+    #[arg(long)]
+    include_ties: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,6 +111,7 @@ enum FormatArg {
 enum KindArg {
     Answer,
     Relationship,
+    Comparison,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -233,6 +238,7 @@ fn options(format: Format, args: ExportArgs) -> Result<ExportOptions> {
                 .map(|k| match k {
                     KindArg::Answer => ItemKind::Answer,
                     KindArg::Relationship => ItemKind::Relationship,
+                    KindArg::Comparison => ItemKind::Comparison,
                 })
                 .collect(),
             domains: args.domain,
@@ -265,6 +271,7 @@ fn options(format: Format, args: ExportArgs) -> Result<ExportOptions> {
             share,
             seed: args.seed,
         }),
+        include_ties: args.include_ties,
         ..ExportOptions::new(format, args.out)
     })
 }

@@ -141,6 +141,10 @@ enum Command {
         /// them; `@hint`, `@PASSAGE` or `@PASSAGE:START-END` (characters) links evidence.
         #[arg(long = "claim", value_name = "N=VERDICT[@LINK]")]
         claim: Vec<String>,
+        /// A comparison's pick: with approve, the best candidate (1–4) or `tie`; with edit,
+        /// the candidate the new answer (--answer, --answer-file) starts from.
+        #[arg(long, value_name = "N|tie")]
+        pick: Option<String>,
         /// Reject reason: its id (e.g. unsupported_by_evidence) or its label, in any case
         /// (e.g. "Unsupported by evidence"); see `vetted reasons list`.
         #[arg(long)]
@@ -244,6 +248,10 @@ enum Command {
         /// JSONL: {"id", "domain", "question", "evidence": [{"id", "title", "text", "source"}]}.
         #[arg(long, value_name = "FILE")]
         questions: PathBuf,
+        /// Answer each question N times (2–4, sampled at temperature 0.8 unless --temperature
+        /// says otherwise) and queue the answers as one comparison item to pick the best of.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        samples: usize,
         #[command(flatten)]
         knowledge: llm::KnowledgeArgs,
         #[command(flatten)]
@@ -524,6 +532,7 @@ fn run(cli: Cli) -> Result<()> {
             do_not_train,
             form,
             claim,
+            pick,
             reason,
             note,
             reviewer,
@@ -556,6 +565,7 @@ fn run(cli: Cli) -> Result<()> {
                 do_not_train,
                 form,
                 claims: claim,
+                pick,
             };
             review::decide(&mut store, decision)
         }
@@ -598,12 +608,13 @@ fn run(cli: Cli) -> Result<()> {
         } => stats::run(&store, json),
         Command::Generate {
             questions,
+            samples,
             knowledge,
             llm,
         } => {
             let questions = generate::read_questions(&questions)?;
             llm::run_role(&mut store, &llm, async |store, ctx| {
-                generate::generate(store, ctx, questions, knowledge.into()).await
+                generate::generate(store, ctx, questions, knowledge.into(), samples).await
             })
         }
         Command::Relate {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use vetted::claims::{Claim, ClaimCheck, parse_cli_claims};
 use vetted::domain::{
-    Action, DecisionInput, EditedContent, Feedback, Item, ItemBody, NOT_RELATED, QueueEntry,
+    Action, DecisionInput, EditedContent, Feedback, Item, ItemBody, NOT_RELATED, Pick, QueueEntry,
     Relation,
 };
 use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
@@ -67,6 +67,9 @@ pub struct DecisionArgs {
     pub form: Vec<String>,
     /// Verdicts on the answer's claims, `N=VERDICT[@LINK]`.
     pub claims: Vec<String>,
+    /// A comparison's best candidate (`1`–`4`) or `tie` for an approve; for an edit, the
+    /// candidate the new answer starts from.
+    pub pick: Option<String>,
 }
 
 pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
@@ -81,11 +84,13 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         do_not_train,
         form,
         claims,
+        pick,
     } = args;
     let reviewer = reviewer::session_reviewer(store, reviewer)?;
     let current = store.item_shown(&item)?;
+    let pick = pick.as_deref().map(parse_cli_pick).transpose()?;
     let edited = match (action, correction) {
-        (Action::Edit, Some(correction)) => Some(edited_content(&current, correction)?),
+        (Action::Edit, Some(correction)) => Some(edited_content(&current, correction, pick)?),
         (Action::Edit, None) => {
             return Err(Error::BadRequest(
                 "edit needs --answer TEXT, --answer-file FILE, --redact, --relation-file FILE or --not-related"
@@ -135,17 +140,24 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         .collect::<Result<FormAnswers>>()?;
     let claims = match &current.body {
         ItemBody::Answer(answer) => parse_cli_claims(&claims, &current.claims, &answer.evidence)?,
-        ItemBody::Relationship(_) if !claims.is_empty() => {
+        _ if !claims.is_empty() => {
             return Err(Error::BadRequest(
-                "--claim: a relationship has no claims; claims are checked on answers".into(),
+                "--claim: only an answer has claims; claims are checked on answers".into(),
             ));
         }
-        ItemBody::Relationship(_) => Vec::new(),
+        _ => Vec::new(),
     };
+    // An edit's --pick names the candidate it started from, which its content carries.
+    let pick = pick.filter(|_| action != Action::Edit);
     let decision = if adjudicate {
-        store.adjudicate(&input)?
+        store.adjudicate(&input, pick)?
     } else {
-        store.decide_with(&input, &Feedback { answers, claims })?
+        let feedback = Feedback {
+            answers,
+            claims,
+            pick,
+        };
+        store.decide_with(&input, &feedback)?
     };
     println!(
         "{}: {} by {} (decision {})",
@@ -178,10 +190,46 @@ pub fn set_do_not_train(
     Ok(())
 }
 
-fn edited_content(item: &Item, correction: Correction) -> Result<EditedContent> {
+/// `--pick`: a candidate as shown (`1`–`4`) or `tie`.
+fn parse_cli_pick(text: &str) -> Result<Pick> {
+    match text.trim() {
+        "tie" | "=" => Ok(Pick::Tie),
+        n => match n.parse::<u8>() {
+            Ok(n @ 1..=4) => Ok(Pick::Best(n - 1)),
+            _ => Err(Error::BadRequest(format!(
+                "--pick {text}: expected a candidate number 1–4 or `tie`"
+            ))),
+        },
+    }
+}
+
+fn edited_content(
+    item: &Item,
+    correction: Correction,
+    pick: Option<Pick>,
+) -> Result<EditedContent> {
     let relation = match (correction, &item.body) {
         (Correction::Answer(answer), ItemBody::Answer(_)) => {
             return Ok(EditedContent::Answer { answer });
+        }
+        (Correction::Answer(answer), ItemBody::Comparison(_)) => {
+            return match pick {
+                Some(Pick::Best(based_on)) => Ok(EditedContent::Comparison { answer, based_on }),
+                _ => Err(Error::BadRequest(format!(
+                    "'{}' is a comparison: an edit names the candidate it starts from, \
+                     --pick 1–4",
+                    item.external_id
+                ))),
+            };
+        }
+        (
+            Correction::Redacted | Correction::RelationFile(_) | Correction::NotRelated,
+            ItemBody::Comparison(_),
+        ) => {
+            return Err(Error::BadRequest(format!(
+                "'{}' is a comparison; edit it with --answer or --answer-file and --pick N",
+                item.external_id
+            )));
         }
         (Correction::Redacted, ItemBody::Answer(body)) => {
             let shown = match &item.latest_edit {
@@ -240,12 +288,18 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
         .into_iter()
         .filter(|c| history.iter().any(|d| d.id == c.decision_id))
         .collect();
+    let picks: Vec<_> = store
+        .picks(id)?
+        .into_iter()
+        .filter(|p| history.iter().any(|d| d.id == p.decision_id))
+        .collect();
     if json {
         print_json(&serde_json::json!({
             "item": item,
             "decisions": history,
             "form_answers": answers,
             "claim_checks": claim_checks,
+            "picks": picks,
             "evidence_computed": evidence,
             "llm": costs,
         }));
@@ -283,6 +337,12 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
         }
         for recorded in claim_checks.iter().filter(|c| c.decision_id == d.id) {
             print_claim_checks(&recorded.claims);
+        }
+        for recorded in picks.iter().filter(|p| p.decision_id == d.id) {
+            match recorded.pick {
+                Pick::Best(n) => println!("      picked candidate {} as the best", n + 1),
+                Pick::Tie => println!("      judged the candidates a tie"),
+            }
         }
     }
     Ok(())
@@ -347,6 +407,7 @@ fn print_sensitive(found: &[Sensitive]) {
         let place = match &s.place {
             SensitivePlace::Question => "question".to_owned(),
             SensitivePlace::Answer => "answer".to_owned(),
+            SensitivePlace::Candidate { candidate } => format!("candidate {}", candidate + 1),
             SensitivePlace::Edit => "edited answer".to_owned(),
             SensitivePlace::Evidence { passage } => format!("evidence [{passage}]"),
             SensitivePlace::Sample { side, row, column } => {
@@ -413,6 +474,25 @@ fn print_item(item: &Item) {
         item.model
     );
     match &item.body {
+        ItemBody::Comparison(c) => {
+            println!("\nQuestion: {}", c.question);
+            for (n, candidate) in c.candidates.iter().enumerate() {
+                println!(
+                    "Candidate {} ({}): {}",
+                    n + 1,
+                    candidate.model,
+                    candidate.answer
+                );
+            }
+            if let Some(EditedContent::Comparison { answer, based_on }) = &item.latest_edit {
+                println!("Edited from candidate {}: {answer}", based_on + 1);
+            }
+            println!("\nEvidence:");
+            for e in &c.evidence {
+                println!("  [{}] {} ({})", e.id, e.title, e.source);
+                println!("      {}", one_line(&e.text, 200));
+            }
+        }
         ItemBody::Answer(a) => {
             println!("\nQuestion: {}\nAnswer:   {}", a.question, a.answer);
             if let Some(EditedContent::Answer { answer }) = &item.latest_edit {

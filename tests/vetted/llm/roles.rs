@@ -274,6 +274,7 @@ async fn generate_queues_answers_and_skips_questions_already_answered() {
         &ctx,
         vec![question("q-1"), question("q-2")],
         Default::default(),
+        1,
     )
     .await
     .unwrap();
@@ -294,6 +295,7 @@ async fn generate_queues_answers_and_skips_questions_already_answered() {
         &ctx,
         vec![question("q-1"), question("q-3")],
         Default::default(),
+        1,
     )
     .await
     .unwrap();
@@ -301,6 +303,77 @@ async fn generate_queues_answers_and_skips_questions_already_answered() {
         (second.not_run, second.totals.calls),
         (1, 1),
         "q-1 is not paid for twice"
+    );
+}
+
+#[tokio::test]
+async fn generate_with_samples_queues_one_comparison_of_that_many_sampled_answers() {
+    let db = temp_db();
+    let mut store = db.open();
+    let server = FaultServer::start(|n, _| completion(&format!("Revenue was ${n}M."), "stop"));
+    let client = Client::new(provider(&server, "gpt-4o-mini", "sk-test"), fast_options()).unwrap();
+    let cancel = CancellationToken::new();
+    let ctx = RunContext {
+        client: &client,
+        prices: &PriceTable::default(),
+        options: RunOptions::default(),
+        progress: &|_| {},
+        cancel: &cancel,
+    };
+    let question = Question {
+        id: "q-1".into(),
+        domain: "finance".into(),
+        question: "What was Q3 revenue?".into(),
+        evidence: vec![vetted::domain::Evidence {
+            id: "doc-1".into(),
+            title: "Q3".into(),
+            text: "Revenue in Q3 was $12M.".into(),
+            source: "s3://q3".into(),
+        }],
+    };
+    let refused = generate(
+        &mut store,
+        &ctx,
+        vec![question.clone()],
+        Default::default(),
+        5,
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("2 to 4"), "{refused}");
+    assert!(server.requests().is_empty(), "a refused run calls nothing");
+
+    let summary = generate(&mut store, &ctx, vec![question], Default::default(), 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.succeeded, summary.items_written),
+        (3, 1),
+        "three calls, one item"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests.iter().all(|r| r.body["temperature"] == 0.8),
+        "samples are drawn at a temperature, or a local server would repeat itself: {:?}",
+        requests[0].body
+    );
+    let item = store.item("q-1").unwrap();
+    let vetted::domain::ItemBody::Comparison(c) = &item.body else {
+        panic!("a comparison: {:?}", item.body)
+    };
+    let mut answers: Vec<&str> = c.candidates.iter().map(|c| c.answer.as_str()).collect();
+    answers.sort();
+    assert_eq!(
+        answers,
+        ["Revenue was $0M.", "Revenue was $1M.", "Revenue was $2M."]
+    );
+    assert!(c.candidates.iter().all(|c| c.model == "gpt-4o-mini"));
+    assert_eq!(c.evidence.len(), 1, "the question's evidence comes along");
+    assert_eq!(
+        store.item_costs("q-1").unwrap().calls,
+        3,
+        "every sample's call is linked to the item"
     );
 }
 

@@ -2,6 +2,7 @@
 import type { Action } from "./Action";
 import type { ClaimCheck } from "./ClaimCheck";
 import type { EditedContent } from "./EditedContent";
+import type { Pick } from "./Pick";
 
 /**
  * What the app's webview submits: a [`DecisionInput`] without the reviewer. The shell fills in
@@ -20,4 +21,8 @@ answers: Record<string, unknown>,
 /**
  * Verdicts on the answer's claims (see `claims`).
  */
-claims: Array<ClaimCheck>, };
+claims: Array<ClaimCheck>, 
+/**
+ * A comparison's best candidate, or a tie: required with an approve of a comparison.
+ */
+pick: Pick | null, };

@@ -4,4 +4,4 @@ import type { Relation } from "./Relation";
 /**
  * A reviewer's correction, stored with an `edit` decision.
  */
-export type EditedContent = { "kind": "answer", answer: string, } | { "kind": "relationship", relation: Relation, };
+export type EditedContent = { "kind": "answer", answer: string, } | { "kind": "relationship", relation: Relation, } | { "kind": "comparison", answer: string, based_on: number, };

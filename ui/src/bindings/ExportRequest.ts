@@ -14,4 +14,8 @@ val_fraction: number,
 /**
  * Empty lists do not filter.
  */
-kinds: Array<ItemKind>, domains: Array<string>, models: Array<string>, tags: Array<string>, };
+kinds: Array<ItemKind>, domains: Array<string>, models: Array<string>, tags: Array<string>, 
+/**
+ * Preference formats: comparisons judged a tie give both orders of each pair.
+ */
+include_ties: boolean, };

@@ -3,4 +3,4 @@
 /**
  * What an item asks a reviewer to judge.
  */
-export type ItemKind = "answer" | "relationship";
+export type ItemKind = "answer" | "relationship" | "comparison";

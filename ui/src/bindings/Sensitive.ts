@@ -12,7 +12,7 @@ text: string,
 /**
  * What redacting it puts in its stead, e.g. `[EMAIL]`.
  */
-placeholder: string, } & ({ "place": "question" } | { "place": "answer" } | { "place": "edit" } | { "place": "evidence", passage: string, } | { "place": "sample", 
+placeholder: string, } & ({ "place": "question" } | { "place": "answer" } | { "place": "candidate", candidate: number, } | { "place": "edit" } | { "place": "evidence", passage: string, } | { "place": "sample", 
 /**
  * `source` or `target`.
  */

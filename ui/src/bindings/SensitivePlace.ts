@@ -3,7 +3,7 @@
 /**
  * Where in the item a finding is.
  */
-export type SensitivePlace = { "place": "question" } | { "place": "answer" } | { "place": "edit" } | { "place": "evidence", passage: string, } | { "place": "sample", 
+export type SensitivePlace = { "place": "question" } | { "place": "answer" } | { "place": "candidate", candidate: number, } | { "place": "edit" } | { "place": "evidence", passage: string, } | { "place": "sample", 
 /**
  * `source` or `target`.
  */

@@ -1,0 +1,104 @@
+//! The `comparison_picks` table: the candidate a reviewer picked as the best of a comparison
+//! (or a tie), stored with the approve decision that made the pick. Append-only like the log.
+//! An edit of a comparison names the candidate it started from in its content instead.
+
+use rusqlite::{Transaction, params};
+
+use super::Store;
+
+use crate::domain::{Action, Candidate, DecisionInput, EditedContent, ItemKind, Pick};
+use crate::error::{Error, Result};
+
+/// The stored payload of a comparison item, read for its candidates.
+#[derive(serde::Deserialize)]
+struct Candidates {
+    candidates: Vec<Candidate>,
+}
+
+/// Refuses a pick that does not fit the decision: only an approve of a comparison takes one,
+/// and it must; a best candidate, like an edit's starting candidate, must be one of the
+/// item's. `payload` is the item's stored payload.
+pub(super) fn check_pick(
+    kind: ItemKind,
+    payload: &str,
+    input: &DecisionInput,
+    pick: Option<Pick>,
+) -> Result<()> {
+    if kind != ItemKind::Comparison {
+        return match pick {
+            Some(_) => Err(Error::BadRequest(format!(
+                "item '{}' is not a comparison: a pick names one of a comparison's candidates",
+                input.item
+            ))),
+            None => Ok(()),
+        };
+    }
+    let count = super::parse_json::<Candidates>(payload)?.candidates.len();
+    let in_range = |n: u8, what: &str| {
+        if usize::from(n) < count {
+            Ok(())
+        } else {
+            Err(Error::BadRequest(format!(
+                "item '{}' has candidates 1–{count}; {what} {} is not one of them",
+                input.item,
+                n + 1
+            )))
+        }
+    };
+    match (input.action, pick, &input.edited) {
+        (Action::Approve, None, _) => Err(Error::BadRequest(format!(
+            "approving comparison '{}' needs a pick: the best candidate (1–{count}) or a tie",
+            input.item
+        ))),
+        (Action::Approve, Some(Pick::Best(n)), _) => in_range(n, "the pick"),
+        (Action::Approve, Some(Pick::Tie), _) => Ok(()),
+        (_, Some(_), _) => Err(Error::BadRequest(
+            "only an approve carries a pick; an edit names the candidate it started from".into(),
+        )),
+        (Action::Edit, None, Some(EditedContent::Comparison { based_on, .. })) => {
+            in_range(*based_on, "the edit's starting candidate")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Stores `pick` with decision `decision_id` (just recorded in `tx`).
+pub(super) fn insert_pick(tx: &Transaction<'_>, decision_id: &str, pick: Pick) -> Result<()> {
+    let best = match pick {
+        Pick::Best(n) => Some(i64::from(n)),
+        Pick::Tie => None,
+    };
+    tx.prepare_cached("INSERT INTO comparison_picks (decision_id, best) VALUES (?1, ?2)")?
+        .execute(params![decision_id, best])?;
+    Ok(())
+}
+
+/// A pick with the decision it was given with.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RecordedPick {
+    pub decision_id: String,
+    pub pick: Pick,
+}
+
+impl Store {
+    /// Every pick recorded on item `external_id`, in log order (none for other kinds).
+    pub fn picks(&self, external_id: &str) -> Result<Vec<RecordedPick>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.decision_id, p.best FROM comparison_picks p
+             JOIN decisions d ON d.id = p.decision_id
+             JOIN items i ON i.id = d.item_id
+             WHERE i.external_id = ?1 ORDER BY d.seq",
+        )?;
+        let rows = stmt.query_map([external_id], |r| {
+            Ok(RecordedPick {
+                decision_id: r.get(0)?,
+                pick: match r.get::<_, Option<i64>>(1)? {
+                    Some(n) => Pick::Best(n as u8),
+                    None => Pick::Tie,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
