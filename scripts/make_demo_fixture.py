@@ -35,6 +35,7 @@ SCRIPT_DIR = Path(__file__).resolve().parent
 REPO_ROOT = SCRIPT_DIR.parent
 DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_OUT = REPO_ROOT / "demo" / "demo-items.jsonl"
+DEFAULT_COMPARISONS_OUT = REPO_ROOT / "demo" / "demo-comparisons.jsonl"
 
 HALUEVAL_QA = DATASETS / "halueval" / "qa" / "qa_one-turn_data.json"
 CHINOOK_DB = DATASETS / "chinook" / "Chinook_Sqlite.sqlite"
@@ -50,6 +51,8 @@ MAX_STR = 200
 SEED_QA_PICK = 20240611
 SEED_QA_VET = 20240612
 SEED_REL = 20240613
+SEED_CMP = 20240614
+N_COMPARISONS = 8
 
 
 # --------------------------------------------------------------------------
@@ -164,7 +167,8 @@ def vetting_for(label: str, vetter_right: bool, n_passages: int, rng: random.Ran
     return {"model": VETTER, "verdict": verdict, "score": score, "reasons": reasons}
 
 
-def build_answers() -> list[dict]:
+def eligible_qa() -> list[tuple[int, dict]]:
+    """HaluEval QA records short enough to show, without HTML, whose two answers differ."""
     eligible = []
     with HALUEVAL_QA.open(encoding="utf-8") as f:
         for line_no, line in enumerate(f, start=1):
@@ -179,6 +183,42 @@ def build_answers() -> list[dict]:
             if rec["right_answer"].strip() == rec["hallucinated_answer"].strip():
                 continue
             eligible.append((line_no, rec))
+    return eligible
+
+
+def evidence_of(rec: dict, line_no: int) -> list[dict]:
+    return [
+        {"id": f"doc-{j}", "title": short_title(p), "text": p,
+         "source": f"halueval:qa_one-turn_data.json#L{line_no}"}
+        for j, p in enumerate(split_knowledge(rec["knowledge"]), start=1)
+    ]
+
+
+def build_comparisons(taken: set[int]) -> list[dict]:
+    """Comparison items: a HaluEval question with its right and its hallucinated answer as two
+    candidates, in alternating order, from records the answer items do not use."""
+    rng = random.Random(SEED_CMP)
+    pool = [(n, r) for n, r in eligible_qa() if n not in taken]
+    items = []
+    for i, (line_no, rec) in enumerate(sorted(rng.sample(pool, N_COMPARISONS), key=lambda t: t[0])):
+        right = {"model": "llama-3.1-8b-instruct", "answer": rec["right_answer"]}
+        wrong = {"model": "qwen2.5-7b-instruct", "answer": rec["hallucinated_answer"]}
+        candidates = [right, wrong] if i % 2 == 0 else [wrong, right]
+        items.append({
+            "kind": "comparison",
+            "id": f"cmp-{line_no}",
+            "domain": pick_domain(rec["question"], rec["knowledge"]),
+            "question": rec["question"].strip(),
+            "candidates": candidates,
+            "evidence": evidence_of(rec, line_no),
+            "metadata": {"dataset": "halueval", "line": line_no,
+                         "right_candidate": 1 if i % 2 == 0 else 2},
+        })
+    return items
+
+
+def build_answers() -> list[dict]:
+    eligible = eligible_qa()
     if len(eligible) < N_ANSWERS:
         sys.exit(f"only {len(eligible)} eligible HaluEval records")
 
@@ -204,12 +244,7 @@ def build_answers() -> list[dict]:
     for i, (line_no, rec) in enumerate(chosen):
         label = labels[i]
         answer = rec["right_answer"] if label == "right" else rec["hallucinated_answer"]
-        passages = split_knowledge(rec["knowledge"])
-        evidence = [
-            {"id": f"doc-{j}", "title": short_title(p), "text": p,
-             "source": f"halueval:qa_one-turn_data.json#L{line_no}"}
-            for j, p in enumerate(passages, start=1)
-        ]
+        evidence = evidence_of(rec, line_no)
         item = {
             "kind": "answer",
             "id": f"qa-{line_no}",
@@ -400,6 +435,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
                     help=f"output JSONL path (default: {DEFAULT_OUT.relative_to(REPO_ROOT)})")
+    ap.add_argument("--comparisons-out", type=Path, default=DEFAULT_COMPARISONS_OUT,
+                    help="comparison items' JSONL path (default: "
+                         f"{DEFAULT_COMPARISONS_OUT.relative_to(REPO_ROOT)})")
     args = ap.parse_args(argv)
 
     answers = build_answers()
@@ -412,6 +450,12 @@ def main(argv=None) -> int:
     with out.open("w", encoding="utf-8", newline="\n") as f:
         for it in items:
             f.write(json.dumps(it, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    comparisons = build_comparisons({it["metadata"]["line"] for it in answers})
+    with args.comparisons_out.open("w", encoding="utf-8", newline="\n") as f:
+        for it in comparisons:
+            f.write(json.dumps(it, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(f"wrote {len(comparisons)} comparison items to {args.comparisons_out}")
 
     counts = {}
     for it in items:

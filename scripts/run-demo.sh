@@ -17,7 +17,7 @@ if [ "${VETTED_DEMO_RESET:-0}" = 1 ]; then
 fi
 if [ ! -f "$db" ]; then
   mkdir -p "$(dirname "$db")"
-  ./target/debug/vetted --db "$db" import demo/demo-items.jsonl
+  ./target/debug/vetted --db "$db" import demo/demo-items.jsonl demo/demo-comparisons.jsonl
   # With the shared datasets beside the checkout, register Chinook and Northwind as data products
   # so relationship evidence is computed on the full tables (else on the items' sample rows).
   datasets=../shared/datasets

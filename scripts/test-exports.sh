@@ -40,7 +40,7 @@ with open(sys.argv[2], "w") as f:
     f.writelines(json.dumps(i) + "\n" for i in extra)
 PY
 
-vetted import demo/demo-items.jsonl "$work/extra.jsonl" >/dev/null
+vetted import demo/demo-items.jsonl demo/demo-comparisons.jsonl "$work/extra.jsonl" >/dev/null
 
 for item in qa-9 qa-156 qa-188 qa-189 qa-388 qa-420 qa-172; do
   vetted decide "$item" approve >/dev/null
@@ -83,6 +83,13 @@ options = ["hallucination", "outdated"]
 TOML
 vetted forms set literature "$work/literature.toml" >/dev/null
 vetted decide qa-77 approve --form correctness=5 --form issues=outdated >/dev/null
+# Comparisons: a pick (DPO and reward pairs), an edit from a candidate, a tie (pairs only in the
+# reward export, which asks for ties), a reject of both (KTO negatives).
+vetted decide cmp-46 approve --pick 1 >/dev/null
+vetted decide cmp-47 edit --pick 2 \
+  --answer "The Reinheitsgebot limits the ingredients in beer; Hacker-Pschorr follows it [doc-1]." >/dev/null
+vetted decide cmp-131 approve --pick tie >/dev/null
+vetted decide cmp-163 reject --reason unsupported_by_evidence >/dev/null
 # A changed mind: the later decision is the one exported.
 vetted decide qa-172 reject --reason incomplete --reviewer second-reviewer >/dev/null
 
@@ -96,7 +103,7 @@ export_one openai-dpo.jsonl --format openai-dpo
 export_one trl-sft.jsonl --format trl-sft
 export_one trl-sft-prompt-completion.jsonl --format trl-sft --prompt-completion
 export_one trl-dpo.jsonl --format trl-dpo
-export_one trl-reward.jsonl --format trl-reward
+export_one trl-reward.jsonl --format trl-reward --include-ties
 export_one trl-kto.jsonl --format trl-kto
 export_one vetter-sft.jsonl --format vetter-sft
 export_one claims-nli.jsonl --format claims-nli

@@ -19,6 +19,7 @@ Prints one line per format and `exports: N passed, M failed`; exits 1 on any fai
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -130,6 +131,27 @@ def check_openai(path, validator):
         assert not errors, f"line {n}: {errors[0].message}"
 
 
+def check_import_schema():
+    """Every demo line (answers, relationships, comparisons) is valid under the published import
+    schema, and lines Vetted refuses are invalid under it too."""
+    repo = Path(__file__).resolve().parent.parent
+    schema = json.loads((repo / "docs/import-format.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    kinds = {}
+    for name in ["demo-items.jsonl", "demo-comparisons.jsonl"]:
+        for n, line in enumerate(open(repo / "demo" / name), start=1):
+            item = json.loads(line)
+            errors = list(validator.iter_errors(item))
+            assert not errors, f"{name}:{n}: {errors[0].message}"
+            kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+    assert kinds == {"answer": 24, "relationship": 16, "comparison": 8}, kinds
+    comparison = json.loads(open(repo / "demo/demo-comparisons.jsonl").readline())
+    for bad in [dict(comparison, candidates=comparison["candidates"][:1]),
+                dict(comparison, candidates=comparison["candidates"] * 3)]:
+        assert not validator.is_valid(bad), "1 or 6 candidates are refused, as by `vetted import`"
+    print(f"ok    import schema: {sum(kinds.values())} demo lines valid ({kinds})")
+
+
 def main(out_dir):
     tok = tokenizer()
     sft_schema, dpo_schema = openai_schemas()
@@ -160,8 +182,18 @@ def main(out_dir):
         check_template(ds, tok, ["text"])
         return ds, True
 
+    def comparison_pairs(p, ties):
+        # Sidecar line ids end in dpo/<candidate> for a comparison's pick or edit, and in
+        # dpo/tie/<a>-<b> for a tie; a reject's pairs end in dpo/<other item id>.
+        ids = [json.loads(line)["line_id"] for line in open(str(p).replace(".jsonl", ".sidecar.jsonl"))]
+        picked = [i for i in ids if re.search(r"/dpo/[1-4]$", i)]
+        tied = [i for i in ids if "/dpo/tie/" in i]
+        assert len(picked) == 3, f"cmp-46's pick beats 1 candidate, cmp-47's edit 2: {picked}"
+        assert len(tied) == (2 if ties else 0), f"cmp-131's tie, both orders, only when asked: {tied}"
+
     def openai_dpo(p):
         ds = load(p)
+        comparison_pairs(p, ties=False)
         expect_features(ds, {"input": {"messages": MESSAGES}, "preferred_output": MESSAGES, "non_preferred_output": MESSAGES})
         check_openai(p, dpo_schema)
         return ds, True
@@ -180,6 +212,7 @@ def main(out_dir):
 
     def trl_dpo(p):
         ds = load(p)
+        comparison_pairs(p, ties=False)
         expect_features(ds, {"prompt": MESSAGES, "chosen": MESSAGES, "rejected": MESSAGES})
         check_template(ds, tok, ["prompt", "chosen", "rejected"])
         return ds, True
@@ -187,6 +220,7 @@ def main(out_dir):
     def trl_reward(p):
         # TRL's reward format with an implicit prompt: whole conversations, the prompt repeated.
         ds = load(p)
+        comparison_pairs(p, ties=True)
         expect_features(ds, {"chosen": MESSAGES, "rejected": MESSAGES})
         for example in ds:
             split = maybe_extract_prompt(example)
@@ -277,6 +311,12 @@ def main(out_dir):
         ("decisions.jsonl", decisions), ("decisions-csv.csv", decisions_csv),
     ]
     passed = failed = 0
+    try:
+        check_import_schema()
+        passed += 1
+    except Exception as e:
+        print(f"FAIL  import schema: {type(e).__name__}: {e}")
+        failed += 1
     for name, check in checks:
         path = out_dir / name
         try:

@@ -85,6 +85,9 @@ pub struct BundleDecision {
     /// The claim verdicts given with the decision (`claims`), in claim order. Absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<crate::claims::ClaimCheck>,
+    /// A comparison's pick given with an approve. Absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pick: Option<crate::domain::Pick>,
 }
 
 /// A version of a domain's review form, as a bundle carries it.

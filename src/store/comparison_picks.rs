@@ -2,7 +2,7 @@
 //! (or a tie), stored with the approve decision that made the pick. Append-only like the log.
 //! An edit of a comparison names the candidate it started from in its content instead.
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 
@@ -15,16 +15,36 @@ struct Candidates {
     candidates: Vec<Candidate>,
 }
 
+/// What of a decision a pick is checked against.
+pub(super) struct Picking<'a> {
+    pub item: &'a str,
+    pub action: Action,
+    pub edited: Option<&'a EditedContent>,
+}
+
+impl<'a> From<&'a DecisionInput> for Picking<'a> {
+    fn from(input: &'a DecisionInput) -> Picking<'a> {
+        Picking {
+            item: &input.item,
+            action: input.action,
+            edited: input.edited.as_ref(),
+        }
+    }
+}
+
 /// Refuses a pick that does not fit the decision: only an approve of a comparison takes one,
 /// and it must; a best candidate, like an edit's starting candidate, must be one of the
-/// item's. `payload` is the item's stored payload.
+/// item's. `payload` is the item's stored payload. A revert (undo, redo) takes none.
 pub(super) fn check_pick(
     kind: ItemKind,
     payload: &str,
-    input: &DecisionInput,
+    input: Picking<'_>,
     pick: Option<Pick>,
 ) -> Result<()> {
-    if kind != ItemKind::Comparison {
+    if input.action == Action::Revert && pick.is_some() {
+        return Err(Error::BadRequest("an undo or redo carries no pick".into()));
+    }
+    if kind != ItemKind::Comparison || input.action == Action::Revert {
         return match pick {
             Some(_) => Err(Error::BadRequest(format!(
                 "item '{}' is not a comparison: a pick names one of a comparison's candidates",
@@ -45,7 +65,7 @@ pub(super) fn check_pick(
             )))
         }
     };
-    match (input.action, pick, &input.edited) {
+    match (input.action, pick, input.edited) {
         (Action::Approve, None, _) => Err(Error::BadRequest(format!(
             "approving comparison '{}' needs a pick: the best candidate (1–{count}) or a tie",
             input.item
@@ -59,6 +79,23 @@ pub(super) fn check_pick(
             in_range(*based_on, "the edit's starting candidate")
         }
         _ => Ok(()),
+    }
+}
+
+/// The pick stored with decision `decision_id`, if any.
+pub(super) fn pick_of(conn: &rusqlite::Connection, decision_id: &str) -> Result<Option<Pick>> {
+    let best: Option<Option<i64>> = conn
+        .prepare_cached("SELECT best FROM comparison_picks WHERE decision_id = ?1")?
+        .query_row([decision_id], |r| r.get(0))
+        .optional()?;
+    Ok(best.map(pick_from_column))
+}
+
+/// A pick from its stored `best` column: a candidate from 0, or NULL for a tie.
+fn pick_from_column(best: Option<i64>) -> Pick {
+    match best {
+        Some(n) => Pick::Best(n as u8),
+        None => Pick::Tie,
     }
 }
 
@@ -93,10 +130,7 @@ impl Store {
         let rows = stmt.query_map([external_id], |r| {
             Ok(RecordedPick {
                 decision_id: r.get(0)?,
-                pick: match r.get::<_, Option<i64>>(1)? {
-                    Some(n) => Pick::Best(n as u8),
-                    None => Pick::Tie,
-                },
+                pick: pick_from_column(r.get(1)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -96,7 +96,7 @@ pub(super) fn record_in(
         let body: RelationshipBody = parse_json(&payload)?;
         check_edited_relation(tx, &body, relation)?;
     }
-    check_pick(kind, &payload, input, pick)?;
+    check_pick(kind, &payload, input.into(), pick)?;
     let distance = match &input.edited {
         Some(edit) if edit.kind() != kind => {
             return Err(Error::BadRequest(format!(

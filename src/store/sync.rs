@@ -10,6 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::claim_checks::{checked_claims, claims_of_decision, insert_claims};
+use super::comparison_picks::{Picking, check_pick, insert_pick, pick_of};
 use super::decision_rows::add_to_batch;
 use super::item_rows::{VISIBLE, body_of};
 use super::items::{Inserted, insert_item};
@@ -167,6 +168,7 @@ impl Store {
         for d in &mut decisions {
             d.form = bundle_answers(&self.conn, &d.id)?;
             d.claims = claims_of_decision(&self.conn, &d.id)?;
+            d.pick = pick_of(&self.conn, &d.id)?;
         }
         let form_versions: BTreeSet<(&str, i64)> = decisions
             .iter()
@@ -246,6 +248,7 @@ impl Store {
                 },
                 form: None,
                 claims: Vec::new(),
+                pick: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -404,14 +407,34 @@ fn merge_decision(
                 d.id
             )));
         }
+        // The same for a comparison's pick.
+        match (pick_of(tx, &d.id)?, d.pick) {
+            (None, Some(given)) => {
+                let (kind, payload): (ItemKind, String) = tx.query_row(
+                    "SELECT kind, payload FROM items WHERE external_id = ?1",
+                    [&d.item],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                check_pick(kind, &payload, picking(d), Some(given))?;
+                insert_pick(tx, &d.id, given)?;
+            }
+            (Some(held), Some(given)) if held != given => {
+                return Err(Error::BadRequest(format!(
+                    "decision '{}' carries another pick than this database holds",
+                    d.id
+                )));
+            }
+            _ => {}
+        }
         return Ok(false);
     }
-    let (item_id, kind, version, review): (i64, ItemKind, i64, String) = tx
+    let (item_id, kind, version, review, payload): (i64, ItemKind, i64, String, String) = tx
         .prepare_cached(&format!(
-            "SELECT id, kind, version, review FROM items WHERE external_id = ?1 AND {VISIBLE}"
+            "SELECT id, kind, version, review, payload FROM items
+             WHERE external_id = ?1 AND {VISIBLE}"
         ))?
         .query_row([&d.item], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?
         .ok_or_else(|| {
@@ -451,6 +474,8 @@ fn merge_decision(
         Some(edit) => Some(edit_distance(&body_of(tx, item_id)?, edit) as i64),
         None => None,
     };
+    check_pick(kind, &payload, picking(d), d.pick)
+        .map_err(|e| Error::BadRequest(format!("decision '{}': {e}", d.id)))?;
     if !touched.iter().any(|(id, _)| *id == item_id) {
         touched.push((item_id, parse_json(&format!("\"{review}\""))?));
     }
@@ -487,5 +512,17 @@ fn merge_decision(
         merge_answers(tx, &d.id, answers)?;
     }
     insert_claims(tx, &d.id, &checked_claims(tx, &d.item, &d.claims)?)?;
+    if let Some(pick) = d.pick {
+        insert_pick(tx, &d.id, pick)?;
+    }
     Ok(true)
+}
+
+/// What a bundled decision's pick is checked against.
+fn picking(d: &BundleDecision) -> Picking<'_> {
+    Picking {
+        item: &d.item,
+        action: d.action,
+        edited: d.edited.as_ref(),
+    }
 }

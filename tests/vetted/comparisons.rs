@@ -376,3 +376,62 @@ fn comparisons_give_sft_and_kto_lines_from_what_was_chosen() {
         "the pick is desirable; the edit is, and both candidates it replaced are not"
     );
 }
+
+#[test]
+fn a_sync_bundle_carries_picks_and_a_bundle_whose_pick_does_not_fit_is_refused_whole() {
+    let laptop = decided_from_the_cli();
+    let bundle = laptop.dir.path().join("ana.vetted-sync");
+    vetted(&laptop.path)
+        .args(["sync", "pack", "--out"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    let other = temp_db();
+    vetted(&other.path)
+        .args(["sync", "merge"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    let store = other.open();
+    let picks: Vec<Pick> = ["c-1", "c-2"]
+        .iter()
+        .flat_map(|id| store.picks(id).unwrap())
+        .map(|p| p.pick)
+        .collect();
+    assert_eq!(
+        picks,
+        [Pick::Best(1), Pick::Tie],
+        "the merged decisions keep their picks"
+    );
+    assert_eq!(
+        store.effective_decision("c-3").unwrap().unwrap().edited,
+        Some(EditedContent::Comparison {
+            answer: "Revenue was $12M [doc-1].".into(),
+            based_on: 0
+        })
+    );
+
+    // The same bundle with c-1's pick moved to a candidate c-1 lacks: nothing is merged.
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for d in value["decisions"].as_array_mut().unwrap() {
+        if d["item"] == "c-1" {
+            d["pick"] = serde_json::json!({"best": 3});
+        }
+    }
+    let bad = laptop.dir.path().join("bad.vetted-sync");
+    std::fs::write(&bad, value.to_string()).unwrap();
+    let third = temp_db();
+    let out = vetted(&third.path)
+        .args(["sync", "merge"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("the pick 4"), "{err}");
+    let store = third.open();
+    assert!(
+        store.item("c-1").is_err(),
+        "a refused bundle merges nothing, not even its items"
+    );
+}

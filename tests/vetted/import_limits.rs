@@ -118,7 +118,7 @@ fn an_unknown_kind_is_rejected() {
     assert_rejected(
         "kind.jsonl",
         "{\"kind\":\"poem\",\"id\":\"p-1\"}\n",
-        r#"FILE:1: kind: unknown kind "poem" (expected "answer" or "relationship")"#,
+        r#"FILE:1: kind: unknown kind "poem" (expected "answer", "relationship" or "comparison")"#,
     );
 }
 

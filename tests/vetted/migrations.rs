@@ -403,7 +403,7 @@ fn migration_0013_ranks_existing_relationships_by_their_proposed_confidence() {
         // Back to version 12: what 0013 to 0016 add removed.
         let conn = rusqlite::Connection::open(&db.path).unwrap();
         conn.execute_batch(
-            "DROP TABLE claim_settings; DROP TABLE claim_checks; DROP TABLE form_answers; DROP TABLE review_forms; DROP TABLE prompt_revisions; DROP TABLE alignment_variants; DROP TABLE alignment_results;
+            "DROP TABLE comparison_picks; DROP TABLE claim_settings; DROP TABLE claim_checks; DROP TABLE form_answers; DROP TABLE review_forms; DROP TABLE prompt_revisions; DROP TABLE alignment_variants; DROP TABLE alignment_results;
              DROP TABLE alignment_runs; ALTER TABLE llm_calls DROP COLUMN knowledge;
              DROP INDEX items_by_likely; ALTER TABLE items DROP COLUMN likely;
              ALTER TABLE items DROP COLUMN assessment; DROP TABLE relation_assessments;
@@ -433,5 +433,66 @@ fn migration_0013_ranks_existing_relationships_by_their_proposed_confidence() {
         store.item("high").unwrap().assessment,
         None,
         "no item was ranked before"
+    );
+}
+
+#[test]
+fn migration_0018_lets_a_version_17_database_take_comparisons_keeping_its_items() {
+    let db = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        for (n, migration) in MIGRATIONS[..17].iter().enumerate() {
+            conn.execute_batch(migration.sql).unwrap();
+            conn.pragma_update(None, "user_version", n as i64 + 1)
+                .unwrap();
+        }
+        let refused = conn.execute(
+            "INSERT INTO items (external_id, kind, domain, model, title, payload, content_hash,
+                                created_at, updated_at)
+             VALUES ('x', 'comparison', 'd', 'm', 't', '{}', 'h', '', '')",
+            [],
+        );
+        assert!(
+            refused.is_err(),
+            "before 0018 the items table refuses the comparison kind"
+        );
+    }
+    let comparison = serde_json::json!({
+        "kind": "comparison", "id": "c-1", "domain": "finance", "question": "Q3 revenue?",
+        "candidates": [{"model": "a", "answer": "$12M."}, {"model": "b", "answer": "$10M."}],
+        "evidence": [],
+    });
+    let file = db.write_file(
+        "items.jsonl",
+        format!(
+            "{}\n{comparison}\n",
+            crate::support::answer_line("a-1", "$12M")
+        ),
+    );
+    let mut store = db.open();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    store
+        .import_path(&file)
+        .expect("the connection that migrated takes comparisons at once");
+    assert_eq!(store.item("c-1").unwrap().model, "a vs b");
+    let check: String = store
+        .conn()
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'items'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        check.contains("CHECK (kind IN ('answer', 'relationship', 'comparison'))"),
+        "{check}"
+    );
+    let integrity: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        integrity, "ok",
+        "editing the definition in place leaves a sound file"
     );
 }
