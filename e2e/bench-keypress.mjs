@@ -1,6 +1,6 @@
 // Keypress → next item painted, in the real window (a benchmark, not a test; not run by run.sh):
 //
-//   xvfb-run -a -s "-screen 0 1280x800x24" node e2e/bench-keypress.mjs DB [--presses 200] [--pause-ms 150] [--trace N] [--css RULES] [--debug | --app PATH]
+//   xvfb-run -a -s "-screen 0 1280x800x24" node e2e/bench-keypress.mjs DB [--presses 200] [--pause-ms 150] [--trace N] [--css RULES] [--comparisons] [--debug | --app PATH]
 //
 // Starts the app (target/release/vetted-app, or target/debug with --debug) on DB through
 // tauri-driver, then presses the next key (`j`) and the approve key (`a`) `--presses` times each,
@@ -14,6 +14,8 @@
 // Then, on the item shown, `c` starts checking its claims and `j`/`k` move between its first two
 // claims `--presses` times: keydown → the newly focused claim painted (a MutationObserver sees
 // the focus move, a timer set in the next animation frame marks its paint, as for items).
+// With `--comparisons` (a database of comparison items, `make_stats_db.py --comparisons`), the
+// decision key is `1` (pick candidate 1) instead of `a`, and there are no claims to move between.
 // Prints p50/p95/p99/max per key. Approving writes decisions into DB.
 import { join } from 'node:path';
 import { root, sleep, startApp } from './harness.mjs';
@@ -158,7 +160,9 @@ try {
   const css = args[args.indexOf('--css') + 1];
   if (args.includes('--css')) await browser.execute((text) => { const style = document.createElement('style'); style.textContent = text; document.head.append(style); }, css);
   const rows = [];
-  for (const [label, key] of [['`j` (next item)', 'j'], ['`a` (approve → next item)', 'a']]) {
+  const comparisons = args.includes('--comparisons');
+  const decide = comparisons ? ['`1` (pick candidate 1 → next item)', '1'] : ['`a` (approve → next item)', 'a'];
+  for (const [label, key] of [['`j` (next item)', 'j'], decide]) {
     const inDom = [];
     const frame = [];
     const painted = [];
@@ -183,7 +187,8 @@ try {
       summary(`${label}: keydown → in the DOM`, inDom),
     );
   }
-  rows.push(...(await claimMoves(browser)));
+  // A comparison has no claims to move between.
+  if (!comparisons) rows.push(...(await claimMoves(browser)));
   console.log(`database: ${db}; app: ${binary}; ${presses} presses per key, ${pauseMs} ms pause after each paint`);
   console.log('| key | presses | p50 | p95 | p99 | max |');
   console.log('|---|---|---|---|---|---|');

@@ -97,7 +97,7 @@ test('edit with diff, reject, needs SME, undo/redo across a restart, filter, che
     await browser.keys('?');
     const sheet = browser.$('[data-testid="cheat-sheet"]');
     await sheet.waitForDisplayed();
-    assert.equal((await browser.$$('[data-testid="cheat-sheet-row"]')).length, 29, 'every keymap action with its keys: the fourteen review actions (redact and claims among them) and fifteen for files, discovery, sync, guidelines, models, prompts, review forms, stats, graph and reviewer');
+    assert.equal((await browser.$$('[data-testid="cheat-sheet-row"]')).length, 30, 'every keymap action with its keys: the fifteen review actions (redact, claims and tie among them) and fifteen for files, discovery, sync, guidelines, models, prompts, review forms, stats, graph and reviewer');
     await screenshot(browser, 'workspace-cheat-sheet.png');
     await browser.keys('Escape');
     await sheet.waitForDisplayed({ reverse: true });

@@ -56,7 +56,7 @@ interface Row {
 }
 
 function titleOf(body: ItemBody): string {
-  if (body.kind === "answer") return body.question;
+  if (body.kind !== "relationship") return body.question;
   const side = (product: string, fields: string[]) => `${product}.${fields.join("+")}`;
   return `${side(body.source.product, body.relation.mapping.map((p) => p.source_field))} → ${side(body.target.product, body.relation.mapping.map((p) => p.target_field))}`;
 }
@@ -137,10 +137,39 @@ const HOSTILE_RELATIONSHIP: ImportRecord = {
   confidence: 0.5,
 } as unknown as ImportRecord;
 
-/** The real records first, then numbered copies so the list scrolls and pages. */
+/** A comparison of three models' answers to a demo question (the demo data has none). */
+const COMPARISON: ImportRecord = {
+  kind: "comparison",
+  id: "cmp-quality-cafe",
+  domain: "film-tv",
+  model: "qwen2.5-7b-instruct vs llama-3.1-8b-instruct vs mistral-7b-instruct",
+  question: "Who directed the 2003 comedy with scenes filmed at the Quality Cafe in Los Angeles?",
+  candidates: [
+    { model: "qwen2.5-7b-instruct", answer: "Steven Spielberg directed it: the 2003 film is Catch Me If You Can." },
+    { model: "llama-3.1-8b-instruct", answer: "Todd Phillips directed it: the 2003 comedy is Old School [doc-2]." },
+    { model: "mistral-7b-instruct", answer: "The 2003 comedy is Old School, directed by Todd Phillips and filmed partly at the Quality Cafe." },
+  ],
+  evidence: [
+    {
+      id: "doc-1",
+      title: "The Quality Cafe",
+      text: "The Quality Cafe is a now-defunct diner at 1236 West 7th Street in Los Angeles. It has appeared in a number of Hollywood films, including \"Training Day\", \"Old School\", \"Se7en\" and \"Catch Me If You Can\".",
+      source: "halueval:qa_one-turn_data.json#L26",
+    },
+    {
+      id: "doc-2",
+      title: "Old School",
+      text: "Old School is a 2003 American comedy film released by DreamWorks Pictures and The Montecito Picture Company and directed by Todd Phillips.",
+      source: "halueval:qa_one-turn_data.json#L26",
+    },
+  ],
+  metadata: {},
+};
+
+/** The real records and a comparison first, then numbered copies so the list scrolls and pages. */
 /** `team`: seed two weeks of decisions by three reviewers (see mockStats.ts) for the stats dashboard. */
 export function createMockBackend(options: { copies: number; reviewer: string; hostile?: boolean; team?: boolean }) {
-  const base = [...(options.hostile === true ? [HOSTILE, HOSTILE_RELATIONSHIP] : []), ...(records as unknown as ImportRecord[])];
+  const base = [...(options.hostile === true ? [HOSTILE, HOSTILE_RELATIONSHIP] : []), ...(records as unknown as ImportRecord[]), COMPARISON];
   const rows: Row[] = [];
   for (let copy = 0; copy < options.copies; copy++) {
     for (const record of base) {
@@ -365,7 +394,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     shown_rule_plan: () => (plannedRule === null ? null : { rule: plannedRule, approve: planned, leave: [] }),
     approve_by_rule: (args) => {
       if (args.rule !== plannedRule) throw appError("bad_request", `check which candidates meet '${String(args.rule)}' again before approving them`);
-      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}`, answers: {}, claims: [] });
+      for (const c of planned) record({ id: `${String(args.id)}-${c.item}`, item: c.item, item_version: c.version, action: "approve", edited: null, reason: null, note: `approved by rule: ${plannedRule}`, answers: {}, claims: [], pick: null });
       return planned.length;
     },
     add_tag: (args) => {
@@ -459,6 +488,8 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       throw appError("bad_request", "a reject needs a reason");
     }
     if (input.action === "revert") throw appError("bad_request", "reverts are recorded by undo and redo");
+    const pickRefused = pickProblem(input, row.item.body);
+    if (pickRefused !== null) throw appError("bad_request", pickRefused);
     const decision: Decision = { ...input, reviewer, decided_at: new Date().toISOString(), reverts: null, edit_distance: null };
     const status = ({ approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs_sme" } as const)[input.action];
     undoStack.push({ row, item: row.item });
@@ -466,6 +497,16 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     row.history.push(decision);
     row.item = { ...row.item, status, version: row.item.version + 1, latest_edit: input.edited, updated_at: decision.decided_at };
     return decision;
+  }
+
+  /** Like the core (`comparison_picks::check_pick`): a comparison's approve needs a pick, and nothing else takes one. */
+  function pickProblem(input: DecisionDraft, body: ItemBody): string | null {
+    const pick = input.pick ?? null;
+    const count = body.kind === "comparison" ? body.candidates.length : 0;
+    if (count === 0) return pick === null ? null : `item '${input.item}' is not a comparison: a pick names one of a comparison's candidates`;
+    if (input.action !== "approve") return pick === null ? null : "only an approve carries a pick; an edit names the candidate it started from";
+    if (pick === null) return `approving comparison '${input.item}' needs a pick: the best candidate (1–${count}) or a tie`;
+    return pick !== "tie" && pick.best >= count ? `item '${input.item}' has candidates 1–${count}; the pick ${pick.best + 1} is not one of them` : null;
   }
 
   const dispatch = (command: string, args: Record<string, unknown> = {}): unknown => {

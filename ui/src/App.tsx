@@ -3,6 +3,7 @@
 // moves on, see reviewSteps.ts), keys go through the command table, dialogs are ModeDialogs.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import * as api from "./api";
+import type { ItemKind } from "./bindings/ItemKind";
 import type { QueueFacets } from "./bindings/QueueFacets";
 import type { RecentDatabase } from "./bindings/RecentDatabase";
 import { AppHeader } from "./components/AppHeader";
@@ -23,6 +24,7 @@ import { StatusTabs } from "./components/StatusTabs";
 import { StatsDashboard } from "./components/StatsDashboard";
 import { Toast } from "./components/Toast";
 import { claimCommands } from "./claimCommands";
+import { candidateCount } from "./comparisonPicks";
 import { commandFor, keyPressFrom, runCommand, type CommandTable, type KeyCommand } from "./keyboard";
 import { keyLabel } from "./keymap";
 import { BROWSE } from "./mode";
@@ -41,6 +43,13 @@ import { NO_SAVE } from "./useDialogSave";
 import { useToast } from "./useToast";
 import type { DatabaseActions } from "./useWindow";
 import { NO_CRITERIA } from "./usePagedQueue";
+
+/** Why the redact key changed nothing, by the kind of the item shown. */
+const NOTHING_REDACTED: Record<ItemKind, string> = {
+  answer: "Nothing to redact: the privacy screen finds no personal data or secrets in this answer.",
+  relationship: "Only an answer can be redacted. To keep a relationship's sample rows out of training, tick “Do not train”.",
+  comparison: "Only an answer can be redacted. In a comparison, edit a candidate (E): the editor offers to replace the personal data it holds with placeholders.",
+};
 
 interface AppProps {
   /** For the File menu: the recent databases and what it can do with them. */
@@ -124,8 +133,11 @@ export function App({ recent, databases, onAbout }: AppProps) {
     undo: () => revert("undo"),
     redo: () => revert("redo"),
     approve: review.approve,
+    tie: () => review.pick("tie"),
+    pickBest: ({ candidate }) => review.pick(candidate),
     ...claimCommands(review, showToast),
     edit: review.startEdit,
+    editCandidate: ({ candidate }) => review.editCandidate(candidate),
     reject: review.startReject,
     "needs-sme": review.startSme,
     formDigit: ({ digit }) => review.formDigit(digit),
@@ -134,13 +146,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
       const replaced = review.redact();
       // null: refused, and already said why (or another dialog has the keys).
       if (replaced !== 0) return;
-      const answer = review.current?.item.body.kind === "answer";
-      showToast({
-        tone: "info",
-        text: answer
-          ? "Nothing to redact: the privacy screen finds no personal data or secrets in this answer."
-          : "Only an answer can be redacted. To keep a relationship's sample rows out of training, tick “Do not train”.",
-      });
+      const kind = review.current?.item.body.kind ?? "answer";
+      showToast({ tone: "info", text: NOTHING_REDACTED[kind] });
     },
     // The dashboard opens from browsing (an open editor keeps its draft) and closes back to it.
     stats: () => {
@@ -212,7 +219,11 @@ export function App({ recent, databases, onAbout }: AppProps) {
   const { setConfirmApprove } = review.claims;
   const onConfirmApprove = useCallback((on: boolean) => void setConfirmApprove(on), [setConfirmApprove]);
   useGlobalKeydown((event) => {
-    const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap, review.form.form?.questions.length ?? 0, review.claims.draft.active);
+    const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap, {
+      formQuestions: review.form.form?.questions.length ?? 0,
+      checkingClaims: review.claims.draft.active,
+      candidates: candidateCount(current?.item),
+    });
     if (command === null) return;
     event.preventDefault();
     run(command);

@@ -31,7 +31,7 @@ export function claimCommands(review: ReviewSession, showToast: (message: ToastM
   return {
     claims: () => {
       const item = review.current?.item;
-      if (item === undefined || item.body.kind !== "answer") info("Only an answer has claims to check; a relationship's evidence is its sample rows.");
+      if (item === undefined || item.body.kind !== "answer") info(`Only an answer has claims to check; ${item?.body.kind === "comparison" ? "a comparison's candidates are picked (1–4) or edited" : "a relationship's evidence is its sample rows"}.`);
       else if (review.queue.filter === "conflict") info("A final decision settles the reviews; their claim verdicts stay as the reviewers gave them.");
       else if (item.claims.length === 0) info("This answer has no claims to check.");
       else claims.update((draft) => ({ ...draft, active: !draft.active }));

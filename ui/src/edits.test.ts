@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Item } from "./bindings/Item";
 import type { Relation } from "./bindings/Relation";
-import { draftProblem, finishedDraft, initialDraft, isUnchanged } from "./edits";
+import { draftProblem, finishedDraft, initialDraft, isUnchanged, textEdit } from "./edits";
 
 const relation: Relation = { type: "foreign_key", cardinality: "N:1", mapping: [{ source_field: "CustomerId", target_field: "CustomerId" }] };
 
@@ -49,6 +49,46 @@ describe("initialDraft", () => {
     expect(draft, "same content").toEqual({ kind: "relationship", relation });
     if (draft.kind !== "relationship") throw new Error("expected a relationship draft");
     expect(draft.relation.mapping, "a copy, not the item's array").not.toBe(relation.mapping);
+  });
+});
+
+const comparisonItem = (latestEdit: Item["latest_edit"] = null) =>
+  item(
+    {
+      kind: "comparison",
+      question: "Q?",
+      candidates: [
+        { model: "m1", answer: "first" },
+        { model: "m2", answer: "second" },
+      ],
+      evidence: [],
+    },
+    latestEdit,
+  );
+
+describe("a comparison's edit", () => {
+  it("starts from the chosen candidate, and names it", () => {
+    expect(initialDraft(comparisonItem(), 1), "candidate 2").toEqual({ kind: "comparison", answer: "second", based_on: 1 });
+  });
+
+  it("continues the latest edit when it started from the same candidate", () => {
+    const edited = comparisonItem({ kind: "comparison", answer: "second, fixed", based_on: 1 });
+    expect(initialDraft(edited, 1), "the same candidate").toEqual({ kind: "comparison", answer: "second, fixed", based_on: 1 });
+    expect(initialDraft(edited, 0), "another candidate starts afresh").toEqual({ kind: "comparison", answer: "first", based_on: 0 });
+  });
+
+  it("is unchanged only with the same text from the same candidate, and is sent trimmed", () => {
+    expect(isUnchanged({ kind: "comparison", answer: "first ", based_on: 0 }, { kind: "comparison", answer: "first", based_on: 0 }), "padding").toBe(true);
+    expect(isUnchanged({ kind: "comparison", answer: "first", based_on: 1 }, { kind: "comparison", answer: "first", based_on: 0 }), "another base").toBe(false);
+    expect(finishedDraft({ kind: "comparison", answer: " new\n", based_on: 1 }), "trimmed, base kept").toEqual({ kind: "comparison", answer: "new", based_on: 1 });
+    expect(draftProblem({ kind: "comparison", answer: "  ", based_on: 0 }), "empty").toBe("The answer cannot be empty.");
+  });
+
+  it("is diffed against its candidate, as an answer's edit against the answer", () => {
+    expect(textEdit(comparisonItem().body, { kind: "comparison", answer: "new", based_on: 1 }), "candidate 2").toEqual({ before: "second", after: "new" });
+    expect(textEdit(answerItem().body, { kind: "answer", answer: "new" }), "an answer").toEqual({ before: "original", after: "new" });
+    expect(textEdit(relationshipItem().body, { kind: "relationship", relation }), "a relation has no text diff").toBeNull();
+    expect(textEdit(answerItem().body, null), "no edit").toBeNull();
   });
 });
 

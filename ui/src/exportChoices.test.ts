@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { Format } from "./bindings/Format";
-import { DEFAULT_EXPORT, FORMATS, exportRequest, hasSplit, isTrainingFormat } from "./exportChoices";
+import { DEFAULT_EXPORT, FORMATS, exportRequest, hasSplit, isPreferenceFormat, isTrainingFormat } from "./exportChoices";
 
 describe("export choices", () => {
+  it("sends ties only with the preference formats, and only when asked", () => {
+    expect(FORMATS.filter((f) => isPreferenceFormat(f.value)).map((f) => f.value), "the pair formats").toEqual(["trl-dpo", "trl-reward", "openai-dpo"]);
+    expect(exportRequest({ ...DEFAULT_EXPORT, format: "trl-dpo", includeTies: true }).include_ties, "DPO with ties").toBe(true);
+    expect(exportRequest({ ...DEFAULT_EXPORT, format: "openai-dpo" }).include_ties, "not ticked").toBe(false);
+    expect(exportRequest({ ...DEFAULT_EXPORT, format: "trl-sft", includeTies: true }).include_ties, "ticked, then SFT chosen: a tie trains nothing there").toBe(false);
+    expect(exportRequest({ ...DEFAULT_EXPORT, kind: "comparison" }).kinds, "comparisons only").toEqual(["comparison"]);
+  });
+
   it("the default request exports TRL SFT with redaction, no split and no filters", () => {
-    expect(exportRequest(DEFAULT_EXPORT)).toEqual({ format: "trl-sft", pii: "redact", val_fraction: 0, kinds: [], domains: [], models: [], tags: [] });
+    expect(exportRequest(DEFAULT_EXPORT)).toEqual({ format: "trl-sft", pii: "redact", val_fraction: 0, kinds: [], domains: [], models: [], tags: [], include_ties: false });
   });
 
   it("single choices become one-element filters and the split becomes a clamped fraction", () => {

@@ -2,6 +2,7 @@
 // sent to the core. Pure, so the mapping is unit-tested.
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { Format } from "./bindings/Format";
+import type { ItemKind } from "./bindings/ItemKind";
 import type { PiiMode } from "./bindings/PiiMode";
 
 export const FORMATS: { value: Format; label: string; hint: string }[] = [
@@ -30,13 +31,15 @@ export interface ExportDraft {
   pii: PiiMode;
   /** Percent of prompts for validation, 0–50. */
   valPercent: number;
-  kind: "answer" | "relationship" | null;
+  kind: ItemKind | null;
   domain: string | null;
   model: string | null;
   tag: string | null;
+  /** Preference formats: a comparison judged a tie gives both orders of each pair of its candidates. */
+  includeTies: boolean;
 }
 
-export const DEFAULT_EXPORT: ExportDraft = { format: "trl-sft", pii: "redact", valPercent: 0, kind: null, domain: null, model: null, tag: null };
+export const DEFAULT_EXPORT: ExportDraft = { format: "trl-sft", pii: "redact", valPercent: 0, kind: null, domain: null, model: null, tag: null, includeTies: false };
 
 const listOf = <T>(value: T | null): T[] => (value === null ? [] : [value]);
 
@@ -50,6 +53,7 @@ export function exportRequest(draft: ExportDraft): ExportRequest {
     domains: listOf(draft.domain),
     models: listOf(draft.model),
     tags: listOf(draft.tag),
+    include_ties: isPreferenceFormat(draft.format) && draft.includeTies,
   };
 }
 
@@ -61,3 +65,8 @@ const UNSPLIT: ReadonlySet<Format> = new Set(["decisions", "decisions-csv", "vet
 
 /** The reviewed model's training formats take a validation split. */
 export const hasSplit = (format: Format): boolean => !UNSPLIT.has(format);
+
+/** Formats of chosen / rejected pairs: only they can take a tie. */
+const PREFERENCE: ReadonlySet<Format> = new Set(["trl-dpo", "trl-reward", "openai-dpo"]);
+
+export const isPreferenceFormat = (format: Format): boolean => PREFERENCE.has(format);

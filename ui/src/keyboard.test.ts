@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandFor, focusKind, runCommand, type CommandTable, type KeyCommand, type KeyMode, type KeyPress } from "./keyboard";
+import { NO_ITEM_KEYS, commandFor, focusKind, runCommand, type CommandTable, type KeyCommand, type KeyMode, type KeyPress } from "./keyboard";
 import { DEFAULT_KEYMAP, KEYMAP_ACTIONS, withOverrides } from "./keymap";
 
 const REASONS = 7;
@@ -69,7 +69,7 @@ describe("browse mode", () => {
   });
 
   it("with a review form, free digits answer it and Tab moves between its questions", () => {
-    const withForm = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, 3);
+    const withForm = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, { ...NO_ITEM_KEYS, formQuestions: 3 });
     expect(withForm("4")).toEqual({ type: "formDigit", digit: 4 });
     expect(withForm("Tab")).toEqual({ type: "formMove", delta: 1 });
     expect(withForm("Tab", { shiftKey: true })).toEqual({ type: "formMove", delta: -1 });
@@ -81,7 +81,7 @@ describe("browse mode", () => {
 
   it("c starts checking the answer's claims; while checking, claim keys come first", () => {
     expect(run("browse", "c"), "c checks claims").toEqual({ type: "claims" });
-    const checking = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, 3, true);
+    const checking = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, { ...NO_ITEM_KEYS, formQuestions: 3, checkingClaims: true });
     expect(checking("1"), "1 before the form's digit").toEqual({ type: "claimVerdict", verdict: "supported" });
     expect(checking("2")).toEqual({ type: "claimVerdict", verdict: "unsupported" });
     expect(checking("3")).toEqual({ type: "claimVerdict", verdict: "contradicted" });
@@ -100,6 +100,23 @@ describe("browse mode", () => {
     expect(checking("1", { repeat: true }), "a held digit gives no more verdicts").toBeNull();
     expect(checking("1", { focus: "text" }), "typing in a field is typing").toBeNull();
     expect(run("browse", "l"), "without checking, l is free").toBeNull();
+  });
+
+  it("on a comparison, 1–4 pick the best candidate and = marks a tie, as typed on the page", () => {
+    const comparing = (key: string, extra: Partial<KeyPress> = {}) => commandFor("browse", press(key, extra), REASONS, DEFAULT_KEYMAP, { ...NO_ITEM_KEYS, candidates: 3 });
+    expect(comparing("1"), "1 picks candidate 1").toEqual({ type: "pickBest", candidate: 1 });
+    expect(comparing("3")).toEqual({ type: "pickBest", candidate: 3 });
+    expect(comparing("4"), "past the candidates: picked, then refused with a note (comparisonPicks.ts)").toEqual({ type: "pickBest", candidate: 4 });
+    expect(comparing("5"), "no comparison has a fifth candidate").toBeNull();
+    expect(comparing("="), "= is the tie key").toEqual({ type: "tie" });
+    expect(run("browse", "="), "= on any item (it explains itself there)").toEqual({ type: "tie" });
+    expect(comparing("a"), "the approve key is still approve (refused on a comparison)").toEqual({ type: "approve" });
+    expect(comparing("e"), "and e still edits").toEqual({ type: "edit" });
+    expect(comparing("2", { focus: "text" }), "typing in a field is typing").toBeNull();
+    expect(comparing("2", { ctrlKey: true }), "a chord is not a pick").toBeNull();
+    expect(comparing("2", { repeat: true }), "a held digit picks once").toBeNull();
+    expect(comparing("2", { focus: "button" }), "from a button, as the approve key").toEqual({ type: "pickBest", candidate: 2 });
+    expect(run("browse", "2"), "on an answer, digits pick nothing").toBeNull();
   });
 
   it("ignores unrelated keys and Enter", () => {
@@ -162,6 +179,22 @@ describe("edit mode", () => {
       expect(run("edit", key, { focus: "text" }), `${key} is text while editing`).toBeNull();
     }
     expect(run("edit", "Enter", { ctrlKey: true, altKey: true }), "Ctrl+Alt+Enter is not the save chord").toBeNull();
+  });
+});
+
+describe("choosing the candidate an edit starts from", () => {
+  const choosing = (key: string, extra: Partial<KeyPress> = {}) => commandFor("choose-candidate", press(key, extra), REASONS, DEFAULT_KEYMAP, { ...NO_ITEM_KEYS, candidates: 3 });
+
+  it("takes a candidate's digit, within the candidates", () => {
+    expect(choosing("2")).toEqual({ type: "editCandidate", candidate: 2 });
+    expect(choosing("3")).toEqual({ type: "editCandidate", candidate: 3 });
+    expect(choosing("4"), "there are three").toBeNull();
+  });
+
+  it("cancels with Escape and takes no review key", () => {
+    expect(choosing("Escape")).toEqual({ type: "cancel" });
+    for (const key of ["a", "e", "r", "=", "j"]) expect(choosing(key), `${key} does nothing behind the prompt`).toBeNull();
+    expect(choosing("2", { ctrlKey: true }), "a chord is not a choice").toBeNull();
   });
 });
 

@@ -4,9 +4,10 @@
 import { graphKeyOf, type GraphKey } from "./graphNav";
 import type { ClaimVerdict } from "./bindings/ClaimVerdict";
 import { VERDICT_DIGITS } from "./claimChecks";
+import { MAX_CANDIDATES } from "./comparisonPicks";
 import { REPEATABLE, actionFor, bindingOf, type Keymap, type KeymapAction } from "./keymap";
 
-export type KeyMode = "browse" | "edit" | "reject" | "sme" | "confirm-approve" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "forms" | "llm-run";
+export type KeyMode = "browse" | "edit" | "choose-candidate" | "reject" | "sme" | "confirm-approve" | "help" | "export" | "reviewer" | "stats" | "graph" | "rule" | "providers" | "prompts" | "forms" | "llm-run";
 
 export interface KeyPress {
   key: string;
@@ -31,6 +32,8 @@ export type KeyCommand =
   | { type: "moveReason"; delta: 1 | -1 }
   | { type: "formDigit"; digit: number }
   | { type: "formMove"; delta: 1 | -1 }
+  | { type: "pickBest"; candidate: number }
+  | { type: "editCandidate"; candidate: number }
   | { type: "claimVerdict"; verdict: ClaimVerdict }
   | { type: "claimMove"; delta: 1 | -1 }
   | { type: "claimLink" }
@@ -63,16 +66,29 @@ export function keyPressFrom(event: KeyboardEvent): KeyPress {
   };
 }
 
-/**
- * `formQuestions`: how many questions the shown item's review form asks (0: none); `checkingClaims`:
- * the claim keys are on (claimChecks.ts), and take precedence over the keymap while they are.
- */
-export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap, formQuestions = 0, checkingClaims = false): KeyCommand | null {
+/** What the shown item adds to the keys. */
+export interface ShownItemKeys {
+  /** How many questions its review form asks (0: none). */
+  formQuestions: number;
+  /** The claim keys are on (claimChecks.ts), and take precedence over the keymap while they are. */
+  checkingClaims: boolean;
+  /** How many candidates it offers (0: it is not a comparison). */
+  candidates: number;
+}
+
+export const NO_ITEM_KEYS: ShownItemKeys = { formQuestions: 0, checkingClaims: false, candidates: 0 };
+
+export function commandFor(mode: KeyMode, press: KeyPress, reasonCount: number, keymap: Keymap, shown: ShownItemKeys = NO_ITEM_KEYS): KeyCommand | null {
   switch (mode) {
     case "browse":
       return (
-        (checkingClaims ? claimCommand(press, keymap) : null) ?? browseCommand(press, keymap) ?? (formQuestions > 0 ? formCommand(press, formQuestions) : null)
+        (shown.checkingClaims ? claimCommand(press, keymap) : null) ??
+        browseCommand(press, keymap) ??
+        (shown.formQuestions > 0 ? formCommand(press, shown.formQuestions) : null) ??
+        (shown.candidates > 0 ? pickCommand(press) : null)
       );
+    case "choose-candidate":
+      return candidateCommand(press, shown.candidates);
     case "confirm-approve":
       return confirmCommand(press, keymap);
     case "edit":
@@ -139,6 +155,21 @@ function formCommand(press: KeyPress, questions: number): KeyCommand | null {
   if (press.key === "Tab") return press.focus === "other" ? { type: "formMove", delta: press.shiftKey ? -1 : 1 } : null;
   if (/^[1-9]$/.test(press.key) && !press.repeat && questions > 0) return { type: "formDigit", digit: Number(press.key) };
   return null;
+}
+
+/** Keys the keymap leaves free pick a comparison's best candidate: 1–4, as the form's digits are typed. */
+function pickCommand(press: KeyPress): KeyCommand | null {
+  if (press.focus === "text" || hasModifier(press) || press.repeat || !/^[1-9]$/.test(press.key)) return null;
+  const candidate = Number(press.key);
+  return candidate <= MAX_CANDIDATES ? { type: "pickBest", candidate } : null;
+}
+
+/** Which candidate an edit starts from: its digit (within the `count` candidates); Esc cancels. */
+function candidateCommand(press: KeyPress, count: number): KeyCommand | null {
+  if (press.key === "Escape") return { type: "cancel" };
+  if (press.focus === "text" || hasModifier(press) || press.repeat || !/^[1-9]$/.test(press.key)) return null;
+  const candidate = Number(press.key);
+  return candidate <= count ? { type: "editCandidate", candidate } : null;
 }
 
 /**

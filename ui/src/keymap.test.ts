@@ -36,6 +36,7 @@ describe("the default keymap", () => {
     expect(actionFor(DEFAULT_KEYMAP, "Ctrl+Shift+z"), "redo").toBe("redo");
     expect(actionFor(DEFAULT_KEYMAP, "?"), "cheat sheet").toBe("help");
     expect(actionFor(DEFAULT_KEYMAP, "Ctrl+Shift+d"), "stats dashboard").toBe("stats");
+    expect(actionFor(DEFAULT_KEYMAP, "="), "a comparison's tie").toBe("tie");
   });
 });
 

@@ -5,6 +5,7 @@ import type { KeyBinding } from "./bindings/KeyBinding";
 
 export const KEYMAP_ACTIONS = [
   "approve",
+  "tie",
   "edit",
   "reject",
   "needs-sme",
@@ -41,6 +42,7 @@ export type Keymap = Record<KeymapAction, readonly string[]>;
 
 export const DEFAULT_KEYMAP: Keymap = {
   approve: ["a"],
+  tie: ["="],
   edit: ["e"],
   reject: ["r"],
   "needs-sme": ["n"],
@@ -73,7 +75,8 @@ export const DEFAULT_KEYMAP: Keymap = {
 
 export const ACTION_LABEL: Record<KeymapAction, string> = {
   approve: "Approve",
-  edit: "Edit the answer or relation",
+  tie: "Comparison: the candidates tie (1–4 pick the best one)",
+  edit: "Edit the answer, the relation or a comparison's candidate",
   reject: "Reject with a reason",
   "needs-sme": "Needs SME: ask an expert",
   redact: "Redact the answer's personal data and secrets into an edit",

@@ -4,6 +4,8 @@ import type { EditedContent } from "./bindings/EditedContent";
 export type ReviewMode =
   | { kind: "browse" }
   | { kind: "edit"; draft: EditedContent; initial: EditedContent; notice: string | null }
+  /** Editing a comparison: which candidate the edit starts from (1–N; Esc cancels). */
+  | { kind: "choose-candidate" }
   | { kind: "reject"; reasonIndex: number; note: string }
   | { kind: "sme"; question: string }
   /** Approving an answer with claims marked unsupported or contradicted, to be confirmed. */

@@ -19,6 +19,7 @@ import {
   type QueueState,
   type StatusFilter,
 } from "./queue";
+import { testComparison } from "./reviewFixtures";
 
 function entry(id: number, status: ItemStatus = "pending"): QueueEntry {
   return {
@@ -251,6 +252,11 @@ describe("the row of an edited item", () => {
     expect(queueTitle(item.body, edit("item-2", [{ source_field: "BillingCity", target_field: "City" }, { source_field: "BillingState", target_field: "State" }]).edited), "a composite edit").toBe(
       "Invoice.BillingCity+BillingState → Customer.City+State",
     );
+  });
+
+  it("titles a comparison by its question, whichever candidate an edit started from", () => {
+    const { body } = testComparison("cmp-1", ["a", "b"]);
+    expect(queueTitle(body, { kind: "comparison", answer: "c", based_on: 1 }), "as the core titles it").toBe("Question of cmp-1");
   });
 
   it("retitles the decided row in place when it stays in the list", () => {

@@ -82,10 +82,10 @@ const WORK_QUEUES: ReadonlySet<StatusFilter> = new Set(["pending", "needs_sme", 
 /**
  * The one-line queue title of an item, as the core derives it at import (ItemBody::title in
  * src/domain.rs), but of the content in force: an edited relation's mapping replaces the
- * proposed one. An answer's title is its question, which an edit does not change.
+ * proposed one. An answer's or a comparison's title is its question, which an edit does not change.
  */
 export function queueTitle(body: ItemBody, edited: EditedContent | null): string {
-  if (body.kind === "answer") return body.question;
+  if (body.kind !== "relationship") return body.question;
   const relation = edited?.kind === "relationship" ? edited.relation : body.relation;
   const side = (product: string, fields: string[]) => `${product}.${fields.join("+")}`;
   return `${side(body.source.product, relation.mapping.map((p) => p.source_field))} → ${side(

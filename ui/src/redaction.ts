@@ -15,6 +15,11 @@ export function passageFindings(sensitive: readonly Sensitive[], passageId: stri
   return sensitive.filter((s) => s.place === "evidence" && s.passage === passageId);
 }
 
+/** Findings of a comparison's candidate `index` (from 0). */
+export function candidateFindings(sensitive: readonly Sensitive[], index: number): Sensitive[] {
+  return sensitive.filter((s) => s.place === "candidate" && s.candidate === index);
+}
+
 /** Findings in `place` ("question", "answer" or "edit"). */
 export function findingsIn(sensitive: readonly Sensitive[], place: "question" | "answer" | "edit"): Sensitive[] {
   return sensitive.filter((s) => s.place === place);

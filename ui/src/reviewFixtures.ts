@@ -1,4 +1,4 @@
-// Items for the review flow's unit tests (reviewSession.test.ts, reviewSteps.test.ts).
+// Items for the review flow's unit tests (reviewSession.test.ts, reviewSteps.test.ts, comparisonPicks.test.ts).
 import type { Item } from "./bindings/Item";
 import type { LoadedItem } from "./reviewSession";
 
@@ -21,6 +21,15 @@ export function testItem(id: string, status: Item["status"] = "pending"): Item {
     claims: [],
     created_at: "2025-01-01T00:00:00Z",
     updated_at: "2025-01-01T00:00:00Z",
+  };
+}
+
+/** A pending comparison `id` of `answers`, written by models m1, m2…, at version 3. */
+export function testComparison(id: string, answers: readonly string[]): Item {
+  return {
+    ...testItem(id),
+    model: answers.map((_, i) => `m${i + 1}`).join(" vs "),
+    body: { kind: "comparison", question: `Question of ${id}`, candidates: answers.map((answer, i) => ({ model: `m${i + 1}`, answer })), evidence: [] },
   };
 }
 

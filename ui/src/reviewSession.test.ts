@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loaded, testItem } from "./reviewFixtures";
+import { initialDraft } from "./edits";
+import { pickOf } from "./comparisonPicks";
+import { loaded, testComparison, testItem } from "./reviewFixtures";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import { BROWSE, type ReviewMode } from "./mode";
 import {
   INITIAL_SESSION,
+  UNCHANGED_CANDIDATE_NOTICE,
   UNCHANGED_NOTICE,
   advanced,
   busyShown,
@@ -100,12 +103,42 @@ describe("decidable", () => {
 
   it("builds the decision on the item's version, naming no reviewer (the shell records the session's)", () => {
     const draft = decisionDraft("id-1", testItem("item-1"), "reject", { reason: "wrong", note: null });
-    expect(draft).toEqual({ id: "id-1", item: "item-1", item_version: 3, action: "reject", edited: null, reason: "wrong", note: null, answers: {}, claims: [] });
+    expect(draft).toEqual({ id: "id-1", item: "item-1", item_version: 3, action: "reject", edited: null, reason: "wrong", note: null, answers: {}, claims: [], pick: null });
     const checks = [{ claim: "It rains.", verdict: "unsupported" as const, spans: [] }];
     const rated = decisionDraft("id-2", testItem("item-1"), "approve", { answers: { correctness: 4 }, claims: checks });
     expect(rated.answers, "the form's answers travel with the decision, in the same call").toEqual({ correctness: 4 });
     expect(rated.claims, "and so do the claim verdicts").toEqual(checks);
     expect("reviewer" in draft, "the core refuses a draft with a reviewer").toBe(false);
+  });
+});
+
+describe("a comparison's decisions", () => {
+  const comparison = testComparison("cmp-1", ["Todd Phillips.", "Steven Spielberg."]);
+
+  it("approve with the pick of the key pressed: 2 → best candidate 1 (from 0), = → a tie", () => {
+    const picked = (choice: number | "tie") => {
+      const outcome = pickOf(comparison, choice);
+      if ("notice" in outcome) throw new Error(outcome.notice);
+      return decisionDraft("id-1", comparison, "approve", { pick: outcome.pick });
+    };
+    expect(picked(2), "2").toMatchObject({ action: "approve", pick: { best: 1 }, edited: null });
+    expect(picked("tie").pick, "=").toBe("tie");
+  });
+
+  it("carry no pick otherwise, nor do other items' decisions", () => {
+    expect(decisionDraft("id-1", comparison, "reject", { reason: "wrong" }).pick, "a reject of them all").toBeNull();
+    expect(decisionDraft("id-2", testItem("item-1"), "approve").pick, "an answer's approve").toBeNull();
+  });
+
+  it("record an edit with the candidate it started from", () => {
+    const initial = initialDraft(comparison, 1);
+    if (initial.kind !== "comparison") throw new Error("expected a comparison draft");
+    const saved = editSaved({ kind: "edit", draft: { ...initial, answer: "Todd Phillips, not Spielberg. " }, initial, notice: null });
+    expect(saved, "the trimmed new answer and candidate 2 (1 from 0)").toEqual({ edited: { kind: "comparison", answer: "Todd Phillips, not Spielberg.", based_on: 1 } });
+    if (!("edited" in saved)) return;
+    const draft = decisionDraft("id-3", comparison, "edit", saved);
+    expect([draft.edited, draft.pick], "an edit names its candidate in its content, with no pick").toEqual([saved.edited, null]);
+    expect(editSaved({ kind: "edit", draft: initial, initial, notice: null }), "the candidate as it is: pick it instead").toEqual({ notice: UNCHANGED_CANDIDATE_NOTICE });
   });
 });
 

@@ -7,6 +7,7 @@ import type { Decision } from "./bindings/Decision";
 import type { DecisionDraft } from "./bindings/DecisionDraft";
 import type { EditedContent } from "./bindings/EditedContent";
 import type { Item } from "./bindings/Item";
+import type { Pick as CandidatePick } from "./bindings/Pick";
 import type { RejectReason } from "./bindings/RejectReason";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { StatusCounts } from "./bindings/StatusCounts";
@@ -136,6 +137,8 @@ export interface DecisionDetails {
   answers?: Readonly<Record<string, unknown>>;
   /** Verdicts on the answer's claims. */
   claims?: readonly ClaimCheck[];
+  /** A comparison's best candidate or a tie: given with its approve, and only then. */
+  pick?: CandidatePick;
 }
 
 /**
@@ -153,16 +156,18 @@ export function decisionDraft(id: string, item: Item, action: DecidingAction, de
     note: details.note ?? null,
     answers: { ...details.answers },
     claims: [...(details.claims ?? [])],
+    pick: details.pick ?? null,
   };
 }
 
 export const UNCHANGED_NOTICE = "Nothing changed, so nothing was recorded. To accept it as it is, press Esc, then A to approve.";
+export const UNCHANGED_CANDIDATE_NOTICE = "Nothing changed, so nothing was recorded. To accept the candidate as it is, press Esc, then its number to pick it as the best.";
 
 /** Saving the editor: a notice when there is nothing valid to record, else the content to record. */
 export function editSaved(mode: Extract<ReviewMode, { kind: "edit" }>): { notice: string } | { edited: EditedContent } {
   const problem = draftProblem(mode.draft);
   if (problem !== null) return { notice: problem };
-  if (isUnchanged(mode.draft, mode.initial)) return { notice: UNCHANGED_NOTICE };
+  if (isUnchanged(mode.draft, mode.initial)) return { notice: mode.draft.kind === "comparison" ? UNCHANGED_CANDIDATE_NOTICE : UNCHANGED_NOTICE };
   return { edited: finishedDraft(mode.draft) };
 }
 

@@ -13,6 +13,7 @@ import { redactText, shownAnswerFindings } from "./redaction";
 import { answered, answersOf, digitPressed, focusMoved, missingRequired, needsRequired, NO_ANSWERS, type FormAnswers } from "./reviewForm";
 import { useReviewForm } from "./useReviewForm";
 import { checksOf, doubtfulCount } from "./claimChecks";
+import { approveRefusal, candidateCount, pickOf } from "./comparisonPicks";
 import { useClaimChecks } from "./useClaimChecks";
 import { newDecisionId } from "./ids";
 import { itemCache } from "./itemCache";
@@ -177,7 +178,9 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
   const { mode, reasons } = state;
   const target = decidable(state, selectedId);
   const [formRevision, setFormRevision] = useState(0);
-  const { form: reviewForm, loading: formLoading } = useReviewForm(state.current?.item.domain ?? null, `${backgroundRevision}:${formRevision}`);
+  // A comparison answers no form (the core refuses answers with one): its pick is its judgement.
+  const formDomain = state.current === null || candidateCount(state.current.item) > 0 ? null : state.current.item.domain;
+  const { form: reviewForm, loading: formLoading } = useReviewForm(formDomain, `${backgroundRevision}:${formRevision}`);
   const questions = reviewForm?.questions ?? NO_QUESTIONS;
   const [formAnswers, setFormAnswers] = useState<FormAnswers>(NO_ANSWERS);
   const formNow = shownId === null ? NO_ANSWERS : answersOf(formAnswers, shownId);
@@ -213,9 +216,17 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     claims.clear();
     void steps.decide(target.item, decisionDraft(newDecisionId(), target.item, action, { ...details, answers, claims: checks }));
   };
-  /** Approves, after a confirmation when claims are marked unsupported or contradicted and the domain asks. */
+  /**
+   * Approves, after a confirmation when claims are marked unsupported or contradicted and the
+   * domain asks. A comparison is approved by its pick instead: this only says how.
+   */
   const approve = () => {
     if (target === null || steps.pending()) return;
+    const refused = approveRefusal(target.item);
+    if (refused !== null) {
+      showToast({ tone: "info", text: refused });
+      return;
+    }
     const doubtful = adjudicating ? 0 : doubtfulCount(claims.draftOf(target.item));
     if (doubtful > 0 && claims.confirmApprove && mode.kind === "browse") {
       if (!blockedByForm("approve")) setMode({ kind: "confirm-approve", doubtful });
@@ -223,10 +234,26 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     }
     decide("approve");
   };
+  /** Approves a comparison with `choice`: its best candidate (as shown, from 1) or a tie. */
+  const pick = (choice: number | "tie") => {
+    if (target === null || steps.pending()) return;
+    const picked = pickOf(target.item, choice);
+    if ("notice" in picked) showToast({ tone: "info", text: picked.notice });
+    else decide("approve", { pick: picked.pick });
+  };
+  const openEditor = (item: Item, candidate?: number) => {
+    const draft = initialDraft(item, candidate);
+    setMode({ kind: "edit", draft, initial: draft, notice: null });
+  };
+  /** Opens the editor; a comparison's first asks which candidate the edit starts from. */
   const startEdit = () => {
     if (target === null || blockedByForm("edit")) return;
-    const draft = initialDraft(target.item);
-    setMode({ kind: "edit", draft, initial: draft, notice: null });
+    if (candidateCount(target.item) > 0) setMode({ kind: "choose-candidate" });
+    else openEditor(target.item);
+  };
+  /** The comparison's edit starts from `candidate` (as shown, from 1). */
+  const editCandidate = (candidate: number) => {
+    if (target !== null && mode.kind === "choose-candidate" && candidate >= 1 && candidate <= candidateCount(target.item)) openEditor(target.item, candidate - 1);
   };
   /**
    * Opens the editor (or keeps the open one) with the privacy screen's findings in the shown
@@ -333,6 +360,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** Resolves once the undo or redo is recorded and shown (or refused). */
     revert: (which: "undo" | "redo") => steps.revert(which),
     approve,
+    pick,
     confirmApprove: () => {
       if (mode.kind === "confirm-approve") decide("approve");
     },
@@ -347,6 +375,7 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** A form was saved or removed here: fetch the forms again. */
     formsChanged: () => setFormRevision((n) => n + 1),
     startEdit,
+    editCandidate,
     redact,
     startReject,
     startSme,

@@ -1,12 +1,13 @@
 // The reviews that disagree on an item, side by side, for the adjudicator: who decided what,
-// with reasons and notes, and answer edits as diffs against the model's answer. The
+// with reasons and notes, and text edits as diffs against the model's text they correct. The
 // adjudicator's own A / E / R then records the final decision.
 import { useEffect, useState } from "react";
 import type { AdjudicationCase } from "../bindings/AdjudicationCase";
+import type { ItemBody } from "../bindings/ItemBody";
 import type { CallError } from "../api";
 import type { RejectReason } from "../bindings/RejectReason";
 import * as api from "../api";
-import { DiffView } from "./DiffView";
+import { EditDiff } from "./DiffView";
 import { SafeText } from "./SafeText";
 
 const ACTION_LABEL = { approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs SME", revert: "reverted" } as const;
@@ -16,10 +17,11 @@ interface AdjudicationPanelProps {
   /** Bumped when the item changed, to reload its reviews. */
   version: number;
   reasons: RejectReason[];
-  originalAnswer: string | null;
+  /** The item's content, to diff text edits against. */
+  body: ItemBody;
 }
 
-export function AdjudicationPanel({ externalId, version, reasons, originalAnswer }: AdjudicationPanelProps) {
+export function AdjudicationPanel({ externalId, version, reasons, body }: AdjudicationPanelProps) {
   const [shown, setShown] = useState<{ id: string; case: AdjudicationCase } | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   useEffect(() => {
@@ -40,7 +42,7 @@ export function AdjudicationPanel({ externalId, version, reasons, originalAnswer
       <h3 className="label">
         Reviews disagree <span className="label-count">{decisions?.length ?? "…"}</span>
       </h3>
-      <p className="muted">Your decision (A, E or R) is final and is what export uses.</p>
+      <p className="muted">Your decision ({body.kind === "comparison" ? `1–${body.candidates.length} or = to pick` : "A"}, E or R) is final and is what export uses.</p>
       <div className="adjudication-columns">
         {(decisions ?? []).map((d) => (
           <article key={d.id} className="adjudication-review" data-testid="adjudication-review" data-reviewer={d.reviewer} data-action={d.action}>
@@ -56,7 +58,7 @@ export function AdjudicationPanel({ externalId, version, reasons, originalAnswer
                 <SafeText text={d.note} />
               </p>
             )}
-            {d.edited?.kind === "answer" && originalAnswer !== null && <DiffView before={originalAnswer} after={d.edited.answer} />}
+            <EditDiff body={body} decision={d} />
           </article>
         ))}
       </div>

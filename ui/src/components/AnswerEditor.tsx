@@ -13,7 +13,7 @@ export interface AnswerEditorProps {
   onCancel: () => void;
 }
 
-/** The answer editor with a live word-level diff against the model's original answer. */
+/** The answer editor with a live word-level diff against the model's original answer (`against` names it). */
 export function AnswerEditor({
   text,
   notice,
@@ -22,7 +22,8 @@ export function AnswerEditor({
   onCancel,
   original,
   findings,
-}: AnswerEditorProps & { original: string; findings: readonly Sensitive[] }) {
+  against = "the model answer",
+}: AnswerEditorProps & { original: string; findings: readonly Sensitive[]; against?: string }) {
   const redaction = redactText(text, findings);
   const textarea = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
@@ -60,7 +61,7 @@ export function AnswerEditor({
           </button>
         </p>
       )}
-      <h3 className="label">Live diff against the model answer</h3>
+      <h3 className="label">Live diff against {against}</h3>
       <DiffView before={original} after={text} testId="live-diff" />
       <EditorActions notice={notice} onSave={onSave} onCancel={onCancel} />
     </section>

@@ -5,10 +5,10 @@ import type { Sensitive } from "../bindings/Sensitive";
 import type { Vetting } from "../bindings/Vetting";
 import type { ClaimDraft } from "../claimChecks";
 import { citedPassage } from "../grounding";
-import { findingsIn, passageFindings } from "../redaction";
+import { findingsIn } from "../redaction";
 import { AnswerEditor, type AnswerEditorProps } from "./AnswerEditor";
 import { DiffView } from "./DiffView";
-import { EvidencePassage } from "./EvidencePassage";
+import { EvidenceColumn } from "./EvidenceColumn";
 import { ClaimsPanel } from "./ClaimsPanel";
 import { Markdown, PrivacyMarked } from "./Markdown";
 import { PrivacyFindings } from "./PrivacyFindings";
@@ -96,25 +96,13 @@ export const AnswerView = memo(function AnswerView(props: AnswerViewProps) {
         )}
         {vetting !== null && <VettingPanel vetting={vetting} />}
       </div>
-      <aside className="evidence-column" aria-label="Evidence">
-        <h3 className="label">
-          Evidence <span className="label-count">{body.evidence.length}</span>
-        </h3>
-        {body.evidence.length === 0 ? (
-          <p className="muted">The model was given no passages.</p>
-        ) : (
-          body.evidence.map((passage) => (
-            <EvidencePassage
-              key={passage.id}
-              passage={passage}
-              cited={passage.id === citedId}
-              highlight={highlightFor(passage.id)}
-              linked={shownClaim?.spans.filter((span) => span.passage === passage.id) ?? NO_SPANS}
-              sensitive={passageFindings(sensitive, passage.id)}
-            />
-          ))
-        )}
-      </aside>
+      <EvidenceColumn
+        evidence={body.evidence}
+        sensitive={sensitive}
+        citedId={citedId}
+        highlightFor={highlightFor}
+        linkedFor={(passageId) => shownClaim?.spans.filter((span) => span.passage === passageId) ?? NO_SPANS}
+      />
     </div>
   );
 });

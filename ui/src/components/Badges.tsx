@@ -2,11 +2,12 @@
 import type { ItemKind } from "../bindings/ItemKind";
 import type { ItemStatus } from "../bindings/ItemStatus";
 import type { Verdict } from "../bindings/Verdict";
+import { itemKindLabel } from "../itemKinds";
 
 const VERDICT_LABEL: Record<Verdict, string> = { pass: "Vetting: pass", flag: "Vetting: flag", fail: "Vetting: fail" };
 
 export function KindBadge({ kind }: { kind: ItemKind }) {
-  return <span className={`kind-badge kind-${kind}`}>{kind}</span>;
+  return <span className={`kind-badge kind-${kind}`}>{itemKindLabel(kind)}</span>;
 }
 
 export function StatusBadge({ status }: { status: ItemStatus }) {

@@ -1,10 +1,12 @@
 // The history panel: every event in the log — who, when, what changed. Edits show their diff
-// against the model answer; reverts name the entry they undo or redo; undone entries are struck.
+// against the model's text they correct; reverts name the entry they undo or redo; undone
+// entries are struck.
 import { memo } from "react";
 import type { Decision } from "../bindings/Decision";
+import type { ItemBody } from "../bindings/ItemBody";
 import type { RejectReason } from "../bindings/RejectReason";
 import { cancelledIds } from "../history";
-import { DiffView } from "./DiffView";
+import { EditDiff } from "./DiffView";
 import { SafeText } from "./SafeText";
 
 const ACTION_LABEL = { approve: "approved", edit: "edited", reject: "rejected", needs_sme: "needs SME", revert: "reverted" } as const;
@@ -18,15 +20,15 @@ function formatTime(iso: string): string {
 interface DecisionHistoryProps {
   history: Decision[];
   reasons: RejectReason[];
-  /** The model's answer, to diff answer edits against. */
-  originalAnswer: string | null;
+  /** The item's content, to diff text edits against (`textEdit`). */
+  body: ItemBody;
   /** Decision id → id of the guideline made from its note. */
   promoted: ReadonlyMap<string, number>;
   /** Makes a guideline of the domain from the decision's note. */
   onPromote: (decisionId: string) => void;
 }
 
-export const DecisionHistory = memo(function DecisionHistory({ history, reasons, originalAnswer, promoted, onPromote }: DecisionHistoryProps) {
+export const DecisionHistory = memo(function DecisionHistory({ history, reasons, body, promoted, onPromote }: DecisionHistoryProps) {
   const reasonLabel = (id: string) => reasons.find((reason) => reason.id === id)?.label ?? id;
   const cancelled = cancelledIds(history);
   const describeRevert = (targetId: string) => {
@@ -79,7 +81,7 @@ export const DecisionHistory = memo(function DecisionHistory({ history, reasons,
                 {decision.edit_distance !== null && <span className="history-version">{decision.edit_distance} word edits</span>}
                 <span className="history-version">v{decision.item_version}</span>
               </span>
-              {decision.edited?.kind === "answer" && originalAnswer !== null && <DiffView before={originalAnswer} after={decision.edited.answer} />}
+              <EditDiff body={body} decision={decision} />
             </li>
           ))}
         </ol>

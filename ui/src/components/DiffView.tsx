@@ -1,4 +1,7 @@
+import type { Decision } from "../bindings/Decision";
+import type { ItemBody } from "../bindings/ItemBody";
 import { diffStats, wordDiff } from "../diff";
+import { textEdit } from "../edits";
 import { SafeText } from "./SafeText";
 
 /** A word-level diff of `before` → `after`: deletions struck through, insertions marked. */
@@ -29,4 +32,10 @@ export function DiffView({ before, after, testId }: { before: string; after: str
       </p>
     </div>
   );
+}
+
+/** A decision's text edit as a diff against the model's text it corrects (`textEdit`); nothing for other decisions. */
+export function EditDiff({ body, decision }: { body: ItemBody; decision: Decision }) {
+  const change = textEdit(body, decision.edited);
+  return change === null ? null : <DiffView before={change.before} after={change.after} />;
 }

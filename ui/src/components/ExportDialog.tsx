@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { QueueFacets } from "../bindings/QueueFacets";
-import { FORMATS, PII_MODES, hasSplit, isTrainingFormat, type ExportDraft } from "../exportChoices";
+import { FORMATS, PII_MODES, hasSplit, isPreferenceFormat, isTrainingFormat, type ExportDraft } from "../exportChoices";
+import { KIND_OPTIONS, itemKindOf } from "../itemKinds";
 import { Kbd } from "./Badges";
 import { FilterSelect } from "./FilterBar";
 import { OptionSelect } from "./OptionSelect";
@@ -37,6 +38,12 @@ export function ExportDialog({ draft, facets, onChange, onConfirm, onCancel }: E
             <span className="field-label">Privacy screen</span>
             <OptionSelect testId="export-pii" value={draft.pii} options={PII_MODES} onChange={(pii) => onChange({ ...draft, pii })} />
           </label>
+          {isPreferenceFormat(draft.format) && (
+            <label className="field field-inline">
+              <input type="checkbox" data-testid="export-include-ties" checked={draft.includeTies} onChange={(event) => onChange({ ...draft, includeTies: event.target.checked })} />
+              <span>Include ties: a comparison judged a tie gives both orders of each pair of its candidates</span>
+            </label>
+          )}
           {hasSplit(draft.format) && (
             <label className="field">
               <span className="field-label">Validation split (% of prompts)</span>
@@ -59,11 +66,8 @@ export function ExportDialog({ draft, facets, onChange, onConfirm, onCancel }: E
           label="Kind"
           name="export-kind"
           value={draft.kind}
-          options={[
-            { value: "answer", label: "answer" },
-            { value: "relationship", label: "relationship" },
-          ]}
-          onChange={(value) => onChange({ ...draft, kind: value === "answer" || value === "relationship" ? value : null })}
+          options={KIND_OPTIONS}
+          onChange={(value) => onChange({ ...draft, kind: itemKindOf(value) })}
         />
         <FilterSelect label="Domain" name="export-domain" value={draft.domain} options={choices(facets?.domains)} onChange={(domain) => onChange({ ...draft, domain })} />
         <FilterSelect label="Model" name="export-model" value={draft.model} options={choices(facets?.models)} onChange={(model) => onChange({ ...draft, model })} />

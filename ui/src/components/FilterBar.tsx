@@ -8,6 +8,7 @@ import type { QueueFacets } from "../bindings/QueueFacets";
 import type { QueueSort } from "../bindings/QueueSort";
 import type { Criteria } from "../usePagedQueue";
 import { visibleText } from "../invisibles";
+import { KIND_OPTIONS, itemKindOf } from "../itemKinds";
 import { SafeText } from "./SafeText";
 
 interface FilterBarProps {
@@ -159,11 +160,8 @@ export const FilterBar = memo(function FilterBar({ criteria, facets, onChange, o
           label={FILTER_LABELS.kind}
           name="kind"
           value={criteria.kind}
-          options={[
-            { value: "answer", label: "answer" },
-            { value: "relationship", label: "relationship" },
-          ]}
-          onChange={(value) => set("kind", value === "answer" || value === "relationship" ? value : null)}
+          options={KIND_OPTIONS}
+          onChange={(value) => set("kind", itemKindOf(value))}
         />
         <FilterSelect
           label={FILTER_LABELS.verdict}

@@ -7,6 +7,7 @@ import type { RejectReason } from "../bindings/RejectReason";
 import type { ReviewMode } from "../mode";
 import { AdjudicationPanel } from "./AdjudicationPanel";
 import { AnswerView } from "./AnswerView";
+import { ComparisonView } from "./ComparisonView";
 import { KindBadge, StatusBadge } from "./Badges";
 import { DecisionHistory } from "./DecisionHistory";
 import { GuidelinesPanel } from "./GuidelinesPanel";
@@ -110,6 +111,24 @@ export function ItemView(props: ItemViewProps) {
               : null
           }
         />
+      ) : body.kind === "comparison" ? (
+        <ComparisonView
+          key={item.external_id}
+          body={body}
+          latestEdit={item.latest_edit?.kind === "comparison" ? item.latest_edit : null}
+          vetting={item.vetting}
+          sensitive={item.sensitive}
+          editor={
+            draft?.kind === "comparison"
+              ? {
+                  ...editing,
+                  text: draft.answer,
+                  basedOn: draft.based_on,
+                  onChange: (answer) => onDraftChange({ kind: "comparison", answer, based_on: draft.based_on }),
+                }
+              : null
+          }
+        />
       ) : (
         <RelationshipView
           externalId={item.external_id}
@@ -128,13 +147,13 @@ export function ItemView(props: ItemViewProps) {
       )}
       {props.reviewForm !== null && <ReviewFormPanel {...props.reviewForm} />}
       {props.adjudicating && (
-        <AdjudicationPanel externalId={item.external_id} version={item.version} reasons={reasons} originalAnswer={body.kind === "answer" ? body.answer : null} />
+        <AdjudicationPanel externalId={item.external_id} version={item.version} reasons={reasons} body={body} />
       )}
       <GuidelinesPanel domain={item.domain} {...props.guidelines} />
       <DecisionHistory
         history={history}
         reasons={reasons}
-        originalAnswer={body.kind === "answer" ? body.answer : null}
+        body={body}
         promoted={props.promoted}
         onPromote={props.onPromote}
       />

@@ -102,12 +102,19 @@ export function PrivacyMarked({ text, sensitive, highlight }: PrivacyMarkedProps
         finding === null ? (
           plain(part, i)
         ) : (
-          <mark key={i} className="privacy-mark" data-testid="privacy-mark" data-kind={finding.kind} title={`${kindLabel(finding.kind)}: redacted as ${finding.placeholder}`}>
-            <SafeText text={part} />
-          </mark>
+          <PrivacyMark key={i} finding={finding} text={part} />
         ),
       )}
     </>
+  );
+}
+
+/** `text`, an occurrence (or part of one) of the privacy screen's `finding`, marked. */
+export function PrivacyMark({ finding, text }: { finding: Sensitive; text: string }) {
+  return (
+    <mark className="privacy-mark" data-testid="privacy-mark" data-kind={finding.kind} title={`${kindLabel(finding.kind)}: redacted as ${finding.placeholder}`}>
+      <SafeText text={text} />
+    </mark>
   );
 }
 

@@ -1,10 +1,12 @@
-// The dialog of the current mode (reject, needs SME, reviewer, export, LLM run, providers), or
-// nothing. The cheat sheet is not here: App renders it after the jobs panel, where it always was.
+// The dialog of the current mode (reject, needs SME, which candidate to edit, reviewer, export,
+// LLM run, providers), or nothing. The cheat sheet is not here: App renders it after the jobs
+// panel, where it always was.
 import type { QueueFacets } from "../bindings/QueueFacets";
 import { describeQueue } from "../llmRun";
 import type { DialogSave } from "../useDialogSave";
 import type { JobDrafts } from "../useJobDrafts";
 import type { ReviewSession } from "../useReviewSession";
+import { CandidatePrompt } from "./CandidatePrompt";
 import { ExportDialog } from "./ExportDialog";
 import { ConfirmApproveDialog } from "./ConfirmApproveDialog";
 import { NeedsSmeDialog } from "./NeedsSmeDialog";
@@ -42,6 +44,19 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialog
           onCancel={review.cancel}
         />
       );
+    case "choose-candidate": {
+      const item = review.current?.item;
+      if (item?.body.kind !== "comparison") return null;
+      const edit = item.latest_edit;
+      return (
+        <CandidatePrompt
+          candidates={item.body.candidates}
+          editBase={edit?.kind === "comparison" ? edit.based_on : null}
+          onChoose={review.editCandidate}
+          onCancel={review.cancel}
+        />
+      );
+    }
     case "confirm-approve":
       return <ConfirmApproveDialog doubtful={mode.doubtful} approveKey={approveKey} busy={busy} onConfirm={review.confirmApprove} onCancel={review.cancel} />;
     case "sme":

@@ -3,8 +3,11 @@ import type { Sensitive } from "../bindings/Sensitive";
 import { kindLabel } from "../redaction";
 import { Kbd } from "./Badges";
 
-/** Where the findings are: an answer item's answer as shown and the rest, or sample rows. */
-export type FindingsWhere = { kind: "answer"; inAnswer: number; elsewhere: number; redactKey: string | null; onRedact: () => void } | { kind: "samples" };
+/** Where the findings are: an answer item's answer as shown and the rest, a comparison's candidates (and edit) and the rest, or sample rows. */
+export type FindingsWhere =
+  | { kind: "answer"; inAnswer: number; elsewhere: number; redactKey: string | null; onRedact: () => void }
+  | { kind: "candidates"; inCandidates: number; elsewhere: number }
+  | { kind: "samples" };
 
 interface PrivacyFindingsProps {
   /** Every finding in the item as shown. */
@@ -14,7 +17,7 @@ interface PrivacyFindingsProps {
 
 /** What the privacy screen found in the item, and what the reviewer can do about it. */
 export const PrivacyFindings = memo(function PrivacyFindings({ sensitive, where }: PrivacyFindingsProps) {
-  const counted = where.kind === "answer" ? where.inAnswer + where.elsewhere : sensitive.length;
+  const counted = where.kind === "answer" ? where.inAnswer + where.elsewhere : where.kind === "candidates" ? where.inCandidates + where.elsewhere : sensitive.length;
   if (counted === 0) return null;
   const kinds = [...new Set(sensitive.map((s) => kindLabel(s.kind)))].join(", ");
   const note = (
@@ -26,6 +29,14 @@ export const PrivacyFindings = memo(function PrivacyFindings({ sensitive, where 
         <>
           <span>
             Personal data or secrets in the sample rows ({kinds}): {counted}, marked below.
+          </span>
+          {note}
+        </>
+      ) : where.kind === "candidates" ? (
+        <>
+          <span>
+            Personal data or secrets found ({kinds}): {where.inCandidates} in the candidates
+            {where.elsewhere > 0 && `, ${where.elsewhere} in the question or evidence`}. Marked below.
           </span>
           {note}
         </>

@@ -8,6 +8,7 @@ import { AnswerEditor } from "./AnswerEditor";
 import { AssessmentPanel } from "./AssessmentPanel";
 import { CellValue } from "./CellValue";
 import { ClaimsPanel } from "./ClaimsPanel";
+import { ComparisonView } from "./ComparisonView";
 import { DiffView } from "./DiffView";
 import { EvidencePassage } from "./EvidencePassage";
 import { Markdown } from "./Markdown";
@@ -47,6 +48,15 @@ describe("components showing untrusted text", () => {
     const text = `${HOSTILE} *${HOSTILE}* \`${HOSTILE}\` [${HOSTILE}](https://x.test/${RLO}) ![${HOSTILE}](x)\n\n\`\`\`\n${HOSTILE}\n\`\`\``;
     expectDefused(renderToStaticMarkup(<Markdown text={text} />), "markdown");
     expectDefused(renderToStaticMarkup(<Markdown text={text} highlight={new Set(["pay"])} />), "markdown with grounding highlight");
+  });
+
+  it("ComparisonView: question, models, marked and unmarked candidate words", () => {
+    const candidates = [
+      { model: HOSTILE, answer: `keep ${RLO}gone` },
+      { model: "m2", answer: `keep ${HOSTILE}` },
+    ];
+    const markup = renderToStaticMarkup(<ComparisonView body={{ question: HOSTILE, candidates, evidence: [] }} latestEdit={null} vetting={null} sensitive={[]} editor={null} />);
+    expectDefused(markup, "comparison");
   });
 
   it("CellValue: strings and objects", () => {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { approveRefusal, candidateCount, pickOf } from "./comparisonPicks";
+import { testComparison, testItem } from "./reviewFixtures";
+
+const comparison = testComparison("cmp-1", ["Todd Phillips.", "Steven Spielberg.", "Todd Phillips directed it."]);
+
+describe("picking a comparison's best candidate", () => {
+  it("turns the key's candidate (from 1) into the pick the core stores (from 0)", () => {
+    expect(pickOf(comparison, 1), "key 1").toEqual({ pick: { best: 0 } });
+    expect(pickOf(comparison, 3), "key 3").toEqual({ pick: { best: 2 } });
+    expect(pickOf(comparison, "tie"), "=").toEqual({ pick: "tie" });
+  });
+
+  it("records nothing for a candidate the comparison does not have, and says which it has", () => {
+    expect(pickOf(comparison, 4), "three candidates").toEqual({ notice: "There is no candidate 4. Pick the best candidate with 1–3, or = for a tie." });
+    expect(pickOf(comparison, 0), "there is no candidate 0 on screen").toHaveProperty("notice");
+  });
+
+  it("records nothing on an answer, which has no candidates", () => {
+    expect(pickOf(testItem("qa-1"), "tie"), "= on an answer").toHaveProperty("notice");
+    expect(candidateCount(testItem("qa-1")), "an answer").toBe(0);
+    expect(candidateCount(comparison), "the comparison").toBe(3);
+    expect(candidateCount(null), "nothing shown").toBe(0);
+  });
+});
+
+describe("the plain approve key", () => {
+  it("records nothing on a comparison and says how to pick", () => {
+    expect(approveRefusal(comparison), "the core needs a pick with a comparison's approve").toBe("Pick the best candidate with 1–3, or = for a tie");
+  });
+
+  it("approves anything else", () => {
+    expect(approveRefusal(testItem("qa-1")), "an answer").toBeNull();
+  });
+});
