@@ -17,6 +17,18 @@ pub enum ItemKind {
     Comparison,
 }
 
+impl ItemKind {
+    /// The serde spelling, as stored in `items.kind`, without serializing (imports write it
+    /// for every item).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Answer => "answer",
+            ItemKind::Relationship => "relationship",
+            ItemKind::Comparison => "comparison",
+        }
+    }
+}
+
 /// Projection of an item's effective decision (see `store::effective_decision`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

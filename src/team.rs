@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::domain::{Action, Decision, EditedContent, ItemStatus, QueueEntry};
+use crate::domain::{Action, Decision, EditedContent, ItemStatus, Pick, QueueEntry};
 use crate::edit_distance::{word_edit_distance, words};
 
 /// What a reviewer may do. Analysts and SMEs review; adjudicators also record final decisions.
@@ -89,6 +89,8 @@ pub struct LogEntry {
     pub clock: i64,
     pub supersedes: Vec<String>,
     pub adjudication: bool,
+    /// A comparison's pick, given with an approve.
+    pub pick: Option<Pick>,
 }
 
 impl LogEntry {
@@ -109,14 +111,18 @@ pub struct Resolution {
     pub decided_by: Option<String>,
 }
 
-/// Whether two reviews agree: the same action and, for edits, corrections within
-/// [`EDIT_AGREEMENT_FRACTION`]. Reject reasons and notes do not matter.
+/// Whether two reviews agree: the same action, the same pick of a comparison's candidates and,
+/// for edits, corrections within [`EDIT_AGREEMENT_FRACTION`] (a comparison's new answers too,
+/// whichever candidate they started from). Reject reasons and notes do not matter.
 pub fn agree(a: &LogEntry, b: &LogEntry) -> bool {
-    if a.action != b.action {
+    if a.action != b.action || a.pick != b.pick {
         return false;
     }
     match (&a.edited, &b.edited) {
-        (Some(EditedContent::Answer { answer: x }), Some(EditedContent::Answer { answer: y })) => {
+        (
+            Some(EditedContent::Answer { answer: x } | EditedContent::Comparison { answer: x, .. }),
+            Some(EditedContent::Answer { answer: y } | EditedContent::Comparison { answer: y, .. }),
+        ) => {
             let longer = words(x).count().max(words(y).count());
             let allowed = (longer as f64 * EDIT_AGREEMENT_FRACTION).floor() as usize;
             word_edit_distance(x, y) <= allowed
@@ -242,6 +248,8 @@ pub struct AdjudicationCase {
     pub entry: QueueEntry,
     /// The reviews that disagree, by reviewer name.
     pub decisions: Vec<Decision>,
+    /// A comparison's picks given with those reviews (approvals), by decision id.
+    pub picks: Vec<crate::store::RecordedPick>,
 }
 
 #[cfg(test)]
@@ -258,6 +266,7 @@ mod tests {
             clock,
             supersedes: Vec::new(),
             adjudication: false,
+            pick: None,
         }
     }
 
@@ -335,6 +344,43 @@ mod tests {
             &edit("d", "d", "short text", 1),
             &edit("e", "e", "short txt", 2)
         ));
+    }
+
+    #[test]
+    fn reviews_of_a_comparison_agree_only_on_the_same_pick() {
+        let pick = |id: &str, reviewer: &str, pick: Pick| LogEntry {
+            pick: Some(pick),
+            ..entry(id, reviewer, Action::Approve, 1)
+        };
+        let (a, b) = (
+            pick("a", "ann", Pick::Best(0)),
+            pick("b", "bo", Pick::Best(1)),
+        );
+        assert!(
+            !agree(&a, &b),
+            "both approve, but pick different candidates"
+        );
+        assert_eq!(resolve(&[a.clone(), b], 2).review, ReviewState::Conflict);
+        assert!(agree(&a, &pick("c", "cy", Pick::Best(0))));
+        assert!(
+            !agree(&pick("t", "ann", Pick::Tie), &a),
+            "a tie is not a pick"
+        );
+        let from = |id: &str, text: &str, based_on: u8| LogEntry {
+            edited: Some(EditedContent::Comparison {
+                answer: text.into(),
+                based_on,
+            }),
+            ..entry(id, "ann", Action::Edit, 1)
+        };
+        let text = "one two three four five six seven eight nine ten";
+        assert!(
+            agree(
+                &from("x", text, 0),
+                &from("y", &text.replace("ten", "11"), 1)
+            ),
+            "new answers agree like answer edits, whichever candidate they started from"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::decision_rows::{DECISION_COLUMNS, item_log, read_decision};
 use super::item_rows::{QUEUE_COLUMNS, VISIBLE, item_row_id, read_queue_entry};
 use super::projection::required_reviews;
 use super::{Store, parse_json};
-use crate::domain::Decision;
+use crate::domain::{Decision, QueueEntry};
 use crate::error::Result;
 use crate::team::{AdjudicationCase, ReviewState, alive, heads};
 
@@ -44,10 +44,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         entries
             .into_iter()
-            .map(|entry| {
-                let decisions = self.current_reviews(entry.id)?;
-                Ok(AdjudicationCase { entry, decisions })
-            })
+            .map(|entry| self.case_of(entry))
             .collect()
     }
 
@@ -58,8 +55,20 @@ impl Store {
             .conn
             .prepare_cached(&format!("SELECT {QUEUE_COLUMNS} FROM items WHERE id = ?1"))?
             .query_row([item_id], read_queue_entry)?;
-        let decisions = self.current_reviews(item_id)?;
-        Ok(AdjudicationCase { entry, decisions })
+        self.case_of(entry)
+    }
+
+    /// The case of the item `entry` shows: its current reviews and the picks given with them.
+    fn case_of(&self, entry: QueueEntry) -> Result<AdjudicationCase> {
+        let decisions = self.current_reviews(entry.id)?;
+        let picks = (self.picks(&entry.external_id)?.into_iter())
+            .filter(|p| decisions.iter().any(|d| d.id == p.decision_id))
+            .collect();
+        Ok(AdjudicationCase {
+            entry,
+            decisions,
+            picks,
+        })
     }
 
     /// The reviews that currently count for the item (see [`crate::team::heads`]), by reviewer.

@@ -97,8 +97,10 @@ pub(super) fn next_clock(conn: &Connection) -> Result<i64> {
 /// Every event on the item, as the resolver reads it.
 pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes, adjudication
-         FROM decisions WHERE item_id = ?1 ORDER BY clock, id",
+        r#"SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes, adjudication,
+                  (SELECT CASE WHEN p.best IS NULL THEN '"tie"' ELSE json_object('best', p.best) END
+                   FROM comparison_picks p WHERE p.decision_id = d.id)
+           FROM decisions d WHERE item_id = ?1 ORDER BY clock, id"#,
     )?;
     let rows = stmt.query_map([item_id], |r| {
         Ok(LogEntry {
@@ -117,6 +119,10 @@ pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>>
                 .transpose()?
                 .unwrap_or_default(),
             adjudication: r.get(7)?,
+            pick: r
+                .get::<_, Option<String>>(8)?
+                .map(|p| parse_json(&p))
+                .transpose()?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -155,7 +155,7 @@ impl<'tx> ItemWriter<'tx> {
         let item = &prepared.item;
         let inserted = self.item.execute(params![
             item.external_id,
-            item.body.kind(),
+            item.body.kind().as_str(),
             item.domain,
             item.model,
             prepared.title(),

@@ -435,3 +435,65 @@ fn a_sync_bundle_carries_picks_and_a_bundle_whose_pick_does_not_fit_is_refused_w
         "a refused bundle merges nothing, not even its items"
     );
 }
+
+#[test]
+fn item_kinds_are_stored_in_their_serde_spelling() {
+    use vetted::domain::ItemKind;
+    for kind in [
+        ItemKind::Answer,
+        ItemKind::Relationship,
+        ItemKind::Comparison,
+    ] {
+        assert_eq!(
+            serde_json::to_value(kind).unwrap(),
+            kind.as_str(),
+            "the spelling imports write is the one every reader parses"
+        );
+    }
+}
+
+#[test]
+fn with_two_reviews_required_different_picks_conflict_and_the_adjudicator_sees_both() {
+    let db = temp_db();
+    let lines = [comparison_line("c-1", THREE), comparison_line("c-2", THREE)];
+    let file = db.write_file("c.jsonl", lines.join("\n") + "\n");
+    vetted(&db.path).arg("import").arg(&file).assert().success();
+    vetted(&db.path)
+        .args(["overlap", "set", "2"])
+        .assert()
+        .success();
+    let pick = |item: &str, reviewer: &str, pick: &str| {
+        vetted(&db.path)
+            .args([
+                "decide",
+                item,
+                "approve",
+                "--pick",
+                pick,
+                "--reviewer",
+                reviewer,
+            ])
+            .assert()
+            .success();
+    };
+    pick("c-1", "ana", "1");
+    pick("c-1", "bo", "2");
+    pick("c-2", "ana", "tie");
+    pick("c-2", "bo", "tie");
+    let store = db.open();
+    let state = |id: &str| store.review_state(id).unwrap().0;
+    assert_eq!(
+        state("c-1"),
+        vetted::team::ReviewState::Conflict,
+        "two approvals picking different candidates disagree"
+    );
+    assert_eq!(state("c-2"), vetted::team::ReviewState::Settled);
+    let case = store.adjudication_case("c-1").unwrap();
+    let mut picks: Vec<Pick> = case.picks.iter().map(|p| p.pick).collect();
+    picks.sort_by_key(|p| format!("{p:?}"));
+    assert_eq!(
+        picks,
+        [Pick::Best(0), Pick::Best(1)],
+        "the case shows each review's pick"
+    );
+}

@@ -314,7 +314,8 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     adjudication_case: (args) => {
       const row = find(args.externalId as string);
       const latest = new Map(inForce(row.history).map((d) => [d.reviewer, d]));
-      return { entry: toEntry(row), decisions: [...latest.values()] };
+      // With one reviewer nothing is ever adjudicated between picks, so none are listed.
+      return { entry: toEntry(row), decisions: [...latest.values()], picks: [] };
     },
     adjudicate: (args) => {
       const draft = draftOf("adjudicate", args);

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "react";
 import type { AdjudicationCase } from "../bindings/AdjudicationCase";
 import type { ItemBody } from "../bindings/ItemBody";
+import type { Pick } from "../bindings/Pick";
 import type { CallError } from "../api";
 import type { RejectReason } from "../bindings/RejectReason";
 import * as api from "../api";
@@ -19,6 +20,16 @@ interface AdjudicationPanelProps {
   reasons: RejectReason[];
   /** The item's content, to diff text edits against. */
   body: ItemBody;
+}
+
+/** A review's pick among a comparison's candidates, as shown (from 1). */
+function PickLine({ pick }: { pick: Pick | undefined }) {
+  if (pick === undefined) return null;
+  return (
+    <p className="history-reason" data-testid="adjudication-pick">
+      {pick === "tie" ? "a tie" : `picked candidate ${pick.best + 1}`}
+    </p>
+  );
 }
 
 export function AdjudicationPanel({ externalId, version, reasons, body }: AdjudicationPanelProps) {
@@ -37,6 +48,7 @@ export function AdjudicationPanel({ externalId, version, reasons, body }: Adjudi
   const reasonLabel = (id: string) => reasons.find((r) => r.id === id)?.label ?? id;
   if (error !== null) return <p className="muted" role="alert">{error.message}</p>;
   const decisions = shown?.id === externalId ? shown.case.decisions : null;
+  const pickOf = (decisionId: string) => shown?.case.picks.find((p) => p.decision_id === decisionId)?.pick;
   return (
     <section className="adjudication" aria-label="Reviews to adjudicate" data-testid="adjudication">
       <h3 className="label">
@@ -52,6 +64,7 @@ export function AdjudicationPanel({ externalId, version, reasons, body }: Adjudi
               </strong>{" "}
               <span className={`history-action status-${d.action === "revert" ? "pending" : d.action}`}>{ACTION_LABEL[d.action]}</span>
             </header>
+            <PickLine pick={pickOf(d.id)} />
             {d.reason !== null && <p className="history-reason">{reasonLabel(d.reason)}</p>}
             {d.note !== null && (
               <p className="history-note">
