@@ -3,7 +3,7 @@
 //! `target/bench-import/vetted-1000000.db`.
 //!
 //! `cargo bench --bench review -- [DB] [--decisions N]` measures:
-//! - decide → next: `decide` (approve, its own `IMMEDIATE` transaction, `synchronous=FULL`), then
+//! - decide → next: `decide` (approve — a comparison with a pick —, its own `IMMEDIATE` transaction, `synchronous=FULL`), then
 //!   loading the next pending item as the app does (`Store::item_shown`) — p50/p95/p99 over N decisions (default 300);
 //!   and, of that load, the privacy screen of the item's shown texts (`Item::privacy_findings`)
 //!   and its claims with their grounding hints (`claims::claims_of`), each timed again on the
@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use vetted::Store;
 use vetted::claims::claims_of;
-use vetted::domain::{Action, DecisionInput, ItemBody, ItemStatus, QueueCursor};
+use vetted::domain::{Action, DecisionInput, Feedback, ItemBody, ItemStatus, Pick, QueueCursor};
 use vetted::store::{ConfidentPass, QueueFilter, QueueSort, SearchOrder};
 
 mod common;
@@ -60,19 +60,27 @@ fn main() {
     let (mut decide, mut decide_next, mut screen, mut claims) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for pair in ids.windows(2).take(decisions) {
-        let version = store.item(&pair[0]).expect("item").version;
+        let item = store.item(&pair[0]).expect("item");
+        // A comparison is approved with a pick (`make_stats_db.py --comparisons`).
+        let feedback = Feedback {
+            pick: matches!(item.body, ItemBody::Comparison(_)).then_some(Pick::Best(0)),
+            ..Feedback::default()
+        };
         let t = Instant::now();
         store
-            .decide(&DecisionInput {
-                id: format!("bench-{run}-{}", pair[0]),
-                item: pair[0].clone(),
-                item_version: version,
-                reviewer: "bench".into(),
-                action: Action::Approve,
-                edited: None,
-                reason: None,
-                note: None,
-            })
+            .decide_with(
+                &DecisionInput {
+                    id: format!("bench-{run}-{}", pair[0]),
+                    item: pair[0].clone(),
+                    item_version: item.version,
+                    reviewer: "bench".into(),
+                    action: Action::Approve,
+                    edited: None,
+                    reason: None,
+                    note: None,
+                },
+                &feedback,
+            )
             .expect("decide");
         let decided = t.elapsed();
         // As the app loads it: with the privacy screen's findings and the claims.

@@ -63,3 +63,13 @@ CREATE TRIGGER comparison_picks_no_delete BEFORE DELETE ON comparison_picks
 BEGIN
     SELECT RAISE(ABORT, 'comparison picks are append-only: DELETE is not allowed');
 END;
+
+-- Agreement between reviewers (`stats_ratings`, 0010) compares their actions, but two approvals of
+-- a comparison agree only when they pick the same candidate (`team::agree`), which an action does
+-- not say. So a comparison's ratings are not kept, and the agreement figures cover answers and
+-- relationships; disagreeing picks reach the adjudication queue.
+CREATE TRIGGER stats_ratings_not_comparisons AFTER INSERT ON stats_ratings
+WHEN (SELECT kind FROM items WHERE id = NEW.item_id) = 'comparison'
+BEGIN
+    DELETE FROM stats_ratings WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;
+END;

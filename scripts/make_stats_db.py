@@ -29,6 +29,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--sentences", action="store_true",
                         help="answers of 6 sentences and passages of 9 (claims to check) instead of one run of words")
+    parser.add_argument("--comparisons", action="store_true",
+                        help="every item a comparison of 3 candidate answers; approvals pick one")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     words = [f"w{i}" for i in range(5000)]
@@ -53,6 +55,13 @@ def main() -> None:
                     "evidence": [{"id": f"d{i}-{k}", "title": text(4), "text": prose(110, 9),
                                   "source": "s3://docs"} for k in range(2)],
                 }
+                if args.comparisons:
+                    del item["answer"], item["model"]
+                    item["kind"] = "comparison"
+                    item["candidates"] = [
+                        {"model": m, "answer": prose(70, 6)}
+                        for m in ["llama-3.1-8b", "qwen2.5-7b", "mistral-7b"]
+                    ]
                 if rng.random() < 0.5:
                     item["vetting"] = {"model": "vetter-1",
                                        "verdict": rng.choice(["pass", "pass", "flag", "fail"]),
@@ -84,7 +93,9 @@ def main() -> None:
         did = str(uuid.UUID(int=rng.getrandbits(128)))
         stamp = at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         rows.append((did, item_id, v, r, action,
-                     json.dumps({"kind": "answer", "answer": "edited"}) if action == "edit" else None,
+                     json.dumps({"kind": "comparison", "answer": "edited", "based_on": 0}
+                                if args.comparisons else {"kind": "answer", "answer": "edited"})
+                     if action == "edit" else None,
                      rng.choice(REASONS) if action == "reject" else None,
                      "which quarter?" if action == "needs_sme" else None, stamp, None,
                      rng.choice([0, 1, 2, 3, 5, 8, 13, 40, 120]) if action == "edit" else None))
@@ -105,6 +116,11 @@ def main() -> None:
     conn.executemany("INSERT INTO decisions (id, item_id, item_version, reviewer, action, "
                      "edited_payload, reason, note, decided_at, reverts, edit_distance) "
                      "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows + reverts)
+    if args.comparisons:
+        # An approve of a comparison carries its pick: the best of three, or a tie.
+        conn.executemany("INSERT INTO comparison_picks (decision_id, best) VALUES (?, ?)",
+                         [(row[0], rng.choice([0, 1, 2, None])) for row in rows
+                          if row[4] == "approve"])
     status = {"approve": "approved", "edit": "edited", "reject": "rejected",
               "needs_sme": "needs_sme"}
     # The effective decision is the latest one not undone, settled (one required review), as

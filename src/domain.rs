@@ -552,6 +552,9 @@ pub struct Decision {
     /// For `edit`: word-level edit distance from the model's output (computed by the core).
     #[ts(type = "number | null")]
     pub edit_distance: Option<i64>,
+    /// For an approve of a comparison: the best candidate, or a tie.
+    #[serde(default)]
+    pub pick: Option<Pick>,
 }
 
 /// What a reviewer submits (the CLI directly, the app as a [`DecisionDraft`]). `id` is generated

@@ -246,10 +246,8 @@ pub fn resolve(log: &[LogEntry], k: u32) -> Resolution {
 #[ts(export)]
 pub struct AdjudicationCase {
     pub entry: QueueEntry,
-    /// The reviews that disagree, by reviewer name.
+    /// The reviews that disagree, by reviewer name (a comparison's with their picks).
     pub decisions: Vec<Decision>,
-    /// A comparison's picks given with those reviews (approvals), by decision id.
-    pub picks: Vec<crate::store::RecordedPick>,
 }
 
 #[cfg(test)]

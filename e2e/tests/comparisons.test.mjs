@@ -96,7 +96,7 @@ test('comparisons are picked, edited and tied by keys, and the picks are stored 
   assert.deepEqual(edit, { kind: 'comparison', answer: NEW_ANSWER, based_on: 2 }, 'the edit names the candidate it started from');
 
   const shown = JSON.parse(execFileSync(cliBinary, ['--db', db, 'show', 'cmp-1', '--json']).toString());
-  assert.deepEqual(shown.picks.map((p) => p.pick), [{ best: 1 }], 'vetted show has the pick');
+  assert.deepEqual(shown.decisions.map((d) => d.pick), [{ best: 1 }], 'vetted show has the pick with its decision');
 
   const out = join(mkdtempSync(join(tmpdir(), 'vetted-comparisons-export-')), 'dpo.jsonl');
   execFileSync(cliBinary, ['--db', db, 'export', '--format', 'trl-dpo', '--out', out]);

@@ -16,8 +16,6 @@ use crate::domain::{AnswerBody, ItemBody};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-/// Column of the evidence JSON in [`reviewed_items_sql`].
-
 /// The reason an answer `vetted align vetter` measures is left out (see [`Lines::Skip`]).
 pub(super) const HELD_OUT: &str = "held out for `vetted align vetter`";
 

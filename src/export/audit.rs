@@ -149,7 +149,7 @@ pub(super) fn run(
                 .map(|answers| {
                     screened_answers(&answers, options.pii, &mut manifest.privacy.found)
                 }),
-            pick: match (item.pick, d.edited.as_ref()) {
+            pick: match (d.pick, d.edited.as_ref()) {
                 (Some(Pick::Best(n)), _)
                 | (_, Some(&EditedContent::Comparison { based_on: n, .. })) => {
                     Some((n + 1).to_string())

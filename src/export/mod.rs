@@ -190,6 +190,11 @@ pub fn export(
             "prompt-completion records only apply to trl-sft".into(),
         ));
     }
+    if options.include_ties && options.format.family() != Some(Family::Preference) {
+        return Err(Error::BadRequest(
+            "ties only go into preference pairs: openai-dpo, trl-dpo or trl-reward".into(),
+        ));
+    }
     if let Some(h) = options
         .held_out
         .filter(|h| !(h.share > 0.0 && h.share < 1.0))

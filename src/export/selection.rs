@@ -4,8 +4,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Row, ToSql};
 
-use crate::domain::{Action, Decision, Evidence, ItemBody, ItemKind, Pick, Vetting};
-use crate::store::{parse_json, parse_time, read_body};
+use crate::domain::{Action, Decision, Evidence, ItemBody, ItemKind, Vetting};
+use crate::store::{parse_json, parse_time, pick_json_sql, read_body, read_pick};
 
 /// The `seq` of the decision that counts for item `item_id_sql`.
 ///
@@ -81,13 +81,13 @@ pub(super) const EVIDENCE_JSON: &str =
      FROM (SELECT passage_id, title, text, source FROM evidence e
            WHERE e.item_id = i.id ORDER BY position))";
 
-/// Columns read by [`read_reviewed`]; the last is a comparison's pick as JSON (`NULL` without
-/// one). Queries add their own columns from [`EVIDENCE_COLUMN`] on.
-pub(super) const ROW_COLUMNS: &str =
+/// Columns read by [`read_reviewed`]; the last is a comparison's pick. Queries add their own
+/// columns from [`EVIDENCE_COLUMN`] on.
+pub(super) const ROW_COLUMNS: &str = concat!(
     "i.id, i.external_id, i.kind, i.domain, i.model, i.payload, i.vetting,
-     d.id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason, d.note, d.decided_at,
-     (SELECT CASE WHEN p.best IS NULL THEN '\"tie\"' ELSE json_object('best', p.best) END
-      FROM comparison_picks p WHERE p.decision_id = d.id)";
+     d.id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason, d.note, d.decided_at, ",
+    pick_json_sql!()
+);
 
 /// The first column after [`ROW_COLUMNS`]: the evidence JSON in the training formats.
 pub(super) const EVIDENCE_COLUMN: usize = 16;
@@ -129,8 +129,6 @@ pub struct ReviewedItem {
     pub body: ItemBody,
     pub vetting: Option<Vetting>,
     pub decision: Decision,
-    /// The pick recorded with the decision (an approve of a comparison).
-    pub pick: Option<Pick>,
 }
 
 /// Reads a row of [`reviewed_items_sql`] or [`all_decisions_sql`]. The evidence column is read
@@ -170,12 +168,8 @@ pub fn read_reviewed(
             decided_at: parse_time(text(r, 14)?)?,
             reverts: None,
             edit_distance: None,
+            pick: read_pick(r, 15)?,
         },
-        pick: r
-            .get_ref(15)?
-            .as_str_or_null()?
-            .map(parse_json)
-            .transpose()?,
     })
 }
 

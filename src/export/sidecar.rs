@@ -147,8 +147,8 @@ mod tests {
                     .expect("time"),
                 reverts: None,
                 edit_distance: None,
+                pick: None,
             },
-            pick: None,
         }
     }
 

@@ -371,7 +371,7 @@ fn write_row(
             let compared = ReviewedComparison {
                 action: item.decision.action,
                 candidates: &candidates,
-                pick: item.pick,
+                pick: item.decision.pick,
                 edited: edited.as_deref(),
             };
             let ties = options.include_ties;

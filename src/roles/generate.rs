@@ -103,6 +103,15 @@ pub async fn generate(
             CANDIDATES.end()
         )));
     }
+    // Samples are gathered per question id, so ids must be distinct (`read_questions` checks
+    // files; this checks callers of the library).
+    let mut ids = HashSet::new();
+    if let Some(twice) = questions.iter().find(|q| !ids.insert(q.id.as_str())) {
+        return Err(Error::BadRequest(format!(
+            "question id '{}' appears twice",
+            twice.id
+        )));
+    }
     let provider = ctx.client.provider();
     let total = questions.len();
     let mut todo = Vec::new();
@@ -229,10 +238,16 @@ pub async fn generate(
                 model: model.clone(),
                 body,
                 vetting: None,
-                metadata: serde_json::json!({
-                    "generated_by": {"provider": provider.name, "prompt_version": prompt_version,
-                                     "llm_call": call_id}
-                }),
+                metadata: match sample_calls.as_slice() {
+                    [] => serde_json::json!({
+                        "generated_by": {"provider": provider.name,
+                                         "prompt_version": prompt_version, "llm_call": call_id}
+                    }),
+                    calls => serde_json::json!({
+                        "generated_by": {"provider": provider.name,
+                                         "prompt_version": prompt_version, "llm_calls": calls}
+                    }),
+                },
             };
             if insert_item(tx, &item, None, &now_text())? == Inserted::Clash {
                 return Err(Error::BadRequest(format!(

@@ -12,7 +12,7 @@ use super::Role;
 use super::knowledge::{Knowledge, KnowledgeOptions};
 use super::prompts::{Template, prompts_by_domain, run_version};
 use super::run::{Outcome, RunContext, RunSummary, Written, execute};
-use crate::domain::{Cardinality, Item, ItemBody, Verdict};
+use crate::domain::{Cardinality, Item, ItemBody, ItemKind, Verdict};
 use crate::error::Result;
 use crate::llm::OutputSchema;
 use crate::llm::structured::{chat_structured, parse_reply};
@@ -300,7 +300,8 @@ pub(super) async fn run_vet_calls(
 }
 
 /// Up to `limit` items in queue order; items this agent already vetted are skipped (and
-/// counted) unless `revet`.
+/// counted) unless `revet`, and so are comparisons: the vetting prompt judges one answer, and a
+/// comparison's judgement is the reviewer's pick among several.
 fn select(
     store: &Store,
     agent: &str,
@@ -314,6 +315,10 @@ fn select(
         for entry in &page.entries {
             if chosen.len() == selection.limit {
                 break;
+            }
+            if entry.kind == ItemKind::Comparison {
+                skipped += 1;
+                continue;
             }
             let item = store.item(&entry.external_id)?;
             if !selection.revet && item.vetting.as_ref().is_some_and(|v| v.model == agent) {

@@ -58,17 +58,10 @@ impl Store {
         self.case_of(entry)
     }
 
-    /// The case of the item `entry` shows: its current reviews and the picks given with them.
+    /// The case of the item `entry` shows: its current reviews.
     fn case_of(&self, entry: QueueEntry) -> Result<AdjudicationCase> {
         let decisions = self.current_reviews(entry.id)?;
-        let picks = (self.picks(&entry.external_id)?.into_iter())
-            .filter(|p| decisions.iter().any(|d| d.id == p.decision_id))
-            .collect();
-        Ok(AdjudicationCase {
-            entry,
-            decisions,
-            picks,
-        })
+        Ok(AdjudicationCase { entry, decisions })
     }
 
     /// The reviews that currently count for the item (see [`crate::team::heads`]), by reviewer.

@@ -72,11 +72,12 @@ pub(crate) fn record_alignment_result(
 
 impl Store {
     /// Row id, external id and status of every approved, edited or rejected item of `domain`,
-    /// in row order.
+    /// in row order; not comparisons, which the vetting model does not judge.
     pub fn decided_in_domain(&self, domain: &str) -> Result<Vec<(i64, String, ItemStatus)>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, external_id, status FROM items
-             WHERE domain = ?1 AND status IN ('approved', 'edited', 'rejected') AND {VISIBLE}
+             WHERE domain = ?1 AND status IN ('approved', 'edited', 'rejected')
+               AND kind <> 'comparison' AND {VISIBLE}
              ORDER BY id"
         ))?;
         let rows = stmt.query_map([domain], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

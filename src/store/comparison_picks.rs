@@ -4,8 +4,6 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::Store;
-
 use crate::domain::{Action, Candidate, DecisionInput, EditedContent, ItemKind, Pick};
 use crate::error::{Error, Result};
 
@@ -88,15 +86,10 @@ pub(super) fn pick_of(conn: &rusqlite::Connection, decision_id: &str) -> Result<
         .prepare_cached("SELECT best FROM comparison_picks WHERE decision_id = ?1")?
         .query_row([decision_id], |r| r.get(0))
         .optional()?;
-    Ok(best.map(pick_from_column))
-}
-
-/// A pick from its stored `best` column: a candidate from 0, or NULL for a tie.
-fn pick_from_column(best: Option<i64>) -> Pick {
-    match best {
+    Ok(best.map(|best| match best {
         Some(n) => Pick::Best(n as u8),
         None => Pick::Tie,
-    }
+    }))
 }
 
 /// Stores `pick` with decision `decision_id` (just recorded in `tx`).
@@ -108,31 +101,4 @@ pub(super) fn insert_pick(tx: &Transaction<'_>, decision_id: &str, pick: Pick) -
     tx.prepare_cached("INSERT INTO comparison_picks (decision_id, best) VALUES (?1, ?2)")?
         .execute(params![decision_id, best])?;
     Ok(())
-}
-
-/// A pick with the decision it was given with.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct RecordedPick {
-    pub decision_id: String,
-    pub pick: Pick,
-}
-
-impl Store {
-    /// Every pick recorded on item `external_id`, in log order (none for other kinds).
-    pub fn picks(&self, external_id: &str) -> Result<Vec<RecordedPick>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.decision_id, p.best FROM comparison_picks p
-             JOIN decisions d ON d.id = p.decision_id
-             JOIN items i ON i.id = d.item_id
-             WHERE i.external_id = ?1 ORDER BY d.seq",
-        )?;
-        let rows = stmt.query_map([external_id], |r| {
-            Ok(RecordedPick {
-                decision_id: r.get(0)?,
-                pick: pick_from_column(r.get(1)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
 }

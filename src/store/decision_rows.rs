@@ -5,12 +5,27 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{parse_json, parse_time};
-use crate::domain::Decision;
+use crate::domain::{Decision, Pick};
 use crate::error::Result;
 use crate::team::LogEntry;
 
-pub(super) const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer,
-     d.action, d.edited_payload, d.reason, d.note, d.decided_at, d.reverts, d.edit_distance";
+/// SQL expression: the pick recorded with decision `d` (`comparison_picks`) as JSON — `{"best":
+/// n}` or `"tie"`, as [`crate::domain::Pick`] deserializes — or NULL without one. A macro so that
+/// `concat!` can put it in the column lists of constant queries.
+macro_rules! pick_json_sql {
+    () => {
+        r#"(SELECT CASE WHEN p.best IS NULL THEN '"tie"' ELSE json_object('best', p.best) END
+            FROM comparison_picks p WHERE p.decision_id = d.id)"#
+    };
+}
+pub(crate) use pick_json_sql;
+
+/// Read by [`read_decision`]; a query's own columns come after them, from [`DECISION_COLUMN_COUNT`].
+pub(super) const DECISION_COLUMNS: &str = concat!(
+    "d.id, i.external_id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason,
+     d.note, d.decided_at, d.reverts, d.edit_distance, ",
+    pick_json_sql!()
+);
 
 /// SQL condition: decision `d` is not cancelled. A revert `r` of `d` cancels it unless `r` is
 /// itself reverted (a redo). Chains are at most two deep: undo reverts a decision, redo reverts
@@ -74,7 +89,19 @@ pub(super) fn read_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
         decided_at: parse_time(&r.get::<_, String>(8)?)?,
         reverts: r.get(9)?,
         edit_distance: r.get(10)?,
+        pick: read_pick(r, 11)?,
     })
+}
+
+/// How many columns [`DECISION_COLUMNS`] has.
+const DECISION_COLUMN_COUNT: usize = 12;
+
+/// The pick in column `column`, written by [`pick_json_sql`].
+pub(crate) fn read_pick(r: &Row<'_>, column: usize) -> rusqlite::Result<Option<Pick>> {
+    r.get_ref(column)?
+        .as_str_or_null()?
+        .map(parse_json)
+        .transpose()
 }
 
 /// Every event on an item in log order: [`Store::history`].
@@ -96,12 +123,12 @@ pub(super) fn next_clock(conn: &Connection) -> Result<i64> {
 
 /// Every event on the item, as the resolver reads it.
 pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>> {
-    let mut stmt = conn.prepare_cached(
-        r#"SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes, adjudication,
-                  (SELECT CASE WHEN p.best IS NULL THEN '"tie"' ELSE json_object('best', p.best) END
-                   FROM comparison_picks p WHERE p.decision_id = d.id)
-           FROM decisions d WHERE item_id = ?1 ORDER BY clock, id"#,
-    )?;
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes,
+                    adjudication, ",
+        pick_json_sql!(),
+        " FROM decisions d WHERE item_id = ?1 ORDER BY clock, id"
+    ))?;
     let rows = stmt.query_map([item_id], |r| {
         Ok(LogEntry {
             id: r.get(0)?,
@@ -119,10 +146,7 @@ pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>>
                 .transpose()?
                 .unwrap_or_default(),
             adjudication: r.get(7)?,
-            pick: r
-                .get::<_, Option<String>>(8)?
-                .map(|p| parse_json(&p))
-                .transpose()?,
+            pick: read_pick(r, 8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -182,7 +206,7 @@ pub(super) fn batch_events(
     let mut rule = None;
     let events = stmt
         .query_map([batch_id], |r| {
-            rule = Some(r.get::<_, String>(11)?);
+            rule = Some(r.get::<_, String>(DECISION_COLUMN_COUNT)?);
             read_decision(r)
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

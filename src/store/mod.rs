@@ -61,7 +61,6 @@ pub use assessments::Assessed;
 pub use batches::{BatchApproval, Reverted};
 pub(crate) use claim_checks::claims_of_decision;
 pub use claim_checks::{ClaimSettings, RecordedClaims};
-pub use comparison_picks::RecordedPick;
 pub use decision_rows::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
 pub use items::{NewItem, PreparedItem};
@@ -82,6 +81,7 @@ pub use vetting::{Suggestion, VettedDecision, score_of_risk};
 
 pub(crate) use alignment::record_alignment_result;
 pub(crate) use assessments::record_assessment;
+pub(crate) use decision_rows::{pick_json_sql, read_pick};
 pub(crate) use item_rows::read_body;
 pub(crate) use items::{Inserted, insert_item};
 pub(crate) use llm_calls::insert_call;

@@ -415,7 +415,8 @@ fn merge_decision(
                     [&d.item],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                check_pick(kind, &payload, picking(d), Some(given))?;
+                check_pick(kind, &payload, picking(d), Some(given))
+                    .map_err(|e| Error::BadRequest(format!("decision '{}': {e}", d.id)))?;
                 insert_pick(tx, &d.id, given)?;
             }
             (Some(held), Some(given)) if held != given => {

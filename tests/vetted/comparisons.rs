@@ -155,19 +155,29 @@ fn an_approve_records_its_pick_and_picks_that_do_not_fit_are_refused_changing_no
         Feedback::default(),
     );
     assert!(err.contains("starting candidate 8"), "{err}");
+    let picks = |db: &crate::support::TempDb| -> i64 {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("SELECT count(*) FROM comparison_picks", [], |r| r.get(0))
+            .unwrap()
+    };
     assert!(
-        store.history("c-1").unwrap().is_empty() && store.picks("c-1").unwrap().is_empty(),
+        store.history("c-1").unwrap().is_empty() && picks(&db) == 0,
         "refused decisions record nothing"
     );
 
     let decision = store.decide_with(&approve, &pick(Pick::Best(1))).unwrap();
     let again = store.decide_with(&approve, &pick(Pick::Best(1))).unwrap();
     assert_eq!(again.id, decision.id, "a retried decision is recorded once");
-    let picks = store.picks("c-1").unwrap();
-    assert_eq!(picks.len(), 1);
     assert_eq!(
-        (picks[0].decision_id.as_str(), picks[0].pick),
-        (decision.id.as_str(), Pick::Best(1))
+        decision.pick,
+        Some(Pick::Best(1)),
+        "the decision carries its pick"
+    );
+    assert_eq!(picks(&db), 1, "one pick for the decision recorded once");
+    let history = store.history("c-1").unwrap();
+    assert_eq!(
+        (history[0].id.as_str(), history[0].pick),
+        (decision.id.as_str(), Some(Pick::Best(1)))
     );
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     let err = conn
@@ -248,7 +258,10 @@ fn lines(path: &std::path::Path) -> Vec<serde_json::Value> {
 fn decide_pick_is_shown_and_exported_as_preference_pairs_and_in_the_audit() {
     let db = decided_from_the_cli();
     let shown = json_of(vetted(&db.path).args(["show", "c-1", "--json"]));
-    assert_eq!(shown["picks"][0]["pick"], serde_json::json!({"best": 1}));
+    assert_eq!(
+        shown["decisions"][0]["pick"],
+        serde_json::json!({"best": 1})
+    );
     let text = vetted(&db.path).args(["show", "c-1"]).output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
@@ -393,14 +406,13 @@ fn a_sync_bundle_carries_picks_and_a_bundle_whose_pick_does_not_fit_is_refused_w
         .assert()
         .success();
     let store = other.open();
-    let picks: Vec<Pick> = ["c-1", "c-2"]
+    let picks: Vec<Option<Pick>> = ["c-1", "c-2"]
         .iter()
-        .flat_map(|id| store.picks(id).unwrap())
-        .map(|p| p.pick)
+        .map(|id| store.effective_decision(id).unwrap().unwrap().pick)
         .collect();
     assert_eq!(
         picks,
-        [Pick::Best(1), Pick::Tie],
+        [Some(Pick::Best(1)), Some(Pick::Tie)],
         "the merged decisions keep their picks"
     );
     assert_eq!(
@@ -488,12 +500,20 @@ fn with_two_reviews_required_different_picks_conflict_and_the_adjudicator_sees_b
         "two approvals picking different candidates disagree"
     );
     assert_eq!(state("c-2"), vetted::team::ReviewState::Settled);
+    let stats = json_of(vetted(&db.path).args(["stats", "--json"]));
+    assert_eq!(
+        stats["agreement"]["overall"]["items"], 0,
+        "agreement on actions would count the two different picks as agreeing, so comparisons \
+         are left out of it: {}",
+        stats["agreement"]
+    );
     let case = store.adjudication_case("c-1").unwrap();
-    let mut picks: Vec<Pick> = case.picks.iter().map(|p| p.pick).collect();
-    picks.sort_by_key(|p| format!("{p:?}"));
+    let picks: Vec<(&str, Option<Pick>)> = (case.decisions.iter())
+        .map(|d| (d.reviewer.as_str(), d.pick))
+        .collect();
     assert_eq!(
         picks,
-        [Pick::Best(0), Pick::Best(1)],
+        [("ana", Some(Pick::Best(0))), ("bo", Some(Pick::Best(1)))],
         "the case shows each review's pick"
     );
 }

@@ -400,10 +400,10 @@ fn migration_0013_ranks_existing_relationships_by_their_proposed_confidence() {
         crate::support::import_lines(&db, &mut store, &lines);
     }
     {
-        // Back to version 12: what 0013 to 0016 add removed.
+        // Back to version 12: what 0013 to 0018 add removed.
         let conn = rusqlite::Connection::open(&db.path).unwrap();
         conn.execute_batch(
-            "DROP TABLE comparison_picks; DROP TABLE claim_settings; DROP TABLE claim_checks; DROP TABLE form_answers; DROP TABLE review_forms; DROP TABLE prompt_revisions; DROP TABLE alignment_variants; DROP TABLE alignment_results;
+            "DROP TRIGGER stats_ratings_not_comparisons; DROP TABLE comparison_picks; DROP TABLE claim_settings; DROP TABLE claim_checks; DROP TABLE form_answers; DROP TABLE review_forms; DROP TABLE prompt_revisions; DROP TABLE alignment_variants; DROP TABLE alignment_results;
              DROP TABLE alignment_runs; ALTER TABLE llm_calls DROP COLUMN knowledge;
              DROP INDEX items_by_likely; ALTER TABLE items DROP COLUMN likely;
              ALTER TABLE items DROP COLUMN assessment; DROP TABLE relation_assessments;
@@ -456,6 +456,15 @@ fn migration_0018_lets_a_version_17_database_take_comparisons_keeping_its_items(
             refused.is_err(),
             "before 0018 the items table refuses the comparison kind"
         );
+        conn.execute_batch(
+            "INSERT INTO items (external_id, kind, domain, model, title, payload, content_hash,
+                                created_at, updated_at)
+             VALUES ('old-1', 'answer', 'd', 'm', 'q', '{\"question\":\"q\",\"answer\":\"a\"}',
+                     'h', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO decisions (id, item_id, item_version, reviewer, action, decided_at, clock)
+             VALUES ('d-old', 1, 1, 'ana', 'approve', '2026-01-02T00:00:00.000Z', 1);",
+        )
+        .unwrap();
     }
     let comparison = serde_json::json!({
         "kind": "comparison", "id": "c-1", "domain": "finance", "question": "Q3 revenue?",
@@ -495,4 +504,11 @@ fn migration_0018_lets_a_version_17_database_take_comparisons_keeping_its_items(
         integrity, "ok",
         "editing the definition in place leaves a sound file"
     );
+    let history = store.history("old-1").unwrap();
+    assert_eq!(
+        (history.len(), history[0].id.as_str(), history[0].pick),
+        (1, "d-old", None),
+        "the decision from before the migration is kept"
+    );
+    assert_eq!(store.item("old-1").unwrap().body.title(), "q");
 }

@@ -210,6 +210,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
       decided_at: new Date().toISOString(),
       reverts: entry.row.history[entry.row.history.length - 1]?.id ?? null,
       edit_distance: null,
+      pick: null,
     };
     entry.row.history.push(revert);
     return revert;
@@ -314,8 +315,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     adjudication_case: (args) => {
       const row = find(args.externalId as string);
       const latest = new Map(inForce(row.history).map((d) => [d.reviewer, d]));
-      // With one reviewer nothing is ever adjudicated between picks, so none are listed.
-      return { entry: toEntry(row), decisions: [...latest.values()], picks: [] };
+      return { entry: toEntry(row), decisions: [...latest.values()] };
     },
     adjudicate: (args) => {
       const draft = draftOf("adjudicate", args);

@@ -338,6 +338,7 @@ export function seedTeamHistory(rows: StatsRow[], reasons: readonly RejectReason
         decided_at: decidedAt,
         reverts: null,
         edit_distance: act === "edit" ? Math.round(Math.exp(next() * 4)) - 1 : null,
+        pick: null,
       });
       row.item = { ...row.item, status: STATUS[act], version: row.item.version + 1, updated_at: decidedAt };
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approveRefusal, candidateCount, pickOf } from "./comparisonPicks";
+import { approveRefusal, candidateCount, pickOf, pickText } from "./comparisonPicks";
 import { testComparison, testItem } from "./reviewFixtures";
 
 const comparison = testComparison("cmp-1", ["Todd Phillips.", "Steven Spielberg.", "Todd Phillips directed it."]);
@@ -31,5 +31,12 @@ describe("the plain approve key", () => {
 
   it("approves anything else", () => {
     expect(approveRefusal(testItem("qa-1")), "an answer").toBeNull();
+  });
+});
+
+describe("a recorded pick in words", () => {
+  it("numbers the candidate as shown, from 1", () => {
+    expect(pickText({ best: 1 }), "the stored pick counts from 0").toBe("picked candidate 2");
+    expect(pickText("tie")).toBe("a tie");
   });
 });

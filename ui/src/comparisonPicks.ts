@@ -23,6 +23,11 @@ export function pickOf(item: Item, choice: number | "tie"): { pick: CandidatePic
   return { pick: { best: choice - 1 } };
 }
 
+/** A recorded pick in words, the candidate numbered as shown (from 1). */
+export function pickText(pick: CandidatePick): string {
+  return pick === "tie" ? "a tie" : `picked candidate ${pick.best + 1}`;
+}
+
 /** Why the plain approve key records nothing on `item` (a comparison is approved by its pick), or null. */
 export function approveRefusal(item: Item): string | null {
   const count = candidateCount(item);

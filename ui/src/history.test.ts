@@ -14,6 +14,7 @@ const event = (id: string, reverts: string | null = null): Decision => ({
   decided_at: "2026-01-01T00:00:00Z",
   reverts,
   edit_distance: null,
+  pick: null,
 });
 
 describe("cancelledIds", () => {

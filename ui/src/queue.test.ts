@@ -244,6 +244,7 @@ describe("the row of an edited item", () => {
     decided_at: "",
     reverts: null,
     edit_distance: null,
+    pick: null,
   });
 
   it("titles a relationship by the mapping in force, as the core titles the proposal", () => {

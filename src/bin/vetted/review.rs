@@ -89,6 +89,11 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
     let reviewer = reviewer::session_reviewer(store, reviewer)?;
     let current = store.item_shown(&item)?;
     let pick = pick.as_deref().map(parse_cli_pick).transpose()?;
+    if pick.is_some() && !matches!(current.body, ItemBody::Comparison(_)) {
+        return Err(Error::BadRequest(format!(
+            "--pick: '{item}' is not a comparison; only a comparison's candidates are picked"
+        )));
+    }
     let edited = match (action, correction) {
         (Action::Edit, Some(correction)) => Some(edited_content(&current, correction, pick)?),
         (Action::Edit, None) => {
@@ -190,6 +195,14 @@ pub fn set_do_not_train(
     Ok(())
 }
 
+/// A recorded pick in words, candidates numbered as shown.
+pub fn pick_text(pick: Pick) -> String {
+    match pick {
+        Pick::Best(n) => format!("picked candidate {} as the best", n + 1),
+        Pick::Tie => "judged the candidates a tie".into(),
+    }
+}
+
 /// `--pick`: a candidate as shown (`1`–`4`) or `tie`.
 fn parse_cli_pick(text: &str) -> Result<Pick> {
     match text.trim() {
@@ -288,18 +301,12 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
         .into_iter()
         .filter(|c| history.iter().any(|d| d.id == c.decision_id))
         .collect();
-    let picks: Vec<_> = store
-        .picks(id)?
-        .into_iter()
-        .filter(|p| history.iter().any(|d| d.id == p.decision_id))
-        .collect();
     if json {
         print_json(&serde_json::json!({
             "item": item,
             "decisions": history,
             "form_answers": answers,
             "claim_checks": claim_checks,
-            "picks": picks,
             "evidence_computed": evidence,
             "llm": costs,
         }));
@@ -338,11 +345,8 @@ pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Resu
         for recorded in claim_checks.iter().filter(|c| c.decision_id == d.id) {
             print_claim_checks(&recorded.claims);
         }
-        for recorded in picks.iter().filter(|p| p.decision_id == d.id) {
-            match recorded.pick {
-                Pick::Best(n) => println!("      picked candidate {} as the best", n + 1),
-                Pick::Tie => println!("      judged the candidates a tie"),
-            }
+        if let Some(pick) = d.pick {
+            println!("      {}", pick_text(pick));
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use vetted::domain::{EditedContent, ItemBody};
+use vetted::domain::{EditedContent, ItemBody, Pick};
 use vetted::store::{OverlapScope, Since};
 use vetted::team::Role;
 use vetted::{Result, Store, reviewer};
@@ -182,7 +182,18 @@ pub fn adjudication(store: &Store, command: AdjudicationCommand) -> Result<()> {
                 let sides: Vec<String> = case
                     .decisions
                     .iter()
-                    .map(|d| format!("{}: {}", d.reviewer, crate::review::enum_name(&d.action)))
+                    .map(|d| {
+                        let pick = match d.pick {
+                            Some(Pick::Best(n)) => format!(" {}", n + 1),
+                            Some(Pick::Tie) => " tie".into(),
+                            None => String::new(),
+                        };
+                        format!(
+                            "{}: {}{pick}",
+                            d.reviewer,
+                            crate::review::enum_name(&d.action)
+                        )
+                    })
                     .collect();
                 println!(
                     "{:<24} {}  [{}]",
@@ -217,12 +228,19 @@ pub fn adjudication(store: &Store, command: AdjudicationCommand) -> Result<()> {
                     d.id,
                     d.decided_at.format("%Y-%m-%d %H:%M:%S UTC")
                 );
+                if let Some(pick) = d.pick {
+                    println!("  {}", crate::review::pick_text(pick));
+                }
                 for text in [&d.reason, &d.note].into_iter().flatten() {
                     println!("  {text}");
                 }
                 match (&full.body, &d.edited) {
                     (ItemBody::Answer(a), Some(EditedContent::Answer { answer })) => {
                         println!("  {}", word_diff(&a.answer, answer));
+                    }
+                    (ItemBody::Comparison(_), Some(edit @ EditedContent::Comparison { .. })) => {
+                        let from = full.body.edited_from(edit);
+                        println!("  {}", word_diff(&from, &edit.text()));
                     }
                     (_, Some(edit)) => {
                         println!("  {}", serde_json::to_string(edit).unwrap_or_default())

@@ -341,6 +341,11 @@ async fn generate_with_samples_queues_one_comparison_of_that_many_sampled_answer
     .await
     .unwrap_err();
     assert!(refused.to_string().contains("2 to 4"), "{refused}");
+    let twice = vec![question.clone(), question.clone()];
+    let refused = generate(&mut store, &ctx, twice, Default::default(), 2)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("appears twice"), "{refused}");
     assert!(server.requests().is_empty(), "a refused run calls nothing");
 
     let summary = generate(&mut store, &ctx, vec![question], Default::default(), 3)
@@ -374,6 +379,14 @@ async fn generate_with_samples_queues_one_comparison_of_that_many_sampled_answer
         store.item_costs("q-1").unwrap().calls,
         3,
         "every sample's call is linked to the item"
+    );
+    assert_eq!(
+        item.metadata["generated_by"]["llm_calls"]
+            .as_array()
+            .map(Vec::len),
+        Some(3),
+        "the item names its calls: {}",
+        item.metadata
     );
 }
 

@@ -4,10 +4,10 @@
 import { useEffect, useState } from "react";
 import type { AdjudicationCase } from "../bindings/AdjudicationCase";
 import type { ItemBody } from "../bindings/ItemBody";
-import type { Pick } from "../bindings/Pick";
 import type { CallError } from "../api";
 import type { RejectReason } from "../bindings/RejectReason";
 import * as api from "../api";
+import { pickText } from "../comparisonPicks";
 import { EditDiff } from "./DiffView";
 import { SafeText } from "./SafeText";
 
@@ -20,16 +20,6 @@ interface AdjudicationPanelProps {
   reasons: RejectReason[];
   /** The item's content, to diff text edits against. */
   body: ItemBody;
-}
-
-/** A review's pick among a comparison's candidates, as shown (from 1). */
-function PickLine({ pick }: { pick: Pick | undefined }) {
-  if (pick === undefined) return null;
-  return (
-    <p className="history-reason" data-testid="adjudication-pick">
-      {pick === "tie" ? "a tie" : `picked candidate ${pick.best + 1}`}
-    </p>
-  );
 }
 
 export function AdjudicationPanel({ externalId, version, reasons, body }: AdjudicationPanelProps) {
@@ -48,7 +38,6 @@ export function AdjudicationPanel({ externalId, version, reasons, body }: Adjudi
   const reasonLabel = (id: string) => reasons.find((r) => r.id === id)?.label ?? id;
   if (error !== null) return <p className="muted" role="alert">{error.message}</p>;
   const decisions = shown?.id === externalId ? shown.case.decisions : null;
-  const pickOf = (decisionId: string) => shown?.case.picks.find((p) => p.decision_id === decisionId)?.pick;
   return (
     <section className="adjudication" aria-label="Reviews to adjudicate" data-testid="adjudication">
       <h3 className="label">
@@ -64,7 +53,11 @@ export function AdjudicationPanel({ externalId, version, reasons, body }: Adjudi
               </strong>{" "}
               <span className={`history-action status-${d.action === "revert" ? "pending" : d.action}`}>{ACTION_LABEL[d.action]}</span>
             </header>
-            <PickLine pick={pickOf(d.id)} />
+            {d.pick !== null && (
+              <p className="history-reason" data-testid="adjudication-pick">
+                {pickText(d.pick)}
+              </p>
+            )}
             {d.reason !== null && <p className="history-reason">{reasonLabel(d.reason)}</p>}
             {d.note !== null && (
               <p className="history-note">

@@ -5,6 +5,7 @@ import { memo } from "react";
 import type { Decision } from "../bindings/Decision";
 import type { ItemBody } from "../bindings/ItemBody";
 import type { RejectReason } from "../bindings/RejectReason";
+import { pickText } from "../comparisonPicks";
 import { cancelledIds } from "../history";
 import { EditDiff } from "./DiffView";
 import { SafeText } from "./SafeText";
@@ -62,6 +63,11 @@ export const DecisionHistory = memo(function DecisionHistory({ history, reasons,
               <span className={`history-action status-${ACTION_CLASS[decision.action]}`}>{ACTION_LABEL[decision.action]}</span>
               <span className="history-detail">
                 {decision.reverts !== null && <span className="history-note">{describeRevert(decision.reverts)}</span>}
+                {decision.pick !== null && (
+                  <span className="history-reason" data-testid="history-pick">
+                    {pickText(decision.pick)}
+                  </span>
+                )}
                 {decision.reason !== null && <span className="history-reason">{reasonLabel(decision.reason)}</span>}
                 {decision.note !== null && (
                   <span className="history-note">
