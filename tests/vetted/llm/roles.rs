@@ -241,13 +241,9 @@ async fn out_of_range_output_is_rejected_with_the_reason() {
     );
 }
 
-#[tokio::test]
-async fn generate_queues_answers_and_skips_questions_already_answered() {
-    let db = temp_db();
-    let mut store = db.open();
-    let server = FaultServer::start(|_, _| stream(&["Revenue was ", "$12M [doc-1]."], "stop"));
-    let client = Client::new(provider(&server, "gpt-4o-mini", "sk-test"), fast_options()).unwrap();
-    let question = |id: &str| Question {
+/// A question about Q3 revenue with its one passage.
+fn question(id: &str) -> Question {
+    Question {
         id: id.into(),
         domain: "finance".into(),
         question: "What was Q3 revenue?".into(),
@@ -257,7 +253,15 @@ async fn generate_queues_answers_and_skips_questions_already_answered() {
             text: "Revenue in Q3 was $12M.".into(),
             source: "s3://q3".into(),
         }],
-    };
+    }
+}
+
+#[tokio::test]
+async fn generate_queues_answers_and_skips_questions_already_answered() {
+    let db = temp_db();
+    let mut store = db.open();
+    let server = FaultServer::start(|_, _| stream(&["Revenue was ", "$12M [doc-1]."], "stop"));
+    let client = Client::new(provider(&server, "gpt-4o-mini", "sk-test"), fast_options()).unwrap();
     let cancel = CancellationToken::new();
     let ctx = RunContext {
         client: &client,
@@ -320,17 +324,7 @@ async fn generate_with_samples_queues_one_comparison_of_that_many_sampled_answer
         progress: &|_| {},
         cancel: &cancel,
     };
-    let question = Question {
-        id: "q-1".into(),
-        domain: "finance".into(),
-        question: "What was Q3 revenue?".into(),
-        evidence: vec![vetted::domain::Evidence {
-            id: "doc-1".into(),
-            title: "Q3".into(),
-            text: "Revenue in Q3 was $12M.".into(),
-            source: "s3://q3".into(),
-        }],
-    };
+    let question = question("q-1");
     let refused = generate(
         &mut store,
         &ctx,

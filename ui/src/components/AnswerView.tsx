@@ -10,8 +10,9 @@ import { AnswerEditor, type AnswerEditorProps } from "./AnswerEditor";
 import { DiffView } from "./DiffView";
 import { EvidenceColumn } from "./EvidenceColumn";
 import { ClaimsPanel } from "./ClaimsPanel";
-import { Markdown, PrivacyMarked } from "./Markdown";
+import { Markdown } from "./Markdown";
 import { PrivacyFindings } from "./PrivacyFindings";
+import { QuestionBlock } from "./QuestionBlock";
 import { VettingPanel } from "./VettingPanel";
 
 interface AnswerViewProps {
@@ -60,12 +61,7 @@ export const AnswerView = memo(function AnswerView(props: AnswerViewProps) {
             onRedact,
           }}
         />
-        <section className="block">
-          <h3 className="label">Question</h3>
-          <p className="question">
-            <PrivacyMarked text={body.question} sensitive={findingsIn(sensitive, "question")} />
-          </p>
-        </section>
+        <QuestionBlock question={body.question} sensitive={sensitive} />
         {latestEdit !== null && (
           <section className="block">
             <h3 className="label label-edited">Edited answer</h3>

@@ -11,8 +11,9 @@ import { candidateFindings, findingsIn } from "../redaction";
 import { AnswerEditor, type AnswerEditorProps } from "./AnswerEditor";
 import { DiffView } from "./DiffView";
 import { EvidenceColumn } from "./EvidenceColumn";
-import { Markdown, PrivacyMark, PrivacyMarked } from "./Markdown";
+import { Markdown, PrivacyMark } from "./Markdown";
 import { PrivacyFindings } from "./PrivacyFindings";
+import { QuestionBlock } from "./QuestionBlock";
 import { SafeText } from "./SafeText";
 import { VettingPanel } from "./VettingPanel";
 
@@ -43,12 +44,7 @@ export const ComparisonView = memo(function ComparisonView({ body, latestEdit, v
           sensitive={sensitive}
           where={{ kind: "candidates", inCandidates, elsewhere: sensitive.filter((s) => s.place === "question" || s.place === "evidence").length }}
         />
-        <section className="block">
-          <h3 className="label">Question</h3>
-          <p className="question">
-            <PrivacyMarked text={body.question} sensitive={findingsIn(sensitive, "question")} />
-          </p>
-        </section>
+        <QuestionBlock question={body.question} sensitive={sensitive} />
         {latestEdit !== null && (
           <section className="block" data-testid="comparison-edit" data-based-on={latestEdit.based_on + 1}>
             <h3 className="label label-edited">Edited answer, from candidate {latestEdit.based_on + 1}</h3>
