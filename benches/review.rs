@@ -99,7 +99,10 @@ fn main() {
     common::report_row("decide (approve)", decide);
     common::report_row("decide → next item loaded", decide_next);
     common::report_row("of which the privacy screen of the item", screen);
-    common::report_row("of which its claims and grounding hints", claims);
+    // A comparison (`make_stats_db.py --comparisons`) has no claims.
+    if !claims.is_empty() {
+        common::report_row("of which its claims and grounding hints", claims);
+    }
 
     let max_id: i64 = store
         .conn()

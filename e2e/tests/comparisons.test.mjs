@@ -1,7 +1,8 @@
 // Comparisons (#19) in the real window: candidates side by side with a word diff, `2` picks the
 // best, `A` only says to pick, `E` then a digit edits a candidate into a new chosen answer, `=`
-// marks a tie; the picks are stored with their decisions, shown by `vetted show --json` and
-// exported as DPO pairs.
+// marks a tie, the mouse picks with a candidate's Best button, and a decided comparison shows its
+// pick; the picks are stored with their decisions, shown by `vetted show --json` and exported as
+// DPO pairs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -24,7 +25,7 @@ function itemsFile() {
     candidates: answers.map((answer, i) => ({ model: ['llama-3.1-8b', 'qwen2.5-7b', 'mistral-7b'][i], answer })),
     evidence: EVIDENCE,
   });
-  const items = [item('cmp-1', [FIRST, SECOND]), item('cmp-2', THREE), item('cmp-3', [FIRST, THREE[0]])];
+  const items = [item('cmp-1', [FIRST, SECOND]), item('cmp-2', THREE), item('cmp-3', [FIRST, THREE[0]]), item('cmp-4', THREE.slice(0, 2))];
   writeFileSync(file, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
   return file;
 }
@@ -82,6 +83,24 @@ test('comparisons are picked, edited and tied by keys, and the picks are stored 
     await browser.waitUntil(async () => (await selectedId(browser)) === 'cmp-3', { timeoutMsg: 'on to cmp-3' });
     await browser.keys('=');
     await waitForCount(browser, 'approved', 2);
+
+    // The mouse: candidate 1's Best button picks it, through the same path as the key.
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'cmp-4', { timeoutMsg: 'on to cmp-4' });
+    await browser.$('[data-testid="pick-candidate"][data-candidate="1"]').click();
+    await waitForCount(browser, 'approved', 3);
+
+    // A decided comparison shows its pick: candidate 2 of cmp-1, and cmp-3's tie.
+    await browser.$('[data-testid="count-approved"]').click();
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'cmp-1', { timeoutMsg: 'the approved tab opens on cmp-1' });
+    const picked = browser.$('[data-testid="candidate"][data-picked="true"]');
+    await picked.waitForDisplayed({ timeoutMsg: 'the picked candidate is marked' });
+    assert.equal(await picked.getAttribute('data-candidate'), '2', 'cmp-1 was decided with 2');
+    assert.ok((await browser.$('[data-testid="history-pick"]').getText()).includes('picked candidate 2'), 'the history names the pick');
+    await screenshot(browser, 'comparison-picked.png');
+    await browser.keys('j');
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'cmp-3', { timeoutMsg: 'j moves to cmp-3' });
+    await browser.$('[data-testid="comparison-tie"]').waitForDisplayed({ timeoutMsg: 'the tie is shown' });
+    assert.equal(await browser.$('[data-testid="candidate"][data-picked="true"]').isExisting(), false, 'no candidate is marked for a tie');
   } finally {
     await stop();
   }
@@ -89,9 +108,9 @@ test('comparisons are picked, edited and tied by keys, and the picks are stored 
   const picks = sql(db, `SELECT i.external_id, d.action, p.best FROM decisions d JOIN items i ON i.id = d.item_id
     LEFT JOIN comparison_picks p ON p.decision_id = d.id ORDER BY d.seq`);
   assert.deepEqual(picks.map((r) => [r.external_id, r.action, r.best]), [
-    ['cmp-1', 'approve', 1], ['cmp-2', 'edit', null], ['cmp-3', 'approve', null],
+    ['cmp-1', 'approve', 1], ['cmp-2', 'edit', null], ['cmp-3', 'approve', null], ['cmp-4', 'approve', 0],
   ], 'the pick (from 0) is stored with the approve; the tie as NULL');
-  assert.equal(sql(db, `SELECT count(*) AS n FROM comparison_picks`)[0].n, 2, 'one pick per approve, the edit has none');
+  assert.equal(sql(db, `SELECT count(*) AS n FROM comparison_picks`)[0].n, 3, 'one pick per approve, the edit has none');
   const edit = JSON.parse(sql(db, `SELECT edited_payload FROM decisions WHERE action = 'edit'`)[0].edited_payload);
   assert.deepEqual(edit, { kind: 'comparison', answer: NEW_ANSWER, based_on: 2 }, 'the edit names the candidate it started from');
 
@@ -101,6 +120,6 @@ test('comparisons are picked, edited and tied by keys, and the picks are stored 
   const out = join(mkdtempSync(join(tmpdir(), 'vetted-comparisons-export-')), 'dpo.jsonl');
   execFileSync(cliBinary, ['--db', db, 'export', '--format', 'trl-dpo', '--out', out]);
   const pairs = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((l) => [l.chosen[0].content, l.rejected[0].content]);
-  assert.deepEqual(pairs, [[SECOND.replace('finance@example.com', '[EMAIL]'), FIRST], ...THREE.map((c) => [NEW_ANSWER, c])],
-    'the pick beats the other candidate (the address redacted by the export), the edit beats all three; the tie is left out');
+  assert.deepEqual(pairs, [[SECOND.replace('finance@example.com', '[EMAIL]'), FIRST], ...THREE.map((c) => [NEW_ANSWER, c]), [THREE[0], THREE[1]]],
+    'the pick beats the other candidate (the address redacted by the export), the edit beats all three, the click picked candidate 1; the tie is left out');
 });

@@ -229,6 +229,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
     run(command);
   });
 
+  const browsing = mode.kind === "browse" && !busy;
+  const canDecide = review.reviewable && browsing;
   const main = (() => {
     if (review.startupError !== null) return <ErrorPanel title="Vetted could not start" error={review.startupError} />;
     if (review.itemError !== null) return <ErrorPanel title="This item could not be loaded" error={review.itemError} onRetry={review.retryItem} />;
@@ -262,11 +264,13 @@ export function App({ recent, databases, onAbout }: AppProps) {
         adjudicating={queue.filter === "conflict"}
         revision={review.backgroundRevision}
         onPromote={guidelines.onPromote}
+        canDecide={canDecide}
+        tieKey={keymap.tie[0] === undefined ? null : keyLabel(keymap.tie[0])}
+        onCommand={onCommand}
       />
     );
   })();
 
-  const browsing = mode.kind === "browse" && !busy;
   return (
     <div className="app">
       <AppHeader
@@ -327,7 +331,7 @@ export function App({ recent, databases, onAbout }: AppProps) {
           )}
           {main}
           <DecisionBar
-            canDecide={review.reviewable && browsing}
+            canDecide={canDecide}
             canMove={browsing && queue.entries.length > 1}
             canUndo={browsing}
             keymap={keymap}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { approveRefusal, candidateCount, pickOf, pickText } from "./comparisonPicks";
+import type { Decision } from "./bindings/Decision";
+import type { Pick as CandidatePick } from "./bindings/Pick";
+import { approveRefusal, candidateCount, pickInForce, pickOf, pickText } from "./comparisonPicks";
 import { testComparison, testItem } from "./reviewFixtures";
 
 const comparison = testComparison("cmp-1", ["Todd Phillips.", "Steven Spielberg.", "Todd Phillips directed it."]);
@@ -38,5 +40,35 @@ describe("a recorded pick in words", () => {
   it("numbers the candidate as shown, from 1", () => {
     expect(pickText({ best: 1 }), "the stored pick counts from 0").toBe("picked candidate 2");
     expect(pickText("tie")).toBe("a tie");
+  });
+});
+
+describe("the pick in force", () => {
+  const decision = (id: string, pick: CandidatePick | null, reverts: string | null = null): Decision => ({
+    id,
+    item: "cmp-1",
+    item_version: 1,
+    reviewer: "ana",
+    action: reverts !== null ? "revert" : pick !== null ? "approve" : "reject",
+    edited: null,
+    reason: null,
+    note: null,
+    decided_at: "2026-01-01T00:00:00Z",
+    reverts,
+    edit_distance: null,
+    pick,
+  });
+
+  it("is the pick of the latest approve not undone", () => {
+    expect(pickInForce("approved", [decision("a", { best: 0 }), decision("b", { best: 2 })]), "the later pick").toEqual({ best: 2 });
+    expect(pickInForce("approved", [decision("a", { best: 0 }), decision("b", "tie"), decision("u", null, "b")]), "the tie undone").toEqual({ best: 0 });
+    expect(pickInForce("approved", [decision("a", "tie")]), "a tie").toBe("tie");
+  });
+
+  it("is none while the item is pending or decided otherwise", () => {
+    expect(pickInForce("pending", [decision("a", { best: 0 })]), "a review awaiting its agreeing ones").toBeNull();
+    expect(pickInForce("pending", [decision("a", { best: 0 }), decision("u", null, "a")]), "undone").toBeNull();
+    expect(pickInForce("rejected", [decision("a", { best: 0 }), decision("b", null)]), "rejected after the pick").toBeNull();
+    expect(pickInForce("pending", []), "never decided").toBeNull();
   });
 });

@@ -16,3 +16,9 @@ export function cancelledIds(history: Decision[]): Set<string> {
   }
   return cancelled;
 }
+
+/** The reviewers' decision in force: the latest entry that is neither a revert nor cancelled by one; null when none is. */
+export function decisionInForce(history: Decision[]): Decision | null {
+  const cancelled = cancelledIds(history);
+  return history.findLast((event) => event.action !== "revert" && !cancelled.has(event.id)) ?? null;
+}

@@ -17,7 +17,9 @@ const body: ComparisonBody = {
   evidence: [{ id: "doc-1", title: "Old School", text: "Directed by Todd Phillips.", source: "s" }],
 };
 const view = (extra: Partial<Parameters<typeof ComparisonView>[0]> = {}) =>
-  renderToStaticMarkup(<ComparisonView body={body} latestEdit={null} vetting={null} sensitive={[]} editor={null} {...extra} />);
+  renderToStaticMarkup(
+    <ComparisonView body={body} latestEdit={null} vetting={null} sensitive={[]} editor={null} picked={null} canPick tieKey="=" onCommand={() => {}} {...extra} />,
+  );
 /** The markup of each candidate column, in order. */
 const columns = (markup: string) => markup.split('data-testid="candidate"').slice(1);
 
@@ -60,6 +62,35 @@ describe("ComparisonView", () => {
     expect(columns(markup).map((c) => /data-editing="(\w+)"/.exec(c)?.[1]), "candidate 2 is being edited").toEqual(["false", "true", "false"]);
     expect(markup, "the editor").toContain('data-testid="answer-editor"');
     expect(markup, "diffed live against the candidate").toContain("Live diff against candidate 2");
+  });
+
+  it("marks the picked candidate's column, and nothing while none is picked", () => {
+    const picked = (markup: string) => columns(markup).map((c) => /data-picked="(\w+)"/.exec(c)?.[1]);
+    expect(picked(view()), "pending").toEqual(["false", "false", "false"]);
+    const markup = view({ picked: { best: 1 } });
+    expect(picked(markup), "candidate 2 is picked").toEqual(["false", "true", "false"]);
+    expect(markup, "its column").toContain('class="candidate candidate-picked" data-testid="candidate" data-candidate="2"');
+    expect(columns(markup)[1], "its header").toContain('<span class="picked-label">Picked</span>');
+    expect(markup, "no tie").not.toContain('data-testid="comparison-tie"');
+  });
+
+  it("says a tie beside the Candidates heading, and marks no column", () => {
+    const markup = view({ picked: "tie" });
+    expect(markup, "the tie").toContain('data-testid="comparison-tie">Judged a tie');
+    expect(markup, "no column").not.toContain('data-picked="true"');
+  });
+
+  it("offers a Best button per candidate and a Tie button, disabled when deciding is not", () => {
+    const markup = view();
+    expect([...markup.matchAll(/data-testid="pick-candidate" data-candidate="(\d)" title="([^"]*)"/g)].map((m) => [m[1], m[2]]), "one per candidate").toEqual([
+      ["1", "Pick candidate 1 as the best (1)"],
+      ["2", "Pick candidate 2 as the best (2)"],
+      ["3", "Pick candidate 3 as the best (3)"],
+    ]);
+    expect(markup, "the tie button, with its key").toMatch(/data-testid="pick-tie">Tie \(=\)<\/button>/);
+    expect(markup, "enabled").not.toContain("disabled");
+    const disabled = view({ canPick: false });
+    expect(disabled.match(/<button[^>]*disabled=""/g)?.length, "all four disabled").toBe(4);
   });
 
   it("keeps a candidate's HTML as text", () => {

@@ -1,12 +1,15 @@
 // A comparison: the question, its 2–4 candidates side by side with the words that differ marked
 // (comparisonDiff.ts), the latest edit, the editor, and the evidence as an answer shows it. The
-// reviewer picks the best with 1–4 or a tie with =; E edits a candidate (keyboard.ts).
+// reviewer picks the best with 1–4 or a tie with = (or the buttons, which run the same commands);
+// E edits a candidate (keyboard.ts). The pick in force is marked.
 import { memo } from "react";
 import type { ComparisonBody } from "../bindings/ComparisonBody";
 import type { EvidenceSpan } from "../bindings/EvidenceSpan";
+import type { Pick as CandidatePick } from "../bindings/Pick";
 import type { Sensitive } from "../bindings/Sensitive";
 import type { Vetting } from "../bindings/Vetting";
 import { candidateRuns, diffRule, withFindings, type MarkedPiece } from "../comparisonDiff";
+import type { KeyCommand } from "../keyboard";
 import { candidateFindings, findingsIn } from "../redaction";
 import { AnswerEditor, type AnswerEditorProps } from "./AnswerEditor";
 import { DiffView } from "./DiffView";
@@ -26,12 +29,20 @@ interface ComparisonViewProps {
   sensitive: readonly Sensitive[];
   /** The open editor and the candidate (from 0) its draft started from. */
   editor: (AnswerEditorProps & { basedOn: number }) | null;
+  /** The pick of the approve in force (`pickInForce`), marked on its candidate or as a tie. */
+  picked: CandidatePick | null;
+  /** The pick buttons work when the decision bar's do. */
+  canPick: boolean;
+  /** The tie key, as shown; null when unbound. */
+  tieKey: string | null;
+  /** Runs a pick's command, as its key does. */
+  onCommand: (command: KeyCommand) => void;
 }
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 const NO_SPANS: readonly EvidenceSpan[] = [];
 
-export const ComparisonView = memo(function ComparisonView({ body, latestEdit, vetting, sensitive, editor }: ComparisonViewProps) {
+export const ComparisonView = memo(function ComparisonView({ body, latestEdit, vetting, sensitive, editor, picked, canPick, tieKey, onCommand }: ComparisonViewProps) {
   const { candidates } = body;
   const runs = candidateRuns(candidates.map((c) => c.answer));
   const inEdit = findingsIn(sensitive, "edit");
@@ -54,32 +65,58 @@ export const ComparisonView = memo(function ComparisonView({ body, latestEdit, v
           </section>
         )}
         <section className="block">
-          <h3 className="label">
-            Candidates <span className="label-count">{candidates.length}</span>
-          </h3>
+          <div className="candidates-heading">
+            <h3 className="label">
+              Candidates <span className="label-count">{candidates.length}</span>
+            </h3>
+            {picked === "tie" && (
+              <span className="picked-label" data-testid="comparison-tie">
+                Judged a tie
+              </span>
+            )}
+            <button type="button" className="button button-small" data-testid="pick-tie" disabled={!canPick} onClick={() => onCommand({ type: "tie" })}>
+              Tie{tieKey !== null && ` (${tieKey})`}
+            </button>
+          </div>
           <p className="comparison-rule" data-testid="comparison-rule">
             {diffRule(candidates.length)}
           </p>
           <div className="candidates" data-count={candidates.length}>
-            {candidates.map((candidate, index) => (
-              <article
-                key={index}
-                className={editor?.basedOn === index ? "candidate candidate-editing" : "candidate"}
-                data-testid="candidate"
-                data-candidate={index + 1}
-                data-editing={editor?.basedOn === index}
-              >
-                <h4 className="candidate-header">
-                  <span className="candidate-number">{index + 1}</span> ·{" "}
-                  <span className="candidate-model mono">
-                    <SafeText text={candidate.model} />
-                  </span>
-                </h4>
-                <p className="candidate-text" data-testid="candidate-text">
-                  <CandidateText pieces={withFindings(runs[index] ?? [], candidateFindings(sensitive, index))} />
-                </p>
-              </article>
-            ))}
+            {candidates.map((candidate, index) => {
+              const isPicked = picked !== null && picked !== "tie" && picked.best === index;
+              return (
+                <article
+                  key={index}
+                  className={["candidate", editor?.basedOn === index && "candidate-editing", isPicked && "candidate-picked"].filter(Boolean).join(" ")}
+                  data-testid="candidate"
+                  data-candidate={index + 1}
+                  data-editing={editor?.basedOn === index}
+                  data-picked={isPicked}
+                >
+                  <h4 className="candidate-header">
+                    <span className="candidate-number">{index + 1}</span> ·{" "}
+                    <span className="candidate-model mono">
+                      <SafeText text={candidate.model} />
+                    </span>
+                    {isPicked && <span className="picked-label">Picked</span>}
+                    <button
+                      type="button"
+                      className="button button-small candidate-pick"
+                      data-testid="pick-candidate"
+                      data-candidate={index + 1}
+                      title={`Pick candidate ${index + 1} as the best (${index + 1})`}
+                      disabled={!canPick}
+                      onClick={() => onCommand({ type: "pickBest", candidate: index + 1 })}
+                    >
+                      Best
+                    </button>
+                  </h4>
+                  <p className="candidate-text" data-testid="candidate-text">
+                    <CandidateText pieces={withFindings(runs[index] ?? [], candidateFindings(sensitive, index))} />
+                  </p>
+                </article>
+              );
+            })}
           </div>
         </section>
         {editor !== null && <CandidateEditor editor={editor} original={candidates[editor.basedOn]?.answer ?? ""} sensitive={sensitive} />}

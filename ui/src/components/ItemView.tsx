@@ -1,4 +1,6 @@
 import { NO_CLAIMS, type ClaimDraft } from "../claimChecks";
+import { pickInForce } from "../comparisonPicks";
+import type { KeyCommand } from "../keyboard";
 import type { ComponentProps } from "react";
 import type { Decision } from "../bindings/Decision";
 import type { EditedContent } from "../bindings/EditedContent";
@@ -50,6 +52,12 @@ interface ItemViewProps {
   adjudicating: boolean;
   /** Grows when data changed behind the item (an LLM run, an import): its cost line refetches. */
   revision: number;
+  /** The decision bar's buttons work: so do a comparison's pick buttons. */
+  canDecide: boolean;
+  /** The tie key, as shown; null when unbound. */
+  tieKey: string | null;
+  /** Runs a command as its key does (a comparison's pick buttons). */
+  onCommand: (command: KeyCommand) => void;
 }
 
 export function ItemView(props: ItemViewProps) {
@@ -118,6 +126,10 @@ export function ItemView(props: ItemViewProps) {
           latestEdit={item.latest_edit?.kind === "comparison" ? item.latest_edit : null}
           vetting={item.vetting}
           sensitive={item.sensitive}
+          picked={pickInForce(item.status, history)}
+          canPick={props.canDecide}
+          tieKey={props.tieKey}
+          onCommand={props.onCommand}
           editor={
             draft?.kind === "comparison"
               ? {

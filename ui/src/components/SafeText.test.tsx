@@ -55,7 +55,19 @@ describe("components showing untrusted text", () => {
       { model: HOSTILE, answer: `keep ${RLO}gone` },
       { model: "m2", answer: `keep ${HOSTILE}` },
     ];
-    const markup = renderToStaticMarkup(<ComparisonView body={{ question: HOSTILE, candidates, evidence: [] }} latestEdit={null} vetting={null} sensitive={[]} editor={null} />);
+    const markup = renderToStaticMarkup(
+      <ComparisonView
+        body={{ question: HOSTILE, candidates, evidence: [] }}
+        latestEdit={null}
+        vetting={null}
+        sensitive={[]}
+        editor={null}
+        picked={{ best: 0 }}
+        canPick
+        tieKey={null}
+        onCommand={() => {}}
+      />,
+    );
     expectDefused(markup, "comparison");
   });
 
