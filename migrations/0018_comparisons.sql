@@ -68,12 +68,28 @@ BEGIN
     SELECT RAISE(ABORT, 'comparison picks are append-only: DELETE is not allowed');
 END;
 
--- Agreement between reviewers (`stats_ratings`, 0010) compares their actions, but two approvals of
--- a comparison agree only when they pick the same candidate (`team::agree`), which an action does
--- not say. So a comparison's ratings are not kept, and the agreement figures cover answers and
--- relationships; disagreeing picks reach the adjudication queue.
-CREATE TRIGGER stats_ratings_not_comparisons AFTER INSERT ON stats_ratings
-WHEN (SELECT kind FROM items WHERE id = NEW.item_id) = 'comparison'
+-- Agreement between reviewers (`stats_ratings`, 0010) compares their ratings' labels, but two
+-- approvals of a comparison agree only when they pick the same candidate (`team::agree`). So the
+-- rating of a comparison's approve is labelled by its pick: `pick:N` (the candidate, from 0) or
+-- `pick:tie`, which `store::stats` counts apart from the actions. The decision's trigger (0010)
+-- writes ratings before the decision's pick is stored: a rating written once its pick exists takes
+-- the label at once, and a pick stored after its rating relabels it.
+CREATE TRIGGER stats_ratings_by_pick AFTER INSERT ON stats_ratings
+WHEN NEW.action = 'approve' AND (SELECT kind FROM items WHERE id = NEW.item_id) = 'comparison'
 BEGIN
-    DELETE FROM stats_ratings WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;
+    UPDATE stats_ratings SET action = coalesce((
+        SELECT 'pick:' || coalesce(p.best, 'tie')
+        FROM decisions d JOIN comparison_picks p ON p.decision_id = d.id
+        WHERE d.item_id = NEW.item_id AND d.reviewer = NEW.reviewer
+          AND d.decided_at = NEW.decided_at AND d.action = 'approve'
+        ORDER BY d.seq DESC LIMIT 1), action)
+    WHERE item_id = NEW.item_id AND reviewer = NEW.reviewer;
+END;
+
+CREATE TRIGGER comparison_picks_label_rating AFTER INSERT ON comparison_picks
+BEGIN
+    UPDATE stats_ratings SET action = 'pick:' || coalesce(NEW.best, 'tie')
+    WHERE action = 'approve'
+      AND (item_id, reviewer, decided_at) =
+          (SELECT item_id, reviewer, decided_at FROM decisions WHERE id = NEW.decision_id);
 END;

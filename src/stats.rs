@@ -20,6 +20,9 @@
 //!   decides. Two edits agree on the label whatever their texts (comparing edited texts is
 //!   adjudication's job). Items with fewer than two counted ratings contribute nothing. An
 //!   item's agreement day is the day of its latest counted rating.
+//! * A comparison's approvals are labelled by their pick ([`PICK_LABELS`]), since two approvals
+//!   that pick different candidates disagree: comparisons with a pick are counted on their own
+//!   ([`AgreementStats::picks`]), not in the action figures.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -29,6 +32,11 @@ use crate::vetter_agreement::Agreement as VetterAgreement;
 
 /// The actions whose decisions are labels for agreement (see the module documentation).
 pub const AGREEMENT_LABELS: [&str; 3] = ["approve", "edit", "reject"];
+
+/// The labels of a comparison's approvals, by pick: the candidate from 0, or a tie (the stored
+/// rating labels, written by migration 0018's triggers). A comparison on which any reviewer
+/// picked is counted in [`AgreementStats::picks`], its edits and rejects as labels beside them.
+pub const PICK_LABELS: [&str; 5] = ["pick:0", "pick:1", "pick:2", "pick:3", "pick:tie"];
 
 /// Every figure of the stats dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -271,6 +279,9 @@ pub struct AgreementStats {
     pub by_day: Vec<DayAgreement>,
     /// Cohen's κ per pair of reviewers on the items both rated, by names.
     pub by_pair: Vec<PairAgreement>,
+    /// Comparisons on which a reviewer picked, over their picks (a candidate or a tie), edits
+    /// and rejects: all domains together.
+    pub picks: AgreementFigures,
 }
 
 /// Agreement over a set of items with at least two counted ratings.

@@ -17,8 +17,8 @@ use crate::domain::{ItemStatus, StatusCounts};
 use crate::error::Result;
 use crate::stats::{
     AGREEMENT_LABELS, ActionCounts, AgreementFigures, AgreementStats, BurnDownDay, DayAgreement,
-    DayDecisions, DomainAgreement, EditDistances, Outcomes, PairAgreement, ReasonCount,
-    ReviewerDecisions, Stats,
+    DayDecisions, DomainAgreement, EditDistances, Outcomes, PICK_LABELS, PairAgreement,
+    ReasonCount, ReviewerDecisions, Stats,
 };
 use crate::vetter_agreement::vetter_agreement_counted;
 
@@ -178,7 +178,11 @@ fn agreement(conn: &Connection) -> Result<AgreementStats> {
         }
         let (_, unit) = current.as_mut().expect("set above");
         let action: String = row.get(3)?;
-        match AGREEMENT_LABELS.iter().find(|l| **l == action) {
+        let label = AGREEMENT_LABELS
+            .iter()
+            .chain(&PICK_LABELS)
+            .find(|l| **l == action);
+        match label {
             Some(label) => {
                 let decided_at: String = row.get(4)?;
                 let day = decided_at.get(..10).unwrap_or(&decided_at);
@@ -209,6 +213,8 @@ struct Unit {
 #[derive(Default)]
 struct AgreementFolder {
     needs_sme_ratings: i64,
+    /// Comparisons with a pick, apart from everything else.
+    picks: PairTally<&'static str>,
     overall: PairTally<&'static str>,
     by_domain: BTreeMap<String, PairTally<&'static str>>,
     by_day: BTreeMap<String, PairTally<&'static str>>,
@@ -226,6 +232,10 @@ impl AgreementFolder {
         let labels: Vec<&'static str> = unit.ratings.iter().map(|(_, l)| *l).collect();
         let mut tally = PairTally::new();
         tally.add_unit(&labels);
+        if labels.iter().any(|l| PICK_LABELS.contains(l)) {
+            self.picks.merge(&tally);
+            return;
+        }
         self.overall.merge(&tally);
         self.by_domain.entry(unit.domain).or_default().merge(&tally);
         self.by_day.entry(unit.day).or_default().merge(&tally);
@@ -272,6 +282,7 @@ impl AgreementFolder {
                     kappa: t.cohens_kappa(),
                 })
                 .collect(),
+            picks: AgreementFigures::of(&self.picks),
         }
     }
 }

@@ -501,11 +501,19 @@ fn with_two_reviews_required_different_picks_conflict_and_the_adjudicator_sees_b
     );
     assert_eq!(state("c-2"), vetted::team::ReviewState::Settled);
     let stats = json_of(vetted(&db.path).args(["stats", "--json"]));
+    let agreement = &stats["agreement"];
     assert_eq!(
-        stats["agreement"]["overall"]["items"], 0,
+        agreement["overall"]["items"], 0,
         "agreement on actions would count the two different picks as agreeing, so comparisons \
-         are left out of it: {}",
-        stats["agreement"]
+         are counted apart: {agreement}"
+    );
+    assert_eq!(
+        (
+            &agreement["picks"]["items"],
+            &agreement["picks"]["percent_agreement"]
+        ),
+        (&serde_json::json!(2), &serde_json::json!(0.5)),
+        "c-1's picks disagree, c-2's ties agree: {agreement}"
     );
     let case = store.adjudication_case("c-1").unwrap();
     let picks: Vec<(&str, Option<Pick>)> = (case.decisions.iter())
@@ -515,5 +523,34 @@ fn with_two_reviews_required_different_picks_conflict_and_the_adjudicator_sees_b
         picks,
         [("ana", Some(Pick::Best(0))), ("bo", Some(Pick::Best(1)))],
         "the case shows each review's pick"
+    );
+
+    // A third reviewer's pick on c-1, stored after the rating it labels, joins the figures.
+    pick("c-1", "cy", "1");
+    let stats = json_of(vetted(&db.path).args(["stats", "--json"]));
+    assert_eq!(
+        stats["agreement"]["picks"]["ratings"], 5,
+        "three ratings of c-1 and two of c-2: {}",
+        stats["agreement"]
+    );
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let labels: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT s.reviewer, s.action FROM stats_ratings s JOIN items i ON i.id = s.item_id
+             WHERE i.external_id = 'c-1' ORDER BY s.reviewer",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let labels: Vec<(&str, &str)> = labels
+        .iter()
+        .map(|(r, a)| (r.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [("ana", "pick:0"), ("bo", "pick:1"), ("cy", "pick:0")],
+        "every rating is labelled by its pick, also the one stored after its rating"
     );
 }

@@ -263,6 +263,8 @@ export function mockStats(rows: readonly StatsRow[], reasons: readonly RejectRea
       by_domain: groupBy((u) => u.item.domain).map(([domain, units]) => ({ domain, ...agreementOf(labelsOf(units)) })),
       by_day: groupBy((u) => u.latest.map(([, d]) => dayOf(d.decided_at)).sort().pop() ?? "").map(([day, units]) => ({ day, ...agreementOf(labelsOf(units)) })),
       by_pair: byPair,
+      // The generated decisions carry no picks, so no comparison is counted by its picks.
+      picks: { items: 0, ratings: 0, percent_agreement: null, alpha: null },
     },
     vetter: vetterAgreement(rows),
     forms: [],

@@ -44,6 +44,7 @@ function emptyStats(): Stats {
       by_domain: [],
       by_day: [],
       by_pair: [],
+      picks: { items: 0, ratings: 0, percent_agreement: null, alpha: null },
     },
     vetter: [],
     forms: [],
@@ -210,6 +211,15 @@ describe("agreement tables", () => {
       { key: "pair-0", names: ["ann", "bo"], items: 3, ratings: null, percent: "100%", coefficient: "n/a" },
     ]);
     expect(domainAgreementRows(stats)[0]).toMatchObject({ names: ["finance"], items: 5, ratings: 10, percent: "80%", coefficient: "0.62" });
+    expect(domainAgreementRows(stats), "no comparison was rated twice: no picks row").toHaveLength(1);
+  });
+
+  it("add the comparisons, counted by their picks, after the domains", () => {
+    const stats = emptyStats();
+    stats.agreement.picks = { items: 2, ratings: 5, percent_agreement: 0.5, alpha: 0.2 };
+    expect(domainAgreementRows(stats)).toEqual([
+      { key: "picks", names: ["Comparisons, by pick"], items: 2, ratings: 5, percent: "50%", coefficient: "0.20" },
+    ]);
   });
 });
 

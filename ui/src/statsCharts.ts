@@ -264,8 +264,11 @@ export function agreementRow(key: string, names: string[], figures: AgreementFig
   };
 }
 
+/** A row per domain, then comparisons by their picks when reviewers overlapped on any (they are not in the domains' figures). */
 export function domainAgreementRows(stats: Stats): AgreementRow[] {
-  return stats.agreement.by_domain.map((d, i) => agreementRow(`domain-${i}`, [d.domain], d));
+  const { by_domain, picks } = stats.agreement;
+  const rows = by_domain.map((d, i) => agreementRow(`domain-${i}`, [d.domain], d));
+  return picks.items > 0 ? [...rows, agreementRow("picks", ["Comparisons, by pick"], picks)] : rows;
 }
 
 export function pairAgreementRows(stats: Stats): AgreementRow[] {

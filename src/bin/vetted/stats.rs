@@ -169,6 +169,9 @@ pub fn render(s: &Stats) -> String {
                 .iter()
                 .map(|d| figures_row(&d.domain, &d.agreement)),
         );
+        if a.picks.items > 0 {
+            rows.push(figures_row("comparisons (picks)", &a.picks));
+        }
         out += &table(&[&["domain"], &headers[..]].concat(), rows);
         out += "\n";
         out += &table(

@@ -27,4 +27,9 @@ by_day: Array<DayAgreement>,
 /**
  * Cohen's κ per pair of reviewers on the items both rated, by names.
  */
-by_pair: Array<PairAgreement>, };
+by_pair: Array<PairAgreement>, 
+/**
+ * Comparisons on which a reviewer picked, over their picks (a candidate or a tie), edits
+ * and rejects: all domains together.
+ */
+picks: AgreementFigures, };
