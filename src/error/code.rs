@@ -65,6 +65,8 @@ error_codes! {
     EmptySelection = "empty_selection",
     /// A database file that is not there any more (moved, renamed or deleted).
     MissingDatabase = "missing_database",
+    /// The team server refused a request or could not be reached.
+    Server = "server",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -119,6 +121,7 @@ mod tests {
                 "unknown_field",
                 "empty_selection",
                 "missing_database",
+                "server",
             ],
             "codes are a public contract (UI, scripts, llm_calls.error_code): never rename one"
         );

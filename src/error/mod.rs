@@ -118,6 +118,11 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
 
+    /// The team server (a PostgreSQL database) refused a request or could not be reached;
+    /// `server` is `user@host:port/database`, never with a password.
+    #[error("team server {server}: {problem}")]
+    Server { server: String, problem: String },
+
     /// A data-product source that cannot be registered; `location` is `FILE` or `FILE:LINE`.
     #[error("{location}: {problem}; nothing was registered")]
     BadSource { location: String, problem: String },
@@ -262,6 +267,7 @@ impl Error {
             Error::LlmBadOutput { .. } => C::LlmBadOutput,
             Error::Keyring { .. } => C::Keyring,
             Error::BadSource { .. } => C::BadSource,
+            Error::Server { .. } => C::Server,
             Error::ProductCollision { .. } => C::ProductCollision,
             Error::UnknownField { .. } => C::UnknownField,
             Error::AlreadyExists { .. } | Error::Duplicate(_) => C::AlreadyExists,

@@ -24,6 +24,7 @@ mod tally;
 
 pub use lines::MAX_LINE_BYTES;
 pub use pipeline::BATCH_ITEMS;
+pub(crate) use problems::Problems;
 pub use record::parse_record;
 
 use std::fs::File;
@@ -33,7 +34,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::error::{Error, Result};
-use crate::store::{NewItem, Store};
+use crate::store::{NewItem, PreparedItem, Store};
 use registry::Registry;
 use tally::{ReadTally, TalliedReader};
 
@@ -134,14 +135,15 @@ impl Store {
         progress: &mut dyn FnMut(&ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
-        let opened = open(source, self.path())?;
+        let opened = open(source, || Registry::at(self.path()))?;
         pipeline::run(self, opened, progress, cancel)
     }
 }
 
 /// `db_path` is the store's database, whose data-product registry fills relationship sides
 /// that only name a product.
-fn open(source: &ImportSource, db_path: &Path) -> Result<Opened> {
+/// Opens `source`; `registry` gives the registry relationship sides are filled from.
+fn open(source: &ImportSource, registry: impl FnOnce() -> Registry) -> Result<Opened> {
     let tally = Arc::new(ReadTally::default());
     match source {
         ImportSource::File(path) if path == Path::new("-") => {
@@ -151,7 +153,7 @@ fn open(source: &ImportSource, db_path: &Path) -> Result<Opened> {
                 entries: Box::new(jsonl::JsonlEntries::new(
                     decompressed(reader, "<stdin>")?,
                     "<stdin>",
-                    Registry::at(db_path),
+                    registry(),
                 )),
                 tally,
                 bytes_total: None,
@@ -169,11 +171,7 @@ fn open(source: &ImportSource, db_path: &Path) -> Result<Opened> {
             let entries: Entries = if is_csv {
                 Box::new(csv_items::CsvEntries::new(reader, &name))
             } else {
-                Box::new(jsonl::JsonlEntries::new(
-                    reader,
-                    &name,
-                    Registry::at(db_path),
-                ))
+                Box::new(jsonl::JsonlEntries::new(reader, &name, registry()))
             };
             Ok(Opened {
                 source: name,
@@ -207,6 +205,54 @@ fn open(source: &ImportSource, db_path: &Path) -> Result<Opened> {
             })
         }
     }
+}
+
+/// Reads the items of the file at `path` for the team server, which has no data-product
+/// registry (relationship sides carry their fields): each distinct item, in file order, goes to
+/// `write` with its line, until the first problem; reading goes on to list every problem, and
+/// then the whole file is refused (`Error::Invalid`, file, line and field named), so the
+/// caller's transaction writes nothing. A line repeating an earlier one is read once.
+pub(crate) fn read_for_server(
+    path: &Path,
+    write: &mut dyn FnMut(u64, PreparedItem) -> Result<()>,
+) -> Result<ImportReport> {
+    let opened = open(&ImportSource::File(path.to_owned()), Registry::none)?;
+    let source = opened.source;
+    let mut problems = problems::Problems::default();
+    let mut skipped = problems::Problems::default();
+    let mut seen: std::collections::HashMap<String, (u64, String)> = Default::default();
+    let (mut new, mut repeated) = (0, 0);
+    for entry in opened.entries {
+        match entry? {
+            Entry::Problem(line, message) => problems.push(line, message),
+            Entry::Skipped(line, message) => skipped.push(line, message),
+            Entry::Item { line, item } => match seen.get(&item.external_id) {
+                Some((_, hash)) if *hash == item.content_hash => repeated += 1,
+                Some((first, _)) => problems.push(
+                    line,
+                    format!(
+                        "{source}:{line}: id: '{}' is also used on line {first} with different content",
+                        item.external_id
+                    ),
+                ),
+                None => {
+                    seen.insert(item.external_id.clone(), (line, item.content_hash.clone()));
+                    if problems.total() == 0 {
+                        write(line, PreparedItem::new(*item))?;
+                        new += 1;
+                    }
+                }
+            },
+        }
+    }
+    problems.into_result()?;
+    Ok(ImportReport {
+        source,
+        new,
+        already_present: repeated,
+        skipped: skipped.total(),
+        notes: skipped.messages(),
+    })
 }
 
 /// The input as buffered text, gunzipped when it starts with the gzip magic bytes.

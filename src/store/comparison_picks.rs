@@ -14,7 +14,7 @@ struct Candidates {
 }
 
 /// What of a decision a pick is checked against.
-pub(super) struct Picking<'a> {
+pub(crate) struct Picking<'a> {
     pub item: &'a str,
     pub action: Action,
     pub edited: Option<&'a EditedContent>,
@@ -33,7 +33,7 @@ impl<'a> From<&'a DecisionInput> for Picking<'a> {
 /// Refuses a pick that does not fit the decision: only an approve of a comparison takes one,
 /// and it must; a best candidate, like an edit's starting candidate, must be one of the
 /// item's. `payload` is the item's stored payload. A revert (undo, redo) takes none.
-pub(super) fn check_pick(
+pub(crate) fn check_pick(
     kind: ItemKind,
     payload: &str,
     input: Picking<'_>,

@@ -7,18 +7,18 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::comparison_picks::{check_pick, insert_pick};
+use super::comparison_picks::insert_pick;
 use super::decision_rows::{decision_by_id, effective_decision, item_history, next_clock};
-use super::item_rows::{VISIBLE, body_of};
+use super::item_rows::VISIBLE;
 use super::profiles::{ensure_adjudicator, ensure_reviewer};
 use super::projection::refresh_projection;
 use super::relation_edit::check_edited_relation;
 use super::visibility::supersedes_for;
 use super::{Store, now_text, parse_json, reasons};
+use crate::decision_rules::{DecidedItem, check_against_item, validate};
 use crate::domain::{
     Action, Decision, DecisionInput, EditedContent, ItemKind, Pick, RelationshipBody,
 };
-use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 
 impl Store {
@@ -83,31 +83,23 @@ pub(super) fn record_in(
         })
         .optional()?
         .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
-    if version != input.item_version {
-        return Err(Error::Conflict {
-            item: input.item.clone(),
-            seen: input.item_version,
-            current: version,
-        });
-    }
+    let distance = check_against_item(
+        input,
+        pick,
+        &DecidedItem {
+            kind,
+            version,
+            payload: &payload,
+            // One database, one reviewer at a time: every decision is taken on what it showed.
+            blind: false,
+        },
+    )?;
     if let Some(EditedContent::Relationship { relation }) = &input.edited
         && kind == ItemKind::Relationship
     {
         let body: RelationshipBody = parse_json(&payload)?;
         check_edited_relation(tx, &body, relation)?;
     }
-    check_pick(kind, &payload, input.into(), pick)?;
-    let distance = match &input.edited {
-        Some(edit) if edit.kind() != kind => {
-            return Err(Error::BadRequest(format!(
-                "item '{}' is {kind:?}; the edit is for {:?}",
-                input.item,
-                edit.kind()
-            )));
-        }
-        Some(edit) => Some(edit_distance(&body_of(tx, item_id)?, edit) as i64),
-        None => None,
-    };
     let decided_at = now_text();
     ensure_reviewer(tx, &input.reviewer)?;
     let supersedes = supersedes_for(tx, item_id, &input.reviewer, adjudication)?;
@@ -140,24 +132,4 @@ pub(super) fn record_in(
     }
     refresh_projection(tx, item_id, &decided_at)?;
     Ok(decision_by_id(tx, &input.id)?.expect("decision was just inserted"))
-}
-
-fn validate(input: &DecisionInput) -> Result<()> {
-    let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
-    let problem = match input.action {
-        Action::Revert => Some("reverts are recorded by undo and redo, not decided"),
-        Action::Edit if input.edited.is_none() => Some("an edit needs the corrected content"),
-        Action::Approve | Action::Reject | Action::NeedsSme if input.edited.is_some() => {
-            Some("only an edit carries corrected content")
-        }
-        Action::Reject if blank(&input.reason) => Some("a reject needs a reason"),
-        Action::NeedsSme if blank(&input.note) => Some("a needs-SME request needs a question"),
-        _ if input.reviewer.trim().is_empty() => Some("the reviewer name is empty"),
-        _ if input.id.trim().is_empty() => Some("the decision id is empty"),
-        _ => None,
-    };
-    match problem {
-        Some(p) => Err(Error::BadRequest(p.to_owned())),
-        None => Ok(()),
-    }
 }

@@ -106,12 +106,28 @@ impl PreparedItem {
         }
     }
 
-    fn title(&self) -> &str {
+    /// The queue title (an answer's question).
+    pub(crate) fn title(&self) -> &str {
         match (&self.title, &self.item.body) {
             (Some(title), _) => title,
             (None, ItemBody::Answer(a)) => &a.question,
             (None, _) => unreachable!("only answers take their title from the body"),
         }
+    }
+
+    /// The kind's body as stored JSON.
+    pub(crate) fn payload(&self) -> &str {
+        &self.payload
+    }
+
+    /// The vetting verdict as stored JSON.
+    pub(crate) fn vetting(&self) -> Option<&str> {
+        self.vetting.as_deref()
+    }
+
+    /// The metadata as stored JSON.
+    pub(crate) fn metadata(&self) -> &str {
+        &self.metadata
     }
 }
 

@@ -5,9 +5,9 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::decision_rows::item_log;
-use super::item_rows::body_of;
 use super::now_text;
-use crate::domain::{EditedContent, ItemBody, ItemKind};
+use crate::decision_rules::title_in_force;
+use crate::domain::ItemKind;
 use crate::error::Result;
 use crate::team::{ReviewState, resolve};
 
@@ -27,17 +27,17 @@ pub(super) fn required_reviews(conn: &Connection, item_id: i64) -> Result<u32> {
         .query_row([item_id], |r| r.get(0))?)
 }
 
-/// The queue title of the content in force: an edited relation's mapping replaces the proposed
-/// one (so the row reads as the reviewer corrected it, and reverts with an undo). An answer's
-/// title is its question, which no decision changes.
-fn title_in_force(tx: &Transaction<'_>, item_id: i64, effective: Option<&str>) -> Result<String> {
+/// The queue title of the content in force ([`title_in_force`]).
+fn current_title(tx: &Transaction<'_>, item_id: i64, effective: Option<&str>) -> Result<String> {
     let (kind, title): (ItemKind, String) = tx
         .prepare_cached("SELECT kind, title FROM items WHERE id = ?1")?
         .query_row([item_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if kind == ItemKind::Answer {
         return Ok(title);
     }
-    let mut body = body_of(tx, item_id)?;
+    let payload: String = tx
+        .prepare_cached("SELECT payload FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| r.get(0))?;
     let edited: Option<String> = match effective {
         Some(id) => tx
             .prepare_cached("SELECT edited_payload FROM decisions WHERE id = ?1")?
@@ -46,12 +46,8 @@ fn title_in_force(tx: &Transaction<'_>, item_id: i64, effective: Option<&str>) -
             .flatten(),
         None => None,
     };
-    if let (ItemBody::Relationship(r), Some(json)) = (&mut body, edited)
-        && let Ok(EditedContent::Relationship { relation }) = serde_json::from_str(&json)
-    {
-        r.relation = relation;
-    }
-    Ok(body.title())
+    let edited = edited.and_then(|json| serde_json::from_str(&json).ok());
+    title_in_force(kind, title, &payload, edited.as_ref())
 }
 
 /// Recomputes the item's projection (status, decided_by, review, effective decision) from its
@@ -66,7 +62,7 @@ pub(super) fn project(
     let k = required_reviews(tx, item_id)?;
     let resolution = resolve(&item_log(tx, item_id)?, k);
     let review = serde_json::to_value(resolution.review).expect("state serializes");
-    let title = title_in_force(tx, item_id, resolution.effective.as_deref())?;
+    let title = current_title(tx, item_id, resolution.effective.as_deref())?;
     tx.prepare_cached(
         "UPDATE items SET status = ?1, decided_by = ?2, review = ?3, effective_decision = ?4,
                           title = ?8, version = version + 1, updated_at = ?5

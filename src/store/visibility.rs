@@ -49,18 +49,10 @@ pub(super) fn supersedes_for(
         })?;
     let knows =
         adjudication || (review != ReviewState::Conflict && may_see_others(tx, item_id, reviewer)?);
-    if !knows {
-        return Ok(None);
-    }
-    // Every decision known, in force or undone: a decision made after an undo replaces the
-    // undone one too, should a redo re-instate it (as in one database's linear history).
-    let log = item_log(tx, item_id)?;
-    let ids: Vec<&str> = log
-        .iter()
-        .filter(|e| e.action != crate::domain::Action::Revert)
-        .map(|e| e.id.as_str())
-        .collect();
-    Ok((!ids.is_empty()).then(|| serde_json::to_string(&ids).expect("ids serialize")))
+    Ok(crate::decision_rules::supersedes(
+        &item_log(tx, item_id)?,
+        knows,
+    ))
 }
 
 impl Store {

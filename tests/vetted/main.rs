@@ -33,5 +33,6 @@ mod stats;
 mod support;
 mod sync_cli;
 mod team;
+mod team_server;
 mod undo;
 mod workspace;

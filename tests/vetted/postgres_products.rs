@@ -7,7 +7,6 @@
 //! server into a failure.
 
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use postgres::{Client, NoTls};
 use vetted::discovery::{DiscoveryOptions, declared_key_pairs, discover, measure};
@@ -16,37 +15,9 @@ use vetted::products::{DataProduct, ProductSource, SourceKind};
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::{ErrorCode, Store};
 
-use crate::support::{TempDb, chinook_path, import_lines, temp_db};
-
-/// The throwaway server's admin URL, or `None` (with a notice) when there is none.
-fn server() -> Option<String> {
-    match std::env::var("VETTED_TEST_POSTGRES_URL") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var_os("VETTED_REQUIRE_POSTGRES").is_some() => {
-            panic!("VETTED_REQUIRE_POSTGRES is set but VETTED_TEST_POSTGRES_URL is not")
-        }
-        Err(_) => {
-            eprintln!("skipped: no PostgreSQL (run under scripts/with-postgres.sh)");
-            None
-        }
-    }
-}
-
-/// A new database on the server, named uniquely for this test process; its URL.
-fn new_database(admin: &str, label: &str) -> String {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "{label}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut client = Client::connect(admin, NoTls).expect("connect to the test server");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("create a test database");
-    let (base, _) = admin.rsplit_once('/').expect("the URL names a database");
-    format!("{base}/{name}")
-}
+use crate::support::{
+    TempDb, chinook_path, import_lines, new_database, postgres_server as server, temp_db,
+};
 
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

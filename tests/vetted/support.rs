@@ -1,6 +1,9 @@
 //! Shared fixtures: a temp database and a few valid import lines.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use postgres::{Client, NoTls};
 
 use vetted::Store;
 
@@ -223,4 +226,34 @@ pub fn vetted(db: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("vetted").unwrap();
     cmd.arg("--db").arg(db).env_remove("VETTED_DB");
     cmd
+}
+
+/// The throwaway server's admin URL, or `None` (with a notice) when there is none.
+pub fn postgres_server() -> Option<String> {
+    match std::env::var("VETTED_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var_os("VETTED_REQUIRE_POSTGRES").is_some() => {
+            panic!("VETTED_REQUIRE_POSTGRES is set but VETTED_TEST_POSTGRES_URL is not")
+        }
+        Err(_) => {
+            eprintln!("skipped: no PostgreSQL (run under scripts/with-postgres.sh)");
+            None
+        }
+    }
+}
+
+/// A new database on the server, named uniquely for this test process; its URL.
+pub fn new_database(admin: &str, label: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "{label}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut client = Client::connect(admin, NoTls).expect("connect to the test server");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create a test database");
+    let (base, _) = admin.rsplit_once('/').expect("the URL names a database");
+    format!("{base}/{name}")
 }

@@ -25,6 +25,7 @@ mod prompts;
 mod provider;
 mod reasons;
 mod review;
+mod server;
 mod stats;
 mod team;
 
@@ -42,8 +43,9 @@ use vetted::{Error, ErrorCode, Result, Store, db_path};
     about = "Review LLM output next to its evidence."
 )]
 struct Cli {
-    /// Database file (default: $VETTED_DB, else vetted.db in the OS app-data directory).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Database file (default: $VETTED_DB, else vetted.db in the OS app-data directory), or a
+    /// team server: postgres://USER@HOST:PORT/DATABASE (see docs/team-server.md).
+    #[arg(long, global = true, value_name = "PATH|URL")]
     db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -63,6 +65,10 @@ enum Command {
         /// Domain of the answers of an OpenAI batch.
         #[arg(long, default_value = "general", requires = "openai_batch")]
         domain: String,
+        /// On a team server: how many distinct reviewers review each item (k, default 1). On a
+        /// local database, overlap is set with `vetted overlap set`.
+        #[arg(long, value_name = "K")]
+        overlap: Option<u32>,
     },
     /// Full-text search over questions, answers, evidence and relationships.
     ///
@@ -190,6 +196,12 @@ enum Command {
         reviewer: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// A team server on PostgreSQL: set it up, add reviewers, release claimed work (see
+    /// docs/team-server.md).
+    Team {
+        #[command(subcommand)]
+        command: server::TeamCommand,
     },
     /// Reviewer profiles (name and role) and the current reviewer.
     Reviewer {
@@ -446,6 +458,77 @@ enum ActionArg {
     NeedsSme,
 }
 
+/// The commands a team server runs today; the rest say so.
+fn run_on_server(url: &str, command: Command) -> Result<()> {
+    match command {
+        Command::Import {
+            files,
+            openai_batch: None,
+            overlap,
+            ..
+        } => server::import(url, &files, overlap),
+        Command::Queue {
+            limit,
+            status: None,
+            review: None,
+            awaiting: None,
+            domain: None,
+            vetter_confident: None,
+            json,
+            ..
+        } => server::queue(url, limit, json),
+        Command::Decide {
+            item,
+            action,
+            answer,
+            answer_file,
+            relation_file: None,
+            not_related: false,
+            redact: false,
+            do_not_train: false,
+            form,
+            claim,
+            pick,
+            reason,
+            note,
+            reviewer: None,
+            adjudicate,
+        } if form.is_empty() && claim.is_empty() => server::decide(
+            url,
+            server::ServerDecision {
+                item,
+                action: action.into(),
+                answer,
+                answer_file,
+                pick,
+                reason,
+                note,
+                adjudicate,
+            },
+        ),
+        Command::Show {
+            item,
+            reviewer: None,
+            json,
+        } => server::history(url, &item, json),
+        _ => Err(Error::BadRequest(
+            "on a team server Vetted runs import (with --overlap), queue (which claims your next              items), decide (approve, edit, reject, needs-sme; no forms, claims or relation              edits yet), show and team for now; run the rest on a local database"
+                .into(),
+        )),
+    }
+}
+
+impl From<ActionArg> for Action {
+    fn from(action: ActionArg) -> Action {
+        match action {
+            ActionArg::Approve => Action::Approve,
+            ActionArg::Edit => Action::Edit,
+            ActionArg::Reject => Action::Reject,
+            ActionArg::NeedsSme => Action::NeedsSme,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     output::exit_quietly_when_stdout_closes();
     let cli = Cli::parse();
@@ -472,13 +555,29 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Provider { settings, command } = cli.command {
         return provider::run(&path, settings, command);
     }
+    let server_url = path
+        .to_str()
+        .filter(|p| vetted::products::postgres_source::is_postgres_url(p));
+    if let Command::Team { command } = cli.command {
+        return server::team(server_url, command);
+    }
+    if let Some(url) = server_url {
+        return run_on_server(url, cli.command);
+    }
     let mut store = Store::open(&path)?;
     match cli.command {
+        Command::Team { .. } => unreachable!("handled before the database is opened"),
         Command::Provider { .. } => unreachable!("handled before the database is opened"),
+        Command::Import {
+            overlap: Some(_), ..
+        } => Err(Error::BadRequest(
+            "--overlap is for a team server; on a local database use `vetted overlap set`".into(),
+        )),
         Command::Import {
             files,
             openai_batch,
             domain,
+            overlap: None,
         } => import::import(&mut store, import::sources(files, openai_batch, domain)),
         Command::Search { query, limit, json } => import::search(&store, &query, limit, json),
         Command::Queue {
@@ -548,12 +647,7 @@ fn run(cli: Cli) -> Result<()> {
                 (None, None, None) if redact => Some(review::Correction::Redacted),
                 (None, None, None) => None,
             };
-            let action = match action {
-                ActionArg::Approve => Action::Approve,
-                ActionArg::Edit => Action::Edit,
-                ActionArg::Reject => Action::Reject,
-                ActionArg::NeedsSme => Action::NeedsSme,
-            };
+            let action = action.into();
             let decision = review::DecisionArgs {
                 item,
                 action,

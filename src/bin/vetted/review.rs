@@ -204,7 +204,7 @@ pub fn pick_text(pick: Pick) -> String {
 }
 
 /// `--pick`: a candidate as shown (`1`–`4`) or `tie`.
-fn parse_cli_pick(text: &str) -> Result<Pick> {
+pub fn parse_cli_pick(text: &str) -> Result<Pick> {
     match text.trim() {
         "tie" | "=" => Ok(Pick::Tie),
         n => match n.parse::<u8>() {

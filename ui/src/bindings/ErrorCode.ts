@@ -4,4 +4,4 @@
  * Stable machine-readable kind of an error (`AppError.code` over IPC, `code` in JSON
  * output).
  */
-export type ErrorCode = "io" | "database" | "not_a_database" | "read_only" | "locked" | "disk_full" | "already_open" | "not_a_regular_file" | "schema_too_new" | "invalid_input" | "not_found" | "conflict" | "bad_request" | "forbidden" | "already_exists" | "cancelled" | "config" | "llm_http" | "llm_quota" | "llm_unreachable" | "llm_timeout" | "llm_protocol" | "llm_truncated" | "llm_bad_output" | "keyring" | "bad_source" | "product_collision" | "unknown_field" | "empty_selection" | "missing_database";
+export type ErrorCode = "io" | "database" | "not_a_database" | "read_only" | "locked" | "disk_full" | "already_open" | "not_a_regular_file" | "schema_too_new" | "invalid_input" | "not_found" | "conflict" | "bad_request" | "forbidden" | "already_exists" | "cancelled" | "config" | "llm_http" | "llm_quota" | "llm_unreachable" | "llm_timeout" | "llm_protocol" | "llm_truncated" | "llm_bad_output" | "keyring" | "bad_source" | "product_collision" | "unknown_field" | "empty_selection" | "missing_database" | "server";

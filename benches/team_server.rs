@@ -1,0 +1,184 @@
+//! Team-server benchmark (not a timed test), against a real PostgreSQL on loopback:
+//!
+//! `bash scripts/with-postgres.sh cargo bench --bench team_server -- [N] [--reviewers R]
+//! [--decisions D]` (default 100000 items, 20 reviewers, 100 decisions each).
+//!
+//! It needs `VETTED_TEST_POSTGRES_URL` (an administrator's URL, as `scripts/with-postgres.sh`
+//! sets) and creates its own database there. In one run it reports:
+//! 1. import: N synthetic answer items (question, answer, two passages) through
+//!    `TeamServer::import_path` (parse + `COPY` + insert), against the ceiling — a raw `COPY` of
+//!    the same rows, read back from the server, into a table with the same columns and indexes;
+//! 2. R reviewers (their own logins and connections) claiming 5 items at a time and approving
+//!    them at full speed: claim and decide latency, p50/p95/p99/max over all of them.
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use postgres::{Client, NoTls};
+use vetted::domain::{Action, DecisionInput};
+use vetted::team::Role;
+use vetted::team_server::TeamServer;
+
+mod common;
+
+fn main() {
+    let args = common::args();
+    let n: usize = args
+        .iter()
+        .find_map(|a| a.replace('_', "").parse().ok())
+        .filter(|_| !args.first().is_some_and(|a| a.starts_with("--")))
+        .unwrap_or(100_000);
+    let reviewers = common::number(&args, "reviewers", 20);
+    let decisions = common::number(&args, "decisions", 100);
+    let admin_root = std::env::var("VETTED_TEST_POSTGRES_URL")
+        .expect("run under scripts/with-postgres.sh (VETTED_TEST_POSTGRES_URL)");
+    let name = format!("vetted_bench_{}", std::process::id());
+    Client::connect(&admin_root, NoTls)
+        .expect("connect")
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create the bench database");
+    let (base, _) = admin_root.rsplit_once('/').expect("a database in the URL");
+    let admin = format!("{base}/{name}");
+    let (mut server, _) = TeamServer::init(&admin).expect("team init");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("items.jsonl");
+    write_items(&file, n);
+    let started = Instant::now();
+    let report = server.import_path(&file, 1).expect("import");
+    let ours = started.elapsed();
+    assert_eq!(report.new, n, "every item is new");
+    let ceiling = raw_copy(&admin);
+    println!(
+        "import of {n} items: Vetted {:.2} s ({:.0} items/s), raw COPY of the same rows {:.2} s \
+         → ratio {:.2}",
+        ours.as_secs_f64(),
+        n as f64 / ours.as_secs_f64(),
+        ceiling.as_secs_f64(),
+        ceiling.as_secs_f64() / ours.as_secs_f64()
+    );
+
+    let logins: Vec<String> = (0..reviewers)
+        .map(|i| {
+            let login = format!("bench_{}_{i}", std::process::id());
+            server
+                .add_reviewer(&login, Role::Analyst, None)
+                .expect("add reviewer");
+            let (scheme, rest) = admin.split_once("://").unwrap();
+            let (_, host) = rest.split_once('@').unwrap();
+            format!("{scheme}://{login}@{host}")
+        })
+        .collect();
+    let threads: Vec<_> = logins
+        .into_iter()
+        .map(|url| {
+            std::thread::spawn(move || {
+                let mut me = TeamServer::connect(&url).expect("sign in");
+                let (mut claims, mut decides) = (Vec::new(), Vec::new());
+                while decides.len() < decisions {
+                    let started = Instant::now();
+                    let held = me.claim(5, Duration::from_secs(600)).expect("claim");
+                    claims.push(started.elapsed());
+                    for item in held {
+                        let input = DecisionInput {
+                            id: uuid::Uuid::now_v7().to_string(),
+                            item: item.external_id,
+                            item_version: item.version,
+                            reviewer: me.reviewer().to_owned(),
+                            action: Action::Approve,
+                            edited: None,
+                            reason: None,
+                            note: None,
+                        };
+                        let started = Instant::now();
+                        me.decide(&input, None).expect("decide");
+                        decides.push(started.elapsed());
+                    }
+                }
+                (claims, decides)
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let (mut claims, mut decides) = (Vec::new(), Vec::new());
+    for thread in threads {
+        let (c, d) = thread.join().expect("reviewer thread");
+        claims.extend(c);
+        decides.extend(d);
+    }
+    let wall = started.elapsed();
+    println!(
+        "{reviewers} reviewers, {} decisions in {:.1} s ({:.0} decisions/s)",
+        decides.len(),
+        wall.as_secs_f64(),
+        decides.len() as f64 / wall.as_secs_f64()
+    );
+    println!("| operation | runs | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|");
+    common::report_row("claim 5 (claim_items)", claims);
+    common::report_row("decide (approve)", decides);
+}
+
+/// N answer items of ~1.5 KB.
+fn write_items(path: &std::path::Path, n: usize) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("items file"));
+    for i in 0..n {
+        let domain = ["finance", "support", "legal"][i % 3];
+        let line = serde_json::json!({
+            "kind": "answer",
+            "id": format!("q-{i}"),
+            "domain": domain,
+            "model": "llama-3.1-8b",
+            "question": format!("What did the quarterly report {i} say about revenue in region {}?", i % 97),
+            "answer": format!("Revenue in region {} grew by {}% compared with the previous quarter, driven by renewals. {}", i % 97, i % 13, "The report attributes the rest to new accounts. ".repeat(4)),
+            "evidence": [
+                {"id": format!("doc-{i}-a"), "title": "Quarterly report", "text": "Revenue grew in most regions, driven by renewals and new accounts. ".repeat(6), "source": "s3://reports/q.pdf"},
+                {"id": format!("doc-{i}-b"), "title": "Board minutes", "text": "The board discussed the regional figures and the renewal rate. ".repeat(6), "source": "s3://minutes/m.pdf"}
+            ]
+        });
+        writeln!(out, "{line}").expect("write item");
+    }
+    out.flush().expect("flush items");
+}
+
+/// The ceiling: the items' and passages' rows as the server holds them, copied out to memory
+/// (untimed) and `COPY`ed into tables with the same columns, defaults and indexes (timed).
+fn raw_copy(admin: &str) -> Duration {
+    let mut client = Client::connect(admin, NoTls).expect("connect");
+    client
+        .batch_execute(
+            "CREATE TABLE raw_items (LIKE vetted.items INCLUDING DEFAULTS INCLUDING IDENTITY
+                                     INCLUDING INDEXES);
+             CREATE TABLE raw_evidence (LIKE vetted.evidence INCLUDING INDEXES);",
+        )
+        .expect("raw tables");
+    let tables = [
+        (
+            "items",
+            "external_id, kind, domain, model, title, payload, vetting, metadata, content_hash, \
+             required_reviews, created_at, updated_at",
+        ),
+        (
+            "evidence",
+            "item_id, position, passage_id, title, text, source",
+        ),
+    ];
+    let mut copied = Vec::new();
+    for (table, columns) in tables {
+        let mut rows = Vec::new();
+        client
+            .copy_out(format!("COPY vetted.{table} ({columns}) TO STDOUT").as_str())
+            .expect("copy out")
+            .read_to_end(&mut rows)
+            .expect("read rows");
+        copied.push((table, columns, rows));
+    }
+    let started = Instant::now();
+    for (table, columns, rows) in copied {
+        let mut copy = client
+            .copy_in(format!("COPY raw_{table} ({columns}) FROM STDIN").as_str())
+            .expect("copy in");
+        copy.write_all(&rows).expect("copy rows");
+        copy.finish().expect("finish copy");
+    }
+    started.elapsed()
+}

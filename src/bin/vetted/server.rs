@@ -1,0 +1,261 @@
+//! The commands that run on a team server (`--db postgres://USER@HOST:PORT/DATABASE`): import,
+//! the queue (which claims work), decide, history, and the team administration commands.
+//! Everything else says it runs on a local database for now.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use vetted::domain::{Action, DecisionInput, EditedContent, ItemKind, Pick};
+use vetted::error::{Error, Result};
+use vetted::team_server::{DEFAULT_LEASE, TeamServer};
+
+use crate::review::{enum_name, parse_cli_pick, pick_text};
+use crate::team::RoleArg;
+
+/// `vetted --db URL team …`.
+#[derive(clap::Subcommand)]
+pub enum TeamCommand {
+    /// Create or upgrade the Vetted schema and its group roles on a PostgreSQL database, signed
+    /// in as an administrator (a role that may create schemas and roles).
+    Init { url: String },
+    /// Create a reviewer's login (or keep an existing one) with a team role; needs CREATEROLE.
+    AddReviewer {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the new login's password from the first line of standard input (it is sent
+        /// to the server as a SCRAM-SHA-256 verifier, never in clear).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give an item back before its lease ends (a skip), so another reviewer can take it.
+    Release { item: String },
+    /// Who is signed in, on which server, with which schema version.
+    Whoami,
+}
+
+/// A decision as the CLI collects it for the server.
+pub struct ServerDecision {
+    pub item: String,
+    pub action: Action,
+    pub answer: Option<String>,
+    pub answer_file: Option<PathBuf>,
+    pub pick: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub adjudicate: bool,
+}
+
+pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
+    match command {
+        TeamCommand::Init { url } => {
+            let (mut server, applied) = TeamServer::init(&url)?;
+            let version = server.schema_version()?;
+            println!(
+                "{}: Vetted schema version {version} ({applied} migration{} applied), signed in \
+                 as {}",
+                server.server(),
+                if applied == 1 { "" } else { "s" },
+                server.reviewer()
+            );
+            Ok(())
+        }
+        command => {
+            let mut server = TeamServer::connect(url.ok_or_else(|| {
+                Error::BadRequest(
+                    "name the team server: vetted --db postgres://USER@HOST:PORT/DATABASE team …"
+                        .into(),
+                )
+            })?)?;
+            match command {
+                TeamCommand::Init { .. } => unreachable!("handled above"),
+                TeamCommand::AddReviewer {
+                    name,
+                    role,
+                    password_stdin,
+                } => {
+                    let password = password_stdin.then(read_password).transpose()?;
+                    server.add_reviewer(&name, role.into(), password.as_deref())?;
+                    println!(
+                        "reviewer {name} ({}) on {}",
+                        vetted::team::Role::from(role).as_str(),
+                        server.server()
+                    );
+                }
+                TeamCommand::Release { item } => {
+                    let held = server.release(&item)?;
+                    println!(
+                        "{item}: {}",
+                        if held {
+                            "released"
+                        } else {
+                            "was not held by you"
+                        }
+                    );
+                }
+                TeamCommand::Whoami => {
+                    let version = server.schema_version()?;
+                    println!(
+                        "{} on {} (schema version {version})",
+                        server.reviewer(),
+                        server.server()
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("<stdin>", e))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(Error::BadRequest(
+            "--password-stdin: the first line of standard input is empty".into(),
+        ));
+    }
+    Ok(password)
+}
+
+pub fn import(url: &str, files: &[PathBuf], overlap: Option<u32>) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    for file in files {
+        let report = server.import_path(file, overlap.unwrap_or(1))?;
+        println!("{report}");
+    }
+    Ok(())
+}
+
+/// Claims up to `limit` items for the signed-in reviewer and lists what they hold.
+pub fn queue(url: &str, limit: u32, json: bool) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let held = server.claim(limit.clamp(1, 500), DEFAULT_LEASE)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&held).expect("claimed items serialize")
+        );
+        return Ok(());
+    }
+    let minutes = DEFAULT_LEASE.as_secs() / 60;
+    println!(
+        "{} holds {} item{} for {minutes} min on {}",
+        server.reviewer(),
+        held.len(),
+        if held.len() == 1 { "" } else { "s" },
+        server.server()
+    );
+    for item in &held {
+        println!(
+            "{:<24} v{:<3} {:<12} {:<14} {}",
+            item.external_id,
+            item.version,
+            enum_name(&item.kind),
+            item.domain,
+            item.title
+        );
+    }
+    Ok(())
+}
+
+pub fn decide(url: &str, args: ServerDecision) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let (kind, version) = server.item_version(&args.item)?;
+    let pick = args.pick.as_deref().map(parse_cli_pick).transpose()?;
+    let answer = match (args.answer, args.answer_file) {
+        (Some(answer), _) => Some(answer),
+        (None, Some(f)) => Some(std::fs::read_to_string(&f).map_err(|e| Error::io(f, e))?),
+        (None, None) => None,
+    };
+    let edited = match (args.action, answer, kind) {
+        (Action::Edit, Some(answer), ItemKind::Answer) => Some(EditedContent::Answer { answer }),
+        (Action::Edit, Some(answer), ItemKind::Comparison) => match pick {
+            Some(Pick::Best(based_on)) => Some(EditedContent::Comparison { answer, based_on }),
+            _ => {
+                return Err(Error::BadRequest(format!(
+                    "'{}' is a comparison: an edit names the candidate it starts from, --pick 1–4",
+                    args.item
+                )));
+            }
+        },
+        (Action::Edit, _, ItemKind::Relationship) => {
+            return Err(Error::BadRequest(
+                "editing a relationship runs on a local database for now (--relation-file, \
+                 --not-related); approve or reject it here"
+                    .into(),
+            ));
+        }
+        (Action::Edit, None, _) => {
+            return Err(Error::BadRequest(
+                "edit needs --answer TEXT or --answer-file FILE".into(),
+            ));
+        }
+        (_, Some(_), _) => {
+            return Err(Error::BadRequest(
+                "--answer and --answer-file only go with edit".into(),
+            ));
+        }
+        (_, None, _) => None,
+    };
+    let input = DecisionInput {
+        id: uuid::Uuid::now_v7().to_string(),
+        item: args.item,
+        item_version: version,
+        reviewer: server.reviewer().to_owned(),
+        action: args.action,
+        edited,
+        reason: args.reason,
+        note: args.note,
+    };
+    // An edit's --pick names the candidate it started from, which its content carries.
+    let pick = pick.filter(|_| args.action != Action::Edit);
+    let decision = if args.adjudicate {
+        server.adjudicate(&input, pick)?
+    } else {
+        server.decide(&input, pick)?
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: {} by {} (decision {}){}",
+        decision.item,
+        enum_name(&decision.action),
+        decision.reviewer,
+        decision.id,
+        decision
+            .pick
+            .map(|p| format!(", {}", pick_text(p)))
+            .unwrap_or_default()
+    )
+    .and_then(|()| out.flush())
+    .map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Prints the decisions on an item the signed-in reviewer may read.
+pub fn history(url: &str, item: &str, json: bool) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let history = server.history(item)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&history).expect("decisions serialize")
+        );
+        return Ok(());
+    }
+    for d in &history {
+        println!(
+            "{}  {:<10} {:<16} {}",
+            d.decided_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            enum_name(&d.action),
+            d.reviewer,
+            d.id
+        );
+    }
+    Ok(())
+}

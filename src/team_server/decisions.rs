@@ -1,0 +1,275 @@
+//! Recording decisions on the team server with the core's rules ([`crate::decision_rules`],
+//! [`crate::team::resolve`]); the server stamps each with its login, time and clock, checks the
+//! version under a row lock and refuses what the login's roles do not allow.
+
+use postgres::Transaction;
+use postgres::types::ToSql;
+
+use super::leases::enum_value;
+use super::{TeamServer, server_error};
+use crate::decision_rules::{
+    DecidedItem, check_against_item, supersedes, title_in_force, validate,
+};
+use crate::domain::{Action, Decision, DecisionInput, ItemKind, Pick};
+use crate::error::{Error, Result};
+use crate::team::{LogEntry, ReviewState, resolve};
+
+/// Read by [`read_decision`].
+const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer, d.action,
+     d.edited_payload, d.reason, d.note, d.decided_at, d.reverts, d.edit_distance, d.pick";
+
+impl TeamServer {
+    /// Records the signed-in reviewer's decision on an item, as [`crate::Store::decide_with`]
+    /// does locally (a retried id returns the decision recorded first). `input.reviewer` must be
+    /// the signed-in login: the server records no decision in anyone else's name.
+    ///
+    /// Errors: `BadRequest`, `NotFound`, `Conflict` as locally; `Forbidden` when the server
+    /// refuses it.
+    pub fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
+        self.record(input, pick, false)
+    }
+
+    /// Records an adjudicator's final decision (see [`crate::Store::adjudicate`]); the server
+    /// refuses it unless the login is in `vetted_adjudicator`.
+    pub fn adjudicate(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
+        self.record(input, pick, true)
+    }
+
+    /// The decisions on an item the signed-in reviewer may read, in log order: under blind
+    /// review, only their own until they have decided it.
+    pub fn history(&mut self, external_id: &str) -> Result<Vec<Decision>> {
+        let server = self.server.clone();
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
+                      WHERE i.external_id = $1 ORDER BY d.clock, d.id"
+                ),
+                &[&external_id],
+            )
+            .map_err(|e| server_error(&server, e))?;
+        rows.iter().map(read_decision).collect()
+    }
+
+    /// The kind and current version of an item, to decide on.
+    pub fn item_version(&mut self, external_id: &str) -> Result<(ItemKind, i64)> {
+        let server = self.server.clone();
+        let row = self
+            .client
+            .query_opt(
+                "SELECT kind, version FROM items WHERE external_id = $1",
+                &[&external_id],
+            )
+            .map_err(|e| server_error(&server, e))?
+            .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
+        Ok((enum_value(row.get(0))?, row.get(1)))
+    }
+
+    fn record(
+        &mut self,
+        input: &DecisionInput,
+        pick: Option<Pick>,
+        adjudication: bool,
+    ) -> Result<Decision> {
+        validate(input)?;
+        if input.reviewer != self.reviewer {
+            return Err(Error::Forbidden(format!(
+                "signed in to the team server as '{}': a decision is recorded as its login, not \
+                 as '{}'",
+                self.reviewer, input.reviewer
+            )));
+        }
+        let server = self.server.clone();
+        let failed = |e| server_error(&server, e);
+        let mut tx = self.client.transaction().map_err(failed)?;
+        if let Some(existing) = decision_by_id(&mut tx, &input.id).map_err(failed)? {
+            let existing = existing?;
+            return if existing.item == input.item {
+                Ok(existing)
+            } else {
+                Err(Error::Duplicate(format!(
+                    "decision id '{}' is already used for item '{}'",
+                    input.id, existing.item
+                )))
+            };
+        }
+        if let (Action::Reject, Some(reason)) = (input.action, &input.reason) {
+            let known: Vec<String> = tx
+                .query("SELECT id FROM reject_reasons ORDER BY position", &[])
+                .map_err(failed)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            if !known.contains(reason) {
+                return Err(Error::BadRequest(format!(
+                    "unknown reject reason '{reason}'; use one of: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        let item = tx
+            .query_opt(
+                "SELECT id, kind, version, payload, review, required_reviews, title
+                   FROM items WHERE external_id = $1 FOR UPDATE",
+                &[&input.item],
+            )
+            .map_err(failed)?
+            .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
+        let (item_id, payload): (i64, String) = (item.get(0), item.get(3));
+        let kind = enum_value(item.get(1))?;
+        let review: ReviewState = enum_value(item.get(4))?;
+        let required: i32 = item.get(5);
+        // What the reviewer may read of the log is what they know of it (row-level security).
+        let known = item_log(&mut tx, item_id).map_err(failed)??;
+        let decided_before = known
+            .iter()
+            .any(|e| e.reviewer == self.reviewer && e.action != Action::Revert);
+        let distance = check_against_item(
+            input,
+            pick,
+            &DecidedItem {
+                kind,
+                version: item.get(2),
+                payload: &payload,
+                blind: required > 1 && !adjudication && !decided_before,
+            },
+        )?;
+        let supersedes = supersedes(&known, adjudication || review != ReviewState::Conflict);
+        let action = enum_text(&input.action);
+        let edited = input
+            .edited
+            .as_ref()
+            .map(|e| serde_json::to_string(e).expect("edit serializes"));
+        let pick = pick.map(|p| serde_json::to_string(&p).expect("pick serializes"));
+        let params: [&(dyn ToSql + Sync); 11] = [
+            &input.id,
+            &item_id,
+            &input.item_version,
+            &action,
+            &edited,
+            &input.reason,
+            &input.note,
+            &distance,
+            &supersedes,
+            &adjudication,
+            &pick,
+        ];
+        // The server's trigger stamps reviewer, time and clock over these placeholders.
+        tx.execute(
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, edited_payload,
+                                    reason, note, decided_at, edit_distance, clock, supersedes,
+                                    adjudication, pick)
+             VALUES ($1, $2, $3, session_user, $4, $5, $6, $7, '', $8, 0, $9, $10, $11)",
+            &params,
+        )
+        .map_err(failed)?;
+        let log = item_log(&mut tx, item_id).map_err(failed)??;
+        let resolution = resolve(&log, required.max(1) as u32);
+        let effective_edit = resolution
+            .effective
+            .as_deref()
+            .and_then(|id| log.iter().find(|e| e.id == id))
+            .and_then(|e| e.edited.as_ref());
+        let title = title_in_force(kind, item.get(6), &payload, effective_edit)?;
+        tx.execute(
+            "UPDATE items SET status = $1, decided_by = $2, review = $3, effective_decision = $4,
+                              title = $5
+              WHERE id = $6",
+            &[
+                &enum_text(&resolution.status),
+                &resolution.decided_by,
+                &enum_text(&resolution.review),
+                &resolution.effective,
+                &title,
+                &item_id,
+            ],
+        )
+        .map_err(failed)?;
+        let decision = decision_by_id(&mut tx, &input.id)
+            .map_err(failed)?
+            .expect("the decision was just recorded")?;
+        tx.commit().map_err(failed)?;
+        Ok(decision)
+    }
+}
+
+/// The decision `id` if the reviewer may read it.
+fn decision_by_id(
+    tx: &mut Transaction<'_>,
+    id: &str,
+) -> std::result::Result<Option<Result<Decision>>, postgres::Error> {
+    Ok(tx
+        .query_opt(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
+                  WHERE d.id = $1"
+            ),
+            &[&id],
+        )?
+        .map(|r| read_decision(&r)))
+}
+
+fn read_decision(r: &postgres::Row) -> Result<Decision> {
+    let decided_at: String = r.get(8);
+    Ok(Decision {
+        id: r.get(0),
+        item: r.get(1),
+        item_version: r.get(2),
+        reviewer: r.get(3),
+        action: enum_value(r.get(4))?,
+        edited: json_column(r.get(5))?,
+        reason: r.get(6),
+        note: r.get(7),
+        decided_at: crate::store::parse_time(&decided_at)?,
+        reverts: r.get(9),
+        edit_distance: r.get(10),
+        pick: json_column(r.get(11))?,
+    })
+}
+
+/// The item's log as the resolver reads it, as far as the reviewer may read it.
+fn item_log(
+    tx: &mut Transaction<'_>,
+    item_id: i64,
+) -> std::result::Result<Result<Vec<LogEntry>>, postgres::Error> {
+    let rows = tx.query(
+        "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes, adjudication,
+                pick
+           FROM decisions WHERE item_id = $1 ORDER BY clock, id",
+        &[&item_id],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok(LogEntry {
+                id: r.get(0),
+                reviewer: r.get(1),
+                action: enum_value(r.get(2))?,
+                edited: json_column(r.get(3))?,
+                reverts: r.get(4),
+                clock: r.get(5),
+                supersedes: json_column(r.get(6))?.unwrap_or_default(),
+                adjudication: r.get(7),
+                pick: json_column(r.get(8))?,
+            })
+        })
+        .collect())
+}
+
+/// A JSON text column.
+fn json_column<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Option<T>> {
+    text.map(|t| {
+        serde_json::from_str(t)
+            .map_err(|e| Error::BadRequest(format!("the server holds malformed JSON ({e}): {t}")))
+    })
+    .transpose()
+}
+
+/// A unit enum's serde name.
+fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value).expect("unit enums serialize") {
+        serde_json::Value::String(text) => text,
+        other => unreachable!("a unit enum serializes as a string, not {other}"),
+    }
+}

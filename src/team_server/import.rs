@@ -1,0 +1,170 @@
+//! Importing items onto the team server: the file is parsed by the core's importer (the same
+//! checks, the same problems by file, line and field) and streamed to the server with `COPY`,
+//! in one transaction, so a bad file or a clash changes nothing.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{TeamServer, server_error};
+use crate::error::{Error, Result};
+use crate::import::{ImportReport, Problems, read_for_server};
+use crate::store::PreparedItem;
+
+/// How many problems of clashing ids are listed.
+const LISTED_CLASHES: i64 = 20;
+
+impl TeamServer {
+    /// Imports the items of `path` (JSON Lines or CSV, as `docs/import-format.md`), each to be
+    /// reviewed by `reviews` distinct reviewers (the overlap k). An item already stored with the
+    /// same content is left as it is; one stored with other content refuses the whole file.
+    /// Needs the right to write items (the schema's owner).
+    pub fn import_path(&mut self, path: &Path, reviews: u32) -> Result<ImportReport> {
+        if !(1..=10).contains(&reviews) {
+            return Err(Error::BadRequest(format!(
+                "an item needs 1 to 10 independent reviews, not {reviews}"
+            )));
+        }
+        let server = self.server.clone();
+        let failed = |e| server_error(&server, e);
+        let mut tx = self.client.transaction().map_err(failed)?;
+        tx.batch_execute(
+            "CREATE TEMP TABLE staged_items (
+                 line bigint, external_id text, kind text, domain text, model text, title text,
+                 payload text, vetting text, metadata text, content_hash text, evidence text
+             ) ON COMMIT DROP",
+        )
+        .map_err(failed)?;
+        let mut copy = tx.copy_in("COPY staged_items FROM STDIN").map_err(failed)?;
+        let mut row = Vec::with_capacity(4096);
+        let report = read_for_server(path, &mut |line, item| {
+            row.clear();
+            staged_row(&mut row, line, &item);
+            copy.write_all(&row)
+                .map_err(|e| Error::io(format!("{server} (COPY)"), e))
+        })?;
+        copy.finish().map_err(failed)?;
+        let clashes = tx
+            .query(
+                "SELECT s.line, s.external_id FROM staged_items s
+                   JOIN items i ON i.external_id = s.external_id
+                  WHERE i.content_hash <> s.content_hash
+                  ORDER BY s.line LIMIT $1",
+                &[&LISTED_CLASHES],
+            )
+            .map_err(failed)?;
+        if !clashes.is_empty() {
+            let mut problems = Problems::default();
+            for clash in clashes {
+                let line: i64 = clash.get(0);
+                let id: String = clash.get(1);
+                problems.push(
+                    line as u64,
+                    format!(
+                        "{}:{line}: id: an item '{id}' already exists with different content",
+                        report.source
+                    ),
+                );
+            }
+            return problems.into_result().map(|()| report);
+        }
+        let reviews = reviews as i32;
+        let new: i64 = tx
+            .query_one(
+                "WITH new AS (
+                     INSERT INTO items (external_id, kind, domain, model, title, payload, vetting,
+                                        metadata, content_hash, required_reviews, created_at,
+                                        updated_at)
+                     SELECT s.external_id, s.kind, s.domain, s.model, s.title, s.payload,
+                            s.vetting, s.metadata, s.content_hash, $1, now_text(), now_text()
+                       FROM staged_items s
+                      WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.external_id)
+                      ORDER BY s.line
+                     RETURNING id, external_id),
+                 passages AS (
+                     INSERT INTO evidence (item_id, position, passage_id, title, text, source)
+                     SELECT new.id, e.n - 1, e.v ->> 'id', e.v ->> 'title', e.v ->> 'text',
+                            e.v ->> 'source'
+                       FROM new JOIN staged_items s ON s.external_id = new.external_id,
+                            jsonb_array_elements(s.evidence::jsonb) WITH ORDINALITY AS e (v, n)
+                     RETURNING 1)
+                 SELECT count(*) FROM new",
+                &[&reviews],
+            )
+            .map_err(failed)?
+            .get(0);
+        tx.commit().map_err(failed)?;
+        let new = new as usize;
+        Ok(ImportReport {
+            already_present: report.already_present + report.new - new,
+            new,
+            ..report
+        })
+    }
+}
+
+/// One row of `staged_items` in COPY's text format.
+fn staged_row(row: &mut Vec<u8>, line: u64, prepared: &PreparedItem) {
+    let item = &prepared.item;
+    let evidence = item
+        .body
+        .question_and_evidence()
+        .map(|(_, evidence)| serde_json::to_string(evidence).expect("evidence serializes"))
+        .unwrap_or_else(|| "[]".to_owned());
+    let line = line.to_string();
+    let fields = [
+        Some(line.as_str()),
+        Some(item.external_id.as_str()),
+        Some(item.body.kind().as_str()),
+        Some(item.domain.as_str()),
+        Some(item.model.as_str()),
+        Some(prepared.title()),
+        Some(prepared.payload()),
+        prepared.vetting(),
+        Some(prepared.metadata()),
+        Some(item.content_hash.as_str()),
+        Some(evidence.as_str()),
+    ];
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            row.push(b'\t');
+        }
+        copy_text(row, *field);
+    }
+    row.push(b'\n');
+}
+
+/// A field in COPY's text format: `\N` for NULL, backslash, tab, newline and carriage return
+/// escaped.
+fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
+    let Some(value) = value else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    for &b in value.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copy_text;
+
+    #[test]
+    fn copy_text_escapes_what_copy_reads_as_structure() {
+        let mut out = Vec::new();
+        copy_text(&mut out, Some("a\\b\tc\nd\re"));
+        assert_eq!(
+            out, b"a\\\\b\\tc\\nd\\re",
+            "every separator and the escape are escaped"
+        );
+        out.clear();
+        copy_text(&mut out, None);
+        assert_eq!(out, b"\\N", "NULL is COPY's \\N");
+    }
+}

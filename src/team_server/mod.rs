@@ -1,0 +1,190 @@
+//! The team server: many reviewers on one PostgreSQL database, the server deciding who may do
+//! what (see `migrations/postgres/0001_team_server.sql` for what it enforces).
+//!
+//! Invariants:
+//! - Identity is the PostgreSQL login: [`TeamServer::reviewer`] is `session_user`, and every
+//!   decision is stamped with it by the server, whatever the client sends.
+//! - The password never reaches a database, log or export: a URL that carries one is refused;
+//!   it comes from `PGPASSWORD` or the OS keyring (entry = the URL), as for PostgreSQL products.
+//! - The domain rules (a decision's checks, what it supersedes, the item's projection) are the
+//!   core's, shared with the local store ([`crate::decision_rules`], [`crate::team::resolve`]);
+//!   only the SQL here is PostgreSQL's.
+//! - Every session works in the `vetted` schema (`search_path`), so a server database can hold
+//!   other schemas too.
+
+mod decisions;
+mod import;
+mod leases;
+mod migrations;
+mod reviewers;
+
+pub use leases::{ClaimedItem, DEFAULT_LEASE};
+pub use migrations::{MIGRATIONS, SCHEMA};
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::{Client, Config, NoTls};
+
+use crate::error::{Error, Result};
+use crate::llm::keys::KeyLookup;
+use crate::products::postgres_source::PASSWORD_ENV;
+
+/// A session on the team server as one login.
+pub struct TeamServer {
+    client: Client,
+    /// `user@host:port/database`, for messages and the window title.
+    server: String,
+    reviewer: String,
+}
+
+impl TeamServer {
+    /// Signs in to the team server at `url` (`postgres://USER@HOST[:PORT]/DATABASE`, the host
+    /// possibly a Unix socket folder) and checks its schema is one this build knows.
+    ///
+    /// Errors: `Server` when the URL is not one, carries a password, or the server refuses the
+    /// login or has no Vetted schema yet (`vetted team init` makes one).
+    pub fn connect(url: &str) -> Result<TeamServer> {
+        let mut session = TeamServer::sign_in(url)?;
+        let version = migrations::version(&mut session.client).map_err(|e| session.failed(e))?;
+        let known = MIGRATIONS.len() as i64;
+        match version {
+            None | Some(0) => Err(session.refused(
+                "this database has no Vetted schema; an administrator sets it up with \
+                 `vetted team init URL`",
+            )),
+            Some(v) if v > known => Err(session.refused(&format!(
+                "the server's schema is version {v}, newer than this build knows ({known}); \
+                 update Vetted"
+            ))),
+            Some(v) if v < known => Err(session.refused(&format!(
+                "the server's schema is version {v}; an administrator upgrades it to {known} \
+                 with `vetted team init URL`"
+            ))),
+            Some(_) => Ok(session),
+        }
+    }
+
+    /// Signs in without checking the schema (for `init`).
+    fn sign_in(url: &str) -> Result<TeamServer> {
+        let mut config = Config::from_str(url).map_err(|e| Error::Server {
+            server: "(not a URL)".into(),
+            problem: format!(
+                "not a PostgreSQL URL ({e}); write postgres://USER@HOST:PORT/DATABASE"
+            ),
+        })?;
+        let server = describe(&config);
+        if config.get_password().is_some() {
+            return Err(Error::Server {
+                server,
+                problem: format!(
+                    "the URL carries a password; remove it and set {PASSWORD_ENV} or keep it in \
+                     the OS keyring"
+                ),
+            });
+        }
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(Error::Server {
+                server,
+                problem: "TLS (sslmode=require) is not supported yet; connect over a trusted \
+                          network, an SSH tunnel or the server's Unix socket folder"
+                    .into(),
+            });
+        }
+        config.connect_timeout(Duration::from_secs(10));
+        config.application_name("vetted");
+        let lookup = KeyLookup {
+            env_var: PASSWORD_ENV,
+            keyring_entry: Some(url),
+        };
+        if let (Some(password), _) = lookup.resolve() {
+            config.password(password.expose());
+        }
+        let mut client = config.connect(NoTls).map_err(|e| Error::Server {
+            server: server.clone(),
+            problem: format!("could not sign in ({})", reason(&e)),
+        })?;
+        let signed_in = client
+            .batch_execute(&format!("SET search_path = {SCHEMA}, pg_temp"))
+            .and_then(|()| client.query_one("SELECT session_user::text", &[]));
+        let reviewer: String = signed_in
+            .map_err(|e| Error::Server {
+                server: server.clone(),
+                problem: reason(&e),
+            })?
+            .get(0);
+        Ok(TeamServer {
+            client,
+            server,
+            reviewer,
+        })
+    }
+
+    /// The signed-in reviewer: the server's login.
+    pub fn reviewer(&self) -> &str {
+        &self.reviewer
+    }
+
+    /// `user@host:port/database`.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The applied schema version.
+    pub fn schema_version(&mut self) -> Result<i64> {
+        let version = migrations::version(&mut self.client).map_err(|e| self.failed(e))?;
+        Ok(version.unwrap_or(0))
+    }
+
+    /// A server error as the core's ([`server_error`]).
+    fn failed(&self, e: postgres::Error) -> Error {
+        server_error(&self.server, e)
+    }
+
+    fn refused(&self, problem: &str) -> Error {
+        refusal(&self.server, problem)
+    }
+}
+
+/// A server error as the core's: a refusal of the server's rules is `Forbidden`, a taken id
+/// `Duplicate`, the rest `Server`.
+fn server_error(server: &str, e: postgres::Error) -> Error {
+    use postgres::error::SqlState;
+    match e.code() {
+        Some(code) if *code == SqlState::INSUFFICIENT_PRIVILEGE => {
+            Error::Forbidden(format!("the team server refused it: {}", reason(&e)))
+        }
+        Some(code) if *code == SqlState::UNIQUE_VIOLATION => Error::Duplicate(reason(&e)),
+        _ => refusal(server, &reason(&e)),
+    }
+}
+
+fn refusal(server: &str, problem: &str) -> Error {
+    Error::Server {
+        server: server.to_owned(),
+        problem: problem.to_owned(),
+    }
+}
+
+/// The server's own words for a failure: its message, not the driver's wrapper.
+fn reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_owned(),
+        None => e.to_string(),
+    }
+}
+
+/// `user@host:port/database` of a connection config.
+fn describe(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(host)) => host.clone(),
+        Some(postgres::config::Host::Unix(folder)) => folder.display().to_string(),
+        None => "localhost".into(),
+    };
+    format!(
+        "{}@{host}:{}/{}",
+        config.get_user().unwrap_or("?"),
+        config.get_ports().first().copied().unwrap_or(5432),
+        config.get_dbname().unwrap_or("?")
+    )
+}

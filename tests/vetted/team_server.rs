@@ -1,0 +1,714 @@
+//! The team server against a real PostgreSQL (`scripts/with-postgres.sh` starts a throwaway
+//! one): the schema and roles `team init` makes, what the server refuses through raw SQL as each
+//! role, work leases with overlap k, deciding with the same rules as the local store (one test
+//! body for both), concurrent reviewers and reviewers killed mid-decision.
+//!
+//! Without `VETTED_TEST_POSTGRES_URL` these tests say so and pass; the test command sets
+//! `VETTED_REQUIRE_POSTGRES=1`, which turns a missing server into a failure.
+
+use std::collections::{HashMap, HashSet};
+use std::os::unix::process::CommandExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use postgres::{Client, NoTls};
+use vetted::domain::{Action, Decision, DecisionInput, EditedContent, Feedback, Pick};
+use vetted::error::Result;
+use vetted::team::Role;
+use vetted::team_server::TeamServer;
+use vetted::{ErrorCode, Store};
+
+use crate::support::{answer_line, answer_lines, new_database, postgres_server, temp_db};
+
+/// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.
+struct Team {
+    admin: String,
+}
+
+impl Team {
+    fn new(label: &str) -> Option<Team> {
+        let admin = new_database(&postgres_server()?, label);
+        let (_, applied) = TeamServer::init(&admin).expect("team init");
+        assert_eq!(applied, 1, "a new database gets the whole schema");
+        Some(Team { admin })
+    }
+
+    /// A new login with `role`, unique on the server (roles are cluster-wide); its URL.
+    fn reviewer(&self, label: &str, role: Role) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "{label}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let (mut admin, _) = TeamServer::init(&self.admin).unwrap();
+        admin.add_reviewer(&name, role, None).expect("add reviewer");
+        let (scheme_user, rest) = self.admin.split_once('@').unwrap();
+        let (scheme, _) = scheme_user.split_once("://").unwrap();
+        format!("{scheme}://{name}@{rest}")
+    }
+
+    /// Imports `lines` as the owner, each item needing `k` reviews.
+    fn import(&self, lines: &[String], k: u32) {
+        let db = temp_db();
+        let file = db.write_file("items.jsonl", lines.join("\n") + "\n");
+        let (mut admin, _) = TeamServer::init(&self.admin).unwrap();
+        admin.import_path(&file, k).expect("import onto the server");
+    }
+
+    fn sql(&self) -> Client {
+        Client::connect(&self.admin, NoTls).unwrap()
+    }
+}
+
+/// Raw SQL as `url`'s login, in the Vetted schema.
+fn raw(url: &str) -> Client {
+    let mut client = Client::connect(url, NoTls).unwrap();
+    client.batch_execute("SET search_path = vetted").unwrap();
+    client
+}
+
+/// Runs `sql` and returns the server's refusal, failing the test if it was allowed.
+fn refused(client: &mut Client, sql: &str) -> String {
+    match client.batch_execute(sql) {
+        Ok(()) => panic!("the server allowed: {sql}"),
+        Err(e) => e
+            .as_db_error()
+            .map(|d| d.message().to_owned())
+            .unwrap_or_else(|| e.to_string()),
+    }
+}
+
+fn approve(server: &mut TeamServer, item: &str) -> Result<Decision> {
+    let (_, version) = server.item_version(item)?;
+    let input = decision(item, version, server.reviewer(), Action::Approve);
+    server.decide(&input, None)
+}
+
+fn decision(item: &str, version: i64, reviewer: &str, action: Action) -> DecisionInput {
+    DecisionInput {
+        id: uuid::Uuid::now_v7().to_string(),
+        item: item.into(),
+        item_version: version,
+        reviewer: reviewer.into(),
+        action,
+        edited: None,
+        reason: (action == Action::Reject).then(|| "incomplete".into()),
+        note: None,
+    }
+}
+
+#[test]
+fn init_is_idempotent_and_a_reviewer_is_their_login() {
+    let Some(team) = Team::new("team_init") else {
+        return;
+    };
+    let (mut again, applied) = TeamServer::init(&team.admin).unwrap();
+    assert_eq!(applied, 0, "a second init applies nothing");
+    assert_eq!(again.schema_version().unwrap(), 1);
+    let url = team.reviewer("ana", Role::Analyst);
+    let mut ana = TeamServer::connect(&url).unwrap();
+    assert!(
+        ana.reviewer().starts_with("ana_"),
+        "the reviewer is the server's login, not a name typed in: {}",
+        ana.reviewer()
+    );
+    let none = new_database(&postgres_server().unwrap(), "team_empty");
+    let err = TeamServer::connect(&none).err().expect("no schema yet");
+    assert_eq!(err.code(), ErrorCode::Server);
+    assert!(
+        err.to_string().contains("vetted team init"),
+        "the error says how to set the server up: {err}"
+    );
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let (user, host) = rest.split_once('@').unwrap();
+    let err = TeamServer::connect(&format!("{scheme}://{user}:hunter2@{host}"))
+        .err()
+        .expect("a URL with a password is refused");
+    assert!(
+        !err.to_string().contains("hunter2"),
+        "the password is never repeated: {err}"
+    );
+    assert_eq!(
+        ana.history("nothing-here").unwrap(),
+        vec![],
+        "no decisions yet"
+    );
+}
+
+#[test]
+fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
+    let Some(team) = Team::new("team_perms") else {
+        return;
+    };
+    team.import(&answer_lines("blind", 2), 2);
+    team.import(&answer_lines("solo", 1), 1);
+    let ana_url = team.reviewer("ana", Role::Analyst);
+    let sam_url = team.reviewer("sam", Role::Sme);
+    let adj_url = team.reviewer("adj", Role::Adjudicator);
+    let mut ana = TeamServer::connect(&ana_url).unwrap();
+    let mut sam = TeamServer::connect(&sam_url).unwrap();
+    let sam_name = sam.reviewer().to_owned();
+    let sam_decision = approve(&mut sam, "blind-0").unwrap();
+    approve(&mut ana, "solo-0").unwrap();
+
+    let mut sql = raw(&ana_url);
+    let item: i64 = sql
+        .query_one("SELECT id FROM items WHERE external_id = 'blind-0'", &[])
+        .unwrap()
+        .get(0);
+    // Blind review: the analyst has not decided blind-0, so sam's decision is not there.
+    let seen: i64 = sql
+        .query_one(
+            "SELECT count(*) FROM decisions WHERE item_id = $1",
+            &[&item],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        seen, 0,
+        "before deciding, another reviewer's decision is hidden"
+    );
+    assert_eq!(ana.history("blind-0").unwrap(), vec![]);
+
+    let message = refused(
+        &mut sql,
+        &format!(
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, decided_at, clock,
+                                    adjudication)
+             VALUES ('forged-adj', {item}, 2, session_user, 'approve', '', 0, true)"
+        ),
+    );
+    assert!(message.contains("only adjudicators"), "{message}");
+    let message = refused(
+        &mut sql,
+        &format!(
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, decided_at, clock)
+             VALUES ('forged-name', {item}, 2, '{sam_name}', 'reject', '', 0)"
+        ),
+    );
+    assert!(
+        message.contains("may not record a decision as"),
+        "{message}"
+    );
+    for forbidden in [
+        format!(
+            "UPDATE decisions SET action = 'reject' WHERE id = '{}'",
+            sam_decision.id
+        ),
+        "DELETE FROM decisions".to_owned(),
+        "TRUNCATE decisions".to_owned(),
+        "UPDATE items SET version = 1".to_owned(),
+        "UPDATE items SET payload = '{}'".to_owned(),
+        "INSERT INTO items (external_id, kind, domain, model, title, payload, content_hash,
+                            created_at, updated_at)
+         VALUES ('x', 'answer', 'd', 'm', 't', '{}', 'h', '', '')"
+            .to_owned(),
+        format!(
+            "INSERT INTO leases (item_id, reviewer, expires_at) VALUES ({item}, '{sam_name}', now())"
+        ),
+        "DELETE FROM leases".to_owned(),
+        "DROP TABLE decisions".to_owned(),
+    ] {
+        let message = refused(&mut sql, &forbidden);
+        assert!(
+            message.contains("permission denied") || message.contains("must be owner"),
+            "{forbidden}: {message}"
+        );
+    }
+    // Not even the owner changes the log.
+    let mut owner = team.sql();
+    owner.batch_execute("SET search_path = vetted").unwrap();
+    for change in [
+        "UPDATE decisions SET note = 'x'",
+        "DELETE FROM decisions",
+        "TRUNCATE decisions",
+    ] {
+        let message = refused(&mut owner, change);
+        assert!(message.contains("append-only"), "{change}: {message}");
+    }
+    // An adjudication through the core is refused the same way.
+    let (_, version) = ana.item_version("blind-1").unwrap();
+    let err = ana
+        .adjudicate(
+            &decision("blind-1", version, ana.reviewer(), Action::Approve),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+
+    // Once the analyst decides, the other review is readable; an adjudicator reads all.
+    approve(&mut ana, "blind-0").unwrap();
+    assert_eq!(
+        ana.history("blind-0").unwrap().len(),
+        2,
+        "after deciding, both reviews show"
+    );
+    let mut adj = TeamServer::connect(&adj_url).unwrap();
+    approve(&mut sam, "blind-1").unwrap();
+    assert_eq!(
+        adj.history("blind-1").unwrap().len(),
+        1,
+        "an adjudicator reads decisions without deciding"
+    );
+    let adjudicated = {
+        let (_, version) = adj.item_version("blind-1").unwrap();
+        let input = decision("blind-1", version, adj.reviewer(), Action::Reject);
+        adj.adjudicate(&input, None).unwrap()
+    };
+    assert_eq!(adjudicated.action, Action::Reject);
+    let (status, review): (String, String) = {
+        let row = owner
+            .query_one(
+                "SELECT status, review FROM items WHERE external_id = 'blind-1'",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((status.as_str(), review.as_str()), ("rejected", "settled"));
+}
+
+/// Deciding, as both backends offer it: one test body checks both.
+trait Deciding {
+    fn version(&mut self, item: &str) -> i64;
+    fn reviewer(&self) -> String;
+    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision>;
+    fn history(&mut self, item: &str) -> Vec<Decision>;
+}
+
+impl Deciding for Store {
+    fn version(&mut self, item: &str) -> i64 {
+        self.item(item).unwrap().version
+    }
+    fn reviewer(&self) -> String {
+        "rita".into()
+    }
+    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
+        let feedback = Feedback {
+            pick,
+            ..Feedback::default()
+        };
+        self.decide_with(input, &feedback)
+    }
+    fn history(&mut self, item: &str) -> Vec<Decision> {
+        Store::history(self, item).unwrap()
+    }
+}
+
+impl Deciding for TeamServer {
+    fn version(&mut self, item: &str) -> i64 {
+        self.item_version(item).unwrap().1
+    }
+    fn reviewer(&self) -> String {
+        TeamServer::reviewer(self).to_owned()
+    }
+    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
+        TeamServer::decide(self, input, pick)
+    }
+    fn history(&mut self, item: &str) -> Vec<Decision> {
+        TeamServer::history(self, item).unwrap()
+    }
+}
+
+/// The decision rules on items `a-0`, `a-1` (answers, one review each).
+fn decisions_follow_the_core_rules(backend: &mut dyn Deciding, label: &str) {
+    let me = backend.reviewer();
+    let v = backend.version("a-0");
+    let first = decision("a-0", v, &me, Action::Approve);
+    let recorded = backend.decide(&first, None).unwrap();
+    assert_eq!(recorded.reviewer, me, "{label}: recorded as the reviewer");
+    let retried = backend.decide(&first, None).unwrap();
+    assert_eq!(
+        retried.id, recorded.id,
+        "{label}: a retried id is recorded once"
+    );
+    assert_eq!(
+        backend.history("a-0").len(),
+        1,
+        "{label}: one decision after a retry"
+    );
+
+    let stale = decision("a-0", v, &me, Action::Reject);
+    let err = backend.decide(&stale, None).unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::Conflict,
+        "{label}: a stale version: {err}"
+    );
+
+    let mut edit = decision("a-0", backend.version("a-0"), &me, Action::Edit);
+    edit.edited = Some(EditedContent::Answer {
+        answer: "answer number 0 corrected twice".into(),
+    });
+    let edited = backend.decide(&edit, None).unwrap();
+    assert_eq!(
+        edited.edit_distance,
+        Some(2),
+        "{label}: the edit distance is the core's (two words added)"
+    );
+
+    let mut no_reason = decision("a-1", backend.version("a-1"), &me, Action::Reject);
+    no_reason.reason = None;
+    let err = backend.decide(&no_reason, None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BadRequest, "{label}: {err}");
+    let mut unknown = decision("a-1", backend.version("a-1"), &me, Action::Reject);
+    unknown.reason = Some("vibes".into());
+    let err = backend.decide(&unknown, None).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown reject reason 'vibes'"),
+        "{label}: {err}"
+    );
+    let approve = decision("a-1", backend.version("a-1"), &me, Action::Approve);
+    let err = backend.decide(&approve, Some(Pick::Best(0))).unwrap_err();
+    assert!(
+        err.to_string().contains("not a comparison"),
+        "{label}: a pick on an answer is refused: {err}"
+    );
+    let missing = decision("nope", 1, &me, Action::Approve);
+    let err = backend.decide(&missing, None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{label}: {err}");
+    assert!(
+        backend.history("a-1").is_empty(),
+        "{label}: refusals record nothing"
+    );
+}
+
+#[test]
+fn one_test_body_decides_on_the_local_store_and_the_team_server() {
+    let db = temp_db();
+    let mut store = db.open();
+    crate::support::import_lines(&db, &mut store, &answer_lines("a", 2));
+    decisions_follow_the_core_rules(&mut store, "sqlite");
+
+    let Some(team) = Team::new("team_rules") else {
+        return;
+    };
+    team.import(&answer_lines("a", 2), 1);
+    let mut server = TeamServer::connect(&team.reviewer("rita", Role::Analyst)).unwrap();
+    decisions_follow_the_core_rules(&mut server, "postgres");
+    let local: Vec<_> = store.history("a-0").unwrap();
+    let remote = server.history("a-0").unwrap();
+    let shape = |d: &Decision| (d.action, d.edited.clone(), d.edit_distance, d.item_version);
+    assert_eq!(
+        local.iter().map(shape).collect::<Vec<_>>(),
+        remote.iter().map(shape).collect::<Vec<_>>(),
+        "both backends hold the same log for the same decisions"
+    );
+}
+
+#[test]
+fn imports_onto_the_server_are_all_or_nothing() {
+    let Some(team) = Team::new("team_import") else {
+        return;
+    };
+    let db = temp_db();
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    let mut lines = answer_lines("i", 3);
+    lines.push(answer_line("i-0", "the same id, other content"));
+    let bad = db.write_file("bad.jsonl", lines.join("\n") + "\n");
+    let err = admin.import_path(&bad, 1).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("bad.jsonl:4: id: 'i-0' is also used on line 1"),
+        "file, line and field are named: {err}"
+    );
+    let count = |team: &Team| -> i64 {
+        team.sql()
+            .query_one("SELECT count(*) FROM vetted.items", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(count(&team), 0, "a bad file imports nothing");
+
+    let good = db.write_file("good.jsonl", answer_lines("i", 3).join("\n") + "\n");
+    let report = admin.import_path(&good, 2).unwrap();
+    assert_eq!((report.new, report.already_present), (3, 0));
+    let report = admin.import_path(&good, 2).unwrap();
+    assert_eq!(
+        (report.new, report.already_present),
+        (0, 3),
+        "a re-import adds nothing"
+    );
+    let clash = db.write_file("clash.jsonl", answer_line("i-2", "changed") + "\n");
+    let err = admin.import_path(&clash, 1).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("clash.jsonl:1: id: an item 'i-2' already exists"),
+        "{err}"
+    );
+    let evidence: i64 = team
+        .sql()
+        .query_one("SELECT count(*) FROM vetted.evidence", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        (count(&team), evidence),
+        (3, 3),
+        "each item keeps its passage"
+    );
+    let ana = team.reviewer("ana", Role::Analyst);
+    let err = TeamServer::connect(&ana)
+        .unwrap()
+        .import_path(&good, 1)
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::Forbidden,
+        "reviewers do not import: {err}"
+    );
+}
+
+#[test]
+fn leases_hand_an_item_to_k_distinct_reviewers_and_come_back_when_they_expire() {
+    let Some(team) = Team::new("team_leases") else {
+        return;
+    };
+    team.import(&answer_lines("l", 4), 2);
+    let urls: Vec<String> = (0..3).map(|_| team.reviewer("r", Role::Analyst)).collect();
+    let mut reviewers: Vec<TeamServer> = urls
+        .iter()
+        .map(|u| TeamServer::connect(u).unwrap())
+        .collect();
+    let lease = Duration::from_secs(600);
+    let held: Vec<Vec<String>> = reviewers
+        .iter_mut()
+        .map(|r| {
+            r.claim(4, lease)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.external_id)
+                .collect()
+        })
+        .collect();
+    assert_eq!(held[0], ["l-0", "l-1", "l-2", "l-3"]);
+    assert_eq!(
+        held[1],
+        ["l-0", "l-1", "l-2", "l-3"],
+        "k = 2: a second reviewer gets them too"
+    );
+    assert!(held[2].is_empty(), "k = 2: never a third holder");
+    let again: Vec<String> = reviewers[0]
+        .claim(4, lease)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.external_id)
+        .collect();
+    assert_eq!(
+        again, held[0],
+        "claiming again renews, never hands an item twice"
+    );
+
+    approve(&mut reviewers[0], "l-0").unwrap();
+    assert!(
+        reviewers[1].release("l-1").unwrap(),
+        "a skip releases the lease"
+    );
+    let third: Vec<String> = reviewers[2]
+        .claim(4, lease)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.external_id)
+        .collect();
+    assert_eq!(
+        third,
+        ["l-1"],
+        "the released item goes to the next reviewer"
+    );
+    // The laptop closes: its leases run out (set back in time, as the owner).
+    team.sql()
+        .batch_execute("UPDATE vetted.leases SET expires_at = now() - interval '1 s'")
+        .unwrap();
+    let after: Vec<String> = reviewers[2]
+        .claim(4, lease)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.external_id)
+        .collect();
+    assert_eq!(
+        after,
+        ["l-0", "l-1", "l-2", "l-3"],
+        "expired leases return their items (l-0 still needs a second review)"
+    );
+    let held_by_first: Vec<String> = reviewers[0]
+        .claim(4, lease)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.external_id)
+        .collect();
+    assert_eq!(
+        held_by_first,
+        ["l-1", "l-2", "l-3"],
+        "never an item the reviewer decided (l-0), and never a third holder"
+    );
+}
+
+/// Twenty reviewers claim and approve at full speed until nothing is left; returns each item's
+/// reviewers.
+fn race(team: &Team, items: usize, k: u32) -> HashMap<String, Vec<String>> {
+    team.import(&answer_lines("c", items), k);
+    let urls: Vec<String> = (0..20).map(|_| team.reviewer("c", Role::Analyst)).collect();
+    let threads: Vec<_> = urls
+        .into_iter()
+        .map(|url| {
+            std::thread::spawn(move || {
+                let mut server = TeamServer::connect(&url).unwrap();
+                let mut decided = 0;
+                loop {
+                    let held = server.claim(5, Duration::from_secs(600)).unwrap();
+                    if held.is_empty() {
+                        return decided;
+                    }
+                    for item in held {
+                        let input = decision(
+                            &item.external_id,
+                            item.version,
+                            server.reviewer(),
+                            Action::Approve,
+                        );
+                        server.decide(&input, None).unwrap_or_else(|e| {
+                            panic!("a leased item is decided without a conflict: {e}")
+                        });
+                        decided += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    let decided: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(
+        decided,
+        items * k as usize,
+        "every claim ended in a decision"
+    );
+    let mut by_item: HashMap<String, Vec<String>> = HashMap::new();
+    for row in team
+        .sql()
+        .query(
+            "SELECT i.external_id, d.reviewer FROM vetted.decisions d
+               JOIN vetted.items i ON i.id = d.item_id",
+            &[],
+        )
+        .unwrap()
+    {
+        by_item.entry(row.get(0)).or_default().push(row.get(1));
+    }
+    by_item
+}
+
+#[test]
+fn twenty_reviewers_at_full_speed_decide_each_item_exactly_k_times() {
+    let Some(one) = Team::new("team_race1") else {
+        return;
+    };
+    let by_item = race(&one, 300, 1);
+    assert_eq!(by_item.len(), 300, "no item is lost");
+    assert!(
+        by_item.values().all(|reviewers| reviewers.len() == 1),
+        "k = 1: no item decided twice"
+    );
+    let two = Team::new("team_race2").unwrap();
+    let by_item = race(&two, 150, 2);
+    assert_eq!(by_item.len(), 150, "no item is lost");
+    for (item, reviewers) in &by_item {
+        let distinct: HashSet<&String> = reviewers.iter().collect();
+        assert_eq!(
+            (reviewers.len(), distinct.len()),
+            (2, 2),
+            "k = 2: {item} gets exactly two distinct reviewers"
+        );
+    }
+    let settled: i64 = two
+        .sql()
+        .query_one(
+            "SELECT count(*) FROM vetted.items WHERE review = 'settled' AND status = 'approved'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(settled, 150, "two agreeing approvals settle each item");
+}
+
+#[test]
+fn reviewers_killed_mid_decision_lose_no_acknowledged_decision() {
+    let Some(team) = Team::new("team_kill") else {
+        return;
+    };
+    team.import(&answer_lines("k", 400), 1);
+    let vetted = assert_cmd::cargo::cargo_bin("vetted");
+    let out = temp_db();
+    let mut clients = Vec::new();
+    for client in 0..4 {
+        let url = team.reviewer("kill", Role::Analyst);
+        let log = out.dir.path().join(format!("acks-{client}.log"));
+        // Each client claims and decides through the real CLI, as fast as it can, and appends
+        // every acknowledgement the CLI printed.
+        let script = format!(
+            "while true; do
+               items=$('{bin}' --db '{url}' queue --limit 5 --json | grep external_id | cut -d'\"' -f4)
+               [ -z \"$items\" ] && exit 0
+               for item in $items; do '{bin}' --db '{url}' decide \"$item\" approve >> '{log}'; done
+             done",
+            bin = vetted.display(),
+            log = log.display()
+        );
+        let child = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        clients.push((child, log));
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    for (child, _) in &mut clients {
+        std::process::Command::new("kill")
+            .args(["-9", &format!("-{}", child.id())])
+            .status()
+            .unwrap();
+        child.wait().unwrap();
+    }
+    let mut acknowledged = Vec::new();
+    for (_, log) in &clients {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        for line in text.lines().filter(|l| l.ends_with(')')) {
+            let id = line
+                .rsplit_once("(decision ")
+                .map(|(_, rest)| rest.trim_end_matches(')').to_owned())
+                .unwrap_or_else(|| panic!("an acknowledgement names its decision: {line}"));
+            acknowledged.push(id);
+        }
+    }
+    assert!(
+        acknowledged.len() >= 8,
+        "the clients decided for a while before the kill ({} acknowledged)",
+        acknowledged.len()
+    );
+    let stored: HashSet<String> = team
+        .sql()
+        .query("SELECT id FROM vetted.decisions", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(*id))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "0 acknowledged decisions lost; lost: {lost:?}"
+    );
+    let decided_twice: i64 = team
+        .sql()
+        .query_one(
+            "SELECT count(*) FROM (SELECT item_id FROM vetted.decisions GROUP BY item_id
+                                    HAVING count(*) > 1) twice",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        decided_twice, 0,
+        "k = 1: no item decided twice, kills or not"
+    );
+}
