@@ -9,7 +9,8 @@
 //!    `TeamServer::import_path` (parse + `COPY` + insert), against the ceiling — a raw `COPY` of
 //!    the same rows, read back from the server, into a table with the same columns and indexes;
 //! 2. R reviewers (their own logins and connections) claiming 5 items at a time and approving
-//!    them at full speed: claim and decide latency, p50/p95/p99/max over all of them.
+//!    them D times each, first at full speed (saturation), then each pausing 125–375 ms
+//!    after a decision: claim and decide latency, p50/p95/p99/max over all of them.
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -69,9 +70,33 @@ fn main() {
             format!("{scheme}://{login}@{host}")
         })
         .collect();
+    println!(
+        "\n{reviewers} reviewers at full speed (saturation: every client and server process \
+         shares the machine's cores):"
+    );
+    review(&logins, decisions, Duration::ZERO..=Duration::ZERO);
+    println!(
+        "\n{reviewers} reviewers, each pausing {}–{} ms after a decision (a team far faster than \
+         people read):",
+        PACE.start().as_millis(),
+        PACE.end().as_millis()
+    );
+    review(&logins, decisions, PACE);
+}
+
+/// The pause after a paced reviewer's decision, uniformly drawn (reviewers do not decide in
+/// step).
+const PACE: std::ops::RangeInclusive<Duration> =
+    Duration::from_millis(125)..=Duration::from_millis(375);
+
+/// Each login claims 5 items at a time and approves them, `decisions` in all, pausing a time in
+/// `pace` after each; prints claim and decide latency.
+fn review(logins: &[String], decisions: usize, pace: std::ops::RangeInclusive<Duration>) {
     let threads: Vec<_> = logins
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|url| {
+            let pace = pace.clone();
             std::thread::spawn(move || {
                 let mut me = TeamServer::connect(&url).expect("sign in");
                 let (mut claims, mut decides) = (Vec::new(), Vec::new());
@@ -93,6 +118,9 @@ fn main() {
                         let started = Instant::now();
                         me.decide(&input, None).expect("decide");
                         decides.push(started.elapsed());
+                        let (low, high) = (pace.start().as_millis(), pace.end().as_millis());
+                        let pause = fastrand::u64(low as u64..=high as u64);
+                        std::thread::sleep(Duration::from_millis(pause));
                     }
                 }
                 (claims, decides)
@@ -108,7 +136,7 @@ fn main() {
     }
     let wall = started.elapsed();
     println!(
-        "{reviewers} reviewers, {} decisions in {:.1} s ({:.0} decisions/s)",
+        "{} decisions in {:.1} s ({:.0} decisions/s)",
         decides.len(),
         wall.as_secs_f64(),
         decides.len() as f64 / wall.as_secs_f64()

@@ -14,8 +14,9 @@ step() { printf '\n==> %s\n' "$*"; }
 apt_packages=(libwebkit2gtk-4.1-dev libdbus-1-dev build-essential pkg-config xvfb xauth)
 if [ "$want" = test ]; then
   # desktop-file-utils and rpm check the packages scripts/package.sh builds (test-package.sh);
-  # postgresql runs the throwaway server of scripts/with-postgres.sh.
-  apt_packages+=(webkit2gtk-driver imagemagick dbus gnome-keyring desktop-file-utils rpm postgresql)
+  # postgresql runs the throwaway server of scripts/with-postgres.sh, openssl makes its TLS
+  # certificates.
+  apt_packages+=(webkit2gtk-driver imagemagick dbus gnome-keyring desktop-file-utils rpm postgresql openssl)
 fi
 
 missing=()

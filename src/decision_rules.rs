@@ -8,6 +8,43 @@ use crate::error::{Error, Result};
 use crate::store::{check_pick, read_body};
 use crate::team::LogEntry;
 
+/// SQL condition (both backends' dialects): decision `d` is not cancelled. A revert `r` of `d`
+/// cancels it unless `r` is itself reverted (a redo). Chains are at most two deep: undo reverts a
+/// decision, redo reverts that undo, and neither ever targets a redo. A macro so that `concat!`
+/// can build the constant queries below.
+macro_rules! not_reverted {
+    () => {
+        "NOT EXISTS (
+     SELECT 1 FROM decisions r WHERE r.reverts = d.id
+       AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id))"
+    };
+}
+
+/// [`not_reverted!`] as a constant.
+pub(crate) const NOT_REVERTED: &str = not_reverted!();
+
+/// SQL (both backends' dialects; `$1` is the reviewer): the target of the reviewer's undo, their
+/// latest decision still in force in log order, as `(id, item_id)`.
+pub(crate) const UNDO_TARGET: &str = concat!(
+    "SELECT d.id, d.item_id FROM decisions d
+     WHERE d.reviewer = $1 AND d.action <> 'revert' AND ",
+    not_reverted!(),
+    " ORDER BY d.clock DESC, d.id DESC LIMIT 1"
+);
+
+/// SQL (both dialects; `$1` is the reviewer): the target of the reviewer's redo, their latest
+/// undo still in force, unless they decided anything since (a new decision clears the redo
+/// stack, as in an editor), as `(id, item_id)`.
+pub(crate) const REDO_TARGET: &str = concat!(
+    "SELECT d.id, d.item_id FROM decisions d
+     JOIN decisions target ON target.id = d.reverts AND target.action <> 'revert'
+     WHERE d.reviewer = $1 AND d.action = 'revert' AND ",
+    not_reverted!(),
+    " AND d.clock > coalesce((SELECT max(clock) FROM decisions
+                              WHERE reviewer = $1 AND action <> 'revert'), 0)
+     ORDER BY d.clock DESC, d.id DESC LIMIT 1"
+);
+
 /// Refuses a decision that is malformed whatever item it is for.
 pub(crate) fn validate(input: &DecisionInput) -> Result<()> {
     let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());

@@ -27,12 +27,7 @@ pub(super) const DECISION_COLUMNS: &str = concat!(
     pick_json_sql!()
 );
 
-/// SQL condition: decision `d` is not cancelled. A revert `r` of `d` cancels it unless `r` is
-/// itself reverted (a redo). Chains are at most two deep: undo reverts a decision, redo reverts
-/// that undo, and neither ever targets a redo.
-pub(super) const NOT_REVERTED: &str = "NOT EXISTS (
-     SELECT 1 FROM decisions r WHERE r.reverts = d.id
-       AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id))";
+pub(super) use crate::decision_rules::NOT_REVERTED;
 
 /// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`,
 /// for bulk queries such as the export: the item's `effective_decision` projection, which

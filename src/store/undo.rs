@@ -14,11 +14,10 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::decision_rows::{
-    NOT_REVERTED, add_to_batch, batch_in_force, decision_by_id, next_clock,
-};
+use super::decision_rows::{add_to_batch, batch_in_force, decision_by_id, next_clock};
 use super::projection::refresh_projection;
 use super::{Store, now_text};
+use crate::decision_rules::{REDO_TARGET, UNDO_TARGET};
 use crate::domain::Decision;
 use crate::error::{Error, Result};
 
@@ -26,32 +25,13 @@ impl Store {
     /// Reverts `reviewer`'s latest decision still in force, recording the revert under `id`
     /// (a retried id returns the recorded revert). `None` when there is nothing to undo.
     pub fn undo(&mut self, id: &str, reviewer: &str) -> Result<Option<Decision>> {
-        self.append_revert(
-            id,
-            reviewer,
-            &format!(
-                "SELECT d.id, d.item_id FROM decisions d
-                 WHERE d.reviewer = ?1 AND d.action <> 'revert' AND {NOT_REVERTED}
-                 ORDER BY d.clock DESC, d.id DESC LIMIT 1"
-            ),
-        )
+        self.append_revert(id, reviewer, UNDO_TARGET)
     }
 
     /// Reverts `reviewer`'s latest undo still in force, unless they decided anything since.
     /// `None` when there is nothing to redo.
     pub fn redo(&mut self, id: &str, reviewer: &str) -> Result<Option<Decision>> {
-        self.append_revert(
-            id,
-            reviewer,
-            &format!(
-                "SELECT d.id, d.item_id FROM decisions d
-                 JOIN decisions target ON target.id = d.reverts AND target.action <> 'revert'
-                 WHERE d.reviewer = ?1 AND d.action = 'revert' AND {NOT_REVERTED}
-                   AND d.clock > coalesce((SELECT max(clock) FROM decisions
-                                           WHERE reviewer = ?1 AND action <> 'revert'), 0)
-                 ORDER BY d.clock DESC, d.id DESC LIMIT 1"
-            ),
-        )
+        self.append_revert(id, reviewer, REDO_TARGET)
     }
 
     fn append_revert(

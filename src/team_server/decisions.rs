@@ -2,8 +2,8 @@
 //! [`crate::team::resolve`]); the server stamps each with its login, time and clock, checks the
 //! version under a row lock and refuses what the login's roles do not allow.
 
-use postgres::Transaction;
 use postgres::types::ToSql;
+use postgres::{Statement, Transaction};
 
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
@@ -14,9 +14,57 @@ use crate::domain::{Action, Decision, DecisionInput, ItemKind, Pick};
 use crate::error::{Error, Result};
 use crate::team::{LogEntry, ReviewState, resolve};
 
-/// Read by [`read_decision`].
-const DECISION_COLUMNS: &str = "d.id, i.external_id, d.item_version, d.reviewer, d.action,
-     d.edited_payload, d.reason, d.note, d.decided_at, d.reverts, d.edit_distance, d.pick";
+/// The columns [`read_decision`] reads, from `decisions d JOIN items i`.
+macro_rules! decision_columns {
+    () => {
+        "d.id, i.external_id, d.item_version, d.reviewer, d.action, d.edited_payload, d.reason,
+         d.note, d.decided_at, d.reverts, d.edit_distance, d.pick"
+    };
+}
+
+const DECISION_BY_ID: &str = concat!(
+    "SELECT ",
+    decision_columns!(),
+    " FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = $1"
+);
+
+const HISTORY: &str = concat!(
+    "SELECT ",
+    decision_columns!(),
+    " FROM decisions d JOIN items i ON i.id = d.item_id
+      WHERE i.external_id = $1 ORDER BY d.clock, d.id"
+);
+
+const ITEM_LOG: &str = "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes,
+                               adjudication, pick
+                          FROM decisions WHERE item_id = $1 ORDER BY clock, id";
+
+const ITEM_TO_DECIDE: &str = "SELECT id, kind, version, payload, review, required_reviews, title
+                                FROM items WHERE external_id = $1 FOR UPDATE";
+
+const REASON_IDS: &str = "SELECT id FROM reject_reasons ORDER BY position";
+
+// The server's trigger stamps the time and clock over the placeholders.
+const INSERT_DECISION: &str =
+    "INSERT INTO decisions (id, item_id, item_version, reviewer, action, edited_payload, reason,
+                            note, decided_at, edit_distance, clock, supersedes, adjudication,
+                            pick)
+     VALUES ($1, $2, $3, session_user, $4, $5, $6, $7, '', $8, 0, $9, $10, $11)
+     RETURNING decided_at";
+
+const WRITE_PROJECTION: &str =
+    "UPDATE items SET status = $1, decided_by = $2, review = $3, effective_decision = $4,
+                      title = $5
+      WHERE id = $6";
+
+/// The statements recording a decision needs, prepared before its transaction begins.
+pub(super) struct Recording {
+    pub by_id: Statement,
+    log: Statement,
+    item: Statement,
+    insert: Statement,
+    projection: Statement,
+}
 
 impl TeamServer {
     /// Records the signed-in reviewer's decision on an item, as [`crate::Store::decide_with`]
@@ -38,32 +86,33 @@ impl TeamServer {
     /// The decisions on an item the signed-in reviewer may read, in log order: under blind
     /// review, only their own until they have decided it.
     pub fn history(&mut self, external_id: &str) -> Result<Vec<Decision>> {
-        let server = self.server.clone();
+        let statement = self.prepared(HISTORY)?;
         let rows = self
             .client
-            .query(
-                &format!(
-                    "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
-                      WHERE i.external_id = $1 ORDER BY d.clock, d.id"
-                ),
-                &[&external_id],
-            )
-            .map_err(|e| server_error(&server, e))?;
+            .query(&statement, &[&external_id])
+            .map_err(|e| self.failed(e))?;
         rows.iter().map(read_decision).collect()
     }
 
     /// The kind and current version of an item, to decide on.
     pub fn item_version(&mut self, external_id: &str) -> Result<(ItemKind, i64)> {
-        let server = self.server.clone();
+        let statement = self.prepared("SELECT kind, version FROM items WHERE external_id = $1")?;
         let row = self
             .client
-            .query_opt(
-                "SELECT kind, version FROM items WHERE external_id = $1",
-                &[&external_id],
-            )
-            .map_err(|e| server_error(&server, e))?
+            .query_opt(&statement, &[&external_id])
+            .map_err(|e| self.failed(e))?
             .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
         Ok((enum_value(row.get(0))?, row.get(1)))
+    }
+
+    pub(super) fn recording(&mut self) -> Result<Recording> {
+        Ok(Recording {
+            by_id: self.prepared(DECISION_BY_ID)?,
+            log: self.prepared(ITEM_LOG)?,
+            item: self.prepared(ITEM_TO_DECIDE)?,
+            insert: self.prepared(INSERT_DECISION)?,
+            projection: self.prepared(WRITE_PROJECTION)?,
+        })
     }
 
     fn record(
@@ -80,11 +129,16 @@ impl TeamServer {
                 self.reviewer, input.reviewer
             )));
         }
+        let sql = self.recording()?;
+        let reasons = match (input.action, &input.reason) {
+            (Action::Reject, Some(_)) => Some(self.prepared(REASON_IDS)?),
+            _ => None,
+        };
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
-        if let Some(existing) = decision_by_id(&mut tx, &input.id).map_err(failed)? {
-            let existing = existing?;
+        if let Some(existing) = tx.query_opt(&sql.by_id, &[&input.id]).map_err(failed)? {
+            let existing = read_decision(&existing)?;
             return if existing.item == input.item {
                 Ok(existing)
             } else {
@@ -94,9 +148,9 @@ impl TeamServer {
                 )))
             };
         }
-        if let (Action::Reject, Some(reason)) = (input.action, &input.reason) {
+        if let (Some(statement), Some(reason)) = (reasons, &input.reason) {
             let known: Vec<String> = tx
-                .query("SELECT id FROM reject_reasons ORDER BY position", &[])
+                .query(&statement, &[])
                 .map_err(failed)?
                 .iter()
                 .map(|r| r.get(0))
@@ -109,19 +163,12 @@ impl TeamServer {
             }
         }
         let item = tx
-            .query_opt(
-                "SELECT id, kind, version, payload, review, required_reviews, title
-                   FROM items WHERE external_id = $1 FOR UPDATE",
-                &[&input.item],
-            )
+            .query_opt(&sql.item, &[&input.item])
             .map_err(failed)?
             .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
-        let (item_id, payload): (i64, String) = (item.get(0), item.get(3));
-        let kind = enum_value(item.get(1))?;
-        let review: ReviewState = enum_value(item.get(4))?;
-        let required: i32 = item.get(5);
+        let item = LockedItem::read(&item)?;
         // What the reviewer may read of the log is what they know of it (row-level security).
-        let known = item_log(&mut tx, item_id).map_err(failed)??;
+        let known = item_log(&mut tx, &sql, item.id, &server)?;
         let decided_before = known
             .iter()
             .any(|e| e.reviewer == self.reviewer && e.action != Action::Revert);
@@ -129,22 +176,22 @@ impl TeamServer {
             input,
             pick,
             &DecidedItem {
-                kind,
-                version: item.get(2),
-                payload: &payload,
-                blind: required > 1 && !adjudication && !decided_before,
+                kind: item.kind,
+                version: item.version,
+                payload: &item.payload,
+                blind: item.required > 1 && !adjudication && !decided_before,
             },
         )?;
-        let supersedes = supersedes(&known, adjudication || review != ReviewState::Conflict);
+        let supersedes = supersedes(&known, adjudication || item.review != ReviewState::Conflict);
         let action = enum_text(&input.action);
         let edited = input
             .edited
             .as_ref()
             .map(|e| serde_json::to_string(e).expect("edit serializes"));
-        let pick = pick.map(|p| serde_json::to_string(&p).expect("pick serializes"));
+        let pick_json = pick.map(|p| serde_json::to_string(&p).expect("pick serializes"));
         let params: [&(dyn ToSql + Sync); 11] = [
             &input.id,
-            &item_id,
+            &item.id,
             &input.item_version,
             &action,
             &edited,
@@ -153,64 +200,85 @@ impl TeamServer {
             &distance,
             &supersedes,
             &adjudication,
-            &pick,
+            &pick_json,
         ];
-        // The server's trigger stamps reviewer, time and clock over these placeholders.
-        tx.execute(
-            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, edited_payload,
-                                    reason, note, decided_at, edit_distance, clock, supersedes,
-                                    adjudication, pick)
-             VALUES ($1, $2, $3, session_user, $4, $5, $6, $7, '', $8, 0, $9, $10, $11)",
-            &params,
-        )
-        .map_err(failed)?;
-        let log = item_log(&mut tx, item_id).map_err(failed)??;
-        let resolution = resolve(&log, required.max(1) as u32);
+        let decided_at: String = tx.query_one(&sql.insert, &params).map_err(failed)?.get(0);
+        item.project(&mut tx, &sql, &server)?;
+        tx.commit().map_err(failed)?;
+        Ok(Decision {
+            id: input.id.clone(),
+            item: input.item.clone(),
+            item_version: input.item_version,
+            reviewer: self.reviewer.clone(),
+            action: input.action,
+            edited: input.edited.clone(),
+            reason: input.reason.clone(),
+            note: input.note.clone(),
+            decided_at: crate::store::parse_time(&decided_at)?,
+            reverts: None,
+            edit_distance: distance,
+            pick,
+        })
+    }
+}
+
+/// An item locked for a change of its log (`FOR UPDATE`), as [`ITEM_TO_DECIDE`] reads it.
+pub(super) struct LockedItem {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub version: i64,
+    payload: String,
+    review: ReviewState,
+    required: i32,
+    title: String,
+}
+
+impl LockedItem {
+    pub(super) fn read(row: &postgres::Row) -> Result<LockedItem> {
+        Ok(LockedItem {
+            id: row.get(0),
+            kind: enum_value(row.get(1))?,
+            version: row.get(2),
+            payload: row.get(3),
+            review: enum_value(row.get(4))?,
+            required: row.get(5),
+            title: row.get(6),
+        })
+    }
+
+    /// Recomputes the item's projection from its log with the core's resolver, in the
+    /// transaction that changed the log (whose own event makes the whole log readable).
+    pub(super) fn project(
+        &self,
+        tx: &mut Transaction<'_>,
+        sql: &Recording,
+        server: &str,
+    ) -> Result<()> {
+        let log = item_log(tx, sql, self.id, server)?;
+        let resolution = resolve(&log, self.required.max(1) as u32);
         let effective_edit = resolution
             .effective
             .as_deref()
             .and_then(|id| log.iter().find(|e| e.id == id))
             .and_then(|e| e.edited.as_ref());
-        let title = title_in_force(kind, item.get(6), &payload, effective_edit)?;
+        let title = title_in_force(self.kind, self.title.clone(), &self.payload, effective_edit)?;
         tx.execute(
-            "UPDATE items SET status = $1, decided_by = $2, review = $3, effective_decision = $4,
-                              title = $5
-              WHERE id = $6",
+            &sql.projection,
             &[
                 &enum_text(&resolution.status),
                 &resolution.decided_by,
                 &enum_text(&resolution.review),
                 &resolution.effective,
                 &title,
-                &item_id,
+                &self.id,
             ],
         )
-        .map_err(failed)?;
-        let decision = decision_by_id(&mut tx, &input.id)
-            .map_err(failed)?
-            .expect("the decision was just recorded")?;
-        tx.commit().map_err(failed)?;
-        Ok(decision)
+        .map_err(|e| server_error(server, e))?;
+        Ok(())
     }
 }
 
-/// The decision `id` if the reviewer may read it.
-fn decision_by_id(
-    tx: &mut Transaction<'_>,
-    id: &str,
-) -> std::result::Result<Option<Result<Decision>>, postgres::Error> {
-    Ok(tx
-        .query_opt(
-            &format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions d JOIN items i ON i.id = d.item_id
-                  WHERE d.id = $1"
-            ),
-            &[&id],
-        )?
-        .map(|r| read_decision(&r)))
-}
-
-fn read_decision(r: &postgres::Row) -> Result<Decision> {
+pub(super) fn read_decision(r: &postgres::Row) -> Result<Decision> {
     let decided_at: String = r.get(8);
     Ok(Decision {
         id: r.get(0),
@@ -231,16 +299,14 @@ fn read_decision(r: &postgres::Row) -> Result<Decision> {
 /// The item's log as the resolver reads it, as far as the reviewer may read it.
 fn item_log(
     tx: &mut Transaction<'_>,
+    sql: &Recording,
     item_id: i64,
-) -> std::result::Result<Result<Vec<LogEntry>>, postgres::Error> {
-    let rows = tx.query(
-        "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes, adjudication,
-                pick
-           FROM decisions WHERE item_id = $1 ORDER BY clock, id",
-        &[&item_id],
-    )?;
-    Ok(rows
-        .iter()
+    server: &str,
+) -> Result<Vec<LogEntry>> {
+    let rows = tx
+        .query(&sql.log, &[&item_id])
+        .map_err(|e| server_error(server, e))?;
+    rows.iter()
         .map(|r| {
             Ok(LogEntry {
                 id: r.get(0),
@@ -254,7 +320,7 @@ fn item_log(
                 pick: json_column(r.get(8))?,
             })
         })
-        .collect())
+        .collect()
 }
 
 /// A JSON text column.

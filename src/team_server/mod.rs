@@ -9,6 +9,7 @@
 //! - The domain rules (a decision's checks, what it supersedes, the item's projection) are the
 //!   core's, shared with the local store ([`crate::decision_rules`], [`crate::team::resolve`]);
 //!   only the SQL here is PostgreSQL's.
+//! - TLS is rustls with libpq's `sslmode` meanings (see `tls`).
 //! - Every session works in the `vetted` schema (`search_path`), so a server database can hold
 //!   other schemas too.
 
@@ -17,14 +18,21 @@ mod import;
 mod leases;
 mod migrations;
 mod reviewers;
+mod tls;
+mod undo;
 
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
 pub use migrations::{MIGRATIONS, SCHEMA};
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use postgres::{Client, Config, NoTls};
+use postgres::config::SslMode;
+use postgres::{Client, Config, NoTls, Statement};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use tls::TlsMode;
 
 use crate::error::{Error, Result};
 use crate::llm::keys::KeyLookup;
@@ -36,6 +44,9 @@ pub struct TeamServer {
     /// `user@host:port/database`, for messages and the window title.
     server: String,
     reviewer: String,
+    transport: TlsMode,
+    /// Statements prepared once per session (a query by text costs a second round trip).
+    statements: HashMap<&'static str, Statement>,
 }
 
 impl TeamServer {
@@ -67,7 +78,11 @@ impl TeamServer {
 
     /// Signs in without checking the schema (for `init`).
     fn sign_in(url: &str) -> Result<TeamServer> {
-        let mut config = Config::from_str(url).map_err(|e| Error::Server {
+        let (driver_url, tls) = tls::split_tls(url).map_err(|problem| Error::Server {
+            server: "(URL)".into(),
+            problem,
+        })?;
+        let mut config = Config::from_str(&driver_url).map_err(|e| Error::Server {
             server: "(not a URL)".into(),
             problem: format!(
                 "not a PostgreSQL URL ({e}); write postgres://USER@HOST:PORT/DATABASE"
@@ -83,14 +98,6 @@ impl TeamServer {
                 ),
             });
         }
-        if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            return Err(Error::Server {
-                server,
-                problem: "TLS (sslmode=require) is not supported yet; connect over a trusted \
-                          network, an SSH tunnel or the server's Unix socket folder"
-                    .into(),
-            });
-        }
         config.connect_timeout(Duration::from_secs(10));
         config.application_name("vetted");
         let lookup = KeyLookup {
@@ -100,9 +107,20 @@ impl TeamServer {
         if let (Some(password), _) = lookup.resolve() {
             config.password(password.expose());
         }
-        let mut client = config.connect(NoTls).map_err(|e| Error::Server {
+        let connected = match tls.mode {
+            TlsMode::Disable => config.connect(NoTls),
+            _ => {
+                let rustls = tls::client_config(&tls).map_err(|problem| Error::Server {
+                    server: server.clone(),
+                    problem,
+                })?;
+                config.ssl_mode(SslMode::Require);
+                config.connect(MakeRustlsConnect::new(rustls))
+            }
+        };
+        let mut client = connected.map_err(|e| Error::Server {
             server: server.clone(),
-            problem: format!("could not sign in ({})", reason(&e)),
+            problem: format!("could not sign in ({})", failure_chain(&e)),
         })?;
         let signed_in = client
             .batch_execute(&format!("SET search_path = {SCHEMA}, pg_temp"))
@@ -117,6 +135,8 @@ impl TeamServer {
             client,
             server,
             reviewer,
+            transport: tls.mode,
+            statements: HashMap::new(),
         })
     }
 
@@ -130,10 +150,37 @@ impl TeamServer {
         &self.server
     }
 
+    /// What protects the session (`sslmode`), for people.
+    pub fn transport(&self) -> &'static str {
+        self.transport.describe()
+    }
+
+    /// Whether the server says this session is encrypted (`pg_stat_ssl`).
+    pub fn is_encrypted(&mut self) -> Result<bool> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+                &[],
+            )
+            .map_err(|e| self.failed(e))?;
+        Ok(row.get(0))
+    }
+
     /// The applied schema version.
     pub fn schema_version(&mut self) -> Result<i64> {
         let version = migrations::version(&mut self.client).map_err(|e| self.failed(e))?;
         Ok(version.unwrap_or(0))
+    }
+
+    /// `sql` prepared on this session, once.
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(|e| self.failed(e))?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
     }
 
     /// A server error as the core's ([`server_error`]).
@@ -172,6 +219,21 @@ fn reason(e: &postgres::Error) -> String {
         Some(db) => db.message().to_owned(),
         None => e.to_string(),
     }
+}
+
+/// A connection failure with its causes (a TLS refusal is the cause of the driver's error).
+fn failure_chain(e: &postgres::Error) -> String {
+    let mut text = reason(e);
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// `user@host:port/database` of a connection config.

@@ -275,6 +275,8 @@ trait Deciding {
     fn reviewer(&self) -> String;
     fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision>;
     fn history(&mut self, item: &str) -> Vec<Decision>;
+    /// Undo (or redo) the reviewer's latest step.
+    fn step_back(&mut self, redo: bool) -> Option<Decision>;
 }
 
 impl Deciding for Store {
@@ -294,6 +296,13 @@ impl Deciding for Store {
     fn history(&mut self, item: &str) -> Vec<Decision> {
         Store::history(self, item).unwrap()
     }
+    fn step_back(&mut self, redo: bool) -> Option<Decision> {
+        let id = uuid::Uuid::now_v7().to_string();
+        match redo {
+            true => self.redo(&id, "rita").unwrap(),
+            false => self.undo(&id, "rita").unwrap(),
+        }
+    }
 }
 
 impl Deciding for TeamServer {
@@ -308,6 +317,13 @@ impl Deciding for TeamServer {
     }
     fn history(&mut self, item: &str) -> Vec<Decision> {
         TeamServer::history(self, item).unwrap()
+    }
+    fn step_back(&mut self, redo: bool) -> Option<Decision> {
+        let id = uuid::Uuid::now_v7().to_string();
+        match redo {
+            true => self.redo(&id).unwrap(),
+            false => self.undo(&id).unwrap(),
+        }
     }
 }
 
@@ -346,6 +362,38 @@ fn decisions_follow_the_core_rules(backend: &mut dyn Deciding, label: &str) {
         edited.edit_distance,
         Some(2),
         "{label}: the edit distance is the core's (two words added)"
+    );
+
+    let undone = backend.step_back(false).expect("the edit can be undone");
+    assert_eq!(
+        (undone.action, undone.reverts.as_deref()),
+        (Action::Revert, Some(edited.id.as_str())),
+        "{label}: undo reverts the latest decision in force"
+    );
+    let redone = backend.step_back(true).expect("the undo can be redone");
+    assert_eq!(
+        redone.reverts.as_deref(),
+        Some(undone.id.as_str()),
+        "{label}: redo reverts the undo"
+    );
+    let again = backend.step_back(false).expect("undo again");
+    assert_eq!(
+        again.reverts.as_deref(),
+        Some(edited.id.as_str()),
+        "{label}"
+    );
+    let v = backend.version("a-0");
+    backend
+        .decide(&decision("a-0", v, &me, Action::Approve), None)
+        .unwrap();
+    assert!(
+        backend.step_back(true).is_none(),
+        "{label}: a new decision clears the redo stack"
+    );
+    assert_eq!(
+        backend.history("a-0").len(),
+        6,
+        "{label}: every step is in the log"
     );
 
     let mut no_reason = decision("a-1", backend.version("a-1"), &me, Action::Reject);
@@ -389,7 +437,18 @@ fn one_test_body_decides_on_the_local_store_and_the_team_server() {
     decisions_follow_the_core_rules(&mut server, "postgres");
     let local: Vec<_> = store.history("a-0").unwrap();
     let remote = server.history("a-0").unwrap();
-    let shape = |d: &Decision| (d.action, d.edited.clone(), d.edit_distance, d.item_version);
+    let shape = |d: &Decision| {
+        let reverted = |id: &String| local.iter().chain(&remote).position(|e| &e.id == id);
+        (
+            d.action,
+            d.edited.clone(),
+            d.edit_distance,
+            d.item_version,
+            d.reverts
+                .as_ref()
+                .map(|id| reverted(id).map(|i| i % local.len())),
+        )
+    };
     assert_eq!(
         local.iter().map(shape).collect::<Vec<_>>(),
         remote.iter().map(shape).collect::<Vec<_>>(),
@@ -634,7 +693,7 @@ fn reviewers_killed_mid_decision_lose_no_acknowledged_decision() {
     let Some(team) = Team::new("team_kill") else {
         return;
     };
-    team.import(&answer_lines("k", 400), 1);
+    team.import(&answer_lines("k", 3000), 1);
     let vetted = assert_cmd::cargo::cargo_bin("vetted");
     let out = temp_db();
     let mut clients = Vec::new();
@@ -660,13 +719,19 @@ fn reviewers_killed_mid_decision_lose_no_acknowledged_decision() {
         clients.push((child, log));
     }
     std::thread::sleep(Duration::from_millis(2500));
+    let mut killed = 0;
     for (child, _) in &mut clients {
-        std::process::Command::new("kill")
-            .args(["-9", &format!("-{}", child.id())])
-            .status()
-            .unwrap();
+        // The client's whole process group: its shell and the `vetted` it is running. A client
+        // that already ran out of items has no group left to kill.
+        let group = nix::unistd::Pid::from_raw(child.id() as i32);
+        match nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL) {
+            Ok(()) => killed += 1,
+            Err(nix::errno::Errno::ESRCH) => {}
+            Err(e) => panic!("kill -9 of client group {group}: {e}"),
+        }
         child.wait().unwrap();
     }
+    assert!(killed > 0, "the clients were still deciding when killed");
     let mut acknowledged = Vec::new();
     for (_, log) in &clients {
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -711,4 +776,71 @@ fn reviewers_killed_mid_decision_lose_no_acknowledged_decision() {
         decided_twice, 0,
         "k = 1: no item decided twice, kills or not"
     );
+}
+
+#[test]
+fn tls_sessions_check_what_their_sslmode_says() {
+    let Some(team) = Team::new("team_tls") else {
+        return;
+    };
+    let (ca, other_ca) = (
+        std::env::var("VETTED_TEST_POSTGRES_CA").expect("the test server's CA"),
+        std::env::var("VETTED_TEST_POSTGRES_OTHER_CA").expect("a CA the server does not use"),
+    );
+    let ana = team.reviewer("tls", Role::Analyst);
+    // The server's certificate names `localhost` only.
+    let by_name = ana.replace("127.0.0.1", "localhost");
+    let encrypted = |url: &str| -> bool {
+        let mut server = TeamServer::connect(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        server.is_encrypted().unwrap()
+    };
+    assert!(!encrypted(&ana), "no sslmode: a plain session, as before");
+    assert!(
+        encrypted(&format!("{by_name}?sslmode=verify-full&sslrootcert={ca}")),
+        "verify-full with the server's CA and name"
+    );
+    assert!(
+        encrypted(&format!("{ana}?sslmode=verify-ca&sslrootcert={ca}")),
+        "verify-ca ignores the name"
+    );
+    assert!(
+        encrypted(&format!("{ana}?sslmode=require")),
+        "require encrypts without checking"
+    );
+
+    let refused = |url: String| -> String {
+        match TeamServer::connect(&url) {
+            Ok(_) => panic!("{url} was accepted"),
+            Err(e) => {
+                assert_eq!(e.code(), ErrorCode::Server, "{e}");
+                e.to_string()
+            }
+        }
+    };
+    let wrong_name = refused(format!("{ana}?sslmode=verify-full&sslrootcert={ca}"));
+    assert!(
+        wrong_name.contains("certificate"),
+        "a certificate for another name is refused: {wrong_name}"
+    );
+    let wrong_ca = refused(format!(
+        "{by_name}?sslmode=verify-full&sslrootcert={other_ca}"
+    ));
+    assert!(
+        wrong_ca.contains("certificate"),
+        "an unknown issuer is refused: {wrong_ca}"
+    );
+    let wrong_ca = refused(format!("{ana}?sslmode=require&sslrootcert={other_ca}"));
+    assert!(
+        wrong_ca.contains("certificate"),
+        "require with a root file checks the chain, as libpq: {wrong_ca}"
+    );
+    let missing = refused(format!(
+        "{ana}?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem"
+    ));
+    assert!(
+        missing.contains("/nonexistent/ca.pem"),
+        "the file is named: {missing}"
+    );
+    let prefer = refused(format!("{ana}?sslmode=prefer"));
+    assert!(prefer.contains("unencrypted"), "{prefer}");
 }

@@ -1,5 +1,6 @@
 //! The commands that run on a team server (`--db postgres://USER@HOST:PORT/DATABASE`): import,
-//! the queue (which claims work), decide, history, and the team administration commands.
+//! the queue (which claims work), decide, undo and redo, history, and the team administration
+//! commands.
 //! Everything else says it runs on a local database for now.
 
 use std::io::{BufRead, Write};
@@ -96,9 +97,10 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                 TeamCommand::Whoami => {
                     let version = server.schema_version()?;
                     println!(
-                        "{} on {} (schema version {version})",
+                        "{} on {} (schema version {version}, {})",
                         server.reviewer(),
-                        server.server()
+                        server.server(),
+                        server.transport()
                     );
                 }
             }
@@ -256,6 +258,23 @@ pub fn history(url: &str, item: &str, json: bool) -> Result<()> {
             d.reviewer,
             d.id
         );
+    }
+    Ok(())
+}
+
+/// `undo` (or `redo`): the signed-in reviewer's latest step on the server.
+pub fn undo(url: &str, redo: bool) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let event = if redo {
+        server.redo(&id)?
+    } else {
+        server.undo(&id)?
+    };
+    let what = if redo { "redo" } else { "undo" };
+    match event {
+        Some(event) => println!("{what}: {} by {}", event.item, server.reviewer()),
+        None => println!("nothing to {what} for {}", server.reviewer()),
     }
     Ok(())
 }

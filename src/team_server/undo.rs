@@ -1,0 +1,61 @@
+//! Undo and redo on the team server: the same targets as a local database
+//! ([`crate::decision_rules::UNDO_TARGET`], [`crate::decision_rules::REDO_TARGET`]), recorded as
+//! a `revert` event the server stamps like any decision. Bulk approvals by rule do not run on
+//! the server, so every step is one decision.
+
+use super::decisions::{LockedItem, read_decision};
+use super::{TeamServer, server_error};
+use crate::decision_rules::{REDO_TARGET, UNDO_TARGET};
+use crate::domain::Decision;
+use crate::error::{Error, Result};
+
+const INSERT_REVERT: &str =
+    "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts, decided_at,
+                            clock)
+     VALUES ($1, $2, $3, session_user, 'revert', $4, '', 0)";
+
+const ITEM_BY_ID: &str = "SELECT id, kind, version, payload, review, required_reviews, title
+                            FROM items WHERE id = $1 FOR UPDATE";
+
+impl TeamServer {
+    /// Reverts the signed-in reviewer's latest decision still in force, recording the revert
+    /// under `id` (a retried id returns the recorded revert). `None`: nothing to undo.
+    pub fn undo(&mut self, id: &str) -> Result<Option<Decision>> {
+        self.append_revert(id, UNDO_TARGET)
+    }
+
+    /// Reverts the signed-in reviewer's latest undo still in force, unless they decided
+    /// anything since. `None`: nothing to redo.
+    pub fn redo(&mut self, id: &str) -> Result<Option<Decision>> {
+        self.append_revert(id, REDO_TARGET)
+    }
+
+    fn append_revert(&mut self, id: &str, target_query: &'static str) -> Result<Option<Decision>> {
+        if id.trim().is_empty() {
+            return Err(Error::BadRequest("undo and redo need an event id".into()));
+        }
+        let sql = self.recording()?;
+        let target = self.prepared(target_query)?;
+        let item_by_id = self.prepared(ITEM_BY_ID)?;
+        let insert = self.prepared(INSERT_REVERT)?;
+        let (server, reviewer) = (self.server.clone(), self.reviewer.clone());
+        let failed = |e| server_error(&server, e);
+        let mut tx = self.client.transaction().map_err(failed)?;
+        if let Some(existing) = tx.query_opt(&sql.by_id, &[&id]).map_err(failed)? {
+            return read_decision(&existing).map(Some);
+        }
+        let Some(found) = tx.query_opt(&target, &[&reviewer]).map_err(failed)? else {
+            return Ok(None);
+        };
+        let (target_id, item_id): (String, i64) = (found.get(0), found.get(1));
+        let row = tx.query_one(&item_by_id, &[&item_id]).map_err(failed)?;
+        let item = LockedItem::read(&row)?;
+        tx.execute(&insert, &[&id, &item.id, &item.version, &target_id])
+            .map_err(failed)?;
+        item.project(&mut tx, &sql, &server)?;
+        let recorded = tx.query_one(&sql.by_id, &[&id]).map_err(failed)?;
+        let recorded = read_decision(&recorded)?;
+        tx.commit().map_err(failed)?;
+        Ok(Some(recorded))
+    }
+}
