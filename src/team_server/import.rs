@@ -1,10 +1,19 @@
 //! Importing items onto the team server: the file is parsed by the core's importer (the same
 //! checks, the same problems by file, line and field) and streamed to the server with `COPY`,
 //! in one transaction, so a bad file or a clash changes nothing.
+//!
+//! Two paths:
+//! - new items (the usual case): a reader thread parses the file while the session `COPY`s the
+//!   items, batch by batch, straight into `items` and `evidence`, with ids the import assigns
+//!   itself (imports take turns through an advisory lock; nothing else inserts items);
+//! - when an id is already stored (a re-import, or a clash), that transaction is rolled back and
+//!   the file is read again into a staging table and merged: an item stored with the same
+//!   content is already present, one with other content refuses the file.
 
 use std::io::Write;
 use std::path::Path;
 
+use super::fresh_import::IMPORT_LOCK;
 use super::{TeamServer, server_error};
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, Problems, read_for_server};
@@ -24,9 +33,19 @@ impl TeamServer {
                 "an item needs 1 to 10 independent reviews, not {reviews}"
             )));
         }
+        match self.import_new(path, reviews as i32) {
+            Err(Error::Duplicate(_)) => self.import_merging(path, reviews),
+            done => done,
+        }
+    }
+
+    /// The staging path: every line into a temporary table, then merged.
+    fn import_merging(&mut self, path: &Path, reviews: u32) -> Result<ImportReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
+            .map_err(failed)?;
         tx.batch_execute(
             "CREATE TEMP TABLE staged_items (
                  line bigint, external_id text, kind text, domain text, model text, title text,
@@ -124,18 +143,12 @@ fn staged_row(row: &mut Vec<u8>, line: u64, prepared: &PreparedItem) {
         Some(item.content_hash.as_str()),
         Some(evidence.as_str()),
     ];
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            row.push(b'\t');
-        }
-        copy_text(row, *field);
-    }
-    row.push(b'\n');
+    super::fresh_import::row(row, &fields);
 }
 
 /// A field in COPY's text format: `\N` for NULL, backslash, tab, newline and carriage return
 /// escaped.
-fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
+pub(super) fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
     let Some(value) = value else {
         out.extend_from_slice(b"\\N");
         return;

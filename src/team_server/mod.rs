@@ -14,6 +14,7 @@
 //!   other schemas too.
 
 mod decisions;
+mod fresh_import;
 mod import;
 mod leases;
 mod migrations;

@@ -844,3 +844,40 @@ fn tls_sessions_check_what_their_sslmode_says() {
     let prefer = refused(format!("{ana}?sslmode=prefer"));
     assert!(prefer.contains("unencrypted"), "{prefer}");
 }
+
+#[test]
+fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
+    let Some(team) = Team::new("team_batches") else {
+        return;
+    };
+    let db = temp_db();
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    let big = db.write_file("big.jsonl", answer_lines("b", 10_500).join("\n") + "\n");
+    let report = admin.import_path(&big, 1).unwrap();
+    assert_eq!(report.new, 10_500, "more than one COPY batch of items");
+    let mut sql = team.sql();
+    let (items, passages, low, high): (i64, i64, i64, i64) = {
+        let row = sql
+            .query_one(
+                "SELECT (SELECT count(*) FROM vetted.items), (SELECT count(*) FROM vetted.evidence),
+                        (SELECT min(id) FROM vetted.items), (SELECT max(id) FROM vetted.items)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2), row.get(3))
+    };
+    assert_eq!((items, passages), (10_500, 10_500), "every item with its passage");
+    assert_eq!(high - low + 1, items, "ids are assigned without gaps");
+    // One stored item and one new one: the merging path, whose id must not collide.
+    let mixed = db.write_file(
+        "mixed.jsonl",
+        [answer_lines("b", 1), answer_lines("after", 1)].concat().join("\n") + "\n",
+    );
+    let report = admin.import_path(&mixed, 1).unwrap();
+    assert_eq!((report.new, report.already_present), (1, 1));
+    let id: i64 = sql
+        .query_one("SELECT id FROM vetted.items WHERE external_id = 'after-0'", &[])
+        .unwrap()
+        .get(0);
+    assert!(id > high, "the identity continues after the copied ids ({id} > {high})");
+}
