@@ -4,7 +4,8 @@
 -- Identity is the login role (`session_user`, which `SET ROLE` cannot change). What a reviewer
 -- may do comes from membership of the group roles below; the grants, row-level security and
 -- triggers here refuse everything else, whatever client or raw SQL a reviewer uses:
--- - nobody updates, deletes or truncates a decision, not even the schema's owner;
+-- - nobody updates, deletes or truncates a decision (the owner neither, short of dropping the
+--   triggers, which only the owner may);
 -- - a decision is recorded as its login and at the server's time, never another's name or
 --   a back-dated time; only adjudicators record adjudications;
 -- - under blind review (an item needing k > 1 reviews), a reviewer reads other reviewers'
@@ -103,9 +104,10 @@ CREATE TABLE decisions (
     edited_payload text,
     reason         text REFERENCES reject_reasons (id),
     note           text,
-    decided_at     text    NOT NULL,
-    edit_distance  bigint,
-    clock          bigint  NOT NULL,
+    -- Set by the server (stamp_decision), never by a client.
+    decided_at     text    NOT NULL DEFAULT '',
+    edit_distance  bigint  CHECK (edit_distance >= 0),
+    clock          bigint  NOT NULL DEFAULT 0,
     -- JSON array of the decision ids this one replaces (NULL: none, e.g. a blind review).
     supersedes     text,
     adjudication   boolean NOT NULL DEFAULT false,
@@ -114,7 +116,11 @@ CREATE TABLE decisions (
     pick           text,
     CHECK ((action = 'edit') = (edited_payload IS NOT NULL)),
     CHECK (action <> 'reject' OR reason IS NOT NULL),
-    CHECK ((action = 'revert') = (reverts IS NOT NULL))
+    CHECK ((action = 'revert') = (reverts IS NOT NULL)),
+    -- Malformed JSON would make the item's log unreadable for good: refused at the door.
+    CHECK (edited_payload IS NULL OR jsonb_typeof(edited_payload::jsonb) = 'object'),
+    CHECK (supersedes IS NULL OR jsonb_typeof(supersedes::jsonb) = 'array'),
+    CHECK (pick IS NULL OR (action = 'approve' AND (pick = '"tie"' OR pick ~ '^\{"best":[0-3]\}$')))
 );
 
 CREATE INDEX decisions_by_item ON decisions (item_id, reviewer);
@@ -132,11 +138,14 @@ CREATE TABLE leases (
 CREATE INDEX leases_by_reviewer ON leases (reviewer, expires_at);
 
 -- The server's clock, formatted as every stored time is (RFC 3339, milliseconds, UTC).
-CREATE FUNCTION now_text() RETURNS text LANGUAGE sql STABLE AS $$
+-- Functions pin their search_path, so a caller's own objects never stand in for the catalog's.
+CREATE FUNCTION now_text() RETURNS text LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
     SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 $$;
 
-CREATE FUNCTION is_member(role_name text) RETURNS boolean LANGUAGE sql STABLE AS $$
+CREATE FUNCTION is_member(role_name text) RETURNS boolean LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
     SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name)
            AND pg_has_role(session_user, role_name, 'MEMBER')
 $$;
@@ -154,36 +163,73 @@ CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE ON decisions
 CREATE TRIGGER decisions_no_truncate BEFORE TRUNCATE ON decisions
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_decision_change();
 
--- Refuses a decision in another login's name; stamps it with the server's time and clock;
--- refuses a decision taken on a version of the item that is no longer current, unless it is a
--- blind review (the row lock orders concurrent deciders); bumps the item's version and ends the
--- decider's lease on it.
+-- Checks a new event against what its login may do, then stamps it with the server's time and
+-- clock, bumps the item's version and ends the decider's lease on it. Refused:
+-- - an event in another login's name, or an adjudication by a non-adjudicator;
+-- - a revert (undo, redo) of anything but the login's own event on the item;
+-- - `supersedes` naming anything but decisions on the item;
+-- - a decision on a version of the item that is no longer current, unless it is a blind review
+--   (the row lock orders concurrent deciders);
+-- - under blind review (k > 1, not an adjudication): a first review of an item that already has
+--   its k reviewers, and any change (decision, undo, redo) to one's review once another reviewer
+--   has reviewed the item — having seen theirs, only an adjudicator settles it.
 CREATE FUNCTION stamp_decision() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = vetted, pg_temp AS $$
 DECLARE
     current bigint;
     required integer;
+    decided boolean;
+    others integer;
 BEGIN
     IF NEW.reviewer IS DISTINCT FROM session_user THEN
         RAISE EXCEPTION '% may not record a decision as %', session_user, NEW.reviewer
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    NEW.decided_at := now_text();
-    NEW.clock := nextval('decision_clock');
     IF NEW.adjudication AND NOT is_member('vetted_adjudicator') THEN
         RAISE EXCEPTION 'only adjudicators record adjudications; % is not one', session_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     SELECT version, required_reviews INTO current, required
       FROM items WHERE id = NEW.item_id FOR UPDATE;
-    -- A blind review (k > 1, the reviewer's first, not an adjudication) depends on nothing
-    -- the reviewer could see, so other reviews recorded meanwhile do not make it stale.
+    IF NEW.action = 'revert' AND NOT EXISTS (
+           SELECT 1 FROM decisions
+            WHERE id = NEW.reverts AND item_id = NEW.item_id AND reviewer = session_user) THEN
+        RAISE EXCEPTION 'an undo or redo reverts one of your own events on the item'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.supersedes IS NOT NULL AND EXISTS (
+           SELECT 1 FROM jsonb_array_elements(NEW.supersedes::jsonb) AS s (id)
+            WHERE jsonb_typeof(s.id) <> 'string'
+               OR NOT EXISTS (SELECT 1 FROM decisions d
+                               WHERE d.id = s.id #>> '{}' AND d.item_id = NEW.item_id)) THEN
+        RAISE EXCEPTION 'a decision supersedes only decisions on its own item'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    decided := has_decided(NEW.item_id);
+    IF required > 1 AND NOT NEW.adjudication THEN
+        SELECT count(DISTINCT reviewer) INTO others FROM decisions
+         WHERE item_id = NEW.item_id AND reviewer <> session_user
+           AND action <> 'revert' AND NOT adjudication;
+        IF NOT decided AND NEW.action <> 'revert' AND others >= required THEN
+            RAISE EXCEPTION 'item % already has its % independent reviews', NEW.item_id, required
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF decided AND others > 0 THEN
+            RAISE EXCEPTION 'another reviewer has reviewed item % too: your review stands, and an adjudicator settles any disagreement',
+                NEW.item_id
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    -- A blind review depends on nothing the reviewer could see, so other reviews recorded
+    -- meanwhile do not make it stale.
     IF current IS DISTINCT FROM NEW.item_version
-       AND NOT (required > 1 AND NOT NEW.adjudication AND NOT has_decided(NEW.item_id)) THEN
+       AND NOT (required > 1 AND NOT NEW.adjudication AND NOT decided) THEN
         RAISE EXCEPTION 'item % changed: decided on version %, now version %',
             NEW.item_id, NEW.item_version, current
             USING ERRCODE = 'serialization_failure';
     END IF;
+    NEW.decided_at := now_text();
+    NEW.clock := nextval('decision_clock');
     UPDATE items SET version = version + 1, updated_at = NEW.decided_at WHERE id = NEW.item_id;
     DELETE FROM leases WHERE item_id = NEW.item_id AND reviewer = session_user;
     RETURN NEW;
@@ -205,7 +251,7 @@ ALTER TABLE decisions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY decisions_read ON decisions FOR SELECT USING (
     reviewer = session_user
-    OR is_member('vetted_adjudicator')
+    OR (SELECT is_member('vetted_adjudicator'))
     OR (SELECT required_reviews FROM items WHERE items.id = decisions.item_id) = 1
     OR has_decided(item_id)
 );
@@ -223,13 +269,18 @@ CREATE POLICY leases_own ON leases USING (reviewer = session_user)
 -- reviewers hold or have decided. Claims take turns (a transaction-scoped advisory lock) and skip
 -- items being decided, so an item is never handed out beyond its k. Returns the item ids held.
 CREATE FUNCTION claim_items(wanted integer, lease_seconds integer) RETURNS SETOF bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = vetted, pg_temp SET lock_timeout = '3s' AS $$
 DECLARE
     held integer;
     until timestamptz := clock_timestamp() + make_interval(secs => lease_seconds);
 BEGIN
     IF NOT is_member('vetted_reviewer') THEN
         RAISE EXCEPTION '% is not a Vetted reviewer', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- A snapshot older than the lock below would not see the leases granted meanwhile.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'claim items in a READ COMMITTED transaction'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF wanted NOT BETWEEN 1 AND 500 OR lease_seconds NOT BETWEEN 10 AND 86400 THEN
@@ -273,8 +324,62 @@ LANGUAGE sql SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
     SELECT EXISTS (SELECT 1 FROM gone)
 $$;
 
--- What each group may touch. Reviewers read items, evidence and reasons, append decisions and
--- write an item's projection columns (recomputed from the log in the decision's transaction);
+-- Writes an item's projection (status, review, effective decision, queue title), which the
+-- client recomputes from the log with the core's resolver, in the transaction where the login
+-- recorded an event on the item. The server checks what it can without the resolver: the
+-- effective decision is a decision on the item and gives its status and decider, a settled
+-- item without an adjudication has its k reviewers, and only a relationship's title changes.
+CREATE FUNCTION write_projection(item bigint, new_status text, new_decided_by text,
+                                 new_review text, new_effective text, new_title text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
+DECLARE
+    target items%ROWTYPE;
+    effective decisions%ROWTYPE;
+    reviews integer;
+BEGIN
+    SELECT * INTO target FROM items WHERE id = item FOR UPDATE;
+    IF NOT EXISTS (SELECT 1 FROM decisions
+                    WHERE item_id = item AND reviewer = session_user
+                      AND xmin = pg_current_xact_id()::xid) THEN
+        RAISE EXCEPTION 'an item''s projection is written with an event on it'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF new_effective IS NULL THEN
+        IF new_status <> 'pending' OR new_decided_by IS NOT NULL
+           OR new_review NOT IN ('open', 'conflict') THEN
+            RAISE EXCEPTION 'an item without an effective decision is pending, open or in conflict'
+                USING ERRCODE = 'check_violation';
+        END IF;
+    ELSE
+        SELECT * INTO effective FROM decisions WHERE id = new_effective AND item_id = item;
+        IF NOT FOUND OR effective.action = 'revert' OR new_review <> 'settled'
+           OR new_decided_by IS DISTINCT FROM effective.reviewer
+           OR new_status <> (CASE effective.action WHEN 'approve' THEN 'approved'
+                                                   WHEN 'edit' THEN 'edited'
+                                                   WHEN 'reject' THEN 'rejected'
+                                                   ELSE effective.action END) THEN
+            RAISE EXCEPTION 'the projection does not match decision %', new_effective
+                USING ERRCODE = 'check_violation';
+        END IF;
+        SELECT count(DISTINCT reviewer) INTO reviews FROM decisions
+         WHERE item_id = item AND action <> 'revert' AND NOT adjudication;
+        IF NOT effective.adjudication AND reviews < target.required_reviews THEN
+            RAISE EXCEPTION 'item % needs % reviews before it settles', item, target.required_reviews
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    IF new_title IS DISTINCT FROM target.title AND (target.kind = 'answer' OR new_title = '') THEN
+        RAISE EXCEPTION 'only a relationship''s title follows its edits'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    UPDATE items SET status = new_status, decided_by = new_decided_by, review = new_review,
+                     effective_decision = new_effective, title = new_title
+     WHERE id = item;
+END
+$$;
+
+-- What each group may touch. Reviewers read items, evidence and reasons, append decisions (only
+-- the columns a client may set) and write an item's projection through write_projection;
 -- nobody but the owner imports items or changes their content.
 REVOKE ALL ON ALL TABLES IN SCHEMA vetted FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA vetted FROM PUBLIC;
@@ -282,8 +387,9 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA vetted FROM PUBLIC;
 GRANT USAGE ON SCHEMA vetted TO vetted_reviewer;
 GRANT SELECT ON items, evidence, reject_reasons, decisions, leases, schema_migrations
     TO vetted_reviewer;
-GRANT INSERT ON decisions TO vetted_reviewer;
-GRANT UPDATE (status, review, decided_by, effective_decision, title, updated_at)
-    ON items TO vetted_reviewer;
+GRANT INSERT (id, item_id, item_version, reviewer, action, edited_payload, reason, note,
+              edit_distance, supersedes, adjudication, reverts, pick)
+    ON decisions TO vetted_reviewer;
 GRANT EXECUTE ON FUNCTION now_text(), is_member(text), has_decided(bigint),
-    claim_items(integer, integer), release_item(bigint) TO vetted_reviewer;
+    claim_items(integer, integer), release_item(bigint),
+    write_projection(bigint, text, text, text, text, text) TO vetted_reviewer;

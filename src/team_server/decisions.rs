@@ -40,22 +40,19 @@ const ITEM_LOG: &str = "SELECT id, reviewer, action, edited_payload, reverts, cl
                           FROM decisions WHERE item_id = $1 ORDER BY clock, id";
 
 const ITEM_TO_DECIDE: &str = "SELECT id, kind, version, payload, review, required_reviews, title
-                                FROM items WHERE external_id = $1 FOR UPDATE";
+                                FROM items WHERE external_id = $1";
 
 const REASON_IDS: &str = "SELECT id FROM reject_reasons ORDER BY position";
 
-// The server's trigger stamps the time and clock over the placeholders.
+// The server's trigger stamps the time and clock.
 const INSERT_DECISION: &str =
     "INSERT INTO decisions (id, item_id, item_version, reviewer, action, edited_payload, reason,
-                            note, decided_at, edit_distance, clock, supersedes, adjudication,
-                            pick)
-     VALUES ($1, $2, $3, session_user, $4, $5, $6, $7, '', $8, 0, $9, $10, $11)
+                            note, edit_distance, supersedes, adjudication, pick)
+     VALUES ($1, $2, $3, session_user, $4, $5, $6, $7, $8, $9, $10, $11)
      RETURNING decided_at";
 
-const WRITE_PROJECTION: &str =
-    "UPDATE items SET status = $1, decided_by = $2, review = $3, effective_decision = $4,
-                      title = $5
-      WHERE id = $6";
+/// The server checks the projection before writing it (`write_projection`).
+const WRITE_PROJECTION: &str = "SELECT write_projection($6, $1, $2, $3, $4, $5)";
 
 /// The statements recording a decision needs, prepared before its transaction begins.
 pub(super) struct Recording {
@@ -202,7 +199,19 @@ impl TeamServer {
             &adjudication,
             &pick_json,
         ];
-        let decided_at: String = tx.query_one(&sql.insert, &params).map_err(failed)?.get(0);
+        let decided_at: String = match tx.query_one(&sql.insert, &params) {
+            Ok(row) => row.get(0),
+            Err(e) if stale(&e) => {
+                drop(tx);
+                let (_, current) = self.item_version(&input.item)?;
+                return Err(Error::Conflict {
+                    item: input.item.clone(),
+                    seen: input.item_version,
+                    current,
+                });
+            }
+            Err(e) => return Err(failed(e)),
+        };
         item.project(&mut tx, &sql, &server)?;
         tx.commit().map_err(failed)?;
         Ok(Decision {
@@ -222,7 +231,9 @@ impl TeamServer {
     }
 }
 
-/// An item locked for a change of its log (`FOR UPDATE`), as [`ITEM_TO_DECIDE`] reads it.
+/// An item about to get an event, as [`ITEM_TO_DECIDE`] reads it. Reviewers may not lock rows:
+/// the server's stamp trigger locks the item when the event is inserted, and refuses it if the
+/// version read here is no longer current ([`stale`]).
 pub(super) struct LockedItem {
     pub id: i64,
     pub kind: ItemKind,
@@ -321,6 +332,12 @@ fn item_log(
             })
         })
         .collect()
+}
+
+/// Whether the server refused an event because its item changed since it was read (the stamp
+/// trigger's version check, under the row lock).
+pub(super) fn stale(e: &postgres::Error) -> bool {
+    e.code() == Some(&postgres::error::SqlState::T_R_SERIALIZATION_FAILURE)
 }
 
 /// A JSON text column.

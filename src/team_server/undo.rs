@@ -10,12 +10,11 @@ use crate::domain::Decision;
 use crate::error::{Error, Result};
 
 const INSERT_REVERT: &str =
-    "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts, decided_at,
-                            clock)
-     VALUES ($1, $2, $3, session_user, 'revert', $4, '', 0)";
+    "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts)
+     VALUES ($1, $2, $3, session_user, 'revert', $4)";
 
 const ITEM_BY_ID: &str = "SELECT id, kind, version, payload, review, required_reviews, title
-                            FROM items WHERE id = $1 FOR UPDATE";
+                            FROM items WHERE id = $1";
 
 impl TeamServer {
     /// Reverts the signed-in reviewer's latest decision still in force, recording the revert

@@ -174,17 +174,16 @@ fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
     let message = refused(
         &mut sql,
         &format!(
-            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, decided_at, clock,
-                                    adjudication)
-             VALUES ('forged-adj', {item}, 2, session_user, 'approve', '', 0, true)"
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, adjudication)
+             VALUES ('forged-adj', {item}, 2, session_user, 'approve', true)"
         ),
     );
     assert!(message.contains("only adjudicators"), "{message}");
     let message = refused(
         &mut sql,
         &format!(
-            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, decided_at, clock)
-             VALUES ('forged-name', {item}, 2, '{sam_name}', 'reject', '', 0)"
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reason)
+             VALUES ('forged-name', {item}, 2, '{sam_name}', 'reject', 'other')"
         ),
     );
     assert!(
@@ -209,12 +208,76 @@ fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
         ),
         "DELETE FROM leases".to_owned(),
         "DROP TABLE decisions".to_owned(),
+        // The projection is written only through write_projection; rows are not locked either.
+        "UPDATE items SET status = 'approved', review = 'settled'".to_owned(),
+        "SELECT 1 FROM items FOR UPDATE".to_owned(),
+        // The server's time and order are not the client's to set.
+        format!(
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, decided_at)
+             VALUES ('backdated', {item}, 2, session_user, 'approve', '2020-01-01T00:00:00.000Z')"
+        ),
+        format!(
+            "INSERT INTO decisions (seq, id, item_id, item_version, reviewer, action)
+             OVERRIDING SYSTEM VALUE VALUES (1000000, 'seq', {item}, 2, session_user, 'approve')"
+        ),
     ] {
         let message = refused(&mut sql, &forbidden);
         assert!(
             message.contains("permission denied") || message.contains("must be owner"),
             "{forbidden}: {message}"
         );
+    }
+    // Events the columns allow but the rules do not.
+    let solo: i64 = sql
+        .query_one("SELECT id FROM items WHERE external_id = 'solo-0'", &[])
+        .unwrap()
+        .get(0);
+    let v: i64 = sql
+        .query_one("SELECT version FROM items WHERE id = $1", &[&item])
+        .unwrap()
+        .get(0);
+    for (forbidden, expected) in [
+        (
+            format!(
+                "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts)
+                 VALUES ('undo-theirs', {item}, {v}, session_user, 'revert', '{}')",
+                sam_decision.id
+            ),
+            "your own events",
+        ),
+        (
+            format!(
+                "INSERT INTO decisions (id, item_id, item_version, reviewer, action, supersedes)
+                 VALUES ('junk', {solo}, 2, session_user, 'approve', 'not json')"
+            ),
+            "invalid input syntax for type json",
+        ),
+        (
+            format!(
+                "INSERT INTO decisions (id, item_id, item_version, reviewer, action, supersedes)
+                 VALUES ('foreign', {item}, {v}, session_user, 'approve', '[\"not-a-decision\"]')"
+            ),
+            "supersedes only decisions on its own item",
+        ),
+        (
+            format!(
+                "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reason, pick)
+                 VALUES ('pick', {item}, {v}, session_user, 'reject', 'other', '\"tie\"')"
+            ),
+            "violates check constraint",
+        ),
+        (
+            format!("SELECT write_projection({solo}, 'rejected', NULL, 'open', NULL, 'x')"),
+            "written with an event",
+        ),
+        (
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT claim_items(5, 600)".to_owned(),
+            "READ COMMITTED",
+        ),
+    ] {
+        let message = refused(&mut sql, &forbidden);
+        sql.batch_execute("ROLLBACK").unwrap();
+        assert!(message.contains(expected), "{forbidden}: {message}");
     }
     // Not even the owner changes the log.
     let mut owner = team.sql();
@@ -243,6 +306,28 @@ fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
         ana.history("blind-0").unwrap().len(),
         2,
         "after deciding, both reviews show"
+    );
+    // Having seen sam's review, the analyst cannot change their own: blind review binds.
+    let (_, version) = ana.item_version("blind-0").unwrap();
+    let err = ana
+        .decide(
+            &decision("blind-0", version, ana.reviewer(), Action::Reject),
+            None,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("your review stands"), "{err}");
+    let err = ana.undo(&uuid::Uuid::now_v7().to_string()).unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::Forbidden,
+        "no undo after peeking either: {err}"
+    );
+    let mut cat = TeamServer::connect(&team.reviewer("cat", Role::Analyst)).unwrap();
+    let err = approve(&mut cat, "blind-0").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("already has its 2 independent reviews"),
+        "never a third review of a k = 2 item: {err}"
     );
     let mut adj = TeamServer::connect(&adj_url).unwrap();
     approve(&mut sam, "blind-1").unwrap();
@@ -866,18 +951,31 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
             .unwrap();
         (row.get(0), row.get(1), row.get(2), row.get(3))
     };
-    assert_eq!((items, passages), (10_500, 10_500), "every item with its passage");
+    assert_eq!(
+        (items, passages),
+        (10_500, 10_500),
+        "every item with its passage"
+    );
     assert_eq!(high - low + 1, items, "ids are assigned without gaps");
     // One stored item and one new one: the merging path, whose id must not collide.
     let mixed = db.write_file(
         "mixed.jsonl",
-        [answer_lines("b", 1), answer_lines("after", 1)].concat().join("\n") + "\n",
+        [answer_lines("b", 1), answer_lines("after", 1)]
+            .concat()
+            .join("\n")
+            + "\n",
     );
     let report = admin.import_path(&mixed, 1).unwrap();
     assert_eq!((report.new, report.already_present), (1, 1));
     let id: i64 = sql
-        .query_one("SELECT id FROM vetted.items WHERE external_id = 'after-0'", &[])
+        .query_one(
+            "SELECT id FROM vetted.items WHERE external_id = 'after-0'",
+            &[],
+        )
         .unwrap()
         .get(0);
-    assert!(id > high, "the identity continues after the copied ids ({id} > {high})");
+    assert!(
+        id > high,
+        "the identity continues after the copied ids ({id} > {high})"
+    );
 }
