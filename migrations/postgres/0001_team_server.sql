@@ -239,6 +239,32 @@ $$;
 CREATE TRIGGER decisions_stamp BEFORE INSERT ON decisions
     FOR EACH ROW EXECUTE FUNCTION stamp_decision();
 
+-- Live changes: every client that LISTENs on `vetted_changes` hears of each event (the item's
+-- external id only: who decided what stays behind row-level security) and of each import.
+CREATE FUNCTION announce_event() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = vetted, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify('vetted_changes', json_build_object(
+        'change', 'event',
+        'item', (SELECT external_id FROM items WHERE id = NEW.item_id))::text);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER decisions_announce AFTER INSERT ON decisions
+    FOR EACH ROW EXECUTE FUNCTION announce_event();
+
+CREATE FUNCTION announce_import() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = vetted, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify('vetted_changes', json_build_object('change', 'items')::text);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER items_announce AFTER INSERT ON items
+    FOR EACH STATEMENT EXECUTE FUNCTION announce_import();
+
 -- Whether the session's reviewer has a decision on the item (read past row-level security, so
 -- the policy below can ask it without recursing).
 CREATE FUNCTION has_decided(item bigint) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER

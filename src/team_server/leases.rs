@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{TeamServer, server_error};
+use super::TeamServer;
 use crate::domain::ItemKind;
 use crate::error::{Error, Result};
 
@@ -31,14 +31,14 @@ impl TeamServer {
     /// already held, which come first; returns every item held, oldest first.
     pub fn claim(&mut self, wanted: u32, lease: Duration) -> Result<Vec<ClaimedItem>> {
         let (wanted, seconds) = (wanted as i32, lease.as_secs() as i32);
+        let claim = self.prepared(
+            "SELECT i.external_id, i.kind, i.domain, i.title, i.version, i.required_reviews
+               FROM claim_items($1, $2) AS c (id) JOIN items i ON i.id = c.id
+              ORDER BY i.id",
+        )?;
         let rows = self
             .client
-            .query(
-                "SELECT i.external_id, i.kind, i.domain, i.title, i.version, i.required_reviews
-                   FROM claim_items($1, $2) AS c (id) JOIN items i ON i.id = c.id
-                  ORDER BY i.id",
-                &[&wanted, &seconds],
-            )
+            .query(&claim, &[&wanted, &seconds])
             .map_err(|e| self.failed(e))?;
         rows.iter()
             .map(|r| {
@@ -56,14 +56,11 @@ impl TeamServer {
 
     /// Gives an item back before its lease ends (a skip); `false` when it was not held.
     pub fn release(&mut self, external_id: &str) -> Result<bool> {
-        let server = self.server.clone();
+        let release = self.prepared("SELECT release_item(id) FROM items WHERE external_id = $1")?;
         let row = self
             .client
-            .query_opt(
-                "SELECT release_item(id) FROM items WHERE external_id = $1",
-                &[&external_id],
-            )
-            .map_err(|e| server_error(&server, e))?
+            .query_opt(&release, &[&external_id])
+            .map_err(|e| self.failed(e))?
             .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
         Ok(row.get(0))
     }

@@ -17,12 +17,14 @@ mod decisions;
 mod fresh_import;
 mod import;
 mod leases;
+mod live;
 mod migrations;
 mod reviewers;
 mod tls;
 mod undo;
 
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
+pub use live::{Change, Counts};
 pub use migrations::{MIGRATIONS, SCHEMA};
 
 use std::collections::HashMap;

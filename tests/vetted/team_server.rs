@@ -979,3 +979,49 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
         "the identity continues after the copied ids ({id} > {high})"
     );
 }
+
+#[test]
+fn a_watching_client_sees_another_clients_decision_within_a_second() {
+    use std::io::BufRead;
+    let Some(team) = Team::new("team_live") else {
+        return;
+    };
+    team.import(&answer_lines("w", 3), 1);
+    let watcher_url = team.reviewer("watch", Role::Analyst);
+    let mut watcher = std::process::Command::new(assert_cmd::cargo::cargo_bin("vetted"))
+        .args(["--db", &watcher_url, "team", "watch", "--seconds", "20"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    let stdout = watcher.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines_tx.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    let first = lines
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the counts at start");
+    assert!(first.contains("open 3 · settled 0"), "{first}");
+
+    let mut other = TeamServer::connect(&team.reviewer("other", Role::Analyst)).unwrap();
+    std::thread::sleep(Duration::from_millis(300)); // the watcher is listening by now
+    let decided = std::time::Instant::now();
+    approve(&mut other, "w-1").unwrap();
+    let next = lines
+        .recv_timeout(Duration::from_secs(1))
+        .expect("new counts within a second of the decision, without polling");
+    let after = decided.elapsed();
+    assert!(next.contains("open 2 · settled 1"), "{next}");
+    team.import(&answer_lines("more", 2), 1);
+    let next = lines
+        .recv_timeout(Duration::from_secs(1))
+        .expect("new counts within a second of an import");
+    assert!(next.contains("open 4 · settled 1"), "{next}");
+    let _ = watcher.kill();
+    let _ = watcher.wait();
+    eprintln!("decision seen by the watcher after {after:?}");
+}

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use vetted::domain::{Action, DecisionInput, EditedContent, ItemKind, Pick};
 use vetted::error::{Error, Result};
@@ -33,6 +34,12 @@ pub enum TeamCommand {
     Release { item: String },
     /// Who is signed in, on which server, with which schema version.
     Whoami,
+    /// Print where the work stands, and again within a second of every change anyone makes
+    /// (decisions, undo, imports), until interrupted or for --seconds.
+    Watch {
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
 }
 
 /// A decision as the CLI collects it for the server.
@@ -94,6 +101,7 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                         }
                     );
                 }
+                TeamCommand::Watch { seconds } => watch(&mut server, seconds)?,
                 TeamCommand::Whoami => {
                     let version = server.schema_version()?;
                     println!(
@@ -107,6 +115,45 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// After a change, further changes arriving within this window are counted once.
+const SETTLE: Duration = Duration::from_millis(100);
+
+fn watch(server: &mut TeamServer, seconds: Option<u64>) -> Result<()> {
+    server.listen()?;
+    let until = seconds.map(|s| Instant::now() + Duration::from_secs(s));
+    print_counts(server)?;
+    loop {
+        let left = match until {
+            Some(until) => match until.checked_duration_since(Instant::now()) {
+                Some(left) => left,
+                None => return Ok(()),
+            },
+            None => Duration::from_secs(3600),
+        };
+        if server.changes(left)?.is_empty() {
+            continue;
+        }
+        server.changes(SETTLE)?;
+        print_counts(server)?;
+    }
+}
+
+fn print_counts(server: &mut TeamServer) -> Result<()> {
+    let counts = server.counts()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}  open {} · settled {} · conflict {} · held by you {}",
+        chrono::Utc::now().format("%H:%M:%S%.3f"),
+        counts.open,
+        counts.settled,
+        counts.conflict,
+        counts.held
+    )
+    .and_then(|()| out.flush())
+    .map_err(|e| Error::io("<stdout>", e))
 }
 
 fn read_password() -> Result<String> {

@@ -1,0 +1,93 @@
+//! Live changes: the server announces every event and import on the `vetted_changes` channel
+//! (`LISTEN/NOTIFY`, see the schema's `announce_*` triggers), so a client refreshes its counts
+//! when something happens instead of polling.
+
+use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
+
+use super::TeamServer;
+use crate::error::Result;
+
+/// The channel the server announces changes on.
+const CHANNEL: &str = "vetted_changes";
+
+/// One announced change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// A decision, undo or redo on the item (who and what stay behind row-level security).
+    Event { item: String },
+    /// Items were imported.
+    Items,
+}
+
+/// Where the work stands, as the signed-in reviewer sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Items awaiting reviews.
+    pub open: i64,
+    pub settled: i64,
+    /// Items whose reviews disagree, awaiting an adjudicator.
+    pub conflict: i64,
+    /// Items the reviewer holds a live lease on.
+    pub held: i64,
+}
+
+impl TeamServer {
+    /// Subscribes this session to changes; [`TeamServer::changes`] then reports them.
+    pub fn listen(&mut self) -> Result<()> {
+        self.client
+            .batch_execute(&format!("LISTEN {CHANNEL}"))
+            .map_err(|e| self.failed(e))
+    }
+
+    /// Waits up to `timeout` for the first change, then returns it with every other change
+    /// already received; empty when nothing happened.
+    pub fn changes(&mut self, timeout: Duration) -> Result<Vec<Change>> {
+        let server = self.server.clone();
+        let mut notifications = self.client.notifications();
+        let mut received = Vec::new();
+        let first = notifications
+            .timeout_iter(timeout)
+            .next()
+            .map_err(|e| super::server_error(&server, e))?;
+        if let Some(first) = first {
+            received.push(first);
+            let mut pending = notifications.iter();
+            while let Some(more) = pending
+                .next()
+                .map_err(|e| super::server_error(&server, e))?
+            {
+                received.push(more);
+            }
+        }
+        // A payload this build does not know (a newer server) is still a change: an import.
+        Ok(received
+            .iter()
+            .map(|n| serde_json::from_str(n.payload()).unwrap_or(Change::Items))
+            .collect())
+    }
+
+    /// The items by review state, and those the reviewer holds.
+    pub fn counts(&mut self) -> Result<Counts> {
+        let statement = self.prepared(
+            "SELECT count(*) FILTER (WHERE review = 'open'),
+                    count(*) FILTER (WHERE review = 'settled'),
+                    count(*) FILTER (WHERE review = 'conflict'),
+                    (SELECT count(*) FROM leases
+                      WHERE reviewer = session_user AND expires_at > clock_timestamp())
+               FROM items",
+        )?;
+        let row = self
+            .client
+            .query_one(&statement, &[])
+            .map_err(|e| self.failed(e))?;
+        Ok(Counts {
+            open: row.get(0),
+            settled: row.get(1),
+            conflict: row.get(2),
+            held: row.get(3),
+        })
+    }
+}
