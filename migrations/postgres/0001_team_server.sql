@@ -150,6 +150,16 @@ SET search_path = pg_catalog, pg_temp AS $$
            AND pg_has_role(session_user, role_name, 'MEMBER')
 $$;
 
+-- Whether this transaction pushes a local database's log (`vetted team push`): the schema's
+-- owner, having set `vetted.push`, records other reviewers' events verbatim, with their own
+-- times and clocks. Nobody else can, whatever they set.
+CREATE FUNCTION pushing() RETURNS boolean LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(current_setting('vetted.push', true), '') = 'on'
+           AND pg_has_role(session_user,
+                           (SELECT nspowner FROM pg_namespace WHERE nspname = 'vetted'), 'MEMBER')
+$$;
+
 -- The log is append-only, for every role including the owner.
 CREATE FUNCTION refuse_decision_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -181,6 +191,10 @@ DECLARE
     decided boolean;
     others integer;
 BEGIN
+    IF pushing() THEN
+        UPDATE items SET version = version + 1, updated_at = now_text() WHERE id = NEW.item_id;
+        RETURN NEW;
+    END IF;
     IF NEW.reviewer IS DISTINCT FROM session_user THEN
         RAISE EXCEPTION '% may not record a decision as %', session_user, NEW.reviewer
             USING ERRCODE = 'insufficient_privilege';
@@ -364,9 +378,9 @@ DECLARE
     reviews integer;
 BEGIN
     SELECT * INTO target FROM items WHERE id = item FOR UPDATE;
-    IF NOT EXISTS (SELECT 1 FROM decisions
-                    WHERE item_id = item AND reviewer = session_user
-                      AND xmin = pg_current_xact_id()::xid) THEN
+    IF NOT pushing() AND NOT EXISTS (SELECT 1 FROM decisions
+                                      WHERE item_id = item AND reviewer = session_user
+                                        AND xmin = pg_current_xact_id()::xid) THEN
         RAISE EXCEPTION 'an item''s projection is written with an event on it'
             USING ERRCODE = 'insufficient_privilege';
     END IF;

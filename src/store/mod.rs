@@ -39,6 +39,7 @@ mod products;
 mod profiles;
 mod projection;
 mod prompt_revisions;
+mod pushed_items;
 mod queue;
 mod reasons;
 mod relation_edit;

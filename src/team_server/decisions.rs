@@ -350,7 +350,7 @@ fn json_column<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Opt
 }
 
 /// A unit enum's serde name.
-fn enum_text<T: serde::Serialize>(value: &T) -> String {
+pub(super) fn enum_text<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value).expect("unit enums serialize") {
         serde_json::Value::String(text) => text,
         other => unreachable!("a unit enum serializes as a string, not {other}"),

@@ -1,5 +1,6 @@
-//! The fast path of an import onto the team server (see `import`): items that are all new go
-//! straight into `items` and `evidence` with `COPY`, while a reader thread parses the file.
+//! The fast path of an import onto the team server (see `import`), also used by a push: items
+//! that are all new go straight into `items` and `evidence` with `COPY`, while a reader thread
+//! parses the file (or reads the local database).
 
 use std::io::Write;
 use std::path::Path;
@@ -34,57 +35,79 @@ impl TeamServer {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
-            .map_err(failed)?;
-        let row = tx
-            .query_one(
-                "SELECT nextval(pg_get_serial_sequence('items', 'id')), now_text()",
-                &[],
-            )
-            .map_err(failed)?;
-        let (first_id, now): (i64, String) = (row.get(0), row.get(1));
-        let (sender, batches) = sync_channel::<Batch>(1);
-        let report = std::thread::scope(|scope| {
-            let reader = scope.spawn(move || {
-                let mut batch = Batch::default();
-                let mut next_id = first_id;
-                let report = read_for_server(path, &mut |_, item| {
-                    add_rows(&mut batch, next_id, &item, reviews, &now);
-                    next_id += 1;
-                    if batch.count == ROWS_PER_BATCH {
-                        let full = std::mem::take(&mut batch);
-                        // The writer is gone only after it failed; its error is the one shown.
-                        sender.send(full).map_err(|_| Error::Cancelled)?;
-                    }
-                    Ok(())
-                })?;
-                if batch.count > 0 {
-                    sender.send(batch).map_err(|_| Error::Cancelled)?;
-                }
-                Ok(report)
-            });
-            let written = write_batches(&mut tx, batches, &server);
-            let read: Result<ImportReport> = reader.join().expect("the import reader panicked");
-            match (written, read) {
-                (Err(e), _) => Err(e),
-                (Ok(_), Err(e)) => Err(e),
-                (Ok(count), Ok(report)) => {
-                    debug_assert_eq!(count, report.new, "every item read was written");
-                    Ok(report)
-                }
-            }
+        let report = copy_items(&mut tx, &server, move |write| {
+            read_for_server(path, &mut |_, item| write(item, reviews))
         })?;
-        if report.new > 0 {
-            let last = first_id + report.new as i64 - 1;
-            tx.execute(
-                "SELECT setval(pg_get_serial_sequence('items', 'id'), $1)",
-                &[&last],
-            )
-            .map_err(failed)?;
-        }
         tx.commit().map_err(failed)?;
         Ok(report)
     }
+}
+
+/// What a producer hands [`copy_items`]: an item and the reviews it needs.
+pub(super) type WriteItem<'a> = dyn FnMut(PreparedItem, i32) -> Result<()> + 'a;
+
+/// Copies the items `produce` yields (on a thread of its own, while the batches before are
+/// written) into `items` and `evidence` within `tx`, with ids assigned here, after taking the
+/// import lock. Any stored id makes it fail with `Duplicate`; the caller's transaction is then
+/// to be rolled back.
+pub(super) fn copy_items<F>(
+    tx: &mut Transaction<'_>,
+    server: &str,
+    produce: F,
+) -> Result<ImportReport>
+where
+    F: FnOnce(&mut WriteItem<'_>) -> Result<ImportReport> + Send,
+{
+    let failed = |e| server_error(server, e);
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
+        .map_err(failed)?;
+    let row = tx
+        .query_one(
+            "SELECT nextval(pg_get_serial_sequence('items', 'id')), now_text()",
+            &[],
+        )
+        .map_err(failed)?;
+    let (first_id, now): (i64, String) = (row.get(0), row.get(1));
+    let (sender, batches) = sync_channel::<Batch>(1);
+    let report = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch = Batch::default();
+            let mut next_id = first_id;
+            let report = produce(&mut |item, reviews| {
+                add_rows(&mut batch, next_id, &item, reviews, &now);
+                next_id += 1;
+                if batch.count == ROWS_PER_BATCH {
+                    let full = std::mem::take(&mut batch);
+                    // The writer is gone only after it failed; its error is the one shown.
+                    sender.send(full).map_err(|_| Error::Cancelled)?;
+                }
+                Ok(())
+            })?;
+            if batch.count > 0 {
+                sender.send(batch).map_err(|_| Error::Cancelled)?;
+            }
+            Ok(report)
+        });
+        let written = write_batches(tx, batches, server);
+        let read: Result<ImportReport> = reader.join().expect("the item reader panicked");
+        match (written, read) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e),
+            (Ok(count), Ok(report)) => {
+                debug_assert_eq!(count, report.new, "every item read was written");
+                Ok(report)
+            }
+        }
+    })?;
+    if report.new > 0 {
+        let last = first_id + report.new as i64 - 1;
+        tx.execute(
+            "SELECT setval(pg_get_serial_sequence('items', 'id'), $1)",
+            &[&last],
+        )
+        .map_err(failed)?;
+    }
+    Ok(report)
 }
 
 /// `COPY`s each batch into `items`, then its passages into `evidence`; returns the items.

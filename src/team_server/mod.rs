@@ -19,6 +19,7 @@ mod import;
 mod leases;
 mod live;
 mod migrations;
+mod push;
 mod reviewers;
 mod tls;
 mod undo;
@@ -26,6 +27,7 @@ mod undo;
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
 pub use live::{Change, Counts};
 pub use migrations::{MIGRATIONS, SCHEMA};
+pub use push::PushReport;
 
 use std::collections::HashMap;
 use std::str::FromStr;

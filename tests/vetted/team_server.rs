@@ -1025,3 +1025,135 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
     let _ = watcher.wait();
     eprintln!("decision seen by the watcher after {after:?}");
 }
+
+#[test]
+fn a_pushed_local_database_keeps_its_log_and_pushing_again_adds_nothing() {
+    let Some(team) = Team::new("team_push") else {
+        return;
+    };
+    let local = temp_db();
+    let mut store = local.open();
+    crate::support::import_lines(&local, &mut store, &answer_lines("p", 4));
+    store
+        .set_overlap(&vetted::store::OverlapScope::Default, 2)
+        .unwrap();
+    let decide = |store: &mut Store, item: &str, reviewer: &str, action: Action| {
+        let version = store.item(item).unwrap().version;
+        let mut input = decision(item, version, reviewer, action);
+        if action == Action::Edit {
+            input.edited = Some(EditedContent::Answer {
+                answer: "a corrected answer".into(),
+            });
+        }
+        store.decide(&input).unwrap()
+    };
+    decide(&mut store, "p-0", "rita", Action::Approve);
+    decide(&mut store, "p-0", "sam", Action::Approve);
+    decide(&mut store, "p-1", "rita", Action::Edit);
+    decide(&mut store, "p-1", "sam", Action::Reject);
+    decide(&mut store, "p-2", "rita", Action::Reject);
+    store
+        .undo(&uuid::Uuid::now_v7().to_string(), "rita")
+        .unwrap()
+        .expect("rita's reject of p-2 is undone");
+    drop(store);
+
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    let report = admin.push(&local.path).unwrap();
+    assert_eq!(
+        (report.items.new, report.events),
+        (4, 6),
+        "every item and event: {report:?}"
+    );
+    let store = local.open();
+    for item in ["p-0", "p-1", "p-2", "p-3"] {
+        let shape = |d: &Decision| {
+            (
+                d.id.clone(),
+                d.reviewer.clone(),
+                d.action,
+                d.edited.clone(),
+                d.reason.clone(),
+                d.reverts.clone(),
+                d.decided_at,
+                d.edit_distance,
+            )
+        };
+        let here: Vec<_> = store.history(item).unwrap().iter().map(shape).collect();
+        let there: Vec<_> = admin.history(item).unwrap().iter().map(shape).collect();
+        assert_eq!(
+            here, there,
+            "{item}: the same log, in the same order, with the same ids"
+        );
+    }
+    let mut sql = team.sql();
+    for item in ["p-0", "p-1", "p-2", "p-3"] {
+        let local_item = store.item(item).unwrap();
+        let row = sql
+            .query_one(
+                "SELECT status, required_reviews FROM vetted.items WHERE external_id = $1",
+                &[&item],
+            )
+            .unwrap();
+        let (status, k): (String, i32) = (row.get(0), row.get(1));
+        assert_eq!(
+            (status.as_str(), k),
+            (
+                serde_json::to_value(local_item.status)
+                    .unwrap()
+                    .as_str()
+                    .unwrap(),
+                2
+            ),
+            "{item}: the same projection and overlap"
+        );
+    }
+    let again = admin.push(&local.path).unwrap();
+    assert_eq!(
+        (
+            again.items.new,
+            again.items.already_present,
+            again.events,
+            again.already_there
+        ),
+        (0, 4, 0, 6),
+        "pushing again adds nothing"
+    );
+    // An item the server holds with other content refuses the whole push.
+    let other = temp_db();
+    let mut other_store = other.open();
+    crate::support::import_lines(
+        &other,
+        &mut other_store,
+        &[
+            answer_line("p-0", "other content"),
+            answer_line("q-0", "new"),
+        ],
+    );
+    drop(other_store);
+    let err = admin.push(&other.path).unwrap_err();
+    assert!(
+        err.to_string().contains("'p-0' with other content"),
+        "{err}"
+    );
+    let items: i64 = sql
+        .query_one("SELECT count(*) FROM vetted.items", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(items, 4, "a refused push writes nothing");
+    // A reviewer's next event sorts after everything pushed.
+    let mut rita = TeamServer::connect(&team.reviewer("rita", Role::Analyst)).unwrap();
+    approve(&mut rita, "p-3").unwrap();
+    let last: String = sql
+        .query_one(
+            "SELECT i.external_id FROM vetted.decisions d JOIN vetted.items i ON i.id = d.item_id
+              ORDER BY d.clock DESC LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        last, "p-3",
+        "the server's clock continues after the pushed clocks"
+    );
+}

@@ -32,6 +32,9 @@ pub enum TeamCommand {
     },
     /// Give an item back before its lease ends (a skip), so another reviewer can take it.
     Release { item: String },
+    /// Copy a local database's items and decision log (with their ids, reviewers, times and
+    /// order) onto the server, as the schema's owner; pushing again adds only what is new.
+    Push { local: PathBuf },
     /// Who is signed in, on which server, with which schema version.
     Whoami,
     /// Print where the work stands, and again within a second of every change anyone makes
@@ -102,6 +105,25 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                     );
                 }
                 TeamCommand::Watch { seconds } => watch(&mut server, seconds)?,
+                TeamCommand::Push { local } => {
+                    let report = server.push(&local)?;
+                    println!(
+                        "{} → {}: items {} new, {} already there; events {} new, {} already there",
+                        local.display(),
+                        server.server(),
+                        report.items.new,
+                        report.items.already_present,
+                        report.events,
+                        report.already_there
+                    );
+                    if report.not_pushed > 0 {
+                        println!(
+                            "{} form answers, claim verdicts or batch marks stay local: the team \
+                             server does not hold them yet",
+                            report.not_pushed
+                        );
+                    }
+                }
                 TeamCommand::Whoami => {
                     let version = server.schema_version()?;
                     println!(

@@ -1,0 +1,209 @@
+//! `vetted team push LOCAL.db`: a local database's items and decision log onto the team
+//! server, in one transaction, idempotently (items by external id and content, events by id).
+//!
+//! The log travels as a sync bundle does ([`Store::bundle`]): every event with its id, reviewer,
+//! time, Lamport clock, supersedes and pick, recorded verbatim by the schema's owner (the stamp
+//! trigger lets only the owner do that, see `pushing()` in the schema), then each touched
+//! item's projection is recomputed with the core's resolver. The server's clock continues after
+//! the greatest clock pushed, so later events sort after the pushed ones, as after a merge.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::decisions::LockedItem;
+use super::fresh_import::copy_items;
+use super::{TeamServer, server_error};
+use crate::edit_distance::edit_distance;
+use crate::error::{Error, Result};
+use crate::import::{ImportReport, parse_record};
+use crate::store::{PreparedItem, Since, Store, read_body};
+use crate::sync::item_record;
+
+/// Ids asked about per query.
+const IDS_PER_QUERY: usize = 10_000;
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PushReport {
+    pub items: ImportReport,
+    /// Events recorded on the server; `already_there`: events it had.
+    pub events: usize,
+    pub already_there: usize,
+    /// Review form answers, claim verdicts and bulk-approval batches the events carried, which
+    /// the server does not hold yet (they stay in the local database).
+    pub not_pushed: usize,
+}
+
+impl TeamServer {
+    /// Pushes the database at `local`. Needs the schema's owner. Refused, with nothing
+    /// written, when the server holds one of the ids with other content.
+    pub fn push(&mut self, local: &Path) -> Result<PushReport> {
+        let store = Store::open(local)?;
+        let bundle = store.bundle(&Since::All)?;
+        let items = store.items_with_overlap()?;
+        let source = local.display().to_string();
+        let server = self.server.clone();
+        let failed = |e| server_error(&server, e);
+        let ids: Vec<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
+        let stored = self.stored_hashes(&ids)?;
+        let statements = self.recording()?;
+        let mut tx = self.client.transaction().map_err(failed)?;
+        tx.batch_execute("SET LOCAL vetted.push = 'on'")
+            .map_err(failed)?;
+        let report = copy_items(&mut tx, &server, move |write| {
+            let mut report = ImportReport {
+                source,
+                new: 0,
+                already_present: 0,
+                skipped: 0,
+                notes: Vec::new(),
+            };
+            for (id, reviews) in items {
+                let item = parse_record(item_record(&store.item(&id)?)).map_err(|problems| {
+                    Error::BadRequest(format!("{id}: {}", problems.join("; ")))
+                })?;
+                match stored.get(&id) {
+                    Some(hash) if *hash == item.content_hash => report.already_present += 1,
+                    Some(_) => {
+                        return Err(Error::BadRequest(format!(
+                            "the server holds an item '{id}' with other content; nothing was \
+                             pushed"
+                        )));
+                    }
+                    None => {
+                        write(PreparedItem::new(item), reviews as i32)?;
+                        report.new += 1;
+                    }
+                }
+            }
+            Ok(report)
+        })?;
+
+        for reason in &bundle.reject_reasons {
+            tx.execute(
+                "INSERT INTO reject_reasons (id, label, position)
+                 SELECT $1, $2, coalesce(max(position), 0) + 1 FROM reject_reasons
+                 ON CONFLICT (id) DO NOTHING",
+                &[&reason.id, &reason.label],
+            )
+            .map_err(failed)?;
+        }
+        let event_ids: Vec<&str> = bundle.decisions.iter().map(|d| d.id.as_str()).collect();
+        let known = known_events(&mut tx, &event_ids, &server)?;
+        let (mut events, mut not_pushed, mut max_clock) = (0, 0, 0);
+        let mut touched = HashSet::new();
+        for d in bundle.decisions.iter().filter(|d| !known.contains(&d.id)) {
+            not_pushed +=
+                usize::from(d.form.is_some()) + d.claims.len() + usize::from(d.batch.is_some());
+            let item = tx
+                .query_one(
+                    "SELECT id, kind, payload FROM items WHERE external_id = $1",
+                    &[&d.item],
+                )
+                .map_err(failed)?;
+            let (item_id, payload): (i64, String) = (item.get(0), item.get(2));
+            let distance = match &d.edited {
+                Some(edit) => {
+                    let kind = super::leases::enum_value(item.get(1))?;
+                    Some(edit_distance(&read_body(kind, &payload)?, edit) as i64)
+                }
+                None => None,
+            };
+            let edited = d
+                .edited
+                .as_ref()
+                .map(|e| serde_json::to_string(e).expect("edit"));
+            let supersedes = (!d.supersedes.is_empty())
+                .then(|| serde_json::to_string(&d.supersedes).expect("ids serialize"));
+            let pick = d
+                .pick
+                .map(|p| serde_json::to_string(&p).expect("pick serializes"));
+            let decided_at = d
+                .decided_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            tx.execute(
+                "INSERT INTO decisions (id, item_id, item_version, reviewer, action,
+                                        edited_payload, reason, note, decided_at, edit_distance,
+                                        clock, supersedes, adjudication, reverts, pick)
+                 SELECT $1, $2, version, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+                   FROM items WHERE id = $2",
+                &[
+                    &d.id,
+                    &item_id,
+                    &d.reviewer,
+                    &super::decisions::enum_text(&d.action),
+                    &edited,
+                    &d.reason,
+                    &d.note,
+                    &decided_at,
+                    &distance,
+                    &d.clock,
+                    &supersedes,
+                    &d.adjudication,
+                    &d.reverts,
+                    &pick,
+                ],
+            )
+            .map_err(failed)?;
+            events += 1;
+            max_clock = max_clock.max(d.clock);
+            touched.insert(item_id);
+        }
+        if events > 0 {
+            tx.execute(
+                "SELECT setval('decision_clock', greatest($1, (SELECT last_value FROM decision_clock)))",
+                &[&max_clock],
+            )
+            .map_err(failed)?;
+        }
+        for item_id in touched {
+            let row = tx
+                .query_one(
+                    "SELECT id, kind, version, payload, review, required_reviews, title
+                       FROM items WHERE id = $1",
+                    &[&item_id],
+                )
+                .map_err(failed)?;
+            LockedItem::read(&row)?.project(&mut tx, &statements, &server)?;
+        }
+        tx.commit().map_err(failed)?;
+        Ok(PushReport {
+            items: report,
+            events,
+            already_there: known.len(),
+            not_pushed,
+        })
+    }
+
+    /// The content hash of each of `ids` the server holds.
+    fn stored_hashes(&mut self, ids: &[&str]) -> Result<HashMap<String, String>> {
+        let mut stored = HashMap::new();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let rows = self
+                .client
+                .query(
+                    "SELECT external_id, content_hash FROM items WHERE external_id = ANY($1)",
+                    &[&chunk],
+                )
+                .map_err(|e| self.failed(e))?;
+            stored.extend(rows.iter().map(|r| (r.get(0), r.get(1))));
+        }
+        Ok(stored)
+    }
+}
+
+/// Which of the event `ids` the server holds.
+fn known_events(
+    tx: &mut postgres::Transaction<'_>,
+    ids: &[&str],
+    server: &str,
+) -> Result<HashSet<String>> {
+    let mut known = HashSet::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let rows = tx
+            .query("SELECT id FROM decisions WHERE id = ANY($1)", &[&chunk])
+            .map_err(|e| server_error(server, e))?;
+        known.extend(rows.iter().map(|r| r.get::<_, String>(0)));
+    }
+    Ok(known)
+}
