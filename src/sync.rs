@@ -8,9 +8,10 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Action, EditedContent, Item, ItemBody, RejectReason};
+use crate::domain::{Action, EditedContent, Item, ItemBody, RejectReason, Vetting};
 use crate::error::{Error, Result};
 use crate::review_form::{FormAnswers, FormQuestion};
+use crate::store::NewItem;
 use crate::team::ReviewerProfile;
 
 /// The `format` field of every bundle.
@@ -145,7 +146,38 @@ impl BundleDecision {
 
 /// The import record of a stored item (the format `vetted import` reads).
 pub fn item_record(item: &Item) -> serde_json::Value {
-    let mut record = match &item.body {
+    record(
+        &item.external_id,
+        &item.domain,
+        &item.model,
+        &item.body,
+        &item.vetting,
+        &item.metadata,
+    )
+}
+
+/// The import record of an item as an import reads it (what `vetted import` would read back
+/// into the same item).
+pub fn new_item_record(item: &NewItem) -> serde_json::Value {
+    record(
+        &item.external_id,
+        &item.domain,
+        &item.model,
+        &item.body,
+        &item.vetting,
+        &item.metadata,
+    )
+}
+
+fn record(
+    external_id: &str,
+    domain: &str,
+    model: &str,
+    body: &ItemBody,
+    vetting: &Option<Vetting>,
+    metadata: &serde_json::Value,
+) -> serde_json::Value {
+    let mut record = match body {
         ItemBody::Answer(a) => serde_json::json!({
             "kind": "answer",
             "question": a.question,
@@ -168,14 +200,14 @@ pub fn item_record(item: &Item) -> serde_json::Value {
         }),
     };
     let fields = record.as_object_mut().expect("a record is an object");
-    fields.insert("id".into(), item.external_id.clone().into());
-    fields.insert("domain".into(), item.domain.clone().into());
-    fields.insert("model".into(), item.model.clone().into());
+    fields.insert("id".into(), external_id.into());
+    fields.insert("domain".into(), domain.into());
+    fields.insert("model".into(), model.into());
     fields.insert(
         "vetting".into(),
-        serde_json::to_value(&item.vetting).expect("vetting serializes"),
+        serde_json::to_value(vetting).expect("vetting serializes"),
     );
-    fields.insert("metadata".into(), item.metadata.clone());
+    fields.insert("metadata".into(), metadata.clone());
     record
 }
 

@@ -341,7 +341,7 @@ pub(super) fn stale(e: &postgres::Error) -> bool {
 }
 
 /// A JSON text column.
-fn json_column<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Option<T>> {
+pub(super) fn json_column<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Option<T>> {
     text.map(|t| {
         serde_json::from_str(t)
             .map_err(|e| Error::BadRequest(format!("the server holds malformed JSON ({e}): {t}")))

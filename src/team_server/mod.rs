@@ -21,6 +21,7 @@ mod live;
 mod migrations;
 mod push;
 mod reviewers;
+mod snapshot;
 mod tls;
 mod undo;
 

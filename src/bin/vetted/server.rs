@@ -347,3 +347,17 @@ pub fn undo(url: &str, redo: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// `backup --out snap.db` on a server: a local snapshot of what the login may read.
+pub fn snapshot(url: &str, out: &std::path::Path) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let report = server.snapshot(out)?;
+    println!(
+        "{} → {}: {} items, {} events",
+        server.server(),
+        out.display(),
+        report.items_added,
+        report.decisions_added
+    );
+    Ok(())
+}
