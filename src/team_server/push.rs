@@ -1,5 +1,6 @@
-//! `vetted team push LOCAL.db`: a local database's items and decision log onto the team
-//! server, in one transaction, idempotently (items by external id and content, events by id).
+//! `vetted team push LOCAL.db` (a local database's items and decision log) and `vetted --db
+//! postgres://… sync merge BUNDLE` (an offline laptop's sync bundle) onto the team server, in
+//! one transaction, idempotently (items by external id and content, events by id).
 //!
 //! The log travels as a sync bundle does ([`Store::bundle`]): every event with its id, reviewer,
 //! time, Lamport clock, supersedes and pick, recorded verbatim by the schema's owner (the stamp
@@ -16,8 +17,8 @@ use super::{TeamServer, server_error};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, parse_record};
-use crate::store::{PreparedItem, Since, Store, read_body};
-use crate::sync::item_record;
+use crate::store::{NewItem, PreparedItem, Since, Store, read_body};
+use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, item_record, read_bundle};
 
 /// Ids asked about per query.
 const IDS_PER_QUERY: usize = 10_000;
@@ -41,10 +42,68 @@ impl TeamServer {
         let store = Store::open(local)?;
         let bundle = store.bundle(&Since::All)?;
         let items = store.items_with_overlap()?;
-        let source = local.display().to_string();
+        let ids = items.iter().map(|(id, _)| id.clone()).collect();
+        self.record_verbatim(local, ids, &bundle, move |emit| {
+            for (id, reviews) in items {
+                let item = parse_record(item_record(&store.item(&id)?)).map_err(|problems| {
+                    Error::BadRequest(format!("{id}: {}", problems.join("; ")))
+                })?;
+                emit(item, reviews)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// `sync merge BUNDLE` on the server: an offline laptop's sync bundle (its items, each
+    /// needing one review unless the server has it, and its events), recorded as by
+    /// [`TeamServer::push`]. Needs the schema's owner.
+    pub fn merge_bundle(&mut self, path: &Path) -> Result<PushReport> {
+        let bundle = read_bundle(path)?;
+        if bundle.format != BUNDLE_FORMAT || bundle.version != BUNDLE_VERSION {
+            return Err(Error::BadRequest(format!(
+                "{}: not a version {BUNDLE_VERSION} {BUNDLE_FORMAT}; nothing was merged",
+                path.display()
+            )));
+        }
+        if let Some(problem) = bundle.decisions.iter().find_map(|d| d.problem()) {
+            return Err(Error::BadRequest(format!(
+                "{}: {problem}; nothing was merged",
+                path.display()
+            )));
+        }
+        let records = bundle.items.clone();
+        let ids = records
+            .iter()
+            .filter_map(|r| r.get("id")?.as_str().map(str::to_owned))
+            .collect();
+        self.record_verbatim(path, ids, &bundle, move |emit| {
+            for (i, record) in records.into_iter().enumerate() {
+                let item = parse_record(record).map_err(|problems| {
+                    Error::BadRequest(format!("items[{i}]: {}", problems.join("; ")))
+                })?;
+                emit(item, 1)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records the items `items` yields (those the server lacks; `ids` are theirs) and the
+    /// bundle's events verbatim, in one transaction as the schema's owner, then recomputes the
+    /// projection of every item an event touched.
+    fn record_verbatim<F>(
+        &mut self,
+        source: &Path,
+        ids: Vec<String>,
+        bundle: &Bundle,
+        items: F,
+    ) -> Result<PushReport>
+    where
+        F: FnOnce(&mut dyn FnMut(NewItem, u32) -> Result<()>) -> Result<()> + Send,
+    {
+        let source = source.display().to_string();
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
-        let ids: Vec<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let stored = self.stored_hashes(&ids)?;
         let statements = self.recording()?;
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -58,16 +117,14 @@ impl TeamServer {
                 skipped: 0,
                 notes: Vec::new(),
             };
-            for (id, reviews) in items {
-                let item = parse_record(item_record(&store.item(&id)?)).map_err(|problems| {
-                    Error::BadRequest(format!("{id}: {}", problems.join("; ")))
-                })?;
-                match stored.get(&id) {
+            items(&mut |item, reviews| {
+                match stored.get(&item.external_id) {
                     Some(hash) if *hash == item.content_hash => report.already_present += 1,
                     Some(_) => {
                         return Err(Error::BadRequest(format!(
-                            "the server holds an item '{id}' with other content; nothing was \
-                             pushed"
+                            "the server holds an item '{}' with other content; nothing was \
+                             pushed",
+                            item.external_id
                         )));
                     }
                     None => {
@@ -75,7 +132,8 @@ impl TeamServer {
                         report.new += 1;
                     }
                 }
-            }
+                Ok(())
+            })?;
             Ok(report)
         })?;
 

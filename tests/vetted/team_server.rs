@@ -1265,3 +1265,83 @@ fn local_to_server_to_snapshot_loses_nothing() {
         "an existing file is never overwritten"
     );
 }
+
+#[test]
+fn an_offline_laptops_bundle_merges_into_the_server_as_into_a_file() {
+    let Some(team) = Team::new("team_bundle") else {
+        return;
+    };
+    team.import(&answer_lines("o", 3), 1);
+    // The laptop took a snapshot, worked offline, and packs what it decided.
+    let laptop = temp_db();
+    let out = on_server(&team.admin)
+        .args(["backup", "--out"])
+        .arg(&laptop.path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut store = laptop.open();
+    for (item, action) in [("o-0", Action::Approve), ("o-1", Action::Reject)] {
+        let version = store.item(item).unwrap().version;
+        store
+            .decide(&decision(item, version, "dana", action))
+            .unwrap();
+    }
+    drop(store);
+    let bundle = laptop.dir.path().join("offline.json");
+    crate::support::vetted(&laptop.path)
+        .args(["sync", "pack", "--out"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    let merged = on_server(&team.admin)
+        .args(["sync", "merge"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&merged.stdout);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert!(text.contains("events 2 new"), "{text}");
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    let there = admin.history("o-1").unwrap();
+    let here = laptop.open().history("o-1").unwrap();
+    assert_eq!(
+        there
+            .iter()
+            .map(|d| (&d.id, &d.reviewer, d.action, d.decided_at))
+            .collect::<Vec<_>>(),
+        here.iter()
+            .map(|d| (&d.id, &d.reviewer, d.action, d.decided_at))
+            .collect::<Vec<_>>(),
+        "the laptop's decision, as it was made"
+    );
+    let again = on_server(&team.admin)
+        .args(["sync", "merge"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("events 0 new, 2 already there"),
+        "merging again adds nothing: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    // Only the schema's owner records others' events as they were.
+    let ana = team.reviewer("ana", Role::Analyst);
+    let refused = on_server(&ana)
+        .args(["sync", "merge"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "a reviewer cannot merge others' events"
+    );
+}

@@ -512,13 +512,20 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             json,
         } => server::history(url, &item, json),
         Command::Backup { out } => server::snapshot(url, &out),
+        Command::Sync {
+            command:
+                team::SyncCommand::Merge {
+                    bundle,
+                    json: false,
+                },
+        } => server::merge_bundle(url, &bundle),
         Command::Undo { reviewer: None } => server::undo(url, false),
         Command::Redo { reviewer: None } => server::undo(url, true),
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme; no forms, claims or relation \
-             edits yet), undo, redo, show, backup (a local snapshot) and team for now; run the \
-             rest on a local database"
+             edits yet), undo, redo, show, backup (a local snapshot), sync merge and team for \
+             now; run the rest on a local database"
                 .into(),
         )),
     }

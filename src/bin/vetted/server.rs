@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use vetted::domain::{Action, DecisionInput, EditedContent, ItemKind, Pick};
 use vetted::error::{Error, Result};
-use vetted::team_server::{DEFAULT_LEASE, TeamServer};
+use vetted::team_server::{DEFAULT_LEASE, PushReport, TeamServer};
 
 use crate::review::{enum_name, parse_cli_pick, pick_text};
 use crate::team::RoleArg;
@@ -107,22 +107,7 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                 TeamCommand::Watch { seconds } => watch(&mut server, seconds)?,
                 TeamCommand::Push { local } => {
                     let report = server.push(&local)?;
-                    println!(
-                        "{} → {}: items {} new, {} already there; events {} new, {} already there",
-                        local.display(),
-                        server.server(),
-                        report.items.new,
-                        report.items.already_present,
-                        report.events,
-                        report.already_there
-                    );
-                    if report.not_pushed > 0 {
-                        println!(
-                            "{} form answers, claim verdicts or batch marks stay local: the team \
-                             server does not hold them yet",
-                            report.not_pushed
-                        );
-                    }
+                    print_pushed(&local, server.server(), &report);
                 }
                 TeamCommand::Whoami => {
                     let version = server.schema_version()?;
@@ -360,4 +345,30 @@ pub fn snapshot(url: &str, out: &std::path::Path) -> Result<()> {
         report.decisions_added
     );
     Ok(())
+}
+
+/// `sync merge BUNDLE` on a server, as its owner.
+pub fn merge_bundle(url: &str, bundle: &std::path::Path) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let report = server.merge_bundle(bundle)?;
+    print_pushed(bundle, server.server(), &report);
+    Ok(())
+}
+
+fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
+    println!(
+        "{} → {to}: items {} new, {} already there; events {} new, {} already there",
+        from.display(),
+        report.items.new,
+        report.items.already_present,
+        report.events,
+        report.already_there
+    );
+    if report.not_pushed > 0 {
+        println!(
+            "{} form answers, claim verdicts or batch marks stay local: the team server does \
+             not hold them yet",
+            report.not_pushed
+        );
+    }
 }
