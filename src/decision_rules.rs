@@ -2,7 +2,7 @@
 //! (the local SQLite store and the team server): each backend reads and writes its own SQL
 //! around these checks, in the transaction that records the decision.
 
-use crate::domain::{Action, DecisionInput, EditedContent, ItemBody, ItemKind, Pick};
+use crate::domain::{Action, Decision, DecisionInput, EditedContent, ItemBody, ItemKind, Pick};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::store::{check_pick, read_body};
@@ -63,6 +63,19 @@ pub(crate) fn validate(input: &DecisionInput) -> Result<()> {
     match problem {
         Some(p) => Err(Error::BadRequest(p.to_owned())),
         None => Ok(()),
+    }
+}
+
+/// A decision id already recorded: the same decision again (a client retrying after a lost
+/// acknowledgement) gets the recorded one back; the id on another item is refused.
+pub(crate) fn retried(existing: Decision, input: &DecisionInput) -> Result<Decision> {
+    if existing.item == input.item {
+        Ok(existing)
+    } else {
+        Err(Error::Duplicate(format!(
+            "decision id '{}' is already used for item '{}'",
+            input.id, existing.item
+        )))
     }
 }
 

@@ -128,10 +128,9 @@ fn redacted(url: &str) -> String {
     }
 }
 
-/// A read-only session on the database of `url` (a stored, password-free source URL).
-pub(crate) fn connect(url: &str) -> Result<Client> {
-    let mut config = Config::from_str(url)
-        .map_err(|e| Error::bad_source(url, format!("not a PostgreSQL URL ({e})")))?;
+/// Vetted's session settings for the password-free `url`: a connect timeout, the application
+/// name, and the password from `PGPASSWORD` or the OS keyring entry named by `url`, if any.
+pub(crate) fn session_config(config: &mut Config, url: &str) {
     config.connect_timeout(Duration::from_secs(10));
     config.application_name("vetted");
     let lookup = KeyLookup {
@@ -141,6 +140,13 @@ pub(crate) fn connect(url: &str) -> Result<Client> {
     if let (Some(password), _) = lookup.resolve() {
         config.password(password.expose());
     }
+}
+
+/// A read-only session on the database of `url` (a stored, password-free source URL).
+pub(crate) fn connect(url: &str) -> Result<Client> {
+    let mut config = Config::from_str(url)
+        .map_err(|e| Error::bad_source(url, format!("not a PostgreSQL URL ({e})")))?;
+    session_config(&mut config, url);
     let mut client = config
         .connect(NoTls)
         .map_err(|e| Error::bad_source(url, format!("could not connect ({e})")))?;

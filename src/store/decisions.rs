@@ -15,7 +15,7 @@ use super::projection::refresh_projection;
 use super::relation_edit::check_edited_relation;
 use super::visibility::supersedes_for;
 use super::{Store, now_text, parse_json, reasons};
-use crate::decision_rules::{DecidedItem, check_against_item, validate};
+use crate::decision_rules::{DecidedItem, check_against_item, retried, validate};
 use crate::domain::{
     Action, Decision, DecisionInput, EditedContent, ItemKind, Pick, RelationshipBody,
 };
@@ -62,14 +62,7 @@ pub(super) fn record_in(
 ) -> Result<Decision> {
     validate(input)?;
     if let Some(existing) = decision_by_id(tx, &input.id)? {
-        return if existing.item == input.item {
-            Ok(existing)
-        } else {
-            Err(Error::Duplicate(format!(
-                "decision id '{}' is already used for item '{}'",
-                input.id, existing.item
-            )))
-        };
+        return retried(existing, input);
     }
     if let (Action::Reject, Some(reason)) = (input.action, &input.reason) {
         reasons::ensure_known(tx, reason)?;

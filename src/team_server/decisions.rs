@@ -8,7 +8,7 @@ use postgres::{Statement, Transaction};
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
 use crate::decision_rules::{
-    DecidedItem, check_against_item, supersedes, title_in_force, validate,
+    DecidedItem, check_against_item, retried, supersedes, title_in_force, validate,
 };
 use crate::domain::{Action, Decision, DecisionInput, ItemKind, Pick};
 use crate::error::{Error, Result};
@@ -135,15 +135,7 @@ impl TeamServer {
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
         if let Some(existing) = tx.query_opt(&sql.by_id, &[&input.id]).map_err(failed)? {
-            let existing = read_decision(&existing)?;
-            return if existing.item == input.item {
-                Ok(existing)
-            } else {
-                Err(Error::Duplicate(format!(
-                    "decision id '{}' is already used for item '{}'",
-                    input.id, existing.item
-                )))
-            };
+            return retried(read_decision(&existing)?, input);
         }
         if let (Some(statement), Some(reason)) = (reasons, &input.reason) {
             let known: Vec<String> = tx

@@ -32,7 +32,6 @@ pub use push::PushReport;
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::time::Duration;
 
 use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls, Statement};
@@ -41,8 +40,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use tls::TlsMode;
 
 use crate::error::{Error, Result};
-use crate::llm::keys::KeyLookup;
-use crate::products::postgres_source::PASSWORD_ENV;
+use crate::products::postgres_source::{PASSWORD_ENV, session_config};
 
 /// A session on the team server as one login.
 pub struct TeamServer {
@@ -104,15 +102,7 @@ impl TeamServer {
                 ),
             });
         }
-        config.connect_timeout(Duration::from_secs(10));
-        config.application_name("vetted");
-        let lookup = KeyLookup {
-            env_var: PASSWORD_ENV,
-            keyring_entry: Some(url),
-        };
-        if let (Some(password), _) = lookup.resolve() {
-            config.password(password.expose());
-        }
+        session_config(&mut config, url);
         let connected = match tls.mode {
             TlsMode::Disable => config.connect(NoTls),
             _ => {
