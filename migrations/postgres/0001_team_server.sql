@@ -260,7 +260,8 @@ SET search_path = vetted, pg_temp AS $$
 BEGIN
     PERFORM pg_notify('vetted_changes', json_build_object(
         'change', 'event',
-        'item', (SELECT external_id FROM items WHERE id = NEW.item_id))::text);
+        -- NOTIFY payloads stop at 8000 bytes: an id longer than any real one is cut.
+        'item', (SELECT left(external_id, 1000) FROM items WHERE id = NEW.item_id))::text);
     RETURN NULL;
 END
 $$;

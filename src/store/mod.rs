@@ -82,7 +82,7 @@ pub use vetting::{Suggestion, VettedDecision, score_of_risk};
 
 pub(crate) use alignment::record_alignment_result;
 pub(crate) use assessments::record_assessment;
-pub(crate) use comparison_picks::check_pick;
+pub(crate) use comparison_picks::{Picking, check_pick};
 pub(crate) use decision_rows::{pick_json_sql, read_pick};
 pub(crate) use item_rows::read_body;
 pub(crate) use items::{Inserted, insert_item};

@@ -33,6 +33,13 @@ impl TeamServer {
                 "an item needs 1 to 10 independent reviews, not {reviews}"
             )));
         }
+        if path == Path::new("-") {
+            return Err(Error::BadRequest(
+                "a team server imports a file, not standard input: a file whose ids the server \
+                 already has is read twice"
+                    .into(),
+            ));
+        }
         match self.import_new(path, reviews as i32) {
             Err(Error::Duplicate(_)) => self.import_merging(path, reviews),
             done => done,

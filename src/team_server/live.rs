@@ -46,6 +46,9 @@ impl TeamServer {
     /// already received; empty when nothing happened.
     pub fn changes(&mut self, timeout: Duration) -> Result<Vec<Change>> {
         let server = self.server.clone();
+        if self.client.is_closed() {
+            return Err(self.refused("the server closed the connection; sign in again"));
+        }
         let mut notifications = self.client.notifications();
         let mut received = Vec::new();
         let first = notifications

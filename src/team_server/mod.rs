@@ -5,7 +5,8 @@
 //! - Identity is the PostgreSQL login: [`TeamServer::reviewer`] is `session_user`, and every
 //!   decision is stamped with it by the server, whatever the client sends.
 //! - The password never reaches a database, log or export: a URL that carries one is refused;
-//!   it comes from `PGPASSWORD` or the OS keyring (entry = the URL), as for PostgreSQL products.
+//!   it comes from `PGPASSWORD` or the OS keyring (entry = the URL without its TLS parameters,
+//!   normalised as `vetted products set-password` stores it), as for PostgreSQL products.
 //! - The domain rules (a decision's checks, what it supersedes, the item's projection) are the
 //!   core's, shared with the local store ([`crate::decision_rules`], [`crate::team::resolve`]);
 //!   only the SQL here is PostgreSQL's.
@@ -40,7 +41,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use tls::TlsMode;
 
 use crate::error::{Error, Result};
-use crate::products::postgres_source::{PASSWORD_ENV, session_config};
+use crate::products::postgres_source::{PASSWORD_ENV, PostgresSource, session_config};
 
 /// A session on the team server as one login.
 pub struct TeamServer {
@@ -102,7 +103,12 @@ impl TeamServer {
                 ),
             });
         }
-        session_config(&mut config, url);
+        // The keyring entry is the URL as `products set-password` stores it: normalised, with
+        // no TLS parameters.
+        let entry = PostgresSource::new(&driver_url, "public", Vec::new())
+            .map(|source| source.url)
+            .unwrap_or(driver_url.clone());
+        session_config(&mut config, &entry);
         let connected = match tls.mode {
             TlsMode::Disable => config.connect(NoTls),
             _ => {

@@ -12,12 +12,14 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::decisions::LockedItem;
-use super::fresh_import::copy_items;
+use super::fresh_import::{IMPORT_LOCK, copy_items};
 use super::{TeamServer, server_error};
+use crate::database_file::OpenDatabase;
+use crate::domain::ItemKind;
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, parse_record};
-use crate::store::{NewItem, PreparedItem, Since, Store, read_body};
+use crate::store::{NewItem, Picking, PreparedItem, Since, check_pick, read_body};
 use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, item_record, read_bundle};
 
 /// Ids asked about per query.
@@ -39,13 +41,14 @@ impl TeamServer {
     /// Pushes the database at `local`. Needs the schema's owner. Refused, with nothing
     /// written, when the server holds one of the ids with other content.
     pub fn push(&mut self, local: &Path) -> Result<PushReport> {
-        let store = Store::open(local)?;
-        let bundle = store.bundle(&Since::All)?;
-        let items = store.items_with_overlap()?;
+        let database = OpenDatabase::open_existing(local)?;
+        let bundle = database.store().bundle(&Since::All)?;
+        let items = database.store().items_with_overlap()?;
         let ids = items.iter().map(|(id, _)| id.clone()).collect();
         self.record_verbatim(local, ids, &bundle, move |emit| {
             for (id, reviews) in items {
-                let item = parse_record(item_record(&store.item(&id)?)).map_err(|problems| {
+                let item = database.store().item(&id)?;
+                let item = parse_record(item_record(&item)).map_err(|problems| {
                     Error::BadRequest(format!("{id}: {}", problems.join("; ")))
                 })?;
                 emit(item, reviews)?;
@@ -101,14 +104,18 @@ impl TeamServer {
         F: FnOnce(&mut dyn FnMut(NewItem, u32) -> Result<()>) -> Result<()> + Send,
     {
         let source = source.display().to_string();
+        let source_name = source.clone();
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let stored = self.stored_hashes(&ids)?;
         let statements = self.recording()?;
         let mut tx = self.client.transaction().map_err(failed)?;
         tx.batch_execute("SET LOCAL vetted.push = 'on'")
             .map_err(failed)?;
+        // Under the import lock (held to the end), so no import adds one of these ids meanwhile.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
+            .map_err(failed)?;
+        let stored = stored_hashes(&mut tx, &ids, &server)?;
         let report = copy_items(&mut tx, &server, move |write| {
             let mut report = ImportReport {
                 source,
@@ -150,21 +157,70 @@ impl TeamServer {
         let known = known_events(&mut tx, &event_ids, &server)?;
         let (mut events, mut not_pushed, mut max_clock) = (0, 0, 0);
         let mut touched = HashSet::new();
-        for d in bundle.decisions.iter().filter(|d| !known.contains(&d.id)) {
+        let mut recorded: HashMap<&str, &str> = HashMap::new();
+        for d in &bundle.decisions {
+            let refused = |problem: &str| {
+                Error::BadRequest(format!(
+                    "{source}: decision '{}' {problem}; nothing was pushed",
+                    d.id,
+                    source = source_name
+                ))
+            };
+            if let Some(held) = known.get(&d.id) {
+                let action = super::decisions::enum_text(&d.action);
+                if *held != (d.item.clone(), d.reviewer.clone(), action, d.clock) {
+                    return Err(refused("differs from the event with that id on the server"));
+                }
+                recorded.insert(&d.id, &d.item);
+                continue;
+            }
             not_pushed +=
                 usize::from(d.form.is_some()) + d.claims.len() + usize::from(d.batch.is_some());
             let item = tx
-                .query_one(
+                .query_opt(
                     "SELECT id, kind, payload FROM items WHERE external_id = $1",
                     &[&d.item],
                 )
-                .map_err(failed)?;
+                .map_err(failed)?
+                .ok_or_else(|| refused("is about an item neither pushed nor on the server"))?;
             let (item_id, payload): (i64, String) = (item.get(0), item.get(2));
-            let distance = match &d.edited {
-                Some(edit) => {
-                    let kind = super::leases::enum_value(item.get(1))?;
-                    Some(edit_distance(&read_body(kind, &payload)?, edit) as i64)
+            let kind: ItemKind = super::leases::enum_value(item.get(1))?;
+            if let Some(target) = &d.reverts {
+                let on_item = match recorded.get(target.as_str()) {
+                    Some(item) => *item == d.item,
+                    None => tx
+                        .query_opt(
+                            "SELECT 1 FROM decisions WHERE id = $1 AND item_id = $2",
+                            &[target, &item_id],
+                        )
+                        .map_err(failed)?
+                        .is_some(),
+                };
+                if !on_item {
+                    return Err(refused(&format!(
+                        "reverts '{target}', which is not an earlier event on the same item"
+                    )));
                 }
+            }
+            check_pick(
+                kind,
+                &payload,
+                Picking {
+                    item: &d.item,
+                    action: d.action,
+                    edited: d.edited.as_ref(),
+                },
+                d.pick,
+            )
+            .map_err(|e| refused(&e.to_string()))?;
+            let distance = match &d.edited {
+                Some(edit) if edit.kind() != kind => {
+                    return Err(refused(&format!(
+                        "edits a {kind:?} item as {:?}",
+                        edit.kind()
+                    )));
+                }
+                Some(edit) => Some(edit_distance(&read_body(kind, &payload)?, edit) as i64),
                 None => None,
             };
             let edited = d
@@ -206,6 +262,7 @@ impl TeamServer {
             events += 1;
             max_clock = max_clock.max(d.clock);
             touched.insert(item_id);
+            recorded.insert(&d.id, &d.item);
         }
         if events > 0 {
             tx.execute(
@@ -232,36 +289,46 @@ impl TeamServer {
             not_pushed,
         })
     }
-
-    /// The content hash of each of `ids` the server holds.
-    fn stored_hashes(&mut self, ids: &[&str]) -> Result<HashMap<String, String>> {
-        let mut stored = HashMap::new();
-        for chunk in ids.chunks(IDS_PER_QUERY) {
-            let rows = self
-                .client
-                .query(
-                    "SELECT external_id, content_hash FROM items WHERE external_id = ANY($1)",
-                    &[&chunk],
-                )
-                .map_err(|e| self.failed(e))?;
-            stored.extend(rows.iter().map(|r| (r.get(0), r.get(1))));
-        }
-        Ok(stored)
-    }
 }
 
-/// Which of the event `ids` the server holds.
+/// The content hash of each of `ids` the server holds.
+fn stored_hashes(
+    tx: &mut postgres::Transaction<'_>,
+    ids: &[&str],
+    server: &str,
+) -> Result<HashMap<String, String>> {
+    let mut stored = HashMap::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let rows = tx
+            .query(
+                "SELECT external_id, content_hash FROM items WHERE external_id = ANY($1)",
+                &[&chunk],
+            )
+            .map_err(|e| server_error(server, e))?;
+        stored.extend(rows.iter().map(|r| (r.get(0), r.get(1))));
+    }
+    Ok(stored)
+}
+
+/// The events among `ids` the server holds, as `(item, reviewer, action, clock)`.
 fn known_events(
     tx: &mut postgres::Transaction<'_>,
     ids: &[&str],
     server: &str,
-) -> Result<HashSet<String>> {
-    let mut known = HashSet::new();
+) -> Result<HashMap<String, (String, String, String, i64)>> {
+    let mut known = HashMap::new();
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let rows = tx
-            .query("SELECT id FROM decisions WHERE id = ANY($1)", &[&chunk])
+            .query(
+                "SELECT d.id, i.external_id, d.reviewer, d.action, d.clock
+                   FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ANY($1)",
+                &[&chunk],
+            )
             .map_err(|e| server_error(server, e))?;
-        known.extend(rows.iter().map(|r| r.get::<_, String>(0)));
+        known.extend(
+            rows.iter()
+                .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4)))),
+        );
     }
     Ok(known)
 }

@@ -27,18 +27,20 @@ impl TeamServer {
             });
         }
         let (bundle, overlaps) = self.read_everything()?;
+        // A name of this run's own, so concurrent snapshots never touch each other's file.
         let partial = out.with_file_name(format!(
-            ".{}.partial",
+            ".{}.{}-{}.partial",
             out.file_name()
                 .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
         ));
         let remove_partial = || {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
             }
         };
-        remove_partial();
         let merged = (|| {
             let mut store = Store::open(&partial)?;
             for (domain, k) in &overlaps {
@@ -46,16 +48,19 @@ impl TeamServer {
             }
             store.merge(&bundle)
         })();
-        match merged {
-            Ok(report) => {
-                std::fs::rename(&partial, out).map_err(|e| Error::io(out, e))?;
-                Ok(report)
-            }
-            Err(e) => {
-                remove_partial();
-                Err(e)
-            }
-        }
+        // A hard link, unlike a rename, never replaces a file that appeared at `out` meanwhile.
+        let placed = merged.and_then(|report| {
+            std::fs::hard_link(&partial, out)
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
+                        path: out.to_owned(),
+                    },
+                    _ => Error::io(out, e),
+                })
+                .map(|()| report)
+        });
+        remove_partial();
+        placed
     }
 
     /// Every item and event the login may read, at one moment, as a bundle; and each domain's

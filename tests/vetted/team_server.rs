@@ -281,6 +281,15 @@ fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
             "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT claim_items(5, 600)".to_owned(),
             "READ COMMITTED",
         ),
+        // Only the schema's owner records others' events verbatim, whatever a reviewer sets.
+        (
+            format!(
+                "BEGIN; SET LOCAL vetted.push = 'on';
+                 INSERT INTO decisions (id, item_id, item_version, reviewer, action)
+                 VALUES ('pushed', {solo}, 2, '{sam_name}', 'approve')"
+            ),
+            "may not record a decision as",
+        ),
     ] {
         let message = refused(&mut sql, &forbidden);
         sql.batch_execute("ROLLBACK").unwrap();
@@ -1344,4 +1353,24 @@ fn an_offline_laptops_bundle_merges_into_the_server_as_into_a_file() {
         !refused.status.success(),
         "a reviewer cannot merge others' events"
     );
+    // An event whose id the server holds with other content refuses the whole bundle.
+    let mut altered: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    altered["decisions"][0]["clock"] = serde_json::json!(999_999);
+    let altered_path = laptop.dir.path().join("altered.json");
+    std::fs::write(&altered_path, altered.to_string()).unwrap();
+    let err = admin.merge_bundle(&altered_path).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("differs from the event with that id on the server"),
+        "{err}"
+    );
+    // A push names a database that exists; it never creates one.
+    let missing = laptop.dir.path().join("typo.db");
+    let err = admin.push(&missing).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::MissingDatabase, "{err}");
+    assert!(!missing.exists(), "nothing was created");
+    // Standard input cannot be read twice, which an import with stored ids needs.
+    let err = admin.import_path(std::path::Path::new("-"), 1).unwrap_err();
+    assert!(err.to_string().contains("not standard input"), "{err}");
 }
