@@ -91,6 +91,26 @@ impl TeamServer {
         rows.iter().map(read_decision).collect()
     }
 
+    /// Items whose reviews disagree, oldest first, each with the decisions on it the login may
+    /// read (an adjudicator: all of them), as `(external id, title, decisions)`.
+    pub fn conflicts(&mut self, limit: u32) -> Result<Vec<(String, String, Vec<Decision>)>> {
+        let statement = self.prepared(
+            "SELECT external_id, title FROM items WHERE review = 'conflict' ORDER BY id LIMIT $1",
+        )?;
+        let rows = self
+            .client
+            .query(&statement, &[&i64::from(limit)])
+            .map_err(|e| self.failed(e))?;
+        let items: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        items
+            .into_iter()
+            .map(|(item, title)| {
+                let decisions = self.history(&item)?;
+                Ok((item, title, decisions))
+            })
+            .collect()
+    }
+
     /// The kind and current version of an item, to decide on.
     pub fn item_version(&mut self, external_id: &str) -> Result<(ItemKind, i64)> {
         let statement = self.prepared("SELECT kind, version FROM items WHERE external_id = $1")?;

@@ -1374,3 +1374,62 @@ fn an_offline_laptops_bundle_merges_into_the_server_as_into_a_file() {
     let err = admin.import_path(std::path::Path::new("-"), 1).unwrap_err();
     assert!(err.to_string().contains("not standard input"), "{err}");
 }
+
+#[test]
+fn an_adjudicator_lists_the_conflicts_and_settles_them_on_the_server() {
+    let Some(team) = Team::new("team_conflicts") else {
+        return;
+    };
+    team.import(&answer_lines("x", 2), 2);
+    let mut one = TeamServer::connect(&team.reviewer("one", Role::Analyst)).unwrap();
+    let mut two = TeamServer::connect(&team.reviewer("two", Role::Sme)).unwrap();
+    approve(&mut one, "x-0").unwrap();
+    let (_, version) = two.item_version("x-0").unwrap();
+    two.decide(
+        &decision("x-0", version, two.reviewer(), Action::Reject),
+        None,
+    )
+    .unwrap();
+    let judge = team.reviewer("judge", Role::Adjudicator);
+    let listed = on_server(&judge)
+        .args(["adjudication", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(
+        text.contains("x-0")
+            && text.contains(&format!("{}: approve", one.reviewer()))
+            && text.contains(&format!("{}: reject", two.reviewer())),
+        "the conflict with both reviews: {text}"
+    );
+    assert!(!text.contains("x-1"), "only items in conflict: {text}");
+    // A reviewer who has not reviewed it sees the item, not the reviews.
+    let outsider = team.reviewer("outsider", Role::Analyst);
+    let seen = on_server(&outsider)
+        .args(["adjudication", "list"])
+        .output()
+        .unwrap();
+    let seen = String::from_utf8_lossy(&seen.stdout);
+    assert!(
+        seen.contains("x-0") && !seen.contains("approve"),
+        "blind review holds in the list too: {seen}"
+    );
+    on_server(&judge)
+        .args(["decide", "x-0", "approve", "--adjudicate"])
+        .assert()
+        .success();
+    let after = on_server(&judge)
+        .args(["adjudication", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&after.stdout).contains("no item awaits adjudication"),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
+}

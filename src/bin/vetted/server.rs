@@ -372,3 +372,29 @@ fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
         );
     }
 }
+
+/// `adjudication list` on a server: the items whose reviews disagree.
+pub fn conflicts(url: &str, limit: u32, json: bool) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let cases = server.conflicts(limit)?;
+    if json {
+        let cases: Vec<serde_json::Value> = cases
+            .iter()
+            .map(|(item, title, decisions)| {
+                serde_json::json!({"item": item, "title": title, "decisions": decisions})
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&cases).expect("cases serialize")
+        );
+        return Ok(());
+    }
+    if cases.is_empty() {
+        println!("no item awaits adjudication");
+    }
+    for (item, title, decisions) in &cases {
+        crate::team::print_case(item, title, decisions);
+    }
+    Ok(())
+}

@@ -179,28 +179,7 @@ pub fn adjudication(store: &Store, command: AdjudicationCommand) -> Result<()> {
                 println!("no item awaits adjudication");
             }
             for case in cases {
-                let sides: Vec<String> = case
-                    .decisions
-                    .iter()
-                    .map(|d| {
-                        let pick = match d.pick {
-                            Some(Pick::Best(n)) => format!(" {}", n + 1),
-                            Some(Pick::Tie) => " tie".into(),
-                            None => String::new(),
-                        };
-                        format!(
-                            "{}: {}{pick}",
-                            d.reviewer,
-                            crate::review::enum_name(&d.action)
-                        )
-                    })
-                    .collect();
-                println!(
-                    "{:<24} {}  [{}]",
-                    case.entry.external_id,
-                    one_line(&case.entry.title, 60),
-                    sides.join(" · ")
-                );
+                print_case(&case.entry.external_id, &case.entry.title, &case.decisions);
             }
         }
         AdjudicationCommand::Show { item, json } => {
@@ -304,4 +283,28 @@ pub fn sync(store: &mut Store, command: SyncCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// One line of the adjudication list: the item and each reviewer's decision (and pick).
+pub fn print_case(item: &str, title: &str, decisions: &[vetted::domain::Decision]) {
+    let sides: Vec<String> = decisions
+        .iter()
+        .map(|d| {
+            let pick = match d.pick {
+                Some(Pick::Best(n)) => format!(" {}", n + 1),
+                Some(Pick::Tie) => " tie".into(),
+                None => String::new(),
+            };
+            format!(
+                "{}: {}{pick}",
+                d.reviewer,
+                crate::review::enum_name(&d.action)
+            )
+        })
+        .collect();
+    println!(
+        "{item:<24} {}  [{}]",
+        one_line(title, 60),
+        sides.join(" · ")
+    );
 }
