@@ -57,8 +57,10 @@ timed "app: unit tests (desktop shell)" cargo test --release --locked -p vetted-
 export VETTED_E2E_APP=$PWD/target/release/vetted-app VETTED_E2E_CLI=$PWD/target/release/vetted
 # No suite can hang the run: a failing and a hanging probe suite are stopped and leave nothing.
 timed "e2e: a failing or hanging suite is stopped and reaped" bash e2e/check-reaping.sh
-# The window's LLM runs call the real local server; provider keys go to a throw-away keyring.
-timed "e2e: real window" bash scripts/test-llm.sh bash scripts/test-keyring.sh bash e2e/run.sh
+# The window's LLM runs call the real local server; provider keys and team-server passwords go to
+# a throw-away keyring; the team-server suite signs in to a throwaway PostgreSQL.
+timed "e2e: real window" bash scripts/test-llm.sh bash scripts/test-keyring.sh \
+  bash scripts/with-postgres.sh bash e2e/run.sh
 # The .deb as a user gets it: apt install, the installed app's first run, purge.
 timed "package: install, first run of the installed app, purge" bash scripts/test-package.sh
 

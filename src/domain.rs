@@ -426,6 +426,15 @@ pub struct Item {
 }
 
 impl Item {
+    /// Fills what a reviewer is shown beside the item: the privacy screen's findings
+    /// ([`Item::sensitive`]) and an answer's claims with their grounding hints ([`Item::claims`]).
+    pub fn add_review_aids(&mut self) {
+        self.sensitive = self.privacy_findings();
+        if let ItemBody::Answer(answer) = &self.body {
+            self.claims = crate::claims::claims_of(&answer.answer, &answer.evidence);
+        }
+    }
+
     /// What the privacy screen finds in the texts a reviewer is shown: an answer item's
     /// question, answer, latest edit and evidence (a comparison's: its candidates for the
     /// answer); a relationship item's sample rows.

@@ -50,5 +50,8 @@ pub struct SessionInfo {
     /// No reviewer was chosen for this database yet (nor by `VETTED_REVIEWER`): the app asks
     /// who is reviewing at first start.
     pub needs_profile: bool,
+    /// The open file's path, or the team server (`login@host:port/database`).
     pub db_path: String,
+    /// A team server is open: the reviewer is its login, not a name chosen in the app.
+    pub team_server: bool,
 }

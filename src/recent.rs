@@ -1,6 +1,7 @@
 //! The app's recent databases: a small JSON file in the config folder
 //! (`~/.config/vetted/recent.json` on Linux, see [`crate::db_path::config_dir`]), never inside a
-//! database. Most recently opened first, each file once, at most [`MAX_RECENT`].
+//! database. Most recently opened first, each file once, at most [`MAX_RECENT`]; and the team
+//! server last signed in to (its address, never its password), to offer it again.
 //!
 //! The file is a convenience: a missing, unreadable or corrupt one reads as an empty list (the
 //! next open rewrites it), and it is replaced atomically so a crash never leaves half a list.
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::team_server::ServerAddress;
 
 /// How many databases the list keeps.
 pub const MAX_RECENT: usize = 10;
@@ -36,6 +38,8 @@ struct Entry {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct RecentFile {
     databases: Vec<Entry>,
+    #[serde(default)]
+    team_server: Option<ServerAddress>,
 }
 
 /// The recent list, read from and written back to its file.
@@ -43,6 +47,7 @@ struct RecentFile {
 pub struct RecentList {
     file: PathBuf,
     entries: Vec<Entry>,
+    team_server: Option<ServerAddress>,
 }
 
 impl RecentList {
@@ -53,14 +58,14 @@ impl RecentList {
 
     /// Reads the list; a file that is missing, unreadable or not a list reads as empty.
     pub fn load(file: &Path) -> RecentList {
-        let entries = std::fs::read(file)
+        let recent = std::fs::read(file)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<RecentFile>(&bytes).ok())
-            .map(|f| f.databases)
             .unwrap_or_default();
         RecentList {
             file: file.to_owned(),
-            entries,
+            entries: recent.databases,
+            team_server: recent.team_server,
         }
     }
 
@@ -95,6 +100,17 @@ impl RecentList {
         self.save()
     }
 
+    /// The team server last signed in to.
+    pub fn team_server(&self) -> Option<&ServerAddress> {
+        self.team_server.as_ref()
+    }
+
+    /// Remembers `address` as the team server last signed in to, and saves the list.
+    pub fn signed_in(&mut self, address: &ServerAddress) -> Result<()> {
+        self.team_server = Some(address.clone());
+        self.save()
+    }
+
     /// Takes `db` off the list and saves it; the file itself is left alone.
     pub fn remove(&mut self, db: &Path) -> Result<()> {
         let db = crate::db_path::file_identity(db).map_err(|e| Error::io(db, e))?;
@@ -108,6 +124,7 @@ impl RecentList {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let json = serde_json::to_vec_pretty(&RecentFile {
             databases: self.entries.clone(),
+            team_server: self.team_server.clone(),
         })
         .expect("a list of paths and strings serializes");
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;

@@ -1,5 +1,5 @@
-//! What the app window holds: at most one open database, or none (the welcome screen), plus
-//! the recent list and why the last open failed. The desktop shell keeps one [`Window`] behind
+//! What the app window holds: at most one open database — a local file or a session on a team
+//! server — or none (the welcome screen), plus the recent list and why the last open failed. The desktop shell keeps one [`Window`] behind
 //! a mutex; everything here runs without Tauri.
 //!
 //! Switching databases needs no restart: the new file is opened (and its instance lock taken)
@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 
 use crate::database_file::OpenDatabase;
 use crate::error::{Error, ErrorCode, Result};
+use crate::llm::secret::ApiKey;
 use crate::recent::{RecentDatabase, RecentList};
 use crate::store::Store;
+use crate::team_server::{ServerAddress, TeamServer};
 
 /// The database to open at start: the first argument that is not an option (`vetted-app PATH`,
 /// also what a desktop entry's `%f` passes; options are a launcher's, not ours), else
@@ -24,10 +26,11 @@ pub fn startup_database(mut args: impl Iterator<Item = OsString>) -> Option<Path
         .or_else(crate::db_path::env_db_path)
 }
 
-/// The window title: the open file's name, then the app's.
-pub fn window_title(db: Option<&Path>) -> String {
-    match db.and_then(Path::file_name) {
-        Some(name) => format!("{} — Vetted", name.to_string_lossy()),
+/// The window title: the open database's name (a file's, or `login@host:port/database` for a
+/// team server), then the app's.
+pub fn window_title(database: Option<&OpenedDatabase>) -> String {
+    match database {
+        Some(db) => format!("{} — Vetted", db.name),
         None => "Vetted".to_owned(),
     }
 }
@@ -40,13 +43,19 @@ pub struct WindowState {
     pub database: Option<OpenedDatabase>,
     pub failure: Option<OpenFailure>,
     pub recent: Vec<RecentDatabase>,
+    /// The team server last signed in to, offered again by Connect to team server….
+    pub team_server: Option<ServerAddress>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct OpenedDatabase {
+    /// The file's path, or the team server's URL (which never carries a password).
     pub path: String,
+    /// The file's name, or `login@host:port/database`.
     pub name: String,
+    /// A session on a team server rather than a local file.
+    pub team_server: bool,
     /// Grows with every database opened in this window; the UI's review state is keyed on it.
     pub generation: u32,
 }
@@ -61,8 +70,29 @@ pub struct OpenFailure {
     pub message: String,
 }
 
+/// What a window has open.
+enum Opened {
+    File(OpenDatabase),
+    /// A team server: the session, and the URL and password it signed in with (for the
+    /// live-changes listener's own session).
+    Team {
+        server: Box<TeamServer>,
+        url: String,
+        password: Option<ApiKey>,
+    },
+}
+
+/// What Connect to team server… did: the window, and why the password typed could not be kept
+/// in the keyring, if so.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TeamSignIn {
+    pub window: WindowState,
+    pub keyring_problem: Option<String>,
+}
+
 pub struct Window {
-    open: Option<OpenDatabase>,
+    open: Option<Opened>,
     generation: u32,
     failure: Option<OpenFailure>,
     recent: RecentList,
@@ -81,34 +111,106 @@ impl Window {
 
     pub fn state(&self) -> WindowState {
         WindowState {
-            database: self.open.as_ref().map(|db| {
-                let path = db.store().path();
-                OpenedDatabase {
-                    path: path.display().to_string(),
-                    name: path
-                        .file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-                    generation: self.generation,
+            database: self.open.as_ref().map(|opened| match opened {
+                Opened::File(db) => {
+                    let path = db.store().path();
+                    OpenedDatabase {
+                        path: path.display().to_string(),
+                        name: path
+                            .file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                        team_server: false,
+                        generation: self.generation,
+                    }
                 }
+                Opened::Team { server, url, .. } => OpenedDatabase {
+                    path: url.clone(),
+                    name: server.server().to_owned(),
+                    team_server: true,
+                    generation: self.generation,
+                },
             }),
             failure: self.failure.clone(),
             recent: self.recent.databases(),
+            team_server: self.recent.team_server().cloned(),
         }
     }
 
-    /// The open database's store, or an error when the welcome screen is showing.
+    /// The open database's store, or an error when the welcome screen is showing or a team
+    /// server is open.
     pub fn store(&self) -> Result<&Store> {
-        self.open
-            .as_ref()
-            .map(OpenDatabase::store)
-            .ok_or_else(no_database)
+        match &self.open {
+            Some(Opened::File(db)) => Ok(db.store()),
+            Some(Opened::Team { .. }) => Err(not_on_team_server()),
+            None => Err(no_database()),
+        }
     }
 
     pub fn store_mut(&mut self) -> Result<&mut Store> {
-        self.open
-            .as_mut()
-            .map(OpenDatabase::store_mut)
-            .ok_or_else(no_database)
+        match &mut self.open {
+            Some(Opened::File(db)) => Ok(db.store_mut()),
+            Some(Opened::Team { .. }) => Err(not_on_team_server()),
+            None => Err(no_database()),
+        }
+    }
+
+    /// The team server session, when one is open.
+    pub fn team_server(&mut self) -> Option<&mut TeamServer> {
+        match &mut self.open {
+            Some(Opened::Team { server, .. }) => Some(server),
+            _ => None,
+        }
+    }
+
+    /// Whether a team server is open.
+    pub fn is_team_server(&self) -> bool {
+        matches!(self.open, Some(Opened::Team { .. }))
+    }
+
+    /// How to sign in to the team server open again (its URL and the password typed, if
+    /// any), with the generation it was opened as.
+    pub fn team_server_sign_in(&self) -> Option<(String, Option<ApiKey>, u32)> {
+        match &self.open {
+            Some(Opened::Team { url, password, .. }) => {
+                Some((url.clone(), password.clone(), self.generation))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the window still shows what was opened as `generation`.
+    pub fn is_generation(&self, generation: u32) -> bool {
+        self.open.is_some() && self.generation == generation
+    }
+
+    /// Signs in to the team server at `address` (see [`TeamServer::connect_with_password`]) in
+    /// place of what is open, and remembers the address; what is open stays when that fails.
+    /// A password typed (`Some`) is kept in the OS keyring once the server took it (so a
+    /// mistyped one is never kept); returns why it could not be, if so.
+    pub fn connect(
+        &mut self,
+        address: &ServerAddress,
+        password: Option<ApiKey>,
+    ) -> Result<Option<String>> {
+        let url = address.url()?;
+        let server = TeamServer::connect_with_password(&url, password.as_ref())?;
+        let keyring_problem = password.as_ref().and_then(|password| {
+            TeamServer::remember_password(&url, password)
+                .err()
+                .map(|e| format!("signed in, but the password was not kept for next time: {e}"))
+        });
+        // Like the recent list, a convenience: failing to save it must not fail the sign-in.
+        if let Err(e) = self.recent.signed_in(address) {
+            eprintln!("Vetted could not remember the team server: {e}");
+        }
+        self.open = Some(Opened::Team {
+            server: Box::new(server),
+            url,
+            password,
+        });
+        self.generation += 1;
+        self.failure = None;
+        Ok(keyring_problem)
     }
 
     /// Opens an existing database (see [`OpenDatabase::open_existing`]); the current one stays
@@ -150,9 +252,7 @@ impl Window {
         let Ok(wanted) = crate::db_path::file_identity(path) else {
             return false;
         };
-        self.open
-            .as_ref()
-            .is_some_and(|db| db.store().path() == wanted)
+        self.store().is_ok_and(|store| store.path() == wanted)
     }
 
     /// Swaps in the newly opened database (dropping, so unlocking, the old one after the new
@@ -164,7 +264,7 @@ impl Window {
                 if let Err(e) = self.recent.opened(db.store().path()) {
                     eprintln!("Vetted could not update its recent list: {e}");
                 }
-                self.open = Some(db);
+                self.open = Some(Opened::File(db));
                 self.generation += 1;
                 self.failure = None;
             }
@@ -179,6 +279,15 @@ impl Window {
             }
         }
     }
+}
+
+fn not_on_team_server() -> Error {
+    Error::BadRequest(
+        "the app does not do this on a team server yet: there it reviews the queue (decide, edit, \
+         reject, needs SME, undo, redo, adjudicate). For the rest, take a snapshot with \
+         `vetted --db URL backup --out snap.db` and open it"
+            .into(),
+    )
 }
 
 fn no_database() -> Error {
@@ -214,10 +323,12 @@ mod tests {
 
     #[test]
     fn the_title_names_the_open_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("vetted-demo.db");
+        let mut window = Window::new(&dir.path().join("recent.json"));
+        window.create(&db);
         assert_eq!(
-            window_title(Some(Path::new(
-                "/home/me/.local/share/vetted/vetted-demo.db"
-            ))),
+            window_title(window.state().database.as_ref()),
             "vetted-demo.db — Vetted"
         );
         assert_eq!(window_title(None), "Vetted", "the welcome screen");

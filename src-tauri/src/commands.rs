@@ -20,6 +20,7 @@ use vetted::jobs::tasks::{self, ExportRequest, LlmRunRequest};
 use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::llm::keys;
 use vetted::llm::provider::{ProviderConfig, ProvidersView, Settings};
+use vetted::llm::secret::ApiKey;
 use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::review_graph::ReviewGraph;
@@ -34,7 +35,8 @@ use vetted::store::{
     ReviewForm, ReviewFormDraft, SearchResults,
 };
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
-use vetted::window::{Window, WindowState, window_title};
+use vetted::team_server::{ServerAddress, TeamServer};
+use vetted::window::{TeamSignIn, Window, WindowState, window_title};
 use vetted::{Error, Result, SessionInfo, Store, db_path};
 
 use crate::picker;
@@ -49,6 +51,9 @@ pub struct AppState {
     /// never names the items itself.
     pub rule_plan: Arc<Mutex<RuleChecks>>,
     pub jobs: Jobs,
+    /// The CA file last chosen in Connect to team server… (see `choose_ca_file`): with the
+    /// remembered server's, the only CA file a sign-in may name.
+    pub chosen_ca_file: Mutex<Option<String>>,
 }
 
 /// The open database's store, borrowed for one short core call (the window stays locked).
@@ -69,6 +74,18 @@ impl DerefMut for StoreGuard<'_> {
             .store_mut()
             .expect("a StoreGuard exists only while a database is open")
     }
+}
+
+/// Runs `work` on a thread of its own, outside the async runtime the commands run on: the
+/// PostgreSQL driver of a team server blocks on a runtime of its own (to sign in, query, and
+/// sign out when dropped), which tokio refuses inside one of its workers.
+fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(work)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// Locks `mutex`, poisoned or not: a panic while holding one of the app's locks cannot leave
@@ -95,6 +112,17 @@ impl AppState {
         lock(&self.reviewer).clone()
     }
 
+    /// `call` on the team server session when one is open (the window stays locked meanwhile);
+    /// `None` for a local database or the welcome screen.
+    fn on_team_server<T: Send>(
+        &self,
+        call: impl FnOnce(&mut TeamServer) -> Result<T> + Send,
+    ) -> Option<Result<T>> {
+        let mut window = self.window();
+        let server = window.team_server()?;
+        Some(off_runtime(|| call(server)))
+    }
+
     /// The settings file of the open database (see [`Settings::default_path`]).
     fn settings_path(&self) -> Result<PathBuf> {
         Ok(Settings::default_path(self.store()?.path()))
@@ -117,6 +145,18 @@ impl AppState {
 
 #[tauri::command(async)]
 pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
+    // On a team server the reviewer is the login, and the role its group.
+    if let Some(info) = state.on_team_server(|server| {
+        Ok(SessionInfo {
+            reviewer: server.reviewer().to_owned(),
+            role: server.role()?,
+            needs_profile: false,
+            db_path: server.server().to_owned(),
+            team_server: true,
+        })
+    }) {
+        return info;
+    }
     let reviewer = state.reviewer();
     let store = state.store()?;
     let role = store.reviewer_profile(&reviewer)?.map(|p| p.role);
@@ -125,6 +165,7 @@ pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
         role,
         reviewer,
         db_path: store.path().display().to_string(),
+        team_server: false,
     })
 }
 
@@ -174,6 +215,9 @@ pub fn adjudicate(state: State<'_, AppState>, draft: DecisionDraft) -> Result<De
             "a final decision carries no review form answers nor claim verdicts".into(),
         ));
     }
+    if let Some(decision) = state.on_team_server(|server| server.adjudicate(&input, pick)) {
+        return decision;
+    }
     state.store()?.adjudicate(&input, pick)
 }
 
@@ -184,40 +228,72 @@ pub fn queue_page(
     after: Option<QueueCursor>,
     limit: u32,
 ) -> Result<QueuePage> {
+    // On a team server the Pending tab claims: see `TeamServer::queue_page`.
+    if let Some(page) = state.on_team_server(|server| server.queue_page(&filter, after, limit)) {
+        return page;
+    }
     state.store()?.queue_page(&filter, after, limit)
 }
 
 #[tauri::command(async)]
 pub fn status_counts(state: State<'_, AppState>, filter: QueueFilter) -> Result<StatusCounts> {
+    if let Some(counts) = state.on_team_server(TeamServer::status_counts) {
+        return counts;
+    }
     state.store()?.status_counts(&filter)
 }
 
 #[tauri::command(async)]
 pub fn queue_facets(state: State<'_, AppState>) -> Result<QueueFacets> {
+    if let Some(facets) = state.on_team_server(TeamServer::queue_facets) {
+        return facets;
+    }
     state.store()?.queue_facets()
 }
 
 #[tauri::command(async)]
 pub fn get_item(state: State<'_, AppState>, external_id: String) -> Result<Item> {
+    if let Some(item) = state.on_team_server(|server| server.item_shown(&external_id)) {
+        return item;
+    }
     state.store()?.item_shown(&external_id)
 }
 
 #[tauri::command(async)]
 pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<Vec<Decision>> {
-    // With several required reviews, others' decisions stay hidden until the reviewer decided.
+    // With several required reviews, others' decisions stay hidden until the reviewer decided
+    // (on a team server, by the server's row-level security).
+    if let Some(history) = state.on_team_server(|server| server.history(&external_id)) {
+        return history;
+    }
     state.store()?.history_for(&external_id, &state.reviewer())
 }
 
 /// Records the session reviewer's decision; the webview never names the reviewer.
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
+    if let Some(server) = state.window().team_server() {
+        let (input, feedback) = draft.into_input(server.reviewer());
+        if !feedback.answers.is_empty() || !feedback.claims.is_empty() {
+            return Err(Error::BadRequest(
+                "a team server does not keep review form answers or claim verdicts yet; \
+                 decide without them"
+                    .into(),
+            ));
+        }
+        return off_runtime(|| server.decide(&input, feedback.pick));
+    }
     let (input, feedback) = draft.into_input(state.reviewer());
     state.store()?.decide_with(&input, &feedback)
 }
 
-/// The review form in force in `domain` (asked with every decision there), if any.
+/// The review form in force in `domain` (asked with every decision there), if any; a team
+/// server has none yet.
 #[tauri::command(async)]
 pub fn review_form(state: State<'_, AppState>, domain: String) -> Result<Option<ReviewForm>> {
+    if state.window().is_team_server() {
+        return Ok(None);
+    }
     state.store()?.review_form(&domain)
 }
 
@@ -243,6 +319,10 @@ pub fn save_review_form(
 /// `domain`'s claim settings (whether approving with doubtful claims asks to confirm).
 #[tauri::command(async)]
 pub fn claim_settings(state: State<'_, AppState>, domain: String) -> Result<ClaimSettings> {
+    // A team server keeps no claim settings yet: the defaults hold there.
+    if state.window().is_team_server() {
+        return Ok(ClaimSettings::default());
+    }
     state.store()?.claim_settings(&domain)
 }
 
@@ -378,6 +458,9 @@ pub fn approve_by_rule(state: State<'_, AppState>, id: String, rule: String) -> 
 /// nothing to undo.
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> {
+    if let Some(undone) = state.on_team_server(|server| server.undo(&id)) {
+        return undone.map(|event| event.map(Reverted::single));
+    }
     let reviewer = state.reviewer();
     let mut store = state.store()?;
     let event = store.undo(&id, &reviewer)?;
@@ -387,6 +470,9 @@ pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> 
 /// Redoes the session reviewer's latest undo; `null` when there is none.
 #[tauri::command(async)]
 pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> {
+    if let Some(redone) = state.on_team_server(|server| server.redo(&id)) {
+        return redone.map(|event| event.map(Reverted::single));
+    }
     let reviewer = state.reviewer();
     let mut store = state.store()?;
     let event = store.redo(&id, &reviewer)?;
@@ -395,6 +481,9 @@ pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> 
 
 #[tauri::command(async)]
 pub fn reject_reasons(state: State<'_, AppState>) -> Result<Vec<RejectReason>> {
+    if let Some(reasons) = state.on_team_server(TeamServer::reject_reasons) {
+        return reasons;
+    }
     state.store()?.reject_reasons()
 }
 
@@ -425,6 +514,10 @@ pub fn set_do_not_train(state: State<'_, AppState>, external_id: String, flag: b
 
 #[tauri::command(async)]
 pub fn get_keymap(state: State<'_, AppState>) -> Result<Vec<KeyBinding>> {
+    // A team server keeps no key bindings yet: the defaults hold there.
+    if state.window().is_team_server() {
+        return Ok(Vec::new());
+    }
     state.store()?.keymap_overrides()
 }
 
@@ -534,12 +627,20 @@ pub fn cancel_job(state: State<'_, AppState>, id: JobId) -> bool {
 /// Grows whenever an import completes, in this app or the CLI.
 #[tauri::command(async)]
 pub fn data_revision(state: State<'_, AppState>) -> Result<i64> {
+    // A team server announces changes instead (`watch_team_server`).
+    if state.window().is_team_server() {
+        return Ok(0);
+    }
     state.store()?.data_revision()
 }
 
 /// The domain's guidelines, oldest first.
 #[tauri::command(async)]
 pub fn guidelines(state: State<'_, AppState>, domain: String) -> Result<Vec<Guideline>> {
+    // A team server keeps no guidelines yet.
+    if state.window().is_team_server() {
+        return Ok(Vec::new());
+    }
     state.store()?.guidelines(&domain)
 }
 
@@ -747,6 +848,10 @@ pub fn start_llm_run(
 /// Calls, tokens and cost of every LLM call about one item (vetting, generation).
 #[tauri::command(async)]
 pub fn item_costs(state: State<'_, AppState>, external_id: String) -> Result<CostTotals> {
+    // No LLM runs on a team server yet, so no costs.
+    if state.window().is_team_server() {
+        return Ok(CostTotals::default());
+    }
     state.store()?.item_costs(&external_id)
 }
 
@@ -812,6 +917,92 @@ pub fn open_demo(app: AppHandle, state: State<'_, AppState>) -> Result<WindowSta
     })
 }
 
+/// Signs in to a team server as `address.user` in place of what is open (which stays when the
+/// server refuses: the error says why). A password typed
+/// (`Some`) is tried, then kept in the OS keyring for the next sign-in; `None` uses the one
+/// already there (or `PGPASSWORD`). The CA file must be one chosen with `choose_ca_file` or the
+/// remembered server's: the webview names no other file.
+#[tauri::command(async)]
+pub fn connect_team_server(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    address: ServerAddress,
+    password: Option<String>,
+) -> Result<TeamSignIn> {
+    if let Some(ca_file) = address.ca_file.as_deref().filter(|f| !f.trim().is_empty()) {
+        let chosen = lock(&state.chosen_ca_file).as_deref() == Some(ca_file);
+        let remembered = state.window().state().team_server.and_then(|a| a.ca_file);
+        if !chosen && remembered.as_deref() != Some(ca_file) {
+            return Err(Error::BadRequest(format!(
+                "{ca_file} was not chosen here; pick the CA file with Choose…"
+            )));
+        }
+    }
+    let mut signed_in = Ok(None);
+    let window = switch_to(&app, &state, |window| {
+        signed_in = window.connect(&address, password.and_then(ApiKey::new));
+    })?;
+    Ok(TeamSignIn {
+        window,
+        keyring_problem: signed_in?,
+    })
+}
+
+/// Asks for the CA certificates (PEM) a team server's certificate must chain to; `null` when
+/// the user cancelled.
+#[tauri::command(async)]
+pub fn choose_ca_file(app: AppHandle, state: State<'_, AppState>) -> Option<String> {
+    let path = picker::open_file(
+        &app,
+        "The team server's CA certificate",
+        &[
+            ("PEM certificates", &["pem", "crt", "cer"]),
+            ("All files", &["*"]),
+        ],
+    )?;
+    let path = path.display().to_string();
+    *lock(&state.chosen_ca_file) = Some(path.clone());
+    Some(path)
+}
+
+/// Tells `on_change` (with how many changes came together) whenever anyone changes the team
+/// server open: decisions, undo, redo, imports, within a second (`LISTEN/NOTIFY` on a session
+/// of its own; no polling). It stops when the window opens something else.
+#[tauri::command(async)]
+pub fn watch_team_server(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_change: Channel<u32>,
+) -> Result<()> {
+    let (url, password, generation) = state
+        .window()
+        .team_server_sign_in()
+        .ok_or_else(|| Error::BadRequest("no team server is open; connect to one first".into()))?;
+    let mut listener = off_runtime(|| {
+        let mut listener = TeamServer::connect_with_password(&url, password.as_ref())?;
+        listener.listen().map(|()| listener)
+    })?;
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        while state.window().is_generation(generation) {
+            match listener.changes(std::time::Duration::from_millis(500)) {
+                Ok(changes) if changes.is_empty() => {}
+                // A closed channel means the webview is gone or reloaded: nobody listens.
+                Ok(changes) => {
+                    if on_change.send(changes.len() as u32).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    eprintln!("Vetted stopped following the team server's changes: {e}");
+                    break;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
 /// Closes the database (releasing its lock): back to the welcome screen.
 #[tauri::command(async)]
 pub fn close_database(app: AppHandle, state: State<'_, AppState>) -> Result<WindowState> {
@@ -852,7 +1043,7 @@ fn recent_path(state: &AppState, path: &str) -> Result<PathBuf> {
 fn switch_to(
     app: &AppHandle,
     state: &AppState,
-    change: impl FnOnce(&mut Window),
+    change: impl FnOnce(&mut Window) + Send,
 ) -> Result<WindowState> {
     if state.jobs.running() > 0 {
         return Err(Error::BadRequest(
@@ -862,9 +1053,15 @@ fn switch_to(
         ));
     }
     let mut window = state.window();
-    change(&mut window);
+    // Off the runtime: signing in to a team server, or dropping its session, blocks on the
+    // driver's own runtime.
+    let opened: &mut Window = &mut window;
+    off_runtime(|| change(opened));
     if let Ok(store) = window.store() {
         *lock(&state.reviewer) = session_reviewer(store);
+    }
+    if let Some(server) = window.team_server() {
+        *lock(&state.reviewer) = server.reviewer().to_owned();
     }
     set_title(app, &window);
     Ok(window.state())
@@ -877,12 +1074,12 @@ pub fn session_reviewer(store: &Store) -> String {
         .unwrap_or_else(|_| vetted::reviewer::default_reviewer())
 }
 
-/// The window title names the open file (`vetted-demo.db — Vetted`).
+/// The window title names the open file (`vetted-demo.db — Vetted`) or team server
+/// (`maria@review.example.com:5432/vetted — Vetted`).
 pub fn set_title(app: &AppHandle, window: &Window) {
-    let db = window.store().ok().map(Store::path);
     if let Some(webview) = app.get_webview_window("main") {
         // A title that cannot be set is cosmetic; the header shows the path too.
-        let _ = webview.set_title(&window_title(db));
+        let _ = webview.set_title(&window_title(window.state().database.as_ref()));
     }
 }
 
@@ -915,6 +1112,7 @@ mod tests {
             reviewer: Mutex::new("me".into()),
             rule_plan: Default::default(),
             jobs: Jobs::default(),
+            chosen_ca_file: Mutex::default(),
         };
         let err = state.store().err().expect("no store on the welcome screen");
         assert_eq!(err.code(), vetted::ErrorCode::BadRequest);

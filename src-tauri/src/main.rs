@@ -42,6 +42,7 @@ fn main() {
             reviewer: Mutex::new(reviewer),
             rule_plan: Default::default(),
             jobs: Default::default(),
+            chosen_ca_file: Default::default(),
         })
         // Used from Rust only (see `picker`); the capability grants the webview none of its
         // commands.

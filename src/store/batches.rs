@@ -39,6 +39,17 @@ pub struct Reverted {
     pub decisions: u32,
 }
 
+impl Reverted {
+    /// The revert of one decision (not of a bulk approval).
+    pub fn single(event: Decision) -> Reverted {
+        Reverted {
+            event,
+            rule: None,
+            decisions: 1,
+        }
+    }
+}
+
 impl Store {
     /// Records `batch` as one approval per item, in one transaction, and returns the decisions.
     /// A batch id already recorded returns its decisions unchanged.
@@ -88,11 +99,7 @@ impl Store {
                 rule: Some(rule),
                 decisions: events.len() as u32,
             },
-            None => Reverted {
-                event,
-                rule: None,
-                decisions: 1,
-            },
+            None => Reverted::single(event),
         })
     }
 

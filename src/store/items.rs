@@ -313,10 +313,7 @@ impl Store {
     /// model roles) uses [`Store::item`].
     pub fn item_shown(&self, external_id: &str) -> Result<Item> {
         let mut item = self.item(external_id)?;
-        item.sensitive = item.privacy_findings();
-        if let ItemBody::Answer(answer) = &item.body {
-            item.claims = crate::claims::claims_of(&answer.answer, &answer.evidence);
-        }
+        item.add_review_aids();
         Ok(item)
     }
 }

@@ -44,7 +44,7 @@ impl TeamServer {
     /// administrator (a role that may create schemas and roles). Returns the signed-in session
     /// and how many migrations it applied (0: already current).
     pub fn init(url: &str) -> Result<(TeamServer, usize)> {
-        let mut session = TeamServer::sign_in(url)?;
+        let mut session = TeamServer::sign_in(url, None)?;
         let applied = session.migrate()?;
         Ok((session, applied))
     }

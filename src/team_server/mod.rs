@@ -14,6 +14,7 @@
 //! - Every session works in the `vetted` schema (`search_path`), so a server database can hold
 //!   other schemas too.
 
+mod address;
 mod decisions;
 mod fresh_import;
 mod import;
@@ -21,15 +22,19 @@ mod leases;
 mod live;
 mod migrations;
 mod push;
+mod review_queue;
 mod reviewers;
 mod snapshot;
 mod tls;
 mod undo;
 
+pub use address::ServerAddress;
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
 pub use live::{Change, Counts};
 pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
+pub use review_queue::CLAIM_BATCH;
+pub use tls::TlsMode;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -38,9 +43,8 @@ use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use tls::TlsMode;
-
 use crate::error::{Error, Result};
+use crate::llm::secret::ApiKey;
 use crate::products::postgres_source::{PASSWORD_ENV, PostgresSource, session_config};
 
 /// A session on the team server as one login.
@@ -61,7 +65,13 @@ impl TeamServer {
     /// Errors: `Server` when the URL is not one, carries a password, or the server refuses the
     /// login or has no Vetted schema yet (`vetted team init` makes one).
     pub fn connect(url: &str) -> Result<TeamServer> {
-        let mut session = TeamServer::sign_in(url)?;
+        TeamServer::connect_with_password(url, None)
+    }
+
+    /// [`TeamServer::connect`] with `password` rather than the one from `PGPASSWORD` or the
+    /// keyring (a password just typed in the app: see [`TeamServer::remember_password`]).
+    pub fn connect_with_password(url: &str, password: Option<&ApiKey>) -> Result<TeamServer> {
+        let mut session = TeamServer::sign_in(url, password)?;
         let version = migrations::version(&mut session.client).map_err(|e| session.failed(e))?;
         let known = MIGRATIONS.len() as i64;
         match version {
@@ -81,8 +91,18 @@ impl TeamServer {
         }
     }
 
+    /// Keeps `password` in the OS keyring as the password of `url`'s login, where the next
+    /// [`TeamServer::connect`] finds it.
+    pub fn remember_password(url: &str, password: &ApiKey) -> Result<()> {
+        let (driver_url, _) = tls::split_tls(url).map_err(|problem| Error::Server {
+            server: "(URL)".into(),
+            problem,
+        })?;
+        crate::llm::keys::store_key(&keyring_entry(&driver_url), password.expose())
+    }
+
     /// Signs in without checking the schema (for `init`).
-    fn sign_in(url: &str) -> Result<TeamServer> {
+    fn sign_in(url: &str, password: Option<&ApiKey>) -> Result<TeamServer> {
         let (driver_url, tls) = tls::split_tls(url).map_err(|problem| Error::Server {
             server: "(URL)".into(),
             problem,
@@ -103,12 +123,10 @@ impl TeamServer {
                 ),
             });
         }
-        // The keyring entry is the URL as `products set-password` stores it: normalised, with
-        // no TLS parameters.
-        let entry = PostgresSource::new(&driver_url, "public", Vec::new())
-            .map(|source| source.url)
-            .unwrap_or(driver_url.clone());
-        session_config(&mut config, &entry);
+        session_config(&mut config, &keyring_entry(&driver_url));
+        if let Some(password) = password {
+            config.password(password.expose());
+        }
         let connected = match tls.mode {
             TlsMode::Disable => config.connect(NoTls),
             _ => {
@@ -193,6 +211,14 @@ impl TeamServer {
     fn refused(&self, problem: &str) -> Error {
         refusal(&self.server, problem)
     }
+}
+
+/// The keyring entry of a URL without TLS parameters, as `products set-password` stores it:
+/// the URL normalised.
+fn keyring_entry(driver_url: &str) -> String {
+    PostgresSource::new(driver_url, "public", Vec::new())
+        .map(|source| source.url)
+        .unwrap_or_else(|_| driver_url.to_owned())
 }
 
 /// A server error as the core's: a refusal of the server's rules is `Forbidden`, a taken id

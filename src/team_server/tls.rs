@@ -25,9 +25,11 @@ use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 
-/// How the session is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum TlsMode {
+/// How the session is protected: libpq's `sslmode` values (`prefer` and `allow` are refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum TlsMode {
     Disable,
     Require,
     VerifyCa,
@@ -35,6 +37,16 @@ pub(super) enum TlsMode {
 }
 
 impl TlsMode {
+    /// Its `sslmode` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Disable => "disable",
+            TlsMode::Require => "require",
+            TlsMode::VerifyCa => "verify-ca",
+            TlsMode::VerifyFull => "verify-full",
+        }
+    }
+
     /// For people: what protects the session.
     pub fn describe(self) -> &'static str {
         match self {

@@ -12,10 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use postgres::{Client, NoTls};
-use vetted::domain::{Action, Decision, DecisionInput, EditedContent, Feedback, Pick};
+use vetted::domain::{
+    Action, Decision, DecisionInput, EditedContent, Feedback, ItemStatus, Pick, QueuePage, Verdict,
+};
 use vetted::error::Result;
+use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::Role;
-use vetted::team_server::TeamServer;
+use vetted::team_server::{CLAIM_BATCH, ServerAddress, TeamServer, TlsMode};
+use vetted::window::{Window, window_title};
 use vetted::{ErrorCode, Store};
 
 use crate::support::{answer_line, answer_lines, new_database, postgres_server, temp_db};
@@ -1432,4 +1436,248 @@ fn an_adjudicator_lists_the_conflicts_and_settles_them_on_the_server() {
         "{}",
         String::from_utf8_lossy(&after.stdout)
     );
+}
+
+/// `(host, port, database)` of a server URL `postgres://USER@HOST:PORT/DATABASE`.
+fn address_parts(url: &str) -> (String, u16, String) {
+    let (_, rest) = url.split_once('@').unwrap();
+    let (host_port, database) = rest.split_once('/').unwrap();
+    let (host, port) = host_port.rsplit_once(':').unwrap();
+    (host.into(), port.parse().unwrap(), database.into())
+}
+
+fn login_of(url: &str) -> &str {
+    let (scheme_user, _) = url.split_once('@').unwrap();
+    scheme_user.split_once("://").unwrap().1
+}
+
+#[test]
+fn the_review_screen_reads_the_server_as_it_reads_a_file() {
+    let Some(team) = Team::new("team_screen") else {
+        return;
+    };
+    let lines = answer_lines("q", 15);
+    team.import(&lines, 1);
+    let local = temp_db();
+    let file = local.write_file("items.jsonl", lines.join("\n") + "\n");
+    let mut store = local.open();
+    store.import_path(&file).unwrap();
+
+    let sme = team.reviewer("maria", Role::Sme);
+    let mut maria = TeamServer::connect(&sme).unwrap();
+    assert_eq!(
+        maria.role().unwrap(),
+        Some(Role::Sme),
+        "the role is the login's group"
+    );
+    let adjudicator = team.reviewer("ada", Role::Adjudicator);
+    assert_eq!(
+        TeamServer::connect(&adjudicator).unwrap().role().unwrap(),
+        Some(Role::Adjudicator)
+    );
+
+    // The Pending tab claims: a batch of CLAIM_BATCH, oldest first, then more past its end.
+    let pending = QueueFilter {
+        status: Some(ItemStatus::Pending),
+        awaiting: Some(maria.reviewer().to_owned()),
+        ..QueueFilter::default()
+    };
+    let ids = |page: &QueuePage| -> Vec<String> {
+        page.entries.iter().map(|e| e.external_id.clone()).collect()
+    };
+    let page = maria.queue_page(&pending, None, 50).unwrap();
+    let first_ten: Vec<String> = (0..10).map(|i| format!("q-{i}")).collect();
+    assert_eq!(
+        ids(&page),
+        first_ten,
+        "the queue is the batch the server leased"
+    );
+    let leased: i64 = team
+        .sql()
+        .query_one(
+            "SELECT count(*) FROM vetted.leases WHERE reviewer = $1",
+            &[&login_of(&sme)],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(leased, i64::from(CLAIM_BATCH), "every item shown is leased");
+    assert!(
+        page.next_after.is_some(),
+        "a claimed page always offers more"
+    );
+    let past_end = maria.queue_page(&pending, page.next_after, 50).unwrap();
+    assert!(
+        past_end.entries.is_empty() && past_end.next_after.is_none(),
+        "nothing more while the batch is held: {:?}",
+        ids(&past_end)
+    );
+    approve(&mut maria, "q-0").unwrap();
+    let topped_up = maria.queue_page(&pending, None, 50).unwrap();
+    assert_eq!(
+        ids(&topped_up),
+        (1..11).map(|i| format!("q-{i}")).collect::<Vec<_>>(),
+        "a decided item leaves the batch and the next one is claimed"
+    );
+    assert_eq!(
+        topped_up.entries[0].verdict,
+        Some(Verdict::Pass),
+        "rows carry the vetting verdict"
+    );
+
+    // Other tabs browse, with pages and filters.
+    let all = QueueFilter::default();
+    let first = maria.queue_page(&all, None, 6).unwrap();
+    let second = maria.queue_page(&all, first.next_after, 6).unwrap();
+    let third = maria.queue_page(&all, second.next_after, 6).unwrap();
+    let mut every = ids(&first);
+    every.extend(ids(&second));
+    every.extend(ids(&third));
+    assert_eq!(
+        every.len(),
+        15,
+        "three pages cover every item once: {every:?}"
+    );
+    assert!(third.next_after.is_none(), "the last page says so");
+    let approved = QueueFilter {
+        status: Some(ItemStatus::Approved),
+        ..QueueFilter::default()
+    };
+    assert_eq!(
+        ids(&maria.queue_page(&approved, None, 50).unwrap()),
+        ["q-0"]
+    );
+    let newest = QueueFilter {
+        sort: QueueSort::Newest,
+        ..QueueFilter::default()
+    };
+    assert_eq!(ids(&maria.queue_page(&newest, None, 1).unwrap()), ["q-14"]);
+    let elsewhere = QueueFilter {
+        domain: Some("no-such-domain".into()),
+        ..QueueFilter::default()
+    };
+    assert!(
+        maria
+            .queue_page(&elsewhere, None, 50)
+            .unwrap()
+            .entries
+            .is_empty()
+    );
+
+    let counts = maria.status_counts().unwrap();
+    assert_eq!(
+        (counts.pending, counts.approved, counts.conflict),
+        (14, 1, 0)
+    );
+    assert_eq!(
+        maria.queue_facets().unwrap().domains,
+        store.queue_facets().unwrap().domains,
+        "the filter bar offers the same domains"
+    );
+    assert_eq!(
+        maria.reject_reasons().unwrap(),
+        store.reject_reasons().unwrap()
+    );
+
+    // One item as the reviewer sees it: what a local database shows for the same line.
+    let from_server = maria.item_shown("q-3").unwrap();
+    let from_file = store.item_shown("q-3").unwrap();
+    assert_eq!(
+        from_server.body, from_file.body,
+        "question, answer, evidence"
+    );
+    assert_eq!(from_server.vetting, from_file.vetting);
+    assert_eq!(from_server.metadata, from_file.metadata);
+    assert_eq!(
+        from_server.claims, from_file.claims,
+        "the claims and their grounding"
+    );
+    assert_eq!(from_server.sensitive, from_file.sensitive);
+    let (_, version) = maria.item_version("q-3").unwrap();
+    let mut edit = decision("q-3", version, maria.reviewer(), Action::Edit);
+    let corrected = EditedContent::Answer {
+        answer: "answer number 3, corrected".into(),
+    };
+    edit.edited = Some(corrected.clone());
+    maria.decide(&edit, None).unwrap();
+    let edited = maria.item_shown("q-3").unwrap();
+    assert_eq!(
+        edited.latest_edit,
+        Some(corrected),
+        "the correction in force"
+    );
+    assert_eq!(edited.status, ItemStatus::Edited);
+    assert_eq!(
+        maria.item_shown("nope").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[test]
+fn the_window_signs_in_to_a_team_server_and_remembers_it_but_not_the_password() {
+    let Some(team) = Team::new("team_window") else {
+        return;
+    };
+    let sme = team.reviewer("maria", Role::Sme);
+    let (host, port, database) = address_parts(&sme);
+    let address = ServerAddress {
+        host,
+        port,
+        database,
+        user: login_of(&sme).to_owned(),
+        tls: TlsMode::Disable,
+        ca_file: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let recent = dir.path().join("recent.json");
+    let mut window = Window::new(&recent);
+    let local = dir.path().join("mine.db");
+    window.create(&local);
+
+    let wrong = ServerAddress {
+        database: "no_such_database".into(),
+        ..address.clone()
+    };
+    let refused = window.connect(&wrong, None).unwrap_err();
+    assert!(
+        refused.to_string().contains("no_such_database"),
+        "the refusal names the server: {refused}"
+    );
+    let state = window.state();
+    let open = state.database.as_ref().expect("the file stays open");
+    assert!(!open.team_server && open.name == "mine.db", "{open:?}");
+    assert!(
+        state.team_server.is_none(),
+        "a refused server is not remembered"
+    );
+
+    let kept = window.connect(&address, None).unwrap();
+    assert_eq!(kept, None, "no password typed, none to keep");
+    let state = window.state();
+    let open = state.database.as_ref().expect("signed in");
+    assert!(open.team_server, "{open:?}");
+    assert_eq!(
+        open.name,
+        format!(
+            "{}@{}:{}/{}",
+            address.user, address.host, port, address.database
+        )
+    );
+    assert_eq!(window_title(Some(open)), format!("{} — Vetted", open.name));
+    assert!(!open.path.contains("password"), "{}", open.path);
+    assert_eq!(
+        window.team_server().map(|s| s.reviewer().to_owned()),
+        Some(address.user.clone()),
+        "the reviewer is the login"
+    );
+    let local_only = window.store().err().expect("no local store on a server");
+    assert!(
+        local_only.to_string().contains("team server"),
+        "what the app does not do on a server yet says so: {local_only}"
+    );
+
+    // The next start offers the server again; the file holds no password.
+    let reopened = Window::new(&recent);
+    assert_eq!(reopened.state().team_server, Some(address));
+    let saved = std::fs::read_to_string(&recent).unwrap();
+    assert!(!saved.to_lowercase().contains("password"), "{saved}");
 }

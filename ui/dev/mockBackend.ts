@@ -238,7 +238,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     return g;
   };
   const withoutArchived = ({ archived: _archived, ...g }: Guideline & { archived: boolean }): Guideline => g;
-  const sessionInfo = (): SessionInfo => ({ reviewer, role, needs_profile: false, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db` });
+  const sessionInfo = (): SessionInfo => ({ reviewer, role, needs_profile: false, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db`, team_server: false });
 
   const toEntry = (r: Row): QueueEntry => ({
     id: r.id,
@@ -267,9 +267,10 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
   let generation = 1;
   let open = true;
   const windowState = (): WindowState => ({
-    database: open ? { path: dbPath, name: "vetted.db", generation } : null,
+    database: open ? { path: dbPath, name: "vetted.db", team_server: false, generation } : null,
     failure: null,
     recent: [{ path: dbPath, name: "vetted.db", opened_at: new Date(0).toISOString(), missing: false }],
+    team_server: null,
   });
   const reopen = (): WindowState => {
     if (!open) generation += 1;
@@ -285,6 +286,12 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     open_demo: reopen,
     open_recent: reopen,
     forget_recent: windowState,
+    // No PostgreSQL in a browser: signing in is refused as a server would refuse it.
+    connect_team_server: () => {
+      throw appError("server", "the browser preview has no team server; run the app (npm run tauri dev)");
+    },
+    choose_ca_file: () => null,
+    watch_team_server: () => null,
     close_database: () => {
       open = false;
       return windowState();

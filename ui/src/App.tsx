@@ -52,6 +52,8 @@ const NOTHING_REDACTED: Record<ItemKind, string> = {
 };
 
 interface AppProps {
+  /** A team server is open (not a local file): changes are announced by the server. */
+  teamServer: boolean;
   /** For the File menu: the recent databases and what it can do with them. */
   recent: readonly RecentDatabase[];
   databases: DatabaseActions;
@@ -59,7 +61,7 @@ interface AppProps {
 }
 
 /** The review screen of the open database (Root mounts one per database opened). */
-export function App({ recent, databases, onAbout }: AppProps) {
+export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   const { toast, showToast, dismissToast } = useToast();
   const showError = useCallback((text: string) => showToast({ tone: "error", text }), [showToast]);
   const { keymap, changeKeymap } = useKeymap(showError);
@@ -115,7 +117,8 @@ export function App({ recent, databases, onAbout }: AppProps) {
     refreshFacets();
     if (graphShown) graph.reload();
   };
-  useDataRevision(dataChanged);
+  // On a team server the others' work changes the counts, never the items leased to this reviewer.
+  useDataRevision(teamServer ? () => void review.refreshCounts() : dataChanged, teamServer, showError);
   const jobs = useJobs((outcome) => {
     showToast({ tone: outcome.tone, text: outcome.text });
     if (outcome.refreshQueue) {

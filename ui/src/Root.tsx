@@ -9,15 +9,29 @@ import { Dialog } from "./components/Dialog";
 import { ErrorPanel } from "./components/ErrorPanel";
 import { OpenFailurePanel } from "./components/OpenFailurePanel";
 import { SafeText } from "./components/SafeText";
+import { TeamServerDialog } from "./components/TeamServerDialog";
 import { Welcome } from "./components/Welcome";
 import { useWindow } from "./useWindow";
 
 export function Root() {
-  const { state, error, busy, actions, dismissError } = useWindow();
+  const { state, error, busy, actions, dismissError, connecting, stopConnecting, signedIn, notice, dismissNotice } = useWindow();
   const [aboutShown, setAboutShown] = useState(false);
   // The failure of a switch is shown over the review screen until dismissed (per window state).
   const [dismissed, setDismissed] = useState<WindowState | null>(null);
-  const about = aboutShown && <AboutDialog onClose={() => setAboutShown(false)} />;
+  // The dialogs either screen can show over it.
+  const about = (
+    <>
+      {aboutShown && <AboutDialog onClose={() => setAboutShown(false)} />}
+      {connecting && state !== null && <TeamServerDialog remembered={state.team_server} onSignedIn={signedIn} onCancel={stopConnecting} />}
+      {notice !== null && (
+        <SwitchProblem title="Signed in" onDismiss={dismissNotice}>
+          <p>
+            <SafeText text={notice} />
+          </p>
+        </SwitchProblem>
+      )}
+    </>
+  );
 
   if (state === null) {
     return error === null ? <div className="placeholder">Loading…</div> : <ErrorPanel title="Vetted could not start" error={error} />;
@@ -33,7 +47,7 @@ export function Root() {
   const failure = dismissed === state ? null : state.failure;
   return (
     <>
-      <App key={state.database.generation} recent={state.recent} databases={actions} onAbout={() => setAboutShown(true)} />
+      <App key={state.database.generation} teamServer={state.database.team_server} recent={state.recent} databases={actions} onAbout={() => setAboutShown(true)} />
       {failure !== null && (
         <SwitchProblem title="Still on the current database" onDismiss={() => setDismissed(state)}>
           <OpenFailurePanel failure={failure} listed={state.recent.some((r) => r.path === failure.path)} databases={actions} busy={busy} />

@@ -38,9 +38,11 @@ import type { ReviewGraph } from "./bindings/ReviewGraph";
 import type { Reverted } from "./bindings/Reverted";
 import type { RulePlan } from "./bindings/RulePlan";
 import type { SearchResults } from "./bindings/SearchResults";
+import type { ServerAddress } from "./bindings/ServerAddress";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
+import type { TeamSignIn } from "./bindings/TeamSignIn";
 import type { WindowState } from "./bindings/WindowState";
 
 /**
@@ -92,6 +94,24 @@ export const forgetRecent = (path: string): Promise<WindowState> => call("forget
 
 /** Closes the open database: back to the welcome screen. */
 export const closeDatabase = (): Promise<WindowState> => call("close_database");
+
+/**
+ * Signs in to a team server in place of what is open; a password typed is kept in the OS
+ * keyring once the server took it (null: the one already kept there). Rejects with the
+ * server's reason, and what is open stays.
+ */
+export const connectTeamServer = (address: ServerAddress, password: string | null): Promise<TeamSignIn> =>
+  call("connect_team_server", { address, password });
+
+/** Asks for the team server's CA certificate file; null when the user cancelled. */
+export const chooseCaFile = (): Promise<string | null> => call("choose_ca_file");
+
+/** Calls `onChange` whenever anyone changes the open team server (the server announces it; no polling). */
+export const watchTeamServer = (onChange: (changes: number) => void): Promise<void> => {
+  const channel = new Channel<number>();
+  channel.onmessage = onChange;
+  return call("watch_team_server", { onChange: channel });
+};
 
 /** Version, database and schema, data and config folders, bundled data licenses. */
 export const about = (): Promise<AboutInfo> => call("about");

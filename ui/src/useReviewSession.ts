@@ -332,6 +332,11 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     },
     [steps, setMode, update],
   );
+  const refreshCounts = () =>
+    fetchCounts().then(
+      (counts) => setState(counted(counts)),
+      (thrown: unknown) => showError(api.toCallError(thrown).message),
+    );
   const loadPastRow = useCallback(
     (row: number) => {
       if (wantsNextPage(queueRef.current, row)) loadNextPage();
@@ -407,14 +412,16 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** Data changed behind the app (an import here or from the CLI, a merge, an LLM run): recount and reload the list. */
     refreshAfterImport: () => {
       items.clear();
-      fetchCounts().then(
-        (counts) => setState(counted(counts)),
-        (thrown: unknown) => showError(api.toCallError(thrown).message),
-      );
+      refreshCounts();
       reloadQueue(selectedId);
       setStatsRevision((n) => n + 1);
       setBackgroundRevision((n) => n + 1);
     },
+    /**
+     * The counts as they are now, the queue left as it is: on a team server, the items leased to
+     * this reviewer stay theirs whatever the others decide or import.
+     */
+    refreshCounts,
     /** Shows the selected item as stored now (e.g. with the verdict a vet run just added). */
     refreshShownItem: () => {
       const shown = selectedId;

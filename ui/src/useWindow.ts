@@ -3,6 +3,7 @@
 // window state; a failed open is in `state.failure` (the current database, if any, stays open).
 import { useCallback, useEffect, useState } from "react";
 import * as api from "./api";
+import type { TeamSignIn } from "./bindings/TeamSignIn";
 import type { WindowState } from "./bindings/WindowState";
 
 /** What the File menu and the welcome screen can do with databases. */
@@ -13,6 +14,8 @@ export interface DatabaseActions {
   openRecent: (path: string) => void;
   forgetRecent: (path: string) => void;
   closeDatabase: () => void;
+  /** Shows Connect to team server…. */
+  connectTeamServer: () => void;
 }
 
 export interface WindowModel {
@@ -24,12 +27,22 @@ export interface WindowModel {
   busy: boolean;
   actions: DatabaseActions;
   dismissError: () => void;
+  /** Connect to team server… is shown. */
+  connecting: boolean;
+  stopConnecting: () => void;
+  /** Signed in: the window shows the server; `notice` says what did not go as asked. */
+  signedIn: (signIn: TeamSignIn) => void;
+  /** Something to tell after a sign-in (the keyring did not keep the password). */
+  notice: string | null;
+  dismissNotice: () => void;
 }
 
 export function useWindow(): WindowModel {
   const [state, setState] = useState<WindowState | null>(null);
   const [error, setError] = useState<api.CallError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [connecting, setConnecting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const run = useCallback((action: () => Promise<WindowState>) => {
     setBusy(true);
@@ -55,6 +68,24 @@ export function useWindow(): WindowModel {
     openRecent: (path) => run(() => api.openRecent(path)),
     forgetRecent: (path) => run(() => api.forgetRecent(path)),
     closeDatabase: () => run(api.closeDatabase),
+    connectTeamServer: () => setConnecting(true),
   }));
-  return { state, error, busy, actions, dismissError: () => setError(null) };
+  const signedIn = useCallback((signIn: TeamSignIn) => {
+    setConnecting(false);
+    setError(null);
+    setState(signIn.window);
+    setNotice(signIn.keyring_problem);
+  }, []);
+  return {
+    state,
+    error,
+    busy,
+    actions,
+    dismissError: () => setError(null),
+    connecting,
+    stopConnecting: () => setConnecting(false),
+    signedIn,
+    notice,
+    dismissNotice: () => setNotice(null),
+  };
 }

@@ -13,4 +13,12 @@ role: Role | null,
  * No reviewer was chosen for this database yet (nor by `VETTED_REVIEWER`): the app asks
  * who is reviewing at first start.
  */
-needs_profile: boolean, db_path: string, };
+needs_profile: boolean, 
+/**
+ * The open file's path, or the team server (`login@host:port/database`).
+ */
+db_path: string, 
+/**
+ * A team server is open: the reviewer is its login, not a name chosen in the app.
+ */
+team_server: boolean, };

@@ -2,9 +2,14 @@
 import type { OpenFailure } from "./OpenFailure";
 import type { OpenedDatabase } from "./OpenedDatabase";
 import type { RecentDatabase } from "./RecentDatabase";
+import type { ServerAddress } from "./ServerAddress";
 
 /**
  * What the UI renders: the open database (or the welcome screen), why the last open failed,
  * and the recent list.
  */
-export type WindowState = { database: OpenedDatabase | null, failure: OpenFailure | null, recent: Array<RecentDatabase>, };
+export type WindowState = { database: OpenedDatabase | null, failure: OpenFailure | null, recent: Array<RecentDatabase>, 
+/**
+ * The team server last signed in to, offered again by Connect to team server….
+ */
+team_server: ServerAddress | null, };

@@ -36,6 +36,7 @@ export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, 
       items: [
         { id: "new-database", label: "New database…", onSelect: databases.newDatabase },
         { id: "open-database", label: "Open database…", onSelect: databases.openDatabase },
+        { id: "team-server", label: "Connect to team server…", onSelect: databases.connectTeamServer },
       ],
     },
     {
@@ -91,9 +92,16 @@ export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, 
             Reviewing as <strong>{visibleText(session.reviewer)}</strong>
             {session.role !== null && <span className="session-role"> · {ROLE_LABEL[session.role]}</span>}
           </span>
-          <button type="button" className="button button-small" onClick={() => onCommand({ type: "reviewer" })} data-testid="header-reviewer" title={`Switch reviewer (${keyLabel(keymap.reviewer[0] ?? "")})`}>
-            Switch
-          </button>
+          {session.team_server ? (
+            // The server's login is the reviewer: switching means signing in as someone else.
+            <span className="session-team" data-testid="session-team-server" title="A team server: the server decides what your role may do">
+              Team server
+            </span>
+          ) : (
+            <button type="button" className="button button-small" onClick={() => onCommand({ type: "reviewer" })} data-testid="header-reviewer" title={`Switch reviewer (${keyLabel(keymap.reviewer[0] ?? "")})`}>
+              Switch
+            </button>
+          )}
           {/* Right-to-left so a long path is cut at its start; the inner span keeps it readable. */}
           <span className="session-db" title={session.db_path}>
             <span dir="ltr">{session.db_path}</span>

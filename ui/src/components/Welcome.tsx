@@ -66,6 +66,10 @@ export function Welcome({ state, error, busy, databases, onAbout }: WelcomeProps
           <strong>Open the demo</strong>
           <span className="muted">40 answers and relationships to try the keys on</span>
         </button>
+        <button type="button" className="button welcome-action" disabled={busy} data-testid="welcome-team-server" onClick={databases.connectTeamServer}>
+          <strong>Connect to team server…</strong>
+          <span className="muted">Review with your team on a shared PostgreSQL server</span>
+        </button>
       </div>
       <section className="welcome-recent" aria-labelledby="welcome-recent-title">
         <h2 id="welcome-recent-title" className="welcome-recent-title">

@@ -1,0 +1,143 @@
+// A team server in the real window, against the real PostgreSQL of scripts/with-postgres.sh:
+// Connect to team server… signs in over TLS (verify-full, the throwaway CA chosen in the
+// dialog) with a password that goes to the OS keyring; the header and title name the login and
+// server; the queue is the items the server leases to this login; a decision lands on the
+// server under the login; another reviewer's decision (the CLI, a second client) changes the
+// counts within seconds, announced by the server; the next start signs in with the kept
+// password.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { answerItemsFile, cliBinary, count, freshHome, screenshot, selectedId, startApp, waitForCount } from '../harness.mjs';
+
+const base = process.env.VETTED_TEST_POSTGRES_URL;
+const ca = process.env.VETTED_TEST_POSTGRES_CA;
+if (base === undefined && process.env.VETTED_REQUIRE_POSTGRES === '1') {
+  throw new Error('VETTED_REQUIRE_POSTGRES is set but VETTED_TEST_POSTGRES_URL is not');
+}
+
+/** Runs SQL on the throwaway server as its superuser (`url`: which database). */
+function psql(url, sql) {
+  const bin = readdirSync('/usr/lib/postgresql').sort().map((v) => `/usr/lib/postgresql/${v}/bin/psql`).at(-1);
+  return execFileSync(bin, ['-qAt', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { stdio: 'pipe' }).toString().trim();
+}
+
+/** The names of the X windows (the native title bar text), to check the window title. */
+const windowNames = () => execFileSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8' });
+
+const cli = (db, args, input) => execFileSync(cliBinary, ['--db', db, ...args], { stdio: 'pipe', input }).toString();
+
+test('a reviewer signs in to the team server, decides, and sees a colleague’s decision arrive', { skip: base === undefined && 'no PostgreSQL (run under scripts/with-postgres.sh)' }, async () => {
+  const port = new URL(base).port;
+  const name = `e2e_team_${process.pid}`;
+  psql(base, `CREATE DATABASE ${name}`);
+  const owner = `postgres://postgres@127.0.0.1:${port}/${name}`;
+  cli(owner, ['team', 'init', owner]);
+  cli(owner, ['team', 'add-reviewer', 'maria', '--role', 'sme', '--password-stdin'], 'maria-e2e-s3cret\n');
+  cli(owner, ['team', 'add-reviewer', 'bob', '--role', 'analyst']);
+  // Password logins must give theirs (see with-postgres.sh); bob is trusted.
+  psql(base, 'GRANT vetted_password_login TO maria');
+  cli(owner, ['import', answerItemsFile('ts', 30)]);
+
+  const home = freshHome();
+  const signIn = async (browser, { typed }) => {
+    await browser.$('[data-testid="team-server-dialog"]').waitForDisplayed({ timeout: 15000, timeoutMsg: 'Connect to team server… opens' });
+    if (typed) {
+      await browser.$('[data-testid="team-server-host"]').setValue('localhost');
+      await browser.$('[data-testid="team-server-port"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="team-server-port"]').addValue(port);
+      await browser.$('[data-testid="team-server-database"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="team-server-database"]').addValue(name);
+      await browser.$('[data-testid="team-server-user"]').setValue('maria');
+      await browser.$('[data-testid="team-server-tls"]').selectByAttribute('value', 'verify-full');
+      await browser.$('[data-testid="team-server-choose-ca"]').click();
+      let shown = '';
+      await browser.waitUntil(async () => (shown = await browser.$('[data-testid="team-server-ca"]').getAttribute('title')) === ca, {
+        timeout: 10000, timeoutMsg: `the chosen CA file is shown (shown: ${shown})`,
+      }).catch(async (e) => {
+        await screenshot(browser, 'team-server-ca-failed.png');
+        throw e;
+      });
+      // A wrong password first: refused by the server, said in the dialog, and never kept.
+      await browser.$('[data-testid="team-server-password"]').setValue('wrong');
+      await browser.$('[data-testid="team-server-connect"]').click();
+      const refused = await browser.$('[data-testid="team-server-error"]');
+      await refused.waitForDisplayed({ timeout: 20000, timeoutMsg: 'a wrong password is refused in the dialog' });
+      assert.match(await refused.getText(), /maria@localhost/, 'the refusal names the login and server');
+      await browser.$('[data-testid="team-server-password"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="team-server-password"]').addValue('maria-e2e-s3cret');
+    } else {
+      assert.equal(await browser.$('[data-testid="team-server-host"]').getValue(), 'localhost', 'the server is offered again');
+      assert.equal(await browser.$('[data-testid="team-server-user"]').getValue(), 'maria');
+      assert.equal(await browser.$('[data-testid="team-server-password"]').getValue(), '', 'no password is typed: the keyring has it');
+    }
+    await browser.keys('Enter');
+    await browser.$('[data-testid="team-server-dialog"]').waitForExist({ reverse: true, timeout: 20000, timeoutMsg: 'signed in: the dialog closes' });
+  };
+
+  // First start: the welcome screen, typed in full.
+  let app = await startApp(null, { ...home, VETTED_E2E_PICKS: ca, PGPASSWORD: '' });
+  try {
+    const { browser } = app;
+    await browser.$('[data-testid="welcome-team-server"]').click();
+    await signIn(browser, { typed: true });
+    await browser.waitUntil(async () => (await browser.$('[data-testid="session-reviewer"]').getText()).includes('maria · SME'), {
+      timeout: 15000, timeoutMsg: 'the header shows the login and its role from the server',
+    });
+    assert.match(await browser.$('.session-db').getText(), new RegExp(`maria@localhost:${port}/${name}`), 'the header names the server');
+    await browser.waitUntil(async () => windowNames().includes(`"maria@localhost:${port}/${name} — Vetted"`), {
+      timeout: 5000, timeoutMsg: 'the window title names the login and server',
+    });
+    assert.equal(await browser.$('[data-testid="session-team-server"]').isExisting(), true, 'marked as a team server');
+
+    // The queue is what the server leases to maria: the oldest items.
+    await browser.waitUntil(async () => (await browser.$('[data-testid="item-view"]').isExisting()) && (await selectedId(browser)) === 'ts-0', {
+      timeout: 15000, timeoutMsg: "maria's queue opens on ts-0",
+    });
+    const leased = psql(owner, "SELECT count(*) FROM vetted.leases WHERE reviewer = 'maria'");
+    assert.equal(leased, '10', 'opening the queue leases a batch of 10 items to maria');
+    await waitForCount(browser, 'pending', 30);
+
+    await browser.keys('a');
+    await waitForCount(browser, 'approved', 1);
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'ts-1', {
+      timeout: 10000, timeoutMsg: 'the queue moves on to the next leased item',
+    });
+    assert.equal(
+      psql(owner, "SELECT d.reviewer || ' ' || d.action FROM vetted.decisions d JOIN vetted.items i ON i.id = d.item_id WHERE i.external_id = 'ts-0'"),
+      'maria approve',
+      'the decision is on the server, under the login',
+    );
+
+    // A second client: bob claims from what maria does not hold and decides; the window follows.
+    const held = JSON.parse(cli(`postgres://bob@127.0.0.1:${port}/${name}`, ['queue', '--limit', '1', '--json']));
+    assert.equal(held.length, 1, 'bob gets an item');
+    assert.ok(Number(held[0].external_id.slice(3)) >= 10, `bob's item ${held[0].external_id} is none of maria's`);
+    cli(`postgres://bob@127.0.0.1:${port}/${name}`, ['decide', held[0].external_id, 'reject', '--reason', 'incomplete']);
+    await browser.waitUntil(async () => (await count(browser, 'rejected')) === 1, {
+      timeout: 5000, timeoutMsg: "bob's rejection shows in maria's counts within seconds, with no action of hers",
+    });
+    assert.equal(await count(browser, 'pending'), 28, 'both decided items left the pending count');
+    await screenshot(browser, 'team-server.png');
+  } finally {
+    await app.stop();
+  }
+
+  // Next start: the server is offered again and the keyring has the password.
+  app = await startApp(null, { ...home, PGPASSWORD: '' });
+  try {
+    const { browser } = app;
+    await browser.$('[data-testid="welcome-team-server"]').click();
+    await signIn(browser, { typed: false });
+    await browser.waitUntil(async () => (await browser.$('[data-testid="session-reviewer"]').getText()).includes('maria'), {
+      timeout: 15000, timeoutMsg: 'signed in again with the password from the keyring',
+    });
+    await waitForCount(browser, 'approved', 1);
+  } finally {
+    await app.stop();
+  }
+});

@@ -1,0 +1,253 @@
+//! The review screen's reads on the team server: the queue, the counts, the filter choices and
+//! one item as a reviewer is shown it.
+//!
+//! The Pending tab of a reviewer (`QueueFilter::awaiting`) is work distribution, not a listing:
+//! each page claims (see `leases`), so it shows the items the server holds for this login, and
+//! asking past the last one claims more. Every other tab browses the items in import order
+//! (or newest first) by status, review state, kind, domain, model and verdict; tags, reviewer,
+//! confident-vetter and the risk and likelihood orders are local-database filters only.
+
+use super::TeamServer;
+use super::decisions::{enum_text, json_column};
+use super::leases::{DEFAULT_LEASE, enum_value};
+use super::reviewers::group_role;
+use crate::domain::{
+    EditedContent, Evidence, Item, ItemStatus, QueueCursor, QueueEntry, QueuePage, RejectReason,
+    StatusCounts, Vetting,
+};
+use crate::error::{Error, Result};
+use crate::store::{QueueFacets, QueueFilter, QueueSort, read_body};
+use crate::team::Role;
+
+/// How many items a reviewer holds at once from the app: a screenful, so a closed laptop keeps
+/// few items from the others until its leases run out.
+pub const CLAIM_BATCH: u32 = 10;
+
+/// Items by status, review state, kind, domain, model and verdict (NULL: any), after an id.
+macro_rules! browse {
+    ($order:literal, $after:literal) => {
+        concat!(
+            "SELECT id, external_id, kind, domain, model, title, status, vetting FROM items
+              WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR review = $2)
+                AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR domain = $4)
+                AND ($5::text IS NULL OR model = $5)
+                AND ($6::text IS NULL OR vetting::jsonb ->> 'verdict' = $6)
+                AND ",
+            $after,
+            " ORDER BY ",
+            $order,
+            " LIMIT $8"
+        )
+    };
+}
+const OLDEST_FIRST: &str = browse!("id", "id > $7");
+const NEWEST_FIRST: &str = browse!("id DESC", "id < $7");
+
+const HELD: &str = "SELECT i.id, i.external_id, i.kind, i.domain, i.model, i.title, i.status,
+                           i.vetting
+                      FROM claim_items($1, $2) AS c (id) JOIN items i ON i.id = c.id
+                     WHERE i.id > $3 ORDER BY i.id LIMIT $4";
+
+const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload,
+                           i.vetting, i.metadata, i.created_at, i.updated_at, d.edited_payload
+                      FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
+                     WHERE i.external_id = $1";
+
+const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
+                         WHERE item_id = $1 ORDER BY position";
+
+const COUNTS: &str = "SELECT status, count(*), count(*) FILTER (WHERE review = 'conflict')
+                        FROM items GROUP BY status";
+
+impl TeamServer {
+    /// A page of the queue (see the module's doc for what a server's queue is).
+    pub fn queue_page(
+        &mut self,
+        filter: &QueueFilter,
+        after: Option<QueueCursor>,
+        limit: u32,
+    ) -> Result<QueuePage> {
+        let after_id = after.map(|c| c.id);
+        let limit = i64::from(limit.clamp(1, 500));
+        let rows = if filter.awaiting.is_some() {
+            let held = self.prepared(HELD)?;
+            let (wanted, seconds) = (CLAIM_BATCH as i32, DEFAULT_LEASE.as_secs() as i32);
+            let from = after_id.unwrap_or(0);
+            self.client
+                .query(&held, &[&wanted, &seconds, &from, &limit])
+                .map_err(|e| self.failed(e))?
+        } else {
+            let newest = filter.sort == QueueSort::Newest;
+            let statement = self.prepared(if newest { NEWEST_FIRST } else { OLDEST_FIRST })?;
+            let from = after_id.unwrap_or(if newest { i64::MAX } else { 0 });
+            let status = filter.status.map(|s| enum_text(&s));
+            let review = filter.review.map(|r| enum_text(&r));
+            let kind = filter.kind.map(|k| enum_text(&k));
+            let verdict = filter.verdict.map(|v| enum_text(&v));
+            self.client
+                .query(
+                    &statement,
+                    &[
+                        &status,
+                        &review,
+                        &kind,
+                        &filter.domain,
+                        &filter.model,
+                        &verdict,
+                        &from,
+                        &limit,
+                    ],
+                )
+                .map_err(|e| self.failed(e))?
+        };
+        let entries = rows
+            .iter()
+            .map(|r| {
+                let vetting: Option<Vetting> = json_column(r.get(7))?;
+                Ok(QueueEntry {
+                    id: r.get(0),
+                    external_id: r.get(1),
+                    kind: enum_value(r.get(2))?,
+                    domain: r.get(3),
+                    model: r.get(4),
+                    title: r.get(5),
+                    status: enum_value(r.get(6))?,
+                    verdict: vetting.map(|v| v.verdict),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // A claimed page always offers more: asking past its end claims the next items.
+        let full = entries.len() as i64 == limit || filter.awaiting.is_some();
+        let next_after = entries.last().filter(|_| full).map(|last| QueueCursor {
+            key: last.id,
+            id: last.id,
+        });
+        Ok(QueuePage {
+            entries,
+            next_after,
+        })
+    }
+
+    /// Items by status (conflicts counted among the pending).
+    pub fn status_counts(&mut self) -> Result<StatusCounts> {
+        let statement = self.prepared(COUNTS)?;
+        let rows = self
+            .client
+            .query(&statement, &[])
+            .map_err(|e| self.failed(e))?;
+        let mut counts = StatusCounts::default();
+        for r in &rows {
+            let n: i64 = r.get(1);
+            counts.conflict += r.get::<_, i64>(2);
+            match enum_value::<ItemStatus>(r.get(0))? {
+                ItemStatus::Pending => counts.pending = n,
+                ItemStatus::Approved => counts.approved = n,
+                ItemStatus::Edited => counts.edited = n,
+                ItemStatus::Rejected => counts.rejected = n,
+                ItemStatus::NeedsSme => counts.needs_sme = n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The filter bar's choices: the domains and models of the server's items (tags and
+    /// reviewers are local-database filters).
+    pub fn queue_facets(&mut self) -> Result<QueueFacets> {
+        let distinct = |server: &mut TeamServer, sql: &'static str| -> Result<Vec<String>> {
+            let statement = server.prepared(sql)?;
+            let rows = server
+                .client
+                .query(&statement, &[])
+                .map_err(|e| server.failed(e))?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        };
+        Ok(QueueFacets {
+            domains: distinct(self, "SELECT DISTINCT domain FROM items ORDER BY 1")?,
+            models: distinct(self, "SELECT DISTINCT model FROM items ORDER BY 1")?,
+            reviewers: Vec::new(),
+            tags: Vec::new(),
+        })
+    }
+
+    /// One item as a reviewer is shown it ([`crate::Store::item_shown`]): its evidence, the
+    /// correction in force when the login may read it (blind review hides it until they
+    /// decided), the privacy findings and claims. Tags and do-not-train are local annotations.
+    pub fn item_shown(&mut self, external_id: &str) -> Result<Item> {
+        let statement = self.prepared(ITEM)?;
+        let row = self
+            .client
+            .query_opt(&statement, &[&external_id])
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
+        let item_id: i64 = row.get(0);
+        let time = |column: usize| crate::store::parse_time(row.get(column));
+        let mut item = Item {
+            external_id: external_id.to_owned(),
+            domain: row.get(2),
+            model: row.get(3),
+            status: enum_value(row.get(4))?,
+            version: row.get(5),
+            body: read_body(enum_value(row.get(1))?, row.get(6))?,
+            vetting: json_column(row.get(7))?,
+            assessment: None,
+            metadata: json_column(Some(row.get(8)))?.unwrap_or_default(),
+            latest_edit: json_column::<EditedContent>(row.get(11))?,
+            tags: Vec::new(),
+            do_not_train: false,
+            sensitive: Vec::new(),
+            claims: Vec::new(),
+            created_at: time(9)?,
+            updated_at: time(10)?,
+        };
+        if let Some(passages) = item.body.evidence_mut() {
+            let evidence = self.prepared(EVIDENCE)?;
+            *passages = self
+                .client
+                .query(&evidence, &[&item_id])
+                .map_err(|e| self.failed(e))?
+                .iter()
+                .map(|r| Evidence {
+                    id: r.get(0),
+                    title: r.get(1),
+                    text: r.get(2),
+                    source: r.get(3),
+                })
+                .collect();
+        }
+        item.add_review_aids();
+        Ok(item)
+    }
+
+    /// The reasons a rejection may give, in the server's order.
+    pub fn reject_reasons(&mut self) -> Result<Vec<RejectReason>> {
+        let statement = self.prepared("SELECT id, label FROM reject_reasons ORDER BY position")?;
+        let rows = self
+            .client
+            .query(&statement, &[])
+            .map_err(|e| self.failed(e))?;
+        Ok(rows
+            .iter()
+            .map(|r| RejectReason {
+                id: r.get(0),
+                label: r.get(1),
+            })
+            .collect())
+    }
+
+    /// The login's strongest role: adjudicator, then SME, then analyst; `None` for a login in
+    /// none of the groups.
+    pub fn role(&mut self) -> Result<Option<Role>> {
+        let statement = self.prepared("SELECT is_member($1)")?;
+        for role in [Role::Adjudicator, Role::Sme, Role::Analyst] {
+            let member: bool = self
+                .client
+                .query_one(&statement, &[&group_role(role)])
+                .map_err(|e| self.failed(e))?
+                .get(0);
+            if member {
+                return Ok(Some(role));
+            }
+        }
+        Ok(None)
+    }
+}
