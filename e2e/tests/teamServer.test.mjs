@@ -3,8 +3,8 @@
 // dialog) with a password that goes to the OS keyring; the header and title name the login and
 // server; the queue is the items the server leases to this login; a decision lands on the
 // server under the login; another reviewer's decision (the CLI, a second client) changes the
-// counts within seconds, announced by the server; the next start signs in with the kept
-// password.
+// counts within seconds, announced by the server; a skip gives the item back; the next start
+// signs in with the kept password.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -123,6 +123,17 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     });
     assert.equal(await count(browser, 'pending'), 28, 'both decided items left the pending count');
     await screenshot(browser, 'team-server.png');
+
+    // A skip gives the item back: the lease ends on the server and the next item shows.
+    await browser.keys('s');
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'ts-2', {
+      timeout: 10000, timeoutMsg: 'the skip moves on to ts-2',
+    });
+    await browser.waitUntil(async () => psql(owner, "SELECT count(*) FROM vetted.leases l JOIN vetted.items i ON i.id = l.item_id WHERE i.external_id = 'ts-1' AND l.expires_at > now()") === '0', {
+      timeout: 5000, timeoutMsg: 'the skipped item is no longer leased to maria',
+    });
+    const listed = await browser.execute(() => [...document.querySelectorAll('[data-testid="queue-entry"]')].map((row) => row.getAttribute('data-external-id')));
+    assert.ok(!listed.includes('ts-1'), `the skipped item left the list: ${listed}`);
   } finally {
     await app.stop();
   }

@@ -20,6 +20,7 @@ macro_rules! with_app_commands {
             connect_team_server,
             choose_ca_file,
             watch_team_server,
+            release_item,
             about,
             session_info,
             stats,

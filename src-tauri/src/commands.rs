@@ -198,6 +198,9 @@ pub fn adjudication_case(
     state: State<'_, AppState>,
     external_id: String,
 ) -> Result<AdjudicationCase> {
+    if let Some(case) = state.on_team_server(|server| server.adjudication_case(&external_id)) {
+        return case;
+    }
     state.store()?.adjudication_case(&external_id)
 }
 
@@ -452,6 +455,19 @@ pub fn approve_by_rule(state: State<'_, AppState>, id: String, rule: String) -> 
         })?;
     let decisions = approval_rule::apply(&mut store, &plan, &id, &reviewer)?;
     Ok(decisions.len() as u32)
+}
+
+/// Gives an item leased on the team server back before its lease ends (a skip), so another
+/// reviewer can take it; `false` when it was not held. A local database leases nothing.
+#[tauri::command(async)]
+pub fn release_item(state: State<'_, AppState>, external_id: String) -> Result<bool> {
+    state
+        .on_team_server(|server| server.release(&external_id))
+        .unwrap_or_else(|| {
+            Err(Error::BadRequest(
+                "only a team server leases items; on a local database a skip just moves on".into(),
+            ))
+        })
 }
 
 /// Undoes the session reviewer's latest step (a bulk approval as a whole); `null` when there is

@@ -3,7 +3,7 @@
 //! version under a row lock and refuses what the login's roles do not allow.
 
 use postgres::types::ToSql;
-use postgres::{Statement, Transaction};
+use postgres::{GenericClient, Statement, Transaction};
 
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
@@ -12,7 +12,7 @@ use crate::decision_rules::{
 };
 use crate::domain::{Action, Decision, DecisionInput, ItemKind, Pick};
 use crate::error::{Error, Result};
-use crate::team::{LogEntry, ReviewState, resolve};
+use crate::team::{AdjudicationCase, LogEntry, ReviewState, alive, heads, resolve};
 
 /// The columns [`read_decision`] reads, from `decisions d JOIN items i`.
 macro_rules! decision_columns {
@@ -109,6 +109,31 @@ impl TeamServer {
                 Ok((item, title, decisions))
             })
             .collect()
+    }
+
+    /// An item in conflict with the reviews that count, side by side, for the adjudicator
+    /// ([`crate::Store::adjudication_case`]); only the reviews the login may read.
+    pub fn adjudication_case(&mut self, external_id: &str) -> Result<AdjudicationCase> {
+        let (entry, k) = self.queue_entry(external_id)?;
+        let sql = self.recording()?;
+        let log = item_log(&mut self.client, &sql, entry.id, &self.server)?;
+        let alive = alive(&log);
+        let mut heads: Vec<(&str, &str)> = heads(&log, &alive, k)
+            .into_iter()
+            .map(|e| (e.reviewer.as_str(), e.id.as_str()))
+            .collect();
+        heads.sort();
+        let decisions = heads
+            .into_iter()
+            .map(|(_, id)| {
+                let row = self
+                    .client
+                    .query_one(&sql.by_id, &[&id])
+                    .map_err(|e| self.failed(e))?;
+                read_decision(&row)
+            })
+            .collect::<Result<_>>()?;
+        Ok(AdjudicationCase { entry, decisions })
     }
 
     /// The kind and current version of an item, to decide on.
@@ -321,7 +346,7 @@ pub(super) fn read_decision(r: &postgres::Row) -> Result<Decision> {
 
 /// The item's log as the resolver reads it, as far as the reviewer may read it.
 fn item_log(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &Recording,
     item_id: i64,
     server: &str,

@@ -48,6 +48,10 @@ const HELD: &str = "SELECT i.id, i.external_id, i.kind, i.domain, i.model, i.tit
                       FROM claim_items($1, $2) AS c (id) JOIN items i ON i.id = c.id
                      WHERE i.id > $3 ORDER BY i.id LIMIT $4";
 
+const ENTRY: &str = "SELECT id, external_id, kind, domain, model, title, status, vetting,
+                             required_reviews
+                        FROM items WHERE external_id = $1";
+
 const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload,
                            i.vetting, i.metadata, i.created_at, i.updated_at, d.edited_payload
                       FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
@@ -100,22 +104,7 @@ impl TeamServer {
                 )
                 .map_err(|e| self.failed(e))?
         };
-        let entries = rows
-            .iter()
-            .map(|r| {
-                let vetting: Option<Vetting> = json_column(r.get(7))?;
-                Ok(QueueEntry {
-                    id: r.get(0),
-                    external_id: r.get(1),
-                    kind: enum_value(r.get(2))?,
-                    domain: r.get(3),
-                    model: r.get(4),
-                    title: r.get(5),
-                    status: enum_value(r.get(6))?,
-                    verdict: vetting.map(|v| v.verdict),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>>>()?;
         // A claimed page always offers more: asking past its end claims the next items.
         let full = entries.len() as i64 == limit || filter.awaiting.is_some();
         let next_after = entries.last().filter(|_| full).map(|last| QueueCursor {
@@ -126,6 +115,17 @@ impl TeamServer {
             entries,
             next_after,
         })
+    }
+
+    /// One item's queue row, with the reviews it needs (k).
+    pub(super) fn queue_entry(&mut self, external_id: &str) -> Result<(QueueEntry, u32)> {
+        let statement = self.prepared(ENTRY)?;
+        let row = self
+            .client
+            .query_opt(&statement, &[&external_id])
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
+        Ok((read_entry(&row)?, row.get::<_, i32>(8) as u32))
     }
 
     /// Items by status (conflicts counted among the pending).
@@ -250,4 +250,19 @@ impl TeamServer {
         }
         Ok(None)
     }
+}
+
+/// A queue row from `id, external_id, kind, domain, model, title, status, vetting`.
+fn read_entry(r: &postgres::Row) -> Result<QueueEntry> {
+    let vetting: Option<Vetting> = json_column(r.get(7))?;
+    Ok(QueueEntry {
+        id: r.get(0),
+        external_id: r.get(1),
+        kind: enum_value(r.get(2))?,
+        domain: r.get(3),
+        model: r.get(4),
+        title: r.get(5),
+        status: enum_value(r.get(6))?,
+        verdict: vetting.map(|v| v.verdict),
+    })
 }

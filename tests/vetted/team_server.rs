@@ -1423,6 +1423,32 @@ fn an_adjudicator_lists_the_conflicts_and_settles_them_on_the_server() {
         seen.contains("x-0") && !seen.contains("approve"),
         "blind review holds in the list too: {seen}"
     );
+    // The app's adjudication panel: the reviews that count, side by side, by reviewer.
+    let case = TeamServer::connect(&judge)
+        .unwrap()
+        .adjudication_case("x-0")
+        .unwrap();
+    let mut expected = vec![
+        (one.reviewer().to_owned(), Action::Approve),
+        (two.reviewer().to_owned(), Action::Reject),
+    ];
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    let reviews: Vec<(String, Action)> = case
+        .decisions
+        .iter()
+        .map(|d| (d.reviewer.clone(), d.action))
+        .collect();
+    assert_eq!(reviews, expected, "both reviews, by reviewer");
+    assert_eq!(case.entry.external_id, "x-0");
+    let blind = TeamServer::connect(&outsider)
+        .unwrap()
+        .adjudication_case("x-0")
+        .unwrap();
+    assert!(
+        blind.decisions.is_empty(),
+        "blind review holds in the panel: {:?}",
+        blind.decisions
+    );
     on_server(&judge)
         .args(["decide", "x-0", "approve", "--adjudicate"])
         .assert()

@@ -292,6 +292,9 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     },
     choose_ca_file: () => null,
     watch_team_server: () => null,
+    release_item: () => {
+      throw appError("bad_request", "only a team server leases items; on a local database a skip just moves on");
+    },
     close_database: () => {
       open = false;
       return windowState();

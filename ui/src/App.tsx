@@ -129,9 +129,21 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   const drafts = useJobDrafts(mode, setMode, jobs.start, { ...paged.criteria, ...tabScope(queue.filter, review.session?.reviewer ?? null) });
   const guidelines = useGuidelinesPanel(current?.item.domain ?? null, showToast, showError, paged.reload);
 
+  const giveBack = () => {
+    const id = review.selectedId;
+    if (id === null) return;
+    api.releaseItem(id).then(
+      () => {
+        review.drop(id);
+        showToast({ tone: "info", text: `Skipped ${id}: given back to the team for another reviewer` });
+      },
+      (thrown: unknown) => showError(`${id} could not be given back: ${api.toCallError(thrown).message}`),
+    );
+  };
   const commands: CommandTable = {
     next: () => review.move(1),
-    skip: () => review.move(1),
+    // On a team server a skip gives the item back, so another reviewer can take it.
+    skip: () => (teamServer ? giveBack() : review.move(1)),
     previous: () => review.move(-1),
     undo: () => revert("undo"),
     redo: () => revert("redo"),

@@ -103,6 +103,9 @@ export const closeDatabase = (): Promise<WindowState> => call("close_database");
 export const connectTeamServer = (address: ServerAddress, password: string | null): Promise<TeamSignIn> =>
   call("connect_team_server", { address, password });
 
+/** Gives an item leased on the team server back (a skip); false when it was not held. */
+export const releaseItem = (externalId: string): Promise<boolean> => call("release_item", { externalId });
+
 /** Asks for the team server's CA certificate file; null when the user cancelled. */
 export const chooseCaFile = (): Promise<string | null> => call("choose_ca_file");
 

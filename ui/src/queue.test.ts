@@ -5,6 +5,7 @@ import type { ItemStatus } from "./bindings/ItemStatus";
 import type { QueueEntry } from "./bindings/QueueEntry";
 import {
   applyDecision,
+  withoutEntry,
   countFor,
   emptyQueue,
   entryChangesAfter,
@@ -273,5 +274,19 @@ describe("the row of an edited item", () => {
     expect(entryChangesAfter(item, edit("item-9", [])), "not the shown item").toEqual({});
     expect(entryChangesAfter(item, null), "no result").toEqual({});
     expect(applyDecision(queueOf(null, [1, 2], 2), "item-2", "approved").entries[1]?.title, "title kept").toBe("Item 2");
+  });
+});
+
+describe("withoutEntry", () => {
+  it("takes an item given back off the list and selects the one after it, else before it", () => {
+    const next = withoutEntry(queueOf("pending", [1, 2, 3], 2), "item-2");
+    expect(next.entries.map((e) => e.external_id)).toEqual(["item-1", "item-3"]);
+    expect(next.selectedId).toBe("item-3");
+    expect(withoutEntry(queueOf("pending", [1, 2], 2), "item-2").selectedId).toBe("item-1");
+    expect(withoutEntry(queueOf("pending", [1], 1), "item-1").selectedId).toBeNull();
+  });
+
+  it("leaves the selection alone when another item goes", () => {
+    expect(withoutEntry(queueOf("pending", [1, 2, 3], 1), "item-3").selectedId).toBe("item-1");
   });
 });

@@ -114,15 +114,28 @@ export function entryChangesAfter(item: Item | null | undefined, decision: Decis
  * If it was selected, the selection moves to the entry after it, else the one before it.
  */
 export function applyDecision(state: QueueState, externalId: string, status: ItemStatus, changes: EntryChanges = {}): QueueState {
+  if (WORK_QUEUES.has(state.filter) && status !== state.filter) return withoutEntry(state, externalId);
   const index = state.entries.findIndex((entry) => entry.external_id === externalId);
   if (index < 0) return state;
-  const leaves = WORK_QUEUES.has(state.filter) && status !== state.filter;
-  const neighbour = state.entries[index + 1] ?? state.entries[index - 1];
-  const entries = leaves
-    ? state.entries.filter((_, i) => i !== index)
-    : state.entries.map((entry, i) => (i === index ? { ...entry, ...changes, status } : entry));
-  const fallback = leaves ? null : externalId;
-  const selectedId = state.selectedId === externalId ? (neighbour?.external_id ?? fallback) : state.selectedId;
+  const entries = state.entries.map((entry, i) => (i === index ? { ...entry, ...changes, status } : entry));
+  const selectedId = state.selectedId === externalId ? (neighbourOf(state, index) ?? externalId) : state.selectedId;
+  return { ...state, entries, selectedId };
+}
+
+/** Where the selection goes from entry `index`: the entry after it, else the one before it. */
+function neighbourOf(state: QueueState, index: number): string | null {
+  return (state.entries[index + 1] ?? state.entries[index - 1])?.external_id ?? null;
+}
+
+/**
+ * Takes an item off the list (decided in a work queue, or given back to a team server); if it
+ * was selected, the selection moves to the entry after it, else the one before it.
+ */
+export function withoutEntry(state: QueueState, externalId: string): QueueState {
+  const index = state.entries.findIndex((entry) => entry.external_id === externalId);
+  if (index < 0) return state;
+  const entries = state.entries.filter((_, i) => i !== index);
+  const selectedId = state.selectedId === externalId ? neighbourOf(state, index) : state.selectedId;
   return { ...state, entries, selectedId };
 }
 

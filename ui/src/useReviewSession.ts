@@ -18,7 +18,7 @@ import { useClaimChecks } from "./useClaimChecks";
 import { newDecisionId } from "./ids";
 import { itemCache } from "./itemCache";
 import { BROWSE, type ReviewMode } from "./mode";
-import { select, selectedIndex, wantsNextPage, type DecidingAction, type StatusFilter } from "./queue";
+import { select, selectedIndex, wantsNextPage, withoutEntry, type DecidingAction, type StatusFilter } from "./queue";
 import {
   counted,
   decidable,
@@ -422,6 +422,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
      * this reviewer stay theirs whatever the others decide or import.
      */
     refreshCounts,
+    /** Takes an item off the list (given back to the team server), selecting its neighbour. */
+    drop: (externalId: string) => update((queueState) => withoutEntry(queueState, externalId)),
     /** Shows the selected item as stored now (e.g. with the verdict a vet run just added). */
     refreshShownItem: () => {
       const shown = selectedId;
