@@ -91,6 +91,38 @@ pub struct TeamSignIn {
     pub keyring_problem: Option<String>,
 }
 
+/// A session on a team server, signed in but not shown yet: signing in (and keeping the
+/// password) can take seconds, so it happens before the window is touched.
+pub struct TeamSession {
+    server: TeamServer,
+    address: ServerAddress,
+    url: String,
+    password: Option<ApiKey>,
+    keyring_problem: Option<String>,
+}
+
+impl TeamSession {
+    /// Signs in to the team server at `address` (see [`TeamServer::connect_with_password`]).
+    /// A password typed (`Some`) is kept in the OS keyring once the server took it, so a
+    /// mistyped one is never kept.
+    pub fn sign_in(address: &ServerAddress, password: Option<ApiKey>) -> Result<TeamSession> {
+        let url = address.url()?;
+        let server = TeamServer::connect_with_password(&url, password.as_ref())?;
+        let keyring_problem = password.as_ref().and_then(|password| {
+            TeamServer::remember_password(&url, password)
+                .err()
+                .map(|e| format!("signed in, but the password was not kept for next time: {e}"))
+        });
+        Ok(TeamSession {
+            server,
+            address: address.clone(),
+            url,
+            password,
+            keyring_problem,
+        })
+    }
+}
+
 pub struct Window {
     open: Option<Opened>,
     generation: u32,
@@ -183,34 +215,21 @@ impl Window {
         self.open.is_some() && self.generation == generation
     }
 
-    /// Signs in to the team server at `address` (see [`TeamServer::connect_with_password`]) in
-    /// place of what is open, and remembers the address; what is open stays when that fails.
-    /// A password typed (`Some`) is kept in the OS keyring once the server took it (so a
-    /// mistyped one is never kept); returns why it could not be, if so.
-    pub fn connect(
-        &mut self,
-        address: &ServerAddress,
-        password: Option<ApiKey>,
-    ) -> Result<Option<String>> {
-        let url = address.url()?;
-        let server = TeamServer::connect_with_password(&url, password.as_ref())?;
-        let keyring_problem = password.as_ref().and_then(|password| {
-            TeamServer::remember_password(&url, password)
-                .err()
-                .map(|e| format!("signed in, but the password was not kept for next time: {e}"))
-        });
+    /// Shows the team server `session` in place of what is open, and remembers its address;
+    /// returns why the password typed could not be kept, if so.
+    pub fn open_team_server(&mut self, session: TeamSession) -> Option<String> {
         // Like the recent list, a convenience: failing to save it must not fail the sign-in.
-        if let Err(e) = self.recent.signed_in(address) {
+        if let Err(e) = self.recent.signed_in(&session.address) {
             eprintln!("Vetted could not remember the team server: {e}");
         }
         self.open = Some(Opened::Team {
-            server: Box::new(server),
-            url,
-            password,
+            server: Box::new(session.server),
+            url: session.url,
+            password: session.password,
         });
         self.generation += 1;
         self.failure = None;
-        Ok(keyring_problem)
+        session.keyring_problem
     }
 
     /// Opens an existing database (see [`OpenDatabase::open_existing`]); the current one stays

@@ -134,6 +134,19 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     });
     const listed = await browser.execute(() => [...document.querySelectorAll('[data-testid="queue-entry"]')].map((row) => row.getAttribute('data-external-id')));
     assert.ok(!listed.includes('ts-1'), `the skipped item left the list: ${listed}`);
+
+    // Deciding down the batch claims more when few are left: the queue never runs dry early.
+    for (let i = 2; i <= 7; i += 1) {
+      await browser.waitUntil(async () => (await selectedId(browser)) === `ts-${i}`, { timeout: 10000, timeoutMsg: `ts-${i} is shown` });
+      await browser.keys('a');
+      await waitForCount(browser, 'approved', i);
+    }
+    await browser.waitUntil(
+      async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="queue-entry"]')].map((row) => row.getAttribute('data-external-id')))).includes('ts-11'),
+      { timeout: 10000, timeoutMsg: 'with 2 items left the app claims the next ones (ts-11 …)' },
+    );
+    // Topped up to 10 with 3 left (ts-7 to ts-9), then ts-7 decided.
+    assert.equal(psql(owner, "SELECT count(*) FROM vetted.leases WHERE reviewer = 'maria' AND expires_at > now()"), '9', 'the batch was topped up on the server');
   } finally {
     await app.stop();
   }
@@ -147,7 +160,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => (await browser.$('[data-testid="session-reviewer"]').getText()).includes('maria'), {
       timeout: 15000, timeoutMsg: 'signed in again with the password from the keyring',
     });
-    await waitForCount(browser, 'approved', 1);
+    await waitForCount(browser, 'approved', 7);
   } finally {
     await app.stop();
   }

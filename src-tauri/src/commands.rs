@@ -3,6 +3,7 @@
 
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::ipc::Channel;
@@ -35,8 +36,8 @@ use vetted::store::{
     ReviewForm, ReviewFormDraft, SearchResults,
 };
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
-use vetted::team_server::{ServerAddress, TeamServer};
-use vetted::window::{TeamSignIn, Window, WindowState, window_title};
+use vetted::team_server::{LiveEvent, ServerAddress, TeamServer};
+use vetted::window::{TeamSession, TeamSignIn, Window, WindowState, window_title};
 use vetted::{Error, Result, SessionInfo, Store, db_path};
 
 use crate::picker;
@@ -51,6 +52,9 @@ pub struct AppState {
     /// never names the items itself.
     pub rule_plan: Arc<Mutex<RuleChecks>>,
     pub jobs: Jobs,
+    /// Stops the thread following the open team server's changes (see `watch_team_server`);
+    /// a new watch stops the previous one.
+    pub team_follower: Mutex<Option<Arc<AtomicBool>>>,
     /// The CA file last chosen in Connect to team server… (see `choose_ca_file`): with the
     /// remembered server's, the only CA file a sign-in may name.
     pub chosen_ca_file: Mutex<Option<String>>,
@@ -240,7 +244,7 @@ pub fn queue_page(
 
 #[tauri::command(async)]
 pub fn status_counts(state: State<'_, AppState>, filter: QueueFilter) -> Result<StatusCounts> {
-    if let Some(counts) = state.on_team_server(TeamServer::status_counts) {
+    if let Some(counts) = state.on_team_server(|server| server.status_counts(&filter)) {
         return counts;
     }
     state.store()?.status_counts(&filter)
@@ -954,13 +958,16 @@ pub fn connect_team_server(
             )));
         }
     }
-    let mut signed_in = Ok(None);
+    refuse_while_jobs_run(&state)?;
+    // Signed in before the window is locked: it can take seconds (the server, the keyring).
+    let session = off_runtime(|| TeamSession::sign_in(&address, password.and_then(ApiKey::new)))?;
+    let mut keyring_problem = None;
     let window = switch_to(&app, &state, |window| {
-        signed_in = window.connect(&address, password.and_then(ApiKey::new));
+        keyring_problem = window.open_team_server(session);
     })?;
     Ok(TeamSignIn {
         window,
-        keyring_problem: signed_in?,
+        keyring_problem,
     })
 }
 
@@ -981,14 +988,15 @@ pub fn choose_ca_file(app: AppHandle, state: State<'_, AppState>) -> Option<Stri
     Some(path)
 }
 
-/// Tells `on_change` (with how many changes came together) whenever anyone changes the team
-/// server open: decisions, undo, redo, imports, within a second (`LISTEN/NOTIFY` on a session
-/// of its own; no polling). It stops when the window opens something else.
+/// Tells `on_event` whenever anyone changes the team server open (decisions, undo, redo,
+/// imports) within a second, through `LISTEN/NOTIFY` on a session of its own (no polling), and
+/// when following stops. One follower at a time: a new watch (a reloaded webview) replaces the
+/// previous one, and it ends when the window opens something else.
 #[tauri::command(async)]
 pub fn watch_team_server(
     app: AppHandle,
     state: State<'_, AppState>,
-    on_change: Channel<u32>,
+    on_event: Channel<LiveEvent>,
 ) -> Result<()> {
     let (url, password, generation) = state
         .window()
@@ -998,21 +1006,26 @@ pub fn watch_team_server(
         let mut listener = TeamServer::connect_with_password(&url, password.as_ref())?;
         listener.listen().map(|()| listener)
     })?;
+    let stop = Arc::new(AtomicBool::new(false));
+    if let Some(previous) = lock(&state.team_follower).replace(stop.clone()) {
+        previous.store(true, Ordering::Relaxed);
+    }
     std::thread::spawn(move || {
         let state = app.state::<AppState>();
-        while state.window().is_generation(generation) {
-            match listener.changes(std::time::Duration::from_millis(500)) {
-                Ok(changes) if changes.is_empty() => {}
-                // A closed channel means the webview is gone or reloaded: nobody listens.
-                Ok(changes) => {
-                    if on_change.send(changes.len() as u32).is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    eprintln!("Vetted stopped following the team server's changes: {e}");
-                    break;
-                }
+        while !stop.load(Ordering::Relaxed) && state.window().is_generation(generation) {
+            let event = match listener.changes(std::time::Duration::from_millis(500)) {
+                Ok(changes) if changes.is_empty() => continue,
+                Ok(changes) => LiveEvent::Changed {
+                    changes: changes.len() as u32,
+                },
+                Err(e) => LiveEvent::Lost {
+                    message: e.to_string(),
+                },
+            };
+            let lost = matches!(event, LiveEvent::Lost { .. });
+            // A closed channel means the webview is gone: nobody listens any more.
+            if on_event.send(event).is_err() || lost {
+                break;
             }
         }
     });
@@ -1061,13 +1074,7 @@ fn switch_to(
     state: &AppState,
     change: impl FnOnce(&mut Window) + Send,
 ) -> Result<WindowState> {
-    if state.jobs.running() > 0 {
-        return Err(Error::BadRequest(
-            "a background job (import, export, backup, sync or model run) is still working on \
-             this database; wait for it to finish or cancel it, then switch"
-                .into(),
-        ));
-    }
+    refuse_while_jobs_run(state)?;
     let mut window = state.window();
     // Off the runtime: signing in to a team server, or dropping its session, blocks on the
     // driver's own runtime.
@@ -1081,6 +1088,18 @@ fn switch_to(
     }
     set_title(app, &window);
     Ok(window.state())
+}
+
+/// Refuses to switch databases while a background job still works on the open one.
+fn refuse_while_jobs_run(state: &AppState) -> Result<()> {
+    if state.jobs.running() > 0 {
+        return Err(Error::BadRequest(
+            "a background job (import, export, backup, sync or model run) is still working on \
+             this database; wait for it to finish or cancel it, then switch"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `$VETTED_REVIEWER`, else the database's current reviewer (`vetted reviewer use`), else the
@@ -1129,6 +1148,7 @@ mod tests {
             rule_plan: Default::default(),
             jobs: Jobs::default(),
             chosen_ca_file: Mutex::default(),
+            team_follower: Mutex::default(),
         };
         let err = state.store().err().expect("no store on the welcome screen");
         assert_eq!(err.code(), vetted::ErrorCode::BadRequest);

@@ -43,6 +43,7 @@ fn main() {
             rule_plan: Default::default(),
             jobs: Default::default(),
             chosen_ca_file: Default::default(),
+            team_follower: Default::default(),
         })
         // Used from Rust only (see `picker`); the capability grants the webview none of its
         // commands.

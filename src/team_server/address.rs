@@ -47,6 +47,13 @@ impl ServerAddress {
                     .into(),
             ));
         }
+        if self.tls == TlsMode::Disable && !is_this_machine(host) {
+            return Err(Error::BadRequest(format!(
+                "an unencrypted session is only for a server on this machine, not {host}: the \
+                 password and every decision would cross the network in clear; choose \
+                 verify-full"
+            )));
+        }
         let (user, database) = (
             field("user", &self.user)?,
             field("database", &self.database)?,
@@ -77,6 +84,14 @@ impl ServerAddress {
         }
         Ok(url)
     }
+}
+
+/// Whether `host` names this machine (loopback), where a session never leaves it.
+fn is_this_machine(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -117,7 +132,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_field_is_named() {
+    fn a_missing_field_or_an_unsafe_choice_is_named() {
         for (address, names) in [
             (
                 ServerAddress {
@@ -149,10 +164,19 @@ mod tests {
             ),
             (
                 ServerAddress {
+                    host: "localhost".into(),
                     tls: TlsMode::Disable,
                     ..address()
                 },
                 "CA file is for a TLS session",
+            ),
+            (
+                ServerAddress {
+                    tls: TlsMode::Disable,
+                    ca_file: None,
+                    ..address()
+                },
+                "only for a server on this machine",
             ),
         ] {
             let refused = address.url().expect_err("refused").to_string();

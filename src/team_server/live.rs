@@ -22,6 +22,18 @@ pub enum Change {
     Items,
 }
 
+/// What the app's follower of a team server tells the window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum LiveEvent {
+    /// Someone changed the server: this many announcements came together.
+    Changed { changes: u32 },
+    /// Following stopped (the server went away, the session was closed): the counts no longer
+    /// follow until the reviewer signs in again.
+    Lost { message: String },
+}
+
 /// Where the work stands, as the signed-in reviewer sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {

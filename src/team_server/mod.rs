@@ -30,7 +30,7 @@ mod undo;
 
 pub use address::ServerAddress;
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
-pub use live::{Change, Counts};
+pub use live::{Change, Counts, LiveEvent};
 pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
@@ -138,9 +138,21 @@ impl TeamServer {
                 config.connect(MakeRustlsConnect::new(rustls))
             }
         };
+        let no_password = config.get_password().is_none();
         let mut client = connected.map_err(|e| Error::Server {
             server: server.clone(),
-            problem: format!("could not sign in ({})", failure_chain(&e)),
+            problem: format!(
+                "could not sign in ({}){}",
+                failure_chain(&e),
+                if no_password {
+                    format!(
+                        "; no password was given: type it in Connect to team server…, set \
+                         {PASSWORD_ENV}, or keep it in the OS keyring"
+                    )
+                } else {
+                    String::new()
+                }
+            ),
         })?;
         let signed_in = client
             .batch_execute(&format!("SET search_path = {SCHEMA}, pg_temp"))

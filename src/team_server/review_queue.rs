@@ -2,10 +2,12 @@
 //! one item as a reviewer is shown it.
 //!
 //! The Pending tab of a reviewer (`QueueFilter::awaiting`) is work distribution, not a listing:
-//! each page claims (see `leases`), so it shows the items the server holds for this login, and
-//! asking past the last one claims more. Every other tab browses the items in import order
-//! (or newest first) by status, review state, kind, domain, model and verdict; tags, reviewer,
-//! confident-vetter and the risk and likelihood orders are local-database filters only.
+//! each load claims (see `leases`) and shows every item the server holds for this login (at
+//! most [`CLAIM_BATCH`]), in one page; the app loads it again when it runs low, which claims
+//! more. Every other tab browses the items in import order (or newest first) by status, review
+//! state, kind, domain, model and verdict, as do the counts. Tags, reviewer, confident-vetter
+//! and the risk and likelihood orders are local-database filters only: asked for here, they are
+//! refused, never ignored.
 
 use super::TeamServer;
 use super::decisions::{enum_text, json_column};
@@ -23,16 +25,24 @@ use crate::team::Role;
 /// few items from the others until its leases run out.
 pub const CLAIM_BATCH: u32 = 10;
 
-/// Items by status, review state, kind, domain, model and verdict (NULL: any), after an id.
+/// The filter's criteria as SQL on `items`: `$1`–`$6` are kind, domain, model, verdict, status
+/// and review state (NULL: any).
+macro_rules! criteria {
+    () => {
+        "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR domain = $2)
+         AND ($3::text IS NULL OR model = $3)
+         AND ($4::text IS NULL OR vetting::jsonb ->> 'verdict' = $4)"
+    };
+}
+
+/// Items matching the criteria, the status and the review state, after the id `$7`.
 macro_rules! browse {
     ($order:literal, $after:literal) => {
         concat!(
             "SELECT id, external_id, kind, domain, model, title, status, vetting FROM items
-              WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR review = $2)
-                AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR domain = $4)
-                AND ($5::text IS NULL OR model = $5)
-                AND ($6::text IS NULL OR vetting::jsonb ->> 'verdict' = $6)
-                AND ",
+              WHERE ",
+            criteria!(),
+            " AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR review = $6) AND ",
             $after,
             " ORDER BY ",
             $order,
@@ -43,10 +53,17 @@ macro_rules! browse {
 const OLDEST_FIRST: &str = browse!("id", "id > $7");
 const NEWEST_FIRST: &str = browse!("id DESC", "id < $7");
 
+/// Items matching the criteria by status (every status, whatever the tab).
+const COUNTS: &str = concat!(
+    "SELECT status, count(*), count(*) FILTER (WHERE review = 'conflict') FROM items WHERE ",
+    criteria!(),
+    " GROUP BY status"
+);
+
 const HELD: &str = "SELECT i.id, i.external_id, i.kind, i.domain, i.model, i.title, i.status,
                            i.vetting
                       FROM claim_items($1, $2) AS c (id) JOIN items i ON i.id = c.id
-                     WHERE i.id > $3 ORDER BY i.id LIMIT $4";
+                     ORDER BY i.id";
 
 const ENTRY: &str = "SELECT id, external_id, kind, domain, model, title, status, vetting,
                              required_reviews
@@ -60,8 +77,31 @@ const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version,
 const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
                          WHERE item_id = $1 ORDER BY position";
 
-const COUNTS: &str = "SELECT status, count(*), count(*) FILTER (WHERE review = 'conflict')
-                        FROM items GROUP BY status";
+/// The criteria a server filters by, as `$1`–`$4` (kind, domain, model, verdict); an error
+/// naming what only a local database filters by.
+fn criteria(filter: &QueueFilter) -> Result<[Option<String>; 4]> {
+    let local_only = [
+        (filter.tag.is_some(), "a tag"),
+        (filter.reviewer.is_some(), "a reviewer"),
+        (filter.vetter_confident.is_some(), "a confident vetter"),
+        (
+            matches!(filter.sort, QueueSort::Risk | QueueSort::Likely),
+            "the risk or likelihood order",
+        ),
+    ];
+    if let Some((_, what)) = local_only.iter().find(|(asked, _)| *asked) {
+        return Err(Error::BadRequest(format!(
+            "a team server does not filter or sort by {what} yet; clear it in the filter bar \
+             (or take a snapshot with `vetted --db URL backup --out snap.db`)"
+        )));
+    }
+    Ok([
+        filter.kind.map(|k| enum_text(&k)),
+        filter.domain.clone(),
+        filter.model.clone(),
+        filter.verdict.map(|v| enum_text(&v)),
+    ])
+}
 
 impl TeamServer {
     /// A page of the queue (see the module's doc for what a server's queue is).
@@ -71,69 +111,73 @@ impl TeamServer {
         after: Option<QueueCursor>,
         limit: u32,
     ) -> Result<QueuePage> {
-        let after_id = after.map(|c| c.id);
-        let limit = i64::from(limit.clamp(1, 500));
-        let rows = if filter.awaiting.is_some() {
+        let [kind, domain, model, verdict] = criteria(filter)?;
+        if filter.awaiting.is_some() {
+            if [&kind, &domain, &model, &verdict]
+                .iter()
+                .any(|c| c.is_some())
+            {
+                return Err(Error::BadRequest(
+                    "on a team server the Pending tab is the batch the server leases you; clear \
+                     the filters, or filter another tab"
+                        .into(),
+                ));
+            }
+            // One page: everything held. Past it there is nothing until the app claims again.
+            if after.is_some() {
+                return Ok(QueuePage {
+                    entries: Vec::new(),
+                    next_after: None,
+                });
+            }
             let held = self.prepared(HELD)?;
             let (wanted, seconds) = (CLAIM_BATCH as i32, DEFAULT_LEASE.as_secs() as i32);
-            let from = after_id.unwrap_or(0);
-            self.client
-                .query(&held, &[&wanted, &seconds, &from, &limit])
-                .map_err(|e| self.failed(e))?
-        } else {
-            let newest = filter.sort == QueueSort::Newest;
-            let statement = self.prepared(if newest { NEWEST_FIRST } else { OLDEST_FIRST })?;
-            let from = after_id.unwrap_or(if newest { i64::MAX } else { 0 });
-            let status = filter.status.map(|s| enum_text(&s));
-            let review = filter.review.map(|r| enum_text(&r));
-            let kind = filter.kind.map(|k| enum_text(&k));
-            let verdict = filter.verdict.map(|v| enum_text(&v));
-            self.client
-                .query(
-                    &statement,
-                    &[
-                        &status,
-                        &review,
-                        &kind,
-                        &filter.domain,
-                        &filter.model,
-                        &verdict,
-                        &from,
-                        &limit,
-                    ],
-                )
-                .map_err(|e| self.failed(e))?
-        };
+            let rows = self
+                .client
+                .query(&held, &[&wanted, &seconds])
+                .map_err(|e| self.failed(e))?;
+            return Ok(QueuePage {
+                entries: rows.iter().map(read_entry).collect::<Result<_>>()?,
+                next_after: None,
+            });
+        }
+        let limit = i64::from(limit.clamp(1, 500));
+        let newest = filter.sort == QueueSort::Newest;
+        let statement = self.prepared(if newest { NEWEST_FIRST } else { OLDEST_FIRST })?;
+        let from = after.map_or(if newest { i64::MAX } else { 0 }, |c| c.id);
+        let status = filter.status.map(|s| enum_text(&s));
+        let review = filter.review.map(|r| enum_text(&r));
+        let rows = self
+            .client
+            .query(
+                &statement,
+                &[
+                    &kind, &domain, &model, &verdict, &status, &review, &from, &limit,
+                ],
+            )
+            .map_err(|e| self.failed(e))?;
         let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>>>()?;
-        // A claimed page always offers more: asking past its end claims the next items.
-        let full = entries.len() as i64 == limit || filter.awaiting.is_some();
-        let next_after = entries.last().filter(|_| full).map(|last| QueueCursor {
-            key: last.id,
-            id: last.id,
-        });
+        let next_after = entries
+            .last()
+            .filter(|_| entries.len() as i64 == limit)
+            .map(|last| QueueCursor {
+                key: last.id,
+                id: last.id,
+            });
         Ok(QueuePage {
             entries,
             next_after,
         })
     }
 
-    /// One item's queue row, with the reviews it needs (k).
-    pub(super) fn queue_entry(&mut self, external_id: &str) -> Result<(QueueEntry, u32)> {
-        let statement = self.prepared(ENTRY)?;
-        let row = self
-            .client
-            .query_opt(&statement, &[&external_id])
-            .map_err(|e| self.failed(e))?
-            .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
-        Ok((read_entry(&row)?, row.get::<_, i32>(8) as u32))
-    }
-
-    /// Items by status (conflicts counted among the pending).
-    pub fn status_counts(&mut self) -> Result<StatusCounts> {
+    /// Items matching the filter's criteria by status (conflicts counted among the pending),
+    /// as the local store counts them.
+    pub fn status_counts(&mut self, filter: &QueueFilter) -> Result<StatusCounts> {
+        let [kind, domain, model, verdict] = criteria(filter)?;
         let statement = self.prepared(COUNTS)?;
         let rows = self
             .client
-            .query(&statement, &[])
+            .query(&statement, &[&kind, &domain, &model, &verdict])
             .map_err(|e| self.failed(e))?;
         let mut counts = StatusCounts::default();
         for r in &rows {
@@ -148,6 +192,17 @@ impl TeamServer {
             }
         }
         Ok(counts)
+    }
+
+    /// One item's queue row, with the reviews it needs (k).
+    pub(super) fn queue_entry(&mut self, external_id: &str) -> Result<(QueueEntry, u32)> {
+        let statement = self.prepared(ENTRY)?;
+        let row = self
+            .client
+            .query_opt(&statement, &[&external_id])
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
+        Ok((read_entry(&row)?, row.get::<_, i32>(8) as u32))
     }
 
     /// The filter bar's choices: the domains and models of the server's items (tags and

@@ -13,13 +13,15 @@ use std::time::Duration;
 
 use postgres::{Client, NoTls};
 use vetted::domain::{
-    Action, Decision, DecisionInput, EditedContent, Feedback, ItemStatus, Pick, QueuePage, Verdict,
+    Action, Decision, DecisionInput, EditedContent, Feedback, ItemStatus, Pick, QueuePage,
+    StatusCounts, Verdict,
 };
 use vetted::error::Result;
+use vetted::llm::secret::ApiKey;
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::Role;
 use vetted::team_server::{CLAIM_BATCH, ServerAddress, TeamServer, TlsMode};
-use vetted::window::{Window, window_title};
+use vetted::window::{TeamSession, Window, window_title};
 use vetted::{ErrorCode, Store};
 
 use crate::support::{answer_line, answer_lines, new_database, postgres_server, temp_db};
@@ -1502,7 +1504,7 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
         Some(Role::Adjudicator)
     );
 
-    // The Pending tab claims: a batch of CLAIM_BATCH, oldest first, then more past its end.
+    // The Pending tab claims: a batch of CLAIM_BATCH, oldest first, in one page.
     let pending = QueueFilter {
         status: Some(ItemStatus::Pending),
         awaiting: Some(maria.reviewer().to_owned()),
@@ -1527,15 +1529,12 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
         .unwrap()
         .get(0);
     assert_eq!(leased, i64::from(CLAIM_BATCH), "every item shown is leased");
-    assert!(
-        page.next_after.is_some(),
-        "a claimed page always offers more"
-    );
-    let past_end = maria.queue_page(&pending, page.next_after, 50).unwrap();
-    assert!(
-        past_end.entries.is_empty() && past_end.next_after.is_none(),
-        "nothing more while the batch is held: {:?}",
-        ids(&past_end)
+    assert!(page.next_after.is_none(), "the batch is one page");
+    let again = maria.queue_page(&pending, None, 50).unwrap();
+    assert_eq!(
+        ids(&again),
+        first_ten,
+        "loading again renews, never hands out more"
     );
     approve(&mut maria, "q-0").unwrap();
     let topped_up = maria.queue_page(&pending, None, 50).unwrap();
@@ -1589,10 +1588,32 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
             .is_empty()
     );
 
-    let counts = maria.status_counts().unwrap();
+    let counts = maria.status_counts(&all).unwrap();
     assert_eq!(
         (counts.pending, counts.approved, counts.conflict),
         (14, 1, 0)
+    );
+    assert_eq!(
+        maria.status_counts(&elsewhere).unwrap(),
+        StatusCounts::default(),
+        "the counts follow the filter's criteria"
+    );
+    let tagged = QueueFilter {
+        tag: Some("urgent".into()),
+        ..QueueFilter::default()
+    };
+    let refused = maria.queue_page(&tagged, None, 50).unwrap_err();
+    assert!(
+        refused.code() == ErrorCode::BadRequest && refused.to_string().contains("tag"),
+        "a filter only a local database applies is refused, never ignored: {refused}"
+    );
+    let filtered_pending = QueueFilter {
+        domain: Some("finance".into()),
+        ..pending.clone()
+    };
+    assert!(
+        maria.queue_page(&filtered_pending, None, 50).is_err(),
+        "the leased batch is not filtered"
     );
     assert_eq!(
         maria.queue_facets().unwrap().domains,
@@ -1663,20 +1684,21 @@ fn the_window_signs_in_to_a_team_server_and_remembers_it_but_not_the_password() 
         database: "no_such_database".into(),
         ..address.clone()
     };
-    let refused = window.connect(&wrong, None).unwrap_err();
+    let refused = TeamSession::sign_in(&wrong, None).err().expect("refused");
     assert!(
         refused.to_string().contains("no_such_database"),
         "the refusal names the server: {refused}"
     );
     let state = window.state();
-    let open = state.database.as_ref().expect("the file stays open");
+    let open = state.database.as_ref().expect("the file is still open");
     assert!(!open.team_server && open.name == "mine.db", "{open:?}");
     assert!(
         state.team_server.is_none(),
         "a refused server is not remembered"
     );
 
-    let kept = window.connect(&address, None).unwrap();
+    let session = TeamSession::sign_in(&address, None).unwrap();
+    let kept = window.open_team_server(session);
     assert_eq!(kept, None, "no password typed, none to keep");
     let state = window.state();
     let open = state.database.as_ref().expect("signed in");
@@ -1706,4 +1728,57 @@ fn the_window_signs_in_to_a_team_server_and_remembers_it_but_not_the_password() 
     assert_eq!(reopened.state().team_server, Some(address));
     let saved = std::fs::read_to_string(&recent).unwrap();
     assert!(!saved.to_lowercase().contains("password"), "{saved}");
+}
+
+/// Runs under `scripts/test-keyring.sh scripts/with-postgres.sh …` (the test command's keyring
+/// step): a real Secret Service, and a login that must give its password (scram-sha-256).
+#[test]
+fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
+    if std::env::var_os("VETTED_TEST_KEYRING").is_none() {
+        eprintln!("skipped: no keyring session (run under scripts/test-keyring.sh)");
+        return;
+    }
+    let Some(team) = Team::new("team_keyring") else {
+        return;
+    };
+    let name = format!("kim_{}", std::process::id());
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    admin
+        .add_reviewer(&name, Role::Sme, Some("kim-team-s3cret"))
+        .unwrap();
+    team.sql()
+        .batch_execute(&format!("GRANT vetted_password_login TO {name}"))
+        .unwrap();
+    let (host, port, database) = address_parts(&team.admin);
+    let address = ServerAddress {
+        host,
+        port,
+        database,
+        user: name.clone(),
+        tls: TlsMode::Disable,
+        ca_file: None,
+    };
+    let typed = |text: &str| ApiKey::new(text);
+
+    let wrong = TeamSession::sign_in(&address, typed("not-it")).err();
+    assert!(wrong.is_some(), "a wrong password is refused");
+    let missing = TeamSession::sign_in(&address, None)
+        .err()
+        .expect("the wrong password was not kept, so there is none");
+    assert!(
+        missing.to_string().contains("no password was given"),
+        "says what to do: {missing}"
+    );
+    let session = TeamSession::sign_in(&address, typed("kim-team-s3cret")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut window = Window::new(&dir.path().join("recent.json"));
+    assert_eq!(
+        window.open_team_server(session),
+        None,
+        "kept in the keyring"
+    );
+    let again = TeamSession::sign_in(&address, None).expect("the kept password signs in");
+    drop(again);
+    let saved = std::fs::read_to_string(dir.path().join("recent.json")).unwrap();
+    assert!(!saved.contains("kim-team-s3cret"), "{saved}");
 }

@@ -51,6 +51,11 @@ const NOTHING_REDACTED: Record<ItemKind, string> = {
   comparison: "Only an answer can be redacted. In a comparison, edit a candidate (E): the editor offers to replace the personal data it holds with placeholders.",
 };
 
+const TEAM_SERVER_CLAIMS = "A team server does not keep claim verdicts yet: decide without them (a local database keeps them).";
+const TEAM_SERVER_REVIEWER = "On a team server you review as your login. To review as someone else, sign in again with File → Connect to team server….";
+/** On a team server, the Pending tab claims again when this few of its leased items are left. */
+const REFILL_AT = 3;
+
 interface AppProps {
   /** A team server is open (not a local file): changes are announced by the server. */
   teamServer: boolean;
@@ -126,6 +131,15 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
       review.refreshShownItem();
     }
   });
+  // On a team server the Pending tab is the batch leased to this reviewer: running low claims more.
+  const remaining = queue.entries.length;
+  const before = useRef(remaining);
+  useEffect(() => {
+    const shrank = remaining < before.current;
+    before.current = remaining;
+    if (teamServer && queue.filter === "pending" && shrank && remaining <= REFILL_AT) paged.reload(review.selectedId);
+    // Only a shrinking list claims: a refill that brings nothing new does not loop.
+  }, [remaining]);
   const drafts = useJobDrafts(mode, setMode, jobs.start, { ...paged.criteria, ...tabScope(queue.filter, review.session?.reviewer ?? null) });
   const guidelines = useGuidelinesPanel(current?.item.domain ?? null, showToast, showError, paged.reload);
 
@@ -151,6 +165,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     tie: () => review.pick("tie"),
     pickBest: ({ candidate }) => review.pick(candidate),
     ...claimCommands(review, showToast),
+    ...(teamServer && { claims: () => showToast({ tone: "info", text: TEAM_SERVER_CLAIMS }) }),
     edit: review.startEdit,
     editCandidate: ({ candidate }) => review.editCandidate(candidate),
     reject: review.startReject,
@@ -192,7 +207,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     merge: () => jobs.start("merge", api.startSyncMerge),
     products: () => jobs.start("products", api.startRegisterProducts),
     discover: () => jobs.start("discover", api.startDiscoverRelationships),
-    reviewer: review.askReviewer,
+    reviewer: teamServer ? () => showToast({ tone: "info", text: TEAM_SERVER_REVIEWER }) : review.askReviewer,
     guidelines: guidelines.focus,
     providers: () => setMode({ kind: "providers" }),
     prompts: () => setMode({ kind: "prompts" }),

@@ -16,6 +16,7 @@ import type { Guideline } from "./bindings/Guideline";
 import type { Item } from "./bindings/Item";
 import type { JobEvent } from "./bindings/JobEvent";
 import type { KeyBinding } from "./bindings/KeyBinding";
+import type { LiveEvent } from "./bindings/LiveEvent";
 import type { LlmRunRequest } from "./bindings/LlmRunRequest";
 import type { ProductSummary } from "./bindings/ProductSummary";
 import type { PromptRevision } from "./bindings/PromptRevision";
@@ -109,11 +110,14 @@ export const releaseItem = (externalId: string): Promise<boolean> => call("relea
 /** Asks for the team server's CA certificate file; null when the user cancelled. */
 export const chooseCaFile = (): Promise<string | null> => call("choose_ca_file");
 
-/** Calls `onChange` whenever anyone changes the open team server (the server announces it; no polling). */
-export const watchTeamServer = (onChange: (changes: number) => void): Promise<void> => {
-  const channel = new Channel<number>();
-  channel.onmessage = onChange;
-  return call("watch_team_server", { onChange: channel });
+/**
+ * Calls `onEvent` whenever anyone changes the open team server (the server announces it; no
+ * polling), and once if following stops.
+ */
+export const watchTeamServer = (onEvent: (event: LiveEvent) => void): Promise<void> => {
+  const channel = new Channel<LiveEvent>();
+  channel.onmessage = onEvent;
+  return call("watch_team_server", { onEvent: channel });
 };
 
 /** Version, database and schema, data and config folders, bundled data licenses. */
