@@ -8,7 +8,10 @@
 //! 1. import: N synthetic answer items (question, answer, two passages) through
 //!    `TeamServer::import_path` (parse + `COPY` + insert), against the ceiling — a raw `COPY` of
 //!    the same rows, read back from the server, into a table with the same columns and indexes;
-//! 2. R reviewers (their own logins and connections) claiming 5 items at a time and approving
+//! 2. what the app's review screen asks of the server at N items, one reviewer, 21 runs each:
+//!    a queue page (the All tab, 50 rows from a random place), the Pending tab (its claim of
+//!    10), the counts, and searches for words in 1, N/1000, N/100 and every item;
+//! 3. R reviewers (their own logins and connections) claiming 5 items at a time and approving
 //!    them D times each, first at full speed (saturation), then each pausing 125–375 ms
 //!    after a decision: claim and decide latency, p50/p95/p99/max over all of them.
 
@@ -16,7 +19,8 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
-use vetted::domain::{Action, DecisionInput};
+use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
+use vetted::store::QueueFilter;
 use vetted::team::Role;
 use vetted::team_server::TeamServer;
 
@@ -49,6 +53,7 @@ fn main() {
     let report = server.import_path(&file, 1).expect("import");
     let ours = started.elapsed();
     assert_eq!(report.new, n, "every item is new");
+    println!("import of {n} items: {:.2} s", ours.as_secs_f64());
     let ceiling = raw_copy(&admin);
     println!(
         "import of {n} items: Vetted {:.2} s ({:.0} items/s), raw COPY of the same rows {:.2} s \
@@ -59,15 +64,19 @@ fn main() {
         ceiling.as_secs_f64() / ours.as_secs_f64()
     );
 
+    let reader = format!("bench_reader_{}", std::process::id());
+    server
+        .add_reviewer(&reader, Role::Analyst, None)
+        .expect("add reviewer");
+    review_screen(&login_url(&admin, &reader), n);
+
     let logins: Vec<String> = (0..reviewers)
         .map(|i| {
             let login = format!("bench_{}_{i}", std::process::id());
             server
                 .add_reviewer(&login, Role::Analyst, None)
                 .expect("add reviewer");
-            let (scheme, rest) = admin.split_once("://").unwrap();
-            let (_, host) = rest.split_once('@').unwrap();
-            format!("{scheme}://{login}@{host}")
+            login_url(&admin, &login)
         })
         .collect();
     println!(
@@ -82,6 +91,72 @@ fn main() {
         PACE.end().as_millis()
     );
     review(&logins, decisions, PACE);
+}
+
+/// `admin`'s URL with `login` signing in.
+fn login_url(admin: &str, login: &str) -> String {
+    let (scheme, rest) = admin.split_once("://").unwrap();
+    let (_, host) = rest.split_once('@').unwrap();
+    format!("{scheme}://{login}@{host}")
+}
+
+/// The review screen's reads at `n` items, 21 runs each (see the module doc).
+fn review_screen(url: &str, n: usize) {
+    const RUNS: usize = 21;
+    let mut me = TeamServer::connect(url).expect("sign in");
+    let times = |me: &mut TeamServer, run: &mut dyn FnMut(&mut TeamServer, usize)| {
+        run(me, 0); // warms the session's prepared statements
+        (0..RUNS)
+            .map(|i| {
+                let started = Instant::now();
+                run(me, i + 1);
+                started.elapsed()
+            })
+            .collect::<Vec<_>>()
+    };
+    println!(
+        "
+the review screen at {n} items (one reviewer, {RUNS} runs each):"
+    );
+    println!("| operation | runs | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|");
+    let all = QueueFilter::default();
+    let page = times(&mut me, &mut |me, i| {
+        let id = (i * 7919 % n.max(1)) as i64;
+        let cursor = QueueCursor { key: id, id };
+        let rows = me.queue_page(&all, Some(cursor), 50).expect("queue page");
+        assert!(rows.entries.len() == 50 || id as usize + 50 > n);
+    });
+    common::report_row("queue page (All, 50 rows after a random id)", page);
+    let pending = QueueFilter {
+        status: Some(ItemStatus::Pending),
+        awaiting: Some(me.reviewer().to_owned()),
+        ..QueueFilter::default()
+    };
+    let claims = times(&mut me, &mut |me, _| {
+        let held = me.queue_page(&pending, None, 50).expect("pending page");
+        assert_eq!(held.entries.len(), 10, "the batch is leased");
+    });
+    common::report_row("queue page (Pending: claims the batch of 10)", claims);
+    let counts = times(&mut me, &mut |me, _| {
+        me.status_counts(&all).expect("counts");
+    });
+    common::report_row("status counts (every item)", counts);
+    let queries = [
+        (format!("zq{}", n / 2), "a word in 1 item"),
+        ("zr7".to_owned(), "a word in N/1000 items"),
+        ("zs7".to_owned(), "a word in N/100 items"),
+        ("revenue".to_owned(), "a word in every item"),
+        ("zr7 revenue".to_owned(), "a rare and a common word"),
+        ("pefilo".to_owned(), "an absent word"),
+        ("NEAR( \"x* col:y".to_owned(), "hostile input"),
+    ];
+    for (query, what) in queries {
+        let mut order = None;
+        let runs = times(&mut me, &mut |me, _| {
+            order = Some(me.search(&query, 20).expect("search").order);
+        });
+        common::report_row(&format!("search `{query}` ({what}; {order:?})"), runs);
+    }
 }
 
 /// The pause after a paced reviewer's decision, uniformly drawn (reviewers do not decide in
@@ -163,7 +238,8 @@ fn write_items(path: &std::path::Path, n: usize) {
             "id": format!("q-{i}"),
             "domain": domain,
             "model": "llama-3.1-8b",
-            "question": format!("What did the quarterly report {i} say about revenue in region {}?", i % 97),
+            // Words in 1, n/1000 and n/100 items, for search.
+            "question": format!("What did the quarterly report {i} say about revenue in region {}? zq{i} zr{} zs{}", i % 97, i % 1000, i % 100),
             "answer": format!("Revenue in region {} grew by {}% compared with the previous quarter, driven by renewals. {}", i % 97, i % 13, "The report attributes the rest to new accounts. ".repeat(4)),
             "evidence": [
                 {"id": format!("doc-{i}-a"), "title": "Quarterly report", "text": "Revenue grew in most regions, driven by renewals and new accounts. ".repeat(6), "source": "s3://reports/q.pdf"},
@@ -175,33 +251,45 @@ fn write_items(path: &std::path::Path, n: usize) {
     out.flush().expect("flush items");
 }
 
-/// The ceiling: the items' and passages' rows as the server holds them, copied out to memory
-/// (untimed) and `COPY`ed into tables with the same columns, defaults and indexes (timed).
+/// The ceiling: the items' and passages' rows as the server holds them, with a searchable text
+/// like the importer's (title, body and passages), copied out to memory (untimed) and `COPY`ed
+/// into tables with the same columns, defaults, indexes and search trigger (timed).
 fn raw_copy(admin: &str) -> Duration {
     let mut client = Client::connect(admin, NoTls).expect("connect");
     client
         .batch_execute(
             "CREATE TABLE raw_items (LIKE vetted.items INCLUDING DEFAULTS INCLUDING IDENTITY
                                      INCLUDING INDEXES);
-             CREATE TABLE raw_evidence (LIKE vetted.evidence INCLUDING INDEXES);",
+             CREATE TABLE raw_evidence (LIKE vetted.evidence INCLUDING INDEXES);
+             CREATE TRIGGER index_search_text BEFORE INSERT ON raw_items
+                 FOR EACH ROW EXECUTE FUNCTION vetted.index_search_text();",
         )
         .expect("raw tables");
+    let items = "external_id, kind, domain, model, title, payload, vetting, metadata, \
+                 content_hash, required_reviews, created_at, updated_at";
+    let passages = "item_id, position, passage_id, title, text, source";
     let tables = [
         (
             "items",
-            "external_id, kind, domain, model, title, payload, vetting, metadata, content_hash, \
-             required_reviews, created_at, updated_at",
+            format!("{items}, search_text"),
+            format!(
+                "SELECT {items}, title || E'\\n' || payload || E'\\n' || (
+                        SELECT string_agg(e.title || ' ' || e.text, E'\\n' ORDER BY e.position)
+                          FROM vetted.evidence e WHERE e.item_id = i.id)
+                   FROM vetted.items i"
+            ),
         ),
         (
             "evidence",
-            "item_id, position, passage_id, title, text, source",
+            passages.to_owned(),
+            format!("SELECT {passages} FROM vetted.evidence"),
         ),
     ];
     let mut copied = Vec::new();
-    for (table, columns) in tables {
+    for (table, columns, rows_sql) in tables {
         let mut rows = Vec::new();
         client
-            .copy_out(format!("COPY vetted.{table} ({columns}) TO STDOUT").as_str())
+            .copy_out(format!("COPY ({rows_sql}) TO STDOUT").as_str())
             .expect("copy out")
             .read_to_end(&mut rows)
             .expect("read rows");
@@ -212,7 +300,10 @@ fn raw_copy(admin: &str) -> Duration {
         let mut copy = client
             .copy_in(format!("COPY raw_{table} ({columns}) FROM STDIN").as_str())
             .expect("copy in");
-        copy.write_all(&rows).expect("copy rows");
+        // In pieces: one CopyData message may not exceed PostgreSQL's 1 GB.
+        for piece in rows.chunks(1 << 20) {
+            copy.write_all(piece).expect("copy rows");
+        }
         copy.finish().expect("finish copy");
     }
     started.elapsed()

@@ -4,7 +4,7 @@
 // server; the queue is the items the server leases to this login; a decision lands on the
 // server under the login; another reviewer's decision (the CLI, a second client) changes the
 // counts within seconds, announced by the server; a skip gives the item back; the next start
-// signs in with the kept password.
+// signs in with the kept password, and the search box searches the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -161,6 +161,15 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       timeout: 15000, timeoutMsg: 'signed in again with the password from the keyring',
     });
     await waitForCount(browser, 'approved', 7);
+
+    // The search box searches the server.
+    await browser.keys('/');
+    await browser.$('[data-testid="search-input"]').setValue('ts 25');
+    let found = [];
+    await browser.waitUntil(async () => (found = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="search-result"]')].map((row) => row.getAttribute('data-external-id')))).includes('ts-25'), {
+      timeout: 15000, timeoutMsg: `the server's search finds ts-25 (found: ${JSON.stringify(found)})`,
+    });
   } finally {
     await app.stop();
   }

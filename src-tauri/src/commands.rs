@@ -354,6 +354,9 @@ pub fn search_items(
     query: String,
     limit: u32,
 ) -> Result<SearchResults> {
+    if let Some(results) = state.on_team_server(|server| server.search(&query, limit)) {
+        return results;
+    }
     state.store()?.search(&query, limit)
 }
 

@@ -129,6 +129,25 @@ impl PreparedItem {
     pub(crate) fn metadata(&self) -> &str {
         &self.metadata
     }
+
+    /// What full-text search indexes, as one text (a team server's `search_text`): an answer's
+    /// question, answer and passages, as in a local database's index; another kind's title and
+    /// stored body.
+    pub(crate) fn search_text(&self) -> String {
+        match &self.item.body {
+            ItemBody::Answer(a) => {
+                let mut text = format!("{}\n{}", a.question, a.answer);
+                if let Some(context) = &self.search_context {
+                    text.push('\n');
+                    text.push_str(context);
+                }
+                text
+            }
+            ItemBody::Relationship(_) | ItemBody::Comparison(_) => {
+                format!("{}\n{}", self.title(), self.payload)
+            }
+        }
+    }
 }
 
 /// The statements that write an item, prepared once for a whole batch.

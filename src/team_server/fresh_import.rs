@@ -121,7 +121,8 @@ fn write_batches(
         for (sql, rows) in [
             (
                 "COPY items (id, external_id, kind, domain, model, title, payload, vetting, \
-                 metadata, content_hash, required_reviews, created_at, updated_at) FROM STDIN",
+                 metadata, content_hash, required_reviews, created_at, updated_at, search_text) \
+                 FROM STDIN",
                 &batch.items,
             ),
             (
@@ -147,6 +148,7 @@ fn write_batches(
 fn add_rows(batch: &mut Batch, id: i64, prepared: &PreparedItem, reviews: i32, now: &str) {
     let item = &prepared.item;
     let (id_text, reviews) = (id.to_string(), reviews.to_string());
+    let search_text = prepared.search_text();
     row(
         &mut batch.items,
         &[
@@ -163,6 +165,7 @@ fn add_rows(batch: &mut Batch, id: i64, prepared: &PreparedItem, reviews: i32, n
             Some(&reviews),
             Some(now),
             Some(now),
+            Some(&search_text),
         ],
     );
     if let Some((_, evidence)) = item.body.question_and_evidence() {

@@ -56,7 +56,8 @@ impl TeamServer {
         tx.batch_execute(
             "CREATE TEMP TABLE staged_items (
                  line bigint, external_id text, kind text, domain text, model text, title text,
-                 payload text, vetting text, metadata text, content_hash text, evidence text
+                 payload text, vetting text, metadata text, content_hash text, evidence text,
+                 search_text text
              ) ON COMMIT DROP",
         )
         .map_err(failed)?;
@@ -99,9 +100,10 @@ impl TeamServer {
                 "WITH new AS (
                      INSERT INTO items (external_id, kind, domain, model, title, payload, vetting,
                                         metadata, content_hash, required_reviews, created_at,
-                                        updated_at)
+                                        updated_at, search_text)
                      SELECT s.external_id, s.kind, s.domain, s.model, s.title, s.payload,
-                            s.vetting, s.metadata, s.content_hash, $1, now_text(), now_text()
+                            s.vetting, s.metadata, s.content_hash, $1, now_text(), now_text(),
+                            s.search_text
                        FROM staged_items s
                       WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.external_id)
                       ORDER BY s.line
@@ -137,6 +139,7 @@ fn staged_row(row: &mut Vec<u8>, line: u64, prepared: &PreparedItem) {
         .map(|(_, evidence)| serde_json::to_string(evidence).expect("evidence serializes"))
         .unwrap_or_else(|| "[]".to_owned());
     let line = line.to_string();
+    let search_text = prepared.search_text();
     let fields = [
         Some(line.as_str()),
         Some(item.external_id.as_str()),
@@ -149,6 +152,7 @@ fn staged_row(row: &mut Vec<u8>, line: u64, prepared: &PreparedItem) {
         Some(prepared.metadata()),
         Some(item.content_hash.as_str()),
         Some(evidence.as_str()),
+        Some(search_text.as_str()),
     ];
     super::fresh_import::row(row, &fields);
 }

@@ -12,11 +12,18 @@ use crate::error::Result;
 pub const SCHEMA: &str = "vetted";
 
 /// `(version, name, sql)`, in order; versions are 1, 2, … without gaps.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_team_server",
-    include_str!("../../migrations/postgres/0001_team_server.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_team_server",
+        include_str!("../../migrations/postgres/0001_team_server.sql"),
+    ),
+    (
+        2,
+        "0002_search_and_counts",
+        include_str!("../../migrations/postgres/0002_search_and_counts.sql"),
+    ),
+];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.
 const MIGRATION_LOCK: i64 = 0x7665_7474_6564; // "vetted"

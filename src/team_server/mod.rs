@@ -24,6 +24,7 @@ mod migrations;
 mod push;
 mod review_queue;
 mod reviewers;
+mod search;
 mod snapshot;
 mod tls;
 mod undo;
@@ -34,6 +35,7 @@ pub use live::{Change, Counts, LiveEvent};
 pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
+pub use search::SERVER_RANK_LIMIT;
 pub use tls::TlsMode;
 
 use std::collections::HashMap;

@@ -18,9 +18,9 @@ use vetted::domain::{
 };
 use vetted::error::Result;
 use vetted::llm::secret::ApiKey;
-use vetted::store::{QueueFilter, QueueSort};
+use vetted::store::{QueueFilter, QueueSort, SearchOrder, SearchResults};
 use vetted::team::Role;
-use vetted::team_server::{CLAIM_BATCH, ServerAddress, TeamServer, TlsMode};
+use vetted::team_server::{CLAIM_BATCH, SERVER_RANK_LIMIT, ServerAddress, TeamServer, TlsMode};
 use vetted::window::{TeamSession, Window, window_title};
 use vetted::{ErrorCode, Store};
 
@@ -35,7 +35,11 @@ impl Team {
     fn new(label: &str) -> Option<Team> {
         let admin = new_database(&postgres_server()?, label);
         let (_, applied) = TeamServer::init(&admin).expect("team init");
-        assert_eq!(applied, 1, "a new database gets the whole schema");
+        assert_eq!(
+            applied,
+            vetted::team_server::MIGRATIONS.len(),
+            "a new database gets the whole schema"
+        );
         Some(Team { admin })
     }
 
@@ -64,6 +68,27 @@ impl Team {
 
     fn sql(&self) -> Client {
         Client::connect(&self.admin, NoTls).unwrap()
+    }
+
+    /// The counts the server keeps are the items' own, status by status and state by state.
+    fn assert_counts_kept(&self, when: &str) {
+        let mut sql = self.sql();
+        let read = |sql: &mut Client, query: &str| -> Vec<(String, String, i64)> {
+            sql.query(query, &[])
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect()
+        };
+        let kept = read(
+            &mut sql,
+            "SELECT status, review, items FROM vetted.item_counts WHERE items <> 0 ORDER BY 1, 2",
+        );
+        let counted = read(
+            &mut sql,
+            "SELECT status, review, count(*) FROM vetted.items GROUP BY 1, 2 ORDER BY 1, 2",
+        );
+        assert_eq!(kept, counted, "{when}: the kept counts are the items'");
     }
 }
 
@@ -118,7 +143,10 @@ fn init_is_idempotent_and_a_reviewer_is_their_login() {
     };
     let (mut again, applied) = TeamServer::init(&team.admin).unwrap();
     assert_eq!(applied, 0, "a second init applies nothing");
-    assert_eq!(again.schema_version().unwrap(), 1);
+    assert_eq!(
+        again.schema_version().unwrap(),
+        vetted::team_server::MIGRATIONS.len() as i64
+    );
     let url = team.reviewer("ana", Role::Analyst);
     let mut ana = TeamServer::connect(&url).unwrap();
     assert!(
@@ -793,6 +821,8 @@ fn twenty_reviewers_at_full_speed_decide_each_item_exactly_k_times() {
         .unwrap()
         .get(0);
     assert_eq!(settled, 150, "two agreeing approvals settle each item");
+    two.assert_counts_kept("after 20 reviewers at full speed, k = 2");
+    one.assert_counts_kept("after 20 reviewers at full speed, k = 1");
 }
 
 #[test]
@@ -1459,6 +1489,7 @@ fn an_adjudicator_lists_the_conflicts_and_settles_them_on_the_server() {
         .args(["adjudication", "list"])
         .output()
         .unwrap();
+    team.assert_counts_kept("after a conflict and its adjudication");
     assert!(
         String::from_utf8_lossy(&after.stdout).contains("no item awaits adjudication"),
         "{}",
@@ -1588,6 +1619,7 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
             .is_empty()
     );
 
+    team.assert_counts_kept("after approvals and an edit");
     let counts = maria.status_counts(&all).unwrap();
     assert_eq!(
         (counts.pending, counts.approved, counts.conflict),
@@ -1781,4 +1813,60 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
     drop(again);
     let saved = std::fs::read_to_string(dir.path().join("recent.json")).unwrap();
     assert!(!saved.contains("kim-team-s3cret"), "{saved}");
+}
+
+#[test]
+fn search_on_the_server_finds_what_a_local_search_finds() {
+    let Some(team) = Team::new("team_search") else {
+        return;
+    };
+    let big = SERVER_RANK_LIMIT as usize + 1;
+    let lines = answer_lines("s", big);
+    team.import(&lines, 1);
+    let local = temp_db();
+    let file = local.write_file("items.jsonl", lines.join("\n") + "\n");
+    let mut store = local.open();
+    store.import_path(&file).unwrap();
+    let mut maria = TeamServer::connect(&team.reviewer("maria", Role::Sme)).unwrap();
+    let ids = |results: &SearchResults| -> Vec<String> {
+        results.hits.iter().map(|h| h.external_id.clone()).collect()
+    };
+
+    // Question and answer words, ranked (few matches).
+    let both = maria.search("answer number 1234", 20).unwrap();
+    assert_eq!(ids(&both), ["s-1234"], "every word must occur");
+    assert_eq!(both.order, SearchOrder::Relevance);
+    assert_eq!(
+        ids(&both),
+        ids(&store.search("answer number 1234", 20).unwrap()),
+        "the same hit as a local database"
+    );
+    // A word only the evidence holds, in every item: too many to rank, newest first.
+    let evidence = maria.search("12M", 5).unwrap();
+    assert_eq!(evidence.order, SearchOrder::Newest, "{big} matches");
+    assert_eq!(
+        ids(&evidence),
+        (0..5)
+            .map(|i| format!("s-{}", big - 1 - i))
+            .collect::<Vec<_>>(),
+        "the passages are searched, newest first"
+    );
+    for hostile in [
+        "NEAR( \"x* col:y",
+        "a & !b | (c",
+        "'); DROP TABLE items; --",
+        "",
+    ] {
+        let found = maria.search(hostile, 20).unwrap();
+        assert!(
+            found.hits.is_empty(),
+            "{hostile:?} matched nothing: {:?}",
+            ids(&found)
+        );
+    }
+    assert_eq!(
+        maria.search("revenue", 3000).unwrap().hits.len(),
+        1000,
+        "limit ≤ 1000"
+    );
 }
