@@ -26,6 +26,10 @@ function psql(url, sql) {
 /** The names of the X windows (the native title bar text), to check the window title. */
 const windowNames = () => execFileSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8' });
 
+/** The external ids of the rows with test id `testId` on screen (queue rows, search results). */
+const shownIds = (browser, testId) =>
+  browser.execute((id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((row) => row.getAttribute('data-external-id')), testId);
+
 const cli = (db, args, input) => execFileSync(cliBinary, ['--db', db, ...args], { stdio: 'pipe', input }).toString();
 
 test('a reviewer signs in to the team server, decides, and sees a colleague’s decision arrive', { skip: base === undefined && 'no PostgreSQL (run under scripts/with-postgres.sh)' }, async () => {
@@ -132,7 +136,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => psql(owner, "SELECT count(*) FROM vetted.leases l JOIN vetted.items i ON i.id = l.item_id WHERE i.external_id = 'ts-1' AND l.expires_at > now()") === '0', {
       timeout: 5000, timeoutMsg: 'the skipped item is no longer leased to maria',
     });
-    const listed = await browser.execute(() => [...document.querySelectorAll('[data-testid="queue-entry"]')].map((row) => row.getAttribute('data-external-id')));
+    const listed = await shownIds(browser, 'queue-entry');
     assert.ok(!listed.includes('ts-1'), `the skipped item left the list: ${listed}`);
 
     // Deciding down the batch claims more when few are left: the queue never runs dry early.
@@ -142,7 +146,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       await waitForCount(browser, 'approved', i);
     }
     await browser.waitUntil(
-      async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="queue-entry"]')].map((row) => row.getAttribute('data-external-id')))).includes('ts-11'),
+      async () => (await shownIds(browser, 'queue-entry')).includes('ts-11'),
       { timeout: 10000, timeoutMsg: 'with 2 items left the app claims the next ones (ts-11 …)' },
     );
     // Topped up to 10 with 3 left (ts-7 to ts-9), then ts-7 decided.
@@ -166,8 +170,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.keys('/');
     await browser.$('[data-testid="search-input"]').setValue('ts 25');
     let found = [];
-    await browser.waitUntil(async () => (found = await browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="search-result"]')].map((row) => row.getAttribute('data-external-id')))).includes('ts-25'), {
+    await browser.waitUntil(async () => (found = await shownIds(browser, 'search-result')).includes('ts-25'), {
       timeout: 15000, timeoutMsg: `the server's search finds ts-25 (found: ${JSON.stringify(found)})`,
     });
   } finally {
