@@ -1,10 +1,12 @@
 -- Full-text search on the team server (the app's search box): each item's searchable text as a
--- local database's `items_fts` indexes it (an answer's question, answer and passages; another
--- kind's title and body), parsed by the 'simple' configuration (no stemming, no stop words, as
--- FTS5's unicode61), in a GIN index.
+-- local database's `items_fts` indexes it (the `item_search_text` view: an answer's question,
+-- answer and passages; a relationship's title, rationale, products, fields and relation type;
+-- a comparison's question), parsed by the 'simple' configuration (no stemming, no stop words,
+-- as FTS5's unicode61), in a GIN index.
 --
 -- The importer sends the text in `search_text`; the trigger turns it into `search` and drops it,
--- so the text is stored once (in the item and its passages), never twice.
+-- so the text is stored once (in the item and its passages), never twice. At most 500,000
+-- characters are indexed: a tsvector holds at most 1 MB.
 
 ALTER TABLE items ADD COLUMN search_text text;
 ALTER TABLE items ADD COLUMN search tsvector;
@@ -13,7 +15,7 @@ CREATE FUNCTION index_search_text() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW.search_text IS NOT NULL THEN
-        NEW.search := to_tsvector('simple', NEW.search_text);
+        NEW.search := to_tsvector('simple', left(NEW.search_text, 500000));
         NEW.search_text := NULL;
     END IF;
     RETURN NEW;
@@ -23,53 +25,63 @@ $$;
 CREATE TRIGGER index_search_text BEFORE INSERT ON items
     FOR EACH ROW EXECUTE FUNCTION index_search_text();
 
--- Items imported before this migration: their title and body, and their passages.
+-- Items imported before this migration, from their stored fields as the view reads them.
 UPDATE items i
-   SET search = to_tsvector('simple', i.title || E'\n' || i.payload || coalesce(E'\n' || (
-           SELECT string_agg(e.title || ' ' || e.text, E'\n' ORDER BY e.position)
-             FROM evidence e WHERE e.item_id = i.id), ''));
+   SET search = to_tsvector('simple', left(concat_ws(E'\n',
+           i.title,
+           CASE i.kind WHEN 'answer' THEN i.payload::jsonb ->> 'answer'
+                       WHEN 'relationship' THEN i.payload::jsonb ->> 'rationale' END,
+           CASE i.kind WHEN 'answer' THEN (
+                    SELECT string_agg(e.title || ' ' || e.text, E'\n' ORDER BY e.position)
+                      FROM evidence e WHERE e.item_id = i.id)
+                WHEN 'relationship' THEN concat_ws(' ',
+                    i.payload::jsonb #>> '{source,product}',
+                    (SELECT string_agg(f ->> 'name', ' ')
+                       FROM jsonb_array_elements(i.payload::jsonb #> '{source,fields}') AS f),
+                    i.payload::jsonb #>> '{target,product}',
+                    (SELECT string_agg(f ->> 'name', ' ')
+                       FROM jsonb_array_elements(i.payload::jsonb #> '{target,fields}') AS f),
+                    i.payload::jsonb #>> '{relation,type}') END), 500000));
 
 CREATE INDEX items_search ON items USING gin (search);
 
 REVOKE ALL ON FUNCTION index_search_text() FROM PUBLIC;
 
 -- The counts the app shows and refreshes whenever anyone decides (`status_counts` without
--- criteria): items by status and review state, kept by statement triggers on `items`, so a
--- count reads a few rows instead of every item. Criteria-filtered counts still count the items.
-CREATE TABLE item_counts (
+-- criteria): items by status and review state, without reading every item.
+--
+-- Writers only append changes (+n, -n) through statement triggers on `items`, so no writer
+-- waits for another: an import holding its transaction open for minutes never blocks a
+-- decision, and no two transactions lock counter rows in opposite orders. `item_counts()` sums
+-- them, and folds them into one row per status and state once they are many (under a
+-- try-lock, so readers never wait either).
+CREATE TABLE item_count_changes (
     status text   NOT NULL,
     review text   NOT NULL,
-    items  bigint NOT NULL,
-    PRIMARY KEY (status, review)
+    change bigint NOT NULL
 );
 
-INSERT INTO item_counts (status, review, items)
+INSERT INTO item_count_changes (status, review, change)
 SELECT status, review, count(*) FROM items GROUP BY status, review;
 
--- Adds the rows of `added` to the counts and takes those of `removed` off (NULL: none).
 CREATE FUNCTION count_items() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = vetted, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO item_counts AS c (status, review, items)
-        SELECT status, review, count(*) FROM added_items GROUP BY status, review
-        ON CONFLICT (status, review) DO UPDATE SET items = c.items + EXCLUDED.items;
+        INSERT INTO item_count_changes (status, review, change)
+        SELECT status, review, count(*) FROM added_items GROUP BY status, review;
     ELSE
         -- Only the rows whose status or review state changed (a version bump changes neither).
-        WITH moved AS (
-            SELECT o.status AS old_status, o.review AS old_review,
-                   n.status AS new_status, n.review AS new_review
+        INSERT INTO item_count_changes (status, review, change)
+        SELECT status, review, sum(change) FROM (
+            SELECT o.status, o.review, -1 AS change
               FROM removed_items o JOIN added_items n ON n.id = o.id
-             WHERE (o.status, o.review) IS DISTINCT FROM (n.status, n.review)),
-        delta AS (
-            SELECT status, review, sum(change) AS change FROM (
-                SELECT old_status AS status, old_review AS review, -1 AS change FROM moved
-                UNION ALL
-                SELECT new_status, new_review, 1 FROM moved) AS d
-             GROUP BY status, review)
-        INSERT INTO item_counts AS c (status, review, items)
-        SELECT status, review, change FROM delta WHERE change <> 0
-        ON CONFLICT (status, review) DO UPDATE SET items = c.items + EXCLUDED.items;
+             WHERE (o.status, o.review) IS DISTINCT FROM (n.status, n.review)
+            UNION ALL
+            SELECT n.status, n.review, 1
+              FROM removed_items o JOIN added_items n ON n.id = o.id
+             WHERE (o.status, o.review) IS DISTINCT FROM (n.status, n.review)) AS moved
+         GROUP BY status, review;
     END IF;
     RETURN NULL;
 END
@@ -82,6 +94,35 @@ CREATE TRIGGER items_counted_on_update AFTER UPDATE ON items
     REFERENCING OLD TABLE AS removed_items NEW TABLE AS added_items
     FOR EACH STATEMENT EXECUTE FUNCTION count_items();
 
-REVOKE ALL ON item_counts FROM PUBLIC;
-REVOKE ALL ON FUNCTION count_items() FROM PUBLIC;
-GRANT SELECT ON item_counts TO vetted_reviewer;
+-- Vetted never deletes an item (its decisions refer to it); refusing it keeps the counts true.
+CREATE FUNCTION items_are_kept() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION 'items are never deleted: decisions refer to them'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE TRIGGER items_never_deleted BEFORE DELETE ON items
+    FOR EACH STATEMENT EXECUTE FUNCTION items_are_kept();
+CREATE TRIGGER items_never_truncated BEFORE TRUNCATE ON items
+    FOR EACH STATEMENT EXECUTE FUNCTION items_are_kept();
+
+-- Items by status and review state.
+CREATE FUNCTION item_counts() RETURNS TABLE (status text, review text, items bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
+BEGIN
+    IF (SELECT count(*) FROM (SELECT 1 FROM item_count_changes LIMIT 1001) AS c) > 1000
+       AND pg_try_advisory_xact_lock(hashtext('vetted.item_counts')) THEN
+        WITH folded AS (DELETE FROM item_count_changes RETURNING *)
+        INSERT INTO item_count_changes (status, review, change)
+        SELECT f.status, f.review, sum(f.change) FROM folded f GROUP BY f.status, f.review;
+    END IF;
+    RETURN QUERY SELECT c.status, c.review, sum(c.change)::bigint
+                   FROM item_count_changes c GROUP BY c.status, c.review;
+END
+$$;
+
+REVOKE ALL ON item_count_changes FROM PUBLIC;
+REVOKE ALL ON FUNCTION count_items(), items_are_kept(), item_counts() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION item_counts() TO vetted_reviewer;

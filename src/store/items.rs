@@ -130,23 +130,28 @@ impl PreparedItem {
         &self.metadata
     }
 
-    /// What full-text search indexes, as one text (a team server's `search_text`): an answer's
-    /// question, answer and passages, as in a local database's index; another kind's title and
-    /// stored body.
+    /// What full-text search indexes, as one text (a team server's `search_text`): the title,
+    /// body and context a local database's index (the `item_search_text` view) holds — an
+    /// answer's question, answer and passages; a relationship's title, rationale, products,
+    /// fields and relation type; a comparison's question.
     pub(crate) fn search_text(&self) -> String {
+        let mut parts: Vec<&str> = vec![self.title()];
         match &self.item.body {
             ItemBody::Answer(a) => {
-                let mut text = format!("{}\n{}", a.question, a.answer);
-                if let Some(context) = &self.search_context {
-                    text.push('\n');
-                    text.push_str(context);
+                parts.push(&a.answer);
+                parts.extend(self.search_context.as_deref());
+            }
+            ItemBody::Relationship(r) => {
+                parts.push(&r.rationale);
+                for side in [&r.source, &r.target] {
+                    parts.push(&side.product);
+                    parts.extend(side.fields.iter().map(|f| f.name.as_str()));
                 }
-                text
+                parts.push(&r.relation.relation_type);
             }
-            ItemBody::Relationship(_) | ItemBody::Comparison(_) => {
-                format!("{}\n{}", self.title(), self.payload)
-            }
+            ItemBody::Comparison(_) => {}
         }
+        parts.join("\n")
     }
 }
 

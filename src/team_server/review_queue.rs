@@ -57,7 +57,7 @@ const NEWEST_FIRST: &str = browse!("id DESC", "id < $7");
 /// many items.
 const ALL_COUNTS: &str = "SELECT status, sum(items)::bigint,
                                  coalesce(sum(items) FILTER (WHERE review = 'conflict'), 0)::bigint
-                            FROM item_counts GROUP BY status";
+                            FROM item_counts() GROUP BY status";
 
 /// Items matching the criteria by status (every status, whatever the tab).
 const COUNTS: &str = concat!(

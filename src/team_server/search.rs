@@ -9,9 +9,11 @@
 //!
 //! Finding the matches through the GIN index costs in proportion to how many there are (a word
 //! in every one of a million items: 1.4 s, most of it checking rows). So the newest
-//! [`PROBE_ROWS`] items are probed first, in primary-key order: when at least one in
-//! [`COMMON_SHARE`] of them matches, the query is common — far more matches than could be
-//! ranked — and its newest matches are already at hand. Otherwise the GIN index finds the
+//! [`PROBE_ROWS`] items are probed first, in primary-key order. When that is every item, the
+//! probe's matches are all of them. Otherwise, when the probe's share of matches, applied to
+//! every item, comes to more than twice what is ranked, the query is common and its newest
+//! matches are at hand (an estimate: matches crowded into the newest items can make a query
+//! look commoner than it is, and it then comes newest first). Else the GIN index finds the
 //! matches, newest first, at most [`SERVER_RANK_LIMIT`] + 1.
 
 use std::collections::HashMap;
@@ -26,10 +28,6 @@ pub const SERVER_RANK_LIMIT: i64 = 2_000;
 
 /// How many of the newest items the probe reads.
 pub const PROBE_ROWS: i64 = 5_000;
-
-/// A query matching at least one in this many of the probed items is common (2 %: at a million
-/// items, some 20,000 matches, ten times what is ranked).
-const COMMON_SHARE: i64 = 50;
 
 const PROBE: &str =
     "SELECT id FROM (SELECT id, search FROM items ORDER BY id DESC LIMIT $2) AS newest
@@ -62,19 +60,31 @@ impl TeamServer {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let common = probed.len() as i64 >= PROBE_ROWS / COMMON_SHARE;
-        if common && probed.len() as i64 >= limit {
+        let total: i64 = {
+            let total =
+                self.prepared("SELECT coalesce(sum(items), 0)::bigint FROM item_counts()")?;
+            self.client
+                .query_one(&total, &[])
+                .map_err(|e| self.failed(e))?
+                .get(0)
+        };
+        let probed_all = total <= PROBE_ROWS;
+        let estimated = probed.len() as i64 * total / PROBE_ROWS;
+        if !probed_all && estimated > 2 * SERVER_RANK_LIMIT && probed.len() as i64 >= limit {
             let page = probed.into_iter().take(limit as usize).collect();
             return self.hits(SearchOrder::Newest, page);
         }
-        let newest = self.prepared(NEWEST_MATCHES)?;
-        let matches: Vec<i64> = self
-            .client
-            .query(&newest, &[&query, &(SERVER_RANK_LIMIT + 1)])
-            .map_err(|e| self.failed(e))?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let matches: Vec<i64> = if probed_all {
+            probed
+        } else {
+            let newest = self.prepared(NEWEST_MATCHES)?;
+            self.client
+                .query(&newest, &[&query, &(SERVER_RANK_LIMIT + 1)])
+                .map_err(|e| self.failed(e))?
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        };
         let (order, ids) = if matches.len() as i64 > SERVER_RANK_LIMIT {
             let page = matches.into_iter().take(limit as usize).collect();
             (SearchOrder::Newest, page)

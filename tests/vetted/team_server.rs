@@ -82,7 +82,7 @@ impl Team {
         };
         let kept = read(
             &mut sql,
-            "SELECT status, review, items FROM vetted.item_counts WHERE items <> 0 ORDER BY 1, 2",
+            "SELECT status, review, items FROM vetted.item_counts() WHERE items <> 0 ORDER BY 1, 2",
         );
         let counted = read(
             &mut sql,
@@ -1620,6 +1620,32 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
     );
 
     team.assert_counts_kept("after approvals and an edit");
+    // Many changes are folded into one row per status and state when counted.
+    team.sql()
+        .batch_execute(
+            "INSERT INTO vetted.item_count_changes
+             SELECT 'pending', 'open', 0 FROM generate_series(1, 1200)",
+        )
+        .unwrap();
+    team.assert_counts_kept("with 1,200 more changes");
+    let rows: i64 = team
+        .sql()
+        .query_one("SELECT count(*) FROM vetted.item_count_changes", &[])
+        .unwrap()
+        .get(0);
+    assert!(
+        rows <= 5,
+        "folded into a row per status and state: {rows} rows"
+    );
+    let deleting = team
+        .sql()
+        .batch_execute("DELETE FROM vetted.items WHERE external_id = 'q-14'")
+        .unwrap_err();
+    assert!(
+        deleting.to_string().contains("never deleted")
+            || format!("{deleting:?}").contains("never deleted"),
+        "items are kept, so the counts stay true: {deleting:?}"
+    );
     let counts = maria.status_counts(&all).unwrap();
     assert_eq!(
         (counts.pending, counts.approved, counts.conflict),

@@ -123,7 +123,12 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     if (graphShown) graph.reload();
   };
   // On a team server the others' work changes the counts, never the items leased to this reviewer.
-  useDataRevision(teamServer ? () => void review.refreshCounts() : dataChanged, teamServer, showError);
+  // A Pending tab run low claims again then: others' skips, expired leases, new imports.
+  const teamChanged = () => {
+    void review.refreshCounts();
+    if (queue.filter === "pending" && queue.entries.length <= REFILL_AT) paged.reload(review.selectedId);
+  };
+  useDataRevision(teamServer ? teamChanged : dataChanged, teamServer, showError);
   const jobs = useJobs((outcome) => {
     showToast({ tone: outcome.tone, text: outcome.text });
     if (outcome.refreshQueue) {
