@@ -126,3 +126,81 @@ $$;
 REVOKE ALL ON item_count_changes FROM PUBLIC;
 REVOKE ALL ON FUNCTION count_items(), items_are_kept(), item_counts() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION item_counts() TO vetted_reviewer;
+
+-- A skip gives an item back to the others (`release_item`), and the one who skipped it does not
+-- get it again from their next claims for 15 minutes (as long as the app's lease): otherwise, claims taking the
+-- oldest open items first, it would come straight back. `claim_items` is as in 0001 but for the
+-- `skips` condition.
+CREATE TABLE skips (
+    item_id  bigint      NOT NULL REFERENCES items (id),
+    reviewer text        NOT NULL,
+    skipped_until timestamptz NOT NULL,
+    PRIMARY KEY (item_id, reviewer)
+);
+
+REVOKE ALL ON skips FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION release_item(item bigint) RETURNS boolean
+LANGUAGE sql SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
+    WITH gone AS (DELETE FROM leases WHERE item_id = item AND reviewer = session_user
+                  RETURNING item_id),
+         skipped AS (INSERT INTO skips (item_id, reviewer, skipped_until)
+                     SELECT item_id, session_user, clock_timestamp() + interval '15 minutes'
+                       FROM gone
+                     ON CONFLICT (item_id, reviewer)
+                     DO UPDATE SET skipped_until = EXCLUDED.skipped_until
+                     RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM skipped)
+$$;
+
+CREATE OR REPLACE FUNCTION claim_items(wanted integer, lease_seconds integer) RETURNS SETOF bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = vetted, pg_temp SET lock_timeout = '3s' AS $$
+DECLARE
+    held integer;
+    until timestamptz := clock_timestamp() + make_interval(secs => lease_seconds);
+BEGIN
+    IF NOT is_member('vetted_reviewer') THEN
+        RAISE EXCEPTION '% is not a Vetted reviewer', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- A snapshot older than the lock below would not see the leases granted meanwhile.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'claim items in a READ COMMITTED transaction'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF wanted NOT BETWEEN 1 AND 500 OR lease_seconds NOT BETWEEN 10 AND 86400 THEN
+        RAISE EXCEPTION 'claim 1 to 500 items for 10 s to a day' USING ERRCODE = 'data_exception';
+    END IF;
+    -- One claim at a time: each statement below then sees every lease committed before it.
+    PERFORM pg_advisory_xact_lock(hashtext('vetted.claim_items'));
+    UPDATE leases SET expires_at = until
+     WHERE reviewer = session_user AND expires_at > clock_timestamp();
+    GET DIAGNOSTICS held = ROW_COUNT;
+    IF held < wanted THEN
+        INSERT INTO leases (item_id, reviewer, expires_at)
+        SELECT i.id, session_user, until
+          FROM items i
+         WHERE i.review = 'open'
+           AND NOT EXISTS (SELECT 1 FROM decisions d
+                            WHERE d.item_id = i.id AND d.reviewer = session_user)
+           AND NOT EXISTS (SELECT 1 FROM leases l
+                            WHERE l.item_id = i.id AND l.reviewer = session_user
+                              AND l.expires_at > clock_timestamp())
+           AND NOT EXISTS (SELECT 1 FROM skips s
+                            WHERE s.item_id = i.id AND s.reviewer = session_user
+                              AND s.skipped_until > clock_timestamp())
+           AND (SELECT count(DISTINCT d.reviewer) FROM decisions d
+                 WHERE d.item_id = i.id AND d.action <> 'revert' AND NOT d.adjudication)
+             + (SELECT count(*) FROM leases l
+                 WHERE l.item_id = i.id AND l.expires_at > clock_timestamp())
+               < i.required_reviews
+         ORDER BY i.id
+         LIMIT wanted - held
+           FOR UPDATE OF i SKIP LOCKED
+        ON CONFLICT (item_id, reviewer) DO UPDATE SET expires_at = EXCLUDED.expires_at;
+    END IF;
+    RETURN QUERY SELECT item_id FROM leases
+                  WHERE reviewer = session_user AND expires_at > clock_timestamp()
+                  ORDER BY item_id;
+END
+$$;

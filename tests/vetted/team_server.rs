@@ -709,6 +709,17 @@ fn leases_hand_an_item_to_k_distinct_reviewers_and_come_back_when_they_expire() 
         ["l-1"],
         "the released item goes to the next reviewer"
     );
+    let skipper: Vec<String> = reviewers[1]
+        .claim(4, lease)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.external_id)
+        .collect();
+    assert_eq!(
+        skipper,
+        ["l-0", "l-2", "l-3"],
+        "who skipped an item does not get it back from their next claims"
+    );
     // The laptop closes: its leases run out (set back in time, as the owner).
     team.sql()
         .batch_execute("UPDATE vetted.leases SET expires_at = now() - interval '1 s'")
@@ -1669,9 +1680,11 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
         domain: Some("finance".into()),
         ..pending.clone()
     };
+    let unfiltered = maria.queue_page(&filtered_pending, None, 50).unwrap_err();
     assert!(
-        maria.queue_page(&filtered_pending, None, 50).is_err(),
-        "the leased batch is not filtered"
+        unfiltered.code() == ErrorCode::BadRequest
+            && unfiltered.to_string().contains("batch the server leases"),
+        "the leased batch is not filtered: {unfiltered}"
     );
     assert_eq!(
         maria.queue_facets().unwrap().domains,
@@ -1818,8 +1831,13 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
     };
     let typed = |text: &str| ApiKey::new(text);
 
-    let wrong = TeamSession::sign_in(&address, typed("not-it")).err();
-    assert!(wrong.is_some(), "a wrong password is refused");
+    let wrong = TeamSession::sign_in(&address, typed("not-it"))
+        .err()
+        .expect("a wrong password is refused");
+    assert!(
+        wrong.to_string().contains("password authentication failed"),
+        "the server's reason: {wrong}"
+    );
     let missing = TeamSession::sign_in(&address, None)
         .err()
         .expect("the wrong password was not kept, so there is none");
