@@ -13,12 +13,16 @@
 //!    10), the counts, and searches for words in 1, N/1000, N/100 and every item;
 //! 3. R reviewers (their own logins and connections) claiming 5 items at a time and approving
 //!    them D times each, first at full speed (saturation), then each pausing 125–375 ms
-//!    after a decision: claim and decide latency, p50/p95/p99/max over all of them.
+//!    after a decision: claim and decide latency, p50/p95/p99/max over all of them;
+//! 4. a snapshot of the whole server against a local import of the same items (and its peak
+//!    memory), and `vetted export` from the server against the same export of the snapshot.
 
 use std::io::{Read, Write};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
+use vetted::Store;
 use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
 use vetted::store::QueueFilter;
 use vetted::team::Role;
@@ -91,6 +95,71 @@ fn main() {
         PACE.end().as_millis()
     );
     review(&logins, decisions, PACE);
+    snapshot(&admin, &file, dir.path(), n);
+}
+
+/// A snapshot of the whole server (the owner reads every item and event) against a local
+/// import of the same items file, with the snapshot's peak memory; then `vetted export` of TRL
+/// SFT from the server (snapshot + export) against the same export of the snapshot file.
+fn snapshot(admin: &str, items: &std::path::Path, dir: &std::path::Path, n: usize) {
+    let never = AtomicBool::new(false);
+    let mut server = TeamServer::connect(admin).expect("sign in");
+    // Writing 5 to clear_refs resets the peak resident set (VmHWM) to the current one.
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak memory");
+    let before = resident_kib("VmRSS");
+    let out = dir.join("snapshot.db");
+    let started = Instant::now();
+    let report = server
+        .snapshot(&out, &mut |_| {}, &never)
+        .expect("snapshot");
+    let took = started.elapsed();
+    let peak = resident_kib("VmHWM");
+    assert_eq!(report.items_added, n, "every item is in the snapshot");
+    let started = Instant::now();
+    let mut local = Store::open(&dir.join("local.db")).expect("local database");
+    local.import_path(items).expect("local import");
+    let import = started.elapsed();
+    println!(
+        "\nsnapshot of {n} items and {} events: {:.2} s ({:.0} rows/s); a local import of the \
+         same items {:.2} s → ratio {:.2}; peak memory +{:.1} MiB over the {:.1} MiB before",
+        report.decisions_added,
+        took.as_secs_f64(),
+        (n + report.decisions_added) as f64 / took.as_secs_f64(),
+        import.as_secs_f64(),
+        import.as_secs_f64() / took.as_secs_f64(),
+        (peak.saturating_sub(before)) as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+    let export = |db: &std::path::Path, name: &str| {
+        let started = Instant::now();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_vetted"))
+            .arg("--db")
+            .arg(db)
+            .args(["export", "--format", "trl-sft", "--out"])
+            .arg(dir.join(name))
+            .status()
+            .expect("run vetted export");
+        assert!(status.success(), "vetted export on {}", db.display());
+        started.elapsed()
+    };
+    let from_server = export(std::path::Path::new(admin), "server.jsonl");
+    let from_file = export(&out, "file.jsonl");
+    println!(
+        "export trl-sft from the server {:.2} s (snapshot included), from the snapshot file \
+         {:.2} s",
+        from_server.as_secs_f64(),
+        from_file.as_secs_f64()
+    );
+}
+
+/// A line of /proc/self/status, in KiB (e.g. `VmRSS`, `VmHWM`).
+fn resident_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .expect("/proc/self/status")
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().trim_end_matches(" kB").parse().ok())
+        .expect("a field in kB")
 }
 
 /// `admin`'s URL with `login` signing in.

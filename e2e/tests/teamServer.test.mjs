@@ -4,12 +4,15 @@
 // server; the queue is the items the server leases to this login; a decision lands on the
 // server under the login; another reviewer's decision (the CLI, a second client) changes the
 // counts within seconds, announced by the server; a skip gives the item back; the next start
-// signs in with the kept password, and the search box searches the server.
+// signs in with the kept password, the search box searches the server, and an export and a
+// backup from the window read the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { answerItemsFile, cliBinary, count, freshHome, screenshot, selectedId, startApp, waitForCount } from '../harness.mjs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { answerItemsFile, cliBinary, count, freshHome, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
 
 const base = process.env.VETTED_TEST_POSTGRES_URL;
 const ca = process.env.VETTED_TEST_POSTGRES_CA;
@@ -156,7 +159,10 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
   }
 
   // Next start: the server is offered again and the keyring has the password.
-  app = await startApp(null, { ...home, PGPASSWORD: '' });
+  const files = mkdtempSync(join(tmpdir(), 'vetted-team-files-'));
+  const exported = join(files, 'team-kto.jsonl');
+  const snapshot = join(files, 'team-snapshot.db');
+  app = await startApp(null, { ...home, PGPASSWORD: '', VETTED_E2E_PICKS: [exported, snapshot].join('|') });
   try {
     const { browser } = app;
     await browser.$('[data-testid="welcome-team-server"]').click();
@@ -173,6 +179,25 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => (found = await shownIds(browser, 'search-result')).includes('ts-25'), {
       timeout: 15000, timeoutMsg: `the server's search finds ts-25 (found: ${JSON.stringify(found)})`,
     });
+    await browser.keys('Escape');
+
+    // Export from the server (Ctrl+Shift+E): maria's seven approvals and bob's rejection.
+    await browser.keys(['Control', 'Shift', 'E']);
+    await browser.$('[data-testid="export-dialog"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="export-format"]').selectByAttribute('value', 'trl-kto');
+    await browser.keys(['Control', 'Enter']);
+    await toastText(browser, 'lines written to');
+    const lines = readFileSync(exported, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.label).sort(), [false, ...Array(7).fill(true)], 'seven approvals and one rejection as KTO lines');
+
+    // Back up from the File menu: a local snapshot of the server, with every item and decision.
+    await browser.$('[data-testid="header-file"]').click();
+    await browser.$('[data-testid="header-backup"]').click();
+    await toastText(browser, 'snapshot of');
+    assert.equal(sql(snapshot, 'SELECT count(*) AS n FROM items')[0].n, 30, 'the snapshot holds every item');
+    assert.equal(sql(snapshot, "SELECT count(*) AS n FROM decisions WHERE action = 'approve'")[0].n, 7, 'and every decision');
+    assert.deepEqual(readdirSync(files).sort(), ['team-kto.jsonl', 'team-kto.manifest.json', 'team-kto.sidecar.jsonl', 'team-snapshot.db'],
+      'no temporary snapshot is left next to the export');
   } finally {
     await app.stop();
   }

@@ -139,11 +139,30 @@ impl AppState {
         on_event: Channel<JobEvent>,
     ) -> Result<JobId> {
         let db = self.store()?.path().to_owned();
-        Ok(self.jobs.spawn(work(db), move |event| {
+        Ok(self.start(work(db), on_event))
+    }
+
+    /// [`AppState::spawn`], or on a team server `on_server` made from its URL and the password
+    /// typed (the job signs in on a session of its own).
+    fn spawn_either(
+        &self,
+        work: impl FnOnce(PathBuf) -> Work,
+        on_server: impl FnOnce(String, Option<ApiKey>) -> Work,
+        on_event: Channel<JobEvent>,
+    ) -> Result<JobId> {
+        let sign_in = self.window().team_server_sign_in();
+        match sign_in {
+            Some((url, password, _)) => Ok(self.start(on_server(url, password), on_event)),
+            None => self.spawn(work, on_event),
+        }
+    }
+
+    fn start(&self, work: Work, on_event: Channel<JobEvent>) -> JobId {
+        self.jobs.spawn(work, move |event| {
             // A closed channel means the window is gone; the job still finishes (or is
             // cancelled with the app), so there is nobody left to tell.
             let _ = on_event.send(event);
-        }))
+        })
     }
 }
 
@@ -572,7 +591,8 @@ pub fn start_import(
         .map(Some)
 }
 
-/// Asks where to save and exports there in the background; `null` when the user cancelled.
+/// Asks where to save and exports there in the background (on a team server, from a snapshot
+/// read into a temporary folder next to the file); `null` when the user cancelled.
 #[tauri::command(async)]
 pub fn start_export(
     app: AppHandle,
@@ -587,8 +607,12 @@ pub fn start_export(
     ) else {
         return Ok(None);
     };
+    let on_server = {
+        let (request, out) = (request.clone(), out.clone());
+        move |url, password| tasks::export_from_server(url, password, request, out)
+    };
     state
-        .spawn(|db| tasks::export(db, request, out), on_event)
+        .spawn_either(|db| tasks::export(db, request, out), on_server, on_event)
         .map(Some)
 }
 
@@ -628,7 +652,8 @@ pub fn start_discover_relationships(
     state.spawn(tasks::discover_relationships, on_event)
 }
 
-/// Asks where to save and writes a consistent backup of the open database there.
+/// Asks where to save and writes a consistent backup of the open database there (on a team
+/// server: a local snapshot of what the login may read).
 #[tauri::command(async)]
 pub fn start_backup(
     app: AppHandle,
@@ -638,7 +663,13 @@ pub fn start_backup(
     let Some(out) = picker::save_file(&app, "Back up the database", "vetted-backup.db") else {
         return Ok(None);
     };
-    state.spawn(|db| tasks::backup(db, out), on_event).map(Some)
+    let on_server = {
+        let out = out.clone();
+        move |url, password| tasks::snapshot_from_server(url, password, out)
+    };
+    state
+        .spawn_either(|db| tasks::backup(db, out), on_server, on_event)
+        .map(Some)
 }
 
 /// Asks a running job to stop; `false` when it already finished.

@@ -161,7 +161,8 @@ impl ExportOptions {
 }
 
 /// How far an export is: `done` out of `total` positions (item row ids for training formats,
-/// decision sequence numbers for the audit trail), not a count of lines.
+/// decision sequence numbers for the audit trail), not a count of lines. A team server's
+/// snapshot (what an export reads there) reports rows read of the rows there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Progress {
     pub done: u64,

@@ -5,7 +5,7 @@
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -16,12 +16,14 @@ use crate::domain::ItemKind;
 use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
+use crate::llm::secret::ApiKey;
 use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
 use crate::roles::align::{AlignOptions, AlignmentReport, DEFAULT_SEED, align_vetter};
 use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use crate::roles::vet::VetSelection;
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{QueueFilter, Since, Store};
+use crate::team_server::TeamServer;
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -84,24 +86,66 @@ pub fn import(db: PathBuf, file: PathBuf) -> Work {
 pub fn export(db: PathBuf, request: ExportRequest, out: PathBuf) -> Work {
     Box::new(move |progress, cancel| {
         let store = Store::open(&db)?;
-        let options = request.options(out);
-        let manifest = export::export(
+        export_summary(
             &store,
-            &options,
+            &request.options(out),
             &mut |p| progress(Tick::of(p.done, Some(p.total))),
             cancel,
-        )?;
-        let mut summary = format!(
-            "{} lines written to {}",
-            manifest.counts.lines(),
-            options.out.display()
-        );
-        for warning in &manifest.warnings {
-            summary.push_str("; ");
-            summary.push_str(warning);
-        }
-        Ok(summary)
+        )
     })
+}
+
+/// Exports from the team server at `url` (signed in with `password`, if typed) to `out`: the
+/// login's snapshot is read into a temporary folder next to `out` (deleted afterwards) and
+/// exported as a local database is. Progress in thousandths: reading the server fills the first
+/// half, writing the second.
+pub fn export_from_server(
+    url: String,
+    password: Option<ApiKey>,
+    request: ExportRequest,
+    out: PathBuf,
+) -> Work {
+    Box::new(move |progress, cancel| {
+        let folder = match out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let snapshot = TeamServer::connect_with_password(&url, password.as_ref())?
+            .temporary_snapshot(&folder, &mut |p| progress(half(0, p)), cancel)?;
+        let store = Store::open(snapshot.path())?;
+        export_summary(
+            &store,
+            &request.options(out),
+            &mut |p| progress(half(1, p)),
+            cancel,
+        )
+    })
+}
+
+/// `p` as thousandths of a job in two halves, `p` being the progress of half `which` (0 or 1).
+fn half(which: u64, p: export::Progress) -> Tick {
+    let done = p.done.min(p.total) * 500 / p.total.max(1);
+    Tick::of(which * 500 + done, Some(1000))
+}
+
+/// Runs the export `options` describe; one line for the user.
+fn export_summary(
+    store: &Store,
+    options: &ExportOptions,
+    on_progress: &mut dyn FnMut(export::Progress),
+    cancel: &AtomicBool,
+) -> Result<String> {
+    let manifest = export::export(store, options, on_progress, cancel)?;
+    let mut summary = format!(
+        "{} lines written to {}",
+        manifest.counts.lines(),
+        options.out.display()
+    );
+    for warning in &manifest.warnings {
+        summary.push_str("; ");
+        summary.push_str(warning);
+    }
+    Ok(summary)
 }
 
 /// Registers the tables of a SQLite file, or a CSV file, as data products.
@@ -208,6 +252,26 @@ pub fn backup(db: PathBuf, out: PathBuf) -> Work {
     Box::new(move |_, _| {
         Store::open(&db)?.backup_to(&out)?;
         Ok(format!("backup written to {}", out.display()))
+    })
+}
+
+/// Writes a local snapshot of what the login may read on the team server at `url` to `out`
+/// (see [`TeamServer::snapshot`]); progress in rows read.
+pub fn snapshot_from_server(url: String, password: Option<ApiKey>, out: PathBuf) -> Work {
+    Box::new(move |progress, cancel| {
+        let mut server = TeamServer::connect_with_password(&url, password.as_ref())?;
+        let report = server.snapshot(
+            &out,
+            &mut |p| progress(Tick::of(p.done, Some(p.total))),
+            cancel,
+        )?;
+        Ok(format!(
+            "snapshot of {} written to {}: {} items, {} events",
+            server.server(),
+            out.display(),
+            report.items_added,
+            report.decisions_added
+        ))
     })
 }
 

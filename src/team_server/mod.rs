@@ -36,6 +36,7 @@ pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
 pub use search::SERVER_RANK_LIMIT;
+pub use snapshot::{ROWS_PER_READ, TemporarySnapshot};
 pub use tls::TlsMode;
 
 use std::collections::HashMap;

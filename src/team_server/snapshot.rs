@@ -1,32 +1,63 @@
 //! `vetted --db postgres://… backup --out snap.db`: a consistent local SQLite snapshot of the
-//! team server, for offline work. Everything is read in one read-only `REPEATABLE READ`
-//! transaction (one moment of the server), as a sync bundle of every item and event the login
-//! may read, and merged into a new local database with the core's merge, written under a
-//! temporary name and renamed into place, so `out` is complete or absent.
+//! team server, for offline work and for exports (which read a snapshot, so the export mapping is
+//! the local one, written once).
+//!
+//! Everything is read in one read-only `REPEATABLE READ` transaction (one moment of the server)
+//! through server-side cursors (portals), [`ROWS_PER_READ`] rows at a time, and each batch is
+//! merged into a new local database with the core's merge (items first, then the decision log
+//! in clock order, so a revert always follows what it reverts). Memory holds one batch, never
+//! the whole server. The file is written under a temporary name and linked into place at the
+//! end, so `out` is complete or absent; a cancel or an error leaves nothing.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use postgres::IsolationLevel;
+use postgres::{IsolationLevel, Row, Transaction};
 
 use super::decisions::json_column;
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
 use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
+use crate::export::Progress;
 use crate::store::{MergeReport, NewItem, OverlapScope, Store, read_body};
 use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, new_item_record};
+
+/// Rows fetched from a cursor per round trip, and merged into the snapshot per transaction.
+pub const ROWS_PER_READ: i32 = 1_000;
+
+/// A snapshot in a temporary folder, deleted with it when dropped: what an export reads on a
+/// team server.
+pub struct TemporarySnapshot {
+    _folder: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl TemporarySnapshot {
+    /// The snapshot's database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
 
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each domain's overlap is the
     /// largest k of its items (a local database sets overlap per domain, not per item).
-    pub fn snapshot(&mut self, out: &Path) -> Result<MergeReport> {
+    /// `on_progress` counts rows read (items, then events) of all there are; setting `cancel`
+    /// stops at the next batch with [`Error::Cancelled`], leaving no file.
+    pub fn snapshot(
+        &mut self,
+        out: &Path,
+        on_progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<MergeReport> {
+        crate::user_files::check_writable(out)?;
         if out.exists() {
             return Err(Error::AlreadyExists {
                 path: out.to_owned(),
             });
         }
-        let (bundle, overlaps) = self.read_everything()?;
         // A name of this run's own, so concurrent snapshots never touch each other's file.
         let partial = out.with_file_name(format!(
             ".{}.{}-{}.partial",
@@ -36,20 +67,10 @@ impl TeamServer {
             std::process::id(),
             chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
         ));
-        let remove_partial = || {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
-            }
-        };
-        let merged = (|| {
-            let mut store = Store::open(&partial)?;
-            for (domain, k) in &overlaps {
-                store.set_overlap(&OverlapScope::Domain(domain.clone()), *k)?;
-            }
-            store.merge(&bundle)
-        })();
+        let copied = Store::open(&partial)
+            .and_then(|mut store| self.copy_into(&mut store, on_progress, cancel));
         // A hard link, unlike a rename, never replaces a file that appeared at `out` meanwhile.
-        let placed = merged.and_then(|report| {
+        let placed = copied.and_then(|report| {
             std::fs::hard_link(&partial, out)
                 .map_err(|e| match e.kind() {
                     std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
@@ -59,13 +80,39 @@ impl TeamServer {
                 })
                 .map(|()| report)
         });
-        remove_partial();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+        }
         placed
     }
 
-    /// Every item and event the login may read, at one moment, as a bundle; and each domain's
-    /// largest overlap.
-    fn read_everything(&mut self) -> Result<(Bundle, HashMap<String, u32>)> {
+    /// [`TeamServer::snapshot`] into a new temporary folder inside `near` (the folder an
+    /// export writes to, so the snapshot takes space where the user chose to write).
+    pub fn temporary_snapshot(
+        &mut self,
+        near: &Path,
+        on_progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<TemporarySnapshot> {
+        let folder = tempfile::Builder::new()
+            .prefix(".vetted-snapshot-")
+            .tempdir_in(near)
+            .map_err(|e| Error::io(near, e))?;
+        let path = folder.path().join("snapshot.db");
+        self.snapshot(&path, on_progress, cancel)?;
+        Ok(TemporarySnapshot {
+            _folder: folder,
+            path,
+        })
+    }
+
+    /// Streams every item and event the login may read, at one moment, into `store`.
+    fn copy_into(
+        &mut self,
+        store: &mut Store,
+        on_progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<MergeReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self
@@ -75,50 +122,24 @@ impl TeamServer {
             .read_only(true)
             .start()
             .map_err(failed)?;
-        let mut evidence: HashMap<i64, Vec<Evidence>> = HashMap::new();
+        let counted = tx
+            .query_one(
+                "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM decisions)",
+                &[],
+            )
+            .map_err(failed)?;
+        let total = (counted.get::<_, i64>(0) + counted.get::<_, i64>(1)) as u64;
+        let mut done = 0u64;
+        on_progress(Progress { done, total });
         for r in tx
             .query(
-                "SELECT item_id, passage_id, title, text, source FROM evidence
-                  ORDER BY item_id, position",
+                "SELECT domain, max(required_reviews) FROM items GROUP BY domain",
                 &[],
             )
             .map_err(failed)?
         {
-            evidence.entry(r.get(0)).or_default().push(Evidence {
-                id: r.get(1),
-                title: r.get(2),
-                text: r.get(3),
-                source: r.get(4),
-            });
-        }
-        let mut items = Vec::new();
-        let mut overlaps: HashMap<String, u32> = HashMap::new();
-        for r in tx
-            .query(
-                "SELECT id, external_id, kind, domain, model, payload, vetting, metadata,
-                        content_hash, required_reviews
-                   FROM items ORDER BY id",
-                &[],
-            )
-            .map_err(failed)?
-        {
-            let mut body = read_body(enum_value(r.get(2))?, r.get(5))?;
-            if let Some(passages) = body.evidence_mut() {
-                *passages = evidence.remove(&r.get::<_, i64>(0)).unwrap_or_default();
-            }
-            let domain: String = r.get(3);
-            let k: i32 = r.get(9);
-            let largest = overlaps.entry(domain.clone()).or_insert(1);
-            *largest = (*largest).max(k as u32);
-            items.push(new_item_record(&NewItem {
-                external_id: r.get(1),
-                domain,
-                model: r.get(4),
-                body,
-                vetting: json_column(r.get(6))?,
-                metadata: json_column(Some(r.get(7)))?.unwrap_or_default(),
-                content_hash: r.get(8),
-            }));
+            let k: i32 = r.get(1);
+            store.set_overlap(&OverlapScope::Domain(r.get(0)), k as u32)?;
         }
         let reject_reasons = tx
             .query(
@@ -132,9 +153,39 @@ impl TeamServer {
                 label: r.get(1),
             })
             .collect();
-        let mut decisions = Vec::new();
-        for r in tx
-            .query(
+        let mut report = store.merge(&bundle(reject_reasons, Vec::new(), Vec::new()))?;
+
+        let items = tx
+            .bind(
+                "SELECT id, external_id, kind, domain, model, payload, vetting, metadata,
+                        content_hash
+                   FROM items ORDER BY id",
+                &[],
+            )
+            .map_err(failed)?;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            let rows = tx.query_portal(&items, ROWS_PER_READ).map_err(failed)?;
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+                break;
+            };
+            let mut evidence = evidence_of(&mut tx, first.get(0), last.get(0)).map_err(failed)?;
+            let records = rows
+                .iter()
+                .map(|r| item_record(r, &mut evidence))
+                .collect::<Result<Vec<_>>>()?;
+            add(
+                &mut report,
+                store.merge(&bundle(Vec::new(), records, Vec::new()))?,
+            );
+            done += rows.len() as u64;
+            on_progress(Progress { done, total });
+        }
+
+        let decisions = tx
+            .bind(
                 "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
                         d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
                         d.pick
@@ -142,41 +193,114 @@ impl TeamServer {
                   ORDER BY d.clock, d.id",
                 &[],
             )
-            .map_err(failed)?
-        {
-            let decided_at: String = r.get(7);
-            decisions.push(BundleDecision {
-                id: r.get(0),
-                item: r.get(1),
-                reviewer: r.get(2),
-                action: enum_value(r.get(3))?,
-                edited: json_column(r.get(4))?,
-                reason: r.get(5),
-                note: r.get(6),
-                decided_at: crate::store::parse_time(&decided_at)?,
-                reverts: r.get(8),
-                clock: r.get(9),
-                supersedes: json_column(r.get(10))?.unwrap_or_default(),
-                adjudication: r.get(11),
-                batch: None,
-                form: None,
-                claims: Vec::new(),
-                pick: json_column(r.get(12))?,
-            });
+            .map_err(failed)?;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            let rows = tx.query_portal(&decisions, ROWS_PER_READ).map_err(failed)?;
+            if rows.is_empty() {
+                break;
+            }
+            let events = rows.iter().map(bundle_decision).collect::<Result<_>>()?;
+            add(
+                &mut report,
+                store.merge(&bundle(Vec::new(), Vec::new(), events))?,
+            );
+            done += rows.len() as u64;
+            on_progress(Progress { done, total });
         }
         tx.commit().map_err(failed)?;
-        let bundle = Bundle {
-            format: BUNDLE_FORMAT.into(),
-            version: BUNDLE_VERSION,
-            created_at: chrono::Utc::now(),
-            max_clock: decisions.iter().map(|d| d.clock).max().unwrap_or(0),
-            since: None,
-            reviewers: Vec::new(),
-            reject_reasons,
-            items,
-            forms: Vec::new(),
-            decisions,
-        };
-        Ok((bundle, overlaps))
+        Ok(report)
     }
+}
+
+/// The passages of the items with ids `first..=last`, by item, in order.
+fn evidence_of(
+    tx: &mut Transaction<'_>,
+    first: i64,
+    last: i64,
+) -> std::result::Result<HashMap<i64, Vec<Evidence>>, postgres::Error> {
+    let mut evidence: HashMap<i64, Vec<Evidence>> = HashMap::new();
+    for r in tx.query(
+        "SELECT item_id, passage_id, title, text, source FROM evidence
+          WHERE item_id BETWEEN $1 AND $2 ORDER BY item_id, position",
+        &[&first, &last],
+    )? {
+        evidence.entry(r.get(0)).or_default().push(Evidence {
+            id: r.get(1),
+            title: r.get(2),
+            text: r.get(3),
+            source: r.get(4),
+        });
+    }
+    Ok(evidence)
+}
+
+/// An item row as the import record a bundle carries, with its passages taken from `evidence`.
+fn item_record(r: &Row, evidence: &mut HashMap<i64, Vec<Evidence>>) -> Result<serde_json::Value> {
+    let mut body = read_body(enum_value(r.get(2))?, r.get(5))?;
+    if let Some(passages) = body.evidence_mut() {
+        *passages = evidence.remove(&r.get::<_, i64>(0)).unwrap_or_default();
+    }
+    Ok(new_item_record(&NewItem {
+        external_id: r.get(1),
+        domain: r.get(3),
+        model: r.get(4),
+        body,
+        vetting: json_column(r.get(6))?,
+        metadata: json_column(Some(r.get(7)))?.unwrap_or_default(),
+        content_hash: r.get(8),
+    }))
+}
+
+fn bundle_decision(r: &Row) -> Result<BundleDecision> {
+    let decided_at: String = r.get(7);
+    Ok(BundleDecision {
+        id: r.get(0),
+        item: r.get(1),
+        reviewer: r.get(2),
+        action: enum_value(r.get(3))?,
+        edited: json_column(r.get(4))?,
+        reason: r.get(5),
+        note: r.get(6),
+        decided_at: crate::store::parse_time(&decided_at)?,
+        reverts: r.get(8),
+        clock: r.get(9),
+        supersedes: json_column(r.get(10))?.unwrap_or_default(),
+        adjudication: r.get(11),
+        batch: None,
+        form: None,
+        claims: Vec::new(),
+        pick: json_column(r.get(12))?,
+    })
+}
+
+/// A bundle of one batch.
+fn bundle(
+    reject_reasons: Vec<RejectReason>,
+    items: Vec<serde_json::Value>,
+    decisions: Vec<BundleDecision>,
+) -> Bundle {
+    Bundle {
+        format: BUNDLE_FORMAT.into(),
+        version: BUNDLE_VERSION,
+        created_at: chrono::Utc::now(),
+        max_clock: decisions.iter().map(|d| d.clock).max().unwrap_or(0),
+        since: None,
+        reviewers: Vec::new(),
+        reject_reasons,
+        items,
+        forms: Vec::new(),
+        decisions,
+    }
+}
+
+/// Adds what one batch's merge did to the whole snapshot's report.
+fn add(report: &mut MergeReport, batch: MergeReport) {
+    report.decisions_added += batch.decisions_added;
+    report.decisions_present += batch.decisions_present;
+    report.items_added += batch.items_added;
+    report.reviewers_added += batch.reviewers_added;
+    report.conflicts += batch.conflicts;
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::os::unix::process::CommandExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use postgres::{Client, NoTls};
@@ -17,10 +17,14 @@ use vetted::domain::{
     StatusCounts, Verdict,
 };
 use vetted::error::Result;
+use vetted::export::{Format, PiiMode, Progress};
+use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::llm::secret::ApiKey;
 use vetted::store::{QueueFilter, QueueSort, SearchOrder, SearchResults};
 use vetted::team::Role;
-use vetted::team_server::{CLAIM_BATCH, SERVER_RANK_LIMIT, ServerAddress, TeamServer, TlsMode};
+use vetted::team_server::{
+    CLAIM_BATCH, ROWS_PER_READ, SERVER_RANK_LIMIT, ServerAddress, TeamServer, TlsMode,
+};
 use vetted::window::{TeamSession, Window, window_title};
 use vetted::{ErrorCode, Store};
 
@@ -1310,7 +1314,24 @@ fn local_to_server_to_snapshot_loses_nothing() {
             before, after,
             "{format}: the same export bytes from the snapshot"
         );
+        let on_the_server = local.dir.path().join(format!("server-{format}.jsonl"));
+        let out = on_server(&team.admin)
+            .args(["export", "--format", format, "--out"])
+            .arg(&on_the_server)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read(&on_the_server).unwrap(),
+            before,
+            "{format}: the same export bytes straight from the server"
+        );
     }
+    assert_no_snapshot_left(local.dir.path());
     let err = on_server(&team.admin)
         .args(["backup", "--out"])
         .arg(&snapshot)
@@ -1320,6 +1341,131 @@ fn local_to_server_to_snapshot_loses_nothing() {
         !err.status.success(),
         "an existing file is never overwritten"
     );
+}
+
+/// No temporary snapshot folder nor partial snapshot file is left in `dir`.
+fn assert_no_snapshot_left(dir: &std::path::Path) {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "nothing temporary is left behind: {left:?}"
+    );
+}
+
+#[test]
+fn a_snapshot_streams_the_server_in_batches_and_a_cancel_leaves_nothing() {
+    let Some(team) = Team::new("team_snapshot_batches") else {
+        return;
+    };
+    let n = 2 * ROWS_PER_READ as usize + 500;
+    team.import(&answer_lines("s", n), 1);
+    let sme = team.reviewer("snap", Role::Sme);
+    let mut server = TeamServer::connect(&sme).unwrap();
+    let last = format!("s-{}", n - 1);
+    for item in ["s-0", "s-1", last.as_str()] {
+        approve(&mut server, item).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.db");
+    let mut reports = Vec::new();
+    let report = server
+        .snapshot(&out, &mut |p| reports.push(p), &AtomicBool::new(false))
+        .unwrap();
+    assert_eq!(
+        (report.items_added, report.decisions_added),
+        (n, 3),
+        "every item and event"
+    );
+    let rows = (n + 3) as u64;
+    assert_eq!(
+        reports.last(),
+        Some(&Progress {
+            done: rows,
+            total: rows
+        }),
+        "progress ends at every row read"
+    );
+    assert!(
+        reports.len() >= 5 && reports.windows(2).all(|w| w[0].done < w[1].done),
+        "one report per batch of {ROWS_PER_READ} rows (3 of items, 1 of events), growing: \
+         {reports:?}"
+    );
+    let copy = Store::open(&out).unwrap();
+    for (item, status) in [
+        ("s-1", ItemStatus::Approved),
+        ("s-2", ItemStatus::Pending),
+        (last.as_str(), ItemStatus::Approved),
+    ] {
+        assert_eq!(
+            copy.item(item).unwrap().status,
+            status,
+            "{item} in the snapshot"
+        );
+    }
+
+    // Cancelled in the second batch: no file, and the session goes on.
+    let cancel = AtomicBool::new(false);
+    let cancelled = dir.path().join("cancelled.db");
+    let err = server
+        .snapshot(
+            &cancelled,
+            &mut |p| {
+                if p.done >= ROWS_PER_READ as u64 {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert!(!cancelled.exists(), "a cancelled snapshot writes no file");
+    assert_no_snapshot_left(dir.path());
+    approve(&mut server, "s-2").expect("the session still decides after a cancel");
+
+    // The app's export job: a temporary snapshot next to the file, exported, then deleted.
+    let request = ExportRequest {
+        format: Format::TrlSft,
+        pii: PiiMode::Redact,
+        val_fraction: 0.0,
+        kinds: Vec::new(),
+        domains: Vec::new(),
+        models: Vec::new(),
+        tags: Vec::new(),
+        include_ties: false,
+    };
+    let from_app = dir.path().join("app.jsonl");
+    let mut ticks = Vec::new();
+    let summary = tasks::export_from_server(sme.clone(), None, request, from_app.clone())(
+        &mut |t| ticks.push(t.done),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(summary.starts_with("4 lines written"), "{summary}");
+    assert!(
+        ticks.windows(2).all(|w| w[0] <= w[1]) && ticks.last() == Some(&1000),
+        "one bar from reading to writing: {ticks:?}"
+    );
+    let from_cli = dir.path().join("cli.jsonl");
+    let out = on_server(&sme)
+        .args(["export", "--format", "trl-sft", "--out"])
+        .arg(&from_cli)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&from_app).unwrap(),
+        std::fs::read(&from_cli).unwrap(),
+        "the app and the CLI export the same bytes"
+    );
+    assert_no_snapshot_left(dir.path());
 }
 
 #[test]

@@ -154,30 +154,14 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
         FormatArg::Dbt => return export_relations(store, RelationFormat::Dbt, &args),
     };
     let options = options(format, args)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {percent:>3}% {elapsed} eta {eta}")
-                .expect("template is valid"),
-        );
-        bar
-    });
-    let mut on_progress = |p: Progress| {
-        if let Some(bar) = &bar {
-            bar.set_length(p.total);
-            bar.set_position(p.done);
-        }
-    };
-    let result = export(
-        store,
-        &options,
-        &mut on_progress,
-        crate::interrupt::cancel_flag(),
-    );
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let manifest = result?;
+    let manifest = with_progress_bar("", |on_progress| {
+        export(
+            store,
+            &options,
+            on_progress,
+            crate::interrupt::cancel_flag(),
+        )
+    })?;
     let c = &manifest.counts;
     println!(
         "{}: {} lines ({} train, {} validation) from {} decisions",
@@ -213,6 +197,37 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
         eprintln!("warning: {warning}");
     }
     Ok(())
+}
+
+/// Runs `work` with a bar on stderr for its [`Progress`] reports when stderr is a terminal;
+/// `label` (may be empty) says what runs.
+pub fn with_progress_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(Progress)) -> T) -> T {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{msg}{bar:40} {percent:>3}% {elapsed} eta {eta}")
+                .expect("template is valid"),
+        );
+        bar.set_message(label.to_owned());
+        bar
+    });
+    let result = work(&mut |p: Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+impl ExportArgs {
+    /// The file the export writes (its companions go next to it).
+    pub fn out(&self) -> &std::path::Path {
+        &self.out
+    }
 }
 
 /// Approved relationships as a graph or dbt tests; the training options do not apply.

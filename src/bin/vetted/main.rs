@@ -512,6 +512,7 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             json,
         } => server::history(url, &item, json),
         Command::Backup { out } => server::snapshot(url, &out),
+        Command::Export(args) => server::export(url, *args),
         Command::Adjudication {
             command: team::AdjudicationCommand::List { limit, json },
         } => server::conflicts(url, limit, json),
@@ -527,8 +528,8 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme; no forms, claims or relation \
-             edits yet), undo, redo, show, adjudication list, backup (a local snapshot), sync \
-             merge and team for now; run the rest on a local database"
+             edits yet), undo, redo, show, adjudication list, backup (a local snapshot), export, \
+             sync merge and team for now; run the rest on a local database"
                 .into(),
         )),
     }

@@ -1,6 +1,6 @@
 //! The commands that run on a team server (`--db postgres://USER@HOST:PORT/DATABASE`): import,
-//! the queue (which claims work), decide, undo and redo, history, and the team administration
-//! commands.
+//! the queue (which claims work), decide, undo and redo, history, backup and export (from a
+//! snapshot), and the team administration commands.
 //! Everything else says it runs on a local database for now.
 
 use std::io::{BufRead, Write};
@@ -11,6 +11,7 @@ use vetted::domain::{Action, DecisionInput, EditedContent, ItemKind, Pick};
 use vetted::error::{Error, Result};
 use vetted::team_server::{DEFAULT_LEASE, PushReport, TeamServer};
 
+use crate::export::{ExportArgs, with_progress_bar};
 use crate::review::{enum_name, parse_cli_pick, pick_text};
 use crate::team::RoleArg;
 
@@ -336,7 +337,9 @@ pub fn undo(url: &str, redo: bool) -> Result<()> {
 /// `backup --out snap.db` on a server: a local snapshot of what the login may read.
 pub fn snapshot(url: &str, out: &std::path::Path) -> Result<()> {
     let mut server = TeamServer::connect(url)?;
-    let report = server.snapshot(out)?;
+    let report = with_progress_bar("reading the server ", |on_progress| {
+        server.snapshot(out, on_progress, crate::interrupt::cancel_flag())
+    })?;
     println!(
         "{} → {}: {} items, {} events",
         server.server(),
@@ -345,6 +348,21 @@ pub fn snapshot(url: &str, out: &std::path::Path) -> Result<()> {
         report.decisions_added
     );
     Ok(())
+}
+
+/// `export` on a server: the login's snapshot, read into a temporary folder next to the output
+/// (deleted afterwards), exported as from a local database.
+pub fn export(url: &str, args: ExportArgs) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    let folder = match args.out().parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let snapshot = with_progress_bar("reading the server ", |on_progress| {
+        server.temporary_snapshot(&folder, on_progress, crate::interrupt::cancel_flag())
+    })?;
+    let store = vetted::Store::open(snapshot.path())?;
+    crate::export::run(&store, args)
 }
 
 /// `sync merge BUNDLE` on a server, as its owner.
