@@ -4,8 +4,8 @@
 // server; the queue is the items the server leases to this login; a decision lands on the
 // server under the login; another reviewer's decision (the CLI, a second client) changes the
 // counts within seconds, announced by the server; a skip gives the item back; the next start
-// signs in with the kept password, the search box searches the server, and an export and a
-// backup from the window read the server.
+// signs in with the kept password, the search box searches the server, G writes a guideline
+// there, and an export and a backup from the window read the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -180,6 +180,21 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       timeout: 15000, timeoutMsg: `the server's search finds ts-25 (found: ${JSON.stringify(found)})`,
     });
     await browser.keys('Escape');
+
+    // G writes a guideline on the server, stamped with the login.
+    await browser.keys('g');
+    await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.getAttribute('data-testid'))) === 'guideline-new', {
+      timeout: 5000, timeoutMsg: 'G focuses the new-guideline field',
+    });
+    await browser.$('[data-testid="guideline-new"]').setValue('Cite the filing, not the press release.');
+    await browser.keys(['Control', 'Enter']);
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="guideline"]')).length === 1, {
+      timeout: 10000, timeoutMsg: 'the guideline shows once the server has it',
+    });
+    assert.equal(psql(owner, 'SELECT created_by || \' \' || body FROM vetted.guidelines'), 'maria Cite the filing, not the press release.',
+      'the guideline is on the server, under the login');
+    await screenshot(browser, 'team-server-guideline.png');
+    await browser.keys('Escape'); // leaves the field: the keys are the queue's again
 
     // Export from the server (Ctrl+Shift+E): maria's seven approvals and bob's rejection.
     await browser.keys(['Control', 'Shift', 'E']);

@@ -691,19 +691,22 @@ pub fn data_revision(state: State<'_, AppState>) -> Result<i64> {
 /// The domain's guidelines, oldest first.
 #[tauri::command(async)]
 pub fn guidelines(state: State<'_, AppState>, domain: String) -> Result<Vec<Guideline>> {
-    // A team server keeps no guidelines yet.
-    if state.window().is_team_server() {
-        return Ok(Vec::new());
+    if let Some(listed) = state.on_team_server(|server| server.guidelines(&domain)) {
+        return listed;
     }
     state.store()?.guidelines(&domain)
 }
 
+/// Adds a guideline to `domain` (on a team server, as the login).
 #[tauri::command(async)]
 pub fn add_guideline(
     state: State<'_, AppState>,
     domain: String,
     body: String,
 ) -> Result<Guideline> {
+    if let Some(added) = state.on_team_server(|server| server.add_guideline(&domain, &body)) {
+        return added;
+    }
     state
         .store()?
         .add_guideline(&domain, &body, &state.reviewer())
@@ -712,18 +715,30 @@ pub fn add_guideline(
 /// Turns a decision's note into a guideline of its item's domain, linked to the item.
 #[tauri::command(async)]
 pub fn promote_note(state: State<'_, AppState>, decision_id: String) -> Result<Guideline> {
+    if let Some(promoted) = state.on_team_server(|server| server.promote_note(&decision_id)) {
+        return promoted;
+    }
     state.store()?.promote_note(&decision_id, &state.reviewer())
 }
 
+/// Replaces a guideline's text (on a team server: the login's own, or anyone's for an SME or
+/// adjudicator).
 #[tauri::command(async)]
 pub fn update_guideline(state: State<'_, AppState>, id: i64, body: String) -> Result<Guideline> {
+    if let Some(updated) = state.on_team_server(|server| server.update_guideline(id, &body)) {
+        return updated;
+    }
     state
         .store()?
         .update_guideline(id, &body, &state.reviewer())
 }
 
+/// Archives a guideline (the same rights as an edit).
 #[tauri::command(async)]
 pub fn archive_guideline(state: State<'_, AppState>, id: i64) -> Result<()> {
+    if let Some(archived) = state.on_team_server(|server| server.archive_guideline(id)) {
+        return archived;
+    }
     state.store()?.archive_guideline(id, &state.reviewer())
 }
 

@@ -133,7 +133,8 @@ impl Store {
     }
 }
 
-fn checked_body(body: &str) -> Result<&str> {
+/// `body` trimmed, or why it cannot be a guideline (empty, or over [`MAX_GUIDELINE_CHARS`]).
+pub(crate) fn checked_body(body: &str) -> Result<&str> {
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_GUIDELINE_CHARS {
         return Err(Error::BadRequest(format!(
@@ -143,7 +144,7 @@ fn checked_body(body: &str) -> Result<&str> {
     Ok(body)
 }
 
-fn not_found(id: i64) -> Error {
+pub(crate) fn not_found(id: i64) -> Error {
     Error::NotFound(format!("no guideline #{id} (it may have been removed)"))
 }
 

@@ -64,6 +64,7 @@ pub(crate) use claim_checks::claims_of_decision;
 pub use claim_checks::{ClaimSettings, RecordedClaims};
 pub use decision_rows::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
+pub(crate) use guidelines::{checked_body as checked_guideline, not_found as no_guideline};
 pub use items::{NewItem, PreparedItem};
 pub use llm_calls::{CallRecord, CostTotals, RunLabel};
 pub use migrations::{MIGRATIONS, Migration};

@@ -23,6 +23,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_search_and_counts",
         include_str!("../../migrations/postgres/0002_search_and_counts.sql"),
     ),
+    (
+        3,
+        "0003_guidelines",
+        include_str!("../../migrations/postgres/0003_guidelines.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

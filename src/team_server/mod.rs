@@ -17,6 +17,7 @@
 mod address;
 mod decisions;
 mod fresh_import;
+mod guidelines;
 mod import;
 mod leases;
 mod live;

@@ -339,7 +339,8 @@ fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
     for change in [
         "UPDATE decisions SET note = 'x'",
         "DELETE FROM decisions",
-        "TRUNCATE decisions",
+        // CASCADE: past the guidelines' links to decisions, to the log's own trigger.
+        "TRUNCATE decisions CASCADE",
     ] {
         let message = refused(&mut owner, change);
         assert!(message.contains("append-only"), "{change}: {message}");
@@ -2058,5 +2059,163 @@ fn search_on_the_server_finds_what_a_local_search_finds() {
         maria.search("revenue", 3000).unwrap().hits.len(),
         1000,
         "limit ≤ 1000"
+    );
+}
+
+#[test]
+fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edits() {
+    let Some(team) = Team::new("team_guidelines") else {
+        return;
+    };
+    team.import(&answer_lines("g", 2), 1);
+    team.import(&answer_lines("blind", 1), 2);
+    let (ana_url, sme_url, bo_url) = (
+        team.reviewer("gana", Role::Analyst),
+        team.reviewer("gsme", Role::Sme),
+        team.reviewer("gbo", Role::Analyst),
+    );
+    let mut ana = TeamServer::connect(&ana_url).unwrap();
+    let mut sme = TeamServer::connect(&sme_url).unwrap();
+    let mut bo = TeamServer::connect(&bo_url).unwrap();
+
+    // Added as the login; listed for everyone, oldest first.
+    let first = ana.add_guideline(" finance ", "Cite the filing.").unwrap();
+    assert_eq!(
+        (first.domain.as_str(), first.created_by.as_str()),
+        ("finance", ana.reviewer()),
+        "stamped with the login"
+    );
+    let second = sme
+        .add_guideline("finance", "Quarters are fiscal.")
+        .unwrap();
+    let listed: Vec<i64> = bo
+        .guidelines("finance")
+        .unwrap()
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(
+        listed,
+        vec![first.id, second.id],
+        "everyone reads them, oldest first"
+    );
+    for (domain, body) in [("finance", "  "), (" ", "text")] {
+        let err = ana.add_guideline(domain, body).unwrap_err();
+        assert_eq!(
+            err.code(),
+            ErrorCode::BadRequest,
+            "{domain:?}/{body:?}: {err}"
+        );
+    }
+
+    // Another analyst may not change ana's entry; an SME may, and is named as its editor.
+    let err = bo.update_guideline(first.id, "Mine now.").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert!(
+        err.to_string()
+            .contains("only its author, an SME or an adjudicator"),
+        "{err}"
+    );
+    let edited = sme
+        .update_guideline(first.id, "Cite the 10-Q filing.")
+        .unwrap();
+    assert_eq!(
+        (
+            edited.body.as_str(),
+            edited.updated_by.as_str(),
+            edited.created_by.as_str()
+        ),
+        ("Cite the 10-Q filing.", sme.reviewer(), ana.reviewer())
+    );
+    let err = bo.archive_guideline(second.id).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    ana.archive_guideline(first.id).unwrap();
+    let listed: Vec<i64> = ana
+        .guidelines("finance")
+        .unwrap()
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(listed, vec![second.id], "an archived entry is not listed");
+    let err = ana.archive_guideline(first.id).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+
+    // A note becomes a guideline of its item's domain, linked to it, once.
+    let (_, version) = ana.item_version("g-0").unwrap();
+    let mut input = decision("g-0", version, ana.reviewer(), Action::Approve);
+    input.note = Some("  Revenue is in the 10-Q, not the press release. ".into());
+    let decided = ana.decide(&input, None).unwrap();
+    let promoted = ana.promote_note(&decided.id).unwrap();
+    assert_eq!(
+        (
+            promoted.domain.as_str(),
+            promoted.body.as_str(),
+            promoted.source_item.as_deref(),
+            promoted.source_decision.as_deref()
+        ),
+        (
+            "finance",
+            "Revenue is in the 10-Q, not the press release.",
+            Some("g-0"),
+            Some(decided.id.as_str())
+        ),
+        "the note itself, linked to its item and decision"
+    );
+    assert_eq!(
+        bo.promote_note(&decided.id).unwrap().id,
+        promoted.id,
+        "promoting it again returns the same entry"
+    );
+    let silent = approve(&mut ana, "g-1").unwrap();
+    let err = ana.promote_note(&silent.id).unwrap_err();
+    assert!(err.to_string().contains("has no note to promote"), "{err}");
+    // Blind review holds: ana has not reviewed blind-0, so she may not read the SME's note.
+    let (_, version) = sme.item_version("blind-0").unwrap();
+    let mut input = decision("blind-0", version, sme.reviewer(), Action::Approve);
+    input.note = Some("Checked against the annual report.".into());
+    let hidden = sme.decide(&input, None).unwrap();
+    let err = ana.promote_note(&hidden.id).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert_eq!(
+        sme.promote_note(&hidden.id).unwrap().source_item.as_deref(),
+        Some("blind-0")
+    );
+
+    // Raw SQL as the analyst: no forged author or link, no delete, no un-archiving.
+    let mut raw_ana = raw(&ana_url);
+    for sql in [
+        "INSERT INTO guidelines (domain, body, created_by) VALUES ('finance', 'x', 'someone')",
+        "INSERT INTO guidelines (domain, body, source_item) VALUES ('finance', 'x', 1)",
+        "UPDATE guidelines SET created_by = 'someone'",
+        "UPDATE guidelines SET domain = 'legal'",
+        "DELETE FROM guidelines",
+        "TRUNCATE guidelines",
+    ] {
+        refused(&mut raw_ana, sql);
+    }
+    let message = refused(
+        &mut raw_ana,
+        &format!(
+            "UPDATE guidelines SET archived = false WHERE id = {}",
+            first.id
+        ),
+    );
+    assert!(message.contains("is archived"), "{message}");
+    let stamped: String = raw_ana
+        .query_one(
+            "INSERT INTO guidelines (domain, body) VALUES ('finance', 'raw') RETURNING created_by",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        stamped,
+        ana.reviewer(),
+        "a raw insert is stamped with the login too"
+    );
+    let message = refused(&mut team.sql(), "DELETE FROM vetted.guidelines");
+    assert!(
+        message.contains("never deleted"),
+        "the owner neither: {message}"
     );
 }
