@@ -6,10 +6,11 @@
 -- - every reviewer reads every guideline and adds their own; an entry is stamped with its
 --   login and the server's time, never another name or time;
 -- - a promoted note is the decision's own note, in its item's domain, and only a decision the
---   login may read (blind review holds); a note is promoted at most once;
+--   login may read; a note is promoted at most once;
+-- - blind review holds: a promoted note is listed only to those who may read its decision;
 -- - a reviewer edits or archives their own entries; SMEs and adjudicators edit and archive
 --   anyone's (they own the domain's knowledge);
--- - nobody deletes an entry (archived ones stay, with their links) or un-archives one.
+-- - nobody deletes an entry (archived ones stay, with their links) nor changes an archived one.
 
 CREATE TABLE guidelines (
     id              bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -35,7 +36,7 @@ DECLARE
     note_text text;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        IF OLD.archived AND NOT NEW.archived THEN
+        IF OLD.archived THEN
             RAISE EXCEPTION 'guideline % is archived; add a new one instead', OLD.id
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
@@ -51,11 +52,13 @@ BEGIN
             RAISE EXCEPTION 'no decision % that % may read', NEW.source_decision, session_user
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
-        IF coalesce(btrim(note_text), '') = '' THEN
+        -- Trimmed of every kind of white space, as the local store trims.
+        note_text := regexp_replace(note_text, '^\s+|\s+$', '', 'g');
+        IF coalesce(note_text, '') = '' THEN
             RAISE EXCEPTION 'decision % has no note to promote; add a guideline instead',
                 NEW.source_decision USING ERRCODE = 'check_violation';
         END IF;
-        NEW.body := btrim(note_text);
+        NEW.body := note_text;
     ELSIF NEW.source_item IS NOT NULL THEN
         RAISE EXCEPTION 'a guideline links to an item only through a promoted note'
             USING ERRCODE = 'insufficient_privilege';
@@ -87,7 +90,11 @@ CREATE TRIGGER guidelines_no_truncate BEFORE TRUNCATE ON guidelines
 
 ALTER TABLE guidelines ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY guidelines_read ON guidelines FOR SELECT USING (true);
+-- The subquery reads `decisions` under its own row-level security, as the reader.
+CREATE POLICY guidelines_read ON guidelines FOR SELECT USING (
+    source_decision IS NULL
+    OR EXISTS (SELECT 1 FROM decisions d WHERE d.id = guidelines.source_decision)
+);
 CREATE POLICY guidelines_add ON guidelines FOR INSERT WITH CHECK (true);
 CREATE POLICY guidelines_edit ON guidelines FOR UPDATE
     USING (created_by = session_user

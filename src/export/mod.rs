@@ -158,6 +158,58 @@ impl ExportOptions {
             include_ties: false,
         }
     }
+
+    /// Refuses inconsistent options (`BadRequest`) and an existing target without `force`
+    /// (`AlreadyExists`), before anything is read: [`export`] starts with it, and a team
+    /// server's export calls it before reading the server.
+    pub fn check(&self) -> Result<()> {
+        if !self.force && self.out.exists() {
+            return Err(Error::AlreadyExists {
+                path: self.out.clone(),
+            });
+        }
+        if !(0.0..1.0).contains(&self.val_fraction) {
+            return Err(Error::BadRequest(format!(
+                "the validation fraction must be at least 0 and below 1, not {}",
+                self.val_fraction
+            )));
+        }
+        if self.prompt_completion && self.format != Format::TrlSft {
+            return Err(Error::BadRequest(
+                "prompt-completion records only apply to trl-sft".into(),
+            ));
+        }
+        if self.include_ties && self.format.family() != Some(Family::Preference) {
+            return Err(Error::BadRequest(
+                "ties only go into preference pairs: openai-dpo, trl-dpo or trl-reward".into(),
+            ));
+        }
+        if let Some(h) = self.held_out.filter(|h| !(h.share > 0.0 && h.share < 1.0)) {
+            return Err(Error::BadRequest(format!(
+                "the held-out share must be between 0 and 1 (e.g. 0.2), not {}",
+                h.share
+            )));
+        }
+        if self.held_out.is_some()
+            && !matches!(self.format, Format::VetterSft | Format::VetterClaims)
+        {
+            return Err(Error::BadRequest(
+                "a held-out share only applies to vetter-sft and vetter-claims".into(),
+            ));
+        }
+        if matches!(
+            self.format,
+            Format::VetterSft | Format::ClaimsNli | Format::VetterClaims
+        ) && (self.val_fraction > 0.0 || self.system_prompt != SystemPrompt::Default)
+        {
+            return Err(Error::BadRequest(format!(
+                "{} writes Vetted's own prompt, with no validation split; leave out the \
+                 validation fraction and the system prompt",
+                self.format.name()
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// How far an export is: `done` out of `total` positions (item row ids for training formats,
@@ -180,49 +232,7 @@ pub fn export(
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Manifest> {
-    if !(0.0..1.0).contains(&options.val_fraction) {
-        return Err(Error::BadRequest(format!(
-            "the validation fraction must be at least 0 and below 1, not {}",
-            options.val_fraction
-        )));
-    }
-    if options.prompt_completion && options.format != Format::TrlSft {
-        return Err(Error::BadRequest(
-            "prompt-completion records only apply to trl-sft".into(),
-        ));
-    }
-    if options.include_ties && options.format.family() != Some(Family::Preference) {
-        return Err(Error::BadRequest(
-            "ties only go into preference pairs: openai-dpo, trl-dpo or trl-reward".into(),
-        ));
-    }
-    if let Some(h) = options
-        .held_out
-        .filter(|h| !(h.share > 0.0 && h.share < 1.0))
-    {
-        return Err(Error::BadRequest(format!(
-            "the held-out share must be between 0 and 1 (e.g. 0.2), not {}",
-            h.share
-        )));
-    }
-    if options.held_out.is_some()
-        && !matches!(options.format, Format::VetterSft | Format::VetterClaims)
-    {
-        return Err(Error::BadRequest(
-            "a held-out share only applies to vetter-sft and vetter-claims".into(),
-        ));
-    }
-    if matches!(
-        options.format,
-        Format::VetterSft | Format::ClaimsNli | Format::VetterClaims
-    ) && (options.val_fraction > 0.0 || options.system_prompt != SystemPrompt::Default)
-    {
-        return Err(Error::BadRequest(format!(
-            "{} writes Vetted's own prompt, with no validation split; leave out the \
-             validation fraction and the system prompt",
-            options.format.name()
-        )));
-    }
+    options.check()?;
     match (options.format.family(), options.format) {
         (Some(family), _) => training::run(store, options, family, on_progress, cancel),
         (None, Format::VetterSft) => vetter_sft::run(store, options, on_progress, cancel),

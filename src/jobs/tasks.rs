@@ -96,8 +96,8 @@ pub fn export(db: PathBuf, request: ExportRequest, out: PathBuf) -> Work {
 }
 
 /// Exports from the team server at `url` (signed in with `password`, if typed) to `out`: the
-/// login's snapshot is read into a temporary folder next to `out` (deleted afterwards) and
-/// exported as a local database is. Progress in thousandths: reading the server fills the first
+/// login's snapshot is read into a temporary folder (deleted afterwards) and exported as a
+/// local database is. Progress in thousandths: reading the server fills the first
 /// half, writing the second.
 pub fn export_from_server(
     url: String,
@@ -106,19 +106,12 @@ pub fn export_from_server(
     out: PathBuf,
 ) -> Work {
     Box::new(move |progress, cancel| {
-        let folder = match out.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-            _ => PathBuf::from("."),
-        };
+        let options = request.options(out);
+        options.check()?;
         let snapshot = TeamServer::connect_with_password(&url, password.as_ref())?
-            .temporary_snapshot(&folder, &mut |p| progress(half(0, p)), cancel)?;
+            .temporary_snapshot(&mut |p| progress(half(0, p)), cancel)?;
         let store = Store::open(snapshot.path())?;
-        export_summary(
-            &store,
-            &request.options(out),
-            &mut |p| progress(half(1, p)),
-            cancel,
-        )
+        export_summary(&store, &options, &mut |p| progress(half(1, p)), cancel)
     })
 }
 

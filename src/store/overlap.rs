@@ -1,10 +1,10 @@
 //! Required overlap: how many independent reviews the items of a scope (default, domain,
 //! import) need. Changing it re-projects every decided item.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
-use super::Store;
 use super::projection::reproject_decided;
+use super::{Store, now_text};
 use crate::error::{Error, Result};
 
 /// Which items an overlap setting applies to.
@@ -80,5 +80,48 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Gives the items `external_ids` an overlap of `k` of their own, whatever their domain's:
+    /// they join the import "overlap k (team server)" (made once, its overlap set to k), whose
+    /// setting comes first. A team server sets k per item (its import's `--overlap`), which a
+    /// snapshot keeps this way. Re-projects the decided items, as [`Store::set_overlap`] does.
+    pub fn keep_overlap(&mut self, k: u32, external_ids: &[String]) -> Result<()> {
+        if !(1..=100).contains(&k) {
+            return Err(Error::BadRequest(format!(
+                "required reviews must be 1–100, not {k}"
+            )));
+        }
+        let source = format!("overlap {k} (team server)");
+        self.write(|tx| {
+            let existing: Option<i64> = tx
+                .prepare_cached("SELECT id FROM imports WHERE source = ?1 AND file_sha256 = ''")?
+                .query_row([&source], |r| r.get(0))
+                .optional()?;
+            let import = match existing {
+                Some(id) => id,
+                None => {
+                    tx.execute(
+                        "INSERT INTO imports (source, file_sha256, items_new, items_present,
+                                              imported_at)
+                         VALUES (?1, '', 0, 0, ?2)",
+                        params![source, now_text()],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    tx.execute(
+                        "INSERT INTO review_overlap (scope, key, k) VALUES ('import', ?1, ?2)",
+                        params![id.to_string(), k],
+                    )?;
+                    id
+                }
+            };
+            let mut assign =
+                tx.prepare_cached("UPDATE items SET import_id = ?1 WHERE external_id = ?2")?;
+            for id in external_ids {
+                assign.execute(params![import, id])?;
+            }
+            reproject_decided(tx)?;
+            Ok(())
+        })
     }
 }

@@ -54,24 +54,52 @@ impl TeamServer {
 
     /// Promotes the note of decision `decision_id` (one the login may read) into a guideline
     /// of its item's domain, linked to the item and decision; promoting it again returns the
-    /// same entry.
+    /// same entry. The note is checked here first, for a clear message; the server checks it
+    /// again and fills in the body, item and domain itself.
     pub fn promote_note(&mut self, decision_id: &str) -> Result<Guideline> {
-        let statement = self.prepared(
-            "WITH added AS (
-                 INSERT INTO guidelines (source_decision) VALUES ($1)
-                 ON CONFLICT (source_decision) WHERE source_decision IS NOT NULL DO NOTHING
-                 RETURNING id)
-             SELECT id FROM added
-             UNION ALL SELECT id FROM guidelines WHERE source_decision = $1",
-        )?;
-        let id: i64 = self
+        if let Some(id) = self.promoted(decision_id)? {
+            return self.guideline(id);
+        }
+        let note_of = self.prepared("SELECT note FROM decisions WHERE id = $1")?;
+        let note: Option<String> = self
             .client
-            .query(&statement, &[&decision_id])
+            .query_opt(&note_of, &[&decision_id])
             .map_err(|e| self.failed(e))?
-            .first()
             .ok_or_else(|| Error::NotFound(format!("no decision with id '{decision_id}'")))?
             .get(0);
+        if note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(Error::BadRequest(format!(
+                "decision '{decision_id}' has no note to promote; add a guideline instead"
+            )));
+        }
+        checked_guideline(note.as_deref().unwrap_or_default())?;
+        let add = self.prepared(
+            "INSERT INTO guidelines (source_decision) VALUES ($1)
+             ON CONFLICT (source_decision) WHERE source_decision IS NOT NULL DO NOTHING
+             RETURNING id",
+        )?;
+        let added = self
+            .client
+            .query_opt(&add, &[&decision_id])
+            .map_err(|e| self.failed(e))?;
+        // Nothing added: another session promoted it meanwhile, which a new statement sees.
+        let id = match added {
+            Some(row) => row.get(0),
+            None => self
+                .promoted(decision_id)?
+                .ok_or_else(|| Error::NotFound(format!("no decision with id '{decision_id}'")))?,
+        };
         self.guideline(id)
+    }
+
+    /// The guideline promoted from decision `decision_id`, if any.
+    fn promoted(&mut self, decision_id: &str) -> Result<Option<i64>> {
+        let statement = self.prepared("SELECT id FROM guidelines WHERE source_decision = $1")?;
+        Ok(self
+            .client
+            .query_opt(&statement, &[&decision_id])
+            .map_err(|e| self.failed(e))?
+            .map(|r| r.get(0)))
     }
 
     /// Replaces a guideline's text (the login's own entry; an SME or adjudicator: anyone's).

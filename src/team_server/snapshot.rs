@@ -3,15 +3,16 @@
 //! the local one, written once).
 //!
 //! Everything is read in one read-only `REPEATABLE READ` transaction (one moment of the server)
-//! through server-side cursors (portals), [`ROWS_PER_READ`] rows at a time, and each batch is
-//! merged into a new local database with the core's merge (items first, then the decision log
-//! in clock order, so a revert always follows what it reverts). Memory holds one batch, never
-//! the whole server. The file is written under a temporary name and linked into place at the
+//! through server-side cursors (portals), [`ROWS_PER_READ`] rows at a time, on a thread of its
+//! own, and each batch is merged into a new local database with the core's merge on the calling
+//! thread meanwhile (items first, then the decision log in clock order, so a revert always
+//! follows what it reverts). Memory holds a few batches, never the whole server. The file is written under a temporary name and linked into place at the
 //! end, so `out` is complete or absent; a cancel or an error leaves nothing.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use postgres::{IsolationLevel, Row, Transaction};
 
@@ -21,14 +22,14 @@ use super::{TeamServer, server_error};
 use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
 use crate::export::Progress;
-use crate::store::{MergeReport, NewItem, OverlapScope, Store, read_body};
+use crate::store::{MergeReport, NewItem, Store, read_body};
 use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, new_item_record};
 
 /// Rows fetched from a cursor per round trip, and merged into the snapshot per transaction.
 pub const ROWS_PER_READ: i32 = 1_000;
 
 /// A snapshot in a temporary folder, deleted with it when dropped: what an export reads on a
-/// team server.
+/// team server (see [`TeamServer::temporary_snapshot`]).
 pub struct TemporarySnapshot {
     _folder: tempfile::TempDir,
     path: PathBuf,
@@ -42,10 +43,10 @@ impl TemporarySnapshot {
 }
 
 impl TeamServer {
-    /// Writes the snapshot to `out`, which must not exist. Each domain's overlap is the
-    /// largest k of its items (a local database sets overlap per domain, not per item).
-    /// `on_progress` counts rows read (items, then events) of all there are; setting `cancel`
-    /// stops at the next batch with [`Error::Cancelled`], leaving no file.
+    /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
+    /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, then events) of all
+    /// there are; setting `cancel` stops at the next batch with [`Error::Cancelled`], leaving
+    /// no file.
     pub fn snapshot(
         &mut self,
         out: &Path,
@@ -69,37 +70,31 @@ impl TeamServer {
         ));
         let copied = Store::open(&partial)
             .and_then(|mut store| self.copy_into(&mut store, on_progress, cancel));
-        // A hard link, unlike a rename, never replaces a file that appeared at `out` meanwhile.
-        let placed = copied.and_then(|report| {
-            std::fs::hard_link(&partial, out)
-                .map_err(|e| match e.kind() {
-                    std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
-                        path: out.to_owned(),
-                    },
-                    _ => Error::io(out, e),
-                })
-                .map(|()| report)
-        });
+        let placed = copied.and_then(|report| place(&partial, out).map(|()| report));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
         }
         placed
     }
 
-    /// [`TeamServer::snapshot`] into a new temporary folder inside `near` (the folder an
-    /// export writes to, so the snapshot takes space where the user chose to write).
+    /// A snapshot in a new folder of the system's temporary directory, deleted when the
+    /// result is dropped (what an export reads): never next to the user's file, which may be
+    /// on a USB stick without hard links or a synced folder that would upload it.
     pub fn temporary_snapshot(
         &mut self,
-        near: &Path,
         on_progress: &mut dyn FnMut(Progress),
         cancel: &AtomicBool,
     ) -> Result<TemporarySnapshot> {
         let folder = tempfile::Builder::new()
-            .prefix(".vetted-snapshot-")
-            .tempdir_in(near)
-            .map_err(|e| Error::io(near, e))?;
+            .prefix("vetted-snapshot-")
+            .tempdir()
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let path = folder.path().join("snapshot.db");
-        self.snapshot(&path, on_progress, cancel)?;
+        // The folder is this run's own: the database is written in place, and the folder goes
+        // with everything in it on an error or a cancel.
+        let mut store = Store::open(&path)?;
+        self.copy_into(&mut store, on_progress, cancel)?;
+        drop(store);
         Ok(TemporarySnapshot {
             _folder: folder,
             path,
@@ -131,16 +126,12 @@ impl TeamServer {
         let total = (counted.get::<_, i64>(0) + counted.get::<_, i64>(1)) as u64;
         let mut done = 0u64;
         on_progress(Progress { done, total });
-        for r in tx
-            .query(
-                "SELECT domain, max(required_reviews) FROM items GROUP BY domain",
-                &[],
-            )
+        // Items awaiting adjudication at this moment: what a fresh copy gained. (Counted batch
+        // by batch, an item in conflict in one batch and settled in the next would count.)
+        let conflicts: i64 = tx
+            .query_one("SELECT count(*) FROM items WHERE review = 'conflict'", &[])
             .map_err(failed)?
-        {
-            let k: i32 = r.get(1);
-            store.set_overlap(&OverlapScope::Domain(r.get(0)), k as u32)?;
-        }
+            .get(0);
         let reject_reasons = tx
             .query(
                 "SELECT id, label FROM reject_reasons ORDER BY position",
@@ -155,63 +146,152 @@ impl TeamServer {
             .collect();
         let mut report = store.merge(&bundle(reject_reasons, Vec::new(), Vec::new()))?;
 
-        let items = tx
-            .bind(
-                "SELECT id, external_id, kind, domain, model, payload, vetting, metadata,
-                        content_hash
-                   FROM items ORDER BY id",
-                &[],
-            )
-            .map_err(failed)?;
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(Error::Cancelled);
-            }
-            let rows = tx.query_portal(&items, ROWS_PER_READ).map_err(failed)?;
-            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-                break;
-            };
-            let mut evidence = evidence_of(&mut tx, first.get(0), last.get(0)).map_err(failed)?;
-            let records = rows
-                .iter()
-                .map(|r| item_record(r, &mut evidence))
-                .collect::<Result<Vec<_>>>()?;
-            add(
-                &mut report,
-                store.merge(&bundle(Vec::new(), records, Vec::new()))?,
-            );
-            done += rows.len() as u64;
-            on_progress(Progress { done, total });
-        }
-
-        let decisions = tx
-            .bind(
-                "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
-                        d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
-                        d.pick
-                   FROM decisions d JOIN items i ON i.id = d.item_id
-                  ORDER BY d.clock, d.id",
-                &[],
-            )
-            .map_err(failed)?;
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(Error::Cancelled);
-            }
-            let rows = tx.query_portal(&decisions, ROWS_PER_READ).map_err(failed)?;
-            if rows.is_empty() {
-                break;
-            }
-            let events = rows.iter().map(bundle_decision).collect::<Result<_>>()?;
-            add(
-                &mut report,
-                store.merge(&bundle(Vec::new(), Vec::new(), events))?,
-            );
-            done += rows.len() as u64;
-            on_progress(Progress { done, total });
-        }
-        tx.commit().map_err(failed)?;
+        // The server reads the next batch while this thread merges the last one.
+        let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(|| read_batches(tx, &server, sender, cancel));
+            let merged = (|| {
+                for batch in &receiver {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
+                    let (rows, merged) = match batch {
+                        Batch::Items(items) => {
+                            let rows = items.len();
+                            let mut beyond_one: HashMap<u32, Vec<String>> = HashMap::new();
+                            let records = items
+                                .into_iter()
+                                .map(|(record, external_id, k)| {
+                                    if k > 1 {
+                                        beyond_one.entry(k).or_default().push(external_id);
+                                    }
+                                    record
+                                })
+                                .collect();
+                            let merged = store.merge(&bundle(Vec::new(), records, Vec::new()))?;
+                            for (k, ids) in beyond_one {
+                                store.keep_overlap(k, &ids)?;
+                            }
+                            (rows, merged)
+                        }
+                        Batch::Events(events) => (
+                            events.len(),
+                            store.merge(&bundle(Vec::new(), Vec::new(), events))?,
+                        ),
+                    };
+                    add(&mut report, merged);
+                    done += rows as u64;
+                    on_progress(Progress { done, total });
+                }
+                Ok(())
+            })();
+            // A merge that failed closes the channel, which stops the reader.
+            drop(receiver);
+            let read = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            merged.and(read)
+        })?;
+        report.conflicts = conflicts as usize;
         Ok(report)
+    }
+}
+
+/// What the reading thread hands over: a batch of items (as import records, with their
+/// external ids and required reviews) or of events.
+enum Batch {
+    Items(Vec<(serde_json::Value, String, u32)>),
+    Events(Vec<BundleDecision>),
+}
+
+/// Batches read ahead of the merge.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Reads every item (with its passages), then every event in clock order, through cursors, and
+/// sends them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
+/// Stops without an error of its own when the merging side has stopped (it says why).
+fn read_batches(
+    mut tx: Transaction<'_>,
+    server: &str,
+    sender: SyncSender<Batch>,
+    cancel: &AtomicBool,
+) -> Result<()> {
+    let failed = |e| server_error(server, e);
+    let items = tx
+        .bind(
+            "SELECT id, external_id, kind, domain, model, payload, vetting, metadata,
+                    content_hash, required_reviews
+               FROM items ORDER BY id",
+            &[],
+        )
+        .map_err(failed)?;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let rows = tx.query_portal(&items, ROWS_PER_READ).map_err(failed)?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            break;
+        };
+        let mut evidence = evidence_of(&mut tx, first.get(0), last.get(0)).map_err(failed)?;
+        let records = rows
+            .iter()
+            .map(|r| {
+                let k: i32 = r.get(9);
+                Ok((item_record(r, &mut evidence)?, r.get(1), k as u32))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if sender.send(Batch::Items(records)).is_err() {
+            return Ok(());
+        }
+    }
+    let decisions = tx
+        .bind(
+            "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
+                    d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
+                    d.pick
+               FROM decisions d JOIN items i ON i.id = d.item_id
+              ORDER BY d.clock, d.id COLLATE \"C\"",
+            &[],
+        )
+        .map_err(failed)?;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let rows = tx.query_portal(&decisions, ROWS_PER_READ).map_err(failed)?;
+        if rows.is_empty() {
+            break;
+        }
+        let events = rows.iter().map(bundle_decision).collect::<Result<_>>()?;
+        if sender.send(Batch::Events(events)).is_err() {
+            return Ok(());
+        }
+    }
+    tx.commit().map_err(failed)
+}
+
+/// Links the finished copy at `partial` to `out`. A hard link, unlike a rename, never replaces
+/// a file that appeared at `out` meanwhile; where the file system has none (FAT, exFAT, some
+/// network shares), an empty file created at `out` (which fails if one is there) is replaced.
+fn place(partial: &Path, out: &Path) -> Result<()> {
+    let taken = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
+            path: out.to_owned(),
+        },
+        _ => Error::io(out, e),
+    };
+    match std::fs::hard_link(partial, out) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(taken(e)),
+        Err(_) => {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(out)
+                .map_err(taken)?;
+            std::fs::rename(partial, out).map_err(|e| Error::io(out, e))
+        }
     }
 }
 

@@ -28,7 +28,9 @@ use vetted::team_server::{
 use vetted::window::{TeamSession, Window, window_title};
 use vetted::{ErrorCode, Store};
 
-use crate::support::{answer_line, answer_lines, new_database, postgres_server, temp_db};
+use crate::support::{
+    answer_line, answer_lines, new_database, postgres_server, relationship_line, temp_db,
+};
 
 /// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.
 struct Team {
@@ -1344,7 +1346,7 @@ fn local_to_server_to_snapshot_loses_nothing() {
     );
 }
 
-/// No temporary snapshot folder nor partial snapshot file is left in `dir`.
+/// No partial snapshot file (nor any other hidden file) is left in `dir`.
 fn assert_no_snapshot_left(dir: &std::path::Path) {
     let left: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -1427,7 +1429,27 @@ fn a_snapshot_streams_the_server_in_batches_and_a_cancel_leaves_nothing() {
     assert_no_snapshot_left(dir.path());
     approve(&mut server, "s-2").expect("the session still decides after a cancel");
 
-    // The app's export job: a temporary snapshot next to the file, exported, then deleted.
+    // What an export reads: a snapshot in a folder of its own, gone when it is dropped.
+    let temporary = server
+        .temporary_snapshot(&mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    let folder = temporary.path().parent().unwrap().to_owned();
+    assert_eq!(
+        Store::open(temporary.path())
+            .unwrap()
+            .item("s-2")
+            .unwrap()
+            .status,
+        ItemStatus::Approved,
+        "the temporary snapshot is one of now"
+    );
+    drop(temporary);
+    assert!(
+        !folder.exists(),
+        "the temporary snapshot goes with its folder"
+    );
+
+    // The app's export job: a temporary snapshot, exported, then deleted.
     let request = ExportRequest {
         format: Format::TrlSft,
         pii: PiiMode::Redact,
@@ -2143,7 +2165,7 @@ fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edit
     // A note becomes a guideline of its item's domain, linked to it, once.
     let (_, version) = ana.item_version("g-0").unwrap();
     let mut input = decision("g-0", version, ana.reviewer(), Action::Approve);
-    input.note = Some("  Revenue is in the 10-Q, not the press release. ".into());
+    input.note = Some("\n Revenue is in the 10-Q, not the press release.\n".into());
     let decided = ana.decide(&input, None).unwrap();
     let promoted = ana.promote_note(&decided.id).unwrap();
     assert_eq!(
@@ -2169,16 +2191,36 @@ fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edit
     let silent = approve(&mut ana, "g-1").unwrap();
     let err = ana.promote_note(&silent.id).unwrap_err();
     assert!(err.to_string().contains("has no note to promote"), "{err}");
-    // Blind review holds: ana has not reviewed blind-0, so she may not read the SME's note.
+    // Blind review holds: ana has not reviewed blind-0, so she may neither promote the SME's
+    // note nor read it once the SME promoted it, until she has reviewed the item herself.
     let (_, version) = sme.item_version("blind-0").unwrap();
     let mut input = decision("blind-0", version, sme.reviewer(), Action::Approve);
     input.note = Some("Checked against the annual report.".into());
     let hidden = sme.decide(&input, None).unwrap();
     let err = ana.promote_note(&hidden.id).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
-    assert_eq!(
-        sme.promote_note(&hidden.id).unwrap().source_item.as_deref(),
-        Some("blind-0")
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+    let blind = sme.promote_note(&hidden.id).unwrap();
+    assert_eq!(blind.source_item.as_deref(), Some("blind-0"));
+    let listed = |server: &mut TeamServer| -> Vec<i64> {
+        server
+            .guidelines("finance")
+            .unwrap()
+            .iter()
+            .map(|g| g.id)
+            .collect()
+    };
+    assert!(
+        listed(&mut sme).contains(&blind.id),
+        "the SME lists her note"
+    );
+    assert!(
+        !listed(&mut ana).contains(&blind.id),
+        "ana does not, before reviewing blind-0"
+    );
+    approve(&mut ana, "blind-0").unwrap();
+    assert!(
+        listed(&mut ana).contains(&blind.id),
+        "she does once she has"
     );
 
     // Raw SQL as the analyst: no forged author or link, no delete, no un-archiving.
@@ -2193,14 +2235,13 @@ fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edit
     ] {
         refused(&mut raw_ana, sql);
     }
-    let message = refused(
-        &mut raw_ana,
-        &format!(
-            "UPDATE guidelines SET archived = false WHERE id = {}",
-            first.id
-        ),
-    );
-    assert!(message.contains("is archived"), "{message}");
+    for change in ["archived = false", "body = 'changed'"] {
+        let message = refused(
+            &mut raw_ana,
+            &format!("UPDATE guidelines SET {change} WHERE id = {}", first.id),
+        );
+        assert!(message.contains("is archived"), "{change}: {message}");
+    }
     let stamped: String = raw_ana
         .query_one(
             "INSERT INTO guidelines (domain, body) VALUES ('finance', 'raw') RETURNING created_by",
@@ -2217,5 +2258,247 @@ fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edit
     assert!(
         message.contains("never deleted"),
         "the owner neither: {message}"
+    );
+    let message = refused(
+        &mut team.sql(),
+        "INSERT INTO vetted.guidelines (domain, body, source_item) VALUES ('finance', 'x', 1)",
+    );
+    assert!(
+        message.contains("only through a promoted note"),
+        "nor links an entry to an item by hand: {message}"
+    );
+}
+
+/// Copies every row of `table` from one Vetted schema to another, column by column as the
+/// target has them (columns the target lacks are left out), ids included.
+fn copy_rows(from: &mut Client, to: &mut Client, table: &str, order: &str) {
+    for row in from
+        .query(
+            &format!("SELECT row_to_json(t)::text FROM vetted.{table} t ORDER BY {order}"),
+            &[],
+        )
+        .unwrap()
+    {
+        let json: String = row.get(0);
+        to.execute(
+            &format!(
+                "INSERT INTO vetted.{table} OVERRIDING SYSTEM VALUE
+                 SELECT * FROM json_populate_record(NULL::vetted.{table}, $1::text::json)"
+            ),
+            &[&json],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_version_1_server_with_items_and_decisions_upgrades_to_the_current_schema() {
+    let Some(current) = Team::new("team_upgrade_now") else {
+        return;
+    };
+    let lines = [answer_lines("u", 3), vec![relationship_line("rel-1")]].concat();
+    current.import(&lines, 1);
+    let mut ana = TeamServer::connect(&current.reviewer("upana", Role::Analyst)).unwrap();
+    approve(&mut ana, "u-0").unwrap();
+    let (_, version) = ana.item_version("u-1").unwrap();
+    ana.decide(
+        &decision("u-1", version, ana.reviewer(), Action::Reject),
+        None,
+    )
+    .unwrap();
+    approve(&mut ana, "rel-1").unwrap();
+
+    // A server at version 1, as `team init` made it before 0002, holding the same rows.
+    let old = new_database(&postgres_server().unwrap(), "team_upgrade_old");
+    let mut sql = Client::connect(&old, NoTls).unwrap();
+    let (_, name, first) = vetted::team_server::MIGRATIONS[0];
+    sql.batch_execute(&format!(
+        "BEGIN;
+         CREATE SCHEMA vetted;
+         CREATE TABLE vetted.schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+                                                applied_at timestamptz NOT NULL DEFAULT now());
+         SET LOCAL search_path = vetted, pg_temp;
+         {first}
+         INSERT INTO schema_migrations (version, name) VALUES (1, '{name}');
+         COMMIT;"
+    ))
+    .unwrap();
+    let mut source = current.sql();
+    copy_rows(&mut source, &mut sql, "items", "id");
+    copy_rows(&mut source, &mut sql, "evidence", "item_id, position");
+    sql.batch_execute("BEGIN; SET LOCAL vetted.push = 'on';")
+        .unwrap();
+    copy_rows(&mut source, &mut sql, "decisions", "seq");
+    sql.batch_execute(
+        "COMMIT;
+         SELECT setval(pg_get_serial_sequence('vetted.items', 'id'), max(id)) FROM vetted.items;
+         SELECT setval(pg_get_serial_sequence('vetted.decisions', 'seq'), max(seq))
+           FROM vetted.decisions;",
+    )
+    .unwrap();
+
+    let (_, applied) = TeamServer::init(&old).unwrap();
+    assert_eq!(
+        applied,
+        vetted::team_server::MIGRATIONS.len() - 1,
+        "every later migration applies over the rows"
+    );
+    let upgraded = Team { admin: old };
+    let indexed = |sql: &mut Client| -> Vec<(String, String)> {
+        sql.query(
+            "SELECT external_id, search::text FROM vetted.items ORDER BY external_id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    assert_eq!(
+        indexed(&mut upgraded.sql()),
+        indexed(&mut current.sql()),
+        "the backfill indexes each older item exactly as an import indexes it now"
+    );
+    upgraded.assert_counts_kept("after the upgrade");
+    let counts = |team: &Team| -> Vec<(String, String, i64)> {
+        team.sql()
+            .query(
+                "SELECT status, review, items FROM vetted.item_counts() WHERE items <> 0
+                  ORDER BY 1, 2",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    };
+    assert_eq!(counts(&upgraded), counts(&current), "the same counts");
+
+    // The upgraded server works on: search, a decision, the counts.
+    let mut sme = TeamServer::connect(&upgraded.reviewer("upsme", Role::Sme)).unwrap();
+    let found: Vec<String> = sme
+        .search("customer_id", 10)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.external_id)
+        .collect();
+    assert_eq!(
+        found,
+        ["rel-1"],
+        "an older relationship is found by its fields"
+    );
+    approve(&mut sme, "u-2").unwrap();
+    upgraded.assert_counts_kept("after a decision on the upgraded server");
+}
+
+#[test]
+fn a_snapshot_keeps_each_items_overlap_and_every_outcome_across_batches() {
+    let Some(team) = Team::new("team_snapshot_log") else {
+        return;
+    };
+    // One domain, two overlaps: a local database sets overlap per domain, the server per item.
+    team.import(&answer_lines("m", ROWS_PER_READ as usize), 1);
+    team.import(&answer_lines("b", 2), 2);
+    let mut ana = TeamServer::connect(&team.reviewer("snapana", Role::Analyst)).unwrap();
+    let mut bo = TeamServer::connect(&team.reviewer("snapbo", Role::Analyst)).unwrap();
+    let mut adj = TeamServer::connect(&team.reviewer("snapadj", Role::Adjudicator)).unwrap();
+    // Events 1–996, then a conflict (997, 998), then 999 and 1000, which ends the first batch
+    // of events; the adjudication (1001) and an undo of event 1000 (1002) come in the second.
+    for i in 0..996 {
+        approve(&mut ana, &format!("m-{i}")).unwrap();
+    }
+    approve(&mut ana, "b-0").unwrap();
+    let (_, version) = bo.item_version("b-0").unwrap();
+    bo.decide(
+        &decision("b-0", version, bo.reviewer(), Action::Reject),
+        None,
+    )
+    .unwrap();
+    approve(&mut ana, "m-996").unwrap();
+    approve(&mut ana, "m-997").unwrap();
+    let (_, version) = adj.item_version("b-0").unwrap();
+    adj.adjudicate(
+        &decision("b-0", version, adj.reviewer(), Action::Approve),
+        None,
+    )
+    .unwrap();
+    let undone = ana
+        .undo(&uuid::Uuid::now_v7().to_string())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        undone.item, "m-997",
+        "the undo reverts the last event of the first batch"
+    );
+    approve(&mut ana, "b-1").unwrap(); // one of its two reviews: still open
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.db");
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    let report = admin
+        .snapshot(&out, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    assert_eq!(
+        (report.items_added, report.decisions_added, report.conflicts),
+        (ROWS_PER_READ as usize + 2, 1003, 0),
+        "every item and event; the conflict was settled"
+    );
+    let outcomes = |rows: Vec<(String, String, String)>| -> Vec<(String, String, String)> {
+        let mut rows = rows;
+        rows.sort();
+        rows
+    };
+    let server_outcomes = outcomes(
+        team.sql()
+            .query("SELECT external_id, status, review FROM vetted.items", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect(),
+    );
+    let in_snapshot = outcomes({
+        let conn = rusqlite::Connection::open(&out).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT external_id, status, review FROM items")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    });
+    assert_eq!(
+        in_snapshot, server_outcomes,
+        "every item's status and review state as on the server"
+    );
+
+    // An export from the server: 996 + m-996 approvals and the adjudicated b-0, not the undone
+    // m-997 nor b-1, which awaits its second review. (b-0 says what m-0 says: --no-dedup.)
+    let exported = dir.path().join("sft.jsonl");
+    let out = on_server(&team.admin)
+        .args(["export", "--format", "trl-sft", "--no-dedup", "--out"])
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = std::fs::read_to_string(&exported).unwrap().lines().count();
+    assert_eq!(
+        lines, 998,
+        "every settled approval, whatever its item's overlap"
+    );
+    // Refused before the server is read: the file is there and --force was not given.
+    let again = on_server(&team.admin)
+        .args(["export", "--format", "trl-sft", "--out"])
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success() && String::from_utf8_lossy(&again.stderr).contains("exists"),
+        "an existing file is refused: {}",
+        String::from_utf8_lossy(&again.stderr)
     );
 }

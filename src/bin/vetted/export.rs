@@ -137,23 +137,61 @@ fn parse_time(text: &str) -> std::result::Result<DateTime<Utc>, String> {
         .map_err(|_| format!("'{text}' is neither YYYY-MM-DD nor an RFC 3339 time"))
 }
 
-pub fn run(store: &Store, args: ExportArgs) -> Result<()> {
-    let format = match args.format {
-        FormatArg::OpenaiSft => Format::OpenaiSft,
-        FormatArg::OpenaiDpo => Format::OpenaiDpo,
-        FormatArg::TrlSft => Format::TrlSft,
-        FormatArg::TrlDpo => Format::TrlDpo,
-        FormatArg::TrlReward => Format::TrlReward,
-        FormatArg::TrlKto => Format::TrlKto,
-        FormatArg::Decisions => Format::Decisions,
-        FormatArg::DecisionsCsv => Format::DecisionsCsv,
-        FormatArg::VetterSft => Format::VetterSft,
-        FormatArg::ClaimsNli => Format::ClaimsNli,
-        FormatArg::VetterClaims => Format::VetterClaims,
-        FormatArg::Graph => return export_relations(store, RelationFormat::Graph, &args),
-        FormatArg::Dbt => return export_relations(store, RelationFormat::Dbt, &args),
+/// What `vetted export` writes: training data or the audit trail, or approved relationships.
+pub enum Planned {
+    Training(Box<ExportOptions>),
+    Relations {
+        format: RelationFormat,
+        out: PathBuf,
+        force: bool,
+    },
+}
+
+impl ExportArgs {
+    /// The export these arguments ask for, checked (options, an existing output without
+    /// --force) before anything is read: on a team server, reading takes minutes.
+    pub fn plan(self) -> Result<Planned> {
+        let format = match self.format {
+            FormatArg::OpenaiSft => Format::OpenaiSft,
+            FormatArg::OpenaiDpo => Format::OpenaiDpo,
+            FormatArg::TrlSft => Format::TrlSft,
+            FormatArg::TrlDpo => Format::TrlDpo,
+            FormatArg::TrlReward => Format::TrlReward,
+            FormatArg::TrlKto => Format::TrlKto,
+            FormatArg::Decisions => Format::Decisions,
+            FormatArg::DecisionsCsv => Format::DecisionsCsv,
+            FormatArg::VetterSft => Format::VetterSft,
+            FormatArg::ClaimsNli => Format::ClaimsNli,
+            FormatArg::VetterClaims => Format::VetterClaims,
+            FormatArg::Graph | FormatArg::Dbt => {
+                if !self.force && self.out.exists() {
+                    return Err(Error::AlreadyExists { path: self.out });
+                }
+                return Ok(Planned::Relations {
+                    format: match self.format {
+                        FormatArg::Graph => RelationFormat::Graph,
+                        _ => RelationFormat::Dbt,
+                    },
+                    out: self.out,
+                    force: self.force,
+                });
+            }
+        };
+        let options = options(format, self)?;
+        options.check()?;
+        Ok(Planned::Training(Box::new(options)))
+    }
+}
+
+pub fn run(store: &Store, planned: Planned) -> Result<()> {
+    let options = match planned {
+        Planned::Training(options) => *options,
+        Planned::Relations { format, out, force } => {
+            write_new_file(&out, &store.export_relations(format)?, force)?;
+            println!("wrote {}", out.display());
+            return Ok(());
+        }
     };
-    let options = options(format, args)?;
     let manifest = with_progress_bar("", |on_progress| {
         export(
             store,
@@ -221,20 +259,6 @@ pub fn with_progress_bar<T>(label: &str, work: impl FnOnce(&mut dyn FnMut(Progre
         bar.finish_and_clear();
     }
     result
-}
-
-impl ExportArgs {
-    /// The file the export writes (its companions go next to it).
-    pub fn out(&self) -> &std::path::Path {
-        &self.out
-    }
-}
-
-/// Approved relationships as a graph or dbt tests; the training options do not apply.
-fn export_relations(store: &Store, format: RelationFormat, args: &ExportArgs) -> Result<()> {
-    write_new_file(&args.out, &store.export_relations(format)?, args.force)?;
-    println!("wrote {}", args.out.display());
-    Ok(())
 }
 
 fn options(format: Format, args: ExportArgs) -> Result<ExportOptions> {

@@ -813,7 +813,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Align { command } => align::run(&mut store, command),
-        Command::Export(args) => export::run(&store, *args),
+        Command::Export(args) => export::run(&store, args.plan()?),
         Command::Guidelines { command } => guidelines::run(&mut store, command),
         Command::Claims { command } => claims::run(&mut store, command),
         Command::Forms { command } => forms::run(&mut store, command),

@@ -350,19 +350,16 @@ pub fn snapshot(url: &str, out: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// `export` on a server: the login's snapshot, read into a temporary folder next to the output
-/// (deleted afterwards), exported as from a local database.
+/// `export` on a server: the login's snapshot, read into a temporary folder (deleted
+/// afterwards) once the export's options are checked, exported as from a local database.
 pub fn export(url: &str, args: ExportArgs) -> Result<()> {
+    let planned = args.plan()?;
     let mut server = TeamServer::connect(url)?;
-    let folder = match args.out().parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
     let snapshot = with_progress_bar("reading the server ", |on_progress| {
-        server.temporary_snapshot(&folder, on_progress, crate::interrupt::cancel_flag())
+        server.temporary_snapshot(on_progress, crate::interrupt::cancel_flag())
     })?;
     let store = vetted::Store::open(snapshot.path())?;
-    crate::export::run(&store, args)
+    crate::export::run(&store, planned)
 }
 
 /// `sync merge BUNDLE` on a server, as its owner.
