@@ -5,7 +5,8 @@
 // server under the login; another reviewer's decision (the CLI, a second client) changes the
 // counts within seconds, announced by the server; a skip gives the item back; the next start
 // signs in with the kept password, the search box searches the server, G writes a guideline
-// there, and an export and a backup from the window read the server.
+// there, tags and the do-not-train mark land there, and an export and a backup from the window
+// read the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -195,6 +196,21 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       'the guideline is on the server, under the login');
     await screenshot(browser, 'team-server-guideline.png');
     await browser.keys('Escape'); // leaves the field: the keys are the queue's again
+
+    // Tags and the do-not-train mark are the server's too.
+    const shown = await selectedId(browser);
+    const annotated = `FROM vetted.items i JOIN vetted.%s ON x.item_id = i.id WHERE i.external_id = '${shown}'`;
+    await browser.$('[data-testid="tag-input"]').setValue('Needs Source');
+    await browser.keys('Enter');
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="tag"]')).length === 1, {
+      timeout: 10000, timeoutMsg: 'the tag shows once the server has it',
+    });
+    await browser.$('[data-testid="do-not-train"]').click();
+    await browser.waitUntil(async () => psql(owner, `SELECT x.marked_by ${annotated.replace('%s', 'do_not_train x')}`) === 'maria', {
+      timeout: 10000, timeoutMsg: 'the do-not-train mark is on the server, under the login',
+    });
+    assert.equal(psql(owner, `SELECT x.tag ${annotated.replace('%s', 'item_tags x')}`), 'needs source', 'the tag is on the server, normalized');
+    await browser.execute(() => document.activeElement?.blur());
 
     // Export from the server (Ctrl+Shift+E): maria's seven approvals and bob's rejection.
     await browser.keys(['Control', 'Shift', 'E']);

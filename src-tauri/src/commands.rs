@@ -529,26 +529,39 @@ pub fn reject_reasons(state: State<'_, AppState>) -> Result<Vec<RejectReason>> {
     state.store()?.reject_reasons()
 }
 
+/// Tags the item; its tags, sorted.
 #[tauri::command(async)]
 pub fn add_tag(
     state: State<'_, AppState>,
     external_id: String,
     tag: String,
 ) -> Result<Vec<String>> {
+    if let Some(tags) = state.on_team_server(|server| server.add_tag(&external_id, &tag)) {
+        return tags;
+    }
     state.store()?.add_tag(&external_id, &tag)
 }
 
+/// Takes a tag off the item; the tags left.
 #[tauri::command(async)]
 pub fn remove_tag(
     state: State<'_, AppState>,
     external_id: String,
     tag: String,
 ) -> Result<Vec<String>> {
+    if let Some(tags) = state.on_team_server(|server| server.remove_tag(&external_id, &tag)) {
+        return tags;
+    }
     state.store()?.remove_tag(&external_id, &tag)
 }
 
+/// Marks the item do-not-train or takes the mark off (on a team server: as the login; taking
+/// another's mark off is for SMEs and adjudicators).
 #[tauri::command(async)]
 pub fn set_do_not_train(state: State<'_, AppState>, external_id: String, flag: bool) -> Result<()> {
+    if let Some(done) = state.on_team_server(|server| server.set_do_not_train(&external_id, flag)) {
+        return done;
+    }
     state
         .store()?
         .set_do_not_train(&external_id, &state.reviewer(), flag)

@@ -64,6 +64,38 @@ impl Store {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Adds tags `(external id, tag)` in one transaction, as [`Store::add_tag`] adds one (a
+    /// snapshot copies a team server's tags this way).
+    pub fn keep_tags(&mut self, tags: &[(String, String)]) -> Result<()> {
+        let tags = tags
+            .iter()
+            .map(|(item, tag)| Ok((item, normalize_tag(tag)?)))
+            .collect::<Result<Vec<_>>>()?;
+        self.write(|tx| {
+            let mut add = tx
+                .prepare_cached("INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES (?1, ?2)")?;
+            for (item, tag) in &tags {
+                add.execute(params![item_id(tx, item)?, tag])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Marks items do-not-train `(external id, marked by, marked at)` in one transaction,
+    /// keeping who marked them and when (a snapshot copies a team server's marks this way).
+    pub fn keep_do_not_train(&mut self, marks: &[(String, String, String)]) -> Result<()> {
+        self.write(|tx| {
+            let mut mark = tx.prepare_cached(
+                "INSERT OR IGNORE INTO do_not_train (item_id, marked_by, marked_at)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (item, by, at) in marks {
+                mark.execute(params![item_id(tx, item)?, by, at])?;
+            }
+            Ok(())
+        })
+    }
 }
 
 pub(super) fn tags_of(conn: &Connection, item_id: i64) -> Result<Vec<String>> {
@@ -88,7 +120,8 @@ fn item_id(conn: &Connection, external_id: &str) -> Result<i64> {
         .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))
 }
 
-fn normalize_tag(tag: &str) -> Result<String> {
+/// `tag` trimmed and in lower case, or why it cannot be one.
+pub(crate) fn normalize_tag(tag: &str) -> Result<String> {
     let tag = tag.trim().to_lowercase();
     if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.chars().any(char::is_control) {
         return Err(Error::BadRequest(format!(

@@ -57,6 +57,7 @@ mod vetting;
 mod visibility;
 
 pub use alignment::{AlignmentResult, AlignmentRun, AlignmentStart};
+pub(crate) use annotations::normalize_tag;
 pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use assessments::Assessed;
 pub use batches::{BatchApproval, Reverted};

@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_guidelines",
         include_str!("../../migrations/postgres/0003_guidelines.sql"),
     ),
+    (
+        4,
+        "0004_annotations",
+        include_str!("../../migrations/postgres/0004_annotations.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

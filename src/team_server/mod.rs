@@ -15,6 +15,7 @@
 //!   other schemas too.
 
 mod address;
+mod annotations;
 mod decisions;
 mod fresh_import;
 mod guidelines;

@@ -5,7 +5,7 @@
 //! each load claims (see `leases`) and shows every item the server holds for this login (at
 //! most [`CLAIM_BATCH`]), in one page; the app loads it again when it runs low, which claims
 //! more. Every other tab browses the items in import order (or newest first) by status, review
-//! state, kind, domain, model and verdict, as do the counts. Tags, reviewer, confident-vetter
+//! state, kind, domain, model, verdict and tag, as do the counts. Reviewer, confident-vetter
 //! and the risk and likelihood orders are local-database filters only: asked for here, they are
 //! refused, never ignored.
 
@@ -25,33 +25,35 @@ use crate::team::Role;
 /// few items from the others until its leases run out.
 pub const CLAIM_BATCH: u32 = 10;
 
-/// The filter's criteria as SQL on `items`: `$1`–`$6` are kind, domain, model, verdict, status
-/// and review state (NULL: any).
+/// The filter's criteria as SQL on `items`: `$1`–`$5` are kind, domain, model, verdict and tag
+/// (NULL: any).
 macro_rules! criteria {
     () => {
         "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR domain = $2)
          AND ($3::text IS NULL OR model = $3)
-         AND ($4::text IS NULL OR vetting::jsonb ->> 'verdict' = $4)"
+         AND ($4::text IS NULL OR vetting::jsonb ->> 'verdict' = $4)
+         AND ($5::text IS NULL
+              OR EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = items.id AND t.tag = $5))"
     };
 }
 
-/// Items matching the criteria, the status and the review state, after the id `$7`.
+/// Items matching the criteria, the status `$6` and the review state `$7`, after the id `$8`.
 macro_rules! browse {
     ($order:literal, $after:literal) => {
         concat!(
             "SELECT id, external_id, kind, domain, model, title, status, vetting FROM items
               WHERE ",
             criteria!(),
-            " AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR review = $6) AND ",
+            " AND ($6::text IS NULL OR status = $6) AND ($7::text IS NULL OR review = $7) AND ",
             $after,
             " ORDER BY ",
             $order,
-            " LIMIT $8"
+            " LIMIT $9"
         )
     };
 }
-const OLDEST_FIRST: &str = browse!("id", "id > $7");
-const NEWEST_FIRST: &str = browse!("id DESC", "id < $7");
+const OLDEST_FIRST: &str = browse!("id", "id > $8");
+const NEWEST_FIRST: &str = browse!("id DESC", "id < $8");
 
 /// Every item by status, from the counts the server keeps (migration 0002): a few rows, however
 /// many items.
@@ -76,18 +78,20 @@ const ENTRY: &str = "SELECT id, external_id, kind, domain, model, title, status,
                         FROM items WHERE external_id = $1";
 
 const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload,
-                           i.vetting, i.metadata, i.created_at, i.updated_at, d.edited_payload
+                           i.vetting, i.metadata, i.created_at, i.updated_at, d.edited_payload,
+                           ARRAY(SELECT t.tag FROM item_tags t WHERE t.item_id = i.id
+                                  ORDER BY t.tag),
+                           EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)
                       FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
                      WHERE i.external_id = $1";
 
 const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
                          WHERE item_id = $1 ORDER BY position";
 
-/// The criteria a server filters by, as `$1`–`$4` (kind, domain, model, verdict); an error
-/// naming what only a local database filters by.
-fn criteria(filter: &QueueFilter) -> Result<[Option<String>; 4]> {
+/// The criteria a server filters by, as `$1`–`$5` (kind, domain, model, verdict, tag); an
+/// error naming what only a local database filters by.
+fn criteria(filter: &QueueFilter) -> Result<[Option<String>; 5]> {
     let local_only = [
-        (filter.tag.is_some(), "a tag"),
         (filter.reviewer.is_some(), "a reviewer"),
         (filter.vetter_confident.is_some(), "a confident vetter"),
         (
@@ -106,6 +110,7 @@ fn criteria(filter: &QueueFilter) -> Result<[Option<String>; 4]> {
         filter.domain.clone(),
         filter.model.clone(),
         filter.verdict.map(|v| enum_text(&v)),
+        filter.tag.clone(),
     ])
 }
 
@@ -117,9 +122,9 @@ impl TeamServer {
         after: Option<QueueCursor>,
         limit: u32,
     ) -> Result<QueuePage> {
-        let [kind, domain, model, verdict] = criteria(filter)?;
+        let [kind, domain, model, verdict, tag] = criteria(filter)?;
         if filter.awaiting.is_some() {
-            if [&kind, &domain, &model, &verdict]
+            if [&kind, &domain, &model, &verdict, &tag]
                 .iter()
                 .any(|c| c.is_some())
             {
@@ -158,7 +163,7 @@ impl TeamServer {
             .query(
                 &statement,
                 &[
-                    &kind, &domain, &model, &verdict, &status, &review, &from, &limit,
+                    &kind, &domain, &model, &verdict, &tag, &status, &review, &from, &limit,
                 ],
             )
             .map_err(|e| self.failed(e))?;
@@ -179,8 +184,8 @@ impl TeamServer {
     /// Items matching the filter's criteria by status (conflicts counted among the pending),
     /// as the local store counts them. Without criteria, read from the counts the server keeps.
     pub fn status_counts(&mut self, filter: &QueueFilter) -> Result<StatusCounts> {
-        let [kind, domain, model, verdict] = criteria(filter)?;
-        let rows = if [&kind, &domain, &model, &verdict]
+        let [kind, domain, model, verdict, tag] = criteria(filter)?;
+        let rows = if [&kind, &domain, &model, &verdict, &tag]
             .iter()
             .all(|c| c.is_none())
         {
@@ -189,7 +194,7 @@ impl TeamServer {
         } else {
             let statement = self.prepared(COUNTS)?;
             self.client
-                .query(&statement, &[&kind, &domain, &model, &verdict])
+                .query(&statement, &[&kind, &domain, &model, &verdict, &tag])
         }
         .map_err(|e| self.failed(e))?;
         let mut counts = StatusCounts::default();
@@ -218,8 +223,8 @@ impl TeamServer {
         Ok((read_entry(&row)?, row.get::<_, i32>(8) as u32))
     }
 
-    /// The filter bar's choices: the domains and models of the server's items (tags and
-    /// reviewers are local-database filters).
+    /// The filter bar's choices: the domains, models and tags of the server's items
+    /// (reviewers are a local-database filter).
     pub fn queue_facets(&mut self) -> Result<QueueFacets> {
         let distinct = |server: &mut TeamServer, sql: &'static str| -> Result<Vec<String>> {
             let statement = server.prepared(sql)?;
@@ -233,13 +238,13 @@ impl TeamServer {
             domains: distinct(self, "SELECT DISTINCT domain FROM items ORDER BY 1")?,
             models: distinct(self, "SELECT DISTINCT model FROM items ORDER BY 1")?,
             reviewers: Vec::new(),
-            tags: Vec::new(),
+            tags: self.all_tags()?,
         })
     }
 
     /// One item as a reviewer is shown it ([`crate::Store::item_shown`]): its evidence, the
     /// correction in force when the login may read it (blind review hides it until they
-    /// decided), the privacy findings and claims. Tags and do-not-train are local annotations.
+    /// decided), its tags and do-not-train mark, the privacy findings and claims.
     pub fn item_shown(&mut self, external_id: &str) -> Result<Item> {
         let statement = self.prepared(ITEM)?;
         let row = self
@@ -260,8 +265,8 @@ impl TeamServer {
             assessment: None,
             metadata: json_column(Some(row.get(8)))?.unwrap_or_default(),
             latest_edit: json_column::<EditedContent>(row.get(11))?,
-            tags: Vec::new(),
-            do_not_train: false,
+            tags: row.get(12),
+            do_not_train: row.get(13),
             sensitive: Vec::new(),
             claims: Vec::new(),
             created_at: time(9)?,

@@ -119,11 +119,12 @@ impl TeamServer {
             .map_err(failed)?;
         let counted = tx
             .query_one(
-                "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM decisions)",
+                "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM decisions)
+                        + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)",
                 &[],
             )
             .map_err(failed)?;
-        let total = (counted.get::<_, i64>(0) + counted.get::<_, i64>(1)) as u64;
+        let total = counted.get::<_, i64>(0) as u64;
         let mut done = 0u64;
         on_progress(Progress { done, total });
         // Items awaiting adjudication at this moment: what a fresh copy gained. (Counted batch
@@ -178,6 +179,14 @@ impl TeamServer {
                             events.len(),
                             store.merge(&bundle(Vec::new(), Vec::new(), events))?,
                         ),
+                        Batch::Tags(tags) => {
+                            store.keep_tags(&tags)?;
+                            (tags.len(), MergeReport::default())
+                        }
+                        Batch::DoNotTrain(marks) => {
+                            store.keep_do_not_train(&marks)?;
+                            (marks.len(), MergeReport::default())
+                        }
                     };
                     add(&mut report, merged);
                     done += rows as u64;
@@ -198,17 +207,21 @@ impl TeamServer {
 }
 
 /// What the reading thread hands over: a batch of items (as import records, with their
-/// external ids and required reviews) or of events.
+/// external ids and required reviews), of events, of tags `(item, tag)` or of do-not-train
+/// marks `(item, marked by, marked at)`.
 enum Batch {
     Items(Vec<(serde_json::Value, String, u32)>),
     Events(Vec<BundleDecision>),
+    Tags(Vec<(String, String)>),
+    DoNotTrain(Vec<(String, String, String)>),
 }
 
 /// Batches read ahead of the merge.
 const BATCHES_IN_FLIGHT: usize = 2;
 
-/// Reads every item (with its passages), then every event in clock order, through cursors, and
-/// sends them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
+/// Reads every item (with its passages), then every event in clock order, then the tags and
+/// do-not-train marks, through cursors, and sends them in batches of [`ROWS_PER_READ`]; commits
+/// the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
     mut tx: Transaction<'_>,
@@ -266,6 +279,39 @@ fn read_batches(
         let events = rows.iter().map(bundle_decision).collect::<Result<_>>()?;
         if sender.send(Batch::Events(events)).is_err() {
             return Ok(());
+        }
+    }
+    let annotations: [(&str, fn(&[Row]) -> Batch); 2] = [
+        (
+            "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
+              ORDER BY t.item_id, t.tag",
+            |rows| Batch::Tags(rows.iter().map(|r| (r.get(0), r.get(1))).collect()),
+        ),
+        (
+            "SELECT i.external_id, n.marked_by, n.marked_at
+               FROM do_not_train n JOIN items i ON i.id = n.item_id ORDER BY n.item_id",
+            |rows| {
+                Batch::DoNotTrain(
+                    rows.iter()
+                        .map(|r| (r.get(0), r.get(1), r.get(2)))
+                        .collect(),
+                )
+            },
+        ),
+    ];
+    for (sql, batch) in annotations {
+        let portal = tx.bind(sql, &[]).map_err(failed)?;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            let rows = tx.query_portal(&portal, ROWS_PER_READ).map_err(failed)?;
+            if rows.is_empty() {
+                break;
+            }
+            if sender.send(batch(&rows)).is_err() {
+                return Ok(());
+            }
         }
     }
     tx.commit().map_err(failed)

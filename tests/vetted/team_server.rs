@@ -1836,13 +1836,13 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
         StatusCounts::default(),
         "the counts follow the filter's criteria"
     );
-    let tagged = QueueFilter {
-        tag: Some("urgent".into()),
+    let by_reviewer = QueueFilter {
+        reviewer: Some("bob".into()),
         ..QueueFilter::default()
     };
-    let refused = maria.queue_page(&tagged, None, 50).unwrap_err();
+    let refused = maria.queue_page(&by_reviewer, None, 50).unwrap_err();
     assert!(
-        refused.code() == ErrorCode::BadRequest && refused.to_string().contains("tag"),
+        refused.code() == ErrorCode::BadRequest && refused.to_string().contains("a reviewer"),
         "a filter only a local database applies is refused, never ignored: {refused}"
     );
     let filtered_pending = QueueFilter {
@@ -2500,5 +2500,127 @@ fn a_snapshot_keeps_each_items_overlap_and_every_outcome_across_batches() {
         !again.status.success() && String::from_utf8_lossy(&again.stderr).contains("exists"),
         "an existing file is refused: {}",
         String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+#[test]
+fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
+    let Some(team) = Team::new("team_annotations") else {
+        return;
+    };
+    team.import(&answer_lines("a", 3), 1);
+    let ana_url = team.reviewer("annana", Role::Analyst);
+    let mut ana = TeamServer::connect(&ana_url).unwrap();
+    let mut bo = TeamServer::connect(&team.reviewer("annbo", Role::Analyst)).unwrap();
+    let mut sme = TeamServer::connect(&team.reviewer("annsme", Role::Sme)).unwrap();
+
+    // Tags: normalized as locally, shared by everyone, a filter of the queue and the counts.
+    assert_eq!(ana.add_tag("a-0", "  Tricky ").unwrap(), ["tricky"]);
+    assert_eq!(
+        bo.add_tag("a-0", "tricky").unwrap(),
+        ["tricky"],
+        "twice is once"
+    );
+    assert_eq!(bo.add_tag("a-2", "scratch").unwrap(), ["scratch"]);
+    assert_eq!(
+        ana.remove_tag("a-2", "Scratch").unwrap(),
+        Vec::<String>::new()
+    );
+    let err = ana.add_tag("a-1", " ").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BadRequest, "{err}");
+    let err = ana.add_tag("nope", "x").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+    assert_eq!(bo.queue_facets().unwrap().tags, ["tricky"]);
+    let tricky = QueueFilter {
+        tag: Some("tricky".into()),
+        ..QueueFilter::default()
+    };
+    let page = bo.queue_page(&tricky, None, 50).unwrap();
+    let listed: Vec<&str> = page
+        .entries
+        .iter()
+        .map(|e| e.external_id.as_str())
+        .collect();
+    assert_eq!(listed, ["a-0"], "the tag filters the queue");
+    assert_eq!(
+        bo.status_counts(&tricky).unwrap().pending,
+        1,
+        "and the counts"
+    );
+    assert_eq!(bo.item_shown("a-0").unwrap().tags, ["tricky"]);
+
+    // Do-not-train: anyone marks; only the marker, an SME or an adjudicator takes it off.
+    ana.set_do_not_train("a-1", true).unwrap();
+    ana.set_do_not_train("a-1", true).unwrap();
+    assert!(
+        bo.item_shown("a-1").unwrap().do_not_train,
+        "everyone sees the mark"
+    );
+    let err = bo.set_do_not_train("a-1", false).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert!(err.to_string().contains("marked do-not-train by"), "{err}");
+    sme.set_do_not_train("a-1", false).unwrap();
+    assert!(
+        !bo.item_shown("a-1").unwrap().do_not_train,
+        "the SME took it off"
+    );
+    bo.set_do_not_train("a-1", true).unwrap();
+    bo.set_do_not_train("a-1", false).unwrap();
+    ana.set_do_not_train("a-1", true).unwrap();
+
+    // Raw SQL as the analyst: no forged marker, no rewritten mark, no malformed tag.
+    let mut raw_ana = raw(&ana_url);
+    for sql in [
+        "INSERT INTO do_not_train (item_id, marked_by) SELECT id, 'someone' FROM items LIMIT 1",
+        "UPDATE do_not_train SET marked_by = 'someone'",
+        "INSERT INTO item_tags (item_id, tag) SELECT id, 'Upper' FROM items LIMIT 1",
+        "INSERT INTO item_tags (item_id, tag) SELECT id, ' padded' FROM items LIMIT 1",
+    ] {
+        refused(&mut raw_ana, sql);
+    }
+    let marker: String = raw_ana
+        .query_one("SELECT marked_by FROM do_not_train", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(marker, ana.reviewer(), "stamped with the login");
+
+    // An export from the server leaves the marked item out and filters by tag.
+    for item in ["a-0", "a-1", "a-2"] {
+        approve(&mut sme, item).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let export = |name: &str, extra: &[&str]| -> Vec<String> {
+        let path = dir.path().join(name);
+        let out = on_server(&team.admin)
+            .args(["export", "--format", "trl-sft", "--out"])
+            .arg(&path)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(dir.path().join(name.replace(".jsonl", ".sidecar.jsonl")))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["item"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        export("all.jsonl", &[]),
+        ["a-0", "a-2"],
+        "a-1 is do-not-train"
+    );
+    assert_eq!(
+        export("tricky.jsonl", &["--tag", "tricky"]),
+        ["a-0"],
+        "the tag filter"
     );
 }

@@ -1,0 +1,40 @@
+-- Item annotations, as on a local database (SQLite migration 0005): tags, and the do-not-train
+-- mark that keeps an item out of every training export. Mutable state, never part of the
+-- decision log; a snapshot (and so an export from the server) carries both.
+--
+-- What the server enforces:
+-- - every reviewer reads them and tags or untags any item (tags are the team's shared
+--   vocabulary); a tag is 1–64 printable characters, trimmed and in lower case;
+-- - every reviewer marks an item do-not-train, stamped with the login and the server's time;
+--   only the one who marked it, an SME or an adjudicator takes the mark off (it keeps data out
+--   of training: taking it off is the riskier direction). Nobody rewrites a mark.
+
+CREATE TABLE item_tags (
+    item_id bigint NOT NULL REFERENCES items (id),
+    tag     text   NOT NULL CHECK (length(tag) BETWEEN 1 AND 64 AND tag = lower(btrim(tag))
+                                   AND tag !~ '[[:cntrl:]]'),
+    PRIMARY KEY (item_id, tag)
+);
+
+CREATE INDEX item_tags_by_tag ON item_tags (tag, item_id);
+
+CREATE TABLE do_not_train (
+    item_id   bigint PRIMARY KEY REFERENCES items (id),
+    -- Reviewers may insert only `item_id` (column grants): these defaults always apply to them.
+    marked_by text   NOT NULL DEFAULT session_user,
+    marked_at text   NOT NULL DEFAULT now_text()
+);
+
+ALTER TABLE do_not_train ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY do_not_train_read ON do_not_train FOR SELECT USING (true);
+CREATE POLICY do_not_train_mark ON do_not_train FOR INSERT WITH CHECK (marked_by = session_user);
+CREATE POLICY do_not_train_unmark ON do_not_train FOR DELETE
+    USING (marked_by = session_user
+           OR (SELECT is_member('vetted_sme'))
+           OR (SELECT is_member('vetted_adjudicator')));
+
+REVOKE ALL ON item_tags, do_not_train FROM PUBLIC;
+GRANT SELECT, INSERT, DELETE ON item_tags TO vetted_reviewer;
+GRANT SELECT, DELETE ON do_not_train TO vetted_reviewer;
+GRANT INSERT (item_id) ON do_not_train TO vetted_reviewer;
