@@ -22,12 +22,16 @@ CREATE TABLE guidelines (
     created_at      text    NOT NULL,
     updated_by      text    NOT NULL,
     updated_at      text    NOT NULL,
-    archived        boolean NOT NULL DEFAULT false
+    archived        boolean NOT NULL DEFAULT false,
+    -- An entry pushed from a local database (`team push`): its author, creation time, domain
+    -- and local id, so pushing again finds it. NULL for entries written on the server.
+    origin          text
 );
 
 CREATE INDEX guidelines_by_domain ON guidelines (domain, archived, id);
 CREATE UNIQUE INDEX guidelines_by_source_decision ON guidelines (source_decision)
     WHERE source_decision IS NOT NULL;
+CREATE UNIQUE INDEX guidelines_by_origin ON guidelines (origin) WHERE origin IS NOT NULL;
 
 -- Runs as the caller, so a promoted note is read under the caller's row-level security.
 CREATE FUNCTION stamp_guideline() RETURNS trigger LANGUAGE plpgsql
@@ -35,6 +39,10 @@ SET search_path = vetted, pg_temp AS $$
 DECLARE
     note_text text;
 BEGIN
+    -- `vetted team push`: the schema's owner copies a local database's entries as they are.
+    IF pushing() THEN
+        RETURN NEW;
+    END IF;
     IF TG_OP = 'UPDATE' THEN
         IF OLD.archived THEN
             RAISE EXCEPTION 'guideline % is archived; add a new one instead', OLD.id
@@ -103,6 +111,8 @@ CREATE POLICY guidelines_edit ON guidelines FOR UPDATE
 
 REVOKE ALL ON guidelines FROM PUBLIC;
 REVOKE ALL ON FUNCTION stamp_guideline(), refuse_guideline_delete() FROM PUBLIC;
+-- The stamp trigger runs as the caller and asks whether this is a push (always false for them).
+GRANT EXECUTE ON FUNCTION pushing() TO vetted_reviewer;
 GRANT SELECT ON guidelines TO vetted_reviewer;
 GRANT INSERT (domain, body, source_decision) ON guidelines TO vetted_reviewer;
 GRANT UPDATE (body, archived) ON guidelines TO vetted_reviewer;

@@ -65,6 +65,27 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every tag of every item as `(external id, tag)`, in item order: what `team push`
+    /// copies onto a team server.
+    pub fn every_tag(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
+             ORDER BY t.item_id, t.tag",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every do-not-train mark as `(external id, marked by, marked at)`, in item order.
+    pub fn every_do_not_train(&self) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.external_id, n.marked_by, n.marked_at
+               FROM do_not_train n JOIN items i ON i.id = n.item_id ORDER BY n.item_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Adds tags `(external id, tag)` in one transaction, as [`Store::add_tag`] adds one (a
     /// snapshot copies a team server's tags this way).
     pub fn keep_tags(&mut self, tags: &[(String, String)]) -> Result<()> {

@@ -45,6 +45,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every guideline, archived ones too (`true`), oldest first: what `team push` copies.
+    pub fn every_guideline(&self) -> Result<Vec<(Guideline, bool)>> {
+        let archived: std::collections::HashSet<i64> = self
+            .conn
+            .prepare("SELECT id FROM guidelines WHERE archived = 1")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} ORDER BY g.id"))?;
+        let rows = stmt.query_map([], read)?;
+        rows.map(|g| {
+            let g = g?;
+            let gone = archived.contains(&g.id);
+            Ok((g, gone))
+        })
+        .collect()
+    }
+
     /// Adds a guideline to `domain`.
     pub fn add_guideline(&mut self, domain: &str, body: &str, author: &str) -> Result<Guideline> {
         let domain = domain.trim();

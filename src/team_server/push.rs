@@ -1,4 +1,5 @@
-//! `vetted team push LOCAL.db` (a local database's items and decision log) and `vetted --db
+//! `vetted team push LOCAL.db` (a local database's items, decision log, tags, do-not-train
+//! marks and guidelines) and `vetted --db
 //! postgres://… sync merge BUNDLE` (an offline laptop's sync bundle) onto the team server, in
 //! one transaction, idempotently (items by external id and content, events by id).
 //!
@@ -19,7 +20,7 @@ use crate::domain::ItemKind;
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, parse_record};
-use crate::store::{NewItem, Picking, PreparedItem, Since, check_pick, read_body};
+use crate::store::{Guideline, NewItem, Picking, PreparedItem, Since, check_pick, read_body};
 use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, item_record, read_bundle};
 
 /// Ids asked about per query.
@@ -35,6 +36,18 @@ pub struct PushReport {
     /// Review form answers, claim verdicts and bulk-approval batches the events carried, which
     /// the server does not hold yet (they stay in the local database).
     pub not_pushed: usize,
+    /// Tags, do-not-train marks and guidelines the server gained (or guidelines it had in an
+    /// older version).
+    pub annotations: usize,
+}
+
+/// What a local database holds beside its items and log: tags `(item, tag)`, do-not-train
+/// marks `(item, marked by, marked at)` and guidelines (archived ones too).
+#[derive(Default)]
+struct Annotations {
+    tags: Vec<(String, String)>,
+    marks: Vec<(String, String, String)>,
+    guidelines: Vec<(Guideline, bool)>,
 }
 
 impl TeamServer {
@@ -45,7 +58,12 @@ impl TeamServer {
         let bundle = database.store().bundle(&Since::All)?;
         let items = database.store().items_with_overlap()?;
         let ids = items.iter().map(|(id, _)| id.clone()).collect();
-        self.record_verbatim(local, ids, &bundle, move |emit| {
+        let annotations = Annotations {
+            tags: database.store().every_tag()?,
+            marks: database.store().every_do_not_train()?,
+            guidelines: database.store().every_guideline()?,
+        };
+        self.record_verbatim(local, ids, &bundle, &annotations, move |emit| {
             for (id, reviews) in items {
                 let item = database.store().item(&id)?;
                 let item = parse_record(item_record(&item)).map_err(|problems| {
@@ -79,7 +97,7 @@ impl TeamServer {
             .iter()
             .filter_map(|r| r.get("id")?.as_str().map(str::to_owned))
             .collect();
-        self.record_verbatim(path, ids, &bundle, move |emit| {
+        self.record_verbatim(path, ids, &bundle, &Annotations::default(), move |emit| {
             for (i, record) in records.into_iter().enumerate() {
                 let item = parse_record(record).map_err(|problems| {
                     Error::BadRequest(format!("items[{i}]: {}", problems.join("; ")))
@@ -90,14 +108,15 @@ impl TeamServer {
         })
     }
 
-    /// Records the items `items` yields (those the server lacks; `ids` are theirs) and the
-    /// bundle's events verbatim, in one transaction as the schema's owner, then recomputes the
-    /// projection of every item an event touched.
+    /// Records the items `items` yields (those the server lacks; `ids` are theirs), the
+    /// bundle's events and the annotations verbatim, in one transaction as the schema's owner,
+    /// then recomputes the projection of every item an event touched.
     fn record_verbatim<F>(
         &mut self,
         source: &Path,
         ids: Vec<String>,
         bundle: &Bundle,
+        annotations: &Annotations,
         items: F,
     ) -> Result<PushReport>
     where
@@ -281,14 +300,67 @@ impl TeamServer {
                 .map_err(failed)?;
             LockedItem::read(&row)?.project(&mut tx, &statements, &server)?;
         }
+        let annotated = record_annotations(&mut tx, annotations).map_err(failed)?;
         tx.commit().map_err(failed)?;
         Ok(PushReport {
             items: report,
             events,
             already_there: known.len(),
             not_pushed,
+            annotations: annotated,
         })
     }
+}
+
+/// Records the tags, marks and guidelines the server lacks, as they are (who and when
+/// included); a guideline pushed before (the same origin: author, creation time, domain and
+/// local id) and updated since takes the local text and state. Returns how many changed.
+fn record_annotations(
+    tx: &mut postgres::Transaction<'_>,
+    annotations: &Annotations,
+) -> std::result::Result<usize, postgres::Error> {
+    let mut changed = 0;
+    for (item, tag) in &annotations.tags {
+        changed += tx.execute(
+            "INSERT INTO item_tags (item_id, tag) SELECT id, $2 FROM items WHERE external_id = $1
+             ON CONFLICT DO NOTHING",
+            &[item, tag],
+        )?;
+    }
+    for (item, by, at) in &annotations.marks {
+        changed += tx.execute(
+            "INSERT INTO do_not_train (item_id, marked_by, marked_at)
+             SELECT id, $2, $3 FROM items WHERE external_id = $1 ON CONFLICT DO NOTHING",
+            &[item, by, at],
+        )?;
+    }
+    let time =
+        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    for (g, archived) in &annotations.guidelines {
+        changed += tx.execute(
+            "INSERT INTO guidelines (domain, body, source_item, source_decision, created_by,
+                                     created_at, updated_by, updated_at, archived, origin)
+             VALUES ($1, $2, (SELECT id FROM items WHERE external_id = $3), $4, $5, $6, $7, $8,
+                     $9, concat_ws(' ', $5::text, $6::text, $1::text, $10::bigint))
+             ON CONFLICT (origin) WHERE origin IS NOT NULL DO UPDATE
+                SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by,
+                    updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived
+              WHERE guidelines.updated_at < EXCLUDED.updated_at",
+            &[
+                &g.domain,
+                &g.body,
+                &g.source_item,
+                &g.source_decision,
+                &g.created_by,
+                &time(&g.created_at),
+                &g.updated_by,
+                &time(&g.updated_at),
+                archived,
+                &g.id,
+            ],
+        )?;
+    }
+    Ok(changed as usize)
 }
 
 /// The content hash of each of `ids` the server holds.

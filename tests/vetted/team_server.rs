@@ -1126,14 +1126,68 @@ fn a_pushed_local_database_keeps_its_log_and_pushing_again_adds_nothing() {
         .undo(&uuid::Uuid::now_v7().to_string(), "rita")
         .unwrap()
         .expect("rita's reject of p-2 is undone");
+    // Annotations and guidelines: a tag, a mark, a guideline, a promoted note, an archived one.
+    store.add_tag("p-0", "Tricky").unwrap();
+    store.set_do_not_train("p-3", "rita", true).unwrap();
+    store
+        .add_guideline("finance", "Cite the filing.", "rita")
+        .unwrap();
+    let p3 = store.item("p-3").unwrap().version;
+    let mut noted = decision("p-3", p3, "sam", Action::NeedsSme);
+    noted.note = Some("Q3 means the fiscal quarter.".into());
+    let noted = store.decide(&noted).unwrap();
+    store.promote_note(&noted.id, "sam").unwrap();
+    let gone = store
+        .add_guideline("finance", "An old rule.", "sam")
+        .unwrap();
+    store.archive_guideline(gone.id, "sam").unwrap();
     drop(store);
 
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
     let report = admin.push(&local.path).unwrap();
     assert_eq!(
-        (report.items.new, report.events),
-        (4, 6),
-        "every item and event: {report:?}"
+        (report.items.new, report.events, report.annotations),
+        (4, 7, 5),
+        "every item, event, tag, mark and guideline: {report:?}"
+    );
+    let mut sql = team.sql();
+    let rows = |sql: &mut Client, query: &str| -> Vec<String> {
+        sql.query(query, &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(
+        rows(
+            &mut sql,
+            "SELECT i.external_id || ' ' || t.tag FROM vetted.item_tags t
+               JOIN vetted.items i ON i.id = t.item_id"
+        ),
+        ["p-0 tricky"]
+    );
+    assert_eq!(
+        rows(
+            &mut sql,
+            "SELECT i.external_id || ' ' || n.marked_by FROM vetted.do_not_train n
+               JOIN vetted.items i ON i.id = n.item_id"
+        ),
+        ["p-3 rita"],
+        "the mark keeps who set it"
+    );
+    assert_eq!(
+        rows(
+            &mut sql,
+            "SELECT concat_ws(' | ', g.created_by, g.body, i.external_id, g.archived::text)
+               FROM vetted.guidelines g LEFT JOIN vetted.items i ON i.id = g.source_item
+              ORDER BY g.id"
+        ),
+        [
+            "rita | Cite the filing. | false",
+            "sam | Q3 means the fiscal quarter. | p-3 | false",
+            "sam | An old rule. | true",
+        ],
+        "the guidelines keep their authors, links and state"
     );
     let store = local.open();
     for item in ["p-0", "p-1", "p-2", "p-3"] {
@@ -1156,7 +1210,6 @@ fn a_pushed_local_database_keeps_its_log_and_pushing_again_adds_nothing() {
             "{item}: the same log, in the same order, with the same ids"
         );
     }
-    let mut sql = team.sql();
     for item in ["p-0", "p-1", "p-2", "p-3"] {
         let local_item = store.item(item).unwrap();
         let row = sql
@@ -1186,8 +1239,24 @@ fn a_pushed_local_database_keeps_its_log_and_pushing_again_adds_nothing() {
             again.events,
             again.already_there
         ),
-        (0, 4, 0, 6),
+        (0, 4, 0, 7),
         "pushing again adds nothing"
+    );
+    assert_eq!(again.annotations, 0, "nor annotations");
+    // A guideline edited locally since takes its new text on the next push.
+    let mut store = local.open();
+    let first = store.guidelines("finance").unwrap()[0].clone();
+    store
+        .update_guideline(first.id, "Cite the 10-Q filing.", "sam")
+        .unwrap();
+    drop(store);
+    assert_eq!(admin.push(&local.path).unwrap().annotations, 1);
+    assert_eq!(
+        rows(
+            &mut sql,
+            "SELECT body || ' by ' || updated_by FROM vetted.guidelines WHERE created_by = 'rita'"
+        ),
+        ["Cite the 10-Q filing. by sam"]
     );
     // An item the server holds with other content refuses the whole push.
     let other = temp_db();
@@ -1254,6 +1323,8 @@ fn local_to_server_to_snapshot_loses_nothing() {
     store
         .undo(&uuid::Uuid::now_v7().to_string(), "rita")
         .unwrap();
+    store.add_tag("r-0", "gold").unwrap();
+    store.set_do_not_train("r-3", "rita", true).unwrap();
     drop(store);
 
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
@@ -1275,6 +1346,16 @@ fn local_to_server_to_snapshot_loses_nothing() {
         String::from_utf8_lossy(&out.stdout)
     );
     let (original, copy) = (local.open(), Store::open(&snapshot).unwrap());
+    assert_eq!(
+        copy.every_tag().unwrap(),
+        original.every_tag().unwrap(),
+        "the tags"
+    );
+    assert_eq!(
+        copy.every_do_not_train().unwrap(),
+        original.every_do_not_train().unwrap(),
+        "the do-not-train marks, with who set them and when"
+    );
     // Everything but `item_version`, which a merge (sync or snapshot) records as of the merge:
     // bundles do not carry it.
     let log = |store: &Store, item: &str| -> Vec<Decision> {

@@ -379,6 +379,12 @@ fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
         report.events,
         report.already_there
     );
+    if report.annotations > 0 {
+        println!(
+            "tags, do-not-train marks and guidelines: {} new or newer",
+            report.annotations
+        );
+    }
     if report.not_pushed > 0 {
         println!(
             "{} form answers, claim verdicts or batch marks stay local: the team server does \
