@@ -216,6 +216,9 @@ enum Batch {
     DoNotTrain(Vec<(String, String, String)>),
 }
 
+/// A query of annotations, and how its rows become a batch.
+type AnnotationRead = (&'static str, fn(&[Row]) -> Batch);
+
 /// Batches read ahead of the merge.
 const BATCHES_IN_FLIGHT: usize = 2;
 
@@ -281,7 +284,7 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [(&str, fn(&[Row]) -> Batch); 2] = [
+    let annotations: [AnnotationRead; 2] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag",
