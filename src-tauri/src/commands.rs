@@ -1022,7 +1022,8 @@ pub fn connect_team_server(
     }
     refuse_while_jobs_run(&state)?;
     // Signed in before the window is locked: it can take seconds (the server, the keyring).
-    let session = off_runtime(|| TeamSession::sign_in(&address, password.and_then(ApiKey::new)))?;
+    let session =
+        off_runtime(|| TeamSession::sign_in(&address, password.and_then(ApiKey::verbatim)))?;
     let mut keyring_problem = None;
     let window = switch_to(&app, &state, |window| {
         keyring_problem = window.open_team_server(session);

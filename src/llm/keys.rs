@@ -48,14 +48,25 @@ impl<'a> KeyLookup<'a> {
     /// The key and where it came from. A keyring that cannot be reached is not an error here
     /// (local servers need no key); it is reported in the source so the UI can say so.
     pub fn resolve(&self) -> (Option<ApiKey>, KeySource) {
-        if let Some(key) = ApiKey::from_env(self.env_var) {
+        self.resolve_with(ApiKey::new)
+    }
+
+    /// A database password, looked up like a key but taken as it is (see
+    /// [`ApiKey::verbatim`]): a password may begin or end with spaces.
+    pub fn resolve_password(&self) -> Option<ApiKey> {
+        self.resolve_with(ApiKey::verbatim).0
+    }
+
+    /// [`KeyLookup::resolve`], each value found made a secret by `make`.
+    fn resolve_with(&self, make: fn(String) -> Option<ApiKey>) -> (Option<ApiKey>, KeySource) {
+        if let Some(key) = std::env::var(self.env_var).ok().and_then(make) {
             let var = self.env_var.to_owned();
             return (Some(key), KeySource::Env { var });
         }
         let Some(provider) = self.keyring_entry else {
             return (None, KeySource::Missing);
         };
-        match entry(provider, "read").and_then(|e| read(&e, provider)) {
+        match entry(provider, "read").and_then(|e| read(&e, provider, make)) {
             Ok(Some(key)) => (Some(key), KeySource::Keyring),
             Ok(None) => (None, KeySource::Missing),
             Err(e) => (
@@ -73,9 +84,20 @@ impl<'a> KeyLookup<'a> {
 pub fn store_key(provider: &str, key: &str) -> Result<()> {
     let key = ApiKey::new(key)
         .ok_or_else(|| Error::Config(format!("the key for provider '{provider}' is empty")))?;
-    entry(provider, "store")?
-        .set_password(key.expose())
-        .map_err(|e| keyring_error(provider, "store", e))
+    store(provider, &key)
+}
+
+/// Stores a database password under `entry`, as it is (see [`ApiKey::verbatim`]).
+pub fn store_password(entry: &str, password: &str) -> Result<()> {
+    let password = ApiKey::verbatim(password)
+        .ok_or_else(|| Error::Config(format!("the password for {entry} is empty")))?;
+    store(entry, &password)
+}
+
+fn store(name: &str, secret: &ApiKey) -> Result<()> {
+    entry(name, "store")?
+        .set_password(secret.expose())
+        .map_err(|e| keyring_error(name, "store", e))
 }
 
 /// Removes provider `provider`'s key from the keyring; `false` when there was none.
@@ -91,9 +113,13 @@ fn entry(provider: &str, action: &'static str) -> Result<keyring::Entry> {
     keyring::Entry::new(KEYRING_SERVICE, provider).map_err(|e| keyring_error(provider, action, e))
 }
 
-fn read(entry: &keyring::Entry, provider: &str) -> Result<Option<ApiKey>> {
+fn read(
+    entry: &keyring::Entry,
+    provider: &str,
+    make: fn(String) -> Option<ApiKey>,
+) -> Result<Option<ApiKey>> {
     match entry.get_password() {
-        Ok(key) => Ok(ApiKey::new(key)),
+        Ok(key) => Ok(make(key)),
         Err(keyring::Error::NoEntry) => Ok(None),
         Err(e) => Err(keyring_error(provider, "read", e)),
     }

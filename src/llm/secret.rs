@@ -13,6 +13,12 @@ impl ApiKey {
         (!value.trim().is_empty()).then(|| ApiKey(value.trim().to_owned()))
     }
 
+    /// A password, taken as it is: it may begin or end with spaces. `None` only when empty.
+    pub fn verbatim(value: impl Into<String>) -> Option<ApiKey> {
+        let value = value.into();
+        (!value.is_empty()).then_some(ApiKey(value))
+    }
+
     /// Reads the key from the environment variable `var`.
     pub fn from_env(var: &str) -> Option<ApiKey> {
         std::env::var(var).ok().and_then(ApiKey::new)

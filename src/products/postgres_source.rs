@@ -137,7 +137,7 @@ pub(crate) fn session_config(config: &mut Config, url: &str) {
         env_var: PASSWORD_ENV,
         keyring_entry: Some(url),
     };
-    if let (Some(password), _) = lookup.resolve() {
+    if let Some(password) = lookup.resolve_password() {
         config.password(password.expose());
     }
 }

@@ -103,7 +103,7 @@ impl TeamServer {
             server: "(URL)".into(),
             problem,
         })?;
-        crate::llm::keys::store_key(&keyring_entry(&driver_url), password.expose())
+        crate::llm::keys::store_password(&keyring_entry(&driver_url), password.expose())
     }
 
     /// Signs in without checking the schema (for `init`).

@@ -2065,7 +2065,7 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
     let name = format!("kim_{}", std::process::id());
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
     admin
-        .add_reviewer(&name, Role::Sme, Some("kim-team-s3cret"))
+        .add_reviewer(&name, Role::Sme, Some(" kim team s3cret "))
         .unwrap();
     team.sql()
         .batch_execute(&format!("GRANT vetted_password_login TO {name}"))
@@ -2079,7 +2079,8 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
         tls: TlsMode::Disable,
         ca_file: None,
     };
-    let typed = |text: &str| ApiKey::new(text);
+    // As the dialog sends it: spaces at either end are part of the password.
+    let typed = |text: &str| ApiKey::verbatim(text);
 
     let wrong = TeamSession::sign_in(&address, typed("not-it"))
         .err()
@@ -2095,7 +2096,7 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
         missing.to_string().contains("no password was given"),
         "says what to do: {missing}"
     );
-    let session = TeamSession::sign_in(&address, typed("kim-team-s3cret")).unwrap();
+    let session = TeamSession::sign_in(&address, typed(" kim team s3cret ")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut window = Window::new(&dir.path().join("recent.json"));
     assert_eq!(
@@ -2106,7 +2107,45 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
     let again = TeamSession::sign_in(&address, None).expect("the kept password signs in");
     drop(again);
     let saved = std::fs::read_to_string(dir.path().join("recent.json")).unwrap();
-    assert!(!saved.contains("kim-team-s3cret"), "{saved}");
+    assert!(!saved.contains("kim team s3cret"), "{saved}");
+}
+
+#[test]
+fn a_password_is_taken_as_it_is_spaces_at_either_end_included() {
+    let Some(team) = Team::new("team_password") else {
+        return;
+    };
+    let name = format!("pat_{}", std::process::id());
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    admin
+        .add_reviewer(&name, Role::Analyst, Some(" two words "))
+        .unwrap();
+    team.sql()
+        .batch_execute(&format!("GRANT vetted_password_login TO {name}"))
+        .unwrap();
+    let (scheme_user, rest) = team.admin.split_once('@').unwrap();
+    let (scheme, _) = scheme_user.split_once("://").unwrap();
+    let url = format!("{scheme}://{name}@{rest}");
+    let whoami = |password: &str| {
+        on_server(&url)
+            .env("PGPASSWORD", password)
+            .args(["team", "whoami"])
+            .output()
+            .unwrap()
+    };
+    let signed_in = whoami(" two words ");
+    assert!(
+        signed_in.status.success(),
+        "the password as set: {}",
+        String::from_utf8_lossy(&signed_in.stderr)
+    );
+    let trimmed = whoami("two words");
+    assert!(
+        !trimmed.status.success()
+            && String::from_utf8_lossy(&trimmed.stderr).contains("password authentication failed"),
+        "without its spaces it is another password: {}",
+        String::from_utf8_lossy(&trimmed.stderr)
+    );
 }
 
 #[test]

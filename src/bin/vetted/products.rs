@@ -77,7 +77,7 @@ pub fn run(store: &mut Store, command: ProductsCommand) -> Result<()> {
         ProductsCommand::SetPassword { url } => {
             let source = PostgresSource::new(&url, "public", Vec::new())?;
             let password = read_secret(&format!("password for {} (not shown): ", source.url))?;
-            keys::store_key(&source.url, &password)?;
+            keys::store_password(&source.url, &password)?;
             println!("stored the password of {} in the OS keyring", source.url);
         }
         ProductsCommand::ForgetPassword { url } => {

@@ -145,5 +145,10 @@ pub fn read_secret(prompt: &str) -> Result<String> {
         let mut line = String::new();
         stdin.lock().read_line(&mut line).map(|_| line)
     };
-    Ok(line.map_err(|e| Error::io("<stdin>", e))?.trim().to_owned())
+    // Only the line end: a password may begin or end with spaces (keys are trimmed when
+    // stored).
+    Ok(line
+        .map_err(|e| Error::io("<stdin>", e))?
+        .trim_end_matches(['\n', '\r'])
+        .to_owned())
 }
