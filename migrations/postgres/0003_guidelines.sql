@@ -60,8 +60,10 @@ BEGIN
             RAISE EXCEPTION 'no decision % that % may read', NEW.source_decision, session_user
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
-        -- Trimmed of every kind of white space, as the local store trims.
-        note_text := regexp_replace(note_text, '^\s+|\s+$', '', 'g');
+        -- Trimmed of Unicode white space, as the local store trims (named, not the locale's).
+        note_text := regexp_replace(note_text,
+            '^[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$',
+            '', 'g');
         IF coalesce(note_text, '') = '' THEN
             RAISE EXCEPTION 'decision % has no note to promote; add a guideline instead',
                 NEW.source_decision USING ERRCODE = 'check_violation';
@@ -104,10 +106,13 @@ CREATE POLICY guidelines_read ON guidelines FOR SELECT USING (
     OR EXISTS (SELECT 1 FROM decisions d WHERE d.id = guidelines.source_decision)
 );
 CREATE POLICY guidelines_add ON guidelines FOR INSERT WITH CHECK (true);
+-- Only entries the login may read (an update without a WHERE would touch hidden ones too).
 CREATE POLICY guidelines_edit ON guidelines FOR UPDATE
-    USING (created_by = session_user
-           OR (SELECT is_member('vetted_sme'))
-           OR (SELECT is_member('vetted_adjudicator')));
+    USING ((created_by = session_user
+            OR (SELECT is_member('vetted_sme'))
+            OR (SELECT is_member('vetted_adjudicator')))
+           AND (source_decision IS NULL
+                OR EXISTS (SELECT 1 FROM decisions d WHERE d.id = guidelines.source_decision)));
 
 REVOKE ALL ON guidelines FROM PUBLIC;
 REVOKE ALL ON FUNCTION stamp_guideline(), refuse_guideline_delete() FROM PUBLIC;

@@ -4,15 +4,19 @@
 --
 -- What the server enforces:
 -- - every reviewer reads them and tags or untags any item (tags are the team's shared
---   vocabulary); a tag is 1–64 printable characters, trimmed and in lower case;
+--   vocabulary); a tag is 1–64 characters, none of them a control character, with no space at
+--   either end (the app also trims other white space and puts tags in lower case). The check
+--   names its characters rather than asking the locale, so it means the same on every server;
+-- - under blind review, a mark (and who set it) is visible to everyone: it warns, it does not
+--   decide;
 -- - every reviewer marks an item do-not-train, stamped with the login and the server's time;
 --   only the one who marked it, an SME or an adjudicator takes the mark off (it keeps data out
 --   of training: taking it off is the riskier direction). Nobody rewrites a mark.
 
 CREATE TABLE item_tags (
     item_id bigint NOT NULL REFERENCES items (id),
-    tag     text   NOT NULL CHECK (length(tag) BETWEEN 1 AND 64 AND tag = lower(btrim(tag))
-                                   AND tag !~ '[[:cntrl:]]'),
+    tag     text   NOT NULL CHECK (length(tag) BETWEEN 1 AND 64 AND tag = btrim(tag, ' ')
+                                   AND tag !~ '[\u0001-\u001f\u007f-\u009f]'),
     PRIMARY KEY (item_id, tag)
 );
 

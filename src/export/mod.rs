@@ -7,8 +7,6 @@
 //! existing target is refused unless `force`; an empty selection is an error and writes nothing.
 //! A manifest (`NAME.manifest.json`) is written next to every export.
 //!
-//! Not yet filterable: tags and "do not train" do not exist in the data model; when they are
-//! added, their filters belong in [`Filters`] and the selection SQL.
 
 mod answer_lines;
 mod audit;
@@ -159,10 +157,12 @@ impl ExportOptions {
         }
     }
 
-    /// Refuses inconsistent options (`BadRequest`) and an existing target without `force`
-    /// (`AlreadyExists`), before anything is read: [`export`] starts with it, and a team
+    /// Refuses inconsistent options (`BadRequest`), a target that cannot be written (no such
+    /// folder, not a regular file) and an existing one without `force` (`AlreadyExists`),
+    /// before anything is read: [`export`] starts with it, and a team
     /// server's export calls it before reading the server.
     pub fn check(&self) -> Result<()> {
+        crate::user_files::check_writable(&self.out)?;
         if !self.force && self.out.exists() {
             return Err(Error::AlreadyExists {
                 path: self.out.clone(),

@@ -86,17 +86,13 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Adds tags `(external id, tag)` in one transaction, as [`Store::add_tag`] adds one (a
-    /// snapshot copies a team server's tags this way).
+    /// Adds tags `(external id, tag)` as they are, in one transaction: a snapshot copies a
+    /// team server's tags this way, so the tag filter finds on the copy what it found there.
     pub fn keep_tags(&mut self, tags: &[(String, String)]) -> Result<()> {
-        let tags = tags
-            .iter()
-            .map(|(item, tag)| Ok((item, normalize_tag(tag)?)))
-            .collect::<Result<Vec<_>>>()?;
         self.write(|tx| {
             let mut add = tx
                 .prepare_cached("INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES (?1, ?2)")?;
-            for (item, tag) in &tags {
+            for (item, tag) in tags {
                 add.execute(params![item_id(tx, item)?, tag])?;
             }
             Ok(())

@@ -82,11 +82,12 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Gives the items `external_ids` an overlap of `k` of their own, whatever their domain's:
+    /// Gives the items `external_ids` (merged ones: of no import) an overlap of `k` of their
+    /// own, whatever their domain's:
     /// they join the import "overlap k (team server)" (made once, its overlap set to k), whose
     /// setting comes first. A team server sets k per item (its import's `--overlap`), which a
     /// snapshot keeps this way. Re-projects the decided items, as [`Store::set_overlap`] does.
-    pub fn keep_overlap(&mut self, k: u32, external_ids: &[String]) -> Result<()> {
+    pub(crate) fn keep_overlap(&mut self, k: u32, external_ids: &[String]) -> Result<()> {
         if !(1..=100).contains(&k) {
             return Err(Error::BadRequest(format!(
                 "required reviews must be 1–100, not {k}"
@@ -115,8 +116,9 @@ impl Store {
                     id
                 }
             };
-            let mut assign =
-                tx.prepare_cached("UPDATE items SET import_id = ?1 WHERE external_id = ?2")?;
+            let mut assign = tx.prepare_cached(
+                "UPDATE items SET import_id = ?1 WHERE external_id = ?2 AND import_id IS NULL",
+            )?;
             for id in external_ids {
                 assign.execute(params![import, id])?;
             }

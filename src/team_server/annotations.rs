@@ -70,7 +70,8 @@ impl TeamServer {
 
     /// Every tag in use, sorted: the choices of the queue's tag filter.
     pub fn all_tags(&mut self) -> Result<Vec<String>> {
-        let statement = self.prepared("SELECT DISTINCT tag FROM item_tags ORDER BY tag")?;
+        let statement =
+            self.prepared("SELECT DISTINCT tag COLLATE \"C\" FROM item_tags ORDER BY 1")?;
         Ok(self
             .client
             .query(&statement, &[])
@@ -91,8 +92,8 @@ impl TeamServer {
     }
 
     fn tags_of(&mut self, item: i64) -> Result<Vec<String>> {
-        let statement =
-            self.prepared("SELECT tag FROM item_tags WHERE item_id = $1 ORDER BY tag")?;
+        let statement = self
+            .prepared("SELECT tag FROM item_tags WHERE item_id = $1 ORDER BY tag COLLATE \"C\"")?;
         Ok(self
             .client
             .query(&statement, &[&item])

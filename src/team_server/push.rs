@@ -312,9 +312,13 @@ impl TeamServer {
     }
 }
 
-/// Records the tags, marks and guidelines the server lacks, as they are (who and when
-/// included); a guideline pushed before (the same origin: author, creation time, domain and
-/// local id) and updated since takes the local text and state. Returns how many changed.
+/// Adds the tags, marks and guidelines the server lacks, as they are (who and when included).
+/// A push only adds: it takes no tag or mark off, and brings back nothing the server took off
+/// or archived. A guideline pushed before (the same origin: author, creation time, domain and
+/// local id) and edited locally since takes the local text (and is archived if archived
+/// locally), unless the server archived it. A promoted note the server already holds as a
+/// guideline (promoted there, or pushed from another database) is left as the server has it.
+/// Returns how many changed.
 fn record_annotations(
     tx: &mut postgres::Transaction<'_>,
     annotations: &Annotations,
@@ -340,12 +344,17 @@ fn record_annotations(
         changed += tx.execute(
             "INSERT INTO guidelines (domain, body, source_item, source_decision, created_by,
                                      created_at, updated_by, updated_at, archived, origin)
-             VALUES ($1, $2, (SELECT id FROM items WHERE external_id = $3), $4, $5, $6, $7, $8,
-                     $9, concat_ws(' ', $5::text, $6::text, $1::text, $10::bigint))
+             SELECT $1, $2, (SELECT id FROM items WHERE external_id = $3), $4, $5, $6, $7, $8,
+                    $9, concat_ws(' ', $5::text, $6::text, $1::text, $10::bigint)
+              WHERE NOT EXISTS (
+                    SELECT 1 FROM guidelines g
+                     WHERE g.source_decision = $4::text
+                       AND g.origin IS DISTINCT FROM
+                           concat_ws(' ', $5::text, $6::text, $1::text, $10::bigint))
              ON CONFLICT (origin) WHERE origin IS NOT NULL DO UPDATE
                 SET body = EXCLUDED.body, updated_by = EXCLUDED.updated_by,
                     updated_at = EXCLUDED.updated_at, archived = EXCLUDED.archived
-              WHERE guidelines.updated_at < EXCLUDED.updated_at",
+              WHERE guidelines.updated_at < EXCLUDED.updated_at AND NOT guidelines.archived",
             &[
                 &g.domain,
                 &g.body,

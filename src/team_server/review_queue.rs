@@ -80,7 +80,7 @@ const ENTRY: &str = "SELECT id, external_id, kind, domain, model, title, status,
 const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload,
                            i.vetting, i.metadata, i.created_at, i.updated_at, d.edited_payload,
                            ARRAY(SELECT t.tag FROM item_tags t WHERE t.item_id = i.id
-                                  ORDER BY t.tag),
+                                  ORDER BY t.tag COLLATE \"C\"),
                            EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)
                       FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
                      WHERE i.external_id = $1";

@@ -22,7 +22,7 @@ use super::{TeamServer, server_error};
 use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
 use crate::export::Progress;
-use crate::store::{MergeReport, NewItem, Store, read_body};
+use crate::store::{MergeReport, NewItem, QueueFilter, Store, read_body};
 use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, new_item_record};
 
 /// Rows fetched from a cursor per round trip, and merged into the snapshot per transaction.
@@ -127,12 +127,6 @@ impl TeamServer {
         let total = counted.get::<_, i64>(0) as u64;
         let mut done = 0u64;
         on_progress(Progress { done, total });
-        // Items awaiting adjudication at this moment: what a fresh copy gained. (Counted batch
-        // by batch, an item in conflict in one batch and settled in the next would count.)
-        let conflicts: i64 = tx
-            .query_one("SELECT count(*) FROM items WHERE review = 'conflict'", &[])
-            .map_err(failed)?
-            .get(0);
         let reject_reasons = tx
             .query(
                 "SELECT id, label FROM reject_reasons ORDER BY position",
@@ -201,7 +195,10 @@ impl TeamServer {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             merged.and(read)
         })?;
-        report.conflicts = conflicts as usize;
+        // What a fresh copy gained: the items awaiting adjudication in it, as the login sees them.
+        // (Counted batch by batch, an item in conflict in one batch and settled in the next
+        // would count.)
+        report.conflicts = store.status_counts(&QueueFilter::default())?.conflict as usize;
         Ok(report)
     }
 }
@@ -287,7 +284,7 @@ fn read_batches(
     let annotations: [AnnotationRead; 2] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
-              ORDER BY t.item_id, t.tag",
+              ORDER BY t.item_id, t.tag COLLATE \"C\"",
             |rows| Batch::Tags(rows.iter().map(|r| (r.get(0), r.get(1))).collect()),
         ),
         (
@@ -339,7 +336,11 @@ fn place(partial: &Path, out: &Path) -> Result<()> {
                 .create_new(true)
                 .open(out)
                 .map_err(taken)?;
-            std::fs::rename(partial, out).map_err(|e| Error::io(out, e))
+            std::fs::rename(partial, out).map_err(|e| {
+                // Complete or absent: the empty file made above goes.
+                let _ = std::fs::remove_file(out);
+                Error::io(out, e)
+            })
         }
     }
 }

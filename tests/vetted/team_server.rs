@@ -1258,6 +1258,31 @@ fn a_pushed_local_database_keeps_its_log_and_pushing_again_adds_nothing() {
         ),
         ["Cite the 10-Q filing. by sam"]
     );
+    // A note promoted on the server first and locally later: the server's entry stays, and
+    // the push goes through.
+    let mut store = local.open();
+    let version = store.item("p-2").unwrap().version;
+    let mut asked = decision("p-2", version, "sam", Action::NeedsSme);
+    asked.note = Some("Ask finance which quarter.".into());
+    let asked = store.decide(&asked).unwrap();
+    drop(store);
+    admin.push(&local.path).unwrap();
+    let on_server_first = admin.promote_note(&asked.id).unwrap();
+    local.open().promote_note(&asked.id, "sam").unwrap();
+    admin
+        .push(&local.path)
+        .expect("a note the server promoted first does not block the push");
+    assert_eq!(
+        rows(
+            &mut sql,
+            &format!(
+                "SELECT id::text FROM vetted.guidelines WHERE source_decision = '{}'",
+                asked.id
+            )
+        ),
+        [on_server_first.id.to_string()],
+        "one entry for the note: the server's"
+    );
     // An item the server holds with other content refuses the whole push.
     let other = temp_db();
     let mut other_store = other.open();
@@ -2693,8 +2718,10 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
     for sql in [
         "INSERT INTO do_not_train (item_id, marked_by) SELECT id, 'someone' FROM items LIMIT 1",
         "UPDATE do_not_train SET marked_by = 'someone'",
-        "INSERT INTO item_tags (item_id, tag) SELECT id, 'Upper' FROM items LIMIT 1",
+        "INSERT INTO item_tags (item_id, tag) SELECT id, 'tab' || chr(9) || 'bed' FROM items",
+        "INSERT INTO item_tags (item_id, tag) SELECT id, 'c1' || chr(133) FROM items LIMIT 1",
         "INSERT INTO item_tags (item_id, tag) SELECT id, ' padded' FROM items LIMIT 1",
+        "INSERT INTO item_tags (item_id, tag) SELECT id, repeat('x', 65) FROM items LIMIT 1",
     ] {
         refused(&mut raw_ana, sql);
     }
@@ -2703,15 +2730,24 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
         .unwrap()
         .get(0);
     assert_eq!(marker, ana.reviewer(), "stamped with the login");
+    // A tag the app would have put in lower case, written through raw SQL: kept as it is.
+    raw_ana
+        .batch_execute(
+            "INSERT INTO item_tags (item_id, tag)
+             SELECT id, 'Mixed Case' FROM items WHERE external_id = 'a-2'",
+        )
+        .unwrap();
 
     // An export from the server leaves the marked item out and filters by tag.
     for item in ["a-0", "a-1", "a-2"] {
         approve(&mut sme, item).unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
+    let temporary = tempfile::tempdir().unwrap();
     let export = |name: &str, extra: &[&str]| -> Vec<String> {
         let path = dir.path().join(name);
         let out = on_server(&team.admin)
+            .env("TMPDIR", temporary.path())
             .args(["export", "--format", "trl-sft", "--out"])
             .arg(&path)
             .args(extra)
@@ -2742,5 +2778,15 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
         export("tricky.jsonl", &["--tag", "tricky"]),
         ["a-0"],
         "the tag filter"
+    );
+    assert_eq!(
+        export("mixed.jsonl", &["--tag", "Mixed Case"]),
+        ["a-2"],
+        "a snapshot copies tags as the server holds them"
+    );
+    assert_eq!(
+        std::fs::read_dir(temporary.path()).unwrap().count(),
+        0,
+        "every temporary snapshot is gone"
     );
 }

@@ -164,6 +164,7 @@ impl ExportArgs {
             FormatArg::ClaimsNli => Format::ClaimsNli,
             FormatArg::VetterClaims => Format::VetterClaims,
             FormatArg::Graph | FormatArg::Dbt => {
+                vetted::user_files::check_writable(&self.out)?;
                 if !self.force && self.out.exists() {
                     return Err(Error::AlreadyExists { path: self.out });
                 }
