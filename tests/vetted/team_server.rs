@@ -59,9 +59,26 @@ impl Team {
         );
         let (mut admin, _) = TeamServer::init(&self.admin).unwrap();
         admin.add_reviewer(&name, role, None).expect("add reviewer");
+        self.url_of(&name)
+    }
+
+    /// A new login with `role` that must give `password` (scram-sha-256, see
+    /// `scripts/with-postgres.sh`); its name.
+    fn password_login(&self, label: &str, role: Role, password: &str) -> String {
+        let name = format!("{label}_{}", std::process::id());
+        let (mut admin, _) = TeamServer::init(&self.admin).unwrap();
+        admin.add_reviewer(&name, role, Some(password)).unwrap();
+        self.sql()
+            .batch_execute(&format!("GRANT vetted_password_login TO {name}"))
+            .unwrap();
+        name
+    }
+
+    /// The URL of `login` on this team database.
+    fn url_of(&self, login: &str) -> String {
         let (scheme_user, rest) = self.admin.split_once('@').unwrap();
         let (scheme, _) = scheme_user.split_once("://").unwrap();
-        format!("{scheme}://{name}@{rest}")
+        format!("{scheme}://{login}@{rest}")
     }
 
     /// Imports `lines` as the owner, each item needing `k` reviews.
@@ -2087,14 +2104,7 @@ fn keyring_keeps_a_team_server_password_only_once_the_server_took_it() {
     let Some(team) = Team::new("team_keyring") else {
         return;
     };
-    let name = format!("kim_{}", std::process::id());
-    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
-    admin
-        .add_reviewer(&name, Role::Sme, Some(" kim team s3cret "))
-        .unwrap();
-    team.sql()
-        .batch_execute(&format!("GRANT vetted_password_login TO {name}"))
-        .unwrap();
+    let name = team.password_login("kim", Role::Sme, " kim team s3cret ");
     let (host, port, database) = address_parts(&team.admin);
     let address = ServerAddress {
         host,
@@ -2140,17 +2150,7 @@ fn a_password_is_taken_as_it_is_spaces_at_either_end_included() {
     let Some(team) = Team::new("team_password") else {
         return;
     };
-    let name = format!("pat_{}", std::process::id());
-    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
-    admin
-        .add_reviewer(&name, Role::Analyst, Some(" two words "))
-        .unwrap();
-    team.sql()
-        .batch_execute(&format!("GRANT vetted_password_login TO {name}"))
-        .unwrap();
-    let (scheme_user, rest) = team.admin.split_once('@').unwrap();
-    let (scheme, _) = scheme_user.split_once("://").unwrap();
-    let url = format!("{scheme}://{name}@{rest}");
+    let url = team.url_of(&team.password_login("pat", Role::Analyst, " two words "));
     let whoami = |password: &str| {
         on_server(&url)
             .env("PGPASSWORD", password)
