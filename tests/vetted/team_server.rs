@@ -2412,6 +2412,51 @@ fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edit
         message.contains("only through a promoted note"),
         "nor links an entry to an item by hand: {message}"
     );
+
+    // The CLI on the server: the login writes; naming another author is refused.
+    let added = on_server(&bo_url)
+        .args([
+            "guidelines",
+            "add",
+            "--domain",
+            "legal",
+            "--text",
+            "Quote the clause.",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let listed = crate::support::json_of(on_server(&bo_url).args([
+        "guidelines",
+        "list",
+        "--domain",
+        "legal",
+        "--json",
+    ]));
+    assert_eq!(listed[0]["created_by"], bo.reviewer(), "{listed}");
+    let forged = on_server(&bo_url)
+        .args([
+            "guidelines",
+            "add",
+            "--domain",
+            "legal",
+            "--text",
+            "x",
+            "--reviewer",
+            "sam",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !forged.status.success()
+            && String::from_utf8_lossy(&forged.stderr).contains("leave out --reviewer"),
+        "{}",
+        String::from_utf8_lossy(&forged.stderr)
+    );
 }
 
 /// Copies every row of `table` from one Vetted schema to another, column by column as the
@@ -2712,6 +2757,24 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
     bo.set_do_not_train("a-1", true).unwrap();
     bo.set_do_not_train("a-1", false).unwrap();
     ana.set_do_not_train("a-1", true).unwrap();
+
+    // The CLI marks as the login, and takes its own mark off.
+    for args in [
+        vec!["do-not-train", "a-2"],
+        vec!["do-not-train", "a-2", "--clear"],
+    ] {
+        let out = on_server(&ana_url).args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            bo.item_shown("a-2").unwrap().do_not_train,
+            args.len() == 2,
+            "{args:?}"
+        );
+    }
 
     // Raw SQL as the analyst: no forged marker, no rewritten mark, no malformed tag.
     let mut raw_ana = raw(&ana_url);

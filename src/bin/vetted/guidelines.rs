@@ -1,8 +1,11 @@
-//! `guidelines list|add|promote|edit|remove`: review guidelines per domain (markdown).
+//! `guidelines list|add|promote|edit|remove`: review guidelines per domain (markdown), on a
+//! local database or a team server (where the login is the author and `--reviewer` is refused).
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use vetted::store::Guideline;
+use vetted::team_server::TeamServer;
 use vetted::{Error, Result, Store, reviewer};
 
 use crate::output::print_json;
@@ -50,11 +53,80 @@ pub enum GuidelinesCommand {
     },
 }
 
-pub fn run(store: &mut Store, command: GuidelinesCommand) -> Result<()> {
-    let who = |r: Option<String>| r.unwrap_or_else(reviewer::default_reviewer);
+/// Where the guidelines are kept.
+pub enum Book<'a> {
+    Local(&'a mut Store),
+    /// The login writes; naming another author is refused.
+    Server(TeamServer),
+}
+
+impl Book<'_> {
+    fn list(&mut self, domain: &str) -> Result<Vec<Guideline>> {
+        match self {
+            Book::Local(store) => store.guidelines(domain),
+            Book::Server(server) => server.guidelines(domain),
+        }
+    }
+
+    fn add(&mut self, domain: &str, body: &str, author: Option<String>) -> Result<Guideline> {
+        match self {
+            Book::Local(store) => store.add_guideline(domain, body, &who(author)),
+            Book::Server(server) => {
+                as_login(author)?;
+                server.add_guideline(domain, body)
+            }
+        }
+    }
+
+    fn promote(&mut self, decision: &str, author: Option<String>) -> Result<Guideline> {
+        match self {
+            Book::Local(store) => store.promote_note(decision, &who(author)),
+            Book::Server(server) => {
+                as_login(author)?;
+                server.promote_note(decision)
+            }
+        }
+    }
+
+    fn edit(&mut self, id: i64, body: &str, author: Option<String>) -> Result<Guideline> {
+        match self {
+            Book::Local(store) => store.update_guideline(id, body, &who(author)),
+            Book::Server(server) => {
+                as_login(author)?;
+                server.update_guideline(id, body)
+            }
+        }
+    }
+
+    fn remove(&mut self, id: i64, author: Option<String>) -> Result<()> {
+        match self {
+            Book::Local(store) => store.archive_guideline(id, &who(author)),
+            Book::Server(server) => {
+                as_login(author)?;
+                server.archive_guideline(id)
+            }
+        }
+    }
+}
+
+fn who(author: Option<String>) -> String {
+    author.unwrap_or_else(reviewer::default_reviewer)
+}
+
+/// Refuses another author: on a team server the login is the author.
+fn as_login(author: Option<String>) -> Result<()> {
+    match author {
+        None => Ok(()),
+        Some(_) => Err(Error::BadRequest(
+            "on a team server you write as your login; leave out --reviewer".into(),
+        )),
+    }
+}
+
+pub fn run(mut book: Book<'_>, command: GuidelinesCommand) -> Result<()> {
     match command {
         GuidelinesCommand::List { domain, json } => {
-            let guidelines = store.guidelines(&domain)?;
+            let guidelines = book.list(&domain)?;
             if json {
                 print_json(&guidelines);
                 return Ok(());
@@ -84,11 +156,11 @@ pub fn run(store: &mut Store, command: GuidelinesCommand) -> Result<()> {
                 }
                 (None, None) => unreachable!("clap requires --text or --file"),
             };
-            let g = store.add_guideline(&domain, &body, &who(reviewer))?;
+            let g = book.add(&domain, &body, reviewer)?;
             println!("added guideline #{} to {}", g.id, g.domain);
         }
         GuidelinesCommand::Promote { decision, reviewer } => {
-            let g = store.promote_note(&decision, &who(reviewer))?;
+            let g = book.promote(&decision, reviewer)?;
             println!(
                 "guideline #{} in {} (from {})",
                 g.id,
@@ -97,11 +169,11 @@ pub fn run(store: &mut Store, command: GuidelinesCommand) -> Result<()> {
             );
         }
         GuidelinesCommand::Edit { id, text, reviewer } => {
-            store.update_guideline(id, &text, &who(reviewer))?;
+            book.edit(id, &text, reviewer)?;
             println!("updated guideline #{id}");
         }
         GuidelinesCommand::Remove { id, reviewer } => {
-            store.archive_guideline(id, &who(reviewer))?;
+            book.remove(id, reviewer)?;
             println!("archived guideline #{id}");
         }
     }

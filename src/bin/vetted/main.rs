@@ -523,13 +523,23 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
                     json: false,
                 },
         } => server::merge_bundle(url, &bundle),
+        Command::Guidelines { command } => guidelines::run(
+            guidelines::Book::Server(vetted::team_server::TeamServer::connect(url)?),
+            command,
+        ),
+        Command::DoNotTrain {
+            item,
+            clear,
+            reviewer: None,
+        } => server::set_do_not_train(url, &item, !clear),
         Command::Undo { reviewer: None } => server::undo(url, false),
         Command::Redo { reviewer: None } => server::undo(url, true),
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme; no forms, claims or relation \
-             edits yet), undo, redo, show, adjudication list, backup (a local snapshot), export, \
-             sync merge and team for now; run the rest on a local database"
+             edits yet), undo, redo, show, guidelines, do-not-train, adjudication list, backup (a \
+             local snapshot), export, sync merge and team for now; run the rest on a local \
+             database"
                 .into(),
         )),
     }
@@ -814,7 +824,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, args.plan()?),
-        Command::Guidelines { command } => guidelines::run(&mut store, command),
+        Command::Guidelines { command } => {
+            guidelines::run(guidelines::Book::Local(&mut store), command)
+        }
         Command::Claims { command } => claims::run(&mut store, command),
         Command::Forms { command } => forms::run(&mut store, command),
         Command::Prompts { command } => prompts::run(&mut store, command),

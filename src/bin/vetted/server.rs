@@ -362,6 +362,21 @@ pub fn export(url: &str, args: ExportArgs) -> Result<()> {
     crate::export::run(&store, planned)
 }
 
+/// `do-not-train ITEM [--clear]` on a server, as the login.
+pub fn set_do_not_train(url: &str, item: &str, flag: bool) -> Result<()> {
+    let mut server = TeamServer::connect(url)?;
+    server.set_do_not_train(item, flag)?;
+    if flag {
+        println!(
+            "{item}: left out of training exports (marked by {})",
+            server.reviewer()
+        );
+    } else {
+        println!("{item}: back in training exports");
+    }
+    Ok(())
+}
+
 /// `sync merge BUNDLE` on a server, as its owner.
 pub fn merge_bundle(url: &str, bundle: &std::path::Path) -> Result<()> {
     let mut server = TeamServer::connect(url)?;
