@@ -57,7 +57,7 @@ pub enum GuidelinesCommand {
 pub enum Book<'a> {
     Local(&'a mut Store),
     /// The login writes; naming another author is refused.
-    Server(TeamServer),
+    Server(Box<TeamServer>),
 }
 
 impl Book<'_> {

@@ -524,7 +524,7 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
                 },
         } => server::merge_bundle(url, &bundle),
         Command::Guidelines { command } => guidelines::run(
-            guidelines::Book::Server(vetted::team_server::TeamServer::connect(url)?),
+            guidelines::Book::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
             command,
         ),
         Command::DoNotTrain {
