@@ -581,8 +581,9 @@ pub fn set_keymap(state: State<'_, AppState>, overrides: Vec<KeyBinding>) -> Res
     state.store()?.set_keymap_overrides(&overrides)
 }
 
-/// Asks for a JSONL/CSV file and imports it in the background; `null` when the user cancelled
-/// the dialog. The queue shows the new items once the import completes.
+/// Asks for a JSONL/CSV file and imports it in the background (on a team server: as its
+/// owner); `null` when the user cancelled the dialog. The queue shows the new items once the
+/// import completes.
 #[tauri::command(async)]
 pub fn start_import(
     app: AppHandle,
@@ -599,13 +600,17 @@ pub fn start_import(
     ) else {
         return Ok(None);
     };
+    let on_server = {
+        let file = file.clone();
+        move |url, password| tasks::import_to_server(url, password, file)
+    };
     state
-        .spawn(|db| tasks::import(db, file), on_event)
+        .spawn_either(|db| tasks::import(db, file), on_server, on_event)
         .map(Some)
 }
 
 /// Asks where to save and exports there in the background (on a team server, from a snapshot
-/// read into a temporary folder next to the file); `null` when the user cancelled.
+/// read into a temporary folder); `null` when the user cancelled.
 #[tauri::command(async)]
 pub fn start_export(
     app: AppHandle,

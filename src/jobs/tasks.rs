@@ -82,6 +82,17 @@ pub fn import(db: PathBuf, file: PathBuf) -> Work {
     })
 }
 
+/// Imports `file` onto the team server at `url` (signed in with `password`, if typed), each
+/// item needing one review; only the schema's owner may. No progress: the server imports in
+/// one transaction.
+pub fn import_to_server(url: String, password: Option<ApiKey>, file: PathBuf) -> Work {
+    Box::new(move |_, _| {
+        let report =
+            TeamServer::connect_with_password(&url, password.as_ref())?.import_path(&file, 1)?;
+        Ok(report.to_string())
+    })
+}
+
 /// Exports from the database at `db` to `out` as `request` says; progress in rows.
 pub fn export(db: PathBuf, request: ExportRequest, out: PathBuf) -> Work {
     Box::new(move |progress, cancel| {

@@ -40,6 +40,19 @@ impl TeamServer {
                     .into(),
             ));
         }
+        let statement = self.prepared("SELECT has_table_privilege('items', 'INSERT')")?;
+        let may_import: bool = self
+            .client
+            .query_one(&statement, &[])
+            .map_err(|e| self.failed(e))?
+            .get(0);
+        if !may_import {
+            return Err(Error::Forbidden(format!(
+                "{} may not import onto {}: the schema's owner imports (vetted --db \
+                 postgres://OWNER@HOST/DATABASE import FILE); ask your administrator",
+                self.reviewer, self.server
+            )));
+        }
         match self.import_new(path, reviews as i32) {
             Err(Error::Duplicate(_)) => self.import_merging(path, reviews),
             done => done,

@@ -670,11 +670,23 @@ fn imports_onto_the_server_are_all_or_nothing() {
         .unwrap()
         .import_path(&good, 1)
         .unwrap_err();
-    assert_eq!(
-        err.code(),
-        ErrorCode::Forbidden,
-        "reviewers do not import: {err}"
+    assert!(
+        err.code() == ErrorCode::Forbidden
+            && err.to_string().contains("the schema's owner imports"),
+        "reviewers do not import, and are told who does: {err}"
     );
+    // The app's import job: the owner imports; a reviewer is told the same.
+    let more = db.write_file("more.jsonl", answer_lines("job", 2).join("\n") + "\n");
+    let summary = tasks::import_to_server(team.admin.clone(), None, more.clone())(
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(summary.contains("2 new"), "{summary}");
+    assert_eq!(count(&team), 5, "the job's items are on the server");
+    let err =
+        tasks::import_to_server(ana, None, more)(&mut |_| {}, &AtomicBool::new(false)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
 }
 
 #[test]
