@@ -64,6 +64,37 @@ impl Store {
         .collect()
     }
 
+    /// Adds guidelines as they are (authors, times, state; the links by external item id and
+    /// decision id), in one transaction: a snapshot copies a team server's guidelines this way.
+    /// An entry whose note is already promoted here is left out.
+    pub fn keep_guidelines(&mut self, entries: &[(Guideline, bool)]) -> Result<()> {
+        let time =
+            |t: &chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.write(|tx| {
+            let mut add = tx.prepare_cached(
+                "INSERT OR IGNORE INTO guidelines (domain, body, source_item, source_decision,
+                                                  created_by, created_at, updated_by,
+                                                  updated_at, archived)
+                 VALUES (?1, ?2, (SELECT id FROM items WHERE external_id = ?3), ?4, ?5, ?6, ?7,
+                         ?8, ?9)",
+            )?;
+            for (g, archived) in entries {
+                add.execute(params![
+                    g.domain,
+                    g.body,
+                    g.source_item,
+                    g.source_decision,
+                    g.created_by,
+                    time(&g.created_at),
+                    g.updated_by,
+                    time(&g.updated_at),
+                    archived
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
     /// Adds a guideline to `domain`.
     pub fn add_guideline(&mut self, domain: &str, body: &str, author: &str) -> Result<Guideline> {
         let domain = domain.trim();

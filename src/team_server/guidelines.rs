@@ -159,7 +159,8 @@ impl TeamServer {
     }
 }
 
-fn read(r: &Row) -> Result<Guideline> {
+/// A guideline from the columns [`select_guidelines`] names.
+pub(super) fn read(r: &Row) -> Result<Guideline> {
     Ok(Guideline {
         id: r.get(0),
         domain: r.get(1),

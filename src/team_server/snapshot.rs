@@ -17,12 +17,13 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use postgres::{IsolationLevel, Row, Transaction};
 
 use super::decisions::json_column;
+use super::guidelines::read as read_guideline;
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
 use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
 use crate::export::Progress;
-use crate::store::{MergeReport, NewItem, QueueFilter, Store, read_body};
+use crate::store::{Guideline, MergeReport, NewItem, QueueFilter, Store, read_body};
 use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, new_item_record};
 
 /// Rows fetched from a cursor per round trip, and merged into the snapshot per transaction.
@@ -120,7 +121,8 @@ impl TeamServer {
         let counted = tx
             .query_one(
                 "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM decisions)
-                        + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)",
+                        + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)
+                        + (SELECT count(*) FROM guidelines)",
                 &[],
             )
             .map_err(failed)?;
@@ -181,6 +183,10 @@ impl TeamServer {
                             store.keep_do_not_train(&marks)?;
                             (marks.len(), MergeReport::default())
                         }
+                        Batch::Guidelines(entries) => {
+                            store.keep_guidelines(&entries)?;
+                            (entries.len(), MergeReport::default())
+                        }
                     };
                     add(&mut report, merged);
                     done += rows as u64;
@@ -204,23 +210,24 @@ impl TeamServer {
 }
 
 /// What the reading thread hands over: a batch of items (as import records, with their
-/// external ids and required reviews), of events, of tags `(item, tag)` or of do-not-train
-/// marks `(item, marked by, marked at)`.
+/// external ids and required reviews), of events, of tags `(item, tag)`, of do-not-train
+/// marks `(item, marked by, marked at)` or of guidelines (archived or not) the login may read.
 enum Batch {
     Items(Vec<(serde_json::Value, String, u32)>),
     Events(Vec<BundleDecision>),
     Tags(Vec<(String, String)>),
     DoNotTrain(Vec<(String, String, String)>),
+    Guidelines(Vec<(Guideline, bool)>),
 }
 
 /// A query of annotations, and how its rows become a batch.
-type AnnotationRead = (&'static str, fn(&[Row]) -> Batch);
+type AnnotationRead = (&'static str, fn(&[Row]) -> Result<Batch>);
 
 /// Batches read ahead of the merge.
 const BATCHES_IN_FLIGHT: usize = 2;
 
-/// Reads every item (with its passages), then every event in clock order, then the tags and
-/// do-not-train marks, through cursors, and sends them in batches of [`ROWS_PER_READ`]; commits
+/// Reads every item (with its passages), then every event in clock order, then the tags,
+/// do-not-train marks and guidelines, through cursors, and sends them in batches of [`ROWS_PER_READ`]; commits
 /// the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
@@ -281,21 +288,36 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [AnnotationRead; 2] = [
+    let annotations: [AnnotationRead; 3] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag COLLATE \"C\"",
-            |rows| Batch::Tags(rows.iter().map(|r| (r.get(0), r.get(1))).collect()),
+            |rows| {
+                Ok(Batch::Tags(
+                    rows.iter().map(|r| (r.get(0), r.get(1))).collect(),
+                ))
+            },
         ),
         (
             "SELECT i.external_id, n.marked_by, n.marked_at
                FROM do_not_train n JOIN items i ON i.id = n.item_id ORDER BY n.item_id",
             |rows| {
-                Batch::DoNotTrain(
+                Ok(Batch::DoNotTrain(
                     rows.iter()
                         .map(|r| (r.get(0), r.get(1), r.get(2)))
                         .collect(),
-                )
+                ))
+            },
+        ),
+        (
+            "SELECT g.id, g.domain, g.body, i.external_id, g.source_decision, g.created_by,
+                    g.created_at, g.updated_by, g.updated_at, g.archived
+               FROM guidelines g LEFT JOIN items i ON i.id = g.source_item ORDER BY g.id",
+            |rows| {
+                rows.iter()
+                    .map(|r| Ok((read_guideline(r)?, r.get(9))))
+                    .collect::<Result<_>>()
+                    .map(Batch::Guidelines)
             },
         ),
     ];
@@ -309,7 +331,7 @@ fn read_batches(
             if rows.is_empty() {
                 break;
             }
-            if sender.send(batch(&rows)).is_err() {
+            if sender.send(batch(&rows)?).is_err() {
                 return Ok(());
             }
         }

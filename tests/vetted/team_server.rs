@@ -1379,6 +1379,13 @@ fn local_to_server_to_snapshot_loses_nothing() {
         .unwrap();
     store.add_tag("r-0", "gold").unwrap();
     store.set_do_not_train("r-3", "rita", true).unwrap();
+    store
+        .add_guideline("finance", "Cite the filing.", "rita")
+        .unwrap();
+    let old = store
+        .add_guideline("finance", "An old rule.", "rita")
+        .unwrap();
+    store.archive_guideline(old.id, "rita").unwrap();
     drop(store);
 
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
@@ -1409,6 +1416,22 @@ fn local_to_server_to_snapshot_loses_nothing() {
         copy.every_do_not_train().unwrap(),
         original.every_do_not_train().unwrap(),
         "the do-not-train marks, with who set them and when"
+    );
+    let guidelines = |store: &Store| {
+        store
+            .every_guideline()
+            .unwrap()
+            .into_iter()
+            .map(|(mut g, archived)| {
+                g.id = 0;
+                (g, archived)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        guidelines(&copy),
+        guidelines(&original),
+        "the guidelines, archived ones too, with their authors and times"
     );
     // Everything but `item_version`, which a merge (sync or snapshot) records as of the merge:
     // bundles do not carry it.
