@@ -64,25 +64,35 @@ impl Store {
         .collect()
     }
 
-    /// Adds guidelines as they are (authors, times, state; the links by external item id and
-    /// decision id), in one transaction: a snapshot copies a team server's guidelines this way.
-    /// An entry whose note is already promoted here is left out.
+    /// Adds guidelines as they are (ids, authors, times, state; the links by external item id
+    /// and decision id), in one transaction: a snapshot copies a team server's guidelines into
+    /// a new database this way, so their ids are the server's.
     pub fn keep_guidelines(&mut self, entries: &[(Guideline, bool)]) -> Result<()> {
         let time =
             |t: &chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         self.write(|tx| {
             let mut add = tx.prepare_cached(
-                "INSERT OR IGNORE INTO guidelines (domain, body, source_item, source_decision,
-                                                  created_by, created_at, updated_by,
-                                                  updated_at, archived)
-                 VALUES (?1, ?2, (SELECT id FROM items WHERE external_id = ?3), ?4, ?5, ?6, ?7,
-                         ?8, ?9)",
+                "INSERT INTO guidelines (id, domain, body, source_item, source_decision,
+                                         created_by, created_at, updated_by, updated_at,
+                                         archived)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
+            let mut item_id = tx.prepare_cached("SELECT id FROM items WHERE external_id = ?1")?;
             for (g, archived) in entries {
+                let item: Option<i64> = match &g.source_item {
+                    Some(external) => Some(
+                        item_id
+                            .query_row([external], |r| r.get(0))
+                            .optional()?
+                            .ok_or_else(|| Error::ItemNotFound(external.clone()))?,
+                    ),
+                    None => None,
+                };
                 add.execute(params![
+                    g.id,
                     g.domain,
                     g.body,
-                    g.source_item,
+                    item,
                     g.source_decision,
                     g.created_by,
                     time(&g.created_at),

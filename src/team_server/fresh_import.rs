@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use postgres::Transaction;
@@ -31,12 +32,23 @@ struct Batch {
 impl TeamServer {
     /// Imports `path` if none of its ids is stored yet; `Err(Duplicate)` (and nothing written)
     /// when one is.
-    pub(super) fn import_new(&mut self, path: &Path, reviews: i32) -> Result<ImportReport> {
+    /// A set `cancel` stops it with [`Error::Cancelled`] while the file is read.
+    pub(super) fn import_new(
+        &mut self,
+        path: &Path,
+        reviews: i32,
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
         let report = copy_items(&mut tx, &server, move |write| {
-            read_for_server(path, &mut |_, item| write(item, reviews))
+            read_for_server(path, &mut |_, item| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Cancelled);
+                }
+                write(item, reviews)
+            })
         })?;
         tx.commit().map_err(failed)?;
         Ok(report)

@@ -12,6 +12,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::fresh_import::IMPORT_LOCK;
 use super::{TeamServer, server_error};
@@ -28,6 +29,17 @@ impl TeamServer {
     /// same content is left as it is; one stored with other content refuses the whole file.
     /// Needs the right to write items (the schema's owner).
     pub fn import_path(&mut self, path: &Path, reviews: u32) -> Result<ImportReport> {
+        self.import_path_cancellable(path, reviews, &AtomicBool::new(false))
+    }
+
+    /// [`TeamServer::import_path`], stopped with [`Error::Cancelled`] (nothing written) when
+    /// `cancel` is set while the file is read.
+    pub fn import_path_cancellable(
+        &mut self,
+        path: &Path,
+        reviews: u32,
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
         if !(1..=10).contains(&reviews) {
             return Err(Error::BadRequest(format!(
                 "an item needs 1 to 10 independent reviews, not {reviews}"
@@ -40,7 +52,10 @@ impl TeamServer {
                     .into(),
             ));
         }
-        let statement = self.prepared("SELECT has_table_privilege('items', 'INSERT')")?;
+        let statement = self.prepared(
+            "SELECT has_table_privilege('vetted.items', 'INSERT')
+                    AND has_table_privilege('vetted.evidence', 'INSERT')",
+        )?;
         let may_import: bool = self
             .client
             .query_one(&statement, &[])
@@ -53,14 +68,19 @@ impl TeamServer {
                 self.reviewer, self.server
             )));
         }
-        match self.import_new(path, reviews as i32) {
-            Err(Error::Duplicate(_)) => self.import_merging(path, reviews),
+        match self.import_new(path, reviews as i32, cancel) {
+            Err(Error::Duplicate(_)) => self.import_merging(path, reviews, cancel),
             done => done,
         }
     }
 
     /// The staging path: every line into a temporary table, then merged.
-    fn import_merging(&mut self, path: &Path, reviews: u32) -> Result<ImportReport> {
+    fn import_merging(
+        &mut self,
+        path: &Path,
+        reviews: u32,
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -77,6 +97,9 @@ impl TeamServer {
         let mut copy = tx.copy_in("COPY staged_items FROM STDIN").map_err(failed)?;
         let mut row = Vec::with_capacity(4096);
         let report = read_for_server(path, &mut |line, item| {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
             row.clear();
             staged_row(&mut row, line, &item);
             copy.write_all(&row)

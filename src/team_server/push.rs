@@ -317,7 +317,9 @@ impl TeamServer {
 /// or archived. A guideline pushed before (the same origin: author, creation time, domain and
 /// local id) and edited locally since takes the local text (and is archived if archived
 /// locally), unless the server archived it. A promoted note the server already holds as a
-/// guideline (promoted there, or pushed from another database) is left as the server has it.
+/// guideline (promoted there, or pushed from another database), or an entry it holds with the
+/// same domain, author, time and text (a snapshot's copy pushed back), is left as the server
+/// has it.
 /// Returns how many changed.
 fn record_annotations(
     tx: &mut postgres::Transaction<'_>,
@@ -348,7 +350,9 @@ fn record_annotations(
                     $9, concat_ws(' ', $5::text, $6::text, $1::text, $10::bigint)
               WHERE NOT EXISTS (
                     SELECT 1 FROM guidelines g
-                     WHERE g.source_decision = $4::text
+                     WHERE (g.source_decision = $4::text
+                            OR (g.domain = $1 AND g.created_by = $5 AND g.created_at = $6
+                                AND g.body = $2))
                        AND g.origin IS DISTINCT FROM
                            concat_ws(' ', $5::text, $6::text, $1::text, $10::bigint))
              ON CONFLICT (origin) WHERE origin IS NOT NULL DO UPDATE

@@ -45,8 +45,8 @@ impl TemporarySnapshot {
 
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
-    /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, then events) of all
-    /// there are; setting `cancel` stops at the next batch with [`Error::Cancelled`], leaving
+    /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, events, tags, marks,
+    /// guidelines) of all there are; setting `cancel` stops at the next batch with [`Error::Cancelled`], leaving
     /// no file.
     pub fn snapshot(
         &mut self,

@@ -687,6 +687,14 @@ fn imports_onto_the_server_are_all_or_nothing() {
     let err =
         tasks::import_to_server(ana, None, more)(&mut |_| {}, &AtomicBool::new(false)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    let later = db.write_file("later.jsonl", answer_lines("later", 3).join("\n") + "\n");
+    let err = tasks::import_to_server(team.admin.clone(), None, later)(
+        &mut |_| {},
+        &AtomicBool::new(true),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert_eq!(count(&team), 5, "a cancelled import writes nothing");
 }
 
 #[test]
@@ -1386,6 +1394,11 @@ fn local_to_server_to_snapshot_loses_nothing() {
         .add_guideline("finance", "An old rule.", "rita")
         .unwrap();
     store.archive_guideline(old.id, "rita").unwrap();
+    let version = store.item("r-4").unwrap().version;
+    let mut asked = decision("r-4", version, "rita", Action::NeedsSme);
+    asked.note = Some("Which quarter?".into());
+    let asked = store.decide(&asked).unwrap();
+    store.promote_note(&asked.id, "rita").unwrap();
     drop(store);
 
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
@@ -1402,7 +1415,7 @@ fn local_to_server_to_snapshot_loses_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("5 items, 5 events"),
+        String::from_utf8_lossy(&out.stdout).contains("5 items, 6 events"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
@@ -1431,7 +1444,14 @@ fn local_to_server_to_snapshot_loses_nothing() {
     assert_eq!(
         guidelines(&copy),
         guidelines(&original),
-        "the guidelines, archived ones too, with their authors and times"
+        "the guidelines, archived ones too, with their authors, times and links"
+    );
+    assert!(
+        guidelines(&copy)
+            .iter()
+            .any(|(g, _)| g.source_item.as_deref() == Some("r-4")
+                && g.source_decision.as_deref() == Some(asked.id.as_str())),
+        "the promoted note keeps its links"
     );
     // Everything but `item_version`, which a merge (sync or snapshot) records as of the merge:
     // bundles do not carry it.
@@ -2397,6 +2417,27 @@ fn guidelines_on_the_server_keep_the_local_contract_and_the_server_says_who_edit
         !listed(&mut ana).contains(&blind.id),
         "ana does not, before reviewing blind-0"
     );
+    // Nor does her snapshot hold it; its progress still ends at what she may read.
+    let dir = tempfile::tempdir().unwrap();
+    let copy_path = dir.path().join("ana.db");
+    let mut reports = Vec::new();
+    ana.snapshot(
+        &copy_path,
+        &mut |p| reports.push(p),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let copy = Store::open(&copy_path).unwrap();
+    let kept = copy.every_guideline().unwrap();
+    assert!(
+        !kept.is_empty()
+            && kept
+                .iter()
+                .all(|(g, _)| g.source_item.as_deref() != Some("blind-0")),
+        "her snapshot has the guidelines she may read, not the hidden note: {kept:?}"
+    );
+    let last = reports.last().unwrap();
+    assert_eq!(last.done, last.total, "progress ends at its total");
     approve(&mut ana, "blind-0").unwrap();
     assert!(
         listed(&mut ana).contains(&blind.id),
@@ -2810,6 +2851,33 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
             "{args:?}"
         );
     }
+
+    let marked = on_server(&ana_url)
+        .args(["do-not-train", "a-2"])
+        .output()
+        .unwrap();
+    assert!(marked.status.success());
+    let marker: String = team
+        .sql()
+        .query_one(
+            "SELECT n.marked_by FROM vetted.do_not_train n JOIN vetted.items i ON i.id = n.item_id
+              WHERE i.external_id = 'a-2'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(marker, ana.reviewer(), "the CLI marks as the login");
+    let forged = on_server(&ana_url)
+        .args(["do-not-train", "a-2", "--clear", "--reviewer", "sam"])
+        .output()
+        .unwrap();
+    assert!(
+        !forged.status.success()
+            && String::from_utf8_lossy(&forged.stderr).contains("leave out --reviewer"),
+        "{}",
+        String::from_utf8_lossy(&forged.stderr)
+    );
+    ana.set_do_not_train("a-2", false).unwrap();
 
     // Raw SQL as the analyst: no forged marker, no rewritten mark, no malformed tag.
     let mut raw_ana = raw(&ana_url);

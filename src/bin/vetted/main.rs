@@ -532,6 +532,11 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             clear,
             reviewer: None,
         } => server::set_do_not_train(url, &item, !clear),
+        Command::DoNotTrain {
+            reviewer: Some(_), ..
+        } => Err(Error::BadRequest(
+            "on a team server you mark as your login; leave out --reviewer".into(),
+        )),
         Command::Undo { reviewer: None } => server::undo(url, false),
         Command::Redo { reviewer: None } => server::undo(url, true),
         _ => Err(Error::BadRequest(

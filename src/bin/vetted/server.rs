@@ -367,10 +367,7 @@ pub fn set_do_not_train(url: &str, item: &str, flag: bool) -> Result<()> {
     let mut server = TeamServer::connect(url)?;
     server.set_do_not_train(item, flag)?;
     if flag {
-        println!(
-            "{item}: left out of training exports (marked by {})",
-            server.reviewer()
-        );
+        println!("{item}: left out of training exports");
     } else {
         println!("{item}: back in training exports");
     }
