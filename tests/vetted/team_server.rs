@@ -122,6 +122,17 @@ fn on_server(url: &str) -> assert_cmd::Command {
     cmd
 }
 
+/// Runs `command` and returns its output, failing the test with its stderr unless it succeeded.
+fn succeeded(command: &mut assert_cmd::Command) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Raw SQL as `url`'s login, in the Vetted schema.
 fn raw(url: &str) -> Client {
     let mut client = Client::connect(url, NoTls).unwrap();
@@ -1404,15 +1415,10 @@ fn local_to_server_to_snapshot_loses_nothing() {
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
     admin.push(&local.path).unwrap();
     let snapshot = local.dir.path().join("snapshot.db");
-    let out = on_server(&team.admin)
-        .args(["backup", "--out"])
-        .arg(&snapshot)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        on_server(&team.admin)
+            .args(["backup", "--out"])
+            .arg(&snapshot),
     );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("5 items, 6 events"),
@@ -1476,15 +1482,10 @@ fn local_to_server_to_snapshot_loses_nothing() {
     for format in ["trl-sft", "trl-kto", "decisions"] {
         let export = |db: &std::path::Path, name: &str| {
             let path = local.dir.path().join(name);
-            let out = crate::support::vetted(db)
-                .args(["export", "--format", format, "--out"])
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
+            succeeded(
+                crate::support::vetted(db)
+                    .args(["export", "--format", format, "--out"])
+                    .arg(&path),
             );
             std::fs::read(&path).unwrap()
         };
@@ -1496,15 +1497,10 @@ fn local_to_server_to_snapshot_loses_nothing() {
             "{format}: the same export bytes from the snapshot"
         );
         let on_the_server = local.dir.path().join(format!("server-{format}.jsonl"));
-        let out = on_server(&team.admin)
-            .args(["export", "--format", format, "--out"])
-            .arg(&on_the_server)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeded(
+            on_server(&team.admin)
+                .args(["export", "--format", format, "--out"])
+                .arg(&on_the_server),
         );
         assert_eq!(
             std::fs::read(&on_the_server).unwrap(),
@@ -1651,15 +1647,10 @@ fn a_snapshot_streams_the_server_in_batches_and_a_cancel_leaves_nothing() {
         "one bar from reading to writing: {ticks:?}"
     );
     let from_cli = dir.path().join("cli.jsonl");
-    let out = on_server(&sme)
-        .args(["export", "--format", "trl-sft", "--out"])
-        .arg(&from_cli)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        on_server(&sme)
+            .args(["export", "--format", "trl-sft", "--out"])
+            .arg(&from_cli),
     );
     assert_eq!(
         std::fs::read(&from_app).unwrap(),
@@ -1677,15 +1668,10 @@ fn an_offline_laptops_bundle_merges_into_the_server_as_into_a_file() {
     team.import(&answer_lines("o", 3), 1);
     // The laptop took a snapshot, worked offline, and packs what it decided.
     let laptop = temp_db();
-    let out = on_server(&team.admin)
-        .args(["backup", "--out"])
-        .arg(&laptop.path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        on_server(&team.admin)
+            .args(["backup", "--out"])
+            .arg(&laptop.path),
     );
     let mut store = laptop.open();
     for (item, action) in [("o-0", Action::Approve), ("o-1", Action::Reject)] {
@@ -2741,15 +2727,10 @@ fn a_snapshot_keeps_each_items_overlap_and_every_outcome_across_batches() {
     // An export from the server: 996 + m-996 approvals and the adjudicated b-0, not the undone
     // m-997 nor b-1, which awaits its second review. (b-0 says what m-0 says: --no-dedup.)
     let exported = dir.path().join("sft.jsonl");
-    let out = on_server(&team.admin)
-        .args(["export", "--format", "trl-sft", "--no-dedup", "--out"])
-        .arg(&exported)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        on_server(&team.admin)
+            .args(["export", "--format", "trl-sft", "--no-dedup", "--out"])
+            .arg(&exported),
     );
     let lines = std::fs::read_to_string(&exported).unwrap().lines().count();
     assert_eq!(
@@ -2912,17 +2893,12 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
     let temporary = tempfile::tempdir().unwrap();
     let export = |name: &str, extra: &[&str]| -> Vec<String> {
         let path = dir.path().join(name);
-        let out = on_server(&team.admin)
-            .env("TMPDIR", temporary.path())
-            .args(["export", "--format", "trl-sft", "--out"])
-            .arg(&path)
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeded(
+            on_server(&team.admin)
+                .env("TMPDIR", temporary.path())
+                .args(["export", "--format", "trl-sft", "--out"])
+                .arg(&path)
+                .args(extra),
         );
         std::fs::read_to_string(dir.path().join(name.replace(".jsonl", ".sidecar.jsonl")))
             .unwrap()
