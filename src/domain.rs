@@ -539,6 +539,17 @@ impl StatusCounts {
     pub fn total(&self) -> i64 {
         self.pending + self.approved + self.edited + self.rejected + self.needs_sme
     }
+
+    /// Adds `n` items of `status` (a negative `n` takes them away).
+    pub fn add(&mut self, status: ItemStatus, n: i64) {
+        *match status {
+            ItemStatus::Pending => &mut self.pending,
+            ItemStatus::Approved => &mut self.approved,
+            ItemStatus::Edited => &mut self.edited,
+            ItemStatus::Rejected => &mut self.rejected,
+            ItemStatus::NeedsSme => &mut self.needs_sme,
+        } += n;
+    }
 }
 
 /// A decision as recorded in the append-only log.

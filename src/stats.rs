@@ -24,6 +24,8 @@
 //!   that pick different candidates disagree: comparisons with a pick are counted on their own
 //!   ([`AgreementStats::picks`]), not in the action figures.
 
+pub(crate) mod tally;
+
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -252,14 +252,7 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(named.as_slice())?;
             while let Some(row) = rows.next()? {
-                let n: i64 = sign * row.get::<_, i64>(1)?;
-                match row.get(0)? {
-                    ItemStatus::Pending => counts.pending += n,
-                    ItemStatus::Approved => counts.approved += n,
-                    ItemStatus::Edited => counts.edited += n,
-                    ItemStatus::Rejected => counts.rejected += n,
-                    ItemStatus::NeedsSme => counts.needs_sme += n,
-                }
+                counts.add(row.get(0)?, sign * row.get::<_, i64>(1)?);
             }
             all.push("review = 'conflict'");
             let sql = format!("SELECT count(*) FROM items {}", where_sql(&all));
