@@ -15,7 +15,9 @@
 //!    them D times each, first each pausing 125–375 ms after a decision, then at full speed
 //!    (saturation): claim and decide latency, p50/p95/p99/max over all of them;
 //! 4. a snapshot of the whole server against a local import of the same items (and its peak
-//!    memory), and `vetted export` from the server against the same export of the snapshot.
+//!    memory), and `vetted export` from the server against the same export of the snapshot;
+//! 5. the stats dashboard's figures on the server, as the owner and as a reviewer (row-level
+//!    security applies), against the same figures of the snapshot file, 7 runs each.
 
 use std::io::{Read, Write};
 use std::sync::atomic::AtomicBool;
@@ -97,13 +99,56 @@ fn main() {
          shares the machine's cores):"
     );
     review(&logins, decisions, Duration::ZERO..=Duration::ZERO);
-    snapshot(&admin, &file, dir.path(), n);
+    let snapshot_file = snapshot(&admin, &file, dir.path(), n);
+    stats(&admin, &login_url(&admin, &reader), &snapshot_file);
+}
+
+/// The stats dashboard's figures on the server (owner, then a reviewer) and of its snapshot.
+fn stats(admin: &str, reader: &str, snapshot: &std::path::Path) {
+    const RUNS: usize = 7;
+    println!(
+        "\nthe stats dashboard ({RUNS} runs each):\n| figures of | runs | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|"
+    );
+    let mut timed = |label: &str, run: &mut dyn FnMut() -> vetted::stats::Stats| {
+        let first = run(); // warms the connection and the caches
+        let times = (0..RUNS)
+            .map(|_| {
+                let started = Instant::now();
+                run();
+                started.elapsed()
+            })
+            .collect();
+        common::report_row(label, times);
+        first
+    };
+    let mut owner = TeamServer::connect(admin).expect("sign in");
+    let on_server = timed("the server, as its owner", &mut || {
+        owner.stats().expect("stats")
+    });
+    let mut reviewer = TeamServer::connect(reader).expect("sign in");
+    timed(
+        "the server, as a reviewer (row-level security)",
+        &mut || reviewer.stats().expect("stats"),
+    );
+    let local = Store::open(snapshot).expect("the snapshot");
+    let of_file = timed("the snapshot file (SQLite)", &mut || {
+        local.stats().expect("stats")
+    });
+    println!(
+        "the server's figures equal the snapshot's: {}",
+        on_server == of_file
+    );
 }
 
 /// A snapshot of the whole server (the owner reads every item and event) against a local
 /// import of the same items file, with the snapshot's peak memory; then `vetted export` of TRL
 /// SFT from the server (snapshot + export) against the same export of the snapshot file.
-fn snapshot(admin: &str, items: &std::path::Path, dir: &std::path::Path, n: usize) {
+fn snapshot(
+    admin: &str,
+    items: &std::path::Path,
+    dir: &std::path::Path,
+    n: usize,
+) -> std::path::PathBuf {
     let never = AtomicBool::new(false);
     let mut server = TeamServer::connect(admin).expect("sign in");
     // Writing 5 to clear_refs resets the peak resident set (VmHWM) to the current one.
@@ -152,6 +197,7 @@ fn snapshot(admin: &str, items: &std::path::Path, dir: &std::path::Path, n: usiz
         from_server.as_secs_f64(),
         from_file.as_secs_f64()
     );
+    out
 }
 
 /// A line of /proc/self/status, in KiB (e.g. `VmRSS`, `VmHWM`).

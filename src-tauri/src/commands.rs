@@ -800,9 +800,12 @@ pub fn start_sync_merge(
 }
 
 /// Every figure of the stats dashboard (decisions, outcomes, reasons, edit distances,
-/// burn-down, agreement, vetter vs reviewers).
+/// burn-down, agreement, vetter vs reviewers); on a team server, of what the login may read.
 #[tauri::command(async)]
 pub fn stats(state: State<'_, AppState>) -> Result<Stats> {
+    if let Some(stats) = state.on_team_server(|server| server.stats()) {
+        return stats;
+    }
     state.store()?.stats()
 }
 

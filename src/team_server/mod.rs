@@ -28,6 +28,7 @@ mod review_queue;
 mod reviewers;
 mod search;
 mod snapshot;
+mod stats;
 mod tls;
 mod undo;
 

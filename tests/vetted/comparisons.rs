@@ -8,7 +8,7 @@ use vetted::edit_distance::word_edit_distance;
 
 use crate::support::{answer_line, json_of, temp_db, vetted};
 
-fn comparison_line(id: &str, candidates: &[(&str, &str)]) -> String {
+pub(crate) fn comparison_line(id: &str, candidates: &[(&str, &str)]) -> String {
     serde_json::json!({
         "kind": "comparison", "id": id, "domain": "finance",
         "question": "What was Q3 revenue?",
@@ -20,7 +20,7 @@ fn comparison_line(id: &str, candidates: &[(&str, &str)]) -> String {
     .to_string()
 }
 
-const THREE: &[(&str, &str)] = &[
+pub(crate) const THREE: &[(&str, &str)] = &[
     ("llama-3.1-8b", "Revenue was $12M in Q3 [doc-1]."),
     ("qwen2.5-7b", "Q3 revenue was about ten million dollars."),
     ("llama-3.1-8b", "Revenue grew strongly."),

@@ -52,7 +52,7 @@ fn decide(store: &mut Store, item: &str, reviewer: &str, action: Action, reason:
 /// | a-6  | legal   |           |            |         | pending  |
 ///
 /// ¹ after approving first (ana changed her mind: two decisions, one rating).
-fn reviewed_db() -> TempDb {
+pub(crate) fn reviewed_db() -> TempDb {
     let db = temp_db();
     let lines = [
         answer_in("a-0", "finance", "llama-3.1-8b"),

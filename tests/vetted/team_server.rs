@@ -1520,6 +1520,110 @@ fn local_to_server_to_snapshot_loses_nothing() {
     );
 }
 
+/// The stats dashboard on the server: the figures a local database shows of a log are the ones
+/// the server shows of the same log pushed up (decisions per day and reviewer, outcomes, reasons,
+/// edit distances, burn-down, agreement with its κ and α, comparisons' picks, the vetter), from
+/// the core and from `vetted stats`; under blind review a reviewer's figures leave out others'
+/// decisions on an item until they decided it.
+#[test]
+fn the_stats_on_the_server_are_the_local_stats_of_the_same_log() {
+    let Some(team) = Team::new("team_stats") else {
+        return;
+    };
+    // Three reviewers with agreements, disagreements, an undo and a changed mind (see the
+    // fixture's table), and two comparisons two reviewers picked on: apart on c-0, alike on c-1.
+    let local = crate::stats::reviewed_db();
+    let mut store = local.open();
+    let lines =
+        ["c-0", "c-1"].map(|id| crate::comparisons::comparison_line(id, crate::comparisons::THREE));
+    crate::support::import_lines(&local, &mut store, &lines);
+    for (item, reviewer, picked) in [
+        ("c-0", "ana", Pick::Best(0)),
+        ("c-0", "ben", Pick::Best(1)),
+        ("c-1", "ana", Pick::Tie),
+        ("c-1", "ben", Pick::Tie),
+    ] {
+        let version = store.item(item).unwrap().version;
+        let feedback = Feedback {
+            pick: Some(picked),
+            ..Default::default()
+        };
+        store
+            .decide_with(
+                &decision(item, version, reviewer, Action::Approve),
+                &feedback,
+            )
+            .unwrap();
+    }
+    let expected = store.stats().unwrap();
+    drop(store);
+    assert!(
+        expected.agreement.overall.items == 4
+            && expected.agreement.picks.items == 2
+            && expected.agreement.by_pair.len() == 3
+            && expected.reject_reasons.len() >= 2
+            && expected.edit_distance.edits == 1
+            && !expected.vetter.is_empty(),
+        "the fixture exercises every figure: {expected:#?}"
+    );
+
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    admin.push(&local.path).unwrap();
+    assert_eq!(
+        admin.stats().unwrap(),
+        expected,
+        "the server's figures of the pushed log are the local ones"
+    );
+    assert_eq!(
+        crate::support::json_of(on_server(&team.admin).args(["stats", "--json"])),
+        crate::support::json_of(crate::support::vetted(&local.path).args(["stats", "--json"])),
+        "`vetted stats --json` says the same on the server"
+    );
+    let vetter = succeeded(on_server(&team.admin).args(["stats", "--vetter"]));
+    assert!(
+        String::from_utf8_lossy(&vetter.stdout).contains("vetter-1"),
+        "`stats --vetter` on the server: {}",
+        String::from_utf8_lossy(&vetter.stdout)
+    );
+
+    // Blind review: bob's decision on b-0 (k = 2) is out of maria's figures until she decides it.
+    team.import(&answer_lines("b", 1), 2);
+    let mut bob = TeamServer::connect(&team.reviewer("bob", Role::Analyst)).unwrap();
+    let mut maria = TeamServer::connect(&team.reviewer("maria", Role::Analyst)).unwrap();
+    approve(&mut bob, "b-0").unwrap();
+    let before = expected.decisions;
+    assert_eq!(
+        admin.stats().unwrap().decisions,
+        before + 1,
+        "the owner reads all"
+    );
+    let hidden = maria.stats().unwrap();
+    assert_eq!(
+        hidden.decisions, before,
+        "bob's blind review is hidden from maria"
+    );
+    assert!(
+        hidden
+            .decisions_by_reviewer
+            .iter()
+            .all(|r| r.reviewer != bob.reviewer()),
+        "bob is not among maria's reviewers yet: {:?}",
+        hidden.decisions_by_reviewer
+    );
+    approve(&mut maria, "b-0").unwrap();
+    let seen = maria.stats().unwrap();
+    assert_eq!(
+        seen.decisions,
+        before + 2,
+        "having decided, maria reads bob's too"
+    );
+    assert_eq!(
+        seen.agreement.overall.items,
+        expected.agreement.overall.items + 1,
+        "b-0 now counts for agreement"
+    );
+}
+
 /// No partial snapshot file (nor any other hidden file) is left in `dir`.
 fn assert_no_snapshot_left(dir: &std::path::Path) {
     let left: Vec<String> = std::fs::read_dir(dir)

@@ -355,6 +355,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     /** A decision can be made now: the item on screen is the selected one. */
     reviewable: target !== null,
     statsRevision,
+    /** Others changed the data (a team server's announcement): the dashboard fetches again. */
+    refreshStats: () => setStatsRevision((n) => n + 1),
     backgroundRevision,
     reviewerChoice: { draft: reviewerDraft, profiles, setDraft: setReviewerDraft, confirm: confirmReviewer },
     setMode,

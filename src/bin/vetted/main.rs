@@ -34,6 +34,7 @@ use vetted::roles::vet::VetSelection;
 use vetted::roles::{generate, rank, relate, vet};
 use vetted::store::{ConfidentPass, QueueFilter, QueueSort};
 use vetted::team::ReviewState;
+use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, ErrorCode, Result, Store, db_path};
 
 #[derive(Parser)]
@@ -539,11 +540,18 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         )),
         Command::Undo { reviewer: None } => server::undo(url, false),
         Command::Redo { reviewer: None } => server::undo(url, true),
+        Command::Stats { vetter, json } => {
+            let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
+            match vetter {
+                true => review::vetter_stats(stats.vetter, json),
+                false => stats::print(&stats, json),
+            }
+        }
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme; no forms, claims or relation \
-             edits yet), undo, redo, show, guidelines, do-not-train, adjudication list, backup (a \
-             local snapshot), export, sync merge and team for now; run the rest on a local \
+             edits yet), undo, redo, show, guidelines, do-not-train, adjudication list, stats, backup \
+             (a local snapshot), export, sync merge and team for now; run the rest on a local \
              database"
                 .into(),
         )),
@@ -727,11 +735,13 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Products { command } => products::run(&mut store, command),
-        Command::Stats { vetter: true, json } => review::vetter_stats(&store, json),
+        Command::Stats { vetter: true, json } => {
+            review::vetter_stats(vetter_agreement(&store.vetted_decisions()?), json)
+        }
         Command::Stats {
             vetter: false,
             json,
-        } => stats::run(&store, json),
+        } => stats::print(&store.stats()?, json),
         Command::Generate {
             questions,
             samples,

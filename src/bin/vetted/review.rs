@@ -10,7 +10,7 @@ use vetted::domain::{
 use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
 use vetted::review_form::{FormAnswers, parse_cli_answer};
 use vetted::store::QueueFilter;
-use vetted::vetter_agreement::vetter_agreement;
+use vetted::vetter_agreement::Agreement;
 use vetted::{Error, Result, Store, reviewer};
 
 use crate::evidence_view::print_evidence;
@@ -428,8 +428,8 @@ fn print_sensitive(found: &[Sensitive]) {
 }
 
 /// Vetter vs human per domain and vetting model (binarisation in `vetted::vetter_agreement`).
-pub fn vetter_stats(store: &Store, json: bool) -> Result<()> {
-    let rows = vetter_agreement(&store.vetted_decisions()?);
+/// Prints the vetter's agreement with the reviewers (a local database's or a team server's).
+pub fn vetter_stats(rows: Vec<Agreement>, json: bool) -> Result<()> {
     if json {
         print_json(&rows);
         return Ok(());

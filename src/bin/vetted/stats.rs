@@ -1,16 +1,16 @@
 //! `vetted stats`: the stats dashboard's figures as tables, or `--json` (the `Stats` value).
 
+use vetted::Result;
 use vetted::stats::{ActionCounts, AgreementFigures, Outcomes, Stats};
-use vetted::{Result, Store};
 
 use crate::output::print_json;
 
-pub fn run(store: &Store, json: bool) -> Result<()> {
-    let stats = store.stats()?;
+/// Prints `stats` (a local database's or a team server's).
+pub fn print(stats: &Stats, json: bool) -> Result<()> {
     if json {
-        print_json(&stats);
+        print_json(stats);
     } else {
-        print!("{}", render(&stats));
+        print!("{}", render(stats));
     }
     Ok(())
 }

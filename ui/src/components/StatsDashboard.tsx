@@ -1,5 +1,6 @@
 // The stats dashboard: headline tiles, then charts. It fetches `stats` when shown and again each
-// time `revision` changes (App bumps it after every decision, undo, redo and import).
+// time `revision` changes (App bumps it after every decision, undo, redo and import, and on a team
+// server when someone else's work is announced).
 import type { ConfidentPass } from "../bindings/ConfidentPass";
 import type { Stats } from "../bindings/Stats";
 import { isEmptyStats } from "../statsCharts";
@@ -18,6 +19,9 @@ import { VetterSection } from "./stats/VetterSection";
 
 interface StatsDashboardProps {
   revision: number;
+  /** A team server is open: its figures are of what the login may read, and alignment runs are
+   * kept in local databases only. */
+  teamServer: boolean;
   /** The key that opens (and closes) the dashboard, for the hint. */
   toggleKey: string | null;
   onClose: () => void;
@@ -25,7 +29,7 @@ interface StatsDashboardProps {
   onShowConfident: (domain: string, confident: ConfidentPass) => void;
 }
 
-export function StatsDashboard({ revision, toggleKey, onClose, onShowConfident }: StatsDashboardProps) {
+export function StatsDashboard({ revision, teamServer, toggleKey, onClose, onShowConfident }: StatsDashboardProps) {
   const { stats, error, loading, retry } = useStats(revision);
   return (
     <main className="stats-view" data-testid="stats-dashboard" aria-busy={loading} aria-labelledby="stats-title">
@@ -46,13 +50,13 @@ export function StatsDashboard({ revision, toggleKey, onClose, onShowConfident }
       ) : isEmptyStats(stats) ? (
         <EmptyStats />
       ) : (
-        <StatsBody stats={stats} revision={revision} onShowConfident={onShowConfident} />
+        <StatsBody stats={stats} revision={revision} teamServer={teamServer} onShowConfident={onShowConfident} />
       )}
     </main>
   );
 }
 
-function StatsBody({ stats, revision, onShowConfident }: { stats: Stats } & Pick<StatsDashboardProps, "revision" | "onShowConfident">) {
+function StatsBody({ stats, revision, teamServer, onShowConfident }: { stats: Stats } & Pick<StatsDashboardProps, "revision" | "teamServer" | "onShowConfident">) {
   return (
     <div className="stats-body">
       <StatTiles stats={stats} />
@@ -68,7 +72,7 @@ function StatsBody({ stats, revision, onShowConfident }: { stats: Stats } & Pick
         <AgreementOverTimeChart stats={stats} />
         <AgreementTables stats={stats} />
         <VetterSection vetters={stats.vetter} />
-        <AlignmentSection revision={revision} onShowConfident={onShowConfident} />
+        {!teamServer && <AlignmentSection revision={revision} onShowConfident={onShowConfident} />}
         <FormSection forms={stats.forms} />
         <ClaimsSection claims={stats.claims} />
       </div>

@@ -1,0 +1,196 @@
+//! The stats dashboard on the team server ([`crate::Store::stats`]'s figures, with the same
+//! definitions: see [`crate::stats`]). The rows come from PostgreSQL's SQL below; they are folded
+//! into figures by the core's [`crate::stats::tally`], as the local store's are.
+//!
+//! Invariants:
+//! - Every figure is read in one read-only REPEATABLE READ transaction, so they describe one
+//!   moment of the server (a decision recorded meanwhile is in all of them or in none).
+//! - The figures are of what the login may read: the server's row-level security hides other
+//!   reviewers' decisions under blind review until the login decided the item, so no figure
+//!   (agreement, decisions per reviewer) reveals them earlier. Item counts and outcomes are of
+//!   every item, as the queue's counts are.
+//! - The server keeps neither review forms nor claim verdicts (yet): those figures are empty.
+//! - Decisions are read in one pass per figure, not from maintained aggregates as the local
+//!   store does; `docs/PERFORMANCE.md` has what that costs.
+
+use postgres::IsolationLevel;
+
+use super::leases::enum_value;
+use super::{TeamServer, server_error};
+use crate::domain::{ItemStatus, StatusCounts};
+use crate::error::{Error, Result};
+use crate::stats::tally::{self, BurnDown, DecisionTally, OutcomeTally, RatingsFolder};
+use crate::stats::{EditDistances, ReasonCount, Stats};
+use crate::store::VettedDecision;
+use crate::vetter_agreement::vetter_agreement_counted;
+
+/// The decisions in force that the login may read: events that are not reverts and that no
+/// revert cancels (a revert cancels its target unless a redo reverts the revert), as the local
+/// store's `NOT_REVERTED`.
+macro_rules! with_decisions_in_force {
+    ($query:literal) => {
+        concat!(
+            "WITH live AS (
+                 SELECT d.seq, d.item_id, d.reviewer, d.action, d.decided_at, d.pick
+                   FROM decisions d
+                  WHERE d.action <> 'revert'
+                    AND NOT EXISTS (
+                        SELECT 1 FROM decisions r
+                         WHERE r.reverts = d.id
+                           AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id)))
+             ",
+            $query
+        )
+    };
+}
+
+/// (day, reviewer, action, decisions in force).
+const DECISIONS_BY_DAY: &str = with_decisions_in_force!(
+    "SELECT substr(decided_at, 1, 10), reviewer, action, count(*) FROM live GROUP BY 1, 2, 3"
+);
+
+/// (day, items whose earliest decision in force falls on it).
+const ITEMS_DECIDED_BY_DAY: &str = with_decisions_in_force!(
+    "SELECT day, count(*)
+       FROM (SELECT substr(min(decided_at), 1, 10) AS day FROM live GROUP BY item_id) first
+      GROUP BY day"
+);
+
+/// (item, domain, reviewer, label, decided_at): each reviewer's rating — latest decision in
+/// force, by `seq` — of the items rated by two or more reviewers, one item's rows together. A
+/// comparison's approve is labelled by its pick (`pick:N`, `pick:tie`), as the local store's
+/// ratings are (migration 0018).
+const RATINGS: &str = with_decisions_in_force!(
+    ", rated AS (
+         SELECT DISTINCT ON (item_id, reviewer) item_id, reviewer, action, pick, decided_at
+           FROM live ORDER BY item_id, reviewer, seq DESC)
+     SELECT r.item_id, i.domain, r.reviewer,
+            CASE WHEN r.action = 'approve' AND r.pick IS NOT NULL
+                 THEN 'pick:' || coalesce(r.pick::jsonb ->> 'best', 'tie')
+                 ELSE r.action END,
+            r.decided_at
+       FROM (SELECT rated.*, count(*) OVER (PARTITION BY item_id) AS raters FROM rated) r
+       JOIN items i ON i.id = r.item_id
+      WHERE r.raters >= 2
+      ORDER BY r.item_id"
+);
+
+/// (reason, label, count) of the rejected items' effective decisions.
+const REJECT_REASONS: &str = "SELECT g.reason, coalesce(t.label, g.reason), g.n
+       FROM (SELECT d.reason, count(*) AS n
+               FROM items i JOIN decisions d ON d.id = i.effective_decision
+              WHERE i.status = 'rejected' AND d.action = 'reject'
+              GROUP BY d.reason) g
+       LEFT JOIN reject_reasons t ON t.id = g.reason";
+
+/// (edit distance, count) of the edited items' effective decisions.
+const EDIT_DISTANCES: &str = "SELECT d.edit_distance, count(*)
+       FROM items i JOIN decisions d ON d.id = i.effective_decision
+      WHERE i.status = 'edited' AND d.action = 'edit'
+      GROUP BY 1";
+
+/// The items in groups of (model, domain, status, day added, vetter, verdict), with their
+/// number and conflicts: one pass over the items gives the counts, the outcomes by model and by
+/// domain, the burn-down's items added and the vetter's observations. The groups are bounded by
+/// models × domains × statuses × days × vetters, not by items.
+const ITEM_GROUPS: &str = "SELECT model, domain, status, substr(created_at, 1, 10),
+            vetting::jsonb ->> 'model', vetting::jsonb ->> 'verdict',
+            count(*), count(*) FILTER (WHERE review = 'conflict')
+       FROM items GROUP BY 1, 2, 3, 4, 5, 6";
+
+impl TeamServer {
+    /// Every figure of the stats dashboard, of what the login may read (see the module
+    /// documentation).
+    pub fn stats(&mut self) -> Result<Stats> {
+        let server = self.server.clone();
+        let failed = |e| server_error(&server, e);
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(failed)?;
+        let mut query = |sql: &str| tx.query(sql, &[]).map_err(failed);
+
+        let mut items = StatusCounts::default();
+        let (mut by_model, mut by_domain) = (OutcomeTally::default(), OutcomeTally::default());
+        let mut burn_down = BurnDown::default();
+        let mut vetted = Vec::new();
+        for r in query(ITEM_GROUPS)? {
+            let (model, domain, status): (String, String, ItemStatus) =
+                (r.get(0), r.get(1), enum_value(r.get(2))?);
+            let (n, conflicts): (i64, i64) = (r.get(6), r.get(7));
+            items.add(status, n);
+            items.conflict += conflicts;
+            by_model.add(model, status, n, conflicts);
+            by_domain.add(domain.clone(), status, n, conflicts);
+            burn_down.added(r.get(3), n);
+            let vetter: Option<String> = r.get(4);
+            if let (Some(vetter), false) = (vetter, status == ItemStatus::Pending) {
+                // The importer requires a verdict beside its model.
+                let verdict: Option<&str> = r.get(5);
+                let decision = VettedDecision {
+                    domain,
+                    vetter,
+                    verdict: enum_value(verdict.unwrap_or_default())?,
+                    status,
+                };
+                let count = u32::try_from(n).map_err(|_| {
+                    Error::BadRequest("more vetted items than a count holds".into())
+                })?;
+                vetted.push((decision, count));
+            }
+        }
+
+        let mut decisions = DecisionTally::default();
+        for r in query(DECISIONS_BY_DAY)? {
+            decisions.add(r.get(0), r.get(1), r.get(2), r.get(3));
+        }
+        let (decisions_by_day, decisions_by_reviewer) = decisions.finish();
+
+        let reject_reasons = tally::by_frequency(
+            query(REJECT_REASONS)?
+                .iter()
+                .map(|r| ReasonCount {
+                    reason: r.get(0),
+                    label: r.get(1),
+                    count: r.get(2),
+                })
+                .collect(),
+        );
+        let histogram: Vec<(Option<i64>, i64)> = query(EDIT_DISTANCES)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+
+        for r in query(ITEMS_DECIDED_BY_DAY)? {
+            burn_down.decided(r.get(0), r.get(1));
+        }
+
+        let mut ratings = RatingsFolder::default();
+        for r in query(RATINGS)? {
+            ratings.rating(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        }
+
+        drop(query);
+        tx.commit().map_err(failed)?;
+
+        Ok(Stats {
+            total: items.total(),
+            items,
+            decisions: decisions_by_day.iter().map(|d| d.decisions.total).sum(),
+            decisions_by_day,
+            decisions_by_reviewer,
+            outcomes_by_model: by_model.finish(),
+            outcomes_by_domain: by_domain.finish(),
+            reject_reasons,
+            edit_distance: EditDistances::from_histogram(&histogram),
+            burn_down: burn_down.finish(),
+            agreement: ratings.finish(),
+            vetter: vetter_agreement_counted(&vetted),
+            forms: Vec::new(),
+            claims: Vec::new(),
+        })
+    }
+}
