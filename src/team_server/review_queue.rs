@@ -5,9 +5,11 @@
 //! each load claims (see `leases`) and shows every item the server holds for this login (at
 //! most [`CLAIM_BATCH`]), in one page; the app loads it again when it runs low, which claims
 //! more. Every other tab browses the items in import order (or newest first) by status, review
-//! state, kind, domain, model, verdict and tag, as do the counts. Reviewer, confident-vetter
-//! and the risk and likelihood orders are local-database filters only: asked for here, they are
-//! refused, never ignored.
+//! state, kind, domain, model, verdict, tag, reviewer (whose decision is in force) and a
+//! confident vetter, as do the counts. The risk and likelihood orders are local-database sorts
+//! only: asked for here, they are refused, never ignored.
+
+use postgres::types::ToSql;
 
 use super::TeamServer;
 use super::decisions::{enum_text, json_column};
@@ -25,35 +27,40 @@ use crate::team::Role;
 /// few items from the others until its leases run out.
 pub const CLAIM_BATCH: u32 = 10;
 
-/// The filter's criteria as SQL on `items`: `$1`–`$5` are kind, domain, model, verdict and tag
-/// (NULL: any).
+/// The filter's criteria as SQL on `items` ([`Criteria`]): `$1`–`$8` are kind, domain, model,
+/// verdict, tag, reviewer, and the vetter and least score of a confident pass (NULL: any), as
+/// the local store's `filter_clauses` and `CONFIDENT_PASS`.
 macro_rules! criteria {
     () => {
         "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR domain = $2)
          AND ($3::text IS NULL OR model = $3)
          AND ($4::text IS NULL OR vetting::jsonb ->> 'verdict' = $4)
          AND ($5::text IS NULL
-              OR EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = items.id AND t.tag = $5))"
+              OR EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = items.id AND t.tag = $5))
+         AND ($6::text IS NULL OR decided_by = $6)
+         AND ($7::text IS NULL
+              OR (vetting::jsonb ->> 'verdict' = 'pass' AND vetting::jsonb ->> 'model' = $7
+                  AND (vetting::jsonb ->> 'score')::float8 >= $8::float8))"
     };
 }
 
-/// Items matching the criteria, the status `$6` and the review state `$7`, after the id `$8`.
+/// Items matching the criteria, the status `$9` and the review state `$10`, after the id `$11`.
 macro_rules! browse {
     ($order:literal, $after:literal) => {
         concat!(
             "SELECT id, external_id, kind, domain, model, title, status, vetting FROM items
               WHERE ",
             criteria!(),
-            " AND ($6::text IS NULL OR status = $6) AND ($7::text IS NULL OR review = $7) AND ",
+            " AND ($9::text IS NULL OR status = $9) AND ($10::text IS NULL OR review = $10) AND ",
             $after,
             " ORDER BY ",
             $order,
-            " LIMIT $9"
+            " LIMIT $12"
         )
     };
 }
-const OLDEST_FIRST: &str = browse!("id", "id > $8");
-const NEWEST_FIRST: &str = browse!("id DESC", "id < $8");
+const OLDEST_FIRST: &str = browse!("id", "id > $11");
+const NEWEST_FIRST: &str = browse!("id DESC", "id < $11");
 
 /// Every item by status, from the counts the server keeps (migration 0002): a few rows, however
 /// many items.
@@ -88,30 +95,50 @@ const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version,
 const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
                          WHERE item_id = $1 ORDER BY position";
 
-/// The criteria a server filters by, as `$1`–`$5` (kind, domain, model, verdict, tag); an
-/// error naming what only a local database filters by.
-fn criteria(filter: &QueueFilter) -> Result<[Option<String>; 5]> {
-    let local_only = [
-        (filter.reviewer.is_some(), "a reviewer"),
-        (filter.vetter_confident.is_some(), "a confident vetter"),
-        (
-            matches!(filter.sort, QueueSort::Risk | QueueSort::Likely),
-            "the risk or likelihood order",
-        ),
-    ];
-    if let Some((_, what)) = local_only.iter().find(|(asked, _)| *asked) {
-        return Err(Error::BadRequest(format!(
-            "a team server does not filter or sort by {what} yet; clear it in the filter bar \
-             (or take a snapshot with `vetted --db URL backup --out snap.db`)"
-        )));
+/// The criteria a server filters by, the parameters `$1`–`$8` of [`criteria!`].
+struct Criteria {
+    text: [Option<String>; 7],
+    /// A confident pass's least vetting score.
+    confident: Option<f64>,
+}
+
+impl Criteria {
+    /// The filter's criteria; an error naming an order only a local database sorts by.
+    fn of(filter: &QueueFilter) -> Result<Criteria> {
+        if matches!(filter.sort, QueueSort::Risk | QueueSort::Likely) {
+            return Err(Error::BadRequest(
+                "a team server does not sort by risk or likelihood yet; choose oldest or newest \
+                 first (or take a snapshot with `vetted --db URL backup --out snap.db`)"
+                    .into(),
+            ));
+        }
+        let pass = filter.vetter_confident.as_ref();
+        Ok(Criteria {
+            text: [
+                filter.kind.map(|k| enum_text(&k)),
+                filter.domain.clone(),
+                filter.model.clone(),
+                filter.verdict.map(|v| enum_text(&v)),
+                filter.tag.clone(),
+                filter.reviewer.clone(),
+                pass.map(|p| p.model.clone()),
+            ],
+            confident: pass.map(|p| p.min_score),
+        })
     }
-    Ok([
-        filter.kind.map(|k| enum_text(&k)),
-        filter.domain.clone(),
-        filter.model.clone(),
-        filter.verdict.map(|v| enum_text(&v)),
-        filter.tag.clone(),
-    ])
+
+    fn is_empty(&self) -> bool {
+        self.text.iter().all(Option::is_none)
+    }
+
+    /// `$1`–`$8`, then `more`.
+    fn params<'a>(&'a self, more: &[&'a (dyn ToSql + Sync)]) -> Vec<&'a (dyn ToSql + Sync)> {
+        let mut params: Vec<&(dyn ToSql + Sync)> =
+            self.text.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
+        params.push(&self.confident);
+        params.extend_from_slice(more);
+        params
+    }
 }
 
 impl TeamServer {
@@ -122,12 +149,9 @@ impl TeamServer {
         after: Option<QueueCursor>,
         limit: u32,
     ) -> Result<QueuePage> {
-        let [kind, domain, model, verdict, tag] = criteria(filter)?;
+        let criteria = Criteria::of(filter)?;
         if filter.awaiting.is_some() {
-            if [&kind, &domain, &model, &verdict, &tag]
-                .iter()
-                .any(|c| c.is_some())
-            {
+            if !criteria.is_empty() {
                 return Err(Error::BadRequest(
                     "on a team server the Pending tab is the batch the server leases you; clear \
                      the filters, or filter another tab"
@@ -162,9 +186,7 @@ impl TeamServer {
             .client
             .query(
                 &statement,
-                &[
-                    &kind, &domain, &model, &verdict, &tag, &status, &review, &from, &limit,
-                ],
+                &criteria.params(&[&status, &review, &from, &limit]),
             )
             .map_err(|e| self.failed(e))?;
         let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>>>()?;
@@ -184,30 +206,19 @@ impl TeamServer {
     /// Items matching the filter's criteria by status (conflicts counted among the pending),
     /// as the local store counts them. Without criteria, read from the counts the server keeps.
     pub fn status_counts(&mut self, filter: &QueueFilter) -> Result<StatusCounts> {
-        let [kind, domain, model, verdict, tag] = criteria(filter)?;
-        let rows = if [&kind, &domain, &model, &verdict, &tag]
-            .iter()
-            .all(|c| c.is_none())
-        {
+        let criteria = Criteria::of(filter)?;
+        let rows = if criteria.is_empty() {
             let statement = self.prepared(ALL_COUNTS)?;
             self.client.query(&statement, &[])
         } else {
             let statement = self.prepared(COUNTS)?;
-            self.client
-                .query(&statement, &[&kind, &domain, &model, &verdict, &tag])
+            self.client.query(&statement, &criteria.params(&[]))
         }
         .map_err(|e| self.failed(e))?;
         let mut counts = StatusCounts::default();
         for r in &rows {
-            let n: i64 = r.get(1);
             counts.conflict += r.get::<_, i64>(2);
-            match enum_value::<ItemStatus>(r.get(0))? {
-                ItemStatus::Pending => counts.pending = n,
-                ItemStatus::Approved => counts.approved = n,
-                ItemStatus::Edited => counts.edited = n,
-                ItemStatus::Rejected => counts.rejected = n,
-                ItemStatus::NeedsSme => counts.needs_sme = n,
-            }
+            counts.add(enum_value::<ItemStatus>(r.get(0))?, r.get(1));
         }
         Ok(counts)
     }
@@ -223,8 +234,8 @@ impl TeamServer {
         Ok((read_entry(&row)?, row.get::<_, i32>(8) as u32))
     }
 
-    /// The filter bar's choices: the domains, models and tags of the server's items
-    /// (reviewers are a local-database filter).
+    /// The filter bar's choices: the domains, models, reviewers (whose decisions are in force)
+    /// and tags of the server's items.
     pub fn queue_facets(&mut self) -> Result<QueueFacets> {
         let distinct = |server: &mut TeamServer, sql: &'static str| -> Result<Vec<String>> {
             let statement = server.prepared(sql)?;
@@ -237,7 +248,10 @@ impl TeamServer {
         Ok(QueueFacets {
             domains: distinct(self, "SELECT DISTINCT domain FROM items ORDER BY 1")?,
             models: distinct(self, "SELECT DISTINCT model FROM items ORDER BY 1")?,
-            reviewers: Vec::new(),
+            reviewers: distinct(
+                self,
+                "SELECT DISTINCT decided_by FROM items WHERE decided_by IS NOT NULL ORDER BY 1",
+            )?,
             tags: self.all_tags()?,
         })
     }

@@ -1963,7 +1963,14 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
     let Some(team) = Team::new("team_screen") else {
         return;
     };
-    let lines = answer_lines("q", 15);
+    // q-5's vetter is less sure, q-6's flags it: the confident-vetter filter tells them apart.
+    let mut lines = answer_lines("q", 15);
+    lines[5] = lines[5].replace("\"score\":0.9", "\"score\":0.5");
+    lines[6] = lines[6].replace("\"verdict\":\"pass\"", "\"verdict\":\"flag\"");
+    assert!(
+        lines[5].contains("0.5") && lines[6].contains("flag"),
+        "{lines:?}"
+    );
     team.import(&lines, 1);
     let local = temp_db();
     let file = local.write_file("items.jsonl", lines.join("\n") + "\n");
@@ -2104,14 +2111,86 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
         StatusCounts::default(),
         "the counts follow the filter's criteria"
     );
-    let by_reviewer = QueueFilter {
-        reviewer: Some("bob".into()),
+    // The reviewer and confident-vetter filters select what they select on a file with the
+    // same decisions: maria approved q-0 there too.
+    let version = store.item("q-0").unwrap().version;
+    store
+        .decide(&decision("q-0", version, maria.reviewer(), Action::Approve))
+        .unwrap();
+    let confident = |min_score| vetted::store::ConfidentPass {
+        model: "vetter-1".into(),
+        min_score,
+    };
+    for (label, filter) in [
+        (
+            "by maria",
+            QueueFilter {
+                reviewer: Some(maria.reviewer().to_owned()),
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "by nobody",
+            QueueFilter {
+                reviewer: Some("bob".into()),
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "vetter sure at 0.9",
+            QueueFilter {
+                vetter_confident: Some(confident(0.9)),
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "vetter sure at 0.9, pending",
+            QueueFilter {
+                status: Some(ItemStatus::Pending),
+                vetter_confident: Some(confident(0.9)),
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "vetter sure at 0.95",
+            QueueFilter {
+                vetter_confident: Some(confident(0.95)),
+                ..QueueFilter::default()
+            },
+        ),
+    ] {
+        let from_server = ids(&maria.queue_page(&filter, None, 50).unwrap());
+        assert_eq!(
+            from_server,
+            ids(&store.queue_page(&filter, None, 50).unwrap()),
+            "{label}: the same items as on a file"
+        );
+        assert_eq!(
+            maria.status_counts(&filter).unwrap(),
+            store.status_counts(&filter).unwrap(),
+            "{label}: the same counts as on a file"
+        );
+        let expected = match label {
+            "by maria" => 1,
+            "by nobody" | "vetter sure at 0.95" => 0,
+            "vetter sure at 0.9" => 13,
+            _ => 12,
+        };
+        assert_eq!(from_server.len(), expected, "{label}: {from_server:?}");
+    }
+    assert_eq!(
+        maria.queue_facets().unwrap().reviewers,
+        [maria.reviewer()],
+        "the filter bar offers the reviewers whose decisions are in force"
+    );
+    let by_risk = QueueFilter {
+        sort: QueueSort::Risk,
         ..QueueFilter::default()
     };
-    let refused = maria.queue_page(&by_reviewer, None, 50).unwrap_err();
+    let refused = maria.queue_page(&by_risk, None, 50).unwrap_err();
     assert!(
-        refused.code() == ErrorCode::BadRequest && refused.to_string().contains("a reviewer"),
-        "a filter only a local database applies is refused, never ignored: {refused}"
+        refused.code() == ErrorCode::BadRequest && refused.to_string().contains("risk"),
+        "an order only a local database sorts by is refused, never ignored: {refused}"
     );
     let filtered_pending = QueueFilter {
         domain: Some("finance".into()),
