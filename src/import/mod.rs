@@ -209,12 +209,13 @@ fn open(source: &ImportSource, registry: impl FnOnce() -> Registry) -> Result<Op
 
 /// Reads the items of the file at `path` for the team server, which has no data-product
 /// registry (relationship sides carry their fields): each distinct item, in file order, goes to
-/// `write` with its line, until the first problem; reading goes on to list every problem, and
+/// `write` with its line and the input bytes read so far (compressed bytes for gzip), until
+/// the first problem; reading goes on to list every problem, and
 /// then the whole file is refused (`Error::Invalid`, file, line and field named), so the
 /// caller's transaction writes nothing. A line repeating an earlier one is read once.
 pub(crate) fn read_for_server(
     path: &Path,
-    write: &mut dyn FnMut(u64, PreparedItem) -> Result<()>,
+    write: &mut dyn FnMut(u64, PreparedItem, u64) -> Result<()>,
 ) -> Result<ImportReport> {
     let opened = open(&ImportSource::File(path.to_owned()), Registry::none)?;
     let source = opened.source;
@@ -238,7 +239,7 @@ pub(crate) fn read_for_server(
                 None => {
                     seen.insert(item.external_id.clone(), (line, item.content_hash.clone()));
                     if problems.total() == 0 {
-                        write(line, PreparedItem::new(*item))?;
+                        write(line, PreparedItem::new(*item), opened.tally.bytes())?;
                         new += 1;
                     }
                 }

@@ -84,12 +84,13 @@ pub fn import(db: PathBuf, file: PathBuf) -> Work {
 
 /// Imports `file` onto the team server at `url` (signed in with `password`, if typed), each
 /// item needing one review (`vetted --db URL import --overlap K` sets more); only the schema's
-/// owner may. A cancel while the file is read writes nothing. No progress figures yet: the
-/// server's import reads the file on a thread of its own.
+/// owner may. Progress in bytes read; a cancel while the file is read writes nothing.
 pub fn import_to_server(url: String, password: Option<ApiKey>, file: PathBuf) -> Work {
-    Box::new(move |_, cancel| {
+    Box::new(move |progress, cancel| {
         let report = TeamServer::connect_with_password(&url, password.as_ref())?
-            .import_path_cancellable(&file, 1, cancel)?;
+            .import_path_cancellable(&file, 1, cancel, &mut |p| {
+                progress(Tick::of(p.bytes_read, p.bytes_total))
+            })?;
         Ok(report.to_string())
     })
 }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use postgres::Transaction;
@@ -12,7 +12,7 @@ use postgres::Transaction;
 use super::import::copy_text;
 use super::{TeamServer, server_error};
 use crate::error::{Error, Result};
-use crate::import::{BATCH_ITEMS, ImportReport, read_for_server};
+use crate::import::{BATCH_ITEMS, ImportProgress, ImportReport, read_for_server};
 use crate::store::PreparedItem;
 
 /// Only one import at a time assigns item ids.
@@ -31,25 +31,40 @@ struct Batch {
 
 impl TeamServer {
     /// Imports `path` if none of its ids is stored yet; `Err(Duplicate)` (and nothing written)
-    /// when one is.
-    /// A set `cancel` stops it with [`Error::Cancelled`] while the file is read.
+    /// when one is. `on_progress` hears of every batch written; a set `cancel` stops it with
+    /// [`Error::Cancelled`] while the file is read.
     pub(super) fn import_new(
         &mut self,
         path: &Path,
         reviews: i32,
         cancel: &AtomicBool,
+        on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
+        let bytes_total = std::fs::metadata(path).ok().map(|m| m.len());
+        let bytes_read = &AtomicU64::new(0);
         let mut tx = self.client.transaction().map_err(failed)?;
-        let report = copy_items(&mut tx, &server, move |write| {
-            read_for_server(path, &mut |_, item| {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Cancelled);
-                }
-                write(item, reviews)
-            })
-        })?;
+        let report = copy_items(
+            &mut tx,
+            &server,
+            move |write| {
+                read_for_server(path, &mut |_, item, read| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
+                    bytes_read.store(read, Ordering::Relaxed);
+                    write(item, reviews)
+                })
+            },
+            &mut |items| {
+                on_progress(ImportProgress {
+                    items: items as u64,
+                    bytes_read: bytes_read.load(Ordering::Relaxed),
+                    bytes_total,
+                })
+            },
+        )?;
         tx.commit().map_err(failed)?;
         Ok(report)
     }
@@ -60,12 +75,13 @@ pub(super) type WriteItem<'a> = dyn FnMut(PreparedItem, i32) -> Result<()> + 'a;
 
 /// Copies the items `produce` yields (on a thread of its own, while the batches before are
 /// written) into `items` and `evidence` within `tx`, with ids assigned here, after taking the
-/// import lock. Any stored id makes it fail with `Duplicate`; the caller's transaction is then
-/// to be rolled back.
+/// import lock, telling `on_written` the items written after each batch. Any stored id makes it
+/// fail with `Duplicate`; the caller's transaction is then to be rolled back.
 pub(super) fn copy_items<F>(
     tx: &mut Transaction<'_>,
     server: &str,
     produce: F,
+    on_written: &mut dyn FnMut(usize),
 ) -> Result<ImportReport>
 where
     F: FnOnce(&mut WriteItem<'_>) -> Result<ImportReport> + Send,
@@ -100,7 +116,7 @@ where
             }
             Ok(report)
         });
-        let written = write_batches(tx, batches, server);
+        let written = write_batches(tx, batches, server, on_written);
         let read: Result<ImportReport> = reader.join().expect("the item reader panicked");
         match (written, read) {
             (Err(e), _) => Err(e),
@@ -122,11 +138,13 @@ where
     Ok(report)
 }
 
-/// `COPY`s each batch into `items`, then its passages into `evidence`; returns the items.
+/// `COPY`s each batch into `items`, then its passages into `evidence`, telling `progress` the
+/// items written so far; returns them.
 fn write_batches(
     tx: &mut Transaction<'_>,
     batches: Receiver<Batch>,
     server: &str,
+    progress: &mut dyn FnMut(usize),
 ) -> Result<usize> {
     let mut written = 0;
     for batch in batches {
@@ -152,6 +170,7 @@ fn write_batches(
             sent.map_err(|e| Error::io(format!("{server} (COPY)"), e))?;
         }
         written += batch.count;
+        progress(written);
     }
     Ok(written)
 }

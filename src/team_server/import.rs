@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::fresh_import::IMPORT_LOCK;
 use super::{TeamServer, server_error};
 use crate::error::{Error, Result};
-use crate::import::{ImportReport, Problems, read_for_server};
+use crate::import::{BATCH_ITEMS, ImportProgress, ImportReport, Problems, read_for_server};
 use crate::store::PreparedItem;
 
 /// How many problems of clashing ids are listed.
@@ -29,16 +29,19 @@ impl TeamServer {
     /// same content is left as it is; one stored with other content refuses the whole file.
     /// Needs the right to write items (the schema's owner).
     pub fn import_path(&mut self, path: &Path, reviews: u32) -> Result<ImportReport> {
-        self.import_path_cancellable(path, reviews, &AtomicBool::new(false))
+        self.import_path_cancellable(path, reviews, &AtomicBool::new(false), &mut |_| {})
     }
 
-    /// [`TeamServer::import_path`], stopped with [`Error::Cancelled`] (nothing written) when
-    /// `cancel` is set while the file is read.
+    /// [`TeamServer::import_path`], telling `on_progress` the items sent and the bytes read so
+    /// far (after each batch), and stopped with [`Error::Cancelled`] (nothing written) when
+    /// `cancel` is set while the file is read. The last step (indexing the items, and merging
+    /// them when some were stored already) runs after the last report and cannot be cancelled.
     pub fn import_path_cancellable(
         &mut self,
         path: &Path,
         reviews: u32,
         cancel: &AtomicBool,
+        on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         if !(1..=10).contains(&reviews) {
             return Err(Error::BadRequest(format!(
@@ -68,8 +71,8 @@ impl TeamServer {
                 self.reviewer, self.server
             )));
         }
-        match self.import_new(path, reviews as i32, cancel) {
-            Err(Error::Duplicate(_)) => self.import_merging(path, reviews, cancel),
+        match self.import_new(path, reviews as i32, cancel, on_progress) {
+            Err(Error::Duplicate(_)) => self.import_merging(path, reviews, cancel, on_progress),
             done => done,
         }
     }
@@ -80,7 +83,10 @@ impl TeamServer {
         path: &Path,
         reviews: u32,
         cancel: &AtomicBool,
+        on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
+        let bytes_total = std::fs::metadata(path).ok().map(|m| m.len());
+        let mut items = 0;
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -96,9 +102,17 @@ impl TeamServer {
         .map_err(failed)?;
         let mut copy = tx.copy_in("COPY staged_items FROM STDIN").map_err(failed)?;
         let mut row = Vec::with_capacity(4096);
-        let report = read_for_server(path, &mut |line, item| {
+        let report = read_for_server(path, &mut |line, item, bytes_read| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
+            }
+            items += 1;
+            if items % BATCH_ITEMS as u64 == 0 {
+                on_progress(ImportProgress {
+                    items,
+                    bytes_read,
+                    bytes_total,
+                });
             }
             row.clear();
             staged_row(&mut row, line, &item);

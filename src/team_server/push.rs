@@ -135,33 +135,39 @@ impl TeamServer {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
             .map_err(failed)?;
         let stored = stored_hashes(&mut tx, &ids, &server)?;
-        let report = copy_items(&mut tx, &server, move |write| {
-            let mut report = ImportReport {
-                source,
-                new: 0,
-                already_present: 0,
-                skipped: 0,
-                notes: Vec::new(),
-            };
-            items(&mut |item, reviews| {
-                match stored.get(&item.external_id) {
-                    Some(hash) if *hash == item.content_hash => report.already_present += 1,
-                    Some(_) => {
-                        return Err(Error::BadRequest(format!(
-                            "the server holds an item '{}' with other content; nothing was \
+        let report = copy_items(
+            &mut tx,
+            &server,
+            move |write| {
+                let mut report = ImportReport {
+                    source,
+                    new: 0,
+                    already_present: 0,
+                    skipped: 0,
+                    notes: Vec::new(),
+                };
+                items(&mut |item, reviews| {
+                    match stored.get(&item.external_id) {
+                        Some(hash) if *hash == item.content_hash => report.already_present += 1,
+                        Some(_) => {
+                            return Err(Error::BadRequest(format!(
+                                "the server holds an item '{}' with other content; nothing was \
                              pushed",
-                            item.external_id
-                        )));
+                                item.external_id
+                            )));
+                        }
+                        None => {
+                            write(PreparedItem::new(item), reviews as i32)?;
+                            report.new += 1;
+                        }
                     }
-                    None => {
-                        write(PreparedItem::new(item), reviews as i32)?;
-                        report.new += 1;
-                    }
-                }
-                Ok(())
-            })?;
-            Ok(report)
-        })?;
+                    Ok(())
+                })?;
+                Ok(report)
+            },
+            // A push reports when it is done, not along the way.
+            &mut |_| {},
+        )?;
 
         for reason in &bundle.reject_reasons {
             tx.execute(

@@ -1056,8 +1056,27 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
     let db = temp_db();
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
     let big = db.write_file("big.jsonl", answer_lines("b", 10_500).join("\n") + "\n");
-    let report = admin.import_path(&big, 1).unwrap();
+    let size = std::fs::metadata(&big).unwrap().len();
+    let mut reports = Vec::new();
+    let report = admin
+        .import_path_cancellable(&big, 1, &AtomicBool::new(false), &mut |p| reports.push(p))
+        .unwrap();
     assert_eq!(report.new, 10_500, "more than one COPY batch of items");
+    // Progress after each batch written (10,000 items a batch): items and bytes only grow, and
+    // the last report is the whole file.
+    assert!(reports.len() >= 2, "a report per batch: {reports:?}");
+    assert!(
+        reports
+            .windows(2)
+            .all(|w| w[0].items < w[1].items && w[0].bytes_read <= w[1].bytes_read),
+        "{reports:?}"
+    );
+    let last = reports.last().unwrap();
+    assert_eq!(
+        (last.items, last.bytes_read, last.bytes_total),
+        (10_500, size, Some(size)),
+        "the last report is every item and byte of the file"
+    );
     let mut sql = team.sql();
     let (items, passages, low, high): (i64, i64, i64, i64) = {
         let row = sql
@@ -1085,6 +1104,25 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
     );
     let report = admin.import_path(&mixed, 1).unwrap();
     assert_eq!((report.new, report.already_present), (1, 1));
+    // The merging path reports while it reads too (every 2,000 items).
+    let again = db.write_file("again.jsonl", answer_lines("b", 4_100).join("\n") + "\n");
+    let mut reports = Vec::new();
+    let report = admin
+        .import_path_cancellable(&again, 1, &AtomicBool::new(false), &mut |p| reports.push(p))
+        .unwrap();
+    assert_eq!(report.already_present, 4_100, "{report}");
+    assert_eq!(
+        reports.iter().map(|p| p.items).collect::<Vec<_>>(),
+        [2_000, 4_000],
+        "the staging read reports its progress"
+    );
+    assert!(
+        reports
+            .iter()
+            .all(|p| p.bytes_read > 0
+                && p.bytes_total == Some(std::fs::metadata(&again).unwrap().len())),
+        "{reports:?}"
+    );
     let id: i64 = sql
         .query_one(
             "SELECT id FROM vetted.items WHERE external_id = 'after-0'",

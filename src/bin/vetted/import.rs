@@ -50,7 +50,7 @@ pub fn sources(
 }
 
 /// A bar on stderr when it is a terminal (hidden otherwise, so scripts and logs stay clean).
-fn progress_bar() -> ProgressBar {
+pub(crate) fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -63,7 +63,7 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn update(bar: &ProgressBar, p: &ImportProgress) {
+pub(crate) fn update(bar: &ProgressBar, p: &ImportProgress) {
     if let Some(total) = p.bytes_total {
         bar.set_length(total);
     }

@@ -182,8 +182,15 @@ fn read_password() -> Result<String> {
 pub fn import(url: &str, files: &[PathBuf], overlap: Option<u32>) -> Result<()> {
     let mut server = TeamServer::connect(url)?;
     for file in files {
-        let report = server.import_path(file, overlap.unwrap_or(1))?;
-        println!("{report}");
+        let bar = crate::import::progress_bar();
+        let result = server.import_path_cancellable(
+            file,
+            overlap.unwrap_or(1),
+            crate::interrupt::cancel_flag(),
+            &mut |p| crate::import::update(&bar, &p),
+        );
+        bar.finish_and_clear();
+        println!("{}", result?);
     }
     Ok(())
 }
