@@ -229,6 +229,31 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     assert.equal(sql(snapshot, "SELECT count(*) AS n FROM decisions WHERE action = 'approve'")[0].n, 7, 'and every decision');
     assert.deepEqual(readdirSync(files).sort(), ['team-kto.jsonl', 'team-kto.manifest.json', 'team-kto.sidecar.jsonl', 'team-snapshot.db'],
       'no temporary snapshot is left next to the export');
+
+    // The stats dashboard (Ctrl+Shift+D) shows the server's figures and follows the others' work.
+    await browser.keys(['Control', 'Shift', 'D']);
+    await browser.$('[data-testid="stats-dashboard"]').waitForDisplayed({ timeout: 15000, timeoutMsg: 'the stats dashboard opens on the server' });
+    const tile = (key) => browser.$(`[data-testid="tile-${key}"] .stat-tile-value`).getText();
+    await browser.waitUntil(async () => (await tile('decisions')) === '8', {
+      timeout: 15000, timeoutMsg: "maria's seven approvals and bob's rejection are the server's 8 decisions",
+    });
+    assert.match(await browser.$('[data-testid="tile-decisions"]').getText(), /by 2 reviewers/, 'maria and bob decided');
+    const bob = `postgres://bob@127.0.0.1:${port}/${name}`;
+    const next = JSON.parse(cli(bob, ['queue', '--limit', '1', '--json']));
+    cli(bob, ['decide', next[0].external_id, 'approve']);
+    await browser.waitUntil(async () => (await tile('decisions')) === '9', {
+      timeout: 5000, timeoutMsg: "bob's next decision reaches the open dashboard within seconds, with no action of maria's",
+    });
+    await browser.waitUntil(async () => (await browser.$$('.stats-view canvas')).length >= 4, { timeout: 15000, timeoutMsg: 'charts are drawn' });
+    await screenshot(browser, 'team-server-stats.png');
+    await browser.keys('Escape');
+    await browser.$('[data-testid="stats-dashboard"]').waitForDisplayed({ reverse: true, timeout: 15000, timeoutMsg: 'Esc returns to reviewing' });
+
+    // Another reviewer's guideline reaches the open panel within seconds, with no action of maria's.
+    cli(bob, ['guidelines', 'add', '--domain', 'film-tv', '--text', 'Quote the quarter as the filing does.']);
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="guideline"]')).length === 2, {
+      timeout: 5000, timeoutMsg: "bob's guideline shows in maria's panel while she stays on the item",
+    });
   } finally {
     await app.stop();
   }

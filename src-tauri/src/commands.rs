@@ -1086,9 +1086,7 @@ pub fn watch_team_server(
         while !stop.load(Ordering::Relaxed) && state.window().is_generation(generation) {
             let event = match listener.changes(std::time::Duration::from_millis(500)) {
                 Ok(changes) if changes.is_empty() => continue,
-                Ok(changes) => LiveEvent::Changed {
-                    changes: changes.len() as u32,
-                },
+                Ok(changes) => LiveEvent::of(&changes),
                 Err(e) => LiveEvent::Lost {
                     message: e.to_string(),
                 },

@@ -1,7 +1,9 @@
-//! Live changes: the server announces every event and import on the `vetted_changes` channel
-//! (`LISTEN/NOTIFY`, see the schema's `announce_*` triggers), so a client refreshes its counts
-//! when something happens instead of polling.
+//! Live changes: the server announces every event, import, guideline, tag and do-not-train
+//! mark on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the schema's `announce_*`
+//! triggers), so a client refreshes what they change when something happens instead of
+//! polling.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
@@ -20,6 +22,10 @@ pub enum Change {
     Event { item: String },
     /// Items were imported.
     Items,
+    /// A guideline of the domain was written, edited or archived.
+    Guidelines { domain: String },
+    /// The item's tags or do-not-train mark changed.
+    Annotations { item: String },
 }
 
 /// What the app's follower of a team server tells the window.
@@ -27,11 +33,35 @@ pub enum Change {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum LiveEvent {
-    /// Someone changed the server: this many announcements came together.
-    Changed { changes: u32 },
+    /// Someone changed the server: this many announcements came together, among them
+    /// guidelines of these domains and the tags or marks of these items (each named once).
+    Changed {
+        changes: u32,
+        guidelines: Vec<String>,
+        annotated: Vec<String>,
+    },
     /// Following stopped (the server went away, the session was closed): the counts no longer
     /// follow until the reviewer signs in again.
     Lost { message: String },
+}
+
+impl LiveEvent {
+    /// What the window is told of `changes` (received together).
+    pub fn of(changes: &[Change]) -> LiveEvent {
+        let (mut guidelines, mut annotated) = (BTreeSet::new(), BTreeSet::new());
+        for change in changes {
+            match change {
+                Change::Guidelines { domain } => guidelines.insert(domain.clone()),
+                Change::Annotations { item } => annotated.insert(item.clone()),
+                Change::Event { .. } | Change::Items => continue,
+            };
+        }
+        LiveEvent::Changed {
+            changes: changes.len() as u32,
+            guidelines: guidelines.into_iter().collect(),
+            annotated: annotated.into_iter().collect(),
+        }
+    }
 }
 
 /// Where the work stands, as the signed-in reviewer sees it.

@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0004_annotations",
         include_str!("../../migrations/postgres/0004_annotations.sql"),
     ),
+    (
+        5,
+        "0005_announce_annotations",
+        include_str!("../../migrations/postgres/0005_announce_annotations.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

@@ -23,7 +23,8 @@ use vetted::llm::secret::ApiKey;
 use vetted::store::{QueueFilter, QueueSort, SearchOrder, SearchResults};
 use vetted::team::Role;
 use vetted::team_server::{
-    CLAIM_BATCH, ROWS_PER_READ, SERVER_RANK_LIMIT, ServerAddress, TeamServer, TlsMode,
+    CLAIM_BATCH, Change, LiveEvent, ROWS_PER_READ, SERVER_RANK_LIMIT, ServerAddress, TeamServer,
+    TlsMode,
 };
 use vetted::window::{TeamSession, Window, window_title};
 use vetted::{ErrorCode, Store};
@@ -1180,6 +1181,40 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
     let _ = watcher.kill();
     let _ = watcher.wait();
     eprintln!("decision seen by the watcher after {after:?}");
+
+    // Guidelines, tags and marks are announced too, naming the domain and the item to reload.
+    let mut listener = TeamServer::connect(&watcher_url).unwrap();
+    listener.listen().unwrap();
+    other.add_guideline("finance", "Cite the filing.").unwrap();
+    other.add_tag("w-0", "gold").unwrap();
+    other.set_do_not_train("w-0", true).unwrap();
+    other.set_do_not_train("w-0", false).unwrap();
+    let mut heard = Vec::new();
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while heard.len() < 4 && std::time::Instant::now() < until {
+        heard.extend(listener.changes(Duration::from_millis(500)).unwrap());
+    }
+    assert_eq!(
+        heard,
+        [
+            Change::Guidelines {
+                domain: "finance".into()
+            },
+            Change::Annotations { item: "w-0".into() },
+            Change::Annotations { item: "w-0".into() },
+            Change::Annotations { item: "w-0".into() },
+        ],
+        "a guideline, a tag, a mark and its removal, in order"
+    );
+    assert_eq!(
+        LiveEvent::of(&heard),
+        LiveEvent::Changed {
+            changes: 4,
+            guidelines: vec!["finance".into()],
+            annotated: vec!["w-0".into()],
+        },
+        "the window is told each domain and item once"
+    );
 }
 
 #[test]

@@ -30,7 +30,7 @@ import { keyLabel } from "./keymap";
 import { BROWSE } from "./mode";
 import { countFor, tabScope } from "./queue";
 import { reasonMoved } from "./reviewSession";
-import { useDataRevision } from "./useDataRevision";
+import { type DataChange, useDataRevision } from "./useDataRevision";
 import { useGraphView } from "./useGraphView";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useGuidelinesPanel } from "./useGuidelinesPanel";
@@ -122,10 +122,16 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     refreshFacets();
     if (graphShown) graph.reload();
   };
-  // On a team server the others' work changes the counts, never the items leased to this reviewer.
-  // A Pending tab run low claims again then: others' skips, expired leases, new imports.
-  const teamChanged = () => {
+  // On a team server the others' work changes the counts (and the dashboard, when shown, the
+  // guidelines of the shown domain, the tags and mark of the shown item), never the items leased to
+  // this reviewer. A Pending tab run low claims again then: others' skips, expired leases, new
+  // imports.
+  const teamChanged = (change: DataChange) => {
     void review.refreshCounts();
+    if (mode.kind === "stats") review.refreshStats();
+    const domain = current?.item.domain;
+    if (domain !== undefined && change.guidelines.has(domain)) guidelines.reload();
+    if (change.annotated.size > 0) review.itemsChanged(change.annotated);
     if (queue.filter === "pending" && queue.entries.length <= REFILL_AT) paged.reload(review.selectedId);
   };
   useDataRevision(teamServer ? teamChanged : dataChanged, teamServer, showError);

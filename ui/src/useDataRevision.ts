@@ -10,12 +10,22 @@ export const REVISION_POLL_MS = 3000;
  */
 export const LIVE_REFRESH_MS = 1000;
 
+/** What changed elsewhere, as far as it is known: a team server names the domains whose guidelines
+ * and the items whose tags or do-not-train mark changed; a local database names nothing. */
+export interface DataChange {
+  guidelines: ReadonlySet<string>;
+  annotated: ReadonlySet<string>;
+}
+
+const NOTHING_NAMED: DataChange = { guidelines: new Set(), annotated: new Set() };
+
 /**
  * Calls `onChange` when the data changed elsewhere: for a local database, when its data revision
  * grows after the first reading (an import completed); for a team server, whenever the server
- * announces a change by anyone (decisions, undo, redo, imports), without polling.
+ * announces a change by anyone (decisions, undo, redo, imports, guidelines, tags, marks), without
+ * polling. Announcements held back by the pacing are gathered into the next call.
  */
-export function useDataRevision(onChange: () => void, teamServer: boolean, onLiveFailed: (message: string) => void): void {
+export function useDataRevision(onChange: (change: DataChange) => void, teamServer: boolean, onLiveFailed: (message: string) => void): void {
   const latest = useRef(onChange);
   const failed = useRef(onLiveFailed);
   useEffect(() => {
@@ -28,20 +38,25 @@ export function useDataRevision(onChange: () => void, teamServer: boolean, onLiv
       // The first announcement refreshes at once, the next ones at most once per LIVE_REFRESH_MS.
       let last = 0;
       let timer: number | null = null;
-      const changed = () => {
+      let gathered = { guidelines: new Set<string>(), annotated: new Set<string>() };
+      const changed = (guidelines: string[], annotated: string[]) => {
+        guidelines.forEach((domain) => gathered.guidelines.add(domain));
+        annotated.forEach((item) => gathered.annotated.add(item));
         if (timer !== null) return;
         timer = window.setTimeout(
           () => {
             timer = null;
             last = Date.now();
-            latest.current();
+            const change = gathered;
+            gathered = { guidelines: new Set(), annotated: new Set() };
+            latest.current(change);
           },
           Math.max(0, last + LIVE_REFRESH_MS - Date.now()),
         );
       };
       // The shell follows the server until another database opens (this screen goes with it).
       api
-        .watchTeamServer((event) => (event.kind === "changed" ? changed() : lost(event.message)))
+        .watchTeamServer((event) => (event.kind === "changed" ? changed(event.guidelines, event.annotated) : lost(event.message)))
         .catch((thrown: unknown) => lost(api.toCallError(thrown).message));
       return () => {
         if (timer !== null) window.clearTimeout(timer);
@@ -51,7 +66,7 @@ export function useDataRevision(onChange: () => void, teamServer: boolean, onLiv
     const poll = () =>
       api.dataRevision().then(
         (revision) => {
-          if (seen !== null && revision !== seen) latest.current();
+          if (seen !== null && revision !== seen) latest.current(NOTHING_NAMED);
           seen = revision;
         },
         // A failed poll is retried at the next tick; the reviewer's work does not depend on it.

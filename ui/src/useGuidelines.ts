@@ -19,6 +19,8 @@ export function useGuidelines(domain: string | null, onError: (message: string) 
   const [loaded, setLoaded] = useState<Held>(null);
   const list = loaded !== null && loaded.domain === domain ? loaded.list : NONE;
   const shown = useRef(domain);
+  const [revision, setRevision] = useState(0);
+  const reload = useCallback(() => setRevision((n) => n + 1), []);
   /** Changes the list of `of` (the domain shown when the change was asked for). */
   const change = useCallback((of: string, edit: (all: Guideline[]) => Guideline[]) => {
     setLoaded((current) => held(of, edit(current?.domain === of ? current.list : NONE)));
@@ -32,7 +34,7 @@ export function useGuidelines(domain: string | null, onError: (message: string) 
       },
       (thrown: unknown) => onError(`Guidelines could not be loaded: ${api.toCallError(thrown).message}`),
     );
-  }, [domain, onError]);
+  }, [domain, onError, revision]);
 
   const apply = useCallback(
     (request: Promise<Guideline>) =>
@@ -63,5 +65,5 @@ export function useGuidelines(domain: string | null, onError: (message: string) 
     [onError, change],
   );
 
-  return { guidelines: list, add, promote, update, archive };
+  return { guidelines: list, add, promote, update, archive, reload };
 }

@@ -7,7 +7,7 @@ import type { ToastMessage } from "./useToast";
 
 /** `showToast` must be stable (as useToast's is): the guidelines load once per domain. */
 export function useGuidelinesPanel(domain: string | null, showToast: (message: ToastMessage) => void, showError: (text: string) => void, openItem: (externalId: string) => void) {
-  const { guidelines: list, add, update, archive, promote } = useGuidelines(domain, showError);
+  const { guidelines: list, add, update, archive, promote, reload } = useGuidelines(domain, showError);
   const [open, setOpen] = useState(true);
   const [focusRequest, setFocusRequest] = useState(0);
   const promoted = useMemo(() => promotedDecisions(list), [list]);
@@ -27,6 +27,8 @@ export function useGuidelinesPanel(domain: string | null, showToast: (message: T
     panel,
     promoted,
     onPromote,
+    /** Loads the domain's guidelines again (someone else changed them). */
+    reload,
     /** Opens the panel and moves the focus to its editor. */
     focus: () => {
       setOpen(true);

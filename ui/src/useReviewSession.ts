@@ -431,6 +431,13 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
       const shown = selectedId;
       if (shown !== null) loadItem(shown).then((loaded) => setState(itemRefreshed(shown, loaded)), () => undefined);
     },
+    /** Items changed elsewhere (another reviewer's tags or mark): none is shown from the cache again,
+     * and the shown one is loaded anew. */
+    itemsChanged: (changed: ReadonlySet<string>) => {
+      changed.forEach((id) => items.forget(id));
+      const shown = selectedId;
+      if (shown !== null && changed.has(shown)) loadItem(shown).then((loaded) => setState(itemRefreshed(shown, loaded)), () => undefined);
+    },
   };
 }
 
