@@ -20,6 +20,8 @@ macro_rules! not_reverted {
     };
 }
 
+pub(crate) use not_reverted;
+
 /// [`not_reverted!`] as a constant.
 pub(crate) const NOT_REVERTED: &str = not_reverted!();
 

@@ -1,6 +1,7 @@
 //! The figures behind the stats dashboard and `vetted stats`, as one serializable value
-//! ([`Stats`], from [`crate::Store::stats`]). The SQL that gathers them is in `store::stats`; the
-//! agreement math is in [`crate::agreement`].
+//! ([`Stats`], from [`crate::Store::stats`] or [`crate::team_server::TeamServer::stats`]). Each
+//! backend's SQL selects the rows (`store::stats`, `team_server::stats`); [`tally`] folds them
+//! into figures for both; the agreement math is in [`crate::agreement`].
 //!
 //! Definitions (also in docs/stats.md):
 //!

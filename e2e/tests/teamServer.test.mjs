@@ -237,7 +237,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => (await tile('decisions')) === '8', {
       timeout: 15000, timeoutMsg: "maria's seven approvals and bob's rejection are the server's 8 decisions",
     });
-    assert.match(await browser.$('[data-testid="tile-decisions"]').getText(), /by 2 reviewers/, 'maria and bob decided');
+    assert.match(await browser.execute(() => document.querySelector('[data-testid="tile-decisions"]')?.textContent ?? ''), /by 2 reviewers/, 'maria and bob decided');
     const bob = `postgres://bob@127.0.0.1:${port}/${name}`;
     const next = JSON.parse(cli(bob, ['queue', '--limit', '1', '--json']));
     cli(bob, ['decide', next[0].external_id, 'approve']);

@@ -71,8 +71,17 @@ impl TeamServer {
                 self.reviewer, self.server
             )));
         }
-        match self.import_new(path, reviews as i32, cancel, on_progress) {
-            Err(Error::Duplicate(_)) => self.import_merging(path, reviews, cancel, on_progress),
+        // A file found to hold a stored id is read again from its start (the merging path):
+        // the progress does not go back, it waits until the second reading passes the first.
+        let mut furthest = 0;
+        let mut forward = |p: ImportProgress| {
+            if p.bytes_read >= furthest {
+                furthest = p.bytes_read;
+                on_progress(p);
+            }
+        };
+        match self.import_new(path, reviews as i32, cancel, &mut forward) {
+            Err(Error::Duplicate(_)) => self.import_merging(path, reviews, cancel, &mut forward),
             done => done,
         }
     }
@@ -86,7 +95,7 @@ impl TeamServer {
         on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         let bytes_total = std::fs::metadata(path).ok().map(|m| m.len());
-        let mut items = 0;
+        let (mut items, mut read) = (0, 0);
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -106,7 +115,7 @@ impl TeamServer {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
             }
-            items += 1;
+            (items, read) = (items + 1, bytes_read);
             if items % BATCH_ITEMS as u64 == 0 {
                 on_progress(ImportProgress {
                     items,
@@ -120,6 +129,12 @@ impl TeamServer {
                 .map_err(|e| Error::io(format!("{server} (COPY)"), e))
         })?;
         copy.finish().map_err(failed)?;
+        // The whole file is staged: the merge that follows has no figures of its own.
+        on_progress(ImportProgress {
+            items,
+            bytes_read: read,
+            bytes_total,
+        });
         let clashes = tx
             .query(
                 "SELECT s.line, s.external_id FROM staged_items s

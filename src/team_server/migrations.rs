@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_announce_annotations",
         include_str!("../../migrations/postgres/0005_announce_annotations.sql"),
     ),
+    (
+        6,
+        "0006_stats_outcomes",
+        include_str!("../../migrations/postgres/0006_stats_outcomes.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

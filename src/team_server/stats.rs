@@ -5,18 +5,22 @@
 //! Invariants:
 //! - Every figure is read in one read-only REPEATABLE READ transaction, so they describe one
 //!   moment of the server (a decision recorded meanwhile is in all of them or in none).
-//! - The figures are of what the login may read: the server's row-level security hides other
-//!   reviewers' decisions under blind review until the login decided the item, so no figure
-//!   (agreement, decisions per reviewer) reveals them earlier. Item counts and outcomes are of
-//!   every item, as the queue's counts are.
+//! - Figures about items (counts, outcomes, reject reasons, edit distances, the burn-down) are
+//!   of every item, as the queue's counts are: an item's status is readable by every reviewer,
+//!   and the server's aggregate functions (migration 0006) give the outcome figures without
+//!   naming an item, so they agree with the counts beside them. Figures about reviewers' work
+//!   (decisions per day and reviewer, agreement) are of what the login may read: row-level
+//!   security hides other reviewers' decisions under blind review until the login decided the
+//!   item, so none of them reveals those earlier.
 //! - The server keeps neither review forms nor claim verdicts (yet): those figures are empty.
 //! - Decisions are read in one pass per figure, not from maintained aggregates as the local
-//!   store does; `docs/PERFORMANCE.md` has what that costs.
+//!   store does (`docs/PERFORMANCE.md`, *the stats dashboard on the server*).
 
 use postgres::IsolationLevel;
 
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
+use crate::decision_rules::not_reverted;
 use crate::domain::{ItemStatus, StatusCounts};
 use crate::error::{Error, Result};
 use crate::stats::tally::{self, BurnDown, DecisionTally, OutcomeTally, RatingsFolder};
@@ -25,20 +29,16 @@ use crate::store::VettedDecision;
 use crate::vetter_agreement::vetter_agreement_counted;
 
 /// The decisions in force that the login may read: events that are not reverts and that no
-/// revert cancels (a revert cancels its target unless a redo reverts the revert), as the local
-/// store's `NOT_REVERTED`.
+/// revert cancels (the core's [`not_reverted!`] rule, as the local store's).
 macro_rules! with_decisions_in_force {
     ($query:literal) => {
         concat!(
             "WITH live AS (
                  SELECT d.seq, d.item_id, d.reviewer, d.action, d.decided_at, d.pick
                    FROM decisions d
-                  WHERE d.action <> 'revert'
-                    AND NOT EXISTS (
-                        SELECT 1 FROM decisions r
-                         WHERE r.reverts = d.id
-                           AND NOT EXISTS (SELECT 1 FROM decisions rr WHERE rr.reverts = r.id)))
-             ",
+                  WHERE d.action <> 'revert' AND ",
+            not_reverted!(),
+            ") ",
             $query
         )
     };
@@ -47,13 +47,6 @@ macro_rules! with_decisions_in_force {
 /// (day, reviewer, action, decisions in force).
 const DECISIONS_BY_DAY: &str = with_decisions_in_force!(
     "SELECT substr(decided_at, 1, 10), reviewer, action, count(*) FROM live GROUP BY 1, 2, 3"
-);
-
-/// (day, items whose earliest decision in force falls on it).
-const ITEMS_DECIDED_BY_DAY: &str = with_decisions_in_force!(
-    "SELECT day, count(*)
-       FROM (SELECT substr(min(decided_at), 1, 10) AS day FROM live GROUP BY item_id) first
-      GROUP BY day"
 );
 
 /// (item, domain, reviewer, label, decided_at): each reviewer's rating — latest decision in
@@ -75,19 +68,15 @@ const RATINGS: &str = with_decisions_in_force!(
       ORDER BY r.item_id"
 );
 
+/// Item outcomes over every item, whoever asks (aggregates only, see migration 0006):
+/// (day, items whose earliest decision in force falls on it).
+const ITEMS_DECIDED_BY_DAY: &str = "SELECT day, items FROM stats_items_decided_by_day()";
+
 /// (reason, label, count) of the rejected items' effective decisions.
-const REJECT_REASONS: &str = "SELECT g.reason, coalesce(t.label, g.reason), g.n
-       FROM (SELECT d.reason, count(*) AS n
-               FROM items i JOIN decisions d ON d.id = i.effective_decision
-              WHERE i.status = 'rejected' AND d.action = 'reject'
-              GROUP BY d.reason) g
-       LEFT JOIN reject_reasons t ON t.id = g.reason";
+const REJECT_REASONS: &str = "SELECT reason, label, items FROM stats_reject_reasons()";
 
 /// (edit distance, count) of the edited items' effective decisions.
-const EDIT_DISTANCES: &str = "SELECT d.edit_distance, count(*)
-       FROM items i JOIN decisions d ON d.id = i.effective_decision
-      WHERE i.status = 'edited' AND d.action = 'edit'
-      GROUP BY 1";
+const EDIT_DISTANCES: &str = "SELECT distance, items FROM stats_edit_distances()";
 
 /// The items in groups of (model, domain, status, day added, vetter, verdict), with their
 /// number and conflicts: one pass over the items gives the counts, the outcomes by model and by

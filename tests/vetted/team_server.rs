@@ -1105,7 +1105,7 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
     );
     let report = admin.import_path(&mixed, 1).unwrap();
     assert_eq!((report.new, report.already_present), (1, 1));
-    // The merging path reports while it reads too (every 2,000 items).
+    // The merging path reports while it reads too (every 2,000 items, and once staged).
     let again = db.write_file("again.jsonl", answer_lines("b", 4_100).join("\n") + "\n");
     let mut reports = Vec::new();
     let report = admin
@@ -1114,7 +1114,7 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
     assert_eq!(report.already_present, 4_100, "{report}");
     assert_eq!(
         reports.iter().map(|p| p.items).collect::<Vec<_>>(),
-        [2_000, 4_000],
+        [2_000, 4_000, 4_100],
         "the staging read reports its progress"
     );
     assert!(
@@ -1124,6 +1124,34 @@ fn a_large_import_is_copied_in_batches_and_later_imports_take_fresh_ids() {
                 && p.bytes_total == Some(std::fs::metadata(&again).unwrap().len())),
         "{reports:?}"
     );
+    // A stored id after a first batch of new items: the new items' batch is reported, then the
+    // file is read again to be merged, and the progress never goes back.
+    let late = db.write_file(
+        "late.jsonl",
+        [answer_lines("late", 10_001), answer_lines("b", 1)]
+            .concat()
+            .join("\n")
+            + "\n",
+    );
+    let size = std::fs::metadata(&late).unwrap().len();
+    let mut reports = Vec::new();
+    let report = admin
+        .import_path_cancellable(&late, 1, &AtomicBool::new(false), &mut |p| reports.push(p))
+        .unwrap();
+    assert_eq!((report.new, report.already_present), (10_001, 1));
+    assert_eq!(
+        reports.first().map(|p| p.items),
+        Some(10_000),
+        "the first batch of new items was written before the stored id showed: {reports:?}"
+    );
+    assert!(
+        reports
+            .windows(2)
+            .all(|w| w[0].bytes_read <= w[1].bytes_read && w[0].items <= w[1].items),
+        "the progress never goes back: {reports:?}"
+    );
+    let last = reports.last().unwrap();
+    assert_eq!((last.items, last.bytes_read), (10_002, size), "{reports:?}");
     let id: i64 = sql
         .query_one(
             "SELECT id FROM vetted.items WHERE external_id = 'after-0'",
@@ -1659,36 +1687,48 @@ fn the_stats_on_the_server_are_the_local_stats_of_the_same_log() {
         String::from_utf8_lossy(&vetter.stdout)
     );
 
-    // Blind review: bob's decision on b-0 (k = 2) is out of maria's figures until she decides it.
-    team.import(&answer_lines("b", 1), 2);
+    // Blind review: bob's decision on b-0 (k = 2), and bob's and carl's rejections settling b-1,
+    // are out of maria's figures about reviewers' work until she decides the item; the figures
+    // about items (outcomes, reasons, the burn-down) are of every item, as the counts are.
+    team.import(&answer_lines("b", 2), 2);
     let mut bob = TeamServer::connect(&team.reviewer("bob", Role::Analyst)).unwrap();
+    let mut carl = TeamServer::connect(&team.reviewer("carl", Role::Analyst)).unwrap();
     let mut maria = TeamServer::connect(&team.reviewer("maria", Role::Analyst)).unwrap();
     approve(&mut bob, "b-0").unwrap();
+    for reviewer in [&mut bob, &mut carl] {
+        let (_, version) = reviewer.item_version("b-1").unwrap();
+        let name = reviewer.reviewer().to_owned();
+        reviewer
+            .decide(&decision("b-1", version, &name, Action::Reject), None)
+            .unwrap();
+    }
     let before = expected.decisions;
-    assert_eq!(
-        admin.stats().unwrap().decisions,
-        before + 1,
-        "the owner reads all"
-    );
+    let all = admin.stats().unwrap();
+    assert_eq!(all.decisions, before + 3, "the owner reads all");
     let hidden = maria.stats().unwrap();
     assert_eq!(
         hidden.decisions, before,
-        "bob's blind review is hidden from maria"
+        "the blind reviews are hidden from maria"
     );
     assert!(
         hidden
             .decisions_by_reviewer
             .iter()
-            .all(|r| r.reviewer != bob.reviewer()),
-        "bob is not among maria's reviewers yet: {:?}",
+            .all(|r| r.reviewer != bob.reviewer() && r.reviewer != carl.reviewer()),
+        "bob and carl are not among maria's reviewers yet: {:?}",
         hidden.decisions_by_reviewer
+    );
+    assert_eq!(
+        (&hidden.items, &hidden.reject_reasons, &hidden.burn_down),
+        (&all.items, &all.reject_reasons, &all.burn_down),
+        "maria's item figures are every item's"
     );
     approve(&mut maria, "b-0").unwrap();
     let seen = maria.stats().unwrap();
     assert_eq!(
         seen.decisions,
         before + 2,
-        "having decided, maria reads bob's too"
+        "having decided b-0, maria reads bob's decision there too (b-1 stays hidden)"
     );
     assert_eq!(
         seen.agreement.overall.items,
