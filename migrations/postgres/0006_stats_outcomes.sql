@@ -5,8 +5,11 @@
 -- items first decided per day (the burn-down), the reasons of rejected items and the edit
 -- distances of edited ones — would then disagree with the item counts beside them for a reviewer
 -- who has not decided every item: the burn-down would never reach zero. These functions return
--- those figures over every item, as aggregates only: no item, reviewer or text leaves them, so
--- what blind review hides (who decided what on an item one has yet to review) stays hidden.
+-- those figures over every item, as aggregates only (counts per day, reason or distance; no
+-- item id, reviewer or text), so what blind review hides — who decided what on an item one has
+-- yet to review — stays hidden. (Asked before and after an item settles, they tell that item's
+-- reason or distance: an outcome, of an item no longer offered for review, whose status and
+-- time of change every reviewer reads already.)
 -- Figures about reviewers' work (decisions per reviewer, agreement) are still read through the
 -- policy, as the login may read them.
 --
@@ -18,7 +21,7 @@
 CREATE FUNCTION stats_items_decided_by_day() RETURNS TABLE (day text, items bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
     SELECT first.day, count(*)
-      FROM (SELECT substr(min(d.decided_at), 1, 10) AS day
+      FROM (SELECT substr(min(d.decided_at COLLATE "C"), 1, 10) AS day
               FROM decisions d
              WHERE d.action <> 'revert'
                AND NOT EXISTS (
@@ -54,6 +57,6 @@ REVOKE ALL ON FUNCTION stats_items_decided_by_day(), stats_reject_reasons(),
 GRANT EXECUTE ON FUNCTION stats_items_decided_by_day(), stats_reject_reasons(),
                           stats_edit_distances() TO vetted_reviewer;
 
--- The filter bar's reviewers and the reviewer filter read the decided items only, not every
--- item (a partial index: an import, whose items are undecided, does not write to it).
+-- The filter bar's reviewers read the decided items only, not every item (a partial index: an
+-- import, whose items are undecided, does not write to it).
 CREATE INDEX items_by_decided_by ON items (decided_by) WHERE decided_by IS NOT NULL;

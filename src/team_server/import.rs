@@ -72,11 +72,12 @@ impl TeamServer {
             )));
         }
         // A file found to hold a stored id is read again from its start (the merging path):
-        // the progress does not go back, it waits until the second reading passes the first.
-        let mut furthest = 0;
+        // the progress does not go back, it waits until the second reading passes the first
+        // (in bytes and in items: bytes are counted a buffer at a time).
+        let mut furthest = (0, 0);
         let mut forward = |p: ImportProgress| {
-            if p.bytes_read >= furthest {
-                furthest = p.bytes_read;
+            if p.bytes_read >= furthest.0 && p.items >= furthest.1 {
+                furthest = (p.bytes_read, p.items);
                 on_progress(p);
             }
         };
@@ -132,7 +133,7 @@ impl TeamServer {
         // The whole file is staged: the merge that follows has no figures of its own.
         on_progress(ImportProgress {
             items,
-            bytes_read: read,
+            bytes_read: bytes_total.unwrap_or(read),
             bytes_total,
         });
         let clashes = tx

@@ -211,6 +211,17 @@ impl TeamServer {
         Ok(version.unwrap_or(0))
     }
 
+    /// A read-only REPEATABLE READ transaction: every query in it sees the server at one moment.
+    fn one_moment(&mut self) -> Result<postgres::Transaction<'_>> {
+        let server = &self.server;
+        self.client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| server_error(server, e))
+    }
+
     /// `sql` prepared on this session, once.
     fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
         if let Some(statement) = self.statements.get(sql) {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-use postgres::{IsolationLevel, Row, Transaction};
+use postgres::{Row, Transaction};
 
 use super::decisions::json_column;
 use super::guidelines::read as read_guideline;
@@ -111,13 +111,7 @@ impl TeamServer {
     ) -> Result<MergeReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(failed)?;
+        let mut tx = self.one_moment()?;
         let counted = tx
             .query_one(
                 "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM decisions)

@@ -16,8 +16,6 @@
 //! - Decisions are read in one pass per figure, not from maintained aggregates as the local
 //!   store does (`docs/PERFORMANCE.md`, *the stats dashboard on the server*).
 
-use postgres::IsolationLevel;
-
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
 use crate::decision_rules::not_reverted;
@@ -93,13 +91,7 @@ impl TeamServer {
     pub fn stats(&mut self) -> Result<Stats> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(failed)?;
+        let mut tx = self.one_moment()?;
         let mut query = |sql: &str| tx.query(sql, &[]).map_err(failed);
 
         let mut items = StatusCounts::default();
@@ -162,7 +154,6 @@ impl TeamServer {
             ratings.rating(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
         }
 
-        drop(query);
         tx.commit().map_err(failed)?;
 
         Ok(Stats {

@@ -689,12 +689,19 @@ fn imports_onto_the_server_are_all_or_nothing() {
     );
     // The app's import job: the owner imports; a reviewer is told the same.
     let more = db.write_file("more.jsonl", answer_lines("job", 2).join("\n") + "\n");
+    let mut ticks = Vec::new();
     let summary = tasks::import_to_server(team.admin.clone(), None, more.clone())(
-        &mut |_| {},
+        &mut |tick| ticks.push(tick),
         &AtomicBool::new(false),
     )
     .unwrap();
     assert!(summary.contains("2 new"), "{summary}");
+    let size = std::fs::metadata(&more).unwrap().len();
+    assert_eq!(
+        ticks.last().map(|t| (t.done, t.total)),
+        Some((size, Some(size))),
+        "the job's bar follows the file's bytes to its end: {ticks:?}"
+    );
     assert_eq!(count(&team), 5, "the job's items are on the server");
     let err =
         tasks::import_to_server(ana, None, more)(&mut |_| {}, &AtomicBool::new(false)).unwrap_err();
@@ -1721,6 +1728,15 @@ fn the_stats_on_the_server_are_the_local_stats_of_the_same_log() {
     assert_eq!(
         (&hidden.items, &hidden.reject_reasons, &hidden.burn_down),
         (&all.items, &all.reject_reasons, &all.burn_down),
+        "maria's item figures are every item's"
+    );
+    assert_eq!(
+        (
+            &hidden.edit_distance,
+            &hidden.outcomes_by_model,
+            &hidden.vetter
+        ),
+        (&all.edit_distance, &all.outcomes_by_model, &all.vetter),
         "maria's item figures are every item's"
     );
     approve(&mut maria, "b-0").unwrap();

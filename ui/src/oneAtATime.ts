@@ -15,7 +15,8 @@ export function oneAtATime(task: () => Promise<unknown>, minGapMs = 0): () => vo
       wanted = true;
       return;
     }
-    const wait = lastStart + minGapMs - Date.now();
+    // At most the gap, should the clock be set back meanwhile.
+    const wait = Math.min(lastStart + minGapMs - Date.now(), minGapMs);
     if (wait > 0) {
       running = true; // the delayed run holds the place of a running one
       setTimeout(() => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { CallError } from "./api";
 import type { Stats } from "./bindings/Stats";
@@ -26,8 +26,17 @@ export function useStats(revision: number): StatsState {
   const [error, setError] = useState<CallError | null>(null);
   const [loading, setLoading] = useState(true);
   const [attempt, setAttempt] = useState(0);
+  // A run queued or delayed past the dashboard's closing asks nothing of the server.
+  const shown = useRef(false);
+  useEffect(() => {
+    shown.current = true;
+    return () => {
+      shown.current = false;
+    };
+  }, []);
   const [fetchStats] = useState(() =>
     oneAtATime(() => {
+      if (!shown.current) return Promise.resolve();
       setLoading(true);
       return api.stats().then(
         (fresh) => {
@@ -44,6 +53,8 @@ export function useStats(revision: number): StatsState {
   );
 
   useEffect(() => {
+    // Shown at once (Retry included), even when the request waits for the gap.
+    setLoading(true);
     fetchStats();
   }, [revision, attempt, fetchStats]);
 
