@@ -18,7 +18,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::domain::Evidence;
+use crate::domain::{Evidence, ItemBody};
 use crate::error::{Error, Result};
 pub use grounding::PassageSupport;
 pub use split::claim_ranges;
@@ -146,6 +146,30 @@ pub struct ClaimFigures {
 }
 
 impl ClaimFigures {
+    /// The figures per domain, by domain, from rows of `(domain, verdict, claims)` and of
+    /// `(domain, answers with verdicts)`.
+    pub fn per_domain(
+        verdicts: Vec<(String, ClaimVerdict, u64)>,
+        answers: Vec<(String, u64)>,
+    ) -> Vec<ClaimFigures> {
+        let mut figures: std::collections::BTreeMap<String, ClaimFigures> = Default::default();
+        for (domain, verdict, n) in verdicts {
+            figures
+                .entry(domain.clone())
+                .or_insert_with(|| ClaimFigures {
+                    domain,
+                    ..ClaimFigures::default()
+                })
+                .add(verdict, n);
+        }
+        for (domain, n) in answers {
+            if let Some(entry) = figures.get_mut(&domain) {
+                entry.answers = n;
+            }
+        }
+        figures.into_values().collect()
+    }
+
     /// Counts `n` more claims with `verdict`.
     pub fn add(&mut self, verdict: ClaimVerdict, n: u64) {
         *match verdict {
@@ -225,6 +249,26 @@ pub fn check_claims(
             })
         })
         .collect()
+}
+
+/// `checks` given with a decision on item `external_id` ([`check_claims`] against its model
+/// answer and `evidence`): none for any item, claims only for an answer item.
+pub fn check_item_claims(
+    external_id: &str,
+    body: &ItemBody,
+    evidence: &[Evidence],
+    checks: &[ClaimCheck],
+) -> Result<Vec<ClaimCheck>> {
+    if checks.is_empty() {
+        return Ok(Vec::new());
+    }
+    match body {
+        ItemBody::Answer(answer) => check_claims(&answer.answer, evidence, checks),
+        other => Err(Error::BadRequest(format!(
+            "item '{external_id}' is a {:?}: claims are checked on answers only",
+            other.kind()
+        ))),
+    }
 }
 
 /// Claim verdicts as `vetted decide --claim` takes them, in claim order: each `N=VERDICT`,

@@ -112,6 +112,19 @@ pub fn read_form_file(path: &Path) -> Result<Vec<FormQuestion>> {
     parse_form(&text).map_err(|problem| Error::BadRequest(format!("{}:{problem}", path.display())))
 }
 
+/// A form written in the app's editor: [`parse_form`], its problem as a `BadRequest` that
+/// starts with `line N: ` when the place is known.
+pub fn parse_form_text(text: &str) -> Result<Vec<FormQuestion>> {
+    parse_form(text).map_err(|problem| {
+        Error::BadRequest(match problem.split_once(": ") {
+            Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
+                format!("line {line}: {rest}")
+            }
+            _ => problem.trim().to_owned(),
+        })
+    })
+}
+
 /// Parses a form's TOML text; the error starts with `LINE: ` when the place is known.
 pub fn parse_form(text: &str) -> std::result::Result<Vec<FormQuestion>, String> {
     let at_line = |e: toml::de::Error| {
@@ -272,6 +285,40 @@ pub fn check_answers(
         }
     }
     Ok(())
+}
+
+/// Checks the answers given with a decision of `action` on item `item`, whose domain asks
+/// `form` (`None`: its domain has no form, or the item is a comparison, which answers none):
+/// with a form they must fit it ([`check_answers`]); without one, answers are refused.
+pub fn check_decision_answers(
+    form: Option<&[FormQuestion]>,
+    item: &str,
+    answers: &FormAnswers,
+    action: Action,
+) -> Result<()> {
+    match form {
+        Some(questions) => check_answers(questions, answers, action),
+        None if !answers.is_empty() => Err(Error::BadRequest(format!(
+            "item '{item}' has no review form to answer (its domain has none, or it is a comparison)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Checks a new version of `domain`'s form: `questions` must make a form ([`check_questions`]);
+/// `None` retires the form, which needs one in force (`has_form`).
+pub fn check_form_change(
+    domain: &str,
+    questions: Option<&[FormQuestion]>,
+    has_form: bool,
+) -> Result<()> {
+    match questions {
+        Some(questions) => check_questions(questions).map_err(Error::BadRequest),
+        None if !has_form => Err(Error::BadRequest(format!(
+            "domain '{domain}' has no review form to remove"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Checks that every answer names one of `questions` and fits it (type, scale, options,

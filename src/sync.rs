@@ -111,6 +111,64 @@ pub struct BundleAnswers {
     pub answers: FormAnswers,
 }
 
+impl BundleForm {
+    /// Whether a database holding `held` (its questions of this domain and version, if any)
+    /// adds this version: a held version must have the same questions (versions are numbered
+    /// per database, so two laptops that each wrote a version N of a domain's form cannot
+    /// merge: the refusal names it).
+    /// A version without questions is a retirement.
+    pub(crate) fn is_new(&self, held: Option<&[FormQuestion]>) -> Result<bool> {
+        let retired = self.questions.is_empty();
+        (if retired {
+            Ok(())
+        } else {
+            crate::review_form::check_questions(&self.questions)
+        })
+        .map_err(|p| {
+            Error::BadRequest(format!(
+                "review form '{}' version {}: {p}",
+                self.domain, self.version
+            ))
+        })?;
+        match held {
+            None => Ok(true),
+            Some(held) if held == self.questions => Ok(false),
+            Some(_) => Err(Error::BadRequest(format!(
+                "review form '{}' version {} differs from this database's version {}: set one \
+                 form for the domain on one laptop and share it before reviewing",
+                self.domain, self.version, self.version
+            ))),
+        }
+    }
+}
+
+impl BundleAnswers {
+    /// Checks the answers of merged decision `decision_id`, on an item of `item_domain`, against
+    /// the form version they name (`questions`: `None` when the database has no such version).
+    pub(crate) fn check(
+        &self,
+        decision_id: &str,
+        item_domain: &str,
+        questions: Option<&[FormQuestion]>,
+    ) -> Result<()> {
+        let Some(questions) = questions else {
+            return Err(Error::BadRequest(format!(
+                "decision '{decision_id}' answers review form '{}' version {}, which is \
+                 neither in the bundle nor in this database",
+                self.domain, self.version
+            )));
+        };
+        if item_domain != self.domain {
+            return Err(Error::BadRequest(format!(
+                "decision '{decision_id}' answers the review form of '{}', but its item is in '{item_domain}'",
+                self.domain
+            )));
+        }
+        crate::review_form::check_values(questions, &self.answers)
+            .map_err(|e| Error::BadRequest(format!("decision '{decision_id}': {e}")))
+    }
+}
+
 /// The batch a bundled decision belongs to (see `decision_batches`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

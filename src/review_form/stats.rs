@@ -86,6 +86,15 @@ pub struct GivenAnswers {
     pub items: u64,
 }
 
+/// The ids of the text questions among `questions`: their answers are counted, not told apart.
+pub fn text_questions(questions: &[FormQuestion]) -> Vec<&str> {
+    questions
+        .iter()
+        .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
+        .map(|q| q.id.as_str())
+        .collect()
+}
+
 /// The figures of `questions` from the answers of the items' decisions in force (`effective`,
 /// counted per distinct value) and of each reviewer's decision in force on items several
 /// reviewers decided (`ratings`).

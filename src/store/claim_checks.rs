@@ -2,14 +2,11 @@
 //! and written in the decision's transaction (see `feedback`); what a claim check may hold is
 //! `claims`' rule.
 
-use std::collections::BTreeMap;
-
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::item_rows::{body_of, evidence_of};
 use super::{Store, now_text, parse_json};
-use crate::claims::{ClaimCheck, ClaimFigures, check_claims};
-use crate::domain::ItemBody;
+use crate::claims::{ClaimCheck, ClaimFigures, check_item_claims};
 use crate::error::{Error, Result};
 
 /// The claim checks recorded with one decision.
@@ -37,6 +34,16 @@ impl Default for ClaimSettings {
     }
 }
 
+/// `domain` as a claim setting names it: refused when blank.
+pub(crate) fn settings_domain(domain: &str) -> Result<&str> {
+    if domain.trim().is_empty() {
+        return Err(Error::BadRequest(
+            "name the domain the setting is for".into(),
+        ));
+    }
+    Ok(domain)
+}
+
 impl Store {
     /// The claim settings in force in `domain` (the defaults when never set).
     pub fn claim_settings(&self, domain: &str) -> Result<ClaimSettings> {
@@ -62,11 +69,7 @@ impl Store {
         settings: ClaimSettings,
         changed_by: &str,
     ) -> Result<()> {
-        if domain.trim().is_empty() {
-            return Err(Error::BadRequest(
-                "name the domain the setting is for".into(),
-            ));
-        }
+        let domain = settings_domain(domain)?;
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO claim_settings (domain, confirm_approve, changed_by, changed_at)
@@ -80,40 +83,39 @@ impl Store {
     /// Per domain, the claim verdicts of the answers' decisions in force: a later decision
     /// without verdicts (or an undo) takes an item's out of the figures.
     pub fn claim_figures(&self) -> Result<Vec<ClaimFigures>> {
-        let mut figures: BTreeMap<String, ClaimFigures> = BTreeMap::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT i.domain, c.verdict, count(*)
-             FROM claim_checks c
-             JOIN decisions d ON d.id = c.decision_id
-             JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
-             GROUP BY i.domain, c.verdict",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let domain: String = r.get(0)?;
-            let entry = figures
-                .entry(domain.clone())
-                .or_insert_with(|| ClaimFigures {
-                    domain,
-                    ..ClaimFigures::default()
-                });
-            entry.add(r.get::<_, String>(1)?.parse()?, r.get::<_, i64>(2)? as u64);
-        }
-        drop(rows);
-        let mut answers = self.conn.prepare_cached(
-            "SELECT i.domain, count(DISTINCT c.decision_id)
-             FROM claim_checks c
-             JOIN decisions d ON d.id = c.decision_id
-             JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
-             GROUP BY i.domain",
-        )?;
-        let mut rows = answers.query([])?;
-        while let Some(r) = rows.next()? {
-            if let Some(entry) = figures.get_mut(&r.get::<_, String>(0)?) {
-                entry.answers = r.get::<_, i64>(1)? as u64;
-            }
-        }
-        Ok(figures.into_values().collect())
+        let verdicts = self
+            .conn
+            .prepare_cached(
+                "SELECT i.domain, c.verdict, count(*)
+                 FROM claim_checks c
+                 JOIN decisions d ON d.id = c.decision_id
+                 JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+                 GROUP BY i.domain, c.verdict",
+            )?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)? as u64,
+                ))
+            })?
+            .map(|row| {
+                let (domain, verdict, n) = row?;
+                Ok((domain, verdict.parse()?, n))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let answers = self
+            .conn
+            .prepare_cached(
+                "SELECT i.domain, count(DISTINCT c.decision_id)
+                 FROM claim_checks c
+                 JOIN decisions d ON d.id = c.decision_id
+                 JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+                 GROUP BY i.domain",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ClaimFigures::per_domain(verdicts, answers))
     }
 
     /// The claim checks of every decision on item `external_id` that has some, in log order.
@@ -157,8 +159,7 @@ pub(crate) fn claims_of_decision(conn: &Connection, decision_id: &str) -> Result
 }
 
 /// `claims` checked against the model answer and evidence of item `external_id` (see
-/// `claims::check_claims`); none for any item, claims only for an answer item. A missing item
-/// is left to the decision to report.
+/// `claims::check_item_claims`). A missing item is left to the decision to report.
 pub(super) fn checked_claims(
     tx: &Transaction<'_>,
     external_id: &str,
@@ -174,15 +175,12 @@ pub(super) fn checked_claims(
     else {
         return Ok(Vec::new());
     };
-    match body_of(tx, item_id)? {
-        ItemBody::Answer(answer) => {
-            check_claims(&answer.answer, &evidence_of(tx, item_id)?, claims)
-        }
-        other => Err(Error::BadRequest(format!(
-            "item '{external_id}' is a {:?}: claims are checked on answers only",
-            other.kind()
-        ))),
-    }
+    check_item_claims(
+        external_id,
+        &body_of(tx, item_id)?,
+        &evidence_of(tx, item_id)?,
+        claims,
+    )
 }
 
 /// Records `claims` (checked by [`checked_claims`]) with decision `decision_id`.

@@ -8,11 +8,11 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{Store, now_text, parse_json, parse_time};
 use crate::domain::DecisionInput;
-use crate::error::{Error, Result};
-use crate::review_form::stats::{FormStats, GivenAnswers, RatedAnswer, form_stats};
+use crate::error::Result;
+use crate::review_form::stats::{FormStats, GivenAnswers, RatedAnswer, form_stats, text_questions};
 use crate::review_form::{
-    EXAMPLE_FORM, FormAnswers, FormQuestion, QuestionKind, check_answers, check_questions,
-    check_values, form_toml, parse_form,
+    EXAMPLE_FORM, FormAnswers, FormQuestion, check_decision_answers, check_form_change, form_toml,
+    parse_form_text,
 };
 use crate::sync::{BundleAnswers, BundleForm};
 
@@ -55,6 +55,25 @@ pub struct ReviewFormDraft {
     pub text: String,
 }
 
+impl ReviewFormDraft {
+    /// The editor's view of a domain's `versions` (newest first): the latest is in force unless
+    /// it retired the form.
+    pub fn of(versions: Vec<ReviewForm>) -> ReviewFormDraft {
+        let in_force = versions
+            .first()
+            .filter(|f| !f.questions.is_empty())
+            .cloned();
+        let text = in_force
+            .as_ref()
+            .map_or_else(|| EXAMPLE_FORM.to_owned(), |f| form_toml(&f.questions));
+        ReviewFormDraft {
+            in_force,
+            versions,
+            text,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, domain, version, questions, author, created_at";
 
 fn read(r: &Row<'_>) -> rusqlite::Result<ReviewForm> {
@@ -94,17 +113,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every version of every domain's form, by domain and version: what `team push` copies.
+    pub fn every_review_form(&self) -> Result<Vec<BundleForm>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT domain, version FROM review_forms ORDER BY domain, version")?;
+        let versions: Vec<(String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        versions
+            .into_iter()
+            .map(|(domain, version)| bundle_form(&self.conn, &domain, version))
+            .collect()
+    }
+
     /// `domain`'s form for the editor: in force, every version, and its TOML text.
     pub fn review_form_draft(&self, domain: &str) -> Result<ReviewFormDraft> {
-        let in_force = self.review_form(domain)?;
-        let text = in_force
-            .as_ref()
-            .map_or_else(|| EXAMPLE_FORM.to_owned(), |f| form_toml(&f.questions));
-        Ok(ReviewFormDraft {
-            in_force,
-            versions: self.review_form_versions(domain)?,
-            text,
-        })
+        Ok(ReviewFormDraft::of(self.review_form_versions(domain)?))
     }
 
     /// Puts the form written in `text` (TOML, see `review_form`) in force as a new version;
@@ -115,18 +140,8 @@ impl Store {
         text: Option<&str>,
         author: &str,
     ) -> Result<ReviewForm> {
-        let Some(text) = text else {
-            return self.set_review_form(domain, None, author);
-        };
-        let questions = parse_form(text).map_err(|problem| {
-            Error::BadRequest(match problem.split_once(": ") {
-                Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
-                    format!("line {line}: {rest}")
-                }
-                _ => problem.trim().to_owned(),
-            })
-        })?;
-        self.set_review_form(domain, Some(&questions), author)
+        let questions = text.map(parse_form_text).transpose()?;
+        self.set_review_form(domain, questions.as_deref(), author)
     }
 
     /// Adds a version of `domain`'s form (`questions` checked as a form); `None` retires it.
@@ -138,15 +153,8 @@ impl Store {
         questions: Option<&[FormQuestion]>,
         author: &str,
     ) -> Result<ReviewForm> {
-        if let Some(questions) = questions {
-            check_questions(questions).map_err(Error::BadRequest)?;
-        }
         self.write(|tx| {
-            if questions.is_none() && form_in_force(tx, domain)?.is_none() {
-                return Err(Error::BadRequest(format!(
-                    "domain '{domain}' has no review form to remove"
-                )));
-            }
+            check_form_change(domain, questions, form_in_force(tx, domain)?.is_some())?;
             let version: i64 = tx.query_row(
                 "SELECT coalesce(max(version), 0) + 1 FROM review_forms WHERE domain = ?1",
                 [domain],
@@ -184,12 +192,7 @@ impl Store {
             };
             // Answers under the version in force only (another version may ask otherwise),
             // counted per distinct value; texts are counted, not told apart.
-            let texts: Vec<&str> = form
-                .questions
-                .iter()
-                .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
-                .map(|q| q.id.as_str())
-                .collect();
+            let texts = text_questions(&form.questions);
             let effective = self
                 .conn
                 .prepare_cached(
@@ -268,25 +271,16 @@ impl Store {
     }
 }
 
-/// The form in force for the item `external_id`, once `answers` are checked against it: with a
-/// form, they must fit it and an approve, edit or reject must answer its required questions;
-/// without one, answers are refused. A missing item is left to the decision to report.
+/// The form in force for the item `external_id`, once `answers` are checked against it
+/// (`review_form::check_decision_answers`). A missing item is left to the decision to report.
 pub(super) fn form_for_answers(
     tx: &Transaction<'_>,
     input: &DecisionInput,
     answers: &FormAnswers,
 ) -> Result<Option<ReviewForm>> {
     let form = form_of_item(tx, &input.item)?;
-    match &form {
-        Some(form) => check_answers(&form.questions, answers, input.action)?,
-        None if !answers.is_empty() => {
-            return Err(Error::BadRequest(format!(
-                "item '{}' has no review form to answer (its domain has none, or it is a comparison)",
-                input.item
-            )));
-        }
-        None => {}
-    }
+    let questions = form.as_ref().map(|f| f.questions.as_slice());
+    check_decision_answers(questions, &input.item, answers, input.action)?;
     Ok(form)
 }
 
@@ -362,46 +356,32 @@ pub(super) fn bundle_form(conn: &Connection, domain: &str, version: i64) -> Resu
     })
 }
 
-/// Adds a bundled form version this database lacks; one it holds must have the same questions
-/// (form versions are numbered per database, so two laptops that each wrote a version N of a
-/// domain's form cannot merge: the refusal names it).
+/// Adds a bundled form version this database lacks ([`BundleForm::is_new`]).
 pub(super) fn merge_form(tx: &Transaction<'_>, form: &BundleForm) -> Result<()> {
-    check_questions(&form.questions).map_err(|p| {
-        Error::BadRequest(format!(
-            "review form '{}' version {}: {p}",
-            form.domain, form.version
-        ))
-    })?;
     let held: Option<String> = tx
         .prepare_cached("SELECT questions FROM review_forms WHERE domain = ?1 AND version = ?2")?
         .query_row(params![form.domain, form.version], |r| r.get(0))
         .optional()?;
-    match held {
-        Some(held) if parse_json::<Vec<FormQuestion>>(&held)? == form.questions => Ok(()),
-        Some(_) => Err(Error::BadRequest(format!(
-            "review form '{}' version {} differs from this database's version {}: set one \
-             form for the domain on one laptop and share it before reviewing",
-            form.domain, form.version, form.version
-        ))),
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO review_forms (domain, version, questions, author, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                form.domain,
-                form.version,
-                serde_json::to_string(&form.questions).expect("questions serialize"),
-                form.author,
-                form.created_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            ])?;
-            Ok(())
-        }
+    let held: Option<Vec<FormQuestion>> = held.map(|h| parse_json(&h)).transpose()?;
+    if form.is_new(held.as_deref())? {
+        tx.prepare_cached(
+            "INSERT INTO review_forms (domain, version, questions, author, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            form.domain,
+            form.version,
+            serde_json::to_string(&form.questions).expect("questions serialize"),
+            form.author,
+            form.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        ])?;
     }
+    Ok(())
 }
 
-/// Records a merged decision's answers under the form version they name (merged or held).
+/// Records a merged decision's answers under the form version they name (merged or held),
+/// once checked ([`BundleAnswers::check`]).
 pub(super) fn merge_answers(
     tx: &Transaction<'_>,
     decision_id: &str,
@@ -412,33 +392,25 @@ pub(super) fn merge_answers(
             "SELECT {COLUMNS} FROM review_forms WHERE domain = ?1 AND version = ?2"
         ))?
         .query_row(params![given.domain, given.version], read)
-        .optional()?
-        .ok_or_else(|| {
-            Error::BadRequest(format!(
-                "decision '{decision_id}' answers review form '{}' version {}, which is \
-                 neither in the bundle nor in this database",
-                given.domain, given.version
-            ))
-        })?;
+        .optional()?;
     let item_domain: String = tx
         .prepare_cached(
             "SELECT i.domain FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?1",
         )?
         .query_row([decision_id], |r| r.get(0))?;
-    if item_domain != given.domain {
-        return Err(Error::BadRequest(format!(
-            "decision '{decision_id}' answers the review form of '{}', but its item is in '{item_domain}'",
-            given.domain
-        )));
-    }
-    check_values(&form.questions, &given.answers)
-        .map_err(|e| Error::BadRequest(format!("decision '{decision_id}': {e}")))?;
+    given.check(
+        decision_id,
+        &item_domain,
+        form.as_ref().map(|f| f.questions.as_slice()),
+    )?;
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO form_answers (decision_id, form_id, question, value)
          VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (question, value) in &given.answers {
-        insert.execute(params![decision_id, form.id, question, value.to_string()])?;
+    if let Some(form) = form {
+        for (question, value) in &given.answers {
+            insert.execute(params![decision_id, form.id, question, value.to_string()])?;
+        }
     }
     Ok(())
 }
