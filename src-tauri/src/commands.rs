@@ -298,27 +298,21 @@ pub fn item_history(state: State<'_, AppState>, external_id: String) -> Result<V
 /// Records the session reviewer's decision; the webview never names the reviewer.
 #[tauri::command(async)]
 pub fn decide(state: State<'_, AppState>, draft: DecisionDraft) -> Result<Decision> {
-    if let Some(server) = state.window().team_server() {
-        let (input, feedback) = draft.into_input(server.reviewer());
-        if !feedback.answers.is_empty() || !feedback.claims.is_empty() {
-            return Err(Error::BadRequest(
-                "a team server does not keep review form answers or claim verdicts yet; \
-                 decide without them"
-                    .into(),
-            ));
-        }
-        return off_runtime(|| server.decide(&input, feedback.pick));
+    if let Some(decided) = state.on_team_server(|server| {
+        let (input, feedback) = draft.clone().into_input(server.reviewer());
+        server.decide_with(&input, &feedback)
+    }) {
+        return decided;
     }
     let (input, feedback) = draft.into_input(state.reviewer());
     state.store()?.decide_with(&input, &feedback)
 }
 
-/// The review form in force in `domain` (asked with every decision there), if any; a team
-/// server has none yet.
+/// The review form in force in `domain` (asked with every decision there), if any.
 #[tauri::command(async)]
 pub fn review_form(state: State<'_, AppState>, domain: String) -> Result<Option<ReviewForm>> {
-    if state.window().is_team_server() {
-        return Ok(None);
+    if let Some(form) = state.on_team_server(|server| server.review_form(&domain)) {
+        return form;
     }
     state.store()?.review_form(&domain)
 }
@@ -326,17 +320,25 @@ pub fn review_form(state: State<'_, AppState>, domain: String) -> Result<Option<
 /// `domain`'s form for the editor: in force, its versions and its TOML text.
 #[tauri::command(async)]
 pub fn review_form_draft(state: State<'_, AppState>, domain: String) -> Result<ReviewFormDraft> {
+    if let Some(draft) = state.on_team_server(|server| server.review_form_draft(&domain)) {
+        return draft;
+    }
     state.store()?.review_form_draft(&domain)
 }
 
 /// Puts the form written in `text` in force for `domain` as a new version, by the session
-/// reviewer; `None` stops asking it.
+/// reviewer (on a team server: the login, if an SME or adjudicator); `None` stops asking it.
 #[tauri::command(async)]
 pub fn save_review_form(
     state: State<'_, AppState>,
     domain: String,
     text: Option<String>,
 ) -> Result<ReviewForm> {
+    if let Some(saved) =
+        state.on_team_server(|server| server.save_review_form_text(&domain, text.as_deref()))
+    {
+        return saved;
+    }
     state
         .store()?
         .save_review_form_text(&domain, text.as_deref(), &state.reviewer())
@@ -345,20 +347,26 @@ pub fn save_review_form(
 /// `domain`'s claim settings (whether approving with doubtful claims asks to confirm).
 #[tauri::command(async)]
 pub fn claim_settings(state: State<'_, AppState>, domain: String) -> Result<ClaimSettings> {
-    // A team server keeps no claim settings yet: the defaults hold there.
-    if state.window().is_team_server() {
-        return Ok(ClaimSettings::default());
+    if let Some(settings) = state.on_team_server(|server| server.claim_settings(&domain)) {
+        return settings;
     }
     state.store()?.claim_settings(&domain)
 }
 
-/// Records `settings` as `domain`'s claim settings, by the session reviewer.
+/// Records `settings` as `domain`'s claim settings, by the session reviewer (on a team server:
+/// the login, if an SME or adjudicator).
 #[tauri::command(async)]
 pub fn set_claim_settings(
     state: State<'_, AppState>,
     domain: String,
     settings: ClaimSettings,
 ) -> Result<ClaimSettings> {
+    if let Some(saved) = state.on_team_server(|server| {
+        server.set_claim_settings(&domain, settings)?;
+        server.claim_settings(&domain)
+    }) {
+        return saved;
+    }
     let mut store = state.store()?;
     store.set_claim_settings(&domain, settings, &state.reviewer())?;
     store.claim_settings(&domain)

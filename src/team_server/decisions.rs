@@ -5,13 +5,17 @@
 use postgres::types::ToSql;
 use postgres::{GenericClient, Statement, Transaction};
 
+use super::forms::{FormToAnswer, record_feedback};
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
+use crate::claims::check_item_claims;
 use crate::decision_rules::{
     DecidedItem, check_against_item, retried, supersedes, title_in_force, validate,
 };
-use crate::domain::{Action, Decision, DecisionInput, ItemKind, Pick};
+use crate::domain::{Action, Decision, DecisionInput, Evidence, Feedback, ItemKind, Pick};
 use crate::error::{Error, Result};
+use crate::review_form::check_decision_answers;
+use crate::store::read_body;
 use crate::team::{AdjudicationCase, LogEntry, ReviewState, alive, heads, resolve};
 
 /// The columns [`read_decision`] reads, from `decisions d JOIN items i`.
@@ -39,8 +43,16 @@ const ITEM_LOG: &str = "SELECT id, reviewer, action, edited_payload, reverts, cl
                                adjudication, pick
                           FROM decisions WHERE item_id = $1 ORDER BY clock, id";
 
-const ITEM_TO_DECIDE: &str = "SELECT id, kind, version, payload, review, required_reviews, title
-                                FROM items WHERE external_id = $1";
+/// With the review form in force in the item's domain (none for a comparison, which answers
+/// no form: its pick is its judgement).
+const ITEM_TO_DECIDE: &str =
+    "SELECT i.id, i.kind, i.version, i.payload, i.review, i.required_reviews, i.title,
+            f.id, f.questions
+       FROM items i
+       LEFT JOIN LATERAL (SELECT id, questions FROM review_forms
+                           WHERE domain = i.domain ORDER BY version DESC LIMIT 1) f
+              ON i.kind <> 'comparison'
+      WHERE i.external_id = $1";
 
 const REASON_IDS: &str = "SELECT id FROM reject_reasons ORDER BY position";
 
@@ -71,13 +83,30 @@ impl TeamServer {
     /// Errors: `BadRequest`, `NotFound`, `Conflict` as locally; `Forbidden` when the server
     /// refuses it.
     pub fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
-        self.record(input, pick, false)
+        let feedback = Feedback {
+            pick,
+            ..Feedback::default()
+        };
+        self.record(input, &feedback, false)
+    }
+
+    /// [`TeamServer::decide`] with `feedback`, in the same transaction, with the local rules
+    /// of [`crate::Store::decide_with`]: answers fit the form in force in the item's domain
+    /// (an approve, edit or reject answers its required questions), claim verdicts are about
+    /// pieces of an answer item's model answer and link spans of its evidence. A retried id
+    /// returns the decision recorded first and adds no feedback.
+    pub fn decide_with(&mut self, input: &DecisionInput, feedback: &Feedback) -> Result<Decision> {
+        self.record(input, feedback, false)
     }
 
     /// Records an adjudicator's final decision (see [`crate::Store::adjudicate`]); the server
     /// refuses it unless the login is in `vetted_adjudicator`.
     pub fn adjudicate(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
-        self.record(input, pick, true)
+        let feedback = Feedback {
+            pick,
+            ..Feedback::default()
+        };
+        self.record(input, &feedback, true)
     }
 
     /// The decisions on an item the signed-in reviewer may read, in log order: under blind
@@ -160,9 +189,10 @@ impl TeamServer {
     fn record(
         &mut self,
         input: &DecisionInput,
-        pick: Option<Pick>,
+        feedback: &Feedback,
         adjudication: bool,
     ) -> Result<Decision> {
+        let pick = feedback.pick;
         validate(input)?;
         if input.reviewer != self.reviewer {
             return Err(Error::Forbidden(format!(
@@ -175,6 +205,12 @@ impl TeamServer {
         let reasons = match (input.action, &input.reason) {
             (Action::Reject, Some(_)) => Some(self.prepared(REASON_IDS)?),
             _ => None,
+        };
+        let given = !feedback.answers.is_empty() || !feedback.claims.is_empty();
+        let feedback_sql = given.then(|| self.feedback_statements()).transpose()?;
+        let evidence = match feedback.claims.is_empty() {
+            true => None,
+            false => Some(self.prepared(super::review_queue::EVIDENCE)?),
         };
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
@@ -200,7 +236,26 @@ impl TeamServer {
             .query_opt(&sql.item, &[&input.item])
             .map_err(failed)?
             .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
+        let form = FormToAnswer::read(item.get(7), item.get(8))?;
         let item = LockedItem::read(&item)?;
+        // An adjudication settles the reviews it is shown; it answers no form (as locally).
+        if !adjudication {
+            let questions = form.as_ref().map(|f| f.questions.as_slice());
+            check_decision_answers(questions, &input.item, &feedback.answers, input.action)?;
+        }
+        let claims = match &evidence {
+            Some(statement) => {
+                let passages: Vec<Evidence> = tx
+                    .query(statement, &[&item.id])
+                    .map_err(failed)?
+                    .iter()
+                    .map(super::review_queue::read_passage)
+                    .collect();
+                let body = read_body(item.kind, &item.payload)?;
+                check_item_claims(&input.item, &body, &passages, &feedback.claims)?
+            }
+            None => Vec::new(),
+        };
         // What the reviewer may read of the log is what they know of it (row-level security).
         let known = item_log(&mut tx, &sql, item.id, &server)?;
         let decided_before = known
@@ -249,6 +304,18 @@ impl TeamServer {
             }
             Err(e) => return Err(failed(e)),
         };
+        if let Some(statements) = &feedback_sql {
+            let form_id = form.as_ref().map(|f| f.id);
+            record_feedback(
+                &mut tx,
+                statements,
+                &input.id,
+                form_id,
+                &feedback.answers,
+                &claims,
+                &server,
+            )?;
+        }
         item.project(&mut tx, &sql, &server)?;
         tx.commit().map_err(failed)?;
         Ok(Decision {

@@ -1,7 +1,7 @@
-//! Live changes: the server announces every event, import, guideline, tag and do-not-train
-//! mark on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the schema's `announce_*`
-//! triggers), so a client refreshes what they change when something happens instead of
-//! polling.
+//! Live changes: the server announces every event, import, guideline, tag, do-not-train mark,
+//! review form and claim setting on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the
+//! schema's `announce_*` triggers), so a client refreshes what they change when something
+//! happens instead of polling.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -26,6 +26,8 @@ pub enum Change {
     Guidelines { domain: String },
     /// The item's tags or do-not-train mark changed.
     Annotations { item: String },
+    /// The domain's review form or claim settings changed.
+    Forms { domain: String },
 }
 
 /// What the app's follower of a team server tells the window.
@@ -34,11 +36,13 @@ pub enum Change {
 #[ts(export)]
 pub enum LiveEvent {
     /// Someone changed the server: this many announcements came together, among them
-    /// guidelines of these domains and the tags or marks of these items (each named once).
+    /// guidelines of these domains, the tags or marks of these items, and the review forms or
+    /// claim settings of these domains (each named once).
     Changed {
         changes: u32,
         guidelines: Vec<String>,
         annotated: Vec<String>,
+        forms: Vec<String>,
     },
     /// Following stopped (the server went away, the session was closed): the counts no longer
     /// follow until the reviewer signs in again.
@@ -48,11 +52,13 @@ pub enum LiveEvent {
 impl LiveEvent {
     /// What the window is told of `changes` (received together).
     pub fn of(changes: &[Change]) -> LiveEvent {
-        let (mut guidelines, mut annotated) = (BTreeSet::new(), BTreeSet::new());
+        let (mut guidelines, mut annotated, mut forms) =
+            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
         for change in changes {
             match change {
                 Change::Guidelines { domain } => guidelines.insert(domain.clone()),
                 Change::Annotations { item } => annotated.insert(item.clone()),
+                Change::Forms { domain } => forms.insert(domain.clone()),
                 Change::Event { .. } | Change::Items => continue,
             };
         }
@@ -60,6 +66,7 @@ impl LiveEvent {
             changes: changes.len() as u32,
             guidelines: guidelines.into_iter().collect(),
             annotated: annotated.into_iter().collect(),
+            forms: forms.into_iter().collect(),
         }
     }
 }

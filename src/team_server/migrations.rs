@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_stats_outcomes",
         include_str!("../../migrations/postgres/0006_stats_outcomes.sql"),
     ),
+    (
+        7,
+        "0007_review_forms_and_claims",
+        include_str!("../../migrations/postgres/0007_review_forms_and_claims.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

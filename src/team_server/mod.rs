@@ -17,6 +17,7 @@
 mod address;
 mod annotations;
 mod decisions;
+mod forms;
 mod fresh_import;
 mod guidelines;
 mod import;

@@ -1,7 +1,7 @@
-//! `vetted team push LOCAL.db` (a local database's items, decision log, tags, do-not-train
-//! marks and guidelines) and `vetted --db
-//! postgres://… sync merge BUNDLE` (an offline laptop's sync bundle) onto the team server, in
-//! one transaction, idempotently (items by external id and content, events by id).
+//! `vetted team push LOCAL.db` (a local database's items, decision log with the form answers
+//! and claim verdicts given with it, review forms, tags, do-not-train marks and guidelines) and
+//! `vetted --db postgres://… sync merge BUNDLE` (an offline laptop's sync bundle) onto the team
+//! server, in one transaction, idempotently (items by external id and content, events by id).
 //!
 //! The log travels as a sync bundle does ([`Store::bundle`]): every event with its id, reviewer,
 //! time, Lamport clock, supersedes and pick, recorded verbatim by the schema's owner (the stamp
@@ -12,16 +12,25 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use postgres::{Statement, Transaction};
+
 use super::decisions::LockedItem;
+use super::forms::{
+    FeedbackStatements, RecordedFeedback, feedback_of, form_version, push_form, record_feedback,
+};
 use super::fresh_import::{IMPORT_LOCK, copy_items};
+use super::review_queue::{EVIDENCE, read_passage};
 use super::{TeamServer, server_error};
+use crate::claims::check_item_claims;
 use crate::database_file::OpenDatabase;
-use crate::domain::ItemKind;
+use crate::domain::{Evidence, ItemKind};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, parse_record};
 use crate::store::{Guideline, NewItem, Picking, PreparedItem, Since, check_pick, read_body};
-use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, item_record, read_bundle};
+use crate::sync::{
+    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, BundleForm, item_record, read_bundle,
+};
 
 /// Ids asked about per query.
 const IDS_PER_QUERY: usize = 10_000;
@@ -33,8 +42,8 @@ pub struct PushReport {
     /// Events recorded on the server; `already_there`: events it had.
     pub events: usize,
     pub already_there: usize,
-    /// Review form answers, claim verdicts and bulk-approval batches the events carried, which
-    /// the server does not hold yet (they stay in the local database).
+    /// Bulk-approval batches the events carried, which the server does not hold yet (they stay
+    /// in the local database; the decisions themselves are pushed).
     pub not_pushed: usize,
     /// Tags, do-not-train marks and guidelines the server gained (or guidelines it had in an
     /// older version).
@@ -42,12 +51,14 @@ pub struct PushReport {
 }
 
 /// What a local database holds beside its items and log: tags `(item, tag)`, do-not-train
-/// marks `(item, marked by, marked at)` and guidelines (archived ones too).
+/// marks `(item, marked by, marked at)`, guidelines (archived ones too) and every version of its
+/// review forms (a bundle carries only the versions its answers name).
 #[derive(Default)]
 struct Annotations {
     tags: Vec<(String, String)>,
     marks: Vec<(String, String, String)>,
     guidelines: Vec<(Guideline, bool)>,
+    forms: Vec<BundleForm>,
 }
 
 impl TeamServer {
@@ -62,6 +73,7 @@ impl TeamServer {
             tags: database.store().every_tag()?,
             marks: database.store().every_do_not_train()?,
             guidelines: database.store().every_guideline()?,
+            forms: database.store().every_review_form()?,
         };
         self.record_verbatim(local, ids, &bundle, &annotations, move |emit| {
             for (id, reviews) in items {
@@ -128,6 +140,11 @@ impl TeamServer {
         let failed = |e| server_error(&server, e);
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let statements = self.recording()?;
+        let sql = FeedbackPush {
+            record: self.feedback_statements()?,
+            passages: self.prepared(EVIDENCE)?,
+            server: server.clone(),
+        };
         let mut tx = self.client.transaction().map_err(failed)?;
         tx.batch_execute("SET LOCAL vetted.push = 'on'")
             .map_err(failed)?;
@@ -178,6 +195,11 @@ impl TeamServer {
             )
             .map_err(failed)?;
         }
+        for form in bundle.forms.iter().chain(&annotations.forms) {
+            push_form(&mut tx, form, &server).map_err(|e| {
+                Error::BadRequest(format!("{source_name}: {e}; nothing was pushed"))
+            })?;
+        }
         let event_ids: Vec<&str> = bundle.decisions.iter().map(|d| d.id.as_str()).collect();
         let known = known_events(&mut tx, &event_ids, &server)?;
         let (mut events, mut not_pushed, mut max_clock) = (0, 0, 0);
@@ -191,24 +213,48 @@ impl TeamServer {
                     source = source_name
                 ))
             };
+            // A refusal of the feedback names the decision itself.
+            let wrap = |e: Error| match e {
+                Error::BadRequest(problem) => {
+                    Error::BadRequest(format!("{source_name}: {problem}; nothing was pushed"))
+                }
+                other => other,
+            };
             if let Some(held) = known.get(&d.id) {
                 let action = super::decisions::enum_text(&d.action);
                 if *held != (d.item.clone(), d.reviewer.clone(), action, d.clock) {
                     return Err(refused("differs from the event with that id on the server"));
                 }
                 recorded.insert(&d.id, &d.item);
+                // Feedback the server lacks (pushed before it kept any) is added now.
+                if d.form.is_some() || !d.claims.is_empty() {
+                    let row = tx
+                        .query_one(
+                            "SELECT id, kind, payload, domain FROM items WHERE external_id = $1",
+                            &[&d.item],
+                        )
+                        .map_err(failed)?;
+                    let (payload, domain): (String, String) = (row.get(2), row.get(3));
+                    let item = PushedItem {
+                        id: row.get(0),
+                        kind: super::leases::enum_value(row.get(1))?,
+                        payload: &payload,
+                        domain: &domain,
+                    };
+                    push_feedback(&mut tx, &sql, d, &item).map_err(wrap)?;
+                }
                 continue;
             }
-            not_pushed +=
-                usize::from(d.form.is_some()) + d.claims.len() + usize::from(d.batch.is_some());
+            not_pushed += usize::from(d.batch.is_some());
             let item = tx
                 .query_opt(
-                    "SELECT id, kind, payload FROM items WHERE external_id = $1",
+                    "SELECT id, kind, payload, domain FROM items WHERE external_id = $1",
                     &[&d.item],
                 )
                 .map_err(failed)?
                 .ok_or_else(|| refused("is about an item neither pushed nor on the server"))?;
-            let (item_id, payload): (i64, String) = (item.get(0), item.get(2));
+            let (item_id, payload, domain): (i64, String, String) =
+                (item.get(0), item.get(2), item.get(3));
             let kind: ItemKind = super::leases::enum_value(item.get(1))?;
             if let Some(target) = &d.reverts {
                 let on_item = match recorded.get(target.as_str()) {
@@ -284,6 +330,13 @@ impl TeamServer {
                 ],
             )
             .map_err(failed)?;
+            let item = PushedItem {
+                id: item_id,
+                kind,
+                payload: &payload,
+                domain: &domain,
+            };
+            push_feedback(&mut tx, &sql, d, &item).map_err(wrap)?;
             events += 1;
             max_clock = max_clock.max(d.clock);
             touched.insert(item_id);
@@ -316,6 +369,80 @@ impl TeamServer {
             annotations: annotated,
         })
     }
+}
+
+/// What recording pushed feedback needs, prepared before the push's transaction begins.
+struct FeedbackPush {
+    record: FeedbackStatements,
+    passages: Statement,
+    server: String,
+}
+
+/// The item a pushed event is about.
+struct PushedItem<'a> {
+    id: i64,
+    kind: ItemKind,
+    payload: &'a str,
+    domain: &'a str,
+}
+
+/// Records the form answers and claim verdicts pushed with event `d`, checked with the core's
+/// rules as a merge checks them, unless the server holds them already: the same ones are left
+/// as they are, other ones refuse the push.
+fn push_feedback(
+    tx: &mut Transaction<'_>,
+    sql: &FeedbackPush,
+    d: &BundleDecision,
+    item: &PushedItem<'_>,
+) -> Result<()> {
+    if d.form.is_none() && d.claims.is_empty() {
+        return Ok(());
+    }
+    let server = sql.server.as_str();
+    let held = feedback_of(tx, std::slice::from_ref(&d.id), server)?
+        .remove(&d.id)
+        .unwrap_or_default();
+    if held != RecordedFeedback::default() {
+        return match held.answers == d.form && held.claims == d.claims {
+            true => Ok(()),
+            false => Err(Error::BadRequest(format!(
+                "decision '{}' has other form answers or claim verdicts on the server",
+                d.id
+            ))),
+        };
+    }
+    let form = match &d.form {
+        Some(given) => {
+            let form = form_version(tx, &given.domain, given.version, server)?;
+            given.check(&d.id, item.domain, form.as_ref().map(|(_, q)| q.as_slice()))?;
+            form.map(|(id, _)| id)
+        }
+        None => None,
+    };
+    let claims = match d.claims.is_empty() {
+        true => Vec::new(),
+        false => {
+            let evidence: Vec<Evidence> = tx
+                .query(&sql.passages, &[&item.id])
+                .map_err(|e| server_error(server, e))?
+                .iter()
+                .map(read_passage)
+                .collect();
+            let body = read_body(item.kind, item.payload)?;
+            check_item_claims(&d.item, &body, &evidence, &d.claims).map_err(|e| {
+                Error::BadRequest(format!(
+                    "decision '{}' has claim verdicts that do not fit: {e}",
+                    d.id
+                ))
+            })?
+        }
+    };
+    let answers = d
+        .form
+        .as_ref()
+        .map(|f| f.answers.clone())
+        .unwrap_or_default();
+    record_feedback(tx, &sql.record, &d.id, form, &answers, &claims, server)
 }
 
 /// Adds the tags, marks and guidelines the server lacks, as they are (who and when included).

@@ -92,8 +92,18 @@ const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version,
                       FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
                      WHERE i.external_id = $1";
 
-const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
+pub(super) const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
                          WHERE item_id = $1 ORDER BY position";
+
+/// A passage as [`EVIDENCE`] reads it.
+pub(super) fn read_passage(r: &postgres::Row) -> Evidence {
+    Evidence {
+        id: r.get(0),
+        title: r.get(1),
+        text: r.get(2),
+        source: r.get(3),
+    }
+}
 
 /// The criteria a server filters by, the parameters `$1`–`$8` of [`criteria!`].
 struct Criteria {
@@ -293,12 +303,7 @@ impl TeamServer {
                 .query(&evidence, &[&item_id])
                 .map_err(|e| self.failed(e))?
                 .iter()
-                .map(|r| Evidence {
-                    id: r.get(0),
-                    title: r.get(1),
-                    text: r.get(2),
-                    source: r.get(3),
-                })
+                .map(read_passage)
                 .collect();
         }
         item.add_review_aids();

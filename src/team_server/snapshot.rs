@@ -17,6 +17,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use postgres::{Row, Transaction};
 
 use super::decisions::json_column;
+use super::forms::{feedback_of, json_text};
 use super::guidelines::read as read_guideline;
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
@@ -24,7 +25,9 @@ use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
 use crate::export::Progress;
 use crate::store::{Guideline, MergeReport, NewItem, QueueFilter, Store, read_body};
-use crate::sync::{BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, new_item_record};
+use crate::sync::{
+    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, BundleForm, new_item_record,
+};
 
 /// Rows fetched from a cursor per round trip, and merged into the snapshot per transaction.
 pub const ROWS_PER_READ: i32 = 1_000;
@@ -135,7 +138,20 @@ impl TeamServer {
                 label: r.get(1),
             })
             .collect();
-        let mut report = store.merge(&bundle(reject_reasons, Vec::new(), Vec::new()))?;
+        // Every form version (few), before the decisions whose answers name them.
+        let forms = tx
+            .query(
+                "SELECT domain, version, questions, author, created_at FROM review_forms
+                  ORDER BY domain COLLATE \"C\", version",
+                &[],
+            )
+            .map_err(failed)?
+            .iter()
+            .map(bundle_form)
+            .collect::<Result<Vec<_>>>()?;
+        let mut first = bundle(reject_reasons, Vec::new(), Vec::new());
+        first.forms = forms;
+        let mut report = store.merge(&first)?;
 
         // The server reads the next batch while this thread merges the last one.
         let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
@@ -269,6 +285,14 @@ fn read_batches(
             &[],
         )
         .map_err(failed)?;
+    // Feedback is looked up batch by batch only on a server that holds some the login may read.
+    let with_feedback: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM form_answers) OR EXISTS (SELECT 1 FROM claim_checks)",
+            &[],
+        )
+        .map_err(failed)?
+        .get(0);
     loop {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
@@ -277,7 +301,11 @@ fn read_batches(
         if rows.is_empty() {
             break;
         }
-        let events = rows.iter().map(bundle_decision).collect::<Result<_>>()?;
+        let mut events: Vec<BundleDecision> =
+            rows.iter().map(bundle_decision).collect::<Result<_>>()?;
+        if with_feedback {
+            add_feedback(&mut tx, &mut events, server)?;
+        }
         if sender.send(Batch::Events(events)).is_err() {
             return Ok(());
         }
@@ -331,6 +359,35 @@ fn read_batches(
         }
     }
     tx.commit().map_err(failed)
+}
+
+/// Fills in the form answers and claim verdicts recorded with `events` (those the login may
+/// read, as the events themselves).
+fn add_feedback(
+    tx: &mut Transaction<'_>,
+    events: &mut [BundleDecision],
+    server: &str,
+) -> Result<()> {
+    let ids: Vec<String> = events.iter().map(|d| d.id.clone()).collect();
+    let mut found = feedback_of(tx, &ids, server)?;
+    for event in events {
+        if let Some(feedback) = found.remove(&event.id) {
+            event.form = feedback.answers;
+            event.claims = feedback.claims;
+        }
+    }
+    Ok(())
+}
+
+/// A form version as a bundle carries it.
+fn bundle_form(r: &Row) -> Result<BundleForm> {
+    Ok(BundleForm {
+        domain: r.get(0),
+        version: i64::from(r.get::<_, i32>(1)),
+        questions: json_text(r.get(2))?,
+        author: r.get(3),
+        created_at: crate::store::parse_time(r.get(4))?,
+    })
 }
 
 /// Links the finished copy at `partial` to `out`. A hard link, unlike a rename, never replaces

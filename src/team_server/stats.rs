@@ -12,15 +12,19 @@
 //!   (decisions per day and reviewer, agreement) are of what the login may read: row-level
 //!   security hides other reviewers' decisions under blind review until the login decided the
 //!   item, so none of them reveals those earlier.
-//! - The server keeps neither review forms nor claim verdicts (yet): those figures are empty.
+//! - Form answers and claim verdicts are figures of the decisions in force the login may read
+//!   (they are readable exactly when their decision is).
 //! - Decisions are read in one pass per figure, not from maintained aggregates as the local
 //!   store does (`docs/PERFORMANCE.md`, *the stats dashboard on the server*).
 
+use super::forms::{FormToAnswer, json_text};
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
+use crate::claims::ClaimFigures;
 use crate::decision_rules::not_reverted;
 use crate::domain::{ItemStatus, StatusCounts};
 use crate::error::{Error, Result};
+use crate::review_form::stats::{GivenAnswers, RatedAnswer, form_stats, text_questions};
 use crate::stats::tally::{self, BurnDown, DecisionTally, OutcomeTally, RatingsFolder};
 use crate::stats::{EditDistances, ReasonCount, Stats};
 use crate::store::VettedDecision;
@@ -32,7 +36,7 @@ macro_rules! with_decisions_in_force {
     ($query:literal) => {
         concat!(
             "WITH live AS (
-                 SELECT d.seq, d.item_id, d.reviewer, d.action, d.decided_at, d.pick
+                 SELECT d.id, d.seq, d.item_id, d.reviewer, d.action, d.decided_at, d.pick
                    FROM decisions d
                   WHERE d.action <> 'revert' AND ",
             not_reverted!(),
@@ -65,6 +69,47 @@ const RATINGS: &str = with_decisions_in_force!(
       WHERE r.raters >= 2
       ORDER BY r.item_id"
 );
+
+/// (item, question, value): the answers under form `$1` of each reviewer's rating (as in
+/// [`RATINGS`]) of the items rated by two or more reviewers.
+const FORM_RATINGS: &str = with_decisions_in_force!(
+    ", rated AS (
+         SELECT DISTINCT ON (item_id, reviewer) id, item_id
+           FROM live ORDER BY item_id, reviewer, seq DESC)
+     SELECT r.item_id, a.question, a.value
+       FROM (SELECT rated.*, count(*) OVER (PARTITION BY item_id) AS raters FROM rated) r
+       JOIN form_answers a ON a.decision_id = r.id
+      WHERE r.raters >= 2 AND a.form_id = $1"
+);
+
+/// (id, domain, version, questions) of each domain's latest form version, by domain.
+const FORMS_LATEST: &str =
+    "SELECT DISTINCT ON (domain COLLATE \"C\") id, domain, version, questions
+                              FROM review_forms ORDER BY domain COLLATE \"C\", version DESC";
+
+/// (question, value, items): the answers under form `$1` of the items' decisions in force,
+/// the values of the questions named in `$2` (texts) counted as one `null`.
+const FORM_EFFECTIVE: &str = "SELECT a.question,
+            CASE WHEN a.question = ANY($2) THEN 'null' ELSE a.value END AS given, count(*)
+       FROM form_answers a
+       JOIN decisions d ON d.id = a.decision_id
+       JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+      WHERE a.form_id = $1
+      GROUP BY 1, 2";
+
+/// (domain, verdict, claims) of the claim verdicts of the items' decisions in force.
+const CLAIM_VERDICTS: &str = "SELECT i.domain, c.verdict, count(*)
+       FROM claim_checks c
+       JOIN decisions d ON d.id = c.decision_id
+       JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+      GROUP BY 1, 2";
+
+/// (domain, answers whose decision in force carries claim verdicts).
+const CLAIM_ANSWERS: &str = "SELECT i.domain, count(DISTINCT c.decision_id)
+       FROM claim_checks c
+       JOIN decisions d ON d.id = c.decision_id
+       JOIN items i ON i.id = d.item_id AND i.effective_decision = d.id
+      GROUP BY 1";
 
 /// Item outcomes over every item, whoever asks (aggregates only, see migration 0006):
 /// (day, items whose earliest decision in force falls on it).
@@ -154,6 +199,63 @@ impl TeamServer {
             ratings.rating(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
         }
 
+        let verdicts = query(CLAIM_VERDICTS)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.get(0),
+                    r.get::<_, &str>(1).parse()?,
+                    r.get::<_, i64>(2) as u64,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let answers = query(CLAIM_ANSWERS)?
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect();
+        let claims = ClaimFigures::per_domain(verdicts, answers);
+
+        let mut forms = Vec::new();
+        for r in query(FORMS_LATEST)? {
+            let (form_id, domain, version): (i64, String, i32) = (r.get(0), r.get(1), r.get(2));
+            // A retired form has no figures.
+            let Some(form) = FormToAnswer::read(Some(form_id), Some(r.get(3)))? else {
+                continue;
+            };
+            let texts = text_questions(&form.questions);
+            let effective = tx
+                .query(FORM_EFFECTIVE, &[&form_id, &texts])
+                .map_err(failed)?
+                .iter()
+                .map(|r| {
+                    Ok(GivenAnswers {
+                        question: r.get(0),
+                        value: json_text::<serde_json::Value>(r.get(1))?,
+                        items: r.get::<_, i64>(2) as u64,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let ratings = tx
+                .query(FORM_RATINGS, &[&form_id])
+                .map_err(failed)?
+                .iter()
+                .map(|r| {
+                    Ok(RatedAnswer {
+                        item: r.get(0),
+                        question: r.get(1),
+                        value: json_text::<serde_json::Value>(r.get(2))?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            forms.push(form_stats(
+                &domain,
+                i64::from(version),
+                &form.questions,
+                &effective,
+                &ratings,
+            ));
+        }
+
         tx.commit().map_err(failed)?;
 
         Ok(Stats {
@@ -169,8 +271,8 @@ impl TeamServer {
             burn_down: burn_down.finish(),
             agreement: ratings.finish(),
             vetter: vetter_agreement_counted(&vetted),
-            forms: Vec::new(),
-            claims: Vec::new(),
+            forms,
+            claims,
         })
     }
 }

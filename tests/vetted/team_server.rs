@@ -12,15 +12,19 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use postgres::{Client, NoTls};
+use vetted::claims::{ClaimCheck, ClaimVerdict};
 use vetted::domain::{
-    Action, Decision, DecisionInput, EditedContent, Feedback, ItemStatus, Pick, QueuePage,
+    Action, Decision, DecisionInput, EditedContent, Feedback, Item, ItemStatus, Pick, QueuePage,
     StatusCounts, Verdict,
 };
 use vetted::error::Result;
 use vetted::export::{Format, PiiMode, Progress};
 use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::llm::secret::ApiKey;
-use vetted::store::{QueueFilter, QueueSort, SearchOrder, SearchResults};
+use vetted::review_form::{FormAnswers, FormQuestion};
+use vetted::store::{
+    ClaimSettings, QueueFilter, QueueSort, ReviewForm, SearchOrder, SearchResults,
+};
 use vetted::team::Role;
 use vetted::team_server::{
     CLAIM_BATCH, Change, LiveEvent, ROWS_PER_READ, SERVER_RANK_LIMIT, ServerAddress, TeamServer,
@@ -444,8 +448,18 @@ fn the_server_refuses_what_a_role_may_not_do_even_through_raw_sql() {
 trait Deciding {
     fn version(&mut self, item: &str) -> i64;
     fn reviewer(&self) -> String;
-    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision>;
+    fn decide_with(&mut self, input: &DecisionInput, feedback: &Feedback) -> Result<Decision>;
+    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
+        let feedback = Feedback {
+            pick,
+            ..Feedback::default()
+        };
+        self.decide_with(input, &feedback)
+    }
     fn history(&mut self, item: &str) -> Vec<Decision>;
+    /// Puts `questions` in force as `domain`'s form (`None`: retires it), as the reviewer.
+    fn set_form(&mut self, domain: &str, questions: Option<&[FormQuestion]>) -> Result<ReviewForm>;
+    fn shown(&mut self, item: &str) -> Item;
     /// Undo (or redo) the reviewer's latest step.
     fn step_back(&mut self, redo: bool) -> Option<Decision>;
 }
@@ -457,15 +471,17 @@ impl Deciding for Store {
     fn reviewer(&self) -> String {
         "rita".into()
     }
-    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
-        let feedback = Feedback {
-            pick,
-            ..Feedback::default()
-        };
-        self.decide_with(input, &feedback)
+    fn decide_with(&mut self, input: &DecisionInput, feedback: &Feedback) -> Result<Decision> {
+        Store::decide_with(self, input, feedback)
     }
     fn history(&mut self, item: &str) -> Vec<Decision> {
         Store::history(self, item).unwrap()
+    }
+    fn set_form(&mut self, domain: &str, questions: Option<&[FormQuestion]>) -> Result<ReviewForm> {
+        self.set_review_form(domain, questions, "rita")
+    }
+    fn shown(&mut self, item: &str) -> Item {
+        self.item_shown(item).unwrap()
     }
     fn step_back(&mut self, redo: bool) -> Option<Decision> {
         let id = uuid::Uuid::now_v7().to_string();
@@ -483,11 +499,17 @@ impl Deciding for TeamServer {
     fn reviewer(&self) -> String {
         TeamServer::reviewer(self).to_owned()
     }
-    fn decide(&mut self, input: &DecisionInput, pick: Option<Pick>) -> Result<Decision> {
-        TeamServer::decide(self, input, pick)
+    fn decide_with(&mut self, input: &DecisionInput, feedback: &Feedback) -> Result<Decision> {
+        TeamServer::decide_with(self, input, feedback)
     }
     fn history(&mut self, item: &str) -> Vec<Decision> {
         TeamServer::history(self, item).unwrap()
+    }
+    fn set_form(&mut self, domain: &str, questions: Option<&[FormQuestion]>) -> Result<ReviewForm> {
+        self.set_review_form(domain, questions)
+    }
+    fn shown(&mut self, item: &str) -> Item {
+        self.item_shown(item).unwrap()
     }
     fn step_back(&mut self, redo: bool) -> Option<Decision> {
         let id = uuid::Uuid::now_v7().to_string();
@@ -591,6 +613,436 @@ fn decisions_follow_the_core_rules(backend: &mut dyn Deciding, label: &str) {
         backend.history("a-1").is_empty(),
         "{label}: refusals record nothing"
     );
+}
+
+/// The example rubric: `correctness` (a required rating 1–5), `cites_sources`, `issues`.
+fn rubric() -> Vec<FormQuestion> {
+    vetted::review_form::parse_form(vetted::review_form::EXAMPLE_FORM).unwrap()
+}
+
+fn answers(given: &[(&str, serde_json::Value)]) -> FormAnswers {
+    given
+        .iter()
+        .map(|(q, v)| ((*q).to_owned(), v.clone()))
+        .collect()
+}
+
+/// The feedback rules on items `f-0`, `f-1`, `f-2` (answers in `finance`, one review each): a
+/// form's answers and an answer's claim verdicts are recorded with the decision, checked with
+/// the core's rules, or the decision is refused and nothing is recorded.
+fn feedback_follows_the_core_rules(backend: &mut dyn Deciding, label: &str) {
+    let me = backend.reviewer();
+    let input = |backend: &mut dyn Deciding, item: &str| {
+        let version = backend.version(item);
+        decision(item, version, &me, Action::Approve)
+    };
+    let rated = |n: i64| Feedback {
+        answers: answers(&[("correctness", serde_json::json!(n))]),
+        ..Feedback::default()
+    };
+    let f0 = input(backend, "f-0");
+    let err = backend.decide_with(&f0, &rated(4)).unwrap_err();
+    assert!(
+        err.to_string().contains("no review form to answer"),
+        "{label}: answers without a form are refused: {err}"
+    );
+    let first = backend.set_form("finance", Some(&rubric())).unwrap();
+    assert_eq!(
+        (first.version, first.author.as_str()),
+        (1, me.as_str()),
+        "{label}: the first version, by the reviewer"
+    );
+    let err = backend.decide(&f0, None).unwrap_err();
+    assert!(
+        err.to_string().contains("required") && err.to_string().contains("correctness"),
+        "{label}: an approve answers the required question: {err}"
+    );
+    let err = backend.decide_with(&f0, &rated(9)).unwrap_err();
+    assert!(
+        err.to_string().contains("1 to 5"),
+        "{label}: an answer off the scale: {err}"
+    );
+    assert!(
+        backend.history("f-0").is_empty(),
+        "{label}: refusals record nothing"
+    );
+    let full = Feedback {
+        answers: answers(&[
+            ("correctness", serde_json::json!(4)),
+            ("issues", serde_json::json!(["outdated"])),
+        ]),
+        ..Feedback::default()
+    };
+    backend.decide_with(&f0, &full).unwrap();
+
+    // Claim verdicts: pieces of the model's answer, linked to its evidence.
+    let shown = backend.shown("f-1");
+    assert!(!shown.claims.is_empty(), "{label}: the answer has claims");
+    let checked = ClaimCheck {
+        claim: shown.claims[0].text.clone(),
+        verdict: ClaimVerdict::Unsupported,
+        spans: shown.claims[0].hint.clone().into_iter().collect(),
+    };
+    let f1 = input(backend, "f-1");
+    let wrong = Feedback {
+        claims: vec![ClaimCheck {
+            claim: "Nothing the model said.".into(),
+            ..checked.clone()
+        }],
+        ..rated(2)
+    };
+    let err = backend.decide_with(&f1, &wrong).unwrap_err();
+    assert!(
+        err.to_string().contains("not a part of the answer"),
+        "{label}: a claim is a piece of the answer: {err}"
+    );
+    let with_claims = Feedback {
+        claims: vec![checked],
+        ..rated(2)
+    };
+    backend.decide_with(&f1, &with_claims).unwrap();
+    assert_eq!(
+        backend.history("f-1").len(),
+        1,
+        "{label}: one decision, with its claims"
+    );
+
+    // Retired, the form is asked no more; retiring it twice is refused.
+    let retired = backend.set_form("finance", None).unwrap();
+    assert_eq!(
+        (retired.version, retired.questions.len()),
+        (2, 0),
+        "{label}: retiring adds a version without questions"
+    );
+    let f2 = input(backend, "f-2");
+    backend.decide(&f2, None).unwrap();
+    let err = backend.set_form("finance", None).unwrap_err();
+    assert!(
+        err.to_string().contains("no review form to remove"),
+        "{label}: {err}"
+    );
+}
+
+/// Review forms and claim verdicts on the team server: the local rules (one test body for
+/// both backends), the CLI, and what the server enforces through raw SQL — only SMEs and
+/// adjudicators set forms and settings, feedback comes only with one's own decision as it is
+/// recorded and is never rewritten, and blind review hides others' answers.
+#[test]
+fn review_forms_and_claim_verdicts_keep_the_local_rules_and_the_server_says_who_sets_them() {
+    let db = temp_db();
+    let mut store = db.open();
+    crate::support::import_lines(&db, &mut store, &answer_lines("f", 3));
+    feedback_follows_the_core_rules(&mut store, "sqlite");
+
+    let Some(team) = Team::new("team_forms") else {
+        return;
+    };
+    team.import(&answer_lines("f", 3), 1);
+    let analyst_url = team.reviewer("ana", Role::Analyst);
+    let mut analyst = TeamServer::connect(&analyst_url).unwrap();
+    let err = analyst
+        .set_review_form("finance", Some(&rubric()))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert!(
+        err.to_string().contains("SMEs and adjudicators"),
+        "the refusal says who may: {err}"
+    );
+    let off = ClaimSettings {
+        confirm_approve: false,
+    };
+    let err = analyst.set_claim_settings("finance", off).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+
+    let sme_url = team.reviewer("sme", Role::Sme);
+    let mut sme = TeamServer::connect(&sme_url).unwrap();
+    feedback_follows_the_core_rules(&mut sme, "postgres");
+    sme.set_claim_settings("finance", off).unwrap();
+    assert_eq!(
+        (
+            analyst.claim_settings("finance").unwrap(),
+            analyst.claim_settings("legal").unwrap()
+        ),
+        (off, ClaimSettings::default()),
+        "every reviewer reads the settings; a domain never set asks"
+    );
+    assert_eq!(
+        sme.stats().unwrap().claims,
+        store.stats().unwrap().claims,
+        "the claim figures of the same decisions"
+    );
+
+    // The CLI: a form put in force and answered on the server.
+    let form_file = db.write_file("finance.toml", vetted::review_form::EXAMPLE_FORM);
+    succeeded(
+        on_server(&sme_url)
+            .args(["forms", "set", "finance"])
+            .arg(&form_file),
+    );
+    team.import(&answer_lines("g", 2), 1);
+    let err = on_server(&analyst_url)
+        .args(["decide", "g-0", "approve"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&err.stderr).contains("correctness"),
+        "the required question is asked on the server too: {}",
+        String::from_utf8_lossy(&err.stderr)
+    );
+    succeeded(on_server(&analyst_url).args([
+        "decide",
+        "g-0",
+        "approve",
+        "--form",
+        "correctness=5",
+        "--claim",
+        "1=unsupported",
+    ]));
+    let feedback_on_g0 = team
+        .sql()
+        .query_one(
+            "SELECT (SELECT count(*) FROM vetted.form_answers a
+                      JOIN vetted.decisions d ON d.id = a.decision_id
+                      JOIN vetted.items i ON i.id = d.item_id WHERE i.external_id = 'g-0'),
+                    (SELECT count(*) FROM vetted.claim_checks c
+                      JOIN vetted.decisions d ON d.id = c.decision_id
+                      JOIN vetted.items i ON i.id = d.item_id WHERE i.external_id = 'g-0')",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            feedback_on_g0.get::<_, i64>(0),
+            feedback_on_g0.get::<_, i64>(1)
+        ),
+        (1, 1),
+        "the CLI's answer and verdict are recorded with its decision"
+    );
+    let shown =
+        crate::support::json_of(on_server(&sme_url).args(["forms", "show", "finance", "--json"]));
+    assert_eq!(shown["in_force"]["version"], 3, "{shown}");
+
+    // Through raw SQL as the analyst: feedback only with one's own decision, as it is recorded.
+    let mut sql = raw(&analyst_url);
+    let theirs = sme.history("f-0").unwrap()[0].id.clone();
+    let mine = analyst.history("g-0").unwrap()[0].id.clone();
+    let form_id: i64 = sql
+        .query_one("SELECT max(id) FROM review_forms", &[])
+        .unwrap()
+        .get(0);
+    for decision_id in [&theirs, &mine] {
+        let why = refused(
+            &mut sql,
+            &format!(
+                "INSERT INTO form_answers (decision_id, form_id, question, value)
+                 VALUES ('{decision_id}', {form_id}, 'cites_sources', 'true')"
+            ),
+        );
+        assert!(
+            why.contains("only with a review of theirs"),
+            "{decision_id}: {why}"
+        );
+    }
+    let why = refused(
+        &mut sql,
+        &format!(
+            "INSERT INTO claim_checks (decision_id, position, claim, verdict, spans)
+             VALUES ('{mine}', 5, 'answer number 0', 'supported', '[]')"
+        ),
+    );
+    assert!(why.contains("only with a review of theirs"), "{why}");
+    let why = refused(
+        &mut sql,
+        "INSERT INTO review_forms (domain, questions) VALUES ('finance', '[]')",
+    );
+    assert!(why.contains("row-level security"), "{why}");
+    let why = refused(&mut sql, "UPDATE form_answers SET value = '1'");
+    assert!(why.contains("permission denied"), "{why}");
+    let mut owner = team.sql();
+    for table in [
+        "form_answers",
+        "claim_checks",
+        "review_forms",
+        "claim_settings",
+    ] {
+        let why = refused(&mut owner, &format!("DELETE FROM vetted.{table}"));
+        assert!(why.contains("append-only"), "the owner too: {table}: {why}");
+    }
+
+    // Blind review: the answers of another reviewer's review stay hidden until one decided.
+    team.import(&answer_lines("b", 1), 2);
+    let rated = Feedback {
+        answers: answers(&[("correctness", serde_json::json!(2))]),
+        ..Feedback::default()
+    };
+    let version = sme.item_version("b-0").unwrap().1;
+    sme.decide_with(
+        &decision("b-0", version, sme.reviewer(), Action::Approve),
+        &rated,
+    )
+    .unwrap();
+    let answers_on_b = |sql: &mut Client| -> i64 {
+        sql.query_one(
+            "SELECT count(*) FROM form_answers a JOIN decisions d ON d.id = a.decision_id
+               JOIN items i ON i.id = d.item_id WHERE i.external_id = 'b-0'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    assert_eq!(answers_on_b(&mut sql), 0, "the SME's answers stay hidden");
+    let version = analyst.item_version("b-0").unwrap().1;
+    let reviewer = analyst.reviewer().to_owned();
+    analyst
+        .decide_with(
+            &decision("b-0", version, &reviewer, Action::Approve),
+            &rated,
+        )
+        .unwrap();
+    assert_eq!(
+        answers_on_b(&mut sql),
+        2,
+        "once the analyst decided, both reviews' answers"
+    );
+
+    // Through raw SQL, with the login's own review in its own transaction, the server takes only
+    // feedback the core would take (one misfit would stop every snapshot, which merges with the
+    // core's checks). A form of every kind of question:
+    let every_kind = db.write_file(
+        "every.toml",
+        r#"
+[[question]]
+id = "correctness"
+label = "How correct?"
+type = "rating"
+scale = 5
+[[question]]
+id = "cites"
+label = "Cites?"
+type = "yes_no"
+[[question]]
+id = "tone"
+label = "Tone"
+type = "single_choice"
+options = ["neutral", "salesy"]
+[[question]]
+id = "issues"
+label = "Issues"
+type = "multi_label"
+options = ["outdated", "hallucination"]
+[[question]]
+id = "confidence"
+label = "Confidence"
+type = "number"
+min = 0
+max = 1
+[[question]]
+id = "comment"
+label = "Comment"
+type = "text"
+max_chars = 20
+"#,
+    );
+    succeeded(
+        on_server(&sme_url)
+            .args(["forms", "set", "finance"])
+            .arg(&every_kind),
+    );
+    let review = "INSERT INTO decisions (id, item_id, item_version, reviewer, action)
+                  SELECT 'raw-1', id, version, session_user, 'approve' FROM items
+                   WHERE external_id = 'g-1';";
+    let answer = |question: &str, value: &str| {
+        format!(
+            "INSERT INTO form_answers (decision_id, form_id, question, value)
+             SELECT 'raw-1', max(id), '{question}', '{value}' FROM review_forms;"
+        )
+    };
+    let claim = |text: &str, spans: &str| {
+        format!(
+            "INSERT INTO claim_checks (decision_id, position, claim, verdict, spans)
+             VALUES ('raw-1', 0, '{text}', 'supported', '{spans}');"
+        )
+    };
+    for (feedback, problem) in [
+        (
+            answer("correctness", "4.0"),
+            "does not fit question correctness",
+        ),
+        (
+            answer("correctness", "6"),
+            "does not fit question correctness",
+        ),
+        (answer("cites", "\"yes\""), "does not fit question cites"),
+        (answer("tone", "\"angry\""), "does not fit question tone"),
+        (
+            answer("issues", r#"["outdated", "outdated"]"#),
+            "does not fit question issues",
+        ),
+        (answer("issues", "[]"), "does not fit question issues"),
+        (
+            answer("confidence", "2"),
+            "does not fit question confidence",
+        ),
+        (
+            answer("comment", "\"   \""),
+            "does not fit question comment",
+        ),
+        (
+            answer("comment", "\"twenty-one characters\""),
+            "does not fit question comment",
+        ),
+        (answer("nope", "true"), "has no question nope"),
+        (
+            claim("Nothing the model said.", "[]"),
+            "not a part of the answer",
+        ),
+        (
+            claim(
+                "answer number 1",
+                r#"[{"passage": "doc-1", "start": 0, "end": 7, "text": "Revenux"}]"#,
+            ),
+            "not a span of the item",
+        ),
+        (
+            claim(
+                "answer number 1",
+                r#"[{"passage": "doc-9", "start": 0, "end": 7, "text": "Revenue"}]"#,
+            ),
+            "not a span of the item",
+        ),
+    ] {
+        let why = refused(&mut sql, &format!("{review}{feedback}"));
+        assert!(why.contains(problem), "{feedback}: {why}");
+    }
+    sql.batch_execute(&format!(
+        "{review}{}{}{}{}{}{}{}",
+        answer("correctness", "5"),
+        answer("cites", "false"),
+        answer("tone", "\"neutral\""),
+        answer("issues", r#"["hallucination", "outdated"]"#),
+        answer("confidence", "0.5"),
+        answer("comment", "\"fine\""),
+        claim(
+            "answer number 1",
+            r#"[{"passage": "doc-1", "start": 0, "end": 7, "text": "Revenue"}]"#
+        ),
+    ))
+    .expect("feedback the core takes is taken: every kind of answer, a claim with its span");
+    let why = refused(
+        &mut raw(&sme_url),
+        r#"INSERT INTO review_forms (domain, questions)
+           VALUES ('finance', '[{"id": "Bad Id", "label": "q", "type": "yes_no"}]')"#,
+    );
+    assert!(
+        why.contains("id: use lower-case"),
+        "a malformed form: {why}"
+    );
+    let why = refused(
+        &mut raw(&sme_url),
+        r#"INSERT INTO review_forms (domain, questions)
+           VALUES ('finance', '[{"id": "x", "label": "q", "type": "rating", "scale": 4}]')"#,
+    );
+    assert!(why.contains("scale: 5 or 7"), "{why}");
 }
 
 #[test]
@@ -1224,9 +1676,19 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
     other.add_tag("w-0", "gold").unwrap();
     other.set_do_not_train("w-0", true).unwrap();
     other.set_do_not_train("w-0", false).unwrap();
+    // A review form and a claim setting, by an SME (an analyst may change neither).
+    let mut sme = TeamServer::connect(&team.reviewer("sme", Role::Sme)).unwrap();
+    sme.set_review_form("finance", Some(&rubric())).unwrap();
+    sme.set_claim_settings(
+        "legal",
+        ClaimSettings {
+            confirm_approve: false,
+        },
+    )
+    .unwrap();
     let mut heard = Vec::new();
     let until = std::time::Instant::now() + Duration::from_secs(5);
-    while heard.len() < 4 && std::time::Instant::now() < until {
+    while heard.len() < 6 && std::time::Instant::now() < until {
         heard.extend(listener.changes(Duration::from_millis(500)).unwrap());
     }
     assert_eq!(
@@ -1238,17 +1700,102 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
             Change::Annotations { item: "w-0".into() },
             Change::Annotations { item: "w-0".into() },
             Change::Annotations { item: "w-0".into() },
+            Change::Forms {
+                domain: "finance".into()
+            },
+            Change::Forms {
+                domain: "legal".into()
+            },
         ],
-        "a guideline, a tag, a mark and its removal, in order"
+        "a guideline, a tag, a mark and its removal, a form and a claim setting, in order"
     );
     assert_eq!(
         LiveEvent::of(&heard),
         LiveEvent::Changed {
-            changes: 4,
+            changes: 6,
             guidelines: vec!["finance".into()],
             annotated: vec!["w-0".into()],
+            forms: vec!["finance".into(), "legal".into()],
         },
         "the window is told each domain and item once"
+    );
+}
+
+/// Pushing again adds the form answers and claim verdicts of events the server holds without
+/// them (pushed by a build that kept none there), and refuses other ones.
+#[test]
+fn a_push_adds_the_feedback_the_server_lacks_and_refuses_other_feedback() {
+    let Some(team) = Team::new("team_push_feedback") else {
+        return;
+    };
+    let local = temp_db();
+    let mut store = local.open();
+    crate::support::import_lines(&local, &mut store, &answer_lines("q", 1));
+    store
+        .set_review_form("finance", Some(&rubric()), "rita")
+        .unwrap();
+    let version = store.item("q-0").unwrap().version;
+    let claim = store.item_shown("q-0").unwrap().claims[0].text.clone();
+    let feedback = Feedback {
+        answers: answers(&[("correctness", serde_json::json!(4))]),
+        claims: vec![ClaimCheck {
+            claim,
+            verdict: ClaimVerdict::Supported,
+            spans: Vec::new(),
+        }],
+        pick: None,
+    };
+    store
+        .decide_with(
+            &decision("q-0", version, "rita", Action::Approve),
+            &feedback,
+        )
+        .unwrap();
+    drop(store);
+    // Copies of the database with its feedback changed by hand (the local triggers dropped).
+    let copy = |name: &str, change: &str| {
+        let path = local.dir.path().join(name);
+        std::fs::copy(&local.path, &path).unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(change)
+            .unwrap();
+        path
+    };
+    let bare = copy(
+        "bare.db",
+        "DROP TRIGGER form_answers_no_delete; DROP TRIGGER claim_checks_no_delete;
+         DELETE FROM form_answers; DELETE FROM claim_checks;",
+    );
+    let other = copy(
+        "other.db",
+        "DROP TRIGGER form_answers_no_update; UPDATE form_answers SET value = '2';",
+    );
+    let held = |team: &Team| -> (i64, i64) {
+        let row = team
+            .sql()
+            .query_one(
+                "SELECT (SELECT count(*) FROM vetted.form_answers),
+                        (SELECT count(*) FROM vetted.claim_checks)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    assert_eq!(admin.push(&bare).unwrap().events, 1);
+    assert_eq!(held(&team), (0, 0), "the event went up without feedback");
+    let again = admin.push(&local.path).unwrap();
+    assert_eq!(again.events, 0, "the event is the server's already");
+    assert_eq!(held(&team), (1, 1), "its answer and verdict are added");
+    admin.push(&local.path).unwrap();
+    assert_eq!(held(&team), (1, 1), "pushing again adds nothing");
+    let err = admin.push(&other).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("has other form answers or claim verdicts on the server"),
+        "{err}"
     );
 }
 
@@ -1513,10 +2060,31 @@ fn local_to_server_to_snapshot_loses_nothing() {
         .add_guideline("finance", "An old rule.", "rita")
         .unwrap();
     store.archive_guideline(old.id, "rita").unwrap();
+    // A form, its retirement and a new version; the asked decision answers it with verdicts.
+    store
+        .set_review_form("finance", Some(&rubric()[..1]), "rita")
+        .unwrap();
+    store.set_review_form("finance", None, "rita").unwrap();
+    store
+        .set_review_form("finance", Some(&rubric()), "rita")
+        .unwrap();
+    let claim = store.item_shown("r-4").unwrap().claims[0].clone();
     let version = store.item("r-4").unwrap().version;
     let mut asked = decision("r-4", version, "rita", Action::NeedsSme);
     asked.note = Some("Which quarter?".into());
-    let asked = store.decide(&asked).unwrap();
+    let feedback = Feedback {
+        answers: answers(&[
+            ("correctness", serde_json::json!(3)),
+            ("issues", serde_json::json!(["outdated", "hallucination"])),
+        ]),
+        claims: vec![ClaimCheck {
+            claim: claim.text,
+            verdict: ClaimVerdict::Contradicted,
+            spans: claim.hint.into_iter().collect(),
+        }],
+        pick: None,
+    };
+    let asked = store.decide_with(&asked, &feedback).unwrap();
     store.promote_note(&asked.id, "rita").unwrap();
     drop(store);
 
@@ -1559,6 +2127,43 @@ fn local_to_server_to_snapshot_loses_nothing() {
         guidelines(&copy),
         guidelines(&original),
         "the guidelines, archived ones too, with their authors, times and links"
+    );
+    let forms = |store: &Store| {
+        let mut versions = store.review_form_versions("finance").unwrap();
+        versions.iter_mut().for_each(|f| f.id = 0);
+        versions
+    };
+    assert_eq!(
+        forms(&copy),
+        forms(&original),
+        "both form versions, as written"
+    );
+    assert_eq!(
+        forms(&copy).len(),
+        3,
+        "a version, its retirement, a version"
+    );
+    assert_eq!(
+        copy.form_answers("r-4").unwrap(),
+        original.form_answers("r-4").unwrap(),
+        "the answers, under the version they were given under"
+    );
+    assert_eq!(
+        copy.claim_checks("r-4").unwrap(),
+        original.claim_checks("r-4").unwrap(),
+        "the claim verdicts, with their spans"
+    );
+    assert_eq!(
+        copy.claim_checks("r-4").unwrap()[0].claims.len(),
+        1,
+        "a verdict travelled"
+    );
+    let on_the_server = admin.stats().unwrap();
+    let local_stats = original.stats().unwrap();
+    assert_eq!(
+        (on_the_server.forms, on_the_server.claims),
+        (local_stats.forms, local_stats.claims),
+        "the form and claim figures on the server are the local ones"
     );
     assert!(
         guidelines(&copy)

@@ -3,8 +3,10 @@
 //! `vetted decide … --claim N=VERDICT`; docs/claims.md).
 
 use clap::{Subcommand, ValueEnum};
+use vetted::Result;
 use vetted::store::ClaimSettings;
-use vetted::{Result, Store, reviewer};
+
+use crate::workspace::{Workspace, as_login, who};
 
 #[derive(Subcommand, Debug)]
 pub enum ClaimsCommand {
@@ -25,21 +27,32 @@ pub enum Switch {
     Off,
 }
 
-pub fn run(store: &mut Store, command: ClaimsCommand) -> Result<()> {
+pub fn run(on: Workspace<'_>, command: ClaimsCommand) -> Result<()> {
     match command {
         ClaimsCommand::Confirm {
             domain,
             state,
             reviewer,
         } => {
-            if let Some(state) = state {
-                let settings = ClaimSettings {
-                    confirm_approve: matches!(state, Switch::On),
-                };
-                let by = reviewer.unwrap_or_else(reviewer::default_reviewer);
-                store.set_claim_settings(&domain, settings, &by)?;
+            let settings = state.map(|state| ClaimSettings {
+                confirm_approve: matches!(state, Switch::On),
+            });
+            let asks = match on {
+                Workspace::Local(store) => {
+                    if let Some(settings) = settings {
+                        store.set_claim_settings(&domain, settings, &who(reviewer))?;
+                    }
+                    store.claim_settings(&domain)?
+                }
+                Workspace::Server(mut server) => {
+                    as_login(reviewer)?;
+                    if let Some(settings) = settings {
+                        server.set_claim_settings(&domain, settings)?;
+                    }
+                    server.claim_settings(&domain)?
+                }
             }
-            let asks = store.claim_settings(&domain)?.confirm_approve;
+            .confirm_approve;
             println!(
                 "{domain}: approving an answer with an unsupported or contradicted claim {}",
                 if asks {

@@ -1,14 +1,16 @@
 //! `forms set|show|remove`: a domain's review form (rubric), versioned in the database; answered
 //! with `vetted decide … --form QUESTION=VALUE` and in the app beside the item (docs/forms.md).
+//! On a team server the login writes, and the server lets only SMEs and adjudicators.
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use vetted::review_form::{QuestionKind, read_form_file};
-use vetted::store::ReviewForm;
-use vetted::{Result, Store, reviewer};
+use vetted::Result;
+use vetted::review_form::{FormQuestion, QuestionKind, read_form_file};
+use vetted::store::{ReviewForm, ReviewFormDraft};
 
 use crate::output::print_json;
+use crate::workspace::{Workspace, as_login, who};
 
 #[derive(Subcommand, Debug)]
 pub enum FormsCommand {
@@ -35,8 +37,32 @@ pub enum FormsCommand {
     },
 }
 
-pub fn run(store: &mut Store, command: FormsCommand) -> Result<()> {
-    let who = |r: Option<String>| r.unwrap_or_else(reviewer::default_reviewer);
+impl Workspace<'_> {
+    /// Adds a version of `domain`'s form by `author` (on a server: the login); `None` retires it.
+    fn set_form(
+        &mut self,
+        domain: &str,
+        questions: Option<&[FormQuestion]>,
+        author: Option<String>,
+    ) -> Result<ReviewForm> {
+        match self {
+            Workspace::Local(store) => store.set_review_form(domain, questions, &who(author)),
+            Workspace::Server(server) => {
+                as_login(author)?;
+                server.set_review_form(domain, questions)
+            }
+        }
+    }
+
+    fn form_versions(&mut self, domain: &str) -> Result<Vec<ReviewForm>> {
+        match self {
+            Workspace::Local(store) => store.review_form_versions(domain),
+            Workspace::Server(server) => server.review_form_versions(domain),
+        }
+    }
+}
+
+pub fn run(mut on: Workspace<'_>, command: FormsCommand) -> Result<()> {
     match command {
         FormsCommand::Set {
             domain,
@@ -44,7 +70,7 @@ pub fn run(store: &mut Store, command: FormsCommand) -> Result<()> {
             reviewer,
         } => {
             let questions = read_form_file(&file)?;
-            let form = store.set_review_form(&domain, Some(&questions), &who(reviewer))?;
+            let form = on.set_form(&domain, Some(&questions), reviewer)?;
             println!(
                 "{domain}: review form version {} in force ({} question(s))",
                 form.version,
@@ -52,15 +78,15 @@ pub fn run(store: &mut Store, command: FormsCommand) -> Result<()> {
             );
         }
         FormsCommand::Remove { domain, reviewer } => {
-            let form = store.set_review_form(&domain, None, &who(reviewer))?;
+            let form = on.set_form(&domain, None, reviewer)?;
             println!(
                 "{domain}: no review form from now on (version {})",
                 form.version
             );
         }
         FormsCommand::Show { domain, json } => {
-            let versions = store.review_form_versions(&domain)?;
-            let in_force = store.review_form(&domain)?;
+            let draft = ReviewFormDraft::of(on.form_versions(&domain)?);
+            let (in_force, versions) = (draft.in_force, draft.versions);
             if json {
                 print_json(&serde_json::json!({ "in_force": in_force, "versions": versions }));
                 return Ok(());

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use vetted::store::Guideline;
-use vetted::team_server::TeamServer;
-use vetted::{Error, Result, Store, reviewer};
+use vetted::{Error, Result};
 
 use crate::output::print_json;
+use crate::workspace::{Workspace, as_login, who};
 
 #[derive(Subcommand)]
 pub enum GuidelinesCommand {
@@ -53,25 +53,18 @@ pub enum GuidelinesCommand {
     },
 }
 
-/// Where the guidelines are kept.
-pub enum Book<'a> {
-    Local(&'a mut Store),
-    /// The login writes; naming another author is refused.
-    Server(Box<TeamServer>),
-}
-
-impl Book<'_> {
+impl Workspace<'_> {
     fn list(&mut self, domain: &str) -> Result<Vec<Guideline>> {
         match self {
-            Book::Local(store) => store.guidelines(domain),
-            Book::Server(server) => server.guidelines(domain),
+            Workspace::Local(store) => store.guidelines(domain),
+            Workspace::Server(server) => server.guidelines(domain),
         }
     }
 
     fn add(&mut self, domain: &str, body: &str, author: Option<String>) -> Result<Guideline> {
         match self {
-            Book::Local(store) => store.add_guideline(domain, body, &who(author)),
-            Book::Server(server) => {
+            Workspace::Local(store) => store.add_guideline(domain, body, &who(author)),
+            Workspace::Server(server) => {
                 as_login(author)?;
                 server.add_guideline(domain, body)
             }
@@ -80,8 +73,8 @@ impl Book<'_> {
 
     fn promote(&mut self, decision: &str, author: Option<String>) -> Result<Guideline> {
         match self {
-            Book::Local(store) => store.promote_note(decision, &who(author)),
-            Book::Server(server) => {
+            Workspace::Local(store) => store.promote_note(decision, &who(author)),
+            Workspace::Server(server) => {
                 as_login(author)?;
                 server.promote_note(decision)
             }
@@ -90,8 +83,8 @@ impl Book<'_> {
 
     fn edit(&mut self, id: i64, body: &str, author: Option<String>) -> Result<Guideline> {
         match self {
-            Book::Local(store) => store.update_guideline(id, body, &who(author)),
-            Book::Server(server) => {
+            Workspace::Local(store) => store.update_guideline(id, body, &who(author)),
+            Workspace::Server(server) => {
                 as_login(author)?;
                 server.update_guideline(id, body)
             }
@@ -100,8 +93,8 @@ impl Book<'_> {
 
     fn remove(&mut self, id: i64, author: Option<String>) -> Result<()> {
         match self {
-            Book::Local(store) => store.archive_guideline(id, &who(author)),
-            Book::Server(server) => {
+            Workspace::Local(store) => store.archive_guideline(id, &who(author)),
+            Workspace::Server(server) => {
                 as_login(author)?;
                 server.archive_guideline(id)
             }
@@ -109,21 +102,7 @@ impl Book<'_> {
     }
 }
 
-fn who(author: Option<String>) -> String {
-    author.unwrap_or_else(reviewer::default_reviewer)
-}
-
-/// Refuses another author: on a team server the login is the author.
-fn as_login(author: Option<String>) -> Result<()> {
-    match author {
-        None => Ok(()),
-        Some(_) => Err(Error::BadRequest(
-            "on a team server you write as your login; leave out --reviewer".into(),
-        )),
-    }
-}
-
-pub fn run(mut book: Book<'_>, command: GuidelinesCommand) -> Result<()> {
+pub fn run(mut book: Workspace<'_>, command: GuidelinesCommand) -> Result<()> {
     match command {
         GuidelinesCommand::List { domain, json } => {
             let guidelines = book.list(&domain)?;

@@ -28,6 +28,7 @@ mod review;
 mod server;
 mod stats;
 mod team;
+mod workspace;
 
 use vetted::domain::{Action, ItemStatus};
 use vetted::roles::vet::VetSelection;
@@ -494,7 +495,7 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             note,
             reviewer: None,
             adjudicate,
-        } if form.is_empty() && claim.is_empty() => server::decide(
+        } => server::decide(
             url,
             server::ServerDecision {
                 item,
@@ -505,6 +506,8 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
                 reason,
                 note,
                 adjudicate,
+                form,
+                claims: claim,
             },
         ),
         Command::Show {
@@ -524,8 +527,16 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
                     json: false,
                 },
         } => server::merge_bundle(url, &bundle),
+        Command::Forms { command } => forms::run(
+            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            command,
+        ),
+        Command::Claims { command } => claims::run(
+            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            command,
+        ),
         Command::Guidelines { command } => guidelines::run(
-            guidelines::Book::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
             command,
         ),
         Command::DoNotTrain {
@@ -549,10 +560,10 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         }
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
-             items), decide (approve, edit, reject, needs-sme; no forms, claims or relation \
-             edits yet), undo, redo, show, guidelines, do-not-train, adjudication list, stats, backup \
-             (a local snapshot), export, sync merge and team for now; run the rest on a local \
-             database"
+             items), decide (approve, edit, reject, needs-sme, with --form and --claim; no \
+             relation edits yet), undo, redo, show, guidelines, forms, claims confirm, \
+             do-not-train, adjudication list, stats, backup (a local snapshot), export, sync \
+             merge and team for now; run the rest on a local database"
                 .into(),
         )),
     }
@@ -840,10 +851,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, args.plan()?),
         Command::Guidelines { command } => {
-            guidelines::run(guidelines::Book::Local(&mut store), command)
+            guidelines::run(workspace::Workspace::Local(&mut store), command)
         }
-        Command::Claims { command } => claims::run(&mut store, command),
-        Command::Forms { command } => forms::run(&mut store, command),
+        Command::Claims { command } => {
+            claims::run(workspace::Workspace::Local(&mut store), command)
+        }
+        Command::Forms { command } => forms::run(workspace::Workspace::Local(&mut store), command),
         Command::Prompts { command } => prompts::run(&mut store, command),
         Command::Reasons { command } => match command {
             ReasonsCommand::List { json } => reasons::list(&store, json),

@@ -9,7 +9,7 @@ use vetted::domain::{
 };
 use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
 use vetted::review_form::{FormAnswers, parse_cli_answer};
-use vetted::store::QueueFilter;
+use vetted::store::{QueueFilter, ReviewForm};
 use vetted::vetter_agreement::Agreement;
 use vetted::{Error, Result, Store, reviewer};
 
@@ -124,34 +124,11 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         },
         note,
     };
-    let questions = store
-        .review_form(&current.domain)?
-        .map(|f| f.questions)
-        .unwrap_or_default();
-    if adjudicate && !(form.is_empty() && claims.is_empty()) {
-        return Err(Error::BadRequest(
-            "--form and --claim go with a review, not with --adjudicate".into(),
-        ));
-    }
-    if !form.is_empty() && questions.is_empty() {
-        return Err(Error::BadRequest(format!(
-            "--form: domain '{}' has no review form (see `vetted forms set`)",
-            current.domain
-        )));
-    }
-    let answers = form
-        .iter()
-        .map(|spec| parse_cli_answer(&questions, spec))
-        .collect::<Result<FormAnswers>>()?;
-    let claims = match &current.body {
-        ItemBody::Answer(answer) => parse_cli_claims(&claims, &current.claims, &answer.evidence)?,
-        _ if !claims.is_empty() => {
-            return Err(Error::BadRequest(
-                "--claim: only an answer has claims; claims are checked on answers".into(),
-            ));
-        }
-        _ => Vec::new(),
+    let form_in_force = match form.is_empty() {
+        true => None,
+        false => store.review_form(&current.domain)?,
     };
+    let (answers, claims) = cli_feedback(&current, form_in_force, &form, &claims, adjudicate)?;
     // An edit's --pick names the candidate it started from, which its content carries.
     let pick = pick.filter(|_| action != Action::Edit);
     let decision = if adjudicate {
@@ -176,6 +153,44 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
         set_do_not_train(store, &decision.item, Some(reviewer), true)?;
     }
     Ok(())
+}
+
+/// The form answers (`form`: `QUESTION=VALUE`) and claim verdicts (`claims`:
+/// `N=VERDICT[@LINK]`) given on the command line with a decision on `item`, whose domain's form
+/// in force is `form_in_force` (read only when answers are given).
+pub fn cli_feedback(
+    item: &Item,
+    form_in_force: Option<ReviewForm>,
+    form: &[String],
+    claims: &[String],
+    adjudicate: bool,
+) -> Result<(FormAnswers, Vec<ClaimCheck>)> {
+    if adjudicate && !(form.is_empty() && claims.is_empty()) {
+        return Err(Error::BadRequest(
+            "--form and --claim go with a review, not with --adjudicate".into(),
+        ));
+    }
+    let questions = form_in_force.map(|f| f.questions).unwrap_or_default();
+    if !form.is_empty() && questions.is_empty() {
+        return Err(Error::BadRequest(format!(
+            "--form: domain '{}' has no review form (see `vetted forms set`)",
+            item.domain
+        )));
+    }
+    let answers = form
+        .iter()
+        .map(|spec| parse_cli_answer(&questions, spec))
+        .collect::<Result<FormAnswers>>()?;
+    let claims = match &item.body {
+        ItemBody::Answer(answer) => parse_cli_claims(claims, &item.claims, &answer.evidence)?,
+        _ if !claims.is_empty() => {
+            return Err(Error::BadRequest(
+                "--claim: only an answer has claims; claims are checked on answers".into(),
+            ));
+        }
+        _ => Vec::new(),
+    };
+    Ok((answers, claims))
 }
 
 /// Sets or clears an item's do-not-train flag (the app's checkbox).

@@ -7,12 +7,12 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use vetted::domain::{Action, DecisionInput, EditedContent, ItemKind, Pick};
+use vetted::domain::{Action, DecisionInput, EditedContent, Feedback, ItemKind, Pick};
 use vetted::error::{Error, Result};
 use vetted::team_server::{DEFAULT_LEASE, PushReport, TeamServer};
 
 use crate::export::{ExportArgs, with_progress_bar};
-use crate::review::{enum_name, parse_cli_pick, pick_text};
+use crate::review::{cli_feedback, enum_name, parse_cli_pick, pick_text};
 use crate::team::RoleArg;
 
 /// `vetted --db URL team …`.
@@ -56,6 +56,10 @@ pub struct ServerDecision {
     pub reason: Option<String>,
     pub note: Option<String>,
     pub adjudicate: bool,
+    /// Answers to the domain's review form, `QUESTION=VALUE`.
+    pub form: Vec<String>,
+    /// Verdicts on the answer's claims, `N=VERDICT[@LINK]`.
+    pub claims: Vec<String>,
 }
 
 pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
@@ -278,10 +282,26 @@ pub fn decide(url: &str, args: ServerDecision) -> Result<()> {
     };
     // An edit's --pick names the candidate it started from, which its content carries.
     let pick = pick.filter(|_| args.action != Action::Edit);
+    let (answers, claims) = match args.form.is_empty() && args.claims.is_empty() {
+        true => Default::default(),
+        false => {
+            let shown = server.item_shown(&input.item)?;
+            let form = match args.form.is_empty() {
+                true => None,
+                false => server.review_form(&shown.domain)?,
+            };
+            cli_feedback(&shown, form, &args.form, &args.claims, args.adjudicate)?
+        }
+    };
     let decision = if args.adjudicate {
         server.adjudicate(&input, pick)?
     } else {
-        server.decide(&input, pick)?
+        let feedback = Feedback {
+            answers,
+            claims,
+            pick,
+        };
+        server.decide_with(&input, &feedback)?
     };
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -406,8 +426,8 @@ fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
     }
     if report.not_pushed > 0 {
         println!(
-            "{} form answers, claim verdicts or batch marks stay local: the team server does \
-             not hold them yet",
+            "{} bulk-approval batch marks stay local (their decisions were pushed): the team \
+             server does not hold batches yet",
             report.not_pushed
         );
     }
