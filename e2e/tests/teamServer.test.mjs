@@ -5,12 +5,12 @@
 // server under the login; another reviewer's decision (the CLI, a second client) changes the
 // counts within seconds, announced by the server; a skip gives the item back; the next start
 // signs in with the kept password, the search box searches the server, G writes a guideline
-// there, tags and the do-not-train mark land there, and an export and a backup from the window
-// read the server.
+// there, tags and the do-not-train mark land there, an export and a backup from the window
+// read the server, and a review form put in force there is asked and answered in the window.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerItemsFile, cliBinary, count, freshHome, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
@@ -33,6 +33,15 @@ const windowNames = () => execFileSync('xwininfo', ['-root', '-tree'], { encodin
 /** The external ids of the rows with test id `testId` on screen (queue rows, search results). */
 const shownIds = (browser, testId) =>
   browser.execute((id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((row) => row.getAttribute('data-external-id')), testId);
+
+/** A one-question rubric: a required rating. */
+const FORM = `[[question]]
+id = "correctness"
+label = "How correct is the answer?"
+type = "rating"
+scale = 5
+required = true
+`;
 
 const cli = (db, args, input) => execFileSync(cliBinary, ['--db', db, ...args], { stdio: 'pipe', input }).toString();
 
@@ -254,6 +263,26 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => (await browser.$$('[data-testid="guideline"]')).length === 2, {
       timeout: 5000, timeoutMsg: "bob's guideline shows in maria's panel while she stays on the item",
     });
+
+    // A review form put in force on the server reaches the open item within seconds; maria's
+    // answer, given by key, is stored with her decision on the server.
+    const formFile = join(files, 'film-tv.toml');
+    writeFileSync(formFile, FORM);
+    cli(owner, ['forms', 'set', 'film-tv', formFile]);
+    await browser.$('[data-testid="review-form"]').waitForDisplayed({
+      timeout: 5000, timeoutMsg: "the server's new form shows beside the open item, with no action of maria's",
+    });
+    const answering = await selectedId(browser);
+    await browser.keys('a');
+    await toastText(browser, 'Answer the review form first');
+    await browser.keys('4');
+    await browser.keys('a');
+    const given = `SELECT d.reviewer || ' ' || a.question || '=' || a.value FROM vetted.form_answers a
+      JOIN vetted.decisions d ON d.id = a.decision_id JOIN vetted.items i ON i.id = d.item_id WHERE i.external_id = '${answering}'`;
+    await browser.waitUntil(async () => psql(owner, given) === 'maria correctness=4', {
+      timeout: 10000, timeoutMsg: `maria's answer on ${answering} is on the server with her decision`,
+    });
+    await screenshot(browser, 'team-server-form.png');
   } finally {
     await app.stop();
   }

@@ -51,7 +51,6 @@ const NOTHING_REDACTED: Record<ItemKind, string> = {
   comparison: "Only an answer can be redacted. In a comparison, edit a candidate (E): the editor offers to replace the personal data it holds with placeholders.",
 };
 
-const TEAM_SERVER_CLAIMS = "A team server does not keep claim verdicts yet: decide without them (a local database keeps them).";
 const TEAM_SERVER_REVIEWER = "On a team server you review as your login. To review as someone else, sign in again with File → Connect to team server….";
 /** On a team server, the Pending tab claims again when this few of its leased items are left. */
 const REFILL_AT = 3;
@@ -131,6 +130,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     if (mode.kind === "stats") review.refreshStats();
     const domain = current?.item.domain;
     if (domain !== undefined && change.guidelines.has(domain)) guidelines.reload();
+    if (domain !== undefined && change.forms.has(domain)) review.formsChanged();
     if (change.annotated.size > 0) review.itemsChanged(change.annotated);
     if (queue.filter === "pending" && queue.entries.length <= REFILL_AT) paged.reload(review.selectedId);
   };
@@ -176,7 +176,6 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     tie: () => review.pick("tie"),
     pickBest: ({ candidate }) => review.pick(candidate),
     ...claimCommands(review, showToast),
-    ...(teamServer && { claims: () => showToast({ tone: "info", text: TEAM_SERVER_CLAIMS }) }),
     edit: review.startEdit,
     editCandidate: ({ candidate }) => review.editCandidate(candidate),
     reject: review.startReject,

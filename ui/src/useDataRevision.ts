@@ -10,19 +10,25 @@ export const REVISION_POLL_MS = 3000;
  */
 export const LIVE_REFRESH_MS = 1000;
 
-/** What changed elsewhere, as far as it is known: a team server names the domains whose guidelines
- * and the items whose tags or do-not-train mark changed; a local database names nothing. */
+/** What changed elsewhere, as far as it is known: a team server names the domains whose guidelines,
+ * review form or claim settings, and the items whose tags or do-not-train mark changed; a local
+ * database names nothing. */
 export interface DataChange {
   guidelines: ReadonlySet<string>;
   annotated: ReadonlySet<string>;
+  forms: ReadonlySet<string>;
 }
 
-const NOTHING_NAMED: DataChange = { guidelines: new Set(), annotated: new Set() };
+const NOTHING_NAMED: DataChange = { guidelines: new Set(), annotated: new Set(), forms: new Set() };
+
+function nothingYet(): { guidelines: Set<string>; annotated: Set<string>; forms: Set<string> } {
+  return { guidelines: new Set(), annotated: new Set(), forms: new Set() };
+}
 
 /**
  * Calls `onChange` when the data changed elsewhere: for a local database, when its data revision
  * grows after the first reading (an import completed); for a team server, whenever the server
- * announces a change by anyone (decisions, undo, redo, imports, guidelines, tags, marks), without
+ * announces a change by anyone (decisions, undo, redo, imports, guidelines, tags, marks, forms), without
  * polling. Announcements held back by the pacing are gathered into the next call.
  */
 export function useDataRevision(onChange: (change: DataChange) => void, teamServer: boolean, onLiveFailed: (message: string) => void): void {
@@ -38,17 +44,18 @@ export function useDataRevision(onChange: (change: DataChange) => void, teamServ
       // The first announcement refreshes at once, the next ones at most once per LIVE_REFRESH_MS.
       let last = 0;
       let timer: number | null = null;
-      let gathered = { guidelines: new Set<string>(), annotated: new Set<string>() };
-      const changed = (guidelines: string[], annotated: string[]) => {
+      let gathered = nothingYet();
+      const changed = (guidelines: string[], annotated: string[], forms: string[]) => {
         guidelines.forEach((domain) => gathered.guidelines.add(domain));
         annotated.forEach((item) => gathered.annotated.add(item));
+        forms.forEach((domain) => gathered.forms.add(domain));
         if (timer !== null) return;
         timer = window.setTimeout(
           () => {
             timer = null;
             last = Date.now();
             const change = gathered;
-            gathered = { guidelines: new Set(), annotated: new Set() };
+            gathered = nothingYet();
             latest.current(change);
           },
           Math.max(0, last + LIVE_REFRESH_MS - Date.now()),
@@ -56,7 +63,7 @@ export function useDataRevision(onChange: (change: DataChange) => void, teamServ
       };
       // The shell follows the server until another database opens (this screen goes with it).
       api
-        .watchTeamServer((event) => (event.kind === "changed" ? changed(event.guidelines, event.annotated) : lost(event.message)))
+        .watchTeamServer((event) => (event.kind === "changed" ? changed(event.guidelines, event.annotated, event.forms) : lost(event.message)))
         .catch((thrown: unknown) => lost(api.toCallError(thrown).message));
       return () => {
         if (timer !== null) window.clearTimeout(timer);

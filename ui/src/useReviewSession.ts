@@ -204,7 +204,8 @@ export function useReviewSession(showToast: (message: ToastMessage) => void, dis
     showToast({ tone: "info", text: `Answer the review form first: ${labels.join("; ")}` });
     return true;
   };
-  const claims = useClaimChecks(state.current?.item ?? null, String(backgroundRevision), showToast);
+  // A form change elsewhere (a team server names the domain) may come with new claim settings too.
+  const claims = useClaimChecks(state.current?.item ?? null, `${backgroundRevision}:${formRevision}`, showToast);
   const decide = (action: DecidingAction, details?: DecisionDetails) => {
     if (target === null || steps.pending() || blockedByForm(action)) return;
     // Only answers to the form in force (a form saved meanwhile may have dropped a question).
