@@ -48,6 +48,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_review_forms_and_claims",
         include_str!("../../migrations/postgres/0007_review_forms_and_claims.sql"),
     ),
+    (
+        8,
+        "0008_risk_and_likely_orders",
+        include_str!("../../migrations/postgres/0008_risk_and_likely_orders.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

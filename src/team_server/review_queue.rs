@@ -6,8 +6,9 @@
 //! most [`CLAIM_BATCH`]), in one page; the app loads it again when it runs low, which claims
 //! more. Every other tab browses the items in import order (or newest first) by status, review
 //! state, kind, domain, model, verdict, tag, reviewer (whose decision is in force) and a
-//! confident vetter, as do the counts. The risk and likelihood orders are local-database sorts
-//! only: asked for here, they are refused, never ignored.
+//! confident vetter, as do the counts, oldest or newest first, riskiest first or most likely
+//! first (the server's `risk` and `likely` columns, migration 0008). The Pending tab's batch is
+//! always in claim order, oldest first: the order picks nothing for a reviewer to claim.
 
 use postgres::types::ToSql;
 
@@ -44,23 +45,39 @@ macro_rules! criteria {
     };
 }
 
-/// Items matching the criteria, the status `$9` and the review state `$10`, after the id `$11`.
+/// Items matching the criteria, the status `$9` and the review state `$10`, in `$order` after
+/// the cursor (`$after`), at most `$limit`; the sort key comes last.
 macro_rules! browse {
-    ($order:literal, $after:literal) => {
+    ($key:literal, $order:literal, $after:literal, $limit:literal) => {
         concat!(
-            "SELECT id, external_id, kind, domain, model, title, status, vetting FROM items
-              WHERE ",
+            "SELECT id, external_id, kind, domain, model, title, status, vetting, ",
+            $key,
+            " FROM items WHERE ",
             criteria!(),
             " AND ($9::text IS NULL OR status = $9) AND ($10::text IS NULL OR review = $10) AND ",
             $after,
             " ORDER BY ",
             $order,
-            " LIMIT $12"
+            " LIMIT ",
+            $limit
         )
     };
 }
-const OLDEST_FIRST: &str = browse!("id", "id > $11");
-const NEWEST_FIRST: &str = browse!("id DESC", "id < $11");
+const OLDEST_FIRST: &str = browse!("id", "id", "id > $11", "$12");
+const NEWEST_FIRST: &str = browse!("id", "id DESC", "id < $11", "$12");
+// The orders of migration 0008's columns, each read from its index `(key, id)`.
+const RISKIEST_FIRST: &str = browse!(
+    "risk::bigint",
+    "risk DESC, id DESC",
+    "(risk, id) < ($11::integer, $12)",
+    "$13"
+);
+const LIKELIEST_FIRST: &str = browse!(
+    "likely::bigint",
+    "likely DESC, id DESC",
+    "(likely, id) < ($11::integer, $12)",
+    "$13"
+);
 
 /// Every item by status, from the counts the server keeps (migration 0002): a few rows, however
 /// many items.
@@ -113,15 +130,8 @@ struct Criteria {
 }
 
 impl Criteria {
-    /// The filter's criteria; an error naming an order only a local database sorts by.
+    /// The filter's criteria.
     fn of(filter: &QueueFilter) -> Result<Criteria> {
-        if matches!(filter.sort, QueueSort::Risk | QueueSort::Likely) {
-            return Err(Error::BadRequest(
-                "a team server does not sort by risk or likelihood yet; choose oldest or newest \
-                 first (or take a snapshot with `vetted --db URL backup --out snap.db`)"
-                    .into(),
-            ));
-        }
         let pass = filter.vetter_confident.as_ref();
         Ok(Criteria {
             text: [
@@ -187,25 +197,38 @@ impl TeamServer {
             });
         }
         let limit = i64::from(limit.clamp(1, 500));
-        let newest = filter.sort == QueueSort::Newest;
-        let statement = self.prepared(if newest { NEWEST_FIRST } else { OLDEST_FIRST })?;
-        let from = after.map_or(if newest { i64::MAX } else { 0 }, |c| c.id);
         let status = filter.status.map(|s| enum_text(&s));
         let review = filter.review.map(|r| enum_text(&r));
-        let rows = self
-            .client
-            .query(
-                &statement,
-                &criteria.params(&[&status, &review, &from, &limit]),
-            )
-            .map_err(|e| self.failed(e))?;
+        let rows = match filter.sort {
+            QueueSort::Oldest | QueueSort::Newest => {
+                let newest = filter.sort == QueueSort::Newest;
+                let statement = self.prepared(if newest { NEWEST_FIRST } else { OLDEST_FIRST })?;
+                let from = after.map_or(if newest { i64::MAX } else { 0 }, |c| c.id);
+                let params = criteria.params(&[&status, &review, &from, &limit]);
+                self.client.query(&statement, &params)
+            }
+            QueueSort::Risk | QueueSort::Likely => {
+                let statement = self.prepared(match filter.sort {
+                    QueueSort::Risk => RISKIEST_FIRST,
+                    _ => LIKELIEST_FIRST,
+                })?;
+                // Descending: the first page starts above every key.
+                let (key, id) = match after {
+                    Some(c) => (i32::try_from(c.key).unwrap_or(i32::MAX), c.id),
+                    None => (i32::MAX, i64::MAX),
+                };
+                let params = criteria.params(&[&status, &review, &key, &id, &limit]);
+                self.client.query(&statement, &params)
+            }
+        }
+        .map_err(|e| self.failed(e))?;
         let entries = rows.iter().map(read_entry).collect::<Result<Vec<_>>>()?;
-        let next_after = entries
+        let next_after = rows
             .last()
-            .filter(|_| entries.len() as i64 == limit)
+            .filter(|_| rows.len() as i64 == limit)
             .map(|last| QueueCursor {
-                key: last.id,
-                id: last.id,
+                key: last.get(8),
+                id: last.get(0),
             });
         Ok(QueuePage {
             entries,

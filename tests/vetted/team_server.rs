@@ -14,8 +14,8 @@ use std::time::Duration;
 use postgres::{Client, NoTls};
 use vetted::claims::{ClaimCheck, ClaimVerdict};
 use vetted::domain::{
-    Action, Decision, DecisionInput, EditedContent, Feedback, Item, ItemStatus, Pick, QueuePage,
-    StatusCounts, Verdict,
+    Action, Decision, DecisionInput, EditedContent, Feedback, Item, ItemStatus, Pick, QueueCursor,
+    QueuePage, StatusCounts, Verdict,
 };
 use vetted::error::Result;
 use vetted::export::{Format, PiiMode, Progress};
@@ -1043,6 +1043,65 @@ max_chars = 20
            VALUES ('finance', '[{"id": "x", "label": "q", "type": "rating", "scale": 4}]')"#,
     );
     assert!(why.contains("scale: 5 or 7"), "{why}");
+}
+
+/// The likelihood order on the server ranks relationships by the confidence they were proposed
+/// with, answers last, and pages as a file does; the risk order puts a vetting failure first.
+#[test]
+fn the_server_sorts_by_likelihood_and_risk_as_a_file_does() {
+    let Some(team) = Team::new("team_orders") else {
+        return;
+    };
+    let with_confidence = |id: &str, confidence: Option<f64>| {
+        let mut line: serde_json::Value = serde_json::from_str(&relationship_line(id)).unwrap();
+        line["confidence"] = confidence.map_or(serde_json::Value::Null, |c| serde_json::json!(c));
+        line.to_string()
+    };
+    let mut lines = answer_lines("a", 3);
+    lines[1] = lines[1].replace("\"verdict\":\"pass\"", "\"verdict\":\"fail\"");
+    lines.extend([
+        with_confidence("r-low", Some(0.4)),
+        with_confidence("r-high", Some(0.95)),
+        with_confidence("r-none", None),
+        with_confidence("r-mid", Some(0.82)),
+    ]);
+    team.import(&lines, 1);
+    let local = temp_db();
+    let file = local.write_file("items.jsonl", lines.join("\n") + "\n");
+    let mut store = local.open();
+    store.import_path(&file).unwrap();
+    let mut me = TeamServer::connect(&team.reviewer("lu", Role::Analyst)).unwrap();
+    for sort in [QueueSort::Likely, QueueSort::Risk] {
+        let filter = QueueFilter {
+            sort,
+            ..QueueFilter::default()
+        };
+        let (mut on_server, mut after) = (Vec::new(), None);
+        loop {
+            let page = me.queue_page(&filter, after, 2).unwrap();
+            on_server.extend(page.entries.iter().map(|e| e.external_id.clone()));
+            match page.next_after {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let on_file: Vec<String> = store
+            .queue_page(&filter, None, 50)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.external_id.clone())
+            .collect();
+        assert_eq!(
+            on_server, on_file,
+            "{sort:?}: the file's order, in pages of 2"
+        );
+        let first = match sort {
+            QueueSort::Likely => ["r-high", "r-mid", "r-low"],
+            _ => ["a-1", "r-mid", "r-none"],
+        };
+        assert_eq!(on_server[..3], first, "{sort:?}: {on_server:?}");
+    }
 }
 
 #[test]
@@ -2917,15 +2976,37 @@ fn the_review_screen_reads_the_server_as_it_reads_a_file() {
         [maria.reviewer()],
         "the filter bar offers the reviewers whose decisions are in force"
     );
-    let by_risk = QueueFilter {
-        sort: QueueSort::Risk,
-        ..QueueFilter::default()
-    };
-    let refused = maria.queue_page(&by_risk, None, 50).unwrap_err();
-    assert!(
-        refused.code() == ErrorCode::BadRequest && refused.to_string().contains("risk"),
-        "an order only a local database sorts by is refused, never ignored: {refused}"
-    );
+    // Riskiest and most likely first, page by page, as on the file (q-0 is approved on both).
+    for sort in [QueueSort::Risk, QueueSort::Likely] {
+        for status in [None, Some(ItemStatus::Pending)] {
+            let filter = QueueFilter {
+                sort,
+                status,
+                ..QueueFilter::default()
+            };
+            let paged = |backend: &mut dyn FnMut(Option<QueueCursor>) -> QueuePage| {
+                let (mut seen, mut after) = (Vec::new(), None);
+                loop {
+                    let page = backend(after);
+                    seen.extend(ids(&page));
+                    match page.next_after {
+                        Some(next) => after = Some(next),
+                        None => return seen,
+                    }
+                }
+            };
+            let on_server = paged(&mut |after| maria.queue_page(&filter, after, 4).unwrap());
+            let on_file = paged(&mut |after| store.queue_page(&filter, after, 4).unwrap());
+            assert_eq!(on_server, on_file, "{sort:?}, {status:?}: the file's order");
+            if sort == QueueSort::Risk {
+                assert_eq!(
+                    on_server[..2],
+                    ["q-6", "q-5"],
+                    "the flagged item, then the less sure pass"
+                );
+            }
+        }
+    }
     let filtered_pending = QueueFilter {
         domain: Some("finance".into()),
         ..pending.clone()
