@@ -9,11 +9,14 @@
 //!    `TeamServer::import_path` (parse + `COPY` + insert), against the ceiling — a raw `COPY` of
 //!    the same rows, read back from the server, into a table with the same columns and indexes;
 //! 2. what the app's review screen asks of the server at N items, one reviewer, 21 runs each:
-//!    a queue page (the All tab, 50 rows from a random place), the Pending tab (its claim of
-//!    10), the counts, and searches for words in 1, N/1000, N/100 and every item;
+//!    a queue page (the All tab, 50 rows from a random place; riskiest and most likely first,
+//!    page after page, of every item and of one domain), the Pending tab (its claim of 10), the
+//!    counts, and searches for words in 1, N/1000, N/100 and every item;
 //! 3. R reviewers (their own logins and connections) claiming 5 items at a time and approving
-//!    them D times each, first each pausing 125–375 ms after a decision, then at full speed
-//!    (saturation): claim and decide latency, p50/p95/p99/max over all of them;
+//!    them D times each, each pausing 125–375 ms after a decision: with the reviewer filter's
+//!    index, without it and with it again (A/B/A), then answering a review form in force in
+//!    every domain; then at full speed (saturation), answering the form: claim and decide
+//!    latency, p50/p95/p99/max over all of them;
 //! 4. a snapshot of the whole server against a local import of the same items (and its peak
 //!    memory), and `vetted export` from the server against the same export of the snapshot;
 //! 5. the stats dashboard's figures on the server, as the owner and as a reviewer (row-level
@@ -25,8 +28,8 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
 use vetted::Store;
-use vetted::domain::{Action, DecisionInput, ItemStatus, QueueCursor};
-use vetted::store::QueueFilter;
+use vetted::domain::{Action, DecisionInput, Feedback, ItemStatus, QueueCursor};
+use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::Role;
 use vetted::team_server::TeamServer;
 
@@ -93,12 +96,35 @@ fn main() {
         PACE.start().as_millis(),
         PACE.end().as_millis()
     );
-    review(&logins, decisions, PACE);
+    review(&logins, decisions, PACE, false);
+    // What the reviewer filter's partial index costs a decision: the same paced run without it,
+    // then with it again (A/B/A, so the machine's drift shows).
+    let mut sql = Client::connect(&admin, NoTls).expect("connect");
+    sql.batch_execute("DROP INDEX vetted.items_by_decided_by")
+        .expect("drop the index");
+    println!("\nthe same, without the index items_by_decided_by:");
+    review(&logins, decisions, PACE, false);
+    sql.batch_execute(
+        "CREATE INDEX items_by_decided_by ON vetted.items (decided_by)
+          WHERE decided_by IS NOT NULL",
+    )
+    .expect("create the index again");
+    println!("\nthe same, with the index again:");
+    review(&logins, decisions, PACE, false);
+    // A review form in force in every domain: each decision answers it, in its transaction.
+    let form = vetted::review_form::parse_form(vetted::review_form::EXAMPLE_FORM).expect("form");
+    for domain in ["finance", "support", "legal"] {
+        server
+            .set_review_form(domain, Some(&form))
+            .expect("a form in force");
+    }
+    println!("\nthe same, each decision answering the domain's review form (3 questions):");
+    review(&logins, decisions, PACE, true);
     println!(
         "\n{reviewers} reviewers at full speed (saturation: every client and server process \
-         shares the machine's cores):"
+         shares the machine's cores), answering the form:"
     );
-    review(&logins, decisions, Duration::ZERO..=Duration::ZERO);
+    review(&logins, decisions, Duration::ZERO..=Duration::ZERO, true);
     let snapshot_file = snapshot(&admin, &file, dir.path(), n);
     stats(&admin, &login_url(&admin, &reader), &snapshot_file);
 }
@@ -246,6 +272,30 @@ the review screen at {n} items (one reviewer, {RUNS} runs each):"
         assert!(rows.entries.len() == 50 || id as usize + 50 > n);
     });
     common::report_row("queue page (All, 50 rows after a random id)", page);
+    for (sort, label) in [
+        (QueueSort::Risk, "riskiest first"),
+        (QueueSort::Likely, "most likely first"),
+    ] {
+        for domain in [None, Some("legal".to_owned())] {
+            let filter = QueueFilter {
+                sort,
+                domain: domain.clone(),
+                ..QueueFilter::default()
+            };
+            // Page after page from the top, as a reviewer scrolls.
+            let mut after = None;
+            let pages = times(&mut me, &mut |me, _| {
+                let page = me.queue_page(&filter, after, 50).expect("queue page");
+                assert_eq!(page.entries.len(), 50, "{label}: a full page");
+                after = page.next_after;
+            });
+            let scope = domain.map_or("All".to_owned(), |d| format!("domain {d}"));
+            common::report_row(
+                &format!("queue page ({scope}, {label}, 50 rows, the next page each time)"),
+                pages,
+            );
+        }
+    }
     let pending = QueueFilter {
         status: Some(ItemStatus::Pending),
         awaiting: Some(me.reviewer().to_owned()),
@@ -284,8 +334,14 @@ const PACE: std::ops::RangeInclusive<Duration> =
     Duration::from_millis(125)..=Duration::from_millis(375);
 
 /// Each login claims 5 items at a time and approves them, `decisions` in all, pausing a time in
-/// `pace` after each; prints claim and decide latency.
-fn review(logins: &[String], decisions: usize, pace: std::ops::RangeInclusive<Duration>) {
+/// `pace` after each (`answering`: with answers to the example review form); prints claim and
+/// decide latency.
+fn review(
+    logins: &[String],
+    decisions: usize,
+    pace: std::ops::RangeInclusive<Duration>,
+    answering: bool,
+) {
     let threads: Vec<_> = logins
         .iter()
         .cloned()
@@ -314,8 +370,19 @@ fn review(logins: &[String], decisions: usize, pace: std::ops::RangeInclusive<Du
                             reason: None,
                             note: None,
                         };
+                        let feedback = Feedback {
+                            answers: match answering {
+                                true => [
+                                    ("correctness".to_owned(), serde_json::json!(4)),
+                                    ("issues".to_owned(), serde_json::json!(["outdated"])),
+                                ]
+                                .into(),
+                                false => Default::default(),
+                            },
+                            ..Feedback::default()
+                        };
                         let started = Instant::now();
-                        me.decide(&input, None).expect("decide");
+                        me.decide_with(&input, &feedback).expect("decide");
                         decides.push(started.elapsed());
                         let (low, high) = (pace.start().as_millis(), pace.end().as_millis());
                         let pause = fastrand::u64(low as u64..=high as u64);
@@ -352,7 +419,18 @@ fn write_items(path: &std::path::Path, n: usize) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("items file"));
     for i in 0..n {
         let domain = ["finance", "support", "legal"][i % 3];
+        // Two items in three vetted, with verdicts and scores spread for the risk order.
+        let verdict = ["pass", "pass", "pass", "flag", "fail"][i % 5];
+        let vetting = (i % 3 != 0).then(|| {
+            serde_json::json!({
+                "model": "vetter-1",
+                "verdict": verdict,
+                "score": (i % 1000) as f64 / 1000.0,
+                "reasons": []
+            })
+        });
         let line = serde_json::json!({
+            "vetting": vetting,
             "kind": "answer",
             "id": format!("q-{i}"),
             "domain": domain,
@@ -378,7 +456,7 @@ fn raw_copy(admin: &str) -> Duration {
     client
         .batch_execute(
             "CREATE TABLE raw_items (LIKE vetted.items INCLUDING DEFAULTS INCLUDING IDENTITY
-                                     INCLUDING INDEXES);
+                                     INCLUDING GENERATED INCLUDING INDEXES);
              CREATE TABLE raw_evidence (LIKE vetted.evidence INCLUDING INDEXES);
              CREATE TRIGGER index_search_text BEFORE INSERT ON raw_items
                  FOR EACH ROW EXECUTE FUNCTION vetted.index_search_text();",

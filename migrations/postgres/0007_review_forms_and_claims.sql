@@ -44,7 +44,8 @@ CREATE INDEX form_answers_by_form ON form_answers (form_id);
 CREATE TABLE claim_checks (
     decision_id text    NOT NULL REFERENCES decisions (id),
     -- 0-based order of the claim in the answer as the reviewer settled its claims.
-    position    integer NOT NULL CHECK (position >= 0),
+    -- At most `claims::MAX_CLAIMS` (200) with a decision.
+    position    integer NOT NULL CHECK (position BETWEEN 0 AND 199),
     claim       text    NOT NULL CHECK (length(claim) > 0),
     verdict     text    NOT NULL
         CHECK (verdict IN ('supported', 'unsupported', 'contradicted', 'not-checkable')),
@@ -77,7 +78,8 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         WHEN q ? 'required' AND jsonb_typeof(q -> 'required') IS DISTINCT FROM 'boolean'
             THEN 'required: true or false'
         WHEN q ->> 'type' = 'rating' THEN CASE
-            WHEN q -> 'scale' NOT IN ('5', '7') OR q -> 'scale' IS NULL THEN 'scale: 5 or 7'
+            WHEN jsonb_typeof(q -> 'scale') IS DISTINCT FROM 'number'
+                 OR q ->> 'scale' NOT IN ('5', '7') THEN 'scale: 5 or 7'
             WHEN NOT q ? 'labels' THEN NULL
             -- Each test in a WHEN of its own: CASE keeps their order, OR would not.
             WHEN jsonb_typeof(q -> 'labels') IS DISTINCT FROM 'array'
@@ -99,13 +101,18 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
             WHEN jsonb_typeof(q -> 'min') NOT IN ('number', 'null')
                  OR jsonb_typeof(q -> 'max') NOT IN ('number', 'null')
                 THEN 'min and max: numbers'
+            -- Within a double's range, as the core reads them.
+            WHEN abs((q ->> 'min')::numeric) > 1.7976931348623157e308
+                 OR abs((q ->> 'max')::numeric) > 1.7976931348623157e308
+                THEN 'min and max: numbers'
             WHEN jsonb_typeof(q -> 'min') = 'number' AND jsonb_typeof(q -> 'max') = 'number'
                  AND (q ->> 'min')::numeric > (q ->> 'max')::numeric THEN 'min is above max'
             END
         WHEN q ->> 'type' = 'text' THEN CASE
             WHEN jsonb_typeof(q -> 'max_chars') NOT IN ('number', 'null')
                  OR (jsonb_typeof(q -> 'max_chars') = 'number'
-                     AND (q ->> 'max_chars') !~ '^[0-9]{1,9}$')
+                     AND ((q ->> 'max_chars') !~ '^[0-9]{1,10}$'
+                          OR (q ->> 'max_chars')::bigint > 4294967295))
                 THEN 'max_chars: a whole number'
             END
         WHEN q ->> 'type' = 'yes_no' THEN NULL
@@ -135,6 +142,8 @@ BEGIN
     IF pushing() THEN
         RETURN NEW;
     END IF;
+    -- Kept as checked: numbers written as 5e0 read as 5, a key given twice once.
+    NEW.questions := NEW.questions::jsonb::text;
     PERFORM pg_advisory_xact_lock(hashtext('vetted.review_forms'), hashtext(NEW.domain));
     NEW.version := (SELECT coalesce(max(version), 0) + 1 FROM review_forms
                      WHERE domain = NEW.domain);
@@ -147,19 +156,21 @@ $$;
 CREATE TRIGGER review_forms_stamp BEFORE INSERT ON review_forms
     FOR EACH ROW EXECUTE FUNCTION stamp_review_form();
 
--- Whether `answer` fits `question` (a `review_form::FormQuestion`), with the core's rules
--- (`review_form::check_value`): NULL when it does, else what is wrong. The server checks it
--- again so that no answer the core would refuse enters the log, where it would stop every
--- snapshot (which merges with the core's checks).
-CREATE FUNCTION answer_problem(question jsonb, answer jsonb) RETURNS text
+-- Whether `given` (an answer's JSON text) fits `question` (a `review_form::FormQuestion`), with
+-- the core's rules (`review_form::check_value`): NULL when it does, else what is wrong. The
+-- server checks it again so that no answer the core would refuse enters the log, where it would
+-- stop every snapshot (which merges with the core's checks).
+CREATE FUNCTION answer_problem(question jsonb, given text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     kind text := question ->> 'type';
+    answer jsonb := given::jsonb;
     labels text[];
 BEGIN
     CASE kind
     WHEN 'rating' THEN
-        IF jsonb_typeof(answer) = 'number' AND answer::text ~ '^[0-9]+$'
+        -- A whole point as written (4.0 or 4e0 is no point of the scale for the core).
+        IF btrim(given, E' \t\n\r') ~ '^[0-9]{1,3}$'
            AND answer::text::numeric BETWEEN 1 AND (question ->> 'scale')::numeric THEN
             RETURN NULL;
         END IF;
@@ -183,6 +194,7 @@ BEGIN
         END IF;
     WHEN 'number' THEN
         IF jsonb_typeof(answer) = 'number'
+           AND abs(answer::text::numeric) <= 1.7976931348623157e308
            AND (jsonb_typeof(question -> 'min') IS DISTINCT FROM 'number'
                 OR answer::text::numeric >= (question ->> 'min')::numeric)
            AND (jsonb_typeof(question -> 'max') IS DISTINCT FROM 'number'
@@ -194,7 +206,7 @@ BEGIN
         IF jsonb_typeof(answer) = 'string'
            AND answer #>> '{}' !~ '^[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$'
            AND char_length(answer #>> '{}')
-               <= coalesce((question ->> 'max_chars')::integer, 2000) THEN
+               <= coalesce((question ->> 'max_chars')::bigint, 2000) THEN
             RETURN NULL;
         END IF;
     ELSE
@@ -237,14 +249,16 @@ BEGIN
             RAISE EXCEPTION 'answers are given under the review form in force in %, which a comparison answers not',
                 item.domain USING ERRCODE = 'check_violation';
         END IF;
-        SELECT answer_problem(q, NEW.value::jsonb) INTO problem
+        SELECT answer_problem(q, NEW.value) INTO problem
           FROM jsonb_array_elements(form.questions::jsonb) q WHERE q ->> 'id' = NEW.question;
         IF NOT FOUND THEN
             problem := format('the review form has no question %s', NEW.question);
         END IF;
     ELSIF item.kind <> 'answer' THEN
         problem := 'claims are checked on answers only';
-    ELSIF strpos(item.payload::jsonb ->> 'answer', NEW.claim) = 0 THEN
+    ELSIF NEW.claim ~ '^[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$' THEN
+        problem := 'a claim is recorded trimmed';
+    ELSIF strpos(item.payload::json ->> 'answer', NEW.claim) = 0 THEN
         problem := 'the claim is not a part of the answer';
     ELSIF EXISTS (
         SELECT 1 FROM jsonb_array_elements(NEW.spans::jsonb) s
@@ -252,6 +266,8 @@ BEGIN
             OR NOT EXISTS (
                 SELECT 1 FROM evidence e
                  WHERE e.item_id = item.id AND e.passage_id = s ->> 'passage'
+                   AND jsonb_typeof(s -> 'passage') = 'string'
+                   AND jsonb_typeof(s -> 'text') = 'string'
                    AND jsonb_typeof(s -> 'start') = 'number' AND jsonb_typeof(s -> 'end') = 'number'
                    AND (s ->> 'start') ~ '^[0-9]+$' AND (s ->> 'end') ~ '^[0-9]+$'
                    AND (s ->> 'start')::bigint < (s ->> 'end')::bigint
@@ -262,6 +278,10 @@ BEGIN
     END IF;
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION '%', problem USING ERRCODE = 'check_violation';
+    END IF;
+    IF TG_TABLE_NAME = 'claim_checks' THEN
+        -- Kept as checked: offsets written as 4e0 read as 4, a key given twice once.
+        NEW.spans := NEW.spans::jsonb::text;
     END IF;
     RETURN NEW;
 END
@@ -335,9 +355,9 @@ CREATE TRIGGER claim_settings_announce AFTER INSERT ON claim_settings
 
 REVOKE ALL ON review_forms, form_answers, claim_checks, claim_settings FROM PUBLIC;
 REVOKE ALL ON FUNCTION stamp_review_form(), check_feedback(), refuse_feedback_change(),
-    announce_form(), answer_problem(jsonb, jsonb), question_problem(jsonb) FROM PUBLIC;
+    announce_form(), answer_problem(jsonb, text), question_problem(jsonb) FROM PUBLIC;
 -- The checks run as the caller and ask these.
-GRANT EXECUTE ON FUNCTION answer_problem(jsonb, jsonb), question_problem(jsonb) TO vetted_reviewer;
+GRANT EXECUTE ON FUNCTION answer_problem(jsonb, text), question_problem(jsonb) TO vetted_reviewer;
 GRANT SELECT ON review_forms, form_answers, claim_checks, claim_settings TO vetted_reviewer;
 -- Only these columns: the server numbers and stamps the rest.
 GRANT INSERT (domain, questions) ON review_forms TO vetted_reviewer;

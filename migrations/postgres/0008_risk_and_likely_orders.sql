@@ -4,23 +4,33 @@
 --
 -- - `risk`: the vetting model's failures first, then flags, then items not vetted, passes last
 --   (thousands); within a verdict, the lower the vetting score (the vetter's confidence that the
---   item is fine), the riskier (0–999). `numeric` rounds ties away from zero, as SQLite does.
+--   item is fine), the riskier (0–999).
 -- - `likely` (thousandths): the confidence a relationship was proposed with, -1 without one and
 --   for every other item. A local database ranks by the relate model's assessment first; the
 --   server keeps no assessments (model runs are local), so the proposal's confidence decides.
 --
+-- Both compute as SQLite does: in doubles, rounded half away from zero by truncating x ± 0.5
+-- (SQLite's round()), so an item sorts the same on a file and on the server. The JSON is read as
+-- `json`, not `jsonb`, which would refuse a `\u0000` escape anywhere in it.
+--
 -- Stored, so the order reads the index alone; an import computes both from the row it writes.
+-- Adding them rewrites `items` once, under an exclusive lock (minutes at a million items).
+
+CREATE FUNCTION sqlite_round(x float8) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT trunc(x + CASE WHEN x < 0 THEN -0.5 ELSE 0.5 END)::integer
+$$;
 
 ALTER TABLE items
     ADD COLUMN risk integer GENERATED ALWAYS AS (
-        CASE vetting::jsonb ->> 'verdict'
+        CASE vetting::json ->> 'verdict'
             WHEN 'fail' THEN 3 WHEN 'flag' THEN 2 WHEN 'pass' THEN 0 ELSE 1
         END * 1000
-        + round((1.0 - coalesce((vetting::jsonb ->> 'score')::numeric, 0.5)) * 999)::integer
+        + sqlite_round((1.0 - coalesce((vetting::json ->> 'score')::float8, 0.5)) * 999)
     ) STORED,
     ADD COLUMN likely integer GENERATED ALWAYS AS (
         CASE kind WHEN 'relationship' THEN
-            round(coalesce((payload::jsonb ->> 'confidence')::numeric, -0.001) * 1000)::integer
+            sqlite_round(coalesce((payload::json ->> 'confidence')::float8, -0.001) * 1000)
         ELSE -1 END
     ) STORED;
 

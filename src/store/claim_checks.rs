@@ -80,6 +80,35 @@ impl Store {
         })
     }
 
+    /// Every claim setting as recorded `(domain, confirm approve, changed by, changed at)`,
+    /// oldest first: what `team push` copies (the latest of a domain is in force).
+    pub fn every_claim_setting(&self) -> Result<Vec<(String, bool, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT domain, confirm_approve, changed_by, changed_at FROM claim_settings
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds claim settings `(domain, confirm approve, changed by, changed at)` as they are, in
+    /// their order, in one transaction (a snapshot copies a team server's this way).
+    pub fn keep_claim_settings(
+        &mut self,
+        settings: &[(String, bool, String, String)],
+    ) -> Result<()> {
+        self.write(|tx| {
+            let mut add = tx.prepare_cached(
+                "INSERT INTO claim_settings (domain, confirm_approve, changed_by, changed_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (domain, confirm, by, at) in settings {
+                add.execute(params![domain, confirm, by, at])?;
+            }
+            Ok(())
+        })
+    }
+
     /// Per domain, the claim verdicts of the answers' decisions in force: a later decision
     /// without verdicts (or an undo) takes an item's out of the figures.
     pub fn claim_figures(&self) -> Result<Vec<ClaimFigures>> {

@@ -51,14 +51,16 @@ pub struct PushReport {
 }
 
 /// What a local database holds beside its items and log: tags `(item, tag)`, do-not-train
-/// marks `(item, marked by, marked at)`, guidelines (archived ones too) and every version of its
-/// review forms (a bundle carries only the versions its answers name).
+/// marks `(item, marked by, marked at)`, guidelines (archived ones too), every version of its
+/// review forms (a bundle carries only the versions its answers name) and its claim settings.
 #[derive(Default)]
 struct Annotations {
     tags: Vec<(String, String)>,
     marks: Vec<(String, String, String)>,
     guidelines: Vec<(Guideline, bool)>,
     forms: Vec<BundleForm>,
+    /// `(domain, confirm approve, changed by, changed at)`, oldest first.
+    claim_settings: Vec<(String, bool, String, String)>,
 }
 
 impl TeamServer {
@@ -74,6 +76,7 @@ impl TeamServer {
             marks: database.store().every_do_not_train()?,
             guidelines: database.store().every_guideline()?,
             forms: database.store().every_review_form()?,
+            claim_settings: database.store().every_claim_setting()?,
         };
         self.record_verbatim(local, ids, &bundle, &annotations, move |emit| {
             for (id, reviews) in items {
@@ -241,7 +244,7 @@ impl TeamServer {
                         payload: &payload,
                         domain: &domain,
                     };
-                    push_feedback(&mut tx, &sql, d, &item).map_err(wrap)?;
+                    push_feedback(&mut tx, &sql, d, &item, true).map_err(wrap)?;
                 }
                 continue;
             }
@@ -336,7 +339,7 @@ impl TeamServer {
                 payload: &payload,
                 domain: &domain,
             };
-            push_feedback(&mut tx, &sql, d, &item).map_err(wrap)?;
+            push_feedback(&mut tx, &sql, d, &item, false).map_err(wrap)?;
             events += 1;
             max_clock = max_clock.max(d.clock);
             touched.insert(item_id);
@@ -387,30 +390,21 @@ struct PushedItem<'a> {
 }
 
 /// Records the form answers and claim verdicts pushed with event `d`, checked with the core's
-/// rules as a merge checks them, unless the server holds them already: the same ones are left
-/// as they are, other ones refuse the push.
+/// rules as a merge checks them, unless the server holds them already (`known`: the event is
+/// the server's): the same ones are left as they are, other ones refuse the push.
 fn push_feedback(
     tx: &mut Transaction<'_>,
     sql: &FeedbackPush,
     d: &BundleDecision,
     item: &PushedItem<'_>,
+    known: bool,
 ) -> Result<()> {
     if d.form.is_none() && d.claims.is_empty() {
         return Ok(());
     }
     let server = sql.server.as_str();
-    let held = feedback_of(tx, std::slice::from_ref(&d.id), server)?
-        .remove(&d.id)
-        .unwrap_or_default();
-    if held != RecordedFeedback::default() {
-        return match held.answers == d.form && held.claims == d.claims {
-            true => Ok(()),
-            false => Err(Error::BadRequest(format!(
-                "decision '{}' has other form answers or claim verdicts on the server",
-                d.id
-            ))),
-        };
-    }
+    // Checked first: what the server holds was recorded checked (claims trimmed, spans' text
+    // the passages'), so that is what it is compared with.
     let form = match &d.form {
         Some(given) => {
             let form = form_version(tx, &given.domain, given.version, server)?;
@@ -437,6 +431,20 @@ fn push_feedback(
             })?
         }
     };
+    if known {
+        let held = feedback_of(tx, std::slice::from_ref(&d.id), server)?
+            .remove(&d.id)
+            .unwrap_or_default();
+        if held != RecordedFeedback::default() {
+            return match held.answers == d.form && held.claims == claims {
+                true => Ok(()),
+                false => Err(Error::BadRequest(format!(
+                    "decision '{}' has other form answers or claim verdicts on the server",
+                    d.id
+                ))),
+            };
+        }
+    }
     let answers = d
         .form
         .as_ref()
@@ -445,14 +453,15 @@ fn push_feedback(
     record_feedback(tx, &sql.record, &d.id, form, &answers, &claims, server)
 }
 
-/// Adds the tags, marks and guidelines the server lacks, as they are (who and when included).
+/// Adds the tags, marks, guidelines and claim settings the server lacks, as they are (who and
+/// when included).
 /// A push only adds: it takes no tag or mark off, and brings back nothing the server took off
 /// or archived. A guideline pushed before (the same origin: author, creation time, domain and
 /// local id) and edited locally since takes the local text (and is archived if archived
 /// locally), unless the server archived it. A promoted note the server already holds as a
 /// guideline (promoted there, or pushed from another database), or an entry it holds with the
 /// same domain, author, time and text (a snapshot's copy pushed back), is left as the server
-/// has it.
+/// has it. A domain's claim setting in force is pushed only to a server without one for it.
 /// Returns how many changed.
 fn record_annotations(
     tx: &mut postgres::Transaction<'_>,
@@ -504,6 +513,20 @@ fn record_annotations(
                 archived,
                 &g.id,
             ],
+        )?;
+    }
+    // The setting in force of each domain the server has none for: a setting changed on the
+    // server stays in force.
+    let mut in_force: HashMap<&str, &(String, bool, String, String)> = HashMap::new();
+    for setting in &annotations.claim_settings {
+        in_force.insert(&setting.0, setting);
+    }
+    for (domain, confirm, by, at) in in_force.into_values() {
+        changed += tx.execute(
+            "INSERT INTO claim_settings (domain, confirm_approve, changed_by, changed_at)
+             SELECT $1, $2, $3, $4
+              WHERE NOT EXISTS (SELECT 1 FROM claim_settings WHERE domain = $1)",
+            &[domain, confirm, by, at],
         )?;
     }
     Ok(changed as usize)

@@ -46,13 +46,15 @@ macro_rules! criteria {
 }
 
 /// Items matching the criteria, the status `$9` and the review state `$10`, in `$order` after
-/// the cursor (`$after`), at most `$limit`; the sort key comes last.
+/// the cursor (`$after`), at most `$limit`; the sort key comes last, as a `bigint`.
 macro_rules! browse {
     ($key:literal, $order:literal, $after:literal, $limit:literal) => {
         concat!(
             "SELECT id, external_id, kind, domain, model, title, status, vetting, ",
             $key,
-            " FROM items WHERE ",
+            // Named apart: an output column named like the order's would be sorted instead of
+            // the indexed column.
+            " AS sort_key FROM items WHERE ",
             criteria!(),
             " AND ($9::text IS NULL OR status = $9) AND ($10::text IS NULL OR review = $10) AND ",
             $after,
@@ -69,13 +71,13 @@ const NEWEST_FIRST: &str = browse!("id", "id DESC", "id < $11", "$12");
 const RISKIEST_FIRST: &str = browse!(
     "risk::bigint",
     "risk DESC, id DESC",
-    "(risk, id) < ($11::integer, $12)",
+    "(risk, id) < ($11::bigint, $12)",
     "$13"
 );
 const LIKELIEST_FIRST: &str = browse!(
     "likely::bigint",
     "likely DESC, id DESC",
-    "(likely, id) < ($11::integer, $12)",
+    "(likely, id) < ($11::bigint, $12)",
     "$13"
 );
 
@@ -213,10 +215,7 @@ impl TeamServer {
                     _ => LIKELIEST_FIRST,
                 })?;
                 // Descending: the first page starts above every key.
-                let (key, id) = match after {
-                    Some(c) => (i32::try_from(c.key).unwrap_or(i32::MAX), c.id),
-                    None => (i32::MAX, i64::MAX),
-                };
+                let (key, id) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
                 let params = criteria.params(&[&status, &review, &key, &id, &limit]);
                 self.client.query(&statement, &params)
             }

@@ -49,8 +49,8 @@ impl TemporarySnapshot {
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
     /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, events, tags, marks,
-    /// guidelines) of all there are; setting `cancel` stops at the next batch with [`Error::Cancelled`], leaving
-    /// no file.
+    /// guidelines, claim settings) of all there are; setting `cancel` stops at the next batch
+    /// with [`Error::Cancelled`], leaving no file.
     pub fn snapshot(
         &mut self,
         out: &Path,
@@ -119,7 +119,8 @@ impl TeamServer {
             .query_one(
                 "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM decisions)
                         + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)
-                        + (SELECT count(*) FROM guidelines)",
+                        + (SELECT count(*) FROM guidelines)
+                        + (SELECT count(*) FROM claim_settings)",
                 &[],
             )
             .map_err(failed)?;
@@ -197,6 +198,10 @@ impl TeamServer {
                             store.keep_guidelines(&entries)?;
                             (entries.len(), MergeReport::default())
                         }
+                        Batch::ClaimSettings(settings) => {
+                            store.keep_claim_settings(&settings)?;
+                            (settings.len(), MergeReport::default())
+                        }
                     };
                     add(&mut report, merged);
                     done += rows as u64;
@@ -221,13 +226,16 @@ impl TeamServer {
 
 /// What the reading thread hands over: a batch of items (as import records, with their
 /// external ids and required reviews), of events, of tags `(item, tag)`, of do-not-train
-/// marks `(item, marked by, marked at)` or of guidelines (archived or not) the login may read.
+/// marks `(item, marked by, marked at)`, of guidelines (archived or not) the login may read, or
+/// of claim settings.
 enum Batch {
     Items(Vec<(serde_json::Value, String, u32)>),
     Events(Vec<BundleDecision>),
     Tags(Vec<(String, String)>),
     DoNotTrain(Vec<(String, String, String)>),
     Guidelines(Vec<(Guideline, bool)>),
+    /// `(domain, confirm approve, changed by, changed at)`, oldest first.
+    ClaimSettings(Vec<(String, bool, String, String)>),
 }
 
 /// A query of annotations, and how its rows become a batch.
@@ -236,9 +244,9 @@ type AnnotationRead = (&'static str, fn(&[Row]) -> Result<Batch>);
 /// Batches read ahead of the merge.
 const BATCHES_IN_FLIGHT: usize = 2;
 
-/// Reads every item (with its passages), then every event in clock order, then the tags,
-/// do-not-train marks and guidelines, through cursors, and sends them in batches of [`ROWS_PER_READ`]; commits
-/// the read-only transaction at the end.
+/// Reads every item (with its passages), then every event in clock order (with its feedback),
+/// then the tags, do-not-train marks, guidelines and claim settings, through cursors, and sends
+/// them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
     mut tx: Transaction<'_>,
@@ -310,7 +318,7 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [AnnotationRead; 3] = [
+    let annotations: [AnnotationRead; 4] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag COLLATE \"C\"",
@@ -340,6 +348,17 @@ fn read_batches(
                     .map(|r| Ok((read_guideline(r)?, r.get(9))))
                     .collect::<Result<_>>()
                     .map(Batch::Guidelines)
+            },
+        ),
+        (
+            "SELECT domain, confirm_approve, changed_by, changed_at FROM claim_settings
+              ORDER BY id",
+            |rows| {
+                Ok(Batch::ClaimSettings(
+                    rows.iter()
+                        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                        .collect(),
+                ))
             },
         ),
     ];

@@ -969,6 +969,14 @@ max_chars = 20
             "does not fit question correctness",
         ),
         (
+            answer("correctness", "4e0"),
+            "does not fit question correctness",
+        ),
+        (
+            answer("confidence", "1e400"),
+            "does not fit question confidence",
+        ),
+        (
             answer("correctness", "6"),
             "does not fit question correctness",
         ),
@@ -996,6 +1004,7 @@ max_chars = 20
             claim("Nothing the model said.", "[]"),
             "not a part of the answer",
         ),
+        (claim(" answer number 1", "[]"), "recorded trimmed"),
         (
             claim(
                 "answer number 1",
@@ -1043,6 +1052,15 @@ max_chars = 20
            VALUES ('finance', '[{"id": "x", "label": "q", "type": "rating", "scale": 4}]')"#,
     );
     assert!(why.contains("scale: 5 or 7"), "{why}");
+    let why = refused(
+        &mut raw(&sme_url),
+        r#"INSERT INTO review_forms (domain, questions)
+           VALUES ('finance', '[{"id": "x", "label": "q", "type": "rating", "scale": 5.0}]')"#,
+    );
+    assert!(
+        why.contains("scale: 5 or 7"),
+        "a scale the core reads as no u8: {why}"
+    );
 }
 
 /// The likelihood order on the server ranks relationships by the confidence they were proposed
@@ -1064,6 +1082,10 @@ fn the_server_sorts_by_likelihood_and_risk_as_a_file_does() {
         with_confidence("r-high", Some(0.95)),
         with_confidence("r-none", None),
         with_confidence("r-mid", Some(0.82)),
+        // Rounded as SQLite rounds doubles: 0.5005 × 1000 is 500.4999… there, so 500, below
+        // 0.501's 501 (exact decimal arithmetic would tie them at 501).
+        with_confidence("r-501", Some(0.501)),
+        with_confidence("r-5005", Some(0.5005)),
     ]);
     team.import(&lines, 1);
     let local = temp_db();
@@ -1097,8 +1119,8 @@ fn the_server_sorts_by_likelihood_and_risk_as_a_file_does() {
             "{sort:?}: the file's order, in pages of 2"
         );
         let first = match sort {
-            QueueSort::Likely => ["r-high", "r-mid", "r-low"],
-            _ => ["a-1", "r-mid", "r-none"],
+            QueueSort::Likely => ["r-high", "r-mid", "r-501"],
+            _ => ["a-1", "r-5005", "r-501"],
         };
         assert_eq!(on_server[..3], first, "{sort:?}: {on_server:?}");
     }
@@ -1781,7 +1803,8 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
 }
 
 /// Pushing again adds the form answers and claim verdicts of events the server holds without
-/// them (pushed by a build that kept none there), and refuses other ones.
+/// them (pushed by a build that kept none there), and refuses other ones; a domain's claim
+/// setting goes up only where the server has none.
 #[test]
 fn a_push_adds_the_feedback_the_server_lacks_and_refuses_other_feedback() {
     let Some(team) = Team::new("team_push_feedback") else {
@@ -1842,12 +1865,37 @@ fn a_push_adds_the_feedback_the_server_lacks_and_refuses_other_feedback() {
         (row.get(0), row.get(1))
     };
 
+    // A claim setting the server has for a domain stays in force; one it lacks is pushed.
+    let mut local_store = local.open();
+    let off = ClaimSettings {
+        confirm_approve: false,
+    };
+    local_store
+        .set_claim_settings("finance", off, "rita")
+        .unwrap();
+    local_store
+        .set_claim_settings("legal", off, "rita")
+        .unwrap();
+    drop(local_store);
+    team.sql()
+        .batch_execute(
+            "INSERT INTO vetted.claim_settings (domain, confirm_approve) VALUES ('finance', true)",
+        )
+        .unwrap();
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
     assert_eq!(admin.push(&bare).unwrap().events, 1);
     assert_eq!(held(&team), (0, 0), "the event went up without feedback");
     let again = admin.push(&local.path).unwrap();
     assert_eq!(again.events, 0, "the event is the server's already");
     assert_eq!(held(&team), (1, 1), "its answer and verdict are added");
+    assert_eq!(
+        (
+            admin.claim_settings("finance").unwrap(),
+            admin.claim_settings("legal").unwrap()
+        ),
+        (ClaimSettings::default(), off),
+        "the server's own setting stays; the one it lacked came"
+    );
     admin.push(&local.path).unwrap();
     assert_eq!(held(&team), (1, 1), "pushing again adds nothing");
     let err = admin.push(&other).unwrap_err();
@@ -2145,6 +2193,10 @@ fn local_to_server_to_snapshot_loses_nothing() {
     };
     let asked = store.decide_with(&asked, &feedback).unwrap();
     store.promote_note(&asked.id, "rita").unwrap();
+    let off = ClaimSettings {
+        confirm_approve: false,
+    };
+    store.set_claim_settings("finance", off, "rita").unwrap();
     drop(store);
 
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
@@ -2217,6 +2269,12 @@ fn local_to_server_to_snapshot_loses_nothing() {
         1,
         "a verdict travelled"
     );
+    assert_eq!(
+        copy.every_claim_setting().unwrap(),
+        original.every_claim_setting().unwrap(),
+        "the claim setting, with who changed it and when"
+    );
+    assert_eq!(copy.claim_settings("finance").unwrap(), off);
     let on_the_server = admin.stats().unwrap();
     let local_stats = original.stats().unwrap();
     assert_eq!(
