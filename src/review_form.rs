@@ -222,6 +222,17 @@ pub fn check_questions(questions: &[FormQuestion]) -> std::result::Result<(), St
         if q.label.trim().is_empty() {
             return Err(format!("{at}: label: write the question"));
         }
+        // A team server (PostgreSQL) keeps no NUL in a text: refused on either kind of database.
+        let texts = match &q.kind {
+            QuestionKind::Rating { labels, .. } => labels.as_slice(),
+            QuestionKind::SingleChoice { options } | QuestionKind::MultiLabel { options } => {
+                options.as_slice()
+            }
+            _ => &[],
+        };
+        if q.label.contains('\0') || texts.iter().any(|t| t.contains('\0')) {
+            return Err(format!("{at}: no NUL character (U+0000) in its texts"));
+        }
         match &q.kind {
             QuestionKind::Rating { scale, labels } => {
                 if ![5, 7].contains(scale) {
@@ -397,6 +408,8 @@ fn check_value(
             let limit = max_chars.unwrap_or(DEFAULT_MAX_TEXT_CHARS);
             if s.trim().is_empty() {
                 Err("an empty text is no answer: leave the question out".into())
+            } else if s.contains('\0') {
+                Err("a text without a NUL character (U+0000)".into())
             } else if s.chars().count() > limit as usize {
                 Err(format!("at most {limit} characters"))
             } else {
@@ -515,6 +528,34 @@ mod tests {
         assert!(
             err.starts_with("5: wieght"),
             "an unknown field is named with its line: {err}"
+        );
+    }
+
+    #[test]
+    fn no_text_of_a_form_or_an_answer_holds_a_nul_which_a_team_server_could_not_keep() {
+        let form = parse_form(
+            "[[question]]\nid = \"note\"\nlabel = \"N\"\ntype = \"text\"\n\
+             [[question]]\nid = \"tone\"\nlabel = \"T\"\ntype = \"single_choice\"\n\
+             options = [\"a\", \"b\"]\n",
+        )
+        .unwrap();
+        let nul: FormAnswers = [("note".to_owned(), serde_json::json!("a\u{0}b"))].into();
+        let err = check_values(&form, &nul).unwrap_err();
+        assert!(err.to_string().contains("NUL"), "{err}");
+        let mut with_nul = form.clone();
+        with_nul[1].kind = QuestionKind::SingleChoice {
+            options: vec!["a".into(), "b\u{0}".into()],
+        };
+        let err = check_questions(&with_nul).unwrap_err();
+        assert!(
+            err.contains("question 'tone'") && err.contains("NUL"),
+            "{err}"
+        );
+        with_nul[0].label = "N\u{0}".into();
+        assert!(
+            check_questions(&with_nul)
+                .unwrap_err()
+                .contains("question 'note'")
         );
     }
 

@@ -1,9 +1,9 @@
 -- Review forms (rubrics) and claim-level verdicts, as on a local database (SQLite migrations
 -- 0016 and 0017): a domain's form is asked with every decision there, its answers and the
 -- verdicts on an answer's claims are recorded with the decision, and a domain's claim settings
--- say whether approving an answer with a doubtful claim asks to confirm. Values are stored as
--- the JSON text the core writes, so a snapshot and its exports carry the same bytes as the
--- local database they were pushed from.
+-- say whether approving an answer with a doubtful claim asks to confirm. Answers are stored as
+-- the JSON text the core writes (a push keeps questions and spans as written too), so a snapshot
+-- and its exports carry the same bytes as the local database they were pushed from.
 --
 -- What the server enforces:
 -- - every reviewer reads the forms and claim settings; only SMEs and adjudicators (and the

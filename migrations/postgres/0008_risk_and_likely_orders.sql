@@ -10,15 +10,18 @@
 --   server keeps no assessments (model runs are local), so the proposal's confidence decides.
 --
 -- Both compute as SQLite does: in doubles, rounded half away from zero by truncating x ± 0.5
--- (SQLite's round()), so an item sorts the same on a file and on the server. The JSON is read as
--- `json`, not `jsonb`, which would refuse a `\u0000` escape anywhere in it.
+-- (SQLite's round()), so an item sorts the same on a file and on the server. (PostgreSQL reads
+-- no JSON holding a `\u0000` escape, as `json` or `jsonb`: an item with one is refused at import,
+-- as it was before these columns.)
 --
 -- Stored, so the order reads the index alone; an import computes both from the row it writes.
 -- Adding them rewrites `items` once, under an exclusive lock (minutes at a million items).
 
+-- No SET clause (it would cost a settings save and restore per row); every name is qualified.
 CREATE FUNCTION sqlite_round(x float8) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT trunc(x + CASE WHEN x < 0 THEN -0.5 ELSE 0.5 END)::integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.trunc(x OPERATOR(pg_catalog.+)
+                            0.5::float8 OPERATOR(pg_catalog.*) pg_catalog.sign(x))::integer
 $$;
 
 ALTER TABLE items

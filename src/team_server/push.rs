@@ -9,7 +9,7 @@
 //! item's projection is recomputed with the core's resolver. The server's clock continues after
 //! the greatest clock pushed, so later events sort after the pushed ones, as after a merge.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use postgres::{Statement, Transaction};
@@ -517,7 +517,7 @@ fn record_annotations(
     }
     // The setting in force of each domain the server has none for: a setting changed on the
     // server stays in force.
-    let mut in_force: HashMap<&str, &(String, bool, String, String)> = HashMap::new();
+    let mut in_force: BTreeMap<&str, &(String, bool, String, String)> = BTreeMap::new();
     for setting in &annotations.claim_settings {
         in_force.insert(&setting.0, setting);
     }
