@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_risk_and_likely_orders",
         include_str!("../../migrations/postgres/0008_risk_and_likely_orders.sql"),
     ),
+    (
+        9,
+        "0009_claims_by_index",
+        include_str!("../../migrations/postgres/0009_claims_by_index.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.
