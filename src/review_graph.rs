@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::domain::{ItemStatus, Relation};
 use crate::error::Result;
+use crate::products::ProductSummary;
 use crate::relation_evidence::{Accepted, Conflict, find_conflicts};
 use crate::store::{RelationshipItem, Store};
 
@@ -59,9 +60,18 @@ pub struct ReviewEdge {
 impl Store {
     /// Every registered product and every relationship item, for review.
     pub fn review_graph(&self) -> Result<ReviewGraph> {
-        let items = self.relationship_items()?;
-        let mut nodes: BTreeMap<String, ReviewNode> = self
-            .list_products()?
+        Ok(ReviewGraph::of(
+            &self.relationship_items()?,
+            self.list_products()?,
+        ))
+    }
+}
+
+impl ReviewGraph {
+    /// The graph of relationship `items` (in import order) between the registered `products`
+    /// and the products the items name, whatever database holds them.
+    pub fn of(items: &[RelationshipItem], products: Vec<ProductSummary>) -> ReviewGraph {
+        let mut nodes: BTreeMap<String, ReviewNode> = products
             .into_iter()
             .map(|p| {
                 let node = ReviewNode {
@@ -72,7 +82,7 @@ impl Store {
                 (p.name, node)
             })
             .collect();
-        for item in &items {
+        for item in items {
             for product in [&item.body.source.product, &item.body.target.product] {
                 nodes.entry(product.clone()).or_insert_with(|| ReviewNode {
                     id: product.clone(),
@@ -81,7 +91,7 @@ impl Store {
                 });
             }
         }
-        let accepted = AcceptedIndex::new(&items);
+        let accepted = AcceptedIndex::new(items);
         let edges = items
             .iter()
             .map(|item| ReviewEdge {
@@ -99,10 +109,10 @@ impl Store {
                 },
             })
             .collect();
-        Ok(ReviewGraph {
+        ReviewGraph {
             nodes: nodes.into_values().collect(),
             edges,
-        })
+        }
     }
 }
 
@@ -116,15 +126,7 @@ struct AcceptedIndex<'a> {
 
 impl<'a> AcceptedIndex<'a> {
     fn new(items: &'a [RelationshipItem]) -> Self {
-        let accepted: Vec<Accepted<'a>> = items
-            .iter()
-            .filter(|i| matches!(i.status, ItemStatus::Approved | ItemStatus::Edited))
-            .map(|i| Accepted {
-                item: &i.item,
-                body: &i.body,
-                relation: &i.relation,
-            })
-            .collect();
+        let accepted: Vec<Accepted<'a>> = items.iter().filter_map(|i| i.accepted()).collect();
         let mut by_product: HashMap<&'a str, Vec<usize>> = HashMap::new();
         for (index, a) in accepted.iter().enumerate() {
             let (source, target) = (

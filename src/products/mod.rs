@@ -42,6 +42,18 @@ pub enum SourceKind {
     Parquet,
 }
 
+impl SourceKind {
+    /// As stored in the `products` table (and serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Sqlite => "sqlite",
+            SourceKind::Csv => "csv",
+            SourceKind::Postgres => "postgres",
+            SourceKind::Parquet => "parquet",
+        }
+    }
+}
+
 /// A field with its declared type (SQLite), inferred type (CSV: `INTEGER`, `REAL`, `DATE`,
 /// `DATETIME` or `TEXT`) or type mapped from the Parquet schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

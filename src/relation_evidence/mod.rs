@@ -124,17 +124,27 @@ pub struct RelationshipEvidence {
     pub cautions: Vec<String>,
 }
 
+/// The relation a relationship item's evidence measures: the one it currently stands for (its
+/// latest edit, else the proposal; for a `not_related` edit, the proposal). `None` for other
+/// kinds of item.
+pub fn relation_to_measure(item: &Item) -> Option<(&RelationshipBody, &Relation)> {
+    let ItemBody::Relationship(body) = &item.body else {
+        return None;
+    };
+    let relation = current_relation(item)
+        .filter(|r| !r.is_not_related())
+        .unwrap_or(&body.relation);
+    Some((body, relation))
+}
+
 impl Store {
-    /// Evidence for the relation a relationship item currently stands for (its latest edit,
-    /// else the proposal; for a `not_related` edit, the proposal). `None` for answer items.
+    /// Evidence for the relation a relationship item currently stands for (see
+    /// [`relation_to_measure`]). `None` for answer items.
     pub fn relationship_evidence(&self, external_id: &str) -> Result<Option<RelationshipEvidence>> {
         let item = self.item(external_id)?;
-        let ItemBody::Relationship(body) = &item.body else {
+        let Some((body, relation)) = relation_to_measure(&item) else {
             return Ok(None);
         };
-        let relation = current_relation(&item)
-            .filter(|r| !r.is_not_related())
-            .unwrap_or(&body.relation);
         let accepted = self.approved_relationships()?;
         let cache = &mut KeyCountCache::default();
         compute_evidence(self, cache, &item.external_id, body, relation, &accepted).map(Some)
@@ -158,8 +168,8 @@ impl Store {
     }
 }
 
-/// Computes every figure for `relation` between the item's two products; key counts of
-/// registered products come from `cache` when an earlier call read them.
+/// Computes every figure for `relation` between the item's two products, as registered in
+/// `store`; key counts of registered products come from `cache` when an earlier call read them.
 pub(crate) fn compute_evidence(
     store: &Store,
     cache: &mut KeyCountCache,
@@ -167,6 +177,36 @@ pub(crate) fn compute_evidence(
     body: &RelationshipBody,
     relation: &Relation,
     accepted: &[ApprovedRelationship],
+) -> Result<RelationshipEvidence> {
+    let products = Products {
+        source: store.product(&body.source.product)?,
+        target: store.product(&body.target.product)?,
+    };
+    measure(
+        &products,
+        cache,
+        item,
+        body,
+        relation,
+        accepted.iter().map(Accepted::from),
+    )
+}
+
+/// The registered products at the two ends of a relationship item (`None`: not registered).
+pub(crate) struct Products {
+    pub source: Option<DataProduct>,
+    pub target: Option<DataProduct>,
+}
+
+/// Computes every figure for `relation` between the item's two `products`, whatever database
+/// registered them; `accepted` are the accepted relationships it may conflict with.
+pub(crate) fn measure<'a>(
+    products: &Products,
+    cache: &mut KeyCountCache,
+    item: &str,
+    body: &RelationshipBody,
+    relation: &Relation,
+    accepted: impl IntoIterator<Item = Accepted<'a>>,
 ) -> Result<RelationshipEvidence> {
     if relation.mapping.is_empty() {
         return Err(Error::BadRequest(format!(
@@ -183,15 +223,14 @@ pub(crate) fn compute_evidence(
         .iter()
         .map(|p| p.target_field.as_str())
         .collect();
-    let source_product = store.product(&body.source.product)?;
-    let target_product = store.product(&body.target.product)?;
-    let source = key_counts::gather(cache, &body.source, source_product.as_ref(), &source_fields);
-    let target = key_counts::gather(cache, &body.target, target_product.as_ref(), &target_fields);
+    let (source_product, target_product) = (products.source.as_ref(), products.target.as_ref());
+    let source = key_counts::gather(cache, &body.source, source_product, &source_fields);
+    let target = key_counts::gather(cache, &body.target, target_product, &target_fields);
     let figures = value_figures::compare(&source, &target);
     let pairs = relation
         .mapping
         .iter()
-        .map(|pair| pair_evidence(body, source_product.as_ref(), target_product.as_ref(), pair))
+        .map(|pair| pair_evidence(body, source_product, target_product, pair))
         .collect();
     let mut evidence = RelationshipEvidence {
         source_basis: source.basis.clone(),
@@ -213,12 +252,7 @@ pub(crate) fn compute_evidence(
         observed_cardinality: figures.observed_cardinality,
         claimed_cardinality: relation.cardinality,
         pairs,
-        conflicts: conflicts::find_conflicts(
-            item,
-            body,
-            relation,
-            accepted.iter().map(Accepted::from),
-        ),
+        conflicts: conflicts::find_conflicts(item, body, relation, accepted),
         cautions: Vec::new(),
     };
     evidence.cautions = cautions::cautions(&evidence);

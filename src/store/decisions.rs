@@ -12,7 +12,7 @@ use super::decision_rows::{decision_by_id, effective_decision, item_history, nex
 use super::item_rows::VISIBLE;
 use super::profiles::{ensure_adjudicator, ensure_reviewer};
 use super::projection::refresh_projection;
-use super::relation_edit::check_edited_relation;
+use super::relation_edit::{check_edited_relation, registered_schema};
 use super::visibility::supersedes_for;
 use super::{Store, now_text, parse_json, reasons};
 use crate::decision_rules::{DecidedItem, check_against_item, retried, validate};
@@ -91,7 +91,7 @@ pub(super) fn record_in(
         && kind == ItemKind::Relationship
     {
         let body: RelationshipBody = parse_json(&payload)?;
-        check_edited_relation(tx, &body, relation)?;
+        check_edited_relation(&body, relation, |product| registered_schema(tx, product))?;
     }
     let decided_at = now_text();
     ensure_reviewer(tx, &input.reviewer)?;

@@ -58,19 +58,7 @@ impl Store {
         &mut self,
         sources: &[ProductSource],
     ) -> Result<Vec<ProductRegistration>> {
-        let mut scanned: Vec<DataProduct> = Vec::new();
-        for source in sources {
-            for product in source.scan()? {
-                if let Some(twin) = scanned.iter().find(|p| p.name == product.name) {
-                    return Err(Error::ProductCollision {
-                        name: product.name.clone(),
-                        existing: twin.source_label(),
-                        new: product.source_label(),
-                    });
-                }
-                scanned.push(product);
-            }
-        }
+        let scanned = scan_sources(sources)?;
         self.write(|tx| {
             scanned
                 .iter()
@@ -81,30 +69,21 @@ impl Store {
                         )?
                         .query_row([&product.name], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()?;
-                    if let Some((path, table)) = &existing
-                        && (path != &product.source_path || table != &product.source_table)
-                    {
-                        let existing = match table {
-                            Some(table) => format!("{path}#{table}"),
-                            None => path.clone(),
-                        };
-                        return Err(Error::ProductCollision {
-                            name: product.name.clone(),
-                            existing,
-                            new: product.source_label(),
-                        });
+                    if let Some(existing) = &existing {
+                        check_same_source(product, existing)?;
                     }
                     upsert(tx, product)?;
-                    Ok(ProductRegistration {
-                        name: product.name.clone(),
-                        source: product.source_label(),
-                        new: existing.is_none(),
-                        row_count: product.row_count,
-                        sample_rows: product.sample_rows.len() as i64,
-                    })
+                    Ok(ProductRegistration::of(product, existing.is_none()))
                 })
                 .collect()
         })
+    }
+
+    /// Keeps `products` as they are (a team server's, in a snapshot, which starts empty): each
+    /// is added, or refreshes the schema, row count, sample and time of the one registered
+    /// under its name (its source stays). One transaction.
+    pub fn keep_products(&mut self, products: &[DataProduct]) -> Result<()> {
+        self.write(|tx| products.iter().try_for_each(|p| upsert(tx, p)))
     }
 
     /// Every registered product, by name.
@@ -183,6 +162,56 @@ fn product_in(conn: &Connection, name: &str) -> Result<Option<DataProduct>> {
         .optional()?)
 }
 
+/// Every product of every source, read before anything is written; two products of the batch
+/// under one name are a [`Error::ProductCollision`].
+pub(crate) fn scan_sources(sources: &[ProductSource]) -> Result<Vec<DataProduct>> {
+    let mut scanned: Vec<DataProduct> = Vec::new();
+    for source in sources {
+        for product in source.scan()? {
+            if let Some(twin) = scanned.iter().find(|p| p.name == product.name) {
+                return Err(Error::ProductCollision {
+                    name: product.name.clone(),
+                    existing: twin.source_label(),
+                    new: product.source_label(),
+                });
+            }
+            scanned.push(product);
+        }
+    }
+    Ok(scanned)
+}
+
+/// Refuses registering `product` under a name registered with another source, `(path, table)`.
+pub(crate) fn check_same_source(
+    product: &DataProduct,
+    (path, table): &(String, Option<String>),
+) -> Result<()> {
+    if path == &product.source_path && table == &product.source_table {
+        return Ok(());
+    }
+    Err(Error::ProductCollision {
+        name: product.name.clone(),
+        existing: match table {
+            Some(table) => format!("{path}#{table}"),
+            None => path.clone(),
+        },
+        new: product.source_label(),
+    })
+}
+
+impl ProductRegistration {
+    /// What registering `product` did: added it (`new`), or refreshed it.
+    pub(crate) fn of(product: &DataProduct, new: bool) -> ProductRegistration {
+        ProductRegistration {
+            name: product.name.clone(),
+            source: product.source_label(),
+            new,
+            row_count: product.row_count,
+            sample_rows: product.sample_rows.len() as i64,
+        }
+    }
+}
+
 fn upsert(tx: &rusqlite::Transaction<'_>, p: &DataProduct) -> Result<()> {
     tx.prepare_cached(&format!(
         "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -192,7 +221,7 @@ fn upsert(tx: &rusqlite::Transaction<'_>, p: &DataProduct) -> Result<()> {
     ))?
     .execute(params![
         p.name,
-        kind_name(p.source_kind),
+        p.source_kind.as_str(),
         p.source_path,
         p.source_table,
         serde_json::to_string(&p.schema).expect("schema serializes"),
@@ -202,15 +231,6 @@ fn upsert(tx: &rusqlite::Transaction<'_>, p: &DataProduct) -> Result<()> {
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     ])?;
     Ok(())
-}
-
-fn kind_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Sqlite => "sqlite",
-        SourceKind::Csv => "csv",
-        SourceKind::Postgres => "postgres",
-        SourceKind::Parquet => "parquet",
-    }
 }
 
 fn parse_kind(text: &str) -> rusqlite::Result<SourceKind> {

@@ -7,6 +7,7 @@ use super::decision_rows::effective_decision;
 use super::item_rows::{VISIBLE, read_body};
 use crate::domain::{ItemBody, ItemKind, ItemStatus, Relation, RelationshipBody};
 use crate::error::Result;
+use crate::relation_evidence::Accepted;
 
 /// A relationship item as the review graph sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +18,18 @@ pub struct RelationshipItem {
     pub body: RelationshipBody,
     /// What the item stands for now (see [`super::current_relation`]); may be `not_related`.
     pub relation: Relation,
+}
+
+impl RelationshipItem {
+    /// The item as conflict detection reads it, when a reviewer accepted it (approved or
+    /// edited); `None` otherwise.
+    pub fn accepted(&self) -> Option<Accepted<'_>> {
+        matches!(self.status, ItemStatus::Approved | ItemStatus::Edited).then_some(Accepted {
+            item: &self.item,
+            body: &self.body,
+            relation: &self.relation,
+        })
+    }
 }
 
 impl Store {
