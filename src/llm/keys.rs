@@ -79,6 +79,15 @@ impl<'a> KeyLookup<'a> {
     }
 }
 
+/// The database password kept under `name` in the OS keyring, as it is; `None` when there is
+/// none or the keyring cannot be reached.
+pub fn keyring_password(name: &str) -> Option<ApiKey> {
+    entry(name, "read")
+        .and_then(|e| read(&e, name, ApiKey::verbatim))
+        .ok()
+        .flatten()
+}
+
 /// Stores `key` as provider `provider`'s key in the OS keyring, replacing any earlier one.
 /// Errors: `Config` for an empty key; `Keyring` when the keyring refuses or is unreachable.
 pub fn store_key(provider: &str, key: &str) -> Result<()> {

@@ -23,7 +23,7 @@ use postgres::{Client, Config, NoTls};
 use super::sample::{RowSample, SAMPLE_HEAD, SAMPLE_LIMIT};
 use super::{DataProduct, ForeignKey, ProductField, ProductSchema, Row, SourceKind};
 use crate::error::{Error, Result};
-use crate::llm::keys::KeyLookup;
+use crate::llm::keys::{KeyLookup, keyring_password};
 
 /// Above this many estimated rows a table is sampled, not read whole, at registration.
 pub const EXACT_COUNT_LIMIT: i64 = 1_000_000;
@@ -128,25 +128,49 @@ fn redacted(url: &str) -> String {
     }
 }
 
+/// Where the password of a source's session may come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Passwords {
+    /// `PGPASSWORD`, else the OS keyring entry named by the URL: for a source this user named.
+    EnvOrKeyring,
+    /// Only the OS keyring entry named by the exact URL: for a source another login named (a
+    /// team server's product), which must never receive the password `PGPASSWORD` holds for
+    /// another server.
+    KeyringOnly,
+}
+
 /// Vetted's session settings for the password-free `url`: a connect timeout, the application
 /// name, and the password from `PGPASSWORD` or the OS keyring entry named by `url`, if any.
 pub(crate) fn session_config(config: &mut Config, url: &str) {
+    session_config_with(config, url, Passwords::EnvOrKeyring);
+}
+
+fn session_config_with(config: &mut Config, url: &str, passwords: Passwords) {
     config.connect_timeout(Duration::from_secs(10));
     config.application_name("vetted");
-    let lookup = KeyLookup {
-        env_var: PASSWORD_ENV,
-        keyring_entry: Some(url),
+    let password = match passwords {
+        Passwords::EnvOrKeyring => KeyLookup {
+            env_var: PASSWORD_ENV,
+            keyring_entry: Some(url),
+        }
+        .resolve_password(),
+        Passwords::KeyringOnly => keyring_password(url),
     };
-    if let Some(password) = lookup.resolve_password() {
+    if let Some(password) = password {
         config.password(password.expose());
     }
 }
 
 /// A read-only session on the database of `url` (a stored, password-free source URL).
 pub(crate) fn connect(url: &str) -> Result<Client> {
+    connect_with(url, Passwords::EnvOrKeyring)
+}
+
+/// [`connect`], the password taken as `passwords` says.
+fn connect_with(url: &str, passwords: Passwords) -> Result<Client> {
     let mut config = Config::from_str(url)
         .map_err(|e| Error::bad_source(url, format!("not a PostgreSQL URL ({e})")))?;
-    session_config(&mut config, url);
+    session_config_with(&mut config, url, passwords);
     let mut client = config
         .connect(NoTls)
         .map_err(|e| Error::bad_source(url, format!("could not connect ({e})")))?;
@@ -164,6 +188,35 @@ pub(crate) fn connect(url: &str) -> Result<Client> {
 /// `schema.table` as SQL, each part double-quoted: what products store as their table.
 pub(crate) fn qualified(schema: &str, table: &str) -> String {
     format!("{}.{}", quote(schema), quote(table))
+}
+
+/// Whether `text` is a table as [`qualified`] writes it (and so names a table, never SQL of
+/// its own).
+pub(crate) fn is_qualified(text: &str) -> bool {
+    /// The name a quoted part at the start of `text` stands for, and what follows it.
+    fn quoted(text: &str) -> Option<(String, &str)> {
+        let mut rest = text.strip_prefix('"')?;
+        let mut name = String::new();
+        loop {
+            let end = rest.find('"')?;
+            name.push_str(&rest[..end]);
+            rest = &rest[end + 1..];
+            match rest.strip_prefix('"') {
+                Some(after) => {
+                    name.push('"');
+                    rest = after;
+                }
+                None => return Some((name, rest)),
+            }
+        }
+    }
+    let Some((schema, rest)) = quoted(text) else {
+        return false;
+    };
+    let Some((table, "")) = rest.strip_prefix('.').and_then(quoted) else {
+        return false;
+    };
+    !schema.is_empty() && !table.is_empty() && qualified(&schema, &table) == text
 }
 
 fn quote(name: &str) -> String {
@@ -372,8 +425,9 @@ pub(crate) fn key_counts(
     relation: &str,
     fields: &[&str],
     limit: usize,
+    passwords: Passwords,
 ) -> Result<Vec<(Vec<serde_json::Value>, u64)>> {
-    let mut client = connect(url)?;
+    let mut client = connect_with(url, passwords)?;
     let columns: Vec<String> = fields
         .iter()
         .map(|f| format!("to_jsonb({})::text", quote(f)))
@@ -408,6 +462,28 @@ pub(crate) fn key_counts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_quoted_tables_pass_as_tables() {
+        for table in [r#""public"."orders""#, r#""we""ird"."a.b""#, r#""s"." ""#] {
+            assert!(
+                is_qualified(table),
+                "{table} is a table as Vetted writes one"
+            );
+        }
+        for sql in [
+            "public.orders",
+            r#""public".orders"#,
+            r#""public"."orders"; DROP TABLE x"#,
+            r#"(SELECT * FROM hr.salaries) s"#,
+            r#""public"."orders" x"#,
+            r#""a"b"."c""#,
+            r#"""."t""#,
+            r#""public""#,
+        ] {
+            assert!(!is_qualified(sql), "{sql} is not a quoted table");
+        }
+    }
 
     #[test]
     fn urls_are_normalised_and_never_keep_a_password() {

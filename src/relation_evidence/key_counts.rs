@@ -15,6 +15,7 @@ use std::rc::Rc;
 use super::{BasisKind, SideBasis};
 use crate::domain::ProductSide;
 use crate::error::Result;
+use crate::products::postgres_source::Passwords;
 use crate::products::sqlite_source::{open_read_only, quote_ident};
 use crate::products::{
     DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json, parquet_source,
@@ -92,9 +93,21 @@ pub(super) fn display_key(key: &str) -> String {
 pub struct KeyCountCache {
     counts: HashMap<(String, Vec<String>), Rc<KeyCounts>>,
     keys_held: usize,
+    /// The products were registered by another login (a team server's): their sources are read
+    /// with care (see [`KeyCountCache::for_team_server`]).
+    named_by_others: bool,
 }
 
 impl KeyCountCache {
+    /// A cache for products a team server holds: another login named their sources, so a
+    /// PostgreSQL source gets only the password kept in the keyring for its exact URL.
+    pub fn for_team_server() -> KeyCountCache {
+        KeyCountCache {
+            named_by_others: true,
+            ..KeyCountCache::default()
+        }
+    }
+
     fn of_registered(&mut self, product: &DataProduct, fields: &[&str]) -> Rc<KeyCounts> {
         let key = (
             product.name.clone(),
@@ -103,7 +116,11 @@ impl KeyCountCache {
         if let Some(hit) = self.counts.get(&key) {
             return Rc::clone(hit);
         }
-        let counts = Rc::new(of_registered(product, fields));
+        let passwords = match self.named_by_others {
+            true => Passwords::KeyringOnly,
+            false => Passwords::EnvOrKeyring,
+        };
+        let counts = Rc::new(of_registered_with(product, fields, passwords));
         if self.keys_held + counts.counts.len() > MAX_DISTINCT_KEYS {
             self.counts.clear();
             self.keys_held = 0;
@@ -143,7 +160,12 @@ pub(super) fn gather(
 /// The key values of `fields` of a registered product that has them all: its full source, else
 /// its registered sample (the basis says which, and why).
 pub(crate) fn of_registered(product: &DataProduct, fields: &[&str]) -> KeyCounts {
-    match from_source(product, fields) {
+    of_registered_with(product, fields, Passwords::EnvOrKeyring)
+}
+
+/// [`of_registered`], a PostgreSQL source's password taken as `passwords` says.
+fn of_registered_with(product: &DataProduct, fields: &[&str], passwords: Passwords) -> KeyCounts {
+    match from_source(product, fields, passwords) {
         Ok(counts) => counts.labelled(None, None),
         Err(why) => from_rows(
             &product.name,
@@ -168,7 +190,11 @@ fn from_rows(product: &str, kind: BasisKind, rows: &[Row], fields: &[&str]) -> K
 }
 
 /// Reads the full source; `Err` says why it could not (the caller falls back to samples).
-fn from_source(product: &DataProduct, fields: &[&str]) -> Result<KeyCounts, String> {
+fn from_source(
+    product: &DataProduct,
+    fields: &[&str],
+    passwords: Passwords,
+) -> Result<KeyCounts, String> {
     if let (SourceKind::Postgres, Some(relation)) = (&product.source_kind, &product.source_table) {
         let mut counts = KeyCounts::new(&product.name, BasisKind::SourceTable);
         let groups = postgres_source::key_counts(
@@ -176,6 +202,7 @@ fn from_source(product: &DataProduct, fields: &[&str]) -> Result<KeyCounts, Stri
             relation,
             fields,
             MAX_DISTINCT_KEYS + 1,
+            passwords,
         )
         .map_err(|e| format!("the source could not be read ({e})"))?;
         if groups.len() > MAX_DISTINCT_KEYS {
@@ -189,9 +216,16 @@ fn from_source(product: &DataProduct, fields: &[&str]) -> Result<KeyCounts, Stri
         return Ok(counts);
     }
     let path = Path::new(&product.source_path);
-    if !path.exists() {
+    let Ok(found) = std::fs::metadata(path) else {
         return Err(format!(
             "the source {} is no longer there",
+            product.source_path
+        ));
+    };
+    // A device or a pipe would never end (a Parquet dataset is a folder).
+    if !found.is_file() && !found.is_dir() {
+        return Err(format!(
+            "the source {} is not a file or folder",
             product.source_path
         ));
     }

@@ -269,6 +269,22 @@ fn without_a_registered_source_the_samples_are_used_and_labelled() {
             .unwrap()
             .contains("no longer there")
     );
+    // A pipe where the file was (or a device) would never end: it is not read.
+    let made = std::process::Command::new("mkfifo")
+        .arg(&csv)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success(), "a FIFO in place of the source");
+    let pipe = evidence(&store, "r-1");
+    assert_eq!(pipe.target_basis.kind, BasisKind::RegisteredSample);
+    assert!(
+        pipe.target_basis
+            .fallback_reason
+            .as_deref()
+            .is_some_and(|why| why.contains("not a file or folder")),
+        "{:?}",
+        pipe.target_basis
+    );
 }
 
 #[test]
