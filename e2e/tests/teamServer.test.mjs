@@ -6,14 +6,15 @@
 // counts within seconds, announced by the server; a skip gives the item back; the next start
 // signs in with the kept password, the search box searches the server, G writes a guideline
 // there, tags and the do-not-train mark land there, an export and a backup from the window
-// read the server, and a review form put in force there is asked and answered in the window.
+// read the server, a review form put in force there is asked and answered in the window, and
+// the server's data products draw the graph and give a candidate its computed evidence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answerItemsFile, cliBinary, count, freshHome, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
+import { answerItemsFile, chinook, cliBinary, count, freshHome, root, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
 
 const base = process.env.VETTED_TEST_POSTGRES_URL;
 const ca = process.env.VETTED_TEST_POSTGRES_CA;
@@ -287,6 +288,41 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       timeout: 10000, timeoutMsg: `maria's answer on ${answering} is on the server with her decision`,
     });
     await screenshot(browser, 'team-server-form.png');
+
+    // Relationships: maria (an SME) registers Chinook on the server from the CLI; bob (an
+    // analyst) may not. Two of the demo's Chinook candidates are imported. The graph is the
+    // server's, and an opened candidate shows evidence computed from Chinook itself.
+    const maria = `postgres://maria@127.0.0.1:${port}/${name}`;
+    const asMaria = { stdio: 'pipe', env: { ...process.env, PGPASSWORD: 'maria-e2e-s3cret' } };
+    assert.throws(() => cli(bob, ['products', 'add', chinook]), /SMEs and adjudicators do/, 'an analyst registers no product');
+    execFileSync(cliBinary, ['--db', maria, 'products', 'add', chinook], asMaria);
+    const candidates = join(files, 'chinook-candidates.jsonl');
+    writeFileSync(candidates, readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')
+      .filter((line) => /"id":"rel-chinook-[12]"/.test(line)).join('\n') + '\n');
+    cli(owner, ['import', candidates]);
+    await browser.keys(['Control', 'Shift', 'g']);
+    await browser.$('[data-testid="graph-svg"]').waitForDisplayed({ timeout: 20000, timeoutMsg: 'Ctrl+Shift+G opens the graph of the server' });
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="graph-svg"] path.graph-edge')).length === 2, {
+      timeout: 10000, timeoutMsg: 'one edge per relationship item on the server',
+    });
+    assert.equal(await browser.$$('[data-testid="graph-svg"] .graph-node:not(.graph-node-unregistered)').length, 11,
+      "the 11 Chinook tables maria registered on the server");
+    const focused = () => browser.$('[data-testid="graph-focus-edge"]').getAttribute('data-focus-item').catch(() => null);
+    for (let step = 0; step < 5 && (await focused()) !== 'rel-chinook-2'; step++) {
+      const before = await focused();
+      await browser.keys('n');
+      await browser.waitUntil(async () => (await focused()) !== before, { timeout: 3000 });
+    }
+    assert.equal(await focused(), 'rel-chinook-2', 'N reaches Track.AlbumId → Album');
+    await browser.keys('Enter');
+    await browser.waitUntil(async () => (await selectedId(browser)) === 'rel-chinook-2', { timeout: 15000, timeoutMsg: 'Enter opens the candidate' })
+      .catch(async (e) => { await screenshot(browser, 'team-server-open-failed.png'); throw e; });
+    const containment = browser.$('[data-testid="figure-containment"]');
+    await containment.waitForDisplayed({ timeout: 15000, timeoutMsg: 'the computed evidence shows beside the candidate' });
+    assert.match(await containment.getText(), /^Containment\s*100%/, 'every Track.AlbumId is an Album');
+    assert.match(await browser.$('[data-testid="computed-evidence"]').getText(), /source: full table/,
+      'computed from Chinook where it lives, not from the sample');
+    await screenshot(browser, 'team-server-evidence.png');
   } finally {
     await app.stop();
   }

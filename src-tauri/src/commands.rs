@@ -392,12 +392,23 @@ pub fn relationship_evidence(
     state: State<'_, AppState>,
     external_id: String,
 ) -> Result<Option<RelationshipEvidence>> {
+    // Read from the server, then measured without holding the window: a source may be slow.
+    let inputs = state.on_team_server(|server| {
+        let item = server.item_shown(&external_id)?;
+        server.evidence_inputs(&item)
+    });
+    if let Some(inputs) = inputs {
+        return off_runtime(|| inputs?.map(|inputs| inputs.measure()).transpose());
+    }
     state.store()?.relationship_evidence(&external_id)
 }
 
 /// Every data product and relationship item, with status, current relation and conflicts.
 #[tauri::command(async)]
 pub fn review_graph(state: State<'_, AppState>) -> Result<ReviewGraph> {
+    if let Some(graph) = state.on_team_server(TeamServer::review_graph) {
+        return graph;
+    }
     state.store()?.review_graph()
 }
 
@@ -663,8 +674,12 @@ pub fn start_register_products(
     ) else {
         return Ok(None);
     };
+    let on_server = {
+        let file = file.clone();
+        move |url, password| tasks::register_products_on_server(url, password, file)
+    };
     state
-        .spawn(|db| tasks::register_products(db, file), on_event)
+        .spawn_either(|db| tasks::register_products(db, file), on_server, on_event)
         .map(Some)
 }
 
@@ -956,6 +971,9 @@ pub fn item_costs(state: State<'_, AppState>, external_id: String) -> Result<Cos
 /// The registered data products, for choosing a pair to relate.
 #[tauri::command(async)]
 pub fn data_products(state: State<'_, AppState>) -> Result<Vec<ProductSummary>> {
+    if let Some(products) = state.on_team_server(TeamServer::list_products) {
+        return products;
+    }
     state.store()?.list_products()
 }
 

@@ -4,7 +4,7 @@
 //! the core ([`crate::user_files`]) before anything is read or written.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -18,11 +18,12 @@ use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
 use crate::llm::secret::ApiKey;
 use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
+use crate::products::ProductSource;
 use crate::roles::align::{AlignOptions, AlignmentReport, DEFAULT_SEED, align_vetter};
 use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use crate::roles::vet::VetSelection;
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
-use crate::store::{QueueFilter, Since, Store};
+use crate::store::{ProductRegistration, QueueFilter, Since, Store};
 use crate::team_server::TeamServer;
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
@@ -158,19 +159,34 @@ fn export_summary(
 pub fn register_products(db: PathBuf, file: PathBuf) -> Work {
     Box::new(move |_, _| {
         let registered = Store::open(&db)?.add_products(std::slice::from_ref(&file))?;
-        let names: Vec<&str> = registered.iter().map(|r| r.name.as_str()).collect();
-        let refreshed = registered.iter().filter(|r| !r.new).count();
-        let mut summary = format!(
-            "{} data product(s) from {}: {}",
-            registered.len(),
-            file.display(),
-            names.join(", ")
-        );
-        if refreshed > 0 {
-            summary.push_str(&format!(" ({refreshed} refreshed)"));
-        }
-        Ok(summary)
+        Ok(registration_summary(&registered, &file))
     })
+}
+
+/// Registers every product of `file` on the team server at `url` (signed in with `password`,
+/// if typed); only SMEs and adjudicators may. The file is read here.
+pub fn register_products_on_server(url: String, password: Option<ApiKey>, file: PathBuf) -> Work {
+    Box::new(move |_, _| {
+        let registered = TeamServer::connect_with_password(&url, password.as_ref())?
+            .register_products(&[ProductSource::File(file.clone())])?;
+        Ok(registration_summary(&registered, &file))
+    })
+}
+
+/// e.g. `2 data product(s) from shop.db: orders, customers (1 refreshed)`.
+fn registration_summary(registered: &[ProductRegistration], file: &Path) -> String {
+    let names: Vec<&str> = registered.iter().map(|r| r.name.as_str()).collect();
+    let refreshed = registered.iter().filter(|r| !r.new).count();
+    let mut summary = format!(
+        "{} data product(s) from {}: {}",
+        registered.len(),
+        file.display(),
+        names.join(", ")
+    );
+    if refreshed > 0 {
+        summary.push_str(&format!(" ({refreshed} refreshed)"));
+    }
+    summary
 }
 
 /// Proposes relationship candidates among the registered products without a model and queues

@@ -12,10 +12,12 @@ use crate::claims::check_item_claims;
 use crate::decision_rules::{
     DecidedItem, check_against_item, retried, supersedes, title_in_force, validate,
 };
-use crate::domain::{Action, Decision, DecisionInput, Evidence, Feedback, ItemKind, Pick};
+use crate::domain::{
+    Action, Decision, DecisionInput, EditedContent, Evidence, Feedback, ItemBody, ItemKind, Pick,
+};
 use crate::error::{Error, Result};
 use crate::review_form::check_decision_answers;
-use crate::store::read_body;
+use crate::store::{check_edited_relation, read_body};
 use crate::team::{AdjudicationCase, LogEntry, ReviewState, alive, heads, resolve};
 
 /// The columns [`read_decision`] reads, from `decisions d JOIN items i`.
@@ -55,6 +57,8 @@ const ITEM_TO_DECIDE: &str =
       WHERE i.external_id = $1";
 
 const REASON_IDS: &str = "SELECT id FROM reject_reasons ORDER BY position";
+
+const REGISTERED_SCHEMA: &str = "SELECT schema FROM products WHERE name = $1";
 
 // The server's trigger stamps the time and clock.
 const INSERT_DECISION: &str =
@@ -212,6 +216,10 @@ impl TeamServer {
             true => None,
             false => Some(self.prepared(super::review_queue::EVIDENCE)?),
         };
+        let registered = match &input.edited {
+            Some(EditedContent::Relationship { .. }) => Some(self.prepared(REGISTERED_SCHEMA)?),
+            _ => None,
+        };
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -271,6 +279,23 @@ impl TeamServer {
                 blind: item.required > 1 && !adjudication && !decided_before,
             },
         )?;
+        // An edited relation maps fields its products have, as locally (the server registers
+        // the products).
+        if let (Some(EditedContent::Relationship { relation }), Some(schema)) =
+            (&input.edited, &registered)
+            && item.kind == ItemKind::Relationship
+        {
+            let ItemBody::Relationship(body) = read_body(item.kind, &item.payload)? else {
+                unreachable!("a relationship item's body reads as a relationship");
+            };
+            check_edited_relation(&body, relation, |product| {
+                tx.query_opt(schema, &[&product])
+                    .map_err(failed)?
+                    .map(|r| json_column(Some(r.get(0))))
+                    .transpose()
+                    .map(Option::flatten)
+            })?;
+        }
         let supersedes = supersedes(&known, adjudication || item.review != ReviewState::Conflict);
         let action = enum_text(&input.action);
         let edited = input

@@ -11,9 +11,13 @@ use postgres::{Row, Statement, Transaction};
 
 use super::{TeamServer, server_error};
 use crate::claims::ClaimCheck;
+use crate::domain::Decision;
 use crate::error::{Error, Result};
 use crate::review_form::{FormAnswers, FormQuestion, check_form_change, parse_form_text};
-use crate::store::{ClaimSettings, ReviewForm, ReviewFormDraft, parse_time, settings_domain};
+use crate::store::{
+    ClaimSettings, GivenAnswer, RecordedClaims, ReviewForm, ReviewFormDraft, parse_time,
+    settings_domain,
+};
 use crate::sync::{BundleAnswers, BundleForm};
 
 /// The columns [`read_form`] reads.
@@ -151,8 +155,50 @@ impl TeamServer {
     }
 }
 
+impl TeamServer {
+    /// The answers and claim verdicts given with `history` (decisions on one item the login
+    /// may read, in log order), as [`crate::Store::form_answers`] and
+    /// [`crate::Store::claim_checks`] read them locally: in log order, answers by question.
+    pub fn feedback_given(
+        &mut self,
+        history: &[Decision],
+    ) -> Result<(Vec<GivenAnswer>, Vec<RecordedClaims>)> {
+        let ids: Vec<String> = history.iter().map(|d| d.id.clone()).collect();
+        let server = self.server.clone();
+        let mut tx = self.one_moment()?;
+        let mut found = feedback_of(&mut tx, &ids, &server)?;
+        tx.commit().map_err(|e| server_error(&server, e))?;
+        let (mut answers, mut claims) = (Vec::new(), Vec::new());
+        for decision_id in ids {
+            let Some(feedback) = found.remove(&decision_id) else {
+                continue;
+            };
+            if let Some(given) = feedback.answers {
+                answers.extend(
+                    given
+                        .answers
+                        .into_iter()
+                        .map(|(question, value)| GivenAnswer {
+                            decision_id: decision_id.clone(),
+                            form_version: given.version,
+                            question,
+                            value,
+                        }),
+                );
+            }
+            if !feedback.claims.is_empty() {
+                claims.push(RecordedClaims {
+                    decision_id,
+                    claims: feedback.claims,
+                });
+            }
+        }
+        Ok((answers, claims))
+    }
+}
+
 /// A refusal of the server's policy in words a reviewer acts on.
-fn only_experts(e: Error, login: &str, what: &str) -> Error {
+pub(super) fn only_experts(e: Error, login: &str, what: &str) -> Error {
     match e {
         Error::Forbidden(_) => Error::Forbidden(format!(
             "{login} may not {what} on the team server: SMEs and adjudicators do \

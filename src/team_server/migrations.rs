@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_claims_by_index",
         include_str!("../../migrations/postgres/0009_claims_by_index.sql"),
     ),
+    (
+        10,
+        "0010_data_products",
+        include_str!("../../migrations/postgres/0010_data_products.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

@@ -24,6 +24,7 @@ mod import;
 mod leases;
 mod live;
 mod migrations;
+mod products;
 mod push;
 mod review_queue;
 mod reviewers;

@@ -1,5 +1,6 @@
 //! `vetted team push LOCAL.db` (a local database's items, decision log with the form answers
-//! and claim verdicts given with it, review forms, tags, do-not-train marks and guidelines) and
+//! and claim verdicts given with it, review forms, tags, do-not-train marks, guidelines, claim
+//! settings and data products) and
 //! `vetted --db postgres://… sync merge BUNDLE` (an offline laptop's sync bundle) onto the team
 //! server, in one transaction, idempotently (items by external id and content, events by id).
 //!
@@ -19,6 +20,7 @@ use super::forms::{
     FeedbackStatements, RecordedFeedback, feedback_of, form_version, push_form, record_feedback,
 };
 use super::fresh_import::{IMPORT_LOCK, copy_items};
+use super::products::{product_columns, product_values};
 use super::review_queue::{EVIDENCE, read_passage};
 use super::{TeamServer, server_error};
 use crate::claims::check_item_claims;
@@ -27,6 +29,7 @@ use crate::domain::{Evidence, ItemKind};
 use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, parse_record};
+use crate::products::DataProduct;
 use crate::store::{Guideline, NewItem, Picking, PreparedItem, Since, check_pick, read_body};
 use crate::sync::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, BundleForm, item_record, read_bundle,
@@ -45,14 +48,15 @@ pub struct PushReport {
     /// Bulk-approval batches the events carried, which the server does not hold yet (they stay
     /// in the local database; the decisions themselves are pushed).
     pub not_pushed: usize,
-    /// Tags, do-not-train marks and guidelines the server gained (or guidelines it had in an
-    /// older version).
+    /// Tags, do-not-train marks, guidelines (or guidelines it had in an older version), claim
+    /// settings and data products the server gained.
     pub annotations: usize,
 }
 
 /// What a local database holds beside its items and log: tags `(item, tag)`, do-not-train
 /// marks `(item, marked by, marked at)`, guidelines (archived ones too), every version of its
-/// review forms (a bundle carries only the versions its answers name) and its claim settings.
+/// review forms (a bundle carries only the versions its answers name), its claim settings and
+/// its data products.
 #[derive(Default)]
 struct Annotations {
     tags: Vec<(String, String)>,
@@ -61,6 +65,8 @@ struct Annotations {
     forms: Vec<BundleForm>,
     /// `(domain, confirm approve, changed by, changed at)`, oldest first.
     claim_settings: Vec<(String, bool, String, String)>,
+    /// Registered data products.
+    products: Vec<DataProduct>,
 }
 
 impl TeamServer {
@@ -77,6 +83,7 @@ impl TeamServer {
             guidelines: database.store().every_guideline()?,
             forms: database.store().every_review_form()?,
             claim_settings: database.store().every_claim_setting()?,
+            products: database.store().products()?,
         };
         self.record_verbatim(local, ids, &bundle, &annotations, move |emit| {
             for (id, reviews) in items {
@@ -527,6 +534,19 @@ fn record_annotations(
              SELECT $1, $2, $3, $4
               WHERE NOT EXISTS (SELECT 1 FROM claim_settings WHERE domain = $1)",
             &[domain, confirm, by, at],
+        )?;
+    }
+    // A product the server registers already stays as the server has it (its source, and its
+    // sample as last refreshed there).
+    for product in &annotations.products {
+        let values = product_values(product);
+        changed += tx.execute(
+            concat!(
+                "INSERT INTO products (",
+                product_columns!(),
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING"
+            ),
+            &values.as_params(),
         )?;
     }
     Ok(changed as usize)

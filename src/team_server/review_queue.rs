@@ -103,8 +103,13 @@ const ENTRY: &str = "SELECT id, external_id, kind, domain, model, title, status,
                              required_reviews
                         FROM items WHERE external_id = $1";
 
+/// The latest edit is the effective decision's, where the login may read it; a settled
+/// relationship's for everyone (`settled_relation_edit`).
 const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload,
-                           i.vetting, i.metadata, i.created_at, i.updated_at, d.edited_payload,
+                           i.vetting, i.metadata, i.created_at, i.updated_at,
+                           coalesce(d.edited_payload,
+                                    CASE WHEN i.kind = 'relationship' AND i.status = 'edited'
+                                         THEN settled_relation_edit(i.id) END),
                            ARRAY(SELECT t.tag FROM item_tags t WHERE t.item_id = i.id
                                   ORDER BY t.tag COLLATE \"C\"),
                            EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)

@@ -20,10 +20,12 @@ use super::decisions::json_column;
 use super::forms::{feedback_of, json_text};
 use super::guidelines::read as read_guideline;
 use super::leases::enum_value;
+use super::products::{PRODUCTS, read_product};
 use super::{TeamServer, server_error};
 use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
 use crate::export::Progress;
+use crate::products::DataProduct;
 use crate::store::{Guideline, MergeReport, NewItem, QueueFilter, Store, read_body};
 use crate::sync::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, BundleForm, new_item_record,
@@ -49,7 +51,7 @@ impl TemporarySnapshot {
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
     /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, events, tags, marks,
-    /// guidelines, claim settings) of all there are; setting `cancel` stops at the next batch
+    /// guidelines, claim settings, data products) of all there are; setting `cancel` stops at the next batch
     /// with [`Error::Cancelled`], leaving no file.
     pub fn snapshot(
         &mut self,
@@ -120,7 +122,8 @@ impl TeamServer {
                 "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM decisions)
                         + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)
                         + (SELECT count(*) FROM guidelines)
-                        + (SELECT count(*) FROM claim_settings)",
+                        + (SELECT count(*) FROM claim_settings)
+                        + (SELECT count(*) FROM products)",
                 &[],
             )
             .map_err(failed)?;
@@ -202,6 +205,10 @@ impl TeamServer {
                             store.keep_claim_settings(&settings)?;
                             (settings.len(), MergeReport::default())
                         }
+                        Batch::Products(products) => {
+                            store.keep_products(&products)?;
+                            (products.len(), MergeReport::default())
+                        }
                     };
                     add(&mut report, merged);
                     done += rows as u64;
@@ -236,6 +243,7 @@ enum Batch {
     Guidelines(Vec<(Guideline, bool)>),
     /// `(domain, confirm approve, changed by, changed at)`, oldest first.
     ClaimSettings(Vec<(String, bool, String, String)>),
+    Products(Vec<DataProduct>),
 }
 
 /// A query of annotations, and how its rows become a batch.
@@ -245,7 +253,8 @@ type AnnotationRead = (&'static str, fn(&[Row]) -> Result<Batch>);
 const BATCHES_IN_FLIGHT: usize = 2;
 
 /// Reads every item (with its passages), then every event in clock order (with its feedback),
-/// then the tags, do-not-train marks, guidelines and claim settings, through cursors, and sends
+/// then the tags, do-not-train marks, guidelines, claim settings and data products, through
+/// cursors, and sends
 /// them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
@@ -318,7 +327,7 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [AnnotationRead; 4] = [
+    let annotations: [AnnotationRead; 5] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag COLLATE \"C\"",
@@ -361,6 +370,12 @@ fn read_batches(
                 ))
             },
         ),
+        (PRODUCTS, |rows| {
+            rows.iter()
+                .map(read_product)
+                .collect::<Result<_>>()
+                .map(Batch::Products)
+        }),
     ];
     for (sql, batch) in annotations {
         let portal = tx.bind(sql, &[]).map_err(failed)?;

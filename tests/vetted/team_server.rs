@@ -2197,6 +2197,9 @@ fn local_to_server_to_snapshot_loses_nothing() {
         confirm_approve: false,
     };
     store.set_claim_settings("finance", off, "rita").unwrap();
+    store
+        .add_products(&[crate::support::chinook_path()])
+        .unwrap();
     drop(store);
 
     let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
@@ -2275,6 +2278,12 @@ fn local_to_server_to_snapshot_loses_nothing() {
         "the claim setting, with who changed it and when"
     );
     assert_eq!(copy.claim_settings("finance").unwrap(), off);
+    assert_eq!(
+        copy.products().unwrap(),
+        original.products().unwrap(),
+        "the data products, with their schemas, samples and registration times"
+    );
+    assert!(!copy.products().unwrap().is_empty(), "products travelled");
     let on_the_server = admin.stats().unwrap();
     let local_stats = original.stats().unwrap();
     assert_eq!(
@@ -3986,5 +3995,523 @@ fn tags_and_do_not_train_on_the_server_filter_the_queue_and_reach_the_export() {
         std::fs::read_dir(temporary.path()).unwrap().count(),
         0,
         "every temporary snapshot is gone"
+    );
+}
+
+/// Chinook's declared foreign keys as relationship items (`fk-1` …), read from `store`'s
+/// registered products; `fk-1` proposed with a wrong cardinality, `fk-2` with a wrong target.
+fn chinook_relationships(store: &Store) -> Vec<String> {
+    let mut lines = Vec::new();
+    for product in store.list_products().unwrap() {
+        let schema = store.product(&product.name).unwrap().unwrap().schema;
+        for fk in schema.foreign_keys {
+            let id = format!("fk-{}", lines.len() + 1);
+            let source: Vec<&str> = fk.fields.iter().map(String::as_str).collect();
+            let target: Vec<&str> = fk.target_fields.iter().map(String::as_str).collect();
+            lines.push(crate::support::relationship_between(
+                store,
+                &id,
+                (&product.name, &source),
+                (&fk.target_product, &target),
+                if lines.is_empty() { "1:1" } else { "N:1" },
+            ));
+        }
+    }
+    lines
+}
+
+#[test]
+fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
+    let Some(team) = Team::new("team_relationships") else {
+        return;
+    };
+    let local = temp_db();
+    let mut store = local.open();
+    store
+        .add_products(&[crate::support::chinook_path()])
+        .unwrap();
+    let lines = chinook_relationships(&store);
+    assert!(lines.len() >= 10, "Chinook declares its foreign keys");
+    crate::support::import_lines(&local, &mut store, &lines);
+    team.import(&lines, 1);
+    let sme_url = team.reviewer("rel_sme", Role::Sme);
+    let analyst_url = team.reviewer("rel_analyst", Role::Analyst);
+    let mut sme = TeamServer::connect(&sme_url).unwrap();
+    let mut analyst = TeamServer::connect(&analyst_url).unwrap();
+    let chinook = vetted::products::ProductSource::File(crate::support::chinook_path());
+
+    // Who registers: SMEs (and adjudicators); an analyst is told who may.
+    let refusal = analyst
+        .register_products(std::slice::from_ref(&chinook))
+        .unwrap_err();
+    assert_eq!(refusal.code(), ErrorCode::Forbidden, "{refusal}");
+    let registered = sme
+        .register_products(std::slice::from_ref(&chinook))
+        .unwrap();
+    assert_eq!(registered.len(), store.list_products().unwrap().len());
+    assert!(registered.iter().all(|r| r.new), "first registration adds");
+    let again = sme
+        .register_products(std::slice::from_ref(&chinook))
+        .unwrap();
+    assert!(
+        again.iter().all(|r| !r.new),
+        "the same source again refreshes"
+    );
+    // Another source under a taken name refuses the whole batch.
+    let other = local.write_file("Album.csv", "AlbumId,Title\n1,Other\n");
+    let extra = local.write_file("Extra.csv", "Id\n1\n");
+    let collision = sme
+        .register_products(&[
+            vetted::products::ProductSource::File(extra),
+            vetted::products::ProductSource::File(other),
+        ])
+        .unwrap_err();
+    assert_eq!(collision.code(), ErrorCode::ProductCollision, "{collision}");
+    assert!(
+        analyst.product("Extra").unwrap().is_none(),
+        "a refused batch registers nothing"
+    );
+    // Everyone reads the products, as registered locally (the server stamps its own time).
+    let summaries = |list: Vec<vetted::products::ProductSummary>| {
+        list.into_iter()
+            .map(|mut p| {
+                p.registered_at = chrono::DateTime::UNIX_EPOCH;
+                p
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        summaries(analyst.list_products().unwrap()),
+        summaries(store.list_products().unwrap()),
+        "the product list"
+    );
+
+    // The same decisions on both: an approve, a relation edit, a not-related edit, a reject.
+    let proposed = |item: &str| match store.item(item).unwrap().body {
+        vetted::domain::ItemBody::Relationship(body) => body.relation,
+        _ => unreachable!("{item} is a relationship"),
+    };
+    let relation = vetted::domain::Relation {
+        cardinality: vetted::domain::Cardinality::ManyToOne,
+        ..proposed("fk-1")
+    };
+    let not_related = vetted::domain::Relation {
+        relation_type: vetted::domain::NOT_RELATED.into(),
+        ..proposed("fk-2")
+    };
+    let fk6 = proposed("fk-6");
+    let steps: [(&str, Action, Option<vetted::domain::Relation>); 4] = [
+        ("fk-1", Action::Edit, Some(relation)),
+        ("fk-2", Action::Edit, Some(not_related)),
+        ("fk-3", Action::Approve, None),
+        ("fk-4", Action::Reject, None),
+    ];
+    for (item, action, edit) in steps {
+        let edited = edit.map(|relation| EditedContent::Relationship { relation });
+        let version = store.item(item).unwrap().version;
+        let mut input = decision(item, version, "ana", action);
+        input.edited = edited.clone();
+        store.decide(&input).unwrap();
+        let version = analyst.item_version(item).unwrap().1;
+        let mut input = decision(item, version, analyst.reviewer(), action);
+        input.edited = edited;
+        analyst.decide(&input, None).unwrap();
+    }
+    for n in 1..=lines.len() {
+        let item = format!("fk-{n}");
+        let here = store.relationship_evidence(&item).unwrap();
+        let there = analyst.relationship_evidence(&item).unwrap();
+        assert_eq!(there, here, "{item}: the server's evidence is the file's");
+        let there = there.expect("a relationship item has evidence");
+        assert_eq!(
+            there.source_basis.kind,
+            vetted::relation_evidence::BasisKind::SourceTable,
+            "{item}: read from Chinook itself, where it lives"
+        );
+    }
+    let edited = analyst.relationship_evidence("fk-1").unwrap().unwrap();
+    assert_eq!(
+        edited.claimed_cardinality,
+        vetted::domain::Cardinality::ManyToOne,
+        "the evidence measures the relation as edited"
+    );
+    assert_eq!(
+        analyst.review_graph().unwrap(),
+        store.review_graph().unwrap(),
+        "the review graph: nodes, edges, statuses, relations and conflicts"
+    );
+    assert!(
+        analyst
+            .review_graph()
+            .unwrap()
+            .edges
+            .iter()
+            .any(|e| e.item == "fk-2" && e.not_related),
+        "a not-related edit is drawn as such"
+    );
+    assert!(
+        analyst.relationship_evidence("missing").is_err(),
+        "an unknown item is an error, not empty evidence"
+    );
+
+    // What the server refuses through raw SQL.
+    let mut as_analyst = raw(&analyst_url);
+    let mut as_sme = raw(&sme_url);
+    let mut as_owner = raw(&team.admin);
+    let insert = |name: &str, schema: &str, sample: &str, path: &str| {
+        format!(
+            "INSERT INTO products (name, source_kind, source_path, schema, row_count, sample_rows,
+                                   registered_at)
+             VALUES ('{name}', 'csv', '{path}', '{schema}', 1, '{sample}', 'x')"
+        )
+    };
+    let good_schema = r#"{"fields":[{"name":"id","type":"INTEGER","not_null":false}],"primary_key":[],"unique_keys":[],"foreign_keys":[]}"#;
+    assert!(
+        refused(&mut as_analyst, &insert("p1", good_schema, "[]", "/x.csv"))
+            .contains("row-level security"),
+        "an analyst registers no product"
+    );
+    for (schema, sample, why) in [
+        ("[]", "[]", "the schema is not a JSON object"),
+        (
+            r#"{"fields":[{"name":"id"}],"primary_key":[],"unique_keys":[],"foreign_keys":[]}"#,
+            "[]",
+            "a field lacks",
+        ),
+        (
+            r#"{"fields":[],"primary_key":[1],"unique_keys":[],"foreign_keys":[]}"#,
+            "[]",
+            "the primary key",
+        ),
+        (
+            r#"{"fields":[],"primary_key":[],"unique_keys":[],"foreign_keys":[{"fields":["a"]}]}"#,
+            "[]",
+            "a foreign key",
+        ),
+        (
+            r#"{"fields":[],"primary_key":{},"unique_keys":[],"foreign_keys":[]}"#,
+            "[]",
+            "the primary key is not a list",
+        ),
+        (
+            r#"{"fields":[],"primary_key":[],"unique_keys":[{}],"foreign_keys":[]}"#,
+            "[]",
+            "the unique keys are not lists",
+        ),
+        (
+            r#"{"fields":[],"primary_key":[],"unique_keys":[],"foreign_keys":[{"fields":{},"target_product":"t","target_fields":[]}]}"#,
+            "[]",
+            "a foreign key lacks",
+        ),
+        (good_schema, "[1]", "a sample row is not a JSON object"),
+        (good_schema, "{}", "the sample is not a JSON list"),
+        (
+            good_schema,
+            &format!("[{}]", vec!["{}"; 201].join(",")),
+            "more than 200 rows",
+        ),
+    ] {
+        let refusal = refused(&mut as_sme, &insert("p2", schema, sample, "/x.csv"));
+        assert!(refusal.contains(why), "{why}: {refusal}");
+    }
+    as_sme
+        .batch_execute(&insert("p3", good_schema, r#"[{"id":1}]"#, "/x.csv"))
+        .expect("an SME registers a well-formed product");
+    // A NUL character in a sample (a source's text may hold one) is kept, as locally.
+    as_sme
+        .batch_execute(&insert(
+            "p5",
+            good_schema,
+            r#"[{"id":"a\u0000b"}]"#,
+            "/z.csv",
+        ))
+        .expect("a sample may hold a NUL character");
+    assert_eq!(
+        analyst.product("p5").unwrap().unwrap().sample_rows[0]["id"],
+        "a\u{0}b",
+        "read back as written"
+    );
+    assert!(
+        refused(
+            &mut as_sme,
+            "INSERT INTO products (name, source_kind, source_path, schema, row_count, sample_rows,
+                                   registered_at)
+             SELECT 'p3', 'csv', '/x.csv', schema, 1, '[]', 'x' FROM products WHERE name = 'p3'
+             ON CONFLICT (name) DO UPDATE SET source_path = '/elsewhere.csv'"
+        )
+        .contains("permission denied"),
+        "no source change through an upsert either"
+    );
+    let stamped: (String, String) = as_sme
+        .query_one(
+            "SELECT registered_by, registered_at FROM products WHERE name = 'p3'",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    assert_eq!(stamped.0, sme.reviewer(), "stamped with the login");
+    assert_ne!(stamped.1, "x", "stamped with the server's time");
+    assert!(
+        refused(
+            &mut as_sme,
+            "UPDATE products SET source_path = '/y.csv' WHERE name = 'p3'"
+        )
+        .contains("permission denied"),
+        "a product keeps its source"
+    );
+    assert!(
+        refused(
+            &mut as_owner,
+            "UPDATE products SET source_path = '/y.csv' WHERE name = 'p3'"
+        )
+        .contains("keeps its name and source"),
+        "the owner too"
+    );
+    as_sme
+        .batch_execute("UPDATE products SET row_count = 2 WHERE name = 'p3'")
+        .expect("an SME refreshes a product");
+    for sql in ["DELETE FROM products", "TRUNCATE products"] {
+        assert!(
+            refused(&mut as_sme, sql).contains("permission denied"),
+            "{sql} as an SME"
+        );
+        assert!(
+            refused(&mut as_owner, sql).contains("never deleted"),
+            "{sql} as the owner"
+        );
+    }
+    let with_password = format!(
+        "INSERT INTO products (name, source_kind, source_path, source_table, schema, row_count,
+                               sample_rows, registered_at)
+         VALUES ('p4', 'postgres', 'postgres://u:secret@h:5432/d', '\"public\".\"t\"',
+                 '{good_schema}', 1, '[]', 'x')"
+    );
+    let refusal = refused(&mut as_owner, &with_password);
+    assert!(
+        refusal.contains("products_postgres_url_without_password"),
+        "no password in a source URL: {refusal}"
+    );
+    // Only the forms the core writes: no parameters in the URL, no SQL as a table.
+    for (url, table, constraint) in [
+        (
+            "postgres://u@h:5432/d?password=secret",
+            "\"public\".\"t\"",
+            "products_postgres_url_without_password",
+        ),
+        (
+            "postgres://u@h:5432/d",
+            "(SELECT * FROM hr.salaries) s",
+            "products_postgres_table_quoted",
+        ),
+        (
+            "postgres://u@h:5432/d",
+            "public.t",
+            "products_postgres_table_quoted",
+        ),
+    ] {
+        let sql = format!(
+            "INSERT INTO products (name, source_kind, source_path, source_table, schema,
+                                   row_count, sample_rows, registered_at)
+             VALUES ('p6', 'postgres', '{url}', '{table}', '{good_schema}', 1, '[]', 'x')"
+        );
+        let refusal = refused(&mut as_sme, &sql);
+        assert!(refusal.contains(constraint), "{url} {table}: {refusal}");
+    }
+
+    // A relation edit the local store refuses, the server refuses too.
+    let version = analyst.item_version("fk-6").unwrap().1;
+    for (relation, why) in [
+        (
+            vetted::domain::Relation {
+                mapping: Vec::new(),
+                ..fk6.clone()
+            },
+            "maps no fields",
+        ),
+        (
+            vetted::domain::Relation {
+                mapping: vec![vetted::domain::FieldPair {
+                    source_field: "NoSuchColumn".into(),
+                    target_field: fk6.mapping[0].target_field.clone(),
+                }],
+                ..fk6.clone()
+            },
+            "NoSuchColumn",
+        ),
+    ] {
+        let mut input = decision("fk-6", version, analyst.reviewer(), Action::Edit);
+        input.edited = Some(EditedContent::Relationship { relation });
+        let refusal = analyst.decide(&input, None).unwrap_err().to_string();
+        assert!(refusal.contains(why), "{why}: {refusal}");
+    }
+    drop(store);
+
+    // The CLI: products on the server, a relation edit, and `show` with the evidence.
+    let listed = succeeded(on_server(&analyst_url).args(["products", "list"]));
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("InvoiceLine"),
+        "{}",
+        String::from_utf8_lossy(&listed.stdout)
+    );
+    let refusal = on_server(&analyst_url)
+        .args(["products", "add"])
+        .arg(crate::support::chinook_path())
+        .output()
+        .unwrap();
+    assert!(
+        !refusal.status.success() && String::from_utf8_lossy(&refusal.stderr).contains("SME"),
+        "{}",
+        String::from_utf8_lossy(&refusal.stderr)
+    );
+    succeeded(on_server(&sme_url).args(["decide", "fk-5", "edit", "--not-related"]));
+    let shown = succeeded(on_server(&sme_url).args(["show", "fk-5", "--json"]));
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(
+        shown["item"]["latest_edit"]["relation"]["type"], "not_related",
+        "the relation edit landed: {shown}"
+    );
+    assert!(
+        shown["evidence_computed"]["containment"].is_number(),
+        "show prints the computed evidence: {shown}"
+    );
+
+    // Blind review: a relationship edited by its two reviewers stands for the edit for
+    // everyone once settled (its title says so already), so the graph and the evidence of a
+    // reviewer who did not take part compare against the team's relation, not the proposal.
+    let blind_line = chinook_relationships(&local.open())[6].replace("\"fk-7\"", "\"blind-fk\"");
+    team.import(&[blind_line], 2);
+    let other_url = team.reviewer("rel_other", Role::Analyst);
+    let mut other = TeamServer::connect(&other_url).unwrap();
+    let blind_relation = match other.item_shown("blind-fk").unwrap().body {
+        vetted::domain::ItemBody::Relationship(body) => vetted::domain::Relation {
+            relation_type: vetted::domain::NOT_RELATED.into(),
+            ..body.relation
+        },
+        _ => unreachable!("blind-fk is a relationship"),
+    };
+    for reviewer in [&mut sme, &mut analyst] {
+        let version = reviewer.item_version("blind-fk").unwrap().1;
+        let mut input = decision("blind-fk", version, reviewer.reviewer(), Action::Edit);
+        input.edited = Some(EditedContent::Relationship {
+            relation: blind_relation.clone(),
+        });
+        reviewer.decide(&input, None).unwrap();
+    }
+    assert!(
+        other.history("blind-fk").unwrap().is_empty(),
+        "the decisions stay hidden from a reviewer who did not take part"
+    );
+    let edge = other
+        .review_graph()
+        .unwrap()
+        .edges
+        .into_iter()
+        .find(|e| e.item == "blind-fk")
+        .expect("drawn");
+    assert!(
+        edge.not_related,
+        "the settled relation is drawn, not the proposal: {edge:?}"
+    );
+    assert_eq!(
+        other.item_shown("blind-fk").unwrap().latest_edit,
+        Some(EditedContent::Relationship {
+            relation: blind_relation
+        }),
+        "and shown with the item"
+    );
+
+    // A snapshot carries the products down, exactly.
+    let snapshot = local.dir.path().join("relationships-snapshot.db");
+    let mut snapshot_of = TeamServer::connect(&analyst_url).unwrap();
+    snapshot_of
+        .snapshot(&snapshot, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    let copy = Store::open(&snapshot).unwrap();
+    assert_eq!(
+        copy.products().unwrap(),
+        analyst.products().unwrap(),
+        "the snapshot's products are the server's"
+    );
+    assert_eq!(
+        copy.relationship_evidence("fk-1").unwrap(),
+        analyst.relationship_evidence("fk-1").unwrap(),
+        "and measure the same"
+    );
+}
+
+/// A PostgreSQL product on a team server names a source another login chose: each client reads
+/// it with the password its own keyring keeps for that exact URL, never with `PGPASSWORD` (which
+/// a CLI session may hold for the team server itself). A local database's own product still
+/// takes `PGPASSWORD`.
+#[test]
+fn a_team_servers_postgres_products_never_get_the_password_pgpassword_holds() {
+    let Some(team) = Team::new("team_source_passwords") else {
+        return;
+    };
+    const PASSWORD: &str = "team-source-s3cret";
+    let source = new_database(&postgres_server().unwrap(), "team_source");
+    let role = format!("src_{}", std::process::id());
+    Client::connect(&source, NoTls)
+        .unwrap()
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}' IN ROLE vetted_password_login;
+             CREATE TABLE customers (id int PRIMARY KEY);
+             CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers);
+             INSERT INTO customers SELECT generate_series(1, 300);
+             INSERT INTO orders SELECT g, 1 + g % 300 FROM generate_series(1, 500) g;
+             GRANT SELECT ON customers, orders TO {role};"
+        ))
+        .unwrap();
+    let (server_part, database) = source
+        .trim_start_matches("postgres://postgres@")
+        .split_once('/')
+        .unwrap();
+    let protected = format!("postgres://{role}@{server_part}/{database}");
+    let sme_url = team.reviewer("src_sme", Role::Sme);
+    let analyst_url = team.reviewer("src_analyst", Role::Analyst);
+    // The SME names the source and gives its password: registering reads it.
+    succeeded(
+        on_server(&sme_url)
+            .env("PGPASSWORD", PASSWORD)
+            .args(["products", "add", &protected]),
+    );
+    let item = relationship_line("r-1");
+    team.import(std::slice::from_ref(&item), 1);
+    let basis = |shown: &serde_json::Value| {
+        let side = &shown["evidence_computed"]["source_basis"];
+        (
+            side["kind"].as_str().unwrap_or_default().to_owned(),
+            side["fallback_reason"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    let on_the_server = crate::support::json_of(
+        on_server(&analyst_url)
+            .env("PGPASSWORD", PASSWORD)
+            .args(["show", "r-1", "--json"]),
+    );
+    let (kind, why) = basis(&on_the_server);
+    assert_eq!(
+        kind, "registered_sample",
+        "the server's product is not read with PGPASSWORD: {on_the_server}"
+    );
+    assert!(why.contains("could not connect"), "{why}");
+
+    let local = temp_db();
+    let file = local.write_file("items.jsonl", item + "\n");
+    let cli = |args: &[&str]| {
+        let mut cmd = crate::support::vetted(&local.path);
+        cmd.env("PGPASSWORD", PASSWORD).args(args);
+        cmd
+    };
+    succeeded(&mut cli(&["products", "add", &protected]));
+    succeeded(&mut cli(&["import", file.to_str().unwrap()]));
+    let here = crate::support::json_of(&mut cli(&["show", "r-1", "--json"]));
+    assert_eq!(
+        basis(&here).0,
+        "source_table",
+        "a local product named by this user reads its source with PGPASSWORD: {here}"
     );
 }

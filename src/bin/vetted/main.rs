@@ -484,9 +484,9 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             action,
             answer,
             answer_file,
-            relation_file: None,
-            not_related: false,
-            redact: false,
+            relation_file,
+            not_related,
+            redact,
             do_not_train: false,
             form,
             claim,
@@ -500,8 +500,13 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             server::ServerDecision {
                 item,
                 action: action.into(),
-                answer,
-                answer_file,
+                correction: review::correction(
+                    answer,
+                    answer_file,
+                    relation_file,
+                    not_related,
+                    redact,
+                )?,
                 pick,
                 reason,
                 note,
@@ -514,7 +519,10 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             item,
             reviewer: None,
             json,
-        } => server::history(url, &item, json),
+        } => review::show(
+            review::Shown::on_server(&mut vetted::team_server::TeamServer::connect(url)?, &item)?,
+            json,
+        ),
         Command::Backup { out } => server::snapshot(url, &out),
         Command::Export(args) => server::export(url, *args),
         Command::Adjudication {
@@ -539,6 +547,10 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
             command,
         ),
+        Command::Products { command } => products::run(
+            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            command,
+        ),
         Command::DoNotTrain {
             item,
             clear,
@@ -560,10 +572,10 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         }
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
-             items), decide (approve, edit, reject, needs-sme, with --form and --claim; no \
-             relation edits yet), undo, redo, show, guidelines, forms, claims confirm, \
-             do-not-train, adjudication list, stats, backup (a local snapshot), export, sync \
-             merge and team for now; run the rest on a local database"
+             items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
+             edits), undo, redo, show, guidelines, forms, claims confirm, products, do-not-train, \
+             adjudication list, stats, backup (a local snapshot), export, sync merge and team \
+             for now; run the rest on a local database"
                 .into(),
         )),
     }
@@ -688,16 +700,8 @@ fn run(cli: Cli) -> Result<()> {
             reviewer,
             adjudicate,
         } => {
-            let correction = match (answer_file, answer, relation_file) {
-                (Some(f), _, _) => Some(review::Correction::Answer(
-                    std::fs::read_to_string(&f).map_err(|e| Error::io(f, e))?,
-                )),
-                (None, Some(answer), _) => Some(review::Correction::Answer(answer)),
-                (None, None, Some(f)) => Some(review::Correction::RelationFile(f)),
-                (None, None, None) if not_related => Some(review::Correction::NotRelated),
-                (None, None, None) if redact => Some(review::Correction::Redacted),
-                (None, None, None) => None,
-            };
+            let correction =
+                review::correction(answer, answer_file, relation_file, not_related, redact)?;
             let action = action.into();
             let decision = review::DecisionArgs {
                 item,
@@ -726,7 +730,7 @@ fn run(cli: Cli) -> Result<()> {
             item,
             reviewer,
             json,
-        } => review::show(&store, &item, reviewer, json),
+        } => review::show(review::Shown::local(&store, &item, reviewer)?, json),
         Command::Reviewer { command } => team::reviewer(&mut store, command),
         Command::Overlap { command } => team::overlap(&mut store, command),
         Command::Adjudication { command } => team::adjudication(&store, command),
@@ -745,7 +749,9 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Products { command } => products::run(&mut store, command),
+        Command::Products { command } => {
+            products::run(workspace::Workspace::Local(&mut store), command)
+        }
         Command::Stats { vetter: true, json } => {
             review::vetter_stats(vetter_agreement(&store.vetted_decisions()?), json)
         }

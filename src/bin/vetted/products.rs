@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use vetted::Result;
 use vetted::llm::keys;
 use vetted::products::ProductSource;
 use vetted::products::postgres_source::{PostgresSource, is_postgres_url};
-use vetted::{Result, Store};
 
 use crate::output::print_json;
 use crate::provider::read_secret;
+use crate::workspace::Workspace;
 
 #[derive(Subcommand)]
 pub enum ProductsCommand {
@@ -47,7 +48,7 @@ pub enum ProductsCommand {
     },
 }
 
-pub fn run(store: &mut Store, command: ProductsCommand) -> Result<()> {
+pub fn run(mut workspace: Workspace<'_>, command: ProductsCommand) -> Result<()> {
     match command {
         ProductsCommand::Add {
             sources,
@@ -65,7 +66,10 @@ pub fn run(store: &mut Store, command: ProductsCommand) -> Result<()> {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let registered = store.add_product_sources(&sources)?;
+            let registered = match &mut workspace {
+                Workspace::Local(store) => store.add_product_sources(&sources)?,
+                Workspace::Server(server) => server.register_products(&sources)?,
+            };
             if json {
                 print_json(&registered);
             } else {
@@ -89,7 +93,10 @@ pub fn run(store: &mut Store, command: ProductsCommand) -> Result<()> {
             }
         }
         ProductsCommand::List { json } => {
-            let products = store.list_products()?;
+            let products = match &mut workspace {
+                Workspace::Local(store) => store.list_products()?,
+                Workspace::Server(server) => server.list_products()?,
+            };
             if json {
                 print_json(&products);
                 return Ok(());

@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use vetted::claims::{Claim, ClaimCheck, parse_cli_claims};
 use vetted::domain::{
-    Action, DecisionInput, EditedContent, Feedback, Item, ItemBody, NOT_RELATED, Pick, QueueEntry,
-    Relation,
+    Action, Decision, DecisionInput, EditedContent, Feedback, Item, ItemBody, NOT_RELATED, Pick,
+    QueueEntry, Relation,
 };
 use vetted::privacy::{self, Findings, Sensitive, SensitivePlace};
+use vetted::relation_evidence::RelationshipEvidence;
 use vetted::review_form::{FormAnswers, parse_cli_answer};
-use vetted::store::{QueueFilter, ReviewForm};
+use vetted::store::{CostTotals, GivenAnswer, QueueFilter, RecordedClaims, ReviewForm};
+use vetted::team_server::TeamServer;
 use vetted::vetter_agreement::Agreement;
 use vetted::{Error, Result, Store, reviewer};
 
@@ -94,22 +96,7 @@ pub fn decide(store: &mut Store, args: DecisionArgs) -> Result<()> {
             "--pick: '{item}' is not a comparison; only a comparison's candidates are picked"
         )));
     }
-    let edited = match (action, correction) {
-        (Action::Edit, Some(correction)) => Some(edited_content(&current, correction, pick)?),
-        (Action::Edit, None) => {
-            return Err(Error::BadRequest(
-                "edit needs --answer TEXT, --answer-file FILE, --redact, --relation-file FILE or --not-related"
-                    .into(),
-            ));
-        }
-        (_, Some(_)) => {
-            return Err(Error::BadRequest(
-                "--answer, --answer-file, --redact, --relation-file and --not-related only go with edit"
-                    .into(),
-            ));
-        }
-        (_, None) => None,
-    };
+    let edited = edit_of(&current, action, correction, pick)?;
     let input = DecisionInput {
         id: uuid::Uuid::now_v7().to_string(),
         item,
@@ -231,6 +218,47 @@ pub fn parse_cli_pick(text: &str) -> Result<Pick> {
     }
 }
 
+/// What an `action` on `current` with `correction` edits: only an edit corrects, and it must.
+pub fn edit_of(
+    current: &Item,
+    action: Action,
+    correction: Option<Correction>,
+    pick: Option<Pick>,
+) -> Result<Option<EditedContent>> {
+    match (action, correction) {
+        (Action::Edit, Some(correction)) => edited_content(current, correction, pick).map(Some),
+        (Action::Edit, None) => Err(Error::BadRequest(
+            "edit needs --answer TEXT, --answer-file FILE, --redact, --relation-file FILE or --not-related"
+                .into(),
+        )),
+        (_, Some(_)) => Err(Error::BadRequest(
+            "--answer, --answer-file, --redact, --relation-file and --not-related only go with edit"
+                .into(),
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
+/// The correction `decide`'s options name, if any (an answer file first).
+pub fn correction(
+    answer: Option<String>,
+    answer_file: Option<PathBuf>,
+    relation_file: Option<PathBuf>,
+    not_related: bool,
+    redact: bool,
+) -> Result<Option<Correction>> {
+    Ok(match (answer_file, answer, relation_file) {
+        (Some(f), _, _) => Some(Correction::Answer(
+            std::fs::read_to_string(&f).map_err(|e| Error::io(f, e))?,
+        )),
+        (None, Some(answer), _) => Some(Correction::Answer(answer)),
+        (None, None, Some(f)) => Some(Correction::RelationFile(f)),
+        (None, None, None) if not_related => Some(Correction::NotRelated),
+        (None, None, None) if redact => Some(Correction::Redacted),
+        (None, None, None) => None,
+    })
+}
+
 fn edited_content(
     item: &Item,
     correction: Correction,
@@ -300,22 +328,66 @@ fn edited_content(
     Ok(EditedContent::Relationship { relation })
 }
 
-pub fn show(store: &Store, id: &str, viewer: Option<String>, json: bool) -> Result<()> {
-    let item = store.item_shown(id)?;
-    let history = store.history_for(id, &reviewer::session_reviewer(store, viewer)?)?;
-    let evidence = store.relationship_evidence(id)?;
-    let costs = store.item_costs(id)?;
-    // Answers of the decisions this reviewer may see.
-    let answers: Vec<_> = store
-        .form_answers(id)?
-        .into_iter()
-        .filter(|a| history.iter().any(|d| d.id == a.decision_id))
-        .collect();
-    let claim_checks: Vec<_> = store
-        .claim_checks(id)?
-        .into_iter()
-        .filter(|c| history.iter().any(|d| d.id == c.decision_id))
-        .collect();
+/// What `show` prints of an item, from either kind of database.
+pub struct Shown {
+    item: Item,
+    /// The decisions the viewer may read, in log order.
+    history: Vec<Decision>,
+    evidence: Option<RelationshipEvidence>,
+    costs: CostTotals,
+    /// The answers and claim verdicts given with `history`.
+    answers: Vec<GivenAnswer>,
+    claim_checks: Vec<RecordedClaims>,
+}
+
+impl Shown {
+    /// Item `id` of a local database, as `viewer` (default: the session reviewer) may read it.
+    pub fn local(store: &Store, id: &str, viewer: Option<String>) -> Result<Shown> {
+        let history = store.history_for(id, &reviewer::session_reviewer(store, viewer)?)?;
+        // Answers of the decisions this reviewer may see.
+        let seen = |decision: &str| history.iter().any(|d| d.id == decision);
+        Ok(Shown {
+            item: store.item_shown(id)?,
+            evidence: store.relationship_evidence(id)?,
+            costs: store.item_costs(id)?,
+            answers: (store.form_answers(id)?.into_iter())
+                .filter(|a| seen(&a.decision_id))
+                .collect(),
+            claim_checks: (store.claim_checks(id)?.into_iter())
+                .filter(|c| seen(&c.decision_id))
+                .collect(),
+            history,
+        })
+    }
+
+    /// Item `id` on the team server, as its login may read it (model runs are local: no
+    /// costs there).
+    pub fn on_server(server: &mut TeamServer, id: &str) -> Result<Shown> {
+        let history = server.history(id)?;
+        let (answers, claim_checks) = server.feedback_given(&history)?;
+        let item = server.item_shown(id)?;
+        Ok(Shown {
+            evidence: (server.evidence_inputs(&item)?)
+                .map(|inputs| inputs.measure())
+                .transpose()?,
+            item,
+            costs: CostTotals::default(),
+            answers,
+            claim_checks,
+            history,
+        })
+    }
+}
+
+pub fn show(shown: Shown, json: bool) -> Result<()> {
+    let Shown {
+        item,
+        history,
+        evidence,
+        costs,
+        answers,
+        claim_checks,
+    } = shown;
     if json {
         print_json(&serde_json::json!({
             "item": item,

@@ -7,12 +7,12 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use vetted::domain::{Action, DecisionInput, EditedContent, Feedback, ItemKind, Pick};
+use vetted::domain::{Action, DecisionInput, Feedback};
 use vetted::error::{Error, Result};
 use vetted::team_server::{DEFAULT_LEASE, PushReport, TeamServer};
 
 use crate::export::{ExportArgs, with_progress_bar};
-use crate::review::{cli_feedback, enum_name, parse_cli_pick, pick_text};
+use crate::review::{Correction, cli_feedback, edit_of, enum_name, parse_cli_pick, pick_text};
 use crate::team::RoleArg;
 
 /// `vetted --db URL team …`.
@@ -50,8 +50,8 @@ pub enum TeamCommand {
 pub struct ServerDecision {
     pub item: String,
     pub action: Action,
-    pub answer: Option<String>,
-    pub answer_file: Option<PathBuf>,
+    /// What an edit corrects.
+    pub correction: Option<Correction>,
     pub pick: Option<String>,
     pub reason: Option<String>,
     pub note: Option<String>,
@@ -233,47 +233,13 @@ pub fn queue(url: &str, limit: u32, json: bool) -> Result<()> {
 
 pub fn decide(url: &str, args: ServerDecision) -> Result<()> {
     let mut server = TeamServer::connect(url)?;
-    let (kind, version) = server.item_version(&args.item)?;
+    let current = server.item_shown(&args.item)?;
     let pick = args.pick.as_deref().map(parse_cli_pick).transpose()?;
-    let answer = match (args.answer, args.answer_file) {
-        (Some(answer), _) => Some(answer),
-        (None, Some(f)) => Some(std::fs::read_to_string(&f).map_err(|e| Error::io(f, e))?),
-        (None, None) => None,
-    };
-    let edited = match (args.action, answer, kind) {
-        (Action::Edit, Some(answer), ItemKind::Answer) => Some(EditedContent::Answer { answer }),
-        (Action::Edit, Some(answer), ItemKind::Comparison) => match pick {
-            Some(Pick::Best(based_on)) => Some(EditedContent::Comparison { answer, based_on }),
-            _ => {
-                return Err(Error::BadRequest(format!(
-                    "'{}' is a comparison: an edit names the candidate it starts from, --pick 1–4",
-                    args.item
-                )));
-            }
-        },
-        (Action::Edit, _, ItemKind::Relationship) => {
-            return Err(Error::BadRequest(
-                "editing a relationship runs on a local database for now (--relation-file, \
-                 --not-related); approve or reject it here"
-                    .into(),
-            ));
-        }
-        (Action::Edit, None, _) => {
-            return Err(Error::BadRequest(
-                "edit needs --answer TEXT or --answer-file FILE".into(),
-            ));
-        }
-        (_, Some(_), _) => {
-            return Err(Error::BadRequest(
-                "--answer and --answer-file only go with edit".into(),
-            ));
-        }
-        (_, None, _) => None,
-    };
+    let edited = edit_of(&current, args.action, args.correction, pick)?;
     let input = DecisionInput {
         id: uuid::Uuid::now_v7().to_string(),
         item: args.item,
-        item_version: version,
+        item_version: current.version,
         reviewer: server.reviewer().to_owned(),
         action: args.action,
         edited,
@@ -285,12 +251,11 @@ pub fn decide(url: &str, args: ServerDecision) -> Result<()> {
     let (answers, claims) = match args.form.is_empty() && args.claims.is_empty() {
         true => Default::default(),
         false => {
-            let shown = server.item_shown(&input.item)?;
             let form = match args.form.is_empty() {
                 true => None,
-                false => server.review_form(&shown.domain)?,
+                false => server.review_form(&current.domain)?,
             };
-            cli_feedback(&shown, form, &args.form, &args.claims, args.adjudicate)?
+            cli_feedback(&current, form, &args.form, &args.claims, args.adjudicate)?
         }
     };
     let decision = if args.adjudicate {
@@ -318,30 +283,6 @@ pub fn decide(url: &str, args: ServerDecision) -> Result<()> {
     )
     .and_then(|()| out.flush())
     .map_err(|e| Error::io("<stdout>", e))
-}
-
-/// Prints the decisions on an item the signed-in reviewer may read.
-pub fn history(url: &str, item: &str, json: bool) -> Result<()> {
-    let mut server = TeamServer::connect(url)?;
-    let history = server.history(item)?;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&history).expect("decisions serialize")
-        );
-        return Ok(());
-    }
-    for d in &history {
-        println!(
-            "{}  {:<10} {:<16} {}",
-            d.decided_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            enum_name(&d.action),
-            d.reviewer,
-            d.id
-        );
-    }
-    Ok(())
 }
 
 /// `undo` (or `redo`): the signed-in reviewer's latest step on the server.
@@ -420,7 +361,7 @@ fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
     );
     if report.annotations > 0 {
         println!(
-            "tags, do-not-train marks and guidelines: {} new or newer",
+            "tags, do-not-train marks, guidelines, claim settings and data products: {} new or newer",
             report.annotations
         );
     }
