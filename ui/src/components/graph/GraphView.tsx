@@ -2,6 +2,7 @@
 // candidates dashed, conflicts highlighted), with domain and status filters. Replaces the review
 // workspace while shown; Enter on a relationship opens it in the review view. State lives in
 // useGraphView (held by App), keys come through App's command table.
+import { useEffect, useRef } from "react";
 import { STATUS_CHOICES, STATUS_LABEL, edgeState, toggleStatus, type GraphFilter } from "../../graphFilter";
 import type { GraphScene } from "../../graphNav";
 import type { GraphView as GraphViewState } from "../../useGraphView";
@@ -25,8 +26,12 @@ interface GraphViewProps {
 export function GraphView({ view, toggleKey, onOpen, onRule, onClose }: GraphViewProps) {
   const { loaded, scene, error, loading, focus, filter } = view;
   useGraphPaintMarks(loaded, `${focus.node ?? ""}\u0000${focus.edge ?? ""}`);
+  // The graph takes the focus when it opens, so its keys are its own: a button focused before
+  // (the File menu's, after File → Relationship graph) would otherwise take Enter for itself.
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => main.current?.focus({ preventScroll: true }), []);
   return (
-    <main className="graph-view" data-testid="graph-view" aria-busy={loading} aria-labelledby="graph-title">
+    <main ref={main} tabIndex={-1} className="graph-view" data-testid="graph-view" aria-busy={loading} aria-labelledby="graph-title">
       <header className="graph-head">
         <h2 id="graph-title" className="graph-title">
           Relationships
