@@ -12,7 +12,11 @@
 -- - each registration is stamped with the login and the server's time;
 -- - the schema and sample have the shape the core reads (one misfit would otherwise stop every
 --   snapshot);
--- - nobody deletes a product, the owner included (items and decisions refer to them by name).
+-- - nobody deletes a product, the owner included (items and decisions refer to them by name);
+-- - a PostgreSQL source is named only as the core writes it (no password, no parameters, a
+--   quoted table), a file source by an absolute local path: every client opens them;
+-- - an edit has the shape the core reads back for its item's kind (relationship edits are read
+--   by everyone: the graph and every relationship's evidence).
 
 CREATE TABLE products (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -38,9 +42,17 @@ CREATE TABLE products (
     -- of its own as a table.
     CONSTRAINT products_postgres_url_without_password
         CHECK (source_kind <> 'postgres'
-               OR source_path ~ '^postgres://[^:@/?#]+@[^:@/?#]+:[0-9]{1,5}/[^/?#@]+$'),
+               OR source_path ~ '^postgres://[^:@/?#,[:space:][:cntrl:]]+@([A-Za-z0-9._-]+|%2[Ff][^:@/?#,[:space:][:cntrl:]]*):[0-9]{1,5}/[^/?#@,[:space:][:cntrl:]]+$'),
     CONSTRAINT products_postgres_table_quoted
-        CHECK (source_kind <> 'postgres' OR source_table ~ '^"([^"]|"")+"\."([^"]|"")+"$')
+        CHECK (source_kind <> 'postgres' OR source_table ~ '^"([^"]|"")+"\."([^"]|"")+"$'),
+    -- A file source is an absolute local path, never a network share (opening one would hand
+    -- the share the reader's credentials on some systems): `/…` or `C:\…`.
+    CONSTRAINT products_file_path_local
+        CHECK (source_kind = 'postgres' OR source_path ~ '^(/[^/]|/$|[A-Za-z]:[\\/])'),
+    -- Shown in terminals and windows as they are.
+    CONSTRAINT products_names_without_control_characters
+        CHECK (name !~ '[[:cntrl:]]' AND source_path !~ '[[:cntrl:]]'
+               AND coalesce(source_table, '') !~ '[[:cntrl:]]')
 );
 
 -- The review graph reads every relationship item, and a relation's evidence the accepted ones
@@ -117,6 +129,78 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
        AND i.review = 'settled'
 $$;
 
+-- Why an edit is not what the core reads back (`EditedContent` of the item's kind), or NULL:
+-- one misfit would make its item unreadable, and a relationship's for everyone (the graph and
+-- every relationship's evidence read the accepted relations). Each test in a WHEN of its own.
+CREATE FUNCTION edit_problem(edit json, item_kind text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE
+        WHEN json_typeof(edit) <> 'object' THEN 'the edit is not a JSON object'
+        WHEN (edit ->> 'kind') IS DISTINCT FROM item_kind
+            THEN format('the edit is not of a %s item', item_kind)
+        WHEN item_kind = 'answer'
+             AND (SELECT array_agg(k ORDER BY k COLLATE "C") FROM json_object_keys(edit) k)
+                 IS DISTINCT FROM ARRAY['answer', 'kind']
+            THEN 'an answer''s edit holds its kind and answer, nothing else'
+        WHEN item_kind = 'comparison'
+             AND (SELECT array_agg(k ORDER BY k COLLATE "C") FROM json_object_keys(edit) k)
+                 IS DISTINCT FROM ARRAY['answer', 'based_on', 'kind']
+            THEN 'a comparison''s edit holds its kind, answer and based_on, nothing else'
+        WHEN item_kind IN ('answer', 'comparison') AND json_typeof(edit -> 'answer') <> 'string'
+            THEN 'the edited answer is not text'
+        WHEN item_kind = 'comparison'
+             AND (json_typeof(edit -> 'based_on') <> 'number'
+                  OR (edit ->> 'based_on') !~ '^[0-9]{1,3}$')
+            THEN 'based_on is not a candidate number'
+        WHEN item_kind = 'comparison' AND (edit ->> 'based_on')::integer > 255
+            THEN 'based_on is not a candidate number'
+        WHEN item_kind <> 'relationship' THEN NULL
+        WHEN (SELECT array_agg(k ORDER BY k COLLATE "C") FROM json_object_keys(edit) k)
+             IS DISTINCT FROM ARRAY['kind', 'relation']
+            THEN 'a relationship''s edit holds its kind and relation, nothing else'
+        WHEN json_typeof(edit -> 'relation') <> 'object' THEN 'the relation is not a JSON object'
+        WHEN (SELECT array_agg(k ORDER BY k COLLATE "C") FROM json_object_keys(edit -> 'relation') k)
+             IS DISTINCT FROM ARRAY['cardinality', 'mapping', 'type']
+            THEN 'a relation holds its type, cardinality and mapping, nothing else'
+        WHEN json_typeof(edit #> '{relation,type}') <> 'string'
+            THEN 'the relation''s type is not text'
+        WHEN json_typeof(edit #> '{relation,cardinality}') <> 'string'
+             OR (edit #>> '{relation,cardinality}') NOT IN ('1:1', 'N:1', '1:N', 'N:M')
+            THEN 'the cardinality is not 1:1, N:1, 1:N or N:M'
+        WHEN json_typeof(edit #> '{relation,mapping}') <> 'array'
+            THEN 'the mapping is not a list'
+        WHEN EXISTS (SELECT 1 FROM json_array_elements(edit #> '{relation,mapping}') p
+                      WHERE json_typeof(p) <> 'object')
+            THEN 'a mapped pair is not a JSON object'
+        WHEN EXISTS (SELECT 1 FROM json_array_elements(edit #> '{relation,mapping}') p
+                      WHERE (SELECT array_agg(k ORDER BY k COLLATE "C") FROM json_object_keys(p) k)
+                            IS DISTINCT FROM ARRAY['source_field', 'target_field']
+                         OR json_typeof(p -> 'source_field') <> 'string'
+                         OR json_typeof(p -> 'target_field') <> 'string')
+            THEN 'a mapped pair holds a source_field and a target_field, nothing else'
+    END
+$$;
+
+-- Runs as the caller (it reads the item's kind).
+CREATE FUNCTION check_edit() RETURNS trigger LANGUAGE plpgsql
+SET search_path = vetted, pg_temp AS $$
+DECLARE
+    problem text;
+BEGIN
+    IF NEW.edited_payload IS NOT NULL THEN
+        problem := edit_problem(NEW.edited_payload::json,
+                                (SELECT kind FROM items WHERE id = NEW.item_id));
+        IF problem IS NOT NULL THEN
+            RAISE EXCEPTION 'decision %: %', NEW.id, problem USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER decisions_edit_shape BEFORE INSERT ON decisions
+    FOR EACH ROW EXECUTE FUNCTION check_edit();
+
 -- Runs as the caller.
 CREATE FUNCTION stamp_product() RETURNS trigger LANGUAGE plpgsql
 SET search_path = vetted, pg_temp AS $$
@@ -167,10 +251,10 @@ CREATE POLICY products_refresh ON products FOR UPDATE
 
 REVOKE ALL ON products FROM PUBLIC;
 REVOKE ALL ON FUNCTION product_problem(json, json), stamp_product(), refuse_product_delete(),
-    settled_relation_edit(bigint) FROM PUBLIC;
--- The stamp trigger runs as the caller and asks this.
-GRANT EXECUTE ON FUNCTION product_problem(json, json), settled_relation_edit(bigint)
-    TO vetted_reviewer;
+    settled_relation_edit(bigint), edit_problem(json, text), check_edit() FROM PUBLIC;
+-- The triggers run as the caller and ask these.
+GRANT EXECUTE ON FUNCTION product_problem(json, json), settled_relation_edit(bigint),
+    edit_problem(json, text) TO vetted_reviewer;
 GRANT SELECT ON products TO vetted_reviewer;
 -- Only these columns: the server stamps the rest.
 GRANT INSERT (name, source_kind, source_path, source_table, schema, row_count, sample_rows,

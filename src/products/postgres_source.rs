@@ -23,6 +23,7 @@ use postgres::{Client, Config, NoTls};
 use super::sample::{RowSample, SAMPLE_HEAD, SAMPLE_LIMIT};
 use super::{DataProduct, ForeignKey, ProductField, ProductSchema, Row, SourceKind};
 use crate::error::{Error, Result};
+use crate::llm::ApiKey;
 use crate::llm::keys::{KeyLookup, keyring_password};
 
 /// Above this many estimated rows a table is sampled, not read whole, at registration.
@@ -128,49 +129,47 @@ fn redacted(url: &str) -> String {
     }
 }
 
-/// Where the password of a source's session may come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Passwords {
-    /// `PGPASSWORD`, else the OS keyring entry named by the URL: for a source this user named.
-    EnvOrKeyring,
-    /// Only the OS keyring entry named by the exact URL: for a source another login named (a
-    /// team server's product), which must never receive the password `PGPASSWORD` holds for
-    /// another server.
-    KeyringOnly,
-}
-
 /// Vetted's session settings for the password-free `url`: a connect timeout, the application
 /// name, and the password from `PGPASSWORD` or the OS keyring entry named by `url`, if any.
+/// For a URL the user names now: a team server, a source being registered.
 pub(crate) fn session_config(config: &mut Config, url: &str) {
-    session_config_with(config, url, Passwords::EnvOrKeyring);
+    let password = KeyLookup {
+        env_var: PASSWORD_ENV,
+        keyring_entry: Some(url),
+    }
+    .resolve_password();
+    settings(config, password);
 }
 
-fn session_config_with(config: &mut Config, url: &str, passwords: Passwords) {
+fn settings(config: &mut Config, password: Option<ApiKey>) {
     config.connect_timeout(Duration::from_secs(10));
     config.application_name("vetted");
-    let password = match passwords {
-        Passwords::EnvOrKeyring => KeyLookup {
-            env_var: PASSWORD_ENV,
-            keyring_entry: Some(url),
-        }
-        .resolve_password(),
-        Passwords::KeyringOnly => keyring_password(url),
-    };
     if let Some(password) = password {
         config.password(password.expose());
     }
 }
 
-/// A read-only session on the database of `url` (a stored, password-free source URL).
+/// A read-only session on the database of `url` (a source being registered: `PGPASSWORD`, else
+/// the keyring).
 pub(crate) fn connect(url: &str) -> Result<Client> {
-    connect_with(url, Passwords::EnvOrKeyring)
-}
-
-/// [`connect`], the password taken as `passwords` says.
-fn connect_with(url: &str, passwords: Passwords) -> Result<Client> {
     let mut config = Config::from_str(url)
         .map_err(|e| Error::bad_source(url, format!("not a PostgreSQL URL ({e})")))?;
-    session_config_with(&mut config, url, passwords);
+    session_config(&mut config, url);
+    read_only_session(config, url)
+}
+
+/// A read-only session on the database of a stored source's `url`, with the password the OS
+/// keyring keeps for that exact URL and no other: a stored URL may have been named by another
+/// login (a team server's product, or a snapshot of one), and must never receive the password
+/// `PGPASSWORD` holds for another server.
+fn connect_stored(url: &str) -> Result<Client> {
+    let mut config = Config::from_str(url)
+        .map_err(|e| Error::bad_source(url, format!("not a PostgreSQL URL ({e})")))?;
+    settings(&mut config, keyring_password(url));
+    read_only_session(config, url)
+}
+
+fn read_only_session(config: Config, url: &str) -> Result<Client> {
     let mut client = config
         .connect(NoTls)
         .map_err(|e| Error::bad_source(url, format!("could not connect ({e})")))?;
@@ -425,9 +424,8 @@ pub(crate) fn key_counts(
     relation: &str,
     fields: &[&str],
     limit: usize,
-    passwords: Passwords,
 ) -> Result<Vec<(Vec<serde_json::Value>, u64)>> {
-    let mut client = connect_with(url, passwords)?;
+    let mut client = connect_stored(url)?;
     let columns: Vec<String> = fields
         .iter()
         .map(|f| format!("to_jsonb({})::text", quote(f)))

@@ -15,7 +15,6 @@ use std::rc::Rc;
 use super::{BasisKind, SideBasis};
 use crate::domain::ProductSide;
 use crate::error::Result;
-use crate::products::postgres_source::Passwords;
 use crate::products::sqlite_source::{open_read_only, quote_ident};
 use crate::products::{
     DataProduct, Row, SourceKind, csv_source, json_of_sql, key_of_json, parquet_source,
@@ -93,21 +92,9 @@ pub(super) fn display_key(key: &str) -> String {
 pub struct KeyCountCache {
     counts: HashMap<(String, Vec<String>), Rc<KeyCounts>>,
     keys_held: usize,
-    /// The products were registered by another login (a team server's): their sources are read
-    /// with care (see [`KeyCountCache::for_team_server`]).
-    named_by_others: bool,
 }
 
 impl KeyCountCache {
-    /// A cache for products a team server holds: another login named their sources, so a
-    /// PostgreSQL source gets only the password kept in the keyring for its exact URL.
-    pub fn for_team_server() -> KeyCountCache {
-        KeyCountCache {
-            named_by_others: true,
-            ..KeyCountCache::default()
-        }
-    }
-
     fn of_registered(&mut self, product: &DataProduct, fields: &[&str]) -> Rc<KeyCounts> {
         let key = (
             product.name.clone(),
@@ -116,11 +103,7 @@ impl KeyCountCache {
         if let Some(hit) = self.counts.get(&key) {
             return Rc::clone(hit);
         }
-        let passwords = match self.named_by_others {
-            true => Passwords::KeyringOnly,
-            false => Passwords::EnvOrKeyring,
-        };
-        let counts = Rc::new(of_registered_with(product, fields, passwords));
+        let counts = Rc::new(of_registered(product, fields));
         if self.keys_held + counts.counts.len() > MAX_DISTINCT_KEYS {
             self.counts.clear();
             self.keys_held = 0;
@@ -160,12 +143,7 @@ pub(super) fn gather(
 /// The key values of `fields` of a registered product that has them all: its full source, else
 /// its registered sample (the basis says which, and why).
 pub(crate) fn of_registered(product: &DataProduct, fields: &[&str]) -> KeyCounts {
-    of_registered_with(product, fields, Passwords::EnvOrKeyring)
-}
-
-/// [`of_registered`], a PostgreSQL source's password taken as `passwords` says.
-fn of_registered_with(product: &DataProduct, fields: &[&str], passwords: Passwords) -> KeyCounts {
-    match from_source(product, fields, passwords) {
+    match from_source(product, fields) {
         Ok(counts) => counts.labelled(None, None),
         Err(why) => from_rows(
             &product.name,
@@ -190,11 +168,10 @@ fn from_rows(product: &str, kind: BasisKind, rows: &[Row], fields: &[&str]) -> K
 }
 
 /// Reads the full source; `Err` says why it could not (the caller falls back to samples).
-fn from_source(
-    product: &DataProduct,
-    fields: &[&str],
-    passwords: Passwords,
-) -> Result<KeyCounts, String> {
+/// A PostgreSQL source is read with the password the keyring keeps for its URL, never
+/// `PGPASSWORD` (the URL may have been named by another login: see
+/// `postgres_source::connect_stored`).
+fn from_source(product: &DataProduct, fields: &[&str]) -> Result<KeyCounts, String> {
     if let (SourceKind::Postgres, Some(relation)) = (&product.source_kind, &product.source_table) {
         let mut counts = KeyCounts::new(&product.name, BasisKind::SourceTable);
         let groups = postgres_source::key_counts(
@@ -202,9 +179,14 @@ fn from_source(
             relation,
             fields,
             MAX_DISTINCT_KEYS + 1,
-            passwords,
         )
-        .map_err(|e| format!("the source could not be read ({e})"))?;
+        .map_err(|e| {
+            format!(
+                "the source could not be read ({e}); its password, if it needs one, is read \
+                 from the OS keyring: `vetted products set-password {}`",
+                product.source_path
+            )
+        })?;
         if groups.len() > MAX_DISTINCT_KEYS {
             return Err(format!(
                 "the source has more than {MAX_DISTINCT_KEYS} distinct keys"

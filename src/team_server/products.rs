@@ -63,7 +63,8 @@ const REGISTER: &str = concat!(
      ON CONFLICT (name) DO UPDATE
         SET schema = EXCLUDED.schema, row_count = EXCLUDED.row_count,
             sample_rows = EXCLUDED.sample_rows, registered_at = EXCLUDED.registered_at
-      WHERE products.source_path = EXCLUDED.source_path
+      WHERE products.source_kind = EXCLUDED.source_kind
+        AND products.source_path = EXCLUDED.source_path
         AND products.source_table IS NOT DISTINCT FROM EXCLUDED.source_table
      RETURNING xmax = 0"
 );
@@ -120,14 +121,14 @@ impl TeamServer {
         let scanned = scan_sources(sources)?;
         let register = self.prepared(REGISTER)?;
         let existing = self.prepared(PRODUCT)?;
-        let (server, login) = (self.server.clone(), self.reviewer.clone());
+        let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
         let mut registered = Vec::with_capacity(scanned.len());
         for product in &scanned {
             let row = tx
                 .query_opt(&register, &product_values(product).as_params())
-                .map_err(|e| only_experts(failed(e), &login, "register data products"))?;
+                .map_err(failed)?;
             let Some(row) = row else {
                 // The server refreshes only a product registered with the same source.
                 let other = tx.query_one(&existing, &[&product.name]).map_err(failed)?;
@@ -273,9 +274,9 @@ pub struct EvidenceInputs {
 
 impl EvidenceInputs {
     /// Every figure, with the core's rules; the products' sources are read here, where they
-    /// live, as sources another login named ([`KeyCountCache::for_team_server`]).
+    /// live (a PostgreSQL source with the password the keyring keeps for its URL only).
     pub fn measure(&self) -> Result<RelationshipEvidence> {
-        let cache = &mut KeyCountCache::for_team_server();
+        let cache = &mut KeyCountCache::default();
         let accepted = self.accepted.iter().filter_map(RelationshipItem::accepted);
         measure(
             &self.products,
@@ -331,7 +332,8 @@ pub(super) fn product_values(p: &DataProduct) -> ProductValues {
 }
 
 /// A product from the columns of [`product_columns`]. A PostgreSQL source must be in the form
-/// the core writes (the server's constraints say so too): every client connects to it.
+/// the core writes, a file an absolute local path (the server's constraints say so too): every
+/// client opens them.
 pub(super) fn read_product(r: &Row) -> Result<DataProduct> {
     let product = DataProduct {
         name: r.get(0),
@@ -343,17 +345,33 @@ pub(super) fn read_product(r: &Row) -> Result<DataProduct> {
         sample_rows: json_column(Some(r.get(6)))?.unwrap_or_default(),
         registered_at: parse_time(r.get(7))?,
     };
-    if product.source_kind == SourceKind::Postgres {
-        let normal = PostgresSource::new(&product.source_path, "public", Vec::new())
-            .is_ok_and(|source| source.url == product.source_path);
-        if !normal || !product.source_table.as_deref().is_some_and(is_qualified) {
-            return Err(Error::BadRequest(format!(
-                "the team server holds product {} with a source Vetted does not read ({}); \
-                 an SME registers it again with `vetted --db URL products add`",
-                product.name,
-                product.source_label()
-            )));
+    let readable = match product.source_kind {
+        SourceKind::Postgres => {
+            PostgresSource::new(&product.source_path, "public", Vec::new())
+                .is_ok_and(|source| source.url == product.source_path)
+                && product.source_table.as_deref().is_some_and(is_qualified)
         }
+        _ => is_local_path(&product.source_path),
+    };
+    if !readable {
+        return Err(Error::BadRequest(format!(
+            "the team server holds product {} with a source Vetted does not read ({}); an SME \
+             registers it again with `vetted --db URL products add`",
+            product.name,
+            product.source_label()
+        )));
     }
     Ok(product)
+}
+
+/// `/…` or `C:\…`: an absolute path on this machine, never a network share (`//host/…`,
+/// `\\host\…`), which some systems would hand the reader's credentials.
+fn is_local_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    match bytes {
+        [b'/', b'/', ..] => false,
+        [b'/', ..] => true,
+        [drive, b':', b'/' | b'\\', ..] => drive.is_ascii_alphabetic(),
+        _ => false,
+    }
 }

@@ -51,6 +51,8 @@ pub struct PushReport {
     /// Tags, do-not-train marks, guidelines (or guidelines it had in an older version), claim
     /// settings and data products the server gained.
     pub annotations: usize,
+    /// Data products the server refused (`name: why`), left out: the rest is pushed.
+    pub products_refused: Vec<String>,
 }
 
 /// What a local database holds beside its items and log: tags `(item, tag)`, do-not-train
@@ -370,13 +372,15 @@ impl TeamServer {
             LockedItem::read(&row)?.project(&mut tx, &statements, &server)?;
         }
         let annotated = record_annotations(&mut tx, annotations).map_err(failed)?;
+        let (products, products_refused) = push_products(&mut tx, &annotations.products, &server)?;
         tx.commit().map_err(failed)?;
         Ok(PushReport {
             items: report,
             events,
             already_there: known.len(),
             not_pushed,
-            annotations: annotated,
+            annotations: annotated + products,
+            products_refused,
         })
     }
 }
@@ -536,20 +540,46 @@ fn record_annotations(
             &[domain, confirm, by, at],
         )?;
     }
-    // A product the server registers already stays as the server has it (its source, and its
-    // sample as last refreshed there).
-    for product in &annotations.products {
+    Ok(changed as usize)
+}
+
+/// Adds each product the server has none of that name for (one it registers stays as it is:
+/// its source, and its sample as last refreshed there); returns how many were added, and the
+/// ones the server refused (`name: why`: a source form or shape it does not take, e.g. a
+/// product registered by an older build), which are left out rather than stop the push.
+fn push_products(
+    tx: &mut postgres::Transaction<'_>,
+    products: &[DataProduct],
+    server: &str,
+) -> Result<(usize, Vec<String>)> {
+    let (mut added, mut refused) = (0, Vec::new());
+    for product in products {
         let values = product_values(product);
-        changed += tx.execute(
+        // A savepoint each: a refusal undoes that product alone.
+        let mut one = tx.transaction().map_err(|e| server_error(server, e))?;
+        let inserted = one.execute(
             concat!(
                 "INSERT INTO products (",
                 product_columns!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING"
+                ") SELECT $1, $2, $3, $4, $5, $6, $7, $8
+                  WHERE NOT EXISTS (SELECT 1 FROM products WHERE name = $1)"
             ),
             &values.as_params(),
-        )?;
+        );
+        match inserted {
+            Ok(rows) => {
+                one.commit().map_err(|e| server_error(server, e))?;
+                added += rows as usize;
+            }
+            Err(e) => {
+                let why = e
+                    .as_db_error()
+                    .map_or(e.to_string(), |db| db.message().to_owned());
+                refused.push(format!("{}: {why}", product.name));
+            }
+        }
     }
-    Ok(changed as usize)
+    Ok((added, refused))
 }
 
 /// The content hash of each of `ids` the server holds.

@@ -481,7 +481,9 @@ fn keyring_password_opens_a_protected_postgres_source_and_is_stored_nowhere_else
         "CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD_CANARY}' IN ROLE vetted_password_login;
          CREATE TABLE customers (id int PRIMARY KEY, name text);
          INSERT INTO customers VALUES (1, 'a'), (2, 'b');
-         GRANT SELECT ON customers TO {role};"
+         CREATE TABLE orders (id int PRIMARY KEY, customer_id int);
+         INSERT INTO orders SELECT g, 1 + g % 2 FROM generate_series(1, 300) g;
+         GRANT SELECT ON customers, orders TO {role};"
     ))
     .unwrap();
     let (server_part, database) = url
@@ -539,6 +541,24 @@ fn keyring_password_opens_a_protected_postgres_source_and_is_stored_nowhere_else
         !String::from_utf8_lossy(&seen).contains(PASSWORD_CANARY),
         "the password is in no output and no file of the database"
     );
+    // Evidence reads the stored source with the keyring's password, and with nothing else.
+    let items = db.write_file(
+        "items.jsonl",
+        crate::support::relationship_line("r-1") + "\n",
+    );
+    cli(&["import", items.to_str().unwrap()]).assert().success();
+    let basis = |cmd: &mut assert_cmd::Command| {
+        let shown = crate::support::json_of(cmd.args(["show", "r-1", "--json"]));
+        shown["evidence_computed"]["source_basis"]["kind"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        basis(&mut cli(&[])),
+        "source_table",
+        "all 300 orders read with the keyring's password"
+    );
 
     cli(&["products", "forget-password", &protected])
         .assert()
@@ -555,4 +575,9 @@ fn keyring_password_opens_a_protected_postgres_source_and_is_stored_nowhere_else
         .env("PGPASSWORD", PASSWORD_CANARY)
         .assert()
         .success();
+    assert_eq!(
+        basis(cli(&[]).env("PGPASSWORD", PASSWORD_CANARY)),
+        "registered_sample",
+        "PGPASSWORD serves the registration typed, never a stored source"
+    );
 }

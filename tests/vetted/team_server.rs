@@ -4317,6 +4317,79 @@ fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
         let refusal = refused(&mut as_sme, &sql);
         assert!(refusal.contains(constraint), "{url} {table}: {refusal}");
     }
+    // What the core writes passes: a host by name, a Unix socket folder.
+    for (n, url) in [
+        "postgres://ana@db.example.org:5432/sales",
+        "postgres://ana@%2Fvar%2Frun%2Fpostgresql:5432/sales",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let normal = vetted::products::postgres_source::PostgresSource::new(url, "public", vec![])
+            .unwrap()
+            .url;
+        assert_eq!(normal, url, "the core writes {url} so");
+        as_sme
+            .batch_execute(&format!(
+                "INSERT INTO products (name, source_kind, source_path, source_table, schema,
+                                       row_count, sample_rows, registered_at)
+                 VALUES ('pg{n}', 'postgres', '{url}', '\"public\".\"t\"', '{good_schema}', 1,
+                         '[]', 'x')"
+            ))
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+    for (path, constraint) in [
+        ("//fileserver/share/x.csv", "products_file_path_local"),
+        ("\\\\fileserver\\share\\x.csv", "products_file_path_local"),
+        ("relative.csv", "products_file_path_local"),
+        (
+            "/x\u{1b}[31m.csv",
+            "products_names_without_control_characters",
+        ),
+    ] {
+        let refusal = refused(&mut as_sme, &insert("p7", good_schema, "[]", path));
+        assert!(refusal.contains(constraint), "{path:?}: {refusal}");
+    }
+    as_sme
+        .batch_execute(&insert("p8", good_schema, "[]", "C:\\data\\x.csv"))
+        .expect("a Windows drive path is a local path");
+    // An edit the core could not read back is refused by the server itself, whoever sends it.
+    let fk7 = as_sme
+        .query_one(
+            "SELECT id, version FROM items WHERE external_id = 'fk-7'",
+            &[],
+        )
+        .map(|r| (r.get::<_, i64>(0), r.get::<_, i64>(1)))
+        .unwrap();
+    for (edit, why) in [
+        (r#"{"x":1}"#, "not of a relationship item"),
+        (
+            r#"{"kind":"relationship","relation":{"type":"fk","cardinality":"N:1"}}"#,
+            "nothing else",
+        ),
+        (
+            r#"{"kind":"relationship","relation":{"type":"fk","cardinality":"2:1","mapping":[]}}"#,
+            "the cardinality",
+        ),
+        (
+            r#"{"kind":"relationship","relation":{"type":"fk","cardinality":"N:1","mapping":[{"source_field":1,"target_field":"b"}]}}"#,
+            "a mapped pair",
+        ),
+        (
+            r#"{"kind":"answer","answer":"x"}"#,
+            "not of a relationship item",
+        ),
+    ] {
+        let sql = format!(
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action, edited_payload)
+             VALUES ('raw-{}', {}, {}, session_user, 'edit', '{edit}')",
+            uuid::Uuid::now_v7(),
+            fk7.0,
+            fk7.1
+        );
+        let refusal = refused(&mut as_sme, &sql);
+        assert!(refusal.contains(why), "{edit}: {refusal}");
+    }
 
     // A relation edit the local store refuses, the server refuses too.
     let version = analyst.item_version("fk-6").unwrap().1;
@@ -4389,25 +4462,36 @@ fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
         },
         _ => unreachable!("blind-fk is a relationship"),
     };
-    for reviewer in [&mut sme, &mut analyst] {
+    let drawn = |other: &mut TeamServer| {
+        other
+            .review_graph()
+            .unwrap()
+            .edges
+            .into_iter()
+            .find(|e| e.item == "blind-fk")
+            .expect("drawn")
+    };
+    for (n, reviewer) in [&mut sme, &mut analyst].into_iter().enumerate() {
         let version = reviewer.item_version("blind-fk").unwrap().1;
         let mut input = decision("blind-fk", version, reviewer.reviewer(), Action::Edit);
         input.edited = Some(EditedContent::Relationship {
             relation: blind_relation.clone(),
         });
         reviewer.decide(&input, None).unwrap();
+        if n == 0 {
+            // One review of two: nothing is settled, and nothing of it shows.
+            assert!(
+                !drawn(&mut other).not_related,
+                "an unsettled review stays hidden"
+            );
+            assert_eq!(other.item_shown("blind-fk").unwrap().latest_edit, None);
+        }
     }
     assert!(
         other.history("blind-fk").unwrap().is_empty(),
         "the decisions stay hidden from a reviewer who did not take part"
     );
-    let edge = other
-        .review_graph()
-        .unwrap()
-        .edges
-        .into_iter()
-        .find(|e| e.item == "blind-fk")
-        .expect("drawn");
+    let edge = drawn(&mut other);
     assert!(
         edge.not_related,
         "the settled relation is drawn, not the proposal: {edge:?}"
@@ -4418,6 +4502,45 @@ fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
             relation: blind_relation
         }),
         "and shown with the item"
+    );
+
+    // A push adds only the products the server lacks (those it registers stay as they are),
+    // and leaves out, with the reason, one the server refuses.
+    let before = analyst.products().unwrap();
+    let other_local = temp_db();
+    let mut pushed = other_local.open();
+    pushed
+        .add_products(&[crate::support::chinook_path()])
+        .unwrap();
+    drop(pushed);
+    rusqlite::Connection::open(&other_local.path)
+        .unwrap()
+        .execute(
+            "INSERT INTO products (name, source_kind, source_path, source_table, schema,
+                                   row_count, sample_rows, registered_at)
+             SELECT 'Odd', 'csv', 'relative.csv', NULL, schema, row_count, sample_rows,
+                    registered_at
+               FROM products WHERE name = 'Album'",
+            [],
+        )
+        .unwrap();
+    let (mut admin, _) = TeamServer::init(&team.admin).unwrap();
+    let report = admin.push(&other_local.path).unwrap();
+    assert_eq!(
+        report.annotations, 0,
+        "every Chinook table is there: {report:?}"
+    );
+    assert!(
+        report.products_refused.len() == 1
+            && report.products_refused[0].starts_with("Odd:")
+            && report.products_refused[0].contains("products_file_path_local"),
+        "{:?}",
+        report.products_refused
+    );
+    assert_eq!(
+        analyst.products().unwrap(),
+        before,
+        "the server's products are as they were"
     );
 
     // A snapshot carries the products down, exactly.
@@ -4441,10 +4564,10 @@ fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
 
 /// A PostgreSQL product on a team server names a source another login chose: each client reads
 /// it with the password its own keyring keeps for that exact URL, never with `PGPASSWORD` (which
-/// a CLI session may hold for the team server itself). A local database's own product still
-/// takes `PGPASSWORD`.
+/// a CLI session may hold for the team server itself). So does a local database, whose stored
+/// products may be a snapshot's: `PGPASSWORD` serves only the registration the user types.
 #[test]
-fn a_team_servers_postgres_products_never_get_the_password_pgpassword_holds() {
+fn a_stored_postgres_source_never_gets_the_password_pgpassword_holds() {
     let Some(team) = Team::new("team_source_passwords") else {
         return;
     };
@@ -4509,9 +4632,13 @@ fn a_team_servers_postgres_products_never_get_the_password_pgpassword_holds() {
     succeeded(&mut cli(&["products", "add", &protected]));
     succeeded(&mut cli(&["import", file.to_str().unwrap()]));
     let here = crate::support::json_of(&mut cli(&["show", "r-1", "--json"]));
+    let (kind, why) = basis(&here);
     assert_eq!(
-        basis(&here).0,
-        "source_table",
-        "a local product named by this user reads its source with PGPASSWORD: {here}"
+        kind, "registered_sample",
+        "a file's stored product is not read with PGPASSWORD either: {here}"
+    );
+    assert!(
+        why.contains("products set-password"),
+        "the reason says where the password goes: {why}"
     );
 }

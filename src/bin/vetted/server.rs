@@ -365,6 +365,9 @@ fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
             report.annotations
         );
     }
+    for refused in &report.products_refused {
+        println!("data product not pushed (the server refuses it): {refused}");
+    }
     if report.not_pushed > 0 {
         println!(
             "{} bulk-approval batch marks stay local (their decisions were pushed): the team \
