@@ -20,7 +20,10 @@
 //! 4. a snapshot of the whole server against a local import of the same items (and its peak
 //!    memory), and `vetted export` from the server against the same export of the snapshot;
 //! 5. the stats dashboard's figures on the server, as the owner and as a reviewer (row-level
-//!    security applies), against the same figures of the snapshot file, 7 runs each.
+//!    security applies), against the same figures of the snapshot file, 7 runs each;
+//! 6. the demo's Chinook candidates' computed evidence and the review graph (Chinook registered),
+//!    on the server as a reviewer against the snapshot file given the same products and
+//!    candidates.
 
 use std::io::{Read, Write};
 use std::sync::atomic::AtomicBool;
@@ -127,6 +130,7 @@ fn main() {
     review(&logins, decisions, Duration::ZERO..=Duration::ZERO, true);
     let snapshot_file = snapshot(&admin, &file, dir.path(), n);
     stats(&admin, &login_url(&admin, &reader), &snapshot_file);
+    relationships(&mut server, &login_url(&admin, &reader), &snapshot_file, n);
 }
 
 /// The stats dashboard's figures on the server (owner, then a reviewer) and of its snapshot.
@@ -326,6 +330,96 @@ the review screen at {n} items (one reviewer, {RUNS} runs each):"
         });
         common::report_row(&format!("search `{query}` ({what}; {order:?})"), runs);
     }
+}
+
+/// A relationship item's computed evidence and the review graph, as the app asks them, on the
+/// server (as a reviewer) against the server's snapshot file (the same N answer items) given
+/// the same products and items: the demo's Chinook candidates, registered Chinook.
+fn relationships(server: &mut TeamServer, reader: &str, snapshot: &std::path::Path, n: usize) {
+    const RUNS: usize = 21;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chinook = root.join("../shared/datasets/chinook/Chinook_Sqlite.sqlite");
+    let demo = std::fs::read_to_string(root.join("demo/demo-items.jsonl")).expect("demo items");
+    let lines: Vec<&str> = demo
+        .lines()
+        .filter(|l| l.contains(r#""id":"rel-chinook-"#))
+        .collect();
+    let ids: Vec<String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["id"].to_string())
+        .map(|id| id.trim_matches('"').to_owned())
+        .collect();
+    let file = snapshot.with_file_name("chinook-candidates.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write candidates");
+    let sources = [vetted::products::ProductSource::File(chinook.clone())];
+    server
+        .register_products(&sources)
+        .expect("register on the server");
+    server
+        .import_path(&file, 1)
+        .expect("import onto the server");
+    let mut local = Store::open(snapshot).expect("the snapshot file");
+    local.add_products(&[chinook]).expect("register locally");
+    local.import_path(&file).expect("import locally");
+    let mut me = TeamServer::connect(reader).expect("sign in");
+    println!(
+        "\nrelationships at {n} items ({} Chinook candidates, Chinook registered; {RUNS} runs of \
+         each candidate's evidence, {RUNS} graphs):",
+        ids.len()
+    );
+    println!("| operation | runs | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|");
+    let time = |run: &mut dyn FnMut()| {
+        let started = Instant::now();
+        run();
+        started.elapsed()
+    };
+    let (mut there, mut here) = (Vec::new(), Vec::new());
+    for round in 0..=RUNS {
+        for id in &ids {
+            let mut server_evidence = None;
+            let server_took = time(&mut || {
+                server_evidence = Some(me.relationship_evidence(id).expect("server evidence"));
+            });
+            let mut local_evidence = None;
+            let local_took = time(&mut || {
+                local_evidence = Some(local.relationship_evidence(id).expect("local evidence"));
+            });
+            assert_eq!(server_evidence, local_evidence, "{id}: the same evidence");
+            // The first round warms both sides' caches and prepared statements.
+            if round > 0 {
+                there.push(server_took);
+                here.push(local_took);
+            }
+        }
+    }
+    let median = |times: &[Duration]| {
+        let mut sorted = times.to_vec();
+        sorted.sort();
+        sorted[sorted.len() / 2]
+    };
+    let ratio = median(&there).as_secs_f64() / median(&here).as_secs_f64();
+    common::report_row(
+        "relationship evidence, server (reads Chinook itself)",
+        there,
+    );
+    common::report_row("relationship evidence, local file", here);
+    let graphs: Vec<(Duration, Duration)> = (0..=RUNS)
+        .map(|_| {
+            let server_took = time(&mut || {
+                me.review_graph().expect("server graph");
+            });
+            let local_took = time(&mut || {
+                local.review_graph().expect("local graph");
+            });
+            (server_took, local_took)
+        })
+        .skip(1)
+        .collect();
+    let (graph_there, graph_here): (Vec<_>, Vec<_>) = graphs.into_iter().unzip();
+    let graph_ratio = median(&graph_there).as_secs_f64() / median(&graph_here).as_secs_f64();
+    common::report_row("review graph, server", graph_there);
+    common::report_row("review graph, local file", graph_here);
+    println!("p50 server / local file: evidence {ratio:.2}, graph {graph_ratio:.2}");
 }
 
 /// The pause after a paced reviewer's decision, uniformly drawn (reviewers do not decide in

@@ -119,6 +119,11 @@ pub const MIGRATIONS: &[Migration] = &[
             now_contains: "'comparison'",
         }),
     },
+    Migration {
+        name: "0019_relationship_index.sql",
+        sql: include_str!("../../migrations/0019_relationship_index.sql"),
+        edits_schema: None,
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -234,6 +234,18 @@ impl TeamServer {
         Ok(statement)
     }
 
+    /// The rows of the statement `sql` (prepared once per session) with `params`.
+    fn rows(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>> {
+        let statement = self.prepared(sql)?;
+        self.client
+            .query(&statement, params)
+            .map_err(|e| self.failed(e))
+    }
+
     /// A server error as the core's ([`server_error`]).
     fn failed(&self, e: postgres::Error) -> Error {
         server_error(&self.server, e)

@@ -104,13 +104,8 @@ impl TeamServer {
         sources: &[ProductSource],
     ) -> Result<Vec<ProductRegistration>> {
         // Asked first: an analyst is told at once, before any source is read.
-        let may = self.prepared(MAY_REGISTER)?;
-        let may: bool = self
-            .client
-            .query_one(&may, &[])
-            .map_err(|e| self.failed(e))?
-            .get(0);
-        if !may {
+        let may = self.rows(MAY_REGISTER, &[])?;
+        if !may.first().is_some_and(|r| r.get::<_, bool>(0)) {
             let refused = Error::Forbidden(String::new());
             return Err(only_experts(
                 refused,
@@ -147,31 +142,18 @@ impl TeamServer {
 
     /// The registered product with this name, if any.
     pub fn product(&mut self, name: &str) -> Result<Option<DataProduct>> {
-        let statement = self.prepared(PRODUCT)?;
-        let row = self
-            .client
-            .query_opt(&statement, &[&name])
-            .map_err(|e| self.failed(e))?;
-        row.as_ref().map(read_product).transpose()
+        let rows = self.rows(PRODUCT, &[&name])?;
+        rows.first().map(read_product).transpose()
     }
 
     /// Every registered product with its schema and sample, by name.
     pub fn products(&mut self) -> Result<Vec<DataProduct>> {
-        let statement = self.prepared(PRODUCTS)?;
-        let rows = self
-            .client
-            .query(&statement, &[])
-            .map_err(|e| self.failed(e))?;
-        rows.iter().map(read_product).collect()
+        self.rows(PRODUCTS, &[])?.iter().map(read_product).collect()
     }
 
     /// Every registered product, by name, as the product list shows it.
     pub fn list_products(&mut self) -> Result<Vec<ProductSummary>> {
-        let statement = self.prepared(PRODUCT_SUMMARIES)?;
-        let rows = self
-            .client
-            .query(&statement, &[])
-            .map_err(|e| self.failed(e))?;
+        let rows = self.rows(PRODUCT_SUMMARIES, &[])?;
         rows.iter()
             .map(|r| {
                 Ok(ProductSummary {
@@ -196,12 +178,8 @@ impl TeamServer {
 
     /// [`TeamServer::relationship_items`] of the rows `sql` reads.
     fn read_relationship_items(&mut self, sql: &'static str) -> Result<Vec<RelationshipItem>> {
-        let statement = self.prepared(sql)?;
-        let rows = self
-            .client
-            .query(&statement, &[])
-            .map_err(|e| self.failed(e))?;
-        rows.iter()
+        self.rows(sql, &[])?
+            .iter()
             .map(|r| {
                 let ItemBody::Relationship(body) = read_body(ItemKind::Relationship, r.get(3))?
                 else {
