@@ -307,6 +307,11 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     });
     assert.equal(await browser.$$('[data-testid="graph-svg"] .graph-node:not(.graph-node-unregistered)').length, 11,
       "the 11 Chinook tables maria registered on the server");
+    // Another reviewer's decision redraws the open graph, announced by the server.
+    cli(bob, ['decide', 'rel-chinook-1', 'approve']);
+    await browser.waitUntil(async () => (await browser.$('[data-testid="graph-svg"] path.graph-edge[data-item="rel-chinook-1"]').getAttribute('data-status')) === 'approved', {
+      timeout: 5000, timeoutMsg: "bob's approval redraws the edge in maria's open graph within seconds",
+    });
     const focused = () => browser.$('[data-testid="graph-focus-edge"]').getAttribute('data-focus-item').catch(() => null);
     for (let step = 0; step < 5 && (await focused()) !== 'rel-chinook-2'; step++) {
       const before = await focused();

@@ -121,13 +121,14 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     refreshFacets();
     if (graphShown) graph.reload();
   };
-  // On a team server the others' work changes the counts (and the dashboard, when shown, the
-  // guidelines of the shown domain, the tags and mark of the shown item), never the items leased to
-  // this reviewer. A Pending tab run low claims again then: others' skips, expired leases, new
-  // imports.
+  // On a team server the others' work changes the counts (and the dashboard or the graph, when
+  // shown, the guidelines of the shown domain, the tags and mark of the shown item), never the items
+  // leased to this reviewer. A Pending tab run low claims again then: others' skips, expired
+  // leases, new imports.
   const teamChanged = (change: DataChange) => {
     void review.refreshCounts();
     if (mode.kind === "stats") review.refreshStats();
+    if (graphShown) graph.reload();
     const domain = current?.item.domain;
     if (domain !== undefined && change.guidelines.has(domain)) guidelines.reload();
     if (domain !== undefined && change.forms.has(domain)) review.formsChanged();
