@@ -241,6 +241,19 @@ CREATE TRIGGER products_never_deleted BEFORE DELETE ON products
 CREATE TRIGGER products_no_truncate BEFORE TRUNCATE ON products
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_product_delete();
 
+-- A registration or refresh is announced, so open windows draw the products anew (once per
+-- transaction: PostgreSQL folds identical announcements).
+CREATE FUNCTION announce_products() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = vetted, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify('vetted_changes', json_build_object('change', 'products')::text);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER products_announce AFTER INSERT OR UPDATE ON products
+    FOR EACH STATEMENT EXECUTE FUNCTION announce_products();
+
 ALTER TABLE products ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY products_read ON products FOR SELECT USING (true);
@@ -251,7 +264,8 @@ CREATE POLICY products_refresh ON products FOR UPDATE
 
 REVOKE ALL ON products FROM PUBLIC;
 REVOKE ALL ON FUNCTION product_problem(json, json), stamp_product(), refuse_product_delete(),
-    settled_relation_edit(bigint), edit_problem(json, text), check_edit() FROM PUBLIC;
+    settled_relation_edit(bigint), edit_problem(json, text), check_edit(), announce_products()
+    FROM PUBLIC;
 -- The triggers run as the caller and ask these.
 GRANT EXECUTE ON FUNCTION product_problem(json, json), settled_relation_edit(bigint),
     edit_problem(json, text) TO vetted_reviewer;

@@ -1,5 +1,5 @@
 //! Live changes: the server announces every event, import, guideline, tag, do-not-train mark,
-//! review form and claim setting on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the
+//! review form, claim setting and data product on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the
 //! schema's `announce_*` triggers), so a client refreshes what they change when something
 //! happens instead of polling.
 
@@ -28,6 +28,8 @@ pub enum Change {
     Annotations { item: String },
     /// The domain's review form or claim settings changed.
     Forms { domain: String },
+    /// Data products were registered or refreshed (what evidence and the graph read).
+    Products,
 }
 
 /// What the app's follower of a team server tells the window.
@@ -59,7 +61,7 @@ impl LiveEvent {
                 Change::Guidelines { domain } => guidelines.insert(domain.clone()),
                 Change::Annotations { item } => annotated.insert(item.clone()),
                 Change::Forms { domain } => forms.insert(domain.clone()),
-                Change::Event { .. } | Change::Items => continue,
+                Change::Event { .. } | Change::Items | Change::Products => continue,
             };
         }
         LiveEvent::Changed {

@@ -1767,9 +1767,14 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
         },
     )
     .unwrap();
+    // Data products, registered by the SME: one announcement for the batch.
+    sme.register_products(&[vetted::products::ProductSource::File(
+        crate::support::chinook_path(),
+    )])
+    .unwrap();
     let mut heard = Vec::new();
     let until = std::time::Instant::now() + Duration::from_secs(5);
-    while heard.len() < 6 && std::time::Instant::now() < until {
+    while heard.len() < 7 && std::time::Instant::now() < until {
         heard.extend(listener.changes(Duration::from_millis(500)).unwrap());
     }
     assert_eq!(
@@ -1787,13 +1792,15 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
             Change::Forms {
                 domain: "legal".into()
             },
+            Change::Products,
         ],
-        "a guideline, a tag, a mark and its removal, a form and a claim setting, in order"
+        "a guideline, a tag, a mark and its removal, a form, a claim setting and the products, \
+         in order"
     );
     assert_eq!(
         LiveEvent::of(&heard),
         LiveEvent::Changed {
-            changes: 6,
+            changes: 7,
             guidelines: vec!["finance".into()],
             annotated: vec!["w-0".into()],
             forms: vec!["finance".into(), "legal".into()],
