@@ -22,9 +22,6 @@ macro_rules! not_reverted {
 
 pub(crate) use not_reverted;
 
-/// [`not_reverted!`] as a constant.
-pub(crate) const NOT_REVERTED: &str = not_reverted!();
-
 /// SQL (both backends' dialects; `$1` is the reviewer): the target of the reviewer's undo, their
 /// latest decision still in force in log order, as `(id, item_id)`.
 pub(crate) const UNDO_TARGET: &str = concat!(
@@ -46,6 +43,34 @@ pub(crate) const REDO_TARGET: &str = concat!(
                               WHERE reviewer = $1 AND action <> 'revert'), 0)
      ORDER BY d.clock DESC, d.id DESC LIMIT 1"
 );
+
+/// SQL (both dialects; `$1` is a decision id, `$2` the reviewer): the reviewer's events recorded
+/// in one batch with `$1` (a bulk approval, or the undo or redo of one) that no revert cancels,
+/// latest first, as `(id, item_id)`; none when `$1` was recorded on its own. Undo and redo revert
+/// these together: a batch is one step. Only the reviewer's own events, whatever a merged bundle
+/// grouped.
+pub(crate) const BATCH_IN_FORCE: &str = concat!(
+    "SELECT d.id, d.item_id FROM decision_batches b JOIN decisions d ON d.id = b.decision_id
+     WHERE b.batch_id = (SELECT batch_id FROM decision_batches WHERE decision_id = $1)
+       AND d.reviewer = $2 AND ",
+    not_reverted!(),
+    " ORDER BY d.clock DESC, d.id DESC"
+);
+
+/// The id of the `n`th revert (from 0) of one undo or redo of a batch recorded under `id`: the
+/// first takes the caller's id (what a retry finds), the others derive theirs from it.
+pub(crate) fn batch_revert_id(id: &str, n: usize) -> String {
+    match n {
+        0 => id.to_owned(),
+        n => format!("{id}.{n}"),
+    }
+}
+
+/// The batch the reverts of one undo or redo recorded under `id` form (apart from the ids of
+/// bulk approvals), which the next redo or undo reverts together.
+pub(crate) fn revert_batch_id(id: &str) -> String {
+    format!("revert:{id}")
+}
 
 /// Refuses a decision that is malformed whatever item it is for.
 pub(crate) fn validate(input: &DecisionInput) -> Result<()> {

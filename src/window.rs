@@ -210,6 +210,14 @@ impl Window {
         }
     }
 
+    /// The generation of what the window shows; an error on the welcome screen.
+    pub fn generation(&self) -> Result<u32> {
+        match self.open {
+            Some(_) => Ok(self.generation),
+            None => Err(no_database()),
+        }
+    }
+
     /// Whether the window still shows what was opened as `generation`.
     pub fn is_generation(&self, generation: u32) -> bool {
         self.open.is_some() && self.generation == generation

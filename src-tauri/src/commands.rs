@@ -413,7 +413,8 @@ pub fn review_graph(state: State<'_, AppState>) -> Result<ReviewGraph> {
 }
 
 /// Starts checking which relationship candidates (of `domain`, if given) waiting for the
-/// session reviewer meet `rule`, as a job with progress and cancel on its own connection. When
+/// session reviewer meet `rule`, as a job with progress and cancel on its own connection (on a
+/// team server, its own session: the server says which candidates the login may approve). When
 /// it finishes, [`shown_rule_plan`] gives the plan, which [`approve_by_rule`] records. A rule
 /// that does not parse is refused at once.
 #[tauri::command(async)]
@@ -425,10 +426,7 @@ pub fn start_rule_check(
 ) -> Result<JobId> {
     let rule: EvidenceRule = rule.parse()?;
     let reviewer = state.reviewer();
-    let filter = QueueFilter {
-        domain,
-        ..QueueFilter::default()
-    };
+    let generation = state.window().generation()?;
     let checks = Arc::clone(&state.rule_plan);
     let check = {
         let mut checks = lock(&checks);
@@ -436,20 +434,34 @@ pub fn start_rule_check(
         checks.shown = None;
         checks.latest
     };
-    state.spawn(
-        move |db| {
-            let planned_on = db.clone();
-            tasks::check_rule(db, rule, filter, reviewer.clone(), move |plan| {
-                let mut checks = lock(&checks);
-                // An earlier check finishing late never replaces the latest one's plan.
-                if checks.latest == check {
-                    checks.shown = Some(ShownPlan {
-                        reviewer,
-                        db: planned_on,
-                        plan,
-                    });
-                }
-            })
+    let planner = reviewer.clone();
+    let deliver = move |plan| {
+        let mut checks = lock(&checks);
+        // An earlier check finishing late never replaces the latest one's plan.
+        if checks.latest == check {
+            checks.shown = Some(ShownPlan {
+                reviewer,
+                generation,
+                plan,
+            });
+        }
+    };
+    state.spawn_either(
+        |db| {
+            let filter = QueueFilter {
+                domain: domain.clone(),
+                ..QueueFilter::default()
+            };
+            tasks::check_rule(db, rule.clone(), filter, planner, deliver.clone())
+        },
+        |url, password| {
+            tasks::check_rule_on_server(
+                url,
+                password,
+                rule.clone(),
+                domain.clone(),
+                deliver.clone(),
+            )
         },
         on_event,
     )
@@ -462,42 +474,49 @@ pub struct RuleChecks {
     shown: Option<ShownPlan>,
 }
 
-/// The plan the last finished check made, if it was made for the session reviewer on the open
-/// database.
+/// The plan the last finished check made, if it was made for the session reviewer on what the
+/// window shows.
 #[tauri::command(async)]
 pub fn shown_rule_plan(state: State<'_, AppState>) -> Result<Option<RulePlan>> {
     let reviewer = state.reviewer();
-    let store = state.store()?;
+    let generation = state.window().generation()?;
     Ok(lock(&state.rule_plan)
         .shown
         .as_ref()
-        .filter(|s| s.reviewer == reviewer && s.db == store.path())
+        .filter(|s| s.reviewer == reviewer && s.generation == generation)
         .map(|s| s.plan.clone()))
 }
 
-/// A plan as shown to a reviewer on a database.
+/// A plan as shown to a reviewer on what the window showed as `generation`.
 pub struct ShownPlan {
     reviewer: String,
-    db: PathBuf,
+    generation: u32,
     plan: RulePlan,
 }
 
 /// Approves, as batch `id` by the session reviewer, what the last plan for `rule` listed, and
 /// forgets that plan; returns how many decisions were recorded. Refused unless that plan was
-/// made for this reviewer on the open database (a new check is needed after a failure too).
+/// made for this reviewer on what the window shows (a new check is needed after a failure too).
 #[tauri::command(async)]
 pub fn approve_by_rule(state: State<'_, AppState>, id: String, rule: String) -> Result<u32> {
     let reviewer = state.reviewer();
-    let mut store = state.store()?;
+    let generation = state.window().generation()?;
     let shown = lock(&state.rule_plan).shown.take();
     let plan = shown
-        .filter(|s| s.reviewer == reviewer && s.db == store.path() && s.plan.rule == rule)
+        .filter(|s| s.reviewer == reviewer && s.generation == generation && s.plan.rule == rule)
         .map(|s| s.plan)
         .ok_or_else(|| {
             Error::BadRequest(format!(
                 "check which candidates meet '{rule}' again before approving them"
             ))
         })?;
+    if let Some(approved) = state.on_team_server(|server| {
+        let batch = plan.batch(&id, server.reviewer())?;
+        server.approve_batch(&batch)
+    }) {
+        return approved.map(|decisions| decisions.len() as u32);
+    }
+    let mut store = state.store()?;
     let decisions = approval_rule::apply(&mut store, &plan, &id, &reviewer)?;
     Ok(decisions.len() as u32)
 }
@@ -519,8 +538,11 @@ pub fn release_item(state: State<'_, AppState>, external_id: String) -> Result<b
 /// nothing to undo.
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> {
-    if let Some(undone) = state.on_team_server(|server| server.undo(&id)) {
-        return undone.map(|event| event.map(Reverted::single));
+    if let Some(undone) = state.on_team_server(|server| {
+        let event = server.undo(&id)?;
+        event.map(|e| server.reverted(e)).transpose()
+    }) {
+        return undone;
     }
     let reviewer = state.reviewer();
     let mut store = state.store()?;
@@ -531,8 +553,11 @@ pub fn undo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> 
 /// Redoes the session reviewer's latest undo; `null` when there is none.
 #[tauri::command(async)]
 pub fn redo(state: State<'_, AppState>, id: String) -> Result<Option<Reverted>> {
-    if let Some(redone) = state.on_team_server(|server| server.redo(&id)) {
-        return redone.map(|event| event.map(Reverted::single));
+    if let Some(redone) = state.on_team_server(|server| {
+        let event = server.redo(&id)?;
+        event.map(|e| server.reverted(e)).transpose()
+    }) {
+        return redone;
     }
     let reviewer = state.reviewer();
     let mut store = state.store()?;

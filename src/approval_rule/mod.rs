@@ -3,9 +3,10 @@
 //! approved in one transaction, each as a decision of the reviewer who applied the rule (with
 //! the rule as its note), and undone as one step.
 //!
-//! Two steps, so a person sees what a rule would do before it does it: [`plan`] computes the
-//! evidence and says which candidates meet the rule and why the others do not; [`apply`] records
-//! the approvals of a plan, all or nothing (a candidate decided meanwhile fails the batch).
+//! Two steps, so a person sees what a rule would do before it does it: [`plan`] (on a team
+//! server, its candidates through [`plan_over`]) computes the evidence and says which candidates
+//! meet the rule and why the others do not; [`RulePlan::batch`] is what recording the plan's
+//! approvals takes, all or nothing (a candidate decided meanwhile fails the batch).
 //! Candidates that meet the rule but contradict each other (the same source key to two targets)
 //! are left for a person: a rule approves only what no other candidate meeting it disputes.
 
@@ -19,10 +20,13 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::domain::{Decision, ItemBody, ItemKind, Relation, RelationshipBody};
+use crate::domain::{Decision, Item, ItemKind, Relation, RelationshipBody};
 use crate::error::{Error, Result};
-use crate::relation_evidence::{Accepted, KeyCountCache, compute_evidence, find_conflicts};
-use crate::store::{BatchApproval, QueueFilter, Store, current_relation};
+use crate::products::DataProduct;
+use crate::relation_evidence::{
+    Accepted, KeyCountCache, Products, find_conflicts, measure, relation_to_measure,
+};
+use crate::store::{BatchApproval, QueueFilter, Store};
 
 /// Queue entries read per page while planning.
 const PAGE: u32 = 500;
@@ -56,8 +60,7 @@ pub struct RulePlan {
 }
 
 /// Computes which pending relationship candidates of `filter` that `reviewer` has not decided
-/// meet `rule`. `progress(done, total)` is called after each candidate and may stop the plan
-/// (`Ok(None)`). Reads only.
+/// meet `rule` (see [`plan_over`]). Reads only.
 pub fn plan(
     store: &Store,
     filter: &QueueFilter,
@@ -70,37 +73,77 @@ pub fn plan(
         awaiting: Some(reviewer.to_owned()),
         ..filter.clone()
     };
-    let mut entries = Vec::new();
+    let mut candidates = Vec::new();
     let mut after = None;
     loop {
         let page = store.queue_page(&filter, after, PAGE)?;
-        entries.extend(page.entries);
+        for entry in page.entries {
+            candidates.push(Candidate {
+                item: store.item(&entry.external_id)?,
+                title: entry.title,
+            });
+        }
         match page.next_after {
             Some(next) => after = Some(next),
             None => break,
         }
     }
     let accepted = store.approved_relationships()?;
+    let accepted: Vec<Accepted> = accepted.iter().map(Accepted::from).collect();
+    plan_over(
+        &candidates,
+        &mut |name| store.product(name),
+        &accepted,
+        rule,
+        progress,
+    )
+}
+
+/// A relationship candidate as its database shows it to the reviewer planning.
+pub struct Candidate {
+    pub item: Item,
+    /// Its title in the queue.
+    pub title: String,
+}
+
+/// Which of `candidates` (in queue order) meet `rule`, whatever database holds them: the
+/// evidence of each is computed from the registered products `product` names (`None`: not
+/// registered), against the `accepted` relationships. `progress(done, total)` is called after
+/// each candidate and may stop the plan (`Ok(None)`).
+pub fn plan_over(
+    candidates: &[Candidate],
+    product: &mut dyn FnMut(&str) -> Result<Option<DataProduct>>,
+    accepted: &[Accepted],
+    rule: &EvidenceRule,
+    progress: &mut dyn FnMut(usize, usize) -> ControlFlow<()>,
+) -> Result<Option<RulePlan>> {
     let cache = &mut KeyCountCache::default();
-    let mut looked = Vec::with_capacity(entries.len());
-    for (done, entry) in entries.iter().enumerate() {
-        let item = store.item(&entry.external_id)?;
-        let ItemBody::Relationship(body) = item.body.clone() else {
+    let mut looked = Vec::with_capacity(candidates.len());
+    for (done, Candidate { item, title }) in candidates.iter().enumerate() {
+        let Some((body, relation)) = relation_to_measure(item) else {
             continue;
         };
-        let relation = current_relation(&item)
-            .filter(|r| !r.is_not_related())
-            .unwrap_or(&body.relation)
-            .clone();
         let mut candidate = RuleCandidate {
             item: item.external_id.clone(),
             version: item.version,
-            title: entry.title.clone(),
+            title: title.clone(),
             containment: None,
             basis: String::new(),
             unmet: Vec::new(),
         };
-        match compute_evidence(store, cache, &item.external_id, &body, &relation, &accepted) {
+        let products = Products {
+            source: product(&body.source.product)?,
+            target: product(&body.target.product)?,
+        };
+        let accepted = accepted.iter().copied();
+        match measure(
+            &products,
+            cache,
+            &item.external_id,
+            body,
+            relation,
+            accepted,
+        ) {
             Ok(evidence) => {
                 candidate.containment = evidence.containment;
                 candidate.basis = format!(
@@ -111,8 +154,8 @@ pub fn plan(
             }
             Err(e) => candidate.unmet = vec![format!("no computed evidence: {e}")],
         }
-        looked.push((candidate, body, relation));
-        if progress(done + 1, entries.len()).is_break() {
+        looked.push((candidate, body.clone(), relation.clone()));
+        if progress(done + 1, candidates.len()).is_break() {
             return Ok(None);
         }
     }
@@ -166,30 +209,39 @@ fn leave_disputed(looked: &mut [(RuleCandidate, RelationshipBody, Relation)]) {
     }
 }
 
-/// Records the approvals `plan` lists as batch `batch_id` by `reviewer`, in one transaction.
-///
-/// Errors: `BadRequest` when the plan approves nothing; `Conflict` (nothing recorded) when a
-/// candidate changed since it was planned.
+impl RulePlan {
+    /// The approvals this plan lists, as batch `batch_id` by `reviewer`, for
+    /// [`Store::approve_batch`] (or the team server's): recorded in one transaction, and a
+    /// candidate changed since it was planned fails the batch (`Conflict`, nothing recorded).
+    ///
+    /// Errors: `BadRequest` when the plan approves nothing.
+    pub fn batch(&self, batch_id: &str, reviewer: &str) -> Result<BatchApproval> {
+        if self.approve.is_empty() {
+            return Err(Error::BadRequest(format!(
+                "no candidate meets the rule '{}'; nothing was approved",
+                self.rule
+            )));
+        }
+        Ok(BatchApproval {
+            id: batch_id.to_owned(),
+            reviewer: reviewer.to_owned(),
+            rule: self.rule.clone(),
+            items: self
+                .approve
+                .iter()
+                .map(|c| (c.item.clone(), c.version))
+                .collect(),
+        })
+    }
+}
+
+/// Records the approvals `plan` lists as batch `batch_id` by `reviewer` in a local database, in
+/// one transaction (see [`RulePlan::batch`]).
 pub fn apply(
     store: &mut Store,
     plan: &RulePlan,
     batch_id: &str,
     reviewer: &str,
 ) -> Result<Vec<Decision>> {
-    if plan.approve.is_empty() {
-        return Err(Error::BadRequest(format!(
-            "no candidate meets the rule '{}'; nothing was approved",
-            plan.rule
-        )));
-    }
-    store.approve_batch(&BatchApproval {
-        id: batch_id.to_owned(),
-        reviewer: reviewer.to_owned(),
-        rule: plan.rule.clone(),
-        items: plan
-            .approve
-            .iter()
-            .map(|c| (c.item.clone(), c.version))
-            .collect(),
-    })
+    store.approve_batch(&plan.batch(batch_id, reviewer)?)
 }

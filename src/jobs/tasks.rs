@@ -242,15 +242,46 @@ pub fn check_rule(
             }
         })?
         .ok_or(Error::Cancelled)?;
-        let summary = format!(
-            "{} of {} candidates meet the rule {}",
-            plan.approve.len(),
-            plan.approve.len() + plan.leave.len(),
-            plan.rule
-        );
-        deliver(plan);
-        Ok(summary)
+        Ok(deliver_plan(plan, deliver))
     })
+}
+
+/// [`check_rule`] on the team server at `url` (signed in with `password`, if typed), on a
+/// session of its own: the candidates (of `domain`, if given) are those the server lets the
+/// login approve (see [`TeamServer::plan_rule`]).
+pub fn check_rule_on_server(
+    url: String,
+    password: Option<ApiKey>,
+    rule: EvidenceRule,
+    domain: Option<String>,
+    deliver: impl FnOnce(RulePlan) + Send + 'static,
+) -> Work {
+    Box::new(move |on_progress, cancel| {
+        let mut server = TeamServer::connect_with_password(&url, password.as_ref())?;
+        let plan = server
+            .plan_rule(domain.as_deref(), None, &rule, &mut |done, total| {
+                on_progress(Tick::of(done as u64, Some(total as u64)));
+                if cancel.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })?
+            .ok_or(Error::Cancelled)?;
+        Ok(deliver_plan(plan, deliver))
+    })
+}
+
+/// Hands `plan` over and says what it found.
+fn deliver_plan(plan: RulePlan, deliver: impl FnOnce(RulePlan)) -> String {
+    let summary = format!(
+        "{} of {} candidates meet the rule {}",
+        plan.approve.len(),
+        plan.approve.len() + plan.leave.len(),
+        plan.rule
+    );
+    deliver(plan);
+    summary
 }
 
 /// Packs every decision, the items they refer to and the reviewer profiles into `out`.

@@ -39,7 +39,50 @@ pub struct Reverted {
     pub decisions: u32,
 }
 
+impl BatchApproval {
+    /// Refuses a batch without an id, a rule or an item.
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.id.trim().is_empty() || self.rule.trim().is_empty() || self.items.is_empty() {
+            return Err(Error::BadRequest(
+                "a bulk approval needs an id, a rule and at least one item".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The approvals to record, one per item, each with a fresh id and the rule as its note.
+    pub(crate) fn approvals(&self) -> Vec<DecisionInput> {
+        let note = format!("approved by rule: {}", self.rule);
+        self.items
+            .iter()
+            .map(|(item, version)| DecisionInput {
+                id: uuid::Uuid::now_v7().to_string(),
+                item: item.clone(),
+                item_version: *version,
+                reviewer: self.reviewer.clone(),
+                action: Action::Approve,
+                edited: None,
+                reason: None,
+                note: Some(note.clone()),
+            })
+            .collect()
+    }
+}
+
 impl Reverted {
+    /// `event`, an undo or redo just recorded, and the batch it was recorded in (its rule and
+    /// events), if any.
+    pub(crate) fn of(event: Decision, batch: Option<(String, Vec<Decision>)>) -> Reverted {
+        match batch {
+            Some((rule, events)) => Reverted {
+                event,
+                rule: Some(rule),
+                decisions: events.len() as u32,
+            },
+            None => Reverted::single(event),
+        }
+    }
+
     /// The revert of one decision (not of a bulk approval).
     pub fn single(event: Decision) -> Reverted {
         Reverted {
@@ -57,29 +100,15 @@ impl Store {
     /// Errors: `BadRequest` for an empty batch, id, reviewer or rule; and for any item, what
     /// [`Store::decide`] refuses (`Conflict` when it changed since its version was read).
     pub fn approve_batch(&mut self, batch: &BatchApproval) -> Result<Vec<Decision>> {
-        if batch.id.trim().is_empty() || batch.rule.trim().is_empty() || batch.items.is_empty() {
-            return Err(Error::BadRequest(
-                "a bulk approval needs an id, a rule and at least one item".to_owned(),
-            ));
-        }
+        batch.check()?;
         self.write(|tx| {
             if let Some((_, events)) = batch_events(tx, &batch.id)? {
                 return Ok(events);
             }
-            let note = format!("approved by rule: {}", batch.rule);
-            let mut decisions = Vec::with_capacity(batch.items.len());
-            for (item, version) in &batch.items {
-                let input = DecisionInput {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    item: item.clone(),
-                    item_version: *version,
-                    reviewer: batch.reviewer.clone(),
-                    action: Action::Approve,
-                    edited: None,
-                    reason: None,
-                    note: Some(note.clone()),
-                };
-                let decision = record_in(tx, &input, None, false)?;
+            let approvals = batch.approvals();
+            let mut decisions = Vec::with_capacity(approvals.len());
+            for input in &approvals {
+                let decision = record_in(tx, input, None, false)?;
                 add_to_batch(tx, &decision.id, &batch.id, &batch.rule)?;
                 decisions.push(decision);
             }
@@ -93,14 +122,7 @@ impl Store {
             Some(batch) => batch_events(&self.conn, &batch)?,
             None => None,
         };
-        Ok(match batch {
-            Some((rule, events)) => Reverted {
-                event,
-                rule: Some(rule),
-                decisions: events.len() as u32,
-            },
-            None => Reverted::single(event),
-        })
+        Ok(Reverted::of(event, batch))
     }
 
     /// The rule batch `batch_id` applied and its events (approvals, or the reverts of an undo

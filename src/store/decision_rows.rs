@@ -27,8 +27,6 @@ pub(super) const DECISION_COLUMNS: &str = concat!(
     pick_json_sql!()
 );
 
-pub(super) use crate::decision_rules::NOT_REVERTED;
-
 /// SQL expression: the `seq` of the effective decision of the item whose id is `item_id_sql`,
 /// for bulk queries such as the export: the item's `effective_decision` projection, which
 /// [`crate::team::resolve`] computes from the log (see [`effective_decision`]). NULL while the
@@ -147,21 +145,13 @@ pub(super) fn item_log(conn: &Connection, item_id: i64) -> Result<Vec<LogEntry>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// `reviewer`'s events recorded in one batch with `decision_id` (a bulk approval, or the undo or
-/// redo of one) that no revert cancels, latest first, as `(id, item_id)`; empty when
-/// `decision_id` was recorded on its own. Undo and redo revert these together: a batch is one
-/// step. Only the reviewer's own events, whatever a merged bundle grouped.
+/// See [`crate::decision_rules::BATCH_IN_FORCE`].
 pub(super) fn batch_in_force(
     conn: &Connection,
     decision_id: &str,
     reviewer: &str,
 ) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.id, d.item_id FROM decision_batches b JOIN decisions d ON d.id = b.decision_id
-         WHERE b.batch_id = (SELECT batch_id FROM decision_batches WHERE decision_id = ?1)
-           AND d.reviewer = ?2 AND {NOT_REVERTED}
-         ORDER BY d.clock DESC, d.id DESC"
-    ))?;
+    let mut stmt = conn.prepare_cached(crate::decision_rules::BATCH_IN_FORCE)?;
     let rows = stmt.query_map([decision_id, reviewer], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -9,14 +9,14 @@ use std::path::Path;
 use chrono::Duration;
 
 use super::Store;
-use super::decision_rows::NOT_REVERTED;
 use super::sync::Since;
+use crate::decision_rules::not_reverted;
 use crate::domain::{Action, DecisionInput, EditedContent};
 use crate::team::Role;
 
 /// A decision `d` in force, as the dashboard decided it before 0010: the store's own rule.
 fn in_force() -> String {
-    format!("d.action <> 'revert' AND {NOT_REVERTED}")
+    concat!("d.action <> 'revert' AND ", not_reverted!()).to_owned()
 }
 
 type Rows = Vec<Vec<String>>;

@@ -17,7 +17,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::decision_rows::{add_to_batch, batch_in_force, decision_by_id, next_clock};
 use super::projection::refresh_projection;
 use super::{Store, now_text};
-use crate::decision_rules::{REDO_TARGET, UNDO_TARGET};
+use crate::decision_rules::{REDO_TARGET, UNDO_TARGET, batch_revert_id, revert_batch_id};
 use crate::domain::Decision;
 use crate::error::{Error, Result};
 
@@ -60,18 +60,13 @@ impl Store {
             if batch.is_empty() {
                 insert_revert(tx, id, reviewer, &target, item_id)?;
             } else {
-                // One step for the whole batch: the first revert takes the caller's id (what a
-                // retry finds), the others derive theirs from it; the reverts form a batch of
-                // their own (`revert:ID`, apart from the ids of bulk approvals).
+                // One step for the whole batch; the reverts form a batch of their own.
                 let rule: String = tx
                     .prepare_cached("SELECT rule FROM decision_batches WHERE decision_id = ?1")?
                     .query_row([&target], |r| r.get(0))?;
-                let revert_batch = format!("revert:{id}");
+                let revert_batch = revert_batch_id(id);
                 for (n, (member, member_item)) in batch.iter().enumerate() {
-                    let revert_id = match n {
-                        0 => id.to_owned(),
-                        n => format!("{id}.{n}"),
-                    };
+                    let revert_id = batch_revert_id(id, n);
                     if decision_by_id(tx, &revert_id)?.is_some() {
                         return Err(Error::Duplicate(format!(
                             "decision id '{revert_id}' is already used; undo with a fresh id"

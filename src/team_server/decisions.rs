@@ -5,7 +5,7 @@
 use postgres::types::ToSql;
 use postgres::{GenericClient, Statement, Transaction};
 
-use super::forms::{FormToAnswer, record_feedback};
+use super::forms::{FeedbackStatements, FormToAnswer, record_feedback};
 use super::leases::enum_value;
 use super::{TeamServer, server_error};
 use crate::claims::check_item_claims;
@@ -27,6 +27,8 @@ macro_rules! decision_columns {
          d.note, d.decided_at, d.reverts, d.edit_distance, d.pick"
     };
 }
+
+pub(super) use decision_columns;
 
 const DECISION_BY_ID: &str = concat!(
     "SELECT ",
@@ -196,7 +198,34 @@ impl TeamServer {
         feedback: &Feedback,
         adjudication: bool,
     ) -> Result<Decision> {
-        let pick = feedback.pick;
+        let recorder = match adjudication {
+            true => Recorder::Adjudicator,
+            false => Recorder::Reviewer,
+        };
+        let statements = self.statements_for(input, feedback)?;
+        let (server, reviewer) = (self.server.clone(), self.reviewer.clone());
+        let failed = |e| server_error(&server, e);
+        let mut tx = self.client.transaction().map_err(failed)?;
+        let at = (reviewer.as_str(), server.as_str());
+        match record_in(&mut tx, &statements, input, feedback, recorder, at)? {
+            Recorded::Decision(decision) => {
+                tx.commit().map_err(failed)?;
+                Ok(*decision)
+            }
+            Recorded::Stale => {
+                drop(tx);
+                Err(self.stale_conflict(input)?)
+            }
+        }
+    }
+
+    /// Checks `input` is a decision the login may record at all, and prepares what recording
+    /// it (with `feedback`) takes, before its transaction begins.
+    pub(super) fn statements_for(
+        &mut self,
+        input: &DecisionInput,
+        feedback: &Feedback,
+    ) -> Result<Statements> {
         validate(input)?;
         if input.reviewer != self.reviewer {
             return Err(Error::Forbidden(format!(
@@ -205,159 +234,212 @@ impl TeamServer {
                 self.reviewer, input.reviewer
             )));
         }
-        let sql = self.recording()?;
-        let reasons = match (input.action, &input.reason) {
-            (Action::Reject, Some(_)) => Some(self.prepared(REASON_IDS)?),
-            _ => None,
-        };
         let given = !feedback.answers.is_empty() || !feedback.claims.is_empty();
-        let feedback_sql = given.then(|| self.feedback_statements()).transpose()?;
-        let evidence = match feedback.claims.is_empty() {
-            true => None,
-            false => Some(self.prepared(super::review_queue::EVIDENCE)?),
-        };
-        let registered = match &input.edited {
-            Some(EditedContent::Relationship { .. }) => Some(self.prepared(REGISTERED_SCHEMA)?),
-            _ => None,
-        };
-        let server = self.server.clone();
-        let failed = |e| server_error(&server, e);
-        let mut tx = self.client.transaction().map_err(failed)?;
-        if let Some(existing) = tx.query_opt(&sql.by_id, &[&input.id]).map_err(failed)? {
-            return retried(read_decision(&existing)?, input);
-        }
-        if let (Some(statement), Some(reason)) = (reasons, &input.reason) {
-            let known: Vec<String> = tx
-                .query(&statement, &[])
-                .map_err(failed)?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            if !known.contains(reason) {
-                return Err(Error::BadRequest(format!(
-                    "unknown reject reason '{reason}'; use one of: {}",
-                    known.join(", ")
-                )));
-            }
-        }
-        let item = tx
-            .query_opt(&sql.item, &[&input.item])
-            .map_err(failed)?
-            .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
-        let form = FormToAnswer::read(item.get(7), item.get(8))?;
-        let item = LockedItem::read(&item)?;
-        // An adjudication settles the reviews it is shown; it answers no form (as locally).
-        if !adjudication {
-            let questions = form.as_ref().map(|f| f.questions.as_slice());
-            check_decision_answers(questions, &input.item, &feedback.answers, input.action)?;
-        }
-        let claims = match &evidence {
-            Some(statement) => {
-                let passages: Vec<Evidence> = tx
-                    .query(statement, &[&item.id])
-                    .map_err(failed)?
-                    .iter()
-                    .map(super::review_queue::read_passage)
-                    .collect();
-                let body = read_body(item.kind, &item.payload)?;
-                check_item_claims(&input.item, &body, &passages, &feedback.claims)?
-            }
-            None => Vec::new(),
-        };
-        // What the reviewer may read of the log is what they know of it (row-level security).
-        let known = item_log(&mut tx, &sql, item.id, &server)?;
-        let decided_before = known
-            .iter()
-            .any(|e| e.reviewer == self.reviewer && e.action != Action::Revert);
-        let distance = check_against_item(
-            input,
-            pick,
-            &DecidedItem {
-                kind: item.kind,
-                version: item.version,
-                payload: &item.payload,
-                blind: item.required > 1 && !adjudication && !decided_before,
+        Ok(Statements {
+            sql: self.recording()?,
+            reasons: match (input.action, &input.reason) {
+                (Action::Reject, Some(_)) => Some(self.prepared(REASON_IDS)?),
+                _ => None,
             },
-        )?;
-        // An edited relation maps fields its products have, as locally (the server registers
-        // the products).
-        if let (Some(EditedContent::Relationship { relation }), Some(schema)) =
-            (&input.edited, &registered)
-            && item.kind == ItemKind::Relationship
-        {
-            let ItemBody::Relationship(body) = read_body(item.kind, &item.payload)? else {
-                unreachable!("a relationship item's body reads as a relationship");
-            };
-            check_edited_relation(&body, relation, |product| {
-                tx.query_opt(schema, &[&product])
-                    .map_err(failed)?
-                    .map(|r| json_column(Some(r.get(0))))
-                    .transpose()
-                    .map(Option::flatten)
-            })?;
-        }
-        let supersedes = supersedes(&known, adjudication || item.review != ReviewState::Conflict);
-        let action = enum_text(&input.action);
-        let edited = input
-            .edited
-            .as_ref()
-            .map(|e| serde_json::to_string(e).expect("edit serializes"));
-        let pick_json = pick.map(|p| serde_json::to_string(&p).expect("pick serializes"));
-        let params: [&(dyn ToSql + Sync); 11] = [
-            &input.id,
-            &item.id,
-            &input.item_version,
-            &action,
-            &edited,
-            &input.reason,
-            &input.note,
-            &distance,
-            &supersedes,
-            &adjudication,
-            &pick_json,
-        ];
-        let decided_at: String = match tx.query_one(&sql.insert, &params) {
-            Ok(row) => row.get(0),
-            Err(e) if stale(&e) => {
-                drop(tx);
-                let (_, current) = self.item_version(&input.item)?;
-                return Err(Error::Conflict {
-                    item: input.item.clone(),
-                    seen: input.item_version,
-                    current,
-                });
-            }
-            Err(e) => return Err(failed(e)),
-        };
-        if let Some(statements) = &feedback_sql {
-            let form_id = form.as_ref().map(|f| f.id);
-            record_feedback(
-                &mut tx,
-                statements,
-                &input.id,
-                form_id,
-                &feedback.answers,
-                &claims,
-                &server,
-            )?;
-        }
-        item.project(&mut tx, &sql, &server)?;
-        tx.commit().map_err(failed)?;
-        Ok(Decision {
-            id: input.id.clone(),
-            item: input.item.clone(),
-            item_version: input.item_version,
-            reviewer: self.reviewer.clone(),
-            action: input.action,
-            edited: input.edited.clone(),
-            reason: input.reason.clone(),
-            note: input.note.clone(),
-            decided_at: crate::store::parse_time(&decided_at)?,
-            reverts: None,
-            edit_distance: distance,
-            pick,
+            feedback: given.then(|| self.feedback_statements()).transpose()?,
+            evidence: match feedback.claims.is_empty() {
+                true => None,
+                false => Some(self.prepared(super::review_queue::EVIDENCE)?),
+            },
+            registered: match &input.edited {
+                Some(EditedContent::Relationship { .. }) => Some(self.prepared(REGISTERED_SCHEMA)?),
+                _ => None,
+            },
         })
     }
+
+    /// The `Conflict` of a decision on `input`'s item refused as stale: it changed since the
+    /// version the decision names.
+    pub(super) fn stale_conflict(&mut self, input: &DecisionInput) -> Result<Error> {
+        let (_, current) = self.item_version(&input.item)?;
+        Ok(Error::Conflict {
+            item: input.item.clone(),
+            seen: input.item_version,
+            current,
+        })
+    }
+}
+
+/// Who records an event, which decides the rules it meets.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Recorder {
+    /// A review: it answers the review form in force in its item's domain.
+    Reviewer,
+    /// An adjudicator's final decision: it settles the reviews it is shown and answers no form.
+    Adjudicator,
+    /// An approval by rule (a bulk approval): its note is the rule; it answers no form, as
+    /// locally.
+    Rule,
+}
+
+/// What recording one decision needs besides its transaction, prepared before it begins
+/// ([`TeamServer::statements_for`]).
+pub(super) struct Statements {
+    pub sql: Recording,
+    reasons: Option<Statement>,
+    feedback: Option<FeedbackStatements>,
+    evidence: Option<Statement>,
+    registered: Option<Statement>,
+}
+
+/// What [`record_in`] did.
+pub(super) enum Recorded {
+    /// Recorded now, or earlier under the same id (a retry).
+    Decision(Box<Decision>),
+    /// Refused: the item changed since the version the decision names. The transaction is
+    /// aborted; see [`TeamServer::stale_conflict`].
+    Stale,
+}
+
+/// Records `input` with `feedback` in `tx`, with the core's rules, as `recorder`; the caller
+/// commits. `at` is `(the signed-in login, the server)`.
+pub(super) fn record_in(
+    tx: &mut Transaction<'_>,
+    statements: &Statements,
+    input: &DecisionInput,
+    feedback: &Feedback,
+    recorder: Recorder,
+    (reviewer, server): (&str, &str),
+) -> Result<Recorded> {
+    let Statements {
+        sql,
+        reasons,
+        feedback: feedback_sql,
+        evidence,
+        registered,
+    } = statements;
+    let adjudication = recorder == Recorder::Adjudicator;
+    let pick = feedback.pick;
+    let failed = |e| server_error(server, e);
+    if let Some(existing) = tx.query_opt(&sql.by_id, &[&input.id]).map_err(failed)? {
+        return retried(read_decision(&existing)?, input).map(|d| Recorded::Decision(Box::new(d)));
+    }
+    if let (Some(statement), Some(reason)) = (reasons, &input.reason) {
+        let known: Vec<String> = tx
+            .query(statement, &[])
+            .map_err(failed)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if !known.contains(reason) {
+            return Err(Error::BadRequest(format!(
+                "unknown reject reason '{reason}'; use one of: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    let item = tx
+        .query_opt(&sql.item, &[&input.item])
+        .map_err(failed)?
+        .ok_or_else(|| Error::ItemNotFound(input.item.clone()))?;
+    let form = FormToAnswer::read(item.get(7), item.get(8))?;
+    let item = LockedItem::read(&item)?;
+    if recorder == Recorder::Reviewer {
+        let questions = form.as_ref().map(|f| f.questions.as_slice());
+        check_decision_answers(questions, &input.item, &feedback.answers, input.action)?;
+    }
+    let claims = match evidence {
+        Some(statement) => {
+            let passages: Vec<Evidence> = tx
+                .query(statement, &[&item.id])
+                .map_err(failed)?
+                .iter()
+                .map(super::review_queue::read_passage)
+                .collect();
+            let body = read_body(item.kind, &item.payload)?;
+            check_item_claims(&input.item, &body, &passages, &feedback.claims)?
+        }
+        None => Vec::new(),
+    };
+    // What the reviewer may read of the log is what they know of it (row-level security).
+    let known = item_log(tx, sql, item.id, server)?;
+    let decided_before = known
+        .iter()
+        .any(|e| e.reviewer == reviewer && e.action != Action::Revert);
+    let distance = check_against_item(
+        input,
+        pick,
+        &DecidedItem {
+            kind: item.kind,
+            version: item.version,
+            payload: &item.payload,
+            blind: item.required > 1 && !adjudication && !decided_before,
+        },
+    )?;
+    // An edited relation maps fields its products have, as locally (the server registers
+    // the products).
+    if let (Some(EditedContent::Relationship { relation }), Some(schema)) =
+        (&input.edited, registered)
+        && item.kind == ItemKind::Relationship
+    {
+        let ItemBody::Relationship(body) = read_body(item.kind, &item.payload)? else {
+            unreachable!("a relationship item's body reads as a relationship");
+        };
+        check_edited_relation(&body, relation, |product| {
+            tx.query_opt(schema, &[&product])
+                .map_err(failed)?
+                .map(|r| json_column(Some(r.get(0))))
+                .transpose()
+                .map(Option::flatten)
+        })?;
+    }
+    let supersedes = supersedes(&known, adjudication || item.review != ReviewState::Conflict);
+    let action = enum_text(&input.action);
+    let edited = input
+        .edited
+        .as_ref()
+        .map(|e| serde_json::to_string(e).expect("edit serializes"));
+    let pick_json = pick.map(|p| serde_json::to_string(&p).expect("pick serializes"));
+    let params: [&(dyn ToSql + Sync); 11] = [
+        &input.id,
+        &item.id,
+        &input.item_version,
+        &action,
+        &edited,
+        &input.reason,
+        &input.note,
+        &distance,
+        &supersedes,
+        &adjudication,
+        &pick_json,
+    ];
+    let decided_at: String = match tx.query_one(&sql.insert, &params) {
+        Ok(row) => row.get(0),
+        Err(e) if stale(&e) => return Ok(Recorded::Stale),
+        Err(e) => return Err(failed(e)),
+    };
+    if let Some(statements) = feedback_sql {
+        let form_id = form.as_ref().map(|f| f.id);
+        record_feedback(
+            tx,
+            statements,
+            &input.id,
+            form_id,
+            &feedback.answers,
+            &claims,
+            server,
+        )?;
+    }
+    item.project(tx, sql, server)?;
+    Ok(Recorded::Decision(Box::new(Decision {
+        id: input.id.clone(),
+        item: input.item.clone(),
+        item_version: input.item_version,
+        reviewer: reviewer.to_owned(),
+        action: input.action,
+        edited: input.edited.clone(),
+        reason: input.reason.clone(),
+        note: input.note.clone(),
+        decided_at: crate::store::parse_time(&decided_at)?,
+        reverts: None,
+        edit_distance: distance,
+        pick,
+    })))
 }
 
 /// An item about to get an event, as [`ITEM_TO_DECIDE`] reads it. Reviewers may not lock rows:

@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_data_products",
         include_str!("../../migrations/postgres/0010_data_products.sql"),
     ),
+    (
+        11,
+        "0011_decision_batches",
+        include_str!("../../migrations/postgres/0011_decision_batches.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

@@ -16,6 +16,7 @@
 
 mod address;
 mod annotations;
+mod batches;
 mod decisions;
 mod forms;
 mod fresh_import;

@@ -176,6 +176,12 @@ impl TeamServer {
         self.read_relationship_items(RELATIONSHIP_ITEMS)
     }
 
+    /// The relationship items a reviewer accepted, with the relation each stands for: what a
+    /// relation may conflict with.
+    pub(super) fn accepted_relationships(&mut self) -> Result<Vec<RelationshipItem>> {
+        self.read_relationship_items(ACCEPTED_RELATIONSHIPS)
+    }
+
     /// [`TeamServer::relationship_items`] of the rows `sql` reads.
     fn read_relationship_items(&mut self, sql: &'static str) -> Result<Vec<RelationshipItem>> {
         self.rows(sql, &[])?
@@ -228,7 +234,7 @@ impl TeamServer {
             },
             body: body.clone(),
             relation: relation.clone(),
-            accepted: self.read_relationship_items(ACCEPTED_RELATIONSHIPS)?,
+            accepted: self.accepted_relationships()?,
         }))
     }
 

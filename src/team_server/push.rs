@@ -45,9 +45,6 @@ pub struct PushReport {
     /// Events recorded on the server; `already_there`: events it had.
     pub events: usize,
     pub already_there: usize,
-    /// Bulk-approval batches the events carried, which the server does not hold yet (they stay
-    /// in the local database; the decisions themselves are pushed).
-    pub not_pushed: usize,
     /// Tags, do-not-train marks, guidelines (or guidelines it had in an older version), claim
     /// settings and data products the server gained.
     pub annotations: usize,
@@ -214,7 +211,7 @@ impl TeamServer {
         }
         let event_ids: Vec<&str> = bundle.decisions.iter().map(|d| d.id.as_str()).collect();
         let known = known_events(&mut tx, &event_ids, &server)?;
-        let (mut events, mut not_pushed, mut max_clock) = (0, 0, 0);
+        let (mut events, mut max_clock) = (0, 0);
         let mut touched = HashSet::new();
         let mut recorded: HashMap<&str, &str> = HashMap::new();
         for d in &bundle.decisions {
@@ -238,6 +235,7 @@ impl TeamServer {
                     return Err(refused("differs from the event with that id on the server"));
                 }
                 recorded.insert(&d.id, &d.item);
+                add_to_batch(&mut tx, d).map_err(failed)?;
                 // Feedback the server lacks (pushed before it kept any) is added now.
                 if d.form.is_some() || !d.claims.is_empty() {
                     let row = tx
@@ -257,7 +255,6 @@ impl TeamServer {
                 }
                 continue;
             }
-            not_pushed += usize::from(d.batch.is_some());
             let item = tx
                 .query_opt(
                     "SELECT id, kind, payload, domain FROM items WHERE external_id = $1",
@@ -342,6 +339,7 @@ impl TeamServer {
                 ],
             )
             .map_err(failed)?;
+            add_to_batch(&mut tx, d).map_err(failed)?;
             let item = PushedItem {
                 id: item_id,
                 kind,
@@ -378,11 +376,23 @@ impl TeamServer {
             items: report,
             events,
             already_there: known.len(),
-            not_pushed,
             annotations: annotated + products,
             products_refused,
         })
     }
+}
+
+/// Records the bulk-approval batch pushed event `d` belongs to, if any, unless the server holds
+/// its batch already (the event was pushed before the server kept batches, or again).
+fn add_to_batch(tx: &mut Transaction<'_>, d: &BundleDecision) -> Result<(), postgres::Error> {
+    if let Some(batch) = &d.batch {
+        tx.execute(
+            "INSERT INTO decision_batches (decision_id, batch_id, rule) VALUES ($1, $2, $3)
+             ON CONFLICT (decision_id) DO NOTHING",
+            &[&d.id, &batch.id, &batch.rule],
+        )?;
+    }
+    Ok(())
 }
 
 /// What recording pushed feedback needs, prepared before the push's transaction begins.

@@ -28,7 +28,7 @@ use crate::export::Progress;
 use crate::products::DataProduct;
 use crate::store::{Guideline, MergeReport, NewItem, QueueFilter, Store, read_body};
 use crate::sync::{
-    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, BundleForm, new_item_record,
+    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleBatch, BundleDecision, BundleForm, new_item_record,
 };
 
 /// Rows fetched from a cursor per round trip, and merged into the snapshot per transaction.
@@ -296,8 +296,9 @@ fn read_batches(
         .bind(
             "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
                     d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
-                    d.pick
+                    d.pick, b.batch_id, b.rule
                FROM decisions d JOIN items i ON i.id = d.item_id
+               LEFT JOIN decision_batches b ON b.decision_id = d.id
               ORDER BY d.clock, d.id COLLATE \"C\"",
             &[],
         )
@@ -506,7 +507,10 @@ fn bundle_decision(r: &Row) -> Result<BundleDecision> {
         clock: r.get(9),
         supersedes: json_column(r.get(10))?.unwrap_or_default(),
         adjudication: r.get(11),
-        batch: None,
+        batch: match (r.get(13), r.get(14)) {
+            (Some(id), Some(rule)) => Some(BundleBatch { id, rule }),
+            _ => None,
+        },
         form: None,
         claims: Vec::new(),
         pick: json_column(r.get(12))?,

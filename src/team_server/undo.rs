@@ -1,11 +1,14 @@
 //! Undo and redo on the team server: the same targets as a local database
 //! ([`crate::decision_rules::UNDO_TARGET`], [`crate::decision_rules::REDO_TARGET`]), recorded as
-//! a `revert` event the server stamps like any decision. Bulk approvals by rule do not run on
-//! the server, so every step is one decision.
+//! a `revert` event the server stamps like any decision. A bulk approval by rule is one step, as
+//! locally: its decisions still in force are reverted together, and the reverts form a batch of
+//! their own, which the next redo reverts together (`batches`).
 
 use super::decisions::{LockedItem, read_decision};
 use super::{TeamServer, server_error};
-use crate::decision_rules::{REDO_TARGET, UNDO_TARGET};
+use crate::decision_rules::{
+    BATCH_IN_FORCE, REDO_TARGET, UNDO_TARGET, batch_revert_id, revert_batch_id,
+};
 use crate::domain::Decision;
 use crate::error::{Error, Result};
 
@@ -35,6 +38,8 @@ impl TeamServer {
         }
         let sql = self.recording()?;
         let target = self.prepared(target_query)?;
+        let in_batch = self.prepared(BATCH_IN_FORCE)?;
+        let batch = self.batch_statements()?;
         let item_by_id = self.prepared(ITEM_BY_ID)?;
         let insert = self.prepared(INSERT_REVERT)?;
         let (server, reviewer) = (self.server.clone(), self.reviewer.clone());
@@ -47,11 +52,41 @@ impl TeamServer {
             return Ok(None);
         };
         let (target_id, item_id): (String, i64) = (found.get(0), found.get(1));
-        let row = tx.query_one(&item_by_id, &[&item_id]).map_err(failed)?;
-        let item = LockedItem::read(&row)?;
-        tx.execute(&insert, &[&id, &item.id, &item.version, &target_id])
-            .map_err(failed)?;
-        item.project(&mut tx, &sql, &server)?;
+        let members: Vec<(String, i64)> = tx
+            .query(&in_batch, &[&target_id, &reviewer])
+            .map_err(failed)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let rule = match members.is_empty() {
+            true => None,
+            false => batch.rule_of(&mut tx, &target_id, &server)?,
+        };
+        let steps = match &rule {
+            None => vec![(target_id, item_id)],
+            Some(_) => members,
+        };
+        for (n, (member, member_item)) in steps.iter().enumerate() {
+            let revert_id = batch_revert_id(id, n);
+            if n > 0
+                && tx
+                    .query_opt(&sql.by_id, &[&revert_id])
+                    .map_err(failed)?
+                    .is_some()
+            {
+                return Err(Error::Duplicate(format!(
+                    "decision id '{revert_id}' is already used; undo with a fresh id"
+                )));
+            }
+            let row = tx.query_one(&item_by_id, &[member_item]).map_err(failed)?;
+            let item = LockedItem::read(&row)?;
+            tx.execute(&insert, &[&revert_id, &item.id, &item.version, member])
+                .map_err(failed)?;
+            item.project(&mut tx, &sql, &server)?;
+            if let Some(rule) = &rule {
+                batch.add(&mut tx, &revert_id, &revert_batch_id(id), rule, &server)?;
+            }
+        }
         let recorded = tx.query_one(&sql.by_id, &[&id]).map_err(failed)?;
         let recorded = read_decision(&recorded)?;
         tx.commit().map_err(failed)?;

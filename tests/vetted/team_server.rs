@@ -23,7 +23,7 @@ use vetted::jobs::tasks::{self, ExportRequest};
 use vetted::llm::secret::ApiKey;
 use vetted::review_form::{FormAnswers, FormQuestion};
 use vetted::store::{
-    ClaimSettings, QueueFilter, QueueSort, ReviewForm, SearchOrder, SearchResults,
+    BatchApproval, ClaimSettings, QueueFilter, QueueSort, ReviewForm, SearchOrder, SearchResults,
 };
 use vetted::team::Role;
 use vetted::team_server::{
@@ -4647,5 +4647,401 @@ fn a_stored_postgres_source_never_gets_the_password_pgpassword_holds() {
     assert!(
         why.contains("products set-password"),
         "the reason says where the password goes: {why}"
+    );
+}
+
+/// Approving by rule on the team server (#17, with #21's rules): the same plan and approvals as
+/// on a file, leaving items another reviewer holds; undo and redo take the batch back and bring
+/// it back as one step, as on a file; the server refuses the batch rows a login may not write,
+/// even through raw SQL; a push carries batches up and a snapshot brings them down, where undo
+/// still takes a batch back whole.
+#[test]
+fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whole() {
+    use std::ops::ControlFlow;
+    use vetted::approval_rule::{self, EvidenceRule, RulePlan};
+
+    let Some(team) = Team::new("team_rules") else {
+        return;
+    };
+    let local = temp_db();
+    let mut store = local.open();
+    store
+        .add_products(&[crate::support::chinook_path()])
+        .unwrap();
+    let pairs = [
+        (
+            "fk-album-artist",
+            ("Album", "ArtistId"),
+            ("Artist", "ArtistId"),
+        ),
+        ("fk-track-album", ("Track", "AlbumId"), ("Album", "AlbumId")),
+        ("fk-track-genre", ("Track", "GenreId"), ("Genre", "GenreId")),
+        (
+            "fk-line-track",
+            ("InvoiceLine", "TrackId"),
+            ("Track", "TrackId"),
+        ),
+        (
+            "fk-invoice-customer",
+            ("Invoice", "CustomerId"),
+            ("Customer", "CustomerId"),
+        ),
+        // Track ids reach 3503, albums 347; genre ids run to 25, media-type ids to 5.
+        (
+            "wrong-track-album",
+            ("Track", "TrackId"),
+            ("Album", "AlbumId"),
+        ),
+        (
+            "wrong-genre-media",
+            ("Genre", "GenreId"),
+            ("MediaType", "MediaTypeId"),
+        ),
+        // Meets the rule, but contradicts the true Invoice.CustomerId key.
+        (
+            "dispute-invoice-track",
+            ("Invoice", "CustomerId"),
+            ("Track", "TrackId"),
+        ),
+    ];
+    let lines: Vec<String> = pairs
+        .iter()
+        .map(|(id, (source, sf), (target, tf))| {
+            crate::support::relationship_between(
+                &store,
+                id,
+                (source, &[sf]),
+                (target, &[tf]),
+                "N:1",
+            )
+        })
+        .collect();
+    crate::support::import_lines(&local, &mut store, &lines);
+    team.import(&lines, 1);
+    let sme_url = team.reviewer("rule_sme", Role::Sme);
+    let analyst_url = team.reviewer("rule_analyst", Role::Analyst);
+    let mut sme = TeamServer::connect(&sme_url).unwrap();
+    let mut analyst = TeamServer::connect(&analyst_url).unwrap();
+    sme.register_products(&[vetted::products::ProductSource::File(
+        crate::support::chinook_path(),
+    )])
+    .unwrap();
+    let me = sme.reviewer().to_owned();
+    // Decided by hand on both: no longer a candidate, and an accepted relationship.
+    approve(&mut sme, "fk-track-genre").unwrap();
+    let v = store.item("fk-track-genre").unwrap().version;
+    store
+        .decide(&decision("fk-track-genre", v, &me, Action::Approve))
+        .unwrap();
+
+    let rule: EvidenceRule = "containment>=100%, target-key".parse().unwrap();
+    let never_stop = &mut |_: usize, _: usize| ControlFlow::Continue(());
+    let shape = |plan: &RulePlan| {
+        let of = |list: &[vetted::approval_rule::RuleCandidate]| {
+            list.iter()
+                .map(|c| {
+                    let containment = c.containment.map(|v| format!("{v:.6}"));
+                    (
+                        c.item.clone(),
+                        c.title.clone(),
+                        containment,
+                        c.basis.clone(),
+                        c.unmet.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        (plan.rule.clone(), of(&plan.approve), of(&plan.leave))
+    };
+    let listed = |plan: &RulePlan| -> Vec<String> {
+        (plan.approve.iter().chain(&plan.leave))
+            .map(|c| c.item.clone())
+            .collect()
+    };
+    let on_file = approval_rule::plan(&store, &QueueFilter::default(), &rule, &me, never_stop)
+        .unwrap()
+        .unwrap();
+    let server_plan = sme
+        .plan_rule(None, None, &rule, never_stop)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shape(&server_plan),
+        shape(&on_file),
+        "the server plans as a file does (the products' full sources read on both)"
+    );
+    let meeting: Vec<&str> = server_plan
+        .approve
+        .iter()
+        .map(|c| c.item.as_str())
+        .collect();
+    assert_eq!(
+        meeting,
+        ["fk-album-artist", "fk-track-album", "fk-line-track"],
+        "the true keys not yet decided meet the rule"
+    );
+    for disputed in ["fk-invoice-customer", "dispute-invoice-track"] {
+        let left = server_plan
+            .leave
+            .iter()
+            .find(|c| c.item == disputed)
+            .unwrap();
+        assert!(
+            left.unmet
+                .iter()
+                .any(|u| u.contains("disputed by another candidate")),
+            "{disputed}: meets the rule but contradicts another candidate: left for a person"
+        );
+    }
+    assert!(
+        !listed(&server_plan).contains(&"fk-track-genre".to_owned()),
+        "an item the login decided is no candidate"
+    );
+    let other_domain = sme
+        .plan_rule(Some("no-such-domain"), None, &rule, never_stop)
+        .unwrap()
+        .unwrap();
+    assert!(listed(&other_domain).is_empty(), "only the domain asked");
+    // An item another reviewer holds is left to them.
+    let claimed = analyst.claim(1, Duration::from_secs(600)).unwrap();
+    assert_eq!(
+        claimed[0].external_id, "fk-album-artist",
+        "the oldest open item"
+    );
+    let while_held = sme
+        .plan_rule(None, None, &rule, never_stop)
+        .unwrap()
+        .unwrap();
+    assert!(
+        !listed(&while_held).contains(&"fk-album-artist".to_owned()),
+        "a rule does not take an item another reviewer holds: {:?}",
+        listed(&while_held)
+    );
+    assert!(analyst.release("fk-album-artist").unwrap());
+
+    // Approving: one batch, all or nothing; a retry records nothing more.
+    let batch = server_plan.batch("rule-batch-1", &me).unwrap();
+    let approved = sme.approve_batch(&batch).unwrap();
+    let note = format!("approved by rule: {}", server_plan.rule);
+    assert_eq!(
+        approved.len(),
+        3,
+        "one approval per candidate meeting the rule"
+    );
+    assert!(
+        approved.iter().all(|d| d.reviewer == me
+            && d.action == Action::Approve
+            && d.note == Some(note.clone())),
+        "each an approval of the login's, with the rule as its note: {approved:?}"
+    );
+    let ids = |decisions: &[Decision]| decisions.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&sme.approve_batch(&batch).unwrap()),
+        ids(&approved),
+        "a retried batch returns what it recorded"
+    );
+    let stale = sme
+        .approve_batch(&server_plan.batch("rule-batch-stale", &me).unwrap())
+        .unwrap_err();
+    assert_eq!(stale.code(), ErrorCode::Conflict, "{stale}");
+    assert!(
+        sme.batch("rule-batch-stale").unwrap().is_none(),
+        "a batch refused records nothing"
+    );
+    approval_rule::apply(&mut store, &on_file, "rule-batch-1", &me).unwrap();
+    let statuses = |server: &mut TeamServer, store: &Store| {
+        for (id, ..) in pairs {
+            assert_eq!(
+                server.item_shown(id).unwrap().status,
+                store.item(id).unwrap().status,
+                "{id}: the same status on the server as on the file"
+            );
+        }
+    };
+    statuses(&mut sme, &store);
+    let (rule_of, events) = analyst.batch("rule-batch-1").unwrap().unwrap();
+    assert_eq!(
+        (rule_of, events.len()),
+        (server_plan.rule.clone(), 3),
+        "everyone reads a batch where they read its decisions"
+    );
+
+    // Undo and redo: the whole batch, on both.
+    for (redo, status) in [(false, ItemStatus::Pending), (true, ItemStatus::Approved)] {
+        let id = uuid::Uuid::now_v7().to_string();
+        let event = match redo {
+            true => sme.redo(&id).unwrap(),
+            false => sme.undo(&id).unwrap(),
+        };
+        let step = sme.reverted(event.unwrap()).unwrap();
+        let event = match redo {
+            true => store.redo(&id, &me).unwrap(),
+            false => store.undo(&id, &me).unwrap(),
+        };
+        let local_step = store.reverted(event.unwrap()).unwrap();
+        assert_eq!(
+            (step.rule.clone(), step.decisions),
+            (Some(server_plan.rule.clone()), 3),
+            "redo {redo}: one step for the whole batch"
+        );
+        assert_eq!(
+            (step.rule, step.decisions),
+            (local_step.rule, local_step.decisions),
+            "redo {redo}: as on the file"
+        );
+        statuses(&mut sme, &store);
+        for item in &meeting {
+            assert_eq!(
+                sme.item_shown(item).unwrap().status,
+                status,
+                "{item}, redo {redo}"
+            );
+        }
+        assert_eq!(
+            sme.item_shown("fk-track-genre").unwrap().status,
+            ItemStatus::Approved,
+            "the approval by hand is another step"
+        );
+    }
+
+    // From the CLI: undo names the batch; approve-where plans and approves on the server.
+    let out = succeeded(on_server(&sme_url).arg("undo"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!(
+            "undo: 3 decisions of the bulk approval '{}' by {me}",
+            server_plan.rule
+        ),
+        "the CLI undoes the batch as one step"
+    );
+    let out = succeeded(on_server(&sme_url).args([
+        "approve-where",
+        "containment>=100%, target-key",
+        "--json",
+    ]));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["approved"], 3, "{report}");
+    assert_eq!(report["reviewer"], me.as_str(), "{report}");
+    let cli_batch = report["batch"].as_str().unwrap();
+    assert_eq!(
+        sme.batch(cli_batch).unwrap().unwrap().1.len(),
+        3,
+        "one batch"
+    );
+    let out = on_server(&sme_url)
+        .args([
+            "approve-where",
+            "containment>=100%",
+            "--reviewer",
+            "someone",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("your login"),
+        "on a server a rule approves as the login: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // What the server refuses, through raw SQL.
+    let analyst_batch = BatchApproval {
+        id: "analyst-batch".into(),
+        reviewer: analyst.reviewer().to_owned(),
+        rule: "names>=50%".into(),
+        items: vec![(
+            "wrong-genre-media".into(),
+            analyst.item_version("wrong-genre-media").unwrap().1,
+        )],
+    };
+    analyst.approve_batch(&analyst_batch).unwrap();
+    let someone_elses = approved[0].id.clone();
+    let mut as_analyst = raw(&analyst_url);
+    let message = refused(
+        &mut as_analyst,
+        &format!(
+            "INSERT INTO decision_batches VALUES ('{someone_elses}', 'mine', 'containment>=1%')"
+        ),
+    );
+    assert!(
+        message.contains("groups only approvals and reverts of theirs"),
+        "{message}"
+    );
+    let mut as_sme = raw(&sme_url);
+    let message = refused(
+        &mut as_sme,
+        &format!("INSERT INTO decision_batches VALUES ('{someone_elses}', 'later', 'x')"),
+    );
+    assert!(
+        message.contains("groups only approvals and reverts of theirs"),
+        "an earlier decision of one's own is not grouped afterwards: {message}"
+    );
+    let fresh = |batch: &str, rule: &str| {
+        format!(
+            "INSERT INTO decisions (id, item_id, item_version, reviewer, action)
+             SELECT 'raw-{batch}', id, version, session_user, 'approve' FROM items
+              WHERE external_id = 'dispute-invoice-track';
+             INSERT INTO decision_batches VALUES ('raw-{batch}', '{batch}', '{rule}')"
+        )
+    };
+    let message = refused(&mut as_sme, &fresh("analyst-batch", "names>=50%"));
+    assert!(message.contains("is another login's"), "{message}");
+    let message = refused(&mut as_sme, &fresh("blank-rule", " "));
+    assert!(message.contains("decision_batches_rule_check"), "{message}");
+    for sql in [
+        "UPDATE decision_batches SET rule = 'x'",
+        "DELETE FROM decision_batches",
+    ] {
+        let message = refused(&mut as_sme, sql);
+        assert!(message.contains("permission denied"), "{sql}: {message}");
+    }
+    let mut owner = team.sql();
+    owner.batch_execute("SET search_path = vetted").unwrap();
+    for sql in [
+        "UPDATE decision_batches SET rule = 'x'",
+        "DELETE FROM decision_batches",
+        "TRUNCATE decision_batches",
+    ] {
+        let message = refused(&mut owner, sql);
+        assert!(
+            message.contains("decision_batches is append-only"),
+            "{sql}, as the owner: {message}"
+        );
+    }
+
+    // A push carries the file's batches up; a snapshot brings them down, undoable whole.
+    let Some(other) = Team::new("team_rules_push") else {
+        return;
+    };
+    let (mut admin, _) = TeamServer::init(&other.admin).unwrap();
+    let pushed = admin.push(&local.path).unwrap();
+    assert!(pushed.events >= 9, "the file's log is pushed: {pushed:?}");
+    assert_eq!(
+        admin.push(&local.path).unwrap().events,
+        0,
+        "a push again adds nothing"
+    );
+    let reader = other.reviewer("rule_reader", Role::Analyst);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snapshot.db");
+    TeamServer::connect(&reader)
+        .unwrap()
+        .snapshot(&out, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    let mut snapshot = Store::open(&out).unwrap();
+    let batch_ids = |store: &Store, batch: &str| {
+        let (rule, events) = store.batch(batch).unwrap().expect("the batch is there");
+        (rule, ids(&events))
+    };
+    assert_eq!(
+        batch_ids(&snapshot, "rule-batch-1"),
+        batch_ids(&store, "rule-batch-1"),
+        "the batch went up and came down"
+    );
+    let undone = snapshot.undo("snapshot-undo", &me).unwrap().unwrap();
+    let step = snapshot.reverted(undone).unwrap();
+    assert_eq!(
+        (step.rule, step.decisions),
+        (Some(server_plan.rule.clone()), 3),
+        "undo in the snapshot takes the batch back whole"
     );
 }

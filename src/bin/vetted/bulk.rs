@@ -7,10 +7,11 @@ use std::sync::atomic::Ordering;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use vetted::approval_rule::{self, EvidenceRule, RuleCandidate};
-use vetted::store::QueueFilter;
-use vetted::{Error, Result, Store, reviewer};
+use vetted::store::{QueueFilter, Reverted};
+use vetted::{Error, Result, reviewer};
 
 use crate::output::{one_line, print_json};
+use crate::workspace::{Workspace, as_login};
 
 #[derive(clap::Args)]
 pub struct ApproveWhereArgs {
@@ -33,14 +34,8 @@ pub struct ApproveWhereArgs {
     json: bool,
 }
 
-pub fn approve_where(store: &mut Store, args: ApproveWhereArgs) -> Result<()> {
+pub fn approve_where(workspace: Workspace, args: ApproveWhereArgs) -> Result<()> {
     let rule: EvidenceRule = args.rule.parse()?;
-    let reviewer = reviewer::session_reviewer(store, args.reviewer)?;
-    let filter = QueueFilter {
-        domain: args.domain,
-        tag: args.tag,
-        ..QueueFilter::default()
-    };
     let bar = (std::io::stderr().is_terminal() && !args.json).then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -50,7 +45,7 @@ pub fn approve_where(store: &mut Store, args: ApproveWhereArgs) -> Result<()> {
         bar
     });
     let cancel = crate::interrupt::cancel_flag();
-    let plan = approval_rule::plan(store, &filter, &rule, &reviewer, &mut |done, total| {
+    let progress = &mut |done, total| {
         if let Some(bar) = &bar {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
@@ -60,17 +55,42 @@ pub fn approve_where(store: &mut Store, args: ApproveWhereArgs) -> Result<()> {
         } else {
             ControlFlow::Continue(())
         }
-    })?;
+    };
+    let batch = uuid::Uuid::now_v7().to_string();
+    let (domain, tag) = (args.domain.as_deref(), args.tag.as_deref());
+    // Ctrl-C while checking: nothing was approved.
+    let (reviewer, plan, approved) = match workspace {
+        Workspace::Local(store) => {
+            let reviewer = reviewer::session_reviewer(store, args.reviewer)?;
+            let filter = QueueFilter {
+                domain: args.domain.clone(),
+                tag: args.tag.clone(),
+                ..QueueFilter::default()
+            };
+            let plan = approval_rule::plan(store, &filter, &rule, &reviewer, progress)?
+                .ok_or(Error::Cancelled)?;
+            let approved = match args.dry_run || plan.approve.is_empty() {
+                true => 0,
+                false => store.approve_batch(&plan.batch(&batch, &reviewer)?)?.len(),
+            };
+            (reviewer, plan, approved)
+        }
+        Workspace::Server(mut server) => {
+            as_login(args.reviewer)?;
+            let reviewer = server.reviewer().to_owned();
+            let plan = server
+                .plan_rule(domain, tag, &rule, progress)?
+                .ok_or(Error::Cancelled)?;
+            let approved = match args.dry_run || plan.approve.is_empty() {
+                true => 0,
+                false => server.approve_batch(&plan.batch(&batch, &reviewer)?)?.len(),
+            };
+            (reviewer, plan, approved)
+        }
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    // Ctrl-C: nothing was approved.
-    let plan = plan.ok_or(Error::Cancelled)?;
-    let batch = uuid::Uuid::now_v7().to_string();
-    let approved = match (args.dry_run, plan.approve.is_empty()) {
-        (false, false) => approval_rule::apply(store, &plan, &batch, &reviewer)?.len(),
-        _ => 0,
-    };
     if args.json {
         print_json(&serde_json::json!({
             "rule": plan.rule,
@@ -126,27 +146,39 @@ fn candidate_line(c: &RuleCandidate) -> String {
     )
 }
 
-/// `undo` (or `redo` when `redo`): the reviewer's latest step, a bulk approval as a whole.
-pub fn undo(store: &mut Store, reviewer: Option<String>, redo: bool) -> Result<()> {
-    let reviewer = reviewer::session_reviewer(store, reviewer)?;
+/// `undo` (or `redo` when `redo`): the reviewer's latest step, a bulk approval as a whole (on a
+/// team server, the login's).
+pub fn undo(workspace: Workspace, reviewer: Option<String>, redo: bool) -> Result<()> {
     let id = uuid::Uuid::now_v7().to_string();
-    let event = if redo {
-        store.redo(&id, &reviewer)?
-    } else {
-        store.undo(&id, &reviewer)?
-    };
     let what = if redo { "redo" } else { "undo" };
-    let Some(event) = event else {
-        println!("nothing to {what} for {reviewer}");
-        return Ok(());
+    let (reviewer, step) = match workspace {
+        Workspace::Local(store) => {
+            let reviewer = reviewer::session_reviewer(store, reviewer)?;
+            let event = match redo {
+                true => store.redo(&id, &reviewer)?,
+                false => store.undo(&id, &reviewer)?,
+            };
+            let step = event.map(|e| store.reverted(e)).transpose()?;
+            (reviewer, step)
+        }
+        Workspace::Server(mut server) => {
+            as_login(reviewer)?;
+            let event = match redo {
+                true => server.redo(&id)?,
+                false => server.undo(&id)?,
+            };
+            let step = event.map(|e| server.reverted(e)).transpose()?;
+            (server.reviewer().to_owned(), step)
+        }
     };
-    let step = store.reverted(event)?;
-    match step.rule {
-        Some(rule) => println!(
-            "{what}: {} decisions of the bulk approval '{rule}' by {reviewer}",
-            step.decisions
-        ),
-        None => println!("{what}: {} by {reviewer}", step.event.item),
+    match step {
+        None => println!("nothing to {what} for {reviewer}"),
+        Some(Reverted {
+            rule: Some(rule),
+            decisions,
+            ..
+        }) => println!("{what}: {decisions} decisions of the bulk approval '{rule}' by {reviewer}"),
+        Some(step) => println!("{what}: {} by {reviewer}", step.event.item),
     }
     Ok(())
 }

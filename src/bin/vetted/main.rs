@@ -37,6 +37,7 @@ use vetted::store::{ConfidentPass, QueueFilter, QueueSort};
 use vetted::team::ReviewState;
 use vetted::vetter_agreement::vetter_agreement;
 use vetted::{Error, ErrorCode, Result, Store, db_path};
+use workspace::Workspace;
 
 #[derive(Parser)]
 #[command(
@@ -460,6 +461,13 @@ enum ActionArg {
     NeedsSme,
 }
 
+/// A session on the team server at `url`, for a command that runs on both kinds of database.
+fn on_server(url: &str) -> Result<Workspace<'static>> {
+    Ok(Workspace::Server(Box::new(
+        vetted::team_server::TeamServer::connect(url)?,
+    )))
+}
+
 /// The commands a team server runs today; the rest say so.
 fn run_on_server(url: &str, command: Command) -> Result<()> {
     match command {
@@ -536,19 +544,19 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
                 },
         } => server::merge_bundle(url, &bundle),
         Command::Forms { command } => forms::run(
-            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            on_server(url)?,
             command,
         ),
         Command::Claims { command } => claims::run(
-            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            on_server(url)?,
             command,
         ),
         Command::Guidelines { command } => guidelines::run(
-            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            on_server(url)?,
             command,
         ),
         Command::Products { command } => products::run(
-            workspace::Workspace::Server(Box::new(vetted::team_server::TeamServer::connect(url)?)),
+            on_server(url)?,
             command,
         ),
         Command::DoNotTrain {
@@ -561,8 +569,9 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         } => Err(Error::BadRequest(
             "on a team server you mark as your login; leave out --reviewer".into(),
         )),
-        Command::Undo { reviewer: None } => server::undo(url, false),
-        Command::Redo { reviewer: None } => server::undo(url, true),
+        Command::Undo { reviewer } => bulk::undo(on_server(url)?, reviewer, false),
+        Command::Redo { reviewer } => bulk::undo(on_server(url)?, reviewer, true),
+        Command::ApproveWhere(args) => bulk::approve_where(on_server(url)?, args),
         Command::Stats { vetter, json } => {
             let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
             match vetter {
@@ -573,8 +582,8 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         _ => Err(Error::BadRequest(
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
-             edits), undo, redo, show, guidelines, forms, claims confirm, products, do-not-train, \
-             adjudication list, stats, backup (a local snapshot), export, sync merge and team \
+             edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
+             products, do-not-train, adjudication list, stats, backup (a local snapshot), export, sync merge and team \
              for now; run the rest on a local database"
                 .into(),
         )),
@@ -723,9 +732,9 @@ fn run(cli: Cli) -> Result<()> {
             clear,
             reviewer,
         } => review::set_do_not_train(&mut store, &item, reviewer, !clear),
-        Command::ApproveWhere(args) => bulk::approve_where(&mut store, args),
-        Command::Undo { reviewer } => bulk::undo(&mut store, reviewer, false),
-        Command::Redo { reviewer } => bulk::undo(&mut store, reviewer, true),
+        Command::ApproveWhere(args) => bulk::approve_where(Workspace::Local(&mut store), args),
+        Command::Undo { reviewer } => bulk::undo(Workspace::Local(&mut store), reviewer, false),
+        Command::Redo { reviewer } => bulk::undo(Workspace::Local(&mut store), reviewer, true),
         Command::Show {
             item,
             reviewer,
@@ -749,9 +758,7 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Products { command } => {
-            products::run(workspace::Workspace::Local(&mut store), command)
-        }
+        Command::Products { command } => products::run(Workspace::Local(&mut store), command),
         Command::Stats { vetter: true, json } => {
             review::vetter_stats(vetter_agreement(&store.vetted_decisions()?), json)
         }
@@ -856,13 +863,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Align { command } => align::run(&mut store, command),
         Command::Export(args) => export::run(&store, args.plan()?),
-        Command::Guidelines { command } => {
-            guidelines::run(workspace::Workspace::Local(&mut store), command)
-        }
-        Command::Claims { command } => {
-            claims::run(workspace::Workspace::Local(&mut store), command)
-        }
-        Command::Forms { command } => forms::run(workspace::Workspace::Local(&mut store), command),
+        Command::Guidelines { command } => guidelines::run(Workspace::Local(&mut store), command),
+        Command::Claims { command } => claims::run(Workspace::Local(&mut store), command),
+        Command::Forms { command } => forms::run(Workspace::Local(&mut store), command),
         Command::Prompts { command } => prompts::run(&mut store, command),
         Command::Reasons { command } => match command {
             ReasonsCommand::List { json } => reasons::list(&store, json),

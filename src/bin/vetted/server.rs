@@ -285,23 +285,6 @@ pub fn decide(url: &str, args: ServerDecision) -> Result<()> {
     .map_err(|e| Error::io("<stdout>", e))
 }
 
-/// `undo` (or `redo`): the signed-in reviewer's latest step on the server.
-pub fn undo(url: &str, redo: bool) -> Result<()> {
-    let mut server = TeamServer::connect(url)?;
-    let id = uuid::Uuid::now_v7().to_string();
-    let event = if redo {
-        server.redo(&id)?
-    } else {
-        server.undo(&id)?
-    };
-    let what = if redo { "redo" } else { "undo" };
-    match event {
-        Some(event) => println!("{what}: {} by {}", event.item, server.reviewer()),
-        None => println!("nothing to {what} for {}", server.reviewer()),
-    }
-    Ok(())
-}
-
 /// `backup --out snap.db` on a server: a local snapshot of what the login may read.
 pub fn snapshot(url: &str, out: &std::path::Path) -> Result<()> {
     let mut server = TeamServer::connect(url)?;
@@ -367,13 +350,6 @@ fn print_pushed(from: &std::path::Path, to: &str, report: &PushReport) {
     }
     for refused in &report.products_refused {
         println!("data product not pushed (the server refuses it): {refused}");
-    }
-    if report.not_pushed > 0 {
-        println!(
-            "{} bulk-approval batch marks stay local (their decisions were pushed): the team \
-             server does not hold batches yet",
-            report.not_pushed
-        );
     }
 }
 

@@ -1,0 +1,97 @@
+-- Bulk approval by rule on the team server, as on a local database (SQLite migration 0012):
+-- decisions recorded together by one action, a bulk approval by rule or the undo or redo of
+-- one, which undo and redo treat as one step.
+--
+-- What the server enforces:
+-- - a login groups only its own approvals and reverts, in the transaction that records them
+--   (never an adjudication, nobody else's decision, nothing recorded earlier);
+-- - a batch is one login's: a batch id another login used is refused;
+-- - a batch states its rule; nobody changes or removes a batch row, the owner included;
+-- - a batch row is read where its decision is (the log's row-level security);
+-- - which relationship items a rule may approve for the login (`rule_candidates`): open items it
+--   has no decision in force on, with a review free that neither others' reviews nor their live
+--   leases take, counted as the stamp trigger counts them (so an approval it lists is not
+--   refused for want of one). Ids only, as a claim returns them.
+
+CREATE TABLE decision_batches (
+    decision_id text PRIMARY KEY REFERENCES decisions (id),
+    batch_id    text NOT NULL CHECK (length(batch_id) BETWEEN 1 AND 200),
+    -- The rule the batch applied, in its canonical text (see the core's `approval_rule`).
+    rule        text NOT NULL CHECK (btrim(rule) <> '')
+);
+
+CREATE INDEX decision_batches_by_batch ON decision_batches (batch_id);
+
+-- Runs as the owner, to see whose a batch id is whatever the caller may read.
+CREATE FUNCTION check_batch_member() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = vetted, pg_temp AS $$
+BEGIN
+    IF pushing() THEN
+        RETURN NEW;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM decisions d
+                    WHERE d.id = NEW.decision_id AND d.reviewer = session_user
+                      AND d.action IN ('approve', 'revert') AND NOT d.adjudication
+                      AND d.xmin = pg_current_xact_id()::xid) THEN
+        RAISE EXCEPTION '% groups only approvals and reverts of theirs, as they are recorded',
+            session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF EXISTS (SELECT 1 FROM decision_batches b JOIN decisions d ON d.id = b.decision_id
+                WHERE b.batch_id = NEW.batch_id AND d.reviewer <> session_user) THEN
+        RAISE EXCEPTION 'batch % is another login''s', NEW.batch_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER decision_batches_checked BEFORE INSERT ON decision_batches
+    FOR EACH ROW EXECUTE FUNCTION check_batch_member();
+CREATE TRIGGER decision_batches_append_only BEFORE UPDATE OR DELETE ON decision_batches
+    FOR EACH ROW EXECUTE FUNCTION refuse_feedback_change();
+CREATE TRIGGER decision_batches_no_truncate BEFORE TRUNCATE ON decision_batches
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_feedback_change();
+
+ALTER TABLE decision_batches ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY decision_batches_read ON decision_batches FOR SELECT
+    USING (EXISTS (SELECT 1 FROM decisions d WHERE d.id = decision_batches.decision_id));
+-- The trigger above decides.
+CREATE POLICY decision_batches_write ON decision_batches FOR INSERT WITH CHECK (true);
+
+-- The relationship items (of a domain, with a tag, when given) a rule may approve for the
+-- session's login, oldest first: see the head of this file. Runs as the owner, to count the
+-- reviews the caller may not read (blind review); returns their ids only.
+CREATE FUNCTION rule_candidates(in_domain text, with_tag text) RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
+    SELECT i.id
+      FROM items i
+      CROSS JOIN LATERAL (
+          SELECT (SELECT count(DISTINCT d.reviewer) FROM decisions d
+                   WHERE d.item_id = i.id AND d.reviewer <> session_user
+                     AND d.action <> 'revert' AND NOT d.adjudication) AS reviews,
+                 (SELECT count(*) FROM leases l
+                   WHERE l.item_id = i.id AND l.reviewer <> session_user
+                     AND l.expires_at > clock_timestamp()) AS held) others
+     WHERE i.kind = 'relationship' AND i.review = 'open'
+       AND (in_domain IS NULL OR i.domain = in_domain)
+       AND (with_tag IS NULL
+            OR EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = with_tag))
+       AND NOT EXISTS (
+           SELECT 1 FROM decisions d
+            WHERE d.item_id = i.id AND d.reviewer = session_user AND d.action <> 'revert'
+              AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts = d.id
+                                AND NOT EXISTS (SELECT 1 FROM decisions rr
+                                                 WHERE rr.reverts = r.id)))
+       AND others.reviews + others.held < i.required_reviews
+       -- Having reviewed once, a blind reviewer changes nothing once another has reviewed.
+       AND NOT (i.required_reviews > 1 AND others.reviews > 0 AND EXISTS (
+           SELECT 1 FROM decisions d
+            WHERE d.item_id = i.id AND d.reviewer = session_user AND d.action <> 'revert'))
+     ORDER BY i.id
+$$;
+
+REVOKE ALL ON decision_batches FROM PUBLIC;
+REVOKE ALL ON FUNCTION check_batch_member(), rule_candidates(text, text) FROM PUBLIC;
+GRANT SELECT, INSERT ON decision_batches TO vetted_reviewer;
+GRANT EXECUTE ON FUNCTION rule_candidates(text, text) TO vetted_reviewer;
