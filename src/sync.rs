@@ -178,6 +178,15 @@ pub struct BundleBatch {
     pub rule: String,
 }
 
+impl BundleBatch {
+    /// Whether a database could not keep it: the team server takes batch ids of 1 to 200
+    /// characters, and every batch states its rule.
+    fn is_malformed(&self) -> bool {
+        let length = self.id.chars().count();
+        !(1..=200).contains(&length) || self.id.trim().is_empty() || self.rule.trim().is_empty()
+    }
+}
+
 impl BundleDecision {
     /// The same rules the store applies to a decision it records, checked before merging.
     pub(crate) fn problem(&self) -> Option<String> {
@@ -187,6 +196,9 @@ impl BundleDecision {
             _ if self.item.trim().is_empty() => "the item id is empty",
             _ if self.reviewer.trim().is_empty() => "the reviewer is empty",
             _ if self.clock < 1 => "the clock must be at least 1",
+            _ if self.batch.as_ref().is_some_and(BundleBatch::is_malformed) => {
+                "its batch needs an id of 1 to 200 characters and a rule"
+            }
             Action::Revert if self.reverts.is_none() => "a revert must name what it reverts",
             Action::Revert if self.adjudication => "a revert cannot be an adjudication",
             a if a != Action::Revert && self.reverts.is_some() => "only a revert reverts",

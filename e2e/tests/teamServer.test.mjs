@@ -7,7 +7,8 @@
 // signs in with the kept password, the search box searches the server, G writes a guideline
 // there, tags and the do-not-train mark land there, an export and a backup from the window
 // read the server, a review form put in force there is asked and answered in the window, and
-// the server's data products draw the graph and give a candidate its computed evidence.
+// the server's data products draw the graph and give a candidate its computed evidence, and B in
+// the graph approves by rule on the server, which one Ctrl+Z takes back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -328,6 +329,34 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     assert.match(await browser.$('[data-testid="computed-evidence"]').getText(), /source: full table/,
       'computed from Chinook where it lives, not from the sample');
     await screenshot(browser, 'team-server-evidence.png');
+
+    // Approve by rule on the server: B in the graph checks the rule offered against the
+    // candidates waiting for maria (bob settled rel-chinook-1), as the CLI plans it; Enter
+    // approves them as one step on the server, and one Ctrl+Z takes the step back.
+    await browser.keys(['Control', 'Shift', 'g']);
+    await browser.$('[data-testid="graph-svg"]').waitForDisplayed({ timeout: 20000, timeoutMsg: 'the graph opens again' });
+    await browser.keys('b');
+    await browser.$('[data-testid="rule-dialog"]').waitForDisplayed({ timeout: 5000, timeoutMsg: 'B opens approve by rule on the server' });
+    const rule = await browser.$('[data-testid="rule-text"]').getValue();
+    const preview = JSON.parse(execFileSync(cliBinary, ['--db', maria, 'approve-where', rule, '--dry-run', '--json'], asMaria).toString());
+    assert.deepEqual(preview.approve.map((c) => c.item), ['rel-chinook-2'], `the server offers maria rel-chinook-2 only: ${JSON.stringify(preview)}`);
+    await browser.keys('Enter');
+    const summary = browser.$('[data-testid="rule-summary"]');
+    await summary.waitForDisplayed({ timeout: 20000, timeoutMsg: 'Enter checks the rule on the server' });
+    const total = 1 + preview.leave.length;
+    assert.equal(await summary.getText(), `1 of ${total} candidate${total === 1 ? '' : 's'} meets the rule.`, 'the app plans as the CLI does');
+    await screenshot(browser, 'team-server-rule-checked.png');
+    await browser.keys('Enter');
+    await browser.$('[data-testid="rule-dialog"]').waitForDisplayed({ reverse: true, timeout: 20000, timeoutMsg: 'Enter approves and closes' });
+    const ruled = () => browser.$('[data-testid="graph-svg"] path.graph-edge[data-item="rel-chinook-2"]').getAttribute('data-status');
+    await browser.waitUntil(async () => (await ruled()) === 'approved', { timeout: 10000, timeoutMsg: 'the approval by rule redraws the edge' });
+    const byRule = `SELECT d.reviewer || ' ' || b.rule FROM vetted.decision_batches b JOIN vetted.decisions d ON d.id = b.decision_id
+      JOIN vetted.items i ON i.id = d.item_id WHERE i.external_id = 'rel-chinook-2' AND d.action = 'approve'`;
+    assert.equal(psql(owner, byRule), `maria ${preview.rule}`, "maria's approval is on the server, in a batch with its rule");
+    await browser.keys(['Control', 'z']);
+    await browser.waitUntil(async () => (await ruled()) === 'pending', { timeout: 10000, timeoutMsg: 'one Ctrl+Z takes the batch back on the server' });
+    assert.equal(psql(owner, "SELECT count(DISTINCT batch_id) || ' ' || count(*) FROM vetted.decision_batches"), '2 2',
+      'the approval and its undo, each one batch');
   } finally {
     await app.stop();
   }

@@ -5,13 +5,15 @@
 -- What the server enforces:
 -- - a login groups only its own approvals and reverts, in the transaction that records them
 --   (never an adjudication, nobody else's decision, nothing recorded earlier);
--- - a batch is one login's: a batch id another login used is refused;
+-- - a batch is recorded in one transaction, with one rule, by one login: a batch id another
+--   login used, or one recorded earlier, is refused;
 -- - a batch states its rule; nobody changes or removes a batch row, the owner included;
 -- - a batch row is read where its decision is (the log's row-level security);
--- - which relationship items a rule may approve for the login (`rule_candidates`): open items it
---   has no decision in force on, with a review free that neither others' reviews nor their live
---   leases take, counted as the stamp trigger counts them (so an approval it lists is not
---   refused for want of one). Ids only, as a claim returns them.
+-- - which relationship items a rule may approve for the login (`rule_candidates`, asked again
+--   when the batch is recorded): open items it has no decision in force on, with a review free
+--   that neither others' reviews nor their live leases take. Under blind review (k > 1) only an
+--   item nobody else has reviewed: the stamp trigger refuses undoing a blind review once
+--   another exists, and a batch is undone whole. Ids and versions only, as a claim returns.
 
 CREATE TABLE decision_batches (
     decision_id text PRIMARY KEY REFERENCES decisions (id),
@@ -41,6 +43,12 @@ BEGIN
         RAISE EXCEPTION 'batch % is another login''s', NEW.batch_id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF EXISTS (SELECT 1 FROM decision_batches b
+                WHERE b.batch_id = NEW.batch_id
+                  AND (b.rule <> NEW.rule OR b.xmin <> pg_current_xact_id()::xid)) THEN
+        RAISE EXCEPTION 'batch % is recorded already: a batch is recorded at once, with one rule',
+            NEW.batch_id USING ERRCODE = 'insufficient_privilege';
+    END IF;
     RETURN NEW;
 END
 $$;
@@ -60,16 +68,23 @@ CREATE POLICY decision_batches_read ON decision_batches FOR SELECT
 CREATE POLICY decision_batches_write ON decision_batches FOR INSERT WITH CHECK (true);
 
 -- The relationship items (of a domain, with a tag, when given) a rule may approve for the
--- session's login, oldest first: see the head of this file. Runs as the owner, to count the
--- reviews the caller may not read (blind review); returns their ids only.
-CREATE FUNCTION rule_candidates(in_domain text, with_tag text) RETURNS SETOF bigint
+-- session's login, oldest first, with their versions: see the head of this file. Runs as the
+-- owner, to count the reviews the caller may not read (blind review); returns ids only.
+-- Others' reviews are counted as the stamp trigger counts them: with k = 1 only one in force
+-- takes the review (an item is open again once it is undone), with k > 1 any.
+CREATE FUNCTION rule_candidates(in_domain text, with_tag text)
+RETURNS TABLE (id bigint, version bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
-    SELECT i.id
+    SELECT i.id, i.version
       FROM items i
       CROSS JOIN LATERAL (
           SELECT (SELECT count(DISTINCT d.reviewer) FROM decisions d
                    WHERE d.item_id = i.id AND d.reviewer <> session_user
-                     AND d.action <> 'revert' AND NOT d.adjudication) AS reviews,
+                     AND d.action <> 'revert' AND NOT d.adjudication
+                     AND (i.required_reviews > 1 OR NOT EXISTS (
+                         SELECT 1 FROM decisions r WHERE r.reverts = d.id
+                            AND NOT EXISTS (SELECT 1 FROM decisions rr
+                                             WHERE rr.reverts = r.id)))) AS reviews,
                  (SELECT count(*) FROM leases l
                    WHERE l.item_id = i.id AND l.reviewer <> session_user
                      AND l.expires_at > clock_timestamp()) AS held) others
@@ -84,10 +99,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = vetted, pg_temp AS $$
                                 AND NOT EXISTS (SELECT 1 FROM decisions rr
                                                  WHERE rr.reverts = r.id)))
        AND others.reviews + others.held < i.required_reviews
-       -- Having reviewed once, a blind reviewer changes nothing once another has reviewed.
-       AND NOT (i.required_reviews > 1 AND others.reviews > 0 AND EXISTS (
-           SELECT 1 FROM decisions d
-            WHERE d.item_id = i.id AND d.reviewer = session_user AND d.action <> 'revert'))
+       AND NOT (i.required_reviews > 1 AND others.reviews > 0)
      ORDER BY i.id
 $$;
 

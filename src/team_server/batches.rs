@@ -4,7 +4,7 @@
 //! recorded as locally (all or nothing, each approval a decision of the login's with the rule as
 //! its note) and undone as one step (`undo`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use postgres::{GenericClient, Statement};
@@ -13,15 +13,21 @@ use super::decisions::{Recorded, Recorder, decision_columns, read_decision, reco
 use super::{TeamServer, server_error};
 use crate::approval_rule::{Candidate, EvidenceRule, RulePlan, plan_over};
 use crate::domain::{Decision, Feedback};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{BatchApproval, RelationshipItem, Reverted};
 
 /// The open relationship items the login may approve by rule (the server decides which, see
 /// `rule_candidates`), of a domain and with a tag when given, oldest first.
 const RULE_CANDIDATES: &str = "SELECT i.external_id, i.title
-                                 FROM rule_candidates($1, $2) AS c (id)
-                                 JOIN items i ON i.id = c.id
+                                 FROM rule_candidates($1, $2) c JOIN items i ON i.id = c.id
                                 ORDER BY i.id";
+
+/// Those of the items `$1` (external ids) the login may still approve by rule, asked again in
+/// the transaction that approves them: planning takes a while, and meanwhile another reviewer
+/// may have leased or reviewed one.
+const STILL_CANDIDATES: &str = "SELECT i.external_id
+                                  FROM rule_candidates(NULL, NULL) c JOIN items i ON i.id = c.id
+                                 WHERE i.external_id = ANY($1)";
 
 const BATCH_EVENTS: &str = concat!(
     "SELECT ",
@@ -161,16 +167,30 @@ impl TeamServer {
         // Every approval of the batch has the shape of the first.
         let statements = self.statements_for(&approvals[0], &none)?;
         let batches = self.batch_statements()?;
+        let still = self.prepared(STILL_CANDIDATES)?;
         let (server, reviewer) = (self.server.clone(), self.reviewer.clone());
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
         if let Some((_, recorded)) = batches.events(&mut tx, &batch.id, &server)? {
             return Ok(recorded);
         }
+        let items: Vec<&str> = batch.items.iter().map(|(item, _)| item.as_str()).collect();
+        let open: HashSet<String> = (tx.query(&still, &[&items]).map_err(failed)?)
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if let Some(taken) = items.iter().find(|item| !open.contains(**item)) {
+            return Err(Error::BadRequest(format!(
+                "'{taken}' is no longer yours to approve by rule (another reviewer holds it or \
+                 reviewed it meanwhile); nothing was approved: check the rule again"
+            )));
+        }
         let mut decisions = Vec::with_capacity(approvals.len());
         for input in &approvals {
             let at = (reviewer.as_str(), server.as_str());
-            match record_in(&mut tx, &statements, input, &none, Recorder::Rule, at)? {
+            let recorded = record_in(&mut tx, &statements, input, &none, Recorder::Rule, at)
+                .map_err(|e| naming_item(e, &input.item))?;
+            match recorded {
                 Recorded::Decision(decision) => {
                     batches.add(&mut tx, &decision.id, &batch.id, &batch.rule, &server)?;
                     decisions.push(*decision);
@@ -202,5 +222,18 @@ impl TeamServer {
         let statements = self.batch_statements()?;
         let server = self.server.clone();
         statements.events(&mut self.client, batch_id, &server)
+    }
+}
+
+/// `e`, a refusal of one event of a batch, naming the item it was about: the server names items
+/// by its own numbers.
+pub(super) fn naming_item(e: Error, item: &str) -> Error {
+    match e {
+        Error::Forbidden(problem) => Error::Forbidden(format!("{item}: {problem}")),
+        Error::Server { server, problem } => Error::Server {
+            server,
+            problem: format!("{item}: {problem}"),
+        },
+        other => other,
     }
 }

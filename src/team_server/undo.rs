@@ -4,6 +4,7 @@
 //! locally: its decisions still in force are reverted together, and the reverts form a batch of
 //! their own, which the next redo reverts together (`batches`).
 
+use super::batches::naming_item;
 use super::decisions::{LockedItem, read_decision};
 use super::{TeamServer, server_error};
 use crate::decision_rules::{
@@ -16,7 +17,9 @@ const INSERT_REVERT: &str =
     "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts)
      VALUES ($1, $2, $3, session_user, 'revert', $4)";
 
-const ITEM_BY_ID: &str = "SELECT id, kind, version, payload, review, required_reviews, title
+/// With the item's external id last, to name it.
+const ITEM_BY_ID: &str = "SELECT id, kind, version, payload, review, required_reviews, title,
+                                 external_id
                             FROM items WHERE id = $1";
 
 impl TeamServer {
@@ -62,10 +65,12 @@ impl TeamServer {
             true => None,
             false => batch.rule_of(&mut tx, &target_id, &server)?,
         };
-        let steps = match &rule {
+        let mut steps = match &rule {
             None => vec![(target_id, item_id)],
             Some(_) => members,
         };
+        // In item order, as a bulk approval locks them: two batches never wait on each other.
+        steps.sort_by_key(|(_, item)| *item);
         for (n, (member, member_item)) in steps.iter().enumerate() {
             let revert_id = batch_revert_id(id, n);
             if n > 0
@@ -81,7 +86,19 @@ impl TeamServer {
             let row = tx.query_one(&item_by_id, &[member_item]).map_err(failed)?;
             let item = LockedItem::read(&row)?;
             tx.execute(&insert, &[&revert_id, &item.id, &item.version, member])
-                .map_err(failed)?;
+                .map_err(|e| match &rule {
+                    None => failed(e),
+                    // One refusal stops the whole step: say which.
+                    Some(rule) => naming_item(
+                        failed(e),
+                        &format!(
+                            "the bulk approval '{rule}' is undone or redone whole ({} decisions), \
+                             and {}",
+                            steps.len(),
+                            row.get::<_, &str>(7)
+                        ),
+                    ),
+                })?;
             item.project(&mut tx, &sql, &server)?;
             if let Some(rule) = &rule {
                 batch.add(&mut tx, &revert_id, &revert_batch_id(id), rule, &server)?;

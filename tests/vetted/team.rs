@@ -455,6 +455,19 @@ fn a_malformed_bundle_changes_nothing() {
             "neither in the bundle nor in this database",
         ),
         (
+            "batch id too long for a team server",
+            variant(&|v| {
+                v["decisions"][1]["batch"] =
+                    serde_json::json!({"id": "b".repeat(201), "rule": "x"});
+            }),
+            "its batch needs an id of 1 to 200 characters and a rule",
+        ),
+        (
+            "batch without a rule",
+            variant(&|v| v["decisions"][1]["batch"] = serde_json::json!({"id": "b", "rule": " "})),
+            "its batch needs an id of 1 to 200 characters and a rule",
+        ),
+        (
             "revert of an unknown decision",
             variant(&|v| {
                 let mut d = v["decisions"][0].clone();

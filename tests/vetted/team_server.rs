@@ -4819,8 +4819,32 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
     );
     assert!(analyst.release("fk-album-artist").unwrap());
 
-    // Approving: one batch, all or nothing; a retry records nothing more.
+    // Approving: one batch, all or nothing. An item another reviewer took after the check, or
+    // one changed since, refuses the whole batch; a retry records nothing more.
     let batch = server_plan.batch("rule-batch-1", &me).unwrap();
+    let held = analyst.claim(1, Duration::from_secs(600)).unwrap()[0]
+        .external_id
+        .clone();
+    assert!(meeting.contains(&held.as_str()), "{held} is planned");
+    let taken = sme.approve_batch(&batch).unwrap_err();
+    assert!(
+        taken
+            .to_string()
+            .contains(&format!("'{held}' is no longer yours to approve by rule")),
+        "{taken}"
+    );
+    assert!(analyst.release(&held).unwrap());
+    let mut stale = server_plan.batch("rule-batch-stale", &me).unwrap();
+    stale.items.last_mut().unwrap().1 -= 1;
+    let refused_batch = sme.approve_batch(&stale).unwrap_err();
+    assert_eq!(refused_batch.code(), ErrorCode::Conflict, "{refused_batch}");
+    assert!(
+        sme.batch("rule-batch-stale").unwrap().is_none()
+            && meeting
+                .iter()
+                .all(|item| sme.item_shown(item).unwrap().status == ItemStatus::Pending),
+        "a batch refused on its last item records none of the approvals before it"
+    );
     let approved = sme.approve_batch(&batch).unwrap();
     let note = format!("approved by rule: {}", server_plan.rule);
     assert_eq!(
@@ -4840,13 +4864,12 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
         ids(&approved),
         "a retried batch returns what it recorded"
     );
-    let stale = sme
-        .approve_batch(&server_plan.batch("rule-batch-stale", &me).unwrap())
+    let replayed = sme
+        .approve_batch(&server_plan.batch("rule-batch-again", &me).unwrap())
         .unwrap_err();
-    assert_eq!(stale.code(), ErrorCode::Conflict, "{stale}");
     assert!(
-        sme.batch("rule-batch-stale").unwrap().is_none(),
-        "a batch refused records nothing"
+        replayed.to_string().contains("no longer yours"),
+        "the same plan again finds its items decided: {replayed}"
     );
     approval_rule::apply(&mut store, &on_file, "rule-batch-1", &me).unwrap();
     let statuses = |server: &mut TeamServer, store: &Store| {
@@ -4928,6 +4951,22 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
         3,
         "one batch"
     );
+    let tagged = crate::support::json_of(on_server(&sme_url).args([
+        "approve-where",
+        "containment>=0%",
+        "--tag",
+        "no-such-tag",
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(
+        (
+            tagged["approve"].as_array().unwrap().len(),
+            tagged["leave"].as_array().unwrap().len()
+        ),
+        (0, 0),
+        "--tag: only candidates with the tag: {tagged}"
+    );
     let out = on_server(&sme_url)
         .args([
             "approve-where",
@@ -4985,6 +5024,11 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
     };
     let message = refused(&mut as_sme, &fresh("analyst-batch", "names>=50%"));
     assert!(message.contains("is another login's"), "{message}");
+    let message = refused(&mut as_sme, &fresh("rule-batch-1", &server_plan.rule));
+    assert!(
+        message.contains("is recorded already"),
+        "a later decision joins no earlier batch, one's own included: {message}"
+    );
     let message = refused(&mut as_sme, &fresh("blank-rule", " "));
     assert!(message.contains("decision_batches_rule_check"), "{message}");
     for sql in [
@@ -5007,6 +5051,54 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
             "{sql}, as the owner: {message}"
         );
     }
+
+    // Under blind review (k = 2) a rule gives only an item's first review (the server refuses
+    // undoing a blind review once another exists, and a batch is undone whole), and its
+    // approvals stay hidden from those who have not reviewed the item.
+    let blind: Vec<String> = [
+        (
+            "blind-track-media",
+            ("Track", "MediaTypeId"),
+            ("MediaType", "MediaTypeId"),
+        ),
+        (
+            "blind-playlist",
+            ("PlaylistTrack", "PlaylistId"),
+            ("Playlist", "PlaylistId"),
+        ),
+    ]
+    .iter()
+    .map(|(id, (source, sf), (target, tf))| {
+        crate::support::relationship_between(&store, id, (source, &[sf]), (target, &[tf]), "N:1")
+    })
+    .collect();
+    team.import(&blind, 2);
+    approve(&mut analyst, "blind-track-media").unwrap();
+    let blind_plan = sme
+        .plan_rule(None, None, &rule, never_stop)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        blind_plan
+            .approve
+            .iter()
+            .map(|c| c.item.as_str())
+            .collect::<Vec<_>>(),
+        ["blind-playlist"],
+        "another's blind review takes blind-track-media out: {:?}",
+        listed(&blind_plan)
+    );
+    sme.approve_batch(&blind_plan.batch("rule-batch-blind", &me).unwrap())
+        .unwrap();
+    assert!(
+        analyst.batch("rule-batch-blind").unwrap().is_none(),
+        "a blind approval by rule, and its batch, stay hidden from a reviewer yet to review it"
+    );
+    let undone = sme
+        .undo(&uuid::Uuid::now_v7().to_string())
+        .unwrap()
+        .unwrap();
+    assert_eq!(sme.reverted(undone).unwrap().decisions, 1, "and it undoes");
 
     // A push carries the file's batches up; a snapshot brings them down, undoable whole.
     let Some(other) = Team::new("team_rules_push") else {
@@ -5043,5 +5135,14 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
         (step.rule, step.decisions),
         (Some(server_plan.rule.clone()), 3),
         "undo in the snapshot takes the batch back whole"
+    );
+    // The login that approved (roles are the cluster's) undoes the pushed batch on the server.
+    let mut pushed_by = TeamServer::connect(&other.url_of(&me)).unwrap();
+    let undone = pushed_by.undo("server-undo").unwrap().unwrap();
+    let step = pushed_by.reverted(undone).unwrap();
+    assert_eq!(
+        (step.rule, step.decisions),
+        (Some(server_plan.rule.clone()), 3),
+        "undo on the server takes a pushed batch back whole"
     );
 }
