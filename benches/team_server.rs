@@ -419,7 +419,46 @@ fn relationships(server: &mut TeamServer, reader: &str, snapshot: &std::path::Pa
     let graph_ratio = median(&graph_there).as_secs_f64() / median(&graph_here).as_secs_f64();
     common::report_row("review graph, server", graph_there);
     common::report_row("review graph, local file", graph_here);
-    println!("p50 server / local file: evidence {ratio:.2}, graph {graph_ratio:.2}");
+    // Approve by rule: the plan (which candidates are the reader's, each one's evidence), read
+    // only; the same plan on both.
+    let rule: vetted::approval_rule::EvidenceRule = "containment>=100%, target-key, names>=50%"
+        .parse()
+        .expect("a rule");
+    let never_stop = &mut |_: usize, _: usize| std::ops::ControlFlow::Continue(());
+    let filter = vetted::store::QueueFilter::default();
+    let reviewer = me.reviewer().to_owned();
+    let plans: Vec<(Duration, Duration)> = (0..=RUNS)
+        .map(|_| {
+            let (mut there, mut here) = (None, None);
+            let server_took = time(&mut || {
+                there = me
+                    .plan_rule(None, None, &rule, never_stop)
+                    .expect("server plan");
+            });
+            let local_took = time(&mut || {
+                here = vetted::approval_rule::plan(&local, &filter, &rule, &reviewer, never_stop)
+                    .expect("local plan");
+            });
+            let items = |plan: Option<vetted::approval_rule::RulePlan>| {
+                let plan = plan.expect("not stopped");
+                let of = |list: &[vetted::approval_rule::RuleCandidate]| {
+                    list.iter().map(|c| c.item.clone()).collect::<Vec<_>>()
+                };
+                (of(&plan.approve), of(&plan.leave))
+            };
+            assert_eq!(items(there), items(here), "the same plan");
+            (server_took, local_took)
+        })
+        .skip(1)
+        .collect();
+    let (plan_there, plan_here): (Vec<_>, Vec<_>) = plans.into_iter().unzip();
+    let plan_ratio = median(&plan_there).as_secs_f64() / median(&plan_here).as_secs_f64();
+    common::report_row("approve-by-rule plan, server", plan_there);
+    common::report_row("approve-by-rule plan, local file", plan_here);
+    println!(
+        "p50 server / local file: evidence {ratio:.2}, graph {graph_ratio:.2}, rule plan \
+         {plan_ratio:.2}"
+    );
 }
 
 /// The pause after a paced reviewer's decision, uniformly drawn (reviewers do not decide in

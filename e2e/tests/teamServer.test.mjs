@@ -7,8 +7,9 @@
 // signs in with the kept password, the search box searches the server, G writes a guideline
 // there, tags and the do-not-train mark land there, an export and a backup from the window
 // read the server, a review form put in force there is asked and answered in the window, and
-// the server's data products draw the graph and give a candidate its computed evidence, and B in
-// the graph approves by rule on the server, which one Ctrl+Z takes back.
+// the server's data products draw the graph and give a candidate its computed evidence (a
+// registration reaches the evidence on screen live), and B in the graph approves by rule on the
+// server, which one Ctrl+Z takes back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -290,13 +291,12 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     });
     await screenshot(browser, 'team-server-form.png');
 
-    // Relationships: maria (an SME) registers Chinook on the server from the CLI; bob (an
-    // analyst) may not. Two of the demo's Chinook candidates are imported. The graph is the
-    // server's, and an opened candidate shows evidence computed from Chinook itself.
+    // Relationships: two of the demo's Chinook candidates are imported before any product is
+    // registered. The graph is the server's, and an opened candidate's computed evidence comes
+    // from its own samples until maria (an SME) registers Chinook on the server from the CLI
+    // (bob, an analyst, may not): then it is computed from Chinook itself, live.
     const maria = `postgres://maria@127.0.0.1:${port}/${name}`;
     const asMaria = { stdio: 'pipe', env: { ...process.env, PGPASSWORD: 'maria-e2e-s3cret' } };
-    assert.throws(() => cli(bob, ['products', 'add', chinook]), /SMEs and adjudicators do/, 'an analyst registers no product');
-    execFileSync(cliBinary, ['--db', maria, 'products', 'add', chinook], asMaria);
     const candidates = join(files, 'chinook-candidates.jsonl');
     writeFileSync(candidates, readFileSync(join(root, 'demo/demo-items.jsonl'), 'utf8').split('\n')
       .filter((line) => /"id":"rel-chinook-[12]"/.test(line)).join('\n') + '\n');
@@ -306,8 +306,6 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => (await browser.$$('[data-testid="graph-svg"] path.graph-edge')).length === 2, {
       timeout: 10000, timeoutMsg: 'one edge per relationship item on the server',
     });
-    assert.equal(await browser.$$('[data-testid="graph-svg"] .graph-node:not(.graph-node-unregistered)').length, 11,
-      "the 11 Chinook tables maria registered on the server");
     // Another reviewer's decision redraws the open graph, announced by the server.
     cli(bob, ['decide', 'rel-chinook-1', 'approve']);
     await browser.waitUntil(async () => (await browser.$('[data-testid="graph-svg"] path.graph-edge[data-item="rel-chinook-1"]').getAttribute('data-status')) === 'approved', {
@@ -323,11 +321,16 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.keys('Enter');
     await browser.waitUntil(async () => (await selectedId(browser)) === 'rel-chinook-2', { timeout: 15000, timeoutMsg: 'Enter opens the candidate' })
       .catch(async (e) => { await screenshot(browser, 'team-server-open-failed.png'); throw e; });
+    const evidence = browser.$('[data-testid="computed-evidence"]');
+    await evidence.waitForDisplayed({ timeout: 15000, timeoutMsg: 'the computed evidence shows beside the candidate' });
+    assert.match(await evidence.getText(), /samples: \d+ rows/, 'no product registered yet: computed from the samples');
+    assert.throws(() => cli(bob, ['products', 'add', chinook]), /SMEs and adjudicators do/, 'an analyst registers no product');
+    execFileSync(cliBinary, ['--db', maria, 'products', 'add', chinook], asMaria);
+    await browser.waitUntil(async () => /source: full table/.test(await evidence.getText()), {
+      timeout: 5000, timeoutMsg: "maria's registration, announced by the server, recomputes the evidence on screen from Chinook itself",
+    });
     const containment = browser.$('[data-testid="figure-containment"]');
-    await containment.waitForDisplayed({ timeout: 15000, timeoutMsg: 'the computed evidence shows beside the candidate' });
     assert.match(await containment.getText(), /^Containment\s*100%/, 'every Track.AlbumId is an Album');
-    assert.match(await browser.$('[data-testid="computed-evidence"]').getText(), /source: full table/,
-      'computed from Chinook where it lives, not from the sample');
     await screenshot(browser, 'team-server-evidence.png');
 
     // Approve by rule on the server: B in the graph checks the rule offered against the
@@ -335,6 +338,8 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     // approves them as one step on the server, and one Ctrl+Z takes the step back.
     await browser.keys(['Control', 'Shift', 'g']);
     await browser.$('[data-testid="graph-svg"]').waitForDisplayed({ timeout: 20000, timeoutMsg: 'the graph opens again' });
+    assert.equal(await browser.$$('[data-testid="graph-svg"] .graph-node:not(.graph-node-unregistered)').length, 11,
+      'the 11 Chinook tables maria registered on the server');
     await browser.keys('b');
     await browser.$('[data-testid="rule-dialog"]').waitForDisplayed({ timeout: 5000, timeoutMsg: 'B opens approve by rule on the server' });
     const rule = await browser.$('[data-testid="rule-text"]').getValue();

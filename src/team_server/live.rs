@@ -38,13 +38,15 @@ pub enum Change {
 #[ts(export)]
 pub enum LiveEvent {
     /// Someone changed the server: this many announcements came together, among them
-    /// guidelines of these domains, the tags or marks of these items, and the review forms or
-    /// claim settings of these domains (each named once).
+    /// guidelines of these domains, the tags or marks of these items, the review forms or
+    /// claim settings of these domains (each named once), and whether data products were
+    /// registered or refreshed (computed evidence then reads them again).
     Changed {
         changes: u32,
         guidelines: Vec<String>,
         annotated: Vec<String>,
         forms: Vec<String>,
+        products: bool,
     },
     /// Following stopped (the server went away, the session was closed): the counts no longer
     /// follow until the reviewer signs in again.
@@ -69,6 +71,7 @@ impl LiveEvent {
             guidelines: guidelines.into_iter().collect(),
             annotated: annotated.into_iter().collect(),
             forms: forms.into_iter().collect(),
+            products: changes.contains(&Change::Products),
         }
     }
 }

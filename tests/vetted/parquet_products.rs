@@ -346,6 +346,15 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
     let key_clash = db.dir.path().join("key_clash");
     std::fs::create_dir_all(key_clash.join("id=1")).unwrap();
     std::fs::copy(&good, key_clash.join("id=1").join("part-0.parquet")).unwrap();
+    // A pipe named like a part file would never end: not read.
+    let with_pipe = db.dir.path().join("with_pipe");
+    std::fs::create_dir(&with_pipe).unwrap();
+    std::fs::copy(&good, with_pipe.join("part-0.parquet")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(with_pipe.join("part-1.parquet"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success(), "a FIFO among the part files");
     let mut store = db.open();
     let before = table_counts(&db.path);
 
@@ -371,6 +380,10 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
             &mixed_keys,
             "mixed_keys: year=2024/part-0.parquet sits under partition keys (year), but \
              part-1.parquet under no partition folder",
+        ),
+        (
+            &with_pipe,
+            "with_pipe: 'part-1.parquet' is not a regular file",
         ),
         (
             &key_clash,

@@ -1804,8 +1804,9 @@ fn a_watching_client_sees_another_clients_decision_within_a_second() {
             guidelines: vec!["finance".into()],
             annotated: vec!["w-0".into()],
             forms: vec!["finance".into(), "legal".into()],
+            products: true,
         },
-        "the window is told each domain and item once"
+        "the window is told each domain and item once, and that products changed"
     );
 }
 

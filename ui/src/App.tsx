@@ -31,6 +31,7 @@ import { BROWSE } from "./mode";
 import { countFor, tabScope } from "./queue";
 import { reasonMoved } from "./reviewSession";
 import { type DataChange, useDataRevision } from "./useDataRevision";
+import { EvidenceRevision } from "./evidenceRevision";
 import { useGraphView } from "./useGraphView";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useGuidelinesPanel } from "./useGuidelinesPanel";
@@ -81,6 +82,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   const graph = useGraphView();
   /** The item on screen was opened from the graph: Esc goes back there. */
   const [fromGraph, setFromGraph] = useState(false);
+  const [evidenceRevision, setEvidenceRevision] = useState(0);
   const openGraph = () => {
     setFromGraph(false);
     setMode({ kind: "graph" });
@@ -116,6 +118,11 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
       if (graphShown) graph.reload();
     });
   };
+  /** Registered here: the evidence shown and the graph read the products again. */
+  const productsChanged = () => {
+    setEvidenceRevision((r) => r + 1);
+    if (graphShown) graph.reload();
+  };
   const dataChanged = () => {
     review.refreshAfterImport();
     refreshFacets();
@@ -133,6 +140,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     if (domain !== undefined && change.guidelines.has(domain)) guidelines.reload();
     if (domain !== undefined && change.forms.has(domain)) review.formsChanged();
     if (change.annotated.size > 0) review.itemsChanged(change.annotated);
+    if (change.products) setEvidenceRevision((r) => r + 1);
     if (queue.filter === "pending" && queue.entries.length <= REFILL_AT) paged.reload(review.selectedId);
   };
   useDataRevision(teamServer ? teamChanged : dataChanged, teamServer, showError);
@@ -142,6 +150,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
       dataChanged();
       review.refreshShownItem();
     }
+    if (outcome.refreshEvidence === true) productsChanged();
   });
   // On a team server the Pending tab is the batch leased to this reviewer: running low claims more.
   const remaining = queue.entries.length;
@@ -313,80 +322,82 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   })();
 
   return (
-    <div className="app">
-      <AppHeader
-        session={review.session}
-        keymap={keymap}
-        statsShown={mode.kind === "stats"}
-        graphShown={graphShown}
-        onCommand={onCommand}
-        recent={recent}
-        databases={databases}
-        onAbout={onAbout}
-      />
-      {mode.kind === "stats" && (
-        <StatsDashboard
-          revision={review.statsRevision}
-          teamServer={teamServer}
-          toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
-          onClose={() => setMode(BROWSE)}
-          onShowConfident={(domain, confident) => {
-            // What the suggestion counted (pending items of the domain the model passed), as the
-            // Pending tab shows them: those still awaiting this reviewer.
-            review.showList("pending", { ...NO_CRITERIA, sort: paged.criteria.sort, domain, vetter_confident: confident });
-            setMode(BROWSE);
-          }}
+    <EvidenceRevision.Provider value={evidenceRevision}>
+      <div className="app">
+        <AppHeader
+          session={review.session}
+          keymap={keymap}
+          statsShown={mode.kind === "stats"}
+          graphShown={graphShown}
+          onCommand={onCommand}
+          recent={recent}
+          databases={databases}
+          onAbout={onAbout}
         />
-      )}
-      {graphShown && (
-        <GraphView
-          view={graph}
-          toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])}
-          onOpen={openFromGraph}
-          onRule={openRule}
-          onClose={() => setMode(BROWSE)}
-        />
-      )}
-      {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={closeRule} />}
-      {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
-      <div className="workspace" hidden={mode.kind === "stats" || graphShown}>
-        <aside className="sidebar">
-          <SearchBox onOpen={paged.reload} />
-          <FilterBar criteria={paged.criteria} facets={facets} onChange={review.showCriteria} onFocus={refreshFacets} />
-          <StatusTabs filter={queue.filter} counts={review.counts} onSelect={review.showFilter} />
-          <QueueList
-            entries={queue.entries}
-            exhausted={review.queueIsEmpty}
-            selectedId={review.selectedId}
-            loading={paged.loading}
-            error={paged.error}
-            onSelect={review.selectEntry}
-            onVisibleEnd={review.loadPastRow}
-            onRetry={paged.retry}
+        {mode.kind === "stats" && (
+          <StatsDashboard
+            revision={review.statsRevision}
+            teamServer={teamServer}
+            toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
+            onClose={() => setMode(BROWSE)}
+            onShowConfident={(domain, confident) => {
+              // What the suggestion counted (pending items of the domain the model passed), as the
+              // Pending tab shows them: those still awaiting this reviewer.
+              review.showList("pending", { ...NO_CRITERIA, sort: paged.criteria.sort, domain, vetter_confident: confident });
+              setMode(BROWSE);
+            }}
           />
-        </aside>
-        <main className="main">
-          {fromGraph && mode.kind === "browse" && (
-            <button type="button" className="button button-small graph-return" data-testid="graph-return" onClick={openGraph}>
-              ← Back to the graph <Kbd>Esc</Kbd>
-            </button>
-          )}
-          {main}
-          <DecisionBar
-            canDecide={canDecide}
-            canMove={browsing && queue.entries.length > 1}
-            canUndo={browsing}
-            keymap={keymap}
-            position={review.index >= 0 ? review.index + 1 : null}
-            total={review.counts === null ? null : countFor(review.counts, queue.filter)}
-            onCommand={onCommand}
+        )}
+        {graphShown && (
+          <GraphView
+            view={graph}
+            toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])}
+            onOpen={openFromGraph}
+            onRule={openRule}
+            onClose={() => setMode(BROWSE)}
           />
-        </main>
+        )}
+        {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={closeRule} />}
+        {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
+        <div className="workspace" hidden={mode.kind === "stats" || graphShown}>
+          <aside className="sidebar">
+            <SearchBox onOpen={paged.reload} />
+            <FilterBar criteria={paged.criteria} facets={facets} onChange={review.showCriteria} onFocus={refreshFacets} />
+            <StatusTabs filter={queue.filter} counts={review.counts} onSelect={review.showFilter} />
+            <QueueList
+              entries={queue.entries}
+              exhausted={review.queueIsEmpty}
+              selectedId={review.selectedId}
+              loading={paged.loading}
+              error={paged.error}
+              onSelect={review.selectEntry}
+              onVisibleEnd={review.loadPastRow}
+              onRetry={paged.retry}
+            />
+          </aside>
+          <main className="main">
+            {fromGraph && mode.kind === "browse" && (
+              <button type="button" className="button button-small graph-return" data-testid="graph-return" onClick={openGraph}>
+                ← Back to the graph <Kbd>Esc</Kbd>
+              </button>
+            )}
+            {main}
+            <DecisionBar
+              canDecide={canDecide}
+              canMove={browsing && queue.entries.length > 1}
+              canUndo={browsing}
+              keymap={keymap}
+              position={review.index >= 0 ? review.index + 1 : null}
+              total={review.counts === null ? null : countFor(review.counts, queue.filter)}
+              onCommand={onCommand}
+            />
+          </main>
+        </div>
+        <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
+        <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
+        {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
+        {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
       </div>
-      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
-      <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
-      {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
-      {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
-    </div>
+    </EvidenceRevision.Provider>
   );
 }

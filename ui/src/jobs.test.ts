@@ -31,6 +31,13 @@ describe("background jobs", () => {
     expect(outcomeOf("import", { type: "progress", done: 1, total: 2, cost_usd: null, failed: 0 })).toBeNull();
     expect(outcomeOf("import", { type: "finished", summary: "s" })).toEqual({ tone: "success", text: "s", refreshQueue: true });
     expect(outcomeOf("export", { type: "finished", summary: "s" })?.refreshQueue, "an export adds no items").toBe(false);
+    expect(outcomeOf("products", { type: "finished", summary: "s" }), "registered products: the evidence is read again").toEqual({
+      tone: "success",
+      text: "s",
+      refreshQueue: false,
+      refreshEvidence: true,
+    });
+    expect(outcomeOf("import", { type: "finished", summary: "s" })?.refreshEvidence, "an import leaves the products").toBeUndefined();
     expect(outcomeOf("import", { type: "failed", code: "cancelled", message: "import of x cancelled" })).toEqual({
       tone: "info",
       text: "Importing cancelled; nothing was changed.",

@@ -44,6 +44,8 @@ export interface JobOutcome {
   text: string;
   /** New items may be visible: refresh the queue. */
   refreshQueue: boolean;
+  /** Data products were registered or refreshed: computed evidence and the graph read them again. */
+  refreshEvidence?: boolean;
 }
 
 export function jobStarted(jobs: readonly JobView[], id: number, kind: JobKind): JobView[] {
@@ -65,7 +67,9 @@ export function outcomeOf(kind: JobKind, event: JobEvent): JobOutcome | null {
     case "progress":
       return null;
     case "finished":
-      return { tone: "success", text: event.summary, refreshQueue: CHANGES_QUEUE.has(kind) };
+      return kind === "products"
+        ? { tone: "success", text: event.summary, refreshQueue: false, refreshEvidence: true }
+        : { tone: "success", text: event.summary, refreshQueue: CHANGES_QUEUE.has(kind) };
     case "failed":
       if (event.code !== "cancelled") return { tone: "error", text: event.message, refreshQueue: false };
       // An LLM run keeps what finished before the cancel (each call is its own transaction).

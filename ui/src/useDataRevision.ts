@@ -11,24 +11,25 @@ export const REVISION_POLL_MS = 3000;
 export const LIVE_REFRESH_MS = 1000;
 
 /** What changed elsewhere, as far as it is known: a team server names the domains whose guidelines,
- * review form or claim settings, and the items whose tags or do-not-train mark changed; a local
- * database names nothing. */
+ * review form or claim settings, and the items whose tags or do-not-train mark changed, and says
+ * whether data products were registered or refreshed; a local database names nothing. */
 export interface DataChange {
   guidelines: ReadonlySet<string>;
   annotated: ReadonlySet<string>;
   forms: ReadonlySet<string>;
+  products: boolean;
 }
 
-const NOTHING_NAMED: DataChange = { guidelines: new Set(), annotated: new Set(), forms: new Set() };
+const NOTHING_NAMED: DataChange = { guidelines: new Set(), annotated: new Set(), forms: new Set(), products: false };
 
-function nothingYet(): { guidelines: Set<string>; annotated: Set<string>; forms: Set<string> } {
-  return { guidelines: new Set(), annotated: new Set(), forms: new Set() };
+function nothingYet(): { guidelines: Set<string>; annotated: Set<string>; forms: Set<string>; products: boolean } {
+  return { guidelines: new Set(), annotated: new Set(), forms: new Set(), products: false };
 }
 
 /**
  * Calls `onChange` when the data changed elsewhere: for a local database, when its data revision
  * grows after the first reading (an import completed); for a team server, whenever the server
- * announces a change by anyone (decisions, undo, redo, imports, guidelines, tags, marks, forms), without
+ * announces a change by anyone (decisions, undo, redo, imports, guidelines, tags, marks, forms, products), without
  * polling. Announcements held back by the pacing are gathered into the next call.
  */
 export function useDataRevision(onChange: (change: DataChange) => void, teamServer: boolean, onLiveFailed: (message: string) => void): void {
@@ -45,10 +46,11 @@ export function useDataRevision(onChange: (change: DataChange) => void, teamServ
       let last = 0;
       let timer: number | null = null;
       let gathered = nothingYet();
-      const changed = (guidelines: string[], annotated: string[], forms: string[]) => {
-        guidelines.forEach((domain) => gathered.guidelines.add(domain));
-        annotated.forEach((item) => gathered.annotated.add(item));
-        forms.forEach((domain) => gathered.forms.add(domain));
+      const changed = (event: { guidelines: string[]; annotated: string[]; forms: string[]; products: boolean }) => {
+        event.guidelines.forEach((domain) => gathered.guidelines.add(domain));
+        event.annotated.forEach((item) => gathered.annotated.add(item));
+        event.forms.forEach((domain) => gathered.forms.add(domain));
+        gathered.products ||= event.products;
         if (timer !== null) return;
         timer = window.setTimeout(
           () => {
@@ -63,7 +65,7 @@ export function useDataRevision(onChange: (change: DataChange) => void, teamServ
       };
       // The shell follows the server until another database opens (this screen goes with it).
       api
-        .watchTeamServer((event) => (event.kind === "changed" ? changed(event.guidelines, event.annotated, event.forms) : lost(event.message)))
+        .watchTeamServer((event) => (event.kind === "changed" ? changed(event) : lost(event.message)))
         .catch((thrown: unknown) => lost(api.toCallError(thrown).message));
       return () => {
         if (timer !== null) window.clearTimeout(timer);

@@ -3,4 +3,4 @@
 /**
  * What the app's follower of a team server tells the window.
  */
-export type LiveEvent = { "kind": "changed", changes: number, guidelines: Array<string>, annotated: Array<string>, forms: Array<string>, } | { "kind": "lost", message: string, };
+export type LiveEvent = { "kind": "changed", changes: number, guidelines: Array<string>, annotated: Array<string>, forms: Array<string>, products: boolean, } | { "kind": "lost", message: string, };

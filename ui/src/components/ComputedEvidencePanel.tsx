@@ -1,14 +1,16 @@
-import { useEffect, useState } from "react";
+import { useContext, useEffect, useState } from "react";
 import { relationshipEvidence } from "../api";
 import type { CallError } from "../api";
 import type { RelationshipEvidence } from "../bindings/RelationshipEvidence";
+import { EvidenceRevision } from "../evidenceRevision";
 import { visibleText } from "../invisibles";
 import { SafeText } from "./SafeText";
 
 
 interface ComputedEvidencePanelProps {
   externalId: string;
-  /** Reloads when a decision (e.g. an edited mapping) bumps the item version. */
+  /** Reloads when a decision (e.g. an edited mapping) bumps the item version, and when the
+   * registered products change ({@link EvidenceRevision}). */
   version: number;
 }
 
@@ -18,6 +20,7 @@ const percent = (share: number | null): string => (share === null ? "–" : `${M
 export function ComputedEvidencePanel({ externalId, version }: ComputedEvidencePanelProps) {
   const [evidence, setEvidence] = useState<RelationshipEvidence | null>(null);
   const [error, setError] = useState<CallError | null>(null);
+  const productsRevision = useContext(EvidenceRevision);
 
   useEffect(() => {
     let current = true;
@@ -30,7 +33,7 @@ export function ComputedEvidencePanel({ externalId, version }: ComputedEvidenceP
     return () => {
       current = false;
     };
-  }, [externalId, version]);
+  }, [externalId, version, productsRevision]);
 
   if (error !== null) {
     return (
