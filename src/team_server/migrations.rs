@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_decision_batches",
         include_str!("../../migrations/postgres/0011_decision_batches.sql"),
     ),
+    (
+        12,
+        "0012_readable_product_json",
+        include_str!("../../migrations/postgres/0012_readable_product_json.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.
