@@ -1,6 +1,6 @@
 -- A product's schema and sample must be JSON every client reads back. PostgreSQL's `json`
 -- takes what the core's reader (serde) refuses: a lone UTF-16 surrogate escape, a number beyond
--- a double, nesting deeper than its limit. One such product, written by raw SQL, would stop every
+-- a double, containers nested 128 deep (serde's limit). One such product, written by raw SQL, would stop every
 -- snapshot, the graph and every relationship's evidence, for everyone. Refused at the door,
 -- whoever writes (the core never writes such JSON, so pushes pass); products stored before this
 -- migration are left as they are.
@@ -14,7 +14,7 @@ BEGIN
     BEGIN
         -- jsonb refuses lone surrogates, but also NUL, which samples keep: for this check only,
         -- a NUL escape becomes a space's (an escaped backslash before it stays valid JSON too).
-        parsed := replace(doc, '\u0000', '\u0020')::jsonb;
+        parsed := replace(doc, E'\\u0000', E'\\u0020')::jsonb;
     EXCEPTION WHEN OTHERS THEN
         RETURN SQLERRM;
     END;
@@ -23,8 +23,10 @@ BEGIN
                                               || @ < -1.7976931348623157e308))') THEN
         RETURN 'a number is beyond the range of a double';
     END IF;
-    IF jsonb_path_exists(parsed, 'lax $.**{64 to last}') THEN
-        RETURN 'values are nested more than 64 levels deep';
+    -- Strict: in lax mode the filter would look inside arrays rather than at them.
+    IF jsonb_path_exists(parsed, 'strict $.**{127 to last} ? (@.type() == "array"
+                                                               || @.type() == "object")') THEN
+        RETURN 'arrays or objects are nested 128 deep, beyond what a client reads';
     END IF;
     RETURN NULL;
 END

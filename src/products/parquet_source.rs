@@ -340,13 +340,6 @@ fn collect_parts(
             collect_parts(&path, partition, parts)?;
             partition.pop();
         } else if path.extension().and_then(|e| e.to_str()) == Some(PARQUET_EXTENSION) {
-            // A pipe or a device named like a part file would never end.
-            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                return Err(Error::bad_source(
-                    location(),
-                    format!("'{name}' is not a regular file; a part file is read as one"),
-                ));
-            }
             parts.push(PartFile {
                 path,
                 partition: partition.clone(),

@@ -22,12 +22,10 @@ const RULE_CANDIDATES: &str = "SELECT i.external_id, i.title
                                  FROM rule_candidates($1, $2) c JOIN items i ON i.id = c.id
                                 ORDER BY i.id";
 
-/// Those of the items `$1` (external ids) the login may still approve by rule, asked again in
-/// the transaction that approves them: planning takes a while, and meanwhile another reviewer
-/// may have leased or reviewed one.
-const STILL_CANDIDATES: &str = "SELECT i.external_id
-                                  FROM rule_candidates(NULL, NULL) c JOIN items i ON i.id = c.id
-                                 WHERE i.external_id = ANY($1)";
+/// Those of the items `$1` (external ids) the login may still approve by rule, locked and asked
+/// again in the transaction that approves them: planning takes a while, and meanwhile another
+/// reviewer may have leased or reviewed one.
+const STILL_CANDIDATES: &str = "SELECT c FROM lock_rule_candidates($1) c";
 
 const BATCH_EVENTS: &str = concat!(
     "SELECT ",
@@ -159,7 +157,9 @@ impl TeamServer {
     /// decisions unchanged.
     ///
     /// Errors: as locally (`Conflict`, nothing recorded, when an item changed since its version
-    /// was read); `Forbidden` when the batch names another reviewer or the server refuses it.
+    /// was read); `BadRequest` when an item is no longer the login's to approve (another
+    /// reviewer leased or reviewed it meanwhile); `Forbidden` when the batch names another
+    /// reviewer or the server refuses it.
     pub fn approve_batch(&mut self, batch: &BatchApproval) -> Result<Vec<Decision>> {
         batch.check()?;
         let approvals = batch.approvals();

@@ -17,6 +17,8 @@ const INSERT_REVERT: &str =
     "INSERT INTO decisions (id, item_id, item_version, reviewer, action, reverts)
      VALUES ($1, $2, $3, session_user, 'revert', $4)";
 
+const LOCK_BATCH_ITEMS: &str = "SELECT lock_batch_items($1)";
+
 /// With the item's external id last, to name it.
 const ITEM_BY_ID: &str = "SELECT id, kind, version, payload, review, required_reviews, title,
                                  external_id
@@ -45,6 +47,7 @@ impl TeamServer {
         let batch = self.batch_statements()?;
         let item_by_id = self.prepared(ITEM_BY_ID)?;
         let insert = self.prepared(INSERT_REVERT)?;
+        let lock_items = self.prepared(LOCK_BATCH_ITEMS)?;
         let (server, reviewer) = (self.server.clone(), self.reviewer.clone());
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -65,17 +68,22 @@ impl TeamServer {
             true => None,
             false => batch.rule_of(&mut tx, &target_id, &server)?,
         };
-        let mut steps = match &rule {
-            None => vec![(target_id, item_id)],
-            Some(_) => members,
+        let steps: Vec<(String, String, i64)> = match &rule {
+            None => vec![(id.to_owned(), target_id, item_id)],
+            Some(_) => {
+                // The batch's items are locked first, in item order, as a bulk approval locks
+                // them: two such steps never wait on each other.
+                tx.execute(&lock_items, &[&target_id]).map_err(failed)?;
+                // Latest first, as locally: the caller's id reverts the latest decision.
+                (members.into_iter().enumerate())
+                    .map(|(n, (member, item))| (batch_revert_id(id, n), member, item))
+                    .collect()
+            }
         };
-        // In item order, as a bulk approval locks them: two batches never wait on each other.
-        steps.sort_by_key(|(_, item)| *item);
-        for (n, (member, member_item)) in steps.iter().enumerate() {
-            let revert_id = batch_revert_id(id, n);
-            if n > 0
+        for (revert_id, member, member_item) in &steps {
+            if revert_id != id
                 && tx
-                    .query_opt(&sql.by_id, &[&revert_id])
+                    .query_opt(&sql.by_id, &[revert_id])
                     .map_err(failed)?
                     .is_some()
             {
@@ -85,7 +93,7 @@ impl TeamServer {
             }
             let row = tx.query_one(&item_by_id, &[member_item]).map_err(failed)?;
             let item = LockedItem::read(&row)?;
-            tx.execute(&insert, &[&revert_id, &item.id, &item.version, member])
+            tx.execute(&insert, &[revert_id, &item.id, &item.version, member])
                 .map_err(|e| match &rule {
                     None => failed(e),
                     // One refusal stops the whole step: say which.
@@ -101,7 +109,7 @@ impl TeamServer {
                 })?;
             item.project(&mut tx, &sql, &server)?;
             if let Some(rule) = &rule {
-                batch.add(&mut tx, &revert_id, &revert_batch_id(id), rule, &server)?;
+                batch.add(&mut tx, revert_id, &revert_batch_id(id), rule, &server)?;
             }
         }
         let recorded = tx.query_one(&sql.by_id, &[&id]).map_err(failed)?;

@@ -346,7 +346,7 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
     let key_clash = db.dir.path().join("key_clash");
     std::fs::create_dir_all(key_clash.join("id=1")).unwrap();
     std::fs::copy(&good, key_clash.join("id=1").join("part-0.parquet")).unwrap();
-    // A pipe named like a part file would never end: not read.
+    // A pipe named like a part file would never end: not read (`user_files::check_readable`).
     let with_pipe = db.dir.path().join("with_pipe");
     std::fs::create_dir(&with_pipe).unwrap();
     std::fs::copy(&good, with_pipe.join("part-0.parquet")).unwrap();
@@ -382,10 +382,6 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
              part-1.parquet under no partition folder",
         ),
         (
-            &with_pipe,
-            "with_pipe: 'part-1.parquet' is not a regular file",
-        ),
-        (
             &key_clash,
             "key_clash: 'id' is both a partition key (a folder name) and a field of the part files",
         ),
@@ -400,6 +396,15 @@ fn bad_parquet_input_is_refused_naming_the_file_and_nothing_is_registered() {
             "names the file and the problem: {err}"
         );
     }
+    let pipe = store
+        .add_products(&[good.clone(), with_pipe.clone()])
+        .expect_err("a pipe among the part files fails the batch");
+    assert_eq!(pipe.code(), ErrorCode::NotARegularFile, "{pipe}");
+    assert!(
+        pipe.to_string()
+            .contains("part-1.parquet: is a FIFO (pipe)"),
+        "names the pipe: {pipe}"
+    );
     assert_eq!(
         table_counts(&db.path),
         before,

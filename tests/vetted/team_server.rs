@@ -4233,8 +4233,8 @@ fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
         ),
         (
             good_schema,
-            &format!(r#"[{{"id":{}1{}}}]"#, "[".repeat(70), "]".repeat(70)),
-            "its sample: values are nested more than 64 levels deep",
+            &format!(r#"[{{"id":{}1{}}}]"#, "[".repeat(126), "]".repeat(126)),
+            "its sample: arrays or objects are nested 128 deep",
         ),
     ] {
         let refusal = refused(&mut as_sme, &insert("p2", schema, sample, "/x.csv"));
@@ -4270,6 +4270,15 @@ fn relationships_on_a_server_are_measured_edited_and_drawn_as_in_a_file() {
         analyst.product("p6").unwrap().unwrap().sample_rows[0]["id"],
         "\u{1f600}",
         "read back as written"
+    );
+    // 127 nested containers: as deep as a client reads (serde's limit is 128).
+    let deepest = format!(r#"[{{"id":{}1{}}}]"#, "[".repeat(125), "]".repeat(125));
+    as_sme
+        .batch_execute(&insert("p7", good_schema, &deepest, "/z7.csv"))
+        .expect("nesting a client reads is taken");
+    assert!(
+        analyst.product("p7").unwrap().is_some(),
+        "and read back: the server's limit is the client's"
     );
     assert!(
         refused(
@@ -4941,9 +4950,9 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
             "redo {redo}: one step for the whole batch"
         );
         assert_eq!(
-            (step.rule, step.decisions),
-            (local_step.rule, local_step.decisions),
-            "redo {redo}: as on the file"
+            (step.rule, step.decisions, step.event.item),
+            (local_step.rule, local_step.decisions, local_step.event.item),
+            "redo {redo}: as on the file, the event the one of the latest decision"
         );
         statuses(&mut sme, &store);
         for item in &meeting {
