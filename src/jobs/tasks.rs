@@ -198,14 +198,7 @@ pub fn discover_relationships(db: PathBuf) -> Work {
         let candidates = discover(
             &products,
             DiscoveryOptions::default(),
-            &mut |done, total| {
-                on_progress(Tick::of(done as u64, Some(total as u64)));
-                if cancel.load(Ordering::Relaxed) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            },
+            &mut steps(on_progress, cancel),
         )
         .ok_or(Error::Cancelled)?;
         let queued = store.queue_candidates(DISCOVERY_DOMAIN, &candidates)?;
@@ -233,14 +226,13 @@ pub fn check_rule(
 ) -> Work {
     Box::new(move |on_progress, cancel| {
         let store = Store::open(&db)?;
-        let plan = approval_rule::plan(&store, &filter, &rule, &reviewer, &mut |done, total| {
-            on_progress(Tick::of(done as u64, Some(total as u64)));
-            if cancel.load(Ordering::Relaxed) {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })?
+        let plan = approval_rule::plan(
+            &store,
+            &filter,
+            &rule,
+            &reviewer,
+            &mut steps(on_progress, cancel),
+        )?
         .ok_or(Error::Cancelled)?;
         Ok(deliver_plan(plan, deliver))
     })
@@ -259,17 +251,30 @@ pub fn check_rule_on_server(
     Box::new(move |on_progress, cancel| {
         let mut server = TeamServer::connect_with_password(&url, password.as_ref())?;
         let plan = server
-            .plan_rule(domain.as_deref(), None, &rule, &mut |done, total| {
-                on_progress(Tick::of(done as u64, Some(total as u64)));
-                if cancel.load(Ordering::Relaxed) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })?
+            .plan_rule(
+                domain.as_deref(),
+                None,
+                &rule,
+                &mut steps(on_progress, cancel),
+            )?
             .ok_or(Error::Cancelled)?;
         Ok(deliver_plan(plan, deliver))
     })
+}
+
+/// Tells `on_progress` of each of `total` steps done; stops the work once `cancel` is set.
+fn steps<'a>(
+    on_progress: &'a mut dyn FnMut(Tick),
+    cancel: &'a AtomicBool,
+) -> impl FnMut(usize, usize) -> ControlFlow<()> + 'a {
+    move |done, total| {
+        on_progress(Tick::of(done as u64, Some(total as u64)));
+        if cancel.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
 }
 
 /// Hands `plan` over and says what it found.

@@ -321,83 +321,82 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     );
   })();
 
-  return (
-    <EvidenceRevision.Provider value={evidenceRevision}>
-      <div className="app">
-        <AppHeader
-          session={review.session}
-          keymap={keymap}
-          statsShown={mode.kind === "stats"}
-          graphShown={graphShown}
-          onCommand={onCommand}
-          recent={recent}
-          databases={databases}
-          onAbout={onAbout}
+  const app = (
+    <div className="app">
+      <AppHeader
+        session={review.session}
+        keymap={keymap}
+        statsShown={mode.kind === "stats"}
+        graphShown={graphShown}
+        onCommand={onCommand}
+        recent={recent}
+        databases={databases}
+        onAbout={onAbout}
+      />
+      {mode.kind === "stats" && (
+        <StatsDashboard
+          revision={review.statsRevision}
+          teamServer={teamServer}
+          toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
+          onClose={() => setMode(BROWSE)}
+          onShowConfident={(domain, confident) => {
+            // What the suggestion counted (pending items of the domain the model passed), as the
+            // Pending tab shows them: those still awaiting this reviewer.
+            review.showList("pending", { ...NO_CRITERIA, sort: paged.criteria.sort, domain, vetter_confident: confident });
+            setMode(BROWSE);
+          }}
         />
-        {mode.kind === "stats" && (
-          <StatsDashboard
-            revision={review.statsRevision}
-            teamServer={teamServer}
-            toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
-            onClose={() => setMode(BROWSE)}
-            onShowConfident={(domain, confident) => {
-              // What the suggestion counted (pending items of the domain the model passed), as the
-              // Pending tab shows them: those still awaiting this reviewer.
-              review.showList("pending", { ...NO_CRITERIA, sort: paged.criteria.sort, domain, vetter_confident: confident });
-              setMode(BROWSE);
-            }}
+      )}
+      {graphShown && (
+        <GraphView
+          view={graph}
+          toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])}
+          onOpen={openFromGraph}
+          onRule={openRule}
+          onClose={() => setMode(BROWSE)}
+        />
+      )}
+      {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={closeRule} />}
+      {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
+      <div className="workspace" hidden={mode.kind === "stats" || graphShown}>
+        <aside className="sidebar">
+          <SearchBox onOpen={paged.reload} />
+          <FilterBar criteria={paged.criteria} facets={facets} onChange={review.showCriteria} onFocus={refreshFacets} />
+          <StatusTabs filter={queue.filter} counts={review.counts} onSelect={review.showFilter} />
+          <QueueList
+            entries={queue.entries}
+            exhausted={review.queueIsEmpty}
+            selectedId={review.selectedId}
+            loading={paged.loading}
+            error={paged.error}
+            onSelect={review.selectEntry}
+            onVisibleEnd={review.loadPastRow}
+            onRetry={paged.retry}
           />
-        )}
-        {graphShown && (
-          <GraphView
-            view={graph}
-            toggleKey={keymap.graph[0] === undefined ? null : keyLabel(keymap.graph[0])}
-            onOpen={openFromGraph}
-            onRule={openRule}
-            onClose={() => setMode(BROWSE)}
+        </aside>
+        <main className="main">
+          {fromGraph && mode.kind === "browse" && (
+            <button type="button" className="button button-small graph-return" data-testid="graph-return" onClick={openGraph}>
+              ← Back to the graph <Kbd>Esc</Kbd>
+            </button>
+          )}
+          {main}
+          <DecisionBar
+            canDecide={canDecide}
+            canMove={browsing && queue.entries.length > 1}
+            canUndo={browsing}
+            keymap={keymap}
+            position={review.index >= 0 ? review.index + 1 : null}
+            total={review.counts === null ? null : countFor(review.counts, queue.filter)}
+            onCommand={onCommand}
           />
-        )}
-        {mode.kind === "rule" && <RuleApprovalDialog approval={ruleApproval} domain={graph.filter.domain} onCancel={closeRule} />}
-        {/* Hidden, not unmounted, behind the dashboard and the graph: the queue keeps its scroll and selection. */}
-        <div className="workspace" hidden={mode.kind === "stats" || graphShown}>
-          <aside className="sidebar">
-            <SearchBox onOpen={paged.reload} />
-            <FilterBar criteria={paged.criteria} facets={facets} onChange={review.showCriteria} onFocus={refreshFacets} />
-            <StatusTabs filter={queue.filter} counts={review.counts} onSelect={review.showFilter} />
-            <QueueList
-              entries={queue.entries}
-              exhausted={review.queueIsEmpty}
-              selectedId={review.selectedId}
-              loading={paged.loading}
-              error={paged.error}
-              onSelect={review.selectEntry}
-              onVisibleEnd={review.loadPastRow}
-              onRetry={paged.retry}
-            />
-          </aside>
-          <main className="main">
-            {fromGraph && mode.kind === "browse" && (
-              <button type="button" className="button button-small graph-return" data-testid="graph-return" onClick={openGraph}>
-                ← Back to the graph <Kbd>Esc</Kbd>
-              </button>
-            )}
-            {main}
-            <DecisionBar
-              canDecide={canDecide}
-              canMove={browsing && queue.entries.length > 1}
-              canUndo={browsing}
-              keymap={keymap}
-              position={review.index >= 0 ? review.index + 1 : null}
-              total={review.counts === null ? null : countFor(review.counts, queue.filter)}
-              onCommand={onCommand}
-            />
-          </main>
-        </div>
-        <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
-        <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
-        {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
-        {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
+        </main>
       </div>
-    </EvidenceRevision.Provider>
+      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
+      <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
+      {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
+      {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
+    </div>
   );
+  return <EvidenceRevision.Provider value={evidenceRevision}>{app}</EvidenceRevision.Provider>;
 }
