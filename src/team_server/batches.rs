@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 use postgres::{GenericClient, Statement};
 
 use super::decisions::{Recorded, Recorder, decision_columns, read_decision, record_in};
+use super::review_queue::{ITEM_COLUMN_COUNT, item_columns, read_item};
 use super::{TeamServer, server_error};
 use crate::approval_rule::{Candidate, EvidenceRule, RulePlan, plan_over};
 use crate::domain::{Decision, Feedback};
@@ -17,10 +18,16 @@ use crate::error::{Error, Result};
 use crate::store::{BatchApproval, RelationshipItem, Reverted};
 
 /// The open relationship items the login may approve by rule (the server decides which, see
-/// `rule_candidates`), of a domain and with a tag when given, oldest first.
-const RULE_CANDIDATES: &str = "SELECT i.external_id, i.title
-                                 FROM rule_candidates($1, $2) c JOIN items i ON i.id = c.id
-                                ORDER BY i.id";
+/// `rule_candidates`), of a domain and with a tag when given, oldest first, each as the login is
+/// shown it, then its external id and title.
+const RULE_CANDIDATES: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    ", i.external_id, i.title
+       FROM rule_candidates($1, $2) c JOIN items i ON i.id = c.id
+       LEFT JOIN decisions d ON d.id = i.effective_decision
+      ORDER BY i.id"
+);
 
 /// Those of the items `$1` (external ids) the login may still approve by rule, locked and asked
 /// again in the transaction that approves them: planning takes a while, and meanwhile another
@@ -119,17 +126,15 @@ impl TeamServer {
         rule: &EvidenceRule,
         progress: &mut dyn FnMut(usize, usize) -> ControlFlow<()>,
     ) -> Result<Option<RulePlan>> {
-        let listed: Vec<(String, String)> = self
-            .rows(RULE_CANDIDATES, &[&domain, &tag])?
+        // Relationship items have no passages: each is as `item_shown` shows it.
+        let candidates = (self.rows(RULE_CANDIDATES, &[&domain, &tag])?)
             .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        let candidates = listed
-            .into_iter()
-            .map(|(item, title)| {
+            .map(|r| {
+                let mut item = read_item(r, r.get(ITEM_COLUMN_COUNT))?;
+                item.add_review_aids();
                 Ok(Candidate {
-                    item: self.item_shown(&item)?,
-                    title,
+                    item,
+                    title: r.get(ITEM_COLUMN_COUNT + 1),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

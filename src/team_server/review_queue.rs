@@ -105,19 +105,57 @@ const ENTRY: &str = "SELECT id, external_id, kind, domain, model, title, status,
 
 /// The latest edit is the effective decision's, where the login may read it; a settled
 /// relationship's for everyone (`settled_relation_edit`).
-const ITEM: &str = "SELECT i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload,
-                           i.vetting, i.metadata, i.created_at, i.updated_at,
-                           coalesce(d.edited_payload,
-                                    CASE WHEN i.kind = 'relationship' AND i.status = 'edited'
-                                         THEN settled_relation_edit(i.id) END),
-                           ARRAY(SELECT t.tag FROM item_tags t WHERE t.item_id = i.id
-                                  ORDER BY t.tag COLLATE \"C\"),
-                           EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)
-                      FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
-                     WHERE i.external_id = $1";
+/// The columns [`read_item`] reads, from `items i LEFT JOIN decisions d ON d.id =
+/// i.effective_decision` ([`ITEM_COLUMN_COUNT`] of them).
+macro_rules! item_columns {
+    () => {
+        "i.id, i.kind, i.domain, i.model, i.status, i.version, i.payload, i.vetting, i.metadata,
+         i.created_at, i.updated_at,
+         coalesce(d.edited_payload,
+                  CASE WHEN i.kind = 'relationship' AND i.status = 'edited'
+                       THEN settled_relation_edit(i.id) END),
+         ARRAY(SELECT t.tag FROM item_tags t WHERE t.item_id = i.id ORDER BY t.tag COLLATE \"C\"),
+         EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)"
+    };
+}
+pub(super) use item_columns;
+
+/// How many columns [`item_columns!`] names: a query's own columns come after them.
+pub(super) const ITEM_COLUMN_COUNT: usize = 14;
+
+const ITEM: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM items i LEFT JOIN decisions d ON d.id = i.effective_decision
+     WHERE i.external_id = $1"
+);
 
 pub(super) const EVIDENCE: &str = "SELECT passage_id, title, text, source FROM evidence
                          WHERE item_id = $1 ORDER BY position";
+
+/// An item as the columns of [`item_columns!`] hold it, without its passages and review aids
+/// (see [`TeamServer::item_shown`]).
+pub(super) fn read_item(row: &postgres::Row, external_id: &str) -> Result<Item> {
+    let time = |column: usize| crate::store::parse_time(row.get(column));
+    Ok(Item {
+        external_id: external_id.to_owned(),
+        domain: row.get(2),
+        model: row.get(3),
+        status: enum_value(row.get(4))?,
+        version: row.get(5),
+        body: read_body(enum_value(row.get(1))?, row.get(6))?,
+        vetting: json_column(row.get(7))?,
+        assessment: None,
+        metadata: json_column(Some(row.get(8)))?.unwrap_or_default(),
+        latest_edit: json_column::<EditedContent>(row.get(11))?,
+        tags: row.get(12),
+        do_not_train: row.get(13),
+        sensitive: Vec::new(),
+        claims: Vec::new(),
+        created_at: time(9)?,
+        updated_at: time(10)?,
+    })
+}
 
 /// A passage as [`EVIDENCE`] reads it.
 pub(super) fn read_passage(r: &postgres::Row) -> Evidence {
@@ -304,25 +342,7 @@ impl TeamServer {
             .map_err(|e| self.failed(e))?
             .ok_or_else(|| Error::ItemNotFound(external_id.to_owned()))?;
         let item_id: i64 = row.get(0);
-        let time = |column: usize| crate::store::parse_time(row.get(column));
-        let mut item = Item {
-            external_id: external_id.to_owned(),
-            domain: row.get(2),
-            model: row.get(3),
-            status: enum_value(row.get(4))?,
-            version: row.get(5),
-            body: read_body(enum_value(row.get(1))?, row.get(6))?,
-            vetting: json_column(row.get(7))?,
-            assessment: None,
-            metadata: json_column(Some(row.get(8)))?.unwrap_or_default(),
-            latest_edit: json_column::<EditedContent>(row.get(11))?,
-            tags: row.get(12),
-            do_not_train: row.get(13),
-            sensitive: Vec::new(),
-            claims: Vec::new(),
-            created_at: time(9)?,
-            updated_at: time(10)?,
-        };
+        let mut item = read_item(&row, external_id)?;
         if let Some(passages) = item.body.evidence_mut() {
             let evidence = self.prepared(EVIDENCE)?;
             *passages = self
