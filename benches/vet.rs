@@ -178,6 +178,7 @@ async fn vetted_round(
         },
         progress: &|_| {},
         cancel: &cancel,
+        mirror: None,
     };
     let started = Instant::now();
     let summary = vet(

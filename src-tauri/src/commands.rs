@@ -127,8 +127,18 @@ impl AppState {
         Some(off_runtime(|| call(server)))
     }
 
-    /// The settings file of the open database (see [`Settings::default_path`]).
+    /// The settings file of the open database (see [`Settings::default_path`]); on a team
+    /// server, the user's own (see [`Settings::user_path`]).
     fn settings_path(&self) -> Result<PathBuf> {
+        if self.window().is_team_server() {
+            return Settings::user_path().ok_or_else(|| {
+                Error::Config(
+                    "this system names no configuration folder for Vetted's LLM settings; set \
+                     XDG_CONFIG_HOME (or HOME) and try again"
+                        .into(),
+                )
+            });
+        }
         Ok(Settings::default_path(self.store()?.path()))
     }
 
@@ -958,8 +968,9 @@ pub fn start_llm_run(
     request: LlmRunRequest,
     on_event: Channel<JobEvent>,
 ) -> Result<Option<JobId>> {
+    // On a team server only vetting runs (the job says so): no file to ask for.
     let questions = match request {
-        LlmRunRequest::Generate { .. } => {
+        LlmRunRequest::Generate { .. } if !state.window().is_team_server() => {
             let Some(file) = picker::open_file(
                 &app,
                 "Questions to answer",
@@ -975,9 +986,11 @@ pub fn start_llm_run(
         _ => None,
     };
     let settings = state.settings_path()?;
+    let on_server = (settings.clone(), request.clone());
     state
-        .spawn(
+        .spawn_either(
             |db| tasks::llm_run(db, settings, request, questions),
+            |url, password| tasks::llm_run_on_server(url, password, on_server.0, on_server.1),
             on_event,
         )
         .map(Some)
@@ -986,9 +999,8 @@ pub fn start_llm_run(
 /// Calls, tokens and cost of every LLM call about one item (vetting, generation).
 #[tauri::command(async)]
 pub fn item_costs(state: State<'_, AppState>, external_id: String) -> Result<CostTotals> {
-    // No LLM runs on a team server yet, so no costs.
-    if state.window().is_team_server() {
-        return Ok(CostTotals::default());
+    if let Some(costs) = state.on_team_server(|server| server.item_costs(&external_id)) {
+        return costs;
     }
     state.store()?.item_costs(&external_id)
 }

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
 use crate::import::ImportSource;
 use crate::llm::secret::ApiKey;
-use crate::llm::{CancellationToken, Client, ClientOptions, Settings};
+use crate::llm::{CancellationToken, Client, ClientOptions, PriceTable, Settings};
 use crate::products::ProductSource;
 use crate::roles::align::{AlignOptions, AlignmentReport, DEFAULT_SEED, align_vetter};
 use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
@@ -412,13 +412,68 @@ pub fn llm_run(
     questions: Option<PathBuf>,
 ) -> Work {
     Box::new(move |progress, cancel| {
-        let settings = Settings::load(&settings)?;
-        let client = Client::new(
-            settings.provider(request.provider())?,
-            ClientOptions::default(),
-        )?;
-        let prices = settings.prices()?;
+        let model = ModelAccess::load(&settings, &request)?;
         let mut store = Store::open(&db)?;
+        model.run(&mut store, None, request, questions, progress, cancel)
+    })
+}
+
+/// [`llm_run`] on the team server at `url` (signed in with `password`, if typed): the vetting
+/// model only, run by an SME or adjudicator on a snapshot of the server whose every record is
+/// copied to the server as it is written (see [`TeamServer::prepare_vetting`]). Progress counts
+/// the snapshot's rows, then the inputs.
+pub fn llm_run_on_server(
+    url: String,
+    password: Option<ApiKey>,
+    settings: PathBuf,
+    request: LlmRunRequest,
+) -> Work {
+    Box::new(move |progress, cancel| {
+        if !matches!(request, LlmRunRequest::Vet { .. }) {
+            return Err(Error::BadRequest(
+                "on a team server the app runs the vetting model only (Vet); generate, relate, \
+                 rank and align run on a local database for now"
+                    .into(),
+            ));
+        }
+        let model = ModelAccess::load(&settings, &request)?;
+        let mut run = TeamServer::connect_with_password(&url, password.as_ref())?
+            .prepare_vetting(&mut |p| progress(Tick::of(p.done, Some(p.total))), cancel)?;
+        let (store, mirror) = run.parts();
+        model.run(store, Some(mirror), request, None, progress, cancel)
+    })
+}
+
+/// The model a run calls, and its prices: read before anything else, so a provider missing
+/// from the settings is said at once.
+struct ModelAccess {
+    client: Client,
+    prices: PriceTable,
+}
+
+impl ModelAccess {
+    fn load(settings: &Path, request: &LlmRunRequest) -> Result<ModelAccess> {
+        let settings = Settings::load(settings)?;
+        Ok(ModelAccess {
+            client: Client::new(
+                settings.provider(request.provider())?,
+                ClientOptions::default(),
+            )?,
+            prices: settings.prices()?,
+        })
+    }
+
+    /// Runs `request` on `store` (its records copied to `mirror` too, if given) on a runtime
+    /// of its own, forwarding progress and cancel; one line for the user.
+    fn run(
+        &self,
+        store: &mut Store,
+        mirror: Option<&std::sync::Mutex<dyn crate::roles::RunMirror>>,
+        request: LlmRunRequest,
+        questions: Option<PathBuf>,
+        progress: &mut dyn FnMut(Tick),
+        cancel: &AtomicBool,
+    ) -> Result<String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -434,14 +489,15 @@ pub fn llm_run(
         };
         let token = CancellationToken::new();
         let ctx = RunContext {
-            client: &client,
-            prices: &prices,
+            client: &self.client,
+            prices: &self.prices,
             options: RunOptions::default(),
             progress: &on_progress,
             cancel: &token,
+            mirror,
         };
         let finished = runtime.block_on(async {
-            let run = run_role(&mut store, &ctx, request, questions);
+            let run = run_role(store, &ctx, request, questions);
             tokio::pin!(run);
             loop {
                 tokio::select! {
@@ -460,7 +516,7 @@ pub fn llm_run(
             return Err(Error::Cancelled);
         }
         Ok(finished.message)
-    })
+    }
 }
 
 /// How an LLM job ended: its one-line report, and whether it was cancelled.

@@ -116,9 +116,14 @@ impl Settings {
         if beside.exists() {
             return beside;
         }
-        dirs::config_dir()
-            .map(|d| d.join("vetted").join(SETTINGS_FILE))
-            .unwrap_or(beside)
+        Settings::user_path().unwrap_or(beside)
+    }
+
+    /// The settings file in the OS config directory (`~/.config/vetted/vetted.toml` on Linux):
+    /// what a team server session uses, having no file to sit beside. `None` when the system
+    /// names no config directory.
+    pub fn user_path() -> Option<PathBuf> {
+        dirs::config_dir().map(|d| d.join("vetted").join(SETTINGS_FILE))
     }
 
     /// The named provider, with its key read from the environment.

@@ -397,6 +397,7 @@ pub async fn align_vetter(
             options: ctx.options.clone(),
             progress: &progress,
             cancel: ctx.cancel,
+            mirror: ctx.mirror,
         };
         let to_vet = held_out
             .iter()

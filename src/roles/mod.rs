@@ -12,7 +12,7 @@ pub mod relate;
 mod run;
 pub mod vet;
 
-pub use run::{Progress, RunContext, RunOptions, RunSummary};
+pub use run::{Progress, RunContext, RunMirror, RunOptions, RunSummary};
 
 /// Which role a run or call played.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

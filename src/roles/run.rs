@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use futures_util::StreamExt;
 use rusqlite::{Transaction, params};
@@ -30,13 +31,42 @@ pub struct RunOptions {
 }
 
 /// What a caller needs to run a role: the client, prices, options, a progress callback (called
-/// after every finished input) and a cancellation token.
+/// after every finished input), a cancellation token and where else the run is recorded.
 pub struct RunContext<'a> {
     pub client: &'a Client,
     pub prices: &'a PriceTable,
     pub options: RunOptions,
     pub progress: &'a (dyn Fn(&Progress) + Sync),
     pub cancel: &'a CancellationToken,
+    /// Where each record is copied right after the store writes it (a team server), if
+    /// anywhere; the summary then names the run by the mirror's id.
+    pub mirror: Option<&'a Mutex<dyn RunMirror>>,
+}
+
+/// Where a run's records go besides the store that runs it: the store is written first, then
+/// the mirror, record by record, so a run cut short leaves both with the same calls. A mirror
+/// failing stops the run, as the store failing does.
+pub trait RunMirror: Send {
+    /// Copies run `run_id` of `store` as it stands (opened, then finished); returns its id in
+    /// the mirror.
+    fn copy_run(&mut self, store: &Store, run_id: i64) -> Result<i64>;
+
+    /// Copies call `call_id` of `store` (of a run copied before) and what it wrote.
+    fn copy_call(&mut self, store: &Store, call_id: i64) -> Result<()>;
+}
+
+/// `copy` on the context's mirror, if it has one.
+fn mirrored<T>(
+    ctx: &RunContext<'_>,
+    copy: impl FnOnce(&mut dyn RunMirror) -> Result<T>,
+) -> Result<Option<T>> {
+    let Some(mirror) = ctx.mirror else {
+        return Ok(None);
+    };
+    let mut mirror = mirror
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    copy(&mut *mirror).map(Some)
 }
 
 /// Progress after each finished input.
@@ -179,8 +209,9 @@ where
     Fut: Future<Output = Outcome<T>>,
 {
     let run_id = store.start_run(&label)?;
+    let mirrored_run = mirrored(ctx, |m| m.copy_run(store, run_id))?;
     let mut summary = RunSummary {
-        run_id,
+        run_id: mirrored_run.unwrap_or(run_id),
         role: label.role,
         provider: label.provider.clone(),
         model: label.model.clone(),
@@ -211,7 +242,7 @@ where
         let cost = ctx.prices.cost(&label.model, outcome.usage);
         progress.cost_usd += cost.usd;
         let subject = outcome.subject.clone();
-        let result = store.write(|tx| {
+        let (call_id, result) = store.write(|tx| {
             let record = CallRecord {
                 run_id,
                 item_id: outcome.item_id,
@@ -231,7 +262,7 @@ where
             let call_id = insert_call(tx, &record)?;
             let value = match outcome.value {
                 Ok(value) => value,
-                Err(e) => return Ok(Err(e)),
+                Err(e) => return Ok((call_id, Err(e))),
             };
             match persist(tx, input, value, call_id) {
                 Ok(written) => {
@@ -239,7 +270,7 @@ where
                         "UPDATE llm_calls SET item_id = coalesce(?2, item_id) WHERE id = ?1",
                         params![call_id, written.item_id],
                     )?;
-                    Ok(Ok(written))
+                    Ok((call_id, Ok(written)))
                 }
                 Err(e @ Error::Sqlite(_)) => Err(e),
                 Err(e) => {
@@ -247,10 +278,11 @@ where
                         "UPDATE llm_calls SET error_code = ?2, error = ?3 WHERE id = ?1",
                         params![call_id, e.code(), e.to_string()],
                     )?;
-                    Ok(Err(e))
+                    Ok((call_id, Err(e)))
                 }
             }
         })?;
+        mirrored(ctx, |m| m.copy_call(store, call_id))?;
         match result {
             Ok(written) => {
                 summary.succeeded += 1;
@@ -273,6 +305,7 @@ where
     drop(finished);
     summary.cancelled = ctx.cancel.is_cancelled();
     store.finish_run(run_id, summary.cancelled)?;
+    mirrored(ctx, |m| m.copy_run(store, run_id))?;
     summary.totals = store.run_totals(run_id)?;
     Ok(summary)
 }

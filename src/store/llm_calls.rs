@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Transaction, params};
 
-use super::{Store, now_text};
+use super::{Store, StoredSuggestion, now_text};
 use crate::error::{Error, Result};
 use crate::llm::{Cost, OutputMode, Usage};
 use crate::roles::Role;
@@ -80,6 +80,43 @@ impl std::fmt::Display for CostTotals {
         }
         Ok(())
     }
+}
+
+/// A run as stored, for copying it elsewhere (a team server).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRun {
+    pub role: String,
+    pub provider: String,
+    pub model: String,
+    pub prompt_version: String,
+    pub finished: bool,
+    pub cancelled: bool,
+}
+
+/// A call as stored, its item named by external id, with the suggestions it wrote: what a copy
+/// elsewhere needs (ids are the store's own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCall {
+    pub run_id: i64,
+    pub item: Option<String>,
+    pub subject: String,
+    pub role: String,
+    pub provider: String,
+    pub model: String,
+    pub prompt_version: String,
+    pub output_mode: String,
+    pub streamed: bool,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    pub cost_usd: f64,
+    pub priced: bool,
+    pub latency_ms: i64,
+    pub attempts: i64,
+    pub finish_reason: Option<String>,
+    pub error_code: Option<String>,
+    pub error: Option<String>,
+    pub knowledge: Option<String>,
+    pub suggestions: Vec<StoredSuggestion>,
 }
 
 pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result<i64> {
@@ -165,6 +202,65 @@ impl Store {
             .conn
             .prepare_cached(&format!("{TOTALS} WHERE run_id = ?1"))?
             .query_row([run_id], read_totals)?)
+    }
+
+    /// Run `run_id` as stored.
+    pub fn stored_run(&self, run_id: i64) -> Result<StoredRun> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT role, provider, model, prompt_version, finished_at IS NOT NULL, cancelled
+                 FROM llm_runs WHERE id = ?1",
+            )?
+            .query_row([run_id], |r| {
+                Ok(StoredRun {
+                    role: r.get(0)?,
+                    provider: r.get(1)?,
+                    model: r.get(2)?,
+                    prompt_version: r.get(3)?,
+                    finished: r.get(4)?,
+                    cancelled: r.get(5)?,
+                })
+            })?)
+    }
+
+    /// Call `call_id` as stored, with the suggestions it wrote.
+    pub fn stored_call(&self, call_id: i64) -> Result<StoredCall> {
+        let mut call = self
+            .conn
+            .prepare_cached(
+                "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
+                        c.prompt_version, c.output_mode, c.streamed, c.prompt_tokens,
+                        c.completion_tokens, c.cost_usd, c.priced, c.latency_ms, c.attempts,
+                        c.finish_reason, c.error_code, c.error, c.knowledge
+                 FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id WHERE c.id = ?1",
+            )?
+            .query_row([call_id], |r| {
+                Ok(StoredCall {
+                    run_id: r.get(0)?,
+                    item: r.get(1)?,
+                    subject: r.get(2)?,
+                    role: r.get(3)?,
+                    provider: r.get(4)?,
+                    model: r.get(5)?,
+                    prompt_version: r.get(6)?,
+                    output_mode: r.get(7)?,
+                    streamed: r.get(8)?,
+                    prompt_tokens: r.get(9)?,
+                    completion_tokens: r.get(10)?,
+                    cost_usd: r.get(11)?,
+                    priced: r.get(12)?,
+                    latency_ms: r.get(13)?,
+                    attempts: r.get(14)?,
+                    finish_reason: r.get(15)?,
+                    error_code: r.get(16)?,
+                    error: r.get(17)?,
+                    knowledge: r.get(18)?,
+                    suggestions: Vec::new(),
+                })
+            })?;
+        call.suggestions = self.call_suggestions(call_id)?;
+        Ok(call)
     }
 
     /// Every call that produced or judged the item, over all runs.

@@ -67,7 +67,7 @@ pub use decision_rows::{effective_decision, effective_decision_seq_sql};
 pub use guidelines::{Guideline, MAX_GUIDELINE_CHARS};
 pub(crate) use guidelines::{checked_body as checked_guideline, not_found as no_guideline};
 pub use items::{NewItem, PreparedItem};
-pub use llm_calls::{CallRecord, CostTotals, RunLabel};
+pub use llm_calls::{CallRecord, CostTotals, RunLabel, StoredCall, StoredRun};
 pub use migrations::{MIGRATIONS, Migration};
 pub use overlap::{Overlap, OverlapScope};
 pub use products::ProductRegistration;
@@ -81,7 +81,7 @@ pub use reviewed_examples::{ExampleQuery, ReviewedExample};
 pub use search::{MAX_QUERY_CHARS, RANK_LIMIT, SearchOrder, SearchResults, fts_query};
 pub use staging::{Offered, StagedImport};
 pub use sync::{MergeReport, PackReport, Since};
-pub use vetting::{Suggestion, VettedDecision, score_of_risk};
+pub use vetting::{StoredSuggestion, Suggestion, VettedDecision, score_of_risk};
 
 pub(crate) use alignment::record_alignment_result;
 pub(crate) use assessments::record_assessment;

@@ -7,7 +7,7 @@
 
 use rusqlite::{Transaction, params};
 
-use super::{Store, now_text};
+use super::{Store, now_text, parse_json};
 use crate::domain::{ItemStatus, Verdict, Vetting};
 use crate::error::Result;
 
@@ -53,6 +53,14 @@ pub(crate) fn record_suggestion(
     let prompt = tx
         .prepare_cached("SELECT prompt_version FROM llm_calls WHERE id = ?1")?
         .query_row([call_id], |r| r.get(0))?;
+    tx.prepare_cached("UPDATE items SET vetting = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![item_id, shown(agent, suggestion, prompt), now])?;
+    Ok(())
+}
+
+/// What an item shows (`items.vetting`, as JSON) for `suggestion` from `agent` made with the
+/// prompt version `prompt`.
+fn shown(agent: &str, suggestion: &Suggestion, prompt: String) -> String {
     let vetting = Vetting {
         model: agent.to_owned(),
         verdict: suggestion.verdict,
@@ -60,13 +68,17 @@ pub(crate) fn record_suggestion(
         reasons: suggestion.reasons.clone(),
         prompt: Some(prompt),
     };
-    tx.prepare_cached("UPDATE items SET vetting = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![
-            item_id,
-            serde_json::to_string(&vetting).expect("vetting serializes"),
-            now
-        ])?;
-    Ok(())
+    serde_json::to_string(&vetting).expect("vetting serializes")
+}
+
+/// A suggestion as stored, its item named by external id, with what the item shows for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSuggestion {
+    pub item: String,
+    pub agent: String,
+    pub suggestion: Suggestion,
+    /// `items.vetting` for it, byte for byte.
+    pub shown: String,
 }
 
 /// A decided item that carries a vetting verdict: one observation for vetter-vs-human stats.
@@ -81,6 +93,31 @@ pub struct VettedDecision {
 }
 
 impl Store {
+    /// The suggestions call `call_id` wrote, in the order it wrote them.
+    pub(crate) fn call_suggestions(&self, call_id: i64) -> Result<Vec<StoredSuggestion>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.external_id, s.agent, s.verdict, s.risk, s.reasons, c.prompt_version
+             FROM vetting_suggestions s JOIN items i ON i.id = s.item_id
+             JOIN llm_calls c ON c.id = s.call_id
+             WHERE s.call_id = ?1 ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([call_id], |r| {
+            let (agent, prompt): (String, String) = (r.get(1)?, r.get(5)?);
+            let suggestion = Suggestion {
+                verdict: r.get(2)?,
+                risk: r.get(3)?,
+                reasons: parse_json(&r.get::<_, String>(4)?)?,
+            };
+            Ok(StoredSuggestion {
+                item: r.get(0)?,
+                shown: shown(&agent, &suggestion, prompt),
+                agent,
+                suggestion,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every item that has both a vetting verdict and a human decision.
     pub fn vetted_decisions(&self) -> Result<Vec<VettedDecision>> {
         let mut stmt = self.conn.prepare_cached(

@@ -1,5 +1,5 @@
 //! Live changes: the server announces every event, import, guideline, tag, do-not-train mark,
-//! review form, claim setting and data product on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the
+//! review form, claim setting, data product and vetting suggestion on the `vetted_changes` channel (`LISTEN/NOTIFY`, see the
 //! schema's `announce_*` triggers), so a client refreshes what they change when something
 //! happens instead of polling.
 
@@ -30,6 +30,8 @@ pub enum Change {
     Forms { domain: String },
     /// Data products were registered or refreshed (what evidence and the graph read).
     Products,
+    /// The vetting model's verdict on the item changed (a run on the server).
+    Vetted { item: String },
 }
 
 /// What the app's follower of a team server tells the window.
@@ -38,7 +40,8 @@ pub enum Change {
 #[ts(export)]
 pub enum LiveEvent {
     /// Someone changed the server: this many announcements came together, among them
-    /// guidelines of these domains, the tags or marks of these items, the review forms or
+    /// guidelines of these domains, the tags, marks or vetting verdicts of these items (each
+    /// shown item among them is read again), the review forms or
     /// claim settings of these domains (each named once), and whether data products were
     /// registered or refreshed (computed evidence then reads them again).
     Changed {
@@ -61,7 +64,9 @@ impl LiveEvent {
         for change in changes {
             match change {
                 Change::Guidelines { domain } => guidelines.insert(domain.clone()),
-                Change::Annotations { item } => annotated.insert(item.clone()),
+                Change::Annotations { item } | Change::Vetted { item } => {
+                    annotated.insert(item.clone())
+                }
                 Change::Forms { domain } => forms.insert(domain.clone()),
                 Change::Event { .. } | Change::Items | Change::Products => continue,
             };

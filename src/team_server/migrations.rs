@@ -73,6 +73,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0012_readable_product_json",
         include_str!("../../migrations/postgres/0012_readable_product_json.sql"),
     ),
+    (
+        13,
+        "0013_vetting_runs",
+        include_str!("../../migrations/postgres/0013_vetting_runs.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

@@ -34,6 +34,7 @@ mod snapshot;
 mod stats;
 mod tls;
 mod undo;
+mod vetting_runs;
 
 pub use address::ServerAddress;
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
@@ -44,6 +45,7 @@ pub use review_queue::CLAIM_BATCH;
 pub use search::SERVER_RANK_LIMIT;
 pub use snapshot::{ROWS_PER_READ, TemporarySnapshot};
 pub use tls::TlsMode;
+pub use vetting_runs::{ServerMirror, ServerRun};
 
 use std::collections::HashMap;
 use std::str::FromStr;

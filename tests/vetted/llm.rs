@@ -5,7 +5,7 @@ mod align;
 mod app_run;
 mod canary;
 mod cli;
-mod fault_server;
+pub(crate) mod fault_server;
 mod faults;
 mod keyring;
 mod knowledge;

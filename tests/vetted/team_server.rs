@@ -5188,3 +5188,385 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
         "undo on the server takes a pushed batch back whole"
     );
 }
+
+/// The vetting model's verdict for the answer the prompt carries: a fail, a flag or a pass.
+fn verdict_for(request: &crate::llm::fault_server::Request) -> crate::llm::fault_server::Reply {
+    let sent = request.body.to_string();
+    let verdict = if sent.contains("answer number 0") {
+        r#"{"verdict":"fail","reasons":["privacy_pii","privacy_pii"],"risk":0.9}"#
+    } else if sent.contains("answer number 1") {
+        r#"{"verdict":"flag","reasons":["unsupported_claim"],"risk":0.4}"#
+    } else {
+        r#"{"verdict":"pass","reasons":[],"risk":0.05}"#
+    };
+    crate::llm::fault_server::completion(verdict, "stop")
+}
+
+#[test]
+fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicators_run_it() {
+    use crate::llm::fault_server::FaultServer;
+    use vetted::jobs::tasks::LlmRunRequest;
+    use vetted::jobs::{JobEvent, Jobs};
+    use vetted::llm::provider::{ProviderConfig, Settings};
+
+    let Some(team) = Team::new("team_vetting") else {
+        return;
+    };
+    let lines = answer_lines("v", 4);
+    team.import(&lines, 1);
+    let model = FaultServer::start(|_, request| verdict_for(request));
+
+    // The same items on a file, vetted by the same model: what the server must hold.
+    let local = temp_db();
+    let mut store = local.open();
+    crate::support::import_lines(&local, &mut store, &lines);
+    let settings = local.dir.path().join("vetted.toml");
+    let config = ProviderConfig {
+        base_url: model.base_url.clone(),
+        model: "gpt-4o-mini".into(),
+        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
+    };
+    Settings::save_provider(&settings, "vetter", &config).unwrap();
+    let vet_all = || LlmRunRequest::Vet {
+        provider: "vetter".into(),
+        filter: QueueFilter::default(),
+        limit: 100,
+        revet: false,
+        knowledge: vetted::roles::knowledge::Variant::Base,
+    };
+    let jobs = Jobs::default();
+    let outcome = |work| {
+        let (_, events) = crate::support::spawn_job(&jobs, work);
+        events.iter().last().expect("a job ends with an outcome")
+    };
+    let on_file = outcome(tasks::llm_run(
+        local.path.clone(),
+        settings.clone(),
+        vet_all(),
+        None,
+    ));
+    assert!(
+        matches!(&on_file, JobEvent::Finished { summary } if summary.contains("4 inputs · 4 ok")),
+        "{on_file:?}"
+    );
+
+    // An analyst is told before anything is read; the server refuses them anyway (below).
+    let analyst = team.reviewer("vet_analyst", Role::Analyst);
+    let analyst_run = outcome(tasks::llm_run_on_server(
+        analyst.clone(),
+        None,
+        settings.clone(),
+        vet_all(),
+    ));
+    assert!(
+        matches!(&analyst_run, JobEvent::Failed { code: ErrorCode::Forbidden, message }
+            if message.contains("only SMEs and adjudicators run the vetting model")),
+        "an analyst does not run the vetting model: {analyst_run:?}"
+    );
+    let generate = outcome(tasks::llm_run_on_server(
+        team.reviewer("vet_sme_gen", Role::Sme),
+        None,
+        settings.clone(),
+        LlmRunRequest::Generate {
+            provider: "vetter".into(),
+            knowledge: vetted::roles::knowledge::Variant::Base,
+        },
+    ));
+    assert!(
+        matches!(&generate, JobEvent::Failed { message, .. }
+            if message.contains("runs the vetting model only")),
+        "generating on a server is refused by name: {generate:?}"
+    );
+    assert_eq!(
+        model.requests().len(),
+        4,
+        "refused runs call no model (the file's run made 4 calls)"
+    );
+
+    // Another reviewer's window hears each verdict.
+    let mut watcher = TeamServer::connect(&analyst).unwrap();
+    watcher.listen().unwrap();
+
+    let sme = team.reviewer("vet_sme", Role::Sme);
+    let sme_name = TeamServer::connect(&sme).unwrap().reviewer().to_owned();
+    let sme_run = outcome(tasks::llm_run_on_server(
+        sme.clone(),
+        None,
+        settings.clone(),
+        vet_all(),
+    ));
+    let JobEvent::Finished { summary } = &sme_run else {
+        panic!("the SME's run finishes: {sme_run:?}");
+    };
+    assert!(
+        summary.starts_with("vet run 1 with gpt-4o-mini")
+            && summary.contains("4 inputs · 4 ok · 0 failed · 0 not run · 4 items written"),
+        "the summary names the server's run: {summary}"
+    );
+    let mut heard = Vec::new();
+    while let Ok(changes) = watcher.changes(Duration::from_secs(2)) {
+        if changes.is_empty() {
+            break;
+        }
+        heard.extend(changes);
+    }
+    for i in 0..4 {
+        let item = format!("v-{i}");
+        assert!(
+            heard.contains(&Change::Vetted { item: item.clone() }),
+            "{item}'s new verdict is announced: {heard:?}"
+        );
+    }
+    let LiveEvent::Changed { annotated, .. } = LiveEvent::of(&heard) else {
+        unreachable!("announcements make a change");
+    };
+    assert_eq!(
+        annotated,
+        ["v-0", "v-1", "v-2", "v-3"],
+        "the window reads each vetted item again"
+    );
+
+    // The server shows exactly what the file shows, and keeps who ran it and what it cost.
+    let mut sql = team.sql();
+    for i in 0..4 {
+        let item = format!("v-{i}");
+        let on_file: String = store
+            .conn()
+            .query_row(
+                "SELECT vetting FROM items WHERE external_id = ?1",
+                [&item],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let shown: String = sql
+            .query_one(
+                "SELECT vetting FROM vetted.items WHERE external_id = $1",
+                &[&item],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            shown, on_file,
+            "{item} shows the file's verdict, byte for byte"
+        );
+        let costs = TeamServer::connect(&analyst)
+            .unwrap()
+            .item_costs(&item)
+            .unwrap();
+        assert_eq!(
+            costs,
+            store.item_costs(&item).unwrap(),
+            "{item}'s costs, read by an analyst, are the file's"
+        );
+        assert!(costs.calls == 1 && costs.cost_usd > 0.0, "{costs:?}");
+    }
+    let run = sql
+        .query_one(
+            "SELECT run_by, role, model, finished_at IS NOT NULL, NOT cancelled,
+                    (SELECT count(*) FROM vetted.llm_calls c WHERE c.run_id = r.id),
+                    (SELECT count(*) FROM vetted.vetting_suggestions s
+                       JOIN vetted.llm_calls c ON c.id = s.call_id
+                       JOIN vetted.items i ON i.id = s.item_id
+                      WHERE c.run_id = r.id AND c.item_id = s.item_id
+                        AND s.item_version = i.version AND s.shown = i.vetting)
+             FROM vetted.llm_runs r",
+            &[],
+        )
+        .unwrap();
+    let run: (String, String, String, bool, bool, i64, i64) = (
+        run.get(0),
+        run.get(1),
+        run.get(2),
+        run.get(3),
+        run.get(4),
+        run.get(5),
+        run.get(6),
+    );
+    assert_eq!(
+        run,
+        (
+            sme_name.clone(),
+            "vet".into(),
+            "gpt-4o-mini".into(),
+            true,
+            true,
+            4,
+            4
+        ),
+        "one finished run, stamped with the SME, four calls, each suggestion on the item it judged"
+    );
+    let reasons: String = sql
+        .query_one(
+            "SELECT s.reasons FROM vetted.vetting_suggestions s
+               JOIN vetted.items i ON i.id = s.item_id WHERE i.external_id = 'v-0'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        reasons, r#"["privacy_pii"]"#,
+        "repeated reasons are kept once"
+    );
+
+    // The CLI: the same run, as the SME, named by the server's run id.
+    let out = succeeded(on_server(&sme).args([
+        "vet",
+        "--base-url",
+        &model.base_url,
+        "--model",
+        "gpt-4o-mini",
+        "--revet",
+        "--limit",
+        "2",
+        "--json",
+    ]));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            summary["run_id"].as_i64(),
+            summary["items_written"].as_i64()
+        ),
+        (Some(2), Some(2)),
+        "the CLI's run is the server's second: {summary}"
+    );
+    on_server(&analyst)
+        .args([
+            "vet",
+            "--base-url",
+            &model.base_url,
+            "--model",
+            "gpt-4o-mini",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "only SMEs and adjudicators run the vetting model",
+        ));
+    assert_eq!(
+        model.requests().len(),
+        10,
+        "the file's 4, the app's 4, the CLI's 2"
+    );
+
+    // What the server refuses through raw SQL, whatever client a reviewer uses.
+    let mut as_analyst = Client::connect(&analyst, NoTls).unwrap();
+    for sql in [
+        "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version) VALUES ('vet', 'p', 'm', 'v')",
+        "UPDATE vetted.items SET vetting = '{}'",
+    ] {
+        let refusal = refused(&mut as_analyst, sql);
+        assert!(refusal.contains("permission denied"), "{sql}: {refusal}");
+    }
+    let mut as_sme = Client::connect(&sme, NoTls).unwrap();
+    let other_sme = team.reviewer("vet_sme_other", Role::Sme);
+    let mut as_other = Client::connect(&other_sme, NoTls).unwrap();
+    let forged: (String, String) = {
+        let r = as_sme
+            .query_one(
+                "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version)
+                 VALUES ('vet', 'p', 'gpt-4o-mini', 'v') RETURNING run_by, started_at",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(forged.0, sme_name, "a run is stamped with its login");
+    let open_run: i64 = as_sme
+        .query_one("SELECT max(id) FROM vetted.llm_runs", &[])
+        .unwrap()
+        .get(0);
+    let item_id = |external: &str, sql: &mut Client| -> i64 {
+        sql.query_one(
+            "SELECT id FROM vetted.items WHERE external_id = $1",
+            &[&external],
+        )
+        .unwrap()
+        .get(0)
+    };
+    let v0 = item_id("v-0", &mut as_sme);
+    let v1 = item_id("v-1", &mut as_sme);
+    let call = |run: i64, item: i64, error: &str| {
+        format!(
+            "INSERT INTO vetted.llm_calls (run_id, item_id, subject, role, provider, model,
+                 prompt_version, output_mode, streamed, prompt_tokens, completion_tokens,
+                 cost_usd, priced, latency_ms, attempts, error_code, error)
+             VALUES ({run}, {item}, 's', 'vet', 'p', 'gpt-4o-mini', 'v', 'text', false, 1, 1, 0,
+                     false, 1, 1, {error}, {error})"
+        )
+    };
+    let refusal = refused(&mut as_other, &call(open_run, v0, "NULL"));
+    assert!(
+        refusal.contains("unfinished run of"),
+        "a call goes into one's own run only: {refusal}"
+    );
+    let call_id: i64 = as_sme
+        .query_one(&format!("{} RETURNING id", call(open_run, v0, "NULL")), &[])
+        .unwrap()
+        .get(0);
+    let suggestion = |item: i64, shown: &str| {
+        format!(
+            "INSERT INTO vetted.vetting_suggestions (item_id, call_id, agent, verdict, risk, reasons, shown)
+             VALUES ({item}, {call_id}, 'gpt-4o-mini', 'pass', 0.25, '[]', '{shown}')"
+        )
+    };
+    let shown =
+        r#"{"model":"gpt-4o-mini","verdict":"pass","score":0.75,"reasons":[],"prompt":"v"}"#;
+    for (sql, expected) in [
+        (suggestion(v1, shown), "from a successful vetting call"),
+        (
+            suggestion(v0, &shown.replace("0.75", "0.99")),
+            "is not the suggestion",
+        ),
+        (
+            suggestion(v0, &shown.replace("\"pass\"", "\"fail\"")),
+            "is not the suggestion",
+        ),
+    ] {
+        let refusal = refused(&mut as_sme, &sql);
+        assert!(refusal.contains(expected), "{sql}: {refusal}");
+    }
+    let refusal = refused(&mut as_other, &suggestion(v0, shown));
+    assert!(
+        refusal.contains("from a successful vetting call"),
+        "a suggestion comes from one's own call: {refusal}"
+    );
+    as_sme.batch_execute(&suggestion(v0, shown)).unwrap();
+    let now_shown: String = as_sme
+        .query_one("SELECT vetting FROM vetted.items WHERE id = $1", &[&v0])
+        .unwrap()
+        .get(0);
+    assert_eq!(now_shown, shown, "a checked suggestion shows on its item");
+    let refusal = refused(
+        &mut as_other,
+        &format!("UPDATE vetted.llm_runs SET cancelled = true WHERE id = {open_run}"),
+    );
+    assert!(refusal.contains("only they finish it"), "{refusal}");
+    as_sme
+        .batch_execute(&format!(
+            "UPDATE vetted.llm_runs SET cancelled = true WHERE id = {open_run}"
+        ))
+        .unwrap();
+    for sql in [
+        format!("UPDATE vetted.llm_runs SET cancelled = false WHERE id = {open_run}"),
+        call(open_run, v0, "NULL"),
+    ] {
+        let refusal = refused(&mut as_sme, &sql);
+        assert!(
+            refusal.contains("finished already") || refusal.contains("unfinished run"),
+            "a finished run takes nothing more: {sql}: {refusal}"
+        );
+    }
+    let mut owner = team.sql();
+    for sql in [
+        "UPDATE vetted.llm_calls SET cost_usd = 0",
+        "DELETE FROM vetted.vetting_suggestions",
+        "DELETE FROM vetted.llm_runs",
+        "TRUNCATE vetted.llm_calls CASCADE",
+    ] {
+        let refusal = refused(&mut owner, sql);
+        assert!(
+            refusal.contains("is append-only"),
+            "not even the owner rewrites what a model said or cost: {sql}: {refusal}"
+        );
+    }
+}

@@ -392,7 +392,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
           />
         </main>
       </div>
-      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
+      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} teamServer={teamServer} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueFilter } from "./bindings/QueueFilter";
-import { DEFAULT_LLM_RUN, describeQueue, hasKey, keySourceLabel, llmRunRequest, runProblem } from "./llmRun";
+import { DEFAULT_LLM_RUN, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, rolesFor, runProblem } from "./llmRun";
 
 const FILTER: QueueFilter = { status: "pending", kind: null, domain: "finance", model: null, verdict: null, reviewer: null, tag: null, sort: "risk" };
 
@@ -10,6 +10,16 @@ describe("running a model from the app", () => {
     expect(runProblem(draft)).toBeNull();
     expect(llmRunRequest(draft, FILTER)).toEqual({ role: "vet", provider: "local", filter: FILTER, limit: 5, revet: false, knowledge: "base" });
     expect(llmRunRequest({ ...draft, knowledge: "both" }, FILTER), "the prompt's knowledge is sent as chosen").toMatchObject({ knowledge: "both" });
+  });
+
+  it("on a team server offers the vetting model only, and refuses the other tasks by name", () => {
+    expect(rolesFor(false), "a local database runs every task").toBe(ROLES);
+    expect(rolesFor(true).map((r) => r.value)).toEqual(["vet"]);
+    expect(rolesFor(true)[0]?.hint, "who may run it there").toMatch(/only SMEs and adjudicators run it/);
+    const vet = { ...DEFAULT_LLM_RUN, provider: "p" };
+    expect(runProblem(vet, true)).toBeNull();
+    expect(runProblem({ ...vet, role: "rank" }, true)).toMatch(/runs the vetting model only/);
+    expect(runProblem({ ...vet, role: "rank" }), "locally it runs").toBeNull();
   });
 
   it("refuses what cannot run, saying what to do", () => {

@@ -66,9 +66,22 @@ export const ROLES: { value: LlmRole; label: string; hint: string }[] = [
   },
 ];
 
+/**
+ * The tasks the open database runs: on a team server only vetting, which the server lets SMEs and
+ * adjudicators write (each verdict reaches every reviewer at once).
+ */
+export function rolesFor(teamServer: boolean): typeof ROLES {
+  if (!teamServer) return ROLES;
+  return ROLES.filter((r) => r.value === "vet").map((r) => ({
+    ...r,
+    hint: `${r.hint} On a team server only SMEs and adjudicators run it; the other tasks run on a local database.`,
+  }));
+}
+
 /** What is wrong with the draft, or null when it can run. */
-export function runProblem(draft: LlmRunDraft): string | null {
+export function runProblem(draft: LlmRunDraft, teamServer = false): string | null {
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";
+  if (teamServer && draft.role !== "vet") return "On a team server the app runs the vetting model only; open a local database for the other tasks.";
   if (draft.role === "vet" && (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT)) {
     return `Vet between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} items per run.`;
   }

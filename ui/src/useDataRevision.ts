@@ -11,7 +11,7 @@ export const REVISION_POLL_MS = 3000;
 export const LIVE_REFRESH_MS = 1000;
 
 /** What changed elsewhere, as far as it is known: a team server names the domains whose guidelines,
- * review form or claim settings, and the items whose tags or do-not-train mark changed, and says
+ * review form or claim settings, and the items whose tags, do-not-train mark or vetting verdict changed, and says
  * whether data products were registered or refreshed; a local database names nothing. */
 export interface DataChange {
   guidelines: ReadonlySet<string>;

@@ -2,6 +2,7 @@
 //! (calls in flight are abandoned, finished ones are kept), and a run summary.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use clap::Args;
@@ -13,9 +14,12 @@ use vetted::llm::{
 };
 use vetted::roles::knowledge::{DEFAULT_EXAMPLES, KnowledgeOptions, Variant};
 use vetted::roles::rank::{self, RankSelection};
-use vetted::roles::{Progress, RunContext, RunOptions, RunSummary};
+use vetted::roles::vet::{self, VetSelection};
+use vetted::roles::{Progress, RunContext, RunMirror, RunOptions, RunSummary};
+use vetted::team_server::TeamServer;
 use vetted::{Error, Result, Store};
 
+use crate::export::with_progress_bar;
 use crate::output::{one_line, print_json};
 
 /// What a prompt carries besides its subject (docs/llm.md#knowledge-in-the-prompt).
@@ -93,7 +97,7 @@ pub struct LlmArgs {
 }
 
 impl LlmArgs {
-    fn provider(&self, db: &Path) -> Result<Provider> {
+    fn provider(&self, db: Option<&Path>) -> Result<Provider> {
         match (&self.provider, &self.base_url, &self.model) {
             (Some(name), _, _) => self.settings(db)?.provider(name),
             (None, Some(url), Some(model)) => {
@@ -111,7 +115,7 @@ impl LlmArgs {
         }
     }
 
-    fn client(&self, db: &Path) -> Result<Client> {
+    fn client(&self, db: Option<&Path>) -> Result<Client> {
         let options = ClientOptions {
             connect_timeout: Duration::from_secs(self.connect_timeout),
             timeout: Duration::from_secs(self.timeout),
@@ -124,16 +128,25 @@ impl LlmArgs {
         Client::new(self.provider(db)?, options)
     }
 
-    fn settings(&self, db: &Path) -> Result<Settings> {
-        let path = self
-            .settings
-            .clone()
-            .unwrap_or_else(|| Settings::default_path(db));
+    /// `--settings FILE`, else the default beside the local database `db`, else (on a team
+    /// server) the user's own.
+    fn settings(&self, db: Option<&Path>) -> Result<Settings> {
+        let path = match (&self.settings, db) {
+            (Some(file), _) => file.clone(),
+            (None, Some(db)) => Settings::default_path(db),
+            (None, None) => Settings::user_path().ok_or_else(|| {
+                Error::Config(
+                    "this system names no configuration folder; say which settings file to \
+                     read with --settings FILE"
+                        .to_owned(),
+                )
+            })?,
+        };
         Settings::load(&path)
     }
 
     /// `--prices FILE` over the defaults, else the settings file's prices over them.
-    fn prices(&self, db: &Path) -> Result<PriceTable> {
+    fn prices(&self, db: Option<&Path>) -> Result<PriceTable> {
         match &self.prices {
             Some(file) => PriceTable::load(file),
             None => self.settings(db)?.prices(),
@@ -157,12 +170,17 @@ where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
 {
     let summary = run(store, args, role)?;
+    report(&summary, args)
+}
+
+/// Prints the summary (as JSON with `--json`); fails when every input failed.
+fn report(summary: &RunSummary, args: &LlmArgs) -> Result<()> {
     if args.json {
-        print_json(&summary);
+        print_json(summary);
     } else {
-        print_summary(&summary);
+        print_summary(summary);
     }
-    every_call_failed(&summary)
+    every_call_failed(summary)
 }
 
 /// `relate --rank`: the run, then what it judged, most likely first (with `--json`, as the
@@ -207,8 +225,55 @@ pub fn run<T, F>(store: &mut Store, args: &LlmArgs, role: F) -> Result<T>
 where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<T>,
 {
-    let client = args.client(store.path())?;
-    let prices = args.prices(store.path())?;
+    let model = args.model(Some(store.path()))?;
+    run_with(store, None, &model, args, role)
+}
+
+/// `vetted --db postgres://… vet`: the vetting model on the team server, as the login (an SME
+/// or adjudicator), on a snapshot whose every record is copied to the server as it is written
+/// (see `TeamServer::prepare_vetting`); the summary names the server's run.
+pub fn vet_on_server(url: &str, args: &LlmArgs, selection: VetSelection) -> Result<()> {
+    // A provider missing from the settings is said before the server is read.
+    let model = args.model(None)?;
+    let server = TeamServer::connect(url)?;
+    let mut run = with_progress_bar("reading the server ", |on_progress| {
+        server.prepare_vetting(on_progress, crate::interrupt::cancel_flag())
+    })?;
+    let (store, mirror) = run.parts();
+    let summary = run_with(store, Some(mirror), &model, args, async |store, ctx| {
+        vet::vet(store, ctx, selection).await
+    })?;
+    report(&summary, args)
+}
+
+/// The model a run calls, and its prices.
+pub struct Model {
+    client: Client,
+    prices: PriceTable,
+}
+
+impl LlmArgs {
+    /// The model and prices these flags name (settings beside the local database `db`, else
+    /// the user's).
+    fn model(&self, db: Option<&Path>) -> Result<Model> {
+        Ok(Model {
+            client: self.client(db)?,
+            prices: self.prices(db)?,
+        })
+    }
+}
+
+/// [`run`] with `model`, each record also copied to `mirror` if given.
+fn run_with<T, F>(
+    store: &mut Store,
+    mirror: Option<&Mutex<dyn RunMirror>>,
+    model: &Model,
+    args: &LlmArgs,
+    role: F,
+) -> Result<T>
+where
+    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<T>,
+{
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -232,11 +297,12 @@ where
             }
         });
         let ctx = RunContext {
-            client: &client,
-            prices: &prices,
+            client: &model.client,
+            prices: &model.prices,
             options: args.run_options(),
             progress: &progress,
             cancel: &cancel,
+            mirror,
         };
         role(store, &ctx).await
     })?;

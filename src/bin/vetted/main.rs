@@ -572,6 +572,13 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         Command::Undo { reviewer } => bulk::undo(on_server(url)?, reviewer, false),
         Command::Redo { reviewer } => bulk::undo(on_server(url)?, reviewer, true),
         Command::ApproveWhere(args) => bulk::approve_where(on_server(url)?, args),
+        Command::Vet {
+            status,
+            limit,
+            revet,
+            knowledge,
+            llm,
+        } => llm::vet_on_server(url, &llm, vet_selection(status, limit, revet, knowledge)),
         Command::Stats { vetter, json } => {
             let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
             match vetter {
@@ -583,10 +590,29 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
              edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
-             products, do-not-train, adjudication list, stats, backup (a local snapshot), export, sync merge and team \
+             products, do-not-train, vet (SMEs and adjudicators), adjudication list, stats, backup (a local \
+             snapshot), export, sync merge and team \
              for now; run the rest on a local database"
                 .into(),
         )),
+    }
+}
+
+/// What `vet` picks: the first `limit` items of the queue (of a status, if given).
+fn vet_selection(
+    status: Option<StatusArg>,
+    limit: usize,
+    revet: bool,
+    knowledge: llm::KnowledgeArgs,
+) -> VetSelection {
+    VetSelection {
+        filter: QueueFilter {
+            status: status.map(Into::into),
+            ..QueueFilter::default()
+        },
+        limit,
+        revet,
+        knowledge: knowledge.into(),
     }
 }
 
@@ -848,15 +874,7 @@ fn run(cli: Cli) -> Result<()> {
             knowledge,
             llm,
         } => {
-            let selection = VetSelection {
-                filter: QueueFilter {
-                    status: status.map(Into::into),
-                    ..QueueFilter::default()
-                },
-                limit,
-                revet,
-                knowledge: knowledge.into(),
-            };
+            let selection = vet_selection(status, limit, revet, knowledge);
             llm::run_role(&mut store, &llm, async |store, ctx| {
                 vet::vet(store, ctx, selection).await
             })

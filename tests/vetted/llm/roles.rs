@@ -44,6 +44,7 @@ async fn run_vet_with(
         },
         progress: &|_| {},
         cancel: &CancellationToken::new(),
+        mirror: None,
     };
     let selection = VetSelection {
         filter: QueueFilter::default(),
@@ -272,6 +273,7 @@ async fn generate_queues_answers_and_skips_questions_already_answered() {
         },
         progress: &|_| {},
         cancel: &cancel,
+        mirror: None,
     };
     let first = generate(
         &mut store,
@@ -323,6 +325,7 @@ async fn generate_with_samples_queues_one_comparison_of_that_many_sampled_answer
         options: RunOptions::default(),
         progress: &|_| {},
         cancel: &cancel,
+        mirror: None,
     };
     let question = question("q-1");
     let refused = generate(
@@ -409,6 +412,7 @@ async fn the_queue_orders_by_risk_and_stats_compare_the_vetter_with_reviewers() 
         options: RunOptions::default(),
         progress: &|_| {},
         cancel: &cancel,
+        mirror: None,
     };
     vet(
         &mut store,

@@ -24,9 +24,11 @@ interface ModeDialogsProps extends JobDrafts {
   dialogSave: DialogSave;
   /** The approve key as shown (it confirms an approval too); null when unbound. */
   approveKey: string | null;
+  /** A team server is open (the model dialog offers what runs there). */
+  teamServer: boolean;
 }
 
-export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave, approveKey }: ModeDialogsProps) {
+export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave, approveKey, teamServer }: ModeDialogsProps) {
   const { mode, setMode, busy } = review;
   const itemId = review.current?.item.external_id ?? "";
   switch (mode.kind) {
@@ -96,6 +98,7 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialog
           onConfirm={llmRunDialog.onConfirm}
           onCancel={review.cancel}
           onOpenProviders={() => setMode({ kind: "providers" })}
+          teamServer={teamServer}
         />
       );
     case "providers":

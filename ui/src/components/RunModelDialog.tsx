@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ProductSummary } from "../bindings/ProductSummary";
 import type { ProvidersView } from "../bindings/ProvidersView";
-import { KNOWLEDGE_CHOICES, MAX_VET_LIMIT, ROLES, keySourceLabel, runProblem, type LlmRunDraft } from "../llmRun";
+import { KNOWLEDGE_CHOICES, MAX_VET_LIMIT, keySourceLabel, rolesFor, runProblem, type LlmRunDraft } from "../llmRun";
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
@@ -16,13 +16,15 @@ interface RunModelDialogProps {
   onConfirm: () => void;
   onCancel: () => void;
   onOpenProviders: () => void;
+  /** A team server is open: only the vetting model runs there. */
+  teamServer: boolean;
 }
 
 /**
  * Chooses a role, a provider and what to run it on; the run then goes to the background with
  * progress, cost so far and Cancel. Ctrl+Enter runs, Esc cancels (keyboard.ts).
  */
-export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, onOpenProviders }: RunModelDialogProps) {
+export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, onOpenProviders, teamServer }: RunModelDialogProps) {
   const [providers, setProviders] = useState<ProvidersView | null>(null);
   const [products, setProducts] = useState<ProductSummary[]>([]);
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
@@ -48,9 +50,14 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
     // Only when the providers arrive: later the reviewer's choice stands.
   }, [providers]);
 
-  const role = ROLES.find((r) => r.value === draft.role);
+  const roles = rolesFor(teamServer);
+  const role = roles.find((r) => r.value === draft.role);
+  // A task the open database does not run is not offered: the first one that runs is chosen.
+  useEffect(() => {
+    if (role === undefined && roles[0] !== undefined) onChange({ ...draft, role: roles[0].value });
+  }, [role === undefined]);
   const chosen = providers?.providers.find((p) => p.name === draft.provider);
-  const problem = loadProblem ?? runProblem(draft);
+  const problem = loadProblem ?? runProblem(draft, teamServer);
   const productChoices = products.map((p) => (
     <option key={p.name} value={p.name}>
       {p.name} ({p.fields} fields, {p.row_count} rows)
@@ -60,7 +67,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
     <Dialog titleId="llm-run-title" title="Run a model" testId="llm-run-dialog" className="dialog-wide" onDismiss={onCancel}>
       <label className="field">
         <span className="field-label">Task</span>
-        <OptionSelect selectRef={first} testId="llm-run-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
+        <OptionSelect selectRef={first} testId="llm-run-role" value={draft.role} options={roles} onChange={(role) => onChange({ ...draft, role })} />
         <span className="field-hint">{role?.hint}</span>
       </label>
       <label className="field">

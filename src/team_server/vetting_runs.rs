@@ -1,0 +1,271 @@
+//! The vetting model on the team server (`migrations/postgres/0013_vetting_runs.sql`): a run
+//! reads a snapshot of the server, at one moment and as the login may read it, with the core's
+//! role written once ([`crate::roles::vet`]), and each record is copied to the server as soon as
+//! the snapshot has it ([`ServerMirror`]). Other reviewers see each verdict within a second; the
+//! runs, calls and costs are the team's.
+//!
+//! Invariants:
+//! - only SMEs and adjudicators run the model (the server refuses anyone else; the client asks
+//!   first so an analyst is told before a snapshot is taken);
+//! - the server holds exactly the calls the snapshot recorded, in order, up to the first that
+//!   could not be copied (which stops the run), and the summary names the server's run.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use postgres::GenericClient;
+
+use super::decisions::enum_text;
+use super::{TeamServer, TemporarySnapshot, refusal, server_error};
+use crate::error::{Error, Result};
+use crate::export::Progress;
+use crate::roles::RunMirror;
+use crate::store::{CostTotals, Store, StoredCall};
+use crate::team::Role;
+
+const START_RUN: &str = "INSERT INTO llm_runs (role, provider, model, prompt_version)
+     VALUES ($1, $2, $3, $4) RETURNING id";
+
+/// Finishing a run: the server stamps the time (see `stamp_llm_run`).
+const FINISH_RUN: &str = "UPDATE llm_runs SET cancelled = $2 WHERE id = $1";
+
+const ADD_CALL: &str = "INSERT INTO llm_calls (run_id, item_id, subject, role, provider, model,
+         prompt_version, output_mode, streamed, prompt_tokens, completion_tokens, cost_usd,
+         priced, latency_ms, attempts, finish_reason, error_code, error, knowledge)
+     VALUES ($1, (SELECT id FROM items WHERE external_id = $2), $3, $4, $5, $6, $7, $8, $9,
+             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+     RETURNING id";
+
+const ADD_SUGGESTION: &str = "INSERT INTO vetting_suggestions
+         (item_id, call_id, agent, verdict, risk, reasons, shown)
+     VALUES ((SELECT id FROM items WHERE external_id = $1), $2, $3, $4, $5, $6, $7)";
+
+/// Calls, tokens and cost of every call about an item (`$1`, external id), over all runs.
+const ITEM_COSTS: &str = "SELECT count(*), count(error_code),
+        coalesce(sum(prompt_tokens), 0)::bigint, coalesce(sum(completion_tokens), 0)::bigint,
+        coalesce(sum(cost_usd), 0)::float8, count(*) FILTER (WHERE NOT priced)
+     FROM llm_calls WHERE item_id = (SELECT id FROM items WHERE external_id = $1)";
+
+/// A vetting run on the team server, ready to start: the snapshot it reads and writes first,
+/// and the mirror that copies each record to the server.
+pub struct ServerRun {
+    store: Store,
+    mirror: Mutex<ServerMirror>,
+    _snapshot: TemporarySnapshot,
+}
+
+impl ServerRun {
+    /// The snapshot to run the role on, and the mirror for its [`crate::roles::RunContext`].
+    pub fn parts(&mut self) -> (&mut Store, &Mutex<ServerMirror>) {
+        (&mut self.store, &self.mirror)
+    }
+}
+
+impl TeamServer {
+    /// Prepares a run of the vetting model as this login: refuses a login that may not run it,
+    /// then takes a snapshot to read (`on_progress` counts its rows; `cancel` stops it). The
+    /// session goes with the run: its records are written through it.
+    ///
+    /// Errors: `Forbidden` for an analyst (or a login in no Vetted group); the snapshot's.
+    pub fn prepare_vetting(
+        mut self,
+        on_progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<ServerRun> {
+        if !matches!(self.role()?, Some(Role::Sme | Role::Adjudicator)) {
+            return Err(Error::Forbidden(format!(
+                "on the team server {} only SMEs and adjudicators run the vetting model (its \
+                 verdicts are what every reviewer sees); {} is not one. Ask an SME, or the \
+                 server's owner for `vetted team add-reviewer {} --role sme`",
+                self.server, self.reviewer, self.reviewer
+            )));
+        }
+        let snapshot = self.temporary_snapshot(on_progress, cancel)?;
+        let store = Store::open(snapshot.path())?;
+        Ok(ServerRun {
+            store,
+            mirror: Mutex::new(ServerMirror::new(self)),
+            _snapshot: snapshot,
+        })
+    }
+
+    /// Calls, tokens and cost of every LLM call about the item, over everyone's runs.
+    pub fn item_costs(&mut self, external_id: &str) -> Result<CostTotals> {
+        let statement = self.prepared(ITEM_COSTS)?;
+        let r = self
+            .client
+            .query_one(&statement, &[&external_id])
+            .map_err(|e| self.failed(e))?;
+        Ok(CostTotals {
+            calls: r.get(0),
+            failed_calls: r.get(1),
+            prompt_tokens: r.get(2),
+            completion_tokens: r.get(3),
+            cost_usd: r.get(4),
+            unpriced_calls: r.get(5),
+        })
+    }
+}
+
+/// Work for the session's thread, answered with a server id.
+type Job = Box<dyn FnOnce(&mut TeamServer) -> Result<i64> + Send>;
+
+/// Copies a run's records to the team server, each right after the local store has it.
+///
+/// The session lives on a thread of its own: a run's calls are made on an async runtime, and
+/// the synchronous PostgreSQL client blocks on a runtime of its own, which a runtime's thread
+/// may not do.
+pub struct ServerMirror {
+    jobs: Option<SyncSender<(Job, SyncSender<Result<i64>>)>>,
+    worker: Option<JoinHandle<()>>,
+    /// Local run id → the server's.
+    runs: HashMap<i64, i64>,
+    /// `user@host:port/database`, for messages.
+    server: String,
+}
+
+impl ServerMirror {
+    fn new(mut server: TeamServer) -> ServerMirror {
+        let name = server.server.clone();
+        let (jobs, inbox) = sync_channel::<(Job, SyncSender<Result<i64>>)>(0);
+        let worker = std::thread::spawn(move || {
+            for (job, reply) in inbox {
+                let _ = reply.send(job(&mut server));
+            }
+        });
+        ServerMirror {
+            jobs: Some(jobs),
+            worker: Some(worker),
+            runs: HashMap::new(),
+            server: name,
+        }
+    }
+
+    /// Runs `job` on the session's thread and waits for its answer.
+    fn on_server(
+        &self,
+        job: impl FnOnce(&mut TeamServer) -> Result<i64> + Send + 'static,
+    ) -> Result<i64> {
+        let gone = || refusal(&self.server, "the session stopped during the run");
+        let (reply, answer) = sync_channel(1);
+        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
+        jobs.send((Box::new(job), reply)).map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+impl Drop for ServerMirror {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread, which then signs out.
+        self.jobs = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl RunMirror for ServerMirror {
+    fn copy_run(&mut self, store: &Store, run_id: i64) -> Result<i64> {
+        let run = store.stored_run(run_id)?;
+        let id = match self.runs.get(&run_id).copied() {
+            None => self.on_server(move |server| {
+                let name = server.server.clone();
+                let row = server
+                    .client
+                    .query_one(
+                        START_RUN,
+                        &[&run.role, &run.provider, &run.model, &run.prompt_version],
+                    )
+                    .map_err(|e| server_error(&name, e))?;
+                Ok(row.get(0))
+            })?,
+            Some(id) if run.finished => self.on_server(move |server| {
+                let name = server.server.clone();
+                server
+                    .client
+                    .execute(FINISH_RUN, &[&id, &run.cancelled])
+                    .map_err(|e| server_error(&name, e))?;
+                Ok(id)
+            })?,
+            Some(id) => id,
+        };
+        self.runs.insert(run_id, id);
+        Ok(id)
+    }
+
+    fn copy_call(&mut self, store: &Store, call_id: i64) -> Result<()> {
+        let call = store.stored_call(call_id)?;
+        let run = *self.runs.get(&call.run_id).ok_or_else(|| {
+            Error::BadRequest(format!(
+                "call {call_id} belongs to run {}, which was not copied to the team server",
+                call.run_id
+            ))
+        })?;
+        self.on_server(move |server| {
+            let name = server.server.clone();
+            let mut tx = server
+                .client
+                .transaction()
+                .map_err(|e| server_error(&name, e))?;
+            let id = add_call(&mut tx, run, &call).map_err(|e| server_error(&name, e))?;
+            tx.commit().map_err(|e| server_error(&name, e))?;
+            Ok(id)
+        })?;
+        Ok(())
+    }
+}
+
+/// Adds `call` to the server's run `run` with the suggestions it wrote; returns the call's id.
+fn add_call(
+    client: &mut impl GenericClient,
+    run: i64,
+    call: &StoredCall,
+) -> std::result::Result<i64, postgres::Error> {
+    let attempts = i32::try_from(call.attempts).unwrap_or(i32::MAX);
+    let id: i64 = client
+        .query_one(
+            ADD_CALL,
+            &[
+                &run,
+                &call.item,
+                &call.subject,
+                &call.role,
+                &call.provider,
+                &call.model,
+                &call.prompt_version,
+                &call.output_mode,
+                &call.streamed,
+                &call.prompt_tokens,
+                &call.completion_tokens,
+                &call.cost_usd,
+                &call.priced,
+                &call.latency_ms,
+                &attempts,
+                &call.finish_reason,
+                &call.error_code,
+                &call.error,
+                &call.knowledge,
+            ],
+        )?
+        .get(0);
+    for s in &call.suggestions {
+        let reasons = serde_json::to_string(&s.suggestion.reasons).expect("reasons serialize");
+        let verdict = enum_text(&s.suggestion.verdict);
+        client.execute(
+            ADD_SUGGESTION,
+            &[
+                &s.item,
+                &id,
+                &s.agent,
+                &verdict,
+                &s.suggestion.risk,
+                &reasons,
+                &s.shown,
+            ],
+        )?;
+    }
+    Ok(id)
+}
