@@ -19,6 +19,7 @@ pub mod import;
 pub mod instance_lock;
 pub mod jobs;
 pub mod llm;
+pub mod off_runtime;
 pub mod privacy;
 pub mod products;
 pub mod recent;

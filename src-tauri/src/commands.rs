@@ -22,6 +22,7 @@ use vetted::jobs::{JobEvent, JobId, Jobs, Work};
 use vetted::llm::keys;
 use vetted::llm::provider::{ProviderConfig, ProvidersView, Settings};
 use vetted::llm::secret::ApiKey;
+use vetted::off_runtime::off_runtime;
 use vetted::products::ProductSummary;
 use vetted::relation_evidence::RelationshipEvidence;
 use vetted::review_graph::ReviewGraph;
@@ -78,18 +79,6 @@ impl DerefMut for StoreGuard<'_> {
             .store_mut()
             .expect("a StoreGuard exists only while a database is open")
     }
-}
-
-/// Runs `work` on a thread of its own, outside the async runtime the commands run on: the
-/// PostgreSQL driver of a team server blocks on a runtime of its own (to sign in, query, and
-/// sign out when dropped), which tokio refuses inside one of its workers.
-fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| {
-        scope
-            .spawn(work)
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
 }
 
 /// Locks `mutex`, poisoned or not: a panic while holding one of the app's locks cannot leave

@@ -100,7 +100,11 @@ impl Jobs {
                     });
                 }
             };
-            let outcome = work(&mut on_progress, &cancel);
+            // A defect that panics still ends the job, so the window does not wait for it.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                work(&mut on_progress, &cancel)
+            }))
+            .unwrap_or_else(|panic| Err(stopped_by_defect(panic.as_ref())));
             cancels
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -135,6 +139,19 @@ impl Jobs {
     fn registry(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, Arc<AtomicBool>>> {
         self.cancels.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// What a job that panicked failed with: the panic's message, and what to do.
+fn stopped_by_defect(panic: &(dyn std::any::Any + Send)) -> crate::error::Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    crate::error::Error::BadRequest(format!(
+        "the job stopped on a defect in Vetted ({what}); what it finished before is kept. \
+         Please report it with the steps that led here"
+    ))
 }
 
 #[cfg(test)]
@@ -206,5 +223,20 @@ mod tests {
         );
         assert!(!jobs.cancel(id), "a finished job is no longer registered");
         assert!(!jobs.cancel(999), "an unknown id is not running");
+    }
+
+    #[test]
+    fn a_job_that_panics_still_ends_and_says_so() {
+        let jobs = Jobs::default();
+        let (tx, rx) = std::sync::mpsc::channel();
+        jobs.spawn(Box::new(|_, _| panic!("a defect")), move |e| {
+            let _ = tx.send(e);
+        });
+        let last = rx.iter().last();
+        assert!(
+            matches!(&last, Some(JobEvent::Failed { message, .. })
+                if message.contains("a defect in Vetted (a defect)")),
+            "the window is told the job ended: {last:?}"
+        );
     }
 }

@@ -25,6 +25,7 @@ use super::{DataProduct, ForeignKey, ProductField, ProductSchema, Row, SourceKin
 use crate::error::{Error, Result};
 use crate::llm::ApiKey;
 use crate::llm::keys::{KeyLookup, keyring_password};
+use crate::off_runtime::off_runtime;
 
 /// Above this many estimated rows a table is sampled, not read whole, at registration.
 pub const EXACT_COUNT_LIMIT: i64 = 1_000_000;
@@ -418,8 +419,18 @@ fn sample_rows(
 }
 
 /// Rows per distinct non-null-or-null key of `fields` in `relation`, computed in PostgreSQL;
-/// each part as JSON text. Stops after `limit` groups.
+/// each part as JSON text. Stops after `limit` groups. Callable from async code (an LLM run
+/// shows the vetting model these figures).
 pub(crate) fn key_counts(
+    url: &str,
+    relation: &str,
+    fields: &[&str],
+    limit: usize,
+) -> Result<Vec<(Vec<serde_json::Value>, u64)>> {
+    off_runtime(|| read_key_counts(url, relation, fields, limit))
+}
+
+fn read_key_counts(
     url: &str,
     relation: &str,
     fields: &[&str],

@@ -13,15 +13,14 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{SyncSender, sync_channel};
-use std::thread::JoinHandle;
 
-use postgres::GenericClient;
+use postgres::{Client, GenericClient};
 
 use super::decisions::enum_text;
-use super::{TeamServer, TemporarySnapshot, refusal, server_error};
+use super::{TeamServer, TemporarySnapshot, server_error};
 use crate::error::{Error, Result};
 use crate::export::Progress;
+use crate::off_runtime::off_runtime;
 use crate::roles::RunMirror;
 use crate::store::{CostTotals, Store, StoredCall};
 use crate::team::Role;
@@ -110,60 +109,29 @@ impl TeamServer {
     }
 }
 
-/// Work for the session's thread, answered with a server id.
-type Job = Box<dyn FnOnce(&mut TeamServer) -> Result<i64> + Send>;
-
-/// Copies a run's records to the team server, each right after the local store has it.
-///
-/// The session lives on a thread of its own: a run's calls are made on an async runtime, and
-/// the synchronous PostgreSQL client blocks on a runtime of its own, which a runtime's thread
-/// may not do.
+/// Copies a run's records to the team server, each right after the local store has it. A run's
+/// calls are made on an async runtime, so each copy is made [`off_runtime`].
 pub struct ServerMirror {
-    jobs: Option<SyncSender<(Job, SyncSender<Result<i64>>)>>,
-    worker: Option<JoinHandle<()>>,
+    server: TeamServer,
     /// Local run id → the server's.
     runs: HashMap<i64, i64>,
-    /// `user@host:port/database`, for messages.
-    server: String,
 }
 
 impl ServerMirror {
-    fn new(mut server: TeamServer) -> ServerMirror {
-        let name = server.server.clone();
-        let (jobs, inbox) = sync_channel::<(Job, SyncSender<Result<i64>>)>(0);
-        let worker = std::thread::spawn(move || {
-            for (job, reply) in inbox {
-                let _ = reply.send(job(&mut server));
-            }
-        });
+    fn new(server: TeamServer) -> ServerMirror {
         ServerMirror {
-            jobs: Some(jobs),
-            worker: Some(worker),
+            server,
             runs: HashMap::new(),
-            server: name,
         }
     }
 
-    /// Runs `job` on the session's thread and waits for its answer.
-    fn on_server(
-        &self,
-        job: impl FnOnce(&mut TeamServer) -> Result<i64> + Send + 'static,
-    ) -> Result<i64> {
-        let gone = || refusal(&self.server, "the session stopped during the run");
-        let (reply, answer) = sync_channel(1);
-        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
-        jobs.send((Box::new(job), reply)).map_err(|_| gone())?;
-        answer.recv().map_err(|_| gone())?
-    }
-}
-
-impl Drop for ServerMirror {
-    fn drop(&mut self) {
-        // Closing the channel ends the thread, which then signs out.
-        self.jobs = None;
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
+    /// Runs `work` on the session, off the async runtime; a driver error is the server's refusal.
+    fn on_server<T: Send>(
+        &mut self,
+        work: impl FnOnce(&mut Client) -> std::result::Result<T, postgres::Error> + Send,
+    ) -> Result<T> {
+        let server = &mut self.server;
+        off_runtime(|| work(&mut server.client).map_err(|e| server_error(&server.server, e)))
     }
 }
 
@@ -171,23 +139,15 @@ impl RunMirror for ServerMirror {
     fn copy_run(&mut self, store: &Store, run_id: i64) -> Result<i64> {
         let run = store.stored_run(run_id)?;
         let id = match self.runs.get(&run_id).copied() {
-            None => self.on_server(move |server| {
-                let name = server.server.clone();
-                let row = server
-                    .client
-                    .query_one(
-                        START_RUN,
-                        &[&run.role, &run.provider, &run.model, &run.prompt_version],
-                    )
-                    .map_err(|e| server_error(&name, e))?;
+            None => self.on_server(|client| {
+                let row = client.query_one(
+                    START_RUN,
+                    &[&run.role, &run.provider, &run.model, &run.prompt_version],
+                )?;
                 Ok(row.get(0))
             })?,
-            Some(id) if run.finished => self.on_server(move |server| {
-                let name = server.server.clone();
-                server
-                    .client
-                    .execute(FINISH_RUN, &[&id, &run.cancelled])
-                    .map_err(|e| server_error(&name, e))?;
+            Some(id) if run.finished => self.on_server(|client| {
+                client.execute(FINISH_RUN, &[&id, &run.cancelled])?;
                 Ok(id)
             })?,
             Some(id) => id,
@@ -204,17 +164,11 @@ impl RunMirror for ServerMirror {
                 call.run_id
             ))
         })?;
-        self.on_server(move |server| {
-            let name = server.server.clone();
-            let mut tx = server
-                .client
-                .transaction()
-                .map_err(|e| server_error(&name, e))?;
-            let id = add_call(&mut tx, run, &call).map_err(|e| server_error(&name, e))?;
-            tx.commit().map_err(|e| server_error(&name, e))?;
-            Ok(id)
-        })?;
-        Ok(())
+        self.on_server(|client| {
+            let mut tx = client.transaction()?;
+            add_call(&mut tx, run, &call)?;
+            tx.commit()
+        })
     }
 }
 

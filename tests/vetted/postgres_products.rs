@@ -581,3 +581,66 @@ fn keyring_password_opens_a_protected_postgres_source_and_is_stored_nowhere_else
         "PGPASSWORD serves the registration typed, never a stored source"
     );
 }
+
+/// The vetting model is shown a relationship's figures computed from the tables where they
+/// live: the PostgreSQL client is synchronous, and a run's calls are made on an async runtime,
+/// on which it may not block.
+#[test]
+fn vetting_a_relationship_between_postgres_tables_shows_the_model_their_figures() {
+    use crate::llm::fault_server::{FaultServer, completion};
+    use vetted::jobs::tasks::{self, LlmRunRequest};
+    use vetted::jobs::{JobEvent, Jobs};
+    use vetted::llm::provider::{ProviderConfig, Settings};
+
+    let Some(admin) = server() else { return };
+    let url = new_database(&admin, "chinook_vet");
+    load_chinook(&url);
+    let db = temp_db();
+    let mut store = db.open();
+    store
+        .add_product_sources(&[postgres_source(&url, &["Invoice", "Customer"])])
+        .unwrap();
+    import_lines(
+        &db,
+        &mut store,
+        &[candidate_line(
+            "fk-invoice-customer",
+            "Invoice",
+            "CustomerId",
+            "Customer",
+            "CustomerId",
+        )],
+    );
+    let model = FaultServer::start(|_, _| {
+        completion(r#"{"verdict":"pass","reasons":[],"risk":0.1}"#, "stop")
+    });
+    let settings = db.dir.path().join("vetted.toml");
+    let config = ProviderConfig {
+        base_url: model.base_url.clone(),
+        model: "gpt-4o-mini".into(),
+        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
+    };
+    Settings::save_provider(&settings, "vetter", &config).unwrap();
+    let request = LlmRunRequest::Vet {
+        provider: "vetter".into(),
+        filter: vetted::store::QueueFilter::default(),
+        limit: 10,
+        revet: false,
+        knowledge: vetted::roles::knowledge::Variant::Base,
+    };
+    let jobs = Jobs::default();
+    let (_, events) = crate::support::spawn_job(
+        &jobs,
+        tasks::llm_run(db.path.clone(), settings, request, None),
+    );
+    let outcome = events.iter().last().expect("the job ends");
+    assert!(
+        matches!(&outcome, JobEvent::Finished { summary } if summary.contains("1 inputs · 1 ok")),
+        "the run vets the relationship: {outcome:?}"
+    );
+    let sent = model.requests()[0].body.to_string();
+    assert!(
+        sent.contains("Computed from the data") && sent.contains(r#"\"containment\": 1.0"#),
+        "the prompt carries the figures read from PostgreSQL: {sent}"
+    );
+}
