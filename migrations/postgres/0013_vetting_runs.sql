@@ -16,6 +16,9 @@
 --   ever finished, once, by its login; nothing is deleted or truncated;
 -- - everyone reads runs, calls and suggestions (a verdict is on the item for all to see, and
 --   costs are the team's).
+--
+-- The limit of this: an SME or adjudicator can record a call that never happened, and so put any
+-- verdict on any item; the server keeps who did, and the verdict is never a decision.
 
 CREATE TABLE llm_runs (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -41,13 +44,14 @@ CREATE TABLE llm_calls (
     prompt_version    text    NOT NULL,
     output_mode       text    NOT NULL CHECK (output_mode IN ('text', 'json_schema', 'json_object')),
     streamed          boolean NOT NULL,
-    prompt_tokens     bigint  NOT NULL CHECK (prompt_tokens >= 0),
-    completion_tokens bigint  NOT NULL CHECK (completion_tokens >= 0),
-    cost_usd          float8  NOT NULL CHECK (cost_usd >= 0),
+    -- Bounded, so sums over every call stay exact and finite.
+    prompt_tokens     bigint  NOT NULL CHECK (prompt_tokens BETWEEN 0 AND 1000000000),
+    completion_tokens bigint  NOT NULL CHECK (completion_tokens BETWEEN 0 AND 1000000000),
+    cost_usd          float8  NOT NULL CHECK (cost_usd >= 0 AND cost_usd <= 1000000),
     -- false when the model had no price: cost_usd is then 0, not an estimate.
     priced            boolean NOT NULL,
-    latency_ms        bigint  NOT NULL CHECK (latency_ms >= 0),
-    attempts          integer NOT NULL CHECK (attempts >= 0),
+    latency_ms        bigint  NOT NULL CHECK (latency_ms BETWEEN 0 AND 86400000),
+    attempts          integer NOT NULL CHECK (attempts BETWEEN 0 AND 1000),
     finish_reason     text,
     -- Stable error code and message (keys redacted) when the call failed.
     error_code        text,
@@ -56,7 +60,7 @@ CREATE TABLE llm_calls (
     knowledge         text,
     created_at        text    NOT NULL DEFAULT '',
     CHECK ((error_code IS NULL) = (error IS NULL)),
-    CHECK (knowledge IS NULL OR jsonb_typeof(knowledge::jsonb) IS NOT NULL)
+    CHECK (knowledge IS NULL OR json_typeof(knowledge::json) IS NOT NULL)
 );
 
 CREATE INDEX llm_calls_by_run ON llm_calls (run_id);
@@ -65,11 +69,12 @@ CREATE INDEX llm_calls_by_item ON llm_calls (item_id);
 CREATE TABLE vetting_suggestions (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     item_id      bigint NOT NULL REFERENCES items (id),
-    call_id      bigint NOT NULL REFERENCES llm_calls (id),
+    -- One suggestion per call, as a local run writes them.
+    call_id      bigint NOT NULL UNIQUE REFERENCES llm_calls (id),
     agent        text   NOT NULL,
     verdict      text   NOT NULL CHECK (verdict IN ('pass', 'flag', 'fail')),
     risk         float8 NOT NULL CHECK (risk BETWEEN 0 AND 1),
-    -- JSON array of reason ids.
+    -- JSON array of reason ids (strings).
     reasons      text   NOT NULL CHECK (jsonb_typeof(reasons::jsonb) = 'array'),
     -- What the item shows for it (`items.vetting`), byte for byte as a local database writes it.
     shown        text   NOT NULL,
@@ -144,16 +149,29 @@ BEGIN
         RAISE EXCEPTION 'a suggestion comes from a successful vetting call of %''s in an unfinished run, about the same item, from its model (call %)',
             session_user, NEW.call_id USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(NEW.reasons::jsonb) r
+                WHERE jsonb_typeof(r) <> 'string') THEN
+        RAISE EXCEPTION 'the reasons of a suggestion on item % are reason ids (strings)', NEW.item_id
+            USING ERRCODE = 'check_violation';
+    END IF;
     stated := NEW.shown::jsonb;
-    IF jsonb_typeof(stated) <> 'object'
+    -- Exactly the fields every client reads (`Vetting` refuses others), each once: the raw text
+    -- is what the item shows.
+    IF jsonb_typeof(stated) <> 'object' THEN
+        RAISE EXCEPTION 'the verdict shown for item % is not a JSON object', NEW.item_id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF (SELECT array_agg(k ORDER BY k) FROM json_object_keys(NEW.shown::json) k)
+            IS DISTINCT FROM ARRAY['model', 'prompt', 'reasons', 'score', 'verdict']
             OR stated -> 'model' IS DISTINCT FROM to_jsonb(NEW.agent)
             OR stated -> 'verdict' IS DISTINCT FROM to_jsonb(NEW.verdict)
             OR stated -> 'reasons' IS DISTINCT FROM NEW.reasons::jsonb
             OR stated -> 'prompt' IS DISTINCT FROM to_jsonb(call.prompt_version)
-            OR jsonb_typeof(stated -> 'score') IS DISTINCT FROM 'number'
             -- Three decimals of 1 - risk, rounded as the client rounds (within half a step).
-            OR abs((stated ->> 'score')::float8 - (1 - NEW.risk)) > 0.0005 + 1e-9 THEN
-        RAISE EXCEPTION 'the verdict shown for item % is not the suggestion (model, verdict, reasons, prompt, score = 1 - risk)',
+            OR (CASE WHEN jsonb_typeof(stated -> 'score') = 'number'
+                     THEN abs((stated ->> 'score')::float8 - (1 - NEW.risk)) > 0.0005 + 1e-9
+                     ELSE true END) THEN
+        RAISE EXCEPTION 'the verdict shown for item % is not the suggestion (model, verdict, reasons, prompt and score = 1 - risk, each once, nothing else)',
             NEW.item_id USING ERRCODE = 'check_violation';
     END IF;
     SELECT version INTO NEW.item_version FROM items WHERE id = NEW.item_id;

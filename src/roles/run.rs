@@ -45,7 +45,8 @@ pub struct RunContext<'a> {
 
 /// Where a run's records go besides the store that runs it: the store is written first, then
 /// the mirror, record by record, so a run cut short leaves both with the same calls. A mirror
-/// failing stops the run, as the store failing does.
+/// failing stops the run, as the store failing does, and the run is finished as cancelled on
+/// both sides as far as they take it.
 pub trait RunMirror: Send {
     /// Copies run `run_id` of `store` as it stands (opened, then finished); returns its id in
     /// the mirror.
@@ -282,7 +283,13 @@ where
                 }
             }
         })?;
-        mirrored(ctx, |m| m.copy_call(store, call_id))?;
+        if let Err(e) = mirrored(ctx, |m| m.copy_call(store, call_id)) {
+            // The run stops here: finished as cancelled on both sides, as far as they take it,
+            // so nobody adds to it later.
+            let _ = store.finish_run(run_id, true);
+            let _ = mirrored(ctx, |m| m.copy_run(store, run_id));
+            return Err(e);
+        }
         match result {
             Ok(written) => {
                 summary.succeeded += 1;

@@ -86,7 +86,7 @@ impl TeamServer {
         let store = Store::open(snapshot.path())?;
         Ok(ServerRun {
             store,
-            mirror: Mutex::new(ServerMirror::new(self)),
+            mirror: Mutex::new(ServerMirror::new(self)?),
             _snapshot: snapshot,
         })
     }
@@ -117,12 +117,20 @@ pub struct ServerMirror {
     runs: HashMap<i64, i64>,
 }
 
+/// A copy waits this long at most for a row another session holds (an item being decided),
+/// and any statement this long: a run's calls wait on each copy.
+const MIRROR_TIMEOUTS: &str = "SET lock_timeout = '10s'; SET statement_timeout = '60s'";
+
 impl ServerMirror {
-    fn new(server: TeamServer) -> ServerMirror {
-        ServerMirror {
+    fn new(mut server: TeamServer) -> Result<ServerMirror> {
+        server
+            .client
+            .batch_execute(MIRROR_TIMEOUTS)
+            .map_err(|e| server.failed(e))?;
+        Ok(ServerMirror {
             server,
             runs: HashMap::new(),
-        }
+        })
     }
 
     /// Runs `work` on the session, off the async runtime; a driver error is the server's refusal.
@@ -179,13 +187,20 @@ fn add_call(
     call: &StoredCall,
 ) -> std::result::Result<i64, postgres::Error> {
     let attempts = i32::try_from(call.attempts).unwrap_or(i32::MAX);
+    // A provider's words may hold NUL, which SQLite keeps and PostgreSQL's text does not.
+    let text = |t: &str| t.replace('\0', "\u{fffd}");
+    let (subject, finish_reason, error) = (
+        text(&call.subject),
+        call.finish_reason.as_deref().map(text),
+        call.error.as_deref().map(text),
+    );
     let id: i64 = client
         .query_one(
             ADD_CALL,
             &[
                 &run,
                 &call.item,
-                &call.subject,
+                &subject,
                 &call.role,
                 &call.provider,
                 &call.model,
@@ -198,9 +213,9 @@ fn add_call(
                 &call.priced,
                 &call.latency_ms,
                 &attempts,
-                &call.finish_reason,
+                &finish_reason,
                 &call.error_code,
-                &call.error,
+                &error,
                 &call.knowledge,
             ],
         )?

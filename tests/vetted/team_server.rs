@@ -5408,8 +5408,9 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         "repeated reasons are kept once"
     );
 
-    // The CLI: the same run, as the SME, named by the server's run id.
-    let out = succeeded(on_server(&sme).args([
+    // The CLI: the same run, as an adjudicator, named by the server's run id.
+    let adjudicator = team.reviewer("vet_adjudicator", Role::Adjudicator);
+    let out = succeeded(on_server(&adjudicator).args([
         "vet",
         "--base-url",
         &model.base_url,
@@ -5449,28 +5450,18 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
     );
 
     // What the server refuses through raw SQL, whatever client a reviewer uses.
-    let mut as_analyst = Client::connect(&analyst, NoTls).unwrap();
-    for sql in [
-        "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version) VALUES ('vet', 'p', 'm', 'v')",
-        "UPDATE vetted.items SET vetting = '{}'",
-    ] {
-        let refusal = refused(&mut as_analyst, sql);
-        assert!(refusal.contains("permission denied"), "{sql}: {refusal}");
-    }
     let mut as_sme = Client::connect(&sme, NoTls).unwrap();
     let other_sme = team.reviewer("vet_sme_other", Role::Sme);
     let mut as_other = Client::connect(&other_sme, NoTls).unwrap();
-    let forged: (String, String) = {
-        let r = as_sme
-            .query_one(
-                "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version)
-                 VALUES ('vet', 'p', 'gpt-4o-mini', 'v') RETURNING run_by, started_at",
-                &[],
-            )
-            .unwrap();
-        (r.get(0), r.get(1))
-    };
-    assert_eq!(forged.0, sme_name, "a run is stamped with its login");
+    let forged: String = as_sme
+        .query_one(
+            "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version)
+             VALUES ('vet', 'p', 'gpt-4o-mini', 'v') RETURNING run_by",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(forged, sme_name, "a run is stamped with its login");
     let open_run: i64 = as_sme
         .query_one("SELECT max(id) FROM vetted.llm_runs", &[])
         .unwrap()
@@ -5485,77 +5476,162 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
     };
     let v0 = item_id("v-0", &mut as_sme);
     let v1 = item_id("v-1", &mut as_sme);
-    let call = |run: i64, item: i64, error: &str| {
+    let call = |item: i64, model: &str, error: &str, cost: &str| {
         format!(
             "INSERT INTO vetted.llm_calls (run_id, item_id, subject, role, provider, model,
                  prompt_version, output_mode, streamed, prompt_tokens, completion_tokens,
                  cost_usd, priced, latency_ms, attempts, error_code, error)
-             VALUES ({run}, {item}, 's', 'vet', 'p', 'gpt-4o-mini', 'v', 'text', false, 1, 1, 0,
-                     false, 1, 1, {error}, {error})"
+             VALUES ({open_run}, {item}, 's', 'vet', 'p', '{model}', 'v', 'text', false, 1, 1,
+                     {cost}, false, 1, 1, {error}, {error})"
         )
     };
-    let refusal = refused(&mut as_other, &call(open_run, v0, "NULL"));
-    assert!(
-        refusal.contains("unfinished run of"),
-        "a call goes into one's own run only: {refusal}"
-    );
-    let call_id: i64 = as_sme
-        .query_one(&format!("{} RETURNING id", call(open_run, v0, "NULL")), &[])
-        .unwrap()
-        .get(0);
-    let suggestion = |item: i64, shown: &str| {
+    let good_call = call(v0, "gpt-4o-mini", "NULL", "0");
+    let mut as_analyst = Client::connect(&analyst, NoTls).unwrap();
+    for sql in [
+        "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version) VALUES ('vet', 'p', 'm', 'v')",
+        &good_call,
+        "INSERT INTO vetted.vetting_suggestions (item_id, call_id, agent, verdict, risk, reasons, shown)
+         VALUES (1, 1, 'gpt-4o-mini', 'pass', 0, '[]', '{}')",
+        "UPDATE vetted.items SET vetting = '{}'",
+    ] {
+        let refusal = refused(&mut as_analyst, sql);
+        assert!(refusal.contains("permission denied"), "{sql}: {refusal}");
+    }
+    for (sql, expected) in [
+        (good_call.clone(), "unfinished run of"),
+        (call(v0, "other-model", "NULL", "0"), "unfinished run of"),
+    ] {
+        let client = if sql == good_call {
+            &mut as_other
+        } else {
+            &mut as_sme
+        };
+        let refusal = refused(client, &sql);
+        assert!(
+            refusal.contains(expected),
+            "a call goes into one's own run, with its model: {sql}: {refusal}"
+        );
+    }
+    for cost in ["'NaN'", "'Infinity'", "-1"] {
+        let sql = call(v0, "gpt-4o-mini", "NULL", cost);
+        let refusal = refused(&mut as_sme, &sql);
+        assert!(
+            refusal.contains("violates check constraint"),
+            "{sql}: {refusal}"
+        );
+    }
+    let new_call = |sql: &mut Client, text: &str| -> i64 {
+        sql.query_one(&format!("{text} RETURNING id"), &[])
+            .unwrap()
+            .get(0)
+    };
+    let call_id = new_call(&mut as_sme, &good_call);
+    let failed_call = new_call(&mut as_sme, &call(v0, "gpt-4o-mini", "'llm_http'", "0"));
+    let suggestion = |item: i64, call: i64, agent: &str, reasons: &str, shown: &str| {
         format!(
             "INSERT INTO vetted.vetting_suggestions (item_id, call_id, agent, verdict, risk, reasons, shown)
-             VALUES ({item}, {call_id}, 'gpt-4o-mini', 'pass', 0.25, '[]', '{shown}')"
+             VALUES ({item}, {call}, '{agent}', 'pass', 0.25, '{reasons}', '{shown}')"
         )
     };
     let shown =
         r#"{"model":"gpt-4o-mini","verdict":"pass","score":0.75,"reasons":[],"prompt":"v"}"#;
-    for (sql, expected) in [
-        (suggestion(v1, shown), "from a successful vetting call"),
+    let suggest = |call: i64, shown: &str| suggestion(v0, call, "gpt-4o-mini", "[]", shown);
+    for (by_other, sql, expected) in [
         (
-            suggestion(v0, &shown.replace("0.75", "0.99")),
+            false,
+            suggestion(v1, call_id, "gpt-4o-mini", "[]", shown),
+            "from a successful vetting call",
+        ),
+        (
+            false,
+            suggest(failed_call, shown),
+            "from a successful vetting call",
+        ),
+        (
+            false,
+            suggestion(
+                v0,
+                call_id,
+                "other-model",
+                "[]",
+                &shown.replace("gpt-4o-mini", "other-model"),
+            ),
+            "from a successful vetting call",
+        ),
+        (
+            true,
+            suggest(call_id, shown),
+            "from a successful vetting call",
+        ),
+        (
+            false,
+            suggest(call_id, &shown.replace("0.75", "0.99")),
             "is not the suggestion",
         ),
         (
-            suggestion(v0, &shown.replace("\"pass\"", "\"fail\"")),
+            false,
+            suggest(call_id, &shown.replace("\"pass\"", "\"fail\"")),
             "is not the suggestion",
+        ),
+        (
+            false,
+            suggest(call_id, &shown.replace("}", r#","extra":1}"#)),
+            "is not the suggestion",
+        ),
+        (
+            false,
+            suggest(call_id, &shown.replace("}", r#","score":0.75}"#)),
+            "is not the suggestion",
+        ),
+        (
+            false,
+            suggest(call_id, &shown.replace("0.75", "\"0.75\"")),
+            "is not the suggestion",
+        ),
+        (false, suggest(call_id, "[]"), "is not a JSON object"),
+        (
+            false,
+            suggestion(
+                v0,
+                call_id,
+                "gpt-4o-mini",
+                "[1]",
+                &shown.replace("[]", "[1]"),
+            ),
+            "reason ids (strings)",
         ),
     ] {
-        let refusal = refused(&mut as_sme, &sql);
+        let client = if by_other { &mut as_other } else { &mut as_sme };
+        let refusal = refused(client, &sql);
         assert!(refusal.contains(expected), "{sql}: {refusal}");
     }
-    let refusal = refused(&mut as_other, &suggestion(v0, shown));
-    assert!(
-        refusal.contains("from a successful vetting call"),
-        "a suggestion comes from one's own call: {refusal}"
-    );
-    as_sme.batch_execute(&suggestion(v0, shown)).unwrap();
+    as_sme.batch_execute(&suggest(call_id, shown)).unwrap();
     let now_shown: String = as_sme
         .query_one("SELECT vetting FROM vetted.items WHERE id = $1", &[&v0])
         .unwrap()
         .get(0);
     assert_eq!(now_shown, shown, "a checked suggestion shows on its item");
-    let refusal = refused(
-        &mut as_other,
-        &format!("UPDATE vetted.llm_runs SET cancelled = true WHERE id = {open_run}"),
+    let refusal = refused(&mut as_sme, &suggest(call_id, shown));
+    assert!(
+        refusal.contains("duplicate key"),
+        "one suggestion per call: {refusal}"
     );
+    let finish = |cancelled: bool| {
+        format!("UPDATE vetted.llm_runs SET cancelled = {cancelled} WHERE id = {open_run}")
+    };
+    let refusal = refused(&mut as_other, &finish(true));
     assert!(refusal.contains("only they finish it"), "{refusal}");
-    as_sme
-        .batch_execute(&format!(
-            "UPDATE vetted.llm_runs SET cancelled = true WHERE id = {open_run}"
-        ))
-        .unwrap();
-    for sql in [
-        format!("UPDATE vetted.llm_runs SET cancelled = false WHERE id = {open_run}"),
-        call(open_run, v0, "NULL"),
-    ] {
-        let refusal = refused(&mut as_sme, &sql);
-        assert!(
-            refusal.contains("finished already") || refusal.contains("unfinished run"),
-            "a finished run takes nothing more: {sql}: {refusal}"
-        );
-    }
+    as_sme.batch_execute(&finish(true)).unwrap();
+    let refusal = refused(&mut as_sme, &finish(false));
+    assert!(
+        refusal.contains("finished already"),
+        "a run is finished once: {refusal}"
+    );
+    let refusal = refused(&mut as_sme, &good_call);
+    assert!(
+        refusal.contains("unfinished run of"),
+        "a finished run takes no more calls: {refusal}"
+    );
     let mut owner = team.sql();
     for sql in [
         "UPDATE vetted.llm_calls SET cost_usd = 0",
@@ -5569,4 +5645,65 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
             "not even the owner rewrites what a model said or cost: {sql}: {refusal}"
         );
     }
+}
+
+/// A record the server refuses stops the run where it is, and the run is finished as cancelled
+/// on the server: nobody adds to it later.
+#[test]
+fn a_vetting_run_the_server_stops_is_finished_there_as_cancelled() {
+    use crate::llm::fault_server::FaultServer;
+
+    let Some(team) = Team::new("team_vetting_stop") else {
+        return;
+    };
+    team.import(&answer_lines("v", 3), 1);
+    let admin = team.admin.clone();
+    // While the first call is answered, the owner makes the server refuse every suggestion.
+    let model = FaultServer::start(move |n, request| {
+        if n == 0 {
+            Client::connect(&admin, NoTls)
+                .unwrap()
+                .batch_execute(
+                    "ALTER TABLE vetted.vetting_suggestions
+                        ADD CONSTRAINT closed_for_maintenance CHECK (false) NOT VALID",
+                )
+                .unwrap();
+        }
+        verdict_for(request)
+    });
+    let sme = team.reviewer("vet_stop_sme", Role::Sme);
+    let out = on_server(&sme)
+        .args([
+            "vet",
+            "--base-url",
+            &model.base_url,
+            "--model",
+            "gpt-4o-mini",
+            "--concurrency",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the run stops");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("closed_for_maintenance"),
+        "the server's refusal is said: {stderr}"
+    );
+    assert_eq!(model.requests().len(), 1, "no call after the refused one");
+    let row = team
+        .sql()
+        .query_one(
+            "SELECT count(*), bool_and(finished_at IS NOT NULL AND cancelled),
+                    (SELECT count(*) FROM vetted.llm_calls)
+             FROM vetted.llm_runs",
+            &[],
+        )
+        .unwrap();
+    let (runs, closed, calls): (i64, bool, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(
+        (runs, closed, calls),
+        (1, true, 0),
+        "one run, finished as cancelled, without the call whose suggestion was refused"
+    );
 }
