@@ -23,7 +23,12 @@
 //!    security applies), against the same figures of the snapshot file, 7 runs each;
 //! 6. the demo's Chinook candidates' computed evidence and the review graph (Chinook registered),
 //!    on the server as a reviewer against the snapshot file given the same products and
-//!    candidates.
+//!    candidates;
+//! 7. the vetting model run by an SME on the server against the same run on the snapshot file:
+//!    200 items, 4 calls in flight, an instant model (a loopback stub answering each call at
+//!    once, so what is measured is Vetted's own work per call: prompt, request, parsing, writes,
+//!    and on the server copying the call and its verdict), rounds in ABBA order; the snapshot a
+//!    server run reads first is reported apart.
 
 use std::io::{Read, Write};
 use std::sync::atomic::AtomicBool;
@@ -131,6 +136,142 @@ fn main() {
     let snapshot_file = snapshot(&admin, &file, dir.path(), n);
     stats(&admin, &login_url(&admin, &reader), &snapshot_file);
     relationships(&mut server, &login_url(&admin, &reader), &snapshot_file, n);
+    let vetter = format!("bench_vetter_{}", std::process::id());
+    server
+        .add_reviewer(&vetter, Role::Sme, None)
+        .expect("add reviewer");
+    vetting(&login_url(&admin, &vetter), &snapshot_file, dir.path());
+}
+
+/// Items each vetting round judges, and calls in flight.
+const VETTED_ITEMS: usize = 200;
+const VET_CONCURRENCY: usize = 4;
+
+/// Step 7: a vetting run on the server (snapshot, then the run with each call copied) against
+/// the same run on a copy of the snapshot file.
+fn vetting(sme: &str, snapshot: &std::path::Path, dir: &std::path::Path) {
+    use vetted::llm::{CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider};
+    use vetted::roles::vet::{VetSelection, vet};
+    use vetted::roles::{RunContext, RunMirror, RunOptions};
+
+    let model = instant_model();
+    let provider = Provider::new(
+        "bench",
+        &model,
+        "gpt-4o-mini",
+        KeyLookup::env("VETTED_BENCH_NO_KEY"),
+    )
+    .expect("provider");
+    let client = Client::new(
+        provider,
+        ClientOptions {
+            concurrency: VET_CONCURRENCY,
+            ..ClientOptions::default()
+        },
+    )
+    .expect("client");
+    let prices = PriceTable::default();
+    let cancel = CancellationToken::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let run = |store: &mut Store, mirror: Option<&std::sync::Mutex<dyn RunMirror>>| {
+        let ctx = RunContext {
+            client: &client,
+            prices: &prices,
+            options: RunOptions::default(),
+            progress: &|_| {},
+            cancel: &cancel,
+            mirror,
+        };
+        let selection = VetSelection {
+            filter: QueueFilter::default(),
+            limit: VETTED_ITEMS,
+            revet: true,
+            ..VetSelection::default()
+        };
+        let started = Instant::now();
+        let summary = runtime
+            .block_on(vet(store, &ctx, selection))
+            .expect("vet run");
+        assert_eq!(summary.succeeded, VETTED_ITEMS, "every call succeeds");
+        started.elapsed()
+    };
+    let copy = dir.join("vetting.db");
+    std::fs::copy(snapshot, &copy).expect("copy the snapshot");
+    let mut file = Store::open(&copy).expect("open the copy");
+    let never = AtomicBool::new(false);
+    let (mut on_file, mut on_server, mut snapshots) = (Vec::new(), Vec::new(), Vec::new());
+    for round in ["file", "server", "server", "file"] {
+        if round == "file" {
+            on_file.push(run(&mut file, None));
+            continue;
+        }
+        let started = Instant::now();
+        let mut prepared = TeamServer::connect(sme)
+            .expect("sign in")
+            .prepare_vetting(&mut |_| {}, &never)
+            .expect("prepare");
+        snapshots.push(started.elapsed());
+        let (store, mirror) = prepared.parts();
+        on_server.push(run(store, Some(mirror)));
+    }
+    let mean = |times: &[Duration]| times.iter().sum::<Duration>() / times.len() as u32;
+    let per_call = |d: Duration| d.as_secs_f64() * 1e3 / VETTED_ITEMS as f64;
+    let (file_run, server_run) = (mean(&on_file), mean(&on_server));
+    println!(
+        "
+vetting {VETTED_ITEMS} items ({VET_CONCURRENCY} calls in flight, an instant model),          ABBA: on the snapshot file {:.2} s ({:.2} ms a call), on the server {:.2} s ({:.2} ms          a call, each copied) → ratio {:.2}; the server's run first reads its snapshot: {:.2} s",
+        file_run.as_secs_f64(),
+        per_call(file_run),
+        server_run.as_secs_f64(),
+        per_call(server_run),
+        file_run.as_secs_f64() / server_run.as_secs_f64(),
+        mean(&snapshots).as_secs_f64()
+    );
+}
+
+/// A loopback stub of an OpenAI-compatible server that answers every chat completion at once
+/// with a passing verdict; its base URL.
+fn instant_model() -> String {
+    use std::io::BufRead;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}/v1", listener.local_addr().expect("address"));
+    let content = r#"{"verdict":"pass","reasons":[],"risk":0.1}"#;
+    let body = serde_json::json!({
+        "id": "bench", "object": "chat.completion", "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    })
+    .to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut reader = std::io::BufReader::new(stream);
+                let (mut line, mut length) = (String::new(), 0);
+                while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut request = vec![0; length];
+                let _ = reader.read_exact(&mut request);
+                let _ = reader.get_mut().write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: \
+                         {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+            });
+        }
+    });
+    url
 }
 
 /// The stats dashboard's figures on the server (owner, then a reviewer) and of its snapshot.

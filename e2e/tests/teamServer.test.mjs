@@ -8,17 +8,19 @@
 // there, tags and the do-not-train mark land there, an export and a backup from the window
 // read the server, a review form put in force there is asked and answered in the window, and
 // the server's data products draw the graph and give a candidate its computed evidence (a
-// registration reaches the evidence on screen live), and B in the graph approves by rule on the
-// server, which one Ctrl+Z takes back.
+// registration reaches the evidence on screen live), B in the graph approves by rule on the
+// server, which one Ctrl+Z takes back, and the SME runs the vetting model on the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerItemsFile, chinook, cliBinary, count, freshHome, root, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
 
 const base = process.env.VETTED_TEST_POSTGRES_URL;
+// The real local llama.cpp server of scripts/test-llm.sh, when the run has one.
+const llm = process.env.VETTED_TEST_LLM_URL;
 const ca = process.env.VETTED_TEST_POSTGRES_CA;
 if (base === undefined && process.env.VETTED_REQUIRE_POSTGRES === '1') {
   throw new Error('VETTED_REQUIRE_POSTGRES is set but VETTED_TEST_POSTGRES_URL is not');
@@ -362,6 +364,36 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
     await browser.waitUntil(async () => (await ruled()) === 'pending', { timeout: 10000, timeoutMsg: 'one Ctrl+Z takes the batch back on the server' });
     assert.equal(psql(owner, "SELECT count(DISTINCT batch_id) || ' ' || count(*) FROM vetted.decision_batches"), '2 2',
       'the approval and its undo, each one batch');
+
+    // maria (an SME) runs the vetting model on the server from the window: the provider is the
+    // real local llama.cpp server, named in her own settings file; the dialog offers vetting only,
+    // and the run, its call and any verdict land on the server under her login.
+    if (llm !== undefined) {
+      await browser.keys(['Control', 'Shift', 'g']);
+      await browser.$('[data-testid="graph-svg"]').waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: 'the graph closes with the key that opened it' });
+      mkdirSync(join(home.XDG_CONFIG_HOME, 'vetted'), { recursive: true });
+      writeFileSync(join(home.XDG_CONFIG_HOME, 'vetted', 'vetted.toml'),
+        `[providers.local]\nbase_url = "${llm}"\nmodel = "smollm2"\napi_key_env = "VETTED_E2E_UNSET_KEY"\n`);
+      await browser.keys(['Control', 'Shift', 'V']);
+      await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'Ctrl+Shift+V opens Run a model on the server' });
+      const tasks = await browser.execute(() => [...document.querySelectorAll('[data-testid="llm-run-role"] option')].map((o) => o.value));
+      assert.deepEqual(tasks, ['vet'], 'on a team server the dialog offers the vetting model only');
+      await browser.waitUntil(async () => (await browser.$('[data-testid="llm-run-provider"]').getValue()) === 'local', {
+        timeout: 10000, timeoutMsg: "maria's own provider is preselected",
+      });
+      await browser.$('[data-testid="llm-run-limit"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="llm-run-limit"]').addValue('1');
+      await screenshot(browser, 'team-server-vet-dialog.png');
+      await browser.keys(['Control', 'Enter']);
+      const ran = await toastText(browser, 'vet run', 240000);
+      assert.match(ran, /vet run 1 with smollm2 .*1 inputs · \d ok · \d failed/, `the summary names the server's run: ${ran}`);
+      assert.equal(psql(owner, "SELECT run_by || ' ' || (finished_at IS NOT NULL) || ' ' || (SELECT count(*) FROM vetted.llm_calls) FROM vetted.llm_runs"),
+        'maria true 1', "one finished run of maria's on the server, with its call");
+      assert.equal(psql(owner, `SELECT count(*) FROM vetted.vetting_suggestions s JOIN vetted.items i ON i.id = s.item_id
+        WHERE s.shown <> i.vetting`), '0', 'a verdict the model gave shows on its item');
+      await screenshot(browser, 'team-server-vetted.png');
+    }
   } finally {
     await app.stop();
   }

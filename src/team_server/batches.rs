@@ -15,6 +15,7 @@ use super::{TeamServer, server_error};
 use crate::approval_rule::{Candidate, EvidenceRule, RulePlan, plan_over};
 use crate::domain::{Decision, Feedback};
 use crate::error::{Error, Result};
+use crate::products::DataProduct;
 use crate::store::{BatchApproval, RelationshipItem, Reverted};
 
 /// The open relationship items the login may approve by rule (the server decides which, see
@@ -138,23 +139,23 @@ impl TeamServer {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let products: HashMap<String, _> = self
-            .products()?
-            .into_iter()
-            .map(|p| (p.name.clone(), p))
-            .collect();
         let accepted_items = self.accepted_relationships()?;
         let accepted: Vec<_> = accepted_items
             .iter()
             .filter_map(RelationshipItem::accepted)
             .collect();
-        plan_over(
-            &candidates,
-            &mut |name| Ok(products.get(name).cloned()),
-            &accepted,
-            rule,
-            progress,
-        )
+        // Only the products the candidates name, each read once: a server may register
+        // hundreds, each with its sample.
+        let mut read: HashMap<String, Option<DataProduct>> = HashMap::new();
+        let mut product = |name: &str| match read.get(name) {
+            Some(known) => Ok(known.clone()),
+            None => {
+                let found = self.product(name)?;
+                read.insert(name.to_owned(), found.clone());
+                Ok(found)
+            }
+        };
+        plan_over(&candidates, &mut product, &accepted, rule, progress)
     }
 
     /// Records `batch` as one approval per item by the login, in one transaction, as
