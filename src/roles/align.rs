@@ -441,8 +441,8 @@ pub async fn align_vetter(
             },
         )
         .await?;
-        store.add_alignment_variant(alignment_id, variant.as_str(), summary.run_id)?;
-        let variant_report = variant_report(store, alignment_id, *variant, summary.run_id)?;
+        store.add_alignment_variant(alignment_id, variant.as_str(), summary.stored_run_id)?;
+        let variant_report = variant_report(store, alignment_id, *variant, summary.stored_run_id)?;
         before = Progress {
             done: before.done + to_vet.len(),
             total,

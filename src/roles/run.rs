@@ -93,7 +93,12 @@ const MAX_LISTED_FAILURES: usize = 20;
 /// The outcome of a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunSummary {
+    /// The run's id where people look it up: the mirror's (a team server) when there is one,
+    /// else the store's.
     pub run_id: i64,
+    /// The run's id in the store the role ran on.
+    #[serde(skip)]
+    pub stored_run_id: i64,
     pub role: super::Role,
     pub provider: String,
     pub model: String,
@@ -210,9 +215,13 @@ where
     Fut: Future<Output = Outcome<T>>,
 {
     let run_id = store.start_run(&label)?;
-    let mirrored_run = mirrored(ctx, |m| m.copy_run(store, run_id))?;
+    let mirrored_run = match mirrored(ctx, |m| m.copy_run(store, run_id)) {
+        Ok(id) => id,
+        Err(e) => return Err(finish_stopped(store, ctx, run_id, e)),
+    };
     let mut summary = RunSummary {
         run_id: mirrored_run.unwrap_or(run_id),
+        stored_run_id: run_id,
         role: label.role,
         provider: label.provider.clone(),
         model: label.model.clone(),
@@ -230,89 +239,104 @@ where
         total: inputs.len(),
         ..Progress::default()
     };
-    let call = &call;
-    let mut finished = futures_util::stream::iter(inputs)
-        .map(|input| async move { (input, call(input).await) })
-        .buffer_unordered(ctx.client.options().concurrency.max(1));
-    while let Some((input, outcome)) = finished.next().await {
-        progress.done += 1;
-        if matches!(outcome.value, Err(Error::Cancelled)) {
-            summary.not_run += 1;
-            continue;
-        }
-        let cost = ctx.prices.cost(&label.model, outcome.usage);
-        progress.cost_usd += cost.usd;
-        let subject = outcome.subject.clone();
-        let (call_id, result) = store.write(|tx| {
-            let record = CallRecord {
-                run_id,
-                item_id: outcome.item_id,
-                subject: &outcome.subject,
-                knowledge: outcome.knowledge.as_deref(),
-                label: &label,
-                prompt_version: &outcome.prompt_version,
-                output_mode: outcome.mode,
-                streamed: outcome.streamed,
-                usage: outcome.usage,
-                cost,
-                latency: outcome.latency,
-                attempts: outcome.attempts,
-                finish_reason: outcome.finish_reason.as_deref(),
-                error: outcome.value.as_ref().err(),
-            };
-            let call_id = insert_call(tx, &record)?;
-            let value = match outcome.value {
-                Ok(value) => value,
-                Err(e) => return Ok((call_id, Err(e))),
-            };
-            match persist(tx, input, value, call_id) {
+    // Any failure stops the run: it is then finished as cancelled on both sides, as far as they
+    // take it, so nobody adds to it later.
+    let called: Result<()> = async {
+        let call = &call;
+        let mut finished = futures_util::stream::iter(inputs)
+            .map(|input| async move { (input, call(input).await) })
+            .buffer_unordered(ctx.client.options().concurrency.max(1));
+        while let Some((input, outcome)) = finished.next().await {
+            progress.done += 1;
+            if matches!(outcome.value, Err(Error::Cancelled)) {
+                summary.not_run += 1;
+                continue;
+            }
+            let cost = ctx.prices.cost(&label.model, outcome.usage);
+            progress.cost_usd += cost.usd;
+            let subject = outcome.subject.clone();
+            let (call_id, result) = store.write(|tx| {
+                let record = CallRecord {
+                    run_id,
+                    item_id: outcome.item_id,
+                    subject: &outcome.subject,
+                    knowledge: outcome.knowledge.as_deref(),
+                    label: &label,
+                    prompt_version: &outcome.prompt_version,
+                    output_mode: outcome.mode,
+                    streamed: outcome.streamed,
+                    usage: outcome.usage,
+                    cost,
+                    latency: outcome.latency,
+                    attempts: outcome.attempts,
+                    finish_reason: outcome.finish_reason.as_deref(),
+                    error: outcome.value.as_ref().err(),
+                };
+                let call_id = insert_call(tx, &record)?;
+                let value = match outcome.value {
+                    Ok(value) => value,
+                    Err(e) => return Ok((call_id, Err(e))),
+                };
+                match persist(tx, input, value, call_id) {
+                    Ok(written) => {
+                        tx.execute(
+                            "UPDATE llm_calls SET item_id = coalesce(?2, item_id) WHERE id = ?1",
+                            params![call_id, written.item_id],
+                        )?;
+                        Ok((call_id, Ok(written)))
+                    }
+                    Err(e @ Error::Sqlite(_)) => Err(e),
+                    Err(e) => {
+                        tx.execute(
+                            "UPDATE llm_calls SET error_code = ?2, error = ?3 WHERE id = ?1",
+                            params![call_id, e.code(), e.to_string()],
+                        )?;
+                        Ok((call_id, Err(e)))
+                    }
+                }
+            })?;
+            mirrored(ctx, |m| m.copy_call(store, call_id))?;
+            match result {
                 Ok(written) => {
-                    tx.execute(
-                        "UPDATE llm_calls SET item_id = coalesce(?2, item_id) WHERE id = ?1",
-                        params![call_id, written.item_id],
-                    )?;
-                    Ok((call_id, Ok(written)))
+                    summary.succeeded += 1;
+                    summary.items_written += written.items;
                 }
-                Err(e @ Error::Sqlite(_)) => Err(e),
                 Err(e) => {
-                    tx.execute(
-                        "UPDATE llm_calls SET error_code = ?2, error = ?3 WHERE id = ?1",
-                        params![call_id, e.code(), e.to_string()],
-                    )?;
-                    Ok((call_id, Err(e)))
+                    summary.failed += 1;
+                    progress.failed += 1;
+                    if summary.failures.len() < MAX_LISTED_FAILURES {
+                        summary.failures.push(InputFailure {
+                            subject,
+                            code: e.code(),
+                            message: e.to_string(),
+                        });
+                    }
                 }
             }
-        })?;
-        if let Err(e) = mirrored(ctx, |m| m.copy_call(store, call_id)) {
-            // The run stops here: finished as cancelled on both sides, as far as they take it,
-            // so nobody adds to it later.
-            let _ = store.finish_run(run_id, true);
-            let _ = mirrored(ctx, |m| m.copy_run(store, run_id));
-            return Err(e);
+            (ctx.progress)(&progress);
         }
-        match result {
-            Ok(written) => {
-                summary.succeeded += 1;
-                summary.items_written += written.items;
-            }
-            Err(e) => {
-                summary.failed += 1;
-                progress.failed += 1;
-                if summary.failures.len() < MAX_LISTED_FAILURES {
-                    summary.failures.push(InputFailure {
-                        subject,
-                        code: e.code(),
-                        message: e.to_string(),
-                    });
-                }
-            }
-        }
-        (ctx.progress)(&progress);
+        drop(finished);
+        Ok(())
     }
-    drop(finished);
+    .await;
+    if let Err(e) = called {
+        return Err(finish_stopped(store, ctx, run_id, e));
+    }
     summary.cancelled = ctx.cancel.is_cancelled();
-    store.finish_run(run_id, summary.cancelled)?;
-    mirrored(ctx, |m| m.copy_run(store, run_id))?;
+    let finished = store
+        .finish_run(run_id, summary.cancelled)
+        .and_then(|()| mirrored(ctx, |m| m.copy_run(store, run_id)));
+    if let Err(e) = finished {
+        return Err(finish_stopped(store, ctx, run_id, e));
+    }
     summary.totals = store.run_totals(run_id)?;
     Ok(summary)
+}
+
+/// Finishes run `run_id`, stopped by `error`, as cancelled in the store and the mirror (as far
+/// as each takes it: the error may be theirs); returns `error`.
+fn finish_stopped(store: &mut Store, ctx: &RunContext<'_>, run_id: i64, error: Error) -> Error {
+    let _ = store.finish_run(run_id, true);
+    let _ = mirrored(ctx, |m| m.copy_run(store, run_id));
+    error
 }

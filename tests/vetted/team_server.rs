@@ -5658,9 +5658,17 @@ fn a_vetting_run_the_server_stops_is_finished_there_as_cancelled() {
     };
     team.import(&answer_lines("v", 3), 1);
     let admin = team.admin.clone();
-    // While the first call is answered, the owner makes the server refuse every suggestion.
+    // The first call fails with a provider's message holding NUL (which PostgreSQL's text does
+    // not take); while the second is answered, the owner makes the server refuse every
+    // suggestion.
     let model = FaultServer::start(move |n, request| {
         if n == 0 {
+            return crate::llm::fault_server::error(
+                400,
+                serde_json::json!({"message": "bad\u{0}request", "type": "invalid_request_error"}),
+            );
+        }
+        if n == 1 {
             Client::connect(&admin, NoTls)
                 .unwrap()
                 .batch_execute(
@@ -5690,20 +5698,22 @@ fn a_vetting_run_the_server_stops_is_finished_there_as_cancelled() {
         stderr.contains("closed_for_maintenance"),
         "the server's refusal is said: {stderr}"
     );
-    assert_eq!(model.requests().len(), 1, "no call after the refused one");
+    assert_eq!(model.requests().len(), 2, "no call after the refused one");
     let row = team
         .sql()
         .query_one(
             "SELECT count(*), bool_and(finished_at IS NOT NULL AND cancelled),
-                    (SELECT count(*) FROM vetted.llm_calls)
+                    (SELECT string_agg(error, ' | ') FROM vetted.llm_calls)
              FROM vetted.llm_runs",
             &[],
         )
         .unwrap();
-    let (runs, closed, calls): (i64, bool, i64) = (row.get(0), row.get(1), row.get(2));
-    assert_eq!(
-        (runs, closed, calls),
-        (1, true, 0),
-        "one run, finished as cancelled, without the call whose suggestion was refused"
+    let (runs, closed, errors): (i64, bool, Option<String>) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((runs, closed), (1, true), "one run, finished as cancelled");
+    let errors = errors.expect("the failed call is on the server");
+    assert!(
+        errors.contains("bad\u{fffd}request") && !errors.contains(" | "),
+        "only the failed call, its NUL kept as U+FFFD, not the one whose suggestion was \
+         refused: {errors}"
     );
 }

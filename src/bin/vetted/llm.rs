@@ -189,7 +189,7 @@ pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) 
     let summary = run(store, args, async |store, ctx| {
         rank::rank(store, ctx, selection).await
     })?;
-    let ranking = store.run_assessments(summary.run_id)?;
+    let ranking = store.run_assessments(summary.stored_run_id)?;
     if args.json {
         let mut value = serde_json::to_value(&summary).expect("summary serializes");
         value["ranking"] = serde_json::to_value(&ranking).expect("ranking serializes");
