@@ -102,6 +102,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         <>
           <p className="dialog-hint" data-testid="llm-run-scope">
             From the queue as shown: {scope}
+            {teamServer && " — on the team server, every such item you may read, not only the batch leased to you"}
           </p>
           <div className="export-filters">
             <LimitField label="Items (first in queue order)" draft={draft} onChange={onChange} />
