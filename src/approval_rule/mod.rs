@@ -106,6 +106,15 @@ pub struct Candidate {
     pub title: String,
 }
 
+impl Candidate {
+    /// The products its evidence is computed from (source, target), as [`plan_over`] asks for
+    /// them; `None` for an item that is no relationship.
+    pub fn products(&self) -> Option<[&str; 2]> {
+        relation_to_measure(&self.item)
+            .map(|(body, _)| [body.source.product.as_str(), body.target.product.as_str()])
+    }
+}
+
 /// Which of `candidates` (in queue order) meet `rule`, whatever database holds them: the
 /// evidence of each is computed from the registered products `product` names (`None`: not
 /// registered), against the `accepted` relationships. `progress(done, total)` is called after

@@ -144,18 +144,25 @@ impl TeamServer {
             .iter()
             .filter_map(RelationshipItem::accepted)
             .collect();
-        // Only the products the candidates name, each read once: a server may register
-        // hundreds, each with its sample.
-        let mut read: HashMap<String, Option<DataProduct>> = HashMap::new();
-        let mut product = |name: &str| match read.get(name) {
-            Some(known) => Ok(known.clone()),
-            None => {
-                let found = self.product(name)?;
-                read.insert(name.to_owned(), found.clone());
-                Ok(found)
-            }
-        };
-        plan_over(&candidates, &mut product, &accepted, rule, progress)
+        // Only the products the candidates name, in one read: a server may register hundreds,
+        // each with its sample.
+        let names: HashSet<&str> = candidates
+            .iter()
+            .filter_map(Candidate::products)
+            .flatten()
+            .collect();
+        let products: HashMap<String, DataProduct> = self
+            .products_named(&names.into_iter().collect::<Vec<_>>())?
+            .into_iter()
+            .map(|p| (p.name.clone(), p))
+            .collect();
+        plan_over(
+            &candidates,
+            &mut |name| Ok(products.get(name).cloned()),
+            &accepted,
+            rule,
+            progress,
+        )
     }
 
     /// Records `batch` as one approval per item by the login, in one transaction, as

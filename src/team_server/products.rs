@@ -42,6 +42,12 @@ pub(super) const PRODUCTS: &str = concat!(
     " FROM products ORDER BY name COLLATE \"C\""
 );
 
+const PRODUCTS_NAMED: &str = concat!(
+    "SELECT ",
+    product_columns!(),
+    " FROM products WHERE name = ANY ($1) ORDER BY name COLLATE \"C\""
+);
+
 /// What the product list shows, counted on the server (never the schemas and samples).
 const PRODUCT_SUMMARIES: &str = "SELECT name, source_kind, source_path, source_table,
                                         json_array_length(schema::json -> 'fields'), row_count,
@@ -144,6 +150,14 @@ impl TeamServer {
     pub fn product(&mut self, name: &str) -> Result<Option<DataProduct>> {
         let rows = self.rows(PRODUCT, &[&name])?;
         rows.first().map(read_product).transpose()
+    }
+
+    /// The registered products of these names (those registered), by name.
+    pub fn products_named(&mut self, names: &[&str]) -> Result<Vec<DataProduct>> {
+        self.rows(PRODUCTS_NAMED, &[&names])?
+            .iter()
+            .map(read_product)
+            .collect()
     }
 
     /// Every registered product with its schema and sample, by name.

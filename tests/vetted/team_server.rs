@@ -4768,6 +4768,24 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
         crate::support::chinook_path(),
     )])
     .unwrap();
+    // A product no client reads back, stored before migration 0012 refused such JSON: a plan
+    // reads only the products its candidates name, so this one stops nothing.
+    team.sql()
+        .batch_execute(
+            r#"ALTER TABLE vetted.products DISABLE TRIGGER products_json_readable;
+               INSERT INTO vetted.products (name, source_kind, source_path, source_table, schema,
+                                            row_count, sample_rows, registered_at, registered_by)
+               SELECT 'Unreadable', source_kind, source_path || '-old', source_table, schema,
+                      row_count,
+                      '[{"ArtistId": "\ud800"}]', registered_at, registered_by
+                 FROM vetted.products WHERE name = 'Artist';
+               ALTER TABLE vetted.products ENABLE TRIGGER products_json_readable;"#,
+        )
+        .unwrap();
+    assert!(
+        sme.products().is_err(),
+        "the unreadable product is there: reading every product fails"
+    );
     let me = sme.reviewer().to_owned();
     // Decided by hand on both: no longer a candidate, and an accepted relationship.
     approve(&mut sme, "fk-track-genre").unwrap();
