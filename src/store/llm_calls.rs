@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Transaction, params};
 
+use super::vetting::keep_suggestions;
 use super::{Store, StoredSuggestion, now_text};
 use crate::error::{Error, Result};
 use crate::llm::{Cost, OutputMode, Usage};
@@ -82,19 +83,20 @@ impl std::fmt::Display for CostTotals {
     }
 }
 
-/// A run as stored, for copying it elsewhere (a team server).
+/// A run as stored, for copying it between databases (a team server and a file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRun {
     pub role: String,
     pub provider: String,
     pub model: String,
     pub prompt_version: String,
-    pub finished: bool,
+    pub started_at: String,
+    pub finished_at: Option<String>,
     pub cancelled: bool,
 }
 
 /// A call as stored, its item named by external id, with the suggestions it wrote: what a copy
-/// elsewhere needs (ids are the store's own).
+/// in another database needs (`run_id` is the holding database's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredCall {
     pub run_id: i64,
@@ -116,6 +118,7 @@ pub struct StoredCall {
     pub error_code: Option<String>,
     pub error: Option<String>,
     pub knowledge: Option<String>,
+    pub created_at: String,
     pub suggestions: Vec<StoredSuggestion>,
 }
 
@@ -209,7 +212,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT role, provider, model, prompt_version, finished_at IS NOT NULL, cancelled
+                "SELECT role, provider, model, prompt_version, started_at, finished_at, cancelled
                  FROM llm_runs WHERE id = ?1",
             )?
             .query_row([run_id], |r| {
@@ -218,8 +221,9 @@ impl Store {
                     provider: r.get(1)?,
                     model: r.get(2)?,
                     prompt_version: r.get(3)?,
-                    finished: r.get(4)?,
-                    cancelled: r.get(5)?,
+                    started_at: r.get(4)?,
+                    finished_at: r.get(5)?,
+                    cancelled: r.get(6)?,
                 })
             })?)
     }
@@ -232,7 +236,7 @@ impl Store {
                 "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
                         c.prompt_version, c.output_mode, c.streamed, c.prompt_tokens,
                         c.completion_tokens, c.cost_usd, c.priced, c.latency_ms, c.attempts,
-                        c.finish_reason, c.error_code, c.error, c.knowledge
+                        c.finish_reason, c.error_code, c.error, c.knowledge, c.created_at
                  FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id WHERE c.id = ?1",
             )?
             .query_row([call_id], |r| {
@@ -256,11 +260,80 @@ impl Store {
                     error_code: r.get(16)?,
                     error: r.get(17)?,
                     knowledge: r.get(18)?,
+                    created_at: r.get(19)?,
                     suggestions: Vec::new(),
                 })
             })?;
         call.suggestions = self.call_suggestions(call_id)?;
         Ok(call)
+    }
+
+    /// Keeps `runs` of another database as they are there (times included); their ids here,
+    /// in order.
+    pub fn keep_runs(&mut self, runs: &[StoredRun]) -> Result<Vec<i64>> {
+        self.write(|tx| {
+            let mut add = tx.prepare_cached(
+                "INSERT INTO llm_runs (role, provider, model, prompt_version, started_at,
+                                       finished_at, cancelled)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            runs.iter()
+                .map(|r| {
+                    add.execute(params![
+                        r.role,
+                        r.provider,
+                        r.model,
+                        r.prompt_version,
+                        r.started_at,
+                        r.finished_at,
+                        r.cancelled
+                    ])?;
+                    Ok(tx.last_insert_rowid())
+                })
+                .collect()
+        })
+    }
+
+    /// Keeps `calls` of another database as they are there, each with its suggestions (which
+    /// are history here: the items already show what they show); `run_id` must be this
+    /// database's, and each item one it holds.
+    pub fn keep_calls(&mut self, calls: &[StoredCall]) -> Result<()> {
+        self.write(|tx| {
+            let mut add = tx.prepare_cached(
+                "INSERT INTO llm_calls (run_id, item_id, subject, role, provider, model,
+                     prompt_version, output_mode, streamed, prompt_tokens, completion_tokens,
+                     cost_usd, priced, latency_ms, attempts, finish_reason, error_code, error,
+                     knowledge, created_at)
+                 VALUES (?1, (SELECT id FROM items WHERE external_id = ?2), ?3, ?4, ?5, ?6, ?7,
+                         ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            )?;
+            for c in calls {
+                add.execute(params![
+                    c.run_id,
+                    c.item,
+                    c.subject,
+                    c.role,
+                    c.provider,
+                    c.model,
+                    c.prompt_version,
+                    c.output_mode,
+                    c.streamed,
+                    c.prompt_tokens,
+                    c.completion_tokens,
+                    c.cost_usd,
+                    c.priced,
+                    c.latency_ms,
+                    c.attempts,
+                    c.finish_reason,
+                    c.error_code,
+                    c.error,
+                    c.knowledge,
+                    c.created_at
+                ])?;
+                keep_suggestions(tx, tx.last_insert_rowid(), &c.suggestions)?;
+            }
+            Ok(())
+        })
     }
 
     /// Every call that produced or judged the item, over all runs.

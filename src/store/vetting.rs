@@ -79,6 +79,36 @@ pub struct StoredSuggestion {
     pub suggestion: Suggestion,
     /// `items.vetting` for it, byte for byte.
     pub shown: String,
+    /// The item's version it judged, and when (as the holding database recorded them).
+    pub item_version: i64,
+    pub created_at: String,
+}
+
+/// Keeps `suggestions` of call `call_id` as another database recorded them, without touching
+/// their items (a copy of that database carries what each item shows).
+pub(super) fn keep_suggestions(
+    tx: &Transaction<'_>,
+    call_id: i64,
+    suggestions: &[StoredSuggestion],
+) -> Result<()> {
+    let mut add = tx.prepare_cached(
+        "INSERT INTO vetting_suggestions (item_id, call_id, agent, verdict, risk, reasons,
+                                          item_version, created_at)
+         VALUES ((SELECT id FROM items WHERE external_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for s in suggestions {
+        add.execute(params![
+            s.item,
+            call_id,
+            s.agent,
+            s.suggestion.verdict,
+            s.suggestion.risk,
+            serde_json::to_string(&s.suggestion.reasons).expect("reasons serialize"),
+            s.item_version,
+            s.created_at
+        ])?;
+    }
+    Ok(())
 }
 
 /// A decided item that carries a vetting verdict: one observation for vetter-vs-human stats.
@@ -96,7 +126,8 @@ impl Store {
     /// The suggestions call `call_id` wrote, in the order it wrote them.
     pub(crate) fn call_suggestions(&self, call_id: i64) -> Result<Vec<StoredSuggestion>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT i.external_id, s.agent, s.verdict, s.risk, s.reasons, c.prompt_version
+            "SELECT i.external_id, s.agent, s.verdict, s.risk, s.reasons, c.prompt_version,
+                    s.item_version, s.created_at
              FROM vetting_suggestions s JOIN items i ON i.id = s.item_id
              JOIN llm_calls c ON c.id = s.call_id
              WHERE s.call_id = ?1 ORDER BY s.id",
@@ -113,6 +144,8 @@ impl Store {
                 shown: shown(&agent, &suggestion, prompt),
                 agent,
                 suggestion,
+                item_version: r.get(6)?,
+                created_at: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -21,12 +21,15 @@ use super::forms::{feedback_of, json_text};
 use super::guidelines::read as read_guideline;
 use super::leases::enum_value;
 use super::products::{PRODUCTS, read_product};
-use super::{TeamServer, server_error};
+use super::{TeamServer, refusal, server_error};
 use crate::domain::{Evidence, RejectReason};
 use crate::error::{Error, Result};
 use crate::export::Progress;
 use crate::products::DataProduct;
-use crate::store::{Guideline, MergeReport, NewItem, QueueFilter, Store, read_body};
+use crate::store::{
+    Guideline, MergeReport, NewItem, QueueFilter, Store, StoredCall, StoredRun, StoredSuggestion,
+    Suggestion, read_body,
+};
 use crate::sync::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleBatch, BundleDecision, BundleForm, new_item_record,
 };
@@ -51,7 +54,7 @@ impl TemporarySnapshot {
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
     /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, events, tags, marks,
-    /// guidelines, claim settings, data products) of all there are; setting `cancel` stops at the next batch
+    /// guidelines, claim settings, data products, LLM runs and calls) of all there are; setting `cancel` stops at the next batch
     /// with [`Error::Cancelled`], leaving no file.
     pub fn snapshot(
         &mut self,
@@ -123,7 +126,8 @@ impl TeamServer {
                         + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)
                         + (SELECT count(*) FROM guidelines)
                         + (SELECT count(*) FROM claim_settings)
-                        + (SELECT count(*) FROM products)",
+                        + (SELECT count(*) FROM products)
+                        + (SELECT count(*) FROM llm_runs) + (SELECT count(*) FROM llm_calls)",
                 &[],
             )
             .map_err(failed)?;
@@ -157,6 +161,8 @@ impl TeamServer {
         first.forms = forms;
         let mut report = store.merge(&first)?;
 
+        // The server's run ids → this copy's.
+        let mut runs_here: HashMap<i64, i64> = HashMap::new();
         // The server reads the next batch while this thread merges the last one.
         let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
         std::thread::scope(|scope| {
@@ -209,6 +215,24 @@ impl TeamServer {
                             store.keep_products(&products)?;
                             (products.len(), MergeReport::default())
                         }
+                        Batch::Runs(runs) => {
+                            let (ids, runs): (Vec<i64>, Vec<StoredRun>) = runs.into_iter().unzip();
+                            let kept = store.keep_runs(&runs)?;
+                            runs_here.extend(ids.into_iter().zip(kept));
+                            (runs.len(), MergeReport::default())
+                        }
+                        Batch::Calls(mut calls) => {
+                            for call in &mut calls {
+                                call.run_id = *runs_here.get(&call.run_id).ok_or_else(|| {
+                                    refusal(
+                                        &server,
+                                        &format!("a call of run {} came without it", call.run_id),
+                                    )
+                                })?;
+                            }
+                            store.keep_calls(&calls)?;
+                            (calls.len(), MergeReport::default())
+                        }
                     };
                     add(&mut report, merged);
                     done += rows as u64;
@@ -244,6 +268,9 @@ enum Batch {
     /// `(domain, confirm approve, changed by, changed at)`, oldest first.
     ClaimSettings(Vec<(String, bool, String, String)>),
     Products(Vec<DataProduct>),
+    /// LLM runs with their server ids, then their calls (each with its suggestion, if any).
+    Runs(Vec<(i64, StoredRun)>),
+    Calls(Vec<StoredCall>),
 }
 
 /// A query of annotations, and how its rows become a batch.
@@ -253,8 +280,8 @@ type AnnotationRead = (&'static str, fn(&[Row]) -> Result<Batch>);
 const BATCHES_IN_FLIGHT: usize = 2;
 
 /// Reads every item (with its passages), then every event in clock order (with its feedback),
-/// then the tags, do-not-train marks, guidelines, claim settings and data products, through
-/// cursors, and sends
+/// then the tags, do-not-train marks, guidelines, claim settings, data products, LLM runs and
+/// calls (with their suggestions), through cursors, and sends
 /// them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
@@ -328,7 +355,7 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [AnnotationRead; 5] = [
+    let annotations: [AnnotationRead; 7] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag COLLATE \"C\"",
@@ -377,6 +404,17 @@ fn read_batches(
                 .collect::<Result<_>>()
                 .map(Batch::Products)
         }),
+        (
+            "SELECT id, role, provider, model, prompt_version, started_at, finished_at, cancelled
+               FROM llm_runs ORDER BY id",
+            |rows| Ok(Batch::Runs(rows.iter().map(read_run).collect())),
+        ),
+        (CALLS, |rows| {
+            rows.iter()
+                .map(read_call)
+                .collect::<Result<_>>()
+                .map(Batch::Calls)
+        }),
     ];
     for (sql, batch) in annotations {
         let portal = tx.bind(sql, &[]).map_err(failed)?;
@@ -394,6 +432,75 @@ fn read_batches(
         }
     }
     tx.commit().map_err(failed)
+}
+
+/// Every LLM call, its item by external id, with its suggestion if it wrote one (one at most).
+const CALLS: &str = "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
+        c.prompt_version, c.output_mode, c.streamed, c.prompt_tokens, c.completion_tokens,
+        c.cost_usd, c.priced, c.latency_ms, c.attempts, c.finish_reason, c.error_code, c.error,
+        c.knowledge, c.created_at,
+        si.external_id, s.agent, s.verdict, s.risk, s.reasons, s.shown, s.item_version,
+        s.created_at
+   FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id
+   LEFT JOIN vetting_suggestions s ON s.call_id = c.id LEFT JOIN items si ON si.id = s.item_id
+  ORDER BY c.id";
+
+/// A run from `id, role, provider, model, prompt_version, started_at, finished_at, cancelled`.
+fn read_run(r: &Row) -> (i64, StoredRun) {
+    (
+        r.get(0),
+        StoredRun {
+            role: r.get(1),
+            provider: r.get(2),
+            model: r.get(3),
+            prompt_version: r.get(4),
+            started_at: r.get(5),
+            finished_at: r.get(6),
+            cancelled: r.get(7),
+        },
+    )
+}
+
+/// A call from a row of [`CALLS`], its `run_id` the server's.
+fn read_call(r: &Row) -> Result<StoredCall> {
+    let suggestion = match r.get::<_, Option<String>>(20) {
+        None => None,
+        Some(item) => Some(StoredSuggestion {
+            item,
+            agent: r.get(21),
+            suggestion: Suggestion {
+                verdict: enum_value(r.get(22))?,
+                risk: r.get(23),
+                reasons: json_column(Some(r.get(24)))?.unwrap_or_default(),
+            },
+            shown: r.get(25),
+            item_version: r.get(26),
+            created_at: r.get(27),
+        }),
+    };
+    Ok(StoredCall {
+        run_id: r.get(0),
+        item: r.get(1),
+        subject: r.get(2),
+        role: r.get(3),
+        provider: r.get(4),
+        model: r.get(5),
+        prompt_version: r.get(6),
+        output_mode: r.get(7),
+        streamed: r.get(8),
+        prompt_tokens: r.get(9),
+        completion_tokens: r.get(10),
+        cost_usd: r.get(11),
+        priced: r.get(12),
+        latency_ms: r.get(13),
+        attempts: i64::from(r.get::<_, i32>(14)),
+        finish_reason: r.get(15),
+        error_code: r.get(16),
+        error: r.get(17),
+        knowledge: r.get(18),
+        created_at: r.get(19),
+        suggestions: suggestion.into_iter().collect(),
+    })
 }
 
 /// Fills in the form answers and claim verdicts recorded with `events` (those the login may

@@ -154,7 +154,7 @@ impl RunMirror for ServerMirror {
                 )?;
                 Ok(row.get(0))
             })?,
-            Some(id) if run.finished => self.on_server(|client| {
+            Some(id) if run.finished_at.is_some() => self.on_server(|client| {
                 client.execute(FINISH_RUN, &[&id, &run.cancelled])?;
                 Ok(id)
             })?,

@@ -5467,6 +5467,70 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         "the file's 4, the app's 4, the CLI's 2"
     );
 
+    // A snapshot (an analyst's backup) keeps the team's runs, calls and suggestions as the
+    // server holds them: the same costs per item, the same history.
+    let backup = local.dir.path().join("backup.db");
+    succeeded(on_server(&analyst).args(["backup", "--out"]).arg(&backup));
+    let copy = Store::open(&backup).unwrap();
+    let mut reader = TeamServer::connect(&analyst).unwrap();
+    for i in 0..4 {
+        let item = format!("v-{i}");
+        assert_eq!(
+            copy.item_costs(&item).unwrap(),
+            reader.item_costs(&item).unwrap(),
+            "{item}'s costs in the snapshot are the server's"
+        );
+    }
+    let history = |sql: &str| -> Vec<String> {
+        copy.conn()
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let on_server_history = |sql: &str| -> Vec<String> {
+        team.sql()
+            .query(sql, &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(
+        history(
+            "SELECT started_at || ' ' || finished_at || ' ' || model || ' ' || cancelled
+             FROM llm_runs ORDER BY id"
+        ),
+        on_server_history(
+            "SELECT started_at || ' ' || finished_at || ' ' || model || ' ' || cancelled::int
+             FROM vetted.llm_runs ORDER BY id"
+        ),
+        "the runs, with their times"
+    );
+    let suggestions = history(
+        "SELECT i.external_id || ' ' || s.verdict || ' ' || s.reasons || ' ' || s.item_version
+                || ' ' || s.created_at || ' ' || c.created_at || ' ' || c.cost_usd
+         FROM vetting_suggestions s JOIN items i ON i.id = s.item_id
+         JOIN llm_calls c ON c.id = s.call_id ORDER BY s.id",
+    );
+    assert_eq!(
+        suggestions.len(),
+        6,
+        "the app's 4 and the CLI's 2: {suggestions:?}"
+    );
+    assert_eq!(
+        suggestions,
+        on_server_history(
+            "SELECT i.external_id || ' ' || s.verdict || ' ' || s.reasons || ' ' || s.item_version
+                    || ' ' || s.created_at || ' ' || c.created_at || ' ' || c.cost_usd
+             FROM vetted.vetting_suggestions s JOIN vetted.items i ON i.id = s.item_id
+             JOIN vetted.llm_calls c ON c.id = s.call_id ORDER BY s.id"
+        ),
+        "every suggestion, on its item and call"
+    );
+
     // What the server refuses through raw SQL, whatever client a reviewer uses.
     let mut as_sme = Client::connect(&sme, NoTls).unwrap();
     let other_sme = team.reviewer("vet_sme_other", Role::Sme);
