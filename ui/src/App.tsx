@@ -36,6 +36,7 @@ import { useGraphView } from "./useGraphView";
 import { useGlobalKeydown } from "./useGlobalKeydown";
 import { useGuidelinesPanel } from "./useGuidelinesPanel";
 import { useJobDrafts } from "./useJobDrafts";
+import { LOCAL, type RunPlace } from "./llmRun";
 import { useJobs } from "./useJobs";
 import { useKeymap } from "./useKeymap";
 import { useReviewSession } from "./useReviewSession";
@@ -161,7 +162,8 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     if (teamServer && queue.filter === "pending" && shrank && remaining <= REFILL_AT) paged.reload(review.selectedId);
     // Only a shrinking list claims: a refill that brings nothing new does not loop.
   }, [remaining]);
-  const drafts = useJobDrafts(mode, setMode, jobs.start, { ...paged.criteria, ...tabScope(queue.filter, review.session?.reviewer ?? null) });
+  const runPlace: RunPlace = teamServer ? { teamServer, role: review.session?.role ?? null } : LOCAL;
+  const drafts = useJobDrafts(mode, setMode, jobs.start, { ...paged.criteria, ...tabScope(queue.filter, review.session?.reviewer ?? null) }, runPlace);
   const guidelines = useGuidelinesPanel(current?.item.domain ?? null, showToast, showError, paged.reload);
 
   const giveBack = () => {
@@ -392,7 +394,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
           />
         </main>
       </div>
-      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} teamServer={teamServer} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
+      <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} runPlace={runPlace} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueFilter } from "./bindings/QueueFilter";
-import { DEFAULT_LLM_RUN, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, rolesFor, runProblem } from "./llmRun";
+import { DEFAULT_LLM_RUN, LOCAL, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, rolesFor, runProblem } from "./llmRun";
 
 const FILTER: QueueFilter = { status: "pending", kind: null, domain: "finance", model: null, verdict: null, reviewer: null, tag: null, sort: "risk" };
 
@@ -12,13 +12,17 @@ describe("running a model from the app", () => {
     expect(llmRunRequest({ ...draft, knowledge: "both" }, FILTER), "the prompt's knowledge is sent as chosen").toMatchObject({ knowledge: "both" });
   });
 
-  it("on a team server offers the vetting model only, and refuses the other tasks by name", () => {
-    expect(rolesFor(false), "a local database runs every task").toBe(ROLES);
-    expect(rolesFor(true).map((r) => r.value)).toEqual(["vet"]);
-    expect(rolesFor(true)[0]?.hint, "who may run it there").toMatch(/only SMEs and adjudicators run it/);
+  it("on a team server offers the vetting model only, to SMEs and adjudicators, and refuses the rest by name", () => {
+    const sme = { teamServer: true, role: "sme" } as const;
+    expect(rolesFor(LOCAL), "a local database runs every task").toBe(ROLES);
+    expect(rolesFor(sme).map((r) => r.value)).toEqual(["vet"]);
+    expect(rolesFor(sme)[0]?.hint, "who may run it there").toMatch(/only SMEs and adjudicators run it/);
     const vet = { ...DEFAULT_LLM_RUN, provider: "p" };
-    expect(runProblem(vet, true)).toBeNull();
-    expect(runProblem({ ...vet, role: "rank" }, true)).toMatch(/runs the vetting model only/);
+    expect(runProblem(vet, sme)).toBeNull();
+    expect(runProblem(vet, { teamServer: true, role: "adjudicator" })).toBeNull();
+    expect(runProblem(vet, { teamServer: true, role: "analyst" }), "an analyst is told before running").toMatch(/only SMEs and adjudicators run the vetting model/);
+    expect(runProblem(vet, { teamServer: true, role: null }), "a login in no group neither").toMatch(/only SMEs and adjudicators/);
+    expect(runProblem({ ...vet, role: "rank" }, sme)).toMatch(/runs the vetting model only/);
     expect(runProblem({ ...vet, role: "rank" }), "locally it runs").toBeNull();
   });
 

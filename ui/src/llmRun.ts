@@ -1,3 +1,4 @@
+import type { Role } from "./bindings/Role";
 // The "Run a model" dialog's choices and the request they make, and how a provider's key is
 // described. Pure, so every rule is unit-tested without the shell.
 import type { KeySource } from "./bindings/KeySource";
@@ -66,12 +67,17 @@ export const ROLES: { value: LlmRole; label: string; hint: string }[] = [
   },
 ];
 
+/** Where a run would go: a local database, or a team server where the login has `role`. */
+export type RunPlace = { teamServer: false } | { teamServer: true; role: Role | null };
+
+export const LOCAL: RunPlace = { teamServer: false };
+
 /**
  * The tasks the open database runs: on a team server only vetting, which the server lets SMEs and
  * adjudicators write (each verdict reaches every reviewer at once).
  */
-export function rolesFor(teamServer: boolean): typeof ROLES {
-  if (!teamServer) return ROLES;
+export function rolesFor(place: RunPlace): typeof ROLES {
+  if (!place.teamServer) return ROLES;
   return ROLES.filter((r) => r.value === "vet").map((r) => ({
     ...r,
     hint: `${r.hint} On a team server only SMEs and adjudicators run it; the other tasks run on a local database.`,
@@ -79,9 +85,12 @@ export function rolesFor(teamServer: boolean): typeof ROLES {
 }
 
 /** What is wrong with the draft, or null when it can run. */
-export function runProblem(draft: LlmRunDraft, teamServer = false): string | null {
+export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string | null {
+  if (place.teamServer && place.role !== "sme" && place.role !== "adjudicator") {
+    return "On the team server only SMEs and adjudicators run the vetting model (its verdicts are what every reviewer sees); ask one of them, or the server's owner for the SME role.";
+  }
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";
-  if (teamServer && draft.role !== "vet") return "On a team server the app runs the vetting model only; open a local database for the other tasks.";
+  if (place.teamServer && draft.role !== "vet") return "On a team server the app runs the vetting model only; open a local database for the other tasks.";
   if (draft.role === "vet" && (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT)) {
     return `Vet between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} items per run.`;
   }

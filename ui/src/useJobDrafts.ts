@@ -4,16 +4,17 @@ import { useState } from "react";
 import * as api from "./api";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
-import { DEFAULT_LLM_RUN, llmRunRequest, runProblem } from "./llmRun";
+import { DEFAULT_LLM_RUN, llmRunRequest, runProblem, type RunPlace } from "./llmRun";
 import { BROWSE, type ReviewMode } from "./mode";
 import type { JobStarter } from "./useJobs";
 import type { JobKind } from "./jobs";
 
 /**
- * `shownQueue` is the queue as shown (tab and filter bar): what a vet run takes its items from.
- * A confirm does nothing unless its dialog is the current mode (Ctrl+Enter reaches it by key).
+ * `shownQueue` is the queue as shown (tab and filter bar): what a vet run takes its items from;
+ * `runPlace` where it would run (a team server runs less, for fewer roles). A confirm does nothing
+ * unless its dialog is the current mode (Ctrl+Enter reaches it by key) and can run.
  */
-export function useJobDrafts(mode: ReviewMode, setMode: (mode: ReviewMode) => void, startJob: (kind: JobKind, begin: JobStarter) => void, shownQueue: QueueFilter) {
+export function useJobDrafts(mode: ReviewMode, setMode: (mode: ReviewMode) => void, startJob: (kind: JobKind, begin: JobStarter) => void, shownQueue: QueueFilter, runPlace: RunPlace) {
   const [exportDraft, setExportDraft] = useState(DEFAULT_EXPORT);
   const [llmDraft, setLlmDraft] = useState(DEFAULT_LLM_RUN);
 
@@ -25,7 +26,7 @@ export function useJobDrafts(mode: ReviewMode, setMode: (mode: ReviewMode) => vo
   };
 
   const confirmLlmRun = () => {
-    if (mode.kind !== "llm-run" || runProblem(llmDraft) !== null) return;
+    if (mode.kind !== "llm-run" || runProblem(llmDraft, runPlace) !== null) return;
     setMode(BROWSE);
     const request = llmRunRequest(llmDraft, shownQueue);
     startJob(llmDraft.role, (onEvent) => api.startLlmRun(request, onEvent));

@@ -2,7 +2,7 @@
 // LLM run, providers), or nothing. The cheat sheet is not here: App renders it after the jobs
 // panel, where it always was.
 import type { QueueFacets } from "../bindings/QueueFacets";
-import { describeQueue } from "../llmRun";
+import { describeQueue, type RunPlace } from "../llmRun";
 import type { DialogSave } from "../useDialogSave";
 import type { JobDrafts } from "../useJobDrafts";
 import type { ReviewSession } from "../useReviewSession";
@@ -24,11 +24,11 @@ interface ModeDialogsProps extends JobDrafts {
   dialogSave: DialogSave;
   /** The approve key as shown (it confirms an approval too); null when unbound. */
   approveKey: string | null;
-  /** A team server is open (the model dialog offers what runs there). */
-  teamServer: boolean;
+  /** Where a model run would go (the model dialog offers what runs there, to whom). */
+  runPlace: RunPlace;
 }
 
-export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave, approveKey, teamServer }: ModeDialogsProps) {
+export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialogSave, approveKey, runPlace }: ModeDialogsProps) {
   const { mode, setMode, busy } = review;
   const itemId = review.current?.item.external_id ?? "";
   switch (mode.kind) {
@@ -98,7 +98,7 @@ export function ModeDialogs({ review, facets, exportDialog, llmRunDialog, dialog
           onConfirm={llmRunDialog.onConfirm}
           onCancel={review.cancel}
           onOpenProviders={() => setMode({ kind: "providers" })}
-          teamServer={teamServer}
+          place={runPlace}
         />
       );
     case "providers":

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ProductSummary } from "../bindings/ProductSummary";
 import type { ProvidersView } from "../bindings/ProvidersView";
-import { KNOWLEDGE_CHOICES, MAX_VET_LIMIT, keySourceLabel, rolesFor, runProblem, type LlmRunDraft } from "../llmRun";
+import { KNOWLEDGE_CHOICES, MAX_VET_LIMIT, keySourceLabel, rolesFor, runProblem, type LlmRunDraft, type RunPlace } from "../llmRun";
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
@@ -16,15 +16,15 @@ interface RunModelDialogProps {
   onConfirm: () => void;
   onCancel: () => void;
   onOpenProviders: () => void;
-  /** A team server is open: only the vetting model runs there. */
-  teamServer: boolean;
+  /** Where the run would go (on a team server only the vetting model runs, for SMEs and adjudicators). */
+  place: RunPlace;
 }
 
 /**
  * Chooses a role, a provider and what to run it on; the run then goes to the background with
  * progress, cost so far and Cancel. Ctrl+Enter runs, Esc cancels (keyboard.ts).
  */
-export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, onOpenProviders, teamServer }: RunModelDialogProps) {
+export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, onOpenProviders, place }: RunModelDialogProps) {
   const [providers, setProviders] = useState<ProvidersView | null>(null);
   const [products, setProducts] = useState<ProductSummary[]>([]);
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
@@ -50,14 +50,14 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
     // Only when the providers arrive: later the reviewer's choice stands.
   }, [providers]);
 
-  const roles = rolesFor(teamServer);
+  const roles = rolesFor(place);
   const role = roles.find((r) => r.value === draft.role);
   // A task the open database does not run is not offered: the first one that runs is chosen.
   useEffect(() => {
     if (role === undefined && roles[0] !== undefined) onChange({ ...draft, role: roles[0].value });
   }, [role === undefined]);
   const chosen = providers?.providers.find((p) => p.name === draft.provider);
-  const problem = loadProblem ?? runProblem(draft, teamServer);
+  const problem = loadProblem ?? runProblem(draft, place);
   const productChoices = products.map((p) => (
     <option key={p.name} value={p.name}>
       {p.name} ({p.fields} fields, {p.row_count} rows)
@@ -102,7 +102,7 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         <>
           <p className="dialog-hint" data-testid="llm-run-scope">
             From the queue as shown: {scope}
-            {teamServer && " — on the team server, every such item you may read, not only the batch leased to you"}
+            {place.teamServer && " — on the team server, every such item you may read, not only the batch leased to you"}
           </p>
           <div className="export-filters">
             <LimitField label="Items (first in queue order)" draft={draft} onChange={onChange} />
