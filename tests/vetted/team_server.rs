@@ -5467,6 +5467,17 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         "the file's 4, the app's 4, the CLI's 2"
     );
 
+    let shown = crate::support::json_of(on_server(&analyst).args(["show", "v-0", "--json"]));
+    assert_eq!(
+        (
+            shown["llm"]["calls"].as_i64(),
+            shown["item"]["vetting"]["verdict"].as_str()
+        ),
+        (Some(2), Some("fail")),
+        "`show` on the server gives the item's verdict and the costs of its 2 calls (the app's run \
+         and the CLI's): {shown}"
+    );
+
     // A snapshot (an analyst's backup) keeps the team's runs, calls and suggestions as the
     // server holds them: the same costs per item, the same history.
     let backup = local.dir.path().join("backup.db");

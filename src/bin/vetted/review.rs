@@ -360,8 +360,8 @@ impl Shown {
         })
     }
 
-    /// Item `id` on the team server, as its login may read it (model runs are local: no
-    /// costs there).
+    /// Item `id` on the team server, as its login may read it, with the costs of the team's
+    /// LLM calls about it.
     pub fn on_server(server: &mut TeamServer, id: &str) -> Result<Shown> {
         let history = server.history(id)?;
         let (answers, claim_checks) = server.feedback_given(&history)?;
@@ -371,7 +371,7 @@ impl Shown {
                 .map(|inputs| inputs.measure())
                 .transpose()?,
             item,
-            costs: CostTotals::default(),
+            costs: server.item_costs(id)?,
             answers,
             claim_checks,
             history,
