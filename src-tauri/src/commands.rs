@@ -860,7 +860,10 @@ pub fn stats(state: State<'_, AppState>) -> Result<Stats> {
 /// prompt variant's agreement with the reviewers.
 #[tauri::command(async)]
 pub fn alignment_runs(state: State<'_, AppState>) -> Result<Vec<AlignmentSummary>> {
-    alignment_history(&*state.store()?, None)
+    if let Some(runs) = state.on_team_server(|server| alignment_history(server, None)) {
+        return runs;
+    }
+    alignment_history(&mut *state.store()?, None)
 }
 
 /// The vetting score above which `variant` of an alignment run (default: its best by κ) passed
@@ -873,8 +876,19 @@ pub fn auto_approve_suggestion(
     variant: Option<Variant>,
     precision: f64,
 ) -> Result<AutoApproveSuggestion> {
+    if let Some(suggestion) = state.on_team_server(|server| {
+        suggest_auto_approve(
+            server,
+            alignment_id,
+            variant,
+            precision,
+            DEFAULT_MIN_SUPPORT,
+        )
+    }) {
+        return suggestion;
+    }
     suggest_auto_approve(
-        &*state.store()?,
+        &mut *state.store()?,
         alignment_id,
         variant,
         precision,

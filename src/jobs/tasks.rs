@@ -419,7 +419,7 @@ pub fn llm_run(
 }
 
 /// [`llm_run`] on the team server at `url` (signed in with `password`, if typed): the vetting
-/// model only, run by an SME or adjudicator on a snapshot of the server whose every record is
+/// model only (vetting, aligning), run by an SME or adjudicator on a snapshot of the server whose every record is
 /// copied to the server as it is written (see [`TeamServer::prepare_vetting`]). Progress counts
 /// the snapshot's rows, then the inputs.
 pub fn llm_run_on_server(
@@ -429,10 +429,13 @@ pub fn llm_run_on_server(
     request: LlmRunRequest,
 ) -> Work {
     Box::new(move |progress, cancel| {
-        if !matches!(request, LlmRunRequest::Vet { .. }) {
+        if !matches!(
+            request,
+            LlmRunRequest::Vet { .. } | LlmRunRequest::Align { .. }
+        ) {
             return Err(Error::BadRequest(
-                "on a team server the app runs the vetting model only (Vet); generate, relate, \
-                 rank and align run on a local database for now"
+                "on a team server the app runs the vetting model only (vet, align); generate, \
+                 relate and rank run on a local database for now"
                     .into(),
             ));
         }

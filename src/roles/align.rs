@@ -20,13 +20,14 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::knowledge::{Knowledge, Variant};
-use super::run::{Progress, RunContext, Written};
+use super::run::{Progress, RunContext, Written, mirrored};
 use super::vet::{ToVet, run_vet_calls};
-use crate::auto_approve::{self, Threshold};
+use crate::auto_approve::{self, HeldOutVerdict, Threshold};
 use crate::domain::{ItemStatus, Verdict};
 use crate::error::{Error, Result};
 use crate::store::{
-    AlignmentResult, AlignmentStart, ConfidentPass, Store, record_alignment_result,
+    AlignmentResult, AlignmentRun, AlignmentStart, ConfidentPass, CostTotals, Store,
+    record_alignment_result,
 };
 use crate::vetter_agreement::cohens_kappa;
 
@@ -166,9 +167,66 @@ pub fn agreement(pairs: &[(Verdict, ItemStatus)]) -> Agreement {
     }
 }
 
+/// Where alignment runs are read from: a local database or a team server. Only the SQL differs;
+/// the figures are computed here, once.
+pub trait AlignmentRecords {
+    /// Alignment runs, newest first; only those of `domain` when given.
+    fn alignment_runs(&mut self, domain: Option<&str>) -> Result<Vec<AlignmentRun>>;
+    /// The variants run `alignment_id` ran, each with its LLM run, in the order run.
+    fn alignment_variants(&mut self, alignment_id: i64) -> Result<Vec<(String, i64)>>;
+    /// What the vetter said on each held-out item `variant` judged, with the human's decision.
+    fn alignment_verdicts(
+        &mut self,
+        alignment_id: i64,
+        variant: &str,
+    ) -> Result<Vec<HeldOutVerdict>>;
+    /// Latencies (ms) of the successful calls of LLM run `run_id`, ascending.
+    fn run_latencies(&mut self, run_id: i64) -> Result<Vec<i64>>;
+    /// Calls, tokens and cost of LLM run `run_id`.
+    fn run_totals(&mut self, run_id: i64) -> Result<CostTotals>;
+    /// Pending items of `domain` that `model` vetted, and how many it passed with a vetting
+    /// score of at least `min_score`.
+    fn pending_vetted_by(
+        &mut self,
+        domain: &str,
+        model: &str,
+        min_score: f64,
+    ) -> Result<(u64, u64)>;
+}
+
+impl AlignmentRecords for Store {
+    fn alignment_runs(&mut self, domain: Option<&str>) -> Result<Vec<AlignmentRun>> {
+        Store::alignment_runs(self, domain)
+    }
+    fn alignment_variants(&mut self, alignment_id: i64) -> Result<Vec<(String, i64)>> {
+        Store::alignment_variants(self, alignment_id)
+    }
+    fn alignment_verdicts(
+        &mut self,
+        alignment_id: i64,
+        variant: &str,
+    ) -> Result<Vec<HeldOutVerdict>> {
+        Store::alignment_verdicts(self, alignment_id, variant)
+    }
+    fn run_latencies(&mut self, run_id: i64) -> Result<Vec<i64>> {
+        Store::run_latencies(self, run_id)
+    }
+    fn run_totals(&mut self, run_id: i64) -> Result<CostTotals> {
+        Store::run_totals(self, run_id)
+    }
+    fn pending_vetted_by(
+        &mut self,
+        domain: &str,
+        model: &str,
+        min_score: f64,
+    ) -> Result<(u64, u64)> {
+        Store::pending_vetted_by(self, domain, model, min_score)
+    }
+}
+
 /// The figures of `variant` of an alignment run, from what was stored.
 fn variant_report(
-    store: &Store,
+    store: &mut impl AlignmentRecords,
     alignment_id: i64,
     variant: Variant,
     run_id: i64,
@@ -196,7 +254,10 @@ fn variant_report(
 }
 
 /// Stored alignment runs with their figures, newest first; only those of `domain` when given.
-pub fn alignment_history(store: &Store, domain: Option<&str>) -> Result<Vec<AlignmentSummary>> {
+pub fn alignment_history(
+    store: &mut impl AlignmentRecords,
+    domain: Option<&str>,
+) -> Result<Vec<AlignmentSummary>> {
     store
         .alignment_runs(domain)?
         .into_iter()
@@ -235,7 +296,7 @@ pub fn best_variant(variants: &[VariantReport]) -> Option<Variant> {
 /// `target` (by default the variant with the highest κ, else the first run), and the pending
 /// items it would clear. Writes nothing.
 pub fn suggest_auto_approve(
-    store: &Store,
+    store: &mut impl AlignmentRecords,
     alignment_id: i64,
     variant: Option<Variant>,
     target: f64,
@@ -367,8 +428,9 @@ pub async fn align_vetter(
         seed: options.seed,
         held_out: held_ids.len(),
     })?;
+    let mirrored_alignment = mirrored(ctx, |m| m.copy_alignment(store, alignment_id))?;
     let mut report = AlignmentReport {
-        alignment_id,
+        alignment_id: mirrored_alignment.unwrap_or(alignment_id),
         domain: options.domain.clone(),
         provider: provider.name.clone(),
         model: provider.model.clone(),
@@ -442,7 +504,13 @@ pub async fn align_vetter(
         )
         .await?;
         store.add_alignment_variant(alignment_id, variant.as_str(), summary.stored_run_id)?;
-        let variant_report = variant_report(store, alignment_id, *variant, summary.stored_run_id)?;
+        mirrored(ctx, |m| {
+            m.copy_alignment_variant(alignment_id, variant.as_str(), summary.stored_run_id)
+        })?;
+        let mut variant_report =
+            variant_report(store, alignment_id, *variant, summary.stored_run_id)?;
+        // Named where people look it up (the mirror's run, if any).
+        variant_report.run_id = summary.run_id;
         before = Progress {
             done: before.done + to_vet.len(),
             total,

@@ -54,10 +54,23 @@ pub trait RunMirror: Send {
 
     /// Copies call `call_id` of `store` (of a run copied before) and what it wrote.
     fn copy_call(&mut self, store: &Store, call_id: i64) -> Result<()>;
+
+    /// Copies alignment run `alignment_id` of `store` (as it starts); returns its id in the
+    /// mirror.
+    fn copy_alignment(&mut self, store: &Store, alignment_id: i64) -> Result<i64>;
+
+    /// Copies the link of `variant` of alignment run `alignment_id` (copied before) to the run
+    /// `run_id` (copied before) that made its calls; ids are the store's.
+    fn copy_alignment_variant(
+        &mut self,
+        alignment_id: i64,
+        variant: &str,
+        run_id: i64,
+    ) -> Result<()>;
 }
 
 /// `copy` on the context's mirror, if it has one.
-fn mirrored<T>(
+pub(super) fn mirrored<T>(
     ctx: &RunContext<'_>,
     copy: impl FnOnce(&mut dyn RunMirror) -> Result<T>,
 ) -> Result<Option<T>> {

@@ -49,6 +49,29 @@ pub struct AlignmentResult<'a> {
     pub human: ItemStatus,
 }
 
+/// An alignment run as stored, for copying it to another database (a team server).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAlignment {
+    pub domain: String,
+    pub provider: String,
+    pub model: String,
+    pub holdout: f64,
+    pub seed: i64,
+    pub held_out: i64,
+}
+
+/// One result of an alignment run as stored, its item named by external id: what a call of the
+/// run wrote (`alignment_id` is the holding database's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAlignmentResult {
+    pub alignment_id: i64,
+    pub variant: String,
+    pub item: String,
+    pub verdict: Verdict,
+    pub risk: f64,
+    pub human: ItemStatus,
+}
+
 pub(crate) fn record_alignment_result(
     tx: &Transaction<'_>,
     result: &AlignmentResult<'_>,
@@ -213,6 +236,49 @@ impl Store {
         Ok(stmt.query_row(named, |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
         })?)
+    }
+
+    /// Alignment run `alignment_id` as stored.
+    pub fn stored_alignment(&self, alignment_id: i64) -> Result<StoredAlignment> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT domain, provider, model, holdout, seed, held_out FROM alignment_runs
+                 WHERE id = ?1",
+            )?
+            .query_row([alignment_id], |r| {
+                Ok(StoredAlignment {
+                    domain: r.get(0)?,
+                    provider: r.get(1)?,
+                    model: r.get(2)?,
+                    holdout: r.get(3)?,
+                    seed: r.get(4)?,
+                    held_out: r.get(5)?,
+                })
+            })?)
+    }
+
+    /// The alignment results call `call_id` wrote.
+    pub(crate) fn call_alignment_results(
+        &self,
+        call_id: i64,
+    ) -> Result<Vec<StoredAlignmentResult>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.alignment_id, r.variant, i.external_id, r.verdict, r.risk, r.human
+             FROM alignment_results r JOIN items i ON i.id = r.item_id
+             WHERE r.call_id = ?1 ORDER BY r.alignment_id, r.variant",
+        )?;
+        let rows = stmt.query_map([call_id], |r| {
+            Ok(StoredAlignmentResult {
+                alignment_id: r.get(0)?,
+                variant: r.get(1)?,
+                item: r.get(2)?,
+                verdict: r.get(3)?,
+                risk: r.get(4)?,
+                human: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Latencies (ms) of the successful calls of LLM run `run_id`, ascending.

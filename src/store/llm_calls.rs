@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Transaction, params};
 
 use super::vetting::keep_suggestions;
-use super::{Store, StoredSuggestion, now_text};
+use super::{Store, StoredAlignmentResult, StoredSuggestion, now_text};
 use crate::error::{Error, Result};
 use crate::llm::{Cost, OutputMode, Usage};
 use crate::roles::Role;
@@ -120,6 +120,8 @@ pub struct StoredCall {
     pub knowledge: Option<String>,
     pub created_at: String,
     pub suggestions: Vec<StoredSuggestion>,
+    /// The alignment results it wrote (an alignment run's call).
+    pub alignment: Vec<StoredAlignmentResult>,
 }
 
 pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result<i64> {
@@ -262,9 +264,11 @@ impl Store {
                     knowledge: r.get(18)?,
                     created_at: r.get(19)?,
                     suggestions: Vec::new(),
+                    alignment: Vec::new(),
                 })
             })?;
         call.suggestions = self.call_suggestions(call_id)?;
+        call.alignment = self.call_alignment_results(call_id)?;
         Ok(call)
     }
 

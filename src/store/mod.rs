@@ -56,7 +56,9 @@ mod undo;
 mod vetting;
 mod visibility;
 
-pub use alignment::{AlignmentResult, AlignmentRun, AlignmentStart};
+pub use alignment::{
+    AlignmentResult, AlignmentRun, AlignmentStart, StoredAlignment, StoredAlignmentResult,
+};
 pub(crate) use annotations::normalize_tag;
 pub use approved_relationships::{ApprovedRelationship, current_relation};
 pub use assessments::Assessed;

@@ -78,6 +78,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0013_vetting_runs",
         include_str!("../../migrations/postgres/0013_vetting_runs.sql"),
     ),
+    (
+        14,
+        "0014_alignment_runs",
+        include_str!("../../migrations/postgres/0014_alignment_runs.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

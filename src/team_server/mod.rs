@@ -15,6 +15,7 @@
 //!   other schemas too.
 
 mod address;
+mod alignment;
 mod annotations;
 mod batches;
 mod decisions;

@@ -500,6 +500,8 @@ fn read_call(r: &Row) -> Result<StoredCall> {
         knowledge: r.get(18),
         created_at: r.get(19),
         suggestions: suggestion.into_iter().collect(),
+        // Alignment runs stay on the server (a snapshot does not carry them yet).
+        alignment: Vec::new(),
     })
 }
 

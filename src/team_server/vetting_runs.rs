@@ -38,6 +38,17 @@ const ADD_CALL: &str = "INSERT INTO llm_calls (run_id, item_id, subject, role, p
              $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      RETURNING id";
 
+const START_ALIGNMENT: &str = "INSERT INTO alignment_runs
+         (domain, provider, model, holdout, seed, held_out)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+
+const ADD_VARIANT: &str =
+    "INSERT INTO alignment_variants (alignment_id, variant, run_id) VALUES ($1, $2, $3)";
+
+const ADD_ALIGNMENT_RESULT: &str = "INSERT INTO alignment_results
+         (alignment_id, variant, item_id, call_id, verdict, risk, human)
+     VALUES ($1, $2, (SELECT id FROM items WHERE external_id = $3), $4, $5, $6, $7)";
+
 const ADD_SUGGESTION: &str = "INSERT INTO vetting_suggestions
          (item_id, call_id, agent, verdict, risk, reasons, shown)
      VALUES ((SELECT id FROM items WHERE external_id = $1), $2, $3, $4, $5, $6, $7)";
@@ -115,6 +126,8 @@ pub struct ServerMirror {
     server: TeamServer,
     /// Local run id → the server's.
     runs: HashMap<i64, i64>,
+    /// Local alignment run id → the server's.
+    alignments: HashMap<i64, i64>,
 }
 
 /// A copy waits this long at most for a row another session holds (an item being decided),
@@ -130,6 +143,24 @@ impl ServerMirror {
         Ok(ServerMirror {
             server,
             runs: HashMap::new(),
+            alignments: HashMap::new(),
+        })
+    }
+
+    /// The server's id of run `run_id` of the store, which must have been copied.
+    fn run(&self, run_id: i64) -> Result<i64> {
+        self.runs.get(&run_id).copied().ok_or_else(|| {
+            Error::BadRequest(format!("run {run_id} was not copied to the team server"))
+        })
+    }
+
+    /// The server's id of alignment run `alignment_id` of the store, which must have been
+    /// copied.
+    fn alignment(&self, alignment_id: i64) -> Result<i64> {
+        self.alignments.get(&alignment_id).copied().ok_or_else(|| {
+            Error::BadRequest(format!(
+                "alignment run {alignment_id} was not copied to the team server"
+            ))
         })
     }
 
@@ -166,16 +197,62 @@ impl RunMirror for ServerMirror {
 
     fn copy_call(&mut self, store: &Store, call_id: i64) -> Result<()> {
         let call = store.stored_call(call_id)?;
-        let run = *self.runs.get(&call.run_id).ok_or_else(|| {
-            Error::BadRequest(format!(
-                "call {call_id} belongs to run {}, which was not copied to the team server",
-                call.run_id
-            ))
-        })?;
+        let run = self.run(call.run_id)?;
+        let alignments = (call.alignment.iter())
+            .map(|r| Ok((r.alignment_id, self.alignment(r.alignment_id)?)))
+            .collect::<Result<HashMap<i64, i64>>>()?;
         self.on_server(|client| {
             let mut tx = client.transaction()?;
-            add_call(&mut tx, run, &call)?;
+            let id = add_call(&mut tx, run, &call)?;
+            for r in &call.alignment {
+                tx.execute(
+                    ADD_ALIGNMENT_RESULT,
+                    &[
+                        &alignments[&r.alignment_id],
+                        &r.variant,
+                        &r.item,
+                        &id,
+                        &enum_text(&r.verdict),
+                        &r.risk,
+                        &enum_text(&r.human),
+                    ],
+                )?;
+            }
             tx.commit()
+        })
+    }
+
+    fn copy_alignment(&mut self, store: &Store, alignment_id: i64) -> Result<i64> {
+        let a = store.stored_alignment(alignment_id)?;
+        let held_out = i32::try_from(a.held_out).unwrap_or(i32::MAX);
+        let id = self.on_server(|client| {
+            let row = client.query_one(
+                START_ALIGNMENT,
+                &[
+                    &a.domain,
+                    &a.provider,
+                    &a.model,
+                    &a.holdout,
+                    &a.seed,
+                    &held_out,
+                ],
+            )?;
+            Ok(row.get(0))
+        })?;
+        self.alignments.insert(alignment_id, id);
+        Ok(id)
+    }
+
+    fn copy_alignment_variant(
+        &mut self,
+        alignment_id: i64,
+        variant: &str,
+        run_id: i64,
+    ) -> Result<()> {
+        let (alignment, run) = (self.alignment(alignment_id)?, self.run(run_id)?);
+        self.on_server(|client| {
+            client.execute(ADD_VARIANT, &[&alignment, &variant, &run])?;
+            Ok(())
         })
     }
 }

@@ -5810,3 +5810,237 @@ fn a_vetting_run_the_server_stops_is_finished_there_as_cancelled() {
          refused: {errors}"
     );
 }
+
+/// The figures of alignment runs, without what differs from run to run (times, latencies).
+fn alignment_figures(
+    runs: &[vetted::roles::align::AlignmentSummary],
+) -> Vec<(String, usize, Vec<String>)> {
+    runs.iter()
+        .map(|r| {
+            let variants = r
+                .variants
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} judged {} failed {} κ {:?} accuracy {:?} precision {:?} recall {:?} \
+                         cost {:.9}",
+                        v.variant.as_str(),
+                        v.judged,
+                        v.failed,
+                        v.kappa,
+                        v.accuracy,
+                        v.precision,
+                        v.recall,
+                        v.cost_usd
+                    )
+                })
+                .collect();
+            (r.domain.clone(), r.held_out, variants)
+        })
+        .collect()
+}
+
+#[test]
+fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_own_decisions() {
+    use crate::llm::fault_server::FaultServer;
+    use vetted::jobs::tasks::LlmRunRequest;
+    use vetted::jobs::{JobEvent, Jobs};
+    use vetted::llm::provider::{ProviderConfig, Settings};
+    use vetted::roles::align::{alignment_history, suggest_auto_approve};
+    use vetted::roles::knowledge::Variant;
+
+    let Some(team) = Team::new("team_align") else {
+        return;
+    };
+    let lines = answer_lines("al", 24);
+    team.import(&lines, 1);
+    let local = temp_db();
+    let mut store = local.open();
+    crate::support::import_lines(&local, &mut store, &lines);
+    // The same decisions on both: every third item rejected, the rest approved.
+    let sme = team.reviewer("align_sme", Role::Sme);
+    let mut deciding = TeamServer::connect(&sme).unwrap();
+    let me = deciding.reviewer().to_owned();
+    for i in 0..24 {
+        let item = format!("al-{i}");
+        let action = if i % 3 == 0 {
+            Action::Reject
+        } else {
+            Action::Approve
+        };
+        let (_, v) = deciding.item_version(&item).unwrap();
+        deciding
+            .decide(&decision(&item, v, &me, action), None)
+            .unwrap();
+        let v = store.item(&item).unwrap().version;
+        store.decide(&decision(&item, v, &me, action)).unwrap();
+    }
+    // The model fails answers 0 and 1 and passes the rest (see `verdict_for`).
+    let model = FaultServer::start(|_, request| verdict_for(request));
+    let settings = local.dir.path().join("vetted.toml");
+    let config = ProviderConfig {
+        base_url: model.base_url.clone(),
+        model: "gpt-4o-mini".into(),
+        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
+    };
+    Settings::save_provider(&settings, "vetter", &config).unwrap();
+    let align = || LlmRunRequest::Align {
+        provider: "vetter".into(),
+        domain: "finance".into(),
+        holdout: 0.5,
+        variants: vec![Variant::Base, Variant::Guidelines],
+        limit: 100,
+    };
+    let jobs = Jobs::default();
+    let outcome = |work| {
+        let (_, events) = crate::support::spawn_job(&jobs, work);
+        events.iter().last().expect("a job ends with an outcome")
+    };
+    let on_file = outcome(tasks::llm_run(
+        local.path.clone(),
+        settings.clone(),
+        align(),
+        None,
+    ));
+    assert!(
+        matches!(&on_file, JobEvent::Finished { summary } if summary.starts_with("alignment run 1 of finance")),
+        "{on_file:?}"
+    );
+    let analyst = team.reviewer("align_analyst", Role::Analyst);
+    let analyst_run = outcome(tasks::llm_run_on_server(
+        analyst.clone(),
+        None,
+        settings.clone(),
+        align(),
+    ));
+    assert!(
+        matches!(
+            &analyst_run,
+            JobEvent::Failed {
+                code: ErrorCode::Forbidden,
+                ..
+            }
+        ),
+        "an analyst does not align the vetting model: {analyst_run:?}"
+    );
+    let server_run = outcome(tasks::llm_run_on_server(
+        sme.clone(),
+        None,
+        settings.clone(),
+        align(),
+    ));
+    let JobEvent::Finished { summary } = &server_run else {
+        panic!("the SME aligns on the server: {server_run:?}");
+    };
+    assert!(
+        summary.starts_with("alignment run 1 of finance"),
+        "the report names the server's run: {summary}"
+    );
+
+    // Anyone reads the same figures from the server as from the file.
+    let mut reader = TeamServer::connect(&analyst).unwrap();
+    let from_server = alignment_history(&mut reader, None).unwrap();
+    let from_file = alignment_history(&mut store, None).unwrap();
+    assert_eq!(
+        alignment_figures(&from_server),
+        alignment_figures(&from_file),
+        "κ, accuracy, precision, recall, judged, failed and cost per variant"
+    );
+    assert!(
+        from_server[0].variants.iter().all(|v| v.judged > 0),
+        "each variant judged held-out items: {from_server:?}"
+    );
+    let variant_runs: Vec<i64> = from_server[0].variants.iter().map(|v| v.run_id).collect();
+    assert_eq!(
+        variant_runs,
+        [1, 2],
+        "each variant names its run on the server"
+    );
+    assert_eq!(
+        suggest_auto_approve(&mut reader, 1, None, 0.5, 1).unwrap(),
+        suggest_auto_approve(&mut store, 1, None, 0.5, 1).unwrap(),
+        "the auto-approve threshold the server's run supports is the file's"
+    );
+    let shown = crate::support::json_of(on_server(&analyst).args(["align", "runs", "--json"]));
+    assert_eq!(
+        shown[0]["alignment_id"].as_i64(),
+        Some(1),
+        "`align runs` reads the server: {shown}"
+    );
+
+    // What the server refuses through raw SQL.
+    let mut as_analyst = Client::connect(&analyst, NoTls).unwrap();
+    let refusal = refused(
+        &mut as_analyst,
+        "INSERT INTO vetted.alignment_runs (domain, provider, model, holdout, seed, held_out)
+         VALUES ('finance', 'p', 'm', 0.5, 1, 1)",
+    );
+    assert!(refusal.contains("permission denied"), "{refusal}");
+    let mut as_sme = Client::connect(&sme, NoTls).unwrap();
+    let run_by: String = as_sme
+        .query_one(
+            "INSERT INTO vetted.alignment_runs (domain, provider, model, holdout, seed, held_out)
+             VALUES ('finance', 'vetter', 'gpt-4o-mini', 0.5, 1, 1) RETURNING run_by",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(run_by, me, "an alignment run is stamped with its login");
+    as_sme
+        .batch_execute(
+            "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version)
+             VALUES ('vet', 'vetter', 'gpt-4o-mini', 'v');
+             INSERT INTO vetted.llm_calls (run_id, item_id, subject, role, provider, model,
+                 prompt_version, output_mode, streamed, prompt_tokens, completion_tokens,
+                 cost_usd, priced, latency_ms, attempts)
+             SELECT (SELECT max(id) FROM vetted.llm_runs), i.id, 's', 'vet', 'vetter',
+                    'gpt-4o-mini', 'v', 'text', false, 1, 1, 0, false, 1, 1
+               FROM vetted.items i WHERE i.external_id = 'al-0'",
+        )
+        .unwrap();
+    let result = |human: &str| {
+        format!(
+            "INSERT INTO vetted.alignment_results
+                 (alignment_id, variant, item_id, call_id, verdict, risk, human)
+             SELECT (SELECT max(id) FROM vetted.alignment_runs), 'base', i.id,
+                    (SELECT max(id) FROM vetted.llm_calls), 'pass', 0.1, '{human}'
+               FROM vetted.items i WHERE i.external_id = 'al-0'"
+        )
+    };
+    let refusal = refused(&mut as_sme, &result("approved"));
+    assert!(
+        refusal.contains("a result carries the reviewers' own decision"),
+        "al-0 was rejected on the server: a client cannot say it was approved: {refusal}"
+    );
+    let other = team.reviewer("align_other", Role::Sme);
+    let refusal = refused(
+        &mut Client::connect(&other, NoTls).unwrap(),
+        &result("rejected"),
+    );
+    assert!(
+        refusal.contains("from a successful vetting call of"),
+        "a result comes from one's own call: {refusal}"
+    );
+    as_sme.batch_execute(&result("rejected")).unwrap();
+    let refusal = refused(
+        &mut Client::connect(&other, NoTls).unwrap(),
+        "INSERT INTO vetted.alignment_variants (alignment_id, variant, run_id)
+         SELECT max(a.id), 'both', max(r.id) FROM vetted.alignment_runs a, vetted.llm_runs r",
+    );
+    assert!(
+        refusal.contains("links an alignment run of"),
+        "a variant links one's own alignment and run: {refusal}"
+    );
+    let mut owner = team.sql();
+    for sql in [
+        "UPDATE vetted.alignment_results SET human = 'approved'",
+        "DELETE FROM vetted.alignment_variants",
+        "TRUNCATE vetted.alignment_runs CASCADE",
+    ] {
+        let refusal = refused(&mut owner, sql);
+        assert!(
+            refusal.contains("is append-only"),
+            "not even the owner rewrites an alignment: {sql}: {refusal}"
+        );
+    }
+}

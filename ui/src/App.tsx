@@ -338,7 +338,6 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
       {mode.kind === "stats" && (
         <StatsDashboard
           revision={review.statsRevision}
-          teamServer={teamServer}
           toggleKey={keymap.stats[0] === undefined ? null : keyLabel(keymap.stats[0])}
           onClose={() => setMode(BROWSE)}
           onShowConfident={(domain, confident) => {

@@ -15,7 +15,7 @@ describe("running a model from the app", () => {
   it("on a team server offers the vetting model only, to SMEs and adjudicators, and refuses the rest by name", () => {
     const sme = { teamServer: true, role: "sme" } as const;
     expect(rolesFor(LOCAL), "a local database runs every task").toBe(ROLES);
-    expect(rolesFor(sme).map((r) => r.value)).toEqual(["vet"]);
+    expect(rolesFor(sme).map((r) => r.value)).toEqual(["vet", "align"]);
     expect(rolesFor(sme)[0]?.hint, "who may run it there").toMatch(/only SMEs and adjudicators run it/);
     const vet = { ...DEFAULT_LLM_RUN, provider: "p" };
     expect(runProblem(vet, sme)).toBeNull();
@@ -23,6 +23,7 @@ describe("running a model from the app", () => {
     expect(runProblem(vet, { teamServer: true, role: "analyst" }), "an analyst is told before running").toMatch(/only SMEs and adjudicators run the vetting model/);
     expect(runProblem(vet, { teamServer: true, role: null }), "a login in no group neither").toMatch(/only SMEs and adjudicators/);
     expect(runProblem({ ...vet, role: "rank" }, sme)).toMatch(/runs the vetting model only/);
+    expect(runProblem({ ...vet, role: "align", domain: "finance" }, sme), "aligning runs there").toBeNull();
     expect(runProblem({ ...vet, role: "rank" }), "locally it runs").toBeNull();
   });
 

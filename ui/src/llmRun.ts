@@ -73,12 +73,13 @@ export type RunPlace = { teamServer: false } | { teamServer: true; role: Role | 
 export const LOCAL: RunPlace = { teamServer: false };
 
 /**
- * The tasks the open database runs: on a team server only vetting, which the server lets SMEs and
- * adjudicators write (each verdict reaches every reviewer at once).
+ * The tasks the open database runs: on a team server only the vetting model's (vetting,
+ * aligning), which the server lets SMEs and adjudicators write (each verdict reaches every
+ * reviewer at once; the alignment figures are the team's).
  */
 export function rolesFor(place: RunPlace): typeof ROLES {
   if (!place.teamServer) return ROLES;
-  return ROLES.filter((r) => r.value === "vet").map((r) => ({
+  return ROLES.filter((r) => r.value === "vet" || r.value === "align").map((r) => ({
     ...r,
     hint: `${r.hint} On a team server only SMEs and adjudicators run it; the other tasks run on a local database.`,
   }));
@@ -90,7 +91,7 @@ export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string 
     return "On the team server only SMEs and adjudicators run the vetting model (its verdicts are what every reviewer sees); ask one of them, or the server's owner for the SME role.";
   }
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";
-  if (place.teamServer && draft.role !== "vet") return "On a team server the app runs the vetting model only; open a local database for the other tasks.";
+  if (place.teamServer && draft.role !== "vet" && draft.role !== "align") return "On a team server the app runs the vetting model only (vet, align); open a local database for the other tasks.";
   if (draft.role === "vet" && (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT)) {
     return `Vet between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} items per run.`;
   }

@@ -4,10 +4,11 @@
 use clap::Subcommand;
 use vetted::auto_approve::DEFAULT_MIN_SUPPORT;
 use vetted::roles::align::{
-    AlignOptions, AlignmentReport, AlignmentSummary, AutoApproveSuggestion, DEFAULT_SEED,
-    VariantReport, align_vetter, alignment_history, suggest_auto_approve,
+    AlignOptions, AlignmentRecords, AlignmentReport, AlignmentSummary, AutoApproveSuggestion,
+    DEFAULT_SEED, VariantReport, align_vetter, alignment_history, suggest_auto_approve,
 };
 use vetted::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
+use vetted::team_server::TeamServer;
 use vetted::{Error, Result, Store};
 
 use crate::llm::{self, LlmArgs};
@@ -74,6 +75,36 @@ pub enum AlignCommand {
 }
 
 pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
+    match alignment_asked(command) {
+        Ok((options, llm)) => {
+            let report = llm::run(store, &llm, async |store, ctx| {
+                align_vetter(store, ctx, options).await
+            })?;
+            report_alignment(&report, &llm)
+        }
+        Err(read) => report_stored(store, read),
+    }
+}
+
+/// `vetted --db postgres://… align`: an SME or adjudicator aligns the vetting model on the team
+/// server (a snapshot read, each call and result copied, as `vet`); runs and thresholds are read
+/// from the server by anyone.
+pub fn run_on_server(url: &str, command: AlignCommand) -> Result<()> {
+    match alignment_asked(command) {
+        Ok((options, llm)) => {
+            let report = llm::run_on_server(url, &llm, async |store, ctx| {
+                align_vetter(store, ctx, options).await
+            })?;
+            report_alignment(&report, &llm)
+        }
+        Err(read) => report_stored(&mut TeamServer::connect(url)?, read),
+    }
+}
+
+/// The alignment run `align vetter` asks for, with its model flags; the other commands back.
+fn alignment_asked(
+    command: AlignCommand,
+) -> std::result::Result<(AlignOptions, Box<LlmArgs>), AlignCommand> {
     match command {
         AlignCommand::Vetter {
             domain,
@@ -83,19 +114,43 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
             limit,
             examples,
             llm,
-        } => {
-            let options = AlignOptions {
+        } => Ok((
+            AlignOptions {
                 domain,
                 holdout,
                 seed,
                 variants,
                 limit,
                 examples,
-            };
-            vetter(store, options, &llm)
-        }
+            },
+            llm,
+        )),
+        read => Err(read),
+    }
+}
+
+/// Prints an alignment run's report; fails when no call gave a verdict.
+fn report_alignment(report: &AlignmentReport, llm: &LlmArgs) -> Result<()> {
+    if llm.json {
+        print_json(report);
+    } else {
+        print_report(report);
+    }
+    if report.variants.iter().all(|v| v.judged == 0) {
+        return Err(Error::BadRequest(format!(
+            "no call of alignment run {} gave a verdict; see the failures with --json",
+            report.alignment_id
+        )));
+    }
+    Ok(())
+}
+
+/// `align runs` and `align threshold`, over the runs `records` holds.
+fn report_stored(records: &mut impl AlignmentRecords, command: AlignCommand) -> Result<()> {
+    match command {
+        AlignCommand::Vetter { .. } => unreachable!("a run is made, not read"),
         AlignCommand::Runs { domain, json } => {
-            let runs = alignment_history(store, domain.as_deref())?;
+            let runs = alignment_history(records, domain.as_deref())?;
             if json {
                 print_json(&runs);
             } else if runs.is_empty() {
@@ -114,7 +169,7 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
             min_support,
             json,
         } => {
-            let runs = alignment_history(store, domain.as_deref())?;
+            let runs = alignment_history(records, domain.as_deref())?;
             let chosen = match run {
                 Some(id) => runs.iter().find(|r| r.alignment_id == id),
                 None => runs.first(),
@@ -132,8 +187,13 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
                     }
                 })
             })?;
-            let suggestion =
-                suggest_auto_approve(store, chosen.alignment_id, variant, precision, min_support)?;
+            let suggestion = suggest_auto_approve(
+                records,
+                chosen.alignment_id,
+                variant,
+                precision,
+                min_support,
+            )?;
             if json {
                 print_json(&suggestion);
             } else {
@@ -142,24 +202,6 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn vetter(store: &mut Store, options: AlignOptions, llm: &LlmArgs) -> Result<()> {
-    let report = llm::run(store, llm, async |store, ctx| {
-        align_vetter(store, ctx, options).await
-    })?;
-    if llm.json {
-        print_json(&report);
-    } else {
-        print_report(&report);
-    }
-    if report.variants.iter().all(|v| v.judged == 0) {
-        return Err(Error::BadRequest(format!(
-            "no call of alignment run {} gave a verdict; see the failures with --json",
-            report.alignment_id
-        )));
-    }
-    Ok(())
 }
 
 fn print_report(r: &AlignmentReport) {

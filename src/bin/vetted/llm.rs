@@ -229,10 +229,22 @@ where
     run_with(store, None, &model, args, role)
 }
 
-/// `vetted --db postgres://… vet`: the vetting model on the team server, as the login (an SME
-/// or adjudicator), on a snapshot whose every record is copied to the server as it is written
-/// (see `TeamServer::prepare_vetting`); the summary names the server's run.
+/// `vetted --db postgres://… vet`: the vetting model on the team server (see [`run_on_server`]);
+/// the summary names the server's run.
 pub fn vet_on_server(url: &str, args: &LlmArgs, selection: VetSelection) -> Result<()> {
+    let summary = run_on_server(url, args, async |store, ctx| {
+        vet::vet(store, ctx, selection).await
+    })?;
+    report(&summary, args)
+}
+
+/// Runs `role` of the vetting model on the team server at `url`, as the login (an SME or
+/// adjudicator), on a snapshot whose every record is copied to the server as it is written
+/// (see `TeamServer::prepare_vetting`), with progress bars and Ctrl-C.
+pub fn run_on_server<T, F>(url: &str, args: &LlmArgs, role: F) -> Result<T>
+where
+    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<T>,
+{
     // A provider missing from the settings is said before the server is read.
     let model = args.model(None)?;
     let server = TeamServer::connect(url)?;
@@ -240,10 +252,7 @@ pub fn vet_on_server(url: &str, args: &LlmArgs, selection: VetSelection) -> Resu
         server.prepare_vetting(on_progress, crate::interrupt::cancel_flag())
     })?;
     let (store, mirror) = run.parts();
-    let summary = run_with(store, Some(mirror), &model, args, async |store, ctx| {
-        vet::vet(store, ctx, selection).await
-    })?;
-    report(&summary, args)
+    run_with(store, Some(mirror), &model, args, role)
 }
 
 /// The model a run calls, and its prices.

@@ -579,6 +579,7 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             knowledge,
             llm,
         } => llm::vet_on_server(url, &llm, vet_selection(status, limit, revet, knowledge)),
+        Command::Align { command } => align::run_on_server(url, command),
         Command::Stats { vetter, json } => {
             let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
             match vetter {
@@ -590,7 +591,7 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
              edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
-             products, do-not-train, vet (SMEs and adjudicators), adjudication list, stats, backup (a local \
+             products, do-not-train, vet and align (SMEs and adjudicators), adjudication list, stats, backup (a local \
              snapshot), export, sync merge and team \
              for now; run the rest on a local database"
                 .into(),

@@ -324,7 +324,7 @@ fn an_align_job_counts_progress_over_every_variant_and_ends_with_each_variants_k
             && summary.contains("cost $0.0"),
         "{summary}"
     );
-    let runs = vetted::roles::align::alignment_history(&db.open(), Some("finance")).unwrap();
+    let runs = vetted::roles::align::alignment_history(&mut db.open(), Some("finance")).unwrap();
     assert_eq!(runs.len(), 1, "the run is stored for the dashboard");
     let judged: Vec<usize> = runs[0].variants.iter().map(|v| v.judged).collect();
     assert_eq!(judged, [5, 5]);

@@ -19,9 +19,6 @@ import { VetterSection } from "./stats/VetterSection";
 
 interface StatsDashboardProps {
   revision: number;
-  /** A team server is open: its figures are of what the login may read, and alignment runs are
-   * kept in local databases only. */
-  teamServer: boolean;
   /** The key that opens (and closes) the dashboard, for the hint. */
   toggleKey: string | null;
   onClose: () => void;
@@ -29,7 +26,7 @@ interface StatsDashboardProps {
   onShowConfident: (domain: string, confident: ConfidentPass) => void;
 }
 
-export function StatsDashboard({ revision, teamServer, toggleKey, onClose, onShowConfident }: StatsDashboardProps) {
+export function StatsDashboard({ revision, toggleKey, onClose, onShowConfident }: StatsDashboardProps) {
   const { stats, error, loading, retry } = useStats(revision);
   return (
     <main className="stats-view" data-testid="stats-dashboard" aria-busy={loading} aria-labelledby="stats-title">
@@ -50,13 +47,13 @@ export function StatsDashboard({ revision, teamServer, toggleKey, onClose, onSho
       ) : isEmptyStats(stats) ? (
         <EmptyStats />
       ) : (
-        <StatsBody stats={stats} revision={revision} teamServer={teamServer} onShowConfident={onShowConfident} />
+        <StatsBody stats={stats} revision={revision} onShowConfident={onShowConfident} />
       )}
     </main>
   );
 }
 
-function StatsBody({ stats, revision, teamServer, onShowConfident }: { stats: Stats } & Pick<StatsDashboardProps, "revision" | "teamServer" | "onShowConfident">) {
+function StatsBody({ stats, revision, onShowConfident }: { stats: Stats } & Pick<StatsDashboardProps, "revision" | "onShowConfident">) {
   return (
     <div className="stats-body">
       <StatTiles stats={stats} />
@@ -72,7 +69,7 @@ function StatsBody({ stats, revision, teamServer, onShowConfident }: { stats: St
         <AgreementOverTimeChart stats={stats} />
         <AgreementTables stats={stats} />
         <VetterSection vetters={stats.vetter} />
-        {!teamServer && <AlignmentSection revision={revision} onShowConfident={onShowConfident} />}
+        <AlignmentSection revision={revision} onShowConfident={onShowConfident} />
         <FormSection forms={stats.forms} />
         <ClaimsSection claims={stats.claims} />
       </div>
