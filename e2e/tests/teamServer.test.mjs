@@ -9,14 +9,15 @@
 // read the server, a review form put in force there is asked and answered in the window, and
 // the server's data products draw the graph and give a candidate its computed evidence (a
 // registration reaches the evidence on screen live), B in the graph approves by rule on the
-// server, which one Ctrl+Z takes back, and the SME runs the vetting model on the server.
+// server, which one Ctrl+Z takes back, and the SME runs and aligns the vetting model on the
+// server (the dashboard reads the alignment there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answerItemsFile, chinook, cliBinary, count, freshHome, root, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
+import { answerItemsFile, chinook, cliBinary, count, freshHome, replaceText, root, screenshot, selectedId, sql, startApp, toastText, waitForCount } from '../harness.mjs';
 
 const base = process.env.VETTED_TEST_POSTGRES_URL;
 // The real local llama.cpp server of scripts/test-llm.sh, when the run has one.
@@ -378,7 +379,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       await browser.keys(['Control', 'Shift', 'V']);
       await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'Ctrl+Shift+V opens Run a model on the server' });
       const tasks = await browser.execute(() => [...document.querySelectorAll('[data-testid="llm-run-role"] option')].map((o) => o.value));
-      assert.deepEqual(tasks, ['vet'], 'on a team server the dialog offers the vetting model only');
+      assert.deepEqual(tasks, ['vet', 'align'], "on a team server the dialog offers the vetting model's tasks only");
       await browser.waitUntil(async () => (await browser.$('[data-testid="llm-run-provider"]').getValue()) === 'local', {
         timeout: 10000, timeoutMsg: "maria's own provider is preselected",
       });
@@ -394,6 +395,31 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       assert.equal(psql(owner, `SELECT count(*) || ' ' || string_agg(i.vetting::json ->> 'model', ',') FROM vetted.vetting_suggestions s
         JOIN vetted.items i ON i.id = s.item_id`), '1 smollm2', "the model's verdict is on the server and shows on its item");
       await screenshot(browser, 'team-server-vetted.png');
+
+      // She aligns the vetting model there too, against the team's own decisions, and the
+      // dashboard reads the server's run.
+      const domain = psql(owner, "SELECT domain FROM vetted.items WHERE kind = 'answer' AND status IN ('approved', 'edited', 'rejected') LIMIT 1");
+      await browser.keys(['Control', 'Shift', 'V']);
+      await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'Run a model opens again' });
+      await browser.$('[data-testid="llm-run-role"]').selectByAttribute('value', 'align');
+      await replaceText(browser, browser.$('[data-testid="llm-run-domain"]'), domain);
+      await replaceText(browser, browser.$('[data-testid="llm-run-holdout"]'), '0.9');
+      await replaceText(browser, browser.$('[data-testid="llm-run-limit"]'), '1');
+      // The item alone against guidelines plus similar decided items.
+      await browser.$('[data-testid="llm-run-variant-guidelines"]').click();
+      await browser.$('[data-testid="llm-run-variant-examples"]').click();
+      await browser.keys(['Control', 'Enter']);
+      const aligned = await toastText(browser, 'alignment run', 240000);
+      assert.match(aligned, new RegExp(`^alignment run 1 of ${domain} with smollm2 \\(1 held-out items per variant\\)`), aligned);
+      assert.equal(psql(owner, "SELECT string_agg(a.run_by || ' ' || v.variant, ',' ORDER BY v.run_id) FROM vetted.alignment_runs a JOIN vetted.alignment_variants v ON v.alignment_id = a.id"),
+        'maria base,maria both', "maria's alignment run and its two variants are on the server");
+      await browser.keys(['Control', 'Shift', 'D']);
+      const card = browser.$('[data-testid="alignment-runs"]');
+      await card.waitForDisplayed({ timeout: 15000, timeoutMsg: "the dashboard shows the server's alignment run" });
+      const rows = await browser.execute(() => [...document.querySelectorAll('[data-testid="alignment-variant"] td:first-child')].map((td) => td.textContent));
+      assert.deepEqual(rows, ['Item only', '+ both'], 'one row per variant of the run on the server');
+      await card.scrollIntoView();
+      await screenshot(browser, 'team-server-alignment.png');
     }
   } finally {
     await app.stop();

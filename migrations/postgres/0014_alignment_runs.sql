@@ -6,14 +6,20 @@
 -- What the server enforces (the calls are made by a client, as in 0013):
 -- - only SMEs and adjudicators record alignment runs; a run is stamped with its login and the
 --   server's time;
--- - a variant links a run of the login's alignment to a vetting run of theirs with its model and
---   provider, once per variant;
--- - a result comes from a successful vetting call of the login's about the item, in a run of
---   the alignment's model, one per call; the item is of the alignment's domain, and the human
---   label is what the server holds (approved, edited or rejected): a client cannot make the
---   vetter look better than the reviewers' own decisions say;
+-- - a result comes from a successful vetting call of the login's about the item, in an unfinished
+--   run with the alignment's provider and model, one per call, and from that variant's run once
+--   the variant is linked; the item is of the alignment's domain, and **the human label is the
+--   server's own decision on the item**, whatever the client sends (an item no longer decided
+--   when its result arrives is left out: it is no held-out item any more);
+-- - a variant links a run of the login's alignment to a vetting run of theirs with its provider
+--   and model, once per variant, and only a run whose results are that variant's alone;
 -- - everything is append-only for every role, the owner included; everyone reads it (the
 --   dashboard is the team's).
+--
+-- The limit, as in 0013: the verdicts, the items judged and the held-out count are the client's
+-- word. An SME can record calls that never happened and so make the vetter look better than it
+-- is; the server keeps who ran each alignment, and an auto-approve threshold is only ever a
+-- suggestion.
 
 CREATE TABLE alignment_runs (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -70,6 +76,15 @@ BEGIN
         RAISE EXCEPTION 'a variant links an alignment run of %''s to a vetting run of theirs with its model (alignment %, run %)',
             session_user, NEW.alignment_id, NEW.run_id USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- The variant's figures and its run's cost and latency are of the same calls.
+    IF EXISTS (SELECT 1 FROM alignment_results x JOIN llm_calls c ON c.id = x.call_id
+                WHERE (x.alignment_id = NEW.alignment_id AND x.variant = NEW.variant
+                       AND c.run_id <> NEW.run_id)
+                   OR (c.run_id = NEW.run_id
+                       AND (x.alignment_id, x.variant) <> (NEW.alignment_id, NEW.variant))) THEN
+        RAISE EXCEPTION 'variant % of alignment % links only the run whose results are its own (run %)',
+            NEW.variant, NEW.alignment_id, NEW.run_id USING ERRCODE = 'insufficient_privilege';
+    END IF;
     RETURN NEW;
 END
 $$;
@@ -79,20 +94,33 @@ CREATE TRIGGER alignment_variants_checked BEFORE INSERT ON alignment_variants
 
 CREATE FUNCTION check_alignment_result() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = vetted, pg_temp AS $$
+DECLARE
+    decided text;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM alignment_runs a, llm_calls c JOIN llm_runs r ON r.id = c.run_id
                     WHERE a.id = NEW.alignment_id AND a.run_by = session_user
                       AND c.id = NEW.call_id AND r.run_by = session_user
                       AND r.finished_at IS NULL AND c.role = 'vet' AND c.error_code IS NULL
-                      AND c.item_id = NEW.item_id AND c.model = a.model) THEN
-        RAISE EXCEPTION 'a result comes from a successful vetting call of %''s about the item, in an unfinished run with the alignment''s model (alignment %, call %)',
+                      AND c.item_id = NEW.item_id
+                      AND (c.provider, c.model) = (a.provider, a.model)
+                      AND NOT EXISTS (SELECT 1 FROM alignment_variants v
+                                       WHERE v.alignment_id = NEW.alignment_id
+                                         AND v.variant = NEW.variant AND v.run_id <> r.id)) THEN
+        RAISE EXCEPTION 'a result comes from a successful vetting call of %''s about the item, in an unfinished run with the alignment''s provider and model (and the variant''s run, once linked; alignment %, call %)',
             session_user, NEW.alignment_id, NEW.call_id USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM items i JOIN alignment_runs a ON a.id = NEW.alignment_id
-                    WHERE i.id = NEW.item_id AND i.domain = a.domain AND i.status = NEW.human) THEN
-        RAISE EXCEPTION 'item % is not % in the alignment''s domain on the server: a result carries the reviewers'' own decision',
-            NEW.item_id, NEW.human USING ERRCODE = 'check_violation';
+    SELECT i.status INTO decided FROM items i JOIN alignment_runs a ON a.id = NEW.alignment_id
+     WHERE i.id = NEW.item_id AND i.domain = a.domain;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'item % is not in the alignment''s domain', NEW.item_id
+            USING ERRCODE = 'check_violation';
     END IF;
+    -- Decided since the client read it, or undone: the label is the server's decision now; an
+    -- item no longer decided is no held-out item, and its result is not kept.
+    IF decided NOT IN ('approved', 'edited', 'rejected') THEN
+        RETURN NULL;
+    END IF;
+    NEW.human := decided;
     RETURN NEW;
 END
 $$;

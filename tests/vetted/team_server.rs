@@ -5923,6 +5923,13 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         ),
         "an analyst does not align the vetting model: {analyst_run:?}"
     );
+    // The server's ids differ from the snapshot's, so a report naming the snapshot's is caught.
+    team.sql()
+        .batch_execute(
+            "ALTER TABLE vetted.llm_runs ALTER COLUMN id RESTART WITH 100;
+             ALTER TABLE vetted.alignment_runs ALTER COLUMN id RESTART WITH 50;",
+        )
+        .unwrap();
     let server_run = outcome(tasks::llm_run_on_server(
         sme.clone(),
         None,
@@ -5933,7 +5940,7 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         panic!("the SME aligns on the server: {server_run:?}");
     };
     assert!(
-        summary.starts_with("alignment run 1 of finance"),
+        summary.starts_with("alignment run 50 of finance"),
         "the report names the server's run: {summary}"
     );
 
@@ -5952,19 +5959,21 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
     );
     let variant_runs: Vec<i64> = from_server[0].variants.iter().map(|v| v.run_id).collect();
     assert_eq!(
-        variant_runs,
-        [1, 2],
-        "each variant names its run on the server"
+        (from_server[0].alignment_id, variant_runs),
+        (50, vec![100, 101]),
+        "the alignment and each variant are named by their ids on the server"
     );
+    let mut on_server_suggestion = suggest_auto_approve(&mut reader, 50, None, 0.5, 1).unwrap();
+    on_server_suggestion.alignment_id = 1;
     assert_eq!(
-        suggest_auto_approve(&mut reader, 1, None, 0.5, 1).unwrap(),
+        on_server_suggestion,
         suggest_auto_approve(&mut store, 1, None, 0.5, 1).unwrap(),
         "the auto-approve threshold the server's run supports is the file's"
     );
     let shown = crate::support::json_of(on_server(&analyst).args(["align", "runs", "--json"]));
     assert_eq!(
         shown[0]["alignment_id"].as_i64(),
-        Some(1),
+        Some(50),
         "`align runs` reads the server: {shown}"
     );
 
@@ -6007,11 +6016,6 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
                FROM vetted.items i WHERE i.external_id = 'al-0'"
         )
     };
-    let refusal = refused(&mut as_sme, &result("approved"));
-    assert!(
-        refusal.contains("a result carries the reviewers' own decision"),
-        "al-0 was rejected on the server: a client cannot say it was approved: {refusal}"
-    );
     let other = team.reviewer("align_other", Role::Sme);
     let refusal = refused(
         &mut Client::connect(&other, NoTls).unwrap(),
@@ -6021,16 +6025,38 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         refusal.contains("from a successful vetting call of"),
         "a result comes from one's own call: {refusal}"
     );
-    as_sme.batch_execute(&result("rejected")).unwrap();
-    let refusal = refused(
-        &mut Client::connect(&other, NoTls).unwrap(),
-        "INSERT INTO vetted.alignment_variants (alignment_id, variant, run_id)
-         SELECT max(a.id), 'both', max(r.id) FROM vetted.alignment_runs a, vetted.llm_runs r",
+    // al-0 was rejected on the server: a client saying it was approved is not believed.
+    as_sme.batch_execute(&result("approved")).unwrap();
+    let kept: String = as_sme
+        .query_one(
+            "SELECT human FROM vetted.alignment_results WHERE call_id =
+                 (SELECT max(id) FROM vetted.llm_calls)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        kept, "rejected",
+        "the human label is the server's own decision"
     );
+    let link = |variant: &str| {
+        format!(
+            "INSERT INTO vetted.alignment_variants (alignment_id, variant, run_id)
+             SELECT max(a.id), '{variant}', (SELECT max(id) FROM vetted.llm_runs)
+               FROM vetted.alignment_runs a"
+        )
+    };
+    let refusal = refused(&mut Client::connect(&other, NoTls).unwrap(), &link("base"));
     assert!(
         refusal.contains("links an alignment run of"),
         "a variant links one's own alignment and run: {refusal}"
     );
+    let refusal = refused(&mut as_sme, &link("both"));
+    assert!(
+        refusal.contains("links only the run whose results are its own"),
+        "the run's results are the base variant's: {refusal}"
+    );
+    as_sme.batch_execute(&link("base")).unwrap();
     let mut owner = team.sql();
     for sql in [
         "UPDATE vetted.alignment_results SET human = 'approved'",
