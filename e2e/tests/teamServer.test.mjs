@@ -389,11 +389,14 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       await screenshot(browser, 'team-server-vet-dialog.png');
       await browser.keys(['Control', 'Enter']);
       const ran = await toastText(browser, 'vet run', 240000);
-      assert.match(ran, /vet run 1 with smollm2 .*1 inputs · 1 ok · 0 failed/, `the summary names the server's run: ${ran}`);
-      assert.equal(psql(owner, "SELECT run_by || ' ' || (finished_at IS NOT NULL) || ' ' || (SELECT count(*) FROM vetted.llm_calls) FROM vetted.llm_runs"),
-        'maria true 1', "one finished run of maria's on the server, with its call");
-      assert.equal(psql(owner, `SELECT count(*) || ' ' || string_agg(i.vetting::json ->> 'model', ',') FROM vetted.vetting_suggestions s
-        JOIN vetted.items i ON i.id = s.item_id`), '1 smollm2', "the model's verdict is on the server and shows on its item");
+      // SmolLM2-135M sometimes runs out of tokens (a recorded failure): either way the server
+      // holds exactly what the run says it did.
+      const [, ok, failed] = ran.match(/vet run 1 with smollm2 .*1 inputs · (\d) ok · (\d) failed/) ?? assert.fail(`the summary names the server's run: ${ran}`);
+      assert.equal(Number(ok) + Number(failed), 1, ran);
+      assert.equal(psql(owner, "SELECT run_by || ' ' || (finished_at IS NOT NULL) || ' ' || (SELECT count(*) FROM vetted.llm_calls WHERE error_code IS NULL) FROM vetted.llm_runs"),
+        `maria true ${ok}`, "one finished run of maria's on the server, with its successful call, if any");
+      assert.equal(psql(owner, `SELECT count(*) || ' ' || coalesce(string_agg(i.vetting::json ->> 'model', ','), '-') FROM vetted.vetting_suggestions s
+        JOIN vetted.items i ON i.id = s.item_id`), ok === '1' ? '1 smollm2' : '0 -', "the model's verdict, if it gave one, is on the server and shows on its item");
       await screenshot(browser, 'team-server-vetted.png');
 
       // She aligns the vetting model there too, against the team's own decisions, and the
