@@ -6,6 +6,7 @@
 
 use super::TeamServer;
 use super::leases::enum_value;
+use super::vetting_runs::{call_totals, read_totals};
 use crate::auto_approve::HeldOutVerdict;
 use crate::error::Result;
 use crate::roles::align::AlignmentRecords;
@@ -24,10 +25,7 @@ const VERDICTS: &str = "SELECT r.verdict, r.risk, r.human FROM alignment_results
 const LATENCIES: &str = "SELECT latency_ms FROM llm_calls
      WHERE run_id = $1 AND error_code IS NULL ORDER BY latency_ms";
 
-const RUN_TOTALS: &str = "SELECT count(*), count(error_code),
-        coalesce(sum(prompt_tokens), 0)::bigint, coalesce(sum(completion_tokens), 0)::bigint,
-        coalesce(sum(cost_usd), 0)::float8, count(*) FILTER (WHERE NOT priced)
-     FROM llm_calls WHERE run_id = $1";
+const RUN_TOTALS: &str = concat!(call_totals!(), " WHERE run_id = $1");
 
 /// As the local store's `pending_vetted_by` (and the queue's confident-pass filter).
 const PENDING_VETTED: &str = "SELECT count(*),
@@ -86,16 +84,7 @@ impl AlignmentRecords for TeamServer {
     }
 
     fn run_totals(&mut self, run_id: i64) -> Result<CostTotals> {
-        let rows = self.rows(RUN_TOTALS, &[&run_id])?;
-        let r = &rows[0];
-        Ok(CostTotals {
-            calls: r.get(0),
-            failed_calls: r.get(1),
-            prompt_tokens: r.get(2),
-            completion_tokens: r.get(3),
-            cost_usd: r.get(4),
-            unpriced_calls: r.get(5),
-        })
+        Ok(read_totals(&self.rows(RUN_TOTALS, &[&run_id])?[0]))
     }
 
     fn pending_vetted_by(

@@ -53,11 +53,34 @@ const ADD_SUGGESTION: &str = "INSERT INTO vetting_suggestions
          (item_id, call_id, agent, verdict, risk, reasons, shown)
      VALUES ((SELECT id FROM items WHERE external_id = $1), $2, $3, $4, $5, $6, $7)";
 
+/// Calls, tokens and cost summed over the calls a `WHERE` after it selects (see [`read_totals`]).
+macro_rules! call_totals {
+    () => {
+        "SELECT count(*), count(error_code),
+                coalesce(sum(prompt_tokens), 0)::bigint, coalesce(sum(completion_tokens), 0)::bigint,
+                coalesce(sum(cost_usd), 0)::float8, count(*) FILTER (WHERE NOT priced)
+           FROM llm_calls"
+    };
+}
+pub(super) use call_totals;
+
 /// Calls, tokens and cost of every call about an item (`$1`, external id), over all runs.
-const ITEM_COSTS: &str = "SELECT count(*), count(error_code),
-        coalesce(sum(prompt_tokens), 0)::bigint, coalesce(sum(completion_tokens), 0)::bigint,
-        coalesce(sum(cost_usd), 0)::float8, count(*) FILTER (WHERE NOT priced)
-     FROM llm_calls WHERE item_id = (SELECT id FROM items WHERE external_id = $1)";
+const ITEM_COSTS: &str = concat!(
+    call_totals!(),
+    " WHERE item_id = (SELECT id FROM items WHERE external_id = $1)"
+);
+
+/// The totals of a [`call_totals`] row.
+pub(super) fn read_totals(r: &postgres::Row) -> CostTotals {
+    CostTotals {
+        calls: r.get(0),
+        failed_calls: r.get(1),
+        prompt_tokens: r.get(2),
+        completion_tokens: r.get(3),
+        cost_usd: r.get(4),
+        unpriced_calls: r.get(5),
+    }
+}
 
 /// A vetting run on the team server, ready to start: the snapshot it reads and writes first,
 /// and the mirror that copies each record to the server.
@@ -105,18 +128,11 @@ impl TeamServer {
     /// Calls, tokens and cost of every LLM call about the item, over everyone's runs.
     pub fn item_costs(&mut self, external_id: &str) -> Result<CostTotals> {
         let statement = self.prepared(ITEM_COSTS)?;
-        let r = self
+        let row = self
             .client
             .query_one(&statement, &[&external_id])
             .map_err(|e| self.failed(e))?;
-        Ok(CostTotals {
-            calls: r.get(0),
-            failed_calls: r.get(1),
-            prompt_tokens: r.get(2),
-            completion_tokens: r.get(3),
-            cost_usd: r.get(4),
-            unpriced_calls: r.get(5),
-        })
+        Ok(read_totals(&row))
     }
 }
 

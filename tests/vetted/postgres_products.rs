@@ -590,7 +590,6 @@ fn vetting_a_relationship_between_postgres_tables_shows_the_model_their_figures(
     use crate::llm::fault_server::{FaultServer, completion};
     use vetted::jobs::tasks::{self, LlmRunRequest};
     use vetted::jobs::{JobEvent, Jobs};
-    use vetted::llm::provider::{ProviderConfig, Settings};
 
     let Some(admin) = server() else { return };
     let url = new_database(&admin, "chinook_vet");
@@ -614,13 +613,7 @@ fn vetting_a_relationship_between_postgres_tables_shows_the_model_their_figures(
     let model = FaultServer::start(|_, _| {
         completion(r#"{"verdict":"pass","reasons":[],"risk":0.1}"#, "stop")
     });
-    let settings = db.dir.path().join("vetted.toml");
-    let config = ProviderConfig {
-        base_url: model.base_url.clone(),
-        model: "gpt-4o-mini".into(),
-        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
-    };
-    Settings::save_provider(&settings, "vetter", &config).unwrap();
+    let settings = crate::support::provider_settings(&db, "vetter", &model.base_url);
     let request = LlmRunRequest::Vet {
         provider: "vetter".into(),
         filter: vetted::store::QueueFilter::default(),

@@ -257,3 +257,16 @@ pub fn new_database(admin: &str, label: &str) -> String {
     let (base, _) = admin.rsplit_once('/').expect("the URL names a database");
     format!("{base}/{name}")
 }
+
+/// A settings file beside `db` naming the OpenAI-compatible server at `base_url` as provider
+/// `name` (model `gpt-4o-mini`, so calls are priced; no key, as a local server takes none).
+pub fn provider_settings(db: &TempDb, name: &str, base_url: &str) -> std::path::PathBuf {
+    let settings = db.dir.path().join("vetted.toml");
+    let config = vetted::llm::provider::ProviderConfig {
+        base_url: base_url.to_owned(),
+        model: "gpt-4o-mini".into(),
+        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
+    };
+    vetted::llm::provider::Settings::save_provider(&settings, name, &config).unwrap();
+    settings
+}

@@ -5225,7 +5225,6 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
     use crate::llm::fault_server::FaultServer;
     use vetted::jobs::tasks::LlmRunRequest;
     use vetted::jobs::{JobEvent, Jobs};
-    use vetted::llm::provider::{ProviderConfig, Settings};
 
     let Some(team) = Team::new("team_vetting") else {
         return;
@@ -5238,13 +5237,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
     let local = temp_db();
     let mut store = local.open();
     crate::support::import_lines(&local, &mut store, &lines);
-    let settings = local.dir.path().join("vetted.toml");
-    let config = ProviderConfig {
-        base_url: model.base_url.clone(),
-        model: "gpt-4o-mini".into(),
-        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
-    };
-    Settings::save_provider(&settings, "vetter", &config).unwrap();
+    let settings = crate::support::provider_settings(&local, "vetter", &model.base_url);
     let vet_all = || LlmRunRequest::Vet {
         provider: "vetter".into(),
         filter: QueueFilter::default(),
@@ -5845,7 +5838,6 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
     use crate::llm::fault_server::FaultServer;
     use vetted::jobs::tasks::LlmRunRequest;
     use vetted::jobs::{JobEvent, Jobs};
-    use vetted::llm::provider::{ProviderConfig, Settings};
     use vetted::roles::align::{alignment_history, suggest_auto_approve};
     use vetted::roles::knowledge::Variant;
 
@@ -5877,13 +5869,7 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
     }
     // The model fails answers 0 and 1 and passes the rest (see `verdict_for`).
     let model = FaultServer::start(|_, request| verdict_for(request));
-    let settings = local.dir.path().join("vetted.toml");
-    let config = ProviderConfig {
-        base_url: model.base_url.clone(),
-        model: "gpt-4o-mini".into(),
-        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
-    };
-    Settings::save_provider(&settings, "vetter", &config).unwrap();
+    let settings = crate::support::provider_settings(&local, "vetter", &model.base_url);
     let align = || LlmRunRequest::Align {
         provider: "vetter".into(),
         domain: "finance".into(),

@@ -6,7 +6,6 @@ use vetted::ErrorCode;
 
 use vetted::jobs::tasks::{self, LlmRunRequest};
 use vetted::jobs::{JobEvent, Jobs};
-use vetted::llm::provider::{ProviderConfig, Settings};
 use vetted::store::QueueFilter;
 
 use super::fault_server::{FaultServer, Reply, completion};
@@ -32,14 +31,7 @@ fn setup(server: &FaultServer, n: usize) -> (TempDb, std::path::PathBuf) {
 
 /// A settings file beside `db` naming `server` as provider `fault` (model `gpt-4o-mini`).
 fn settings_for(db: &TempDb, server: &FaultServer) -> std::path::PathBuf {
-    let settings = db.dir.path().join("vetted.toml");
-    let config = ProviderConfig {
-        base_url: server.base_url.clone(),
-        model: "gpt-4o-mini".into(),
-        api_key_env: "VETTED_TEST_NO_SUCH_KEY".into(),
-    };
-    Settings::save_provider(&settings, "fault", &config).unwrap();
-    settings
+    crate::support::provider_settings(db, "fault", &server.base_url)
 }
 
 fn vet_all() -> LlmRunRequest {
