@@ -39,7 +39,7 @@ use vetted::Store;
 use vetted::domain::{Action, DecisionInput, Feedback, ItemStatus, QueueCursor};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::Role;
-use vetted::team_server::TeamServer;
+use vetted::team_server::{RunWrites, TeamServer};
 
 mod common;
 
@@ -212,7 +212,7 @@ fn vetting(sme: &str, snapshot: &std::path::Path, dir: &std::path::Path, n: usiz
         let started = Instant::now();
         let mut prepared = TeamServer::connect(sme)
             .expect("sign in")
-            .prepare_vetting(&mut |_| {}, &never)
+            .prepare_run(RunWrites::Verdicts, &mut |_| {}, &never)
             .expect("prepare");
         snapshots.push(started.elapsed());
         let (store, mirror) = prepared.parts();

@@ -971,9 +971,8 @@ pub fn start_llm_run(
     request: LlmRunRequest,
     on_event: Channel<JobEvent>,
 ) -> Result<Option<JobId>> {
-    // On a team server only vetting runs (the job says so): no file to ask for.
     let questions = match request {
-        LlmRunRequest::Generate { .. } if !state.window().is_team_server() => {
+        LlmRunRequest::Generate { .. } => {
             let Some(file) = picker::open_file(
                 &app,
                 "Questions to answer",
@@ -989,11 +988,14 @@ pub fn start_llm_run(
         _ => None,
     };
     let settings = state.settings_path()?;
-    let on_server = (settings.clone(), request.clone());
+    let on_server = (settings.clone(), request.clone(), questions.clone());
     state
         .spawn_either(
             |db| tasks::llm_run(db, settings, request, questions),
-            |url, password| tasks::llm_run_on_server(url, password, on_server.0, on_server.1),
+            |url, password| {
+                let (settings, request, questions) = on_server;
+                tasks::llm_run_on_server(url, password, settings, request, questions)
+            },
             on_event,
         )
         .map(Some)

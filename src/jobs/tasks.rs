@@ -24,7 +24,7 @@ use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use crate::roles::vet::VetSelection;
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{ProductRegistration, QueueFilter, Since, Store};
-use crate::team_server::TeamServer;
+use crate::team_server::{RunWrites, TeamServer};
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -418,32 +418,38 @@ pub fn llm_run(
     })
 }
 
-/// [`llm_run`] on the team server at `url` (signed in with `password`, if typed): the vetting
-/// model only (vetting, aligning), run by an SME or adjudicator on a snapshot of the server whose every record is
-/// copied to the server as it is written (see [`TeamServer::prepare_vetting`]). Progress counts
-/// the snapshot's rows, then the inputs.
+/// [`llm_run`] on the team server at `url` (signed in with `password`, if typed), on a snapshot
+/// of the server whose every record is copied to the server as it is written (see
+/// [`TeamServer::prepare_run`]): vetting and aligning by an SME or adjudicator, answering
+/// questions and proposing relationships by who may import. Ranking runs on a local database
+/// for now. Progress counts the snapshot's rows, then the inputs.
 pub fn llm_run_on_server(
     url: String,
     password: Option<ApiKey>,
     settings: PathBuf,
     request: LlmRunRequest,
+    questions: Option<PathBuf>,
 ) -> Work {
     Box::new(move |progress, cancel| {
-        if !matches!(
-            request,
-            LlmRunRequest::Vet { .. } | LlmRunRequest::Align { .. }
-        ) {
-            return Err(Error::BadRequest(
-                "on a team server the app runs the vetting model only (vet, align); generate, \
-                 relate and rank run on a local database for now"
-                    .into(),
-            ));
-        }
+        let writes = match request {
+            LlmRunRequest::Vet { .. } | LlmRunRequest::Align { .. } => RunWrites::Verdicts,
+            LlmRunRequest::Generate { .. } | LlmRunRequest::Relate { .. } => RunWrites::Items,
+            LlmRunRequest::Rank { .. } => {
+                return Err(Error::BadRequest(
+                    "ranking discovered relationships runs on a local database for now (the \
+                     team server keeps no assessments yet)"
+                        .into(),
+                ));
+            }
+        };
         let model = ModelAccess::load(&settings, &request)?;
-        let mut run = TeamServer::connect_with_password(&url, password.as_ref())?
-            .prepare_vetting(&mut |p| progress(Tick::of(p.done, Some(p.total))), cancel)?;
+        let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(
+            writes,
+            &mut |p| progress(Tick::of(p.done, Some(p.total))),
+            cancel,
+        )?;
         let (store, mirror) = run.parts();
-        model.run(store, Some(mirror), request, None, progress, cancel)
+        model.run(store, Some(mirror), request, questions, progress, cancel)
     })
 }
 

@@ -307,6 +307,24 @@ pub(crate) fn check_item(
 }
 
 impl Store {
+    /// The highest item id so far (0 for none): items added later have higher ids.
+    pub fn last_item_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// The items added after item `id` ([`Store::last_item_id`]), as `(id, external id)` in
+    /// the order they were added.
+    pub fn items_added_after(&self, id: i64) -> Result<Vec<(i64, String)>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, external_id FROM items WHERE id > ?1 ORDER BY id")?;
+        let rows = statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Loads one item by its external id, with its evidence, latest edit, tags and do-not-train
     /// flag (`sensitive` and `claims` empty: see [`Store::item_shown`]).
     pub fn item(&self, external_id: &str) -> Result<Item> {

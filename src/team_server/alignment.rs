@@ -2,11 +2,11 @@
 //! (`migrations/postgres/0014_alignment_runs.sql`), read for the stats dashboard and the
 //! auto-approve suggestion: only the SQL is here; the figures are the core's
 //! ([`crate::roles::align::AlignmentRecords`]). A run is made as a vetting run is (a snapshot,
-//! each call copied: see `vetting_runs`).
+//! each call copied: see `llm_runs`).
 
 use super::TeamServer;
 use super::leases::enum_value;
-use super::vetting_runs::{call_totals, read_totals};
+use super::llm_runs::{call_totals, read_totals};
 use crate::auto_approve::HeldOutVerdict;
 use crate::error::Result;
 use crate::roles::align::AlignmentRecords;

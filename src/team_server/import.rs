@@ -24,6 +24,19 @@ use crate::store::PreparedItem;
 const LISTED_CLASHES: i64 = 20;
 
 impl TeamServer {
+    /// Whether this login may add items (the schema's owner, who imports).
+    pub(super) fn may_add_items(&mut self) -> Result<bool> {
+        let statement = self.prepared(
+            "SELECT has_table_privilege('vetted.items', 'INSERT')
+                    AND has_table_privilege('vetted.evidence', 'INSERT')",
+        )?;
+        Ok(self
+            .client
+            .query_one(&statement, &[])
+            .map_err(|e| self.failed(e))?
+            .get(0))
+    }
+
     /// Imports the items of `path` (JSON Lines or CSV, as `docs/import-format.md`), each to be
     /// reviewed by `reviews` distinct reviewers (the overlap k). An item already stored with the
     /// same content is left as it is; one stored with other content refuses the whole file.
@@ -55,16 +68,7 @@ impl TeamServer {
                     .into(),
             ));
         }
-        let statement = self.prepared(
-            "SELECT has_table_privilege('vetted.items', 'INSERT')
-                    AND has_table_privilege('vetted.evidence', 'INSERT')",
-        )?;
-        let may_import: bool = self
-            .client
-            .query_one(&statement, &[])
-            .map_err(|e| self.failed(e))?
-            .get(0);
-        if !may_import {
+        if !self.may_add_items()? {
             return Err(Error::Forbidden(format!(
                 "{} may not import onto {}: the schema's owner imports (vetted --db \
                  postgres://OWNER@HOST/DATABASE import FILE); ask your administrator",

@@ -25,6 +25,7 @@ mod guidelines;
 mod import;
 mod leases;
 mod live;
+mod llm_runs;
 mod migrations;
 mod products;
 mod push;
@@ -35,18 +36,17 @@ mod snapshot;
 mod stats;
 mod tls;
 mod undo;
-mod vetting_runs;
 
 pub use address::ServerAddress;
 pub use leases::{ClaimedItem, DEFAULT_LEASE};
 pub use live::{Change, Counts, LiveEvent};
+pub use llm_runs::{RunWrites, ServerMirror, ServerRun};
 pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
 pub use search::SERVER_RANK_LIMIT;
 pub use snapshot::{ROWS_PER_READ, TemporarySnapshot};
 pub use tls::TlsMode;
-pub use vetting_runs::{ServerMirror, ServerRun};
 
 use std::collections::HashMap;
 use std::str::FromStr;

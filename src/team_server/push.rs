@@ -30,7 +30,9 @@ use crate::edit_distance::edit_distance;
 use crate::error::{Error, Result};
 use crate::import::{ImportReport, parse_record};
 use crate::products::DataProduct;
-use crate::store::{Guideline, NewItem, Picking, PreparedItem, Since, check_pick, read_body};
+use crate::store::{
+    Guideline, NewItem, Picking, PreparedItem, Since, Store, check_pick, read_body,
+};
 use crate::sync::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleDecision, BundleForm, item_record, read_bundle,
 };
@@ -86,11 +88,7 @@ impl TeamServer {
         };
         self.record_verbatim(local, ids, &bundle, &annotations, move |emit| {
             for (id, reviews) in items {
-                let item = database.store().item(&id)?;
-                let item = parse_record(item_record(&item)).map_err(|problems| {
-                    Error::BadRequest(format!("{id}: {}", problems.join("; ")))
-                })?;
-                emit(item, reviews)?;
+                emit(new_item(database.store(), &id)?, reviews)?;
             }
             Ok(())
         })
@@ -384,6 +382,13 @@ impl TeamServer {
 
 /// Records the bulk-approval batch pushed event `d` belongs to, if any, unless the server holds
 /// its batch already (the event was pushed before the server kept batches, or again).
+/// Item `id` of `store` as it would be imported elsewhere (its decisions aside).
+pub(super) fn new_item(store: &Store, id: &str) -> Result<NewItem> {
+    let item = store.item(id)?;
+    parse_record(item_record(&item))
+        .map_err(|problems| Error::BadRequest(format!("{id}: {}", problems.join("; "))))
+}
+
 fn add_to_batch(tx: &mut Transaction<'_>, d: &BundleDecision) -> Result<(), postgres::Error> {
     if let Some(batch) = &d.batch {
         tx.execute(

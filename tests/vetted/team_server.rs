@@ -37,6 +37,8 @@ use crate::support::{
     answer_line, answer_lines, new_database, postgres_server, relationship_line, temp_db,
 };
 
+mod items_a_model_writes;
+
 /// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.
 struct Team {
     admin: String,
@@ -5268,6 +5270,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         None,
         settings.clone(),
         vet_all(),
+        None,
     ));
     assert!(
         matches!(&analyst_run, JobEvent::Failed { code: ErrorCode::Forbidden, message }
@@ -5282,11 +5285,12 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
             provider: "vetter".into(),
             knowledge: vetted::roles::knowledge::Variant::Base,
         },
+        None,
     ));
     assert!(
-        matches!(&generate, JobEvent::Failed { message, .. }
-            if message.contains("runs the vetting model only")),
-        "generating on a server is refused by name: {generate:?}"
+        matches!(&generate, JobEvent::Failed { code: ErrorCode::Forbidden, message }
+            if message.contains("only its owner adds items")),
+        "an SME does not add items on a server, answers included: {generate:?}"
     );
     assert_eq!(
         model.requests().len(),
@@ -5305,6 +5309,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         None,
         settings.clone(),
         vet_all(),
+        None,
     ));
     let JobEvent::Finished { summary } = &sme_run else {
         panic!("the SME's run finishes: {sme_run:?}");
@@ -5898,6 +5903,7 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         None,
         settings.clone(),
         align(),
+        None,
     ));
     assert!(
         matches!(
@@ -5921,6 +5927,7 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         None,
         settings.clone(),
         align(),
+        None,
     ));
     let JobEvent::Finished { summary } = &server_run else {
         panic!("the SME aligns on the server: {server_run:?}");

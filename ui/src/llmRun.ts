@@ -72,26 +72,38 @@ export type RunPlace = { teamServer: false } | { teamServer: true; role: Role | 
 
 export const LOCAL: RunPlace = { teamServer: false };
 
+/** The tasks that write verdicts (SMEs and adjudicators run them on a team server). */
+const VERDICT_TASKS: readonly LlmRole[] = ["vet", "align"];
+/** The tasks that add items (on a team server, who imports: its owner). */
+const ITEM_TASKS: readonly LlmRole[] = ["relate", "generate"];
+
 /**
- * The tasks the open database runs: on a team server only the vetting model's (vetting,
- * aligning), which the server lets SMEs and adjudicators write (each verdict reaches every
- * reviewer at once; the alignment figures are the team's).
+ * The tasks the open database runs. On a team server: the vetting model's (vetting, aligning)
+ * for a reviewer, which the server lets SMEs and adjudicators write (each verdict reaches every
+ * reviewer at once); the tasks that add items (answers, proposed relationships) for a login in
+ * no reviewer group, as the server's owner is, who alone adds items there, as with imports.
  */
 export function rolesFor(place: RunPlace): typeof ROLES {
   if (!place.teamServer) return ROLES;
-  return ROLES.filter((r) => r.value === "vet" || r.value === "align").map((r) => ({
+  const [tasks, who] = place.role === null ? [ITEM_TASKS, "only its owner adds items, as with imports"] : [VERDICT_TASKS, "only SMEs and adjudicators run it"];
+  return ROLES.filter((r) => tasks.includes(r.value)).map((r) => ({
     ...r,
-    hint: `${r.hint} On a team server only SMEs and adjudicators run it; the other tasks run on a local database.`,
+    hint: `${r.hint} On a team server ${who}; ranking runs on a local database.`,
   }));
 }
 
 /** What is wrong with the draft, or null when it can run. */
 export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string | null {
-  if (place.teamServer && place.role !== "sme" && place.role !== "adjudicator") {
-    return "On the team server only SMEs and adjudicators run the vetting model (its verdicts are what every reviewer sees); ask one of them, or the server's owner for the SME role.";
+  if (place.teamServer) {
+    if (draft.role === "rank") return "Ranking discovered relationships runs on a local database for now; open one for it.";
+    if (VERDICT_TASKS.includes(draft.role) && place.role !== "sme" && place.role !== "adjudicator") {
+      return "On the team server only SMEs and adjudicators run the vetting model (its verdicts are what every reviewer sees); ask one of them, or the server's owner for the SME role.";
+    }
+    if (ITEM_TASKS.includes(draft.role) && place.role !== null) {
+      return "On the team server only its owner adds items (answers, proposed relationships), as with imports; run it on a local database and ask the owner to push it.";
+    }
   }
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";
-  if (place.teamServer && draft.role !== "vet" && draft.role !== "align") return "On a team server the app runs the vetting model only (vet, align); open a local database for the other tasks.";
   if (draft.role === "vet" && (!Number.isInteger(draft.limit) || draft.limit < 1 || draft.limit > MAX_VET_LIMIT)) {
     return `Vet between 1 and ${MAX_VET_LIMIT.toLocaleString("en")} items per run.`;
   }

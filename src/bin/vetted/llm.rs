@@ -16,7 +16,7 @@ use vetted::roles::knowledge::{DEFAULT_EXAMPLES, KnowledgeOptions, Variant};
 use vetted::roles::rank::{self, RankSelection};
 use vetted::roles::vet::{self, VetSelection};
 use vetted::roles::{Progress, RunContext, RunMirror, RunOptions, RunSummary};
-use vetted::team_server::TeamServer;
+use vetted::team_server::{RunWrites, TeamServer};
 use vetted::{Error, Result, Store};
 
 use crate::export::with_progress_bar;
@@ -232,16 +232,16 @@ where
 /// `vetted --db postgres://… vet`: the vetting model on the team server (see [`run_on_server`]);
 /// the summary names the server's run.
 pub fn vet_on_server(url: &str, args: &LlmArgs, selection: VetSelection) -> Result<()> {
-    let summary = run_on_server(url, args, async |store, ctx| {
+    let summary = run_on_server(url, args, RunWrites::Verdicts, async |store, ctx| {
         vet::vet(store, ctx, selection).await
     })?;
     report(&summary, args)
 }
 
-/// Runs `role` of the vetting model on the team server at `url`, as the login (an SME or
-/// adjudicator), on a snapshot whose every record is copied to the server as it is written
-/// (see `TeamServer::prepare_vetting`), with progress bars and Ctrl-C.
-pub fn run_on_server<T, F>(url: &str, args: &LlmArgs, role: F) -> Result<T>
+/// Runs `role` on the team server at `url`, as the login (one that may write what the role
+/// writes: see `RunWrites`), on a snapshot whose every record is copied to the server as it is
+/// written (see `TeamServer::prepare_run`), with progress bars and Ctrl-C.
+pub fn run_on_server<T, F>(url: &str, args: &LlmArgs, writes: RunWrites, role: F) -> Result<T>
 where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<T>,
 {
@@ -249,10 +249,20 @@ where
     let model = args.model(None)?;
     let server = TeamServer::connect(url)?;
     let mut run = with_progress_bar("reading the server ", |on_progress| {
-        server.prepare_vetting(on_progress, crate::interrupt::cancel_flag())
+        server.prepare_run(writes, on_progress, crate::interrupt::cancel_flag())
     })?;
     let (store, mirror) = run.parts();
     run_with(store, Some(mirror), &model, args, role)
+}
+
+/// `vetted --db postgres://… generate` or `relate`: `role`, which adds items, on the team
+/// server (see [`run_on_server`]); the summary names the server's run.
+pub fn add_items_on_server<F>(url: &str, args: &LlmArgs, role: F) -> Result<()>
+where
+    F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
+{
+    let summary = run_on_server(url, args, RunWrites::Items, role)?;
+    report(&summary, args)
 }
 
 /// The model a run calls, and its prices.

@@ -543,22 +543,10 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
                     json: false,
                 },
         } => server::merge_bundle(url, &bundle),
-        Command::Forms { command } => forms::run(
-            on_server(url)?,
-            command,
-        ),
-        Command::Claims { command } => claims::run(
-            on_server(url)?,
-            command,
-        ),
-        Command::Guidelines { command } => guidelines::run(
-            on_server(url)?,
-            command,
-        ),
-        Command::Products { command } => products::run(
-            on_server(url)?,
-            command,
-        ),
+        Command::Forms { command } => forms::run(on_server(url)?, command),
+        Command::Claims { command } => claims::run(on_server(url)?, command),
+        Command::Guidelines { command } => guidelines::run(on_server(url)?, command),
+        Command::Products { command } => products::run(on_server(url)?, command),
         Command::DoNotTrain {
             item,
             clear,
@@ -580,6 +568,41 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             llm,
         } => llm::vet_on_server(url, &llm, vet_selection(status, limit, revet, knowledge)),
         Command::Align { command } => align::run_on_server(url, command),
+        Command::Generate {
+            questions,
+            samples,
+            knowledge,
+            llm,
+        } => {
+            let questions = generate::read_questions(&questions)?;
+            llm::add_items_on_server(url, &llm, async |store, ctx| {
+                generate::generate(store, ctx, questions, knowledge.into(), samples).await
+            })
+        }
+        Command::Relate {
+            discover: false,
+            rank: false,
+            product_a,
+            product_b,
+            products,
+            from_item,
+            domain,
+            knowledge,
+            llm,
+            ..
+        } => {
+            let asked = PairAsked {
+                product_a,
+                product_b,
+                products,
+                from_item,
+                domain,
+            };
+            llm::add_items_on_server(url, &llm, async |store, ctx| {
+                let pair = asked.pair(store)?;
+                relate::relate(store, ctx, vec![pair], knowledge.into()).await
+            })
+        }
         Command::Stats { vetter, json } => {
             let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
             match vetter {
@@ -591,11 +614,45 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
              edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
-             products, do-not-train, vet and align (SMEs and adjudicators), adjudication list, stats, backup (a local \
-             snapshot), export, sync merge and team \
-             for now; run the rest on a local database"
+             products, do-not-train, vet and align (SMEs and adjudicators), generate and relate \
+             PRODUCT_A PRODUCT_B (the owner), adjudication list, stats, backup (a local \
+             snapshot), export, sync merge and team for now; run the rest (relate --discover, \
+             relate --rank) on a local database"
                 .into(),
         )),
+    }
+}
+
+/// The two products `relate` is asked about, as the command line names them.
+struct PairAsked {
+    product_a: Option<String>,
+    product_b: Option<String>,
+    products: Option<PathBuf>,
+    from_item: Option<String>,
+    domain: String,
+}
+
+impl PairAsked {
+    /// The pair, its products read from `store` (registered, or an item's), or from a file.
+    fn pair(&self, store: &Store) -> Result<relate::ProductPair> {
+        let (a, b) = (self.product_a.as_deref(), self.product_b.as_deref());
+        let (source, target) = match (&self.from_item, &self.products, a, b) {
+            (Some(item), ..) => relate::products_from_item(store, item)?,
+            (None, Some(file), Some(a), Some(b)) => relate::products_from_file(file, a, b)?,
+            (None, None, Some(a), Some(b)) => relate::products_from_registry(store, a, b)?,
+            _ => {
+                return Err(Error::BadRequest(
+                    "name PRODUCT_A PRODUCT_B (registered, or with --products FILE), or use \
+                     --from-item ITEM"
+                        .into(),
+                ));
+            }
+        };
+        Ok(relate::ProductPair {
+            domain: self.domain.clone(),
+            source,
+            target,
+        })
     }
 }
 
@@ -847,23 +904,14 @@ fn run(cli: Cli) -> Result<()> {
             llm,
             ..
         } => {
-            let (source, target) = match (from_item, products, product_a, product_b) {
-                (Some(item), ..) => relate::products_from_item(&store, &item)?,
-                (None, Some(file), Some(a), Some(b)) => relate::products_from_file(&file, &a, &b)?,
-                (None, None, Some(a), Some(b)) => relate::products_from_registry(&store, &a, &b)?,
-                _ => {
-                    return Err(Error::BadRequest(
-                        "name PRODUCT_A PRODUCT_B (registered, or with --products FILE), or use \
-                         --from-item ITEM"
-                            .into(),
-                    ));
-                }
-            };
-            let pair = relate::ProductPair {
+            let asked = PairAsked {
+                product_a,
+                product_b,
+                products,
+                from_item,
                 domain,
-                source,
-                target,
             };
+            let pair = asked.pair(&store)?;
             llm::run_role(&mut store, &llm, async |store, ctx| {
                 relate::relate(store, ctx, vec![pair], knowledge.into()).await
             })

@@ -1,0 +1,388 @@
+//! LLM runs that add items, on the team server: answers to questions (one per question from the
+//! app, a comparison of sampled answers from the CLI) and proposed relationships, run by the
+//! owner (who imports) exactly as on a file; nobody else adds items.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use vetted::jobs::tasks::LlmRunRequest;
+use vetted::jobs::{JobEvent, Jobs};
+use vetted::roles::knowledge::Variant;
+
+use super::{Team, on_server, succeeded};
+use crate::llm::fault_server::{FaultServer, completion};
+use crate::support::{json_of, temp_db, vetted};
+use vetted::ErrorCode;
+use vetted::team::Role;
+use vetted::team_server::{Change, TeamServer};
+
+/// A model that answers every question alike, tells a comparison's samples apart by the order
+/// each question is asked in (0, 1, 0, 1…: the file's run and the server's get the same; the
+/// second sample about revenue runs out of tokens), and proposes one relationship between two
+/// products.
+fn deterministic_model() -> FaultServer {
+    let asked: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    FaultServer::start(move |_, request| {
+        let sent = request.body.to_string();
+        if sent.contains("customer_id") {
+            let answer = json!({"candidates": [{"type": "foreign_key", "cardinality": "N:1",
+                "mapping": [{"source_field": "customer_id", "target_field": "id"}],
+                "rationale": "customer_id values match customers.id", "confidence": 0.8}]});
+            return completion(&answer.to_string(), "stop");
+        }
+        if request.body["temperature"].is_null() {
+            return completion("It was 3 percent [r].", "stop");
+        }
+        let user = request.body["messages"][1]["content"]
+            .as_str()
+            .unwrap_or("");
+        let mut asked = asked.lock().unwrap();
+        let times = asked.entry(user.to_owned()).or_default();
+        *times += 1;
+        if user.contains("revenue") && times.is_multiple_of(2) {
+            return completion("It was", "length");
+        }
+        completion(
+            &format!("Sample {} says 3 percent [r].", *times % 2),
+            "stop",
+        )
+    })
+}
+
+fn questions(prefix: &str, topics: &[&str]) -> String {
+    topics
+        .iter()
+        .enumerate()
+        .map(|(i, topic)| {
+            json!({"id": format!("{prefix}-{}", i + 1), "domain": "finance",
+                   "question": format!("What was the {topic} in quarter 2?"),
+                   "evidence": [{"id": "r", "title": "Report", "text": "It was 3 percent.",
+                                 "source": "q2.pdf"}]})
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The calls an item's metadata names (`llm_call`, or a comparison's `llm_calls`), sorted.
+fn named_calls(metadata: &Value) -> Vec<i64> {
+    let by = &metadata["generated_by"];
+    let mut ids: Vec<i64> = (by["llm_call"].as_i64().into_iter())
+        .chain(
+            by["llm_calls"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64),
+        )
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// `metadata` without the call ids, which are each database's own.
+fn without_calls(mut metadata: Value) -> Value {
+    let by = metadata["generated_by"]
+        .as_object_mut()
+        .expect("generated_by");
+    by.remove("llm_call");
+    by.remove("llm_calls");
+    metadata
+}
+
+#[test]
+fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only_the_owner_adds_them()
+ {
+    let Some(team) = Team::new("team_items_a_model_writes") else {
+        return;
+    };
+    let model = deterministic_model();
+    let local = temp_db();
+    let store = local.open();
+    let settings = crate::support::provider_settings(&local, "writer", &model.base_url);
+    let answers = local.write_file("answers.jsonl", questions("g", &["churn", "margin"]));
+    let compared = local.write_file("compared.jsonl", questions("c", &["churn", "margin"]));
+    let partial = local.write_file("partial.jsonl", questions("p", &["revenue"]));
+    let products = local.write_file(
+        "products.json",
+        json!([
+            {"product": "orders", "fields": [{"name": "id", "type": "int"}, {"name": "customer_id", "type": "int"}],
+             "sample_rows": [{"id": 1, "customer_id": 7}]},
+            {"product": "customers", "fields": [{"name": "id", "type": "int"}], "sample_rows": [{"id": 7}]}
+        ])
+        .to_string(),
+    );
+    let generate = || LlmRunRequest::Generate {
+        provider: "writer".into(),
+        knowledge: Variant::Base,
+    };
+    let jobs = Jobs::default();
+    let outcome = |work| {
+        let (_, events) = crate::support::spawn_job(&jobs, work);
+        events.iter().last().expect("a job ends with an outcome")
+    };
+    let compare_args = |cmd: &mut assert_cmd::Command, questions: &std::path::Path| {
+        cmd.env_remove("OPENAI_API_KEY")
+            .args([
+                "generate",
+                "--samples",
+                "2",
+                "--concurrency",
+                "1",
+                "--questions",
+            ])
+            .arg(questions)
+            .args(["--provider", "writer", "--settings"])
+            .arg(&settings);
+    };
+    let relate_args = |cmd: &mut assert_cmd::Command| {
+        cmd.env_remove("OPENAI_API_KEY")
+            .args([
+                "relate",
+                "orders",
+                "customers",
+                "--domain",
+                "sales",
+                "--products",
+            ])
+            .arg(&products)
+            .args(["--provider", "writer", "--json", "--settings"])
+            .arg(&settings);
+    };
+
+    // On a file: what the server must hold.
+    let on_file = outcome(vetted::jobs::tasks::llm_run(
+        local.path.clone(),
+        settings.clone(),
+        generate(),
+        Some(answers.clone()),
+    ));
+    assert!(
+        matches!(&on_file, JobEvent::Finished { summary } if summary.contains("2 items written")),
+        "{on_file:?}"
+    );
+    for questions in [&compared, &partial] {
+        succeeded(&mut {
+            let mut cmd = vetted(&local.path);
+            compare_args(&mut cmd, questions);
+            cmd
+        });
+    }
+    let related = json_of(&mut {
+        let mut cmd = vetted(&local.path);
+        relate_args(&mut cmd);
+        cmd
+    });
+    assert_eq!(related["items_written"], 1, "{related}");
+    let relationship = store
+        .conn()
+        .query_row(
+            "SELECT external_id FROM items WHERE kind = 'relationship'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap();
+    let calls_made = model.requests().len();
+    assert_eq!(calls_made, 9, "2 answers, 3 × 2 samples, 1 relate");
+
+    // Nobody but the owner adds items: an SME from the app, an analyst from the CLI, told
+    // before any model is called.
+    let sme = team.reviewer("writer_sme", Role::Sme);
+    let refused = outcome(vetted::jobs::tasks::llm_run_on_server(
+        sme.clone(),
+        None,
+        settings.clone(),
+        generate(),
+        Some(answers.clone()),
+    ));
+    assert!(
+        matches!(&refused, JobEvent::Failed { code: ErrorCode::Forbidden, message }
+            if message.contains("only its owner adds items")),
+        "an SME adds no items: {refused:?}"
+    );
+    let analyst = team.reviewer("writer_analyst", Role::Analyst);
+    let mut cmd = on_server(&analyst);
+    relate_args(&mut cmd);
+    cmd.assert()
+        .failure()
+        .stderr(predicates::str::contains("only its owner adds items"));
+    assert_eq!(
+        model.requests().len(),
+        calls_made,
+        "refused runs call no model"
+    );
+
+    // The owner: the same three runs on the server, while an analyst's window listens. The
+    // server's call ids start elsewhere, so an item naming the snapshot's ids would show.
+    team.sql()
+        .batch_execute("ALTER TABLE vetted.llm_calls ALTER COLUMN id RESTART WITH 100")
+        .unwrap();
+    let mut watcher = TeamServer::connect(&analyst).unwrap();
+    watcher.listen().unwrap();
+    let on_server_run = outcome(vetted::jobs::tasks::llm_run_on_server(
+        team.admin.clone(),
+        None,
+        settings.clone(),
+        generate(),
+        Some(answers.clone()),
+    ));
+    let JobEvent::Finished { summary } = &on_server_run else {
+        panic!("the owner's run finishes: {on_server_run:?}");
+    };
+    assert!(
+        summary.starts_with("generate run 1 ") && summary.contains("2 items written"),
+        "the summary names the server's run: {summary}"
+    );
+    let mut heard = Vec::new();
+    while let Ok(changes) = watcher.changes(std::time::Duration::from_secs(2)) {
+        if changes.is_empty() {
+            break;
+        }
+        heard.extend(changes);
+    }
+    assert!(
+        heard.contains(&Change::Items),
+        "windows hear of the new items: {heard:?}"
+    );
+    for questions in [&compared, &partial] {
+        succeeded(&mut {
+            let mut cmd = on_server(&team.admin);
+            compare_args(&mut cmd, questions);
+            cmd
+        });
+    }
+    let related = json_of(&mut {
+        let mut cmd = on_server(&team.admin);
+        relate_args(&mut cmd);
+        cmd
+    });
+    assert_eq!(
+        (
+            related["run_id"].as_i64(),
+            related["items_written"].as_i64()
+        ),
+        (Some(4), Some(1)),
+        "the relate run is the server's fourth: {related}"
+    );
+
+    // Every item is the file's, names the server's calls, and costs what it cost on the file.
+    let mut sql = team.sql();
+    let ids = ["g-1", "g-2", "c-1", "c-2", relationship.as_str()];
+    for id in ids {
+        let local_item = json_of(vetted(&local.path).args(["show", id, "--json"]));
+        let server_item = json_of(on_server(&analyst).args(["show", id, "--json"]));
+        let mut item = server_item["item"].clone();
+        let mut expected = local_item["item"].clone();
+        let (metadata, local_metadata) = (item["metadata"].take(), expected["metadata"].take());
+        for at in ["created_at", "updated_at"] {
+            assert!(item[at].is_string(), "{id} has its server's {at}");
+            item[at].take();
+            expected[at].take();
+        }
+        assert_eq!(item, expected, "{id} on the server is the file's");
+        assert_eq!(
+            without_calls(metadata.clone()),
+            without_calls(local_metadata),
+            "{id} keeps the file's provenance"
+        );
+        assert_eq!(
+            server_item["llm"], local_item["llm"],
+            "{id} costs on the server what it cost on the file (every call linked)"
+        );
+        let linked: Vec<i64> = sql
+            .query(
+                "SELECT c.id FROM vetted.llm_calls c JOIN vetted.llm_runs r ON r.id = c.run_id
+                  WHERE c.item_id = (SELECT id FROM vetted.items WHERE external_id = $1)
+                     OR (r.role = 'relate' AND $1 LIKE 'orders-customers-%')
+                  ORDER BY c.id",
+                &[&id],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(
+            named_calls(&metadata),
+            linked,
+            "{id} names the server's calls that wrote it: {metadata}"
+        );
+    }
+    assert_eq!(
+        named_calls(
+            &json_of(on_server(&analyst).args(["show", "c-1", "--json"]))["item"]["metadata"]
+        )
+        .len(),
+        2,
+        "a comparison names both its samples"
+    );
+    let runs: Vec<(String, String, bool, i64)> = sql
+        .query(
+            "SELECT run_by, role, finished_at IS NOT NULL AND NOT cancelled,
+                    (SELECT count(*) FROM vetted.llm_calls c WHERE c.run_id = r.id)
+               FROM vetted.llm_runs r ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    let owner = TeamServer::connect(&team.admin)
+        .unwrap()
+        .reviewer()
+        .to_owned();
+    assert_eq!(
+        runs,
+        [
+            (owner.clone(), "generate".to_owned(), true, 2),
+            (owner.clone(), "generate".to_owned(), true, 4),
+            (owner.clone(), "generate".to_owned(), true, 2),
+            (owner, "relate".to_owned(), true, 1),
+        ],
+        "four finished runs of the owner's, every call kept"
+    );
+    // A comparison that never came (a sample failed): its good sample is kept, unlinked, as on
+    // the file.
+    let on_server_calls: Vec<(Option<i64>, Option<String>)> = sql
+        .query(
+            "SELECT item_id, error_code FROM vetted.llm_calls WHERE subject LIKE 'p-1#%' ORDER BY subject",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut on_file_calls = store
+        .conn()
+        .prepare(
+            "SELECT item_id, error_code FROM llm_calls WHERE subject LIKE 'p-1#%' ORDER BY subject",
+        )
+        .unwrap();
+    let on_file_calls: Vec<(Option<i64>, Option<String>)> = on_file_calls
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        on_server_calls, on_file_calls,
+        "both samples of p-1 are kept as on the file"
+    );
+    assert_eq!(
+        on_file_calls,
+        [(None, None), (None, Some("llm_truncated".to_owned()))],
+        "one good sample, unlinked, and one cut short"
+    );
+    let reviews: Vec<i32> = sql
+        .query("SELECT DISTINCT required_reviews FROM vetted.items", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        reviews,
+        [1],
+        "a new item needs one review, as an import's default"
+    );
+    // The new items are reviewed like any other: the analyst decides one.
+    succeeded(on_server(&analyst).args(["decide", "g-1", "approve"]));
+}
