@@ -49,7 +49,8 @@ pub struct AlignmentResult<'a> {
     pub human: ItemStatus,
 }
 
-/// An alignment run as stored, for copying it to another database (a team server).
+/// An alignment run as stored, for copying it to another database (a team server, a snapshot
+/// of one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredAlignment {
     pub domain: String,
@@ -58,6 +59,7 @@ pub struct StoredAlignment {
     pub holdout: f64,
     pub seed: i64,
     pub held_out: i64,
+    pub started_at: String,
 }
 
 /// One result of an alignment run as stored, its item named by external id: what a call of the
@@ -70,6 +72,58 @@ pub struct StoredAlignmentResult {
     pub verdict: Verdict,
     pub risk: f64,
     pub human: ItemStatus,
+}
+
+fn insert_alignment(tx: &Transaction<'_>, run: &StoredAlignment) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO alignment_runs (domain, provider, model, holdout, seed, held_out, started_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        run.domain,
+        run.provider,
+        run.model,
+        run.holdout,
+        run.seed,
+        run.held_out,
+        run.started_at
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn link_variant(tx: &Transaction<'_>, alignment_id: i64, variant: &str, run_id: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO alignment_variants (alignment_id, variant, run_id) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![alignment_id, variant, run_id])?;
+    Ok(())
+}
+
+/// Keeps the alignment results call `call_id` (this database's) wrote in another database;
+/// their alignment runs must be this database's, their items held here.
+pub(crate) fn keep_alignment_results(
+    tx: &Transaction<'_>,
+    call_id: i64,
+    results: &[StoredAlignmentResult],
+) -> Result<()> {
+    for r in results {
+        let item_id: i64 = tx
+            .prepare_cached("SELECT id FROM items WHERE external_id = ?1")?
+            .query_row([&r.item], |row| row.get(0))?;
+        record_alignment_result(
+            tx,
+            &AlignmentResult {
+                alignment_id: r.alignment_id,
+                variant: &r.variant,
+                item_id,
+                call_id,
+                verdict: r.verdict,
+                risk: r.risk,
+                human: r.human,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 pub(crate) fn record_alignment_result(
@@ -129,22 +183,32 @@ impl Store {
     }
 
     pub fn start_alignment(&mut self, start: &AlignmentStart<'_>) -> Result<i64> {
+        let run = StoredAlignment {
+            domain: start.domain.to_owned(),
+            provider: start.provider.to_owned(),
+            model: start.model.to_owned(),
+            holdout: start.holdout,
+            seed: start.seed as i64,
+            held_out: start.held_out as i64,
+            started_at: now_text(),
+        };
+        self.write(|tx| insert_alignment(tx, &run))
+    }
+
+    /// Keeps alignment runs of another database as they are there (times included); their ids
+    /// here, in order.
+    pub fn keep_alignments(&mut self, runs: &[StoredAlignment]) -> Result<Vec<i64>> {
+        self.write(|tx| runs.iter().map(|run| insert_alignment(tx, run)).collect())
+    }
+
+    /// Keeps the links `(alignment run, variant, LLM run)` of another database; the ids must be
+    /// this database's.
+    pub fn keep_alignment_variants(&mut self, variants: &[(i64, String, i64)]) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO alignment_runs (domain, provider, model, holdout, seed, held_out,
-                                             started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    start.domain,
-                    start.provider,
-                    start.model,
-                    start.holdout,
-                    start.seed as i64,
-                    start.held_out as i64,
-                    now_text()
-                ],
-            )?;
-            Ok(tx.last_insert_rowid())
+            for (alignment_id, variant, run_id) in variants {
+                link_variant(tx, *alignment_id, variant, *run_id)?;
+            }
+            Ok(())
         })
     }
 
@@ -155,13 +219,7 @@ impl Store {
         variant: &str,
         run_id: i64,
     ) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO alignment_variants (alignment_id, variant, run_id) VALUES (?1, ?2, ?3)",
-                params![alignment_id, variant, run_id],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| link_variant(tx, alignment_id, variant, run_id))
     }
 
     /// What the vetter said on each held-out item `variant` of an alignment run judged, with the
@@ -243,8 +301,8 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT domain, provider, model, holdout, seed, held_out FROM alignment_runs
-                 WHERE id = ?1",
+                "SELECT domain, provider, model, holdout, seed, held_out, started_at
+                 FROM alignment_runs WHERE id = ?1",
             )?
             .query_row([alignment_id], |r| {
                 Ok(StoredAlignment {
@@ -254,6 +312,7 @@ impl Store {
                     holdout: r.get(3)?,
                     seed: r.get(4)?,
                     held_out: r.get(5)?,
+                    started_at: r.get(6)?,
                 })
             })?)
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Transaction, params};
 
+use super::alignment::keep_alignment_results;
 use super::vetting::keep_suggestions;
 use super::{Store, StoredAlignmentResult, StoredSuggestion, now_text};
 use crate::error::{Error, Result};
@@ -299,8 +300,8 @@ impl Store {
     }
 
     /// Keeps `calls` of another database as they are there, each with its suggestions (which
-    /// are history here: the items already show what they show); `run_id` must be this
-    /// database's, and each item one it holds.
+    /// are history here: the items already show what they show) and alignment results; `run_id`
+    /// and the results' alignment runs must be this database's, and each item one it holds.
     pub fn keep_calls(&mut self, calls: &[StoredCall]) -> Result<()> {
         self.write(|tx| {
             let mut add = tx.prepare_cached(
@@ -334,7 +335,9 @@ impl Store {
                     c.knowledge,
                     c.created_at
                 ])?;
-                keep_suggestions(tx, tx.last_insert_rowid(), &c.suggestions)?;
+                let call_id = tx.last_insert_rowid();
+                keep_suggestions(tx, call_id, &c.suggestions)?;
+                keep_alignment_results(tx, call_id, &c.alignment)?;
             }
             Ok(())
         })

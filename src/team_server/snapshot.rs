@@ -27,8 +27,8 @@ use crate::error::{Error, Result};
 use crate::export::Progress;
 use crate::products::DataProduct;
 use crate::store::{
-    Guideline, MergeReport, NewItem, QueueFilter, Store, StoredCall, StoredRun, StoredSuggestion,
-    Suggestion, read_body,
+    Guideline, MergeReport, NewItem, QueueFilter, Store, StoredAlignment, StoredAlignmentResult,
+    StoredCall, StoredRun, StoredSuggestion, Suggestion, read_body,
 };
 use crate::sync::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleBatch, BundleDecision, BundleForm, new_item_record,
@@ -161,8 +161,9 @@ impl TeamServer {
         first.forms = forms;
         let mut report = store.merge(&first)?;
 
-        // The server's run ids → this copy's.
+        // The server's run ids → this copy's, and its alignment run ids.
         let mut runs_here: HashMap<i64, i64> = HashMap::new();
+        let mut alignments_here: HashMap<i64, i64> = HashMap::new();
         // The server reads the next batch while this thread merges the last one.
         let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
         std::thread::scope(|scope| {
@@ -221,17 +222,40 @@ impl TeamServer {
                             runs_here.extend(ids.into_iter().zip(kept));
                             (runs.len(), MergeReport::default())
                         }
+                        Batch::Alignments(runs) => {
+                            let (ids, runs): (Vec<i64>, Vec<StoredAlignment>) =
+                                runs.into_iter().unzip();
+                            let kept = store.keep_alignments(&runs)?;
+                            alignments_here.extend(ids.into_iter().zip(kept));
+                            (runs.len(), MergeReport::default())
+                        }
                         Batch::Calls(mut calls) => {
                             for call in &mut calls {
-                                call.run_id = *runs_here.get(&call.run_id).ok_or_else(|| {
-                                    refusal(
+                                call.run_id = here(&runs_here, call.run_id, "run", &server)?;
+                                for result in &mut call.alignment {
+                                    result.alignment_id = here(
+                                        &alignments_here,
+                                        result.alignment_id,
+                                        "alignment run",
                                         &server,
-                                        &format!("a call of run {} came without it", call.run_id),
-                                    )
-                                })?;
+                                    )?;
+                                }
                             }
                             store.keep_calls(&calls)?;
                             (calls.len(), MergeReport::default())
+                        }
+                        Batch::AlignmentVariants(mut variants) => {
+                            for (alignment_id, _, run_id) in &mut variants {
+                                *alignment_id = here(
+                                    &alignments_here,
+                                    *alignment_id,
+                                    "alignment run",
+                                    &server,
+                                )?;
+                                *run_id = here(&runs_here, *run_id, "run", &server)?;
+                            }
+                            store.keep_alignment_variants(&variants)?;
+                            (variants.len(), MergeReport::default())
                         }
                     };
                     add(&mut report, merged);
@@ -268,9 +292,20 @@ enum Batch {
     /// `(domain, confirm approve, changed by, changed at)`, oldest first.
     ClaimSettings(Vec<(String, bool, String, String)>),
     Products(Vec<DataProduct>),
-    /// LLM runs with their server ids, then their calls (each with its suggestion, if any).
+    /// LLM runs with their server ids, then alignment runs with theirs, then the calls (each
+    /// with its suggestion or alignment result, if any), then which run each alignment
+    /// variant made `(alignment run, variant, run)`, by the server's ids.
     Runs(Vec<(i64, StoredRun)>),
+    Alignments(Vec<(i64, StoredAlignment)>),
     Calls(Vec<StoredCall>),
+    AlignmentVariants(Vec<(i64, String, i64)>),
+}
+
+/// This copy's id of the server's `kind` `id`, read before what names it.
+fn here(ids: &HashMap<i64, i64>, id: i64, kind: &str, server: &str) -> Result<i64> {
+    ids.get(&id)
+        .copied()
+        .ok_or_else(|| refusal(server, &format!("a record of {kind} {id} came without it")))
 }
 
 /// A query of annotations, and how its rows become a batch.
@@ -281,7 +316,8 @@ const BATCHES_IN_FLIGHT: usize = 2;
 
 /// Reads every item (with its passages), then every event in clock order (with its feedback),
 /// then the tags, do-not-train marks, guidelines, claim settings, data products, LLM runs and
-/// calls (with their suggestions), through cursors, and sends
+/// alignment runs, calls (with their suggestions and alignment results) and alignment
+/// variants, through cursors, and sends
 /// them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
@@ -355,7 +391,7 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [AnnotationRead; 7] = [
+    let annotations: [AnnotationRead; 9] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag COLLATE \"C\"",
@@ -409,12 +445,28 @@ fn read_batches(
                FROM llm_runs ORDER BY id",
             |rows| Ok(Batch::Runs(rows.iter().map(read_run).collect())),
         ),
+        (
+            "SELECT id, domain, provider, model, holdout, seed, held_out, started_at
+               FROM alignment_runs ORDER BY id",
+            |rows| Ok(Batch::Alignments(rows.iter().map(read_alignment).collect())),
+        ),
         (CALLS, |rows| {
             rows.iter()
                 .map(read_call)
                 .collect::<Result<_>>()
                 .map(Batch::Calls)
         }),
+        (
+            "SELECT alignment_id, variant, run_id FROM alignment_variants
+              ORDER BY alignment_id, run_id",
+            |rows| {
+                Ok(Batch::AlignmentVariants(
+                    rows.iter()
+                        .map(|r| (r.get(0), r.get(1), r.get(2)))
+                        .collect(),
+                ))
+            },
+        ),
     ];
     for (sql, batch) in annotations {
         let portal = tx.bind(sql, &[]).map_err(failed)?;
@@ -434,16 +486,35 @@ fn read_batches(
     tx.commit().map_err(failed)
 }
 
-/// Every LLM call, its item by external id, with its suggestion if it wrote one (one at most).
+/// Every LLM call, its item by external id, with its suggestion or alignment result if it
+/// wrote one (one at most of each).
 const CALLS: &str = "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
         c.prompt_version, c.output_mode, c.streamed, c.prompt_tokens, c.completion_tokens,
         c.cost_usd, c.priced, c.latency_ms, c.attempts, c.finish_reason, c.error_code, c.error,
         c.knowledge, c.created_at,
         si.external_id, s.agent, s.verdict, s.risk, s.reasons, s.shown, s.item_version,
-        s.created_at
+        s.created_at,
+        ai.external_id, a.alignment_id, a.variant, a.verdict, a.risk, a.human
    FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id
    LEFT JOIN vetting_suggestions s ON s.call_id = c.id LEFT JOIN items si ON si.id = s.item_id
+   LEFT JOIN alignment_results a ON a.call_id = c.id LEFT JOIN items ai ON ai.id = a.item_id
   ORDER BY c.id";
+
+/// An alignment run from `id, domain, provider, model, holdout, seed, held_out, started_at`.
+fn read_alignment(r: &Row) -> (i64, StoredAlignment) {
+    (
+        r.get(0),
+        StoredAlignment {
+            domain: r.get(1),
+            provider: r.get(2),
+            model: r.get(3),
+            holdout: r.get(4),
+            seed: r.get(5),
+            held_out: i64::from(r.get::<_, i32>(6)),
+            started_at: r.get(7),
+        },
+    )
+}
 
 /// A run from `id, role, provider, model, prompt_version, started_at, finished_at, cancelled`.
 fn read_run(r: &Row) -> (i64, StoredRun) {
@@ -478,6 +549,17 @@ fn read_call(r: &Row) -> Result<StoredCall> {
             created_at: r.get(27),
         }),
     };
+    let alignment = match r.get::<_, Option<String>>(28) {
+        None => None,
+        Some(item) => Some(StoredAlignmentResult {
+            alignment_id: r.get(29),
+            variant: r.get(30),
+            item,
+            verdict: enum_value(r.get(31))?,
+            risk: r.get(32),
+            human: enum_value(r.get(33))?,
+        }),
+    };
     Ok(StoredCall {
         run_id: r.get(0),
         item: r.get(1),
@@ -500,8 +582,7 @@ fn read_call(r: &Row) -> Result<StoredCall> {
         knowledge: r.get(18),
         created_at: r.get(19),
         suggestions: suggestion.into_iter().collect(),
-        // Alignment runs stay on the server (a snapshot does not carry them yet).
-        alignment: Vec::new(),
+        alignment: alignment.into_iter().collect(),
     })
 }
 

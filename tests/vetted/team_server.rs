@@ -5970,6 +5970,32 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         "`align runs` reads the server: {shown}"
     );
 
+    // A snapshot (an analyst's backup) carries the alignment: the same figures, offline.
+    let backup = local.dir.path().join("aligned.db");
+    succeeded(on_server(&analyst).args(["backup", "--out"]).arg(&backup));
+    let mut snapshot = Store::open(&backup).unwrap();
+    let from_snapshot = alignment_history(&mut snapshot, None).unwrap();
+    assert_eq!(
+        alignment_figures(&from_snapshot),
+        alignment_figures(&from_server),
+        "the snapshot's dashboard shows the server's alignment"
+    );
+    assert_eq!(
+        (
+            from_snapshot[0].started_at.clone(),
+            from_snapshot[0].variants.len()
+        ),
+        (from_server[0].started_at.clone(), 2),
+        "with the server's time, and both variants linked to their runs"
+    );
+    let mut snapshot_suggestion = suggest_auto_approve(&mut snapshot, 1, None, 0.5, 1).unwrap();
+    snapshot_suggestion.alignment_id = 50;
+    assert_eq!(
+        snapshot_suggestion,
+        suggest_auto_approve(&mut reader, 50, None, 0.5, 1).unwrap(),
+        "and supports the same auto-approve threshold"
+    );
+
     // What the server refuses through raw SQL.
     let mut as_analyst = Client::connect(&analyst, NoTls).unwrap();
     let refusal = refused(
