@@ -55,4 +55,7 @@ pub struct SessionInfo {
     pub db_path: String,
     /// A team server is open: the reviewer is its login, not a name chosen in the app.
     pub team_server: bool,
+    /// The reviewer may add items (import; a model's answers and proposed relationships):
+    /// always on a local database, only the owner on a team server.
+    pub adds_items: bool,
 }

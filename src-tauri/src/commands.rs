@@ -175,6 +175,7 @@ pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
             needs_profile: false,
             db_path: server.server().to_owned(),
             team_server: true,
+            adds_items: server.may_add_items()?,
         })
     }) {
         return info;
@@ -188,6 +189,7 @@ pub fn session_info(state: State<'_, AppState>) -> Result<SessionInfo> {
         reviewer,
         db_path: store.path().display().to_string(),
         team_server: false,
+        adds_items: true,
     })
 }
 

@@ -25,7 +25,7 @@ const LISTED_CLASHES: i64 = 20;
 
 impl TeamServer {
     /// Whether this login may add items (the schema's owner, who imports).
-    pub(super) fn may_add_items(&mut self) -> Result<bool> {
+    pub fn may_add_items(&mut self) -> Result<bool> {
         let statement = self.prepared(
             "SELECT has_table_privilege('vetted.items', 'INSERT')
                     AND has_table_privilege('vetted.evidence', 'INSERT')",

@@ -19,12 +19,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
+use postgres::error::SqlState;
 use postgres::{Client, GenericClient};
 
 use super::decisions::enum_text;
-use super::fresh_import::copy_items;
-use super::push::new_item;
-use super::{TeamServer, TemporarySnapshot, server_error};
+use super::fresh_import::{IMPORT_LOCK, copy_items};
+use super::push::{new_item, stored_hashes};
+use super::{TeamServer, TemporarySnapshot, refusal, server_error};
 use crate::error::{Error, Result};
 use crate::export::Progress;
 use crate::import::ImportReport;
@@ -160,8 +161,9 @@ impl TeamServer {
             RunWrites::Items if !self.may_add_items()? => {
                 return Err(Error::Forbidden(format!(
                     "on the team server {} only its owner adds items, as with imports (answers \
-                     to questions, proposed relationships); {} may not. Run it on a local \
-                     database and ask the owner to push it (vetted team push LOCAL.db URL)",
+                     to questions, proposed relationships); {} may not. Ask the owner to run \
+                     it, or run it on a local database and ask the owner to push its items (its \
+                     calls and costs stay on your file)",
                     self.server, self.reviewer
                 )));
             }
@@ -195,8 +197,6 @@ pub struct ServerMirror {
     runs: HashMap<i64, i64>,
     /// Local alignment run id → the server's.
     alignments: HashMap<i64, i64>,
-    /// Local call id → the server's, for the calls an item may name (those of runs adding items).
-    calls: HashMap<i64, i64>,
     /// Successful answering calls that wrote no item yet: samples of a comparison, copied with
     /// it, or when the run ends without it.
     waiting: Vec<i64>,
@@ -208,6 +208,11 @@ pub struct ServerMirror {
 /// and any statement this long: a run's calls wait on each copy.
 const MIRROR_TIMEOUTS: &str = "SET lock_timeout = '10s'; SET statement_timeout = '60s'";
 
+/// A copy of new items waits this long at most for an import or push to end (they hold the
+/// item ids, see `fresh_import::IMPORT_LOCK`, for their whole transaction).
+const ITEM_LOCK_TIMEOUT: &str =
+    "SET LOCAL lock_timeout = '2min'; SET LOCAL statement_timeout = '3min'";
+
 impl ServerMirror {
     fn new(mut server: TeamServer) -> Result<ServerMirror> {
         server
@@ -218,15 +223,16 @@ impl ServerMirror {
             server,
             runs: HashMap::new(),
             alignments: HashMap::new(),
-            calls: HashMap::new(),
             waiting: Vec::new(),
             last_item: None,
         })
     }
 
-    /// Copies call `call` of `store` with the items it wrote (`items`, as `(id, external id)`)
-    /// and the waiting samples they name, in one transaction: the calls' server ids are
-    /// reserved first, so each item names the server's calls.
+    /// Copies call `call_id` of `store` with the items it wrote (`items`, as `(id, external
+    /// id)`) and the waiting samples they name, in one transaction: the calls' server ids are
+    /// reserved first, so each item names the server's calls. An item the server gained
+    /// meanwhile with the same content is left as it is (the calls link to it); one with other
+    /// content stops the run.
     fn copy_with_items(
         &mut self,
         store: &Store,
@@ -243,7 +249,6 @@ impl ServerMirror {
         let mut group: Vec<i64> = (self.waiting.iter().copied())
             .filter(|c| named.contains(c))
             .collect();
-        self.waiting.retain(|c| !group.contains(c));
         group.push(call_id);
         let calls = (group.iter())
             .map(|&id| store.stored_call(id))
@@ -251,47 +256,104 @@ impl ServerMirror {
         let runs = (calls.iter())
             .map(|c| self.run(c.run_id))
             .collect::<Result<Vec<_>>>()?;
-        let (known, server) = (&mut self.calls, &mut self.server);
+        let server = &mut self.server;
         off_runtime(|| {
             let name = server.server.clone();
             let failed = |e| server_error(&name, e);
             let mut tx = server.client.transaction().map_err(failed)?;
+            tx.batch_execute(ITEM_LOCK_TIMEOUT).map_err(failed)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
+                .map_err(|e| match e.code() {
+                    Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => refusal(
+                        &name,
+                        "an import or push has been adding items for minutes; this run stops \
+                         here: run it again once that is done",
+                    ),
+                    _ => failed(e),
+                })?;
+            let ids: Vec<&str> = new_items.iter().map(|i| i.external_id.as_str()).collect();
+            let stored = stored_hashes(&mut tx, &ids, &name)?;
             let count = group.len() as i64;
-            let ids: Vec<i64> = (tx.query(RESERVE_CALL_IDS, &[&count]).map_err(failed)?)
+            let call_ids: Vec<i64> = (tx.query(RESERVE_CALL_IDS, &[&count]).map_err(failed)?)
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            let mut mapped = known.clone();
-            mapped.extend(group.iter().copied().zip(ids.iter().copied()));
-            let items = (new_items.into_iter())
-                .map(|item| name_server_calls(item, &mapped))
-                .collect::<Result<Vec<_>>>()?;
-            copy_items(
-                &mut tx,
-                &name,
-                move |write| {
-                    let new = items.len();
-                    for item in items {
-                        write(PreparedItem::new(item), 1)?;
+            let mapped: HashMap<i64, i64> = group
+                .iter()
+                .copied()
+                .zip(call_ids.iter().copied())
+                .collect();
+            let mut fresh = Vec::new();
+            for item in new_items {
+                match stored.get(&item.external_id) {
+                    None => fresh.push(name_server_calls(item, &mapped)?),
+                    Some(hash) if *hash == item.content_hash => {}
+                    Some(_) => {
+                        return Err(Error::BadRequest(format!(
+                            "the team server gained an item '{}' with other content while this \
+                             run was writing it; the run stops here (the server's item is kept)",
+                            item.external_id
+                        )));
                     }
-                    Ok(ImportReport {
-                        source: String::new(),
-                        new,
-                        already_present: 0,
-                        skipped: 0,
-                        notes: Vec::new(),
-                    })
-                },
-                &mut |_| {},
-            )?;
-            for ((call, run), id) in calls.iter().zip(&runs).zip(&ids) {
+                }
+            }
+            if !fresh.is_empty() {
+                copy_items(
+                    &mut tx,
+                    &name,
+                    move |write| {
+                        let new = fresh.len();
+                        for item in fresh {
+                            write(PreparedItem::new(item), 1)?;
+                        }
+                        Ok(ImportReport {
+                            source: String::new(),
+                            new,
+                            already_present: 0,
+                            skipped: 0,
+                            notes: Vec::new(),
+                        })
+                    },
+                    &mut |_| {},
+                )?;
+            }
+            for ((call, run), id) in calls.iter().zip(&runs).zip(&call_ids) {
                 add_call(&mut tx, *run, call, Some(*id)).map_err(failed)?;
             }
-            tx.commit().map_err(failed)?;
-            *known = mapped;
-            Ok::<(), Error>(())
+            tx.commit().map_err(failed)
         })?;
+        // Only now: a copy that failed leaves its samples to be kept when the run ends.
+        self.waiting.retain(|c| !group.contains(c));
         self.last_item = items.last().map(|(id, _)| *id).or(self.last_item);
+        Ok(())
+    }
+
+    /// Copies the waiting samples unlinked (their comparison never reached the server), in one
+    /// transaction, before their run is finished.
+    fn keep_waiting(&mut self, store: &Store) -> Result<()> {
+        if self.waiting.is_empty() {
+            return Ok(());
+        }
+        let calls = (self.waiting.iter())
+            .map(|&id| {
+                let mut call = store.stored_call(id)?;
+                // The snapshot may hold the comparison (its copy failed): the server does not,
+                // or holds another item under its id.
+                call.item = None;
+                Ok(call)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let runs = (calls.iter())
+            .map(|c| self.run(c.run_id))
+            .collect::<Result<Vec<_>>>()?;
+        self.on_server(|client| {
+            let mut tx = client.transaction()?;
+            for (call, run) in calls.iter().zip(&runs) {
+                add_call(&mut tx, *run, call, None)?;
+            }
+            tx.commit()
+        })?;
+        self.waiting.clear();
         Ok(())
     }
 
@@ -329,6 +391,12 @@ impl RunMirror for ServerMirror {
             self.last_item = Some(store.last_item_id()?);
         }
         let id = match self.runs.get(&run_id).copied() {
+            // A run stopped before it was copied (see `finish_stopped`) is not started there.
+            None if run.finished_at.is_some() => {
+                return Err(Error::BadRequest(format!(
+                    "run {run_id} ended before it was copied to the team server"
+                )));
+            }
             None => self.on_server(|client| {
                 let row = client.query_one(
                     START_RUN,
@@ -338,11 +406,7 @@ impl RunMirror for ServerMirror {
             })?,
             Some(id) if run.finished_at.is_some() => {
                 // Samples whose comparison never came: kept, unlinked, before the run ends.
-                for call_id in std::mem::take(&mut self.waiting) {
-                    let call = store.stored_call(call_id)?;
-                    let run = self.run(call.run_id)?;
-                    self.on_server(|client| add_call(client, run, &call, None))?;
-                }
+                self.keep_waiting(store)?;
                 self.on_server(|client| {
                     client.execute(FINISH_RUN, &[&id, &run.cancelled])?;
                     Ok(id)

@@ -380,8 +380,6 @@ impl TeamServer {
     }
 }
 
-/// Records the bulk-approval batch pushed event `d` belongs to, if any, unless the server holds
-/// its batch already (the event was pushed before the server kept batches, or again).
 /// Item `id` of `store` as it would be imported elsewhere (its decisions aside).
 pub(super) fn new_item(store: &Store, id: &str) -> Result<NewItem> {
     let item = store.item(id)?;
@@ -389,6 +387,8 @@ pub(super) fn new_item(store: &Store, id: &str) -> Result<NewItem> {
         .map_err(|problems| Error::BadRequest(format!("{id}: {}", problems.join("; "))))
 }
 
+/// Records the bulk-approval batch pushed event `d` belongs to, if any, unless the server holds
+/// its batch already (the event was pushed before the server kept batches, or again).
 fn add_to_batch(tx: &mut Transaction<'_>, d: &BundleDecision) -> Result<(), postgres::Error> {
     if let Some(batch) = &d.batch {
         tx.execute(
@@ -598,7 +598,8 @@ fn push_products(
 }
 
 /// The content hash of each of `ids` the server holds.
-fn stored_hashes(
+/// The content hash of each of `ids` the server holds.
+pub(super) fn stored_hashes(
     tx: &mut postgres::Transaction<'_>,
     ids: &[&str],
     server: &str,

@@ -238,7 +238,7 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     return g;
   };
   const withoutArchived = ({ archived: _archived, ...g }: Guideline & { archived: boolean }): Guideline => g;
-  const sessionInfo = (): SessionInfo => ({ reviewer, role, needs_profile: false, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db`, team_server: false });
+  const sessionInfo = (): SessionInfo => ({ reviewer, role, needs_profile: false, db_path: `/home/${options.reviewer}/.local/share/vetted/vetted.db`, team_server: false, adds_items: true });
 
   const toEntry = (r: Row): QueueEntry => ({
     id: r.id,

@@ -162,7 +162,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     if (teamServer && queue.filter === "pending" && shrank && remaining <= REFILL_AT) paged.reload(review.selectedId);
     // Only a shrinking list claims: a refill that brings nothing new does not loop.
   }, [remaining]);
-  const runPlace: RunPlace = teamServer ? { teamServer, role: review.session?.role ?? null } : LOCAL;
+  const runPlace: RunPlace = teamServer ? { teamServer, role: review.session?.role ?? null, addsItems: review.session?.adds_items ?? false } : LOCAL;
   const drafts = useJobDrafts(mode, setMode, jobs.start, { ...paged.criteria, ...tabScope(queue.filter, review.session?.reviewer ?? null) }, runPlace);
   const guidelines = useGuidelinesPanel(current?.item.domain ?? null, showToast, showError, paged.reload);
 

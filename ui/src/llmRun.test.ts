@@ -12,28 +12,34 @@ describe("running a model from the app", () => {
     expect(llmRunRequest({ ...draft, knowledge: "both" }, FILTER), "the prompt's knowledge is sent as chosen").toMatchObject({ knowledge: "both" });
   });
 
-  it("on a team server offers the vetting model to reviewers and the tasks that add items to its owner, and refuses the rest by name", () => {
-    const sme = { teamServer: true, role: "sme" } as const;
-    const owner = { teamServer: true, role: null } as const;
+  it("on a team server offers the vetting model to reviewers and the tasks that add items to who may add them, and refuses the rest by name", () => {
+    const sme = { teamServer: true, role: "sme", addsItems: false } as const;
+    const analyst = { teamServer: true, role: "analyst", addsItems: false } as const;
+    const owner = { teamServer: true, role: null, addsItems: true } as const;
+    const superuser = { teamServer: true, role: "adjudicator", addsItems: true } as const;
     expect(rolesFor(LOCAL), "a local database runs every task").toBe(ROLES);
     expect(rolesFor(sme).map((r) => r.value)).toEqual(["vet", "align"]);
+    expect(rolesFor(analyst).map((r) => r.value), "an analyst sees them, and is told who runs them").toEqual(["vet", "align"]);
     expect(rolesFor(sme)[0]?.hint, "who may run it there").toMatch(/only SMEs and adjudicators run it/);
-    expect(rolesFor(owner).map((r) => r.value), "a login in no group (the owner) adds items").toEqual(["relate", "generate"]);
+    expect(rolesFor(owner).map((r) => r.value), "the owner (in no group) adds items").toEqual(["relate", "generate"]);
     expect(rolesFor(owner)[0]?.hint).toMatch(/only its owner adds items/);
+    expect(rolesFor(superuser).map((r) => r.value), "an owner who is also an adjudicator runs both").toEqual(["vet", "relate", "generate", "align"]);
+    expect(rolesFor({ teamServer: true, role: null, addsItems: false }).map((r) => r.value), "a login in no group is told who vets").toEqual(["vet", "align"]);
     const vet = { ...DEFAULT_LLM_RUN, provider: "p" };
     expect(runProblem(vet, sme)).toBeNull();
-    expect(runProblem(vet, { teamServer: true, role: "adjudicator" })).toBeNull();
-    expect(runProblem(vet, { teamServer: true, role: "analyst" }), "an analyst is told before running").toMatch(/only SMEs and adjudicators run the vetting model/);
-    expect(runProblem(vet, owner), "a login in no group neither").toMatch(/only SMEs and adjudicators/);
+    expect(runProblem(vet, superuser)).toBeNull();
+    expect(runProblem(vet, analyst), "an analyst is told before running").toMatch(/only SMEs and adjudicators run the vetting model/);
+    expect(runProblem(vet, owner), "an owner in no group neither").toMatch(/only SMEs and adjudicators/);
     expect(runProblem({ ...vet, role: "rank" }, sme)).toMatch(/Ranking discovered relationships runs on a local database/);
     expect(runProblem({ ...vet, role: "rank" }, owner)).toMatch(/runs on a local database/);
     expect(runProblem({ ...vet, role: "align", domain: "finance" }, sme), "aligning runs there").toBeNull();
     expect(runProblem({ ...vet, role: "rank" }), "locally it runs").toBeNull();
     const generate = { ...vet, role: "generate" } as const;
     expect(runProblem(generate, owner), "the owner answers questions there").toBeNull();
+    expect(runProblem(generate, superuser)).toBeNull();
     expect(runProblem({ ...vet, role: "relate", source: "orders", target: "customers" }, owner)).toBeNull();
     expect(runProblem(generate, sme), "a reviewer is told who adds items").toMatch(/only its owner adds items/);
-    expect(runProblem(generate, { teamServer: true, role: "analyst" })).toMatch(/only its owner adds items/);
+    expect(runProblem(generate, analyst)).toMatch(/only its owner adds items/);
   });
 
   it("refuses what cannot run, saying what to do", () => {

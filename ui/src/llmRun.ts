@@ -67,8 +67,8 @@ export const ROLES: { value: LlmRole; label: string; hint: string }[] = [
   },
 ];
 
-/** Where a run would go: a local database, or a team server where the login has `role`. */
-export type RunPlace = { teamServer: false } | { teamServer: true; role: Role | null };
+/** Where a run would go: a local database, or a team server where the login has `role` and may add items or not (its owner does). */
+export type RunPlace = { teamServer: false } | { teamServer: true; role: Role | null; addsItems: boolean };
 
 export const LOCAL: RunPlace = { teamServer: false };
 
@@ -78,17 +78,17 @@ const VERDICT_TASKS: readonly LlmRole[] = ["vet", "align"];
 const ITEM_TASKS: readonly LlmRole[] = ["relate", "generate"];
 
 /**
- * The tasks the open database runs. On a team server: the vetting model's (vetting, aligning)
- * for a reviewer, which the server lets SMEs and adjudicators write (each verdict reaches every
- * reviewer at once); the tasks that add items (answers, proposed relationships) for a login in
- * no reviewer group, as the server's owner is, who alone adds items there, as with imports.
+ * The tasks the open database runs. On a team server: the vetting model's (vetting, aligning),
+ * which the server lets SMEs and adjudicators write (each verdict reaches every reviewer at once),
+ * offered to every reviewer (the others are told who may); and the tasks that add items (answers,
+ * proposed relationships) to who may add items there: its owner, as with imports.
  */
 export function rolesFor(place: RunPlace): typeof ROLES {
   if (!place.teamServer) return ROLES;
-  const [tasks, who] = place.role === null ? [ITEM_TASKS, "only its owner adds items, as with imports"] : [VERDICT_TASKS, "only SMEs and adjudicators run it"];
-  return ROLES.filter((r) => tasks.includes(r.value)).map((r) => ({
+  const verdicts = place.role !== null || !place.addsItems;
+  return ROLES.filter((r) => (verdicts && VERDICT_TASKS.includes(r.value)) || (place.addsItems && ITEM_TASKS.includes(r.value))).map((r) => ({
     ...r,
-    hint: `${r.hint} On a team server ${who}; ranking runs on a local database.`,
+    hint: `${r.hint} On a team server ${VERDICT_TASKS.includes(r.value) ? "only SMEs and adjudicators run it" : "only its owner adds items, as with imports"}; ranking runs on a local database.`,
   }));
 }
 
@@ -99,7 +99,7 @@ export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string 
     if (VERDICT_TASKS.includes(draft.role) && place.role !== "sme" && place.role !== "adjudicator") {
       return "On the team server only SMEs and adjudicators run the vetting model (its verdicts are what every reviewer sees); ask one of them, or the server's owner for the SME role.";
     }
-    if (ITEM_TASKS.includes(draft.role) && place.role !== null) {
+    if (ITEM_TASKS.includes(draft.role) && !place.addsItems) {
       return "On the team server only its owner adds items (answers, proposed relationships), as with imports; run it on a local database and ask the owner to push it.";
     }
   }

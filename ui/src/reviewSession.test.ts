@@ -25,7 +25,7 @@ import {
 } from "./reviewSession";
 
 
-const SESSION: SessionInfo = { reviewer: "dana", role: "analyst", needs_profile: false, db_path: "/tmp/vetted.db", team_server: false };
+const SESSION: SessionInfo = { reviewer: "dana", role: "analyst", needs_profile: false, db_path: "/tmp/vetted.db", team_server: false, adds_items: true };
 
 const showing = (id: string, extra: Partial<SessionState> = {}): SessionState => ({ ...INITIAL_SESSION, session: SESSION, current: loaded(id), ...extra });
 

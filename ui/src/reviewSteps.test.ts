@@ -67,7 +67,7 @@ function fakeScreen(overrides: Partial<ReviewPort> = {}, queue = queueOf("pendin
     adjudicate: async (input) => (log.push(`adjudicate ${input.item}`), recorded(input)),
     undo: async () => (log.push("undo"), { event: recorded(decisionDraft("revert-1", testItem("item-7"), "approve"), "revert"), rule: null, decisions: 1 }),
     redo: async () => (log.push("redo"), null),
-    chooseReviewer: async (name, role) => (log.push(`choose ${name}`), { reviewer: name, role, needs_profile: false, db_path: "/tmp/v.db", team_server: false }),
+    chooseReviewer: async (name, role) => (log.push(`choose ${name}`), { reviewer: name, role, needs_profile: false, db_path: "/tmp/v.db", team_server: false, adds_items: true }),
     counts: async () => (log.push("counts"), COUNTS),
     newDecisionId: () => "revert-id",
     loadItem: async (id) => (log.push(`load ${id}`), loaded(id)),

@@ -383,6 +383,202 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         [1],
         "a new item needs one review, as an import's default"
     );
+    // Samples finishing out of order, several questions at once: each comparison is copied with
+    // its own samples, every call linked.
+    let interleaved = local.write_file(
+        "interleaved.jsonl",
+        questions("i", &["churn", "margin", "cash"]),
+    );
+    let summary = json_of(
+        on_server(&team.admin)
+            .args([
+                "generate",
+                "--samples",
+                "2",
+                "--concurrency",
+                "4",
+                "--json",
+                "--provider",
+                "writer",
+                "--questions",
+            ])
+            .arg(&interleaved)
+            .arg("--settings")
+            .arg(&settings)
+            .env_remove("OPENAI_API_KEY"),
+    );
+    assert_eq!(summary["items_written"], 3, "{summary}");
+    let per_item: Vec<(String, i64, i64)> = sql
+        .query(
+            "SELECT i.external_id, count(c.id),
+                    jsonb_array_length((i.metadata::jsonb) -> 'generated_by' -> 'llm_calls')
+               FROM vetted.items i JOIN vetted.llm_calls c ON c.item_id = i.id
+              WHERE i.external_id LIKE 'i-%' GROUP BY i.id ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), i64::from(r.get::<_, i32>(2))))
+        .collect();
+    assert_eq!(
+        per_item,
+        [
+            ("i-1".to_owned(), 2, 2),
+            ("i-2".to_owned(), 2, 2),
+            ("i-3".to_owned(), 2, 2)
+        ],
+        "each comparison holds and names its two samples"
+    );
+    for id in ["i-1", "i-2", "i-3"] {
+        let item = json_of(on_server(&analyst).args(["show", id, "--json"]));
+        assert_eq!(
+            named_calls(&item["item"]["metadata"]),
+            sql.query(
+                "SELECT c.id FROM vetted.llm_calls c JOIN vetted.items i ON i.id = c.item_id
+                  WHERE i.external_id = $1 ORDER BY c.id",
+                &[&id],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, i64>(0))
+            .collect::<Vec<_>>(),
+            "{id} names exactly its own samples"
+        );
+    }
+
     // The new items are reviewed like any other: the analyst decides one.
     succeeded(on_server(&analyst).args(["decide", "g-1", "approve"]));
+}
+
+/// One question (as a questions file line) and the item the server gains for it mid-run.
+fn gained_line(id: &str, topic: &str, answer: &str) -> String {
+    let mut line: Value = serde_json::from_str(&questions(id, &[topic])).unwrap();
+    line["id"] = id.into();
+    line["kind"] = "answer".into();
+    line["model"] = "gpt-4o-mini".into();
+    line["answer"] = answer.into();
+    line.to_string()
+}
+
+#[test]
+fn an_item_the_server_gains_during_a_run_is_linked_when_alike_and_stops_the_run_when_not() {
+    let Some(team) = Team::new("team_items_gained") else {
+        return;
+    };
+    let local = temp_db();
+    // An import onto the server while the model is asked: g-1 just as the model answers it, h-1
+    // with another answer.
+    let gained = [
+        (
+            "ebitda",
+            gained_line("g-1", "ebitda", "It was 3 percent [r]."),
+        ),
+        ("capex", gained_line("h-1", "capex", "Nobody knows.")),
+    ]
+    .map(|(topic, line)| (topic, local.write_file(&format!("{topic}.jsonl"), line)));
+    let admin = team.admin.clone();
+    let imported: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+    let seen = imported.clone();
+    let model = FaultServer::start(move |_, request| {
+        let sent = request.body.to_string();
+        for (topic, file) in &gained {
+            let mut seen = seen.lock().unwrap();
+            if sent.contains(topic) && !seen.contains(topic) {
+                seen.push(topic);
+                let (mut owner, _) = TeamServer::init(&admin).unwrap();
+                owner
+                    .import_path(file, 1)
+                    .expect("the server gains the item");
+            }
+        }
+        if request.body["temperature"].is_null() {
+            completion("It was 3 percent [r].", "stop")
+        } else {
+            completion("Sampled: 3 percent [r].", "stop")
+        }
+    });
+    let settings = crate::support::provider_settings(&local, "writer", &model.base_url);
+    let run = |questions: &std::path::Path, samples: &str| {
+        let mut cmd = on_server(&team.admin);
+        cmd.env_remove("OPENAI_API_KEY")
+            .args([
+                "generate",
+                "--concurrency",
+                "1",
+                "--samples",
+                samples,
+                "--questions",
+            ])
+            .arg(questions)
+            .args(["--provider", "writer", "--json", "--settings"])
+            .arg(&settings);
+        cmd
+    };
+
+    // Alike: the server's item stays as imported, and the call that answered it is linked to it.
+    let alike = local.write_file("alike.jsonl", questions("g", &["ebitda"]));
+    let summary = json_of(&mut run(&alike, "1"));
+    assert_eq!(summary["succeeded"], 1, "{summary}");
+    let mut sql = team.sql();
+    let linked: (i64, String) = {
+        let row = sql
+            .query_one(
+                "SELECT count(c.id), min(i.metadata) FROM vetted.items i
+                   LEFT JOIN vetted.llm_calls c ON c.item_id = i.id
+                  WHERE i.external_id = 'g-1' GROUP BY i.id",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(
+        linked,
+        (1, "{}".to_owned()),
+        "the imported g-1 is kept (its metadata the import's) and its call is linked to it"
+    );
+
+    // Not alike: the comparison of h-1 is not written; the run stops, is finished as cancelled,
+    // and keeps the sample that waited for it.
+    let unlike = local.write_file("unlike.jsonl", questions("h", &["capex"]));
+    let out = run(&unlike, "2").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("gained an item 'h-1' with other content"),
+        "the run stops, saying why: {stderr}"
+    );
+    assert_eq!(
+        *imported.lock().unwrap(),
+        ["ebitda", "capex"],
+        "the server gained both items mid-run"
+    );
+    let run_row = sql
+        .query_one(
+            "SELECT r.finished_at IS NOT NULL, r.cancelled, count(c.id),
+                    count(c.id) FILTER (WHERE c.item_id IS NULL AND c.error_code IS NULL)
+               FROM vetted.llm_runs r LEFT JOIN vetted.llm_calls c ON c.run_id = r.id
+              WHERE r.id = (SELECT max(id) FROM vetted.llm_runs) GROUP BY r.id",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            run_row.get::<_, bool>(0),
+            run_row.get::<_, bool>(1),
+            run_row.get::<_, i64>(2),
+            run_row.get::<_, i64>(3)
+        ),
+        (true, true, 1, 1),
+        "finished as cancelled, with the first sample kept unlinked (the second's copy failed)"
+    );
+    let answer: String = sql
+        .query_one(
+            "SELECT payload FROM vetted.items WHERE external_id = 'h-1'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(
+        answer.contains("Nobody knows."),
+        "the server's h-1 is kept: {answer}"
+    );
 }

@@ -21,4 +21,9 @@ db_path: string,
 /**
  * A team server is open: the reviewer is its login, not a name chosen in the app.
  */
-team_server: boolean, };
+team_server: boolean, 
+/**
+ * The reviewer may add items (import; a model's answers and proposed relationships):
+ * always on a local database, only the owner on a team server.
+ */
+adds_items: boolean, };
