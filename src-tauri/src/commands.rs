@@ -710,13 +710,17 @@ pub fn start_register_products(
 }
 
 /// Proposes relationship candidates among the registered data products, without a model, and
-/// queues them, in the background.
+/// queues them, in the background (on a team server, its owner).
 #[tauri::command(async)]
 pub fn start_discover_relationships(
     state: State<'_, AppState>,
     on_event: Channel<JobEvent>,
 ) -> Result<JobId> {
-    state.spawn(tasks::discover_relationships, on_event)
+    state.spawn_either(
+        tasks::discover_relationships,
+        tasks::discover_relationships_on_server,
+        on_event,
+    )
 }
 
 /// Asks where to save and writes a consistent backup of the open database there (on a team

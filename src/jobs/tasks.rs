@@ -6,12 +6,12 @@
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{PoisonError, mpsc};
 use std::time::Duration;
 
 use super::{Tick, Work};
 use crate::approval_rule::{self, EvidenceRule, RulePlan};
-use crate::discovery::{DISCOVERY_DOMAIN, DiscoveryOptions, discover};
+use crate::discovery::{Candidate, DISCOVERY_DOMAIN, DiscoveryOptions, QueuedCandidates, discover};
 use crate::domain::ItemKind;
 use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format, PiiMode};
@@ -194,23 +194,54 @@ fn registration_summary(registered: &[ProductRegistration], file: &Path) -> Stri
 pub fn discover_relationships(db: PathBuf) -> Work {
     Box::new(move |on_progress, cancel| {
         let mut store = Store::open(&db)?;
-        let products = store.products_for_discovery()?;
-        let candidates = discover(
-            &products,
-            DiscoveryOptions::default(),
-            &mut steps(on_progress, cancel),
-        )
-        .ok_or(Error::Cancelled)?;
-        let queued = store.queue_candidates(DISCOVERY_DOMAIN, &candidates)?;
-        Ok(format!(
-            "{} relationship candidate(s) among {} data products: {} queued, {} already in the \
-             queue",
-            candidates.len(),
-            products.len(),
-            queued.new,
-            queued.already_queued
-        ))
+        discover_and_queue(&mut store, on_progress, cancel, |store, candidates| {
+            store.queue_candidates(DISCOVERY_DOMAIN, candidates)
+        })
     })
+}
+
+/// [`discover_relationships`] on the team server at `url` (signed in with `password`, if
+/// typed), by who may add items (its owner): on a snapshot of the server (progress counts its
+/// rows, then the products), the new candidates then copied to the server in one transaction.
+pub fn discover_relationships_on_server(url: String, password: Option<ApiKey>) -> Work {
+    Box::new(move |on_progress, cancel| {
+        let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(
+            RunWrites::Items,
+            &mut |p| on_progress(Tick::of(p.done, Some(p.total))),
+            cancel,
+        )?;
+        let (store, mirror) = run.parts();
+        discover_and_queue(store, on_progress, cancel, |store, candidates| {
+            let mut mirror = mirror.lock().unwrap_or_else(PoisonError::into_inner);
+            mirror.queue_candidates(store, DISCOVERY_DOMAIN, candidates)
+        })
+    })
+}
+
+/// Discovers the candidates among `store`'s products and has `queue` queue them; one line for
+/// the user.
+fn discover_and_queue(
+    store: &mut Store,
+    on_progress: &mut dyn FnMut(Tick),
+    cancel: &AtomicBool,
+    queue: impl FnOnce(&mut Store, &[Candidate]) -> Result<QueuedCandidates>,
+) -> Result<String> {
+    let products = store.products_for_discovery()?;
+    let candidates = discover(
+        &products,
+        DiscoveryOptions::default(),
+        &mut steps(on_progress, cancel),
+    )
+    .ok_or(Error::Cancelled)?;
+    let queued = queue(store, &candidates)?;
+    Ok(format!(
+        "{} relationship candidate(s) among {} data products: {} queued, {} already in the \
+         queue",
+        candidates.len(),
+        products.len(),
+        queued.new,
+        queued.already_queued
+    ))
 }
 
 /// Checks which relationship candidates of `filter` waiting for `reviewer` meet `rule` (see

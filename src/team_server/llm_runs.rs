@@ -20,12 +20,13 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use postgres::error::SqlState;
-use postgres::{Client, GenericClient};
+use postgres::{Client, GenericClient, Transaction};
 
 use super::decisions::enum_text;
 use super::fresh_import::{IMPORT_LOCK, copy_items};
 use super::push::{new_item, stored_hashes};
 use super::{TeamServer, TemporarySnapshot, refusal, server_error};
+use crate::discovery::{Candidate, QueuedCandidates};
 use crate::error::{Error, Result};
 use crate::export::Progress;
 use crate::import::ImportReport;
@@ -171,9 +172,10 @@ impl TeamServer {
         }
         let snapshot = self.temporary_snapshot(on_progress, cancel)?;
         let store = Store::open(snapshot.path())?;
+        let last_item = store.last_item_id()?;
         Ok(ServerRun {
             store,
-            mirror: Mutex::new(ServerMirror::new(self)?),
+            mirror: Mutex::new(ServerMirror::new(self, last_item)?),
             _snapshot: snapshot,
         })
     }
@@ -200,8 +202,9 @@ pub struct ServerMirror {
     /// Successful answering calls that wrote no item yet: samples of a comparison, copied with
     /// it, or when the run ends without it.
     waiting: Vec<i64>,
-    /// The store's last item when the first run was copied: later ones were written by the runs.
-    last_item: Option<i64>,
+    /// The store's last item copied (at first, the snapshot's last): later ones were written
+    /// by the run.
+    last_item: i64,
 }
 
 /// A copy waits this long at most for a row another session holds (an item being decided),
@@ -214,7 +217,7 @@ const ITEM_LOCK_TIMEOUT: &str =
     "SET LOCAL lock_timeout = '2min'; SET LOCAL statement_timeout = '3min'";
 
 impl ServerMirror {
-    fn new(mut server: TeamServer) -> Result<ServerMirror> {
+    fn new(mut server: TeamServer, last_item: i64) -> Result<ServerMirror> {
         server
             .client
             .batch_execute(MIRROR_TIMEOUTS)
@@ -224,7 +227,7 @@ impl ServerMirror {
             runs: HashMap::new(),
             alignments: HashMap::new(),
             waiting: Vec::new(),
-            last_item: None,
+            last_item,
         })
     }
 
@@ -261,18 +264,6 @@ impl ServerMirror {
             let name = server.server.clone();
             let failed = |e| server_error(&name, e);
             let mut tx = server.client.transaction().map_err(failed)?;
-            tx.batch_execute(ITEM_LOCK_TIMEOUT).map_err(failed)?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
-                .map_err(|e| match e.code() {
-                    Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => refusal(
-                        &name,
-                        "an import or push has been adding items for minutes; this run stops \
-                         here: run it again once that is done",
-                    ),
-                    _ => failed(e),
-                })?;
-            let ids: Vec<&str> = new_items.iter().map(|i| i.external_id.as_str()).collect();
-            let stored = stored_hashes(&mut tx, &ids, &name)?;
             let count = group.len() as i64;
             let call_ids: Vec<i64> = (tx.query(RESERVE_CALL_IDS, &[&count]).map_err(failed)?)
                 .iter()
@@ -283,40 +274,10 @@ impl ServerMirror {
                 .copied()
                 .zip(call_ids.iter().copied())
                 .collect();
-            let mut fresh = Vec::new();
-            for item in new_items {
-                match stored.get(&item.external_id) {
-                    None => fresh.push(name_server_calls(item, &mapped)?),
-                    Some(hash) if *hash == item.content_hash => {}
-                    Some(_) => {
-                        return Err(Error::BadRequest(format!(
-                            "the team server gained an item '{}' with other content while this \
-                             run was writing it; the run stops here (the server's item is kept)",
-                            item.external_id
-                        )));
-                    }
-                }
-            }
-            if !fresh.is_empty() {
-                copy_items(
-                    &mut tx,
-                    &name,
-                    move |write| {
-                        let new = fresh.len();
-                        for item in fresh {
-                            write(PreparedItem::new(item), 1)?;
-                        }
-                        Ok(ImportReport {
-                            source: String::new(),
-                            new,
-                            already_present: 0,
-                            skipped: 0,
-                            notes: Vec::new(),
-                        })
-                    },
-                    &mut |_| {},
-                )?;
-            }
+            let items = (new_items.into_iter())
+                .map(|item| name_server_calls(item, &mapped))
+                .collect::<Result<Vec<_>>>()?;
+            add_items(&mut tx, &name, items)?;
             for ((call, run), id) in calls.iter().zip(&runs).zip(&call_ids) {
                 add_call(&mut tx, *run, call, Some(*id)).map_err(failed)?;
             }
@@ -324,8 +285,43 @@ impl ServerMirror {
         })?;
         // Only now: a copy that failed leaves its samples to be kept when the run ends.
         self.waiting.retain(|c| !group.contains(c));
-        self.last_item = items.last().map(|(id, _)| *id).or(self.last_item);
+        self.last_item = items.last().map_or(self.last_item, |(id, _)| *id);
         Ok(())
+    }
+
+    /// Queues `candidates` (discovery's) in the snapshot `store` as [`Store::queue_candidates`]
+    /// does, then copies the new items to the server in one transaction: what the server gained.
+    pub fn queue_candidates(
+        &mut self,
+        store: &mut Store,
+        domain: &str,
+        candidates: &[Candidate],
+    ) -> Result<QueuedCandidates> {
+        store.queue_candidates(domain, candidates)?;
+        let new = self.copy_added_items(store)?;
+        Ok(QueuedCandidates {
+            new,
+            already_queued: candidates.len() - new,
+        })
+    }
+
+    /// Copies the items added to `store` since the last copy, in one transaction; returns how
+    /// many the server did not hold yet.
+    fn copy_added_items(&mut self, store: &Store) -> Result<usize> {
+        let added = store.items_added_after(self.last_item)?;
+        let items = (added.iter())
+            .map(|(_, external_id)| new_item(store, external_id))
+            .collect::<Result<Vec<_>>>()?;
+        let server = &mut self.server;
+        let new = off_runtime(|| {
+            let name = server.server.clone();
+            let mut tx = (server.client.transaction()).map_err(|e| server_error(&name, e))?;
+            let new = add_items(&mut tx, &name, items)?;
+            tx.commit().map_err(|e| server_error(&name, e))?;
+            Ok::<usize, Error>(new)
+        })?;
+        self.last_item = added.last().map_or(self.last_item, |(id, _)| *id);
+        Ok(new)
     }
 
     /// Copies the waiting samples unlinked (their comparison never reached the server), in one
@@ -387,9 +383,6 @@ impl ServerMirror {
 impl RunMirror for ServerMirror {
     fn copy_run(&mut self, store: &Store, run_id: i64) -> Result<i64> {
         let run = store.stored_run(run_id)?;
-        if self.last_item.is_none() {
-            self.last_item = Some(store.last_item_id()?);
-        }
         let id = match self.runs.get(&run_id).copied() {
             // A run stopped before it was copied (see `finish_stopped`) is not started there.
             None if run.finished_at.is_some() => {
@@ -428,10 +421,7 @@ impl RunMirror for ServerMirror {
             self.waiting.push(call_id);
             return Ok(());
         }
-        let written = match self.last_item {
-            Some(last) => store.items_added_after(last)?,
-            None => Vec::new(),
-        };
+        let written = store.items_added_after(self.last_item)?;
         if !written.is_empty() {
             return self.copy_with_items(store, call_id, &written);
         }
@@ -492,6 +482,60 @@ impl RunMirror for ServerMirror {
             Ok(())
         })
     }
+}
+
+/// Adds `items` to the server in `tx`, under the import lock (waiting up to
+/// [`ITEM_LOCK_TIMEOUT`] for an import or push): an item the server holds with the same content
+/// is left as it is; one with other content refuses them all. Returns how many were new.
+fn add_items(tx: &mut Transaction<'_>, name: &str, items: Vec<NewItem>) -> Result<usize> {
+    let failed = |e| server_error(name, e);
+    tx.batch_execute(ITEM_LOCK_TIMEOUT).map_err(failed)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
+        .map_err(|e| match e.code() {
+            Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => refusal(
+                name,
+                "an import or push has been adding items for minutes; this stops here: run it \
+                 again once that is done",
+            ),
+            _ => failed(e),
+        })?;
+    let ids: Vec<&str> = items.iter().map(|i| i.external_id.as_str()).collect();
+    let stored = stored_hashes(tx, &ids, name)?;
+    let mut fresh = Vec::new();
+    for item in items {
+        match stored.get(&item.external_id) {
+            None => fresh.push(item),
+            Some(hash) if *hash == item.content_hash => {}
+            Some(_) => {
+                return Err(Error::BadRequest(format!(
+                    "the team server gained an item '{}' with other content meanwhile; this stops \
+                     here (the server's item is kept)",
+                    item.external_id
+                )));
+            }
+        }
+    }
+    let new = fresh.len();
+    if new > 0 {
+        copy_items(
+            tx,
+            name,
+            move |write| {
+                for item in fresh {
+                    write(PreparedItem::new(item), 1)?;
+                }
+                Ok(ImportReport {
+                    source: String::new(),
+                    new,
+                    already_present: 0,
+                    skipped: 0,
+                    notes: Vec::new(),
+                })
+            },
+            &mut |_| {},
+        )?;
+    }
+    Ok(new)
 }
 
 /// The calls an item's `metadata.generated_by` names (`llm_call`, or a comparison's

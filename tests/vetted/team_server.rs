@@ -37,7 +37,7 @@ use crate::support::{
     answer_line, answer_lines, new_database, postgres_server, relationship_line, temp_db,
 };
 
-mod items_a_model_writes;
+mod added_items;
 
 /// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.
 struct Team {

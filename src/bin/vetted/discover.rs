@@ -3,12 +3,17 @@
 
 use std::io::IsTerminal;
 use std::ops::ControlFlow;
+use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use vetted::discovery::{self, DiscoveryOptions, declared_key_pairs, measure};
+use vetted::discovery::{
+    self, Candidate, DiscoveryOptions, QueuedCandidates, declared_key_pairs, measure,
+};
+use vetted::team_server::{RunWrites, TeamServer};
 use vetted::{Error, Result, Store};
 
+use crate::export::with_progress_bar;
 use crate::output::print_json;
 
 pub struct DiscoverArgs {
@@ -19,7 +24,40 @@ pub struct DiscoverArgs {
     pub json: bool,
 }
 
+/// Discovers and queues in the local database `store`.
 pub fn run(store: &mut Store, args: DiscoverArgs) -> Result<()> {
+    let domain = args.domain.clone();
+    discover_and_report(store, args, |store, candidates| {
+        store.queue_candidates(&domain, candidates)
+    })
+}
+
+/// `vetted --db postgres://… relate --discover`: on a snapshot of the team server, by its owner
+/// (who alone adds items there), the new candidates copied to the server.
+pub fn run_on_server(url: &str, args: DiscoverArgs) -> Result<()> {
+    let server = TeamServer::connect(url)?;
+    let mut run = with_progress_bar("reading the server ", |on_progress| {
+        server.prepare_run(
+            RunWrites::Items,
+            on_progress,
+            crate::interrupt::cancel_flag(),
+        )
+    })?;
+    let (store, mirror) = run.parts();
+    let domain = args.domain.clone();
+    discover_and_report(store, args, |store, candidates| {
+        let mut mirror = mirror.lock().unwrap_or_else(PoisonError::into_inner);
+        mirror.queue_candidates(store, &domain, candidates)
+    })
+}
+
+/// Discovers the candidates among `store`'s products, has `queue` queue them (unless a dry run)
+/// and reports them.
+fn discover_and_report(
+    store: &mut Store,
+    args: DiscoverArgs,
+    queue: impl FnOnce(&mut Store, &[Candidate]) -> Result<QueuedCandidates>,
+) -> Result<()> {
     let products = store.products_for_discovery()?;
     let bar = (std::io::stderr().is_terminal() && !args.json).then(|| {
         let bar = ProgressBar::new(products.len() as u64);
@@ -56,7 +94,7 @@ pub fn run(store: &mut Store, args: DiscoverArgs) -> Result<()> {
     let queued = if args.dry_run {
         None
     } else {
-        Some(store.queue_candidates(&args.domain, &candidates)?)
+        Some(queue(store, &candidates)?)
     };
     if args.json {
         print_json(&serde_json::json!({

@@ -580,6 +580,24 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             })
         }
         Command::Relate {
+            discover: true,
+            domain,
+            ignore_declared,
+            schema_only,
+            dry_run,
+            llm,
+            ..
+        } => discover::run_on_server(
+            url,
+            discover::DiscoverArgs {
+                domain,
+                ignore_declared,
+                schema_only,
+                dry_run,
+                json: llm.json,
+            },
+        ),
+        Command::Relate {
             discover: false,
             rank: false,
             product_a,
@@ -614,10 +632,10 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
              edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
-             products, do-not-train, vet and align (SMEs and adjudicators), generate and relate \
-             PRODUCT_A PRODUCT_B (the owner), adjudication list, stats, backup (a local \
-             snapshot), export, sync merge and team for now; run the rest (relate --discover, \
-             relate --rank) on a local database"
+             products, do-not-train, vet and align (SMEs and adjudicators), generate, relate and \
+             relate --discover (the owner), adjudication list, stats, backup (a local \
+             snapshot), export, sync merge and team for now; run the rest (relate --rank) on a \
+             local database"
                 .into(),
         )),
     }

@@ -1,6 +1,7 @@
-//! LLM runs that add items, on the team server: answers to questions (one per question from the
-//! app, a comparison of sampled answers from the CLI) and proposed relationships, run by the
-//! owner (who imports) exactly as on a file; nobody else adds items.
+//! Runs that add items, on the team server: a model's answers to questions (one per question
+//! from the app, a comparison of sampled answers from the CLI) and proposed relationships, and
+//! discovery's candidates, run by the owner (who imports) exactly as on a file; nobody else adds
+//! items.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -581,4 +582,105 @@ fn an_item_the_server_gains_during_a_run_is_linked_when_alike_and_stops_the_run_
         answer.contains("Nobody knows."),
         "the server's h-1 is kept: {answer}"
     );
+}
+
+#[test]
+fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_runs_it() {
+    use vetted::products::ProductSource;
+
+    let Some(team) = Team::new("team_discovery") else {
+        return;
+    };
+    let chinook = crate::support::chinook_path();
+    let local = temp_db();
+    let mut store = local.open();
+    store.add_products(std::slice::from_ref(&chinook)).unwrap();
+    let sme = team.reviewer("discovery_sme", Role::Sme);
+    TeamServer::connect(&sme)
+        .unwrap()
+        .register_products(&[ProductSource::File(chinook)])
+        .unwrap();
+    let jobs = Jobs::default();
+    let outcome = |work| {
+        let (_, events) = crate::support::spawn_job(&jobs, work);
+        events.iter().last().expect("a job ends with an outcome")
+    };
+
+    let on_file = outcome(vetted::jobs::tasks::discover_relationships(
+        local.path.clone(),
+    ));
+    let JobEvent::Finished {
+        summary: file_summary,
+    } = &on_file
+    else {
+        panic!("discovery on the file: {on_file:?}");
+    };
+    let refused = outcome(vetted::jobs::tasks::discover_relationships_on_server(
+        sme.clone(),
+        None,
+    ));
+    assert!(
+        matches!(&refused, JobEvent::Failed { code: ErrorCode::Forbidden, message }
+            if message.contains("only its owner adds items")),
+        "an SME queues no candidates on the server: {refused:?}"
+    );
+    let on_server_run = outcome(vetted::jobs::tasks::discover_relationships_on_server(
+        team.admin.clone(),
+        None,
+    ));
+    let JobEvent::Finished { summary } = &on_server_run else {
+        panic!("the owner discovers on the server: {on_server_run:?}");
+    };
+    assert_eq!(summary, file_summary, "the same candidates, all queued");
+    assert!(summary.contains("0 already in the queue"), "{summary}");
+
+    // Every candidate is the file's item, byte for byte.
+    let on_file_items: Vec<(String, String, String, String)> = store
+        .conn()
+        .prepare(
+            "SELECT external_id, payload, metadata, content_hash FROM items
+              WHERE kind = 'relationship' ORDER BY external_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let on_server_items: Vec<(String, String, String, String)> = team
+        .sql()
+        .query(
+            "SELECT external_id, payload, metadata, content_hash FROM vetted.items
+              WHERE kind = 'relationship' ORDER BY external_id COLLATE \"C\"",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert!(
+        on_file_items.len() >= 5,
+        "Chinook's keys are found: {on_file_items:?}"
+    );
+    assert_eq!(
+        on_server_items, on_file_items,
+        "the server holds the file's candidates"
+    );
+
+    // Again, from the CLI: nothing new; an analyst is refused.
+    let again = json_of(on_server(&team.admin).args(["relate", "--discover", "--json"]));
+    assert_eq!(
+        (
+            again["queued"]["new"].as_u64(),
+            again["queued"]["already_queued"].as_u64()
+        ),
+        (Some(0), Some(on_file_items.len() as u64)),
+        "a second discovery queues nothing twice: {}",
+        again["queued"]
+    );
+    let analyst = team.reviewer("discovery_analyst", Role::Analyst);
+    on_server(&analyst)
+        .args(["relate", "--discover"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("only its owner adds items"));
 }
