@@ -451,9 +451,9 @@ pub fn llm_run(
 
 /// [`llm_run`] on the team server at `url` (signed in with `password`, if typed), on a snapshot
 /// of the server whose every record is copied to the server as it is written (see
-/// [`TeamServer::prepare_run`]): vetting and aligning by an SME or adjudicator, answering
-/// questions and proposing relationships by who may import. Ranking runs on a local database
-/// for now. Progress counts the snapshot's rows, then the inputs.
+/// [`TeamServer::prepare_run`]): vetting and aligning by an SME or adjudicator; answering
+/// questions, proposing relationships and ranking discovery's candidates (which adds the
+/// model's own) by who may import. Progress counts the snapshot's rows, then the inputs.
 pub fn llm_run_on_server(
     url: String,
     password: Option<ApiKey>,
@@ -464,14 +464,9 @@ pub fn llm_run_on_server(
     Box::new(move |progress, cancel| {
         let writes = match request {
             LlmRunRequest::Vet { .. } | LlmRunRequest::Align { .. } => RunWrites::Verdicts,
-            LlmRunRequest::Generate { .. } | LlmRunRequest::Relate { .. } => RunWrites::Items,
-            LlmRunRequest::Rank { .. } => {
-                return Err(Error::BadRequest(
-                    "ranking discovered relationships runs on a local database for now (the \
-                     team server keeps no assessments yet)"
-                        .into(),
-                ));
-            }
+            LlmRunRequest::Generate { .. }
+            | LlmRunRequest::Relate { .. }
+            | LlmRunRequest::Rank { .. } => RunWrites::Items,
         };
         let model = ModelAccess::load(&settings, &request)?;
         let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(

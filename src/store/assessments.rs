@@ -31,12 +31,55 @@ pub(crate) fn record_assessment(
         now,
     ])?;
     tx.prepare_cached("UPDATE items SET assessment = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![item_id, shown(assessment), now])?;
+    Ok(())
+}
+
+/// An assessment as stored, its item named by external id: what a call of a run wrote, for
+/// copying it to another database (a team server, a snapshot of one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAssessment {
+    pub item: String,
+    pub assessment: Assessment,
+    pub item_version: i64,
+    pub created_at: String,
+}
+
+/// Keeps the assessments call `call_id` (this database's) wrote in another database as they
+/// are there, each then shown on its item (calls are kept in order, so the item ends showing its
+/// latest); the items must be held here.
+pub(crate) fn keep_assessments(
+    tx: &Transaction<'_>,
+    call_id: i64,
+    assessments: &[StoredAssessment],
+) -> Result<()> {
+    for a in assessments {
+        let item_id: i64 = tx
+            .prepare_cached("SELECT id FROM items WHERE external_id = ?1")?
+            .query_row([&a.item], |r| r.get(0))?;
+        tx.prepare_cached(
+            "INSERT INTO relation_assessments (item_id, call_id, agent, confidence, rationale,
+                                               item_version, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
         .execute(params![
             item_id,
-            serde_json::to_string(assessment).expect("assessment serializes"),
-            now
+            call_id,
+            a.assessment.model,
+            a.assessment.confidence,
+            a.assessment.rationale,
+            a.item_version,
+            a.created_at,
         ])?;
+        tx.prepare_cached("UPDATE items SET assessment = ?2 WHERE id = ?1")?
+            .execute(params![item_id, shown(&a.assessment)])?;
+    }
     Ok(())
+}
+
+/// What an item shows for `assessment` (`items.assessment`).
+pub fn shown(assessment: &Assessment) -> String {
+    serde_json::to_string(assessment).expect("assessment serializes")
 }
 
 /// One item a run assessed, for listing a run's ranking.
@@ -50,6 +93,29 @@ pub struct Assessed {
 }
 
 impl Store {
+    /// The assessments call `call_id` wrote, in the order written.
+    pub(crate) fn call_assessments(&self, call_id: i64) -> Result<Vec<StoredAssessment>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.external_id, a.agent, a.confidence, a.rationale, a.item_version,
+                    a.created_at
+             FROM relation_assessments a JOIN items i ON i.id = a.item_id
+             WHERE a.call_id = ?1 ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([call_id], |r| {
+            Ok(StoredAssessment {
+                item: r.get(0)?,
+                assessment: Assessment {
+                    model: r.get(1)?,
+                    confidence: r.get(2)?,
+                    rationale: r.get(3)?,
+                },
+                item_version: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// What run `run_id` assessed, most confident first (ties in item order).
     pub fn run_assessments(&self, run_id: i64) -> Result<Vec<Assessed>> {
         let mut stmt = self.conn.prepare_cached(

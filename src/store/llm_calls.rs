@@ -7,8 +7,9 @@ use std::time::Duration;
 use rusqlite::{Transaction, params};
 
 use super::alignment::keep_alignment_results;
+use super::assessments::keep_assessments;
 use super::vetting::keep_suggestions;
-use super::{Store, StoredAlignmentResult, StoredSuggestion, now_text};
+use super::{Store, StoredAlignmentResult, StoredAssessment, StoredSuggestion, now_text};
 use crate::error::{Error, Result};
 use crate::llm::{Cost, OutputMode, Usage};
 use crate::roles::Role;
@@ -123,6 +124,8 @@ pub struct StoredCall {
     pub suggestions: Vec<StoredSuggestion>,
     /// The alignment results it wrote (an alignment run's call).
     pub alignment: Vec<StoredAlignmentResult>,
+    /// The relationships it judged (a ranking call).
+    pub assessments: Vec<StoredAssessment>,
 }
 
 pub(crate) fn insert_call(tx: &Transaction<'_>, call: &CallRecord<'_>) -> Result<i64> {
@@ -266,10 +269,12 @@ impl Store {
                     created_at: r.get(19)?,
                     suggestions: Vec::new(),
                     alignment: Vec::new(),
+                    assessments: Vec::new(),
                 })
             })?;
         call.suggestions = self.call_suggestions(call_id)?;
         call.alignment = self.call_alignment_results(call_id)?;
+        call.assessments = self.call_assessments(call_id)?;
         Ok(call)
     }
 
@@ -300,8 +305,9 @@ impl Store {
     }
 
     /// Keeps `calls` of another database as they are there, each with its suggestions (which
-    /// are history here: the items already show what they show) and alignment results; `run_id`
-    /// and the results' alignment runs must be this database's, and each item one it holds.
+    /// are history here: the items already show what they show), alignment results and
+    /// assessments (each item then shows its latest); `run_id` and the results' alignment runs
+    /// must be this database's, and each item one it holds.
     pub fn keep_calls(&mut self, calls: &[StoredCall]) -> Result<()> {
         self.write(|tx| {
             let mut add = tx.prepare_cached(
@@ -338,6 +344,7 @@ impl Store {
                 let call_id = tx.last_insert_rowid();
                 keep_suggestions(tx, call_id, &c.suggestions)?;
                 keep_alignment_results(tx, call_id, &c.alignment)?;
+                keep_assessments(tx, call_id, &c.assessments)?;
             }
             Ok(())
         })

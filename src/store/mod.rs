@@ -61,7 +61,7 @@ pub use alignment::{
 };
 pub(crate) use annotations::normalize_tag;
 pub use approved_relationships::{ApprovedRelationship, current_relation};
-pub use assessments::Assessed;
+pub use assessments::{Assessed, StoredAssessment, shown as shown_assessment};
 pub use batches::{BatchApproval, Reverted};
 pub use claim_checks::{ClaimSettings, RecordedClaims};
 pub(crate) use claim_checks::{claims_of_decision, settings_domain};

@@ -553,11 +553,13 @@ pub(super) fn stale(e: &postgres::Error) -> bool {
 
 /// A JSON text column.
 pub(super) fn json_column<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Option<T>> {
-    text.map(|t| {
-        serde_json::from_str(t)
-            .map_err(|e| Error::BadRequest(format!("the server holds malformed JSON ({e}): {t}")))
-    })
-    .transpose()
+    text.map(json_value).transpose()
+}
+
+/// [`json_column`] of a column that is never NULL.
+pub(super) fn json_value<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::BadRequest(format!("the server holds malformed JSON ({e}): {text}")))
 }
 
 /// A unit enum's serde name.

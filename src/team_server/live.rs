@@ -30,7 +30,8 @@ pub enum Change {
     Forms { domain: String },
     /// Data products were registered or refreshed (what evidence and the graph read).
     Products,
-    /// The vetting model's verdict on the item changed (a run on the server).
+    /// A model's judgement on the item changed: the vetting model's verdict, or the relate
+    /// model's assessment of a relationship (a run on the server).
     Vetted { item: String },
 }
 

@@ -27,12 +27,13 @@ use super::fresh_import::{IMPORT_LOCK, copy_items};
 use super::push::{new_item, stored_hashes};
 use super::{TeamServer, TemporarySnapshot, refusal, server_error};
 use crate::discovery::{Candidate, QueuedCandidates};
+use crate::domain::Assessment;
 use crate::error::{Error, Result};
 use crate::export::Progress;
 use crate::import::ImportReport;
 use crate::off_runtime::off_runtime;
 use crate::roles::RunMirror;
-use crate::store::{CostTotals, NewItem, PreparedItem, Store, StoredCall};
+use crate::store::{CostTotals, NewItem, PreparedItem, Store, StoredCall, shown_assessment};
 use crate::team::Role;
 
 const START_RUN: &str = "INSERT INTO llm_runs (role, provider, model, prompt_version)
@@ -81,6 +82,10 @@ const ADD_ALIGNMENT_RESULT: &str = "INSERT INTO alignment_results
          (alignment_id, variant, item_id, call_id, verdict, risk, human)
      VALUES ($1, $2, (SELECT id FROM items WHERE external_id = $3), $4, $5, $6, $7)";
 
+const ADD_ASSESSMENT: &str = "INSERT INTO relation_assessments
+         (item_id, call_id, agent, confidence, rationale, shown)
+     VALUES ((SELECT id FROM items WHERE external_id = $1), $2, $3, $4, $5, $6)";
+
 const ADD_SUGGESTION: &str = "INSERT INTO vetting_suggestions
          (item_id, call_id, agent, verdict, risk, reasons, shown)
      VALUES ((SELECT id FROM items WHERE external_id = $1), $2, $3, $4, $5, $6, $7)";
@@ -119,7 +124,7 @@ pub(super) fn read_totals(r: &postgres::Row) -> CostTotals {
 pub enum RunWrites {
     /// Verdicts on items and alignment figures (vet, align): SMEs and adjudicators.
     Verdicts,
-    /// New items (generate, relate): who may import, the schema's owner.
+    /// New items (generate, relate, rank, discovery): who may import, the schema's owner.
     Items,
 }
 
@@ -162,7 +167,7 @@ impl TeamServer {
             RunWrites::Items if !self.may_add_items()? => {
                 return Err(Error::Forbidden(format!(
                     "on the team server {} only its owner adds items, as with imports (answers \
-                     to questions, proposed relationships); {} may not. Ask the owner to run \
+                     to questions, proposed, discovered or ranked relationships); {} may not. Ask the owner to run \
                      it, or run it on a local database and ask the owner to push its items (its \
                      calls and costs stay on your file)",
                     self.server, self.reviewer
@@ -635,6 +640,23 @@ fn add_call(
                 &s.suggestion.risk,
                 &reasons,
                 &s.shown,
+            ],
+        )?;
+    }
+    for a in &call.assessments {
+        let assessment = Assessment {
+            rationale: text(&a.assessment.rationale),
+            ..a.assessment.clone()
+        };
+        client.execute(
+            ADD_ASSESSMENT,
+            &[
+                &a.item,
+                &id,
+                &assessment.model,
+                &assessment.confidence,
+                &assessment.rationale,
+                &shown_assessment(&assessment),
             ],
         )?;
     }

@@ -83,6 +83,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0014_alignment_runs",
         include_str!("../../migrations/postgres/0014_alignment_runs.sql"),
     ),
+    (
+        15,
+        "0015_relation_assessments",
+        include_str!("../../migrations/postgres/0015_relation_assessments.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

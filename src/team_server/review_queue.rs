@@ -115,13 +115,13 @@ macro_rules! item_columns {
                   CASE WHEN i.kind = 'relationship' AND i.status = 'edited'
                        THEN settled_relation_edit(i.id) END),
          ARRAY(SELECT t.tag FROM item_tags t WHERE t.item_id = i.id ORDER BY t.tag COLLATE \"C\"),
-         EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id)"
+         EXISTS (SELECT 1 FROM do_not_train n WHERE n.item_id = i.id), i.assessment"
     };
 }
 pub(super) use item_columns;
 
 /// How many columns [`item_columns!`] names: a query's own columns come after them.
-pub(super) const ITEM_COLUMN_COUNT: usize = 14;
+pub(super) const ITEM_COLUMN_COUNT: usize = 15;
 
 const ITEM: &str = concat!(
     "SELECT ",
@@ -145,7 +145,7 @@ pub(super) fn read_item(row: &postgres::Row, external_id: &str) -> Result<Item> 
         version: row.get(5),
         body: read_body(enum_value(row.get(1))?, row.get(6))?,
         vetting: json_column(row.get(7))?,
-        assessment: None,
+        assessment: json_column(row.get(14))?,
         metadata: json_column(Some(row.get(8)))?.unwrap_or_default(),
         latest_edit: json_column::<EditedContent>(row.get(11))?,
         tags: row.get(12),

@@ -16,7 +16,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 
 use postgres::{Row, Transaction};
 
-use super::decisions::json_column;
+use super::decisions::{json_column, json_value};
 use super::forms::{feedback_of, json_text};
 use super::guidelines::read as read_guideline;
 use super::leases::enum_value;
@@ -28,7 +28,7 @@ use crate::export::Progress;
 use crate::products::DataProduct;
 use crate::store::{
     Guideline, MergeReport, NewItem, QueueFilter, Store, StoredAlignment, StoredAlignmentResult,
-    StoredCall, StoredRun, StoredSuggestion, Suggestion, read_body,
+    StoredAssessment, StoredCall, StoredRun, StoredSuggestion, Suggestion, read_body,
 };
 use crate::sync::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleBatch, BundleDecision, BundleForm, new_item_record,
@@ -487,14 +487,19 @@ fn read_batches(
 }
 
 /// Every LLM call, its item by external id, with its suggestion or alignment result if it
-/// wrote one (one at most of each).
+/// wrote one (one at most of each), and the relationships it judged (JSON, in order).
 const CALLS: &str = "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
         c.prompt_version, c.output_mode, c.streamed, c.prompt_tokens, c.completion_tokens,
         c.cost_usd, c.priced, c.latency_ms, c.attempts, c.finish_reason, c.error_code, c.error,
         c.knowledge, c.created_at,
         si.external_id, s.agent, s.verdict, s.risk, s.reasons, s.shown, s.item_version,
         s.created_at,
-        ai.external_id, a.alignment_id, a.variant, a.verdict, a.risk, a.human
+        ai.external_id, a.alignment_id, a.variant, a.verdict, a.risk, a.human,
+        (SELECT json_agg(json_build_object('item', ri.external_id, 'shown', j.shown,
+                                           'item_version', j.item_version,
+                                           'created_at', j.created_at) ORDER BY j.id)::text
+           FROM relation_assessments j JOIN items ri ON ri.id = j.item_id
+          WHERE j.call_id = c.id)
    FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id
    LEFT JOIN vetting_suggestions s ON s.call_id = c.id LEFT JOIN items si ON si.id = s.item_id
    LEFT JOIN alignment_results a ON a.call_id = c.id LEFT JOIN items ai ON ai.id = a.item_id
@@ -530,6 +535,15 @@ fn read_run(r: &Row) -> (i64, StoredRun) {
             cancelled: r.get(7),
         },
     )
+}
+
+/// A judgement as [`CALLS`] lists a call's.
+#[derive(serde::Deserialize)]
+struct JudgedRow {
+    item: String,
+    shown: String,
+    item_version: i64,
+    created_at: String,
 }
 
 /// A call from a row of [`CALLS`], its `run_id` the server's.
@@ -583,6 +597,18 @@ fn read_call(r: &Row) -> Result<StoredCall> {
         created_at: r.get(19),
         suggestions: suggestion.into_iter().collect(),
         alignment: alignment.into_iter().collect(),
+        assessments: json_column::<Vec<JudgedRow>>(r.get(34))?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|j| {
+                Ok(StoredAssessment {
+                    item: j.item,
+                    assessment: json_value(&j.shown)?,
+                    item_version: j.item_version,
+                    created_at: j.created_at,
+                })
+            })
+            .collect::<Result<_>>()?,
     })
 }
 

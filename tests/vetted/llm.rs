@@ -10,6 +10,6 @@ mod faults;
 mod keyring;
 mod knowledge;
 mod prompts;
-mod rank;
+pub(crate) mod rank;
 mod real_server;
 mod roles;

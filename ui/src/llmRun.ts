@@ -74,33 +74,32 @@ export const LOCAL: RunPlace = { teamServer: false };
 
 /** The tasks that write verdicts (SMEs and adjudicators run them on a team server). */
 const VERDICT_TASKS: readonly LlmRole[] = ["vet", "align"];
-/** The tasks that add items (on a team server, who imports: its owner). */
-const ITEM_TASKS: readonly LlmRole[] = ["relate", "generate"];
+/** The tasks that add items (on a team server, who imports: its owner); ranking adds the model's own relationships. */
+const ITEM_TASKS: readonly LlmRole[] = ["relate", "rank", "generate"];
 
 /**
  * The tasks the open database runs. On a team server: the vetting model's (vetting, aligning),
  * which the server lets SMEs and adjudicators write (each verdict reaches every reviewer at once),
  * offered to every reviewer (the others are told who may); and the tasks that add items (answers,
- * proposed relationships) to who may add items there: its owner, as with imports.
+ * proposed or ranked relationships) to who may add items there: its owner, as with imports.
  */
 export function rolesFor(place: RunPlace): typeof ROLES {
   if (!place.teamServer) return ROLES;
   const verdicts = place.role !== null || !place.addsItems;
   return ROLES.filter((r) => (verdicts && VERDICT_TASKS.includes(r.value)) || (place.addsItems && ITEM_TASKS.includes(r.value))).map((r) => ({
     ...r,
-    hint: `${r.hint} On a team server ${VERDICT_TASKS.includes(r.value) ? "only SMEs and adjudicators run it" : "only its owner adds items, as with imports"}; ranking runs on a local database.`,
+    hint: `${r.hint} On a team server ${VERDICT_TASKS.includes(r.value) ? "only SMEs and adjudicators run it" : "only its owner adds items, as with imports"}.`,
   }));
 }
 
 /** What is wrong with the draft, or null when it can run. */
 export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string | null {
   if (place.teamServer) {
-    if (draft.role === "rank") return "Ranking discovered relationships runs on a local database for now; open one for it.";
     if (VERDICT_TASKS.includes(draft.role) && place.role !== "sme" && place.role !== "adjudicator") {
       return "On the team server only SMEs and adjudicators run the vetting model (its verdicts are what every reviewer sees); ask one of them, or the server's owner for the SME role.";
     }
     if (ITEM_TASKS.includes(draft.role) && !place.addsItems) {
-      return "On the team server only its owner adds items (answers, proposed relationships), as with imports; run it on a local database and ask the owner to push it.";
+      return "On the team server only its owner adds items (answers, proposed or ranked relationships), as with imports; ask the owner to run it, or run it on a local database.";
     }
   }
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";

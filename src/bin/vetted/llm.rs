@@ -16,6 +16,7 @@ use vetted::roles::knowledge::{DEFAULT_EXAMPLES, KnowledgeOptions, Variant};
 use vetted::roles::rank::{self, RankSelection};
 use vetted::roles::vet::{self, VetSelection};
 use vetted::roles::{Progress, RunContext, RunMirror, RunOptions, RunSummary};
+use vetted::store::Assessed;
 use vetted::team_server::{RunWrites, TeamServer};
 use vetted::{Error, Result, Store};
 
@@ -186,16 +187,41 @@ fn report(summary: &RunSummary, args: &LlmArgs) -> Result<()> {
 /// `relate --rank`: the run, then what it judged, most likely first (with `--json`, as the
 /// summary's `ranking`).
 pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) -> Result<()> {
-    let summary = run(store, args, async |store, ctx| {
-        rank::rank(store, ctx, selection).await
+    let (summary, ranking) = run(store, args, async |store, ctx| {
+        ranked(store, ctx, selection).await
     })?;
+    print_ranking(&summary, &ranking, args)
+}
+
+/// `vetted --db postgres://… relate --rank`: [`run_ranking`] on the team server, by its owner
+/// (ranking adds the model's own relationships).
+pub fn run_ranking_on_server(url: &str, args: &LlmArgs, selection: RankSelection) -> Result<()> {
+    let (summary, ranking) = run_on_server(url, args, RunWrites::Items, async |store, ctx| {
+        ranked(store, ctx, selection).await
+    })?;
+    print_ranking(&summary, &ranking, args)
+}
+
+/// Ranks `selection` on `store`: the run, and what it judged, most likely first.
+async fn ranked(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    selection: RankSelection,
+) -> Result<(RunSummary, Vec<Assessed>)> {
+    let summary = rank::rank(store, ctx, selection).await?;
     let ranking = store.run_assessments(summary.stored_run_id)?;
+    Ok((summary, ranking))
+}
+
+/// The ranking, most likely first, then the summary (with `--json`, the summary with its
+/// `ranking`); fails when every call failed.
+fn print_ranking(summary: &RunSummary, ranking: &[Assessed], args: &LlmArgs) -> Result<()> {
     if args.json {
-        let mut value = serde_json::to_value(&summary).expect("summary serializes");
-        value["ranking"] = serde_json::to_value(&ranking).expect("ranking serializes");
+        let mut value = serde_json::to_value(summary).expect("summary serializes");
+        value["ranking"] = serde_json::to_value(ranking).expect("ranking serializes");
         print_json(&value);
     } else {
-        for r in &ranking {
+        for r in ranking {
             println!(
                 "{:.2}  {}  {}\n      {}",
                 r.assessment.confidence,
@@ -204,7 +230,7 @@ pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) 
                 one_line(&r.assessment.rationale, 160)
             );
         }
-        print_summary(&summary);
+        print_summary(summary);
         if summary.inputs == 0 {
             println!(
                 "nothing to rank: no pending candidates from `vetted relate --discover` in this \
@@ -217,7 +243,7 @@ pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) 
             );
         }
     }
-    every_call_failed(&summary)
+    every_call_failed(summary)
 }
 
 /// Runs `role` on a fresh runtime with a progress bar on stderr and Ctrl-C cancellation.

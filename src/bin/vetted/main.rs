@@ -598,6 +598,21 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             },
         ),
         Command::Relate {
+            rank: true,
+            domain,
+            limit,
+            again,
+            llm,
+            ..
+        } => {
+            let selection = rank::RankSelection {
+                domain,
+                limit,
+                again,
+            };
+            llm::run_ranking_on_server(url, &llm, selection)
+        }
+        Command::Relate {
             discover: false,
             rank: false,
             product_a,
@@ -632,10 +647,9 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             "on a team server Vetted runs import (with --overlap), queue (which claims your next \
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
              edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
-             products, do-not-train, vet and align (SMEs and adjudicators), generate, relate and \
-             relate --discover (the owner), adjudication list, stats, backup (a local \
-             snapshot), export, sync merge and team for now; run the rest (relate --rank) on a \
-             local database"
+             products, do-not-train, vet and align (SMEs and adjudicators), generate and relate \
+             (with --discover and --rank; the owner), adjudication list, stats, backup (a local \
+             snapshot), export, sync merge and team for now; run the rest on a local database"
                 .into(),
         )),
     }

@@ -22,7 +22,7 @@ fn discovered() -> TempDb {
 }
 
 /// The numbered candidates of a rank request, as the model is shown them.
-fn shown_candidates(request: &Request) -> Vec<Value> {
+pub(crate) fn shown_candidates(request: &Request) -> Vec<Value> {
     let message = request.body["messages"][1]["content"].as_str().unwrap();
     let (_, list) = message
         .split_once("\nCandidates:\n")
@@ -31,7 +31,7 @@ fn shown_candidates(request: &Request) -> Vec<Value> {
 }
 
 /// The target product's last field (not its key in Chinook), as the model is shown it.
-fn last_target_field(request: &Request) -> String {
+pub(crate) fn last_target_field(request: &Request) -> String {
     let message = request.body["messages"][1]["content"].as_str().unwrap();
     let (_, rest) = message.split_once("Target product:\n").unwrap();
     let (target, _) = rest.split_once("\n\nCandidates:").unwrap();
@@ -42,7 +42,7 @@ fn last_target_field(request: &Request) -> String {
 
 /// A judgement per candidate whose confidence follows the source field's name length (so the
 /// ranking differs from discovery's order), citing the containment it was shown.
-fn judge_all(candidates: &[Value]) -> Vec<Value> {
+pub(crate) fn judge_all(candidates: &[Value]) -> Vec<Value> {
     candidates
         .iter()
         .map(|c| {

@@ -11,10 +11,11 @@ use vetted::jobs::tasks::LlmRunRequest;
 use vetted::jobs::{JobEvent, Jobs};
 use vetted::roles::knowledge::Variant;
 
-use super::{Team, on_server, succeeded};
+use super::{Client, Team, on_server, succeeded};
 use crate::llm::fault_server::{FaultServer, completion};
 use crate::support::{json_of, temp_db, vetted};
 use vetted::ErrorCode;
+use vetted::Store;
 use vetted::team::Role;
 use vetted::team_server::{Change, TeamServer};
 
@@ -683,4 +684,211 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
         .assert()
         .failure()
         .stderr(predicates::str::contains("only its owner adds items"));
+}
+
+/// `(external id, shown assessment, likely)` of every relationship item, most likely first.
+type Ranked = Vec<(String, Option<String>, i64)>;
+
+#[test]
+fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
+    use crate::llm::rank::{judge_all, last_target_field, shown_candidates};
+    use postgres::NoTls;
+    use vetted::products::ProductSource;
+
+    let Some(team) = Team::new("team_ranking") else {
+        return;
+    };
+    let chinook = crate::support::chinook_path();
+    let local = temp_db();
+    let store = local.open();
+    let sme = team.reviewer("ranking_sme", Role::Sme);
+    TeamServer::connect(&sme)
+        .unwrap()
+        .register_products(&[ProductSource::File(chinook.clone())])
+        .unwrap();
+    succeeded(vetted(&local.path).args(["products", "add"]).arg(&chinook));
+    for cmd in [&mut vetted(&local.path), &mut on_server(&team.admin)] {
+        let queued = json_of(cmd.args(["relate", "--discover", "--ignore-declared", "--json"]));
+        assert_eq!(queued["queued"]["new"], 13, "{queued}");
+    }
+    // Judges every candidate and proposes one relationship of its own per pair.
+    let model = FaultServer::start(|_, request| {
+        let candidates = shown_candidates(request);
+        let first = &candidates[0]["mapping"][0];
+        let own = json!([{"type": "same_entity", "cardinality": "N:1",
+            "mapping": [{"source_field": first["source_field"],
+                         "target_field": last_target_field(request)}],
+            "rationale": "a second reading", "confidence": 0.4}]);
+        let answer = json!({"judgements": judge_all(&candidates), "candidates": own});
+        completion(&answer.to_string(), "stop")
+    });
+    let settings = crate::support::provider_settings(&local, "ranker", &model.base_url);
+    let rank = |cmd: &mut assert_cmd::Command| {
+        json_of(
+            cmd.env_remove("OPENAI_API_KEY")
+                .args(["relate", "--rank", "--json", "--concurrency", "1"])
+                .args(["--provider", "ranker", "--settings"])
+                .arg(&settings),
+        )
+    };
+    let on_file = rank(&mut vetted(&local.path));
+    let calls_made = model.requests().len();
+
+    let mut cmd = on_server(&sme);
+    cmd.env_remove("OPENAI_API_KEY")
+        .args(["relate", "--rank", "--provider", "ranker", "--settings"])
+        .arg(&settings)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("only its owner adds items"));
+    assert_eq!(
+        model.requests().len(),
+        calls_made,
+        "a refused run calls no model"
+    );
+
+    let analyst = team.reviewer("ranking_analyst", Role::Analyst);
+    let mut watcher = TeamServer::connect(&analyst).unwrap();
+    watcher.listen().unwrap();
+    let on_server_run = rank(&mut on_server(&team.admin));
+    assert_eq!(
+        on_server_run["ranking"], on_file["ranking"],
+        "the server's run ranks as the file's"
+    );
+    assert!(
+        on_server_run["items_written"].as_u64() > Some(0),
+        "the model's own relationships are queued: {on_server_run}"
+    );
+    assert_eq!(
+        on_server_run["items_written"], on_file["items_written"],
+        "as many as on the file"
+    );
+    let mut heard = Vec::new();
+    while let Ok(changes) = watcher.changes(std::time::Duration::from_secs(2)) {
+        if changes.is_empty() {
+            break;
+        }
+        heard.extend(changes);
+    }
+    let judged = on_file["ranking"].as_array().unwrap();
+    for r in judged {
+        let item = r["external_id"].as_str().unwrap().to_owned();
+        assert!(
+            heard.contains(&Change::Vetted { item: item.clone() }),
+            "windows hear that {item} was judged: {heard:?}"
+        );
+    }
+
+    // Every relationship shows the file's judgement, and the likely order is the file's.
+    let file_ranked: Ranked = store
+        .conn()
+        .prepare(
+            "SELECT external_id, assessment, likely FROM items WHERE kind = 'relationship'
+              ORDER BY likely DESC, external_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let server_ranked = |client: &mut Client| -> Ranked {
+        client
+            .query(
+                "SELECT external_id, assessment, likely::bigint FROM vetted.items
+                  WHERE kind = 'relationship' ORDER BY likely DESC, external_id COLLATE \"C\"",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    };
+    let mut sql = team.sql();
+    assert_eq!(
+        server_ranked(&mut sql),
+        file_ranked,
+        "each item shows the file's judgement, byte for byte, and sorts as on the file"
+    );
+    assert_eq!(
+        file_ranked.iter().filter(|(_, a, _)| a.is_some()).count(),
+        judged.len(),
+        "every judged candidate shows its judgement"
+    );
+    let first = &judged[0]["external_id"];
+    let shown = json_of(on_server(&analyst).args(["show", first.as_str().unwrap(), "--json"]));
+    let local_shown =
+        json_of(vetted(&local.path).args(["show", first.as_str().unwrap(), "--json"]));
+    assert_eq!(
+        shown["item"]["assessment"], local_shown["item"]["assessment"],
+        "the app and `show` read the judgement from the server"
+    );
+    assert!(
+        shown["item"]["assessment"]["rationale"].is_string(),
+        "{shown}"
+    );
+
+    // A snapshot carries the judgements; the server refuses what only a ranking run writes.
+    let backup = local.dir.path().join("ranked.db");
+    succeeded(on_server(&analyst).args(["backup", "--out"]).arg(&backup));
+    let snapshot = Store::open(&backup).unwrap();
+    let snapshot_ranked: Ranked = snapshot
+        .conn()
+        .prepare(
+            "SELECT external_id, assessment, likely FROM items WHERE kind = 'relationship'
+              ORDER BY likely DESC, external_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        snapshot_ranked, file_ranked,
+        "a snapshot shows the server's judgements"
+    );
+    let kept: i64 = snapshot
+        .conn()
+        .query_row("SELECT count(*) FROM relation_assessments", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kept, judged.len() as i64, "with every judgement's row");
+
+    let mut as_sme = Client::connect(&sme, NoTls).unwrap();
+    let assess = |shown: &str| {
+        format!(
+            "INSERT INTO vetted.relation_assessments (item_id, call_id, agent, confidence,
+                                                      rationale, shown)
+             SELECT i.id, (SELECT max(id) FROM vetted.llm_calls), 'gpt-4o-mini', 0.9, 'r', '{shown}'
+               FROM vetted.items i WHERE i.external_id = {}",
+            first.to_string().replace('"', "'")
+        )
+    };
+    let refusal = super::refused(
+        &mut as_sme,
+        &assess(r#"{"model":"gpt-4o-mini","confidence":0.9,"rationale":"r"}"#),
+    );
+    assert!(
+        refusal.contains("permission denied"),
+        "an SME writes no judgement: {refusal}"
+    );
+    let refusal = super::refused(
+        &mut sql,
+        &assess(r#"{"model":"gpt-4o-mini","confidence":0.9,"rationale":"r"}"#),
+    );
+    assert!(
+        refusal.contains("from a successful relate call of"),
+        "a judgement comes from an unfinished run's call: {refusal}"
+    );
+    for statement in [
+        "UPDATE vetted.relation_assessments SET confidence = 1",
+        "DELETE FROM vetted.relation_assessments",
+        "TRUNCATE vetted.relation_assessments",
+    ] {
+        let refusal = super::refused(&mut sql, statement);
+        assert!(
+            refusal.contains("append-only"),
+            "not even the owner rewrites a judgement: {statement}: {refusal}"
+        );
+    }
 }
