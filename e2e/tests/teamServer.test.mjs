@@ -421,6 +421,8 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       await card.waitForDisplayed({ timeout: 15000, timeoutMsg: "the dashboard shows the server's alignment run" });
       const rows = await browser.execute(() => [...document.querySelectorAll('[data-testid="alignment-variant"] td:first-child')].map((td) => td.textContent));
       assert.deepEqual(rows, ['Item only', '+ both'], 'one row per variant of the run on the server');
+      const caption = await browser.execute(() => document.querySelector('[data-testid="alignment-latest"] caption')?.textContent ?? '');
+      assert.match(caption, /^Run 1 by maria · /, `the dashboard names who ran it on the server: ${caption}`);
       await card.scrollIntoView();
       await screenshot(browser, 'team-server-alignment.png');
     }

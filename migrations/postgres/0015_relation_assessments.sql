@@ -5,7 +5,9 @@
 --
 -- Ranking also queues relationships of the model's own, and only who imports adds items (the
 -- schema's owner), so only the owner ranks: no reviewer group is granted anything here but
--- reading. The owner's writes are still checked, as a reviewer's would be:
+-- reading. The owner's writes through this table are checked as a reviewer's would be (the
+-- owner can still drop triggers or update `items`: keep the owner a role nobody signs in as
+-- day to day):
 -- - a judgement comes from a successful relate call of the login's, in an unfinished run, from
 --   the call's model, about a relationship item, once per call and item;
 -- - the item shows exactly that judgement (`shown` is checked against it, then written to
@@ -20,8 +22,8 @@ CREATE TABLE relation_assessments (
     agent        text   NOT NULL,
     confidence   float8 NOT NULL CHECK (confidence BETWEEN 0 AND 1),
     rationale    text   NOT NULL,
-    -- What the item shows for it (`items.assessment`), byte for byte as a local database writes
-    -- it: {"model", "confidence", "rationale"}.
+    -- What the item shows for it (`items.assessment`), as a local database writes it:
+    -- {"model", "confidence", "rationale"} (a NUL in the rationale arrives as U+FFFD).
     shown        text   NOT NULL,
     item_version bigint NOT NULL DEFAULT 0,
     created_at   text   NOT NULL DEFAULT '',
@@ -74,8 +76,9 @@ BEGIN
             IS DISTINCT FROM ARRAY['confidence', 'model', 'rationale']
             OR stated -> 'model' IS DISTINCT FROM to_jsonb(NEW.agent)
             OR stated -> 'rationale' IS DISTINCT FROM to_jsonb(NEW.rationale)
+            -- A double's shortest text reads back as the same double.
             OR (CASE WHEN jsonb_typeof(stated -> 'confidence') = 'number'
-                     THEN abs((stated ->> 'confidence')::float8 - NEW.confidence) > 1e-12
+                     THEN (stated ->> 'confidence')::float8 <> NEW.confidence
                      ELSE true END) THEN
         RAISE EXCEPTION 'the judgement shown for item % is not the one recorded (model, confidence and rationale, each once, nothing else)',
             NEW.item_id USING ERRCODE = 'check_violation';

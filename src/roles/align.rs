@@ -85,6 +85,8 @@ pub struct AlignmentSummary {
     pub provider: String,
     pub model: String,
     pub started_at: String,
+    /// Who ran it (a team server's login); `None` for a run made on this local database.
+    pub run_by: Option<String>,
     #[ts(type = "number")]
     pub held_out: usize,
     pub variants: Vec<VariantReport>,
@@ -273,6 +275,7 @@ pub fn alignment_history(
                 provider: run.provider,
                 model: run.model,
                 started_at: run.started_at,
+                run_by: run.run_by,
                 held_out: run.held_out,
                 variants,
             })

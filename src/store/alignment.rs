@@ -23,6 +23,9 @@ pub struct AlignmentRun {
     pub model: String,
     pub started_at: String,
     pub held_out: usize,
+    /// Who ran it, where the database that made it says (a team server's login); `None` for a
+    /// run made on this database.
+    pub run_by: Option<String>,
 }
 
 /// An alignment run as it starts.
@@ -60,6 +63,8 @@ pub struct StoredAlignment {
     pub seed: i64,
     pub held_out: i64,
     pub started_at: String,
+    /// Who ran it, where the database that made it says (a team server's login).
+    pub run_by: Option<String>,
 }
 
 /// One result of an alignment run as stored, its item named by external id: what a call of the
@@ -76,8 +81,9 @@ pub struct StoredAlignmentResult {
 
 fn insert_alignment(tx: &Transaction<'_>, run: &StoredAlignment) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO alignment_runs (domain, provider, model, holdout, seed, held_out, started_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO alignment_runs (domain, provider, model, holdout, seed, held_out, started_at,
+                                     run_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         run.domain,
@@ -86,7 +92,8 @@ fn insert_alignment(tx: &Transaction<'_>, run: &StoredAlignment) -> Result<i64> 
         run.holdout,
         run.seed,
         run.held_out,
-        run.started_at
+        run.started_at,
+        run.run_by
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -191,6 +198,7 @@ impl Store {
             seed: start.seed as i64,
             held_out: start.held_out as i64,
             started_at: now_text(),
+            run_by: None,
         };
         self.write(|tx| insert_alignment(tx, &run))
     }
@@ -246,7 +254,7 @@ impl Store {
     /// Alignment runs, newest first; only those of `domain` when given.
     pub fn alignment_runs(&self, domain: Option<&str>) -> Result<Vec<AlignmentRun>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, domain, provider, model, started_at, held_out FROM alignment_runs
+            "SELECT id, domain, provider, model, started_at, held_out, run_by FROM alignment_runs
              WHERE ?1 IS NULL OR domain = ?1 ORDER BY id DESC",
         )?;
         let rows = stmt.query_map([domain], |r| {
@@ -257,6 +265,7 @@ impl Store {
                 model: r.get(3)?,
                 started_at: r.get(4)?,
                 held_out: r.get::<_, i64>(5)? as usize,
+                run_by: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -301,7 +310,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT domain, provider, model, holdout, seed, held_out, started_at
+                "SELECT domain, provider, model, holdout, seed, held_out, started_at, run_by
                  FROM alignment_runs WHERE id = ?1",
             )?
             .query_row([alignment_id], |r| {
@@ -313,6 +322,7 @@ impl Store {
                     seed: r.get(4)?,
                     held_out: r.get(5)?,
                     started_at: r.get(6)?,
+                    run_by: r.get(7)?,
                 })
             })?)
     }

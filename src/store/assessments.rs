@@ -46,8 +46,8 @@ pub struct StoredAssessment {
 }
 
 /// Keeps the assessments call `call_id` (this database's) wrote in another database as they
-/// are there, each then shown on its item (calls are kept in order, so the item ends showing its
-/// latest); the items must be held here.
+/// are there, as history: what each item shows comes with it (see
+/// [`Store::keep_shown_assessments`]); the items must be held here.
 pub(crate) fn keep_assessments(
     tx: &Transaction<'_>,
     call_id: i64,
@@ -71,8 +71,6 @@ pub(crate) fn keep_assessments(
             a.item_version,
             a.created_at,
         ])?;
-        tx.prepare_cached("UPDATE items SET assessment = ?2 WHERE id = ?1")?
-            .execute(params![item_id, shown(&a.assessment)])?;
     }
     Ok(())
 }
@@ -93,6 +91,18 @@ pub struct Assessed {
 }
 
 impl Store {
+    /// Shows each `(item, assessment)` as another database shows it (`items.assessment`).
+    pub fn keep_shown_assessments(&mut self, shown: &[(String, String)]) -> Result<()> {
+        self.write(|tx| {
+            let mut show =
+                tx.prepare_cached("UPDATE items SET assessment = ?2 WHERE external_id = ?1")?;
+            for (item, assessment) in shown {
+                show.execute(params![item, assessment])?;
+            }
+            Ok(())
+        })
+    }
+
     /// The assessments call `call_id` wrote, in the order written.
     pub(crate) fn call_assessments(&self, call_id: i64) -> Result<Vec<StoredAssessment>> {
         let mut stmt = self.conn.prepare_cached(

@@ -88,6 +88,8 @@ impl std::fmt::Display for CostTotals {
 /// A run as stored, for copying it between databases (a team server and a file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRun {
+    /// Who ran it, where the database that made it says (a team server's login).
+    pub run_by: Option<String>,
     pub role: String,
     pub provider: String,
     pub model: String,
@@ -218,7 +220,8 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT role, provider, model, prompt_version, started_at, finished_at, cancelled
+                "SELECT role, provider, model, prompt_version, started_at, finished_at, cancelled,
+                        run_by
                  FROM llm_runs WHERE id = ?1",
             )?
             .query_row([run_id], |r| {
@@ -230,6 +233,7 @@ impl Store {
                     started_at: r.get(4)?,
                     finished_at: r.get(5)?,
                     cancelled: r.get(6)?,
+                    run_by: r.get(7)?,
                 })
             })?)
     }
@@ -284,8 +288,8 @@ impl Store {
         self.write(|tx| {
             let mut add = tx.prepare_cached(
                 "INSERT INTO llm_runs (role, provider, model, prompt_version, started_at,
-                                       finished_at, cancelled)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                       finished_at, cancelled, run_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             runs.iter()
                 .map(|r| {
@@ -296,7 +300,8 @@ impl Store {
                         r.prompt_version,
                         r.started_at,
                         r.finished_at,
-                        r.cancelled
+                        r.cancelled,
+                        r.run_by
                     ])?;
                     Ok(tx.last_insert_rowid())
                 })
@@ -304,10 +309,10 @@ impl Store {
         })
     }
 
-    /// Keeps `calls` of another database as they are there, each with its suggestions (which
-    /// are history here: the items already show what they show), alignment results and
-    /// assessments (each item then shows its latest); `run_id` and the results' alignment runs
-    /// must be this database's, and each item one it holds.
+    /// Keeps `calls` of another database as they are there, each with its suggestions,
+    /// alignment results and assessments (history here: what the items show comes with them);
+    /// `run_id` and the results' alignment runs must be this database's, and each item one it
+    /// holds.
     pub fn keep_calls(&mut self, calls: &[StoredCall]) -> Result<()> {
         self.write(|tx| {
             let mut add = tx.prepare_cached(

@@ -124,6 +124,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0019_relationship_index.sql"),
         edits_schema: None,
     },
+    Migration {
+        name: "0020_run_by.sql",
+        sql: include_str!("../../migrations/0020_run_by.sql"),
+        edits_schema: None,
+    },
 ];
 
 pub(super) fn apply(store: &mut Store) -> Result<()> {

@@ -250,12 +250,13 @@ fn migration_0010_backfills_the_aggregates_from_an_older_log() {
     }
     let [a, _] = stores;
     let expected = aggregates(&a);
-    // Back to version 9: what 0010 adds removed, what it drops restored; what 0012 to 0019
+    // Back to version 9: what 0010 adds removed, what it drops restored; what 0012 to 0020
     // add removed (0011 rebuilds its table, so it applies again as it is).
     a.conn
         .execute_batch(&format!(
             "DROP INDEX items_relationships; DROP TRIGGER stats_ratings_by_pick; DROP TABLE comparison_picks; DROP TABLE claim_settings; DROP TABLE claim_checks; DROP TABLE form_answers; DROP TABLE review_forms; DROP TABLE prompt_revisions; DROP TABLE alignment_variants; DROP TABLE alignment_results;
              DROP TABLE alignment_runs; ALTER TABLE llm_calls DROP COLUMN knowledge;
+             ALTER TABLE llm_runs DROP COLUMN run_by;
              DROP INDEX items_by_likely; ALTER TABLE items DROP COLUMN likely;
              ALTER TABLE items DROP COLUMN assessment; DROP TABLE relation_assessments;
              DROP TABLE decision_batches;

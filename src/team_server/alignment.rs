@@ -12,8 +12,8 @@ use crate::error::Result;
 use crate::roles::align::AlignmentRecords;
 use crate::store::{AlignmentRun, CostTotals, score_of_risk};
 
-const RUNS: &str = "SELECT id, domain, provider, model, started_at, held_out FROM alignment_runs
-     WHERE $1::text IS NULL OR domain = $1 ORDER BY id DESC";
+const RUNS: &str = "SELECT id, domain, provider, model, started_at, held_out, run_by
+     FROM alignment_runs WHERE $1::text IS NULL OR domain = $1 ORDER BY id DESC";
 
 const VARIANTS: &str = "SELECT variant, run_id FROM alignment_variants WHERE alignment_id = $1
      ORDER BY run_id";
@@ -46,6 +46,7 @@ impl AlignmentRecords for TeamServer {
                 model: r.get(3),
                 started_at: r.get(4),
                 held_out: r.get::<_, i32>(5) as usize,
+                run_by: r.get(6),
             })
             .collect())
     }

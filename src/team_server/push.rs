@@ -598,7 +598,6 @@ fn push_products(
 }
 
 /// The content hash of each of `ids` the server holds.
-/// The content hash of each of `ids` the server holds.
 pub(super) fn stored_hashes(
     tx: &mut postgres::Transaction<'_>,
     ids: &[&str],

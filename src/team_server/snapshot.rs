@@ -54,8 +54,9 @@ impl TemporarySnapshot {
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
     /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, events, tags, marks,
-    /// guidelines, claim settings, data products, LLM runs and calls) of all there are; setting `cancel` stops at the next batch
-    /// with [`Error::Cancelled`], leaving no file.
+    /// guidelines, claim settings, data products, LLM runs, alignment runs, calls, alignment
+    /// variants and the items' judgements) of all there are; setting `cancel` stops at the next
+    /// batch with [`Error::Cancelled`], leaving no file.
     pub fn snapshot(
         &mut self,
         out: &Path,
@@ -127,7 +128,10 @@ impl TeamServer {
                         + (SELECT count(*) FROM guidelines)
                         + (SELECT count(*) FROM claim_settings)
                         + (SELECT count(*) FROM products)
-                        + (SELECT count(*) FROM llm_runs) + (SELECT count(*) FROM llm_calls)",
+                        + (SELECT count(*) FROM llm_runs) + (SELECT count(*) FROM llm_calls)
+                        + (SELECT count(*) FROM alignment_runs)
+                        + (SELECT count(*) FROM alignment_variants)
+                        + (SELECT count(*) FROM items WHERE assessment IS NOT NULL)",
                 &[],
             )
             .map_err(failed)?;
@@ -244,6 +248,10 @@ impl TeamServer {
                             store.keep_calls(&calls)?;
                             (calls.len(), MergeReport::default())
                         }
+                        Batch::Assessed(shown) => {
+                            store.keep_shown_assessments(&shown)?;
+                            (shown.len(), MergeReport::default())
+                        }
                         Batch::AlignmentVariants(mut variants) => {
                             for (alignment_id, _, run_id) in &mut variants {
                                 *alignment_id = here(
@@ -299,6 +307,9 @@ enum Batch {
     Alignments(Vec<(i64, StoredAlignment)>),
     Calls(Vec<StoredCall>),
     AlignmentVariants(Vec<(i64, String, i64)>),
+    /// What each judged relationship shows `(item, assessment)`: the server's latest, whatever
+    /// order its calls were made in.
+    Assessed(Vec<(String, String)>),
 }
 
 /// This copy's id of the server's `kind` `id`, read before what names it.
@@ -316,9 +327,9 @@ const BATCHES_IN_FLIGHT: usize = 2;
 
 /// Reads every item (with its passages), then every event in clock order (with its feedback),
 /// then the tags, do-not-train marks, guidelines, claim settings, data products, LLM runs and
-/// alignment runs, calls (with their suggestions and alignment results) and alignment
-/// variants, through cursors, and sends
-/// them in batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
+/// alignment runs, calls (with their suggestions, alignment results and judgements), what each
+/// judged relationship shows, and the alignment variants, through cursors, and sends them in
+/// batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
 /// Stops without an error of its own when the merging side has stopped (it says why).
 fn read_batches(
     mut tx: Transaction<'_>,
@@ -391,7 +402,7 @@ fn read_batches(
             return Ok(());
         }
     }
-    let annotations: [AnnotationRead; 9] = [
+    let annotations: [AnnotationRead; 10] = [
         (
             "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
               ORDER BY t.item_id, t.tag COLLATE \"C\"",
@@ -441,12 +452,13 @@ fn read_batches(
                 .map(Batch::Products)
         }),
         (
-            "SELECT id, role, provider, model, prompt_version, started_at, finished_at, cancelled
+            "SELECT id, role, provider, model, prompt_version, started_at, finished_at, cancelled,
+                    run_by
                FROM llm_runs ORDER BY id",
             |rows| Ok(Batch::Runs(rows.iter().map(read_run).collect())),
         ),
         (
-            "SELECT id, domain, provider, model, holdout, seed, held_out, started_at
+            "SELECT id, domain, provider, model, holdout, seed, held_out, started_at, run_by
                FROM alignment_runs ORDER BY id",
             |rows| Ok(Batch::Alignments(rows.iter().map(read_alignment).collect())),
         ),
@@ -456,6 +468,14 @@ fn read_batches(
                 .collect::<Result<_>>()
                 .map(Batch::Calls)
         }),
+        (
+            "SELECT external_id, assessment FROM items WHERE assessment IS NOT NULL ORDER BY id",
+            |rows| {
+                Ok(Batch::Assessed(
+                    rows.iter().map(|r| (r.get(0), r.get(1))).collect(),
+                ))
+            },
+        ),
         (
             "SELECT alignment_id, variant, run_id FROM alignment_variants
               ORDER BY alignment_id, run_id",
@@ -505,7 +525,8 @@ const CALLS: &str = "SELECT c.run_id, i.external_id, c.subject, c.role, c.provid
    LEFT JOIN alignment_results a ON a.call_id = c.id LEFT JOIN items ai ON ai.id = a.item_id
   ORDER BY c.id";
 
-/// An alignment run from `id, domain, provider, model, holdout, seed, held_out, started_at`.
+/// An alignment run from `id, domain, provider, model, holdout, seed, held_out, started_at,
+/// run_by`.
 fn read_alignment(r: &Row) -> (i64, StoredAlignment) {
     (
         r.get(0),
@@ -517,11 +538,13 @@ fn read_alignment(r: &Row) -> (i64, StoredAlignment) {
             seed: r.get(5),
             held_out: i64::from(r.get::<_, i32>(6)),
             started_at: r.get(7),
+            run_by: r.get(8),
         },
     )
 }
 
-/// A run from `id, role, provider, model, prompt_version, started_at, finished_at, cancelled`.
+/// A run from `id, role, provider, model, prompt_version, started_at, finished_at, cancelled,
+/// run_by`.
 fn read_run(r: &Row) -> (i64, StoredRun) {
     (
         r.get(0),
@@ -533,6 +556,7 @@ fn read_run(r: &Row) -> (i64, StoredRun) {
             started_at: r.get(5),
             finished_at: r.get(6),
             cancelled: r.get(7),
+            run_by: r.get(8),
         },
     )
 }

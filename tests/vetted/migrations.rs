@@ -400,11 +400,12 @@ fn migration_0013_ranks_existing_relationships_by_their_proposed_confidence() {
         crate::support::import_lines(&db, &mut store, &lines);
     }
     {
-        // Back to version 12: what 0013 to 0019 add removed.
+        // Back to version 12: what 0013 to 0020 add removed.
         let conn = rusqlite::Connection::open(&db.path).unwrap();
         conn.execute_batch(
             "DROP INDEX items_relationships; DROP TRIGGER stats_ratings_by_pick; DROP TABLE comparison_picks; DROP TABLE claim_settings; DROP TABLE claim_checks; DROP TABLE form_answers; DROP TABLE review_forms; DROP TABLE prompt_revisions; DROP TABLE alignment_variants; DROP TABLE alignment_results;
              DROP TABLE alignment_runs; ALTER TABLE llm_calls DROP COLUMN knowledge;
+             ALTER TABLE llm_runs DROP COLUMN run_by;
              DROP INDEX items_by_likely; ALTER TABLE items DROP COLUMN likely;
              ALTER TABLE items DROP COLUMN assessment; DROP TABLE relation_assessments;
              PRAGMA user_version = 12;",

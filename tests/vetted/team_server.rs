@@ -5988,6 +5988,28 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         (from_server[0].started_at.clone(), 2),
         "with the server's time, and both variants linked to their runs"
     );
+    assert_eq!(
+        (
+            from_server[0].run_by.as_deref(),
+            from_snapshot[0].run_by.as_deref(),
+            from_file[0].run_by.as_deref()
+        ),
+        (Some(me.as_str()), Some(me.as_str()), None),
+        "the dashboard names who ran it on the server (a snapshot too); a file's own run names none"
+    );
+    let runs_by: Vec<Option<String>> = snapshot
+        .conn()
+        .prepare("SELECT run_by FROM llm_runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        runs_by,
+        [Some(me.clone()), Some(me.clone())],
+        "the snapshot keeps who ran each variant's run"
+    );
     let mut snapshot_suggestion = suggest_auto_approve(&mut snapshot, 1, None, 0.5, 1).unwrap();
     snapshot_suggestion.alignment_id = 50;
     assert_eq!(

@@ -224,8 +224,12 @@ fn print_report(r: &AlignmentReport) {
 }
 
 fn print_summary(r: &AlignmentSummary) {
+    let by = r
+        .run_by
+        .as_deref()
+        .map_or_else(String::new, |login| format!(" · by {login}"));
     println!(
-        "alignment run {} · {} · domain {} · {} ({}) · {} held out",
+        "alignment run {} · {}{by} · domain {} · {} ({}) · {} held out",
         r.alignment_id, r.started_at, r.domain, r.model, r.provider, r.held_out
     );
     print_variants(&r.variants);

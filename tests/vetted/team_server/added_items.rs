@@ -880,6 +880,62 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
         refusal.contains("from a successful relate call of"),
         "a judgement comes from an unfinished run's call: {refusal}"
     );
+    // In a run of its own, still open: the owner's judgement must be the one the item shows.
+    sql.batch_execute(
+        "INSERT INTO vetted.llm_runs (role, provider, model, prompt_version)
+         VALUES ('relate', 'ranker', 'gpt-4o-mini', 'v');
+         INSERT INTO vetted.llm_calls (run_id, subject, role, provider, model, prompt_version,
+             output_mode, streamed, prompt_tokens, completion_tokens, cost_usd, priced,
+             latency_ms, attempts)
+         VALUES ((SELECT max(id) FROM vetted.llm_runs), 's', 'relate', 'ranker', 'gpt-4o-mini',
+                 'v', 'json_schema', false, 1, 1, 0, false, 1, 1)",
+    )
+    .unwrap();
+    for (shown, why) in [
+        (
+            r#"{"model":"gpt-4o-mini","confidence":0.8,"rationale":"r"}"#,
+            "another confidence",
+        ),
+        (
+            r#"{"model":"gpt-4o-mini","confidence":0.9,"rationale":"s"}"#,
+            "another rationale",
+        ),
+        (
+            r#"{"model":"other","confidence":0.9,"rationale":"r"}"#,
+            "another model",
+        ),
+        (
+            r#"{"model":"gpt-4o-mini","confidence":0.9,"rationale":"r","extra":1}"#,
+            "an extra field",
+        ),
+        (
+            r#"{"model":"gpt-4o-mini","model":"gpt-4o-mini","confidence":0.9,"rationale":"r"}"#,
+            "a repeated field",
+        ),
+        (r#"["gpt-4o-mini", 0.9, "r"]"#, "not an object"),
+    ] {
+        let refusal = super::refused(&mut sql, &assess(shown));
+        assert!(
+            refusal.contains("is not"),
+            "a shown judgement with {why} is refused: {refusal}"
+        );
+    }
+    let good = r#"{"model":"gpt-4o-mini","confidence":0.9,"rationale":"r"}"#;
+    sql.batch_execute(&assess(good)).unwrap();
+    let item = first.as_str().unwrap();
+    let now_shown: String = sql
+        .query_one(
+            "SELECT assessment FROM vetted.items WHERE external_id = $1",
+            &[&item],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(now_shown, good, "the item shows the judgement recorded");
+    let refusal = super::refused(&mut sql, &assess(good));
+    assert!(
+        refusal.contains("duplicate key"),
+        "one judgement per call and item: {refusal}"
+    );
     for statement in [
         "UPDATE vetted.relation_assessments SET confidence = 1",
         "DELETE FROM vetted.relation_assessments",

@@ -5,4 +5,8 @@ import type { VariantReport } from "./VariantReport";
  * A stored alignment run with its figures, for the history (`vetted align runs`, the
  * dashboard's alignment chart).
  */
-export type AlignmentSummary = { alignment_id: number, domain: string, provider: string, model: string, started_at: string, held_out: number, variants: Array<VariantReport>, };
+export type AlignmentSummary = { alignment_id: number, domain: string, provider: string, model: string, started_at: string, 
+/**
+ * Who ran it (a team server's login); `None` for a run made on this local database.
+ */
+run_by: string | null, held_out: number, variants: Array<VariantReport>, };

@@ -99,7 +99,14 @@ function LatestRun({ run }: { run: AlignmentSummary }) {
   return (
     <table className="stats-table" data-testid="alignment-latest">
       <caption className="chart-note">
-        Run {run.alignment_id} · <SafeText text={run.domain} /> · <SafeText text={run.model} /> · {run.held_out} held out. Precision and
+        Run {run.alignment_id}
+        {run.run_by !== null && (
+          <>
+            {" "}
+            by <SafeText text={run.run_by} />
+          </>
+        )}{" "}
+        · <SafeText text={run.domain} /> · <SafeText text={run.model} /> · {run.held_out} held out. Precision and
         recall are of catching what reviewers rejected.
       </caption>
       <thead>
