@@ -28,7 +28,8 @@
 //!    200 items, 4 calls in flight, an instant model (a loopback stub answering each call at
 //!    once, so what is measured is Vetted's own work per call: prompt, request, parsing, writes,
 //!    and on the server copying the call and its verdict), rounds in ABBA order; the snapshot a
-//!    server run reads first is reported apart.
+//!    server run reads first is reported apart;
+//! 8. the same for answering 200 questions as the owner (each answer copied with its new item).
 
 use std::io::{Read, Write};
 use std::sync::atomic::AtomicBool;
@@ -140,7 +141,13 @@ fn main() {
     server
         .add_reviewer(&vetter, Role::Sme, None)
         .expect("add reviewer");
-    vetting(&login_url(&admin, &vetter), &snapshot_file, dir.path(), n);
+    vetting(
+        &login_url(&admin, &vetter),
+        &admin,
+        &snapshot_file,
+        dir.path(),
+        n,
+    );
 }
 
 /// Items each vetting round judges (at most), and calls in flight.
@@ -148,8 +155,8 @@ const VETTED_ITEMS: usize = 200;
 const VET_CONCURRENCY: usize = 4;
 
 /// Step 7: a vetting run on the server (snapshot, then the run with each call copied) against
-/// the same run on a copy of the snapshot file.
-fn vetting(sme: &str, snapshot: &std::path::Path, dir: &std::path::Path, n: usize) {
+/// the same run on a copy of the snapshot file; then step 8, answering questions the same way.
+fn vetting(sme: &str, owner: &str, snapshot: &std::path::Path, dir: &std::path::Path, n: usize) {
     let items = VETTED_ITEMS.min(n);
     use vetted::llm::{CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider};
     use vetted::roles::vet::{VetSelection, vet};
@@ -218,19 +225,89 @@ fn vetting(sme: &str, snapshot: &std::path::Path, dir: &std::path::Path, n: usiz
         let (store, mirror) = prepared.parts();
         on_server.push(run(store, Some(mirror)));
     }
+    report_rounds(
+        &format!("vetting {items} items"),
+        items,
+        (&on_file, &on_server),
+        &snapshots,
+    );
+
+    // Step 8: answering questions, each answer copied to the server with its new item (the
+    // import lock, its ids, the call naming the item), against the same on the file. Each round
+    // answers questions of its own (a question already an item is skipped).
+    let answer = |store: &mut Store, mirror: Option<&std::sync::Mutex<dyn RunMirror>>, round| {
+        use vetted::roles::generate::{Question, generate};
+        let ctx = RunContext {
+            client: &client,
+            prices: &prices,
+            options: RunOptions::default(),
+            progress: &|_| {},
+            cancel: &cancel,
+            mirror,
+        };
+        let questions = (0..items)
+            .map(|i| Question {
+                id: format!("bench-q{round}-{i}"),
+                domain: "finance".into(),
+                question: format!("What was revenue in quarter {i} of round {round}?"),
+                evidence: vec![vetted::domain::Evidence {
+                    id: "r".into(),
+                    title: "Report".into(),
+                    text: format!("Revenue in quarter {i} was {i} million."),
+                    source: "report.pdf".into(),
+                }],
+            })
+            .collect();
+        let started = Instant::now();
+        let summary = runtime
+            .block_on(generate(store, &ctx, questions, Default::default(), 1))
+            .expect("generate run");
+        assert_eq!(summary.items_written, items, "every answer is an item");
+        started.elapsed()
+    };
+    let (mut on_file, mut on_server, mut snapshots) = (Vec::new(), Vec::new(), Vec::new());
+    for (round, place) in ["file", "server", "server", "file"].into_iter().enumerate() {
+        if place == "file" {
+            on_file.push(answer(&mut file, None, round));
+            continue;
+        }
+        let started = Instant::now();
+        let mut prepared = TeamServer::connect(owner)
+            .expect("sign in")
+            .prepare_run(RunWrites::Items, &mut |_| {}, &never)
+            .expect("prepare");
+        snapshots.push(started.elapsed());
+        let (store, mirror) = prepared.parts();
+        on_server.push(answer(store, Some(mirror), round));
+    }
+    report_rounds(
+        &format!("answering {items} questions"),
+        items,
+        (&on_file, &on_server),
+        &snapshots,
+    );
+}
+
+/// One line of figures for rounds of a run on the file and on the server (ABBA).
+fn report_rounds(
+    what: &str,
+    items: usize,
+    (on_file, on_server): (&[Duration], &[Duration]),
+    snapshots: &[Duration],
+) {
     let mean = |times: &[Duration]| times.iter().sum::<Duration>() / times.len() as u32;
     let per_call = |d: Duration| d.as_secs_f64() * 1e3 / items as f64;
-    let (file_run, server_run) = (mean(&on_file), mean(&on_server));
+    let (file_run, server_run) = (mean(on_file), mean(on_server));
     println!(
-        "\nvetting {items} items ({VET_CONCURRENCY} calls in flight, an instant model), ABBA: \
-         on the snapshot file {:.2} s ({:.2} ms a call), on the server {:.2} s ({:.2} ms a call, \
-         each copied) → ratio {:.2}; the server's run first reads its snapshot: {:.2} s",
+        "\n{what} ({VET_CONCURRENCY} calls in flight, an instant model), ABBA: on the snapshot \
+         file {:.2} s ({:.2} ms a call), on the server {:.2} s ({:.2} ms a call, each copied) → \
+         ratio {:.2}; the server's run first reads its snapshot: {:.2} s",
         file_run.as_secs_f64(),
         per_call(file_run),
         server_run.as_secs_f64(),
         per_call(server_run),
         file_run.as_secs_f64() / server_run.as_secs_f64(),
-        mean(&snapshots).as_secs_f64()
+        mean(snapshots).as_secs_f64()
     );
 }
 
