@@ -159,8 +159,8 @@ const VET_CONCURRENCY: usize = 4;
 fn vetting(sme: &str, owner: &str, snapshot: &std::path::Path, dir: &std::path::Path, n: usize) {
     let items = VETTED_ITEMS.min(n);
     use vetted::llm::{CancellationToken, Client, ClientOptions, KeyLookup, PriceTable, Provider};
+    use vetted::roles::RunMirror;
     use vetted::roles::vet::{VetSelection, vet};
-    use vetted::roles::{RunContext, RunMirror, RunOptions};
 
     let model = instant_model();
     let provider = Provider::new(
@@ -184,15 +184,8 @@ fn vetting(sme: &str, owner: &str, snapshot: &std::path::Path, dir: &std::path::
         .enable_all()
         .build()
         .expect("runtime");
-    let run = |store: &mut Store, mirror: Option<&std::sync::Mutex<dyn RunMirror>>| {
-        let ctx = RunContext {
-            client: &client,
-            prices: &prices,
-            options: RunOptions::default(),
-            progress: &|_| {},
-            cancel: &cancel,
-            mirror,
-        };
+    let run = |store: &mut Store, mirror: Option<&std::sync::Mutex<dyn RunMirror>>, _| {
+        let ctx = run_context(&client, &prices, &cancel, mirror);
         let selection = VetSelection {
             filter: QueueFilter::default(),
             limit: items,
@@ -209,42 +202,15 @@ fn vetting(sme: &str, owner: &str, snapshot: &std::path::Path, dir: &std::path::
     let copy = dir.join("vetting.db");
     std::fs::copy(snapshot, &copy).expect("copy the snapshot");
     let mut file = Store::open(&copy).expect("open the copy");
-    let never = AtomicBool::new(false);
-    let (mut on_file, mut on_server, mut snapshots) = (Vec::new(), Vec::new(), Vec::new());
-    for round in ["file", "server", "server", "file"] {
-        if round == "file" {
-            on_file.push(run(&mut file, None));
-            continue;
-        }
-        let started = Instant::now();
-        let mut prepared = TeamServer::connect(sme)
-            .expect("sign in")
-            .prepare_run(RunWrites::Verdicts, &mut |_| {}, &never)
-            .expect("prepare");
-        snapshots.push(started.elapsed());
-        let (store, mirror) = prepared.parts();
-        on_server.push(run(store, Some(mirror)));
-    }
-    report_rounds(
-        &format!("vetting {items} items"),
-        items,
-        (&on_file, &on_server),
-        &snapshots,
-    );
+    let times = rounds((sme, RunWrites::Verdicts), &mut file, run);
+    report_rounds(&format!("vetting {items} items"), items, &times);
 
     // Step 8: answering questions, each answer copied to the server with its new item (the
     // import lock, its ids, the call naming the item), against the same on the file. Each round
     // answers questions of its own (a question already an item is skipped).
     let answer = |store: &mut Store, mirror: Option<&std::sync::Mutex<dyn RunMirror>>, round| {
         use vetted::roles::generate::{Question, generate};
-        let ctx = RunContext {
-            client: &client,
-            prices: &prices,
-            options: RunOptions::default(),
-            progress: &|_| {},
-            cancel: &cancel,
-            mirror,
-        };
+        let ctx = run_context(&client, &prices, &cancel, mirror);
         let questions = (0..items)
             .map(|i| Question {
                 id: format!("bench-q{round}-{i}"),
@@ -265,36 +231,78 @@ fn vetting(sme: &str, owner: &str, snapshot: &std::path::Path, dir: &std::path::
         assert_eq!(summary.items_written, items, "every answer is an item");
         started.elapsed()
     };
-    let (mut on_file, mut on_server, mut snapshots) = (Vec::new(), Vec::new(), Vec::new());
+    let times = rounds((owner, RunWrites::Items), &mut file, answer);
+    report_rounds(&format!("answering {items} questions"), items, &times);
+}
+
+/// How long a run took on the file, on the server, and reading the server's snapshot first:
+/// one entry per round.
+struct Rounds {
+    on_file: Vec<Duration>,
+    on_server: Vec<Duration>,
+    snapshots: Vec<Duration>,
+}
+
+/// `run` (given the store, the mirror if any, and the round's number) in ABBA rounds: on
+/// `file`, then twice on the server signed in as `login` (a run prepared for `writes` each
+/// time), then on `file` again.
+fn rounds(
+    (login, writes): (&str, RunWrites),
+    file: &mut Store,
+    mut run: impl FnMut(
+        &mut Store,
+        Option<&std::sync::Mutex<dyn vetted::roles::RunMirror>>,
+        usize,
+    ) -> Duration,
+) -> Rounds {
+    let never = AtomicBool::new(false);
+    let mut times = Rounds {
+        on_file: Vec::new(),
+        on_server: Vec::new(),
+        snapshots: Vec::new(),
+    };
     for (round, place) in ["file", "server", "server", "file"].into_iter().enumerate() {
         if place == "file" {
-            on_file.push(answer(&mut file, None, round));
+            times.on_file.push(run(file, None, round));
             continue;
         }
         let started = Instant::now();
-        let mut prepared = TeamServer::connect(owner)
+        let mut prepared = TeamServer::connect(login)
             .expect("sign in")
-            .prepare_run(RunWrites::Items, &mut |_| {}, &never)
+            .prepare_run(writes, &mut |_| {}, &never)
             .expect("prepare");
-        snapshots.push(started.elapsed());
+        times.snapshots.push(started.elapsed());
         let (store, mirror) = prepared.parts();
-        on_server.push(answer(store, Some(mirror), round));
+        times.on_server.push(run(store, Some(mirror), round));
     }
-    report_rounds(
-        &format!("answering {items} questions"),
-        items,
-        (&on_file, &on_server),
-        &snapshots,
-    );
+    times
 }
 
-/// One line of figures for rounds of a run on the file and on the server (ABBA).
-fn report_rounds(
-    what: &str,
-    items: usize,
-    (on_file, on_server): (&[Duration], &[Duration]),
-    snapshots: &[Duration],
-) {
+/// A run's context with default options and no progress, each record copied to `mirror` if
+/// given.
+fn run_context<'a>(
+    client: &'a vetted::llm::Client,
+    prices: &'a vetted::llm::PriceTable,
+    cancel: &'a vetted::llm::CancellationToken,
+    mirror: Option<&'a std::sync::Mutex<dyn vetted::roles::RunMirror>>,
+) -> vetted::roles::RunContext<'a> {
+    vetted::roles::RunContext {
+        client,
+        prices,
+        options: vetted::roles::RunOptions::default(),
+        progress: &|_| {},
+        cancel,
+        mirror,
+    }
+}
+
+/// One line of figures for the rounds of a run on the file and on the server.
+fn report_rounds(what: &str, items: usize, times: &Rounds) {
+    let Rounds {
+        on_file,
+        on_server,
+        snapshots,
+    } = times;
     let mean = |times: &[Duration]| times.iter().sum::<Duration>() / times.len() as u32;
     let per_call = |d: Duration| d.as_secs_f64() * 1e3 / items as f64;
     let (file_run, server_run) = (mean(on_file), mean(on_server));

@@ -148,6 +148,18 @@ fn raw(url: &str) -> Client {
 }
 
 /// Runs `sql` and returns the server's refusal, failing the test if it was allowed.
+/// What `watcher` (listening) hears until the server has been quiet for 2 s.
+fn heard_until_quiet(watcher: &mut TeamServer) -> Vec<Change> {
+    let mut heard = Vec::new();
+    while let Ok(changes) = watcher.changes(Duration::from_secs(2)) {
+        if changes.is_empty() {
+            break;
+        }
+        heard.extend(changes);
+    }
+    heard
+}
+
 fn refused(client: &mut Client, sql: &str) -> String {
     match client.batch_execute(sql) {
         Ok(()) => panic!("the server allowed: {sql}"),
@@ -5319,13 +5331,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
             && summary.contains("4 inputs · 4 ok · 0 failed · 0 not run · 4 items written"),
         "the summary names the server's run: {summary}"
     );
-    let mut heard = Vec::new();
-    while let Ok(changes) = watcher.changes(Duration::from_secs(2)) {
-        if changes.is_empty() {
-            break;
-        }
-        heard.extend(changes);
-    }
+    let heard = heard_until_quiet(&mut watcher);
     for i in 0..4 {
         let item = format!("v-{i}");
         assert!(

@@ -18,6 +18,7 @@ mod guidelines;
 mod hints;
 mod import;
 mod interrupt;
+mod item_runs;
 mod llm;
 mod output;
 mod products;
@@ -30,9 +31,10 @@ mod stats;
 mod team;
 mod workspace;
 
+use item_runs::{ItemRun, Place};
 use vetted::domain::{Action, ItemStatus};
+use vetted::roles::vet;
 use vetted::roles::vet::VetSelection;
-use vetted::roles::{generate, rank, relate, vet};
 use vetted::store::{ConfidentPass, QueueFilter, QueueSort};
 use vetted::team::ReviewState;
 use vetted::vetter_agreement::vetter_agreement;
@@ -470,6 +472,10 @@ fn on_server(url: &str) -> Result<Workspace<'static>> {
 
 /// The commands a team server runs today; the rest say so.
 fn run_on_server(url: &str, command: Command) -> Result<()> {
+    let command = match ItemRun::of(command) {
+        Ok(run) => return run.run(Place::Server(url)),
+        Err(command) => *command,
+    };
     match command {
         Command::Import {
             files,
@@ -568,74 +574,6 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             llm,
         } => llm::vet_on_server(url, &llm, vet_selection(status, limit, revet, knowledge)),
         Command::Align { command } => align::run_on_server(url, command),
-        Command::Generate {
-            questions,
-            samples,
-            knowledge,
-            llm,
-        } => {
-            let questions = generate::read_questions(&questions)?;
-            llm::add_items_on_server(url, &llm, async |store, ctx| {
-                generate::generate(store, ctx, questions, knowledge.into(), samples).await
-            })
-        }
-        Command::Relate {
-            discover: true,
-            domain,
-            ignore_declared,
-            schema_only,
-            dry_run,
-            llm,
-            ..
-        } => discover::run_on_server(
-            url,
-            discover::DiscoverArgs {
-                domain,
-                ignore_declared,
-                schema_only,
-                dry_run,
-                json: llm.json,
-            },
-        ),
-        Command::Relate {
-            rank: true,
-            domain,
-            limit,
-            again,
-            llm,
-            ..
-        } => {
-            let selection = rank::RankSelection {
-                domain,
-                limit,
-                again,
-            };
-            llm::run_ranking_on_server(url, &llm, selection)
-        }
-        Command::Relate {
-            discover: false,
-            rank: false,
-            product_a,
-            product_b,
-            products,
-            from_item,
-            domain,
-            knowledge,
-            llm,
-            ..
-        } => {
-            let asked = PairAsked {
-                product_a,
-                product_b,
-                products,
-                from_item,
-                domain,
-            };
-            llm::add_items_on_server(url, &llm, async |store, ctx| {
-                let pair = asked.pair(store)?;
-                relate::relate(store, ctx, vec![pair], knowledge.into()).await
-            })
-        }
         Command::Stats { vetter, json } => {
             let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
             match vetter {
@@ -652,39 +590,6 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
              snapshot), export, sync merge and team for now; run the rest on a local database"
                 .into(),
         )),
-    }
-}
-
-/// The two products `relate` is asked about, as the command line names them.
-struct PairAsked {
-    product_a: Option<String>,
-    product_b: Option<String>,
-    products: Option<PathBuf>,
-    from_item: Option<String>,
-    domain: String,
-}
-
-impl PairAsked {
-    /// The pair, its products read from `store` (registered, or an item's), or from a file.
-    fn pair(&self, store: &Store) -> Result<relate::ProductPair> {
-        let (a, b) = (self.product_a.as_deref(), self.product_b.as_deref());
-        let (source, target) = match (&self.from_item, &self.products, a, b) {
-            (Some(item), ..) => relate::products_from_item(store, item)?,
-            (None, Some(file), Some(a), Some(b)) => relate::products_from_file(file, a, b)?,
-            (None, None, Some(a), Some(b)) => relate::products_from_registry(store, a, b)?,
-            _ => {
-                return Err(Error::BadRequest(
-                    "name PRODUCT_A PRODUCT_B (registered, or with --products FILE), or use \
-                     --from-item ITEM"
-                        .into(),
-                ));
-            }
-        };
-        Ok(relate::ProductPair {
-            domain: self.domain.clone(),
-            source,
-            target,
-        })
     }
 }
 
@@ -753,9 +658,16 @@ fn run(cli: Cli) -> Result<()> {
         return run_on_server(url, cli.command);
     }
     let mut store = Store::open(&path)?;
-    match cli.command {
+    let command = match ItemRun::of(cli.command) {
+        Ok(run) => return run.run(Place::File(&mut store)),
+        Err(command) => *command,
+    };
+    match command {
         Command::Team { .. } => unreachable!("handled before the database is opened"),
         Command::Provider { .. } => unreachable!("handled before the database is opened"),
+        Command::Generate { .. } | Command::Relate { .. } => {
+            unreachable!("runs that add items are handled as an ItemRun")
+        }
         Command::Import {
             overlap: Some(_), ..
         } => Err(Error::BadRequest(
@@ -882,72 +794,6 @@ fn run(cli: Cli) -> Result<()> {
             vetter: false,
             json,
         } => stats::print(&store.stats()?, json),
-        Command::Generate {
-            questions,
-            samples,
-            knowledge,
-            llm,
-        } => {
-            let questions = generate::read_questions(&questions)?;
-            llm::run_role(&mut store, &llm, async |store, ctx| {
-                generate::generate(store, ctx, questions, knowledge.into(), samples).await
-            })
-        }
-        Command::Relate {
-            discover: true,
-            domain,
-            ignore_declared,
-            schema_only,
-            dry_run,
-            llm,
-            ..
-        } => discover::run(
-            &mut store,
-            discover::DiscoverArgs {
-                domain,
-                ignore_declared,
-                schema_only,
-                dry_run,
-                json: llm.json,
-            },
-        ),
-        Command::Relate {
-            rank: true,
-            domain,
-            limit,
-            again,
-            llm,
-            ..
-        } => {
-            let selection = rank::RankSelection {
-                domain,
-                limit,
-                again,
-            };
-            llm::run_ranking(&mut store, &llm, selection)
-        }
-        Command::Relate {
-            product_a,
-            product_b,
-            products,
-            from_item,
-            domain,
-            knowledge,
-            llm,
-            ..
-        } => {
-            let asked = PairAsked {
-                product_a,
-                product_b,
-                products,
-                from_item,
-                domain,
-            };
-            let pair = asked.pair(&store)?;
-            llm::run_role(&mut store, &llm, async |store, ctx| {
-                relate::relate(store, ctx, vec![pair], knowledge.into()).await
-            })
-        }
         Command::Vet {
             status,
             limit,

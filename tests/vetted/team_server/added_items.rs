@@ -124,7 +124,8 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         let (_, events) = crate::support::spawn_job(&jobs, work);
         events.iter().last().expect("a job ends with an outcome")
     };
-    let compare_args = |cmd: &mut assert_cmd::Command, questions: &std::path::Path| {
+    // `generate --samples 2` and `relate` with `cmd` (on the file or on the server).
+    let compare = |mut cmd: assert_cmd::Command, questions: &std::path::Path| {
         cmd.env_remove("OPENAI_API_KEY")
             .args([
                 "generate",
@@ -137,8 +138,9 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
             .arg(questions)
             .args(["--provider", "writer", "--settings"])
             .arg(&settings);
+        cmd
     };
-    let relate_args = |cmd: &mut assert_cmd::Command| {
+    let relate = |mut cmd: assert_cmd::Command| {
         cmd.env_remove("OPENAI_API_KEY")
             .args([
                 "relate",
@@ -151,6 +153,7 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
             .arg(&products)
             .args(["--provider", "writer", "--json", "--settings"])
             .arg(&settings);
+        cmd
     };
 
     // On a file: what the server must hold.
@@ -165,17 +168,9 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         "{on_file:?}"
     );
     for questions in [&compared, &partial] {
-        succeeded(&mut {
-            let mut cmd = vetted(&local.path);
-            compare_args(&mut cmd, questions);
-            cmd
-        });
+        succeeded(&mut compare(vetted(&local.path), questions));
     }
-    let related = json_of(&mut {
-        let mut cmd = vetted(&local.path);
-        relate_args(&mut cmd);
-        cmd
-    });
+    let related = json_of(&mut relate(vetted(&local.path)));
     assert_eq!(related["items_written"], 1, "{related}");
     let relationship = store
         .conn()
@@ -204,9 +199,8 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         "an SME adds no items: {refused:?}"
     );
     let analyst = team.reviewer("writer_analyst", Role::Analyst);
-    let mut cmd = on_server(&analyst);
-    relate_args(&mut cmd);
-    cmd.assert()
+    relate(on_server(&analyst))
+        .assert()
         .failure()
         .stderr(predicates::str::contains("only its owner adds items"));
     assert_eq!(
@@ -236,29 +230,15 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         summary.starts_with("generate run 1 ") && summary.contains("2 items written"),
         "the summary names the server's run: {summary}"
     );
-    let mut heard = Vec::new();
-    while let Ok(changes) = watcher.changes(std::time::Duration::from_secs(2)) {
-        if changes.is_empty() {
-            break;
-        }
-        heard.extend(changes);
-    }
+    let heard = super::heard_until_quiet(&mut watcher);
     assert!(
         heard.contains(&Change::Items),
         "windows hear of the new items: {heard:?}"
     );
     for questions in [&compared, &partial] {
-        succeeded(&mut {
-            let mut cmd = on_server(&team.admin);
-            compare_args(&mut cmd, questions);
-            cmd
-        });
+        succeeded(&mut compare(on_server(&team.admin), questions));
     }
-    let related = json_of(&mut {
-        let mut cmd = on_server(&team.admin);
-        relate_args(&mut cmd);
-        cmd
-    });
+    let related = json_of(&mut relate(on_server(&team.admin)));
     assert_eq!(
         (
             related["run_id"].as_i64(),
@@ -585,22 +565,29 @@ fn an_item_the_server_gains_during_a_run_is_linked_when_alike_and_stops_the_run_
     );
 }
 
-#[test]
-fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_runs_it() {
-    use vetted::products::ProductSource;
-
-    let Some(team) = Team::new("team_discovery") else {
-        return;
-    };
+/// A team database and a local file, each with Chinook registered (on the server by an SME,
+/// whose URL comes last).
+fn chinook_on_both(label: &str) -> Option<(Team, crate::support::TempDb, String)> {
+    let team = Team::new(label)?;
     let chinook = crate::support::chinook_path();
     let local = temp_db();
-    let mut store = local.open();
-    store.add_products(std::slice::from_ref(&chinook)).unwrap();
-    let sme = team.reviewer("discovery_sme", Role::Sme);
+    (local.open())
+        .add_products(std::slice::from_ref(&chinook))
+        .unwrap();
+    let sme = team.reviewer(&format!("{label}_sme"), Role::Sme);
     TeamServer::connect(&sme)
         .unwrap()
-        .register_products(&[ProductSource::File(chinook)])
+        .register_products(&[vetted::products::ProductSource::File(chinook)])
         .unwrap();
+    Some((team, local, sme))
+}
+
+#[test]
+fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_runs_it() {
+    let Some((team, local, sme)) = chinook_on_both("team_discovery") else {
+        return;
+    };
+    let store = local.open();
     let jobs = Jobs::default();
     let outcome = |work| {
         let (_, events) = crate::support::spawn_job(&jobs, work);
@@ -689,24 +676,30 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
 /// `(external id, shown assessment, likely)` of every relationship item, most likely first.
 type Ranked = Vec<(String, Option<String>, i64)>;
 
+/// [`Ranked`] of a local database.
+fn ranked_on(store: &Store) -> Ranked {
+    store
+        .conn()
+        .prepare(
+            "SELECT external_id, assessment, likely FROM items WHERE kind = 'relationship'
+              ORDER BY likely DESC, external_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 #[test]
 fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
     use crate::llm::rank::{judge_all, last_target_field, shown_candidates};
     use postgres::NoTls;
-    use vetted::products::ProductSource;
 
-    let Some(team) = Team::new("team_ranking") else {
+    let Some((team, local, sme)) = chinook_on_both("team_ranking") else {
         return;
     };
-    let chinook = crate::support::chinook_path();
-    let local = temp_db();
     let store = local.open();
-    let sme = team.reviewer("ranking_sme", Role::Sme);
-    TeamServer::connect(&sme)
-        .unwrap()
-        .register_products(&[ProductSource::File(chinook.clone())])
-        .unwrap();
-    succeeded(vetted(&local.path).args(["products", "add"]).arg(&chinook));
     for cmd in [&mut vetted(&local.path), &mut on_server(&team.admin)] {
         let queued = json_of(cmd.args(["relate", "--discover", "--ignore-declared", "--json"]));
         assert_eq!(queued["queued"]["new"], 13, "{queued}");
@@ -763,13 +756,7 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
         on_server_run["items_written"], on_file["items_written"],
         "as many as on the file"
     );
-    let mut heard = Vec::new();
-    while let Ok(changes) = watcher.changes(std::time::Duration::from_secs(2)) {
-        if changes.is_empty() {
-            break;
-        }
-        heard.extend(changes);
-    }
+    let heard = super::heard_until_quiet(&mut watcher);
     let judged = on_file["ranking"].as_array().unwrap();
     for r in judged {
         let item = r["external_id"].as_str().unwrap().to_owned();
@@ -780,17 +767,7 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
     }
 
     // Every relationship shows the file's judgement, and the likely order is the file's.
-    let file_ranked: Ranked = store
-        .conn()
-        .prepare(
-            "SELECT external_id, assessment, likely FROM items WHERE kind = 'relationship'
-              ORDER BY likely DESC, external_id",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let file_ranked = ranked_on(&store);
     let server_ranked = |client: &mut Client| -> Ranked {
         client
             .query(
@@ -831,17 +808,7 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
     let backup = local.dir.path().join("ranked.db");
     succeeded(on_server(&analyst).args(["backup", "--out"]).arg(&backup));
     let snapshot = Store::open(&backup).unwrap();
-    let snapshot_ranked: Ranked = snapshot
-        .conn()
-        .prepare(
-            "SELECT external_id, assessment, likely FROM items WHERE kind = 'relationship'
-              ORDER BY likely DESC, external_id",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let snapshot_ranked = ranked_on(&snapshot);
     assert_eq!(
         snapshot_ranked, file_ranked,
         "a snapshot shows the server's judgements"

@@ -1,0 +1,190 @@
+//! The commands that add items — `generate`, and `relate` with its `--discover` and `--rank`
+//! modes — read from the command line once, then run on a local database or on a team server
+//! (where only its owner adds items).
+
+use std::path::PathBuf;
+
+use vetted::roles::rank::RankSelection;
+use vetted::roles::{RunContext, RunSummary, generate, relate};
+use vetted::{Error, Result, Store};
+
+use crate::Command;
+use crate::discover::{self, DiscoverArgs};
+use crate::llm::{self, KnowledgeArgs, LlmArgs};
+
+/// A run that adds items, as asked.
+pub enum ItemRun {
+    Generate {
+        questions: PathBuf,
+        samples: usize,
+        knowledge: KnowledgeArgs,
+        llm: LlmArgs,
+    },
+    Discover(DiscoverArgs),
+    Rank {
+        selection: RankSelection,
+        llm: LlmArgs,
+    },
+    Relate {
+        asked: PairAsked,
+        knowledge: KnowledgeArgs,
+        llm: LlmArgs,
+    },
+}
+
+impl ItemRun {
+    /// The run `command` asks for; any other command back.
+    pub fn of(command: Command) -> std::result::Result<ItemRun, Box<Command>> {
+        match command {
+            Command::Generate {
+                questions,
+                samples,
+                knowledge,
+                llm,
+            } => Ok(ItemRun::Generate {
+                questions,
+                samples,
+                knowledge,
+                llm,
+            }),
+            Command::Relate {
+                discover: true,
+                domain,
+                ignore_declared,
+                schema_only,
+                dry_run,
+                llm,
+                ..
+            } => Ok(ItemRun::Discover(DiscoverArgs {
+                domain,
+                ignore_declared,
+                schema_only,
+                dry_run,
+                json: llm.json,
+            })),
+            Command::Relate {
+                rank: true,
+                domain,
+                limit,
+                again,
+                llm,
+                ..
+            } => Ok(ItemRun::Rank {
+                selection: RankSelection {
+                    domain,
+                    limit,
+                    again,
+                },
+                llm,
+            }),
+            Command::Relate {
+                product_a,
+                product_b,
+                products,
+                from_item,
+                domain,
+                knowledge,
+                llm,
+                ..
+            } => Ok(ItemRun::Relate {
+                asked: PairAsked {
+                    product_a,
+                    product_b,
+                    products,
+                    from_item,
+                    domain,
+                },
+                knowledge,
+                llm,
+            }),
+            other => Err(Box::new(other)),
+        }
+    }
+
+    /// Runs on a local database, or on a team server as its owner (on a snapshot of it, what
+    /// the run adds copied there).
+    pub fn run(self, place: Place<'_>) -> Result<()> {
+        match self {
+            ItemRun::Generate {
+                questions,
+                samples,
+                knowledge,
+                llm,
+            } => {
+                let questions = generate::read_questions(&questions)?;
+                place.run_role(&llm, async |store, ctx| {
+                    generate::generate(store, ctx, questions, knowledge.into(), samples).await
+                })
+            }
+            ItemRun::Discover(args) => match place {
+                Place::File(store) => discover::run(store, args),
+                Place::Server(url) => discover::run_on_server(url, args),
+            },
+            ItemRun::Rank { selection, llm } => match place {
+                Place::File(store) => llm::run_ranking(store, &llm, selection),
+                Place::Server(url) => llm::run_ranking_on_server(url, &llm, selection),
+            },
+            ItemRun::Relate {
+                asked,
+                knowledge,
+                llm,
+            } => place.run_role(&llm, async |store, ctx| {
+                let pair = asked.pair(store)?;
+                relate::relate(store, ctx, vec![pair], knowledge.into()).await
+            }),
+        }
+    }
+}
+
+/// Where a run goes.
+pub enum Place<'a> {
+    File(&'a mut Store),
+    /// A team server's URL.
+    Server(&'a str),
+}
+
+impl Place<'_> {
+    /// Runs `role` here with a progress bar and Ctrl-C, then prints its summary.
+    fn run_role<F>(self, llm: &LlmArgs, role: F) -> Result<()>
+    where
+        F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
+    {
+        match self {
+            Place::File(store) => llm::run_role(store, llm, role),
+            Place::Server(url) => llm::add_items_on_server(url, llm, role),
+        }
+    }
+}
+
+/// The two products `relate` is asked about, as the command line names them.
+pub struct PairAsked {
+    product_a: Option<String>,
+    product_b: Option<String>,
+    products: Option<PathBuf>,
+    from_item: Option<String>,
+    domain: String,
+}
+
+impl PairAsked {
+    /// The pair, its products read from `store` (registered, or an item's), or from a file.
+    fn pair(&self, store: &Store) -> Result<relate::ProductPair> {
+        let (a, b) = (self.product_a.as_deref(), self.product_b.as_deref());
+        let (source, target) = match (&self.from_item, &self.products, a, b) {
+            (Some(item), ..) => relate::products_from_item(store, item)?,
+            (None, Some(file), Some(a), Some(b)) => relate::products_from_file(file, a, b)?,
+            (None, None, Some(a), Some(b)) => relate::products_from_registry(store, a, b)?,
+            _ => {
+                return Err(Error::BadRequest(
+                    "name PRODUCT_A PRODUCT_B (registered, or with --products FILE), or use \
+                     --from-item ITEM"
+                        .into(),
+                ));
+            }
+        };
+        Ok(relate::ProductPair {
+            domain: self.domain.clone(),
+            source,
+            target,
+        })
+    }
+}
