@@ -9,8 +9,9 @@
 // read the server, a review form put in force there is asked and answered in the window, and
 // the server's data products draw the graph and give a candidate its computed evidence (a
 // registration reaches the evidence on screen live), B in the graph approves by rule on the
-// server, which one Ctrl+Z takes back, and the SME runs and aligns the vetting model on the
-// server (the dashboard reads the alignment there).
+// server, which one Ctrl+Z takes back, the SME runs and aligns the vetting model on the server
+// (the dashboard reads the alignment there and names her), and the server's owner, signed in
+// from the same window, has the model propose relationships there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -425,6 +426,37 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       assert.match(caption, /^Run 1 by maria · /, `the dashboard names who ran it on the server: ${caption}`);
       await card.scrollIntoView();
       await screenshot(browser, 'team-server-alignment.png');
+
+      // The server's owner signs in from the same window (a superuser: in every group, and the
+      // one who adds items): Run a model offers the tasks that add items too, and a relationship
+      // the model proposes between two of the server's products is the server's.
+      await browser.keys('Escape');
+      await browser.$('[data-testid="header-file"]').click();
+      await browser.$('[data-testid="header-team-server"]').click();
+      await browser.$('[data-testid="team-server-dialog"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'Connect to team server… opens from the File menu' });
+      await replaceText(browser, browser.$('[data-testid="team-server-user"]'), 'postgres');
+      await browser.keys('Enter');
+      await browser.waitUntil(async () => (await browser.$('[data-testid="session-reviewer"]').getText()).includes('postgres'), {
+        timeout: 20000, timeoutMsg: 'the owner is signed in',
+      });
+      await browser.keys(['Control', 'Shift', 'V']);
+      await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'Run a model opens for the owner' });
+      const ownerTasks = await browser.execute(() => [...document.querySelectorAll('[data-testid="llm-run-role"] option')].map((o) => o.value));
+      assert.deepEqual(ownerTasks, ['vet', 'relate', 'rank', 'generate', 'align'], 'the owner is offered the tasks that add items as well');
+      await browser.$('[data-testid="llm-run-role"]').selectByAttribute('value', 'relate');
+      await browser.$('[data-testid="llm-run-source"]').selectByAttribute('value', 'Album');
+      await browser.$('[data-testid="llm-run-target"]').selectByAttribute('value', 'Artist');
+      await browser.keys(['Control', 'Enter']);
+      const related = await toastText(browser, 'relate run', 240000);
+      // Whether SmolLM2-135M proposes a relationship the products hold or not, the server holds
+      // exactly what the run says.
+      const [, relateRun, relatedOk, written] = related.match(/relate run (\d+) with smollm2 .*1 inputs · (\d) ok · \d failed · 0 not run · (\d+) items written/)
+        ?? assert.fail(`the summary names the server's run: ${related}`);
+      assert.equal(psql(owner, `SELECT run_by || ' ' || (finished_at IS NOT NULL) || ' ' || (SELECT count(*) FROM vetted.llm_calls c WHERE c.run_id = r.id AND c.error_code IS NULL) FROM vetted.llm_runs r WHERE id = ${relateRun}`),
+        `postgres true ${relatedOk}`, "the owner's finished relate run is on the server, with its successful call, if any");
+      assert.equal(psql(owner, `SELECT count(*) FROM vetted.items i JOIN vetted.llm_calls c ON c.id = (i.metadata::json -> 'generated_by' ->> 'llm_call')::bigint WHERE c.run_id = ${relateRun}`),
+        written, "each proposed relationship is on the server, naming the server's call");
+      await screenshot(browser, 'team-server-owner-related.png');
     }
   } finally {
     await app.stop();
