@@ -126,6 +126,8 @@ pub enum RunWrites {
     Verdicts,
     /// New items (generate, relate, rank, discovery): who may import, the schema's owner.
     Items,
+    /// Nothing (a dry run, which only reads): any login.
+    Nothing,
 }
 
 /// An LLM run on the team server, ready to start: the snapshot it reads and writes first, and
@@ -173,7 +175,7 @@ impl TeamServer {
                     self.server, self.reviewer
                 )));
             }
-            RunWrites::Verdicts | RunWrites::Items => {}
+            RunWrites::Verdicts | RunWrites::Items | RunWrites::Nothing => {}
         }
         let snapshot = self.temporary_snapshot(on_progress, cancel)?;
         let store = Store::open(snapshot.path())?;

@@ -33,15 +33,16 @@ pub fn run(store: &mut Store, args: DiscoverArgs) -> Result<()> {
 }
 
 /// `vetted --db postgres://… relate --discover`: on a snapshot of the team server, by its owner
-/// (who alone adds items there), the new candidates copied to the server.
+/// (who alone adds items there), the new candidates copied to the server; with `--dry-run`, by
+/// anyone (nothing is queued).
 pub fn run_on_server(url: &str, args: DiscoverArgs) -> Result<()> {
     let server = TeamServer::connect(url)?;
+    let writes = match args.dry_run {
+        true => RunWrites::Nothing,
+        false => RunWrites::Items,
+    };
     let mut run = with_progress_bar("reading the server ", |on_progress| {
-        server.prepare_run(
-            RunWrites::Items,
-            on_progress,
-            crate::interrupt::cancel_flag(),
-        )
+        server.prepare_run(writes, on_progress, crate::interrupt::cancel_flag())
     })?;
     let (store, mirror) = run.parts();
     let domain = args.domain.clone();

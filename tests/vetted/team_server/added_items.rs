@@ -671,6 +671,35 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
         .assert()
         .failure()
         .stderr(predicates::str::contains("only its owner adds items"));
+
+    // A dry run only reads: anyone may, and it lists what the file's lists.
+    let dry = ["relate", "--discover", "--dry-run", "--json"];
+    let listed = json_of(on_server(&analyst).args(dry));
+    let on_file_listed = json_of(vetted(&local.path).args(dry));
+    assert!(
+        listed["candidates"]
+            .as_array()
+            .is_some_and(|c| c.len() >= 5),
+        "the analyst's dry run lists the candidates: {listed}"
+    );
+    assert_eq!(
+        (&listed["candidates"], &listed["queued"]),
+        (&on_file_listed["candidates"], &Value::Null),
+        "the same candidates as the file's, nothing queued"
+    );
+    let held: i64 = team
+        .sql()
+        .query_one(
+            "SELECT count(*) FROM vetted.items WHERE kind = 'relationship'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        held,
+        on_file_items.len() as i64,
+        "the server gained nothing"
+    );
 }
 
 /// `(external id, shown assessment, likely)` of every relationship item, most likely first.
