@@ -88,6 +88,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0015_relation_assessments",
         include_str!("../../migrations/postgres/0015_relation_assessments.sql"),
     ),
+    (
+        16,
+        "0016_reviewers_per_database",
+        include_str!("../../migrations/postgres/0016_reviewers_per_database.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

@@ -44,6 +44,7 @@ pub use llm_runs::{RunWrites, ServerMirror, ServerRun};
 pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
+pub use reviewers::RemovedReviewer;
 pub use search::SERVER_RANK_LIMIT;
 pub use snapshot::{ROWS_PER_READ, TemporarySnapshot};
 pub use tls::TlsMode;
@@ -153,18 +154,30 @@ impl TeamServer {
         let no_password = config.get_password().is_none();
         let mut client = connected.map_err(|e| Error::Server {
             server: server.clone(),
-            problem: format!(
-                "could not sign in ({}){}",
-                failure_chain(&e),
-                if no_password {
+            problem: match e.code() {
+                // The database's CONNECT privilege is its list of reviewers (migration 0016).
+                Some(code) if *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => {
+                    let user = config.get_user().unwrap_or("this login");
                     format!(
-                        "; no password was given: type it in Connect to team server…, set \
-                         {PASSWORD_ENV}, or keep it in the OS keyring"
+                        "{user} is not a reviewer of database {} ({}); ask its owner to add \
+                         you: vetted team add-reviewer {user} --role analyst|sme|adjudicator",
+                        config.get_dbname().unwrap_or("?"),
+                        reason(&e)
                     )
-                } else {
-                    String::new()
                 }
-            ),
+                _ => format!(
+                    "could not sign in ({}){}",
+                    failure_chain(&e),
+                    if no_password {
+                        format!(
+                            "; no password was given: type it in Connect to team server…, set \
+                         {PASSWORD_ENV}, or keep it in the OS keyring"
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+            },
         })?;
         let signed_in = client
             .batch_execute(&format!("SET search_path = {SCHEMA}, pg_temp"))

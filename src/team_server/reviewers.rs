@@ -1,5 +1,9 @@
 //! Reviewers are PostgreSQL logins; analyst, SME and adjudicator are group roles
 //! (`vetted_analyst`, `vetted_sme`, `vetted_adjudicator`, all members of `vetted_reviewer`).
+//! Roles are the cluster's; a database's reviewers are the logins it lets connect (migration
+//! `0016_reviewers_per_database.sql` takes CONNECT from PUBLIC).
+
+use postgres::Transaction;
 
 use super::{TeamServer, server_error};
 use crate::error::{Error, Result};
@@ -18,7 +22,9 @@ impl TeamServer {
     /// Creates the login `name` (or keeps an existing one) and makes it a member of `role`'s
     /// group. `password` is sent as a SCRAM-SHA-256 verifier computed here, so the server (and
     /// its statement log) never sees it in clear; `None` creates a login without a password,
-    /// for servers that authenticate otherwise (peer, certificates). Needs CREATEROLE.
+    /// for servers that authenticate otherwise (peer, certificates). The login may then sign in
+    /// to this database (and no other it was not added to). Needs CREATEROLE and the database's
+    /// ownership.
     pub fn add_reviewer(&mut self, name: &str, role: Role, password: Option<&str>) -> Result<()> {
         let valid = !name.is_empty()
             && name.len() <= 63
@@ -37,6 +43,7 @@ impl TeamServer {
             .client
             .transaction()
             .map_err(|e| server_error(&server, e))?;
+        check_owns_database(&mut tx, &server, "adds reviewers to it")?;
         let exists: bool = tx
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
@@ -52,7 +59,9 @@ impl TeamServer {
                  SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)
                   WHERE $2::text IS NOT NULL
                  UNION ALL
-                 SELECT format('GRANT %I TO %I', $3::text, $1::text)",
+                 SELECT format('GRANT %I TO %I', $3::text, $1::text)
+                 UNION ALL
+                 SELECT format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), $1::text)",
                 &[&name, &verifier, &group_role(role), &exists],
             )
             .map_err(|e| server_error(&server, e))?
@@ -65,4 +74,141 @@ impl TeamServer {
         }
         tx.commit().map_err(|e| server_error(&server, e))
     }
+
+    /// Takes this database's door from the login `name`: it signs in here no more (its other
+    /// databases keep it), the items it holds go back to the queue now, and its open sessions
+    /// here are closed when the signed-in role may signal them. Its decisions stay in the log.
+    ///
+    /// Errors: `NotFound` for no such login; `BadRequest` (nothing changed) when it would still
+    /// connect — a superuser, the database's owner, or a member of a role that may; `Forbidden`
+    /// unless signed in as the database's owner.
+    pub fn remove_reviewer(&mut self, name: &str) -> Result<RemovedReviewer> {
+        let server = self.server.clone();
+        let failed = |e| server_error(&server, e);
+        let mut tx = self.client.transaction().map_err(failed)?;
+        check_owns_database(&mut tx, &server, "removes reviewers from it")?;
+        let exists: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin)",
+                &[&name],
+            )
+            .map_err(failed)?
+            .get(0);
+        if !exists {
+            return Err(Error::NotFound(format!(
+                "no login '{name}' on this server; `vetted team reviewers` lists this database's"
+            )));
+        }
+        let revoke: String = tx
+            .query_one(
+                "SELECT format('REVOKE CONNECT ON DATABASE %I FROM %I', current_database(), $1::text)",
+                &[&name],
+            )
+            .map_err(failed)?
+            .get(0);
+        tx.batch_execute(&revoke).map_err(failed)?;
+        let still: bool = tx
+            .query_one(
+                "SELECT has_database_privilege($1, current_database(), 'CONNECT')",
+                &[&name],
+            )
+            .map_err(failed)?
+            .get(0);
+        if still {
+            return Err(Error::BadRequest(format!(
+                "'{name}' would still sign in here: it is a superuser, owns this database, or \
+                 belongs to a role that may connect; nothing was changed"
+            )));
+        }
+        let leases_released = tx
+            .execute("DELETE FROM leases WHERE reviewer = $1", &[&name])
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?;
+        // After the commit: a session that reconnects now is refused.
+        let row = self
+            .client
+            .query_one(
+                "WITH theirs AS (
+                     SELECT pid FROM pg_stat_activity
+                      WHERE usename = $1 AND datname = current_database())
+                 SELECT count(*) FILTER (WHERE CASE WHEN may THEN pg_terminate_backend(pid) END),
+                        count(*) FILTER (WHERE NOT may)
+                   FROM theirs,
+                        LATERAL (SELECT pg_has_role('pg_signal_backend', 'MEMBER')
+                                     OR (SELECT rolsuper FROM pg_roles
+                                          WHERE rolname = current_user) AS may) m",
+                &[&name],
+            )
+            .map_err(|e| server_error(&server, e))?;
+        Ok(RemovedReviewer {
+            leases_released,
+            sessions_closed: row.get::<_, i64>(0) as u64,
+            sessions_open: row.get::<_, i64>(1) as u64,
+        })
+    }
+
+    /// The logins that may sign in to this database as reviewers, by name, with their team
+    /// roles (superusers and the database's owner left out: they are its administrators).
+    pub fn reviewers(&mut self) -> Result<Vec<(String, Vec<Role>)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT r.rolname::text,
+                        pg_has_role(r.oid, 'vetted_analyst', 'MEMBER'),
+                        pg_has_role(r.oid, 'vetted_sme', 'MEMBER'),
+                        pg_has_role(r.oid, 'vetted_adjudicator', 'MEMBER')
+                   FROM pg_roles r
+                  WHERE r.rolcanlogin AND NOT r.rolsuper
+                    AND pg_has_role(r.oid, 'vetted_reviewer', 'MEMBER')
+                    AND has_database_privilege(r.oid, current_database(), 'CONNECT')
+                    AND r.oid <> (SELECT datdba FROM pg_database
+                                   WHERE datname = current_database())
+                  ORDER BY 1",
+                &[],
+            )
+            .map_err(|e| self.failed(e))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let roles = [Role::Analyst, Role::Sme, Role::Adjudicator]
+                    .into_iter()
+                    .zip(1..)
+                    .filter(|&(_, column)| r.get::<_, bool>(column))
+                    .map(|(role, _)| role)
+                    .collect();
+                (r.get(0), roles)
+            })
+            .collect())
+    }
+}
+
+/// `Forbidden` unless the signed-in role owns this database (or is a superuser): only it
+/// decides who connects. `what` the owner does, for the message.
+fn check_owns_database(tx: &mut Transaction<'_>, server: &str, what: &str) -> Result<()> {
+    let row = tx
+        .query_one(
+            "SELECT has_database_privilege(current_database(), 'CONNECT WITH GRANT OPTION'),
+                    current_database()::text",
+            &[],
+        )
+        .map_err(|e| server_error(server, e))?;
+    match row.get(0) {
+        true => Ok(()),
+        false => Err(Error::Forbidden(format!(
+            "only the owner of database {} {what}; sign in as its owner",
+            row.get::<_, String>(1)
+        ))),
+    }
+}
+
+/// What [`TeamServer::remove_reviewer`] did besides closing the door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemovedReviewer {
+    /// Items the login held, back in the queue.
+    pub leases_released: u64,
+    /// Its sessions on this database, closed.
+    pub sessions_closed: u64,
+    /// Its sessions left open (the signed-in role may not signal them): they end when they
+    /// disconnect, and sign in here no more.
+    pub sessions_open: u64,
 }

@@ -38,6 +38,7 @@ use crate::support::{
 };
 
 mod added_items;
+mod reviewers_per_database;
 
 /// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.
 struct Team {
@@ -5210,7 +5211,9 @@ fn a_rule_approves_on_the_server_as_on_a_file_and_undo_takes_the_batch_back_whol
         (Some(server_plan.rule.clone()), 3),
         "undo in the snapshot takes the batch back whole"
     );
-    // The login that approved (roles are the cluster's) undoes the pushed batch on the server.
+    // The login that approved (roles are the cluster's), once a reviewer of this database too,
+    // undoes the pushed batch on the server.
+    admin.add_reviewer(&me, Role::Sme, None).unwrap();
     let mut pushed_by = TeamServer::connect(&other.url_of(&me)).unwrap();
     let undone = pushed_by.undo("server-undo").unwrap().unwrap();
     let step = pushed_by.reverted(undone).unwrap();

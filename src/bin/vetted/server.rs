@@ -31,6 +31,11 @@ pub enum TeamCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Stop a login signing in to this database (its other databases keep it): the items it
+    /// holds go back to the queue, its decisions stay. Needs the database's ownership.
+    RemoveReviewer { name: String },
+    /// The logins that may sign in to this database, with their team roles.
+    Reviewers,
     /// Give an item back before its lease ends (a skip), so another reviewer can take it.
     Release { item: String },
     /// Copy a local database's items and decision log (with their ids, reviewers, times and
@@ -97,6 +102,53 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                         vetted::team::Role::from(role).as_str(),
                         server.server()
                     );
+                }
+                TeamCommand::RemoveReviewer { name } => {
+                    let removed = server.remove_reviewer(&name)?;
+                    println!(
+                        "{name} signs in to {} no more; {} held item{} back in the queue, {} \
+                         open session{} closed",
+                        server.server(),
+                        removed.leases_released,
+                        if removed.leases_released == 1 {
+                            ""
+                        } else {
+                            "s"
+                        },
+                        removed.sessions_closed,
+                        if removed.sessions_closed == 1 {
+                            ""
+                        } else {
+                            "s"
+                        },
+                    );
+                    if removed.sessions_open > 0 {
+                        eprintln!(
+                            "note: {} session{} of {name}'s stay open until {} disconnect{} \
+                             (closing them needs a superuser or pg_signal_backend)",
+                            removed.sessions_open,
+                            if removed.sessions_open == 1 { "" } else { "s" },
+                            if removed.sessions_open == 1 {
+                                "it"
+                            } else {
+                                "they"
+                            },
+                            if removed.sessions_open == 1 { "s" } else { "" },
+                        );
+                    }
+                }
+                TeamCommand::Reviewers => {
+                    let reviewers = server.reviewers()?;
+                    if reviewers.is_empty() {
+                        println!(
+                            "no reviewers on {} yet: vetted team add-reviewer NAME --role ROLE",
+                            server.server()
+                        );
+                    }
+                    for (login, roles) in reviewers {
+                        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                        println!("{login}\t{}", roles.join(", "));
+                    }
                 }
                 TeamCommand::Release { item } => {
                     let held = server.release(&item)?;
