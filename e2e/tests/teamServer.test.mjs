@@ -63,6 +63,10 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
   // Password logins must give theirs (see with-postgres.sh); bob is trusted.
   psql(base, 'GRANT vetted_password_login TO maria');
   cli(owner, ['import', answerItemsFile('ts', 30)]);
+  // Another team's database on the same server: maria was not added to it.
+  const other = `${name}_other`;
+  psql(base, `CREATE DATABASE ${other}`);
+  cli(owner, ['team', 'init', `postgres://postgres@127.0.0.1:${port}/${other}`]);
 
   const home = freshHome();
   const signIn = async (browser, { typed }) => {
@@ -85,9 +89,31 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
         await screenshot(browser, 'team-server-ca-failed.png');
         throw e;
       });
-      // A wrong password first: refused by the server, said in the dialog, and never kept.
-      await browser.$('[data-testid="team-server-password"]').setValue('wrong');
+      // Another team's database first: her password is right, but she is not its reviewer.
+      await browser.$('[data-testid="team-server-database"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="team-server-database"]').addValue(other);
+      await browser.$('[data-testid="team-server-password"]').setValue('maria-e2e-s3cret');
       await browser.$('[data-testid="team-server-connect"]').click();
+      const notHers = await browser.$('[data-testid="team-server-error"]');
+      await notHers.waitForDisplayed({ timeout: 20000, timeoutMsg: 'a database maria was not added to refuses her in the dialog' });
+      const said = await notHers.getText();
+      assert.match(said, new RegExp(`maria is not a reviewer of database ${other}`), `the dialog says why: ${said}`);
+      assert.match(said, /ask its owner to add you: vetted team add-reviewer maria/, `and what to do: ${said}`);
+      await screenshot(browser, 'team-server-not-a-reviewer.png');
+      await browser.$('[data-testid="team-server-database"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="team-server-database"]').addValue(name);
+      // A wrong password next: refused by the server, said in the dialog, and never kept.
+      await browser.$('[data-testid="team-server-password"]').click();
+      await browser.keys(['Control', 'a']);
+      await browser.$('[data-testid="team-server-password"]').addValue('wrong');
+      await browser.$('[data-testid="team-server-connect"]').click();
+      // Asked in the page: the error element may be made anew.
+      await browser.waitUntil(async () => browser.execute(() => {
+        const error = document.querySelector('[data-testid="team-server-error"]');
+        return error !== null && !error.textContent.includes('not a reviewer');
+      }), { timeout: 20000, timeoutMsg: 'the wrong password is refused next, in place of the first refusal' });
       const refused = await browser.$('[data-testid="team-server-error"]');
       await refused.waitForDisplayed({ timeout: 20000, timeoutMsg: 'a wrong password is refused in the dialog' });
       assert.match(await refused.getText(), /maria@localhost/, 'the refusal names the login and server');

@@ -96,7 +96,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.
-const MIGRATION_LOCK: i64 = 0x7665_7474_6564; // "vetted"
+pub(super) const MIGRATION_LOCK: i64 = 0x7665_7474_6564; // "vetted"
 
 /// The applied version: `None` when the database has no Vetted schema.
 pub(super) fn version(client: &mut Client) -> std::result::Result<Option<i64>, postgres::Error> {

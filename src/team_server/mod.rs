@@ -156,7 +156,12 @@ impl TeamServer {
             server: server.clone(),
             problem: match e.code() {
                 // The database's CONNECT privilege is its list of reviewers (migration 0016).
-                Some(code) if *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => {
+                Some(code)
+                    if *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
+                        && e.as_db_error()
+                            .and_then(|d| d.detail())
+                            .is_some_and(|detail| detail.contains("CONNECT privilege")) =>
+                {
                     let user = config.get_user().unwrap_or("this login");
                     format!(
                         "{user} is not a reviewer of database {} ({}); ask its owner to add \

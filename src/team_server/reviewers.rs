@@ -5,6 +5,7 @@
 
 use postgres::Transaction;
 
+use super::migrations::MIGRATION_LOCK;
 use super::{TeamServer, server_error};
 use crate::error::{Error, Result};
 use crate::team::Role;
@@ -43,7 +44,7 @@ impl TeamServer {
             .client
             .transaction()
             .map_err(|e| server_error(&server, e))?;
-        check_owns_database(&mut tx, &server, "adds reviewers to it")?;
+        lock_the_door(&mut tx, &server, "adds reviewers to it")?;
         let exists: bool = tx
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
@@ -51,6 +52,27 @@ impl TeamServer {
             )
             .map_err(|e| server_error(&server, e))?
             .get(0);
+        // A login's password is the cluster's: set here, it would open the other databases the
+        // login reviews to whoever owns this one.
+        if exists && verifier.is_some() {
+            let elsewhere: Option<String> = tx
+                .query_one(
+                    "SELECT string_agg(datname, ', ' ORDER BY datname) FROM pg_database
+                      WHERE datname <> current_database() AND datallowconn
+                        AND has_database_privilege($1, oid, 'CONNECT')
+                        AND NOT has_database_privilege('public', oid, 'CONNECT')",
+                    &[&name],
+                )
+                .map_err(|e| server_error(&server, e))?
+                .get(0);
+            if let Some(databases) = elsewhere {
+                return Err(Error::Forbidden(format!(
+                    "{name} already reviews {databases} on this server, with a password of their \
+                     own: add them here without --password-stdin (they sign in with the password \
+                     they have); nothing was changed"
+                )));
+            }
+        }
         // Identifiers and the verifier are quoted by the server's own format().
         let statements: Vec<String> = tx
             .query(
@@ -77,26 +99,28 @@ impl TeamServer {
 
     /// Takes this database's door from the login `name`: it signs in here no more (its other
     /// databases keep it), the items it holds go back to the queue now, and its open sessions
-    /// here are closed when the signed-in role may signal them. Its decisions stay in the log.
+    /// here are closed when the signed-in role may signal them; one left open claims, decides
+    /// and uses its role no more (migration 0016). Its decisions stay in the log.
     ///
-    /// Errors: `NotFound` for no such login; `BadRequest` (nothing changed) when it would still
+    /// Errors: `NotFound` for a login that does not review here; `BadRequest` (nothing changed) when it would still
     /// connect — a superuser, the database's owner, or a member of a role that may; `Forbidden`
     /// unless signed in as the database's owner.
     pub fn remove_reviewer(&mut self, name: &str) -> Result<RemovedReviewer> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.client.transaction().map_err(failed)?;
-        check_owns_database(&mut tx, &server, "removes reviewers from it")?;
-        let exists: bool = tx
+        lock_the_door(&mut tx, &server, "removes reviewers from it")?;
+        let reviews_here: bool = tx
             .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin)",
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin
+                                   AND has_database_privilege(oid, current_database(), 'CONNECT'))",
                 &[&name],
             )
             .map_err(failed)?
             .get(0);
-        if !exists {
+        if !reviews_here {
             return Err(Error::NotFound(format!(
-                "no login '{name}' on this server; `vetted team reviewers` lists this database's"
+                "'{name}' is not a reviewer of this database; `vetted team reviewers` lists them"
             )));
         }
         let revoke: String = tx
@@ -125,26 +149,44 @@ impl TeamServer {
             .map_err(failed)?;
         tx.commit().map_err(failed)?;
         // After the commit: a session that reconnects now is refused.
-        let row = self
-            .client
-            .query_one(
-                "WITH theirs AS (
-                     SELECT pid FROM pg_stat_activity
-                      WHERE usename = $1 AND datname = current_database())
-                 SELECT count(*) FILTER (WHERE CASE WHEN may THEN pg_terminate_backend(pid) END),
-                        count(*) FILTER (WHERE NOT may)
-                   FROM theirs,
-                        LATERAL (SELECT pg_has_role('pg_signal_backend', 'MEMBER')
-                                     OR (SELECT rolsuper FROM pg_roles
-                                          WHERE rolname = current_user) AS may) m",
-                &[&name],
-            )
-            .map_err(|e| server_error(&server, e))?;
+        let (sessions_closed, sessions_open) = self.close_sessions_of(name);
         Ok(RemovedReviewer {
             leases_released,
-            sessions_closed: row.get::<_, i64>(0) as u64,
-            sessions_open: row.get::<_, i64>(1) as u64,
+            sessions_closed,
+            sessions_open,
         })
+    }
+
+    /// Closes `name`'s sessions on this database when the signed-in role may signal them (a
+    /// superuser, or a member of `pg_signal_backend`); returns how many were closed and how
+    /// many stay open. Never fails: the removal it follows is done already.
+    fn close_sessions_of(&mut self, name: &str) -> (u64, u64) {
+        const THEIRS: &str = "SELECT pid FROM pg_stat_activity
+                               WHERE usename = $1 AND datname = current_database()
+                                 -- NULL for a role that may not read others' details
+                                 AND coalesce(backend_type, 'client backend') = 'client backend'";
+        let closed = self.client.query_one(
+            &format!(
+                "SELECT count(*) FILTER (WHERE CASE WHEN may THEN pg_terminate_backend(pid) END),
+                        count(*) FILTER (WHERE NOT may)
+                   FROM ({THEIRS}) theirs,
+                        (SELECT pg_has_role('pg_signal_backend', 'USAGE')
+                                OR (SELECT rolsuper FROM pg_roles
+                                     WHERE rolname = current_user) AS may) m"
+            ),
+            &[&name],
+        );
+        let count = |row: &postgres::Row, column| row.get::<_, i64>(column) as u64;
+        match closed {
+            Ok(row) => (count(&row, 0), count(&row, 1)),
+            Err(_) => match self
+                .client
+                .query_one(&format!("SELECT count(*) FROM ({THEIRS}) theirs"), &[&name])
+            {
+                Ok(row) => (0, count(&row, 0)),
+                Err(_) => (0, 0),
+            },
+        }
     }
 
     /// The logins that may sign in to this database as reviewers, by name, with their team
@@ -182,9 +224,13 @@ impl TeamServer {
     }
 }
 
-/// `Forbidden` unless the signed-in role owns this database (or is a superuser): only it
-/// decides who connects. `what` the owner does, for the message.
-fn check_owns_database(tx: &mut Transaction<'_>, server: &str, what: &str) -> Result<()> {
+/// Takes the lock every change of who connects takes (two grants on one database at once
+/// would race on its catalog row), then checks the signed-in role owns this database (or is a
+/// superuser): only it decides who connects. `Forbidden` otherwise; `what` the owner does, for
+/// the message.
+fn lock_the_door(tx: &mut Transaction<'_>, server: &str, what: &str) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(|e| server_error(server, e))?;
     let row = tx
         .query_one(
             "SELECT has_database_privilege(current_database(), 'CONNECT WITH GRANT OPTION'),

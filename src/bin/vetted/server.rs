@@ -124,16 +124,11 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                     );
                     if removed.sessions_open > 0 {
                         eprintln!(
-                            "note: {} session{} of {name}'s stay open until {} disconnect{} \
-                             (closing them needs a superuser or pg_signal_backend)",
+                            "note: {name} still has {} open session{} here: each reads on until \
+                             it ends, but claims, decides and uses a role no more (closing \
+                             sessions needs a superuser or pg_signal_backend)",
                             removed.sessions_open,
                             if removed.sessions_open == 1 { "" } else { "s" },
-                            if removed.sessions_open == 1 {
-                                "it"
-                            } else {
-                                "they"
-                            },
-                            if removed.sessions_open == 1 { "s" } else { "" },
                         );
                     }
                 }

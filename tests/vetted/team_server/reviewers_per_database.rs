@@ -9,7 +9,7 @@ use postgres::error::SqlState;
 use super::{
     Client, NoTls, Team, address_parts, approve, login_of, on_server, raw, refused, succeeded,
 };
-use crate::support::answer_lines;
+use crate::support::{answer_lines, postgres_server};
 use vetted::ErrorCode;
 use vetted::team::Role;
 use vetted::team_server::TeamServer;
@@ -210,12 +210,15 @@ fn a_database_reviewed_before_the_change_keeps_the_reviewers_who_worked_on_it() 
     let idle_url = team.reviewer("door_idle", Role::Sme);
     let (active, idle) = (login_of(&active_url), login_of(&idle_url));
     approve(&mut TeamServer::connect(&active_url).unwrap(), "door-up-0").unwrap();
-    // The database as it was before migration 0016: everyone connects (PUBLIC may).
+    // The database as it was before migration 0016: everyone connects (PUBLIC may), and no
+    // trigger asks who may.
     let (_, _, database) = address_parts(&team.admin);
     team.sql()
         .batch_execute(&format!(
             "GRANT CONNECT, TEMPORARY ON DATABASE {database} TO PUBLIC;
              REVOKE CONNECT ON DATABASE {database} FROM {active}, {idle};
+             DROP TRIGGER decisions_by_reviewers_only ON vetted.decisions;
+             DROP FUNCTION vetted.refuse_removed_reviewer();
              DELETE FROM vetted.schema_migrations WHERE version = 16;"
         ))
         .unwrap();
@@ -244,5 +247,102 @@ fn a_database_reviewed_before_the_change_keeps_the_reviewers_who_worked_on_it() 
         listed(&team),
         [format!("{active}\tanalyst"), format!("{idle}\tsme")],
         "the database's reviewers, each with the role it had"
+    );
+}
+
+/// The set-up `docs/team-server.md` describes: the team's administrator may create roles and owns
+/// the database, and is no superuser, so it cannot close another login's session.
+#[test]
+fn an_owner_who_is_no_superuser_keeps_the_door_and_a_removed_session_acts_no_more() {
+    let Some(root) = postgres_server() else {
+        return;
+    };
+    let pid = std::process::id();
+    let (owner, database) = (format!("door_admin_{pid}"), format!("door_owned_{pid}"));
+    Client::connect(&root, NoTls)
+        .unwrap()
+        .batch_execute(&format!("CREATE ROLE {owner} LOGIN CREATEROLE"))
+        .unwrap();
+    Client::connect(&root, NoTls)
+        .unwrap()
+        .batch_execute(&format!("CREATE DATABASE {database} OWNER {owner}"))
+        .unwrap();
+    let (server, _) = root.rsplit_once('/').unwrap();
+    let admin = format!(
+        "{}/{database}",
+        server.replacen("postgres@", &format!("{owner}@"), 1)
+    );
+    let (_, applied) = TeamServer::init(&admin).expect("its owner sets the database up");
+    assert_eq!(
+        applied,
+        vetted::team_server::MIGRATIONS.len(),
+        "every migration applies as the database's owner, no superuser needed"
+    );
+    let team = Team { admin };
+    team.import(&answer_lines("door-own", 4), 1);
+    let sam_url = team.reviewer("door_sam", Role::Sme);
+    let sam = login_of(&sam_url).to_owned();
+    let mut signed_in = TeamServer::connect(&sam_url).expect("sam signs in");
+    let held = signed_in.claim(2, Duration::from_secs(600)).unwrap();
+    assert_eq!(held.len(), 2, "sam holds two items");
+
+    let out = succeeded(on_server(&team.admin).args(["team", "remove-reviewer", &sam]));
+    let (said, noted) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(
+        said.contains("2 held items back in the queue, 0 open sessions closed")
+            && noted.contains(&format!("{sam} still has 1 open session here")),
+        "the owner may not close sam's session and is told so: {said} / {noted}"
+    );
+    // The session left open acts no more: it neither claims nor decides.
+    let claim = signed_in.claim(2, Duration::from_secs(600)).unwrap_err();
+    let decide = approve(&mut signed_in, &held[0].external_id).unwrap_err();
+    for (what, refusal) in [("claims", claim), ("decides", decide)] {
+        assert_eq!(refusal.code(), ErrorCode::Forbidden, "{what}: {refusal}");
+    }
+    let (mut owner_session, _) = TeamServer::init(&team.admin).unwrap();
+    assert!(
+        owner_session
+            .history(&held[0].external_id)
+            .unwrap()
+            .is_empty(),
+        "nothing of sam's was recorded after the removal"
+    );
+    assert_eq!(
+        raw_refusal(&team, &sam).map(|r| r.0),
+        Some(SqlState::INSUFFICIENT_PRIVILEGE),
+        "and no new session opens"
+    );
+
+    // A login reviewing another database keeps its password: this owner cannot set it.
+    let Some(elsewhere) = Team::new("door_elsewhere") else {
+        return;
+    };
+    let pat_url = elsewhere.reviewer("door_pat", Role::Analyst);
+    let pat = login_of(&pat_url).to_owned();
+    let refused = owner_session
+        .add_reviewer(&pat, Role::Analyst, Some("taken over"))
+        .unwrap_err();
+    let (_, _, elsewhere_name) = address_parts(&elsewhere.admin);
+    assert!(
+        refused.code() == ErrorCode::Forbidden
+            && refused
+                .to_string()
+                .contains(&format!("already reviews {elsewhere_name}")),
+        "{refused}"
+    );
+    assert!(
+        raw_refusal(&team, &pat).is_some(),
+        "the refused add changed nothing: pat does not sign in here"
+    );
+    owner_session
+        .add_reviewer(&pat, Role::Analyst, None)
+        .expect("added without a password, pat keeps theirs");
+    assert!(raw_refusal(&team, &pat).is_none(), "pat signs in here now");
+    assert!(
+        raw_refusal(&elsewhere, &pat).is_none(),
+        "and still where they were"
     );
 }
