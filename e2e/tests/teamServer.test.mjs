@@ -55,6 +55,11 @@ const cli = (db, args, input) => execFileSync(cliBinary, ['--db', db, ...args], 
 test('a reviewer signs in to the team server, decides, and sees a colleague’s decision arrive', { skip: base === undefined && 'no PostgreSQL (run under scripts/with-postgres.sh)' }, async () => {
   const port = new URL(base).port;
   const name = `e2e_team_${process.pid}`;
+  // A retried suite runs on the same server: the first attempt's databases go first, so maria
+  // reviews no other database when she is added with a password.
+  for (const old of psql(base, "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_team\\_%'").split('\n').filter(Boolean)) {
+    psql(base, `DROP DATABASE ${old} WITH (FORCE)`);
+  }
   psql(base, `CREATE DATABASE ${name}`);
   const owner = `postgres://postgres@127.0.0.1:${port}/${name}`;
   cli(owner, ['team', 'init', owner]);

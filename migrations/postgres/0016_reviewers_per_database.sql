@@ -43,8 +43,8 @@ END $$;
 
 -- A reviewer removed while signed in keeps their session until it ends (closing it needs a
 -- superuser or `pg_signal_backend`), but acts no more: every rule that asks whether the
--- session's login is in a group (claims, releases, adjudication, the SME's and adjudicator's
--- rights) now asks whether it may still connect here too, and a decision is refused outright.
+-- session's login is in a group (claims, adjudication, the SME's and adjudicator's rights) now
+-- asks whether it may still connect here too, and no statement of theirs writes any table.
 CREATE OR REPLACE FUNCTION is_member(role_name text) RETURNS boolean LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
     SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name)
@@ -59,9 +59,25 @@ BEGIN
         RAISE EXCEPTION '% is no longer a reviewer of database %', session_user, current_database()
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER decisions_by_reviewers_only BEFORE INSERT ON decisions
-    FOR EACH ROW EXECUTE FUNCTION refuse_removed_reviewer();
+REVOKE ALL ON FUNCTION refuse_removed_reviewer() FROM PUBLIC;
+
+-- Once per statement (the session's login cannot change within one), on every table of the
+-- schema, whoever writes it and however (directly, or through a function or trigger of the
+-- owner's: the check is on the session's login).
+DO $$
+DECLARE
+    name text;
+BEGIN
+    FOR name IN
+        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'vetted' AND c.relkind IN ('r', 'p')
+           AND c.relname <> 'schema_migrations'
+    LOOP
+        EXECUTE format('CREATE TRIGGER by_reviewers_only BEFORE INSERT OR UPDATE OR DELETE ON %I
+                            FOR EACH STATEMENT EXECUTE FUNCTION refuse_removed_reviewer()', name);
+    END LOOP;
+END $$;

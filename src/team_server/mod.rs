@@ -155,12 +155,11 @@ impl TeamServer {
         let mut client = connected.map_err(|e| Error::Server {
             server: server.clone(),
             problem: match e.code() {
-                // The database's CONNECT privilege is its list of reviewers (migration 0016).
+                // The database's CONNECT privilege is its list of reviewers (migration 0016);
+                // the server's routine names the check in any language.
                 Some(code)
                     if *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
-                        && e.as_db_error()
-                            .and_then(|d| d.detail())
-                            .is_some_and(|detail| detail.contains("CONNECT privilege")) =>
+                        && e.as_db_error().and_then(|d| d.routine()) == Some("CheckMyDatabase") =>
                 {
                     let user = config.get_user().unwrap_or("this login");
                     format!(

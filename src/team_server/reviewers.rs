@@ -67,9 +67,9 @@ impl TeamServer {
                 .get(0);
             if let Some(databases) = elsewhere {
                 return Err(Error::Forbidden(format!(
-                    "{name} already reviews {databases} on this server, with a password of their \
-                     own: add them here without --password-stdin (they sign in with the password \
-                     they have); nothing was changed"
+                    "{name} may already sign in to {databases} on this server, with a password \
+                     of their own: add them here without --password-stdin (they sign in with the \
+                     password they have); nothing was changed"
                 )));
             }
         }
@@ -99,12 +99,12 @@ impl TeamServer {
 
     /// Takes this database's door from the login `name`: it signs in here no more (its other
     /// databases keep it), the items it holds go back to the queue now, and its open sessions
-    /// here are closed when the signed-in role may signal them; one left open claims, decides
-    /// and uses its role no more (migration 0016). Its decisions stay in the log.
+    /// here are closed when the signed-in role may signal them; one left open writes nothing
+    /// more (migration 0016). Its decisions stay in the log.
     ///
-    /// Errors: `NotFound` for a login that does not review here; `BadRequest` (nothing changed) when it would still
-    /// connect — a superuser, the database's owner, or a member of a role that may; `Forbidden`
-    /// unless signed in as the database's owner.
+    /// Errors: `NotFound` for a login that does not review here; `BadRequest` (nothing changed)
+    /// when it would still connect — a superuser, the database's owner, or a member of a role
+    /// that may; `Forbidden` unless signed in as the database's owner.
     pub fn remove_reviewer(&mut self, name: &str) -> Result<RemovedReviewer> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
@@ -144,6 +144,13 @@ impl TeamServer {
                  belongs to a role that may connect; nothing was changed"
             )));
         }
+        // After the claims in flight (claims take turns under this lock; a later one of the
+        // login's is refused).
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('vetted.claim_items'))",
+            &[],
+        )
+        .map_err(failed)?;
         let leases_released = tx
             .execute("DELETE FROM leases WHERE reviewer = $1", &[&name])
             .map_err(failed)?;
@@ -167,7 +174,7 @@ impl TeamServer {
                                  AND coalesce(backend_type, 'client backend') = 'client backend'";
         let closed = self.client.query_one(
             &format!(
-                "SELECT count(*) FILTER (WHERE CASE WHEN may THEN pg_terminate_backend(pid) END),
+                "SELECT count(*) FILTER (WHERE CASE WHEN may THEN pg_terminate_backend(pid, 5000) END),
                         count(*) FILTER (WHERE NOT may)
                    FROM ({THEIRS}) theirs,
                         (SELECT pg_has_role('pg_signal_backend', 'USAGE')

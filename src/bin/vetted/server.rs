@@ -125,8 +125,8 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                     if removed.sessions_open > 0 {
                         eprintln!(
                             "note: {name} still has {} open session{} here: each reads on until \
-                             it ends, but claims, decides and uses a role no more (closing \
-                             sessions needs a superuser or pg_signal_backend)",
+                             it ends, but writes nothing more (closing sessions needs a superuser \
+                             or pg_signal_backend)",
                             removed.sessions_open,
                             if removed.sessions_open == 1 { "" } else { "s" },
                         );

@@ -208,17 +208,26 @@ fn a_database_reviewed_before_the_change_keeps_the_reviewers_who_worked_on_it() 
     team.import(&answer_lines("door-up", 3), 1);
     let active_url = team.reviewer("door_active", Role::Analyst);
     let idle_url = team.reviewer("door_idle", Role::Sme);
-    let (active, idle) = (login_of(&active_url), login_of(&idle_url));
+    let skipper_url = team.reviewer("door_skipper", Role::Analyst);
+    let (active, idle, skipper) = (
+        login_of(&active_url),
+        login_of(&idle_url),
+        login_of(&skipper_url),
+    );
     approve(&mut TeamServer::connect(&active_url).unwrap(), "door-up-0").unwrap();
+    // The skipper's only trace: an item claimed and given back.
+    let mut skipping = TeamServer::connect(&skipper_url).unwrap();
+    let held = skipping.claim(1, Duration::from_secs(600)).unwrap();
+    assert!(skipping.release(&held[0].external_id).unwrap(), "skipped");
+    drop(skipping);
     // The database as it was before migration 0016: everyone connects (PUBLIC may), and no
     // trigger asks who may.
     let (_, _, database) = address_parts(&team.admin);
     team.sql()
         .batch_execute(&format!(
             "GRANT CONNECT, TEMPORARY ON DATABASE {database} TO PUBLIC;
-             REVOKE CONNECT ON DATABASE {database} FROM {active}, {idle};
-             DROP TRIGGER decisions_by_reviewers_only ON vetted.decisions;
-             DROP FUNCTION vetted.refuse_removed_reviewer();
+             REVOKE CONNECT ON DATABASE {database} FROM {active}, {idle}, {skipper};
+             DROP FUNCTION vetted.refuse_removed_reviewer() CASCADE;
              DELETE FROM vetted.schema_migrations WHERE version = 16;"
         ))
         .unwrap();
@@ -230,8 +239,8 @@ fn a_database_reviewed_before_the_change_keeps_the_reviewers_who_worked_on_it() 
     let (_, applied) = TeamServer::init(&team.admin).unwrap();
     assert_eq!(applied, 1, "the upgrade applies migration 0016");
     assert!(
-        raw_refusal(&team, active).is_none(),
-        "who decided here keeps signing in"
+        raw_refusal(&team, active).is_none() && raw_refusal(&team, skipper).is_none(),
+        "who decided or skipped here keeps signing in"
     );
     assert_eq!(
         raw_refusal(&team, idle).map(|r| r.0),
@@ -245,7 +254,11 @@ fn a_database_reviewed_before_the_change_keeps_the_reviewers_who_worked_on_it() 
     );
     assert_eq!(
         listed(&team),
-        [format!("{active}\tanalyst"), format!("{idle}\tsme")],
+        [
+            format!("{active}\tanalyst"),
+            format!("{idle}\tsme"),
+            format!("{skipper}\tanalyst")
+        ],
         "the database's reviewers, each with the role it had"
     );
 }
@@ -296,10 +309,19 @@ fn an_owner_who_is_no_superuser_keeps_the_door_and_a_removed_session_acts_no_mor
             && noted.contains(&format!("{sam} still has 1 open session here")),
         "the owner may not close sam's session and is told so: {said} / {noted}"
     );
-    // The session left open acts no more: it neither claims nor decides.
+    // The session left open acts no more: it neither claims, decides, tags nor marks.
     let claim = signed_in.claim(2, Duration::from_secs(600)).unwrap_err();
     let decide = approve(&mut signed_in, &held[0].external_id).unwrap_err();
-    for (what, refusal) in [("claims", claim), ("decides", decide)] {
+    let tag = signed_in.add_tag(&held[0].external_id, "late").unwrap_err();
+    let mark = signed_in
+        .set_do_not_train(&held[1].external_id, true)
+        .unwrap_err();
+    for (what, refusal) in [
+        ("claims", claim),
+        ("decides", decide),
+        ("tags", tag),
+        ("marks", mark),
+    ] {
         assert_eq!(refusal.code(), ErrorCode::Forbidden, "{what}: {refusal}");
     }
     let (mut owner_session, _) = TeamServer::init(&team.admin).unwrap();
@@ -330,7 +352,7 @@ fn an_owner_who_is_no_superuser_keeps_the_door_and_a_removed_session_acts_no_mor
         refused.code() == ErrorCode::Forbidden
             && refused
                 .to_string()
-                .contains(&format!("already reviews {elsewhere_name}")),
+                .contains(&format!("may already sign in to {elsewhere_name}")),
         "{refused}"
     );
     assert!(
