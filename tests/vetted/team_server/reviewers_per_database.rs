@@ -86,6 +86,33 @@ fn a_login_signs_in_only_to_the_databases_it_was_added_to_and_removing_it_closes
         "no temporary tables: {message}"
     );
 
+    // Every table refuses a removed reviewer's writes: a table a later migration adds needs the
+    // trigger too.
+    let tables: Vec<(String, bool)> = a
+        .sql()
+        .query(
+            "SELECT c.relname::text,
+                    EXISTS (SELECT 1 FROM pg_trigger t
+                             WHERE t.tgrelid = c.oid AND t.tgname = 'by_reviewers_only')
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'vetted' AND c.relkind IN ('r', 'p')
+                AND c.relname <> 'schema_migrations'
+              ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let unguarded: Vec<&str> = (tables.iter())
+        .filter(|(_, guarded)| !guarded)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(
+        tables.iter().any(|(name, _)| name == "decisions") && unguarded.is_empty(),
+        "tables without the by_reviewers_only trigger (add it in their migration): {unguarded:?}"
+    );
+
     // Each owner lists their own reviewers.
     let listed_a = listed(&a);
     assert!(
