@@ -26,8 +26,12 @@ mkdirSync(artifacts, { recursive: true });
 const driverLogs = process.env.VETTED_E2E_LOGS ?? join(artifacts, 'logs');
 mkdirSync(driverLogs, { recursive: true });
 
-/** WebDriver's answer to any one command must come within this, or the command fails. */
-const COMMAND_TIMEOUT_MS = 60_000;
+/**
+ * WebDriver's answer to any one command must come within this, or the command fails: 60 s, or
+ * VETTED_E2E_COMMAND_TIMEOUT_MS (the reaping check's hanging probe sets it lower, so as not to
+ * wait a minute for a hang it provokes).
+ */
+const COMMAND_TIMEOUT_MS = Number(process.env.VETTED_E2E_COMMAND_TIMEOUT_MS) > 0 ? Number(process.env.VETTED_E2E_COMMAND_TIMEOUT_MS) : 60_000;
 
 /**
  * Process groups (tauri-driver → WebKitWebDriver → the app and WebKit's processes) started here
