@@ -41,6 +41,17 @@ const windowNames = () => execFileSync('xwininfo', ['-root', '-tree'], { encodin
 const shownIds = (browser, testId) =>
   browser.execute((id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((row) => row.getAttribute('data-external-id')), testId);
 
+/** File ▸ Team reviewers…'s rows: `login role(s)` each. */
+const teamRows = (browser) =>
+  browser.execute(() => [...document.querySelectorAll('[data-testid="team-reviewer"]')].map((row) => [...row.cells].slice(0, 2).map((c) => c.textContent).join(' ')));
+
+/** Opens File ▸ Team reviewers… and waits for the server's list. */
+async function openTeamReviewers(browser) {
+  await browser.$('[data-testid="header-file"]').click();
+  await browser.$('[data-testid="header-team-reviewers"]').click();
+  await browser.$('[data-testid="team-reviewers-list"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'File ▸ Team reviewers… lists who reviews on the server' });
+}
+
 /** A one-question rubric: a required rating. */
 const FORM = `[[question]]
 id = "correctness"
@@ -152,6 +163,15 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       timeout: 5000, timeoutMsg: 'the window title names the login and server',
     });
     assert.equal(await browser.$('[data-testid="session-team-server"]').isExisting(), true, 'marked as a team server');
+
+    // Who reviews here, as maria (no owner) reads it: the server's list, with nothing to change.
+    await openTeamReviewers(browser);
+    assert.deepEqual(await teamRows(browser), ['bob analyst', 'maria SME'], 'the logins added to this database, with their roles');
+    assert.equal(await browser.$('[data-testid="team-reviewer-login"]').isExisting(), false, 'maria gets no form to add reviewers');
+    assert.equal(await browser.$('[data-testid="team-reviewer-remove"]').isExisting(), false, 'nor a button to remove one');
+    assert.match(await browser.$('[data-testid="team-reviewers-dialog"]').getText(), /Only the database's owner adds or removes reviewers/, 'and is told who may');
+    await browser.keys('Escape');
+    await browser.$('[data-testid="team-reviewers-dialog"]').waitForDisplayed({ reverse: true, timeout: 5000, timeoutMsg: 'Esc closes the list' });
 
     // The queue is what the server leases to maria: the oldest items.
     await browser.waitUntil(async () => (await browser.$('[data-testid="item-view"]').isExisting()) && (await selectedId(browser)) === 'ts-0', {
@@ -488,6 +508,37 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       assert.equal(psql(owner, `SELECT count(*) FROM vetted.items i JOIN vetted.llm_calls c ON c.id = (i.metadata::json -> 'generated_by' ->> 'llm_call')::bigint WHERE c.run_id = ${relateRun}`),
         written, "each proposed relationship is on the server, naming the server's call");
       await screenshot(browser, 'team-server-owner-related.png');
+
+      // The owner keeps the team from the window: File ▸ Team reviewers… adds a login with the
+      // password typed, and takes the database from another; the server's catalog follows.
+      await openTeamReviewers(browser);
+      await browser.$('[data-testid="team-reviewer-login"]').setValue('lee');
+      await browser.$('[data-testid="team-reviewer-role"]').selectByAttribute('value', 'adjudicator');
+      await browser.$('[data-testid="team-reviewer-password"]').setValue('lee-e2e-s3cret');
+      await browser.keys('Enter');
+      await browser.waitUntil(async () => (await teamRows(browser)).includes('lee adjudicator'), {
+        timeout: 15000, timeoutMsg: 'lee is listed as an adjudicator once the server added the login',
+      });
+      assert.match(cli(owner, ['team', 'reviewers']), /^lee\tadjudicator$/m, 'the server lists lee, an adjudicator');
+      psql(base, 'GRANT vetted_password_login TO lee');
+      const leeSignsIn = (password) => execFileSync(cliBinary, ['--db', `postgres://lee@127.0.0.1:${port}/${name}`, 'team', 'whoami'], {
+        stdio: 'pipe', env: { ...process.env, PGPASSWORD: password },
+      }).toString();
+      assert.match(leeSignsIn('lee-e2e-s3cret'), /^lee on /, 'lee signs in with the password typed in the dialog');
+      assert.throws(() => leeSignsIn('wrong'), /could not sign in.*password authentication failed for user "lee"/s, 'and with no other');
+
+      await browser.$('[data-testid="team-reviewer"][data-login="bob"] [data-testid="team-reviewer-remove"]').click();
+      await browser.$('[data-testid="team-reviewer-confirm"]').waitForDisplayed({ timeout: 5000, timeoutMsg: 'removing asks for a second click' });
+      assert.ok((await teamRows(browser)).includes('bob analyst'), 'nothing is removed on the first click');
+      await browser.$('[data-testid="team-reviewer"][data-login="bob"] [data-testid="team-reviewer-remove"]').click();
+      const removed = await browser.$('[data-testid="team-reviewers-done"]');
+      await removed.waitForDisplayed({ timeout: 15000, timeoutMsg: 'the dialog says what the removal did' });
+      assert.match(await removed.getText(), /^bob may no longer sign in here; their decisions stay in the log\./, 'in a sentence');
+      assert.ok(!(await teamRows(browser)).includes('bob analyst'), 'bob left the list');
+      assert.doesNotMatch(cli(owner, ['team', 'reviewers']), /^bob\t/m, 'and the server\'s');
+      assert.throws(() => cli(`postgres://bob@127.0.0.1:${port}/${name}`, ['team', 'whoami']), /bob is not a reviewer of database/, 'bob is refused from now on');
+      assert.ok(Number(psql(owner, "SELECT count(*) FROM vetted.decisions WHERE reviewer = 'bob'")) >= 1, "bob's decisions stay");
+      await screenshot(browser, 'team-server-reviewers.png');
     }
   } finally {
     await app.stop();

@@ -37,7 +37,7 @@ use vetted::store::{
     ReviewForm, ReviewFormDraft, SearchResults,
 };
 use vetted::team::{AdjudicationCase, ReviewerProfile, Role};
-use vetted::team_server::{LiveEvent, ServerAddress, TeamServer};
+use vetted::team_server::{LiveEvent, RemovedReviewer, ServerAddress, TeamReviewers, TeamServer};
 use vetted::window::{TeamSession, TeamSignIn, Window, WindowState, window_title};
 use vetted::{Error, Result, SessionInfo, Store, db_path};
 
@@ -533,6 +533,51 @@ pub fn release_item(state: State<'_, AppState>, external_id: String) -> Result<b
                 "only a team server leases items; on a local database a skip just moves on".into(),
             ))
         })
+}
+
+/// `call` on the open team server's session; `BadRequest` on a local database, whose reviewers
+/// are profiles chosen with Switch, not logins.
+fn on_team_logins<T: Send>(
+    state: &AppState,
+    call: impl FnOnce(&mut TeamServer) -> Result<T> + Send,
+) -> Result<T> {
+    state.on_team_server(call).unwrap_or_else(|| {
+        Err(Error::BadRequest(
+            "only a team server has reviewer logins; on a local database, Switch chooses who \
+             is reviewing"
+                .into(),
+        ))
+    })
+}
+
+/// Who may sign in to the open team server's database, and whether the signed-in login may
+/// change that (its owner).
+#[tauri::command(async)]
+pub fn team_reviewers(state: State<'_, AppState>) -> Result<TeamReviewers> {
+    on_team_logins(&state, TeamServer::reviewers)
+}
+
+/// Lets the login `login` sign in to the open team server's database as `role` (creating the
+/// login, with `password` when given; see [`TeamServer::add_reviewer`]), then lists who may.
+/// Only the database's owner may.
+#[tauri::command(async)]
+pub fn add_team_reviewer(
+    state: State<'_, AppState>,
+    login: String,
+    role: Role,
+    password: Option<String>,
+) -> Result<TeamReviewers> {
+    on_team_logins(&state, |server| {
+        server.add_reviewer(login.trim(), role, password.as_deref())?;
+        server.reviewers()
+    })
+}
+
+/// Takes the open team server's database from the login `login`: see
+/// [`TeamServer::remove_reviewer`]. Only the database's owner may.
+#[tauri::command(async)]
+pub fn remove_team_reviewer(state: State<'_, AppState>, login: String) -> Result<RemovedReviewer> {
+    on_team_logins(&state, |server| server.remove_reviewer(&login))
 }
 
 /// Undoes the session reviewer's latest step (a bulk approval as a whole); `null` when there is

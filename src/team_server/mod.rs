@@ -44,7 +44,7 @@ pub use llm_runs::{RunWrites, ServerMirror, ServerRun};
 pub use migrations::{MIGRATIONS, SCHEMA};
 pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
-pub use reviewers::RemovedReviewer;
+pub use reviewers::{RemovedReviewer, TeamReviewer, TeamReviewers};
 pub use search::SERVER_RANK_LIMIT;
 pub use snapshot::{ROWS_PER_READ, TemporarySnapshot};
 pub use tls::TlsMode;

@@ -4,6 +4,8 @@
 //! `0016_reviewers_per_database.sql` takes CONNECT from PUBLIC).
 
 use postgres::Transaction;
+use serde::Serialize;
+use ts_rs::TS;
 
 use super::migrations::MIGRATION_LOCK;
 use super::{TeamServer, server_error};
@@ -68,8 +70,8 @@ impl TeamServer {
             if let Some(databases) = elsewhere {
                 return Err(Error::Forbidden(format!(
                     "{name} may already sign in to {databases} on this server, with a password \
-                     of their own: add them here without --password-stdin (they sign in with the \
-                     password they have); nothing was changed"
+                     of their own: add them here without a password (they sign in with the one \
+                     they have); nothing was changed"
                 )));
             }
         }
@@ -120,7 +122,7 @@ impl TeamServer {
             .get(0);
         if !reviews_here {
             return Err(Error::NotFound(format!(
-                "'{name}' is not a reviewer of this database; `vetted team reviewers` lists them"
+                "'{name}' is not a reviewer of this database; nothing was changed"
             )));
         }
         let revoke: String = tx
@@ -197,8 +199,17 @@ impl TeamServer {
     }
 
     /// The logins that may sign in to this database as reviewers, by name, with their team
-    /// roles (superusers and the database's owner left out: they are its administrators).
-    pub fn reviewers(&mut self) -> Result<Vec<(String, Vec<Role>)>> {
+    /// roles (superusers and the database's owner left out: they are its administrators), and
+    /// whether the signed-in login may change that list. Any reviewer may read it.
+    pub fn reviewers(&mut self) -> Result<TeamReviewers> {
+        let here = self
+            .client
+            .query_one(
+                "SELECT current_database()::text,
+                        has_database_privilege(current_database(), 'CONNECT WITH GRANT OPTION')",
+                &[],
+            )
+            .map_err(|e| self.failed(e))?;
         let rows = self
             .client
             .query(
@@ -216,18 +227,23 @@ impl TeamServer {
                 &[],
             )
             .map_err(|e| self.failed(e))?;
-        Ok(rows
+        let reviewers = rows
             .iter()
-            .map(|r| {
-                let roles = [Role::Analyst, Role::Sme, Role::Adjudicator]
+            .map(|r| TeamReviewer {
+                login: r.get(0),
+                roles: [Role::Analyst, Role::Sme, Role::Adjudicator]
                     .into_iter()
                     .zip(1..)
                     .filter(|&(_, column)| r.get::<_, bool>(column))
                     .map(|(role, _)| role)
-                    .collect();
-                (r.get(0), roles)
+                    .collect(),
             })
-            .collect())
+            .collect();
+        Ok(TeamReviewers {
+            database: here.get(0),
+            may_manage: here.get(1),
+            reviewers,
+        })
     }
 }
 
@@ -255,13 +271,38 @@ fn lock_the_door(tx: &mut Transaction<'_>, server: &str, what: &str) -> Result<(
 }
 
 /// What [`TeamServer::remove_reviewer`] did besides closing the door.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub struct RemovedReviewer {
     /// Items the login held, back in the queue.
+    #[ts(type = "number")]
     pub leases_released: u64,
     /// Its sessions on this database, closed.
+    #[ts(type = "number")]
     pub sessions_closed: u64,
     /// Its sessions left open (the signed-in role may not signal them): they end when they
     /// disconnect, and sign in here no more.
+    #[ts(type = "number")]
     pub sessions_open: u64,
+}
+
+/// Who may sign in to a team database ([`TeamServer::reviewers`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TeamReviewers {
+    /// The database's name on its server.
+    pub database: String,
+    /// The signed-in login owns the database (or is a superuser), so it adds and removes
+    /// reviewers; anyone else only reads the list.
+    pub may_manage: bool,
+    /// By login.
+    pub reviewers: Vec<TeamReviewer>,
+}
+
+/// A login that may sign in to the database, with its team roles (one, unless given more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TeamReviewer {
+    pub login: String,
+    pub roles: Vec<Role>,
 }

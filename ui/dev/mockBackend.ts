@@ -36,6 +36,11 @@ import { inForce, mockStats, seedTeamHistory } from "./mockStats";
 /** An error as the shell rejects with it; the code must be one the core has. */
 const appError = (code: ErrorCode, message: string): AppError => ({ code, message });
 
+/** The preview is a local database: it has reviewer profiles, not a team server's logins. */
+const noTeamLogins = () => {
+  throw appError("bad_request", "only a team server has reviewer logins; on a local database, Switch chooses who is reviewing");
+};
+
 /** One line of the import format (see docs/import-format.md), loosely typed. */
 type ImportRecord = { id: string; domain: string; model: string; vetting?: Vetting; metadata?: Record<string, unknown> } & ItemBody;
 
@@ -295,6 +300,9 @@ export function createMockBackend(options: { copies: number; reviewer: string; h
     release_item: () => {
       throw appError("bad_request", "only a team server leases items; on a local database a skip just moves on");
     },
+    team_reviewers: noTeamLogins,
+    add_team_reviewer: noTeamLogins,
+    remove_team_reviewer: noTeamLogins,
     close_database: () => {
       open = false;
       return windowState();

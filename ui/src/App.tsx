@@ -22,6 +22,7 @@ import { QueueList } from "./components/QueueList";
 import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { StatusTabs } from "./components/StatusTabs";
 import { StatsDashboard } from "./components/StatsDashboard";
+import { TeamReviewersDialog } from "./components/TeamReviewersDialog";
 import { Toast } from "./components/Toast";
 import { claimCommands } from "./claimCommands";
 import { candidateCount } from "./comparisonPicks";
@@ -84,6 +85,9 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   /** The item on screen was opened from the graph: Esc goes back there. */
   const [fromGraph, setFromGraph] = useState(false);
   const [evidenceRevision, setEvidenceRevision] = useState(0);
+  /** File ▸ Team reviewers… is open (a team server only). */
+  const [teamReviewersShown, setTeamReviewersShown] = useState(false);
+  const showTeamReviewers = useCallback(() => setTeamReviewersShown(true), []);
   const openGraph = () => {
     setFromGraph(false);
     setMode({ kind: "graph" });
@@ -334,6 +338,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
         recent={recent}
         databases={databases}
         onAbout={onAbout}
+        onTeamReviewers={showTeamReviewers}
       />
       {mode.kind === "stats" && (
         <StatsDashboard
@@ -396,6 +401,7 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
       <ModeDialogs review={review} facets={facets} dialogSave={dialogSave} runPlace={runPlace} approveKey={keymap.approve[0] === undefined ? null : keyLabel(keymap.approve[0])} {...drafts} />
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
+      {teamReviewersShown && <TeamReviewersDialog onClose={() => setTeamReviewersShown(false)} />}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
     </div>
   );

@@ -30,6 +30,7 @@ import type { QueueFacets } from "./bindings/QueueFacets";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import type { QueuePage } from "./bindings/QueuePage";
 import type { RejectReason } from "./bindings/RejectReason";
+import type { RemovedReviewer } from "./bindings/RemovedReviewer";
 import type { ReviewerProfile } from "./bindings/ReviewerProfile";
 import type { Role } from "./bindings/Role";
 import type { RelationshipEvidence } from "./bindings/RelationshipEvidence";
@@ -43,6 +44,7 @@ import type { ServerAddress } from "./bindings/ServerAddress";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { Stats } from "./bindings/Stats";
 import type { StatusCounts } from "./bindings/StatusCounts";
+import type { TeamReviewers } from "./bindings/TeamReviewers";
 import type { TeamSignIn } from "./bindings/TeamSignIn";
 import type { WindowState } from "./bindings/WindowState";
 
@@ -106,6 +108,20 @@ export const connectTeamServer = (address: ServerAddress, password: string | nul
 
 /** Gives an item leased on the team server back (a skip); false when it was not held. */
 export const releaseItem = (externalId: string): Promise<boolean> => call("release_item", { externalId });
+
+/** Who may sign in to the open team server's database, and whether this login may change that. */
+export const teamReviewers = (): Promise<TeamReviewers> => call("team_reviewers");
+
+/**
+ * Lets `login` sign in to the open team server's database as `role`, creating the login with
+ * `password` (null: none set; the login has one already, or signs in otherwise). Only the
+ * database's owner may; resolves to the new list.
+ */
+export const addTeamReviewer = (login: string, role: Role, password: string | null): Promise<TeamReviewers> =>
+  call("add_team_reviewer", { login, role, password });
+
+/** Takes the open team server's database from `login` (only its owner may): what that did. */
+export const removeTeamReviewer = (login: string): Promise<RemovedReviewer> => call("remove_team_reviewer", { login });
 
 /** Asks for the team server's CA certificate file; null when the user cancelled. */
 export const chooseCaFile = (): Promise<string | null> => call("choose_ca_file");

@@ -133,16 +133,16 @@ pub fn team(url: Option<&str>, command: TeamCommand) -> Result<()> {
                     }
                 }
                 TeamCommand::Reviewers => {
-                    let reviewers = server.reviewers()?;
+                    let reviewers = server.reviewers()?.reviewers;
                     if reviewers.is_empty() {
                         println!(
                             "no reviewers on {} yet: vetted team add-reviewer NAME --role ROLE",
                             server.server()
                         );
                     }
-                    for (login, roles) in reviewers {
-                        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-                        println!("{login}\t{}", roles.join(", "));
+                    for reviewer in reviewers {
+                        let roles: Vec<&str> = reviewer.roles.iter().map(|r| r.as_str()).collect();
+                        println!("{}\t{}", reviewer.login, roles.join(", "));
                     }
                 }
                 TeamCommand::Release { item } => {

@@ -124,6 +124,30 @@ fn a_login_signs_in_only_to_the_databases_it_was_added_to_and_removing_it_closes
         !listed(&b).iter().any(|l| l.starts_with(&maria)),
         "b does not list maria"
     );
+    // A reviewer reads the same list (the app shows it), without the right to change it; the
+    // owner has that right.
+    let seen_by_maria = on_a.reviewers().expect("a reviewer reads who reviews");
+    let seen_by_owner = TeamServer::connect(&a.admin).unwrap().reviewers().unwrap();
+    let (_, _, a_name) = address_parts(&a.admin);
+    assert_eq!(
+        (seen_by_maria.database.as_str(), seen_by_maria.may_manage),
+        (a_name.as_str(), false),
+        "maria reads a's list and may not change it"
+    );
+    assert!(seen_by_owner.may_manage, "a's owner manages its reviewers");
+    assert_eq!(
+        seen_by_maria.reviewers, seen_by_owner.reviewers,
+        "one list, whoever reads it"
+    );
+    assert_eq!(
+        seen_by_owner
+            .reviewers
+            .iter()
+            .map(|r| format!("{}\t{}", r.login, r.roles[0].as_str()))
+            .collect::<Vec<_>>(),
+        listed_a,
+        "the app's list is the CLI's"
+    );
 
     // Only an owner opens or closes the door.
     let bob_adds = on_server(&bob_on_a)

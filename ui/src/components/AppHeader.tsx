@@ -7,11 +7,10 @@ import { keyLabel, type Keymap } from "../keymap";
 import { folderOf, recentMenuEntries } from "../openFailure";
 import type { DatabaseActions } from "../useWindow";
 import { FILE_MENU, HeaderMenu, MODELS_MENU, type MenuSection } from "./HeaderMenu";
+import { ROLE_LABEL } from "../teamRoles";
 
 /** How many recent databases the File menu lists (the welcome screen shows them all). */
 const RECENT_IN_MENU = 5;
-
-const ROLE_LABEL = { analyst: "analyst", sme: "SME", adjudicator: "adjudicator" } as const;
 
 interface AppHeaderProps {
   session: SessionInfo | null;
@@ -25,18 +24,21 @@ interface AppHeaderProps {
   recent: readonly RecentDatabase[];
   databases: DatabaseActions;
   onAbout: () => void;
+  /** Opens the list of who may sign in to the open team server (shown on a team server only). */
+  onTeamReviewers: () => void;
 }
 
 
 const withKey = (label: string, key: string | undefined) => (key === undefined ? label : `${label} (${keyLabel(key)})`);
 
-export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, graphShown, onCommand, recent, databases, onAbout }: AppHeaderProps) {
+export const AppHeader = memo(function AppHeader({ session, keymap, statsShown, graphShown, onCommand, recent, databases, onAbout, onTeamReviewers }: AppHeaderProps) {
   const fileSections: MenuSection[] = [
     {
       items: [
         { id: "new-database", label: "New database…", onSelect: databases.newDatabase },
         { id: "open-database", label: "Open database…", onSelect: databases.openDatabase },
         { id: "team-server", label: "Connect to team server…", onSelect: databases.connectTeamServer },
+        ...(session?.team_server === true ? [{ id: "team-reviewers", label: "Team reviewers…", onSelect: onTeamReviewers }] : []),
       ],
     },
     {

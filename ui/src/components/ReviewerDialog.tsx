@@ -4,17 +4,12 @@ import type { Role } from "../bindings/Role";
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
 import { Dialog } from "./Dialog";
+import { ROLE_CHOICES } from "../teamRoles";
 
 export interface ReviewerDraft {
   name: string;
   role: Role;
 }
-
-const ROLES: { value: Role; label: string }[] = [
-  { value: "analyst", label: "Analyst — triage and review" },
-  { value: "sme", label: "Subject-matter expert — correct and answer questions" },
-  { value: "adjudicator", label: "Adjudicator — final say when reviews disagree" },
-];
 
 interface ReviewerDialogProps {
   draft: ReviewerDraft;
@@ -57,7 +52,7 @@ export function ReviewerDialog({ draft, profiles, firstStart, busy, onChange, on
       </label>
       <label className="field">
         <span className="field-label">Role</span>
-        <OptionSelect testId="reviewer-role" value={draft.role} options={ROLES} onChange={(role) => onChange({ ...draft, role })} />
+        <OptionSelect testId="reviewer-role" value={draft.role} options={ROLE_CHOICES} onChange={(role) => onChange({ ...draft, role })} />
       </label>
       <div className="dialog-actions">
         {!firstStart && (
