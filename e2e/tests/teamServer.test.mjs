@@ -432,6 +432,7 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       await browser.$('[data-testid="llm-run-dialog"]').waitForDisplayed({ timeout: 10000, timeoutMsg: 'Ctrl+Shift+V opens Run a model on the server' });
       const tasks = await browser.execute(() => [...document.querySelectorAll('[data-testid="llm-run-role"] option')].map((o) => o.value));
       assert.deepEqual(tasks, ['vet', 'align'], "on a team server the dialog offers the vetting model's tasks only");
+      assert.equal(await browser.$('[data-testid="llm-run-reviews"]').isExisting(), false, 'a vet run adds no items, so it asks no reviewers per new item');
       await browser.waitUntil(async () => (await browser.$('[data-testid="llm-run-provider"]').getValue()) === 'local', {
         timeout: 10000, timeoutMsg: "maria's own provider is preselected",
       });
@@ -497,6 +498,11 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
       await browser.$('[data-testid="llm-run-role"]').selectByAttribute('value', 'relate');
       await browser.$('[data-testid="llm-run-source"]').selectByAttribute('value', 'Album');
       await browser.$('[data-testid="llm-run-target"]').selectByAttribute('value', 'Artist');
+      const reviewsField = browser.$('[data-testid="llm-run-reviews"]');
+      assert.equal(await reviewsField.getValue(), '1', 'each new item goes to one reviewer unless the owner says otherwise');
+      await reviewsField.click();
+      await browser.keys(['Control', 'a']);
+      await reviewsField.addValue('2');
       await browser.keys(['Control', 'Enter']);
       const related = await toastText(browser, 'relate run', 240000);
       // Whether SmolLM2-135M proposes a relationship the products hold or not, the server holds
@@ -507,6 +513,9 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
         `postgres true ${relatedOk}`, "the owner's finished relate run is on the server, with its successful call, if any");
       assert.equal(psql(owner, `SELECT count(*) FROM vetted.items i JOIN vetted.llm_calls c ON c.id = (i.metadata::json -> 'generated_by' ->> 'llm_call')::bigint WHERE c.run_id = ${relateRun}`),
         written, "each proposed relationship is on the server, naming the server's call");
+      assert.equal(psql(owner, `SELECT count(*) FROM vetted.items i JOIN vetted.llm_calls c ON c.id = (i.metadata::json -> 'generated_by' ->> 'llm_call')::bigint WHERE c.run_id = ${relateRun} AND i.required_reviews = 2`),
+        written, 'and goes to the two reviewers asked for in the dialog');
+      if (written === '0') console.error('\n*** the owner\'s relate run wrote no item: reviewers per new item were not checked on the server ***\n');
       await screenshot(browser, 'team-server-owner-related.png');
 
       // The owner keeps the team from the window: File ▸ Team reviewers… adds a login with the

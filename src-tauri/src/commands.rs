@@ -1014,14 +1014,24 @@ pub fn forget_provider_key(name: String) -> Result<bool> {
 }
 
 /// Runs generate, relate or vet in the background with progress and cost so far; a generate run
-/// first asks for the questions file (`null` when the user cancelled that dialog).
+/// first asks for the questions file (`null` when the user cancelled that dialog). On a team
+/// server, each item the run adds goes to `reviews` distinct reviewers (default 1); a local
+/// database's overlap is its configured one, so it takes none.
 #[tauri::command(async)]
 pub fn start_llm_run(
     app: AppHandle,
     state: State<'_, AppState>,
     request: LlmRunRequest,
+    reviews: Option<u32>,
     on_event: Channel<JobEvent>,
 ) -> Result<Option<JobId>> {
+    if reviews.is_some() && !state.window().is_team_server() {
+        return Err(Error::BadRequest(
+            "reviews per new item are chosen on a team server; a local database uses its \
+             configured overlap (vetted overlap set)"
+                .into(),
+        ));
+    }
     let questions = match request {
         LlmRunRequest::Generate { .. } => {
             let Some(file) = picker::open_file(
@@ -1045,7 +1055,8 @@ pub fn start_llm_run(
             |db| tasks::llm_run(db, settings, request, questions),
             |url, password| {
                 let (settings, request, questions) = on_server;
-                tasks::llm_run_on_server(url, password, settings, request, questions)
+                let reviews = reviews.unwrap_or(1);
+                tasks::llm_run_on_server(url, password, settings, request, questions, reviews)
             },
             on_event,
         )

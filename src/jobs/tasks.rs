@@ -206,7 +206,7 @@ pub fn discover_relationships(db: PathBuf) -> Work {
 pub fn discover_relationships_on_server(url: String, password: Option<ApiKey>) -> Work {
     Box::new(move |on_progress, cancel| {
         let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(
-            RunWrites::Items,
+            RunWrites::Items { reviews: 1 },
             &mut |p| on_progress(Tick::of(p.done, Some(p.total))),
             cancel,
         )?;
@@ -453,20 +453,30 @@ pub fn llm_run(
 /// of the server whose every record is copied to the server as it is written (see
 /// [`TeamServer::prepare_run`]): vetting and aligning by an SME or adjudicator; answering
 /// questions, proposing relationships and ranking discovery's candidates (which adds the
-/// model's own) by who may import. Progress counts the snapshot's rows, then the inputs.
+/// model's own) by who may import, each item it adds going to `reviews` distinct reviewers
+/// (the overlap k; only runs that add items take more than 1). Progress counts the snapshot's
+/// rows, then the inputs.
 pub fn llm_run_on_server(
     url: String,
     password: Option<ApiKey>,
     settings: PathBuf,
     request: LlmRunRequest,
     questions: Option<PathBuf>,
+    reviews: u32,
 ) -> Work {
     Box::new(move |progress, cancel| {
         let writes = match request {
+            LlmRunRequest::Vet { .. } | LlmRunRequest::Align { .. } if reviews != 1 => {
+                return Err(Error::BadRequest(format!(
+                    "vetting and aligning add no items, so no item of theirs needs {reviews} \
+                     reviews; only answering questions and proposing or ranking relationships \
+                     take reviews per new item"
+                )));
+            }
             LlmRunRequest::Vet { .. } | LlmRunRequest::Align { .. } => RunWrites::Verdicts,
             LlmRunRequest::Generate { .. }
             | LlmRunRequest::Relate { .. }
-            | LlmRunRequest::Rank { .. } => RunWrites::Items,
+            | LlmRunRequest::Rank { .. } => RunWrites::Items { reviews },
         };
         let model = ModelAccess::load(&settings, &request)?;
         let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(

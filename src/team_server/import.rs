@@ -56,11 +56,7 @@ impl TeamServer {
         cancel: &AtomicBool,
         on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
-        if !(1..=10).contains(&reviews) {
-            return Err(Error::BadRequest(format!(
-                "an item needs 1 to 10 independent reviews, not {reviews}"
-            )));
-        }
+        check_reviews(reviews)?;
         if path == Path::new("-") {
             return Err(Error::BadRequest(
                 "a team server imports a file, not standard input: a file whose ids the server \
@@ -242,6 +238,17 @@ pub(super) fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
             b'\r' => out.extend_from_slice(b"\\r"),
             _ => out.push(b),
         }
+    }
+}
+
+/// The overlap k an item added to the server may have: 1 to 10 distinct reviewers (the
+/// schema's `items.required_reviews` check); `BadRequest` otherwise.
+pub(super) fn check_reviews(reviews: u32) -> Result<()> {
+    match reviews {
+        1..=10 => Ok(()),
+        _ => Err(Error::BadRequest(format!(
+            "an item needs 1 to 10 independent reviews, not {reviews}"
+        ))),
     }
 }
 

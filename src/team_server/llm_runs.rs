@@ -24,6 +24,7 @@ use postgres::{Client, GenericClient, Transaction};
 
 use super::decisions::enum_text;
 use super::fresh_import::{IMPORT_LOCK, copy_items};
+use super::import::check_reviews;
 use super::push::{new_item, stored_hashes};
 use super::{TeamServer, TemporarySnapshot, refusal, server_error};
 use crate::discovery::{Candidate, QueuedCandidates};
@@ -124,8 +125,10 @@ pub(super) fn read_totals(r: &postgres::Row) -> CostTotals {
 pub enum RunWrites {
     /// Verdicts on items and alignment figures (vet, align): SMEs and adjudicators.
     Verdicts,
-    /// New items (generate, relate, rank, discovery): who may import, the schema's owner.
-    Items,
+    /// New items (generate, relate, rank, discovery): who may import, the schema's owner. Each
+    /// new item goes to `reviews` distinct reviewers (the overlap k, 1–10), as an import's
+    /// `--overlap` does.
+    Items { reviews: u32 },
     /// Nothing (a dry run, which only reads): any login.
     Nothing,
 }
@@ -166,23 +169,30 @@ impl TeamServer {
                     self.server, self.reviewer, self.reviewer
                 )));
             }
-            RunWrites::Items if !self.may_add_items()? => {
-                return Err(Error::Forbidden(format!(
-                    "on the team server {} only its owner adds items, as with imports (answers \
-                     to questions, proposed, discovered or ranked relationships); {} may not. Ask the owner to run \
-                     it, or run it on a local database and ask the owner to push its items (its \
-                     calls and costs stay on your file)",
-                    self.server, self.reviewer
-                )));
+            RunWrites::Items { reviews } => {
+                check_reviews(reviews)?;
+                if !self.may_add_items()? {
+                    return Err(Error::Forbidden(format!(
+                        "on the team server {} only its owner adds items, as with imports \
+                         (answers to questions, proposed, discovered or ranked relationships); \
+                         {} may not. Ask the owner to run it, or run it on a local database and \
+                         ask the owner to push its items (its calls and costs stay on your file)",
+                        self.server, self.reviewer
+                    )));
+                }
             }
-            RunWrites::Verdicts | RunWrites::Items | RunWrites::Nothing => {}
+            RunWrites::Verdicts | RunWrites::Nothing => {}
         }
         let snapshot = self.temporary_snapshot(on_progress, cancel)?;
         let store = Store::open(snapshot.path())?;
         let last_item = store.last_item_id()?;
+        let reviews = match writes {
+            RunWrites::Items { reviews } => reviews as i32,
+            RunWrites::Verdicts | RunWrites::Nothing => 1,
+        };
         Ok(ServerRun {
             store,
-            mirror: Mutex::new(ServerMirror::new(self, last_item)?),
+            mirror: Mutex::new(ServerMirror::new(self, last_item, reviews)?),
             _snapshot: snapshot,
         })
     }
@@ -212,6 +222,8 @@ pub struct ServerMirror {
     /// The store's last item copied (at first, the snapshot's last): later ones were written
     /// by the run.
     last_item: i64,
+    /// How many distinct reviewers each item the run adds goes to (see [`RunWrites::Items`]).
+    reviews: i32,
 }
 
 /// A copy waits this long at most for a row another session holds (an item being decided),
@@ -224,7 +236,7 @@ const ITEM_LOCK_TIMEOUT: &str =
     "SET LOCAL lock_timeout = '2min'; SET LOCAL statement_timeout = '3min'";
 
 impl ServerMirror {
-    fn new(mut server: TeamServer, last_item: i64) -> Result<ServerMirror> {
+    fn new(mut server: TeamServer, last_item: i64, reviews: i32) -> Result<ServerMirror> {
         server
             .client
             .batch_execute(MIRROR_TIMEOUTS)
@@ -235,6 +247,7 @@ impl ServerMirror {
             alignments: HashMap::new(),
             waiting: Vec::new(),
             last_item,
+            reviews,
         })
     }
 
@@ -266,7 +279,7 @@ impl ServerMirror {
         let runs = (calls.iter())
             .map(|c| self.run(c.run_id))
             .collect::<Result<Vec<_>>>()?;
-        let server = &mut self.server;
+        let (server, reviews) = (&mut self.server, self.reviews);
         off_runtime(|| {
             let name = server.server.clone();
             let failed = |e| server_error(&name, e);
@@ -284,7 +297,7 @@ impl ServerMirror {
             let items = (new_items.into_iter())
                 .map(|item| name_server_calls(item, &mapped))
                 .collect::<Result<Vec<_>>>()?;
-            add_items(&mut tx, &name, items)?;
+            add_items(&mut tx, &name, items, reviews)?;
             for ((call, run), id) in calls.iter().zip(&runs).zip(&call_ids) {
                 add_call(&mut tx, *run, call, Some(*id)).map_err(failed)?;
             }
@@ -319,11 +332,11 @@ impl ServerMirror {
         let items = (added.iter())
             .map(|(_, external_id)| new_item(store, external_id))
             .collect::<Result<Vec<_>>>()?;
-        let server = &mut self.server;
+        let (server, reviews) = (&mut self.server, self.reviews);
         let new = off_runtime(|| {
             let name = server.server.clone();
             let mut tx = (server.client.transaction()).map_err(|e| server_error(&name, e))?;
-            let new = add_items(&mut tx, &name, items)?;
+            let new = add_items(&mut tx, &name, items, reviews)?;
             tx.commit().map_err(|e| server_error(&name, e))?;
             Ok::<usize, Error>(new)
         })?;
@@ -493,8 +506,14 @@ impl RunMirror for ServerMirror {
 
 /// Adds `items` to the server in `tx`, under the import lock (waiting up to
 /// [`ITEM_LOCK_TIMEOUT`] for an import or push): an item the server holds with the same content
-/// is left as it is; one with other content refuses them all. Returns how many were new.
-fn add_items(tx: &mut Transaction<'_>, name: &str, items: Vec<NewItem>) -> Result<usize> {
+/// is left as it is; one with other content refuses them all. Each new item goes to `reviews`
+/// distinct reviewers. Returns how many were new.
+fn add_items(
+    tx: &mut Transaction<'_>,
+    name: &str,
+    items: Vec<NewItem>,
+    reviews: i32,
+) -> Result<usize> {
     let failed = |e| server_error(name, e);
     tx.batch_execute(ITEM_LOCK_TIMEOUT).map_err(failed)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
@@ -529,7 +548,7 @@ fn add_items(tx: &mut Transaction<'_>, name: &str, items: Vec<NewItem>) -> Resul
             name,
             move |write| {
                 for item in fresh {
-                    write(PreparedItem::new(item), 1)?;
+                    write(PreparedItem::new(item), reviews)?;
                 }
                 Ok(ImportReport {
                     source: String::new(),

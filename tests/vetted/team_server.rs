@@ -5286,6 +5286,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         settings.clone(),
         vet_all(),
         None,
+        1,
     ));
     assert!(
         matches!(&analyst_run, JobEvent::Failed { code: ErrorCode::Forbidden, message }
@@ -5301,6 +5302,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
             knowledge: vetted::roles::knowledge::Variant::Base,
         },
         None,
+        1,
     ));
     assert!(
         matches!(&generate, JobEvent::Failed { code: ErrorCode::Forbidden, message }
@@ -5325,6 +5327,7 @@ fn the_vetting_model_runs_on_the_server_as_on_a_file_and_only_smes_and_adjudicat
         settings.clone(),
         vet_all(),
         None,
+        1,
     ));
     let JobEvent::Finished { summary } = &sme_run else {
         panic!("the SME's run finishes: {sme_run:?}");
@@ -5913,6 +5916,7 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         settings.clone(),
         align(),
         None,
+        1,
     ));
     assert!(
         matches!(
@@ -5937,6 +5941,7 @@ fn the_vetting_model_is_aligned_on_the_server_as_on_a_file_against_the_servers_o
         settings.clone(),
         align(),
         None,
+        1,
     ));
     let JobEvent::Finished { summary } = &server_run else {
         panic!("the SME aligns on the server: {server_run:?}");

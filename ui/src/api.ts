@@ -301,9 +301,13 @@ export const setProviderKey = (name: string, key: string): Promise<void> => call
 /** Removes a provider's key from the OS keyring; false when there was none. */
 export const forgetProviderKey = (name: string): Promise<boolean> => call("forget_provider_key", { name });
 
-/** Runs vet, relate or generate in the background (generate first asks for the questions file). */
-export const startLlmRun = (request: LlmRunRequest, onEvent: (event: JobEvent) => void): Promise<number | null> =>
-  startJob("start_llm_run", { request }, onEvent);
+/**
+ * Runs vet, relate or generate in the background (generate first asks for the questions file).
+ * `reviews`: on a team server, how many distinct reviewers each item the run adds goes to; null
+ * elsewhere (a local database uses its configured overlap).
+ */
+export const startLlmRun = (request: LlmRunRequest, reviews: number | null, onEvent: (event: JobEvent) => void): Promise<number | null> =>
+  startJob("start_llm_run", { request, reviews }, onEvent);
 
 /** Calls, tokens and cost of the LLM calls about one item. */
 export const itemCosts = (externalId: string): Promise<CostTotals> => call("item_costs", { externalId });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueFilter } from "./bindings/QueueFilter";
-import { DEFAULT_LLM_RUN, LOCAL, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, rolesFor, runProblem } from "./llmRun";
+import { DEFAULT_LLM_RUN, LOCAL, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, newItemReviews, rolesFor, runProblem, type RunPlace } from "./llmRun";
 
 const FILTER: QueueFilter = { status: "pending", kind: null, domain: "finance", model: null, verdict: null, reviewer: null, tag: null, sort: "risk" };
 
@@ -40,6 +40,22 @@ describe("running a model from the app", () => {
     expect(runProblem({ ...vet, role: "relate", source: "orders", target: "customers" }, owner)).toBeNull();
     expect(runProblem(generate, sme), "a reviewer is told who adds items").toMatch(/only its owner adds items/);
     expect(runProblem(generate, analyst)).toMatch(/only its owner adds items/);
+  });
+
+  it("asks how many reviewers each new item goes to only where the run adds items on a team server", () => {
+    const owner: RunPlace = { teamServer: true, role: null, addsItems: true };
+    const sme: RunPlace = { teamServer: true, role: "sme", addsItems: false };
+    const relate = { ...DEFAULT_LLM_RUN, provider: "p", role: "relate", source: "orders", target: "customers", reviews: 2 } as const;
+    expect(newItemReviews(relate, owner), "the owner's relate run sends its k").toBe(2);
+    expect(newItemReviews({ ...relate, role: "generate" }, owner)).toBe(2);
+    expect(newItemReviews({ ...relate, role: "rank" }, owner)).toBe(2);
+    expect(newItemReviews(relate, LOCAL), "a local database uses its configured overlap").toBeNull();
+    expect(newItemReviews({ ...relate, role: "vet" }, sme), "vetting adds no items").toBeNull();
+    expect(runProblem({ ...relate, reviews: 0 }, owner), "at least one reviewer").toMatch(/1 to 10 distinct reviewers/);
+    expect(runProblem({ ...relate, reviews: 11 }, owner), "at most the schema's 10").toMatch(/1 to 10 distinct reviewers/);
+    expect(runProblem({ ...relate, reviews: 1.5 }, owner), "whole reviewers").toMatch(/1 to 10/);
+    expect(runProblem({ ...relate, reviews: 10 }, owner)).toBeNull();
+    expect(runProblem({ ...relate, reviews: 0 }), "not asked locally, so not checked").toBeNull();
   });
 
   it("refuses what cannot run, saying what to do", () => {

@@ -25,6 +25,8 @@ export interface LlmRunDraft {
   holdout: number;
   /** Align: the prompt variants to compare. */
   variants: PromptVariant[];
+  /** Relate, rank, generate on a team server: how many distinct reviewers each new item goes to (the overlap k). */
+  reviews: number;
 }
 
 export const DEFAULT_LLM_RUN: LlmRunDraft = {
@@ -38,7 +40,11 @@ export const DEFAULT_LLM_RUN: LlmRunDraft = {
   domain: "data",
   holdout: 0.2,
   variants: ["base", "guidelines", "examples", "both"],
+  reviews: 1,
 };
+
+/** The most distinct reviewers an item on a team server can go to (the schema's check). */
+export const MAX_REVIEWS = 10;
 
 /** What a vetting prompt can carry besides the item (docs/llm.md#knowledge-in-the-prompt). */
 export const KNOWLEDGE_CHOICES: { value: PromptVariant; label: string }[] = [
@@ -92,6 +98,11 @@ export function rolesFor(place: RunPlace): typeof ROLES {
   }));
 }
 
+/** On a team server, how many reviewers each item the owner's run adds goes to; null where the run adds none, the login may add none, or on a local database (its overlap is configured). */
+export function newItemReviews(draft: LlmRunDraft, place: RunPlace): number | null {
+  return place.teamServer && place.addsItems && ITEM_TASKS.includes(draft.role) ? draft.reviews : null;
+}
+
 /** What is wrong with the draft, or null when it can run. */
 export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string | null {
   if (place.teamServer) {
@@ -100,6 +111,9 @@ export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string 
     }
     if (ITEM_TASKS.includes(draft.role) && !place.addsItems) {
       return "On the team server only its owner adds items (answers, proposed or ranked relationships), as with imports; ask the owner to run it, or run it on a local database.";
+    }
+    if (ITEM_TASKS.includes(draft.role) && !(Number.isInteger(draft.reviews) && draft.reviews >= 1 && draft.reviews <= MAX_REVIEWS)) {
+      return `Each new item goes to 1 to ${MAX_REVIEWS} distinct reviewers.`;
     }
   }
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";

@@ -4,7 +4,7 @@ import { useState } from "react";
 import * as api from "./api";
 import type { QueueFilter } from "./bindings/QueueFilter";
 import { DEFAULT_EXPORT, exportRequest } from "./exportChoices";
-import { DEFAULT_LLM_RUN, llmRunRequest, runProblem, type RunPlace } from "./llmRun";
+import { DEFAULT_LLM_RUN, llmRunRequest, newItemReviews, runProblem, type RunPlace } from "./llmRun";
 import { BROWSE, type ReviewMode } from "./mode";
 import type { JobStarter } from "./useJobs";
 import type { JobKind } from "./jobs";
@@ -29,7 +29,8 @@ export function useJobDrafts(mode: ReviewMode, setMode: (mode: ReviewMode) => vo
     if (mode.kind !== "llm-run" || runProblem(llmDraft, runPlace) !== null) return;
     setMode(BROWSE);
     const request = llmRunRequest(llmDraft, shownQueue);
-    startJob(llmDraft.role, (onEvent) => api.startLlmRun(request, onEvent));
+    const reviews = newItemReviews(llmDraft, runPlace);
+    startJob(llmDraft.role, (onEvent) => api.startLlmRun(request, reviews, onEvent));
   };
 
   return {

@@ -22,6 +22,8 @@ pub struct DiscoverArgs {
     pub schema_only: bool,
     pub dry_run: bool,
     pub json: bool,
+    /// On a team server: how many distinct reviewers each new candidate goes to.
+    pub overlap: Option<u32>,
 }
 
 /// Discovers and queues in the local database `store`.
@@ -39,7 +41,9 @@ pub fn run_on_server(url: &str, args: DiscoverArgs) -> Result<()> {
     let server = TeamServer::connect(url)?;
     let writes = match args.dry_run {
         true => RunWrites::Nothing,
-        false => RunWrites::Items,
+        false => RunWrites::Items {
+            reviews: args.overlap.unwrap_or(1),
+        },
     };
     let mut run = with_progress_bar("reading the server ", |on_progress| {
         server.prepare_run(writes, on_progress, crate::interrupt::cancel_flag())

@@ -19,17 +19,27 @@ pub enum ItemRun {
         samples: usize,
         knowledge: KnowledgeArgs,
         llm: LlmArgs,
+        overlap: Option<u32>,
     },
     Discover(DiscoverArgs),
     Rank {
         selection: RankSelection,
         llm: LlmArgs,
+        overlap: Option<u32>,
     },
     Relate {
         asked: PairAsked,
         knowledge: KnowledgeArgs,
         llm: LlmArgs,
+        overlap: Option<u32>,
     },
+}
+
+/// `--overlap` given for a local database, whose overlap is configured, not given per run.
+pub fn overlap_is_for_a_server() -> Error {
+    Error::BadRequest(
+        "--overlap is for a team server; on a local database use `vetted overlap set`".into(),
+    )
 }
 
 impl ItemRun {
@@ -39,6 +49,7 @@ impl ItemRun {
             Command::Generate {
                 questions,
                 samples,
+                overlap,
                 knowledge,
                 llm,
             } => Ok(ItemRun::Generate {
@@ -46,6 +57,7 @@ impl ItemRun {
                 samples,
                 knowledge,
                 llm,
+                overlap,
             }),
             Command::Relate {
                 discover: true,
@@ -53,6 +65,7 @@ impl ItemRun {
                 ignore_declared,
                 schema_only,
                 dry_run,
+                overlap,
                 llm,
                 ..
             } => Ok(ItemRun::Discover(DiscoverArgs {
@@ -61,12 +74,14 @@ impl ItemRun {
                 schema_only,
                 dry_run,
                 json: llm.json,
+                overlap,
             })),
             Command::Relate {
                 rank: true,
                 domain,
                 limit,
                 again,
+                overlap,
                 llm,
                 ..
             } => Ok(ItemRun::Rank {
@@ -76,6 +91,7 @@ impl ItemRun {
                     again,
                 },
                 llm,
+                overlap,
             }),
             Command::Relate {
                 product_a,
@@ -83,6 +99,7 @@ impl ItemRun {
                 products,
                 from_item,
                 domain,
+                overlap,
                 knowledge,
                 llm,
                 ..
@@ -96,23 +113,38 @@ impl ItemRun {
                 },
                 knowledge,
                 llm,
+                overlap,
             }),
             other => Err(Box::new(other)),
         }
     }
 
-    /// Runs on a local database, or on a team server as its owner (on a snapshot of it, what
-    /// the run adds copied there).
+    /// `--overlap`: on a team server, how many distinct reviewers each new item goes to. A
+    /// local database takes none (see [`overlap_is_for_a_server`]).
+    pub fn overlap(&self) -> Option<u32> {
+        match self {
+            ItemRun::Generate { overlap, .. }
+            | ItemRun::Rank { overlap, .. }
+            | ItemRun::Relate { overlap, .. }
+            | ItemRun::Discover(DiscoverArgs { overlap, .. }) => *overlap,
+        }
+    }
+
+    /// Runs on a local database (with no [`ItemRun::overlap`]: the caller refuses one before
+    /// the file is opened), or on a team server as its owner (on a snapshot of it, what the run
+    /// adds copied there, each new item for `--overlap` reviewers).
     pub fn run(self, place: Place<'_>) -> Result<()> {
+        let reviews = self.overlap().unwrap_or(1);
         match self {
             ItemRun::Generate {
                 questions,
                 samples,
                 knowledge,
                 llm,
+                ..
             } => {
                 let questions = generate::read_questions(&questions)?;
-                place.run_role(&llm, async |store, ctx| {
+                place.run_role(&llm, reviews, async |store, ctx| {
                     generate::generate(store, ctx, questions, knowledge.into(), samples).await
                 })
             }
@@ -120,15 +152,16 @@ impl ItemRun {
                 Place::File(store) => discover::run(store, args),
                 Place::Server(url) => discover::run_on_server(url, args),
             },
-            ItemRun::Rank { selection, llm } => match place {
+            ItemRun::Rank { selection, llm, .. } => match place {
                 Place::File(store) => llm::run_ranking(store, &llm, selection),
-                Place::Server(url) => llm::run_ranking_on_server(url, &llm, selection),
+                Place::Server(url) => llm::run_ranking_on_server(url, &llm, selection, reviews),
             },
             ItemRun::Relate {
                 asked,
                 knowledge,
                 llm,
-            } => place.run_role(&llm, async |store, ctx| {
+                ..
+            } => place.run_role(&llm, reviews, async |store, ctx| {
                 let pair = asked.pair(store)?;
                 relate::relate(store, ctx, vec![pair], knowledge.into()).await
             }),
@@ -144,14 +177,15 @@ pub enum Place<'a> {
 }
 
 impl Place<'_> {
-    /// Runs `role` here with a progress bar and Ctrl-C, then prints its summary.
-    fn run_role<F>(self, llm: &LlmArgs, role: F) -> Result<()>
+    /// Runs `role` here with a progress bar and Ctrl-C, then prints its summary; on a team
+    /// server, each item it adds goes to `reviews` distinct reviewers.
+    fn run_role<F>(self, llm: &LlmArgs, reviews: u32, role: F) -> Result<()>
     where
         F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
     {
         match self {
             Place::File(store) => llm::run_role(store, llm, role),
-            Place::Server(url) => llm::add_items_on_server(url, llm, role),
+            Place::Server(url) => llm::add_items_on_server(url, llm, reviews, role),
         }
     }
 }

@@ -194,9 +194,15 @@ pub fn run_ranking(store: &mut Store, args: &LlmArgs, selection: RankSelection) 
 }
 
 /// `vetted --db postgres://… relate --rank`: [`run_ranking`] on the team server, by its owner
-/// (ranking adds the model's own relationships).
-pub fn run_ranking_on_server(url: &str, args: &LlmArgs, selection: RankSelection) -> Result<()> {
-    let (summary, ranking) = run_on_server(url, args, RunWrites::Items, async |store, ctx| {
+/// (ranking adds the model's own relationships, each for `reviews` distinct reviewers).
+pub fn run_ranking_on_server(
+    url: &str,
+    args: &LlmArgs,
+    selection: RankSelection,
+    reviews: u32,
+) -> Result<()> {
+    let writes = RunWrites::Items { reviews };
+    let (summary, ranking) = run_on_server(url, args, writes, async |store, ctx| {
         ranked(store, ctx, selection).await
     })?;
     print_ranking(&summary, &ranking, args)
@@ -281,13 +287,14 @@ where
     run_with(store, Some(mirror), &model, args, role)
 }
 
-/// `vetted --db postgres://… generate` or `relate`: `role`, which adds items, on the team
-/// server (see [`run_on_server`]); the summary names the server's run.
-pub fn add_items_on_server<F>(url: &str, args: &LlmArgs, role: F) -> Result<()>
+/// `vetted --db postgres://… generate` or `relate`: `role`, which adds items, each for `reviews`
+/// distinct reviewers, on the team server (see [`run_on_server`]); the summary names the
+/// server's run.
+pub fn add_items_on_server<F>(url: &str, args: &LlmArgs, reviews: u32, role: F) -> Result<()>
 where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
 {
-    let summary = run_on_server(url, args, RunWrites::Items, role)?;
+    let summary = run_on_server(url, args, RunWrites::Items { reviews }, role)?;
     report(&summary, args)
 }
 

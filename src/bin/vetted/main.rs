@@ -269,6 +269,11 @@ enum Command {
         /// says otherwise) and queue the answers as one comparison item to pick the best of.
         #[arg(long, value_name = "N", default_value_t = 1)]
         samples: usize,
+        /// On a team server: how many distinct reviewers review each new item (k, default 1),
+        /// as with `import --overlap`. On a local database, overlap is set with `vetted overlap
+        /// set`.
+        #[arg(long, value_name = "K")]
+        overlap: Option<u32>,
         #[command(flatten)]
         knowledge: llm::KnowledgeArgs,
         #[command(flatten)]
@@ -317,6 +322,11 @@ enum Command {
         /// to rank.
         #[arg(long, default_value = vetted::discovery::DISCOVERY_DOMAIN)]
         domain: String,
+        /// On a team server: how many distinct reviewers review each new item — proposed,
+        /// discovered or ranked (k, default 1), as with `import --overlap`. On a local
+        /// database, overlap is set with `vetted overlap set`.
+        #[arg(long, value_name = "K", conflicts_with = "dry_run")]
+        overlap: Option<u32>,
         #[command(flatten)]
         knowledge: llm::KnowledgeArgs,
         #[command(flatten)]
@@ -657,11 +667,19 @@ fn run(cli: Cli) -> Result<()> {
     if let Some(url) = server_url {
         return run_on_server(url, cli.command);
     }
-    let mut store = Store::open(&path)?;
+    // Refused before the file is opened (which would create it).
+    if let Command::Import {
+        overlap: Some(_), ..
+    } = cli.command
+    {
+        return Err(item_runs::overlap_is_for_a_server());
+    }
     let command = match ItemRun::of(cli.command) {
-        Ok(run) => return run.run(Place::File(&mut store)),
+        Ok(run) if run.overlap().is_some() => return Err(item_runs::overlap_is_for_a_server()),
+        Ok(run) => return run.run(Place::File(&mut Store::open(&path)?)),
         Err(command) => *command,
     };
+    let mut store = Store::open(&path)?;
     match command {
         Command::Team { .. } => unreachable!("handled before the database is opened"),
         Command::Provider { .. } => unreachable!("handled before the database is opened"),
@@ -669,15 +687,10 @@ fn run(cli: Cli) -> Result<()> {
             unreachable!("runs that add items are handled as an ItemRun")
         }
         Command::Import {
-            overlap: Some(_), ..
-        } => Err(Error::BadRequest(
-            "--overlap is for a team server; on a local database use `vetted overlap set`".into(),
-        )),
-        Command::Import {
             files,
             openai_batch,
             domain,
-            overlap: None,
+            ..
         } => import::import(&mut store, import::sources(files, openai_batch, domain)),
         Command::Search { query, limit, json } => import::search(&store, &query, limit, json),
         Command::Queue {

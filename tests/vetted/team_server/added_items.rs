@@ -192,6 +192,7 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         settings.clone(),
         generate(),
         Some(answers.clone()),
+        1,
     ));
     assert!(
         matches!(&refused, JobEvent::Failed { code: ErrorCode::Forbidden, message }
@@ -222,6 +223,7 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         settings.clone(),
         generate(),
         Some(answers.clone()),
+        1,
     ));
     let JobEvent::Finished { summary } = &on_server_run else {
         panic!("the owner's run finishes: {on_server_run:?}");
@@ -371,6 +373,7 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
         "interleaved.jsonl",
         questions("i", &["churn", "margin", "cash"]),
     );
+    // Each of these goes to two reviewers (`--overlap`, as an import's).
     let summary = json_of(
         on_server(&team.admin)
             .args([
@@ -379,6 +382,8 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
                 "2",
                 "--concurrency",
                 "4",
+                "--overlap",
+                "2",
                 "--json",
                 "--provider",
                 "writer",
@@ -390,6 +395,25 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
             .env_remove("OPENAI_API_KEY"),
     );
     assert_eq!(summary["items_written"], 3, "{summary}");
+    let required: Vec<(String, i32)> = sql
+        .query(
+            "SELECT external_id, required_reviews FROM vetted.items
+              WHERE external_id LIKE 'i-%' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        required,
+        [
+            ("i-1".to_owned(), 2),
+            ("i-2".to_owned(), 2),
+            ("i-3".to_owned(), 2)
+        ],
+        "--overlap 2: each new item goes to two reviewers"
+    );
     let per_item: Vec<(String, i64, i64)> = sql
         .query(
             "SELECT i.external_id, count(c.id),
@@ -427,6 +451,77 @@ fn answers_and_relationships_a_model_writes_on_the_server_are_the_files_and_only
             "{id} names exactly its own samples"
         );
     }
+
+    // From the app, the owner chooses the reviewers per new item too; a run that adds none
+    // takes no such choice, nor does a k the schema refuses, nor a local database (whose overlap
+    // is configured): each refused before the server is read or a model called.
+    let calls_before = model.requests().len();
+    let unknown_k = outcome(vetted::jobs::tasks::llm_run_on_server(
+        team.admin.clone(),
+        None,
+        settings.clone(),
+        generate(),
+        Some(answers.clone()),
+        11,
+    ));
+    assert!(
+        matches!(&unknown_k, JobEvent::Failed { code: ErrorCode::BadRequest, message }
+            if message.contains("1 to 10 independent reviews, not 11")),
+        "k = 11 is refused: {unknown_k:?}"
+    );
+    let vetting_k = outcome(vetted::jobs::tasks::llm_run_on_server(
+        team.admin.clone(),
+        None,
+        settings.clone(),
+        LlmRunRequest::Vet {
+            provider: "writer".into(),
+            filter: Default::default(),
+            limit: 1,
+            revet: false,
+            knowledge: Variant::Base,
+        },
+        None,
+        2,
+    ));
+    assert!(
+        matches!(&vetting_k, JobEvent::Failed { code: ErrorCode::BadRequest, message }
+            if message.contains("vetting and aligning add no items")),
+        "a vet run takes no reviews per new item: {vetting_k:?}"
+    );
+    let three = local.write_file("three.jsonl", questions("t", &["churn"]));
+    let by_three = outcome(vetted::jobs::tasks::llm_run_on_server(
+        team.admin.clone(),
+        None,
+        settings.clone(),
+        generate(),
+        Some(three.clone()),
+        3,
+    ));
+    assert!(
+        matches!(&by_three, JobEvent::Finished { summary } if summary.contains("1 items written")),
+        "{by_three:?}"
+    );
+    let t1: i32 = sql
+        .query_one(
+            "SELECT required_reviews FROM vetted.items WHERE external_id = 't-1'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(t1, 3, "the app's run: its answer goes to three reviewers");
+    assert_eq!(
+        model.requests().len(),
+        calls_before + 1,
+        "only the accepted run called the model"
+    );
+    let mut on_file = compare(vetted(&local.path), &three);
+    on_file
+        .args(["--overlap", "2"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "--overlap is for a team server; on a local database use",
+        ));
 
     // The new items are reviewed like any other: the analyst decides one.
     succeeded(on_server(&analyst).args(["decide", "g-1", "approve"]));
@@ -700,6 +795,38 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
         on_file_items.len() as i64,
         "the server gained nothing"
     );
+
+    // Two products registered later give new candidates; `--overlap 2` sends each to two
+    // reviewers, and the earlier ones keep theirs.
+    let shop = [
+        ("orders.csv", "id,customer_id\n1,7\n2,8\n3,7\n"),
+        ("customers.csv", "id,name\n7,Ada\n8,Grace\n"),
+    ]
+    .map(|(name, rows)| vetted::products::ProductSource::File(local.write_file(name, rows)));
+    TeamServer::connect(&sme)
+        .unwrap()
+        .register_products(&shop)
+        .unwrap();
+    let later =
+        json_of(on_server(&team.admin).args(["relate", "--discover", "--overlap", "2", "--json"]));
+    let required: Vec<(i32, i64)> = team
+        .sql()
+        .query(
+            "SELECT required_reviews, count(*) FROM vetted.items
+              WHERE kind = 'relationship' GROUP BY 1 ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let new = later["queued"]["new"].as_i64().unwrap_or_default();
+    assert!(new >= 1, "the new products give new candidates: {later}");
+    assert_eq!(
+        required,
+        [(1, on_file_items.len() as i64), (2, new)],
+        "the later candidates each go to two reviewers, the earlier ones to one"
+    );
 }
 
 /// `(external id, shown assessment, likely)` of every relationship item, most likely first.
@@ -745,15 +872,16 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
         completion(&answer.to_string(), "stop")
     });
     let settings = crate::support::provider_settings(&local, "ranker", &model.base_url);
-    let rank = |cmd: &mut assert_cmd::Command| {
+    let rank = |cmd: &mut assert_cmd::Command, extra: &[&str]| {
         json_of(
             cmd.env_remove("OPENAI_API_KEY")
                 .args(["relate", "--rank", "--json", "--concurrency", "1"])
+                .args(extra)
                 .args(["--provider", "ranker", "--settings"])
                 .arg(&settings),
         )
     };
-    let on_file = rank(&mut vetted(&local.path));
+    let on_file = rank(&mut vetted(&local.path), &[]);
     let calls_made = model.requests().len();
 
     let mut cmd = on_server(&sme);
@@ -772,7 +900,7 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
     let analyst = team.reviewer("ranking_analyst", Role::Analyst);
     let mut watcher = TeamServer::connect(&analyst).unwrap();
     watcher.listen().unwrap();
-    let on_server_run = rank(&mut on_server(&team.admin));
+    let on_server_run = rank(&mut on_server(&team.admin), &["--overlap", "3"]);
     assert_eq!(
         on_server_run["ranking"], on_file["ranking"],
         "the server's run ranks as the file's"
@@ -784,6 +912,30 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
     assert_eq!(
         on_server_run["items_written"], on_file["items_written"],
         "as many as on the file"
+    );
+    let required: Vec<(i32, i64)> = team
+        .sql()
+        .query(
+            "SELECT required_reviews, count(*) FROM vetted.items
+              WHERE kind = 'relationship' GROUP BY 1 ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        required,
+        [
+            (1, 13),
+            (
+                3,
+                on_server_run["items_written"].as_i64().unwrap()
+                    - on_server_run["ranking"].as_array().unwrap().len() as i64
+            )
+        ],
+        "--overlap 3: the model's own relationships go to three reviewers, the candidates it \
+         judged keep their one"
     );
     let heard = super::heard_until_quiet(&mut watcher);
     let judged = on_file["ranking"].as_array().unwrap();

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ProductSummary } from "../bindings/ProductSummary";
 import type { ProvidersView } from "../bindings/ProvidersView";
-import { KNOWLEDGE_CHOICES, MAX_VET_LIMIT, keySourceLabel, rolesFor, runProblem, type LlmRunDraft, type RunPlace } from "../llmRun";
+import { KNOWLEDGE_CHOICES, MAX_REVIEWS, MAX_VET_LIMIT, keySourceLabel, newItemReviews, rolesFor, runProblem, type LlmRunDraft, type RunPlace } from "../llmRun";
 import { Kbd } from "./Badges";
 import { OptionSelect } from "./OptionSelect";
 import { SafeText } from "./SafeText";
@@ -192,6 +192,21 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
           </label>
           <KnowledgeField draft={draft} onChange={onChange} />
         </div>
+      )}
+      {newItemReviews(draft, place) !== null && (
+        <label className="field field-inline" title="As import --overlap: with 2 or more, each new item is reviewed blind by that many reviewers before it settles">
+          <span className="field-label">Reviewers per new item</span>
+          <input
+            className="input input-narrow"
+            type="number"
+            min={1}
+            max={MAX_REVIEWS}
+            step={1}
+            data-testid="llm-run-reviews"
+            value={draft.reviews}
+            onChange={(event) => onChange({ ...draft, reviews: Number(event.target.value) })}
+          />
+        </label>
       )}
       {problem !== null && (
         <p className="dialog-problem" role="alert" data-testid="llm-run-problem">
