@@ -809,8 +809,19 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
         .unwrap();
     let later =
         json_of(on_server(&team.admin).args(["relate", "--discover", "--overlap", "2", "--json"]));
-    let required: Vec<(i32, i64)> = team
-        .sql()
+    let required = relationships_by_reviews(&team);
+    let new = later["queued"]["new"].as_i64().unwrap_or_default();
+    assert!(new >= 1, "the new products give new candidates: {later}");
+    assert_eq!(
+        required,
+        [(1, on_file_items.len() as i64), (2, new)],
+        "the later candidates each go to two reviewers, the earlier ones to one"
+    );
+}
+
+/// How many relationship items on the server need each number of reviews, by that number.
+fn relationships_by_reviews(team: &Team) -> Vec<(i32, i64)> {
+    team.sql()
         .query(
             "SELECT required_reviews, count(*) FROM vetted.items
               WHERE kind = 'relationship' GROUP BY 1 ORDER BY 1",
@@ -819,14 +830,7 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
         .unwrap()
         .iter()
         .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    let new = later["queued"]["new"].as_i64().unwrap_or_default();
-    assert!(new >= 1, "the new products give new candidates: {later}");
-    assert_eq!(
-        required,
-        [(1, on_file_items.len() as i64), (2, new)],
-        "the later candidates each go to two reviewers, the earlier ones to one"
-    );
+        .collect()
 }
 
 /// `(external id, shown assessment, likely)` of every relationship item, most likely first.
@@ -913,17 +917,7 @@ fn ranking_on_the_server_judges_as_on_a_file_and_the_likely_order_follows() {
         on_server_run["items_written"], on_file["items_written"],
         "as many as on the file"
     );
-    let required: Vec<(i32, i64)> = team
-        .sql()
-        .query(
-            "SELECT required_reviews, count(*) FROM vetted.items
-              WHERE kind = 'relationship' GROUP BY 1 ORDER BY 1",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let required = relationships_by_reviews(&team);
     assert_eq!(
         required,
         [

@@ -194,19 +194,15 @@ export function RunModelDialog({ draft, scope, onChange, onConfirm, onCancel, on
         </div>
       )}
       {newItemReviews(draft, place) !== null && (
-        <label className="field field-inline" title="As import --overlap: with 2 or more, each new item is reviewed blind by that many reviewers before it settles">
-          <span className="field-label">Reviewers per new item</span>
-          <input
-            className="input input-narrow"
-            type="number"
-            min={1}
-            max={MAX_REVIEWS}
-            step={1}
-            data-testid="llm-run-reviews"
-            value={draft.reviews}
-            onChange={(event) => onChange({ ...draft, reviews: Number(event.target.value) })}
-          />
-        </label>
+        <CountField
+          label="Reviewers per new item"
+          title="As import --overlap: with 2 or more, each new item is reviewed blind by that many reviewers before it settles"
+          narrow
+          field="reviews"
+          max={MAX_REVIEWS}
+          draft={draft}
+          onChange={onChange}
+        />
       )}
       {problem !== null && (
         <p className="dialog-problem" role="alert" data-testid="llm-run-problem">
@@ -235,20 +231,37 @@ function KnowledgeField({ draft, onChange }: { draft: LlmRunDraft; onChange: (dr
   );
 }
 
-/** How many inputs a vet or rank run takes (checked by `runProblem`). */
+/** How many inputs a vet, rank or align run takes (checked by `runProblem`). */
 function LimitField({ label, draft, onChange }: { label: string; draft: LlmRunDraft; onChange: (draft: LlmRunDraft) => void }) {
+  return <CountField label={label} field="limit" max={MAX_VET_LIMIT} draft={draft} onChange={onChange} />;
+}
+
+interface CountFieldProps {
+  label: string;
+  /** The draft's whole number it edits, from 1 to `max` (checked by `runProblem`); `llm-run-${field}` is its test id. */
+  field: "limit" | "reviews";
+  max: number;
+  /** A hint on hover. */
+  title?: string;
+  /** On one line with its label, a few digits wide. */
+  narrow?: boolean;
+  draft: LlmRunDraft;
+  onChange: (draft: LlmRunDraft) => void;
+}
+
+function CountField({ label, field, max, title, narrow = false, draft, onChange }: CountFieldProps) {
   return (
-    <label className="field">
+    <label className={narrow ? "field field-inline" : "field"} title={title}>
       <span className="field-label">{label}</span>
       <input
-        className="input"
+        className={narrow ? "input input-narrow" : "input"}
         type="number"
         min={1}
-        max={MAX_VET_LIMIT}
+        max={max}
         step={1}
-        data-testid="llm-run-limit"
-        value={draft.limit}
-        onChange={(event) => onChange({ ...draft, limit: Number(event.target.value) })}
+        data-testid={`llm-run-${field}`}
+        value={draft[field]}
+        onChange={(event) => onChange({ ...draft, [field]: Number(event.target.value) })}
       />
     </label>
   );
