@@ -38,6 +38,7 @@ use crate::support::{
 };
 
 mod added_items;
+mod overlap_set;
 mod reviewers_per_database;
 
 /// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.

@@ -584,6 +584,21 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
             llm,
         } => llm::vet_on_server(url, &llm, vet_selection(status, limit, revet, knowledge)),
         Command::Align { command } => align::run_on_server(url, command),
+        Command::Overlap {
+            command: team::OverlapCommand::Set {
+                import: Some(_), ..
+            },
+        } => Err(Error::BadRequest(
+            "a team server keeps no imports by id: set the overlap of a domain (--domain) or of \
+             every item"
+                .into(),
+        )),
+        Command::Overlap {
+            command: team::OverlapCommand::Set { k, domain, .. },
+        } => server::set_overlap(url, domain.as_deref(), k),
+        Command::Overlap {
+            command: team::OverlapCommand::List { json },
+        } => server::overlaps(url, json),
         Command::Stats { vetter, json } => {
             let stats = vetted::team_server::TeamServer::connect(url)?.stats()?;
             match vetter {
@@ -596,7 +611,8 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
              items), decide (approve, edit, reject, needs-sme, with --form, --claim and relation \
              edits), approve-where, undo, redo, show, guidelines, forms, claims confirm, \
              products, do-not-train, vet and align (SMEs and adjudicators), generate and relate \
-             (with --discover and --rank; the owner), adjudication list, stats, backup (a local \
+             (with --discover and --rank; the owner), overlap (set: the owner), adjudication \
+             list, stats, backup (a local \
              snapshot), export, sync merge and team for now; run the rest on a local database"
                 .into(),
         )),

@@ -12,6 +12,7 @@ use vetted::error::{Error, Result};
 use vetted::team_server::{DEFAULT_LEASE, PushReport, TeamServer};
 
 use crate::export::{ExportArgs, with_progress_bar};
+use crate::output::print_json;
 use crate::review::{Correction, cli_feedback, edit_of, enum_name, parse_cli_pick, pick_text};
 use crate::team::RoleArg;
 
@@ -242,6 +243,40 @@ pub fn import(url: &str, files: &[PathBuf], overlap: Option<u32>) -> Result<()> 
         );
         bar.finish_and_clear();
         println!("{}", result?);
+    }
+    Ok(())
+}
+
+/// `overlap set K [--domain D]` on the team server: the items nobody has reviewed or holds now
+/// need `k` reviewers.
+pub fn set_overlap(url: &str, domain: Option<&str>, k: u32) -> Result<()> {
+    let change = TeamServer::connect(url)?.set_overlap(domain, k)?;
+    println!(
+        "{} item{}{} now need {k} review{}; {} kept theirs (reviewed or held)",
+        change.changed,
+        if change.changed == 1 { "" } else { "s" },
+        domain.map_or(String::new(), |d| format!(" of domain {d}")),
+        if k == 1 { "" } else { "s" },
+        change.kept,
+    );
+    Ok(())
+}
+
+/// `overlap list` on the team server: how many items need each k, by domain.
+pub fn overlaps(url: &str, json: bool) -> Result<()> {
+    let shares = TeamServer::connect(url)?.overlaps()?;
+    if json {
+        print_json(&shares);
+        return Ok(());
+    }
+    if shares.is_empty() {
+        println!("no items on the server yet");
+    }
+    for share in shares {
+        println!(
+            "{:<32} k = {:<2}  {} items, {} not settled",
+            share.domain, share.k, share.items, share.unsettled
+        );
     }
     Ok(())
 }

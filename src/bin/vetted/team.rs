@@ -49,7 +49,9 @@ impl From<RoleArg> for Role {
 
 #[derive(Subcommand)]
 pub enum OverlapCommand {
-    /// Require K independent reviews per item: by default, for a domain, or for an import.
+    /// Require K independent reviews per item: by default, for a domain, or for an import. On
+    /// a team server (the owner): the items of the domain, or every item, that nobody has
+    /// reviewed or holds; the others keep theirs.
     Set {
         k: u32,
         #[arg(long, conflicts_with = "import")]
@@ -58,7 +60,8 @@ pub enum OverlapCommand {
         #[arg(long)]
         import: Option<i64>,
     },
-    /// List the configured overlaps.
+    /// List the configured overlaps (on a team server: how many items need each K, by
+    /// domain).
     List {
         #[arg(long)]
         json: bool,
