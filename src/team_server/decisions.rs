@@ -43,9 +43,12 @@ const HISTORY: &str = concat!(
       WHERE i.external_id = $1 ORDER BY d.clock, d.id"
 );
 
-const ITEM_LOG: &str = "SELECT id, reviewer, action, edited_payload, reverts, clock, supersedes,
-                               adjudication, pick
-                          FROM decisions WHERE item_id = $1 ORDER BY clock, id";
+/// With the reviews the item needs as this statement reads it (`overlap set` may change it
+/// until the item's first decision).
+const ITEM_LOG: &str = "SELECT d.id, d.reviewer, d.action, d.edited_payload, d.reverts, d.clock,
+                               d.supersedes, d.adjudication, d.pick, i.required_reviews
+                          FROM decisions d JOIN items i ON i.id = d.item_id
+                         WHERE d.item_id = $1 ORDER BY d.clock, d.id";
 
 /// With the review form in force in the item's domain (none for a comparison, which answers
 /// no form: its pick is its judgement).
@@ -151,7 +154,7 @@ impl TeamServer {
     pub fn adjudication_case(&mut self, external_id: &str) -> Result<AdjudicationCase> {
         let (entry, k) = self.queue_entry(external_id)?;
         let sql = self.recording()?;
-        let log = item_log(&mut self.client, &sql, entry.id, &self.server)?;
+        let (log, _) = item_log(&mut self.client, &sql, entry.id, &self.server)?;
         let alive = alive(&log);
         let mut heads: Vec<(&str, &str)> = heads(&log, &alive, k)
             .into_iter()
@@ -357,7 +360,7 @@ pub(super) fn record_in(
         None => Vec::new(),
     };
     // What the reviewer may read of the log is what they know of it (row-level security).
-    let known = item_log(tx, sql, item.id, server)?;
+    let (known, _) = item_log(tx, sql, item.id, server)?;
     let decided_before = known
         .iter()
         .any(|e| e.reviewer == reviewer && e.action != Action::Revert);
@@ -476,8 +479,10 @@ impl LockedItem {
         sql: &Recording,
         server: &str,
     ) -> Result<()> {
-        let log = item_log(tx, sql, self.id, server)?;
-        let resolution = resolve(&log, self.required.max(1) as u32);
+        // The k read now, under the event's row lock: `overlap set` may have changed it since
+        // the item was read.
+        let (log, required) = item_log(tx, sql, self.id, server)?;
+        let resolution = resolve(&log, required.unwrap_or(self.required).max(1) as u32);
         let effective_edit = resolution
             .effective
             .as_deref()
@@ -518,17 +523,20 @@ pub(super) fn read_decision(r: &postgres::Row) -> Result<Decision> {
     })
 }
 
-/// The item's log as the resolver reads it, as far as the reviewer may read it.
+/// The item's log as the resolver reads it, as far as the reviewer may read it, and the
+/// reviews the item needs as read with it (`None` when none of the log is readable).
 fn item_log(
     tx: &mut impl GenericClient,
     sql: &Recording,
     item_id: i64,
     server: &str,
-) -> Result<Vec<LogEntry>> {
+) -> Result<(Vec<LogEntry>, Option<i32>)> {
     let rows = tx
         .query(&sql.log, &[&item_id])
         .map_err(|e| server_error(server, e))?;
-    rows.iter()
+    let required = rows.first().map(|r| r.get(9));
+    let log = rows
+        .iter()
         .map(|r| {
             Ok(LogEntry {
                 id: r.get(0),
@@ -542,7 +550,8 @@ fn item_log(
                 pick: json_column(r.get(8))?,
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok((log, required))
 }
 
 /// Whether the server refused an event because its item changed since it was read (the stamp

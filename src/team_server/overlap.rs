@@ -4,11 +4,15 @@
 //! or not) or held by a reviewer keeps its k, so no review is ever judged against a k it was not
 //! given, and nobody holds an item for a k that changed under them.
 
+use postgres::IsolationLevel;
 use serde::Serialize;
 
 use super::import::check_reviews;
 use super::{TeamServer, server_error};
 use crate::error::{Error, Result};
+
+/// Items changed per transaction by [`TeamServer::set_overlap`]: claims wait for one batch.
+pub const ITEMS_PER_CHANGE: usize = 5_000;
 
 /// What [`TeamServer::set_overlap`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,15 +36,15 @@ pub struct OverlapShare {
 impl TeamServer {
     /// Makes every item of `domain` (every item, with `None`) that nobody has reviewed or holds
     /// need `k` distinct reviewers (1–10). Needs the right to add items (the schema's owner), as
-    /// an import's `--overlap` does.
+    /// an import's `--overlap` does. `BadRequest` for a domain without items.
     ///
-    /// Claims wait for the change (it takes their lock). A decision in flight locks its item
-    /// too, so it either lands first (and its item keeps its k) or waits. The version of each
-    /// changed item moves on: a decision made on the item as read before is refused as stale,
-    /// unless it is a blind first review under the new k (which nothing it saw makes stale).
-    /// A decision whose session read the old k just before the change cannot settle the item
-    /// early: the server's `write_projection` refuses a settlement with fewer reviews than the
-    /// item needs.
+    /// Works through the items in batches of [`ITEMS_PER_CHANGE`], each in a transaction of its
+    /// own under the claims' lock, so claims wait for a batch at most (they give up after 3 s);
+    /// an interrupted change leaves whole batches done, and running it again finishes it. In a
+    /// batch, the items are locked before they are checked, so a decision in flight either lands
+    /// first (and its item keeps its k) or waits. A changed item's version moves on: a decision
+    /// made on it as read before is refused as stale, unless it is a blind first review under
+    /// the new k (which nothing it saw makes stale). Open windows are told once per batch.
     pub fn set_overlap(&mut self, domain: Option<&str>, k: u32) -> Result<OverlapChange> {
         check_reviews(k)?;
         if !self.may_add_items()? {
@@ -53,39 +57,80 @@ impl TeamServer {
         let k = k as i32;
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
-        let mut tx = self.client.transaction().map_err(failed)?;
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('vetted.claim_items'))",
-            &[],
-        )
-        .map_err(failed)?;
-        // Locked first; the next statement's snapshot then sees every decision on them.
-        let candidates: Vec<i64> = tx
-            .query(
-                "SELECT id FROM items
-                  WHERE ($1::text IS NULL OR domain = $1::text) AND required_reviews <> $2
-                  ORDER BY id FOR UPDATE",
+        let scope = self
+            .client
+            .query_one(
+                "SELECT count(*), count(*) FILTER (WHERE required_reviews <> $2),
+                        array_agg(id ORDER BY id) FILTER (WHERE required_reviews <> $2)
+                   FROM items WHERE $1::text IS NULL OR domain = $1::text",
                 &[&domain, &k],
             )
-            .map_err(failed)?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        let changed = tx
-            .execute(
-                "UPDATE items i
-                    SET required_reviews = $2, version = version + 1, updated_at = now_text()
-                  WHERE i.id = ANY($1)
-                    AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.item_id = i.id)
-                    AND NOT EXISTS (SELECT 1 FROM leases l
-                                     WHERE l.item_id = i.id AND l.expires_at > now())",
-                &[&candidates, &k],
+            .map_err(failed)?;
+        if let (0, Some(domain)) = (scope.get::<_, i64>(0), domain) {
+            return Err(Error::BadRequest(format!(
+                "the team server {server} has no items of domain '{domain}'; `vetted overlap \
+                 list` shows its domains; nothing was changed"
+            )));
+        }
+        let other_k = scope.get::<_, i64>(1) as u64;
+        let ids: Vec<i64> = scope.get::<_, Option<Vec<i64>>>(2).unwrap_or_default();
+        let mut changed = 0;
+        for batch in ids.chunks(ITEMS_PER_CHANGE) {
+            let mut tx = (self.client.build_transaction())
+                .isolation_level(IsolationLevel::ReadCommitted)
+                .start()
+                .map_err(failed)?;
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('vetted.claim_items'))",
+                &[],
             )
             .map_err(failed)?;
-        tx.commit().map_err(failed)?;
+            // Locked first; the next statement's snapshot then sees every decision and lease
+            // on them.
+            let untouched = |condition: &str| {
+                format!(
+                    "{condition} AND required_reviews <> $2 AND review = 'open'
+                       AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.item_id = i.id)
+                       AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.item_id = i.id
+                                          AND l.expires_at > clock_timestamp())"
+                )
+            };
+            let locked: Vec<i64> = tx
+                .query(
+                    &format!(
+                        "SELECT id FROM items i WHERE {} ORDER BY id FOR NO KEY UPDATE",
+                        untouched("i.id = ANY($1)")
+                    ),
+                    &[&batch, &k],
+                )
+                .map_err(failed)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let done = tx
+                .execute(
+                    &format!(
+                        "UPDATE items i SET required_reviews = $2, version = version + 1,
+                                updated_at = now_text()
+                          WHERE {}",
+                        untouched("i.id = ANY($1)")
+                    ),
+                    &[&locked, &k],
+                )
+                .map_err(failed)?;
+            if done > 0 {
+                tx.execute(
+                    "SELECT pg_notify('vetted_changes', json_build_object('change', 'items')::text)",
+                    &[],
+                )
+                .map_err(failed)?;
+            }
+            tx.commit().map_err(failed)?;
+            changed += done;
+        }
         Ok(OverlapChange {
             changed,
-            kept: candidates.len() as u64 - changed,
+            kept: other_k - changed,
         })
     }
 

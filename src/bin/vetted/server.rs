@@ -251,10 +251,13 @@ pub fn import(url: &str, files: &[PathBuf], overlap: Option<u32>) -> Result<()> 
 /// need `k` reviewers.
 pub fn set_overlap(url: &str, domain: Option<&str>, k: u32) -> Result<()> {
     let change = TeamServer::connect(url)?.set_overlap(domain, k)?;
+    let (items, need) = match change.changed {
+        1 => ("item", "needs"),
+        _ => ("items", "need"),
+    };
     println!(
-        "{} item{}{} now need {k} review{}; {} kept theirs (reviewed or held)",
+        "{} {items}{} now {need} {k} review{}; {} kept theirs (reviewed or held)",
         change.changed,
-        if change.changed == 1 { "" } else { "s" },
         domain.map_or(String::new(), |d| format!(" of domain {d}")),
         if k == 1 { "" } else { "s" },
         change.kept,
@@ -274,8 +277,12 @@ pub fn overlaps(url: &str, json: bool) -> Result<()> {
     }
     for share in shares {
         println!(
-            "{:<32} k = {:<2}  {} items, {} not settled",
-            share.domain, share.k, share.items, share.unsettled
+            "{:<32} k = {:<2}  {} item{}, {} not settled",
+            share.domain,
+            share.k,
+            share.items,
+            if share.items == 1 { "" } else { "s" },
+            share.unsettled
         );
     }
     Ok(())

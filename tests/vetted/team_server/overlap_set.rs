@@ -8,7 +8,15 @@ use vetted::team::Role;
 use vetted::team_server::{DEFAULT_LEASE, TeamServer};
 
 use super::{Team, approve, decision, on_server, succeeded};
-use crate::support::{answer_lines, json_of};
+use crate::support::{answer_line, answer_lines, json_of};
+
+/// The sum of every item's version.
+fn versions(team: &Team) -> i64 {
+    team.sql()
+        .query_one("SELECT sum(version)::bigint FROM vetted.items", &[])
+        .unwrap()
+        .get(0)
+}
 
 /// `(external id, required reviews)` of every item, by id.
 fn required(team: &Team) -> Vec<(String, i32)> {
@@ -29,6 +37,9 @@ fn the_owner_changes_the_overlap_of_items_nobody_reviewed_or_holds() {
         return;
     };
     team.import(&answer_lines("ov", 6), 1);
+    let mut legal: serde_json::Value = serde_json::from_str(&answer_line("lg-0", "Yes.")).unwrap();
+    legal["domain"] = "legal".into();
+    team.import(&[legal.to_string()], 1);
     let ana_url = team.reviewer("ov_ana", Role::Analyst);
     let bea_url = team.reviewer("ov_bea", Role::Sme);
     let mut ana = TeamServer::connect(&ana_url).unwrap();
@@ -60,6 +71,26 @@ fn the_owner_changes_the_overlap_of_items_nobody_reviewed_or_holds() {
         .stderr(predicates::str::contains(
             "only its owner sets how many reviewers",
         ));
+    on_server(&team.admin)
+        .args(["overlap", "set", "2", "--import", "1"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "a team server keeps no imports by id",
+        ));
+    let unknown = TeamServer::connect(&team.admin)
+        .unwrap()
+        .set_overlap(Some("finanse"), 2)
+        .unwrap_err();
+    assert!(
+        unknown.to_string().contains("no items of domain 'finanse'"),
+        "a mistyped domain is named: {unknown}"
+    );
+    assert_eq!(
+        versions(&team),
+        8,
+        "the refusals changed no item (each still at version 1, ov-0 at 2)"
+    );
     assert!(
         required(&team).iter().all(|(_, k)| *k == 1),
         "the refusals changed nothing"
@@ -81,10 +112,11 @@ fn the_owner_changes_the_overlap_of_items_nobody_reviewed_or_holds() {
             ("ov-2", 2),
             ("ov-3", 2),
             ("ov-4", 2),
-            ("ov-5", 2)
+            ("ov-5", 2),
+            ("lg-0", 1)
         ]
         .map(|(id, k)| (id.to_owned(), k)),
-        "the reviewed and the held item keep their k"
+        "the reviewed and the held item keep their k, and so does the other domain's"
     );
 
     // The new k holds: ov-2 stays open after one review and settles after the second.
@@ -154,8 +186,25 @@ fn the_owner_changes_the_overlap_of_items_nobody_reviewed_or_holds() {
         listed,
         serde_json::json!([
             {"domain": "finance", "k": 1, "items": 4, "unsettled": 3},
-            {"domain": "finance", "k": 2, "items": 2, "unsettled": 1}
+            {"domain": "finance", "k": 2, "items": 2, "unsettled": 1},
+            {"domain": "legal", "k": 1, "items": 1, "unsettled": 1}
         ]),
         "ov-0 (settled), ov-1, ov-3 and ov-4 need one review; ov-2 (settled) and ov-5 two"
+    );
+
+    // A lease that ran out holds nothing: ov-1 changes with the untouched items.
+    team.sql()
+        .execute(
+            "UPDATE vetted.leases SET expires_at = now() - interval '1 minute'",
+            &[],
+        )
+        .unwrap();
+    let out =
+        succeeded(on_server(&team.admin).args(["overlap", "set", "3", "--domain", "finance"]));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("3 items of domain finance now need 3 reviews; 3 kept theirs"),
+        "ov-1, ov-3 and ov-4 change; ov-0, ov-2 and ov-5 (reviewed) keep theirs: {}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
