@@ -330,9 +330,11 @@ fn failure_chain(e: &postgres::Error) -> String {
     text
 }
 
-/// `user@host:port/database` of a connection config.
+/// `user@host:port/database` of a connection config; an IPv6 address in brackets, so the port
+/// reads apart from it (`maria@[::1]:5432/vetted`).
 fn describe(config: &Config) -> String {
     let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(host)) if host.contains(':') => format!("[{host}]"),
         Some(postgres::config::Host::Tcp(host)) => host.clone(),
         Some(postgres::config::Host::Unix(folder)) => folder.display().to_string(),
         None => "localhost".into(),
@@ -343,4 +345,33 @@ fn describe(config: &Config) -> String {
         config.get_ports().first().copied().unwrap_or(5432),
         config.get_dbname().unwrap_or("?")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use postgres::Config;
+
+    use super::describe;
+
+    #[test]
+    fn a_server_is_described_as_user_at_host_port_database() {
+        let described = |url: &str| describe(&Config::from_str(url).expect("a valid URL"));
+        assert_eq!(
+            described("postgres://maria@db.example.org/vetted"),
+            "maria@db.example.org:5432/vetted",
+            "the default port is named"
+        );
+        assert_eq!(
+            described("postgres://maria@[::1]:5433/vetted"),
+            "maria@[::1]:5433/vetted",
+            "an IPv6 address keeps its brackets, so its port reads apart"
+        );
+        assert_eq!(
+            described("postgres://anne%20marie@[fe80::1]:5432/q3%2Freview"),
+            "anne marie@[fe80::1]:5432/q3/review",
+            "a percent-encoded login and database are shown decoded"
+        );
+    }
 }
