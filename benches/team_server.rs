@@ -23,7 +23,8 @@
 //!    security applies), against the same figures of the snapshot file, 7 runs each;
 //! 6. the demo's Chinook candidates' computed evidence and the review graph (Chinook registered),
 //!    on the server as a reviewer against the snapshot file given the same products and
-//!    candidates;
+//!    candidates; then what an LLM run reads before its first call, by its scope (the whole
+//!    server, one of the three domains, the relationship items discovery reads);
 //! 7. the vetting model run by an SME on the server against the same run on the snapshot file:
 //!    200 items, 4 calls in flight, an instant model (a loopback stub answering each call at
 //!    once, so what is measured is Vetted's own work per call: prompt, request, parsing, writes,
@@ -40,7 +41,7 @@ use vetted::Store;
 use vetted::domain::{Action, DecisionInput, Feedback, ItemStatus, QueueCursor};
 use vetted::store::{QueueFilter, QueueSort};
 use vetted::team::Role;
-use vetted::team_server::{RunWrites, TeamServer};
+use vetted::team_server::{RunWrites, SnapshotScope, TeamServer};
 
 mod common;
 
@@ -137,6 +138,7 @@ fn main() {
     let snapshot_file = snapshot(&admin, &file, dir.path(), n);
     stats(&admin, &login_url(&admin, &reader), &snapshot_file);
     relationships(&mut server, &login_url(&admin, &reader), &snapshot_file, n);
+    scoped_snapshots(&admin);
     let vetter = format!("bench_vetter_{}", std::process::id());
     server
         .add_reviewer(&vetter, Role::Sme, None)
@@ -148,6 +150,42 @@ fn main() {
         dir.path(),
         n,
     );
+}
+
+/// Step 6b: what an LLM run reads before its first call, by what it is about: the whole server
+/// (answering questions, any run with reviewed examples in its prompts), one of the three
+/// domains (ranking relationships; proposing them, aligning, vetting one domain without
+/// examples), the relationship items (discovery; the Chinook candidates step 6 imported). The
+/// owner reads; each snapshot is timed in turn, the whole server first and last (its first read
+/// finds fewer pages cached) and the ratios against the mean of both.
+fn scoped_snapshots(admin: &str) {
+    let never = AtomicBool::new(false);
+    let mut timed = Vec::new();
+    for (label, scope) in [
+        ("the whole server", SnapshotScope::Everything),
+        ("one domain (legal)", SnapshotScope::Domain("legal".into())),
+        ("relationship items", SnapshotScope::Relationships),
+        ("the whole server, again", SnapshotScope::Everything),
+    ] {
+        let mut server = TeamServer::connect(admin).expect("sign in");
+        let mut rows = 0;
+        let started = Instant::now();
+        let snapshot = server
+            .temporary_snapshot(&scope, &mut |p| rows = p.total, &never)
+            .expect("scoped snapshot");
+        timed.push((label, rows, started.elapsed()));
+        drop(snapshot);
+    }
+    let whole = (timed[0].2 + timed[3].2).as_secs_f64() / 2.0;
+    println!("\nwhat an LLM run reads first, by its scope:");
+    println!("| scope | rows | took | ratio to the whole server's mean |\n|---|---|---|---|");
+    for (label, rows, took) in timed {
+        println!(
+            "| {label} | {rows} | {:.2} s | {:.3} |",
+            took.as_secs_f64(),
+            took.as_secs_f64() / whole
+        );
+    }
 }
 
 /// Items each vetting round judges (at most), and calls in flight.
@@ -269,7 +307,7 @@ fn rounds(
         let started = Instant::now();
         let mut prepared = TeamServer::connect(login)
             .expect("sign in")
-            .prepare_run(writes, &mut |_| {}, &never)
+            .prepare_run(writes, &SnapshotScope::Everything, &mut |_| {}, &never)
             .expect("prepare");
         times.snapshots.push(started.elapsed());
         let (store, mirror) = prepared.parts();

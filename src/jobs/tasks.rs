@@ -24,7 +24,7 @@ use crate::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
 use crate::roles::vet::VetSelection;
 use crate::roles::{Progress, RunContext, RunOptions, RunSummary, generate, rank, relate, vet};
 use crate::store::{ProductRegistration, QueueFilter, Since, Store};
-use crate::team_server::{RunWrites, TeamServer};
+use crate::team_server::{RunWrites, SnapshotScope, TeamServer};
 
 /// What the export dialog asks for; everything else takes the CLI's defaults.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -123,7 +123,13 @@ pub fn export_from_server(
         let options = request.options(out);
         options.check()?;
         let snapshot = TeamServer::connect_with_password(&url, password.as_ref())?
-            .temporary_snapshot(&mut |p| progress(half(0, p)), cancel)?;
+            .temporary_snapshot(
+                // Exports read every item: a rejected answer's preferred one may be in another
+                // domain (see `export::siblings`).
+                &SnapshotScope::Everything,
+                &mut |p| progress(half(0, p)),
+                cancel,
+            )?;
         let store = Store::open(snapshot.path())?;
         export_summary(&store, &options, &mut |p| progress(half(1, p)), cancel)
     })
@@ -201,12 +207,14 @@ pub fn discover_relationships(db: PathBuf) -> Work {
 }
 
 /// [`discover_relationships`] on the team server at `url` (signed in with `password`, if
-/// typed), by who may add items (its owner): on a snapshot of the server (progress counts its
-/// rows, then the products), the new candidates then copied to the server in one transaction.
+/// typed), by who may add items (its owner): on a snapshot of the server's products and
+/// relationship items (progress counts its rows, then the products), the new candidates then
+/// copied to the server in one transaction.
 pub fn discover_relationships_on_server(url: String, password: Option<ApiKey>) -> Work {
     Box::new(move |on_progress, cancel| {
         let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(
             RunWrites::Items { reviews: 1 },
+            &SnapshotScope::Relationships,
             &mut |p| on_progress(Tick::of(p.done, Some(p.total))),
             cancel,
         )?;
@@ -418,6 +426,29 @@ pub enum LlmRunRequest {
 }
 
 impl LlmRunRequest {
+    /// What the run reads on a team server (see [`SnapshotScope::for_run`]): one domain's
+    /// items for a run about one domain without reviewed examples in its prompts, every item
+    /// otherwise and for answering questions (each names its own domain).
+    pub fn scope(&self) -> SnapshotScope {
+        match self {
+            LlmRunRequest::Vet {
+                filter, knowledge, ..
+            } => SnapshotScope::for_run(filter.domain.clone(), knowledge.examples()),
+            LlmRunRequest::Relate {
+                domain, knowledge, ..
+            } => SnapshotScope::for_run(Some(domain.clone()), knowledge.examples()),
+            LlmRunRequest::Rank { domain, .. } => {
+                SnapshotScope::for_run(Some(domain.clone()), false)
+            }
+            LlmRunRequest::Align {
+                domain, variants, ..
+            } => {
+                SnapshotScope::for_run(Some(domain.clone()), variants.iter().any(|v| v.examples()))
+            }
+            LlmRunRequest::Generate { .. } => SnapshotScope::Everything,
+        }
+    }
+
     fn provider(&self) -> &str {
         match self {
             LlmRunRequest::Vet { provider, .. }
@@ -481,6 +512,7 @@ pub fn llm_run_on_server(
         let model = ModelAccess::load(&settings, &request)?;
         let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(
             writes,
+            &request.scope(),
             &mut |p| progress(Tick::of(p.done, Some(p.total))),
             cancel,
         )?;

@@ -101,7 +101,8 @@ impl Variant {
         matches!(self, Variant::Guidelines | Variant::Both)
     }
 
-    fn examples(self) -> bool {
+    /// Whether the prompt carries similar reviewed items.
+    pub fn examples(self) -> bool {
         matches!(self, Variant::Examples | Variant::Both)
     }
 }

@@ -26,7 +26,7 @@ use super::decisions::enum_text;
 use super::fresh_import::{IMPORT_LOCK, copy_items};
 use super::import::check_reviews;
 use super::push::{new_item, stored_hashes};
-use super::{TeamServer, TemporarySnapshot, refusal, server_error};
+use super::{SnapshotScope, TeamServer, TemporarySnapshot, refusal, server_error};
 use crate::discovery::{Candidate, QueuedCandidates};
 use crate::domain::Assessment;
 use crate::error::{Error, Result};
@@ -150,13 +150,15 @@ impl ServerRun {
 
 impl TeamServer {
     /// Prepares a run as this login: refuses a login that may not write what the run writes,
-    /// then takes a snapshot to read (`on_progress` counts its rows; `cancel` stops it). The
-    /// session goes with the run: its records are written through it.
+    /// then takes a snapshot of what it reads, the items in `scope` (`on_progress` counts its
+    /// rows; `cancel` stops it). The session goes with the run: its records are written
+    /// through it.
     ///
     /// Errors: `Forbidden` for a login that may not (see [`RunWrites`]); the snapshot's.
     pub fn prepare_run(
         mut self,
         writes: RunWrites,
+        scope: &SnapshotScope,
         on_progress: &mut dyn FnMut(Progress),
         cancel: &AtomicBool,
     ) -> Result<ServerRun> {
@@ -183,7 +185,7 @@ impl TeamServer {
             }
             RunWrites::Verdicts | RunWrites::Nothing => {}
         }
-        let snapshot = self.temporary_snapshot(on_progress, cancel)?;
+        let snapshot = self.temporary_snapshot(scope, on_progress, cancel)?;
         let store = Store::open(snapshot.path())?;
         let last_item = store.last_item_id()?;
         let reviews = match writes {

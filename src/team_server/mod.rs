@@ -48,7 +48,7 @@ pub use push::PushReport;
 pub use review_queue::CLAIM_BATCH;
 pub use reviewers::{RemovedReviewer, TeamReviewer, TeamReviewers};
 pub use search::SERVER_RANK_LIMIT;
-pub use snapshot::{ROWS_PER_READ, TemporarySnapshot};
+pub use snapshot::{ROWS_PER_READ, SnapshotScope, TemporarySnapshot};
 pub use tls::TlsMode;
 
 use std::collections::HashMap;

@@ -51,6 +51,102 @@ impl TemporarySnapshot {
     }
 }
 
+/// Which items a snapshot holds. Whatever names an item (its passages, decisions with their
+/// feedback, tags, do-not-train marks, the guidelines made from it, the LLM calls about it and
+/// what each judged relationship shows) comes with it or not at all; the records that name no
+/// item (reject reasons, forms, claim settings, data products, LLM and alignment runs, alignment
+/// variants) always come. A run about one domain whose prompts carry no reviewed examples reads
+/// that domain's items (its queue, guidelines, held-out items) and waits for those alone, not
+/// for the whole server (see [`SnapshotScope::for_run`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotScope {
+    /// Every item the login may read: a backup, an export, a run that reads any domain
+    /// (answering questions, vetting without a domain).
+    Everything,
+    /// The items of one domain, with its guidelines only: a run about that domain without
+    /// reviewed examples in its prompts (ranking relationships; proposing them, aligning,
+    /// vetting one domain).
+    Domain(String),
+    /// The relationship items of every domain: what discovery reads to queue a candidate
+    /// some item already proposes only once.
+    Relationships,
+}
+
+impl SnapshotScope {
+    /// What a run about `domain` (none: any domain) reads: that domain's items, unless its
+    /// prompts carry reviewed examples (`with_examples`). Those are found and ranked by words
+    /// counted over every item the store holds (see `Store::reviewed_examples`), so such a run
+    /// reads every item, and its prompts are those a whole snapshot or a local database gives.
+    pub fn for_run(domain: Option<String>, with_examples: bool) -> SnapshotScope {
+        match domain {
+            Some(domain) if !with_examples => SnapshotScope::Domain(domain),
+            _ => SnapshotScope::Everything,
+        }
+    }
+
+    /// The domain and the relationships-only flag, as the scoped queries' `$1` and `$2`.
+    fn parameters(&self) -> (Option<&str>, bool) {
+        match self {
+            SnapshotScope::Everything => (None, false),
+            SnapshotScope::Domain(domain) => (Some(domain), false),
+            SnapshotScope::Relationships => (None, true),
+        }
+    }
+}
+
+/// Whether item `i` is in the snapshot's scope (`$1`: the domain, or null for any; `$2`:
+/// relationships only): the predicate of every query that reads what names an item.
+macro_rules! in_scope {
+    ($item:literal) => {
+        concat!(
+            "($1::text IS NULL OR ",
+            $item,
+            ".domain = $1) AND (NOT $2::boolean OR ",
+            $item,
+            ".kind = 'relationship')"
+        )
+    };
+}
+
+/// The guidelines of the scope's domain (any, for no domain), each made from an item only
+/// with it: `FROM … WHERE …`, the source item as `i`.
+macro_rules! guidelines_in_scope {
+    () => {
+        concat!(
+            "FROM guidelines g LEFT JOIN items i ON i.id = g.source_item
+              WHERE ($1::text IS NULL OR g.domain = $1) AND (g.source_item IS NULL OR ",
+            in_scope!("i"),
+            ")"
+        )
+    };
+}
+
+/// The LLM calls that name only items in scope (as the call's item, the suggestion's, the
+/// alignment result's or a judged relationship), with the rows [`CALLS`] reads of them:
+/// `FROM … WHERE …`, one row per call.
+macro_rules! calls_in_scope {
+    () => {
+        concat!(
+            "FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id
+               LEFT JOIN vetting_suggestions s ON s.call_id = c.id
+               LEFT JOIN items si ON si.id = s.item_id
+               LEFT JOIN alignment_results a ON a.call_id = c.id
+               LEFT JOIN items ai ON ai.id = a.item_id
+              WHERE (i.id IS NULL OR ",
+            in_scope!("i"),
+            ") AND (si.id IS NULL OR ",
+            in_scope!("si"),
+            ") AND (ai.id IS NULL OR ",
+            in_scope!("ai"),
+            ") AND NOT EXISTS (SELECT 1 FROM relation_assessments j
+                                  JOIN items ji ON ji.id = j.item_id
+                                 WHERE j.call_id = c.id AND NOT (",
+            in_scope!("ji"),
+            "))"
+        )
+    };
+}
+
 impl TeamServer {
     /// Writes the snapshot to `out`, which must not exist. Each item keeps its own k (see
     /// [`Store::keep_overlap`]). `on_progress` counts rows read (items, events, tags, marks,
@@ -78,8 +174,9 @@ impl TeamServer {
             std::process::id(),
             chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
         ));
-        let copied = Store::open(&partial)
-            .and_then(|mut store| self.copy_into(&mut store, on_progress, cancel));
+        let copied = Store::open(&partial).and_then(|mut store| {
+            self.copy_into(&mut store, &SnapshotScope::Everything, on_progress, cancel)
+        });
         let placed = copied.and_then(|report| place(&partial, out).map(|()| report));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
@@ -87,11 +184,13 @@ impl TeamServer {
         placed
     }
 
-    /// A snapshot in a new folder of the system's temporary directory, deleted when the
-    /// result is dropped (what an export reads): never next to the user's file, which may be
-    /// on a USB stick without hard links or a synced folder that would upload it.
+    /// A snapshot of the items in `scope` in a new folder of the system's temporary
+    /// directory, deleted when the result is dropped (what an export or an LLM run reads):
+    /// never next to the user's file, which may be on a USB stick without hard links or a
+    /// synced folder that would upload it.
     pub fn temporary_snapshot(
         &mut self,
+        scope: &SnapshotScope,
         on_progress: &mut dyn FnMut(Progress),
         cancel: &AtomicBool,
     ) -> Result<TemporarySnapshot> {
@@ -103,7 +202,7 @@ impl TeamServer {
         // The folder is this run's own: the database is written in place, and the folder goes
         // with everything in it on an error or a cancel.
         let mut store = Store::open(&path)?;
-        self.copy_into(&mut store, on_progress, cancel)?;
+        self.copy_into(&mut store, scope, on_progress, cancel)?;
         drop(store);
         Ok(TemporarySnapshot {
             _folder: folder,
@@ -111,29 +210,21 @@ impl TeamServer {
         })
     }
 
-    /// Streams every item and event the login may read, at one moment, into `store`.
+    /// Streams every item in `scope` the login may read, with what names it, and every record
+    /// that names no item, at one moment, into `store`.
     fn copy_into(
         &mut self,
         store: &mut Store,
+        scope: &SnapshotScope,
         on_progress: &mut dyn FnMut(Progress),
         cancel: &AtomicBool,
     ) -> Result<MergeReport> {
         let server = self.server.clone();
         let failed = |e| server_error(&server, e);
         let mut tx = self.one_moment()?;
+        let (domain, relationships) = scope.parameters();
         let counted = tx
-            .query_one(
-                "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM decisions)
-                        + (SELECT count(*) FROM item_tags) + (SELECT count(*) FROM do_not_train)
-                        + (SELECT count(*) FROM guidelines)
-                        + (SELECT count(*) FROM claim_settings)
-                        + (SELECT count(*) FROM products)
-                        + (SELECT count(*) FROM llm_runs) + (SELECT count(*) FROM llm_calls)
-                        + (SELECT count(*) FROM alignment_runs)
-                        + (SELECT count(*) FROM alignment_variants)
-                        + (SELECT count(*) FROM items WHERE assessment IS NOT NULL)",
-                &[],
-            )
+            .query_one(COUNT_ROWS, &[&domain, &relationships])
             .map_err(failed)?;
         let total = counted.get::<_, i64>(0) as u64;
         let mut done = 0u64;
@@ -170,8 +261,8 @@ impl TeamServer {
         let mut alignments_here: HashMap<i64, i64> = HashMap::new();
         // The server reads the next batch while this thread merges the last one.
         let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
-        std::thread::scope(|scope| {
-            let reader = scope.spawn(|| read_batches(tx, &server, sender, cancel));
+        std::thread::scope(|threads| {
+            let reader = threads.spawn(|| read_batches(tx, &server, scope, sender, cancel));
             let merged = (|| {
                 for batch in &receiver {
                     if cancel.load(Ordering::Relaxed) {
@@ -319,31 +410,40 @@ fn here(ids: &HashMap<i64, i64>, id: i64, kind: &str, server: &str) -> Result<i6
         .ok_or_else(|| refusal(server, &format!("a record of {kind} {id} came without it")))
 }
 
-/// A query of annotations, and how its rows become a batch.
-type AnnotationRead = (&'static str, fn(&[Row]) -> Result<Batch>);
+/// A query of annotations, whether it takes the scope's parameters (it reads what names an
+/// item), and how its rows become a batch.
+type AnnotationRead = (&'static str, bool, fn(&[Row]) -> Result<Batch>);
 
 /// Batches read ahead of the merge.
 const BATCHES_IN_FLIGHT: usize = 2;
 
-/// Reads every item (with its passages), then every event in clock order (with its feedback),
-/// then the tags, do-not-train marks, guidelines, claim settings, data products, LLM runs and
-/// alignment runs, calls (with their suggestions, alignment results and judgements), what each
-/// judged relationship shows, and the alignment variants, through cursors, and sends them in
-/// batches of [`ROWS_PER_READ`]; commits the read-only transaction at the end.
-/// Stops without an error of its own when the merging side has stopped (it says why).
+/// Reads every item in `scope` (with its passages), then their events in clock order (with
+/// their feedback), then their tags, do-not-train marks and guidelines, every claim setting,
+/// data product, LLM run and alignment run, the calls about them (with their suggestions,
+/// alignment results and judgements), what each of them judged a relationship shows, and every
+/// alignment variant, through cursors, and sends them in batches of [`ROWS_PER_READ`]; commits
+/// the read-only transaction at the end. Stops without an error of its own when the merging
+/// side has stopped (it says why).
 fn read_batches(
     mut tx: Transaction<'_>,
     server: &str,
+    scope: &SnapshotScope,
     sender: SyncSender<Batch>,
     cancel: &AtomicBool,
 ) -> Result<()> {
     let failed = |e| server_error(server, e);
+    let (domain, relationships) = scope.parameters();
+    let scoped: [&(dyn postgres::types::ToSql + Sync); 2] = [&domain, &relationships];
     let items = tx
         .bind(
-            "SELECT id, external_id, kind, domain, model, payload, vetting, metadata,
-                    content_hash, required_reviews
-               FROM items ORDER BY id",
-            &[],
+            concat!(
+                "SELECT id, external_id, kind, domain, model, payload, vetting, metadata,
+                        content_hash, required_reviews
+                   FROM items i WHERE ",
+                in_scope!("i"),
+                " ORDER BY id"
+            ),
+            &scoped,
         )
         .map_err(failed)?;
     loop {
@@ -351,10 +451,11 @@ fn read_batches(
             return Err(Error::Cancelled);
         }
         let rows = tx.query_portal(&items, ROWS_PER_READ).map_err(failed)?;
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        if rows.is_empty() {
             break;
-        };
-        let mut evidence = evidence_of(&mut tx, first.get(0), last.get(0)).map_err(failed)?;
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        let mut evidence = evidence_of(&mut tx, &ids).map_err(failed)?;
         let records = rows
             .iter()
             .map(|r| {
@@ -368,13 +469,17 @@ fn read_batches(
     }
     let decisions = tx
         .bind(
-            "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
-                    d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
-                    d.pick, b.batch_id, b.rule
-               FROM decisions d JOIN items i ON i.id = d.item_id
-               LEFT JOIN decision_batches b ON b.decision_id = d.id
-              ORDER BY d.clock, d.id COLLATE \"C\"",
-            &[],
+            concat!(
+                "SELECT d.id, i.external_id, d.reviewer, d.action, d.edited_payload, d.reason,
+                        d.note, d.decided_at, d.reverts, d.clock, d.supersedes, d.adjudication,
+                        d.pick, b.batch_id, b.rule
+                   FROM decisions d JOIN items i ON i.id = d.item_id
+                   LEFT JOIN decision_batches b ON b.decision_id = d.id
+                  WHERE ",
+                in_scope!("i"),
+                " ORDER BY d.clock, d.id COLLATE \"C\""
+            ),
+            &scoped,
         )
         .map_err(failed)?;
     // Feedback is looked up batch by batch only on a server that holds some the login may read.
@@ -404,8 +509,13 @@ fn read_batches(
     }
     let annotations: [AnnotationRead; 10] = [
         (
-            "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
-              ORDER BY t.item_id, t.tag COLLATE \"C\"",
+            concat!(
+                "SELECT i.external_id, t.tag FROM item_tags t JOIN items i ON i.id = t.item_id
+                  WHERE ",
+                in_scope!("i"),
+                " ORDER BY t.item_id, t.tag COLLATE \"C\""
+            ),
+            true,
             |rows| {
                 Ok(Batch::Tags(
                     rows.iter().map(|r| (r.get(0), r.get(1))).collect(),
@@ -413,8 +523,13 @@ fn read_batches(
             },
         ),
         (
-            "SELECT i.external_id, n.marked_by, n.marked_at
-               FROM do_not_train n JOIN items i ON i.id = n.item_id ORDER BY n.item_id",
+            concat!(
+                "SELECT i.external_id, n.marked_by, n.marked_at
+                   FROM do_not_train n JOIN items i ON i.id = n.item_id WHERE ",
+                in_scope!("i"),
+                " ORDER BY n.item_id"
+            ),
+            true,
             |rows| {
                 Ok(Batch::DoNotTrain(
                     rows.iter()
@@ -424,9 +539,14 @@ fn read_batches(
             },
         ),
         (
-            "SELECT g.id, g.domain, g.body, i.external_id, g.source_decision, g.created_by,
-                    g.created_at, g.updated_by, g.updated_at, g.archived
-               FROM guidelines g LEFT JOIN items i ON i.id = g.source_item ORDER BY g.id",
+            // A domain's own guidelines; those made from an item, with it.
+            concat!(
+                "SELECT g.id, g.domain, g.body, i.external_id, g.source_decision, g.created_by,
+                        g.created_at, g.updated_by, g.updated_at, g.archived ",
+                guidelines_in_scope!(),
+                " ORDER BY g.id"
+            ),
+            true,
             |rows| {
                 rows.iter()
                     .map(|r| Ok((read_guideline(r)?, r.get(9))))
@@ -437,6 +557,7 @@ fn read_batches(
         (
             "SELECT domain, confirm_approve, changed_by, changed_at FROM claim_settings
               ORDER BY id",
+            false,
             |rows| {
                 Ok(Batch::ClaimSettings(
                     rows.iter()
@@ -445,7 +566,7 @@ fn read_batches(
                 ))
             },
         ),
-        (PRODUCTS, |rows| {
+        (PRODUCTS, false, |rows| {
             rows.iter()
                 .map(read_product)
                 .collect::<Result<_>>()
@@ -455,21 +576,28 @@ fn read_batches(
             "SELECT id, role, provider, model, prompt_version, started_at, finished_at, cancelled,
                     run_by
                FROM llm_runs ORDER BY id",
+            false,
             |rows| Ok(Batch::Runs(rows.iter().map(read_run).collect())),
         ),
         (
             "SELECT id, domain, provider, model, holdout, seed, held_out, started_at, run_by
                FROM alignment_runs ORDER BY id",
+            false,
             |rows| Ok(Batch::Alignments(rows.iter().map(read_alignment).collect())),
         ),
-        (CALLS, |rows| {
+        (CALLS, true, |rows| {
             rows.iter()
                 .map(read_call)
                 .collect::<Result<_>>()
                 .map(Batch::Calls)
         }),
         (
-            "SELECT external_id, assessment FROM items WHERE assessment IS NOT NULL ORDER BY id",
+            concat!(
+                "SELECT external_id, assessment FROM items i WHERE assessment IS NOT NULL AND ",
+                in_scope!("i"),
+                " ORDER BY id"
+            ),
+            true,
             |rows| {
                 Ok(Batch::Assessed(
                     rows.iter().map(|r| (r.get(0), r.get(1))).collect(),
@@ -479,6 +607,7 @@ fn read_batches(
         (
             "SELECT alignment_id, variant, run_id FROM alignment_variants
               ORDER BY alignment_id, run_id",
+            false,
             |rows| {
                 Ok(Batch::AlignmentVariants(
                     rows.iter()
@@ -488,8 +617,12 @@ fn read_batches(
             },
         ),
     ];
-    for (sql, batch) in annotations {
-        let portal = tx.bind(sql, &[]).map_err(failed)?;
+    for (sql, takes_scope, batch) in annotations {
+        let parameters: &[&(dyn postgres::types::ToSql + Sync)] = match takes_scope {
+            true => &scoped,
+            false => &[],
+        };
+        let portal = tx.bind(sql, parameters).map_err(failed)?;
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
@@ -506,9 +639,33 @@ fn read_batches(
     tx.commit().map_err(failed)
 }
 
-/// Every LLM call, its item by external id, with its suggestion or alignment result if it
-/// wrote one (one at most of each), and the relationships it judged (JSON, in order).
-const CALLS: &str = "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
+/// How many rows a snapshot of the scope (`$1`, `$2`: see [`in_scope`]) reads: its progress's
+/// total, one count per query [`read_batches`] makes.
+const COUNT_ROWS: &str = concat!(
+    "SELECT (SELECT count(*) FROM items i WHERE ",
+    in_scope!("i"),
+    ") + (SELECT count(*) FROM decisions d JOIN items i ON i.id = d.item_id WHERE ",
+    in_scope!("i"),
+    ") + (SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id WHERE ",
+    in_scope!("i"),
+    ") + (SELECT count(*) FROM do_not_train n JOIN items i ON i.id = n.item_id WHERE ",
+    in_scope!("i"),
+    ") + (SELECT count(*) ",
+    guidelines_in_scope!(),
+    ") + (SELECT count(*) FROM claim_settings) + (SELECT count(*) FROM products)
+      + (SELECT count(*) FROM llm_runs) + (SELECT count(*) ",
+    calls_in_scope!(),
+    ") + (SELECT count(*) FROM alignment_runs) + (SELECT count(*) FROM alignment_variants)
+      + (SELECT count(*) FROM items i WHERE assessment IS NOT NULL AND ",
+    in_scope!("i"),
+    ")"
+);
+
+/// Every LLM call that names only items in scope (`$1`, `$2`: see [`calls_in_scope`]), its
+/// item by external id, with its suggestion or alignment result if it wrote one (one at most of each),
+/// and the relationships it judged (JSON, in order).
+const CALLS: &str = concat!(
+    "SELECT c.run_id, i.external_id, c.subject, c.role, c.provider, c.model,
         c.prompt_version, c.output_mode, c.streamed, c.prompt_tokens, c.completion_tokens,
         c.cost_usd, c.priced, c.latency_ms, c.attempts, c.finish_reason, c.error_code, c.error,
         c.knowledge, c.created_at,
@@ -519,11 +676,10 @@ const CALLS: &str = "SELECT c.run_id, i.external_id, c.subject, c.role, c.provid
                                            'item_version', j.item_version,
                                            'created_at', j.created_at) ORDER BY j.id)::text
            FROM relation_assessments j JOIN items ri ON ri.id = j.item_id
-          WHERE j.call_id = c.id)
-   FROM llm_calls c LEFT JOIN items i ON i.id = c.item_id
-   LEFT JOIN vetting_suggestions s ON s.call_id = c.id LEFT JOIN items si ON si.id = s.item_id
-   LEFT JOIN alignment_results a ON a.call_id = c.id LEFT JOIN items ai ON ai.id = a.item_id
-  ORDER BY c.id";
+          WHERE j.call_id = c.id) ",
+    calls_in_scope!(),
+    " ORDER BY c.id"
+);
 
 /// An alignment run from `id, domain, provider, model, holdout, seed, held_out, started_at,
 /// run_by`.
@@ -693,17 +849,16 @@ fn place(partial: &Path, out: &Path) -> Result<()> {
     }
 }
 
-/// The passages of the items with ids `first..=last`, by item, in order.
+/// The passages of the items with ids `ids`, by item, in order.
 fn evidence_of(
     tx: &mut Transaction<'_>,
-    first: i64,
-    last: i64,
+    ids: &[i64],
 ) -> std::result::Result<HashMap<i64, Vec<Evidence>>, postgres::Error> {
     let mut evidence: HashMap<i64, Vec<Evidence>> = HashMap::new();
     for r in tx.query(
         "SELECT item_id, passage_id, title, text, source FROM evidence
-          WHERE item_id BETWEEN $1 AND $2 ORDER BY item_id, position",
-        &[&first, &last],
+          WHERE item_id = ANY($1) ORDER BY item_id, position",
+        &[&ids],
     )? {
         evidence.entry(r.get(0)).or_default().push(Evidence {
             id: r.get(1),

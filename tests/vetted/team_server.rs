@@ -27,8 +27,8 @@ use vetted::store::{
 };
 use vetted::team::Role;
 use vetted::team_server::{
-    CLAIM_BATCH, Change, LiveEvent, ROWS_PER_READ, SERVER_RANK_LIMIT, ServerAddress, TeamServer,
-    TlsMode,
+    CLAIM_BATCH, Change, LiveEvent, ROWS_PER_READ, SERVER_RANK_LIMIT, ServerAddress, SnapshotScope,
+    TeamServer, TlsMode,
 };
 use vetted::window::{TeamSession, Window, window_title};
 use vetted::{ErrorCode, Store};
@@ -40,6 +40,7 @@ use crate::support::{
 mod added_items;
 mod overlap_set;
 mod reviewers_per_database;
+mod scoped_snapshots;
 
 /// A team database set up by `team init`, its admin URL, and a maker of reviewer logins.
 struct Team {
@@ -2593,7 +2594,11 @@ fn a_snapshot_streams_the_server_in_batches_and_a_cancel_leaves_nothing() {
 
     // What an export reads: a snapshot in a folder of its own, gone when it is dropped.
     let temporary = server
-        .temporary_snapshot(&mut |_| {}, &AtomicBool::new(false))
+        .temporary_snapshot(
+            &SnapshotScope::Everything,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
         .unwrap();
     let folder = temporary.path().parent().unwrap().to_owned();
     assert_eq!(

@@ -8,7 +8,7 @@ use vetted::roles::align::{
     DEFAULT_SEED, VariantReport, align_vetter, alignment_history, suggest_auto_approve,
 };
 use vetted::roles::knowledge::{DEFAULT_EXAMPLES, Variant};
-use vetted::team_server::{RunWrites, TeamServer};
+use vetted::team_server::{RunWrites, SnapshotScope, TeamServer};
 use vetted::{Error, Result, Store};
 
 use crate::llm::{self, LlmArgs};
@@ -92,9 +92,15 @@ pub fn run(store: &mut Store, command: AlignCommand) -> Result<()> {
 pub fn run_on_server(url: &str, command: AlignCommand) -> Result<()> {
     match alignment_asked(command) {
         Ok((options, llm)) => {
-            let report = llm::run_on_server(url, &llm, RunWrites::Verdicts, async |store, ctx| {
-                align_vetter(store, ctx, options).await
-            })?;
+            let examples = options.variants.iter().any(|v| v.examples());
+            let scope = SnapshotScope::for_run(Some(options.domain.clone()), examples);
+            let report = llm::run_on_server(
+                url,
+                &llm,
+                RunWrites::Verdicts,
+                &scope,
+                async |store, ctx| align_vetter(store, ctx, options).await,
+            )?;
             report_alignment(&report, &llm)
         }
         Err(read) => report_stored(&mut TeamServer::connect(url)?, read),

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use vetted::discovery::{
     self, Candidate, DiscoveryOptions, QueuedCandidates, declared_key_pairs, measure,
 };
-use vetted::team_server::{RunWrites, TeamServer};
+use vetted::team_server::{RunWrites, SnapshotScope, TeamServer};
 use vetted::{Error, Result, Store};
 
 use crate::export::with_progress_bar;
@@ -34,7 +34,8 @@ pub fn run(store: &mut Store, args: DiscoverArgs) -> Result<()> {
     })
 }
 
-/// `vetted --db postgres://… relate --discover`: on a snapshot of the team server, by its owner
+/// `vetted --db postgres://… relate --discover`: on a snapshot of the team server's products
+/// and relationship items (what discovery reads), by its owner
 /// (who alone adds items there), the new candidates copied to the server; with `--dry-run`, by
 /// anyone (nothing is queued).
 pub fn run_on_server(url: &str, args: DiscoverArgs) -> Result<()> {
@@ -46,7 +47,8 @@ pub fn run_on_server(url: &str, args: DiscoverArgs) -> Result<()> {
         },
     };
     let mut run = with_progress_bar("reading the server ", |on_progress| {
-        server.prepare_run(writes, on_progress, crate::interrupt::cancel_flag())
+        let scope = SnapshotScope::Relationships;
+        server.prepare_run(writes, &scope, on_progress, crate::interrupt::cancel_flag())
     })?;
     let (store, mirror) = run.parts();
     let domain = args.domain.clone();

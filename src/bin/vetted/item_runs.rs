@@ -4,8 +4,10 @@
 
 use std::path::PathBuf;
 
+use vetted::roles::knowledge::KnowledgeOptions;
 use vetted::roles::rank::RankSelection;
 use vetted::roles::{RunContext, RunSummary, generate, relate};
+use vetted::team_server::SnapshotScope;
 use vetted::{Error, Result, Store};
 
 use crate::Command;
@@ -144,7 +146,9 @@ impl ItemRun {
                 ..
             } => {
                 let questions = generate::read_questions(&questions)?;
-                place.run_role(&llm, reviews, async |store, ctx| {
+                // Each question names its own domain.
+                let scope = SnapshotScope::Everything;
+                place.run_role(&llm, reviews, &scope, async |store, ctx| {
                     generate::generate(store, ctx, questions, knowledge.into(), samples).await
                 })
             }
@@ -161,10 +165,14 @@ impl ItemRun {
                 knowledge,
                 llm,
                 ..
-            } => place.run_role(&llm, reviews, async |store, ctx| {
-                let pair = asked.pair(store)?;
-                relate::relate(store, ctx, vec![pair], knowledge.into()).await
-            }),
+            } => {
+                let knowledge: KnowledgeOptions = knowledge.into();
+                let scope = asked.scope(knowledge.variant.examples());
+                place.run_role(&llm, reviews, &scope, async |store, ctx| {
+                    let pair = asked.pair(store)?;
+                    relate::relate(store, ctx, vec![pair], knowledge).await
+                })
+            }
         }
     }
 }
@@ -178,14 +186,15 @@ pub enum Place<'a> {
 
 impl Place<'_> {
     /// Runs `role` here with a progress bar and Ctrl-C, then prints its summary; on a team
-    /// server, each item it adds goes to `reviews` distinct reviewers.
-    fn run_role<F>(self, llm: &LlmArgs, reviews: u32, role: F) -> Result<()>
+    /// server, reading the items in `scope`, and each item it adds goes to `reviews` distinct
+    /// reviewers.
+    fn run_role<F>(self, llm: &LlmArgs, reviews: u32, scope: &SnapshotScope, role: F) -> Result<()>
     where
         F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
     {
         match self {
             Place::File(store) => llm::run_role(store, llm, role),
-            Place::Server(url) => llm::add_items_on_server(url, llm, reviews, role),
+            Place::Server(url) => llm::add_items_on_server(url, llm, reviews, scope, role),
         }
     }
 }
@@ -200,6 +209,16 @@ pub struct PairAsked {
 }
 
 impl PairAsked {
+    /// What proposing relationships for this pair reads on a team server (see
+    /// [`SnapshotScope::for_run`]): every item when the products come from an item, which may
+    /// be of any domain.
+    fn scope(&self, with_examples: bool) -> SnapshotScope {
+        match self.from_item {
+            Some(_) => SnapshotScope::Everything,
+            None => SnapshotScope::for_run(Some(self.domain.clone()), with_examples),
+        }
+    }
+
     /// The pair, its products read from `store` (registered, or an item's), or from a file.
     fn pair(&self, store: &Store) -> Result<relate::ProductPair> {
         let (a, b) = (self.product_a.as_deref(), self.product_b.as_deref());

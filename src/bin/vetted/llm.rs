@@ -17,7 +17,7 @@ use vetted::roles::rank::{self, RankSelection};
 use vetted::roles::vet::{self, VetSelection};
 use vetted::roles::{Progress, RunContext, RunMirror, RunOptions, RunSummary};
 use vetted::store::Assessed;
-use vetted::team_server::{RunWrites, TeamServer};
+use vetted::team_server::{RunWrites, SnapshotScope, TeamServer};
 use vetted::{Error, Result, Store};
 
 use crate::export::with_progress_bar;
@@ -202,7 +202,8 @@ pub fn run_ranking_on_server(
     reviews: u32,
 ) -> Result<()> {
     let writes = RunWrites::Items { reviews };
-    let (summary, ranking) = run_on_server(url, args, writes, async |store, ctx| {
+    let scope = SnapshotScope::for_run(Some(selection.domain.clone()), false);
+    let (summary, ranking) = run_on_server(url, args, writes, &scope, async |store, ctx| {
         ranked(store, ctx, selection).await
     })?;
     print_ranking(&summary, &ranking, args)
@@ -264,16 +265,31 @@ where
 /// `vetted --db postgres://… vet`: the vetting model on the team server (see [`run_on_server`]);
 /// the summary names the server's run.
 pub fn vet_on_server(url: &str, args: &LlmArgs, selection: VetSelection) -> Result<()> {
-    let summary = run_on_server(url, args, RunWrites::Verdicts, async |store, ctx| {
-        vet::vet(store, ctx, selection).await
-    })?;
+    let scope = SnapshotScope::for_run(
+        selection.filter.domain.clone(),
+        selection.knowledge.variant.examples(),
+    );
+    let summary = run_on_server(
+        url,
+        args,
+        RunWrites::Verdicts,
+        &scope,
+        async |store, ctx| vet::vet(store, ctx, selection).await,
+    )?;
     report(&summary, args)
 }
 
 /// Runs `role` on the team server at `url`, as the login (one that may write what the role
-/// writes: see `RunWrites`), on a snapshot whose every record is copied to the server as it is
-/// written (see `TeamServer::prepare_run`), with progress bars and Ctrl-C.
-pub fn run_on_server<T, F>(url: &str, args: &LlmArgs, writes: RunWrites, role: F) -> Result<T>
+/// writes: see `RunWrites`), on a snapshot of the items in `scope` whose every record is copied
+/// to the server as it is written (see `TeamServer::prepare_run`), with progress bars and
+/// Ctrl-C.
+pub fn run_on_server<T, F>(
+    url: &str,
+    args: &LlmArgs,
+    writes: RunWrites,
+    scope: &SnapshotScope,
+    role: F,
+) -> Result<T>
 where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<T>,
 {
@@ -281,20 +297,26 @@ where
     let model = args.model(None)?;
     let server = TeamServer::connect(url)?;
     let mut run = with_progress_bar("reading the server ", |on_progress| {
-        server.prepare_run(writes, on_progress, crate::interrupt::cancel_flag())
+        server.prepare_run(writes, scope, on_progress, crate::interrupt::cancel_flag())
     })?;
     let (store, mirror) = run.parts();
     run_with(store, Some(mirror), &model, args, role)
 }
 
 /// `vetted --db postgres://… generate` or `relate`: `role`, which adds items, each for `reviews`
-/// distinct reviewers, on the team server (see [`run_on_server`]); the summary names the
-/// server's run.
-pub fn add_items_on_server<F>(url: &str, args: &LlmArgs, reviews: u32, role: F) -> Result<()>
+/// distinct reviewers, on the team server, reading the items in `scope` (see
+/// [`run_on_server`]); the summary names the server's run.
+pub fn add_items_on_server<F>(
+    url: &str,
+    args: &LlmArgs,
+    reviews: u32,
+    scope: &SnapshotScope,
+    role: F,
+) -> Result<()>
 where
     F: AsyncFnOnce(&mut Store, &RunContext<'_>) -> Result<RunSummary>,
 {
-    let summary = run_on_server(url, args, RunWrites::Items { reviews }, role)?;
+    let summary = run_on_server(url, args, RunWrites::Items { reviews }, scope, role)?;
     report(&summary, args)
 }
 

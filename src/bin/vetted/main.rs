@@ -336,6 +336,9 @@ enum Command {
     Vet {
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
+        /// Vet items of this domain only (on a team server, only its items are read first).
+        #[arg(long)]
+        domain: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: usize,
         /// Vet again items this vetting model already judged.
@@ -578,11 +581,16 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
         Command::ApproveWhere(args) => bulk::approve_where(on_server(url)?, args),
         Command::Vet {
             status,
+            domain,
             limit,
             revet,
             knowledge,
             llm,
-        } => llm::vet_on_server(url, &llm, vet_selection(status, limit, revet, knowledge)),
+        } => llm::vet_on_server(
+            url,
+            &llm,
+            vet_selection(status, domain, limit, revet, knowledge),
+        ),
         Command::Align { command } => align::run_on_server(url, command),
         Command::Overlap {
             command: team::OverlapCommand::Set {
@@ -622,6 +630,7 @@ fn run_on_server(url: &str, command: Command) -> Result<()> {
 /// What `vet` picks: the first `limit` items of the queue (of a status, if given).
 fn vet_selection(
     status: Option<StatusArg>,
+    domain: Option<String>,
     limit: usize,
     revet: bool,
     knowledge: llm::KnowledgeArgs,
@@ -629,6 +638,7 @@ fn vet_selection(
     VetSelection {
         filter: QueueFilter {
             status: status.map(Into::into),
+            domain,
             ..QueueFilter::default()
         },
         limit,
@@ -825,12 +835,13 @@ fn run(cli: Cli) -> Result<()> {
         } => stats::print(&store.stats()?, json),
         Command::Vet {
             status,
+            domain,
             limit,
             revet,
             knowledge,
             llm,
         } => {
-            let selection = vet_selection(status, limit, revet, knowledge);
+            let selection = vet_selection(status, domain, limit, revet, knowledge);
             llm::run_role(&mut store, &llm, async |store, ctx| {
                 vet::vet(store, ctx, selection).await
             })

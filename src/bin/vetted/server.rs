@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use vetted::domain::{Action, DecisionInput, Feedback};
 use vetted::error::{Error, Result};
-use vetted::team_server::{DEFAULT_LEASE, PushReport, TeamServer};
+use vetted::team_server::{DEFAULT_LEASE, PushReport, SnapshotScope, TeamServer};
 
 use crate::export::{ExportArgs, with_progress_bar};
 use crate::output::print_json;
@@ -396,7 +396,11 @@ pub fn export(url: &str, args: ExportArgs) -> Result<()> {
     let planned = args.plan()?;
     let mut server = TeamServer::connect(url)?;
     let snapshot = with_progress_bar("reading the server ", |on_progress| {
-        server.temporary_snapshot(on_progress, crate::interrupt::cancel_flag())
+        server.temporary_snapshot(
+            &SnapshotScope::Everything,
+            on_progress,
+            crate::interrupt::cancel_flag(),
+        )
     })?;
     let store = vetted::Store::open(snapshot.path())?;
     crate::export::run(&store, planned)
