@@ -11,7 +11,8 @@
 // registration reaches the evidence on screen live), B in the graph approves by rule on the
 // server, which one Ctrl+Z takes back, the SME runs and aligns the vetting model on the server
 // (the dashboard reads the alignment there and names her), and the server's owner, signed in
-// from the same window, has the model propose relationships there.
+// from the same window, has the model propose relationships there, discovers candidates there
+// for the reviewers per candidate asked in the dialog, and adds and removes reviewers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -517,6 +518,23 @@ test('a reviewer signs in to the team server, decides, and sees a colleague’s 
         written, 'and goes to the two reviewers asked for in the dialog');
       if (written === '0') console.error('\n*** the owner\'s relate run wrote no item: reviewers per new item were not checked on the server ***\n');
       await screenshot(browser, 'team-server-owner-related.png');
+
+      // Discover relationships asks the owner how many reviewers each new candidate goes to
+      // (maria registered Chinook on the server); every candidate it queues needs that many.
+      await browser.keys(['Control', 'Shift', 'k']);
+      await browser.$('[data-testid="discover-dialog"]').waitForDisplayed({ timeout: 5000, timeoutMsg: "Discover asks the server's owner for reviewers per new candidate" });
+      const discoverReviews = browser.$('[data-testid="discover-reviews"]');
+      assert.equal(await discoverReviews.getValue(), '1', 'one reviewer unless the owner says otherwise');
+      assert.ok(await discoverReviews.isFocused(), 'the field has the focus: type the number, Enter discovers');
+      await browser.keys(['Control', 'a']);
+      await browser.keys('2');
+      await screenshot(browser, 'team-server-discover.png');
+      await browser.keys('Enter');
+      const discovered = await toastText(browser, 'relationship candidate(s) among 11 data products', 60000);
+      const [, queuedNew] = discovered.match(/: (\d+) queued, \d+ already in the queue/) ?? assert.fail(`the summary says what was queued: ${discovered}`);
+      assert.ok(Number(queuedNew) >= 1, `Chinook's keys give candidates the server lacked: ${discovered}`);
+      assert.equal(psql(owner, "SELECT count(*) || ' ' || count(*) FILTER (WHERE required_reviews = 2) FROM vetted.items WHERE model = 'discovery'"),
+        `${queuedNew} ${queuedNew}`, 'each candidate discovery queued on the server goes to the two reviewers asked for');
 
       // The owner keeps the team from the window: File ▸ Team reviewers… adds a login with the
       // password typed, and takes the database from another; the server's catalog follows.

@@ -755,16 +755,33 @@ pub fn start_register_products(
 }
 
 /// Proposes relationship candidates among the registered data products, without a model, and
-/// queues them, in the background (on a team server, its owner).
+/// queues them, in the background (on a team server, its owner, each new candidate for
+/// `reviews` distinct reviewers, default 1; a local database's overlap is configured, so it
+/// takes none).
 #[tauri::command(async)]
 pub fn start_discover_relationships(
     state: State<'_, AppState>,
+    reviews: Option<u32>,
     on_event: Channel<JobEvent>,
 ) -> Result<JobId> {
+    if reviews.is_some() && !state.window().is_team_server() {
+        return Err(reviews_are_for_a_server());
+    }
     state.spawn_either(
         tasks::discover_relationships,
-        tasks::discover_relationships_on_server,
+        |url, password| {
+            tasks::discover_relationships_on_server(url, password, reviews.unwrap_or(1))
+        },
         on_event,
+    )
+}
+
+/// Reviewers per new item given for a local database, whose overlap is configured.
+fn reviews_are_for_a_server() -> Error {
+    Error::BadRequest(
+        "reviews per new item are chosen on a team server; a local database uses its \
+         configured overlap (vetted overlap set)"
+            .into(),
     )
 }
 
@@ -1026,11 +1043,7 @@ pub fn start_llm_run(
     on_event: Channel<JobEvent>,
 ) -> Result<Option<JobId>> {
     if reviews.is_some() && !state.window().is_team_server() {
-        return Err(Error::BadRequest(
-            "reviews per new item are chosen on a team server; a local database uses its \
-             configured overlap (vetted overlap set)"
-                .into(),
-        ));
+        return Err(reviews_are_for_a_server());
     }
     let questions = match request {
         LlmRunRequest::Generate { .. } => {

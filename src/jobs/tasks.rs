@@ -209,11 +209,15 @@ pub fn discover_relationships(db: PathBuf) -> Work {
 /// [`discover_relationships`] on the team server at `url` (signed in with `password`, if
 /// typed), by who may add items (its owner): on a snapshot of the server's products and
 /// relationship items (progress counts its rows, then the products), the new candidates then
-/// copied to the server in one transaction.
-pub fn discover_relationships_on_server(url: String, password: Option<ApiKey>) -> Work {
+/// copied to the server in one transaction, each for `reviews` distinct reviewers (1–10).
+pub fn discover_relationships_on_server(
+    url: String,
+    password: Option<ApiKey>,
+    reviews: u32,
+) -> Work {
     Box::new(move |on_progress, cancel| {
         let mut run = TeamServer::connect_with_password(&url, password.as_ref())?.prepare_run(
-            RunWrites::Items { reviews: 1 },
+            RunWrites::Items { reviews },
             &SnapshotScope::Relationships,
             &mut |p| on_progress(Tick::of(p.done, Some(p.total))),
             cancel,

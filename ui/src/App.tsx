@@ -22,6 +22,7 @@ import { QueueList } from "./components/QueueList";
 import { SEARCH_INPUT_ID, SearchBox } from "./components/SearchBox";
 import { StatusTabs } from "./components/StatusTabs";
 import { StatsDashboard } from "./components/StatsDashboard";
+import { DiscoverDialog } from "./components/DiscoverDialog";
 import { TeamReviewersDialog } from "./components/TeamReviewersDialog";
 import { Toast } from "./components/Toast";
 import { claimCommands } from "./claimCommands";
@@ -88,6 +89,8 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   /** File ▸ Team reviewers… is open (a team server only). */
   const [teamReviewersShown, setTeamReviewersShown] = useState(false);
   const showTeamReviewers = useCallback(() => setTeamReviewersShown(true), []);
+  /** Discover relationships asks the team server's owner for reviewers per new candidate. */
+  const [discoverShown, setDiscoverShown] = useState(false);
   const openGraph = () => {
     setFromGraph(false);
     setMode({ kind: "graph" });
@@ -167,6 +170,8 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     // Only a shrinking list claims: a refill that brings nothing new does not loop.
   }, [remaining]);
   const runPlace: RunPlace = teamServer ? { teamServer, role: review.session?.role ?? null, addsItems: review.session?.adds_items ?? false } : LOCAL;
+  /** Discovers relationship candidates, each new one for `reviews` reviewers on a team server (null: one). */
+  const discover = (reviews: number | null) => jobs.start("discover", (onEvent) => api.startDiscoverRelationships(reviews, onEvent));
   const drafts = useJobDrafts(mode, setMode, jobs.start, { ...paged.criteria, ...tabScope(queue.filter, review.session?.reviewer ?? null) }, runPlace);
   const guidelines = useGuidelinesPanel(current?.item.domain ?? null, showToast, showError, paged.reload);
 
@@ -232,7 +237,10 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
     pack: () => jobs.start("pack", api.startSyncPack),
     merge: () => jobs.start("merge", api.startSyncMerge),
     products: () => jobs.start("products", api.startRegisterProducts),
-    discover: () => jobs.start("discover", api.startDiscoverRelationships),
+    discover: () => {
+      if (runPlace.teamServer && runPlace.addsItems) setDiscoverShown(true);
+      else discover(null);
+    },
     reviewer: teamServer ? () => showToast({ tone: "info", text: TEAM_SERVER_REVIEWER }) : review.askReviewer,
     guidelines: guidelines.focus,
     providers: () => setMode({ kind: "providers" }),
@@ -275,6 +283,9 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
   const { setConfirmApprove } = review.claims;
   const onConfirmApprove = useCallback((on: boolean) => void setConfirmApprove(on), [setConfirmApprove]);
   useGlobalKeydown((event) => {
+    // A dialog outside the modes takes its own keys; with focus anywhere else while it is open
+    // (its text clicked), the review keys must not act on the item under it.
+    if (teamReviewersShown || discoverShown) return;
     const command = commandFor(mode.kind, keyPressFrom(event), review.reasons.length, keymap, {
       formQuestions: review.form.form?.questions.length ?? 0,
       checkingClaims: review.claims.draft.active,
@@ -402,6 +413,15 @@ export function App({ teamServer, recent, databases, onAbout }: AppProps) {
       <JobsPanel jobs={jobs.jobs} onCancel={jobs.cancel} />
       {mode.kind === "help" && <CheatSheet keymap={keymap} onChange={changeKeymap} onClose={() => setMode(BROWSE)} />}
       {teamReviewersShown && <TeamReviewersDialog onClose={() => setTeamReviewersShown(false)} />}
+      {discoverShown && (
+        <DiscoverDialog
+          onStart={(reviews) => {
+            setDiscoverShown(false);
+            discover(reviews);
+          }}
+          onClose={() => setDiscoverShown(false)}
+        />
+      )}
       {toast !== null && <Toast key={toast.serial} toast={toast} onDismiss={dismissToast} />}
     </div>
   );

@@ -228,9 +228,13 @@ export const startExport = (request: ExportRequest, onEvent: (event: JobEvent) =
 export const startRegisterProducts = (onEvent: (event: JobEvent) => void): Promise<number | null> =>
   startJob("start_register_products", {}, onEvent);
 
-/** Proposes relationship candidates among the registered data products (no model) and queues them. */
-export const startDiscoverRelationships = (onEvent: (event: JobEvent) => void): Promise<number | null> =>
-  startJob("start_discover_relationships", {}, onEvent);
+/**
+ * Proposes relationship candidates among the registered data products (no model) and queues them;
+ * on a team server each new one goes to `reviews` distinct reviewers (null: one; a local database
+ * takes none, its overlap is configured).
+ */
+export const startDiscoverRelationships = (reviews: number | null, onEvent: (event: JobEvent) => void): Promise<number | null> =>
+  startJob("start_discover_relationships", { reviews }, onEvent);
 
 export const startBackup = (onEvent: (event: JobEvent) => void): Promise<number | null> => startJob("start_backup", {}, onEvent);
 

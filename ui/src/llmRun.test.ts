@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueFilter } from "./bindings/QueueFilter";
-import { DEFAULT_LLM_RUN, LOCAL, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, newItemReviews, rolesFor, runProblem, type RunPlace } from "./llmRun";
+import { DEFAULT_LLM_RUN, LOCAL, ROLES, describeQueue, hasKey, keySourceLabel, llmRunRequest, newItemReviews, reviewsProblem, rolesFor, runProblem, type RunPlace } from "./llmRun";
 
 const FILTER: QueueFilter = { status: "pending", kind: null, domain: "finance", model: null, verdict: null, reviewer: null, tag: null, sort: "risk" };
 
@@ -56,6 +56,11 @@ describe("running a model from the app", () => {
     expect(runProblem({ ...relate, reviews: 1.5 }, owner), "whole reviewers").toMatch(/1 to 10/);
     expect(runProblem({ ...relate, reviews: 10 }, owner)).toBeNull();
     expect(runProblem({ ...relate, reviews: 0 }), "not asked locally, so not checked").toBeNull();
+  });
+
+  it("checks reviewers per new candidate as per new item (Discover relationships on a team server)", () => {
+    expect([0, 11, 1.5, Number.NaN].map(reviewsProblem), "1 to 10 whole reviewers, the schema's range").toEqual(Array(4).fill("Each new item goes to 1 to 10 distinct reviewers."));
+    expect([1, 2, 10].map(reviewsProblem)).toEqual([null, null, null]);
   });
 
   it("refuses what cannot run, saying what to do", () => {

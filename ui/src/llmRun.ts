@@ -103,6 +103,11 @@ export function newItemReviews(draft: LlmRunDraft, place: RunPlace): number | nu
   return place.teamServer && place.addsItems && ITEM_TASKS.includes(draft.role) ? draft.reviews : null;
 }
 
+/** What is wrong with `reviews` distinct reviewers per new item on a team server, or null when it is 1 to `MAX_REVIEWS`. */
+export function reviewsProblem(reviews: number): string | null {
+  return Number.isInteger(reviews) && reviews >= 1 && reviews <= MAX_REVIEWS ? null : `Each new item goes to 1 to ${MAX_REVIEWS} distinct reviewers.`;
+}
+
 /** What is wrong with the draft, or null when it can run. */
 export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string | null {
   if (place.teamServer) {
@@ -112,8 +117,9 @@ export function runProblem(draft: LlmRunDraft, place: RunPlace = LOCAL): string 
     if (ITEM_TASKS.includes(draft.role) && !place.addsItems) {
       return "On the team server only its owner adds items (answers, proposed or ranked relationships), as with imports; ask the owner to run it, or run it on a local database.";
     }
-    if (ITEM_TASKS.includes(draft.role) && !(Number.isInteger(draft.reviews) && draft.reviews >= 1 && draft.reviews <= MAX_REVIEWS)) {
-      return `Each new item goes to 1 to ${MAX_REVIEWS} distinct reviewers.`;
+    if (ITEM_TASKS.includes(draft.role)) {
+      const problem = reviewsProblem(draft.reviews);
+      if (problem !== null) return problem;
     }
   }
   if (draft.provider === "") return "Choose a provider (add one under LLM providers first).";

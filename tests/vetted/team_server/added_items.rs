@@ -701,15 +701,18 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
     let refused = outcome(vetted::jobs::tasks::discover_relationships_on_server(
         sme.clone(),
         None,
+        1,
     ));
     assert!(
         matches!(&refused, JobEvent::Failed { code: ErrorCode::Forbidden, message }
             if message.contains("only its owner adds items")),
         "an SME queues no candidates on the server: {refused:?}"
     );
+    // The app's Discover relationships, the owner asking for 3 reviewers per new candidate.
     let on_server_run = outcome(vetted::jobs::tasks::discover_relationships_on_server(
         team.admin.clone(),
         None,
+        3,
     ));
     let JobEvent::Finished { summary } = &on_server_run else {
         panic!("the owner discovers on the server: {on_server_run:?}");
@@ -747,6 +750,11 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
     assert_eq!(
         on_server_items, on_file_items,
         "the server holds the file's candidates"
+    );
+    assert_eq!(
+        relationships_by_reviews(&team),
+        [(3, on_file_items.len() as i64)],
+        "each candidate goes to the 3 reviewers the owner asked for"
     );
 
     // Again, from the CLI: nothing new; an analyst is refused.
@@ -814,8 +822,8 @@ fn discovery_on_the_server_queues_the_files_candidates_once_and_only_the_owner_r
     assert!(new >= 1, "the new products give new candidates: {later}");
     assert_eq!(
         required,
-        [(1, on_file_items.len() as i64), (2, new)],
-        "the later candidates each go to two reviewers, the earlier ones to one"
+        [(2, new), (3, on_file_items.len() as i64)],
+        "the later candidates each go to two reviewers, the earlier ones keep their three"
     );
 }
 
