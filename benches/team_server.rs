@@ -1,7 +1,8 @@
 //! Team-server benchmark (not a timed test), against a real PostgreSQL on loopback:
 //!
 //! `bash scripts/with-postgres.sh cargo bench --bench team_server -- [N] [--reviewers R]
-//! [--decisions D]` (default 100000 items, 20 reviewers, 100 decisions each).
+//! [--decisions D] [--vacuum]` (default 100000 items, 20 reviewers, 100 decisions each;
+//! `--vacuum` vacuums the items before each team run of step 3 and stops after step 3).
 //!
 //! It needs `VETTED_TEST_POSTGRES_URL` (an administrator's URL, as `scripts/with-postgres.sh`
 //! sets) and creates its own database there. In one run it reports:
@@ -54,6 +55,7 @@ fn main() {
         .unwrap_or(100_000);
     let reviewers = common::number(&args, "reviewers", 20);
     let decisions = common::number(&args, "decisions", 100);
+    let vacuum = args.iter().any(|a| a == "--vacuum");
     let admin_root = std::env::var("VETTED_TEST_POSTGRES_URL")
         .expect("run under scripts/with-postgres.sh (VETTED_TEST_POSTGRES_URL)");
     let name = format!("vetted_bench_{}", std::process::id());
@@ -106,6 +108,7 @@ fn main() {
         PACE.start().as_millis(),
         PACE.end().as_millis()
     );
+    vacuum_items(&admin, vacuum);
     review(&logins, decisions, PACE, false);
     // What the reviewer filter's partial index costs a decision: the same paced run without it,
     // then with it again (A/B/A, so the machine's drift shows).
@@ -113,6 +116,7 @@ fn main() {
     sql.batch_execute("DROP INDEX vetted.items_by_decided_by")
         .expect("drop the index");
     println!("\nthe same, without the index items_by_decided_by:");
+    vacuum_items(&admin, vacuum);
     review(&logins, decisions, PACE, false);
     sql.batch_execute(
         "CREATE INDEX items_by_decided_by ON vetted.items (decided_by)
@@ -120,6 +124,7 @@ fn main() {
     )
     .expect("create the index again");
     println!("\nthe same, with the index again:");
+    vacuum_items(&admin, vacuum);
     review(&logins, decisions, PACE, false);
     // A review form in force in every domain: each decision answers it, in its transaction.
     let form = vetted::review_form::parse_form(vetted::review_form::EXAMPLE_FORM).expect("form");
@@ -129,12 +134,17 @@ fn main() {
             .expect("a form in force");
     }
     println!("\nthe same, each decision answering the domain's review form (3 questions):");
+    vacuum_items(&admin, vacuum);
     review(&logins, decisions, PACE, true);
     println!(
         "\n{reviewers} reviewers at full speed (saturation: every client and server process \
          shares the machine's cores), answering the form:"
     );
+    vacuum_items(&admin, vacuum);
     review(&logins, decisions, Duration::ZERO..=Duration::ZERO, true);
+    if vacuum {
+        return;
+    }
     let snapshot_file = snapshot(&admin, &file, dir.path(), n);
     stats(&admin, &login_url(&admin, &reader), &snapshot_file);
     relationships(&mut server, &login_url(&admin, &reader), &snapshot_file, n);
@@ -186,6 +196,39 @@ fn scoped_snapshots(admin: &str) {
             took.as_secs_f64() / whole
         );
     }
+}
+
+/// With `--vacuum`, a probe of why claims slow down as a team decides at a million items
+/// (PERFORMANCE.md, twelfth part): `VACUUM (ANALYZE)` of the items before each team run, which
+/// clears the row versions and index entries decisions left behind and stops an autovacuum
+/// running meanwhile; timed.
+fn vacuum_items(admin: &str, vacuum: bool) {
+    if !vacuum {
+        return;
+    }
+    let mut sql = Client::connect(admin, NoTls).expect("connect");
+    // What autovacuum did so far, and what is left to it.
+    let stats = sql
+        .query_one(
+            "SELECT n_dead_tup, autovacuum_count, coalesce(last_autovacuum::text, 'never'),
+                    (SELECT count(*) FROM pg_stat_activity
+                      WHERE query LIKE 'autovacuum:%items%')
+               FROM pg_stat_user_tables WHERE schemaname = 'vetted' AND relname = 'items'",
+            &[],
+        )
+        .expect("the items' vacuum statistics");
+    let started = Instant::now();
+    sql.batch_execute("VACUUM (ANALYZE) vetted.items")
+        .expect("vacuum the items");
+    println!(
+        "\nVACUUM (ANALYZE) of the items: {:.2} s (before it: {} dead row versions, {} \
+         autovacuums, the last {}, {} running)",
+        started.elapsed().as_secs_f64(),
+        stats.get::<_, i64>(0),
+        stats.get::<_, i64>(1),
+        stats.get::<_, String>(2),
+        stats.get::<_, i64>(3)
+    );
 }
 
 /// Items each vetting round judges (at most), and calls in flight.
