@@ -143,6 +143,8 @@ fn main() {
     vacuum_items(&admin, vacuum);
     review(&logins, decisions, Duration::ZERO..=Duration::ZERO, true);
     if vacuum {
+        // The statistics after the last team run.
+        vacuum_items(&admin, vacuum);
         return;
     }
     let snapshot_file = snapshot(&admin, &file, dir.path(), n);
@@ -201,33 +203,66 @@ fn scoped_snapshots(admin: &str) {
 /// With `--vacuum`, a probe of why claims slow down as a team decides at a million items
 /// (PERFORMANCE.md, twelfth part): `VACUUM (ANALYZE)` of the items before each team run, which
 /// clears the row versions and index entries decisions left behind and stops an autovacuum
-/// running meanwhile; timed.
+/// running meanwhile; timed, after the statistics that tell the team runs apart (dead row
+/// versions, autovacuums, checkpoints and buffers written, the oldest snapshot and who holds it,
+/// whole-table reads of the tables a claim looks into).
 fn vacuum_items(admin: &str, vacuum: bool) {
     if !vacuum {
         return;
     }
     let mut sql = Client::connect(admin, NoTls).expect("connect");
-    // What autovacuum did so far, and what is left to it.
+    // What autovacuum did so far and what is left to it; the checkpoints and buffers written
+    // so far (their growth from one team run to the next); who holds the oldest snapshot.
     let stats = sql
         .query_one(
             "SELECT n_dead_tup, autovacuum_count, coalesce(last_autovacuum::text, 'never'),
                     (SELECT count(*) FROM pg_stat_activity
-                      WHERE query LIKE 'autovacuum:%items%')
+                      WHERE query LIKE 'autovacuum:%items%'),
+                    (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter),
+                    (SELECT buffers_checkpoint + buffers_clean + buffers_backend
+                       FROM pg_stat_bgwriter),
+                    (SELECT coalesce(max(age(backend_xmin)), 0)::bigint FROM pg_stat_activity),
+                    (SELECT coalesce(string_agg(DISTINCT state || ': ' || left(query, 60), ' | '),
+                                     'nobody')
+                       FROM pg_stat_activity WHERE backend_xmin IS NOT NULL
+                        AND pid <> pg_backend_pid())
                FROM pg_stat_user_tables WHERE schemaname = 'vetted' AND relname = 'items'",
             &[],
         )
         .expect("the items' vacuum statistics");
+    // Whole-table reads of the tables a claim looks into per candidate, so far, and when each
+    // was last analyzed (a plan chosen when the table was near empty may read it all).
+    let scans: Vec<String> = sql
+        .query(
+            "SELECT relname || ' ' || seq_scan || ' scans, ' || seq_tup_read || ' rows read, '
+                    || n_live_tup || ' rows, analyzed '
+                    || coalesce(greatest(last_analyze, last_autoanalyze)::time::text, 'never')
+               FROM pg_stat_user_tables
+              WHERE schemaname = 'vetted' AND relname IN ('decisions', 'leases', 'skips')
+              ORDER BY relname",
+            &[],
+        )
+        .expect("the scans so far")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    println!("\nso far: {}", scans.join("; "));
     let started = Instant::now();
     sql.batch_execute("VACUUM (ANALYZE) vetted.items")
         .expect("vacuum the items");
     println!(
         "\nVACUUM (ANALYZE) of the items: {:.2} s (before it: {} dead row versions, {} \
-         autovacuums, the last {}, {} running)",
+         autovacuums, the last {}, {} running; {} checkpoints and {} buffers written so far; \
+         oldest snapshot {} transactions old, held by {})",
         started.elapsed().as_secs_f64(),
         stats.get::<_, i64>(0),
         stats.get::<_, i64>(1),
         stats.get::<_, String>(2),
-        stats.get::<_, i64>(3)
+        stats.get::<_, i64>(3),
+        stats.get::<_, i64>(4),
+        stats.get::<_, i64>(5),
+        stats.get::<_, i64>(6),
+        stats.get::<_, String>(7)
     );
 }
 
