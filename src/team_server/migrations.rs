@@ -93,6 +93,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0016_reviewers_per_database",
         include_str!("../../migrations/postgres/0016_reviewers_per_database.sql"),
     ),
+    (
+        17,
+        "0017_lease_lookups_by_key",
+        include_str!("../../migrations/postgres/0017_lease_lookups_by_key.sql"),
+    ),
 ];
 
 /// Any number: what matters is that every Vetted migration takes the same lock.

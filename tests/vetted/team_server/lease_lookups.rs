@@ -1,0 +1,107 @@
+//! Claims, decisions and skips find a reviewer's lease by its key (PostgreSQL migration
+//! `0017_lease_lookups_by_key.sql`). None reads the whole `leases` table: while a team works it
+//! carries thousands of dead row versions between two autovacuums, and at a million items such
+//! reads, once per candidate, made claims slow in some runs (PERFORMANCE.md, twelfth part).
+
+use std::time::Duration;
+
+use postgres::GenericClient;
+use vetted::team::Role;
+use vetted::team_server::TeamServer;
+
+use super::{Team, raw};
+use crate::support::answer_lines;
+
+/// How often this transaction has read the whole `leases` table so far.
+fn leases_read_whole(sql: &mut impl GenericClient) -> i64 {
+    sql.query_one(
+        "SELECT seq_scan FROM pg_stat_xact_user_tables
+          WHERE schemaname = 'vetted' AND relname = 'leases'",
+        &[],
+    )
+    .unwrap()
+    .get(0)
+}
+
+#[test]
+fn claims_decisions_and_skips_read_a_lease_by_its_key_only() {
+    let Some(team) = Team::new("team_lease_keys") else {
+        return;
+    };
+    team.import(&answer_lines("lk", 60), 2);
+    // Another reviewer's leases come and go: dead row versions, and statistics that say the
+    // table is small (the planner's reason to read it whole).
+    let mut other = TeamServer::connect(&team.reviewer("lo", Role::Analyst)).unwrap();
+    assert_eq!(other.claim(30, Duration::from_secs(600)).unwrap().len(), 30);
+    let mut admin = team.sql();
+    for _ in 0..3 {
+        admin
+            .batch_execute("UPDATE vetted.leases SET expires_at = expires_at - interval '1 s'")
+            .unwrap();
+    }
+    admin.batch_execute("ANALYZE vetted.leases").unwrap();
+
+    let mut sql = raw(&team.reviewer("lk", Role::Analyst));
+    let mut tx = sql.transaction().unwrap();
+    let claimed: Vec<i64> = tx
+        .query("SELECT id FROM claim_items(40, 600) AS c (id)", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(claimed.len(), 40, "k = 2: the other's 30 items come too");
+    assert_eq!(
+        leases_read_whole(&mut tx),
+        0,
+        "a claim of 40 looks each candidate's leases up by key"
+    );
+    let again = tx
+        .query("SELECT id FROM claim_items(40, 600) AS c (id)", &[])
+        .unwrap()
+        .len();
+    assert_eq!(again, 40, "claiming again renews the same 40");
+    assert_eq!(
+        leases_read_whole(&mut tx),
+        0,
+        "renewing and listing the reviewer's leases goes through the reviewer's index"
+    );
+
+    tx.execute(
+        "INSERT INTO decisions (id, item_id, item_version, reviewer, action)
+         SELECT 'lk-decided', id, version, session_user, 'approve' FROM items WHERE id = $1",
+        &[&claimed[0]],
+    )
+    .unwrap();
+    assert_eq!(
+        leases_read_whole(&mut tx),
+        0,
+        "the decision's stamp ends its lease by key"
+    );
+    let skipped: bool = tx
+        .query_one("SELECT release_item($1)", &[&claimed[1]])
+        .unwrap()
+        .get(0);
+    assert!(skipped, "the skip released a held item");
+    assert_eq!(
+        leases_read_whole(&mut tx),
+        0,
+        "a skip ends its lease by key"
+    );
+
+    // What they did is what they always did: the decided and the skipped item are no longer held.
+    let held: Vec<i64> = tx
+        .query(
+            "SELECT item_id FROM leases WHERE reviewer = session_user ORDER BY item_id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        held,
+        claimed[2..],
+        "the decision and the skip ended those two leases"
+    );
+    tx.rollback().unwrap();
+}
