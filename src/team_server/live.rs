@@ -132,15 +132,16 @@ impl TeamServer {
             .collect())
     }
 
-    /// The items by review state, and those the reviewer holds.
+    /// The items by review state, from the counts the server keeps (`item_counts`, a few rows
+    /// whatever the number of items), and those the reviewer holds.
     pub fn counts(&mut self) -> Result<Counts> {
         let statement = self.prepared(
-            "SELECT count(*) FILTER (WHERE review = 'open'),
-                    count(*) FILTER (WHERE review = 'settled'),
-                    count(*) FILTER (WHERE review = 'conflict'),
+            "SELECT coalesce(sum(items) FILTER (WHERE review = 'open'), 0)::bigint,
+                    coalesce(sum(items) FILTER (WHERE review = 'settled'), 0)::bigint,
+                    coalesce(sum(items) FILTER (WHERE review = 'conflict'), 0)::bigint,
                     (SELECT count(*) FROM leases
-                      WHERE reviewer = session_user AND expires_at > clock_timestamp())
-               FROM items",
+                      WHERE reviewer = session_user::text AND expires_at > clock_timestamp())
+               FROM item_counts()",
         )?;
         let row = self
             .client
