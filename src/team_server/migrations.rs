@@ -95,8 +95,8 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         17,
-        "0017_lease_lookups_by_key",
-        include_str!("../../migrations/postgres/0017_lease_lookups_by_key.sql"),
+        "0017_claim_plans",
+        include_str!("../../migrations/postgres/0017_claim_plans.sql"),
     ),
 ];
 

@@ -38,7 +38,7 @@ use crate::support::{
 };
 
 mod added_items;
-mod lease_lookups;
+mod claim_plans;
 mod overlap_set;
 mod reviewers_per_database;
 mod scoped_snapshots;

@@ -1,21 +1,28 @@
--- Claims and decisions find a lease by its key, however many dead row versions `leases` carries.
+-- Claims keep to their indexes, whatever the statistics say. At a million items, claims slowed
+-- down in some paced runs and not in others (PERFORMANCE.md, twelfth and thirteenth parts): the
+-- plan each session cached for `claim_items` followed the statistics of the last analyze, and
+-- two of its choices read far more than a claim needs.
 --
--- At a million items, claims slowed down in some paced runs and not in others (PERFORMANCE.md,
--- twelfth part): they read the whole `leases` table once per candidate. The table holds a few
--- dozen live leases, so the planner preferred reading it whole to its primary key; but every
--- decision deletes a lease and every claim inserts some, so between two autovacuums it carries
--- thousands of dead row versions, and each whole read walks them all. The plan a function
--- cached followed the table's last analyze, hence a slowdown that came and went.
+-- - The candidates. With `review = 'open' ORDER BY id`, the planner could walk the primary key
+--   and filter, reading every item already settled before the first open one: thousands of
+--   rows per claim once a team has worked, more with each decision. It chose so in most slow
+--   claims (their plans logged), and `items_by_review` in the fast ones. Asked for the open
+--   items as a range ordered by `(review, id)`, only `items_by_review` gives them in order
+--   (the primary key would sort every item first), so the plan stays on it. Same items, same
+--   order.
+-- - The leases. `leases` holds a few dozen live rows, so the planner could read it whole once
+--   per candidate rather than through its primary key; but every decision deletes a lease and
+--   every claim inserts some, so between two autovacuums it carries thousands of dead row
+--   versions that each whole read walks. Reviewers are now compared as text
+--   (`reviewer = session_user` compared a text column with a `name`, which no index on
+--   `reviewer` serves), and the function reads no table whole (`enable_seqscan = off`: each of
+--   its lookups has an index). The decision stamp and a skip delete a lease through its key
+--   the same way.
+-- - `jit = off` on the three functions: under `enable_seqscan = off`, a plan that must still
+--   read a table whole is costed so high that the server compiles it first (100 ms here),
+--   which no claim or decision wants.
 --
--- - `claim_items` compares reviewers as text: `reviewer = session_user` compared a text column
---   with a `name`, which no index on `reviewer` serves. And it reads no table whole
---   (`enable_seqscan = off`; each of its lookups has an index).
--- - The decision stamp and a skip delete the reviewer's lease through the primary key.
--- - `jit = off` on the three: under `enable_seqscan = off` a plan that must still read a table
---   whole is costed so high that the server compiles it first (100 ms here), which no claim or
---   decision wants.
---
--- Nothing else changes: what a claim hands out, to whom and in which order, is 0009's.
+-- What a claim hands out, to whom and in which order, is 0009's.
 
 CREATE OR REPLACE FUNCTION claim_items(wanted integer, lease_seconds integer) RETURNS SETOF bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = vetted, pg_temp SET lock_timeout = '3s'
@@ -47,7 +54,8 @@ BEGIN
         INSERT INTO leases (item_id, reviewer, expires_at)
         SELECT i.id, me, until
           FROM items i
-         WHERE i.review = 'open'
+         -- A range, not `=`: see above (the ORDER BY then needs `items_by_review`).
+         WHERE i.review BETWEEN 'open' AND 'open'
            -- OFFSET 0 keeps this a lookup per candidate in `decisions_by_item`: flattened
            -- into an anti-join, it read every decision of the reviewer on each claim.
            AND NOT EXISTS (SELECT 1 FROM decisions d
@@ -63,7 +71,7 @@ BEGIN
              + (SELECT count(*) FROM leases l
                  WHERE l.item_id = i.id AND l.expires_at > clock_timestamp())
                < i.required_reviews
-         ORDER BY i.id
+         ORDER BY i.review, i.id
          LIMIT wanted - held
            FOR UPDATE OF i SKIP LOCKED
         ON CONFLICT (item_id, reviewer) DO UPDATE SET expires_at = EXCLUDED.expires_at;
