@@ -16,8 +16,9 @@
 --   versions that each whole read walks. Reviewers are now compared as text
 --   (`reviewer = session_user` compared a text column with a `name`, which no index on
 --   `reviewer` serves), and the function reads no table whole (`enable_seqscan = off`: each of
---   its lookups has an index). The decision stamp and a skip delete a lease through its key
---   the same way.
+--   its lookups has an index). The decision stamp and a skip delete the reviewer's lease
+--   through the primary key as well (by its item: an item has at most k leases), no longer by
+--   reading the table whole.
 -- - `jit = off` on the three functions: under `enable_seqscan = off`, a plan that must still
 --   read a table whole is costed so high that the server compiles it first (100 ms here),
 --   which no claim or decision wants.
