@@ -36,6 +36,16 @@ fn items_fetched(sql: &mut impl GenericClient) -> i64 {
     .get(0)
 }
 
+/// Claims up to `wanted` items for 10 minutes in `sql`'s transaction, as the raw SQL of the
+/// login; the ids held.
+fn claim(sql: &mut impl GenericClient, wanted: i32) -> Vec<i64> {
+    sql.query("SELECT id FROM claim_items($1, 600) AS c (id)", &[&wanted])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 #[test]
 fn a_claim_reads_the_open_items_not_the_settled_ones_before_them() {
     let Some(team) = Team::new("team_claim_front") else {
@@ -57,12 +67,7 @@ fn a_claim_reads_the_open_items_not_the_settled_ones_before_them() {
 
     let mut sql = raw(&team.reviewer("cf", Role::Analyst));
     let mut tx = sql.transaction().unwrap();
-    let claimed: Vec<i64> = tx
-        .query("SELECT id FROM claim_items(5, 600) AS c (id)", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let claimed: Vec<i64> = claim(&mut tx, 5);
     assert_eq!(
         claimed,
         [1001, 1002, 1003, 1004, 1005],
@@ -97,22 +102,14 @@ fn claims_decisions_and_skips_read_a_lease_by_its_key_only() {
 
     let mut sql = raw(&team.reviewer("lk", Role::Analyst));
     let mut tx = sql.transaction().unwrap();
-    let claimed: Vec<i64> = tx
-        .query("SELECT id FROM claim_items(40, 600) AS c (id)", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let claimed: Vec<i64> = claim(&mut tx, 40);
     assert_eq!(claimed.len(), 40, "k = 2: the other's 30 items come too");
     assert_eq!(
         leases_read_whole(&mut tx),
         0,
         "a claim of 40 looks each candidate's leases up by key"
     );
-    let again = tx
-        .query("SELECT id FROM claim_items(40, 600) AS c (id)", &[])
-        .unwrap()
-        .len();
+    let again = claim(&mut tx, 40).len();
     assert_eq!(again, 40, "claiming again renews the same 40");
     assert_eq!(
         leases_read_whole(&mut tx),
